@@ -74,6 +74,12 @@ export interface RuntimeOptions {
   policy?: ChannelPolicy;
   /** bound on messages delivered by one settle() before it fails by name */
   maxStepsPerSettle?: number;
+  /**
+   * bound on the simulated time one settle() runs through before it fails by name (1 h, as
+   * runUntil's): work timers that keep coming (a pull retried at every sync) are a livelock, and a
+   * settle that never ends would block its test's event loop, so the test could not even time out
+   */
+  maxSettleMs?: number;
   /** replaces the seeded chooser: given n > 1 ready channels, the index of the one to deliver */
   choose?: (n: number) => number;
   /**
@@ -150,6 +156,7 @@ export class Runtime {
   private seq = 0;
   private readonly policy: ChannelPolicy | undefined;
   private readonly maxSteps: number;
+  private readonly maxSettleMs: number;
   /** messages delivered since the runtime started */
   delivered = 0;
   refused = 0;
@@ -197,6 +204,7 @@ export class Runtime {
     this.traceOn = opts.trace ?? true;
     this.policy = opts.policy;
     this.maxSteps = opts.maxStepsPerSettle ?? 50_000_000;
+    this.maxSettleMs = opts.maxSettleMs ?? 3_600_000;
     this.choose = opts.choose;
     this.opts = opts;
     this.fast = (opts.interpreter ?? getDefaultInterpreter()) === "fast";
@@ -814,12 +822,22 @@ export class Runtime {
 
   /** Runs until no message is in flight and no work timer is pending (background timers don't count). */
   settle(): number {
+    const limit = this.now + this.maxSettleMs;
     let n = this.drainMessages();
     while (this.workTimers > 0) {
-      if (!this.fireNextTimer()) break;
+      if (!this.fireNextTimer(limit)) {
+        if (this.nextTimerAt() === undefined) break;
+        throw new BoundExceeded("maxSettleMs", `work timers still pending after ${this.maxSettleMs} ms of simulated time without quiescence: ${this.pendingWorkTimerNames()}`);
+      }
       n += this.drainMessages(this.maxSteps - n);
     }
     return n;
+  }
+
+  /** The pending work timers, owner and key, for a settle that did not end (a few, then a count). */
+  private pendingWorkTimerNames(): string {
+    const work = this.pendingTimers().filter((t) => !t.background).map((t) => `${t.owner} ${t.key}`);
+    return work.length <= 5 ? work.join(", ") : `${work.slice(0, 5).join(", ")} and ${work.length - 5} more`;
   }
 
   /** Moves the clock forward by ms, firing every timer due and delivering every message on the way. */

@@ -1,6 +1,7 @@
 // Label, field and node selector semantics as apimachinery and component-helpers define them.
 import type { Node, NodeSelector, NodeSelectorRequirement, NodeSelectorTerm } from "kubernetes-types/core/v1";
 import type { LabelSelector } from "kubernetes-types/meta/v1";
+import { mutant } from "./mutation.js";
 
 export type Operator = "=" | "==" | "!=" | "in" | "notin" | "exists" | "!" | "gt" | "lt";
 
@@ -28,7 +29,9 @@ export function matchesRequirement(r: Requirement, labels: Labels): boolean {
     case "=": case "==": case "in":
       return has(labels, r.key) && r.values.includes(labels![r.key]!);
     case "!=": case "notin":
-      return !has(labels, r.key) || !r.values.includes(labels![r.key]!);
+      // the mutant has NotIn refuse a missing key (Kubernetes: NotIn, like !=, matches it)
+      if (!has(labels, r.key)) return !(r.operator === "notin" && mutant("labels.notin-requires-key"));
+      return !r.values.includes(labels![r.key]!);
     case "exists":
       return has(labels, r.key);
     case "!":

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { assign, emit, setup, transition } from "xstate";
 import fc from "fast-check";
-import { setMutants } from "./mutation.js";
+import { activeMutants, setMutants } from "./mutation.js";
 import { Fx } from "./effects.js";
 import { keep, lifecycleOf, scheduleLifecycleTimers, stateName, stepsPerContextMax, type KeptLifecycle } from "./lifecycle.js";
 
@@ -222,16 +222,28 @@ describe("remembered lifecycle steps", () => {
     }), { numRuns: 300 });
   });
 
-  it("shares the result of a step taken twice from one context, with lists of its own", () => {
+  // The memo is off while a mutant is on (by design); these tests step the test's own machine, where
+  // no mutant lives, so the runner's mutants are put aside while they run and put back after.
+  function withoutMutants(f: () => void): void {
+    const outer = activeMutants();
+    setMutants([]);
+    try {
+      f();
+    } finally {
+      setMutants(outer);
+    }
+  }
+
+  it("shares the result of a step taken twice from one context, with lists of its own", () => withoutMutants(() => {
     const start = keep(lc.start(undefined).snapshot);
     const a = lc.step(lc.resolve(start), { type: "Add", by: 5 });
     a.outputs.push({ type: "Big", n: -1 });
     const b = lc.step(lc.resolve(start), { type: "Add", by: 5 });
     expect(b.snapshot).toBe(a.snapshot);
     expect(b.outputs).toEqual([{ type: "Big", n: 5 }]);
-  });
+  }));
 
-  it("remembers a bounded number of steps per context, and steps past the bound as XState does", () => {
+  it("remembers a bounded number of steps per context, and steps past the bound as XState does", () => withoutMutants(() => {
     // a fresh memo: every instance starts from the one shared start context, each with its own label
     const own = lifecycleOf(counter);
     const start = keep(own.start(undefined).snapshot);
@@ -245,17 +257,19 @@ describe("remembered lifecycle steps", () => {
       if (i < stepsPerContextMax) expect(again.snapshot).toBe(first[i]!.snapshot);
       else expect(again.snapshot).not.toBe(first[i]!.snapshot);
     });
-  });
+  }));
 
   it("remembers nothing while a mutant is on", () => {
     const start = keep(lc.start(undefined).snapshot);
+    // the mutants the runner turned on are put back, so the rest of the file runs with them
+    const outer = activeMutants();
     setMutants(["some.mutant"]);
     try {
       const a = lc.step(lc.resolve(start), { type: "Add", by: 1 });
       const b = lc.step(lc.resolve(start), { type: "Add", by: 1 });
       expect(b.snapshot).not.toBe(a.snapshot);
     } finally {
-      setMutants([]);
+      setMutants(outer);
     }
   });
 });

@@ -1,6 +1,7 @@
 // A pod's QoS class, as pkg/apis/core/helper/qos ComputePodQOS decides it (v1.35, pod-level resources included).
 
 import { milliValue } from "./quantity.js";
+import { mutant } from "./mutation.js";
 
 export type QOSClass = "Guaranteed" | "Burstable" | "BestEffort";
 
@@ -43,7 +44,7 @@ export function podQOSClass(pod: { spec?: { containers?: { resources?: Resources
     addInto(limits, l);
     if (!hasCpuAndMemory(l)) guaranteed = false;
   } else {
-    for (const c of [...(spec.containers ?? []), ...(spec.initContainers ?? [])]) {
+    for (const c of [...(spec.containers ?? []), ...(mutant("qos.guaranteed-ignores-init-containers") ? [] : spec.initContainers ?? [])]) {
       addInto(requests, positive(c.resources?.requests));
       const l = positive(c.resources?.limits);
       addInto(limits, l);

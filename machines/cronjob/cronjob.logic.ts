@@ -355,7 +355,7 @@ function syncCronJob(s: SyncCtx, target: CronJob, jobs: readonly Job[], now: num
     normal(s, "JobAlreadyActive", "Not starting job because prior execution is running and concurrency policy is Forbid");
     return requeue();
   }
-  if (cj.spec?.concurrencyPolicy === "Replace") {
+  if (cj.spec?.concurrencyPolicy === "Replace" && !mutant("cronjob.replace-keeps-active")) {
     for (const r of [...(cj.status?.active ?? [])]) {
       const a = ask(s, { id: `get-job/${r.name}`, verb: "get", resource: "jobs", namespace: r.namespace ?? "", name: r.name ?? "" });
       endStage(s);

@@ -3,6 +3,7 @@
 // a signer handles, whether their usages are allowed, and how long the certificate lives.
 
 import type { ParsedCSR } from "../common/csr.js";
+import { mutant } from "../common/mutation.js";
 type Obj = any;
 
 export const kubeAPIServerClientSignerName = "kubernetes.io/kube-apiserver-client";
@@ -95,6 +96,6 @@ export function certificateTTLMs(expirationSeconds: unknown, certTTLMs = cluster
   if (typeof expirationSeconds !== "number") return certTTLMs;
   const requested = expirationSeconds * 1000;
   if (requested > certTTLMs) return certTTLMs;
-  if (requested < minDurationMs) return minDurationMs;
+  if (requested < minDurationMs && !mutant("csrsigning.expiration-below-minimum")) return minDurationMs;
   return requested;
 }

@@ -220,6 +220,20 @@ describe("proportional scaling", () => {
     expect(getProportion(rset("x", 8, 8, 0, ann(10, 13)), d, 10, 8)).toBe(2);
   });
 
+  // sync_test.go TestScale's "leftover distribution" rows: no share rounds to a pod, so the one
+  // left over goes to the first ReplicaSet in scaling order (largest, then newest up, oldest down)
+  it("a scale-up's leftover goes to the newest of equal ReplicaSets (3 -> 4)", () => {
+    const three = ann(3, 3);
+    const acts = proportionalScale(deploy(4, 0, 0), rset("v3", 1, 1, 20, three), [rset("v2", 1, 1, 10, three), rset("v1", 1, 1, 0, three)]);
+    expect(Object.fromEntries(acts.map((a) => [a.rs, a.replicas]))).toEqual({ v3: 2, v2: 1, v1: 1 });
+  });
+
+  it("a scale-down's leftover comes from the oldest of equal ReplicaSets (3 -> 2)", () => {
+    const three = ann(3, 3);
+    const acts = proportionalScale(deploy(2, 0, 0), rset("v3", 1, 1, 20, three), [rset("v2", 1, 1, 10, three), rset("v1", 1, 1, 0, three)]);
+    expect(Object.fromEntries(acts.map((a) => [a.rs, a.replicas]))).toEqual({ v3: 1, v2: 1, v1: 0 });
+  });
+
   it("a single active ReplicaSet simply takes the new size", () => {
     expect(proportionalScale(deploy(5), rset("new", 3), [rset("old", 0)]).map((a) => [a.rs, a.replicas])).toEqual([["new", 5]]);
   });

@@ -584,7 +584,7 @@ export function proportionalScale(d: Deployment, newRS: ReplicaSet | undefined, 
   }
   const actions: ScaleAction[] = [];
   all.forEach((rs, i) => {
-    if (i === 0 && toAdd !== 0) size.set(rs, Math.max(0, size.get(rs)! + toAdd - added));
+    if (i === (mutant("deployment.proportional-leftover-to-smallest") ? all.length - 1 : 0) && toAdd !== 0) size.set(rs, Math.max(0, size.get(rs)! + toAdd - added));
     const a = scaleReplicaSet(rs, size.get(rs)!, d);
     if (a) actions.push(a);
   });
@@ -654,7 +654,7 @@ export function deploymentTimedOut(d: Deployment, s: DeploymentStatus, nowMs: nu
   if (!c) return false;
   if (c.reason === NewRSAvailableReason) return false;
   if (c.reason === TimedOutReason) return true;
-  const from = toMs(c.lastUpdateTime) ?? 0;
+  const from = toMs(mutant("deployment.deadline-from-transition-time") ? c.lastTransitionTime : c.lastUpdateTime) ?? 0;
   return from + (d.spec?.progressDeadlineSeconds ?? 600) * 1000 < nowMs;
 }
 

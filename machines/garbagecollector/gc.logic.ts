@@ -73,7 +73,7 @@ function refTo(dep: KObject, ownerUid: string | undefined): OwnerReference | und
 
 /** Dependents whose reference to owner has blockOwnerDeletion: true (blockingDependents). */
 export function blockingDependents(owner: KObject, all: readonly KObject[]): KObject[] {
-  return dependentsOf(owner, all).filter((d) => refTo(d, owner.metadata?.uid)?.blockOwnerDeletion === true && !(mutant("gc.foreground-terminating-dependent-gone") && d.metadata?.deletionTimestamp));
+  return dependentsOf(owner, all).filter((d) => (mutant("gc.foreground-waits-for-non-blocking") || refTo(d, owner.metadata?.uid)?.blockOwnerDeletion === true) && !(mutant("gc.foreground-terminating-dependent-gone") && d.metadata?.deletionTimestamp));
 }
 
 /**

@@ -77,6 +77,8 @@ export function clusterEndpoints(eps: ProxyEndpoint[]): ProxyEndpoint[] {
 /** Local policy: this node's ready endpoints, else this node's serving-and-terminating ones. */
 export function localEndpoints(eps: ProxyEndpoint[], nodeName: string): ProxyEndpoint[] {
   const local = eps.filter((e) => e.nodeName === nodeName);
+  // the mutant sends traffic to other nodes when this one has no endpoint of its own
+  if (local.length === 0 && mutant("kube-proxy.local-policy-falls-back-to-remote")) return clusterEndpoints(eps);
   return clusterEndpoints(local);
 }
 

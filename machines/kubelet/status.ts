@@ -296,7 +296,7 @@ function scheduledAt(prior: readonly PodCondition[]): string | undefined {
 function stamp(c: PodCondition, prior: readonly PodCondition[], now: string | undefined): PodCondition {
   if (now === undefined) return c;
   const old = prior.find((p) => p.type === c.type);
-  return copyWith(c, { lastTransitionTime: old && old.status === c.status && old.lastTransitionTime ? old.lastTransitionTime : now });
+  return copyWith(c, { lastTransitionTime: old && old.status === c.status && old.lastTransitionTime && !mutant("kubelet.condition-transition-time-always-now") ? old.lastTransitionTime : now });
 }
 
 /**
@@ -365,6 +365,6 @@ export function terminatePodStatus<S extends { phase?: string; containerStatuses
     const n = initializedCount(status.initContainerStatuses);
     out.initContainerStatuses = status.initContainerStatuses.map((s, i) => (i < n ? unknown(s) : s));
   }
-  if (!isStaticPod(pod) && out.phase !== "Succeeded" && out.phase !== "Failed") out.phase = "Failed";
+  if (!isStaticPod(pod) && out.phase !== "Succeeded" && out.phase !== "Failed" && !mutant("kubelet.terminated-pod-left-running")) out.phase = "Failed";
   return out;
 }

@@ -66,7 +66,7 @@ export function quarantine(waiting: ReadonlyMap<string, number>, pods: readonly 
   const next = new Map(waiting);
   for (const p of pods) {
     const n = p.spec?.nodeName;
-    if (n && !known(n) && !next.has(n)) next.set(n, nowMs + QUARANTINE_MS);
+    if (n && !known(n) && (!next.has(n) || mutant("podgc.quarantine-restarts-each-pass"))) next.set(n, nowMs + QUARANTINE_MS);
   }
   return next;
 }

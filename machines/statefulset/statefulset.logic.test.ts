@@ -73,6 +73,18 @@ describe("identity and storage (stateful_set_utils_test.go)", () => {
   });
 });
 
+describe("newVersionedStatefulSetPod", () => {
+  // the partition counts from spec.ordinals.start: below start + partition a pod keeps the current revision
+  it("with ordinals.start 5 and partition 2, ordinals 5 and 6 are made at the current revision, 7 at the update revision", () => {
+    const set = newStatefulSet(4, (s) => {
+      s.spec.ordinals = { start: 5 };
+      s.spec.updateStrategy.rollingUpdate.partition = 2;
+    });
+    const revisions = [5, 6, 7, 8].map((o) => L.podRevision(L.newVersionedStatefulSetPod(set, set, "current", "update", o)));
+    expect(revisions).toEqual(["current", "current", "update", "update"]);
+  });
+});
+
 describe("getStatefulSetMaxUnavailable (TestGetStatefulSetMaxUnavailable)", () => {
   const rows: [unknown, number, number][] = [[undefined, 10, 1], [3, 10, 3], [3, 0, 3], [0, 0, 1], ["10%", 25, 2], ["100%", 5, 5], ["50%", 5, 2], ["10%", 5, 1]];
   it.each(rows)("maxUnavailable %s of %i replicas is %i", (maxUnavailable, replicas, want) => {

@@ -121,7 +121,7 @@ export function newVersionedStatefulSetPod(currentSet: StatefulSet, updateSet: S
   const strategy = currentSet.spec?.updateStrategy;
   const start = startOrdinal(currentSet);
   const useCurrent = (strategy?.type === "RollingUpdate" && strategy.rollingUpdate == null && ordinal < start + (currentSet.status?.currentReplicas ?? 0))
-    || (strategy?.rollingUpdate != null && ordinal < start + (strategy.rollingUpdate.partition ?? 0));
+    || (strategy?.rollingUpdate != null && ordinal < (mutant("statefulset.partition-ignores-start-ordinal") ? 0 : start) + (strategy.rollingUpdate.partition ?? 0));
   const pod = newStatefulSetPod(useCurrent ? currentSet : updateSet, ordinal);
   pod.metadata!.labels![REVISION_LABEL] = useCurrent ? currentRevision : updateRevision;
   return pod;

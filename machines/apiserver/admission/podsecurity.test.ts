@@ -17,6 +17,8 @@ describe("the checks (policy/check_*_test.go)", () => {
     expect(find(one(latest, { securityContext: { runAsNonRoot: false }, containers: [{ name: "a" }] }), "runAsNonRoot != true")?.detail).toBe("pod must not set securityContext.runAsNonRoot=false");
     const cs = [{ name: "a" }, { name: "b", securityContext: {} }, { name: "c", securityContext: { runAsNonRoot: false } }, { name: "d", securityContext: { runAsNonRoot: false } }, { name: "e", securityContext: { runAsNonRoot: true } }];
     expect(find(one(latest, { securityContext: { runAsNonRoot: true }, containers: cs }), "runAsNonRoot != true")?.detail).toBe('containers "c", "d" must not set securityContext.runAsNonRoot=false');
+    // the container fields may be left unset when the pod-level runAsNonRoot is true (Pod Security Standards, restricted)
+    expect(find(one(latest, { securityContext: { runAsNonRoot: true }, containers: [{ name: "a" }, { name: "b", securityContext: {} }] }), "runAsNonRoot != true")).toBeUndefined();
     const fall = [{ name: "a" }, { name: "b", securityContext: {} }, { name: "d", securityContext: { runAsNonRoot: true } }];
     expect(find(one(latest, { containers: fall }), "runAsNonRoot != true")?.detail).toBe('pod or containers "a", "b" must set securityContext.runAsNonRoot=true');
     // hostUsers=false relaxes it from 1.35 on
@@ -128,6 +130,10 @@ describe("the plugin (admission/admission.go)", () => {
     const newImage = { ...nginx, spec: { containers: [{ ...nginx.spec.containers[0], image: "nginx:2" }] } };
     expect(podSecurityPod(newImage, nginx, restricted, undefined).refused).toBe(refusal);
     expect(podSecurityPod(newImage, nginx, restricted, "status")).toEqual({ warnings: [] });
+    // isSignificantPodUpdate compares the init containers' images too
+    const withInit = { ...nginx, spec: { ...nginx.spec, initContainers: [{ name: "setup", image: "busybox" }] } };
+    const newInitImage = { ...withInit, spec: { ...withInit.spec, initContainers: [{ name: "setup", image: "busybox:1.37" }] } };
+    expect(podSecurityPod(newInitImage, withInit, restricted, undefined).refused).toMatch(/^violates PodSecurity "restricted:latest": /);
     const debug = { ...nginx, spec: { ...nginx.spec, ephemeralContainers: [{ name: "debug", image: "busybox" }] } };
     expect(podSecurityPod(debug, nginx, restricted, "ephemeralcontainers").refused).toContain('containers "nginx", "debug" must set securityContext.allowPrivilegeEscalation=false');
   });

@@ -2,6 +2,7 @@
 // restricted levels as pure functions of a pod's metadata and spec, per policy version.
 
 import { goQuote } from "../status.js";
+import { mutant } from "../../common/mutation.js";
 
 type Obj = any;
 
@@ -341,7 +342,7 @@ const runAsNonRoot: Check = (_meta, spec, minor) => {
     const v = sc(c)?.runAsNonRoot;
     if (typeof v === "boolean") {
       if (!v) explicit.push(str(c.name));
-    } else if (!podNonRoot) implicit.push(str(c.name));
+    } else if (!podNonRoot || mutant("podsecurity.run-as-non-root-ignores-pod-level")) implicit.push(str(c.name));
   }
   if (explicit.length > 0) setters.push(containersPhrase(explicit));
   if (setters.length > 0) return { reason: "runAsNonRoot != true", detail: `${setters.join(" and ")} must not set securityContext.runAsNonRoot=false` };
@@ -553,7 +554,7 @@ const ignoredPodSubresources = new Set(["exec", "attach", "binding", "eviction",
 function isSignificantPodUpdate(pod: Obj, old: Obj): boolean {
   const spec = obj(pod?.spec) ?? {};
   const oldSpec = obj(old?.spec) ?? {};
-  for (const f of ["containers", "initContainers"]) {
+  for (const f of mutant("podsecurity.init-image-update-not-significant") ? ["containers"] : ["containers", "initContainers"]) {
     const cs = arr(spec[f]);
     const olds = arr(oldSpec[f]);
     if (cs.length !== olds.length) return true;

@@ -6,6 +6,7 @@
 
 import { canonicalQuantity } from "../../common/quantity.js";
 import { deepEqual } from "../../common/equal.js";
+import { mutant } from "../../common/mutation.js";
 
 type Obj = any;
 
@@ -80,7 +81,7 @@ function mutationRefusal(pod: Obj, rc: Obj): string | undefined {
   }
   const selector = rc.scheduling?.nodeSelector;
   const own = pod.spec?.nodeSelector;
-  if (nonEmpty(selector) && own != null) {
+  if (nonEmpty(selector) && own != null && !mutant("runtimeclass.selector-conflict-overwritten")) {
     for (const [key, value] of Object.entries(selector)) {
       if (Object.hasOwn(own, key) && own[key] !== value) return `conflict: runtimeClass.scheduling.nodeSelector[${key}] = ${String(value)}; pod.spec.nodeSelector[${key}] = ${String(own[key])}`;
     }

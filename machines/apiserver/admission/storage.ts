@@ -4,6 +4,7 @@
 // pkg/registry/storage/storageclass).
 
 import { milliValue } from "../../common/quantity.js";
+import { mutant } from "../../common/mutation.js";
 
 type Obj = any;
 
@@ -79,7 +80,7 @@ export function admitDefaultStorageClass(pvc: Obj, classes: readonly Obj[]): voi
   const defaults = classes.filter(isDefaultClass).sort((a, b) => {
     const ta = a.metadata?.creationTimestamp ?? "";
     const tb = b.metadata?.creationTimestamp ?? "";
-    if (ta !== tb) return ta < tb ? 1 : -1;
+    if (ta !== tb) return (ta < tb) !== mutant("storageclass.default-picks-oldest") ? 1 : -1;
     return a.metadata?.name < b.metadata?.name ? -1 : 1;
   });
   if (defaults.length > 0) spec.storageClassName = defaults[0].metadata.name;

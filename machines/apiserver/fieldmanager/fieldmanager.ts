@@ -13,6 +13,7 @@ import {
   recursiveDifference, setOf, sharedWith, toFieldsV1, union, type FieldSet,
 } from "./fieldset.js";
 import { compare, ensureNamedFieldsAreMembers, merge, removeItems, toFieldSet, validate, zeroValue } from "./typed.js";
+import { mutant } from "../../common/mutation.js";
 
 
 export interface ManagerEntry {
@@ -772,7 +773,7 @@ function applyOnce(live: any, config: any, managed: ReadonlyMap<string, ManagerE
       out.set(id, e);
       continue;
     }
-    const s = difference(difference(e.set, changed), cmp.removed);
+    const s = difference(mutant("fieldmanager.force-keeps-previous-owner") ? e.set : difference(e.set, changed), cmp.removed);
     if (!isEmpty(s)) out.set(id, equalSets(s, e.set) ? e : { ...e, set: s });
   }
   return { object, managed: out };

@@ -2,6 +2,7 @@
 // returns (empty when valid). Regexes are compiled once, here.
 
 import { utf8Length } from "../../common/bytes.js";
+import { mutant } from "../../common/mutation.js";
 
 const dns1123LabelFmt = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
 const dns1123SubdomainFmt = `${dns1123LabelFmt}(\\.${dns1123LabelFmt})*`;
@@ -54,7 +55,7 @@ export const fieldImmutableErrorMsg = "field is immutable";
 /** IsDNS1123Label: at most 63 lower-case alphanumerics or '-', alphanumeric at both ends. */
 export function isDNS1123Label(value: string): string[] {
   const errs: string[] = [];
-  if (value.length > 63) errs.push(maxLenError(63));
+  if (value.length > (mutant("validation.dns-label-allows-64") ? 64 : 63)) errs.push(maxLenError(63));
   if (!dns1123LabelRe.test(value)) {
     // A valid subdomain of legal length that is not a label can only be wrong for its dots.
     if (dns1123SubdomainRe.test(value)) errs.push("must not contain dots");

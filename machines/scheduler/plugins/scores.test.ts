@@ -33,6 +33,9 @@ describe("TaintToleration Score (taint_toleration_test.go)", () => {
     ["the more intolerable taints a node has, the lower it scores", [tol("foo", "bar")],
       [tainted("nodeA"), tainted("nodeB", prefer("cpu-type", "arm64")), tainted("nodeC", prefer("cpu-type", "arm64"), prefer("disk-type", "ssd"))], { nodeA: 100, nodeB: 50, nodeC: 0 }],
     ["only PreferNoSchedule taints count", [], [tainted("nodeA", { key: "x", effect: "NoSchedule" }), tainted("nodeB", prefer("x", ""))], { nodeA: 100, nodeB: 0 }],
+    // getAllTolerationPreferNoSchedule keeps a toleration with an empty effect: it matches every effect
+    ["a toleration without an effect tolerates a PreferNoSchedule taint", [{ key: "foo", operator: "Equal", value: "bar" }],
+      [tainted("nodeA", prefer("foo", "bar")), tainted("nodeB", prefer("foo", "blah"))], { nodeA: 100, nodeB: 0 }],
   ];
   it.each(rows)("%s", (_n, tolerations, nodes, want) => {
     expect(scoreAll(TaintToleration, makePod("p", undefined, { tolerations }), nodes.map((n) => [n, []]))).toEqual(want);

@@ -1,6 +1,7 @@
 // ImageLocality: favour nodes that already hold the pod's images, scaled by how widely they are spread.
 import type { Pod } from "kubernetes-types/core/v1";
 import { type CycleState, type NodeInfo, type ScorePlugin, MaxNodeScore, snapshotSummaryOf } from "../../framework.js";
+import { mutant } from "../../../common/mutation.js";
 
 export const Name = "ImageLocality";
 const mb = 1024 * 1024;
@@ -40,7 +41,7 @@ function imageScore(s: State, nodeInfo: NodeInfo): number {
   for (const image of s.images) {
     const size = nodeInfo.imageSizes.get(image);
     // scaledImageScore: an image on few nodes counts less, to avoid piling pods on them.
-    if (size !== undefined) sum += Math.trunc((size * (s.numNodesByImage.get(image) ?? 0)) / s.totalNumNodes);
+    if (size !== undefined) sum += mutant("scheduler.image-locality-unscaled") ? size : Math.trunc((size * (s.numNodesByImage.get(image) ?? 0)) / s.totalNumNodes);
   }
   return calculatePriority(sum, s.images.length);
 }

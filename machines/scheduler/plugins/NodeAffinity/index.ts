@@ -42,7 +42,7 @@ export const NodeAffinity = {
     const terms = (state.get(preScoreKey) as PreferredSchedulingTerm[] | undefined)
       ?? pod.spec?.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? [];
     let sum = 0;
-    for (const t of terms) if (matchesNodeSelectorTerm(t.preference, nodeInfo.node)) sum += t.weight;
+    for (const t of terms) if (matchesNodeSelectorTerm(t.preference, nodeInfo.node)) sum += mutant("scheduler.preferred-affinity-ignores-weight") ? 1 : t.weight;
     return sum;
   },
   normalize(_state: CycleState, _pod: Pod, scores: NodeScore[]): void {

@@ -1,6 +1,7 @@
 // NodeResourcesBalancedAllocation: favour nodes whose cpu and memory fractions stay close.
 import type { Pod } from "kubernetes-types/core/v1";
 import { type CycleState, type NodeInfo, type Resources, type ScorePlugin, cyclePodRequests, MaxNodeScore, podRequests, toResources } from "../../framework.js";
+import { mutant } from "../../../common/mutation.js";
 
 export const Name = "NodeResourcesBalancedAllocation";
 const preScoreKey = "PreScore" + Name;
@@ -29,7 +30,7 @@ export function balancedCpuMemoryScore(reqCPU: number, allocCPU: number, reqMem:
   let std = 0;
   if (allocCPU !== 0 && allocMem !== 0) {
     // Two fractions: the standard deviation is half their distance.
-    std = Math.abs((Math.min(1, reqCPU / allocCPU) - Math.min(1, reqMem / allocMem)) / 2);
+    std = Math.abs((Math.min(1, reqCPU / allocCPU) - Math.min(1, reqMem / allocMem)) / (mutant("scheduler.balanced-allocation-full-distance") ? 1 : 2));
   }
   return Math.trunc((1 - std) * MaxNodeScore);
 }

@@ -82,14 +82,16 @@ function scoreRequest(state: CycleState, pod: Pod): Resources {
 function leastAllocatedScore(req: Resources, nodeInfo: NodeInfo): number {
   const allocCPU = nodeInfo.allocatableMilliCPU;
   const allocMem = nodeInfo.allocatableMemory;
+  // the mutant scores the node as it is, without the incoming pod's request
+  const add = mutant("scheduler.least-allocated-ignores-incoming-pod") ? { milliCPU: 0, memory: 0 } : req;
   let sum = 0;
   let weights = 0;
   if (allocCPU !== 0) {
-    sum += leastRequestedScore(nodeInfo.nonZeroMilliCPU + req.milliCPU, allocCPU);
+    sum += leastRequestedScore(nodeInfo.nonZeroMilliCPU + add.milliCPU, allocCPU);
     weights += 1;
   }
   if (allocMem !== 0) {
-    sum += leastRequestedScore(nodeInfo.nonZeroMemory + req.memory, allocMem);
+    sum += leastRequestedScore(nodeInfo.nonZeroMemory + add.memory, allocMem);
     weights += 1;
   }
   return weights === 0 ? 0 : Math.trunc(sum / weights);

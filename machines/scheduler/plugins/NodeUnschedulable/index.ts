@@ -1,6 +1,7 @@
 // NodeUnschedulable: a cordoned node (spec.unschedulable) only takes pods tolerating its taint.
 import type { Node, Pod } from "kubernetes-types/core/v1";
 import { type CycleState, type FilterPlugin, type FilterStatus, type NodeInfo, failure, Success, tolerationsTolerateTaint } from "../../framework.js";
+import { mutant } from "../../../common/mutation.js";
 
 export const Name = "NodeUnschedulable";
 /** Filter reason for a cordoned node. */
@@ -11,7 +12,7 @@ export const NodeUnschedulable = {
   filter(_state: CycleState, pod: Pod, nodeInfo: NodeInfo): FilterStatus {
     if (!nodeInfo.unschedulable) return Success;
     // Tolerating the node.kubernetes.io/unschedulable taint also tolerates spec.unschedulable.
-    const tolerates = tolerationsTolerateTaint(pod.spec?.tolerations, { key: "node.kubernetes.io/unschedulable", effect: "NoSchedule" });
+    const tolerates = !mutant("scheduler.cordoned-refuses-tolerating-pod") && tolerationsTolerateTaint(pod.spec?.tolerations, { key: "node.kubernetes.io/unschedulable", effect: "NoSchedule" });
     return tolerates ? Success : failure("UnschedulableAndUnresolvable", Name, ErrReasonUnschedulable);
   },
 } satisfies FilterPlugin;

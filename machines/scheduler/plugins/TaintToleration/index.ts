@@ -38,7 +38,7 @@ export const TaintToleration = {
   },
   preScore(state: CycleState, pod: Pod): undefined {
     // An empty effect tolerates every effect, PreferNoSchedule included.
-    const tols = (pod.spec?.tolerations ?? []).filter((t) => !t.effect || t.effect === "PreferNoSchedule");
+    const tols = (pod.spec?.tolerations ?? []).filter((t) => (!t.effect && !mutant("scheduler.prefer-no-schedule-ignores-empty-effect")) || t.effect === "PreferNoSchedule");
     state.set(preScoreKey, tols);
     return undefined;
   },
