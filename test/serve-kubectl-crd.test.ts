@@ -149,7 +149,7 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: CustomResourceDefini
     expect((await k(["apply", "-f", "-"], { input: myCrontab })).out).toBe("crontab.stable.example.com/my-new-cron-object created\n");
     const out = (await k(["get", "crontab"])).out.split("\n");
     expect(out[0]).toMatch(/^NAME +AGE$/);
-    expect(out[1]).toMatch(/^my-new-cron-object +\d+s$/);
+    expect(out[1]).toMatch(/^my-new-cron-object +(?:\d+[dhms])+$/);
   });
 
   it("kubectl get ct -o yaml shows the object as stored (short name ct)", async () => {
@@ -190,11 +190,11 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: CustomResourceDefini
   it("kubectl get crontab prints the additionalPrinterColumns, and kubectl get all lists the CronTabs (category all)", async () => {
     const out = (await k(["get", "crontab", "my-pruned-cron-object"])).out.split("\n");
     expect(out[0]).toMatch(/^NAME +SPEC +REPLICAS +AGE$/);
-    expect(out[1]).toMatch(/^my-pruned-cron-object +\* \* \* \* \*\/5 +1 +\d+s$/);
+    expect(out[1]).toMatch(/^my-pruned-cron-object +\* \* \* \* \*\/5 +1 +(?:\d+[dhms])+$/);
     // a fresh discovery cache: the one kept since the CRD was first applied predates its categories
     const all = (await k(["get", "all", "--cache-dir", mkdtempSync(join(tmpdir(), "kubectl-cache-"))])).out;
     // my-new-cron-object was stored before the CRD had defaults: it is defaulted as it is read
-    expect(all).toMatch(/^crontab\.stable\.example\.com\/my-new-cron-object +\* \* \* \* \*\/5 +1 +\d+s$/m);
+    expect(all).toMatch(/^crontab\.stable\.example\.com\/my-new-cron-object +\* \* \* \* \*\/5 +1 +(?:\d+[dhms])+$/m);
   });
 
   it("kubectl scale sets spec.replicas through the scale subresource, within the schema's maximum", async () => {

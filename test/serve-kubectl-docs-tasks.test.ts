@@ -53,10 +53,10 @@ spec:
   it("configure-service-account: kubectl get serviceaccounts prints NAME, SECRETS and AGE (printServiceAccount)", async () => {
     expect((await k(["create", "serviceaccount", "build-robot"])).out).toBe("serviceaccount/build-robot created\n");
     const out = (await k(["get", "serviceaccounts"])).out;
-    expect(out).toMatch(/^NAME {10}SECRETS {3}AGE\nbuild-robot {3}0 {9}\d+s\ndefault {7}0 {9}\d+[sm]\n$/);
+    expect(out).toMatch(/^NAME {10}SECRETS {3}AGE\nbuild-robot {3}0 {9}(?:\d+[dhms])+\ndefault {7}0 {9}(?:\d+[dhms])+\n$/);
     // a listed Secret counts
     expect((await k(["patch", "serviceaccount", "build-robot", "-p", '{"secrets":[{"name":"build-robot-secret"}]}'])).code).toBe(0);
-    expect((await k(["get", "serviceaccount", "build-robot", "--no-headers"])).out).toMatch(/^build-robot +1 +\d+s\n$/);
+    expect((await k(["get", "serviceaccount", "build-robot", "--no-headers"])).out).toMatch(/^build-robot +1 +(?:\d+[dhms])+\n$/);
   });
 
   it("configure-pod-configmap: a pod whose ConfigMap is missing stays CreateContainerConfigError, its Failed event counted at every retry, and runs once the page's ConfigMap exists", async () => {
@@ -85,7 +85,7 @@ spec:
       return events.length === 1 && events[0].count >= 3 ? events[0] : undefined;
     }, 30_000);
     expect(counted, "the Failed event with count >= 3").toMatchObject({ type: "Warning", message: 'Error: configmap "special-config" not found', source: { component: "kubelet" } });
-    expect((await k(["get", "pod", "dapi-test-pod", "--no-headers"])).out).toMatch(/^dapi-test-pod +0\/1 +CreateContainerConfigError +0 +\d+s\n$/);
+    expect((await k(["get", "pod", "dapi-test-pod", "--no-headers"])).out).toMatch(/^dapi-test-pod +0\/1 +CreateContainerConfigError +0 +(?:\d+[dhms])+\n$/);
     expect((await k(["create", "configmap", "special-config", "--from-literal=special.how=very"])).out).toBe("configmap/special-config created\n");
     const done = await until(async () => ((await k(["get", "pod", "dapi-test-pod", "--no-headers"])).out.includes("Completed") ? true : undefined), 30_000);
     expect(done, "the pod completes once the ConfigMap exists").toBe(true);
@@ -157,7 +157,7 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: debug-service's host
   it("serve_hostname answers its host name on 9376 to each pod IP and through the Service, which resolves by name", async () => {
     expect((await k(["create", "deployment", "hostnames", "--image=registry.k8s.io/serve_hostname"])).out).toBe("deployment.apps/hostnames created\n");
     expect((await k(["scale", "deployment", "hostnames", "--replicas=3"])).out).toBe("deployment.apps/hostnames scaled\n");
-    const ready = await until(async () => (/^hostnames +3\/3 +3 +3 +\d+s$/m.test((await k(["get", "deployment", "hostnames"])).out) ? true : undefined), 30_000);
+    const ready = await until(async () => (/^hostnames +3\/3 +3 +3 +(?:\d+[dhms])+$/m.test((await k(["get", "deployment", "hostnames"])).out) ? true : undefined), 30_000);
     expect(ready, "3/3 ready").toBe(true);
     const pods = (await k(["get", "pods", "-l", "app=hostnames", "-o", "jsonpath={.items[*].metadata.name}"])).out.split(" ").sort();
     const ips = (await k(["get", "pods", "-l", "app=hostnames", "-o", String.raw`go-template={{range .items}}{{.status.podIP}}{{"\n"}}{{end}}`])).out.trim().split("\n");
@@ -193,7 +193,7 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: tutorials/kubernetes
     expect((await k(["create", "deployment", "kubernetes-bootcamp", "--image=gcr.io/google-samples/kubernetes-bootcamp:v1"])).out).toBe("deployment.apps/kubernetes-bootcamp created\n");
     const ready = await until(async () => {
       const out = (await k(["get", "deployments"])).out;
-      return /^kubernetes-bootcamp +1\/1 +1 +1 +\d+s$/m.test(out) ? out : undefined;
+      return /^kubernetes-bootcamp +1\/1 +1 +1 +(?:\d+[dhms])+$/m.test(out) ? out : undefined;
     }, 30_000);
     expect(ready, "kubectl get deployments").toMatch(/^NAME +READY +UP-TO-DATE +AVAILABLE +AGE$/m);
     const [pod] = await pods();
@@ -215,7 +215,7 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: tutorials/kubernetes
     expect((await k(["get", "pods", "-l", "version=v1", "-o", "name"])).out).toBe(`pod/${pod}\n`);
     // Module 5: scale to 4
     expect((await k(["scale", "deployments/kubernetes-bootcamp", "--replicas=4"])).out).toBe("deployment.apps/kubernetes-bootcamp scaled\n");
-    const four = await until(async () => (/^kubernetes-bootcamp +4\/4 +4 +4 +\d+s$/m.test((await k(["get", "deployments"])).out) ? true : undefined), 30_000);
+    const four = await until(async () => (/^kubernetes-bootcamp +4\/4 +4 +4 +(?:\d+[dhms])+$/m.test((await k(["get", "deployments"])).out) ? true : undefined), 30_000);
     expect(four, "4/4 ready").toBe(true);
     // Module 6: a rolling update to v2, then to a tag that does not exist, then undo
     expect((await k(["set", "image", "deployments/kubernetes-bootcamp", "kubernetes-bootcamp=docker.io/jocatalin/kubernetes-bootcamp:v2"])).out).toBe("deployment.apps/kubernetes-bootcamp image updated\n");
@@ -225,7 +225,7 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: tutorials/kubernetes
     expect((await k(["set", "image", "deployments/kubernetes-bootcamp", "kubernetes-bootcamp=gcr.io/google-samples/kubernetes-bootcamp:v10"])).code).toBe(0);
     const pulling = await until(async () => {
       const out = (await k(["get", "pods"])).out;
-      return /^kubernetes-bootcamp-[a-z0-9]+-[a-z0-9]{5} +0\/1 +(ErrImagePull|ImagePullBackOff) +0 +\d+s$/m.test(out) ? out : undefined;
+      return /^kubernetes-bootcamp-[a-z0-9]+-[a-z0-9]{5} +0\/1 +(ErrImagePull|ImagePullBackOff) +0 +(?:\d+[dhms])+$/m.test(out) ? out : undefined;
     }, 30_000);
     expect(pulling, "the v10 pods cannot pull").toBeTruthy();
     expect((await k(["rollout", "undo", "deployments/kubernetes-bootcamp"])).out).toBe("deployment.apps/kubernetes-bootcamp rolled back\n");

@@ -40,7 +40,7 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: the docs' stateful t
     expect((await k(["apply", "-f", join(app, "mysql", "mysql-deployment.yaml")])).out).toBe("service/mysql created\ndeployment.apps/mysql created\n");
     const running = await until(async () => {
       const out = (await k(["get", "pods", "-l", "app=mysql"])).out;
-      return /^mysql-[a-z0-9]+-[a-z0-9]{5} +1\/1 +Running +0 +\d+s$/m.test(out) ? out : undefined;
+      return /^mysql-[a-z0-9]+-[a-z0-9]{5} +1\/1 +Running +0 +(?:\d+[dhms])+$/m.test(out) ? out : undefined;
     }, 30_000);
     expect(running, "kubectl get pods -l app=mysql").toMatch(/^NAME +READY +STATUS +RESTARTS +AGE$/m);
     const pvc = (await k(["describe", "pvc", "mysql-pv-claim"])).out;
@@ -68,22 +68,22 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: the docs' stateful t
     // the page's two `cat <<EOF` steps
     writeFileSync(join(dir, "kustomization.yaml"), "secretGenerator:\n- name: mysql-pass\n  literals:\n  - password=YOUR_PASSWORD\nresources:\n  - mysql-deployment.yaml\n  - wordpress-deployment.yaml\n");
     expect((await k(["apply", "-k", dir])).code).toBe(0);
-    expect((await k(["get", "secrets"])).out).toMatch(/^mysql-pass-[a-z0-9]{10} +Opaque +1 +\d+s$/m);
+    expect((await k(["get", "secrets"])).out).toMatch(/^mysql-pass-[a-z0-9]{10} +Opaque +1 +(?:\d+[dhms])+$/m);
     const bound = await until(async () => {
       const out = (await k(["get", "pvc"])).out;
-      const rows = ["mysql-pv-claim", "wp-pv-claim"].map((n) => new RegExp(`^${n} +Bound +pvc-[0-9a-f-]+ +20Gi +RWO +standard +<unset> +\\d+s$`, "m"));
+      const rows = ["mysql-pv-claim", "wp-pv-claim"].map((n) => new RegExp(`^${n} +Bound +pvc-[0-9a-f-]+ +20Gi +RWO +standard +<unset> +(?:\\d+[dhms])+$`, "m"));
       return rows.every((r) => r.test(out)) ? out : undefined;
     }, 60_000);
     expect(bound, "kubectl get pvc: both claims Bound").toBeTruthy();
     const pods = await until(async () => {
       const out = (await k(["get", "pods"])).out;
-      return /^wordpress-mysql-[a-z0-9]+-[a-z0-9]{5} +1\/1 +Running +0 +\d+s$/m.test(out) && /^wordpress-[a-z0-9]+-[a-z0-9]{5} +1\/1 +Running +0 +\d+s$/m.test(out) ? out : undefined;
+      return /^wordpress-mysql-[a-z0-9]+-[a-z0-9]{5} +1\/1 +Running +0 +(?:\d+[dhms])+$/m.test(out) && /^wordpress-[a-z0-9]+-[a-z0-9]{5} +1\/1 +Running +0 +(?:\d+[dhms])+$/m.test(out) ? out : undefined;
     }, 60_000);
     expect(pods, "kubectl get pods: Running").toBeTruthy();
     // the database's password is the generated Secret's
     const mysqlPod = (await k(["get", "pods", "-l", "tier=mysql", "-o", "jsonpath={.items[0].metadata.name}"])).out;
     expect((await k(["exec", mysqlPod, "--", "printenv", "MYSQL_ROOT_PASSWORD"])).out).toBe("YOUR_PASSWORD\n");
-    expect((await k(["get", "services", "wordpress"])).out).toMatch(/^wordpress +LoadBalancer +10\.\d+\.\d+\.\d+ +<pending> +80:3\d{4}\/TCP +\d+s$/m);
+    expect((await k(["get", "services", "wordpress"])).out).toMatch(/^wordpress +LoadBalancer +10\.\d+\.\d+\.\d+ +<pending> +80:3\d{4}\/TCP +(?:\d+[dhms])+$/m);
     expect((await k(["delete", "-k", dir])).code).toBe(0);
     const gone = await until(async () => ((await k(["get", "pvc,deployments,secrets", "-o", "name"])).out.trim() === "" ? true : undefined), 30_000);
     expect(gone).toBe(true);
@@ -119,7 +119,7 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: the docs' stateful t
   it("Cassandra: unchanged, its claims wait for minikube's provisioner; with the StorageClass edited for this cluster, cassandra-0..2 come up in order, nodetool status shows three nodes UN in DC1-K8Demo, and scaling to 4 adds cassandra-3", async () => {
     const dir = join(app, "cassandra");
     expect((await k(["apply", "-f", join(dir, "cassandra-service.yaml")])).out).toBe("service/cassandra created\n");
-    expect((await k(["get", "svc", "cassandra"])).out).toMatch(/^NAME +TYPE +CLUSTER-IP +EXTERNAL-IP +PORT\(S\) +AGE\ncassandra +ClusterIP +None +<none> +9042\/TCP +\d+s\n$/);
+    expect((await k(["get", "svc", "cassandra"])).out).toMatch(/^NAME +TYPE +CLUSTER-IP +EXTERNAL-IP +PORT\(S\) +AGE\ncassandra +ClusterIP +None +<none> +9042\/TCP +(?:\d+[dhms])+\n$/);
     expect((await k(["apply", "-f", join(dir, "cassandra-statefulset.yaml")])).out).toBe("statefulset.apps/cassandra created\nstorageclass.storage.k8s.io/fast created\n");
     // No provisioner k8s.io/minikube-hostpath runs here: the PV controller waits for it (ExternalProvisioning), cassandra-0 stays Pending.
     const waiting = await until(async () => {
@@ -129,7 +129,7 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: the docs' stateful t
     expect(waiting).toMatch(/^Status: +Pending$/m);
     expect(waiting).toMatch(/^StorageClass: +fast$/m);
     expect(waiting?.replace(/\s+/g, " ")).toContain("Waiting for a volume to be created either by the external provisioner 'k8s.io/minikube-hostpath' or manually by the system administrator. If volume creation is delayed, please verify that the provisioner is running and correctly registered.");
-    expect((await k(["get", "pods", "-l", "app.kubernetes.io/name=cassandra"])).out).toMatch(/^cassandra-0 +0\/1 +Pending +0 +\d+s$/m);
+    expect((await k(["get", "pods", "-l", "app.kubernetes.io/name=cassandra"])).out).toMatch(/^cassandra-0 +0\/1 +Pending +0 +(?:\d+[dhms])+$/m);
     expect((await k(["get", "pods", "-l", "app.kubernetes.io/name=cassandra"])).out).not.toMatch(/cassandra-1/);
     // The page: "modify cassandra-statefulset.yaml to suit your cluster". Here the class names kind's local-path provisioner.
     await k(["delete", "statefulset", "cassandra"]);
