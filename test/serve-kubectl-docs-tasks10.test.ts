@@ -107,6 +107,27 @@ spec:
     expect((await k(["apply", "-f", "-"], claim.replace("no-class", "empty-class").replace("spec:\n", "spec:\n  storageClassName: \"\"\n"))).code).toBe(0);
     expect(await jsonpath(["get", "pvc", "empty-class"], "{.spec.storageClassName}")).toBe("");
   });
+
+  it("curlimages/curl: arguments that are curl's options go to curl, a program named first runs instead; a command exec'd in an image outside the catalogue fails at once instead of hanging", async () => {
+    expect((await k(["create", "deployment", "web", "--image=nginx:1.27"])).code).toBe(0);
+    expect((await k(["expose", "deployment", "web", "--port=80"])).code).toBe(0);
+    expect(await until(async () => ((await jsonpath(["get", "deployment", "web"], "{.status.readyReplicas}")) === "1" ? true : undefined), 30_000)).toBe(true);
+    // the image's entrypoint.sh puts curl in front of an option
+    expect((await k(["run", "fetch", "--image=curlimages/curl", "--restart=Never", "--", "-s", "http://web"])).code).toBe(0);
+    expect(await phase("fetch", "Succeeded")).toBe(true);
+    expect((await k(["logs", "fetch"])).out).toContain("<title>Welcome to nginx!</title>");
+    // and execs a program it has (Alpine's busybox): a pod to exec curl in
+    expect((await k(["run", "curl", "--image=curlimages/curl", "--restart=Never", "--", "sleep", "3600"])).code).toBe(0);
+    expect(await phase("curl", "Running")).toBe(true);
+    const got = await k(["exec", "curl", "--", "curl", "-s", "http://web"]);
+    expect(got.out).toContain("<title>Welcome to nginx!</title>");
+    // an image podflow does not know runs as a server; what is exec'd in it is not known to exist
+    expect((await k(["run", "app", "--image=registry.example.com/team/app:1.0", "--restart=Never"])).code).toBe(0);
+    expect(await phase("app", "Running")).toBe(true);
+    const echo = await k(["exec", "app", "--", "echo", "hi"]);
+    expect(echo.code).not.toBe(0);
+    expect(echo.err).toMatch(/OCI runtime exec failed: exec failed: unable to start container process: exec: "echo": executable file not found in \$PATH: unknown\n$/);
+  });
 });
 
 // tasks/access-application-cluster/service-access-application-cluster: service/access/hello-application.yaml
@@ -159,4 +180,5 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: a NodePort on a fres
     expect(r.err).toBe("");
     expect(r.out).toMatch(/^Hello, world!\nVersion: 2\.0\.0\nHostname: hello-world-[a-z0-9]+-[a-z0-9]{5}\n$/);
   });
+
 });

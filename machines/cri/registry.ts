@@ -14,7 +14,7 @@ export interface NormalizedImage {
 /** How a container of this image behaves when it runs its default entrypoint. */
 export type ImageKind =
   | "nginx" | "httpd" | "redis" | "postgres" | "mysql" | "memcached" | "shell"
-  | "python" | "node" | "pause" | "agnhost" | "stress" | "hello-app" | "echoserver" | "bootcamp" | "serve-hostname" | "dnsutils" | "hpa-example" | "etcd" | "coredns" | "kube-proxy" | "exit0" | "zookeeper" | "cassandra" | "generic";
+  | "python" | "node" | "pause" | "agnhost" | "stress" | "hello-app" | "echoserver" | "bootcamp" | "serve-hostname" | "dnsutils" | "hpa-example" | "etcd" | "coredns" | "kube-proxy" | "exit0" | "zookeeper" | "cassandra" | "curl" | "generic";
 
 /** The base image whose files (os-release, passwd, group) an image ships, where podflow knows them. */
 export type ImageBase = "debian-buster" | "debian-bullseye" | "debian-bookworm" | "debian-trixie" | "busybox";
@@ -470,6 +470,11 @@ const otherCatalogue: Record<string, CatalogueEntry> = {
   // kubernetes-basics' app: node:6.3.1 with server.js (CMD node server.js); its v2 prints v=2
   "gcr.io/google-samples/kubernetes-bootcamp": bootcampEntry(["v1"]),
   "docker.io/jocatalin/kubernetes-bootcamp": bootcampEntry(["v1", "v2"]),
+  // curl's own image (curl/curl-container): Alpine's busybox with curl; /entrypoint.sh runs curl
+  // with the arguments unless the first names a program (`-- sh` gives a shell)
+  "docker.io/curlimages/curl": {
+    tags: () => true, sizeBytes: () => 22_000_000, entrypoint: ["/entrypoint.sh"], cmd: ["curl"], kind: "curl", userland: "busybox", env: shellEnv,
+  },
   "us-docker.pkg.dev/google-samples/containers/gke/hello-app": {
     tags: tagSet(["1.0", "2.0"]), sizeBytes: () => 10_412_019, entrypoint: ["/hello-app"], cmd: [], kind: "hello-app", userland: "busybox",
   },

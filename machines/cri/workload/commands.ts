@@ -562,7 +562,7 @@ function* wget(argv: string[], sh: ShellState, st: Streams): Gen {
   return 0;
 }
 
-function* curl(argv: string[], sh: ShellState, st: Streams): Gen {
+export function* curl(argv: string[], sh: ShellState, st: Streams): Gen {
   const args = argv.slice(1).filter((a) => !/^--(silent|fail|show-error|location|include|head)$/.test(a));
   const long = new Set(argv.slice(1).filter((a) => a.startsWith("--")));
   const { set, values, rest } = flags(args, "omXHwdA");

@@ -20,7 +20,7 @@ export interface ShellSnapshot {
 }
 
 function programContext(image: ImageInfo, io: ProcessIO, bound?: (port: number) => boolean): ProgramContext {
-  return { image, listeners: new Map(), startedAt: io.now(), ports: [], ...(bound !== undefined ? { bound } : {}) };
+  return { image, listeners: new Map(), startedAt: io.now(), ports: [], exec: true, ...(bound !== undefined ? { bound } : {}) };
 }
 
 /** runc's error when an exec'd executable does not exist (the exec never starts). */

@@ -5,7 +5,7 @@ import type { ImageInfo } from "../registry.js";
 import { cell, MemFS, type FsTree } from "./memfs.js";
 import { perform, runArgv, runScript, type Gen, type ProgramLookup, type ShellState, type Streams } from "./shell.js";
 import type { Effect, EffectResult, HttpResult } from "./types.js";
-import { nslookup, parseUrl, strftime } from "./commands.js";
+import { curl, nslookup, parseUrl, strftime } from "./commands.js";
 import { ExitSignal, type Listener, type ListenerRequest } from "./types.js";
 import { hpaExampleRequestNanos } from "../usage.js";
 import { nodetool, readyProbe, runCassandra } from "./cassandra.js";
@@ -22,6 +22,8 @@ export interface ProgramContext {
   terminal?: boolean;
   /** for an exec'd process: whether a process of the pod (one network namespace) listens on the port */
   bound?: (port: number) => boolean;
+  /** an exec'd process (kubectl exec, an exec probe), not the container's own */
+  exec?: true;
 }
 
 const nginxIndex = `<!DOCTYPE html>
@@ -901,6 +903,16 @@ function* dockerEntrypoint(argv: string[], sh: ShellState, st: Streams, ctx: Pro
   throw new ExitSignal(yield* runArgv(args, sh, st));
 }
 
+/** curl-container's entrypoint.sh: curl with the arguments, unless the first is a program to exec. */
+function* curlEntrypoint(argv: string[], sh: ShellState, st: Streams, ctx: ProgramContext): Gen {
+  let args = argv.slice(1);
+  const first = args[0];
+  const probe: Streams = { stdin: "", out: () => {}, err: () => {} };
+  // `if [ "${1#-}" != "${1}" ] || [ -z "$(command -v "${1}")" ]; then set -- curl "$@"; fi`
+  if (first === undefined || first.startsWith("-") || (!Object.hasOwn(sh.utilities, baseName(first)) && programsFor(ctx)(args, sh, probe) === undefined)) args = ["curl", ...args];
+  throw new ExitSignal(yield* runArgv(args, sh, st));
+}
+
 /** The external programs an image provides, looked up by argv[0]. */
 export function programsFor(ctx: ProgramContext): ProgramLookup {
   const { kind, userland } = ctx.image;
@@ -937,10 +949,13 @@ export function programsFor(ctx: ProgramContext): ProgramLookup {
       case "cassandra:nodetool": return nodetool(argv, sh, st);
       case "cassandra:ready-probe.sh": return readyProbe(sh, st);
       case "python:python": case "python:python3": return python(argv, sh, st, ctx);
+      case "curl:curl": return curl(argv, sh, st);
+      case "curl:entrypoint.sh": return curlEntrypoint(argv, sh, st, ctx);
       case "node:node": case "exit0:hello": return exitZero(name === "hello" ? "\nHello from Docker!\nThis message shows that your installation appears to be working correctly.\n" : "", st);
     }
     if (kind === "exit0" && name.startsWith("perl")) return perl(argv, st);
-    if (kind === "generic" && !Object.hasOwn(sh.utilities, name)) return genericServer(sh, ctx);
+    // an unknown image's own process is taken for a server; what an exec asks of it is not known to be there
+    if (kind === "generic" && ctx.exec !== true && !Object.hasOwn(sh.utilities, name)) return genericServer(sh, ctx);
     return undefined;
   };
 }

@@ -119,7 +119,7 @@ export function startContainer(
 /** Runs a command inside a running container (exec probe, kubectl exec); a missing executable exits 127 with runc's message. */
 export function* runExec(argv: string[], io: ProcessIO, image?: ImageInfo): Gen {
   const img: ImageInfo = image ?? { ref: "", name: "", repoTags: [], repoDigests: [], imageID: "", id: "", sizeBytes: 0, entrypoint: [], cmd: [], env: {}, kind: "shell", userland: "busybox" };
-  const ctx: ProgramContext = { image: img, listeners: new Map(), startedAt: io.now(), ports: [] };
+  const ctx: ProgramContext = { image: img, listeners: new Map(), startedAt: io.now(), ports: [], exec: true };
   const sh = shellFor(io, ctx);
   if (argv.length === 0 || !isRunnable(argv, sh, ctx)) {
     io.stderr(`OCI runtime exec failed: exec failed: unable to start container process: exec: "${argv[0] ?? ""}": executable file not found in $PATH: unknown`);
