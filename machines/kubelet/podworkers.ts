@@ -22,7 +22,7 @@ import { sealed, view } from "./view.js";
 import { usesHostNetwork } from "./hostnetwork.js";
 import { syncActiveDeadline } from "./activedeadline.js";
 import { networkErrors, networkNotReadyErrorMsg } from "./runtimestate.js";
-import { allocationFromPod, handlePodResize, hasUnactuated, isResizable, resizeAction, resizeState, stepResize } from "./resize.js";
+import { allocationFromPod, deferredWorkers, handlePodResize, hasUnactuated, isResizable, resizeAction, resizeState, stepResize } from "./resize.js";
 
 function rv(pod: Pod): number {
   return Number(pod.metadata?.resourceVersion ?? 0);
@@ -152,6 +152,18 @@ function actuateResize(ctx: KubeletContext, w: PodWorker, fx: Fx): boolean {
   return false;
 }
 
+/**
+ * RetryPendingResizes: a pod left the node or its allocation shrank, so the deferred resizes of the
+ * others are tried again (each worker once: one that now fits is no longer deferred).
+ */
+function retryDeferredResizes(ctx: KubeletContext, except: string, fx: Fx): void {
+  for (const uid of deferredWorkers(ctx)) {
+    if (uid === except) continue;
+    const o = workerOf(ctx, uid);
+    if (o !== undefined && workerState(o) === "SyncPod" && resizeState(o) === "pending.deferred") sync(ctx, o, fx);
+  }
+}
+
 /** What of a container's spec its hash covers here (HashContainer: its name and image). */
 function containerHash(c: Container): string {
   return `${c.name}\0${c.image ?? ""}`;
@@ -174,7 +186,7 @@ function syncPod(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
   if (syncActiveDeadline(ctx, w, fx)) return void stepWorker(w, { type: "Terminate" }, fx);
   if (networkNotReady(ctx, w, fx)) return;
   restartChangedContainers(ctx, w, fx);
-  handlePodResize(ctx, w);
+  if (handlePodResize(ctx, w)) retryDeferredResizes(ctx, w.uid, fx);
   if (w.op !== undefined) return;
   if (actuateResize(ctx, w, fx)) return;
   if (syncPodStep(w) === "sandbox") {
@@ -407,6 +419,7 @@ function syncTerminated(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
     deleteWorker(ctx, w.uid);
     // UnregisterPod: the reflectors no other pod needs stop.
     syncObjectWatches(ctx, fx);
+    retryDeferredResizes(ctx, w.uid, fx);
     return;
   }
   if (deleting && !w.deleteSent && !w.status.inFlight && !w.status.dirty && w.status.terminalWritten) {

@@ -157,17 +157,17 @@ function otherAllocatedPods(ctx: KubeletContext, uid: string): Pod[] {
  * handlePodResourcesResize: when the spec's cpu or memory differ from the allocation, the pod is
  * admitted again as it would be resized; if it fits, the allocation takes the spec's resources
  * (PodResizeInProgress), else PodResizePending says why. A spec back at the allocation withdraws a
- * pending resize.
+ * pending resize. True when the pod's allocation shrank, which may let a deferred resize fit.
  */
-export function handlePodResize(ctx: KubeletContext, w: PodWorker): void {
+export function handlePodResize(ctx: KubeletContext, w: PodWorker): boolean {
   const pod = view(w.pod);
   const allocation = view(w.allocation);
-  if (allocation === undefined) return;
+  if (allocation === undefined) return false;
   const generation = pod.metadata?.generation ?? 0;
   const changed = changedContainers(pod, allocation);
   if (changed.length === 0) {
     if (resizeState(w).startsWith("pending")) stepResize(w, { type: "ResizeWithdrawn" });
-    return;
+    return false;
   }
   const wanted = allocationFromPod(pod);
   const next: Record<string, ResourceRequirements> = { ...allocation };
@@ -176,9 +176,12 @@ export function handlePodResize(ctx: KubeletContext, w: PodWorker): void {
   if (decision.fit) {
     w.allocation = Object.freeze(next);
     stepResize(w, { type: "ResizeAllocated", generation, now: ctx.now });
-    return;
+    const before = podFromAllocation(pod, allocation);
+    const after = podFromAllocation(pod, next);
+    return podRequest(after, "cpu") < podRequest(before, "cpu") || podRequest(after, "memory") < podRequest(before, "memory");
   }
   stepResize(w, { type: decision.reason === "Deferred" ? "ResizeDeferred" : "ResizeInfeasible", generation, now: ctx.now, message: decision.message });
+  return false;
 }
 
 /** Deferred resizes are tried again when an allocation on the node shrinks or a pod leaves (RetryPendingResizes). */
