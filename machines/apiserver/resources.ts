@@ -49,7 +49,7 @@ export interface CustomResourceSpec {
 const rw = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
 
 export const resources: readonly ResourceInfo[] = [
-  { kind: "Pod", resource: "pods", singular: "pod", group: "", version: "v1", namespaced: true, shortNames: ["po"], verbs: rw, subresources: ["status", "binding", "log", "eviction", "exec", "attach", "portforward", "proxy", "ephemeralcontainers"] },
+  { kind: "Pod", resource: "pods", singular: "pod", group: "", version: "v1", namespaced: true, shortNames: ["po"], verbs: rw, subresources: ["status", "binding", "log", "eviction", "exec", "attach", "portforward", "proxy", "ephemeralcontainers", "resize"] },
   { kind: "Node", resource: "nodes", singular: "node", group: "", version: "v1", namespaced: false, shortNames: ["no"], verbs: rw, subresources: ["status", "proxy"] },
   { kind: "Namespace", resource: "namespaces", singular: "namespace", group: "", version: "v1", namespaced: false, shortNames: ["ns"], verbs: rw.filter((v) => v !== "deletecollection"), subresources: ["status", "finalize"] },
   { kind: "Service", resource: "services", singular: "service", group: "", version: "v1", namespaced: true, shortNames: ["svc"], verbs: rw, subresources: ["status", "proxy"] },

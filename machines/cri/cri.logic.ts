@@ -22,7 +22,7 @@ import { DENY_WRITES, READ_ONLY, subPathKey } from "./workload/process.js";
 import { callListener, execIO, listening, openTurn, park, startProcess, type FsLayout, type ProcessValue, type World } from "./workload/process.js";
 import type { StreamSession } from "./streaming.js";
 import { accrue, baselineMemoryBytes, charge, newCpuAccount, type CpuAccount } from "./usage.js";
-import { milliValue } from "../common/quantity.js";
+import { intValue, milliValue } from "../common/quantity.js";
 import { clusterDNS, envRecord, keptEnv, netTimeoutMs, type EnvParts, type ContainerStatsInfo, type ConnectMsg, type ConnectResult, type RequestHeaders, type ContainerInfo, type CriRequest, type DnsAnswerMsg, type EnvFileRead, type ImageSummary, type PodSandboxInfo, type ProbeAction } from "./messages.js";
 import { mutant } from "../common/mutation.js";
 import { rfc3339Nano } from "../common/time.js";
@@ -298,6 +298,7 @@ export function handleCri(ctx: CriContext, req: CriRequest, from: string, fx: Fx
     case "CreateContainer": return createContainer(ctx, req, from, fx);
     case "StartContainer": return startContainerReq(ctx, req.id, req.containerId, from, fx);
     case "StopContainer": return stopContainer(ctx, req, from, fx);
+    case "UpdateContainerResources": return updateContainerResources(ctx, req, from, fx);
     case "ExecProbe": {
       const result = probe(ctx, req.containerId, req.action, req.timeoutSeconds);
       fx.send(from, { type: "ExecProbeResult", id: req.id, containerId: req.containerId, ...result });
@@ -1002,6 +1003,25 @@ function listenerOwner(ctx: CriContext, sandboxId: string, port: number): CriCon
     if (c && isRunning(c) && c.proc && listening(c.proc).has(port)) return c;
   }
   return undefined;
+}
+
+/**
+ * UpdateContainerResources: a running container's cgroup takes the new cpu quota and memory limit
+ * at once; the CPU it used so far is counted under the old quota first. Only a running container
+ * has a cgroup to update.
+ */
+function updateContainerResources(ctx: CriContext, req: Extract<CriRequest, { type: "UpdateContainerResources" }>, from: string, fx: Fx): void {
+  const c = ctx.containers.get(req.containerId);
+  if (!c || !isRunning(c)) {
+    fx.send(from, { type: "UpdateContainerResourcesResult", id: req.id, containerId: req.containerId, ok: false, message: `container "${req.containerId}" is not running` });
+    return;
+  }
+  c.cpu = accrue(c.cpu, ctx.now, cpuLimitMilli(c));
+  c.spec = { ...c.spec, resources: req.resources };
+  const memory = req.resources.limits?.memory;
+  if (memory === undefined) delete c.memoryLimitBytes;
+  else c.memoryLimitBytes = intValue(memory);
+  fx.send(from, { type: "UpdateContainerResourcesResult", id: req.id, containerId: req.containerId, ok: true });
 }
 
 /** The container's CPU limit in millicores (its CFS quota), or undefined for none. */

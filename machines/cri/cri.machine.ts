@@ -72,6 +72,7 @@ export const criMachine = setup({
             CreateContainer: { actions: "serveRequest", description: "CONTAINER_CREATED in a ready sandbox, from an image in the store" },
             StartContainer: { actions: "serveRequest", description: "start the workload process; report its exit as ContainerExited" },
             StopContainer: { actions: "serveRequest", description: "preStop, SIGTERM, then SIGKILL after the grace period" },
+            UpdateContainerResources: { actions: "serveRequest", description: "in-place resize: the running container's cpu quota and memory limit" },
             ExecProbe: { actions: "serveRequest", description: "ExecSync for exec probes; httpGet, tcpSocket and grpc reach the pod's listeners" },
             ContainerLogs: { actions: "serveRequest" },
             ReadVolumeFiles: { actions: "serveRequest", description: "the files of the pod's volumes the kubelet reads on the node (env files a fileKeyRef names)" },

@@ -1,7 +1,7 @@
 // The kubelet <-> CRI channel (a reduced runtime.v1 RuntimeService + ImageService), plus the
 // container events the CRI streams back (what the kubelet's PLEG would observe).
 
-import type { Container, Probe, LifecycleHandler } from "kubernetes-types/core/v1";
+import type { Container, Probe, LifecycleHandler, ResourceRequirements } from "kubernetes-types/core/v1";
 import type { ImageInfo, PullFailure } from "./registry.js";
 
 /** What the kubelet asks for (determineEffectiveSecurityContext): uid, gid, extra groups, policy. */
@@ -59,6 +59,8 @@ export type CriRequest =
   | { type: "CreateContainer"; id: number; sandboxId: string; container: Container; attempt: number; env: Record<string, string>; podIP: string; memoryLimitBytes?: number; files?: Record<string, string>; appArmor?: { type: "RuntimeDefault" | "Unconfined" | "Localhost"; localhostRef?: string }; seccomp?: { type: "RuntimeDefault" | "Unconfined" | "Localhost"; localhostRef?: string }; user?: UserRequest }
   | { type: "StartContainer"; id: number; containerId: string }
   | { type: "StopContainer"; id: number; containerId: string; timeoutSeconds: number; preStop?: LifecycleHandler; podIP: string }
+  /** in-place resize: the running container's cpu and memory requests and limits (its cgroup) */
+  | { type: "UpdateContainerResources"; id: number; containerId: string; resources: ResourceRequirements }
   | { type: "ExecProbe"; id: number; containerId: string; action: ProbeAction; timeoutSeconds: number }
   | { type: "ContainerLogs"; id: number; containerId: string }
   /** a restarted kubelet rebuilds its pod workers from these two */
@@ -172,6 +174,8 @@ export type CriResponse =
   | { type: "StartContainerResult"; id: number; containerId: string; ok: true; startedAt: number }
   | { type: "StartContainerResult"; id: number; containerId: string; ok: false; message: string }
   | { type: "StopContainerResult"; id: number; containerId: string }
+  | { type: "UpdateContainerResourcesResult"; id: number; containerId: string; ok: true }
+  | { type: "UpdateContainerResourcesResult"; id: number; containerId: string; ok: false; message: string }
   | { type: "ExecProbeResult"; id: number; containerId: string; result: "success" | "failure"; output: string }
   | { type: "ContainerLogsResult"; id: number; containerId: string; lines: LogLine[] }
   | { type: "ListPodSandboxResult"; id: number; sandboxes: PodSandboxInfo[] }

@@ -27,7 +27,7 @@ const step = timedDraftStepOf<KubeletContext>();
 
 const runtimeEvents = [
   "RunPodSandboxResult", "StopPodSandboxResult", "RemovePodSandboxResult", "ImageStatusResult", "PullImageResult", "ReadVolumeFilesResult", "CheckHostPathsResult",
-  "CreateContainerResult", "StartContainerResult", "StopContainerResult", "ExecProbeResult", "ContainerLogsResult",
+  "CreateContainerResult", "StartContainerResult", "StopContainerResult", "UpdateContainerResourcesResult", "ExecProbeResult", "ContainerLogsResult",
   "ContainerExited", "CniAddResult", "CniDelResult",
 ] as const;
 

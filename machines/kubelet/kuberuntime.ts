@@ -27,6 +27,7 @@ import { envFileRefs, fileKeyRefOf, fileKeyValue } from "./envfile.js";
 import { appArmorProfile, type AppArmorSecurityProfile } from "./apparmor.js";
 import { seccompProfile, type SeccompSecurityProfile } from "./seccomp.js";
 import { userRequest } from "./securitycontext.js";
+import { allocatedContainer, isResizable, resourcesOf } from "./resize.js";
 
 /** A pod worker whose container could not be configured syncs again after its back-off (backOffPeriod, 10 s). */
 export const configErrorRetryMs = 10_000;
@@ -144,10 +145,12 @@ export function tryStart(ctx: KubeletContext, w: PodWorker, c: ContainerRecord, 
     // makeMounts: a subPathExpr that cannot be expanded, or a subPath that leaves its volume, fails the start
     const mounts = resolveSubPaths(view(c.spec), env.env);
     if ("error" in mounts) return configError(ctx, w, c, mounts.error, fx);
+    // the container is made with its allocated resources, which a pending resize has not changed yet
+    const created = allocatedContainer(w, expandCommandAndArgs(mounts.container, env.env));
     runtimeCall(ctx, w, ctx.cri, {
-      type: "CreateContainer", sandboxId: w.sandboxId, container: expandCommandAndArgs(mounts.container, env.env), attempt: c.attempts, env: env.env, podIP: podIPOf(ctx, w),
-      ...memoryLimit(c), ...appArmorOf(w, c), ...seccompOf(w, c), ...userOf(w, c), files: hostFilesOf(ctx, w, c),
-    }, { kind: "CreateContainer", container: c.name }, fx);
+      type: "CreateContainer", sandboxId: w.sandboxId, container: created, attempt: c.attempts, env: env.env, podIP: podIPOf(ctx, w),
+      ...memoryLimit(created), ...appArmorOf(w, c), ...seccompOf(w, c), ...userOf(w, c), files: hostFilesOf(ctx, w, c),
+    }, { kind: "CreateContainer", container: c.name, ...(isResizable(c) ? { resources: resourcesOf(created) } : {}) }, fx);
     return "op";
   }
   runtimeCall(ctx, w, ctx.cri, { type: "StartContainer", containerId: c.step.createdId }, { kind: "StartContainer", container: c.name }, fx);
@@ -197,8 +200,8 @@ function userOf(w: PodWorker, c: ContainerRecord): { user?: UserRequest } {
   return user ? { user } : {};
 }
 
-function memoryLimit(c: ContainerRecord): { memoryLimitBytes?: number } {
-  const lim = c.spec.resources?.limits?.memory;
+function memoryLimit(c: Container): { memoryLimitBytes?: number } {
+  const lim = c.resources?.limits?.memory;
   return lim === undefined ? {} : { memoryLimitBytes: intValue(lim) };
 }
 

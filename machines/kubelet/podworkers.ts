@@ -22,6 +22,7 @@ import { sealed, view } from "./view.js";
 import { usesHostNetwork } from "./hostnetwork.js";
 import { syncActiveDeadline } from "./activedeadline.js";
 import { networkErrors, networkNotReadyErrorMsg } from "./runtimestate.js";
+import { allocationFromPod, deferredWorkers, handlePodResize, hasUnactuated, isResizable, resizeAction, resizeState, stepResize } from "./resize.js";
 
 function rv(pod: Pod): number {
   return Number(pod.metadata?.resourceVersion ?? 0);
@@ -66,6 +67,8 @@ export function newWorker(pod: Pod, seenAt?: number): PodWorker {
   const started = parseTime(pod.status?.startTime);
   return {
     ...(Number.isFinite(started) ? { startTime: started } : {}),
+    // the allocation manager's AddPod: the pod is admitted with the resources its spec has now
+    allocation: Object.freeze(allocationFromPod(pod)),
     uid: pod.metadata!.uid!, pod: sealed(pod), lifecycle: podWorkerLifecycle.start(undefined).snapshot, sandboxStopped: false, sandboxRemoved: false, networkReleased: false,
     containers, pulls: new Map(), status: { inFlight: false, dirty: false }, gone: false, deleteSent: false, failedInit: false,
     ...(seenAt !== undefined ? { seenAt } : {}),
@@ -115,6 +118,52 @@ function restartChangedContainers(ctx: KubeletContext, w: PodWorker, fx: Fx): vo
   }
 }
 
+/**
+ * computePodResizeAction and doPodResizeAction: each running resizable container whose runtime
+ * resources are not its allocation is updated in place (UpdateContainerResources, one call at a
+ * time), or killed and started again where its resizePolicy says RestartContainer for a resource
+ * that moved. Once every running container has its allocation the resize is no longer in progress.
+ * True while a runtime call is in flight.
+ */
+function actuateResize(ctx: KubeletContext, w: PodWorker, fx: Fx): boolean {
+  const allocation = view(w.allocation);
+  if (allocation === undefined) return false;
+  const specs = [...(view(w.pod).spec?.initContainers ?? []), ...(view(w.pod).spec?.containers ?? [])];
+  for (const c of w.containers) {
+    if (!isResizable(c) || !isRunning(c) || isStopping(c) || c.restartForChange || !Object.hasOwn(allocation, c.name)) continue;
+    const allocated = allocation[c.name]!;
+    const action = resizeAction(specs.find((x) => x.name === c.name) ?? view(c.spec), view(c.actuated), allocated);
+    if (action === "none") continue;
+    if (action === "restart") {
+      // started again as any changed container is, with the allocated resources
+      c.restartForChange = true;
+      podEvent(ctx, w, c, "Normal", "Killing", `Container ${c.name} resize requires restart`, fx);
+      stopContainer(ctx, w, c, gracePeriodSeconds(w), fx);
+      continue;
+    }
+    runtimeCall(ctx, w, ctx.cri, { type: "UpdateContainerResources", containerId: c.lifecycle.context.id!, resources: allocated }, { kind: "UpdateContainerResources", container: c.name, resources: allocated }, fx);
+    return true;
+  }
+  const unactuated = hasUnactuated(w, (c) => (isRunning(c) && !isStopping(c)) || c.restartForChange === true);
+  const state = resizeState(w);
+  if (state === "inProgress" && !unactuated) stepResize(w, { type: "ResizeActuated" });
+  // an allocation the runtime has yet to apply shows in progress (IsPodResizeInProgress) even with no resize asked since
+  else if (state === "noResize" && unactuated) stepResize(w, { type: "ResizeAllocated", generation: view(w.pod).metadata?.generation ?? 0, now: ctx.now });
+  return false;
+}
+
+/**
+ * RetryPendingResizes: a pod left the node or its allocation shrank, so the deferred resizes of the
+ * others are tried again (each worker once: one that now fits is no longer deferred).
+ */
+function retryDeferredResizes(ctx: KubeletContext, except: string, fx: Fx): void {
+  for (const uid of deferredWorkers(ctx)) {
+    if (uid === except) continue;
+    const o = workerOf(ctx, uid);
+    if (o !== undefined && workerState(o) === "SyncPod" && resizeState(o) === "pending.deferred") sync(ctx, o, fx);
+  }
+}
+
 /** What of a container's spec its hash covers here (HashContainer: its name and image). */
 function containerHash(c: Container): string {
   return `${c.name}\0${c.image ?? ""}`;
@@ -137,7 +186,9 @@ function syncPod(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
   if (syncActiveDeadline(ctx, w, fx)) return void stepWorker(w, { type: "Terminate" }, fx);
   if (networkNotReady(ctx, w, fx)) return;
   restartChangedContainers(ctx, w, fx);
+  if (handlePodResize(ctx, w)) retryDeferredResizes(ctx, w.uid, fx);
   if (w.op !== undefined) return;
+  if (actuateResize(ctx, w, fx)) return;
   if (syncPodStep(w) === "sandbox") {
     // WaitForAttachAndMount: the pod's volumes are set up before its sandbox is created.
     const files = mountVolumes(ctx, w, fx);
@@ -368,6 +419,7 @@ function syncTerminated(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
     deleteWorker(ctx, w.uid);
     // UnregisterPod: the reflectors no other pod needs stop.
     syncObjectWatches(ctx, fx);
+    retryDeferredResizes(ctx, w.uid, fx);
     return;
   }
   if (deleting && !w.deleteSent && !w.status.inFlight && !w.status.dirty && w.status.terminalWritten) {

@@ -72,6 +72,8 @@ export function onRuntime(ctx: KubeletContext, msg: CriResponse | CniResponse, f
           c.image = msg.image;
           c.user = msg.user;
           c.attempts++;
+          // the resources it was created with are what its cgroup has (an in-place resize updates them)
+          if (op.resources !== undefined) c.actuated = view(op.resources);
           ctx.byContainer.set(msg.containerId, { uid: w.uid, name: c.name });
           podEvent(ctx, w, c, "Normal", "Created", "Container created", fx);
         }
@@ -91,6 +93,15 @@ export function onRuntime(ctx: KubeletContext, msg: CriResponse | CniResponse, f
     case "StartContainerResult": if (c) onStarted(ctx, w, c, msg, fx); thenSync = true; break;
     case "ExecProbeResult": if (c && op.probe) onProbeResult(ctx, w, c, op.probe, msg, fx); thenSync = false; break;
     case "StopContainerResult": case "ContainerLogsResult": thenSync = true; break;
+    case "UpdateContainerResourcesResult":
+      // the runtime has the allocation now; a refused update (the container stopped meanwhile) is retried by the next sync
+      if (msg.ok && c) c.actuated = view(op.resources);
+      if (msg.ok) thenSync = true;
+      else {
+        resyncAfter(w, syncRetryMs, fx);
+        thenSync = false;
+      }
+      break;
     default:
       // as ts-pattern's exhaustive() did for a value no arm matched
       throw new Error(`Pattern matching error: no pattern matches value ${JSON.stringify(msg satisfies never)}`);

@@ -276,7 +276,7 @@ export function generatePodReadyToStartContainersCondition(pod: Pod, sandboxRead
 }
 
 /** Kubelet-owned condition types (PodConditionsByKubelet); all others are preserved from status as the kubelet does. */
-export const kubeletOwnedConditions: readonly string[] = ["PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled"];
+export const kubeletOwnedConditions: readonly string[] = ["PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled", "PodResizePending", "PodResizeInProgress"];
 
 // Without runtime state, infer the sandbox from what the status already shows.
 function inferSandboxReady(pod: Pod): boolean {
@@ -305,7 +305,7 @@ function stamp(c: PodCondition, prior: readonly PodCondition[], now: string | un
  * its order: PodReadyToStartContainers, Initialized, Ready, ContainersReady, PodScheduled (True: the
  * pod is on this node), each keeping its lastTransitionTime while its status holds.
  */
-export function podConditions(pod: Pod, opts: { sandboxReady?: boolean; now?: string } = {}): PodCondition[] {
+export function podConditions(pod: Pod, opts: { sandboxReady?: boolean; now?: string; resize?: readonly PodCondition[] } = {}): PodCondition[] {
   const prior = pod.status?.conditions ?? [];
   const kept = prior.filter((c) => !kubeletOwnedConditions.includes(c.type));
   const statuses = allContainerStatuses(pod);
@@ -318,7 +318,8 @@ export function podConditions(pod: Pod, opts: { sandboxReady?: boolean; now?: st
     condition(pod, "PodScheduled", "True"),
   ];
   // sliced: a spread-built array keeps spare room (17 slots for five) in every stored status
-  return [...kept, ...generated.map((c) => stamp(c, prior, opts.now ?? (c.type === "PodScheduled" ? scheduledAt(prior) : undefined)))].slice();
+  // the resize conditions (the status manager's, with their own times) come before the kubelet's generated ones
+  return [...kept, ...(opts.resize ?? []), ...generated.map((c) => stamp(c, prior, opts.now ?? (c.type === "PodScheduled" ? scheduledAt(prior) : undefined)))].slice();
 }
 
 // ---- the status manager's TerminatePod (status_manager.go) -------------------------------

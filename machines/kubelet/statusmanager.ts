@@ -1,7 +1,7 @@
 // The status manager: the pod status the kubelet would write now (generateAPIPodStatus), and its
 // writes through pods/<name>/status, one in flight per pod.
 
-import type { ContainerStatus, Pod, PodCondition, PodStatus } from "kubernetes-types/core/v1";
+import type { ContainerStatus, Pod, PodCondition, PodStatus, ResourceRequirements } from "kubernetes-types/core/v1";
 import type { Fx } from "../common/effects.js";
 import { request } from "../common/client.js";
 import { rfc3339 } from "../common/time.js";
@@ -14,6 +14,7 @@ import { anyMutant, mutant } from "../common/mutation.js";
 import { view } from "./view.js";
 import { sameJSONText } from "./jsontext.js";
 import { podIPOf, sandboxNetworkReady } from "./hostnetwork.js";
+import { isResizable, resizeConditions } from "./resize.js";
 import { deadlineExceededMessage, deadlineExceededReason, isPastActiveDeadline } from "./activedeadline.js";
 
 // ---- status manager ----------------------------------------------------------------------
@@ -83,11 +84,41 @@ export function containerStatus(w: PodWorker, c: ContainerRecord): ContainerStat
     ...(c.kind === "ephemeral" ? {} : { started: isRunning(c) && c.started }),
   };
   if (life.id) s.containerID = `containerd://${life.id}`;
+  Object.assign(s, resizeStatusFields(w, c));
   const mounts = volumeMountStatuses(view(c.spec).volumeMounts);
   if (mounts) Object.assign(s, { volumeMounts: mounts });
   // convertContainerStatusUser (SupplementalGroupsPolicy, GA in 1.35): what the runtime reports
   if (life.id && c.user) Object.assign(s, { user: { linux: { uid: c.user.uid, gid: c.user.gid, supplementalGroups: [...c.user.groups] } } });
   return s;
+}
+
+/**
+ * convertToAPIContainerStatuses' in-place resize fields, for resizable containers only (regular and
+ * sidecars): allocatedResources, the requests the allocation manager admitted; resources, what the
+ * runtime applied to a running container (its cpu and memory limits and cpu request; the memory
+ * request is the allocation's), else the allocation it will start with.
+ */
+function resizeStatusFields(w: PodWorker, c: ContainerRecord): { allocatedResources?: Record<string, string>; resources?: ResourceRequirements } {
+  const allocation = view(w.allocation);
+  const alloc = allocation !== undefined && isResizable(c) && Object.hasOwn(allocation, c.name) ? allocation[c.name]! : undefined;
+  if (alloc === undefined) return {};
+  const out: { allocatedResources?: Record<string, string>; resources?: ResourceRequirements } = {};
+  if (alloc.requests !== undefined && Object.keys(alloc.requests).length > 0) out.allocatedResources = { ...alloc.requests } as Record<string, string>;
+  const actual = isRunning(c) ? view(c.actuated) : undefined;
+  if (actual === undefined) {
+    out.resources = alloc;
+    return out;
+  }
+  const take = (list: Record<string, unknown> | undefined, from: Record<string, unknown> | undefined, names: readonly string[]) => {
+    if (list === undefined) return undefined;
+    const next: Record<string, unknown> = { ...list };
+    for (const n of names) if (from?.[n] !== undefined) next[n] = from[n];
+    return next;
+  };
+  const limits = take(alloc.limits, actual.limits, ["cpu", "memory"]);
+  const requests = take(alloc.requests, actual.requests, ["cpu"]);
+  out.resources = { ...(limits !== undefined ? { limits } : {}), ...(requests !== undefined ? { requests } : {}) } as ResourceRequirements;
+  return out;
 }
 
 /**
@@ -123,7 +154,9 @@ export function generateStatus(ctx: KubeletContext, w: PodWorker): PodStatus {
   const regular = w.containers.filter((c) => c.kind === "regular").map((c) => containerStatus(w, c)).sort(byName);
   // normalizeStatus sorts the ephemeral containers' statuses by name too.
   const ephemeral = w.containers.filter((c) => c.kind === "ephemeral").map((c) => containerStatus(w, c)).sort(byName);
-  const status: PodStatus = { hostIP: ctx.hostIP, hostIPs: [{ ip: ctx.hostIP }] };
+  // PodObservedGenerationTracking (on in v1.35): the generation of the spec this status answers
+  const generation = view(w.pod).metadata?.generation;
+  const status: PodStatus = { ...(generation !== undefined ? { observedGeneration: generation } : {}), hostIP: ctx.hostIP, hostIPs: [{ ip: ctx.hostIP }] };
   const ip = podIPOf(ctx, w);
   if (ip) Object.assign(status, { podIP: ip, podIPs: [{ ip }] });
   if (w.startTime !== undefined) status.startTime = timeText(w.startTime);
@@ -145,7 +178,7 @@ export function generateStatus(ctx: KubeletContext, w: PodWorker): PodStatus {
   status.phase = phase;
   if (isPastActiveDeadline(w) && phase === "Failed") Object.assign(status, { reason: deadlineExceededReason, message: deadlineExceededMessage });
   const sandboxReady = sandboxNetworkReady(w) && !w.sandboxStopped;
-  status.conditions = podConditions(podWith(pod, { ...probe.status, phase }), { sandboxReady, now: timeText(ctx.now) });
+  status.conditions = podConditions(podWith(pod, { ...probe.status, phase }), { sandboxReady, now: timeText(ctx.now), resize: resizeConditions(w, timeText) });
   return podFinished(w) ? terminatePodStatus(pod, status) : status;
 }
 
@@ -190,7 +223,7 @@ export function statusInputs(ctx: KubeletContext, w: PodWorker): unknown[] | und
   const st = pod.status;
   const finished = podFinished(w);
   const out: unknown[] = [
-    ctx.hostIP, w.ip, w.startTime, view(w.lifecycle), w.sandboxId, w.sandboxStopped, w.failedInit,
+    ctx.hostIP, w.ip, w.startTime, view(w.lifecycle), w.sandboxId, w.sandboxStopped, w.failedInit, view(w.allocation), view(w.resize),
     pod.spec, pod.metadata?.generation, pod.metadata?.annotations?.[ConfigSourceAnnotationKey],
     // of the API's phase only a terminal one is read (it is never left)
     st?.phase === "Succeeded" || st?.phase === "Failed" ? st.phase : undefined,
@@ -210,7 +243,7 @@ export function statusInputs(ctx: KubeletContext, w: PodWorker): unknown[] | und
     // a container the runtime knows nothing of keeps the API's terminated status (containerStatus)
     const unknown = !life.context.id && !isRunning(c) && !waitingReason(c) && !life.context.terminated;
     const old = unknown ? apiStatusOf(w, c.name) : undefined;
-    out.push(c.kind, c.name, life, c.attempts, c.image, view(c.spec), c.started, c.probes.readiness === undefined ? undefined : view(c.probes.readiness), old?.state?.terminated ? old : undefined);
+    out.push(c.kind, c.name, life, c.attempts, c.image, view(c.spec), c.started, c.probes.readiness === undefined ? undefined : view(c.probes.readiness), old?.state?.terminated ? old : undefined, view(c.actuated));
   }
   return out;
 }

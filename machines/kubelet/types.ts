@@ -1,6 +1,6 @@
 // Shared types and constants of the kubelet, so its machines and logic never import each other in a circle.
 
-import type { Container, Node, Pod, PodStatus } from "kubernetes-types/core/v1";
+import type { Container, Node, Pod, PodStatus, ResourceRequirements } from "kubernetes-types/core/v1";
 import type { ClientState } from "../common/client.js";
 import type { ContextFrom, StateValue } from "xstate";
 import type { EnvFileRead, ImageSummary, PodSandboxInfo, ProcessUser } from "../cri/messages.js";
@@ -8,6 +8,7 @@ import type { containerMachine } from "./container.machine.js";
 import type { imagePullerMachine } from "./imagepuller.machine.js";
 import type { podWorkerMachine } from "./podworker.machine.js";
 import type { heartbeatMachine } from "./heartbeat.machine.js";
+import type { resizeMachine } from "./resize.machine.js";
 import type { ProbeContext, ProbeKind } from "./prober.machine.js";
 import type { WorkerTable } from "./workertable.js";
 
@@ -37,6 +38,9 @@ export type PullSnapshot = LifeValue<ContextFrom<typeof imagePullerMachine>>;
 /** A pod worker (podworker.machine.ts): SyncPod, TerminatingPod, TerminatedPod, and its requeue. */
 export type PodWorkerSnapshot = LifeValue<ContextFrom<typeof podWorkerMachine>>;
 
+/** A pod's in-place resize (resize.machine.ts): noResize, PodResizePending (deferred, infeasible), PodResizeInProgress. */
+export type ResizeSnapshot = LifeValue<ContextFrom<typeof resizeMachine>>;
+
 /** A probe worker (prober.machine.ts): its ticks, and its result Unknown, Success or Failure. */
 export type ProbeState = LifeValue<ProbeContext>;
 
@@ -57,6 +61,8 @@ export interface ContainerRecord {
   probes: Readonly<Partial<Record<ProbeKind, ProbeState>>>;
   /** killed because its spec changed (its hash): it starts again whatever the restart policy says */
   restartForChange?: boolean;
+  /** the cpu and memory the runtime applied to the running container (CreateContainer, then UpdateContainerResources) */
+  actuated?: ResourceRequirements;
   /** when a sync last failed on this container's unparsable image name (its events are recorded once a sync) */
   invalidImageSyncAt?: number;
 }
@@ -92,6 +98,10 @@ export interface PodWorker {
   recovered?: boolean;
   /** when this kubelet first saw the pod (its config.seen annotation); absent for a worker made of a sandbox alone */
   seenAt?: number;
+  /** the allocation manager's checkpoint: each resizable container's admitted resources (replaced whole) */
+  allocation?: Readonly<Record<string, ResourceRequirements>>;
+  /** the pod's in-place resize, absent until one is asked */
+  resize?: ResizeSnapshot;
   /** the pod's persistentVolumeClaim volumes as the volume manager resolved them (claims.ts): replaced whole, never changed in place */
   claimVolumes?: Readonly<Record<string, ClaimVolume>>;
 }
@@ -106,6 +116,8 @@ export interface RuntimeOp {
   container?: string;
   probe?: ProbeKind;
   containerId?: string;
+  /** the container resources a CreateContainer or UpdateContainerResources in flight applies */
+  resources?: ResourceRequirements;
 }
 
 export interface KubeletContext {

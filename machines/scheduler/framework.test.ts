@@ -44,6 +44,30 @@ describe("podRequests", () => {
   });
 });
 
+// helpers_test.go's in-place resize rows (UseStatusResources): a pod whose resize is pending or in
+// progress counts the most of desired, allocated and actual; an Infeasible one only what it has.
+describe("podRequests of a pod being resized (UseStatusResources)", () => {
+  const resizing = (desired: string, allocated: string, actual: string, infeasible = false): Pod => {
+    const pod = p([c(desired)]);
+    pod.status = {
+      containerStatuses: [{ name: "c", allocatedResources: { cpu: allocated }, resources: { requests: { cpu: actual } } } as never],
+      ...(infeasible ? { conditions: [{ type: "PodResizePending", status: "True", reason: "Infeasible" }] } : {}),
+    };
+    return pod;
+  };
+  const rows: Array<[string, Pod, number]> = [
+    ["resized up, not yet allocated: the desired counts", resizing("4", "2", "2"), 4000],
+    ["resized down, not yet actuated: the actual counts", resizing("1", "1", "2"), 2000],
+    ["resized down, allocated but pending: the allocated counts", resizing("1", "3", "2"), 3000],
+    ["an Infeasible resize: its desired does not count", resizing("100", "2", "2", true), 2000],
+  ];
+  it.each(rows)("%s", (_n, pod, want) => expect(cpu(pod, { useStatusResources: true })).toBe(want));
+  it("the scheduling pod's own requests read its spec alone", () => expect(cpu(resizing("1", "3", "2"))).toBe(1000));
+  it("NodeInfo accounts a placed pod with its status resources", () => {
+    expect(newNodeInfo(makeNode("n"), [resizing("1", "3", "2")]).requested.milliCPU).toBe(3000);
+  });
+});
+
 describe("toleratesTaint", () => {
   const rows: Array<[string, object, object, boolean]> = [
     ["an empty effect tolerates every effect", { key: "a", value: "b" }, { key: "a", value: "b", effect: "NoExecute" }, true],

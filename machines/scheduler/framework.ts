@@ -198,14 +198,35 @@ function maxInto(dst: Map<string, number>, src: Map<string, number>): void {
 
 const isSidecar = (c: Container) => c.restartPolicy === "Always";
 
+// kubernetes-types 1.30 predates allocatedResources and resources in a container's status
+type ContainerStatusResources = { name: string; allocatedResources?: ResourceList; resources?: { requests?: ResourceList } | null };
+
+// determineContainerReqs: max(desired, actual, allocated); an Infeasible resize's desired never counts
+function statusRequests(c: Container, status: ContainerStatusResources, infeasible: boolean): Map<string, number> {
+  const out = infeasible ? new Map<string, number>() : toResourceMap(c.resources?.requests);
+  maxInto(out, toResourceMap(status.resources?.requests));
+  maxInto(out, toResourceMap(status.allocatedResources));
+  return out;
+}
+
+function isResizeInfeasible(pod: Pod): boolean {
+  return (pod.status?.conditions ?? []).some((x) => x.type === "PodResizePending" && x.reason === "Infeasible");
+}
+
 /** Options for podRequests, as resourcehelper.PodResourcesOptions. */
 export interface PodRequestOptions {
   /** Values used for a container's missing cpu/memory request (scoring's non-zero defaults). */
   nonMissingContainerRequests?: Map<string, number>;
+  /**
+   * UseStatusResources (NodeInfo's accounting of pods already placed): a container whose status reports
+   * resources counts the most of its desired, allocated and actual requests, so a resize pending or in
+   * progress is never under-counted; of an Infeasible resize only the allocated and actual count.
+   */
+  useStatusResources?: boolean;
 }
 
-function containerRequests(c: Container, opts: PodRequestOptions): Map<string, number> {
-  const reqs = toResourceMap(c.resources?.requests);
+function containerRequests(c: Container, opts: PodRequestOptions, status?: ContainerStatusResources, infeasible = false): Map<string, number> {
+  const reqs = status?.resources != null ? statusRequests(c, status, infeasible) : toResourceMap(c.resources?.requests);
   for (const [k, v] of opts.nonMissingContainerRequests ?? []) if (!reqs.has(k)) reqs.set(k, v);
   return reqs;
 }
@@ -216,11 +237,16 @@ function containerRequests(c: Container, opts: PodRequestOptions): Map<string, n
  */
 export function podRequests(pod: Pod, opts: PodRequestOptions = {}): Map<string, number> {
   const reqs = new Map<string, number>();
-  for (const c of pod.spec?.containers ?? []) addInto(reqs, containerRequests(c, opts));
+  const statuses = new Map<string, ContainerStatusResources>();
+  if (opts.useStatusResources) {
+    for (const st of [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])] as ContainerStatusResources[]) statuses.set(st.name, st);
+  }
+  const infeasible = statuses.size > 0 && isResizeInfeasible(pod);
+  for (const c of pod.spec?.containers ?? []) addInto(reqs, containerRequests(c, opts, statuses.get(c.name), infeasible));
   const sidecars = new Map<string, number>();
   const initMax = new Map<string, number>();
   for (const c of pod.spec?.initContainers ?? []) {
-    const cr = containerRequests(c, opts);
+    const cr = containerRequests(c, opts, isSidecar(c) ? statuses.get(c.name) : undefined, infeasible);
     if (isSidecar(c)) {
       // A sidecar keeps running beside the main containers, so it adds to them.
       addInto(reqs, cr);
@@ -327,8 +353,8 @@ export function refreshCounts(ni: NodeInfo): void {
  */
 export function addPodToNodeInfo(ni: NodeInfo, pod: Pod, from?: { cycle: CycleState; pod: Pod }): void {
   ni.pods.push(pod);
-  const requested = from ? cyclePodRequests(from.cycle, from.pod, false) : toResources(podRequests(pod));
-  const nonZero = from ? cyclePodRequests(from.cycle, from.pod, true) : toResources(podRequests(pod, { nonMissingContainerRequests: nonZeroDefaults }));
+  const requested = from ? cyclePodRequests(from.cycle, from.pod, false) : toResources(podRequests(pod, { useStatusResources: true }));
+  const nonZero = from ? cyclePodRequests(from.cycle, from.pod, true) : toResources(podRequests(pod, { nonMissingContainerRequests: nonZeroDefaults, useStatusResources: true }));
   addResources(ni.requested, requested);
   addResources(ni.nonZeroRequested, nonZero);
   ni.usedPorts.push(...hostPorts(pod));

@@ -72,6 +72,17 @@ describe("allocatableNeverExceeded: a node is never overcommitted by the pods th
     const big = pod("a", "Pending", { spec: { initContainers: [{ name: "i", resources: { requests: { cpu: "2500m" } } }] } });
     expect(allocatableNeverExceeded(world({ Node: [node], Pod: [big] })).map((v) => v.message)).toEqual(["node node-1: pods request 2500m cpu, allocatable 2"]);
   });
+  // an in-place resize the kubelet deferred: the spec asks 3 cpu, the node gave it the 1 it had
+  const resized = (cpu: string, allocated: string) => ({
+    ...pod("a", "Running", { spec: { containers: [{ name: "c", resources: { requests: { cpu } } }] } }),
+    status: { phase: "Running", containerStatuses: [{ name: "c", allocatedResources: { cpu: allocated } }] },
+  });
+  it("counts a pod at what its kubelet allocated, not at a resize it left pending", () => {
+    expect(allocatableNeverExceeded(world({ Node: [node], Pod: [resized("3", "1"), pod("b", "Running")] }))).toEqual([]);
+  });
+  it("counts an allocation past the node's allocatable", () => {
+    expect(allocatableNeverExceeded(world({ Node: [node], Pod: [resized("1", "2"), pod("b", "Running")] })).map((v) => v.message)).toEqual(["node node-1: pods request 3000m cpu, allocatable 2"]);
+  });
 });
 
 describe("uniquePodIPs: a pod whose sandbox its node no longer runs does not hold its IP, whatever its status still shows", () => {

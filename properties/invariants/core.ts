@@ -38,7 +38,8 @@ export function neverRunningWithoutNodeName(w: World): Violation[] {
  * The requests of the pods bound to a node never exceed its allocatable (cpu, memory, pods): a
  * node is never overcommitted. The pods counted are those the scheduler's cache holds: bound
  * (spec.nodeName) and not terminal (its informer's status.phase!=Succeeded,status.phase!=Failed),
- * terminating ones included, each at resourcehelper.PodRequests.
+ * terminating ones included, each at resourcehelper.PodRequests of what its kubelet admitted (a
+ * container's status allocatedResources where it reports them: a pending resize asks more than it holds).
  */
 export function allocatableNeverExceeded(w: World): Violation[] {
   const out: Violation[] = [];
@@ -72,8 +73,25 @@ const requestMemo = new WeakMap<object, { cpu: number; memory: number }>();
 
 function requestsOf(p: any): { cpu: number; memory: number } {
   let r = requestMemo.get(p);
-  if (!r) requestMemo.set(p, (r = { cpu: podRequest(p, "cpu"), memory: podRequest(p, "memory") }));
+  if (!r) {
+    const admitted = asAllocated(p);
+    requestMemo.set(p, (r = { cpu: podRequest(admitted, "cpu"), memory: podRequest(admitted, "memory") }));
+  }
   return r;
+}
+
+/**
+ * The pod as its node admitted it: a container whose status reports allocatedResources requests
+ * those (an in-place resize the kubelet deferred or found infeasible leaves the spec asking more
+ * than the node gave; one it took is allocated before it is applied).
+ */
+function asAllocated(p: any): any {
+  const statuses = [...(p.status?.containerStatuses ?? []), ...(p.status?.initContainerStatuses ?? [])];
+  const allocated = new Map<string, any>();
+  for (const s of statuses) if (s?.allocatedResources) allocated.set(s.name, s.allocatedResources);
+  if (allocated.size === 0) return p;
+  const put = (c: any) => (allocated.has(c?.name) ? { ...c, resources: { ...c.resources, requests: allocated.get(c.name) } } : c);
+  return { ...p, spec: { ...p.spec, containers: (p.spec?.containers ?? []).map(put), initContainers: (p.spec?.initContainers ?? []).map(put) } };
 }
 
 /**

@@ -297,7 +297,8 @@ export function admitDefaulted(out: any, ctx: MutateContext): any {
 export function validatingAdmission(obj: any, ctx: MutateContext & { nowMs: number; resource?: { group: string; resource: string }; custom?: boolean }): { refused: string } | { charges: QuotaCharge[]; warnings?: string[] } {
   // a custom resource is no built-in kind (a CRD's kind Pod is not a pod): only its object count is quota's
   if (ctx.custom) return ctx.subresource ? { charges: [] } : admitToQuotas(obj, ctx.quotas ?? [], ctx.nowMs, ctx.resource!, ctx.operation === "UPDATE" ? ctx.old : undefined);
-  if (obj.kind === "Pod" && ctx.operation === "CREATE" && !ctx.subresource) {
+  // LimitRanger also judges a resize (its SupportsAttributes takes pods/resize updates)
+  if (obj.kind === "Pod" && ((ctx.operation === "CREATE" && !ctx.subresource) || (ctx.operation === "UPDATE" && ctx.subresource === "resize"))) {
     const limited = limitRangeRefusal(obj, ctx.limitRanges ?? []);
     if (limited !== undefined) return { refused: limited };
   }
@@ -478,6 +479,44 @@ function withoutKey(o: Obj, key: string): Obj {
   return rest;
 }
 
+/**
+ * podResizeStrategy's dropNonResizeUpdates: the stored spec but for each container's resources and
+ * resizePolicy (matched by position and name), the stored status, metadata as ResetObjectMetaForStatus
+ * keeps it. Containers added, removed, reordered or renamed keep the written spec, for validation to refuse.
+ */
+function dropNonResizeUpdates(o: Obj, old: Obj): void {
+  const spec = o.spec ?? {};
+  const oldSpec = old.spec ?? {};
+  const lists = ["containers", "initContainers"] as const;
+  if (lists.some((k) => (spec[k] ?? []).length !== (oldSpec[k] ?? []).length)) return;
+  const merged: Record<string, Obj[] | undefined> = {};
+  for (const k of lists) {
+    const next: Obj[] = spec[k] ?? [];
+    const prev: Obj[] = oldSpec[k] ?? [];
+    if (next.some((c, i) => c?.name !== prev[i]?.name)) return;
+    merged[k] = spec[k] === undefined ? undefined : prev.map((c, i) => withResizeFields(deepCopy(c), next[i]));
+  }
+  o.spec = deepCopy(oldSpec);
+  for (const k of lists) {
+    if (merged[k] === undefined) delete o.spec[k];
+    else o.spec[k] = merged[k];
+  }
+  for (const k of ["labels", "annotations", "finalizers", "ownerReferences"]) {
+    if (old.metadata?.[k] !== undefined) o.metadata[k] = deepCopy(old.metadata[k]);
+    else delete o.metadata[k];
+  }
+}
+
+// the written container's resources and resizePolicy on the stored one (absent when the write has none)
+function withResizeFields(c: Obj, written: Obj): Obj {
+  const out = { ...c };
+  for (const f of ["resources", "resizePolicy"]) {
+    if (written?.[f] !== undefined) out[f] = written[f];
+    else delete out[f];
+  }
+  return out;
+}
+
 // rest.BeforeUpdate: system metadata is never taken from the request.
 function keepSystemMetadata(o: Obj, old: Obj): void {
   const m = o.metadata;
@@ -512,6 +551,7 @@ function prepareForUpdate(o: Obj, old: Obj, subresource?: string): void {
       else delete o.metadata[k];
     }
   }
+  if (subresource === "resize") dropNonResizeUpdates(o, old);
   if (subresource === undefined) dropDisabledPodSpecFields(o, old);
   if (hasStatus.has(o.kind)) {
     if (old.status !== undefined) o.status = deepCopy(old.status);

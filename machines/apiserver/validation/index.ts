@@ -1,5 +1,6 @@
 // Per-kind validation of writes, as the registry strategies' Validate / ValidateUpdate run it.
 
+import { validatePodResize } from "./podresize.js";
 import type { FieldError } from "../status.js";
 import { SYSTEM_PRIORITY_CLASSES } from "../admission/pod.js";
 import { validateHorizontalPodAutoscaler, validateHorizontalPodAutoscalerUpdate } from "./autoscaling.js";
@@ -162,6 +163,7 @@ const onSubresourceUpdate: Record<string, Record<string, (o: Obj, old: Obj) => F
   approval: { CertificateSigningRequest: validateCertificateSigningRequestApprovalUpdate },
   finalize: { Namespace: validateNamespaceFinalizeUpdate },
   ephemeralcontainers: { Pod: validatePodEphemeralContainersUpdate },
+  resize: { Pod: validatePodResize },
 };
 
 /** The field errors Kubernetes reports for replacing old with obj (through subresource, if any): metadata immutables plus the kind's update rules. */

@@ -642,7 +642,7 @@ function validateAppArmorAnnotations(a: Record<string, string>, spec: Obj, path:
 
 // validatePodMetadataAndSpec: object meta, pod annotations, spec, and the pod-only rules (projected
 // tokens need a service account; images without surrounding whitespace).
-function validatePodMetadataAndSpec(pod: Obj, allowInvalidDeletionCost = false, fromOld: Pick<PodSpecContext, "allowInvalidLabelValueInRequiredNodeAffinity" | "allowInvalidTopologySpreadConstraintLabelSelector" | "allowMountOptionSELinuxChangePolicy"> = {}): FieldError[] {
+export function validatePodMetadataAndSpec(pod: Obj, allowInvalidDeletionCost = false, fromOld: Pick<PodSpecContext, "allowInvalidLabelValueInRequiredNodeAffinity" | "allowInvalidTopologySpreadConstraintLabelSelector" | "allowMountOptionSELinuxChangePolicy"> = {}): FieldError[] {
   const spec = pod.spec ?? {};
   const errs = [
     ...validateObjectMeta(pod.metadata, true, nameIsDNSSubdomain),
@@ -738,7 +738,8 @@ function validateContainerUpdates(next: Obj[] | undefined, prev: Obj[] | undefin
   return { errs, stop: false };
 }
 
-function sameJSON(a: unknown, b: unknown): boolean {
+/** apiequality.Semantic.DeepEqual of decoded JSON (quantities are canonical by then); an absent key equals undefined. */
+export function sameJSON(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
   if (Array.isArray(a) !== Array.isArray(b)) return false;
