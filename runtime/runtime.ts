@@ -75,9 +75,11 @@ export interface RuntimeOptions {
   /** bound on messages delivered by one settle() before it fails by name */
   maxStepsPerSettle?: number;
   /**
-   * bound on the simulated time one settle() runs through before it fails by name (1 h, as
-   * runUntil's): work timers that keep coming (a pull retried at every sync) are a livelock, and a
-   * settle that never ends would block its test's event loop, so the test could not even time out
+   * bound on the simulated time one settle() runs through before it fails by name (a day): work
+   * timers that keep coming (a pull retried at every sync) are a livelock, and a settle that never
+   * ends would block its test's event loop, so the test could not even time out. A day, not
+   * runUntil's hour: a manifest's own work can lie hours ahead (an activeDeadlineSeconds, a long
+   * grace period) and settle() has always run to it
    */
   maxSettleMs?: number;
   /** replaces the seeded chooser: given n > 1 ready channels, the index of the one to deliver */
@@ -204,7 +206,7 @@ export class Runtime {
     this.traceOn = opts.trace ?? true;
     this.policy = opts.policy;
     this.maxSteps = opts.maxStepsPerSettle ?? 50_000_000;
-    this.maxSettleMs = opts.maxSettleMs ?? 3_600_000;
+    this.maxSettleMs = opts.maxSettleMs ?? 86_400_000;
     this.choose = opts.choose;
     this.opts = opts;
     this.fast = (opts.interpreter ?? getDefaultInterpreter()) === "fast";

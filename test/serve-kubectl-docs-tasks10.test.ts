@@ -35,6 +35,18 @@ spec:
                 storage: 1Gi
 `;
 
+// a 1Gi ReadWriteOnce claim with no class named
+const claimOf = (name: string) => `apiVersion: v1
+kind: PersistentVolumeClaim
+metadata:
+  name: ${name}
+spec:
+  accessModes: [ReadWriteOnce]
+  resources:
+    requests:
+      storage: 1Gi
+`;
+
 describe.skipIf(!bin)("podflow serve with the real kubectl: the docs' pages, sweep 10", () => {
   let s: Served;
   const k = (args: string[], input?: string) => kubectl(bin!, s.kubeconfigPath, args, input === undefined ? {} : { input });
@@ -62,16 +74,7 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: the docs' pages, swe
   });
 
   it("ephemeral-volumes: a claim of that name the pod does not own is refused by the controller (FailedBinding from ephemeral_volume) and by the kubelet, with VolumeIsForPod's message", async () => {
-    const claim = `apiVersion: v1
-kind: PersistentVolumeClaim
-metadata:
-  name: clash-scratch-volume
-spec:
-  accessModes: [ReadWriteOnce]
-  resources:
-    requests:
-      storage: 1Gi
-`;
+    const claim = claimOf("clash-scratch-volume");
     expect((await k(["apply", "-f", "-"], claim)).code).toBe(0);
     expect((await k(["apply", "-f", "-"], ephemeralPod("clash"))).code).toBe(0);
     const want = "PVC default/clash-scratch-volume was not created for pod default/clash (pod is not owner)";
@@ -85,16 +88,7 @@ spec:
     const mark = (sc: string, v: string) => k(["patch", "storageclass", sc, "-p", JSON.stringify({ metadata: { annotations: { "storageclass.kubernetes.io/is-default-class": v } } })]);
     expect((await mark("standard", "false")).out).toBe("storageclass.storage.k8s.io/standard patched\n");
     expect((await k(["get", "storageclass"])).out).toMatch(/^NAME +PROVISIONER.*\nstandard +rancher\.io\/local-path +Delete +WaitForFirstConsumer/);
-    const claim = `apiVersion: v1
-kind: PersistentVolumeClaim
-metadata:
-  name: no-class
-spec:
-  accessModes: [ReadWriteOnce]
-  resources:
-    requests:
-      storage: 1Gi
-`;
+    const claim = claimOf("no-class");
     expect((await k(["apply", "-f", "-"], claim)).code).toBe(0);
     expect(await jsonpath(["get", "pvc", "no-class"], "{.spec.storageClassName}")).toBe("");
     const events = () => k(["get", "events", "--field-selector", "involvedObject.name=no-class", "-o", "jsonpath={range .items[*]}{.reason}: {.message}{\"\\n\"}{end}"]).then((r) => r.out);
@@ -180,5 +174,4 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: a NodePort on a fres
     expect(r.err).toBe("");
     expect(r.out).toMatch(/^Hello, world!\nVersion: 2\.0\.0\nHostname: hello-world-[a-z0-9]+-[a-z0-9]{5}\n$/);
   });
-
 });
