@@ -157,6 +157,17 @@ describe("routing a bare pod IP", () => {
   });
 });
 
+describe("a node's own address", () => {
+  it("refuses at once a connection to a port nothing on the node listens on (no NodePort rule, no host-network pod): the kernel's RST, not a timeout", async () => {
+    const c = createCluster({ nodes: 2, seed: 7 });
+    const nodeIP = c.get("Node", "node-2").status.addresses.find((a: any) => a.type === "InternalIP").address;
+    await c.apply(client("knock", `wget -T 5 -qO- http://${nodeIP}:12345/`, { nodeName: "node-1" }));
+    await run(c, 3_000);
+    expect(c.get("Pod", "knock", "default").status.phase).toBe("Failed");
+    expect(logs(c, "knock", "client")).toEqual([`wget: can't connect to remote host (${nodeIP}): Connection refused`]);
+  });
+});
+
 describe("an address nobody answers", () => {
   it("times out after the 5 s connect timeout with busybox's message, the process waiting meanwhile", async () => {
     const c = createCluster({ nodes: 1, seed: 7 });

@@ -272,7 +272,8 @@ export function nodeOfPodIP(ip: string, slices: EndpointSlice[], nodes: Node[]):
 /**
  * A connection from a pod on this node: a Service address is DNATed to a backend the rules pick
  * (none: REJECT, "connection refused"); a pod IP is routed as is. It goes on to the runtime of the
- * backend's node, which answers the origin; an address no node holds is never answered (the client times out).
+ * backend's node, which answers the origin; a node's own address goes to that node's host network;
+ * an address no node holds is never answered (the client times out).
  */
 export function forwardConnection(ctx: KubeProxyContext, msg: ConnectMsg, fx: Fx): void {
   const slices = [...(ctx.client.informers.get(SLICES)?.store.values() ?? [])] as EndpointSlice[];
@@ -294,12 +295,20 @@ export function forwardConnection(ctx: KubeProxyContext, msg: ConnectMsg, fx: Fx
   }
   const out = { ...stripStamp(msg), dst };
   const ip = dst.split(":")[0]!;
-  const node = nodeOfPodIP(ip, slices, nodes);
+  const node = nodeOfPodIP(ip, slices, nodes) ?? nodeWithAddress(ip, nodes);
   if (node !== undefined) return fx.send(`cri/${node}`, out);
   // The node routes (one podCIDR per node) are learned from Nodes, watched from the first time they are needed.
   const inf = ctx.client.informers.get(NODES);
   if (inf === undefined) startInformer(ctx.client, fx, NODES, { group: "", resource: "nodes" });
   if (inf === undefined || !inf.synced) ctx.held.push(out);
+}
+
+/**
+ * The node that holds the address (one of its status.addresses) when no rule took the connection:
+ * its host network answers, a host-network pod listening on the port or the kernel's refusal.
+ */
+function nodeWithAddress(ip: string, nodes: Node[]): string | undefined {
+  return nodes.find((n) => (n.status?.addresses ?? []).some((a) => a.address === ip && (a.type === "InternalIP" || a.type === "ExternalIP")))?.metadata?.name;
 }
 
 /**
