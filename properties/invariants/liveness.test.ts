@@ -15,6 +15,14 @@ describe("livenessUnderFairness: what counts as converged", () => {
     expect(notConverged(view([p]))).toBe("pod default/p is Pending on node-1");
   });
 
+  it("a pod Pending on its node that names a claim being deleted is converged (the volume manager never mounts it); with the claim live it is not", () => {
+    const p = { ...pod({ phase: "Pending" }, "node-1"), spec: { nodeName: "node-1", volumes: [{ name: "d", persistentVolumeClaim: { claimName: "data" } }] } };
+    const claims = (deletionTimestamp?: string) => [{ metadata: { name: "data", namespace: "default", ...(deletionTimestamp ? { deletionTimestamp } : {}) } }];
+    const withClaims = (pvcs: any[]) => ({ list: (kind: string) => (kind === "Pod" ? [p] : kind === "PersistentVolumeClaim" ? pvcs : []) });
+    expect(notConverged(withClaims(claims("2026-01-01T00:00:03Z")))).toBeUndefined();
+    expect(notConverged(withClaims(claims()))).toBe("pod default/p is Pending on node-1");
+  });
+
   it("an unbound Pending pod needs a FailedScheduling event to count as converged", () => {
     expect(notConverged(view([pod({ phase: "Pending" })]))).toBe("pod default/p is Pending without a FailedScheduling event");
     expect(notConverged(view([pod({ phase: "Pending" })], [{ reason: "FailedScheduling", involvedObject: { uid: "u1" } }]))).toBeUndefined();

@@ -34,7 +34,7 @@ export function notConverged(cluster: ConvergenceView): string | undefined {
     const phase = p.status?.phase ?? "Pending";
     if (phase !== "Pending") continue;
     const unschedulable = !p.spec?.nodeName && events.some((e: any) => e.reason === "FailedScheduling" && e.involvedObject?.uid === p.metadata.uid);
-    if (unschedulable || waitsOnItsOwnInitContainer(p)) continue;
+    if (unschedulable || waitsOnItsOwnInitContainer(p) || mountsClaimBeingDeleted(cluster, p)) continue;
     return `pod ${name} is Pending${p.spec?.nodeName ? ` on ${p.spec.nodeName}` : " without a FailedScheduling event"}`;
   }
   for (const job of cluster.list("Job")) {
@@ -146,6 +146,19 @@ function jobFinished(job: any): boolean {
  */
 function waitsOnItsOwnInitContainer(p: any): boolean {
   return !!p.spec?.nodeName && (p.status?.initContainerStatuses ?? []).some((s: any) => s.state?.running !== undefined);
+}
+
+/**
+ * A pod on its node that names a claim being deleted never starts: the kubelet's volume manager
+ * refuses to mount it ("can't start pod because PVC ... is being deleted"), and pvc-protection keeps
+ * the claim while the scheduled pod names it. Kubernetes leaves both so; it is not the cluster's to
+ * converge (a claim deleted while its pod was being scheduled).
+ */
+function mountsClaimBeingDeleted(cluster: ConvergenceView, p: any): boolean {
+  if (!p.spec?.nodeName) return false;
+  const names = new Set((p.spec?.volumes ?? []).map((v: any) => v?.persistentVolumeClaim?.claimName).filter((n: unknown) => typeof n === "string"));
+  if (names.size === 0) return false;
+  return cluster.list("PersistentVolumeClaim", { namespace: p.metadata.namespace }).some((c: any) => names.has(c.metadata?.name) && c.metadata?.deletionTimestamp);
 }
 
 /** The liveness failure's message: the budget and what had not happened by its end. */
