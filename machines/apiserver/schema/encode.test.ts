@@ -51,8 +51,11 @@ describe("goEncoded: an object as Go's encoding/json writes it back", () => {
     expect(Object.keys(out.data)).toEqual(["-y", "UI.properties", "_x", "game.properties"]);
     const svc = goEncoded({ apiVersion: "v1", kind: "Service", metadata: { name: "s" }, spec: { selector: { b: "1", a: "2" } } }) as any;
     expect(JSON.stringify(svc.spec.selector)).toBe('{"a":"2","b":"1"}');
-    // sorted already: the same object
+    // sorted already: the same object; keys that look like array indices stay first (as JS enumerates them)
     expect(goEncoded(out)).toBe(out);
+    const digits = goEncoded({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "d" }, data: { "9": "a", "10": "b", x: "c" } }) as any;
+    expect(Object.keys(digits.data)).toEqual(["9", "10", "x"]);
+    expect(goEncoded(digits)).toBe(digits);
   });
 
   it("puts fields in the struct's order and returns an object already so as it is", () => {

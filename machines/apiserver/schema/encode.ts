@@ -101,7 +101,8 @@ function encode(enc: Encoder, v: unknown): unknown {
       let sorted = true;
       for (const k in v) {
         n++;
-        if (prev !== undefined && !(prev < k)) sorted = false;
+        // keys that look like array indices come first whatever is done (JS enumerates them so)
+        if (prev !== undefined && !(prev < k) && !arrayIndex.test(prev)) sorted = false;
         prev = k;
         let e = encode(el, v[k]);
         if (e === NIL) e = null;
@@ -213,6 +214,8 @@ function isScalar(type: string): boolean {
 function isEmptyScalar(e: unknown): boolean {
   return e === false || e === 0 || e === "";
 }
+
+const arrayIndex = /^(0|[1-9][0-9]{0,8})$/;
 
 /** The map with its keys in Go's order (bytewise; keys that look like array indices stay first, as JS enumerates them). */
 function sortedCopy(v: Record<string, unknown>): Record<string, unknown> {
