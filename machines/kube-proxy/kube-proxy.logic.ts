@@ -201,7 +201,7 @@ export interface KubeProxyContext {
   /** per node: PRNG state for its KUBE-SVC chains' random backend choice (iptables' statistic match) */
   draws: Record<string, number>;
   /** connections to pod IPs no EndpointSlice places, held until the Node informer has listed */
-  held: ConnectMsg[];
+  held: readonly ConnectMsg[];
 }
 
 export interface KubeProxyInput {
@@ -300,7 +300,7 @@ export function forwardConnection(ctx: KubeProxyContext, msg: ConnectMsg, fx: Fx
   // The node routes (one podCIDR per node) are learned from Nodes, watched from the first time they are needed.
   const inf = ctx.client.informers.get(NODES);
   if (inf === undefined) startInformer(ctx.client, fx, NODES, { group: "", resource: "nodes" });
-  if (inf === undefined || !inf.synced) ctx.held.push(out);
+  if (inf === undefined || !inf.synced) ctx.held = [...ctx.held, out];
 }
 
 /**
@@ -318,7 +318,9 @@ function nodeWithAddress(ip: string, nodes: Node[]): string | undefined {
  */
 export function releaseHeld(ctx: KubeProxyContext, fx: Fx): void {
   if (ctx.held.length === 0 || !ctx.client.informers.get(NODES)?.synced) return;
-  for (const m of ctx.held.splice(0)) forwardConnection(ctx, m, fx);
+  const held = ctx.held;
+  ctx.held = [];
+  for (const m of held) forwardConnection(ctx, m, fx);
 }
 
 /** The message without the runtime's delivery stamp, to be sent on. */

@@ -3,6 +3,7 @@
 // Since v1.34 a memory limit may shrink whatever the resize policy (the kubelet guards it, best
 // effort), so the older "memory limits cannot be decreased" refusal is gone.
 
+import { setOwn } from "../../common/own.js";
 import { podQOSClass } from "../../common/qos.js";
 import { forbiddenField, invalidValue, type FieldError } from "../status.js";
 import { validateObjectMetaUpdate } from "./meta.js";
@@ -27,7 +28,7 @@ function pruned(v: unknown): unknown {
   const out: Record<string, unknown> = {};
   for (const [k, x] of Object.entries(v)) {
     const p = pruned(x);
-    if (p !== undefined) out[k] = p;
+    if (p !== undefined) setOwn(out, k, p);
   }
   return Object.keys(out).length === 0 ? undefined : out;
 }

@@ -907,10 +907,19 @@ function* dockerEntrypoint(argv: string[], sh: ShellState, st: Streams, ctx: Pro
 function* curlEntrypoint(argv: string[], sh: ShellState, st: Streams, ctx: ProgramContext): Gen {
   let args = argv.slice(1);
   const first = args[0];
-  const probe: Streams = { stdin: "", out: () => {}, err: () => {} };
   // `if [ "${1#-}" != "${1}" ] || [ -z "$(command -v "${1}")" ]; then set -- curl "$@"; fi`
-  if (first === undefined || first.startsWith("-") || (!Object.hasOwn(sh.utilities, baseName(first)) && programsFor(ctx)(args, sh, probe) === undefined)) args = ["curl", ...args];
+  if (first === undefined || first.startsWith("-") || !isRunnable(args, sh, ctx)) args = ["curl", ...args];
   throw new ExitSignal(yield* runArgv(args, sh, st));
+}
+
+/** True when argv[0] names something this image can run (a shell builtin, a utility or a program). */
+export function isRunnable(argv: string[], sh: ShellState, ctx: ProgramContext): boolean {
+  const name = argv[0]!;
+  const base = name.slice(name.lastIndexOf("/") + 1);
+  if (["exit", "true", "false", ":", "exec"].includes(base)) return ctx.image.userland !== "none";
+  const probe: Streams = { stdin: "", out: () => {}, err: () => {} };
+  if (programsFor(ctx)(argv, sh, probe)) return true; // generators do nothing until first resumed
+  return ctx.image.userland !== "none" && Object.hasOwn(sh.utilities, base);
 }
 
 /** The external programs an image provides, looked up by argv[0]. */

@@ -4,13 +4,13 @@ import type { ProcessUser } from "../identity.js";
 import type { ImageInfo } from "../registry.js";
 import { copyEnvInto, type EnvParts } from "../messages.js";
 import { utilitiesFor } from "./commands.js";
-import { createRootfs, programsFor, type ProgramContext } from "./images.js";
+import { createRootfs, isRunnable, programsFor, type ProgramContext } from "./images.js";
 import { MemFS, type FileSystem } from "./memfs.js";
 import { LoopBoundExceeded, emptyEnv, newShell, runArgv, shellPrefix, type Gen, type ShellState, type Streams } from "./shell.js";
 import { ExitSignal, type Effect, type EffectResult, type Listener, type Process, type ProcessIO } from "./types.js";
 import { layeredEnv, type LayeredVars } from "./vars.js";
 
-export { MemFS, createRootfs };
+export { MemFS, createRootfs, isRunnable };
 export type { Effect, EffectResult, Listener, Process, ProcessIO };
 export type { DnsResult, HttpResult, ListenerRequest } from "./types.js";
 
@@ -55,15 +55,6 @@ function* runProcess(argv: string[], sh: ShellState, io: ProcessIO): Gen {
   }
 }
 
-/** True when argv[0] names something this image can run (a shell builtin, a utility or a program). */
-export function isRunnable(argv: string[], sh: ShellState, ctx: ProgramContext): boolean {
-  const name = argv[0]!;
-  const base = name.slice(name.lastIndexOf("/") + 1);
-  if (["exit", "true", "false", ":", "exec"].includes(base)) return ctx.image.userland !== "none";
-  const probe: Streams = { stdin: "", out: () => {}, err: () => {} };
-  if (programsFor(ctx)(argv, sh, probe)) return true; // generators do nothing until first resumed
-  return ctx.image.userland !== "none" && Object.hasOwn(sh.utilities, base);
-}
 
 export function shellFor(io: ProcessIO, ctx: ProgramContext, vars?: LayeredVars): ShellState {
   const userland = ctx.image.userland === "gnu" ? "gnu" : "busybox";
