@@ -6,6 +6,7 @@
 
 import { describe, it, expect } from "vitest";
 import { createCluster, type Cluster } from "./cluster.js";
+import { NumberLiteral } from "../machines/apiserver/schema/decode.js";
 import { FaultInjector, defaultFaultSettings, faultNames, faultSettingsFromSeed, hotRates } from "./faults.js";
 
 function setUp(): { cluster: Cluster; got: Record<string, any[]>; watch: (client: string, watchId: number, resourceVersion?: string) => void; create: (name: string) => number } {
@@ -197,5 +198,28 @@ describe("node-reboot: the node's kubelet, runtime and CNI start afresh, the run
     const ipam = c.runtime.snapshot("cni/node-1").context.ipam;
     expect(Object.keys(ipam.allocations).sort()).toEqual(["10.244.0.4", "10.244.0.5"]);
     await c.stop();
+  });
+});
+
+describe("a duplicated request is the same request", () => {
+  it("the retry carries the body as the client wrote it: a patch's number literal keeps its class (kubectl's 1.0 stays 1.0)", () => {
+    // client-go resends the bytes it sent; podflow keeps a patch's numbers as written (NumberLiteral),
+    // so the copy the fault makes must keep them too, or the retry would patch a different value.
+    const cluster = createCluster({ seed: 1, clock: "simulated", only: ["etcd", "apiserver"] });
+    cluster.runtime.settle();
+    const posted: any[] = [];
+    const post = cluster.runtime.post.bind(cluster.runtime);
+    cluster.runtime.post = ((from: any, to: any, msg: any) => (to === "apiserver" && posted.push(msg), post(from, to, msg))) as typeof cluster.runtime.post;
+    const f = new FaultInjector(cluster.runtime, 1, ["duplicate-request"], { duplicateProbability: 1 });
+    f.install();
+    cluster.runtime.external("a", () => {});
+    const body = { data: { n: new NumberLiteral("1.0") } };
+    cluster.runtime.send("a", "apiserver", { type: "ApiRequest", id: 1, token: cluster.adminToken, verb: "patch", patchType: "merge", group: "", resource: "configmaps", namespace: "default", name: "x", body } as any);
+    cluster.runtime.settle();
+    const sent = posted.filter((m) => m.type === "ApiRequest" && m.id === 1);
+    expect(sent.map((m) => m.attempt ?? 0)).toEqual([0, 1]);
+    expect(sent[1].body.data.n).toBeInstanceOf(NumberLiteral);
+    expect(sent[1].body.data.n.text).toBe("1.0");
+    expect(sent[1].body).not.toBe(body);
   });
 });

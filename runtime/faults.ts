@@ -6,6 +6,7 @@
 // injected fault is counted and traced. A process that dies (crash, node-reboot) is stopped by the
 // runtime, which drops its state and its messages, and started again from its machine.
 
+import { deepCopy } from "../machines/common/equal.js";
 import { Rng, seedFor } from "../machines/common/prng.js";
 import type { Address } from "../machines/messages.js";
 import { release, type IPAMState } from "../machines/cni/ipam.js";
@@ -348,7 +349,7 @@ export class FaultInjector {
   private duplicateRequest(from: Address, to: Address, msg: { type: string; [k: string]: any }, at: string): void {
     this.count("duplicate-request", `${from} ${msg.verb} ${msg.resource} #${msg.id}`, { at, fault: "duplicate-request" });
     this.rt.post(from, to, msg);
-    this.rt.post(from, to, { ...structuredClone(msg), attempt: (msg.attempt ?? 0) + 1 });
+    this.rt.post(from, to, { ...deepCopy(msg), attempt: (msg.attempt ?? 0) + 1 });
   }
 
   /** A slow stream: its channel holds this and later messages (order is kept within the stream). */
