@@ -19,12 +19,13 @@ import { createRootfs, MemFS, runExec, type Effect, type EffectResult, type List
 import { cell, emptyTree, resolvePath, splitPath, type FsTree } from "./workload/memfs.js";
 import { parseResolvConf } from "./resolver.js";
 import { DENY_WRITES, READ_ONLY, subPathKey } from "./workload/process.js";
-import { callListener, execIO, listening, openTurn, park, startProcess, type FsLayout, type ProcessValue, type World } from "./workload/process.js";
+import { callListener, execIO, fsOf, listening, openTurn, park, startProcess, type FsLayout, type ProcessValue, type World } from "./workload/process.js";
 import type { StreamSession } from "./streaming.js";
 import { accrue, baselineMemoryBytes, charge, newCpuAccount, type CpuAccount } from "./usage.js";
 import { intValue, milliValue } from "../common/quantity.js";
 import { clusterDNS, envRecord, keptEnv, netTimeoutMs, type EnvParts, type ContainerStatsInfo, type ConnectMsg, type ConnectResult, type RequestHeaders, type ContainerInfo, type CriRequest, type DnsAnswerMsg, type EnvFileRead, type ImageSummary, type PodSandboxInfo, type ProbeAction } from "./messages.js";
 import { mutant } from "../common/mutation.js";
+import { parseGoDuration } from "../common/cron.js";
 import { rfc3339Nano } from "../common/time.js";
 
 /** The sandbox image every pod's sandbox runs (kind preloads it, so it is never pulled). */
@@ -750,9 +751,11 @@ function runPostStart(ctx: CriContext, c: CriContainer): void {
 }
 
 /** Resumes a process after its sleep ended. */
-export function wakeProcess(ctx: CriContext, containerId: string, fx: Fx): void {
+export function wakeProcess(ctx: CriContext, containerId: string, fx: Fx, exitCode?: number): void {
   const c = ctx.containers.get(containerId);
-  if (c && isRunning(c)) drive(ctx, c, undefined, fx);
+  if (!c || !isRunning(c)) return;
+  if (exitCode !== undefined) exitContainer(ctx, c, exitCode, exitCode === 0 ? "Completed" : "Error", fx);
+  else drive(ctx, c, undefined, fx);
 }
 
 /** How a turn of a process ended: what the runtime does next for it. */
@@ -1087,7 +1090,34 @@ function killExecs(ctx: CriContext, c: CriContainer, fx: Fx): void {
 /** A signal the lifecycle sends: SIGTERM ends PID 1 only when it handles it; SIGKILL always (128 + 9). */
 function signal(ctx: CriContext, c: CriContainer, sig: "SIGTERM" | "SIGKILL", fx: Fx): void {
   if (sig === "SIGKILL") exitContainer(ctx, c, mutant("cri.sigkill-exit-zero") ? 0 : 137, "Error", fx);
+  else if (c.image.kind === "coredns" && c.proc !== undefined) corednsShutdown(ctx, c, fx);
   else if (handlesSigterm(c)) exitContainer(ctx, c, 0, "Completed", fx);
+}
+
+/**
+ * CoreDNS traps SIGTERM (caddy's trapSignalsPosix): its shutdown callbacks run, among them the
+ * health plugin's lameduck (kubeadm's Corefile: `health { lameduck 5s }`), which keeps serving for
+ * that long so the endpoints drop the pod first; then it exits 0.
+ */
+function corednsShutdown(ctx: CriContext, c: CriContainer, fx: Fx): void {
+  const w = worldOf(ctx, c);
+  w.log("stdout", "[INFO] SIGTERM: Shutting down servers then terminating");
+  const lameduck = corednsLameduck(ctx, c);
+  if (lameduck === undefined) return exitContainer(ctx, c, 0, "Completed", fx);
+  w.log("stdout", `[INFO] plugin/health: Going into lameduck mode for ${lameduck.text}`);
+  fx.after(`proc/${c.id}`, lameduck.ms, { type: "ProcessWake", containerId: c.id, exitCode: 0 }, true);
+}
+
+/** The health plugin's lameduck in the Corefile CoreDNS runs with (`-conf`), as written and in ms; undefined without one. */
+function corednsLameduck(ctx: CriContext, c: CriContainer): { text: string; ms: number } | undefined {
+  const argv = [...(c.spec.command?.length ? c.spec.command : c.image.entrypoint), ...(c.spec.args?.length ? c.spec.args : c.image.cmd)];
+  const at = argv.indexOf("-conf");
+  const conf = at >= 0 ? argv[at + 1] : undefined;
+  const text = fileText(fsOf(c.layout, () => worldOf(ctx, c)), resolvePath("/", conf ?? "Corefile"));
+  const m = text === undefined ? null : /\bhealth\b[^{}\n]*\{[^}]*\blameduck\s+(\S+)/.exec(text);
+  if (!m) return undefined;
+  const ms = parseGoDuration(m[1]!);
+  return typeof ms === "number" && ms > 0 ? { text: m[1]!, ms } : undefined;
 }
 
 /** True when PID 1 dies on SIGTERM: servers do; a shell or `sleep` as PID 1 has no handler and ignores it. */

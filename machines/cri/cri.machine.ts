@@ -17,7 +17,7 @@ import { onStreamMessage, openStream, resumeExec, streamTimer, type StreamTimerE
 export type CriTimerEvent =
   /** an image pull's lifecycle: its time is over */
   | { type: "PullTimer"; image: string; event: { type: string } }
-  | { type: "ProcessWake"; containerId: string }
+  | { type: "ProcessWake"; containerId: string; /** its own shutdown ended (CoreDNS's lameduck): it exits with this code */ exitCode?: number }
   /** a container lifecycle's `after` (the preStop hook's time, the stop timeout) came due */
   | { type: "ContainerTimer"; containerId: string; event: { type: string } }
   | { type: "NetTimeout"; id: number };
@@ -38,7 +38,7 @@ export const criMachine = setup({
     recoverStore: step((c) => L.recoverStore(c)),
     serveRequest: step((c, e, fx) => L.handleCri(c, e as CriRequest, e.from ?? "kubelet", fx)),
     pullTimer: step((c, e, fx) => L.pullTimer(c, e.image, e.event, fx)),
-    wakeProcess: step((c, e, fx) => L.wakeProcess(c, e.containerId, fx)),
+    wakeProcess: step((c, e, fx) => L.wakeProcess(c, e.containerId, fx, e.exitCode)),
     containerTimer: step((c, e, fx) => L.containerTimer(c, e.containerId, e.event, fx)),
     dnsAnswered: step((c, e, fx) => L.dnsAnswered(c, e, fx, resumeExec)),
     acceptConnection: step((c, e, fx) => L.acceptConnection(c, e, fx)),
@@ -81,7 +81,7 @@ export const criMachine = setup({
             ListContainers: { actions: "serveRequest", description: "every container, for a restarted kubelet" },
             ListContainerStats: { actions: "serveRequest", description: "each running container's cumulative CPU and working set (the resource metrics metrics-server scrapes)" },
             ContainerTimer: { actions: "containerTimer", description: "to the container's lifecycle: the preStop hook ended (SIGTERM), the stop timeout ended (SIGKILL)" },
-            ProcessWake: { actions: "wakeProcess", description: "a running process's sleep ended: it runs on" },
+            ProcessWake: { actions: "wakeProcess", description: "a running process's sleep ended: it runs on (or its own shutdown ended: it exits)" },
           },
         },
         imageService: {
