@@ -82,6 +82,9 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: the docs' pages, swe
     expect(await until(async () => ((await events()).includes(`ephemeral_volume|FailedBinding|ephemeral volume scratch-volume: ${want}`) ? true : undefined), 30_000)).toBe(true);
     expect(await jsonpath(["get", "pvc", "clash-scratch-volume"], "{.metadata.ownerReferences}")).toBe("");
     expect(await jsonpath(["get", "pod", "clash"], "{.status.phase}")).toBe("Pending");
+    // the scheduler's VolumeBinding refuses it too (podHasPVCs): it is never bound to a node
+    expect(await until(async () => ((await events()).some((l) => l.startsWith("default-scheduler|FailedScheduling|") && l.includes(`nodes are available: ${want}.`)) ? true : undefined), 30_000)).toBe(true);
+    expect(await jsonpath(["get", "pod", "clash"], "{.spec.nodeName}")).toBe("");
   });
 
   it("change-default-storage-class: a claim made while no class is the default gets the one marked default later (the PV controller's retroactive assignment) and then waits for its first consumer, as that class's claims do", async () => {

@@ -104,12 +104,17 @@ describe("NodePorts (node_ports_test.go)", () => {
 
 describe("VolumeBinding PreFilter (volume_binding_test.go, claims only)", () => {
   const pvcPod = makePod("p", undefined, { spec: { containers: [], volumes: [{ name: "v", persistentVolumeClaim: { claimName: "data" } }] } });
+  const ephemeralPod: Pod = { ...makePod("p", undefined, { spec: { containers: [], volumes: [{ name: "v", ephemeral: { volumeClaimTemplate: { spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } } } } } }] } }), metadata: { name: "p", namespace: "default", uid: "p-uid" } };
   const rows: Array<[string, Pod, object, FilterStatus]> = [
     ["a pod without claims fits", makePod("p"), {}, ok],
     ["a missing claim is unresolvable", pvcPod, {}, fail("UnschedulableAndUnresolvable", "VolumeBinding", 'persistentvolumeclaim "data" not found')],
     ["an unbound claim is unresolvable", pvcPod, { pvcs: { "default/data": { spec: {} } } }, fail("UnschedulableAndUnresolvable", "VolumeBinding", "pod has unbound immediate PersistentVolumeClaims")],
     ["a bound claim fits", pvcPod, { pvcs: new Map([["default/data", { spec: { volumeName: "pv-1" } }]]), pvs: { "pv-1": { metadata: { name: "pv-1" }, spec: {} } } }, ok],
     ["a claim being deleted is unresolvable", pvcPod, { pvcs: { "default/data": { metadata: { deletionTimestamp: "2024-01-01T00:00:00Z" }, spec: { volumeName: "pv" } } } }, fail("UnschedulableAndUnresolvable", "VolumeBinding", 'persistentvolumeclaim "data" is being deleted')],
+    // podHasPVCs: a generic ephemeral volume's claim <pod>-<volume> must be controlled by the pod (ephemeral.VolumeIsForPod)
+    ["an ephemeral volume's claim not yet made waits for the ephemeral volume controller", ephemeralPod, {}, fail("UnschedulableAndUnresolvable", "VolumeBinding", 'waiting for ephemeral volume controller to create the persistentvolumeclaim "p-v"')],
+    ["an ephemeral volume's claim of another owner is unresolvable", ephemeralPod, { pvcs: { "default/p-v": { metadata: { name: "p-v", namespace: "default", ownerReferences: [{ apiVersion: "v1", kind: "Pod", name: "other", uid: "other-uid", controller: true }] }, spec: { volumeName: "pv-1" } } }, pvs: { "pv-1": { metadata: { name: "pv-1" }, spec: {} } } }, fail("UnschedulableAndUnresolvable", "VolumeBinding", "PVC default/p-v was not created for pod default/p (pod is not owner)")],
+    ["an ephemeral volume's own bound claim fits", ephemeralPod, { pvcs: { "default/p-v": { metadata: { name: "p-v", namespace: "default", ownerReferences: [{ apiVersion: "v1", kind: "Pod", name: "p", uid: "p-uid", controller: true }] }, spec: { volumeName: "pv-1" } } }, pvs: { "pv-1": { metadata: { name: "pv-1" }, spec: {} } } }, ok],
   ];
   it.each(rows)("%s", (_n, pod, env, want) => expect(run(VolumeBinding, pod, makeNode("n"), [], env)).toEqual(want));
 });

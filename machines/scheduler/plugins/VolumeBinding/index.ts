@@ -5,7 +5,7 @@
 // API writes for the chosen node (a static PV's claimRef, or the claim's selected-node annotation),
 // and claimsBound tells when the PV controller has finished and the pod may be bound.
 import type { PersistentVolume, PersistentVolumeClaim, Pod } from "kubernetes-types/core/v1";
-import { ANN_BOUND_BY_CONTROLLER, ANN_SELECTED_NODE, annotation, claimClass, claimRefOf, findMatchingVolume, isDelayBinding, volumeFitsNode, withAnnotations, type ClassInfo } from "../../../common/volumeutil.js";
+import { ANN_BOUND_BY_CONTROLLER, ANN_SELECTED_NODE, annotation, claimClass, claimRefOf, findMatchingVolume, isDelayBinding, volumeFitsNode, volumeIsForPod, withAnnotations, type ClassInfo } from "../../../common/volumeutil.js";
 import { type CycleState, type FilterPlugin, type FilterStatus, type NodeInfo, type PreResult, type SchedulingEnv, failure, Success } from "../../framework.js";
 
 export const Name = "VolumeBinding";
@@ -40,7 +40,7 @@ function claimNames(pod: Pod): { name: string; ephemeral: boolean }[] {
   return out;
 }
 
-/** podVolumeClaims: not found / being deleted / lost first, then unbound immediate claims; else the claims sorted. */
+/** podHasPVCs then podVolumeClaims: not found / lost / being deleted / an ephemeral claim not the pod's first, then unbound immediate claims; else the claims sorted. */
 export function checkPodClaims(pod: Pod, env: SchedulingEnv): PreResult | PodVolumeClaims {
   const ns = pod.metadata?.namespace ?? "default";
   const claims = claimNames(pod);
@@ -55,6 +55,9 @@ export function checkPodClaims(pod: Pod, env: SchedulingEnv): PreResult | PodVol
     }
     if (pvc.status?.phase === "Lost") return failure("UnschedulableAndUnresolvable", Name, `persistentvolumeclaim "${name}" bound to non-existent persistentvolume "${pvc.spec?.volumeName ?? ""}"`);
     if (pvc.metadata?.deletionTimestamp) return failure("UnschedulableAndUnresolvable", Name, `persistentvolumeclaim "${name}" is being deleted`);
+    // an ephemeral volume's claim must be the pod's own: a same-named claim of another owner is not
+    const notForPod = ephemeral ? volumeIsForPod(pod, pvc) : undefined;
+    if (notForPod !== undefined) return failure("UnschedulableAndUnresolvable", Name, notForPod);
     if (pvc.spec?.volumeName) sorted.bound.push(pvc);
     else if (isDelayBinding(pvc, classesOf(env))) sorted.toBind.push(pvc);
     else unboundImmediate = true;
