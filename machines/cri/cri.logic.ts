@@ -79,6 +79,8 @@ export interface CriContainer {
   /** the running process, a value; gone once it has exited */
   proc?: ProcessValue;
   memoryLimitBytes?: number;
+  /** the pod-level cpu limit, its CFS quota when the container sets none (getCPULimit) */
+  podCpuLimitMilli?: number;
   /** what its program allocated (stress --vm-bytes), on top of its image's idle working set */
   memoryBytes: number;
   /** its CPU use on the simulated clock (usage.ts) */
@@ -242,7 +244,14 @@ export function recoverStore(ctx: CriContext): void {
 
 /** The summary of an image the kubelet keeps. */
 export function summarize(i: ImageInfo): ImageSummary {
-  return { ref: i.ref, imageID: i.imageID, id: i.id, sizeBytes: i.sizeBytes, repoTags: i.repoTags };
+  return { ref: i.ref, imageID: i.imageID, id: i.id, sizeBytes: i.sizeBytes, repoTags: i.repoTags, ...imageUser(i.user) };
+}
+
+/** containerd's getUserFromImage: the part before ":", a uid when numeric, else a user name; none when unset. */
+function imageUser(user: string | undefined): { uid?: number; username?: string } {
+  if (!user) return {};
+  const name = user.split(":")[0]!;
+  return /^\d+$/.test(name) ? { uid: Number(name) } : { username: name };
 }
 
 // A node asks for the key of the same few references at every ImageStatus and CreateContainer:
@@ -588,6 +597,7 @@ function createContainer(ctx: CriContext, req: Extract<CriRequest, { type: "Crea
     rootfs: root.tree, layout: layout.slice(), user, home: runtimeHome(user.uid, passwd), lifecycle: keep(containerLifecycle.start(undefined).snapshot), memoryBytes: 0, cpu: newCpuAccount(ctx.now), logs: ContainerLog.empty, owner: from,
   };
   if (req.memoryLimitBytes !== undefined) c.memoryLimitBytes = req.memoryLimitBytes;
+  if (req.podCpuLimitMilli !== undefined) c.podCpuLimitMilli = req.podCpuLimitMilli;
   ctx.containers.set(id, c);
   sb.containers.push(id);
   fx.send(from, { type: "CreateContainerResult", id: req.id, ok: true, containerId: id, image: summarize(image), user });
@@ -1024,10 +1034,10 @@ function updateContainerResources(ctx: CriContext, req: Extract<CriRequest, { ty
   fx.send(from, { type: "UpdateContainerResourcesResult", id: req.id, containerId: req.containerId, ok: true });
 }
 
-/** The container's CPU limit in millicores (its CFS quota), or undefined for none. */
-export function cpuLimitMilli(c: Pick<CriContainer, "spec">): number | undefined {
+/** The container's CPU limit in millicores (its CFS quota), else its pod's, or undefined for none. */
+export function cpuLimitMilli(c: Pick<CriContainer, "spec" | "podCpuLimitMilli">): number | undefined {
   const lim = c.spec.resources?.limits?.cpu;
-  return lim === undefined ? undefined : milliValue(lim);
+  return lim === undefined ? c.podCpuLimitMilli : milliValue(lim);
 }
 
 /**

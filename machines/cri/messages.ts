@@ -29,7 +29,11 @@ export type EnvFileRead =
   | { volume: string; path: string; error: "noVolume" | "unreadable" };
 
 /** What the kubelet needs of a pulled image. */
-export type ImageSummary = Pick<ImageInfo, "ref" | "imageID" | "id" | "sizeBytes" | "repoTags">;
+export type ImageSummary = Pick<ImageInfo, "ref" | "imageID" | "id" | "sizeBytes" | "repoTags"> & {
+  /** ImageStatus' uid or username: the config's User before any ":group" (containerd getUserFromImage) */
+  uid?: number;
+  username?: string;
+};
 
 /** A probe the CRI answers for the kubelet: exec runs in the container, the others reach its listeners. */
 export type ProbeAction =
@@ -56,7 +60,7 @@ export type CriRequest =
   /** appArmor: runtime.v1 LinuxContainerSecurityContext.apparmor (a Localhost profile names one loaded on the node) */
   /** seccomp: LinuxContainerSecurityContext.seccomp (a Localhost profile is the path of a file on the node) */
   /** user: the security context's run_as_user, run_as_group, supplemental_groups and their policy (none set: absent) */
-  | { type: "CreateContainer"; id: number; sandboxId: string; container: Container; attempt: number; env: Record<string, string>; podIP: string; memoryLimitBytes?: number; files?: Record<string, string>; appArmor?: { type: "RuntimeDefault" | "Unconfined" | "Localhost"; localhostRef?: string }; seccomp?: { type: "RuntimeDefault" | "Unconfined" | "Localhost"; localhostRef?: string }; user?: UserRequest }
+  | { type: "CreateContainer"; id: number; sandboxId: string; container: Container; attempt: number; env: Record<string, string>; podIP: string; memoryLimitBytes?: number; podCpuLimitMilli?: number; files?: Record<string, string>; appArmor?: { type: "RuntimeDefault" | "Unconfined" | "Localhost"; localhostRef?: string }; seccomp?: { type: "RuntimeDefault" | "Unconfined" | "Localhost"; localhostRef?: string }; user?: UserRequest }
   | { type: "StartContainer"; id: number; containerId: string }
   | { type: "StopContainer"; id: number; containerId: string; timeoutSeconds: number; preStop?: LifecycleHandler; podIP: string }
   /** in-place resize: the running container's cpu and memory requests and limits (its cgroup) */
