@@ -64,3 +64,20 @@ describe("metrics of the custom metrics API with no adapter registered", () => {
     expect(d.events.at(-1)).toEqual({ type: "Warning", reason: "FailedComputeMetricsReplicas", message: `invalid metrics (2 invalid out of 3), first error is: failed to get pods metric value: unable to get metric packets-per-second: ${noAPI}` });
   });
 });
+
+// The walkthrough's "target.type of AverageValue instead of Utilization" (averageValue: 500Mi):
+// GetRawResourceReplicas compares the pods' average usage with the value, requests not needed.
+describe("a Resource metric with an AverageValue target", () => {
+  const averageValue = (name: string, v: string) => ({ type: "Resource", resource: { name, target: { type: "AverageValue", averageValue: v } } });
+  it("memory at 10Mi a pod against 5Mi: ratio 2, 4 replicas; its status is the raw average only", () => {
+    const d = decide(hpa([averageValue("memory", "5Mi")]), scale, [pod(0), pod(1)], metricsList, emptyMemory, now);
+    expect([d.desiredReplicas, d.rescaleReason]).toEqual([4, "memory resource above target"]);
+    expect(d.currentMetrics).toEqual([{ type: "Resource", resource: { name: "memory", current: { averageValue: "10485760" } } }]);
+  });
+  it("cpu at 200m a pod against 200m: within tolerance, no change; and no request is needed", () => {
+    const noRequests = [pod(0), pod(1)].map((p) => ({ ...p, spec: { containers: [{ name: "c", image: "x" }] } }));
+    const d = decide(hpa([averageValue("cpu", "200m")]), scale, noRequests, metricsList, emptyMemory, now);
+    expect([d.desiredReplicas, d.rescale]).toEqual([2, false]);
+    expect(d.currentMetrics).toEqual([{ type: "Resource", resource: { name: "cpu", current: { averageValue: "200m" } } }]);
+  });
+});

@@ -4,8 +4,8 @@
 
 import type { Pod } from "kubernetes-types/core/v1";
 import { rfc3339 } from "../common/time.js";
-import { formatMilli } from "../common/quantity.js";
-import { downscaleStabilisationWindowMs, normalizeDesiredReplicas, normalizeWithBehaviors, podMetricsFrom, resourceReplicas, storeScaleEvent, type Recommendation, type ScaleEvent } from "./replica.logic.js";
+import { formatQty, milliValue } from "../common/quantity.js";
+import { downscaleStabilisationWindowMs, normalizeDesiredReplicas, normalizeWithBehaviors, podMetricsFrom, rawResourceReplicas, resourceReplicas, storeScaleEvent, type Recommendation, type ScaleEvent } from "./replica.logic.js";
 import { mutant } from "../common/mutation.js";
 
 type Obj = any;
@@ -134,13 +134,19 @@ function proposal(spec: Obj, namespace: string, currentReplicas: number, pods: r
   if (spec?.type !== "Resource" || !spec.resource) return { error: `unable to get metric of type ${spec?.type ?? ""}: not served by podflow's metrics APIs`, reason: "FailedGetResourceMetric" };
   const resource: string = spec.resource.name;
   const target = spec.resource.target ?? {};
-  if (target.averageUtilization == null) return { error: `failed to get ${resource} usage: only Utilization targets are modelled`, reason: "FailedGetResourceMetric" };
   const metrics = podMetricsFrom(metricsList, resource);
+  // an AverageValue target is compared with the pods' raw average (computeStatusForResourceMetric)
+  if (target.averageValue != null) {
+    const r = rawResourceReplicas(currentReplicas, milliValue(target.averageValue), resource, pods, metrics, now);
+    if ("error" in r) return { error: `failed to get ${resource} utilization: ${r.error}`, reason: "FailedGetResourceMetric" };
+    return { replicas: r.replicas, metric: `${resource} resource`, status: { type: "Resource", resource: { name: resource, current: { averageValue: decimal(r.usage) } } } };
+  }
+  if (target.averageUtilization == null) return { error: "invalid resource metric source: neither a utilization target nor a value target was set", reason: "FailedGetResourceMetric" };
   const r = resourceReplicas(currentReplicas, target.averageUtilization, resource, pods, metrics, now);
   if ("error" in r) return { error: `failed to get ${resource} utilization: ${r.error}`, reason: "FailedGetResourceMetric" };
   return {
     replicas: r.replicas, metric: metricName(resource),
-    status: { type: "Resource", resource: { name: resource, current: { averageValue: formatMilli(r.rawAverage), averageUtilization: r.utilization } } },
+    status: { type: "Resource", resource: { name: resource, current: { averageValue: decimal(r.rawAverage), averageUtilization: r.utilization } } },
   };
 }
 
@@ -175,4 +181,9 @@ export function rememberRescale(memory: HPAMemory, behavior: Obj, from: number, 
   if (to > from) return { ...memory, upEvents: storeScaleEvent(memory.upEvents, to - from, longest(behavior.scaleUp), now) };
   if (to < from) return { ...memory, downEvents: storeScaleEvent(memory.downEvents, from - to, longest(behavior.scaleDown), now) };
   return memory;
+}
+
+/** resource.NewMilliQuantity(v, DecimalSI) as it prints: canonical ("2M", "500m"). */
+function decimal(milli: number): string {
+  return formatQty({ milli, binary: false });
 }
