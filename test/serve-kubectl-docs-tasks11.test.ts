@@ -124,4 +124,28 @@ spec:
     }, 30_000);
     expect(last).toBe("OOMKilled 137");
   });
+
+  it("container-lifecycle-hooks: a postStart exec hook that fails gets the container killed (FailedPostStartHook, Killing) and restarted into CrashLoopBackOff", async () => {
+    expect((await k(["apply", "-f", "-"], `apiVersion: v1
+kind: Pod
+metadata:
+  name: hookfail
+spec:
+  containers:
+  - name: c
+    image: nginx:1.27
+    lifecycle:
+      postStart:
+        exec:
+          command: ["/bin/sh", "-c", "exit 3"]
+`)).code).toBe(0);
+    const restarts = await until(async () => {
+      const n = Number(await jsonpath(["get", "pod", "hookfail"], "{.status.containerStatuses[0].restartCount}"));
+      return n >= 2 ? n : undefined;
+    }, 60_000);
+    expect(restarts).toBeGreaterThanOrEqual(2);
+    const seen = await events("hookfail");
+    expect(seen).toContain("FailedPostStartHook: PostStartHook failed");
+    expect(seen).toContain("Killing: FailedPostStartHook");
+  });
 });

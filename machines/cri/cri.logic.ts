@@ -744,19 +744,24 @@ function startContainerReq(ctx: CriContext, id: number, containerId: string, fro
   c.proc = proc;
   stepContainer(ctx, c, { type: "Started", now: ctx.now }, fx);
   // The start is answered before the process runs, so a container that exits at once is seen started first.
-  fx.send(from, { type: "StartContainerResult", id, containerId, ok: true, startedAt: ctx.now });
+  // The hook's outcome rides on the answer (the kubelet runs it before it considers the start
+  // done), which still goes out ahead of what the process sends as it runs.
+  const at = fx.sends.length;
   drive(ctx, c, undefined, fx);
-  runPostStart(ctx, c);
+  const hook = runPostStart(ctx, c);
+  fx.sends.splice(at, 0, { to: from, msg: { type: "StartContainerResult", id, containerId, ok: true, startedAt: ctx.now, ...(hook === "failed" ? { postStartFailed: true } : {}) } });
 }
 
 /**
  * The postStart hook's exec, run as the container starts (the kubelet runs it right after
  * StartContainer, through the runtime's ExecSync): what it writes is in the container's
- * filesystem before anyone can exec into it. Its failure (FailedPostStartHook) is not modelled.
+ * filesystem before anyone can exec into it. A non-zero exit fails it (the kubelet then kills
+ * the container: FailedPostStartHook).
  */
-function runPostStart(ctx: CriContext, c: CriContainer): void {
+function runPostStart(ctx: CriContext, c: CriContainer): "none" | "ok" | "failed" {
   const command = c.spec.lifecycle?.postStart?.exec?.command;
-  if (command && command.length > 0 && isRunning(c)) runCommand(ctx, c, [...command], 30_000);
+  if (!command || command.length === 0 || !isRunning(c)) return "none";
+  return runCommand(ctx, c, [...command], 30_000).code === 0 ? "ok" : "failed";
 }
 
 /** Resumes a process after its sleep ended. */

@@ -175,7 +175,8 @@ export type CriResponse =
   /** user: the credentials its first process got (ContainerStatus.user) */
   | { type: "CreateContainerResult"; id: number; ok: true; containerId: string; image: ImageSummary; user: ProcessUser }
   | { type: "CreateContainerResult"; id: number; ok: false; reason: string; message: string }
-  | { type: "StartContainerResult"; id: number; containerId: string; ok: true; startedAt: number }
+  /** postStartFailed: its exec postStart hook (run by the kubelet through ExecSync right after the start) did not exit 0 */
+  | { type: "StartContainerResult"; id: number; containerId: string; ok: true; startedAt: number; postStartFailed?: true }
   | { type: "StartContainerResult"; id: number; containerId: string; ok: false; message: string }
   | { type: "StopContainerResult"; id: number; containerId: string }
   | { type: "UpdateContainerResourcesResult"; id: number; containerId: string; ok: true }

@@ -149,6 +149,14 @@ function onStarted(ctx: KubeletContext, w: PodWorker, c: ContainerRecord, msg: E
   stepContainer(c, { type: "Started", containerId: msg.containerId, startedAt: msg.startedAt });
   c.started = !c.spec.startupProbe;
   podEvent(ctx, w, c, "Normal", "Started", "Container started", fx);
+  if (msg.postStartFailed) {
+    // startContainer's step 4: the hook's message stays out of the event (it may hold secrets);
+    // killContainer with the pod's grace period, its reason as the Killing message
+    podEvent(ctx, w, c, "Warning", "FailedPostStartHook", "PostStartHook failed", fx);
+    podEvent(ctx, w, c, "Normal", "Killing", "FailedPostStartHook", fx);
+    stopContainer(ctx, w, c, Math.max(w.pod.spec?.terminationGracePeriodSeconds ?? 30, minimumGracePeriodSeconds), fx);
+    return;
+  }
   startProbes(w, c, fx);
 }
 
