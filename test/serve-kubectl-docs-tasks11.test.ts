@@ -148,4 +148,27 @@ spec:
     expect(seen).toContain("FailedPostStartHook: PostStartHook failed");
     expect(seen).toContain("Killing: FailedPostStartHook");
   });
+
+  it("container-lifecycle-hooks: a preStop exec hook that fails is recorded (FailedPreStopHook 'PreStopHook failed') and the container is stopped all the same", async () => {
+    expect((await k(["apply", "-f", "-"], `apiVersion: v1
+kind: Pod
+metadata:
+  name: prestopfail
+spec:
+  containers:
+  - name: c
+    image: nginx:1.27
+    lifecycle:
+      preStop:
+        exec:
+          command: ["/bin/sh", "-c", "exit 1"]
+`)).code).toBe(0);
+    expect(await phase("prestopfail", "Running")).toBe(true);
+    expect((await k(["delete", "pod", "prestopfail"], undefined)).out).toBe('pod "prestopfail" deleted\n');
+    const seen = await until(async () => {
+      const e = await events("prestopfail");
+      return e.includes("FailedPreStopHook: PreStopHook failed") ? e : undefined;
+    }, 30_000);
+    expect(seen).toContain("Killing: Stopping container c");
+  });
 });

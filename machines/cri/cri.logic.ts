@@ -1113,16 +1113,25 @@ export function handlesSigterm(c: Pick<CriContainer, "image" | "spec">): boolean
   return ["nginx", "httpd", "redis", "postgres", "mysql", "memcached", "pause", "agnhost", "hello-app", "echoserver", "generic", "node", "python", "cassandra"].includes(c.image.kind);
 }
 
-/** preStop hook time in ms: sleep takes its seconds, exec its commands' sleeps, httpGet an instant. */
-export function preStopMs(ctx: CriContext, c: CriContainer, hook: LifecycleHandler | undefined, graceMs: number): number {
-  if (!hook) return 0;
-  if (hook.sleep) return Math.min(graceMs, hook.sleep.seconds * 1000);
-  if (hook.exec?.command) return Math.min(graceMs, runCommand(ctx, c, hook.exec.command, graceMs).elapsedMs);
+/**
+ * The preStop hook run: its time in ms (sleep takes its seconds, exec its commands' sleeps, httpGet
+ * an instant) and whether it failed (an exec that did not exit 0 or ran out of time, an httpGet
+ * nothing answers: the hook runner's errors).
+ */
+export function runPreStop(ctx: CriContext, c: CriContainer, hook: LifecycleHandler | undefined, graceMs: number): { ms: number; failed: boolean } {
+  if (!hook) return { ms: 0, failed: false };
+  if (hook.sleep) return { ms: Math.min(graceMs, hook.sleep.seconds * 1000), failed: false };
+  if (hook.exec?.command) {
+    const r = runCommand(ctx, c, hook.exec.command, graceMs);
+    return { ms: Math.min(graceMs, r.elapsedMs), failed: r.code !== 0 };
+  }
   if (hook.httpGet) {
     const port = typeof hook.httpGet.port === "number" ? hook.httpGet.port : Number((c.spec.ports ?? []).find((p) => p.name === hook.httpGet!.port)?.containerPort);
-    listenerIn(ctx, c.sandboxId, port)?.({ kind: "http", path: hook.httpGet.path ?? "/", now: ctx.now });
+    const l = listenerIn(ctx, c.sandboxId, port);
+    l?.({ kind: "http", path: hook.httpGet.path ?? "/", now: ctx.now });
+    return { ms: 0, failed: !l };
   }
-  return 0;
+  return { ms: 0, failed: false };
 }
 
 /** killContainer's minimal shutdown window after the preStop hook (minimumGracePeriodInSeconds). */
@@ -1150,7 +1159,8 @@ function stopContainer(ctx: CriContext, req: Extract<CriRequest, { type: "StopCo
     return;
   }
   const timeoutMs = req.timeoutSeconds * 1000;
-  const hookMs = preStopMs(ctx, c, req.preStop, timeoutMs);
+  const { ms: hookMs, failed } = runPreStop(ctx, c, req.preStop, timeoutMs);
+  if (failed) fx.send(from, { type: "PreStopHookFailed", containerId: c.id });
   stepContainer(ctx, c, { type: "Stop", stop: { id: req.id, from, graceMs: killAfterMs(timeoutMs, hookMs), hookMs } }, fx);
 }
 

@@ -188,6 +188,8 @@ export type CriResponse =
   | { type: "ListContainersResult"; id: number; containers: ContainerInfo[]; inFlightMaxId: number }
   /** PLEG: a container's process ended (exit, signal, OOM kill). */
   /** terminationFile and logTail: what the kubelet reads on the host once the container exited (the termination-message file; the log's last lines, for FallbackToLogsOnError) */
+  /** the preStop hook of a container being stopped failed (the kubelet's hook runner's error) */
+  | { type: "PreStopHookFailed"; containerId: string }
   | { type: "ContainerExited"; containerId: string; exitCode: number; reason: "Completed" | "Error" | "OOMKilled" | "StartError"; message?: string; startedAt: number; finishedAt: number; terminationFile?: string; logTail?: string[] };
 
 export type { Probe };

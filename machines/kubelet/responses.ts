@@ -23,6 +23,7 @@ import { terminationMessage, truncatePodMessage } from "./containerfiles.js";
 /** A CRI or CNI answer, or a PLEG container event. */
 export function onRuntime(ctx: KubeletContext, msg: CriResponse | CniResponse, fx: Fx): void {
   if (msg.type === "ContainerExited") return onContainerExited(ctx, msg, fx);
+  if (msg.type === "PreStopHookFailed") return onPreStopHookFailed(ctx, msg, fx);
   // The runtime's listing is answered only while the kubelet lists it (the machine routes those).
   if (msg.type === "ListPodSandboxResult" || msg.type === "ListContainersResult") return;
   const op = ctx.ops.get(msg.id);
@@ -170,6 +171,14 @@ function onContainerExited(ctx: KubeletContext, msg: Extract<CriResponse, { type
   const message = exitMessage(w, c, msg);
   stepContainer(c, { type: "Exited", terminated: { exitCode: msg.exitCode, reason: msg.reason, startedAt: msg.startedAt, finishedAt: msg.finishedAt, containerID: `containerd://${msg.containerId}`, ...(message ? { message } : {}) } });
   sync(ctx, w, fx);
+}
+
+/** executePreStopHook: a failed hook is recorded without its message (it may hold secrets); the stop goes on. */
+function onPreStopHookFailed(ctx: KubeletContext, msg: Extract<CriResponse, { type: "PreStopHookFailed" }>, fx: Fx): void {
+  const ref = ctx.byContainer.get(msg.containerId);
+  const w = ref && workerOf(ctx, ref.uid);
+  const c = w?.containers.find((x) => x.name === ref!.name);
+  if (w && c && c.lifecycle.context.id === msg.containerId) podEvent(ctx, w, c, "Warning", "FailedPreStopHook", "PreStopHook failed", fx);
 }
 
 /**
