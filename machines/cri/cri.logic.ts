@@ -80,6 +80,8 @@ export interface CriContainer {
   /** the running process, a value; gone once it has exited */
   proc?: ProcessValue;
   memoryLimitBytes?: number;
+  /** the pod-level cpu limit, its CFS quota when the container sets none (getCPULimit) */
+  podCpuLimitMilli?: number;
   /** what its program allocated (stress --vm-bytes), on top of its image's idle working set */
   memoryBytes: number;
   /** its CPU use on the simulated clock (usage.ts) */
@@ -243,7 +245,14 @@ export function recoverStore(ctx: CriContext): void {
 
 /** The summary of an image the kubelet keeps. */
 export function summarize(i: ImageInfo): ImageSummary {
-  return { ref: i.ref, imageID: i.imageID, id: i.id, sizeBytes: i.sizeBytes, repoTags: i.repoTags };
+  return { ref: i.ref, imageID: i.imageID, id: i.id, sizeBytes: i.sizeBytes, repoTags: i.repoTags, ...imageUser(i.user) };
+}
+
+/** containerd's getUserFromImage: the part before ":", a uid when numeric, else a user name; none when unset. */
+function imageUser(user: string | undefined): { uid?: number; username?: string } {
+  if (!user) return {};
+  const name = user.split(":")[0]!;
+  return /^\d+$/.test(name) ? { uid: Number(name) } : { username: name };
 }
 
 // A node asks for the key of the same few references at every ImageStatus and CreateContainer:
@@ -589,6 +598,7 @@ function createContainer(ctx: CriContext, req: Extract<CriRequest, { type: "Crea
     rootfs: root.tree, layout: layout.slice(), user, home: runtimeHome(user.uid, passwd), lifecycle: keep(containerLifecycle.start(undefined).snapshot), memoryBytes: 0, cpu: newCpuAccount(ctx.now), logs: ContainerLog.empty, owner: from,
   };
   if (req.memoryLimitBytes !== undefined) c.memoryLimitBytes = req.memoryLimitBytes;
+  if (req.podCpuLimitMilli !== undefined) c.podCpuLimitMilli = req.podCpuLimitMilli;
   ctx.containers.set(id, c);
   sb.containers.push(id);
   fx.send(from, { type: "CreateContainerResult", id: req.id, ok: true, containerId: id, image: summarize(image), user });
@@ -735,19 +745,24 @@ function startContainerReq(ctx: CriContext, id: number, containerId: string, fro
   c.proc = proc;
   stepContainer(ctx, c, { type: "Started", now: ctx.now }, fx);
   // The start is answered before the process runs, so a container that exits at once is seen started first.
-  fx.send(from, { type: "StartContainerResult", id, containerId, ok: true, startedAt: ctx.now });
+  // The hook's outcome rides on the answer (the kubelet runs it before it considers the start
+  // done), which still goes out ahead of what the process sends as it runs.
+  const at = fx.sends.length;
   drive(ctx, c, undefined, fx);
-  runPostStart(ctx, c);
+  const hook = runPostStart(ctx, c);
+  fx.sends.splice(at, 0, { to: from, msg: { type: "StartContainerResult", id, containerId, ok: true, startedAt: ctx.now, ...(hook === "failed" ? { postStartFailed: true } : {}) } });
 }
 
 /**
  * The postStart hook's exec, run as the container starts (the kubelet runs it right after
  * StartContainer, through the runtime's ExecSync): what it writes is in the container's
- * filesystem before anyone can exec into it. Its failure (FailedPostStartHook) is not modelled.
+ * filesystem before anyone can exec into it. A non-zero exit fails it (the kubelet then kills
+ * the container: FailedPostStartHook).
  */
-function runPostStart(ctx: CriContext, c: CriContainer): void {
+function runPostStart(ctx: CriContext, c: CriContainer): "none" | "ok" | "failed" {
   const command = c.spec.lifecycle?.postStart?.exec?.command;
-  if (command && command.length > 0 && isRunning(c)) runCommand(ctx, c, [...command], 30_000);
+  if (!command || command.length === 0 || !isRunning(c)) return "none";
+  return runCommand(ctx, c, [...command], 30_000).code === 0 ? "ok" : "failed";
 }
 
 /** Resumes a process after its sleep ended. */
@@ -1027,10 +1042,10 @@ function updateContainerResources(ctx: CriContext, req: Extract<CriRequest, { ty
   fx.send(from, { type: "UpdateContainerResourcesResult", id: req.id, containerId: req.containerId, ok: true });
 }
 
-/** The container's CPU limit in millicores (its CFS quota), or undefined for none. */
-export function cpuLimitMilli(c: Pick<CriContainer, "spec">): number | undefined {
+/** The container's CPU limit in millicores (its CFS quota), else its pod's, or undefined for none. */
+export function cpuLimitMilli(c: Pick<CriContainer, "spec" | "podCpuLimitMilli">): number | undefined {
   const lim = c.spec.resources?.limits?.cpu;
-  return lim === undefined ? undefined : milliValue(lim);
+  return lim === undefined ? c.podCpuLimitMilli : milliValue(lim);
 }
 
 /**
@@ -1128,16 +1143,25 @@ export function handlesSigterm(c: Pick<CriContainer, "image" | "spec">): boolean
   return ["nginx", "httpd", "redis", "postgres", "mysql", "memcached", "pause", "agnhost", "hello-app", "echoserver", "generic", "node", "python", "cassandra"].includes(c.image.kind);
 }
 
-/** preStop hook time in ms: sleep takes its seconds, exec its commands' sleeps, httpGet an instant. */
-export function preStopMs(ctx: CriContext, c: CriContainer, hook: LifecycleHandler | undefined, graceMs: number): number {
-  if (!hook) return 0;
-  if (hook.sleep) return Math.min(graceMs, hook.sleep.seconds * 1000);
-  if (hook.exec?.command) return Math.min(graceMs, runCommand(ctx, c, hook.exec.command, graceMs).elapsedMs);
+/**
+ * The preStop hook run: its time in ms (sleep takes its seconds, exec its commands' sleeps, httpGet
+ * an instant) and whether it failed (an exec that did not exit 0 or ran out of time, an httpGet
+ * nothing answers: the hook runner's errors).
+ */
+export function runPreStop(ctx: CriContext, c: CriContainer, hook: LifecycleHandler | undefined, graceMs: number): { ms: number; failed: boolean } {
+  if (!hook) return { ms: 0, failed: false };
+  if (hook.sleep) return { ms: Math.min(graceMs, hook.sleep.seconds * 1000), failed: false };
+  if (hook.exec?.command) {
+    const r = runCommand(ctx, c, hook.exec.command, graceMs);
+    return { ms: Math.min(graceMs, r.elapsedMs), failed: r.code !== 0 };
+  }
   if (hook.httpGet) {
     const port = typeof hook.httpGet.port === "number" ? hook.httpGet.port : Number((c.spec.ports ?? []).find((p) => p.name === hook.httpGet!.port)?.containerPort);
-    listenerIn(ctx, c.sandboxId, port)?.({ kind: "http", path: hook.httpGet.path ?? "/", now: ctx.now });
+    const l = listenerIn(ctx, c.sandboxId, port);
+    l?.({ kind: "http", path: hook.httpGet.path ?? "/", now: ctx.now });
+    return { ms: 0, failed: !l };
   }
-  return 0;
+  return { ms: 0, failed: false };
 }
 
 /** killContainer's minimal shutdown window after the preStop hook (minimumGracePeriodInSeconds). */
@@ -1165,7 +1189,8 @@ function stopContainer(ctx: CriContext, req: Extract<CriRequest, { type: "StopCo
     return;
   }
   const timeoutMs = req.timeoutSeconds * 1000;
-  const hookMs = preStopMs(ctx, c, req.preStop, timeoutMs);
+  const { ms: hookMs, failed } = runPreStop(ctx, c, req.preStop, timeoutMs);
+  if (failed) fx.send(from, { type: "PreStopHookFailed", containerId: c.id });
   stepContainer(ctx, c, { type: "Stop", stop: { id: req.id, from, graceMs: killAfterMs(timeoutMs, hookMs), hookMs } }, fx);
 }
 

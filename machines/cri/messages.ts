@@ -29,7 +29,11 @@ export type EnvFileRead =
   | { volume: string; path: string; error: "noVolume" | "unreadable" };
 
 /** What the kubelet needs of a pulled image. */
-export type ImageSummary = Pick<ImageInfo, "ref" | "imageID" | "id" | "sizeBytes" | "repoTags">;
+export type ImageSummary = Pick<ImageInfo, "ref" | "imageID" | "id" | "sizeBytes" | "repoTags"> & {
+  /** ImageStatus' uid or username: the config's User before any ":group" (containerd getUserFromImage) */
+  uid?: number;
+  username?: string;
+};
 
 /** A probe the CRI answers for the kubelet: exec runs in the container, the others reach its listeners. */
 export type ProbeAction =
@@ -56,7 +60,7 @@ export type CriRequest =
   /** appArmor: runtime.v1 LinuxContainerSecurityContext.apparmor (a Localhost profile names one loaded on the node) */
   /** seccomp: LinuxContainerSecurityContext.seccomp (a Localhost profile is the path of a file on the node) */
   /** user: the security context's run_as_user, run_as_group, supplemental_groups and their policy (none set: absent) */
-  | { type: "CreateContainer"; id: number; sandboxId: string; container: Container; attempt: number; env: Record<string, string>; podIP: string; memoryLimitBytes?: number; files?: Record<string, string>; appArmor?: { type: "RuntimeDefault" | "Unconfined" | "Localhost"; localhostRef?: string }; seccomp?: { type: "RuntimeDefault" | "Unconfined" | "Localhost"; localhostRef?: string }; user?: UserRequest }
+  | { type: "CreateContainer"; id: number; sandboxId: string; container: Container; attempt: number; env: Record<string, string>; podIP: string; memoryLimitBytes?: number; podCpuLimitMilli?: number; files?: Record<string, string>; appArmor?: { type: "RuntimeDefault" | "Unconfined" | "Localhost"; localhostRef?: string }; seccomp?: { type: "RuntimeDefault" | "Unconfined" | "Localhost"; localhostRef?: string }; user?: UserRequest }
   | { type: "StartContainer"; id: number; containerId: string }
   | { type: "StopContainer"; id: number; containerId: string; timeoutSeconds: number; preStop?: LifecycleHandler; podIP: string }
   /** in-place resize: the running container's cpu and memory requests and limits (its cgroup) */
@@ -171,7 +175,8 @@ export type CriResponse =
   /** user: the credentials its first process got (ContainerStatus.user) */
   | { type: "CreateContainerResult"; id: number; ok: true; containerId: string; image: ImageSummary; user: ProcessUser }
   | { type: "CreateContainerResult"; id: number; ok: false; reason: string; message: string }
-  | { type: "StartContainerResult"; id: number; containerId: string; ok: true; startedAt: number }
+  /** postStartFailed: its exec postStart hook (run by the kubelet through ExecSync right after the start) did not exit 0 */
+  | { type: "StartContainerResult"; id: number; containerId: string; ok: true; startedAt: number; postStartFailed?: true }
   | { type: "StartContainerResult"; id: number; containerId: string; ok: false; message: string }
   | { type: "StopContainerResult"; id: number; containerId: string }
   | { type: "UpdateContainerResourcesResult"; id: number; containerId: string; ok: true }
@@ -183,6 +188,8 @@ export type CriResponse =
   | { type: "ListContainersResult"; id: number; containers: ContainerInfo[]; inFlightMaxId: number }
   /** PLEG: a container's process ended (exit, signal, OOM kill). */
   /** terminationFile and logTail: what the kubelet reads on the host once the container exited (the termination-message file; the log's last lines, for FallbackToLogsOnError) */
+  /** the preStop hook of a container being stopped failed (the kubelet's hook runner's error) */
+  | { type: "PreStopHookFailed"; containerId: string }
   | { type: "ContainerExited"; containerId: string; exitCode: number; reason: "Completed" | "Error" | "OOMKilled" | "StartError"; message?: string; startedAt: number; finishedAt: number; terminationFile?: string; logTail?: string[] };
 
 export type { Probe };

@@ -38,6 +38,7 @@ export interface ImageInfo {
   userland: Userland;
   version?: string; // the program version the image ships ("1.27.3" for nginx:1.27)
   base?: ImageBase; // the base image's files it ships; none known: only the program's own
+  user?: string; // the config's User ("uid[:gid]" or a name); none: root
 }
 
 /** Why a pull failed, as the kubelet classifies it. */
@@ -139,6 +140,8 @@ interface CatalogueEntry {
   entrypointOf?: (version: string | undefined) => string[];
   /** the tag's ENV, where it depends on the tag (else env) */
   envOf?: (tag: string, version: string | undefined) => Record<string, string>;
+  /** the tag's USER (the image config's User), where it has one */
+  userOf?: (tag: string) => string | undefined;
 }
 
 const defaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -387,6 +390,8 @@ const otherCatalogue: Record<string, CatalogueEntry> = {
   "registry.k8s.io/pause": {
     tags: tagSet(["3.1", "3.2", "3.5", "3.6", "3.7", "3.8", "3.9", "3.10", "3.10.1", "latest"]), sizeBytes: () => 320_368,
     entrypoint: ["/pause"], cmd: [], kind: "pause", userland: "none",
+    // build/pause's Dockerfile runs it as a non-root user since 3.5 (USER 65535:65535)
+    userOf: (tag) => (["3.1", "3.2"].includes(tag) ? undefined : "65535:65535"),
   },
   "registry.k8s.io/e2e-test-images/agnhost": {
     tags: tagSet(["2.32", "2.33", "2.36", "2.39", "2.40", "2.43", "2.45", "2.47", "2.50", "2.51", "2.52", "2.53", "2.54", "2.55", "2.56"]),
@@ -585,6 +590,7 @@ function imageInfo(n: NormalizedImage, entry: CatalogueEntry): ImageInfo {
   const digest = n.digest ?? `sha256:${digestOf(n.ref)}`;
   const version = entry.version?.(n.tag || "latest");
   const base = entry.base?.(n.tag || "latest", version);
+  const user = entry.userOf?.(n.tag || "latest");
   return {
     ref: n.ref, name,
     repoTags: n.tag ? [`${name}:${n.tag}`] : [],
@@ -597,6 +603,7 @@ function imageInfo(n: NormalizedImage, entry: CatalogueEntry): ImageInfo {
     kind: entry.kind, userland: entry.userland === "gnu" && /(^|-)alpine/.test(n.tag) ? "busybox" : entry.userland,
     ...(version ? { version } : {}),
     ...(base ? { base } : {}),
+    ...(user ? { user } : {}),
   };
 }
 

@@ -1,9 +1,9 @@
 // kuberuntime_container.go and the image manager: one container's start (back-off, image, create,
 // start) and stop, as CRI calls.
 
-import type { Container, } from "kubernetes-types/core/v1";
+import type { Container, Pod } from "kubernetes-types/core/v1";
 import type { Fx } from "../common/effects.js";
-import { intValue } from "../common/quantity.js";
+import { intValue, milliValue } from "../common/quantity.js";
 import { getOwn, } from "../common/own.js";
 import { getObject, secretText } from "./objects.js";
 import { fieldValue, resourceValue, type Unready } from "./volumes.js";
@@ -26,7 +26,7 @@ import { podDNSConfig, resolvConf, resolvConfPath } from "./dns.js";
 import { envFileRefs, fileKeyRefOf, fileKeyValue } from "./envfile.js";
 import { appArmorProfile, type AppArmorSecurityProfile } from "./apparmor.js";
 import { seccompProfile, type SeccompSecurityProfile } from "./seccomp.js";
-import { userRequest } from "./securitycontext.js";
+import { userRequest, verifyRunAsNonRoot } from "./securitycontext.js";
 import { allocatedContainer, isResizable, resourcesOf } from "./resize.js";
 
 /** A pod worker whose container could not be configured syncs again after its back-off (backOffPeriod, 10 s). */
@@ -145,11 +145,13 @@ export function tryStart(ctx: KubeletContext, w: PodWorker, c: ContainerRecord, 
     // makeMounts: a subPathExpr that cannot be expanded, or a subPath that leaves its volume, fails the start
     const mounts = resolveSubPaths(view(c.spec), env.env);
     if ("error" in mounts) return configError(ctx, w, c, mounts.error, fx);
+    const nonRoot = verifyRunAsNonRoot(view(w.pod), view(c.spec), c.step.image);
+    if (nonRoot !== undefined) return configError(ctx, w, c, nonRoot, fx);
     // the container is made with its allocated resources, which a pending resize has not changed yet
     const created = allocatedContainer(w, expandCommandAndArgs(mounts.container, env.env));
     runtimeCall(ctx, w, ctx.cri, {
       type: "CreateContainer", sandboxId: w.sandboxId, container: created, attempt: c.attempts, env: env.env, podIP: podIPOf(ctx, w),
-      ...memoryLimit(created), ...appArmorOf(w, c), ...seccompOf(w, c), ...userOf(w, c), files: hostFilesOf(ctx, w, c),
+      ...memoryLimit(view(w.pod), created), ...podCpuLimit(view(w.pod), created), ...appArmorOf(w, c), ...seccompOf(w, c), ...userOf(w, c), files: hostFilesOf(ctx, w, c),
     }, { kind: "CreateContainer", container: c.name, ...(isResizable(c) ? { resources: resourcesOf(created) } : {}) }, fx);
     return "op";
   }
@@ -196,13 +198,23 @@ function seccompOf(w: PodWorker, c: ContainerRecord): { seccomp?: SeccompSecurit
 
 /** The container's user, groups and their policy for the CRI, left out when none is set. */
 function userOf(w: PodWorker, c: ContainerRecord): { user?: UserRequest } {
-  const user = userRequest(view(w.pod), view(c.spec));
+  const user = userRequest(view(w.pod), view(c.spec), c.step.image);
   return user ? { user } : {};
 }
 
-function memoryLimit(c: Container): { memoryLimitBytes?: number } {
-  const lim = c.resources?.limits?.memory;
+/** getMemoryLimit: the container's memory limit, else the pod-level one (PodLevelResources, beta and on since 1.34). */
+function memoryLimit(pod: Pod, c: Container): { memoryLimitBytes?: number } {
+  const lim = c.resources?.limits?.memory ?? podLimits(pod)?.memory;
   return lim === undefined ? {} : { memoryLimitBytes: intValue(lim) };
+}
+
+// kubernetes-types predates spec.resources
+const podLimits = (pod: Pod) => (pod.spec as { resources?: { limits?: Record<string, string | number> } } | undefined)?.resources?.limits;
+
+/** getCPULimit: a container with no cpu limit of its own gets the pod-level one as its quota. */
+function podCpuLimit(pod: Pod, c: Container): { podCpuLimitMilli?: number } {
+  const lim = podLimits(pod)?.cpu;
+  return lim === undefined || c.resources?.limits?.cpu !== undefined ? {} : { podCpuLimitMilli: milliValue(lim) };
 }
 
 /** What makeEnvironmentVariables gives: the environment, or why the container cannot be configured yet. */

@@ -23,6 +23,7 @@ import { terminationMessage, truncatePodMessage } from "./containerfiles.js";
 /** A CRI or CNI answer, or a PLEG container event. */
 export function onRuntime(ctx: KubeletContext, msg: CriResponse | CniResponse, fx: Fx): void {
   if (msg.type === "ContainerExited") return onContainerExited(ctx, msg, fx);
+  if (msg.type === "PreStopHookFailed") return onPreStopHookFailed(ctx, msg, fx);
   // The runtime's listing is answered only while the kubelet lists it (the machine routes those).
   if (msg.type === "ListPodSandboxResult" || msg.type === "ListContainersResult") return;
   const op = ctx.ops.get(msg.id);
@@ -149,6 +150,14 @@ function onStarted(ctx: KubeletContext, w: PodWorker, c: ContainerRecord, msg: E
   stepContainer(c, { type: "Started", containerId: msg.containerId, startedAt: msg.startedAt });
   c.started = !c.spec.startupProbe;
   podEvent(ctx, w, c, "Normal", "Started", "Container started", fx);
+  if (msg.postStartFailed) {
+    // startContainer's step 4: the hook's message stays out of the event (it may hold secrets);
+    // killContainer with the pod's grace period, its reason as the Killing message
+    podEvent(ctx, w, c, "Warning", "FailedPostStartHook", "PostStartHook failed", fx);
+    podEvent(ctx, w, c, "Normal", "Killing", "FailedPostStartHook", fx);
+    stopContainer(ctx, w, c, Math.max(w.pod.spec?.terminationGracePeriodSeconds ?? 30, minimumGracePeriodSeconds), fx);
+    return;
+  }
   startProbes(w, c, fx);
 }
 
@@ -162,6 +171,14 @@ function onContainerExited(ctx: KubeletContext, msg: Extract<CriResponse, { type
   const message = exitMessage(w, c, msg);
   stepContainer(c, { type: "Exited", terminated: { exitCode: msg.exitCode, reason: msg.reason, startedAt: msg.startedAt, finishedAt: msg.finishedAt, containerID: `containerd://${msg.containerId}`, ...(message ? { message } : {}) } });
   sync(ctx, w, fx);
+}
+
+/** executePreStopHook: a failed hook is recorded without its message (it may hold secrets); the stop goes on. */
+function onPreStopHookFailed(ctx: KubeletContext, msg: Extract<CriResponse, { type: "PreStopHookFailed" }>, fx: Fx): void {
+  const ref = ctx.byContainer.get(msg.containerId);
+  const w = ref && workerOf(ctx, ref.uid);
+  const c = w?.containers.find((x) => x.name === ref!.name);
+  if (w && c && c.lifecycle.context.id === msg.containerId) podEvent(ctx, w, c, "Warning", "FailedPreStopHook", "PreStopHook failed", fx);
 }
 
 /**

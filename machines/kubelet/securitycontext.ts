@@ -2,17 +2,20 @@
 // (pkg/kubelet/kuberuntime/security_context.go determineEffectiveSecurityContext).
 
 import type { Container, Pod } from "kubernetes-types/core/v1";
-import type { UserRequest } from "../cri/messages.js";
+import type { ImageSummary, UserRequest } from "../cri/messages.js";
+import { formatPod } from "./events.js";
 
 /**
  * The container's runAsUser and runAsGroup over the pod's (DetermineEffectiveSecurityContext);
+ * with no runAsUser, the image's uid (determineEffectiveSecurityContext sets RunAsUser from
+ * ImageStatus, so containerd never sees the image's ":group": the gid comes from /etc/passwd, or 0);
  * the supplemental groups are the pod's fsGroup, then its supplementalGroups; the policy is the
- * pod's. Nothing set: undefined, and the runtime runs the image's user (root here).
+ * pod's. Nothing set: undefined, and the runtime runs as root.
  */
-export function userRequest(pod: Pod, container: Container): UserRequest | undefined {
+export function userRequest(pod: Pod, container: Container, image?: ImageSummary): UserRequest | undefined {
   const psc = pod.spec?.securityContext;
   const csc = container.securityContext;
-  const runAsUser = csc?.runAsUser ?? psc?.runAsUser;
+  const runAsUser = csc?.runAsUser ?? psc?.runAsUser ?? (image?.uid ? image.uid : undefined);
   const runAsGroup = csc?.runAsGroup ?? psc?.runAsGroup;
   const groups = [...(psc?.fsGroup !== undefined ? [psc.fsGroup] : []), ...(psc?.supplementalGroups ?? [])];
   // kubernetes-types predates the field
@@ -24,4 +27,21 @@ export function userRequest(pod: Pod, container: Container): UserRequest | undef
     ...(policy === "Merge" || policy === "Strict" ? { supplementalGroupsPolicy: policy } : {}),
   };
   return Object.keys(req).length > 0 ? req : undefined;
+}
+
+/**
+ * verifyRunAsNonRoot (security_context_others.go): with runAsNonRoot, a runAsUser of 0 breaks the
+ * policy; without a runAsUser the image's user decides: a name cannot be verified, uid 0 (also an
+ * image with no user, which getImageUser treats as root) is refused. The error fails
+ * generateContainerConfig (CreateContainerConfigError).
+ */
+export function verifyRunAsNonRoot(pod: Pod, container: Container, image: ImageSummary | undefined): string | undefined {
+  const psc = pod.spec?.securityContext;
+  const csc = container.securityContext;
+  if ((csc?.runAsNonRoot ?? psc?.runAsNonRoot) !== true) return undefined;
+  const where = `(pod: "${formatPod(pod)}", container: ${container.name})`;
+  const runAsUser = csc?.runAsUser ?? psc?.runAsUser;
+  if (runAsUser !== undefined) return runAsUser === 0 ? `container's runAsUser breaks non-root policy ${where}` : undefined;
+  if (image?.uid === undefined && image?.username) return `container has runAsNonRoot and image has non-numeric user (${image.username}), cannot verify user is non-root ${where}`;
+  return (image?.uid ?? 0) === 0 ? `container has runAsNonRoot and image will run as root ${where}` : undefined;
 }

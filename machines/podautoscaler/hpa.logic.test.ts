@@ -36,3 +36,48 @@ describe("several metrics (computeReplicasForMetrics)", () => {
     }
   });
 });
+
+// The walkthrough's autoscaling/v2 HPA with a Pods and an Object metric, on a cluster with no custom
+// metrics adapter (no custom.metrics.k8s.io APIService, as on kind): the custom metrics client's
+// discovery error, wrapped by GetMetricReplicas / GetObjectMetricReplicas (replica_calculator.go).
+describe("metrics of the custom metrics API with no adapter registered", () => {
+  const podsMetric = { type: "Pods", pods: { metric: { name: "packets-per-second" }, target: { type: "AverageValue", averageValue: "1k" } } };
+  const objectMetric = { type: "Object", object: { metric: { name: "requests-per-second" }, describedObject: { apiVersion: "networking.k8s.io/v1", kind: "Ingress", name: "main-route" }, target: { type: "Value", value: "10k" } } };
+  const noAPI = "unable to fetch metrics from custom metrics API: no custom metrics API (custom.metrics.k8s.io) registered";
+
+  it("each records its own reason (FailedGetPodsMetric, FailedGetObjectMetric) with the client's error", () => {
+    const d = decide(hpa([target("cpu"), podsMetric, objectMetric]), scale, [pod(0), pod(1)], metricsList, emptyMemory, now);
+    expect(d.events.filter((e) => e.reason !== "FailedComputeMetricsReplicas")).toEqual([
+      { type: "Warning", reason: "FailedGetPodsMetric", message: `unable to get metric packets-per-second: ${noAPI}` },
+      { type: "Warning", reason: "FailedGetObjectMetric", message: `unable to get metric requests-per-second: Ingress on default main-route/${noAPI}` },
+    ]);
+    // cpu's valid proposal scales up: invalid metrics do not stop that
+    expect([d.desiredReplicas, d.rescale]).toEqual([4, true]);
+    expect(d.conditions.find((c) => c.type === "ScalingActive")?.reason).toBe("ValidMetricFound");
+  });
+
+  it("some invalid and the valid ones would scale down: no scaling, ScalingActive False from the first invalid metric", () => {
+    const idle = { items: [0, 1].map((i) => ({ metadata: { name: `web-${i}`, namespace: "default" }, timestamp: rfc3339(now - 30_000), window: "30s", containers: [{ name: "c", usage: { cpu: "1m", memory: "10Mi" } }] })) };
+    const d = decide(hpa([target("cpu"), podsMetric, objectMetric]), scale, [pod(0), pod(1)], idle, emptyMemory, now);
+    expect(d.rescale).toBe(false);
+    expect(d.conditions.find((c) => c.type === "ScalingActive")).toEqual({ type: "ScalingActive", status: "False", reason: "FailedGetPodsMetric", message: `the HPA was unable to compute the replica count: unable to get metric packets-per-second: ${noAPI}` });
+    expect(d.events.at(-1)).toEqual({ type: "Warning", reason: "FailedComputeMetricsReplicas", message: `invalid metrics (2 invalid out of 3), first error is: failed to get pods metric value: unable to get metric packets-per-second: ${noAPI}` });
+  });
+});
+
+// The walkthrough's "target.type of AverageValue instead of Utilization" (averageValue: 500Mi):
+// GetRawResourceReplicas compares the pods' average usage with the value, requests not needed.
+describe("a Resource metric with an AverageValue target", () => {
+  const averageValue = (name: string, v: string) => ({ type: "Resource", resource: { name, target: { type: "AverageValue", averageValue: v } } });
+  it("memory at 10Mi a pod against 5Mi: ratio 2, 4 replicas; its status is the raw average only", () => {
+    const d = decide(hpa([averageValue("memory", "5Mi")]), scale, [pod(0), pod(1)], metricsList, emptyMemory, now);
+    expect([d.desiredReplicas, d.rescaleReason]).toEqual([4, "memory resource above target"]);
+    expect(d.currentMetrics).toEqual([{ type: "Resource", resource: { name: "memory", current: { averageValue: "10485760" } } }]);
+  });
+  it("cpu at 200m a pod against 200m: within tolerance, no change; and no request is needed", () => {
+    const noRequests = [pod(0), pod(1)].map((p) => ({ ...p, spec: { containers: [{ name: "c", image: "x" }] } }));
+    const d = decide(hpa([averageValue("cpu", "200m")]), scale, noRequests, metricsList, emptyMemory, now);
+    expect([d.desiredReplicas, d.rescale]).toEqual([2, false]);
+    expect(d.currentMetrics).toEqual([{ type: "Resource", resource: { name: "cpu", current: { averageValue: "200m" } } }]);
+  });
+});

@@ -4,8 +4,8 @@
 
 import type { Pod } from "kubernetes-types/core/v1";
 import { rfc3339 } from "../common/time.js";
-import { formatMilli } from "../common/quantity.js";
-import { downscaleStabilisationWindowMs, normalizeDesiredReplicas, normalizeWithBehaviors, podMetricsFrom, resourceReplicas, storeScaleEvent, type Recommendation, type ScaleEvent } from "./replica.logic.js";
+import { formatQty, milliValue } from "../common/quantity.js";
+import { downscaleStabilisationWindowMs, normalizeDesiredReplicas, normalizeWithBehaviors, podMetricsFrom, rawResourceReplicas, resourceReplicas, storeScaleEvent, type Recommendation, type ScaleEvent } from "./replica.logic.js";
 import { mutant } from "../common/mutation.js";
 
 type Obj = any;
@@ -92,13 +92,13 @@ function computeReplicasForMetrics(hpa: Obj, currentReplicas: number, pods: read
   let firstError = "";
   let activeCondition: Condition = { type: "ScalingActive", status: "False", reason: "FailedGetResourceMetric", message: "" };
   for (const spec of specs) {
-    const r = proposal(spec, currentReplicas, pods, metricsList, now);
+    const r = proposal(spec, hpa.metadata?.namespace ?? "", currentReplicas, pods, metricsList, now);
     if ("error" in r) {
       invalid++;
       statuses.push({ type: "" });
       events.push({ type: "Warning", reason: r.reason, message: r.error });
       if (!firstError) {
-        firstError = `failed to get ${spec?.resource?.name ?? ""} resource metric value: ${r.error}`;
+        firstError = r.wrapped ?? `failed to get ${spec?.resource?.name ?? ""} resource metric value: ${r.error}`;
         activeCondition = { type: "ScalingActive", status: "False", reason: r.reason, message: `the HPA was unable to compute the replica count: ${r.error}` };
       }
       continue;
@@ -107,24 +107,46 @@ function computeReplicasForMetrics(hpa: Obj, currentReplicas: number, pods: read
     // the mutant takes the smallest proposal of several metrics instead of the largest
     if (replicas === -1 || (mutant("hpa.multiple-metrics-takes-lowest") ? r.replicas < replicas : r.replicas > replicas)) { replicas = r.replicas; metric = r.metric; }
   }
-  if (invalid > 0 && (invalid === specs.length || replicas === -1)) {
+  // all invalid, or some invalid and the valid ones would scale down: no scaling on a partial view
+  if (invalid > 0 && (invalid === specs.length || replicas === -1 || replicas < currentReplicas)) {
     return { replicas: -1, metric, statuses: statuses.filter((s) => s.type !== ""), events, activeCondition, summary: `invalid metrics (${invalid} invalid out of ${specs.length}), first error is: ${firstError}` };
   }
   return { replicas, metric, statuses, events, summary: "", activeCondition: { type: "ScalingActive", status: "True", reason: "ValidMetricFound", message: `the HPA was able to successfully calculate a replica count from ${metric}` } as Condition };
 }
 
-function proposal(spec: Obj, currentReplicas: number, pods: readonly Pod[], metricsList: Obj | undefined, now: number):
-  { replicas: number; metric: string; status: Obj } | { error: string; reason: string } {
+// The cluster registers no custom.metrics.k8s.io APIService (no adapter), as kind has none: the
+// custom metrics client's discovery finds no group (apiVersionsFromDiscovery).
+const noCustomMetricsAPI = "unable to fetch metrics from custom metrics API: no custom metrics API (custom.metrics.k8s.io) registered";
+
+function proposal(spec: Obj, namespace: string, currentReplicas: number, pods: readonly Pod[], metricsList: Obj | undefined, now: number):
+  { replicas: number; metric: string; status: Obj } | { error: string; reason: string; wrapped?: string } {
+  // GetMetricReplicas: "unable to get metric <name>: <err>", wrapped by computeReplicasForMetric
+  if (spec?.type === "Pods") {
+    const error = `unable to get metric ${spec.pods?.metric?.name ?? ""}: ${noCustomMetricsAPI}`;
+    return { error, reason: "FailedGetPodsMetric", wrapped: `failed to get pods metric value: ${error}` };
+  }
+  // GetObjectMetricReplicas' format names the kind, then the namespace and the object's name and the error together
+  if (spec?.type === "Object") {
+    const o = spec.object ?? {};
+    const error = `unable to get metric ${o.metric?.name ?? ""}: ${o.describedObject?.kind ?? ""} on ${namespace} ${o.describedObject?.name ?? ""}/${noCustomMetricsAPI}`;
+    return { error, reason: "FailedGetObjectMetric", wrapped: `failed to get object metric value: ${error}` };
+  }
   if (spec?.type !== "Resource" || !spec.resource) return { error: `unable to get metric of type ${spec?.type ?? ""}: not served by podflow's metrics APIs`, reason: "FailedGetResourceMetric" };
   const resource: string = spec.resource.name;
   const target = spec.resource.target ?? {};
-  if (target.averageUtilization == null) return { error: `failed to get ${resource} usage: only Utilization targets are modelled`, reason: "FailedGetResourceMetric" };
   const metrics = podMetricsFrom(metricsList, resource);
+  // an AverageValue target is compared with the pods' raw average (computeStatusForResourceMetric)
+  if (target.averageValue != null) {
+    const r = rawResourceReplicas(currentReplicas, milliValue(target.averageValue), resource, pods, metrics, now);
+    if ("error" in r) return { error: `failed to get ${resource} utilization: ${r.error}`, reason: "FailedGetResourceMetric" };
+    return { replicas: r.replicas, metric: `${resource} resource`, status: { type: "Resource", resource: { name: resource, current: { averageValue: decimal(r.usage) } } } };
+  }
+  if (target.averageUtilization == null) return { error: "invalid resource metric source: neither a utilization target nor a value target was set", reason: "FailedGetResourceMetric" };
   const r = resourceReplicas(currentReplicas, target.averageUtilization, resource, pods, metrics, now);
   if ("error" in r) return { error: `failed to get ${resource} utilization: ${r.error}`, reason: "FailedGetResourceMetric" };
   return {
     replicas: r.replicas, metric: metricName(resource),
-    status: { type: "Resource", resource: { name: resource, current: { averageValue: formatMilli(r.rawAverage), averageUtilization: r.utilization } } },
+    status: { type: "Resource", resource: { name: resource, current: { averageValue: decimal(r.rawAverage), averageUtilization: r.utilization } } },
   };
 }
 
@@ -159,4 +181,9 @@ export function rememberRescale(memory: HPAMemory, behavior: Obj, from: number, 
   if (to > from) return { ...memory, upEvents: storeScaleEvent(memory.upEvents, to - from, longest(behavior.scaleUp), now) };
   if (to < from) return { ...memory, downEvents: storeScaleEvent(memory.downEvents, from - to, longest(behavior.scaleDown), now) };
   return memory;
+}
+
+/** resource.NewMilliQuantity(v, DecimalSI) as it prints: canonical ("2M", "500m"). */
+function decimal(milli: number): string {
+  return formatQty({ milli, binary: false });
 }

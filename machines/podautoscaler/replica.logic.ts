@@ -150,6 +150,38 @@ export function resourceReplicas(currentReplicas: number, target: number, resour
   return { replicas: newReplicas, utilization, rawAverage, timestamp };
 }
 
+/**
+ * GetRawResourceReplicas with calcPlainMetricReplicas: an AverageValue target (milli-units) against
+ * the pods' average usage (GetMetricUsageRatio), no requests needed; a missing pod counts as using
+ * the target on a scale-down and nothing on a scale-up, an unready one nothing on a scale-up.
+ */
+export function rawResourceReplicas(currentReplicas: number, targetMilli: number, resource: string, pods: readonly Pod[], metricsIn: ReadonlyMap<string, PodMetric>, now: number): { replicas: number; usage: number; timestamp: number } | { error: string } {
+  if (metricsIn.size === 0) return { error: `unable to get metrics for resource ${resource}: no metrics returned from resource metrics API` };
+  if (pods.length === 0) return { error: "no pods returned by selector while calculating replica count" };
+  const metrics = new Map(metricsIn);
+  const timestamp = Math.min(...[...metricsIn.values()].map((m) => m.timestamp));
+  const { readyPodCount, unready, missing, ignored } = groupPods(pods, metrics, resource, now);
+  for (const p of [...ignored, ...unready]) metrics.delete(p);
+  if (metrics.size === 0) return { error: "did not receive metrics for targeted pods (pods might be unready)" };
+  const usageRatio = (m: ReadonlyMap<string, PodMetric>) => {
+    const usage = Math.trunc([...m.values()].reduce((a, x) => a + x.value, 0) / m.size);
+    return { ratio: usage / targetMilli, usage };
+  };
+  const { ratio, usage } = usageRatio(metrics);
+  const scaleUpWithUnready = unready.size > 0 && ratio > 1.0;
+  if (!scaleUpWithUnready && missing.size === 0) {
+    if (Math.abs(1.0 - ratio) <= tolerance) return { replicas: currentReplicas, usage, timestamp };
+    return { replicas: Math.ceil(ratio * readyPodCount), usage, timestamp };
+  }
+  if (missing.size > 0 && ratio !== 1.0) for (const p of missing) metrics.set(p, { value: ratio < 1.0 ? targetMilli : 0, timestamp: 0, windowMs: 0 });
+  if (scaleUpWithUnready) for (const p of unready) metrics.set(p, { value: 0, timestamp: 0, windowMs: 0 });
+  const newRatio = usageRatio(metrics).ratio;
+  if (Math.abs(1.0 - newRatio) <= tolerance || (ratio < 1.0 && newRatio > 1.0) || (ratio > 1.0 && newRatio < 1.0)) return { replicas: currentReplicas, usage, timestamp };
+  const newReplicas = Math.ceil(newRatio * metrics.size);
+  if ((newRatio < 1.0 && newReplicas > currentReplicas) || (newRatio > 1.0 && newReplicas < currentReplicas)) return { replicas: currentReplicas, usage, timestamp };
+  return { replicas: newReplicas, usage, timestamp };
+}
+
 /** A recommendation the controller remembers per HPA, and a scale event (replicas added or removed) per direction. */
 export interface Recommendation { replicas: number; at: number }
 export interface ScaleEvent { change: number; at: number; outdated: boolean }
