@@ -1,14 +1,14 @@
 // Validation of the smaller kinds: Namespace, ConfigMap, Secret, ServiceAccount, Endpoints,
 // EndpointSlice, Event, Lease, PodDisruptionBudget, PriorityClass — names and the basics.
 
-import { duplicate, forbiddenField, invalidValue, notSupported, required, tooLong, tooMany, type FieldError } from "../status.js";
+import { duplicate, forbiddenField, goValue, invalidValue, notSupported, required, tooLong, tooMany, type FieldError } from "../status.js";
 import { RecentClean, STANDARD_FINALIZERS, validateImmutable, validateNonnegative, validateObjectMeta, validateObjectMetaUpdate } from "./meta.js";
 import { isMarkedFrozen } from "../../common/equal.js";
 import { fieldImmutableErrorMsg, isConfigMapKey, isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidLabelValue, isValidPortNum, nameIsDNSLabel, nameIsDNSSubdomain } from "./names.js";
 import { isIPv6, validateLegacyIP, validateNonSpecialIP } from "./ip.js";
 import { goJsonUnmarshalError } from "./jsonerrors.js";
 import { validateLabelSelector } from "./selector.js";
-import { validatePositiveIntOrPercent } from "./apps.js";
+import { isNotMoreThan100Percent, validatePositiveIntOrPercent } from "./apps.js";
 import { utf8Length } from "../../common/bytes.js";
 
 type Obj = any;
@@ -449,17 +449,36 @@ export function validateLease(lease: Obj): FieldError[] {
   return errs;
 }
 
-/** ValidatePodDisruptionBudget: minAvailable and maxUnavailable are exclusive, each an int or percent, selector valid. */
+/**
+ * ValidatePodDisruptionBudgetSpec: minAvailable and maxUnavailable are exclusive (an error at spec,
+ * whose value Go prints as the %#v of the spec struct), each a non-negative int or a percent of at
+ * most 100%, the selector valid, unhealthyPodEvictionPolicy one of the two policies.
+ */
 export function validatePodDisruptionBudget(pdb: Obj): FieldError[] {
   const errs = validateObjectMeta(pdb.metadata, true, nameIsDNSSubdomain);
   const spec = pdb.spec ?? {};
-  if (spec.minAvailable !== undefined && spec.maxUnavailable !== undefined) {
-    errs.push(invalidValue("spec.minAvailable", spec.minAvailable, "minAvailable and maxUnavailable cannot be both set"));
+  if (spec.minAvailable != null && spec.maxUnavailable != null) {
+    errs.push(invalidValue("spec", goValue(goPDBSpec(spec)), "minAvailable and maxUnavailable cannot be both set"));
   }
-  if (spec.minAvailable !== undefined) errs.push(...validatePositiveIntOrPercent(spec.minAvailable, "spec.minAvailable"));
-  if (spec.maxUnavailable !== undefined) errs.push(...validatePositiveIntOrPercent(spec.maxUnavailable, "spec.maxUnavailable"));
+  for (const f of ["minAvailable", "maxUnavailable"]) {
+    if (spec[f] == null) continue;
+    errs.push(...validatePositiveIntOrPercent(spec[f], `spec.${f}`), ...isNotMoreThan100Percent(spec[f], `spec.${f}`));
+  }
   errs.push(...validateLabelSelector(spec.selector, "spec.selector"));
+  const policy = spec.unhealthyPodEvictionPolicy;
+  if (policy != null) {
+    const supported = ["AlwaysAllow", "IfHealthyBudget"];
+    if (!supported.includes(policy)) errs.push(notSupported("spec.unhealthyPodEvictionPolicy", policy, supported));
+  }
   return errs;
+}
+
+// The spec as Go's %#v prints it: each pointer field nil or an address (a fixed one here, as a
+// model has no heap; kube-apiserver prints wherever its decoder put the value).
+function goPDBSpec(spec: Obj): string {
+  const ptr = (v: unknown, type: string, addr: string) => `(*${type})(${v == null ? "nil" : addr})`;
+  return `policy.PodDisruptionBudgetSpec{MinAvailable:${ptr(spec.minAvailable, "intstr.IntOrString", "0xc000a10000")}, Selector:${ptr(spec.selector, "v1.LabelSelector", "0xc000a10020")}, ` +
+    `MaxUnavailable:${ptr(spec.maxUnavailable, "intstr.IntOrString", "0xc000a10040")}, UnhealthyPodEvictionPolicy:${ptr(spec.unhealthyPodEvictionPolicy, "policy.UnhealthyPodEvictionPolicyType", "0xc000a10060")}}`;
 }
 
 /** ValidatePriorityClass: "system-" names are reserved; user values at most 1000000000. */
