@@ -481,28 +481,33 @@ function goPDBSpec(spec: Obj): string {
     `MaxUnavailable:${ptr(spec.maxUnavailable, "intstr.IntOrString", "0xc000a10040")}, UnhealthyPodEvictionPolicy:${ptr(spec.unhealthyPodEvictionPolicy, "policy.UnhealthyPodEvictionPolicyType", "0xc000a10060")}}`;
 }
 
-/** ValidatePriorityClass: "system-" names are reserved; user values at most 1000000000. */
+/**
+ * ValidatePriorityClass: "system-" names are reserved for the known system classes, at their value
+ * and with globalDefault false (IsKnownSystemPriorityClass's words); user values at most 1000000000;
+ * preemptionPolicy, when set, one of the two policies.
+ */
 export function validatePriorityClass(pc: Obj, systemClasses: ReadonlyMap<string, number>): FieldError[] {
   const errs = validateObjectMeta(pc.metadata, false, nameIsDNSSubdomain);
   const name: string = pc.metadata?.name ?? "";
   if (name.startsWith("system-")) {
     const known = systemClasses.get(name);
-    if (known === undefined) {
-      errs.push(forbiddenField("metadata.name", `priority class names with 'system-' prefix are reserved for system use only. error: priority class ${name} is not known to the system`));
-    } else if (known !== pc.value) {
-      errs.push(forbiddenField("metadata.name", `priority class names with 'system-' prefix are reserved for system use only. error: value of ${name} PriorityClass must be ${known}`));
-    }
+    const reason = known === undefined ? `${name} is not a known system priority class`
+      : known !== pc.value ? `value of ${name} PriorityClass must be ${known}`
+      : pc.globalDefault === true ? `globalDefault of ${name} PriorityClass must be false` : undefined;
+    if (reason !== undefined) errs.push(forbiddenField("metadata.name", `priority class names with 'system-' prefix are reserved for system use only. error: ${reason}`));
   } else if (pc.value > HIGHEST_USER_DEFINABLE_PRIORITY) {
     errs.push(forbiddenField("value", `maximum allowed value of a user defined priority is ${HIGHEST_USER_DEFINABLE_PRIORITY}`));
   }
   const pp = pc.preemptionPolicy;
-  if (pp !== undefined && pp !== "PreemptLowerPriority" && pp !== "Never") errs.push(notSupported("preemptionPolicy", pp, ["Never", "PreemptLowerPriority"]));
+  if (pp === "") errs.push(required("preemptionPolicy", ""));
+  else if (pp != null && pp !== "PreemptLowerPriority" && pp !== "Never") errs.push(notSupported("preemptionPolicy", pp, ["PreemptLowerPriority", "Never"]));
   return errs;
 }
 
-/** PriorityClass updates may not change value. */
+/** ValidatePriorityClassUpdate: value and preemptionPolicy may not change. */
 export function validatePriorityClassUpdate(pc: Obj, old: Obj): FieldError[] {
   const errs = validateObjectMetaUpdate(pc.metadata, old.metadata);
   if (pc.value !== old.value) errs.push(forbiddenField("value", "may not be changed in an update."));
+  errs.push(...validateImmutable(pc.preemptionPolicy, old.preemptionPolicy, "preemptionPolicy"));
   return errs;
 }
