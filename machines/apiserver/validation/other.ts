@@ -1,8 +1,8 @@
 // Validation of the smaller kinds: Namespace, ConfigMap, Secret, ServiceAccount, Endpoints,
 // EndpointSlice, Event, Lease, PodDisruptionBudget, PriorityClass — names and the basics.
 
-import { duplicate, forbiddenField, goValue, invalidValue, notSupported, required, tooLong, tooMany, type FieldError } from "../status.js";
-import { RecentClean, STANDARD_FINALIZERS, validateImmutable, validateNonnegative, validateObjectMeta, validateObjectMetaUpdate } from "./meta.js";
+import { duplicate, forbiddenField, goValue, internalFieldError, invalidValue, notSupported, required, tooLong, tooMany, type FieldError } from "../status.js";
+import { RecentClean, STANDARD_FINALIZERS, validateImmutable, validateLabels, validateNonnegative, validateObjectMeta, validateObjectMetaUpdate } from "./meta.js";
 import { isMarkedFrozen } from "../../common/equal.js";
 import { fieldImmutableErrorMsg, isConfigMapKey, isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidLabelValue, isValidPortNum, nameIsDNSLabel, nameIsDNSSubdomain } from "./names.js";
 import { isIPv6, validateLegacyIP, validateNonSpecialIP } from "./ip.js";
@@ -273,10 +273,23 @@ function validateSliceEndpoints(endpoints: Obj[], addressType: string): FieldErr
     else if (addresses.length > 100) errs.push(tooMany(`${at}.addresses`, addresses.length, 100));
     addresses.forEach((raw, j) => errs.push(...validateSliceAddress(String(raw), addressType, `${at}.addresses[${j}]`)));
     if (typeof e?.nodeName === "string") for (const m of nameIsDNSSubdomain(e.nodeName, false)) errs.push(invalidValue(`${at}.nodeName`, e.nodeName, m));
+    errs.push(...validateDeprecatedTopology(e?.deprecatedTopology, `${at}.deprecatedTopology`));
     if (typeof e?.hostname === "string") for (const m of isDNS1123Label(e.hostname)) errs.push(invalidValue(`${at}.hostname`, e.hostname, m));
     if (e?.hints !== null && typeof e?.hints === "object") errs.push(...validateSliceHints(e.hints, `${at}.hints`));
     if (frozen && errs.length === before) clean.add(e);
   });
+  return errs;
+}
+
+// An endpoint's deprecatedTopology: at most 16 labels, each a valid label, and never the zone key,
+// which v1beta1's conversion moves to zone (Kubernetes reports its presence as an internal error).
+function validateDeprecatedTopology(topology: unknown, path: string): FieldError[] {
+  if (typeof topology !== "object" || topology === null || Array.isArray(topology)) return [];
+  const labels = topology as Record<string, string>;
+  const count = Object.keys(labels).length;
+  const errs = count > 16 ? [tooMany(path, count, 16)] : [];
+  errs.push(...validateLabels(labels, path));
+  if (Object.hasOwn(labels, "topology.kubernetes.io/zone")) errs.push(internalFieldError(`${path}[topology.kubernetes.io/zone]`, "reserved key was not removed in conversion"));
   return errs;
 }
 
