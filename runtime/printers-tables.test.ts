@@ -281,3 +281,65 @@ describe("TestPrintEndpointSlice", () => {
       ["multiportslice.123", "IPv4", "80,443,3000 + 1 more...", "10.1.2.3,2001:db8::1234:5678,10.2.3.4 + 1 more...", "5m"]],
   ] as const)("%s", (_n, o, want) => expect(cells("EndpointSlice", o)).toEqual(want));
 });
+
+describe("TestPrintPodwide and TestPrintPod's statuses for containers the spec does not name", () => {
+  const gates = ["condition1", "condition2", "condition3"].map((conditionType) => ({ conditionType }));
+  const running = { name: "c1", image: "", imageID: "", ready: true, restartCount: 3, state: { running: {} } };
+  const idle = { name: "c2", image: "", imageID: "", ready: false, restartCount: 3 };
+  const wide = (podIPs: object[]) => ({
+    metadata: { name: "test1" },
+    spec: { containers: [{ name: "c1" }, { name: "c2" }], nodeName: "test1", readinessGates: gates },
+    status: { phase: "podPhase", podIPs, nominatedNodeName: "node1", containerStatuses: [running, idle],
+      conditions: [{ type: "condition1", status: "False" }, { type: "condition2", status: "True" }] },
+  });
+  it("node, nominated node, the first pod IP and ready readiness gates", () => {
+    expect(cells("Pod", wide([{ ip: "1.1.1.1" }]), true)).toEqual(["test1", "1/2", "podPhase", "6", "<unknown>", "1.1.1.1", "test1", "node1", "1/3"]);
+    expect(cells("Pod", wide([{ ip: "1.1.1.1" }, { ip: "2001:db8::" }]), true)).toEqual(["test1", "1/2", "podPhase", "6", "<unknown>", "1.1.1.1", "test1", "node1", "1/3"]);
+  });
+  it("no node, IP, nominated node or gates print <none>", () => {
+    const p = { metadata: { name: "test2" }, spec: { containers: [{ name: "c1" }, { name: "c2" }] },
+      status: { phase: "podPhase", containerStatuses: [running, { ...idle, state: { waiting: { reason: "ContainerWaitingReason" } } }] } };
+    expect(cells("Pod", p, true)).toEqual(["test2", "1/2", "ContainerWaitingReason", "6", "<unknown>", "<none>", "<none>", "<none>", "<none>"]);
+  });
+  it("statuses of containers the spec does not have are not counted", () => {
+    const p = { metadata: { name: "test4" },
+      spec: { initContainers: [{ name: "init1", image: "initimage" }, { name: "sidecar1", image: "sidecarimage", restartPolicy: "Always" }], containers: [{ name: "container1", image: "containerimage" }] },
+      status: { phase: "Running", initContainerStatuses: [{ name: "initinvalid" }, { name: "init1" }, { name: "sidecar1" }], containerStatuses: [{ name: "containerinvalid" }, { name: "container1" }] } };
+    expect(cells("Pod", p)).toEqual(["test4", "0/2", "Init:0/2", "0", "<unknown>"]);
+  });
+});
+
+describe("TestPrintDeployment, TestPrintDaemonSet and TestPrintJob", () => {
+  const template = { spec: { containers: [{ name: "fake-container1", image: "fake-image1" }, { name: "fake-container2", image: "fake-image2" }] } };
+  const deploy = { metadata: { name: "test1", creationTimestamp: soon }, spec: { replicas: 5, template, selector: { matchLabels: { foo: "bar" } } },
+    status: { replicas: 10, updatedReplicas: 2, availableReplicas: 1, unavailableReplicas: 4 } };
+  it("Deployment: ready/desired, up-to-date, available; wide adds containers, images and the selector", () => {
+    expect(cells("Deployment", deploy)).toEqual(["test1", "0/5", 2, 1, "0s"]);
+    expect(cells("Deployment", deploy, true)).toEqual(["test1", "0/5", 2, 1, "0s", "fake-container1,fake-container2", "fake-image1,fake-image2", "foo=bar"]);
+  });
+  const ds = (name: string, status: object, selector?: object) => ({ metadata: { name, creationTimestamp: soon }, spec: { template, selector }, status });
+  it("DaemonSet: the five counts and the node selector; wide adds containers, images and the selector", () => {
+    const s = { currentNumberScheduled: 2, desiredNumberScheduled: 3, numberReady: 1, updatedNumberScheduled: 2, numberAvailable: 0 };
+    expect(cells("DaemonSet", ds("test1", s, { matchLabels: { foo: "bar" } }))).toEqual(["test1", 3, 2, 1, 2, 0, "<none>", "0s"]);
+    expect(cells("DaemonSet", ds("test1", s, { matchLabels: { foo: "bar" } }), true)).toEqual(["test1", 3, 2, 1, 2, 0, "<none>", "0s", "fake-container1,fake-container2", "fake-image1,fake-image2", "foo=bar"]);
+    expect(cells("DaemonSet", ds("daemonset2", { currentNumberScheduled: 4, desiredNumberScheduled: 2, numberReady: 9, updatedNumberScheduled: 3, numberAvailable: 3 }))).toEqual(["daemonset2", 2, 4, 9, 3, 3, "<none>", "0s"]);
+  });
+  const tenYears = new Date(now - 10 * 365 * 86_400_000).toISOString();
+  const min = 60_000;
+  const job = (name: string, created: string, spec: object, status: object) => ({ metadata: { name, creationTimestamp: created }, spec, status });
+  const cond = (type: string) => ({ conditions: [{ type, status: "True" }] });
+  const jobSpec = { completions: 2, template: { spec: { containers: [{ name: "fake-job-container1", image: "fake-job-image1" }, { name: "fake-job-container2", image: "fake-job-image2" }] } },
+    selector: { matchLabels: { "job-label": "job-label-value" } } };
+  it.each([
+    ["no generate options", job("job1", soon, jobSpec, { succeeded: 1 }), false, ["job1", "Running", "1/2", "", "0s"]],
+    ["wide", job("job1", soon, jobSpec, { succeeded: 1 }), true, ["job1", "Running", "1/2", "", "0s", "fake-job-container1,fake-job-container2", "fake-job-image1,fake-job-image2", "job-label=job-label-value"]],
+    ["ten years old, no completions", job("job2", tenYears, {}, { succeeded: 0 }), false, ["job2", "Running", "0/1", "", "10y"]],
+    ["a duration from start to completion", job("job3", tenYears, {}, { startTime: new Date(now + min).toISOString(), completionTime: new Date(now + 31 * min).toISOString() }), false,
+      ["job3", "Running", "0/1", "30m", "10y"]],
+    ["a duration from start to now", job("job4", tenYears, {}, { startTime: new Date(now - 20 * min).toISOString() }), false, ["job4", "Running", "0/1", "20m", "10y"]],
+    ["Complete", job("job5", soon, {}, cond("Complete")), false, ["job5", "Complete", "0/1", "", "0s"]],
+    ["Failed", job("job6", soon, {}, cond("Failed")), false, ["job6", "Failed", "0/1", "", "0s"]],
+    ["Suspended", job("job7", soon, {}, cond("Suspended")), false, ["job7", "Suspended", "0/1", "", "0s"]],
+    ["FailureTarget", job("job8", soon, {}, cond("FailureTarget")), false, ["job8", "FailureTarget", "0/1", "", "0s"]],
+  ] as const)("Job: %s", (_n, o, wide, want) => expect(cells("Job", o, wide)).toEqual(want));
+});
