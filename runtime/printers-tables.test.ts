@@ -343,3 +343,32 @@ describe("TestPrintDeployment, TestPrintDaemonSet and TestPrintJob", () => {
     ["FailureTarget", job("job8", soon, {}, cond("FailureTarget")), false, ["job8", "FailureTarget", "0/1", "", "0s"]],
   ] as const)("Job: %s", (_n, o, wide, want) => expect(cells("Job", o, wide)).toEqual(want));
 });
+
+describe("TestPrintIngress, TestPrintIngressClass and TestPrintServiceLoadBalancer", () => {
+  const tenYears = new Date(now - 10 * 365 * 86_400_000).toISOString();
+  it("Ingress: class, hosts * for a default backend, the load balancer's IP, port 80", () =>
+    expect(cells("Ingress", { metadata: { name: "test1", creationTimestamp: tenYears },
+      spec: { ingressClassName: "foo", defaultBackend: { service: { name: "default-backend", port: { name: "default-backend", number: 80 } } } },
+      status: { loadBalancer: { ingress: [{ ip: "2.3.4.5", hostname: "localhost.localdomain" }] } } })).toEqual(["test1", "foo", "*", "2.3.4.5", "80", "10y"]));
+  const ic = (name: string, years: number, parameters?: object) =>
+    ({ metadata: { name, creationTimestamp: new Date(now - years * 365 * 86_400_000).toISOString() }, spec: { controller: `example.com/controller${name === "test2" ? "2" : ""}`, parameters } });
+  it.each([
+    ["with params", ic("test1", 10, { kind: "customgroup", name: "example" }), ["test1", "example.com/controller", "customgroup/example", "10y"]],
+    ["with params and an API group", ic("test1", 10, { apiGroup: "example.com", kind: "customgroup", name: "example" }), ["test1", "example.com/controller", "customgroup.example.com/example", "10y"]],
+    ["without params", ic("test2", 11), ["test2", "example.com/controller2", "<none>", "11y"]],
+  ] as const)("IngressClass %s", (_n, o, want) => expect(cells("IngressClass", o)).toEqual(want));
+  const lb = (name: string, clusterIP: string, ports: object[], ingress?: object[], selector?: object) =>
+    ({ metadata: { name }, spec: { clusterIPs: [clusterIP], type: "LoadBalancer", ports, selector }, status: { loadBalancer: { ingress } } });
+  const three = [{ port: 80, protocol: "TCP" }, { port: 8090, protocol: "UDP" }, { port: 8000, protocol: "TCP" }];
+  const many = [{ ip: "2.3.4.5" }, { ip: "3.4.5.6" }, { ip: "5.6.7.8", hostname: "host5678" }];
+  it.each([
+    ["several external IPs", lb("service1", "1.2.3.4", [{ port: 80, protocol: "TCP" }], [{ ip: "2.3.4.5" }, { ip: "3.4.5.6" }]), false,
+      ["service1", "LoadBalancer", "1.2.3.4", "2.3.4.5,3.4.5.6", "80/TCP", "<unknown>"]],
+    ["a pending external IP", lb("service2", "1.3.4.5", [...three.slice(0, 2), { port: 8000, protocol: "TCP" }, { port: 7777, protocol: "SCTP" }]), false,
+      ["service2", "LoadBalancer", "1.3.4.5", "<pending>", "80/TCP,8090/UDP,8000/TCP,7777/SCTP", "<unknown>"]],
+    ["several ports", lb("service3", "1.4.5.6", three, [{ ip: "2.3.4.5" }]), false, ["service3", "LoadBalancer", "1.4.5.6", "2.3.4.5", "80/TCP,8090/UDP,8000/TCP", "<unknown>"]],
+    ["a long external IP list is elided", lb("service4", "1.5.6.7", three, many), false, ["service4", "LoadBalancer", "1.5.6.7", "2.3.4.5,3.4.5...", "80/TCP,8090/UDP,8000/TCP", "<unknown>"]],
+    ["wide: the whole list and the selector", lb("service4", "1.5.6.7", three, many, { foo: "bar" }), true,
+      ["service4", "LoadBalancer", "1.5.6.7", "2.3.4.5,3.4.5.6,5.6.7.8", "80/TCP,8090/UDP,8000/TCP", "<unknown>", "foo=bar"]],
+  ] as const)("Service LoadBalancer: %s", (_n, o, wide, want) => expect(cells("Service", o, wide)).toEqual(want));
+});
