@@ -833,7 +833,8 @@ function rowCells(kind: string, o: Obj, wide: boolean, now: number): (string | n
       return [name, Array.isArray(o.spec?.validations) ? o.spec.validations.length : 0, pk != null ? `${pk.apiVersion ?? ""}/${pk.kind ?? ""}` : "<unset>", age];
     }
     case "ValidatingAdmissionPolicyBinding": return [name, o.spec?.policyName ?? "", paramRefCell(o.spec?.paramRef), age];
-    case "PriorityClass": return [name, o.value ?? 0, o.globalDefault === true, age, o.preemptionPolicy ?? ""];
+    // printPriorityClass: PreemptionPolicy is a wide column, so only a wide row carries it.
+    case "PriorityClass": return wide ? [name, o.value ?? 0, o.globalDefault === true, age, o.preemptionPolicy ?? ""] : [name, o.value ?? 0, o.globalDefault === true, age];
     case "CustomResourceDefinition": return [name, o.metadata?.creationTimestamp ?? ""];
     default: return [name, age];
   }
@@ -864,26 +865,31 @@ export function formatHPAMetrics(specs: Obj[], statuses: Obj[]): string {
   if (specs.length === 0) return "<none>";
   const list: string[] = [];
   const max = 2;
-  let count = 0;
-  for (let i = 0; i < specs.length; i++) {
+  const q = (v: unknown) => (v == null ? "<unknown>" : String(v));
+  // External and Object metrics: an averageValue target is "(avg)" and reads the status's averageValue.
+  const valueOrAverage = (target: Obj, current: Obj | undefined) =>
+    target.averageValue != null ? `${q(current?.averageValue)}/${target.averageValue} (avg)` : `${current === undefined ? "<unknown>" : q(current.value)}/${q(target.value)}`;
+  // Resource and ContainerResource metrics: "name: current/target", a value or a utilization.
+  const resource = (src: Obj, current: Obj | undefined) => {
+    const t = src.target ?? {};
+    if (t.averageValue != null) return `${src.name}: ${current === undefined ? "<unknown>" : q(current.averageValue)}/${t.averageValue}`;
+    const cur = current?.averageUtilization != null ? `${current.averageUtilization}%` : "<unknown>";
+    return `${src.name}: ${cur}/${t.averageUtilization != null ? `${t.averageUtilization}%` : "<auto>"}`;
+  };
+  for (let i = 0; i < specs.length && list.length < max; i++) {
     const spec = specs[i];
     const st = statuses[i];
-    if (spec?.type === "Resource" && spec.resource) {
-      const t = spec.resource.target ?? {};
-      if (t.averageValue != null) {
-        const current = st?.resource?.current?.averageValue != null ? String(st.resource.current.averageValue) : "<unknown>";
-        list.push(`${spec.resource.name}: ${current}/${t.averageValue}`);
-      } else {
-        const current = st?.resource?.current?.averageUtilization != null ? `${st.resource.current.averageUtilization}%` : "<unknown>";
-        const target = t.averageUtilization != null ? `${t.averageUtilization}%` : "<auto>";
-        list.push(`${spec.resource.name}: ${current}/${target}`);
-      }
-    } else list.push("<unknown>/<unknown>");
-    count++;
-    if (count >= max) break;
+    switch (spec?.type) {
+      case "External": list.push(valueOrAverage(spec.external?.target ?? {}, st?.external?.current)); break;
+      case "Pods": list.push(`${st?.pods ? q(st.pods.current?.averageValue) : "<unknown>"}/${q(spec.pods?.target?.averageValue)}`); break;
+      case "Object": list.push(valueOrAverage(spec.object?.target ?? {}, st?.object?.current)); break;
+      case "Resource": list.push(resource(spec.resource ?? {}, st?.resource?.current)); break;
+      case "ContainerResource": list.push(resource(spec.containerResource ?? {}, st?.containerResource?.current)); break;
+      default: list.push("<unknown type>");
+    }
   }
   const ret = list.join(", ");
-  return specs.length > count ? `${ret} + ${specs.length - count} more...` : ret;
+  return specs.length > max ? `${ret} + ${specs.length - max} more...` : ret;
 }
 
 /**

@@ -1,11 +1,13 @@
 // autoscaling/v2 HorizontalPodAutoscaler validation, ported in meaning from
 // pkg/apis/autoscaling/validation/validation.go (ValidateHorizontalPodAutoscaler,
 // validateHorizontalPodAutoscalerSpec, ValidateCrossVersionObjectReference, validateMetrics,
-// validateBehavior), for the Resource metrics and behavior podflow serves.
+// validateMetricSpec and each source's checks, validateBehavior).
 
-import { invalidValue, notSupported, required, type FieldError } from "../status.js";
+import { forbiddenField, invalidValue, notSupported, required, type FieldError } from "../status.js";
 import { validateObjectMeta, validateObjectMetaUpdate } from "./meta.js";
-import { isValidPathSegmentName, nameIsDNSSubdomain } from "./names.js";
+import { isDNS1123Label, isValidPathSegmentName, nameIsDNSSubdomain } from "./names.js";
+import { parseGoQuantity, quantityString } from "./quantity.js";
+import { validateContainerResourceName } from "./resources.js";
 
 type Obj = any;
 
@@ -24,23 +26,88 @@ function validateScaleTargetRef(ref: Obj, path: string): FieldError[] {
   return errs;
 }
 
+// validateMetricTarget: a known type (an unknown or missing one is Invalid, after Required when
+// missing), positive value and averageValue, an averageUtilization of at least 1.
 function validateMetricTarget(t: Obj, path: string): FieldError[] {
   const errs: FieldError[] = [];
-  if (!t?.type) return [required(`${path}.type`, "must specify a metric target type")];
-  if (!targetTypes.includes(t.type)) errs.push(notSupported(`${path}.type`, t.type, targetTypes));
-  if (t.averageUtilization != null && t.averageUtilization < 1) errs.push(invalidValue(`${path}.averageUtilization`, t.averageUtilization, "must be greater than 0"));
+  const type = typeof t?.type === "string" ? t.type : "";
+  if (type === "") errs.push(required(`${path}.type`, "must specify a metric target type"));
+  if (!targetTypes.includes(type)) errs.push(invalidValue(`${path}.type`, type, "must be either Utilization, Value, or AverageValue"));
+  for (const f of ["value", "averageValue"]) {
+    if (t?.[f] == null) continue;
+    const q = parseGoQuantity(t[f]);
+    if (q !== undefined && q.n <= 0n) errs.push(invalidValue(`${path}.${f}`, quantityString(q), "must be positive"));
+  }
+  if (t?.averageUtilization != null && t.averageUtilization < 1) errs.push(invalidValue(`${path}.averageUtilization`, t.averageUtilization, "must be greater than 0"));
   return errs;
 }
 
-function validateMetric(m: Obj, path: string): FieldError[] {
-  if (!m?.type) return [required(`${path}.type`, "must specify a metric source type")];
-  if (!metricTypes.includes(m.type)) return [notSupported(`${path}.type`, m.type, metricTypes)];
-  if (m.type !== "Resource") return [];
-  const r = m.resource;
-  if (!r) return [required(`${path}.resource`, "must populate information for the given metric source")];
+// validateMetricIdentifier: a metric name that is a valid path segment.
+function validateMetricIdentifier(id: Obj, path: string): FieldError[] {
+  const name = typeof id?.name === "string" ? id.name : "";
+  if (name === "") return [required(`${path}.name`, "must specify a metric name")];
+  return isValidPathSegmentName(name).map((m) => invalidValue(`${path}.name`, name, m));
+}
+
+// The target checks each source adds after validateMetricTarget.
+function utilizationOrValue(t: Obj, path: string): FieldError[] {
   const errs: FieldError[] = [];
-  if (!r.name) errs.push(required(`${path}.resource.name`, "must specify a resource name"));
-  errs.push(...validateMetricTarget(r.target, `${path}.resource.target`));
+  if (t?.averageUtilization == null && t?.averageValue == null) errs.push(required(`${path}.averageUtilization`, "must set either a target raw value or a target utilization"));
+  if (t?.averageUtilization != null && t?.averageValue != null) errs.push(forbiddenField(`${path}.averageValue`, "may not set both a target raw value and a target utilization"));
+  return errs;
+}
+
+const sourceValidators: Record<string, (src: Obj, path: string) => FieldError[]> = {
+  object: (src, path) => {
+    const errs = [...validateScaleTargetRef(src.describedObject, `${path}.describedObject`), ...validateMetricIdentifier(src.metric, `${path}.metric`), ...validateMetricTarget(src.target, `${path}.target`)];
+    if (src.target?.value == null && src.target?.averageValue == null) errs.push(required(`${path}.target.averageValue`, "must set either a target value or averageValue"));
+    return errs;
+  },
+  external: (src, path) => {
+    const errs = [...validateMetricIdentifier(src.metric, `${path}.metric`), ...validateMetricTarget(src.target, `${path}.target`)];
+    if (src.target?.value == null && src.target?.averageValue == null) errs.push(required(`${path}.target.averageValue`, "must set either a target value for metric or a per-pod target"));
+    if (src.target?.value != null && src.target?.averageValue != null) errs.push(forbiddenField(`${path}.target.value`, "may not set both a target value for metric and a per-pod target"));
+    return errs;
+  },
+  pods: (src, path) => {
+    const errs = [...validateMetricIdentifier(src.metric, `${path}.metric`), ...validateMetricTarget(src.target, `${path}.target`)];
+    if (src.target?.averageValue == null) errs.push(required(`${path}.target.averageValue`, "must specify a positive target averageValue"));
+    return errs;
+  },
+  resource: (src, path) => {
+    const errs: FieldError[] = [];
+    if (!src.name) errs.push(required(`${path}.name`, "must specify a resource name"));
+    return [...errs, ...validateMetricTarget(src.target, `${path}.target`), ...utilizationOrValue(src.target, `${path}.target`)];
+  },
+  containerResource: (src, path) => {
+    const errs: FieldError[] = [];
+    if (!src.name) errs.push(required(`${path}.name`, "must specify a resource name"));
+    else errs.push(...validateContainerResourceName(src.name, `${path}.name`));
+    if (!src.container) errs.push(required(`${path}.container`, "must specify a container"));
+    else errs.push(...isDNS1123Label(src.container).map((m) => invalidValue(`${path}.container`, src.container, m)));
+    return [...errs, ...validateMetricTarget(src.target, `${path}.target`), ...utilizationOrValue(src.target, `${path}.target`)];
+  },
+};
+// The order validateMetricSpec looks at the sources in, and the type each belongs to.
+const sourceFields: [string, string][] = [["object", "Object"], ["external", "External"], ["pods", "Pods"], ["resource", "Resource"], ["containerResource", "ContainerResource"]];
+
+// validateMetricSpec: a known type, only the first source present validated, the type's own source
+// required, any other source present forbidden. An unknown type is reported twice, as Kubernetes does.
+function validateMetric(m: Obj, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  const type = typeof m?.type === "string" ? m.type : "";
+  if (type === "") errs.push(required(`${path}.type`, "must specify a metric source type"));
+  if (!metricTypes.includes(type)) errs.push(notSupported(`${path}.type`, type, metricTypes));
+  const present: string[] = [];
+  for (const [f] of sourceFields) {
+    if (m?.[f] == null) continue;
+    present.push(f);
+    if (present.length === 1) errs.push(...sourceValidators[f]!(m[f], `${path}.${f}`));
+  }
+  const expected = sourceFields.find(([, t]) => t === type)?.[0];
+  if (expected === undefined) errs.push(notSupported(`${path}.type`, type, metricTypes));
+  else if (m[expected] == null) errs.push(required(`${path}.${expected}`, "must populate information for the given metric source"));
+  if (present.length !== 1) for (const f of present) if (f !== expected) errs.push(forbiddenField(`${path}.${f}`, "must populate the given metric source only"));
   return errs;
 }
 
@@ -65,16 +132,20 @@ function validateScalingRules(rules: Obj, path: string): FieldError[] {
   return errs;
 }
 
-function validateSpec(spec: Obj): FieldError[] {
+// lowerBound: 1, or 0 when the stored HPA already has minReplicas 0 (HPAScaleToZero, an alpha gate, is off).
+function validateSpec(spec: Obj, lowerBound = 1): FieldError[] {
   const errs: FieldError[] = [];
   const min = spec?.minReplicas;
   const max = spec?.maxReplicas ?? 0;
-  // minReplicas 0 needs the HPAScaleToZero alpha gate, off by default
-  if (min != null && min < 1) errs.push(invalidValue("spec.minReplicas", min, "must be greater than or equal to 1"));
+  if (min != null && min < lowerBound) errs.push(invalidValue("spec.minReplicas", min, `must be greater than or equal to ${lowerBound}`));
   if (max < 1) errs.push(invalidValue("spec.maxReplicas", max, "must be greater than 0"));
   if (min != null && max < min) errs.push(invalidValue("spec.maxReplicas", max, "must be greater than or equal to `minReplicas`"));
   errs.push(...validateScaleTargetRef(spec?.scaleTargetRef, "spec.scaleTargetRef"));
-  (spec?.metrics ?? []).forEach((m: Obj, i: number) => errs.push(...validateMetric(m, `spec.metrics[${i}]`)));
+  const metrics: Obj[] = Array.isArray(spec?.metrics) ? spec.metrics : [];
+  metrics.forEach((m, i) => errs.push(...validateMetric(m, `spec.metrics[${i}]`)));
+  if (min === 0 && !metrics.some((m) => m?.type === "Object" || m?.type === "External")) {
+    errs.push(forbiddenField("spec.metrics", "must specify at least one Object or External metric to support scaling to zero replicas"));
+  }
   if (spec?.behavior) {
     errs.push(...validateScalingRules(spec.behavior.scaleUp, "spec.behavior.scaleUp"));
     errs.push(...validateScalingRules(spec.behavior.scaleDown, "spec.behavior.scaleDown"));
@@ -89,5 +160,5 @@ export function validateHorizontalPodAutoscaler(hpa: Obj): FieldError[] {
 
 /** ValidateHorizontalPodAutoscalerUpdate: the object's checks and metadata's update rules. */
 export function validateHorizontalPodAutoscalerUpdate(hpa: Obj, old: Obj): FieldError[] {
-  return [...validateObjectMetaUpdate(hpa.metadata ?? {}, old.metadata ?? {}, "metadata"), ...validateSpec(hpa.spec ?? {})];
+  return [...validateObjectMetaUpdate(hpa.metadata ?? {}, old.metadata ?? {}, "metadata"), ...validateSpec(hpa.spec ?? {}, old.spec?.minReplicas === 0 ? 0 : 1)];
 }

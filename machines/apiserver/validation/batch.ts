@@ -1,11 +1,13 @@
 // batch/v1 Job validation, ported in meaning from pkg/apis/batch/validation/validation.go
 // (ValidateJob, ValidateJobSpec, ValidateJobSpecUpdate) with the options the Job strategy passes.
 
-import { duplicate, invalidValue, notSupported, omitValue, required, tooMany, type FieldError } from "../status.js";
+import { duplicate, invalidValue, notSupported, omitValue, required, tooLong, tooMany, type FieldError } from "../status.js";
 import { CONTROLLER_UID_LABEL, JOB_NAME_LABEL, LEGACY_CONTROLLER_UID_LABEL, LEGACY_JOB_NAME_LABEL } from "../admission/batch.js";
 import { deepEqual } from "../../common/equal.js";
 import { marshalled, validateNonnegative, validateObjectMeta, validateObjectMetaUpdate } from "./meta.js";
-import { fieldImmutableErrorMsg, isDNS1123Label, nameIsDNSSubdomain } from "./names.js";
+import { fieldImmutableErrorMsg, isDNS1123Label, isQualifiedName, nameIsDNSSubdomain } from "./names.js";
+import { validateIndexesFormat } from "./jobstatus.js";
+import { validateDomainPrefixedPath } from "./networking.js";
 import { validatePodTemplateSpec } from "./pod.js";
 import { loadLocationError, parseStandard } from "../../common/cron.js";
 import { labelSelectorJSON, selectorMatches, validateLabelSelector } from "./selector.js";
@@ -14,6 +16,14 @@ type Obj = any;
 
 const MAX_PARALLELISM_FOR_INDEXED_JOB = 100000;
 const MAX_FAILED_INDEXES_FOR_INDEXED_JOB = 100000;
+// Above this many completions, backoffLimitPerIndex needs maxFailedIndexes and both limits tighten.
+const COMPLETIONS_SOFT_LIMIT = 100_000;
+const PARALLELISM_LIMIT_FOR_HIGH_COMPLETIONS = 10_000;
+const MAX_FAILED_INDEXES_LIMIT_FOR_HIGH_COMPLETIONS = 10_000;
+const MAX_ON_POD_CONDITIONS_PATTERNS = 20;
+const MAX_MANAGED_BY_LENGTH = 63;
+const MAX_SUCCESS_POLICY_RULES = 20;
+const MAX_SUCCEEDED_INDEXES_LENGTH = 64 * 1024;
 
 const isSet = (v: unknown): boolean => v !== undefined && v !== null;
 
@@ -76,6 +86,51 @@ function validateOnExitCodes(req: Obj, path: string, containers: ReadonlySet<str
   return errs;
 }
 
+const CONDITION_STATUSES = ["False", "True", "Unknown"];
+
+// validatePodFailurePolicyRuleOnPodConditions: at most 20 patterns, each a qualified condition type and a known status.
+function validateOnPodConditions(patterns: Obj[], path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  if (patterns.length > MAX_ON_POD_CONDITIONS_PATTERNS) errs.push(tooMany(path, patterns.length, MAX_ON_POD_CONDITIONS_PATTERNS));
+  patterns.forEach((p, j) => {
+    const type = typeof p?.type === "string" ? p.type : "";
+    errs.push(...isQualifiedName(type).map((m) => invalidValue(`${path}[${j}].type`, type, m)));
+    const status = p?.status;
+    if (!status) errs.push(required(`${path}[${j}].status`, `valid values: ${goList(CONDITION_STATUSES)}`));
+    else if (!CONDITION_STATUSES.includes(status)) errs.push(notSupported(`${path}[${j}].status`, status, CONDITION_STATUSES));
+  });
+  return errs;
+}
+
+// validateSuccessPolicy (an Indexed Job's): 1 to 20 rules, each with succeededIndexes (well-formed, at most
+// 64 KiB) or succeededCount (non-negative, within completions and the indexes it names).
+function validateSuccessPolicy(spec: Obj, path: string): FieldError[] {
+  const rules: Obj[] = Array.isArray(spec.successPolicy?.rules) ? spec.successPolicy.rules : [];
+  const errs: FieldError[] = [];
+  if (rules.length === 0) errs.push(required(`${path}.rules`, "at least one rules must be specified when the successPolicy is specified"));
+  if (rules.length > MAX_SUCCESS_POLICY_RULES) errs.push(tooMany(`${path}.rules`, rules.length, MAX_SUCCESS_POLICY_RULES));
+  const completions = typeof spec.completions === "number" ? spec.completions : 0;
+  rules.forEach((rule, i) => {
+    const at = `${path}.rules[${i}]`;
+    const indexes = rule?.succeededIndexes;
+    const count = rule?.succeededCount;
+    if (!isSet(count) && !isSet(indexes)) errs.push(required(at, "at least one of succeededCount or succeededIndexes must be specified"));
+    let total = 0;
+    if (typeof indexes === "string") {
+      if (indexes.length > MAX_SUCCEEDED_INDEXES_LENGTH) errs.push(tooLong(`${at}.succeededIndexes`, indexes, MAX_SUCCEEDED_INDEXES_LENGTH));
+      const r = validateIndexesFormat(indexes, completions);
+      if (r.error !== undefined) errs.push(invalidValue(`${at}.succeededIndexes`, indexes, `error parsing succeededIndexes: ${r.error}`));
+      else total = r.total;
+    }
+    if (typeof count === "number") {
+      errs.push(...validateNonnegative(count, `${at}.succeededCount`));
+      if (count > completions) errs.push(invalidValue(`${at}.succeededCount`, count, `must be less than or equal to ${completions} (the number of specified completions)`));
+      if (isSet(indexes) && count > total) errs.push(invalidValue(`${at}.succeededCount`, count, `must be less than or equal to ${total} (the number of indexes in the specified succeededIndexes field)`));
+    }
+  });
+  return errs;
+}
+
 /** validatePodFailurePolicy: at most 20 rules, each with a known action and exactly one of onExitCodes and onPodConditions. */
 function validatePodFailurePolicy(spec: Obj, path: string): FieldError[] {
   const rules: Obj[] = Array.isArray(spec.podFailurePolicy?.rules) ? spec.podFailurePolicy.rules : [];
@@ -91,6 +146,7 @@ function validatePodFailurePolicy(spec: Obj, path: string): FieldError[] {
     } else if (!POD_FAILURE_POLICY_ACTIONS.includes(r.action)) errs.push(notSupported(`${at}.action`, r.action, POD_FAILURE_POLICY_ACTIONS));
     const conds = Array.isArray(r.onPodConditions) ? r.onPodConditions : [];
     if (isSet(r.onExitCodes)) errs.push(...validateOnExitCodes(r.onExitCodes, `${at}.onExitCodes`, containers));
+    if (conds.length > 0) errs.push(...validateOnPodConditions(conds, `${at}.onPodConditions`));
     if (isSet(r.onExitCodes) && conds.length > 0) errs.push(invalidValue(at, omitValue, "specifying both OnExitCodes and OnPodConditions is not supported"));
     if (!isSet(r.onExitCodes) && conds.length === 0) errs.push(invalidValue(at, omitValue, "specifying one of OnExitCodes and OnPodConditions is required"));
   });
@@ -106,6 +162,10 @@ function validateJobSpecFields(spec: Obj, path: string): FieldError[] {
   const errs: FieldError[] = [];
   for (const f of ["parallelism", "completions", "activeDeadlineSeconds", "backoffLimit", "ttlSecondsAfterFinished", "backoffLimitPerIndex", "maxFailedIndexes"]) errs.push(...nonnegative(spec, f, path));
   if (isSet(spec.maxFailedIndexes) && !isSet(spec.backoffLimitPerIndex)) errs.push(required(`${path}.backoffLimitPerIndex`, "when maxFailedIndexes is specified"));
+  if (typeof spec.managedBy === "string") {
+    errs.push(...validateDomainPrefixedPath(spec.managedBy, `${path}.managedBy`));
+    if (spec.managedBy.length > MAX_MANAGED_BY_LENGTH) errs.push(tooLong(`${path}.managedBy`, spec.managedBy, MAX_MANAGED_BY_LENGTH));
+  }
   const mode = spec.completionMode;
   if (isSet(mode)) {
     if (mode !== "NonIndexed" && mode !== "Indexed") errs.push(notSupported(`${path}.completionMode`, mode, ["NonIndexed", "Indexed"]));
@@ -120,6 +180,16 @@ function validateJobSpecFields(spec: Obj, path: string): FieldError[] {
       if (isSet(spec.maxFailedIndexes) && spec.maxFailedIndexes > MAX_FAILED_INDEXES_FOR_INDEXED_JOB) {
         errs.push(invalidValue(`${path}.maxFailedIndexes`, spec.maxFailedIndexes, `must be less than or equal to ${MAX_FAILED_INDEXES_FOR_INDEXED_JOB}`));
       }
+      if (isSet(spec.completions) && spec.completions > COMPLETIONS_SOFT_LIMIT && isSet(spec.backoffLimitPerIndex)) {
+        const above = `when completions are above ${COMPLETIONS_SOFT_LIMIT} and used with backoff limit per index`;
+        if (!isSet(spec.maxFailedIndexes)) errs.push(required(`${path}.maxFailedIndexes`, `must be specified when completions is above ${COMPLETIONS_SOFT_LIMIT}`));
+        if (isSet(spec.parallelism) && spec.parallelism > PARALLELISM_LIMIT_FOR_HIGH_COMPLETIONS) {
+          errs.push(invalidValue(`${path}.parallelism`, spec.parallelism, `must be less than or equal to ${PARALLELISM_LIMIT_FOR_HIGH_COMPLETIONS} ${above}`));
+        }
+        if (isSet(spec.maxFailedIndexes) && spec.maxFailedIndexes > MAX_FAILED_INDEXES_LIMIT_FOR_HIGH_COMPLETIONS) {
+          errs.push(invalidValue(`${path}.maxFailedIndexes`, spec.maxFailedIndexes, `must be less than or equal to ${MAX_FAILED_INDEXES_LIMIT_FOR_HIGH_COMPLETIONS} ${above}`));
+        }
+      }
     }
   }
   if (!isSet(mode) || mode === "NonIndexed") {
@@ -127,7 +197,10 @@ function validateJobSpecFields(spec: Obj, path: string): FieldError[] {
     if (isSet(spec.maxFailedIndexes)) errs.push(invalidValue(`${path}.maxFailedIndexes`, spec.maxFailedIndexes, "requires indexed completion mode"));
   }
   if (isSet(spec.podFailurePolicy)) errs.push(...validatePodFailurePolicy(spec, `${path}.podFailurePolicy`));
-  if (isSet(spec.successPolicy) && mode !== "Indexed") errs.push(invalidValue(`${path}.successPolicy`, marshalled(spec.successPolicy), "requires indexed completion mode"));
+  if (isSet(spec.successPolicy)) {
+    if (mode !== "Indexed") errs.push(invalidValue(`${path}.successPolicy`, marshalled(spec.successPolicy), "requires indexed completion mode"));
+    else errs.push(...validateSuccessPolicy(spec, `${path}.successPolicy`));
+  }
   const rp = spec.podReplacementPolicy;
   if (isSet(rp)) {
     if (spec.podFailurePolicy) {

@@ -82,7 +82,14 @@ function optionsFor(job: Obj, old: Obj): Options {
 function parseIndexInterval(interval: string, completions: number): [number, number] | string {
   const parts = interval.split("-");
   if (parts.length > 2) return `the fragment "${interval}" violates the requirement that an index interval can have at most two parts separated by '-'`;
-  const atoi = (t: string) => (/^[+-]?\d+$/.test(t) ? Number(t) : NaN);
+  // strconv.Atoi: an optional sign and digits, within int64 (a longer run of digits fails to convert)
+  const atoi = (t: string) => {
+    if (!/^[+-]?\d+$/.test(t)) return NaN;
+    const digits = t.replace(/^[+-]?0*/, "");
+    if (digits.length > 19) return NaN; // BigInt only for short inputs: a hostile string may be long
+    const big = BigInt(t);
+    return big <= 9223372036854775807n && big >= -9223372036854775808n ? Number(t) : NaN;
+  };
   const x = atoi(parts[0]!);
   if (Number.isNaN(x)) return `cannot convert string to integer for index: "${parts[0]}"`;
   if (x >= completions) return `too large index: "${parts[0]}"`;
@@ -94,17 +101,23 @@ function parseIndexInterval(interval: string, completions: number): [number, num
   return [x, y];
 }
 
-/** validateIndexesFormat: comma-separated intervals in increasing order; the first error, if any. */
-function indexesFormatError(indexes: string, completions: number): string | undefined {
-  if (indexes.length === 0) return undefined;
+/** validateIndexesFormat: comma-separated intervals in increasing order; how many indexes they hold, or the first error. */
+export function validateIndexesFormat(indexes: string, completions: number): { total: number; error?: string } {
+  if (indexes.length === 0) return { total: 0 };
   let last: number | undefined;
+  let total = 0;
   for (const interval of indexes.split(",")) {
     const r = parseIndexInterval(interval, completions);
-    if (typeof r === "string") return r;
-    if (last !== undefined && last >= r[0]) return `non-increasing order, previous: ${last}, current: ${r[0]}`;
+    if (typeof r === "string") return { total: 0, error: r };
+    if (last !== undefined && last >= r[0]) return { total: 0, error: `non-increasing order, previous: ${last}, current: ${r[0]}` };
+    total += r[1] - r[0] + 1;
     last = r[1];
   }
-  return undefined;
+  return { total };
+}
+
+function indexesFormatError(indexes: string, completions: number): string | undefined {
+  return validateIndexesFormat(indexes, completions).error;
 }
 
 /** validateFailedIndexesNotOverlapCompleted: intervals that fail to parse are skipped (their format is judged elsewhere). */

@@ -300,8 +300,9 @@ export function validateIngressStatusUpdate(ing: Obj, old: Obj): FieldError[] {
 
 // ---- IngressClass ----
 
-/** validation.IsDomainPrefixedPath: "<DNS subdomain>/<HTTP path>". */
-function validateDomainPrefixedPath(value: string, path: string): FieldError[] {
+/** validation.IsDomainPrefixedPath: "<DNS subdomain>/<HTTP path>"; an empty value is Required. */
+export function validateDomainPrefixedPath(value: string, path: string): FieldError[] {
+  if (value.length === 0) return [required(path)];
   const slash = value.indexOf("/");
   const host = slash < 0 ? value : value.slice(0, slash);
   const rest = slash < 0 ? "" : value.slice(slash + 1);

@@ -15,7 +15,8 @@ describe("the smaller kinds", () => {
     ["an EndpointSlice needs a supported addressType", { kind: "EndpointSlice", metadata: { name: "e", namespace: "default" }, addressType: "IPv5" }, ['addressType: Unsupported value: "IPv5": supported values: "FQDN", "IPv4", "IPv6"']],
     ["an Event's involvedObject namespace must match its own", { kind: "Event", metadata: { name: "e.1", namespace: "default" }, involvedObject: { namespace: "other" } }, ['involvedObject.namespace: Invalid value: "other": does not match event.namespace']],
     ["a user PriorityClass may not exceed one billion", { kind: "PriorityClass", metadata: { name: "huge" }, value: 2000000000 }, ["value: Forbidden: maximum allowed value of a user defined priority is 1000000000"]],
-    ["a PDB may not set both minAvailable and maxUnavailable", { kind: "PodDisruptionBudget", metadata: { name: "p", namespace: "default" }, spec: { minAvailable: 1, maxUnavailable: 1 } }, ["spec.minAvailable: Invalid value: 1: minAvailable and maxUnavailable cannot be both set"]],
+    ["a PDB may not set both minAvailable and maxUnavailable", { kind: "PodDisruptionBudget", metadata: { name: "p", namespace: "default" }, spec: { minAvailable: 1, maxUnavailable: 1 } },
+      ["spec: Invalid value: policy.PodDisruptionBudgetSpec{MinAvailable:(*intstr.IntOrString)(0xc000a10000), Selector:(*v1.LabelSelector)(nil), MaxUnavailable:(*intstr.IntOrString)(0xc000a10040), UnhealthyPodEvictionPolicy:(*policy.UnhealthyPodEvictionPolicyType)(nil)}: minAvailable and maxUnavailable cannot be both set"]],
   ];
   for (const [name, obj, want] of cases) it(name, () => expect(messages(validateCreate(obj))).toEqual(want));
 

@@ -1,14 +1,14 @@
 // Validation of the smaller kinds: Namespace, ConfigMap, Secret, ServiceAccount, Endpoints,
 // EndpointSlice, Event, Lease, PodDisruptionBudget, PriorityClass — names and the basics.
 
-import { duplicate, forbiddenField, invalidValue, notSupported, required, tooLong, tooMany, type FieldError } from "../status.js";
-import { RecentClean, STANDARD_FINALIZERS, validateImmutable, validateNonnegative, validateObjectMeta, validateObjectMetaUpdate } from "./meta.js";
+import { duplicate, forbiddenField, goValue, internalFieldError, invalidValue, notSupported, required, tooLong, tooMany, type FieldError } from "../status.js";
+import { RecentClean, STANDARD_FINALIZERS, validateImmutable, validateLabels, validateNonnegative, validateObjectMeta, validateObjectMetaUpdate } from "./meta.js";
 import { isMarkedFrozen } from "../../common/equal.js";
 import { fieldImmutableErrorMsg, isConfigMapKey, isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidLabelValue, isValidPortNum, nameIsDNSLabel, nameIsDNSSubdomain } from "./names.js";
 import { isIPv6, validateLegacyIP, validateNonSpecialIP } from "./ip.js";
 import { goJsonUnmarshalError } from "./jsonerrors.js";
 import { validateLabelSelector } from "./selector.js";
-import { validatePositiveIntOrPercent } from "./apps.js";
+import { isNotMoreThan100Percent, validatePositiveIntOrPercent } from "./apps.js";
 import { utf8Length } from "../../common/bytes.js";
 
 type Obj = any;
@@ -273,10 +273,23 @@ function validateSliceEndpoints(endpoints: Obj[], addressType: string): FieldErr
     else if (addresses.length > 100) errs.push(tooMany(`${at}.addresses`, addresses.length, 100));
     addresses.forEach((raw, j) => errs.push(...validateSliceAddress(String(raw), addressType, `${at}.addresses[${j}]`)));
     if (typeof e?.nodeName === "string") for (const m of nameIsDNSSubdomain(e.nodeName, false)) errs.push(invalidValue(`${at}.nodeName`, e.nodeName, m));
+    errs.push(...validateDeprecatedTopology(e?.deprecatedTopology, `${at}.deprecatedTopology`));
     if (typeof e?.hostname === "string") for (const m of isDNS1123Label(e.hostname)) errs.push(invalidValue(`${at}.hostname`, e.hostname, m));
     if (e?.hints !== null && typeof e?.hints === "object") errs.push(...validateSliceHints(e.hints, `${at}.hints`));
     if (frozen && errs.length === before) clean.add(e);
   });
+  return errs;
+}
+
+// An endpoint's deprecatedTopology: at most 16 labels, each a valid label, and never the zone key,
+// which v1beta1's conversion moves to zone (Kubernetes reports its presence as an internal error).
+function validateDeprecatedTopology(topology: unknown, path: string): FieldError[] {
+  if (typeof topology !== "object" || topology === null || Array.isArray(topology)) return [];
+  const labels = topology as Record<string, string>;
+  const count = Object.keys(labels).length;
+  const errs = count > 16 ? [tooMany(path, count, 16)] : [];
+  errs.push(...validateLabels(labels, path));
+  if (Object.hasOwn(labels, "topology.kubernetes.io/zone")) errs.push(internalFieldError(`${path}[topology.kubernetes.io/zone]`, "reserved key was not removed in conversion"));
   return errs;
 }
 
@@ -449,41 +462,65 @@ export function validateLease(lease: Obj): FieldError[] {
   return errs;
 }
 
-/** ValidatePodDisruptionBudget: minAvailable and maxUnavailable are exclusive, each an int or percent, selector valid. */
+/**
+ * ValidatePodDisruptionBudgetSpec: minAvailable and maxUnavailable are exclusive (an error at spec,
+ * whose value Go prints as the %#v of the spec struct), each a non-negative int or a percent of at
+ * most 100%, the selector valid, unhealthyPodEvictionPolicy one of the two policies.
+ */
 export function validatePodDisruptionBudget(pdb: Obj): FieldError[] {
   const errs = validateObjectMeta(pdb.metadata, true, nameIsDNSSubdomain);
   const spec = pdb.spec ?? {};
-  if (spec.minAvailable !== undefined && spec.maxUnavailable !== undefined) {
-    errs.push(invalidValue("spec.minAvailable", spec.minAvailable, "minAvailable and maxUnavailable cannot be both set"));
+  if (spec.minAvailable != null && spec.maxUnavailable != null) {
+    errs.push(invalidValue("spec", goValue(goPDBSpec(spec)), "minAvailable and maxUnavailable cannot be both set"));
   }
-  if (spec.minAvailable !== undefined) errs.push(...validatePositiveIntOrPercent(spec.minAvailable, "spec.minAvailable"));
-  if (spec.maxUnavailable !== undefined) errs.push(...validatePositiveIntOrPercent(spec.maxUnavailable, "spec.maxUnavailable"));
+  for (const f of ["minAvailable", "maxUnavailable"]) {
+    if (spec[f] == null) continue;
+    errs.push(...validatePositiveIntOrPercent(spec[f], `spec.${f}`), ...isNotMoreThan100Percent(spec[f], `spec.${f}`));
+  }
   errs.push(...validateLabelSelector(spec.selector, "spec.selector"));
+  const policy = spec.unhealthyPodEvictionPolicy;
+  if (policy != null) {
+    const supported = ["AlwaysAllow", "IfHealthyBudget"];
+    if (!supported.includes(policy)) errs.push(notSupported("spec.unhealthyPodEvictionPolicy", policy, supported));
+  }
   return errs;
 }
 
-/** ValidatePriorityClass: "system-" names are reserved; user values at most 1000000000. */
+// The spec as Go's %#v prints it: each pointer field nil or an address (a fixed one here, as a
+// model has no heap; kube-apiserver prints wherever its decoder put the value).
+function goPDBSpec(spec: Obj): string {
+  const ptr = (v: unknown, type: string, addr: string) => `(*${type})(${v == null ? "nil" : addr})`;
+  return `policy.PodDisruptionBudgetSpec{MinAvailable:${ptr(spec.minAvailable, "intstr.IntOrString", "0xc000a10000")}, Selector:${ptr(spec.selector, "v1.LabelSelector", "0xc000a10020")}, ` +
+    `MaxUnavailable:${ptr(spec.maxUnavailable, "intstr.IntOrString", "0xc000a10040")}, UnhealthyPodEvictionPolicy:${ptr(spec.unhealthyPodEvictionPolicy, "policy.UnhealthyPodEvictionPolicyType", "0xc000a10060")}}`;
+}
+
+/**
+ * ValidatePriorityClass: "system-" names are reserved for the known system classes, at their value
+ * and with globalDefault false (IsKnownSystemPriorityClass's words); user values at most 1000000000;
+ * preemptionPolicy, when set, one of the two policies.
+ */
 export function validatePriorityClass(pc: Obj, systemClasses: ReadonlyMap<string, number>): FieldError[] {
   const errs = validateObjectMeta(pc.metadata, false, nameIsDNSSubdomain);
   const name: string = pc.metadata?.name ?? "";
   if (name.startsWith("system-")) {
     const known = systemClasses.get(name);
-    if (known === undefined) {
-      errs.push(forbiddenField("metadata.name", `priority class names with 'system-' prefix are reserved for system use only. error: priority class ${name} is not known to the system`));
-    } else if (known !== pc.value) {
-      errs.push(forbiddenField("metadata.name", `priority class names with 'system-' prefix are reserved for system use only. error: value of ${name} PriorityClass must be ${known}`));
-    }
+    const reason = known === undefined ? `${name} is not a known system priority class`
+      : known !== pc.value ? `value of ${name} PriorityClass must be ${known}`
+      : pc.globalDefault === true ? `globalDefault of ${name} PriorityClass must be false` : undefined;
+    if (reason !== undefined) errs.push(forbiddenField("metadata.name", `priority class names with 'system-' prefix are reserved for system use only. error: ${reason}`));
   } else if (pc.value > HIGHEST_USER_DEFINABLE_PRIORITY) {
     errs.push(forbiddenField("value", `maximum allowed value of a user defined priority is ${HIGHEST_USER_DEFINABLE_PRIORITY}`));
   }
   const pp = pc.preemptionPolicy;
-  if (pp !== undefined && pp !== "PreemptLowerPriority" && pp !== "Never") errs.push(notSupported("preemptionPolicy", pp, ["Never", "PreemptLowerPriority"]));
+  if (pp === "") errs.push(required("preemptionPolicy", ""));
+  else if (pp != null && pp !== "PreemptLowerPriority" && pp !== "Never") errs.push(notSupported("preemptionPolicy", pp, ["PreemptLowerPriority", "Never"]));
   return errs;
 }
 
-/** PriorityClass updates may not change value. */
+/** ValidatePriorityClassUpdate: value and preemptionPolicy may not change. */
 export function validatePriorityClassUpdate(pc: Obj, old: Obj): FieldError[] {
   const errs = validateObjectMetaUpdate(pc.metadata, old.metadata);
   if (pc.value !== old.value) errs.push(forbiddenField("value", "may not be changed in an update."));
+  errs.push(...validateImmutable(pc.preemptionPolicy, old.preemptionPolicy, "preemptionPolicy"));
   return errs;
 }
