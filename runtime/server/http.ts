@@ -738,8 +738,65 @@ function decodeCustomBody(body: unknown, r: ResourceInfo, fv: FieldValidation, d
   return { body, warnings: fv === "Warn" ? [...dups, ...unknown] : [] };
 }
 
+// Kinds metav1.AddToGroupVersion registers in every group version, and the unversioned ones it
+// registers in v1 (with core/v1's List): a body of one of them decodes, then fails to convert.
+const optionsKinds = new Set(["WatchEvent", "ListOptions", "GetOptions", "DeleteOptions", "CreateOptions", "UpdateOptions", "PatchOptions"]);
+const coreV1MetaKinds = new Set(["Status", "APIVersions", "APIGroupList", "APIGroup", "APIResourceList", "List"]);
+// Groups served outside legacyscheme (apiextensions-apiserver, kube-aggregator): their kinds are not in it.
+const outsideLegacyScheme = new Set(["apiextensions.k8s.io", "apiregistration.k8s.io"]);
+
+/** Whether legacyscheme knows a kind in a group version: a served kind, its List, a subresource's kind, or a meta kind. */
+function legacySchemeHas(group: string, version: string, kind: string): boolean {
+  if (outsideLegacyScheme.has(group)) return false;
+  const inGv = resources.filter((x) => x.group === group && x.version === version);
+  if (inGv.length === 0) return false;
+  if (optionsKinds.has(kind) || (group === "" && version === "v1" && coreV1MetaKinds.has(kind))) return true;
+  if (inGv.some((x) => x.kind === kind || `${x.kind}List` === kind)) return true;
+  return (group === "autoscaling" && version === "v1" && kind === "Scale") || (group === "policy" && kind === "Eviction") || (group === "authentication.k8s.io" && kind === "TokenRequest");
+}
+
+/** The Go package of a group's internal types, which a decoded body is converted to. */
+function internalPackage(group: string): string {
+  if (group === "" || group === "events.k8s.io") return "core";
+  if (group === "internal.apiserver.k8s.io") return "apiserverinternal";
+  return group.split(".")[0]!;
+}
+
+/**
+ * A built-in kind's body as the json serializer reads its type: FromAPIVersionAndKind (an apiVersion
+ * ParseGroupVersion refuses is none), gvkWithDefaults against the endpoint's, then the codec's
+ * conversion to the internal type. An empty or unparsable apiVersion, or an empty kind, is the
+ * endpoint's, and the body is given it; another kind is transformDecodeError's 400: not registered,
+ * or registered and no conversion to the endpoint's type.
+ */
+function decodeKindError(r: ResourceInfo, body: any): Status | undefined {
+  if (body === null || typeof body !== "object" || Array.isArray(body)) return undefined;
+  if ((body.apiVersion !== undefined && typeof body.apiVersion !== "string") || (body.kind !== undefined && typeof body.kind !== "string")) return undefined;
+  const sent: string = body.apiVersion ?? "";
+  const slashes = sent.split("/").length - 1;
+  let group = "";
+  let version = "";
+  if (sent !== "/" && slashes === 1) [group, version] = sent.split("/") as [string, string];
+  else if (slashes === 0) version = sent;
+  const kind: string = body.kind || r.kind;
+  if (version === "" && group === "") [group, version] = [r.group, r.version];
+  else if (version === "" && group === r.group) version = r.version;
+  if (kind === r.kind && group === r.group && version === r.version) {
+    if (body.apiVersion !== undefined) body.apiVersion = apiVersionOf(r);
+    if (body.kind !== undefined) body.kind = r.kind;
+    return undefined;
+  }
+  // the same kind in another version converts; the handler's AcceptsGroupVersion answers it
+  if (kind === r.kind && legacySchemeHas(group, version, kind)) return undefined;
+  const gv = group === "" ? version : `${group}/${version}`;
+  const prefix = `${kind} in version ${S.goQuote(version)} cannot be handled as a ${r.kind}: `;
+  if (!legacySchemeHas(group, version, kind)) return S.badRequest(`${prefix}no kind ${S.goQuote(kind)} is registered for version ${S.goQuote(gv)} in scheme "pkg/api/legacyscheme/scheme.go:30"`);
+  return S.badRequest(`${prefix}converting (${version}.${kind}) to (${internalPackage(r.group)}.${r.kind}): unknown conversion`);
+}
+
 /** Versions of a group other than the served one are unknown kinds to the decoder. */
 function decodeVersionError(r: ResourceInfo, body: any): Status | undefined {
+  if (!r.custom && !outsideLegacyScheme.has(r.group)) return decodeKindError(r, body);
   if (body === null || typeof body !== "object" || typeof body.apiVersion !== "string" || body.apiVersion === apiVersionOf(r)) return undefined;
   const known = resources.some((x) => x.kind === body.kind && apiVersionOf(x) === body.apiVersion);
   if (known) return undefined;

@@ -1,0 +1,110 @@
+// The thirteenth hostile round, each answer checked against kube-apiserver 1.35's source: a label
+// selector parsed as labels.Parse parses it (its field errors, the key's 63-byte name part, in and
+// notin as identifiers); a body's apiVersion and kind read as the json serializer reads them
+// (FromAPIVersionAndKind, gvkWithDefaults, then the codec's conversion to the internal type).
+
+import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import { serve, raw, type Served } from "./serve-helpers.js";
+
+let s: Served;
+const admin = (method: string, path: string, body?: unknown, contentType = "application/json") =>
+  raw(s, method, path, { token: s.cluster.adminToken, ...(body !== undefined ? { body: typeof body === "string" ? body : JSON.stringify(body) } : {}), headers: { "Content-Type": contentType } });
+const cms = "/api/v1/namespaces/default/configmaps";
+const status = (r: { body: string }) => JSON.parse(r.body);
+
+beforeAll(async () => {
+  s = await serve({ nodes: 1 });
+}, 60_000);
+afterAll(async () => {
+  await s?.stop();
+});
+
+describe("a labelSelector parsed as labels.Parse parses it, through podflow serve", () => {
+  beforeAll(async () => {
+    expect((await admin("POST", cms, { metadata: { name: "sel-empty", labels: { tier: "" } } })).code).toBe(201);
+    expect((await admin("POST", cms, { metadata: { name: "sel-in", labels: { in: "notin" } } })).code).toBe(201);
+  });
+
+  // parseKeyAndInferOperator: validateLabelKey(literal, nil path) is field.Invalid at <nil>
+  it("a key whose name part is 64 bytes is 400, the key's field error at <nil>, and nothing is listed", async () => {
+    const key = "k".repeat(64);
+    const r = await admin("GET", `${cms}?labelSelector=${key}%3Dv`);
+    expect(r.code).toBe(400);
+    expect(status(r).reason).toBe("BadRequest");
+    expect(status(r).message).toBe(`unable to parse requirement: <nil>: Invalid value: "${key}": name part must be no more than 63 bytes`);
+  });
+
+  it("a value past 63 bytes is NewRequirement's error at values[0][key]; Gt given no integer at values[0]", async () => {
+    const long = "v".repeat(64);
+    const r = await admin("GET", `${cms}?labelSelector=tier%3D${long}`);
+    expect(r.code).toBe(400);
+    expect(status(r).message).toBe(`unable to parse requirement: values[0][tier]: Invalid value: "${long}": must be no more than 63 bytes`);
+    const gt = await admin("GET", `${cms}?labelSelector=tier%3Ex`);
+    expect(gt.code).toBe(400);
+    expect(status(gt).message).toBe(`unable to parse requirement: values[0]: Invalid value: "x": for 'Gt', 'Lt' operators, the value must be an integer`);
+  });
+
+  it("in () is the set of the empty value: it lists the ConfigMap whose label is empty", async () => {
+    const r = await admin("GET", `${cms}?labelSelector=${encodeURIComponent("tier in ()")}`);
+    expect(r.code).toBe(200);
+    expect(status(r).items.map((o: any) => o.metadata.name)).toEqual(["sel-empty"]);
+  });
+
+  it("in and notin are identifiers where a key or a value stands: in=notin selects the label in: notin", async () => {
+    const r = await admin("GET", `${cms}?labelSelector=${encodeURIComponent("in=notin")}`);
+    expect(r.code).toBe(200);
+    expect(status(r).items.map((o: any) => o.metadata.name)).toEqual(["sel-in"]);
+  });
+});
+
+describe("a body's apiVersion and kind as the json serializer reads them", () => {
+  // gvkWithDefaults: an empty kind is the endpoint's; an apiVersion that is empty, or that
+  // ParseGroupVersion refuses ("a/b/c"), or "/v1", has no group and takes the endpoint's version
+  it("an empty kind, an empty apiVersion, /v1 and a/b/c are the endpoint's: each ConfigMap is created as v1", async () => {
+    const bodies: Array<[string, unknown]> = [
+      ["gvk-kind", { apiVersion: "v1", kind: "", metadata: { name: "gvk-kind" } }],
+      ["gvk-empty", { apiVersion: "", kind: "ConfigMap", metadata: { name: "gvk-empty" } }],
+      ["gvk-slash", { apiVersion: "/v1", kind: "ConfigMap", metadata: { name: "gvk-slash" } }],
+      ["gvk-three", { apiVersion: "a/b/c", kind: "ConfigMap", metadata: { name: "gvk-three" } }],
+    ];
+    for (const [name, body] of bodies) {
+      const r = await admin("POST", cms, body);
+      expect(r.code, name).toBe(201);
+      expect(status(r).apiVersion).toBe("v1");
+      expect(status(r).kind).toBe("ConfigMap");
+    }
+    const put = await admin("PUT", `${cms}/gvk-kind`, { apiVersion: "", kind: "", metadata: { name: "gvk-kind" }, data: { a: "b" } });
+    expect(put.code).toBe(200);
+    expect(status(put).data).toEqual({ a: "b" });
+  });
+
+  // the codec decodes a kind legacyscheme knows, then Convert finds no function to the internal type
+  it("a Secret, a List or a Status posted as a ConfigMap is the converter's unknown conversion, and nothing is stored", async () => {
+    const cases: Array<[unknown, string]> = [
+      [{ apiVersion: "v1", kind: "Secret", metadata: { name: "conv-secret" } }, 'Secret in version "v1" cannot be handled as a ConfigMap: converting (v1.Secret) to (core.ConfigMap): unknown conversion'],
+      [{ apiVersion: "v1", kind: "List", items: [] }, 'List in version "v1" cannot be handled as a ConfigMap: converting (v1.List) to (core.ConfigMap): unknown conversion'],
+      [{ apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "conv-deploy" } }, 'Deployment in version "v1" cannot be handled as a ConfigMap: converting (v1.Deployment) to (core.ConfigMap): unknown conversion'],
+    ];
+    for (const [body, message] of cases) {
+      const r = await admin("POST", cms, body);
+      expect(r.code).toBe(400);
+      expect(status(r).reason).toBe("BadRequest");
+      expect(status(r).message).toBe(message);
+    }
+    const deploy = await admin("POST", "/apis/apps/v1/namespaces/default/deployments", { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "conv-cm" } });
+    expect(deploy.code).toBe(400);
+    expect(status(deploy).message).toBe('ConfigMap in version "v1" cannot be handled as a Deployment: converting (v1.ConfigMap) to (apps.Deployment): unknown conversion');
+    const put = await admin("PUT", `${cms}/gvk-empty`, { apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", metadata: { name: "gvk-empty" } });
+    expect(put.code).toBe(400);
+    expect(status(put).message).toBe('Role in version "v1" cannot be handled as a ConfigMap: converting (v1.Role) to (core.ConfigMap): unknown conversion');
+    expect((await admin("GET", `${cms}/conv-secret`)).code).toBe(404);
+    expect((await admin("GET", "/api/v1/namespaces/default/secrets/conv-secret")).code).toBe(404);
+  });
+
+  it("a kind the version does not register (written in lower case) is not registered, named with its version", async () => {
+    const r = await admin("POST", cms, { apiVersion: "v1", kind: "configmap", metadata: { name: "lower" } });
+    expect(r.code).toBe(400);
+    expect(status(r).message).toBe('configmap in version "v1" cannot be handled as a ConfigMap: no kind "configmap" is registered for version "v1" in scheme "pkg/api/legacyscheme/scheme.go:30"');
+    expect((await admin("GET", `${cms}/lower`)).code).toBe(404);
+  });
+});
