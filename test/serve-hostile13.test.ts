@@ -144,3 +144,29 @@ describe("a DELETE body decoded by the meta scheme, as the delete handler decode
     expect((await admin("GET", `${cms}/del-kind`)).code).toBe(404);
   });
 });
+
+describe("pods/log refusals written as every handler writes a Status (ErrorNegotiated)", () => {
+  // the log route's errors pass through the same negotiation as any other: YAML when asked, and
+  // json.Encoder's text (a trailing newline; indented for a curl User-Agent)
+  it("a missing pod's 404 asked as YAML is YAML; as JSON it ends in a newline; for curl it is indented", async () => {
+    const path = "/api/v1/namespaces/default/pods/no-such-pod/log";
+    const yaml = await raw(s, "GET", path, { token: s.cluster.adminToken, headers: { Accept: "application/yaml" } });
+    expect(yaml.code).toBe(404);
+    expect(yaml.headers["content-type"]).toBe("application/yaml");
+    expect(yaml.body).toContain("reason: NotFound\n");
+    expect(yaml.body).toContain('message: pods "no-such-pod" not found\n');
+    const json = await raw(s, "GET", path, { token: s.cluster.adminToken });
+    expect(json.code).toBe(404);
+    expect(json.body.endsWith("}\n")).toBe(true);
+    expect(JSON.parse(json.body).reason).toBe("NotFound");
+    const curl = await raw(s, "GET", path, { token: s.cluster.adminToken, headers: { "User-Agent": "curl/8.5.0" } });
+    expect(curl.body.startsWith('{\n  "kind": "Status",\n')).toBe(true);
+  });
+
+  it("an anonymous request's Forbidden is negotiated too", async () => {
+    const r = await raw(s, "GET", "/api/v1/namespaces/default/pods/no-such-pod/log", { headers: { Accept: "application/yaml" } });
+    expect(r.code).toBe(403);
+    expect(r.headers["content-type"]).toBe("application/yaml");
+    expect(r.body).toContain("reason: Forbidden\n");
+  });
+});
