@@ -170,3 +170,31 @@ describe("pods/log refusals written as every handler writes a Status (ErrorNegot
     expect(r.body).toContain("reason: Forbidden\n");
   });
 });
+
+describe("a cluster-scoped object's metadata.namespace on update, as rest.BeforeUpdate clears it", () => {
+  const crs = "/apis/rbac.authorization.k8s.io/v1/clusterroles";
+  // the update and patch handlers call EnsureObjectNamespaceMatchesRequestNamespace with the
+  // cluster scope's empty namespace: the object's namespace is cleared, as a create's is
+  it("a PUT and a merge patch naming a namespace succeed, and the ClusterRole stays without one", async () => {
+    const created = await admin("POST", crs, { metadata: { name: "h13-scoped", namespace: "foo" }, rules: [] });
+    expect(created.code).toBe(201);
+    expect(status(created).metadata.namespace).toBeUndefined();
+    const put = await admin("PUT", `${crs}/h13-scoped`, { metadata: { name: "h13-scoped", namespace: "bar", labels: { put: "yes" } }, rules: [] });
+    expect(put.code).toBe(200);
+    expect(status(put).metadata.namespace).toBeUndefined();
+    expect(status(put).metadata.labels).toEqual({ put: "yes" });
+    const patch = await admin("PATCH", `${crs}/h13-scoped`, { metadata: { namespace: "baz", labels: { patch: "yes" } } }, "application/merge-patch+json");
+    expect(patch.code).toBe(200);
+    expect(status(patch).metadata.namespace).toBeUndefined();
+    const got = status(await admin("GET", `${crs}/h13-scoped`));
+    expect(got.metadata.namespace).toBeUndefined();
+    expect(got.metadata.labels).toEqual({ put: "yes", patch: "yes" });
+  });
+
+  it("a namespaced object's other namespace is still refused on update", async () => {
+    expect((await admin("POST", cms, { metadata: { name: "h13-ns" } })).code).toBe(201);
+    const r = await admin("PUT", `${cms}/h13-ns`, { metadata: { name: "h13-ns", namespace: "kube-system" } });
+    expect(r.code).toBe(400);
+    expect(status(r).message).toBe("the namespace of the provided object does not match the namespace sent on the request");
+  });
+});
