@@ -198,3 +198,70 @@ describe("a cluster-scoped object's metadata.namespace on update, as rest.Before
     expect(status(r).message).toBe("the namespace of the provided object does not match the namespace sent on the request");
   });
 });
+
+describe("the deprecated /watch/ paths, which kube-apiserver still routes (installer.go's WATCH and WATCHLIST)", () => {
+  const events = (body: string) => body.split("\n").filter((l) => l !== "").map((l) => JSON.parse(l));
+  beforeAll(async () => {
+    for (const name of ["w-one", "w-two"]) expect((await admin("POST", cms, { metadata: { name } })).code).toBe(201);
+  });
+
+  it("a watch of the collection streams its objects, as ?watch=true would", async () => {
+    const r = await admin("GET", "/api/v1/watch/namespaces/default/configmaps?timeoutSeconds=1");
+    expect(r.code).toBe(200);
+    const names = events(r.body).filter((e) => e.type === "ADDED").map((e) => e.object.metadata.name);
+    expect(names).toContain("w-one");
+    expect(names).toContain("w-two");
+  });
+
+  // ListResource with forceWatch: the name becomes the metadata.name field selector
+  it("a watch of one object streams that object only", async () => {
+    const r = await admin("GET", "/api/v1/watch/namespaces/default/configmaps/w-one?timeoutSeconds=1");
+    expect(r.code).toBe(200);
+    const added = events(r.body).filter((e) => e.type === "ADDED");
+    expect(added.map((e) => e.object.metadata.name)).toEqual(["w-one"]);
+  });
+
+  it("a field selector naming another object is 400; naming the same one is taken", async () => {
+    const other = await admin("GET", "/api/v1/watch/namespaces/default/configmaps/w-one?fieldSelector=metadata.name%3Dw-two&timeoutSeconds=1");
+    expect(other.code).toBe(400);
+    expect(status(other).message).toBe("fieldSelector metadata.name doesn't match requested name");
+    const same = await admin("GET", "/api/v1/watch/namespaces/default/configmaps/w-one?fieldSelector=metadata.name%3Dw-one&timeoutSeconds=1");
+    expect(same.code).toBe(200);
+  });
+
+  it("the verb is watch whatever the method: an anonymous request is refused as a watch, and a POST has no route (405)", async () => {
+    const anon = await raw(s, "GET", "/api/v1/watch/namespaces/default/configmaps/w-one");
+    expect(anon.code).toBe(403);
+    expect(status(anon).message).toBe('configmaps "w-one" is forbidden: User "system:anonymous" cannot watch resource "configmaps" in API group "" in the namespace "default"');
+    const post = await admin("POST", "/api/v1/watch/namespaces/default/configmaps", { metadata: { name: "w-post" } });
+    expect(post.code).toBe(405);
+    expect((await admin("GET", `${cms}/w-post`)).code).toBe(404);
+  });
+});
+
+describe("a watch authorized as a watch (RequestInfo's verb), not as the list podflow asks first", () => {
+  let watcher = "";
+  beforeAll(async () => {
+    expect((await admin("POST", "/api/v1/namespaces/default/serviceaccounts", { metadata: { name: "watch-only" } })).code).toBe(201);
+    expect((await admin("POST", "/apis/rbac.authorization.k8s.io/v1/namespaces/default/roles", { metadata: { name: "watch-only" }, rules: [{ apiGroups: [""], resources: ["configmaps"], verbs: ["watch"] }] })).code).toBe(201);
+    expect((await admin("POST", "/apis/rbac.authorization.k8s.io/v1/namespaces/default/rolebindings", { metadata: { name: "watch-only" }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "watch-only" }, subjects: [{ kind: "ServiceAccount", name: "watch-only", namespace: "default" }] })).code).toBe(201);
+    const tr = await admin("POST", "/api/v1/namespaces/default/serviceaccounts/watch-only/token", { spec: { expirationSeconds: 86400 } });
+    expect(tr.code).toBe(201);
+    watcher = status(tr).status.token;
+  });
+
+  it("a user whose role grants watch alone is served the watch, and refused the list in RBAC's words", async () => {
+    const w = await raw(s, "GET", `${cms}?watch=true&timeoutSeconds=1`, { token: watcher });
+    expect(w.code).toBe(200);
+    expect(w.body.split("\n").filter((l) => l !== "").map((l) => JSON.parse(l).type)).toContain("ADDED");
+    const l = await raw(s, "GET", cms, { token: watcher });
+    expect(l.code).toBe(403);
+    expect(status(l).message).toBe('configmaps is forbidden: User "system:serviceaccount:default:watch-only" cannot list resource "configmaps" in API group "" in the namespace "default"');
+  });
+
+  it("an anonymous watch is refused as a watch", async () => {
+    const r = await raw(s, "GET", `${cms}?watch=true`);
+    expect(r.code).toBe(403);
+    expect(status(r).message).toBe('configmaps is forbidden: User "system:anonymous" cannot watch resource "configmaps" in API group "" in the namespace "default"');
+  });
+});

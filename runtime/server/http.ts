@@ -74,6 +74,8 @@ export interface ResourcePath {
   namespace?: string;
   name?: string;
   subresource?: string;
+  /** under the deprecated /watch/ prefix (installer.go's WATCH and WATCHLIST routes) */
+  watchPrefix?: boolean;
 }
 
 export type Route =
@@ -132,6 +134,9 @@ export function parsePath(rawPath: string): Route {
   } else return { type: "notFound" };
   const version = rest[0]!;
   let cur = rest.slice(1);
+  // RequestInfoFactory's special verb: /watch/<the rest of a list or object path>
+  const watchPrefix = cur[0] === "watch" && cur.length > 1;
+  if (watchPrefix) cur = cur.slice(1);
   // the API prefix, group, version, "namespaces", resource and subresource are literal segments of
   // every route: an empty one is no route; an empty namespace or name is a route's empty parameter
   if (group === "" && head === "apis") return { type: "notFound" };
@@ -150,6 +155,7 @@ export function parsePath(rawPath: string): Route {
   if (namespace !== undefined && !(cur[0] === "namespaces" && cur[1] === namespace)) path.namespace = namespace;
   if (cur[1] !== undefined) path.name = cur[1];
   if (cur[2] !== undefined) path.subresource = cur[2];
+  if (watchPrefix) path.watchPrefix = true;
   return { type: "resource", path };
 }
 
@@ -1270,9 +1276,32 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
       return serveDoc(route, accept, res, hc, cluster.customResources());
     });
   }
-  const p = route.path;
+  let p = route.path;
   // a custom resource is served at each of its served versions (a version not served is not found)
   const r = cluster.resourceFor(p.group, p.resource, p.version);
+  if (p.watchPrefix) {
+    const watchAsked = { verb: "watch" as const, group: p.group, resource: p.resource, ...(p.namespace !== undefined ? { namespace: p.namespace } : {}), ...(p.name !== undefined ? { name: p.name } : {}), ...(p.subresource !== undefined ? { subresource: p.subresource } : {}) };
+    // the WATCH and WATCHLIST routes exist for a watchable resource and its objects only, and take GET
+    if (!r || r.version !== p.version || p.subresource !== undefined || (!r.namespaced && p.namespace !== undefined) || !r.verbs.includes("watch")) return gate(watchAsked, () => sendStatus(res, pathNotFound()));
+    if (method !== "GET") return gate(watchAsked, () => sendStatus(res, S.methodNotAllowed()));
+    // ListResource with forceWatch: the name is a metadata.name selector, and a selector naming
+    // another object is refused
+    q.set("watch", "true");
+    if (p.name !== undefined) {
+      const given = q.get("fieldSelector") ?? "";
+      const terms = given === "" ? [] : parseFieldSelector(given);
+      if (!Array.isArray(terms)) return gate(watchAsked, () => sendStatus(res, S.badRequest(terms.error)));
+      if (terms.length > 0) {
+        const exact = terms.find((t) => t.field === "metadata.name" && t.operator === "=");
+        if (exact === undefined || exact.value !== p.name) return gate(watchAsked, () => sendStatus(res, S.badRequest("fieldSelector metadata.name doesn't match requested name")));
+      } else q.set("fieldSelector", `metadata.name=${p.name.replace(/[\\,=]/g, (c) => `\\${c}`)}`);
+      const { name: _watched, watchPrefix: _prefix, ...collection } = p;
+      p = collection;
+    } else {
+      const { watchPrefix: _prefix, ...collection } = p;
+      p = collection;
+    }
+  }
   const asked = { verb: requestVerb(method, p.name, q), group: p.group, resource: p.resource, ...(p.namespace !== undefined ? { namespace: p.namespace } : {}), ...(p.name !== undefined ? { name: p.name } : {}), ...(p.subresource !== undefined ? { subresource: p.subresource } : {}) };
   // a kind served at a second version or group: bodies are converted to the stored one, answers back
   const conv = r ? requestConversion(r, p.version) : undefined;
@@ -1640,7 +1669,13 @@ async function serveWatch(
 ): Promise<void> {
   const initial = boolParam(q, "sendInitialEvents");
   const { limit: _l, continue: _c, ...watchReq } = req;
-  const probe = await cluster.request({ ...watchReq, resourceVersion: undefined, verb: "list", ...(initial ? {} : { limit: 1 }) } as Omit<ApiRequest, "type" | "id">);
+  // WithAuthorization judges the watch as a watch: a user who may watch and not list is served, and
+  // a refusal names the watch verb. The list asked for the watch's other errors and its revision is
+  // then the server's own (no credentials: the facade's admin), as the watch is already allowed.
+  const allowed = await cluster.request({ ...watchReq, verb: "watch", authorizeOnly: true } as Omit<ApiRequest, "type" | "id">);
+  if (!allowed.ok) return sendStatus(res, allowed.status);
+  const { token: _token, impersonate: _impersonate, x509: _x509, ...serverOwn } = watchReq;
+  const probe = await cluster.request({ ...serverOwn, resourceVersion: undefined, verb: "list", ...(initial ? {} : { limit: 1 }) } as Omit<ApiRequest, "type" | "id">);
   if (!probe.ok) return sendStatus(res, probe.status);
   // waitUntilWatchCacheFreshAndForceAllEvents: a watch that asks for initial events waits for the
   // watch cache to reach its resourceVersion (any other watch is established at once); in vain, the
