@@ -265,3 +265,24 @@ describe("a watch authorized as a watch (RequestInfo's verb), not as the list po
     expect(status(r).message).toBe('configmaps is forbidden: User "system:anonymous" cannot watch resource "configmaps" in API group "" in the namespace "default"');
   });
 });
+
+describe("a body's kind judged at the endpoint's version when the kind is stored at another (autoscaling/v1 HPAs)", () => {
+  const hpas = "/apis/autoscaling/v1/namespaces/default/horizontalpodautoscalers";
+  const spec = { scaleTargetRef: { kind: "Deployment", name: "d", apiVersion: "apps/v1" }, maxReplicas: 3 };
+  it("a Scale is autoscaling/v1's, with no conversion to the HPA; an autoscaling/v2 HPA is AcceptsGroupVersion's 400", async () => {
+    const scale = await admin("POST", hpas, { apiVersion: "autoscaling/v1", kind: "Scale", metadata: { name: "hpa-scale" } });
+    expect(scale.code).toBe(400);
+    expect(status(scale).message).toBe('Scale in version "v1" cannot be handled as a HorizontalPodAutoscaler: converting (v1.Scale) to (autoscaling.HorizontalPodAutoscaler): unknown conversion');
+    const v2 = await admin("POST", hpas, { apiVersion: "autoscaling/v2", kind: "HorizontalPodAutoscaler", metadata: { name: "hpa-v2" }, spec });
+    expect(v2.code).toBe(400);
+    expect(status(v2).message).toBe("the API version in the data (autoscaling/v2) does not match the expected API version (autoscaling/v1)");
+    expect((await admin("GET", `${hpas}/hpa-v2`)).code).toBe(404);
+  });
+
+  it("an empty apiVersion and kind are the endpoint's: the HPA is created and answered as autoscaling/v1", async () => {
+    const r = await admin("POST", hpas, { apiVersion: "", kind: "", metadata: { name: "hpa-empty" }, spec });
+    expect(r.code).toBe(201);
+    expect(status(r).apiVersion).toBe("autoscaling/v1");
+    expect(status(r).kind).toBe("HorizontalPodAutoscaler");
+  });
+});

@@ -754,7 +754,8 @@ const outsideLegacyScheme = new Set(["apiextensions.k8s.io", "apiregistration.k8
 /** Whether legacyscheme knows a kind in a group version: a served kind, its List, a subresource's kind, or a meta kind. */
 function legacySchemeHas(group: string, version: string, kind: string): boolean {
   if (outsideLegacyScheme.has(group)) return false;
-  const inGv = resources.filter((x) => x.group === group && x.version === version);
+  // a kind served at this version directly, or converted to the version it is stored at
+  const inGv = resources.filter((x) => x.group === group && (x.version === version || requestConversion(x, version) !== undefined));
   if (inGv.length === 0) return false;
   if (optionsKinds.has(kind) || (group === "" && version === "v1" && coreV1MetaKinds.has(kind))) return true;
   if (inGv.some((x) => x.kind === kind || `${x.kind}List` === kind)) return true;
@@ -792,9 +793,9 @@ function decodeKindError(r: ResourceInfo, body: any): Status | undefined {
     if (body.kind !== undefined) body.kind = r.kind;
     return undefined;
   }
-  // the same kind in another version converts; the handler's AcceptsGroupVersion answers it
-  if (kind === r.kind && legacySchemeHas(group, version, kind)) return undefined;
   const gv = group === "" ? version : `${group}/${version}`;
+  // the same kind in another version converts; the handler's AcceptsGroupVersion refuses its version
+  if (kind === r.kind && legacySchemeHas(group, version, kind)) return S.badRequest(`the API version in the data (${gv}) does not match the expected API version (${apiVersionOf(r)})`);
   const prefix = `${kind} in version ${S.goQuote(version)} cannot be handled as a ${r.kind}: `;
   if (!legacySchemeHas(group, version, kind)) return S.badRequest(`${prefix}no kind ${S.goQuote(kind)} is registered for version ${S.goQuote(gv)} in scheme "pkg/api/legacyscheme/scheme.go:30"`);
   return S.badRequest(`${prefix}converting (${version}.${kind}) to (${internalPackage(r.group)}.${r.kind}): unknown conversion`);
@@ -1454,11 +1455,15 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
         return sendStatus(res, S.invalid(r, name, [...(nameless ? [S.required("metadata.name", "name or generateName is required")] : []), S.required("metadata.namespace")]));
       }
       const dups = fv.value === "Ignore" ? [] : yamlDuplicateKeys(raw, req.headers["content-type"]);
+      // the body's kind is judged at the endpoint's version, before any conversion to the stored one
+      const kindError = conv && !p.subresource && !r.custom ? decodeKindError({ ...r, group: p.group, version: p.version }, dec.body) : undefined;
+      if (kindError) return sendStatus(res, kindError);
       const sent = conv && p.subresource !== "scale" ? atStoredVersion(raw, dec.body, kind, p.version, fv.value, conv, dups) : { body: dec.body, warnings: [] };
       if ("status" in sent) return refuse(sent.status);
       const sentWarnings = sent.warnings;
       dec.body = sent.body;
-      if (!p.subresource) {
+      // (a converted body was judged above, at the endpoint's version)
+      if (!p.subresource && !(conv && !r.custom)) {
         const verr = decodeVersionError(r, dec.body);
         if (verr) return sendStatus(res, verr);
       }
@@ -1491,11 +1496,15 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
         return sendStatus(res, S.invalid(r, name, [...(nameless ? [S.required("metadata.name", "name or generateName is required")] : []), S.required("metadata.namespace")]));
       }
       const dups = fv.value === "Ignore" ? [] : yamlDuplicateKeys(raw, req.headers["content-type"]);
+      // the body's kind is judged at the endpoint's version, before any conversion to the stored one
+      const kindError = conv && !p.subresource && !r.custom ? decodeKindError({ ...r, group: p.group, version: p.version }, dec.body) : undefined;
+      if (kindError) return sendStatus(res, kindError);
       const sent = conv && p.subresource !== "scale" ? atStoredVersion(raw, dec.body, kind, p.version, fv.value, conv, dups) : { body: dec.body, warnings: [] };
       if ("status" in sent) return refuse(sent.status);
       const sentWarnings = sent.warnings;
       dec.body = sent.body;
-      if (!p.subresource) {
+      // (a converted body was judged above, at the endpoint's version)
+      if (!p.subresource && !(conv && !r.custom)) {
         const verr = decodeVersionError(r, dec.body);
         if (verr) return sendStatus(res, verr);
       }
