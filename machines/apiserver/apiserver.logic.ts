@@ -1245,8 +1245,12 @@ function prepareUpdate(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
   // rest.BeforeUpdate keeps the stored uid only when none is given: another one is left for
   // ValidateObjectMetaUpdate to refuse as immutable (a PUT's was already its storage precondition)
   const givenUid = isPlainObject(body.metadata) ? getOwn(body.metadata, "uid") : undefined;
+  // rest.BeforeUpdate (EnsureObjectNamespaceMatchesRequestNamespace in the update and patch
+  // handlers): a cluster-scoped object's namespace is cleared, not refused
+  const given = withoutResourceVersion(body.metadata ?? {});
+  const { namespace: _clusterScoped, ...unscoped } = given;
   const meta = {
-    ...withoutResourceVersion(body.metadata ?? {}),
+    ...(r.namespaced || !Object.hasOwn(given, "namespace") ? given : unscoped),
     name: old.metadata.name,
     uid: typeof givenUid === "string" && givenUid !== "" ? givenUid : old.metadata.uid,
     creationTimestamp: old.metadata.creationTimestamp,

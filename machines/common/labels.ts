@@ -1,6 +1,8 @@
 // Label, field and node selector semantics as apimachinery and component-helpers define them.
 import type { Node, NodeSelector, NodeSelectorRequirement, NodeSelectorTerm } from "kubernetes-types/core/v1";
 import type { LabelSelector } from "kubernetes-types/meta/v1";
+import { goQuote } from "../apiserver/status.js";
+import { isQualifiedName, isValidLabelValue } from "../apiserver/validation/names.js";
 import { mutant } from "./mutation.js";
 
 export type Operator = "=" | "==" | "!=" | "in" | "notin" | "exists" | "!" | "gt" | "lt";
@@ -99,44 +101,71 @@ export function compileLabelSelector(selector: LabelSelector | undefined | null)
 
 // ---- string form (labels.Parse) ----
 
-type Token = { kind: "id" | "op" | "(" | ")" | "," | "!" | "end"; text: string };
+// Token kinds of labels.Lexer: "in" and "notin" are keywords the parser reads as identifiers
+// wherever a key or a value may stand (its Values context), so "in=notin" is a requirement.
+type Token = { kind: "id" | "in" | "notin" | "op" | "(" | ")" | "," | "!" | "end"; text: string };
 
-const opTokens = ["==", "!=", "=", "(", ")", ",", "!", ">", "<"];
+const specialSymbols = "=!(),><";
+const whitespace = " \t\r\n";
+const symbolTokens = new Set(["==", "!=", "=", "(", ")", ",", "!", ">", "<"]);
 
 function tokenize(s: string): Token[] {
   const out: Token[] = [];
   let i = 0;
   while (i < s.length) {
     const c = s[i]!;
-    if (c === " " || c === "\t" || c === "\n" || c === "\r") { i++; continue; }
-    const op = opTokens.find((t) => s.startsWith(t, i));
-    if (op !== undefined) {
+    if (whitespace.includes(c)) { i++; continue; }
+    if (specialSymbols.includes(c)) {
+      // scanSpecialSymbol: the longest run of symbols that is still a token ("==", "!=")
+      const two = s.slice(i, i + 2);
+      const op = symbolTokens.has(two) ? two : c;
       const kind = op === "(" || op === ")" || op === "," || op === "!" ? op : "op";
-      out.push({ kind: kind as Token["kind"], text: op });
+      out.push({ kind, text: op });
       i += op.length;
       continue;
     }
     let j = i;
-    while (j < s.length && !" \t\n\r".includes(s[j]!) && !opTokens.some((t) => s.startsWith(t, j))) j++;
+    while (j < s.length && !whitespace.includes(s[j]!) && !specialSymbols.includes(s[j]!)) j++;
     const word = s.slice(i, j);
-    // "in" and "notin" are keywords only as whole words, as in apimachinery's lexer.
-    out.push(word === "in" || word === "notin" ? { kind: "op", text: word } : { kind: "id", text: word });
+    out.push({ kind: word === "in" || word === "notin" ? word : "id", text: word });
     i = j;
   }
   out.push({ kind: "end", text: "" });
   return out;
 }
 
-const keyPattern = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
-const valuePattern = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+/** A field.Error's text as fmt prints it: its path (nil is "<nil>"), then Invalid value and the reasons. */
+function invalidAt(path: string, value: string, errs: string[]): string {
+  return `${path}: Invalid value: ${goQuote(value)}: ${errs.join("; ")}`;
+}
 
-function validate(r: Requirement): string | undefined {
-  if (!keyPattern.test(r.key) || r.key.length > 316) return `invalid label key "${r.key}": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character`;
-  for (const v of r.values) {
-    if (v.length > 63) return `invalid label value: "${v}": at key: "${r.key}": must be no more than 63 characters`;
-    if (!valuePattern.test(v)) return `invalid label value: "${v}": at key: "${r.key}": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character`;
+/** strconv.ParseInt(s, 10, 64) succeeds: a sign, decimal digits, within int64. */
+function isInt64(s: string): boolean {
+  if (!/^[+-]?[0-9]+$/.test(s)) return false;
+  const n = BigInt(s);
+  return n >= -(2n ** 63n) && n < 2n ** 63n;
+}
+
+/** NewRequirement's checks of the parsed values (a sorted set), aggregated as utilerrors joins them. */
+function requirementErrors(key: string, operator: Operator, values: string[]): string | undefined {
+  const errs: string[] = [];
+  if (operator === "gt" || operator === "lt") {
+    values.forEach((v, i) => {
+      if (!isInt64(v)) errs.push(invalidAt(`values[${i}]`, v, ["for 'Gt', 'Lt' operators, the value must be an integer"]));
+    });
   }
-  return undefined;
+  values.forEach((v, i) => {
+    const valueErrs = isValidLabelValue(v);
+    if (valueErrs.length > 0) errs.push(invalidAt(`values[${i}][${key}]`, v, valueErrs));
+  });
+  const unique = [...new Set(errs)];
+  if (unique.length === 0) return undefined;
+  return unique.length === 1 ? unique[0] : `[${unique.join(", ")}]`;
+}
+
+/** sets.String's List: the values deduplicated and sorted by their bytes. */
+function sortedSet(values: string[]): string[] {
+  return [...new Set(values)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 /** Parses the string form of a label selector (`?labelSelector=`), as apimachinery's labels.Parse. */
@@ -146,60 +175,75 @@ export function parseSelector(s: string): Requirement[] | { error: string } {
   const reqs: Requirement[] = [];
   const peek = () => toks[p]!;
   const next = () => toks[p++]!;
+  // the Values context: "in" and "notin" are identifiers there
+  const isId = (t: Token) => t.kind === "id" || t.kind === "in" || t.kind === "notin";
   const parseValues = (): string[] | string => {
     const open = next();
-    if (open.kind !== "(") return `found '${open.text}', expected: '('`;
+    if (open.kind !== "(") return `found '${open.text}' expected: '('`;
+    const first = peek();
+    if (first.kind === ")") { next(); return [""]; }
+    if (!isId(first) && first.kind !== ",") return `found '${first.text}', expected: ',', ')' or identifier`;
+    // parseIdentifiersList: empty entries around commas are the empty value
     const values: string[] = [];
-    if (peek().kind === ")") { next(); return values; }
     for (;;) {
-      const v = peek();
-      if (v.kind === "id") { next(); values.push(v.text); }
-      else if (v.kind === "," || v.kind === ")") values.push("");
-      else return `found '${v.text}', expected: ',', or identifier`;
-      const sep = next();
-      if (sep.kind === ")") return values;
-      if (sep.kind !== ",") return `found '${sep.text}', expected: ',' or ')'`;
+      const t = next();
+      if (isId(t)) {
+        values.push(t.text);
+        const after = peek();
+        if (after.kind === ",") continue;
+        if (after.kind === ")") { next(); return values; }
+        return `found '${after.text}', expected: ',' or ')'`;
+      }
+      if (t.kind !== ",") return `found '${t.text}', expected: ',', or identifier`;
+      if (values.length === 0) values.push("");
+      const after = peek();
+      if (after.kind === ")") { next(); values.push(""); return values; }
+      if (after.kind === ",") values.push("");
     }
   };
   const parseRequirement = (): Requirement | string => {
-    if (peek().kind === "!") {
-      next();
-      const k = next();
-      if (k.kind !== "id") return `found '${k.text}', expected: identifier`;
-      return { key: k.text, operator: "!", values: [] };
+    let t = next();
+    let negated = false;
+    if (t.kind === "!") { negated = true; t = next(); }
+    if (!isId(t)) return `found '${t.text}', expected: identifier`;
+    const key = t.text;
+    // parseKeyAndInferOperator checks the key before any operator is read
+    const keyErrs = isQualifiedName(key);
+    if (keyErrs.length > 0) return invalidAt("<nil>", key, keyErrs);
+    const la = peek();
+    if (negated || la.kind === "," || la.kind === "end") return { key, operator: negated ? "!" : "exists", values: [] };
+    const op = next();
+    let operator: Operator;
+    if (op.kind === "in" || op.kind === "notin") operator = op.kind;
+    else if (op.kind === "op") operator = op.text === ">" ? "gt" : op.text === "<" ? "lt" : (op.text as Operator);
+    else return `found '${op.text}', expected: in, notin, =, ==, !=, gt, lt`;
+    let values: string[];
+    if (operator === "in" || operator === "notin") {
+      const v = parseValues();
+      if (typeof v === "string") return v;
+      values = sortedSet(v);
+    } else {
+      const v = peek();
+      if (v.kind === "end" || v.kind === ",") values = [""];
+      else if (isId(next())) values = [v.text];
+      else return `found '${v.text}', expected: identifier`;
     }
-    const key = next().text;
-    const op = peek();
-    if (op.kind === "," || op.kind === "end") return { key, operator: "exists", values: [] };
-    if (op.kind !== "op") return `found '${op.text}', expected: in, notin, =, ==, !=, gt, lt`;
-    next();
-    if (op.text === "in" || op.text === "notin") {
-      const values = parseValues();
-      if (typeof values === "string") return values;
-      return { key, operator: op.text, values };
-    }
-    const v = peek();
-    let value = "";
-    if (v.kind === "id") { next(); value = v.text; }
-    else if (v.kind !== "," && v.kind !== "end") return `found '${v.text}', expected: identifier`;
-    const operator: Operator = op.text === ">" ? "gt" : op.text === "<" ? "lt" : (op.text as Operator);
-    if ((operator === "gt" || operator === "lt") && parseInt64(value) === undefined) return `for 'Gt', 'Lt' operators, the value must be an integer`;
-    return { key, operator, values: [value] };
+    const invalid = requirementErrors(key, operator, values);
+    if (invalid !== undefined) return invalid;
+    return { key, operator, values };
   };
   for (;;) {
     const t = peek();
     if (t.kind === "end") return reqs;
-    if (t.kind !== "id" && t.kind !== "!") return { error: `found '${t.text}', expected: !, identifier, or 'end of string'` };
+    if (!isId(t) && t.kind !== "!") return { error: `found '${t.text}', expected: !, identifier, or 'end of string'` };
     const r = parseRequirement();
     if (typeof r === "string") return { error: `unable to parse requirement: ${r}` };
-    const invalid = validate(r);
-    if (invalid !== undefined) return { error: `unable to parse requirement: ${invalid}` };
     reqs.push(r);
     const sep = next();
     if (sep.kind === "end") return reqs;
     if (sep.kind !== ",") return { error: `found '${sep.text}', expected: ',' or 'end of string'` };
     const after = peek();
-    if (after.kind !== "id" && after.kind !== "!") return { error: `found '${after.text}', expected: identifier after ','` };
+    if (!isId(after) && after.kind !== "!") return { error: `found '${after.text}', expected: identifier after ','` };
   }
 }
 
@@ -309,7 +353,7 @@ function asNodeRequirement(r: NodeSelectorRequirement): Requirement | undefined 
   if ((op === "in" || op === "notin") && n === 0) return undefined;
   if ((op === "exists" || op === "!") && n > 0) return undefined;
   if ((op === "gt" || op === "lt") && (n !== 1 || parseInt64(req.values[0]!) === undefined)) return undefined;
-  return validate(req) === undefined ? req : undefined;
+  return isQualifiedName(req.key).length === 0 && requirementErrors(req.key, op, req.values) === undefined ? req : undefined;
 }
 
 /** nodeSelectorRequirementsAsFieldSelector: metadata.name only, In/NotIn with exactly one value. */

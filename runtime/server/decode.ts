@@ -838,8 +838,34 @@ export function decodeDeleteOptions(body: unknown): { body: any } | { status: St
   const plainError = (message: string): { status: Status } => ({ status: { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, code: 500 } });
   const gvk = interpret(body);
   if ("error" in gvk) return plainError(`couldn't get version/kind; json parse error: ${gvk.error}`);
+  const kindError = deleteOptionsKindError(gvk.apiVersion, gvk.kind);
+  if (kindError !== undefined) return plainError(kindError);
   const res = decodeTyped("DeleteOptions", body);
   return res.ok ? { body: res.value } : plainError(res.error);
+}
+
+// metainternalversionscheme: the kinds it registers by name alone (AddUnversionedTypes), which any
+// apiVersion creates, and those it registers in meta.k8s.io's versions only
+const metaUnversionedKinds = new Set(["DeleteOptions", "CreateOptions", "UpdateOptions", "PatchOptions", "Status", "APIVersions", "APIGroupList", "APIGroup", "APIResourceList"]);
+const metaVersionedKinds = new Set(["WatchEvent", "ListOptions", "GetOptions", "Table", "TableOptions", "PartialObjectMetadata", "PartialObjectMetadataList"]);
+
+/**
+ * The delete handler decodes its body with the meta scheme, defaulting to meta.k8s.io/v1
+ * DeleteOptions: another kind is not registered there, or is and has no conversion to DeleteOptions
+ * (both the handler's unwrapped error). DeleteOptions itself is taken in any version (per-group clients).
+ */
+function deleteOptionsKindError(apiVersion: string, sentKind: string): string | undefined {
+  const kind = sentKind || "DeleteOptions";
+  if (kind === "DeleteOptions") return undefined;
+  // FromAPIVersionAndKind, then gvkWithDefaults against meta.k8s.io/v1
+  const slashes = apiVersion.split("/").length - 1;
+  let [group, version] = apiVersion !== "/" && slashes === 1 ? (apiVersion.split("/") as [string, string]) : slashes === 0 ? ["", apiVersion] : ["", ""];
+  if (version === "" && group === "") [group, version] = ["meta.k8s.io", "v1"];
+  else if (version === "" && group === "meta.k8s.io") version = "v1";
+  const known = metaUnversionedKinds.has(kind) || (group === "meta.k8s.io" && (version === "v1" || version === "v1beta1") && metaVersionedKinds.has(kind));
+  if (known) return `converting (v1.${kind}) to (v1.DeleteOptions): unknown conversion`;
+  const gv = group === "" ? version : `${group}/${version}`;
+  return `no kind ${goQuote(kind)} is registered for version ${goQuote(gv)} in scheme "k8s.io/apimachinery/pkg/apis/meta/internalversion/scheme/register.go:27"`;
 }
 
 /** The Warning header values for warnings, as the apiserver's warning recorder writes them (299, agent "-"). */

@@ -74,6 +74,8 @@ export interface ResourcePath {
   namespace?: string;
   name?: string;
   subresource?: string;
+  /** under the deprecated /watch/ prefix (installer.go's WATCH and WATCHLIST routes) */
+  watchPrefix?: boolean;
 }
 
 export type Route =
@@ -132,6 +134,9 @@ export function parsePath(rawPath: string): Route {
   } else return { type: "notFound" };
   const version = rest[0]!;
   let cur = rest.slice(1);
+  // RequestInfoFactory's special verb: /watch/<the rest of a list or object path>
+  const watchPrefix = cur[0] === "watch" && cur.length > 1;
+  if (watchPrefix) cur = cur.slice(1);
   // the API prefix, group, version, "namespaces", resource and subresource are literal segments of
   // every route: an empty one is no route; an empty namespace or name is a route's empty parameter
   if (group === "" && head === "apis") return { type: "notFound" };
@@ -150,6 +155,7 @@ export function parsePath(rawPath: string): Route {
   if (namespace !== undefined && !(cur[0] === "namespaces" && cur[1] === namespace)) path.namespace = namespace;
   if (cur[1] !== undefined) path.name = cur[1];
   if (cur[2] !== undefined) path.subresource = cur[2];
+  if (watchPrefix) path.watchPrefix = true;
   return { type: "resource", path };
 }
 
@@ -738,8 +744,66 @@ function decodeCustomBody(body: unknown, r: ResourceInfo, fv: FieldValidation, d
   return { body, warnings: fv === "Warn" ? [...dups, ...unknown] : [] };
 }
 
+// Kinds metav1.AddToGroupVersion registers in every group version, and the unversioned ones it
+// registers in v1 (with core/v1's List): a body of one of them decodes, then fails to convert.
+const optionsKinds = new Set(["WatchEvent", "ListOptions", "GetOptions", "DeleteOptions", "CreateOptions", "UpdateOptions", "PatchOptions"]);
+const coreV1MetaKinds = new Set(["Status", "APIVersions", "APIGroupList", "APIGroup", "APIResourceList", "List"]);
+// Groups served outside legacyscheme (apiextensions-apiserver, kube-aggregator): their kinds are not in it.
+const outsideLegacyScheme = new Set(["apiextensions.k8s.io", "apiregistration.k8s.io"]);
+
+/** Whether legacyscheme knows a kind in a group version: a served kind, its List, a subresource's kind, or a meta kind. */
+function legacySchemeHas(group: string, version: string, kind: string): boolean {
+  if (outsideLegacyScheme.has(group)) return false;
+  // a kind served at this version directly, or converted to the version it is stored at
+  const inGv = resources.filter((x) => x.group === group && (x.version === version || requestConversion(x, version) !== undefined));
+  if (inGv.length === 0) return false;
+  if (optionsKinds.has(kind) || (group === "" && version === "v1" && coreV1MetaKinds.has(kind))) return true;
+  if (inGv.some((x) => x.kind === kind || `${x.kind}List` === kind)) return true;
+  return (group === "autoscaling" && version === "v1" && kind === "Scale") || (group === "policy" && kind === "Eviction") || (group === "authentication.k8s.io" && kind === "TokenRequest");
+}
+
+/** The Go package of a group's internal types, which a decoded body is converted to. */
+function internalPackage(group: string): string {
+  if (group === "" || group === "events.k8s.io") return "core";
+  if (group === "internal.apiserver.k8s.io") return "apiserverinternal";
+  return group.split(".")[0]!;
+}
+
+/**
+ * A built-in kind's body as the json serializer reads its type: FromAPIVersionAndKind (an apiVersion
+ * ParseGroupVersion refuses is none), gvkWithDefaults against the endpoint's, then the codec's
+ * conversion to the internal type. An empty or unparsable apiVersion, or an empty kind, is the
+ * endpoint's, and the body is given it; another kind is transformDecodeError's 400: not registered,
+ * or registered and no conversion to the endpoint's type.
+ */
+function decodeKindError(r: ResourceInfo, body: any): Status | undefined {
+  if (body === null || typeof body !== "object" || Array.isArray(body)) return undefined;
+  if ((body.apiVersion !== undefined && typeof body.apiVersion !== "string") || (body.kind !== undefined && typeof body.kind !== "string")) return undefined;
+  const sent: string = body.apiVersion ?? "";
+  const slashes = sent.split("/").length - 1;
+  let group = "";
+  let version = "";
+  if (sent !== "/" && slashes === 1) [group, version] = sent.split("/") as [string, string];
+  else if (slashes === 0) version = sent;
+  const kind: string = body.kind || r.kind;
+  if (version === "" && group === "") [group, version] = [r.group, r.version];
+  else if (version === "" && group === r.group) version = r.version;
+  if (kind === r.kind && group === r.group && version === r.version) {
+    if (body.apiVersion !== undefined) body.apiVersion = apiVersionOf(r);
+    if (body.kind !== undefined) body.kind = r.kind;
+    return undefined;
+  }
+  const gv = group === "" ? version : `${group}/${version}`;
+  // the same kind in another version converts; the handler's AcceptsGroupVersion refuses its version
+  if (kind === r.kind && legacySchemeHas(group, version, kind)) return S.badRequest(`the API version in the data (${gv}) does not match the expected API version (${apiVersionOf(r)})`);
+  const prefix = `${kind} in version ${S.goQuote(version)} cannot be handled as a ${r.kind}: `;
+  if (!legacySchemeHas(group, version, kind)) return S.badRequest(`${prefix}no kind ${S.goQuote(kind)} is registered for version ${S.goQuote(gv)} in scheme "pkg/api/legacyscheme/scheme.go:30"`);
+  return S.badRequest(`${prefix}converting (${version}.${kind}) to (${internalPackage(r.group)}.${r.kind}): unknown conversion`);
+}
+
 /** Versions of a group other than the served one are unknown kinds to the decoder. */
 function decodeVersionError(r: ResourceInfo, body: any): Status | undefined {
+  if (!r.custom && !outsideLegacyScheme.has(r.group)) return decodeKindError(r, body);
   if (body === null || typeof body !== "object" || typeof body.apiVersion !== "string" || body.apiVersion === apiVersionOf(r)) return undefined;
   const known = resources.some((x) => x.kind === body.kind && apiVersionOf(x) === body.apiVersion);
   if (known) return undefined;
@@ -1213,9 +1277,32 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
       return serveDoc(route, accept, res, hc, cluster.customResources());
     });
   }
-  const p = route.path;
+  let p = route.path;
   // a custom resource is served at each of its served versions (a version not served is not found)
   const r = cluster.resourceFor(p.group, p.resource, p.version);
+  if (p.watchPrefix) {
+    const watchAsked = { verb: "watch" as const, group: p.group, resource: p.resource, ...(p.namespace !== undefined ? { namespace: p.namespace } : {}), ...(p.name !== undefined ? { name: p.name } : {}), ...(p.subresource !== undefined ? { subresource: p.subresource } : {}) };
+    // the WATCH and WATCHLIST routes exist for a watchable resource and its objects only, and take GET
+    if (!r || r.version !== p.version || p.subresource !== undefined || (!r.namespaced && p.namespace !== undefined) || !r.verbs.includes("watch")) return gate(watchAsked, () => sendStatus(res, pathNotFound()));
+    if (method !== "GET") return gate(watchAsked, () => sendStatus(res, S.methodNotAllowed()));
+    // ListResource with forceWatch: the name is a metadata.name selector, and a selector naming
+    // another object is refused
+    q.set("watch", "true");
+    if (p.name !== undefined) {
+      const given = q.get("fieldSelector") ?? "";
+      const terms = given === "" ? [] : parseFieldSelector(given);
+      if (!Array.isArray(terms)) return gate(watchAsked, () => sendStatus(res, S.badRequest(terms.error)));
+      if (terms.length > 0) {
+        const exact = terms.find((t) => t.field === "metadata.name" && t.operator === "=");
+        if (exact === undefined || exact.value !== p.name) return gate(watchAsked, () => sendStatus(res, S.badRequest("fieldSelector metadata.name doesn't match requested name")));
+      } else q.set("fieldSelector", `metadata.name=${p.name.replace(/[\\,=]/g, (c) => `\\${c}`)}`);
+      const { name: _watched, watchPrefix: _prefix, ...collection } = p;
+      p = collection;
+    } else {
+      const { watchPrefix: _prefix, ...collection } = p;
+      p = collection;
+    }
+  }
   const asked = { verb: requestVerb(method, p.name, q), group: p.group, resource: p.resource, ...(p.namespace !== undefined ? { namespace: p.namespace } : {}), ...(p.name !== undefined ? { name: p.name } : {}), ...(p.subresource !== undefined ? { subresource: p.subresource } : {}) };
   // a kind served at a second version or group: bodies are converted to the stored one, answers back
   const conv = r ? requestConversion(r, p.version) : undefined;
@@ -1278,7 +1365,7 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
   if (p.subresource === "log") {
     // LogREST is a Getter only: installer.go registers GET alone, so any other method is go-restful's 405
     if (method !== "GET") return refuse(S.methodNotAllowed());
-    return serveLogs(cluster, { ...base, namespace: p.namespace ?? "default", name: p.name ?? "" }, q, req, res);
+    return serveLogs(cluster, { ...base, namespace: p.namespace ?? "default", name: p.name ?? "" }, q, req, res, (st) => sendStatus(res, st));
   }
   // a client that prefers protobuf (client-go's typed clients) gets it for the kinds the protobuf table carries
   const protobuf = !table && prefersProtobuf(accept);
@@ -1368,11 +1455,15 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
         return sendStatus(res, S.invalid(r, name, [...(nameless ? [S.required("metadata.name", "name or generateName is required")] : []), S.required("metadata.namespace")]));
       }
       const dups = fv.value === "Ignore" ? [] : yamlDuplicateKeys(raw, req.headers["content-type"]);
+      // the body's kind is judged at the endpoint's version, before any conversion to the stored one
+      const kindError = conv && !p.subresource && !r.custom ? decodeKindError({ ...r, group: p.group, version: p.version }, dec.body) : undefined;
+      if (kindError) return sendStatus(res, kindError);
       const sent = conv && p.subresource !== "scale" ? atStoredVersion(raw, dec.body, kind, p.version, fv.value, conv, dups) : { body: dec.body, warnings: [] };
       if ("status" in sent) return refuse(sent.status);
       const sentWarnings = sent.warnings;
       dec.body = sent.body;
-      if (!p.subresource) {
+      // (a converted body was judged above, at the endpoint's version)
+      if (!p.subresource && !(conv && !r.custom)) {
         const verr = decodeVersionError(r, dec.body);
         if (verr) return sendStatus(res, verr);
       }
@@ -1405,11 +1496,15 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
         return sendStatus(res, S.invalid(r, name, [...(nameless ? [S.required("metadata.name", "name or generateName is required")] : []), S.required("metadata.namespace")]));
       }
       const dups = fv.value === "Ignore" ? [] : yamlDuplicateKeys(raw, req.headers["content-type"]);
+      // the body's kind is judged at the endpoint's version, before any conversion to the stored one
+      const kindError = conv && !p.subresource && !r.custom ? decodeKindError({ ...r, group: p.group, version: p.version }, dec.body) : undefined;
+      if (kindError) return sendStatus(res, kindError);
       const sent = conv && p.subresource !== "scale" ? atStoredVersion(raw, dec.body, kind, p.version, fv.value, conv, dups) : { body: dec.body, warnings: [] };
       if ("status" in sent) return refuse(sent.status);
       const sentWarnings = sent.warnings;
       dec.body = sent.body;
-      if (!p.subresource) {
+      // (a converted body was judged above, at the endpoint's version)
+      if (!p.subresource && !(conv && !r.custom)) {
         const verr = decodeVersionError(r, dec.body);
         if (verr) return sendStatus(res, verr);
       }
@@ -1583,7 +1678,13 @@ async function serveWatch(
 ): Promise<void> {
   const initial = boolParam(q, "sendInitialEvents");
   const { limit: _l, continue: _c, ...watchReq } = req;
-  const probe = await cluster.request({ ...watchReq, resourceVersion: undefined, verb: "list", ...(initial ? {} : { limit: 1 }) } as Omit<ApiRequest, "type" | "id">);
+  // WithAuthorization judges the watch as a watch: a user who may watch and not list is served, and
+  // a refusal names the watch verb. The list asked for the watch's other errors and its revision is
+  // then the server's own (no credentials: the facade's admin), as the watch is already allowed.
+  const allowed = await cluster.request({ ...watchReq, verb: "watch", authorizeOnly: true } as Omit<ApiRequest, "type" | "id">);
+  if (!allowed.ok) return sendStatus(res, allowed.status);
+  const { token: _token, impersonate: _impersonate, x509: _x509, ...serverOwn } = watchReq;
+  const probe = await cluster.request({ ...serverOwn, resourceVersion: undefined, verb: "list", ...(initial ? {} : { limit: 1 }) } as Omit<ApiRequest, "type" | "id">);
   if (!probe.ok) return sendStatus(res, probe.status);
   // waitUntilWatchCacheFreshAndForceAllEvents: a watch that asks for initial events waits for the
   // watch cache to reach its resourceVersion (any other watch is established at once); in vain, the

@@ -4,6 +4,7 @@
 
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Pod } from "kubernetes-types/core/v1";
+import type { Status } from "kubernetes-types/meta/v1";
 import type { Cluster } from "../cluster.js";
 import type { ApiRequest } from "../../machines/messages.js";
 import type { LogLine } from "../../machines/cri/messages.js";
@@ -169,12 +170,9 @@ export function decodePodLogQuery(q: URLSearchParams): { options: PodLogQuery } 
 }
 
 /** Serves GET pods/<name>/log with container, previous, follow, timestamps, tailLines, sinceSeconds, sinceTime, limitBytes. */
-export async function serveLogs(cluster: Cluster, base: Omit<ApiRequest, "type" | "id" | "verb">, q: URLSearchParams, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const sendStatus = (st: any) => {
-    const text = JSON.stringify(st);
-    res.writeHead(st.code ?? 500, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(text) });
-    res.end(text);
-  };
+export async function serveLogs(cluster: Cluster, base: Omit<ApiRequest, "type" | "id" | "verb">, q: URLSearchParams, req: IncomingMessage, res: ServerResponse, sendStatus: (st: Status) => void): Promise<void> {
+  // a refusal is written as every handler writes one (ErrorNegotiated): the server's negotiated
+  // media type, pretty for curl, json.Encoder's newline
   // The filter chain authorizes first; then GetResourceWithOptions decodes the options (400) and
   // LogREST.Get validates them (422), both before the pod is looked up.
   const allowed = await cluster.request({ ...base, verb: "get", subresource: "log", authorizeOnly: true });
