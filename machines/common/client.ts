@@ -8,7 +8,7 @@
 // order, as the native Maps they replace did (store order decides what syncs first). Objects held
 // in them are never changed in place: they are replaced.
 
-import { Map as IMap, OrderedMap } from "immutable";
+import { Map as IMap, List, OrderedMap } from "immutable";
 import type { Fx } from "./effects.js";
 import { plainOf } from "./step.js";
 import type { ApiRequest, ApiResponse, WatchEvent } from "../messages.js";
@@ -24,8 +24,14 @@ export interface ClientState {
   pending: PendingMap<PendingRequest>;
   /** watch id -> informer: a persistent map of values, so a step's draft never proxies an informer */
   informers: InformerMap<Informer>;
-  /** events already recorded, by what makes them the same (client-go's EventCorrelator cache), oldest first */
-  events?: OrderedMap<string, RecordedEvent>;
+  /** events already recorded, by what makes them the same (client-go's EventCorrelator cache) */
+  events?: IMap<string, RecordedEvent>;
+  /**
+   * events' keys, oldest first: the one that goes when the cache is full. A queue beside the map, not
+   * an OrderedMap, whose deletes at the front leave holes that finding the first key walks past
+   * (up to 4096 per event once the cache is full).
+   */
+  eventOrder?: List<string>;
 }
 
 export interface RecordedEvent {
@@ -848,7 +854,7 @@ export function recordEvent(c: ClientState, fx: Fx, involved: any, type: "Normal
   // one, as client-go's EventCorrelator does: kubectl shows "(x3 over 10s)".
   const m = involved.metadata ?? {};
   const key = [source.component, source.host ?? "", involved.kind, m.namespace ?? "", m.name, m.uid ?? "", fieldPath ?? "", type, reason, message].join("\u0000");
-  const events = c.events ?? OrderedMap<string, RecordedEvent>();
+  const events = c.events ?? IMap<string, RecordedEvent>();
   const seen = events.get(key);
   if (seen) {
     // replaced, not counted in place: the cache is a value shared with earlier snapshots
@@ -857,8 +863,14 @@ export function recordEvent(c: ClientState, fx: Fx, involved: any, type: "Normal
     request(c, fx, { verb: "patch", group: "", resource: "events", namespace: seen.namespace, name: seen.name, patchType: "strategic", body: patch }, "event");
     return;
   }
-  // bounded as client-go's LRU (4096 entries)
-  const kept = events.size >= 4096 ? events.delete(events.keySeq().first()!) : events;
+  // bounded as client-go's LRU (4096 entries); the oldest recorded goes first
+  let order = c.eventOrder ?? List<string>();
+  let kept = events;
+  if (events.size >= 4096) {
+    kept = events.delete(order.first()!);
+    order = order.shift();
+  }
   c.events = kept.set(key, { name: ev.metadata.name, namespace: ev.metadata.namespace, count: 1, firstTimestamp: ev.firstTimestamp });
+  c.eventOrder = order.push(key);
   request(c, fx, { verb: "create", group: "", resource: "events", namespace: ev.metadata.namespace, body: ev }, "event");
 }

@@ -23,8 +23,13 @@ type Kind = "labels" | "annotations" | "ownerReferences" | "managedFields";
 
 // Frozen maps and lists already found clean, by identity: the checks below depend on nothing but their content
 // (the path only names the errors, and a clean one has none), and a write validates the same metadata several times.
-// Only the recent ones (the table is replaced every 4096 adds): a weak table of every stored version would be
-// walked by every garbage collection (see common/equal.ts's marks).
+// Only the recent ones (the table is replaced every RECENT_CLEAN adds): a weak table of every stored version
+// would be walked by every garbage collection (see common/equal.ts's marks). The bound is above what one
+// kind's working set reaches at 150k pods (a value per pod: its labels, its endpoint in a slice): a smaller
+// one is emptied before a pod's next write comes back to its value, so past a few thousand pods every
+// check missed (at 4096, 9k pods validated every endpoint of a slice on every update).
+const RECENT_CLEAN = 1 << 18;
+
 export class RecentClean {
   private set = new WeakSet<object>();
   private adds = 0;
@@ -32,7 +37,7 @@ export class RecentClean {
     return this.set.has(v);
   }
   add(v: object): void {
-    if (++this.adds > 4096) {
+    if (++this.adds > RECENT_CLEAN) {
       this.set = new WeakSet();
       this.adds = 1;
     }
