@@ -85,7 +85,48 @@ describe.runIf(bin)("kubectl auth", () => {
     const r = await k(["api-resources", "--api-group=authorization.k8s.io", "-o", "name"]);
     expect(r.out.split("\n").filter(Boolean).sort()).toEqual(["localsubjectaccessreviews.authorization.k8s.io", "selfsubjectaccessreviews.authorization.k8s.io", "selfsubjectrulesreviews.authorization.k8s.io", "subjectaccessreviews.authorization.k8s.io"]);
     const authn = await k(["api-resources", "--api-group=authentication.k8s.io", "-o", "name"]);
-    expect(authn.out).toBe("selfsubjectreviews.authentication.k8s.io\n");
+    expect(authn.out.split("\n").filter(Boolean).sort()).toEqual(["selfsubjectreviews.authentication.k8s.io", "tokenreviews.authentication.k8s.io"]);
+  });
+
+  // pkg/registry/authentication/tokenreview: the token is authenticated for the review's audiences (the
+  // API server's, kind's https://kubernetes.default.svc.cluster.local, when it names none); 201 either way.
+  const review = async (name: string, spec: object, as?: string[]) => {
+    const file = join(dirname(s.kubeconfigPath), `${name}.json`);
+    writeFileSync(file, JSON.stringify({ apiVersion: "authentication.k8s.io/v1", kind: "TokenReview", spec }));
+    return k(["create", "-f", file, "-o", "json", ...(as ?? [])]);
+  };
+
+  it("a TokenReview of a service account token for its audience authenticates it: the account, its groups and the audience", async () => {
+    const token = (await k(["create", "token", "default", "--audience", "vault"])).out.trim();
+    const r = await review("tr-vault", { token, audiences: ["vault"] });
+    expect(r.err).toBe("");
+    const got = JSON.parse(r.out);
+    expect(got.kind).toBe("TokenReview");
+    expect(got.status.authenticated).toBe(true);
+    expect(got.status.audiences).toEqual(["vault"]);
+    expect(got.status.user.username).toBe("system:serviceaccount:default:default");
+    expect(got.status.user.groups).toEqual(["system:serviceaccounts", "system:serviceaccounts:default", "system:authenticated"]);
+    expect(got.status.user.uid).toBe((await k(["get", "serviceaccount", "default", "-o", "jsonpath={.metadata.uid}"])).out);
+    expect(Object.keys(got.status.user.extra)).toEqual(["authentication.kubernetes.io/credential-id"]);
+  });
+
+  it("a TokenReview naming no audience asks for the API server's: a token for another audience is not authenticated, one for the API server is", async () => {
+    const vault = (await k(["create", "token", "default", "--audience", "vault"])).out.trim();
+    const refused = JSON.parse((await review("tr-other", { token: vault })).out);
+    expect(refused.status.authenticated).toBeUndefined();
+    expect(refused.status.user).toEqual({});
+    const api = (await k(["create", "token", "default"])).out.trim();
+    const accepted = JSON.parse((await review("tr-api", { token: api })).out);
+    expect(accepted.status.authenticated).toBe(true);
+    expect(accepted.status.audiences).toEqual(["https://kubernetes.default.svc.cluster.local"]);
+  });
+
+  it("a TokenReview without a token is 400 (the registry's check), and one by a user without create on tokenreviews is 403", async () => {
+    const empty = await review("tr-empty", { token: "" });
+    expect(empty.code).toBe(1);
+    expect(empty.err).toBe("Error from server (BadRequest): error when creating \"" + join(dirname(s.kubeconfigPath), "tr-empty.json") + "\": token is required for TokenReview in authentication\n");
+    const bob = await review("tr-bob", { token: "abc" }, ["--as", "bob"]);
+    expect(bob.err).toContain('tokenreviews.authentication.k8s.io is forbidden: User "bob" cannot create resource "tokenreviews" in API group "authentication.k8s.io" at the cluster scope');
   });
 
   it("a SubjectAccessReview posted as JSON comes back 201 with RBAC's reason", async () => {

@@ -11,13 +11,13 @@ import { List, Map as IMap, OrderedMap } from "immutable";
 import { isLegacyClaims, lastUsedLabel, legacyTokenOf, legacyTokensMax, legacyTokenUser, type LegacyToken } from "../common/legacytoken.js";
 import type { Fx } from "../common/effects.js";
 import { Rng } from "../common/prng.js";
-import { forgetExpired, issuedToken, prepareTokenRequest, serviceAccountUser, signedIssue, tokenKey, tokenRequestTargetError, withTokenId, type IssuedToken, type PendingToken } from "./auth/tokenrequest.js";
+import { forgetExpired, issuedToken, prepareTokenRequest, serviceAccountIssuer, serviceAccountUser, signedIssue, tokenKey, tokenRequestTargetError, withTokenId, type IssuedToken, type PendingToken } from "./auth/tokenrequest.js";
 import { rfc3339 } from "../common/time.js";
 import type { ApiRequest, Stamp, TxnOp, Compare } from "../messages.js";
 import { labelSelectorAsRequirements, matchesRequirements, parseFieldSelector, parseSelector, type FieldRequirement } from "../common/labels.js";
 import { certificateAdmissionRefusal, signerAttributes } from "./admission/certificates.js";
 import { parseCSR } from "../common/csr.js";
-import { admitNodeRestriction, anonymous, answerReview, authorize as authorizeAttributes, escalationError, forbidden, impersonate, reviewKinds, type Attributes, type NodeGraph, type Operation, type RbacObjects, type UserInfo } from "./auth/index.js";
+import { admitNodeRestriction, anonymous, answerReview, authorize as authorizeAttributes, escalationError, forbidden, impersonate, reviewKinds, type Attributes, type TokenReviewer, type NodeGraph, type Operation, type RbacObjects, type UserInfo } from "./auth/index.js";
 import { roleReferenceRules } from "./auth/rbac.js";
 import {
   addWatch, applyEtcdEvents, cacheKind, candidates, eventFor, fieldLabelError, historySince, loadObjects, matches, newWatchCache, objectsAt, oldestResumable, removeWatch, slideHistory,
@@ -277,6 +277,39 @@ function authenticateRequest(ctx: ApiServerContext, req: Request): Authenticated
   if (!user) return { error: S.unauthorized() };
   const lastUsed = legacy !== undefined ? lastUsedPatch(lookup("secrets", legacy.namespace, legacy.secretName), req.now) : undefined;
   return { user, ...(lastUsed !== undefined ? { lastUsed } : {}) };
+}
+
+/**
+ * The bearer-token authenticators a TokenReview asks (its token in a request of its own): the token
+ * file's users are audience-agnostic (they authenticate for the API server's audiences among those
+ * asked: WrapAudienceAgnosticToken); an issued token for its own audiences among those asked (the JWT
+ * authenticator's Intersect), then the validator's checks as for a request; a secret-based token has
+ * no audience and takes the API server's.
+ */
+function reviewToken(ctx: ApiServerContext, now: number, token: string, asked: readonly string[]): { user: UserInfo; audiences: string[] } | undefined {
+  const apiAudiences = asked.filter((a) => a === serviceAccountIssuer);
+  const known = ctx.users.get(token);
+  if (known !== undefined) return apiAudiences.length > 0 ? { user: known, audiences: apiAudiences } : undefined;
+  const lookup = (res: string, ns: string | undefined, name: string) => lookupStored(ctx, res, ns, name);
+  const issued = issuedToken(ctx.issuedTokens, token);
+  if (issued !== undefined) {
+    const audiences = tokenAudiences(token).filter((a) => asked.includes(a));
+    const user = audiences.length > 0 ? serviceAccountUser({ ...issued, forAPI: true }, now, lookup) : undefined;
+    return user ? { user, audiences } : undefined;
+  }
+  const user = apiAudiences.length > 0 ? legacyTokenUser(ctx.legacyTokens.get(tokenKey(token)), token, lookup) : undefined;
+  return user ? { user, audiences: apiAudiences } : undefined;
+}
+
+/** The aud claim of a JWT the API server issued (its signature already matched): from its payload. */
+function tokenAudiences(token: string): string[] {
+  const payload = token.split(".")[1] ?? "";
+  try {
+    const aud = JSON.parse(Buffer.from(payload, "base64url").toString("utf8"))?.aud;
+    return Array.isArray(aud) ? aud.filter((a): a is string => typeof a === "string") : typeof aud === "string" ? [aud] : [];
+  } catch {
+    return [];
+  }
 }
 
 /** CommonNameUserConversion, then AuthenticatedGroupAdder: CN is the user, O values the groups, plus system:authenticated. */
@@ -876,7 +909,8 @@ function crdInstances(ctx: ApiServerContext, crd: any): any[] {
 /** A review is answered, not stored: 201 with the object and its status, as its REST storage's Create returns it. */
 function prepareReview(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo): void {
   const err = bodyError(r, cur.req, cur.req.body);
-  const a = err ? { error: err } : answerReview(r, cur.req.body, cur.user, nodeGraph(ctx), rfc3339(cur.req.now), cur.req.namespace);
+  const reviewer: TokenReviewer = (token, audiences) => reviewToken(ctx, cur.req.now, token, audiences);
+  const a = err ? { error: err } : answerReview(r, cur.req.body, cur.user, nodeGraph(ctx), rfc3339(cur.req.now), cur.req.namespace, reviewer, [serviceAccountIssuer]);
   if ("error" in a) cur.error = a.error;
   else Object.assign(cur, { noop: true, code: 201, reply: a.object });
 }

@@ -98,6 +98,7 @@ export const resources: readonly ResourceInfo[] = [
   { kind: "PodMetrics", resource: "pods", singular: "", group: "metrics.k8s.io", version: "v1beta1", namespaced: true, shortNames: [], verbs: ["get", "list"], subresources: [] },
   // reviews: created to be answered, never stored (auth/reviews.ts)
   { kind: "SelfSubjectReview", resource: "selfsubjectreviews", singular: "selfsubjectreview", group: "authentication.k8s.io", version: "v1", namespaced: false, shortNames: [], verbs: ["create"], subresources: [] },
+  { kind: "TokenReview", resource: "tokenreviews", singular: "tokenreview", group: "authentication.k8s.io", version: "v1", namespaced: false, shortNames: [], verbs: ["create"], subresources: [] },
   { kind: "SelfSubjectAccessReview", resource: "selfsubjectaccessreviews", singular: "selfsubjectaccessreview", group: "authorization.k8s.io", version: "v1", namespaced: false, shortNames: [], verbs: ["create"], subresources: [] },
   { kind: "SelfSubjectRulesReview", resource: "selfsubjectrulesreviews", singular: "selfsubjectrulesreview", group: "authorization.k8s.io", version: "v1", namespaced: false, shortNames: [], verbs: ["create"], subresources: [] },
   { kind: "LocalSubjectAccessReview", resource: "localsubjectaccessreviews", singular: "localsubjectaccessreview", group: "authorization.k8s.io", version: "v1", namespaced: true, shortNames: [], verbs: ["create"], subresources: [] },

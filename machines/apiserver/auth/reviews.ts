@@ -1,7 +1,8 @@
 // The review APIs, answered as kube-apiserver's REST storage answers them and never stored:
 // SelfSubjectAccessReview, SubjectAccessReview and SelfSubjectRulesReview (authorization.k8s.io/v1,
-// pkg/registry/authorization/*) and SelfSubjectReview (authentication.k8s.io/v1). An access review
-// asks the same authorizer chain a request meets; a rules review lists RBAC's rules for the user.
+// pkg/registry/authorization/*), SelfSubjectReview and TokenReview (authentication.k8s.io/v1). An
+// access review asks the same authorizer chain a request meets; a rules review lists RBAC's rules for
+// the user; a token review asks the authenticator a request meets about someone else's token.
 
 import type { Status } from "kubernetes-types/meta/v1";
 import { parseFieldSelector, parseSelector, type FieldRequirement } from "../../common/labels.js";
@@ -13,7 +14,7 @@ import { rulesFor } from "./rbac.js";
 import type { Attributes, UserInfo } from "./types.js";
 
 /** The kinds answered here rather than stored. */
-export const reviewKinds: ReadonlySet<string> = new Set(["SelfSubjectAccessReview", "SubjectAccessReview", "LocalSubjectAccessReview", "SelfSubjectRulesReview", "SelfSubjectReview"]);
+export const reviewKinds: ReadonlySet<string> = new Set(["SelfSubjectAccessReview", "SubjectAccessReview", "LocalSubjectAccessReview", "SelfSubjectRulesReview", "SelfSubjectReview", "TokenReview"]);
 
 export type ReviewAnswer = { object: any } | { error: Status };
 
@@ -21,8 +22,11 @@ const isObject = (v: unknown): v is Record<string, any> => typeof v === "object"
 const str = (v: unknown): string => (typeof v === "string" ? v : "");
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
 
+/** The API server's token authenticator for a TokenReview: the user a token is and the audiences it was accepted for, among those asked; undefined when it does not authenticate. */
+export type TokenReviewer = (token: string, audiences: readonly string[]) => { user: UserInfo; audiences: string[] } | undefined;
+
 /** Answers a review of kind r.kind posted by user (its body already decoded against the kind's schema); namespace: the request's. */
-export function answerReview(r: ResourceInfo, body: any, user: UserInfo, graph: NodeGraph, now: string, namespace = ""): ReviewAnswer {
+export function answerReview(r: ResourceInfo, body: any, user: UserInfo, graph: NodeGraph, now: string, namespace = "", reviewToken?: TokenReviewer, apiAudiences: readonly string[] = []): ReviewAnswer {
   const b = isObject(body) ? body : {};
   const head = { kind: r.kind, apiVersion: `${r.group}/${r.version}` };
   switch (r.kind) {
@@ -58,15 +62,34 @@ export function answerReview(r: ResourceInfo, body: any, user: UserInfo, graph: 
       return { object: { ...head, metadata: { creationTimestamp: null }, spec: {}, status: rulesReviewStatus(user, namespace, graph) } };
     }
     case "SelfSubjectReview": {
-      const userInfo: Record<string, unknown> = {};
-      if (user.name) userInfo.username = user.name;
-      if (user.uid) userInfo.uid = user.uid;
-      if (user.groups.length > 0) userInfo.groups = [...user.groups];
-      if (user.extra && user.extra.length > 0) userInfo.extra = Object.fromEntries(user.extra.map(([k, v]) => [k, [...v]]));
-      return { object: { ...head, metadata: { creationTimestamp: now }, status: { userInfo } } };
+      return { object: { ...head, metadata: { creationTimestamp: now }, status: { userInfo: userInfoOf(user) } } };
+    }
+    case "TokenReview": {
+      // pkg/registry/authentication/tokenreview: the token is asked of the request authenticator for
+      // the audiences the review names (the API server's when it names none); the review is answered 201
+      // either way, authenticated or not.
+      const spec = isObject(b.spec) ? b.spec : {};
+      const token = str(spec.token);
+      if (token === "") return { error: S.badRequest("token is required for TokenReview in authentication") };
+      const asked = strings(spec.audiences);
+      const got = reviewToken?.(token, asked.length > 0 ? asked : apiAudiences);
+      const meta = isObject(b.metadata) ? b.metadata : {};
+      // status.user is a struct: Go writes it even when empty; authenticated is omitted when false
+      const status: Record<string, unknown> = got ? { authenticated: true, user: userInfoOf(got.user), audiences: got.audiences } : { user: {} };
+      return { object: { ...head, metadata: { ...meta, creationTimestamp: meta.creationTimestamp ?? null }, spec, status } };
     }
   }
   return { error: S.badRequest(`not a review: ${r.kind}`) };
+}
+
+/** authentication/v1.UserInfo as the reviews write it: empty fields omitted, extra as a map. */
+function userInfoOf(user: UserInfo): Record<string, unknown> {
+  const info: Record<string, unknown> = {};
+  if (user.name) info.username = user.name;
+  if (user.uid) info.uid = user.uid;
+  if (user.groups.length > 0) info.groups = [...user.groups];
+  if (user.extra && user.extra.length > 0) info.extra = Object.fromEntries(user.extra.map(([k, v]) => [k, [...v]]));
+  return info;
 }
 
 /** The user a SubjectAccessReview asks about: exactly the user, groups, uid and extra of its spec. */

@@ -15,6 +15,8 @@ export const listMeta: Record<string, Record<string, { lt?: string; lk?: string[
   "apps/v1.StatefulSetSpec": {"volumeClaimTemplates":{"lt":"atomic"}},
   "apps/v1.StatefulSetStatus": {"conditions":{"lt":"map","lk":["type"]}},
   "authentication/v1.TokenRequestSpec": {"audiences":{"lt":"atomic"}},
+  "authentication/v1.TokenReviewSpec": {"audiences":{"lt":"atomic"}},
+  "authentication/v1.TokenReviewStatus": {"audiences":{"lt":"atomic"}},
   "authentication/v1.UserInfo": {"groups":{"lt":"atomic"}},
   "authorization/v1.FieldSelectorAttributes": {"requirements":{"lt":"atomic"}},
   "authorization/v1.LabelSelectorAttributes": {"requirements":{"lt":"atomic"}},

@@ -58,6 +58,7 @@ export const roots: Record<string, string> = {
   SubjectAccessReview: "authorization/v1.SubjectAccessReview",
   LocalSubjectAccessReview: "authorization/v1.LocalSubjectAccessReview",
   SelfSubjectReview: "authentication/v1.SelfSubjectReview",
+  TokenReview: "authentication/v1.TokenReview",
   TokenRequest: "authentication/v1.TokenRequest",
   RuntimeClass: "node/v1.RuntimeClass",
   ValidatingAdmissionPolicy: "admissionregistration/v1.ValidatingAdmissionPolicy",
