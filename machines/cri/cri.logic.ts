@@ -1241,8 +1241,8 @@ export function probe(ctx: CriContext, containerId: string, action: ProbeAction,
     if (!l) return { result: "failure", output: `Get "${url}": dial tcp ${hostPort}: connect: connection refused` };
     const res = l({ kind: "http", path: action.path, now: ctx.now, userAgent: "kube-probe/1.35" });
     const status = typeof res === "boolean" ? (res ? 200 : 503) : res.status;
-    // the mutant counts 400 Bad Request as a success (an off-by-one in the range)
-    if (status >= 200 && (status < 400 || (status === 400 && mutant("cri.http-probe-accepts-400")))) return { result: "success", output: "" };
+    // the mutant fails only server errors: a 4xx answer (404 Not Found) counts as a success
+    if (status >= 200 && status < (mutant("cri.http-probe-accepts-4xx") ? 500 : 400)) return { result: "success", output: "" };
     return { result: "failure", output: `HTTP probe failed with statuscode: ${status}` };
   }
   if (action.kind === "tcpSocket") {

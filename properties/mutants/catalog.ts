@@ -205,7 +205,7 @@ export const mutants: readonly MutantInfo[] = [
   { name: "kubelet.expansion-dollar-escape-kept", bugClass: "the kubelet's $(VAR) expansion keeps an escaped $$ as $$ instead of one $", file: "machines/kubelet/expansion.ts" },
   { name: "kubelet.service-env-keeps-dashes", bugClass: "the kubelet's service environment variables keep the dashes of a Service's name (MY-SVC_SERVICE_HOST)", file: "machines/kubelet/serviceenv.ts" },
   { name: "kubelet.hostnetwork-dns-cluster-first", bugClass: "the kubelet gives a hostNetwork pod with dnsPolicy ClusterFirst the cluster's DNS instead of the node's (only ClusterFirstWithHostNet should)", file: "machines/kubelet/dns.ts" },
-  { name: "cri.http-probe-accepts-400", bugClass: "an HTTP probe counts status 400 as a success (the success range is 200 to 399)", file: "machines/cri/cri.logic.ts" },
+  { name: "cri.http-probe-accepts-4xx", bugClass: "an HTTP probe fails only on server errors: a 4xx answer such as 404 counts as a success (the success range is 200 to 399)", file: "machines/cri/cri.logic.ts" },
   { name: "cri.failed-exit-reason-completed", bugClass: "a container that exits non-zero is reported terminated with reason Completed instead of Error", file: "machines/cri/cri.logic.ts" },
   { name: "deployment.rollback-history-not-recorded", bugClass: "a rollback that reuses an old ReplicaSet does not append its previous revision to deployment.kubernetes.io/revision-history", file: "machines/deployment/deployment.logic.ts" },
   { name: "workqueue.first-retry-doubled", bugClass: "the work queue's per-item back-off starts at 10 ms instead of 5 ms (2^(failures+1))", file: "machines/common/workqueue.ts" },
