@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { createCluster } from "../../runtime/cluster.js";
 
 /** A cluster with five labelled ConfigMaps in namespace paging, and its list request. */
-export async function pagedConfigMaps() {
+async function pagedConfigMaps() {
   const c = createCluster({ nodes: 1, seed: 1, clock: "simulated" });
   await c.apply({ apiVersion: "v1", kind: "Namespace", metadata: { name: "paging" } });
   for (const name of ["c1", "c2", "c3", "c4", "c5"]) await c.apply({ apiVersion: "v1", kind: "ConfigMap", metadata: { name, namespace: "paging", labels: { app: "x" } } });
