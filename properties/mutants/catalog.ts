@@ -223,6 +223,8 @@ export const mutants: readonly MutantInfo[] = [
   { name: "kubelet.probe-initial-delay-ignored", bugClass: "a probe worker probes at once, ignoring initialDelaySeconds", file: "machines/kubelet/prober.machine.ts" },
   { name: "hpa.scale-up-percent-rounds-down", bugClass: "the HPA's Percent scale-up policy rounds its limit down instead of up: 1 replica at 50% never grows", file: "machines/podautoscaler/replica.logic.ts" },
   { name: "quantity.milli-value-truncates", bugClass: "a quantity's MilliValue truncates a fraction of a milli-unit instead of rounding it up", file: "machines/common/quantity.ts" },
+  { name: "endpointslice.hostname-ignores-subdomain", bugClass: "the endpoints and EndpointSlice controllers set an endpoint's hostname for every pod with spec.hostname, not only those whose subdomain names the Service", file: "machines/common/endpointutil.ts" },
+  { name: "gc.background-keeps-orphan-finalizer", bugClass: "a Background DELETE strips foregroundDeletion but keeps an orphan finalizer an earlier Orphan DELETE put there: the owner's dependents are orphaned, not deleted", file: "machines/garbagecollector/gc.logic.ts" },
 ];
 
 /** The catalog entry of a mutant name, if there is one. */
