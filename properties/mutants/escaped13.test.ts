@@ -5,15 +5,19 @@
 // succeeds on 200 to 399 only; ListMeta.remainingItemCount is "the number of subsequent items in the
 // list which are not included in this list response"; calculateScaleUpLimitWithScalingRules rounds a
 // Percent policy up ("the proposed change might not increase the replica count causing the target to
-// never scale up"); Quantity.MilliValue is ceil(q * 1000).
+// never scale up"); Quantity.MilliValue is ceil(q * 1000); convertToAPIContainerStatuses gives the app
+// containers of a pod with init containers the default waiting reason PodInitializing.
 // The same expectations sit beside the behaviour: machines/common/labels.test.ts,
 // machines/kubelet/dns.test.ts, machines/cri/cri.test.ts, machines/apiserver/paging.e2e.test.ts,
-// machines/podautoscaler/replica.logic.test.ts, machines/common/quantity.test.ts.
+// machines/podautoscaler/replica.logic.test.ts, machines/common/quantity.test.ts,
+// machines/kubelet/initwaiting.e2e.test.ts.
 import { afterEach, describe, expect, it } from "vitest";
 import type { Pod } from "kubernetes-types/core/v1";
 import { parseSelector, matchesRequirements } from "../../machines/common/labels.js";
 import { setMutants } from "../../machines/common/mutation.js";
 import { milliValue } from "../../machines/common/quantity.js";
+import { Fx } from "../../machines/common/effects.js";
+import { handleCri, initialCri, probe, pullTimer } from "../../machines/cri/cri.logic.js";
 import { clusterDNS } from "../../machines/cri/messages.js";
 import { podDNSConfig } from "../../machines/kubelet/dns.js";
 import { scaleUpLimit } from "../../machines/podautoscaler/replica.logic.js";
@@ -36,6 +40,22 @@ function hostNetworkClusterFirstFallsBack(): boolean {
   return podDNSConfig(pod("ClusterFirst"), node).servers.join() === "192.0.2.53" && podDNSConfig(pod("ClusterFirstWithHostNet"), node).servers.join() === clusterDNS;
 }
 
+/** nginx in a CRI of its own: an httpGet probe of a path it does not have (404) fails. */
+function probeAnswered404Fails(): boolean {
+  const ctx = initialCri({ node: "node-1" });
+  const fx = new Fx();
+  handleCri(ctx, { type: "RunPodSandbox", id: 1, podUid: "u", podName: "p", podNamespace: "default", volumes: [] }, "k", fx);
+  const sandboxId = fx.sends[0]!.msg.sandboxId;
+  const pulling = new Fx();
+  handleCri(ctx, { type: "PullImage", id: 2, image: "nginx:1.27" }, "k", pulling);
+  pullTimer(ctx, "nginx:1.27", pulling.timers[0]!.event.event as { type: string }, new Fx());
+  const created = new Fx();
+  handleCri(ctx, { type: "CreateContainer", id: 3, sandboxId, container: { name: "c", image: "nginx:1.27" }, attempt: 0, env: {}, podIP: "10.244.0.2" }, "k", created);
+  const containerId = created.sends[0]!.msg.containerId;
+  handleCri(ctx, { type: "StartContainer", id: 4, containerId }, "k", new Fx());
+  return probe(ctx, containerId, { kind: "httpGet", scheme: "HTTP", host: "10.244.0.2", port: 80, path: "/missing" }, 1).result === "failure";
+}
+
 /** Five ConfigMaps listed two at a time: the first page leaves three, its own two not counted. */
 async function remainingCountsTheRest(): Promise<boolean> {
   const c = createCluster({ nodes: 1, seed: 1, clock: "simulated" });
@@ -54,6 +74,19 @@ async function remainingCountsTheRest(): Promise<boolean> {
   }
 }
 
+/** A pod whose init container sleeps: its app container waits as PodInitializing. */
+async function appWaitsAsPodInitializing(): Promise<boolean> {
+  const c = createCluster({ nodes: 1, seed: 1 });
+  try {
+    await c.settle();
+    await c.apply({ apiVersion: "v1", kind: "Pod", metadata: { name: "setup" }, spec: { initContainers: [{ name: "wait", image: "busybox:1.36", command: ["sleep", "60"] }], containers: [{ name: "web", image: "nginx:1.27" }] } });
+    await c.settle();
+    return c.get("Pod", "setup", "default")?.status?.containerStatuses?.[0]?.state?.waiting?.reason === "PodInitializing";
+  } finally {
+    await c.stop();
+  }
+}
+
 /** A 50% scale-up policy lets 1 replica grow to 2 (ceil 1.5). */
 function percentScaleUpRoundsUp(): boolean {
   return scaleUpLimit(1, [], { selectPolicy: "Max", policies: [{ type: "Percent", value: 50, periodSeconds: 60 }] }, 1_000_000) === 2;
@@ -67,7 +100,9 @@ function milliValueRoundsUp(): boolean {
 const rows: Array<[string, () => boolean | Promise<boolean>]> = [
   ["labels.gt-inclusive", gtIsStrict],
   ["kubelet.hostnetwork-dns-cluster-first", hostNetworkClusterFirstFallsBack],
+  ["cri.http-probe-accepts-4xx", probeAnswered404Fails],
   ["apiserver.remaining-item-count-includes-page", remainingCountsTheRest],
+  ["kubelet.init-pending-reason-container-creating", appWaitsAsPodInitializing],
   ["hpa.scale-up-percent-rounds-down", percentScaleUpRoundsUp],
   ["quantity.milli-value-truncates", milliValueRoundsUp],
 ];
