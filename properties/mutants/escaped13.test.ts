@@ -6,17 +6,19 @@
 // list which are not included in this list response"; calculateScaleUpLimitWithScalingRules rounds a
 // Percent policy up ("the proposed change might not increase the replica count causing the target to
 // never scale up"); Quantity.MilliValue is ceil(q * 1000); convertToAPIContainerStatuses gives the app
-// containers of a pod with init containers the default waiting reason PodInitializing.
+// containers of a pod with init containers the default waiting reason PodInitializing;
+// endpointutil.ShouldSetHostname sets an endpoint's hostname only when the pod's subdomain names the Service.
 // The same expectations sit beside the behaviour: machines/common/labels.test.ts,
 // machines/kubelet/dns.test.ts, machines/cri/cri.test.ts, machines/apiserver/paging.e2e.test.ts,
 // machines/podautoscaler/replica.logic.test.ts, machines/common/quantity.test.ts,
-// machines/kubelet/initwaiting.e2e.test.ts.
+// machines/kubelet/initwaiting.e2e.test.ts, machines/endpoints/endpoints.test.ts.
 import { afterEach, describe, expect, it } from "vitest";
 import type { Pod } from "kubernetes-types/core/v1";
 import { parseSelector, matchesRequirements } from "../../machines/common/labels.js";
 import { setMutants } from "../../machines/common/mutation.js";
 import { milliValue } from "../../machines/common/quantity.js";
 import { Fx } from "../../machines/common/effects.js";
+import { shouldSetHostname } from "../../machines/common/endpointutil.js";
 import { handleCri, initialCri, probe, pullTimer } from "../../machines/cri/cri.logic.js";
 import { clusterDNS } from "../../machines/cri/messages.js";
 import { podDNSConfig } from "../../machines/kubelet/dns.js";
@@ -54,6 +56,13 @@ function probeAnswered404Fails(): boolean {
   const containerId = created.sends[0]!.msg.containerId;
   handleCri(ctx, { type: "StartContainer", id: 4, containerId }, "k", new Fx());
   return probe(ctx, containerId, { kind: "httpGet", scheme: "HTTP", host: "10.244.0.2", port: 80, path: "/missing" }, 1).result === "failure";
+}
+
+/** A pod named web-0 with subdomain web gets its hostname in Service web's endpoints, not in Service other's. */
+function hostnameOnlyForItsSubdomain(): boolean {
+  const pod: Pod = { metadata: { name: "web-0", namespace: "default" }, spec: { hostname: "web-0", subdomain: "web", containers: [{ name: "c", image: "nginx" }] } };
+  const svc = (name: string) => ({ metadata: { name, namespace: "default" } });
+  return shouldSetHostname(pod, svc("web")) && !shouldSetHostname(pod, svc("other"));
 }
 
 /** Five ConfigMaps listed two at a time: the first page leaves three, its own two not counted. */
@@ -103,6 +112,7 @@ const rows: Array<[string, () => boolean | Promise<boolean>]> = [
   ["cri.http-probe-accepts-4xx", probeAnswered404Fails],
   ["apiserver.remaining-item-count-includes-page", remainingCountsTheRest],
   ["kubelet.init-pending-reason-container-creating", appWaitsAsPodInitializing],
+  ["endpointslice.hostname-ignores-subdomain", hostnameOnlyForItsSubdomain],
   ["hpa.scale-up-percent-rounds-down", percentScaleUpRoundsUp],
   ["quantity.milli-value-truncates", milliValueRoundsUp],
 ];
