@@ -225,6 +225,9 @@ export const mutants: readonly MutantInfo[] = [
   { name: "quantity.milli-value-truncates", bugClass: "a quantity's MilliValue truncates a fraction of a milli-unit instead of rounding it up", file: "machines/common/quantity.ts" },
   { name: "endpointslice.hostname-ignores-subdomain", bugClass: "the endpoints and EndpointSlice controllers set an endpoint's hostname for every pod with spec.hostname, not only those whose subdomain names the Service", file: "machines/common/endpointutil.ts" },
   { name: "gc.background-keeps-orphan-finalizer", bugClass: "a Background DELETE strips foregroundDeletion but keeps an orphan finalizer an earlier Orphan DELETE put there: the owner's dependents are orphaned, not deleted", file: "machines/garbagecollector/gc.logic.ts" },
+  { name: "daemonset.ignores-template-node-name", bugClass: "the DaemonSet controller's nodeShouldRunDaemonPod forgets the template's spec.nodeName: a DaemonSet pinned to one node makes pods for every node", file: "machines/daemonset/daemonset.logic.ts" },
+  { name: "ttlafterfinished.ignores-failed-jobs", bugClass: "the TTL-after-finished controller takes only a Complete Job as finished: a Failed Job with ttlSecondsAfterFinished is never deleted", file: "machines/ttlafterfinished/ttl.logic.ts" },
+  { name: "serviceaccount.created-in-terminating-namespace", bugClass: "the service account controller makes the default ServiceAccount in a namespace being deleted (Kubernetes: only in an Active one)", file: "machines/serviceaccount/pernamespace.controller.ts" },
 ];
 
 /** The catalog entry of a mutant name, if there is one. */
