@@ -7,11 +7,13 @@
 // Percent policy up ("the proposed change might not increase the replica count causing the target to
 // never scale up"); Quantity.MilliValue is ceil(q * 1000); convertToAPIContainerStatuses gives the app
 // containers of a pod with init containers the default waiting reason PodInitializing;
-// endpointutil.ShouldSetHostname sets an endpoint's hostname only when the pod's subdomain names the Service.
+// endpointutil.ShouldSetHostname sets an endpoint's hostname only when the pod's subdomain names the Service;
+// the service account controller's syncNamespace makes nothing in a namespace that is not Active.
 // The same expectations sit beside the behaviour: machines/common/labels.test.ts,
 // machines/kubelet/dns.test.ts, machines/cri/cri.test.ts, machines/apiserver/paging.e2e.test.ts,
 // machines/podautoscaler/replica.logic.test.ts, machines/common/quantity.test.ts,
-// machines/kubelet/initwaiting.e2e.test.ts, machines/endpoints/endpoints.test.ts.
+// machines/kubelet/initwaiting.e2e.test.ts, machines/endpoints/endpoints.test.ts,
+// machines/serviceaccount/serviceaccount.e2e.test.ts.
 import { afterEach, describe, expect, it } from "vitest";
 import type { Pod } from "kubernetes-types/core/v1";
 import { parseSelector, matchesRequirements } from "../../machines/common/labels.js";
@@ -96,6 +98,22 @@ async function appWaitsAsPodInitializing(): Promise<boolean> {
   }
 }
 
+/** A namespace held Terminating by a finalizer: the service account controller asks to create nothing in it. */
+async function nothingMadeInTerminatingNamespace(): Promise<boolean> {
+  const c = createCluster({ nodes: 1, seed: 3 });
+  try {
+    await c.apply({ apiVersion: "v1", kind: "Namespace", metadata: { name: "doomed" } });
+    await c.apply({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "held", namespace: "doomed", finalizers: ["example.com/hold"] } });
+    await c.settle();
+    const from = c.trace().length;
+    await c.delete("Namespace", "doomed");
+    c.advance(60_000);
+    return !c.trace().slice(from).some((e: any) => e.kind === "deliver" && e.from === "serviceaccount-controller" && e.to === "apiserver" && /^create /.test(e.summary ?? ""));
+  } finally {
+    await c.stop();
+  }
+}
+
 /** A 50% scale-up policy lets 1 replica grow to 2 (ceil 1.5). */
 function percentScaleUpRoundsUp(): boolean {
   return scaleUpLimit(1, [], { selectPolicy: "Max", policies: [{ type: "Percent", value: 50, periodSeconds: 60 }] }, 1_000_000) === 2;
@@ -113,6 +131,7 @@ const rows: Array<[string, () => boolean | Promise<boolean>]> = [
   ["apiserver.remaining-item-count-includes-page", remainingCountsTheRest],
   ["kubelet.init-pending-reason-container-creating", appWaitsAsPodInitializing],
   ["endpointslice.hostname-ignores-subdomain", hostnameOnlyForItsSubdomain],
+  ["serviceaccount.created-in-terminating-namespace", nothingMadeInTerminatingNamespace],
   ["hpa.scale-up-percent-rounds-down", percentScaleUpRoundsUp],
   ["quantity.milli-value-truncates", milliValueRoundsUp],
 ];
