@@ -625,7 +625,10 @@ export function serveRead(ctx: ApiServerContext, fx: Fx): ApiServerContext {
     if (start + limit < items.length) {
       const last = page[page.length - 1];
       metadata.continue = encodeContinue(`${storageKey(r, last.metadata.namespace, last.metadata.name)}\x00`, keyPrefix, listRevision);
-      metadata.remainingItemCount = items.length - start - page.length;
+      // the etcd store counts what is left only for a list without selectors (pred.Empty()): with one, the
+      // count would take in objects that do not match, so remainingItemCount is left unset
+      // the mutant counts the page's own items as remaining
+      if (!sel.labelReqs?.length && !sel.fieldReqs?.length) metadata.remainingItemCount = items.length - start - (mutant("apiserver.remaining-item-count-includes-page") ? 0 : page.length);
     }
     // a custom resource is decoded from storage as a request's body is: pruned to its schema now, and defaulted
     ok(fx, cur, 200, { kind: listKindOf(r), apiVersion: storedApiVersion(r), metadata, items: r.custom ? page.map((o) => decodedCustomResource(o, r)) : page });

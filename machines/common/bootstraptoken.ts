@@ -2,6 +2,7 @@
 // util/secrets): shared by the token cleaner and the bootstrap signer. Pure functions.
 
 import type { Secret } from "kubernetes-types/core/v1";
+import { mutant } from "./mutation.js";
 
 /** SecretTypeBootstrapToken */
 export const bootstrapTokenSecretType = "bootstrap.kubernetes.io/token";
@@ -56,7 +57,8 @@ export function getExpiration(secret: Secret, now: number): { remainingMs: numbe
   const expiration = getData(secret, "expiration");
   if (expiration === "") return { remainingMs: 0, expired: false };
   const at = parseRFC3339(expiration);
-  if (at === undefined) return { remainingMs: 0, expired: true };
+  // the mutant keeps a token whose expiration does not parse, as if it had none
+  if (at === undefined) return { remainingMs: 0, expired: !mutant("tokencleaner.unparsable-expiration-kept") };
   const remainingMs = at - now;
   return remainingMs <= 0 ? { remainingMs: 0, expired: true } : { remainingMs, expired: false };
 }

@@ -9,6 +9,7 @@
 // is GO_ZERO_TIME.
 
 import { Cron } from "croner";
+import { mutant } from "./mutation.js";
 
 /** Go's zero time.Time (0001-01-01T00:00:00Z), what Schedule.Next returns when nothing matches. */
 export const GO_ZERO_TIME = -62135596800000;
@@ -78,7 +79,8 @@ function getRange(expr: string, r: Bounds, out: FieldValues): string | undefined
     if (typeof s === "string") return s;
     step = s;
     // "N/step" means "N-max/step".
-    if (singleDigit) end = r.max;
+    // the mutant reads "N/step" as N alone
+    if (singleDigit && !mutant("cron.single-value-step-stops-at-value")) end = r.max;
     if (step > 1) star = false;
   } else if (rangeAndStep.length > 2) return `too many slashes: ${expr}`;
   if (start < r.min) return `beginning of range (${start}) below minimum (${r.min}): ${expr}`;

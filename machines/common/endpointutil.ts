@@ -79,7 +79,8 @@ export function shouldPodBeInEndpoints(pod: Pod, includeTerminating: boolean): b
 export function shouldSetHostname(pod: Pod, service: Service): boolean {
   return (
     !!pod.spec?.hostname &&
-    pod.spec?.subdomain === service.metadata?.name &&
+    // the mutant sets the hostname of every pod that has one, whatever its subdomain
+    (pod.spec?.subdomain === service.metadata?.name || mutant("endpointslice.hostname-ignores-subdomain")) &&
     (pod.metadata?.namespace ?? "default") === (service.metadata?.namespace ?? "default")
   );
 }

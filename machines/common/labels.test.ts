@@ -41,6 +41,9 @@ describe("parseSelector (labels.Parse)", () => {
     ["comma-separated requirements are ANDed", "a=b,c", { a: "b" }, false],
     ["the empty selector matches everything", "", { z: "1" }, true],
     ["greater-than compares integers", "a>5", { a: "7" }, true],
+    // labels.Requirement.Matches: Gt is strictly greater, Lt strictly less (lsValue > rValue)
+    ["greater-than fails on the bound itself", "a>5", { a: "5" }, false],
+    ["less-than fails on the bound itself", "a<5", { a: "5" }, false],
     ["a prefixed key is accepted", "app.kubernetes.io/name=web", { "app.kubernetes.io/name": "web" }, true],
   ];
   it.each(ok)("%s", (_n, s, labels, want) => {

@@ -43,6 +43,8 @@ export function matchesRequirement(r: Requirement, labels: Labels): boolean {
       const have = parseInt64(labels![r.key]!);
       const want = parseInt64(r.values[0]!);
       if (have === undefined || want === undefined) return false;
+      // the mutant makes Gt inclusive (Kubernetes: strictly greater)
+      if (r.operator === "gt" && mutant("labels.gt-inclusive")) return have >= want;
       return r.operator === "gt" ? have > want : have < want;
     }
   }
@@ -334,6 +336,8 @@ export function parseFieldSelector(s: string): FieldRequirement[] | { error: str
 /** True when every field requirement holds; a missing field compares as the empty string. */
 export function matchesFieldSelector(reqs: FieldRequirement[], fields: Record<string, string>): boolean {
   for (const r of reqs) {
+    // the mutant fails every requirement on a field the object lacks, != included
+    if (!Object.hasOwn(fields, r.field) && mutant("fieldselector.missing-field-fails")) return false;
     const v = Object.hasOwn(fields, r.field) ? fields[r.field]! : "";
     if ((r.operator === "=") !== (v === r.value)) return false;
   }

@@ -2,6 +2,7 @@
 
 import type { Pod, PodCondition } from "kubernetes-types/core/v1";
 import { toMs } from "./time.js";
+import { mutant } from "./mutation.js";
 
 /** First batch of slowStartBatch (controller.SlowStartInitialBatchSize). */
 export const SLOW_START_INITIAL_BATCH_SIZE = 1;
@@ -47,7 +48,8 @@ export function slowStartBatches(count: number, initialBatchSize = SLOW_START_IN
   while (size > 0) {
     out.push(size);
     remaining -= size;
-    size = Math.min(2 * size, remaining);
+    // the mutant grows each batch by one instead of doubling it
+    size = Math.min(mutant("controller.slow-start-grows-linearly") ? size + 1 : 2 * size, remaining);
   }
   return out;
 }

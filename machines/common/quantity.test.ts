@@ -1,7 +1,7 @@
 // Quantity.String() rows of apimachinery's resource/quantity_test.go TestQuantityString (those a
 // milli-precision value holds: no nano or micro amounts, no DecimalExponent format).
 import { describe, expect, it } from "vitest";
-import { addQty, canonicalQuantity, formatQty } from "./quantity.js";
+import { addQty, canonicalQuantity, formatQty, milliValue } from "./quantity.js";
 
 const Gi = 1024 ** 3;
 const rows: [number, boolean, string][] = [
@@ -35,5 +35,21 @@ describe("Quantity.String(): the canonical form", () => {
     expect(canonicalQuantity("1000m")).toBe("1");
     expect(formatQty(addQty({ milli: 0, binary: false }, { milli: 600 * 1024 * 1024 * 1000, binary: true }))).toBe("600Mi");
     expect(formatQty(addQty({ milli: 1000, binary: false }, { milli: 1024 * 1000, binary: true }))).toBe("1025");
+  });
+});
+
+// resource.Quantity.MilliValue "returns the value of ceil(q * 1000)": a fraction of a milli-unit
+// counts as a whole one (a request of 100u cpu is 1 millicore, not 0).
+describe("MilliValue rounds up", () => {
+  it.each([
+    ["100u", 1],
+    ["1n", 1],
+    ["0.0015", 2],
+    ["1.5m", 2],
+    ["250m", 250],
+    ["2", 2000],
+    ["1Ki", 1024000],
+  ])("%s is %d milli", (q, want) => {
+    expect(milliValue(q)).toBe(want);
   });
 });

@@ -1,6 +1,8 @@
 // Kubernetes resource quantities ("100m", "1Gi", "2", "1e3") as plain numbers.
 // cpu is handled in millicores so that "100m" stays an integer; everything else in base units.
 
+import { mutant } from "./mutation.js";
+
 const binarySuffixes: Record<string, number> = {
   Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
 };
@@ -34,7 +36,8 @@ export function parseQuantity(q: string | number | undefined): number {
 /** Millicores (or milli-units) of a quantity, rounded up as Kubernetes' MilliValue does. */
 export function milliValue(q: string | number | undefined): number {
   const v = parseQuantity(q);
-  return Number.isNaN(v) ? NaN : Math.ceil(Math.round(v * 1e9) / 1e6);
+  // the mutant truncates a fraction of a milli-unit instead of rounding it up
+  return Number.isNaN(v) ? NaN : (mutant("quantity.milli-value-truncates") ? Math.floor : Math.ceil)(Math.round(v * 1e9) / 1e6);
 }
 
 /** The integer value of a quantity, rounded up as Kubernetes' Value does. */

@@ -13,6 +13,7 @@
 
 import { List, Map as IMap, Set as ISet } from "immutable";
 import type { Fx } from "./effects.js";
+import { mutant } from "./mutation.js";
 
 /** ItemExponentialFailureRateLimiter's base delay. */
 export const BASE_DELAY_MS = 5;
@@ -61,7 +62,7 @@ export function when(l: RateLimiter, key: string, now: number): { limiter: RateL
   const elapsed = l.last === undefined ? Infinity : Math.max(0, now - l.last);
   const tokens = Math.min(BUCKET_BURST, l.tokens + (elapsed * BUCKET_QPS) / 1000) - 1;
   const bucketMs = tokens < 0 ? Math.ceil((-tokens * 1000) / BUCKET_QPS) : 0;
-  return { limiter: { ...l, failures, tokens, last: now }, delayMs: Math.max(itemExponentialDelayMs(n, l.item), bucketMs) };
+  return { limiter: { ...l, failures, tokens, last: now }, delayMs: Math.max(itemExponentialDelayMs(mutant("workqueue.first-retry-doubled") ? n + 1 : n, l.item), bucketMs) };
 }
 
 /** RateLimiter.Forget: key's back-off starts over (the bucket is not refunded). */

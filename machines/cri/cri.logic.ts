@@ -811,7 +811,8 @@ function runTurn(ctx: CriContext, c: CriContainer, next: (input: EffectResult) =
   let input = first;
   for (let i = 0; i < maxEffectsPerTurn; i++) {
     const r = next(input);
-    if (r.done) return { kind: "exit", code: r.value, reason: r.value === 0 ? "Completed" : "Error" };
+    // the mutant reports every exit, failed ones too, as Completed
+    if (r.done) return { kind: "exit", code: r.value, reason: r.value === 0 || mutant("cri.failed-exit-reason-completed") ? "Completed" : "Error" };
     input = undefined;
     const e = r.value;
     // input no writer will ever fill (outside a pipeline that runs its commands side by side) blocks as wait does
@@ -1295,7 +1296,8 @@ export function probe(ctx: CriContext, containerId: string, action: ProbeAction,
     if (!l) return { result: "failure", output: `Get "${url}": dial tcp ${hostPort}: connect: connection refused` };
     const res = l({ kind: "http", path: action.path, now: ctx.now, userAgent: "kube-probe/1.35" });
     const status = typeof res === "boolean" ? (res ? 200 : 503) : res.status;
-    if (status >= 200 && status < 400) return { result: "success", output: "" };
+    // the mutant fails only server errors: a 4xx answer (404 Not Found) counts as a success
+    if (status >= 200 && status < (mutant("cri.http-probe-accepts-4xx") ? 500 : 400)) return { result: "success", output: "" };
     return { result: "failure", output: `HTTP probe failed with statuscode: ${status}` };
   }
   if (action.kind === "tcpSocket") {

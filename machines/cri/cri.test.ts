@@ -67,6 +67,10 @@ describe("CRI containers", () => {
       result: "failure", output: 'Get "http://10.244.0.2:8080/": dial tcp 10.244.0.2:8080: connect: connection refused',
     });
   });
+  it("an httpGet probe answered 404 fails (pkg/probe/http: success is 200 to 399, anything else a failure)", () => {
+    const { ctx, containerId } = startedContainer({ name: "c", image: "nginx:1.27" });
+    expect(probe(ctx, containerId, { kind: "httpGet", scheme: "HTTP", host: "10.244.0.2", port: 80, path: "/missing" }, 1)).toEqual({ result: "failure", output: "HTTP probe failed with statuscode: 404" });
+  });
   it("StopContainer with timeout 30 on sleep as PID 1: SIGTERM is ignored, SIGKILL after 30 s exits 137 Error, then the stop is answered", () => {
     const { ctx, containerId } = startedContainer({ name: "c", image: "busybox:1.36", command: ["sleep", "3600"] });
     const fx = new Fx();

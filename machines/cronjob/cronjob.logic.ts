@@ -36,7 +36,8 @@ export function mostRecentScheduleTime(cj: CronJob, now: number, schedule: Sched
   const last = toMs(cj.status?.lastScheduleTime ?? undefined);
   if (last !== undefined) earliest = last;
   const sds = cj.spec?.startingDeadlineSeconds;
-  if (includeStartingDeadlineSeconds && sds != null) {
+  // the mutant looks back to the last schedule whatever startingDeadlineSeconds says
+  if (includeStartingDeadlineSeconds && sds != null && !mutant("cronjob.starting-deadline-ignored")) {
     const deadline = now - sds * 1000;
     if (deadline > earliest) earliest = deadline;
   }

@@ -99,7 +99,8 @@ export function nodeShouldRunDaemonPod(node: Node, ds: DaemonSet): ShouldRun {
   const name = node.metadata?.name ?? "";
   const pod = newPod(ds, name);
   const templateNode = ds.spec?.template?.spec?.nodeName ?? "";
-  if (!(templateNode === "" || templateNode === name)) return { shouldRun: false, shouldContinueRunning: false };
+  // the mutant forgets the template's nodeName: a DaemonSet pinned to one node runs everywhere
+  if (!(templateNode === "" || templateNode === name || mutant("daemonset.ignores-template-node-name"))) return { shouldRun: false, shouldContinueRunning: false };
   if (!fitsNodeAffinity(pod, node)) return { shouldRun: false, shouldContinueRunning: false };
   const taints = node.spec?.taints;
   const tolerations = pod.spec?.tolerations;

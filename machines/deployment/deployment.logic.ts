@@ -156,7 +156,8 @@ export function setNewReplicaSetAnnotations(d: Deployment, rs: ReplicaSet, newRe
   if (oldInt < newRevision) {
     a[REVISION_ANNOTATION] = String(newRevision);
     changed = true;
-    if (had) a[REVISION_HISTORY_ANNOTATION] = appendHistory(a[REVISION_HISTORY_ANNOTATION] ?? "", oldRevision) ?? a[REVISION_HISTORY_ANNOTATION]!;
+    // the mutant forgets the reused revision's old number in revision-history
+    if (had && !mutant("deployment.rollback-history-not-recorded")) a[REVISION_HISTORY_ANNOTATION] = appendHistory(a[REVISION_HISTORY_ANNOTATION] ?? "", oldRevision) ?? a[REVISION_HISTORY_ANNOTATION]!;
   }
   if (!exists) {
     for (const [k, v] of Object.entries(replicasAnnotations(d))) {

@@ -125,6 +125,12 @@ describe("endpointsFor (endpoints_controller_test)", () => {
     expect(ep?.subsets).toEqual([{ addresses: [{ ip: "10.244.1.5", hostname: "web-0", nodeName: "node-1", targetRef: ref("a") }] }]);
   });
 
+  // ShouldSetHostname: a hostname, a subdomain naming the Service, and the Service's namespace
+  it("leaves out the hostname of a pod whose subdomain names another Service", () => {
+    const ep = endpointsFor(svc({ clusterIP: "None", ports: [] }), [pod("a", "10.244.1.5", { hostname: "web-0", subdomain: "other" })]);
+    expect(ep?.subsets).toEqual([{ addresses: [{ ip: "10.244.1.5", nodeName: "node-1", targetRef: ref("a") }] }]);
+  });
+
   it("copies the Service's labels and writes the last-change-trigger-time annotation", () => {
     const ep = endpointsFor(svc({}, { labels: { team: "a" } }), [], { lastChangeTriggerTime: Date.UTC(2026, 0, 2, 3, 4, 5, 120) });
     expect(ep?.metadata?.labels).toEqual({ team: "a", "endpoints.kubernetes.io/managed-by": "endpoint-controller" });

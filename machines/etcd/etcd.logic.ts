@@ -267,7 +267,7 @@ export function comparesHold(ctx: EtcdContext, compare: readonly Compare[]): boo
       const actual = c.target === "mod" ? (kv?.modRevision ?? 0) : c.target === "create" ? (kv?.createRevision ?? 0) : mutant("etcd.version-compare-reads-lease") ? (kv?.lease ?? 0) : (kv?.version ?? 0);
       order = actual - c.value;
     }
-    const holds = c.result === "=" ? order === 0 : c.result === "!=" ? order !== 0 : c.result === "<" ? order < 0 : order > 0;
+    const holds = c.result === "=" ? order === 0 : c.result === "!=" ? order !== 0 : c.result === "<" ? order < 0 : mutant("etcd.greater-compare-inclusive") ? order >= 0 : order > 0;
     if (!holds) return false;
   }
   return true;

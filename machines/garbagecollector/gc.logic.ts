@@ -56,7 +56,8 @@ export function isDeletingDependents(o: KObject): boolean {
  * Orphan adds orphan, Background strips both; the object goes at once only when no finalizer remains.
  */
 export function finalizersOnDelete(o: KObject, policy: PropagationPolicy = "Background"): { finalizers: string[]; deleteNow: boolean } {
-  const rest = (o.metadata?.finalizers ?? []).filter((f) => f !== FOREGROUND_FINALIZER && f !== ORPHAN_FINALIZER);
+  // the mutant strips only foregroundDeletion: a Background delete after an Orphan one keeps the orphan finalizer
+  const rest = (o.metadata?.finalizers ?? []).filter((f) => f !== FOREGROUND_FINALIZER && (f !== ORPHAN_FINALIZER || (policy === "Background" && mutant("gc.background-keeps-orphan-finalizer"))));
   const finalizers = policy === "Foreground" ? [...rest, FOREGROUND_FINALIZER] : policy === "Orphan" ? [...rest, ORPHAN_FINALIZER] : rest;
   return { finalizers, deleteNow: finalizers.length === 0 };
 }

@@ -160,7 +160,8 @@ export function serviceRules(svc: Service, slices: EndpointSlice[], nodeName: st
 export function pickBackend(rule: ProxyRule, rand: () => number, previous?: string): string | undefined {
   const n = rule.backends.length;
   if (n === 0) return undefined;
-  if (rule.sessionAffinity && previous !== undefined && rule.backends.includes(previous)) return previous;
+  // the mutant forgets the client's backend: ClientIP affinity picks afresh each time
+  if (rule.sessionAffinity && previous !== undefined && rule.backends.includes(previous) && !mutant("kube-proxy.affinity-ignores-previous-backend")) return previous;
   for (let i = 0; i < n - 1; i++) {
     if (rand() < 1 / (n - i)) return rule.backends[i];
   }

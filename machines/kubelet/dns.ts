@@ -4,6 +4,7 @@
 import type { Pod } from "kubernetes-types/core/v1";
 import { clusterDNS } from "../cri/messages.js";
 import { clusterDomain as CLUSTER_DOMAIN } from "./containerfiles.js";
+import { mutant } from "../common/mutation.js";
 
 export const resolvConfPath = "/etc/resolv.conf";
 
@@ -48,7 +49,8 @@ function effectiveDNSPolicy(pod: Pod): "ClusterFirst" | "Default" | "None" {
   const policy = pod.spec?.dnsPolicy ?? "ClusterFirst";
   if (policy === "None" || policy === "Default") return policy;
   if (policy === "ClusterFirstWithHostNet") return "ClusterFirst";
-  return pod.spec?.hostNetwork ? "Default" : "ClusterFirst";
+  // the mutant gives a host-network pod the cluster's DNS under ClusterFirst
+  return pod.spec?.hostNetwork && !mutant("kubelet.hostnetwork-dns-cluster-first") ? "Default" : "ClusterFirst";
 }
 
 /** GetPodDNS: the servers, search list and options of the pod's sandbox. */

@@ -1,6 +1,8 @@
 // third_party/forked/golang/expansion: `$(VAR)` references in env values, command and args.
 // `$$` is an escaped `$`; a reference to an unknown variable, or one never closed, stays as written.
 
+import { mutant } from "../common/mutation.js";
+
 /** MappingFuncFor: the first map that has the name wins; otherwise the reference is kept as `$(name)`. */
 export function mappingFuncFor(...maps: ReadonlyArray<Readonly<Record<string, string>>>): (name: string) => string {
   return (name) => {
@@ -26,7 +28,8 @@ export function expand(input: string, mapping: (name: string) => string): string
 
 // What follows a `$`: the text to write, whether it names a variable, and how many bytes it used.
 function tryReadVariableName(input: string): [string, boolean, number] {
-  if (input[0] === "$") return ["$", false, 1];
+  // the mutant keeps an escaped `$$` as written
+  if (input[0] === "$") return [mutant("kubelet.expansion-dollar-escape-kept") ? "$$" : "$", false, 1];
   if (input[0] === "(") {
     const close = input.indexOf(")", 1);
     if (close >= 0) return [input.slice(1, close), true, close + 1];

@@ -31,7 +31,8 @@ const failureThreshold = (c: ProbeContext) => c.spec.failureThreshold ?? 3;
 export const probeWorkerMachine = setup({
   types: { context: {} as ProbeContext, events: {} as ProbeEvent, input: {} as { kind: ProbeKind; spec: Probe }, emitted: {} as { type: "Probe" } },
   delays: {
-    initialDelay: ({ context }) => (context.spec.initialDelaySeconds ?? 0) * 1000,
+    // the mutant probes at once, whatever initialDelaySeconds says
+    initialDelay: ({ context }) => (mutant("kubelet.probe-initial-delay-ignored") ? 0 : (context.spec.initialDelaySeconds ?? 0)) * 1000,
     period: ({ context }) => (context.spec.periodSeconds ?? 10) * 1000,
   },
   guards: {

@@ -8,6 +8,7 @@ import type { Pod, Service } from "kubernetes-types/core/v1";
 import type { Fx } from "../common/effects.js";
 import { startInformer } from "../common/client.js";
 import { serviceWatchId, type KubeletContext } from "./types.js";
+import { mutant } from "../common/mutation.js";
 
 /** Opens the kubelet's service informer (cluster-wide list and watch of Services). */
 export function startServiceInformer(ctx: KubeletContext, fx: Fx): void {
@@ -19,7 +20,8 @@ const masterServices = new Set(["kubernetes"]);
 
 /** makeEnvVariableName: upper case, dashes to underscores. */
 function envName(name: string): string {
-  return name.replaceAll("-", "_").toUpperCase();
+  // the mutant forgets the dashes: MY-SVC_SERVICE_HOST, a name no shell can read
+  return (mutant("kubelet.service-env-keeps-dashes") ? name : name.replaceAll("-", "_")).toUpperCase();
 }
 
 /** IsServiceIPSet: a cluster IP that is neither empty nor None. */

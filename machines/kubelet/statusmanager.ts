@@ -53,7 +53,8 @@ function terminatedState(t: Terminated): any {
 /** One container's status as the kubelet reports it. */
 export function containerStatus(w: PodWorker, c: ContainerRecord): ContainerStatus {
   const hasInit = w.containers.some(isInitContainer);
-  const defaultReason = isInitContainer(c) || hasInit ? "PodInitializing" : "ContainerCreating";
+  // the mutant shows an app container waiting for init containers as ContainerCreating
+  const defaultReason = isInitContainer(c) || (hasInit && !mutant("kubelet.init-pending-reason-container-creating")) ? "PodInitializing" : "ContainerCreating";
   // A container being replaced for a changed spec: Kubernetes kills and starts it within one
   // syncPod, so no status in between reaches the API (its terminated state would be refused for a
   // pod that never restarts: "may not be transitioned to non-terminated state"). The API's keeps.

@@ -69,6 +69,11 @@ describe("normalization (horizontal.go)", () => {
     expect(scaleUpLimit(10, [], rules, now)).toBe(20);
     expect(scaleUpLimit(6, [{ change: 4, at: now - 5_000, outdated: false }], rules, now), "4 of the 6 were added 5 s ago: the period started at 2").toBe(6);
   });
+  it("a Percent scale-up policy rounds its limit up, so a small target can always grow (calculateScaleUpLimitWithScalingRules' math.Ceil)", () => {
+    const rules = { selectPolicy: "Max", policies: [{ type: "Percent", value: 50, periodSeconds: 60 }] };
+    expect(scaleUpLimit(1, [], rules, now), "1 * 1.5 rounds up to 2").toBe(2);
+    expect(scaleUpLimit(3, [], rules, now), "3 * 1.5 rounds up to 5").toBe(5);
+  });
   it("behavior with a 60 s scale-down window holds a scale-down, then a Pods policy of 1 per 60 s limits it (ScaleDownLimit)", () => {
     const behavior = { scaleUp: { stabilizationWindowSeconds: 0, selectPolicy: "Max", policies: [{ type: "Percent", value: 100, periodSeconds: 15 }] }, scaleDown: { stabilizationWindowSeconds: 60, selectPolicy: "Max", policies: [{ type: "Pods", value: 1, periodSeconds: 60 }] } };
     const a = normalizeWithBehaviors([{ replicas: 5, at: now - 30_000 }], [], [], behavior, 5, 2, 1, 10, now, 300_000);

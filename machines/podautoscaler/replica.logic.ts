@@ -246,7 +246,8 @@ export function scaleUpLimit(current: number, events: readonly ScaleEvent[], rul
   let result = useMin ? Number.MAX_SAFE_INTEGER : Number.MIN_SAFE_INTEGER;
   for (const p of rules.policies ?? []) {
     const start = current - changeInPeriod(p.periodSeconds, events, now);
-    const proposed = p.type === "Pods" ? start + p.value : Math.ceil(start * (1 + p.value / 100));
+    // the mutant rounds a Percent policy's scale-up limit down
+    const proposed = p.type === "Pods" ? start + p.value : (mutant("hpa.scale-up-percent-rounds-down") ? Math.floor : Math.ceil)(start * (1 + p.value / 100));
     result = useMin ? Math.min(result, proposed) : Math.max(result, proposed);
   }
   return result;

@@ -13,6 +13,7 @@ import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
 import * as W from "../common/workqueue.js";
 import * as C from "../common/controller.js";
 import * as I from "../common/informer.js";
+import { mutant } from "../common/mutation.js";
 
 const NAMESPACES = 1;
 const OBJECTS = 2;
@@ -77,7 +78,8 @@ export function processNext(spec: PerNamespaceObject, ctx: PerNamespaceContext, 
 function syncNamespace(spec: PerNamespaceObject, ctx: PerNamespaceContext, ns: string, fx: Fx): void {
   const namespace = ctx.client.informers.get(NAMESPACES)!.store.get(ns);
   // A namespace that is gone or terminating gets nothing new (its objects go with it).
-  if (!namespace || namespace.status?.phase !== "Active" || namespace.metadata?.deletionTimestamp) return W.doneIfIdle(ctx.q, ns);
+  // the mutant makes the default ServiceAccount in a namespace being deleted too
+  if (!namespace || ((namespace.status?.phase !== "Active" || namespace.metadata?.deletionTimestamp) && !mutant("serviceaccount.created-in-terminating-namespace"))) return W.doneIfIdle(ctx.q, ns);
   const stored = ctx.client.informers.get(OBJECTS)!.store.get(`${ns}/${spec.objectName}`);
   const body = stored === undefined ? { ...spec.desired(), metadata: { ...spec.desired().metadata, namespace: ns } } : spec.repair?.(stored);
   if (body === undefined) return W.doneIfIdle(ctx.q, ns);

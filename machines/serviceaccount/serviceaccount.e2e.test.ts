@@ -19,6 +19,25 @@ describe("the service-account controller and the root-CA publisher", () => {
     }
   });
 
+  // serviceaccounts_controller.go syncNamespace: "If namespace is not active, we shouldn't try to create
+  // anything" (the namespace controller is emptying it; NamespaceLifecycle would refuse the create).
+  it("makes nothing in a namespace being deleted: its default ServiceAccount, deleted with its content, is not asked for again", async () => {
+    const c = createCluster({ nodes: 1, seed: 3 });
+    await c.apply({ apiVersion: "v1", kind: "Namespace", metadata: { name: "doomed" } });
+    await c.apply({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "held", namespace: "doomed", finalizers: ["example.com/hold"] } });
+    await c.settle();
+    expect(c.get("ServiceAccount", "default", "doomed")).toBeDefined();
+    const from = c.trace().length;
+    await c.delete("Namespace", "doomed");
+    // the held ConfigMap keeps the namespace Terminating for ever (settle would wait for it): a minute is plenty
+    c.advance(60_000);
+    expect(c.get("Namespace", "doomed")?.status.phase).toBe("Terminating");
+    expect(c.get("ServiceAccount", "default", "doomed")).toBeUndefined();
+    const asked = c.trace().slice(from).filter((e: any) => e.kind === "deliver" && e.from === "serviceaccount-controller" && e.to === "apiserver" && /^create /.test(e.summary ?? ""));
+    expect(asked).toEqual([]);
+    await c.stop();
+  });
+
   it("puts back a deleted default ServiceAccount and a changed kube-root-ca.crt", async () => {
     const c = createCluster({ nodes: 1, seed: 3 });
     await c.settle();

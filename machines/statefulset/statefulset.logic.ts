@@ -421,7 +421,8 @@ export function updateStatefulSet(input: UpdateInput): UpdatePlan {
     if (monotonic) return done();
   }
   const st = status([...replicas.filter((p) => p && isCreated(p)), ...condemned]);
-  if (set.spec?.updateStrategy?.type === "OnDelete") return { ops, status: st };
+  // the mutant rolls an OnDelete set's pods as RollingUpdate does
+  if (set.spec?.updateStrategy?.type === "OnDelete" && !mutant("statefulset.ondelete-rolls-pods")) return { ops, status: st };
   // updateStatefulSetAfterInvariantEstablished (MaxUnavailableStatefulSet, beta and on in 1.35)
   // the mutant forgets the partition in the update walk (newVersionedStatefulSetPod still honours it)
   const updateMin = mutant("statefulset.update-ignores-partition") ? 0 : (set.spec?.updateStrategy?.rollingUpdate?.partition ?? 0);

@@ -8,7 +8,8 @@ import { toMs } from "../common/time.js";
 
 /** The time the Job finished (jobFinishTime): its Complete or Failed condition's lastTransitionTime. */
 export function finishTimeMs(job: Job): number | undefined {
-  const c = (job.status?.conditions ?? []).find((x) => (x.type === "Complete" || x.type === "Failed") && x.status === "True");
+  // the mutant takes only Complete as finished: a Failed Job with a TTL is never cleaned up
+  const c = (job.status?.conditions ?? []).find((x) => (x.type === "Complete" || (x.type === "Failed" && !mutant("ttlafterfinished.ignores-failed-jobs"))) && x.status === "True");
   return c ? toMs(mutant("ttlafterfinished.expires-from-start-time") ? job.status?.startTime : c.lastTransitionTime) : undefined;
 }
 

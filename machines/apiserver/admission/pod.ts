@@ -19,7 +19,8 @@ export function imageTag(image: string): string {
   const lastSlash = name.lastIndexOf("/");
   const colon = name.indexOf(":", lastSlash + 1);
   if (colon >= 0) return name.slice(colon + 1);
-  return at >= 0 ? "" : "latest";
+  // the mutant reads a digest-only reference as the latest tag
+  return at >= 0 && !mutant("defaults.digest-image-pulls-always") ? "" : "latest";
 }
 
 /** SetDefaults_Container's pull policy: Always for the "latest" tag (explicit or implied), else IfNotPresent. */
@@ -38,7 +39,7 @@ function defaultProbe(p: Obj): void {
   p.timeoutSeconds ??= 1;
   p.periodSeconds ??= 10;
   p.successThreshold ??= 1;
-  p.failureThreshold ??= 3;
+  p.failureThreshold ??= mutant("defaults.probe-failure-threshold-one") ? 1 : 3;
   defaultHTTPGet(p.httpGet);
   // GRPCAction.service is `+default=""`: the generated defaulter sets it (kubectl describe reads it).
   if (p.grpc && typeof p.grpc === "object") p.grpc.service ??= "";
