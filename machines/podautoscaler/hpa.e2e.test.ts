@@ -61,6 +61,26 @@ describe("the HPA walkthrough on the simulated clock", () => {
     }
   }, 120_000);
 
+  it("a ContainerResource metric on php-apache's container scales it up by that container's CPU, and says so", async () => {
+    const c = createCluster({ nodes: 3, seed: 1, clock: "simulated" });
+    try {
+      await c.apply(phpApache);
+      const container = c.get("Deployment", "php-apache", "default").spec.template.spec.containers[0].name;
+      await c.apply({ ...hpa, spec: { ...hpa.spec, metrics: [{ type: "ContainerResource", containerResource: { name: "cpu", container, target: { type: "Utilization", averageUtilization: 50 } } }] } });
+      await c.apply(loadGenerator);
+      await periods(c, 8);
+      expect(replicas(c)).toBeGreaterThanOrEqual(2);
+      const rescales = c.events().filter((e: any) => e.reason === "SuccessfulRescale").map((e: any) => e.message);
+      expect(rescales[0]).toMatch(/^New size: \d+; reason: cpu container resource utilization \(percentage of request\) above target$/);
+      const m = status(c)!.currentMetrics[0];
+      expect([m.type, m.containerResource.name, m.containerResource.container]).toEqual(["ContainerResource", "cpu", container]);
+      expect(m.containerResource.current.averageUtilization).toBeGreaterThan(0);
+      expect(reason(c, "ScalingActive")).toBe("ValidMetricFound");
+    } finally {
+      await c.stop();
+    }
+  }, 120_000);
+
   it("a target that is not there: AbleToScale False FailedGetScale, with a Warning event", async () => {
     const c = createCluster({ nodes: 1, seed: 2, clock: "simulated" });
     try {

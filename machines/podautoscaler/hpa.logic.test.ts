@@ -81,3 +81,38 @@ describe("a Resource metric with an AverageValue target", () => {
     expect(d.currentMetrics).toEqual([{ type: "Resource", resource: { name: "cpu", current: { averageValue: "200m" } } }]);
   });
 });
+
+// ContainerResource (GA in 1.30): one container's usage against its own request in each pod
+// (getContainerMetrics, calculatePodRequests with the container's name); a sidecar's usage and
+// request stay out of it, where a Resource metric sums every container and sidecar.
+describe("a ContainerResource metric", () => {
+  const twoContainers = (i: number): Pod => ({
+    ...pod(i),
+    spec: {
+      initContainers: [{ name: "log", image: "x", restartPolicy: "Always", resources: { requests: { cpu: "100m" } } }],
+      containers: [{ name: "app", image: "x", resources: { requests: { cpu: "100m" } } }],
+    },
+  });
+  // app uses 40m of its 100m (40%), the sidecar 300m of its 100m
+  const usage = { items: [0, 1].map((i) => ({ metadata: { name: `web-${i}`, namespace: "default" }, timestamp: rfc3339(now - 30_000), window: "30s", containers: [{ name: "app", usage: { cpu: "40m" } }, { name: "log", usage: { cpu: "300m" } }] })) };
+  const containerTarget = (container: string) => ({ type: "ContainerResource", containerResource: { name: "cpu", container, target: { type: "Utilization", averageUtilization: 80 } } });
+
+  it("the app container at 40% of an 80% target halves the replicas; its status names the container", () => {
+    const d = decide(hpa([containerTarget("app")]), scale, [twoContainers(0), twoContainers(1)], usage, emptyMemory, now);
+    expect([d.desiredReplicas, d.rescaleReason]).toEqual([1, "All metrics below target"]);
+    expect(d.currentMetrics).toEqual([{ type: "ContainerResource", containerResource: { name: "cpu", container: "app", current: { averageValue: "40m", averageUtilization: 40 } } }]);
+  });
+
+  it("the same pods by a Resource metric: the sidecar counts (340m of 200m, 170%), so they scale up", () => {
+    const d = decide(hpa([{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 80 } } }]), scale, [twoContainers(0), twoContainers(1)], usage, emptyMemory, now);
+    expect(d.desiredReplicas).toBe(4);
+    expect(d.currentMetrics).toEqual([{ type: "Resource", resource: { name: "cpu", current: { averageValue: "340m", averageUtilization: 170 } } }]);
+  });
+
+  it("a container the pods' metrics lack is FailedGetContainerResourceMetric, with the metrics client's error", () => {
+    const d = decide(hpa([containerTarget("nope")]), scale, [twoContainers(0), twoContainers(1)], usage, emptyMemory, now);
+    const error = "failed to get cpu utilization: unable to get metrics for resource cpu: container nope not present in metrics for pod default/web-0";
+    expect(d.events[0]).toEqual({ type: "Warning", reason: "FailedGetContainerResourceMetric", message: error });
+    expect(d.conditions.find((c) => c.type === "ScalingActive")).toEqual({ type: "ScalingActive", status: "False", reason: "FailedGetContainerResourceMetric", message: `the HPA was unable to compute the replica count: ${error}` });
+  });
+});

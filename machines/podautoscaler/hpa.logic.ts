@@ -5,7 +5,7 @@
 import type { Pod } from "kubernetes-types/core/v1";
 import { rfc3339 } from "../common/time.js";
 import { formatQty, milliValue } from "../common/quantity.js";
-import { downscaleStabilisationWindowMs, normalizeDesiredReplicas, normalizeWithBehaviors, podMetricsFrom, rawResourceReplicas, resourceReplicas, storeScaleEvent, type Recommendation, type ScaleEvent } from "./replica.logic.js";
+import { containerMetricsFrom, downscaleStabilisationWindowMs, normalizeDesiredReplicas, normalizeWithBehaviors, podMetricsFrom, rawResourceReplicas, resourceReplicas, storeScaleEvent, type Recommendation, type ScaleEvent } from "./replica.logic.js";
 import { mutant } from "../common/mutation.js";
 
 type Obj = any;
@@ -131,6 +131,7 @@ function proposal(spec: Obj, namespace: string, currentReplicas: number, pods: r
     const error = `unable to get metric ${o.metric?.name ?? ""}: ${o.describedObject?.kind ?? ""} on ${namespace} ${o.describedObject?.name ?? ""}/${noCustomMetricsAPI}`;
     return { error, reason: "FailedGetObjectMetric", wrapped: `failed to get object metric value: ${error}` };
   }
+  if (spec?.type === "ContainerResource" && spec.containerResource) return containerResourceProposal(spec.containerResource, currentReplicas, pods, metricsList, now);
   if (spec?.type !== "Resource" || !spec.resource) return { error: `unable to get metric of type ${spec?.type ?? ""}: not served by podflow's metrics APIs`, reason: "FailedGetResourceMetric" };
   const resource: string = spec.resource.name;
   const target = spec.resource.target ?? {};
@@ -138,7 +139,7 @@ function proposal(spec: Obj, namespace: string, currentReplicas: number, pods: r
   // an AverageValue target is compared with the pods' raw average (computeStatusForResourceMetric)
   if (target.averageValue != null) {
     const r = rawResourceReplicas(currentReplicas, milliValue(target.averageValue), resource, pods, metrics, now);
-    if ("error" in r) return { error: `failed to get ${resource} utilization: ${r.error}`, reason: "FailedGetResourceMetric" };
+    if ("error" in r) return { error: `failed to get ${resource} usage: ${r.error}`, reason: "FailedGetResourceMetric" };
     return { replicas: r.replicas, metric: `${resource} resource`, status: { type: "Resource", resource: { name: resource, current: { averageValue: decimal(r.usage) } } } };
   }
   if (target.averageUtilization == null) return { error: "invalid resource metric source: neither a utilization target nor a value target was set", reason: "FailedGetResourceMetric" };
@@ -181,6 +182,33 @@ export function rememberRescale(memory: HPAMemory, behavior: Obj, from: number, 
   if (to > from) return { ...memory, upEvents: storeScaleEvent(memory.upEvents, to - from, longest(behavior.scaleUp), now) };
   if (to < from) return { ...memory, downEvents: storeScaleEvent(memory.downEvents, from - to, longest(behavior.scaleDown), now) };
   return memory;
+}
+
+/**
+ * computeStatusForContainerResourceMetric: as a Resource metric, over one container's usage and
+ * request in each pod (the metrics client's getContainerMetrics, calculatePodRequests for it).
+ */
+function containerResourceProposal(src: Obj, currentReplicas: number, pods: readonly Pod[], metricsList: Obj | undefined, now: number):
+  { replicas: number; metric: string; status: Obj } | { error: string; reason: string; wrapped?: string } {
+  const resource: string = src.name ?? "";
+  const container: string = src.container ?? "";
+  const target = src.target ?? {};
+  const fail = (error: string) => ({ error, reason: "FailedGetContainerResourceMetric", wrapped: `failed to get ${container} container metric value: ${error}` });
+  const metrics = containerMetricsFrom(metricsList, resource, container);
+  if (target.averageValue != null) {
+    if ("error" in metrics) return fail(`failed to get ${resource} usage: unable to get metrics for resource ${resource}: ${metrics.error}`);
+    const r = rawResourceReplicas(currentReplicas, milliValue(target.averageValue), resource, pods, metrics, now);
+    if ("error" in r) return fail(`failed to get ${resource} usage: ${r.error}`);
+    return { replicas: r.replicas, metric: `${resource} resource`, status: { type: "ContainerResource", containerResource: { name: resource, container, current: { averageValue: decimal(r.usage) } } } };
+  }
+  if (target.averageUtilization == null) return fail("invalid resource metric source: neither an average utilization target nor an average value (usage) target was set");
+  if ("error" in metrics) return fail(`failed to get ${resource} utilization: unable to get metrics for resource ${resource}: ${metrics.error}`);
+  const r = resourceReplicas(currentReplicas, target.averageUtilization, resource, pods, metrics, now, container);
+  if ("error" in r) return fail(`failed to get ${resource} utilization: ${r.error}`);
+  return {
+    replicas: r.replicas, metric: `${resource} container resource utilization (percentage of request)`,
+    status: { type: "ContainerResource", containerResource: { name: resource, container, current: { averageValue: decimal(r.rawAverage), averageUtilization: r.utilization } } },
+  };
 }
 
 /** resource.NewMilliQuantity(v, DecimalSI) as it prints: canonical ("2M", "500m"). */

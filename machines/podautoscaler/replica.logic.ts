@@ -46,6 +46,18 @@ export function podMetricsFrom(list: Obj, resource: string): Map<string, PodMetr
   return out;
 }
 
+/** getContainerMetrics: one container's usage per pod (a pod whose metrics lack the container is an error; one without the resource is left out). */
+export function containerMetricsFrom(list: Obj, resource: string, container: string): Map<string, PodMetric> | { error: string } {
+  const out = new Map<string, PodMetric>();
+  for (const m of list?.items ?? []) {
+    const c = (m.containers ?? []).find((x: Obj) => x?.name === container);
+    if (c === undefined) return { error: `container ${container} not present in metrics for pod ${m.metadata?.namespace ?? ""}/${m.metadata?.name ?? ""}` };
+    const v = c.usage?.[resource];
+    if (v !== undefined) out.set(m.metadata?.name ?? "", { value: milliValue(v), timestamp: toMs(m.timestamp) ?? 0, windowMs: windowMs(m.window) });
+  }
+  return out;
+}
+
 function windowMs(w: unknown): number {
   const m = typeof w === "string" ? /^(?:(\d+)m)?(?:([\d.]+)s)?$/.exec(w) : null;
   return m ? Math.round((Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0)) * 1000) : 0;
@@ -81,12 +93,18 @@ export function groupPods(pods: readonly Pod[], metrics: ReadonlyMap<string, Pod
   return { readyPodCount, unready, missing, ignored };
 }
 
-/** calculatePodRequests: each pod's summed container requests of the resource (millicores), or the first container without one. */
-export function podRequests(pods: readonly Pod[], resource: string): Map<string, number> | { error: string } {
+/**
+ * calculatePodRequests: each pod's summed requests of the resource (millicores) over its containers
+ * and restartable (sidecar) init containers, or only the named container's (a ContainerResource
+ * metric); else the first counted container without one.
+ */
+export function podRequests(pods: readonly Pod[], resource: string, container = ""): Map<string, number> | { error: string } {
   const out = new Map<string, number>();
   for (const pod of pods) {
     let sum = 0;
-    for (const c of pod.spec?.containers ?? []) {
+    const sidecars = (pod.spec?.initContainers ?? []).filter((c) => c.restartPolicy === "Always");
+    for (const c of [...(pod.spec?.containers ?? []), ...sidecars]) {
+      if (container !== "" && c.name !== container) continue;
       const r = c.resources?.requests?.[resource];
       if (r === undefined) return { error: `missing request for ${resource} in container ${c.name} of Pod ${pod.metadata?.name ?? ""}` };
       sum += milliValue(r);
@@ -117,7 +135,7 @@ export function utilizationRatio(metrics: ReadonlyMap<string, { value: number }>
 export type ReplicaResult = { replicas: number; utilization: number; rawAverage: number; timestamp: number } | { error: string };
 
 /** GetResourceReplicas: the replica count for a utilization target, with unready and missing pods taken the conservative way. */
-export function resourceReplicas(currentReplicas: number, target: number, resource: string, pods: readonly Pod[], metricsIn: ReadonlyMap<string, PodMetric>, now: number): ReplicaResult {
+export function resourceReplicas(currentReplicas: number, target: number, resource: string, pods: readonly Pod[], metricsIn: ReadonlyMap<string, PodMetric>, now: number, container = ""): ReplicaResult {
   if (metricsIn.size === 0) return { error: `unable to get metrics for resource ${resource}: no metrics returned from resource metrics API` };
   if (pods.length === 0) return { error: "no pods returned by selector while calculating replica count" };
   const metrics = new Map(metricsIn);
@@ -125,7 +143,7 @@ export function resourceReplicas(currentReplicas: number, target: number, resour
   const { readyPodCount, unready, missing, ignored } = groupPods(pods, metrics, resource, now);
   for (const p of [...ignored, ...unready]) metrics.delete(p);
   if (metrics.size === 0) return { error: "did not receive metrics for targeted pods (pods might be unready)" };
-  const requests = podRequests(pods, resource);
+  const requests = podRequests(pods, resource, container);
   if ("error" in requests) return requests;
   const first = utilizationRatio(metrics, requests, target);
   if ("error" in first) return first;
