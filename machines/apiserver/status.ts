@@ -4,6 +4,9 @@
 import type { Status, StatusCause } from "kubernetes-types/meta/v1";
 import { qualifiedKind, qualifiedResource, storedResource, type ResourceInfo } from "./resources.js";
 import { goJsonMarshal } from "./schema/decode.js";
+import { goQuote } from "../common/goquote.js";
+
+export { goQuote };
 
 /** The CauseType of a field error, one to one with field.ErrorType. */
 export type FieldErrorType =
@@ -105,21 +108,6 @@ export const field = {
   required, invalid: invalidValue, notSupported, duplicate, forbidden: forbiddenField, notFound: notFoundField,
   tooLong, tooMany, internalError: internalFieldError,
 } as const;
-
-/** Quotes a string as Go's %q / strconv.Quote does for printable text. */
-export function goQuote(s: string): string {
-  let out = '"';
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    if (ch === '"' || ch === "\\") out += "\\" + ch;
-    else if (ch === "\n") out += "\\n";
-    else if (ch === "\t") out += "\\t";
-    else if (ch === "\r") out += "\\r";
-    else if (c < 0x20 || c === 0x7f) out += "\\x" + c.toString(16).padStart(2, "0");
-    else out += ch;
-  }
-  return out + '"';
-}
 
 /** Prints a value as Go's %#v would for the shapes validation reports (maps of strings, slices). */
 export function goSyntax(v: unknown): string {

@@ -1,8 +1,8 @@
 // Label, field and node selector semantics as apimachinery and component-helpers define them.
 import type { Node, NodeSelector, NodeSelectorRequirement, NodeSelectorTerm } from "kubernetes-types/core/v1";
 import type { LabelSelector } from "kubernetes-types/meta/v1";
-import { goQuote } from "../apiserver/status.js";
-import { isQualifiedName, isValidLabelValue } from "../apiserver/validation/names.js";
+import { goQuote } from "./goquote.js";
+import { isQualifiedName, isValidLabelValue } from "./names.js";
 import { mutant } from "./mutation.js";
 
 export type Operator = "=" | "==" | "!=" | "in" | "notin" | "exists" | "!" | "gt" | "lt";

@@ -196,7 +196,7 @@ export const mutants: readonly MutantInfo[] = [
   { name: "podgc.quarantine-restarts-each-pass", bugClass: "PodGC restarts a missing node's 40 s quarantine at every pass: pods bound to a deleted node are never collected", file: "machines/podgc/podgc.logic.ts" },
   { name: "gc.foreground-waits-for-non-blocking", bugClass: "foreground deletion waits for every dependent, not only those whose ownerReference sets blockOwnerDeletion", file: "machines/garbagecollector/gc.logic.ts" },
   { name: "kube-proxy.local-policy-falls-back-to-remote", bugClass: "kube-proxy sends a Local traffic policy Service's traffic to other nodes' endpoints when its own node has none, instead of dropping it", file: "machines/kube-proxy/kube-proxy.logic.ts" },
-  { name: "validation.dns-label-allows-64", bugClass: "IsDNS1123Label allows 64 characters (an off-by-one in the 63-character limit)", file: "machines/apiserver/validation/names.ts" },
+  { name: "validation.dns-label-allows-64", bugClass: "IsDNS1123Label allows 64 characters (an off-by-one in the 63-character limit)", file: "machines/common/names.ts" },
   { name: "noderestriction.node-modifies-taints", bugClass: "the NodeRestriction admission plugin lets a node change its own taints", file: "machines/apiserver/auth/noderestriction.ts" },
   { name: "labels.gt-inclusive", bugClass: "a label selector's Gt requirement matches a value equal to its bound (>= instead of >)", file: "machines/common/labels.ts" },
   { name: "fieldselector.missing-field-fails", bugClass: "a field selector fails every requirement on a field the object lacks, != included (Kubernetes compares a missing field as the empty string)", file: "machines/common/labels.ts" },
