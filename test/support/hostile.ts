@@ -128,7 +128,9 @@ function resourceOfPath(pathname: string): { r?: ResourceInfo; subresource?: str
   // percent-escapes decoded to bytes, read as UTF-8 (as Go leaves URL.Path), then split
   if (/%(?![0-9A-Fa-f]{2})/.test(pathname)) return {};
   const decoded = Buffer.from(pathname.replace(/%([0-9A-Fa-f]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16))), "latin1").toString("utf8");
-  const parts = decoded.split("/").filter((p) => p !== "");
+  // RequestInfoFactory's splitPath: the ends' slashes trimmed, inner empty segments kept, so
+  // /api/v1/namespaces//pods names pods in the namespace "" (a list across namespaces, as kube answers)
+  const parts = decoded.replace(/^\/+|\/+$/g, "").split("/");
   let group = "";
   let rest: string[];
   if (parts[0] === "api") rest = parts.slice(2);
@@ -187,7 +189,9 @@ export function replyViolation(r: HostileRequest, rep: HostileReply): { cls: str
   }
   // kube-apiserver reads at most 3 MiB of a request body (MaxRequestBodyBytes): it never accepts more.
   const size = bodyBytes(r)?.length ?? 0;
-  if (size > maxRequestBodyBytes && rep.code >= 200 && rep.code < 300) return { cls: "a body over 3 MiB was accepted", detail: `${size} bytes, HTTP ${rep.code}` };
+  // the limit is the resource handlers' (limitedReadBody); the health checks answer without reading a body
+  const healthCheck = /^\/(healthz|livez|readyz)(\/|$)/.test(pathname);
+  if (size > maxRequestBodyBytes && rep.code >= 200 && rep.code < 300 && !healthCheck) return { cls: "a body over 3 MiB was accepted", detail: `${size} bytes, HTTP ${rep.code}` };
   // DeleteResource decodes a DELETE body's DeleteOptions without transformDecodeError, so what it
   // cannot decode reaches the client as ErrorToAPIStatus of a plain error: 500 with no reason.
   if (rep.code === 500 && r.method === "DELETE" && r.body !== undefined && parsed && json?.kind === "Status" && json.code === 500 && (json.reason === undefined || json.reason === "")) return undefined;
