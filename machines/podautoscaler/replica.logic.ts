@@ -131,11 +131,9 @@ export function utilizationRatio(metrics: ReadonlyMap<string, { value: number }>
   return { ratio: utilization / target, utilization, rawAverage: Math.trunc(metricsTotal / n) };
 }
 
-/** What GetResourceReplicas answers: the replica count and the utilization behind it, or why it cannot. */
-export type ReplicaResult = { replicas: number; utilization: number; rawAverage: number; timestamp: number } | { error: string };
-
-/** GetResourceReplicas: the replica count for a utilization target, with unready and missing pods taken the conservative way. */
-export function resourceReplicas(currentReplicas: number, target: number, resource: string, pods: readonly Pod[], metricsIn: ReadonlyMap<string, PodMetric>, now: number, container = ""): ReplicaResult {
+/** What both replica calculations start from: the pods' metrics without the ignored and unready pods, their oldest timestamp and the pods' grouping; or why there is nothing to count. */
+function countedMetrics(resource: string, pods: readonly Pod[], metricsIn: ReadonlyMap<string, PodMetric>, now: number):
+  { metrics: Map<string, PodMetric>; timestamp: number; readyPodCount: number; unready: Set<string>; missing: Set<string> } | { error: string } {
   if (metricsIn.size === 0) return { error: `unable to get metrics for resource ${resource}: no metrics returned from resource metrics API` };
   if (pods.length === 0) return { error: "no pods returned by selector while calculating replica count" };
   const metrics = new Map(metricsIn);
@@ -143,6 +141,17 @@ export function resourceReplicas(currentReplicas: number, target: number, resour
   const { readyPodCount, unready, missing, ignored } = groupPods(pods, metrics, resource, now);
   for (const p of [...ignored, ...unready]) metrics.delete(p);
   if (metrics.size === 0) return { error: "did not receive metrics for targeted pods (pods might be unready)" };
+  return { metrics, timestamp, readyPodCount, unready, missing };
+}
+
+/** What GetResourceReplicas answers: the replica count and the utilization behind it, or why it cannot. */
+export type ReplicaResult = { replicas: number; utilization: number; rawAverage: number; timestamp: number } | { error: string };
+
+/** GetResourceReplicas: the replica count for a utilization target, with unready and missing pods taken the conservative way. */
+export function resourceReplicas(currentReplicas: number, target: number, resource: string, pods: readonly Pod[], metricsIn: ReadonlyMap<string, PodMetric>, now: number, container = ""): ReplicaResult {
+  const g = countedMetrics(resource, pods, metricsIn, now);
+  if ("error" in g) return g;
+  const { metrics, timestamp, readyPodCount, unready, missing } = g;
   const requests = podRequests(pods, resource, container);
   if ("error" in requests) return requests;
   const first = utilizationRatio(metrics, requests, target);
@@ -174,13 +183,9 @@ export function resourceReplicas(currentReplicas: number, target: number, resour
  * the target on a scale-down and nothing on a scale-up, an unready one nothing on a scale-up.
  */
 export function rawResourceReplicas(currentReplicas: number, targetMilli: number, resource: string, pods: readonly Pod[], metricsIn: ReadonlyMap<string, PodMetric>, now: number): { replicas: number; usage: number; timestamp: number } | { error: string } {
-  if (metricsIn.size === 0) return { error: `unable to get metrics for resource ${resource}: no metrics returned from resource metrics API` };
-  if (pods.length === 0) return { error: "no pods returned by selector while calculating replica count" };
-  const metrics = new Map(metricsIn);
-  const timestamp = Math.min(...[...metricsIn.values()].map((m) => m.timestamp));
-  const { readyPodCount, unready, missing, ignored } = groupPods(pods, metrics, resource, now);
-  for (const p of [...ignored, ...unready]) metrics.delete(p);
-  if (metrics.size === 0) return { error: "did not receive metrics for targeted pods (pods might be unready)" };
+  const g = countedMetrics(resource, pods, metricsIn, now);
+  if ("error" in g) return g;
+  const { metrics, timestamp, readyPodCount, unready, missing } = g;
   const usageRatio = (m: ReadonlyMap<string, PodMetric>) => {
     const usage = Math.trunc([...m.values()].reduce((a, x) => a + x.value, 0) / m.size);
     return { ratio: usage / targetMilli, usage };
