@@ -745,12 +745,10 @@ function startContainerReq(ctx: CriContext, id: number, containerId: string, fro
   c.proc = proc;
   stepContainer(ctx, c, { type: "Started", now: ctx.now }, fx);
   // The start is answered before the process runs, so a container that exits at once is seen started first.
-  // The hook's outcome rides on the answer (the kubelet runs it before it considers the start
-  // done), which still goes out ahead of what the process sends as it runs.
-  const at = fx.sends.length;
+  fx.send(from, { type: "StartContainerResult", id, containerId, ok: true, startedAt: ctx.now });
   drive(ctx, c, undefined, fx);
-  const hook = runPostStart(ctx, c);
-  fx.sends.splice(at, 0, { to: from, msg: { type: "StartContainerResult", id, containerId, ok: true, startedAt: ctx.now, ...(hook === "failed" ? { postStartFailed: true } : {}) } });
+  // the hook runs once the process has had its first turn (it may talk to what the process serves)
+  if (runPostStart(ctx, c) === "failed") fx.send(from, { type: "PostStartHookFailed", containerId });
 }
 
 /**

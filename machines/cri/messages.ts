@@ -175,8 +175,7 @@ export type CriResponse =
   /** user: the credentials its first process got (ContainerStatus.user) */
   | { type: "CreateContainerResult"; id: number; ok: true; containerId: string; image: ImageSummary; user: ProcessUser }
   | { type: "CreateContainerResult"; id: number; ok: false; reason: string; message: string }
-  /** postStartFailed: its exec postStart hook (run by the kubelet through ExecSync right after the start) did not exit 0 */
-  | { type: "StartContainerResult"; id: number; containerId: string; ok: true; startedAt: number; postStartFailed?: true }
+  | { type: "StartContainerResult"; id: number; containerId: string; ok: true; startedAt: number }
   | { type: "StartContainerResult"; id: number; containerId: string; ok: false; message: string }
   | { type: "StopContainerResult"; id: number; containerId: string }
   | { type: "UpdateContainerResourcesResult"; id: number; containerId: string; ok: true }
@@ -190,6 +189,8 @@ export type CriResponse =
   /** terminationFile and logTail: what the kubelet reads on the host once the container exited (the termination-message file; the log's last lines, for FallbackToLogsOnError) */
   /** the preStop hook of a container being stopped failed (the kubelet's hook runner's error) */
   | { type: "PreStopHookFailed"; containerId: string }
+  /** the exec postStart hook of a container just started did not exit 0 (run by the kubelet through ExecSync right after the start) */
+  | { type: "PostStartHookFailed"; containerId: string }
   | { type: "ContainerExited"; containerId: string; exitCode: number; reason: "Completed" | "Error" | "OOMKilled" | "StartError"; message?: string; startedAt: number; finishedAt: number; terminationFile?: string; logTail?: string[] };
 
 export type { Probe };

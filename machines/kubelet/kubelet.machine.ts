@@ -28,7 +28,7 @@ const step = timedDraftStepOf<KubeletContext>();
 const runtimeEvents = [
   "RunPodSandboxResult", "StopPodSandboxResult", "RemovePodSandboxResult", "ImageStatusResult", "PullImageResult", "ReadVolumeFilesResult", "CheckHostPathsResult",
   "CreateContainerResult", "StartContainerResult", "StopContainerResult", "UpdateContainerResourcesResult", "ExecProbeResult", "ContainerLogsResult",
-  "ContainerExited", "PreStopHookFailed", "CniAddResult", "CniDelResult",
+  "ContainerExited", "PreStopHookFailed", "PostStartHookFailed", "CniAddResult", "CniDelResult",
 ] as const;
 
 export const kubeletMachine = setup({

@@ -24,6 +24,7 @@ import { terminationMessage, truncatePodMessage } from "./containerfiles.js";
 export function onRuntime(ctx: KubeletContext, msg: CriResponse | CniResponse, fx: Fx): void {
   if (msg.type === "ContainerExited") return onContainerExited(ctx, msg, fx);
   if (msg.type === "PreStopHookFailed") return onPreStopHookFailed(ctx, msg, fx);
+  if (msg.type === "PostStartHookFailed") return onPostStartHookFailed(ctx, msg, fx);
   // The runtime's listing is answered only while the kubelet lists it (the machine routes those).
   if (msg.type === "ListPodSandboxResult" || msg.type === "ListContainersResult") return;
   const op = ctx.ops.get(msg.id);
@@ -150,22 +151,35 @@ function onStarted(ctx: KubeletContext, w: PodWorker, c: ContainerRecord, msg: E
   stepContainer(c, { type: "Started", containerId: msg.containerId, startedAt: msg.startedAt });
   c.started = !c.spec.startupProbe;
   podEvent(ctx, w, c, "Normal", "Started", "Container started", fx);
-  if (msg.postStartFailed) {
-    // startContainer's step 4: the hook's message stays out of the event (it may hold secrets);
-    // killContainer with the pod's grace period, its reason as the Killing message
-    podEvent(ctx, w, c, "Warning", "FailedPostStartHook", "PostStartHook failed", fx);
-    podEvent(ctx, w, c, "Normal", "Killing", "FailedPostStartHook", fx);
-    stopContainer(ctx, w, c, Math.max(w.pod.spec?.terminationGracePeriodSeconds ?? 30, minimumGracePeriodSeconds), fx);
-    return;
-  }
   startProbes(w, c, fx);
 }
 
-function onContainerExited(ctx: KubeletContext, msg: Extract<CriResponse, { type: "ContainerExited" }>, fx: Fx): void {
-  const ref = ctx.byContainer.get(msg.containerId);
+/** The worker and container record a runtime container id is, while that record still runs that container. */
+function containerOf(ctx: KubeletContext, containerId: string): { w: PodWorker; c: ContainerRecord } | undefined {
+  const ref = ctx.byContainer.get(containerId);
   const w = ref && workerOf(ctx, ref.uid);
   const c = w?.containers.find((x) => x.name === ref!.name);
-  if (!w || !c || c.lifecycle.context.id !== msg.containerId) return;
+  return w && c && c.lifecycle.context.id === containerId ? { w, c } : undefined;
+}
+
+/**
+ * startContainer's step 4: a failed postStart hook is recorded without its message (it may hold
+ * secrets), and the container is killed with the pod's grace period, the reason as Killing's message.
+ */
+function onPostStartHookFailed(ctx: KubeletContext, msg: Extract<CriResponse, { type: "PostStartHookFailed" }>, fx: Fx): void {
+  const found = containerOf(ctx, msg.containerId);
+  if (!found) return;
+  const { w, c } = found;
+  cancelProbes(w, c, fx);
+  podEvent(ctx, w, c, "Warning", "FailedPostStartHook", "PostStartHook failed", fx);
+  podEvent(ctx, w, c, "Normal", "Killing", "FailedPostStartHook", fx);
+  stopContainer(ctx, w, c, Math.max(w.pod.spec?.terminationGracePeriodSeconds ?? 30, minimumGracePeriodSeconds), fx);
+}
+
+function onContainerExited(ctx: KubeletContext, msg: Extract<CriResponse, { type: "ContainerExited" }>, fx: Fx): void {
+  const found = containerOf(ctx, msg.containerId);
+  if (!found) return;
+  const { w, c } = found;
   c.started = false;
   cancelProbes(w, c, fx);
   const message = exitMessage(w, c, msg);
@@ -175,10 +189,8 @@ function onContainerExited(ctx: KubeletContext, msg: Extract<CriResponse, { type
 
 /** executePreStopHook: a failed hook is recorded without its message (it may hold secrets); the stop goes on. */
 function onPreStopHookFailed(ctx: KubeletContext, msg: Extract<CriResponse, { type: "PreStopHookFailed" }>, fx: Fx): void {
-  const ref = ctx.byContainer.get(msg.containerId);
-  const w = ref && workerOf(ctx, ref.uid);
-  const c = w?.containers.find((x) => x.name === ref!.name);
-  if (w && c && c.lifecycle.context.id === msg.containerId) podEvent(ctx, w, c, "Warning", "FailedPreStopHook", "PreStopHook failed", fx);
+  const found = containerOf(ctx, msg.containerId);
+  if (found) podEvent(ctx, found.w, found.c, "Warning", "FailedPreStopHook", "PreStopHook failed", fx);
 }
 
 /**
