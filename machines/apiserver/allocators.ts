@@ -4,6 +4,7 @@
 
 import { intToIp, ipToInt, parseCIDR, formatCIDR } from "../cni/ipam.js";
 import { formatIP, parseIPSloppy } from "./validation/ip.js";
+import { mutant } from "../common/mutation.js";
 
 /** Default Service CIDR (kube-apiserver --service-cluster-ip-range as kubeadm sets it). */
 export const DEFAULT_SERVICE_CIDR = "10.96.0.0/12";
@@ -177,7 +178,7 @@ export function allocateSpecificNodePort(
 ): AllocationResult<number> {
   const prefix = `spec.ports[${portIndex}].nodePort: Invalid value: ${port}: `;
   const offset = port - state.base;
-  if (!Number.isInteger(port) || offset < 0 || offset >= state.size) {
+  if (!Number.isInteger(port) || offset < 0 || offset >= state.size - (mutant("allocators.node-port-range-end-excluded") ? 1 : 0)) {
     return {
       ok: false,
       state,

@@ -8,6 +8,7 @@ import { deepCopy } from "../common/equal.js";
 import { getOwn, setOwn } from "../common/own.js";
 import { NumberLiteral, goJsonMarshal, rawStringText, setRawStringText } from "./schema/decode.js";
 import { strategicMerge } from "./strategicpatch.js";
+import { mutant } from "../common/mutation.js";
 
 export { StrategicPatchError } from "./strategicpatch.js";
 
@@ -27,7 +28,8 @@ export function mergePatch(target: any, patch: any): any {
   for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
     const [out, p] = next;
     for (const [k, v] of Object.entries(p)) {
-      if (v === null) delete out[k];
+      if (v === null && !mutant("patch.merge-null-stored")) delete out[k];
+      else if (v === null) setOwn(out, k, v);
       else if (!isObject(v)) setOwn(out, k, v);
       else {
         const cur = getOwn(out, k);

@@ -5,6 +5,7 @@
 
 import { compileLabelSelector } from "../common/labels.js";
 import { deepEqual } from "../common/equal.js";
+import { mutant } from "../common/mutation.js";
 
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
@@ -37,7 +38,7 @@ export function aggregatedRules(role: any, roles: Iterable<any>): unknown[] | un
     const matches = compileLabelSelector(selector as any);
     const selected = all.filter((r) => matches(r?.metadata?.labels ?? {})).sort(byName);
     for (const other of selected) {
-      if (other.metadata?.name === role.metadata?.name) continue;
+      if (other.metadata?.name === role.metadata?.name && !mutant("clusterroleaggregation.includes-itself")) continue;
       for (const r of list(other.rules)) if (!out.some((o) => deepEqual(comparable(o), comparable(r)))) out.push(r);
     }
   }

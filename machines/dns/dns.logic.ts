@@ -172,7 +172,7 @@ export function candidateNames(name: string, searchNamespace?: string, domain = 
   const searches = resolver?.searches ?? searchPath(searchNamespace!, domain);
   const searched = searches.map((s) => `${name}.${s}`);
   const dots = name.split(".").length - 1;
-  return dots >= (resolver?.ndots ?? NDOTS) ? [name, ...searched] : [...searched, name];
+  return dots >= (resolver?.ndots ?? NDOTS) + (mutant("dns.ndots-counts-strictly") ? 1 : 0) ? [name, ...searched] : [...searched, name];
 }
 
 /**

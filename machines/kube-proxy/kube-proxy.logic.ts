@@ -137,7 +137,7 @@ export function serviceRules(svc: Service, slices: EndpointSlice[], nodeName: st
       ...(sa ? { sessionAffinity: sa } : {}),
     });
     if (externallyAccessible && port.nodePort) {
-      const external = svc.spec?.externalTrafficPolicy === "Local" ? "Local" : "Cluster";
+      const external = (mutant("kube-proxy.node-port-follows-internal-policy") ? svc.spec?.internalTrafficPolicy : svc.spec?.externalTrafficPolicy) === "Local" ? "Local" : "Cluster";
       rules.push({
         service: name,
         frontend: `<any>:${port.nodePort}/${proto}`,

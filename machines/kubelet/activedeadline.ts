@@ -8,6 +8,7 @@ import type { KubeletContext, PodWorker } from "./types.js";
 import { podEvent } from "./events.js";
 import { stepWorker } from "./lifecycles.js";
 import { view } from "./view.js";
+import { mutant } from "../common/mutation.js";
 
 export const deadlineExceededReason = "DeadlineExceeded";
 export const deadlineExceededMessage = "Pod was active on the node longer than the specified deadline";
@@ -46,6 +47,6 @@ function checkActiveDeadline(ctx: KubeletContext, w: PodWorker, fx: Fx): boolean
     stepWorker(w, { type: "DeadlinePassed" }, fx);
     return true;
   }
-  if (state !== "counting" || view(w.lifecycle).context.deadlineAtMs !== atMs) stepWorker(w, { type: "ScheduleDeadline", atMs, delayMs: atMs - ctx.now }, fx);
+  if (state !== "counting" || (view(w.lifecycle).context.deadlineAtMs !== atMs && !mutant("kubelet.active-deadline-update-ignored"))) stepWorker(w, { type: "ScheduleDeadline", atMs, delayMs: atMs - ctx.now }, fx);
   return false;
 }

@@ -3,6 +3,7 @@
 // what it reads back when the container exits (getTerminationMessage, readLastStringFromContainerLogs).
 
 import type { Container, Pod } from "kubernetes-types/core/v1";
+import { mutant } from "../common/mutation.js";
 
 /** The cluster domain the kubelet is configured with (--cluster-domain). */
 export const clusterDomain = "cluster.local";
@@ -60,7 +61,7 @@ export function etcHostsContent(pod: Pod, podIPs: string[], node: { name: string
   if (pod.spec?.hostNetwork) return managedHostsHeaderWithHostNetwork + nodeHostsFile(node.name, node.hostIP) + hostAliasEntries(pod);
   const { hostname, domain } = podHostname(pod);
   let out = managedHostsHeader + "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n";
-  for (const ip of podIPs) out += domain ? `${ip}\t${hostname}.${domain}\t${hostname}\n` : `${ip}\t${hostname}\n`;
+  for (const ip of podIPs) out += domain && !mutant("kubelet.hosts-file-without-fqdn") ? `${ip}\t${hostname}.${domain}\t${hostname}\n` : `${ip}\t${hostname}\n`;
   return out + hostAliasEntries(pod);
 }
 
@@ -89,7 +90,7 @@ function lastBytes(text: string, n: number): string {
  * file is empty gets the last 2 KiB of its last 80 log lines instead (never a successful one).
  */
 export function terminationMessage(c: Container, exitCode: number, file: string | undefined, logTail: string[] | undefined): string {
-  const fallback = c.terminationMessagePolicy === "FallbackToLogsOnError" && exitCode !== 0;
+  const fallback = c.terminationMessagePolicy === "FallbackToLogsOnError" && (exitCode !== 0 || mutant("kubelet.termination-log-fallback-on-success"));
   const fromFile = file === undefined ? "" : lastBytes(file, maxContainerTerminationMessageLength);
   if (fromFile !== "" || !fallback) return fromFile;
   // The lines are joined as the log holds them; the last one carries no newline (a podflow log keeps no partial marker).

@@ -4,6 +4,7 @@
 import type { Container, Pod } from "kubernetes-types/core/v1";
 import type { ImageSummary, UserRequest } from "../cri/messages.js";
 import { formatPod } from "./events.js";
+import { mutant } from "../common/mutation.js";
 
 /**
  * The container's runAsUser and runAsGroup over the pod's (DetermineEffectiveSecurityContext);
@@ -40,7 +41,7 @@ export function verifyRunAsNonRoot(pod: Pod, container: Container, image: ImageS
   const csc = container.securityContext;
   if ((csc?.runAsNonRoot ?? psc?.runAsNonRoot) !== true) return undefined;
   const where = `(pod: "${formatPod(pod)}", container: ${container.name})`;
-  const runAsUser = csc?.runAsUser ?? psc?.runAsUser;
+  const runAsUser = mutant("kubelet.run-as-user-pod-overrides-container") ? psc?.runAsUser ?? csc?.runAsUser : csc?.runAsUser ?? psc?.runAsUser;
   if (runAsUser !== undefined) return runAsUser === 0 ? `container's runAsUser breaks non-root policy ${where}` : undefined;
   if (image?.uid === undefined && image?.username) return `container has runAsNonRoot and image has non-numeric user (${image.username}), cannot verify user is non-root ${where}`;
   return (image?.uid ?? 0) === 0 ? `container has runAsNonRoot and image will run as root ${where}` : undefined;

@@ -4,6 +4,7 @@
 
 import type { PersistentVolumeClaim, Pod } from "kubernetes-types/core/v1";
 import { ephemeralClaimName, volumeIsForPod } from "../common/volumeutil.js";
+import { mutant } from "../common/mutation.js";
 
 export { ephemeralClaimName, volumeIsForPod };
 
@@ -42,7 +43,7 @@ export function planEphemeralClaims(pod: Pod, claimOf: (name: string) => Persist
         metadata: {
           name,
           namespace: pod.metadata?.namespace ?? "default",
-          ownerReferences: [{ apiVersion: "v1", kind: "Pod", name: pod.metadata?.name ?? "", uid: pod.metadata?.uid ?? "", controller: true, blockOwnerDeletion: true }],
+          ownerReferences: [{ apiVersion: "v1", kind: "Pod", name: pod.metadata?.name ?? "", uid: pod.metadata?.uid ?? "", ...(mutant("ephemeral.claim-owner-not-controller") ? {} : { controller: true }), blockOwnerDeletion: true }],
           ...(template?.metadata?.annotations ? { annotations: template.metadata.annotations } : {}),
           ...(template?.metadata?.labels ? { labels: template.metadata.labels } : {}),
         },

@@ -2,6 +2,7 @@
 import type { Container, Node, PersistentVolume, PersistentVolumeClaim, Pod, Taint, } from "kubernetes-types/core/v1";
 import { findMatchingUntoleratedTaint, toleratesTaint, tolerationsTolerateTaint } from "../common/taints.js";
 import { intValue, milliValue } from "../common/quantity.js";
+import { mutant } from "../common/mutation.js";
 
 /** framework.MaxNodeScore. */
 export const MaxNodeScore = 100;
@@ -254,7 +255,7 @@ export function podRequests(pod: Pod, opts: PodRequestOptions = {}): Map<string,
       maxInto(initMax, sidecars);
     } else {
       const tmp = new Map(cr);
-      addInto(tmp, sidecars);
+      if (!mutant("scheduler.init-request-ignores-earlier-sidecars")) addInto(tmp, sidecars);
       maxInto(initMax, tmp);
     }
   }
@@ -264,7 +265,7 @@ export function podRequests(pod: Pod, opts: PodRequestOptions = {}): Map<string,
   const spec = pod.spec as { resources?: { requests?: ResourceList } } | undefined;
   const podLevel = toResourceMap(spec?.resources?.requests);
   for (const k of ["cpu", "memory"]) if (podLevel.has(k)) reqs.set(k, podLevel.get(k)!);
-  addInto(reqs, toResourceMap(pod.spec?.overhead as ResourceList | undefined));
+  if (!mutant("scheduler.requests-ignore-overhead")) addInto(reqs, toResourceMap(pod.spec?.overhead as ResourceList | undefined));
   return reqs;
 }
 

@@ -2,6 +2,7 @@
 // PrepareForCreate (pkg/registry/batch/job/strategy.go), which generates the selector.
 
 import { defaultPodSpec } from "./pod.js";
+import { mutant } from "../../common/mutation.js";
 
 type Obj = any;
 
@@ -22,11 +23,11 @@ export function defaultJob(job: Obj): void {
     spec.parallelism = 1;
   }
   spec.parallelism ??= 1;
-  spec.backoffLimit ??= spec.backoffLimitPerIndex != null ? INT32_MAX : 6;
+  spec.backoffLimit ??= spec.backoffLimitPerIndex != null && !mutant("defaults.job-backoff-limit-per-index-six") ? INT32_MAX : 6;
   spec.completionMode ??= "NonIndexed";
   spec.suspend ??= false;
   for (const rule of spec.podFailurePolicy?.rules ?? []) for (const p of rule?.onPodConditions ?? []) if (p && !p.status) p.status = "True";
-  spec.podReplacementPolicy ??= spec.podFailurePolicy ? "Failed" : "TerminatingOrFailed";
+  spec.podReplacementPolicy ??= spec.podFailurePolicy && !mutant("defaults.job-replacement-ignores-failure-policy") ? "Failed" : "TerminatingOrFailed";
   spec.manualSelector ??= false;
   spec.template ??= {};
   spec.template.spec ??= {};

@@ -4,6 +4,7 @@
 // deprecated.daemonset.template.generation (pkg/apis/apps/v1/conversion.go).
 
 import { defaultPodSpec } from "./pod.js";
+import { mutant } from "../../common/mutation.js";
 
 type Obj = any;
 
@@ -46,5 +47,5 @@ export function prepareDaemonSetForCreate(ds: Obj): void {
 /** PrepareForUpdate: templateGeneration is the server's, one more when the template changed (generation follows the spec). */
 export function prepareDaemonSetForUpdate(ds: Obj, old: Obj, sameJSON: (a: unknown, b: unknown) => boolean): void {
   const previous = templateGeneration(old);
-  setTemplateGeneration(ds, sameJSON(ds.spec?.template, old.spec?.template) ? previous : previous + 1);
+  setTemplateGeneration(ds, sameJSON(ds.spec?.template, old.spec?.template) && !mutant("daemonset.template-generation-bumped-always") ? previous : previous + 1);
 }

@@ -2,6 +2,8 @@
 // update that changes the type away from what a field served, the field is wiped, but only where
 // the user left it as it was (a value they changed too is for validation to judge).
 
+import { mutant } from "../../common/mutation.js";
+
 type Obj = Record<string, any>;
 
 const needsClusterIP = (spec: Obj) => spec.type !== "ExternalName";
@@ -37,7 +39,7 @@ export function dropTypeDependentFields(svc: Obj, old: Obj): void {
     if (same(was.ipFamilies, spec.ipFamilies)) delete spec.ipFamilies;
     if (same(was.ipFamilyPolicy, spec.ipFamilyPolicy)) delete spec.ipFamilyPolicy;
   }
-  if (needsNodePort(was) && !needsNodePort(spec) && sameNodePorts(was, spec)) {
+  if (needsNodePort(was) && !needsNodePort(spec) && sameNodePorts(was, spec) && !mutant("servicetype.node-port-kept-on-cluster-ip")) {
     for (const p of spec.ports ?? []) delete p.nodePort;
   }
   if (needsHCNodePort(was) && !needsHCNodePort(spec) && (was.healthCheckNodePort ?? 0) === (spec.healthCheckNodePort ?? 0)) delete spec.healthCheckNodePort;

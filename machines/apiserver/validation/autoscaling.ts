@@ -8,6 +8,7 @@ import { validateObjectMeta, validateObjectMetaUpdate } from "./meta.js";
 import { isDNS1123Label, isValidPathSegmentName, nameIsDNSSubdomain } from "./names.js";
 import { parseGoQuantity, quantityString } from "./quantity.js";
 import { validateContainerResourceName } from "./resources.js";
+import { mutant } from "../../common/mutation.js";
 
 type Obj = any;
 
@@ -139,7 +140,7 @@ function validateSpec(spec: Obj, lowerBound = 1): FieldError[] {
   const max = spec?.maxReplicas ?? 0;
   if (min != null && min < lowerBound) errs.push(invalidValue("spec.minReplicas", min, `must be greater than or equal to ${lowerBound}`));
   if (max < 1) errs.push(invalidValue("spec.maxReplicas", max, "must be greater than 0"));
-  if (min != null && max < min) errs.push(invalidValue("spec.maxReplicas", max, "must be greater than or equal to `minReplicas`"));
+  if (min != null && max < min && !mutant("validation.hpa-max-below-min-accepted")) errs.push(invalidValue("spec.maxReplicas", max, "must be greater than or equal to `minReplicas`"));
   errs.push(...validateScaleTargetRef(spec?.scaleTargetRef, "spec.scaleTargetRef"));
   const metrics: Obj[] = Array.isArray(spec?.metrics) ? spec.metrics : [];
   metrics.forEach((m, i) => errs.push(...validateMetric(m, `spec.metrics[${i}]`)));

@@ -11,6 +11,7 @@ import { validateDomainPrefixedPath } from "./networking.js";
 import { validatePodTemplateSpec } from "./pod.js";
 import { loadLocationError, parseStandard } from "../../common/cron.js";
 import { labelSelectorJSON, selectorMatches, validateLabelSelector } from "./selector.js";
+import { mutant } from "../../common/mutation.js";
 
 type Obj = any;
 
@@ -252,7 +253,7 @@ export function validateJob(job: Obj): FieldError[] {
 // validateCompletions: completions is immutable, but an Indexed Job may change it with parallelism (elastic Indexed Jobs).
 function validateCompletionsUpdate(spec: Obj, old: Obj): FieldError[] {
   if (spec.completionMode !== "Indexed") return validateImmutable(spec.completions, old.completions, "spec.completions");
-  if (spec.completions === old.completions || !isSet(spec.completions)) return [];
+  if (spec.completions === old.completions || !isSet(spec.completions) || mutant("validation.indexed-completions-change-alone")) return [];
   return spec.completions !== spec.parallelism ? [invalidValue("spec.completions", spec.completions, "can only be modified in tandem with spec.parallelism")] : [];
 }
 

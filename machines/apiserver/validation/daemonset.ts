@@ -11,6 +11,7 @@ import { marshalled, validateImmutable, validateNonnegative, validateObjectMeta,
 import { nameIsDNSSubdomain } from "./names.js";
 import { validatePodTemplateSpec } from "./pod.js";
 import { labelSelectorJSON, selectorConverts, selectorIsEmpty, selectorMatches, validateLabelSelector } from "./selector.js";
+import { mutant } from "../../common/mutation.js";
 
 type Obj = any;
 
@@ -26,7 +27,7 @@ export function validateRollingUpdateDaemonSet(ru: Obj, path: string): FieldErro
   const hasUnavailable = intOrPercent(ru.maxUnavailable) !== 0;
   const hasSurge = intOrPercent(ru.maxSurge) !== 0;
   if (hasUnavailable && hasSurge) errs.push(invalidValue(`${path}.maxSurge`, intOrStringValue(ru.maxSurge), "may not be set when maxUnavailable is non-zero"));
-  if (!hasUnavailable && !hasSurge) errs.push(required(`${path}.maxUnavailable`, "cannot be 0 when maxSurge is 0"));
+  if (!hasUnavailable && !hasSurge && !mutant("validation.daemonset-zero-surge-and-unavailable")) errs.push(required(`${path}.maxUnavailable`, "cannot be 0 when maxSurge is 0"));
   return errs;
 }
 

@@ -10,6 +10,7 @@ import { parseIPSloppy, validateLegacyCIDR } from "./ip.js";
 import { parseGoQuantity } from "./quantity.js";
 import { validateResourceQuantityValue } from "./resources.js";
 import { goJsonUnmarshalError } from "./jsonerrors.js";
+import { mutant } from "../../common/mutation.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = any;
@@ -37,12 +38,13 @@ export function validateNodeTaints(taints: Obj[], path: string): FieldError[] {
     const msgs = isValidLabelValue(value);
     if (msgs.length > 0) errs.push(invalidValue(`${at}.value`, value, msgs.join(";")));
     errs.push(...validateTaintEffect(effect, `${at}.effect`));
-    const keys = seen.get(effect);
+    const slot = mutant("validation.taints-unique-by-key-only") ? "" : effect;
+    const keys = seen.get(slot);
     if (keys?.has(key)) {
       errs.push({ ...duplicate(at, structValue([["key", key], ["value", value], ["effect", effect], ["timeAdded", t?.timeAdded]])), detail: "taints must be unique by key and effect pair" });
       return;
     }
-    seen.set(effect, (keys ?? new Set<string>()).add(key));
+    seen.set(slot, (keys ?? new Set<string>()).add(key));
   });
   return errs;
 }

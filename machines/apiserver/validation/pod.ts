@@ -17,6 +17,7 @@ import { validatePodResourceClaims, validatePodResources, validateResourceRequir
 import { validateLocalDescendingPath, validateVolumeDevices, validateVolumeMounts, validateVolumes } from "./volumes.js";
 import { validateLegacyIP } from "./ip.js";
 import { has, validateContainerSecurityContext, validateHostUsers, validatePodSecurityContext, validateWindowsHostProcessPod } from "./security.js";
+import { mutant } from "../../common/mutation.js";
 
 type Obj = any;
 
@@ -207,7 +208,7 @@ function checkHostPortConflicts(containers: Obj[], path: string, indexOf: (i: nu
   containers.forEach((c, ci) => {
     (c.ports ?? []).forEach((p: Obj, pi: number) => {
       if (!p.hostPort) return;
-      const key = `${p.protocol ?? ""}/${p.hostIP ?? ""}/${p.hostPort}`;
+      const key = mutant("validation.hostport-conflict-ignores-protocol") ? `/${p.hostIP ?? ""}/${p.hostPort}` : `${p.protocol ?? ""}/${p.hostIP ?? ""}/${p.hostPort}`;
       if (seen.has(key)) errs.push(duplicate(`${path}[${indexOf(ci)}].ports[${pi}].hostPort`, key));
       else seen.add(key);
     });
@@ -771,7 +772,7 @@ function validateActiveDeadlineUpdate(next: number | undefined, prev: number | u
   const path = "spec.activeDeadlineSeconds";
   if (next !== undefined && next !== null) {
     if (next < 0 || next > MAX_INT32) return { errs: [invalidValue(path, next, inclusiveRangeError(0, MAX_INT32))], stop: true };
-    if (prev !== undefined && prev !== null && prev < next) return { errs: [invalidValue(path, next, "must be less than or equal to previous value")], stop: true };
+    if (prev !== undefined && prev !== null && prev < next && !mutant("validation.active-deadline-may-increase")) return { errs: [invalidValue(path, next, "must be less than or equal to previous value")], stop: true };
     return { errs: [], stop: false };
   }
   if (prev !== undefined && prev !== null) return { errs: [invalidValue(path, null, "must not update from a positive integer to nil value")], stop: false };

@@ -5,6 +5,7 @@
 import { duplicate, forbiddenField, goValue, invalidValue, notSupported, required, type FieldError, type GoValue } from "../status.js";
 import { isDNS1123Label, isQualifiedName, nameIsDNSSubdomain } from "./names.js";
 import { addQuantity, cmpQuantity, isWholeInMilli, parseGoQuantity, quantityString, type GoQuantity } from "./quantity.js";
+import { mutant } from "../../common/mutation.js";
 
 type Obj = any;
 
@@ -152,7 +153,7 @@ export function validateResourceRequirements(res: Obj, path: string, podClaimNam
       // Resources that cannot be overcommitted (hugepages, extended resources) need requests equal to limits.
       const c = cmpQuantity(q, limit);
       if (c !== 0 && !isOvercommitAllowed(name)) errs.push(invalidValue(reqPath, quantityString(q), `must be equal to ${name} limit of ${quantityString(limit)}`));
-      else if (c > 0) errs.push(invalidValue(reqPath, quantityString(q), `must be less than or equal to ${name} limit of ${quantityString(limit)}`));
+      else if (c > 0 && !mutant("validation.request-above-limit-accepted")) errs.push(invalidValue(reqPath, quantityString(q), `must be less than or equal to ${name} limit of ${quantityString(limit)}`));
     } else if (!isOvercommitAllowed(name) && !Object.hasOwn(res?.limits ?? {}, name)) {
       errs.push(required(limPath, "Limit must be set for non overcommitable resources"));
     }

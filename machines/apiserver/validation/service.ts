@@ -6,6 +6,7 @@ import { marshalled, validateLabels, validateObjectMeta, validateObjectMetaUpdat
 import { isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidPortNum, nameIsDNS1035Label } from "./names.js";
 import { isIPv6, validateLegacyCIDR, validateLegacyIP, validateNonSpecialIP } from "./ip.js";
 import { validatePortNumOrName } from "./pod.js";
+import { mutant } from "../../common/mutation.js";
 
 type Obj = any;
 
@@ -236,7 +237,7 @@ export function validateService(svc: Obj): FieldError[] {
   const nodePorts = new Set<string>();
   ports.forEach((p, i) => {
     if (!p.nodePort) return;
-    const key = `${p.protocol ?? ""}/${p.nodePort}`;
+    const key = mutant("validation.node-port-unique-across-protocols") ? `${p.nodePort}` : `${p.protocol ?? ""}/${p.nodePort}`;
     if (nodePorts.has(key)) errs.push(duplicate(`spec.ports[${i}].nodePort`, p.nodePort));
     nodePorts.add(key);
   });

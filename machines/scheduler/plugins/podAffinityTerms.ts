@@ -2,6 +2,7 @@
 import type { Pod, PodAffinityTerm } from "kubernetes-types/core/v1";
 import type { LabelSelector } from "kubernetes-types/meta/v1";
 import { compileLabelSelector } from "../../common/labels.js";
+import { mutant } from "../../common/mutation.js";
 
 /** A processed PodAffinityTerm (framework.AffinityTerm). */
 export interface AffinityTerm {
@@ -33,7 +34,7 @@ export function newAffinityTerm(owner: Pod, term: PodAffinityTerm): AffinityTerm
   const nsSel = term.namespaceSelector;
   const allNs = nsSel != null && (nsSel.matchLabels === undefined || Object.keys(nsSel.matchLabels).length === 0) && (nsSel.matchExpressions ?? []).length === 0;
   let namespaces: Set<string> | null = new Set(term.namespaces ?? []);
-  if (allNs) namespaces = null;
+  if (allNs || (mutant("scheduler.affinity-term-all-namespaces") && namespaces.size === 0 && nsSel == null)) namespaces = null;
   else if (namespaces.size === 0 && nsSel == null) namespaces.add(namespaceOf(owner));
   return { topologyKey: term.topologyKey, namespaces, matches: compileLabelSelector(mergeKeys(term, owner)) };
 }

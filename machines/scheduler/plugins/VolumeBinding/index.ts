@@ -7,6 +7,7 @@
 import type { PersistentVolume, PersistentVolumeClaim, Pod } from "kubernetes-types/core/v1";
 import { ANN_BOUND_BY_CONTROLLER, ANN_SELECTED_NODE, annotation, claimClass, claimRefOf, findMatchingVolume, isDelayBinding, volumeFitsNode, volumeIsForPod, withAnnotations, type ClassInfo } from "../../../common/volumeutil.js";
 import { type CycleState, type FilterPlugin, type FilterStatus, type NodeInfo, type PreResult, type SchedulingEnv, failure, Success } from "../../framework.js";
+import { mutant } from "../../../common/mutation.js";
 
 export const Name = "VolumeBinding";
 /** PreFilter reason for claims that are not bound yet. */
@@ -77,7 +78,7 @@ function findPodVolumes(claims: PodVolumeClaims, nodeInfo: NodeInfo, env: Schedu
   for (const pvc of claims.bound) {
     const pv = lookup(env.pvs, pvc.spec!.volumeName!);
     if (!pv) reasons.add(ErrReasonPVNotExist);
-    else if (!volumeFitsNode(pv, nodeInfo.node)) reasons.add(ErrReasonNodeConflict);
+    else if (!volumeFitsNode(pv, nodeInfo.node) && !mutant("scheduler.bound-volume-ignores-node-affinity")) reasons.add(ErrReasonNodeConflict);
   }
   const plans: ClaimPlan[] = [];
   const taken = new Set<string>();
@@ -92,7 +93,7 @@ function findPodVolumes(claims: PodVolumeClaims, nodeInfo: NodeInfo, env: Schedu
       continue;
     }
     const cls = classesOf(env).get(claimClass(pvc));
-    if (cls && cls.provisioner !== "" && cls.provisioner !== "kubernetes.io/no-provisioner" && (selected === undefined || selected === nodeInfo.node.metadata?.name)) plans.push({ claim: pvc });
+    if (cls && cls.provisioner !== "" && (cls.provisioner !== "kubernetes.io/no-provisioner" || mutant("scheduler.no-provisioner-class-provisions")) && (selected === undefined || selected === nodeInfo.node.metadata?.name)) plans.push({ claim: pvc });
     else reasons.add(ErrReasonBindConflict);
   }
   return { reasons: [...reasons], plans };
