@@ -161,6 +161,14 @@ describe("NodePort allocator (portallocator allocator_test)", () => {
     if (!r.ok) expect(r.error).toBe(error);
   });
 
+  // utilnet.PortRange is inclusive of both ends ("30000-32767" is Base 30000, Size 2768): Contains(32767)
+  it("both ends of the range may be asked for: 30000 and 32767", () => {
+    const first = allocateSpecificNodePort(newNodePortAllocator(), 30000);
+    expect(first.ok).toBe(true);
+    const last = allocateSpecificNodePort(first.state, 32767);
+    expect(last.ok && last.value).toBe(32767);
+  });
+
   it("a port already taken is rejected with the index of the offending Service port", () => {
     const a = allocateSpecificNodePort(newNodePortAllocator(), 30080);
     expect(a.ok).toBe(true);
