@@ -26,6 +26,9 @@ describe("TestValidateNode: success cases", () => {
     ["zero memory", node({ name: "abc" }, {}, { ...external, ...cap0 })],
     ["hugepages of both sizes", node({ name: "abc", labels: validSelector }, {}, { ...external, capacity: { cpu: "10", memory: "10G", "my.org/gpu": "10", "hugepages-2Mi": "10Gi", "hugepages-1Gi": "10Gi" } })],
     ["a valid taint", node({ name: "dedicated-node1" }, { taints: [{ key: "GPU", value: "true", effect: "NoSchedule" }] }, { ...external, ...cap0 })],
+    // validateNodeTaints keys its uniqueness by effect, then key: one key under two effects is two taints
+    // (the node lifecycle controller puts node.kubernetes.io/unreachable on a node as NoSchedule and NoExecute)
+    ["one key with two effects", node({ name: "unreachable-node" }, { taints: [{ key: "node.kubernetes.io/unreachable", effect: "NoSchedule" }, { key: "node.kubernetes.io/unreachable", effect: "NoExecute" }] }, { ...external, ...cap0 })],
     ["a preferAvoidPods annotation naming a controller", node({ name: "abc", annotations: { [AVOID]: avoidPods(controllerSignature(true)) } }, {}, { ...external, ...cap0 })],
     ["one pod CIDR", node({ name: "abc" }, { podCIDRs: ["192.168.0.0/16"] }, { ...external, ...cap0 })],
   ];
