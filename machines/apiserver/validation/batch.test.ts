@@ -138,6 +138,17 @@ describe("Job updates", () => {
     next.spec.template = { metadata, spec: Object.fromEntries(Object.entries(spec).reverse()) };
     expect(validateUpdate(next, old)).toEqual([]);
   });
+  // validateCompletions (ElasticIndexedJob): an Indexed Job's completions may change only with parallelism set to the same value
+  it("an Indexed Job may change completions in tandem with parallelism, and not alone", () => {
+    const old = { ...pi((s) => Object.assign(s, { completionMode: "Indexed", completions: 3, parallelism: 3 })), metadata: { ...pi().metadata, resourceVersion: "5" } };
+    const both = structuredClone(old);
+    both.spec.completions = 5;
+    both.spec.parallelism = 5;
+    expect(validateUpdate(both, old)).toEqual([]);
+    const alone = structuredClone(old);
+    alone.spec.completions = 5;
+    expect(messages(validateUpdate(alone, old))).toEqual(["spec.completions: Invalid value: 5: can only be modified in tandem with spec.parallelism"]);
+  });
   it("may not change completionMode", () => {
     const old = stored();
     const next = structuredClone(old);
