@@ -80,6 +80,13 @@ describe("resolution from a ClusterFirst pod (search path, ndots:5)", () => {
   it("tries the name as given first when it has 5 or more dots", () => {
     expect(candidateNames("_pg._tcp.db.shop.svc.cluster.local", "shop")[0]).toBe("_pg._tcp.db.shop.svc.cluster.local");
   });
+
+  // resolv.conf(5): ndots is the number of dots a name must have for an initial absolute query; Go's
+  // resolver tests `count(name, '.') >= conf.ndots` (net/dnsclient_unix.go): exactly 5 dots is enough
+  it("tries a name with exactly 5 dots as given first, one with 4 last", () => {
+    expect(candidateNames("a.db.shop.svc.cluster.local", "shop")[0]).toBe("a.db.shop.svc.cluster.local");
+    expect(candidateNames("db.shop.svc.cluster.local", "shop")[0]).toBe("db.shop.svc.cluster.local.shop.svc.cluster.local");
+  });
 });
 
 describe("an ExternalName Service's CNAME, followed as CoreDNS answers it", () => {
