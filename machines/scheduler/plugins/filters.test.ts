@@ -118,3 +118,18 @@ describe("VolumeBinding PreFilter (volume_binding_test.go, claims only)", () => 
   ];
   it.each(rows)("%s", (_n, pod, env, want) => expect(run(VolumeBinding, pod, makeNode("n"), [], env)).toEqual(want));
 });
+
+// checkVolumeProvisions (volume_binding's binder.go): a WaitForFirstConsumer claim no PV fits is
+// provisioned only by a class with a provisioner; "" and kubernetes.io/no-provisioner
+// (volume.NotSupportedProvisioner) do not provision, so the node has a bind conflict.
+describe("VolumeBinding Filter of a delayed claim without a matching volume", () => {
+  const pod = makePod("p", undefined, { spec: { containers: [], volumes: [{ name: "v", persistentVolumeClaim: { claimName: "data" } }] } });
+  const env = (provisioner: string) => ({
+    pvcs: { "default/data": { metadata: { name: "data", namespace: "default" }, spec: { storageClassName: "local", accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } } } } },
+    storageClasses: new Map([["local", { provisioner, volumeBindingMode: "WaitForFirstConsumer", reclaimPolicy: "Delete" }]]),
+  });
+  it.each([
+    ["a provisioner makes the node fit", "rancher.io/local-path", ok],
+    ["kubernetes.io/no-provisioner leaves a bind conflict", "kubernetes.io/no-provisioner", fail("UnschedulableAndUnresolvable", "VolumeBinding", "node(s) didn't find available persistent volumes to bind")],
+  ] as Array<[string, string, FilterStatus]>)("%s", (_n, provisioner, want) => expect(run(VolumeBinding, pod, makeNode("n"), [], env(provisioner))).toEqual(want));
+});
