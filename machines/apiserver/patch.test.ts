@@ -76,6 +76,24 @@ describe("merge patches keep a key named __proto__ as an ordinary own field", ()
   });
 });
 
+// RFC 7396 (JSON Merge Patch) Appendix A's examples whose patch is an object, as kube-apiserver applies
+// an application/merge-patch+json body (evanphx/json-patch MergePatch): null removes a member.
+describe("a merge patch merges objects and removes the members it sets to null (RFC 7396 Appendix A)", () => {
+  it.each([
+    ['{"a":"b"}', '{"a":"c"}', '{"a":"c"}'],
+    ['{"a":"b"}', '{"b":"c"}', '{"a":"b","b":"c"}'],
+    ['{"a":"b"}', '{"a":null}', "{}"],
+    ['{"a":"b","b":"c"}', '{"a":null}', '{"b":"c"}'],
+    ['{"a":["b"]}', '{"a":"c"}', '{"a":"c"}'],
+    ['{"a":"c"}', '{"a":["b"]}', '{"a":["b"]}'],
+    ['{"a":{"b":"c"}}', '{"a":{"b":"d","c":null}}', '{"a":{"b":"d"}}'],
+    ['{"a":[{"b":"c"}]}', '{"a":[1]}', '{"a":[1]}'],
+    ['{"e":null}', '{"a":1}', '{"e":null,"a":1}'],
+    ["[1,2]", '{"a":"b","c":null}', '{"a":"b"}'],
+    ["{}", '{"a":{"bb":{"ccc":null}}}', '{"a":{"bb":{}}}'],
+  ])("%s merged with %s is %s", (target, patch, want) => expect(mergePatch(JSON.parse(target), JSON.parse(patch))).toEqual(JSON.parse(want)));
+});
+
 describe("JSON patch test compares values, not key order", () => {
   it("an object equal but written in another key order passes the test (evanphx/json-patch compares decoded values)", () => {
     const doc = { metadata: { labels: { a: "1", b: "2" } } };
