@@ -5,20 +5,25 @@
 // "30000-32767" holds both ends; validateNodeTaints keys uniqueness by key and effect; validateCompletions
 // lets an Indexed Job change completions only with parallelism; resolv.conf's ndots is "at least"
 // (count(name, '.') >= ndots); verifyRunAsNonRoot judges DetermineEffectiveSecurityContext, the
-// container's runAsUser over the pod's.
+// container's runAsUser over the pod's; a JSON merge patch's null removes the member (RFC 7396);
+// checkVolumeProvisions does not provision with kubernetes.io/no-provisioner.
 // The same expectations sit beside the behaviour: machines/kubelet/activedeadline.e2e.test.ts,
 // machines/apiserver/admission/servicetype.test.ts, machines/apiserver/allocators.test.ts,
 // machines/apiserver/validation/node.test.ts, machines/apiserver/validation/batch.test.ts,
-// machines/dns/dns.test.ts, machines/kubelet/securitycontext.test.ts.
+// machines/dns/dns.test.ts, machines/kubelet/securitycontext.test.ts, machines/apiserver/patch.test.ts,
+// machines/scheduler/plugins/filters.test.ts.
 import type { Container, Pod } from "kubernetes-types/core/v1";
 import { afterEach, describe, expect, it } from "vitest";
 import { setMutants } from "../../machines/common/mutation.js";
 import { allocateSpecificNodePort, newNodePortAllocator } from "../../machines/apiserver/allocators.js";
 import { dropTypeDependentFields } from "../../machines/apiserver/admission/servicetype.js";
 import { mutate } from "../../machines/apiserver/admission/index.js";
+import { mergePatch } from "../../machines/apiserver/patch.js";
 import { validateCreate, validateUpdate } from "../../machines/apiserver/validation/index.js";
 import { candidateNames } from "../../machines/dns/dns.logic.js";
 import { verifyRunAsNonRoot } from "../../machines/kubelet/securitycontext.js";
+import { newNodeInfo } from "../../machines/scheduler/framework.js";
+import { VolumeBinding } from "../../machines/scheduler/plugins/VolumeBinding/index.js";
 import { createCluster } from "../../runtime/cluster.js";
 
 afterEach(() => setMutants([]));
@@ -89,6 +94,26 @@ function containerUserOverridesPod(): boolean {
   return verifyRunAsNonRoot(pod, container, { ref: "busybox:1.36", imageID: "sha256:1", id: "sha256:1", sizeBytes: 1, repoTags: [], uid: 0 }) === undefined;
 }
 
+/** {"a":"b","b":"c"} merged with {"a":null} is {"b":"c"}. */
+function mergeNullRemoves(): boolean {
+  const out = mergePatch({ a: "b", b: "c" }, { a: null });
+  return JSON.stringify(out) === '{"b":"c"}';
+}
+
+/** A WaitForFirstConsumer claim of a kubernetes.io/no-provisioner class, with no PV: the node does not fit. */
+function noProvisionerDoesNotProvision(): boolean {
+  const pod: Pod = { metadata: { name: "p", namespace: "default", uid: "p-uid" }, spec: { containers: [], volumes: [{ name: "v", persistentVolumeClaim: { claimName: "data" } }] } };
+  const env = {
+    pvcs: { "default/data": { metadata: { name: "data", namespace: "default" }, spec: { storageClassName: "local", accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } } } } },
+    storageClasses: new Map([["local", { provisioner: "kubernetes.io/no-provisioner", volumeBindingMode: "WaitForFirstConsumer", reclaimPolicy: "Delete" }]]),
+  };
+  const ni = newNodeInfo({ metadata: { name: "n", labels: { "kubernetes.io/hostname": "n" } }, status: { allocatable: { cpu: "4", memory: "8Gi", pods: "110" } } }, []);
+  const state = new Map();
+  const pre = VolumeBinding.preFilter?.(state, pod, [ni], env as never);
+  if (pre !== undefined && pre !== "Skip" && pre.code !== "Success") return false;
+  return VolumeBinding.filter(state, pod, ni).code === "UnschedulableAndUnresolvable";
+}
+
 const rows: Array<[string, () => boolean | Promise<boolean>]> = [
   ["kubelet.active-deadline-update-ignored", loweredDeadlineCounts],
   ["servicetype.node-port-kept-on-cluster-ip", nodePortsWiped],
@@ -97,6 +122,8 @@ const rows: Array<[string, () => boolean | Promise<boolean>]> = [
   ["validation.indexed-completions-change-alone", indexedCompletionsNeedParallelism],
   ["dns.ndots-counts-strictly", fiveDotsIsAbsoluteFirst],
   ["kubelet.run-as-user-pod-overrides-container", containerUserOverridesPod],
+  ["patch.merge-null-stored", mergeNullRemoves],
+  ["scheduler.no-provisioner-class-provisions", noProvisionerDoesNotProvision],
 ];
 
 describe("round 14: the checks added for the mutants that escaped", () => {
