@@ -406,7 +406,7 @@ export function rollingUpdate(input: ManageInput): NodePlan {
       else if (numSurge < maxSurge) candidates.push(name);
       continue;
     }
-    if (!available(newPod)) {
+    if (!available(newPod) && !mutant("daemonset.surge-deletes-old-before-new-available")) {
       numSurge++;
       continue;
     }

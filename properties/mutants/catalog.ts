@@ -255,6 +255,9 @@ export const mutants: readonly MutantInfo[] = [
   { name: "scheduler.bound-volume-ignores-node-affinity", bugClass: "VolumeBinding's Filter does not check a bound claim's PersistentVolume node affinity: a pod with a local volume lands on another node", file: "machines/scheduler/plugins/VolumeBinding/index.ts" },
   { name: "scheduler.no-provisioner-class-provisions", bugClass: "VolumeBinding counts a kubernetes.io/no-provisioner StorageClass as able to provision: a pod whose claim no PV fits is bound to a node it can never get a volume on", file: "machines/scheduler/plugins/VolumeBinding/index.ts" },
   { name: "validation.node-port-unique-across-protocols", bugClass: "Service validation refuses one nodePort on two protocols (nodePorts are unique per protocol)", file: "machines/apiserver/validation/service.ts" },
+  { name: "defaults.ingress-class-oldest-default", bugClass: "the DefaultIngressClass admission plugin takes the oldest of several default IngressClasses instead of the newest (the first version of kubernetes#110974 sorted the wrong way)", file: "machines/apiserver/admission/networking.ts" },
+  { name: "daemonset.surge-deletes-old-before-new-available", bugClass: "a DaemonSet rolling update with maxSurge deletes a node's old pod as soon as the new one exists, before it is available: the node goes without a ready daemon pod", file: "machines/daemonset/daemonset.logic.ts" },
+  { name: "defaults.hpa-scale-down-window-zero", bugClass: "SetDefaults_HorizontalPodAutoscalerBehavior gives scaleDown a stabilization window of 0 when behavior is set, instead of leaving it unset for the controller's 300 s: the HPA scales down on every dip", file: "machines/apiserver/admission/autoscaling.ts" },
 ];
 
 /** The catalog entry of a mutant name, if there is one. */

@@ -1,6 +1,8 @@
 // autoscaling/v2 HorizontalPodAutoscaler: SetDefaults_HorizontalPodAutoscaler and
 // SetDefaults_HorizontalPodAutoscalerBehavior (pkg/apis/autoscaling/v2/defaults.go).
 
+import { mutant } from "../../common/mutation.js";
+
 type Obj = any;
 
 /** autoscaling.DefaultCPUUtilization: the target when no metric is given. */
@@ -20,6 +22,7 @@ export function scaleDownRules(r: Obj | undefined): Obj {
   const out: Obj = { ...(r ?? {}) };
   if (!out.policies || out.policies.length === 0) out.policies = [{ type: "Percent", value: 100, periodSeconds: 15 }];
   out.selectPolicy ??= "Max";
+  if (mutant("defaults.hpa-scale-down-window-zero")) out.stabilizationWindowSeconds ??= 0;
   return out;
 }
 

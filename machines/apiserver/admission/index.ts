@@ -371,8 +371,7 @@ function prepareForCreate(o: Obj, ctx: MutateContext): void {
       return;
     // the ingress strategy: an empty status (its loadBalancer struct is always marshalled)
     case "Ingress": {
-      const refused = admitDefaultIngressClass(o, ctx.ingressClasses ?? []);
-      if (refused !== undefined) ctx.refuse?.(refused);
+      admitDefaultIngressClass(o, ctx.ingressClasses ?? []);
       o.metadata.generation = 1;
       o.status = { loadBalancer: {} };
       return;

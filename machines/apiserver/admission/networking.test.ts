@@ -41,8 +41,19 @@ describe("DefaultIngressClass admission", () => {
     expect(create(ing({ ingressClassName: "mine" }), [cls("b", "true")]).out.spec.ingressClassName).toBe("mine");
     expect(create(ing({}, { "kubernetes.io/ingress.class": "legacy" }), [cls("b", "true")]).out.spec.ingressClassName).toBeUndefined();
   });
-  it("two default classes refuse the create", () => {
-    expect(create(ing(), [cls("a", "true"), cls("b", "true")]).refused).toBe("Internal error occurred: 2 default IngressClasses were found, only 1 allowed");
+  // getDefaultClass (kubernetes#110974, v1.25): several defaults no longer refuse the create; the newest is taken
+  it("two defaults created at the same time: the one with the lower name, and nothing refused", () => {
+    const r = create(ing(), [cls("default2", "true"), cls("default1", "true"), cls("nondefault1", "false")]);
+    expect([r.out.spec.ingressClassName, r.refused]).toEqual(["default1", undefined]);
+  });
+  it("two defaults: the one with the newer creation time", () => {
+    const at = (c: ReturnType<typeof cls>, creationTimestamp: string) => ({ ...c, metadata: { ...c.metadata, creationTimestamp } });
+    const classes = [at(cls("default1", "true"), "2022-01-01T00:00:01Z"), at(cls("default2", "true"), "2022-01-01T00:00:00Z")];
+    expect(create(ing(), classes).out.spec.ingressClassName).toBe("default1");
+    expect(create(ing(), [classes[1], classes[0]]).out.spec.ingressClassName).toBe("default1");
+  });
+  it("two defaults leave an Ingress with class field '' as it is", () => {
+    expect(create(ing({ ingressClassName: "" }), [cls("default1", "true"), cls("default2", "true")]).out.spec.ingressClassName).toBe("");
   });
   it("the ingress strategy: generation 1 and an empty load-balancer status on create", () => {
     const { out } = create({ ...ing(), status: { loadBalancer: { ingress: [{ ip: "1.2.3.4" }] } } }, []);

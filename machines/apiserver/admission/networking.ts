@@ -3,6 +3,9 @@
 // (plugin/pkg/admission/network/defaultingressclass), which kube-apiserver enables by default.
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
+
+import { mutant } from "../../common/mutation.js";
+
 type Obj = any;
 
 const IS_DEFAULT_INGRESS_CLASS = "ingressclass.kubernetes.io/is-default-class";
@@ -32,16 +35,24 @@ export function defaultIngressClass(ic: Obj): void {
 
 /**
  * DefaultIngressClass on create: an Ingress naming no class (neither ingressClassName nor the
- * legacy annotation) gets the one class annotated as default; more than one default is refused.
- * Returns the Forbidden reason, or undefined.
+ * legacy annotation) gets the class annotated as default; of several defaults, the newest, and of
+ * equally new ones the lowest name (getDefaultClass since kubernetes#110974, v1.25).
  */
-export function admitDefaultIngressClass(ing: Obj, classes: readonly Obj[]): string | undefined {
+export function admitDefaultIngressClass(ing: Obj, classes: readonly Obj[]): void {
   ing.spec ??= {};
-  if (ing.spec.ingressClassName != null) return undefined;
-  if (Object.hasOwn(ing.metadata?.annotations ?? {}, INGRESS_CLASS_ANNOTATION)) return undefined;
+  if (ing.spec.ingressClassName != null) return;
+  if (Object.hasOwn(ing.metadata?.annotations ?? {}, INGRESS_CLASS_ANNOTATION)) return;
   const defaults = classes.filter((c) => c.metadata?.annotations?.[IS_DEFAULT_INGRESS_CLASS] === "true");
-  if (defaults.length === 0) return undefined;
-  if (defaults.length > 1) return `Internal error occurred: ${defaults.length} default IngressClasses were found, only 1 allowed`;
-  ing.spec.ingressClassName = defaults[0].metadata.name;
-  return undefined;
+  if (defaults.length === 0) return;
+  ing.spec.ingressClassName = defaults.reduce(newerDefault).metadata.name;
+}
+
+const createdAt = (c: Obj): number => Date.parse(c.metadata?.creationTimestamp ?? "") || 0;
+
+// getDefaultClass's sort: the later creationTimestamp first, then the lower name.
+function newerDefault(a: Obj, b: Obj): Obj {
+  const ta = createdAt(a);
+  const tb = createdAt(b);
+  if (ta !== tb) return (tb > ta) !== mutant("defaults.ingress-class-oldest-default") ? b : a;
+  return String(b.metadata?.name ?? "") < String(a.metadata?.name ?? "") ? b : a;
 }
