@@ -242,6 +242,22 @@ describe("rollingUpdate (update_test.go)", () => {
     expect(sync(w)).toEqual([0, 5 % maxSurge]);
     expect(sync(w)).toEqual([0, 0]);
   });
+  // rollingUpdate with surge (update.go): a node with an old and a new pod keeps the old one while the
+  // new one is not available ("new pod not yet available", numSurge++), whatever the old one's state
+  it("keeps a node's old pod while its surged replacement is not yet available", () => {
+    const w = world(newDaemonSet(), nodesN(3));
+    expect(sync(w)).toEqual([3, 0]);
+    markPodsReady(w);
+    w.ds = newDaemonSet((ds) => {
+      ds.spec.template.spec.containers[0].image = "foo2/bar2";
+      ds.spec.updateStrategy.rollingUpdate = { maxUnavailable: 0, maxSurge: 1 };
+    });
+    expect(sync(w)).toEqual([1, 0]);
+    expect(sync(w)).toEqual([0, 0]);
+    expect(w.pods.length).toBe(4);
+    markPodsReady(w);
+    expect(sync(w)).toEqual([1, 1]);
+  });
   it("does nothing when the template did not change (TestDaemonSetUpdatesNoTemplateChanged)", () => {
     const w = world(newDaemonSet(), nodesN(5));
     expect(sync(w)).toEqual([5, 0]);
