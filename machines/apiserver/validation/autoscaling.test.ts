@@ -47,4 +47,11 @@ describe("SetDefaults_HorizontalPodAutoscaler", () => {
       scaleDown: { stabilizationWindowSeconds: 60, policies: [{ type: "Percent", value: 100, periodSeconds: 15 }], selectPolicy: "Max" },
     });
   });
+  // GenerateHPAScaleDownRules leaves StabilizationWindowSeconds nil (defaultHPAScaleDownRules): the controller's
+  // --horizontal-pod-autoscaler-downscale-stabilization (5 minutes) then applies
+  it("a behavior without scaleDown gets scale-down rules with no stabilization window of their own", () => {
+    const o: any = { spec: { maxReplicas: 3, behavior: { scaleUp: { stabilizationWindowSeconds: 30 } } } };
+    defaultHorizontalPodAutoscaler(o);
+    expect(o.spec.behavior.scaleDown).toEqual({ policies: [{ type: "Percent", value: 100, periodSeconds: 15 }], selectPolicy: "Max" });
+  });
 });
