@@ -6,20 +6,26 @@
 // lets an Indexed Job change completions only with parallelism; resolv.conf's ndots is "at least"
 // (count(name, '.') >= ndots); verifyRunAsNonRoot judges DetermineEffectiveSecurityContext, the
 // container's runAsUser over the pod's; a JSON merge patch's null removes the member (RFC 7396);
-// checkVolumeProvisions does not provision with kubernetes.io/no-provisioner.
+// checkVolumeProvisions does not provision with kubernetes.io/no-provisioner; DefaultIngressClass takes the
+// newest default (getDefaultClass); a surging DaemonSet keeps a node's old pod while the new one is not
+// available (update.go); GenerateHPAScaleDownRules leaves the stabilization window unset.
 // The same expectations sit beside the behaviour: machines/kubelet/activedeadline.e2e.test.ts,
 // machines/apiserver/admission/servicetype.test.ts, machines/apiserver/allocators.test.ts,
 // machines/apiserver/validation/node.test.ts, machines/apiserver/validation/batch.test.ts,
 // machines/dns/dns.test.ts, machines/kubelet/securitycontext.test.ts, machines/apiserver/patch.test.ts,
-// machines/scheduler/plugins/filters.test.ts.
+// machines/scheduler/plugins/filters.test.ts, machines/apiserver/admission/networking.test.ts,
+// machines/daemonset/daemonset.logic.test.ts, machines/apiserver/validation/autoscaling.test.ts.
 import type { Container, Pod } from "kubernetes-types/core/v1";
 import { afterEach, describe, expect, it } from "vitest";
 import { setMutants } from "../../machines/common/mutation.js";
 import { allocateSpecificNodePort, newNodePortAllocator } from "../../machines/apiserver/allocators.js";
 import { dropTypeDependentFields } from "../../machines/apiserver/admission/servicetype.js";
+import { defaultHorizontalPodAutoscaler } from "../../machines/apiserver/admission/autoscaling.js";
 import { mutate } from "../../machines/apiserver/admission/index.js";
 import { mergePatch } from "../../machines/apiserver/patch.js";
 import { validateCreate, validateUpdate } from "../../machines/apiserver/validation/index.js";
+import type { DaemonSet } from "kubernetes-types/apps/v1";
+import * as DS from "../../machines/daemonset/daemonset.logic.js";
 import { candidateNames } from "../../machines/dns/dns.logic.js";
 import { verifyRunAsNonRoot } from "../../machines/kubelet/securitycontext.js";
 import { newNodeInfo } from "../../machines/scheduler/framework.js";
@@ -114,6 +120,40 @@ function noProvisionerDoesNotProvision(): boolean {
   return VolumeBinding.filter(state, pod, ni).code === "UnschedulableAndUnresolvable";
 }
 
+/** Two default IngressClasses a second apart: an Ingress without a class gets the newer. */
+function newestDefaultIngressClass(): boolean {
+  const cls = (name: string, creationTimestamp: string) => ({ kind: "IngressClass", metadata: { name, creationTimestamp, annotations: { "ingressclass.kubernetes.io/is-default-class": "true" } }, spec: { controller: "a.b/c" } });
+  const ing = { kind: "Ingress", metadata: { name: "i", namespace: "default" }, spec: { defaultBackend: { service: { name: "s", port: { number: 80 } } } } };
+  const out = mutate(ing, { now: "2026-01-01T00:00:00Z", operation: "CREATE", ingressClasses: [cls("older", "2022-01-01T00:00:00Z"), cls("newer", "2022-01-01T00:00:01Z")] }) as any;
+  return out.spec.ingressClassName === "newer";
+}
+
+/** One node, its old pod ready and a surged new pod not yet ready: rollingUpdate deletes nothing. */
+function surgeKeepsOldUntilNewAvailable(): boolean {
+  const ds = (image: string): DaemonSet => ({
+    apiVersion: "apps/v1", kind: "DaemonSet", metadata: { name: "d", namespace: "default", uid: "d-uid" },
+    spec: { selector: { matchLabels: { app: "d" } }, updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } }, template: { metadata: { labels: { app: "d" } }, spec: { containers: [{ name: "c", image }] } } },
+  });
+  const next = ds("v2");
+  const hash = DS.revisionHash(next);
+  const now = Date.parse("2026-01-01T00:00:00Z");
+  const pod = (name: string, h: string, ready: boolean) => ({
+    metadata: { name, namespace: "default", labels: { app: "d", [DS.CONTROLLER_REVISION_HASH_LABEL]: h }, creationTimestamp: new Date(now - 60_000).toISOString(), ownerReferences: [DS.daemonSetControllerRef(next)] },
+    spec: { containers: [], nodeName: "n" },
+    status: { phase: "Running", conditions: [{ type: "Ready", status: ready ? "True" : "False", lastTransitionTime: new Date(now - 60_000).toISOString() }] },
+  });
+  const node = { metadata: { name: "n", labels: {} }, status: { allocatable: { cpu: "4", memory: "8Gi", pods: "110" }, conditions: [{ type: "Ready", status: "True" }] } };
+  const plan = DS.rollingUpdate({ ds: next, nodes: [node], pods: [pod("old", DS.revisionHash(ds("v1")), true), pod("new", hash, false)], hash, nowMs: now, backoff: new Map() } as never);
+  return plan.delete.length === 0;
+}
+
+/** A behavior with only scaleUp: scaleDown gets no stabilizationWindowSeconds. */
+function scaleDownWindowLeftUnset(): boolean {
+  const o: any = { spec: { maxReplicas: 3, behavior: { scaleUp: { stabilizationWindowSeconds: 30 } } } };
+  defaultHorizontalPodAutoscaler(o);
+  return o.spec.behavior.scaleDown.stabilizationWindowSeconds === undefined;
+}
+
 const rows: Array<[string, () => boolean | Promise<boolean>]> = [
   ["kubelet.active-deadline-update-ignored", loweredDeadlineCounts],
   ["servicetype.node-port-kept-on-cluster-ip", nodePortsWiped],
@@ -124,6 +164,9 @@ const rows: Array<[string, () => boolean | Promise<boolean>]> = [
   ["kubelet.run-as-user-pod-overrides-container", containerUserOverridesPod],
   ["patch.merge-null-stored", mergeNullRemoves],
   ["scheduler.no-provisioner-class-provisions", noProvisionerDoesNotProvision],
+  ["defaults.ingress-class-oldest-default", newestDefaultIngressClass],
+  ["daemonset.surge-deletes-old-before-new-available", surgeKeepsOldUntilNewAvailable],
+  ["defaults.hpa-scale-down-window-zero", scaleDownWindowLeftUnset],
 ];
 
 describe("round 14: the checks added for the mutants that escaped", () => {
