@@ -1,8 +1,8 @@
 // Rows of pkg/controller/replicaset/replica_set_test.go: TestSlowStartBatch (count 10, the first
-// callLimit calls succeeding) and TestGetPodsToDelete, case by case with the Go names.
+// callLimit calls succeeding), TestGetPodsToDelete and TestGetPodKeys, case by case with the Go names.
 import { describe, it, expect } from "vitest";
 import type { Pod } from "kubernetes-types/core/v1";
-import { podsToDelete, slowStartBatches, successfulCreations } from "./replicaset.logic.js";
+import { objectKey, podsToDelete, slowStartBatches, successfulCreations } from "./replicaset.logic.js";
 
 describe("slow-start batches (TestSlowStartBatch)", () => {
   // slowStartBatch(10, 1, fn) whose first callLimit calls succeed: the batch holding the first
@@ -57,5 +57,15 @@ describe("podsToDelete (TestGetPodsToDelete)", () => {
       [unscheduledPendingPod, scheduledPendingPod, scheduledRunningNotReadyPod]],
   ] as Array<[string, Pod[], Pod[] | undefined, number, Pod[]]>)("%s", (_n, pods, related, diff, expected) => {
     expect(podsToDelete(pods, diff, related ?? pods)).toEqual(expected);
+  });
+});
+
+describe("pod keys (TestGetPodKeys)", () => {
+  const pod = (name: string): Pod => ({ metadata: { name, namespace: "default" }, spec: { containers: [] } });
+  it.each([
+    ["len(pods) = 0 (i.e., pods = nil)", [], []],
+    ["len(pods) > 0", [pod("pod1"), pod("pod2")], ["default/pod1", "default/pod2"]],
+  ] as Array<[string, Pod[], string[]]>)("%s", (_n, pods, keys) => {
+    expect(pods.map(objectKey)).toEqual(keys);
   });
 });
