@@ -138,7 +138,7 @@ export function replicasAnnotations(d: Deployment): Record<string, string> {
  * annotations, the revision raised to newRevision, the previous revision appended to
  * revision-history when it is reused (a rollback), and replica annotations when it is being created.
  */
-export function setNewReplicaSetAnnotations(d: Deployment, rs: ReplicaSet, newRevision: bigint, exists: boolean): { annotations: Record<string, string>; changed: boolean } {
+export function setNewReplicaSetAnnotations(d: Deployment, rs: ReplicaSet, newRevision: bigint, exists: boolean, revHistoryLimitInChars = MAX_REV_HISTORY_LENGTH_IN_CHARS): { annotations: Record<string, string>; changed: boolean } {
   const a: Record<string, string> = { ...(rs.metadata?.annotations ?? {}) };
   let changed = false;
   for (const [k, v] of Object.entries(d.metadata?.annotations ?? {})) {
@@ -157,7 +157,7 @@ export function setNewReplicaSetAnnotations(d: Deployment, rs: ReplicaSet, newRe
     a[REVISION_ANNOTATION] = String(newRevision);
     changed = true;
     // the mutant forgets the reused revision's old number in revision-history
-    if (had && !mutant("deployment.rollback-history-not-recorded")) a[REVISION_HISTORY_ANNOTATION] = appendHistory(a[REVISION_HISTORY_ANNOTATION] ?? "", oldRevision) ?? a[REVISION_HISTORY_ANNOTATION]!;
+    if (had && !mutant("deployment.rollback-history-not-recorded")) a[REVISION_HISTORY_ANNOTATION] = appendHistory(a[REVISION_HISTORY_ANNOTATION] ?? "", oldRevision, revHistoryLimitInChars) ?? a[REVISION_HISTORY_ANNOTATION]!;
   }
   if (!exists) {
     for (const [k, v] of Object.entries(replicasAnnotations(d))) {
@@ -167,16 +167,17 @@ export function setNewReplicaSetAnnotations(d: Deployment, rs: ReplicaSet, newRe
   return { annotations: a, changed };
 }
 
-function appendHistory(history: string, oldRevision: string): string | undefined {
+// Oldest revisions are dropped to stay within limit characters (the controller's revHistoryLimitInChars).
+function appendHistory(history: string, oldRevision: string, limit: number): string | undefined {
   if (history === "") return oldRevision;
   const parts = history.split(",");
   let total = history.length + oldRevision.length + 1;
   let start = 0;
-  while (total > MAX_REV_HISTORY_LENGTH_IN_CHARS && start < parts.length) {
+  while (total > limit && start < parts.length) {
     total -= parts[start]!.length + 1;
     start++;
   }
-  return total <= MAX_REV_HISTORY_LENGTH_IN_CHARS ? [...parts.slice(start), oldRevision].join(",") : undefined;
+  return total <= limit ? [...parts.slice(start), oldRevision].join(",") : undefined;
 }
 
 // ---------- ReplicaSet ordering and lookup ----------
@@ -239,14 +240,28 @@ export function findNewReplicaSet(d: Deployment, rsList: readonly ReplicaSet[]):
   return [...rsList].sort(byCreationTimestamp).find((rs) => equalIgnoreHash(rs.spec?.template, d.spec?.template));
 }
 
-/** Every ReplicaSet but the new one (FindOldReplicaSets' allOldRSs). */
-export function findOldReplicaSets(d: Deployment, rsList: readonly ReplicaSet[]): ReplicaSet[] {
+/**
+ * FindOldReplicaSets: every ReplicaSet but the new one (allRSs), and of those the ones with pods
+ * asked for (requiredRSs, spec.replicas not 0).
+ */
+export function findOldReplicaSets(d: Deployment, rsList: readonly ReplicaSet[]): { requiredRSs: ReplicaSet[]; allRSs: ReplicaSet[] } {
   const n = findNewReplicaSet(d, rsList);
-  return rsList.filter((rs) => rs.metadata?.uid !== n?.metadata?.uid || rs.metadata?.name !== n?.metadata?.name);
+  const allRSs = rsList.filter((rs) => rs.metadata?.uid !== n?.metadata?.uid || rs.metadata?.name !== n?.metadata?.name);
+  return { requiredRSs: allRSs.filter((rs) => rsReplicas(rs) !== 0), allRSs };
 }
 
 function sumSpec(rsList: readonly (ReplicaSet | undefined)[]): number {
   return rsList.reduce((s, rs) => s + (rs ? rsReplicas(rs) : 0), 0);
+}
+
+/** Pods the ReplicaSets ask for (GetReplicaCountForReplicaSets). */
+export function replicaCountForReplicaSets(rsList: readonly (ReplicaSet | undefined)[]): number {
+  return sumSpec(rsList);
+}
+
+/** Pods the ReplicaSets report (GetActualReplicaCountForReplicaSets). */
+export function actualReplicaCountForReplicaSets(rsList: readonly (ReplicaSet | undefined)[]): number {
+  return sumStatus(rsList, "replicas");
 }
 function sumStatus(rsList: readonly (ReplicaSet | undefined)[], f: "replicas" | "readyReplicas" | "availableReplicas"): number {
   return rsList.reduce((s, rs) => s + (rs?.status?.[f] ?? 0), 0);
@@ -353,11 +368,17 @@ export interface ScaleAction {
   event?: { reason: "ScalingReplicaSet"; message: string };
 }
 
+/** The ReplicaSet's desired-replicas or max-replicas annotation is not these numbers (ReplicasAnnotationsNeedUpdate). */
+export function replicasAnnotationsNeedUpdate(rs: ReplicaSet, desired: number, max: number): boolean {
+  const ann = rs.metadata?.annotations;
+  return ann?.[DESIRED_REPLICAS_ANNOTATION] !== String(desired) || ann?.[MAX_REPLICAS_ANNOTATION] !== String(max);
+}
+
 /** The write scaleReplicaSet makes, or undefined when neither size nor annotations change. */
 export function scaleReplicaSet(rs: ReplicaSet, newScale: number, d: Deployment): ScaleAction | undefined {
   const annotations = replicasAnnotations(d);
   const sizeChanges = rsReplicas(rs) !== newScale;
-  const annChanges = Object.entries(annotations).some(([k, v]) => rs.metadata?.annotations?.[k] !== v);
+  const annChanges = replicasAnnotationsNeedUpdate(rs, desiredReplicas(d), desiredReplicas(d) + maxSurge(d));
   if (!sizeChanges && !annChanges) return undefined;
   const action: ScaleAction = { rs: rs.metadata?.name ?? "", replicas: newScale, annotations };
   if (sizeChanges) {
@@ -505,11 +526,28 @@ export function cleanupOldReplicaSets(d: Deployment, oldRSs: readonly ReplicaSet
 
 // ---------- proportional scaling (sync.go scale) ----------
 
+const MAX_UINT32 = 4294967295;
+
+/**
+ * getNonNegativeInt32FromAnnotation: the annotation as strconv.ParseUint(v, 10, 32) reads it, refused
+ * above MaxInt32; not ok (with Go's error) when absent, malformed or out of range.
+ */
+export function nonNegativeInt32FromAnnotation(rs: ReplicaSet, key: string): { value: number; ok: boolean; error?: string } {
+  const ann = rs.metadata?.annotations;
+  if (ann === undefined || !Object.hasOwn(ann, key)) return { value: 0, ok: false };
+  const v = ann[key]!;
+  if (!/^\d+$/.test(v)) return { value: 0, ok: false, error: `strconv.ParseUint: parsing ${JSON.stringify(v)}: invalid syntax` };
+  const n = BigInt(v);
+  if (n > BigInt(MAX_UINT32)) return { value: 0, ok: false, error: `strconv.ParseUint: parsing ${JSON.stringify(v)}: value out of range` };
+  if (n > BigInt(MAX_INT32)) return { value: 0, ok: false, error: `value ${n} is out of range (higher than ${MAX_INT32})` };
+  return { value: Number(n), ok: true };
+}
+
 /** Some active ReplicaSet's desired-replicas annotation disagrees with spec.replicas (isScalingEvent). */
 export function isScalingEvent(d: Deployment, rsList: readonly ReplicaSet[]): boolean {
   return activeRSs(rsList).some((rs) => {
-    const v = rs.metadata?.annotations?.[DESIRED_REPLICAS_ANNOTATION];
-    return v !== undefined && /^\d+$/.test(v) && Number(v) !== desiredReplicas(d);
+    const desired = nonNegativeInt32FromAnnotation(rs, DESIRED_REPLICAS_ANNOTATION);
+    return desired.ok && desired.value !== desiredReplicas(d);
   });
 }
 
@@ -540,9 +578,12 @@ function goRound(x: number): number {
 export function replicaSetFraction(rs: ReplicaSet, d: Deployment): number {
   if (desiredReplicas(d) === 0) return -rsReplicas(rs);
   const deploymentReplicas = desiredReplicas(d) + maxSurge(d);
-  const ann = rs.metadata?.annotations?.[MAX_REPLICAS_ANNOTATION];
-  const annotated = ann !== undefined && /^\d+$/.test(ann) ? Number(ann) : d.status?.replicas ?? 0;
-  return goRound((rsReplicas(rs) * deploymentReplicas) / annotated) - rsReplicas(rs);
+  const annotated = nonNegativeInt32FromAnnotation(rs, MAX_REPLICAS_ANNOTATION);
+  // A missing, malformed or zero max-replicas (a third party's edit) falls back to the current
+  // size; with none either the ReplicaSet keeps its size rather than dividing by zero.
+  const before = annotated.ok && annotated.value !== 0 ? annotated.value : d.status?.replicas ?? 0;
+  if (before === 0) return 0;
+  return goRound((rsReplicas(rs) * deploymentReplicas) / before) - rsReplicas(rs);
 }
 
 /** The replicas to add to (or remove from) one ReplicaSet during proportional scaling (GetProportion). */

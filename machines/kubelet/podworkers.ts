@@ -18,6 +18,7 @@ import { containerLifecycle, isRunning, isStopping, podWorkerLifecycle, stepWork
 import { mutant } from "../common/mutation.js";
 import { parseTime } from "../common/time.js";
 import { deleteWorker, ownWorker } from "./workertable.js";
+import { hashContainer, shouldContainerBeRestarted, type RuntimePodStatus } from "./podactions.js";
 import { sealed, view } from "./view.js";
 import { usesHostNetwork } from "./hostnetwork.js";
 import { syncActiveDeadline } from "./activedeadline.js";
@@ -75,11 +76,13 @@ export function newWorker(pod: Pod, seenAt?: number): PodWorker {
   };
 }
 
-/** The container exited and its restart policy keeps it down. */
+/** The container exited and ShouldContainerBeRestarted keeps it down. */
 function isDone(w: PodWorker, c: ContainerRecord): boolean {
   if (c.restartForChange) return false;
   const exit = view(c.lifecycle).context.terminated;
-  return exit !== undefined && !containerShouldRestart(view(c.spec), view(w.pod).spec!, exit.exitCode);
+  if (exit === undefined) return false;
+  const status: RuntimePodStatus = { sandboxes: [], containers: [{ id: c.lifecycle.context.id ?? "", name: c.name, state: "exited", exitCode: exit.exitCode }] };
+  return !shouldContainerBeRestarted(view(c.spec), view(w.pod), status);
 }
 
 export function sync(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
@@ -109,7 +112,7 @@ function restartChangedContainers(ctx: KubeletContext, w: PodWorker, fx: Fx): vo
   const specs = [...(view(w.pod).spec?.initContainers ?? []), ...(view(w.pod).spec?.containers ?? [])];
   for (const c of w.containers) {
     const spec = specs.find((x) => x.name === c.name);
-    if (!spec || containerHash(spec) === containerHash(view(c.spec))) continue;
+    if (!spec || hashContainer(spec) === hashContainer(view(c.spec))) continue;
     c.spec = sealed(spec);
     if (!isRunning(c) || isStopping(c)) continue;
     c.restartForChange = true;
@@ -164,10 +167,6 @@ function retryDeferredResizes(ctx: KubeletContext, except: string, fx: Fx): void
   }
 }
 
-/** What of a container's spec its hash covers here (HashContainer: its name and image). */
-function containerHash(c: Container): string {
-  return `${c.name}\0${c.image ?? ""}`;
-}
 
 /** Ephemeral containers added through pods/<name>/ephemeralcontainers since the worker last looked. */
 function addEphemeralContainers(w: PodWorker): void {
