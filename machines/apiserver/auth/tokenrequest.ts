@@ -6,6 +6,9 @@
 
 import type { Map as IMap } from "immutable";
 import type { Status } from "kubernetes-types/meta/v1";
+import { goQuote } from "../../common/goquote.js";
+import { isValidPathSegmentName } from "../../common/names.js";
+import { rfc3339 } from "../../common/time.js";
 import * as S from "../status.js";
 import type { UserInfo } from "./types.js";
 
@@ -125,16 +128,21 @@ export function prepareTokenRequest(sa: any, body: unknown, now: number, lookup:
   const ref = spec.boundObjectRef;
   if (ref !== undefined && ref !== null) {
     if (typeof ref !== "object" || Array.isArray(ref)) return { error: S.badRequest("json: cannot unmarshal into Go struct field TokenRequestSpec.spec.boundObjectRef") };
-    const kind = ref.kind;
-    if (kind !== "Pod" && kind !== "Secret" && kind !== "Node") {
-      // gvk.String(): group/version, then the kind ("/v1, Kind=ConfigMap" for the core group)
-      const av = typeof ref.apiVersion === "string" ? ref.apiVersion : "";
-      return { error: S.badRequest(`cannot bind token for serviceaccount "${name}" to object of type ${av.includes("/") ? av : `/${av}`}, Kind=${typeof kind === "string" ? kind : ""}`) };
-    }
-    const resource = boundResources[kind as keyof typeof boundResources];
+    // token.go switches on schema.FromAPIVersionAndKind: only the core group's Pod, Node and Secret
+    // bind (apps/v1 Pod is refused; an apiVersion ParseGroupVersion refuses has no group, so binds)
+    const gvk = groupVersionKind(ref.apiVersion, ref.kind);
+    if (gvk.group !== "" || (gvk.kind !== "Pod" && gvk.kind !== "Secret" && gvk.kind !== "Node")) return { error: S.badRequest(`cannot bind token to object of type ${gvk.group}/${gvk.version}, Kind=${gvk.kind}`) };
+    const kind: BoundObject["kind"] = gvk.kind;
+    const resource = boundResources[kind];
     const refName = typeof ref.name === "string" ? ref.name : "";
+    // the registry's Get keys the object first (NamespaceKeyFunc, NoNamespaceKeyFunc)
+    if (refName === "") return { error: S.badRequest("Name parameter required.") };
+    const segment = isValidPathSegmentName(refName);
+    if (segment.length > 0) return { error: S.badRequest(`Name parameter invalid: ${goQuote(refName)}: ${segment.join(";")}`) };
     const obj = lookup(resource, kind === "Node" ? undefined : namespace, refName);
     if (!obj) return { error: S.notFound({ resource, group: "" } as any, refName) };
+    // a pod's token is its own account's: another account's token may not claim the pod
+    if (kind === "Pod" && obj.spec?.serviceAccountName !== name) return { error: S.badRequest(`cannot bind token for serviceaccount ${goQuote(name)} to pod running with different serviceaccount name.`) };
     if (typeof ref.uid === "string" && ref.uid !== "" && ref.uid !== obj.metadata.uid) {
       // token.go names the kind where a resource would be: Operation cannot be fulfilled on Pod "x"
       return { error: S.conflict({ resource: kind, group: "" } as any, refName, `the UID in the bound object reference (${ref.uid}) does not match the UID in record. The object might have been deleted and then recreated`) };
@@ -152,11 +160,31 @@ export function prepareTokenRequest(sa: any, body: unknown, now: number, lookup:
   const reply = {
     kind: "TokenRequest",
     apiVersion: "authentication.k8s.io/v1",
-    metadata: { name, namespace, creationTimestamp: null },
-    spec: { audiences, expirationSeconds, boundObjectRef: bound ? { kind: bound.kind, apiVersion: "v1", name: bound.name, uid: bound.uid } : null },
+    // token.go answers req.DeepCopy(): its creationTimestamp the time of the request, the reference as it was sent
+    metadata: { name, namespace, creationTimestamp: rfc3339(now) },
+    spec: { audiences, expirationSeconds, boundObjectRef: bound ? sentReference(ref) : null },
     status: { token: "", expirationTimestamp: new Date(exp * 1000).toISOString().replace(/\.\d{3}Z$/, "Z") },
   };
   return { claims, issued, reply };
+}
+
+/** schema.FromAPIVersionAndKind: ParseGroupVersion's group and version ("" and "/" are none; more than one "/" does not parse, so none). */
+function groupVersionKind(apiVersion: unknown, kind: unknown): { group: string; version: string; kind: string } {
+  const av = typeof apiVersion === "string" ? apiVersion : "";
+  const k = typeof kind === "string" ? kind : "";
+  const slash = av.indexOf("/");
+  if (av === "" || av === "/" || (slash >= 0 && av.indexOf("/", slash + 1) >= 0)) return { group: "", version: "", kind: k };
+  return slash < 0 ? { group: "", version: av, kind: k } : { group: av.slice(0, slash), version: av.slice(slash + 1), kind: k };
+}
+
+/** A BoundObjectReference as decoded and written back: its string fields, empty ones omitted (omitempty). */
+function sentReference(ref: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of ["kind", "apiVersion", "name", "uid"]) {
+    const v = ref[f];
+    if (typeof v === "string" && v !== "") out[f] = v;
+  }
+  return out;
 }
 
 /** The pending token with its id (jti, the credential-id an audit log names it by). */

@@ -1,0 +1,74 @@
+// The fourteenth hostile round, each answer checked against kube-apiserver 1.35's source: a
+// TokenRequest's boundObjectRef judged as token.go judges it (the core group's Pod, Node or Secret
+// only, the pod running as the account, the registry's key checks on the name, the request echoed).
+
+import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import { serve, raw, until, type Served } from "./serve-helpers.js";
+
+let s: Served;
+const admin = (method: string, path: string, body?: unknown, contentType = "application/json") => {
+  const text = body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body);
+  return raw(s, method, path, { token: s.cluster.adminToken, ...(text !== undefined ? { body: text } : {}), headers: { "Content-Type": contentType, ...(text !== undefined ? { "Content-Length": String(Buffer.byteLength(text)) } : {}) } });
+};
+const status = (r: { body: string }) => JSON.parse(r.body);
+const ns = "/api/v1/namespaces/default";
+
+beforeAll(async () => {
+  s = await serve({ nodes: 1 });
+}, 60_000);
+afterAll(async () => {
+  await s?.stop();
+});
+
+// pkg/registry/core/serviceaccount/storage/token.go (TokenREST.Create)
+describe("a TokenRequest's boundObjectRef judged as token.go judges it", () => {
+  const token = (boundObjectRef: unknown) => admin("POST", `${ns}/serviceaccounts/robot/token`, { spec: { boundObjectRef } });
+  beforeAll(async () => {
+    expect((await admin("POST", `${ns}/serviceaccounts`, { metadata: { name: "robot" } })).code).toBe(201);
+    const pod = (name: string, sa?: string) => ({ metadata: { name }, spec: { ...(sa ? { serviceAccountName: sa } : {}), containers: [{ name: "c", image: "nginx" }] } });
+    // the ServiceAccount admission plugin waits for the account to be seen
+    expect(await until(async () => (await admin("POST", `${ns}/pods`, pod("as-robot", "robot"))).code === 201, 10_000)).toBe(true);
+    expect((await admin("POST", `${ns}/pods`, pod("as-default"))).code).toBe(201);
+  });
+
+  it("a pod running as another account is 400 and no token is issued", async () => {
+    const r = await token({ kind: "Pod", apiVersion: "v1", name: "as-default" });
+    expect(r.code).toBe(400);
+    expect(status(r).reason).toBe("BadRequest");
+    expect(status(r).message).toBe('cannot bind token for serviceaccount "robot" to pod running with different serviceaccount name.');
+    expect(status(r).status).toBe("Failure");
+  });
+
+  it("a Pod of another group, or any other kind, is refused naming FromAPIVersionAndKind's group and version", async () => {
+    const cases: Array<[unknown, string]> = [
+      [{ kind: "Pod", apiVersion: "apps/v1", name: "as-robot" }, "cannot bind token to object of type apps/v1, Kind=Pod"],
+      [{ kind: "ConfigMap", apiVersion: "v1", name: "as-robot" }, "cannot bind token to object of type /v1, Kind=ConfigMap"],
+      // ParseGroupVersion refuses a/b/c: the kind alone is left
+      [{ kind: "ConfigMap", apiVersion: "a/b/c", name: "as-robot" }, "cannot bind token to object of type /, Kind=ConfigMap"],
+      [{ name: "as-robot" }, "cannot bind token to object of type /, Kind="],
+    ];
+    for (const [ref, message] of cases) {
+      const r = await token(ref);
+      expect([r.code, status(r).message], JSON.stringify(ref)).toEqual([400, message]);
+    }
+  });
+
+  it("a Pod whose apiVersion does not parse has no group: it binds, and the reference is answered as it was sent", async () => {
+    const r = await token({ kind: "Pod", apiVersion: "a/b/c", name: "as-robot" });
+    expect(r.code).toBe(201);
+    // out := req.DeepCopy(): no uid filled in, the apiVersion kept
+    expect(status(r).spec.boundObjectRef).toEqual({ kind: "Pod", apiVersion: "a/b/c", name: "as-robot" });
+    expect(status(r).metadata.creationTimestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    const claims = JSON.parse(Buffer.from(status(r).status.token.split(".")[1], "base64url").toString());
+    expect(claims["kubernetes.io"].pod.name).toBe("as-robot");
+  });
+
+  it("an empty or unsafe name is the registry's key error (400), not a NotFound", async () => {
+    const empty = await token({ kind: "Pod", apiVersion: "v1", name: "" });
+    expect([empty.code, status(empty).message]).toEqual([400, "Name parameter required."]);
+    const unsafe = await token({ kind: "Secret", apiVersion: "v1", name: "a%b" });
+    expect([unsafe.code, status(unsafe).message]).toEqual([400, `Name parameter invalid: "a%b": may not contain '%'`]);
+    const dots = await token({ kind: "Node", apiVersion: "v1", name: ".." });
+    expect([dots.code, status(dots).message]).toEqual([400, `Name parameter invalid: "..": may not be '..'`]);
+  });
+});
