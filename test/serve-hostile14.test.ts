@@ -1,6 +1,7 @@
 // The fourteenth hostile round, each answer checked against kube-apiserver 1.35's source: a
 // TokenRequest's boundObjectRef judged as token.go judges it (the core group's Pod, Node or Secret
-// only, the pod running as the account, the registry's key checks on the name, the request echoed).
+// only, the pod running as the account, the registry's key checks on the name, the request echoed);
+// impersonated extras whose header names unescape to one key kept together.
 
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { serve, raw, until, type Served } from "./serve-helpers.js";
@@ -70,5 +71,25 @@ describe("a TokenRequest's boundObjectRef judged as token.go judges it", () => {
     expect([unsafe.code, status(unsafe).message]).toEqual([400, `Name parameter invalid: "a%b": may not contain '%'`]);
     const dots = await token({ kind: "Node", apiVersion: "v1", name: ".." });
     expect([dots.code, status(dots).message]).toEqual([400, `Name parameter invalid: "..": may not be '..'`]);
+  });
+});
+
+// staging/src/k8s.io/apiserver/pkg/endpoints/filters/impersonation.go: userExtra[extraKey] = append(userExtra[extraKey], extraValue)
+describe("impersonated extras whose header names unescape to one key are one extra", () => {
+  const whoami = (headers: Record<string, string>) =>
+    raw(s, "POST", "/apis/authentication.k8s.io/v1/selfsubjectreviews", { token: s.cluster.adminToken, body: JSON.stringify({ apiVersion: "authentication.k8s.io/v1", kind: "SelfSubjectReview" }), headers: { "Content-Type": "application/json", ...headers } });
+
+  it("Impersonate-Extra-a%62 and Impersonate-Extra-ab both set the extra ab: every value is kept", async () => {
+    const r = await whoami({ "Impersonate-User": "alice", "Impersonate-Extra-a%62": "x", "Impersonate-Extra-ab": "y" });
+    expect(r.code).toBe(201);
+    // Go ranges over the header map, so the values' order is not fixed: both are there
+    expect([...status(r).status.userInfo.extra.ab].sort()).toEqual(["x", "y"]);
+    expect(Object.keys(status(r).status.userInfo.extra)).toEqual(["ab"]);
+  });
+
+  it("an empty key after the prefix is the extra named by the empty string", async () => {
+    const r = await whoami({ "Impersonate-User": "alice", "Impersonate-Extra-": "v" });
+    expect(r.code).toBe(201);
+    expect(status(r).status.userInfo.extra).toEqual({ "": ["v"] });
   });
 });
