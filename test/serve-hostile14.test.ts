@@ -1,7 +1,8 @@
 // The fourteenth hostile round, each answer checked against kube-apiserver 1.35's source: a
 // TokenRequest's boundObjectRef judged as token.go judges it (the core group's Pod, Node or Secret
 // only, the pod running as the account, the registry's key checks on the name, the request echoed);
-// impersonated extras whose header names unescape to one key kept together.
+// impersonated extras whose header names unescape to one key kept together; a pod's grace period
+// turned into a duration as Go multiplies it (time.Second * time.Duration(n) wraps past 292 years).
 
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { serve, raw, until, type Served } from "./serve-helpers.js";
@@ -91,5 +92,44 @@ describe("impersonated extras whose header names unescape to one key are one ext
     const r = await whoami({ "Impersonate-User": "alice", "Impersonate-Extra-": "v" });
     expect(r.code).toBe(201);
     expect(status(r).status.userInfo.extra).toEqual({ "": ["v"] });
+  });
+});
+
+// staging/src/k8s.io/apiserver/pkg/registry/rest/delete.go (BeforeDelete):
+// now := metav1.NewTime(metav1.Now().Add(time.Second * time.Duration(*options.GracePeriodSeconds)))
+describe("a pod's grace period made a duration as BeforeDelete makes it: int64 nanoseconds that wrap", () => {
+  const pods = `${ns}/pods`;
+  const scheduled = async (name: string) => {
+    expect((await admin("POST", pods, { metadata: { name }, spec: { containers: [{ name: "c", image: "nginx" }] } })).code).toBe(201);
+    // CheckGracefulDelete gives an unscheduled pod no grace period at all
+    const pod = await until(async () => {
+      const r = await admin("GET", `${pods}/${name}`);
+      return status(r).spec?.nodeName ? status(r) : undefined;
+    }, 20_000);
+    expect(pod).toBeDefined();
+    return Date.parse(pod.metadata.creationTimestamp);
+  };
+  const seconds = (a: number, b: number) => (a - b) / 1000;
+
+  it("18446740473 s is 2^64 ns and 3,600.7 s short of it: the deletionTimestamp is an hour in the past, not in the year 2611", async () => {
+    const created = await scheduled("grace-wrap");
+    const r = await admin("DELETE", `${pods}/grace-wrap?gracePeriodSeconds=18446740473`);
+    expect(r.code).toBe(200);
+    expect(status(r).metadata.deletionGracePeriodSeconds).toBe(18446740473);
+    // created a few (simulated) seconds before the delete; the duration is -3600.7 s
+    const offset = seconds(Date.parse(status(r).metadata.deletionTimestamp), created);
+    expect(offset).toBeGreaterThan(-3602);
+    expect(offset).toBeLessThan(-3400);
+  });
+
+  it("2^63-1 s (kubectl delete --grace-period=9223372036854775807) is a time, not a 500: -1 s from now", async () => {
+    const created = await scheduled("grace-max");
+    const r = await admin("DELETE", `${pods}/grace-max?gracePeriodSeconds=9223372036854775807`);
+    expect(r.code).toBe(200);
+    const offset = seconds(Date.parse(status(r).metadata.deletionTimestamp), created);
+    expect(offset).toBeGreaterThan(-2);
+    expect(offset).toBeLessThan(200);
+    // the server goes on
+    expect((await admin("GET", `${pods}`)).code).toBe(200);
   });
 });
