@@ -2,7 +2,8 @@
 // TokenRequest's boundObjectRef judged as token.go judges it (the core group's Pod, Node or Secret
 // only, the pod running as the account, the registry's key checks on the name, the request echoed);
 // impersonated extras whose header names unescape to one key kept together; a pod's grace period
-// turned into a duration as Go multiplies it (time.Second * time.Duration(n) wraps past 292 years).
+// turned into a duration as Go multiplies it (time.Second * time.Duration(n) wraps past 292 years);
+// names in messages quoted as strconv.Quote quotes them.
 
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { serve, raw, until, type Served } from "./serve-helpers.js";
@@ -131,5 +132,36 @@ describe("a pod's grace period made a duration as BeforeDelete makes it: int64 n
     expect(offset).toBeLessThan(200);
     // the server goes on
     expect((await admin("GET", `${pods}`)).code).toBe(200);
+  });
+});
+
+// NewNotFound and NewInvalid write the name with %q: strconv.Quote escapes what strconv.IsPrint refuses
+describe("a name in a Status message quoted as Go's %q quotes it (strconv.Quote)", () => {
+  const cms = `${ns}/configmaps`;
+
+  it("an unprintable rune is \\uNNNN: a zero-width space, a no-break space, a soft hyphen, a line separator", async () => {
+    for (const [escaped, quoted] of [["%E2%80%8B", "\\u200b"], ["%C2%A0", "\\u00a0"], ["%C2%AD", "\\u00ad"], ["%E2%80%A8", "\\u2028"], ["%EF%BB%BF", "\\ufeff"]]) {
+      const r = await admin("GET", `${cms}/${escaped}`);
+      expect(r.code).toBe(404);
+      expect(status(r).message, escaped).toBe(`configmaps "${quoted}" not found`);
+      // the details carry the name itself
+      expect(status(r).details.name).toBe(decodeURIComponent(escaped));
+    }
+  });
+
+  it("BEL, backspace, form feed and vertical tab are \\a, \\b, \\f and \\v; other controls \\xNN", async () => {
+    const r = await admin("GET", `${cms}/a%07%08%0C%0B%01b`);
+    expect(status(r).message).toBe(`configmaps "a\\a\\b\\f\\v\\x01b" not found`);
+  });
+
+  it("letters, marks and symbols of any script are printed as they are", async () => {
+    const r = await admin("GET", `${cms}/${encodeURIComponent("ñandú-日本-😀-e\u0301")}`);
+    expect(status(r).message).toBe(`configmaps "ñandú-日本-😀-e\u0301" not found`);
+  });
+
+  it("a create's Invalid quotes the name and the bad value the same way", async () => {
+    const r = await admin("POST", cms, { metadata: { name: "a\u0085b" } });
+    expect(r.code).toBe(422);
+    expect(status(r).message.startsWith(`ConfigMap "a\\u0085b" is invalid: metadata.name: Invalid value: "a\\u0085b": a lowercase RFC 1123 subdomain`)).toBe(true);
   });
 });
