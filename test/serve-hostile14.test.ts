@@ -3,7 +3,8 @@
 // only, the pod running as the account, the registry's key checks on the name, the request echoed);
 // impersonated extras whose header names unescape to one key kept together; a pod's grace period
 // turned into a duration as Go multiplies it (time.Second * time.Duration(n) wraps past 292 years);
-// names in messages quoted as strconv.Quote quotes them.
+// names in messages quoted as strconv.Quote quotes them; a pod-bound token's node claims and the
+// node extras of pod- and node-bound tokens.
 
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { serve, raw, until, type Served } from "./serve-helpers.js";
@@ -163,5 +164,40 @@ describe("a name in a Status message quoted as Go's %q quotes it (strconv.Quote)
     const r = await admin("POST", cms, { metadata: { name: "a\u0085b" } });
     expect(r.code).toBe(422);
     expect(status(r).message.startsWith(`ConfigMap "a\\u0085b" is invalid: metadata.name: Invalid value: "a\\u0085b": a lowercase RFC 1123 subdomain`)).toBe(true);
+  });
+});
+
+// token.go (ServiceAccountTokenPodNodeInfo, GA in 1.32) and pkg/serviceaccount/claims.go's Validate,
+// staging/src/k8s.io/apiserver/pkg/authentication/serviceaccount/util.go (ServiceAccountInfo.UserInfo)
+describe("a bound token names its node: a scheduled pod's in its claims, and both kinds in the user's extras", () => {
+  const claimsOf = (token: string) => JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString());
+  const whoami = async (token: string) => status(await raw(s, "POST", "/apis/authentication.k8s.io/v1/selfsubjectreviews", { token, body: JSON.stringify({ apiVersion: "authentication.k8s.io/v1", kind: "SelfSubjectReview" }), headers: { "Content-Type": "application/json" } })).status.userInfo;
+  let node: { name: string; uid: string };
+  beforeAll(async () => {
+    expect((await admin("POST", `${ns}/serviceaccounts`, { metadata: { name: "placed" } })).code).toBe(201);
+    expect(await until(async () => (await admin("POST", `${ns}/pods`, { metadata: { name: "placed" }, spec: { serviceAccountName: "placed", containers: [{ name: "c", image: "nginx" }] } })).code === 201, 10_000)).toBe(true);
+    const nodeName = await until(async () => status(await admin("GET", `${ns}/pods/placed`)).spec?.nodeName as string | undefined, 20_000);
+    expect(nodeName).toBeDefined();
+    node = { name: nodeName!, uid: status(await admin("GET", `/api/v1/nodes/${nodeName}`)).metadata.uid };
+  });
+
+  it("a token bound to a scheduled pod carries kubernetes.io.node, and authenticates with node-name and node-uid beside pod-name and pod-uid", async () => {
+    const r = await admin("POST", `${ns}/serviceaccounts/placed/token`, { spec: { boundObjectRef: { kind: "Pod", apiVersion: "v1", name: "placed" } } });
+    expect(r.code).toBe(201);
+    const token = status(r).status.token;
+    expect(claimsOf(token)["kubernetes.io"].node).toEqual(node);
+    const extra = (await whoami(token)).extra;
+    expect(extra["authentication.kubernetes.io/node-name"]).toEqual([node.name]);
+    expect(extra["authentication.kubernetes.io/node-uid"]).toEqual([node.uid]);
+    expect(extra["authentication.kubernetes.io/pod-name"]).toEqual(["placed"]);
+  });
+
+  it("a token bound to the Node itself authenticates with node-name and node-uid", async () => {
+    const r = await admin("POST", `${ns}/serviceaccounts/placed/token`, { spec: { boundObjectRef: { kind: "Node", apiVersion: "v1", name: node.name } } });
+    expect(r.code).toBe(201);
+    const extra = (await whoami(status(r).status.token)).extra;
+    expect(extra["authentication.kubernetes.io/node-name"]).toEqual([node.name]);
+    expect(extra["authentication.kubernetes.io/node-uid"]).toEqual([node.uid]);
+    expect(extra["authentication.kubernetes.io/pod-name"]).toBeUndefined();
   });
 });

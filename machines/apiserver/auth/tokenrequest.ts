@@ -23,6 +23,8 @@ export interface BoundObject {
   kind: "Pod" | "Secret" | "Node";
   name: string;
   uid: string;
+  /** a pod's node when it was scheduled (ServiceAccountTokenPodNodeInfo, GA in 1.32): its uid "" when the Node was not found */
+  node?: { name: string; uid: string };
 }
 
 /** What the API server knows of a token it issued: whom it names and until when. */
@@ -68,7 +70,7 @@ export interface TokenClaims {
   jti: string;
   nbf: number;
   sub: string;
-  "kubernetes.io": { namespace: string; serviceaccount: { name: string; uid: string }; pod?: { name: string; uid: string }; secret?: { name: string; uid: string }; node?: { name: string; uid: string } };
+  "kubernetes.io": { namespace: string; serviceaccount: { name: string; uid: string }; pod?: { name: string; uid: string }; secret?: { name: string; uid: string }; node?: { name: string; uid?: string } };
 }
 
 /** A token request checked and ready to sign, with the TokenRequest the client gets back once signed. */
@@ -148,6 +150,9 @@ export function prepareTokenRequest(sa: any, body: unknown, now: number, lookup:
       return { error: S.conflict({ resource: kind, group: "" } as any, refName, `the UID in the bound object reference (${ref.uid}) does not match the UID in record. The object might have been deleted and then recreated`) };
     }
     bound = { kind, name: refName, uid: obj.metadata.uid };
+    // token.go embeds a scheduled pod's node; a Node that is not found is named without its uid
+    const nodeName = kind === "Pod" && typeof obj.spec?.nodeName === "string" ? obj.spec.nodeName : "";
+    if (nodeName !== "") bound = { ...bound, node: { name: nodeName, uid: lookup("nodes", undefined, nodeName)?.metadata?.uid ?? "" } };
   }
   const iat = Math.floor(now / 1000);
   const exp = iat + expirationSeconds;
@@ -155,6 +160,8 @@ export function prepareTokenRequest(sa: any, body: unknown, now: number, lookup:
   if (bound?.kind === "Pod") scope.pod = { name: bound.name, uid: bound.uid };
   if (bound?.kind === "Secret") scope.secret = { name: bound.name, uid: bound.uid };
   if (bound?.kind === "Node") scope.node = { name: bound.name, uid: bound.uid };
+  // claims.go's ref: name and uid omitempty
+  if (bound?.node) scope.node = bound.node.uid !== "" ? { ...bound.node } : { name: bound.node.name };
   const claims: TokenClaims = { aud: audiences, exp, iat, iss: serviceAccountIssuer, jti: "", nbf: iat, sub: `system:serviceaccount:${namespace}:${name}`, "kubernetes.io": scope };
   const issued: IssuedToken = { namespace, serviceAccount: name, serviceAccountUid: sa.metadata.uid, expires: exp * 1000, jti: "", forAPI: audiences.includes(serviceAccountIssuer), ...(bound ? { bound } : {}) };
   const reply = {
@@ -210,6 +217,9 @@ export function serviceAccountUser(t: IssuedToken, now: number, lookup: (resourc
   }
   const extra: Array<[string, string[]]> = [["authentication.kubernetes.io/credential-id", [`JTI=${t.jti}`]]];
   if (t.bound?.kind === "Pod") extra.push(["authentication.kubernetes.io/pod-name", [t.bound.name]], ["authentication.kubernetes.io/pod-uid", [t.bound.uid]]);
+  // ServiceAccountInfo.UserInfo: the node of a Node-bound token, or the node claims of a pod-bound one (never looked up); the uid only when known
+  const node = t.bound?.kind === "Node" ? { name: t.bound.name, uid: t.bound.uid } : t.bound?.node;
+  if (node) extra.push(["authentication.kubernetes.io/node-name", [node.name]], ...(node.uid !== "" ? [["authentication.kubernetes.io/node-uid", [node.uid]] as [string, string[]]] : []));
   extra.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   return { name: `system:serviceaccount:${t.namespace}:${t.serviceAccount}`, uid: t.serviceAccountUid, groups: ["system:serviceaccounts", `system:serviceaccounts:${t.namespace}`, "system:authenticated"], extra };
 }
