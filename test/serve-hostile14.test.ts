@@ -4,7 +4,8 @@
 // impersonated extras whose header names unescape to one key kept together; a pod's grace period
 // turned into a duration as Go multiplies it (time.Second * time.Duration(n) wraps past 292 years);
 // names in messages quoted as strconv.Quote quotes them; a pod-bound token's node claims and the
-// node extras of pod- and node-bound tokens.
+// node extras of pod- and node-bound tokens; a TokenReview's token read as the bearer token
+// authenticator reads a header, and its error for a token no authenticator knows.
 
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { serve, raw, until, type Served } from "./serve-helpers.js";
@@ -199,5 +200,34 @@ describe("a bound token names its node: a scheduled pod's in its claims, and bot
     expect(extra["authentication.kubernetes.io/node-name"]).toEqual([node.name]);
     expect(extra["authentication.kubernetes.io/node-uid"]).toEqual([node.uid]);
     expect(extra["authentication.kubernetes.io/pod-name"]).toBeUndefined();
+  });
+});
+
+// pkg/registry/authentication/tokenreview/storage.go puts the token in "Authorization: Bearer <token>";
+// staging/src/k8s.io/apiserver/pkg/authentication/request/bearertoken/bearertoken.go reads it back
+describe("a TokenReview's token read as the bearer token authenticator reads its header", () => {
+  const review = async (token: string) => {
+    const r = await admin("POST", "/apis/authentication.k8s.io/v1/tokenreviews", { apiVersion: "authentication.k8s.io/v1", kind: "TokenReview", spec: { token } });
+    expect(r.code).toBe(201);
+    return status(r).status;
+  };
+
+  it("the text after a space is not the token: the admin's token followed by anything authenticates as the admin", async () => {
+    const st = await review(`${s.cluster.adminToken} trailing words`);
+    expect(st.authenticated).toBe(true);
+    expect(st.user.username).toBe("admin");
+    // trailing white space is trimmed (strings.TrimSpace)
+    expect((await review(`${s.cluster.adminToken} \t\n`)).authenticated).toBe(true);
+  });
+
+  it("a token no authenticator knows is refused with bearertoken's invalid bearer token", async () => {
+    expect(await review("no-such-token")).toEqual({ user: {}, error: "invalid bearer token" });
+    // a tab is no separator: the whole text is the token
+    expect(await review(`${s.cluster.adminToken}\tx`)).toEqual({ user: {}, error: "invalid bearer token" });
+  });
+
+  it("a token that starts with a space, or is all white space, is no token: not authenticated, and no error", async () => {
+    expect(await review(` ${s.cluster.adminToken}`)).toEqual({ user: {} });
+    expect(await review("   ")).toEqual({ user: {} });
   });
 });
