@@ -5,7 +5,8 @@
 // turned into a duration as Go multiplies it (time.Second * time.Duration(n) wraps past 292 years);
 // names in messages quoted as strconv.Quote quotes them; a pod-bound token's node claims and the
 // node extras of pod- and node-bound tokens; a TokenReview's token read as the bearer token
-// authenticator reads a header, and its error for a token no authenticator knows.
+// authenticator reads a header, and its error for a token no authenticator knows; the kubelet's
+// 3607-second pod-bound token extended to a year.
 
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { serve, raw, until, type Served } from "./serve-helpers.js";
@@ -229,5 +230,34 @@ describe("a TokenReview's token read as the bearer token authenticator reads its
   it("a token that starts with a space, or is all white space, is no token: not authenticated, and no error", async () => {
     expect(await review(` ${s.cluster.adminToken}`)).toEqual({ user: {} });
     expect(await review("   ")).toEqual({ user: {} });
+  });
+});
+
+// token.go: r.extendExpiration && pod != nil && ExpirationSeconds == WarnOnlyBoundTokenExpirationSeconds && isKubeAudiences
+describe("a pod-bound token asked for 3607 s for the API server lives a year, warning after 3607 s (--service-account-extend-token-expiration)", () => {
+  const claimsOf = (token: string) => JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString());
+  const ask = async (spec: Record<string, unknown>) => {
+    const r = await admin("POST", `${ns}/serviceaccounts/robot/token`, { spec });
+    expect(r.code).toBe(201);
+    return status(r);
+  };
+  // the account robot and its pod as-robot are made by the first describe
+  const pod = { kind: "Pod", apiVersion: "v1", name: "as-robot" };
+
+  it("the token's exp is a year on, its warnafter 3607 s on; the answer's expirationTimestamp is the 3607 s asked", async () => {
+    const tr = await ask({ expirationSeconds: 3607, boundObjectRef: pod });
+    const c = claimsOf(tr.status.token);
+    expect(c.exp - c.iat).toBe(24 * 365 * 60 * 60);
+    expect(c["kubernetes.io"].warnafter - c.iat).toBe(3607);
+    expect((Date.parse(tr.status.expirationTimestamp) - Date.parse(tr.metadata.creationTimestamp)) / 1000).toBe(3607);
+    expect(tr.spec.expirationSeconds).toBe(3607);
+  });
+
+  it("another audience, another duration, or no pod: the token ends when asked, with no warnafter", async () => {
+    for (const spec of [{ expirationSeconds: 3607, audiences: ["vault"], boundObjectRef: pod }, { expirationSeconds: 3608, boundObjectRef: pod }, { expirationSeconds: 3607 }]) {
+      const c = claimsOf((await ask(spec)).status.token);
+      expect(c.exp - c.iat, JSON.stringify(spec)).toBe(spec.expirationSeconds);
+      expect(c["kubernetes.io"].warnafter).toBeUndefined();
+    }
   });
 });

@@ -18,6 +18,10 @@ export const serviceAccountIssuer = "https://kubernetes.default.svc.cluster.loca
 /** TokenRequestSpec's default expirationSeconds (SetDefaults_TokenRequestSpec): one hour. */
 export const defaultExpirationSeconds = 3600;
 
+/** claims.go's WarnOnlyBoundTokenExpirationSeconds (an hour and 7 s) and ExpirationExtensionSeconds (a year). */
+export const warnOnlyBoundTokenExpirationSeconds = 60 * 60 + 7;
+export const expirationExtensionSeconds = 24 * 365 * 60 * 60;
+
 /** The object a token is bound to (BoundObjectReference): a Pod, a Secret or a Node, by name and uid. */
 export interface BoundObject {
   kind: "Pod" | "Secret" | "Node";
@@ -70,7 +74,7 @@ export interface TokenClaims {
   jti: string;
   nbf: number;
   sub: string;
-  "kubernetes.io": { namespace: string; serviceaccount: { name: string; uid: string }; pod?: { name: string; uid: string }; secret?: { name: string; uid: string }; node?: { name: string; uid?: string } };
+  "kubernetes.io": { namespace: string; serviceaccount: { name: string; uid: string }; pod?: { name: string; uid: string }; secret?: { name: string; uid: string }; node?: { name: string; uid?: string }; warnafter?: number };
 }
 
 /** A token request checked and ready to sign, with the TokenRequest the client gets back once signed. */
@@ -155,13 +159,17 @@ export function prepareTokenRequest(sa: any, body: unknown, now: number, lookup:
     if (nodeName !== "") bound = { ...bound, node: { name: nodeName, uid: lookup("nodes", undefined, nodeName)?.metadata?.uid ?? "" } };
   }
   const iat = Math.floor(now / 1000);
-  const exp = iat + expirationSeconds;
+  // token.go (--service-account-extend-token-expiration, on by default): a pod-bound token asked for
+  // 3607 s (what the kubelet projects) for the API server's audiences lives a year, with a warnafter claim
+  const extended = bound?.kind === "Pod" && expirationSeconds === warnOnlyBoundTokenExpirationSeconds && audiences.every((a) => a === serviceAccountIssuer);
+  const exp = iat + (extended ? expirationExtensionSeconds : expirationSeconds);
   const scope: TokenClaims["kubernetes.io"] = { namespace, serviceaccount: { name, uid: sa.metadata.uid } };
   if (bound?.kind === "Pod") scope.pod = { name: bound.name, uid: bound.uid };
   if (bound?.kind === "Secret") scope.secret = { name: bound.name, uid: bound.uid };
   if (bound?.kind === "Node") scope.node = { name: bound.name, uid: bound.uid };
   // claims.go's ref: name and uid omitempty
   if (bound?.node) scope.node = bound.node.uid !== "" ? { ...bound.node } : { name: bound.node.name };
+  if (extended) scope.warnafter = iat + expirationSeconds;
   const claims: TokenClaims = { aud: audiences, exp, iat, iss: serviceAccountIssuer, jti: "", nbf: iat, sub: `system:serviceaccount:${namespace}:${name}`, "kubernetes.io": scope };
   const issued: IssuedToken = { namespace, serviceAccount: name, serviceAccountUid: sa.metadata.uid, expires: exp * 1000, jti: "", forAPI: audiences.includes(serviceAccountIssuer), ...(bound ? { bound } : {}) };
   const reply = {
@@ -170,7 +178,8 @@ export function prepareTokenRequest(sa: any, body: unknown, now: number, lookup:
     // token.go answers req.DeepCopy(): its creationTimestamp the time of the request, the reference as it was sent
     metadata: { name, namespace, creationTimestamp: rfc3339(now) },
     spec: { audiences, expirationSeconds, boundObjectRef: bound ? sentReference(ref) : null },
-    status: { token: "", expirationTimestamp: new Date(exp * 1000).toISOString().replace(/\.\d{3}Z$/, "Z") },
+    // the expiration asked for, even when the token lives longer
+    status: { token: "", expirationTimestamp: rfc3339(now + expirationSeconds * 1000) },
   };
   return { claims, issued, reply };
 }
