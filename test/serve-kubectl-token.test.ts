@@ -62,7 +62,8 @@ describe("kubectl create token against podflow serve", () => {
   it("an account that does not exist is 404; a token bound to a pod names the pod and dies with it", async () => {
     const none = await kubectl(bin!, s.kubeconfigPath, ["create", "token", "nobody"]);
     expect(none.err.trim()).toBe('error: failed to create token: serviceaccounts "nobody" not found');
-    expect((await kubectl(bin!, s.kubeconfigPath, ["run", "web", "--image=nginx"])).code).toBe(0);
+    // token.go binds an account's token only to a pod running as that account
+    expect((await kubectl(bin!, s.kubeconfigPath, ["run", "web", "--image=nginx", "--overrides", '{"apiVersion":"v1","spec":{"serviceAccountName":"build-robot"}}'])).code).toBe(0);
     const missing = await kubectl(bin!, s.kubeconfigPath, ["create", "token", "build-robot", "--bound-object-kind", "Pod", "--bound-object-name", "ghost"]);
     expect(missing.err.trim()).toBe('error: failed to create token: pods "ghost" not found');
     const r = await kubectl(bin!, s.kubeconfigPath, ["create", "token", "build-robot", "--bound-object-kind", "Pod", "--bound-object-name", "web"]);

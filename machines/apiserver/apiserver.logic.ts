@@ -1484,7 +1484,7 @@ function prepareDelete(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
         cur.obj = old;
         return;
       }
-      const at = Date.parse(meta.deletionTimestamp) + (requested - current) * 1000;
+      const at = Date.parse(meta.deletionTimestamp) + goSecondsMs(-current) + goSecondsMs(requested);
       cur.obj = { ...old, metadata: { ...meta, deletionTimestamp: rfc3339(at), deletionGracePeriodSeconds: requested } };
       cur.op = "put";
       return;
@@ -1505,10 +1505,19 @@ function prepareDelete(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
     cur.obj = old;
     return;
   }
-  cur.obj = { ...old, metadata: { ...meta, finalizers: finalizers.length ? finalizers : undefined, deletionTimestamp: rfc3339(now + grace * 1000), deletionGracePeriodSeconds: grace } };
+  cur.obj = { ...old, metadata: { ...meta, finalizers: finalizers.length ? finalizers : undefined, deletionTimestamp: rfc3339(now + goSecondsMs(grace)), deletionGracePeriodSeconds: grace } };
   if (!cur.obj.metadata.finalizers) delete cur.obj.metadata.finalizers;
   if (kindIs(r, "Namespace")) cur.obj.status = { ...old.status, phase: "Terminating" };
   cur.op = "put";
+}
+
+/**
+ * time.Second * time.Duration(seconds) in milliseconds, as rest.BeforeDelete adds it to the time:
+ * Go's int64 multiplication wraps, so a grace period past 292 years is a duration of at most that
+ * (2^63-1 s is -1 s) and the deletionTimestamp stays a time.
+ */
+function goSecondsMs(seconds: number): number {
+  return Number(BigInt.asIntN(64, BigInt(Math.trunc(seconds)) * 1_000_000_000n) / 1_000_000n);
 }
 
 function prepareDeleteCollection(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo): void {

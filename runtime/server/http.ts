@@ -263,11 +263,14 @@ export function credentials(req: IncomingMessage): Pick<ApiRequest, "token" | "i
   const user = headerText(h["impersonate-user"]?.[0] ?? "");
   const groups = (h["impersonate-group"] ?? []).map(headerText);
   const uid = headerText(h["impersonate-uid"]?.[0] ?? "");
-  const extra: Array<[string, string[]]> = [];
+  // two header names that unescape to one key (a%62 and ab) are one extra: userExtra[extraKey] = append(...)
+  const byKey = new Map<string, string[]>();
   for (const name of Object.keys(h)) {
     if (!name.startsWith(impersonateExtraPrefix)) continue;
-    extra.push([unescapeExtraKey(name.slice(impersonateExtraPrefix.length)), (h[name] ?? []).map(headerText)]);
+    const key = unescapeExtraKey(name.slice(impersonateExtraPrefix.length));
+    byKey.set(key, [...(byKey.get(key) ?? []), ...(h[name] ?? []).map(headerText)]);
   }
+  const extra: Array<[string, string[]]> = [...byKey];
   if (user === "" && groups.length === 0 && extra.length === 0 && uid === "") return withCert({ token });
   if (user === "") {
     // Go prints the []v1.ObjectReference it built (Kind, Namespace, Name, UID, APIVersion, ResourceVersion, FieldPath).

@@ -11,6 +11,8 @@ import * as S from "../status.js";
 import { authorize } from "./index.js";
 import { nodeIdentity, type NodeGraph } from "./node.js";
 import { rulesFor } from "./rbac.js";
+import { serviceAccountIssuer } from "./tokenrequest.js";
+import { legacyIssuer } from "../../common/legacytoken.js";
 import type { Attributes, UserInfo } from "./types.js";
 
 /** The kinds answered here rather than stored. */
@@ -72,14 +74,47 @@ export function answerReview(r: ResourceInfo, body: any, user: UserInfo, graph: 
       const token = str(spec.token);
       if (token === "") return { error: S.badRequest("token is required for TokenReview in authentication") };
       const asked = strings(spec.audiences);
-      const got = reviewToken?.(token, asked.length > 0 ? asked : apiAudiences);
+      // the token travels in "Authorization: Bearer <token>" and is read back as bearertoken reads it
+      const bearer = bearerTokenOf(token);
+      const got = bearer ? reviewToken?.(bearer, asked.length > 0 ? asked : apiAudiences) : undefined;
       const meta = isObject(b.metadata) ? b.metadata : {};
-      // status.user is a struct: Go writes it even when empty; authenticated is omitted when false
-      const status: Record<string, unknown> = got ? { authenticated: true, user: userInfoOf(got.user), audiences: got.audiences } : { user: {} };
+      // status.user is a struct: Go writes it even when empty; authenticated is omitted when false.
+      // A token no authenticator knows is bearertoken's invalidToken; a service account token's own
+      // refusals (the JWT authenticator claims a token of its issuers) are the validator's words
+      const status: Record<string, unknown> = got ? { authenticated: true, user: userInfoOf(got.user), audiences: got.audiences } : { user: {}, ...(bearer && !hasServiceAccountIssuer(bearer) ? { error: "invalid bearer token" } : {}) };
       return { object: { ...head, metadata: { ...meta, creationTimestamp: meta.creationTimestamp ?? null }, spec, status } };
     }
   }
   return { error: S.badRequest(`not a review: ${r.kind}`) };
+}
+
+// Go's unicode.IsSpace, which strings.TrimSpace trims
+const goSpace = "\t\n\v\f\r \u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000";
+
+/**
+ * bearertoken.AuthenticateRequest's token in "Bearer " + token: the header trimmed (strings.TrimSpace),
+ * split at single spaces into at most three parts, the second; "" (no token, and no error) when a
+ * space starts it or nothing is left.
+ */
+function bearerTokenOf(token: string): string {
+  let end = token.length;
+  while (end > 0 && goSpace.includes(token[end - 1]!)) end--;
+  const rest = token.slice(0, end);
+  const space = rest.indexOf(" ");
+  return space < 0 ? rest : rest.slice(0, space);
+}
+
+/** The service account JWT authenticators' hasCorrectIssuer: a compact JWT whose payload names one of their issuers. */
+function hasServiceAccountIssuer(token: string): boolean {
+  if (token.trimStart().startsWith("{")) return false;
+  const parts = token.split(".");
+  if (parts.length !== 3 || !/^[A-Za-z0-9_-]*$/.test(parts[1]!)) return false;
+  try {
+    const iss = JSON.parse(Buffer.from(parts[1]!, "base64url").toString("utf8"))?.iss;
+    return iss === serviceAccountIssuer || iss === legacyIssuer;
+  } catch {
+    return false;
+  }
 }
 
 /** authentication/v1.UserInfo as the reviews write it: empty fields omitted, extra as a map. */

@@ -6,6 +6,9 @@
 
 import type { Map as IMap } from "immutable";
 import type { Status } from "kubernetes-types/meta/v1";
+import { goQuote } from "../../common/goquote.js";
+import { isValidPathSegmentName } from "../../common/names.js";
+import { rfc3339 } from "../../common/time.js";
 import * as S from "../status.js";
 import type { UserInfo } from "./types.js";
 
@@ -15,11 +18,17 @@ export const serviceAccountIssuer = "https://kubernetes.default.svc.cluster.loca
 /** TokenRequestSpec's default expirationSeconds (SetDefaults_TokenRequestSpec): one hour. */
 export const defaultExpirationSeconds = 3600;
 
+/** claims.go's WarnOnlyBoundTokenExpirationSeconds (an hour and 7 s) and ExpirationExtensionSeconds (a year). */
+export const warnOnlyBoundTokenExpirationSeconds = 60 * 60 + 7;
+export const expirationExtensionSeconds = 24 * 365 * 60 * 60;
+
 /** The object a token is bound to (BoundObjectReference): a Pod, a Secret or a Node, by name and uid. */
 export interface BoundObject {
   kind: "Pod" | "Secret" | "Node";
   name: string;
   uid: string;
+  /** a pod's node when it was scheduled (ServiceAccountTokenPodNodeInfo, GA in 1.32): its uid "" when the Node was not found */
+  node?: { name: string; uid: string };
 }
 
 /** What the API server knows of a token it issued: whom it names and until when. */
@@ -65,7 +74,7 @@ export interface TokenClaims {
   jti: string;
   nbf: number;
   sub: string;
-  "kubernetes.io": { namespace: string; serviceaccount: { name: string; uid: string }; pod?: { name: string; uid: string }; secret?: { name: string; uid: string }; node?: { name: string; uid: string } };
+  "kubernetes.io": { namespace: string; serviceaccount: { name: string; uid: string }; pod?: { name: string; uid: string }; secret?: { name: string; uid: string }; node?: { name: string; uid?: string }; warnafter?: number };
 }
 
 /** A token request checked and ready to sign, with the TokenRequest the client gets back once signed. */
@@ -125,38 +134,73 @@ export function prepareTokenRequest(sa: any, body: unknown, now: number, lookup:
   const ref = spec.boundObjectRef;
   if (ref !== undefined && ref !== null) {
     if (typeof ref !== "object" || Array.isArray(ref)) return { error: S.badRequest("json: cannot unmarshal into Go struct field TokenRequestSpec.spec.boundObjectRef") };
-    const kind = ref.kind;
-    if (kind !== "Pod" && kind !== "Secret" && kind !== "Node") {
-      // gvk.String(): group/version, then the kind ("/v1, Kind=ConfigMap" for the core group)
-      const av = typeof ref.apiVersion === "string" ? ref.apiVersion : "";
-      return { error: S.badRequest(`cannot bind token for serviceaccount "${name}" to object of type ${av.includes("/") ? av : `/${av}`}, Kind=${typeof kind === "string" ? kind : ""}`) };
-    }
-    const resource = boundResources[kind as keyof typeof boundResources];
+    // token.go switches on schema.FromAPIVersionAndKind: only the core group's Pod, Node and Secret
+    // bind (apps/v1 Pod is refused; an apiVersion ParseGroupVersion refuses has no group, so binds)
+    const gvk = groupVersionKind(ref.apiVersion, ref.kind);
+    if (gvk.group !== "" || (gvk.kind !== "Pod" && gvk.kind !== "Secret" && gvk.kind !== "Node")) return { error: S.badRequest(`cannot bind token to object of type ${gvk.group}/${gvk.version}, Kind=${gvk.kind}`) };
+    const kind: BoundObject["kind"] = gvk.kind;
+    const resource = boundResources[kind];
     const refName = typeof ref.name === "string" ? ref.name : "";
+    // the registry's Get keys the object first (NamespaceKeyFunc, NoNamespaceKeyFunc)
+    if (refName === "") return { error: S.badRequest("Name parameter required.") };
+    const segment = isValidPathSegmentName(refName);
+    if (segment.length > 0) return { error: S.badRequest(`Name parameter invalid: ${goQuote(refName)}: ${segment.join(";")}`) };
     const obj = lookup(resource, kind === "Node" ? undefined : namespace, refName);
     if (!obj) return { error: S.notFound({ resource, group: "" } as any, refName) };
+    // a pod's token is its own account's: another account's token may not claim the pod
+    if (kind === "Pod" && obj.spec?.serviceAccountName !== name) return { error: S.badRequest(`cannot bind token for serviceaccount ${goQuote(name)} to pod running with different serviceaccount name.`) };
     if (typeof ref.uid === "string" && ref.uid !== "" && ref.uid !== obj.metadata.uid) {
       // token.go names the kind where a resource would be: Operation cannot be fulfilled on Pod "x"
       return { error: S.conflict({ resource: kind, group: "" } as any, refName, `the UID in the bound object reference (${ref.uid}) does not match the UID in record. The object might have been deleted and then recreated`) };
     }
     bound = { kind, name: refName, uid: obj.metadata.uid };
+    // token.go embeds a scheduled pod's node; a Node that is not found is named without its uid
+    const nodeName = kind === "Pod" && typeof obj.spec?.nodeName === "string" ? obj.spec.nodeName : "";
+    if (nodeName !== "") bound = { ...bound, node: { name: nodeName, uid: lookup("nodes", undefined, nodeName)?.metadata?.uid ?? "" } };
   }
   const iat = Math.floor(now / 1000);
-  const exp = iat + expirationSeconds;
+  // token.go (--service-account-extend-token-expiration, on by default): a pod-bound token asked for
+  // 3607 s (what the kubelet projects) for the API server's audiences lives a year, with a warnafter claim
+  const extended = bound?.kind === "Pod" && expirationSeconds === warnOnlyBoundTokenExpirationSeconds && audiences.every((a) => a === serviceAccountIssuer);
+  const exp = iat + (extended ? expirationExtensionSeconds : expirationSeconds);
   const scope: TokenClaims["kubernetes.io"] = { namespace, serviceaccount: { name, uid: sa.metadata.uid } };
   if (bound?.kind === "Pod") scope.pod = { name: bound.name, uid: bound.uid };
   if (bound?.kind === "Secret") scope.secret = { name: bound.name, uid: bound.uid };
   if (bound?.kind === "Node") scope.node = { name: bound.name, uid: bound.uid };
+  // claims.go's ref: name and uid omitempty
+  if (bound?.node) scope.node = bound.node.uid !== "" ? { ...bound.node } : { name: bound.node.name };
+  if (extended) scope.warnafter = iat + expirationSeconds;
   const claims: TokenClaims = { aud: audiences, exp, iat, iss: serviceAccountIssuer, jti: "", nbf: iat, sub: `system:serviceaccount:${namespace}:${name}`, "kubernetes.io": scope };
   const issued: IssuedToken = { namespace, serviceAccount: name, serviceAccountUid: sa.metadata.uid, expires: exp * 1000, jti: "", forAPI: audiences.includes(serviceAccountIssuer), ...(bound ? { bound } : {}) };
   const reply = {
     kind: "TokenRequest",
     apiVersion: "authentication.k8s.io/v1",
-    metadata: { name, namespace, creationTimestamp: null },
-    spec: { audiences, expirationSeconds, boundObjectRef: bound ? { kind: bound.kind, apiVersion: "v1", name: bound.name, uid: bound.uid } : null },
-    status: { token: "", expirationTimestamp: new Date(exp * 1000).toISOString().replace(/\.\d{3}Z$/, "Z") },
+    // token.go answers req.DeepCopy(): its creationTimestamp the time of the request, the reference as it was sent
+    metadata: { name, namespace, creationTimestamp: rfc3339(now) },
+    spec: { audiences, expirationSeconds, boundObjectRef: bound ? sentReference(ref) : null },
+    // the expiration asked for, even when the token lives longer
+    status: { token: "", expirationTimestamp: rfc3339(now + expirationSeconds * 1000) },
   };
   return { claims, issued, reply };
+}
+
+/** schema.FromAPIVersionAndKind: ParseGroupVersion's group and version ("" and "/" are none; more than one "/" does not parse, so none). */
+function groupVersionKind(apiVersion: unknown, kind: unknown): { group: string; version: string; kind: string } {
+  const av = typeof apiVersion === "string" ? apiVersion : "";
+  const k = typeof kind === "string" ? kind : "";
+  const slash = av.indexOf("/");
+  if (av === "" || av === "/" || (slash >= 0 && av.indexOf("/", slash + 1) >= 0)) return { group: "", version: "", kind: k };
+  return slash < 0 ? { group: "", version: av, kind: k } : { group: av.slice(0, slash), version: av.slice(slash + 1), kind: k };
+}
+
+/** A BoundObjectReference as decoded and written back: its string fields, empty ones omitted (omitempty). */
+function sentReference(ref: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of ["kind", "apiVersion", "name", "uid"]) {
+    const v = ref[f];
+    if (typeof v === "string" && v !== "") out[f] = v;
+  }
+  return out;
 }
 
 /** The pending token with its id (jti, the credential-id an audit log names it by). */
@@ -182,6 +226,9 @@ export function serviceAccountUser(t: IssuedToken, now: number, lookup: (resourc
   }
   const extra: Array<[string, string[]]> = [["authentication.kubernetes.io/credential-id", [`JTI=${t.jti}`]]];
   if (t.bound?.kind === "Pod") extra.push(["authentication.kubernetes.io/pod-name", [t.bound.name]], ["authentication.kubernetes.io/pod-uid", [t.bound.uid]]);
+  // ServiceAccountInfo.UserInfo: the node of a Node-bound token, or the node claims of a pod-bound one (never looked up); the uid only when known
+  const node = t.bound?.kind === "Node" ? { name: t.bound.name, uid: t.bound.uid } : t.bound?.node;
+  if (node) extra.push(["authentication.kubernetes.io/node-name", [node.name]], ...(node.uid !== "" ? [["authentication.kubernetes.io/node-uid", [node.uid]] as [string, string[]]] : []));
   extra.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   return { name: `system:serviceaccount:${t.namespace}:${t.serviceAccount}`, uid: t.serviceAccountUid, groups: ["system:serviceaccounts", `system:serviceaccounts:${t.namespace}`, "system:authenticated"], extra };
 }

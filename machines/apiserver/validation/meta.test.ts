@@ -188,7 +188,7 @@ describe("managedFields lists mixing valid and invalid entries", () => {
     ]);
   });
   it("a non-ASCII control character or separator is refused; printable ASCII and letters are not", () => {
-    expect(validateManagedFields([{ ...ok, manager: "a\u0085b" }], "m").map(fieldErrorMessage)).toEqual(['m[0].manager: Invalid value: "a\u0085b": invalid character U+0085 (at position 1)']);
+    expect(validateManagedFields([{ ...ok, manager: "a\u0085b" }], "m").map(fieldErrorMessage)).toEqual(['m[0].manager: Invalid value: "a\\u0085b": invalid character U+0085 (at position 1)']);
     expect(validateManagedFields([{ ...ok, manager: " !~AZaz09" }, { ...ok, manager: "ñandú" }], "m")).toEqual([]);
   });
 });
