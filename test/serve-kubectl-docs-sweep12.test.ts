@@ -57,4 +57,35 @@ spec:
     expect(Date.parse(restarted)).toBeGreaterThan(Date.parse(started));
     expect(await active()).toBe(true);
   });
+  it("tasks/administer-cluster/sysctl-cluster: the kubelet rejects a pod with a sysctl off its allowlist (SysctlForbidden, Pod was rejected), and runs one with safe sysctls only", async () => {
+    const pod = (name: string, sysctls: [string, string][]) => `apiVersion: v1
+kind: Pod
+metadata:
+  name: ${name}
+spec:
+  securityContext:
+    sysctls:
+${sysctls.map(([n, v]) => `    - name: ${n}\n      value: "${v}"`).join("\n")}
+  containers:
+  - name: c
+    image: busybox:1.28
+    command: ["sleep", "3600"]
+`;
+    // the page's sysctl-example: kernel.shm_rmid_forced is safe, net.core.somaxconn and kernel.msgmax are not
+    expect((await k(["apply", "-f", "-"], pod("sysctl-example", [["kernel.shm_rmid_forced", "0"], ["net.core.somaxconn", "1024"], ["kernel.msgmax", "65536"]]))).code).toBe(0);
+    expect((await k(["apply", "-f", "-"], pod("sysctl-safe", [["kernel.shm_rmid_forced", "1"], ["net/ipv4/ip_local_port_range", "32768 60999"]]))).code).toBe(0);
+    const rejected = await until(async () => {
+      const st = await jsonpath(["get", "pod", "sysctl-example"], "{.status.phase}|{.status.reason}|{.status.message}");
+      return st.startsWith("Failed|") ? st : undefined;
+    }, 30_000);
+    // patternAllowlist.Admit's first refusal; rejectPod: "Pod was rejected: " + message (pkg/kubelet/kubelet.go)
+    expect(rejected).toBe('Failed|SysctlForbidden|Pod was rejected: forbidden sysctl: "net.core.somaxconn" not allowlisted');
+    expect(await events("sysctl-example")).toContain('SysctlForbidden: forbidden sysctl: "net.core.somaxconn" not allowlisted');
+    // the rejected status is rejectPod's alone: no container statuses, no conditions, no host IP
+    expect(await jsonpath(["get", "pod", "sysctl-example"], "{.status.containerStatuses}{.status.conditions}{.status.hostIP}")).toBe("");
+    expect((await k(["get", "pod", "sysctl-example"])).out).toMatch(/\nsysctl-example +0\/1 +SysctlForbidden +0 /);
+    expect(await until(async () => ((await jsonpath(["get", "pod", "sysctl-safe"], "{.status.phase}")) === "Running" ? true : undefined), 30_000)).toBe(true);
+    // a rejected pod goes at once when deleted: nothing of it runs
+    expect((await k(["delete", "pod", "sysctl-example", "--timeout=20s"])).out).toBe('pod "sysctl-example" deleted\n');
+  });
 });
