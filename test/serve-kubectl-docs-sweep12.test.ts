@@ -88,4 +88,37 @@ ${sysctls.map(([n, v]) => `    - name: ${n}\n      value: "${v}"`).join("\n")}
     // a rejected pod goes at once when deleted: nothing of it runs
     expect((await k(["delete", "pod", "sysctl-example", "--timeout=20s"])).out).toBe('pod "sysctl-example" deleted\n');
   });
+  it("concepts/scheduling-eviction/assign-pod-node (nodeName): the kubelet's predicate admit handler rejects a pod bound past the scheduler that does not fit (OutOfcpu) or whose nodeSelector the node does not match (NodeAffinity)", async () => {
+    const nodes = (await jsonpath(["get", "nodes"], "{.items[*].metadata.name}")).split(" ");
+    const pod = (name: string, node: string, extra: string) => `apiVersion: v1
+kind: Pod
+metadata:
+  name: ${name}
+spec:
+  nodeName: ${node}
+${extra}  containers:
+  - name: c
+    image: busybox:1.28
+    command: ["sleep", "3600"]
+    resources:
+      requests:
+        cpu: "${name === "too-big" ? "100" : "100m"}"
+`;
+    expect((await k(["apply", "-f", "-"], pod("too-big", nodes[0]!, ""))).code).toBe(0);
+    expect((await k(["apply", "-f", "-"], pod("wrong-node", nodes[1]!, "  nodeSelector:\n    disktype: ssd\n"))).code).toBe(0);
+    expect((await k(["apply", "-f", "-"], pod("fits", nodes[1]!, ""))).code).toBe(0);
+    const failed = (name: string) => until(async () => {
+      const st = await jsonpath(["get", "pod", name], "{.status.phase}|{.status.reason}|{.status.message}");
+      return st.startsWith("Failed|") ? st : undefined;
+    }, 30_000);
+    // the node's allocatable cpu and what the pods it admitted request (InsufficientResourceError's numbers)
+    const allocatable = await jsonpath(["get", "node", nodes[0]!], "{.status.allocatable.cpu}");
+    const others = (await jsonpath(["get", "pods", "-A", "--field-selector", `spec.nodeName=${nodes[0]},metadata.name!=too-big`], "{range .items[*]}{range .spec.containers[*]}{.resources.requests.cpu}{\" \"}{end}{end}")).split(" ").filter(Boolean);
+    const milli = (q: string) => (q.endsWith("m") ? Number(q.slice(0, -1)) : Number(q) * 1000);
+    const used = others.reduce((sum, q) => sum + milli(q), 0);
+    expect(await failed("too-big")).toBe(`Failed|OutOfcpu|Pod was rejected: Node didn't have enough resource: cpu, requested: 100000, used: ${used}, capacity: ${milli(allocatable)}`);
+    expect(await events("too-big")).toContain(`OutOfcpu: Node didn't have enough resource: cpu, requested: 100000, used: ${used}, capacity: ${milli(allocatable)}`);
+    expect(await failed("wrong-node")).toBe("Failed|NodeAffinity|Pod was rejected: Predicate NodeAffinity failed: node(s) didn't match Pod's node affinity/selector");
+    expect(await until(async () => ((await jsonpath(["get", "pod", "fits"], "{.status.phase}")) === "Running" ? true : undefined), 30_000)).toBe(true);
+  });
 });

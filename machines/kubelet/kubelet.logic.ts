@@ -13,7 +13,8 @@ import type { ApiResponse, WatchEvent } from "../messages.js";
 import { internalIPFor } from "./node.js";
 import { nodeWatchId, podWatchId, serviceWatchId, type KubeletContext, type KubeletInput, type KubeletPhase, type PodWorker } from "./types.js";
 import { adoptPod, newWorker, onClaimVolumeResponse, sync, workerOf } from "./podworkers.js";
-import { getNode, onNodeGot, onNodeStatusWritten, postNodeStatus } from "./nodestatus.js";
+import { getNode, nodeToSync, onNodeGot, onNodeStatusWritten, postNodeStatus } from "./nodestatus.js";
+import { otherAllocatedPods } from "./resize.js";
 import { listRuntime } from "./recovery.js";
 import { onStatusWritten } from "./responses.js";
 import { writeStatus } from "./statusmanager.js";
@@ -166,7 +167,7 @@ function onPodDelta(ctx: KubeletContext, d: InformerDelta, fx: Fx): void {
  * and a worker that never runs it, whose status is Failed with the handler's reason.
  */
 function rejectUnadmitted(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
-  const rejected = admitPod(view(w.pod));
+  const rejected = admitPod(view(w.pod), nodeToSync(ctx) ?? ctx.given, otherAllocatedPods(ctx, w.uid));
   if (rejected === undefined) return;
   w.rejected = Object.freeze(rejected);
   // the status manager sets a status without one its start time (updateStatusInternal)
