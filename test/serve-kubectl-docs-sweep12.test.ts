@@ -121,4 +121,67 @@ ${extra}  containers:
     expect(await failed("wrong-node")).toBe("Failed|NodeAffinity|Pod was rejected: Predicate NodeAffinity failed: node(s) didn't match Pod's node affinity/selector");
     expect(await until(async () => ((await jsonpath(["get", "pod", "fits"], "{.status.phase}")) === "Running" ? true : undefined), 30_000)).toBe(true);
   });
+  it("concepts/services-networking/dns-pod-service (SRV records): `nslookup -type=srv` answers a named port's _port._proto name: one record per ready endpoint of a headless Service (hostname.subdomain targets), the Service's name for a ClusterIP one; NODATA for a name without SRV records", async () => {
+    expect((await k(["apply", "-f", "-"], `apiVersion: v1
+kind: Service
+metadata:
+  name: busybox-subdomain
+spec:
+  selector:
+    name: busybox
+  clusterIP: None
+  ports:
+  - name: foo
+    port: 1234
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  selector:
+    app: web
+  ports:
+  - name: http
+    port: 80
+${[1, 2].map((i) => `---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: busybox${i}
+  labels:
+    name: busybox
+spec:
+  hostname: busybox-${i}
+  subdomain: busybox-subdomain
+  containers:
+  - image: busybox:1.28
+    command: ["sleep", "3600"]
+    name: busybox
+`).join("")}---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: srv-client
+spec:
+  containers:
+  - image: busybox:1.37
+    command: ["sleep", "3600"]
+    name: c
+`)).code).toBe(0);
+    const domain = "default.svc.cluster.local";
+    const srv = (name: string) => k(["exec", "srv-client", "--", "nslookup", "-type=srv", name]);
+    const headless = await until(async () => {
+      const r = await srv(`_foo._tcp.busybox-subdomain.${domain}`);
+      return r.out.split("\n").filter((l) => l.includes("service =")).length === 2 ? r : undefined;
+    }, 60_000, 1000);
+    // busybox's parse_reply: "%s\tservice = %u %u %u %s"; CoreDNS weighs n equal records 100/n
+    expect(headless?.out.split("\n").filter((l) => l.includes("service =")).sort()).toEqual([1, 2].map((i) => `_foo._tcp.busybox-subdomain.${domain}\tservice = 0 50 1234 busybox-${i}.busybox-subdomain.${domain}`));
+    expect((await srv(`_http._tcp.web.${domain}`)).out).toBe(`Server:\t\t10.96.0.10\nAddress:\t10.96.0.10:53\n\n_http._tcp.web.${domain}\tservice = 0 100 80 web.${domain}\n\n`);
+    // the Service's own name has an A record and no SRV: NOERROR with no answer
+    const none = await srv(`web.${domain}`);
+    expect([none.code, none.out]).toEqual([0, `Server:\t\t10.96.0.10\nAddress:\t10.96.0.10:53\n\n*** Can't find web.${domain}: No answer\n\n`]);
+    const missing = await srv(`_x._tcp.nope.${domain}`);
+    expect([missing.code, missing.out]).toEqual([1, `Server:\t\t10.96.0.10\nAddress:\t10.96.0.10:53\n\n** server can't find _x._tcp.nope.${domain}: NXDOMAIN\n\n`]);
+  });
 });

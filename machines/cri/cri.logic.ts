@@ -776,7 +776,7 @@ type TurnEnd =
   | { kind: "exit"; code: number; reason: ExitReason }
   | { kind: "blocked" }
   | { kind: "sleep"; ms: number }
-  | { kind: "dns"; name: string }
+  | { kind: "dns"; name: string; qtype?: "SRV" }
   | NetRoute
   | { kind: "runaway" };
 
@@ -795,7 +795,7 @@ function drive(ctx: CriContext, c: CriContainer, first: EffectResult, fx: Fx): v
     case "blocked": return park(c.proc!);
     // A running workload is steady state: its sleeps never keep settle() busy.
     case "sleep": return fx.after(`proc/${c.id}`, end.ms, { type: "ProcessWake", containerId: c.id }, true);
-    case "dns": return startDns(ctx, c, "dns", end.name, 0, "/", fx);
+    case "dns": return startDns(ctx, c, "dns", end.name, 0, "/", fx, undefined, undefined, end.qtype);
     case "connect": return startConnect(ctx, c, end.ip, end.port, end.path, fx, undefined, end.headers);
     case "resolve": return startDns(ctx, c, "resolve", end.host, end.port, end.path, fx, undefined, end.headers);
     case "runaway":
@@ -834,7 +834,7 @@ function runTurn(ctx: CriContext, c: CriContainer, next: (input: EffectResult) =
       input = { type: "signal", matched: e.pid === 1 };
       continue;
     }
-    if (e.type === "dns") return { kind: "dns", name: e.name };
+    if (e.type === "dns") return { kind: "dns", name: e.name, ...(e.qtype ? { qtype: e.qtype } : {}) };
     if (e.type === "http") {
       const route = httpRoute(ctx, c, e.url, e.headers);
       if ("answer" in route) {
@@ -906,7 +906,7 @@ export function httpTo(ctx: CriContext, sandboxId: string, host: string, port: n
  * /etc/resolv.conf: to cluster DNS with that search list and ndots. A resolver pointed elsewhere
  * (dnsPolicy Default, the node's resolver) knows no cluster names: the answer is NXDOMAIN.
  */
-export function startDns(ctx: CriContext, c: CriContainer, kind: "dns" | "resolve", host: string, port: number, path: string, fx: Fx, session?: string, headers?: RequestHeaders): void {
+export function startDns(ctx: CriContext, c: CriContainer, kind: "dns" | "resolve", host: string, port: number, path: string, fx: Fx, session?: string, headers?: RequestHeaders, qtype?: "SRV"): void {
   const id = ++ctx.netSeq;
   const namespace = ctx.sandboxes.get(c.sandboxId)?.podNamespace ?? "default";
   const file = new MemFS(cell(c.rootfs)).read("/etc/resolv.conf");
@@ -914,7 +914,7 @@ export function startDns(ctx: CriContext, c: CriContainer, kind: "dns" | "resolv
   const elsewhere = conf !== undefined && !conf.servers.includes(clusterDNS);
   ctx.waits.set(id, { containerId: c.id, kind, host, port, path, ...(elsewhere ? { server: conf.servers[0] ?? "" } : {}), ...(session !== undefined ? { session } : {}), ...(headers ? { headers } : {}) });
   if (elsewhere) fx.send(`cri/${ctx.node}`, { type: "DnsAnswer", id, addresses: [] });
-  else fx.send("coredns", { type: "DnsQuery", id, name: host, namespace, ...(conf ? { searches: conf.searches, ndots: conf.ndots } : {}) });
+  else fx.send("coredns", { type: "DnsQuery", id, name: host, namespace, ...(conf ? { searches: conf.searches, ndots: conf.ndots } : {}), ...(qtype ? { qtype } : {}) });
   armNetTimer(c, id, fx, session);
 }
 
@@ -958,7 +958,10 @@ export function dnsAnswered(ctx: CriContext, msg: DnsAnswerMsg, fx: Fx, resumeEx
   const s = settleWait(ctx, msg.id, fx);
   if (!s) return;
   const { w, c } = s;
-  if (w.kind === "dns") return resume(ctx, w, c, { type: "dns", server: w.server ?? clusterDNS, addresses: msg.addresses, ...(msg.fqdn ? { fqdn: msg.fqdn } : {}), ...(msg.cnames ? { cnames: msg.cnames } : {}) }, fx, resumeExec);
+  if (w.kind === "dns") {
+    const answer = { type: "dns" as const, server: w.server ?? clusterDNS, addresses: msg.addresses, ...(msg.fqdn ? { fqdn: msg.fqdn } : {}), ...(msg.cnames ? { cnames: msg.cnames } : {}), ...(msg.srv ? { srv: msg.srv } : {}), ...(msg.noData ? { noData: true as const } : {}) };
+    return resume(ctx, w, c, answer, fx, resumeExec);
+  }
   const ip = msg.addresses[0];
   if (ip === undefined) return resume(ctx, w, c, { type: "http", error: "bad address" }, fx, resumeExec);
   startConnect(ctx, c, ip, w.port, w.path, fx, w.session, w.headers);
