@@ -184,4 +184,19 @@ spec:
     const missing = await srv(`_x._tcp.nope.${domain}`);
     expect([missing.code, missing.out]).toEqual([1, `Server:\t\t10.96.0.10\nAddress:\t10.96.0.10:53\n\n** server can't find _x._tcp.nope.${domain}: NXDOMAIN\n\n`]);
   });
+  it("tasks/administer-cluster/declare-network-policy: busybox's `wget --spider --timeout=1 nginx` names the address it dials, `Connecting to nginx (<cluster IP>:80)`, then `remote file exists`; a name that does not resolve prints no Connecting line", async () => {
+    expect((await k(["create", "deployment", "nginx", "--image=nginx"])).code).toBe(0);
+    expect((await k(["expose", "deployment", "nginx", "--port=80"])).code).toBe(0);
+    expect((await k(["run", "wget-client", "--image=busybox:1.37", "--command", "--", "sleep", "3600"])).code).toBe(0);
+    const ip = await jsonpath(["get", "service", "nginx"], "{.spec.clusterIP}");
+    const spider = await until(async () => {
+      const r = await k(["exec", "wget-client", "--", "wget", "--spider", "--timeout=1", "nginx"]);
+      return r.code === 0 ? r : undefined;
+    }, 60_000, 1000);
+    // wget.c: fprintf(stderr, "Connecting to %s (%s)\n", server.host, xmalloc_sockaddr2dotted(&lsa->u.sa))
+    expect(spider?.err).toBe(`Connecting to nginx (${ip}:80)\nremote file exists\n`);
+    const bad = await k(["exec", "wget-client", "--", "wget", "--spider", "--timeout=1", "no-such-service"]);
+    expect(bad.err).toContain("wget: bad address 'no-such-service'\n");
+    expect(bad.err).not.toContain("Connecting to");
+  });
 });

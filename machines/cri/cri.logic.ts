@@ -888,7 +888,9 @@ function httpFrom(ctx: CriContext, c: CriContainer, url: string, clientHeaders?:
 /** A GET to a listener in a sandbox, as the http effect's answer. */
 export function httpTo(ctx: CriContext, sandboxId: string, host: string, port: number, path: string, remoteAddr?: string, charged = false, headers?: RequestHeaders): EffectResult {
   const l = listenerIn(ctx, sandboxId, port);
-  if (!l) return { type: "http", error: "connection refused", address: `${host}:${port}` };
+  // localhost is loopback's address in /etc/hosts
+  const peer = `${host === "localhost" ? "127.0.0.1" : host}:${port}`;
+  if (!l) return { type: "http", error: "connection refused", address: `${host}:${port}`, peer };
   const agent = headers?.find(([k]) => k === "user-agent")?.[1];
   const res = l({ kind: "http", path, now: ctx.now, ...(remoteAddr ? { remoteAddr } : {}), ...(agent !== undefined ? { userAgent: agent } : {}), ...(headers ? { headers } : {}) });
   // A served request's work is charged to the container listening (probes and exec'd wgets are not modelled as work).
@@ -896,7 +898,7 @@ export function httpTo(ctx: CriContext, sandboxId: string, host: string, port: n
     const owner = listenerOwner(ctx, sandboxId, port);
     if (owner) owner.cpu = charge(owner.cpu, ctx.now, cpuLimitMilli(owner), res.cpuNanos);
   }
-  return typeof res === "boolean" ? { type: "http", status: res ? 200 : 503 } : { type: "http", status: res.status, ...(res.body !== undefined ? { body: res.body } : {}) };
+  return typeof res === "boolean" ? { type: "http", status: res ? 200 : 503, peer } : { type: "http", status: res.status, ...(res.body !== undefined ? { body: res.body } : {}), peer };
 }
 
 // ---- data plane ----------------------------------------------------------------------
@@ -973,7 +975,8 @@ export function connectAnswered(ctx: CriContext, msg: ConnectResult, fx: Fx, res
   if (!s) return;
   const { w, c } = s;
   // busybox names the address it dialed without the port (xmalloc_sockaddr2dotted_noport).
-  const r: EffectResult = msg.error ? { type: "http", error: msg.error, address: w.host } : { type: "http", status: msg.status ?? 200, ...(msg.body !== undefined ? { body: msg.body } : {}) };
+  const peer = `${w.host}:${w.port}`;
+  const r: EffectResult = msg.error ? { type: "http", error: msg.error, address: w.host, peer } : { type: "http", status: msg.status ?? 200, ...(msg.body !== undefined ? { body: msg.body } : {}), peer };
   resume(ctx, w, c, r, fx, resumeExec);
 }
 
@@ -983,7 +986,7 @@ export function netTimeout(ctx: CriContext, id: number, fx: Fx, resumeExec?: Exe
   if (!s) return;
   const { w, c } = s;
   if (w.kind === "dns") return resume(ctx, w, c, { type: "dns", server: w.server ?? clusterDNS, addresses: [] }, fx, resumeExec);
-  resume(ctx, w, c, w.kind === "resolve" ? { type: "http", error: "bad address" } : { type: "http", error: "timeout", address: w.host }, fx, resumeExec);
+  resume(ctx, w, c, w.kind === "resolve" ? { type: "http", error: "bad address" } : { type: "http", error: "timeout", address: w.host, peer: `${w.host}:${w.port}` }, fx, resumeExec);
 }
 
 /**

@@ -545,8 +545,10 @@ function* wget(argv: string[], sh: ShellState, st: Streams): Gen {
   if (!url) { st.err("wget: missing URL\n"); return 1; }
   const u = parseUrl(url);
   const quiet = set.has("q");
-  if (!quiet) st.err(`Connecting to ${u.host}${u.port === 80 ? "" : `:${u.port}`} (${u.host}:${u.port})\n`);
   const r = yield* httpGet(sh, url, gnu(sh) ? gnuWgetHeaders : busyboxWgetHeaders);
+  // busybox resolves the host first (xhost2sockaddr dies on a bad address), then names the server and
+  // the address it dials (xmalloc_sockaddr2dotted: ip:port)
+  if (!quiet && !("error" in r && r.error === "bad address")) st.err(`Connecting to ${u.host}${u.port === 80 ? "" : `:${u.port}`} (${r.peer ?? `${u.host}:${u.port}`})\n`);
   if ("error" in r) {
     st.err(r.error === "bad address" ? `wget: bad address '${u.host}${u.port === 80 ? "" : `:${u.port}`}'\n` : r.error === "timeout" ? "wget: download timed out\n" : `wget: can't connect to remote host (${r.address ?? u.host}): Connection refused\n`);
     return 1;

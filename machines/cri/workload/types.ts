@@ -32,10 +32,13 @@ export interface Pipe {
   readerGone: boolean;
 }
 
-/** The answer to an http effect: a response, or a connection failure. */
+/**
+ * The answer to an http effect: a response, or a connection failure. peer: the address and port
+ * the connection went to once the name was resolved (busybox wget's "Connecting to host (peer)").
+ */
 export type HttpResult =
-  | { type: "http"; status: number; body?: string }
-  | { type: "http"; error: "bad address" | "connection refused" | "timeout"; address?: string };
+  | { type: "http"; status: number; body?: string; peer?: string }
+  | { type: "http"; error: "bad address" | "connection refused" | "timeout"; address?: string; peer?: string };
 
 /**
  * The answer to a dns effect: the resolver used and the records found (none: NXDOMAIN). An SRV
