@@ -776,7 +776,7 @@ type TurnEnd =
   | { kind: "exit"; code: number; reason: ExitReason }
   | { kind: "blocked" }
   | { kind: "sleep"; ms: number }
-  | { kind: "dns"; name: string }
+  | { kind: "dns"; name: string; qtype?: "SRV" }
   | NetRoute
   | { kind: "runaway" };
 
@@ -795,7 +795,7 @@ function drive(ctx: CriContext, c: CriContainer, first: EffectResult, fx: Fx): v
     case "blocked": return park(c.proc!);
     // A running workload is steady state: its sleeps never keep settle() busy.
     case "sleep": return fx.after(`proc/${c.id}`, end.ms, { type: "ProcessWake", containerId: c.id }, true);
-    case "dns": return startDns(ctx, c, "dns", end.name, 0, "/", fx);
+    case "dns": return startDns(ctx, c, "dns", end.name, 0, "/", fx, undefined, undefined, end.qtype);
     case "connect": return startConnect(ctx, c, end.ip, end.port, end.path, fx, undefined, end.headers);
     case "resolve": return startDns(ctx, c, "resolve", end.host, end.port, end.path, fx, undefined, end.headers);
     case "runaway":
@@ -834,7 +834,7 @@ function runTurn(ctx: CriContext, c: CriContainer, next: (input: EffectResult) =
       input = { type: "signal", matched: e.pid === 1 };
       continue;
     }
-    if (e.type === "dns") return { kind: "dns", name: e.name };
+    if (e.type === "dns") return { kind: "dns", name: e.name, ...(e.qtype ? { qtype: e.qtype } : {}) };
     if (e.type === "http") {
       const route = httpRoute(ctx, c, e.url, e.headers);
       if ("answer" in route) {
@@ -888,7 +888,9 @@ function httpFrom(ctx: CriContext, c: CriContainer, url: string, clientHeaders?:
 /** A GET to a listener in a sandbox, as the http effect's answer. */
 export function httpTo(ctx: CriContext, sandboxId: string, host: string, port: number, path: string, remoteAddr?: string, charged = false, headers?: RequestHeaders): EffectResult {
   const l = listenerIn(ctx, sandboxId, port);
-  if (!l) return { type: "http", error: "connection refused", address: `${host}:${port}` };
+  // localhost is loopback's address in /etc/hosts
+  const peer = `${host === "localhost" ? "127.0.0.1" : host}:${port}`;
+  if (!l) return { type: "http", error: "connection refused", address: `${host}:${port}`, peer };
   const agent = headers?.find(([k]) => k === "user-agent")?.[1];
   const res = l({ kind: "http", path, now: ctx.now, ...(remoteAddr ? { remoteAddr } : {}), ...(agent !== undefined ? { userAgent: agent } : {}), ...(headers ? { headers } : {}) });
   // A served request's work is charged to the container listening (probes and exec'd wgets are not modelled as work).
@@ -896,7 +898,7 @@ export function httpTo(ctx: CriContext, sandboxId: string, host: string, port: n
     const owner = listenerOwner(ctx, sandboxId, port);
     if (owner) owner.cpu = charge(owner.cpu, ctx.now, cpuLimitMilli(owner), res.cpuNanos);
   }
-  return typeof res === "boolean" ? { type: "http", status: res ? 200 : 503 } : { type: "http", status: res.status, ...(res.body !== undefined ? { body: res.body } : {}) };
+  return typeof res === "boolean" ? { type: "http", status: res ? 200 : 503, peer } : { type: "http", status: res.status, ...(res.body !== undefined ? { body: res.body } : {}), peer };
 }
 
 // ---- data plane ----------------------------------------------------------------------
@@ -906,7 +908,7 @@ export function httpTo(ctx: CriContext, sandboxId: string, host: string, port: n
  * /etc/resolv.conf: to cluster DNS with that search list and ndots. A resolver pointed elsewhere
  * (dnsPolicy Default, the node's resolver) knows no cluster names: the answer is NXDOMAIN.
  */
-export function startDns(ctx: CriContext, c: CriContainer, kind: "dns" | "resolve", host: string, port: number, path: string, fx: Fx, session?: string, headers?: RequestHeaders): void {
+export function startDns(ctx: CriContext, c: CriContainer, kind: "dns" | "resolve", host: string, port: number, path: string, fx: Fx, session?: string, headers?: RequestHeaders, qtype?: "SRV"): void {
   const id = ++ctx.netSeq;
   const namespace = ctx.sandboxes.get(c.sandboxId)?.podNamespace ?? "default";
   const file = new MemFS(cell(c.rootfs)).read("/etc/resolv.conf");
@@ -914,7 +916,7 @@ export function startDns(ctx: CriContext, c: CriContainer, kind: "dns" | "resolv
   const elsewhere = conf !== undefined && !conf.servers.includes(clusterDNS);
   ctx.waits.set(id, { containerId: c.id, kind, host, port, path, ...(elsewhere ? { server: conf.servers[0] ?? "" } : {}), ...(session !== undefined ? { session } : {}), ...(headers ? { headers } : {}) });
   if (elsewhere) fx.send(`cri/${ctx.node}`, { type: "DnsAnswer", id, addresses: [] });
-  else fx.send("coredns", { type: "DnsQuery", id, name: host, namespace, ...(conf ? { searches: conf.searches, ndots: conf.ndots } : {}) });
+  else fx.send("coredns", { type: "DnsQuery", id, name: host, namespace, ...(conf ? { searches: conf.searches, ndots: conf.ndots } : {}), ...(qtype ? { qtype } : {}) });
   armNetTimer(c, id, fx, session);
 }
 
@@ -958,7 +960,10 @@ export function dnsAnswered(ctx: CriContext, msg: DnsAnswerMsg, fx: Fx, resumeEx
   const s = settleWait(ctx, msg.id, fx);
   if (!s) return;
   const { w, c } = s;
-  if (w.kind === "dns") return resume(ctx, w, c, { type: "dns", server: w.server ?? clusterDNS, addresses: msg.addresses, ...(msg.fqdn ? { fqdn: msg.fqdn } : {}), ...(msg.cnames ? { cnames: msg.cnames } : {}) }, fx, resumeExec);
+  if (w.kind === "dns") {
+    const answer = { type: "dns" as const, server: w.server ?? clusterDNS, addresses: msg.addresses, ...(msg.fqdn ? { fqdn: msg.fqdn } : {}), ...(msg.cnames ? { cnames: msg.cnames } : {}), ...(msg.srv ? { srv: msg.srv } : {}), ...(msg.noData ? { noData: true as const } : {}) };
+    return resume(ctx, w, c, answer, fx, resumeExec);
+  }
   const ip = msg.addresses[0];
   if (ip === undefined) return resume(ctx, w, c, { type: "http", error: "bad address" }, fx, resumeExec);
   startConnect(ctx, c, ip, w.port, w.path, fx, w.session, w.headers);
@@ -970,7 +975,8 @@ export function connectAnswered(ctx: CriContext, msg: ConnectResult, fx: Fx, res
   if (!s) return;
   const { w, c } = s;
   // busybox names the address it dialed without the port (xmalloc_sockaddr2dotted_noport).
-  const r: EffectResult = msg.error ? { type: "http", error: msg.error, address: w.host } : { type: "http", status: msg.status ?? 200, ...(msg.body !== undefined ? { body: msg.body } : {}) };
+  const peer = `${w.host}:${w.port}`;
+  const r: EffectResult = msg.error ? { type: "http", error: msg.error, address: w.host, peer } : { type: "http", status: msg.status ?? 200, ...(msg.body !== undefined ? { body: msg.body } : {}), peer };
   resume(ctx, w, c, r, fx, resumeExec);
 }
 
@@ -980,7 +986,7 @@ export function netTimeout(ctx: CriContext, id: number, fx: Fx, resumeExec?: Exe
   if (!s) return;
   const { w, c } = s;
   if (w.kind === "dns") return resume(ctx, w, c, { type: "dns", server: w.server ?? clusterDNS, addresses: [] }, fx, resumeExec);
-  resume(ctx, w, c, w.kind === "resolve" ? { type: "http", error: "bad address" } : { type: "http", error: "timeout", address: w.host }, fx, resumeExec);
+  resume(ctx, w, c, w.kind === "resolve" ? { type: "http", error: "bad address" } : { type: "http", error: "timeout", address: w.host, peer: `${w.host}:${w.port}` }, fx, resumeExec);
 }
 
 /**

@@ -79,9 +79,11 @@ export const clusterDNS = "10.96.0.10";
 export const netTimeoutMs = 5_000;
 
 /** Data plane: cri -> coredns, and its answer (addresses empty: NXDOMAIN). */
-export type DnsQuery = { type: "DnsQuery"; id: number; name: string; namespace: string };
+export type DnsQuery = { type: "DnsQuery"; id: number; name: string; namespace: string; qtype?: "SRV" };
 /** `cnames`: the CNAMEs the answer went through (an ExternalName Service's), each [name, canonical name]. */
-export type DnsAnswerMsg = { type: "DnsAnswer"; id: number; addresses: string[]; fqdn?: string; cnames?: [string, string][] };
+/** One SRV answer: its owner name, then priority, weight, port and target. */
+export type SrvRecord = { name: string; priority: number; weight: number; port: number; target: string };
+export type DnsAnswerMsg = { type: "DnsAnswer"; id: number; addresses: string[]; fqdn?: string; cnames?: [string, string][]; srv?: SrvRecord[]; noData?: true };
 
 /**
  * Data plane: a TCP connection (carrying one HTTP GET) from a pod. The origin CRI sends it to

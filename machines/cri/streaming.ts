@@ -163,7 +163,7 @@ type ExecEnd =
   | { kind: "done"; code: number }
   | { kind: "blocked" }
   | { kind: "sleep"; ms: number }
-  | { kind: "dns"; name: string }
+  | { kind: "dns"; name: string; qtype?: "SRV" }
   | NetRoute;
 
 /**
@@ -215,7 +215,7 @@ function runExec(ctx: CriContext, c: CriContainer, s: ExecSession, session: stri
   switch (end.kind) {
     // an exec's sleep is steady state, like the container's own: it never keeps settle() busy
     case "sleep": return fx.after(`stream/${session}`, end.ms, { type: "StreamTimer", session } satisfies StreamTimerEvent, true);
-    case "dns": return startDns(ctx, c, "dns", end.name, 0, "/", fx, session);
+    case "dns": return startDns(ctx, c, "dns", end.name, 0, "/", fx, session, undefined, end.qtype);
     case "connect": return startConnect(ctx, c, end.ip, end.port, end.path, fx, session, end.headers);
     case "resolve": return startDns(ctx, c, "resolve", end.host, end.port, end.path, fx, session, end.headers);
   }
@@ -269,7 +269,7 @@ function execTurn(ctx: CriContext, c: CriContainer, next: (input: EffectResult) 
       }
       continue;
     }
-    if (e.type === "dns") return { kind: "dns", name: e.name };
+    if (e.type === "dns") return { kind: "dns", name: e.name, ...(e.qtype ? { qtype: e.qtype } : {}) };
     if (e.type === "http") {
       const route = httpRoute(ctx, c, e.url, e.headers);
       if ("answer" in route) {

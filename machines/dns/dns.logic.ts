@@ -208,7 +208,7 @@ export interface DnsInput {
 }
 
 /** A pod's resolver query (the CRI asks on its behalf); answered with DnsAnswer. */
-export type DnsQueryEvent = { type: "DnsQuery"; id: number; name: string; namespace: string; searches?: string[]; ndots?: number };
+export type DnsQueryEvent = { type: "DnsQuery"; id: number; name: string; namespace: string; searches?: string[]; ndots?: number; qtype?: "SRV" };
 
 export type DnsEvent = ((ApiResponse | WatchEvent) & Stamp) | ({ type: "Relist"; watchId: number } & Stamp) | (DnsQueryEvent & Stamp);
 
@@ -247,10 +247,21 @@ export function chaseCnames(zone: DNSZone | ZoneIndex, queried: string, records:
 export function answerQuery(ctx: DnsContext, q: DnsQueryEvent, replyTo: string, fx: Fx): void {
   const a = resolveName(ctx.zone, q.name, q.namespace, q.searches !== undefined ? { searches: q.searches, ndots: q.ndots ?? 1 } : undefined);
   if (a.rcode !== "NOERROR") return fx.send(replyTo, { type: "DnsAnswer", id: q.id, addresses: [] });
+  if (q.qtype === "SRV") return fx.send(replyTo, srvAnswer(q.id, a.queried, a.records));
   const chased = chaseCnames(ctx.zone, a.queried, a.records);
   const addresses = chased.records.filter((r) => r.type === "A").map((r) => r.value);
   const cnames = chased.cnames.length > 0 ? { cnames: chased.cnames } : {};
   fx.send(replyTo, { type: "DnsAnswer", id: q.id, addresses, ...(addresses.length > 0 ? { fqdn: chased.name } : {}), ...cnames });
+}
+
+/**
+ * An SRV question's answer: the name's SRV records (CoreDNS's kubernetes plugin: one per named port
+ * of a Service, one per ready endpoint of a headless one); a name with records of other types only
+ * is NOERROR with an empty answer (noData).
+ */
+function srvAnswer(id: number, queried: string, records: DNSRecord[]) {
+  const srv = records.filter((r) => r.type === "SRV" && r.srv).map((r) => ({ name: queried, priority: r.srv!.priority, weight: r.srv!.weight, port: r.srv!.port, target: r.value }));
+  return { type: "DnsAnswer", id, addresses: [], srv, ...(srv.length === 0 ? { noData: true } : {}) };
 }
 
 /**

@@ -11,9 +11,10 @@ import { newClient, onListed, onWatchEvent, request, settleResponse, type Inform
 import { listFailed } from "../common/informer.js";
 import type { ApiResponse, WatchEvent } from "../messages.js";
 import { internalIPFor } from "./node.js";
-import { nodeWatchId, podWatchId, serviceWatchId, type KubeletContext, type KubeletInput, type KubeletPhase } from "./types.js";
+import { nodeWatchId, podWatchId, serviceWatchId, type KubeletContext, type KubeletInput, type KubeletPhase, type PodWorker } from "./types.js";
 import { adoptPod, newWorker, onClaimVolumeResponse, sync, workerOf } from "./podworkers.js";
-import { getNode, onNodeGot, onNodeStatusWritten, postNodeStatus } from "./nodestatus.js";
+import { getNode, nodeToSync, onNodeGot, onNodeStatusWritten, postNodeStatus } from "./nodestatus.js";
+import { otherAllocatedPods } from "./resize.js";
 import { listRuntime } from "./recovery.js";
 import { onStatusWritten } from "./responses.js";
 import { writeStatus } from "./statusmanager.js";
@@ -28,6 +29,8 @@ import { isRunning, isStopping, stepWorker, type PodWorkerTimerEvent } from "./l
 import type { PodWorkerEvent } from "./podworker.machine.js";
 import { setWorker, WorkerTable } from "./workertable.js";
 import { mutant } from "../common/mutation.js";
+import { admitPod } from "./admission.js";
+import { podEvent } from "./events.js";
 
 export * from "./types.js";
 export { goDuration, formatPod, podEvent } from "./events.js";
@@ -152,10 +155,25 @@ function onPodDelta(ctx: KubeletContext, d: InformerDelta, fx: Fx): void {
     setWorker(ctx, w);
     // A pod already finished before this kubelet saw it has nothing to run.
     if (pod.status?.phase === "Succeeded" || pod.status?.phase === "Failed") stepWorker(w, { type: "AlreadyTerminal" }, fx);
+    else rejectUnadmitted(ctx, w, fx);
   } else adoptPod(w, pod);
   // RegisterPod with the ConfigMap and Secret managers before the worker reads through them.
   if (refsBefore === undefined || !sameReferences(refsBefore, referencedObjects(view(w.pod)))) syncObjectWatches(ctx, fx);
   sync(ctx, w, fx);
+}
+
+/**
+ * HandlePodAdditions: a pod the admit handlers refuse is rejected (rejectPod): the Warning event,
+ * and a worker that never runs it, whose status is Failed with the handler's reason.
+ */
+function rejectUnadmitted(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
+  const rejected = admitPod(view(w.pod), nodeToSync(ctx) ?? ctx.given, otherAllocatedPods(ctx, w.uid));
+  if (rejected === undefined) return;
+  w.rejected = Object.freeze(rejected);
+  // the status manager sets a status without one its start time (updateStatusInternal)
+  w.startTime = ctx.now;
+  podEvent(ctx, w, undefined, "Warning", rejected.reason, rejected.message, fx);
+  stepWorker(w, { type: "AlreadyTerminal" }, fx);
 }
 
 /** The pod workers whose pods reference an object (resource/namespace/name). */

@@ -78,7 +78,7 @@ function nodeStatusStep(ctx: KubeletContext): string | undefined {
 }
 
 /** The Node tryUpdateNodeStatus starts from: the node informer's copy, else the last one the API server answered with. */
-function nodeToSync(ctx: KubeletContext): Node | undefined {
+export function nodeToSync(ctx: KubeletContext): Node | undefined {
   return ctx.client.informers.get(nodeWatchId)?.store.get(ctx.node) ?? ctx.nodeObj;
 }
 

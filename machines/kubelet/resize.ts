@@ -141,11 +141,12 @@ function nodeCapacity(ctx: KubeletContext): NodeCapacity {
 }
 
 /** The other pods this node admitted, each with its allocated resources (getAllocatedPods of the active pods). */
-function otherAllocatedPods(ctx: KubeletContext, uid: string): Pod[] {
+export function otherAllocatedPods(ctx: KubeletContext, uid: string): Pod[] {
   const out: Pod[] = [];
   for (const o of ctx.workers.values()) {
     const allocation = view(o.allocation);
-    if (o.uid === uid || o.gone || allocation === undefined) continue;
+    // a rejected pod was never admitted (its status is Failed from the start)
+    if (o.uid === uid || o.gone || o.rejected || allocation === undefined) continue;
     const phase = view(o.pod).status?.phase;
     if (phase === "Succeeded" || phase === "Failed") continue;
     out.push(podFromAllocation(view(o.pod), allocation));

@@ -151,6 +151,7 @@ function byName(a: ContainerStatus, b: ContainerStatus): number {
 
 /** The pod status the kubelet would write now (generateAPIPodStatus). */
 export function generateStatus(ctx: KubeletContext, w: PodWorker): PodStatus {
+  if (w.rejected) return rejectedStatus(w, w.rejected);
   const inits = w.containers.filter(isInitContainer).map((c) => containerStatus(w, c));
   const regular = w.containers.filter((c) => c.kind === "regular").map((c) => containerStatus(w, c)).sort(byName);
   // normalizeStatus sorts the ephemeral containers' statuses by name too.
@@ -181,6 +182,22 @@ export function generateStatus(ctx: KubeletContext, w: PodWorker): PodStatus {
   const sandboxReady = sandboxNetworkReady(w) && !w.sandboxStopped;
   status.conditions = podConditions(podWith(pod, { ...probe.status, phase }), { sandboxReady, now: timeText(ctx.now), resize: resizeConditions(w, timeText) });
   return podFinished(w) ? terminatePodStatus(pod, status) : status;
+}
+
+/**
+ * rejectPod's status: Failed, the admit handler's reason and "Pod was rejected: " + its message, the
+ * QoS class; the status manager adds the start time and keeps the conditions the kubelet does not own.
+ */
+function rejectedStatus(w: PodWorker, rejected: { reason: string; message: string }): PodStatus {
+  const pod = view(w.pod);
+  const generation = pod.metadata?.generation;
+  const foreign = (pod.status?.conditions ?? []).filter((x) => !kubeletOwnedConditions.includes(x.type));
+  return {
+    ...(generation !== undefined ? { observedGeneration: generation } : {}),
+    phase: "Failed", reason: rejected.reason, message: `Pod was rejected: ${rejected.message}`, qosClass: qosOf(pod),
+    ...(w.startTime !== undefined ? { startTime: timeText(w.startTime) } : {}),
+    ...(foreign.length ? { conditions: foreign } : {}),
+  };
 }
 
 /**
@@ -224,7 +241,7 @@ export function statusInputs(ctx: KubeletContext, w: PodWorker): unknown[] | und
   const st = pod.status;
   const finished = podFinished(w);
   const out: unknown[] = [
-    ctx.hostIP, w.ip, w.startTime, view(w.lifecycle), w.sandboxId, w.sandboxStopped, w.failedInit, view(w.allocation), view(w.resize),
+    ctx.hostIP, w.ip, w.startTime, w.rejected, view(w.lifecycle), w.sandboxId, w.sandboxStopped, w.failedInit, view(w.allocation), view(w.resize),
     pod.spec, pod.metadata?.generation, pod.metadata?.annotations?.[ConfigSourceAnnotationKey],
     // of the API's phase only a terminal one is read (it is never left)
     st?.phase === "Succeeded" || st?.phase === "Failed" ? st.phase : undefined,
@@ -320,7 +337,7 @@ export function writeStatus(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
     const owned = w.status.owned;
     if (inputs !== undefined && owned !== undefined) {
       const prior = [...(pod.status?.conditions ?? []).filter((x) => !kubeletOwnedConditions.includes(x.type)), ...owned];
-      generations.set(owned, { inputs, status: found, ...(stampedNow(status.conditions!, prior) ? { now: timeText(ctx.now) } : {}) });
+      generations.set(owned, { inputs, status: found, ...(stampedNow(status.conditions ?? [], prior) ? { now: timeText(ctx.now) } : {}) });
     }
     return;
   }
@@ -329,7 +346,7 @@ export function writeStatus(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
   w.status.last = status;
   w.status.issuedTerminal = podFinished(w);
   // sliced: a filtered array keeps spare room (17 slots), kept per pod until the next write
-  w.status.owned = status.conditions!.filter((x) => kubeletOwnedConditions.includes(x.type)).slice();
+  w.status.owned = (status.conditions ?? []).filter((x) => kubeletOwnedConditions.includes(x.type)).slice();
   // Generated again under the conditions just written, the same inputs give the same status: each
   // condition then finds its own status and time among them (and no other output reads them).
   if (inputs !== undefined) generations.set(w.status.owned, { inputs, status });

@@ -102,6 +102,8 @@ export interface PodWorker {
   allocation?: Readonly<Record<string, ResourceRequirements>>;
   /** the pod's in-place resize, absent until one is asked */
   resize?: ResizeSnapshot;
+  /** the admit handler's refusal when the pod first came (admission.ts): it never runs, its status says why */
+  rejected?: Readonly<{ reason: string; message: string }>;
   /** the pod's persistentVolumeClaim volumes as the volume manager resolved them (claims.ts): replaced whole, never changed in place */
   claimVolumes?: Readonly<Record<string, ClaimVolume>>;
 }

@@ -42,6 +42,9 @@ describe("TestStatusStrategy_ValidateUpdate (jobs/status)", () => {
     ["invalid: a finished Job without startTime", job({}), job({ conditions: [cond("FailureTarget"), cond("Failed")] }), ["FieldValueRequired status.startTime"]],
     ["invalid: startTime removed for an unsuspended Job", job({ startTime: t0 }), job({}), ["FieldValueRequired status.startTime"]],
     ["valid: startTime removed for a suspended Job", job({ startTime: t0 }, { suspend: true }), job({}, { suspend: true }), []],
+    // "verify startTime can be updated when resuming job (JobSuspended: True -> False)" (kubernetes#134769)
+    ["valid: startTime updated when resuming a Job (Suspended True -> False)", job({ startTime: t0, conditions: [cond("Suspended")] }), job({ startTime: t1, conditions: [cond("Suspended", "False")] }), []],
+    ["invalid: startTime updated for an unsuspended Job still Suspended=True", job({ startTime: t0, conditions: [cond("Suspended")] }), job({ startTime: t1, conditions: [cond("Suspended")] }), ["FieldValueRequired status.startTime"]],
     ["invalid: completedIndexes for a NonIndexed Job", job({ startTime: t0 }), job({ startTime: t0, completedIndexes: "0-2" }), ["FieldValueInvalid status.completedIndexes"]],
     ["invalid: completedIndexes beyond completions", job({ startTime: t0 }, { completionMode: "Indexed" }), job({ startTime: t0, completedIndexes: "0,7" }, { completionMode: "Indexed" }), ["FieldValueInvalid status.completedIndexes"]],
     ["invalid: failedIndexes without backoffLimitPerIndex", job({ startTime: t0 }, { completionMode: "Indexed" }), job({ startTime: t0, failedIndexes: "1" }, { completionMode: "Indexed" }), ["FieldValueInvalid status.failedIndexes"]],

@@ -33,6 +33,11 @@ function conditionTrue(job: Obj, type: string): boolean {
   return Array.isArray(conds) && conds.some((c: Obj) => c?.type === type && c?.status === "True");
 }
 
+function conditionFalse(job: Obj, type: string): boolean {
+  const conds = job?.status?.conditions;
+  return Array.isArray(conds) && conds.some((c: Obj) => c?.type === type && c?.status === "False");
+}
+
 const isComplete = (j: Obj) => conditionTrue(j, "Complete");
 const isFailed = (j: Obj) => conditionTrue(j, "Failed");
 const isFinished = (j: Obj) => isComplete(j) || isFailed(j);
@@ -226,7 +231,11 @@ export function validateJobStatusUpdate(job: Obj, old: Obj): FieldError[] {
   if (num(s.failed) < num(o.failed)) errs.push(invalidValue("status.failed", num(s.failed), "cannot decrease the failed counter"));
   if (opts.rejectDecreasingSucceededCounter && num(s.succeeded) < num(o.succeeded)) errs.push(invalidValue("status.succeeded", num(s.succeeded), "cannot decrease the succeeded counter"));
   if (s.completionTime && o.completionTime && s.completionTime !== o.completionTime) errs.push(invalidValue("status.completionTime", marshalled(s.completionTime), "completionTime cannot be mutated"));
-  if (opts.rejectStartTimeUpdateForUnsuspendedJob && o.startTime && o.startTime !== s.startTime && job.spec?.suspend !== true) {
+  // The Job controller resets startTime when it resumes a Job (Suspended True -> False); the rule
+  // let that through since kubernetes#134769 (1.35, back-ported to 1.32-1.34): before, a resumed Job's
+  // every status write failed and it never left Suspended=True.
+  const resumed = conditionTrue(old, "Suspended") && conditionFalse(job, "Suspended");
+  if (opts.rejectStartTimeUpdateForUnsuspendedJob && o.startTime && o.startTime !== s.startTime && job.spec?.suspend !== true && !resumed) {
     errs.push(required("status.startTime", "startTime cannot be removed for unsuspended job"));
   }
   if (isSuccessCriteriaMet(old) && !isSuccessCriteriaMet(job)) errs.push(conditionsError("cannot disable the SuccessCriteriaMet=True condition"));

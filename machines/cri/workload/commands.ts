@@ -545,8 +545,10 @@ function* wget(argv: string[], sh: ShellState, st: Streams): Gen {
   if (!url) { st.err("wget: missing URL\n"); return 1; }
   const u = parseUrl(url);
   const quiet = set.has("q");
-  if (!quiet) st.err(`Connecting to ${u.host}${u.port === 80 ? "" : `:${u.port}`} (${u.host}:${u.port})\n`);
   const r = yield* httpGet(sh, url, gnu(sh) ? gnuWgetHeaders : busyboxWgetHeaders);
+  // busybox resolves the host first (xhost2sockaddr dies on a bad address), then names the server and
+  // the address it dials (xmalloc_sockaddr2dotted: ip:port)
+  if (!quiet && !("error" in r && r.error === "bad address")) st.err(`Connecting to ${u.host}${u.port === 80 ? "" : `:${u.port}`} (${r.peer ?? `${u.host}:${u.port}`})\n`);
   if ("error" in r) {
     st.err(r.error === "bad address" ? `wget: bad address '${u.host}${u.port === 80 ? "" : `:${u.port}`}'\n` : r.error === "timeout" ? "wget: download timed out\n" : `wget: can't connect to remote host (${r.address ?? u.host}): Connection refused\n`);
     return 1;
@@ -589,6 +591,8 @@ export function* curl(argv: string[], sh: ShellState, st: Streams): Gen {
 export function* nslookup(argv: string[], sh: ShellState, st: Streams): Gen {
   const name = argv.slice(1).find((a) => !a.startsWith("-"));
   if (!name) { st.err("Usage: nslookup [-type=QUERY_TYPE] [-debug] HOST [DNS_SERVER]\n"); return 1; }
+  const qtype = argv.slice(1).map((a) => /^-(?:type|query|q)=(.*)$/i.exec(a)?.[1]?.toUpperCase()).find((t) => t !== undefined);
+  if (qtype === "SRV") return yield* nslookupSrv(name, sh, st);
   const r = (yield* perform(sh, { type: "dns", name })) as DnsResult | undefined;
   const server = r?.server ?? "10.96.0.10";
   const sep = gnu(sh) ? "#" : ":";
@@ -603,6 +607,32 @@ export function* nslookup(argv: string[], sh: ShellState, st: Streams): Gen {
   st.out(canonical + r.addresses.map((a) => `Name:\t${r.fqdn ?? name}\nAddress: ${a}\n`).join("") + "\n");
   // busybox asks for AAAA too: that answer has the CNAMEs again (and no address in an IPv4 cluster)
   if (canonical !== "" && !gnu(sh)) st.out(`${canonical}\n`);
+  return 0;
+}
+
+/**
+ * nslookup -type=srv: each SRV record as `<name>\tservice = <priority> <weight> <port> <target>`
+ * (busybox's parse_reply; BIND writes the target absolute, with its dot), "** server can't find"
+ * for NXDOMAIN, "*** Can't find <name>: No answer" for a name with no SRV record. busybox asks a
+ * name with a dot as it is (add_query_with_search searches only a name without one); BIND's
+ * resolver goes through the search list.
+ */
+function* nslookupSrv(name: string, sh: ShellState, st: Streams): Gen {
+  const asked = !gnu(sh) && name.includes(".") && !name.endsWith(".") ? `${name}.` : name;
+  const r = (yield* perform(sh, { type: "dns", name: asked, qtype: "SRV" })) as DnsResult | undefined;
+  const server = r?.server ?? "10.96.0.10";
+  st.out(`Server:\t\t${server}\nAddress:\t${server}${gnu(sh) ? "#" : ":"}53\n\n`);
+  const shown = name.replace(/\.$/, "");
+  if (r?.noData) {
+    st.out(`*** Can't find ${shown}: No answer\n\n`);
+    return 0;
+  }
+  if (!r?.srv || r.srv.length === 0) {
+    st.out(`** server can't find ${shown}: NXDOMAIN\n\n`);
+    return 1;
+  }
+  const dot = gnu(sh) ? "." : "";
+  st.out(r.srv.map((x) => `${x.name}\tservice = ${x.priority} ${x.weight} ${x.port} ${x.target}${dot}\n`).join("") + "\n");
   return 0;
 }
 

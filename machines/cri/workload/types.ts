@@ -1,6 +1,9 @@
 // The contract between a simulated container process and the CRI that drives it.
 import type { FileSystem } from "./memfs.js";
 import type { ProcessUser } from "../identity.js";
+import type { SrvRecord } from "../messages.js";
+
+export type { SrvRecord };
 
 /** What a process asks of the world; the CRI performs it in simulated time and resumes the generator. */
 export type Effect =
@@ -8,7 +11,8 @@ export type Effect =
   | { type: "wait" } // blocks until the container is killed (a server, tail -f, sleep infinity)
   /** a GET; headers: the ones the client sends besides Host (which the URL gives), lower-cased */
   | { type: "http"; url: string; headers?: readonly (readonly [string, string])[] }
-  | { type: "dns"; name: string }
+  /** nslookup's query: A unless -type asks for SRV */
+  | { type: "dns"; name: string; qtype?: "SRV" }
   | { type: "allocate"; bytes: number }
   /** keep `cores` cores busy from now on (stress --cpu) */
   | { type: "burn"; cores: number }
@@ -28,13 +32,20 @@ export interface Pipe {
   readerGone: boolean;
 }
 
-/** The answer to an http effect: a response, or a connection failure. */
+/**
+ * The answer to an http effect: a response, or a connection failure. peer: the address and port
+ * the connection went to once the name was resolved (busybox wget's "Connecting to host (peer)").
+ */
 export type HttpResult =
-  | { type: "http"; status: number; body?: string }
-  | { type: "http"; error: "bad address" | "connection refused" | "timeout"; address?: string };
+  | { type: "http"; status: number; body?: string; peer?: string }
+  | { type: "http"; error: "bad address" | "connection refused" | "timeout"; address?: string; peer?: string };
 
-/** The answer to a dns effect: the resolver used and the records found (none: NXDOMAIN). */
-export type DnsResult = { type: "dns"; server: string; fqdn?: string; addresses: string[]; cnames?: [string, string][] };
+/**
+ * The answer to a dns effect: the resolver used and the records found (none: NXDOMAIN). An SRV
+ * query's records are in srv; noData: the name exists but has no record of the type asked.
+ */
+export type DnsResult = { type: "dns"; server: string; fqdn?: string; addresses: string[]; cnames?: [string, string][]; srv?: SrvRecord[]; noData?: true };
+
 
 /** The answer to a signal effect: whether a process by that name (or pid) was there to take it. */
 export type SignalResult = { type: "signal"; matched: boolean };
