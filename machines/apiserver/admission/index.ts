@@ -268,8 +268,9 @@ export function mutate(obj: any, ctx: MutateContext): any {
  * admitDefaulted, and the top-level parts of its result that are `out`'s as `defaulted` copied them
  * from the object it was given, unchanged: the fields its kind's defaulter never touches (see
  * defaulterFields), on a write no admission step changes in place but for metadata's own keys (a
- * status write; an update of an untouchedOnUpdate kind). A step that replaces such a part leaves it
- * out (compared by identity). The given object's form (Go's encoding) is theirs still.
+ * status write; an update of an untouchedOnUpdate kind; any write of an untouchedByAdmission kind).
+ * A step that replaces such a part leaves it out (compared by identity). The given object's form
+ * (Go's encoding) is theirs still.
  */
 export function admitDefaultedKeeping(out: any, ctx: MutateContext): { obj: any; kept: readonly unknown[] } {
   const copied = keepsCopies(out, ctx) ? copiedParts(out) : undefined;
@@ -280,15 +281,22 @@ export function admitDefaultedKeeping(out: any, ctx: MutateContext): { obj: any;
   return { obj, kept };
 }
 
-// Whether admitDefaulted leaves the parts defaulted copied (but metadata) as they are: the paths it takes without thaw.
+// Whether admitDefaulted leaves the parts defaulted copied (but metadata) as they are: the paths it
+// takes without thaw, and the kinds no step changes.
 function keepsCopies(out: Obj, ctx: MutateContext): boolean {
-  if (!isPlainObject(out) || typeof out.kind !== "string" || !Object.hasOwn(defaulterFields, out.kind)) return false;
+  if (!isPlainObject(out) || typeof out.kind !== "string") return false;
+  if (untouchedByAdmission.has(out.kind)) return true;
+  if (!Object.hasOwn(defaulterFields, out.kind)) return false;
   return ctx.operation === "UPDATE" && ctx.old !== undefined && ctx.old !== null && (ctx.subresource === "status" || (!ctx.subresource && untouchedOnUpdate.has(out.kind)));
 }
 
-// The object-valued top-level fields of a defaultedSharing result its kind's defaulter never touches, as key, value pairs in one list.
+// Kinds without a defaulter that no mutating plugin or strategy changes but for metadata's own keys
+// (pkg/registry/core/event/strategy.go: PrepareForCreate and PrepareForUpdate do nothing).
+const untouchedByAdmission = new Set(["Event"]);
+
+// The object-valued top-level fields of a defaulted result its kind's defaulter never touches, as key, value pairs in one list.
 function copiedParts(out: Obj): unknown[] {
-  const fields = defaulterFields[out.kind]!;
+  const fields = Object.hasOwn(defaulterFields, out.kind) ? defaulterFields[out.kind]! : [];
   const pairs: unknown[] = [];
   for (const k in out) {
     const v = out[k];
