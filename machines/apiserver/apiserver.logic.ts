@@ -30,7 +30,7 @@ import { controlledStatus, resourceAtVersion, resourceIn, resourcesOf } from "./
 import { atServedVersion, atStorageVersion, customPatchTypes, customScaleOf, prepareCustomResourceForCreate, prepareCustomResourceForUpdate, pruned, setPath, validateCustomResource, withDefaults } from "./customresource.js";
 import * as S from "./status.js";
 import { isValidPathSegmentName } from "./validation/names.js";
-import { admissionRefusal, admitDefaultedKeeping, defaulted, mutate, namespaceAdmission, validatingAdmission, type PriorityClassInfo } from "./admission/index.js";
+import { admissionRefusal, admitDefaultedKeeping, defaulted, namespaceAdmission, validatingAdmission, type MutateContext, type PriorityClassInfo } from "./admission/index.js";
 import { serviceAccountLookupAttempts } from "./admission/serviceaccount.js";
 import { bindingLabels, type NodeLookup } from "./admission/podtopologylabels.js";
 import { applied, appliedScale, managerFor, updateRecorded } from "./fieldmanager/write.js";
@@ -1835,7 +1835,7 @@ export function runMutatingAdmission(ctx: ApiServerContext): ApiServerContext {
     if (sa === undefined) missingAccount = name;
     return sa;
   };
-  const actx = copyWith(admissionContext(ctx, cur), { priorityClasses: priorityClasses(ctx), serviceAccounts, refuse: (reason: string) => void (refusal = reason) }) as Parameters<typeof mutate>[1];
+  const actx = copyWith(admissionContext(ctx, cur), { priorityClasses: priorityClasses(ctx), serviceAccounts, refuse: (reason: string) => void (refusal = reason) }) as MutateContext;
   // The pod strategy's PrepareForCreate warns of the AppArmor annotations it copies to fields: read before it copies them.
   const skew = kindIs(cur.r, "Pod") && !cur.old && !cur.req.subresource ? appArmorVersionSkewWarnings(cur.obj) : [];
   if (cur.r?.custom) return stepped(ctx, copyWith(cur, { obj: customStrategy(cur, cur.r) }));
