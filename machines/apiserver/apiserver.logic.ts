@@ -30,7 +30,7 @@ import { controlledStatus, resourceAtVersion, resourceIn, resourcesOf } from "./
 import { atServedVersion, atStorageVersion, customPatchTypes, customScaleOf, prepareCustomResourceForCreate, prepareCustomResourceForUpdate, pruned, setPath, validateCustomResource, withDefaults } from "./customresource.js";
 import * as S from "./status.js";
 import { isValidPathSegmentName } from "./validation/names.js";
-import { admissionRefusal, admitDefaulted, defaulted, mutate, namespaceAdmission, validatingAdmission, type PriorityClassInfo } from "./admission/index.js";
+import { admissionRefusal, admitDefaultedKeeping, defaulted, namespaceAdmission, validatingAdmission, type MutateContext, type PriorityClassInfo } from "./admission/index.js";
 import { serviceAccountLookupAttempts } from "./admission/serviceaccount.js";
 import { bindingLabels, type NodeLookup } from "./admission/podtopologylabels.js";
 import { applied, appliedScale, managerFor, updateRecorded } from "./fieldmanager/write.js";
@@ -81,6 +81,8 @@ export interface InFlight {
   applyManaged?: any[];
   /** what a put stores: the object as Go encodes it, without its resourceVersion, sharing the stored version's unchanged parts */
   stored?: any;
+  /** top-level parts of obj that mutating admission kept as Go decoded and encoded them (a status write's status): not encoded again */
+  decoded?: readonly unknown[];
   /** the put would store the stored version as it is (GuaranteedUpdate's bytes.Equal): nothing is written */
   unchanged?: boolean;
   /** the ServiceAccount plugin did not find the pod's account and looks again after intervalMs */
@@ -707,8 +709,8 @@ function selectors(r: ResourceInfo, req: Request): { labelReqs?: any; fieldReqs?
 
 /** The autoscaling/v1 Scale of a Deployment, ReplicaSet, StatefulSet or ReplicationController (whose selector is a plain map). */
 /** An object as Go encodes its type; a custom resource is unstructured (its kind may be named like a built-in's). */
-function encodedAs<T>(obj: T, r: ResourceInfo | undefined): T {
-  return r?.custom ? obj : goEncoded(obj);
+function encodedAs<T>(obj: T, r: ResourceInfo | undefined, decoded?: readonly unknown[]): T {
+  return r?.custom ? obj : goEncoded(obj, decoded);
 }
 
 /** Whether r is the built-in resource of a kind: a custom resource never is, whatever its kind is called (a CRD's kind Pod). */
@@ -1842,12 +1844,14 @@ export function runMutatingAdmission(ctx: ApiServerContext): ApiServerContext {
     if (sa === undefined) missingAccount = name;
     return sa;
   };
-  const actx = copyWith(admissionContext(ctx, cur), { priorityClasses: priorityClasses(ctx), serviceAccounts, refuse: (reason: string) => void (refusal = reason) }) as Parameters<typeof mutate>[1];
+  const actx = copyWith(admissionContext(ctx, cur), { priorityClasses: priorityClasses(ctx), serviceAccounts, refuse: (reason: string) => void (refusal = reason) }) as MutateContext;
   // The pod strategy's PrepareForCreate warns of the AppArmor annotations it copies to fields: read before it copies them.
   const skew = kindIs(cur.r, "Pod") && !cur.old && !cur.req.subresource ? appArmorVersionSkewWarnings(cur.obj) : [];
   if (cur.r?.custom) return stepped(ctx, copyWith(cur, { obj: customStrategy(cur, cur.r) }));
   // ServiceAccount (a mutating plugin that may refuse) runs before Priority, as in kube-apiserver's plugin order.
-  const obj = read !== undefined ? admitDefaulted(read, actx) : mutate(cur.obj, actx);
+  // (mutate is admitDefaulted of defaulted) The parts admission keeps as the body was decoded are in
+  // Go's encoding already (cur.obj was encoded above): storage does not walk them again.
+  const { obj, kept } = admitDefaultedKeeping(read ?? defaulted(cur.obj), actx);
   if (refusal !== undefined && missingAccount !== undefined) {
     const waited = serviceAccountWaitOf(cur.req);
     const lookups = (waited?.lookups ?? 0) + 1;
@@ -1860,7 +1864,8 @@ export function runMutatingAdmission(ctx: ApiServerContext): ApiServerContext {
   }
   const refused = refusal ?? admissionRefusal(cur.obj, actx);
   if (refused !== undefined) return { ...ctx, current: { ...cur, error: S.forbiddenStatus(cur.r!, cur.obj.metadata?.name ?? cur.req.name ?? "", refused) } };
-  return stepped(ctx, copyWith(cur, skew.length > 0 ? { obj, warnings: [...(cur.warnings ?? []), ...skew] } : { obj }));
+  const admitted = kept.length > 0 ? { obj, decoded: kept } : { obj };
+  return stepped(ctx, copyWith(cur, skew.length > 0 ? { ...admitted, warnings: [...(cur.warnings ?? []), ...skew] } : admitted));
 }
 
 /**
@@ -2135,7 +2140,7 @@ export function encodeForStorage(ctx: ApiServerContext): ApiServerContext {
     prev = { ...prev, metadata: oldMeta };
   }
   // What did not change is kept from the stored version: history holds the change, not a copy.
-  const stored = shareUnchanged(encodedAs(atStorageVersion({ ...cur.obj, metadata: meta }, cur.r!), cur.r), prev);
+  const stored = shareUnchanged(encodedAs(atStorageVersion({ ...cur.obj, metadata: meta }, cur.r!), cur.r, cur.decoded), prev);
   const unchanged = prev !== undefined && stored === prev && (cur.also ?? []).length === 0;
   return stepped(ctx, unchanged ? { ...cur, stored, unchanged } : { ...cur, stored });
 }

@@ -1,5 +1,6 @@
 import { describe, it, expect } from "vitest";
-import { mutate, defaultPullPolicy, priorityAdmissionError, type MutateContext } from "./index.js";
+import { admitDefaultedKeeping, defaulted, mutate, defaultPullPolicy, priorityAdmissionError, type MutateContext } from "./index.js";
+import { deepFreeze } from "../../common/equal.js";
 
 const now = "2026-01-01T00:00:00Z";
 const create: MutateContext = { now, operation: "CREATE" };
@@ -211,5 +212,43 @@ describe("mutate on other kinds", () => {
   it("defaults a Node's allocatable to its capacity", () => {
     const out = mutate({ kind: "Node", metadata: { name: "n" }, status: { capacity: { cpu: "4" } } }, create);
     expect(out.status.allocatable).toEqual({ cpu: "4" });
+  });
+});
+
+describe("admitDefaultedKeeping: the parts admission leaves as the body was decoded (storage does not encode them again)", () => {
+  const storedPod = () => deepFreeze({ ...basePod(), metadata: { name: "p", namespace: "default", uid: "u1", creationTimestamp: now }, spec: mutate(basePod(), create).spec, status: { phase: "Pending" } });
+
+  it("keeps a pod status write's status; the spec is the stored one (podStatusStrategy.PrepareForUpdate)", () => {
+    const old = storedPod();
+    const read = defaulted({ ...old, metadata: { name: "p", namespace: "default", uid: "u1" }, status: { phase: "Running", podIP: "10.0.0.5" } });
+    const { obj, kept } = admitDefaultedKeeping(read, { now, operation: "UPDATE", old, subresource: "status" });
+    expect(kept).toEqual([obj.status]);
+    expect(kept[0]).toBe(read.status);
+    expect(obj.status).toEqual({ phase: "Running", podIP: "10.0.0.5" });
+    expect(obj.spec).toBe(old.spec);
+    expect(obj.metadata.creationTimestamp).toBe(now);
+  });
+
+  it("keeps nothing of a pod create, whose spec and status the plugins and the strategy change", () => {
+    const { obj, kept } = admitDefaultedKeeping(defaulted(basePod()), create);
+    expect(kept).toEqual([]);
+    expect(obj.status).toEqual({ phase: "Pending", qosClass: "BestEffort" });
+  });
+
+  it("keeps an Event's involvedObject and source (the event strategy's PrepareForCreate does nothing)", () => {
+    const event = { apiVersion: "v1", kind: "Event", metadata: { name: "p.1", namespace: "default" }, involvedObject: { kind: "Pod", namespace: "default", name: "p" }, reason: "Scheduled", source: { component: "default-scheduler" }, type: "Normal" };
+    const read = defaulted(event);
+    const { obj, kept } = admitDefaultedKeeping(read, create);
+    expect(kept).toEqual([read.involvedObject, read.source]);
+    expect(obj.metadata.creationTimestamp).toBe(now);
+  });
+
+  it("leaves out a part a step replaced: an EndpointSlice update's endpoints without deprecatedTopology (dropTopologyOnV1)", () => {
+    const old = deepFreeze({ apiVersion: "discovery.k8s.io/v1", kind: "EndpointSlice", metadata: { name: "s", namespace: "default", uid: "u", generation: 1 }, addressType: "IPv4", endpoints: [{ addresses: ["10.0.0.1"] }], ports: [{ name: "", port: 80, protocol: "TCP" }] });
+    const read = defaulted({ ...old, metadata: { name: "s", namespace: "default" }, endpoints: [{ addresses: ["10.0.0.2"], deprecatedTopology: { "kubernetes.io/hostname": "n1" } }] });
+    const { obj, kept } = admitDefaultedKeeping(read, { now, operation: "UPDATE", old });
+    expect(obj.endpoints).toEqual([{ addresses: ["10.0.0.2"] }]);
+    expect(kept).not.toContain(obj.endpoints);
+    expect(kept).not.toContain(read.endpoints);
   });
 });

@@ -264,6 +264,47 @@ export function mutate(obj: any, ctx: MutateContext): any {
   return admitDefaulted(defaulted(obj), ctx);
 }
 
+/**
+ * admitDefaulted, and the top-level parts of its result that are `out`'s as `defaulted` copied them
+ * from the object it was given, unchanged: the fields its kind's defaulter never touches (see
+ * defaulterFields), on a write no admission step changes in place but for metadata's own keys (a
+ * status write; an update of an untouchedOnUpdate kind; any write of an untouchedByAdmission kind).
+ * A step that replaces such a part leaves it out (compared by identity). The given object's form
+ * (Go's encoding) is theirs still.
+ */
+export function admitDefaultedKeeping(out: any, ctx: MutateContext): { obj: any; kept: readonly unknown[] } {
+  const copied = keepsCopies(out, ctx) ? copiedParts(out) : undefined;
+  const obj = admitDefaulted(out, ctx);
+  if (copied === undefined) return { obj, kept: [] };
+  const kept: unknown[] = [];
+  for (let i = 0; i < copied.length; i += 2) if (obj[copied[i] as string] === copied[i + 1]) kept.push(copied[i + 1]);
+  return { obj, kept };
+}
+
+// Whether admitDefaulted leaves the parts defaulted copied (but metadata) as they are: the paths it
+// takes without thaw, and the kinds no step changes.
+function keepsCopies(out: Obj, ctx: MutateContext): boolean {
+  if (!isPlainObject(out) || typeof out.kind !== "string") return false;
+  if (untouchedByAdmission.has(out.kind)) return true;
+  if (!Object.hasOwn(defaulterFields, out.kind)) return false;
+  return ctx.operation === "UPDATE" && ctx.old !== undefined && ctx.old !== null && (ctx.subresource === "status" || (!ctx.subresource && untouchedOnUpdate.has(out.kind)));
+}
+
+// Kinds without a defaulter that no mutating plugin or strategy changes but for metadata's own keys
+// (pkg/registry/core/event/strategy.go: PrepareForCreate and PrepareForUpdate do nothing).
+const untouchedByAdmission = new Set(["Event"]);
+
+// The object-valued top-level fields of a defaulted result its kind's defaulter never touches, as key, value pairs in one list.
+function copiedParts(out: Obj): unknown[] {
+  const fields = Object.hasOwn(defaulterFields, out.kind) ? defaulterFields[out.kind]! : [];
+  const pairs: unknown[] = [];
+  for (const k in out) {
+    const v = out[k];
+    if (k !== "metadata" && v !== null && typeof v === "object" && !fields.includes(k)) pairs.push(k, v);
+  }
+  return pairs;
+}
+
 /** mutate's steps after the scheme defaults, on `out`: a copy of the write with its defaults (`defaulted`), changed in place and returned. */
 export function admitDefaulted(out: any, ctx: MutateContext): any {
   // A status write's spec is the stored one whatever the body says: the steps that change the

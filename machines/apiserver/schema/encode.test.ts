@@ -119,3 +119,21 @@ describe("what the API server stores is Go's encoding; an update that stores not
     expect(got.filter((m) => m.type === "WatchEvent" && m.eventType === "MODIFIED")).toHaveLength(1);
   });
 });
+
+describe("goEncoded given parts of the object that are its encoding already (what admission kept of the decoded body)", () => {
+  it("writes them without walking them and encodes the rest: the same JSON as encoding all of it", () => {
+    const T = "2026-01-01T00:00:00Z";
+    const status = structuredClone((goEncoded({ apiVersion: "v1", kind: "Pod", metadata: { name: "p" }, status: { phase: "Running", conditions: [{ type: "Ready", status: "True", lastTransitionTime: T }] } }) as any).status);
+    let reads = 0;
+    const counted = new Proxy(status, { get: (t, k, r) => (typeof k === "string" && reads++, Reflect.get(t, k, r)), ownKeys: (t) => (reads++, Reflect.ownKeys(t)) });
+    const pod = { apiVersion: "v1", kind: "Pod", metadata: { name: "p" }, spec: { containers: [{ name: "c", image: "i", ports: [{ containerPort: 80, hostPort: 0, protocol: "TCP" }] }] }, status: counted };
+    const out = goEncoded(pod, [counted]) as any;
+    expect(reads).toBe(0);
+    expect(out.status).toBe(counted);
+    // the rest is encoded as ever: a zero hostPort is left out (omitempty)
+    expect(out.spec.containers[0].ports).toEqual([{ containerPort: 80, protocol: "TCP" }]);
+    expect(JSON.stringify(out)).toBe(JSON.stringify(goEncoded({ ...pod, status })));
+    // the condition as kube-apiserver writes it: lastProbeTime null (a zero metav1.Time)
+    expect(JSON.parse(JSON.stringify(out)).status.conditions[0]).toEqual({ type: "Ready", status: "True", lastProbeTime: null, lastTransitionTime: T });
+  });
+});

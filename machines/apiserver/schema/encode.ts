@@ -16,14 +16,18 @@ const NIL = Symbol("nil");
 /**
  * The object as kube-apiserver would answer with it after storing it: the same object when it is
  * so already (parts that are so kept by identity). Kinds without a schema, and objects at another
- * version than the stored one, are returned as they are.
+ * version than the stored one, are returned as they are. `encoded`: values of the object's own
+ * fields known to be this encoding's output for an object of the same kind and version (what
+ * admission kept of the decoded body), taken as they are: encoding is idempotent.
  */
-export function goEncoded<T>(obj: T): T {
+export function goEncoded<T>(obj: T, encoded?: readonly unknown[]): T {
   if (!isPlainObject(obj) || typeof obj.kind !== "string") return obj;
   const key = rootTypeKey(obj.kind);
   if (key === undefined || !storedVersion(key, obj.apiVersion)) return obj;
   fieldsTop = 0;
-  return encode(encoderOf(key), obj) as T;
+  const enc = encoderOf(key);
+  if (encoded === undefined || encoded.length === 0 || enc.k !== "struct") return encode(enc, obj) as T;
+  return encodeStruct((enc.plan ??= planOf(enc.expr)), obj, encoded) as T;
 }
 
 /** True when apiVersion is the version of the Go type key ("apps/v1.Deployment": apps/v1; "core/v1.Pod": v1). */
@@ -174,12 +178,14 @@ const fieldNames: string[] = [];
 const fieldValues: unknown[] = [];
 let fieldsTop = 0;
 
-function encodeStruct(plan: StructPlan, v: unknown): Record<string, unknown> {
+function encodeStruct(plan: StructPlan, v: unknown, encoded?: readonly unknown[]): Record<string, unknown> {
   const src: Record<string, unknown> = isPlainObject(v) ? v : {};
   const base = fieldsTop;
   for (const f of plan.fields) {
     let e: unknown;
-    if (Object.hasOwn(src, f.name)) e = written(encode((f.enc ??= encoderOf(f.elem)), src[f.name]), f.omitempty, f.omitzero, f.scalar);
+    // a value this encoding made is its own encoding: not walked again
+    if (encoded !== undefined && Object.hasOwn(src, f.name) && encoded.includes(src[f.name])) e = written(src[f.name], f.omitempty, f.omitzero, f.scalar);
+    else if (Object.hasOwn(src, f.name)) e = written(encode((f.enc ??= encoderOf(f.elem)), src[f.name]), f.omitempty, f.omitzero, f.scalar);
     else if (f.absent === ABSENT_ENCODED) e = written(encode((f.enc ??= encoderOf(f.elem)), undefined), f.omitempty, f.omitzero, f.scalar);
     else e = f.absent;
     if (e === ABSENT_OMITTED) continue;
