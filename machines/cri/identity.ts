@@ -32,6 +32,31 @@ export function parseGroup(text: string | undefined): GroupEntry[] {
   return out;
 }
 
+// Every container made reads its image's /etc/passwd and /etc/group (and the images are few): each
+// text is parsed once, its entries shared (frozen) by every container of that image.
+const parsedTexts = new Map<string, { passwd?: readonly PasswdEntry[]; group?: readonly GroupEntry[] }>();
+
+function parsedOf(text: string): { passwd?: readonly PasswdEntry[]; group?: readonly GroupEntry[] } {
+  let p = parsedTexts.get(text);
+  if (p === undefined) {
+    if (parsedTexts.size >= 256) parsedTexts.clear();
+    parsedTexts.set(text, (p = {}));
+  }
+  return p;
+}
+
+/** parsePasswd, parsed once per text. */
+function passwdEntries(text: string | undefined): readonly PasswdEntry[] {
+  const p = parsedOf(text ?? "");
+  return (p.passwd ??= Object.freeze(parsePasswd(text).map((e) => Object.freeze(e))));
+}
+
+/** parseGroup, parsed once per text. */
+function groupEntries(text: string | undefined): readonly GroupEntry[] {
+  const p = parsedOf(text ?? "");
+  return (p.group ??= Object.freeze(parseGroup(text).map((e) => Object.freeze({ ...e, members: Object.freeze(e.members) }))));
+}
+
 /**
  * The process user: uid as asked; gid as asked, else the passwd entry's (WithUserID), else 0.
  * Groups: the primary gid, the image's groups listing the user by name (Merge only; a group named
@@ -39,9 +64,9 @@ export function parseGroup(text: string | undefined): GroupEntry[] {
  */
 export function processUser(req: UserRequest | undefined, passwd: string | undefined, group: string | undefined): ProcessUser {
   const uid = req?.runAsUser ?? 0;
-  const entry = parsePasswd(passwd).find((e) => e.uid === uid);
+  const entry = passwdEntries(passwd).find((e) => e.uid === uid);
   const gid = req?.runAsGroup ?? entry?.gid ?? 0;
-  const fromImage = req?.supplementalGroupsPolicy === "Strict" || !entry ? [] : parseGroup(group).filter((g) => g.name !== entry.name && g.members.includes(entry.name)).map((g) => g.gid);
+  const fromImage = req?.supplementalGroupsPolicy === "Strict" || !entry ? [] : groupEntries(group).filter((g) => g.name !== entry.name && g.members.includes(entry.name)).map((g) => g.gid);
   const groups = [...new Set([gid, ...fromImage, ...(req?.supplementalGroups ?? [])])].sort((a, b) => a - b);
   return { uid, gid, groups };
 }
@@ -53,5 +78,5 @@ export function processUser(req: UserRequest | undefined, passwd: string | undef
  */
 export function runtimeHome(uid: number, passwd: string | undefined): string {
   const text = passwd ?? (uid === 0 ? "root:x:0:0:root:/root:/bin/sh\n" : "");
-  return parsePasswd(text).find((e) => e.uid === uid)?.home ?? "/";
+  return passwdEntries(text).find((e) => e.uid === uid)?.home ?? "/";
 }

@@ -49,8 +49,22 @@ describe("sameJSONText", () => {
       const want = JSON.stringify(a) === text;
       if (want) same++;
       expect(sameJSONText(a, b, text)).toBe(want);
+      // the text as the function that encodes b: the same answer
+      expect(sameJSONText(a, b, () => JSON.stringify(b))).toBe(want);
     }
     expect(same).toBeGreaterThan(3000);
+  });
+
+  it("encodes nothing when plain data can be compared field by field (the text given as a function)", () => {
+    let encoded = 0;
+    const textOf = (v: unknown) => () => (encoded++, JSON.stringify(v));
+    const status = { phase: "Running", conditions: [{ type: "Ready", status: "True" }], podIP: "10.0.0.1" };
+    expect(sameJSONText(status, structuredClone(status), textOf(status))).toBe(true);
+    expect(sameJSONText(status, { ...status, phase: "Pending" }, textOf(status))).toBe(false);
+    expect(encoded).toBe(0);
+    // a value JSON transforms is unsure field by field: then b is encoded, once
+    expect(sameJSONText({ t: new Date(0) }, { t: "1970-01-01T00:00:00.000Z" }, textOf({ t: "1970-01-01T00:00:00.000Z" }))).toBe(true);
+    expect(encoded).toBe(1);
   });
 
   it("values JSON transforms are compared by their texts", () => {

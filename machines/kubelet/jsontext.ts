@@ -70,8 +70,11 @@ function inArray(v: unknown): unknown {
   return omitted(v) ? null : v;
 }
 
-/** JSON.stringify(a) === text, where text is JSON.stringify(b): compared field by field when both are plain data. */
-export function sameJSONText(a: unknown, b: unknown, text: string): boolean {
+/**
+ * JSON.stringify(a) === text, where text is JSON.stringify(b): compared field by field when both
+ * are plain data. `text` may be given as the function that encodes b, called only when unsure.
+ */
+export function sameJSONText(a: unknown, b: unknown, text: string | (() => string)): boolean {
   const r = omitted(a) || omitted(b) ? unsure : compare(a, b);
-  return r === unsure ? JSON.stringify(a) === text : r === 1;
+  return r === unsure ? JSON.stringify(a) === (typeof text === "string" ? text : text()) : r === 1;
 }

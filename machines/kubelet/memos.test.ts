@@ -1,6 +1,8 @@
 // The kubelet's small memos against what they stand for: the objects a pod references read once
 // per spec and namespace (objects.ts), and a Pull from idle taken once per idle context
-// (lifecycles.ts), each compared with the answer computed afresh.
+// (lifecycles.ts), the containers a resize changes found once per spec and allocation and the
+// comparisons of an allocation with what the runtime applied kept per pair (resize.ts), each
+// compared with the answer computed afresh.
 
 import { describe, expect, it } from "vitest";
 import { transition } from "xstate";
@@ -9,7 +11,10 @@ import { Rng } from "../common/prng.js";
 import { referencedObjects } from "./objects.js";
 import { imagePullLifecycle, stepPull } from "./lifecycles.js";
 import { imagePullerMachine } from "./imagepuller.machine.js";
-import { newWorker } from "./podworkers.js";
+import { adoptPod, newWorker } from "./podworkers.js";
+import { handlePodResize, hasUnactuated, resizeAction, resizeState } from "./resize.js";
+import { WorkerTable } from "./workertable.js";
+import type { KubeletContext } from "./types.js";
 
 describe("the objects a pod references, read once per spec", () => {
   const spec = deepFreeze({
@@ -64,5 +69,52 @@ describe("a Pull from idle, taken once per idle context", () => {
     expect(stepPull(w, "img", { type: "Pull", now: 2_000 }).value).toBe("imagePullBackOff");
     w.pulls = new Map(w.pulls).set("img", backingOff);
     expect(stepPull(w, "img", { type: "Pull", now: 11_000 }).value).toBe("pulling");
+  });
+});
+
+describe("a resize's changed containers, found once per spec and allocation", () => {
+  // a node of 4 cpu and 4Gi with this one pod (TestHandlePodResourcesResize's node)
+  const ctx = { workers: new WorkerTable(), given: { status: { allocatable: { cpu: "4", memory: "4Gi" } } }, now: 0 } as unknown as KubeletContext;
+  const specOf = (cpu: string) => ({ containers: [{ name: "c", image: "img", resources: { requests: { cpu, memory: "1Gi" } } }] });
+  const meta = (rv: number) => ({ uid: "u", name: "p", namespace: "d", resourceVersion: String(rv), generation: rv });
+
+  it("a frozen spec met again under another allocation (memo) steps as an open copy read afresh does", () => {
+    // one frozen spec object per cpu amount, met again later as a pod's later versions keep theirs
+    const frozenSpecs = new Map<string, object>();
+    const frozenSpec = (cpu: string) => frozenSpecs.get(cpu) ?? frozenSpecs.set(cpu, deepFreeze(specOf(cpu))).get(cpu)!;
+    const frozen = newWorker(deepFreeze({ metadata: meta(1), spec: specOf("1") }) as any);
+    const open = newWorker({ metadata: meta(1), spec: specOf("1") } as any);
+    const steps: Array<[string, string, boolean]> = [];
+    ["1", "2", "2", "1", "2", "5", "1"].forEach((cpu, i) => {
+      adoptPod(frozen, deepFreeze({ metadata: meta(i + 2), spec: frozenSpec(cpu) }) as any);
+      adoptPod(open, { metadata: meta(i + 2), spec: specOf(cpu) } as any);
+      const shrank = handlePodResize(ctx, frozen);
+      expect(handlePodResize(ctx, open)).toBe(shrank);
+      expect(frozen.allocation).toEqual(open.allocation);
+      expect(resizeState(frozen)).toBe(resizeState(open));
+      steps.push([resizeState(frozen), (frozen.allocation as any).c.requests.cpu, shrank]);
+    });
+    // handlePodResourcesResize: a spec at the allocation asks nothing; one that fits is allocated
+    // (in progress; true when it shrank the allocation); one beyond the node's 4 cpu is Infeasible
+    expect(steps).toEqual([
+      ["noResize", "1", false], ["inProgress", "2", false], ["inProgress", "2", false], ["inProgress", "1", true],
+      ["inProgress", "2", false], ["pending.infeasible", "2", false], ["inProgress", "1", true],
+    ]);
+  });
+
+  it("the comparison of an allocation with what the runtime applied is answered again for that pair only", () => {
+    const spec = { name: "c", image: "img" };
+    const applied = { requests: { cpu: "1" } };
+    expect(resizeAction(spec, applied, applied)).toBe("none");
+    expect(resizeAction(spec, applied, { requests: { cpu: "1000m" } })).toBe("none");
+    expect(resizeAction(spec, applied, { requests: { cpu: "2" } })).toBe("update");
+    expect(resizeAction(spec, applied, applied)).toBe("none");
+    const w = newWorker(deepFreeze({ metadata: meta(1), spec: specOf("1") }) as any);
+    const running = () => true;
+    w.containers[0]!.actuated = applied;
+    w.allocation = Object.freeze({ c: { requests: { cpu: "1" } } });
+    expect(hasUnactuated(w, running)).toBe(false);
+    w.allocation = Object.freeze({ c: { requests: { cpu: "3" } } });
+    expect(hasUnactuated(w, running)).toBe(true);
   });
 });

@@ -20,6 +20,7 @@ import { parseTime } from "../common/time.js";
 import { deleteWorker, ownWorker } from "./workertable.js";
 import { hashContainer, shouldContainerBeRestarted, type RuntimePodStatus } from "./podactions.js";
 import { sealed, view } from "./view.js";
+import { isDraft } from "mutative";
 import { usesHostNetwork } from "./hostnetwork.js";
 import { syncActiveDeadline } from "./activedeadline.js";
 import { networkErrors, networkNotReadyErrorMsg } from "./runtimestate.js";
@@ -109,10 +110,11 @@ export function restartPolicy(w: PodWorker): string {
  * restart policy; one not running just starts with the new spec next time.
  */
 function restartChangedContainers(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
-  const specs = [...(view(w.pod).spec?.initContainers ?? []), ...(view(w.pod).spec?.containers ?? [])];
+  const specs = containerSpecs(view(w.pod));
   for (const c of w.containers) {
     const spec = specs.find((x) => x.name === c.name);
-    if (!spec || hashContainer(spec) === hashContainer(view(c.spec))) continue;
+    // the very spec the record holds hashes the same (a stored pod's containers are kept as they are)
+    if (!spec || spec === view(c.spec) || hashContainer(spec) === hashContainer(view(c.spec))) continue;
     c.spec = sealed(spec);
     if (!isRunning(c) || isStopping(c)) continue;
     c.restartForChange = true;
@@ -131,7 +133,7 @@ function restartChangedContainers(ctx: KubeletContext, w: PodWorker, fx: Fx): vo
 function actuateResize(ctx: KubeletContext, w: PodWorker, fx: Fx): boolean {
   const allocation = view(w.allocation);
   if (allocation === undefined) return false;
-  const specs = [...(view(w.pod).spec?.initContainers ?? []), ...(view(w.pod).spec?.containers ?? [])];
+  const specs = containerSpecs(view(w.pod));
   for (const c of w.containers) {
     if (!isResizable(c) || !isRunning(c) || isStopping(c) || c.restartForChange || !Object.hasOwn(allocation, c.name)) continue;
     const allocated = allocation[c.name]!;
@@ -165,6 +167,22 @@ function retryDeferredResizes(ctx: KubeletContext, except: string, fx: Fx): void
     const o = workerOf(ctx, uid);
     if (o !== undefined && workerState(o) === "SyncPod" && resizeState(o) === "pending.deferred") sync(ctx, o, fx);
   }
+}
+
+// Every sync looks up its containers' specs in the pod, whose spec is a frozen value that the
+// pod's later versions keep: the list is made once per spec.
+const specsBySpec = new WeakMap<object, readonly Container[]>();
+
+/** The pod's init and regular containers' specs, in that order. */
+function containerSpecs(pod: Pod): readonly Container[] {
+  const spec = pod.spec;
+  const keep = spec !== undefined && Object.isFrozen(spec) && !isDraft(spec);
+  let specs = keep ? specsBySpec.get(spec) : undefined;
+  if (specs === undefined) {
+    specs = [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])];
+    if (keep) specsBySpec.set(spec, Object.freeze(specs));
+  }
+  return specs;
 }
 
 

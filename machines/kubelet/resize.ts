@@ -12,6 +12,8 @@ import { resizeMachine, type ResizeEvent } from "./resize.machine.js";
 import { isStaticPod } from "./status.js";
 import type { ContainerRecord, KubeletContext, PodWorker, ResizeSnapshot } from "./types.js";
 import { view } from "./view.js";
+import { isDraft } from "mutative";
+import { anyMutant } from "../common/mutation.js";
 
 /** The resources of one container as the allocation manager keeps them: requests and limits only. */
 export type Allocation = Readonly<Record<string, ResourceRequirements>>;
@@ -54,10 +56,37 @@ export function sameResources(a: ResourceRequirements | undefined, b: ResourceRe
   return sameList(a?.requests as never, b?.requests as never) && sameList(a?.limits as never, b?.limits as never);
 }
 
+// A container's allocation and what the runtime applied (c.actuated) are values replaced whole,
+// never changed in place (the status memo reads them by identity too), and every sync of a running
+// pod compares the same two again: the last answer per first operand is kept, by identity of both.
+const sameByPair = new WeakMap<object, { b: object; same: boolean }>();
+
+/** sameResources, answered again from the last comparison of the same two values. */
+function sameResourcesKept(a: ResourceRequirements | undefined, b: ResourceRequirements | undefined): boolean {
+  // never while a mutant is on: one changes how quantities are read
+  if (a === undefined || b === undefined || isDraft(a) || isDraft(b) || anyMutant()) return sameResources(a, b);
+  const known = sameByPair.get(a);
+  if (known !== undefined && known.b === b) return known.same;
+  const same = sameResources(a, b);
+  sameByPair.set(a, { b, same });
+  return same;
+}
+
+// handlePodResize runs at every sync (15 a pod in the bench), and what it compares is the spec's
+// resources (a stored pod's spec is a frozen value its later versions keep) against the allocation
+// (replaced whole): the containers that differ are found once per spec and allocation.
+const changedBySpec = new WeakMap<object, { allocation: Allocation; changed: readonly string[] }>();
+
 /** The resources of a resizable container whose spec differs from the allocation, by name. */
-function changedContainers(pod: Pod, allocation: Allocation): string[] {
+function changedContainers(pod: Pod, allocation: Allocation): readonly string[] {
+  const spec = pod.spec;
+  const keep = spec !== undefined && Object.isFrozen(spec) && !isDraft(spec) && !isDraft(allocation) && !anyMutant();
+  const known = keep ? changedBySpec.get(spec) : undefined;
+  if (known !== undefined && known.allocation === allocation) return known.changed;
   const desired = allocationFromPod(pod);
-  return Object.keys(desired).filter((name) => Object.hasOwn(allocation, name) && !sameResources(desired[name], allocation[name]));
+  const changed = Object.freeze(Object.keys(desired).filter((name) => Object.hasOwn(allocation, name) && !sameResources(desired[name], allocation[name])));
+  if (keep) changedBySpec.set(spec, { allocation, changed });
+  return changed;
 }
 
 /** The pod with its resizable containers' resources as allocated (UpdatePodFromAllocation). */
@@ -204,7 +233,7 @@ function restartPolicyFor(spec: Container, name: string): string {
  * a restart when a changed resource's resizePolicy is RestartContainer, else an update in place.
  */
 export function resizeAction(spec: Container, actuated: ResourceRequirements | undefined, allocated: ResourceRequirements | undefined): "none" | "restart" | "update" {
-  if (allocated === undefined || sameResources(actuated, allocated)) return "none";
+  if (allocated === undefined || sameResourcesKept(actuated, allocated)) return "none";
   for (const name of resizable) {
     const moved = !sameList(pick(actuated?.requests, name), pick(allocated.requests, name)) || !sameList(pick(actuated?.limits, name), pick(allocated.limits, name));
     if (moved && restartPolicyFor(spec, name) === "RestartContainer") return "restart";
@@ -236,7 +265,7 @@ export function resizeConditions(w: PodWorker, timeText: (ms: number) => string)
 /** Whether a running container still lacks its allocation (IsPodResizeInProgress), so the lifecycle is in progress. */
 export function hasUnactuated(w: PodWorker, running: (c: ContainerRecord) => boolean): boolean {
   const allocation = view(w.allocation) ?? {};
-  return w.containers.some((c) => isResizable(c) && running(c) && Object.hasOwn(allocation, c.name) && !sameResources(view(c.actuated), allocation[c.name]));
+  return w.containers.some((c) => isResizable(c) && running(c) && Object.hasOwn(allocation, c.name) && !sameResourcesKept(view(c.actuated), allocation[c.name]));
 }
 
 /** The container as the runtime creates it: its resources are the allocated ones, not the spec's desired ones. */

@@ -325,13 +325,15 @@ export function writeStatus(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
   // The generation's status is the very value last held (both are set together below), so identity says it.
   if (w.status.last !== undefined && knownStatus(ctx, w, inputs) === w.status.last) return foundWritten(w, w.status.last);
   const status = generateStatus(ctx, w);
-  const text = JSON.stringify(status);
+  // encoded only if a comparison below cannot tell field by field (a generated status is plain data: never)
+  let text: string | undefined;
+  const textOf = () => (text ??= JSON.stringify(status));
   const pod = view(w.pod);
   // Already written (by this kubelet's last write, or found in the pod): the final status counts as written too.
   // The value kept is the one already held, or the pod's own (shared with the API's copy), never a new one.
   const last = w.status.last;
-  const found = last !== undefined && sameJSONText(last, status, text) ? last
-    : pod.status !== undefined && sameJSONText(pod.status, status, text) ? pod.status : undefined;
+  const found = last !== undefined && sameJSONText(last, status, textOf) ? last
+    : pod.status !== undefined && sameJSONText(pod.status, status, textOf) ? pod.status : undefined;
   if (found !== undefined) {
     foundWritten(w, found);
     const owned = w.status.owned;
