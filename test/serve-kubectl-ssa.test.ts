@@ -142,6 +142,29 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: server-side apply", 
     expect(JSON.parse(after.metadata.annotations["kubectl.kubernetes.io/last-applied-configuration"]).data).toEqual({ k1: "changed", k2: "v2" });
   });
 
+  it("re-applying `kubectl get -o json` output server-side: its status is reset, not a conflict with the controller's status", async () => {
+    // the Updater leaves the endpoint's reset fields out of the comparison (compare.ExcludeFields)
+    expect((await k(["create", "deployment", "exported", "--image=nginx", "--replicas=2"])).code).toBe(0);
+    let live: any;
+    for (let i = 0; i < 50; i++) {
+      live = await managed("deployment", "exported");
+      if (live.status?.replicas === 2 && entry(live, "kube-controller-manager", "Update", "status")) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const { managedFields: _m, resourceVersion: _rv, ...meta } = live.metadata;
+    const status = { ...live.status, replicas: 9, readyReplicas: 0 };
+    const r = await k(["apply", "--server-side", "--field-manager=exported", "-f", "-"], { input: JSON.stringify({ ...live, metadata: meta, spec: { ...live.spec, replicas: 5 }, status }) });
+    expect(r.code).not.toBe(0);
+    expect(r.err).toContain('Apply failed with 1 conflict: conflict with "kubectl-create" using apps/v1: .spec.replicas');
+    // the same body without the spec change applies; the controller keeps its status and its fields
+    const same = await k(["apply", "--server-side", "--field-manager=exported", "-f", "-"], { input: JSON.stringify({ ...live, metadata: meta, status }) });
+    expect(same.out).toBe("deployment.apps/exported serverside-applied\n");
+    const d = await managed("deployment", "exported");
+    expect(d.status.replicas).toBe(2);
+    expect(entry(d, "exported", "Apply").fieldsV1).not.toHaveProperty("f:status");
+    expect(entry(d, "kube-controller-manager", "Update", "status").fieldsV1["f:status"]).toHaveProperty("f:replicas");
+  });
+
   it("kubectl label records its own Update entry", async () => {
     await k(["label", "configmap", "csa", "team=web"]);
     const cm = await managed("configmap", "csa");

@@ -170,6 +170,22 @@ describe("Apply (structured-merge-diff merge tests, on the Kubernetes types)", (
     expect(fieldsOf(forced, "b")["f:spec"]["f:replicas"]).toEqual({});
   });
 
+  it("a manifest's status applied to the main resource neither conflicts with the status writer nor takes its fields (Updater: compare.ExcludeFields(IgnoredFields))", () => {
+    // `kubectl get deploy -o yaml` re-applied server-side: the status it carries is reset by the
+    // strategy, so only .spec.replicas (another manager's) conflicts (reset_fields_test.go's premise)
+    const a = apply(undefined, deployment(2, [c1]), deployCtx("a", T0));
+    const withStatus = { ...a, status: { replicas: 2, readyReplicas: 2 } };
+    const statusCtx = { type: "apps/v1.Deployment", apiVersion: "apps/v1", manager: "kube-controller-manager", subresource: "status", now: T1, reset: setOf([["f:spec"]]) };
+    const live = { ...withStatus, metadata: { ...withStatus.metadata, managedFields: trackUpdate(a, withStatus, statusCtx) } };
+    expect(managers(live)).toEqual(["a/Apply", "kube-controller-manager/Update/status"]);
+    const manifest = { ...deployment(3, [c1]), status: { replicas: 5, readyReplicas: 1 } };
+    const refused = applyConfig(deepFreeze(structuredClone(live)), manifest, deployCtx("b", T2));
+    expect(!refused.ok && refused.status.message).toBe(`Apply failed with 1 conflict: conflict with "a": .spec.replicas`);
+    const forced = apply(live, manifest, deployCtx("b", T2, true));
+    expect(fieldsOf(forced, "kube-controller-manager", "Update")).toEqual({ "f:status": { ".": {}, "f:readyReplicas": {}, "f:replicas": {} } });
+    expect(fieldsOf(forced, "b")["f:status"]).toBeUndefined();
+  });
+
   it("a controller's Update of replicas makes the next apply of another value conflict with it (the docs' HPA case)", () => {
     const a = apply(undefined, deployment(3, [c1]), deployCtx("kubectl", T0));
     const scaled = { ...a, spec: { ...a.spec, replicas: 7 } };

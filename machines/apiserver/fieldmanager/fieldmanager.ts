@@ -757,9 +757,12 @@ function applyOnce(live: any, config: any, managed: ReadonlyMap<string, ManagerE
   const managers = new Map(managed);
   managers.set(self, { manager: ac.manager, operation: "Apply", apiVersion: ac.apiVersion, ...(ac.subresource ? { subresource: ac.subresource } : {}), set, ...(managed.get(self)?.time ? { time: managed.get(self)!.time } : {}) });
   const object = prune(merged, managers, lastSet, ac.type);
-  // update(): the fields the apply changes, checked against every other manager
+  // update(): the fields the apply changes, checked against every other manager; what the endpoint
+  // resets is left out of the comparison (compare.ExcludeFields(IgnoredFields)): a manifest's status
+  // applied to the main resource neither conflicts with nor takes the status writer's fields
   const cmp = compare(live, object, ac.type);
-  const changed = union(cmp.modified, cmp.added);
+  const changed = ignore(union(cmp.modified, cmp.added), ac.reset);
+  const removed = ignore(cmp.removed, ac.reset);
   const conflicts: Conflict[] = [];
   for (const [id, e] of managers) {
     if (id === self) continue;
@@ -773,7 +776,7 @@ function applyOnce(live: any, config: any, managed: ReadonlyMap<string, ManagerE
       out.set(id, e);
       continue;
     }
-    const s = difference(mutant("fieldmanager.force-keeps-previous-owner") ? e.set : difference(e.set, changed), cmp.removed);
+    const s = difference(mutant("fieldmanager.force-keeps-previous-owner") ? e.set : difference(e.set, changed), removed);
     if (!isEmpty(s)) out.set(id, equalSets(s, e.set) ? e : { ...e, set: s });
   }
   return { object, managed: out };
