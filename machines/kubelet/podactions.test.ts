@@ -1,12 +1,13 @@
 // Rows of pkg/kubelet/kuberuntime/kuberuntime_manager_test.go (TestComputePodActions,
 // TestComputePodActionsWithInitContainers, TestComputePodActionsWithRestartableInitContainers) and
-// pkg/kubelet/container/helpers_test.go (TestShouldContainerBeRestarted), case by case with the Go
+// pkg/kubelet/container/helpers_test.go (TestShouldContainerBeRestarted) and kuberuntime_container_test.go
+// (TestIsInitContainerFailed), case by case with the Go
 // names; the expected actions are the Go tables'. As verifyActions does, a kill is compared by
 // container id and name (its message and reason cleared).
 import { describe, it, expect } from "vitest";
 import type { Container, Pod } from "kubernetes-types/core/v1";
 import {
-  computePodActions, hashContainer, shouldContainerBeRestarted,
+  computePodActions, hashContainer, isInitContainerFailed, shouldContainerBeRestarted,
   type PodActions, type ProbeResult, type ProbeResults, type RuntimeContainerStatus, type RuntimePodStatus, type RuntimeSandboxStatus,
 } from "./podactions.js";
 
@@ -316,5 +317,18 @@ describe("computePodActions with init and ephemeral containers (TestComputePodAc
   ];
   it.each(rows)("%s", (_n, mutatePod, mutateStatus, expected) => {
     expect(actions(run(makeBasePodAndStatusWithInitAndEphemeralContainers, mutatePod, mutateStatus && ((s) => mutateStatus(s))))).toEqual(want(expected));
+  });
+});
+
+describe("isInitContainerFailed (TestIsInitContainerFailed)", () => {
+  it.each([
+    ["Init container in exited state and non-zero exit code should return true", { state: "exited", exitCode: 1 }, true],
+    ["Init container in unknown state should return true", { state: "unknown" }, true],
+    ["Init container which reason is OOMKilled should return true", { reason: "OOMKilled", exitCode: 0 }, true],
+    ["Init container in exited state and zero exit code should return false", { state: "exited", exitCode: 0 }, false],
+    ["Init container in running state should return false", { state: "running" }, false],
+    ["Init container in created state should return false", { state: "created" }, false],
+  ] as Array<[string, Parameters<typeof isInitContainerFailed>[0], boolean]>)("%s", (_n, status, failed) => {
+    expect(isInitContainerFailed(status)).toBe(failed);
   });
 });

@@ -118,7 +118,8 @@ function hasAnyRegularContainerCreated(pod: Pod, status: RuntimePodStatus): bool
   });
 }
 
-function isInitContainerFailed(s: RuntimeContainerStatus): boolean {
+/** isInitContainerFailed: OOMKilled, exited non-zero, or in an unknown state. */
+export function isInitContainerFailed(s: { state?: RuntimeContainerState; exitCode?: number; reason?: string }): boolean {
   if (s.reason === "OOMKilled") return true;
   if (s.state === "exited" && (s.exitCode ?? 0) !== 0) return true;
   return s.state === "unknown";
