@@ -198,5 +198,8 @@ spec:
     const bad = await k(["exec", "wget-client", "--", "wget", "--spider", "--timeout=1", "no-such-service"]);
     expect(bad.err).toContain("wget: bad address 'no-such-service'\n");
     expect(bad.err).not.toContain("Connecting to");
+    // localhost is 127.0.0.1 (/etc/hosts); a refused connection names the address without its port (xmalloc_sockaddr2dotted_noport)
+    const refused = await k(["exec", "wget-client", "--", "wget", "-O-", "localhost"]);
+    expect(refused.err).toContain("Connecting to localhost (127.0.0.1:80)\nwget: can't connect to remote host (127.0.0.1): Connection refused\n");
   });
 });

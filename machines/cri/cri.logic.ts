@@ -890,7 +890,8 @@ export function httpTo(ctx: CriContext, sandboxId: string, host: string, port: n
   const l = listenerIn(ctx, sandboxId, port);
   // localhost is loopback's address in /etc/hosts
   const peer = `${host === "localhost" ? "127.0.0.1" : host}:${port}`;
-  if (!l) return { type: "http", error: "connection refused", address: `${host}:${port}`, peer };
+  // busybox names a refused address without its port (xmalloc_sockaddr2dotted_noport)
+  if (!l) return { type: "http", error: "connection refused", address: host === "localhost" ? "127.0.0.1" : host, peer };
   const agent = headers?.find(([k]) => k === "user-agent")?.[1];
   const res = l({ kind: "http", path, now: ctx.now, ...(remoteAddr ? { remoteAddr } : {}), ...(agent !== undefined ? { userAgent: agent } : {}), ...(headers ? { headers } : {}) });
   // A served request's work is charged to the container listening (probes and exec'd wgets are not modelled as work).
@@ -1264,7 +1265,7 @@ export function runToEnd<T>(ctx: CriContext, c: CriContainer, gen: Generator<Eff
       // An exec runs to its end in one step: it reaches only its own pod.
       const local = httpFrom(ctx, c, e.url, e.headers);
       const u = splitUrl(e.url);
-      input = local !== "remote" ? local : u && isIPv4(u.host) ? { type: "http", error: "connection refused", address: `${u.host}:${u.port}` } : { type: "http", error: "bad address" };
+      input = local !== "remote" ? local : u && isIPv4(u.host) ? { type: "http", error: "connection refused", address: u.host, peer: `${u.host}:${u.port}` } : { type: "http", error: "bad address" };
     }
     else if (e.type === "dns") input = { type: "dns", server: "10.96.0.10", addresses: [] };
     if (elapsed > timeoutMs) return { kind: "timeout", elapsedMs: timeoutMs };
