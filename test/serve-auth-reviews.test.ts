@@ -160,6 +160,18 @@ describe.runIf(bin)("kubectl auth", () => {
     expect(await reviewError("tr-robot-gone", { token })).toBe('[invalid bearer token, serviceaccounts "tr-robot" not found]');
   });
 
+  it("a TokenReview of a secret-based token: its audience is the API server's, and once its Secret is gone legacy.go says it has been invalidated", async () => {
+    const secret = { apiVersion: "v1", kind: "Secret", metadata: { name: "tr-legacy", annotations: { "kubernetes.io/service-account.name": "default" } }, type: "kubernetes.io/service-account-token" };
+    const file = join(dirname(s.kubeconfigPath), "tr-legacy-secret.json");
+    writeFileSync(file, JSON.stringify(secret));
+    expect((await k(["create", "-f", file])).code).toBe(0);
+    const token = await until(async () => Buffer.from((await k(["get", "secret", "tr-legacy", "-o", "jsonpath={.data.token}"])).out.trim(), "base64").toString("utf8") || undefined, 10_000);
+    expect(JSON.parse((await review("tr-legacy-live", { token })).out).status.authenticated).toBe(true);
+    expect(await reviewError("tr-legacy-aud", { token, audiences: ["vault"] })).toBe('[invalid bearer token, token audiences ["https://kubernetes.default.svc.cluster.local"] is invalid for the target audiences ["vault"]]');
+    expect((await k(["delete", "secret", "tr-legacy"])).code).toBe(0);
+    expect(await reviewError("tr-legacy-gone", { token })).toBe("[invalid bearer token, Token has been invalidated]");
+  });
+
   it("a TokenReview of a token past its expiry and go-jose's minute of leeway: the token has expired", async () => {
     const token = (await k(["create", "token", "default", "--duration", "10m"])).out.trim();
     expect(JSON.parse((await review("tr-fresh", { token })).out).status.authenticated).toBe(true);

@@ -8,7 +8,7 @@
 
 import type { Status } from "kubernetes-types/meta/v1";
 import { List, Map as IMap, OrderedMap } from "immutable";
-import { isLegacyClaims, lastUsedLabel, legacyTokenOf, legacyTokensMax, legacyTokenUser, type LegacyToken } from "../common/legacytoken.js";
+import { isLegacyClaims, lastUsedLabel, legacyTokenOf, legacyTokenRefusal, legacyTokensMax, legacyTokenUser, verifiedLegacyToken, type LegacyToken } from "../common/legacytoken.js";
 import type { Fx } from "../common/effects.js";
 import { Rng } from "../common/prng.js";
 import { forgetExpired, issuedToken, prepareTokenRequest, serviceAccountIssuer, serviceAccountRefusal, serviceAccountUser, signedIssue, tokenKey, tokenRequestTargetError, withTokenId, type IssuedToken, type PendingToken } from "./auth/tokenrequest.js";
@@ -306,7 +306,13 @@ function reviewToken(ctx: ApiServerContext, now: number, token: string, asked: r
     const user = serviceAccountUser({ ...issued, forAPI: true }, now, lookup);
     return user ? { user, audiences } : undefined;
   }
-  const user = apiAudiences.length > 0 ? legacyTokenUser(ctx.legacyTokens.get(tokenKey(token)), token, lookup) : undefined;
+  const legacy = verifiedLegacyToken(ctx.legacyTokens.get(tokenKey(token)), token);
+  if (legacy === undefined) return undefined;
+  // a secret-based token has no aud: the API server's (jwt.go's implicitAuds), then legacy.go's validator
+  if (apiAudiences.length === 0) return { error: `token audiences ${goStrings([serviceAccountIssuer])} is invalid for the target audiences ${goStrings(asked)}` };
+  const refused = legacyTokenRefusal(legacy, token, lookup);
+  if (refused !== undefined) return { error: refused };
+  const user = legacyTokenUser(legacy, token, lookup);
   return user ? { user, audiences: apiAudiences } : undefined;
 }
 
