@@ -121,6 +121,64 @@ describe.runIf(bin)("kubectl auth", () => {
     expect(accepted.status.audiences).toEqual(["https://kubernetes.default.svc.cluster.local"]);
   });
 
+  // status.error is the request authenticator's err.Error() (tokenreview/storage.go): the loopback token's
+  // bearertoken first ("invalid bearer token", genericapiserver AuthorizeClientBearerToken), then the service
+  // account JWT authenticator's (pkg/serviceaccount/jwt.go, claims.go), joined by utilerrors.NewAggregate
+  const reviewError = async (name: string, spec: object) => {
+    const r = await review(name, spec);
+    expect(r.err).toBe("");
+    const got = JSON.parse(r.out);
+    expect(got.status.authenticated).toBeUndefined();
+    expect(got.status.user).toEqual({});
+    return got.status.error;
+  };
+
+  it("a TokenReview of a token for another audience says which audiences it has and which were asked (jwt.go's %q of both lists)", async () => {
+    const token = (await k(["create", "token", "default", "--audience", "vault", "--audience", "nomad"])).out.trim();
+    expect(await reviewError("tr-aud", { token })).toBe('[invalid bearer token, token audiences ["vault" "nomad"] is invalid for the target audiences ["https://kubernetes.default.svc.cluster.local"]]');
+    expect(await reviewError("tr-aud2", { token, audiences: ["consul", "etcd"] })).toBe('[invalid bearer token, token audiences ["vault" "nomad"] is invalid for the target audiences ["consul" "etcd"]]');
+  });
+
+  it("a TokenReview of a token bound to a pod that was deleted: the token has been invalidated (claims.go's GetPod)", async () => {
+    const pod = { apiVersion: "v1", kind: "Pod", metadata: { name: "tr-bound" }, spec: { containers: [{ name: "c", image: "nginx" }] } };
+    const file = join(dirname(s.kubeconfigPath), "tr-bound-pod.json");
+    writeFileSync(file, JSON.stringify(pod));
+    expect((await k(["create", "-f", file])).code).toBe(0);
+    const token = (await k(["create", "token", "default", "--bound-object-kind", "Pod", "--bound-object-name", "tr-bound", "--duration", "10m"])).out.trim();
+    const live = JSON.parse((await review("tr-bound-live", { token })).out);
+    expect(live.status.authenticated).toBe(true);
+    expect(live.status.user.extra["authentication.kubernetes.io/pod-name"]).toEqual(["tr-bound"]);
+    expect((await k(["delete", "pod", "tr-bound", "--grace-period=0", "--force"])).code).toBe(0);
+    expect(await reviewError("tr-bound-gone", { token })).toBe("[invalid bearer token, service account token has been invalidated]");
+  });
+
+  it("a TokenReview of a token whose service account was deleted: the client's NotFound (claims.go returns the getter's error)", async () => {
+    expect((await k(["create", "serviceaccount", "tr-robot"])).code).toBe(0);
+    const token = (await k(["create", "token", "tr-robot"])).out.trim();
+    expect(JSON.parse((await review("tr-robot-live", { token })).out).status.authenticated).toBe(true);
+    expect((await k(["delete", "serviceaccount", "tr-robot"])).code).toBe(0);
+    expect(await reviewError("tr-robot-gone", { token })).toBe('[invalid bearer token, serviceaccounts "tr-robot" not found]');
+  });
+
+  it("a TokenReview of a secret-based token: its audience is the API server's, and once its Secret is gone legacy.go says it has been invalidated", async () => {
+    const secret = { apiVersion: "v1", kind: "Secret", metadata: { name: "tr-legacy", annotations: { "kubernetes.io/service-account.name": "default" } }, type: "kubernetes.io/service-account-token" };
+    const file = join(dirname(s.kubeconfigPath), "tr-legacy-secret.json");
+    writeFileSync(file, JSON.stringify(secret));
+    expect((await k(["create", "-f", file])).code).toBe(0);
+    const token = await until(async () => Buffer.from((await k(["get", "secret", "tr-legacy", "-o", "jsonpath={.data.token}"])).out.trim(), "base64").toString("utf8") || undefined, 10_000);
+    expect(JSON.parse((await review("tr-legacy-live", { token })).out).status.authenticated).toBe(true);
+    expect(await reviewError("tr-legacy-aud", { token, audiences: ["vault"] })).toBe('[invalid bearer token, token audiences ["https://kubernetes.default.svc.cluster.local"] is invalid for the target audiences ["vault"]]');
+    expect((await k(["delete", "secret", "tr-legacy"])).code).toBe(0);
+    expect(await reviewError("tr-legacy-gone", { token })).toBe("[invalid bearer token, Token has been invalidated]");
+  });
+
+  it("a TokenReview of a token past its expiry and go-jose's minute of leeway: the token has expired", async () => {
+    const token = (await k(["create", "token", "default", "--duration", "10m"])).out.trim();
+    expect(JSON.parse((await review("tr-fresh", { token })).out).status.authenticated).toBe(true);
+    s.cluster.advance(10 * 60_000 + 61_000);
+    expect(await reviewError("tr-expired", { token })).toBe("[invalid bearer token, service account token has expired]");
+  });
+
   it("a TokenReview without a token is 400 (the registry's check), and one by a user without create on tokenreviews is 403", async () => {
     const empty = await review("tr-empty", { token: "" });
     expect(empty.code).toBe(1);

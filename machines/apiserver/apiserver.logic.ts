@@ -8,16 +8,17 @@
 
 import type { Status } from "kubernetes-types/meta/v1";
 import { List, Map as IMap, OrderedMap } from "immutable";
-import { isLegacyClaims, lastUsedLabel, legacyTokenOf, legacyTokensMax, legacyTokenUser, type LegacyToken } from "../common/legacytoken.js";
+import { isLegacyClaims, lastUsedLabel, legacyTokenOf, legacyTokenRefusal, legacyTokensMax, legacyTokenUser, verifiedLegacyToken, type LegacyToken } from "../common/legacytoken.js";
 import type { Fx } from "../common/effects.js";
 import { Rng } from "../common/prng.js";
-import { forgetExpired, issuedToken, prepareTokenRequest, serviceAccountIssuer, serviceAccountUser, signedIssue, tokenKey, tokenRequestTargetError, withTokenId, type IssuedToken, type PendingToken } from "./auth/tokenrequest.js";
+import { forgetExpired, issuedToken, prepareTokenRequest, serviceAccountIssuer, serviceAccountRefusal, serviceAccountUser, signedIssue, tokenKey, tokenRequestTargetError, withTokenId, type IssuedToken, type PendingToken } from "./auth/tokenrequest.js";
 import { rfc3339 } from "../common/time.js";
+import { goQuote } from "../common/goquote.js";
 import type { ApiRequest, Stamp, TxnOp, Compare } from "../messages.js";
 import { labelSelectorAsRequirements, matchesRequirements, parseFieldSelector, parseSelector, type FieldRequirement } from "../common/labels.js";
 import { certificateAdmissionRefusal, signerAttributes } from "./admission/certificates.js";
 import { parseCSR } from "../common/csr.js";
-import { admitNodeRestriction, anonymous, answerReview, authorize as authorizeAttributes, escalationError, forbidden, impersonate, reviewKinds, type Attributes, type TokenReviewer, type NodeGraph, type Operation, type RbacObjects, type UserInfo } from "./auth/index.js";
+import { admitNodeRestriction, anonymous, answerReview, authorize as authorizeAttributes, escalationError, forbidden, impersonate, reviewKinds, type Attributes, type TokenReviewer, type TokenReviewAnswer, type NodeGraph, type Operation, type RbacObjects, type UserInfo } from "./auth/index.js";
 import { roleReferenceRules } from "./auth/rbac.js";
 import {
   addWatch, applyEtcdEvents, cacheKind, candidates, eventFor, fieldLabelError, historySince, loadObjects, matches, newWatchCache, objectsAt, oldestResumable, removeWatch, slideHistory,
@@ -288,19 +289,36 @@ function authenticateRequest(ctx: ApiServerContext, req: Request): Authenticated
  * authenticator's Intersect), then the validator's checks as for a request; a secret-based token has
  * no audience and takes the API server's.
  */
-function reviewToken(ctx: ApiServerContext, now: number, token: string, asked: readonly string[]): { user: UserInfo; audiences: string[] } | undefined {
+function reviewToken(ctx: ApiServerContext, now: number, token: string, asked: readonly string[]): TokenReviewAnswer {
   const apiAudiences = asked.filter((a) => a === serviceAccountIssuer);
   const known = ctx.users.get(token);
   if (known !== undefined) return apiAudiences.length > 0 ? { user: known, audiences: apiAudiences } : undefined;
   const lookup = (res: string, ns: string | undefined, name: string) => lookupStored(ctx, res, ns, name);
   const issued = issuedToken(ctx.issuedTokens, token);
   if (issued !== undefined) {
-    const audiences = tokenAudiences(token).filter((a) => asked.includes(a));
-    const user = audiences.length > 0 ? serviceAccountUser({ ...issued, forAPI: true }, now, lookup) : undefined;
+    // jwt.go AuthenticateToken: the audience check first (a token without aud has the API server's), then the validator's
+    const own = tokenAudiences(token);
+    const tokenAuds = own.length > 0 ? own : [serviceAccountIssuer];
+    const audiences = tokenAuds.filter((a) => asked.includes(a));
+    if (audiences.length === 0) return { error: `token audiences ${goStrings(tokenAuds)} is invalid for the target audiences ${goStrings(asked)}` };
+    const refused = serviceAccountRefusal(issued, now, lookup);
+    if (refused !== undefined) return { error: refused };
+    const user = serviceAccountUser({ ...issued, forAPI: true }, now, lookup);
     return user ? { user, audiences } : undefined;
   }
-  const user = apiAudiences.length > 0 ? legacyTokenUser(ctx.legacyTokens.get(tokenKey(token)), token, lookup) : undefined;
+  const legacy = verifiedLegacyToken(ctx.legacyTokens.get(tokenKey(token)), token);
+  if (legacy === undefined) return undefined;
+  // a secret-based token has no aud: the API server's (jwt.go's implicitAuds), then legacy.go's validator
+  if (apiAudiences.length === 0) return { error: `token audiences ${goStrings([serviceAccountIssuer])} is invalid for the target audiences ${goStrings(asked)}` };
+  const refused = legacyTokenRefusal(legacy, token, lookup);
+  if (refused !== undefined) return { error: refused };
+  const user = legacyTokenUser(legacy, token, lookup);
   return user ? { user, audiences: apiAudiences } : undefined;
+}
+
+/** Go's %q of a []string: each element quoted, space-separated, in brackets. */
+function goStrings(xs: readonly string[]): string {
+  return `[${xs.map(goQuote).join(" ")}]`;
 }
 
 /** The aud claim of a JWT the API server issued (its signature already matched): from its payload. */

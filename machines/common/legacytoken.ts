@@ -4,6 +4,7 @@
 // token and the ServiceAccount it names is the one with that uid. Signing stays the runtime's: the
 // signer tells the API server what it signed (its verification), by the token's signature.
 
+import { goQuote } from "./goquote.js";
 
 /** serviceaccount.LegacyIssuer: the iss of every secret-based token. */
 export const legacyIssuer = "kubernetes/serviceaccount";
@@ -66,19 +67,34 @@ export function legacyTokenOf(claims: LegacyClaims, token: string): LegacyToken 
 /** The most secret-based tokens the API server remembers; the oldest goes first. */
 export const legacyTokensMax = 10_000;
 
+/** The secret-based token a bearer token is, when its signature and what it signs are the ones signed (the JWT verifies). */
+export function verifiedLegacyToken(t: LegacyToken | undefined, token: string): LegacyToken | undefined {
+  return t !== undefined && t.signed === token.slice(0, token.lastIndexOf(".")) ? t : undefined;
+}
+
 /**
- * legacyValidator.Validate with lookup on: the Secret exists, is not being deleted, is not marked
- * invalid, and holds this very token; the ServiceAccount exists with the token's uid and is not
- * being deleted. The user is the account's, as ServiceAccountInfo.UserInfo builds it.
+ * Why legacy.go's legacyValidator.Validate refuses a secret-based token that verifies, in its words
+ * (the account through the client getter: its absence the API's NotFound); undefined when it accepts it.
  */
-export function legacyTokenUser(t: LegacyToken | undefined, token: string, lookup: (resource: string, namespace: string | undefined, name: string) => any): { name: string; uid: string; groups: string[] } | undefined {
-  if (t === undefined || t.signed !== token.slice(0, token.lastIndexOf("."))) return undefined;
+export function legacyTokenRefusal(t: LegacyToken, token: string, lookup: (resource: string, namespace: string | undefined, name: string) => any): string | undefined {
   const secret = lookup("secrets", t.namespace, t.secretName);
-  if (!secret || secret.metadata.deletionTimestamp) return undefined;
+  if (!secret || secret.metadata.deletionTimestamp) return "Token has been invalidated";
   const stored = secret.data?.token;
-  if (typeof stored !== "string" || Buffer.from(stored, "base64").toString("utf8") !== token) return undefined;
-  if (Object.hasOwn(secret.metadata.labels ?? {}, invalidSinceLabel)) return undefined;
+  if (typeof stored !== "string" || Buffer.from(stored, "base64").toString("utf8") !== token) return "Token does not match server's copy";
   const sa = lookup("serviceaccounts", t.namespace, t.serviceAccount);
-  if (!sa || sa.metadata.deletionTimestamp || sa.metadata.uid !== t.serviceAccountUid) return undefined;
-  return { name: `system:serviceaccount:${t.namespace}:${t.serviceAccount}`, uid: t.serviceAccountUid, groups: ["system:serviceaccounts", `system:serviceaccounts:${t.namespace}`, "system:authenticated"] };
+  if (!sa) return `serviceaccounts ${goQuote(t.serviceAccount)} not found`;
+  if (sa.metadata.deletionTimestamp) return `ServiceAccount ${t.namespace}/${t.serviceAccount} has been deleted`;
+  if (sa.metadata.uid !== t.serviceAccountUid) return `ServiceAccount UID (${sa.metadata.uid ?? ""}) does not match claim (${t.serviceAccountUid})`;
+  const labels = secret.metadata.labels ?? {};
+  if (Object.hasOwn(labels, invalidSinceLabel) && labels[invalidSinceLabel] !== "") {
+    return `the token in secret ${t.namespace}/${t.secretName} for service account ${t.namespace}/${t.serviceAccount} has been marked invalid. Use tokens from the TokenRequest API or manually created secret-based tokens, or remove the '${invalidSinceLabel}' label from the secret to temporarily allow use of this token`;
+  }
+  return undefined;
+}
+
+/** The user a secret-based token is: the account it names, while the validator accepts it. */
+export function legacyTokenUser(t: LegacyToken | undefined, token: string, lookup: (resource: string, namespace: string | undefined, name: string) => any): { name: string; uid: string; groups: string[] } | undefined {
+  const verified = verifiedLegacyToken(t, token);
+  if (verified === undefined || legacyTokenRefusal(verified, token, lookup) !== undefined) return undefined;
+  return { name: `system:serviceaccount:${verified.namespace}:${verified.serviceAccount}`, uid: verified.serviceAccountUid, groups: ["system:serviceaccounts", `system:serviceaccounts:${verified.namespace}`, "system:authenticated"] };
 }

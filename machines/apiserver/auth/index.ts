@@ -11,7 +11,7 @@ import type { Attributes, Decision, UserInfo } from "./types.js";
 export { anonymous, type Attributes, type Decision, type UserInfo } from "./types.js";
 export { nodeIdentity, type NodeGraph } from "./node.js";
 export { admitNodeRestriction, type AdmissionRequest, type Operation } from "./noderestriction.js";
-export { answerReview, reviewKinds, type TokenReviewer } from "./reviews.js";
+export { answerReview, reviewKinds, type TokenReviewAnswer, type TokenReviewer } from "./reviews.js";
 export { escalationError } from "./escalation.js";
 export type { RbacObjects } from "./rbac.js";
 

@@ -5,7 +5,8 @@
 // clusterRoleBindingDescriber).
 
 import { describe, expect, it } from "vitest";
-import { answerReview, type NodeGraph, type UserInfo } from "./index.js";
+import { answerReview, type NodeGraph, type TokenReviewer, type UserInfo } from "./index.js";
+import { goAggregate } from "./reviews.js";
 import { resourceFor } from "../resources.js";
 
 const web = { metadata: { namespace: "default", name: "web" }, spec: { nodeName: "node-1", containers: [{ name: "c" }], volumes: [{ name: "s", secret: { secretName: "web-tls" } }] } };
@@ -169,5 +170,28 @@ describe("SelfSubjectReview tells the requester who it is", () => {
         status: { userInfo: { username: "jane", uid: "u-1", groups: ["devs", "system:authenticated"], extra: { scopes: ["view"] } } },
       },
     });
+  });
+});
+
+describe("TokenReview's status.error is the request authenticator's error (pkg/registry/authentication/tokenreview/storage.go)", () => {
+  const tr = resourceFor("authentication.k8s.io", "tokenreviews")!;
+  const review = (answer: ReturnType<TokenReviewer>) => answerReview(tr, { spec: { token: "a.b.c" } }, admin, graph, now, "", () => answer, ["https://kubernetes.default.svc.cluster.local"]);
+
+  // genericapiserver's AuthorizeClientBearerToken puts the loopback token's bearertoken first in the
+  // union: its "invalid bearer token" leads utilerrors.NewAggregate's "[a, b]"
+  it("a service account token the validator refuses: the loopback authenticator's error, then the validator's", () => {
+    expect(status(review({ error: "service account token has been invalidated" }))).toEqual({ user: {}, error: "[invalid bearer token, service account token has been invalidated]" });
+  });
+
+  it("a token no authenticator claims: both bearertoken authenticators say invalid bearer token, printed once", () => {
+    expect(status(review(undefined))).toEqual({ user: {}, error: "invalid bearer token" });
+  });
+
+  it.each([
+    ["one message is itself", ["a"], "a"],
+    ["a repeated message is printed once, without brackets", ["a", "a"], "a"],
+    ["distinct messages are joined in brackets in order", ["a", "b", "a"], "[a, b]"],
+  ])("NewAggregate's Error(): %s", (_n, messages, want) => {
+    expect(goAggregate(messages)).toBe(want);
   });
 });

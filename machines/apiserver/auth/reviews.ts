@@ -24,8 +24,15 @@ const isObject = (v: unknown): v is Record<string, any> => typeof v === "object"
 const str = (v: unknown): string => (typeof v === "string" ? v : "");
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
 
-/** The API server's token authenticator for a TokenReview: the user a token is and the audiences it was accepted for, among those asked; undefined when it does not authenticate. */
-export type TokenReviewer = (token: string, audiences: readonly string[]) => { user: UserInfo; audiences: string[] } | undefined;
+/**
+ * The API server's token authenticators' answer on a token: the user it is and the audiences it was
+ * accepted for, among those asked; the error of the authenticator that claims it and refuses it; or
+ * undefined when none claims it.
+ */
+export type TokenReviewAnswer = { user: UserInfo; audiences: string[] } | { error: string } | undefined;
+
+/** The API server's token authenticator for a TokenReview. */
+export type TokenReviewer = (token: string, audiences: readonly string[]) => TokenReviewAnswer;
 
 /** Answers a review of kind r.kind posted by user (its body already decoded against the kind's schema); namespace: the request's. */
 export function answerReview(r: ResourceInfo, body: any, user: UserInfo, graph: NodeGraph, now: string, namespace = "", reviewToken?: TokenReviewer, apiAudiences: readonly string[] = []): ReviewAnswer {
@@ -81,11 +88,25 @@ export function answerReview(r: ResourceInfo, body: any, user: UserInfo, graph: 
       // status.user is a struct: Go writes it even when empty; authenticated is omitted when false.
       // A token no authenticator knows is bearertoken's invalidToken; a service account token's own
       // refusals (the JWT authenticator claims a token of its issuers) are the validator's words
-      const status: Record<string, unknown> = got ? { authenticated: true, user: userInfoOf(got.user), audiences: got.audiences } : { user: {}, ...(bearer && !hasServiceAccountIssuer(bearer) ? { error: "invalid bearer token" } : {}) };
+      // (after the loopback token's authenticator, which genericapiserver's AuthorizeClientBearerToken puts
+      // first: its "invalid bearer token" leads the union's aggregate, which drops repeated messages)
+      const status: Record<string, unknown> =
+        got && "user" in got
+          ? { authenticated: true, user: userInfoOf(got.user), audiences: got.audiences }
+          : { user: {}, ...(got ? { error: goAggregate([invalidBearerToken, got.error]) } : bearer && !hasServiceAccountIssuer(bearer) ? { error: invalidBearerToken } : {}) };
       return { object: { ...head, metadata: { ...meta, creationTimestamp: meta.creationTimestamp ?? null }, spec, status } };
     }
   }
   return { error: S.badRequest(`not a review: ${r.kind}`) };
+}
+
+/** bearertoken's invalidToken: a token no token authenticator claims. */
+const invalidBearerToken = "invalid bearer token";
+
+/** utilerrors.NewAggregate(errs).Error(): one distinct message as itself, more joined by ", " in brackets. */
+export function goAggregate(messages: readonly string[]): string {
+  const distinct = [...new Set(messages)];
+  return distinct.length === 1 ? distinct[0]! : `[${distinct.join(", ")}]`;
 }
 
 // Go's unicode.IsSpace, which strings.TrimSpace trims

@@ -217,13 +217,7 @@ export function withTokenId(p: PendingToken, jti: string): PendingToken {
  */
 export function serviceAccountUser(t: IssuedToken, now: number, lookup: (resource: string, namespace: string | undefined, name: string) => any): UserInfo | undefined {
   // a token for another audience (kubectl create token --audience=vault) is not the API server's to accept
-  if (!t.forAPI || isExpired(t, now)) return undefined;
-  const sa = lookup("serviceaccounts", t.namespace, t.serviceAccount);
-  if (!sa || sa.metadata.uid !== t.serviceAccountUid || deletedBefore(sa, now - jwtLeewayMs)) return undefined;
-  if (t.bound) {
-    const obj = lookup(boundResources[t.bound.kind], t.bound.kind === "Node" ? undefined : t.namespace, t.bound.name);
-    if (!obj || obj.metadata.uid !== t.bound.uid || deletedBefore(obj, now - jwtLeewayMs)) return undefined;
-  }
+  if (!t.forAPI || serviceAccountRefusal(t, now, lookup) !== undefined) return undefined;
   const extra: Array<[string, string[]]> = [["authentication.kubernetes.io/credential-id", [`JTI=${t.jti}`]]];
   if (t.bound?.kind === "Pod") extra.push(["authentication.kubernetes.io/pod-name", [t.bound.name]], ["authentication.kubernetes.io/pod-uid", [t.bound.uid]]);
   // ServiceAccountInfo.UserInfo: the node of a Node-bound token, or the node claims of a pod-bound one (never looked up); the uid only when known
@@ -231,6 +225,26 @@ export function serviceAccountUser(t: IssuedToken, now: number, lookup: (resourc
   if (node) extra.push(["authentication.kubernetes.io/node-name", [node.name]], ...(node.uid !== "" ? [["authentication.kubernetes.io/node-uid", [node.uid]] as [string, string[]]] : []));
   extra.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   return { name: `system:serviceaccount:${t.namespace}:${t.serviceAccount}`, uid: t.serviceAccountUid, groups: ["system:serviceaccounts", `system:serviceaccounts:${t.namespace}`, "system:authenticated"], extra };
+}
+
+/**
+ * Why the validator refuses a token the API server issued, in its own words (pkg/serviceaccount/claims.go
+ * validator.Validate); undefined when it accepts it. The account is looked up through a client, so its
+ * absence is the API's NotFound; a bound object's absence or deletion only "has been invalidated".
+ */
+export function serviceAccountRefusal(t: IssuedToken, now: number, lookup: (resource: string, namespace: string | undefined, name: string) => any): string | undefined {
+  if (isExpired(t, now)) return "service account token has expired";
+  const sa = lookup("serviceaccounts", t.namespace, t.serviceAccount);
+  if (!sa) return `serviceaccounts ${goQuote(t.serviceAccount)} not found`;
+  if (sa.metadata.uid !== t.serviceAccountUid) return `service account UID (${sa.metadata.uid ?? ""}) does not match claim (${t.serviceAccountUid})`;
+  if (deletedBefore(sa, now - jwtLeewayMs)) return `service account ${t.namespace}/${t.serviceAccount} has been deleted`;
+  if (t.bound) {
+    const obj = lookup(boundResources[t.bound.kind], t.bound.kind === "Node" ? undefined : t.namespace, t.bound.name);
+    if (!obj) return "service account token has been invalidated";
+    if (obj.metadata.uid !== t.bound.uid) return `${t.bound.kind.toLowerCase()} UID (${obj.metadata.uid ?? ""}) does not match service account ${t.bound.kind.toLowerCase()} ref claim (${t.bound.uid})`;
+    if (deletedBefore(obj, now - jwtLeewayMs)) return "service account token has been invalidated";
+  }
+  return undefined;
 }
 
 /** go-jose's jwt.DefaultLeeway, which the validator allows on expiry and on deletion. */
