@@ -250,20 +250,12 @@ export function findOldReplicaSets(d: Deployment, rsList: readonly ReplicaSet[])
   return { requiredRSs: allRSs.filter((rs) => rsReplicas(rs) !== 0), allRSs };
 }
 
-function sumSpec(rsList: readonly (ReplicaSet | undefined)[]): number {
+/** Pods the ReplicaSets ask for (GetReplicaCountForReplicaSets). */
+export function sumSpec(rsList: readonly (ReplicaSet | undefined)[]): number {
   return rsList.reduce((s, rs) => s + (rs ? rsReplicas(rs) : 0), 0);
 }
-
-/** Pods the ReplicaSets ask for (GetReplicaCountForReplicaSets). */
-export function replicaCountForReplicaSets(rsList: readonly (ReplicaSet | undefined)[]): number {
-  return sumSpec(rsList);
-}
-
-/** Pods the ReplicaSets report (GetActualReplicaCountForReplicaSets). */
-export function actualReplicaCountForReplicaSets(rsList: readonly (ReplicaSet | undefined)[]): number {
-  return sumStatus(rsList, "replicas");
-}
-function sumStatus(rsList: readonly (ReplicaSet | undefined)[], f: "replicas" | "readyReplicas" | "availableReplicas"): number {
+/** What the ReplicaSets report in one status field (GetActualReplicaCountForReplicaSets: replicas). */
+export function sumStatus(rsList: readonly (ReplicaSet | undefined)[], f: "replicas" | "readyReplicas" | "availableReplicas"): number {
   return rsList.reduce((s, rs) => s + (rs?.status?.[f] ?? 0), 0);
 }
 

@@ -4,8 +4,8 @@ import { describe, it, expect } from "vitest";
 import type { Deployment, DeploymentStatus, ReplicaSet } from "kubernetes-types/apps/v1";
 import type { PodTemplateSpec } from "kubernetes-types/core/v1";
 import {
-  actualReplicaCountForReplicaSets, deploymentComplete, deploymentProgressing, deploymentTimedOut, equalIgnoreHash, findNewReplicaSet,
-  findOldReplicaSets, isSaturated, maxUnavailable, newRSNewReplicas, nonNegativeInt32FromAnnotation, replicaCountForReplicaSets,
+  deploymentComplete, deploymentProgressing, deploymentTimedOut, equalIgnoreHash, findNewReplicaSet,
+  findOldReplicaSets, isSaturated, maxUnavailable, newRSNewReplicas, nonNegativeInt32FromAnnotation, sumSpec, sumStatus,
   replicaSetFraction, replicasAnnotationsNeedUpdate, resolveFenceposts, setDeploymentCondition, setNewReplicaSetAnnotations,
   MAX_REPLICAS_ANNOTATION, DESIRED_REPLICAS_ANNOTATION, NewRSAvailableReason, POD_TEMPLATE_HASH_LABEL, REVISION_ANNOTATION, REVISION_HISTORY_ANNOTATION,
 } from "./deployment.logic.js";
@@ -142,8 +142,8 @@ describe("replica counts (TestGetReplicaCountForReplicaSets)", () => {
     ["invalid/unknown terminating status for rs4", [rs4], 1, 1],
     ["invalid/unknown terminating status for rs4 with rs1, rs2 and rs3", [rs1, rs2, rs3, rs4], 7, 6],
   ])("%s", (_n, sets, count, actual) => {
-    expect(replicaCountForReplicaSets(sets)).toBe(count);
-    expect(actualReplicaCountForReplicaSets(sets)).toBe(actual);
+    expect(sumSpec(sets)).toBe(count);
+    expect(sumStatus(sets, "replicas")).toBe(actual);
   });
 });
 

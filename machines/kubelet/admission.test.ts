@@ -4,7 +4,8 @@
 
 import { describe, expect, it } from "vitest";
 import type { Pod } from "kubernetes-types/core/v1";
-import { admitPredicates, admitSysctls as admitPod, normalizeSysctlName, podRequests } from "./admission.js";
+import { admitPredicates, admitSysctls as admitPod, normalizeSysctlName } from "./admission.js";
+import { podRequests } from "../common/resourcehelper.js";
 
 const pod = (sysctls: string[], extra: Record<string, unknown> = {}): Pod => ({
   metadata: { name: "p", namespace: "default", uid: "u" },
@@ -57,11 +58,11 @@ describe("podRequests (resourcehelper.PodRequests)", () => {
       overhead: { cpu: "50m" },
     } };
     // cpu: max(200m + 100m, 1000m + 100m) + 50m; memory: max(32Mi, 64Mi)
-    expect(podRequests(pod)).toEqual({ cpu: 1150, memory: 64 * 1024 * 1024 });
+    expect(Object.fromEntries(podRequests(pod))).toEqual({ cpu: 1150, memory: 64 * 1024 * 1024 });
   });
   it("takes a pod-level request over the containers' (PodLevelResources), resource by resource", () => {
     const pod = { spec: { resources: { requests: { cpu: "1" } }, containers: [{ name: "a", image: "x", resources: { requests: { cpu: "200m", memory: "32Mi" } } }] } } as Pod;
-    expect(podRequests(pod)).toEqual({ cpu: 1000, memory: 32 * 1024 * 1024 });
+    expect(Object.fromEntries(podRequests(pod))).toEqual({ cpu: 1000, memory: 32 * 1024 * 1024 });
   });
 });
 

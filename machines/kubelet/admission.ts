@@ -6,10 +6,11 @@
 // (pkg/kubelet/lifecycle/predicate.go): the OS checks and GeneralPredicates against the pods the
 // node already admitted (a pod bound by spec.nodeName skips the scheduler's filters).
 
-import type { Container, Node, Pod } from "kubernetes-types/core/v1";
+import type { Node, Pod } from "kubernetes-types/core/v1";
 import { goQuote } from "../common/goquote.js";
 import { intValue, milliValue } from "../common/quantity.js";
 import { matchesNodeSelector } from "../common/labels.js";
+import { hostPorts, podRequests, portsConflict } from "../common/resourcehelper.js";
 import { findMatchingUntoleratedTaint } from "../common/taints.js";
 import { isStaticPod } from "./status.js";
 
@@ -70,48 +71,9 @@ export function admitSysctls(pod: Pod): Rejection | undefined {
 
 // ---- the predicate admit handler -----------------------------------------------------------
 
-type Amounts = { cpu: number; memory: number };
-
-function containerRequests(c: Container): Amounts {
-  const r = c.resources?.requests;
-  return { cpu: r?.cpu === undefined ? 0 : milliValue(r.cpu), memory: r?.memory === undefined ? 0 : intValue(r.memory) };
-}
-
-/**
- * resourcehelper.PodRequests for cpu (millicores) and memory (bytes): the pod-level requests when
- * set (PodLevelResources), else the regular containers and sidecars summed or the largest init
- * container with the sidecars started before it; then the RuntimeClass's overhead.
- */
-export function podRequests(pod: Pod): Amounts {
-  const spec = pod.spec;
-  const out: Amounts = { cpu: 0, memory: 0 };
-  const sum: Amounts = { cpu: 0, memory: 0 };
-  for (const c of spec?.containers ?? []) {
-    const r = containerRequests(c);
-    sum.cpu += r.cpu;
-    sum.memory += r.memory;
-  }
-  const sidecars: Amounts = { cpu: 0, memory: 0 };
-  const initMax: Amounts = { cpu: 0, memory: 0 };
-  for (const c of spec?.initContainers ?? []) {
-    const r = containerRequests(c);
-    for (const k of ["cpu", "memory"] as const) {
-      if (c.restartPolicy === "Always") {
-        sum[k] += r[k];
-        sidecars[k] += r[k];
-        initMax[k] = Math.max(initMax[k], sidecars[k]);
-      } else initMax[k] = Math.max(initMax[k], r[k] + sidecars[k]);
-    }
-  }
-  // kubernetes-types predates spec.resources
-  const podLevel = (spec as { resources?: { requests?: Record<string, string | number> } } | undefined)?.resources?.requests;
-  for (const k of ["cpu", "memory"] as const) {
-    const own = podLevel?.[k];
-    out[k] = own !== undefined ? (k === "cpu" ? milliValue(own) : intValue(own)) : Math.max(sum[k], initMax[k]);
-    const overhead = spec?.overhead?.[k];
-    if (overhead !== undefined) out[k] += k === "cpu" ? milliValue(overhead) : intValue(overhead);
-  }
-  return out;
+/** resourcehelper.PodRequests' cpu (millicores) and memory (bytes): what noderesources.Fits compares. */
+function cpuMemory(requests: ReadonlyMap<string, number>): { cpu: number; memory: number } {
+  return { cpu: requests.get("cpu") ?? 0, memory: requests.get("memory") ?? 0 };
 }
 
 /** What the node gives pods: its allocatable cpu (millicores), memory (bytes) and pod count. */
@@ -126,24 +88,12 @@ export function allocatableOf(node: Node | undefined): Allocatable {
   return { cpu: milliValue(a.cpu!), memory: intValue(a.memory!), pods: intValue(a.pods!) };
 }
 
-/** The host ports a pod asks for, as the NodePorts plugin keys them (protocol, host IP, port). */
-function hostPorts(pod: Pod): { protocol: string; ip: string; port: number }[] {
-  const out: { protocol: string; ip: string; port: number }[] = [];
-  for (const c of [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])]) {
-    for (const p of c.ports ?? []) {
-      if (!p.hostPort || p.hostPort <= 0) continue;
-      out.push({ protocol: p.protocol ?? "TCP", ip: p.hostIP || "0.0.0.0", port: p.hostPort });
-    }
-  }
-  return out;
-}
-
-/** nodeports.Fits: no port the pod asks for is taken on the node (0.0.0.0 conflicts with every address). */
+/** nodeports.Fits: no port the pod asks for is taken on the node. */
 function portsFit(pod: Pod, others: readonly Pod[]): boolean {
   const wanted = hostPorts(pod);
   if (wanted.length === 0) return true;
   const used = others.flatMap(hostPorts);
-  return !wanted.some((w) => used.some((u) => u.port === w.port && u.protocol === w.protocol && (u.ip === w.ip || u.ip === "0.0.0.0" || w.ip === "0.0.0.0")));
+  return !wanted.some((w) => used.some((u) => portsConflict(w, u)));
 }
 
 /** GetRequiredNodeAffinity(pod).Match: the nodeSelector's labels and the required node affinity's terms. */
@@ -175,10 +125,11 @@ export function admitPredicates(pod: Pod, node: Node, others: readonly Pod[]): R
   if (pod.spec?.os?.name !== undefined && pod.spec.os.name !== "linux") return { reason: "PodOSNotSupported", message: "Failed to admit pod as the OS field doesn't match node OS" };
   const alloc = allocatableOf(node);
   if (others.length + 1 > alloc.pods) return insufficient("pods", 1, others.length, alloc.pods);
-  const req = podRequests(pod);
-  const used: Amounts = { cpu: 0, memory: 0 };
+  const req = cpuMemory(podRequests(pod));
+  const used = { cpu: 0, memory: 0 };
   for (const o of others) {
-    const r = podRequests(o);
+    // NodeInfo.AddPod counts an admitted pod as a resize in progress leaves it (UseStatusResources)
+    const r = cpuMemory(podRequests(o, { useStatusResources: true }));
     used.cpu += r.cpu;
     used.memory += r.memory;
   }

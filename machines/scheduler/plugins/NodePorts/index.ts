@@ -1,5 +1,5 @@
 // NodePorts: a requested hostPort must be free on the node for its protocol and IP.
-import { mutant } from "../../../common/mutation.js";
+import { portsConflict } from "../../../common/resourcehelper.js";
 import type { Pod } from "kubernetes-types/core/v1";
 import { type CycleState, type FilterPlugin, type FilterStatus, type HostPort, type NodeInfo, failure, hostPorts, Success } from "../../framework.js";
 
@@ -8,13 +8,7 @@ export const Name = "NodePorts";
 export const ErrReason = "node(s) didn't have free ports for the requested pod ports";
 const key = "PreFilter" + Name;
 
-/** True when two host ports collide: same protocol and port, and same IP or either is 0.0.0.0. */
-export function portsConflict(a: HostPort, b: HostPort): boolean {
-  if (a.port !== b.port || a.protocol !== b.protocol) return false;
-  // the mutant forgets that 0.0.0.0 (every address) collides with any address of the same port
-  if (mutant("scheduler.hostport-wildcard-ignored")) return a.ip === b.ip;
-  return a.ip === b.ip || a.ip === "0.0.0.0" || b.ip === "0.0.0.0";
-}
+export { portsConflict };
 
 export const NodePorts = {
   name: Name,
