@@ -1,5 +1,5 @@
 // Label, field and node selector semantics as apimachinery and component-helpers define them.
-import type { Node, NodeSelector, NodeSelectorRequirement, NodeSelectorTerm } from "kubernetes-types/core/v1";
+import type { Node, NodeSelector, NodeSelectorRequirement, NodeSelectorTerm, Pod } from "kubernetes-types/core/v1";
 import type { LabelSelector } from "kubernetes-types/meta/v1";
 import { goQuote } from "./goquote.js";
 import { isQualifiedName, isValidLabelValue } from "./names.js";
@@ -395,4 +395,15 @@ export function matchesNodeSelectorTerm(term: NodeSelectorTerm, node: Node): boo
 export function matchesNodeSelector(nodeSelector: NodeSelector, node: Node): boolean {
   for (const t of nodeSelector.nodeSelectorTerms ?? []) if (matchesNodeSelectorTerm(t, node)) return true;
   return false;
+}
+
+/**
+ * nodeaffinity.GetRequiredNodeAffinity(pod).Match: every nodeSelector label and the required terms
+ * (the scheduler's NodeAffinity filter and the kubelet's predicate admission both ask it).
+ */
+export function requiredNodeAffinityMatches(pod: Pod, node: Node): boolean {
+  const labels = node.metadata?.labels ?? {};
+  for (const [k, v] of Object.entries(pod.spec?.nodeSelector ?? {})) if (!Object.hasOwn(labels, k) || labels[k] !== v) return false;
+  const required = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
+  return required === undefined || required === null || matchesNodeSelector(required, node);
 }

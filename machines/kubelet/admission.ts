@@ -9,7 +9,7 @@
 import type { Node, Pod } from "kubernetes-types/core/v1";
 import { goQuote } from "../common/goquote.js";
 import { intValue, milliValue } from "../common/quantity.js";
-import { matchesNodeSelector } from "../common/labels.js";
+import { requiredNodeAffinityMatches } from "../common/labels.js";
 import { hostPorts, podRequests, portsConflict } from "../common/resourcehelper.js";
 import { findMatchingUntoleratedTaint } from "../common/taints.js";
 import { isStaticPod } from "./status.js";
@@ -96,14 +96,6 @@ function portsFit(pod: Pod, others: readonly Pod[]): boolean {
   return !wanted.some((w) => used.some((u) => portsConflict(w, u)));
 }
 
-/** GetRequiredNodeAffinity(pod).Match: the nodeSelector's labels and the required node affinity's terms. */
-function nodeAffinityMatches(pod: Pod, node: Node): boolean {
-  const labels = node.metadata?.labels ?? {};
-  for (const [k, v] of Object.entries(pod.spec?.nodeSelector ?? {})) if (!Object.hasOwn(labels, k) || labels[k] !== v) return false;
-  const required = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
-  return required ? matchesNodeSelector(required, node) : true;
-}
-
 // predicate.go's reasons, and the plugins' ErrReason texts a PredicateFailureError carries
 const predicateFailure = (name: string, desc: string): Rejection => ({ reason: name, message: `Predicate ${name} failed: ${desc}` });
 const outOf: Record<string, string> = { cpu: "OutOfcpu", memory: "OutOfmemory", pods: "OutOfpods" };
@@ -135,7 +127,7 @@ export function admitPredicates(pod: Pod, node: Node, others: readonly Pod[]): R
   }
   if (req.cpu > 0 && req.cpu > alloc.cpu - used.cpu) return insufficient("cpu", req.cpu, used.cpu, alloc.cpu);
   if (req.memory > 0 && req.memory > alloc.memory - used.memory) return insufficient("memory", req.memory, used.memory, alloc.memory);
-  if (!nodeAffinityMatches(pod, node)) return predicateFailure("NodeAffinity", "node(s) didn't match Pod's node affinity/selector");
+  if (!requiredNodeAffinityMatches(pod, node)) return predicateFailure("NodeAffinity", "node(s) didn't match Pod's node affinity/selector");
   if (!portsFit(pod, others)) return predicateFailure("NodePorts", "node(s) didn't have free ports for the requested pod ports");
   // the kubelet is only interested in NoExecute taints (a static pod is not checked)
   if (!isStaticPod(pod) && findMatchingUntoleratedTaint(node.spec?.taints, pod.spec?.tolerations, (t) => t.effect === "NoExecute")) {

@@ -1,6 +1,6 @@
 // NodeAffinity: spec.nodeSelector and required node affinity filter; preferred terms score.
 import type { Node, Pod, PreferredSchedulingTerm } from "kubernetes-types/core/v1";
-import { matchesNodeSelector, matchesNodeSelectorTerm } from "../../../common/labels.js";
+import { matchesNodeSelectorTerm, requiredNodeAffinityMatches } from "../../../common/labels.js";
 import { type CycleState, type FilterPlugin, type FilterStatus, type NodeInfo, type NodeScore, type ScorePlugin, failure, MaxNodeScore, Success } from "../../framework.js";
 import { mutant } from "../../../common/mutation.js";
 import { defaultNormalizeScore, defaultNormalizeScores } from "../helper.js";
@@ -10,13 +10,7 @@ export const Name = "NodeAffinity";
 export const ErrReasonPod = "node(s) didn't match Pod's node affinity/selector";
 const preScoreKey = "PreScore" + Name;
 
-/** nodeaffinity.GetRequiredNodeAffinity(pod).Match: every nodeSelector label and the required terms. */
-export function requiredNodeAffinityMatches(pod: Pod, node: Node): boolean {
-  const labels = node.metadata?.labels ?? {};
-  for (const [k, v] of Object.entries(pod.spec?.nodeSelector ?? {})) if (labels[k] !== v) return false;
-  const required = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
-  return required === undefined || required === null || matchesNodeSelector(required, node);
-}
+export { requiredNodeAffinityMatches };
 
 export const NodeAffinity = {
   name: Name,
