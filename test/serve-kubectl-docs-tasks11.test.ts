@@ -3,32 +3,14 @@
 // what Kubernetes' source does where the page is silent. The verdicts are in test/fixtures/docs/TASKS.md.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { findKubectl, kubectl, serve, until, type Served } from "./serve-helpers.js";
 
 const bin = findKubectl();
 
-// tasks/configure-pod-container/resize-container-resources: pod-resize.yaml
-const resizeDemo = `apiVersion: v1
-kind: Pod
-metadata:
-  name: resize-demo
-spec:
-  containers:
-  - name: pause
-    image: registry.k8s.io/pause:3.8
-    resizePolicy:
-    - resourceName: cpu
-      restartPolicy: NotRequired
-    - resourceName: memory
-      restartPolicy: RestartContainer
-    resources:
-      limits:
-        memory: "200Mi"
-        cpu: "700m"
-      requests:
-        memory: "200Mi"
-        cpu: "700m"
-`;
+// kubernetes/website content/en/examples/pods/resource/pod-resize.yaml
+const resizeDemo = readFileSync(join(import.meta.dirname, "fixtures", "docs", "pods", "resource", "pod-resize.yaml"), "utf8");
 
 describe.skipIf(!bin)("podflow serve with the real kubectl: the docs' pages, sweep 11", () => {
   let s: Served;

@@ -6,32 +6,14 @@
 // of ValidatePodResize and of a resize through the pod itself.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { findKubectl, kubectl, serve, until, type Served } from "./serve-helpers.js";
 
 const bin = findKubectl();
 
-// pods/resource/pod-resize.yaml
-const podResize = `apiVersion: v1
-kind: Pod
-metadata:
-  name: resize-demo
-spec:
-  containers:
-  - name: pause
-    image: registry.k8s.io/pause:3.8
-    resizePolicy:
-    - resourceName: cpu
-      restartPolicy: NotRequired
-    - resourceName: memory
-      restartPolicy: RestartContainer
-    resources:
-      limits:
-        memory: "200Mi"
-        cpu: "700m"
-      requests:
-        memory: "200Mi"
-        cpu: "700m"
-`;
+// kubernetes/website content/en/examples/pods/resource/pod-resize.yaml
+const podResize = readFileSync(join(import.meta.dirname, "fixtures", "docs", "pods", "resource", "pod-resize.yaml"), "utf8");
 
 describe("in-place pod resize through kubectl (pods/resize)", () => {
   let s: Served;
