@@ -551,6 +551,20 @@ function goTime(ms: number): string {
   return strftime("%Y-%m-%d %H:%M:%S.%N +0000 UTC", ms);
 }
 
+/**
+ * A line agnhost writes with Go's log.Printf. Since it runs under component-base's cli.Run (2.36 on),
+ * logs.InitLogs sends the standard logger to klog.InfoDepth(1): klog's header (I, MMDD hh:mm:ss.uuuuuu,
+ * the pid in seven columns, file:line of the log package's write: log.go:195 with Go 1.20 and before,
+ * as the hello-minikube tutorial shows for 2.39, log.go:245 from Go 1.21, agnhost 2.47 on, as
+ * kubernetes#124594 shows). Before, the standard logger's own date and time prefix.
+ */
+export function agnhostLogLine(ref: string, now: number, msg: string): string {
+  const minor = Number(/:2\.(\d+)$/.exec(ref)?.[1] ?? 56);
+  if (minor < 36) return `${strftime("%Y/%m/%d %H:%M:%S", now)} ${msg}`;
+  const micros = `${String(((now % 1000) + 1000) % 1000).padStart(3, "0")}000`;
+  return `I${strftime("%m%d %H:%M:%S", now)}.${micros}       1 log.go:${minor < 47 ? 195 : 245}] ${msg}`;
+}
+
 /** agnhost subcommands (test/images/agnhost): the ones Kubernetes' docs and e2e tests use. */
 function* agnhost(argv: string[], sh: ShellState, st: Streams, ctx: ProgramContext): Gen {
   const [sub, ...rest] = argv.slice(1);
@@ -574,17 +588,26 @@ function* agnhost(argv: string[], sh: ShellState, st: Streams, ctx: ProgramConte
     }
     case "netexec": {
       const p = port(8080);
-      st.err(`Started HTTP server on port ${p}\n`);
-      st.err(`Started UDP server on port ${Number(flagValue(rest, ["--udp-port"]) ?? 8081)}\n`);
+      const udp = Number(flagValue(rest, ["--udp-port"]) ?? 8081);
+      // netexec.go: startServer's line, then the UDP server's goroutine's "Started UDP server on port
+      // %s %d" with its listen address ("" for any address, hence the two spaces the page shows)
+      const log = (now: number, msg: string) => agnhostLogLine(ctx.image.ref, now, msg);
+      st.err(`${log(sh.io.now(), `Started HTTP server on port ${p}`)}\n`);
+      if (udp !== -1) st.err(`${log(sh.io.now(), `Started UDP server on port  ${udp}`)}\n`);
       ctx.listeners.set(p, httpServer((path, now, req) => {
         const u = parseUrl(`http://x${path}`);
         const query = new URLSearchParams(path.includes("?") ? path.slice(path.indexOf("?") + 1) : "");
-        switch (u.path.split("?")[0]) {
+        const route = u.path.split("?")[0];
+        // each handler logs its request first (rootHandler's "GET /", echoHandler's query ...)
+        if (route === "/echo") sh.io.stderr(log(now, `GET /echo?msg=${query.get("msg") ?? ""}&code=${query.get("code") ?? ""}`));
+        else if (["/", "/hostname", "/clientip", "/healthz", "/readyz"].includes(route ?? "")) sh.io.stderr(log(now, `GET ${route}`));
+        switch (route) {
           case "/": return { status: 200, body: `NOW: ${goTime(now)}` };
           case "/hostname": case "/hostName": return { status: 200, body: hostname };
           case "/echo": return { status: 200, body: query.get("msg") ?? "" };
           case "/clientip": return { status: 200, body: `${req.remoteAddr ?? "10.244.0.1"}:40000` };
-          case "/healthz": case "/readyz": return { status: 200, body: "" };
+          case "/healthz": return { status: 200, body: "" };
+          case "/readyz": return { status: 200, body: "ok" };
           default: return { status: 404, body: "404 page not found\n" };
         }
       }));
@@ -607,7 +630,7 @@ function* agnhost(argv: string[], sh: ShellState, st: Streams, ctx: ProgramConte
       for (const [k, v] of sh.vars) {
         const m = /^SERVE_PORT_(\d+)$/.exec(k);
         if (!m) continue;
-        st.err(`Serving on port ${m[1]}\n`);
+        // porter.go's servePort logs only when its server fails, so a working porter writes nothing
         ctx.listeners.set(Number(m[1]), httpServer(() => ({ status: 200, body: v })));
       }
       return yield* serve(sh);

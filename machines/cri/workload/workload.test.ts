@@ -342,6 +342,33 @@ describe("image entrypoints", () => {
     expect(http({ kind: "http", path: "/echo?msg=hi", now: 0 })).toEqual({ status: 200, body: "hi" });
   });
 
+  it("agnhost netexec logs through klog as the hello-minikube tutorial shows: its two start lines, then a line per request", () => {
+    const { io, p } = start("registry.k8s.io/e2e-test-images/agnhost:2.39", { args: ["netexec", "--http-port=8080"], env: { HOSTNAME: "pod-1" } });
+    const stamp = (ms: number) => { const d = new Date(ms); const p2 = (n: number) => String(n).padStart(2, "0"); return `${p2(d.getUTCMonth() + 1)}${p2(d.getUTCDate())} ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}.${String(d.getUTCMilliseconds()).padStart(3, "0")}000`; };
+    // the page: "I0911 09:19:26.677397       1 log.go:195] Started HTTP server on port 8080" and
+    // "... Started UDP server on port  8081" (netexec.go's "%s %d" with an empty listen address)
+    expect(io.err).toEqual([`I${stamp(io.clock.now)}       1 log.go:195] Started HTTP server on port 8080`, `I${stamp(io.clock.now)}       1 log.go:195] Started UDP server on port  8081`]);
+    const http = p.listeners.get(8080)!;
+    const at = io.clock.now + 1_234;
+    http({ kind: "http", path: "/echo?msg=hi", now: at });
+    http({ kind: "http", path: "/", now: at });
+    expect(io.err.slice(2)).toEqual([`I${stamp(at)}       1 log.go:195] GET /echo?msg=hi&code=`, `I${stamp(at)}       1 log.go:195] GET /`]);
+  });
+
+  it("agnhost's log line: klog's header with Go 1.21's log.go:245 from 2.47, the standard logger's date before cli.Run (2.36)", async () => {
+    const { agnhostLogLine } = await import("./images.js");
+    const t = Date.UTC(2024, 3, 28, 16, 44, 25, 432);
+    expect(agnhostLogLine("registry.k8s.io/e2e-test-images/agnhost:2.53", t, "Started HTTP server on port 8080")).toBe("I0428 16:44:25.432000       1 log.go:245] Started HTTP server on port 8080");
+    expect(agnhostLogLine("registry.k8s.io/e2e-test-images/agnhost:2.45", t, "GET /")).toBe("I0428 16:44:25.432000       1 log.go:195] GET /");
+    expect(agnhostLogLine("registry.k8s.io/e2e-test-images/agnhost:2.33", t, "GET /")).toBe("2024/04/28 16:44:25 GET /");
+  });
+
+  it("agnhost porter serves each SERVE_PORT_<n> and writes nothing while its servers run", () => {
+    const { io, p } = start("registry.k8s.io/e2e-test-images/agnhost:2.53", { args: ["porter"], env: { SERVE_PORT_8080: "foo" } });
+    expect(p.listeners.get(8080)!({ kind: "http", path: "/", now: 0 })).toEqual({ status: 200, body: "foo" });
+    expect(io.err).toEqual([]);
+  });
+
   it("an unknown agnhost subcommand exits 1 with cobra's message", () => {
     const { io, result } = start("registry.k8s.io/e2e-test-images/agnhost:2.53", { args: ["nosuch"] });
     expect(result).toEqual({ state: "exited", code: 1 });
