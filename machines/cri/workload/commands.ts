@@ -564,14 +564,46 @@ function* wget(argv: string[], sh: ShellState, st: Streams): Gen {
   return 0;
 }
 
+// curl's long options that take the next argument, as the short option they spell out (or "" for
+// one this curl takes and has no use for: TLS files, timeouts); --url names the URL itself
+const curlLongWithValue = new Map<string, string>([
+  ["--header", "H"], ["--request", "X"], ["--data", "d"], ["--data-raw", "d"], ["--data-binary", "d"], ["--data-urlencode", "d"],
+  ["--output", "o"], ["--max-time", "m"], ["--user-agent", "A"], ["--write-out", "w"], ["--user", "u"], ["--cookie", "b"],
+  ["--referer", "e"], ["--proxy", "x"], ["--cert", "E"], ["--range", "r"], ["--url", "url"], ["--cacert", ""], ["--capath", ""],
+  ["--key", ""], ["--connect-timeout", ""], ["--resolve", ""], ["--retry", ""], ["--form", "F"],
+]);
+const curlShortWithValue = "omXHwdAubexErF";
+
+/** curl's command line: options anywhere (curl parses every argument, not up to the first operand), the rest URLs. */
+function curlArgs(args: string[]): { set: Set<string>; values: Map<string, string>; urls: string[] } {
+  const set = new Set<string>();
+  const values = new Map<string, string>();
+  const urls: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const long = curlLongWithValue.get(a);
+    if (long !== undefined) {
+      const v = args[++i] ?? "";
+      if (long === "url") urls.push(v);
+      else if (long !== "") values.set(long, v);
+    } else if (a.startsWith("--")) set.add(a);
+    else if (/^-[A-Za-z0-9]/.test(a)) {
+      for (let j = 1; j < a.length; j++) {
+        const f = a[j]!;
+        if (curlShortWithValue.includes(f)) { values.set(f, a.slice(j + 1) || (args[++i] ?? "")); break; }
+        set.add(f);
+      }
+    } else urls.push(a);
+  }
+  return { set, values, urls };
+}
+
 export function* curl(argv: string[], sh: ShellState, st: Streams): Gen {
-  const args = argv.slice(1).filter((a) => !/^--(silent|fail|show-error|location|include|head)$/.test(a));
-  const long = new Set(argv.slice(1).filter((a) => a.startsWith("--")));
-  const { set, values, rest } = flags(args, "omXHwdA");
-  const silent = set.has("s") || long.has("--silent");
-  const showError = set.has("S") || long.has("--show-error") || !silent;
-  const fail = set.has("f") || long.has("--fail");
-  const url = rest[0];
+  const { set, values, urls } = curlArgs(argv.slice(1));
+  const silent = set.has("s") || set.has("--silent");
+  const showError = set.has("S") || set.has("--show-error") || !silent;
+  const fail = set.has("f") || set.has("--fail");
+  const url = urls[0];
   if (!url) { st.err("curl: try 'curl --help' or 'curl --manual' for more information\n"); return 2; }
   const u = parseUrl(url);
   const r = yield* httpGet(sh, url, curlHeaders);

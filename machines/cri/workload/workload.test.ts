@@ -274,6 +274,15 @@ describe("network utilities", () => {
     expect(io.err).toEqual(["wget: can't connect to remote host (10.96.0.7:80): Connection refused", "wget: server returned error: HTTP/1.1 404 Not Found"]);
   });
 
+  it("curl takes its options anywhere, long ones with their values (--cacert, --header), as the access-api-from-pod task writes them", () => {
+    const urls: string[] = [];
+    const answer = (e: Effect): EffectResult => (e.type !== "http" ? undefined : (urls.push(e.url), { type: "http", status: 200, body: "ok\n" }));
+    const { io, result } = sh('curl --cacert /ca.crt --header "Authorization: Bearer t" -X GET https://kubernetes.default.svc/api; curl http://web -s --max-time 2', { answer, img: image("curlimages/curl:8.5.0") });
+    expect(result).toEqual({ state: "exited", code: 0 });
+    expect(urls).toEqual(["https://kubernetes.default.svc/api", "http://web"]);
+    expect(io.out).toEqual(["ok", "ok"]);
+  });
+
   it("busybox has no curl", () => {
     const { io } = sh("curl http://web");
     expect(io.err).toEqual(["sh: curl: not found"]);
