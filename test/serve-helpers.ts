@@ -18,9 +18,11 @@ export interface Served {
 }
 
 /** Starts a live cluster (speed x) and serves it on a free port. */
-export async function serve(opts: { nodes?: number; speed?: number; etcdQuotaBackendBytes?: number } = {}): Promise<Served> {
+export async function serve(opts: { nodes?: number; speed?: number; etcdQuotaBackendBytes?: number; addons?: boolean } = {}): Promise<Served> {
   const quota = opts.etcdQuotaBackendBytes !== undefined ? { etcdQuotaBackendBytes: opts.etcdQuotaBackendBytes } : {};
-  const cluster = createCluster({ nodes: opts.nodes ?? 3, seed: 1, clock: "live", speed: opts.speed ?? 10, trace: false, ...quota });
+  // addons: kubeadm's coredns and kube-proxy pods in kube-system, as `podflow serve` runs them
+  const addons = opts.addons === true ? { addons: true } : {};
+  const cluster = createCluster({ nodes: opts.nodes ?? 3, seed: 1, clock: "live", speed: opts.speed ?? 10, trace: false, ...quota, ...addons });
   const server = await startServer({ cluster, port: 0, bookmarkIntervalMs: 500 });
   const dir = mkdtempSync(join(tmpdir(), "podflow-serve-"));
   const kubeconfigPath = join(dir, "kubeconfig");
