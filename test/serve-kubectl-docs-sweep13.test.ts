@@ -100,6 +100,40 @@ type: kubernetes.io/service-account-token
     expect((await raw(s, "GET", "/api", { token: "not-a-token" })).code).toBe(401);
   });
 
+  it("concepts/workloads/pods/pod-hostname (setHostnameAsFQDN): a FQDN over 64 characters keeps the pod ContainerCreating with FailedCreatePodSandBox events", async () => {
+    const pod = (name: string, subdomain: string) => `apiVersion: v1
+kind: Pod
+metadata:
+  name: ${name}
+spec:
+  hostname: ${name}
+  subdomain: ${subdomain}
+  setHostnameAsFQDN: true
+  containers:
+  - image: busybox:1.28
+    command:
+      - sleep
+      - "3600"
+    name: busybox
+`;
+    expect((await k(["apply", "-f", "-"], pod("busybox-1", "busybox-subdomain"))).code).toBe(0);
+    expect((await k(["apply", "-f", "-"], pod("busybox-with-a-long-hostname", "a-long-subdomain-name"))).code).toBe(0);
+    const running = await until(async () => ((await jsonpath(["get", "pod", "busybox-1"], "{.status.phase}")) === "Running" ? true : undefined), 30_000);
+    expect(running).toBe(true);
+    // both hostname and hostname --fqdn return the FQDN (49 characters: it fits)
+    expect((await k(["exec", "busybox-1", "--", "hostname"])).out).toBe("busybox-1.busybox-subdomain.default.svc.cluster.local\n");
+    const fqdn = "busybox-with-a-long-hostname.a-long-subdomain-name.default.svc.cluster.local";
+    // GetNodenameForKernel's error, in createPodSandbox's event (kuberuntime_manager.go SyncPod)
+    const failed = await until(async () => {
+      const ev = await k(["get", "events", "--field-selector", "involvedObject.name=busybox-with-a-long-hostname,reason=FailedCreatePodSandBox", "-o", "jsonpath={.items[0].type} {.items[0].message}"]);
+      return ev.out !== "" ? ev.out : undefined;
+    }, 30_000);
+    expect(failed).toBe(`Warning Failed to create pod sandbox: failed to construct FQDN from pod hostname and cluster domain, FQDN ${fqdn} is too long (64 characters is the max, ${fqdn.length} characters requested)`);
+    expect((await k(["get", "pod", "busybox-with-a-long-hostname"])).out).toMatch(/\nbusybox-with-a-long-hostname +0\/1 +ContainerCreating +0 +\S+\n$/);
+    expect(await jsonpath(["get", "pod", "busybox-with-a-long-hostname"], "{.status.phase}")).toBe("Pending");
+    expect((await k(["delete", "pod", "busybox-1", "busybox-with-a-long-hostname", "--grace-period=0", "--force"])).code).toBe(0);
+  });
+
   it("tasks/configure-pod-container/enforce-standards-namespace-labels: a server dry run of enforce=baseline on every namespace warns of kube-system's pods; my-baseline-namespace refuses a privileged pod", async () => {
     const proxies = await until(async () => ((await jsonpath(["get", "pods", "-n", "kube-system", "-l", "k8s-app=kube-proxy"], "{.items[*].metadata.name}")).split(" ").filter(Boolean).length === 3 ? true : undefined), 30_000);
     expect(proxies, "kube-proxy on each node").toBe(true);

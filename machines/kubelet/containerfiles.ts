@@ -35,6 +35,20 @@ export function podHostname(pod: Pod): { hostname: string; domain: string } {
   return { hostname, domain: sub ? `${sub}.${pod.metadata?.namespace ?? "default"}.svc.${clusterDomain}` : "" };
 }
 
+// the kernel's nodename field (struct utsname) holds 64 characters
+const fqdnMaxLen = 64;
+
+/**
+ * GetNodenameForKernel (pkg/kubelet/util): with setHostnameAsFQDN and a subdomain the kernel's
+ * hostname is the FQDN, which must fit the nodename field; the error is generatePodSandboxConfig's.
+ */
+export function nodenameForKernelError(pod: Pod): string | undefined {
+  const { hostname, domain } = podHostname(pod);
+  if (!domain || pod.spec?.setHostnameAsFQDN !== true) return undefined;
+  const fqdn = `${hostname}.${domain}`;
+  return fqdn.length > fqdnMaxLen ? `failed to construct FQDN from pod hostname and cluster domain, FQDN ${fqdn} is too long (${fqdnMaxLen} characters is the max, ${fqdn.length} characters requested)` : undefined;
+}
+
 /** The HOSTNAME the runtime sets: the pod's hostname, or its FQDN with setHostnameAsFQDN and a subdomain. */
 export function hostnameEnv(pod: Pod): string {
   const { hostname, domain } = podHostname(pod);

@@ -22,6 +22,7 @@ import { hashContainer, shouldContainerBeRestarted, type RuntimePodStatus } from
 import { sealed, view } from "./view.js";
 import { isDraft } from "mutative";
 import { usesHostNetwork } from "./hostnetwork.js";
+import { nodenameForKernelError } from "./containerfiles.js";
 import { syncActiveDeadline } from "./activedeadline.js";
 import { networkErrors, networkNotReadyErrorMsg } from "./runtimestate.js";
 import { allocationFromPod, deferredWorkers, handlePodResize, hasUnactuated, isResizable, resizeAction, resizeState, stepResize } from "./resize.js";
@@ -215,6 +216,9 @@ function syncPod(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
     if (!hostPathsChecked(ctx, w, fx)) return;
     // every volume is set up: the volume manager's back-off starts over
     delete w.mountBackOffMs;
+    // createPodSandbox: generatePodSandboxConfig (the kernel hostname of a pod off the host network) before the runtime handler
+    const fqdnError = usesHostNetwork(w) ? undefined : nodenameForKernelError(view(w.pod));
+    if (fqdnError !== undefined) return sandboxFailed(ctx, w, fqdnError, fx);
     const handler = runtimeHandler(ctx, w, fx);
     if (handler === undefined) return;
     const volumes = (w.pod.spec?.volumes ?? []).filter((v) => v.emptyDir !== undefined).map((v) => v.name);
