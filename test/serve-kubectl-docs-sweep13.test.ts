@@ -134,6 +134,29 @@ spec:
     expect((await k(["delete", "pod", "busybox-1", "busybox-with-a-long-hostname", "--grace-period=0", "--force"])).code).toBe(0);
   });
 
+  it("concepts/workloads/pods/pod-hostname (hostnameOverride): the page's busybox-2 gets the override as its hostname and in /etc/hosts", async () => {
+    expect((await k(["apply", "-f", "-"], `apiVersion: v1
+kind: Pod
+metadata:
+  name: busybox-2-busybox-example-domain
+spec:
+  hostnameOverride: busybox-2.busybox.example.domain
+  containers:
+  - image: busybox:1.28
+    command:
+      - sleep
+      - "3600"
+    name: busybox
+`)).out).toBe("pod/busybox-2-busybox-example-domain created\n");
+    const running = await until(async () => ((await jsonpath(["get", "pod", "busybox-2-busybox-example-domain"], "{.status.phase}")) === "Running" ? true : undefined), 30_000);
+    expect(running).toBe(true);
+    // HostnameOverride (beta, on in v1.35): "the kubelet unconditionally sets both the Pod's hostname and FQDN to the hostnameOverride value"
+    expect((await k(["exec", "busybox-2-busybox-example-domain", "--", "hostname"])).out).toBe("busybox-2.busybox.example.domain\n");
+    const ip = await jsonpath(["get", "pod", "busybox-2-busybox-example-domain"], "{.status.podIP}");
+    expect((await k(["exec", "busybox-2-busybox-example-domain", "--", "cat", "/etc/hosts"])).out).toContain(`${ip}\tbusybox-2.busybox.example.domain\n`);
+    expect((await k(["delete", "pod", "busybox-2-busybox-example-domain", "--grace-period=0", "--force"])).code).toBe(0);
+  });
+
   it("tasks/configure-pod-container/enforce-standards-namespace-labels: a server dry run of enforce=baseline on every namespace warns of kube-system's pods; my-baseline-namespace refuses a privileged pod", async () => {
     const proxies = await until(async () => ((await jsonpath(["get", "pods", "-n", "kube-system", "-l", "k8s-app=kube-proxy"], "{.items[*].metadata.name}")).split(" ").filter(Boolean).length === 3 ? true : undefined), 30_000);
     expect(proxies, "kube-proxy on each node").toBe(true);

@@ -22,3 +22,11 @@ describe("the kernel hostname of a pod (GetNodenameForKernel)", () => {
     expect(nodenameForKernelError(pod("x".repeat(63), { setHostnameAsFQDN: true }))).toBeUndefined();
   });
 });
+
+// concepts/workloads/pods/pod-hostname (hostnameOverride): the kubelet sets both the hostname and the FQDN to it
+describe("hostnameOverride", () => {
+  it("is the pod's hostname whatever its name, hostname and subdomain, with no domain", () => {
+    const p = pod("busybox-2-busybox-example-domain", { hostnameOverride: "busybox-2.busybox.example.domain", hostname: "h", subdomain: "s" } as never);
+    expect(hostnameEnv(p)).toBe("busybox-2.busybox.example.domain");
+  });
+});

@@ -30,6 +30,9 @@ function truncateHostname(hostname: string): string {
  * it has the node's hostname and the node's hosts file.
  */
 export function podHostname(pod: Pod): { hostname: string; domain: string } {
+  // hostnameOverride (HostnameOverride, beta and on in v1.35) is the hostname and the FQDN: no domain
+  const override = (pod.spec as { hostnameOverride?: string } | undefined)?.hostnameOverride;
+  if (override !== undefined) return { hostname: truncateHostname(override), domain: "" };
   const hostname = truncateHostname(pod.spec?.hostname || pod.metadata?.name || "");
   const sub = pod.spec?.subdomain;
   return { hostname, domain: sub ? `${sub}.${pod.metadata?.namespace ?? "default"}.svc.${clusterDomain}` : "" };
