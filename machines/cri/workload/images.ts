@@ -552,11 +552,12 @@ function goTime(ms: number): string {
 }
 
 /**
- * A line agnhost writes with Go's log.Printf. Since it runs under component-base's cli.Run (2.36 on),
- * logs.InitLogs sends the standard logger to klog.InfoDepth(1): klog's header (I, MMDD hh:mm:ss.uuuuuu,
- * the pid in seven columns, file:line of the log package's write: log.go:195 with Go 1.20 and before,
- * as the hello-minikube tutorial shows for 2.39, log.go:245 from Go 1.21, agnhost 2.47 on, as
- * kubernetes#124594 shows). Before, the standard logger's own date and time prefix.
+ * A line agnhost writes with Go's log.Printf. Under component-base's cli.Run, logs.InitLogs sends the
+ * standard logger to klog.InfoDepth(1): klog's header (I, MMDD hh:mm:ss.uuuuuu, the pid in seven
+ * columns, file:line of the log package's write: log.go:195 with Go 1.20 and before, as the
+ * hello-minikube tutorial shows for 2.39; log.go:245 from Go 1.21, agnhost 2.47 on, as kubernetes#124594
+ * shows). 2.29's agnhost.go only registers klog's flags, so its lines carry the standard logger's date;
+ * the switch is taken at 2.36 (Kubernetes 1.24, when its commands moved to cli.Run).
  */
 export function agnhostLogLine(ref: string, now: number, msg: string): string {
   const minor = Number(/:2\.(\d+)$/.exec(ref)?.[1] ?? 56);
