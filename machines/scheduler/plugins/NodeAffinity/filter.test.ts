@@ -1,11 +1,12 @@
 // TestNodeAffinity of pkg/scheduler/framework/plugins/nodeaffinity/node_affinity_test.go, row by row:
 // the Filter status (and PreFilter's Skip) for a pod against a node with the row's name and labels.
 // Left out: the AddedAffinity rows (plugin args podflow's profile does not take) and the
-// PreFilterResult column (podflow's PreFilter returns no node names; see docs/validation.md).
+// PreFilterResult column (podflow's PreFilter returns no node names to narrow the search).
 import { describe, expect, it } from "vitest";
 import type { NodeSelectorTerm, Pod } from "kubernetes-types/core/v1";
 import { newNodeInfo } from "../../framework.js";
-import { ErrReasonPod, NodeAffinity } from "./index.js";
+import { failedSchedulingMessage, findNodesThatFit } from "../../semantics.js";
+import { ErrReasonConflict, ErrReasonPod, NodeAffinity } from "./index.js";
 
 const required = (terms: NodeSelectorTerm[], nodeSelector?: Record<string, string>): Pod => ({
   spec: { containers: [], ...(nodeSelector ? { nodeSelector } : {}), affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: terms } } } },
@@ -45,6 +46,17 @@ const rows: [string, Pod, Record<string, string>, string, Want, boolean?][] = [
   ["Pod with two conflicting mach field requirements (Filter)", required([{ matchFields: [name("node1"), name("node2")] }]), { foo: "bar" }, "node2", "Unresolvable"],
 ];
 
+describe("TestNodeAffinity (PreFilter status)", () => {
+  it("Pod with two conflicting mach field requirements: PreFilter is UnschedulableAndUnresolvable, the terms conflict", () => {
+    const pod = required([{ matchFields: [name("node1"), name("node2")] }]);
+    expect(NodeAffinity.preFilter(new Map(), pod)).toEqual({ code: "UnschedulableAndUnresolvable", plugin: "NodeAffinity", reasons: [ErrReasonConflict] });
+  });
+  it("terms each naming a node, or a term naming none, are no conflict", () => {
+    expect(NodeAffinity.preFilter(new Map(), required([{ matchFields: [name("node1")] }, { matchFields: [name("node2")] }]))).toBeUndefined();
+    expect(NodeAffinity.preFilter(new Map(), required([{ matchFields: [name("node1"), name("node2")] }, { matchExpressions: [expr("foo", "Exists")] }]))).toBeUndefined();
+  });
+});
+
 describe("TestNodeAffinity (Filter)", () => {
   for (const [title, pod, labels, nodeName, want, skip] of rows) {
     it(title, () => {
@@ -56,4 +68,14 @@ describe("TestNodeAffinity (Filter)", () => {
       expect(s).toEqual(want === "Success" ? { code: "Success" } : { code: "UnschedulableAndUnresolvable", plugin: "NodeAffinity", reasons: [ErrReasonPod] });
     });
   }
+});
+
+describe("a PreFilter conflict in the FailedScheduling message", () => {
+  it("is FitError's PreFilter message for every node (framework/types.go FitError.Error)", () => {
+    const nodes = ["node1", "node2"].map((n) => newNodeInfo({ metadata: { name: n, labels: {} }, status: { allocatable: { cpu: "1", memory: "1Gi", pods: "110" } } }, []));
+    const pod: Pod = { metadata: { name: "p", namespace: "default", uid: "u" }, ...required([{ matchFields: [name("node1"), name("node2")] }]) };
+    const r = findNodesThatFit(pod, nodes, 0);
+    expect(r.feasible).toEqual([]);
+    expect(failedSchedulingMessage(2, r.diagnosis)).toBe("0/2 nodes are available: pod affinity terms conflict.");
+  });
 });
