@@ -7,7 +7,9 @@ import { typeDocs } from "./server/openapi-docs.js";
 import { parseGoQuantity, quantityString } from "../machines/apiserver/validation/quantity.js";
 
 export interface TableColumn { name: string; type: string; format: string; description: string; priority: number }
-export interface TableRow { cells: (string | number | boolean)[]; object: object }
+/** metav1.TableRowCondition: printPod marks a finished pod's row Completed. */
+export interface TableRowCondition { type: string; status: string; reason: string; message: string }
+export interface TableRow { cells: (string | number | boolean)[]; conditions?: TableRowCondition[]; object: object }
 export interface Table { columns: TableColumn[]; rows: TableRow[] }
 
 // Column descriptions are the API's field docs, as printers.go takes them from SwaggerDoc().
@@ -898,8 +900,21 @@ export function formatHPAMetrics(specs: Obj[], statuses: Obj[]): string {
  */
 export function tableFor(kind: string, objects: object[], opts: { wide?: boolean; now: number }): Table {
   const columns = (columnDefinitions[kind] ?? genericColumns).map((c) => ({ ...c }));
-  const rows = objects.map((object) => ({ cells: rowCells(kind, object as Obj, opts.wide ?? false, opts.now), object }));
+  const rows = objects.map((object): TableRow => {
+    const cells = rowCells(kind, object as Obj, opts.wide ?? false, opts.now);
+    const conditions = kind === "Pod" ? podRowConditions(object as Pod) : undefined;
+    return conditions ? { cells, conditions, object } : { cells, object };
+  });
   return { columns, rows };
+}
+
+/** printPod's row conditions: podSuccessConditions or podFailedConditions by the pod's phase. */
+function podRowConditions(pod: Pod): TableRowCondition[] | undefined {
+  switch (pod.status?.phase) {
+    case "Succeeded": return [{ type: "Completed", status: "True", reason: "Succeeded", message: "The pod has completed successfully." }];
+    case "Failed": return [{ type: "Completed", status: "True", reason: "Failed", message: "The pod failed." }];
+    default: return undefined;
+  }
 }
 
 /**

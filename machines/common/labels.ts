@@ -74,15 +74,19 @@ export function labelSelectorAsRequirements(selector: LabelSelector | undefined 
 
 function parseLabelSelector(selector: LabelSelector): readonly Requirement[] | { error: string } {
   const reqs: Requirement[] = [];
-  for (const [key, value] of Object.entries(selector.matchLabels ?? {})) reqs.push({ key, operator: "=", values: [value] });
+  for (const [key, value] of Object.entries(selector.matchLabels ?? {})) {
+    const invalid = newRequirementErrors(key, "=", [value]);
+    if (invalid !== undefined) return { error: invalid };
+    reqs.push({ key, operator: "=", values: [value] });
+  }
   for (const e of selector.matchExpressions ?? []) {
     const op = exprOps.get(e.operator);
     if (op === undefined) return { error: `"${e.operator}" is not a valid label selector operator` };
-    const n = e.values?.length ?? 0;
-    // LabelSelectorAsSelector rejects In/NotIn without values and Exists/DoesNotExist with values.
-    if ((op === "in" || op === "notin") && n === 0) return { error: "values: Invalid value: []: for 'in', 'notin' operators, values set can't be empty" };
-    if ((op === "exists" || op === "!") && n > 0) return { error: "values: Invalid value: for 'exists', 'notexists' operators, values set must be empty" };
-    reqs.push({ key: e.key, operator: op, values: e.values ?? [] });
+    const values = e.values ?? [];
+    // LabelSelectorAsSelector builds each through NewRequirement: the key, the count of values, each value
+    const invalid = newRequirementErrors(e.key, op, values);
+    if (invalid !== undefined) return { error: invalid };
+    reqs.push({ key: e.key, operator: op, values });
   }
   return reqs;
 }
@@ -148,9 +152,24 @@ function isInt64(s: string): boolean {
   return n >= -(2n ** 63n) && n < 2n ** 63n;
 }
 
-/** NewRequirement's checks of the parsed values (a sorted set), aggregated as utilerrors joins them. */
-function requirementErrors(key: string, operator: Operator, values: string[]): string | undefined {
+/**
+ * NewRequirement with no path, as LabelSelectorAsSelector calls it: the key (validateLabelKey at
+ * "key"), the number of values the operator takes, then requirementErrors' checks, in one aggregate.
+ */
+function newRequirementErrors(key: string, operator: Operator, values: string[]): string | undefined {
   const errs: string[] = [];
+  const keyErrs = isQualifiedName(key);
+  if (keyErrs.length > 0) errs.push(invalidAt("key", key, keyErrs));
+  const count = (msg: string) => errs.push(`values: Invalid value: ${JSON.stringify(values)}: ${msg}`);
+  if ((operator === "in" || operator === "notin") && values.length === 0) count("for 'in', 'notin' operators, values set can't be empty");
+  if ((operator === "=" || operator === "==" || operator === "!=") && values.length !== 1) count("exact-match compatibility requires one single value");
+  if ((operator === "exists" || operator === "!") && values.length !== 0) count("values set must be empty for exists and does not exist");
+  return requirementErrors(key, operator, values, errs);
+}
+
+/** NewRequirement's checks of the parsed values (a sorted set), aggregated as utilerrors joins them. */
+function requirementErrors(key: string, operator: Operator, values: string[], before: string[] = []): string | undefined {
+  const errs: string[] = [...before];
   if (operator === "gt" || operator === "lt") {
     values.forEach((v, i) => {
       if (!isInt64(v)) errs.push(invalidAt(`values[${i}]`, v, ["for 'Gt', 'Lt' operators, the value must be an integer"]));

@@ -2,6 +2,7 @@
 // update.go and util/daemonset_util.go, v1.35). Every function takes the informer caches' objects
 // and returns what the controller would create, delete or write; the controller sends it.
 
+import { scaledValueFromIntOrPercent } from "../common/intstr.js";
 import type { ControllerRevision, DaemonSet, DaemonSetStatus } from "kubernetes-types/apps/v1";
 import type { Affinity, Node, Pod, PodSpec, PodTemplateSpec, Toleration } from "kubernetes-types/core/v1";
 import type { OwnerReference } from "kubernetes-types/meta/v1";
@@ -295,11 +296,11 @@ export function manage(input: ManageInput): NodePlan {
 
 // ---------- rolling update (update.go) ----------
 
-// intstr.GetScaledValueFromIntOrPercent with rounding up; an invalid value counts as 0.
+// intstr.GetScaledValueFromIntOrPercent with rounding up; an invalid value (validation refuses it) counts as 0.
 function scaled(v: number | string | undefined, total: number): number {
-  if (typeof v === "number") return v;
-  if (typeof v === "string" && /^\d+%$/.test(v)) return Math.ceil((Number(v.slice(0, -1)) * total) / 100);
-  return 0;
+  if (v === undefined) return 0;
+  const r = scaledValueFromIntOrPercent(v, total, true);
+  return typeof r === "number" ? r : 0;
 }
 
 /** util.SurgeCount: maxSurge of numberToSchedule nodes (0 unless RollingUpdate). */

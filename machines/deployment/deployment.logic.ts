@@ -1,5 +1,6 @@
 // Pure decision logic of the Deployment controller (pkg/controller/deployment, v1.35).
 // Every function returns what the controller would write; the machine performs the writes.
+import { scaledValueFromIntOrPercent } from "../common/intstr.js";
 import { deepCopy } from "../common/equal.js";
 import type { Deployment, DeploymentCondition, DeploymentStatus, ReplicaSet } from "kubernetes-types/apps/v1";
 import type { Pod, PodTemplateSpec } from "kubernetes-types/core/v1";
@@ -53,12 +54,9 @@ function hasProgressDeadline(d: Deployment): boolean {
 
 /** intstr.GetScaledValueFromIntOrPercent: ints as is, "N%" of total rounded up or down; throws like Kubernetes on bad strings. */
 export function scaledValue(v: number | string, total: number, roundUp: boolean): number {
-  if (typeof v === "number") return v;
-  if (!v.endsWith("%")) throw new Error("invalid value for IntOrString: invalid type: string is not a percentage");
-  const body = v.slice(0, -1);
-  if (!/^[+-]?\d+$/.test(body)) throw new Error(`invalid value "${v}": strconv.Atoi: parsing "${body}": invalid syntax`);
-  const x = (Number(body) * total) / 100;
-  return roundUp ? Math.ceil(x) : Math.floor(x);
+  const r = scaledValueFromIntOrPercent(v, total, roundUp);
+  if (typeof r !== "number") throw new Error(r.error);
+  return r;
 }
 
 /** Absolute maxSurge and maxUnavailable for desired replicas; both zero becomes unavailable 1 (ResolveFenceposts). */

@@ -3,6 +3,7 @@
 // how many pods a budget expects, how many must stay healthy, how many are, and the status and
 // DisruptionAllowed condition that follow. Pure functions: they take values and return values.
 
+import { scaledValueFromIntOrPercent } from "../common/intstr.js";
 import type { PodDisruptionBudget, PodDisruptionBudgetStatus } from "kubernetes-types/policy/v1";
 import type { Pod } from "kubernetes-types/core/v1";
 import type { Condition } from "kubernetes-types/meta/v1";
@@ -23,14 +24,7 @@ export type ScaleFinder = (pod: Pod) => { uid: string; scale: number } | undefin
 
 /** intstr.GetScaledValueFromIntOrPercent: an integer as is, "N%" of total (rounded up or down). */
 export function scaledValue(v: number | string, total: number, roundUp: boolean): number | { error: string } {
-  if (typeof v === "number") return v;
-  const m = /^(-?\d+)%$/.exec(v);
-  if (!m) {
-    const why = v.endsWith("%") ? `invalid value ${JSON.stringify(v)}: strconv.Atoi: parsing ${JSON.stringify(v.slice(0, -1))}: invalid syntax` : "invalid type: string is not a percentage";
-    return { error: `invalid value for IntOrString: ${why}` };
-  }
-  const x = (Number(m[1]) * total) / 100;
-  return roundUp ? Math.ceil(x) : Math.floor(x);
+  return scaledValueFromIntOrPercent(v, total, roundUp);
 }
 
 export interface ExpectedCount {

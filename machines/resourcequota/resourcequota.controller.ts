@@ -108,7 +108,8 @@ export function ensureMonitors(ctx: QuotaControllerContext, fx: Fx): void {
 /** The status a quota should have now: hard from its spec, used over the objects of its namespace that the informers hold. */
 export function desiredStatus(quota: any, objects: (r: GroupResource) => Iterable<any> | undefined, now: number): { hard: Record<string, string>; used: Record<string, string> } {
   const hard: Record<string, string> = {};
-  for (const [k, v] of Object.entries<string | number>(quota.spec?.hard ?? {})) hard[k] = canonicalQuantity(v);
+  // quota.Add(ResourceList{}, spec.hard) deep-copies each Quantity, its canonical string included ("1e1" stays 1e1)
+  for (const [k, v] of Object.entries<string | number>(quota.spec?.hard ?? {})) hard[k] = typeof v === "string" ? v : canonicalQuantity(v);
   return { hard, used: quotaUsed(quota, objects, now) };
 }
 

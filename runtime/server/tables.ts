@@ -48,7 +48,9 @@ export function toTable(kind: string, objects: any[], opts: { now: number; inclu
     columnDefinitions: opts.headers === false ? [] : t.columns,
     rows: t.rows.map((r, i) => {
       const object = rowObject(objects[i], include);
-      return object ? { cells: r.cells, object } : { cells: r.cells };
+      // metav1.TableRow's fields in order: cells, conditions (omitempty), object
+      const row = r.conditions ? { cells: r.cells, conditions: r.conditions } : { cells: r.cells };
+      return object ? { ...row, object } : row;
     }),
   };
 }

@@ -83,8 +83,9 @@ export function admitToQuotas(obj: Obj, quotas: readonly Obj[], now: number, r: 
     if (exceeded.length > 0) {
       exceeded.sort();
       const requested: ResourceList = Object.fromEntries(exceeded.map((k) => [k, formatQty(delta.get(k)!)]));
-      const hard: ResourceList = Object.fromEntries(exceeded.map((k) => [k, formatQty(qty(hardList[k]!)!)]));
-      const used: ResourceList = Object.fromEntries(exceeded.map((k) => [k, formatQty(qty(usedList[k]!)!)]));
+      // the quota's status quantities print as stored (Quantity.String() keeps a canonical input: "1e1" stays)
+      const hard: ResourceList = Object.fromEntries(exceeded.map((k) => [k, String(hardList[k])]));
+      const used: ResourceList = Object.fromEntries(exceeded.map((k) => [k, String(usedList[k])]));
       return { refused: `exceeded quota: ${name}, requested: ${pretty(requested, exceeded)}, used: ${pretty(used, exceeded)}, limited: ${pretty(hard, exceeded)}` };
     }
     charges.push({ quota, status: { hard: hardList, used: newUsed } });

@@ -403,10 +403,10 @@ export function quantityError(str: string): string | undefined {
 
 function validSuffix(s: string): boolean {
   if (["", "n", "u", "m", "k", "M", "G", "T", "P", "E", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"].includes(s)) return true;
-  // An exponent: e or E, then an integer ParseInt takes (its value must fit in int32).
+  // An exponent: e or E, then an integer strconv.ParseInt(s, 10, 64) takes (Go then truncates it to int32).
   if (s.length > 1 && (s[0] === "e" || s[0] === "E") && /^[-+]?[0-9]+$/.test(s.slice(1))) {
     const n = BigInt(s.slice(1));
-    return n >= -(2n ** 31n) && n < 2n ** 31n;
+    return n >= -(2n ** 63n) && n < 2n ** 63n;
   }
   return false;
 }

@@ -35,27 +35,63 @@ export function parseGoQuantity(input: unknown): GoQuantity | undefined {
 
 const parsedQuantities = new Map<string, GoQuantity | undefined>();
 
-function parseUncached(input: string | number): GoQuantity | undefined {
-  const str = String(input).trim();
-  if (str === "0") return { n: 0n, e10: 0, format: "DecimalSI", s: str };
-  const m = /^([+-]?)0*([0-9]*)(?:\.([0-9]*))?(.*)$/s.exec(str);
-  if (!m) return undefined;
-  const positive = m[1] !== "-";
-  const num = m[2] === "" && (m[3] === undefined) && /^[+-]?0+/.test(str) ? "0" : m[2]!;
-  const denom = m[3] ?? "";
-  const suf = m[4]!;
-  let base: 2 | 10;
-  let exponent: number;
-  let format: GoQuantity["format"];
-  if (Object.hasOwn(decimalSuffixes, suf)) [base, exponent, format] = [10, decimalSuffixes[suf]!, "DecimalSI"];
-  else if (Object.hasOwn(binarySuffixes, suf)) [base, exponent, format] = [2, binarySuffixes[suf]!, "BinarySI"];
-  else if (/^[eE][-+]?[0-9]+$/.test(suf)) [base, exponent, format] = [10, Number(suf.slice(1)), "DecimalExponent"];
-  else return undefined;
-  if (!/^[0-9]*$/.test(num + denom) || (num + denom).length === 0) return undefined;
+/** parseQuantityString: sign, digits (leading zeros dropped, "0" when none), "." and digits, then the suffix; undefined is ErrFormatWrong. */
+function scanQuantity(str: string): { positive: boolean; value: string; num: string; denom: string; suffix: string } | undefined {
+  const end = str.length;
+  let positive = true;
+  let pos = 0;
+  if (str[0] === "-") [positive, pos] = [false, 1];
+  else if (str[0] === "+") pos = 1;
+  while (pos < end && str[pos] === "0") pos++;
+  if (pos >= end) return { positive, value: "0", num: "0", denom: "", suffix: "" };
+  const digitsFrom = (i: number): number => {
+    while (i < end && str.charCodeAt(i) >= 48 && str.charCodeAt(i) <= 57) i++;
+    return i;
+  };
+  let i = digitsFrom(pos);
+  let num = str.slice(pos, i);
+  if (i >= end) return { positive, value: str, num, denom: "", suffix: "" };
+  if (num === "") num = "0";
+  pos = i;
+  let denom = "";
+  if (str[pos] === ".") {
+    i = digitsFrom(pos + 1);
+    denom = str.slice(pos + 1, i);
+    if (i >= end) return { positive, value: str, num, denom, suffix: "" };
+    pos = i;
+  }
+  const value = str.slice(0, pos);
+  const suffixStart = pos;
+  while (pos < end && "eEinumkKMGTP".includes(str[pos]!)) pos++;
+  if (pos < end && (str[pos] === "-" || str[pos] === "+")) pos++;
+  // the suffix may end in digits only (an exponent); anything else is the wrong format
+  if (digitsFrom(pos) < end) return undefined;
+  return { positive, value, num, denom, suffix: str.slice(suffixStart) };
+}
 
-  const digits = BigInt(num + denom || "0") * (positive ? 1n : -1n);
-  const exact = base === 10 ? { n: digits, e10: exponent - denom.length } : { n: digits * 2n ** BigInt(exponent), e10: -denom.length };
-  const q: GoQuantity = { ...exact, format, s: "" };
+/** quantitySuffixer.interpret: a known suffix, or e/E and an int64 exponent Go then converts to int32 (wrapping). */
+function interpretSuffix(suf: string): { base: 2 | 10; exponent: number; format: GoQuantity["format"] } | undefined {
+  if (Object.hasOwn(decimalSuffixes, suf)) return { base: 10, exponent: decimalSuffixes[suf]!, format: "DecimalSI" };
+  if (Object.hasOwn(binarySuffixes, suf)) return { base: 2, exponent: binarySuffixes[suf]!, format: "BinarySI" };
+  if (suf.length > 1 && (suf[0] === "e" || suf[0] === "E") && /^[-+]?[0-9]+$/.test(suf.slice(1))) {
+    const n = BigInt(suf.slice(1));
+    if (n > INT64_MAX || n < -INT64_MAX - 1n) return undefined;
+    return { base: 10, exponent: Number(BigInt.asIntN(32, n)), format: "DecimalExponent" };
+  }
+  return undefined;
+}
+
+function parseUncached(input: string | number): GoQuantity | undefined {
+  const str = String(input);
+  if (str.length === 0) return undefined;
+  if (str === "0") return { n: 0n, e10: 0, format: "DecimalSI", s: str };
+  const scanned = scanQuantity(str);
+  if (!scanned) return undefined;
+  const { positive, num, denom } = scanned;
+  const interpreted = interpretSuffix(scanned.suffix);
+  if (!interpreted) return undefined;
+  const { base, exponent } = interpreted;
+  let format = interpreted.format;
 
   // The int64 fast path, as ParseQuantity takes it.
   let precision: number;
@@ -66,7 +102,7 @@ function parseUncached(input: string | number): GoQuantity | undefined {
     precision = MAX_INT64_FACTORS - (num.length + denom.length);
   } else if (exponent >= 0 && denom.length === 0) {
     mantissa = 1n << BigInt(exponent);
-    precision = 15 - num.length - Math.trunc((exponent * 3) / 10) - 1;
+    precision = 15 - num.length - Math.trunc(Math.fround((exponent * 3) / 10)) - 1;
   } else {
     precision = -1;
   }
@@ -74,16 +110,42 @@ function parseUncached(input: string | number): GoQuantity | undefined {
     scale -= denom.length;
     if (scale >= NANO) {
       const shifted = num + denom;
-      const value = BigInt(shifted || "0");
+      const value = BigInt(shifted);
       const result = value * mantissa;
-      if (value <= INT64_MAX && result <= INT64_MAX) {
-        q.i = { value: positive ? result : -result, scale };
+      if (result <= INT64_MAX) {
+        const signed = positive ? result : -result;
+        const i = { value: signed, scale };
         const canonical = base === 2 ? exponent % 10 === 0 && (value & 7n) !== 0n : scale % 3 === 0 && !shifted.endsWith("000") && shifted[0] !== "0";
-        if (canonical) q.s = str;
+        return { n: signed, e10: scale, format, i, s: canonical ? str : "" };
       }
     }
   }
-  return q;
+
+  // The inf.Dec path: the exact value, rounded up (away from zero) to nano units so that a request
+  // for some resource gets some; BinarySI capped at max int64 and, strictly between 0 and 1, DecimalSI.
+  let n = BigInt(num + denom);
+  let e10 = -denom.length;
+  if (base === 10) e10 += exponent;
+  else n *= 2n ** BigInt(exponent);
+  if (n !== 0n && e10 < NANO) {
+    // (a value below one nano unit is one, without expanding a divisor of up to 2^31 digits)
+    if (NANO - e10 > digits(n)) n = 1n;
+    else {
+      const d = pow10(NANO - e10);
+      n = n / d + (n % d === 0n ? 0n : 1n);
+    }
+    e10 = NANO;
+  }
+  if (format === "BinarySI") {
+    if (cmpQuantity({ n, e10, format, s: "" }, { n: INT64_MAX, e10: 0, format, s: "" }) > 0) [n, e10] = [INT64_MAX, 0];
+    if (n !== 0n && cmpQuantity({ n, e10, format, s: "" }, { n: 1n, e10: 0, format, s: "" }) < 0) format = "DecimalSI";
+  }
+  return { n: positive ? n : -n, e10, format, s: "" };
+}
+
+/** The number of decimal digits of |n|. */
+function digits(n: bigint): number {
+  return (n < 0n ? -n : n).toString().length;
 }
 
 function pow10(k: number): bigint {
@@ -92,6 +154,14 @@ function pow10(k: number): bigint {
 
 /** Compares two quantities exactly (Quantity.Cmp). */
 export function cmpQuantity(a: GoQuantity, b: GoQuantity): number {
+  // Signs first, then orders of magnitude, so that "1e2147483647" against "1" is not expanded into
+  // a number of two billion digits (an exponent is any int32).
+  const sa = a.n > 0n ? 1 : a.n < 0n ? -1 : 0;
+  const sb = b.n > 0n ? 1 : b.n < 0n ? -1 : 0;
+  if (sa !== sb || sa === 0) return sa < sb ? -1 : sa > sb ? 1 : 0;
+  const ma = digits(a.n) + a.e10;
+  const mb = digits(b.n) + b.e10;
+  if (ma !== mb) return ma > mb ? sa : -sa;
   const e = Math.min(a.e10, b.e10);
   const x = a.n * pow10(a.e10 - e);
   const y = b.n * pow10(b.e10 - e);
@@ -109,7 +179,9 @@ export function isWholeInMilli(q: GoQuantity): boolean {
   // MilliValue rounds up to milli units first; a value whole in millis and divisible by 1000 is whole.
   const e = q.e10 + 3;
   let milli: bigint;
+  if (e >= 3) return true;
   if (e >= 0) milli = q.n * pow10(e);
+  else if (-e > digits(q.n)) milli = q.n > 0n ? 1n : 0n;
   else {
     const d = pow10(-e);
     milli = q.n / d + (q.n % d > 0n ? 1n : 0n);
@@ -132,8 +204,8 @@ function decimalCanonical(q: GoQuantity, exponentFormat: boolean): string {
     exponent--;
   }
   if (exponentFormat) return `${amount}${exponent === 0 ? "" : `e${exponent}`}`;
-  const suffix = decimalSuffixOf[exponent];
-  return suffix === undefined ? `${amount}e${exponent}` : `${amount}${suffix}`;
+  // CanonicalizeBytes ignores constructBytes' ok: an exponent past E (or below n) prints no suffix at all.
+  return `${amount}${decimalSuffixOf[exponent] ?? ""}`;
 }
 
 /** Quantity.String(): the cached input when it was canonical, else CanonicalizeBytes. */

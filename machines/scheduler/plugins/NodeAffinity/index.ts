@@ -1,5 +1,5 @@
 // NodeAffinity: spec.nodeSelector and required node affinity filter; preferred terms score.
-import type { Node, Pod, PreferredSchedulingTerm } from "kubernetes-types/core/v1";
+import type { Node, NodeSelectorTerm, Pod, PreferredSchedulingTerm } from "kubernetes-types/core/v1";
 import { matchesNodeSelectorTerm, requiredNodeAffinityMatches } from "../../../common/labels.js";
 import { type CycleState, type FilterPlugin, type FilterStatus, type NodeInfo, type NodeScore, type ScorePlugin, failure, MaxNodeScore, Success } from "../../framework.js";
 import { mutant } from "../../../common/mutation.js";
@@ -9,6 +9,29 @@ export const Name = "NodeAffinity";
 /** Filter reason when the node fails the pod's nodeSelector or required node affinity. */
 export const ErrReasonPod = "node(s) didn't match Pod's node affinity/selector";
 const preScoreKey = "PreScore" + Name;
+/** PreFilter's reason when every term's metadata.name In requirements leave no node. */
+export const ErrReasonConflict = "pod affinity terms conflict";
+
+/**
+ * PreFilter's node names (node_affinity.go): each term's metadata.name In requirements, intersected
+ * within the term and joined across terms; a term without one allows every node. True when the
+ * names are known and none is left: no node can match. (The names themselves, PreFilterResult,
+ * are not used to narrow the search: podflow's scheduler filters every node.)
+ */
+function metadataNameTermsConflict(terms: readonly NodeSelectorTerm[]): boolean {
+  let names: Set<string> | undefined;
+  for (const t of terms) {
+    let termNames: Set<string> | undefined;
+    for (const r of t.matchFields ?? []) {
+      if (r.key !== "metadata.name" || r.operator !== "In") continue;
+      const values = new Set(r.values ?? []);
+      termNames = termNames === undefined ? values : new Set([...termNames].filter((n) => values.has(n)));
+    }
+    if (termNames === undefined) return false;
+    names = new Set([...(names ?? []), ...termNames]);
+  }
+  return names !== undefined && names.size === 0;
+}
 
 export { requiredNodeAffinityMatches };
 
@@ -16,9 +39,10 @@ export const NodeAffinity = {
   name: Name,
   weight: 2,
   preFilter(_state: CycleState, pod: Pod) {
-    const hasRequired = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution != null;
+    const required = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
     // a PreFilter that looks only at affinity and forgets spec.nodeSelector skips the filter
-    if (!hasRequired && (mutant("scheduler.prefilter-skips-nodeselector") || Object.keys(pod.spec?.nodeSelector ?? {}).length === 0)) return "Skip" as const;
+    if (required == null && (mutant("scheduler.prefilter-skips-nodeselector") || Object.keys(pod.spec?.nodeSelector ?? {}).length === 0)) return "Skip" as const;
+    if (required != null && metadataNameTermsConflict(required.nodeSelectorTerms ?? [])) return failure("UnschedulableAndUnresolvable", Name, ErrReasonConflict);
     return undefined;
   },
   filter(_state: CycleState, pod: Pod, nodeInfo: NodeInfo): FilterStatus {
