@@ -130,7 +130,8 @@ export function matchPodFailurePolicy(policy: PodFailurePolicy | undefined, p: P
     if (what === undefined) continue;
     if (rule.action === "Ignore") return { countFailed: false };
     if (rule.action === "FailJob") return { countFailed: true, failJobMessage: what };
-    if (rule.action === "FailIndex") return { countFailed: true, failIndex: true };
+    // the mutant counts a FailIndex match as an ordinary failure: the index is retried up to backoffLimitPerIndex
+    if (rule.action === "FailIndex") return mutant("job.fail-index-retried") ? { countFailed: true } : { countFailed: true, failIndex: true };
     return { countFailed: true };
   }
   return { countFailed: true };
@@ -459,7 +460,7 @@ export function syncJob(input: JobSyncInput): JobSyncPlan {
   const failJobMessage = spec.podFailurePolicy ? firstFailJobMessage(job, pods) : undefined;
   if (prevTarget) target = { type: prevTarget.type as "FailureTarget" | "SuccessCriteriaMet", reason: prevTarget.reason ?? "", message: prevTarget.message ?? "" };
   else if (failJobMessage !== undefined) target = { type: "FailureTarget", reason: REASON_POD_FAILURE_POLICY, message: failJobMessage };
-  else if (perIndex && spec.maxFailedIndexes !== undefined && spec.maxFailedIndexes !== null && failedIndexes.size > spec.maxFailedIndexes) target = { type: "FailureTarget", reason: REASON_MAX_FAILED_INDEXES_EXCEEDED, message: MESSAGE_MAX_FAILED_INDEXES_EXCEEDED };
+  else if (perIndex && spec.maxFailedIndexes !== undefined && spec.maxFailedIndexes !== null && (mutant("job.max-failed-indexes-off-by-one") ? failedIndexes.size >= spec.maxFailedIndexes : failedIndexes.size > spec.maxFailedIndexes)) target = { type: "FailureTarget", reason: REASON_MAX_FAILED_INDEXES_EXCEEDED, message: MESSAGE_MAX_FAILED_INDEXES_EXCEEDED };
   else if ((mutant("job.backoff-limit-off-by-one") ? failedCount >= (spec.backoffLimit ?? 6) : failedCount > (spec.backoffLimit ?? 6)) || pastBackoffLimitOnFailure(job, active)) target = mutant("job.backoff-failure-reason-deadline") ? { type: "FailureTarget", reason: REASON_DEADLINE_EXCEEDED, message: MESSAGE_DEADLINE_EXCEEDED } : { type: "FailureTarget", reason: REASON_BACKOFF_LIMIT_EXCEEDED, message: MESSAGE_BACKOFF_LIMIT_EXCEEDED };
   else if (deadlineMs !== undefined && deadlineMs <= 0) target = { type: "FailureTarget", reason: REASON_DEADLINE_EXCEEDED, message: MESSAGE_DEADLINE_EXCEEDED };
   else if (indexed && completions !== undefined) {
