@@ -1,12 +1,15 @@
 // Round fifteen's escapes and the checks added for them: each check below holds on the correct code
 // and fails with its mutant on. The expectations are Kubernetes' rules, not the code's output:
 // InterPodAffinity's first-pod exception needs the pod to match its own terms (filtering.go
-// satisfyPodAffinity, podMatchesAllAffinityTerms).
-// The same expectations sit beside the behaviour: machines/scheduler/plugins/affinity-spread.test.ts.
+// satisfyPodAffinity, podMatchesAllAffinityTerms); LimitRanger refuses only a ratio above
+// maxLimitRequestRatio (limitRequestRatioConstraint: observedRatio > maxLimitRequestRatio).
+// The same expectations sit beside the behaviour: machines/scheduler/plugins/affinity-spread.test.ts,
+// machines/apiserver/admission/limitranger.test.ts.
 import type { Pod } from "kubernetes-types/core/v1";
 import { afterEach, describe, expect, it } from "vitest";
 import { setMutants } from "../../machines/common/mutation.js";
 import { newNodeInfo } from "../../machines/scheduler/framework.js";
+import { limitRangeRefusal } from "../../machines/apiserver/admission/limitranger.js";
 import { InterPodAffinity } from "../../machines/scheduler/plugins/InterPodAffinity/index.js";
 import { makeNode, makePod } from "../../machines/scheduler/plugins/testing.js";
 
@@ -22,8 +25,16 @@ function firstPodExceptionNeedsSelfMatch(): boolean {
   return nodes.every((ni) => InterPodAffinity.filter(state, pod, ni).code === "UnschedulableAndUnresolvable");
 }
 
+/** maxLimitRequestRatio cpu 1.5, a container asking 500m with a 750m limit: admitted. */
+function ratioAtMaxAdmitted(): boolean {
+  const lr = { metadata: { name: "lr", namespace: "default" }, spec: { limits: [{ type: "Container", maxLimitRequestRatio: { cpu: "1.5" } }] } };
+  const pod = { metadata: { name: "p", namespace: "default" }, spec: { containers: [{ name: "c", image: "busybox:1.36", resources: { requests: { cpu: "500m" }, limits: { cpu: "750m" } } }] } };
+  return limitRangeRefusal(pod, [lr]) === undefined;
+}
+
 const rows: Array<[string, () => boolean | Promise<boolean>]> = [
   ["scheduler.affinity-first-pod-without-self-match", firstPodExceptionNeedsSelfMatch],
+  ["limitranger.ratio-at-max-refused", ratioAtMaxAdmitted],
 ];
 
 describe("round 15: the checks added for the mutants that escaped", () => {
