@@ -2,12 +2,14 @@
 // and fails with its mutant on. The expectations are Kubernetes' rules, not the code's output:
 // InterPodAffinity's first-pod exception needs the pod to match its own terms (filtering.go
 // satisfyPodAffinity, podMatchesAllAffinityTerms); LimitRanger refuses only a ratio above
-// maxLimitRequestRatio (limitRequestRatioConstraint: observedRatio > maxLimitRequestRatio).
+// maxLimitRequestRatio (limitRequestRatioConstraint: observedRatio > maxLimitRequestRatio); the
+// garbage collector takes an owner found by name with another uid as absent (isDangling's UID mismatch).
 // The same expectations sit beside the behaviour: machines/scheduler/plugins/affinity-spread.test.ts,
-// machines/apiserver/admission/limitranger.test.ts.
+// machines/apiserver/admission/limitranger.test.ts, machines/garbagecollector/gc.logic.test.ts.
 import type { Pod } from "kubernetes-types/core/v1";
 import { afterEach, describe, expect, it } from "vitest";
 import { setMutants } from "../../machines/common/mutation.js";
+import { attemptToDeleteItem, type KObject } from "../../machines/garbagecollector/gc.logic.js";
 import { newNodeInfo } from "../../machines/scheduler/framework.js";
 import { limitRangeRefusal } from "../../machines/apiserver/admission/limitranger.js";
 import { InterPodAffinity } from "../../machines/scheduler/plugins/InterPodAffinity/index.js";
@@ -32,9 +34,17 @@ function ratioAtMaxAdmitted(): boolean {
   return limitRangeRefusal(pod, [lr]) === undefined;
 }
 
+/** A pod owned by ReplicaSet web (uid old-uid), beside a ReplicaSet web made again (new-uid): the pod is deleted. */
+function ownerIsItsUid(): boolean {
+  const namesake: KObject = { apiVersion: "apps/v1", kind: "ReplicaSet", metadata: { name: "web", namespace: "default", uid: "new-uid" } };
+  const pod: KObject = { apiVersion: "v1", kind: "Pod", metadata: { name: "x", namespace: "default", uid: "x-uid", ownerReferences: [{ apiVersion: "apps/v1", kind: "ReplicaSet", name: "web", uid: "old-uid", controller: true }] } };
+  return attemptToDeleteItem(pod, [namesake, pod]).some((a) => a.type === "delete");
+}
+
 const rows: Array<[string, () => boolean | Promise<boolean>]> = [
   ["scheduler.affinity-first-pod-without-self-match", firstPodExceptionNeedsSelfMatch],
   ["limitranger.ratio-at-max-refused", ratioAtMaxAdmitted],
+  ["gc.owner-matched-by-name", ownerIsItsUid],
 ];
 
 describe("round 15: the checks added for the mutants that escaped", () => {
