@@ -3,12 +3,15 @@
 // InterPodAffinity's first-pod exception needs the pod to match its own terms (filtering.go
 // satisfyPodAffinity, podMatchesAllAffinityTerms); LimitRanger refuses only a ratio above
 // maxLimitRequestRatio (limitRequestRatioConstraint: observedRatio > maxLimitRequestRatio); the
-// garbage collector takes an owner found by name with another uid as absent (isDangling's UID mismatch).
+// garbage collector takes an owner found by name with another uid as absent (isDangling's UID mismatch);
+// a CronJob's schedule is read in its spec.timeZone (docs "Time zones"; utils.go formatSchedule).
 // The same expectations sit beside the behaviour: machines/scheduler/plugins/affinity-spread.test.ts,
-// machines/apiserver/admission/limitranger.test.ts, machines/garbagecollector/gc.logic.test.ts.
+// machines/apiserver/admission/limitranger.test.ts, machines/garbagecollector/gc.logic.test.ts,
+// machines/cronjob/cronjob.logic.test.ts.
 import type { Pod } from "kubernetes-types/core/v1";
 import { afterEach, describe, expect, it } from "vitest";
 import { setMutants } from "../../machines/common/mutation.js";
+import * as CJ from "../../machines/cronjob/cronjob.logic.js";
 import { attemptToDeleteItem, type KObject } from "../../machines/garbagecollector/gc.logic.js";
 import { newNodeInfo } from "../../machines/scheduler/framework.js";
 import { limitRangeRefusal } from "../../machines/apiserver/admission/limitranger.js";
@@ -41,10 +44,31 @@ function ownerIsItsUid(): boolean {
   return attemptToDeleteItem(pod, [namesake, pod]).some((a) => a.type === "delete");
 }
 
+/** A CronJob "0 6 * * *" in America/New_York, created at 09:59Z on 2016-05-19 and synced at 10:01Z: one Job, for 06:00 EDT. */
+function scheduleReadInTimeZone(): boolean {
+  const cj = {
+    metadata: { name: "tz", namespace: "default", uid: "tz-uid", creationTimestamp: "2016-05-19T09:59:00Z" },
+    spec: { schedule: "0 6 * * *", timeZone: "America/New_York", concurrencyPolicy: "Allow", jobTemplate: { spec: { template: { spec: { containers: [{ name: "c", image: "busybox:1.36" }] } } } } },
+    status: {},
+  };
+  const answers = new Map<string, CJ.Answer>();
+  let created = 0;
+  for (let i = 0; i < 10; i++) {
+    const r = CJ.sync({ cronJob: cj, jobs: [], now: Date.parse("2016-05-19T10:01:00Z"), answers });
+    if (r.kind === "done") return created === 1;
+    for (const req of r.requests) {
+      if (req.verb === "create") created++;
+      answers.set(req.id, req.verb === "get" ? { ok: true, object: cj } : { ok: true, object: { ...req.body, metadata: { ...req.body?.metadata, uid: "j" } } });
+    }
+  }
+  return false;
+}
+
 const rows: Array<[string, () => boolean | Promise<boolean>]> = [
   ["scheduler.affinity-first-pod-without-self-match", firstPodExceptionNeedsSelfMatch],
   ["limitranger.ratio-at-max-refused", ratioAtMaxAdmitted],
   ["gc.owner-matched-by-name", ownerIsItsUid],
+  ["cronjob.time-zone-ignored", scheduleReadInTimeZone],
 ];
 
 describe("round 15: the checks added for the mutants that escaped", () => {
