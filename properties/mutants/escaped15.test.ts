@@ -4,15 +4,18 @@
 // satisfyPodAffinity, podMatchesAllAffinityTerms); LimitRanger refuses only a ratio above
 // maxLimitRequestRatio (limitRequestRatioConstraint: observedRatio > maxLimitRequestRatio); the
 // garbage collector takes an owner found by name with another uid as absent (isDangling's UID mismatch);
-// a CronJob's schedule is read in its spec.timeZone (docs "Time zones"; utils.go formatSchedule).
+// a CronJob's schedule is read in its spec.timeZone (docs "Time zones"; utils.go formatSchedule); a list
+// at resourceVersionMatch=Exact is the data at that revision, and says so (API concepts, "Semantics for
+// get and list"; the etcd3 store's GetList returns fromRV as the list's resourceVersion).
 // The same expectations sit beside the behaviour: machines/scheduler/plugins/affinity-spread.test.ts,
 // machines/apiserver/admission/limitranger.test.ts, machines/garbagecollector/gc.logic.test.ts,
-// machines/cronjob/cronjob.logic.test.ts.
+// machines/cronjob/cronjob.logic.test.ts, machines/apiserver/exactlist.e2e.test.ts.
 import type { Pod } from "kubernetes-types/core/v1";
 import { afterEach, describe, expect, it } from "vitest";
 import { setMutants } from "../../machines/common/mutation.js";
 import * as CJ from "../../machines/cronjob/cronjob.logic.js";
 import { attemptToDeleteItem, type KObject } from "../../machines/garbagecollector/gc.logic.js";
+import { createCluster } from "../../runtime/cluster.js";
 import { newNodeInfo } from "../../machines/scheduler/framework.js";
 import { limitRangeRefusal } from "../../machines/apiserver/admission/limitranger.js";
 import { InterPodAffinity } from "../../machines/scheduler/plugins/InterPodAffinity/index.js";
@@ -64,11 +67,33 @@ function scheduleReadInTimeZone(): boolean {
   return false;
 }
 
+/** A ConfigMap listed, then changed: a list at its resourceVersion with resourceVersionMatch=Exact shows it unchanged, at that resourceVersion. */
+async function exactListAtItsRevision(): Promise<boolean> {
+  const c = createCluster({ nodes: 1, seed: 15, clock: "simulated" });
+  try {
+    const cm = (v: string) => ({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "cm", namespace: "default", labels: { app: "exact" } }, data: { v } });
+    await c.apply(cm("1"));
+    await c.settle();
+    const list = async (extra: Record<string, unknown> = {}) => {
+      const r = await c.request({ verb: "list", group: "", resource: "configmaps", namespace: "default", labelSelector: "app=exact", ...extra });
+      return r.ok ? (r.object as { metadata: { resourceVersion: string }; items: Array<{ data?: Record<string, string> }> }) : undefined;
+    };
+    const before = await list();
+    await c.apply(cm("2"));
+    await c.settle();
+    const exact = await list({ resourceVersion: before?.metadata.resourceVersion, resourceVersionMatch: "Exact" });
+    return exact?.metadata.resourceVersion === before?.metadata.resourceVersion && exact?.items[0]?.data?.v === "1";
+  } finally {
+    await c.stop();
+  }
+}
+
 const rows: Array<[string, () => boolean | Promise<boolean>]> = [
   ["scheduler.affinity-first-pod-without-self-match", firstPodExceptionNeedsSelfMatch],
   ["limitranger.ratio-at-max-refused", ratioAtMaxAdmitted],
   ["gc.owner-matched-by-name", ownerIsItsUid],
   ["cronjob.time-zone-ignored", scheduleReadInTimeZone],
+  ["apiserver.exact-list-served-at-latest", exactListAtItsRevision],
 ];
 
 describe("round 15: the checks added for the mutants that escaped", () => {
