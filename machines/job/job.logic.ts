@@ -162,7 +162,8 @@ export function formatIndexes(set: ReadonlySet<number>): string {
   for (let i = 0; i < xs.length; ) {
     let j = i;
     while (j + 1 < xs.length && xs[j + 1] === xs[j]! + 1) j++;
-    parts.push(j === i ? `${xs[i]}` : `${xs[i]}${j === i + 1 ? "," : "-"}${xs[j]}`);
+    // the mutant writes two consecutive indexes as a range ("1-2"); Kubernetes lists them ("1,2")
+    parts.push(j === i ? `${xs[i]}` : `${xs[i]}${j === i + 1 && !mutant("job.completed-indexes-pair-as-range") ? "," : "-"}${xs[j]}`);
     i = j + 1;
   }
   return parts.join(",");

@@ -283,6 +283,11 @@ export const mutants: readonly MutantInfo[] = [
   { name: "gc.owner-matched-by-name", bugClass: "the garbage collector looks an owner up by kind and name, not uid: the dependents of a deleted owner live on beside a namesake made again", file: "machines/garbagecollector/gc.logic.ts" },
   { name: "cronjob.time-zone-ignored", bugClass: "the CronJob controller validates spec.timeZone but schedules in UTC", file: "machines/cronjob/cronjob.logic.ts" },
   { name: "quota.cross-namespace-scope-ignores-selector", bugClass: "the CrossNamespacePodAffinity quota scope looks at an affinity term's namespaces only, not its namespaceSelector", file: "machines/common/quota.ts" },
+  { name: "job.completed-indexes-pair-as-range", bugClass: "an Indexed Job's status.completedIndexes writes two consecutive indexes as a range (1-2) instead of a list (1,2)", file: "machines/job/job.logic.ts" },
+  { name: "kubelet.readiness-gate-missing-condition-passes", bugClass: "the kubelet's Ready condition passes a readiness gate whose condition does not exist yet: a pod is Ready before its gate's controller has judged it", file: "machines/kubelet/status.ts" },
+  { name: "scheduler.preemption-ignores-top-victim-priority", bugClass: "pickOneNodeForPreemption skips its second criterion (the lowest highest-priority victim): it may preempt a more important pod than another node needed", file: "machines/scheduler/preemption.ts" },
+  { name: "namespace.finalize-drops-other-finalizers", bugClass: "the namespace controller's finalize call clears every spec.finalizer, not only kubernetes: a namespace goes before another finalizer's owner has cleaned up", file: "machines/namespace/namespace.logic.ts" },
+  { name: "kube-proxy.nil-ready-not-ready", bugClass: "kube-proxy reads an EndpointSlice endpoint without conditions.ready as not ready (the API: an unknown ready is to be taken as ready)", file: "machines/kube-proxy/kube-proxy.logic.ts" },
 ];
 
 /** The catalog entry of a mutant name, if there is one. */
