@@ -6,10 +6,12 @@
 // garbage collector takes an owner found by name with another uid as absent (isDangling's UID mismatch);
 // a CronJob's schedule is read in its spec.timeZone (docs "Time zones"; utils.go formatSchedule); a list
 // at resourceVersionMatch=Exact is the data at that revision, and says so (API concepts, "Semantics for
-// get and list"; the etcd3 store's GetList returns fromRV as the list's resourceVersion).
+// get and list"; the etcd3 store's GetList returns fromRV as the list's resourceVersion); the namespace
+// controller's finalize removes only its own finalizer (namespaced_resources_deleter.go finalizeNamespace).
 // The same expectations sit beside the behaviour: machines/scheduler/plugins/affinity-spread.test.ts,
 // machines/apiserver/admission/limitranger.test.ts, machines/garbagecollector/gc.logic.test.ts,
-// machines/cronjob/cronjob.logic.test.ts, machines/apiserver/exactlist.e2e.test.ts.
+// machines/cronjob/cronjob.logic.test.ts, machines/apiserver/exactlist.e2e.test.ts,
+// machines/namespace/namespace.test.ts.
 import type { Pod } from "kubernetes-types/core/v1";
 import { afterEach, describe, expect, it } from "vitest";
 import { setMutants } from "../../machines/common/mutation.js";
@@ -88,12 +90,28 @@ async function exactListAtItsRevision(): Promise<boolean> {
   }
 }
 
+/** A namespace with spec.finalizers example.com/cleanup, deleted: emptied, it stays Terminating with that finalizer. */
+async function otherNamespaceFinalizerKept(): Promise<boolean> {
+  const c = createCluster({ nodes: 1, seed: 15, clock: "simulated" });
+  try {
+    await c.apply({ apiVersion: "v1", kind: "Namespace", metadata: { name: "held" }, spec: { finalizers: ["example.com/cleanup"] } });
+    await c.settle();
+    await c.delete("Namespace", "held");
+    await c.settle();
+    const ns = c.get("Namespace", "held");
+    return ns?.status?.phase === "Terminating" && JSON.stringify(ns?.spec?.finalizers) === '["example.com/cleanup"]';
+  } finally {
+    await c.stop();
+  }
+}
+
 const rows: Array<[string, () => boolean | Promise<boolean>]> = [
   ["scheduler.affinity-first-pod-without-self-match", firstPodExceptionNeedsSelfMatch],
   ["limitranger.ratio-at-max-refused", ratioAtMaxAdmitted],
   ["gc.owner-matched-by-name", ownerIsItsUid],
   ["cronjob.time-zone-ignored", scheduleReadInTimeZone],
   ["apiserver.exact-list-served-at-latest", exactListAtItsRevision],
+  ["namespace.finalize-drops-other-finalizers", otherNamespaceFinalizerKept],
 ];
 
 describe("round 15: the checks added for the mutants that escaped", () => {
