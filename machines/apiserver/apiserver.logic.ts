@@ -619,7 +619,8 @@ export function serveRead(ctx: ApiServerContext, fx: Fx): ApiServerContext {
       fromKey = from.fromKey;
       if (from.rv > 0) at = from.rv;
     } else if (req.resourceVersion !== undefined && /^[0-9]+$/.test(req.resourceVersion) && Number(req.resourceVersion) > 0) {
-      if (req.resourceVersionMatch === "Exact" || (req.resourceVersionMatch === undefined && (req.limit ?? 0) > 0)) at = Number(req.resourceVersion);
+      // the mutant serves resourceVersionMatch=Exact as NotOlderThan: the latest state, not the revision asked for
+      if ((req.resourceVersionMatch === "Exact" && !mutant("apiserver.exact-list-served-at-latest")) || (req.resourceVersionMatch === undefined && (req.limit ?? 0) > 0)) at = Number(req.resourceVersion);
     }
     let pool: Iterable<any> = candidates(c, r, sel.nodeName);
     if (at !== undefined && at !== c.revision) {
@@ -1736,7 +1737,8 @@ function prepareEviction(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, 
     cur.then = [{ ...deleteReq, [evictionDelete]: true, [evictionReply]: true } as Request];
   };
   const phase = old.status?.phase;
-  if (phase === "Succeeded" || phase === "Failed" || phase === "Pending" || old.metadata.deletionTimestamp) return evicted();
+  // the mutant forgets that a Pending pod disrupts nothing (canIgnorePDB): its eviction waits on the budget
+  if (phase === "Succeeded" || phase === "Failed" || (phase === "Pending" && !mutant("apiserver.eviction-pending-pod-checks-budget")) || old.metadata.deletionTimestamp) return evicted();
   const pdbs = budgetsOf(ctx, old);
   if (pdbs.length > 1) {
     cur.error = { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.", code: 500 };

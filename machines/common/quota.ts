@@ -95,7 +95,8 @@ function isTerminating(pod: Obj): boolean {
 function usesCrossNamespacePodAffinity(pod: Obj): boolean {
   const terms = (a: Obj): Obj[] => [...(a?.requiredDuringSchedulingIgnoredDuringExecution ?? []), ...(a?.preferredDuringSchedulingIgnoredDuringExecution ?? []).map((w: Obj) => w.podAffinityTerm ?? {})];
   const affinity = pod.spec?.affinity ?? {};
-  return [...terms(affinity.podAffinity), ...terms(affinity.podAntiAffinity)].some((t) => (t.namespaces ?? []).length > 0 || t.namespaceSelector != null);
+  // the mutant looks at spec'd namespaces only: a term with a namespaceSelector escapes the scope
+  return [...terms(affinity.podAffinity), ...terms(affinity.podAntiAffinity)].some((t) => (t.namespaces ?? []).length > 0 || (t.namespaceSelector != null && !mutant("quota.cross-namespace-scope-ignores-selector")));
 }
 
 /**

@@ -1179,6 +1179,9 @@ export const minimumGracePeriodMs = 2_000;
  * that used the whole grace period is followed by SIGTERM and 2 s, not by SIGKILL at once.
  */
 export function killAfterMs(timeoutMs: number, hookMs: number): number {
+  // the mutants: the hook's time is not taken from the grace period, or no 2 s window is left after it
+  if (hookMs > 0 && mutant("cri.prestop-time-not-deducted")) return hookMs + timeoutMs;
+  if (hookMs > 0 && mutant("cri.prestop-no-minimum-grace")) return Math.max(timeoutMs, hookMs);
   return hookMs > 0 ? hookMs + Math.max(timeoutMs - hookMs, minimumGracePeriodMs) : timeoutMs;
 }
 

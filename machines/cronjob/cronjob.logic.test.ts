@@ -323,6 +323,17 @@ describe("syncCronJob (TestControllerV2SyncCronJob)", () => {
   });
 });
 
+describe("spec.timeZone: the schedule is read in the CronJob's zone", () => {
+  // docs (concepts/workloads/controllers/cron-jobs, "Time zones"): .spec.timeZone names the zone the
+  // schedule is interpreted in; the controller parses "TZ=<zone> <schedule>" (formatSchedule in utils.go)
+  it("a daily 06:00 in America/New_York fires at 10:00Z in May (EDT), not at 06:00Z", () => {
+    const cj = cron(justBeforeTheHour, "0 6 * * *", {}, { timeZone: newYork });
+    const { created } = runSync(cj, [], justAfterTheHour, { liveCronJob: JSON.parse(JSON.stringify(cj)) });
+    expect(created.map((j) => j.metadata?.name)).toEqual([`mycronjob-${topOfTheHour / MIN}`]);
+    expect(created[0]?.metadata?.annotations?.["batch.kubernetes.io/cronjob-scheduled-timestamp"]).toBe("2016-05-19T06:00:00-04:00");
+  });
+});
+
 describe("the rest of cronjob_controllerv2_test.go", () => {
   const finished = (name: string, start: number): Job => ({
     metadata: { name, namespace: "foo-ns", uid: name, ownerReferences: [{ apiVersion: "batch/v1", kind: "CronJob", name: "fooer", uid: "", controller: true }] },

@@ -80,7 +80,8 @@ export function formatSchedule(cj: CronJob): { spec: string; unsupported: boolea
   const schedule = cj.spec?.schedule ?? "";
   if (schedule.includes("TZ")) return { spec: schedule, unsupported: true };
   const tz = cj.spec?.timeZone;
-  if (tz != null) return { spec: loadLocationError(tz) === undefined ? `TZ=${tz} ${schedule}` : schedule, unsupported: false };
+  // the mutant validates spec.timeZone but schedules in the controller's zone (UTC)
+  if (tz != null) return { spec: loadLocationError(tz) === undefined && !mutant("cronjob.time-zone-ignored") ? `TZ=${tz} ${schedule}` : schedule, unsupported: false };
   return { spec: schedule, unsupported: false };
 }
 

@@ -128,7 +128,8 @@ export function serviceRecords(svc: Service, slices: EndpointSlice[], domain = C
     if (!p.name) continue;
     const srvName = `_${p.name}._${p.protocol.toLowerCase()}.${svcName}`;
     for (const ep of eps) {
-      const target = `${endpointHostname(ep.hostname, ep.ip)}.${svcName}`;
+      // the mutant answers a headless Service's SRV query with the Service's name, as for a ClusterIP Service
+      const target = mutant("dns.headless-srv-targets-service") ? svcName : `${endpointHostname(ep.hostname, ep.ip)}.${svcName}`;
       add(zone, { name: srvName, type: "SRV", value: target, ttl: DEFAULT_TTL, srv: { priority: 0, weight: srvWeight(eps.length), port: p.port } });
     }
   }

@@ -80,3 +80,12 @@ describe("attemptToDeleteItem", () => {
     expect(attemptToDeleteItem(item, [...others, item])).toEqual(want);
   });
 });
+
+describe("an owner is its uid, not its name", () => {
+  // garbagecollector.go isDangling: an owner found by name whose uid differs is absent ("UID mismatch")
+  it("a dependent of a deleted ReplicaSet is collected although a ReplicaSet of the same name was made again", () => {
+    const namesake: KObject = { apiVersion: "apps/v1", kind: "ReplicaSet", metadata: { name: "web", namespace: "default", uid: "new-uid" } };
+    const pod: KObject = { apiVersion: "v1", kind: "Pod", metadata: { name: "x", namespace: "default", uid: "x-uid", ownerReferences: [{ apiVersion: "apps/v1", kind: "ReplicaSet", name: "web", uid: "old-uid", controller: true }] } };
+    expect(attemptToDeleteItem(pod, [namesake, pod])).toEqual([{ type: "delete", target: target("x"), propagationPolicy: "Background" }]);
+  });
+});

@@ -90,7 +90,8 @@ export function attemptToDeleteItem(item: KObject, all: readonly KObject[]): GcA
   const byUid = new Map(all.map((o) => [o.metadata?.uid, o] as const));
   const solid: OwnerReference[] = [], dangling: OwnerReference[] = [], waiting: OwnerReference[] = [];
   for (const r of refs) {
-    const owner = byUid.get(r.uid);
+    // the mutant finds an owner by kind and name: a namesake made after the owner was deleted keeps its dependents alive
+    const owner = byUid.get(r.uid) ?? (mutant("gc.owner-matched-by-name") ? all.find((o) => o.kind === r.kind && o.metadata?.name === r.name && o.metadata?.namespace === item.metadata?.namespace) : undefined);
     if (!owner) dangling.push(r);
     else if (isDeletingDependents(owner)) waiting.push(r);
     else solid.push(r);

@@ -131,7 +131,8 @@ export function matchPodFailurePolicy(policy: PodFailurePolicy | undefined, p: P
     if (what === undefined) continue;
     if (rule.action === "Ignore") return { countFailed: false };
     if (rule.action === "FailJob") return { countFailed: true, failJobMessage: what };
-    if (rule.action === "FailIndex") return { countFailed: true, failIndex: true };
+    // the mutant counts a FailIndex match as an ordinary failure: the index is retried up to backoffLimitPerIndex
+    if (rule.action === "FailIndex") return mutant("job.fail-index-retried") ? { countFailed: true } : { countFailed: true, failIndex: true };
     if (rule.action === "Count") return { countFailed: true };
     // a rule with an action this version does not know is skipped (pod_failure_policy.go's switch has no default)
   }
@@ -163,7 +164,8 @@ export function formatIndexes(set: ReadonlySet<number>): string {
   for (let i = 0; i < xs.length; ) {
     let j = i;
     while (j + 1 < xs.length && xs[j + 1] === xs[j]! + 1) j++;
-    parts.push(j === i ? `${xs[i]}` : `${xs[i]}${j === i + 1 ? "," : "-"}${xs[j]}`);
+    // the mutant writes two consecutive indexes as a range ("1-2"); Kubernetes lists them ("1,2")
+    parts.push(j === i ? `${xs[i]}` : `${xs[i]}${j === i + 1 && !mutant("job.completed-indexes-pair-as-range") ? "," : "-"}${xs[j]}`);
     i = j + 1;
   }
   return parts.join(",");
@@ -461,7 +463,7 @@ export function syncJob(input: JobSyncInput): JobSyncPlan {
   const failJobMessage = spec.podFailurePolicy ? firstFailJobMessage(job, pods) : undefined;
   if (prevTarget) target = { type: prevTarget.type as "FailureTarget" | "SuccessCriteriaMet", reason: prevTarget.reason ?? "", message: prevTarget.message ?? "" };
   else if (failJobMessage !== undefined) target = { type: "FailureTarget", reason: REASON_POD_FAILURE_POLICY, message: failJobMessage };
-  else if (perIndex && spec.maxFailedIndexes !== undefined && spec.maxFailedIndexes !== null && failedIndexes.size > spec.maxFailedIndexes) target = { type: "FailureTarget", reason: REASON_MAX_FAILED_INDEXES_EXCEEDED, message: MESSAGE_MAX_FAILED_INDEXES_EXCEEDED };
+  else if (perIndex && spec.maxFailedIndexes !== undefined && spec.maxFailedIndexes !== null && (mutant("job.max-failed-indexes-off-by-one") ? failedIndexes.size >= spec.maxFailedIndexes : failedIndexes.size > spec.maxFailedIndexes)) target = { type: "FailureTarget", reason: REASON_MAX_FAILED_INDEXES_EXCEEDED, message: MESSAGE_MAX_FAILED_INDEXES_EXCEEDED };
   else if ((mutant("job.backoff-limit-off-by-one") ? failedCount >= (spec.backoffLimit ?? 6) : failedCount > (spec.backoffLimit ?? 6)) || pastBackoffLimitOnFailure(job, active)) target = mutant("job.backoff-failure-reason-deadline") ? { type: "FailureTarget", reason: REASON_DEADLINE_EXCEEDED, message: MESSAGE_DEADLINE_EXCEEDED } : { type: "FailureTarget", reason: REASON_BACKOFF_LIMIT_EXCEEDED, message: MESSAGE_BACKOFF_LIMIT_EXCEEDED };
   else if (deadlineMs !== undefined && deadlineMs <= 0) target = { type: "FailureTarget", reason: REASON_DEADLINE_EXCEEDED, message: MESSAGE_DEADLINE_EXCEEDED };
   else if (indexed && completions !== undefined) {

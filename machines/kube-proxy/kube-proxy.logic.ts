@@ -42,7 +42,8 @@ export interface ProxyEndpoint {
 
 /** Condition defaults from the API docs: nil ready means ready, nil serving defers to ready, nil terminating means not. */
 export function endpointConditions(ep: Endpoint): { ready: boolean; serving: boolean; terminating: boolean } {
-  const ready = ep.conditions?.ready ?? true;
+  // the mutant reads a nil ready as not ready (the API says unknown is to be taken as ready)
+  const ready = ep.conditions?.ready ?? !mutant("kube-proxy.nil-ready-not-ready");
   return { ready, serving: ep.conditions?.serving ?? ready, terminating: ep.conditions?.terminating ?? false };
 }
 

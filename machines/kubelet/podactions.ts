@@ -5,6 +5,7 @@
 
 import type { Container, Pod } from "kubernetes-types/core/v1";
 import { containerShouldRestart, isRestartableInitContainer } from "./status.js";
+import { mutant } from "../common/mutation.js";
 
 /** kubecontainer.State: what the runtime says of one container. */
 export type RuntimeContainerState = "created" | "running" | "exited" | "unknown";
@@ -126,7 +127,8 @@ export function isInitContainerFailed(s: { state?: RuntimeContainerState; exitCo
 }
 
 function containerChanged(c: Container, s: RuntimeContainerStatus): boolean {
-  return s.hash !== undefined && s.hash !== hashContainer(c);
+  // the mutant never sees a changed definition: a pod whose image is updated keeps the old container
+  return s.hash !== undefined && s.hash !== hashContainer(c) && !mutant("kubelet.definition-change-ignored");
 }
 
 /**
@@ -247,7 +249,8 @@ export function computePodActions(pod: Pod, status: RuntimePodStatus, probes: Pr
   if (sandbox.changed) {
     // a pod that is not restarted gets no new sandbox once its containers have run
     if (!shouldRestartOnFailure(pod) && sandbox.attempt !== 0 && status.containers.length !== 0) return { ...changes, createSandbox: false };
-    const toStart = containers.flatMap((c, i) => (pod.spec?.restartPolicy === "OnFailure" && containerSucceeded(c, status) ? [] : [i]));
+    // the mutant starts every container in the new sandbox, also an OnFailure pod's containers that succeeded
+    const toStart = containers.flatMap((c, i) => (pod.spec?.restartPolicy === "OnFailure" && containerSucceeded(c, status) && !mutant("kubelet.new-sandbox-reruns-succeeded") ? [] : [i]));
     // initialized (a regular container exists) and nothing to start: no new sandbox
     if (toStart.length === 0 && hasAnyRegularContainerCreated(pod, status)) return { ...changes, createSandbox: false };
     if ((pod.spec?.initContainers ?? []).length !== 0) return { ...changes, initContainersToStart: [0] };

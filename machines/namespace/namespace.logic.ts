@@ -138,7 +138,8 @@ function roundAnswered(ctx: NamespaceControllerContext, ns: string, fx: Fx): voi
   if (!isTerminating(obj)) return;
   if (c.remaining === 0) {
     // Empty: remove our finalizer through the finalize subresource; the API server then deletes it.
-    const finalizers = (obj.spec.finalizers as string[]).filter((f) => f !== "kubernetes");
+    // the mutant clears every spec.finalizer, not only its own: another finalizer's owner never gets its turn
+    const finalizers = (obj.spec.finalizers as string[]).filter((f) => f !== "kubernetes" && !mutant("namespace.finalize-drops-other-finalizers"));
     request(ctx.client, fx, { verb: "update", group: "", resource: "namespaces", name: ns, subresource: "finalize", body: { ...obj, spec: { ...obj.spec, finalizers } } }, "finalize", ns);
     ctx.cleanups.delete(ns);
   } else {

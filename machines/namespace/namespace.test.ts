@@ -27,4 +27,20 @@ describe("namespace deletion", () => {
     // the pod went through graceful termination: its kubelet, not the controller, removed it
     expect(c.trace().some((e: any) => e.kind === "deliver" && e.from === "kubelet/node-1" && e.summary === "delete pods team-a/web")).toBe(true);
   });
+
+  it("removes only its own kubernetes finalizer: a namespace with another spec.finalizer stays Terminating, empty, until that owner finalizes it", async () => {
+    // namespaced_resources_deleter.go finalizeNamespace keeps every finalizer but its finalizerToken
+    const c = createCluster({ nodes: 1, seed: 4 });
+    await c.apply({ apiVersion: "v1", kind: "Namespace", metadata: { name: "team-b" }, spec: { finalizers: ["example.com/cleanup"] } });
+    await c.apply({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "cfg", namespace: "team-b" }, data: { a: "1" } });
+    await c.settle();
+    expect([...c.get("Namespace", "team-b").spec.finalizers].sort()).toEqual(["example.com/cleanup", "kubernetes"]);
+    await c.delete("Namespace", "team-b");
+    await c.settle();
+    expect(c.list("ConfigMap", { namespace: "team-b" }).filter((o: any) => o.metadata.name === "cfg")).toEqual([]);
+    const ns = c.get("Namespace", "team-b");
+    expect(ns?.status?.phase).toBe("Terminating");
+    expect(ns?.spec?.finalizers).toEqual(["example.com/cleanup"]);
+    await c.stop();
+  });
 });

@@ -284,7 +284,8 @@ export function scaleDownLimit(current: number, events: readonly ScaleEvent[], r
   for (const p of rules.policies ?? []) {
     const start = current + changeInPeriod(p.periodSeconds, events, now);
     const proposed = p.type === "Pods" ? start - p.value : Math.trunc(start * (1 - p.value / 100));
-    result = useMin ? Math.max(result, proposed) : Math.min(result, proposed);
+    // the mutant reads selectPolicy as scale-up does: Min takes the lowest proposal (the largest scale-down)
+    result = useMin !== mutant("hpa.scale-down-select-policy-inverted") ? Math.max(result, proposed) : Math.min(result, proposed);
   }
   return result;
 }

@@ -135,9 +135,10 @@ export function pickOneNodeForPreemption(candidates: Candidate[]): Candidate | u
   if (candidates.length === 0) return undefined;
   const free = candidates.find((c) => c.victims.length === 0);
   if (free) return free;
+  // the mutant skips the second criterion: the node whose most important victim matters least
   const scoreFuncs: Array<(c: Candidate) => number> = [
     (c) => -c.numPDBViolations,
-    (c) => -podPriority(c.victims[0]!),
+    (c) => (mutant("scheduler.preemption-ignores-top-victim-priority") ? 0 : -podPriority(c.victims[0]!)),
     // Offset by MaxInt32+1 so negative priorities still add up as Kubernetes counts them.
     (c) => -c.victims.reduce((s, p) => s + podPriority(p) + 2147483648, 0),
     (c) => -c.victims.length,

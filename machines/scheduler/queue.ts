@@ -10,7 +10,7 @@
 
 import type { Node, Pod } from "kubernetes-types/core/v1";
 import { Map as IMap, Set as ISet } from "immutable";
-import { anyMutant } from "../common/mutation.js";
+import { anyMutant, mutant } from "../common/mutation.js";
 import { deepEqual } from "../common/equal.js";
 import { flatKey, keep, lifecycleOf, stateName, stepKept, type KeptLifecycle } from "../common/lifecycle.js";
 import { podQueueMachine, type PodQueueEvent } from "./queue.machine.js";
@@ -93,7 +93,8 @@ export function inActiveQ(q: SchedulingQueue, key: string): boolean {
 
 /** PrioritySort's Less: higher priority first, then earlier timestamp (then key, then entry, for a total order). */
 function before(a: ActiveEntry, b: ActiveEntry): boolean {
-  if (a.priority !== b.priority) return a.priority > b.priority;
+  // the mutant orders activeQ first in, first out, whatever the pods' priorities
+  if (a.priority !== b.priority && !mutant("scheduler.queue-ignores-priority")) return a.priority > b.priority;
   if (a.timestamp !== b.timestamp) return a.timestamp < b.timestamp;
   if (a.key !== b.key) return a.key < b.key;
   return a.seq < b.seq;

@@ -93,7 +93,8 @@ function ratioConstraint(type: string, name: string, enforced: string | number, 
   if (!Object.hasOwn(req, name) || r === 0) return `${name} max limit to request ratio per ${type} is ${e}, but no request is specified or request is 0`;
   if (!Object.hasOwn(lim, name) || l === 0) return `${name} max limit to request ratio per ${type} is ${e}, but no limit is specified or limit is 0`;
   const ratio = l / r;
-  if (ratio * 1000 > m(enforced)) return `${name} max limit to request ratio per ${type} is ${e}, but provided ratio is ${ratio.toFixed(6)}`;
+  // the mutant refuses a ratio equal to the maximum (>= instead of >)
+  if (mutant("limitranger.ratio-at-max-refused") ? ratio * 1000 >= m(enforced) : ratio * 1000 > m(enforced)) return `${name} max limit to request ratio per ${type} is ${e}, but provided ratio is ${ratio.toFixed(6)}`;
   return undefined;
 }
 

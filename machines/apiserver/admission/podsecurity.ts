@@ -40,6 +40,8 @@ const str = (v: unknown): string => (typeof v === "string" ? v : "");
 
 /** Init containers, containers, then ephemeral containers (visitor.go). */
 function containers(spec: Obj): Obj[] {
+  // the mutant checks app containers only: an init or ephemeral container escapes every container check
+  if (mutant("podsecurity.checks-app-containers-only")) return arr(spec.containers).map((c) => obj(c) ?? {});
   return [...arr(spec.initContainers), ...arr(spec.containers), ...arr(spec.ephemeralContainers)].map((c) => obj(c) ?? {});
 }
 const sc = (c: Obj): Obj => obj(c.securityContext);

@@ -8,6 +8,7 @@ import { deepEqual } from "../../common/equal.js";
 import { goQuote } from "../status.js";
 import { aggregateError, roleReferenceRules, ruleResolutionErrors, rulesFor, storedRule, type PolicyRule, type RbacObjects } from "./rbac.js";
 import type { Attributes, Decision, UserInfo } from "./types.js";
+import { mutant } from "../../common/mutation.js";
 
 /** A subrule of BreakdownRule: one group, resource and verb (and at most one name), or one URL and verb. */
 type Subrule = { apiGroups?: string[]; resources?: string[]; resourceNames?: string[]; nonResourceURLs?: string[]; verbs: string[] };
@@ -54,7 +55,8 @@ function ruleCovers(owner: PolicyRule, sub: Subrule): boolean {
   const groups = list(owner.apiGroups).includes("*") || hasAll(list(owner.apiGroups), list(sub.apiGroups));
   const resources = resourceCoversAll(list(owner.resources), list(sub.resources));
   const urls = list(sub.nonResourceURLs).every((u) => list(owner.nonResourceURLs).some((o) => nonResourceURLCovers(o, u)));
-  const names = list(sub.resourceNames).length === 0 ? list(owner.resourceNames).length === 0 : list(owner.resourceNames).length === 0 || hasAll(list(owner.resourceNames), list(sub.resourceNames));
+  // the mutant lets an owner restricted to some names cover a subrule for every name
+  const names = list(sub.resourceNames).length === 0 ? list(owner.resourceNames).length === 0 || mutant("escalation.named-owner-covers-unnamed") : list(owner.resourceNames).length === 0 || hasAll(list(owner.resourceNames), list(sub.resourceNames));
   return verbs && groups && resources && names && urls;
 }
 

@@ -7,6 +7,7 @@
 import { goQuote } from "../status.js";
 import { isValidPathSegmentName } from "../validation/names.js";
 import type { Attributes, UserInfo } from "./types.js";
+import { mutant } from "../../common/mutation.js";
 
 export interface PolicyRule {
   verbs: readonly string[];
@@ -389,19 +390,24 @@ function apiGroupMatches(r: PolicyRule, group: string): boolean {
 function resourceMatches(r: PolicyRule, combined: string, subresource: string): boolean {
   for (const res of r.resources ?? []) {
     if (res === "*" || res === combined) return true;
+    // the mutant lets a rule naming a resource cover its subresources ("pods" allows "pods/exec")
+    if (mutant("rbac.rule-matches-subresources") && subresource !== "" && combined.startsWith(`${res}/`)) return true;
     if (subresource !== "" && res === `*/${subresource}`) return true;
   }
   return false;
 }
 
 function resourceNameMatches(r: PolicyRule, name: string): boolean {
-  return r.resourceNames === undefined || r.resourceNames.length === 0 || r.resourceNames.includes(name);
+  // the mutant lets a rule restricted by resourceNames allow a request without a name (list, watch, create)
+  return r.resourceNames === undefined || r.resourceNames.length === 0 || r.resourceNames.includes(name) || (mutant("rbac.resource-names-allow-unnamed") && name === "");
 }
 
 function nonResourceURLMatches(r: PolicyRule, path: string): boolean {
   for (const u of r.nonResourceURLs ?? []) {
     if (u === "*" || u === path) return true;
     if (u.endsWith("*") && path.startsWith(u.slice(0, -1))) return true;
+    // the mutant matches every URL as a prefix ("/healthz" allows "/healthz/etcd"); only a trailing "*" does
+    if (mutant("rbac.non-resource-url-prefix-without-star") && path.startsWith(`${u}/`)) return true;
   }
   return false;
 }

@@ -761,7 +761,8 @@ function applyOnce(live: any, config: any, managed: ReadonlyMap<string, ManagerE
   // resets is left out of the comparison (compare.ExcludeFields(IgnoredFields)): a manifest's status
   // applied to the main resource neither conflicts with nor takes the status writer's fields
   const cmp = compare(live, object, ac.type);
-  const changed = ignore(union(cmp.modified, cmp.added), ac.reset);
+  // the mutant conflicts on every field the applier applies, not only those whose value it changes
+  const changed = ignore(mutant("fieldmanager.apply-same-value-conflicts") ? union(union(cmp.modified, cmp.added), set) : union(cmp.modified, cmp.added), ac.reset);
   const removed = ignore(cmp.removed, ac.reset);
   const conflicts: Conflict[] = [];
   for (const [id, e] of managers) {
@@ -786,7 +787,8 @@ function applyOnce(live: any, config: any, managed: ReadonlyMap<string, ManagerE
 function prune(merged: any, managers: Map<string, ManagerEntry>, lastSet: FieldSet | undefined, type: string): any {
   if (!lastSet || isEmpty(lastSet)) return merged;
   let owned: FieldSet = emptySet;
-  for (const e of managers.values()) owned = union(owned, e.set);
+  // the mutant prunes what the applier dropped even when another manager still owns it
+  for (const e of managers.values()) if (!mutant("fieldmanager.prune-ignores-other-owners")) owned = union(owned, e.set);
   const last = ensureNamedFieldsAreMembers(lastSet, type);
   const mergedSet = ensureNamedFieldsAreMembers(toFieldSet(merged, type), type);
   const toRemove = intersection(difference(last, ensureNamedFieldsAreMembers(owned, type)), mergedSet);

@@ -92,6 +92,11 @@ describe("InterPodAffinity Filter", () => {
     const p = withAffinity("p", { app: "db" }, [term({ app: "db" }, "zone")]);
     expect(filterAll(InterPodAffinity, p, [[zoneNode("a", "z1"), []], [zoneNode("b"), []]])).toEqual({ a: "ok", b: affinityFail });
   });
+  it("the first-pod exception needs the pod to match its own terms: a pod whose affinity names others waits while none exists", () => {
+    // filtering.go satisfyPodAffinity: len(affinityCounts) == 0 && podMatchesAllAffinityTerms(terms, pod)
+    const p = withAffinity("p", { app: "web" }, [term({ app: "db" }, "zone")]);
+    expect(filterAll(InterPodAffinity, p, [[zoneNode("a", "z1"), []], [zoneNode("b", "z2"), []]])).toEqual({ a: affinityFail, b: affinityFail });
+  });
   it("required anti-affinity rejects the zone of a matching pod", () => {
     const p = withAffinity("p", {}, [], [term({ app: "web" }, "zone")]);
     const cluster: Cluster = [[zoneNode("a", "z1"), [labeled("x", { app: "web" })]], [zoneNode("b", "z1"), []], [zoneNode("c", "z2"), []]];

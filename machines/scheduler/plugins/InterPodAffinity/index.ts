@@ -84,7 +84,8 @@ function satisfyPodAffinity(s: FilterState, ni: NodeInfo): boolean {
   }
   if (podsExist) return true;
   // The first pod of a group with affinity to itself may go anywhere with the keys.
-  return s.affinityCounts.size === 0 && podMatchesAllTerms(s.affinity, s.pod);
+  // the mutant lets any pod with affinity go anywhere while no pod matches, not only one matching its own terms
+  return s.affinityCounts.size === 0 && (podMatchesAllTerms(s.affinity, s.pod) || mutant("scheduler.affinity-first-pod-without-self-match"));
 }
 
 function satisfyPodAntiAffinity(s: FilterState, ni: NodeInfo): boolean {

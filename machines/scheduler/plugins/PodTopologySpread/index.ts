@@ -112,7 +112,8 @@ export const PodTopologySpread = {
       const v = getOwn(labels, c.topologyKey);
       if (v === undefined) return failure("UnschedulableAndUnresolvable", Name, ErrReasonNodeLabelNotMatch);
       // Fewer eligible domains than minDomains: the global minimum counts as 0.
-      const min = s.tpValueToMatchNum[i]!.size < c.minDomains ? 0 : s.minMatchNum[i]!;
+      // the mutant forgets minDomains: the global minimum is the least-loaded domain's count however few domains there are
+      const min = s.tpValueToMatchNum[i]!.size < c.minDomains && !mutant("scheduler.spread-ignores-min-domains") ? 0 : s.minMatchNum[i]!;
       // the mutant leaves the incoming pod out of its own domain's count
       const self = c.matches(pod.metadata?.labels) && !mutant("scheduler.spread-ignores-incoming-pod") ? 1 : 0;
       const skew = (s.tpValueToMatchNum[i]!.get(v) ?? 0) + self - min;
