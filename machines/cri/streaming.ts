@@ -10,8 +10,9 @@
 
 import type { Fx } from "../common/effects.js";
 import { currentOf } from "../common/step.js";
-import { containerState, execEnv, exitContainer, exitOnSignal, signalsMainProcess, httpRoute, httpTo, isRunning, listenerIn, maxEffectsPerTurn, newId, startConnect, startDns, worldOf, type CriContainer, type CriContext, type NetRoute } from "./cri.logic.js";
+import { containerState, execEnv, exitContainer, exitOnSignal, forkPid, psAnswer, signalPid, signalsMainProcess, httpRoute, httpTo, isRunning, listenerIn, maxEffectsPerTurn, newId, startConnect, startDns, worldOf, type CriContainer, type CriContext, type NetRoute } from "./cri.logic.js";
 import { effectiveArgv } from "./workload/index.js";
+import { nginxRespawn, pidNamespaceOf, takePid } from "./procs.js";
 import { lineResultOf, openTurn, startProcess, type ExecSpec, type ProcessValue, type World } from "./workload/process.js";
 import { interactiveShell, promptOf, type ShellSnapshot } from "./workload/exec.js";
 import type { Effect, EffectResult } from "./workload/types.js";
@@ -26,6 +27,8 @@ export const maxExecOutputChars = 64 * 1024 * 1024;
 export type StreamSession =
   | {
     kind: "exec"; containerId: string; cmd: readonly string[]; tty: boolean; owner: string; shell?: ShellSnapshot; width?: number; height?: number; running: boolean; main?: boolean;
+    /** its process's pid in the container's pid namespace (procs.ts), taken when the exec starts */
+    pid?: number;
     /** the exec'd process while it runs (a value: its turns replay into a fresh generator) */
     proc?: ProcessValue;
     /** the line typed, when the process is one line of the interactive shell */
@@ -74,7 +77,9 @@ export function openStream(ctx: CriContext, req: CriStreamRequest, fx: Fx): void
     return answer({ type: "StreamReady", id: req.id, session });
   }
   const shell = req.tty ? interactiveShell(req.cmd, currentOf(c.image)) : undefined;
-  ctx.streams.set(session, { kind: "exec", containerId: c.id, cmd: [...req.cmd], tty: req.tty, owner: req.replyTo, running: false, ...(shell ? { shell: withEnv(shell, c) } : {}) });
+  // runc exec starts the process in the container's pid namespace: it takes the namespace's next pid
+  const pid = takePid(pidNamespaceOf(ctx, c));
+  ctx.streams.set(session, { kind: "exec", containerId: c.id, cmd: [...req.cmd], tty: req.tty, owner: req.replyTo, running: false, pid, ...(shell ? { shell: withEnv(shell, c) } : {}) });
   answer({ type: "StreamReady", id: req.id, session, ...(shell ? { prompt: promptOf(withEnv(shell, c), hostnameOf(c)), interactive: true } : {}) });
 }
 
@@ -187,12 +192,15 @@ function runExec(ctx: CriContext, c: CriContainer, s: ExecSession, session: stri
   // set once the command signalled the container's main process to its end
   let pid1Exit: number | undefined;
   let end: ExecEnd;
+  // main processes of other containers of the namespace it signalled to their end
+  const ended: [CriContainer, number][] = [];
   try {
-    end = execTurn(ctx, c, turn.next, first, (code) => void (pid1Exit ??= code));
+    end = execTurn(ctx, c, s, turn.next, first, (code) => void (pid1Exit ??= code), ended);
   } finally {
     s = { ...s, proc: turn.close(), written, ...(s.main && s.transcript !== undefined ? { transcript: s.transcript + out + err } : {}) };
     ctx.streams.set(session, s);
   }
+  for (const [m, code] of ended) exitContainer(ctx, m, code, code === 0 ? "Completed" : "Error", fx);
   const piece = { type: "ExecOutput" as const, session, stdout: out, stderr: err };
   const send = (o: StreamOutput) => fx.send(s.owner, o);
   // the main process it signalled ended: the container stops, and this process with it unless it ended first
@@ -244,7 +252,7 @@ function mainProcessTyped(ctx: CriContext, c: CriContainer, s: ExecSession, o: E
  * The effects of one turn, answered: the local ones at once (the filesystem, its own pod's
  * listeners, a signal to the main process); a sleep or the network ends the turn.
  */
-function execTurn(ctx: CriContext, c: CriContainer, next: (input: EffectResult) => IteratorResult<Effect, number>, first: EffectResult, signalled: (code: number) => void): ExecEnd {
+function execTurn(ctx: CriContext, c: CriContainer, s: ExecSession, next: (input: EffectResult) => IteratorResult<Effect, number>, first: EffectResult, signalled: (code: number) => void, ended: [CriContainer, number][]): ExecEnd {
   let input = first;
   let pid1 = false;
   for (let i = 0; i < maxEffectsPerTurn; i++) {
@@ -260,13 +268,31 @@ function execTurn(ctx: CriContext, c: CriContainer, next: (input: EffectResult) 
       continue;
     }
     if (e.type === "signal") {
-      const matched = !pid1 && signalsMainProcess(c, e);
-      input = { type: "signal", matched };
-      const code = matched ? exitOnSignal(c, e.signal) : undefined;
+      let code: number | undefined;
+      if (e.pid !== undefined) {
+        const r = pid1 ? { result: { type: "signal" as const, matched: false } } : signalPid(ctx, c, c.user, e.pid, e.signal);
+        input = r.result;
+        if ("target" in r && r.target !== undefined && r.exit !== undefined) {
+          if (r.target === c) code = r.exit;
+          else ended.push([r.target, r.exit]);
+        }
+      } else {
+        const matched = !pid1 && signalsMainProcess(c, e);
+        input = { type: "signal", matched };
+        code = matched ? exitOnSignal(c, e.signal) : undefined;
+        // nginx -s reload: the master starts new workers
+        if (matched && e.signal === 1) nginxRespawn(c, pidNamespaceOf(ctx, c), 1);
+      }
       if (code !== undefined) {
         pid1 = true;
         signalled(code);
       }
+      continue;
+    }
+    if (e.type === "ps") {
+      // a command typed at a shell (or run by one) is forked; an exec of ps itself is the session's process
+      const self = s.shell !== undefined || s.main || s.cmd.length === 0 || baseName(s.cmd[0]) !== "ps" ? forkPid(ctx, c) : s.pid ?? forkPid(ctx, c);
+      input = psAnswer(ctx, c, { pid: self, argv: e.args });
       continue;
     }
     if (e.type === "dns") return { kind: "dns", name: e.name, ...(e.qtype ? { qtype: e.qtype } : {}) };
@@ -281,4 +307,8 @@ function execTurn(ctx: CriContext, c: CriContainer, next: (input: EffectResult) 
     // allocate and burn: an exec's memory and CPU are not counted
   }
   return { kind: "blocked" };
+}
+
+function baseName(a: string | undefined): string {
+  return (a ?? "").slice((a ?? "").lastIndexOf("/") + 1);
 }
