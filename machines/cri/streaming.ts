@@ -80,7 +80,7 @@ export function openStream(ctx: CriContext, req: CriStreamRequest, fx: Fx): void
   // runc exec starts the process in the container's pid namespace: it takes the namespace's next pid
   const pid = takePid(pidNamespaceOf(ctx, c));
   ctx.streams.set(session, { kind: "exec", containerId: c.id, cmd: [...req.cmd], tty: req.tty, owner: req.replyTo, running: false, pid, ...(shell ? { shell: withEnv(shell, c) } : {}) });
-  answer({ type: "StreamReady", id: req.id, session, ...(shell ? { prompt: promptOf(withEnv(shell, c), hostnameOf(c)), interactive: true } : {}) });
+  answer({ type: "StreamReady", id: req.id, session, ...(shell ? { prompt: promptOf(withEnv(shell, c), hostnameOf(c), c.user.uid), interactive: true } : {}) });
 }
 
 /** A new shell starts from the container's environment. */
@@ -214,7 +214,7 @@ function runExec(ctx: CriContext, c: CriContainer, s: ExecSession, session: stri
       if (result === undefined) return finish(ctx, c, session, s, { ...piece, exitCode: end.code }, fx);
       const typed = { ...s, shell: result.snap };
       if (result.exited !== undefined) return finish(ctx, c, session, typed, { ...piece, exitCode: result.exited }, fx);
-      return finish(ctx, c, session, typed, { ...piece, prompt: promptOf(result.snap, hostnameOf(c)) }, fx);
+      return finish(ctx, c, session, typed, { ...piece, prompt: promptOf(result.snap, hostnameOf(c), c.user.uid) }, fx);
     }
     case "blocked": return finish(ctx, c, session, s, { ...piece, blocked: true }, fx);
   }
