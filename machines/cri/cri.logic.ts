@@ -759,9 +759,14 @@ export function mainArgvOfContainer(c: CriContainer): readonly string[] {
 }
 
 /** What ps reads in c's namespace: every process there, the caller (self) included. */
-export function psAnswer(ctx: CriContext, c: CriContainer, self: { pid: number; argv: readonly string[] }): PsResult {
+export function psAnswer(ctx: CriContext, c: CriContainer, self: { pid: number; argv: readonly string[] }, pipeline?: { readonly argvs: readonly (readonly string[])[]; readonly index: number }): PsResult {
   const ns = pidNamespaceOf(ctx, c);
-  const extra = [...sessionRows(ctx).filter((r) => r.pid !== self.pid || r.containerId !== c.id), { containerId: c.id, pid: self.pid, argv: self.argv }];
+  // a pipeline's commands were forked one after another, ps among them: each has its pid
+  // (the first the pid the caller took, the next ones after it)
+  const pids = pipeline === undefined ? [self.pid] : pipeline.argvs.map((_, i) => (i === 0 ? self.pid : takePid(ns)));
+  const at = pipeline?.index ?? 0;
+  const forked = pipeline === undefined ? [] : pipeline.argvs.flatMap((argv, i) => (i === at ? [] : [{ containerId: c.id, pid: pids[i]!, argv }]));
+  const extra = [...sessionRows(ctx).filter((r) => r.pid !== pids[at] || r.containerId !== c.id), { containerId: c.id, pid: pids[at]!, argv: self.argv }, ...forked];
   const rows: ProcRow[] = processTable(ctx, ns, mainArgvOfContainer, extra);
   return { type: "ps", rows };
 }
@@ -928,7 +933,7 @@ function runTurn(ctx: CriContext, c: CriContainer, next: (input: EffectResult) =
     }
     // ps forks: its own pid is the namespace's next
     if (e.type === "ps") {
-      input = psAnswer(ctx, c, { pid: forkPid(ctx, c), argv: e.args });
+      input = psAnswer(ctx, c, { pid: forkPid(ctx, c), argv: e.args }, e.pipeline);
       continue;
     }
     if (e.type === "dns") return { kind: "dns", name: e.name, ...(e.qtype ? { qtype: e.qtype } : {}) };
@@ -1367,7 +1372,7 @@ export function runToEnd<T>(ctx: CriContext, c: CriContainer, gen: Generator<Eff
         if (matched) pid1Exit = exitOnSignal(c, e.signal);
       }
     } else if (e.type === "ps") {
-      input = psAnswer(ctx, c, { pid: forkPid(ctx, c), argv: e.args });
+      input = psAnswer(ctx, c, { pid: forkPid(ctx, c), argv: e.args }, e.pipeline);
     } else if (e.type === "sleep") {
       if (e.ms > 0) onSleep?.(elapsed);
       elapsed += e.ms;

@@ -88,6 +88,11 @@ describe("busybox ps in the security-context page's pod (its own pid namespace)"
       expect(await execIn(c, "security-context-demo", "sec-ctx-demo", ["ps", "-x"])).toContain("ps: invalid option -- 'x'\n");
       expect(await execIn(c, "security-context-demo", "sec-ctx-demo", ["ps", "-o", "pid,comm"])).toMatch(/^PID {3}COMMAND\n {4}1 sleep\n/);
       expect(await execIn(c, "security-context-demo", "sec-ctx-demo", ["cat", "/proc/1/cmdline"])).toBe("sleep\u00001h\u0000");
+      // through a pipe, as `ps aux | grep sleep` is typed
+      expect(await execIn(c, "security-context-demo", "sec-ctx-demo", ["sh", "-c", "ps aux | grep sleep"])).toMatch(/^ {4}1 1000 {6}0:00 sleep 1h\n +(\d+) 1000 {6}0:00 sh -c ps aux \| grep sleep\n +\d+ 1000 {6}0:00 grep sleep\n$/);
+      // the pipeline's commands were forked in order: ps before grep
+      const listed = await execIn(c, "security-context-demo", "sec-ctx-demo", ["sh", "-c", "ps | cat"]);
+      expect(listed.split("\n").slice(-3, -1).map((l) => l.replace(/^ *\d+ 1000 +0:00 /, ""))).toEqual(["ps", "cat"]);
     });
   });
 

@@ -292,7 +292,7 @@ function execTurn(ctx: CriContext, c: CriContainer, s: ExecSession, next: (input
     if (e.type === "ps") {
       // a command typed at a shell (or run by one) is forked; an exec of ps itself is the session's process
       const self = s.shell !== undefined || s.main || s.cmd.length === 0 || baseName(s.cmd[0]) !== "ps" ? forkPid(ctx, c) : s.pid ?? forkPid(ctx, c);
-      input = psAnswer(ctx, c, { pid: self, argv: e.args });
+      input = psAnswer(ctx, c, { pid: self, argv: e.args }, e.pipeline);
       continue;
     }
     if (e.type === "dns") return { kind: "dns", name: e.name, ...(e.qtype ? { qtype: e.qtype } : {}) };

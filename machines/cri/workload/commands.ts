@@ -805,7 +805,7 @@ function* ps(argv: string[], sh: ShellState, st: Streams): Gen {
     st.err(`podflow: ps -o ${missing.name} is not modelled\n`);
     return 127;
   }
-  const r = yield* perform(sh, { type: "ps", args: argv });
+  const r = yield* perform(sh, { type: "ps", args: argv, ...(sh.pipeline ? { pipeline: sh.pipeline } : {}) });
   const rows = r?.type === "ps" ? r.rows : [];
   const who = names(sh);
   const field = (name: string, width: number, row: (typeof rows)[number]): string => {

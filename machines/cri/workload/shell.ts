@@ -40,6 +40,8 @@ export interface ShellState {
   substitutions: number; // command substitutions run so far: an assignment-only command takes the last one's status
   /** reading commands typed at a terminal (kubectl exec -it): bash then names no line in its errors */
   interactive?: boolean;
+  /** while a command of a pipeline runs: every command's argv (the shell forked them all) and its place among them */
+  pipeline?: { readonly argvs: readonly (readonly string[])[]; readonly index: number };
 }
 
 /** Loop turns allowed without any effect that takes time; beyond it the script fails by name. */
@@ -143,16 +145,32 @@ function* runPipeline(p: Pipeline, sh: ShellState, st: Streams): Gen {
   if (p.commands.slice(1).some((c) => c.type === "loop")) return (sh.status = negated(p, yield* runSideBySide(p.commands, sh, st)));
   let input = st.stdin;
   let status = 0;
+  const argvs = p.commands.length > 1 ? p.commands.map(processArgv) : undefined;
+  const outer = sh.pipeline;
   for (let i = 0; i < p.commands.length; i++) {
     const last = i === p.commands.length - 1;
     let captured = "";
     const pipe: Pipe | undefined = i === 0 ? st.pipe : { buf: input, closed: true, readerGone: false };
     const streams: Streams = last ? { ...st, stdin: input, pipe } : { stdin: input, pipe, out: (t) => { captured += t; }, err: st.err };
-    status = yield* runCommand(p.commands[i]!, sh, streams);
+    if (argvs !== undefined) sh.pipeline = { argvs, index: i };
+    try {
+      status = yield* runCommand(p.commands[i]!, sh, streams);
+    } finally {
+      sh.pipeline = outer;
+    }
     input = captured;
   }
   sh.status = negated(p, status);
   return sh.status;
+}
+
+/**
+ * A pipeline command's command line as ps sees the process forked for it: its words with their
+ * quotes gone (a word with an expansion as written), a compound command the forked shell.
+ */
+function processArgv(cmd: Command): readonly string[] {
+  if (cmd.type !== "simple") return ["sh"];
+  return cmd.words.map((w) => (/[$`\\]/.test(w) ? w : w.replace(/["']/g, "")));
 }
 
 const negated = (p: Pipeline, status: number) => (p.negate ? (status === 0 ? 1 : 0) : status);

@@ -24,7 +24,7 @@ export type Effect =
   /** `read` waiting on a pipe with nothing in it yet; only a pipeline run side by side answers it (its writer writes or ends) */
   | { type: "input"; pipe: Pipe }
   /** ps reading /proc: the processes of the caller's pid namespace, itself included (args: its own argv) */
-  | { type: "ps"; args: readonly string[] };
+  | { type: "ps"; args: readonly string[]; pipeline?: { readonly argvs: readonly (readonly string[])[]; readonly index: number } };
 
 /** A pipe between two commands of a pipeline: the writer appends to buf and closes it when it ends, `read` takes lines off its front. */
 export interface Pipe {
