@@ -782,7 +782,7 @@ export function forkPid(ctx: CriContext, c: CriContainer): number {
  * nginx master reloads on HUP (new workers) and forks a worker again when one dies; a main
  * process that ends makes its container exit (exit, for the caller to carry out).
  */
-export function signalPid(ctx: CriContext, c: CriContainer, sender: ProcessUser, pid: number, signal: number): { result: SignalResult; target?: CriContainer; exit?: number } {
+export function signalPid(ctx: CriContext, c: CriContainer, sender: ProcessUser, pid: number, signal: number): { result: SignalResult; target?: CriContainer; exit?: number; session?: { id: string; code: number } } {
   const ns = pidNamespaceOf(ctx, c);
   const t = findPid(ctx, ns, pid, sessionRows(ctx));
   if (t === undefined) return { result: { type: "signal", matched: false } };
@@ -794,11 +794,40 @@ export function signalPid(ctx: CriContext, c: CriContainer, sender: ProcessUser,
     nginxRespawn(t.container, ns, signal, t.pid);
     return { result: matched };
   }
+  if (t.kind === "session") {
+    const code = sessionExitOnSignal(ctx, t.session, signal);
+    return { result: matched, ...(code !== undefined ? { session: { id: t.session, code } } : {}) };
+  }
   if (t.kind !== "main") return { result: matched };
   const m = t.container;
   if (signal === 1) nginxRespawn(m, ns, 1);
   const code = (m.pid ?? 1) === 1 ? exitOnSignal(m, signal) : exitOnSignalNotInit(m, signal);
   return { result: matched, target: m, ...(code !== undefined ? { exit: code } : {}) };
+}
+
+/**
+ * An exec'd process's end at a signal: KILL always (137); an interactive shell waiting at its
+ * prompt ignores INT, QUIT and TERM (ash and dash do) and ends at HUP; a command takes the
+ * default action of HUP, INT, QUIT, TERM, USR1, USR2 (128 + the signal).
+ */
+function sessionExitOnSignal(ctx: CriContext, session: string, signal: number): number | undefined {
+  const s = ctx.streams.get(session);
+  if (s === undefined || s.kind !== "exec") return undefined;
+  if (signal === 9) return 137;
+  if (s.shell !== undefined && !s.running) return signal === 1 ? 129 : undefined;
+  return [1, 2, 3, 10, 12, 15].includes(signal) ? 128 + signal : undefined;
+}
+
+/** Ends an exec'd process a signal killed: its caller gets the exit code, and the session holds no process (nor shell) any more. */
+export function endSession(ctx: CriContext, id: string, code: number, fx: Fx): void {
+  const s = ctx.streams.get(id);
+  if (s === undefined || s.kind !== "exec" || (s.proc === undefined && s.shell === undefined)) return;
+  const { proc: _killed, shell: _gone, ...ended } = s;
+  ctx.streams.set(id, { ...ended, running: false, killed: true });
+  fx.cancel(`stream/${id}`);
+  fx.cancel(`stream/${id}/net`);
+  for (const [w, wait] of ctx.waits) if (wait.session === id) ctx.waits.delete(w);
+  fx.send(s.owner, { type: "ExecOutput", session: id, stdout: "", stderr: "", exitCode: code });
 }
 
 /**
@@ -867,18 +896,29 @@ type TurnEnd =
   | NetRoute
   | { kind: "runaway" };
 
+/** A process a signal ended: another container's main process (its container exits), or an exec'd one. */
+export type SignalledEnd = { container: CriContainer; code: number } | { id: string; code: number };
+
+/** Carries out the ends a turn's signals caused. */
+export function carryOut(ctx: CriContext, ended: readonly SignalledEnd[], fx: Fx): void {
+  for (const e of ended) {
+    if ("container" in e) exitContainer(ctx, e.container, e.code, e.code === 0 ? "Completed" : "Error", fx);
+    else endSession(ctx, e.id, e.code, fx);
+  }
+}
+
 /** Runs a process until it sleeps, blocks or exits, answering its effects; then acts on how it stopped. */
 function drive(ctx: CriContext, c: CriContainer, first: EffectResult, fx: Fx): void {
   const turn = openTurn(c.proc!, worldOf(ctx, c));
   let end: TurnEnd;
-  // main processes of other containers of its namespace it signalled to their end
-  const ended: [CriContainer, number][] = [];
+  // processes of its namespace it signalled to their end (other containers' main processes, execs)
+  const ended: SignalledEnd[] = [];
   try {
     end = runTurn(ctx, c, turn.next, first, ended);
   } finally {
     c.proc = turn.close();
   }
-  for (const [m, code] of ended) exitContainer(ctx, m, code, code === 0 ? "Completed" : "Error", fx);
+  carryOut(ctx, ended, fx);
   switch (end.kind) {
     case "exit": return exitContainer(ctx, c, end.code, end.reason, fx);
     // blocked until killed: its generator is rebuilt from the value's history if it is needed again
@@ -895,7 +935,7 @@ function drive(ctx: CriContext, c: CriContainer, first: EffectResult, fx: Fx): v
 }
 
 /** The effects of one turn, answered: local ones at once, the others end the turn. */
-function runTurn(ctx: CriContext, c: CriContainer, next: (input: EffectResult) => IteratorResult<Effect, number>, first: EffectResult, ended: [CriContainer, number][]): TurnEnd {
+function runTurn(ctx: CriContext, c: CriContainer, next: (input: EffectResult) => IteratorResult<Effect, number>, first: EffectResult, ended: SignalledEnd[]): TurnEnd {
   let input = first;
   for (let i = 0; i < maxEffectsPerTurn; i++) {
     const r = next(input);
@@ -928,7 +968,8 @@ function runTurn(ctx: CriContext, c: CriContainer, next: (input: EffectResult) =
       const r = signalPid(ctx, c, c.user, e.pid, e.signal);
       input = r.result;
       // its own signal it ignores, as its namespace's init does one it has no handler for
-      if (r.target !== undefined && r.target !== c && r.exit !== undefined) ended.push([r.target, r.exit]);
+      if (r.target !== undefined && r.target !== c && r.exit !== undefined) ended.push({ container: r.target, code: r.exit });
+      if (r.session !== undefined) ended.push(r.session);
       continue;
     }
     // ps forks: its own pid is the namespace's next

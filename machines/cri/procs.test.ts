@@ -107,6 +107,34 @@ describe("busybox ps in the security-context page's pod (its own pid namespace)"
   });
 });
 
+describe("signals to other exec'd processes", () => {
+  it("an interactive shell at its prompt ignores TERM and dies of KILL (137 to its caller); a running exec'd sleep ends at TERM (143)", async () => {
+    await withCluster(async (c) => {
+      await c.apply(fixture("pods/security/security-context.yaml"));
+      await c.settle();
+      const pod = c.get("Pod", "security-context-demo", "default");
+      const inbox: any[] = [];
+      c.runtime.external("test/victim", (m: any) => void inbox.push(m));
+      c.runtime.send("test/victim", `kubelet/${pod.spec.nodeName}`, { type: "GetExec", id: 1, podNamespace: "default", podName: "security-context-demo", container: "sec-ctx-demo", cmd: ["sleep", "100"], tty: false, stdin: false });
+      await c.settle();
+      const sleeper = inbox.find((m) => m.type === "StreamReady").session;
+      c.runtime.send("test/victim", `cri/${pod.spec.nodeName}`, { type: "ExecRun", session: sleeper, stdin: "" });
+      await c.settle();
+      const victim = await shellIn(c, "security-context-demo", "sec-ctx-demo");
+      const sh = await shellIn(c, "security-context-demo", "sec-ctx-demo");
+      const table = (await sh.type("ps")).split("\n").slice(1, -1).map((l) => /^ *(\d+) \S+ +\S+ (.*)$/.exec(l)!.slice(1));
+      expect(table.map((r) => r[1])).toEqual(["sleep 1h", "sleep 100", "sh", "sh", "ps"]);
+      const [sleepPid, victimPid] = [table[1]![0], table[2]![0]];
+      expect(await sh.type(`kill ${victimPid}; echo $?`)).toBe("0\n");
+      expect((await sh.type("ps")).split("\n").filter((l) => l.endsWith(" sh"))).toHaveLength(2);
+      expect(await sh.type(`kill -9 ${victimPid}; kill ${sleepPid}; echo $?`)).toBe("0\n");
+      expect(inbox.find((m) => m.type === "ExecOutput" && m.session === sleeper)?.exitCode).toBe(143);
+      expect((await sh.type("ps")).split("\n").slice(1, -1).map((l) => l.replace(/^ *\d+ \S+ +\S+ /, ""))).toEqual(["sleep 1h", "sh", "ps"]);
+      expect(await victim.type("echo still here")).toBe("");
+    });
+  });
+});
+
 describe("share-process-namespace.yaml: one pid namespace for the pod", () => {
   it("ps ax in the shell container lists /pause as PID 1, nginx's master and worker, the sleep, the shell and ps ax", async () => {
     await withCluster(async (c) => {

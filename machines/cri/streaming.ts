@@ -10,7 +10,7 @@
 
 import type { Fx } from "../common/effects.js";
 import { currentOf } from "../common/step.js";
-import { containerState, execEnv, exitContainer, exitOnSignal, forkPid, psAnswer, signalPid, signalsMainProcess, httpRoute, httpTo, isRunning, listenerIn, maxEffectsPerTurn, newId, startConnect, startDns, worldOf, type CriContainer, type CriContext, type NetRoute } from "./cri.logic.js";
+import { carryOut, containerState, execEnv, exitContainer, exitOnSignal, forkPid, psAnswer, signalPid, signalsMainProcess, httpRoute, httpTo, isRunning, listenerIn, maxEffectsPerTurn, newId, startConnect, startDns, worldOf, type CriContainer, type CriContext, type NetRoute, type SignalledEnd } from "./cri.logic.js";
 import { effectiveArgv } from "./workload/index.js";
 import { nginxRespawn, pidNamespaceOf, takePid } from "./procs.js";
 import { lineResultOf, openTurn, startProcess, type ExecSpec, type ProcessValue, type World } from "./workload/process.js";
@@ -29,6 +29,8 @@ export type StreamSession =
     kind: "exec"; containerId: string; cmd: readonly string[]; tty: boolean; owner: string; shell?: ShellSnapshot; width?: number; height?: number; running: boolean; main?: boolean;
     /** its process's pid in the container's pid namespace (procs.ts), taken when the exec starts */
     pid?: number;
+    /** a signal killed its process: the exec is over, nothing more runs on it */
+    killed?: true;
     /** the exec'd process while it runs (a value: its turns replay into a fresh generator) */
     proc?: ProcessValue;
     /** the line typed, when the process is one line of the interactive shell */
@@ -112,7 +114,7 @@ export function onStreamMessage(ctx: CriContext, msg: StreamMessage, fx: Fx): vo
     if (msg.type === "ExecResize") return void ctx.streams.set(msg.session, { ...s, width: msg.width, height: msg.height });
     if (msg.type !== "ExecRun" && msg.type !== "ExecLine") return;
     // one command at a time: a line typed while one runs is the terminal's to buffer
-    if (s.running) return;
+    if (s.running || s.killed) return;
     const c = ctx.containers.get(s.containerId);
     if (!c || !isRunning(c)) return send({ type: "ExecOutput", session: msg.session, stdout: "", stderr: "", error: `failed to exec in container: failed to create exec "${msg.session}": cannot exec in a stopped state: unknown` });
     const env = msg.type === "ExecLine" && s.shell ? Object.fromEntries(s.shell.vars) : execEnv(c);
@@ -192,15 +194,15 @@ function runExec(ctx: CriContext, c: CriContainer, s: ExecSession, session: stri
   // set once the command signalled the container's main process to its end
   let pid1Exit: number | undefined;
   let end: ExecEnd;
-  // main processes of other containers of the namespace it signalled to their end
-  const ended: [CriContainer, number][] = [];
+  // processes of the namespace it signalled to their end (other containers' main processes, other execs)
+  const ended: SignalledEnd[] = [];
   try {
-    end = execTurn(ctx, c, s, turn.next, first, (code) => void (pid1Exit ??= code), ended);
+    end = execTurn(ctx, c, s, session, turn.next, first, (code) => void (pid1Exit ??= code), ended);
   } finally {
     s = { ...s, proc: turn.close(), written, ...(s.main && s.transcript !== undefined ? { transcript: s.transcript + out + err } : {}) };
     ctx.streams.set(session, s);
   }
-  for (const [m, code] of ended) exitContainer(ctx, m, code, code === 0 ? "Completed" : "Error", fx);
+  carryOut(ctx, ended, fx);
   const piece = { type: "ExecOutput" as const, session, stdout: out, stderr: err };
   const send = (o: StreamOutput) => fx.send(s.owner, o);
   // the main process it signalled ended: the container stops, and this process with it unless it ended first
@@ -252,7 +254,7 @@ function mainProcessTyped(ctx: CriContext, c: CriContainer, s: ExecSession, o: E
  * The effects of one turn, answered: the local ones at once (the filesystem, its own pod's
  * listeners, a signal to the main process); a sleep or the network ends the turn.
  */
-function execTurn(ctx: CriContext, c: CriContainer, s: ExecSession, next: (input: EffectResult) => IteratorResult<Effect, number>, first: EffectResult, signalled: (code: number) => void, ended: [CriContainer, number][]): ExecEnd {
+function execTurn(ctx: CriContext, c: CriContainer, s: ExecSession, session: string, next: (input: EffectResult) => IteratorResult<Effect, number>, first: EffectResult, signalled: (code: number) => void, ended: SignalledEnd[]): ExecEnd {
   let input = first;
   let pid1 = false;
   for (let i = 0; i < maxEffectsPerTurn; i++) {
@@ -274,8 +276,10 @@ function execTurn(ctx: CriContext, c: CriContainer, s: ExecSession, next: (input
         input = r.result;
         if ("target" in r && r.target !== undefined && r.exit !== undefined) {
           if (r.target === c) code = r.exit;
-          else ended.push([r.target, r.exit]);
+          else ended.push({ container: r.target, code: r.exit });
         }
+        // another exec's process; its own signal to itself is not modelled
+        if ("session" in r && r.session !== undefined && r.session.id !== session) ended.push(r.session);
       } else {
         const matched = !pid1 && signalsMainProcess(c, e);
         input = { type: "signal", matched };
