@@ -15,11 +15,13 @@ import { sandboxMachine } from "./sandbox.machine.js";
 import { imagePullMachine, type ImagePullEvent } from "./imagepull.machine.js";
 import { containerMachine, type ContainerLifecycleEvent, type ContainerLifecycleOutput, type ExitReason } from "./container.machine.js";
 import { digestOf, normalizeImage, pullDurationMs, resolveImage, type ExtraRegistry, type ImageInfo } from "./registry.js";
-import { createRootfs, MemFS, runExec, type Effect, type EffectResult, type Listener } from "./workload/index.js";
+import { createRootfs, effectiveArgv, MemFS, runExec, type Effect, type EffectResult, type Listener } from "./workload/index.js";
+import { assignPids, findPid, mainArgvOf, nginxRespawn, pidNamespaceOf, processTable, sessionRows, takePid, uidOf } from "./procs.js";
+import type { ProcRow, PsResult, SignalResult } from "./workload/types.js";
 import { cell, emptyTree, resolvePath, splitPath, type FsTree } from "./workload/memfs.js";
 import { parseResolvConf } from "./resolver.js";
 import { DENY_WRITES, READ_ONLY, subPathKey } from "./workload/process.js";
-import { callListener, execIO, fsOf, listening, openTurn, park, startProcess, type FsLayout, type ProcessValue, type World } from "./workload/process.js";
+import { callListener, execIO, fsOf, listening, openTurn, park, startProcess, type FsLayout, type ProcEntry, type ProcessValue, type World } from "./workload/process.js";
 import type { StreamSession } from "./streaming.js";
 import { accrue, baselineMemoryBytes, charge, newCpuAccount, type CpuAccount } from "./usage.js";
 import { intValue, milliValue } from "../common/quantity.js";
@@ -52,6 +54,10 @@ export interface Sandbox {
   hostMounts?: Record<string, { path: string; readOnly: boolean }>;
   containers: string[];
   owner: string;
+  /** set when the pod shares one pid namespace (shareProcessNamespace): the next pid it hands out (/pause is 1) */
+  pidNs?: { readonly next: number };
+  /** the pod's runAsUser, which the sandbox's /pause runs as (else the pause image's 65535) */
+  runAsUser?: number;
 }
 
 export interface CriContainer {
@@ -89,6 +95,14 @@ export interface CriContainer {
   /** packed and persistent: appending a line never copies the others */
   logs: ContainerLog;
   owner: string;
+  /** its main process's pid when not 1 (a shared or target namespace: procs.ts) */
+  pid?: number;
+  /** the next pid of the namespace it owns, when it owns one and has handed one out past its PID 1 */
+  nextPid?: number;
+  /** nginx's worker pids, while its master runs */
+  workers?: readonly number[];
+  /** the container whose pid namespace it joined (an ephemeral container's targetContainerName) */
+  pidTarget?: string;
 }
 
 const sandboxLifecycle = lifecycleOf(sandboxMachine);
@@ -349,6 +363,8 @@ function runPodSandbox(ctx: CriContext, req: Extract<CriRequest, { type: "RunPod
   ctx.sandboxes.set(id, {
     id, podUid: req.podUid, podName: req.podName, podNamespace: req.podNamespace, lifecycle: keep(sandboxLifecycle.start(undefined).snapshot), volumes, containers: [], owner: from,
     ...(req.hostPaths ? { hostMounts: req.hostPaths } : {}), ...(written.length > 0 ? { writtenVolumes: new Set(written) } : {}),
+    // /pause is PID 1 of a shared namespace
+    ...(req.pidNamespace === "POD" ? { pidNs: { next: 2 }, ...(req.runAsUser !== undefined ? { runAsUser: req.runAsUser } : {}) } : {}),
   });
   fx.send(from, { type: "RunPodSandboxResult", id: req.id, sandboxId: id });
 }
@@ -722,7 +738,106 @@ export function worldOf(ctx: CriContext, c: CriContainer): World {
       else if (key === HOST_ROOT) ctx.hostRoot = withoutNodeLogs(tree);
       else ctx.sandboxes.get(c.sandboxId)?.volumes.set(key.slice("volume/".length), tree);
     },
+    proc: (pid) => procEntry(ctx, c, pid),
   };
+}
+
+/** /proc/<pid> of c's namespace: the process's command line and its root (the filesystem of its container). */
+function procEntry(ctx: CriContext, c: CriContainer, pid: number): ProcEntry | undefined {
+  const ns = pidNamespaceOf(ctx, c);
+  const t = findPid(ctx, ns, pid, sessionRows(ctx));
+  if (t === undefined) return undefined;
+  if (t.kind === "pause") return { cmdline: ["/pause"] };
+  const m = t.container;
+  const row = processTable(ctx, ns, mainArgvOfContainer, sessionRows(ctx)).find((r) => r.pid === pid);
+  return { cmdline: row?.argv ?? [], root: () => fsOf(m.layout, () => worldOf(ctx, m)) };
+}
+
+/** A container's main process's command line (procs.ts mainArgvOf over its argv). */
+export function mainArgvOfContainer(c: CriContainer): readonly string[] {
+  return mainArgvOf(effectiveArgv(c.image, c.spec.command, c.spec.args));
+}
+
+/** What ps reads in c's namespace: every process there, the caller (self) included. */
+export function psAnswer(ctx: CriContext, c: CriContainer, self: { pid: number; argv: readonly string[] }, pipeline?: { readonly argvs: readonly (readonly string[])[]; readonly index: number }): PsResult {
+  const ns = pidNamespaceOf(ctx, c);
+  // a pipeline's commands were forked one after another, ps among them: each has its pid
+  // (the first the pid the caller took, the next ones after it)
+  const pids = pipeline === undefined ? [self.pid] : pipeline.argvs.map((_, i) => (i === 0 ? self.pid : takePid(ns)));
+  const at = pipeline?.index ?? 0;
+  const forked = pipeline === undefined ? [] : pipeline.argvs.flatMap((argv, i) => (i === at ? [] : [{ containerId: c.id, pid: pids[i]!, argv }]));
+  const extra = [...sessionRows(ctx).filter((r) => r.pid !== pids[at] || r.containerId !== c.id), { containerId: c.id, pid: pids[at]!, argv: self.argv }, ...forked];
+  const rows: ProcRow[] = processTable(ctx, ns, mainArgvOfContainer, extra);
+  return { type: "ps", rows };
+}
+
+/** A process forked in c's namespace (a command a shell runs): the namespace's next pid. */
+export function forkPid(ctx: CriContext, c: CriContainer): number {
+  return takePid(pidNamespaceOf(ctx, c));
+}
+
+/**
+ * kill(2) of a pid from a process of c (running as `sender`): the process it finds in c's
+ * namespace, EPERM for another user's when the sender is not root, and what the signal does: an
+ * nginx master reloads on HUP (new workers) and forks a worker again when one dies; a main
+ * process that ends makes its container exit (exit, for the caller to carry out).
+ */
+export function signalPid(ctx: CriContext, c: CriContainer, sender: ProcessUser, pid: number, signal: number): { result: SignalResult; target?: CriContainer; exit?: number; session?: { id: string; code: number } } {
+  const ns = pidNamespaceOf(ctx, c);
+  const t = findPid(ctx, ns, pid, sessionRows(ctx));
+  if (t === undefined) return { result: { type: "signal", matched: false } };
+  // kill_ok_by_cred: a process not root may signal only its own user's
+  if (sender.uid !== 0 && uidOf(t, ns.kind === "pod" ? ns.sandbox : undefined) !== sender.uid) return { result: { type: "signal", matched: true, denied: true } };
+  const matched: SignalResult = { type: "signal", matched: true };
+  if (signal === 0) return { result: matched };
+  if (t.kind === "worker") {
+    nginxRespawn(t.container, ns, signal, t.pid);
+    return { result: matched };
+  }
+  if (t.kind === "session") {
+    const code = sessionExitOnSignal(ctx, t.session, signal);
+    return { result: matched, ...(code !== undefined ? { session: { id: t.session, code } } : {}) };
+  }
+  if (t.kind !== "main") return { result: matched };
+  const m = t.container;
+  if (signal === 1) nginxRespawn(m, ns, 1);
+  const code = (m.pid ?? 1) === 1 ? exitOnSignal(m, signal) : exitOnSignalNotInit(m, signal);
+  return { result: matched, target: m, ...(code !== undefined ? { exit: code } : {}) };
+}
+
+/**
+ * An exec'd process's end at a signal: KILL always (137); an interactive shell waiting at its
+ * prompt ignores INT, QUIT and TERM (ash and dash do) and ends at HUP; a command takes the
+ * default action of HUP, INT, QUIT, TERM, USR1, USR2 (128 + the signal).
+ */
+function sessionExitOnSignal(ctx: CriContext, session: string, signal: number): number | undefined {
+  const s = ctx.streams.get(session);
+  if (s === undefined || s.kind !== "exec") return undefined;
+  if (signal === 9) return 137;
+  if (s.shell !== undefined && !s.running) return signal === 1 ? 129 : undefined;
+  return [1, 2, 3, 10, 12, 15].includes(signal) ? 128 + signal : undefined;
+}
+
+/** Ends an exec'd process a signal killed: its caller gets the exit code, and the session holds no process (nor shell) any more. */
+export function endSession(ctx: CriContext, id: string, code: number, fx: Fx): void {
+  const s = ctx.streams.get(id);
+  if (s === undefined || s.kind !== "exec" || (s.proc === undefined && s.shell === undefined)) return;
+  const { proc: _killed, shell: _gone, ...ended } = s;
+  ctx.streams.set(id, { ...ended, running: false, killed: true });
+  fx.cancel(`stream/${id}`);
+  fx.cancel(`stream/${id}/net`);
+  for (const [w, wait] of ctx.waits) if (wait.session === id) ctx.waits.delete(w);
+  fx.send(s.owner, { type: "ExecOutput", session: id, stdout: "", stderr: "", exitCode: code });
+}
+
+/**
+ * A main process that is not its namespace's init (a shared namespace's) takes a signal's default
+ * action where it has no handler: HUP, INT, QUIT, TERM, USR1, USR2 end it (128 + the signal).
+ */
+function exitOnSignalNotInit(c: CriContainer, signal: number): number | undefined {
+  const code = exitOnSignal(c, signal);
+  if (code !== undefined || handlesSigterm(c)) return code;
+  return [1, 2, 3, 10, 12, 15].includes(signal) ? 128 + signal : undefined;
 }
 
 function startContainerReq(ctx: CriContext, id: number, containerId: string, from: string, fx: Fx): void {
@@ -743,6 +858,7 @@ function startContainerReq(ctx: CriContext, id: number, containerId: string, fro
     return;
   }
   c.proc = proc;
+  assignPids(ctx, c, mainProcessName(found), /^docker-entrypoint(\.sh)?$/.test(baseNameOf(effectiveArgv(found.image, spec.command, spec.args)[0])));
   stepContainer(ctx, c, { type: "Started", now: ctx.now }, fx);
   // The start is answered before the process runs, so a container that exits at once is seen started first.
   fx.send(from, { type: "StartContainerResult", id, containerId, ok: true, startedAt: ctx.now });
@@ -780,15 +896,29 @@ type TurnEnd =
   | NetRoute
   | { kind: "runaway" };
 
+/** A process a signal ended: another container's main process (its container exits), or an exec'd one. */
+export type SignalledEnd = { container: CriContainer; code: number } | { id: string; code: number };
+
+/** Carries out the ends a turn's signals caused. */
+export function carryOut(ctx: CriContext, ended: readonly SignalledEnd[], fx: Fx): void {
+  for (const e of ended) {
+    if ("container" in e) exitContainer(ctx, e.container, e.code, e.code === 0 ? "Completed" : "Error", fx);
+    else endSession(ctx, e.id, e.code, fx);
+  }
+}
+
 /** Runs a process until it sleeps, blocks or exits, answering its effects; then acts on how it stopped. */
 function drive(ctx: CriContext, c: CriContainer, first: EffectResult, fx: Fx): void {
   const turn = openTurn(c.proc!, worldOf(ctx, c));
   let end: TurnEnd;
+  // processes of its namespace it signalled to their end (other containers' main processes, execs)
+  const ended: SignalledEnd[] = [];
   try {
-    end = runTurn(ctx, c, turn.next, first);
+    end = runTurn(ctx, c, turn.next, first, ended);
   } finally {
     c.proc = turn.close();
   }
+  carryOut(ctx, ended, fx);
   switch (end.kind) {
     case "exit": return exitContainer(ctx, c, end.code, end.reason, fx);
     // blocked until killed: its generator is rebuilt from the value's history if it is needed again
@@ -805,7 +935,7 @@ function drive(ctx: CriContext, c: CriContainer, first: EffectResult, fx: Fx): v
 }
 
 /** The effects of one turn, answered: local ones at once, the others end the turn. */
-function runTurn(ctx: CriContext, c: CriContainer, next: (input: EffectResult) => IteratorResult<Effect, number>, first: EffectResult): TurnEnd {
+function runTurn(ctx: CriContext, c: CriContainer, next: (input: EffectResult) => IteratorResult<Effect, number>, first: EffectResult, ended: SignalledEnd[]): TurnEnd {
   let input = first;
   for (let i = 0; i < maxEffectsPerTurn; i++) {
     const r = next(input);
@@ -831,7 +961,20 @@ function runTurn(ctx: CriContext, c: CriContainer, next: (input: EffectResult) =
     // The main process signalling processes by name: none other runs beside it here. It is pid 1
     // itself: a signal it sends itself is taken, and ignored as PID 1 ignores one it has no handler for.
     if (e.type === "signal") {
-      input = { type: "signal", matched: e.pid === 1 };
+      if (e.pid === undefined) {
+        input = { type: "signal", matched: false };
+        continue;
+      }
+      const r = signalPid(ctx, c, c.user, e.pid, e.signal);
+      input = r.result;
+      // its own signal it ignores, as its namespace's init does one it has no handler for
+      if (r.target !== undefined && r.target !== c && r.exit !== undefined) ended.push({ container: r.target, code: r.exit });
+      if (r.session !== undefined) ended.push(r.session);
+      continue;
+    }
+    // ps forks: its own pid is the namespace's next
+    if (e.type === "ps") {
+      input = psAnswer(ctx, c, { pid: forkPid(ctx, c), argv: e.args }, e.pipeline);
       continue;
     }
     if (e.type === "dns") return { kind: "dns", name: e.name, ...(e.qtype ? { qtype: e.qtype } : {}) };
@@ -1226,6 +1369,10 @@ export function mainProcessName(c: Pick<CriContainer, "image" | "spec">): string
   return /^docker-entrypoint(\.sh)?$/.test(first) && argv.length > 1 ? base(argv[1]) : first;
 }
 
+function baseNameOf(a: string | undefined): string {
+  return (a ?? "").slice((a ?? "").lastIndexOf("/") + 1);
+}
+
 /** Whether a signal effect reaches the main process: by its pid, 1 in the container's namespace, or by its name. */
 export function signalsMainProcess(c: Pick<CriContainer, "image" | "spec">, e: { name: string; pid?: number }): boolean {
   return e.pid !== undefined ? e.pid === 1 : e.name === mainProcessName(c);
@@ -1258,9 +1405,18 @@ export function runToEnd<T>(ctx: CriContext, c: CriContainer, gen: Generator<Eff
     if (pid1Exit !== undefined && (e.type === "wait" || e.type === "input" || (e.type === "sleep" && e.ms > 0))) return { kind: "blocked", elapsedMs: elapsed, pid1Exit };
     if (e.type === "wait" || e.type === "input") return { kind: "blocked", elapsedMs: elapsed };
     if (e.type === "signal") {
-      const matched = pid1Exit === undefined && signalsMainProcess(c, e);
-      input = { type: "signal", matched };
-      if (matched) pid1Exit = exitOnSignal(c, e.signal);
+      // a probe or hook reaches its own container's processes (the main process, nginx's workers)
+      const r = e.pid !== undefined && pid1Exit === undefined ? signalPid(ctx, c, c.user, e.pid, e.signal) : undefined;
+      if (r !== undefined && (r.target === undefined || r.target === c)) {
+        input = r.result;
+        if (r.target === c) pid1Exit = r.exit;
+      } else {
+        const matched = pid1Exit === undefined && e.pid === undefined && signalsMainProcess(c, e);
+        input = { type: "signal", matched };
+        if (matched) pid1Exit = exitOnSignal(c, e.signal);
+      }
+    } else if (e.type === "ps") {
+      input = psAnswer(ctx, c, { pid: forkPid(ctx, c), argv: e.args }, e.pipeline);
     } else if (e.type === "sleep") {
       if (e.ms > 0) onSleep?.(elapsed);
       elapsed += e.ms;

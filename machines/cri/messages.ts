@@ -45,7 +45,7 @@ export type ProbeAction =
 /** kubelet -> cri */
 export type CriRequest =
   /** volumes: the emptyDirs; files: the volumes the kubelet wrote (configMap, secret, downwardAPI, projected), name -> path -> content */
-  | { type: "RunPodSandbox"; id: number; podUid: string; podName: string; podNamespace: string; volumes: string[]; files?: Record<string, Record<string, string>>; hostPaths?: Record<string, { path: string; readOnly: boolean }>; /** the RuntimeClass's handler ("" or absent: the default runtime) */ runtimeHandler?: string }
+  | { type: "RunPodSandbox"; id: number; podUid: string; podName: string; podNamespace: string; volumes: string[]; files?: Record<string, Record<string, string>>; hostPaths?: Record<string, { path: string; readOnly: boolean }>; /** the RuntimeClass's handler ("" or absent: the default runtime) */ runtimeHandler?: string; /** NamespaceMode POD for pid: the pod shares one pid namespace (shareProcessNamespace), and the pod's runAsUser the sandbox's /pause runs as (sent with it: only then can a process see /pause) */ pidNamespace?: "POD"; runAsUser?: number }
   /** the kubelet rewrote a volume's files (its ConfigMap or Secret changed): no answer */
   | { type: "WriteVolume"; sandboxId: string; volume: string; files: Record<string, string> }
   | { type: "StopPodSandbox"; id: number; sandboxId: string }

@@ -10,8 +10,9 @@
 
 import type { Fx } from "../common/effects.js";
 import { currentOf } from "../common/step.js";
-import { containerState, execEnv, exitContainer, exitOnSignal, signalsMainProcess, httpRoute, httpTo, isRunning, listenerIn, maxEffectsPerTurn, newId, startConnect, startDns, worldOf, type CriContainer, type CriContext, type NetRoute } from "./cri.logic.js";
+import { carryOut, containerState, execEnv, exitContainer, exitOnSignal, forkPid, psAnswer, signalPid, signalsMainProcess, httpRoute, httpTo, isRunning, listenerIn, maxEffectsPerTurn, newId, startConnect, startDns, worldOf, type CriContainer, type CriContext, type NetRoute, type SignalledEnd } from "./cri.logic.js";
 import { effectiveArgv } from "./workload/index.js";
+import { nginxRespawn, pidNamespaceOf, takePid } from "./procs.js";
 import { lineResultOf, openTurn, startProcess, type ExecSpec, type ProcessValue, type World } from "./workload/process.js";
 import { interactiveShell, promptOf, type ShellSnapshot } from "./workload/exec.js";
 import type { Effect, EffectResult } from "./workload/types.js";
@@ -26,6 +27,10 @@ export const maxExecOutputChars = 64 * 1024 * 1024;
 export type StreamSession =
   | {
     kind: "exec"; containerId: string; cmd: readonly string[]; tty: boolean; owner: string; shell?: ShellSnapshot; width?: number; height?: number; running: boolean; main?: boolean;
+    /** its process's pid in the container's pid namespace (procs.ts), taken when the exec starts */
+    pid?: number;
+    /** a signal killed its process: the exec is over, nothing more runs on it */
+    killed?: true;
     /** the exec'd process while it runs (a value: its turns replay into a fresh generator) */
     proc?: ProcessValue;
     /** the line typed, when the process is one line of the interactive shell */
@@ -74,8 +79,10 @@ export function openStream(ctx: CriContext, req: CriStreamRequest, fx: Fx): void
     return answer({ type: "StreamReady", id: req.id, session });
   }
   const shell = req.tty ? interactiveShell(req.cmd, currentOf(c.image)) : undefined;
-  ctx.streams.set(session, { kind: "exec", containerId: c.id, cmd: [...req.cmd], tty: req.tty, owner: req.replyTo, running: false, ...(shell ? { shell: withEnv(shell, c) } : {}) });
-  answer({ type: "StreamReady", id: req.id, session, ...(shell ? { prompt: promptOf(withEnv(shell, c), hostnameOf(c)), interactive: true } : {}) });
+  // runc exec starts the process in the container's pid namespace: it takes the namespace's next pid
+  const pid = takePid(pidNamespaceOf(ctx, c));
+  ctx.streams.set(session, { kind: "exec", containerId: c.id, cmd: [...req.cmd], tty: req.tty, owner: req.replyTo, running: false, pid, ...(shell ? { shell: withEnv(shell, c) } : {}) });
+  answer({ type: "StreamReady", id: req.id, session, ...(shell ? { prompt: promptOf(withEnv(shell, c), hostnameOf(c), c.user.uid), interactive: true } : {}) });
 }
 
 /** A new shell starts from the container's environment. */
@@ -107,7 +114,7 @@ export function onStreamMessage(ctx: CriContext, msg: StreamMessage, fx: Fx): vo
     if (msg.type === "ExecResize") return void ctx.streams.set(msg.session, { ...s, width: msg.width, height: msg.height });
     if (msg.type !== "ExecRun" && msg.type !== "ExecLine") return;
     // one command at a time: a line typed while one runs is the terminal's to buffer
-    if (s.running) return;
+    if (s.running || s.killed) return;
     const c = ctx.containers.get(s.containerId);
     if (!c || !isRunning(c)) return send({ type: "ExecOutput", session: msg.session, stdout: "", stderr: "", error: `failed to exec in container: failed to create exec "${msg.session}": cannot exec in a stopped state: unknown` });
     const env = msg.type === "ExecLine" && s.shell ? Object.fromEntries(s.shell.vars) : execEnv(c);
@@ -187,12 +194,15 @@ function runExec(ctx: CriContext, c: CriContainer, s: ExecSession, session: stri
   // set once the command signalled the container's main process to its end
   let pid1Exit: number | undefined;
   let end: ExecEnd;
+  // processes of the namespace it signalled to their end (other containers' main processes, other execs)
+  const ended: SignalledEnd[] = [];
   try {
-    end = execTurn(ctx, c, turn.next, first, (code) => void (pid1Exit ??= code));
+    end = execTurn(ctx, c, s, session, turn.next, first, (code) => void (pid1Exit ??= code), ended);
   } finally {
     s = { ...s, proc: turn.close(), written, ...(s.main && s.transcript !== undefined ? { transcript: s.transcript + out + err } : {}) };
     ctx.streams.set(session, s);
   }
+  carryOut(ctx, ended, fx);
   const piece = { type: "ExecOutput" as const, session, stdout: out, stderr: err };
   const send = (o: StreamOutput) => fx.send(s.owner, o);
   // the main process it signalled ended: the container stops, and this process with it unless it ended first
@@ -206,7 +216,7 @@ function runExec(ctx: CriContext, c: CriContainer, s: ExecSession, session: stri
       if (result === undefined) return finish(ctx, c, session, s, { ...piece, exitCode: end.code }, fx);
       const typed = { ...s, shell: result.snap };
       if (result.exited !== undefined) return finish(ctx, c, session, typed, { ...piece, exitCode: result.exited }, fx);
-      return finish(ctx, c, session, typed, { ...piece, prompt: promptOf(result.snap, hostnameOf(c)) }, fx);
+      return finish(ctx, c, session, typed, { ...piece, prompt: promptOf(result.snap, hostnameOf(c), c.user.uid) }, fx);
     }
     case "blocked": return finish(ctx, c, session, s, { ...piece, blocked: true }, fx);
   }
@@ -244,7 +254,7 @@ function mainProcessTyped(ctx: CriContext, c: CriContainer, s: ExecSession, o: E
  * The effects of one turn, answered: the local ones at once (the filesystem, its own pod's
  * listeners, a signal to the main process); a sleep or the network ends the turn.
  */
-function execTurn(ctx: CriContext, c: CriContainer, next: (input: EffectResult) => IteratorResult<Effect, number>, first: EffectResult, signalled: (code: number) => void): ExecEnd {
+function execTurn(ctx: CriContext, c: CriContainer, s: ExecSession, session: string, next: (input: EffectResult) => IteratorResult<Effect, number>, first: EffectResult, signalled: (code: number) => void, ended: SignalledEnd[]): ExecEnd {
   let input = first;
   let pid1 = false;
   for (let i = 0; i < maxEffectsPerTurn; i++) {
@@ -260,13 +270,33 @@ function execTurn(ctx: CriContext, c: CriContainer, next: (input: EffectResult) 
       continue;
     }
     if (e.type === "signal") {
-      const matched = !pid1 && signalsMainProcess(c, e);
-      input = { type: "signal", matched };
-      const code = matched ? exitOnSignal(c, e.signal) : undefined;
+      let code: number | undefined;
+      if (e.pid !== undefined) {
+        const r = pid1 ? { result: { type: "signal" as const, matched: false } } : signalPid(ctx, c, c.user, e.pid, e.signal);
+        input = r.result;
+        if ("target" in r && r.target !== undefined && r.exit !== undefined) {
+          if (r.target === c) code = r.exit;
+          else ended.push({ container: r.target, code: r.exit });
+        }
+        // another exec's process; its own signal to itself is not modelled
+        if ("session" in r && r.session !== undefined && r.session.id !== session) ended.push(r.session);
+      } else {
+        const matched = !pid1 && signalsMainProcess(c, e);
+        input = { type: "signal", matched };
+        code = matched ? exitOnSignal(c, e.signal) : undefined;
+        // nginx -s reload: the master starts new workers
+        if (matched && e.signal === 1) nginxRespawn(c, pidNamespaceOf(ctx, c), 1);
+      }
       if (code !== undefined) {
         pid1 = true;
         signalled(code);
       }
+      continue;
+    }
+    if (e.type === "ps") {
+      // a command typed at a shell (or run by one) is forked; an exec of ps itself is the session's process
+      const self = s.shell !== undefined || s.main || s.cmd.length === 0 || baseName(s.cmd[0]) !== "ps" ? forkPid(ctx, c) : s.pid ?? forkPid(ctx, c);
+      input = psAnswer(ctx, c, { pid: self, argv: e.args }, e.pipeline);
       continue;
     }
     if (e.type === "dns") return { kind: "dns", name: e.name, ...(e.qtype ? { qtype: e.qtype } : {}) };
@@ -281,4 +311,8 @@ function execTurn(ctx: CriContext, c: CriContainer, next: (input: EffectResult) 
     // allocate and burn: an exec's memory and CPU are not counted
   }
   return { kind: "blocked" };
+}
+
+function baseName(a: string | undefined): string {
+  return (a ?? "").slice((a ?? "").lastIndexOf("/") + 1);
 }

@@ -222,7 +222,7 @@ function syncPod(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
     const handler = runtimeHandler(ctx, w, fx);
     if (handler === undefined) return;
     const volumes = (w.pod.spec?.volumes ?? []).filter((v) => v.emptyDir !== undefined).map((v) => v.name);
-    runtimeCall(ctx, w, ctx.cri, { type: "RunPodSandbox", podUid: w.uid, podName: w.pod.metadata!.name, podNamespace: w.pod.metadata!.namespace, volumes, files, ...(Object.keys(hostPaths).length > 0 ? { hostPaths } : {}), ...(handler !== "" ? { runtimeHandler: handler } : {}) }, { kind: "RunPodSandbox" }, fx);
+    runtimeCall(ctx, w, ctx.cri, { type: "RunPodSandbox", podUid: w.uid, podName: w.pod.metadata!.name, podNamespace: w.pod.metadata!.namespace, volumes, files, ...(Object.keys(hostPaths).length > 0 ? { hostPaths } : {}), ...(handler !== "" ? { runtimeHandler: handler } : {}), ...sharedPidNamespace(w.pod) }, { kind: "RunPodSandbox" }, fx);
     return;
   }
   if (syncPodStep(w) === "network" && usesHostNetwork(w)) stepWorker(w, { type: "NetworkReady" }, fx);
@@ -448,4 +448,14 @@ function syncTerminated(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
     w.deleteSent = true;
     request(ctx.client, fx, { verb: "delete", group: "", resource: "pods", namespace: w.pod.metadata!.namespace, name: w.pod.metadata!.name, gracePeriodSeconds: 0, body: { preconditions: { uid: w.uid } } }, "pod-delete", w.uid);
   }
+}
+
+/**
+ * namespacesForPod: a pod with shareProcessNamespace asks for one pid namespace (NamespaceMode
+ * POD), its sandbox's /pause running as the pod's runAsUser (LinuxSandboxSecurityContext).
+ */
+function sharedPidNamespace(pod: PodWorker["pod"]): { pidNamespace?: "POD"; runAsUser?: number } {
+  if (pod.spec?.shareProcessNamespace !== true) return {};
+  const uid = pod.spec.securityContext?.runAsUser;
+  return { pidNamespace: "POD", ...(typeof uid === "number" ? { runAsUser: uid } : {}) };
 }

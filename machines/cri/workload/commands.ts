@@ -784,6 +784,84 @@ function* killall(argv: string[], sh: ShellState, st: Streams): Gen {
   return errors;
 }
 
+/** busybox ps's -o columns (procps/ps.c out_spec, DESKTOP build): name, header, width. */
+const psColumns: readonly (readonly [string, string, number])[] = [
+  ["user", "USER", 8], ["group", "GROUP", 8], ["comm", "COMMAND", 16], ["args", "COMMAND", 2048], ["pid", "PID", 5], ["ppid", "PPID", 5], ["pgid", "PGID", 5],
+  ["etime", "ELAPSED", 7], ["nice", "NI", 5], ["rgroup", "RGROUP", 8], ["ruser", "RUSER", 8], ["time", "TIME", 5], ["tty", "TT", 6], ["vsz", "VSZ", 4],
+  ["sid", "SID", 5], ["stat", "STAT", 4], ["rss", "RSS", 4],
+];
+// the columns a process here has a value for; the others are not modelled
+const psModelled = new Set(["user", "comm", "args", "pid", "time"]);
+
+/**
+ * busybox ps (the DESKTOP build busybox images ship, procps/ps.c): -a -A -d -e -f -l -T -Z are
+ * taken and ignored, words without a dash (`ps aux`) too; -o picks columns. The default columns
+ * are pid,user,time,args: `PID   USER     TIME  COMMAND`, each field padded to its width and one
+ * space, the user's name from the caller's /etc/passwd or its number (get_cached_username), the
+ * command line from /proc/<pid>/cmdline with its NULs as spaces.
+ */
+function* ps(argv: string[], sh: ShellState, st: Streams): Gen {
+  const cols: { name: string; header: string; width: number }[] = [];
+  const parseO = (spec: string): string | undefined => {
+    const parts = spec.split(",");
+    for (let i = 0; i < parts.length; i++) {
+      const part = parts[i]!;
+      const eq = i === parts.length - 1 ? part.indexOf("=") : -1;
+      const name = eq >= 0 ? part.slice(0, eq) : part;
+      const col = psColumns.find(([n]) => n === name.slice(0, 6));
+      if (col === undefined) return `ps: bad -o argument '${name}', supported arguments: ${psColumns.map(([n]) => n.slice(0, 6)).join(",")}\n`;
+      const header = eq >= 0 ? part.slice(eq + 1) : col[1];
+      cols.push({ name: col[0], header, width: eq >= 0 && header !== "" ? header.length : col[2] });
+    }
+    return undefined;
+  };
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === "--") break;
+    if (!a.startsWith("-") || a === "-") continue;
+    for (let j = 1; j < a.length; j++) {
+      const c = a[j]!;
+      if (c === "o") {
+        const value = j + 1 < a.length ? a.slice(j + 1) : argv[++i];
+        if (value === undefined) { st.err("ps: option requires an argument -- 'o'\n" + psUsage); return 1; }
+        const bad = parseO(value);
+        if (bad !== undefined) { st.err(bad); return 1; }
+        break;
+      }
+      if (!"ZaAdeflT".includes(c)) { st.err(`ps: invalid option -- '${c}'\n` + psUsage); return 1; }
+    }
+  }
+  if (cols.length === 0) parseO("pid,user,time,args");
+  const missing = cols.find((c) => !psModelled.has(c.name));
+  if (missing !== undefined) {
+    st.err(`podflow: ps -o ${missing.name} is not modelled\n`);
+    return 127;
+  }
+  const r = yield* perform(sh, { type: "ps", args: argv, ...(sh.pipeline ? { pipeline: sh.pipeline } : {}) });
+  const rows = r?.type === "ps" ? r.rows : [];
+  const who = names(sh);
+  const field = (name: string, width: number, row: (typeof rows)[number]): string => {
+    switch (name) {
+      case "pid": return String(row.pid).padStart(width);
+      case "user": return (who.user(row.uid) ?? String(row.uid)).slice(0, width);
+      // cumulative CPU time, "%2u:%02u" (format_time): these processes have used less than a second
+      case "time": return " 0:00".slice(0, width);
+      case "comm": return base(row.argv[0] ?? "").slice(0, Math.min(width, 15));
+      default: return row.argv.join(" ");
+    }
+  };
+  const line = (values: string[]) => values.map((v, i) => (i === values.length - 1 ? v : v + " ".repeat(Math.max(cols[i]!.width - v.length + 1, 1)))).join("");
+  if (cols.some((c) => c.header !== "")) st.out(`${line(cols.map((c) => c.header))}\n`);
+  for (const row of rows) st.out(`${line(cols.map((c) => field(c.name, c.width, row) || "-"))}\n`);
+  return 0;
+}
+
+const psUsage = "BusyBox v1.37.0 multi-call binary.\n\nUsage: ps [-o COL1,COL2=HEADER] [-T]\n";
+
+function base(p: string): string {
+  return p.slice(p.lastIndexOf("/") + 1);
+}
+
 /** The utilities of a busybox or GNU userland; busybox has no curl, Debian-based images no nslookup. */
 export function utilitiesFor(userland: "busybox" | "gnu", opts: { legacyBusybox?: boolean } = {}): Record<string, Utility> {
   const common: Record<string, Utility> = {
@@ -791,5 +869,5 @@ export function utilitiesFor(userland: "busybox" | "gnu", opts: { legacyBusybox?
     hostname, tail, head, wc, grep, sort, seq, basename, dirname: basename, wget, id, whoami, uname, pwd, tar,
     true: trueUtility, false: falseUtility,
   };
-  return userland === "busybox" ? { ...common, killall, nslookup: opts.legacyBusybox ? legacyNslookup : nslookup } : { ...common, curl };
+  return userland === "busybox" ? { ...common, killall, ps, nslookup: opts.legacyBusybox ? legacyNslookup : nslookup } : { ...common, curl };
 }

@@ -116,6 +116,9 @@ describe("an interactive shell (exec -it)", () => {
     expect(promptOf({ ...bash, cwd: "/root/x" }, "p")).toBe("root@p:~/x# ");
     expect(promptOf(interactiveShell(["sh"], nginx)!, "p")).toBe("# ");
     expect(promptOf({ ...interactiveShell(["sh"], busybox)!, cwd: "/tmp" }, "p")).toBe("/tmp # ");
+    // ash's \$ and dash's PS1: $ for a user not root
+    expect(promptOf({ ...interactiveShell(["sh"], busybox)!, cwd: "/tmp" }, "p", 1000)).toBe("/tmp $ ");
+    expect(promptOf(interactiveShell(["sh"], nginx)!, "p", 101)).toBe("$ ");
   });
 
   it("keeps its directory and variables from line to line; bash's errors name no line; exit ends it", () => {

@@ -102,11 +102,15 @@ export function* shellLine(line: string, snap: ShellSnapshot, io: ProcessIO, ima
   return { snap: snapshotOf(sh, snap) };
 }
 
-/** The prompt: Debian's bash `root@<hostname>:<dir># `, dash `# `, busybox ash `<dir> # ` (home shown as ~). */
-export function promptOf(snap: ShellSnapshot, hostname: string): string {
+/**
+ * The prompt: Debian's bash `root@<hostname>:<dir># `, dash `# `, busybox ash `<dir> # ` (home
+ * shown as ~); dash's and ash's `#` is `$` for a user not root (dash's PS1, ash's \$).
+ */
+export function promptOf(snap: ShellSnapshot, hostname: string, uid = 0): string {
   const home = new Map(snap.vars).get("HOME") ?? "/root";
   const dir = snap.cwd === home ? "~" : snap.cwd.startsWith(home + "/") ? `~${snap.cwd.slice(home.length)}` : snap.cwd;
   if (snap.name === "bash") return `root@${hostname}:${dir}# `;
-  if (snap.userland === "gnu") return "# ";
-  return `${dir} # `;
+  const sign = uid === 0 ? "#" : "$";
+  if (snap.userland === "gnu") return `${sign} `;
+  return `${dir} ${sign} `;
 }

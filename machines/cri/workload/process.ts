@@ -8,7 +8,7 @@
 import type { ProcessUser } from "../identity.js";
 import type { ImageInfo } from "../registry.js";
 import type { EnvParts } from "../messages.js";
-import { emptyTree, fileSystemCalls, MemFS, splitPath, type FileSystem, type FsSlot, type FsTree } from "./memfs.js";
+import { emptyTree, fileSystemCalls, MemFS, resolvePath, splitPath, type FileSystem, type FsSlot, type FsTree } from "./memfs.js";
 import { startContainer } from "./index.js";
 import { execProcess, shellLine, type ShellSnapshot } from "./exec.js";
 import type { Streams } from "./shell.js";
@@ -24,6 +24,14 @@ export interface World {
   write?(stream: "stdout" | "stderr", text: string): void;
   /** whether a process of the pod (one network namespace) listens on the port */
   bound?(port: number): boolean;
+  /** /proc/<pid> of the process's pid namespace: its command line and its root filesystem (another container's, in a shared namespace) */
+  proc?(pid: number): ProcEntry | undefined;
+}
+
+/** What /proc/<pid> shows of a process: cmdline, and root (absent: a process whose root is not a container's, /pause). */
+export interface ProcEntry {
+  readonly cmdline: readonly string[];
+  readonly root?: () => FileSystem;
 }
 
 /** A filesystem's layout: the root is the tree under key "", each mount a path and its tree's key. */
@@ -104,7 +112,7 @@ class Port {
   readonly fs: FileSystem;
   readonly env: Record<string, string> = {};
   constructor(layout: FsLayout) {
-    const real = fsOf(layout, () => this.bound());
+    const real = withProc(fsOf(layout, () => this.bound()), () => this.bound());
     const fs: Record<string, (...args: never[]) => FsResult> = {};
     for (const name of fileSystemCalls) {
       const call = real[name].bind(real) as (...args: never[]) => FsResult;
@@ -396,5 +404,41 @@ export function callListener(v: ProcessValue, port: number, world: World, req: L
 
 /** A ProcessIO over a world for an exec'd command (a probe, a hook), with its output captured. */
 export function execIO(layout: FsLayout, world: World, env: Record<string, string>, out: (line: string) => void, user?: ProcessUser): ProcessIO {
-  return { now: () => world.now, stdout: out, stderr: out, fs: fsOf(layout, () => world), env, ...(user ? { user } : {}) };
+  return { now: () => world.now, stdout: out, stderr: out, fs: withProc(fsOf(layout, () => world), () => world), env, ...(user ? { user } : {}) };
+}
+
+const procPath = /^\/proc\/(\d{1,9})\/(cmdline|root)(\/.*)?$/;
+
+/**
+ * A filesystem whose /proc/<pid>/cmdline and /proc/<pid>/root are the kernel's: the command line
+ * NUL-separated, and the root a link to that process's root filesystem (procfs proc_root_link), so
+ * a shared namespace's processes reach each other's containers' files. Other paths, and a pid
+ * the namespace does not have, are the filesystem's own.
+ */
+function withProc(real: MemFS, world: () => World): FileSystem {
+  const out: Record<string, (...args: never[]) => FsResult> = {};
+  for (const name of fileSystemCalls) {
+    const call = real[name].bind(real) as (...args: never[]) => FsResult;
+    out[name] = (...args: never[]) => {
+      const path = args[0] as unknown;
+      const m = typeof path === "string" ? procPath.exec(resolvePath("/", path)) : null;
+      const entry = m ? world().proc?.(Number(m[1])) : undefined;
+      if (!m || entry === undefined) return call(...args);
+      if (m[2] === "cmdline") {
+        if (m[3] !== undefined && m[3] !== "/") return name === "exists" || name === "isDir" || name === "isFile" ? false : name === "list" || name === "read" ? { error: "ENOTDIR" } : "ENOTDIR";
+        switch (name) {
+          case "exists": case "isFile": return true;
+          case "isDir": return false;
+          case "read": return entry.cmdline.map((a) => `${a}\0`).join("");
+          case "list": return ["cmdline"];
+          default: return "EACCES";
+        }
+      }
+      const root = entry.root?.();
+      if (root === undefined) return name === "exists" || name === "isDir" || name === "isFile" ? false : name === "list" || name === "read" ? { error: "ENOENT" } : "ENOENT";
+      const inner = (root[name] as (...a: unknown[]) => FsResult).bind(root);
+      return inner(m[3] ?? "/", ...args.slice(1));
+    };
+  }
+  return out as unknown as FileSystem;
 }

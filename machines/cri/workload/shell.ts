@@ -40,6 +40,8 @@ export interface ShellState {
   substitutions: number; // command substitutions run so far: an assignment-only command takes the last one's status
   /** reading commands typed at a terminal (kubectl exec -it): bash then names no line in its errors */
   interactive?: boolean;
+  /** while a command of a pipeline runs: every command's argv (the shell forked them all) and its place among them */
+  pipeline?: { readonly argvs: readonly (readonly string[])[]; readonly index: number };
 }
 
 /** Loop turns allowed without any effect that takes time; beyond it the script fails by name. */
@@ -143,16 +145,32 @@ function* runPipeline(p: Pipeline, sh: ShellState, st: Streams): Gen {
   if (p.commands.slice(1).some((c) => c.type === "loop")) return (sh.status = negated(p, yield* runSideBySide(p.commands, sh, st)));
   let input = st.stdin;
   let status = 0;
+  const argvs = p.commands.length > 1 ? p.commands.map(processArgv) : undefined;
+  const outer = sh.pipeline;
   for (let i = 0; i < p.commands.length; i++) {
     const last = i === p.commands.length - 1;
     let captured = "";
     const pipe: Pipe | undefined = i === 0 ? st.pipe : { buf: input, closed: true, readerGone: false };
     const streams: Streams = last ? { ...st, stdin: input, pipe } : { stdin: input, pipe, out: (t) => { captured += t; }, err: st.err };
-    status = yield* runCommand(p.commands[i]!, sh, streams);
+    if (argvs !== undefined) sh.pipeline = { argvs, index: i };
+    try {
+      status = yield* runCommand(p.commands[i]!, sh, streams);
+    } finally {
+      sh.pipeline = outer;
+    }
     input = captured;
   }
   sh.status = negated(p, status);
   return sh.status;
+}
+
+/**
+ * A pipeline command's command line as ps sees the process forked for it: its words with their
+ * quotes gone (a word with an expansion as written), a compound command the forked shell.
+ */
+function processArgv(cmd: Command): readonly string[] {
+  if (cmd.type !== "simple") return ["sh"];
+  return cmd.words.map((w) => (/[$`\\]/.test(w) ? w : w.replace(/["']/g, "")));
 }
 
 const negated = (p: Pipeline, status: number) => (p.negate ? (status === 0 ? 1 : 0) : status);
@@ -405,8 +423,10 @@ export function signalNumber(arg: string): number | undefined {
 }
 
 /** The kill builtin's errors as bash, dash (Debian's sh) and busybox's ash word them. */
-function killError(sh: ShellState, what: "signal" | "number" | "missing", arg: string): string {
+function killError(sh: ShellState, what: "signal" | "number" | "missing" | "denied", arg: string): string {
   const p = shellPrefix(sh);
+  // kill(2)'s EPERM: bash's "(pid) - Operation not permitted", dash's and busybox's as for ESRCH
+  if (what === "denied") return sh.shellName === "bash" ? `${p}kill: (${arg}) - Operation not permitted\n` : sh.userland === "gnu" ? `${p}kill: Operation not permitted\n` : `${p}can't kill pid ${arg}: Operation not permitted\n`;
   if (sh.shellName === "bash") return what === "signal" ? `${p}kill: ${arg}: invalid signal specification\n` : what === "number" ? `${p}kill: ${arg}: arguments must be process or job IDs\n` : `${p}kill: (${arg}) - No such process\n`;
   if (sh.userland === "gnu") return what === "signal" ? `${p}kill: invalid signal number or name: ${arg}\n` : what === "number" ? `${p}kill: Illegal number: ${arg}\n` : `${p}kill: No such process\n`;
   return what === "signal" ? `${p}bad signal name '${arg}'\n` : what === "number" ? `${p}invalid number '${arg}'\n` : `${p}can't kill pid ${arg}: No such process\n`;
@@ -414,8 +434,8 @@ function killError(sh: ShellState, what: "signal" | "number" | "missing", arg: s
 
 /**
  * The shells' kill builtin, `kill [-s SIG | -SIG] PID...` (TERM by default): a process is found by
- * its pid in the container's namespace, where the main process is 1 and no other pid is known
- * (ps is not modelled); each pid not found is an error in the shell's words, status 1.
+ * its pid in the container's pid namespace (the runtime's process table); each pid not found, or
+ * another user's when the shell is not root, is an error in the shell's words, status 1.
  */
 function* kill(args: string[], sh: ShellState, st: Streams): Gen {
   let signal = 15;
@@ -437,8 +457,8 @@ function* kill(args: string[], sh: ShellState, st: Streams): Gen {
   for (const arg of pids) {
     const known = /^\d+$/.test(arg);
     const r = known ? yield* perform(sh, { type: "signal", name: "", pid: Number(arg), signal }) : undefined;
-    if (r?.type === "signal" && r.matched) continue;
-    st.err(killError(sh, known ? "missing" : "number", arg));
+    if (r?.type === "signal" && r.matched && !r.denied) continue;
+    st.err(killError(sh, r?.type === "signal" && r.denied ? "denied" : known ? "missing" : "number", arg));
     status = 1;
   }
   return status;

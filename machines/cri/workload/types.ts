@@ -22,7 +22,9 @@ export type Effect =
    */
   | { type: "signal"; name: string; pid?: number; signal: number }
   /** `read` waiting on a pipe with nothing in it yet; only a pipeline run side by side answers it (its writer writes or ends) */
-  | { type: "input"; pipe: Pipe };
+  | { type: "input"; pipe: Pipe }
+  /** ps reading /proc: the processes of the caller's pid namespace, itself included (args: its own argv) */
+  | { type: "ps"; args: readonly string[]; pipeline?: { readonly argvs: readonly (readonly string[])[]; readonly index: number } };
 
 /** A pipe between two commands of a pipeline: the writer appends to buf and closes it when it ends, `read` takes lines off its front. */
 export interface Pipe {
@@ -47,11 +49,21 @@ export type HttpResult =
 export type DnsResult = { type: "dns"; server: string; fqdn?: string; addresses: string[]; cnames?: [string, string][]; srv?: SrvRecord[]; noData?: true };
 
 
-/** The answer to a signal effect: whether a process by that name (or pid) was there to take it. */
-export type SignalResult = { type: "signal"; matched: boolean };
+/** The answer to a signal effect: whether a process by that name (or pid) was there to take it; denied: it was, and kill(2) said EPERM (another user's, the sender not root). */
+export type SignalResult = { type: "signal"; matched: boolean; denied?: true };
+
+/** A process as /proc shows it: its pid in the caller's namespace, its uid, its command line. */
+export interface ProcRow {
+  readonly pid: number;
+  readonly uid: number;
+  readonly argv: readonly string[];
+}
+
+/** The answer to a ps effect: the namespace's processes, by pid. */
+export type PsResult = { type: "ps"; rows: readonly ProcRow[] };
 
 /** What the CRI passes back when it resumes a process (undefined after sleep or allocate). */
-export type EffectResult = HttpResult | DnsResult | SignalResult | undefined;
+export type EffectResult = HttpResult | DnsResult | SignalResult | PsResult | undefined;
 
 /** The process's view of its container. */
 export interface ProcessIO {
