@@ -169,6 +169,16 @@ export function pickBackend(rule: ProxyRule, rand: () => number, previous?: stri
   return rule.backends[n - 1];
 }
 
+/**
+ * The backend a client was last sent to through this rule, while its `recent --rcheck --seconds
+ * <timeoutSeconds>` still matches (the entry is younger than the Service's affinity timeout).
+ */
+export function recentBackend(affinity: KubeProxyContext["affinity"], key: string, rule: ProxyRule, now: number): string | undefined {
+  const e = affinity !== undefined && Object.hasOwn(affinity, key) ? affinity[key] : undefined;
+  if (e === undefined || rule.sessionAffinity === undefined) return undefined;
+  return now - e.at <= rule.sessionAffinity.timeoutSeconds * 1000 ? e.backend : undefined;
+}
+
 // ---- the component's steps over its context (the machine's actions) ----
 export const SERVICES = 1;
 export const SLICES = 2;
@@ -204,6 +214,11 @@ export interface KubeProxyContext {
   draws: Record<string, number>;
   /** connections to pod IPs no EndpointSlice places, held until the Node informer has listed */
   held: readonly ConnectMsg[];
+  /**
+   * ClientIP session affinity, as iptables' `recent` match keeps it per node: "node, frontend,
+   * client IP" to the backend last taken and when (absent until a Service with affinity is used)
+   */
+  affinity?: Record<string, { backend: string; at: number }>;
 }
 
 export interface KubeProxyInput {
@@ -283,11 +298,15 @@ export function forwardConnection(ctx: KubeProxyContext, msg: ConnectMsg, fx: Fx
   const rule = ruleFor(rulesFor(ctx, msg.node), nodes, msg.dst);
   let dst = msg.dst;
   if (rule) {
+    const now = (msg as { now?: number }).now ?? 0;
+    const key = rule.sessionAffinity && msg.src !== undefined ? `${msg.node}\u0000${rule.frontend}\u0000${msg.src.split(":")[0]}` : undefined;
     const backend = pickBackend(rule, () => {
       const [v, s] = nextRandom(ctx.draws[msg.node] ?? seedFor(ctx.seed, `kube-proxy/${msg.node}/draws`));
       ctx.draws[msg.node] = s;
       return v;
-    });
+    }, key === undefined ? undefined : recentBackend(ctx.affinity, key, rule, now));
+    // the endpoint chain's `recent --set`: the client's entry is taken (or renewed) at each new connection
+    if (key !== undefined && backend !== undefined) ctx.affinity = { ...ctx.affinity, [key]: { backend, at: now } };
     if (backend === undefined) {
       const refused: ConnectResult = { type: "ConnectResult", id: msg.id, error: "connection refused" };
       fx.send(msg.replyTo, refused);
