@@ -410,7 +410,8 @@ function authorizeRequest(ctx: ApiServerContext, cur: InFlight): void {
     const a = attributesOf(req, cur.user);
     const d = authorizeAttributes(a, nodeGraph(ctx));
     if (!d.allowed) {
-      cur.error = forbidden(a, d.reason);
+      // ensureAuthorizedForVerb: NewForbidden(requestInfo's group and resource, name, reason)
+      cur.error = req.authorizeOnly && req.handlerCheck ? S.forbiddenStatus({ group: a.apiGroup, resource: a.resource } as ResourceInfo, a.name, d.reason) : forbidden(a, d.reason);
       return;
     }
   }
@@ -426,7 +427,7 @@ function authorizeRequest(ctx: ApiServerContext, cur: InFlight): void {
     cur.error = S.notFound(r, req.name ?? "");
     return;
   }
-  // Connect subresources route GET and POST only, both authorized as create.
+  // a connect is located as create, once the HTTP front end authorized its method's verb and then create
   if (isConnectRequest(req) && req.verb !== "create") {
     cur.error = S.methodNotAllowed();
     return;

@@ -180,6 +180,24 @@ export async function connectRefusal(cluster: Cluster, base: Omit<ApiRequest, "t
   return S.badRequest(dryRun ? "dryRun is not supported" : "name must be provided");
 }
 
+/**
+ * exec, attach and portforward as kube-apiserver 1.35 authorizes them: WithAuthorization checks the
+ * verb of the method (a WebSocket's GET is get, SPDY's POST create); ConnectResource refuses dryRun,
+ * then an empty name; then Connect checks create itself (ensureAuthorizedForVerb, behind
+ * AuthorizePodWebsocketUpgradeCreatePermission, on by default), so get alone opens no stream and
+ * create alone passes no filter (pkg/registry/core/pod/rest/subresources.go). Undefined when allowed.
+ */
+export async function podConnectRefusal(cluster: Cluster, base: Omit<ApiRequest, "type" | "id" | "verb" | "body">, method: string, q: URLSearchParams): Promise<Status | undefined> {
+  const verb = method === "POST" ? "create" : "get";
+  const filtered = await cluster.request({ ...base, verb, authorizeOnly: true });
+  if (!filtered.ok) return filtered.status;
+  if (q.getAll("dryRun").length > 0) return S.badRequest("dryRun is not supported");
+  if (base.name === "") return S.badRequest("name must be provided");
+  if (verb === "create") return undefined;
+  const created = await cluster.request({ ...base, verb: "create", authorizeOnly: true, handlerCheck: true });
+  return created.ok ? undefined : created.status;
+}
+
 export async function locate(cluster: Cluster, base: Omit<ApiRequest, "type" | "id" | "verb" | "body">, opts: ConnectOptions): Promise<StreamLocation | Status> {
   const resp = await cluster.request({ ...base, verb: "create", body: { container: opts.container ?? "" } });
   if (!resp.ok) return resp.status;
@@ -489,7 +507,7 @@ export async function serveConnect(
   base: Omit<ApiRequest, "type" | "id" | "verb" | "body">, q: URLSearchParams,
 ): Promise<void> {
   const sub = base.subresource as "exec" | "attach" | "portforward";
-  const refused = await connectRefusal(cluster, base, "create", q);
+  const refused = await podConnectRefusal(cluster, base, req.method ?? "GET", q);
   if (refused) return refuseWithStatus(socket, refused);
   const opts = connectOptions(q);
   const loc = await locate(cluster, base, opts);

@@ -1,0 +1,115 @@
+// The fifteenth hostile round, each answer checked against kube-apiserver 1.35's source: exec,
+// attach and portforward authorized twice, as the authorization filter authorizes the verb of the
+// method (a WebSocket's GET is get, SPDY's POST create) and the pod Connecters then check create
+// themselves (ensureAuthorizedForVerb behind AuthorizePodWebsocketUpgradeCreatePermission, beta and
+// on by default since 1.35), so neither get alone nor create alone opens a stream over a WebSocket.
+
+import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import WebSocket from "ws";
+import { raw, serve, until, type Served } from "./serve-helpers.js";
+
+let s: Served;
+const ns = "/api/v1/namespaces/default";
+const admin = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+  const text = body === undefined ? undefined : JSON.stringify(body);
+  return raw(s, method, path, { token: s.cluster.adminToken, ...(text !== undefined ? { body: text } : {}), headers: { ...(text !== undefined ? { "Content-Type": "application/json", "Content-Length": String(Buffer.byteLength(text)) } : {}), ...headers } });
+};
+const status = (r: { body: string }) => JSON.parse(r.body);
+const subresources = ["pods/exec", "pods/attach", "pods/portforward"];
+
+beforeAll(async () => {
+  s = await serve({ nodes: 1 });
+  const pod = { metadata: { name: "box" }, spec: { containers: [{ name: "box", image: "busybox", command: ["sleep", "3600"] }] } };
+  expect((await admin("POST", `${ns}/pods`, pod)).code).toBe(201);
+  for (const [role, verb] of [["exec-get", "get"], ["exec-create", "create"]] as const) {
+    expect((await admin("POST", "/apis/rbac.authorization.k8s.io/v1/namespaces/default/roles", { metadata: { name: role }, rules: [{ apiGroups: [""], resources: subresources, verbs: [verb] }] })).code).toBe(201);
+  }
+  const bind = async (name: string, role: string, user: string) =>
+    expect((await admin("POST", "/apis/rbac.authorization.k8s.io/v1/namespaces/default/rolebindings", { metadata: { name }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role }, subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "User", name: user }] })).code).toBe(201);
+  await bind("getter", "exec-get", "getter");
+  await bind("creator", "exec-create", "creator");
+  await bind("both-get", "exec-get", "both");
+  await bind("both-create", "exec-create", "both");
+  const up = await until(async () => s.cluster.get("Pod", "box", "default")?.status?.containerStatuses?.[0]?.state?.running, 20_000);
+  expect(up, "box should be running").toBeTruthy();
+}, 40_000);
+afterAll(async () => {
+  await s?.stop();
+});
+
+/**
+ * Opens a WebSocket as the admin acting as `user` (the admin may impersonate anyone). ws's client
+ * takes only RFC 7230 tokens as subprotocols: port-forward's, which has a "/", is sent as a header.
+ */
+function open(path: string, protocols: string[], user: string): WebSocket {
+  const url = s.server.url.replace(/^https/, "wss") + path;
+  const tokens = protocols.every((p) => /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(p));
+  return new WebSocket(url, tokens ? protocols : [], { ca: s.server.caCert, headers: { Authorization: `Bearer ${s.cluster.adminToken}`, "Impersonate-User": user, ...(tokens ? {} : { "Sec-WebSocket-Protocol": protocols.join(", ") }) } });
+}
+
+/** A WebSocket's outcome: the refused handshake's status and body, or the frames per channel and the close code. */
+function outcome(ws: WebSocket): Promise<{ unexpected?: number; body?: string; channels: Map<number, Buffer[]>; code?: number }> {
+  return new Promise((resolve) => {
+    const channels = new Map<number, Buffer[]>();
+    ws.on("message", (d: Buffer) => channels.set(d[0]!, [...(channels.get(d[0]!) ?? []), d.subarray(1)]));
+    ws.on("unexpected-response", (_req, res) => {
+      let body = "";
+      res.on("data", (d: Buffer) => (body += d));
+      res.on("end", () => resolve({ unexpected: res.statusCode ?? 0, body, channels }));
+    });
+    ws.on("error", () => undefined);
+    ws.on("close", (code) => resolve({ channels, code }));
+  });
+}
+
+const paths: Array<[string, string, string[]]> = [
+  ["exec", `${ns}/pods/box/exec?command=echo&command=hi&stdout=true`, ["v5.channel.k8s.io"]],
+  ["attach", `${ns}/pods/box/attach?stdout=true`, ["v5.channel.k8s.io"]],
+  ["portforward", `${ns}/pods/box/portforward?ports=80`, ["SPDY/3.1+portforward.k8s.io"]],
+];
+
+// pkg/registry/core/pod/rest/subresources.go (ExecREST, AttachREST, PortForwardREST Connect) and
+// authorize.go (ensureAuthorizedForVerb; authorize_test.go: `pods "my-pod" is forbidden: no reason`)
+describe("exec, attach and portforward over a WebSocket need get and create", () => {
+  it("get alone passes the filter; Connect's own create check is NewForbidden with the authorizer's reason, empty under RBAC", async () => {
+    for (const [sub, path, protocols] of paths) {
+      const r = await outcome(open(path, protocols, "getter"));
+      expect([sub, r.unexpected], sub).toEqual([sub, 403]);
+      // NewForbidden(requestInfo's group and resource, name, errors.New(reason)): RBAC's no-opinion reason is ""
+      expect(JSON.parse(r.body!), sub).toEqual({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: 'pods "box" is forbidden: ', reason: "Forbidden", details: { name: "box", kind: "pods" }, code: 403 });
+    }
+  });
+
+  it("the create check comes before the pod is looked up: a missing pod is the same 403, not a 404", async () => {
+    const r = await outcome(open(`${ns}/pods/nope/exec?command=ls&stdout=true`, ["v5.channel.k8s.io"], "getter"));
+    expect([r.unexpected, JSON.parse(r.body!).message]).toEqual([403, 'pods "nope" is forbidden: ']);
+  });
+
+  it("ConnectResource refuses dryRun before Connect runs: get alone is told 400", async () => {
+    const r = await outcome(open(`${ns}/pods/box/exec?command=ls&stdout=true&dryRun=All`, ["v5.channel.k8s.io"], "getter"));
+    expect([r.unexpected, JSON.parse(r.body!).message]).toEqual([400, "dryRun is not supported"]);
+  });
+
+  it("create alone does not pass the filter, which authorizes a GET as get: RBAC's words, and nothing runs", async () => {
+    for (const [sub, path, protocols] of paths) {
+      const r = await outcome(open(path, protocols, "creator"));
+      expect([sub, r.unexpected], sub).toEqual([sub, 403]);
+      expect(JSON.parse(r.body!).message, sub).toBe(`pods "box" is forbidden: User "creator" cannot get resource "pods/${sub}" in API group "" in the namespace "default"`);
+      expect(r.channels.size).toBe(0);
+    }
+  });
+
+  it("a POST (SPDY's upgrade) is create already: create alone passes both checks and reaches the upgrade", async () => {
+    const r = await admin("POST", `${ns}/pods/box/exec?command=ls&stdout=true`, undefined, { "Impersonate-User": "creator" });
+    expect([r.code, status(r).message]).toEqual([400, "Upgrade request required"]);
+    const g = await admin("POST", `${ns}/pods/box/exec?command=ls&stdout=true`, undefined, { "Impersonate-User": "getter" });
+    expect([g.code, status(g).message]).toEqual([403, 'pods "box" is forbidden: User "getter" cannot create resource "pods/exec" in API group "" in the namespace "default"']);
+  });
+
+  it("get and create together run the command", async () => {
+    const r = await outcome(open(paths[0]![1], ["v5.channel.k8s.io"], "both"));
+    expect(r.code).toBe(1000);
+    expect(Buffer.concat(r.channels.get(1) ?? []).toString()).toBe("hi\n");
+    expect(JSON.parse(Buffer.concat(r.channels.get(3) ?? []).toString())).toEqual({ metadata: {}, status: "Success" });
+  });
+});
