@@ -113,3 +113,34 @@ describe("exec, attach and portforward over a WebSocket need get and create", ()
     expect(JSON.parse(Buffer.concat(r.channels.get(3) ?? []).toString())).toEqual({ metadata: {}, status: "Success" });
   });
 });
+
+// pkg/kubelet/server/server.go (getExec, getAttach: remotecommandserver.NewOptions before
+// GetPodByName, its error written by WriteError with 400); the API server's stream translator
+// (v5) reports the kubelet's refusal of the SPDY upgrade as an InternalError on the error channel,
+// an older protocol is proxied and gets the kubelet's answer as it is
+describe("an exec or attach that asks for no stream is refused by the kubelet (remotecommand NewOptions)", () => {
+  const refusal = "you must specify at least 1 of stdin, stdout, stderr";
+  const asAdmin = (path: string, protocols: string[]) => new WebSocket(s.server.url.replace(/^https/, "wss") + path, protocols, { ca: s.server.caCert, headers: { Authorization: `Bearer ${s.cluster.adminToken}` } });
+
+  it("v5: the upgrade is made, the ready frame goes on the error channel, then the InternalError; nothing runs", async () => {
+    for (const path of [`${ns}/pods/box/exec?command=touch&command=/ran`, `${ns}/pods/box/attach`]) {
+      const r = await outcome(asAdmin(path, ["v5.channel.k8s.io"]));
+      const frames = r.channels.get(3) ?? [];
+      expect([path, frames[0]?.length], path).toEqual([path, 0]);
+      expect(JSON.parse(Buffer.concat(frames.slice(1)).toString()), path).toEqual({
+        metadata: {}, status: "Failure", message: `Internal error occurred: unable to upgrade connection: ${refusal}`,
+        reason: "InternalError", details: { causes: [{ message: `unable to upgrade connection: ${refusal}` }] }, code: 500,
+      });
+    }
+    // the command never ran: /ran is not there
+    const check = await outcome(asAdmin(`${ns}/pods/box/exec?command=ls&command=/ran&stderr=true`, ["v5.channel.k8s.io"]));
+    expect(JSON.parse(Buffer.concat(check.channels.get(3) ?? []).toString()).reason).toBe("NonZeroExitCode");
+  });
+
+  it("v4: the kubelet's 400 and its text are the handshake's answer; a terminal's stderr is dropped first, so it alone is no stream", async () => {
+    for (const path of [`${ns}/pods/box/exec?command=ls`, `${ns}/pods/box/exec?command=ls&tty=true&stderr=true`]) {
+      const r = await outcome(asAdmin(path, ["v4.channel.k8s.io"]));
+      expect([path, r.unexpected, r.body]).toEqual([path, 400, refusal]);
+    }
+  });
+});

@@ -321,8 +321,8 @@ export async function serveRemoteCommand(cluster: Cluster, loc: StreamLocation, 
 /** The kubelet's exec or attach session for a located stream, or its refusal. */
 function openRemoteCommand(cluster: Cluster, loc: StreamLocation, kind: "exec" | "attach", opts: ConnectOptions): Promise<Session | { code: number; message: string }> {
   return openSession(cluster, loc.node, kind === "exec"
-    ? { type: "GetExec", podNamespace: loc.podNamespace, podName: loc.podName, container: loc.container ?? "", cmd: opts.command, tty: opts.tty, stdin: opts.stdin }
-    : { type: "GetAttach", podNamespace: loc.podNamespace, podName: loc.podName, container: loc.container ?? "", tty: opts.tty, stdin: opts.stdin });
+    ? { type: "GetExec", podNamespace: loc.podNamespace, podName: loc.podName, container: loc.container ?? "", cmd: opts.command, tty: opts.tty, stdin: opts.stdin, stdout: opts.stdout, stderr: opts.stderr }
+    : { type: "GetAttach", podNamespace: loc.podNamespace, podName: loc.podName, container: loc.container ?? "", tty: opts.tty, stdin: opts.stdin, stdout: opts.stdout, stderr: opts.stderr });
 }
 
 /** What the client sends: stdin bytes, its end (v5's close signal), terminal sizes. */
@@ -531,9 +531,10 @@ export async function serveConnect(
   if (protocol === "v5.channel.k8s.io") return serveRemoteCommand(cluster, loc, sub, opts, await acceptWebSocket(req, socket, head, protocol), protocol);
   // Only v5 goes through the API server's stream translator (which upgrades first, then reports
   // the kubelet's refusal on the error channel); an older protocol is proxied to the kubelet as it
-  // is, so the kubelet's refusal (streaming.WriteError: its text, 500) is the handshake's answer.
+  // is, so the kubelet's refusal (its code and text: 400 no stream, 404 no pod, 500 from
+  // streaming.WriteError) is the handshake's answer.
   const opened = await openRemoteCommand(cluster, loc, sub, opts);
-  if (!("id" in opened)) return refuseUpgrade(socket, opened.code === 404 ? 404 : 500, opened.message, "text/plain; charset=utf-8");
+  if (!("id" in opened)) return refuseUpgrade(socket, opened.code, opened.message, "text/plain; charset=utf-8");
   // the client left while the kubelet answered: nobody to stream to
   if (socket.destroyed) return opened.close();
   return serveRemoteCommand(cluster, loc, sub, opts, await acceptWebSocket(req, socket, head, protocol), protocol, opened);
