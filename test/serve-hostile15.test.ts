@@ -144,3 +144,43 @@ describe("an exec or attach that asks for no stream is refused by the kubelet (r
     }
   });
 });
+
+// staging/src/k8s.io/apiserver/pkg/endpoints/handlers/create.go (createHandler runs
+// EnsureObjectNamespaceMatchesRequestNamespace on every create, a subresource's included, before
+// the storage's Create) and pkg/registry/core/pod/storage/eviction.go (EvictionREST.Create: the
+// Eviction must name the pod of the URL, before the pod is read)
+describe("a subresource create's body naming another object or namespace", () => {
+  const evict = (pod: string, metadata: unknown, query = "") => admin("POST", `${ns}/pods/${pod}/eviction${query}`, { apiVersion: "policy/v1", kind: "Eviction", metadata });
+  const notMatching = "the namespace of the provided object does not match the namespace sent on the request";
+  const boxAlive = async () => {
+    const pod = status(await admin("GET", `${ns}/pods/box`));
+    return pod.metadata.deletionTimestamp === undefined;
+  };
+
+  it("an Eviction of another pod, or of none, is 400 and evicts nothing, dry run or not", async () => {
+    for (const [metadata, query] of [[{ name: "other" }, ""], [{}, ""], [{ name: "other" }, "?dryRun=All"], [{ name: "Box" }, ""]] as const) {
+      const r = await evict("box", metadata, query);
+      expect([JSON.stringify(metadata), r.code, status(r).reason, status(r).message]).toEqual([JSON.stringify(metadata), 400, "BadRequest", "name in URL does not match name in Eviction object"]);
+    }
+    // the name is checked before the pod is read: a missing pod is the same 400
+    const missing = await evict("nope", { name: "other" });
+    expect([missing.code, status(missing).message]).toEqual([400, "name in URL does not match name in Eviction object"]);
+    expect(await boxAlive()).toBe(true);
+  });
+
+  it("an Eviction, a Binding or a TokenRequest naming another namespace is createHandler's 400", async () => {
+    const eviction = await evict("box", { name: "box", namespace: "kube-system" });
+    expect([eviction.code, status(eviction).message]).toEqual([400, notMatching]);
+    expect(await boxAlive()).toBe(true);
+    const binding = await admin("POST", `${ns}/pods/box/binding`, { apiVersion: "v1", kind: "Binding", metadata: { name: "box", namespace: "kube-system" }, target: { kind: "Node", name: "node-1" } });
+    expect([binding.code, status(binding).message]).toEqual([400, notMatching]);
+    const token = await admin("POST", `${ns}/serviceaccounts/default/token`, { apiVersion: "authentication.k8s.io/v1", kind: "TokenRequest", metadata: { namespace: "kube-system" }, spec: {} });
+    expect([token.code, status(token).reason, status(token).message]).toEqual([400, "BadRequest", notMatching]);
+  });
+
+  it("the same Eviction with the pod's own name and namespace is taken (a dry run: 201 Success)", async () => {
+    const r = await evict("box", { name: "box", namespace: "default" }, "?dryRun=All");
+    expect([r.code, status(r).status]).toEqual([201, "Success"]);
+    expect(await boxAlive()).toBe(true);
+  });
+});

@@ -788,6 +788,13 @@ function prepare(ctx: ApiServerContext, cur: InFlight): void {
   // a custom resource is read at the version the request was made at (stored at the storage version)
   const old = r.custom ? atServedVersion(ctx.cache.objects.get(key), r) : ctx.cache.objects.get(key);
   cur.old = old;
+  if (req.verb === "create" && req.subresource !== undefined) {
+    const refused = subresourceCreateRefusal(req);
+    if (refused) {
+      cur.error = refused;
+      return;
+    }
+  }
   if (req.verb === "create" && kindIs(r, "Pod") && req.subresource === "binding") {
     const refused = bindingRefusal(req.body, req.name ?? "");
     if (refused) {
@@ -1564,6 +1571,20 @@ function prepareDeleteCollection(ctx: ApiServerContext, cur: InFlight, r: Resour
   cur.noop = true;
   cur.code = 200;
   cur.reply = { kind: listKindOf(r), apiVersion: storedApiVersion(r), metadata: { resourceVersion: String(ctx.cache.revision) }, items };
+}
+
+/**
+ * A subresource create's body judged before its storage looks the object up: createHandler's
+ * EnsureObjectNamespaceMatchesRequestNamespace (a Binding, Eviction or TokenRequest naming another
+ * namespace), then EvictionREST.Create's name check (pkg/registry/core/pod/storage/eviction.go).
+ */
+function subresourceCreateRefusal(req: Request): Status | undefined {
+  const meta = req.body?.metadata;
+  const ns = meta !== null && typeof meta === "object" ? meta.namespace : undefined;
+  if (typeof ns === "string" && ns !== "" && req.namespace !== undefined && ns !== req.namespace) return S.badRequest("the namespace of the provided object does not match the namespace sent on the request");
+  if (req.subresource !== "eviction") return undefined;
+  const name = meta !== null && typeof meta === "object" ? meta.name : undefined;
+  return (typeof name === "string" ? name : "") !== (req.name ?? "") ? S.badRequest("name in URL does not match name in Eviction object") : undefined;
 }
 
 /**
