@@ -2,7 +2,9 @@
 // attach and portforward authorized twice, as the authorization filter authorizes the verb of the
 // method (a WebSocket's GET is get, SPDY's POST create) and the pod Connecters then check create
 // themselves (ensureAuthorizedForVerb behind AuthorizePodWebsocketUpgradeCreatePermission, beta and
-// on by default since 1.35), so neither get alone nor create alone opens a stream over a WebSocket.
+// on by default since 1.35), so neither get alone nor create alone opens a stream over a WebSocket;
+// an exec or attach asking for no stream refused by the kubelet's NewOptions; a subresource create
+// whose body names another namespace (createHandler), or an Eviction naming another pod, refused.
 
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import WebSocket from "ws";
