@@ -189,6 +189,12 @@ export interface ApiRequest {
   nonResource?: { path: string; verb: string };
   /** authenticate and authorize only: when allowed the API server answers 200 and the HTTP front end serves the request */
   authorizeOnly?: boolean;
+  /**
+   * with authorizeOnly: a handler's own check of another verb than the request's (the pod
+   * Connecters' ensureAuthorizedForVerb), refused as NewForbidden with the authorizer's reason
+   * alone rather than in the authorization filter's words
+   */
+  handlerCheck?: boolean;
   /** the Impersonate-* headers, trusted only after the API server checks the requester may impersonate */
   impersonate?: { user?: string; groups?: string[]; uid?: string; extra?: Array<[string, string[]]> };
   /**

@@ -260,7 +260,7 @@ async function execIn(c: Cluster, podName: string, cmd: string): Promise<string>
   const inbox: any[] = [];
   const me = `test/exec-${podName}-${cmd.length}`;
   c.runtime.external(me, (m: any) => void inbox.push(m));
-  c.runtime.send(me, `kubelet/${pod.spec.nodeName}`, { type: "GetExec", id: 1, podNamespace: "default", podName, container: pod.spec.containers[0].name, cmd: ["sh", "-c", cmd], tty: false, stdin: false });
+  c.runtime.send(me, `kubelet/${pod.spec.nodeName}`, { type: "GetExec", id: 1, podNamespace: "default", podName, container: pod.spec.containers[0].name, cmd: ["sh", "-c", cmd], tty: false, stdin: false, stdout: true, stderr: true });
   await c.settle();
   const session = inbox.find((m) => m.type === "StreamReady").session;
   c.runtime.send(me, `cri/${pod.spec.nodeName}`, { type: "ExecRun", session, stdin: "" });

@@ -70,7 +70,7 @@ describe("the API server locates a connect (streamLocation)", () => {
 });
 
 describe("the kubelet's streaming endpoints and the CRI's sessions", () => {
-  const getExec = (podName: string, container: string, cmd: string[], tty = false) => ask("kubelet/node-1", { type: "GetExec", id: 1, podNamespace: "default", podName, container, cmd, tty, stdin: false });
+  const getExec = (podName: string, container: string, cmd: string[], tty = false) => ask("kubelet/node-1", { type: "GetExec", id: 1, podNamespace: "default", podName, container, cmd, tty, stdin: false, stdout: true, stderr: !tty });
 
   it("a pod the kubelet does not run: 404 pod does not exist", async () => {
     expect(await getExec("ghost", "c", ["ls"])).toEqual([{ type: "StreamRefused", id: 1, code: 404, message: "pod does not exist" }]);

@@ -410,7 +410,8 @@ function authorizeRequest(ctx: ApiServerContext, cur: InFlight): void {
     const a = attributesOf(req, cur.user);
     const d = authorizeAttributes(a, nodeGraph(ctx));
     if (!d.allowed) {
-      cur.error = forbidden(a, d.reason);
+      // ensureAuthorizedForVerb: NewForbidden(requestInfo's group and resource, name, reason)
+      cur.error = req.authorizeOnly && req.handlerCheck ? S.forbiddenStatus({ group: a.apiGroup, resource: a.resource } as ResourceInfo, a.name, d.reason) : forbidden(a, d.reason);
       return;
     }
   }
@@ -426,7 +427,7 @@ function authorizeRequest(ctx: ApiServerContext, cur: InFlight): void {
     cur.error = S.notFound(r, req.name ?? "");
     return;
   }
-  // Connect subresources route GET and POST only, both authorized as create.
+  // a connect is located as create, once the HTTP front end authorized its method's verb and then create
   if (isConnectRequest(req) && req.verb !== "create") {
     cur.error = S.methodNotAllowed();
     return;
@@ -788,6 +789,13 @@ function prepare(ctx: ApiServerContext, cur: InFlight): void {
   // a custom resource is read at the version the request was made at (stored at the storage version)
   const old = r.custom ? atServedVersion(ctx.cache.objects.get(key), r) : ctx.cache.objects.get(key);
   cur.old = old;
+  if (req.verb === "create" && req.subresource !== undefined) {
+    const refused = subresourceCreateRefusal(req);
+    if (refused) {
+      cur.error = refused;
+      return;
+    }
+  }
   if (req.verb === "create" && kindIs(r, "Pod") && req.subresource === "binding") {
     const refused = bindingRefusal(req.body, req.name ?? "");
     if (refused) {
@@ -1564,6 +1572,20 @@ function prepareDeleteCollection(ctx: ApiServerContext, cur: InFlight, r: Resour
   cur.noop = true;
   cur.code = 200;
   cur.reply = { kind: listKindOf(r), apiVersion: storedApiVersion(r), metadata: { resourceVersion: String(ctx.cache.revision) }, items };
+}
+
+/**
+ * A subresource create's body judged before its storage looks the object up: createHandler's
+ * EnsureObjectNamespaceMatchesRequestNamespace (a Binding, Eviction or TokenRequest naming another
+ * namespace), then EvictionREST.Create's name check (pkg/registry/core/pod/storage/eviction.go).
+ */
+function subresourceCreateRefusal(req: Request): Status | undefined {
+  const meta = req.body?.metadata;
+  const ns = meta !== null && typeof meta === "object" ? meta.namespace : undefined;
+  if (typeof ns === "string" && ns !== "" && req.namespace !== undefined && ns !== req.namespace) return S.badRequest("the namespace of the provided object does not match the namespace sent on the request");
+  if (req.subresource !== "eviction") return undefined;
+  const name = meta !== null && typeof meta === "object" ? meta.name : undefined;
+  return (typeof name === "string" ? name : "") !== (req.name ?? "") ? S.badRequest("name in URL does not match name in Eviction object") : undefined;
 }
 
 /**

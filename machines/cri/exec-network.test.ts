@@ -33,7 +33,7 @@ function nodeOf(pod: string): string {
 async function exec(pod: string, cmd: string[], ms = 0): Promise<{ session: string; out: StreamOutput[] }> {
   const node = nodeOf(pod);
   inbox.length = 0;
-  c.runtime.send(me, `kubelet/${node}`, { type: "GetExec", id: 1, podNamespace: "default", podName: pod, container: pod, cmd, tty: false, stdin: false });
+  c.runtime.send(me, `kubelet/${node}`, { type: "GetExec", id: 1, podNamespace: "default", podName: pod, container: pod, cmd, tty: false, stdin: false, stdout: true, stderr: true });
   await run();
   const ready = inbox.find((m) => m.type === "StreamReady") as Extract<CriStreamAnswer, { type: "StreamReady" }>;
   inbox.length = 0;
@@ -94,7 +94,7 @@ describe("an exec'd command on the pod network", () => {
   it("what it writes before a lookup goes out at once; the rest when the answer came", async () => {
     const node = nodeOf("box");
     inbox.length = 0;
-    c.runtime.send(me, `kubelet/${node}`, { type: "GetExec", id: 1, podNamespace: "default", podName: "box", container: "box", cmd: ["sh", "-c", "echo before; wget -qO- hostnames; echo; echo after"], tty: false, stdin: false });
+    c.runtime.send(me, `kubelet/${node}`, { type: "GetExec", id: 1, podNamespace: "default", podName: "box", container: "box", cmd: ["sh", "-c", "echo before; wget -qO- hostnames; echo; echo after"], tty: false, stdin: false, stdout: true, stderr: true });
     await run();
     const { session } = inbox.find((m) => m.type === "StreamReady") as Extract<CriStreamAnswer, { type: "StreamReady" }>;
     inbox.length = 0;
@@ -119,7 +119,7 @@ describe("an exec'd command on the pod network", () => {
   it("a line typed at an interactive shell waits on the network, then the shell goes on with what that line set", async () => {
     const node = nodeOf("box");
     inbox.length = 0;
-    c.runtime.send(me, `kubelet/${node}`, { type: "GetExec", id: 1, podNamespace: "default", podName: "box", container: "box", cmd: ["sh"], tty: true, stdin: true });
+    c.runtime.send(me, `kubelet/${node}`, { type: "GetExec", id: 1, podNamespace: "default", podName: "box", container: "box", cmd: ["sh"], tty: true, stdin: true, stdout: true, stderr: false });
     await run();
     const ready = inbox.find((m) => m.type === "StreamReady") as Extract<CriStreamAnswer, { type: "StreamReady" }>;
     expect(ready).toMatchObject({ prompt: "/ # ", interactive: true });
@@ -147,7 +147,7 @@ describe("an exec'd command on the pod network", () => {
   it("a session closed while its command waits on the network is never answered", async () => {
     const node = nodeOf("box");
     inbox.length = 0;
-    c.runtime.send(me, `kubelet/${node}`, { type: "GetExec", id: 1, podNamespace: "default", podName: "box", container: "box", cmd: ["wget", "-qO-", "hostnames"], tty: false, stdin: false });
+    c.runtime.send(me, `kubelet/${node}`, { type: "GetExec", id: 1, podNamespace: "default", podName: "box", container: "box", cmd: ["wget", "-qO-", "hostnames"], tty: false, stdin: false, stdout: true, stderr: true });
     await run();
     const { session } = inbox.find((m) => m.type === "StreamReady") as Extract<CriStreamAnswer, { type: "StreamReady" }>;
     c.runtime.send(me, `cri/${node}`, { type: "ExecRun", session, stdin: "" });

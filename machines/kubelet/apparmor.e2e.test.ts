@@ -25,7 +25,7 @@ async function execIn(c: Cluster, node: string, podName: string, container: stri
   const inbox: any[] = [];
   const me = "test/apparmor-exec";
   c.runtime.external(me, (m: any) => void inbox.push(m));
-  c.runtime.send(me, `kubelet/${node}`, { type: "GetExec", id: 1, podNamespace: "default", podName, container, cmd, tty: false, stdin: false });
+  c.runtime.send(me, `kubelet/${node}`, { type: "GetExec", id: 1, podNamespace: "default", podName, container, cmd, tty: false, stdin: false, stdout: true, stderr: true });
   await c.settle();
   const session = inbox.find((m) => m.type === "StreamReady").session;
   c.runtime.send(me, `cri/${node}`, { type: "ExecRun", session, stdin: "" });

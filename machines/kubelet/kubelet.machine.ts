@@ -64,7 +64,7 @@ export const kubeletMachine = setup({
     PodWorkerTimer: { actions: "resyncPod", description: "a pod worker's requeue delay ended (a back-off, a failed step): run it again" },
     ProbeTimer: { actions: "runProbe", description: "a probe worker's initial delay or period elapsed" },
     Relist: { actions: "relistInformer", description: "an informer's list failed and its back-off ended: list again" },
-    GetExec: { actions: "serveStream", description: "the streaming server: a running container of a pod here, handed to the runtime's Exec (else 404 pod does not exist, 500 container not found)" },
+    GetExec: { actions: "serveStream", description: "the streaming server: a running container of a pod here, handed to the runtime's Exec (else 400 no stdin, stdout or stderr asked, 404 pod does not exist, 500 container not found)" },
     GetAttach: { actions: "serveStream", description: "the streaming server: the runtime's Attach to a running container" },
     GetPortForward: { actions: "serveStream", description: "the streaming server: the runtime's PortForward into the pod's sandbox" },
   },

@@ -11,11 +11,11 @@ import type { KubeletContext, PodWorker } from "./types.js";
 
 /** A stream asked of the kubelet (the API server's proxy, here the HTTP front end). */
 export type KubeletStreamRequest =
-  | { type: "GetExec"; id: number; podNamespace: string; podName: string; container: string; cmd: string[]; tty: boolean; stdin: boolean }
-  | { type: "GetAttach"; id: number; podNamespace: string; podName: string; container: string; tty: boolean; stdin: boolean }
+  | { type: "GetExec"; id: number; podNamespace: string; podName: string; container: string; cmd: string[]; tty: boolean; stdin: boolean; stdout: boolean; stderr: boolean }
+  | { type: "GetAttach"; id: number; podNamespace: string; podName: string; container: string; tty: boolean; stdin: boolean; stdout: boolean; stderr: boolean }
   | { type: "GetPortForward"; id: number; podNamespace: string; podName: string };
 
-/** The kubelet's refusal: its HTTP code and the text streaming.WriteError writes. */
+/** The kubelet's refusal: its HTTP code and the text it writes (WriteError's, or streaming.WriteError's). */
 export type StreamRefused = { type: "StreamRefused"; id: number; code: number; message: string };
 
 /** GetPodByName: the pod this kubelet knows by namespace and name (not one being forgotten). */
@@ -29,6 +29,9 @@ function podByName(ctx: KubeletContext, namespace: string, name: string): PodWor
 /** Serves GetExec, GetAttach and GetPortForward: refuses, or hands the request to the runtime's streaming server. */
 export function serveStream(ctx: KubeletContext, req: KubeletStreamRequest, from: string, fx: Fx): void {
   const refuse = (code: number, message: string) => fx.send(from, { type: "StreamRefused", id: req.id, code, message } satisfies StreamRefused);
+  // getExec and getAttach read remotecommand's NewOptions before the pod: a terminal drops stderr,
+  // and no stream left is go-restful's WriteError 400 with the error's text
+  if (req.type !== "GetPortForward" && !req.stdin && !req.stdout && !(req.stderr && !req.tty)) return refuse(400, "you must specify at least 1 of stdin, stdout, stderr");
   const w = podByName(ctx, req.podNamespace, req.podName);
   if (!w) return refuse(404, "pod does not exist");
   if (req.type === "GetPortForward") {

@@ -27,7 +27,7 @@ import { isValidPathSegmentName } from "../../machines/apiserver/validation/name
 import { fieldManagerMaxLength, isPrintable, managerOrUserAgent } from "../../machines/apiserver/fieldmanager/fieldmanager.js";
 import { openApiV2, openApiV2Protobuf, openApiV3Paths, openApiV3Group } from "./openapi.js";
 import { serveLogs } from "./logs.js";
-import { connectOptions, connectRefusal, isLocation, locate, serveConnect } from "./stream.js";
+import { connectOptions, connectRefusal, isLocation, locate, podConnectRefusal, serveConnect } from "./stream.js";
 import { connectSubresources } from "../../machines/apiserver/connect.js";
 import { decodeContinue } from "../../machines/apiserver/continue.js";
 import { proxyRequest, proxyResource, upstreamPath } from "./proxy.js";
@@ -1318,12 +1318,13 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
     if (refused) return sendStatus(res, refused);
     return serveProxy(cluster, asked, gate, p, url, method, res);
   }
-  // exec, attach and portforward are long-running (exempt from max-in-flight), authorized as create
+  // exec, attach and portforward are long-running (exempt from max-in-flight), authorized as their
+  // method's verb and then as create (podConnectRefusal)
   if (p.subresource !== undefined && connectSubresources.has(p.subresource)) {
     if (method !== "GET" && method !== "POST") return gate(asked, () => sendStatus(res, S.methodNotAllowed()));
     const connectBase: Omit<ApiRequest, "type" | "id" | "verb"> = { group: r.group, resource: r.resource, ...who, namespace: p.namespace ?? "default", name: p.name ?? "", subresource: p.subresource };
     if (!hc.upgrade) {
-      const refused = await connectRefusal(cluster, connectBase, "create", q);
+      const refused = await podConnectRefusal(cluster, connectBase, method, q);
       if (refused) return sendStatus(res, refused);
       const loc = await locate(cluster, connectBase, connectOptions(q));
       return sendStatus(res, isLocation(loc) ? S.badRequest("Upgrade request required") : loc);

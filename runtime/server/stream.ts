@@ -180,6 +180,24 @@ export async function connectRefusal(cluster: Cluster, base: Omit<ApiRequest, "t
   return S.badRequest(dryRun ? "dryRun is not supported" : "name must be provided");
 }
 
+/**
+ * exec, attach and portforward as kube-apiserver 1.35 authorizes them: WithAuthorization checks the
+ * verb of the method (a WebSocket's GET is get, SPDY's POST create); ConnectResource refuses dryRun,
+ * then an empty name; then Connect checks create itself (ensureAuthorizedForVerb, behind
+ * AuthorizePodWebsocketUpgradeCreatePermission, on by default), so get alone opens no stream and
+ * create alone passes no filter (pkg/registry/core/pod/rest/subresources.go). Undefined when allowed.
+ */
+export async function podConnectRefusal(cluster: Cluster, base: Omit<ApiRequest, "type" | "id" | "verb" | "body">, method: string, q: URLSearchParams): Promise<Status | undefined> {
+  const verb = method === "POST" ? "create" : "get";
+  const filtered = await cluster.request({ ...base, verb, authorizeOnly: true });
+  if (!filtered.ok) return filtered.status;
+  if (q.getAll("dryRun").length > 0) return S.badRequest("dryRun is not supported");
+  if (base.name === "") return S.badRequest("name must be provided");
+  if (verb === "create") return undefined;
+  const created = await cluster.request({ ...base, verb: "create", authorizeOnly: true, handlerCheck: true });
+  return created.ok ? undefined : created.status;
+}
+
 export async function locate(cluster: Cluster, base: Omit<ApiRequest, "type" | "id" | "verb" | "body">, opts: ConnectOptions): Promise<StreamLocation | Status> {
   const resp = await cluster.request({ ...base, verb: "create", body: { container: opts.container ?? "" } });
   if (!resp.ok) return resp.status;
@@ -303,8 +321,8 @@ export async function serveRemoteCommand(cluster: Cluster, loc: StreamLocation, 
 /** The kubelet's exec or attach session for a located stream, or its refusal. */
 function openRemoteCommand(cluster: Cluster, loc: StreamLocation, kind: "exec" | "attach", opts: ConnectOptions): Promise<Session | { code: number; message: string }> {
   return openSession(cluster, loc.node, kind === "exec"
-    ? { type: "GetExec", podNamespace: loc.podNamespace, podName: loc.podName, container: loc.container ?? "", cmd: opts.command, tty: opts.tty, stdin: opts.stdin }
-    : { type: "GetAttach", podNamespace: loc.podNamespace, podName: loc.podName, container: loc.container ?? "", tty: opts.tty, stdin: opts.stdin });
+    ? { type: "GetExec", podNamespace: loc.podNamespace, podName: loc.podName, container: loc.container ?? "", cmd: opts.command, tty: opts.tty, stdin: opts.stdin, stdout: opts.stdout, stderr: opts.stderr }
+    : { type: "GetAttach", podNamespace: loc.podNamespace, podName: loc.podName, container: loc.container ?? "", tty: opts.tty, stdin: opts.stdin, stdout: opts.stdout, stderr: opts.stderr });
 }
 
 /** What the client sends: stdin bytes, its end (v5's close signal), terminal sizes. */
@@ -489,7 +507,7 @@ export async function serveConnect(
   base: Omit<ApiRequest, "type" | "id" | "verb" | "body">, q: URLSearchParams,
 ): Promise<void> {
   const sub = base.subresource as "exec" | "attach" | "portforward";
-  const refused = await connectRefusal(cluster, base, "create", q);
+  const refused = await podConnectRefusal(cluster, base, req.method ?? "GET", q);
   if (refused) return refuseWithStatus(socket, refused);
   const opts = connectOptions(q);
   const loc = await locate(cluster, base, opts);
@@ -513,9 +531,10 @@ export async function serveConnect(
   if (protocol === "v5.channel.k8s.io") return serveRemoteCommand(cluster, loc, sub, opts, await acceptWebSocket(req, socket, head, protocol), protocol);
   // Only v5 goes through the API server's stream translator (which upgrades first, then reports
   // the kubelet's refusal on the error channel); an older protocol is proxied to the kubelet as it
-  // is, so the kubelet's refusal (streaming.WriteError: its text, 500) is the handshake's answer.
+  // is, so the kubelet's refusal (its code and text: 400 no stream, 404 no pod, 500 from
+  // streaming.WriteError) is the handshake's answer.
   const opened = await openRemoteCommand(cluster, loc, sub, opts);
-  if (!("id" in opened)) return refuseUpgrade(socket, opened.code === 404 ? 404 : 500, opened.message, "text/plain; charset=utf-8");
+  if (!("id" in opened)) return refuseUpgrade(socket, opened.code, opened.message, "text/plain; charset=utf-8");
   // the client left while the kubelet answered: nobody to stream to
   if (socket.destroyed) return opened.close();
   return serveRemoteCommand(cluster, loc, sub, opts, await acceptWebSocket(req, socket, head, protocol), protocol, opened);
