@@ -527,8 +527,8 @@ export function parseUrl(url: string): { scheme: string; host: string; port: num
 
 const reasonPhrases: Record<number, string> = { 200: "OK", 201: "Created", 204: "No Content", 301: "Moved Permanently", 302: "Found", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable" };
 
-function* httpGet(sh: ShellState, url: string, headers?: readonly (readonly [string, string])[]): Generator<Effect, HttpResult, EffectResult> {
-  const r = yield* perform(sh, headers ? { type: "http", url, headers } : { type: "http", url });
+function* httpGet(sh: ShellState, url: string, headers?: readonly (readonly [string, string])[], timeoutMs?: number): Generator<Effect, HttpResult, EffectResult> {
+  const r = yield* perform(sh, { type: "http", url, ...(headers ? { headers } : {}), ...(timeoutMs !== undefined ? { timeoutMs } : {}) });
   return r?.type === "http" ? r : { type: "http", error: "connection refused" };
 }
 
@@ -545,7 +545,10 @@ function* wget(argv: string[], sh: ShellState, st: Streams): Gen {
   if (!url) { st.err("wget: missing URL\n"); return 1; }
   const u = parseUrl(url);
   const quiet = set.has("q");
-  const r = yield* httpGet(sh, url, gnu(sh) ? gnuWgetHeaders : busyboxWgetHeaders);
+  // -T SEC / --timeout=SEC: how long it waits for the server (a dropped connection times out then)
+  const seconds = argv.find((a) => a.startsWith("--timeout="))?.slice("--timeout=".length) ?? values.get("T");
+  const timeoutMs = seconds !== undefined && /^\d+$/.test(seconds) ? Number(seconds) * 1000 : undefined;
+  const r = yield* httpGet(sh, url, gnu(sh) ? gnuWgetHeaders : busyboxWgetHeaders, timeoutMs);
   // busybox resolves the host first (xhost2sockaddr dies on a bad address), then names the server and
   // the address it dials (xmalloc_sockaddr2dotted: ip:port)
   if (!quiet && !("error" in r && r.error === "bad address")) st.err(`Connecting to ${u.host}${u.port === 80 ? "" : `:${u.port}`} (${r.peer ?? `${u.host}:${u.port}`})\n`);

@@ -9,8 +9,11 @@ export type { SrvRecord };
 export type Effect =
   | { type: "sleep"; ms: number }
   | { type: "wait" } // blocks until the container is killed (a server, tail -f, sleep infinity)
-  /** a GET; headers: the ones the client sends besides Host (which the URL gives), lower-cased */
-  | { type: "http"; url: string; headers?: readonly (readonly [string, string])[] }
+  /**
+   * a GET; headers: the ones the client sends besides Host (which the URL gives), lower-cased;
+   * timeoutMs: how long the client waits for the connection (wget -T), the resolver's when unset
+   */
+  | { type: "http"; url: string; headers?: readonly (readonly [string, string])[]; timeoutMs?: number }
   /** nslookup's query: A unless -type asks for SRV */
   | { type: "dns"; name: string; qtype?: "SRV" }
   | { type: "allocate"; bytes: number }
