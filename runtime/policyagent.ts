@@ -19,6 +19,8 @@ const kindnetRole = {
     { apiGroups: [""], resources: ["configmaps"], verbs: ["get"] },
     { apiGroups: [""], resources: ["pods", "namespaces"], verbs: ["list", "watch"] },
     { apiGroups: ["networking.k8s.io"], resources: ["networkpolicies"], verbs: ["list", "watch"] },
+    // newer kindnet manifests: it reads EndpointSlices (here the kube-dns Service's, where DNS queries go)
+    { apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: ["list", "watch"] },
   ],
 };
 const kindnetBinding = {

@@ -1,7 +1,7 @@
 // The kubelet <-> CNI channel: ADD when a sandbox's network namespace exists, DEL only after
 // the sandbox has stopped (so an IP is never handed out twice while its sandbox still runs).
 
-import type { ConnectMsg } from "../cri/messages.js";
+import type { ConnectMsg, DnsQuery } from "../cri/messages.js";
 
 /** kubelet -> cni */
 export type CniRequest =
@@ -21,5 +21,11 @@ export type CniResponse =
  */
 export type FilterConnect = { type: "FilterConnect"; next: string; connect: ConnectMsg };
 
-/** kindnet's policy agent -> kube-proxy: its caches have synced, so every connection now passes its filter. */
+/** kindnet's policy agent -> kube-proxy and each node's runtime: its caches have synced, so every connection and DNS query now passes its filter. */
 export type PolicyAgentReady = { type: "PolicyAgentReady" };
+
+/**
+ * A pod's DNS query on its way to cluster DNS (`next`), from the pod address `src`: kindnet filters it
+ * as the UDP packet to a kube-dns endpoint on port 53 it is; a dropped query is never answered.
+ */
+export type FilterDns = { type: "FilterDns"; next: string; src: string; query: DnsQuery };

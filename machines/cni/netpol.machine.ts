@@ -5,7 +5,7 @@ import { setup } from "xstate";
 import { draftStepOf } from "../common/step.js";
 import { newClient } from "../common/client.js";
 import * as I from "../common/informer.js";
-import { announce, filter, hold, releaseHeld, startInformers, type PolicyAgentContext, type PolicyAgentEvent, type PolicyAgentInput } from "./netpol.logic.js";
+import { announce, filter, hold, noteDelta, releaseHeld, startInformers, type PolicyAgentContext, type PolicyAgentEvent, type PolicyAgentInput } from "./netpol.logic.js";
 
 const step = draftStepOf<PolicyAgentContext>();
 
@@ -16,17 +16,17 @@ export const policyAgentMachine = setup({
   },
   actions: {
     startInformers: step((c, _e, fx) => startInformers(c, fx)),
-    handleResponse: step((c, e, fx) => void I.handleResponse(c.client, fx, e, () => {}, true)),
-    handleWatchEvent: step((c, e, fx) => I.handleWatchEvent(c.client, fx, e, () => {})),
+    handleResponse: step((c, e, fx) => void I.handleResponse(c.client, fx, e, (w, d) => noteDelta(c, w, d, fx), true)),
+    handleWatchEvent: step((c, e, fx) => I.handleWatchEvent(c.client, fx, e, (w, d) => noteDelta(c, w, d, fx))),
     relist: step((c, e, fx) => I.relist(c.client, fx, e.watchId)),
-    announce: step((_c, _e, fx) => announce(fx)),
+    announce: step((c, _e, fx) => announce(c, fx)),
     hold: step((c, e) => hold(c, e)),
     releaseHeld: step((c, _e, fx) => releaseHeld(c, fx)),
     filter: step((c, e, fx) => filter(c, e, fx)),
   },
 }).createMachine({
   id: "kindnet",
-  description: "NetworkPolicies, Pods and Namespaces to a verdict on each pod connection: let through, or dropped.",
+  description: "NetworkPolicies, Pods and Namespaces to a verdict on each pod connection and DNS query: let through, or dropped.",
   context: ({ input }) => ({ client: newClient(input.token), held: [] }),
   initial: "waitingForCacheSync",
   entry: "startInformers",
@@ -39,6 +39,7 @@ export const policyAgentMachine = setup({
         ApiResponse: { actions: "handleResponse" },
         WatchEvent: { actions: "handleWatchEvent" },
         FilterConnect: { actions: "hold", description: "a connection passed before the caches synced waits for them" },
+        FilterDns: { actions: "hold", description: "so does a DNS query" },
       },
       always: { guard: "isCacheSynced", target: "enforcing", actions: ["announce", "releaseHeld"] },
     },
@@ -48,6 +49,7 @@ export const policyAgentMachine = setup({
         ApiResponse: { actions: "handleResponse" },
         WatchEvent: { actions: "handleWatchEvent" },
         FilterConnect: { actions: "filter", description: "let through to the destination node's runtime, or drop (the client times out)" },
+        FilterDns: { actions: "filter", description: "UDP to a kube-dns endpoint's port 53: let through to cluster DNS, or drop (the resolver times out)" },
       },
     },
   },

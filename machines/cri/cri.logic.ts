@@ -23,7 +23,7 @@ import { callListener, execIO, fsOf, listening, openTurn, park, startProcess, ty
 import type { StreamSession } from "./streaming.js";
 import { accrue, baselineMemoryBytes, charge, newCpuAccount, type CpuAccount } from "./usage.js";
 import { intValue, milliValue } from "../common/quantity.js";
-import { clusterDNS, envRecord, keptEnv, netTimeoutMs, type EnvParts, type ContainerStatsInfo, type ConnectMsg, type ConnectResult, type RequestHeaders, type ContainerInfo, type CriRequest, type DnsAnswerMsg, type EnvFileRead, type ImageSummary, type PodSandboxInfo, type ProbeAction } from "./messages.js";
+import { clusterDNS, envRecord, keptEnv, netTimeoutMs, type EnvParts, type ContainerStatsInfo, type ConnectMsg, type ConnectResult, type RequestHeaders, type ContainerInfo, type CriRequest, type DnsAnswerMsg, type DnsQuery, type EnvFileRead, type ImageSummary, type PodSandboxInfo, type ProbeAction } from "./messages.js";
 import { mutant } from "../common/mutation.js";
 import { parseGoDuration } from "../common/cron.js";
 import { rfc3339Nano } from "../common/time.js";
@@ -179,6 +179,8 @@ type PullInFlight = KeptLifecycle<typeof imagePullMachine>;
 
 export interface CriContext {
   node: string;
+  /** the network policy agent that filters this node's pod traffic, once it has announced itself: DNS queries pass through it */
+  policyAgent?: string;
   registry?: ExtraRegistry;
   images: Map<string, ImageInfo>;
   pulls: Map<string, PullInFlight>;
@@ -919,7 +921,12 @@ export function startDns(ctx: CriContext, c: CriContainer, kind: "dns" | "resolv
   const elsewhere = conf !== undefined && !conf.servers.includes(clusterDNS);
   ctx.waits.set(id, { containerId: c.id, kind, host, port, path, ...(elsewhere ? { server: conf.servers[0] ?? "" } : {}), ...(session !== undefined ? { session } : {}), ...(headers ? { headers } : {}), ...(timeoutMs !== undefined ? { timeoutMs } : {}) });
   if (elsewhere) fx.send(`cri/${ctx.node}`, { type: "DnsAnswer", id, addresses: [] });
-  else fx.send("coredns", { type: "DnsQuery", id, name: host, namespace, ...(conf ? { searches: conf.searches, ndots: conf.ndots } : {}), ...(qtype ? { qtype } : {}) });
+  else {
+    const query: DnsQuery = { type: "DnsQuery", id, name: host, namespace, ...(conf ? { searches: conf.searches, ndots: conf.ndots } : {}), ...(qtype ? { qtype } : {}) };
+    // with a policy agent the query is a packet its filter sees first (kindnet: after kube-proxy's DNAT)
+    if (ctx.policyAgent === undefined) fx.send("coredns", query);
+    else fx.send(ctx.policyAgent, { type: "FilterDns", next: "coredns", src: c.podIP, query: { ...query, replyTo: `cri/${ctx.node}` } });
+  }
   armNetTimer(c, id, fx, session);
 }
 
@@ -972,6 +979,11 @@ export function dnsAnswered(ctx: CriContext, msg: DnsAnswerMsg, fx: Fx, resumeEx
   startConnect(ctx, c, ip, w.port, w.path, fx, w.session, w.headers, w.timeoutMs);
 }
 
+/** A network policy agent announced its filter: DNS queries pass through it from now on. */
+export function notePolicyAgent(ctx: CriContext, from: string): void {
+  ctx.policyAgent = from;
+}
+
 /** The far end answered a connection: resume the process with the response or the failure. */
 export function connectAnswered(ctx: CriContext, msg: ConnectResult, fx: Fx, resumeExec?: ExecResume): void {
   const s = settleWait(ctx, msg.id, fx);
@@ -988,7 +1000,7 @@ export function netTimeout(ctx: CriContext, id: number, fx: Fx, resumeExec?: Exe
   const s = settleWait(ctx, id, fx);
   if (!s) return;
   const { w, c } = s;
-  if (w.kind === "dns") return resume(ctx, w, c, { type: "dns", server: w.server ?? clusterDNS, addresses: [] }, fx, resumeExec);
+  if (w.kind === "dns") return resume(ctx, w, c, { type: "dns", server: w.server ?? clusterDNS, addresses: [], timedOut: true }, fx, resumeExec);
   resume(ctx, w, c, w.kind === "resolve" ? { type: "http", error: "bad address" } : { type: "http", error: "timeout", address: w.host, peer: `${w.host}:${w.port}` }, fx, resumeExec);
 }
 

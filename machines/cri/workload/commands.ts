@@ -598,6 +598,7 @@ export function* nslookup(argv: string[], sh: ShellState, st: Streams): Gen {
   if (qtype === "SRV") return yield* nslookupSrv(name, sh, st);
   const r = (yield* perform(sh, { type: "dns", name })) as DnsResult | undefined;
   const server = r?.server ?? "10.96.0.10";
+  if (r?.timedOut) return timedOut(sh, st, server);
   const sep = gnu(sh) ? "#" : ":";
   st.out(`Server:\t\t${server}\nAddress:\t${server}${sep}53\n\n`);
   const cnames = r?.cnames ?? [];
@@ -624,6 +625,7 @@ function* nslookupSrv(name: string, sh: ShellState, st: Streams): Gen {
   const asked = !gnu(sh) && name.includes(".") && !name.endsWith(".") ? `${name}.` : name;
   const r = (yield* perform(sh, { type: "dns", name: asked, qtype: "SRV" })) as DnsResult | undefined;
   const server = r?.server ?? "10.96.0.10";
+  if (r?.timedOut) return timedOut(sh, st, server);
   st.out(`Server:\t\t${server}\nAddress:\t${server}${gnu(sh) ? "#" : ":"}53\n\n`);
   const shown = name.replace(/\.$/, "");
   if (r?.noData) {
@@ -639,13 +641,25 @@ function* nslookupSrv(name: string, sh: ShellState, st: Streams): Gen {
   return 0;
 }
 
+/**
+ * No reply from the server: busybox's nslookup prints the Server lines only on a first reply, then
+ * ";; connection timed out; no servers could be reached" (networking/nslookup.c, bind-utils' words);
+ * BIND 9.18+ reports each of its three tries (`;; communications error to <server>#53: timed out`).
+ */
+function timedOut(sh: ShellState, st: Streams, server: string): number {
+  if (gnu(sh)) st.out(`;; communications error to ${server}#53: timed out\n`.repeat(3) + ";; no servers could be reached\n\n");
+  else st.out(";; connection timed out; no servers could be reached\n\n");
+  return 1;
+}
+
 /** busybox up to 1.28 (the image Kubernetes' DNS docs use) prints nslookup the old way. */
 function* legacyNslookup(argv: string[], sh: ShellState, st: Streams): Gen {
   const name = argv.slice(1).find((a) => !a.startsWith("-"));
   if (!name) { st.err("BusyBox v1.28.4 (2018-05-22 17:00:17 UTC) multi-call binary.\n\nUsage: nslookup [HOST] [SERVER]\n"); return 1; }
   const r = (yield* perform(sh, { type: "dns", name })) as DnsResult | undefined;
   const server = r?.server ?? "10.96.0.10";
-  st.out(`Server:    ${server}\nAddress 1: ${server} kube-dns.kube-system.svc.cluster.local\n\n`);
+  // the server's own name is a reverse lookup too: unanswered, the address stands alone (dns-debugging-resolution's failing output)
+  st.out(`Server:    ${server}\nAddress 1: ${server}${r?.timedOut ? "" : " kube-dns.kube-system.svc.cluster.local"}\n\n`);
   if (!r || r.addresses.length === 0) {
     st.err(`nslookup: can't resolve '${name}'\n`);
     return 1;
