@@ -16,6 +16,7 @@ import { findKubectl, kubectl, kubectlEnv, serve, until, type Served } from "./s
 const bin = findKubectl();
 const python = spawnSync("sh", ["-c", "command -v python3"], { encoding: "utf8" }).stdout.trim() || undefined;
 const policyFile = join(__dirname, "fixtures", "docs", "service", "networking", "nginx-policy.yaml");
+const denyEgressFile = join(__dirname, "fixtures", "docs", "service", "networking", "network-policy-default-deny-egress.yaml");
 // the same policy selecting the label the page's note names (app=nginx, what the Deployment's pods carry)
 const appNginxPolicy = readFileSync(policyFile, "utf8").replace("app.kubernetes.io/name: nginx", "app: nginx");
 
@@ -100,5 +101,18 @@ describe.skipIf(!bin || !python)("Declare Network Policy with kubectl against po
       return x.code === 0 ? x : undefined;
     }, 20_000);
     expect(r?.err).toBe(`Connecting to nginx (${clusterIP}:80)\nremote file exists\n`);
+  }, 40_000);
+
+  it("network-policy-default-deny-egress.yaml (concepts/services-networking/network-policies): DNS is egress too, nslookup gets no reply", async () => {
+    expect((await k(["apply", "-f", denyEgressFile])).out).toBe("networkpolicy.networking.k8s.io/default-deny-egress created\n");
+    const r = await until(async () => {
+      const x = await k(["exec", "probe", "--", "nslookup", "nginx"]);
+      return x.code !== 0 ? x : undefined;
+    }, 20_000);
+    // busybox's nslookup prints its Server lines only on a reply (networking/nslookup.c)
+    expect(r?.out).toBe(";; connection timed out; no servers could be reached\n\n");
+    expect(r?.err).toBe("command terminated with exit code 1\n");
+    const w = await k(["exec", "probe", "--", "wget", "--spider", "--timeout=1", "nginx"]);
+    expect(w.err).toBe("wget: bad address 'nginx'\ncommand terminated with exit code 1\n");
   }, 40_000);
 });
