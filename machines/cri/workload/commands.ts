@@ -598,7 +598,7 @@ export function* nslookup(argv: string[], sh: ShellState, st: Streams): Gen {
   if (qtype === "SRV") return yield* nslookupSrv(name, sh, st);
   const r = (yield* perform(sh, { type: "dns", name })) as DnsResult | undefined;
   const server = r?.server ?? "10.96.0.10";
-  if (r?.timedOut) return timedOut(sh, st, server);
+  if (r?.timedOut) return timedOut(st);
   const sep = gnu(sh) ? "#" : ":";
   st.out(`Server:\t\t${server}\nAddress:\t${server}${sep}53\n\n`);
   const cnames = r?.cnames ?? [];
@@ -625,7 +625,7 @@ function* nslookupSrv(name: string, sh: ShellState, st: Streams): Gen {
   const asked = !gnu(sh) && name.includes(".") && !name.endsWith(".") ? `${name}.` : name;
   const r = (yield* perform(sh, { type: "dns", name: asked, qtype: "SRV" })) as DnsResult | undefined;
   const server = r?.server ?? "10.96.0.10";
-  if (r?.timedOut) return timedOut(sh, st, server);
+  if (r?.timedOut) return timedOut(st);
   st.out(`Server:\t\t${server}\nAddress:\t${server}${gnu(sh) ? "#" : ":"}53\n\n`);
   const shown = name.replace(/\.$/, "");
   if (r?.noData) {
@@ -643,12 +643,11 @@ function* nslookupSrv(name: string, sh: ShellState, st: Streams): Gen {
 
 /**
  * No reply from the server: busybox's nslookup prints the Server lines only on a first reply, then
- * ";; connection timed out; no servers could be reached" (networking/nslookup.c, bind-utils' words);
- * BIND 9.18+ reports each of its three tries (`;; communications error to <server>#53: timed out`).
+ * ";; connection timed out; no servers could be reached" and an empty line, bind-utils 9.11's
+ * words and layout (networking/nslookup.c says so), which jessie-dnsutils' BIND 9.9 prints too.
  */
-function timedOut(sh: ShellState, st: Streams, server: string): number {
-  if (gnu(sh)) st.out(`;; communications error to ${server}#53: timed out\n`.repeat(3) + ";; no servers could be reached\n\n");
-  else st.out(";; connection timed out; no servers could be reached\n\n");
+function timedOut(st: Streams): number {
+  st.out(";; connection timed out; no servers could be reached\n\n");
   return 1;
 }
 
