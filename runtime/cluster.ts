@@ -30,6 +30,7 @@ import { TokenSigner } from "./tokensigner.js";
 import { CertificateSigner } from "./certsigner.js";
 import { ApiError, conversionOf, decodeApplied, parseManifests, precheck } from "./manifests.js";
 import { components, type ComponentSet } from "./components.js";
+import { isPolicyWrite, POLICY_AGENT, startPolicyAgent } from "./policyagent.js";
 // networking views
 import { Rng } from "../machines/common/prng.js";
 import { pickBackend, rulesFor, type ProxyRule } from "../machines/kube-proxy/kube-proxy.logic.js";
@@ -182,7 +183,10 @@ export class Cluster {
     const nonce = this.live ? randomBytes(4).readUInt32LE(0) : undefined;
     this.runtime.spawn("apiserver", apiServerMachine, { tokens: this.tokens, seed: seedFor(this.seed, "apiserver"), ...(nonce !== undefined ? { nonce } : {}) });
     this.bootstrap(opts.only !== undefined, opts.addons === true && opts.only === undefined);
-    if (!opts.only) this.set.start(this.runtime);
+    if (!opts.only) {
+      this.set.start(this.runtime);
+      this.watchForPolicies();
+    }
     if (this.live) this.startLive();
     else this.runtime.drainMessages();
   }
@@ -252,6 +256,22 @@ export class Cluster {
     const { role, binding } = clusterInfoRBAC();
     ensure({ verb: "create", group: "rbac.authorization.k8s.io", resource: "roles", namespace: "kube-public", body: role }, "kubeadm");
     ensure({ verb: "create", group: "rbac.authorization.k8s.io", resource: "rolebindings", namespace: "kube-public", body: binding }, "kubeadm");
+  }
+
+  /** Starts kindnet's policy agent with the first write of a NetworkPolicy (runtime/policyagent.ts). */
+  private watchForPolicies(): void {
+    const agent = this.set.identities.find((i) => i.address === POLICY_AGENT);
+    if (agent === undefined) return;
+    let started = false;
+    this.runtime.deliveryHooks.push((_from, to, msg) => {
+      if (started || !isPolicyWrite(to, msg)) return;
+      started = true;
+      startPolicyAgent(this.runtime, agent.token, (req, then) => {
+        const id = this.nextId++;
+        this.waiting.set(id, then);
+        this.runtime.send("kubectl", "apiserver", { type: "ApiRequest", id, token: this.adminToken, ...req });
+      });
+    });
   }
 
   private onMessage(msg: any): void {

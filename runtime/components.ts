@@ -51,6 +51,7 @@ import { dnsMachine } from "../machines/dns/dns.machine.js";
 import { pvControllerMachine } from "../machines/persistentvolume/pv.machine.js";
 import { localPathProvisionerMachine } from "../machines/localpath/localpath.machine.js";
 import { protectionControllerMachine } from "../machines/persistentvolume/protection.machine.js";
+import { POLICY_AGENT, policyAgentUser } from "./policyagent.js";
 // [/storage]
 
 export interface Identity {
@@ -86,6 +87,9 @@ export function components(nodes: Node[], seed: number, _opts: unknown, mint: (a
   // [storage] kind's local-path provisioner runs as its service account in local-path-storage
   identities.push(identity("local-path-provisioner", { name: "system:serviceaccount:local-path-storage:local-path-provisioner-service-account", groups: ["system:serviceaccounts", "system:serviceaccounts:local-path-storage", "system:authenticated"] }));
   // [/storage]
+  // [networking policy] kindnet's network policy agent, started with the first NetworkPolicy (runtime/policyagent.ts)
+  identities.push(identity(POLICY_AGENT, policyAgentUser));
+  // [/networking policy]
   const admin = { name: "admin" };
   void admin;
   return {

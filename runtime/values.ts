@@ -6,6 +6,7 @@
 import type { AnyStateMachine } from "xstate";
 import { apiServerMachine } from "../machines/apiserver/apiserver.machine.js";
 import { cniMachine } from "../machines/cni/cni.machine.js";
+import { policyAgentMachine } from "../machines/cni/netpol.machine.js";
 import { criMachine } from "../machines/cri/cri.machine.js";
 import { hpaControllerMachine } from "../machines/podautoscaler/hpa.machine.js";
 import { metricsServerMachine } from "../machines/metricsserver/metricsserver.machine.js";
@@ -44,6 +45,7 @@ import { clusterRoleAggregationMachine } from "../machines/clusterroleaggregatio
 
 export const valueMachines: ReadonlySet<AnyStateMachine> = new Set<AnyStateMachine>([
   cniMachine,
+  policyAgentMachine,
   etcdMachine,
   apiServerMachine,
   criMachine,

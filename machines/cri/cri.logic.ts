@@ -25,7 +25,7 @@ import { callListener, execIO, fsOf, listening, openTurn, park, startProcess, ty
 import type { StreamSession } from "./streaming.js";
 import { accrue, baselineMemoryBytes, charge, newCpuAccount, type CpuAccount } from "./usage.js";
 import { intValue, milliValue } from "../common/quantity.js";
-import { clusterDNS, envRecord, keptEnv, netTimeoutMs, type EnvParts, type ContainerStatsInfo, type ConnectMsg, type ConnectResult, type RequestHeaders, type ContainerInfo, type CriRequest, type DnsAnswerMsg, type EnvFileRead, type ImageSummary, type PodSandboxInfo, type ProbeAction } from "./messages.js";
+import { clusterDNS, envRecord, keptEnv, netTimeoutMs, type EnvParts, type ContainerStatsInfo, type ConnectMsg, type ConnectResult, type RequestHeaders, type ContainerInfo, type CriRequest, type DnsAnswerMsg, type DnsQuery, type EnvFileRead, type ImageSummary, type PodSandboxInfo, type ProbeAction } from "./messages.js";
 import { mutant } from "../common/mutation.js";
 import { parseGoDuration } from "../common/cron.js";
 import { rfc3339Nano } from "../common/time.js";
@@ -181,6 +181,8 @@ export interface NetWait {
   session?: string;
   /** the request's headers, for the connection a lookup precedes */
   headers?: RequestHeaders;
+  /** the client's own connection timeout (wget -T), for the connection a lookup precedes */
+  timeoutMs?: number;
 }
 
 /** Resumes an exec'd process suspended on the network with the answer (streaming.ts resumeExec). */
@@ -191,6 +193,8 @@ type PullInFlight = KeptLifecycle<typeof imagePullMachine>;
 
 export interface CriContext {
   node: string;
+  /** the network policy agent that filters this node's pod traffic, once it has announced itself: DNS queries pass through it */
+  policyAgent?: string;
   registry?: ExtraRegistry;
   images: Map<string, ImageInfo>;
   pulls: Map<string, PullInFlight>;
@@ -926,8 +930,8 @@ function drive(ctx: CriContext, c: CriContainer, first: EffectResult, fx: Fx): v
     // A running workload is steady state: its sleeps never keep settle() busy.
     case "sleep": return fx.after(`proc/${c.id}`, end.ms, { type: "ProcessWake", containerId: c.id }, true);
     case "dns": return startDns(ctx, c, "dns", end.name, 0, "/", fx, undefined, undefined, end.qtype);
-    case "connect": return startConnect(ctx, c, end.ip, end.port, end.path, fx, undefined, end.headers);
-    case "resolve": return startDns(ctx, c, "resolve", end.host, end.port, end.path, fx, undefined, end.headers);
+    case "connect": return startConnect(ctx, c, end.ip, end.port, end.path, fx, undefined, end.headers, end.timeoutMs);
+    case "resolve": return startDns(ctx, c, "resolve", end.host, end.port, end.path, fx, undefined, end.headers, undefined, end.timeoutMs);
     case "runaway":
       worldOf(ctx, c).log("stderr", `podflow: process exceeded ${maxEffectsPerTurn} effects without sleeping`);
       return exitContainer(ctx, c, 2, "Error", fx);
@@ -979,7 +983,7 @@ function runTurn(ctx: CriContext, c: CriContainer, next: (input: EffectResult) =
     }
     if (e.type === "dns") return { kind: "dns", name: e.name, ...(e.qtype ? { qtype: e.qtype } : {}) };
     if (e.type === "http") {
-      const route = httpRoute(ctx, c, e.url, e.headers);
+      const route = httpRoute(ctx, c, e.url, e.headers, e.timeoutMs);
       if ("answer" in route) {
         input = route.answer;
         continue;
@@ -1002,15 +1006,15 @@ export function isIPv4(host: string): boolean {
 }
 
 /** A connection leaving the pod: to an address at once, or to a name resolved first. */
-export type NetRoute = ({ kind: "connect"; ip: string; port: number; path: string } | { kind: "resolve"; host: string; port: number; path: string }) & { headers?: RequestHeaders };
+export type NetRoute = ({ kind: "connect"; ip: string; port: number; path: string } | { kind: "resolve"; host: string; port: number; path: string }) & { headers?: RequestHeaders; timeoutMs?: number };
 
 /** Where a process's HTTP request goes: answered inside its pod, or out of it (httpFrom, splitUrl). */
-export function httpRoute(ctx: CriContext, c: CriContainer, url: string, clientHeaders?: RequestHeaders): { answer: EffectResult } | NetRoute {
+export function httpRoute(ctx: CriContext, c: CriContainer, url: string, clientHeaders?: RequestHeaders, timeoutMs?: number): { answer: EffectResult } | NetRoute {
   const local = httpFrom(ctx, c, url, clientHeaders);
   if (local !== "remote") return { answer: local };
   const u = splitUrl(url)!;
   const headers = requestHeaders(u, clientHeaders);
-  const h = headers ? { headers } : {};
+  const h = { ...(headers ? { headers } : {}), ...(timeoutMs !== undefined ? { timeoutMs } : {}) };
   return isIPv4(u.host) ? { kind: "connect", ip: u.host, port: u.port, path: u.path, ...h } : { kind: "resolve", host: u.host, port: u.port, path: u.path, ...h };
 }
 
@@ -1052,25 +1056,30 @@ export function httpTo(ctx: CriContext, sandboxId: string, host: string, port: n
  * /etc/resolv.conf: to cluster DNS with that search list and ndots. A resolver pointed elsewhere
  * (dnsPolicy Default, the node's resolver) knows no cluster names: the answer is NXDOMAIN.
  */
-export function startDns(ctx: CriContext, c: CriContainer, kind: "dns" | "resolve", host: string, port: number, path: string, fx: Fx, session?: string, headers?: RequestHeaders, qtype?: "SRV"): void {
+export function startDns(ctx: CriContext, c: CriContainer, kind: "dns" | "resolve", host: string, port: number, path: string, fx: Fx, session?: string, headers?: RequestHeaders, qtype?: "SRV", timeoutMs?: number): void {
   const id = ++ctx.netSeq;
   const namespace = ctx.sandboxes.get(c.sandboxId)?.podNamespace ?? "default";
   const file = new MemFS(cell(c.rootfs)).read("/etc/resolv.conf");
   const conf = typeof file === "string" ? parseResolvConf(file) : undefined;
   const elsewhere = conf !== undefined && !conf.servers.includes(clusterDNS);
-  ctx.waits.set(id, { containerId: c.id, kind, host, port, path, ...(elsewhere ? { server: conf.servers[0] ?? "" } : {}), ...(session !== undefined ? { session } : {}), ...(headers ? { headers } : {}) });
+  ctx.waits.set(id, { containerId: c.id, kind, host, port, path, ...(elsewhere ? { server: conf.servers[0] ?? "" } : {}), ...(session !== undefined ? { session } : {}), ...(headers ? { headers } : {}), ...(timeoutMs !== undefined ? { timeoutMs } : {}) });
   if (elsewhere) fx.send(`cri/${ctx.node}`, { type: "DnsAnswer", id, addresses: [] });
-  else fx.send("coredns", { type: "DnsQuery", id, name: host, namespace, ...(conf ? { searches: conf.searches, ndots: conf.ndots } : {}), ...(qtype ? { qtype } : {}) });
+  else {
+    const query: DnsQuery = { type: "DnsQuery", id, name: host, namespace, ...(conf ? { searches: conf.searches, ndots: conf.ndots } : {}), ...(qtype ? { qtype } : {}) };
+    // with a policy agent the query is a packet its filter sees first (kindnet: after kube-proxy's DNAT)
+    if (ctx.policyAgent === undefined) fx.send("coredns", query);
+    else fx.send(ctx.policyAgent, { type: "FilterDns", next: "coredns", src: c.podIP, query: { ...query, replyTo: `cri/${ctx.node}` } });
+  }
   armNetTimer(c, id, fx, session);
 }
 
 /** Suspends the process on a connection leaving the pod, through the node's kube-proxy. */
-export function startConnect(ctx: CriContext, c: CriContainer, ip: string, port: number, path: string, fx: Fx, session?: string, headers?: RequestHeaders): void {
+export function startConnect(ctx: CriContext, c: CriContainer, ip: string, port: number, path: string, fx: Fx, session?: string, headers?: RequestHeaders, timeoutMs?: number): void {
   const id = ++ctx.netSeq;
   ctx.waits.set(id, { containerId: c.id, kind: "connect", host: ip, port, path, ...(session !== undefined ? { session } : {}) });
   const msg: ConnectMsg = { type: "Connect", id, node: ctx.node, dst: `${ip}:${port}`, path, replyTo: `cri/${ctx.node}`, src: c.podIP, ...(headers ? { headers } : {}) };
   fx.send("kube-proxy", msg);
-  armNetTimer(c, id, fx, session);
+  armNetTimer(c, id, fx, session, timeoutMs);
 }
 
 /** The timer of a wait: the container's own process's, or an exec session's (they wait side by side). */
@@ -1079,8 +1088,8 @@ function netTimerKey(containerId: string, session: string | undefined): string {
 }
 
 // A process waiting on the network is steady state, like a sleep: the timeout never keeps settle() busy.
-function armNetTimer(c: CriContainer, id: number, fx: Fx, session?: string): void {
-  fx.after(netTimerKey(c.id, session), netTimeoutMs, { type: "NetTimeout", id }, true);
+function armNetTimer(c: CriContainer, id: number, fx: Fx, session?: string, timeoutMs = netTimeoutMs): void {
+  fx.after(netTimerKey(c.id, session), timeoutMs, { type: "NetTimeout", id }, true);
 }
 
 /** Resumes whoever waited: the container's own process, or the exec'd one of a session. */
@@ -1110,7 +1119,12 @@ export function dnsAnswered(ctx: CriContext, msg: DnsAnswerMsg, fx: Fx, resumeEx
   }
   const ip = msg.addresses[0];
   if (ip === undefined) return resume(ctx, w, c, { type: "http", error: "bad address" }, fx, resumeExec);
-  startConnect(ctx, c, ip, w.port, w.path, fx, w.session, w.headers);
+  startConnect(ctx, c, ip, w.port, w.path, fx, w.session, w.headers, w.timeoutMs);
+}
+
+/** A network policy agent announced its filter: DNS queries pass through it from now on. */
+export function notePolicyAgent(ctx: CriContext, from: string): void {
+  ctx.policyAgent = from;
 }
 
 /** The far end answered a connection: resume the process with the response or the failure. */
@@ -1129,7 +1143,7 @@ export function netTimeout(ctx: CriContext, id: number, fx: Fx, resumeExec?: Exe
   const s = settleWait(ctx, id, fx);
   if (!s) return;
   const { w, c } = s;
-  if (w.kind === "dns") return resume(ctx, w, c, { type: "dns", server: w.server ?? clusterDNS, addresses: [] }, fx, resumeExec);
+  if (w.kind === "dns") return resume(ctx, w, c, { type: "dns", server: w.server ?? clusterDNS, addresses: [], timedOut: true }, fx, resumeExec);
   resume(ctx, w, c, w.kind === "resolve" ? { type: "http", error: "bad address" } : { type: "http", error: "timeout", address: w.host, peer: `${w.host}:${w.port}` }, fx, resumeExec);
 }
 

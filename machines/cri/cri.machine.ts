@@ -12,6 +12,7 @@ import type { Stamp } from "../messages.js";
 import * as L from "./cri.logic.js";
 import type { CriContext, CriInput } from "./cri.logic.js";
 import type { ConnectMsg, ConnectResult, CriRequest, CriStreamRequest, DnsAnswerMsg, StreamMessage } from "./messages.js";
+import type { PolicyAgentReady } from "../cni/messages.js";
 import { onStreamMessage, openStream, resumeExec, streamTimer, type StreamTimerEvent } from "./streaming.js";
 
 export type CriTimerEvent =
@@ -23,7 +24,7 @@ export type CriTimerEvent =
   | { type: "NetTimeout"; id: number };
 
 /** The data plane: DNS answers and connections (from kube-proxy) and their results (from another CRI). */
-export type CriNetEvent = DnsAnswerMsg | ConnectMsg | ConnectResult;
+export type CriNetEvent = DnsAnswerMsg | ConnectMsg | ConnectResult | PolicyAgentReady;
 
 export type CriEvent = (CriRequest | CriTimerEvent | CriNetEvent | CriStreamRequest | StreamMessage | StreamTimerEvent) & Partial<Stamp>;
 
@@ -44,6 +45,7 @@ export const criMachine = setup({
     acceptConnection: step((c, e, fx) => L.acceptConnection(c, e, fx)),
     connectAnswered: step((c, e, fx) => L.connectAnswered(c, e, fx, resumeExec)),
     netTimeout: step((c, e, fx) => L.netTimeout(c, e.id, fx, resumeExec)),
+    notePolicyAgent: step((c, e) => L.notePolicyAgent(c, e.from ?? "kindnet")),
     openStream: step((c, e, fx) => openStream(c, e as CriStreamRequest, fx)),
     streamOnSession: step((c, e, fx) => onStreamMessage(c, e as StreamMessage, fx)),
     streamTimer: step((c, e, fx) => streamTimer(c, e as StreamTimerEvent, fx)),
@@ -125,7 +127,8 @@ export const criMachine = setup({
             DnsAnswer: { actions: "dnsAnswered", description: "resume the process (the container's own or an exec'd one) suspended on this query (or connect to the address)" },
             Connect: { actions: "acceptConnection", description: "a connection kube-proxy forwarded to a pod here: its listener answers the origin" },
             ConnectResult: { actions: "connectAnswered", description: "resume the process suspended on this connection" },
-            NetTimeout: { actions: "netTimeout", description: "no answer in 5 s: NXDOMAIN, or the connection timed out" },
+            NetTimeout: { actions: "netTimeout", description: "no answer in 5 s (or the client's own timeout): the query or the connection timed out" },
+            PolicyAgentReady: { actions: "notePolicyAgent", description: "a network policy agent filters this node's pod traffic: DNS queries go through it" },
           },
         },
       },

@@ -79,7 +79,8 @@ export const clusterDNS = "10.96.0.10";
 export const netTimeoutMs = 5_000;
 
 /** Data plane: cri -> coredns, and its answer (addresses empty: NXDOMAIN). */
-export type DnsQuery = { type: "DnsQuery"; id: number; name: string; namespace: string; qtype?: "SRV" };
+/** replyTo: where the answer goes when the query came by way of a filter (the sender otherwise) */
+export type DnsQuery = { type: "DnsQuery"; id: number; name: string; namespace: string; qtype?: "SRV"; searches?: string[]; ndots?: number; replyTo?: string };
 /** `cnames`: the CNAMEs the answer went through (an ExternalName Service's), each [name, canonical name]. */
 /** One SRV answer: its owner name, then priority, weight, port and target. */
 export type SrvRecord = { name: string; priority: number; weight: number; port: number; target: string };

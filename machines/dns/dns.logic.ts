@@ -209,7 +209,8 @@ export interface DnsInput {
 }
 
 /** A pod's resolver query (the CRI asks on its behalf); answered with DnsAnswer. */
-export type DnsQueryEvent = { type: "DnsQuery"; id: number; name: string; namespace: string; searches?: string[]; ndots?: number; qtype?: "SRV" };
+/** replyTo: the querying runtime, when the query came through a network policy agent's filter */
+export type DnsQueryEvent = { type: "DnsQuery"; id: number; name: string; namespace: string; searches?: string[]; ndots?: number; qtype?: "SRV"; replyTo?: string };
 
 export type DnsEvent = ((ApiResponse | WatchEvent) & Stamp) | ({ type: "Relist"; watchId: number } & Stamp) | (DnsQueryEvent & Stamp);
 

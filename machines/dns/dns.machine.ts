@@ -27,7 +27,7 @@ export const dnsMachine = setup({
     handleWatchEvent: step((c, e, fx) => I.handleWatchEvent(c.client, fx, e, (w, d) => noteDelta(c, w, d))),
     rebuildZone: step((c) => rebuildZone(c)),
     relist: step((c, e, fx) => I.relist(c.client, fx, e.watchId)),
-    answerQuery: step((c, e, fx) => answerQuery(c, e, e.from, fx)),
+    answerQuery: step((c, e, fx) => answerQuery(c, e, e.replyTo ?? e.from, fx)),
   },
 }).createMachine({
   id: "coredns",

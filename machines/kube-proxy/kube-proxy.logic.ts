@@ -13,6 +13,7 @@ import { deltaServiceKeys, SERVICE_NAME_LABEL, serviceSlices } from "../common/e
 import { nextRandom, seedFor } from "../common/prng.js";
 import { cidrContains, sloppyIPv4 } from "../common/ip.js";
 import type { ConnectMsg, ConnectResult } from "../cri/messages.js";
+import type { FilterConnect, PolicyAgentReady } from "../cni/messages.js";
 import { mutant } from "../common/mutation.js";
 
 /** One load-balancing rule: traffic to `frontend` goes to one of `backends`. */
@@ -219,6 +220,11 @@ export interface KubeProxyContext {
    * client IP" to the backend last taken and when (absent until a Service with affinity is used)
    */
   affinity?: Record<string, { backend: string; at: number }>;
+  /**
+   * The network policy agent that filters pod traffic once it has announced itself (kindnet's,
+   * whose nfqueue rule sits after kube-proxy's DNAT); absent: connections go straight on.
+   */
+  policyAgent?: string;
 }
 
 export interface KubeProxyInput {
@@ -229,6 +235,7 @@ export interface KubeProxyInput {
 export type KubeProxyEvent =
   | ((ApiResponse | WatchEvent) & Stamp)
   | (ConnectMsg & Stamp)
+  | (PolicyAgentReady & Stamp)
   | ({ type: "SyncProxyRules" } & Stamp)
   | ({ type: "Relist"; watchId: number } & Stamp);
 
@@ -317,11 +324,23 @@ export function forwardConnection(ctx: KubeProxyContext, msg: ConnectMsg, fx: Fx
   const out = { ...stripStamp(msg), dst };
   const ip = dst.split(":")[0]!;
   const node = nodeOfPodIP(ip, slices, nodes) ?? nodeWithAddress(ip, nodes);
-  if (node !== undefined) return fx.send(`cri/${node}`, out);
+  if (node !== undefined) return route(ctx, `cri/${node}`, out, fx);
   // The node routes (one podCIDR per node) are learned from Nodes, watched from the first time they are needed.
   const inf = ctx.client.informers.get(NODES);
   if (inf === undefined) startInformer(ctx.client, fx, NODES, { group: "", resource: "nodes" });
   if (inf === undefined || !inf.synced) ctx.held = [...ctx.held, out];
+}
+
+/** Sends a connection on to the destination node's runtime, through the policy agent's filter when there is one. */
+function route(ctx: KubeProxyContext, next: string, msg: ConnectMsg, fx: Fx): void {
+  if (ctx.policyAgent === undefined) return fx.send(next, msg);
+  const filtered: FilterConnect = { type: "FilterConnect", next, connect: msg };
+  fx.send(ctx.policyAgent, filtered);
+}
+
+/** A network policy agent announced its filter: from now on connections pass through it. */
+export function notePolicyAgent(ctx: KubeProxyContext, from: string): void {
+  ctx.policyAgent = from;
 }
 
 /**

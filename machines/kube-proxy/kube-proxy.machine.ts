@@ -10,7 +10,7 @@ import { OrderedMap } from "immutable";
 import { draftStepOf } from "../common/step.js";
 import { newClient } from "../common/client.js";
 import * as I from "../common/informer.js";
-import { forwardConnection, noteDelta, releaseHeld, requestSync, startInformers, syncProxyRules, type KubeProxyContext, type KubeProxyEvent, type KubeProxyInput } from "./kube-proxy.logic.js";
+import { forwardConnection, noteDelta, notePolicyAgent, releaseHeld, requestSync, startInformers, syncProxyRules, type KubeProxyContext, type KubeProxyEvent, type KubeProxyInput } from "./kube-proxy.logic.js";
 
 // Contexts are values: every action runs on a draft and the next context is a new value.
 const step = draftStepOf<KubeProxyContext>();
@@ -35,6 +35,7 @@ export const kubeProxyMachine = setup({
     syncProxyRules: step((c, e) => syncProxyRules(c, (e as { now?: number }).now ?? 0)),
     relist: step((c, e, fx) => I.relist(c.client, fx, e.watchId)),
     forwardConnection: step((c, e, fx) => forwardConnection(c, e, fx)),
+    notePolicyAgent: step((c, e) => notePolicyAgent(c, e.from)),
   },
 }).createMachine({
   id: "kube-proxy",
@@ -45,6 +46,7 @@ export const kubeProxyMachine = setup({
   on: {
     Relist: { actions: "relist" },
     Connect: { actions: "forwardConnection", description: "on the sending pod's node: DNAT a Service address to a backend (or REJECT), route to the backend's node" },
+    PolicyAgentReady: { actions: "notePolicyAgent", description: "a network policy agent filters pod traffic from now on: connections pass through it after DNAT" },
   },
   states: {
     waitingForCacheSync: {

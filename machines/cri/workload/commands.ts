@@ -527,8 +527,8 @@ export function parseUrl(url: string): { scheme: string; host: string; port: num
 
 const reasonPhrases: Record<number, string> = { 200: "OK", 201: "Created", 204: "No Content", 301: "Moved Permanently", 302: "Found", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable" };
 
-function* httpGet(sh: ShellState, url: string, headers?: readonly (readonly [string, string])[]): Generator<Effect, HttpResult, EffectResult> {
-  const r = yield* perform(sh, headers ? { type: "http", url, headers } : { type: "http", url });
+function* httpGet(sh: ShellState, url: string, headers?: readonly (readonly [string, string])[], timeoutMs?: number): Generator<Effect, HttpResult, EffectResult> {
+  const r = yield* perform(sh, { type: "http", url, ...(headers ? { headers } : {}), ...(timeoutMs !== undefined ? { timeoutMs } : {}) });
   return r?.type === "http" ? r : { type: "http", error: "connection refused" };
 }
 
@@ -545,7 +545,10 @@ function* wget(argv: string[], sh: ShellState, st: Streams): Gen {
   if (!url) { st.err("wget: missing URL\n"); return 1; }
   const u = parseUrl(url);
   const quiet = set.has("q");
-  const r = yield* httpGet(sh, url, gnu(sh) ? gnuWgetHeaders : busyboxWgetHeaders);
+  // -T SEC / --timeout=SEC: how long it waits for the server (a dropped connection times out then)
+  const seconds = argv.find((a) => a.startsWith("--timeout="))?.slice("--timeout=".length) ?? values.get("T");
+  const timeoutMs = seconds !== undefined && /^\d+$/.test(seconds) ? Number(seconds) * 1000 : undefined;
+  const r = yield* httpGet(sh, url, gnu(sh) ? gnuWgetHeaders : busyboxWgetHeaders, timeoutMs);
   // busybox resolves the host first (xhost2sockaddr dies on a bad address), then names the server and
   // the address it dials (xmalloc_sockaddr2dotted: ip:port)
   if (!quiet && !("error" in r && r.error === "bad address")) st.err(`Connecting to ${u.host}${u.port === 80 ? "" : `:${u.port}`} (${r.peer ?? `${u.host}:${u.port}`})\n`);
@@ -627,6 +630,7 @@ export function* nslookup(argv: string[], sh: ShellState, st: Streams): Gen {
   if (qtype === "SRV") return yield* nslookupSrv(name, sh, st);
   const r = (yield* perform(sh, { type: "dns", name })) as DnsResult | undefined;
   const server = r?.server ?? "10.96.0.10";
+  if (r?.timedOut) return timedOut(st);
   const sep = gnu(sh) ? "#" : ":";
   st.out(`Server:\t\t${server}\nAddress:\t${server}${sep}53\n\n`);
   const cnames = r?.cnames ?? [];
@@ -653,6 +657,7 @@ function* nslookupSrv(name: string, sh: ShellState, st: Streams): Gen {
   const asked = !gnu(sh) && name.includes(".") && !name.endsWith(".") ? `${name}.` : name;
   const r = (yield* perform(sh, { type: "dns", name: asked, qtype: "SRV" })) as DnsResult | undefined;
   const server = r?.server ?? "10.96.0.10";
+  if (r?.timedOut) return timedOut(st);
   st.out(`Server:\t\t${server}\nAddress:\t${server}${gnu(sh) ? "#" : ":"}53\n\n`);
   const shown = name.replace(/\.$/, "");
   if (r?.noData) {
@@ -668,13 +673,24 @@ function* nslookupSrv(name: string, sh: ShellState, st: Streams): Gen {
   return 0;
 }
 
+/**
+ * No reply from the server: busybox's nslookup prints the Server lines only on a first reply, then
+ * ";; connection timed out; no servers could be reached" and an empty line, bind-utils 9.11's
+ * words and layout (networking/nslookup.c says so), which jessie-dnsutils' BIND 9.9 prints too.
+ */
+function timedOut(st: Streams): number {
+  st.out(";; connection timed out; no servers could be reached\n\n");
+  return 1;
+}
+
 /** busybox up to 1.28 (the image Kubernetes' DNS docs use) prints nslookup the old way. */
 function* legacyNslookup(argv: string[], sh: ShellState, st: Streams): Gen {
   const name = argv.slice(1).find((a) => !a.startsWith("-"));
   if (!name) { st.err("BusyBox v1.28.4 (2018-05-22 17:00:17 UTC) multi-call binary.\n\nUsage: nslookup [HOST] [SERVER]\n"); return 1; }
   const r = (yield* perform(sh, { type: "dns", name })) as DnsResult | undefined;
   const server = r?.server ?? "10.96.0.10";
-  st.out(`Server:    ${server}\nAddress 1: ${server} kube-dns.kube-system.svc.cluster.local\n\n`);
+  // the server's own name is a reverse lookup too: unanswered, the address stands alone (dns-debugging-resolution's failing output)
+  st.out(`Server:    ${server}\nAddress 1: ${server}${r?.timedOut ? "" : " kube-dns.kube-system.svc.cluster.local"}\n\n`);
   if (!r || r.addresses.length === 0) {
     st.err(`nslookup: can't resolve '${name}'\n`);
     return 1;

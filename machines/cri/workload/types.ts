@@ -9,8 +9,11 @@ export type { SrvRecord };
 export type Effect =
   | { type: "sleep"; ms: number }
   | { type: "wait" } // blocks until the container is killed (a server, tail -f, sleep infinity)
-  /** a GET; headers: the ones the client sends besides Host (which the URL gives), lower-cased */
-  | { type: "http"; url: string; headers?: readonly (readonly [string, string])[] }
+  /**
+   * a GET; headers: the ones the client sends besides Host (which the URL gives), lower-cased;
+   * timeoutMs: how long the client waits for the connection (wget -T), the resolver's when unset
+   */
+  | { type: "http"; url: string; headers?: readonly (readonly [string, string])[]; timeoutMs?: number }
   /** nslookup's query: A unless -type asks for SRV */
   | { type: "dns"; name: string; qtype?: "SRV" }
   | { type: "allocate"; bytes: number }
@@ -46,7 +49,7 @@ export type HttpResult =
  * The answer to a dns effect: the resolver used and the records found (none: NXDOMAIN). An SRV
  * query's records are in srv; noData: the name exists but has no record of the type asked.
  */
-export type DnsResult = { type: "dns"; server: string; fqdn?: string; addresses: string[]; cnames?: [string, string][]; srv?: SrvRecord[]; noData?: true };
+export type DnsResult = { type: "dns"; server: string; fqdn?: string; addresses: string[]; cnames?: [string, string][]; srv?: SrvRecord[]; noData?: true; /** no answer came within the resolver's timeout */ timedOut?: true };
 
 
 /** The answer to a signal effect: whether a process by that name (or pid) was there to take it; denied: it was, and kill(2) said EPERM (another user's, the sender not root). */
