@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createCluster, type Cluster } from "../../runtime/cluster.js";
-import type { ProxyRule } from "./kube-proxy.logic.js";
-const recentBackend = (..._a: unknown[]) => undefined;
+import { recentBackend, type ProxyRule } from "./kube-proxy.logic.js";
 
 // A Service's sessionAffinity: ClientIP is kube-proxy's iptables `recent` match: each new connection
 // from a client IP goes to the endpoint it went to last, while that is younger than
