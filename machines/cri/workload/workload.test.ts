@@ -190,6 +190,17 @@ describe("the shell subset", () => {
     expect(io.out).toEqual(["started", "more"]);
   });
 
+  // docs concepts/storage/volumes' configmap-pod: `echo "The app is running!" && tail -f /dev/null`;
+  // /dev/null is a character device that reads empty, so tail prints nothing and keeps following
+  it("tail -f /dev/null keeps the container running silently; head, wc and grep read /dev/null as empty", () => {
+    const io = recordingIO();
+    const p = startContainer({ image: busybox, command: ["sh", "-c", 'echo "The app is running!" && tail -f /dev/null'], env: {}, fs: io.fs }, io);
+    const start = io.clock.now;
+    expect(drive(p.run, io, { untilMs: start + 2_500 })).toEqual({ state: "sleeping", wakeAt: start + 3_000 });
+    expect([io.out, io.err]).toEqual([["The app is running!"], []]);
+    expect(sh("wc -l /dev/null; head -n 1 /dev/null; grep x /dev/null; echo $?").io.out).toEqual(["0 /dev/null", "1"]);
+  });
+
   // busybox ash's read builtin (shell/shell_common.c shell_builtin_read): IFS whitespace trimmed,
   // the last name takes the rest, backslashes escape without -r, status 1 at end of input.
   it("read splits a line into names; while read consumes a pipe line by line", () => {
