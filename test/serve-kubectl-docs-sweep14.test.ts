@@ -91,7 +91,7 @@ spec:
             path: log_level.conf
 `)).out).toBe("pod/configmap-pod created\n");
     expect(await until(async () => ((await jsonpath(["get", "pod", "configmap-pod"], "{.status.phase}")) === "Running" ? true : undefined), 30_000)).toBe(true);
-    // /dev/null reads empty: tail prints nothing and follows it (it said `can't open '/dev/null'` and the container ended)
+    // /dev/null reads empty: tail prints nothing and follows it (its log had `tail: can't open '/dev/null': No such file or directory`)
     await new Promise((r) => setTimeout(r, 1_500));
     expect((await k(["logs", "configmap-pod"])).out).toBe("The app is running!\n");
     expect(await jsonpath(["get", "pod", "configmap-pod"], "{.status.containerStatuses[0].restartCount} {.status.containerStatuses[0].state.running.startedAt}")).toMatch(/^0 \d{4}-/);
