@@ -100,7 +100,7 @@ spec:
     expect((await k(["delete", "pod", "configmap-pod", "--grace-period=0", "--force"])).code).toBe(0);
   });
 
-  it("an idiom of many pages' pods, `trap : TERM INT; sleep infinity & wait`, keeps the container running (wait waits for the background job)", async () => {
+  it("a common idle-pod idiom, `trap : TERM INT; sleep infinity & wait`, keeps the container running (wait waits for the background job)", async () => {
     expect((await k(["run", "idle", "--image=busybox:1.36", "--", "sh", "-c", "trap : TERM INT; sleep infinity & wait"])).out).toBe("pod/idle created\n");
     expect(await until(async () => ((await jsonpath(["get", "pod", "idle"], "{.status.phase}")) === "Running" ? true : undefined), 30_000)).toBe(true);
     await new Promise((r) => setTimeout(r, 1_500));
