@@ -31,7 +31,7 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: the docs' pages, swe
     const rs = (await k(["describe", "rs/frontend"])).out;
     // kubectl describe leaves out last-applied-configuration (describe.go skipAnnotations), so a
     // v1.32 client prints <none> where the page (an older client) shows the annotation
-    expect(rs).toMatch(/^Name: +frontend\nNamespace: +default\nSelector: +tier=frontend\nLabels: +app=guestbook\n +tier=frontend\nAnnotations: +<none>\nReplicas: +3 current \/ 3 desired\nPods Status: +3 Running \/ 0 Waiting \/ 0 Succeeded \/ 0 Failed\nPod Template:\n  Labels:  tier=frontend\n  Containers:\n   php-redis:\n    Image: +us-docker\.pkg\.dev\/google-samples\/containers\/gke\/gb-frontend:v5\n/);
+    expect(rs).toMatch(/^Name: +frontend\nNamespace: +default\nSelector: +tier=frontend\nLabels: +app=guestbook\n +tier=frontend\nAnnotations: +<none>\nReplicas: +3 current \/ 3 desired\nPods Status: +3 Running \/ 0 Waiting \/ 0 Succeeded \/ 0 Failed\nPod Template:\n {2}Labels: {2}tier=frontend\n {2}Containers:\n {3}php-redis:\n {4}Image: +us-docker\.pkg\.dev\/google-samples\/containers\/gke\/gb-frontend:v5\n/);
     const pods = await podNames("tier=frontend");
     expect(pods).toHaveLength(3);
     for (const p of pods) expect(p).toMatch(/^frontend-[a-z0-9]{5}$/);
@@ -44,8 +44,8 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: the docs' pages, swe
     const gone = await until(async () => ((await podNames("tier=frontend")).join(" ") === pods.join(" ") ? true : undefined), 30_000);
     expect(gone, "pod1 and pod2 deleted, frontend's three kept").toBe(true);
     const events = (await k(["describe", "rs/frontend"])).out;
-    expect(events).toMatch(/\n  Normal  SuccessfulDelete  \S+ +replicaset-controller  Deleted pod: pod1\n/);
-    expect(events).toMatch(/\n  Normal  SuccessfulDelete  \S+ +replicaset-controller  Deleted pod: pod2\n/);
+    expect(events).toMatch(/\n {2}Normal {2}SuccessfulDelete {2}\S+ +replicaset-controller {2}Deleted pod: pod1\n/);
+    expect(events).toMatch(/\n {2}Normal {2}SuccessfulDelete {2}\S+ +replicaset-controller {2}Deleted pod: pod2\n/);
 
     // "If you create the Pods first ... the ReplicaSet has acquired the Pods and has only created new ones"
     expect((await k(["delete", "rs", "frontend"])).code).toBe(0);
@@ -128,7 +128,7 @@ spec:
       sizeLimit: 500Mi
 `)).out).toBe("pod/test-pd created\n");
     expect(await until(async () => ((await jsonpath(["get", "pod", "test-pd"], "{.status.phase}")) === "Running" ? true : undefined), 30_000)).toBe(true);
-    expect((await k(["describe", "pod", "test-pd"])).out).toMatch(/\nVolumes:\n  cache-volume:\n    Type:       EmptyDir \(a temporary directory that shares a pod's lifetime\)\n    Medium: *\n    SizeLimit:  500Mi\n/);
+    expect((await k(["describe", "pod", "test-pd"])).out).toMatch(/\nVolumes:\n {2}cache-volume:\n {4}Type: {7}EmptyDir \(a temporary directory that shares a pod's lifetime\)\n {4}Medium: *\n {4}SizeLimit: {2}500Mi\n/);
     expect((await k(["delete", "pod", "test-pd", "--grace-period=0", "--force"])).code).toBe(0);
   });
 
@@ -154,7 +154,7 @@ endpoints:
     zone: us-west2-a
 `)).out).toBe("endpointslice.discovery.k8s.io/example-abc created\n");
     expect((await k(["get", "endpointslice", "example-abc"])).out).toMatch(/^NAME +ADDRESSTYPE +PORTS +ENDPOINTS +AGE\nexample-abc +IPv4 +80 +10\.1\.2\.3 +\S+\n$/);
-    expect((await k(["describe", "endpointslice", "example-abc"])).out).toMatch(/\nAddressType:  IPv4\nPorts:\n  Name  Port  Protocol\n  ----  ----  --------\n  http  80    TCP\nEndpoints:\n  - Addresses:  10\.1\.2\.3\n    Conditions:\n      Ready:   true\n    Hostname:  pod-1\n    NodeName:  node-1\n    Zone:      us-west2-a\n/);
+    expect((await k(["describe", "endpointslice", "example-abc"])).out).toMatch(/\nAddressType: {2}IPv4\nPorts:\n {2}Name {2}Port {2}Protocol\n {2}---- {2}---- {2}--------\n {2}http {2}80 {4}TCP\nEndpoints:\n {2}- Addresses: {2}10\.1\.2\.3\n {4}Conditions:\n {6}Ready: {3}true\n {4}Hostname: {2}pod-1\n {4}NodeName: {2}node-1\n {4}Zone: {6}us-west2-a\n/);
     expect((await k(["delete", "endpointslice", "example-abc"])).code).toBe(0);
   });
 
@@ -172,11 +172,11 @@ endpoints:
     expect(described).toMatch(/^Name: +game-config-2\nNamespace: +default\nLabels: +<none>\nAnnotations: +<none>\n\nData\n====\n/);
     expect(described).toContain(`game.properties:\n----\n${game}\n\n`);
     expect(described).toContain(`ui.properties:\n----\n${ui}\n\n`);
-    expect(described).toMatch(/\n\nBinaryData\n====\n\nEvents:  <none>\n$/);
+    expect(described).toMatch(/\n\nBinaryData\n====\n\nEvents: {2}<none>\n$/);
     expect((await k(["create", "configmap", "config-multi-env-files", `--from-env-file=${join(dir, "game-env-file.properties")}`, `--from-env-file=${join(dir, "ui-env-file.properties")}`])).code).toBe(0);
-    expect((await k(["get", "configmap", "config-multi-env-files", "-o", "yaml"])).out).toMatch(/^apiVersion: v1\ndata:\n  allowed: '"true"'\n  color: purple\n  enemies: aliens\n  how: fairlyNice\n  lives: "3"\n  textmode: "true"\nkind: ConfigMap\n/);
+    expect((await k(["get", "configmap", "config-multi-env-files", "-o", "yaml"])).out).toMatch(/^apiVersion: v1\ndata:\n {2}allowed: '"true"'\n {2}color: purple\n {2}enemies: aliens\n {2}how: fairlyNice\n {2}lives: "3"\n {2}textmode: "true"\nkind: ConfigMap\n/);
     expect((await k(["create", "configmap", "game-config-3", `--from-file=game-special-key=${join(dir, "game.properties")}`])).code).toBe(0);
-    expect((await k(["get", "configmaps", "game-config-3", "-o", "yaml"])).out).toMatch(/^apiVersion: v1\ndata:\n  game-special-key: \|-\n    enemies=aliens\n    lives=3\n/);
+    expect((await k(["get", "configmaps", "game-config-3", "-o", "yaml"])).out).toMatch(/^apiVersion: v1\ndata:\n {2}game-special-key: \|-\n {4}enemies=aliens\n {4}lives=3\n/);
     expect((await k(["get", "configmaps", "game-config-2", "config-multi-env-files", "game-config-3"])).out).toMatch(/^NAME +DATA +AGE\ngame-config-2 +2 +\S+\nconfig-multi-env-files +6 +\S+\ngame-config-3 +1 +\S+\n$/);
     expect((await k(["delete", "configmap", "game-config-2", "config-multi-env-files", "game-config-3"])).code).toBe(0);
   });
