@@ -13,6 +13,9 @@ const errnoText: Record<FsError, string> = {
 
 const gnu = (sh: ShellState) => sh.userland === "gnu";
 const path = (sh: ShellState, p: string) => resolvePath(sh.cwd, p);
+// A file argument's content; /dev/null is the null device, which reads as empty (end of file at once):
+// `tail -f /dev/null`, the docs' way to keep a container running, follows it silently.
+const readPath = (sh: ShellState, p: string) => (resolvePath(sh.cwd, p) === "/dev/null" ? "" : sh.io.fs.read(resolvePath(sh.cwd, p)));
 
 /** Splits leading single-letter flags ("-rf" → r, f) from operands; "--" ends flags. */
 function flags(args: string[], withValue = ""): { set: Set<string>; values: Map<string, string>; rest: string[] } {
@@ -101,7 +104,7 @@ function* cat(argv: string[], sh: ShellState, st: Streams): Gen {
   if (files.length === 0 || (files.length === 1 && files[0] === "-")) { st.out(st.stdin); return 0; }
   let status = 0;
   for (const f of files) {
-    const r = f === "/dev/null" ? "" : sh.io.fs.read(path(sh, f));
+    const r = readPath(sh, f);
     if (typeof r === "string") { st.out(r); continue; }
     status = 1;
     if (gnu(sh)) st.err(`cat: ${f}: ${errnoText[r.error]}\n`);
@@ -117,7 +120,7 @@ function* rev(argv: string[], sh: ShellState, st: Streams): Gen {
   if (files.length === 0) { st.out(reverse(st.stdin)); return 0; }
   let status = 0;
   for (const f of files) {
-    const r = sh.io.fs.read(path(sh, f));
+    const r = readPath(sh, f);
     if (typeof r === "string") { st.out(reverse(r)); continue; }
     status = 1;
     st.err(gnu(sh) ? `rev: cannot open ${f}: ${errnoText[r.error]}\n` : `rev: can't open '${f}': ${errnoText[r.error]}\n`);
@@ -190,7 +193,7 @@ function* cp(argv: string[], sh: ShellState, st: Streams): Gen {
   const { rest } = flags(argv.slice(1));
   if (rest.length !== 2) { st.err("cp: missing file operand\n"); return 1; }
   const [from, to] = rest as [string, string];
-  const data = sh.io.fs.read(path(sh, from));
+  const data = readPath(sh, from);
   if (typeof data !== "string") { st.err(gnu(sh) ? `cp: cannot stat '${from}': ${errnoText[data.error]}\n` : `cp: can't stat '${from}': ${errnoText[data.error]}\n`); return 1; }
   const dest = sh.io.fs.isDir(path(sh, to)) ? `${path(sh, to)}/${from.split("/").pop()}` : path(sh, to);
   const err = sh.io.fs.write(dest, data);
@@ -203,7 +206,7 @@ function* cp(argv: string[], sh: ShellState, st: Streams): Gen {
 export function evalTest(args: string[], sh: ShellState): boolean | string {
   const unary: Record<string, (a: string) => boolean> = {
     "-e": (a) => sh.io.fs.exists(path(sh, a)), "-f": (a) => sh.io.fs.isFile(path(sh, a)), "-d": (a) => sh.io.fs.isDir(path(sh, a)),
-    "-s": (a) => { const r = sh.io.fs.read(path(sh, a)); return typeof r === "string" && r.length > 0; },
+    "-s": (a) => { const r = readPath(sh, a); return typeof r === "string" && r.length > 0; },
     "-r": (a) => sh.io.fs.exists(path(sh, a)), "-w": (a) => sh.io.fs.exists(path(sh, a)), "-x": (a) => sh.io.fs.exists(path(sh, a)),
     "-z": (a) => a === "", "-n": (a) => a !== "",
   };
@@ -370,7 +373,7 @@ function* tail(argv: string[], sh: ShellState, st: Streams): Gen {
   // How much of each file has been written out: what a follow prints next starts there.
   const seen = new Map<string, number>();
   for (const f of rest) {
-    const r = sh.io.fs.read(path(sh, f));
+    const r = readPath(sh, f);
     if (typeof r !== "string") {
       if (set.has("F")) continue; // -F keeps retrying a missing file
       st.err(gnu(sh) ? `tail: cannot open '${f}' for reading: ${errnoText[r.error]}\n` : `tail: can't open '${f}': ${errnoText[r.error]}\n`);
@@ -395,7 +398,7 @@ function* tail(argv: string[], sh: ShellState, st: Streams): Gen {
 
 /** tail -f's poll: a file's new bytes are written; a truncated one starts over; with -F a file that appears is followed. */
 function followFile(sh: ShellState, st: Streams, f: string, seen: Map<string, number>, retry: boolean): void {
-  const r = sh.io.fs.read(path(sh, f));
+  const r = readPath(sh, f);
   const was = seen.get(f);
   if (typeof r !== "string") {
     if (retry) seen.delete(f);
@@ -430,7 +433,7 @@ function linesFrom(text: string, k: number): string {
 function* head(argv: string[], sh: ShellState, st: Streams): Gen {
   const { values, rest } = flags(countArgs(argv), "n");
   const n = Number(values.get("n") ?? "10");
-  const text = rest.length ? sh.io.fs.read(path(sh, rest[0]!)) : st.stdin;
+  const text = rest.length ? readPath(sh, rest[0]!) : st.stdin;
   if (typeof text !== "string") { st.err(`head: ${rest[0]}: ${errnoText[text.error]}\n`); return 1; }
   if (n < 0) {
     // GNU's head -n -K: all but the last K lines
@@ -447,7 +450,7 @@ function* head(argv: string[], sh: ShellState, st: Streams): Gen {
 
 function* wc(argv: string[], sh: ShellState, st: Streams): Gen {
   const { set, rest } = flags(argv.slice(1));
-  const text = rest.length ? sh.io.fs.read(path(sh, rest[0]!)) : st.stdin;
+  const text = rest.length ? readPath(sh, rest[0]!) : st.stdin;
   if (typeof text !== "string") { st.err(`wc: ${rest[0]}: ${errnoText[text.error]}\n`); return 1; }
   const counts = { l: (text.match(/\n/g) ?? []).length, w: text.split(/\s+/).filter(Boolean).length, c: text.length };
   const chosen = (["l", "w", "c"] as const).filter((k) => set.has(k));
@@ -459,7 +462,7 @@ function* wc(argv: string[], sh: ShellState, st: Streams): Gen {
 function* grep(argv: string[], sh: ShellState, st: Streams): Gen {
   const { set, rest } = flags(argv.slice(1));
   const [pattern = "", ...files] = rest;
-  const text = files.length ? sh.io.fs.read(path(sh, files[0]!)) : st.stdin;
+  const text = files.length ? readPath(sh, files[0]!) : st.stdin;
   if (typeof text !== "string") { st.err(`grep: ${files[0]}: ${errnoText[text.error]}\n`); return 2; }
   let re: RegExp;
   try { re = new RegExp(set.has("F") ? pattern.replace(/[.*+?^${}()|[\]\\]/g, "\\$&") : pattern, set.has("i") ? "i" : ""); } catch { return 2; }
@@ -479,7 +482,7 @@ function* sort(argv: string[], sh: ShellState, st: Streams): Gen {
   const { set, rest } = flags(argv.slice(1));
   let text = "";
   for (const f of rest.length ? rest : ["-"]) {
-    const r = f === "-" ? st.stdin : sh.io.fs.read(path(sh, f));
+    const r = f === "-" ? st.stdin : readPath(sh, f);
     if (typeof r !== "string") {
       st.err(gnu(sh) ? `sort: cannot read: ${f}: ${errnoText[r.error]}\n` : `sort: can't open '${f}': ${errnoText[r.error]}\n`);
       return 2;

@@ -42,6 +42,15 @@ export interface ShellState {
   interactive?: boolean;
   /** while a command of a pipeline runs: every command's argv (the shell forked them all) and its place among them */
   pipeline?: { readonly argvs: readonly (readonly string[])[]; readonly index: number };
+  /** background jobs (`cmd &`) parked at a blocking effect: `wait` runs them on until they end */
+  jobs?: readonly BackgroundJob[];
+}
+
+/** A background job stopped at what it blocks on: a sleep until wakeAt (ms, io.now()), the container's end, or a pipe. */
+interface BackgroundJob {
+  run: Gen;
+  wakeAt?: number;
+  blocked?: "wait" | Pipe;
 }
 
 /** Loop turns allowed without any effect that takes time; beyond it the script fails by name. */
@@ -117,16 +126,56 @@ function* runList(list: List, sh: ShellState, st: Streams): Gen {
   return sh.status;
 }
 
-/** A background job runs until its first blocking effect and is then left running unseen (no job control). */
+/**
+ * A background job runs until its first blocking effect and is then parked in sh.jobs (no job
+ * control): the script goes on at once, and the `wait` builtin runs the parked jobs on.
+ */
 function* runBackground(node: List[number]["node"], sh: ShellState, st: Streams): Gen {
-  const job = runAndOr(node, sh, st);
-  let r = job.next();
-  while (!r.done) {
-    if (r.value.type === "wait" || r.value.type === "sleep" || r.value.type === "input") break;
-    r = job.next(yield r.value);
-  }
+  const job = yield* advanceJob(runAndOr(node, sh, st), sh);
+  if (job) sh.jobs = [...(sh.jobs ?? []), job];
   sh.status = 0;
   return 0;
+}
+
+/** Runs a job's generator on until it blocks (the job, parked) or ends (undefined); effects that take no time pass through. */
+function* advanceJob(run: Gen, sh: ShellState): Generator<Effect, BackgroundJob | undefined, EffectResult> {
+  let input: EffectResult;
+  for (;;) {
+    let r: IteratorResult<Effect, number>;
+    try { r = run.next(input); } catch (e) {
+      if (e instanceof ExitSignal) return undefined; // `exit` ends the job's subshell only
+      throw e;
+    }
+    if (r.done) return undefined;
+    const e = r.value;
+    if (e.type === "sleep") return { run, wakeAt: sh.io.now() + e.ms };
+    if (e.type === "wait") return { run, blocked: "wait" };
+    if (e.type === "input") return { run, blocked: e.pipe };
+    input = yield e;
+  }
+}
+
+/**
+ * ash's `wait` (no operands): blocks until every background job has ended, then status 0. Due
+ * jobs run on; the shell sleeps until the next one wakes; a job blocked for good (`sleep
+ * infinity &`, a server) makes wait block until the container is killed.
+ */
+function* waitJobs(sh: ShellState): Gen {
+  for (;;) {
+    const jobs = sh.jobs ?? [];
+    if (jobs.length === 0) return 0;
+    const now = sh.io.now();
+    const i = jobs.findIndex((j) => (j.blocked === undefined ? j.wakeAt! <= now : j.blocked !== "wait" && (j.blocked.buf !== "" || j.blocked.closed)));
+    if (i >= 0) {
+      const next = yield* advanceJob(jobs[i]!.run, sh);
+      const rest = (sh.jobs ?? []).filter((j) => j !== jobs[i]);
+      sh.jobs = next ? [...rest, next] : rest;
+      continue;
+    }
+    const wakes = jobs.flatMap((j) => (j.blocked === undefined ? [j.wakeAt!] : []));
+    if (wakes.length === 0) { yield* perform(sh, { type: "wait" }); return 0; }
+    yield* perform(sh, { type: "sleep", ms: Math.min(...wakes) - now });
+  }
 }
 
 function* runAndOr(node: List[number]["node"], sh: ShellState, st: Streams): Gen {
@@ -483,7 +532,8 @@ export function* runArgv(argv: string[], sh: ShellState, st: Streams): Gen {
 function* runBuiltin(argv: string[], sh: ShellState, st: Streams): Gen {
   const [name, ...args] = argv as [string, ...string[]];
   switch (name) {
-    case ":": case "true": case "trap": case "wait": case "set": case "readonly": case "local": return 0;
+    case ":": case "true": case "trap": case "set": case "readonly": case "local": return 0;
+    case "wait": return yield* waitJobs(sh);
     case "false": return 1;
     case "read": return yield* readLine(args, sh, st);
     case "kill": return yield* kill(args, sh, st);

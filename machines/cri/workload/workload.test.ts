@@ -190,6 +190,30 @@ describe("the shell subset", () => {
     expect(io.out).toEqual(["started", "more"]);
   });
 
+  // ash's wait builtin (shell/ash.c waitcmd): with no operands it waits for every background job;
+  // the docs' pods keep running with `trap : TERM INT; sleep infinity & wait` and `sleep 1000 & wait`
+  it("wait blocks until the background jobs end: a timed one runs on to its end, `sleep infinity &` blocks for good", () => {
+    const timed = sh("(sleep 2; echo job done) & echo started; wait; echo after $?");
+    expect([timed.io.out, timed.result]).toEqual([["started", "job done", "after 0"], { state: "exited", code: 0 }]);
+    expect(timed.io.clock.now - timed.start).toBe(2000);
+    const two = sh("sleep 3 & sleep 1 & wait; echo woke");
+    expect([two.io.out, two.io.clock.now - two.start]).toEqual([["woke"], 3000]);
+    const forever = sh("trap : TERM INT; sleep infinity & wait; echo never");
+    expect([forever.io.out, forever.result]).toEqual([[], { state: "blocked" }]);
+    expect(sh("wait; echo $?").io.out).toEqual(["0"]);
+  });
+
+  // docs concepts/storage/volumes' configmap-pod: `echo "The app is running!" && tail -f /dev/null`;
+  // /dev/null is a character device that reads empty, so tail prints nothing and keeps following
+  it("tail -f /dev/null keeps the container running silently; head, wc and grep read /dev/null as empty", () => {
+    const io = recordingIO();
+    const p = startContainer({ image: busybox, command: ["sh", "-c", 'echo "The app is running!" && tail -f /dev/null'], env: {}, fs: io.fs }, io);
+    const start = io.clock.now;
+    expect(drive(p.run, io, { untilMs: start + 2_500 })).toEqual({ state: "sleeping", wakeAt: start + 3_000 });
+    expect([io.out, io.err]).toEqual([["The app is running!"], []]);
+    expect(sh("wc -l /dev/null; head -n 1 /dev/null; grep x /dev/null; echo $?").io.out).toEqual(["0 /dev/null", "1"]);
+  });
+
   // busybox ash's read builtin (shell/shell_common.c shell_builtin_read): IFS whitespace trimmed,
   // the last name takes the rest, backslashes escape without -r, status 1 at end of input.
   it("read splits a line into names; while read consumes a pipe line by line", () => {
