@@ -27,7 +27,7 @@ async function shellIn(c: Cluster, podName: string, container: string, argv: str
   const inbox: any[] = [];
   const me = `test/procs-${++seq}`;
   c.runtime.external(me, (m: any) => void inbox.push(m));
-  c.runtime.send(me, `kubelet/${pod.spec.nodeName}`, { type: "GetExec", id: 1, podNamespace: "default", podName, container, cmd: argv, tty: true, stdin: true });
+  c.runtime.send(me, `kubelet/${pod.spec.nodeName}`, { type: "GetExec", id: 1, podNamespace: "default", podName, container, cmd: argv, tty: true, stdin: true, stdout: true, stderr: false });
   await c.settle();
   const session = inbox.find((m) => m.type === "StreamReady").session;
   return {
@@ -46,7 +46,7 @@ async function execIn(c: Cluster, podName: string, container: string, argv: stri
   const inbox: any[] = [];
   const me = `test/procs-${++seq}`;
   c.runtime.external(me, (m: any) => void inbox.push(m));
-  c.runtime.send(me, `kubelet/${pod.spec.nodeName}`, { type: "GetExec", id: 1, podNamespace: "default", podName, container, cmd: argv, tty: false, stdin: false });
+  c.runtime.send(me, `kubelet/${pod.spec.nodeName}`, { type: "GetExec", id: 1, podNamespace: "default", podName, container, cmd: argv, tty: false, stdin: false, stdout: true, stderr: true });
   await c.settle();
   const session = inbox.find((m) => m.type === "StreamReady").session;
   c.runtime.send(me, `cri/${pod.spec.nodeName}`, { type: "ExecRun", session, stdin: "" });
@@ -115,7 +115,7 @@ describe("signals to other exec'd processes", () => {
       const pod = c.get("Pod", "security-context-demo", "default");
       const inbox: any[] = [];
       c.runtime.external("test/victim", (m: any) => void inbox.push(m));
-      c.runtime.send("test/victim", `kubelet/${pod.spec.nodeName}`, { type: "GetExec", id: 1, podNamespace: "default", podName: "security-context-demo", container: "sec-ctx-demo", cmd: ["sleep", "100"], tty: false, stdin: false });
+      c.runtime.send("test/victim", `kubelet/${pod.spec.nodeName}`, { type: "GetExec", id: 1, podNamespace: "default", podName: "security-context-demo", container: "sec-ctx-demo", cmd: ["sleep", "100"], tty: false, stdin: false, stdout: true, stderr: true });
       await c.settle();
       const sleeper = inbox.find((m) => m.type === "StreamReady").session;
       c.runtime.send("test/victim", `cri/${pod.spec.nodeName}`, { type: "ExecRun", session: sleeper, stdin: "" });
