@@ -183,14 +183,9 @@ function encodeStruct(plan: StructPlan, v: unknown, encoded?: readonly unknown[]
   const base = fieldsTop;
   for (const f of plan.fields) {
     let e: unknown;
-    // No field of the schema is named like a member of Object.prototype (encode.test.ts), so a value
-    // read is the object's own; an own undefined encodes as an absent field does (absentOf), so
-    // without `encoded` the field's presence need not be asked when nothing is read.
-    const x = src[f.name];
-    if (x === undefined && encoded === undefined) e = f.absent === ABSENT_ENCODED ? written(encode((f.enc ??= encoderOf(f.elem)), undefined), f.omitempty, f.omitzero, f.scalar) : f.absent;
     // a value this encoding made is its own encoding: not walked again
-    else if (encoded !== undefined && Object.hasOwn(src, f.name) && encoded.includes(x)) e = written(x, f.omitempty, f.omitzero, f.scalar);
-    else if (x !== undefined || Object.hasOwn(src, f.name)) e = written(encode((f.enc ??= encoderOf(f.elem)), x), f.omitempty, f.omitzero, f.scalar);
+    if (encoded !== undefined && Object.hasOwn(src, f.name) && encoded.includes(src[f.name])) e = written(src[f.name], f.omitempty, f.omitzero, f.scalar);
+    else if (Object.hasOwn(src, f.name)) e = written(encode((f.enc ??= encoderOf(f.elem)), src[f.name]), f.omitempty, f.omitzero, f.scalar);
     else if (f.absent === ABSENT_ENCODED) e = written(encode((f.enc ??= encoderOf(f.elem)), undefined), f.omitempty, f.omitzero, f.scalar);
     else e = f.absent;
     if (e === ABSENT_OMITTED) continue;
