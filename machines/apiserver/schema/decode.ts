@@ -884,34 +884,74 @@ export function canonicalQuantitiesOf<T>(kind: string, value: T, field: string):
 
 function canonicalWalk(expr: string, v: unknown): unknown {
   if (v === null || v === undefined) return v;
-  const i = info(expr);
-  if (i.def && "custom" in i.def) {
-    if (i.def.custom !== "quantity" || (typeof v !== "string" && typeof v !== "number")) return v;
-    const text = String(v).trim();
-    return quantityError(text) === undefined ? canonical(text) : v;
+  const q = quantityPlanOf(expr);
+  switch (q.k) {
+    case "none": return v;
+    case "quantity": {
+      if (typeof v !== "string" && typeof v !== "number") return v;
+      const text = String(v).trim();
+      return quantityError(text) === undefined ? canonical(text) : v;
+    }
+    case "ptr": return canonicalWalk(q.elem, v);
+    case "slice": {
+      if (!Array.isArray(v)) return v;
+      let out: unknown[] | undefined;
+      v.forEach((e, k) => {
+        const c = canonicalWalk(q.elem, e);
+        if (c !== e) (out ??= v.slice())[k] = c;
+      });
+      return out ?? v;
+    }
   }
-  if (!reachesQuantity(expr)) return v;
-  if (i.p.t === "ptr") return canonicalWalk(i.p.elem, v);
-  if (typeof v !== "object") return v;
-  if (i.p.t === "slice") {
-    if (!Array.isArray(v)) return v;
-    let out: unknown[] | undefined;
-    v.forEach((e, k) => {
-      const c = canonicalWalk(i.elem!, e);
-      if (c !== e) (out ??= v.slice())[k] = c;
-    });
-    return out ?? v;
-  }
-  if (Array.isArray(v)) return v;
+  if (typeof v !== "object" || Array.isArray(v)) return v;
   const src = v as Record<string, unknown>;
   let out: Record<string, unknown> | undefined;
+  if (q.fields !== undefined) {
+    // only the fields that can hold a Quantity: walking any other gives it back as it is. The
+    // copy is a spread, so the order the fields are walked in does not change it.
+    for (let j = 0; j < q.fields.length; j++) {
+      const name = q.fields[j]!;
+      // what Object.keys would list: own, enumerable
+      if (!isEnumerable.call(src, name)) continue;
+      const c = canonicalWalk(q.types[j]!, src[name]);
+      if (c !== src[name]) setOwn((out ??= { ...src }), name, c);
+    }
+    return out ?? v;
+  }
   for (const k of Object.keys(src)) {
-    const ft = i.fields ? i.fields.get(k) : i.elem;
-    if (ft === undefined) continue;
-    const c = canonicalWalk(ft, src[k]);
+    const c = canonicalWalk(q.elem, src[k]);
     if (c !== src[k]) setOwn((out ??= { ...src }), k, c);
   }
   return out ?? v;
+}
+
+const isEnumerable = Object.prototype.propertyIsEnumerable;
+
+// What canonicalWalk does with a value of a type expression, worked out once per expression from
+// the type table (which never changes): a struct keeps only its fields that can hold a Quantity.
+type QuantityPlan =
+  | { readonly k: "none" | "quantity" }
+  | { readonly k: "ptr" | "slice"; readonly elem: string }
+  | { readonly k: "object"; readonly fields: readonly string[]; readonly types: readonly string[]; readonly elem?: undefined }
+  | { readonly k: "object"; readonly fields?: undefined; readonly elem: string };
+const quantityPlans = new Map<string, QuantityPlan>();
+const planNone: QuantityPlan = { k: "none" };
+
+function quantityPlanOf(expr: string): QuantityPlan {
+  let q = quantityPlans.get(expr);
+  if (q !== undefined) return q;
+  const i = info(expr);
+  if (i.def && "custom" in i.def) q = i.def.custom === "quantity" ? { k: "quantity" } : planNone;
+  else if (!reachesQuantity(expr)) q = planNone;
+  else if (i.p.t === "ptr") q = { k: "ptr", elem: i.p.elem };
+  else if (i.p.t === "slice") q = { k: "slice", elem: i.elem! };
+  else if (i.fields) {
+    const held = [...i.fields].filter(([, ft]) => reachesQuantity(ft));
+    q = { k: "object", fields: held.map(([name]) => name), types: held.map(([, ft]) => ft) };
+  } else if (i.elem !== undefined) q = { k: "object", elem: i.elem };
+  else q = planNone;
+  quantityPlans.set(expr, q);
+  return q;
 }
 
 /** Type expressions whose values can hold a Quantity (a fixpoint over the type table: types refer to each other in cycles). */
