@@ -203,6 +203,24 @@ describe("the shell subset", () => {
     expect(sh("wait; echo $?").io.out).toEqual(["0"]);
   });
 
+  // busybox shell/ash.c trapcmd: `trap` lists `trap -- 'action' NAME`; `trap - SIG` resets; an unknown signal is "bad trap"
+  it("trap records its commands, lists them as ash does, resets with -, and tells the runtime which signals it handles", () => {
+    const set = sh(String.raw`trap 'exit 0' TERM; trap 'echo it'\''s' INT HUP; trap - HUP; trap`);
+    expect(set.io.out).toEqual(["trap -- 'exit 0' TERM", String.raw`trap -- 'echo it'"'"'s' INT`]);
+    expect(set.effects.filter((e) => e.type === "trap")).toEqual([{ type: "trap", signals: [15] }, { type: "trap", signals: [15, 2, 1] }, { type: "trap", signals: [15, 2] }]);
+    const bad = sh("trap 'exit 0' NOSUCH; echo $?");
+    expect([bad.io.err, bad.io.out]).toEqual([["sh: trap: NOSUCH: bad trap"], ["1"]]);
+  });
+
+  it("a trapped signal interrupts wait with 128 + its number, the trap runs, and $? stays wait's", () => {
+    const io = recordingIO();
+    const p = startContainer({ image: busybox, command: ["sh", "-c", "trap 'echo caught' TERM; sleep infinity & wait; echo after $?"], env: {}, fs: io.fs }, io);
+    expect(drive(p.run, io)).toEqual({ state: "blocked" });
+    // the runtime answers the pending wait with the signal
+    const r = p.run.next({ type: "interrupt", signal: 15 });
+    expect([io.out, r]).toEqual([["caught", "after 143"], { done: true, value: 0 }]);
+  });
+
   // docs concepts/storage/volumes' configmap-pod: `echo "The app is running!" && tail -f /dev/null`;
   // /dev/null is a character device that reads empty, so tail prints nothing and keeps following
   it("tail -f /dev/null keeps the container running silently; head, wc and grep read /dev/null as empty", () => {
