@@ -983,6 +983,11 @@ function runTurn(ctx: CriContext, c: CriContainer, next: (input: EffectResult) =
       if (r.session !== undefined) ended.push(r.session);
       continue;
     }
+    // a background job's process, named by $!: the namespace's next pid
+    if (e.type === "fork") {
+      input = { type: "fork", pid: forkPid(ctx, c) };
+      continue;
+    }
     // ps forks: its own pid is the namespace's next
     if (e.type === "ps") {
       input = psAnswer(ctx, c, { pid: forkPid(ctx, c), argv: e.args }, e.pipeline);
@@ -1441,6 +1446,8 @@ export function runToEnd<T>(ctx: CriContext, c: CriContainer, gen: Generator<Eff
         input = { type: "signal", matched };
         if (matched) pid1Exit = exitOnSignal(c, e.signal);
       }
+    } else if (e.type === "fork") {
+      input = { type: "fork", pid: forkPid(ctx, c) };
     } else if (e.type === "ps") {
       input = psAnswer(ctx, c, { pid: forkPid(ctx, c), argv: e.args }, e.pipeline);
     } else if (e.type === "sleep") {

@@ -136,6 +136,10 @@ describe("CRI containers", () => {
       { type: "StopContainerResult", id: 5, containerId },
     ]);
   });
+  it("$! takes the namespace's next pid and kill $! ends that background job, so wait returns at once", () => {
+    const { fx } = startedContainer({ name: "c", image: "busybox:1.36", command: ["sh", "-c", "sleep 1000 & [ $! -gt 1 ] && kill $! && wait && exit 7"] });
+    expect(fx.sends[1]!.msg).toMatchObject({ type: "ContainerExited", exitCode: 7, finishedAt: 0 });
+  });
   it("a shell without a trap still ignores SIGTERM as PID 1", () => {
     const { ctx, containerId } = startedContainer({ name: "c", image: "busybox:1.36", command: ["sh", "-c", "sleep infinity & wait"] });
     const fx = new Fx();

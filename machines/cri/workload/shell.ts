@@ -46,6 +46,9 @@ export interface ShellState {
   jobs?: readonly BackgroundJob[];
   /** trap's commands by signal number */
   traps?: ReadonlyMap<number, string>;
+  /** the last background job ($!) and the pids of jobs once $! named them */
+  lastJob?: Gen;
+  jobPids?: ReadonlyMap<Gen, number>;
   /** trapped signals that arrived and whose commands have not run yet (ash's pending_sig) */
   pendingSignals?: readonly number[];
 }
@@ -166,7 +169,9 @@ function* runList(list: List, sh: ShellState, st: Streams): Gen {
  * control): the script goes on at once, and the `wait` builtin runs the parked jobs on.
  */
 function* runBackground(node: List[number]["node"], sh: ShellState, st: Streams): Gen {
-  const job = yield* advanceJob(runAndOr(node, sh, st), sh);
+  const run = runAndOr(node, sh, st);
+  sh.lastJob = run;
+  const job = yield* advanceJob(run, sh);
   if (job) sh.jobs = [...(sh.jobs ?? []), job];
   sh.status = 0;
   return 0;
@@ -541,6 +546,13 @@ function* kill(args: string[], sh: ShellState, st: Streams): Gen {
   }
   let status = 0;
   for (const arg of pids) {
+    // one of this shell's own background jobs: kill(2) reaches the child it forked
+    const own = /^\d+$/.test(arg) ? [...(sh.jobPids ?? [])].find(([, pid]) => pid === Number(arg))?.[0] : undefined;
+    if (own !== undefined && (sh.jobs ?? []).some((j) => j.run === own)) {
+      // 0 only asks; CONT and STOP do not end it (their default actions)
+      if (signal !== 0 && signal !== 18 && signal !== 19) sh.jobs = (sh.jobs ?? []).filter((j) => j.run !== own);
+      continue;
+    }
     const known = /^\d+$/.test(arg);
     const r = known ? yield* perform(sh, { type: "signal", name: "", pid: Number(arg), signal }) : undefined;
     if (r?.type === "signal" && r.matched && !r.denied) continue;
@@ -723,7 +735,24 @@ function* expandDollar(s: string, i: number, sh: ShellState, st: Streams): Gener
   }
   const m = /^\$([A-Za-z_][A-Za-z0-9_]*|[0-9?#$@*!-])/.exec(s.slice(i));
   if (!m) return ["", 0];
+  if (m[1] === "!") return [yield* lastJobPid(sh), m[0].length];
   return [parameter(m[1]!, sh), m[0].length];
+}
+
+/**
+ * $!: the last background job's pid, asked of the process table the first time it is named (so a
+ * script that never names it takes no pid); empty before any job, as ash's backgndpid is unset.
+ * Without a process table to answer, the job's pid is the shell's own plus its place among its jobs.
+ */
+function* lastJobPid(sh: ShellState): Generator<Effect, string, EffectResult> {
+  const run = sh.lastJob;
+  if (run === undefined) return "";
+  const known = sh.jobPids?.get(run);
+  if (known !== undefined) return String(known);
+  const r = yield* perform(sh, { type: "fork" });
+  const pid = r?.type === "fork" ? r.pid : 2 + (sh.jobPids?.size ?? 0);
+  sh.jobPids = new Map([...(sh.jobPids ?? []), [run, pid]]);
+  return String(pid);
 }
 
 /** The value of a parameter: a variable, a positional or a special one. */

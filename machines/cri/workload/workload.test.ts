@@ -221,6 +221,18 @@ describe("the shell subset", () => {
     expect([io.out, r]).toEqual([["caught", "after 143"], { done: true, value: 0 }]);
   });
 
+  // busybox shell/ash.c varvalue: $! is backgndpid, empty (unset) before any background job
+  it("$! is the last background job's pid from the process table, asked once; kill $! ends that job, so wait returns", () => {
+    const forks: Effect[] = [];
+    const answer = (e: Effect): EffectResult => { if (e.type === "fork") { forks.push(e); return { type: "fork", pid: 7 + forks.length - 1 }; } return undefined; };
+    const r = sh("echo \"[$!]\"; sleep 1000 & echo $! $!; sleep 2000 & p=$!; kill $p; echo killed $?; wait; echo waited $?", { answer });
+    expect([r.io.out, r.io.err, r.result]).toEqual([["[]", "7 7", "killed 0", "waited 0"], [], { state: "exited", code: 0 }]);
+    expect(forks).toHaveLength(2);
+    // the first job (pid 7) still runs: wait waited for it
+    expect(r.io.clock.now - r.start).toBe(1_000_000);
+    expect(sh("sleep 5 & kill -0 $!; echo $?; wait").io.out).toEqual(["0"]);
+  });
+
   // docs concepts/storage/volumes' configmap-pod: `echo "The app is running!" && tail -f /dev/null`;
   // /dev/null is a character device that reads empty, so tail prints nothing and keeps following
   it("tail -f /dev/null keeps the container running silently; head, wc and grep read /dev/null as empty", () => {
