@@ -46,6 +46,8 @@ export interface ShellState {
   jobs?: readonly BackgroundJob[];
   /** trap's commands by signal number */
   traps?: ReadonlyMap<number, string>;
+  /** how deep in subshells and background jobs the shell runs now: their traps are theirs, not PID 1's */
+  forkDepth?: number;
   /** the last background job ($!) and the pids of jobs once $! named them */
   lastJob?: Gen;
   jobPids?: ReadonlyMap<Gen, number>;
@@ -169,12 +171,24 @@ function* runList(list: List, sh: ShellState, st: Streams): Gen {
  * control): the script goes on at once, and the `wait` builtin runs the parked jobs on.
  */
 function* runBackground(node: List[number]["node"], sh: ShellState, st: Streams): Gen {
-  const run = runAndOr(node, sh, st);
+  const run = forked(runAndOr(node, sh, st), sh);
   sh.lastJob = run;
   const job = yield* advanceJob(run, sh);
   if (job) sh.jobs = [...(sh.jobs ?? []), job];
   sh.status = 0;
   return 0;
+}
+
+/** A generator run as a forked process: while it runs, the shell knows it is not the main one (forkDepth). */
+function* forked(run: Gen, sh: ShellState): Gen {
+  let input: EffectResult;
+  for (;;) {
+    sh.forkDepth = (sh.forkDepth ?? 0) + 1;
+    let r: IteratorResult<Effect, number>;
+    try { r = run.next(input); } finally { sh.forkDepth = sh.forkDepth - 1; }
+    if (r.done) return r.value;
+    input = yield r.value;
+  }
 }
 
 /** Runs a job's generator on until it blocks (the job, parked) or ends (undefined); effects that take no time pass through. */
@@ -379,7 +393,7 @@ function* runCommand(cmd: Command, sh: ShellState, st: Streams): Gen {
 function* runGroup(body: List, subshell: boolean, sh: ShellState, st: Streams): Gen {
   if (!subshell) return yield* runList(body, sh, st);
   const saved = { vars: copyVars(sh.vars), exported: copyNames(sh.exported), cwd: sh.cwd };
-  try { return yield* runList(body, sh, st); } catch (e) {
+  try { return yield* forked(runList(body, sh, st), sh); } catch (e) {
     if (e instanceof ExitSignal) return e.code;
     throw e;
   } finally { Object.assign(sh, saved); }
@@ -585,6 +599,8 @@ function* trap(args: string[], sh: ShellState, st: Streams): Gen {
     if (n === undefined) { st.err(`${shellPrefix(sh)}trap: ${s}: bad trap\n`); status = 1; continue; }
     if (action === "-") traps.delete(n); else traps.set(n, action);
   }
+  // a subshell's or a background job's traps are that process's, which no signal here reaches
+  if ((sh.forkDepth ?? 0) > 0) return status;
   sh.traps = traps;
   yield* perform(sh, { type: "trap", signals: [...traps].flatMap(([n, a]) => (n > 0 && a !== "" ? [n] : [])) });
   return status;

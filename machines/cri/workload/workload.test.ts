@@ -212,6 +212,11 @@ describe("the shell subset", () => {
     expect([bad.io.err, bad.io.out]).toEqual([["sh: trap: NOSUCH: bad trap"], ["1"]]);
   });
 
+  it("a trap set in a subshell or a background job is that process's: PID 1 is not told to take the signal", () => {
+    const r = sh("(trap 'exit 0' TERM; sleep 1) & wait; (trap 'exit 0' TERM); trap");
+    expect([r.effects.filter((e) => e.type === "trap"), r.io.out, r.result]).toEqual([[], [], { state: "exited", code: 0 }]);
+  });
+
   it("a trapped signal interrupts wait with 128 + its number, the trap runs, and $? stays wait's", () => {
     const io = recordingIO();
     const p = startContainer({ image: busybox, command: ["sh", "-c", "trap 'echo caught' TERM; sleep infinity & wait; echo after $?"], env: {}, fs: io.fs }, io);
