@@ -85,6 +85,8 @@ export interface CriContainer {
   home: string;
   /** the running process, a value; gone once it has exited */
   proc?: ProcessValue;
+  /** the signals its main process (a shell) set a trap for, and whether it now sleeps or waits (where one reaches it) */
+  traps?: { readonly signals: readonly number[]; idle: boolean };
   memoryLimitBytes?: number;
   /** the pod-level cpu limit, its CFS quota when the container sets none (getCPULimit) */
   podCpuLimitMilli?: number;
@@ -923,6 +925,7 @@ function drive(ctx: CriContext, c: CriContainer, first: EffectResult, fx: Fx): v
     c.proc = turn.close();
   }
   carryOut(ctx, ended, fx);
+  if (c.traps !== undefined) c.traps = { ...c.traps, idle: end.kind === "sleep" || end.kind === "blocked" };
   switch (end.kind) {
     case "exit": return exitContainer(ctx, c, end.code, end.reason, fx);
     // blocked until killed: its generator is rebuilt from the value's history if it is needed again
@@ -958,6 +961,10 @@ function runTurn(ctx: CriContext, c: CriContainer, next: (input: EffectResult) =
       if (c.memoryLimitBytes !== undefined && c.memoryBytes > c.memoryLimitBytes) return { kind: "exit", code: 137, reason: "OOMKilled" };
       continue;
     }
+    if (e.type === "trap") {
+      c.traps = { signals: e.signals, idle: false };
+      continue;
+    }
     if (e.type === "burn") {
       c.cpu = { ...accrue(c.cpu, ctx.now, cpuLimitMilli(c)), demandMilli: c.cpu.demandMilli + Math.round(e.cores * 1000) };
       continue;
@@ -974,6 +981,11 @@ function runTurn(ctx: CriContext, c: CriContainer, next: (input: EffectResult) =
       // its own signal it ignores, as its namespace's init does one it has no handler for
       if (r.target !== undefined && r.target !== c && r.exit !== undefined) ended.push({ container: r.target, code: r.exit });
       if (r.session !== undefined) ended.push(r.session);
+      continue;
+    }
+    // a background job's process, named by $!: the namespace's next pid
+    if (e.type === "fork") {
+      input = { type: "fork", pid: forkPid(ctx, c) };
       continue;
     }
     // ps forks: its own pid is the namespace's next
@@ -1269,6 +1281,11 @@ function killExecs(ctx: CriContext, c: CriContainer, fx: Fx): void {
 function signal(ctx: CriContext, c: CriContainer, sig: "SIGTERM" | "SIGKILL", fx: Fx): void {
   if (sig === "SIGKILL") exitContainer(ctx, c, mutant("cri.sigkill-exit-zero") ? 0 : 137, "Error", fx);
   else if (c.image.kind === "coredns" && c.proc !== undefined) corednsShutdown(ctx, c, fx);
+  else if (c.proc !== undefined && c.traps?.idle && c.traps.signals.includes(15)) {
+    // a shell that traps TERM takes it where it sleeps or waits: its trap runs (ash's dotrap)
+    fx.cancel(`proc/${c.id}`);
+    drive(ctx, c, { type: "interrupt", signal: 15 }, fx);
+  }
   else if (handlesSigterm(c)) exitContainer(ctx, c, 0, "Completed", fx);
 }
 
@@ -1429,6 +1446,8 @@ export function runToEnd<T>(ctx: CriContext, c: CriContainer, gen: Generator<Eff
         input = { type: "signal", matched };
         if (matched) pid1Exit = exitOnSignal(c, e.signal);
       }
+    } else if (e.type === "fork") {
+      input = { type: "fork", pid: forkPid(ctx, c) };
     } else if (e.type === "ps") {
       input = psAnswer(ctx, c, { pid: forkPid(ctx, c), argv: e.args }, e.pipeline);
     } else if (e.type === "sleep") {

@@ -104,6 +104,48 @@ describe("CRI containers", () => {
     ]);
     expect(fx2.cancels).toContain(fx.timers[0]!.key);
   });
+  // busybox shell/ash.c: waitcmd returns 128 + pending_sig when a trapped signal arrives, then dotrap runs the trap's command
+  it("a shell PID 1 with trap 'exit 0' TERM waiting on a background sleep exits 0 Completed at SIGTERM, and the SIGKILL is canceled", () => {
+    const { ctx, containerId } = startedContainer({ name: "c", image: "busybox:1.36", command: ["sh", "-c", "trap 'echo bye; exit 0' TERM; sleep infinity & wait"] });
+    const fx = new Fx();
+    handleCri(ctx, { type: "StopContainer", id: 5, containerId, timeoutSeconds: 30, podIP: "10.244.0.2" }, "k", fx);
+    expect(fx.sends.map((s) => s.msg)).toEqual([
+      { type: "ContainerExited", containerId, exitCode: 0, reason: "Completed", startedAt: 0, finishedAt: 0 },
+      { type: "StopContainerResult", id: 5, containerId },
+    ]);
+  });
+  it("trap : TERM then sleep infinity & wait: wait is interrupted and returns 143, the script's last status, so the container exits 143 Error", () => {
+    const { ctx, containerId } = startedContainer({ name: "c", image: "busybox:1.36", command: ["sh", "-c", "trap : TERM; sleep infinity & wait"] });
+    const fx = new Fx();
+    handleCri(ctx, { type: "StopContainer", id: 5, containerId, timeoutSeconds: 30, podIP: "10.244.0.2" }, "k", fx);
+    expect(fx.sends[0]!.msg).toMatchObject({ type: "ContainerExited", exitCode: 143, reason: "Error" });
+  });
+  it("a trap on TERM INT in a sleep loop runs once the foreground sleep ends (ash waits for its foreground child), then exits with the trap's status", () => {
+    const { ctx, containerId } = startedContainer({ name: "c", image: "busybox:1.36", command: ["sh", "-c", "trap 'exit 3' TERM INT; while true; do sleep 10; done"] });
+    ctx.now += 4_000;
+    const fx = new Fx();
+    handleCri(ctx, { type: "StopContainer", id: 5, containerId, timeoutSeconds: 30, podIP: "10.244.0.2" }, "k", fx);
+    expect(fx.sends).toEqual([]);
+    const wake = fx.timers.find((t) => t.event.event?.type === "ProcessWake" || t.event.type === "ProcessWake");
+    expect(wake?.ms).toBe(6_000);
+    ctx.now += 6_000;
+    const fx2 = new Fx();
+    wakeProcess(ctx, containerId, fx2);
+    expect(fx2.sends.map((s) => s.msg)).toEqual([
+      { type: "ContainerExited", containerId, exitCode: 3, reason: "Error", startedAt: 0, finishedAt: 10_000 },
+      { type: "StopContainerResult", id: 5, containerId },
+    ]);
+  });
+  it("$! takes the namespace's next pid and kill $! ends that background job, so wait returns at once", () => {
+    const { fx } = startedContainer({ name: "c", image: "busybox:1.36", command: ["sh", "-c", "sleep 1000 & [ $! -gt 1 ] && kill $! && wait && exit 7"] });
+    expect(fx.sends[1]!.msg).toMatchObject({ type: "ContainerExited", exitCode: 7, finishedAt: 0 });
+  });
+  it("a shell without a trap still ignores SIGTERM as PID 1", () => {
+    const { ctx, containerId } = startedContainer({ name: "c", image: "busybox:1.36", command: ["sh", "-c", "sleep infinity & wait"] });
+    const fx = new Fx();
+    handleCri(ctx, { type: "StopContainer", id: 5, containerId, timeoutSeconds: 30, podIP: "10.244.0.2" }, "k", fx);
+    expect(fx.sends).toEqual([]);
+  });
   it("a container whose entrypoint cannot run is exited 128 StartError, reported after the failed start", () => {
     const { ctx, containerId, fx } = startedContainer({ name: "c", image: "busybox:1.36", command: ["/nosuch"] });
     expect(fx.sends.map((s) => s.msg.type)).toEqual(["StartContainerResult", "ContainerExited"]);

@@ -293,6 +293,11 @@ function execTurn(ctx: CriContext, c: CriContainer, s: ExecSession, session: str
       }
       continue;
     }
+    // a background job's process, named by $!: the namespace's next pid
+    if (e.type === "fork") {
+      input = { type: "fork", pid: forkPid(ctx, c) };
+      continue;
+    }
     if (e.type === "ps") {
       // a command typed at a shell (or run by one) is forked; an exec of ps itself is the session's process
       const self = s.shell !== undefined || s.main || s.cmd.length === 0 || baseName(s.cmd[0]) !== "ps" ? forkPid(ctx, c) : s.pid ?? forkPid(ctx, c);

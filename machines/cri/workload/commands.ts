@@ -2,7 +2,7 @@
 // Debian-based images) so logs look like a real container's.
 import { parseGroup, parsePasswd, type ProcessUser } from "../identity.js";
 import { resolvePath, type FsError } from "./memfs.js";
-import { perform, signalNumber, type Gen, type ShellState, type Streams, type Utility } from "./shell.js";
+import { LoopBoundExceeded, perform, runArgv, signalNumber, type Gen, type ShellState, type Streams, type Utility } from "./shell.js";
 import type { DnsResult, Effect, EffectResult, HttpResult } from "./types.js";
 import { tar } from "./tar.js";
 
@@ -16,6 +16,26 @@ const path = (sh: ShellState, p: string) => resolvePath(sh.cwd, p);
 // A file argument's content; /dev/null is the null device, which reads as empty (end of file at once):
 // `tail -f /dev/null`, the docs' way to keep a container running, follows it silently.
 const readPath = (sh: ShellState, p: string) => (resolvePath(sh.cwd, p) === "/dev/null" ? "" : sh.io.fs.read(resolvePath(sh.cwd, p)));
+
+/** The character devices every container's /dev has (runc's default devices): they exist, and are no regular files. */
+const devices = new Set(["/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom", "/dev/tty"]);
+const isDevice = (sh: ShellState, p: string) => devices.has(path(sh, p));
+
+/**
+ * n bytes read from a device: zeros from /dev/zero, and from /dev/urandom bytes of a xorshift
+ * seeded by the clock (deterministic here; only their count matters to the scripts that read them).
+ */
+function deviceBytes(dev: string, n: number, seed: number): string {
+  if (dev === "/dev/zero") return "\0".repeat(n);
+  if (dev === "/dev/null") return "";
+  let x = (seed % 0x7fffffff) | 1;
+  let out = "";
+  for (let i = 0; i < n; i++) {
+    x ^= x << 13; x ^= x >>> 17; x ^= x << 5;
+    out += String.fromCharCode(x & 0xff);
+  }
+  return out;
+}
 
 /** Splits leading single-letter flags ("-rf" → r, f) from operands; "--" ends flags. */
 function flags(args: string[], withValue = ""): { set: Set<string>; values: Map<string, string>; rest: string[] } {
@@ -205,9 +225,10 @@ function* cp(argv: string[], sh: ShellState, st: Streams): Gen {
 /** test / [ : file tests, string and integer comparisons, ! and -a/-o. */
 export function evalTest(args: string[], sh: ShellState): boolean | string {
   const unary: Record<string, (a: string) => boolean> = {
-    "-e": (a) => sh.io.fs.exists(path(sh, a)), "-f": (a) => sh.io.fs.isFile(path(sh, a)), "-d": (a) => sh.io.fs.isDir(path(sh, a)),
+    "-e": (a) => isDevice(sh, a) || sh.io.fs.exists(path(sh, a)), "-f": (a) => sh.io.fs.isFile(path(sh, a)), "-d": (a) => sh.io.fs.isDir(path(sh, a)),
+    "-c": (a) => isDevice(sh, a),
     "-s": (a) => { const r = readPath(sh, a); return typeof r === "string" && r.length > 0; },
-    "-r": (a) => sh.io.fs.exists(path(sh, a)), "-w": (a) => sh.io.fs.exists(path(sh, a)), "-x": (a) => sh.io.fs.exists(path(sh, a)),
+    "-r": (a) => isDevice(sh, a) || sh.io.fs.exists(path(sh, a)), "-w": (a) => isDevice(sh, a) || sh.io.fs.exists(path(sh, a)), "-x": (a) => sh.io.fs.exists(path(sh, a)),
     "-z": (a) => a === "", "-n": (a) => a !== "",
   };
   const ints: Record<string, (a: number, b: number) => boolean> = {
@@ -431,7 +452,18 @@ function linesFrom(text: string, k: number): string {
 }
 
 function* head(argv: string[], sh: ShellState, st: Streams): Gen {
-  const { values, rest } = flags(countArgs(argv), "n");
+  const { values, rest } = flags(countArgs(argv), "nc");
+  const bytes = values.get("c");
+  if (bytes !== undefined) {
+    // head -c N (coreutils/head.c): the first N bytes; a device gives as many as asked
+    const c = sizeArg(bytes);
+    if (c === undefined) { st.err(`head: invalid number '${bytes}'\n`); return 1; }
+    const from = rest[0];
+    const data = from !== undefined && isDevice(sh, from) ? deviceBytes(path(sh, from), c, sh.io.now()) : from !== undefined ? readPath(sh, from) : st.stdin;
+    if (typeof data !== "string") { st.err(`head: ${from}: ${errnoText[data.error]}\n`); return 1; }
+    st.out(data.slice(0, c));
+    return 0;
+  }
   const n = Number(values.get("n") ?? "10");
   const text = rest.length ? readPath(sh, rest[0]!) : st.stdin;
   if (typeof text !== "string") { st.err(`head: ${rest[0]}: ${errnoText[text.error]}\n`); return 1; }
@@ -881,6 +913,227 @@ function base(p: string): string {
   return p.slice(p.lastIndexOf("/") + 1);
 }
 
+/** A size with busybox's suffixes (cwbkMG, kD/MD/GD decimal; head's lower-case m); undefined when it is not one. */
+function sizeArg(arg: string): number | undefined {
+  const m = /^(\d+)(c|w|b|kD|k|K|MD|M|m|GD|G)?$/.exec(arg);
+  if (!m) return undefined;
+  const unit: Record<string, number> = { c: 1, w: 2, b: 512, kD: 1000, k: 1024, K: 1024, MD: 1_000_000, M: 1_048_576, m: 1_048_576, GD: 1_000_000_000, G: 1_073_741_824 };
+  return Number(m[1]) * (m[2] === undefined ? 1 : unit[m[2]]!);
+}
+
+/** libbb's make_human_readable_str(val, block_size, 0): powers of 1024 with one decimal (4.0K, 1.0M), plain below 1024. */
+export function humanReadable(val: number, blockSize = 1): string {
+  if (val === 0) return "0";
+  let v = blockSize > 1 ? val * blockSize : val;
+  let frac = 0;
+  let u = 0;
+  while (v >= 1024) {
+    u++;
+    frac = Math.floor(((v % 1024) * 10 + 512) / 1024);
+    v = Math.floor(v / 1024);
+  }
+  if (frac >= 10) { v++; frac = 0; }
+  return u === 0 ? String(v) : `${v}.${frac}${" KMGTPEZY"[u]}`;
+}
+
+/**
+ * cut -b/-c LIST | -f LIST [-d C] [-s] (coreutils/cut.c): LIST is N, N-, N-M, -M joined by
+ * commas; the positions print once each in ascending order. A line without the delimiter prints
+ * whole under -f unless -s.
+ */
+function* cut(argv: string[], sh: ShellState, st: Streams): Gen {
+  const { set, values, rest } = flags(argv.slice(1), "bcfd");
+  const list = values.get("f") ?? values.get("c") ?? values.get("b");
+  if (list === undefined) { st.err("cut: expected a list of bytes, characters, or fields\n"); return 1; }
+  const fields = values.has("f");
+  const delim = values.get("d") ?? "\t";
+  if (delim.length > 1) { st.err("cut: the delimiter must be a single character\n"); return 1; }
+  if (!fields && set.has("s")) { st.err("cut: suppressing non-delimited lines makes sense only when operating on fields\n"); return 1; }
+  if (!fields && values.has("d")) { st.err("cut: a delimiter may be specified only when operating on fields\n"); return 1; }
+  const ranges: [number, number][] = [];
+  for (const tok of list.split(",")) {
+    if (tok === "") continue;
+    const m = /^(\d*)(-?)(\d*)$/.exec(tok);
+    if (!m || (m[1] === "" && m[3] === "" && m[2] === "")) { st.err(`cut: invalid number '${tok}'\n`); return 1; }
+    const start = m[1] === "" ? 1 : Number(m[1]);
+    const end = m[2] === "" ? start : m[3] === "" || Number(m[3]) === 0 ? Number.POSITIVE_INFINITY : Number(m[3]);
+    ranges.push([Math.max(start, 1), end]);
+  }
+  if (ranges.length === 0) { st.err("cut: missing list of positions\n"); return 1; }
+  const chosen = (i: number) => ranges.some(([a, b]) => i >= a && i <= b);
+  let status = 0;
+  let out = "";
+  for (const f of rest.length ? rest : ["-"]) {
+    const text = f === "-" ? st.stdin : readPath(sh, f);
+    if (typeof text !== "string") { st.err(`cut: can't open '${f}': ${errnoText[text.error]}\n`); status = 1; continue; }
+    const lines = text.split("\n");
+    if (lines[lines.length - 1] === "") lines.pop();
+    for (const line of lines) {
+      if (!fields) { out += `${[...line].filter((_, i) => chosen(i + 1)).join("")}\n`; continue; }
+      if (!line.includes(delim)) { if (!set.has("s")) out += `${line}\n`; continue; }
+      out += `${line.split(delim).filter((_, i) => chosen(i + 1)).join(delim)}\n`;
+    }
+  }
+  st.out(out);
+  return status;
+}
+
+/**
+ * xargs [-n N] [-I R] [COMMAND [ARG...]] (findutils/xargs.c): runs COMMAND (echo by default)
+ * with the words of stdin as arguments, N at a time; with -I each input line is one argument,
+ * put where R is. Status 123 when a command failed, 127 when it was not found.
+ */
+function* xargs(argv: string[], sh: ShellState, st: Streams): Gen {
+  let i = 1;
+  let per: number | undefined;
+  let replace: string | undefined;
+  let noEmpty = false;
+  for (; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === "-n" || a === "-I") { if (a === "-n") per = Number(argv[++i]); else replace = argv[++i]; continue; }
+    if (/^-n\d+$/.test(a)) { per = Number(a.slice(2)); continue; }
+    if (a.startsWith("-I") && a.length > 2) { replace = a.slice(2); continue; }
+    if (a === "-r" || a === "--no-run-if-empty") { noEmpty = true; continue; }
+    if (a === "-t" || a === "-x") continue;
+    break;
+  }
+  const command = argv.length > i ? argv.slice(i) : ["echo"];
+  let runs: string[][];
+  if (replace !== undefined) {
+    const lines = st.stdin.split("\n").filter((l) => l.trim() !== "");
+    runs = lines.map((l) => command.map((w) => w.split(replace!).join(l.replace(/^\s+/, ""))));
+  } else {
+    const words = [...st.stdin.matchAll(/"([^"]*)"|'([^']*)'|((?:\\.|[^\s"'])+)/g)].map((m) => m[1] ?? m[2] ?? m[3]!.replace(/\\(.)/g, "$1"));
+    if (words.length === 0) runs = noEmpty ? [] : [command];
+    else {
+      const n = per !== undefined && per > 0 ? per : words.length;
+      runs = [];
+      for (let k = 0; k < words.length; k += n) runs.push([...command, ...words.slice(k, k + n)]);
+    }
+  }
+  let status = 0;
+  for (const run of runs) {
+    const code = yield* runArgv(run, sh, { stdin: "", out: st.out, err: st.err });
+    if (code === 127) return 127;
+    if (code === 255) { st.err(`xargs: ${run[0]}: exited with status 255; aborting\n`); return 124; }
+    if (code !== 0) status = 123;
+  }
+  return status;
+}
+
+/**
+ * yes [STRING...] (coreutils/yes.c): the line forever. Into a pipe it fills the pipe's 64 KiB
+ * and is ended by SIGPIPE when its reader has read what it wanted; anywhere else it never
+ * blocks, so it ends as any loop that never sleeps does here.
+ */
+function* yes(argv: string[], sh: ShellState, st: Streams): Gen {
+  const line = `${argv.length > 1 ? argv.slice(1).join(" ") : "y"}\n`;
+  const p = sh.pipeline;
+  if (p === undefined || p.index === p.argvs.length - 1) throw new LoopBoundExceeded();
+  st.out(line.repeat(Math.ceil(65_536 / line.length)));
+  return 141;
+}
+
+/** The blocks (1 KiB) du counts for a path: 4 KiB blocks for each file's bytes, one block for a directory; undefined when missing. */
+function duKiB(sh: ShellState, p: string): number | undefined {
+  if (sh.io.fs.isDir(p)) {
+    const names = sh.io.fs.list(p);
+    let total = 4;
+    if (Array.isArray(names)) for (const n of names) total += duKiB(sh, p === "/" ? `/${n}` : `${p}/${n}`) ?? 0;
+    return total;
+  }
+  const r = sh.io.fs.read(p);
+  if (typeof r !== "string") return undefined;
+  return Math.ceil(r.length / 4096) * 4;
+}
+
+/**
+ * du [-s] [-h] [-k] [PATH...] (coreutils/du.c): the KiB each path takes (or, -h, human-readable
+ * like 4.0K), each directory under it first unless -s; "." by default.
+ */
+function* du(argv: string[], sh: ShellState, st: Streams): Gen {
+  const { set, rest } = flags(argv.slice(1));
+  const show = (kib: number) => (set.has("h") ? humanReadable(kib * 2, 512) : String(kib));
+  let status = 0;
+  let out = "";
+  const walk = (p: string, shown: string): number => {
+    if (!set.has("s") && sh.io.fs.isDir(p)) {
+      let total = 4;
+      const names = sh.io.fs.list(p);
+      if (Array.isArray(names)) for (const n of names) total += walk(p === "/" ? `/${n}` : `${p}/${n}`, shown.endsWith("/") ? `${shown}${n}` : `${shown}/${n}`);
+      out += `${show(total)}\t${shown}\n`;
+      return total;
+    }
+    const kib = duKiB(sh, p) ?? 0;
+    // without -s, du lists directories only (the files it counts)
+    if (set.has("s")) out += `${show(kib)}\t${shown}\n`;
+    return kib;
+  };
+  for (const t of rest.length ? rest : ["."]) {
+    const p = path(sh, t);
+    if (duKiB(sh, p) === undefined) { st.err(`du: ${t}: No such file or directory\n`); status = 1; continue; }
+    if (!set.has("s") && !sh.io.fs.isDir(p)) { out += `${show(duKiB(sh, p)!)}\t${t}\n`; continue; }
+    walk(p, t);
+  }
+  st.out(out);
+  return status;
+}
+
+/**
+ * dd if=F of=F bs=N count=N (coreutils/dd.c): copies count blocks of bs bytes (512 by default)
+ * and reports on stderr as busybox does: records in, records out, and bytes copied with the time
+ * it took (here the copy runs at 1 GiB/s of simulated time) and its rate, both in
+ * make_human_readable_str's units.
+ */
+function* dd(argv: string[], sh: ShellState, st: Streams): Gen {
+  const ops = new Map<string, string>();
+  for (const a of argv.slice(1)) {
+    const eq = a.indexOf("=");
+    if (eq < 0 || !["bs", "count", "if", "of", "status", "seek", "skip", "ibs", "obs", "conv", "iflag"].includes(a.slice(0, eq))) {
+      st.err("BusyBox v1.37.0 multi-call binary.\n\nUsage: dd [if=FILE] [of=FILE] [ibs=N obs=N/bs=N] [count=N] [skip=N] [seek=N]\n\t[conv=notrunc|noerror|sync|fsync]\n\t[iflag=skip_bytes|fullblock] [oflag=seek_bytes|append] [status=noxfer|none]\n");
+      return 1;
+    }
+    ops.set(a.slice(0, eq), a.slice(eq + 1));
+  }
+  const bs = sizeArg(ops.get("bs") ?? "512");
+  const count = ops.has("count") ? sizeArg(ops.get("count")!) : undefined;
+  if (bs === undefined || bs === 0 || (ops.has("count") && count === undefined)) { st.err(`dd: invalid number '${ops.get("bs") ?? ops.get("count")}'\n`); return 1; }
+  const inf = ops.get("if");
+  // a device gives as much as asked; a bounded copy only (count=) reads one
+  let data: string;
+  if (inf !== undefined && isDevice(sh, inf) && path(sh, inf) !== "/dev/null") {
+    if (count === undefined) throw new LoopBoundExceeded();
+    data = deviceBytes(path(sh, inf), Math.min(bs * count, maxDdBytes + 1), sh.io.now());
+  } else {
+    const r = inf === undefined ? st.stdin : readPath(sh, inf);
+    if (typeof r !== "string") { st.err(`dd: can't open '${inf}': ${errnoText[r.error]}\n`); return 1; }
+    data = count === undefined ? r : r.slice(0, bs * count);
+  }
+  // the writable layer holds so much: a bigger copy fills it and the write fails (ENOSPC), as on a full disk
+  const noSpace = data.length > maxDdBytes;
+  if (noSpace) data = data.slice(0, maxDdBytes);
+  const full = Math.floor(data.length / bs);
+  const part = data.length % bs === 0 ? 0 : 1;
+  const of = ops.get("of");
+  if (of === undefined) st.out(data);
+  else if (!isDevice(sh, of)) {
+    const err = sh.io.fs.write(path(sh, of), data);
+    if (err) { st.err(`dd: can't open '${of}': ${errnoText[err]}\n`); return 1; }
+  }
+  if (noSpace) st.err(`dd: error writing '${of ?? "standard output"}': No space left on device\n`);
+  if (ops.get("status") === "none") return noSpace ? 1 : 0;
+  let report = `${full}+${part} records in\n${full}+${part} records out\n`;
+  if (ops.get("status") !== "noxfer") {
+    const seconds = Math.max(1, Math.round((data.length / 1_073_741_824) * 1e6)) / 1e6;
+    report += `${data.length} bytes (${humanReadable(data.length)}B) copied, ${seconds.toFixed(6)} seconds, ${humanReadable(Math.floor(data.length / seconds))}B/s\n`;
+  }
+  st.err(report);
+  return noSpace ? 1 : 0;
+}
+
+/** What dd writes at most (64 MiB): the simulated disk's room for one copy, so a script cannot exhaust the server's memory. */
+const maxDdBytes = 64 * 1_048_576;
+
 /** The utilities of a busybox or GNU userland; busybox has no curl, Debian-based images no nslookup. */
 export function utilitiesFor(userland: "busybox" | "gnu", opts: { legacyBusybox?: boolean } = {}): Record<string, Utility> {
   const common: Record<string, Utility> = {
@@ -888,5 +1141,5 @@ export function utilitiesFor(userland: "busybox" | "gnu", opts: { legacyBusybox?
     hostname, tail, head, wc, grep, sort, seq, basename, dirname: basename, wget, id, whoami, uname, pwd, tar,
     true: trueUtility, false: falseUtility,
   };
-  return userland === "busybox" ? { ...common, killall, ps, nslookup: opts.legacyBusybox ? legacyNslookup : nslookup } : { ...common, curl };
+  return userland === "busybox" ? { ...common, killall, ps, cut, xargs, yes, du, dd, nslookup: opts.legacyBusybox ? legacyNslookup : nslookup } : { ...common, curl };
 }

@@ -44,6 +44,15 @@ export interface ShellState {
   pipeline?: { readonly argvs: readonly (readonly string[])[]; readonly index: number };
   /** background jobs (`cmd &`) parked at a blocking effect: `wait` runs them on until they end */
   jobs?: readonly BackgroundJob[];
+  /** trap's commands by signal number */
+  traps?: ReadonlyMap<number, string>;
+  /** how deep in subshells and background jobs the shell runs now: their traps are theirs, not PID 1's */
+  forkDepth?: number;
+  /** the last background job ($!) and the pids of jobs once $! named them */
+  lastJob?: Gen;
+  jobPids?: ReadonlyMap<Gen, number>;
+  /** trapped signals that arrived and whose commands have not run yet (ash's pending_sig) */
+  pendingSignals?: readonly number[];
 }
 
 /** A background job stopped at what it blocks on: a sleep until wakeAt (ms, io.now()), the container's end, or a pipe. */
@@ -65,10 +74,40 @@ class LoopControl {
   constructor(readonly kind: "break" | "continue", public levels: number) {}
 }
 
-/** Yields an effect to the CRI; any effect that takes time resets the busy-loop counter. */
-export function* perform(sh: ShellState, effect: Effect): Generator<Effect, EffectResult, EffectResult> {
+/**
+ * Yields an effect to the CRI; any effect that takes time resets the busy-loop counter. A trapped
+ * signal arriving meanwhile is kept for its trap: an interruptible wait (the wait builtin) returns
+ * it at once; anything else goes on (ash waits for its foreground child before running a trap).
+ */
+export function* perform(sh: ShellState, effect: Effect, interruptible = false): Generator<Effect, EffectResult, EffectResult> {
   if (effect.type !== "sleep" || effect.ms > 0) sh.turnsWithoutBlocking = 0;
-  return yield effect;
+  const start = effect.type === "sleep" ? sh.io.now() : 0;
+  let r = yield effect;
+  while (r?.type === "interrupt") {
+    sh.pendingSignals = [...(sh.pendingSignals ?? []), r.signal];
+    if (interruptible) return r;
+    if (effect.type === "sleep") {
+      const rest = start + effect.ms - sh.io.now();
+      if (rest <= 0) return undefined;
+      r = yield { type: "sleep", ms: rest };
+    } else if (effect.type === "wait" || effect.type === "input") r = yield effect;
+    else return undefined;
+  }
+  return r;
+}
+
+/** Runs the commands of the trapped signals that arrived (ash's dotrap); $? is kept across them. */
+function* runTraps(sh: ShellState, st: Streams): Gen {
+  while ((sh.pendingSignals ?? []).length > 0) {
+    const [sig, ...rest] = sh.pendingSignals!;
+    sh.pendingSignals = rest;
+    const action = sh.traps?.get(sig!);
+    if (action === undefined || action === "") continue;
+    const status = sh.status;
+    yield* runScript(action, sh, st);
+    sh.status = status;
+  }
+  return sh.status;
 }
 
 /** An environment with no variables: what a shell's io carries once its variables hold the environment. */
@@ -122,6 +161,7 @@ function* runList(list: List, sh: ShellState, st: Streams): Gen {
   for (const item of list) {
     if (item.background) { yield* runBackground(item.node, sh, st); continue; }
     sh.status = yield* runAndOr(item.node, sh, st);
+    if (sh.pendingSignals?.length) yield* runTraps(sh, st);
   }
   return sh.status;
 }
@@ -131,10 +171,24 @@ function* runList(list: List, sh: ShellState, st: Streams): Gen {
  * control): the script goes on at once, and the `wait` builtin runs the parked jobs on.
  */
 function* runBackground(node: List[number]["node"], sh: ShellState, st: Streams): Gen {
-  const job = yield* advanceJob(runAndOr(node, sh, st), sh);
+  const run = forked(runAndOr(node, sh, st), sh);
+  sh.lastJob = run;
+  const job = yield* advanceJob(run, sh);
   if (job) sh.jobs = [...(sh.jobs ?? []), job];
   sh.status = 0;
   return 0;
+}
+
+/** A generator run as a forked process: while it runs, the shell knows it is not the main one (forkDepth). */
+function* forked(run: Gen, sh: ShellState): Gen {
+  let input: EffectResult;
+  for (;;) {
+    sh.forkDepth = (sh.forkDepth ?? 0) + 1;
+    let r: IteratorResult<Effect, number>;
+    try { r = run.next(input); } finally { sh.forkDepth = sh.forkDepth - 1; }
+    if (r.done) return r.value;
+    input = yield r.value;
+  }
 }
 
 /** Runs a job's generator on until it blocks (the job, parked) or ends (undefined); effects that take no time pass through. */
@@ -173,8 +227,10 @@ function* waitJobs(sh: ShellState): Gen {
       continue;
     }
     const wakes = jobs.flatMap((j) => (j.blocked === undefined ? [j.wakeAt!] : []));
-    if (wakes.length === 0) { yield* perform(sh, { type: "wait" }); return 0; }
-    yield* perform(sh, { type: "sleep", ms: Math.min(...wakes) - now });
+    // a trapped signal interrupts wait: it returns 128 + the signal (ash's waitcmd, sigout)
+    const r = yield* perform(sh, wakes.length === 0 ? { type: "wait" } : { type: "sleep", ms: Math.min(...wakes) - now }, true);
+    if (r?.type === "interrupt") return 128 + r.signal;
+    if (wakes.length === 0) return 0;
   }
 }
 
@@ -337,7 +393,7 @@ function* runCommand(cmd: Command, sh: ShellState, st: Streams): Gen {
 function* runGroup(body: List, subshell: boolean, sh: ShellState, st: Streams): Gen {
   if (!subshell) return yield* runList(body, sh, st);
   const saved = { vars: copyVars(sh.vars), exported: copyNames(sh.exported), cwd: sh.cwd };
-  try { return yield* runList(body, sh, st); } catch (e) {
+  try { return yield* forked(runList(body, sh, st), sh); } catch (e) {
     if (e instanceof ExitSignal) return e.code;
     throw e;
   } finally { Object.assign(sh, saved); }
@@ -504,6 +560,13 @@ function* kill(args: string[], sh: ShellState, st: Streams): Gen {
   }
   let status = 0;
   for (const arg of pids) {
+    // one of this shell's own background jobs: kill(2) reaches the child it forked
+    const own = /^\d+$/.test(arg) ? [...(sh.jobPids ?? [])].find(([, pid]) => pid === Number(arg))?.[0] : undefined;
+    if (own !== undefined && (sh.jobs ?? []).some((j) => j.run === own)) {
+      // 0 only asks; CONT and STOP do not end it (their default actions)
+      if (signal !== 0 && signal !== 18 && signal !== 19) sh.jobs = (sh.jobs ?? []).filter((j) => j.run !== own);
+      continue;
+    }
     const known = /^\d+$/.test(arg);
     const r = known ? yield* perform(sh, { type: "signal", name: "", pid: Number(arg), signal }) : undefined;
     if (r?.type === "signal" && r.matched && !r.denied) continue;
@@ -512,6 +575,38 @@ function* kill(args: string[], sh: ShellState, st: Streams): Gen {
   }
   return status;
 }
+
+/** Quotes a word as ash's trap listing does: in single quotes, a ' as '"'"'. */
+const singleQuoted = (w: string) => `'${w.replace(/'/g, "'\"'\"'")}'`;
+
+/**
+ * ash's trap builtin: `trap ACTION SIG...` sets, `trap - SIG` resets, `trap ''` ignores, no
+ * operand lists (`trap -- 'exit 0' TERM`). The signals with a command go to the runtime, which
+ * then delivers them to the shell instead of letting PID 1 ignore them.
+ */
+function* trap(args: string[], sh: ShellState, st: Streams): Gen {
+  const traps = new Map(sh.traps ?? []);
+  if (args.length === 0) {
+    for (const [n, action] of traps) st.out(`trap -- ${singleQuoted(action)} ${n === 0 ? "EXIT" : signalName(n)}\n`);
+    return 0;
+  }
+  const operands = args[0] === "--" ? args.slice(1) : args;
+  // one operand that is a signal: reset it (POSIX), as `trap - SIG`
+  const [action, sigs] = /^\d+$/.test(operands[0]!) || operands.length === 1 ? ["-", operands] : [operands[0]!, operands.slice(1)];
+  let status = 0;
+  for (const s of sigs) {
+    const n = s.toUpperCase() === "EXIT" || s === "0" ? 0 : signalNumber(s);
+    if (n === undefined) { st.err(`${shellPrefix(sh)}trap: ${s}: bad trap\n`); status = 1; continue; }
+    if (action === "-") traps.delete(n); else traps.set(n, action);
+  }
+  // a subshell's or a background job's traps are that process's, which no signal here reaches
+  if ((sh.forkDepth ?? 0) > 0) return status;
+  sh.traps = traps;
+  yield* perform(sh, { type: "trap", signals: [...traps].flatMap(([n, a]) => (n > 0 && a !== "" ? [n] : [])) });
+  return status;
+}
+
+const signalName = (n: number) => Object.keys(signalNumbers).find((k) => signalNumbers[k] === n) ?? String(n);
 
 const shellBuiltins = new Set(["kill", "read", "exit", "break", "continue", "export", "unset", "cd", "set", "trap", "wait", "shift", "exec", ":", "true", "false", "eval", "source", ".", "readonly", "local", "return"]);
 
@@ -532,7 +627,8 @@ export function* runArgv(argv: string[], sh: ShellState, st: Streams): Gen {
 function* runBuiltin(argv: string[], sh: ShellState, st: Streams): Gen {
   const [name, ...args] = argv as [string, ...string[]];
   switch (name) {
-    case ":": case "true": case "trap": case "set": case "readonly": case "local": return 0;
+    case "trap": return yield* trap(args, sh, st);
+    case ":": case "true": case "set": case "readonly": case "local": return 0;
     case "wait": return yield* waitJobs(sh);
     case "false": return 1;
     case "read": return yield* readLine(args, sh, st);
@@ -655,7 +751,24 @@ function* expandDollar(s: string, i: number, sh: ShellState, st: Streams): Gener
   }
   const m = /^\$([A-Za-z_][A-Za-z0-9_]*|[0-9?#$@*!-])/.exec(s.slice(i));
   if (!m) return ["", 0];
+  if (m[1] === "!") return [yield* lastJobPid(sh), m[0].length];
   return [parameter(m[1]!, sh), m[0].length];
+}
+
+/**
+ * $!: the last background job's pid, asked of the process table the first time it is named (so a
+ * script that never names it takes no pid); empty before any job, as ash's backgndpid is unset.
+ * Without a process table to answer, the job's pid is the shell's own plus its place among its jobs.
+ */
+function* lastJobPid(sh: ShellState): Generator<Effect, string, EffectResult> {
+  const run = sh.lastJob;
+  if (run === undefined) return "";
+  const known = sh.jobPids?.get(run);
+  if (known !== undefined) return String(known);
+  const r = yield* perform(sh, { type: "fork" });
+  const pid = r?.type === "fork" ? r.pid : 2 + (sh.jobPids?.size ?? 0);
+  sh.jobPids = new Map([...(sh.jobPids ?? []), [run, pid]]);
+  return String(pid);
 }
 
 /** The value of a parameter: a variable, a positional or a special one. */

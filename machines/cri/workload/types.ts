@@ -26,6 +26,10 @@ export type Effect =
   | { type: "signal"; name: string; pid?: number; signal: number }
   /** `read` waiting on a pipe with nothing in it yet; only a pipeline run side by side answers it (its writer writes or ends) */
   | { type: "input"; pipe: Pipe }
+  /** the shell's trap builtin: the signals it now runs a command for (the runtime delivers them to it instead of ignoring them) */
+  | { type: "trap"; signals: readonly number[] }
+  /** the pid of a process the shell forked for a background job ($!): the namespace's next */
+  | { type: "fork" }
   /** ps reading /proc: the processes of the caller's pid namespace, itself included (args: its own argv) */
   | { type: "ps"; args: readonly string[]; pipeline?: { readonly argvs: readonly (readonly string[])[]; readonly index: number } };
 
@@ -65,8 +69,14 @@ export interface ProcRow {
 /** The answer to a ps effect: the namespace's processes, by pid. */
 export type PsResult = { type: "ps"; rows: readonly ProcRow[] };
 
+/** A signal the process traps arrived while it slept or waited: the answer to that sleep or wait. */
+export type InterruptResult = { type: "interrupt"; signal: number };
+
+/** The answer to a fork effect: the pid the process table gave. */
+export type ForkResult = { type: "fork"; pid: number };
+
 /** What the CRI passes back when it resumes a process (undefined after sleep or allocate). */
-export type EffectResult = HttpResult | DnsResult | SignalResult | PsResult | undefined;
+export type EffectResult = HttpResult | DnsResult | SignalResult | PsResult | InterruptResult | ForkResult | undefined;
 
 /** The process's view of its container. */
 export interface ProcessIO {

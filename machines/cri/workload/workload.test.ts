@@ -203,6 +203,41 @@ describe("the shell subset", () => {
     expect(sh("wait; echo $?").io.out).toEqual(["0"]);
   });
 
+  // busybox shell/ash.c trapcmd: `trap` lists `trap -- 'action' NAME`; `trap - SIG` resets; an unknown signal is "bad trap"
+  it("trap records its commands, lists them as ash does, resets with -, and tells the runtime which signals it handles", () => {
+    const set = sh(String.raw`trap 'exit 0' TERM; trap 'echo it'\''s' INT HUP; trap - HUP; trap`);
+    expect(set.io.out).toEqual(["trap -- 'exit 0' TERM", String.raw`trap -- 'echo it'"'"'s' INT`]);
+    expect(set.effects.filter((e) => e.type === "trap")).toEqual([{ type: "trap", signals: [15] }, { type: "trap", signals: [15, 2, 1] }, { type: "trap", signals: [15, 2] }]);
+    const bad = sh("trap 'exit 0' NOSUCH; echo $?");
+    expect([bad.io.err, bad.io.out]).toEqual([["sh: trap: NOSUCH: bad trap"], ["1"]]);
+  });
+
+  it("a trap set in a subshell or a background job is that process's: PID 1 is not told to take the signal", () => {
+    const r = sh("(trap 'exit 0' TERM; sleep 1) & wait; (trap 'exit 0' TERM); trap");
+    expect([r.effects.filter((e) => e.type === "trap"), r.io.out, r.result]).toEqual([[], [], { state: "exited", code: 0 }]);
+  });
+
+  it("a trapped signal interrupts wait with 128 + its number, the trap runs, and $? stays wait's", () => {
+    const io = recordingIO();
+    const p = startContainer({ image: busybox, command: ["sh", "-c", "trap 'echo caught' TERM; sleep infinity & wait; echo after $?"], env: {}, fs: io.fs }, io);
+    expect(drive(p.run, io)).toEqual({ state: "blocked" });
+    // the runtime answers the pending wait with the signal
+    const r = p.run.next({ type: "interrupt", signal: 15 });
+    expect([io.out, r]).toEqual([["caught", "after 143"], { done: true, value: 0 }]);
+  });
+
+  // busybox shell/ash.c varvalue: $! is backgndpid, empty (unset) before any background job
+  it("$! is the last background job's pid from the process table, asked once; kill $! ends that job, so wait returns", () => {
+    const forks: Effect[] = [];
+    const answer = (e: Effect): EffectResult => { if (e.type === "fork") { forks.push(e); return { type: "fork", pid: 7 + forks.length - 1 }; } return undefined; };
+    const r = sh("echo \"[$!]\"; sleep 1000 & echo $! $!; sleep 2000 & p=$!; kill $p; echo killed $?; wait; echo waited $?", { answer });
+    expect([r.io.out, r.io.err, r.result]).toEqual([["[]", "7 7", "killed 0", "waited 0"], [], { state: "exited", code: 0 }]);
+    expect(forks).toHaveLength(2);
+    // the first job (pid 7) still runs: wait waited for it
+    expect(r.io.clock.now - r.start).toBe(1_000_000);
+    expect(sh("sleep 5 & kill -0 $!; echo $?; wait").io.out).toEqual(["0"]);
+  });
+
   // docs concepts/storage/volumes' configmap-pod: `echo "The app is running!" && tail -f /dev/null`;
   // /dev/null is a character device that reads empty, so tail prints nothing and keeps following
   it("tail -f /dev/null keeps the container running silently; head, wc and grep read /dev/null as empty", () => {

@@ -1,0 +1,66 @@
+// The busybox applets docs and charts use most: cut, head -c, xargs, yes, du, dd, and /dev's devices.
+import { describe, expect, it } from "vitest";
+import { resolveImage } from "../registry.js";
+import { startContainer } from "./index.js";
+import { drive, recordingIO } from "./testkit.js";
+
+const found = resolveImage("busybox:1.36");
+if (!found.ok) throw new Error(found.message);
+const busybox = found.image;
+
+function sh(script: string) {
+  const io = recordingIO();
+  const p = startContainer({ image: busybox, command: ["sh", "-c", script], env: {}, fs: io.fs }, io);
+  const result = drive(p.run, io);
+  return { out: io.out, err: io.err, result };
+}
+
+describe("busybox applets", () => {
+  // coreutils/cut.c: the lists are sorted, each position printed once; a line without the delimiter prints whole unless -s
+  it("cut -d -f picks fields in ascending order, ranges N-, -M and N-M, and -c characters", () => {
+    expect(sh("echo a:b:c:d | cut -d: -f2; echo a:b:c:d | cut -d : -f3,1; echo a:b:c:d | cut -d: -f2-; echo a:b:c:d | cut -d: -f-2; echo abcdef | cut -c2-4; echo abcdef | cut -c1,3,3").out)
+      .toEqual(["b", "a:c", "b:c:d", "a:b", "bcd", "ac"]);
+    expect(sh("printf 'k\\tv\\nplain\\n' | cut -f2; echo plain | cut -s -d: -f1; echo x").out).toEqual(["v", "plain", "x"]);
+    expect(sh("echo a | cut; echo $?").out).toEqual(["1"]);
+    expect(sh("echo a | cut").err).toEqual(["cut: expected a list of bytes, characters, or fields"]);
+    expect(sh("echo a | cut -c1 -d:").err).toEqual(["cut: a delimiter may be specified only when operating on fields"]);
+  });
+
+  it("head -c N writes the first N bytes, of a file or stdin", () => {
+    expect(sh("echo hello | head -c 3; echo; echo 0123456789 > /tmp/f; head -c 4 /tmp/f; echo").out).toEqual(["hel", "0123"]);
+    expect(sh("head -c 16 /dev/urandom | wc -c").out).toEqual(["16"]);
+  });
+
+  // findutils/xargs.c: echo by default; -n N arguments a command; -I R one line each, R replaced; 123 when a command failed
+  it("xargs runs echo by default, -n at a time, -I per line, and says 123 when a command failed", () => {
+    expect(sh("echo a b c | xargs; echo a b c | xargs -n 2; printf 'x\\ny\\n' | xargs -I {} echo item-{}.txt").out).toEqual(["a b c", "a b", "c", "item-x.txt", "item-y.txt"]);
+    expect(sh("echo a | xargs false; echo $?; echo a | xargs nosuch; echo $?").out).toEqual(["123", "127"]);
+  });
+
+  it("yes into a pipe gives its reader as many lines as it reads; alone it never blocks and fails by name", () => {
+    expect(sh("yes | head -n 3; yes ok | head -n 2").out).toEqual(["y", "y", "y", "ok", "ok"]);
+    const alone = sh("yes");
+    expect(alone.result).toEqual({ state: "exited", code: 2 });
+    expect(alone.out).toEqual([]);
+  });
+
+  // coreutils/du.c: KiB by default, -h through make_human_readable_str (4.0K); a directory is a 4 KiB block, a file its 4 KiB blocks
+  it("du -s and du -sh total a directory; du lists each directory under a path", () => {
+    expect(sh("mkdir -p /d/e; echo hi > /d/a; echo there > /d/e/b; du -s /d; du -sh /d; du /d").out).toEqual(["16\t/d", "16.0K\t/d", "8\t/d/e", "16\t/d"]);
+    expect(sh("du -s /nosuch; echo $?").out).toEqual(["1"]);
+  });
+
+  // coreutils/dd.c dd_output_status: records in, records out, then bytes (make_human_readable_str) copied, seconds (%f), rate
+  it("dd if=/dev/zero of=F bs=1M count=2 writes 2 MiB and reports busybox's three stderr lines", () => {
+    const r = sh("dd if=/dev/zero of=/tmp/zero bs=1M count=2; wc -c /tmp/zero");
+    expect(r.err).toEqual(["2+0 records in", "2+0 records out", "2097152 bytes (2.0MB) copied, 0.001953 seconds, 1.0GB/s"]);
+    expect(r.out).toEqual(["2097152 /tmp/zero"]);
+    expect(sh("echo hello | dd bs=4 status=none").out).toEqual(["hello"]);
+    expect(sh("echo hello | dd of=/tmp/h bs=4").err.slice(0, 2)).toEqual(["1+1 records in", "1+1 records out"]);
+  });
+
+  it("/dev/null, /dev/zero and /dev/urandom exist as character devices, not regular files", () => {
+    expect(sh("test -e /dev/null && echo e; test -c /dev/zero && echo c; [ -e /dev/urandom ] && echo u; test -f /dev/null || echo notfile; test -e /dev/nosuch || echo none").out)
+      .toEqual(["e", "c", "u", "notfile", "none"]);
+  });
+});
