@@ -105,6 +105,10 @@ beforeAll(async () => {
     for (const f of ["deployment-service.yaml", "crashloop.yaml"]) await c.apply(readFileSync(examplesDir() + f, "utf8"));
     await c.settle();
     for (let i = 0; i < 4; i++) c.advance(30_000);
+    // a NetworkPolicy starts kindnet's policy agent, a value machine too
+    await c.apply([{ apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: "web-ingress" }, spec: { podSelector: { matchLabels: { app: "web" } }, ingress: [{ from: [{ podSelector: {} }] }] } }] as never);
+    await c.settle();
+    c.advance(5_000);
     await c.request({ verb: "patch", group: "apps", resource: "deployments", namespace: "default", name: "web", patchType: "merge", body: { spec: { replicas: 1 } } });
     await c.delete("Pod", "crasher");
     await c.settle();

@@ -4,7 +4,7 @@
 // clusters that never hold a policy (where it would have nothing to enforce).
 
 import type { Runtime } from "./runtime.js";
-import type { ApiRequest, ApiResponse } from "../machines/messages.js";
+import type { ApiRequest, ApiResponse, EtcdRequest } from "../machines/messages.js";
 import { policyAgentMachine } from "../machines/cni/netpol.machine.js";
 
 /** The address and identity of the agent (kindnet's DaemonSet runs as kube-system/kindnet). */
@@ -29,11 +29,14 @@ const kindnetBinding = {
   subjects: [{ kind: "ServiceAccount", name: "kindnet", namespace: "kube-system" }],
 };
 
-/** A write of a NetworkPolicy: what starts the agent. */
+/**
+ * A NetworkPolicy written to storage: what starts the agent. The API server's etcd write, not the
+ * client's request: a refused, invalid or dry-run request stores nothing and must change nothing.
+ */
 export function isPolicyWrite(to: string, msg: unknown): boolean {
-  if (to !== "apiserver" || typeof msg !== "object" || msg === null) return false;
-  const r = msg as Partial<ApiRequest>;
-  return r.type === "ApiRequest" && r.group === "networking.k8s.io" && r.resource === "networkpolicies" && r.subresource === undefined && (r.verb === "create" || r.verb === "update" || r.verb === "patch");
+  if (to !== "etcd" || typeof msg !== "object" || msg === null) return false;
+  const t = msg as Partial<EtcdRequest>;
+  return t.type === "Txn" && Array.isArray(t.success) && t.success.some((op) => op.type === "put" && op.key.startsWith("/registry/networkpolicies/"));
 }
 
 /**
