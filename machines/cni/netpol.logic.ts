@@ -26,8 +26,6 @@ export interface PolicyAgentContext {
   client: ClientState;
   /** connections and queries passed before the caches synced (after a restart): filtered once they have */
   held: readonly (FilterConnect | FilterDns)[];
-  /** the caches have synced and the filter is announced */
-  enforcing?: true;
 }
 
 export interface PolicyAgentInput {
@@ -51,15 +49,14 @@ export function startInformers(ctx: PolicyAgentContext, fx: Fx): void {
 
 /** Tells kube-proxy and every node's runtime the filter is in place. */
 export function announce(ctx: PolicyAgentContext, fx: Fx): void {
-  ctx.enforcing = true;
   const ready: PolicyAgentReady = { type: "PolicyAgentReady" };
   fx.send("kube-proxy", ready);
   for (const n of (ctx.client.informers.get(NODES)?.store.values() ?? []) as Iterable<Node>) fx.send(`cri/${n.metadata?.name}`, ready);
 }
 
-/** A node that joins once the filter is in place is told at once (kindnetd starts on it with the filter). */
-export function noteDelta(ctx: PolicyAgentContext, watchId: number, d: InformerDelta, fx: Fx): void {
-  if (!ctx.enforcing || watchId !== NODES || d.type !== "ADDED") return;
+/** A node that joins once the filter is in place (the chart's enforcing state) is told at once: kindnetd starts on it with the filter. */
+export function tellJoiningNode(watchId: number, d: InformerDelta, fx: Fx): void {
+  if (watchId !== NODES || d.type !== "ADDED") return;
   const ready: PolicyAgentReady = { type: "PolicyAgentReady" };
   fx.send(`cri/${(d.object as Node).metadata?.name}`, ready);
 }

@@ -5,9 +5,11 @@ import { setup } from "xstate";
 import { draftStepOf } from "../common/step.js";
 import { newClient } from "../common/client.js";
 import * as I from "../common/informer.js";
-import { announce, filter, hold, noteDelta, releaseHeld, startInformers, type PolicyAgentContext, type PolicyAgentEvent, type PolicyAgentInput } from "./netpol.logic.js";
+import { announce, filter, hold, releaseHeld, tellJoiningNode, startInformers, type PolicyAgentContext, type PolicyAgentEvent, type PolicyAgentInput } from "./netpol.logic.js";
 
 const step = draftStepOf<PolicyAgentContext>();
+// before the filter is announced, a cache change needs no action: verdicts read the caches as they are
+const ignoreDelta = () => {};
 
 export const policyAgentMachine = setup({
   types: { context: {} as PolicyAgentContext, events: {} as PolicyAgentEvent, input: {} as PolicyAgentInput },
@@ -16,8 +18,10 @@ export const policyAgentMachine = setup({
   },
   actions: {
     startInformers: step((c, _e, fx) => startInformers(c, fx)),
-    handleResponse: step((c, e, fx) => void I.handleResponse(c.client, fx, e, (w, d) => noteDelta(c, w, d, fx), true)),
-    handleWatchEvent: step((c, e, fx) => I.handleWatchEvent(c.client, fx, e, (w, d) => noteDelta(c, w, d, fx))),
+    handleResponse: step((c, e, fx) => void I.handleResponse(c.client, fx, e, ignoreDelta, true)),
+    handleWatchEvent: step((c, e, fx) => I.handleWatchEvent(c.client, fx, e, ignoreDelta)),
+    handleResponseTellingNodes: step((c, e, fx) => void I.handleResponse(c.client, fx, e, (w, d) => tellJoiningNode(w, d, fx), true)),
+    handleWatchEventTellingNodes: step((c, e, fx) => I.handleWatchEvent(c.client, fx, e, (w, d) => tellJoiningNode(w, d, fx))),
     relist: step((c, e, fx) => I.relist(c.client, fx, e.watchId)),
     announce: step((c, _e, fx) => announce(c, fx)),
     hold: step((c, e) => hold(c, e)),
@@ -46,8 +50,8 @@ export const policyAgentMachine = setup({
     enforcing: {
       description: "every connection kube-proxy passes is let through or dropped by the policies that select its two ends",
       on: {
-        ApiResponse: { actions: "handleResponse" },
-        WatchEvent: { actions: "handleWatchEvent" },
+        ApiResponse: { actions: "handleResponseTellingNodes", description: "a node that joins is told the filter is in place" },
+        WatchEvent: { actions: "handleWatchEventTellingNodes", description: "so is one a watch event adds" },
         FilterConnect: { actions: "filter", description: "let through to the destination node's runtime, or drop (the client times out)" },
         FilterDns: { actions: "filter", description: "UDP to a kube-dns endpoint's port 53: let through to cluster DNS, or drop (the resolver times out)" },
       },
