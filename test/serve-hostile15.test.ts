@@ -180,6 +180,30 @@ describe("a subresource create's body naming another object or namespace", () =>
     expect([token.code, status(token).reason, status(token).message]).toEqual([400, "BadRequest", notMatching]);
   });
 
+  // createHandler decodes the body into the REST's New() (a policy.Eviction, a core.Binding, an
+  // authentication.TokenRequest): another kind fails to convert, an unknown one is not registered,
+  // both transformDecodeError's 400 before the pod is read
+  it("a body of another kind sent to pods/eviction or pods/binding is a decode 400 and evicts nothing", async () => {
+    const cases: [string, unknown, string][] = [
+      ["eviction", { apiVersion: "v1", kind: "Pod", metadata: { name: "box" } }, `Pod in version "v1" cannot be handled as a Eviction: converting (v1.Pod) to (policy.Eviction): unknown conversion`],
+      ["eviction", { apiVersion: "policy/v1", kind: "DeleteOptions", metadata: { name: "box" } }, `DeleteOptions in version "v1" cannot be handled as a Eviction: converting (v1.DeleteOptions) to (policy.Eviction): unknown conversion`],
+      ["eviction", { apiVersion: "v1", kind: "Eviction", metadata: { name: "box" } }, `Eviction in version "v1" cannot be handled as a Eviction: no kind "Eviction" is registered for version "v1" in scheme "pkg/api/legacyscheme/scheme.go:30"`],
+      ["eviction", { apiVersion: "apps/v1", kind: "Eviction", metadata: { name: "box" } }, `Eviction in version "v1" cannot be handled as a Eviction: no kind "Eviction" is registered for version "apps/v1" in scheme "pkg/api/legacyscheme/scheme.go:30"`],
+      ["binding", { apiVersion: "v1", kind: "Pod", metadata: { name: "box" }, target: { kind: "Node", name: "node-1" } }, `Pod in version "v1" cannot be handled as a Binding: converting (v1.Pod) to (core.Binding): unknown conversion`],
+    ];
+    for (const [sub, body, message] of cases) {
+      const r = await admin("POST", `${ns}/pods/box/${sub}`, body);
+      expect([sub, r.code, status(r).reason, status(r).message]).toEqual([sub, 400, "BadRequest", message]);
+    }
+    const token = await admin("POST", `${ns}/serviceaccounts/default/token`, { apiVersion: "v1", kind: "Secret", metadata: {} });
+    expect([token.code, status(token).message]).toEqual([400, `Secret in version "v1" cannot be handled as a TokenRequest: converting (v1.Secret) to (authentication.TokenRequest): unknown conversion`]);
+    expect(await boxAlive()).toBe(true);
+    // EvictionREST.AcceptsGroupVersion takes policy/v1beta1 as well as policy/v1 (a dry run: nothing evicted)
+    const beta = await admin("POST", `${ns}/pods/box/eviction?dryRun=All`, { apiVersion: "policy/v1beta1", kind: "Eviction", metadata: { name: "box" } });
+    expect([beta.code, status(beta).status]).toEqual([201, "Success"]);
+    expect(await boxAlive()).toBe(true);
+  });
+
   it("the same Eviction with the pod's own name and namespace is taken (a dry run: 201 Success)", async () => {
     const r = await evict("box", { name: "box", namespace: "default" }, "?dryRun=All");
     expect([r.code, status(r).status]).toEqual([201, "Success"]);

@@ -804,6 +804,25 @@ function decodeKindError(r: ResourceInfo, body: any): Status | undefined {
   return S.badRequest(`${prefix}converting (${version}.${kind}) to (${internalPackage(r.group)}.${r.kind}): unknown conversion`);
 }
 
+// A create subresource's scope.Kind (its REST's GroupVersionKind): the body decodes as that kind.
+const subresourceKinds = new Map<string, { group: string; version: string; kind: string }>([
+  ["binding", { group: "", version: "v1", kind: "Binding" }],
+  ["eviction", { group: "policy", version: "v1", kind: "Eviction" }],
+  ["token", { group: "authentication.k8s.io", version: "v1", kind: "TokenRequest" }],
+]);
+
+/**
+ * A subresource create's body as createHandler decodes it into its REST's New(): another kind is
+ * transformDecodeError's 400 (a Pod sent to pods/eviction does not evict). EvictionREST accepts
+ * policy/v1beta1 Evictions too (AcceptsGroupVersion, pkg/registry/core/pod/storage/eviction.go).
+ */
+function subresourceKindError(subresource: string, body: any): Status | undefined {
+  const at = subresourceKinds.get(subresource);
+  if (!at) return undefined;
+  if (subresource === "eviction" && body !== null && typeof body === "object" && body.apiVersion === "policy/v1beta1" && (body.kind === "Eviction" || body.kind === undefined || body.kind === "")) return undefined;
+  return decodeKindError({ ...at, resource: subresource, singular: subresource, namespaced: true, shortNames: [], verbs: [], subresources: [] }, body);
+}
+
 /** Versions of a group other than the served one are unknown kinds to the decoder. */
 function decodeVersionError(r: ResourceInfo, body: any): Status | undefined {
   if (!r.custom && !outsideLegacyScheme.has(r.group)) return decodeKindError(r, body);
@@ -1460,7 +1479,7 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
       }
       const dups = fv.value === "Ignore" ? [] : yamlDuplicateKeys(raw, req.headers["content-type"]);
       // the body's kind is judged at the endpoint's version, before any conversion to the stored one
-      const kindError = conv && !p.subresource && !r.custom ? decodeKindError({ ...r, group: p.group, version: p.version }, dec.body) : undefined;
+      const kindError = conv && !p.subresource && !r.custom ? decodeKindError({ ...r, group: p.group, version: p.version }, dec.body) : p.subresource ? subresourceKindError(p.subresource, dec.body) : undefined;
       if (kindError) return sendStatus(res, kindError);
       const sent = conv && p.subresource !== "scale" ? atStoredVersion(raw, dec.body, kind, p.version, fv.value, conv, dups) : { body: dec.body, warnings: [] };
       if ("status" in sent) return refuse(sent.status);
