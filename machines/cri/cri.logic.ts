@@ -807,7 +807,7 @@ export function signalPid(ctx: CriContext, c: CriContainer, sender: ProcessUser,
   if (t.kind !== "main") return { result: matched };
   const m = t.container;
   if (signal === 1) nginxRespawn(m, ns, 1);
-  const code = (m.pid ?? 1) === 1 ? exitOnSignal(m, signal) : exitOnSignalNotInit(m, signal);
+  const code = exitOnSignal(m, signal);
   return { result: matched, target: m, ...(code !== undefined ? { exit: code } : {}) };
 }
 
@@ -837,11 +837,13 @@ export function endSession(ctx: CriContext, id: string, code: number, fx: Fx): v
 }
 
 /**
- * A main process that is not its namespace's init (a shared namespace's) takes a signal's default
- * action where it has no handler: HUP, INT, QUIT, TERM, USR1, USR2 end it (128 + the signal).
+ * A main process that is not its namespace's init (a shared namespace's) dies at KILL (137) and
+ * takes a signal's default action where it has no handler: HUP, INT, QUIT, TERM, USR1, USR2 end it
+ * (128 + the signal).
  */
 function exitOnSignalNotInit(c: CriContainer, signal: number): number | undefined {
-  const code = exitOnSignal(c, signal);
+  if (signal === 9) return 137;
+  const code = handledStop(c, signal);
   if (code !== undefined || handlesSigterm(c)) return code;
   return [1, 2, 3, 10, 12, 15].includes(signal) ? 128 + signal : undefined;
 }
@@ -1409,12 +1411,19 @@ export function signalsMainProcess(c: Pick<CriContainer, "image" | "spec">, e: {
   return e.pid !== undefined ? e.pid === 1 : e.name === mainProcessName(c);
 }
 
-/** The exit code a signal gives the main process, or undefined when it lives on (0, HUP, USR1; TERM, QUIT or INT to a process without a handler). */
+/**
+ * The exit code a signal from a process of its own namespace gives the main process, or undefined
+ * when it lives on. As the namespace's init (PID 1) it gets only the signals it handles, and never
+ * KILL (the kernel's SIGNAL_UNKILLABLE: sig_task_ignored): servers stop gracefully on TERM, QUIT
+ * (nginx's graceful stop) and INT, exit 0; a shell or sleep as PID 1 ignores them all.
+ */
 export function exitOnSignal(c: CriContainer, signal: number): number | undefined {
-  if (signal === 9) return 137;
-  // servers stop gracefully on TERM, QUIT (nginx's graceful stop) and INT, exit 0; a shell or sleep as PID 1 ignores them
-  if ((signal === 15 || signal === 3 || signal === 2) && handlesSigterm(c)) return 0;
-  return undefined;
+  if ((c.pid ?? 1) !== 1) return exitOnSignalNotInit(c, signal);
+  return handledStop(c, signal);
+}
+
+function handledStop(c: CriContainer, signal: number): number | undefined {
+  return (signal === 15 || signal === 3 || signal === 2) && handlesSigterm(c) ? 0 : undefined;
 }
 
 /**

@@ -107,6 +107,23 @@ describe("busybox ps in the security-context page's pod (its own pid namespace)"
   });
 });
 
+// kernel/signal.c sig_task_ignored: a pid namespace's init (SIGNAL_UNKILLABLE) gets from its own
+// namespace only the signals it has a handler for; KILL and STOP never reach it from inside
+describe("signals to PID 1 from inside its own namespace", () => {
+  it("kill -9 1 and kill 1 succeed (0) but leave sleep 1h running: the container does not restart", async () => {
+    await withCluster(async (c) => {
+      await c.apply(fixture("pods/security/security-context.yaml"));
+      await c.settle();
+      const sh = await shellIn(c, "security-context-demo", "sec-ctx-demo");
+      expect(await sh.type("kill -9 1; echo $?; kill 1; echo $?; kill -INT 1; echo $?")).toBe("0\n0\n0\n");
+      await c.settle();
+      const [status] = c.get("Pod", "security-context-demo", "default").status.containerStatuses;
+      expect([status.restartCount, Object.keys(status.state)]).toEqual([0, ["running"]]);
+      expect((await sh.type("ps")).split("\n")[1]).toBe("    1 1000      0:00 sleep 1h");
+    });
+  });
+});
+
 describe("signals to other exec'd processes", () => {
   it("an interactive shell at its prompt ignores TERM and dies of KILL (137 to its caller); a running exec'd sleep ends at TERM (143)", async () => {
     await withCluster(async (c) => {
@@ -188,6 +205,19 @@ describe("share-process-namespace.yaml: one pid namespace for the pod", () => {
       const nginx = statuses.find((s: any) => s.name === "nginx");
       expect(nginx.lastState.terminated).toMatchObject({ exitCode: 0, reason: "Completed" });
       expect(statuses.find((s: any) => s.name === "shell").restartCount).toBe(0);
+    });
+  });
+
+  it("KILL from the shell container ends nginx's master (not its namespace's init: /pause is), 137 Error", async () => {
+    await withCluster(async (c) => {
+      await c.apply(fixture("pods/share-process-namespace.yaml"));
+      await c.settle();
+      const sh = await shellIn(c, "nginx", "shell", ["/bin/sh"]);
+      const master = /^ *(\d+) \S+ +\S+ nginx: master/m.exec(await sh.type("ps ax"))![1];
+      expect(await sh.type(`kill -9 ${master}; echo $?`)).toBe("0\n");
+      await c.settle();
+      const nginx = c.get("Pod", "nginx", "default").status.containerStatuses.find((s: any) => s.name === "nginx");
+      expect(nginx.lastState.terminated).toMatchObject({ exitCode: 137, reason: "Error" });
     });
   });
 
