@@ -2,7 +2,7 @@
 // Debian-based images) so logs look like a real container's.
 import { parseGroup, parsePasswd, type ProcessUser } from "../identity.js";
 import { resolvePath, type FsError } from "./memfs.js";
-import { LoopBoundExceeded, perform, runArgv, signalNumber, type Gen, type ShellState, type Streams, type Utility } from "./shell.js";
+import { killApplet, LoopBoundExceeded, perform, runArgv, signalNumber, type Gen, type ShellState, type Streams, type Utility } from "./shell.js";
 import type { DnsResult, Effect, EffectResult, HttpResult } from "./types.js";
 import { tar } from "./tar.js";
 
@@ -1141,5 +1141,5 @@ export function utilitiesFor(userland: "busybox" | "gnu", opts: { legacyBusybox?
     hostname, tail, head, wc, grep, sort, seq, basename, dirname: basename, wget, id, whoami, uname, pwd, tar,
     true: trueUtility, false: falseUtility,
   };
-  return userland === "busybox" ? { ...common, killall, ps, cut, xargs, yes, du, dd, nslookup: opts.legacyBusybox ? legacyNslookup : nslookup } : { ...common, curl };
+  return userland === "busybox" ? { ...common, kill: killApplet, killall, ps, cut, xargs, yes, du, dd, nslookup: opts.legacyBusybox ? legacyNslookup : nslookup } : { ...common, curl };
 }
