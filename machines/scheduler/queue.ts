@@ -20,6 +20,7 @@ import { isSchedulableAfterPodDeleted as nodePortsHint } from "./plugins/NodePor
 import { isSchedulableAfterNodeChange as nodeResourcesFitHint } from "./plugins/NodeResourcesFit/index.js";
 import { isSchedulableAfterNodeChange as nodeUnschedulableHint, isSchedulableAfterPodTolerationChange as nodeUnschedulablePodHint } from "./plugins/NodeUnschedulable/index.js";
 import { isSchedulableAfterNodeChange as taintTolerationHint } from "./plugins/TaintToleration/index.js";
+import { isSchedulableAfterPodDeleted as volumeRestrictionsHint } from "./plugins/VolumeRestrictions/index.js";
 import { isSchedulableAfterNodeChange as podTopologySpreadNodeHint, isSchedulableAfterNodeDelete as podTopologySpreadNodeDeleteHint, isSchedulableAfterPodChange as podTopologySpreadHint } from "./plugins/PodTopologySpread/index.js";
 import { type Heap, heapInsert, heapOf, heapPeek, heapRest, heapSize } from "./pheap.js";
 
@@ -331,6 +332,8 @@ const eventsToRegister: ReadonlyMap<string, ReadonlySet<ClusterEvent>> = new Map
   // the one default Filter plugin that registers a node's deletion: a domain can go with it
   ["PodTopologySpread", new Set<ClusterEvent>(["AssignedPodAdd", "AssignedPodLabel", "AssignedPodDelete", "NodeAdd", "NodeDelete", "NodeLabel", "NodeTaint", "UnscheduledPodLabel", "UnscheduledPodTolerations"])],
   ["InterPodAffinity", new Set<ClusterEvent>(["AssignedPodAdd", "AssignedPodLabel", "AssignedPodDelete", "NodeAdd", "NodeLabel", "UnscheduledPodLabel"])],
+  // a deleted pod frees its ReadWriteOncePod claim; a claim's creation (Volume, coarser here) lets the pod's access modes be read
+  ["VolumeRestrictions", new Set<ClusterEvent>(["AssignedPodDelete", "NodeAdd", "Volume"])],
   ["VolumeBinding", new Set<ClusterEvent>(["Volume", "NodeAdd", "NodeLabel", "NodeTaint"])],
 ]);
 
@@ -346,6 +349,8 @@ const podChangeHints: ReadonlyMap<string, (pod: Pod, old: Pod | undefined, cur: 
   ["PodTopologySpread", podTopologySpreadHint],
   // NodePorts registers deletions only: `old` is the deleted pod
   ["NodePorts", (pod: Pod, old: Pod | undefined) => old !== undefined && nodePortsHint(pod, old)],
+  // VolumeRestrictions registers deletions only, likewise
+  ["VolumeRestrictions", (pod: Pod, old: Pod | undefined) => old !== undefined && volumeRestrictionsHint(pod, old)],
   // NodeUnschedulable registers the waiting pod's own tolerations only
   ["NodeUnschedulable", (pod: Pod, _old: Pod | undefined, cur: Pod | undefined) => cur !== undefined && nodeUnschedulablePodHint(pod, cur)],
 ]);

@@ -15,12 +15,13 @@ import { NodeUnschedulable } from "./plugins/NodeUnschedulable/index.js";
 import { PodTopologySpread } from "./plugins/PodTopologySpread/index.js";
 import { TaintToleration } from "./plugins/TaintToleration/index.js";
 import { VolumeBinding } from "./plugins/VolumeBinding/index.js";
+import { VolumeRestrictions } from "./plugins/VolumeRestrictions/index.js";
 import type { NodeVerdicts, ShapeVerdicts } from "./feasibility.js";
 
 /** Filter plugins of the v1.35 default profile, in the order the framework runs them. */
 export const defaultFilterPlugins: readonly FilterPlugin[] = [
   NodeUnschedulable, NodeName, TaintToleration, NodeAffinity, NodePorts, NodeResourcesFit,
-  VolumeBinding, PodTopologySpread, InterPodAffinity,
+  VolumeRestrictions, VolumeBinding, PodTopologySpread, InterPodAffinity,
 ];
 
 /** Score plugins of the v1.35 default profile with their default weights. */

@@ -26,6 +26,26 @@ describe("busybox applets", () => {
     expect(sh("echo a | cut -c1 -d:").err).toEqual(["cut: a delimiter may be specified only when operating on fields"]);
   });
 
+  // procps/kill.c: the applet at /bin/kill runs the builtin's code under its own name (bb_perror_msg "can't kill pid %d")
+  it("/bin/kill is an applet beside the shell's builtin: it names itself in its errors", () => {
+    expect(sh("/bin/kill -0 99; echo $?; kill -0 99; /bin/kill -FOO 1")).toMatchObject({ out: ["1"], err: ["kill: can't kill pid 99: No such process", "sh: can't kill pid 99: No such process", "kill: bad signal name 'FOO'"] });
+  });
+
+  it("a container's command `kill` (no shell to have a builtin) is the applet", () => {
+    const io = recordingIO();
+    const p = startContainer({ image: busybox, command: ["kill", "-0", "99"], env: {}, fs: io.fs }, io);
+    expect(drive(p.run, io)).toEqual({ state: "exited", code: 1 });
+    expect(io.err).toEqual(["kill: can't kill pid 99: No such process"]);
+  });
+
+  // coreutils/ls.c: file operands print as given, before the directories; runc's /dev holds its devices and links
+  it("ls prints a file operand as given, files before directories, and /dev as runc makes it", () => {
+    expect(sh("mkdir -p /etc; touch /etc/hostname; ls /etc/hostname; ls /dev/null").out).toEqual(["/etc/hostname", "/dev/null"]);
+    expect(sh("ls /dev").out).toEqual(["core", "fd", "full", "mqueue", "null", "ptmx", "pts", "random", "shm", "stderr", "stdin", "stdout", "tty", "urandom", "zero"]);
+    expect(sh("mkdir -p /a /b; touch /a/x /b/y /f; ls /b /f /a").out).toEqual(["/f", "", "/b:", "y", "", "/a:", "x"]);
+    expect(sh("ls /dev/shm; echo $?").out).toEqual(["0"]);
+  });
+
   it("head -c N writes the first N bytes, of a file or stdin", () => {
     expect(sh("echo hello | head -c 3; echo; echo 0123456789 > /tmp/f; head -c 4 /tmp/f; echo").out).toEqual(["hel", "0123"]);
     expect(sh("head -c 16 /dev/urandom | wc -c").out).toEqual(["16"]);

@@ -2,7 +2,7 @@
 // Debian-based images) so logs look like a real container's.
 import { parseGroup, parsePasswd, type ProcessUser } from "../identity.js";
 import { resolvePath, type FsError } from "./memfs.js";
-import { LoopBoundExceeded, perform, runArgv, signalNumber, type Gen, type ShellState, type Streams, type Utility } from "./shell.js";
+import { killApplet, LoopBoundExceeded, perform, runArgv, signalNumber, type Gen, type ShellState, type Streams, type Utility } from "./shell.js";
 import type { DnsResult, Effect, EffectResult, HttpResult } from "./types.js";
 import { tar } from "./tar.js";
 
@@ -191,20 +191,41 @@ function* mkdir(argv: string[], sh: ShellState, st: Streams): Gen {
   return status;
 }
 
+/**
+ * What runc puts in every container's /dev beside the mounts' files (libcontainer's default devices,
+ * its /dev/fd, stdin, stdout, stderr and core links, ptmx, and containerd's pts, shm and mqueue mounts).
+ */
+const devEntries = ["core", "fd", "full", "mqueue", "null", "ptmx", "pts", "random", "shm", "stderr", "stdin", "stdout", "tty", "urandom", "zero"];
+const devDirs = new Set(["/dev/pts", "/dev/shm", "/dev/mqueue"]);
+
+/**
+ * ls, one name a line as to a pipe: file operands first, as given, then each directory's sorted
+ * names, under a `dir:` header when there are several operands (a blank line between blocks).
+ */
 function* ls(argv: string[], sh: ShellState, st: Streams): Gen {
   const { set, rest } = flags(argv.slice(1));
   const targets = rest.length ? rest : ["."];
   let status = 0;
+  const files: string[] = [];
+  const dirs: { name: string; entries: string[] }[] = [];
   for (const t of targets) {
-    const names = sh.io.fs.list(path(sh, t));
+    const p = path(sh, t);
+    if (isDevice(sh, t) || sh.io.fs.isFile(p)) { files.push(t); continue; }
+    const names = devDirs.has(p) ? [] : sh.io.fs.list(p);
     if (!Array.isArray(names)) {
       status = gnu(sh) ? 2 : 1;
       st.err(gnu(sh) ? `ls: cannot access '${t}': ${errnoText[names.error]}\n` : `ls: ${t}: ${errnoText[names.error]}\n`);
       continue;
     }
-    if (targets.length > 1) st.out(`${t}:\n`);
-    const shown = set.has("a") ? [".", "..", ...names] : names.filter((n) => !n.startsWith("."));
-    if (shown.length) st.out(shown.join("\n") + "\n");
+    const entries = p === "/dev" ? [...new Set([...names, ...devEntries])].sort() : names;
+    dirs.push({ name: t, entries: set.has("a") ? [".", "..", ...entries] : entries.filter((n) => !n.startsWith(".")) });
+  }
+  let printed = false;
+  if (files.length) { st.out(files.sort().join("\n") + "\n"); printed = true; }
+  for (const d of dirs) {
+    if (targets.length > 1) st.out(`${printed ? "\n" : ""}${d.name}:\n`);
+    if (d.entries.length) st.out(d.entries.join("\n") + "\n");
+    printed = true;
   }
   return status;
 }
@@ -1141,5 +1162,5 @@ export function utilitiesFor(userland: "busybox" | "gnu", opts: { legacyBusybox?
     hostname, tail, head, wc, grep, sort, seq, basename, dirname: basename, wget, id, whoami, uname, pwd, tar,
     true: trueUtility, false: falseUtility,
   };
-  return userland === "busybox" ? { ...common, killall, ps, cut, xargs, yes, du, dd, nslookup: opts.legacyBusybox ? legacyNslookup : nslookup } : { ...common, curl };
+  return userland === "busybox" ? { ...common, kill: killApplet, killall, ps, cut, xargs, yes, du, dd, nslookup: opts.legacyBusybox ? legacyNslookup : nslookup } : { ...common, curl };
 }

@@ -53,7 +53,7 @@ export function execProcess(argv: readonly string[], io: ProcessIO, image: Image
     sh.vars.set("HOME", "/root");
     sh.exported.add("HOME");
   }
-  return { run: statusOf(runArgv([...argv], sh, st), sh, st) };
+  return { run: statusOf(runArgv([...argv], sh, st, true), sh, st) };
 }
 
 const shellNames = new Set(["sh", "ash", "dash", "bash"]);

@@ -44,7 +44,7 @@ function* runProcess(argv: string[], sh: ShellState, io: ProcessIO): Gen {
   const err = lineWriter((l) => io.stderr(l));
   const st: Streams = { stdin: "", out: (t) => out.write(t), err: (t) => err.write(t) };
   try {
-    return yield* runArgv(argv, sh, st);
+    return yield* runArgv(argv, sh, st, true);
   } catch (e) {
     if (e instanceof ExitSignal) return e.code;
     if (e instanceof LoopBoundExceeded) { st.err(`${shellPrefix(sh)}${e.message}\n`); return 2; }

@@ -528,8 +528,9 @@ export function signalNumber(arg: string): number | undefined {
 }
 
 /** The kill builtin's errors as bash, dash (Debian's sh) and busybox's ash word them. */
-function killError(sh: ShellState, what: "signal" | "number" | "missing" | "denied", arg: string): string {
-  const p = shellPrefix(sh);
+function killError(sh: ShellState, what: "signal" | "number" | "missing" | "denied", arg: string, applet = false): string {
+  // busybox's kill applet (/bin/kill) words its errors as the builtin does, under its own name
+  const p = applet ? "kill: " : shellPrefix(sh);
   // kill(2)'s EPERM: bash's "(pid) - Operation not permitted", dash's and busybox's as for ESRCH
   if (what === "denied") return sh.shellName === "bash" ? `${p}kill: (${arg}) - Operation not permitted\n` : sh.userland === "gnu" ? `${p}kill: Operation not permitted\n` : `${p}can't kill pid ${arg}: Operation not permitted\n`;
   if (sh.shellName === "bash") return what === "signal" ? `${p}kill: ${arg}: invalid signal specification\n` : what === "number" ? `${p}kill: ${arg}: arguments must be process or job IDs\n` : `${p}kill: (${arg}) - No such process\n`;
@@ -542,13 +543,13 @@ function killError(sh: ShellState, what: "signal" | "number" | "missing" | "deni
  * its pid in the container's pid namespace (the runtime's process table); each pid not found, or
  * another user's when the shell is not root, is an error in the shell's words, status 1.
  */
-function* kill(args: string[], sh: ShellState, st: Streams): Gen {
+function* kill(args: string[], sh: ShellState, st: Streams, applet = false): Gen {
   let signal = 15;
   let i = 0;
   const spec = args[0] === "-s" || args[0] === "-n" ? args[1] : args[0] !== undefined && args[0].startsWith("-") && args[0] !== "--" && args[0].length > 1 ? args[0].slice(1) : undefined;
   if (spec !== undefined || args[0] === "-s" || args[0] === "-n") {
     const n = spec === undefined ? undefined : signalNumber(spec);
-    if (n === undefined) { st.err(killError(sh, "signal", spec ?? "")); return 1; }
+    if (n === undefined) { st.err(killError(sh, "signal", spec ?? "", applet)); return 1; }
     signal = n;
     i = args[0] === "-s" || args[0] === "-n" ? 2 : 1;
   }
@@ -570,11 +571,17 @@ function* kill(args: string[], sh: ShellState, st: Streams): Gen {
     const known = /^\d+$/.test(arg);
     const r = known ? yield* perform(sh, { type: "signal", name: "", pid: Number(arg), signal }) : undefined;
     if (r?.type === "signal" && r.matched && !r.denied) continue;
-    st.err(killError(sh, r?.type === "signal" && r.denied ? "denied" : known ? "missing" : "number", arg));
+    st.err(killError(sh, r?.type === "signal" && r.denied ? "denied" : known ? "missing" : "number", arg, applet));
     status = 1;
   }
   return status;
 }
+
+/**
+ * busybox's kill applet, /bin/kill (procps/kill.c, the code ash's builtin runs too): what
+ * `kubectl exec POD -- kill -HUP 8` starts, where no shell and so no builtin is there.
+ */
+export const killApplet: Utility = (argv, sh, st) => kill(argv.slice(1), sh, st, true);
 
 /** Quotes a word as ash's trap listing does: in single quotes, a ' as '"'"'. */
 const singleQuoted = (w: string) => `'${w.replace(/'/g, "'\"'\"'")}'`;
@@ -610,10 +617,14 @@ const signalName = (n: number) => Object.keys(signalNumbers).find((k) => signalN
 
 const shellBuiltins = new Set(["kill", "read", "exit", "break", "continue", "export", "unset", "cd", "set", "trap", "wait", "shift", "exec", ":", "true", "false", "eval", "source", ".", "readonly", "local", "return"]);
 
-/** Runs an expanded argv: a shell builtin, a utility, or an external program. */
-export function* runArgv(argv: string[], sh: ShellState, st: Streams): Gen {
+/**
+ * Runs an expanded argv: a shell builtin, a utility, or an external program. A process started
+ * with no shell (noShell: a container's command, an exec) runs a builtin's namesake program where
+ * the image has one (busybox's /bin/kill), not the builtin.
+ */
+export function* runArgv(argv: string[], sh: ShellState, st: Streams, noShell = false): Gen {
   const name = argv[0]!;
-  if (shellBuiltins.has(name)) return yield* runBuiltin(argv, sh, st);
+  if (shellBuiltins.has(name) && !(noShell && Object.hasOwn(sh.utilities, name))) return yield* runBuiltin(argv, sh, st);
   const base = name.includes("/") ? name.slice(name.lastIndexOf("/") + 1) : name;
   const program = sh.programs(argv, sh, st);
   if (program) return yield* program;

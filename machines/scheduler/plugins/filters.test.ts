@@ -8,6 +8,7 @@ import { NodePorts } from "./NodePorts/index.js";
 import { NodeUnschedulable } from "./NodeUnschedulable/index.js";
 import { TaintToleration } from "./TaintToleration/index.js";
 import { VolumeBinding } from "./VolumeBinding/index.js";
+import { isSchedulableAfterPodDeleted as volumeRestrictionsHint, VolumeRestrictions } from "./VolumeRestrictions/index.js";
 import { container, makeNode, makePod } from "./testing.js";
 
 /** Runs one plugin's PreFilter then Filter against a single node. */
@@ -117,6 +118,36 @@ describe("VolumeBinding PreFilter (volume_binding_test.go, claims only)", () => 
     ["an ephemeral volume's own bound claim fits", ephemeralPod, { pvcs: { "default/p-v": { metadata: { name: "p-v", namespace: "default", ownerReferences: [{ apiVersion: "v1", kind: "Pod", name: "p", uid: "p-uid", controller: true }] }, spec: { volumeName: "pv-1" } } }, pvs: { "pv-1": { metadata: { name: "pv-1" }, spec: {} } } }, ok],
   ];
   it.each(rows)("%s", (_n, pod, env, want) => expect(run(VolumeBinding, pod, makeNode("n"), [], env)).toEqual(want));
+});
+
+describe("VolumeRestrictions ReadWriteOncePod (volume_restrictions_test.go TestAccessModeConflicts)", () => {
+  const claimPod = (name: string, claim: string, namespace = "default") => makePod(name, undefined, { namespace, spec: { containers: [], volumes: [{ name: "v", persistentVolumeClaim: { claimName: claim } }] } });
+  const rwop = { spec: { accessModes: ["ReadWriteOncePod"] } };
+  const env = { pvcs: { "default/data": rwop, "default/rwo": { spec: { accessModes: ["ReadWriteOnce"] } }, "other/data": rwop } };
+  const conflict = fail("Unschedulable", "VolumeRestrictions", "node has pod using PersistentVolumeClaim with the same name and ReadWriteOncePod access mode");
+  const rows: Array<[string, Pod, Pod[], FilterStatus]> = [
+    ["nothing uses the ReadWriteOncePod claim yet", claimPod("p", "data"), [], ok],
+    ["another pod uses the ReadWriteOncePod claim", claimPod("p", "data"), [claimPod("q", "data")], conflict],
+    ["a ReadWriteOnce claim may be shared", claimPod("p", "rwo"), [claimPod("q", "rwo")], ok],
+    ["a same-named claim in another namespace is another claim", claimPod("p", "data"), [claimPod("q", "data", "other")], ok],
+    ["a missing claim is unresolvable", claimPod("p", "gone"), [], fail("UnschedulableAndUnresolvable", "VolumeRestrictions", 'persistentvolumeclaim "gone" not found')],
+  ];
+  it.each(rows)("%s", (_n, pod, pods, want) => expect(run(VolumeRestrictions, pod, makeNode("n"), pods, env)).toEqual(want));
+
+  it("refuses every node, not only the one the claim's pod runs on (the claim is per pod, not per node)", () => {
+    const pod = claimPod("p", "data");
+    const a = newNodeInfo(makeNode("a"), [claimPod("q", "data")]);
+    const b = newNodeInfo(makeNode("b"), []);
+    const state = new Map();
+    expect(VolumeRestrictions.preFilter(state, pod, [a, b], env)).toBeUndefined();
+    expect(VolumeRestrictions.filter(state)).toEqual(conflict);
+  });
+
+  it("queues a waiting pod when a pod of its namespace that used one of its claims is deleted (isSchedulableAfterPodDeleted)", () => {
+    expect(volumeRestrictionsHint(claimPod("p", "data"), claimPod("q", "data"))).toBe(true);
+    expect(volumeRestrictionsHint(claimPod("p", "data"), claimPod("q", "other-claim"))).toBe(false);
+    expect(volumeRestrictionsHint(claimPod("p", "data"), claimPod("q", "data", "other"))).toBe(false);
+  });
 });
 
 // checkVolumeProvisions (volume_binding's binder.go): a WaitForFirstConsumer claim no PV fits is
