@@ -205,3 +205,39 @@ describe("an account that enforces mountable secrets (ServiceAccount admission's
     expect([added.code, added.headers.warning]).toEqual([200, warning]);
   });
 });
+
+/** The events of a watch that ends by its own timeoutSeconds, with a write made while it is open. */
+async function watchEvents(path: string, during?: () => Promise<unknown>): Promise<Array<{ type: string; rv: string; name?: string }>> {
+  const { request } = await import("node:https");
+  return new Promise((resolve, reject) => {
+    const req = request(new URL(path, s.server.url), { ca: s.server.caCert, headers: { Authorization: `Bearer ${s.cluster.adminToken}` } }, (res) => {
+      let text = "";
+      res.on("data", (d: Buffer) => (text += d));
+      res.on("end", () => resolve(text.split("\n").filter(Boolean).map((l) => JSON.parse(l)).map((e) => ({ type: e.type, rv: e.object.metadata.resourceVersion, name: e.object.metadata.name }))));
+    });
+    req.on("error", reject);
+    req.end();
+    if (during) setTimeout(() => void during(), 300);
+  });
+}
+
+// staging/src/k8s.io/apiserver/pkg/storage/cacher: getWatchCacheResourceVersion, getAllEventsSinceLocked, and the bookmark's getListResourceVersion
+describe("a watch's start and its bookmarks, as the watch cache serves them", () => {
+  it("sendInitialEvents=false with no revision, or 0, starts at the current revision: no state first, only what is written after", async () => {
+    for (const rv of ["", "&resourceVersion=0"]) {
+      const name = `late${rv === "" ? "-a" : "-b"}`;
+      const events = await watchEvents(`${ns}/configmaps?watch=1&sendInitialEvents=false&resourceVersionMatch=NotOlderThan&timeoutSeconds=2${rv}`, () => send("POST", `${ns}/configmaps`, { metadata: { name } }));
+      expect(events.map((e) => `${e.type} ${e.name}`), rv).toEqual([`ADDED ${name}`]);
+    }
+  });
+
+  it("a bookmark never carries a revision below an event the watch already sent (the legacy watch's state comes in key order)", async () => {
+    // a ConfigMap sorted before kube-root-ca.crt, written after it: the state's last event is the older one
+    expect((await send("POST", `${ns}/configmaps`, { metadata: { name: "aaa-newest" } })).code).toBe(201);
+    const events = await watchEvents(`${ns}/configmaps?watch=1&allowWatchBookmarks=true&timeoutSeconds=2`);
+    const highest = events.filter((e) => e.type === "ADDED").reduce((m, e) => (BigInt(e.rv) > m ? BigInt(e.rv) : m), 0n);
+    const bookmarks = events.filter((e) => e.type === "BOOKMARK");
+    expect(bookmarks.length).toBeGreaterThan(0);
+    for (const b of bookmarks) expect(BigInt(b.rv) >= highest, `bookmark at ${b.rv}, an event at ${highest}`).toBe(true);
+  });
+});
