@@ -241,3 +241,16 @@ describe("a watch's start and its bookmarks, as the watch cache serves them", ()
     for (const b of bookmarks) expect(BigInt(b.rv) >= highest, `bookmark at ${b.rv}, an event at ${highest}`).toBe(true);
   });
 });
+
+// admitPodEviction judges the Eviction; EvictionREST's own status write and delete pass no admission
+describe("a node evicting another node's pod", () => {
+  it("is refused in admitPodEviction's words (unquoted node), dry run or not, and the pod stays", async () => {
+    for (const dry of [false, true]) {
+      const body = { apiVersion: "policy/v1", kind: "Eviction", metadata: { name: "there" }, ...(dry ? { deleteOptions: { dryRun: ["All"] } } : {}) };
+      const r = await asNode("POST", `${ns}/pods/there/eviction`, body);
+      expect([r.code, status(r)], `dry run ${dry}`).toEqual([403, forbidden('pods "there" is forbidden: node node-1 can only evict pods with spec.nodeName set to itself', "there", "pods")]);
+    }
+    const pod = status(await send("GET", `${ns}/pods/there`));
+    expect([pod.metadata.deletionTimestamp, (pod.status.conditions ?? []).some((c: any) => c.type === "DisruptionTarget")]).toEqual([undefined, false]);
+  });
+});

@@ -1634,7 +1634,15 @@ function prepareSubresourceCreate(ctx: ApiServerContext, cur: InFlight, r: Resou
     cur.reply = { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code: 201 };
     return;
   }
-  if (kindIs(r, "Pod") && req.subresource === "eviction") return prepareEviction(ctx, cur, r, old, now);
+  if (kindIs(r, "Pod") && req.subresource === "eviction") {
+    // NodeRestriction admits the Eviction itself; the status write and the delete EvictionREST then makes skip admission
+    const restricted = admitNodeRestriction({ user: cur.user, operation: "CREATE", r, subresource: "eviction", namespace: req.namespace ?? "", name: req.name ?? "", obj: req.body }, nodeGraph(ctx));
+    if (restricted) {
+      cur.error = restricted;
+      return;
+    }
+    return prepareEviction(ctx, cur, r, old, now);
+  }
   if (kindIs(r, "ServiceAccount") && req.subresource === "token") return prepareToken(ctx, cur, old, now);
   cur.error = S.methodNotSupported(r, `create ${req.subresource}`);
 }
