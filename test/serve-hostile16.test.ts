@@ -159,6 +159,13 @@ describe("an account that enforces mountable secrets (ServiceAccount admission's
     }
   });
 
+  it("Admit ends in Validate: an invalid pod naming another secret is the plugin's 403, not validation's 422", async () => {
+    const r = await pod("Invalid_Name", { containers: [c({ envFrom: [{ secretRef: { name: "other" } }] })] });
+    expect([r.code, status(r).message]).toEqual([403, 'pods "Invalid_Name" is forbidden: container app with envFrom referencing secret.secretName="other" is not allowed because service account strict does not reference that secret']);
+    // the same pod naming the account's secret is validation's to refuse
+    expect((await pod("Invalid_Name", { containers: [c({ envFrom: [{ secretRef: { name: "allowed" } }] })] })).code).toBe(422);
+  });
+
   it("the account's own secrets are allowed", async () => {
     const r = await pod("listed", { volumes: [{ name: "v", secret: { secretName: "allowed" } }], containers: [c({ envFrom: [{ secretRef: { name: "allowed" } }] })] });
     expect(r.code).toBe(201);

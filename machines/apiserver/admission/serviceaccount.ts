@@ -23,8 +23,11 @@ const mirrorPodAnnotation = "kubernetes.io/config.mirror";
 
 /** What the plugin reads of a ServiceAccount. */
 export interface ServiceAccountInfo {
+  metadata?: { name?: string; annotations?: Record<string, string> };
   automountServiceAccountToken?: boolean;
   imagePullSecrets?: { name?: string }[];
+  /** the secrets its pods may name when it enforces mountable secrets */
+  secrets?: { name?: string }[];
 }
 
 /**
@@ -80,7 +83,8 @@ export function admitServiceAccount(pod: Obj, namespace: string, lookup: Service
   if (sa === undefined) return `error looking up service account ${namespace}/${spec.serviceAccountName}: serviceaccount "${spec.serviceAccountName}" not found`;
   if (shouldAutomount(sa, pod)) mountServiceAccountToken(pod);
   if ((spec.imagePullSecrets ?? []).length === 0 && (sa.imagePullSecrets ?? []).length > 0) spec.imagePullSecrets = sa.imagePullSecrets!.map((s) => ({ ...s }));
-  return undefined;
+  // Admit ends in Validate: the mountable secrets are judged here, before the pod's own validation
+  return serviceAccountValidateCreate(pod, sa, namespace);
 }
 
 /** The pod's own setting wins, then the account's; automounting is on by default. */
