@@ -3,7 +3,9 @@
 // (plugin/pkg/admission/noderestriction/admission.go) refuses it: relabel its Node into the
 // node-restriction.kubernetes.io namespace or with kubernetes.io labels no kubelet sets, mint a
 // service account token bound to no pod or to another node's pod, ask a kubelet signer for another
-// node's certificate; and the ServiceAccount plugin's mountable secrets
+// node's certificate, evict another node's pod (refused as an eviction, not as the delete behind
+// it), change a pod's resource claim statuses; a watch's bookmarks (never below an event sent) and
+// sendInitialEvents=false (no state first); and the ServiceAccount plugin's mountable secrets
 // (plugin/pkg/admission/serviceaccount/admission.go, CVE-2023-2728 and CVE-2024-3177): an account
 // annotated kubernetes.io/enforce-mountable-secrets limits its pods, their envFrom and their
 // ephemeral containers to its own secrets, and a mirror pod references none.
