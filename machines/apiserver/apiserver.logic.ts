@@ -32,7 +32,7 @@ import { atServedVersion, atStorageVersion, customPatchTypes, customScaleOf, pre
 import * as S from "./status.js";
 import { isValidPathSegmentName } from "./validation/names.js";
 import { admissionRefusal, admitDefaultedKeeping, defaulted, namespaceAdmission, validatingAdmission, type MutateContext, type PriorityClassInfo } from "./admission/index.js";
-import { serviceAccountLookupAttempts } from "./admission/serviceaccount.js";
+import { mirrorPodRefusal, serviceAccountLookupAttempts, serviceAccountValidateCreate, serviceAccountValidateEphemeral } from "./admission/serviceaccount.js";
 import { bindingLabels, type NodeLookup } from "./admission/podtopologylabels.js";
 import { applied, appliedScale, managerFor, updateRecorded } from "./fieldmanager/write.js";
 import { validateCreate, validateUpdate } from "./validation/index.js";
@@ -1634,7 +1634,15 @@ function prepareSubresourceCreate(ctx: ApiServerContext, cur: InFlight, r: Resou
     cur.reply = { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code: 201 };
     return;
   }
-  if (kindIs(r, "Pod") && req.subresource === "eviction") return prepareEviction(ctx, cur, r, old, now);
+  if (kindIs(r, "Pod") && req.subresource === "eviction") {
+    // NodeRestriction admits the Eviction itself; the status write and the delete EvictionREST then makes skip admission
+    const restricted = admitNodeRestriction({ user: cur.user, operation: "CREATE", r, subresource: "eviction", namespace: req.namespace ?? "", name: req.name ?? "", obj: req.body }, nodeGraph(ctx));
+    if (restricted) {
+      cur.error = restricted;
+      return;
+    }
+    return prepareEviction(ctx, cur, r, old, now);
+  }
   if (kindIs(r, "ServiceAccount") && req.subresource === "token") return prepareToken(ctx, cur, old, now);
   cur.error = S.methodNotSupported(r, `create ${req.subresource}`);
 }
@@ -1686,6 +1694,12 @@ export function lookupStored(ctx: ApiServerContext, resource: string, namespace:
 
 /** serviceaccounts/token: the token is checked here and signed by the runtime's signer (needsSignedToken). */
 function prepareToken(ctx: ApiServerContext, cur: InFlight, sa: any, now: number): void {
+  // NodeRestriction is mutating admission: it judges a node's TokenRequest before TokenREST.Create reads it
+  const restricted = admitNodeRestriction({ user: cur.user, operation: "CREATE", r: cur.r!, subresource: "token", namespace: cur.req.namespace ?? "", name: cur.req.name ?? "", obj: cur.req.body }, nodeGraph(ctx));
+  if (restricted) {
+    cur.error = restricted;
+    return;
+  }
   const p = prepareTokenRequest(sa, cur.req.body, now, (res, ns, name) => lookupStored(ctx, res, ns, name));
   if ("error" in p) cur.error = p.error;
   else Object.assign(cur, { token: p, noop: true, code: 201 });
@@ -1857,11 +1871,16 @@ export function restrictNodes(ctx: ApiServerContext): ApiServerContext {
   const { req } = cur;
   if (cur.error || req.verb === "deletecollection") return ctx;
   const sub = req.subresource ?? "";
+  // ServiceAccount comes before NodeRestriction in kube-apiserver's plugin order: its Admit judges a mirror pod at once
+  if (req.verb === "create" && sub === "" && kindIs(cur.r, "Pod") && Object.hasOwn(cur.obj?.metadata?.annotations ?? {}, "kubernetes.io/config.mirror")) {
+    const mirror = mirrorPodRefusal(cur.obj?.spec ?? {});
+    if (mirror !== undefined) return stepped(ctx, { ...cur, error: S.forbiddenStatus(cur.r!, cur.obj?.metadata?.name ?? "", mirror) });
+  }
   const operation: Operation = sub === "eviction" || sub === "binding" || req.verb === "create" || cur.createOnUpdate ? "CREATE" : req.verb === "delete" ? "DELETE" : "UPDATE";
   const st = admitNodeRestriction({
     user: cur.user, operation, r: cur.r!, subresource: sub, namespace: req.namespace ?? "",
     name: req.name ?? (operation === "CREATE" ? cur.obj?.metadata?.name ?? "" : ""),
-    obj: sub === "eviction" ? req.body : cur.obj, old: cur.old,
+    obj: sub === "eviction" || sub === "token" ? req.body : cur.obj, old: cur.old,
   }, nodeGraph(ctx));
   // A value step: the refusal is a new request-in-flight record, the input context stays as it was.
   return st ? stepped(ctx, { ...cur, error: st }) : ctx;
@@ -2004,6 +2023,8 @@ export function runValidatingAdmission(ctx: ApiServerContext): ApiServerContext 
   if (kindIs(cur.r, "Namespace")) return namespaceValidatingAdmission(ctx, cur);
   if (kindIs(cur.r, "CertificateSigningRequest")) return certificateValidatingAdmission(ctx, cur);
   if (!cur.r?.namespaced) return ctx;
+  const saRefusal = serviceAccountValidation(ctx, cur);
+  if (saRefusal) return stepped(ctx, { ...cur, error: saRefusal });
   const namespaceLabels = namespaceObject(ctx, cur.obj.metadata?.namespace)?.metadata?.labels;
   const res = validatingAdmission(cur.obj, copyWith(admissionContext(ctx, cur), { nowMs: cur.req.now, resource: { group: cur.r.group, resource: cur.r.resource }, namespaceLabels, ...(cur.r.custom ? { custom: true } : {}) }));
   if ("refused" in res) return stepped(ctx, { ...cur, error: S.forbiddenStatus(cur.r!, cur.obj.metadata?.name ?? "", res.refused) });
@@ -2016,6 +2037,27 @@ export function runValidatingAdmission(ctx: ApiServerContext): ApiServerContext 
     modRevision: Number(c.quota.metadata.resourceVersion),
   }));
   return stepped(ctx, { ...warned, also });
+}
+
+/**
+ * The ServiceAccount plugin's Validate, on a pod's create and on pods/ephemeralcontainers (it runs
+ * after LimitRanger in kube-apiserver's order; podflow asks it first of the validating plugins).
+ */
+function serviceAccountValidation(ctx: ApiServerContext, cur: InFlight): Status | undefined {
+  if (!kindIs(cur.r, "Pod")) return undefined;
+  const sub = cur.req.subresource ?? "";
+  const ns = cur.obj.metadata?.namespace ?? cur.req.namespace ?? "";
+  const account = cur.obj.spec?.serviceAccountName;
+  const sa = typeof account === "string" && account !== "" ? ctx.cache.objects.get(storageKey(resourceFor("", "serviceaccounts")!, ns, account)) : undefined;
+  const name = cur.obj.metadata?.name ?? cur.req.name ?? "";
+  if (sub === "" && !cur.old) {
+    const refused = serviceAccountValidateCreate(cur.obj, sa, ns);
+    return refused === undefined ? undefined : S.forbiddenStatus(cur.r!, name, refused);
+  }
+  if (sub !== "ephemeralcontainers" || !cur.old) return undefined;
+  const refused = serviceAccountValidateEphemeral(cur.obj, sa, ns);
+  if (refused === undefined) return undefined;
+  return "forbidden" in refused ? S.forbiddenStatus(cur.r!, name, refused.forbidden) : plainError(refused.internal);
 }
 
 /** CertificateApproval, CertificateSigning and CertificateSubjectRestriction on a CSR's write. */

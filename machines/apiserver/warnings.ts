@@ -66,9 +66,18 @@ function objectWarnings(kind: string, obj: Obj): string[] {
       return nodeWarnings(obj);
     case "Endpoints":
       return endpointsWarnings(obj);
+    case "ServiceAccount":
+      return mountableSecretsWarnings(obj, undefined);
     default:
       return [];
   }
+}
+
+/** warnIfHasEnforceMountableSecretsAnnotation (serviceaccount/strategy.go): only when the write newly sets the annotation. */
+function mountableSecretsWarnings(sa: Obj, old: Obj): string[] {
+  const key = "kubernetes.io/enforce-mountable-secrets";
+  if (old !== undefined && Object.hasOwn(old.metadata?.annotations ?? {}, key)) return [];
+  return Object.hasOwn(sa.metadata?.annotations ?? {}, key) ? [`metadata.annotations[${key}]: deprecated in v1.32+; prefer separate namespaces to isolate access to mounted secrets`] : [];
 }
 
 /** The strategy's WarningsOnUpdate; pods have none ("humans don't typically interact directly with pods"). */
@@ -93,6 +102,8 @@ export function warningsOnUpdate(kind: string, obj: Obj, old: Obj): string[] {
       return regenerated ? jobSpecWarnings("spec", obj.spec) : [];
     case "EndpointSlice":
       return endpointSliceIPWarnings(obj);
+    case "ServiceAccount":
+      return mountableSecretsWarnings(obj, old);
     case "CronJob":
       return [
         ...(regenerated ? jobSpecWarnings("spec.jobTemplate.spec", obj.spec?.jobTemplate?.spec) : []),

@@ -1724,7 +1724,7 @@ async function serveWatch(
   res.writeHead(200, { "Content-Type": "application/json", "Transfer-Encoding": "chunked", "Cache-Control": "no-cache, private" });
   res.flushHeaders();
   let headersSent = false;
-  let lastRV = typeof watchReq.resourceVersion === "string" && watchReq.resourceVersion !== "0" ? watchReq.resourceVersion : probe.object.metadata.resourceVersion;
+  let lastRV = typeof watchReq.resourceVersion === "string" && watchReq.resourceVersion !== "0" && watchReq.resourceVersion !== "" ? watchReq.resourceVersion : probe.object.metadata.resourceVersion;
   // What the client has not read yet is bounded, as kube-apiserver's cacheWatcher bounds its
   // channel: past the bound the watch is ended (the client sees the stream end and re-lists),
   // rather than held in memory. The initial events are a burst a reading client drains: the bound
@@ -1742,6 +1742,9 @@ async function serveWatch(
   const bookmark = (annotations?: Record<string, string>) =>
     write("BOOKMARK", { kind: r.kind, apiVersion: conv ? conv.apiVersion : apiVersionOf(r), metadata: { resourceVersion: lastRV, ...(annotations ? { annotations } : {}) } });
   let from = watchReq.resourceVersion;
+  // sendInitialEvents=false with no revision (or 0) starts at the watch cache's current one: no
+  // state first, as a legacy watch sends (watchCache.getAllEventsSinceLocked)
+  if (!initial && q.get("sendInitialEvents") !== null && (from === undefined || from === "" || from === "0")) from = probe.object.metadata.resourceVersion;
   if (initial) {
     // sendInitialEvents: the list as ADDED events, then a bookmark that marks their end.
     for (const obj of probe.object.items) write("ADDED", obj);
@@ -1754,7 +1757,10 @@ async function serveWatch(
     // the stream ended without an event: the HTTP response ends, and the client watches again
     if (ev.eventType === "CLOSED") return finish();
     try {
-      if (ev.eventType !== "ERROR" && ev.object?.metadata?.resourceVersion) lastRV = ev.object.metadata.resourceVersion;
+      // a legacy watch's initial state comes in key order, each object at its own older revision: a
+      // bookmark carries the cache's revision, never one below what this watch already passed
+      const rv = ev.eventType !== "ERROR" ? ev.object?.metadata?.resourceVersion : undefined;
+      if (typeof rv === "string" && /^[0-9]+$/.test(rv) && (!/^[0-9]+$/.test(lastRV) || BigInt(rv) > BigInt(lastRV))) lastRV = rv;
       write(ev.eventType, ev.object);
       if (ev.eventType === "ERROR" || res.writableLength > bound) finish();
     } catch {

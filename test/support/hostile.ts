@@ -628,6 +628,8 @@ function aimedArb(tokens: { admin: string; components: string[] }, manifests: an
       { weight: 8, arbitrary: fc.constant({ Authorization: `Bearer ${tokens.admin}` }) },
       { weight: 2, arbitrary: fc.constantFrom(...tokens.components).map((t) => ({ Authorization: `Bearer ${t}` })) },
       { weight: 1, arbitrary: authArb(tokens) },
+      // a node's own identity: the Node authorizer and NodeRestriction judge a well-formed write
+      { weight: 1, arbitrary: fc.constant({ Authorization: `Bearer ${tokens.admin}`, "Impersonate-User": "system:node:node-1", "Impersonate-Group": "system:nodes" }) },
     );
     const body = fc.oneof(
       { weight: 3, arbitrary: fc.constantFrom(...own) },

@@ -1,7 +1,10 @@
 // The NodeRestriction admission plugin (plugin/pkg/admission/noderestriction/admission.go): a node
 // may write only its own Node and Lease, create only mirror pods bound to itself, and delete, evict
-// or update the status of only the pods bound to it. Node labels are not restricted here: podflow's
-// given Node objects stand for labels an administrator set, not ones the kubelet claimed.
+// or update the status of only the pods bound to it, ask tokens only bound to its own pods, and ask
+// node certificates only in its own name. A node may not change labels of the node-restriction
+// namespace, or kubernetes.io / k8s.io labels a kubelet does not set, on update; on create they are
+// not checked: podflow's given Node objects stand for labels an administrator set, which the
+// kubelet registers with.
 
 import type { Status } from "kubernetes-types/meta/v1";
 import { deepEqual } from "../../common/equal.js";
@@ -10,6 +13,7 @@ import * as S from "../status.js";
 import { nodeIdentity, type NodeGraph } from "./node.js";
 import type { UserInfo } from "./types.js";
 import { mutant } from "../../common/mutation.js";
+import { parseCSR } from "../../common/csr.js";
 
 export type Operation = "CREATE" | "UPDATE" | "DELETE";
 
@@ -44,6 +48,8 @@ export function admitNodeRestriction(a: AdmissionRequest, graph: NodeGraph): Sta
   }
   if (gr === "/nodes") return admitNode(nodeName, a, forbid);
   if (gr === "coordination.k8s.io/leases") return admitLease(nodeName, a, forbid);
+  if (gr === "/serviceaccounts") return admitServiceAccount(nodeName, a, graph, forbid);
+  if (gr === "certificates.k8s.io/certificatesigningrequests") return admitCSR(nodeName, a, forbid);
   return undefined;
 }
 
@@ -104,6 +110,8 @@ function admitPodStatus(nodeName: string, a: AdmissionRequest, forbid: Forbid): 
   if (a.operation !== "UPDATE") return forbid(`unexpected operation ${S.goQuote(a.operation)}`);
   if (a.old?.spec?.nodeName !== nodeName) return forbid(`node ${S.goQuote(nodeName)} can only update pod status for pods with spec.nodeName set to itself`);
   if (!deepEqual(a.old?.metadata?.labels ?? {}, a.obj?.metadata?.labels ?? {})) return forbid(`node ${S.goQuote(nodeName)} cannot update labels through pod status`);
+  // resourceClaimStatusesEqual: the same claims, in order, by name and claim name ("statues" is Kubernetes' spelling)
+  if (!sameClaimStatuses(a.old?.status?.resourceClaimStatuses, a.obj?.status?.resourceClaimStatuses)) return forbid(`node ${S.goQuote(nodeName)} cannot update resource claim statues`);
   return undefined;
 }
 
@@ -126,7 +134,76 @@ function admitNode(nodeName: string, a: AdmissionRequest, forbid: Forbid): Statu
     const oldSpec = a.old?.spec ?? {};
     if (spec.configSource != null && !deepEqual(spec.configSource, oldSpec.configSource)) return forbid(`node ${S.goQuote(nodeName)} is not allowed to update configSource to a new non-nil configSource`);
     if (!deepEqual(spec.taints ?? [], oldSpec.taints ?? []) && !mutant("noderestriction.node-modifies-taints")) return forbid(`node ${S.goQuote(nodeName)} is not allowed to modify taints`);
+    const forbidden = forbiddenLabels(modifiedLabels(a.obj?.metadata?.labels, a.old?.metadata?.labels));
+    if (forbidden.length > 0) return forbid(`is not allowed to modify labels: ${forbidden.join(", ")}`);
   }
+  return undefined;
+}
+
+function sameClaimStatuses(a: unknown, b: unknown): boolean {
+  const xs = Array.isArray(a) ? a : [];
+  const ys = Array.isArray(b) ? b : [];
+  return xs.length === ys.length && xs.every((x: any, i) => x?.name === ys[i]?.name && (x?.resourceClaimName ?? null) === (ys[i]?.resourceClaimName ?? null));
+}
+
+/** getModifiedLabels: the keys added, removed or given another value. */
+function modifiedLabels(now: unknown, old: unknown): string[] {
+  const a = isMap(now) ? now : {};
+  const b = isMap(old) ? old : {};
+  const keys = new Set<string>();
+  for (const k of Object.keys(a)) if (!Object.hasOwn(b, k) || a[k] !== b[k]) keys.add(k);
+  for (const k of Object.keys(b)) if (!Object.hasOwn(a, k) || a[k] !== b[k]) keys.add(k);
+  return [...keys];
+}
+
+const isMap = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+// k8s.io/api/core/v1 well_known_labels.go: KubeletLabels and KubeletLabelNamespaces
+const kubeletLabels = new Set([
+  "kubernetes.io/hostname", "failure-domain.beta.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/region", "beta.kubernetes.io/instance-type",
+  "beta.kubernetes.io/os", "beta.kubernetes.io/arch", "topology.kubernetes.io/zone", "topology.kubernetes.io/region", "node.kubernetes.io/instance-type",
+  "kubernetes.io/os", "kubernetes.io/arch",
+]);
+const kubeletLabelNamespaces = ["kubelet.kubernetes.io", "node.kubernetes.io"];
+
+const labelNamespace = (key: string) => (key.includes("/") ? key.slice(0, key.indexOf("/")) : "");
+const inNamespace = (ns: string, domain: string) => ns === domain || ns.endsWith(`.${domain}`);
+
+/** getForbiddenLabels, as a sorted list (sets.String's List): node-restriction labels, and kubernetes.io or k8s.io labels no kubelet sets. */
+function forbiddenLabels(modified: string[]): string[] {
+  const out = modified.filter((key) => {
+    const ns = labelNamespace(key);
+    if (inNamespace(ns, "node-restriction.kubernetes.io")) return true;
+    const isKubernetes = inNamespace(ns, "kubernetes.io") || inNamespace(ns, "k8s.io");
+    return isKubernetes && !kubeletLabels.has(key) && !kubeletLabelNamespaces.some((d) => inNamespace(ns, d));
+  });
+  return out.sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+}
+
+/** admitServiceAccount: a node's TokenRequest must be bound to a pod, by uid, that runs on the node. */
+function admitServiceAccount(nodeName: string, a: AdmissionRequest, graph: NodeGraph, forbid: Forbid): Status | undefined {
+  if (a.operation !== "CREATE" || a.subresource !== "token") return undefined;
+  const ref = a.obj?.spec?.boundObjectRef;
+  if (!isMap(ref) || ref.apiVersion !== "v1" || ref.kind !== "Pod" || typeof ref.name !== "string" || ref.name === "") return forbid("node requested token not bound to a pod");
+  const uid = typeof ref.uid === "string" ? ref.uid : "";
+  if (uid === "") return forbid("node requested token with a pod binding without a uid");
+  const pod = graph.pod(a.namespace, ref.name);
+  if (!pod) return S.notFound({ group: "", resource: "pods" } as ResourceInfo, ref.name);
+  if (uid !== pod.metadata?.uid) return forbid(`the UID in the bound object reference (${uid}) does not match the UID in record. The object might have been deleted and then recreated`);
+  if (pod.spec?.nodeName !== nodeName) return forbid("node requested token bound to a pod scheduled on a different node");
+  return undefined;
+}
+
+const kubeletSigners = new Set(["kubernetes.io/kubelet-serving", "kubernetes.io/kube-apiserver-client-kubelet"]);
+
+/** admitCSR (AllowInsecureKubeletCertificateSigningRequests off, its default since 1.31): a node asks a kubelet signer only for its own CN. */
+function admitCSR(nodeName: string, a: AdmissionRequest, forbid: Forbid): Status | undefined {
+  if (a.operation !== "CREATE") return undefined;
+  if (!kubeletSigners.has(a.obj?.spec?.signerName)) return undefined;
+  const request = a.obj?.spec?.request;
+  const parsed = parseCSR(typeof request === "string" ? new Uint8Array(Buffer.from(request, "base64")) : new Uint8Array());
+  if ("error" in parsed) return forbid(`unable to parse csr: ${parsed.error}`);
+  if (parsed.commonName !== `system:node:${nodeName}`) return forbid(`can only create a node CSR with CN=system:node:${nodeName}`);
   return undefined;
 }
 
