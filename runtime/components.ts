@@ -12,6 +12,7 @@ import { hpaControllerMachine } from "../machines/podautoscaler/hpa.machine.js";
 import { metricsServerMachine } from "../machines/metricsserver/metricsserver.machine.js";
 import { cniMachine } from "../machines/cni/cni.machine.js";
 import { nodePodCIDR } from "../machines/cni/ipam.js";
+import { internalIPFor } from "../machines/kubelet/node.js";
 import type { ExtraRegistry } from "../machines/cri/registry.js";
 // [/node agent]
 import { schedulerMachine } from "../machines/scheduler/scheduler.machine.js";
@@ -111,7 +112,10 @@ export function components(nodes: Node[], seed: number, _opts: unknown, mint: (a
         const registry = (_opts as { registry?: ExtraRegistry } | undefined)?.registry;
         const appArmorProfiles = (_opts as { appArmorProfiles?: readonly string[] } | undefined)?.appArmorProfiles;
         rt.spawn(`cni/${name}`, cniMachine, { node: name, ...cidr });
-        rt.spawn(`cri/${name}`, criMachine, { node: name, ...(registry ? { registry } : {}), ...(appArmorProfiles ? { appArmorProfiles } : {}) });
+        // kind's control-plane node (the first) runs kube-apiserver on its address's port 6443; its
+        // HTTPS front end (podflow serve) is the runtime's address "kube-apiserver"
+        const hostServices = i === 0 ? { hostServices: { [`${internalIPFor(0)}:6443`]: "kube-apiserver" } } : {};
+        rt.spawn(`cri/${name}`, criMachine, { node: name, ...(registry ? { registry } : {}), ...(appArmorProfiles ? { appArmorProfiles } : {}), ...hostServices });
         rt.spawn(`kubelet/${name}`, kubeletMachine, { node: n, index: i, ...cidr, token: tokenOf(`kubelet/${name}`), now: rt.now });
       }
       // [/node agent]

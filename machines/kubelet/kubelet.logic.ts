@@ -12,7 +12,7 @@ import { listFailed } from "../common/informer.js";
 import type { ApiResponse, WatchEvent } from "../messages.js";
 import { internalIPFor } from "./node.js";
 import { nodeWatchId, podWatchId, serviceWatchId, type KubeletContext, type KubeletInput, type KubeletPhase, type PodWorker } from "./types.js";
-import { adoptPod, newWorker, onClaimVolumeResponse, sync, workerOf } from "./podworkers.js";
+import { adoptPod, newWorker, onClaimVolumeResponse, onServiceAccountTokenResponse, sync, workerOf } from "./podworkers.js";
 import { getNode, nodeToSync, onNodeGot, onNodeStatusWritten, postNodeStatus } from "./nodestatus.js";
 import { otherAllocatedPods } from "./resize.js";
 import { listRuntime } from "./recovery.js";
@@ -111,6 +111,8 @@ export function onApiResponse(ctx: KubeletContext, res: ApiResponse, fx: Fx, pha
     case "claim-pvc":
     case "claim-pv":
       return onClaimVolumeResponse(ctx, p.purpose, p.data, res, fx);
+    case "service-account-token":
+      return onServiceAccountTokenResponse(ctx, p.data, res, fx);
     case "pod-reread": {
       const w = workerOf(ctx, p.data);
       if (!w) return;

@@ -106,7 +106,12 @@ export interface PodWorker {
   rejected?: Readonly<{ reason: string; message: string }>;
   /** the pod's persistentVolumeClaim volumes as the volume manager resolved them (claims.ts): replaced whole, never changed in place */
   claimVolumes?: Readonly<Record<string, ClaimVolume>>;
+  /** the projected serviceAccountToken sources' tokens by "volume/path" (tokens.ts): replaced whole, never changed in place */
+  tokens?: Readonly<Record<string, ServiceAccountTokenState>>;
 }
+
+/** One token source: asked of the API server, its token, or the refusal (reported once in a FailedMount, then asked again). */
+export type ServiceAccountTokenState = { kind: "asked" } | { kind: "issued"; token: string } | { kind: "failed"; message: string; reported: boolean };
 
 /** One claim volume: its claim and volume being read, or the node directory it mounts. */
 export type ClaimVolume = { kind: "asked" } | { kind: "mounted"; path: string; readOnly: boolean } | { kind: "failed" };

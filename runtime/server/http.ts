@@ -36,6 +36,7 @@ import { encodeProtobufObject, prefersProtobuf } from "./protobuf/encode.js";
 import { generateServingCerts, type ServingCerts } from "./certs.js";
 import { healthAnswer, type HealthRoot } from "./health.js";
 import { clientCertificateOf } from "./clientcert.js";
+import { securePortRequest } from "./securepath.js";
 
 export interface ServeOptions {
   cluster: Cluster;
@@ -1009,6 +1010,9 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   });
   port = (server.address() as AddressInfo).port;
   const url = `${certs ? "https" : "http"}://${host}:${port}`;
+  // pods reach this server too, through the kubernetes Service (securepath.ts)
+  const listening = port;
+  cluster.serveSecurePort((msg) => securePortRequest(listening, certs !== undefined, msg));
   return {
     url,
     port,
@@ -1016,6 +1020,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     close: () =>
       new Promise<void>((resolve) => {
         for (const stop of open) stop();
+        cluster.serveSecurePort(undefined);
         server.close(() => resolve());
         server.closeAllConnections?.();
         for (const socket of sockets) socket.destroy();
