@@ -37,6 +37,11 @@ import { pickBackend, rulesFor, type ProxyRule } from "../machines/kube-proxy/ku
 import { resolveName as answerName, type DNSAnswer } from "../machines/dns/dns.logic.js";
 
 export interface ClusterOptions {
+  /**
+   * The cluster CA's certificate (PEM): the kube-root-ca.crt ConfigMaps and every pod's ca.crt hold it.
+   * `podflow serve` gives the CA its serving certificate chains to; without one, a placeholder.
+   */
+  rootCA?: string;
   /** a count of nodes, or v1 Node objects (labels, taints, allocatable, podCIDR) */
   nodes?: number | Node[];
   seed?: number;

@@ -134,6 +134,8 @@ export interface KubeletContext {
   /** absent when the node IPAM controller had no CIDR left for the node: its network never becomes ready */
   podCIDR?: string;
   hostIP: string;
+  /** the cluster CA (KubeletInput.rootCA); clusterCACert when absent */
+  rootCA?: string;
   cri: string;
   cni: string;
   client: ClientState;
@@ -172,5 +174,7 @@ export interface KubeletInput {
   token: string;
   /** the clock at start (registration happens before any message is delivered) */
   now?: number;
+  /** the cluster CA the kube-root-ca.crt ConfigMap holds, when the cluster was given one */
+  rootCA?: string;
 }
 

@@ -140,7 +140,7 @@ function projectedFiles(ctx: KubeletContext, w: PodWorker, v: Volume): VolumeFil
   for (const s of v.projected?.sources ?? []) {
     let got: VolumeFiles = filesOf({});
     if (s.serviceAccountToken) got = tokenFiles(w, v.name, s.serviceAccountToken.path);
-    else if (s.configMap && isRootCAProjection(v.name, s.configMap.name)) got = filesOf(rootCAFiles(s.configMap.items));
+    else if (s.configMap && isRootCAProjection(v.name, s.configMap.name)) got = filesOf(rootCAFiles(ctx, s.configMap.items));
     else if (s.configMap) got = keyFiles(ctx, "configmaps", ns, s.configMap.name ?? "", s.configMap.items, s.configMap.optional === true);
     else if (s.secret) got = keyFiles(ctx, "secrets", ns, s.secret.name ?? "", s.secret.items, s.secret.optional === true);
     else if (s.downwardAPI) got = filesOf(downwardFiles(ctx, w, s.downwardAPI.items ?? []));
@@ -151,9 +151,9 @@ function projectedFiles(ctx: KubeletContext, w: PodWorker, v: Volume): VolumeFil
   return errors.length > 0 ? { kind: "error", message: aggregateMessage(errors) } : filesOf(out);
 }
 
-function rootCAFiles(items: KeyToPath[] | undefined): Record<string, string> {
+function rootCAFiles(ctx: KubeletContext, items: KeyToPath[] | undefined): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const it of items ?? [{ key: "ca.crt", path: "ca.crt" }]) if (it.key === "ca.crt") out[it.path] = clusterCACert;
+  for (const it of items ?? [{ key: "ca.crt", path: "ca.crt" }]) if (it.key === "ca.crt") out[it.path] = ctx.rootCA ?? clusterCACert;
   return out;
 }
 

@@ -39,6 +39,8 @@ import { clientCertificateOf } from "./clientcert.js";
 import { securePortRequest } from "./securepath.js";
 
 export interface ServeOptions {
+  /** the serving certificates (made before the cluster, whose rootCA is their CA); fresh ones when absent */
+  certs?: ServingCerts;
   cluster: Cluster;
   /** 0 (the default) picks a free port */
   port?: number;
@@ -902,7 +904,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const { cluster } = opts;
   const host = opts.host ?? "127.0.0.1";
   const tls = opts.tls ?? true;
-  const certs: ServingCerts | undefined = tls ? generateServingCerts() : undefined;
+  const certs: ServingCerts | undefined = tls ? (opts.certs ?? generateServingCerts()) : undefined;
   // the client certificates kube-controller-manager issues chain to the CA the server trusts
   if (certs) cluster.certificateSigner.useCA(certs.caCert, certs.caKey);
   const open = new Set<() => void>();
