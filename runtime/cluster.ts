@@ -11,7 +11,7 @@ import type { EtcdRestore } from "../machines/etcd/etcd.logic.js";
 import { apiServerMachine } from "../machines/apiserver/apiserver.machine.js";
 import { systemPriorityClassObjects } from "../machines/apiserver/admission/index.js";
 import type { ApiRequest, ApiResponse, EtcdRequest, EtcdResponse, SignCertificate, SignToken } from "../machines/messages.js";
-import { clusterDNS } from "../machines/cri/messages.js";
+import { clusterDNS, type ConnectMsg, type ConnectResult } from "../machines/cri/messages.js";
 import { apiVersionOf, resourceForKind, resourceForKindAt, type ResourceInfo } from "../machines/apiserver/resources.js";
 import { customRegistry, resourceAtVersion, resourceForKindIn, resourceIn, type HasCRDs } from "../machines/apiserver/crds.js";
 import { lookupStored, type ApiServerContext } from "../machines/apiserver/apiserver.logic.js";
@@ -37,6 +37,11 @@ import { pickBackend, rulesFor, type ProxyRule } from "../machines/kube-proxy/ku
 import { resolveName as answerName, type DNSAnswer } from "../machines/dns/dns.logic.js";
 
 export interface ClusterOptions {
+  /**
+   * The cluster CA's certificate (PEM): the kube-root-ca.crt ConfigMaps and every pod's ca.crt hold it.
+   * `podflow serve` gives the CA its serving certificate chains to; without one, a placeholder.
+   */
+  rootCA?: string;
   /** a count of nodes, or v1 Node objects (labels, taints, allocatable, podCIDR) */
   nodes?: number | Node[];
   seed?: number;
@@ -122,6 +127,11 @@ export class Cluster {
   readonly userTokens = new Map<string, string>();
   /** the CA the csrsigning controller's approved requests are signed by (serve gives it its serving CA) */
   readonly certificateSigner: CertificateSigner;
+  /**
+   * kube-apiserver's secure port as pods reach it (the control-plane node's address, port 6443):
+   * `podflow serve` attaches its HTTPS front end here; a cluster without one refuses the connection.
+   */
+  private securePort: ((msg: ConnectMsg) => Promise<Omit<ConnectResult, "type" | "id">>) | undefined;
   private nextId = 1;
   private readonly waiting = new Map<number, (r: ApiResponse) => void>();
   private readonly responses = new Map<number, ApiResponse>();
@@ -175,6 +185,13 @@ export class Cluster {
     this.runtime.external("csr-signer", (msg, from) => {
       if (msg.type !== "SignCertificate") return;
       this.runtime.send("csr-signer", from, this.certificateSigner.sign(msg as SignCertificate));
+    });
+    this.runtime.external("kube-apiserver", (msg) => {
+      if (msg.type !== "Connect") return;
+      const c = msg as ConnectMsg;
+      const answer = (r: Omit<ConnectResult, "type" | "id">) => this.runtime.send("kube-apiserver", c.replyTo, { type: "ConnectResult", id: c.id, ...r });
+      if (this.securePort === undefined || this.stopped) return answer({ error: "connection refused" });
+      this.securePort(c).then(answer, () => answer({ error: "connection refused" }));
     });
     const quota = opts.etcdQuotaBackendBytes !== undefined ? { quotaBackendBytes: opts.etcdQuotaBackendBytes } : {};
     this.runtime.spawn("etcd", etcdMachine, opts.etcdStore ? { restore: opts.etcdStore.restore, ...quota } : opts.etcdQuotaBackendBytes !== undefined ? quota : undefined);
@@ -313,6 +330,11 @@ export class Cluster {
       this.etcdWaiting.set(id, resolve);
       this.runtime.send("etcdctl", "etcd", msg);
     });
+  }
+
+  /** Serves the connections pods make to kube-apiserver's address through `serve` (podflow serve's HTTPS front end). */
+  serveSecurePort(serve: ((msg: ConnectMsg) => Promise<Omit<ConnectResult, "type" | "id">>) | undefined): void {
+    this.securePort = serve;
   }
 
   /** The user a bearer token names, or undefined: lets the HTTP front end authenticate before it reads a body. */

@@ -12,6 +12,7 @@ import { hpaControllerMachine } from "../machines/podautoscaler/hpa.machine.js";
 import { metricsServerMachine } from "../machines/metricsserver/metricsserver.machine.js";
 import { cniMachine } from "../machines/cni/cni.machine.js";
 import { nodePodCIDR } from "../machines/cni/ipam.js";
+import { internalIPFor } from "../machines/kubelet/node.js";
 import type { ExtraRegistry } from "../machines/cri/registry.js";
 // [/node agent]
 import { schedulerMachine } from "../machines/scheduler/scheduler.machine.js";
@@ -97,6 +98,9 @@ export function components(nodes: Node[], seed: number, _opts: unknown, mint: (a
     identities,
     start(rt: Runtime) {
       const tokenOf = (address: string) => identities.find((i) => i.address === address)!.token;
+      // the cluster CA given to the cluster (podflow serve's): the kubelets' and the root-CA publisher's
+      const given = (_opts as { rootCA?: string } | undefined)?.rootCA;
+      const rootCA = given !== undefined ? { rootCA: given } : {};
       void tokenOf;
       // [scheduler]
       rt.spawn("scheduler", schedulerMachine, { token: tokenOf("scheduler"), seed: seedFor(seed, "scheduler") });
@@ -111,8 +115,11 @@ export function components(nodes: Node[], seed: number, _opts: unknown, mint: (a
         const registry = (_opts as { registry?: ExtraRegistry } | undefined)?.registry;
         const appArmorProfiles = (_opts as { appArmorProfiles?: readonly string[] } | undefined)?.appArmorProfiles;
         rt.spawn(`cni/${name}`, cniMachine, { node: name, ...cidr });
-        rt.spawn(`cri/${name}`, criMachine, { node: name, ...(registry ? { registry } : {}), ...(appArmorProfiles ? { appArmorProfiles } : {}) });
-        rt.spawn(`kubelet/${name}`, kubeletMachine, { node: n, index: i, ...cidr, token: tokenOf(`kubelet/${name}`), now: rt.now });
+        // kind's control-plane node (the first) runs kube-apiserver on its address's port 6443; its
+        // HTTPS front end (podflow serve) is the runtime's address "kube-apiserver"
+        const hostServices = i === 0 ? { hostServices: { [`${internalIPFor(0)}:6443`]: "kube-apiserver" } } : {};
+        rt.spawn(`cri/${name}`, criMachine, { node: name, ...(registry ? { registry } : {}), ...(appArmorProfiles ? { appArmorProfiles } : {}), ...hostServices });
+        rt.spawn(`kubelet/${name}`, kubeletMachine, { node: n, index: i, ...cidr, token: tokenOf(`kubelet/${name}`), now: rt.now, ...rootCA });
       }
       // [/node agent]
 
@@ -139,7 +146,7 @@ export function components(nodes: Node[], seed: number, _opts: unknown, mint: (a
       // [/batch]
       // [serviceaccounts] kube-controller-manager's service-account controller, root-CA publisher and token controller
       rt.spawn("serviceaccount-controller", serviceAccountsControllerMachine, { token: tokenOf("controller-manager"), address: "serviceaccount-controller" });
-      rt.spawn("root-ca-cert-publisher", rootCaPublisherMachine, { token: tokenOf("controller-manager"), address: "root-ca-cert-publisher" });
+      rt.spawn("root-ca-cert-publisher", rootCaPublisherMachine, { token: tokenOf("controller-manager"), address: "root-ca-cert-publisher", ...rootCA });
       rt.spawn("serviceaccount-token-controller", tokensControllerMachine, { token: tokenOf("controller-manager"), address: "serviceaccount-token-controller" });
       // kind's kubeadm config turns on the two controllers that are off by default: --controllers=*,bootstrapsigner,tokencleaner
       rt.spawn("token-cleaner", tokenCleanerMachine, { token: tokenOf("controller-manager"), address: "token-cleaner" });

@@ -8,6 +8,7 @@ import { request } from "node:https";
 import { createCluster, type Cluster } from "../runtime/cluster.js";
 import { startServer, type RunningServer } from "../runtime/server/http.js";
 import { kubeconfig } from "../runtime/server/kubeconfig.js";
+import { generateServingCerts } from "../runtime/server/certs.js";
 
 export interface Served {
   cluster: Cluster;
@@ -22,8 +23,10 @@ export async function serve(opts: { nodes?: number; speed?: number; etcdQuotaBac
   const quota = opts.etcdQuotaBackendBytes !== undefined ? { etcdQuotaBackendBytes: opts.etcdQuotaBackendBytes } : {};
   // addons: kubeadm's coredns and kube-proxy pods in kube-system, as `podflow serve` runs them
   const addons = opts.addons === true ? { addons: true } : {};
-  const cluster = createCluster({ nodes: opts.nodes ?? 3, seed: 1, clock: "live", speed: opts.speed ?? 10, trace: false, ...quota, ...addons });
-  const server = await startServer({ cluster, port: 0, bookmarkIntervalMs: 500 });
+  // the PKI first, as podflow serve makes it: pods' ca.crt is the serving certificate's CA
+  const certs = generateServingCerts();
+  const cluster = createCluster({ rootCA: certs.caCert, nodes: opts.nodes ?? 3, seed: 1, clock: "live", speed: opts.speed ?? 10, trace: false, ...quota, ...addons });
+  const server = await startServer({ cluster, certs, port: 0, bookmarkIntervalMs: 500 });
   const dir = mkdtempSync(join(tmpdir(), "podflow-serve-"));
   const kubeconfigPath = join(dir, "kubeconfig");
   const kubeconfigText = kubeconfig({ server: server.url, caPem: server.caCert!, token: cluster.adminToken });

@@ -17,7 +17,7 @@ import { containerMachine, type ContainerLifecycleEvent, type ContainerLifecycle
 import { digestOf, normalizeImage, pullDurationMs, resolveImage, type ExtraRegistry, type ImageInfo } from "./registry.js";
 import { createRootfs, effectiveArgv, MemFS, runExec, type Effect, type EffectResult, type Listener } from "./workload/index.js";
 import { assignPids, findPid, mainArgvOf, nginxRespawn, pidNamespaceOf, processTable, sessionRows, takePid, uidOf } from "./procs.js";
-import type { ProcRow, PsResult, SignalResult } from "./workload/types.js";
+import type { ProcRow, PsResult, SignalResult, TlsOptions } from "./workload/types.js";
 import { cell, emptyTree, resolvePath, splitPath, type FsTree } from "./workload/memfs.js";
 import { parseResolvConf } from "./resolver.js";
 import { DENY_WRITES, READ_ONLY, subPathKey } from "./workload/process.js";
@@ -25,7 +25,7 @@ import { callListener, execIO, fsOf, listening, openTurn, park, startProcess, ty
 import type { StreamSession } from "./streaming.js";
 import { accrue, baselineMemoryBytes, charge, newCpuAccount, type CpuAccount } from "./usage.js";
 import { intValue, milliValue } from "../common/quantity.js";
-import { clusterDNS, envRecord, keptEnv, netTimeoutMs, type EnvParts, type ContainerStatsInfo, type ConnectMsg, type ConnectResult, type RequestHeaders, type ContainerInfo, type CriRequest, type DnsAnswerMsg, type DnsQuery, type EnvFileRead, type ImageSummary, type PodSandboxInfo, type ProbeAction } from "./messages.js";
+import { clusterDNS, envRecord, keptEnv, netTimeoutMs, type EnvParts, type ContainerStatsInfo, type ConnectMsg, type ConnectTls, type ConnectResult, type RequestHeaders, type ContainerInfo, type CriRequest, type DnsAnswerMsg, type DnsQuery, type EnvFileRead, type ImageSummary, type PodSandboxInfo, type ProbeAction } from "./messages.js";
 import { mutant } from "../common/mutation.js";
 import { parseGoDuration } from "../common/cron.js";
 import { rfc3339Nano } from "../common/time.js";
@@ -185,6 +185,8 @@ export interface NetWait {
   headers?: RequestHeaders;
   /** the client's own connection timeout (wget -T), for the connection a lookup precedes */
   timeoutMs?: number;
+  /** an https request's verification, for the connection a lookup precedes */
+  tls?: ConnectTls;
 }
 
 /** Resumes an exec'd process suspended on the network with the answer (streaming.ts resumeExec). */
@@ -217,6 +219,8 @@ export interface CriContext {
   now: number;
   /** the AppArmor profiles loaded on the node; defaultAppArmorProfiles when absent */
   appArmorProfiles?: readonly string[];
+  /** the node's own processes listening on its address outside any pod, by "address:port" (CriInput.hostServices) */
+  hostServices?: Readonly<Record<string, string>>;
 }
 
 export interface CriInput {
@@ -224,6 +228,12 @@ export interface CriInput {
   registry?: ExtraRegistry;
   /** the AppArmor profiles loaded on the node (apparmor_parser); defaultAppArmorProfiles when not given */
   appArmorProfiles?: readonly string[];
+  /**
+   * The node's own processes that listen on its address, by "address:port", each the actor that answers a
+   * connection to it: kind's control-plane node runs kube-apiserver on 6443 (a static pod on the
+   * host network, which podflow runs outside the runtime).
+   */
+  hostServices?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -249,6 +259,7 @@ export function initialCri(input: CriInput): CriContext {
     node: input.node, images: new Map(), pulls: new Map(), sandboxes: new Map(), containers: new Map(), waits: new Map(), streams: new Map(), netSeq: 0, seq: 0, now: 0,
     ...(input.registry ? { registry: input.registry } : {}),
     ...(input.appArmorProfiles ? { appArmorProfiles: input.appArmorProfiles } : {}),
+    ...(input.hostServices ? { hostServices: input.hostServices } : {}),
   };
 }
 
@@ -935,8 +946,8 @@ function drive(ctx: CriContext, c: CriContainer, first: EffectResult, fx: Fx): v
     // A running workload is steady state: its sleeps never keep settle() busy.
     case "sleep": return fx.after(`proc/${c.id}`, end.ms, { type: "ProcessWake", containerId: c.id }, true);
     case "dns": return startDns(ctx, c, "dns", end.name, 0, "/", fx, undefined, undefined, end.qtype);
-    case "connect": return startConnect(ctx, c, end.ip, end.port, end.path, fx, undefined, end.headers, end.timeoutMs);
-    case "resolve": return startDns(ctx, c, "resolve", end.host, end.port, end.path, fx, undefined, end.headers, undefined, end.timeoutMs);
+    case "connect": return startConnect(ctx, c, end.ip, end.port, end.path, fx, undefined, end.headers, end.timeoutMs, end.tls);
+    case "resolve": return startDns(ctx, c, "resolve", end.host, end.port, end.path, fx, undefined, end.headers, undefined, end.timeoutMs, end.tls);
     case "runaway":
       worldOf(ctx, c).log("stderr", `podflow: process exceeded ${maxEffectsPerTurn} effects without sleeping`);
       return exitContainer(ctx, c, 2, "Error", fx);
@@ -997,7 +1008,7 @@ function runTurn(ctx: CriContext, c: CriContainer, next: (input: EffectResult) =
     }
     if (e.type === "dns") return { kind: "dns", name: e.name, ...(e.qtype ? { qtype: e.qtype } : {}) };
     if (e.type === "http") {
-      const route = httpRoute(ctx, c, e.url, e.headers, e.timeoutMs);
+      const route = httpRoute(ctx, c, e.url, e.headers, e.timeoutMs, e.tls);
       if ("answer" in route) {
         input = route.answer;
         continue;
@@ -1009,9 +1020,12 @@ function runTurn(ctx: CriContext, c: CriContainer, next: (input: EffectResult) =
 }
 
 /** Host, port and path of a URL as wget and curl take it (scheme optional), or undefined. */
-export function splitUrl(url: string): { host: string; port: number; path: string } | undefined {
-  const m = /^(?:https?:\/\/)?([^/:]+)(?::(\d+))?(\/.*)?$/.exec(url);
-  return m ? { host: m[1]!, port: Number(m[2] ?? 80), path: m[3] ?? "/" } : undefined;
+export function splitUrl(url: string): { host: string; port: number; path: string; https?: true } | undefined {
+  const m = /^(?:(https?):\/\/)?([^/:]+)(?::(\d+))?(\/.*)?$/.exec(url);
+  if (!m) return undefined;
+  const https = m[1] === "https";
+  // an https URL without a port is port 443
+  return { host: m[2]!, port: Number(m[3] ?? (https ? 443 : 80)), path: m[4] ?? "/", ...(https ? { https: true as const } : {}) };
 }
 
 /** True for a dotted-quad address (no lookup needed). */
@@ -1020,21 +1034,24 @@ export function isIPv4(host: string): boolean {
 }
 
 /** A connection leaving the pod: to an address at once, or to a name resolved first. */
-export type NetRoute = ({ kind: "connect"; ip: string; port: number; path: string } | { kind: "resolve"; host: string; port: number; path: string }) & { headers?: RequestHeaders; timeoutMs?: number };
+export type NetRoute = ({ kind: "connect"; ip: string; port: number; path: string } | { kind: "resolve"; host: string; port: number; path: string }) & { headers?: RequestHeaders; timeoutMs?: number; tls?: ConnectTls };
 
 /** Where a process's HTTP request goes: answered inside its pod, or out of it (httpFrom, splitUrl). */
-export function httpRoute(ctx: CriContext, c: CriContainer, url: string, clientHeaders?: RequestHeaders, timeoutMs?: number): { answer: EffectResult } | NetRoute {
+export function httpRoute(ctx: CriContext, c: CriContainer, url: string, clientHeaders?: RequestHeaders, timeoutMs?: number, tlsOptions?: TlsOptions): { answer: EffectResult } | NetRoute {
   const local = httpFrom(ctx, c, url, clientHeaders);
   if (local !== "remote") return { answer: local };
   const u = splitUrl(url)!;
   const headers = requestHeaders(u, clientHeaders);
-  const h = { ...(headers ? { headers } : {}), ...(timeoutMs !== undefined ? { timeoutMs } : {}) };
+  // https: the name the client verifies the server's certificate for, and what it trusts (a client
+  // given no TLS options, busybox's wget, verifies nothing)
+  const tls: ConnectTls | undefined = u.https ? { serverName: u.host, ...(tlsOptions ?? { insecure: true }) } : undefined;
+  const h = { ...(headers ? { headers } : {}), ...(timeoutMs !== undefined ? { timeoutMs } : {}), ...(tls ? { tls } : {}) };
   return isIPv4(u.host) ? { kind: "connect", ip: u.host, port: u.port, path: u.path, ...h } : { kind: "resolve", host: u.host, port: u.port, path: u.path, ...h };
 }
 
 /** The headers a client sends: Host as the URL names the server (its port unless 80), then the client's own. */
-function requestHeaders(u: { host: string; port: number }, clientHeaders: RequestHeaders | undefined): RequestHeaders | undefined {
-  return clientHeaders ? [["host", u.port === 80 ? u.host : `${u.host}:${u.port}`], ...clientHeaders] : undefined;
+function requestHeaders(u: { host: string; port: number; https?: true }, clientHeaders: RequestHeaders | undefined): RequestHeaders | undefined {
+  return clientHeaders ? [["host", u.port === (u.https ? 443 : 80) ? u.host : `${u.host}:${u.port}`], ...clientHeaders] : undefined;
 }
 
 /** A process's HTTP request answered inside its pod (localhost, the pod IP), or "remote" when it must leave the pod. */
@@ -1070,13 +1087,13 @@ export function httpTo(ctx: CriContext, sandboxId: string, host: string, port: n
  * /etc/resolv.conf: to cluster DNS with that search list and ndots. A resolver pointed elsewhere
  * (dnsPolicy Default, the node's resolver) knows no cluster names: the answer is NXDOMAIN.
  */
-export function startDns(ctx: CriContext, c: CriContainer, kind: "dns" | "resolve", host: string, port: number, path: string, fx: Fx, session?: string, headers?: RequestHeaders, qtype?: "SRV", timeoutMs?: number): void {
+export function startDns(ctx: CriContext, c: CriContainer, kind: "dns" | "resolve", host: string, port: number, path: string, fx: Fx, session?: string, headers?: RequestHeaders, qtype?: "SRV", timeoutMs?: number, tls?: ConnectTls): void {
   const id = ++ctx.netSeq;
   const namespace = ctx.sandboxes.get(c.sandboxId)?.podNamespace ?? "default";
   const file = new MemFS(cell(c.rootfs)).read("/etc/resolv.conf");
   const conf = typeof file === "string" ? parseResolvConf(file) : undefined;
   const elsewhere = conf !== undefined && !conf.servers.includes(clusterDNS);
-  ctx.waits.set(id, { containerId: c.id, kind, host, port, path, ...(elsewhere ? { server: conf.servers[0] ?? "" } : {}), ...(session !== undefined ? { session } : {}), ...(headers ? { headers } : {}), ...(timeoutMs !== undefined ? { timeoutMs } : {}) });
+  ctx.waits.set(id, { containerId: c.id, kind, host, port, path, ...(elsewhere ? { server: conf.servers[0] ?? "" } : {}), ...(session !== undefined ? { session } : {}), ...(headers ? { headers } : {}), ...(timeoutMs !== undefined ? { timeoutMs } : {}), ...(tls ? { tls } : {}) });
   if (elsewhere) fx.send(`cri/${ctx.node}`, { type: "DnsAnswer", id, addresses: [] });
   else {
     const query: DnsQuery = { type: "DnsQuery", id, name: host, namespace, ...(conf ? { searches: conf.searches, ndots: conf.ndots } : {}), ...(qtype ? { qtype } : {}) };
@@ -1088,10 +1105,10 @@ export function startDns(ctx: CriContext, c: CriContainer, kind: "dns" | "resolv
 }
 
 /** Suspends the process on a connection leaving the pod, through the node's kube-proxy. */
-export function startConnect(ctx: CriContext, c: CriContainer, ip: string, port: number, path: string, fx: Fx, session?: string, headers?: RequestHeaders, timeoutMs?: number): void {
+export function startConnect(ctx: CriContext, c: CriContainer, ip: string, port: number, path: string, fx: Fx, session?: string, headers?: RequestHeaders, timeoutMs?: number, tls?: ConnectTls): void {
   const id = ++ctx.netSeq;
   ctx.waits.set(id, { containerId: c.id, kind: "connect", host: ip, port, path, ...(session !== undefined ? { session } : {}) });
-  const msg: ConnectMsg = { type: "Connect", id, node: ctx.node, dst: `${ip}:${port}`, path, replyTo: `cri/${ctx.node}`, src: c.podIP, ...(headers ? { headers } : {}) };
+  const msg: ConnectMsg = { type: "Connect", id, node: ctx.node, dst: `${ip}:${port}`, path, replyTo: `cri/${ctx.node}`, src: c.podIP, ...(headers ? { headers } : {}), ...(tls ? { tls } : {}) };
   fx.send("kube-proxy", msg);
   armNetTimer(c, id, fx, session, timeoutMs);
 }
@@ -1133,7 +1150,7 @@ export function dnsAnswered(ctx: CriContext, msg: DnsAnswerMsg, fx: Fx, resumeEx
   }
   const ip = msg.addresses[0];
   if (ip === undefined) return resume(ctx, w, c, { type: "http", error: "bad address" }, fx, resumeExec);
-  startConnect(ctx, c, ip, w.port, w.path, fx, w.session, w.headers, w.timeoutMs);
+  startConnect(ctx, c, ip, w.port, w.path, fx, w.session, w.headers, w.timeoutMs, w.tls);
 }
 
 /** A network policy agent announced its filter: DNS queries pass through it from now on. */
@@ -1148,7 +1165,7 @@ export function connectAnswered(ctx: CriContext, msg: ConnectResult, fx: Fx, res
   const { w, c } = s;
   // busybox names the address it dialed without the port (xmalloc_sockaddr2dotted_noport).
   const peer = `${w.host}:${w.port}`;
-  const r: EffectResult = msg.error ? { type: "http", error: msg.error, address: w.host, peer } : { type: "http", status: msg.status ?? 200, ...(msg.body !== undefined ? { body: msg.body } : {}), peer };
+  const r: EffectResult = msg.tlsError !== undefined ? { type: "http", error: "tls", tlsError: msg.tlsError, peer } : msg.error ? { type: "http", error: msg.error, address: w.host, peer } : { type: "http", status: msg.status ?? 200, ...(msg.body !== undefined ? { body: msg.body } : {}), peer };
   resume(ctx, w, c, r, fx, resumeExec);
 }
 
@@ -1170,6 +1187,9 @@ export function acceptConnection(ctx: CriContext, msg: ConnectMsg, fx: Fx): void
   const port = Number(portText);
   const live = [...ctx.containers.values()].filter((c) => c.podIP === ip && isRunning(c) && sandboxReady(ctx.sandboxes.get(c.sandboxId)));
   const target = live.find((c) => listenerOwner(ctx, c.sandboxId, port) !== undefined) ?? live[0];
+  // no pod listens there: a process of the node's own on its port takes the connection and answers the origin
+  const host = ctx.hostServices !== undefined && Object.hasOwn(ctx.hostServices, msg.dst) ? ctx.hostServices[msg.dst] : undefined;
+  if (host !== undefined && (target === undefined || listenerOwner(ctx, target.sandboxId, port) === undefined)) return fx.send(host, msg);
   const r = target ? httpTo(ctx, target.sandboxId, ip!, port, msg.path, msg.src, true, msg.headers) : undefined;
   const out: ConnectResult = !r || r.type !== "http" || "error" in r
     ? { type: "ConnectResult", id: msg.id, error: "connection refused" }

@@ -91,11 +91,18 @@ export type DnsAnswerMsg = { type: "DnsAnswer"; id: number; addresses: string[];
  * kube-proxy as programmed on its node (`node`), which forwards it (a Service address rewritten to a
  * backend) to the CRI of the backend's node; that CRI answers `replyTo` directly.
  */
-export type ConnectMsg = { type: "Connect"; id: number; node: string; dst: string; path: string; replyTo: string; src?: string; headers?: RequestHeaders };
+export type ConnectMsg = { type: "Connect"; id: number; node: string; dst: string; path: string; replyTo: string; src?: string; headers?: RequestHeaders; tls?: ConnectTls };
+
+/** An https connection's verification: the server name the client checks the certificate for, the CA bundle it trusts (none: the system's), or none at all. */
+export interface ConnectTls {
+  serverName: string;
+  ca?: string;
+  insecure?: boolean;
+}
 
 /** An HTTP request's headers as its client sent them (Host first), lower-cased names. */
 export type RequestHeaders = readonly (readonly [string, string])[];
-export type ConnectResult = { type: "ConnectResult"; id: number; status?: number; body?: string; error?: "connection refused" | "timeout" };
+export type ConnectResult = { type: "ConnectResult"; id: number; status?: number; body?: string; error?: "connection refused" | "timeout"; tlsError?: string };
 
 /** One sandbox as ListPodSandbox reports it (runtime.v1 PodSandbox, reduced). */
 export interface PodSandboxInfo {

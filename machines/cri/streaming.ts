@@ -226,8 +226,8 @@ function runExec(ctx: CriContext, c: CriContainer, s: ExecSession, session: stri
     // an exec's sleep is steady state, like the container's own: it never keeps settle() busy
     case "sleep": return fx.after(`stream/${session}`, end.ms, { type: "StreamTimer", session } satisfies StreamTimerEvent, true);
     case "dns": return startDns(ctx, c, "dns", end.name, 0, "/", fx, session, undefined, end.qtype);
-    case "connect": return startConnect(ctx, c, end.ip, end.port, end.path, fx, session, end.headers, end.timeoutMs);
-    case "resolve": return startDns(ctx, c, "resolve", end.host, end.port, end.path, fx, session, end.headers, undefined, end.timeoutMs);
+    case "connect": return startConnect(ctx, c, end.ip, end.port, end.path, fx, session, end.headers, end.timeoutMs, end.tls);
+    case "resolve": return startDns(ctx, c, "resolve", end.host, end.port, end.path, fx, session, end.headers, undefined, end.timeoutMs, end.tls);
   }
 }
 
@@ -306,7 +306,7 @@ function execTurn(ctx: CriContext, c: CriContainer, s: ExecSession, session: str
     }
     if (e.type === "dns") return { kind: "dns", name: e.name, ...(e.qtype ? { qtype: e.qtype } : {}) };
     if (e.type === "http") {
-      const route = httpRoute(ctx, c, e.url, e.headers, e.timeoutMs);
+      const route = httpRoute(ctx, c, e.url, e.headers, e.timeoutMs, e.tls);
       if ("answer" in route) {
         input = route.answer;
         continue;

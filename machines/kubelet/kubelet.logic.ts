@@ -12,7 +12,7 @@ import { listFailed } from "../common/informer.js";
 import type { ApiResponse, WatchEvent } from "../messages.js";
 import { internalIPFor } from "./node.js";
 import { nodeWatchId, podWatchId, serviceWatchId, type KubeletContext, type KubeletInput, type KubeletPhase, type PodWorker } from "./types.js";
-import { adoptPod, newWorker, onClaimVolumeResponse, sync, workerOf } from "./podworkers.js";
+import { adoptPod, newWorker, onClaimVolumeResponse, onServiceAccountTokenResponse, sync, workerOf } from "./podworkers.js";
 import { getNode, nodeToSync, onNodeGot, onNodeStatusWritten, postNodeStatus } from "./nodestatus.js";
 import { otherAllocatedPods } from "./resize.js";
 import { listRuntime } from "./recovery.js";
@@ -53,7 +53,7 @@ export { containerStatus, generateStatus, writeStatus } from "./statusmanager.js
 export function initialKubelet(input: KubeletInput): KubeletContext {
   const node = input.node.metadata!.name!;
   return {
-    node, index: input.index, given: input.node, ...(input.podCIDR === undefined ? {} : { podCIDR: input.podCIDR }), hostIP: internalIPFor(input.index),
+    node, index: input.index, given: input.node, ...(input.podCIDR === undefined ? {} : { podCIDR: input.podCIDR }), hostIP: internalIPFor(input.index), ...(input.rootCA !== undefined ? { rootCA: input.rootCA } : {}),
     cri: `cri/${node}`, cni: `cni/${node}`, client: newClient(input.token), now: input.now ?? 0,
     nodeStatusPostedAt: -Infinity, nodeStatusInFlight: false, leaseInFlight: false,
     workers: new WorkerTable(), byContainer: new Map(), ops: new Map(), opSeq: 1, objectWatches: new Map(), nextObjectWatchId: firstObjectWatchId,
@@ -111,6 +111,8 @@ export function onApiResponse(ctx: KubeletContext, res: ApiResponse, fx: Fx, pha
     case "claim-pvc":
     case "claim-pv":
       return onClaimVolumeResponse(ctx, p.purpose, p.data, res, fx);
+    case "service-account-token":
+      return onServiceAccountTokenResponse(ctx, p.data, res, fx);
     case "pod-reread": {
       const w = workerOf(ctx, p.data);
       if (!w) return;

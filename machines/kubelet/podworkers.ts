@@ -11,6 +11,7 @@ import { podEvent } from "./events.js";
 import { resyncAfter, runtimeCall, stopContainer, tryStart } from "./kuberuntime.js";
 import { isDataVolume, volumeFiles } from "./volumes.js";
 import { hostMounts, onClaimResponse } from "./claims.js";
+import { onTokenResponse, requestTokens, retryFailedTokens } from "./tokens.js";
 import type { CriRequest } from "../cri/messages.js";
 import { getObject, syncObjectWatches } from "./objects.js";
 import { writeStatus } from "./statusmanager.js";
@@ -296,11 +297,14 @@ export const mountBackOffMaxMs = 122_000;
  */
 function mountVolumes(ctx: KubeletContext, w: PodWorker, fx: Fx): Record<string, Record<string, string>> | undefined {
   const out: Record<string, Record<string, string>> = {};
+  // the token sources' TokenRequests first: their answers resync the pod
+  if (!requestTokens(ctx, w, fx)) return undefined;
   for (const v of view(w.pod).spec?.volumes ?? []) {
     if (!isDataVolume(v)) continue;
     const files = volumeFiles(ctx, w, v);
     if (files.kind === "notSynced") return undefined;
     if (files.kind === "error") {
+      retryFailedTokens(w);
       podEvent(ctx, w, undefined, "Warning", "FailedMount", `MountVolume.SetUp failed for volume "${v.name}" : ${files.message}`, fx);
       const ms = w.mountBackOffMs === undefined ? mountBackOffInitialMs : Math.min(w.mountBackOffMs * 2, mountBackOffMaxMs);
       w.mountBackOffMs = ms;
@@ -375,6 +379,14 @@ export function onClaimVolumeResponse(ctx: KubeletContext, purpose: "claim-pvc" 
   const ms = w.mountBackOffMs === undefined ? mountBackOffInitialMs : Math.min(w.mountBackOffMs * 2, mountBackOffMaxMs);
   w.mountBackOffMs = ms;
   resyncAfter(w, ms, fx);
+}
+
+/** A TokenRequest answered: the token is stored (or the refusal) and the worker syncs again. */
+export function onServiceAccountTokenResponse(ctx: KubeletContext, data: { uid: string; key: string }, res: ApiResponse, fx: Fx): void {
+  const w = workerOf(ctx, data.uid);
+  if (!w) return;
+  onTokenResponse(w, data.key, res);
+  sync(ctx, w, fx);
 }
 
 /** The objects a running pod's volumes project changed: their files are written again (the atomic writer's update). */

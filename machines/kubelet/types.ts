@@ -106,7 +106,12 @@ export interface PodWorker {
   rejected?: Readonly<{ reason: string; message: string }>;
   /** the pod's persistentVolumeClaim volumes as the volume manager resolved them (claims.ts): replaced whole, never changed in place */
   claimVolumes?: Readonly<Record<string, ClaimVolume>>;
+  /** the projected serviceAccountToken sources' tokens by "volume/path" (tokens.ts): replaced whole, never changed in place */
+  tokens?: Readonly<Record<string, ServiceAccountTokenState>>;
 }
+
+/** One token source: asked of the API server, its token, or the refusal (reported once in a FailedMount, then asked again). */
+export type ServiceAccountTokenState = { kind: "asked" } | { kind: "issued"; token: string } | { kind: "failed"; message: string; reported: boolean };
 
 /** One claim volume: its claim and volume being read, or the node directory it mounts. */
 export type ClaimVolume = { kind: "asked" } | { kind: "mounted"; path: string; readOnly: boolean } | { kind: "failed" };
@@ -129,6 +134,8 @@ export interface KubeletContext {
   /** absent when the node IPAM controller had no CIDR left for the node: its network never becomes ready */
   podCIDR?: string;
   hostIP: string;
+  /** the cluster CA (KubeletInput.rootCA); clusterCACert when absent */
+  rootCA?: string;
   cri: string;
   cni: string;
   client: ClientState;
@@ -167,5 +174,7 @@ export interface KubeletInput {
   token: string;
   /** the clock at start (registration happens before any message is delivered) */
   now?: number;
+  /** the cluster CA the kube-root-ca.crt ConfigMap holds, when the cluster was given one */
+  rootCA?: string;
 }
 

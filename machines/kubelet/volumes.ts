@@ -12,6 +12,7 @@ import { getObject, isRootCAProjection, secretText, type ObjectResource } from "
 import type { KubeletContext, PodWorker } from "./types.js";
 import { view } from "./view.js";
 import { podIPOf } from "./hostnetwork.js";
+import { tokenFile } from "./tokens.js";
 
 /** A read that could not finish: notSynced waits for the object's first list; error is what the kubelet reports. */
 export type Unready = { kind: "notSynced" } | { kind: "error"; message: string };
@@ -129,7 +130,7 @@ export function aggregateMessage(messages: readonly string[]): string {
   return seen.length === 1 ? seen[0]! : `[${seen.join(", ")}]`;
 }
 
-// The projected plugin: each source's files in one directory; the token is the kubelet's TokenRequest.
+// The projected plugin: each source's files in one directory; the token is the kubelet's TokenRequest (tokens.ts).
 // A source that fails does not stop the others: collectData gathers every error into one aggregate.
 function projectedFiles(ctx: KubeletContext, w: PodWorker, v: Volume): VolumeFiles {
   const pod = view(w.pod);
@@ -138,8 +139,8 @@ function projectedFiles(ctx: KubeletContext, w: PodWorker, v: Volume): VolumeFil
   const errors: string[] = [];
   for (const s of v.projected?.sources ?? []) {
     let got: VolumeFiles = filesOf({});
-    if (s.serviceAccountToken) got = filesOf({ [s.serviceAccountToken.path]: serviceAccountToken(ns, pod.spec?.serviceAccountName || "default", w.uid) });
-    else if (s.configMap && isRootCAProjection(v.name, s.configMap.name)) got = filesOf(rootCAFiles(s.configMap.items));
+    if (s.serviceAccountToken) got = tokenFiles(w, v.name, s.serviceAccountToken.path);
+    else if (s.configMap && isRootCAProjection(v.name, s.configMap.name)) got = filesOf(rootCAFiles(ctx, s.configMap.items));
     else if (s.configMap) got = keyFiles(ctx, "configmaps", ns, s.configMap.name ?? "", s.configMap.items, s.configMap.optional === true);
     else if (s.secret) got = keyFiles(ctx, "secrets", ns, s.secret.name ?? "", s.secret.items, s.secret.optional === true);
     else if (s.downwardAPI) got = filesOf(downwardFiles(ctx, w, s.downwardAPI.items ?? []));
@@ -150,16 +151,15 @@ function projectedFiles(ctx: KubeletContext, w: PodWorker, v: Volume): VolumeFil
   return errors.length > 0 ? { kind: "error", message: aggregateMessage(errors) } : filesOf(out);
 }
 
-function rootCAFiles(items: KeyToPath[] | undefined): Record<string, string> {
+function rootCAFiles(ctx: KubeletContext, items: KeyToPath[] | undefined): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const it of items ?? [{ key: "ca.crt", path: "ca.crt" }]) if (it.key === "ca.crt") out[it.path] = clusterCACert;
+  for (const it of items ?? [{ key: "ca.crt", path: "ca.crt" }]) if (it.key === "ca.crt") out[it.path] = ctx.rootCA ?? clusterCACert;
   return out;
 }
 
-/** A bound token's shape (header.claims.signature); podflow signs nothing, so the signature is a placeholder. */
-function serviceAccountToken(ns: string, sa: string, podUid: string): string {
-  // The claims are ASCII, so btoa (in Node and browsers alike) encodes them; then base64url's alphabet.
-  const b64 = (o: object) => btoa(JSON.stringify(o)).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
-  const claims = { aud: ["https://kubernetes.default.svc.cluster.local"], iss: "https://kubernetes.default.svc.cluster.local", sub: `system:serviceaccount:${ns}:${sa}`, "kubernetes.io": { namespace: ns, serviceaccount: { name: sa }, pod: { uid: podUid } } };
-  return `${b64({ alg: "RS256", kid: "podflow" })}.${b64(claims)}.cG9kZmxvdw`;
+/** The token source's file: the TokenRequest's answer (tokens.ts), or its refusal; not set up while it is asked. */
+function tokenFiles(w: PodWorker, volume: string, path: string): VolumeFiles {
+  const got = tokenFile(w, volume, path);
+  if (got === undefined) return { kind: "notSynced" };
+  return "error" in got ? { kind: "error", message: got.error } : filesOf({ [path]: got.token });
 }

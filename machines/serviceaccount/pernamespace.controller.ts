@@ -25,21 +25,24 @@ export interface PerNamespaceObject {
   resource: "serviceaccounts" | "configmaps";
   kind: "ServiceAccount" | "ConfigMap";
   objectName: string;
-  /** the object it creates in a namespace */
-  desired: () => any;
+  /** the object it creates in a namespace (the controller's context: its flags) */
+  desired: (ctx: PerNamespaceContext) => any;
   /** the update that brings a stored object back to what it should be, or undefined when it is right */
-  repair?: (stored: any) => any | undefined;
+  repair?: (stored: any, ctx: PerNamespaceContext) => any | undefined;
 }
 
 export interface PerNamespaceContext {
   self: string;
   client: ClientState;
   q: W.WorkQueue;
+  /** kube-controller-manager's --root-ca-file, when the cluster was given one (the publisher's) */
+  rootCA?: string;
 }
 
 export interface PerNamespaceInput {
   token: string;
   address?: string;
+  rootCA?: string;
 }
 
 export type PerNamespaceEvent =
@@ -50,7 +53,7 @@ export type PerNamespaceEvent =
 
 /** A fresh controller keeping spec's object. */
 export function initialPerNamespace(spec: PerNamespaceObject, input: PerNamespaceInput): PerNamespaceContext {
-  return { self: input.address ?? spec.name, client: newClient(input.token), q: W.newWorkQueue() };
+  return { self: input.address ?? spec.name, client: newClient(input.token), q: W.newWorkQueue(), ...(input.rootCA !== undefined ? { rootCA: input.rootCA } : {}) };
 }
 
 /** Namespaces, and the objects of its kind with its name (a field selector, as the publisher's informer). */
@@ -81,7 +84,8 @@ function syncNamespace(spec: PerNamespaceObject, ctx: PerNamespaceContext, ns: s
   // the mutant makes the default ServiceAccount in a namespace being deleted too
   if (!namespace || ((namespace.status?.phase !== "Active" || namespace.metadata?.deletionTimestamp) && !mutant("serviceaccount.created-in-terminating-namespace"))) return W.doneIfIdle(ctx.q, ns);
   const stored = ctx.client.informers.get(OBJECTS)!.store.get(`${ns}/${spec.objectName}`);
-  const body = stored === undefined ? { ...spec.desired(), metadata: { ...spec.desired().metadata, namespace: ns } } : spec.repair?.(stored);
+  const desired = stored === undefined ? spec.desired(ctx) : undefined;
+  const body = stored === undefined ? { ...desired, metadata: { ...desired.metadata, namespace: ns } } : spec.repair?.(stored, ctx);
   if (body === undefined) return W.doneIfIdle(ctx.q, ns);
   W.track(ctx.q, ns);
   const verb = stored === undefined ? "create" : "update";

@@ -15,13 +15,14 @@ export const rootCAConfigMap: P.PerNamespaceObject = {
   resource: "configmaps",
   kind: "ConfigMap",
   objectName: rootCAConfigMapName,
-  desired: () => ({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: rootCAConfigMapName, annotations: { [descriptionAnnotation]: description } }, data: { "ca.crt": clusterCACert } }),
+  desired: (ctx) => ({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: rootCAConfigMapName, annotations: { [descriptionAnnotation]: description } }, data: { "ca.crt": ctx.rootCA ?? clusterCACert } }),
   // syncNamespace: the data (and the annotation) are put back when they differ; everything else is kept.
-  repair: (cm) => {
+  repair: (cm, ctx) => {
+    const ca = ctx.rootCA ?? clusterCACert;
     const data = cm.data ?? {};
-    const same = Object.keys(data).length === 1 && data["ca.crt"] === clusterCACert && cm.metadata?.annotations?.[descriptionAnnotation] === description;
+    const same = Object.keys(data).length === 1 && data["ca.crt"] === ca && cm.metadata?.annotations?.[descriptionAnnotation] === description;
     if (same) return undefined;
-    return { ...cm, metadata: { ...cm.metadata, annotations: { ...(cm.metadata?.annotations ?? {}), [descriptionAnnotation]: description } }, data: { "ca.crt": clusterCACert } };
+    return { ...cm, metadata: { ...cm.metadata, annotations: { ...(cm.metadata?.annotations ?? {}), [descriptionAnnotation]: description } }, data: { "ca.crt": ca } };
   },
 };
 

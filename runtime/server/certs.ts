@@ -114,7 +114,7 @@ function pem(label: string, der: Buffer): string {
   return `-----BEGIN ${label}-----\n${b64}\n-----END ${label}-----\n`;
 }
 
-/** A fresh CA ("podflow-ca") and a serving certificate it signed, valid for 127.0.0.1, ::1 and localhost. */
+/** A fresh CA ("podflow-ca") and a serving certificate it signed, valid for 127.0.0.1, ::1, localhost and the kubernetes Service's names and addresses. */
 export function generateServingCerts(now: Date = new Date()): ServingCerts {
   const ca = generateKeyPairSync("ec", { namedCurve: "P-256" });
   const leaf = generateKeyPairSync("ec", { namedCurve: "P-256" });
@@ -131,10 +131,16 @@ export function generateServingCerts(now: Date = new Date()): ServingCerts {
       extension("2.5.29.14", false, octets(caKeyId)),
     ],
   });
+  // kubeadm's apiserver certificate names (GetAPIServerAltNames) as pods reach it: the kubernetes
+  // Service's names and ClusterIP, the advertise address (kind's control-plane node)
+  const serviceNames = ["kubernetes", "kubernetes.default", "kubernetes.default.svc", "kubernetes.default.svc.cluster.local"];
   const san = seq(
     tlv(0x82, Buffer.from("localhost", "ascii")),
+    ...serviceNames.map((n) => tlv(0x82, Buffer.from(n, "ascii"))),
     tlv(0x87, Buffer.from([127, 0, 0, 1])),
     tlv(0x87, Buffer.concat([Buffer.alloc(15), Buffer.from([1])])),
+    tlv(0x87, Buffer.from([10, 96, 0, 1])),
+    tlv(0x87, Buffer.from([172, 18, 0, 2])),
   );
   const leafDer = certificate({
     subject: "podflow-apiserver", issuer: "podflow-ca", publicKey: leaf.publicKey, signer: ca.privateKey, issuerKeyId: caKeyId, notBefore, notAfter,

@@ -36,8 +36,11 @@ import { encodeProtobufObject, prefersProtobuf } from "./protobuf/encode.js";
 import { generateServingCerts, type ServingCerts } from "./certs.js";
 import { healthAnswer, type HealthRoot } from "./health.js";
 import { clientCertificateOf } from "./clientcert.js";
+import { securePortRequest } from "./securepath.js";
 
 export interface ServeOptions {
+  /** the serving certificates (made before the cluster, whose rootCA is their CA); fresh ones when absent */
+  certs?: ServingCerts;
   cluster: Cluster;
   /** 0 (the default) picks a free port */
   port?: number;
@@ -920,7 +923,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const { cluster } = opts;
   const host = opts.host ?? "127.0.0.1";
   const tls = opts.tls ?? true;
-  const certs: ServingCerts | undefined = tls ? generateServingCerts() : undefined;
+  const certs: ServingCerts | undefined = tls ? (opts.certs ?? generateServingCerts()) : undefined;
   // the client certificates kube-controller-manager issues chain to the CA the server trusts
   if (certs) cluster.certificateSigner.useCA(certs.caCert, certs.caKey);
   const open = new Set<() => void>();
@@ -1028,6 +1031,9 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   });
   port = (server.address() as AddressInfo).port;
   const url = `${certs ? "https" : "http"}://${host}:${port}`;
+  // pods reach this server too, through the kubernetes Service (securepath.ts)
+  const listening = port;
+  cluster.serveSecurePort((msg) => securePortRequest(listening, certs !== undefined, msg));
   return {
     url,
     port,
@@ -1035,6 +1041,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     close: () =>
       new Promise<void>((resolve) => {
         for (const stop of open) stop();
+        cluster.serveSecurePort(undefined);
         server.close(() => resolve());
         server.closeAllConnections?.();
         for (const socket of sockets) socket.destroy();

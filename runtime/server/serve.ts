@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { createCluster, type Cluster } from "../cluster.js";
 import type { RealEtcdStore } from "../etcd-store.js";
 import { startServer } from "./http.js";
+import { generateServingCerts } from "./certs.js";
 import { kubeconfig } from "./kubeconfig.js";
 
 export interface ServeCommandOptions {
@@ -78,7 +79,10 @@ export async function serveCommand(
       return 1;
     }
   }
+  // the PKI first, as kubeadm's certs phase: pods' ca.crt is the CA the server's certificate chains to
+  const certs = generateServingCerts();
   const cluster = createCluster({
+    rootCA: certs.caCert,
     nodes: nums.nodes, seed: nums.seed, clock: "live", speed: nums.speed || 1, trace: false, tokens: "random", addons: opts.addons !== false,
     ...(opts.token !== undefined ? { adminToken: opts.token } : {}),
     ...(opts.user?.length ? { users: opts.user } : {}),
@@ -89,7 +93,7 @@ export async function serveCommand(
   cluster.runtime.faultHooks.push((f) => io.err(`podflow: internal error: ${f.actor} threw while handling ${f.event}: ${f.message}`));
   const host = opts.host ?? "127.0.0.1";
   const mounted = mount?.(cluster, host);
-  const server = await startServer({ cluster, port: nums.port, host, ...(mounted ? { routes: (req, res) => mounted.routes(req, res) } : {}) });
+  const server = await startServer({ cluster, certs, port: nums.port, host, ...(mounted ? { routes: (req, res) => mounted.routes(req, res) } : {}) });
   const file = resolve(opts.kubeconfig);
   const users = [...cluster.userTokens].map(([name, token]) => ({ name, token }));
   writePrivateFile(file, kubeconfig({ server: server.url, ...(server.caCert ? { caPem: server.caCert } : {}), token: cluster.adminToken, users }));

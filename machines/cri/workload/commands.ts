@@ -3,7 +3,7 @@
 import { parseGroup, parsePasswd, type ProcessUser } from "../identity.js";
 import { resolvePath, type FsError } from "./memfs.js";
 import { killApplet, LoopBoundExceeded, perform, runArgv, signalNumber, type Gen, type ShellState, type Streams, type Utility } from "./shell.js";
-import type { DnsResult, Effect, EffectResult, HttpResult } from "./types.js";
+import type { DnsResult, Effect, EffectResult, HttpResult, TlsOptions } from "./types.js";
 import { tar } from "./tar.js";
 
 const errnoText: Record<FsError, string> = {
@@ -583,8 +583,8 @@ export function parseUrl(url: string): { scheme: string; host: string; port: num
 
 const reasonPhrases: Record<number, string> = { 200: "OK", 201: "Created", 204: "No Content", 301: "Moved Permanently", 302: "Found", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable" };
 
-function* httpGet(sh: ShellState, url: string, headers?: readonly (readonly [string, string])[], timeoutMs?: number): Generator<Effect, HttpResult, EffectResult> {
-  const r = yield* perform(sh, { type: "http", url, ...(headers ? { headers } : {}), ...(timeoutMs !== undefined ? { timeoutMs } : {}) });
+function* httpGet(sh: ShellState, url: string, headers?: readonly (readonly [string, string])[], timeoutMs?: number, tls?: TlsOptions): Generator<Effect, HttpResult, EffectResult> {
+  const r = yield* perform(sh, { type: "http", url, ...(headers ? { headers } : {}), ...(timeoutMs !== undefined ? { timeoutMs } : {}), ...(tls ? { tls } : {}) });
   return r?.type === "http" ? r : { type: "http", error: "connection refused" };
 }
 
@@ -608,6 +608,10 @@ function* wget(argv: string[], sh: ShellState, st: Streams): Gen {
   // busybox resolves the host first (xhost2sockaddr dies on a bad address), then names the server and
   // the address it dials (xmalloc_sockaddr2dotted: ip:port)
   if (!quiet && !("error" in r && r.error === "bad address")) st.err(`Connecting to ${u.host}${u.port === 80 ? "" : `:${u.port}`} (${r.peer ?? `${u.host}:${u.port}`})\n`);
+  if ("error" in r && r.error === "tls") {
+    st.err(`wget: TLS error from peer: ${r.tlsError}\n`);
+    return 1;
+  }
   if ("error" in r) {
     st.err(r.error === "bad address" ? `wget: bad address '${u.host}${u.port === 80 ? "" : `:${u.port}`}'\n` : r.error === "timeout" ? "wget: download timed out\n" : `wget: can't connect to remote host (${r.address ?? u.host}): Connection refused\n`);
     return 1;
@@ -628,44 +632,70 @@ function* wget(argv: string[], sh: ShellState, st: Streams): Gen {
 const curlLongWithValue = new Map<string, string>([
   ["--header", "H"], ["--request", "X"], ["--data", "d"], ["--data-raw", "d"], ["--data-binary", "d"], ["--data-urlencode", "d"],
   ["--output", "o"], ["--max-time", "m"], ["--user-agent", "A"], ["--write-out", "w"], ["--user", "u"], ["--cookie", "b"],
-  ["--referer", "e"], ["--proxy", "x"], ["--cert", "E"], ["--range", "r"], ["--url", "url"], ["--cacert", ""], ["--capath", ""],
-  ["--key", ""], ["--connect-timeout", ""], ["--resolve", ""], ["--retry", ""], ["--form", "F"],
+  ["--referer", "e"], ["--proxy", "x"], ["--cert", "E"], ["--range", "r"], ["--url", "url"], ["--capath", ""],
+  ["--key", ""], ["--connect-timeout", ""], ["--resolve", ""], ["--retry", ""], ["--form", "F"], ["--cacert", "cacert"],
 ]);
 const curlShortWithValue = "omXHwdAubexErF";
 
 /** curl's command line: options anywhere (curl parses every argument, not up to the first operand), the rest URLs. */
-function curlArgs(args: string[]): { set: Set<string>; values: Map<string, string>; urls: string[] } {
+function curlArgs(args: string[]): { set: Set<string>; values: Map<string, string>; urls: string[]; headers: string[] } {
   const set = new Set<string>();
   const values = new Map<string, string>();
   const urls: string[] = [];
+  // -H repeats: every one is sent
+  const headers: string[] = [];
+  const put = (k: string, v: string) => {
+    values.set(k, v);
+    if (k === "H") headers.push(v);
+  };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     const long = curlLongWithValue.get(a);
     if (long !== undefined) {
       const v = args[++i] ?? "";
       if (long === "url") urls.push(v);
-      else if (long !== "") values.set(long, v);
+      else if (long !== "") put(long, v);
     } else if (a.startsWith("--")) set.add(a);
     else if (/^-[A-Za-z0-9]/.test(a)) {
       for (let j = 1; j < a.length; j++) {
         const f = a[j]!;
-        if (curlShortWithValue.includes(f)) { values.set(f, a.slice(j + 1) || (args[++i] ?? "")); break; }
+        if (curlShortWithValue.includes(f)) { put(f, a.slice(j + 1) || (args[++i] ?? "")); break; }
         set.add(f);
       }
     } else urls.push(a);
   }
-  return { set, values, urls };
+  return { set, values, urls, headers };
 }
 
 export function* curl(argv: string[], sh: ShellState, st: Streams): Gen {
-  const { set, values, urls } = curlArgs(argv.slice(1));
+  const { set, values, urls, headers: given } = curlArgs(argv.slice(1));
   const silent = set.has("s") || set.has("--silent");
   const showError = set.has("S") || set.has("--show-error") || !silent;
   const fail = set.has("f") || set.has("--fail");
   const url = urls[0];
   if (!url) { st.err("curl: try 'curl --help' or 'curl --manual' for more information\n"); return 2; }
   const u = parseUrl(url);
-  const r = yield* httpGet(sh, url, curlHeaders);
+  // -H adds a header after curl's own ("Name: value", the name lower-cased as the server reads it)
+  const headers = [...curlHeaders, ...given.flatMap((h) => {
+    const i = h.indexOf(":");
+    return i > 0 ? [[h.slice(0, i).trim().toLowerCase(), h.slice(i + 1).trim()] as const] : [];
+  })];
+  // https: the server's certificate is verified against --cacert's file (else the system bundle) unless -k
+  let tls: TlsOptions | undefined;
+  if (u.scheme === "https") {
+    const caPath = values.get("cacert");
+    const ca = caPath !== undefined ? sh.io.fs.read(path(sh, caPath)) : undefined;
+    if (typeof ca === "object") {
+      if (showError) st.err(`curl: (77) error setting certificate file: ${caPath}\n`);
+      return 77;
+    }
+    tls = { ...(ca !== undefined ? { ca } : {}), ...(set.has("k") || set.has("--insecure") ? { insecure: true } : {}) };
+  }
+  const r = yield* httpGet(sh, url, headers, undefined, tls);
+  if ("error" in r && r.error === "tls") {
+    if (showError) st.err(`curl: (60) SSL certificate problem: ${r.tlsError}\nMore details here: https://curl.se/docs/sslcerts.html\n\ncurl failed to verify the legitimacy of the server and therefore could not\nestablish a secure connection to it. To learn more about this situation and\nhow to fix it, please visit the webpage mentioned above.\n`);
+    return 60;
+  }
   if ("error" in r) {
     const [code, msg] = r.error === "bad address" ? [6, `Could not resolve host: ${u.host}`] : r.error === "timeout" ? [28, `Failed to connect to ${u.host} port ${u.port} after 0 ms: Timeout was reached`] : [7, `Failed to connect to ${u.host} port ${u.port} after 0 ms: Couldn't connect to server`];
     if (showError) st.err(`curl: (${code}) ${msg}\n`);

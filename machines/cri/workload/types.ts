@@ -13,7 +13,7 @@ export type Effect =
    * a GET; headers: the ones the client sends besides Host (which the URL gives), lower-cased;
    * timeoutMs: how long the client waits for the connection (wget -T), the resolver's when unset
    */
-  | { type: "http"; url: string; headers?: readonly (readonly [string, string])[]; timeoutMs?: number }
+  | { type: "http"; url: string; headers?: readonly (readonly [string, string])[]; timeoutMs?: number; tls?: TlsOptions }
   /** nslookup's query: A unless -type asks for SRV */
   | { type: "dns"; name: string; qtype?: "SRV" }
   | { type: "allocate"; bytes: number }
@@ -47,7 +47,18 @@ export interface Pipe {
  */
 export type HttpResult =
   | { type: "http"; status: number; body?: string; peer?: string }
-  | { type: "http"; error: "bad address" | "connection refused" | "timeout"; address?: string; peer?: string };
+  | { type: "http"; error: "bad address" | "connection refused" | "timeout"; address?: string; peer?: string }
+  /** the TLS handshake failed: the peer's certificate did not verify against the CAs the client trusts (the verifier's words) */
+  | { type: "http"; error: "tls"; tlsError: string; peer?: string };
+
+/**
+ * How an https client verifies the server: the CA bundle it was given (curl --cacert), none meaning
+ * the image's system bundle (which no cluster CA is in), or no verification at all (curl -k).
+ */
+export interface TlsOptions {
+  ca?: string;
+  insecure?: boolean;
+}
 
 /**
  * The answer to a dns effect: the resolver used and the records found (none: NXDOMAIN). An SRV
