@@ -44,7 +44,7 @@ import { deepEqual } from "../common/equal.js";
 import { copyWith, getOwn, setOwn } from "../common/own.js";
 import { decodePatched } from "./schema/patched.js";
 import { orTooDeep } from "./schema/depth.js";
-import { integerOf } from "../common/numberliteral.js";
+import { goSecondsMs, integerOf } from "../common/numberliteral.js";
 import { NumberLiteral, canonicalQuantities, canonicalQuantitiesOf, plainJson, versionedTypeKey } from "./schema/decode.js";
 import { goEncoded } from "./schema/encode.js";
 import { requestConversion } from "./conversion.js";
@@ -1537,20 +1537,12 @@ function prepareDelete(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
     cur.obj = old;
     return;
   }
-  cur.obj = { ...old, metadata: { ...meta, finalizers: finalizers.length ? finalizers : undefined, deletionTimestamp: rfc3339(now + goSecondsMs(integerOf(grace) ?? 0n)), deletionGracePeriodSeconds: grace } };
+  cur.obj = { ...old, metadata: { ...meta, finalizers: finalizers.length ? finalizers : undefined, deletionTimestamp: rfc3339(now + goSecondsMs(grace)), deletionGracePeriodSeconds: grace } };
   if (!cur.obj.metadata.finalizers) delete cur.obj.metadata.finalizers;
   if (kindIs(r, "Namespace")) cur.obj.status = { ...old.status, phase: "Terminating" };
   cur.op = "put";
 }
 
-/**
- * time.Second * time.Duration(seconds) in milliseconds, as rest.BeforeDelete adds it to the time:
- * Go's int64 multiplication wraps, so a grace period past 292 years is a duration of at most that
- * (2^63-1 s is -1 s) and the deletionTimestamp stays a time.
- */
-function goSecondsMs(seconds: bigint): number {
-  return Number(BigInt.asIntN(64, seconds * 1_000_000_000n) / 1_000_000n);
-}
 
 function prepareDeleteCollection(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo): void {
   const { req } = cur;

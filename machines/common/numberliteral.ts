@@ -61,3 +61,15 @@ export function integerOf(v: unknown): bigint | undefined {
 export function isJsonNumber(v: unknown): v is number | NumberLiteral {
   return typeof v === "number" || v instanceof NumberLiteral;
 }
+
+/**
+ * time.Second * time.Duration(seconds) in milliseconds (truncated toward zero): Go's int64
+ * multiplication wraps, so a count of seconds past 292 years is a duration of at most that, and may
+ * be negative (2^63-1 s is -1 s). The controllers and runtimes that turn an int64 field into a
+ * duration this way (rest.BeforeDelete, the Job controller's pastActiveDeadline, the CronJob
+ * controller's startingDeadlineSeconds, containerd's StopContainer) read a huge value so.
+ */
+export function goSecondsMs(seconds: number | NumberLiteral | bigint): number {
+  const s = typeof seconds === "bigint" ? seconds : (integerOf(seconds) ?? BigInt(Math.trunc(Number(seconds))));
+  return Number(BigInt.asIntN(64, s * 1_000_000_000n) / 1_000_000n);
+}
