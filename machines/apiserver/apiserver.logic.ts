@@ -2377,5 +2377,5 @@ export function applyWatch(ctx: ApiServerContext, ev: { events: any[]; canceled?
 export { qualifiedResource, withResourceVersion };
 
 function isPlainObject(v: unknown): v is Record<string, any> {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
+  return v !== null && typeof v === "object" && !Array.isArray(v) && !(v instanceof NumberLiteral);
 }
