@@ -15,6 +15,8 @@ import { Etcd3, type IOptions, type IRequestOp } from "etcd3";
 import type { KeyValue, WatchedEvent } from "../machines/messages.js";
 import type { EtcdContext, EtcdRestore } from "../machines/etcd/etcd.logic.js";
 import type { Runtime } from "./runtime.js";
+import { exactJsonText, mayHoldWideNumber } from "../machines/common/numberliteral.js";
+import { parseJsonKeepingLiterals } from "../machines/apiserver/schema/decode.js";
 
 /** kube-apiserver's --etcd-prefix: every object under it. */
 export const registryPrefix = "/registry/";
@@ -74,6 +76,8 @@ export class RealEtcdStore {
         let value: unknown;
         try {
           value = JSON.parse(text);
+          // an int64 past 2^53 is read back exactly, as it was written
+          if (mayHoldWideNumber(text)) value = parseJsonKeepingLiterals(text);
         } catch {
           warn(`podflow: --etcd: ${kv.key.toString("utf8")} is not JSON (written by something else?): left out`);
           continue;
@@ -129,7 +133,7 @@ export class RealEtcdStore {
       return;
     }
     const ops: IRequestOp[] = w.events.map((e) => (e.type === "PUT"
-      ? { request_put: { key: Buffer.from(e.kv.key), value: Buffer.from(JSON.stringify(e.kv.value)) } }
+      ? { request_put: { key: Buffer.from(e.kv.key), value: Buffer.from(exactJsonText(JSON.stringify(e.kv.value))) } }
       : { request_delete_range: { key: Buffer.from(e.kv.key) } }));
     // etcd refuses a Txn of more than --max-txn-ops (128): a larger revision (a lease expiring with
     // its Events) is written in parts, from where a part already written left off

@@ -44,6 +44,7 @@ import { deepEqual } from "../common/equal.js";
 import { copyWith, getOwn, setOwn } from "../common/own.js";
 import { decodePatched } from "./schema/patched.js";
 import { orTooDeep } from "./schema/depth.js";
+import { goSecondsMs, integerOf } from "../common/numberliteral.js";
 import { NumberLiteral, canonicalQuantities, canonicalQuantitiesOf, plainJson, versionedTypeKey } from "./schema/decode.js";
 import { goEncoded } from "./schema/encode.js";
 import { requestConversion } from "./conversion.js";
@@ -1464,16 +1465,17 @@ function prepareDelete(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
     return;
   }
   let requested = req.gracePeriodSeconds ?? req.body?.gracePeriodSeconds;
-  if (requested !== undefined && (typeof requested !== "number" || !Number.isInteger(requested))) {
+  // an int64 past 2^53 comes as a NumberLiteral (the decoders keep it exact)
+  if (requested !== undefined && integerOf(requested) === undefined) {
     const goType = typeof requested === "number" ? `number ${requested}` : typeof requested === "boolean" ? "bool" : Array.isArray(requested) ? "array" : typeof requested;
     cur.error = S.badRequest(`json: cannot unmarshal ${goType} into Go struct field DeleteOptions.gracePeriodSeconds of type int64`);
     return;
   }
   // rest.BeforeDelete: "Negative values will be treated as the value `1s` on the delete path."
-  if (requested !== undefined && requested < 0) requested = 1;
+  if (requested !== undefined && Number(requested) < 0) requested = 1;
   // The batch/v1 Job strategy's DefaultGarbageCollectionPolicy is OrphanDependents (kept for compatibility).
   const policy = req.propagationPolicy ?? req.body?.propagationPolicy ?? (kindIs(r, "Job") ? "Orphan" : undefined);
-  let grace = 0;
+  let grace: number | NumberLiteral = 0;
   if (kindIs(r, "Pod")) {
     grace = requested ?? (mutant("apiserver.pod-delete-default-grace-zero") ? 0 : old.spec?.terminationGracePeriodSeconds ?? 30);
     // An unscheduled or finished pod has nothing on a node to stop: it goes at once.
@@ -1506,21 +1508,22 @@ function prepareDelete(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
     // rest.BeforeDelete on an object already terminating: only a given, shorter grace period counts
     // (the pod strategy's CheckGracefulDelete is not asked again), and the deletion moves by the
     // difference: old deletionTimestamp - old grace + new grace.
-    const current = meta.deletionGracePeriodSeconds ?? 0;
-    if (kindIs(r, "Pod") && current > 0 && requested !== undefined && requested < current) {
-      if (requested === 0 && (finalizers.length === 0 || ignoreFinalizers)) {
+    const current = integerOf(meta.deletionGracePeriodSeconds) ?? 0n;
+    const shorter = requested === undefined ? undefined : integerOf(requested)!;
+    if (kindIs(r, "Pod") && current > 0n && shorter !== undefined && shorter < current) {
+      if (shorter === 0n && (finalizers.length === 0 || ignoreFinalizers)) {
         cur.op = "delete";
         cur.obj = old;
         return;
       }
-      const at = Date.parse(meta.deletionTimestamp) + goSecondsMs(-current) + goSecondsMs(requested);
+      const at = Date.parse(meta.deletionTimestamp) + goSecondsMs(-current) + goSecondsMs(shorter);
       cur.obj = { ...old, metadata: { ...meta, deletionTimestamp: rfc3339(at), deletionGracePeriodSeconds: requested } };
       cur.op = "put";
       return;
     }
     // A grace period already 0 with nothing holding the object: store.go deletes it now (a
     // deletion whose first phase was stored and whose second failed).
-    if (kindIs(r, "Pod") && current === 0 && finalizers.length === 0) {
+    if (kindIs(r, "Pod") && current === 0n && finalizers.length === 0) {
       cur.op = "delete";
       cur.obj = old;
       return;
@@ -1529,7 +1532,7 @@ function prepareDelete(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
     cur.reply = old;
     return;
   }
-  if (grace === 0 && (finalizers.length === 0 || ignoreFinalizers)) {
+  if (Number(grace) === 0 && (finalizers.length === 0 || ignoreFinalizers)) {
     cur.op = "delete";
     cur.obj = old;
     return;
@@ -1540,14 +1543,6 @@ function prepareDelete(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
   cur.op = "put";
 }
 
-/**
- * time.Second * time.Duration(seconds) in milliseconds, as rest.BeforeDelete adds it to the time:
- * Go's int64 multiplication wraps, so a grace period past 292 years is a duration of at most that
- * (2^63-1 s is -1 s) and the deletionTimestamp stays a time.
- */
-function goSecondsMs(seconds: number): number {
-  return Number(BigInt.asIntN(64, BigInt(Math.trunc(seconds)) * 1_000_000_000n) / 1_000_000n);
-}
 
 function prepareDeleteCollection(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo): void {
   const { req } = cur;
@@ -2424,5 +2419,5 @@ export function applyWatch(ctx: ApiServerContext, ev: { events: any[]; canceled?
 export { qualifiedResource, withResourceVersion };
 
 function isPlainObject(v: unknown): v is Record<string, any> {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
+  return v !== null && typeof v === "object" && !Array.isArray(v) && !(v instanceof NumberLiteral);
 }

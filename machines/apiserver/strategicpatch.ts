@@ -6,6 +6,7 @@
 // are honoured. Every key comes from the client: objects are read and written by own keys only.
 
 import { deepCopy } from "../common/equal.js";
+import { NumberLiteral } from "../common/numberliteral.js";
 import { getOwn, hasOwn, setOwn } from "../common/own.js";
 import { schemaData } from "./schema/schemadata.js";
 import { patchMeta } from "./schema/patchmeta.js";
@@ -35,13 +36,15 @@ const deletePrefix = "$deleteFromPrimitiveList";
 const orderPrefix = "$setElementOrder";
 
 function isMap(v: unknown): v is JMap {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
+  // an int64 past 2^53 (NumberLiteral) is a number, not a map
+  return typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof NumberLiteral);
 }
 
 /** Go's reflect kind of a decoded JSON value, for "same type" checks. */
 function kindOf(v: unknown): string {
   if (v === null || v === undefined) return "nil";
   if (Array.isArray(v)) return "slice";
+  if (v instanceof NumberLiteral) return "number";
   return typeof v === "object" ? "map" : typeof v;
 }
 

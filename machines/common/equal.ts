@@ -3,6 +3,7 @@
 
 import { utf8Length } from "./bytes.js";
 import { setOwn } from "./own.js";
+import { NumberLiteral } from "./numberliteral.js";
 
 /** True when a and b are equal as JSON values (undefined-valued keys ignored, key order ignored). */
 export function deepEqual(a: unknown, b: unknown): boolean {
@@ -252,6 +253,7 @@ function sizeOf(v: unknown): number {
     case "bigint": return NaN;
   }
   if (v === null) return 4;
+  if (v instanceof NumberLiteral) return v.text.length;
   const m = (v as { [DEEP_FROZEN]?: number })[DEEP_FROZEN];
   if (typeof m === "number" && !Number.isNaN(m)) return m;
   if (!isPlain(v as object)) return NaN;

@@ -54,6 +54,8 @@ export const containerMachine = setup({
   },
   guards: {
     hasPreStopHook: ({ event }) => event.type === "Stop" && event.stop.hookMs > 0,
+    // containerd's stopContainer sends the stop signal only `if timeout > 0`
+    isTimeoutSpent: ({ event }) => event.type === "Stop" && event.stop.graceMs <= 0,
   },
   actions: {
     recordStart: assign({ startedAt: ({ event }) => (event as { now: number }).now }),
@@ -98,6 +100,7 @@ export const containerMachine = setup({
       initial: "running",
       on: {
         Stop: [
+          { guard: "isTimeoutSpent", target: ".stopping.sigkillSent", reenter: true, actions: "recordStop", description: "StopContainer with no time left (a timeout that wrapped in time.Duration): SIGKILL at once, no SIGTERM" },
           { guard: "hasPreStopHook", target: ".stopping.gracePeriod.preStop", reenter: true, actions: "recordStop", description: "StopContainer: the preStop hook runs first" },
           { target: ".stopping.gracePeriod.sigtermSent", reenter: true, actions: "recordStop", description: "StopContainer without a hook: SIGTERM at once" },
         ],

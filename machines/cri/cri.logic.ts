@@ -9,6 +9,7 @@ import { processUser, runtimeHome, type ProcessUser } from "./identity.js";
 import type { Container, LifecycleHandler } from "kubernetes-types/core/v1";
 import { ContainerLog } from "./containerlog.js";
 import type { Fx } from "../common/effects.js";
+import { goSecondsMs } from "../common/numberliteral.js";
 import { keep, lifecycleOf, scheduleLifecycleTimers, stepKept, type KeptLifecycle } from "../common/lifecycle.js";
 import { currentOf } from "../common/step.js";
 import { sandboxMachine } from "./sandbox.machine.js";
@@ -1393,7 +1394,8 @@ function stopContainer(ctx: CriContext, req: Extract<CriRequest, { type: "StopCo
     fx.send(from, { type: "StopContainerResult", id: req.id, containerId: req.containerId });
     return;
   }
-  const timeoutMs = req.timeoutSeconds * 1000;
+  // time.Duration(r.GetTimeout())*time.Second: a timeout past 292 years wraps, often to 0 or less
+  const timeoutMs = goSecondsMs(req.timeoutSeconds);
   const { ms: hookMs, failed } = runPreStop(ctx, c, req.preStop, timeoutMs);
   if (failed) fx.send(from, { type: "PreStopHookFailed", containerId: c.id });
   stepContainer(ctx, c, { type: "Stop", stop: { id: req.id, from, graceMs: killAfterMs(timeoutMs, hookMs), hookMs } }, fx);

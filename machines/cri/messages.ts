@@ -1,6 +1,7 @@
 // The kubelet <-> CRI channel (a reduced runtime.v1 RuntimeService + ImageService), plus the
 // container events the CRI streams back (what the kubelet's PLEG would observe).
 
+import type { NumberLiteral } from "../common/numberliteral.js";
 import type { Container, Probe, LifecycleHandler, ResourceRequirements } from "kubernetes-types/core/v1";
 import type { ImageInfo, PullFailure } from "./registry.js";
 
@@ -62,7 +63,7 @@ export type CriRequest =
   /** user: the security context's run_as_user, run_as_group, supplemental_groups and their policy (none set: absent) */
   | { type: "CreateContainer"; id: number; sandboxId: string; container: Container; attempt: number; env: Record<string, string>; podIP: string; memoryLimitBytes?: number; podCpuLimitMilli?: number; files?: Record<string, string>; appArmor?: { type: "RuntimeDefault" | "Unconfined" | "Localhost"; localhostRef?: string }; seccomp?: { type: "RuntimeDefault" | "Unconfined" | "Localhost"; localhostRef?: string }; user?: UserRequest }
   | { type: "StartContainer"; id: number; containerId: string }
-  | { type: "StopContainer"; id: number; containerId: string; timeoutSeconds: number; preStop?: LifecycleHandler; podIP: string }
+  | { type: "StopContainer"; id: number; containerId: string; /** an int64: exact past 2^53 */ timeoutSeconds: number | NumberLiteral; preStop?: LifecycleHandler; podIP: string }
   /** in-place resize: the running container's cpu and memory requests and limits (its cgroup) */
   | { type: "UpdateContainerResources"; id: number; containerId: string; resources: ResourceRequirements }
   | { type: "ExecProbe"; id: number; containerId: string; action: ProbeAction; timeoutSeconds: number }

@@ -13,6 +13,8 @@ import { deepCopy } from "../common/equal.js";
 import { mutant } from "../common/mutation.js";
 import { controllerRefOf } from "../common/owners.js";
 import { rfc3339, toMs } from "../common/time.js";
+// time.Second * time.Duration(*StartingDeadlineSeconds) wraps past 292 years, as in Go
+import { goSecondsMs, integerOf } from "../common/numberliteral.js";
 
 /** The annotation with a Job's scheduled time, RFC 3339 in the CronJob's time zone. */
 export const CRONJOB_SCHEDULED_TIMESTAMP_ANNOTATION = "batch.kubernetes.io/cronjob-scheduled-timestamp";
@@ -38,7 +40,7 @@ export function mostRecentScheduleTime(cj: CronJob, now: number, schedule: Sched
   const sds = cj.spec?.startingDeadlineSeconds;
   // the mutant looks back to the last schedule whatever startingDeadlineSeconds says
   if (includeStartingDeadlineSeconds && sds != null && !mutant("cronjob.starting-deadline-ignored")) {
-    const deadline = now - sds * 1000;
+    const deadline = now + goSecondsMs(-(integerOf(sds) ?? 0n));
     if (deadline > earliest) earliest = deadline;
   }
   const t1 = schedule.next(earliest);
@@ -346,7 +348,7 @@ function syncCronJob(s: SyncCtx, target: CronJob, jobs: readonly Job[], now: num
   if (next.time === undefined) return requeue();
   const scheduled = next.time;
   const sds = cj.spec?.startingDeadlineSeconds;
-  if (sds != null && scheduled + sds * 1000 < now) {
+  if (sds != null && scheduled + goSecondsMs(sds) < now) {
     warn(s, "MissSchedule", `Missed scheduled time to start a job: ${rfc1123z(scheduled)}`);
     return requeue();
   }

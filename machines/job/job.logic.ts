@@ -6,6 +6,8 @@ import type { Pod } from "kubernetes-types/core/v1";
 import type { Job, JobCondition, JobStatus } from "kubernetes-types/batch/v1";
 import { controllerRefOf } from "../common/owners.js";
 import { rfc3339, toMs } from "../common/time.js";
+// pastActiveDeadline: time.Duration(*ActiveDeadlineSeconds) * time.Second, which wraps past 292 years
+import { goSecondsMs } from "../common/numberliteral.js";
 import { deepCopy } from "../common/equal.js";
 import { mutant } from "../common/mutation.js";
 
@@ -448,7 +450,7 @@ export function syncJob(input: JobSyncInput): JobSyncPlan {
   const startTime = resumed ? rfc3339(now) : st.startTime ?? (suspended ? undefined : rfc3339(now));
   const startMs = toMs(startTime);
   const ads = spec.activeDeadlineSeconds;
-  const deadlineMs = ads !== undefined && ads !== null && startMs !== undefined && !suspended ? startMs + ads * 1000 - now : undefined;
+  const deadlineMs = ads !== undefined && ads !== null && startMs !== undefined && !suspended ? startMs + goSecondsMs(ads) - now : undefined;
   const failedCount = c.failed + c.uncounted.failed.length;
   // backoffLimitPerIndex: an index whose failures exceed the limit is failed for good (status.failedIndexes)
   const perIndex = indexed && spec.backoffLimitPerIndex !== undefined && spec.backoffLimitPerIndex !== null;

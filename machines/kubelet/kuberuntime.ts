@@ -3,13 +3,14 @@
 
 import type { Container, Pod } from "kubernetes-types/core/v1";
 import type { Fx } from "../common/effects.js";
+import type { NumberLiteral } from "../common/numberliteral.js";
 import { intValue, milliValue } from "../common/quantity.js";
 import { getOwn, } from "../common/own.js";
 import { getObject, secretText } from "./objects.js";
 import { fieldValue, resourceValue, type Unready } from "./volumes.js";
 import { expand, mappingFuncFor } from "./expansion.js";
 import { resolveSubPaths } from "./subpath.js";
-import { backOffMaxMs, type ContainerRecord, type KubeletContext, type PodWorker, type RuntimeOp } from "./types.js";
+import { backOffMaxMs, minimumGracePeriodSeconds, type ContainerRecord, type KubeletContext, type PodWorker, type RuntimeOp } from "./types.js";
 import { formatPod, goDuration, podEvent } from "./events.js";
 import { inBackoffSince, nextBackoff } from "./backoff.js";
 import { stopLivenessAndStartup } from "./prober.js";
@@ -307,7 +308,12 @@ export function expandCommandAndArgs(spec: Container, env: Readonly<Record<strin
   return out;
 }
 
-export function stopContainer(ctx: KubeletContext, w: PodWorker, c: ContainerRecord, grace: number, fx: Fx): void {
+/** killContainer's `if gracePeriod < minimumGracePeriodInSeconds`: 2 s at least; an int64 past 2^53 kept exact. */
+export function withMinimumGrace(grace: number | NumberLiteral): number | NumberLiteral {
+  return Number(grace) < minimumGracePeriodSeconds ? minimumGracePeriodSeconds : grace;
+}
+
+export function stopContainer(ctx: KubeletContext, w: PodWorker, c: ContainerRecord, grace: number | NumberLiteral, fx: Fx): void {
   if (mutant("kubelet.ignores-grace-period")) grace = 0;
   stepContainer(c, { type: "Stop" });
   stopLivenessAndStartup(w, c, fx);

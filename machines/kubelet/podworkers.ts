@@ -3,12 +3,13 @@
 
 import type { Container, Pod } from "kubernetes-types/core/v1";
 import type { Fx } from "../common/effects.js";
+import type { NumberLiteral } from "../common/numberliteral.js";
 import type { ApiResponse } from "../messages.js";
 import { request } from "../common/client.js";
 import { containerShouldRestart, isRestartableInitContainer } from "./status.js";
-import { minimumGracePeriodSeconds, syncRetryMs, type ContainerRecord, type KubeletContext, type PodWorker } from "./types.js";
+import { syncRetryMs, type ContainerRecord, type KubeletContext, type PodWorker } from "./types.js";
 import { podEvent } from "./events.js";
-import { resyncAfter, runtimeCall, stopContainer, tryStart } from "./kuberuntime.js";
+import { resyncAfter, runtimeCall, stopContainer, tryStart, withMinimumGrace } from "./kuberuntime.js";
 import { isDataVolume, volumeFiles } from "./volumes.js";
 import { hostMounts, onClaimResponse } from "./claims.js";
 import { onTokenResponse, requestTokens, retryFailedTokens } from "./tokens.js";
@@ -401,9 +402,9 @@ export function remountVolumes(ctx: KubeletContext, w: PodWorker, fx: Fx): void 
   }
 }
 
-export function gracePeriodSeconds(w: PodWorker): number {
+export function gracePeriodSeconds(w: PodWorker): number | NumberLiteral {
   const g = w.gone ? 0 : mutant("kubelet.grace-ignores-deletion-grace-period") ? w.pod.spec?.terminationGracePeriodSeconds ?? 30 : w.pod.metadata?.deletionGracePeriodSeconds ?? w.pod.spec?.terminationGracePeriodSeconds ?? 30;
-  return Math.max(g, minimumGracePeriodSeconds);
+  return withMinimumGrace(g);
 }
 
 function syncTerminating(ctx: KubeletContext, w: PodWorker, fx: Fx): void {

@@ -7,11 +7,11 @@ import type { ApiResponse } from "../messages.js";
 import type { CriResponse } from "../cri/messages.js";
 import type { CniResponse } from "../cni/messages.js";
 import { pullFailureMessage } from "../cri/registry.js";
-import { minimumGracePeriodSeconds, syncRetryMs, type ContainerRecord, type KubeletContext, type PodWorker, type ProbeKind } from "./types.js";
+import { syncRetryMs, type ContainerRecord, type KubeletContext, type PodWorker, type ProbeKind } from "./types.js";
 import { goDuration, podEvent } from "./events.js";
 import { isRunning, isStopping, stepContainer, stepPull, stepWorker } from "./lifecycles.js";
 import { adoptPod, onHostPathsChecked, sandboxFailed, sync, workerOf } from "./podworkers.js";
-import { configErrorRetryMs, resyncAfter, setWaiting, stopContainer } from "./kuberuntime.js";
+import { configErrorRetryMs, resyncAfter, setWaiting, stopContainer, withMinimumGrace } from "./kuberuntime.js";
 import { cancelProbes, probeResult, startProbes, stepProbe } from "./prober.js";
 import { writeStatus } from "./statusmanager.js";
 import { mutant } from "../common/mutation.js";
@@ -173,7 +173,7 @@ function onPostStartHookFailed(ctx: KubeletContext, msg: Extract<CriResponse, { 
   cancelProbes(w, c, fx);
   podEvent(ctx, w, c, "Warning", "FailedPostStartHook", "PostStartHook failed", fx);
   podEvent(ctx, w, c, "Normal", "Killing", "FailedPostStartHook", fx);
-  stopContainer(ctx, w, c, Math.max(w.pod.spec?.terminationGracePeriodSeconds ?? 30, minimumGracePeriodSeconds), fx);
+  stopContainer(ctx, w, c, withMinimumGrace(w.pod.spec?.terminationGracePeriodSeconds ?? 30), fx);
 }
 
 function onContainerExited(ctx: KubeletContext, msg: Extract<CriResponse, { type: "ContainerExited" }>, fx: Fx): void {
@@ -229,7 +229,7 @@ function onProbeResult(ctx: KubeletContext, w: PodWorker, c: ContainerRecord, ki
   // Liveness and startup failures restart the container (if the restart policy allows).
   podEvent(ctx, w, c, "Normal", "Killing", `Container ${c.name} failed ${kind} probe, will be restarted`, fx);
   const grace = (mutant("kubelet.probe-kill-ignores-probe-grace") ? undefined : st.context.spec.terminationGracePeriodSeconds) ?? w.pod.spec?.terminationGracePeriodSeconds ?? 30;
-  stopContainer(ctx, w, c, Math.max(grace, minimumGracePeriodSeconds), fx);
+  stopContainer(ctx, w, c, withMinimumGrace(grace), fx);
 }
 
 export function onStatusWritten(ctx: KubeletContext, uid: string, res: ApiResponse, fx: Fx): void {

@@ -9,6 +9,7 @@ import { decodeTyped, hasSchema, parseJsonKeepingLiterals } from "../../machines
 import { orTooDeep, tooDeep } from "../../machines/apiserver/schema/depth.js";
 import { fieldsV1MaxDepth } from "../../machines/apiserver/fieldmanager/fieldset.js";
 import { copyWith } from "../../machines/common/own.js";
+import { NumberLiteral, exactInteger, mayHoldWideNumber } from "../../machines/common/numberliteral.js";
 import { decodeProtobufObject, ProtobufDecodeError } from "./protobuf/decode.js";
 import { protoRoots } from "./protobuf/messages.js";
 import { asGoYamlEscapes, goYamlProblem } from "../manifests.js";
@@ -615,7 +616,56 @@ function yamlToJson(text: string): { value: any } | { error: string } {
     return { error: toJsError(e) };
   }
   const unsupported = goYamlDecodeProblem(doc, value ?? null);
-  return unsupported !== undefined ? { error: unsupported } : { value };
+  return unsupported !== undefined ? { error: unsupported } : { value: bigintsExact(value) };
+}
+
+/**
+ * A value the yaml library made with each bigint (an integer past 2^53, which go-yaml resolves to an
+ * int64 or uint64 and YAMLToJSON writes exactly) made a NumberLiteral of its digits. The value is
+ * fresh from toJS: it is changed in place, walked with a stack.
+ */
+function bigintsExact(value: unknown): unknown {
+  if (typeof value === "bigint") return exactInteger(value);
+  const stack: unknown[] = [value];
+  for (let x = stack.pop(); x !== undefined; x = stack.pop()) {
+    if (typeof x !== "object" || x === null) continue;
+    const o = x as Record<string, unknown>;
+    for (const k of Object.keys(o)) {
+      const v = o[k];
+      if (typeof v === "bigint") o[k] = exactInteger(v);
+      else if (typeof v === "object" && v !== null) stack.push(v);
+    }
+  }
+  return value;
+}
+
+/**
+ * util/json.Unmarshal into a map (sigs.k8s.io/json's PreserveInts), as a strategic merge patch is
+ * read: an integer literal within int64 is that int64, exactly; any other number a float64.
+ */
+function parsePreservingInts(json: string): unknown {
+  if (!mayHoldWideNumber(json)) return JSON.parse(json);
+  const value = parseJsonKeepingLiterals(json);
+  const asGo = (v: unknown): unknown => {
+    if (!(v instanceof NumberLiteral)) return v;
+    if (/^-?[0-9]+$/.test(v.text)) {
+      const n = BigInt(v.text);
+      if (n >= -(2n ** 63n) && n < 2n ** 63n) return exactInteger(n);
+    }
+    return v.value;
+  };
+  if (value instanceof NumberLiteral) return asGo(value);
+  const stack: unknown[] = [value];
+  for (let x = stack.pop(); x !== undefined; x = stack.pop()) {
+    if (typeof x !== "object" || x === null || x instanceof NumberLiteral) continue;
+    const o = x as Record<string, unknown>;
+    for (const k of Object.keys(o)) {
+      const v = o[k];
+      if (v instanceof NumberLiteral) o[k] = asGo(v);
+      else if (typeof v === "object" && v !== null) stack.push(v);
+    }
+  }
+  return value;
 }
 
 /** go-yaml's failf from resolve() or a !!binary decode, which goYamlTags words: no line, as go-yaml gives none. */
@@ -710,7 +760,7 @@ export function decodeBody(raw: Buffer, contentType: string | undefined, kind: s
   // do merge and JSON patches, which json-patch applies to raw JSON (lazyNode) and the handler then
   // decodes (1e3 or 2.0 into an int32 is refused); a strategic patch is read into Go maps, as numbers.
   const json = withoutLoneSurrogates(text);
-  return { body: patch === "strategic" ? JSON.parse(json) : parseJsonKeepingLiterals(json) };
+  return { body: patch === "strategic" ? parsePreservingInts(json) : parseJsonKeepingLiterals(json) };
 }
 
 /**

@@ -1,6 +1,7 @@
 // Server-side printing: a list or an object converted to a meta.k8s.io/v1 Table, as
 // kube-apiserver answers `Accept: application/json;as=Table;g=meta.k8s.io;v=v1`.
 
+import { NumberLiteral } from "../../machines/common/numberliteral.js";
 import { ageCol, nameCol, tableFor, timestampSince } from "../printers.js";
 import type { ResourceInfo } from "../../machines/apiserver/resources.js";
 import { goQuote } from "../../machines/apiserver/status.js";
@@ -105,8 +106,8 @@ function jsonPathValue(obj: unknown, path: string): unknown {
 function customCell(type: string, v: unknown, now: number): unknown {
   if (v === undefined || v === null) return null;
   switch (type) {
-    case "integer": return typeof v === "number" ? Math.trunc(v) : null;
-    case "number": return typeof v === "number" ? v : null;
+    case "integer": return typeof v === "number" ? Math.trunc(v) : v instanceof NumberLiteral ? v : null;
+    case "number": return typeof v === "number" || v instanceof NumberLiteral ? v : null;
     case "boolean": return typeof v === "boolean" ? v : null;
     case "date": return typeof v === "string" ? timestampSince(v, now) : null;
     default: return typeof v === "string" ? v : JSON.stringify(v);

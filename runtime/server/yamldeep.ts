@@ -77,7 +77,7 @@ parentPort.on("message", ({ text, port, flag }) => {
       let value;
       try { value = doc.toJS({ maxAliasCount: -1 }); } catch (e) { out.aliasing = /^Merge sources must be maps/.test(String(e && e.message)) ? "merge" : true; }
       if (!out.aliasing) out.problem = goYamlProblem(doc, value === undefined ? null : value);
-      if (!out.aliasing && out.problem === undefined) out.json = JSON.stringify(value === undefined ? null : value);
+      if (!out.aliasing && out.problem === undefined) out.json = JSON.stringify(value === undefined ? null : value, (_k, v) => (typeof v === "bigint" ? Number(v) : v));
     }
   } catch (e) {
     out.error = { code: "IMPOSSIBLE", message: String(e && e.message), pos: [0, 0] };

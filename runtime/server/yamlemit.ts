@@ -5,6 +5,8 @@
 // strings quoted when they would read as another type, lines folded past 80 columns. A port of
 // that emitter's state machine over an event list, so nesting costs no call stack.
 
+import { NumberLiteral } from "../../machines/common/numberliteral.js";
+
 type Style = "plain" | "single" | "double" | "literal";
 type Event = { t: "map" | "mapEnd" | "seq" | "seqEnd" } | { t: "scalar"; value: string; style: Style };
 
@@ -36,6 +38,7 @@ function toEvents(root: unknown): Event[] {
     else if (typeof v === "boolean") out.push({ t: "scalar", value: String(v), style: "plain" });
     else if (typeof v === "number") out.push({ t: "scalar", value: numberText(JSON.stringify(v)), style: "plain" });
     else if (typeof v === "bigint") out.push({ t: "scalar", value: numberText(v.toString()), style: "plain" });
+    else if (v instanceof NumberLiteral) out.push({ t: "scalar", value: numberText(v.text), style: "plain" });
     else if (typeof v === "string") out.push(stringEvent(v));
     else if (Array.isArray(v)) {
       out.push({ t: "seq" });

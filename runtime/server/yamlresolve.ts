@@ -46,7 +46,8 @@ export function goYamlTags(defaults: any[]): any[] {
       const body = m[2]!;
       const lit = /^0[0-7]+$/.test(body) ? `0o${body.slice(1)}` : body.replace(/^0([XBO])/, (_x, b: string) => `0${b.toLowerCase()}`);
       const v = BigInt(lit) * (m[1] === "-" ? -1n : 1n);
-      if (v >= -(2n ** 63n) && v < 2n ** 64n) return ["int", Number(v)];
+      // a bigint past 2^53: the decoder keeps it exact (int64 and uint64 values are, in Go)
+      if (v >= -(2n ** 63n) && v < 2n ** 64n) return ["int", Number.isSafeInteger(Number(v)) ? Number(v) : v];
     }
     // yamlStyleFloat, then ParseFloat, which fails past float64's range (the text then stays a string)
     if (/^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/.test(p)) {

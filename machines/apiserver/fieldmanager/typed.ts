@@ -6,6 +6,7 @@
 
 import { getOwn, setOwn } from "../../common/own.js";
 import { deepEqual } from "../../common/equal.js";
+import { NumberLiteral } from "../../common/numberliteral.js";
 import { listMeta } from "../schema/listmeta.js";
 import { patchMeta } from "../schema/patchmeta.js";
 import { schemaData } from "../schema/schemadata.js";
@@ -148,7 +149,8 @@ function elemOf(a: Atom & { k: "list" | "map" }): Atom {
 
 const untypedAtom: Atom = { k: "untyped" };
 
-const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+// an int64 past 2^53 (NumberLiteral) is a scalar
+const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v) && !(v instanceof NumberLiteral);
 
 // ---- validation (typed.AsTyped) -----------------------------------------------------------
 

@@ -10,19 +10,9 @@ import { schemaData } from "./schemadata.js";
 import { RFC3339, RFC3339Micro, formatGoTime, goParseTime } from "./gotime.js";
 import { parseGoQuantity, quantityString } from "../validation/quantity.js";
 
-/**
- * A JSON number whose text a JS number does not keep ("3.0", "1e3", 9007199254740993): Go's
- * decoder reads the literal, so parseJsonKeepingLiterals keeps it for decodeTyped.
- */
-export class NumberLiteral {
-  // frozen: deepCopy keeps a frozen instance as it is (it can never change), so the class survives copies
-  constructor(readonly text: string) {
-    Object.freeze(this);
-  }
-  get value(): number {
-    return Number(this.text);
-  }
-}
+import { NumberLiteral, exactInteger, exactJsonText } from "../../common/numberliteral.js";
+
+export { NumberLiteral };
 
 export type DecodeResult =
   | { ok: true; value: any; /** strict decoding errors: `unknown field "spec.foo"` */ strictErrors: string[] }
@@ -259,7 +249,8 @@ function decodeValue(st: State, expr: string, v: unknown): Out {
       const n = BigInt(text);
       const [lo, hi] = p.unsigned ? [0n, (1n << BigInt(p.bits)) - 1n] : [-(1n << BigInt(p.bits - 1)), (1n << BigInt(p.bits - 1)) - 1n];
       if (n < lo || n > hi) return st.save(st.typeError(`number ${text}`, typeName)), NONE;
-      return Number(n);
+      // an int64 past 2^53 is kept exact: it reads back as the client wrote it
+      return exactInteger(n);
     }
     case "float": {
       if (typeof v !== "number" && !(v instanceof NumberLiteral)) return st.save(st.typeError(valueKind(v), typeName)), NONE;
@@ -668,7 +659,7 @@ function convertValue(path: string[], strict: string[], expr: string, v: unknown
       if (!Number.isInteger(n)) throw new ConvertError(`cannot convert float64 to ${dt}`);
       // Go's integer conversion keeps the low bits: 2147483648 into an int32 is -2147483648.
       const big = BigInt(v instanceof NumberLiteral && /^-?[0-9]+$/.test(v.text) ? v.text : n);
-      return Number(p.unsigned ? BigInt.asUintN(p.bits, big) : BigInt.asIntN(p.bits, big));
+      return exactInteger(p.unsigned ? BigInt.asUintN(p.bits, big) : BigInt.asIntN(p.bits, big));
     }
     case "float": {
       if (typeof v === "number") return v;
@@ -824,7 +815,7 @@ export function goFormatValue(v: unknown): string {
 
 /** A JSON value as Go holds it in maps: every object's keys sorted, as json.Marshal writes them. */
 export function goMapsSorted(x: unknown): unknown {
-  if (x instanceof NumberLiteral) return x.value;
+  if (x instanceof NumberLiteral) return /^-?[0-9]+$/.test(x.text) ? x : x.value;
   if (Array.isArray(x)) return x.map(goMapsSorted);
   if (isObject(x)) {
     const out: Record<string, unknown> = {};
@@ -836,7 +827,7 @@ export function goMapsSorted(x: unknown): unknown {
 
 /** JSON text with <, >, &, U+2028 and U+2029 escaped, as encoding/json's HTML-safe output has them. */
 export function goHtmlEscaped(json: string): string {
-  return json.replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return exactJsonText(json).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 /**

@@ -1,6 +1,7 @@
 // ObjectMeta validation (apimachinery/pkg/api/validation/objectmeta.go, metav1 validation):
 // names, namespace, labels, annotations, and the immutable system fields on update.
 
+import { isJsonNumber } from "../../common/numberliteral.js";
 import { forbiddenField, goSyntax, goValue, invalidValue, required, tooLong, type FieldError, type GoValue } from "../status.js";
 import { goJsonMarshal } from "../schema/decode.js";
 import { utf8Length } from "../../common/bytes.js";
@@ -112,7 +113,7 @@ export function validateAnnotations(annotations: Record<string, string> | undefi
 
 /** ValidateNonnegativeField: "must be greater than or equal to 0". */
 export function validateNonnegative(value: unknown, path: string): FieldError[] {
-  return typeof value === "number" && value < 0 ? [invalidValue(path, value, isNegativeErrorMsg)] : [];
+  return isJsonNumber(value) && Number(value) < 0 ? [invalidValue(path, value, isNegativeErrorMsg)] : [];
 }
 
 // Finalizers without a '/' must be one of Kubernetes' own (validateKubeFinalizerName).

@@ -1,6 +1,7 @@
 // ValidatePodStatusUpdate (pkg/apis/core/validation, v1.35): what a write to pods/status may change.
 // The status strategy has already put the old spec back, so only metadata and status are judged.
 
+import { isJsonNumber } from "../../common/numberliteral.js";
 import { duplicate, forbiddenField, invalidValue, notSupported, type FieldError } from "../status.js";
 import { validateLabelName, validateObjectMetaUpdate } from "./meta.js";
 import { isDNS1123Subdomain, nameIsDNSSubdomain } from "./names.js";
@@ -14,7 +15,7 @@ const systemConditions = new Set(["PodScheduled", "Ready", "Initialized"]);
 
 const MAX_ID = 2147483647;
 const idRange = "must be between 0 and 2147483647, inclusive";
-const badID = (v: unknown) => typeof v === "number" && (v < 0 || v > MAX_ID);
+const badID = (v: unknown) => isJsonNumber(v) && (Number(v) < 0 || Number(v) > MAX_ID);
 
 /** validateContainerStatusUsers: a Linux pod's reported uid, gid and groups are valid ids; a Windows pod reports no Linux user. */
 function validateContainerStatusUsers(statuses: Obj[] | undefined, path: string, os: string): FieldError[] {

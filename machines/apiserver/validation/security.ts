@@ -3,6 +3,7 @@
 // internal PodSecurityContext also holds hostNetwork/hostPID/hostIPC and shareProcessNamespace, which the
 // v1 API keeps on the spec: their errors are still reported under spec.securityContext, as Kubernetes does.
 
+import { isJsonNumber } from "../../common/numberliteral.js";
 import { forbiddenField, invalidValue, notSupported, required, tooLong, type FieldError } from "../status.js";
 import { marshalled } from "./meta.js";
 import { utf8Length } from "../../common/bytes.js";
@@ -17,7 +18,7 @@ const MAX_ID = 2147483647;
 
 // IsValidUserID / IsValidGroupID (apimachinery v0.35: 0..MaxInt32).
 function validateID(v: unknown, path: string): FieldError[] {
-  return typeof v === "number" && (v < 0 || v > MAX_ID) ? [invalidValue(path, v, inclusiveRangeError(0, MAX_ID))] : [];
+  return isJsonNumber(v) && (Number(v) < 0 || Number(v) > MAX_ID) ? [invalidValue(path, v, inclusiveRangeError(0, MAX_ID))] : [];
 }
 
 // The bad value of a whole security context: Kubernetes prints it through json.Marshal.
