@@ -4,6 +4,7 @@
 // binding registry copies them to the pod; a pod created with spec.nodeName gets them directly.
 
 import { getOwn } from "../../common/own.js";
+import { mutant } from "../../common/mutation.js";
 
 type Obj = any;
 
@@ -30,7 +31,7 @@ export function admitPodTopologyLabels(pod: Obj, nodes: NodeLookup | undefined):
   const nodeName = pod.spec?.nodeName;
   if (nodes === undefined || typeof nodeName !== "string" || nodeName === "") return;
   const copied = topologyLabelsOf(nodes(nodeName));
-  if (copied !== undefined) pod.metadata.labels = { ...(pod.metadata.labels ?? {}), ...copied };
+  if (copied !== undefined) pod.metadata.labels = mutant("podtopologylabels.pod-labels-win") ? { ...copied, ...(pod.metadata.labels ?? {}) } : { ...(pod.metadata.labels ?? {}), ...copied };
 }
 
 /** admitBinding: the labels a Binding carries to its pod, the target Node's topology labels overwriting the Binding's own. */
