@@ -11,7 +11,7 @@ import {
   nameIsDNS1035Label, nameIsDNSLabel, nameIsDNSSubdomain, regexError,
 } from "./names.js";
 import { validateLabelSelector } from "./selector.js";
-import { mutant } from "../common/mutation.js";
+import { mutant } from "../../common/mutation.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = any;
