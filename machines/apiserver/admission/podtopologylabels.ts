@@ -19,7 +19,7 @@ export function topologyLabelsOf(node: Obj | undefined): Record<string, string> 
   const labels = node?.metadata?.labels;
   if (labels === null || typeof labels !== "object") return undefined;
   let out: Record<string, string> | undefined;
-  for (const key of TOPOLOGY_LABEL_KEYS) {
+  for (const key of mutant("podtopologylabels.region-not-copied") ? TOPOLOGY_LABEL_KEYS.slice(0, 1) : TOPOLOGY_LABEL_KEYS) {
     const v = getOwn(labels as Record<string, unknown>, key);
     if (typeof v === "string") (out ??= {})[key] = v;
   }
@@ -31,7 +31,7 @@ export function admitPodTopologyLabels(pod: Obj, nodes: NodeLookup | undefined):
   const nodeName = pod.spec?.nodeName;
   if (nodes === undefined || typeof nodeName !== "string" || nodeName === "") return;
   const copied = topologyLabelsOf(nodes(nodeName));
-  if (copied !== undefined) pod.metadata.labels = mutant("podtopologylabels.pod-labels-win") ? { ...copied, ...(pod.metadata.labels ?? {}) } : { ...(pod.metadata.labels ?? {}), ...copied };
+  if (copied !== undefined) pod.metadata.labels = { ...(pod.metadata.labels ?? {}), ...copied };
 }
 
 /** admitBinding: the labels a Binding carries to its pod, the target Node's topology labels overwriting the Binding's own. */
