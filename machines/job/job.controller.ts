@@ -17,7 +17,6 @@ import * as C from "../common/controller.js";
 import * as I from "../common/informer.js";
 import * as L from "./job.logic.js";
 import { jobLifecycleMachine } from "./job.lifecycle.machine.js";
-import { mutant } from "../common/mutation.js";
 
 export const controllerName = "job-controller";
 const JOBS = 1;
@@ -77,7 +76,7 @@ function ownerKey(ctx: JobControllerContext, pod: Pod): string | undefined {
   const ref = controllerRefOf(pod);
   if (!ref || ref.kind !== "Job") return undefined;
   const key = `${pod.metadata?.namespace ?? ""}/${ref.name}`;
-  return jobStore(ctx).get(key)?.metadata?.uid === ref.uid || (mutant("job.owner-matched-by-name") && jobStore(ctx).get(key) !== undefined) ? key : undefined;
+  return jobStore(ctx).get(key)?.metadata?.uid === ref.uid ? key : undefined;
 }
 
 function observeDeletion(ctx: JobControllerContext, key: string, uid: string | undefined): void {
