@@ -14,6 +14,7 @@ import {
   type RangeAllocatorState,
 } from "./allocators.js";
 import { ipToInt } from "../cni/ipam.js";
+import { allocateServiceAddresses, newServiceAllocators, releaseServiceAddresses } from "./services.js";
 
 // A deterministic "random" source cycling through fixed fractions.
 const seq = (...xs: number[]) => {
@@ -192,5 +193,26 @@ describe("NodePort allocator (portallocator allocator_test)", () => {
     const r = allocateNextNodePort(s, () => 0.5);
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error).toBe("Internal error occurred: failed to allocate a nodePort: range is full");
+  });
+});
+
+// The Service registry's delete releases everything the Service held (registry/core/service/storage
+// alloc.go releaseAllocatedResources: its ClusterIPs and its nodePorts), so both may be asked for again.
+describe("a deleted Service's addresses (releaseServiceAddresses)", () => {
+  const nodePortService = (name: string) => ({
+    metadata: { name, namespace: "default" },
+    spec: { type: "NodePort", clusterIP: "10.96.10.10", ports: [{ port: 80, protocol: "TCP", nodePort: 30080 }, { port: 53, protocol: "UDP", nodePort: 30053 }] },
+  });
+  it("frees its ClusterIP and every nodePort: a new Service may ask for the same ones", () => {
+    const first = allocateServiceAddresses(newServiceAllocators(), nodePortService("a"), undefined);
+    if (!("service" in first)) throw new Error(JSON.stringify(first.errors));
+    // while it lives, its addresses are taken
+    expect("errors" in allocateServiceAddresses(first.allocators, nodePortService("b"), undefined)).toBe(true);
+    const freed = releaseServiceAddresses(first.allocators, first.service);
+    expect(isAllocated(freed.ips, "10.96.10.10")).toBe(false);
+    expect(isAllocated(freed.ports, 30080)).toBe(false);
+    expect(isAllocated(freed.ports, 30053)).toBe(false);
+    const again = allocateServiceAddresses(freed, nodePortService("b"), undefined);
+    expect("service" in again ? again.service.spec.ports.map((p: { nodePort: number }) => p.nodePort) : again.errors).toEqual([30080, 30053]);
   });
 });

@@ -7,6 +7,7 @@ import {
   newNodePortAllocator, release, type RangeAllocatorState,
 } from "./allocators.js";
 import { invalidValue, type FieldError } from "./status.js";
+import { mutant } from "../common/mutation.js";
 
 export interface ServiceAllocators {
   ips: RangeAllocatorState;
@@ -116,7 +117,7 @@ export function releaseServiceAddresses(a: ServiceAllocators, svc: any): Service
   const ip = svc?.spec?.clusterIP;
   const ips = ip && ip !== "None" ? release(a.ips, ip) : a.ips;
   let ports = a.ports;
-  for (const p of svc?.spec?.ports ?? []) if (p.nodePort) ports = release(ports, p.nodePort);
+  for (const p of svc?.spec?.ports ?? []) if (p.nodePort && !mutant("allocators.service-delete-keeps-node-ports")) ports = release(ports, p.nodePort);
   return ips === a.ips && ports === a.ports ? a : { ...a, ips, ports };
 }
 

@@ -11,6 +11,7 @@ import { getOwn, hasOwn, setOwn } from "../common/own.js";
 import { schemaData } from "./schema/schemadata.js";
 import { patchMeta } from "./schema/patchmeta.js";
 import { goFormatValue } from "./schema/decode.js";
+import { mutant } from "../common/mutation.js";
 
 type JMap = Record<string, any>;
 
@@ -298,7 +299,7 @@ function mergeSliceWithoutSpecialElements(sc: PatchSchema, original: any[], patc
   for (const v of patch) {
     if (!hasOwn(v, mergeKey)) throw noMergeKey(v, mergeKey);
     const i = findByKey(original, mergeKey, v[mergeKey]);
-    if (i >= 0) original[i] = mergeMap(sc, original[i], v, type);
+    if (i >= 0) original[i] = mutant("patch.strategic-list-element-replaced") ? v : mergeMap(sc, original[i], v, type);
     else original.push(v);
   }
   return original;

@@ -7,6 +7,7 @@ import type { Namespace, Pod } from "kubernetes-types/core/v1";
 import type { NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort } from "kubernetes-types/networking/v1";
 import { matchesLabelSelector } from "../common/labels.js";
 import { cidrContains } from "../common/ip.js";
+import { mutant } from "../common/mutation.js";
 
 export type Protocol = "TCP" | "UDP" | "SCTP";
 
@@ -63,7 +64,7 @@ export function ipBlockMatches(block: { cidr: string; except?: string[] }, ip: s
   // the cluster is IPv4: an IPv6 block (validated as such) never holds one of its addresses
   const within = (cidr: string) => !cidr.includes(":") && cidrContains(cidr, ip);
   if (!within(block.cidr)) return false;
-  return !(block.except ?? []).some(within);
+  return mutant("netpol.ipblock-except-ignored") || !(block.except ?? []).some(within);
 }
 
 /**
@@ -74,7 +75,7 @@ export function ipBlockMatches(block: { cidr: string; except?: string[] }, ip: s
 export function selectorsMatch(peer: NetworkPolicyPeer, pod: PodInfo, policyNamespace: string): boolean {
   if (peer.podSelector) {
     if (!matchesLabelSelector(peer.podSelector, pod.labels)) return false;
-    if (!peer.namespaceSelector) return pod.namespace === policyNamespace;
+    if (!peer.namespaceSelector) return pod.namespace === policyNamespace || mutant("netpol.pod-selector-any-namespace");
   }
   if (peer.namespaceSelector) return matchesLabelSelector(peer.namespaceSelector, pod.namespaceLabels);
   return true;
@@ -100,7 +101,7 @@ export function portsMatch(ports: readonly NetworkPolicyPort[] | undefined, port
     if (p.port === undefined || p.port === null) return true;
     if (typeof p.port === "number") {
       if (p.port === port) return true;
-      if (p.endPort !== undefined && port > p.port && port <= p.endPort) return true;
+      if (p.endPort !== undefined && port > p.port && (mutant("netpol.end-port-exclusive") ? port < p.endPort : port <= p.endPort)) return true;
       continue;
     }
     // an all-digit string is an IntOrString that decoded as a string: a named port never is one

@@ -4,6 +4,7 @@
 // user-written ones through RepackSubsets before it mirrors them.
 
 import type { EndpointAddress, EndpointPort, EndpointSubset } from "kubernetes-types/core/v1";
+import { mutant } from "./mutation.js";
 
 /** endpoint.LessEndpointAddress: by IP as a byte string, then by targetRef UID. */
 export function lessEndpointAddress(a: EndpointAddress, b: EndpointAddress): boolean {
@@ -48,7 +49,7 @@ export function repackSubsets(subsets: EndpointSubset[]): EndpointSubset[] {
     const set = byPort.get(pk) ?? new Map<string, boolean>();
     byPort.set(pk, set);
     // Not-ready always trumps ready.
-    if (set.get(ak) !== false) set.set(ak, ready);
+    if (set.get(ak) !== false || mutant("endpoints.repack-last-readiness-wins")) set.set(ak, ready);
   };
   for (const ss of subsets) {
     // A subset without ports keeps its addresses under a sentinel port.

@@ -1,6 +1,8 @@
 // apimachinery util/intstr: GetScaledValueFromIntOrPercent, shared by the Deployment, disruption and
 // DaemonSet controllers' fenceposts.
 
+import { mutant } from "./mutation.js";
+
 /** getIntOrPercentValueSafely: an int as is; a string must end in "%" and its rest pass strconv.Atoi. */
 function intOrPercentValue(v: number | string): { value: number; percent: boolean } | { error: string } {
   if (typeof v === "number") return { value: v, percent: false };
@@ -19,5 +21,5 @@ export function scaledValueFromIntOrPercent(v: number | string, total: number, r
   if ("error" in r) return { error: `invalid value for IntOrString: ${r.error}` };
   if (!r.percent) return r.value;
   const x = (r.value * total) / 100;
-  return roundUp ? Math.ceil(x) : Math.floor(x);
+  return roundUp && !mutant("intstr.percent-always-rounds-down") ? Math.ceil(x) : Math.floor(x);
 }

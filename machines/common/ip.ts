@@ -2,6 +2,8 @@
 // their host bits masked. Shared by the CNI's IPAM, the Service allocators and kube-proxy. And any
 // address, IPv4 or IPv6, parsed as k8s.io/utils/net's ParseIPSloppy and printed as net.IP.String().
 
+import { mutant } from "./mutation.js";
+
 /** A parsed IPv4 CIDR: network address as an unsigned int, prefix length and address count. */
 export interface CIDR {
   network: number;
@@ -49,7 +51,7 @@ export function formatCIDR(c: CIDR): string {
 export function cidrContains(cidr: string, ip: string): boolean {
   const c = parseCIDR(cidr);
   const n = ipToInt(ip);
-  return !Number.isNaN(n) && n >= c.network && n < c.network + c.size;
+  return !Number.isNaN(n) && n >= c.network && n < c.network + c.size - (mutant("ip.cidr-excludes-broadcast") ? 1 : 0);
 }
 
 /** A parsed address: 4 bytes for IPv4, 16 for IPv6. */

@@ -2,6 +2,8 @@
 // built-in catalogue of real images with their tags and sizes, and pull outcomes in the
 // wording the kubelet reports. Pure: no network, no clock.
 
+import { mutant } from "../common/mutation.js";
+
 /** A parsed, canonical image reference. */
 export interface NormalizedImage {
   registry: string; // "docker.io"
@@ -80,7 +82,7 @@ function splitDomain(name: string): [string, string] {
   if (first === "localhost" || /[.:]/.test(first) || first.toLowerCase() !== first) domain = first;
   else { domain = defaultRegistry; rest = name; }
   if (domain === "index.docker.io") domain = defaultRegistry;
-  if (domain === defaultRegistry && !rest.includes("/")) rest = officialPrefix + rest;
+  if (domain === defaultRegistry && (!rest.includes("/") || mutant("registry.namespaced-name-gets-library"))) rest = officialPrefix + rest;
   return [domain, rest];
 }
 

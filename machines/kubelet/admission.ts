@@ -13,6 +13,7 @@ import { requiredNodeAffinityMatches } from "../common/labels.js";
 import { hostPorts, podRequests, portsConflict } from "../common/resourcehelper.js";
 import { findMatchingUntoleratedTaint } from "../common/taints.js";
 import { isStaticPod } from "./status.js";
+import { mutant } from "../common/mutation.js";
 
 export interface Rejection {
   reason: string;
@@ -116,7 +117,7 @@ export function admitPredicates(pod: Pod, node: Node, others: readonly Pod[]): R
   }
   if (pod.spec?.os?.name !== undefined && pod.spec.os.name !== "linux") return { reason: "PodOSNotSupported", message: "Failed to admit pod as the OS field doesn't match node OS" };
   const alloc = allocatableOf(node);
-  if (others.length + 1 > alloc.pods) return insufficient("pods", 1, others.length, alloc.pods);
+  if (others.length + (mutant("kubelet.admit-pod-count-off-by-one") ? 0 : 1) > alloc.pods) return insufficient("pods", 1, others.length, alloc.pods);
   const req = cpuMemory(podRequests(pod));
   const used = { cpu: 0, memory: 0 };
   for (const o of others) {
@@ -130,7 +131,7 @@ export function admitPredicates(pod: Pod, node: Node, others: readonly Pod[]): R
   if (!requiredNodeAffinityMatches(pod, node)) return predicateFailure("NodeAffinity", "node(s) didn't match Pod's node affinity/selector");
   if (!portsFit(pod, others)) return predicateFailure("NodePorts", "node(s) didn't have free ports for the requested pod ports");
   // the kubelet is only interested in NoExecute taints (a static pod is not checked)
-  if (!isStaticPod(pod) && findMatchingUntoleratedTaint(node.spec?.taints, pod.spec?.tolerations, (t) => t.effect === "NoExecute")) {
+  if (!isStaticPod(pod) && findMatchingUntoleratedTaint(node.spec?.taints, pod.spec?.tolerations, (t) => t.effect === "NoExecute" || (mutant("kubelet.admit-checks-noschedule-taints") && t.effect === "NoSchedule"))) {
     return predicateFailure("TaintToleration", "node(s) had untolerated taint(s)");
   }
   return undefined;

@@ -3,6 +3,7 @@
 
 import type { KubeletContext, PodWorker } from "./types.js";
 import { view } from "./view.js";
+import { mutant } from "../common/mutation.js";
 
 export function usesHostNetwork(w: PodWorker): boolean {
   return view(w.pod).spec?.hostNetwork === true;
@@ -13,7 +14,7 @@ export function usesHostNetwork(w: PodWorker): boolean {
  * the node's IP from the start, sandbox or not (generateAPIPodStatus).
  */
 export function podIPOf(ctx: KubeletContext, w: PodWorker): string | undefined {
-  return usesHostNetwork(w) ? ctx.hostIP : w.ip;
+  return usesHostNetwork(w) && !mutant("kubelet.host-network-pod-without-ip") ? ctx.hostIP : w.ip;
 }
 
 /** The sandbox has its network: CNI ADD answered, or the sandbox is in the host's network. */

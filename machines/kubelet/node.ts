@@ -6,6 +6,7 @@ import { deepEqual } from "../common/equal.js";
 import { rfc3339, rfc3339Micro } from "../common/time.js";
 import { digestOf } from "../cri/registry.js";
 import { formatCIDR, intToIp, parseCIDR } from "../common/ip.js";
+import { mutant } from "../common/mutation.js";
 
 /** How often the kubelet renews its Lease (renewInterval = 25% of the 40 s lease duration). */
 export const leaseRenewIntervalMs = 10_000;
@@ -31,7 +32,7 @@ export function internalIPFor(index: number): string {
 
 function condition(type: string, status: "True" | "False", reason: string, message: string, now: string, prior?: NodeCondition[]): NodeCondition {
   const old = prior?.find((c) => c.type === type);
-  const transition = old && old.status === status && old.lastTransitionTime ? old.lastTransitionTime : now;
+  const transition = old && old.status === status && old.lastTransitionTime && !mutant("kubelet.node-condition-transition-time-always-now") ? old.lastTransitionTime : now;
   return { type, status, lastHeartbeatTime: now, lastTransitionTime: transition, reason, message };
 }
 

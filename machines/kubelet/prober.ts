@@ -8,6 +8,7 @@ import type { ContainerRecord, PodWorker, ProbeKind, ProbeState } from "./types.
 import { probeWorkerMachine, type ProbeEvent } from "./prober.machine.js";
 import { valueLifecycle } from "./lifecycles.js";
 import { view } from "./view.js";
+import { mutant } from "../common/mutation.js";
 
 // ---- prober ------------------------------------------------------------------------------
 
@@ -87,7 +88,7 @@ export function stopLivenessAndStartup(w: PodWorker, c: ContainerRecord, fx: Fx)
 
 /** The probe's action with ports and host resolved (named ports from the container's ports). */
 export function probeAction(p: Probe, c: Container, podIP: string): ProbeAction | undefined {
-  const port = (x: number | string | undefined) => (typeof x === "number" ? x : Number((c.ports ?? []).find((cp) => cp.name === x)?.containerPort ?? x));
+  const port = (x: number | string | undefined) => (typeof x === "number" ? x : mutant("kubelet.probe-named-port-unresolved") ? Number(x) : Number((c.ports ?? []).find((cp) => cp.name === x)?.containerPort ?? x));
   if (p.exec) return { kind: "exec", command: p.exec.command ?? [] };
   if (p.httpGet) return { kind: "httpGet", scheme: p.httpGet.scheme ?? "HTTP", host: p.httpGet.host ?? podIP, port: port(p.httpGet.port), path: p.httpGet.path ?? "/" };
   if (p.tcpSocket) return { kind: "tcpSocket", host: p.tcpSocket.host ?? podIP, port: port(p.tcpSocket.port) };

@@ -36,6 +36,9 @@ const rows: [string, Record<string, string>, "fit" | [string, string], Record<st
   ["static pod, expect Infeasible", { cpu: "500m", memory: "500Mi" }, ["Infeasible", "In-place resize of static-pods is not supported"], { "kubernetes.io/config.source": "file" }],
   ["Increase CPU from min shares", { cpu: "1" }, "fit"],
   ["Decrease CPU to min shares", { cpu: "2m" }, "fit"],
+  // noderesources.Fits refuses only a request above what is left (podRequest > allocatable - requested)
+  ["Request CPU increase to exactly what the node has left - expect InProgress", { cpu: "2000m", memory: "1Gi" }, "fit"],
+  ["Request memory increase to exactly what the node has left - expect InProgress", { cpu: "1", memory: "2Gi" }, "fit"],
 ];
 
 describe("canResizePod (TestHandlePodResourcesResize)", () => {

@@ -13,7 +13,7 @@ import { isStaticPod } from "./status.js";
 import type { ContainerRecord, KubeletContext, PodWorker, ResizeSnapshot } from "./types.js";
 import { view } from "./view.js";
 import { isDraft } from "mutative";
-import { anyMutant } from "../common/mutation.js";
+import { anyMutant, mutant } from "../common/mutation.js";
 
 /** The resources of one container as the allocation manager keeps them: requests and limits only. */
 export type Allocation = Readonly<Record<string, ResourceRequirements>>;
@@ -136,7 +136,7 @@ export function canResizePod(pod: Pod, others: readonly Pod[], node: NodeCapacit
   if (cpu > node.cpu) return { fit: false, reason: "Infeasible", message: `Node didn't have enough capacity: cpu, requested: ${cpu}, capacity: ${node.cpu}` };
   const usedCpu = others.reduce((s, p) => s + podRequest(p, "cpu"), 0);
   const usedMemory = others.reduce((s, p) => s + podRequest(p, "memory"), 0);
-  if (cpu + usedCpu > node.cpu) return { fit: false, reason: "Deferred", message: `Node didn't have enough resource: cpu, requested: ${cpu}, used: ${usedCpu}, capacity: ${node.cpu}` };
+  if (mutant("kubelet.resize-exact-fit-deferred") ? cpu + usedCpu >= node.cpu : cpu + usedCpu > node.cpu) return { fit: false, reason: "Deferred", message: `Node didn't have enough resource: cpu, requested: ${cpu}, used: ${usedCpu}, capacity: ${node.cpu}` };
   if (memory + usedMemory > node.memory) return { fit: false, reason: "Deferred", message: `Node didn't have enough resource: memory, requested: ${memory}, used: ${usedMemory}, capacity: ${node.memory}` };
   return { fit: true };
 }
@@ -236,7 +236,7 @@ export function resizeAction(spec: Container, actuated: ResourceRequirements | u
   if (allocated === undefined || sameResourcesKept(actuated, allocated)) return "none";
   for (const name of resizable) {
     const moved = !sameList(pick(actuated?.requests, name), pick(allocated.requests, name)) || !sameList(pick(actuated?.limits, name), pick(allocated.limits, name));
-    if (moved && restartPolicyFor(spec, name) === "RestartContainer") return "restart";
+    if (moved && restartPolicyFor(spec, name) === "RestartContainer" && !mutant("kubelet.resize-restart-policy-ignored")) return "restart";
   }
   return "update";
 }

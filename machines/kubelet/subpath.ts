@@ -6,6 +6,7 @@
 
 import type { Container, VolumeMount } from "kubernetes-types/core/v1";
 import { expand } from "./expansion.js";
+import { mutant } from "../common/mutation.js";
 
 /** ExpandContainerVolumeMounts: the expanded subPathExpr, or "missing value for A, B" (sorted, as sets.List gives them). */
 export function expandSubPathExpr(expr: string, env: Readonly<Record<string, string>>): { subPath: string } | { error: string } {
@@ -23,7 +24,7 @@ export function expandSubPathExpr(expr: string, env: Readonly<Record<string, str
 function checkSubPath(subPath: string): string | undefined {
   if (subPath.startsWith("/")) return `error SubPath \`${subPath}\` must not be an absolute path`;
   // volumevalidation.ValidatePathNoBacksteps
-  if (subPath.split("/").includes("..")) return `unable to provision SubPath \`${subPath}\`: must not contain '..'`;
+  if (mutant("kubelet.subpath-backstep-allowed") ? subPath.startsWith("..") : subPath.split("/").includes("..")) return `unable to provision SubPath \`${subPath}\`: must not contain '..'`;
   return undefined;
 }
 

@@ -13,6 +13,7 @@ import type { KubeletContext, PodWorker } from "./types.js";
 import { view } from "./view.js";
 import { podIPOf } from "./hostnetwork.js";
 import { tokenFile } from "./tokens.js";
+import { mutant } from "../common/mutation.js";
 
 /** A read that could not finish: notSynced waits for the object's first list; error is what the kubelet reports. */
 export type Unready = { kind: "notSynced" } | { kind: "error"; message: string };
@@ -88,7 +89,7 @@ export function isDataVolume(v: Volume): boolean {
 function keyFiles(ctx: KubeletContext, resource: ObjectResource, ns: string, name: string, items: KeyToPath[] | undefined, optional: boolean): VolumeFiles {
   const got = getObject(ctx, resource, ns, name);
   if (got.kind === "notSynced") return got;
-  if (got.kind === "notFound") return optional ? filesOf({}) : { kind: "error", message: got.message };
+  if (got.kind === "notFound") return optional && !mutant("kubelet.optional-volume-source-missing-fails") ? filesOf({}) : { kind: "error", message: got.message };
   const text = (key: string): string | undefined =>
     resource === "secrets" ? secretText(got.obj.data, key) : getOwn(got.obj.data, key) ?? binaryText(got.obj.binaryData, key);
   const out: Record<string, string> = {};

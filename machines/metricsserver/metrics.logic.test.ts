@@ -38,6 +38,12 @@ describe("metrics-server's rates", () => {
   it("a pod whose container restarted (a new id, one sample) is not reported until its next scrape", () => {
     expect(podUsages("node-1", s).some((p) => p.name === "b")).toBe(false);
   });
+  // metrics-server pkg/storage/pod.go GetMetrics: allContainersPresent, else the pod is left out whole
+  it("a pod with one container rated and another seen once is not reported, not even in part", () => {
+    const two = (id: string, t: number, cpu: number) => ({ ...stat(id, "w", t, cpu, 30), name: id });
+    const pods = podUsages("node-1", { prev: [two("app", 0, 0)], prevAt: 0, last: [two("app", 15_000, 3e9), two("sidecar", 15_000, 1e9)], lastAt: 15_000 });
+    expect(pods.some((p) => p.name === "w")).toBe(false);
+  });
   it("quantities print as Go's resource.Quantity canonical forms", () => {
     expect([formatNanoCores(200_000_000), formatNanoCores(1_000_000_000), formatNanoCores(1234567), formatNanoCores(0)]).toEqual(["200m", "1", "1234567n", "0"]);
     expect([formatMemory(150 * 2 ** 20), formatMemory(154112 * 1024), formatMemory(1000)]).toEqual(["150Mi", "154112Ki", "1000"]);

@@ -6,6 +6,7 @@
 import { systemCpuNanoCores, systemMemoryBytes, type ContainerStatsInfo } from "../cri/messages.js";
 import { matchesRequirements, parseSelector } from "../common/labels.js";
 import { rfc3339 } from "../common/time.js";
+import { mutant } from "../common/mutation.js";
 
 /** One node's last two scrapes. */
 export interface NodeSamples {
@@ -47,7 +48,7 @@ export function podUsages(node: string, s: NodeSamples): PodUsage[] {
     p.windowMs = Math.max(p.windowMs, windowMs);
     p.containers.push({ name: c.name, cpuNanoCores: Math.round(((c.cpuUsageCoreNanoSeconds - b.cpuUsageCoreNanoSeconds) * 1000) / windowMs), memoryBytes: c.memoryWorkingSetBytes });
   }
-  return [...pods.values()].filter((p) => p.complete).map(({ complete: _c, ...p }) => p);
+  return [...pods.values()].filter((p) => p.complete || (mutant("metrics.pod-usage-partial-pod") && p.containers.length > 0)).map(({ complete: _c, ...p }) => p);
 }
 
 /** A node's usage: its pods' containers plus its system daemons, once it has two scrapes. */

@@ -15,6 +15,7 @@ import { keep, lifecycleOf, scheduleLifecycleTimers, stateName, stepKept, type K
 import * as L from "./nodelifecycle.logic.js";
 import { nodeHealthMachine, type NodeHealthEvent } from "./nodehealth.machine.js";
 import { taintEvictionMachine, type TaintEvictionEvent } from "./tainteviction.machine.js";
+import { mutant } from "../common/mutation.js";
 
 /** --node-monitor-period default. */
 export const NODE_MONITOR_PERIOD_MS = 5_000;
@@ -185,7 +186,7 @@ function markPodsNotReady(ctx: NodeLifecycleContext, node: string, now: number, 
   for (const pod of podsOn(ctx, node)) {
     const conds = pod.status?.conditions ?? [];
     if (!conds.some((c) => c.type === "Ready" && c.status !== "False")) continue;
-    const conditions = conds.map((c) => (c.type === "Ready" ? { ...c, status: "False", lastTransitionTime: rfc3339(now) } : c));
+    const conditions = conds.map((c) => (c.type === "Ready" ? { ...c, status: "False", lastTransitionTime: mutant("nodelifecycle.not-ready-keeps-transition-time") ? c.lastTransitionTime : rfc3339(now) } : c));
     request(ctx.client, fx, { verb: "update", group: "", resource: "pods", subresource: "status", namespace: pod.metadata?.namespace, name: pod.metadata?.name, body: { ...pod, status: { ...pod.status, conditions } } }, "pod-not-ready");
     recordEvent(ctx.client, fx, pod, "Warning", "NodeNotReady", "Node is not ready", nodeSource, now);
   }

@@ -30,7 +30,7 @@ import { preemptionEvictsOnlyLowerPriority } from "./preemption.js";
 import { nodeMarkedUnknownOnlyPastGracePeriod } from "./nodehealth.js";
 import { foregroundFinalizerRemovedOnlyAfterKnownBlockingDependentsGone, orphanFinalizerRemovedOnlyAfterKnownDependentsReleased } from "./gcview.js";
 import { appContainersStartOnlyAfterInitContainers, containerRestartBacksOff, podBoundOnlyToMatchingNode, podBoundOnlyToToleratingNode, podSucceededOnlyWhenContainersSucceeded, readyOnlyAfterReadinessProbe, containerReadyOnlyWhenStarted, restartPolicyHonoured } from "./pods.js";
-import { budgetDesiredHealthyFollowsSpec, evictionTakesOneAllowedDisruption, jobFinishedStatusConsistent, podConditionsMatchContainerStatuses, podStartTimeSetOnce, workloadCountsOnlyReadyPods, workloadStatusConsistent } from "./status.js";
+import { budgetDesiredHealthyFollowsSpec, evictionTakesOneAllowedDisruption, jobFinishedStatusConsistent, nodeConditionTransitionTimeKept, podConditionsMatchContainerStatuses, podStartTimeSetOnce, workloadCountsOnlyReadyPods, workloadStatusConsistent } from "./status.js";
 import { fieldsMatch, groupOf, labelsMatch, parseFieldSelector, parseLabelSelector, resourceOfKind, sandboxReady } from "./k8s.js";
 
 export type { Violation, World };
@@ -621,6 +621,7 @@ export const invariants: readonly InvariantSpec[] = [
   appContainersStartOnlyAfterInitContainers,
   podConditionsMatchContainerStatuses,
   podStartTimeSetOnce,
+  nodeConditionTransitionTimeKept,
   endpointsOnlyReadyMatching,
   endpointSlicesOnlyMatching,
   endpointSliceReadyOnlyWhenPodReady,

@@ -120,6 +120,31 @@ export const podStartTimeSetOnce = perVersion(
 );
 
 /**
+ * nodeConditionTransitionTimeKept: a condition's lastTransitionTime is the last time its status
+ * changed (NodeCondition's API docs), so a Node condition whose status is the same in the next stored
+ * version keeps it. Both writers of a Node's conditions write from the version they read, under its
+ * resourceVersion: the kubelet's setters copy the old time while the status holds
+ * (nodestatus/setters.go), and the node lifecycle controller moves it only for a condition it turns
+ * Unknown (tryUpdateNodeHealth). Pod conditions are left out: the kubelet patches them against its
+ * own cache, and a write racing the node lifecycle controller's may restamp one.
+ */
+export const nodeConditionTransitionTimeKept = perVersion(
+  "nodeConditionTransitionTimeKept",
+  "a Node condition whose status did not change since the previous stored version keeps its lastTransitionTime",
+  ["Node"],
+  (n, prev) => {
+    if (!prev) return [];
+    const out: string[] = [];
+    for (const c of n.status?.conditions ?? []) {
+      const was = (prev.status?.conditions ?? []).find((p: any) => p?.type === c?.type);
+      if (!was || was.status !== c?.status || !was.lastTransitionTime) continue;
+      if (c.lastTransitionTime !== was.lastTransitionTime) out.push(`node ${n.metadata?.name}: condition ${c.type} stayed ${c.status} but its lastTransitionTime moved from ${was.lastTransitionTime} to ${c.lastTransitionTime}`);
+    }
+    return out;
+  },
+);
+
+/**
  * jobFinishedStatusConsistent: the API server's Job status validation (validateJobStatus, the
  * rules kube-apiserver applies to updates from the job controller since 1.31): Complete and Failed
  * are never both True; completionTime is set exactly when Complete is True, and not before

@@ -4,6 +4,7 @@
 // binding registry copies them to the pod; a pod created with spec.nodeName gets them directly.
 
 import { getOwn } from "../../common/own.js";
+import { mutant } from "../../common/mutation.js";
 
 type Obj = any;
 
@@ -18,7 +19,7 @@ export function topologyLabelsOf(node: Obj | undefined): Record<string, string> 
   const labels = node?.metadata?.labels;
   if (labels === null || typeof labels !== "object") return undefined;
   let out: Record<string, string> | undefined;
-  for (const key of TOPOLOGY_LABEL_KEYS) {
+  for (const key of mutant("podtopologylabels.region-not-copied") ? TOPOLOGY_LABEL_KEYS.slice(0, 1) : TOPOLOGY_LABEL_KEYS) {
     const v = getOwn(labels as Record<string, unknown>, key);
     if (typeof v === "string") (out ??= {})[key] = v;
   }

@@ -11,6 +11,7 @@ import { isValidPathSegmentName } from "../../common/names.js";
 import { rfc3339 } from "../../common/time.js";
 import * as S from "../status.js";
 import type { UserInfo } from "./types.js";
+import { mutant } from "../../common/mutation.js";
 
 /** kind's --service-account-issuer and --api-audiences. */
 export const serviceAccountIssuer = "https://kubernetes.default.svc.cluster.local";
@@ -90,7 +91,7 @@ const groupKind = { kind: "TokenRequest", group: "authentication.k8s.io", resour
 /** ValidateTokenRequest: at least 10 minutes, at most 2^32 seconds. */
 function validate(expirationSeconds: number): Status | undefined {
   const causes = [];
-  if (expirationSeconds < 600) causes.push(S.invalidValue("spec.expirationSeconds", expirationSeconds, "may not specify a duration less than 10 minutes"));
+  if (mutant("tokenrequest.min-expiration-inclusive") ? expirationSeconds <= 600 : expirationSeconds < 600) causes.push(S.invalidValue("spec.expirationSeconds", expirationSeconds, "may not specify a duration less than 10 minutes"));
   if (expirationSeconds > 2 ** 32) causes.push(S.invalidValue("spec.expirationSeconds", expirationSeconds, "may not specify a duration larger than 2^32 seconds"));
   return causes.length ? S.invalid(groupKind as any, "", causes) : undefined;
 }

@@ -6,6 +6,7 @@ import { forbiddenField, goSyntax, goValue, invalidValue, required, tooLong, typ
 import { goJsonMarshal } from "../schema/decode.js";
 import { utf8Length } from "../../common/bytes.js";
 import { fieldImmutableErrorMsg, isDNS1123Label, isNegativeErrorMsg, isQualifiedName, isValidLabelValue, type NameFn } from "./names.js";
+import { mutant } from "../../common/mutation.js";
 
 type Obj = any;
 
@@ -159,7 +160,7 @@ function validateOwnerReferences(refs: Obj[] | undefined, path: string): FieldEr
     if (r.apiVersion === "v1" && r.kind === "Event") errs.push(invalidValue(path, marshalled(r), "/v1, Kind=Event is disallowed from being an owner"));
     if (r.controller === true) {
       const name = `${r.kind ?? ""}/${r.name ?? ""}`;
-      if (firstController) errs.push(invalidValue(path, marshalled(refs), `Only one reference can have Controller set to true. Found "true" in references for ${firstController} and ${name}`));
+      if (firstController && !mutant("validation.two-controller-refs-accepted")) errs.push(invalidValue(path, marshalled(refs), `Only one reference can have Controller set to true. Found "true" in references for ${firstController} and ${name}`));
       else firstController = name;
     }
   }

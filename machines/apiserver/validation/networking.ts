@@ -11,6 +11,7 @@ import {
   nameIsDNS1035Label, nameIsDNSLabel, nameIsDNSSubdomain, regexError,
 } from "./names.js";
 import { validateLabelSelector } from "./selector.js";
+import { mutant } from "../../common/mutation.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = any;
@@ -72,7 +73,7 @@ function validateNetworkPolicyPort(port: Obj, path: string): FieldError[] {
     if (typeof port.port === "number") {
       for (const msg of isValidPortNum(port.port)) errs.push(invalidValue(`${path}.port`, port.port, msg));
       if (port.endPort != null) {
-        if (port.endPort < port.port) errs.push(invalidValue(`${path}.endPort`, port.endPort, "must be greater than or equal to `port`"));
+        if (mutant("validation.netpol-end-port-equal-refused") ? port.endPort <= port.port : port.endPort < port.port) errs.push(invalidValue(`${path}.endPort`, port.endPort, "must be greater than or equal to `port`"));
         for (const msg of isValidPortNum(port.endPort)) errs.push(invalidValue(`${path}.endPort`, port.endPort, msg));
       }
     } else {

@@ -4,6 +4,7 @@
 
 import { forbiddenField, invalidValue, type FieldError } from "../status.js";
 import { isNegativeErrorMsg } from "./names.js";
+import { mutant } from "../../common/mutation.js";
 
 /** The numeric options as the query decoded them (undefined when absent). */
 export interface PodLogOptions {
@@ -16,7 +17,7 @@ export interface PodLogOptions {
 /** ValidatePodLogOptions: tailLines not negative, limitBytes and sinceSeconds positive, not both sinceTime and sinceSeconds. */
 export function validatePodLogOptions(o: PodLogOptions): FieldError[] {
   const errs: FieldError[] = [];
-  if (o.tailLines !== undefined && o.tailLines < 0) errs.push(invalidValue("tailLines", o.tailLines, isNegativeErrorMsg));
+  if (o.tailLines !== undefined && o.tailLines < (mutant("validation.log-tail-lines-zero-refused") ? 1 : 0)) errs.push(invalidValue("tailLines", o.tailLines, isNegativeErrorMsg));
   if (o.limitBytes !== undefined && o.limitBytes < 1) errs.push(invalidValue("limitBytes", o.limitBytes, "must be greater than 0"));
   if (o.sinceSeconds !== undefined && o.sinceTime !== undefined) errs.push(forbiddenField("", "at most one of `sinceTime` or `sinceSeconds` may be specified"));
   else if (o.sinceSeconds !== undefined && o.sinceSeconds < 1) errs.push(invalidValue("sinceSeconds", o.sinceSeconds, "must be greater than 0"));

@@ -6,6 +6,7 @@ import { duplicate, forbiddenField, invalidValue, notSupported, required, type F
 import { validateLabelName } from "./meta.js";
 import { isValidLabelValue, nameIsDNSLabel, nameIsDNSSubdomain } from "./names.js";
 import { validateLabelSelector } from "./selector.js";
+import { mutant } from "../../common/mutation.js";
 
 type Obj = any;
 
@@ -25,7 +26,7 @@ export function validateTolerations(tolerations: Obj[] | undefined, path: string
     if (key.length === 0 && op !== "Exists") {
       errs.push(invalidValue(`${at}.operator`, op, 'operator must be Exists when `key` is empty, which means "match all values and all keys"'));
     }
-    if (has(t.tolerationSeconds) && effect !== "NoExecute") {
+    if (has(t.tolerationSeconds) && effect !== "NoExecute" && !mutant("validation.toleration-seconds-any-effect")) {
       errs.push(invalidValue(`${at}.effect`, effect, "effect must be 'NoExecute' when `tolerationSeconds` is set"));
     }
     if (op === "Equal" || op === "") {

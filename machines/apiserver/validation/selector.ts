@@ -4,6 +4,7 @@ import { forbiddenField, goValue, invalidValue, required, type FieldError, type 
 import { goJsonMarshal } from "../schema/decode.js";
 import { validateLabelName, validateLabels } from "./meta.js";
 import { isQualifiedName, isValidLabelValue } from "./names.js";
+import { mutant } from "../../common/mutation.js";
 
 type Obj = any;
 
@@ -22,7 +23,7 @@ function validateLabelSelectorRequirement(rq: Obj, path: string, allowInvalidLab
   const errs: FieldError[] = [];
   const values: string[] = rq.values ?? [];
   if (rq.operator === "In" || rq.operator === "NotIn") {
-    if (values.length === 0) errs.push(required(`${path}.values`, "must be specified when `operator` is 'In' or 'NotIn'"));
+    if (values.length === 0 && !mutant("validation.selector-in-empty-values-accepted")) errs.push(required(`${path}.values`, "must be specified when `operator` is 'In' or 'NotIn'"));
   } else if (rq.operator === "Exists" || rq.operator === "DoesNotExist") {
     if (values.length > 0) errs.push(forbiddenField(`${path}.values`, "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"));
   } else {

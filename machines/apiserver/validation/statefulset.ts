@@ -11,6 +11,7 @@ import { nameIsDNSLabel, nameIsDNSSubdomain } from "./names.js";
 import { validatePodSpecificAnnotations, validatePodTemplateSpec } from "./pod.js";
 import { labelSelectorJSON, selectorConverts, selectorIsEmpty, selectorMatches, validateLabelSelector } from "./selector.js";
 import { deepEqual } from "../../common/equal.js";
+import { mutant } from "../../common/mutation.js";
 
 type Obj = any;
 
@@ -39,7 +40,7 @@ export function validateRollingUpdateStatefulSet(ru: Obj, path: string): FieldEr
   const errs = validateNonnegative(ru.partition ?? 0, `${path}.partition`);
   if (ru.maxUnavailable != null) {
     errs.push(...validatePositiveIntOrPercent(ru.maxUnavailable, `${path}.maxUnavailable`));
-    if (intOrPercent(ru.maxUnavailable) === 0) errs.push(invalidValue(`${path}.maxUnavailable`, intOrStringValue(ru.maxUnavailable), "cannot be 0"));
+    if (intOrPercent(ru.maxUnavailable) === 0 && !mutant("validation.statefulset-max-unavailable-zero-accepted")) errs.push(invalidValue(`${path}.maxUnavailable`, intOrStringValue(ru.maxUnavailable), "cannot be 0"));
     errs.push(...isNotMoreThan100Percent(ru.maxUnavailable, `${path}.maxUnavailable`));
   }
   return errs;

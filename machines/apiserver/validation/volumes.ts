@@ -10,6 +10,7 @@ import { validateContainerResourceFieldSelector, validateObjectFieldSelector, vo
 import { labelSelectorJSON, validateLabelSelector } from "./selector.js";
 import { marshalled } from "./meta.js";
 import { validatePersistentVolumeClaimTemplate } from "./storage.js";
+import { mutant } from "../../common/mutation.js";
 
 type Obj = any;
 
@@ -52,7 +53,7 @@ export function validateLocalNonReservedPath(target: string, path: string): Fiel
 
 /** A file mode field: 0..0777. */
 export function validateMode(mode: unknown, path: string): FieldError[] {
-  return typeof mode === "number" && (mode > 0o777 || mode < 0) ? [invalidValue(path, mode, fileModeErrorMsg)] : [];
+  return typeof mode === "number" && ((mutant("validation.default-mode-0777-refused") ? mode >= 0o777 : mode > 0o777) || mode < 0) ? [invalidValue(path, mode, fileModeErrorMsg)] : [];
 }
 
 const supportedHostPathTypes = ["", "BlockDevice", "CharDevice", "Directory", "DirectoryOrCreate", "File", "FileOrCreate", "Socket"];
