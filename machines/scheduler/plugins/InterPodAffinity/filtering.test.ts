@@ -119,6 +119,7 @@ describe("TestRequiredAffinitySingleNode", () => {
 });
 
 describe("TestRequiredAffinityMultipleNodes", () => {
+  const r1 = (name: string, zone: string) => node(name, { region: "r1", zone, hostname: name });
   const rgChina = { region: "China" }, rgChinaAz1 = { region: "China", az: "az1" }, rgIndia = { region: "India" };
   const rows: [string, Pod, Pod[], Node[], "skip" | FilterStatus[]][] = [
     ["A pod can be scheduled onto all the nodes that have the same topology key & label value with one of them has an existing pod that matches the affinity rules",
@@ -149,6 +150,34 @@ describe("TestRequiredAffinityMultipleNodes", () => {
     ["Test incoming pod's anti-affinity: even if labelSelector matches, we still check if topologyKey matches",
       pod({ node: "nodeA", anti: [existsTerm("foo", "invalid-node-label")] }), [pod({ node: "nodeA", labels: { foo: "" } })],
       [node("nodeA", { region: "r1", zone: "z1", hostname: "nodeA" }), node("nodeB", { region: "r1", zone: "z1", hostname: "nodeB" })], [Success, Success]],
+    ["Test existing pod's anti-affinity: incoming pod wouldn't considered as a fit as it violates each existingPod's terms on all nodes",
+      pod({ labels: { foo: "", bar: "" } }), [pod({ node: "nodeA", anti: [existsTerm("foo", "zone")] }), pod({ node: "nodeA", anti: [existsTerm("bar", "region")] })],
+      [r1("nodeA", "z1"), r1("nodeB", "z2")], [existingFail, existingFail]],
+    ["Test incoming pod's anti-affinity: incoming pod wouldn't considered as a fit as it at least violates one anti-affinity rule of existingPod",
+      pod({ anti: [existsTerm("foo", "zone"), existsTerm("bar", "region")] }), [pod({ node: "nodeA", labels: { foo: "" } }), pod({ node: "nodeB", labels: { bar: "" } })],
+      [r1("nodeA", "z1"), r1("nodeB", "z2")], [antiFail, antiFail]],
+    ["Test existing pod's anti-affinity: only when labelSelector and topologyKey both match, it's counted as a single term match - case when one term has invalid topologyKey",
+      pod({ labels: { foo: "", bar: "" } }), [pod({ node: "nodeA", anti: [existsTerm("foo", "invalid-node-label"), existsTerm("bar", "zone")] })],
+      [r1("nodeA", "z1"), r1("nodeB", "z2")], [existingFail, Success]],
+    ["Test incoming pod's anti-affinity: only when labelSelector and topologyKey both match, it's counted as a single term match - case when one term has invalid topologyKey",
+      pod({ anti: [existsTerm("foo", "invalid-node-label"), existsTerm("bar", "zone")] }), [pod({ node: "nodeA", labels: { foo: "", bar: "" } })],
+      [r1("nodeA", "z1"), r1("nodeB", "z2")], [antiFail, Success]],
+    ["Test existing pod's anti-affinity: only when labelSelector and topologyKey both match, it's counted as a single term match - case when all terms have valid topologyKey",
+      pod({ labels: { foo: "", bar: "" } }), [pod({ node: "nodeA", anti: [existsTerm("foo", "region"), existsTerm("bar", "zone")] })],
+      [r1("nodeA", "z1"), r1("nodeB", "z2")], [existingFail, existingFail]],
+    ["Test incoming pod's anti-affinity: only when labelSelector and topologyKey both match, it's counted as a single term match - case when all terms have valid topologyKey",
+      pod({ anti: [existsTerm("foo", "region"), existsTerm("bar", "zone")] }), [pod({ node: "nodeA", labels: { foo: "", bar: "" } })],
+      [r1("nodeA", "z1"), r1("nodeB", "z2")], [antiFail, antiFail]],
+    ["Test existing pod's anti-affinity: existingPod on nodeA and nodeB has at least one anti-affinity term matches incoming pod, so incoming pod can only be scheduled to nodeC",
+      pod({ labels: { foo: "", bar: "" } }),
+      [pod({ node: "nodeA", anti: [existsTerm("foo", "zone"), existsTerm("labelA", "zone")] }), pod({ node: "nodeB", anti: [existsTerm("bar", "zone"), existsTerm("labelB", "zone")] })],
+      [r1("nodeA", "z1"), r1("nodeB", "z2"), r1("nodeC", "z3")], [existingFail, existingFail, Success]],
+    ["Test incoming pod's affinity: firstly check if all affinityTerms match, and then check if all topologyKeys match",
+      pod({ affinity: [existsTerm("foo", "region"), existsTerm("bar", "zone")] }), [pod({ labels: { foo: "", bar: "" }, node: "nodeA" })],
+      [r1("nodeA", "z1"), r1("nodeB", "z1")], [Success, Success]],
+    ["Test incoming pod's affinity: firstly check if all affinityTerms match, and then check if all topologyKeys match, and the match logic should be satisfied on the same pod",
+      pod({ affinity: [existsTerm("foo", "region"), existsTerm("bar", "zone")] }), [pod({ node: "nodeA", labels: { foo: "" } }), pod({ node: "nodeB", labels: { bar: "" } })],
+      [r1("nodeA", "z1"), r1("nodeB", "z2")], [affinityFail, affinityFail]],
   ];
   it.each(rows)("%s", (_n, incoming, pods, nodes, want) => expect(run(incoming, pods, nodes)).toEqual(want));
 });
