@@ -23,7 +23,7 @@ const node = (name: string, labels: Record<string, string>): Node => ({ metadata
 function run(p: Pod, nodes: Node[]): Record<string, number> | "skip" {
   const infos = nodes.map((n) => newNodeInfo(n, []));
   const state = new Map();
-  if (NodeAffinity.preScore(state, p, infos, infos) === "Skip") return "skip";
+  if (NodeAffinity.preScore(state, p) === "Skip") return "skip";
   const scores = infos.map((ni) => ({ name: ni.node.metadata!.name!, score: NodeAffinity.score(state, p, ni) }));
   NodeAffinity.normalize?.(state, p, scores);
   return Object.fromEntries(scores.map((s) => [s.name, s.score]));
