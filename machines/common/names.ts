@@ -150,13 +150,6 @@ export function isQualifiedName(value: string): string[] {
   return errs;
 }
 
-/** content.IsPrefixedLabelKey: a label key that has a prefix. */
-export function isPrefixedLabelKey(value: string): string[] {
-  const errs = isQualifiedName(value);
-  if (errs.length > 0) return errs;
-  return value.split("/").length === 2 ? [] : ["must include a prefix (e.g. 'example.com/key')"];
-}
-
 /** IsValidLabelValue: empty, or at most 63 alphanumerics, '-', '_' or '.', alphanumeric at both ends. */
 export function isValidLabelValue(value: string): string[] {
   const errs: string[] = [];

@@ -1,11 +1,12 @@
-// Kubernetes' own tables for the string rules of k8s.io/apimachinery, row by row (apimachinery at
-// eed236ce): pkg/util/validation/validation_test.go and pkg/api/validate/content/{kube,path}_test.go.
+// Kubernetes' own tables for the string rules of k8s.io/apimachinery, row by row: pkg/util/validation/validation_test.go
+// (identical at v0.35.0 and at eed236ce) and, from eed236ce, pkg/api/validate/content/path_test.go (v0.35.0 has
+// the same rule in pkg/api/validation/path, without a table).
 // The Go tests check valid or not; rows whose Go test checks the message check it here too.
 
 import { describe, expect, it } from "vitest";
 import {
   isConfigMapKey, isDNS1035Label, isDNS1123Label, isDNS1123Subdomain, isDNS1123SubdomainWithUnderscore, isHTTPHeaderName,
-  isInRange, isPrefixedLabelKey, isQualifiedName, isRelaxedEnvVarName, isValidGroupID, isValidLabelValue, isValidPathSegmentName,
+  isInRange, isQualifiedName, isRelaxedEnvVarName, isValidGroupID, isValidLabelValue, isValidPathSegmentName,
   isValidPercent, isValidPortName, isValidPortNum, isValidUserID, isWildcardDNS1123Subdomain, maxLenError, regexError,
 } from "./names.js";
 
@@ -87,13 +88,6 @@ const labelKeyBad = ["nospecialchars%^=@", "cantendwithadash-", "-cantstartwitha
 
 describe("TestIsQualifiedName (and content's TestIsLabelKey, the same rows)", () => {
   goodBad(isQualifiedName, labelKeyGood, labelKeyBad);
-});
-
-describe("TestIsPrefixedLabelKey (content/kube_test.go)", () => {
-  goodBad(isPrefixedLabelKey,
-    ["simple/simple", "now-with-dashes/simple", "now-with-dashes/now-with-dashes", "now.with.dots/simple", "now-with.dashes-and.dots/simple",
-      "1-num.2-num/3-num", "1234/5678", "1.2.3.4/5678", "example.com/Uppercase_Is_OK_123", `${r("a", 253)}/${r("b", 63)}`],
-    ["simple", "now-with-dashes", "1-starts-with-num", "1234", "Uppercase_Is_OK_123", "requests.storage-foo", r("a", 63), ...labelKeyBad]);
 });
 
 describe("TestIsValidLabelValue (and content's TestIsLabelValue, the same rows)", () => {
