@@ -278,7 +278,7 @@ export interface FieldRequirement {
 }
 
 /** fields.splitTerms: commas not escaped with a backslash split; the backslashes stay. */
-function splitTerms(s: string): string[] {
+export function splitTerms(s: string): string[] {
   if (s === "") return [];
   const terms: string[] = [];
   let start = 0;
@@ -297,7 +297,7 @@ function splitTerms(s: string): string[] {
 }
 
 /** fields.splitTerm: the first place an operator starts ("!=", then "==", then "="); the left side is never unescaped. */
-function splitTerm(term: string): { lhs: string; op: "!=" | "==" | "="; rhs: string } | undefined {
+export function splitTerm(term: string): { lhs: string; op: "!=" | "==" | "="; rhs: string } | undefined {
   for (let i = 0; i < term.length; i++) {
     for (const op of ["!=", "==", "="] as const) {
       if (term.startsWith(op, i)) return { lhs: term.slice(0, i), op, rhs: term.slice(i + op.length) };
@@ -307,7 +307,7 @@ function splitTerm(term: string): { lhs: string; op: "!=" | "==" | "="; rhs: str
 }
 
 /** fields.UnescapeValue: \\, \, and \= are the only escapes; a bare , or = is refused (the rune printed as its number, as %v prints a rune). */
-function unescapeFieldValue(s: string): { value: string } | { error: string } {
+export function unescapeFieldValue(s: string): { value: string } | { error: string } {
   if (!/[\\,=]/.test(s)) return { value: s };
   let v = "";
   let inSlash = false;

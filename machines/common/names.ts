@@ -49,13 +49,18 @@ export function inclusiveRangeError(lo: number, hi: number): string {
   return `must be between ${lo} and ${hi}, inclusive`;
 }
 
+// Go's len() counts UTF-8 bytes: a non-ASCII value reaches a length limit sooner than its JS length says.
+function byteLength(value: string): number {
+  return utf8Length(value);
+}
+
 export const isNegativeErrorMsg = "must be greater than or equal to 0";
 export const fieldImmutableErrorMsg = "field is immutable";
 
 /** IsDNS1123Label: at most 63 lower-case alphanumerics or '-', alphanumeric at both ends. */
 export function isDNS1123Label(value: string): string[] {
   const errs: string[] = [];
-  if (value.length > (mutant("validation.dns-label-allows-64") ? 64 : 63)) errs.push(maxLenError(63));
+  if (byteLength(value) > (mutant("validation.dns-label-allows-64") ? 64 : 63)) errs.push(maxLenError(63));
   if (!dns1123LabelRe.test(value)) {
     // A valid subdomain of legal length that is not a label can only be wrong for its dots.
     if (dns1123SubdomainRe.test(value)) errs.push("must not contain dots");
@@ -67,9 +72,23 @@ export function isDNS1123Label(value: string): string[] {
 /** IsDNS1123Subdomain: at most 253 characters of dot-separated RFC 1123 labels. */
 export function isDNS1123Subdomain(value: string): string[] {
   const errs: string[] = [];
-  if (value.length > 253) errs.push(maxLenError(253));
+  if (byteLength(value) > 253) errs.push(maxLenError(253));
   if (!dns1123SubdomainRe.test(value)) {
     errs.push(regexError("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character", dns1123SubdomainFmt, "example.com"));
+  }
+  return errs;
+}
+
+const dns1123LabelWithUnderscoreFmt = "_?[a-z0-9]([-_a-z0-9]*[a-z0-9])?";
+const dns1123SubdomainWithUnderscoreFmt = `${dns1123LabelWithUnderscoreFmt}(\\.${dns1123LabelWithUnderscoreFmt})*`;
+const dns1123SubdomainWithUnderscoreRe = new RegExp(`^${dns1123SubdomainWithUnderscoreFmt}$`);
+
+/** IsDNS1123SubdomainWithUnderscore: a subdomain whose labels may start with '_' and hold '_' (pod DNS search domains). */
+export function isDNS1123SubdomainWithUnderscore(value: string): string[] {
+  const errs: string[] = [];
+  if (byteLength(value) > 253) errs.push(maxLenError(253));
+  if (!dns1123SubdomainWithUnderscoreRe.test(value)) {
+    errs.push(regexError("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '_', '-' or '.', and must start and end with an alphanumeric character", dns1123SubdomainWithUnderscoreFmt, "example.com"));
   }
   return errs;
 }
@@ -80,7 +99,7 @@ const wildcardDNS1123SubdomainRe = new RegExp(`^${wildcardDNS1123SubdomainFmt}$`
 /** IsWildcardDNS1123Subdomain: "*." then a DNS subdomain, at most 253 characters (Ingress hosts). */
 export function isWildcardDNS1123Subdomain(value: string): string[] {
   const errs: string[] = [];
-  if (value.length > 253) errs.push(maxLenError(253));
+  if (byteLength(value) > 253) errs.push(maxLenError(253));
   if (!wildcardDNS1123SubdomainRe.test(value)) {
     errs.push(regexError("a wildcard DNS-1123 subdomain must start with '*.', followed by a valid DNS subdomain, which must consist of lower case alphanumeric characters, '-' or '.' and end with an alphanumeric character", wildcardDNS1123SubdomainFmt, "*.example.com"));
   }
@@ -98,7 +117,7 @@ export function isValidPathSegmentName(name: string): string[] {
 /** IsDNS1035Label: like an RFC 1123 label but starting with a letter (Service names). */
 export function isDNS1035Label(value: string): string[] {
   const errs: string[] = [];
-  if (value.length > 63) errs.push(maxLenError(63));
+  if (byteLength(value) > 63) errs.push(maxLenError(63));
   if (!dns1035LabelRe.test(value)) {
     errs.push(regexError("a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character", dns1035LabelFmt, "my-name", "abc-123"));
   }
@@ -146,10 +165,35 @@ export function isValidPortNum(port: number): string[] {
   return Number.isInteger(port) && port >= 1 && port <= 65535 ? [] : [inclusiveRangeError(1, 65535)];
 }
 
+/** IsInRange: min..max inclusive. */
+export function isInRange(value: number, min: number, max: number): string[] {
+  return value >= min && value <= max ? [] : [inclusiveRangeError(min, max)];
+}
+
+const maxID = 2147483647; // math.MaxInt32
+
+/** IsValidGroupID: 0..MaxInt32. */
+export function isValidGroupID(gid: number): string[] {
+  return gid >= 0 && gid <= maxID ? [] : [inclusiveRangeError(0, maxID)];
+}
+
+/** IsValidUserID: 0..MaxInt32. */
+export function isValidUserID(uid: number): string[] {
+  return uid >= 0 && uid <= maxID ? [] : [inclusiveRangeError(0, maxID)];
+}
+
+const httpHeaderNameFmt = "[-A-Za-z0-9]+";
+const httpHeaderNameRe = new RegExp(`^${httpHeaderNameFmt}$`);
+
+/** IsHTTPHeaderName: alphanumerics and '-' (probe httpHeaders). */
+export function isHTTPHeaderName(value: string): string[] {
+  return httpHeaderNameRe.test(value) ? [] : [regexError("a valid HTTP header must consist of alphanumeric characters or '-'", httpHeaderNameFmt, "X-Header-Name")];
+}
+
 /** IsValidPortName: an IANA_SVC_NAME (at most 15 lower-case alphanumerics or '-', with a letter, no '--'). */
 export function isValidPortName(port: string): string[] {
   const errs: string[] = [];
-  if (port.length > 15) errs.push(maxLenError(15));
+  if (byteLength(port) > 15) errs.push(maxLenError(15));
   if (!portNameCharsetRe.test(port)) errs.push("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)");
   if (!portNameOneLetterRe.test(port)) errs.push("must contain at least one letter (a-z)");
   if (port.includes("--")) errs.push("must not contain consecutive hyphens");
@@ -157,15 +201,16 @@ export function isValidPortName(port: string): string[] {
   return errs;
 }
 
-/** IsEnvVarName under RelaxedEnvironmentVariableValidation (GA in v1.34): printable ASCII except '='. */
-export function isEnvVarName(value: string): string[] {
+/** IsRelaxedEnvVarName (RelaxedEnvironmentVariableValidation, GA in v1.34): non-empty printable ASCII except '='. */
+export function isRelaxedEnvVarName(value: string): string[] {
+  if (value.length === 0) return ["environment variable name must be non-empty"];
   return relaxedEnvVarNameRe.test(value) ? [] : ["a valid environment variable name must consist only of printable ASCII characters other than '='"];
 }
 
 /** IsConfigMapKey: keys of ConfigMap and Secret data. */
 export function isConfigMapKey(value: string): string[] {
   const errs: string[] = [];
-  if (value.length > 253) errs.push(maxLenError(253));
+  if (byteLength(value) > 253) errs.push(maxLenError(253));
   if (!configMapKeyRe.test(value)) errs.push(regexError("a valid config key must consist of alphanumeric characters, '-', '_' or '.'", configMapKeyFmt, "key.name", "KEY_NAME", "key-name"));
   if (value === ".") errs.push("must not be '.'");
   else if (value === "..") errs.push("must not be '..'");

@@ -5,9 +5,8 @@ import { duplicate, invalidValue, notSupported, omitValue, required, tooLong, to
 import { CONTROLLER_UID_LABEL, JOB_NAME_LABEL, LEGACY_CONTROLLER_UID_LABEL, LEGACY_JOB_NAME_LABEL } from "../admission/batch.js";
 import { deepEqual } from "../../common/equal.js";
 import { marshalled, validateNonnegative, validateObjectMeta, validateObjectMetaUpdate } from "./meta.js";
-import { fieldImmutableErrorMsg, isDNS1123Label, isQualifiedName, nameIsDNSSubdomain } from "./names.js";
+import { fieldImmutableErrorMsg, isDNS1123Label, isDomainPrefixedPath, isQualifiedName, nameIsDNSSubdomain } from "./names.js";
 import { validateIndexesFormat } from "./jobstatus.js";
-import { validateDomainPrefixedPath } from "./networking.js";
 import { validatePodTemplateSpec } from "./pod.js";
 import { loadLocationError, parseStandard } from "../../common/cron.js";
 import { labelSelectorJSON, selectorMatches, validateLabelSelector } from "./selector.js";
@@ -164,7 +163,7 @@ function validateJobSpecFields(spec: Obj, path: string): FieldError[] {
   for (const f of ["parallelism", "completions", "activeDeadlineSeconds", "backoffLimit", "ttlSecondsAfterFinished", "backoffLimitPerIndex", "maxFailedIndexes"]) errs.push(...nonnegative(spec, f, path));
   if (isSet(spec.maxFailedIndexes) && !isSet(spec.backoffLimitPerIndex)) errs.push(required(`${path}.backoffLimitPerIndex`, "when maxFailedIndexes is specified"));
   if (typeof spec.managedBy === "string") {
-    errs.push(...validateDomainPrefixedPath(spec.managedBy, `${path}.managedBy`));
+    errs.push(...isDomainPrefixedPath(`${path}.managedBy`, spec.managedBy));
     if (spec.managedBy.length > MAX_MANAGED_BY_LENGTH) errs.push(tooLong(`${path}.managedBy`, spec.managedBy, MAX_MANAGED_BY_LENGTH));
   }
   const mode = spec.completionMode;

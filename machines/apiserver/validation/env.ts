@@ -4,7 +4,7 @@
 // environment variable names are GA, so names and prefixes only refuse '=' and non-printable ASCII.
 
 import { invalidValue, notSupported, required, type FieldError } from "../status.js";
-import { isConfigMapKey, isDNS1123Label, isEnvVarName, isQualifiedName, nameIsDNSSubdomain } from "./names.js";
+import { isConfigMapKey, isDNS1123Label, isRelaxedEnvVarName, isQualifiedName, nameIsDNSSubdomain } from "./names.js";
 import { validatePathNoBacksteps } from "./volumes.js";
 import { parseGoQuantity, quantityString } from "./quantity.js";
 
@@ -117,7 +117,7 @@ function validateFileKeySelector(s: Obj, path: string): FieldError[] {
   const errs: FieldError[] = [];
   const key: string = typeof s.key === "string" ? s.key : "";
   if (!key) errs.push(required(`${path}.key`, ""));
-  else for (const m of isEnvVarName(key)) errs.push(invalidValue(`${path}.key`, key, m));
+  else for (const m of isRelaxedEnvVarName(key)) errs.push(invalidValue(`${path}.key`, key, m));
   const volumeName: string = typeof s.volumeName === "string" ? s.volumeName : "";
   if (!volumeName) errs.push(required(`${path}.volumeName`, ""));
   else for (const m of isDNS1123Label(volumeName)) errs.push(invalidValue(`${path}.volumeName`, volumeName, m));
@@ -165,7 +165,7 @@ export function validateEnv(env: Obj[] | undefined, path: string): FieldError[] 
   (env ?? []).forEach((e, i) => {
     const at = `${path}[${i}]`;
     if (!e.name) errs.push(required(`${at}.name`, ""));
-    else for (const m of isEnvVarName(e.name)) errs.push(invalidValue(`${at}.name`, e.name, m));
+    else for (const m of isRelaxedEnvVarName(e.name)) errs.push(invalidValue(`${at}.name`, e.name, m));
     errs.push(...validateEnvVarValueFrom(e, `${at}.valueFrom`));
   });
   return errs;
@@ -182,7 +182,7 @@ export function validateEnvFrom(envFrom: Obj[] | undefined, path: string): Field
   const errs: FieldError[] = [];
   (envFrom ?? []).forEach((ev, i) => {
     const at = `${path}[${i}]`;
-    if (ev.prefix) for (const m of isEnvVarName(ev.prefix)) errs.push(invalidValue(`${at}.prefix`, ev.prefix, m));
+    if (ev.prefix) for (const m of isRelaxedEnvVarName(ev.prefix)) errs.push(invalidValue(`${at}.prefix`, ev.prefix, m));
     let sources = 0;
     if (has(ev.configMapRef)) {
       sources++;

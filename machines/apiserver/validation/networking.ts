@@ -7,8 +7,8 @@ import { forbiddenField, goValue, invalidValue, notSupported, required, tooLong,
 import { parseIPSloppy } from "./ip.js";
 import { validateImmutable, validateObjectMeta, validateObjectMetaUpdate } from "./meta.js";
 import {
-  isDNS1123Subdomain, isValidPathSegmentName, isValidPortName, isValidPortNum, isWildcardDNS1123Subdomain,
-  nameIsDNS1035Label, nameIsDNSLabel, nameIsDNSSubdomain, regexError,
+  isDNS1123Subdomain, isDomainPrefixedPath, isValidPathSegmentName, isValidPortName, isValidPortNum, isWildcardDNS1123Subdomain,
+  nameIsDNS1035Label, nameIsDNSLabel, nameIsDNSSubdomain,
 } from "./names.js";
 import { validateLabelSelector } from "./selector.js";
 import { mutant } from "../../common/mutation.js";
@@ -21,8 +21,6 @@ const MAX_LEN_INGRESS_CLASS_CONTROLLER = 250;
 const supportedPathTypes = ["Exact", "ImplementationSpecific", "Prefix"];
 const invalidPathSequences = ["//", "/./", "/../", "%2f", "%2F"];
 const invalidPathSuffixes = ["/..", "/."];
-const httpPathFmt = "[A-Za-z0-9/\\-._~%!$&'()*+,;=:]+";
-const httpPathRe = new RegExp(`^${httpPathFmt}$`);
 const invalidCIDR = "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)";
 
 // ---- NetworkPolicy ----
@@ -301,18 +299,6 @@ export function validateIngressStatusUpdate(ing: Obj, old: Obj): FieldError[] {
 
 // ---- IngressClass ----
 
-/** validation.IsDomainPrefixedPath: "<DNS subdomain>/<HTTP path>"; an empty value is Required. */
-export function validateDomainPrefixedPath(value: string, path: string): FieldError[] {
-  if (value.length === 0) return [required(path)];
-  const slash = value.indexOf("/");
-  const host = slash < 0 ? value : value.slice(0, slash);
-  const rest = slash < 0 ? "" : value.slice(slash + 1);
-  if (slash < 0 || host.length === 0 || rest.length === 0) return [invalidValue(path, value, 'must be a domain-prefixed path (such as "acme.io/foo")')];
-  const errs = isDNS1123Subdomain(host).map((msg) => invalidValue(path, host, msg));
-  if (!httpPathRe.test(rest)) return [...errs, invalidValue(path, rest, regexError("Invalid path", httpPathFmt))];
-  return errs;
-}
-
 /** validateIngressClassParametersReference: kind and name path segments, scope Cluster or Namespace (with a namespace). */
 function validateParametersReference(params: Obj, path: string): FieldError[] {
   // the checks of the TypedLocalObjectReference it used to be, then its scope
@@ -340,7 +326,7 @@ export function validateIngressClass(ic: Obj): FieldError[] {
   if (controller.length === 0) errs.push(required("spec.controller"));
   else {
     if (controller.length > MAX_LEN_INGRESS_CLASS_CONTROLLER) errs.push(tooLong("spec.controller", "", MAX_LEN_INGRESS_CLASS_CONTROLLER));
-    errs.push(...validateDomainPrefixedPath(controller, "spec.controller"));
+    errs.push(...isDomainPrefixedPath("spec.controller", controller));
   }
   if (spec.parameters != null) errs.push(...validateParametersReference(spec.parameters, "spec.parameters"));
   return errs;

@@ -4,7 +4,7 @@
 import { duplicate, forbiddenField, goValue, internalFieldError, invalidValue, notSupported, required, tooLong, tooMany, type FieldError } from "../status.js";
 import { RecentClean, STANDARD_FINALIZERS, validateImmutable, validateLabels, validateNonnegative, validateObjectMeta, validateObjectMetaUpdate } from "./meta.js";
 import { isMarkedFrozen } from "../../common/equal.js";
-import { fieldImmutableErrorMsg, isConfigMapKey, isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidLabelValue, isValidPortNum, nameIsDNSLabel, nameIsDNSSubdomain } from "./names.js";
+import { fieldImmutableErrorMsg, isConfigMapKey, isFullyQualifiedDomainName, isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidLabelValue, isValidPortNum, nameIsDNSLabel, nameIsDNSSubdomain } from "./names.js";
 import { isIPv6, validateLegacyIP, validateNonSpecialIP } from "./ip.js";
 import { goJsonUnmarshalError } from "./jsonerrors.js";
 import { validateLabelSelector } from "./selector.js";
@@ -295,27 +295,12 @@ function validateDeprecatedTopology(topology: unknown, path: string): FieldError
 
 // Unknown address types fall through unvalidated, as in Kubernetes.
 function validateSliceAddress(address: string, addressType: string, path: string): FieldError[] {
-  if (addressType === "FQDN") return isFullyQualifiedDomainName(address, path);
+  if (addressType === "FQDN") return isFullyQualifiedDomainName(path, address);
   if (addressType !== "IPv4" && addressType !== "IPv6") return [];
   const errs = validateLegacyIP(address, path);
   if (errs.length > 0) return errs;
   if ((addressType === "IPv6") !== isIPv6(address)) errs.push(invalidValue(path, address, `must be an ${addressType} address`));
   return [...errs, ...validateNonSpecialIP(address, path)];
-}
-
-/** validation.IsFullyQualifiedDomainName: a subdomain (a trailing dot dropped) of two or more DNS labels. */
-function isFullyQualifiedDomainName(value: string, path: string): FieldError[] {
-  if (value.length === 0) return [required(path, "")];
-  const name = value.endsWith(".") ? value.slice(0, -1) : value;
-  const sub = isDNS1123Subdomain(name);
-  if (sub.length > 0) return [invalidValue(path, name, sub.join(","))];
-  const labels = name.split(".");
-  if (labels.length < 2) return [invalidValue(path, name, "should be a domain with at least two segments separated by dots")];
-  for (const l of labels) {
-    const m = isDNS1123Label(l);
-    if (m.length > 0) return [invalidValue(path, l, m.join(","))];
-  }
-  return [];
 }
 
 function validateSliceHints(hints: Obj, path: string): FieldError[] {

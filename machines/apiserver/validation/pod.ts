@@ -9,7 +9,7 @@ import {
   marshalled, validateAnnotations, validateLabelName, validateLabels, validateNonnegative, validateObjectMeta, validateObjectMetaUpdate,
 } from "./meta.js";
 import {
-  inclusiveRangeError, isDNS1123Label, isDNS1123Subdomain, isValidPortName, isValidPortNum, nameIsDNSSubdomain, regexError,
+  inclusiveRangeError, isDNS1123Label, isDNS1123Subdomain, isDNS1123SubdomainWithUnderscore, isHTTPHeaderName, isValidPortName, isValidPortNum, nameIsDNSSubdomain,
 } from "./names.js";
 import { validateEnv, validateEnvFrom } from "./env.js";
 import { hasInvalidLabelValueInRequiredNodeAffinity, hasInvalidTopologySpreadConstraintLabelSelector, validateAffinity, validateTolerations, validateTopologySpreadConstraints } from "./scheduling.js";
@@ -67,8 +67,6 @@ function validatePullPolicy(policy: string | undefined, path: string): FieldErro
 
 const handlerKinds = ["exec", "httpGet", "tcpSocket", "grpc", "sleep"] as const;
 
-const httpHeaderFmt = "[-A-Za-z0-9]+";
-const httpHeaderRe = /^[-A-Za-z0-9]+$/;
 
 function validateHandlerAction(kind: (typeof handlerKinds)[number], h: Obj, path: string, gracePeriod: number | undefined): FieldError[] {
   switch (kind) {
@@ -81,7 +79,7 @@ function validateHandlerAction(kind: (typeof handlerKinds)[number], h: Obj, path
       if (h.scheme !== "HTTP" && h.scheme !== "HTTPS") errs.push(notSupported(`${path}.scheme`, h.scheme ?? "", ["HTTP", "HTTPS"]));
       for (const header of h.httpHeaders ?? []) {
         const name: string = header.name ?? "";
-        if (!httpHeaderRe.test(name)) errs.push(invalidValue(`${path}.httpHeaders`, name, regexError("a valid HTTP header must consist of alphanumeric characters or '-'", httpHeaderFmt, "X-Header-Name")));
+        for (const m of isHTTPHeaderName(name)) errs.push(invalidValue(`${path}.httpHeaders`, name, m));
       }
       return errs;
     }
@@ -350,18 +348,6 @@ function validateDNSPolicy(policy: string | undefined, path: string): FieldError
 const MAX_DNS_NAMESERVERS = 3;
 const MAX_DNS_SEARCH_PATHS = 32;
 const MAX_DNS_SEARCH_LIST_CHARS = 2048;
-const dns1123SubdomainWithUnderscoreRe = /^_?[a-z0-9]([-_a-z0-9]*[a-z0-9])?(\._?[a-z0-9]([-_a-z0-9]*[a-z0-9])?)*$/;
-
-// IsDNS1123SubdomainWithUnderscore: search domains may hold '_' (AllowRelaxedDNSSearchValidation, GA).
-function dnsSearchErrors(search: string): string[] {
-  const errs: string[] = [];
-  if (search.length > 253) errs.push("must be no more than 253 characters");
-  if (!dns1123SubdomainWithUnderscoreRe.test(search)) {
-    errs.push(regexError("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '_', '-' or '.', and must start and end with an alphanumeric character", "_?[a-z0-9]([-_a-z0-9]*[a-z0-9])?(\\._?[a-z0-9]([-_a-z0-9]*[a-z0-9])?)*", "example.com"));
-  }
-  return errs;
-}
-
 /** validatePodDNSConfig: nameservers (with dnsPolicy None, at least one), searches and options. */
 function validateDNSConfig(spec: Obj, path: string): FieldError[] {
   const cfg = spec.dnsConfig;
@@ -382,7 +368,7 @@ function validateDNSConfig(spec: Obj, path: string): FieldError[] {
   searches.forEach((search, i) => {
     if (search === ".") return;
     const s = search.endsWith(".") ? search.slice(0, -1) : search;
-    for (const m of dnsSearchErrors(s)) errs.push(invalidValue(`${path}.searches[${i}]`, s, m));
+    for (const m of isDNS1123SubdomainWithUnderscore(s)) errs.push(invalidValue(`${path}.searches[${i}]`, s, m));
   });
   (cfg.options ?? []).forEach((o: Obj, i: number) => {
     if (!o.name) errs.push(required(`${path}.options[${i}]`, "must not be empty"));

@@ -7,18 +7,16 @@ import { isJsonNumber } from "../../common/numberliteral.js";
 import { forbiddenField, invalidValue, notSupported, required, tooLong, type FieldError } from "../status.js";
 import { marshalled } from "./meta.js";
 import { utf8Length } from "../../common/bytes.js";
-import { inclusiveRangeError, isDNS1123Subdomain } from "./names.js";
+import { isDNS1123Subdomain, isValidGroupID, isValidUserID } from "./names.js";
 import { validateLocalDescendingPath } from "./volumes.js";
 
 type Obj = any;
 
 /** Set in the Go sense: a pointer field that is not nil. */
 export const has = (v: unknown): boolean => v !== undefined && v !== null;
-const MAX_ID = 2147483647;
-
-// IsValidUserID / IsValidGroupID (apimachinery v0.35: 0..MaxInt32).
-function validateID(v: unknown, path: string): FieldError[] {
-  return isJsonNumber(v) && (Number(v) < 0 || Number(v) > MAX_ID) ? [invalidValue(path, v, inclusiveRangeError(0, MAX_ID))] : [];
+// IsValidUserID for runAsUser, IsValidGroupID for the group ids (apimachinery v0.35: both 0..MaxInt32).
+function validateID(v: unknown, path: string, check: (id: number) => string[] = isValidGroupID): FieldError[] {
+  return isJsonNumber(v) ? check(Number(v)).map((m) => invalidValue(path, v, m)) : [];
 }
 
 // The bad value of a whole security context: Kubernetes prints it through json.Marshal.
@@ -179,7 +177,7 @@ export function validateWindowsHostProcessPod(spec: Obj, path: string): FieldErr
 export function validatePodSecurityContext(spec: Obj, path: string, allowMountOptionSELinuxChangePolicy = false): FieldError[] {
   const sc: Obj = spec.securityContext ?? {};
   const errs: FieldError[] = [];
-  errs.push(...validateID(sc.fsGroup, `${path}.fsGroup`), ...validateID(sc.runAsUser, `${path}.runAsUser`), ...validateID(sc.runAsGroup, `${path}.runAsGroup`));
+  errs.push(...validateID(sc.fsGroup, `${path}.fsGroup`), ...validateID(sc.runAsUser, `${path}.runAsUser`, isValidUserID), ...validateID(sc.runAsGroup, `${path}.runAsGroup`));
   (sc.supplementalGroups ?? []).forEach((g: unknown, i: number) => errs.push(...validateID(g, `${path}.supplementalGroups[${i}]`)));
   if (spec.shareProcessNamespace === true && spec.hostPID === true) {
     errs.push(invalidValue(`${path}.shareProcessNamespace`, true, "ShareProcessNamespace and HostPID cannot both be enabled"));
@@ -206,7 +204,7 @@ export function validatePodSecurityContext(spec: Obj, path: string, allowMountOp
 /** ValidateSecurityContext (containers): id ranges, procMount, seccomp, privilege escalation, AppArmor. */
 export function validateContainerSecurityContext(sc: Obj, path: string, hostUsers: boolean): FieldError[] {
   if (!has(sc)) return [];
-  const errs = [...validateID(sc.runAsUser, `${path}.runAsUser`), ...validateID(sc.runAsGroup, `${path}.runAsGroup`)];
+  const errs = [...validateID(sc.runAsUser, `${path}.runAsUser`, isValidUserID), ...validateID(sc.runAsGroup, `${path}.runAsGroup`)];
   if (has(sc.procMount)) {
     if (!["Default", "Unmasked"].includes(sc.procMount)) errs.push(notSupported(`${path}.procMount`, sc.procMount, ["Default", "Unmasked"]));
     if (hostUsers && sc.procMount === "Unmasked") errs.push(invalidValue(`${path}.procMount`, sc.procMount, "`hostUsers` must be false to use `Unmasked`"));

@@ -34,9 +34,9 @@ export function validateConditions(conditions: unknown, path: string): FieldErro
     const status = str(c.status);
     if (!conditionStatuses.includes(status)) errs.push(notSupported(`${at}.status`, status, conditionStatuses));
     if (typeof c.observedGeneration === "number" && c.observedGeneration < 0) errs.push(invalidValue(`${at}.observedGeneration`, c.observedGeneration, "must be greater than or equal to zero"));
-    if (!c.lastTransitionTime) errs.push(required(`${at}.lastTransitionTime`, "must be set"));
+    if (!c.lastTransitionTime) errs.push(required(`${at}.lastTransitionTime`, ""));
     const reason = str(c.reason);
-    if (reason.length === 0) errs.push(required(`${at}.reason`, "must be set"));
+    if (reason.length === 0) errs.push(required(`${at}.reason`, ""));
     else {
       if (!conditionReason.test(reason)) errs.push(invalidValue(`${at}.reason`, reason, regexError(conditionReasonErrMsg, conditionReasonFmt, "my_name", "MY_NAME", "MyName", "ReasonA,ReasonB", "ReasonA:ReasonB")));
       if (reason.length > maxReasonLen) errs.push(tooLong(`${at}.reason`, reason, maxReasonLen));

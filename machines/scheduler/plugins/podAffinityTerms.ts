@@ -9,7 +9,23 @@ export interface AffinityTerm {
   topologyKey: string;
   /** Namespaces the term applies to; null means all (namespaceSelector {}). */
   namespaces: Set<string> | null;
+  /** A non-empty namespaceSelector: a pod's namespace also qualifies when its labels match. */
+  namespaceSelector?: (labels: Record<string, string> | undefined) => boolean;
   matches: (labels: Record<string, string> | undefined) => boolean;
+}
+
+/**
+ * The namespaces' labels, by name (the plugin's namespace lister). The scheduler puts them in the cycle
+ * state under NamespaceLabelsKey when it has them; without them a non-empty namespaceSelector selects
+ * no namespace.
+ */
+export type NamespaceLabels = ReadonlyMap<string, Record<string, string>>;
+export const NamespaceLabelsKey = "NamespaceLabels";
+
+/** The namespace labels in the cycle state, if the scheduler gave any. */
+export function namespaceLabelsOf(state: ReadonlyMap<string, unknown>): NamespaceLabels | undefined {
+  const v = state.get(NamespaceLabelsKey);
+  return v instanceof Map ? (v as NamespaceLabels) : undefined;
 }
 
 const namespaceOf = (p: Pod) => p.metadata?.namespace ?? "default";
@@ -27,8 +43,8 @@ function mergeKeys(term: PodAffinityTerm, owner: Pod): LabelSelector | undefined
 }
 
 /**
- * newAffinityTerm: namespaces default to the owner's; a namespaceSelector of {} means all namespaces.
- * Other namespaceSelectors need namespace labels the model does not have, so they add no namespaces.
+ * newAffinityTerm: namespaces default to the owner's (only when neither namespaces nor a namespaceSelector
+ * is given); a namespaceSelector of {} means all namespaces; another selects by namespace labels.
  */
 export function newAffinityTerm(owner: Pod, term: PodAffinityTerm): AffinityTerm {
   const nsSel = term.namespaceSelector;
@@ -36,18 +52,26 @@ export function newAffinityTerm(owner: Pod, term: PodAffinityTerm): AffinityTerm
   let namespaces: Set<string> | null = new Set(term.namespaces ?? []);
   if (allNs || (mutant("scheduler.affinity-term-all-namespaces") && namespaces.size === 0 && nsSel == null)) namespaces = null;
   else if (namespaces.size === 0 && nsSel == null) namespaces.add(namespaceOf(owner));
-  return { topologyKey: term.topologyKey, namespaces, matches: compileLabelSelector(mergeKeys(term, owner)) };
+  const selector = namespaces !== null && nsSel != null ? { namespaceSelector: compileLabelSelector(nsSel) } : {};
+  return { topologyKey: term.topologyKey, namespaces, ...selector, matches: compileLabelSelector(mergeKeys(term, owner)) };
 }
 
-/** AffinityTerm.Matches: the pod is in one of the term's namespaces and its labels match. */
-export function termMatches(t: AffinityTerm, pod: Pod): boolean {
-  if (t.namespaces !== null && !t.namespaces.has(namespaceOf(pod))) return false;
+/**
+ * AffinityTerm.Matches: the pod is in one of the term's namespaces, or its namespace's labels match the
+ * term's namespaceSelector (mergeAffinityTermNamespacesIfNotEmpty and GetNamespaceLabelsSnapshot: a
+ * namespace the lister lacks has no labels), and its labels match.
+ */
+export function termMatches(t: AffinityTerm, pod: Pod, nsLabels?: NamespaceLabels): boolean {
+  if (t.namespaces !== null && !t.namespaces.has(namespaceOf(pod))) {
+    const labels = nsLabels?.get(namespaceOf(pod));
+    if (t.namespaceSelector === undefined || labels === undefined || !t.namespaceSelector(labels)) return false;
+  }
   return t.matches(pod.metadata?.labels);
 }
 
 /** True when the pod matches every term (podMatchesAllAffinityTerms); false for no terms. */
-export function podMatchesAllTerms(terms: AffinityTerm[], pod: Pod): boolean {
+export function podMatchesAllTerms(terms: AffinityTerm[], pod: Pod, nsLabels?: NamespaceLabels): boolean {
   if (terms.length === 0) return false;
-  for (const t of terms) if (!termMatches(t, pod)) return false;
+  for (const t of terms) if (!termMatches(t, pod, nsLabels)) return false;
   return true;
 }

@@ -2,7 +2,7 @@
 import { mutant } from "../../../common/mutation.js";
 import type { Node, Pod, WeightedPodAffinityTerm } from "kubernetes-types/core/v1";
 import { type CycleState, type FilterPlugin, type FilterStatus, type NodeInfo, type NodeScore, type ScorePlugin, failure, MaxNodeScore, snapshotSummaryOf, Success } from "../../framework.js";
-import { type AffinityTerm, newAffinityTerm, podMatchesAllTerms, termMatches } from "../podAffinityTerms.js";
+import { type AffinityTerm, type NamespaceLabels, namespaceLabelsOf, newAffinityTerm, podMatchesAllTerms, termMatches } from "../podAffinityTerms.js";
 import { getOwn } from "../../../common/own.js";
 
 export const Name = "InterPodAffinity";
@@ -27,6 +27,7 @@ interface FilterState {
   existingAntiAffinityCounts: Map<string, number>;
   affinityCounts: Map<string, number>;
   antiAffinityCounts: Map<string, number>;
+  nsLabels: NamespaceLabels | undefined;
 }
 
 const requiredAffinity = (p: Pod) => (p.spec?.affinity?.podAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []).map((t) => newAffinityTerm(p, t));
@@ -40,10 +41,10 @@ function hasRequiredTerms(p: Pod): boolean {
 }
 
 /** PreFilter: counts per topology pair of pods that the incoming pod's terms match, and of existing anti-affinity against it. */
-function calPreFilterState(pod: Pod, allNodes: NodeInfo[]): FilterState {
+function calPreFilterState(pod: Pod, allNodes: NodeInfo[], nsLabels: NamespaceLabels | undefined): FilterState {
   const s: FilterState = {
     pod, affinity: requiredAffinity(pod), antiAffinity: requiredAnti(pod),
-    existingAntiAffinityCounts: new Map(), affinityCounts: new Map(), antiAffinityCounts: new Map(),
+    existingAntiAffinityCounts: new Map(), affinityCounts: new Map(), antiAffinityCounts: new Map(), nsLabels,
   };
   const ownTerms = s.affinity.length > 0 || s.antiAffinity.length > 0;
   for (const ni of allNodes) {
@@ -53,12 +54,12 @@ function calPreFilterState(pod: Pod, allNodes: NodeInfo[]): FilterState {
     for (const existing of ni.podsWithRequiredAntiAffinity) {
       for (const t of requiredAnti(existing)) {
         const v = getOwn(labels, t.topologyKey);
-        if (v !== undefined && termMatches(t, pod)) inc(s.existingAntiAffinityCounts, pair(t.topologyKey, v), 1);
+        if (v !== undefined && termMatches(t, pod, nsLabels)) inc(s.existingAntiAffinityCounts, pair(t.topologyKey, v), 1);
       }
     }
     if (s.affinity.length === 0 && s.antiAffinity.length === 0) continue;
     for (const existing of ni.pods) {
-      if (podMatchesAllTerms(s.affinity, existing)) {
+      if (podMatchesAllTerms(s.affinity, existing, nsLabels)) {
         for (const t of s.affinity) {
           const v = getOwn(labels, t.topologyKey);
           if (v !== undefined) inc(s.affinityCounts, pair(t.topologyKey, v), 1);
@@ -66,7 +67,7 @@ function calPreFilterState(pod: Pod, allNodes: NodeInfo[]): FilterState {
       }
       for (const t of s.antiAffinity) {
         const v = getOwn(labels, t.topologyKey);
-        if (v !== undefined && termMatches(t, existing)) inc(s.antiAffinityCounts, pair(t.topologyKey, v), 1);
+        if (v !== undefined && termMatches(t, existing, nsLabels)) inc(s.antiAffinityCounts, pair(t.topologyKey, v), 1);
       }
     }
   }
@@ -85,7 +86,7 @@ function satisfyPodAffinity(s: FilterState, ni: NodeInfo): boolean {
   if (podsExist) return true;
   // The first pod of a group with affinity to itself may go anywhere with the keys.
   // the mutant lets any pod with affinity go anywhere while no pod matches, not only one matching its own terms
-  return s.affinityCounts.size === 0 && (podMatchesAllTerms(s.affinity, s.pod) || mutant("scheduler.affinity-first-pod-without-self-match"));
+  return s.affinityCounts.size === 0 && (podMatchesAllTerms(s.affinity, s.pod, s.nsLabels) || mutant("scheduler.affinity-first-pod-without-self-match"));
 }
 
 function satisfyPodAntiAffinity(s: FilterState, ni: NodeInfo): boolean {
@@ -112,10 +113,10 @@ const weighted = (p: Pod, terms: WeightedPodAffinityTerm[] | undefined, sign: nu
   (terms ?? []).map((t) => ({ term: newAffinityTerm(p, t.podAffinityTerm), weight: sign * t.weight }));
 
 /** Adds weight to the topology pair of node labels for every term the pod matches. */
-function addTerms(score: Map<string, number>, terms: Weighted[], pod: Pod, labels: Record<string, string>): void {
+function addTerms(score: Map<string, number>, terms: Weighted[], pod: Pod, labels: Record<string, string>, nsLabels: NamespaceLabels | undefined): void {
   for (const { term, weight } of terms) {
     const v = getOwn(labels, term.topologyKey);
-    if (v !== undefined && termMatches(term, pod)) inc(score, pair(term.topologyKey, v), weight);
+    if (v !== undefined && termMatches(term, pod, nsLabels)) inc(score, pair(term.topologyKey, v), weight);
   }
 }
 
@@ -126,7 +127,7 @@ export const InterPodAffinity = {
     // No terms of its own and no pod with required anti-affinity anywhere: nothing to count or check.
     const summary = snapshotSummaryOf(state);
     if (summary !== undefined && summary.nodesWithRequiredAntiAffinityPods === 0 && !hasRequiredTerms(pod)) return "Skip" as const;
-    const s = calPreFilterState(pod, allNodes);
+    const s = calPreFilterState(pod, allNodes, namespaceLabelsOf(state));
     if (s.affinity.length === 0 && s.antiAffinity.length === 0 && s.existingAntiAffinityCounts.size === 0) return "Skip" as const;
     state.set(preFilterKey, s);
     return undefined;
@@ -150,20 +151,21 @@ export const InterPodAffinity = {
     const summary = snapshotSummaryOf(state);
     if (!hasConstraints && summary !== undefined && summary.nodesWithAffinityPods === 0) return "Skip" as const;
     const topologyScore = new Map<string, number>();
+    const nsLabels = namespaceLabelsOf(state);
     for (const ni of allNodes) {
       // Like HavePodsWithAffinityList: without own preferences, nodes without such pods add nothing.
       if (!hasConstraints && ni.podsWithAffinity.length === 0) continue;
       const labels = ni.node.metadata?.labels ?? {};
       // Without own preferences only pods with affinity can contribute.
       for (const existing of hasConstraints ? ni.pods : ni.podsWithAffinity) {
-        addTerms(topologyScore, incoming, existing, labels);
+        addTerms(topologyScore, incoming, existing, labels, nsLabels);
         const ea = existing.spec?.affinity;
         const theirs = [
           ...weighted(existing, ea?.podAffinity?.preferredDuringSchedulingIgnoredDuringExecution, 1),
           ...weighted(existing, ea?.podAntiAffinity?.preferredDuringSchedulingIgnoredDuringExecution, -1),
           ...requiredAffinity(existing).map((term) => ({ term, weight: HardPodAffinityWeight })),
         ];
-        addTerms(topologyScore, theirs, pod, labels);
+        addTerms(topologyScore, theirs, pod, labels, nsLabels);
       }
     }
     if (!hasConstraints && topologyScore.size === 0) return "Skip" as const;
