@@ -215,18 +215,19 @@ describe("an account that enforces mountable secrets (ServiceAccount admission's
   });
 });
 
-/** The events of a watch that ends by its own timeoutSeconds, with a write made while it is open. */
+/** The events of a watch that ends by its own timeoutSeconds, with a write made once it is open. */
 async function watchEvents(path: string, during?: () => Promise<unknown>): Promise<Array<{ type: string; rv: string; name?: string }>> {
   const { request } = await import("node:https");
   return new Promise((resolve, reject) => {
     const req = request(new URL(path, s.server.url), { ca: s.server.caCert, headers: { Authorization: `Bearer ${s.cluster.adminToken}` } }, (res) => {
+      // the headers come once the watch is registered at its starting revision: the write follows it
+      if (during) void during();
       let text = "";
       res.on("data", (d: Buffer) => (text += d));
       res.on("end", () => resolve(text.split("\n").filter(Boolean).map((l) => JSON.parse(l)).map((e) => ({ type: e.type, rv: e.object.metadata.resourceVersion, name: e.object.metadata.name }))));
     });
     req.on("error", reject);
     req.end();
-    if (during) setTimeout(() => void during(), 300);
   });
 }
 

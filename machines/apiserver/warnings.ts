@@ -74,7 +74,7 @@ function objectWarnings(kind: string, obj: Obj): string[] {
 }
 
 /** warnIfHasEnforceMountableSecretsAnnotation (serviceaccount/strategy.go): only when the write newly sets the annotation. */
-function mountableSecretsWarnings(sa: Obj, old: Obj): string[] {
+function mountableSecretsWarnings(sa: Obj, old: Obj | undefined): string[] {
   const key = "kubernetes.io/enforce-mountable-secrets";
   if (old !== undefined && Object.hasOwn(old.metadata?.annotations ?? {}, key)) return [];
   return Object.hasOwn(sa.metadata?.annotations ?? {}, key) ? [`metadata.annotations[${key}]: deprecated in v1.32+; prefer separate namespaces to isolate access to mounted secrets`] : [];
