@@ -275,11 +275,11 @@ describe("delete options are validated as ValidateDeleteOptions validates them",
       ]),
     ],
   ])("%s is 422", (_n, policy, orphan, dry, want) => {
-    expect(deleteOptionsError(policy, orphan, dry)).toEqual(want);
+    expect(deleteOptionsError({ policy, orphanDependents: orphan, dryRun: dry })).toEqual(want);
   });
 
   it.each([["Foreground"], ["Background"], ["Orphan"], [undefined]])("%s is valid", (policy) => {
-    expect(deleteOptionsError(policy, false)).toBeUndefined();
+    expect(deleteOptionsError({ policy, orphanDependents: false, dryRun: [] })).toBeUndefined();
   });
 
   it("a DELETE with propagationPolicy=__proto__ is refused and deletes nothing; in a body the query's policy is not read", async () => {

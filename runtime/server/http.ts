@@ -890,18 +890,42 @@ function dryRunErrors(values: readonly string[]): S.FieldError[] {
   return values.some((v) => v !== "All") ? [S.notSupported("dryRun", [...values], ["All"])] : [];
 }
 
+// strconv.ParseBool's true spellings: how the query's *bool option is read.
+const goTrue = new Set(["1", "t", "T", "TRUE", "true", "True"]);
+
+/** The DeleteOptions fields ValidateDeleteOptions reads, as decoded from the body or the query. */
+export interface DeleteOptionsGiven {
+  policy: unknown;
+  orphanDependents: boolean;
+  dryRun: readonly string[];
+  /** ignoreStoreReadErrorWithClusterBreakingPotential is true */
+  ignoreStoreReadError?: boolean;
+  gracePeriodSeconds?: boolean;
+  preconditions?: boolean;
+}
+
 /**
- * ValidateDeleteOptions' propagationPolicy rules, which DeleteResource and DeleteCollection run on the
- * options they decoded (body or query): Foreground, Background or Orphan, and never beside
- * orphanDependents; a 422 of meta.k8s.io DeleteOptions, with dryRun's own error after them.
+ * ValidateDeleteOptions (apimachinery v0.35.0), which DeleteResource and DeleteCollection run on the options
+ * they decoded (body or query): propagationPolicy Foreground, Background or Orphan and never beside
+ * orphanDependents, dryRun All, and ValidateIgnoreStoreReadError (the unsafe option set alone); one 422 of
+ * meta.k8s.io DeleteOptions listing every error in that order.
  */
-export function deleteOptionsError(policy: unknown, orphanDependents: boolean, dryRun: readonly string[] = []): Status | undefined {
+export function deleteOptionsError(o: DeleteOptionsGiven): Status | undefined {
   const errs: S.FieldError[] = [];
-  if (policy === undefined || policy === null) return undefined;
-  if (orphanDependents) errs.push(S.invalidValue("propagationPolicy", policy, "orphanDependents and deletionPropagation cannot be both set"));
-  if (policy !== "Foreground" && policy !== "Background" && policy !== "Orphan") errs.push(S.notSupported("propagationPolicy", policy, ["Foreground", "Background", "Orphan", "nil"]));
+  const policySet = o.policy !== undefined && o.policy !== null;
+  if (policySet && o.orphanDependents) errs.push(S.invalidValue("propagationPolicy", o.policy, "orphanDependents and deletionPropagation cannot be both set"));
+  if (policySet && o.policy !== "Foreground" && o.policy !== "Background" && o.policy !== "Orphan") errs.push(S.notSupported("propagationPolicy", o.policy, ["Foreground", "Background", "Orphan", "nil"]));
+  errs.push(...dryRunErrors(o.dryRun));
+  if (o.ignoreStoreReadError) {
+    const field = "ignoreStoreReadErrorWithClusterBreakingPotential";
+    const with_ = (what: string) => S.invalidValue(field, true, `cannot be set together with .${what}`);
+    if (o.dryRun.length > 0) errs.push(with_("dryRun"));
+    if (policySet) errs.push(with_("propagationPolicy"));
+    if (o.orphanDependents) errs.push(with_("orphanDependents"));
+    if (o.gracePeriodSeconds) errs.push(with_("gracePeriodSeconds"));
+    if (o.preconditions) errs.push(with_("preconditions"));
+  }
   if (errs.length === 0) return undefined;
-  if (dryRun.some((v) => v !== "All")) errs.push(S.notSupported("dryRun", [...dryRun], ["All"]));
   const options: ResourceInfo = { group: "meta.k8s.io", version: "v1", kind: "DeleteOptions", resource: "", singular: "", namespaced: false, shortNames: [], verbs: [], subresources: [] };
   return S.invalid(options, "", errs);
 }
@@ -1596,7 +1620,13 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
       const dryValues = body !== undefined ? (Array.isArray(body?.dryRun) ? body.dryRun.map(String) : body?.dryRun === undefined ? [] : [String(body.dryRun)]) : q.getAll("dryRun");
       const policyGiven: unknown = body !== undefined ? body?.propagationPolicy : (q.get("propagationPolicy") ?? undefined);
       const orphanGiven = body !== undefined ? body?.orphanDependents !== undefined && body?.orphanDependents !== null : q.has("orphanDependents");
-      const optionsErr = deleteOptionsError(policyGiven, orphanGiven, dryValues);
+      const isSet = (v: unknown) => v !== undefined && v !== null;
+      const optionsErr = deleteOptionsError({
+        policy: policyGiven, orphanDependents: orphanGiven, dryRun: dryValues,
+        ignoreStoreReadError: body !== undefined ? body?.ignoreStoreReadErrorWithClusterBreakingPotential === true : goTrue.has(q.get("ignoreStoreReadErrorWithClusterBreakingPotential") ?? ""),
+        gracePeriodSeconds: body !== undefined ? isSet(body?.gracePeriodSeconds) : q.has("gracePeriodSeconds"),
+        preconditions: body !== undefined && isSet(body?.preconditions),
+      });
       if (optionsErr) return sendStatus(res, optionsErr);
       const dry = dryRunOf(dryValues, "DeleteOptions");
       if ("status" in dry) return sendStatus(res, dry.status);

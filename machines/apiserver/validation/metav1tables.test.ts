@@ -1,8 +1,10 @@
-// TestValidateConditions (k8s.io/apimachinery v0.35.0, pkg/apis/meta/v1/validation/validation_test.go), row
-// by row: each needle must equal the Error() text of one cause (hasError), or no cause may start with it
-// (hasPrefixError).
+// k8s.io/apimachinery v0.35.0 pkg/apis/meta/v1/validation/validation_test.go, row by row: TestValidateConditions
+// (each needle must equal the Error() text of one cause (hasError), or no cause may start with it
+// (hasPrefixError)), TestLabelSelectorMatchExpression and TestValidateFieldManagerValid/Invalid.
 import { describe, expect, it } from "vitest";
 import { fieldErrorMessage } from "../status.js";
+import { validateFieldManager } from "./meta.js";
+import { validateLabelSelector } from "./selector.js";
 import { validateConditions } from "./statusupdates.js";
 
 const texts = (conditions: object[]) => validateConditions(conditions, "status.conditions").map(fieldErrorMessage);
@@ -24,4 +26,24 @@ describe("TestValidateConditions", () => {
     expect(texts([{ type: "First", reason }]).filter((t) => t.startsWith("status.conditions[0].reason"))).toEqual([]));
   it("reason-does-not-end-in-delimiter", () =>
     expect(texts([{ type: "First", reason: "valid,val:" }])).toContain(`status.conditions[0].reason: Invalid value: "valid,val:": ${reasonMsg}`));
+});
+
+describe("TestLabelSelectorMatchExpression", () => {
+  const sel = (key: string, operator: string, value: string) => ({ matchExpressions: [{ key, operator, values: [value] }] });
+  const rows: [string, object, string | undefined][] = [
+    ["Valid LabelSelector", sel("key", "In", "value"), undefined],
+    ["MatchExpression's key name isn't valid", sel("-key", "In", "value"), "name part must consist of alphanumeric characters"],
+    ["MatchExpression's operator isn't valid", sel("key", "abc", "value"), "not a valid selector operator"],
+    ["MatchExpression's value name isn't valid", sel("key", "In", "-value"), "a valid label must be an empty string or consist of"],
+  ];
+  it.each(rows)("%s", (_n, s, part) => {
+    const errs = validateLabelSelector(s, "labelSelector").map(fieldErrorMessage);
+    expect(errs.length).toBe(part === undefined ? 0 : 1);
+    if (part !== undefined) expect(errs[0]).toContain(part);
+  });
+});
+
+describe("TestValidateFieldManagerValid / TestValidateFieldManagerInvalid", () => {
+  it.each(["filedManager", "你好", "🍔"])("%s is a valid field manager", (m) => expect(validateFieldManager(m, "fieldManager")).toEqual([]));
+  it.each(["field\nmanager", "f".repeat(129)])("%j is not", (m) => expect(validateFieldManager(m, "fieldManager").length).toBeGreaterThan(0));
 });
