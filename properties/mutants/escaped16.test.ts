@@ -7,12 +7,14 @@
 // empty; MarkPodsNotReady stamps the flipped Ready condition with now (podutil.UpdatePodCondition);
 // noderesources.Fits refuses only a request above what is left; ValidateTokenRequest allows
 // 600 s to 2^32 s; metrics-server leaves out a pod until all its containers have a rate (pkg/storage
-// pod.go allContainersPresent); ValidateLabelSelectorRequirement needs values for In and NotIn.
+// pod.go allContainersPresent); ValidateLabelSelectorRequirement needs values for In and NotIn; a
+// volume's defaultMode may be 0 to 0777, both included (ValidateVolumes).
 // The same expectations sit beside the behaviour: machines/common/owners.test.ts,
 // machines/apiserver/allocators.test.ts, machines/kubelet/hostnetwork.e2e.test.ts,
 // machines/kubelet/optionalvolume.e2e.test.ts, machines/nodelifecycle/marknotready.e2e.test.ts,
 // machines/kubelet/resize.test.ts, machines/apiserver/auth/tokenrequest.test.ts,
-// machines/metricsserver/metrics.logic.test.ts, machines/apiserver/validation/selector.test.ts.
+// machines/metricsserver/metrics.logic.test.ts, machines/apiserver/validation/selector.test.ts,
+// machines/apiserver/validation/volumes.test.ts.
 // nodeConditionTransitionTimeKept (properties/invariants/status.ts) is the invariant added this round.
 import { afterEach, describe, expect, it } from "vitest";
 import { setMutants } from "../../machines/common/mutation.js";
@@ -22,6 +24,7 @@ import { canResizePod } from "../../machines/kubelet/resize.js";
 import { prepareTokenRequest } from "../../machines/apiserver/auth/tokenrequest.js";
 import { podUsages } from "../../machines/metricsserver/metrics.logic.js";
 import { validateLabelSelector } from "../../machines/apiserver/validation/selector.js";
+import { validateVolumes } from "../../machines/apiserver/validation/volumes.js";
 import { createCluster } from "../../runtime/cluster.js";
 import { InvariantChecker, invariants } from "../invariants/index.js";
 
@@ -56,6 +59,11 @@ function tokenOfTenMinutes(): boolean {
 function partialPodLeftOut(): boolean {
   const stat = (id: string, t: number, cpu: number) => ({ containerId: id, name: id, podName: "w", podNamespace: "default", podUid: "uid-w", timestamp: t, cpuUsageCoreNanoSeconds: cpu, memoryWorkingSetBytes: 1 });
   return podUsages("node-1", { prev: [stat("app", 0, 0)], prevAt: 0, last: [stat("app", 15_000, 3e9), stat("sidecar", 15_000, 1e9)], lastAt: 15_000 }).length === 0;
+}
+
+/** A Secret volume with defaultMode 0777 is valid. */
+function defaultMode0777Valid(): boolean {
+  return validateVolumes([{ name: "secret", secret: { secretName: "s", defaultMode: 0o777 } }], "spec.volumes").errs.length === 0;
 }
 
 /** In with no values is refused. */
@@ -139,6 +147,7 @@ const rows: Array<[string, () => boolean | Promise<boolean>]> = [
   ["tokenrequest.min-expiration-inclusive", tokenOfTenMinutes],
   ["metrics.pod-usage-partial-pod", partialPodLeftOut],
   ["validation.selector-in-empty-values-accepted", inNeedsValues],
+  ["validation.default-mode-0777-refused", defaultMode0777Valid],
   ["kubelet.host-network-pod-without-ip", hostNetworkPodHasHostIP],
   ["kubelet.optional-volume-source-missing-fails", optionalMissingConfigMapRuns],
   ["nodelifecycle.not-ready-keeps-transition-time", markedNotReadyNow],
