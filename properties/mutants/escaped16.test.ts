@@ -8,13 +8,14 @@
 // noderesources.Fits refuses only a request above what is left; ValidateTokenRequest allows
 // 600 s to 2^32 s; metrics-server leaves out a pod until all its containers have a rate (pkg/storage
 // pod.go allContainersPresent); ValidateLabelSelectorRequirement needs values for In and NotIn; a
-// volume's defaultMode may be 0 to 0777, both included (ValidateVolumes).
+// volume's defaultMode may be 0 to 0777, both included (ValidateVolumes); a NetworkPolicy's endPort may
+// equal its port (ValidateNetworkPolicyPort).
 // The same expectations sit beside the behaviour: machines/common/owners.test.ts,
 // machines/apiserver/allocators.test.ts, machines/kubelet/hostnetwork.e2e.test.ts,
 // machines/kubelet/optionalvolume.e2e.test.ts, machines/nodelifecycle/marknotready.e2e.test.ts,
 // machines/kubelet/resize.test.ts, machines/apiserver/auth/tokenrequest.test.ts,
 // machines/metricsserver/metrics.logic.test.ts, machines/apiserver/validation/selector.test.ts,
-// machines/apiserver/validation/volumes.test.ts.
+// machines/apiserver/validation/volumes.test.ts, machines/apiserver/validation/networking.test.ts.
 // nodeConditionTransitionTimeKept (properties/invariants/status.ts) is the invariant added this round.
 import { afterEach, describe, expect, it } from "vitest";
 import { setMutants } from "../../machines/common/mutation.js";
@@ -25,6 +26,7 @@ import { prepareTokenRequest } from "../../machines/apiserver/auth/tokenrequest.
 import { podUsages } from "../../machines/metricsserver/metrics.logic.js";
 import { validateLabelSelector } from "../../machines/apiserver/validation/selector.js";
 import { validateVolumes } from "../../machines/apiserver/validation/volumes.js";
+import { validateCreate } from "../../machines/apiserver/validation/index.js";
 import { createCluster } from "../../runtime/cluster.js";
 import { InvariantChecker, invariants } from "../invariants/index.js";
 
@@ -64,6 +66,11 @@ function partialPodLeftOut(): boolean {
 /** A Secret volume with defaultMode 0777 is valid. */
 function defaultMode0777Valid(): boolean {
   return validateVolumes([{ name: "secret", secret: { secretName: "s", defaultMode: 0o777 } }], "spec.volumes").errs.length === 0;
+}
+
+/** A NetworkPolicy port range 32000..32000 is valid. */
+function onePortRangeValid(): boolean {
+  return validateCreate({ kind: "NetworkPolicy", metadata: { name: "np", namespace: "default" }, spec: { podSelector: {}, egress: [{ ports: [{ port: 32000, endPort: 32000 }] }] } }).length === 0;
 }
 
 /** In with no values is refused. */
@@ -148,6 +155,7 @@ const rows: Array<[string, () => boolean | Promise<boolean>]> = [
   ["metrics.pod-usage-partial-pod", partialPodLeftOut],
   ["validation.selector-in-empty-values-accepted", inNeedsValues],
   ["validation.default-mode-0777-refused", defaultMode0777Valid],
+  ["validation.netpol-end-port-equal-refused", onePortRangeValid],
   ["kubelet.host-network-pod-without-ip", hostNetworkPodHasHostIP],
   ["kubelet.optional-volume-source-missing-fails", optionalMissingConfigMapRuns],
   ["nodelifecycle.not-ready-keeps-transition-time", markedNotReadyNow],
