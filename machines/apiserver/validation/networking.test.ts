@@ -25,6 +25,8 @@ describe("NetworkPolicy (ValidateNetworkPolicy)", () => {
     ["an unsupported protocol", np({ podSelector: {}, ingress: [{ ports: [{ protocol: "ICMP", port: 80 }] }] }),
       ['spec.ingress[0].ports[0].protocol: Unsupported value: "ICMP": supported values: "TCP", "UDP", "SCTP"']],
     ["a port out of range", np({ podSelector: {}, egress: [{ ports: [{ port: 66000 }] }] }), ["spec.egress[0].ports[0].port: Invalid value: 66000: must be between 1 and 65535, inclusive"]],
+    // ValidateNetworkPolicyPort refuses only endPort < port: a range of one port is valid
+    ["endPort equal to port", np({ podSelector: {}, egress: [{ ports: [{ port: 32000, endPort: 32000 }] }] }), []],
     ["endPort below port", np({ podSelector: {}, egress: [{ ports: [{ port: 35000, endPort: 32000 }] }] }), ["spec.egress[0].ports[0].endPort: Invalid value: 32000: must be greater than or equal to `port`"]],
     ["endPort with a named port", np({ podSelector: {}, egress: [{ ports: [{ port: "https", endPort: 32000 }] }] }), ["spec.egress[0].ports[0].endPort: Invalid value: 32000: may not be specified when `port` is non-numeric"]],
     ["endPort without port", np({ podSelector: {}, egress: [{ ports: [{ endPort: 32000 }] }] }), ["spec.egress[0].ports[0].endPort: Invalid value: 32000: may not be specified when `port` is not specified"]],

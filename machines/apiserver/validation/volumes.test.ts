@@ -72,6 +72,9 @@ describe("TestValidateVolumes", () => {
     ["secret with missing path", { name: "secret", secret: { secretName: "s", items: [{ key: "key", path: "" }] } }, [[R, "secret.items[0].path"]]],
     ["secret with leading ..", { name: "secret", secret: { secretName: "s", items: [{ key: "key", path: "../foo" }] } }, [[I, "secret.items[0].path"]]],
     ["secret with .. inside", { name: "secret", secret: { secretName: "s", items: [{ key: "key", path: "foo/../bar" }] } }, [[I, "secret.items[0].path"]]],
+    // the range is 0 to 0777, both ends included (ValidateVolumes: *mode > 0777 || *mode < 0)
+    ["valid Secret with defaultMode 0777", { name: "secret", secret: { secretName: "s", defaultMode: 0o777 } }, []],
+    ["valid ConfigMap with defaultMode 0", { name: "cfgmap", configMap: { name: "c", defaultMode: 0 } }, []],
     ["secret with invalid positive defaultMode", { name: "secret", secret: { secretName: "s", defaultMode: 0o1000 } }, [[I, "secret.defaultMode"]]],
     ["secret with invalid negative defaultMode", { name: "secret", secret: { secretName: "s", defaultMode: -1 } }, [[I, "secret.defaultMode"]]],
     ["valid ConfigMap", { name: "cfgmap", configMap: { name: "my-cfgmap" } }, []],
