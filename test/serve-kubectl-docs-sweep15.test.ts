@@ -310,6 +310,11 @@ spec:
     expect((await proxied("web")).err).toBe('Error from server (ServiceUnavailable): no endpoints available for service "web"\n');
     expect((await proxied("web:nope")).err).toBe('Error from server (ServiceUnavailable): no endpoints available for service "web:nope"\n');
     expect((await proxied("web:9999")).err).toBe('Error from server (ServiceUnavailable): no service port 9999 found for service "web"\n');
+    // "To use HTTPS, prefix the service name with https:": the API server speaks TLS to nginx's plain-HTTP port
+    // (apimachinery's proxy.Transport wraps crypto/tls' error); it answered with nginx's page
+    for (const svc of ["https:web:8080", "https:web:http"]) expect((await proxied(svc)).err).toBe("Error from server (ServiceUnavailable): error trying to reach service: tls: first record does not look like a TLS handshake\n");
+    // the scheme is part of the id ResourceLocation names when the (empty) port name matches nothing
+    expect((await proxied("https:web:")).err).toBe('Error from server (ServiceUnavailable): no endpoints available for service "https:web:"\n');
     expect((await proxied("nosuch")).err).toBe('Error from server (NotFound): services "nosuch" not found\n');
     expect((await k(["delete", "deployment", "web"])).code).toBe(0);
     expect((await k(["delete", "service", "web"])).code).toBe(0);

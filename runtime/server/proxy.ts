@@ -9,7 +9,7 @@ import type { Cluster } from "../cluster.js";
 import type { StreamOutput } from "../../machines/cri/messages.js";
 import { resourceFor } from "../../machines/apiserver/resources.js";
 import * as S from "../../machines/apiserver/status.js";
-import { openSession } from "./stream.js";
+import { openSession, type Session } from "./stream.js";
 
 /** How long the pod has to answer a proxied request. */
 export const proxyTimeoutMs = 10_000;
@@ -21,6 +21,8 @@ export interface ProxyTarget {
   podName: string;
   ip: string;
   port: number;
+  /** the scheme the API server dials with: "https" speaks TLS to the pod's port */
+  scheme?: string;
 }
 
 /** What the proxy answers: the upstream's status and body, or the API server's Status. */
@@ -67,7 +69,7 @@ export async function podTarget(cluster: Cluster, namespace: string, id: string)
   if (!ip || !pod.spec?.nodeName) return S.badRequest("address not allowed");
   const n = port === "" ? 80 : portNumber(port);
   if (n === undefined) return serviceUnavailable(`error trying to reach service: dial tcp: lookup tcp/${port}: unknown port`);
-  return { node: pod.spec.nodeName, podNamespace: namespace, podName: parts.name, ip, port: n };
+  return { node: pod.spec.nodeName, podNamespace: namespace, podName: parts.name, ip, port: n, scheme: parts.scheme };
 }
 
 /**
@@ -93,7 +95,7 @@ export async function serviceTarget(cluster: Cluster, namespace: string, id: str
     const port = (ss.ports ?? []).find((p: any) => (p.name ?? "") === portName);
     for (const a of port ? ss.addresses ?? [] : []) {
       if (a.targetRef?.kind !== "Pod" || !a.nodeName) continue;
-      return { node: a.nodeName, podNamespace: a.targetRef.namespace ?? namespace, podName: a.targetRef.name, ip: a.ip, port: port.port };
+      return { node: a.nodeName, podNamespace: a.targetRef.namespace ?? namespace, podName: a.targetRef.name, ip: a.ip, port: port.port, scheme: parts.scheme };
     }
   }
   return serviceUnavailable(`no endpoints available for service "${id}"`);
@@ -105,6 +107,7 @@ export async function proxyTo(cluster: Cluster, t: ProxyTarget, method: string, 
   const s = await openSession(cluster, t.node, { type: "GetPortForward", podNamespace: t.podNamespace, podName: t.podName });
   if (!("id" in s)) return { error: serviceUnavailable(`error trying to reach service: ${s.message}`) };
   try {
+    if (t.scheme === "https") return await dialTls(s, t, refused);
     const answer = await new Promise<Extract<StreamOutput, { type: "PortForwardHttpResult" }> | undefined>((resolve) => {
       const timer = setTimeout(() => resolve(undefined), proxyTimeoutMs);
       timer.unref();
@@ -121,6 +124,29 @@ export async function proxyTo(cluster: Cluster, t: ProxyTarget, method: string, 
   } finally {
     s.close();
   }
+}
+
+/**
+ * An https: proxy URL: the API server's transport dials the port and starts a TLS handshake. The
+ * simulated servers all speak plain HTTP, so a port that takes the connection answers the
+ * ClientHello with an HTTP error, which crypto/tls reports as below (proxy.Transport's RoundTrip
+ * wraps it as `error trying to reach service: %v`). The server's own log line for the garbage
+ * (nginx's `"\x16\x03\x01..." 400`) is not written here.
+ */
+async function dialTls(s: Session, t: ProxyTarget, refused: () => ProxyAnswer): Promise<ProxyAnswer> {
+  const dialed = await new Promise<Extract<StreamOutput, { type: "PortForwardDialed" }> | undefined>((resolve) => {
+    const timer = setTimeout(() => resolve(undefined), proxyTimeoutMs);
+    timer.unref();
+    s.onOutput((o) => {
+      if (o.type !== "PortForwardDialed") return;
+      clearTimeout(timer);
+      resolve(o);
+    });
+    s.send({ type: "PortForwardDial", requestId: 1, port: t.port });
+  });
+  if (!dialed) return { error: serviceUnavailable(`error trying to reach service: dial tcp ${t.ip}:${t.port}: i/o timeout`) };
+  if (dialed.error !== undefined) return refused();
+  return { error: serviceUnavailable("error trying to reach service: tls: first record does not look like a TLS handshake") };
 }
 
 /** The path the upstream gets: what follows <name>/proxy in the request's raw path (at least "/"), with the query. */
