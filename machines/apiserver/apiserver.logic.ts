@@ -10,7 +10,6 @@ import type { Status } from "kubernetes-types/meta/v1";
 import { List, Map as IMap, OrderedMap } from "immutable";
 import { isLegacyClaims, lastUsedLabel, legacyTokenOf, legacyTokenRefusal, legacyTokensMax, legacyTokenUser, verifiedLegacyToken, type LegacyToken } from "../common/legacytoken.js";
 import type { Fx } from "../common/effects.js";
-import { keyed } from "../common/keyed.js";
 import { Rng } from "../common/prng.js";
 import { forgetExpired, issuedToken, prepareTokenRequest, serviceAccountIssuer, serviceAccountRefusal, serviceAccountUser, signedIssue, tokenKey, tokenRequestTargetError, withTokenId, type IssuedToken, type PendingToken } from "./auth/tokenrequest.js";
 import { rfc3339 } from "../common/time.js";
@@ -975,7 +974,7 @@ function prepareCreate(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, no
   const meta = copyWith(body.metadata ?? {}, {});
   if (r.namespaced) {
     const ns = req.namespace || meta.namespace || "default";
-    const nsObj = keyed(ctx.cache.objects, `/registry/namespaces/${ns}`);
+    const nsObj = ctx.cache.objects.get(`/registry/namespaces/${ns}`);
     if (!nsObj) {
       cur.error = S.namespaceNotFound(ns);
       return;
@@ -1685,7 +1684,7 @@ function boundPod(old: any, binding: any, now: string, nodes: NodeLookup): any {
 /** An object in the watch cache by resource, namespace and name (a core-group resource). */
 export function lookupStored(ctx: ApiServerContext, resource: string, namespace: string | undefined, name: string): any {
   const r = resourceFor("", resource);
-  return r ? keyed(ctx.cache.objects, storageKey(r, namespace, name)) : undefined;
+  return r ? ctx.cache.objects.get(storageKey(r, namespace, name)) : undefined;
 }
 
 /** serviceaccounts/token: the token is checked here and signed by the runtime's signer (needsSignedToken). */
@@ -1897,7 +1896,7 @@ export function runMutatingAdmission(ctx: ApiServerContext): ApiServerContext {
   let refusal: string | undefined;
   let missingAccount: string | undefined;
   const serviceAccounts = (ns: string, name: string) => {
-    const sa = keyed(ctx.cache.objects, storageKey(resourceFor("", "serviceaccounts")!, ns, name));
+    const sa = ctx.cache.objects.get(storageKey(resourceFor("", "serviceaccounts")!, ns, name));
     if (sa === undefined) missingAccount = name;
     return sa;
   };
@@ -1983,7 +1982,7 @@ function admissionContext(ctx: ApiServerContext, cur: InFlight) {
     // DefaultStorageClass's lister (a claim's create) and PersistentVolumeClaimResize's (its update)
     ...(cur.obj?.kind === "PersistentVolumeClaim" ? { storageClasses: [...(ctx.cache.byKind.get("StorageClass")?.values() ?? [])] } : {}),
     // RuntimeClass's and PodTopologyLabels' listers: only a pod's create reads them
-    ...(cur.obj?.kind === "Pod" && !cur.old ? { runtimeClasses: (name: string) => keyed(ctx.cache.objects, storageKey(resourceFor("node.k8s.io", "runtimeclasses")!, undefined, name)), nodes: (name: string) => lookupStored(ctx, "nodes", undefined, name) } : {}),
+    ...(cur.obj?.kind === "Pod" && !cur.old ? { runtimeClasses: (name: string) => ctx.cache.objects.get(storageKey(resourceFor("node.k8s.io", "runtimeclasses")!, undefined, name)), nodes: (name: string) => lookupStored(ctx, "nodes", undefined, name) } : {}),
     // DefaultIngressClass's lister: only an Ingress's create reads it
     ...(cur.obj?.kind === "Ingress" && !cur.old ? { ingressClasses: [...(ctx.cache.byKind.get("IngressClass")?.values() ?? [])] } : {}),
     ...(cur.req.subresource ? { subresource: cur.req.subresource } : {}),
@@ -2071,7 +2070,7 @@ function certificateValidatingAdmission(ctx: ApiServerContext, cur: InFlight): A
 
 /** The namespace from the watch cache (PodSecurity's namespace getter), or undefined. */
 function namespaceObject(ctx: ApiServerContext, ns: unknown): any {
-  return typeof ns === "string" ? keyed(ctx.cache.objects, storageKey(resourceFor("", "namespaces")!, undefined, ns)) : undefined;
+  return typeof ns === "string" ? ctx.cache.objects.get(storageKey(resourceFor("", "namespaces")!, undefined, ns)) : undefined;
 }
 
 /** PodSecurity on a Namespace's create or update: invalid labels refused, a stricter enforce level's warnings on the namespace's pods. */

@@ -16,7 +16,6 @@ import { rfc3339 } from "./time.js";
 import { mutant } from "./mutation.js";
 import { InformerMap } from "./informermap.js";
 import { PendingMap } from "./pendingmap.js";
-import { holds, keyed } from "./keyed.js";
 
 export interface ClientState {
   token: string;
@@ -362,7 +361,7 @@ function indexAfter(ix: StoreIndex, key: string, old: any, into: any, type: stri
     if (into === undefined) return [ix.seq.delete(key), ix.next];
     return ix.seq.has(key) ? [ix.seq, ix.next] : [ix.seq.set(key, ix.next), ix.next + 1];
   });
-  const n = keyed(seq, key) ?? -1;
+  const n = seq.get(key) ?? -1;
   const ns = obj.metadata?.namespace ?? "";
   const kinds = ix.kinds;
   const labels = kinds & LABELS ? sharedPart(LABELS, ix, ix.labels, old, obj, type, () => repost(ix.labels, key, n, pairs(ns, old?.metadata?.labels), into && pairs(ns, into.metadata?.labels))) : ix.labels;
@@ -487,7 +486,7 @@ function countOf(store: Store, pair: string, s: Posting, count: PostingCount): r
   for (const k of kept) if (k.count.id === count.id) return k.sum;
   let sum: number[] | undefined;
   s.forEach((_n, key) => {
-    const a = count.of(keyed(store, key));
+    const a = count.of(store.get(key));
     if (sum === undefined) sum = a.slice();
     else for (let i = 0; i < sum.length; i++) sum[i]! += a[i]!;
   });
@@ -666,12 +665,12 @@ function postingObjects(store: Store, s: Posting): any[] {
       for (let g = last.at; g < h.at; g++) {
         const k = h.log[g]!;
         const i = at.get(k);
-        if (i !== undefined) out[i] = keyed(store, k);
+        if (i !== undefined) out[i] = store.get(k);
       }
     }
   } else {
     out = new Array<any>(keys.length);
-    for (let i = 0; i < keys.length; i++) out[i] = keyed(store, keys[i]!);
+    for (let i = 0; i < keys.length; i++) out[i] = store.get(keys[i]!);
   }
   // the read kept is a copy: callers own what they are given
   if (last === undefined || last.log !== h.log || last.at < h.at) postingReads.set(s, { log: h.log, at: h.at, objs: out.slice() });
@@ -715,7 +714,7 @@ function candidateEntries(store: Store, ix: StoreIndex, ns: string, selector: Re
   const pair = smallestPair(ix, ns, selector);
   if (pair === undefined) return [];
   const hit: IndexEntry[] = [];
-  keyed(ix.labels, pair)!.forEach((n, k) => void hit.push({ n, obj: keyed(store, k) }));
+  ix.labels.get(pair)!.forEach((n, k) => void hit.push({ n, obj: store.get(k) }));
   return hit;
 }
 
@@ -725,7 +724,7 @@ function smallestPair(ix: StoreIndex, ns: string, selector: Record<string, strin
   let best: string | undefined;
   let size = 0;
   for (const p of pairs(ns, selector)) {
-    const s = keyed(ix.labels, p);
+    const s = ix.labels.get(p);
     if (s === undefined || s.size === 0) return undefined;
     if (best === undefined || s.size < size) {
       best = p;
@@ -745,10 +744,10 @@ function hasOnePair(selector: Record<string, string>): boolean {
 export function storeSelecting(inf: Informer, ns: string, labels: Record<string, string> | undefined): any[] {
   const ix = storeIndex(inf, SELECTOR);
   const cand = new Map<string, number>();
-  for (const p of pairs(ns, labels)) keyed(ix.selector, p)?.forEach((n, k) => void cand.set(k, n));
+  for (const p of pairs(ns, labels)) ix.selector.get(p)?.forEach((n, k) => void cand.set(k, n));
   const hit: IndexEntry[] = [];
   for (const [k, n] of cand) {
-    const obj = keyed(inf.store, k);
+    const obj = inf.store.get(k);
     const sel = obj.spec?.selector as Record<string, string> | undefined;
     let ok = sel !== undefined;
     for (const sk in sel) if (labels?.[sk] !== sel[sk]) { ok = false; break; }
@@ -768,19 +767,19 @@ export function storeClaimCandidates(inf: Informer, ns: string | undefined, sele
   const ml = selector?.matchLabels as Record<string, string> | undefined;
   let hit: IndexEntry[] = [];
   if (selector !== undefined && selector !== null && (ml === undefined || Object.keys(ml).length === 0)) {
-    for (const [k, obj] of inf.store) if (obj.metadata?.namespace === ns) hit.push({ n: keyed(ix.seq, k)!, obj });
+    for (const [k, obj] of inf.store) if (obj.metadata?.namespace === ns) hit.push({ n: ix.seq.get(k)!, obj });
   } else if (ml !== undefined) {
     // claiming tests the whole selector on each candidate: the smallest pair's posting will do
     hit = candidateEntries(inf.store, ix, ns ?? "", ml);
   }
-  const owned = uid === undefined ? undefined : keyed(ix.owners, uid);
+  const owned = uid === undefined ? undefined : ix.owners.get(uid);
   if (owned !== undefined && owned.size > 0) {
     // controlled objects the label entries did not already give
     const seen = new Set<number>();
     for (const e of hit) seen.add(e.n);
     owned.forEach((n, k) => {
       if (seen.has(n)) return;
-      const obj = keyed(inf.store, k);
+      const obj = inf.store.get(k);
       if (obj.metadata?.namespace === ns) hit.push({ n, obj });
     });
   }
@@ -794,20 +793,20 @@ export function storeClaimCandidates(inf: Informer, ns: string | undefined, sele
 export function storeLabelCount(inf: Informer, ns: string, matchLabels: Record<string, string>, count: PostingCount): readonly number[] | undefined {
   const ix = storeIndex(inf, LABELS);
   const pair = smallestPair(ix, ns, matchLabels);
-  return pair === undefined ? undefined : countOf(inf.store, pair, keyed(ix.labels, pair)!, count);
+  return pair === undefined ? undefined : countOf(inf.store, pair, ix.labels.get(pair)!, count);
 }
 
 /** How many objects (in any namespace) have a controller ownerReference with this uid. */
 export function storeControlledCount(inf: Informer, uid: string): number {
-  return keyed(storeIndex(inf, OWNERS).owners, uid)?.size ?? 0;
+  return storeIndex(inf, OWNERS).owners.get(uid)?.size ?? 0;
 }
 
 /** The objects whose controller ownerReference has this uid, in namespace ns, in store order. */
 export function storeControlledBy(inf: Informer, ns: string | undefined, uid: string | undefined): any[] {
   if (uid === undefined) return [];
   const hit: IndexEntry[] = [];
-  keyed(storeIndex(inf, OWNERS).owners, uid)?.forEach((n, k) => {
-    const obj = keyed(inf.store, k);
+  storeIndex(inf, OWNERS).owners.get(uid)?.forEach((n, k) => {
+    const obj = inf.store.get(k);
     if (obj.metadata?.namespace === ns) hit.push({ n, obj });
   });
   return inStoreOrder(hit);
