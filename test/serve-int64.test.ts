@@ -131,6 +131,15 @@ describe.runIf(bin)("int64 values past 2^53 round-trip exactly through podflow s
     expect((await k(["get", "cronjob", "nightly", "-o", "jsonpath={.spec.startingDeadlineSeconds}"])).out).toBe(max);
   });
 
+  it("server-side apply (a YAML apply patch, merged by structured-merge-diff) keeps 2^63-1 and 2^63-2 exactly", async () => {
+    const cj = (n: string) => `apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: ssa}\nspec:\n  schedule: "0 3 * * *"\n  startingDeadlineSeconds: ${n}\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          restartPolicy: Never\n          containers: [{name: c, image: busybox}]\n`;
+    for (const n of [max, "9223372036854775806"]) {
+      const r = await k(["apply", "--server-side", "-f", "-"], cj(n));
+      expect(r.err).toBe("");
+      expect((await k(["get", "cronjob", "ssa", "-o", "jsonpath={.spec.startingDeadlineSeconds}"])).out).toBe(n);
+    }
+  });
+
   it("a protobuf body's int64 varint is kept whole, and a protobuf answer writes it back as the same varint", async () => {
     // k8s.io/api core/v1 generated.proto: Pod {metadata = 1, spec = 2}; PodSpec {containers = 2, terminationGracePeriodSeconds = 4}; Container {name = 1, image = 2}
     const w = new BinaryWriter();

@@ -174,10 +174,10 @@ function check(v: unknown, a: Atom, path: string[], errs: string[], dups: boolea
   switch (a.k) {
     case "untyped": return;
     case "scalar":
-      if (a.scalar === "numeric" && typeof v !== "number") errs.push(`${at()}: expected numeric (int or float), got ${goTypeName(v)}`);
+      if (a.scalar === "numeric" && typeof v !== "number" && !(v instanceof NumberLiteral)) errs.push(`${at()}: expected numeric (int or float), got ${goTypeName(v)}`);
       else if (a.scalar === "string" && typeof v !== "string") errs.push(`${at()}: expected string, got ${goValue(v)}`);
       else if (a.scalar === "boolean" && typeof v !== "boolean") errs.push(`${at()}: expected boolean, got ${goValue(v)}`);
-      else if (a.scalar === "untyped" && typeof v === "object") errs.push(`${at()}: expected any scalar, got ${goValue(v)}`);
+      else if (a.scalar === "untyped" && typeof v === "object" && !(v instanceof NumberLiteral)) errs.push(`${at()}: expected any scalar, got ${goValue(v)}`);
       return;
     case "list": {
       if (!Array.isArray(v)) {
