@@ -25,6 +25,7 @@ import { preempt } from "./preemption.js";
 import { nodeVerdictsFor } from "./feasibility.js";
 import * as Q from "./queue.js";
 import { mutant } from "../common/mutation.js";
+import type { NamespaceLabels } from "./plugins/podAffinityTerms.js";
 
 export const schedulerName = "default-scheduler";
 const PODS = 1;
@@ -33,6 +34,7 @@ const PDBS = 3;
 const PVCS = 4;
 const PVS = 5;
 const CLASSES = 6;
+const NAMESPACES = 7;
 
 /**
  * What a cycle schedules over (kube-scheduler's Snapshot): the NodeInfos in nodeOrder and their
@@ -117,6 +119,8 @@ export function startInformers(ctx: SchedulerContext, fx: Fx): void {
   startInformer(ctx.client, fx, PVCS, { group: "", resource: "persistentvolumeclaims" });
   startInformer(ctx.client, fx, PVS, { group: "", resource: "persistentvolumes" });
   startInformer(ctx.client, fx, CLASSES, { group: "storage.k8s.io", resource: "storageclasses" });
+  // InterPodAffinity's namespace lister: a term's namespaceSelector selects namespaces by their labels
+  startInformer(ctx.client, fx, NAMESPACES, { group: "", resource: "namespaces" });
   fx.after("flushUnschedulable", 30_000, { type: "FlushUnschedulablePods" }, true);
 }
 
@@ -446,7 +450,7 @@ export function scheduleOne(ctx: SchedulerContext, now: number, fx: Fx): void {
   };
   const env = volumeEnv(ctx);
   // The node-local plugins' verdicts from earlier cycles over this node list (feasibility.ts).
-  const opts = { pdbs: pdbs(ctx), summary: snapshot.summary, nominatedPods: nominatedPods(ctx), verdicts: nodeVerdictsFor(ctx.nodeOrder), ...env };
+  const opts = { pdbs: pdbs(ctx), summary: snapshot.summary, nominatedPods: nominatedPods(ctx), verdicts: nodeVerdictsFor(ctx.nodeOrder), namespaceLabels: namespaceLabels(ctx), ...env };
   // Kept until the pod is assumed: assuming it reuses the requests its plugins computed.
   const state = newCycleState(opts);
   const result = schedulePod(pod, infos, ctx.nextStartIndex, rand, opts as never, state);
@@ -508,6 +512,21 @@ function sendBinding(ctx: SchedulerContext, fx: Fx, key: string, pod: Pod, node:
     verb: "create", group: "", resource: "pods", subresource: "binding", namespace: pod.metadata!.namespace, name: pod.metadata!.name,
     body: { apiVersion: "v1", kind: "Binding", metadata: { name: pod.metadata!.name, namespace: pod.metadata!.namespace, uid: pod.metadata!.uid }, target: { apiVersion: "v1", kind: "Node", name: node } },
   }, "bind", { key, pod, node });
+}
+
+/** The namespace labels made from a namespaces store (a value: made once per store). */
+const namespaceLabelMaps = new WeakMap<object, NamespaceLabels>();
+
+/** GetNamespaceLabelsSnapshot over the namespace informer's store: each namespace's labels by its name. */
+function namespaceLabels(ctx: SchedulerContext): NamespaceLabels | undefined {
+  const s = ctx.client.informers.get(NAMESPACES)?.store;
+  const namespaces = s === undefined ? undefined : currentOf(s);
+  if (namespaces === undefined) return undefined;
+  const known = namespaceLabelMaps.get(namespaces);
+  if (known !== undefined) return known;
+  const labels: NamespaceLabels = new Map([...namespaces.values()].map((ns: any) => [ns.metadata?.name ?? "", ns.metadata?.labels ?? {}]));
+  namespaceLabelMaps.set(namespaces, labels);
+  return labels;
 }
 
 /** volumeEnv's answer for the claims store it was made from, with the volumes and classes stores it was made from. */

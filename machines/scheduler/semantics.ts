@@ -6,6 +6,7 @@ import {
 } from "./framework.js";
 import { ImageLocality } from "./plugins/ImageLocality/index.js";
 import { InterPodAffinity } from "./plugins/InterPodAffinity/index.js";
+import { type NamespaceLabels, NamespaceLabelsKey } from "./plugins/podAffinityTerms.js";
 import { NodeAffinity } from "./plugins/NodeAffinity/index.js";
 import { NodeName } from "./plugins/NodeName/index.js";
 import { NodePorts } from "./plugins/NodePorts/index.js";
@@ -46,12 +47,15 @@ export interface ProfileOptions extends SchedulingEnv {
    * (feasibility.ts): used where they apply, and added to; the decisions are the same without.
    */
   verdicts?: NodeVerdicts;
+  /** The namespace lister's labels by namespace name (InterPodAffinity's namespaceSelector). */
+  namespaceLabels?: NamespaceLabels;
 }
 
-/** A fresh CycleState, holding the caller's SnapshotSummary if it has one. */
+/** A fresh CycleState, holding the caller's SnapshotSummary and namespace labels if it has them. */
 export function newCycleState(opts: ProfileOptions): CycleState {
   const state: CycleState = new Map();
   if (opts.summary !== undefined) state.set(snapshotSummaryKey, opts.summary);
+  if (opts.namespaceLabels !== undefined) state.set(NamespaceLabelsKey, opts.namespaceLabels);
   return state;
 }
 
