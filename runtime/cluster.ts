@@ -172,24 +172,25 @@ export class Cluster {
     this.runtime.external("kubectl", (msg) => this.onMessage(msg));
     this.runtime.external("etcdctl", (msg) => this.onEtcdAnswer(msg as EtcdResponse));
     const signer = new TokenSigner(random ? { random: true } : { random: false, seed: this.seed });
-    this.runtime.external("token-signer", (msg, from) => {
+    // The signers answer on the runtime that asked: an explored fork's requests get their answers in the fork.
+    this.runtime.external("token-signer", (msg, from, rt) => {
       if (msg.type !== "SignToken") return;
       const signed = signer.sign(msg as SignToken);
       // A secret-based token (the token controller's): the API server learns it first, as holding
       // the public key it can verify it, then the requester gets it.
-      if (isLegacyClaims((msg as SignToken).claims)) this.runtime.send("token-signer", "apiserver", { type: "LegacyTokenSigned", token: signed.token, claims: (msg as SignToken).claims });
-      this.runtime.send("token-signer", from, signed);
+      if (isLegacyClaims((msg as SignToken).claims)) rt.send("token-signer", "apiserver", { type: "LegacyTokenSigned", token: signed.token, claims: (msg as SignToken).claims });
+      rt.send("token-signer", from, signed);
     });
     // the cluster CA kube-controller-manager signs approved CSRs with; the key stays out of the machines
     this.certificateSigner = new CertificateSigner(random ? { random: true } : { random: false, seed: this.seed }, () => this.runtime.now);
-    this.runtime.external("csr-signer", (msg, from) => {
+    this.runtime.external("csr-signer", (msg, from, rt) => {
       if (msg.type !== "SignCertificate") return;
-      this.runtime.send("csr-signer", from, this.certificateSigner.sign(msg as SignCertificate));
+      rt.send("csr-signer", from, this.certificateSigner.sign(msg as SignCertificate));
     });
-    this.runtime.external("kube-apiserver", (msg) => {
+    this.runtime.external("kube-apiserver", (msg, _from, rt) => {
       if (msg.type !== "Connect") return;
       const c = msg as ConnectMsg;
-      const answer = (r: Omit<ConnectResult, "type" | "id">) => this.runtime.send("kube-apiserver", c.replyTo, { type: "ConnectResult", id: c.id, ...r });
+      const answer = (r: Omit<ConnectResult, "type" | "id">) => rt.send("kube-apiserver", c.replyTo, { type: "ConnectResult", id: c.id, ...r });
       if (this.securePort === undefined || this.stopped) return answer({ error: "connection refused" });
       this.securePort(c).then(answer, () => answer({ error: "connection refused" }));
     });

@@ -61,7 +61,11 @@ export function newStepMemo(): StepMemo {
 }
 
 /** An endpoint outside the actor system (the cluster facade, the HTTP server). */
-export type External = (msg: any, from: Address) => void;
+/**
+ * An endpoint outside the actor system; `rt` is the runtime delivering (a fork shares its parent's
+ * externals, so an endpoint that answers must answer on the runtime that asked, not on its parent).
+ */
+export type External = (msg: any, from: Address, rt: Runtime) => void;
 
 /** Decides whether a message may cross; returns the reason when it may not. */
 export type ChannelPolicy = (from: Address, to: Address, msg: { type: string }) => string | undefined;
@@ -630,7 +634,7 @@ export class Runtime {
     if (ext) {
       // An endpoint outside the actor system (the HTTP server, the facade) is isolated the same way.
       try {
-        ext(msg, from);
+        ext(msg, from, this);
       } catch (err) {
         this.noteFault(to, msg, err);
       }
@@ -803,7 +807,7 @@ export class Runtime {
       const ext = this.externals.get(t.owner);
       if (ext) {
         try {
-          ext({ ...t.event }, t.owner);
+          ext({ ...t.event }, t.owner, this);
         } catch (err) {
           this.noteFault(t.owner, t.event, err);
         }

@@ -150,4 +150,21 @@ describe("a fork of a value machine", () => {
     expect(queued(f, "peer>worker")).toBe(m1);
   });
 
+  it("an external endpoint a fork shares answers on the fork that asked, not on the runtime that registered it", () => {
+    const rt = new Runtime({ seed: 3 });
+    rt.spawn("worker", worker);
+    rt.external("client", () => {});
+    rt.external("echo", (msg, from, on) => {
+      if (msg.type === "Ping") on.send("echo", from, { type: "Work", id: `echo-${msg.id}`, boom: false });
+    });
+    rt.settle();
+    const before = rt.snapshot("worker");
+    const f = rt.fork();
+    f.send("worker", "echo", { type: "Ping", id: "p" });
+    f.settle();
+    expect(f.snapshot("worker").context.log).toContain("echo-p");
+    expect(rt.readyKeys()).toEqual([]);
+    expect(rt.snapshot("worker")).toBe(before);
+  });
+
 });
