@@ -39,6 +39,8 @@ describe("quantities sent as objects by a client in the process", () => {
     const stored = c.get("ReplicaSet", "web");
     expect(stored.spec.template.spec.containers[0].resources.requests).toEqual({ cpu: "500m", memory: "1536Mi" });
     const next = structuredClone(stored);
+    // unconditional (no resourceVersion): the ReplicaSet controller's status write may land first
+    delete next.metadata.resourceVersion;
     next.spec.template.spec.containers[0].resources.requests = { cpu: "2000m", memory: "0.5Gi" };
     const res = await c.request({ verb: "update", group: "apps", resource: "replicasets", namespace: "default", name: "web", token: c.adminToken, body: next });
     expect(res.code).toBe(200);
