@@ -223,9 +223,10 @@ export function replyViolation(r: HostileRequest, rep: HostileReply): { cls: str
   if (rep.code === 504 && (r.method === "GET" || r.method === "HEAD") && new URLSearchParams(r.target.split("?")[1] ?? "").has("resourceVersion")) {
     if (r.method === "HEAD" || (parsed && json?.kind === "Status" && json.reason === "Timeout" && json.details?.causes?.[0]?.reason === "ResourceVersionTooLarge")) return undefined;
   }
-  // pods/<name>/proxy and services/<name>/proxy relay the backend's answer, whatever it is; a backend
-  // out of reach is the proxy's 503 ServiceUnavailable ("no endpoints available", "error trying to reach service").
-  const proxied = /^\/api\/v1\/namespaces\/[^/]+\/(pods|services)\/[^/]+\/proxy(\/|$)/.test(pathname);
+  // pods/<name>/proxy, services/<name>/proxy and nodes/<name>/proxy relay the backend's answer, whatever
+  // it is; a backend out of reach (a Node object with no kubelet behind it) is the proxy's 503
+  // ServiceUnavailable ("no endpoints available", "error trying to reach service").
+  const proxied = /^\/api\/v1\/(namespaces\/[^/]+\/(pods|services)|nodes)\/[^/]+\/proxy(\/|$)/.test(pathname);
   if (proxied && rep.code === 503 && parsed && json?.kind === "Status" && json.reason === "ServiceUnavailable") return undefined;
   // a HEAD answer has no body to show that Status
   if (proxied && rep.code === 503 && r.method === "HEAD") return undefined;
