@@ -299,13 +299,15 @@ export const mountBackOffMaxMs = 122_000;
 function mountVolumes(ctx: KubeletContext, w: PodWorker, fx: Fx): Record<string, Record<string, string>> | undefined {
   const out: Record<string, Record<string, string>> = {};
   // the token sources' TokenRequests first: their answers resync the pod
-  if (!requestTokens(ctx, w, fx)) return undefined;
+  const asked = requestTokens(ctx, w, fx);
+  w.tokens = asked.tokens;
+  if (!asked.ready) return undefined;
   for (const v of view(w.pod).spec?.volumes ?? []) {
     if (!isDataVolume(v)) continue;
     const files = volumeFiles(ctx, w, v);
     if (files.kind === "notSynced") return undefined;
     if (files.kind === "error") {
-      retryFailedTokens(w);
+      w.tokens = retryFailedTokens(w.tokens);
       podEvent(ctx, w, undefined, "Warning", "FailedMount", `MountVolume.SetUp failed for volume "${v.name}" : ${files.message}`, fx);
       const ms = w.mountBackOffMs === undefined ? mountBackOffInitialMs : Math.min(w.mountBackOffMs * 2, mountBackOffMaxMs);
       w.mountBackOffMs = ms;
@@ -386,7 +388,7 @@ export function onClaimVolumeResponse(ctx: KubeletContext, purpose: "claim-pvc" 
 export function onServiceAccountTokenResponse(ctx: KubeletContext, data: { uid: string; key: string }, res: ApiResponse, fx: Fx): void {
   const w = workerOf(ctx, data.uid);
   if (!w) return;
-  onTokenResponse(w, data.key, res);
+  w.tokens = onTokenResponse(w.tokens, data.key, res);
   sync(ctx, w, fx);
 }
 

@@ -25,20 +25,18 @@ describe("tokenRequestBody", () => {
 });
 
 describe("onTokenResponse", () => {
-  const asked = () => ({ tokens: { "v/token": { kind: "asked" } } }) as unknown as PodWorker;
+  const asked = { "v/token": { kind: "asked" } } as const;
+  const answered = (tokens: any, res: any) => ({ tokens: onTokenResponse(tokens, "v/token", { type: "ApiResponse", id: 1, ...res }) }) as unknown as PodWorker;
   it("an answered request is the file's content", () => {
-    const w = asked();
-    onTokenResponse(w, "v/token", { type: "ApiResponse", id: 1, ok: true, code: 201, object: { status: { token: "a.b.c" } } } as any);
+    const w = answered(asked, { ok: true, code: 201, object: { status: { token: "a.b.c" } } });
     expect(tokenFile(w, "v", "token")).toEqual({ token: "a.b.c" });
   });
   it("a refused request is the mount's error in token_manager's words", () => {
-    const w = asked();
-    onTokenResponse(w, "v/token", { type: "ApiResponse", id: 1, ok: false, code: 404, status: { message: 'serviceaccounts "x" not found' } } as any);
+    const w = answered(asked, { ok: false, code: 404, status: { message: 'serviceaccounts "x" not found' } });
     expect(tokenFile(w, "v", "token")).toEqual({ error: 'failed to fetch token: serviceaccounts "x" not found' });
   });
   it("an answer no one waits for changes nothing", () => {
-    const w = { tokens: {} } as unknown as PodWorker;
-    onTokenResponse(w, "v/token", { type: "ApiResponse", id: 1, ok: true, code: 201, object: { status: { token: "a.b.c" } } } as any);
+    const w = answered({}, { ok: true, code: 201, object: { status: { token: "a.b.c" } } });
     expect(tokenFile(w, "v", "token")).toBeUndefined();
   });
 });

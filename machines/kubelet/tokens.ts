@@ -38,24 +38,27 @@ function tokenSources(pod: Pod): Array<{ volume: Volume; source: ServiceAccountT
   return out;
 }
 
+type Tokens = Readonly<Record<string, ServiceAccountTokenState>>;
+
 /**
  * Asks for the tokens the pod's volumes still lack (a refused one again, once its error was
- * reported); true when every one is answered, false while one is in flight.
+ * reported): the worker's next tokens (those asked marked so), and whether every one is answered.
  */
-export function requestTokens(ctx: KubeletContext, w: PodWorker, fx: Fx): boolean {
+export function requestTokens(ctx: KubeletContext, w: PodWorker, fx: Fx): { ready: boolean; tokens: Tokens | undefined } {
   const pod = view(w.pod);
   let waiting = false;
+  let tokens = w.tokens;
   for (const { volume, source } of tokenSources(pod)) {
     const key = tokenSourceKey(volume.name, source.path);
-    const got = w.tokens?.[key];
+    const got = tokens?.[key];
     if (got?.kind === "issued" || (got?.kind === "failed" && !got.reported)) continue;
     waiting = true;
     if (got?.kind === "asked") continue;
-    setToken(w, key, { kind: "asked" });
+    tokens = withToken(tokens, key, { kind: "asked" });
     const sa = pod.spec?.serviceAccountName || "default";
     request(ctx.client, fx, { verb: "create", group: "", resource: "serviceaccounts", namespace: pod.metadata?.namespace ?? "default", name: sa, subresource: "token", body: tokenRequestBody(pod, w.uid, source) }, "service-account-token", { uid: w.uid, key });
   }
-  return !waiting;
+  return { ready: !waiting, tokens };
 }
 
 /** What the source's file holds, or the mount's error; undefined while it is being asked. */
@@ -67,22 +70,19 @@ export function tokenFile(w: PodWorker, volume: string, path: string): { token: 
 }
 
 /** The refused tokens are asked again at the next sync (after the back-off their FailedMount started). */
-export function retryFailedTokens(w: PodWorker): void {
-  const tokens = w.tokens;
-  if (tokens === undefined || !Object.values(tokens).some((t) => t.kind === "failed")) return;
-  const next: Record<string, ServiceAccountTokenState> = {};
-  for (const [k, t] of Object.entries(tokens)) next[k] = t.kind === "failed" ? { ...t, reported: true } : t;
-  w.tokens = next;
+export function retryFailedTokens(tokens: Tokens | undefined): Tokens | undefined {
+  if (tokens === undefined || !Object.values(tokens).some((t) => t.kind === "failed")) return tokens;
+  return Object.fromEntries(Object.entries(tokens).map(([k, t]) => [k, t.kind === "failed" ? { ...t, reported: true } : t]));
 }
 
 /** The API server's answer to a TokenRequest: the token, or token_manager's "failed to fetch token" with the API's message. */
-export function onTokenResponse(w: PodWorker, key: string, res: ApiResponse): void {
-  if (w.tokens?.[key]?.kind !== "asked") return;
+export function onTokenResponse(tokens: Tokens | undefined, key: string, res: ApiResponse): Tokens | undefined {
+  if (tokens?.[key]?.kind !== "asked") return tokens;
   const token = res.ok ? res.object?.status?.token : undefined;
-  if (typeof token === "string" && token !== "") return setToken(w, key, { kind: "issued", token });
-  setToken(w, key, { kind: "failed", message: `failed to fetch token: ${res.ok ? "no token in the answer" : (res.status.message ?? "")}`, reported: false });
+  if (typeof token === "string" && token !== "") return withToken(tokens, key, { kind: "issued", token });
+  return withToken(tokens, key, { kind: "failed", message: `failed to fetch token: ${res.ok ? "no token in the answer" : (res.status.message ?? "")}`, reported: false });
 }
 
-function setToken(w: PodWorker, key: string, value: ServiceAccountTokenState): void {
-  w.tokens = { ...(w.tokens ?? {}), [key]: value };
+function withToken(tokens: Tokens | undefined, key: string, value: ServiceAccountTokenState): Tokens {
+  return { ...(tokens ?? {}), [key]: value };
 }
