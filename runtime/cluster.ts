@@ -127,6 +127,8 @@ export class Cluster {
   readonly userTokens = new Map<string, string>();
   /** the CA the csrsigning controller's approved requests are signed by (serve gives it its serving CA) */
   readonly certificateSigner: CertificateSigner;
+  /** the service account token signer; its public keys are the issuer's /openid/v1/jwks */
+  readonly tokenSigner: TokenSigner;
   /**
    * kube-apiserver's secure port as pods reach it (the control-plane node's address, port 6443):
    * `podflow serve` attaches its HTTPS front end here; a cluster without one refuses the connection.
@@ -172,6 +174,7 @@ export class Cluster {
     this.runtime.external("kubectl", (msg) => this.onMessage(msg));
     this.runtime.external("etcdctl", (msg) => this.onEtcdAnswer(msg as EtcdResponse));
     const signer = new TokenSigner(random ? { random: true } : { random: false, seed: this.seed });
+    this.tokenSigner = signer;
     // The signers answer on the runtime that asked: an explored fork's requests get their answers in the fork.
     this.runtime.external("token-signer", (msg, from, rt) => {
       if (msg.type !== "SignToken") return;

@@ -4,7 +4,7 @@
 // forge a token); a seeded simulation signs HS256 with a key derived from its seed, so that a run
 // and its replay issue the same tokens.
 
-import { createHash, createHmac, generateKeyPairSync, sign, type KeyObject } from "node:crypto";
+import { createHash, createHmac, createPublicKey, generateKeyPairSync, sign, type KeyObject } from "node:crypto";
 import type { SignToken, TokenSigned } from "../machines/messages.js";
 
 const b64url = (b: Buffer | string) => Buffer.from(b).toString("base64url");
@@ -31,6 +31,17 @@ export class TokenSigner {
     const header = b64url(JSON.stringify({ alg: "RS256", kid: this.key.kid }));
     const sig = sign("sha256", Buffer.from(`${header}.${payload}`), this.key.privateKey);
     return { type: "TokenSigned", id: req.id, token: `${header}.${payload}.${b64url(sig)}` };
+  }
+
+  /**
+   * The public keys tokens verify with, as /openid/v1/jwks publishes them (go-jose's JSONWebKey:
+   * use, kty, kid, alg, n, e). A seeded simulation's HMAC key is secret, so it publishes none.
+   */
+  publicKeys(): Array<{ use: "sig"; kty: "RSA"; kid: string; alg: "RS256"; n: string; e: string }> {
+    if (this.seeded) return [];
+    this.key ??= rsaKey();
+    const jwk = createPublicKey(this.key.privateKey).export({ format: "jwk" });
+    return [{ use: "sig", kty: "RSA", kid: this.key.kid, alg: "RS256", n: String(jwk.n), e: String(jwk.e) }];
   }
 }
 

@@ -9,6 +9,7 @@ import type { Duplex } from "node:stream";
 import { createRequire } from "node:module";
 import type { Status } from "kubernetes-types/meta/v1";
 import type { Cluster } from "../cluster.js";
+import { serviceAccountIssuer } from "../../machines/apiserver/auth/tokenrequest.js";
 import type { ApiRequest, ApiResponse } from "../../machines/messages.js";
 import { answerIn, requestConversion, type Conversion } from "../../machines/apiserver/conversion.js";
 import { goHtmlEscaped, parseJsonKeepingLiterals, versionedTypeKey } from "../../machines/apiserver/schema/decode.js";
@@ -82,7 +83,7 @@ export interface ResourcePath {
 }
 
 export type Route =
-  | { type: "doc"; doc: "version" | "api" | "apis" | "group" | "groupVersion" | "openapiV2" | "openapiV3" | "openapiV3Group"; group?: string; version?: string }
+  | { type: "doc"; doc: "version" | "api" | "apis" | "group" | "groupVersion" | "openapiV2" | "openapiV3" | "openapiV3Group" | IssuerDoc; group?: string; version?: string }
   | { type: "health"; root: HealthRoot; check?: string }
   | { type: "resource"; path: ResourcePath }
   | { type: "notFound" }
@@ -115,6 +116,9 @@ export function parsePath(rawPath: string): Route {
   if (parts.length === 0) return { type: "notFound" };
   const [head] = parts;
   if (head === "version" && parts.length === 1) return { type: "doc", doc: "version" };
+  // the service account issuer's discovery documents (pkg/routes/openidmetadata.go, go-restful routes)
+  if (head === ".well-known" && parts[1] === "openid-configuration" && parts.length === 2) return { type: "doc", doc: "openidConfiguration" };
+  if (head === "openid" && parts[1] === "v1" && parts[2] === "jwks" && parts.length === 3) return { type: "doc", doc: "openidKeySet" };
   // a check's own endpoint may have slashes in its name (poststarthook/rbac/bootstrap-roles)
   if (head === "healthz" || head === "livez" || head === "readyz") return parts.length === 1 ? { type: "health", root: head } : { type: "health", root: head, check: parts.slice(1).join("/") };
   if (head === "openapi") {
@@ -1294,7 +1298,7 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
   if (route.type === "malformed") return sendMalformed(res);
   // WriteObjectNegotiated and ErrorNegotiated answer in the negotiated media type; /version and the
   // OpenAPI documents are written as JSON whatever is asked
-  const rawJsonDoc = route.type === "doc" && (route.doc === "version" || route.doc.startsWith("openapi"));
+  const rawJsonDoc = route.type === "doc" && (route.doc === "version" || route.doc.startsWith("openapi") || route.doc.startsWith("openid"));
   if (!rawJsonDoc && negotiatedMediaType(accept) === "application/yaml") yamlAnswers.add(res);
   const q = url.query;
   const method = req.method ?? "GET";
@@ -1326,6 +1330,7 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
         res.writeHead(answer.code, h);
         return void res.end(method === "HEAD" ? undefined : answer.body);
       }
+      if (route.type === "doc" && (route.doc === "openidConfiguration" || route.doc === "openidKeySet")) return serveIssuerDoc(route.doc, method, accept, res, hc, cluster);
       if (method !== "GET" && method !== "HEAD") return sendStatus(res, S.methodNotAllowed());
       return serveDoc(route, accept, res, hc, cluster.customResources());
     });
@@ -1704,6 +1709,50 @@ function serveDoc(route: Extract<Route, { type: "doc" }>, accept: string | undef
       return doc ? send(res, 200, doc) : sendStatus(res, pathNotFound());
     }
   }
+}
+
+type IssuerDoc = "openidConfiguration" | "openidKeySet";
+
+/**
+ * The service account issuer discovery documents (pkg/serviceaccount/openidmetadata.go, served by
+ * pkg/routes/openidmetadata.go): the OIDC discovery document, whose jwks_uri is the server's own
+ * address (kube-apiserver's default for --service-account-jwks-uri), and the public keys tokens
+ * verify with. Both are cacheable for an hour; RBAC lets every service account read them.
+ */
+function serveIssuerDoc(doc: IssuerDoc, method: string, accept: string | undefined, res: ServerResponse, hc: HandlerContext, cluster: Cluster): void {
+  // go-restful routes: GET only, and an Accept the route does not produce is the router's 406
+  if (method !== "GET") return sendStatus(res, S.methodNotAllowed());
+  const produces = doc === "openidConfiguration" ? "application/json" : "application/jwk-set+json";
+  if (!restfulAccepts(accept, produces)) return sendStatus(res, restfulNotAcceptable());
+  const keys = cluster.tokenSigner.publicKeys();
+  const body = doc === "openidConfiguration"
+    ? {
+      issuer: serviceAccountIssuer,
+      jwks_uri: `https://${hc.serverAddress}/openid/v1/jwks`,
+      response_types_supported: ["id_token"],
+      subject_types_supported: ["public"],
+      // the algorithms of the public keys, as a sorted set
+      id_token_signing_alg_values_supported: [...new Set(keys.map((k) => k.alg))].sort(),
+    }
+    : { keys };
+  // json.Marshal: compact, no newline
+  const text = goHtmlEscaped(JSON.stringify(body));
+  res.writeHead(200, { "Content-Type": produces, "Content-Length": Buffer.byteLength(text), "Cache-Control": "public, max-age=3600" });
+  res.end(text);
+}
+
+/** go-restful's Route.matchesAccept: a listed type (parameters dropped) equal to the one produced, or any; no Accept is any. */
+function restfulAccepts(accept: string | undefined, produces: string): boolean {
+  if (accept === undefined || accept === "") return true;
+  return accept.split(",").some((part) => {
+    const type = part.split(";")[0]!.trim();
+    return type === "*/*" || type === produces;
+  });
+}
+
+/** The router's 406 as kube-apiserver's service error handler answers it: NewGenericServerResponse(406, ...), whose switch has no 406 case. */
+function restfulNotAcceptable(): Status {
+  return { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "the server responded with the status code 406 but did not return more information", details: {}, code: 406 };
 }
 
 /** kube-apiserver's --min-request-timeout default: a watch that names no timeout ends after 1 to 2 times it. */

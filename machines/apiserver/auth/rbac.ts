@@ -120,7 +120,7 @@ export const clusterRoles = new Map<string, readonly PolicyRule[]>([
     rule(["watch"], [""], ["events"]),
     rule(["create", "patch", "update"], ["", "events.k8s.io"], ["events"]),
   ]],
-  ["system:service-account-issuer-discovery", [urls(["get"], ["/.well-known/openid-configuration", "/openid/v1/jwks"])]],
+  ["system:service-account-issuer-discovery", [urls(["get"], ["/.well-known/openid-configuration", "/.well-known/openid-configuration/", "/openid/v1/jwks", "/openid/v1/jwks/"])]],
   ["system:controller:clusterrole-aggregation-controller", [rule(["escalate", "get", "list", "patch", "update", "watch"], ["rbac.authorization.k8s.io"], ["clusterroles"])]],
   ["cluster-admin", [rule(["*"], ["*"], ["*"]), urls(["*"], ["*"])]],
   ["system:node", nodeRules],
