@@ -147,3 +147,44 @@ describe("TestRestartableInitContainers (SidecarContainers on)", () => {
     });
   }
 });
+
+// least_allocated_test.go TestLeastAllocatedScoringStrategy (the rows on the default resources, cpu and
+// memory weight 1; the args rows are left out) and fit_test.go TestFitScore's LeastAllocated rows.
+// st.MakePod().Req(r) adds one container requesting r; st.MakeNode().Capacity(c) sets capacity and allocatable.
+describe("TestLeastAllocatedScoringStrategy and TestFitScore (LeastAllocated)", () => {
+  const stPod = (node: string | undefined, ...reqs: Record<string, string>[]): Pod =>
+    ({ metadata: { name: "p", namespace: "default" }, spec: { ...(node ? { nodeName: node } : {}), containers: reqs.map((r, i) => ({ name: `c${i}`, image: "i", resources: { requests: r } })) }, status: { phase: "Running" } });
+  const withSidecarReq = (pod: Pod, r: Record<string, string>): Pod => ({ ...pod, spec: { ...pod.spec!, initContainers: [{ name: "sidecar", image: "i", restartPolicy: "Always", resources: { requests: r } } as Container] } });
+  const stNode = (name: string, capacity?: Record<string, string>): Node => ({ metadata: { name }, status: { ...(capacity ? { capacity, allocatable: capacity } : {}) } });
+  const cm = (cpu: string, memory: string) => ({ cpu, memory });
+  const rows: [string, Pod, Node[], Pod[], [string, number][], boolean][] = [
+    ["nothing scheduled, nothing requested", stPod(undefined), [stNode("node1", cm("4000", "10000")), stNode("node2", cm("4000", "10000"))], [], [["node1", 100], ["node2", 100]], true],
+    ["nothing scheduled, resources requested, differently sized nodes", stPod(undefined, cm("1000", "2000"), cm("2000", "3000")), [stNode("node1", cm("4000", "10000")), stNode("node2", cm("6000", "10000"))], [], [["node1", 37], ["node2", 50]], true],
+    ["no resources requested, pods scheduled", stPod(undefined), [stNode("node1", cm("4000", "10000")), stNode("node2", cm("4000", "10000"))],
+      [stPod("node1"), stPod("node1"), stPod("node2"), stPod("node2")], [["node1", 100], ["node2", 100]], true],
+    ["no resources requested, pods scheduled with resources", stPod(undefined), [stNode("node1", cm("10000", "20000")), stNode("node2", cm("10000", "20000"))],
+      [stPod("node1", cm("3000", "0")), stPod("node1", cm("3000", "0")), stPod("node2", cm("3000", "0")), stPod("node2", cm("3000", "5000"))], [["node1", 70], ["node2", 57]], true],
+    ["resources requested, pods scheduled with resources", stPod(undefined, cm("1000", "2000"), cm("2000", "3000")), [stNode("node1", cm("10000", "20000")), stNode("node2", cm("10000", "20000"))],
+      [stPod("node1", cm("3000", "0")), stPod("node2", cm("3000", "5000"))], [["node1", 57], ["node2", 45]], true],
+    ["resources requested, pods scheduled with resources, differently sized nodes", stPod(undefined, cm("1000", "2000"), cm("2000", "3000")), [stNode("node1", cm("10000", "20000")), stNode("node2", cm("10000", "50000"))],
+      [stPod("node1", cm("3000", "0")), stPod("node2", cm("3000", "5000"))], [["node1", 57], ["node2", 60]], true],
+    ["requested resources exceed node capacity", stPod(undefined, cm("3000", "0")), [stNode("node1", cm("4000", "10000")), stNode("node2", cm("4000", "10000"))],
+      [stPod("node1", cm("3000", "0")), stPod("node2", cm("3000", "5000"))], [["node1", 50], ["node2", 25]], true],
+    ["zero node resources, pods scheduled with resources", stPod(undefined), [stNode("node1"), stNode("node2")],
+      [stPod("node1", cm("3000", "0")), stPod("node2", cm("3000", "5000"))], [["node1", 0], ["node2", 0]], true],
+    ["TestFitScore: test case for ScoringStrategy LeastAllocated", stPod(undefined, cm("1000", "2000")), [stNode("node1", cm("4000", "10000")), stNode("node2", cm("6000", "10000"))],
+      [stPod("node1", cm("2000", "4000")), stPod("node2", cm("1000", "2000"))], [["node1", 32], ["node2", 63]], true],
+    ["TestFitScore: test case for ScoringStrategy LeastAllocated if PreScore is not called", stPod(undefined, cm("1000", "2000")), [stNode("node1", cm("4000", "10000")), stNode("node2", cm("6000", "10000"))],
+      [stPod("node1", cm("2000", "4000")), stPod("node2", cm("1000", "2000"))], [["node1", 32], ["node2", 63]], false],
+    ["TestFitScore: test case for ScoringStrategy LeastAllocated with sidecar container", stPod(undefined, cm("1000", "2000")), [stNode("node1", cm("4000", "10000")), stNode("node2", cm("4000", "10000"))],
+      [withSidecarReq(stPod("node1", cm("1000", "2000")), cm("1000", "2000")), stPod("node2", cm("1000", "2000"))], [["node1", 32], ["node2", 55]], true],
+  ];
+  for (const [name, pod, nodes, existing, want, runPreScore] of rows) {
+    it(name, () => {
+      const infos = nodes.map((n) => newNodeInfo(n, existing.filter((p) => p.spec?.nodeName === n.metadata!.name)));
+      const state = new Map();
+      if (runPreScore) NodeResourcesFit.preScore(state, pod);
+      expect(infos.map((ni, i) => [nodes[i]!.metadata!.name!, NodeResourcesFit.score(state, pod, ni)])).toEqual(want);
+    });
+  }
+});
