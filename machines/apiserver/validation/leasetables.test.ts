@@ -27,10 +27,10 @@ describe("TestValidateLeaseSpec", () => {
 describe("TestValidateLeaseSpecUpdate", () => {
   const old = lease({ holderIdentity: "oldHolder", leaseDurationSeconds: 3, leaseTransitions: 3 });
   // The Go row counts three: the two spec errors and ValidateObjectMetaUpdate's "must be specified for an
-  // update" for the missing resourceVersion. Through the API the registry's unconditional update fills
-  // the stored resourceVersion in before validation (genericregistry Store.Update), and podflow's
-  // validateUpdate takes the object so filled: the two spec errors are what a client sees.
-  it("an invalid spec is two errors (the row's third, a missing resourceVersion, the registry fills in)", () =>
+  // update" for the missing resourceVersion. Through the API genericregistry Store.Update handles a
+  // missing resourceVersion before validation (it fills the stored one in for an unconditional update,
+  // or answers that same Invalid itself), and podflow's validateUpdate takes the object after that step.
+  it("an invalid spec is two errors (the row's third, a missing resourceVersion, is the registry's)", () =>
     expect(validateUpdate(lease({ holderIdentity: "holder", leaseDurationSeconds: 0, leaseTransitions: -1 }, { name: "holder", namespace: "holder-namespace", resourceVersion: "2" }), old).map((e) => e.field))
       .toEqual(["spec.leaseDurationSeconds", "spec.leaseTransitions"]));
   it("a valid update", () => expect(validateUpdate(lease({ holderIdentity: "holder", leaseDurationSeconds: 10, leaseTransitions: 20 }, { name: "holder", namespace: "holder-namespace", resourceVersion: "2" }), old)).toEqual([]));
