@@ -6,7 +6,7 @@
 
 import { describe, expect, it } from "vitest";
 import { validateUpdate } from "./index.js";
-import { makeContainer, makePod } from "./testing.js";
+import { makePod } from "./testing.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const ec = (name: string, edit: (c: any) => void = () => {}) => {
