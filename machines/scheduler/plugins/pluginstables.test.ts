@@ -2,6 +2,8 @@
 // v1.3x line): tainttoleration TestTaintTolerationScore, TestTaintTolerationFilter,
 // TestIsSchedulableAfterNodeChange; nodeports TestNodePorts, TestGetContainerPorts,
 // Test_isSchedulableAfterPodDeleted; imagelocality TestImageLocalityPriority, TestNormalizedImageName.
+// nodeunschedulable TestNodeUnschedulable, TestIsSchedulableAfterNodeChange,
+// TestIsSchedulableAfterPodTolerationChange (typed rows); helper TestDefaultNormalizeScore.
 // Every expectation is the Go row's; the one wording change since (Filter's taint reason) is noted.
 
 import { describe, expect, it } from "vitest";
@@ -10,6 +12,8 @@ import { type FilterStatus, hostPorts, type NodeScore, newNodeInfo } from "../fr
 import { ImageLocality, normalizedImageName } from "./ImageLocality/index.js";
 import { ErrReason as nodePortsReason, isSchedulableAfterPodDeleted, NodePorts } from "./NodePorts/index.js";
 import { isSchedulableAfterNodeChange, TaintToleration } from "./TaintToleration/index.js";
+import { isSchedulableAfterNodeChange as unschedulableNodeHint, isSchedulableAfterPodTolerationChange, NodeUnschedulable } from "./NodeUnschedulable/index.js";
+import { defaultNormalizeScore } from "./helper.js";
 
 const nodeWithTaints = (name: string, taints: Taint[]): Node => ({ metadata: { name }, spec: { taints } });
 const podWithTolerations = (name: string, tolerations: Toleration[]): Pod => ({ metadata: { name }, spec: { containers: [], tolerations } });
@@ -187,4 +191,60 @@ describe("imagelocality TestNormalizedImageName", () => {
     ["keep it as is 2", `root@${digest}`, `root@${digest}`],
   ];
   for (const [name, input, output] of rows) it(name, () => expect(normalizedImageName(input)).toBe(output));
+});
+
+describe("nodeunschedulable TestNodeUnschedulable", () => {
+  const node = (unschedulable: boolean): Node => ({ metadata: { name: "n" }, spec: { unschedulable } });
+  const rows: [string, Pod, Node, FilterStatus][] = [
+    ["Does not schedule pod to unschedulable node (node.Spec.Unschedulable==true)", { metadata: {}, spec: { containers: [] } }, node(true),
+      { code: "UnschedulableAndUnresolvable", plugin: "NodeUnschedulable", reasons: ["node(s) were unschedulable"] }],
+    ["Schedule pod to normal node", { metadata: {}, spec: { containers: [] } }, node(false), { code: "Success" }],
+    ["Schedule pod with toleration to unschedulable node (node.Spec.Unschedulable==true)",
+      { metadata: {}, spec: { containers: [], tolerations: [{ key: "node.kubernetes.io/unschedulable", effect: "NoSchedule" }] } }, node(true), { code: "Success" }],
+  ];
+  for (const [name, pod, n, want] of rows) it(name, () => expect(NodeUnschedulable.filter(new Map(), pod, newNodeInfo(n, []))).toEqual(want));
+});
+
+describe("nodeunschedulable TestIsSchedulableAfterNodeChange (typed rows)", () => {
+  const notReady: Taint = { key: "node.kubernetes.io/not-ready", effect: "NoExecute" };
+  const node = (unschedulable: boolean, taints?: Taint[]): Node => ({ metadata: { name: "n" }, spec: { unschedulable, ...(taints ? { taints } : {}) } });
+  const pod: Pod = { metadata: {}, spec: { containers: [] } };
+  const rows: [string, Node | undefined, Node, boolean][] = [
+    ["skip-queue-on-unschedulable-node-added", undefined, node(true), false],
+    ["queue-on-schedulable-node-added", undefined, node(false), true],
+    ["skip-unrelated-change-unschedulable-true", node(true), node(true, [notReady]), false],
+    ["skip-unrelated-change-unschedulable-false", node(false), node(false, [notReady]), false],
+    ["queue-on-unschedulable-field-change", node(true), node(false), true],
+  ];
+  for (const [name, old, cur, queue] of rows) it(name, () => expect(unschedulableNodeHint(pod, old, cur)).toBe(queue));
+});
+
+describe("nodeunschedulable TestIsSchedulableAfterPodTolerationChange (typed rows)", () => {
+  // st.MakePod().Toleration(key): operator Exists, effect NoSchedule.
+  const stPod = (uid: string, tolerationKey?: string): Pod => ({ metadata: { uid }, spec: { containers: [], ...(tolerationKey ? { tolerations: [{ key: tolerationKey, operator: "Exists", effect: "NoSchedule" }] } : {}) } });
+  const rows: [string, Pod, Pod, boolean][] = [
+    ["skip-different-pod-update", stPod("uid"), stPod("different-uid", "node.kubernetes.io/unschedulable"), false],
+    ["queue-when-the-unsched-pod-gets-toleration", stPod("uid"), stPod("uid", "node.kubernetes.io/unschedulable"), true],
+    ["skip-when-the-unsched-pod-gets-unrelated-toleration", stPod("uid"), stPod("uid", "unrelated-key"), false],
+  ];
+  for (const [name, pod, modified, queue] of rows) it(name, () => expect(isSchedulableAfterPodTolerationChange(pod, modified)).toBe(queue));
+});
+
+describe("helper TestDefaultNormalizeScore", () => {
+  const rows: [boolean, number[], number[]][] = [
+    [false, [1, 2, 3, 4], [25, 50, 75, 100]],
+    [true, [1, 2, 3, 4], [75, 50, 25, 0]],
+    [false, [1000, 10, 20, 30], [100, 1, 2, 3]],
+    [true, [1000, 10, 20, 30], [0, 99, 98, 97]],
+    [false, [1, 1, 1, 1], [100, 100, 100, 100]],
+    [false, [1000, 1, 1, 1], [100, 0, 0, 0]],
+    [true, [0, 1, 1, 1], [100, 0, 0, 0]],
+    [false, [0, 0, 0, 0], [0, 0, 0, 0]],
+    [true, [0, 0, 0, 0], [100, 100, 100, 100]],
+  ];
+  rows.forEach(([reverse, scores, want], i) => it(`case_${i}`, () => {
+    const list: NodeScore[] = scores.map((score) => ({ name: "", score }));
+    defaultNormalizeScore(100, reverse, list);
+    expect(list.map((s) => s.score)).toEqual(want);
+  }));
 });
