@@ -160,3 +160,14 @@ describe("robfig/cron ParseStandard on croner", () => {
     expect(formatRFC3339In(Date.UTC(2016, 4, 19, 10), "America/New_York")).toBe("2016-05-19T06:00:00-04:00");
   });
 });
+
+describe("the Factory zone (tzdata: offset 0 all year, in Go's zoneinfo but not ICU's)", () => {
+  it("loads, schedules on UTC's wall clock and prints times with Z", () => {
+    expect(loadLocationError("Factory")).toBeUndefined();
+    const parsed = parseStandard("TZ=Factory 30 * * * *");
+    if (!("schedule" in parsed)) throw new Error(parsed.error);
+    const t = Date.UTC(2026, 0, 1, 10, 0, 0);
+    expect(new Date(parsed.schedule.next(t)).toISOString()).toBe("2026-01-01T10:30:00.000Z");
+    expect(formatRFC3339In(t, "Factory")).toBe("2026-01-01T10:00:00Z");
+  });
+});

@@ -141,9 +141,13 @@ export function parseGoDuration(s: string): number | string {
   return sign * total;
 }
 
+// tzdata's "Factory" zone (offset 0 all year, abbreviation "-00") is in Go's zoneinfo but not in
+// ICU's: Go loads it, so it is a valid zone here that keeps UTC's wall clock.
+const FACTORY_ZONE = "Factory";
+
 /** time.LoadLocation's error for a zone name, or undefined when Go would load it. */
 export function loadLocationError(name: string): string | undefined {
-  if (name === "" || name === "UTC" || name === "Local") return undefined;
+  if (name === "" || name === "UTC" || name === "Local" || name === FACTORY_ZONE) return undefined;
   try {
     const resolved = new Intl.DateTimeFormat("en-US", { timeZone: name }).resolvedOptions().timeZone;
     // Go reads zoneinfo files by name: a name in other letter case is not found.
@@ -217,7 +221,7 @@ export function parseStandard(spec: string): { schedule: Schedule } | { error: s
     const zone = spec.slice(spec.indexOf("=") + 1, i < 0 ? spec.length : i);
     const err = loadLocationError(zone);
     if (err !== undefined) return { error: `provided bad location ${zone}: ${err}` };
-    if (zone !== "" && zone !== "Local") timezone = zone;
+    if (zone !== "" && zone !== "Local" && zone !== FACTORY_ZONE) timezone = zone;
     spec = i < 0 ? "" : spec.slice(i).trim();
   }
   if (spec.startsWith("@")) {
@@ -244,7 +248,7 @@ export function parseStandard(spec: string): { schedule: Schedule } | { error: s
 /** time.Time.In(zone).Format(time.RFC3339): local wall time with its offset ("Z" when it is zero). */
 export function formatRFC3339In(ms: number, timezone: string | undefined): string {
   const sec = Math.floor(ms / 1000) * 1000;
-  if (!timezone || timezone === "UTC" || timezone === "Local") return new Date(sec).toISOString().replace(".000Z", "Z");
+  if (!timezone || timezone === "UTC" || timezone === "Local" || timezone === FACTORY_ZONE) return new Date(sec).toISOString().replace(".000Z", "Z");
   const parts = new Intl.DateTimeFormat("en-US", {
     timeZone: timezone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit",
   }).formatToParts(new Date(sec));

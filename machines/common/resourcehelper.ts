@@ -96,11 +96,12 @@ export function podRequests(pod: Pod, opts: PodRequestOptions = {}): Map<string,
     }
   }
   maxInto(reqs, initMax);
-  // PodLevelResources (beta, on in v1.35): pod-level cpu/memory requests replace the container aggregate.
+  // PodLevelResources (beta, on in v1.35): pod-level requests of the supported resources (cpu, memory
+  // and hugepages-*, component-helpers' IsSupportedPodLevelResource) replace the container aggregate.
   // kubernetes-types 1.30 predates spec.resources, hence the widening.
   const spec = pod.spec as { resources?: { requests?: ResourceList } } | undefined;
   const podLevel = toResourceMap(spec?.resources?.requests);
-  for (const k of ["cpu", "memory"]) if (podLevel.has(k)) reqs.set(k, podLevel.get(k)!);
+  for (const [k, v] of podLevel) if (k === "cpu" || k === "memory" || k.startsWith("hugepages-")) reqs.set(k, v);
   if (!mutant("scheduler.requests-ignore-overhead")) addInto(reqs, toResourceMap(pod.spec?.overhead as ResourceList | undefined));
   return reqs;
 }

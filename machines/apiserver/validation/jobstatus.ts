@@ -126,7 +126,7 @@ function indexesFormatError(indexes: string, completions: number): string | unde
 }
 
 /** validateFailedIndexesNotOverlapCompleted: intervals that fail to parse are skipped (their format is judged elsewhere). */
-function overlapError(completed: string, failed: string, completions: number): string | undefined {
+export function overlapError(completed: string, failed: string, completions: number): string | undefined {
   if (completed.length === 0 || failed.length === 0) return undefined;
   const cs = completed.split(",").map((x) => parseIndexInterval(x, completions));
   const fs = failed.split(",").map((x) => parseIndexInterval(x, completions));

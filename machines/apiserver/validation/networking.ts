@@ -152,7 +152,8 @@ function validateTypedLocalObjectReference(ref: Obj, path: string): FieldError[]
   const errs: FieldError[] = [];
   if (ref.apiGroup != null) for (const msg of isDNS1123Subdomain(ref.apiGroup)) errs.push(invalidValue(`${path}.apiGroup`, ref.apiGroup, msg));
   for (const key of ["kind", "name"]) {
-    if (!ref[key]) errs.push(required(`${path}.${key}`));
+    // Kubernetes' Required carries the detail "<key> is required" here (validateIngressTypedLocalObjectReference)
+    if (!ref[key]) errs.push(required(`${path}.${key}`, `${key} is required`));
     else for (const msg of isValidPathSegmentName(ref[key])) errs.push(invalidValue(`${path}.${key}`, ref[key], msg));
   }
   return errs;

@@ -321,7 +321,9 @@ function validateEphemeralContainers(ephemeral: Obj[] | undefined, spec: Obj, ct
     if (c?.targetContainerName && !others.has(c.targetContainerName)) errs.push(notFoundField(`${at}.targetContainerName`, c.targetContainerName));
     for (const f of ephemeralForbiddenFields) {
       const v = c?.[f];
-      const set = Array.isArray(v) ? v.length > 0 : typeof v === "object" && v !== null ? Object.keys(v).length > 0 : v !== undefined && v !== null && v !== "";
+      // validateFieldAllowList asks reflect's IsZero: a pointer or slice field is set once present (an
+      // empty restartPolicy or ports list included); resources, a struct, only with a member set.
+      const set = f === "resources" ? typeof v === "object" && v !== null && Object.keys(v).length > 0 : v !== undefined && v !== null;
       if (set) errs.push(forbiddenField(`${at}.${f}`, "cannot be set for an Ephemeral Container"));
     }
     (c?.volumeMounts ?? []).forEach((vm: Obj, j: number) => {
