@@ -1,5 +1,6 @@
 // The utilities the shell runs in-process, with busybox's wording (or GNU coreutils' on
 // Debian-based images) so logs look like a real container's.
+import { nodeKernelRelease } from "../../common/kernel.js";
 import { parseGroup, parsePasswd, type ProcessUser } from "../identity.js";
 import { resolvePath, type FsError } from "./memfs.js";
 import { killApplet, LoopBoundExceeded, perform, runArgv, signalNumber, type Gen, type ShellState, type Streams, type Utility } from "./shell.js";
@@ -785,8 +786,30 @@ function* legacyNslookup(argv: string[], sh: ShellState, st: Streams): Gen {
   return 0;
 }
 
-function* uname(argv: string[], _sh: ShellState, st: Streams): Gen {
-  st.out(argv.includes("-a") ? "Linux podflow 6.8.0 #1 SMP x86_64 GNU/Linux\n" : "Linux\n");
+// uname's fields in busybox's option order "snrvmpio" (coreutils/uname.c), and their long names
+const unameFields = ["s", "n", "r", "v", "m", "p", "i", "o"] as const;
+const unameLong = new Map([["all", "a"], ["kernel-name", "s"], ["nodename", "n"], ["kernel-release", "r"], ["release", "r"], ["kernel-version", "v"], ["machine", "m"], ["processor", "p"], ["hardware-platform", "i"], ["operating-system", "o"]]);
+
+/**
+ * uname: the node's kernel (a container shares it) with the container's own UTS nodename, the
+ * pod's hostname. No option is -s; -a prints every field but the unknown processor and platform.
+ */
+function* uname(argv: string[], sh: ShellState, st: Streams): Gen {
+  const asked = new Set<string>();
+  for (const a of argv.slice(1)) {
+    const long = a.startsWith("--") ? unameLong.get(a.slice(2)) : undefined;
+    if (long) { asked.add(long); continue; }
+    if (!/^-[snrvmpioa]+$/.test(a)) { st.err(gnu(sh) ? `uname: extra operand '${a}'\nTry 'uname --help' for more information.\n` : "BusyBox v1.37.0 multi-call binary.\n\nUsage: uname [-amnrspvio]\n"); return 1; }
+    for (const f of a.slice(1)) asked.add(f);
+  }
+  const all = asked.has("a");
+  if (asked.size === 0) asked.add("s");
+  // the kernel's build string is not modelled (the node status does not carry it)
+  const value: Record<(typeof unameFields)[number], string> = {
+    s: "Linux", n: sh.vars.get("HOSTNAME") ?? "localhost", r: nodeKernelRelease, v: "#1 SMP", m: "x86_64",
+    p: all ? "" : "unknown", i: all ? "" : "unknown", o: "GNU/Linux",
+  };
+  st.out(unameFields.filter((f) => all || asked.has(f)).map((f) => value[f]).filter((v) => v !== "").join(" ") + "\n");
   return 0;
 }
 
