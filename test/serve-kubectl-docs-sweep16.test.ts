@@ -3,7 +3,7 @@
 // what Kubernetes' source does where the page is silent. The verdicts are in test/fixtures/docs/TASKS.md.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findKubectl, kubectl, serve, type Served } from "./serve-helpers.js";
+import { findKubectl, kubectl, serve, until, type Served } from "./serve-helpers.js";
 
 const bin = findKubectl();
 
@@ -61,5 +61,38 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: the docs' pages, swe
     expect((await k(["delete", "svc", "example-service"])).code).toBe(0);
     expect((await k(["create", "service", "nodeport", "np", "--tcp=80", `--node-port=${hc}`])).out).toBe("service/np created\n");
     expect((await k(["delete", "svc", "np"])).code).toBe(0);
+  });
+
+  it("tasks/debug/debug-cluster: the node's Boot ID is a UUID as the kernel prints /proc/sys/kernel/random/boot_id (the page's 5a295a03-aaca-4340-af20-1327fa5dab5c)", async () => {
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+    const ids = (await jsonpath(["get", "nodes"], "{range .items[*]}{.status.nodeInfo.bootID}{\"\\n\"}{end}")).trim().split("\n");
+    expect(ids).toHaveLength(3);
+    for (const id of ids) expect(id).toMatch(uuid);
+    expect(new Set(ids).size).toBe(3);
+    expect((await k(["describe", "node", "node-1"])).out).toMatch(/\n {2}Boot ID: +[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\n/);
+  });
+
+  it("a container shares its node's kernel: uname -r is the node's kernelVersion, uname -n the pod's hostname, and nginx logs the same release", { timeout: 90_000 }, async () => {
+    expect((await k(["run", "uname-demo", "--image=busybox:1.37", "--", "sleep", "3600"])).code).toBe(0);
+    expect((await k(["run", "nginx-os", "--image=nginx"])).code).toBe(0);
+    const running = await until(async () => ((await jsonpath(["get", "pod", "uname-demo"], "{.status.phase}")) === "Running" ? true : undefined), 40_000);
+    expect(running).toBe(true);
+    const node = await jsonpath(["get", "pod", "uname-demo"], "{.spec.nodeName}");
+    const kernel = await jsonpath(["get", "node", node], "{.status.nodeInfo.kernelVersion}");
+    expect(kernel).not.toBe("");
+    expect((await k(["exec", "uname-demo", "--", "uname", "-r"])).out).toBe(`${kernel}\n`);
+    expect((await k(["exec", "uname-demo", "--", "uname", "-n"])).out).toBe("uname-demo\n");
+    // coreutils/uname.c: no option is -s; -m the machine; -a leaves out the processor and platform it does not know
+    expect((await k(["exec", "uname-demo", "--", "uname"])).out).toBe("Linux\n");
+    expect((await k(["exec", "uname-demo", "--", "uname", "-snrm"])).out).toBe(`Linux uname-demo ${kernel} x86_64\n`);
+    expect((await k(["exec", "uname-demo", "--", "uname", "-a"])).out).toMatch(new RegExp(`^Linux uname-demo ${kernel.replace(/\./g, "\\.")} .* x86_64 GNU/Linux\n$`));
+    // ngx_os_status logs uname(2)'s sysname and release at start
+    const log = await until(async () => {
+      const r = await k(["logs", "nginx-os"]);
+      return r.out.includes("start worker processes") ? r.out : undefined;
+    }, 40_000);
+    const nginxNode = await jsonpath(["get", "pod", "nginx-os"], "{.spec.nodeName}");
+    expect(log).toContain(`[notice] 1#1: OS: Linux ${await jsonpath(["get", "node", nginxNode], "{.status.nodeInfo.kernelVersion}")}\n`);
+    expect((await k(["delete", "pod", "uname-demo", "nginx-os", "--grace-period=0", "--force"])).code).toBe(0);
   });
 });
