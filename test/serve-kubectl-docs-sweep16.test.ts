@@ -2,6 +2,9 @@
 // by step with the real kubectl against `podflow serve`: each expectation is what the page shows, or
 // what Kubernetes' source does where the page is silent. The verdicts are in test/fixtures/docs/TASKS.md.
 
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findKubectl, kubectl, serve, until, type Served } from "./serve-helpers.js";
 
@@ -21,6 +24,83 @@ spec:
   externalTrafficPolicy: Local
   type: LoadBalancer
 ${extra}`;
+
+// tutorials/stateful-application/mysql-wordpress-persistent-volume: content/en/examples/application/wordpress/mysql-deployment.yaml
+const mysqlDeployment = `apiVersion: v1
+kind: Service
+metadata:
+  name: wordpress-mysql
+  labels:
+    app: wordpress
+spec:
+  ports:
+    - port: 3306
+  selector:
+    app: wordpress
+    tier: mysql
+  clusterIP: None
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata:
+  name: mysql-pv-claim
+  labels:
+    app: wordpress
+spec:
+  accessModes:
+    - ReadWriteOnce
+  resources:
+    requests:
+      storage: 20Gi
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: wordpress-mysql
+  labels:
+    app: wordpress
+spec:
+  selector:
+    matchLabels:
+      app: wordpress
+      tier: mysql
+  strategy:
+    type: Recreate
+  template:
+    metadata:
+      labels:
+        app: wordpress
+        tier: mysql
+    spec:
+      containers:
+      - image: mysql:8.0
+        name: mysql
+        env:
+        - name: MYSQL_ROOT_PASSWORD
+          valueFrom:
+            secretKeyRef:
+              name: mysql-pass
+              key: password
+        - name: MYSQL_DATABASE
+          value: "wordpress"
+        - name: MYSQL_USER
+          value: "wordpress"
+        - name: MYSQL_PASSWORD
+          valueFrom:
+            secretKeyRef:
+              name: mysql-pass
+              key: password
+        ports:
+        - containerPort: 3306
+          name: mysql
+        volumeMounts:
+        - name: mysql-persistent-storage
+          mountPath: /var/lib/mysql
+      volumes:
+      - name: mysql-persistent-storage
+        persistentVolumeClaim:
+          claimName: mysql-pv-claim
+`;
 
 describe.skipIf(!bin)("podflow serve with the real kubectl: the docs' pages, sweep 16", () => {
   let s: Served;
@@ -94,5 +174,27 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: the docs' pages, swe
     const nginxNode = await jsonpath(["get", "pod", "nginx-os"], "{.spec.nodeName}");
     expect(log).toContain(`[notice] 1#1: OS: Linux ${await jsonpath(["get", "node", nginxNode], "{.status.nodeInfo.kernelVersion}")}\n`);
     expect((await k(["delete", "pod", "uname-demo", "nginx-os", "--grace-period=0", "--force"])).code).toBe(0);
+  });
+
+  it("tutorials/stateful-application/mysql-wordpress-persistent-volume: apply -k makes the hashed Secret, the claim is provisioned and Bound, and mysql:8.0 starts an 8.0 server", { timeout: 120_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), "wordpress-"));
+    writeFileSync(join(dir, "kustomization.yaml"), "secretGenerator:\n- name: mysql-pass\n  literals:\n  - password=YOUR_PASSWORD\nresources:\n  - mysql-deployment.yaml\n");
+    writeFileSync(join(dir, "mysql-deployment.yaml"), mysqlDeployment);
+    const applied = (await k(["apply", "-k", dir])).out;
+    expect(applied).toMatch(/^secret\/mysql-pass-[a-z0-9]{10} created\nservice\/wordpress-mysql created\npersistentvolumeclaim\/mysql-pv-claim created\ndeployment\.apps\/wordpress-mysql created\n$/);
+    expect((await k(["get", "secrets"])).out).toMatch(/\nmysql-pass-[a-z0-9]{10} +Opaque +1 +\d+s\n/);
+    const bound = await until(async () => {
+      const r = (await k(["get", "pvc", "mysql-pv-claim"])).out;
+      return /\nmysql-pv-claim +Bound +pvc-[0-9a-f-]{36} +20Gi +RWO +standard /.test(r) ? r : undefined;
+    }, 60_000);
+    expect(bound).toBeDefined();
+    // the stackbrew library tags 8.0 on the 8.0 line: the server logs its 8.0 release
+    const log = await until(async () => {
+      const r = await k(["logs", "deploy/wordpress-mysql"]);
+      return r.out.includes("ready for connections") ? r.out : undefined;
+    }, 60_000);
+    expect(log).toMatch(/\[Note\] \[Entrypoint\]: Entrypoint script for MySQL Server 8\.0\.\d+-/);
+    expect(log).toMatch(/\[Server\] \/usr\/sbin\/mysqld: ready for connections\. Version: '8\.0\.\d+' {2}socket: '\/var\/run\/mysqld\/mysqld\.sock' {2}port: 3306 {2}MySQL Community Server - GPL\.\n/);
+    expect((await k(["delete", "-k", dir])).code).toBe(0);
   });
 });
