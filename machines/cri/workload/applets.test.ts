@@ -23,6 +23,13 @@ function shWith(env: Record<string, string>, script: string) {
 }
 
 describe("busybox applets", () => {
+  // coreutils/tr.c: ranges, classes and escapes expanded; SET2 padded with its last character; -d, -s, -c
+  it("tr translates, deletes and squeezes as busybox does", () => {
+    const r = sh("echo hello | tr a-z A-Z; echo hello | tr '[:lower:]' '[:upper:]'; echo hello | tr el ip; echo abcdef | tr a-f xy; echo 'a  b   c' | tr -s ' '; echo hello | tr -d l; echo 'a1b2c3' | tr -cd '[:digit:]\\n'; printf 'a:b:c' | tr : '\\n'; echo; echo aabbcc | tr -s a-c x; tr; echo $?");
+    expect(r.out).toEqual(["HELLO", "HELLO", "hippo", "xyyyyy", "a b c", "heo", "123", "a", "b", "c", "x", "1"]);
+    expect(r.err).toEqual(["BusyBox v1.37.0 multi-call binary.", "", "Usage: tr [-cds] STRING1 [STRING2]"]);
+  });
+
   // coreutils/uname.c: fields in "snrvmpio" order, none asked is -s, -a skips the unknown processor and
   // platform; the nodename is the container's UTS hostname, the release its node's kernel
   it("uname prints the kernel release for -r, the pod's hostname for -n, and every known field for -a", () => {
