@@ -152,7 +152,7 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: the docs' pages, swe
     expect((await k(["describe", "node", "node-1"])).out).toMatch(/\n {2}Boot ID: +[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\n/);
   });
 
-  it("a container shares its node's kernel: uname -r is the node's kernelVersion, uname -n the pod's hostname, and nginx logs the same release", { timeout: 90_000 }, async () => {
+  it("a container shares its node's kernel: uname -r is the node's kernelVersion, uname -n the pod's hostname, and nginx logs the same release; tr is an applet", { timeout: 90_000 }, async () => {
     expect((await k(["run", "uname-demo", "--image=busybox:1.37", "--", "sleep", "3600"])).code).toBe(0);
     expect((await k(["run", "nginx-os", "--image=nginx"])).code).toBe(0);
     const running = await until(async () => ((await jsonpath(["get", "pod", "uname-demo"], "{.status.phase}")) === "Running" ? true : undefined), 40_000);
@@ -165,6 +165,8 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: the docs' pages, swe
     // coreutils/uname.c: no option is -s; -m the machine; -a leaves out the processor and platform it does not know
     expect((await k(["exec", "uname-demo", "--", "uname"])).out).toBe("Linux\n");
     expect((await k(["exec", "uname-demo", "--", "uname", "-snrm"])).out).toBe(`Linux uname-demo ${kernel} x86_64\n`);
+    // tr, typed into kubectl exec as one-liners do
+    expect((await k(["exec", "uname-demo", "--", "sh", "-c", "hostname | tr a-z A-Z; echo 'a  b' | tr -s ' ' | tr ' ' '-'"])).out).toBe("UNAME-DEMO\na-b\n");
     expect((await k(["exec", "uname-demo", "--", "uname", "-a"])).out).toMatch(new RegExp(`^Linux uname-demo ${kernel.replace(/\./g, "\\.")} .* x86_64 GNU/Linux\n$`));
     // ngx_os_status logs uname(2)'s sysname and release at start
     const log = await until(async () => {
