@@ -119,7 +119,7 @@ export function allocateServiceAddresses(a: ServiceAllocators, svc: any, old: an
       const r = allocateSpecificNodePort(ports, wanted);
       if (!r.ok) return { internal: `failed to allocate requested HealthCheck NodePort ${wanted}: ${r.error.slice(r.error.indexOf(`${wanted}: `) + `${wanted}: `.length)}`, allocators: spent() };
       ports = r.state;
-    } else if (wanted === 0) {
+    } else if (wanted === 0 && !reloading) {
       const r = allocateNextNodePort(ports, rand);
       if (!r.ok) return { internal: "failed to allocate a HealthCheck NodePort 0: range is full", allocators: spent() };
       ports = r.state;
