@@ -150,6 +150,7 @@ export class PureStore {
     if (r.kind === "Service") {
       const res = allocateServiceAddresses(this.allocators, admitted, undefined);
       if ("errors" in res) throw new Error(`pure: Service ${meta.name}: ${JSON.stringify(res.errors)}`);
+      if ("internal" in res) throw new Error(`pure: Service ${meta.name}: ${res.internal}`);
       this.allocators = res.allocators;
       stored = res.service;
     }

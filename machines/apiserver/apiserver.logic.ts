@@ -2149,6 +2149,8 @@ export function runValidation(ctx: ApiServerContext): ApiServerContext {
   if (!kindIs(r, "Service")) return warned === cur ? ctx : stepped(ctx, warned);
   const res = allocateServiceAddresses(ctx.allocators, cur.obj, cur.old);
   // A dry run keeps nothing of it: the answer shows the address a real write would get.
+  // a health check nodePort that cannot be had is errors.NewInternalError (alloc.go)
+  if ("internal" in res) return stepped(ctx, { ...warned, error: S.internalError(res.internal) });
   if (cur.req.dryRun || "errors" in res) return stepped(ctx, "errors" in res ? { ...warned, error: S.invalid(r, cur.obj.metadata.name, res.errors) } : { ...warned, obj: res.service });
   // the allocators before are kept with the write, for its failure to restore
   const current = res.allocators === ctx.allocators ? { ...warned, obj: res.service } : { ...warned, obj: res.service, allocatorsBefore: ctx.allocators };

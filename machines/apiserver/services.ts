@@ -28,6 +28,8 @@ function fieldErrorFrom(message: string, field: string, value: unknown): FieldEr
 }
 
 const needsNodePort = (svc: any) => svc.spec?.type === "NodePort" || svc.spec?.type === "LoadBalancer";
+// apiservice.NeedsHealthCheck
+const needsHealthCheck = (spec: any) => spec.type === "LoadBalancer" && spec.externalTrafficPolicy === "Local";
 
 /**
  * initIPFamilyFields (pkg/registry/core/service/storage/alloc.go) on this single-stack IPv4
@@ -50,7 +52,7 @@ function ipFamilyErrors(spec: any): FieldError[] {
  * its errors. On failure no address is kept, but the random draws made are spent; the API server
  * keeps the allocators before the write and restores them when it fails (the REST's txn.Revert).
  */
-export function allocateServiceAddresses(a: ServiceAllocators, svc: any, old: any | undefined): ({ service: any } | { errors: FieldError[] }) & { allocators: ServiceAllocators } {
+export function allocateServiceAddresses(a: ServiceAllocators, svc: any, old: any | undefined): ({ service: any } | { errors: FieldError[] } | { internal: string }) & { allocators: ServiceAllocators } {
   const spec = { ...svc.spec };
   let ips = a.ips;
   let ports = a.ports;
@@ -108,6 +110,22 @@ export function allocateServiceAddresses(a: ServiceAllocators, svc: any, old: an
     }
     spec.ports = out;
   }
+  // txnAllocNodePorts / updateHealthCheckNodePort (pkg/registry/core/service/storage/alloc.go): a
+  // LoadBalancer with externalTrafficPolicy Local gets a health check nodePort from the same range,
+  // when it is created so or turns so; one that needed it before keeps it (patchAllocatedValues)
+  if (needsHealthCheck(spec) && (old === undefined || reloading || !needsHealthCheck(old.spec ?? {}))) {
+    const wanted = spec.healthCheckNodePort ?? 0;
+    if (wanted !== 0 && !(reloading && isAllocated(ports, wanted))) {
+      const r = allocateSpecificNodePort(ports, wanted);
+      if (!r.ok) return { internal: `failed to allocate requested HealthCheck NodePort ${wanted}: ${r.error.slice(r.error.indexOf(`${wanted}: `) + `${wanted}: `.length)}`, allocators: spent() };
+      ports = r.state;
+    } else if (wanted === 0 && !reloading) {
+      const r = allocateNextNodePort(ports, rand);
+      if (!r.ok) return { internal: "failed to allocate a HealthCheck NodePort 0: range is full", allocators: spent() };
+      ports = r.state;
+      spec.healthCheckNodePort = r.value;
+    }
+  }
   const allocators = ips === a.ips && ports === a.ports ? spent() : { ...spent(), ips, ports };
   return { service: { ...svc, spec }, allocators };
 }
@@ -118,6 +136,8 @@ export function releaseServiceAddresses(a: ServiceAllocators, svc: any): Service
   const ips = ip && ip !== "None" ? release(a.ips, ip) : a.ips;
   let ports = a.ports;
   for (const p of svc?.spec?.ports ?? []) if (p.nodePort && !mutant("allocators.service-delete-keeps-node-ports")) ports = release(ports, p.nodePort);
+  // releaseAllocatedResources: the health check nodePort too
+  if (svc?.spec && needsHealthCheck(svc.spec) && svc.spec.healthCheckNodePort > 0) ports = release(ports, svc.spec.healthCheckNodePort);
   return ips === a.ips && ports === a.ports ? a : { ...a, ips, ports };
 }
 
@@ -133,5 +153,7 @@ export function releaseDroppedAddresses(a: ServiceAllocators, svc: any, old: any
   if (oldIP && oldIP !== "None" && svc?.spec?.clusterIP !== oldIP) ips = release(ips, oldIP);
   const kept = new Set((svc?.spec?.ports ?? []).map((p: any) => p.nodePort).filter(Boolean));
   for (const p of old?.spec?.ports ?? []) if (p.nodePort && !kept.has(p.nodePort)) ports = release(ports, p.nodePort);
+  // updateHealthCheckNodePort's case 2: no longer needed, the old one is free
+  if (old?.spec && needsHealthCheck(old.spec) && !needsHealthCheck(svc?.spec ?? {}) && old.spec.healthCheckNodePort > 0) ports = release(ports, old.spec.healthCheckNodePort);
   return ips === a.ips && ports === a.ports ? a : { ...a, ips, ports };
 }

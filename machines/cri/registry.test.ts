@@ -56,6 +56,13 @@ describe("resolveImage", () => {
     });
   }
 
+  // docker-library's library/mysql: "8.0.x, 8.0" on the 8.0 line, "8.4.x, 8.4, 8" and lts on the LTS line, "9.x.y, 9, innovation, latest" on the newest
+  it("a mysql tag names its release: mysql:8.0 (the WordPress tutorial's) is the newest 8.0, not the latest", () => {
+    const v = (ref: string) => { const r = resolveImage(ref); return r.ok ? r.image.version : r.message; };
+    expect([v("mysql:8.0"), v("mysql:8"), v("mysql:5.7"), v("mysql:5"), v("mysql:lts"), v("mysql:innovation"), v("mysql"), v("mysql:8.0.36"), v("mysql:8.4-oracle")])
+      .toEqual(["8.0.44", "8.4.7", "5.7.44", "5.7.44", "8.4.7", "9.5.0", "9.5.0", "8.0.36", "8.4.7"]);
+  });
+
   it("a redis tag names its release: a major or minor line is its newest (docker-library/redis tags)", () => {
     const v = (ref: string) => { const r = resolveImage(ref); return r.ok ? r.image.version : undefined; };
     expect([v("redis:5"), v("redis:6"), v("redis:7.2"), v("redis:6.0.9"), v("redis:7-alpine"), v("redis")]).toEqual(["5.0.14", "6.2.20", "7.2.11", "6.0.9", "7.4.6", "8.2.3"]);

@@ -295,6 +295,18 @@ const pythonVersions = versions("3.", [[8, 20], [9, 24], [10, 19], [11, 14], [12
 const nodeVersions = ["16", "18", "20", "22", "24", "25", "lts", "current", ...versions("20.", [[19, 5]]), ...versions("22.", [[20, 0]]), ...versions("24.", [[11, 1]])];
 const golangVersions = versions("1.", [[21, 13], [22, 12], [23, 12], [24, 9], [25, 3]]);
 const mysqlVersions = [...versions("5.", [[6, 51], [7, 44]]), ...versions("8.", [[0, 44], [4, 7]]), ...versions("9.", [[4, 0], [5, 0]]), "5", "8", "9", "lts", "innovation"];
+/**
+ * The mysql release a tag names (docker-library's stackbrew tags: "X.Y.Z, X.Y" per line, the major
+ * on its newest line, lts on the LTS line, innovation and latest on the newest): itself, else the
+ * newest of its line.
+ */
+function mysqlVersion(tag: string): string {
+  const t = tag.replace(/-(oracle|debian)$/, "");
+  if (/^\d+\.\d+\.\d+$/.test(t)) return t;
+  const line = t === "lts" ? "8.4" : t;
+  const released = mysqlVersions.filter((v) => v.startsWith(`${line}.`) && /^\d+\.\d+\.\d+$/.test(v));
+  return released.length > 0 && /^\d+(\.\d+)?$/.test(line) ? released[released.length - 1]! : "9.5.0";
+}
 const memcachedVersions = [...versions("1.", [[5, 22], [6, 39]]), "1"];
 const perlVersions = [...versions("5.", [[34, 3], [36, 3], [38, 5], [40, 3], [42, 0]]), "5"];
 const httpdVersions = [...versions("2.", [[2, 34], [4, 65]]), "2"];
@@ -348,7 +360,7 @@ const officialCatalogue: Record<string, CatalogueEntry> = {
   mysql: {
     tags: tagSet([...mysqlVersions, "latest"], ["", "-oracle", "-debian"], ["oracle", "debian"]),
     sizeBytes: () => 233_912_318, entrypoint: ["docker-entrypoint.sh"], cmd: ["mysqld"], kind: "mysql", userland: "gnu", env: shellEnv,
-    version: (t) => (/^\d+\.\d+\.\d+/.exec(t)?.[0] ?? "9.5.0"),
+    version: mysqlVersion,
   },
   memcached: {
     tags: tagSet([...memcachedVersions, "latest"], ["", "-alpine", "-bookworm"], ["alpine", "bookworm"]),

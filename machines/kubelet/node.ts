@@ -1,6 +1,7 @@
 // The kubelet's Node object and Lease: what it registers, what its status says, and the
 // heartbeat wording (pkg/kubelet/nodestatus/setters.go). Pure: time comes in as `now`.
 
+import { nodeKernelRelease } from "../common/kernel.js";
 import type { Node, NodeCondition, NodeStatus } from "kubernetes-types/core/v1";
 import { deepEqual } from "../common/equal.js";
 import { rfc3339, rfc3339Micro } from "../common/time.js";
@@ -80,6 +81,18 @@ export function registrationNode(given: Node, index: number, podCIDR: string | u
  * nodeInfo, daemon endpoints and its four conditions, each condition keeping its transition time
  * while its status holds (Ready False while `runtimeError`). Fields no setter owns are kept from `prior`.
  */
+
+/**
+ * The node's boot_id as cadvisor reads it from /proc/sys/kernel/random/boot_id: a random (version 4)
+ * UUID the kernel prints 8-4-4-4-12 (the docs' debug-cluster page shows 5a295a03-aaca-4340-af20-1327fa5dab5c).
+ */
+function bootID(name: string): string {
+  const h = digestOf(`boot/${name}`).slice(0, 32);
+  // generate_random_uuid: the version nibble 4, the variant bits 10
+  const variant = ((parseInt(h[16]!, 16) & 3) | 8).toString(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
 export function nodeStatus(given: Node, index: number, now: number, prior: NodeStatus | undefined, runtimeError?: string): NodeStatus {
   // kubernetes-types predates status.features
   const features = { features: { supplementalGroupsPolicy: true } } as Partial<NodeStatus>;
@@ -99,8 +112,8 @@ export function nodeStatus(given: Node, index: number, now: number, prior: NodeS
     addresses: [{ type: "InternalIP", address: ip }, { type: "Hostname", address: name }],
     daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
     nodeInfo: {
-      machineID: id, systemUUID: `${id.slice(0, 8)}-${id.slice(8, 12)}-${id.slice(12, 16)}-${id.slice(16, 20)}-${id.slice(20, 32)}`, bootID: digestOf(`boot/${name}`).slice(0, 32),
-      kernelVersion: "6.8.0-1017-gcp", osImage: "Debian GNU/Linux 12 (bookworm)", containerRuntimeVersion, kubeletVersion,
+      machineID: id, systemUUID: `${id.slice(0, 8)}-${id.slice(8, 12)}-${id.slice(12, 16)}-${id.slice(16, 20)}-${id.slice(20, 32)}`, bootID: bootID(name),
+      kernelVersion: nodeKernelRelease, osImage: "Debian GNU/Linux 12 (bookworm)", containerRuntimeVersion, kubeletVersion,
       kubeProxyVersion: "", operatingSystem: "linux", architecture: "amd64",
     },
     // setters.go NodeFeatures: the runtime's features; containerd 2.x supports SupplementalGroupsPolicy

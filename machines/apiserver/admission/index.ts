@@ -636,6 +636,8 @@ function keepAllocatedServiceValues(o: Obj, old: Obj): void {
       if (match?.nodePort) p.nodePort = match.nodePort;
     }
   }
+  const needsHC = (x: Obj) => x.type === "LoadBalancer" && x.externalTrafficPolicy === "Local";
+  if (needsHC(spec) && needsHC(oldSpec) && !spec.healthCheckNodePort && oldSpec.healthCheckNodePort) spec.healthCheckNodePort = oldSpec.healthCheckNodePort;
 }
 
 // Key-order-insensitive equality of JSON values, as DeepEqual on decoded objects.

@@ -15,7 +15,31 @@ function sh(script: string) {
   return { out: io.out, err: io.err, result };
 }
 
+function shWith(env: Record<string, string>, script: string) {
+  const io = recordingIO(env);
+  const p = startContainer({ image: busybox, command: ["sh", "-c", script], env, fs: io.fs }, io);
+  drive(p.run, io);
+  return { out: io.out, err: io.err };
+}
+
 describe("busybox applets", () => {
+  // coreutils/tr.c: ranges, classes and escapes expanded; SET2 padded with its last character; -d, -s, -c
+  it("tr translates, deletes and squeezes as busybox does", () => {
+    const r = sh("echo hello | tr a-z A-Z; echo hello | tr '[:lower:]' '[:upper:]'; echo hello | tr el ip; echo abcdef | tr a-f xy; echo 'a  b   c' | tr -s ' '; echo hello | tr -d l; echo 'a1b2c3' | tr -cd '[:digit:]\\n'; printf 'a:b:c' | tr : '\\n'; echo; echo aabbcc | tr -s a-c x; tr; echo $?");
+    expect(r.out).toEqual(["HELLO", "HELLO", "hippo", "xyyyyy", "a b c", "heo", "123", "a", "b", "c", "x", "1"]);
+    expect(r.err).toEqual(["BusyBox v1.37.0 multi-call binary.", "", "Usage: tr [-cds] STRING1 [STRING2]"]);
+  });
+
+  // coreutils/uname.c: fields in "snrvmpio" order, none asked is -s, -a skips the unknown processor and
+  // platform; the nodename is the container's UTS hostname, the release its node's kernel
+  it("uname prints the kernel release for -r, the pod's hostname for -n, and every known field for -a", () => {
+    const r = shWith({ HOSTNAME: "bb" }, "uname; uname -r; uname -n; uname -m; uname -sm; uname -mp; uname -o; uname --kernel-release; uname -a; uname x; echo $?");
+    expect(r.out.slice(0, 9)).toEqual(["Linux", "6.8.0-1017-gcp", "bb", "x86_64", "Linux x86_64", "x86_64 unknown", "GNU/Linux", "6.8.0-1017-gcp", "Linux bb 6.8.0-1017-gcp #1 SMP x86_64 GNU/Linux"]);
+    expect(r.out[9]).toBe("1");
+    expect(r.err).toEqual(["BusyBox v1.37.0 multi-call binary.", "", "Usage: uname [-amnrspvio]"]);
+  });
+
+
   // coreutils/cut.c: the lists are sorted, each position printed once; a line without the delimiter prints whole unless -s
   it("cut -d -f picks fields in ascending order, ranges N-, -M and N-M, and -c characters", () => {
     expect(sh("echo a:b:c:d | cut -d: -f2; echo a:b:c:d | cut -d : -f3,1; echo a:b:c:d | cut -d: -f2-; echo a:b:c:d | cut -d: -f-2; echo abcdef | cut -c2-4; echo abcdef | cut -c1,3,3").out)

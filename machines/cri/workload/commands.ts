@@ -1,5 +1,6 @@
 // The utilities the shell runs in-process, with busybox's wording (or GNU coreutils' on
 // Debian-based images) so logs look like a real container's.
+import { nodeKernelRelease } from "../../common/kernel.js";
 import { parseGroup, parsePasswd, type ProcessUser } from "../identity.js";
 import { resolvePath, type FsError } from "./memfs.js";
 import { killApplet, LoopBoundExceeded, perform, runArgv, signalNumber, type Gen, type ShellState, type Streams, type Utility } from "./shell.js";
@@ -785,8 +786,30 @@ function* legacyNslookup(argv: string[], sh: ShellState, st: Streams): Gen {
   return 0;
 }
 
-function* uname(argv: string[], _sh: ShellState, st: Streams): Gen {
-  st.out(argv.includes("-a") ? "Linux podflow 6.8.0 #1 SMP x86_64 GNU/Linux\n" : "Linux\n");
+// uname's fields in busybox's option order "snrvmpio" (coreutils/uname.c), and their long names
+const unameFields = ["s", "n", "r", "v", "m", "p", "i", "o"] as const;
+const unameLong = new Map([["all", "a"], ["kernel-name", "s"], ["nodename", "n"], ["kernel-release", "r"], ["release", "r"], ["kernel-version", "v"], ["machine", "m"], ["processor", "p"], ["hardware-platform", "i"], ["operating-system", "o"]]);
+
+/**
+ * uname: the node's kernel (a container shares it) with the container's own UTS nodename, the
+ * pod's hostname. No option is -s; -a prints every field but the unknown processor and platform.
+ */
+function* uname(argv: string[], sh: ShellState, st: Streams): Gen {
+  const asked = new Set<string>();
+  for (const a of argv.slice(1)) {
+    const long = a.startsWith("--") ? unameLong.get(a.slice(2)) : undefined;
+    if (long) { asked.add(long); continue; }
+    if (!/^-[snrvmpioa]+$/.test(a)) { st.err(gnu(sh) ? `uname: extra operand '${a}'\nTry 'uname --help' for more information.\n` : "BusyBox v1.37.0 multi-call binary.\n\nUsage: uname [-amnrspvio]\n"); return 1; }
+    for (const f of a.slice(1)) asked.add(f);
+  }
+  const all = asked.has("a");
+  if (asked.size === 0) asked.add("s");
+  // the kernel's build string is not modelled (the node status does not carry it)
+  const value: Record<(typeof unameFields)[number], string> = {
+    s: "Linux", n: sh.vars.get("HOSTNAME") ?? "localhost", r: nodeKernelRelease, v: "#1 SMP", m: "x86_64",
+    p: all ? "" : "unknown", i: all ? "" : "unknown", o: "GNU/Linux",
+  };
+  st.out(unameFields.filter((f) => all || asked.has(f)).map((f) => value[f]).filter((v) => v !== "").join(" ") + "\n");
   return 0;
 }
 
@@ -992,6 +1015,80 @@ export function humanReadable(val: number, blockSize = 1): string {
  * commas; the positions print once each in ascending order. A line without the delimiter prints
  * whole under -f unless -s.
  */
+// tr's character classes (coreutils/tr.c's expand(): [:alpha:] and the others, in ASCII)
+const trClasses: Record<string, string> = (() => {
+  const range = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, i) => String.fromCharCode(a + i)).join("");
+  const lower = range(97, 122), upper = range(65, 90), digit = range(48, 57);
+  const punct = [...range(33, 126)].filter((c) => !/[A-Za-z0-9]/.test(c)).join("");
+  return { alpha: upper + lower, alnum: digit + upper + lower, digit, lower, upper, space: "\t\n\v\f\r ", blank: "\t ", punct, xdigit: digit + "ABCDEFabcdef", cntrl: range(0, 31) + "\x7f" };
+})();
+
+/** A tr set as busybox's expand() reads it: escapes, ranges a-z, [:class:], [=c=] and [c*n]. */
+function trSet(arg: string): string {
+  let out = "";
+  const esc: Record<string, string> = { n: "\n", t: "\t", r: "\r", f: "\f", v: "\v", b: "\b", a: "\x07", "\\": "\\" };
+  const chars: string[] = [];
+  for (let i = 0; i < arg.length; i++) {
+    const c = arg[i]!;
+    if (c === "\\" && i + 1 < arg.length) {
+      const oct = /^[0-7]{1,3}/.exec(arg.slice(i + 1));
+      if (oct) { chars.push(String.fromCharCode(parseInt(oct[0], 8))); i += oct[0].length; continue; }
+      chars.push(esc[arg[i + 1]!] ?? arg[i + 1]!);
+      i++;
+      continue;
+    }
+    const cls = /^\[:([a-z]+):\]/.exec(arg.slice(i));
+    if (cls && Object.hasOwn(trClasses, cls[1]!)) { chars.push(...trClasses[cls[1]!]!); i += cls[0].length - 1; continue; }
+    const eq = /^\[=(.)=\]/.exec(arg.slice(i));
+    if (eq) { chars.push(eq[1]!); i += eq[0].length - 1; continue; }
+    const rep = /^\[(.)\*(\d*)\]/.exec(arg.slice(i));
+    if (rep) { chars.push(...rep[1]!.repeat(Math.min(Number(rep[2] || "1"), 4096))); i += rep[0].length - 1; continue; }
+    chars.push(c);
+  }
+  for (let i = 0; i < chars.length; i++) {
+    if (chars[i + 1] === "-" && i + 2 < chars.length) {
+      const a = chars[i]!.charCodeAt(0), b = chars[i + 2]!.charCodeAt(0);
+      for (let x = a; x <= b; x++) out += String.fromCharCode(x);
+      i += 2;
+    } else out += chars[i]!;
+  }
+  return out;
+}
+
+/**
+ * tr [-cds] SET1 [SET2]: translates stdin's characters of SET1 to SET2's at the same place (SET2
+ * padded with its last character), deletes them (-d), squeezes repeats (-s), or takes SET1's
+ * complement (-c), as coreutils/tr.c does.
+ */
+function* tr(argv: string[], sh: ShellState, st: Streams): Gen {
+  const { set, rest } = flags(argv.slice(1));
+  const del = set.has("d"), squeeze = set.has("s"), complement = set.has("c") || set.has("C");
+  if (rest.length === 0 || (!del && !squeeze && rest.length < 2)) {
+    st.err(gnu(sh) ? (rest.length === 0 ? "tr: missing operand\n" : `tr: missing operand after '${rest[0]}'\nTwo strings must be given when translating.\n`) + "Try 'tr --help' for more information.\n" : "BusyBox v1.37.0 multi-call binary.\n\nUsage: tr [-cds] STRING1 [STRING2]\n");
+    return 1;
+  }
+  const named = trSet(rest[0]!);
+  // -c: every byte SET1 does not name, in ascending order
+  const list1 = complement ? Array.from({ length: 256 }, (_, i) => String.fromCharCode(i)).filter((c) => !named.includes(c)).join("") : named;
+  const in1 = new Set(list1);
+  const s2 = rest[1] !== undefined ? trSet(rest[1]) : "";
+  const map = new Map<string, string>();
+  if (!del && s2 !== "") [...list1].forEach((c, i) => { if (!map.has(c)) map.set(c, s2[Math.min(i, s2.length - 1)]!); });
+  // -s squeezes SET2's characters when there is a SET2, else SET1's
+  const squeezeSet = new Set(rest[1] !== undefined ? s2 : list1);
+  let out = "";
+  let last = "";
+  for (const ch of st.stdin) {
+    if (del && in1.has(ch)) continue;
+    const c = map.get(ch) ?? ch;
+    if (squeeze && squeezeSet.has(c) && c === last) continue;
+    out += c;
+    last = c;
+  }
+  st.out(out);
+  return 0;
+}
+
 function* cut(argv: string[], sh: ShellState, st: Streams): Gen {
   const { set, values, rest } = flags(argv.slice(1), "bcfd");
   const list = values.get("f") ?? values.get("c") ?? values.get("b");
@@ -1189,7 +1286,7 @@ const maxDdBytes = 64 * 1_048_576;
 export function utilitiesFor(userland: "busybox" | "gnu", opts: { legacyBusybox?: boolean } = {}): Record<string, Utility> {
   const common: Record<string, Utility> = {
     echo, printf, sleep, cat, rev, touch, rm, mkdir, ls, cp, mv: cp, test, "[": test, "[[": test, date, printenv, env: printenv,
-    hostname, tail, head, wc, grep, sort, seq, basename, dirname: basename, wget, id, whoami, uname, pwd, tar,
+    hostname, tail, head, wc, grep, sort, seq, basename, dirname: basename, wget, id, whoami, uname, pwd, tar, tr,
     true: trueUtility, false: falseUtility,
   };
   return userland === "busybox" ? { ...common, kill: killApplet, killall, ps, cut, xargs, yes, du, dd, nslookup: opts.legacyBusybox ? legacyNslookup : nslookup } : { ...common, curl };

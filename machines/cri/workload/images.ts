@@ -1,5 +1,6 @@
 // What each image's programs do: servers register listeners and block, databases check
 // their required env first, e2e images follow agnhost's documented subcommands.
+import { nodeKernelRelease } from "../../common/kernel.js";
 import { createHash } from "node:crypto";
 import type { ImageInfo } from "../registry.js";
 import { cell, MemFS, type FsTree } from "./memfs.js";
@@ -252,7 +253,8 @@ function* nginx(sh: ShellState, st: Streams, ctx: ProgramContext): Gen {
   st.err(`${t()} [notice] 1#1: using the "epoll" event method\n`);
   st.err(`${t()} [notice] 1#1: nginx/${ctx.image.version ?? "1.29.3"}\n`);
   st.err(`${t()} [notice] 1#1: built by gcc 14.2.0 (Debian 14.2.0-19) \n`);
-  st.err(`${t()} [notice] 1#1: OS: Linux 6.8.0\n`);
+  // ngx_os_status: uname(2)'s sysname and release, the node's kernel
+  st.err(`${t()} [notice] 1#1: OS: Linux ${nodeKernelRelease}\n`);
   st.err(`${t()} [notice] 1#1: getrlimit(RLIMIT_NOFILE): 1048576:1048576\n`);
   st.err(`${t()} [notice] 1#1: start worker processes\n`);
   st.err(`${t()} [notice] 1#1: start worker process 29\n`);
