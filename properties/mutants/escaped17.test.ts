@@ -2,11 +2,13 @@
 // and fails with its mutant on. The expectations are Kubernetes' rules, not the code's output:
 // helper.IsResourceQuotaScopeValidForResource lets the BestEffort scope track pods alone;
 // ValidateConfigMapUpdate refuses taking `immutable: true` back; the TTL-after-finished controller
-// deletes a Job with DeletePropagationForeground (ttlafterfinished_controller.go processJob).
+// deletes a Job with DeletePropagationForeground (ttlafterfinished_controller.go processJob);
+// SetDefaults_ReplicationController copies the template's labels only onto a controller without labels.
 import { afterEach, describe, expect, it } from "vitest";
 import { setMutants } from "../../machines/common/mutation.js";
 import { validateCreate, validateUpdate } from "../../machines/apiserver/validation/index.js";
 import { createCluster } from "../../runtime/cluster.js";
+import { defaultReplicationController } from "../../machines/apiserver/admission/statefulset.js";
 
 afterEach(() => setMutants([]));
 
@@ -20,6 +22,13 @@ function bestEffortScopesPodsOnly(): boolean {
 function immutableStaysImmutable(): boolean {
   const old = { kind: "ConfigMap", metadata: { name: "c", namespace: "default", uid: "u", resourceVersion: "1" }, immutable: true, data: { a: "1" } };
   return validateUpdate({ ...old, immutable: false }, old).some((e) => e.field === "immutable" && e.type === "FieldValueForbidden");
+}
+
+/** A ReplicationController with labels of its own keeps them through defaulting. */
+function rcKeepsOwnLabels(): boolean {
+  const rc: any = { metadata: { labels: { bar: "foo" } }, spec: { template: { metadata: { labels: { foo: "bar" } } } } };
+  defaultReplicationController(rc);
+  return rc.metadata.labels.bar === "foo" && rc.metadata.labels.foo === undefined;
 }
 
 /** A Job with ttlSecondsAfterFinished 0: the TTL controller's DELETE leaves it held by the foregroundDeletion finalizer first. */
@@ -47,6 +56,7 @@ const rows: Array<[string, () => boolean | Promise<boolean>]> = [
   ["validation.quota-best-effort-allows-compute", bestEffortScopesPodsOnly],
   ["validation.immutable-unset-accepted", immutableStaysImmutable],
   ["ttlafterfinished.deletes-in-background", ttlDeletesInForeground],
+  ["defaults.rc-labels-overwritten", rcKeepsOwnLabels],
 ];
 
 describe("round 17: the checks added for the mutants that escaped", () => {
