@@ -343,6 +343,9 @@ export const mutants: readonly MutantInfo[] = [
   { name: "validation.namespace-terminating-without-deletion", bugClass: "namespaces/status validation accepts phase Terminating on a namespace without a deletionTimestamp", file: "machines/apiserver/validation/statusupdates.ts" },
   { name: "validation.runtimeclass-handler-mutable", bugClass: "RuntimeClass update validation lets the handler change", file: "machines/apiserver/validation/runtimeclass.ts" },
   { name: "scheduler.nodeports-unassigned-pod-frees-port", bugClass: "NodePorts' queueing hint counts a deleted pod that was neither bound nor nominated as freeing host ports", file: "machines/scheduler/plugins/NodePorts/index.ts" },
+  { name: "certificates.create-keeps-status", bugClass: "the CertificateSigningRequest strategy keeps the status a requester sends on create: a request is created already approved", file: "machines/apiserver/admission/certificates.ts" },
+  { name: "certificates.status-writes-approval", bugClass: "the CertificateSigningRequest status strategy takes the writer's Approved and Denied conditions (only /approval may set them)", file: "machines/apiserver/admission/certificates.ts" },
+  { name: "kubelet.seccomp-pod-profile-wins", bugClass: "the kubelet gives the pod's seccomp profile precedence over the container's own", file: "machines/kubelet/seccomp.ts" },
 ];
 
 /** The catalog entry of a mutant name, if there is one. */
