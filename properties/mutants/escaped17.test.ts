@@ -3,12 +3,17 @@
 // helper.IsResourceQuotaScopeValidForResource lets the BestEffort scope track pods alone;
 // ValidateConfigMapUpdate refuses taking `immutable: true` back; the TTL-after-finished controller
 // deletes a Job with DeletePropagationForeground (ttlafterfinished_controller.go processJob);
-// SetDefaults_ReplicationController copies the template's labels only onto a controller without labels.
+// SetDefaults_ReplicationController copies the template's labels only onto a controller without labels;
+// the CSR strategy empties a created request's status and its /status strategy keeps the stored Approved
+// and Denied instances (strategy.go); the kubelet applies a container's seccompProfile before its pod's
+// (kuberuntime/helpers.go getSeccompProfile).
 import { afterEach, describe, expect, it } from "vitest";
 import { setMutants } from "../../machines/common/mutation.js";
 import { validateCreate, validateUpdate } from "../../machines/apiserver/validation/index.js";
 import { createCluster } from "../../runtime/cluster.js";
 import { defaultReplicationController } from "../../machines/apiserver/admission/statefulset.js";
+import { prepareCSRForCreate, prepareCSRStatusForUpdate } from "../../machines/apiserver/admission/certificates.js";
+import { seccompProfile } from "../../machines/kubelet/seccomp.js";
 
 afterEach(() => setMutants([]));
 
@@ -29,6 +34,27 @@ function rcKeepsOwnLabels(): boolean {
   const rc: any = { metadata: { labels: { bar: "foo" } }, spec: { template: { metadata: { labels: { foo: "bar" } } } } };
   defaultReplicationController(rc);
   return rc.metadata.labels.bar === "foo" && rc.metadata.labels.foo === undefined;
+}
+
+/** A CertificateSigningRequest created with an Approved condition is stored without it. */
+function csrCreatedUnapproved(): boolean {
+  const csr: any = { spec: { signerName: "example.com/signer" }, status: { conditions: [{ type: "Approved", status: "True" }] } };
+  prepareCSRForCreate(csr, { name: "alice", groups: [] });
+  return (csr.status?.conditions ?? []).length === 0;
+}
+
+/** A /status write that changes the Approved condition keeps the stored one. */
+function csrStatusKeepsApproval(): boolean {
+  const old: any = { spec: {}, status: { conditions: [{ type: "Approved", status: "True", reason: "AutoApproved", lastUpdateTime: "2026-01-01T00:00:00Z", lastTransitionTime: "2026-01-01T00:00:00Z" }] } };
+  const next: any = { spec: {}, status: { conditions: [{ type: "Approved", status: "True", reason: "Forged" }] } };
+  prepareCSRStatusForUpdate(next, old, "2026-01-02T00:00:00Z");
+  return next.status.conditions[0].reason === "AutoApproved";
+}
+
+/** A container's own Unconfined profile wins over its pod's RuntimeDefault. */
+function containerSeccompWins(): boolean {
+  const pod = { metadata: { name: "p" }, spec: { containers: [], securityContext: { seccompProfile: { type: "RuntimeDefault" as const } } } };
+  return seccompProfile(pod, { name: "c", securityContext: { seccompProfile: { type: "Unconfined" } } }).type === "Unconfined";
 }
 
 /** A Job with ttlSecondsAfterFinished 0: the TTL controller's DELETE leaves it held by the foregroundDeletion finalizer first. */
@@ -57,6 +83,9 @@ const rows: Array<[string, () => boolean | Promise<boolean>]> = [
   ["validation.immutable-unset-accepted", immutableStaysImmutable],
   ["ttlafterfinished.deletes-in-background", ttlDeletesInForeground],
   ["defaults.rc-labels-overwritten", rcKeepsOwnLabels],
+  ["certificates.create-keeps-status", csrCreatedUnapproved],
+  ["certificates.status-writes-approval", csrStatusKeepsApproval],
+  ["kubelet.seccomp-pod-profile-wins", containerSeccompWins],
 ];
 
 describe("round 17: the checks added for the mutants that escaped", () => {
