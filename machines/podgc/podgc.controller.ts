@@ -13,7 +13,6 @@ import { rfc3339 } from "../common/time.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
 import * as I from "../common/informer.js";
 import * as L from "./podgc.logic.js";
-import { mutant } from "../common/mutation.js";
 
 export const controllerName = "pod-garbage-collector";
 const PODS = 1;
@@ -92,8 +91,7 @@ function forceDelete(ctx: PodGCContext, pod: Pod, condition: { reason: string; m
 
 function deletePod(ctx: PodGCContext, key: string, uid: string | undefined, fx: Fx): void {
   const [namespace, name] = [key.slice(0, key.indexOf("/")), key.slice(key.indexOf("/") + 1)];
-  // the mutant deletes with the pod's own grace period: a pod no kubelet will ever stop stays Terminating
-  request(ctx.client, fx, { verb: "delete", group: "", resource: "pods", namespace, name, ...(mutant("podgc.force-delete-keeps-grace") ? {} : { gracePeriodSeconds: 0 }), ...(uid ? { body: { preconditions: { uid } } } : {}) }, "delete-pod", { key });
+  request(ctx.client, fx, { verb: "delete", group: "", resource: "pods", namespace, name, gracePeriodSeconds: 0, ...(uid ? { body: { preconditions: { uid } } } : {}) }, "delete-pod", { key });
 }
 
 /** The periodic pass. */

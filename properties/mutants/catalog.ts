@@ -339,7 +339,6 @@ export const mutants: readonly MutantInfo[] = [
   { name: "validation.endpointslice-address-family-unchecked", bugClass: "EndpointSlice validation accepts an address of the other IP family than the slice's addressType", file: "machines/apiserver/validation/other.ts" },
   { name: "validation.csr-approved-and-denied-accepted", bugClass: "CertificateSigningRequest validation accepts both Approved and Denied conditions", file: "machines/apiserver/validation/certificates.ts" },
   { name: "ttlafterfinished.deletes-in-background", bugClass: "the TTL-after-finished controller deletes a Job in the background, not the foreground", file: "machines/ttlafterfinished/ttl.controller.ts" },
-  { name: "podgc.force-delete-keeps-grace", bugClass: "PodGC deletes pods with their own grace period instead of 0 (a pod of a gone node stays Terminating)", file: "machines/podgc/podgc.controller.ts" },
   { name: "validation.namespace-terminating-without-deletion", bugClass: "namespaces/status validation accepts phase Terminating on a namespace without a deletionTimestamp", file: "machines/apiserver/validation/statusupdates.ts" },
   { name: "validation.runtimeclass-handler-mutable", bugClass: "RuntimeClass update validation lets the handler change", file: "machines/apiserver/validation/runtimeclass.ts" },
   { name: "scheduler.nodeports-unassigned-pod-frees-port", bugClass: "NodePorts' queueing hint counts a deleted pod that was neither bound nor nominated as freeing host ports", file: "machines/scheduler/plugins/NodePorts/index.ts" },
