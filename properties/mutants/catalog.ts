@@ -345,6 +345,8 @@ export const mutants: readonly MutantInfo[] = [
   { name: "certificates.create-keeps-status", bugClass: "the CertificateSigningRequest strategy keeps the status a requester sends on create: a request is created already approved", file: "machines/apiserver/admission/certificates.ts" },
   { name: "certificates.status-writes-approval", bugClass: "the CertificateSigningRequest status strategy takes the writer's Approved and Denied conditions (only /approval may set them)", file: "machines/apiserver/admission/certificates.ts" },
   { name: "kubelet.seccomp-pod-profile-wins", bugClass: "the kubelet gives the pod's seccomp profile precedence over the container's own", file: "machines/kubelet/seccomp.ts" },
+  { name: "claim.adopts-terminating-orphan", bugClass: "a controller's ClaimPods adopts a matching orphan that is being deleted", file: "machines/common/claim.ts" },
+  { name: "legacytoken.account-uid-unchecked", bugClass: "the secret-based token authenticator accepts a token whose ServiceAccount was deleted and made again (uid not compared)", file: "machines/common/legacytoken.ts" },
 ];
 
 /** The catalog entry of a mutant name, if there is one. */
