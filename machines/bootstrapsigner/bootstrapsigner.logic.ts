@@ -5,6 +5,7 @@
 import type { ConfigMap, Secret } from "kubernetes-types/core/v1";
 import { bootstrapTokenSecretType, jwsSignatureKeyPrefix, kubeConfigKey, validateSecretForSigning } from "../common/bootstraptoken.js";
 import { computeDetachedSignature } from "./jws.js";
+import { mutant } from "../common/mutation.js";
 
 /** getTokens: token id -> token secret of the bootstrap tokens that may sign; the first of a duplicate id wins. */
 export function signingTokens(secrets: Iterable<Secret>, now: number): Map<string, string> {
@@ -40,5 +41,7 @@ export function signedData(cm: ConfigMap, tokens: ReadonlyMap<string, string>): 
   }
   // signatures left over belong to tokens that are gone: they are dropped
   if (old.size > 0) needUpdate = true;
+  // the mutant keeps the signatures of tokens that are gone
+  if (mutant("bootstrapsigner.stale-signature-kept")) for (const [tokenId, sig] of old) next[jwsSignatureKeyPrefix + tokenId] = sig;
   return needUpdate ? next : undefined;
 }

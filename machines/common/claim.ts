@@ -6,6 +6,7 @@ import type { Pod } from "kubernetes-types/core/v1";
 import type { LabelSelector, ObjectMeta, OwnerReference } from "kubernetes-types/meta/v1";
 import { compileLabelSelector } from "./labels.js";
 import { controllerRefOf } from "./owners.js";
+import { mutant } from "./mutation.js";
 
 export interface ClaimResult<T = Pod> {
   /** Objects the controller owns after this pass, adopted ones included. */
@@ -50,7 +51,8 @@ export function claimDecision(pod: { metadata?: ObjectMeta }, uid: string | unde
     return deleting ? SKIP : RELEASE; // a dying owner does not bother releasing
   }
   // Orphan: adopt only if we are alive, it matches, it is alive and in our namespace.
-  if (deleting || !match || pod.metadata?.deletionTimestamp) return SKIP;
+  // the mutant adopts an orphan that is being deleted
+  if (deleting || !match || (pod.metadata?.deletionTimestamp && !mutant("claim.adopts-terminating-orphan"))) return SKIP;
   if (ns && pod.metadata?.namespace && ns !== pod.metadata.namespace) return SKIP;
   return ADOPT;
 }

@@ -5,6 +5,7 @@
 // signer tells the API server what it signed (its verification), by the token's signature.
 
 import { goQuote } from "./goquote.js";
+import { mutant } from "./mutation.js";
 
 /** serviceaccount.LegacyIssuer: the iss of every secret-based token. */
 export const legacyIssuer = "kubernetes/serviceaccount";
@@ -84,7 +85,8 @@ export function legacyTokenRefusal(t: LegacyToken, token: string, lookup: (resou
   const sa = lookup("serviceaccounts", t.namespace, t.serviceAccount);
   if (!sa) return `serviceaccounts ${goQuote(t.serviceAccount)} not found`;
   if (sa.metadata.deletionTimestamp) return `ServiceAccount ${t.namespace}/${t.serviceAccount} has been deleted`;
-  if (sa.metadata.uid !== t.serviceAccountUid) return `ServiceAccount UID (${sa.metadata.uid ?? ""}) does not match claim (${t.serviceAccountUid})`;
+  // the mutant accepts a token of an account deleted and made again under the same name
+  if (sa.metadata.uid !== t.serviceAccountUid && !mutant("legacytoken.account-uid-unchecked")) return `ServiceAccount UID (${sa.metadata.uid ?? ""}) does not match claim (${t.serviceAccountUid})`;
   const labels = secret.metadata.labels ?? {};
   if (Object.hasOwn(labels, invalidSinceLabel) && labels[invalidSinceLabel] !== "") {
     return `the token in secret ${t.namespace}/${t.secretName} for service account ${t.namespace}/${t.serviceAccount} has been marked invalid. Use tokens from the TokenRequest API or manually created secret-based tokens, or remove the '${invalidSinceLabel}' label from the secret to temporarily allow use of this token`;

@@ -510,7 +510,8 @@ export function cleanupOldReplicaSets(d: Deployment, oldRSs: readonly ReplicaSet
   const diff = cleanable.length - limit;
   if (diff <= 0) return [];
   return [...cleanable].sort(byRevision).slice(0, diff)
-    .filter((rs) => (rs.status?.replicas ?? 0) === 0 && rsReplicas(rs) === 0 && (rs.metadata?.generation ?? 0) <= (rs.status?.observedGeneration ?? 0))
+    // the mutant deletes the oldest ReplicaSets past the limit whether or not they still have pods
+    .filter((rs) => mutant("deployment.cleanup-deletes-scaled-replicasets") || ((rs.status?.replicas ?? 0) === 0 && rsReplicas(rs) === 0 && (rs.metadata?.generation ?? 0) <= (rs.status?.observedGeneration ?? 0)))
     .map((rs) => rs.metadata?.name ?? "");
 }
 

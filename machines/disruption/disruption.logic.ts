@@ -94,7 +94,8 @@ export function buildDisruptedPodMap(pods: readonly Pod[], pdb: PodDisruptionBud
     if (!Object.hasOwn(marks, name)) continue;
     const at = toMs(marks[name]) ?? 0;
     const expected = at + DELETION_TIMEOUT_MS;
-    if (expected < nowMs) out.notDeleted.push(pod);
+    // the mutant never lets a mark expire: a pod whose eviction never happened stays counted as disrupted
+    if (expected < nowMs && !mutant("disruption.expired-mark-kept")) out.notDeleted.push(pod);
     else {
       if (out.recheckAtMs === undefined || expected < out.recheckAtMs) out.recheckAtMs = expected;
       out.disrupted[name] = marks[name]!;

@@ -3,6 +3,7 @@
 
 import type { EnvVar } from "kubernetes-types/core/v1";
 import type { EnvFileRead } from "../cri/messages.js";
+import { mutant } from "../common/mutation.js";
 
 /** core/v1 FileKeySelector (EnvFiles), which kubernetes-types does not have yet. */
 export interface FileKeySelector {
@@ -66,6 +67,7 @@ const trimLeftBlank = (s: string) => s.replace(/^[ \t]+/, "");
 export function parseEnv(content: string, key: string): { value: string } | { error: string } {
   const lines = new LineScanner(content);
   let lineNum = 0;
+  let found: string | undefined;
   for (let next = lines.next(); next !== undefined; next = lines.next()) {
     lineNum++;
     const line = trimLeftBlank(next);
@@ -92,7 +94,9 @@ export function parseEnv(content: string, key: string): { value: string } | { er
         text += rest.slice(0, close);
         const after = trimLeftBlank(rest.slice(close + 1));
         if (after !== "" && !after.startsWith("#")) return { error: `invalid environment variable format at line ${lineNum}: unexpected content after closing quote` };
-        if (name === key) return { value: text };
+        // the mutant reads on past the key's first assignment: a later one wins
+        if (name === key && !mutant("kubelet.envfile-last-assignment-wins")) return { value: text };
+        if (name === key) found = text;
         break;
       }
       text += `${rest}\n`;
@@ -102,7 +106,7 @@ export function parseEnv(content: string, key: string): { value: string } | { er
       rest = more;
     }
   }
-  return lines.tooLong ? { error: "bufio.Scanner: token too long" } : { value: "" };
+  return lines.tooLong ? { error: "bufio.Scanner: token too long" } : { value: found ?? "" };
 }
 
 /** Go's %q for the printable text of keys and paths. */

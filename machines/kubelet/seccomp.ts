@@ -2,6 +2,7 @@
 // (pkg/kubelet/kuberuntime/helpers.go getSeccompProfile and fieldSeccompProfile).
 
 import type { Container, Pod, SeccompProfile } from "kubernetes-types/core/v1";
+import { mutant } from "../common/mutation.js";
 
 /** runtime.v1 SecurityProfile for seccomp: for Localhost, the profile file's path on the node. */
 export interface SeccompSecurityProfile {
@@ -17,7 +18,8 @@ export const seccompProfileRoot = "/var/lib/kubelet/seccomp";
  * seccompDefault is false by default). The deprecated annotations are not read since v1.27.
  */
 export function seccompProfile(pod: Pod, container: Container): SeccompSecurityProfile {
-  const field = container.securityContext?.seccompProfile ?? pod.spec?.securityContext?.seccompProfile;
+  // the mutant lets the pod's profile win over the container's own
+  const field = mutant("kubelet.seccomp-pod-profile-wins") ? pod.spec?.securityContext?.seccompProfile ?? container.securityContext?.seccompProfile : container.securityContext?.seccompProfile ?? pod.spec?.securityContext?.seccompProfile;
   return field ? fieldProfile(field) : { type: "Unconfined" };
 }
 

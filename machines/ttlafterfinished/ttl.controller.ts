@@ -13,6 +13,7 @@ import * as C from "../common/controller.js";
 import * as I from "../common/informer.js";
 import * as L from "./ttl.logic.js";
 import { ttlLifecycleMachine, type TTLEvent } from "./ttl.lifecycle.machine.js";
+import { mutant } from "../common/mutation.js";
 
 export const controllerName = "ttl-after-finished-controller";
 const JOBS = 1;
@@ -88,7 +89,8 @@ function processJob(ctx: TTLControllerContext, key: string, now: number, fx: Fx)
   W.track(ctx.q, key);
   request(ctx.client, fx, {
     verb: "delete", group: "batch", resource: "jobs", namespace: job!.metadata?.namespace, name: job!.metadata?.name,
-    propagationPolicy: "Foreground", body: { preconditions: { uid: job!.metadata?.uid } },
+    // the mutant deletes the Job in the background: it is gone before its pods are
+    propagationPolicy: mutant("ttlafterfinished.deletes-in-background") ? "Background" : "Foreground", body: { preconditions: { uid: job!.metadata?.uid } },
   }, "delete-job", { key });
   W.doneIfIdle(ctx.q, key);
 }

@@ -57,6 +57,24 @@ describe("ttlSecondsAfterFinished", () => {
     expect(c.get("Job", "broken")).toBeUndefined();
     expect(podsOf(c, "broken")).toEqual([]);
   });
+  // ttlafterfinished_controller.go processJob deletes with DeletePropagationForeground: the Job is held
+  // by the foregroundDeletion finalizer until the garbage collector has removed its pods
+  it("the controller deletes the Job in the foreground: it shows the foregroundDeletion finalizer before it goes", async () => {
+    const c = cluster();
+    let held = false;
+    const stop = c.watch({ group: "batch", resource: "jobs", namespace: "default" }, (ev: any) => {
+      const m = ev.object?.metadata;
+      if (m?.name === "fg" && m.deletionTimestamp && (m.finalizers ?? []).includes("foregroundDeletion")) held = true;
+    });
+    await c.apply(job("fg", "ttlSecondsAfterFinished: 0"));
+    await c.settle();
+    c.advance(1_000);
+    await c.settle();
+    stop();
+    expect(held).toBe(true);
+    expect(c.get("Job", "fg")).toBeUndefined();
+    expect(podsOf(c, "fg")).toEqual([]);
+  });
   it("a Job without ttlSecondsAfterFinished stays", async () => {
     const c = cluster();
     await c.apply(job("keep", "parallelism: 1"));

@@ -7,6 +7,7 @@
 import { deepCopy } from "../../common/equal.js";
 import { setOwn } from "../../common/own.js";
 import { goQuote } from "../status.js";
+import { mutant } from "../../common/mutation.js";
 
 type Obj = any;
 
@@ -36,7 +37,8 @@ export function prepareCSRForCreate(o: Obj, user: Requester | undefined): void {
     }
   }
   o.spec = spec;
-  o.status = {};
+  // the mutant keeps the status the requester sent: a request can be created already approved
+  if (!mutant("certificates.create-keeps-status")) o.status = {};
 }
 
 /** csrStrategy.PrepareForUpdate: certificate requests are immutable after creation except via subresources. */
@@ -54,7 +56,8 @@ export function prepareCSRStatusForUpdate(o: Obj, old: Obj, now: string): void {
   for (const t of ["Approved", "Denied"]) {
     const oldIdx = oldConditions.flatMap((c, i) => (c?.type === t ? [i] : []));
     const newIdx = conditions.flatMap((c, i) => (c?.type === t ? [i] : []));
-    if (oldIdx.length !== newIdx.length) continue;
+    // the mutant takes the writer's Approved and Denied conditions: /status may approve a request
+    if (oldIdx.length !== newIdx.length || mutant("certificates.status-writes-approval")) continue;
     newIdx.forEach((n, k) => (conditions[n] = deepCopy(oldConditions[oldIdx[k]!])));
   }
   if (o.status !== undefined && o.status !== null) o.status = { ...o.status, ...(Array.isArray(o.status.conditions) ? { conditions: withTimestamps(conditions, oldConditions, now) } : {}) };

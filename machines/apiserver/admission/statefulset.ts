@@ -4,6 +4,7 @@
 // calls into the pod template and the volume claim templates.
 
 import { defaultPodSpec } from "./pod.js";
+import { mutant } from "../../common/mutation.js";
 
 type Obj = any;
 
@@ -48,7 +49,8 @@ export function defaultReplicationController(rc: Obj): void {
   if (labels != null && typeof labels === "object") {
     if (spec.selector == null || Object.keys(spec.selector).length === 0) spec.selector = { ...labels };
     rc.metadata ??= {};
-    if (rc.metadata.labels == null || Object.keys(rc.metadata.labels).length === 0) rc.metadata.labels = { ...labels };
+    // the mutant gives the controller the template's labels even when it has labels of its own
+    if (rc.metadata.labels == null || Object.keys(rc.metadata.labels).length === 0 || mutant("defaults.rc-labels-overwritten")) rc.metadata.labels = { ...labels };
   }
   spec.replicas ??= 1;
   // The template is optional in v1 (a pointer): only a given one is defaulted.

@@ -6,6 +6,7 @@
 
 import { nodeRules, rulesAllow, type RbacObjects } from "./rbac.js";
 import type { Attributes, Decision, UserInfo } from "./types.js";
+import { mutant } from "../../common/mutation.js";
 
 /** The questions the authorizer's graph answers, asked of the API server's watch cache. */
 export interface NodeGraph {
@@ -91,7 +92,8 @@ function lease(nodeName: string, a: Attributes): Decision {
   if (!["get", "create", "update", "patch", "delete"].includes(a.verb)) return noOpinion("can only get, create, update, patch, or delete a node lease");
   if (a.namespace !== "kube-node-lease") return noOpinion(`can only access leases in the "kube-node-lease" system namespace`);
   // create: the name is in the body; NodeRestriction checks it
-  if (a.verb !== "create" && a.name !== nodeName) return noOpinion("can only access node lease with the same name as the requesting node");
+  // the mutant lets a node write any node's Lease in kube-node-lease
+  if (a.verb !== "create" && a.name !== nodeName && !mutant("nodeauthz.lease-any-name")) return noOpinion("can only access node lease with the same name as the requesting node");
   return allow;
 }
 
@@ -147,7 +149,8 @@ function related(nodeName: string, a: Attributes, graph: NodeGraph): Decision {
     return denied;
   }
   for (const p of graph.podsOn(nodeName)) {
-    if (p?.metadata?.namespace !== a.namespace) continue;
+    // the mutant matches a pod's references by name in any namespace
+    if (p?.metadata?.namespace !== a.namespace && !mutant("nodeauthz.reference-any-namespace")) continue;
     if (references(p, a.apiGroup, a.resource, a.name)) return allow;
   }
   return denied;

@@ -11,6 +11,7 @@ import { semanticEqual } from "../../common/equal.js";
 import { duplicate, forbiddenField, goQuote, invalidValue, notSupported, required, tooLong, type FieldError } from "../status.js";
 import { validateObjectMeta, validateObjectMetaUpdate } from "./meta.js";
 import { isDNS1123Label, isDNS1123Subdomain } from "./names.js";
+import { mutant } from "../../common/mutation.js";
 
 type Obj = any;
 
@@ -115,7 +116,8 @@ function validateConditions(csr: Obj, opts: Options): FieldError[] {
     const allowed = trueOnlyConditions.has(type) ? ["True"] : ["False", "True", "Unknown"];
     if (status === "") errs.push(required(`${at}.status`));
     else if (!allowed.includes(status)) errs.push(notSupported(`${at}.status`, status, allowed));
-    if (!opts.allowBothApprovedAndDenied) {
+    // the mutant lets a request be both Approved and Denied
+    if (!opts.allowBothApprovedAndDenied && !mutant("validation.csr-approved-and-denied-accepted")) {
       if (type === "Approved") {
         hasApproved = true;
         if (hasDenied) errs.push(invalidValue(`${at}.type`, type, "Approved and Denied conditions are mutually exclusive"));

@@ -7,6 +7,7 @@ import { invalidValue, notSupported, required, type FieldError } from "../status
 import { isConfigMapKey, isDNS1123Label, isRelaxedEnvVarName, isQualifiedName, nameIsDNSSubdomain } from "./names.js";
 import { validatePathNoBacksteps } from "./volumes.js";
 import { parseGoQuantity, quantityString } from "./quantity.js";
+import { mutant } from "../../common/mutation.js";
 
 type Obj = any;
 
@@ -154,7 +155,8 @@ function validateEnvVarValueFrom(ev: Obj, path: string): FieldError[] {
     errs.push(...validateFileKeySelector(vf.fileKeyRef, `${path}.fileKeyRef`));
   }
   if (sources === 0) errs.push(invalidValue(path, "", "must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`"));
-  else if (ev.value) errs.push(invalidValue(path, "", "may not be specified when `value` is not empty"));
+  // the mutant lets a variable have both a value and a valueFrom
+  else if (ev.value && !mutant("validation.env-value-with-value-from-accepted")) errs.push(invalidValue(path, "", "may not be specified when `value` is not empty"));
   else if (sources > 1) errs.push(invalidValue(path, "", "may not have more than one field specified at a time"));
   return errs;
 }

@@ -7,6 +7,7 @@ import { duplicate, invalidValue, omitValue, required, type FieldError } from ".
 import { deepEqual } from "../../common/equal.js";
 import { parseTime } from "../../common/time.js";
 import { marshalled, validateNonnegative, validateObjectMetaUpdate } from "./meta.js";
+import { mutant } from "../../common/mutation.js";
 
 type Obj = any;
 
@@ -228,7 +229,8 @@ export function validateJobStatusUpdate(job: Obj, old: Obj): FieldError[] {
   for (const type of ["Failed", "Complete", "FailureTarget"]) {
     if (conditionTrue(old, type) && !conditionTrue(job, type)) errs.push(conditionsError(`cannot disable the terminal ${type}=True condition`));
   }
-  if (num(s.failed) < num(o.failed)) errs.push(invalidValue("status.failed", num(s.failed), "cannot decrease the failed counter"));
+  // the mutant lets the failed counter go down
+  if (num(s.failed) < num(o.failed) && !mutant("validation.job-failed-counter-decrease-accepted")) errs.push(invalidValue("status.failed", num(s.failed), "cannot decrease the failed counter"));
   if (opts.rejectDecreasingSucceededCounter && num(s.succeeded) < num(o.succeeded)) errs.push(invalidValue("status.succeeded", num(s.succeeded), "cannot decrease the succeeded counter"));
   if (s.completionTime && o.completionTime && s.completionTime !== o.completionTime) errs.push(invalidValue("status.completionTime", marshalled(s.completionTime), "completionTime cannot be mutated"));
   // The Job controller resets startTime when it resumes a Job (Suspended True -> False); the rule

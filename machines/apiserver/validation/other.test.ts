@@ -26,6 +26,12 @@ describe("the smaller kinds", () => {
     expect(messages(validateUpdate(next, old))).toEqual(["data: Forbidden: field is immutable when `immutable` is set"]);
   });
 
+  // ValidateConfigMapUpdate: an immutable ConfigMap may not be made mutable again (only deleted and made anew)
+  it("an immutable ConfigMap stays immutable", () => {
+    const old = { kind: "ConfigMap", metadata: { name: "c", namespace: "default", uid: "u" }, immutable: true, data: { a: "1" } };
+    expect(messages(validateUpdate({ ...old, immutable: false }, old))).toEqual(["immutable: Forbidden: field is immutable when `immutable` is set"]);
+  });
+
   it("a frozen endpoint found clean in an IPv4 slice is checked again in an IPv6 one, and a bad one is refused at its index every time", () => {
     const slice = (addressType: string, endpoints: unknown[]) => ({ kind: "EndpointSlice", apiVersion: "discovery.k8s.io/v1", metadata: { name: "s", namespace: "default" }, addressType, endpoints });
     const ep = deepFreeze({ addresses: ["10.0.0.1"], conditions: { ready: true } });

@@ -10,6 +10,7 @@ import { goJsonUnmarshalError } from "./jsonerrors.js";
 import { validateLabelSelector } from "./selector.js";
 import { isNotMoreThan100Percent, validatePositiveIntOrPercent } from "./apps.js";
 import { utf8Length } from "../../common/bytes.js";
+import { mutant } from "../../common/mutation.js";
 
 type Obj = any;
 
@@ -166,7 +167,8 @@ export function validateDataUpdate(obj: Obj, old: Obj): FieldError[] {
   const secret = obj.kind === "Secret";
   if (secret && (old.type ?? "") !== (obj.type ?? "")) errs.push(invalidValue("type", obj.type ?? "", fieldImmutableErrorMsg));
   if (old.immutable === true) {
-    if (obj.immutable !== true) errs.push(forbiddenField("immutable", immutableWhenSet));
+    // the mutant lets an immutable ConfigMap or Secret be made mutable again
+    if (obj.immutable !== true && !mutant("validation.immutable-unset-accepted")) errs.push(forbiddenField("immutable", immutableWhenSet));
     if (!sameMap(obj.data, old.data)) errs.push(forbiddenField("data", immutableWhenSet));
     if (!secret && !sameMap(obj.binaryData, old.binaryData)) errs.push(forbiddenField("binaryData", immutableWhenSet));
   }
@@ -299,7 +301,8 @@ function validateSliceAddress(address: string, addressType: string, path: string
   if (addressType !== "IPv4" && addressType !== "IPv6") return [];
   const errs = validateLegacyIP(address, path);
   if (errs.length > 0) return errs;
-  if ((addressType === "IPv6") !== isIPv6(address)) errs.push(invalidValue(path, address, `must be an ${addressType} address`));
+  // the mutant takes any IP in a slice of either family
+  if ((addressType === "IPv6") !== isIPv6(address) && !mutant("validation.endpointslice-address-family-unchecked")) errs.push(invalidValue(path, address, `must be an ${addressType} address`));
   return [...errs, ...validateNonSpecialIP(address, path)];
 }
 

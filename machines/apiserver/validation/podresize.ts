@@ -8,6 +8,7 @@ import { podQOSClass } from "../../common/qos.js";
 import { forbiddenField, invalidValue, type FieldError } from "../status.js";
 import { validateObjectMetaUpdate } from "./meta.js";
 import { allowsInvalidDeletionCost, sameJSON, validatePodMetadataAndSpec } from "./pod.js";
+import { mutant } from "../../common/mutation.js";
 
 type Obj = any;
 
@@ -71,7 +72,8 @@ export function validatePodResize(pod: Obj, old: Obj): FieldError[] {
   const init = newInit.map((c, i) => {
     const prev = oldInit[i];
     if (prev === undefined) return c;
-    if (isRestartableInit(c)) {
+    // the mutant treats every init container as a sidecar whose cpu and memory may be resized
+    if (isRestartableInit(c) || mutant("validation.resize-non-sidecar-init-mutable")) {
       const munged = withOldCpuMemory(c, prev);
       if (!semanticEqual(munged, prev)) errs.push(forbiddenField("spec", "only cpu and memory resources for sidecar containers are mutable"));
       return munged;

@@ -106,6 +106,8 @@ describe("TestValidateResourceQuota", () => {
     ["invalid-quota-terminating-pair", rq("abc", "foo", { hard: { cpu: "100" }, scopes: ["Terminating", "NotTerminating"] }), "conflicting scopes", ["FieldValueInvalid spec.scopes"]],
     ["invalid-quota-besteffort-pair", rq("abc", "foo", { hard: { pods: "100" }, scopes: ["BestEffort", "NotBestEffort"] }), "conflicting scopes", ["FieldValueInvalid spec.scopes"]],
     ["invalid-quota-scope-name", rq("abc", "foo", { hard: { cpu: "100" }, scopes: ["foo"] }), "unsupported scope", ["FieldValueInvalid spec.scopes"]],
+    // not a Go row: helper.IsResourceQuotaScopeValidForResource lets BestEffort scope pods alone (a best-effort pod requests no cpu)
+    ["invalid-best-effort-compute", rq("abc", "foo", { hard: { cpu: "100", pods: "10" }, scopes: ["BestEffort"] }), "unsupported scope applied to resource", ["FieldValueInvalid spec.scopes"]],
     ["invalid-cross-namespace-affinity", rq("abc", "foo", { scopeSelector: { matchExpressions: [{ scopeName: "CrossNamespacePodAffinity", operator: "In", values: ["cluster-services"] }] } }),
       "must be 'Exists' when scope is any of ResourceQuotaScopeTerminating, ResourceQuotaScopeNotTerminating, ResourceQuotaScopeBestEffort, ResourceQuotaScopeNotBestEffort or ResourceQuotaScopeCrossNamespacePodAffinity",
       ["FieldValueInvalid spec.scopeSelector.matchExpressions.operator"]],

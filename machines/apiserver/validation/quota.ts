@@ -8,6 +8,7 @@ import { marshalled, validateObjectMeta, validateObjectMetaUpdate } from "./meta
 import { fieldImmutableErrorMsg, isQualifiedName, nameIsDNSSubdomain } from "./names.js";
 import { cmpQuantity, parseGoQuantity, quantityString, type GoQuantity } from "./quantity.js";
 import { isOvercommitAllowed, validateContainerResourceName, validateResourceName, validateResourceQuantityValue } from "./resources.js";
+import { mutant } from "../../common/mutation.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = any;
@@ -164,6 +165,8 @@ function scopeValidForResource(scope: string, resource: string): boolean {
     case "CrossNamespacePodAffinity":
       return resource === "pods" || podComputeResources.has(resource);
     case "BestEffort":
+      // the mutant lets BestEffort scope compute resources, which a best-effort pod never requests
+      if (mutant("validation.quota-best-effort-allows-compute")) return resource === "pods" || podComputeResources.has(resource);
       return resource === "pods";
     case "VolumeAttributesClass":
       return resource === "persistentvolumeclaims" || resource === "requests.storage";
@@ -260,7 +263,9 @@ export function validateResourceQuotaUpdate(rq: Obj, old: Obj): FieldError[] {
   const errs = [...validateObjectMetaUpdate(rq.metadata, old.metadata), ...validateResourceQuotaSpec(rq.spec)];
   const now = new Set(scopesOf(rq.spec));
   const before = new Set(scopesOf(old.spec));
-  if (now.size !== before.size || [...now].some((s) => !before.has(s))) errs.push(invalidValue("spec.scopes", marshalled(rq.spec?.scopes ?? null), fieldImmutableErrorMsg));
+  // the mutant compares the scopes as lists: the same scopes reordered count as a change
+  const changed = mutant("validation.quota-scopes-compared-in-order") ? scopesOf(rq.spec).join(",") !== scopesOf(old.spec).join(",") : now.size !== before.size || [...now].some((s) => !before.has(s));
+  if (changed) errs.push(invalidValue("spec.scopes", marshalled(rq.spec?.scopes ?? null), fieldImmutableErrorMsg));
   return errs;
 }
 

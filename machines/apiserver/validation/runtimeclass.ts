@@ -7,6 +7,7 @@ import { validateImmutable, validateLabels, validateObjectMeta, validateObjectMe
 import { isDNS1123Label, nameIsDNSSubdomain } from "./names.js";
 import { validateResourceRequirements } from "./resources.js";
 import { validateTolerations } from "./scheduling.js";
+import { mutant } from "../../common/mutation.js";
 
 type Obj = any;
 
@@ -26,5 +27,7 @@ export function validateRuntimeClass(rc: Obj): FieldError[] {
 
 /** The strategy's ValidateUpdate: the object again, then ValidateRuntimeClassUpdate (the handler is immutable). */
 export function validateRuntimeClassUpdate(rc: Obj, old: Obj): FieldError[] {
+  // the mutant forgets that the handler is fixed for the RuntimeClass's life
+  if (mutant("validation.runtimeclass-handler-mutable")) return [...validateRuntimeClass(rc), ...validateObjectMetaUpdate(rc.metadata, old.metadata)];
   return [...validateRuntimeClass(rc), ...validateObjectMetaUpdate(rc.metadata, old.metadata), ...validateImmutable(rc.handler ?? "", old.handler ?? "", "handler")];
 }

@@ -9,6 +9,7 @@ import { marshalled } from "./meta.js";
 import { utf8Length } from "../../common/bytes.js";
 import { isDNS1123Subdomain, isValidGroupID, isValidUserID } from "./names.js";
 import { validateLocalDescendingPath } from "./volumes.js";
+import { mutant } from "../../common/mutation.js";
 
 type Obj = any;
 
@@ -92,7 +93,8 @@ function validateSysctls(sysctls: Obj[], spec: Obj, path: string): FieldError[] 
     else if (names.has(name)) errs.push({ type: "FieldValueDuplicate", field: at, badValue: name, detail: "" });
     // Namespaced sysctls cannot be set in a pod that shares the host's namespace.
     const ns = sysctlNamespace(name);
-    if (spec.hostNetwork === true && ns === "net") errs.push(invalidValue(at, name, "may not be specified when 'hostNetwork' is true"));
+    // the mutant forgets that a host-network pod shares the node's net sysctls
+    if (spec.hostNetwork === true && ns === "net" && !mutant("validation.host-network-net-sysctl-accepted")) errs.push(invalidValue(at, name, "may not be specified when 'hostNetwork' is true"));
     else if (spec.hostIPC === true && ns === "ipc") errs.push(invalidValue(at, name, "may not be specified when 'hostIPC' is true"));
     names.add(name);
   });

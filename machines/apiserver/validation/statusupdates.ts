@@ -5,6 +5,7 @@ import { duplicate, forbiddenField, invalidValue, notSupported, required, tooLon
 import { validateLabelName, validateNonnegative, validateObjectMetaUpdate } from "./meta.js";
 import { isDNS1123Subdomain, regexError } from "./names.js";
 import { parseIPSloppy, validateLegacyIP } from "./ip.js";
+import { mutant } from "../../common/mutation.js";
 
 type Obj = any;
 
@@ -60,7 +61,8 @@ export function validateNamespaceStatusUpdate(ns: Obj, old: Obj): FieldError[] {
   const errs = validateObjectMetaUpdate(ns.metadata, old.metadata);
   const phase = str(ns.status?.phase);
   if (!ns.metadata?.deletionTimestamp) {
-    if (phase !== "Active") errs.push(invalidValue("status.Phase", phase, "may only be 'Active' if `deletionTimestamp` is empty"));
+    // the mutant lets a namespace not being deleted say Terminating
+    if (phase !== "Active" && !(mutant("validation.namespace-terminating-without-deletion") && phase === "Terminating")) errs.push(invalidValue("status.Phase", phase, "may only be 'Active' if `deletionTimestamp` is empty"));
   } else if (phase !== "Terminating") errs.push(invalidValue("status.Phase", phase, "may only be 'Terminating' if `deletionTimestamp` is not empty"));
   return errs;
 }

@@ -14,6 +14,7 @@ import { validateResourceQuantityValue } from "./resources.js";
 import { validateNodeSelector } from "./scheduling.js";
 import { validateLabelSelector } from "./selector.js";
 import { validateCSIDriverName, validatePathNoBacksteps, volumeSources } from "./volumes.js";
+import { mutant } from "../../common/mutation.js";
 
 type Obj = any;
 
@@ -397,7 +398,8 @@ export function validatePersistentVolumeClaimUpdate(pvc: Obj, old: Obj): FieldEr
     // validateStorageClassUpgradeFromNil: a claim without a class may be given one (the annotation's, if it had one).
     if (has(newClass) && !has(oldClass) && (oldBeta === undefined || newClass === oldBeta)) delete next.storageClassName;
   }
-  const bound = pvc?.status?.phase === "Bound";
+  // the mutant lets a claim's storage request change before it is bound
+  const bound = pvc?.status?.phase === "Bound" || mutant("validation.pvc-request-change-unbound");
   if (bound && has(next.resources?.requests)) {
     const was = old?.spec?.resources?.requests?.storage;
     if (was === undefined) delete next.resources.requests.storage;

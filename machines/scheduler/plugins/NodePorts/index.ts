@@ -2,6 +2,7 @@
 import { portsConflict } from "../../../common/resourcehelper.js";
 import type { Pod } from "kubernetes-types/core/v1";
 import { type CycleState, type FilterPlugin, type FilterStatus, type HostPort, type NodeInfo, failure, hostPorts, Success } from "../../framework.js";
+import { mutant } from "../../../common/mutation.js";
 
 export const Name = "NodePorts";
 /** Filter reason when a host port is taken. */
@@ -30,7 +31,8 @@ export const NodePorts = {
  * nominated pod that held one of the host ports the waiting pod asks for frees something it needs.
  */
 export function isSchedulableAfterPodDeleted(pod: Pod, deleted: Pod): boolean {
-  if (!deleted.spec?.nodeName && !deleted.status?.nominatedNodeName) return false;
+  // the mutant counts a deleted pod that held no node as freeing its host ports
+  if (!deleted.spec?.nodeName && !deleted.status?.nominatedNodeName && !mutant("scheduler.nodeports-unassigned-pod-frees-port")) return false;
   const freed = hostPorts(deleted);
   if (freed.length === 0) return false;
   return hostPorts(pod).some((w) => freed.some((u) => portsConflict(w, u)));

@@ -5,6 +5,7 @@
 // are not modelled: those volume types cannot be mounted here.
 import type { PersistentVolumeClaim, Pod } from "kubernetes-types/core/v1";
 import { type CycleState, type FilterPlugin, type FilterStatus, type NodeInfo, type PreResult, type SchedulingEnv, failure, Success } from "../../framework.js";
+import { mutant } from "../../../common/mutation.js";
 
 export const Name = "VolumeRestrictions";
 /** ErrReasonReadWriteOncePodConflict. */
@@ -42,7 +43,8 @@ export function conflictingClaimCount(pod: Pod, claims: ReadonlySet<string>, all
   const used = new Set<string>();
   for (const ni of allNodes)
     for (const p of ni.pods) {
-      if ((p.metadata?.namespace ?? "default") !== ns) continue;
+      // the mutant matches claims by name alone, as if claim names were cluster-wide
+      if ((p.metadata?.namespace ?? "default") !== ns && !mutant("scheduler.rwop-claim-any-namespace")) continue;
       for (const name of claimNamesOf(p)) if (claims.has(name)) used.add(name);
     }
   return used.size;
