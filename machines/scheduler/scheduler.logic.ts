@@ -26,6 +26,7 @@ import { nodeVerdictsFor } from "./feasibility.js";
 import * as Q from "./queue.js";
 import { mutant } from "../common/mutation.js";
 import type { NamespaceLabels } from "./plugins/podAffinityTerms.js";
+import type { SelectorOwnerKind, SpreadListers } from "./plugins/spread.js";
 
 export const schedulerName = "default-scheduler";
 const PODS = 1;
@@ -35,6 +36,10 @@ const PVCS = 4;
 const PVS = 5;
 const CLASSES = 6;
 const NAMESPACES = 7;
+const SERVICES = 8;
+const RCS = 9;
+const RSS = 10;
+const SSS = 11;
 
 /**
  * What a cycle schedules over (kube-scheduler's Snapshot): the NodeInfos in nodeOrder and their
@@ -121,6 +126,11 @@ export function startInformers(ctx: SchedulerContext, fx: Fx): void {
   startInformer(ctx.client, fx, CLASSES, { group: "storage.k8s.io", resource: "storageclasses" });
   // InterPodAffinity's namespace lister: a term's namespaceSelector selects namespaces by their labels
   startInformer(ctx.client, fx, NAMESPACES, { group: "", resource: "namespaces" });
+  // PodTopologySpread's listers (setListers): DefaultSelector reads the Services selecting a pod and its controller
+  startInformer(ctx.client, fx, SERVICES, { group: "", resource: "services" });
+  startInformer(ctx.client, fx, RCS, { group: "", resource: "replicationcontrollers" });
+  startInformer(ctx.client, fx, RSS, { group: "apps", resource: "replicasets" });
+  startInformer(ctx.client, fx, SSS, { group: "apps", resource: "statefulsets" });
   fx.after("flushUnschedulable", 30_000, { type: "FlushUnschedulablePods" }, true);
 }
 
@@ -450,7 +460,7 @@ export function scheduleOne(ctx: SchedulerContext, now: number, fx: Fx): void {
   };
   const env = volumeEnv(ctx);
   // The node-local plugins' verdicts from earlier cycles over this node list (feasibility.ts).
-  const opts = { pdbs: pdbs(ctx), summary: snapshot.summary, nominatedPods: nominatedPods(ctx), verdicts: nodeVerdictsFor(ctx.nodeOrder), namespaceLabels: namespaceLabels(ctx), ...env };
+  const opts = { pdbs: pdbs(ctx), summary: snapshot.summary, nominatedPods: nominatedPods(ctx), verdicts: nodeVerdictsFor(ctx.nodeOrder), namespaceLabels: namespaceLabels(ctx), spreadListers: spreadListers(ctx), ...env };
   // Kept until the pod is assumed: assuming it reuses the requests its plugins computed.
   const state = newCycleState(opts);
   const result = schedulePod(pod, infos, ctx.nextStartIndex, rand, opts as never, state);
@@ -527,6 +537,37 @@ function namespaceLabels(ctx: SchedulerContext): NamespaceLabels | undefined {
   const labels: NamespaceLabels = new Map([...namespaces.values()].map((ns: any) => [ns.metadata?.name ?? "", ns.metadata?.labels ?? {}]));
   namespaceLabelMaps.set(namespaces, labels);
   return labels;
+}
+
+/** The Services of a services store by namespace (a value: made once per store). */
+const servicesByNamespace = new WeakMap<object, Map<string, any[]>>();
+
+/**
+ * PodTopologySpread's listers over the informers' stores: the Services of a namespace, and a
+ * controller by namespace and name (the stores are keyed namespace/name).
+ */
+function spreadListers(ctx: SchedulerContext): SpreadListers {
+  const store = (id: number) => {
+    const s = ctx.client.informers.get(id)?.store;
+    return s === undefined ? undefined : currentOf(s);
+  };
+  const services = store(SERVICES);
+  let byNs = services === undefined ? undefined : servicesByNamespace.get(services);
+  if (services !== undefined && byNs === undefined) {
+    byNs = new Map();
+    for (const svc of services.values()) {
+      const ns = svc.metadata?.namespace ?? "";
+      const list = byNs.get(ns);
+      if (list) list.push(svc);
+      else byNs.set(ns, [svc]);
+    }
+    servicesByNamespace.set(services, byNs);
+  }
+  const ids: Record<SelectorOwnerKind, number> = { ReplicationController: RCS, ReplicaSet: RSS, StatefulSet: SSS };
+  return {
+    services: (ns) => byNs?.get(ns) ?? [],
+    controller: (kind, ns, name) => store(ids[kind])?.get(`${ns}/${name}`),
+  };
 }
 
 /** volumeEnv's answer for the claims store it was made from, with the volumes and classes stores it was made from. */

@@ -7,6 +7,7 @@ import {
 import { ImageLocality } from "./plugins/ImageLocality/index.js";
 import { InterPodAffinity } from "./plugins/InterPodAffinity/index.js";
 import { type NamespaceLabels, NamespaceLabelsKey } from "./plugins/podAffinityTerms.js";
+import { type SpreadListers, SpreadListersKey } from "./plugins/spread.js";
 import { NodeAffinity } from "./plugins/NodeAffinity/index.js";
 import { NodeName } from "./plugins/NodeName/index.js";
 import { NodePorts } from "./plugins/NodePorts/index.js";
@@ -49,13 +50,16 @@ export interface ProfileOptions extends SchedulingEnv {
   verdicts?: NodeVerdicts;
   /** The namespace lister's labels by namespace name (InterPodAffinity's namespaceSelector). */
   namespaceLabels?: NamespaceLabels;
+  /** PodTopologySpread's Service and controller listers (its system-default constraints' selector). */
+  spreadListers?: SpreadListers;
 }
 
-/** A fresh CycleState, holding the caller's SnapshotSummary and namespace labels if it has them. */
+/** A fresh CycleState, holding the caller's SnapshotSummary, namespace labels and spread listers if it has them. */
 export function newCycleState(opts: ProfileOptions): CycleState {
   const state: CycleState = new Map();
   if (opts.summary !== undefined) state.set(snapshotSummaryKey, opts.summary);
   if (opts.namespaceLabels !== undefined) state.set(NamespaceLabelsKey, opts.namespaceLabels);
+  if (opts.spreadListers !== undefined) state.set(SpreadListersKey, opts.spreadListers);
   return state;
 }
 

@@ -2,7 +2,7 @@
 import { mutant } from "../../../common/mutation.js";
 import type { Node, Pod, TopologySpreadConstraint } from "kubernetes-types/core/v1";
 import type { LabelSelector } from "kubernetes-types/meta/v1";
-import { compileLabelSelector } from "../../../common/labels.js";
+import { compileLabelSelector, matchesRequirements } from "../../../common/labels.js";
 import {
   type CycleState, type FilterPlugin, type FilterStatus, type NodeInfo, type NodeScore, type ScorePlugin,
   doNotScheduleTaints, failure, findMatchingUntoleratedTaint, MaxNodeScore, nodeName, Success,
@@ -10,6 +10,7 @@ import {
 import { requiredNodeAffinityMatches } from "../NodeAffinity/index.js";
 import { deepEqual } from "../../../common/equal.js";
 import { getOwn } from "../../../common/own.js";
+import { defaultSelector, type SpreadListers, spreadListersOf } from "../spread.js";
 
 export const Name = "PodTopologySpread";
 /** Filter reason when placing the pod would exceed maxSkew. */
@@ -19,6 +20,13 @@ export const ErrReasonNodeLabelNotMatch = ErrReasonConstraintsNotMatch + " (miss
 const preFilterKey = "PreFilter" + Name;
 const preScoreKey = "PreScore" + Name;
 const hostnameKey = "kubernetes.io/hostname";
+const zoneKey = "topology.kubernetes.io/zone";
+
+/** systemDefaultConstraints (plugin.go): v1.35's default configuration has DefaultingType System. */
+const systemDefaultConstraints = [
+  { topologyKey: hostnameKey, maxSkew: 3 },
+  { topologyKey: zoneKey, maxSkew: 5 },
+] as const;
 
 interface Constraint {
   maxSkew: number;
@@ -54,6 +62,18 @@ function nodeIncluded(c: Constraint, pod: Pod, node: Node): boolean {
   if (c.honorAffinity && !requiredNodeAffinityMatches(pod, node)) return false;
   if (c.honorTaints && findMatchingUntoleratedTaint(node.spec?.taints, pod.spec?.tolerations, doNotScheduleTaints) !== undefined) return false;
   return true;
+}
+
+/**
+ * buildDefaultConstraints for ScheduleAnyway: the system defaults, each counting the pods that
+ * DefaultSelector selects; none when the selector is empty. The defaults have no minDomains and
+ * no inclusion policies, so the defaults of those apply (nodeAffinityPolicy Honor, nodeTaintsPolicy Ignore).
+ */
+function defaultConstraints(pod: Pod, listers: SpreadListers | undefined): Constraint[] {
+  const reqs = defaultSelector(pod, listers);
+  if (reqs.length === 0) return [];
+  const matches = (labels: Record<string, string> | undefined) => matchesRequirements(reqs, labels);
+  return systemDefaultConstraints.map((c) => ({ maxSkew: c.maxSkew, topologyKey: c.topologyKey, minDomains: 1, matches, honorAffinity: true, honorTaints: false }));
 }
 
 const hasAllKeys = (node: Node, cs: Constraint[]) => cs.every((c) => getOwn(node.metadata?.labels, c.topologyKey) !== undefined);
@@ -122,27 +142,32 @@ export const PodTopologySpread = {
     return Success;
   },
   preScore(state: CycleState, pod: Pod, feasible: NodeInfo[], allNodes: NodeInfo[]) {
-    const constraints = constraintsOf(pod, "ScheduleAnyway");
+    // System defaults apply only to a pod with no constraints of its own (initPreScoreState).
+    const own = (pod.spec?.topologySpreadConstraints ?? []).length > 0;
+    const constraints = own ? constraintsOf(pod, "ScheduleAnyway") : defaultConstraints(pod, spreadListersOf(state));
     if (constraints.length === 0) return "Skip" as const;
+    // requireAllTopologies: only the pod's own constraints need every key on a node; with the
+    // system defaults a node without a zone label still spreads by hostname, and the nodes without
+    // it count together as the zone "" (a missing Go map key reads as "").
+    const requireAll = own;
     const ns = pod.metadata?.namespace ?? "default";
     const ignored = new Set<string>();
     const pairCounts = constraints.map(() => new Map<string, number>());
-    const sizes = constraints.map(() => new Set<string>());
     for (const ni of feasible) {
-      // Pod-specified constraints require every topology key on a scored node.
-      if (!hasAllKeys(ni.node, constraints)) { ignored.add(nodeName(ni)); continue; }
+      if (requireAll && !hasAllKeys(ni.node, constraints)) { ignored.add(nodeName(ni)); continue; }
+      const labels = ni.node.metadata?.labels;
       constraints.forEach((c, i) => {
-        const v = ni.node.metadata!.labels![c.topologyKey]!;
-        sizes[i]!.add(v);
-        if (c.topologyKey !== hostnameKey) pairCounts[i]!.set(v, 0);
+        // per-node counts are made in Score
+        if (c.topologyKey !== hostnameKey) pairCounts[i]!.set(getOwn(labels, c.topologyKey) ?? "", 0);
       });
     }
-    const weights = constraints.map((c, i) => Math.log((c.topologyKey === hostnameKey ? feasible.length - ignored.size : sizes[i]!.size) + 2));
+    const weights = constraints.map((c, i) => Math.log((c.topologyKey === hostnameKey ? feasible.length - ignored.size : pairCounts[i]!.size) + 2));
     for (const ni of allNodes) {
-      if (!hasAllKeys(ni.node, constraints)) continue;
+      if (requireAll && !hasAllKeys(ni.node, constraints)) continue;
+      const labels = ni.node.metadata?.labels;
       constraints.forEach((c, i) => {
         if (c.topologyKey === hostnameKey || !nodeIncluded(c, pod, ni.node)) return;
-        const v = ni.node.metadata!.labels![c.topologyKey]!;
+        const v = getOwn(labels, c.topologyKey) ?? "";
         const cur = pairCounts[i]!.get(v);
         if (cur !== undefined) pairCounts[i]!.set(v, cur + countMatching(ni.pods, c, ns));
       });
@@ -154,9 +179,11 @@ export const PodTopologySpread = {
     const s = state.get(preScoreKey) as ScoreState;
     if (s.ignored.has(nodeName(nodeInfo))) return 0;
     const ns = pod.metadata?.namespace ?? "default";
+    const labels = nodeInfo.node.metadata?.labels;
     let score = 0;
     s.constraints.forEach((c, i) => {
-      const v = nodeInfo.node.metadata?.labels?.[c.topologyKey];
+      // a node without the key gets no credit for it (only possible under the system defaults)
+      const v = getOwn(labels, c.topologyKey);
       if (v === undefined) return;
       const cnt = c.topologyKey === hostnameKey ? countMatching(nodeInfo.pods, c, ns) : (s.pairCounts[i]!.get(v) ?? 0);
       // scoreForCount: the maxSkew-1 term softens the difference for tolerant constraints.

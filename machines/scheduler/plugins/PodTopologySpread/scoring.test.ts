@@ -1,11 +1,13 @@
 // TestPodTopologySpreadScore (pkg/scheduler/framework/plugins/podtopologyspread/scoring_test.go, v1.35),
 // row by row: the incoming pod, the pods on each node, the candidate nodes (which passed Filter) and
-// the failed ones (counted, not scored), and the normalized scores Kubernetes expects. Left out: the
-// "system defaulting" row (podflow applies no default constraints; see docs/conformance.md).
+// the failed ones (counted, not scored), and the normalized scores Kubernetes expects. The table runs
+// with DefaultingType System, as v1.35's default configuration does; the system-defaulting rows of
+// TestPreScoreStateEmptyNodes and TestPreScoreSkip follow it.
 import { describe, expect, it } from "vitest";
 import type { Node, Pod, Taint, TopologySpreadConstraint } from "kubernetes-types/core/v1";
 import { newNodeInfo } from "../../framework.js";
 import { PodTopologySpread } from "./index.js";
+import { type SpreadListers, SpreadListersKey } from "../spread.js";
 
 const foo = { matchExpressions: [{ key: "foo", operator: "Exists" }] };
 const bar = { matchExpressions: [{ key: "bar", operator: "Exists" }] };
@@ -22,11 +24,19 @@ const on = (name: string, nodeName: string, labels: Record<string, string> = { f
   ({ metadata: { name, namespace: "default", uid: name, labels, ...meta }, spec: { nodeName, containers: [] } });
 const spread = (counts: Record<string, number>) => Object.entries(counts).flatMap(([n, c]) => Array.from({ length: c }, (_, i) => on(`p-${n}${i + 1}`, `node-${n}`)));
 
-function score(pod: Pod, existing: Pod[], nodes: Node[], failed: Node[] = []): Record<string, number> {
+// The informers' objects (the test's objs): Services by namespace, controllers by kind, namespace and name.
+function listers(objs: any[]): SpreadListers {
+  return {
+    services: (ns) => objs.filter((o) => o.kind === "Service" && (o.metadata?.namespace ?? "default") === ns),
+    controller: (kind, ns, name) => objs.find((o) => o.kind === kind && (o.metadata?.namespace ?? "default") === ns && o.metadata?.name === name),
+  };
+}
+
+function score(pod: Pod, existing: Pod[], nodes: Node[], failed: Node[] = [], objs: any[] = []): Record<string, number> {
   const infoOf = (n: Node) => newNodeInfo(n, existing.filter((p) => p.spec?.nodeName === n.metadata!.name));
   const feasible = nodes.map(infoOf);
   const all = [...feasible, ...failed.map(infoOf)];
-  const state = new Map();
+  const state = new Map<string, unknown>([[SpreadListersKey, listers(objs)]]);
   expect(PodTopologySpread.preScore(state, pod, feasible, all)).toBeUndefined();
   const scores = feasible.map((ni) => ({ name: ni.node.metadata!.name!, score: PodTopologySpread.score(state, pod, ni) }));
   PodTopologySpread.normalize(state, pod, scores);
@@ -98,5 +108,66 @@ describe("TestPodTopologySpreadScore", () => {
     const existing = [on("p-a1", "node-a"), on("p-b1", "node-b", { foo: "", bar: "", baz: "" }), on("p-c1", "node-c"), on("p-c2", "node-c", { bar: "" }), on("p-d3", "node-c", { bar: "", baz: "" })];
     const nodes = [zoned("node-a", "zone1"), zoned("node-b", "zone1"), zoned("node-c", "zone2"), zoned("node-d", "zone2")];
     expect(score(pod, existing, nodes)).toEqual({ "node-a": 60, "node-b": 20, "node-c": 60, "node-d": 100 });
+  });
+
+  // "system defaulting, nodes don't have zone, pods match service": the pod has no constraints, a
+  // Service selects it; the nodes have no zone label, so only hostname spreading (maxSkew 3) scores.
+  it("system defaulting, nodes don't have zone, pods match service", () => {
+    const service = { kind: "Service", metadata: { name: "svc", namespace: "default" }, spec: { selector: { foo: "" } } };
+    expect(score(incoming([]), spread({ a: 4, b: 3, c: 2, d: 1 }), four, [], [service])).toEqual({ "node-a": 44, "node-b": 66, "node-c": 77, "node-d": 100 });
+  });
+});
+
+const fooSel = { matchExpressions: [{ key: "foo", operator: "Exists" }] };
+const rsOwned = (name: string, labels: Record<string, string>, spec: Partial<Pod["spec"]> = {}): Pod => ({
+  metadata: { name: "p", namespace: "default", uid: "p", labels, ownerReferences: [{ apiVersion: "apps/v1", kind: "ReplicaSet", name, uid: `${name}-uid`, controller: true }] },
+  spec: { containers: [], ...spec },
+});
+const replicaSet = (name: string, selector: object) => ({ kind: "ReplicaSet", metadata: { name, namespace: "default" }, spec: { selector } });
+
+function preScoreState(pod: Pod, nodes: Node[], objs: any[]) {
+  const infos = nodes.map((n) => newNodeInfo(n, []));
+  const state = new Map<string, unknown>([[SpreadListersKey, listers(objs)]]);
+  const r = PodTopologySpread.preScore(state, pod, infos, infos);
+  return { r, s: state.get("PreScorePodTopologySpread") as any };
+}
+
+describe("TestPreScoreStateEmptyNodes, system defaulting", () => {
+  it("system default constraints and a replicaset: nodes with no zone are not excluded, they are a zone of their own", () => {
+    const pod = rsOwned("rs1", { foo: "tar", baz: "sup" });
+    const nodes = [node("node-a", { [hostname]: "node-a", "topology.kubernetes.io/zone": "mars" }), node("node-b", { [hostname]: "node-b", "topology.kubernetes.io/zone": "mars" }),
+      host("node-c"), host("node-d")];
+    const { r, s } = preScoreState(pod, nodes, [replicaSet("rs1", fooSel)]);
+    expect(r).toBeUndefined();
+    expect(s.constraints.map((c: any) => [c.topologyKey, c.maxSkew, c.minDomains, c.honorAffinity, c.honorTaints])).toEqual([
+      [hostname, 3, 1, true, false], ["topology.kubernetes.io/zone", 5, 1, true, false]]);
+    // the selector is the ReplicaSet's (foo exists)
+    expect(s.constraints.map((c: any) => [c.matches({ foo: "x" }), c.matches({ baz: "sup" })])).toEqual([[true, false], [true, false]]);
+    expect([...s.ignored]).toEqual([]);
+    expect(s.pairCounts.map((m: Map<string, number>) => Object.fromEntries(m))).toEqual([{}, { mars: 0, "": 0 }]);
+    expect(s.weights).toEqual([Math.log(4 + 2), Math.log(2 + 2)]);
+  });
+
+  // Kubernetes' row configures other default constraints (ListDefaulting); the rule it proves is the
+  // same under the system defaults: a pod with constraints of its own gets no defaults.
+  it("default constraints and a replicaset, but pod has constraints", () => {
+    const pod = rsOwned("rs1", { foo: "bar", baz: "sup" }, { topologySpreadConstraints: [
+      { maxSkew: 1, topologyKey: "zone", whenUnsatisfiable: "DoNotSchedule", labelSelector: bar },
+      { maxSkew: 2, topologyKey: "planet", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: { baz: "sup" } } },
+    ] });
+    const { r, s } = preScoreState(pod, [node("node-a", { planet: "mars", galaxy: "andromeda" })], [replicaSet("rs1", fooSel)]);
+    expect(r).toBeUndefined();
+    expect(s.constraints.map((c: any) => [c.topologyKey, c.maxSkew])).toEqual([["planet", 2]]);
+    expect(s.pairCounts.map((m: Map<string, number>) => Object.fromEntries(m))).toEqual([{ mars: 0 }]);
+    expect(s.weights).toEqual([Math.log(1 + 2)]);
+  });
+});
+
+describe("TestPreScoreSkip, system defaulting", () => {
+  it("the pod doesn't have soft topology spread constraints (nothing selects it)", () => {
+    expect(preScoreState({ metadata: { name: "p", namespace: "default" }, spec: { containers: [] } }, [host("node-a"), host("node-b")], []).r).toBe("Skip");
+  });
+  it("default constraints and a replicaset that doesn't match (the pod's controller is not in the lister)", () => {
+    expect(preScoreState(rsOwned("rs2", { foo: "bar", baz: "sup" }), [node("node-a", { planet: "mars" })], [replicaSet("rs1", { matchExpressions: [{ key: "tar", operator: "Exists" }] })]).r).toBe("Skip");
   });
 });
