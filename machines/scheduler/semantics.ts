@@ -306,11 +306,11 @@ function findWithVerdicts(pre: PreFilterOutcome, pod: Pod, nodeInfos: NodeInfo[]
   const anyNominated = nominatedPods !== undefined && nominatedPods.size > 0;
   const { filtered, status } = memo;
   // The common cycle: no nominated pods, no filter after the node-local ones, and every node of
-  // the window [startIndex, startIndex + want) remembered as fitting. The search below would take
-  // exactly those nodes, in that order, and process no other: they are copied whole.
+  // the window [startIndex, startIndex + want) fitting. The search below would take exactly those
+  // nodes, in that order, and process no other: they are copied whole.
   if (!anyNominated && rest.length === 0 && want <= n && n > 0) {
     const from = startIndex % n;
-    if (windowFits(nodeInfos, filtered, status, from, want)) {
+    if (windowFits(pre.state, pod, nodeInfos, memo, from, want)) {
       const end = from + want;
       const window = end <= n ? nodeInfos.slice(from, end) : nodeInfos.slice(from).concat(nodeInfos.slice(0, end - n));
       return { feasible: window, diagnosis, nextStartIndex: end % n, verdicts: { memo, slots: undefined, from } };
@@ -354,11 +354,27 @@ function findWithVerdicts(pre: PreFilterOutcome, pod: Pod, nodeInfos: NodeInfo[]
   return { feasible, diagnosis, nextStartIndex: n === 0 ? 0 : (startIndex + processed) % n, verdicts: { memo, slots } };
 }
 
-/** True when the want nodes from slot `from` (wrapping) all have a remembered Success for their very NodeInfo. */
-function windowFits(nodeInfos: NodeInfo[], filtered: readonly (NodeInfo | undefined)[], status: readonly FilterStatus[], from: number, want: number): boolean {
+/**
+ * True when the node-local filters pass each of the want nodes from slot `from` (wrapping), as
+ * remembered for its very NodeInfo or, for a node changed since (a binding), filtered now and
+ * remembered. Stops at the first node that does not fit: every node it filtered is one the search
+ * would have filtered too, before that node.
+ */
+function windowFits(state: CycleState, pod: Pod, nodeInfos: NodeInfo[], memo: ShapeVerdicts, from: number, want: number): boolean {
   const n = nodeInfos.length;
+  const { filtered, status, filters } = memo;
   for (let i = 0, slot = from; i < want; i++, slot = slot + 1 === n ? 0 : slot + 1) {
-    if (filtered[slot] !== nodeInfos[slot] || status[slot]!.code !== "Success") return false;
+    const ni = nodeInfos[slot]!;
+    if (filtered[slot] !== ni) {
+      let s = Success;
+      for (const p of filters) {
+        s = p.filter(state, pod, ni);
+        if (s.code !== "Success") break;
+      }
+      filtered[slot] = ni;
+      status[slot] = s;
+    }
+    if (status[slot]!.code !== "Success") return false;
   }
   return true;
 }
