@@ -68,7 +68,10 @@ export interface ComponentSet {
 }
 
 /** The component actors of a cluster with these nodes; mint makes each component's bearer token from its address. */
-export function components(nodes: Node[], seed: number, _opts: unknown, mint: (address: string) => string): ComponentSet {
+export function components(nodes: Node[], seed: number, opts: unknown, mint: (address: string) => string): ComponentSet {
+  // kubeadm's addons run CoreDNS as pods behind the kube-dns Service (ClusterOptions.addons)
+  const addons = (opts ?? {}) as { addons?: boolean; only?: unknown };
+  const dnsPods = addons.addons === true && addons.only === undefined;
   const identity = (address: string, user: UserInfo): Identity => ({ address, token: mint(address), user });
   const identities: Identity[] = [
     identity("scheduler", { name: "system:kube-scheduler", groups: ["system:authenticated"] }),
@@ -99,7 +102,7 @@ export function components(nodes: Node[], seed: number, _opts: unknown, mint: (a
     start(rt: Runtime) {
       const tokenOf = (address: string) => identities.find((i) => i.address === address)!.token;
       // the cluster CA given to the cluster (podflow serve's): the kubelets' and the root-CA publisher's
-      const given = (_opts as { rootCA?: string } | undefined)?.rootCA;
+      const given = (opts as { rootCA?: string } | undefined)?.rootCA;
       const rootCA = given !== undefined ? { rootCA: given } : {};
       void tokenOf;
       // [scheduler]
@@ -112,8 +115,8 @@ export function components(nodes: Node[], seed: number, _opts: unknown, mint: (a
         const name = n.metadata!.name!;
         const podCIDR = n.spec?.podCIDR ?? nodePodCIDR("10.244.0.0/16", i);
         const cidr = podCIDR === undefined ? {} : { podCIDR };
-        const registry = (_opts as { registry?: ExtraRegistry } | undefined)?.registry;
-        const appArmorProfiles = (_opts as { appArmorProfiles?: readonly string[] } | undefined)?.appArmorProfiles;
+        const registry = (opts as { registry?: ExtraRegistry } | undefined)?.registry;
+        const appArmorProfiles = (opts as { appArmorProfiles?: readonly string[] } | undefined)?.appArmorProfiles;
         rt.spawn(`cni/${name}`, cniMachine, { node: name, ...cidr });
         // kind's control-plane node (the first) runs kube-apiserver on its address's port 6443; its
         // HTTPS front end (podflow serve) is the runtime's address "kube-apiserver"
@@ -135,7 +138,7 @@ export function components(nodes: Node[], seed: number, _opts: unknown, mint: (a
       rt.spawn("daemonset-controller", daemonSetControllerMachine, { token: tokenOf("controller-manager"), address: "daemonset-controller" });
       rt.spawn("resourcequota-controller", resourceQuotaControllerMachine, { token: tokenOf("controller-manager"), address: "resourcequota-controller" });
       rt.spawn("disruption-controller", disruptionControllerMachine, { token: tokenOf("controller-manager"), address: "disruption-controller" });
-      const threshold = (_opts as { terminatedPodGCThreshold?: number } | undefined)?.terminatedPodGCThreshold;
+      const threshold = (opts as { terminatedPodGCThreshold?: number } | undefined)?.terminatedPodGCThreshold;
       rt.spawn("pod-garbage-collector", podGCMachine, { token: tokenOf("controller-manager"), address: "pod-garbage-collector", ...(threshold !== undefined ? { terminatedPodThreshold: threshold } : {}) });
       // [/apps]
       // [batch] kube-controller-manager's Job, TTL-after-finished and CronJob controllers
@@ -162,7 +165,7 @@ export function components(nodes: Node[], seed: number, _opts: unknown, mint: (a
       rt.spawn("endpointslice-controller", endpointSliceControllerMachine, { token: tokenOf("controller-manager") });
       rt.spawn("endpointslicemirroring-controller", endpointSliceMirroringControllerMachine, { token: tokenOf("controller-manager") });
       rt.spawn("kube-proxy", kubeProxyMachine, { token: tokenOf("kube-proxy"), seed: seedFor(seed, "kube-proxy") });
-      rt.spawn("coredns", dnsMachine, { token: tokenOf("coredns") });
+      rt.spawn("coredns", dnsMachine, { token: tokenOf("coredns"), ...(dnsPods ? { servedByPods: true } : {}) });
       rt.spawn("metrics-server", metricsServerMachine, { token: tokenOf("metrics-server"), address: "metrics-server" });
       // [/networking]
       // [storage] kube-controller-manager's PersistentVolume controller

@@ -146,6 +146,36 @@ spec:
     expect((await k(["get", "--raw", `/api/v1/nodes/${node}:10255/proxy/healthz`])).err).toMatch(/^Error from server \(ServiceUnavailable\): error trying to reach service: dial tcp [\d.]+:10255: connect: connection refused\n$/);
   });
 
+  // NodeConnectionInfoGetter.GetConnectionInfo (pkg/kubelet/client/kubelet_client.go): the first
+  // address of kubeadm's --kubelet-preferred-address-types=InternalIP,ExternalIP,Hostname
+  // (pkg/util/node GetPreferredNodeAddress), the reported port if above 0 else 10250; then
+  // ResourceLocation's isProxyableHostname (pkg/registry/core/node/strategy.go)
+  const foreign = (name: string, status: unknown) => kubectl(bin!, s.kubeconfigPath, ["create", "-f", "-"], { input: JSON.stringify({ apiVersion: "v1", kind: "Node", metadata: { name }, status }) });
+  const ipOf = async (n: string) => JSON.parse(await get(`/api/v1/nodes/${n}`)).status.addresses.find((a: any) => a.type === "InternalIP").address;
+
+  it("a Node with no address of a preferred type is GetPreferredNodeAddress's error, 500 without a reason", async () => {
+    expect((await foreign("bare", {})).code).toBe(0);
+    expect((await k(["get", "--raw", "/api/v1/nodes/bare/proxy/healthz"])).err).toBe("Error from server: no preferred addresses found; known addresses: []\n");
+    expect((await foreign("dns-only", { addresses: [{ type: "InternalDNS", address: "dns-only.example" }, { type: "ExternalDNS", address: "e.example" }] })).code).toBe(0);
+    expect((await k(["get", "--raw", "/api/v1/nodes/dns-only/proxy/healthz"])).err).toBe("Error from server: no preferred addresses found; known addresses: [{InternalDNS dns-only.example} {ExternalDNS e.example}]\n");
+  });
+
+  it("a Node whose preferred address is no global unicast address is refused as BadRequest", async () => {
+    expect((await foreign("loopback", { addresses: [{ type: "Hostname", address: "loopback" }, { type: "ExternalIP", address: "127.0.0.1" }] })).code).toBe(0);
+    expect((await k(["get", "--raw", "/api/v1/nodes/loopback/proxy/healthz"])).err).toBe("Error from server (BadRequest): address not allowed\n");
+  });
+
+  it("the dial goes to the Node's address and reported port: another Node naming a kubelet's address reaches that kubelet", async () => {
+    const ip = await ipOf(node);
+    // no port reported (0): the default 10250, where the kubelet at that address listens
+    expect((await foreign("alias", { addresses: [{ type: "Hostname", address: "alias" }, { type: "InternalIP", address: ip }], daemonEndpoints: { kubeletEndpoint: { Port: 0 } } })).code).toBe(0);
+    expect(await get("/api/v1/nodes/alias/proxy/healthz")).toBe("ok");
+    expect(JSON.parse(await get("/api/v1/nodes/alias/proxy/pods")).items.map((p: any) => p.metadata.name)).toContain("memory-demo");
+    // a reported port nobody listens on is dialled, and refused
+    expect((await foreign("elsewhere", { addresses: [{ type: "InternalIP", address: ip }], daemonEndpoints: { kubeletEndpoint: { Port: 10255 } } })).code).toBe(0);
+    expect((await k(["get", "--raw", "/api/v1/nodes/elsewhere/proxy/healthz"])).err).toBe(`Error from server (ServiceUnavailable): error trying to reach service: dial tcp ${ip}:10255: connect: connection refused\n`);
+  });
+
   it("RBAC: authorized as get on nodes/proxy, which discovery lists as a connect subresource", async () => {
     const as = ["--as", "system:serviceaccount:default:default"];
     expect((await k(["get", "--raw", `/api/v1/nodes/${node}/proxy/healthz`, ...as])).err).toBe(`Error from server (Forbidden): nodes "${node}" is forbidden: User "system:serviceaccount:default:default" cannot get resource "nodes/proxy" in API group "" at the cluster scope\n`);

@@ -38,6 +38,7 @@ import { applied, appliedScale, managerFor, updateRecorded } from "./fieldmanage
 import { validateCreate, validateUpdate } from "./validation/index.js";
 import { validateBinding } from "./validation/pod.js";
 import { validateCommonObjectMeta, withMetadataMemo } from "./validation/meta.js";
+import { statusWriteMeta } from "./statusmeta.js";
 import { allocateServiceAddresses, newServiceAllocators, releaseDroppedAddresses, releaseServiceAddresses, type ServiceAllocators } from "./services.js";
 import { shareUnchanged } from "../common/share.js";
 import { deepEqual } from "../common/equal.js";
@@ -1334,7 +1335,10 @@ function prepareUpdate(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
   // the copy left without resourceVersion as it is made (deleting a key would leave V8 a slow dictionary object)
   // ResetObjectMetaForStatus keeps the written uid: another one is refused as immutable below
   const otherUid = typeof givenUid === "string" && givenUid !== "" && givenUid !== old.metadata.uid ? givenUid : undefined;
-  if (req.subresource === "status") obj = { ...old, metadata: otherUid !== undefined ? { ...withoutResourceVersion(old.metadata), uid: otherUid } : withoutResourceVersion(old.metadata), status: body.status };
+  // a custom resource's status strategy copies the stored object (its metadata too); a built-in
+  // kind's keeps the client's metadata but what its PrepareForUpdate resets (statusWriteMeta)
+  if (req.subresource === "status" && r.custom) obj = { ...old, metadata: otherUid !== undefined ? { ...withoutResourceVersion(old.metadata), uid: otherUid } : withoutResourceVersion(old.metadata), status: body.status };
+  else if (req.subresource === "status") obj = { ...old, metadata: statusWriteMeta(r.kind, meta, old.metadata), status: body.status };
   else if (req.subresource === "finalize") obj = { ...old, metadata: { ...old.metadata }, spec: { ...old.spec, finalizers: body.spec?.finalizers ?? [] } };
   else {
     const merged = kindIs(r, "Secret") ? mergeStringData(body) : { obj: body };

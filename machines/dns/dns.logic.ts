@@ -201,11 +201,14 @@ export interface DnsContext {
    * owns (persistent: one entry per Service); undefined until the zone is first built.
    */
   tracked?: Tracked;
+  /** CoreDNS runs as pods behind the kube-dns Service (kubeadm's addons): a query reaches it only through a usable endpoint */
+  servedByPods?: true;
 }
 
 export interface DnsInput {
   token: string;
   domain?: string;
+  servedByPods?: boolean;
 }
 
 /** A pod's resolver query (the CRI asks on its behalf); answered with DnsAnswer. */
@@ -245,8 +248,29 @@ export function chaseCnames(zone: DNSZone | ZoneIndex, queried: string, records:
   return { name, records: rs, cnames };
 }
 
+/** kubeadm's cluster DNS Service: the ClusterIP (10.96.0.10) every ClusterFirst pod's resolv.conf names. */
+const clusterDnsService = "kube-system/kube-dns";
+
+/**
+ * Whether a query to the cluster DNS Service's ClusterIP reaches a CoreDNS pod: kube-proxy sends it
+ * to a ready endpoint (Ready unset counts as ready), or, when none is ready, to one serving while
+ * terminating (pkg/proxy/topology.go CategorizeEndpoints); with none its rules reject the packet and
+ * the resolver hears no answer. A cluster without kubeadm's CoreDNS pods (no addons) is answered by
+ * this model's resolver directly.
+ */
+export function clusterDnsReachable(ctx: DnsContext): boolean {
+  if (ctx.servedByPods !== true) return true;
+  const svc = ctx.client.informers.get(SERVICES)?.store.get(clusterDnsService) as Service | undefined;
+  if (svc === undefined) return false;
+  const endpoints = serviceSlices(ctx.client, SLICES, svc).flatMap((s) => s.endpoints ?? []);
+  if (endpoints.some((e) => e.conditions?.ready !== false)) return true;
+  return endpoints.some((e) => e.conditions?.serving !== false && e.conditions?.terminating === true);
+}
+
 /** Answers a query as the pod's resolver sees it: the A records of the first name on its search path that has any, through its CNAMEs. */
 export function answerQuery(ctx: DnsContext, q: DnsQueryEvent, replyTo: string, fx: Fx): void {
+  // no CoreDNS pod behind the Service: nothing answers, and the resolver times out
+  if (!clusterDnsReachable(ctx)) return;
   const a = resolveName(ctx.zone, q.name, q.namespace, q.searches !== undefined ? { searches: q.searches, ndots: q.ndots ?? 1 } : undefined);
   if (a.rcode !== "NOERROR") return fx.send(replyTo, { type: "DnsAnswer", id: q.id, addresses: [] });
   if (q.qtype === "SRV") return fx.send(replyTo, srvAnswer(q.id, a.queried, a.records));

@@ -32,7 +32,7 @@ export const dnsMachine = setup({
 }).createMachine({
   id: "coredns",
   description: "Services and EndpointSlices to the cluster.local zone.",
-  context: ({ input }) => ({ client: newClient(input.token), zone: { domain: input.domain ?? CLUSTER_DOMAIN, records: IMap<string, DNSRecord[]>() } }),
+  context: ({ input }) => ({ client: newClient(input.token), zone: { domain: input.domain ?? CLUSTER_DOMAIN, records: IMap<string, DNSRecord[]>() }, ...(input.servedByPods === true ? { servedByPods: true as const } : {}) }),
   initial: "waitingForCacheSync",
   entry: "startInformers",
   on: {

@@ -48,4 +48,35 @@ describe("the kube-dns Service", () => {
     expect((res as any).status.message).toBe(`Service "dns2" is invalid: spec.clusterIPs: Invalid value: ["10.96.0.10"]: failed to allocate IP 10.96.0.10: provided IP is already allocated`);
     expect(c.get("Service", "dns2", "default")).toBeUndefined();
   });
+
+  it("with kubeadm's CoreDNS pods gone the Service has no endpoint: a pod's nslookup times out as busybox prints it, and resolves again once they are back", async () => {
+    const c = createCluster({ nodes: 1, seed: 3, addons: true });
+    await c.settle();
+    const lookup = async (name: string) => {
+      await c.apply({
+        apiVersion: "v1", kind: "Pod", metadata: { name },
+        spec: { restartPolicy: "Never", containers: [{ name: "client", image: "busybox:1.36", command: ["sh", "-c", "nslookup kubernetes.default"] }] },
+      });
+      await c.settle();
+      c.advance(30_000);
+      await c.settle();
+      return [c.get("Pod", name, "default").status.phase, logs(c, name)];
+    };
+    const resolved = ["Server:\t\t10.96.0.10", "Address:\t10.96.0.10:53", "", "Name:\tkubernetes.default.svc.cluster.local", "Address: 10.96.0.1", ""];
+    expect(await lookup("before")).toEqual(["Succeeded", resolved]);
+    // kube-proxy rejects what is sent to a ClusterIP without a usable endpoint: no answer comes back
+    const scale = (replicas: number) => c.request({ verb: "patch", group: "apps", resource: "deployments", namespace: "kube-system", name: "coredns", subresource: "scale", patchType: "merge", body: { spec: { replicas } } });
+    expect((await scale(0)).ok).toBe(true);
+    await c.settle();
+    c.advance(40_000);
+    await c.settle();
+    expect(c.list("Pod", { namespace: "kube-system" }).filter((p) => p.metadata.labels?.["k8s-app"] === "kube-dns")).toEqual([]);
+    expect(await lookup("without")).toEqual(["Failed", [";; connection timed out; no servers could be reached", ""]]);
+    expect((await scale(2)).ok).toBe(true);
+    await c.settle();
+    c.advance(60_000);
+    await c.settle();
+    expect(await lookup("after")).toEqual(["Succeeded", resolved]);
+    await c.stop();
+  });
 });

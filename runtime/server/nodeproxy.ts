@@ -1,6 +1,6 @@
 // nodes/<name>/proxy: kube-apiserver's node ResourceLocation (pkg/registry/core/node/strategy.go)
-// sends the request to the kubelet's port (10250, the node's daemonEndpoints), and the kubelet's
-// server answers it. Here the answer is rendered by machines/kubelet/server.ts from what the
+// sends the request to the node's preferred address at the kubelet's port (10250, or the node's
+// daemonEndpoints; machines/apiserver/nodelocation.ts), and the kubelet listening there answers it. Here the answer is rendered by machines/kubelet/server.ts from what the
 // node's kubelet and runtime hold: the pods bound to it and its runtime's containers, read from
 // the runtime's state (never changed).
 
@@ -11,9 +11,18 @@ import { containerSamples } from "../../machines/cri/stats.js";
 import { kubeletServe, type KubeletAnswer } from "../../machines/kubelet/server.js";
 import { resourceFor } from "../../machines/apiserver/resources.js";
 import * as S from "../../machines/apiserver/status.js";
+import { defaultKubeletPort, nodeProxyLocation } from "../../machines/apiserver/nodelocation.js";
 import { splitSchemeNamePort } from "./proxy.js";
 
-const kubeletPort = 10250;
+/** The node whose kubelet listens at host (its machine's address): the one the API server's dial reaches. */
+function kubeletAt(cluster: Cluster, host: string): string | undefined {
+  for (const n of cluster.list("Node")) {
+    const name = n.metadata?.name;
+    if (typeof name !== "string" || !cluster.runtime.has(`kubelet/${name}`)) continue;
+    if ((cluster.runtime.snapshot(`kubelet/${name}`)?.context as { hostIP?: string } | undefined)?.hostIP === host) return name;
+  }
+  return undefined;
+}
 
 function serviceUnavailable(message: string): Status {
   return { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, reason: "ServiceUnavailable", code: 503 };
@@ -25,14 +34,17 @@ export function nodeProxyRequest(cluster: Cluster, id: string, method: string, p
   if (parts === undefined) return { error: S.badRequest(`invalid node request "${id}"`) };
   const node = cluster.get("Node", parts.name);
   if (node === undefined) return { error: S.notFound(resourceFor("", "nodes")!, parts.name) };
-  const ip = (node.status?.addresses ?? []).find((a: any) => a?.type === "InternalIP")?.address ?? parts.name;
-  const port = parts.port === "" ? String(node.status?.daemonEndpoints?.kubeletEndpoint?.Port ?? kubeletPort) : parts.port;
-  const cri = cluster.runtime.snapshot(`cri/${parts.name}`)?.context as CriContext | undefined;
-  // only the kubelet listens, on its one port; a node whose runtime is gone has no kubelet either
-  if (port !== String(kubeletPort) || cri === undefined || !cluster.runtime.has(`kubelet/${parts.name}`)) {
-    return { error: serviceUnavailable(`error trying to reach service: dial tcp ${ip}:${port}: connect: connection refused`) };
+  const location = nodeProxyLocation(node, parts.port);
+  if ("error" in location) return location;
+  const { host, port } = location;
+  // the dial reaches whichever kubelet listens at the address, on its one port; a node whose runtime is gone has no kubelet either
+  const at = port === String(defaultKubeletPort) ? kubeletAt(cluster, host) : undefined;
+  const cri = at === undefined ? undefined : (cluster.runtime.snapshot(`cri/${at}`)?.context as CriContext | undefined);
+  if (at === undefined || cri === undefined) {
+    return { error: serviceUnavailable(`error trying to reach service: dial tcp ${host.includes(":") ? `[${host}]` : host}:${port}: connect: connection refused`) };
   }
   const now = cluster.now();
-  const pods = cluster.list("Pod").filter((p) => p.spec?.nodeName === parts.name);
-  return kubeletServe(method, path, { node: parts.name, nodeObj: node, now, samples: containerSamples(cri, now), pods, varLog: nodeVarLog(cri) });
+  const served = cluster.get("Node", at) ?? node;
+  const pods = cluster.list("Pod").filter((p) => p.spec?.nodeName === at);
+  return kubeletServe(method, path, { node: at, nodeObj: served, now, samples: containerSamples(cri, now), pods, varLog: nodeVarLog(cri) });
 }

@@ -230,6 +230,10 @@ export function replyViolation(r: HostileRequest, rep: HostileReply): { cls: str
   if (proxied && rep.code === 503 && parsed && json?.kind === "Status" && json.reason === "ServiceUnavailable") return undefined;
   // a HEAD answer has no body to show that Status
   if (proxied && rep.code === 503 && r.method === "HEAD") return undefined;
+  // NodeConnectionInfoGetter's GetPreferredNodeAddress error for a Node with no InternalIP,
+  // ExternalIP or Hostname address is a plain error: ErrorToAPIStatus's 500 with no reason.
+  const nodeProxied = /^\/api\/v1\/nodes\/[^/]+\/proxy(\/|$)/.test(pathname);
+  if (nodeProxied && rep.code === 500 && (r.method === "HEAD" || (parsed && json?.kind === "Status" && (json.reason === undefined || json.reason === "") && String(json.message ?? "").startsWith("no preferred addresses found; known addresses: ")))) return undefined;
   // what the backend said is relayed as it is; the API server's own answers there (401, 403, 404) are Statuses, judged below
   if (proxied && rep.code < 500 && !(parsed && json?.kind === "Status")) return undefined;
   if (rep.code >= 500) {
