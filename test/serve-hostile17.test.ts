@@ -1,0 +1,98 @@
+// The seventeenth hostile round, each answer checked against kube-apiserver 1.35's source: a
+// strategic merge patch's directives where the live object has nothing to merge them into, as
+// apimachinery's strategicpatch (patch.go, v0.35) applies them: mergeMap takes such a value only
+// after discardNullValuesFromPatch and removeDirectives, a $deleteFromPrimitiveList for a list the
+// object lacks deletes nothing (it used to add the items), and $setElementOrder must name a list
+// field of the Go struct (PatchMetaFromStruct's LookupPatchMetadataForSlice).
+
+import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import { raw, serve, type Served } from "./serve-helpers.js";
+
+let s: Served;
+const ns = "/api/v1/namespaces/default";
+const send = (method: string, path: string, body?: unknown, contentType = "application/json") => {
+  const text = body === undefined ? undefined : JSON.stringify(body);
+  return raw(s, method, path, { token: s.cluster.adminToken, ...(text !== undefined ? { body: text } : {}), headers: text !== undefined ? { "Content-Type": contentType } : {} });
+};
+const smp = (path: string, body: unknown) => send("PATCH", path, body, "application/strategic-merge-patch+json");
+const status = (r: { body: string }) => JSON.parse(r.body);
+const badRequest = (message: string) => ({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, reason: "BadRequest", code: 400 });
+
+beforeAll(async () => {
+  s = await serve({ nodes: 1 });
+}, 40_000);
+afterAll(async () => {
+  await s?.stop();
+});
+
+/** A fresh ConfigMap with one key, and the object as stored. */
+async function configMap(name: string): Promise<any> {
+  const r = await send("POST", `${ns}/configmaps`, { metadata: { name }, data: { a: "1" } });
+  expect(r.code).toBe(201);
+  return status(r);
+}
+
+describe("a strategic merge patch's value for a field the live object lacks (mergeMap)", () => {
+  it("a $deleteFromPrimitiveList for finalizers the object has none of deletes nothing and adds none (apimachinery 918d3680)", async () => {
+    await configMap("no-finalizers");
+    const r = await smp(`${ns}/configmaps/no-finalizers`, { metadata: { "$deleteFromPrimitiveList/finalizers": ["example.com/hold"] } });
+    expect(r.code).toBe(200);
+    expect(status(r).metadata.finalizers).toBeUndefined();
+    expect(status(await send("GET", `${ns}/configmaps/no-finalizers`)).metadata.finalizers).toBeUndefined();
+  });
+
+  it("nulls inside a new map are discarded (discardNullValuesFromPatch), not stored as empty strings", async () => {
+    await configMap("new-labels");
+    const r = await smp(`${ns}/configmaps/new-labels`, { metadata: { labels: { app: "web", gone: null } } });
+    expect([r.code, status(r).metadata.labels]).toEqual([200, { app: "web" }]);
+  });
+
+  it("a new map holding $patch is dropped with its key (removeDirectives), not validated as a label key named $patch", async () => {
+    await configMap("new-annotations");
+    const r = await smp(`${ns}/configmaps/new-annotations`, { metadata: { annotations: { $patch: "replace", a: "b" } } });
+    expect([r.code, status(r).metadata.annotations]).toEqual([200, undefined]);
+  });
+
+  it("a $patch map in place of a scalar removes the scalar: the value is taken as another type, then dropped", async () => {
+    await configMap("scalar-directive");
+    const r = await smp(`${ns}/configmaps/scalar-directive`, { data: { a: { $patch: "delete" }, b: "2" } });
+    expect([r.code, status(r).data]).toEqual([200, { b: "2" }]);
+  });
+
+  it("a new list keeps only its elements without directives", async () => {
+    await configMap("new-owners");
+    const owner = { apiVersion: "v1", kind: "ConfigMap", name: "owner", uid: "6c1a1c5e-0000-4000-8000-000000000001" };
+    const r = await smp(`${ns}/configmaps/new-owners`, { metadata: { ownerReferences: [{ uid: "gone", $patch: "delete" }, owner] } });
+    expect([r.code, status(r).metadata.ownerReferences]).toEqual([200, [owner]]);
+  });
+});
+
+// mergePatchIntoOriginal: LookupPatchMetadataForSlice runs for every $setElementOrder, even when
+// neither the object nor the patch holds the list. Its errors are no StatusError, which Kubernetes
+// answers as a bare 500; podflow answers them 400 with the same text (strategicPatchStatus)
+describe("a $setElementOrder list naming no list field of the kind", () => {
+  it("an unknown field is refused in forkedjson's words, and nothing changes", async () => {
+    const before = await configMap("order-unknown");
+    const r = await smp(`${ns}/configmaps/order-unknown`, { "$setElementOrder/bogus": [{ name: "a" }], data: { b: "2" } });
+    expect([r.code, status(r)]).toEqual([400, badRequest('unable to find api field in struct ConfigMap for the json field "bogus"')]);
+    expect(status(await send("GET", `${ns}/configmaps/order-unknown`)).metadata.resourceVersion).toBe(before.metadata.resourceVersion);
+  });
+
+  it("a field that is no list names the kind of the struct it was looked up in", async () => {
+    await configMap("order-scalar");
+    const r = await smp(`${ns}/configmaps/order-scalar`, { "$setElementOrder/binaryData": ["a"] });
+    expect([r.code, status(r)]).toEqual([400, badRequest("expected slice or array type, but got: struct")]);
+  });
+
+  it("a nested struct's unknown field names that struct (ObjectMeta)", async () => {
+    await configMap("order-nested");
+    const r = await smp(`${ns}/configmaps/order-nested`, { metadata: { "$setElementOrder/finalizer": ["x"] } });
+    expect([r.code, status(r)]).toEqual([400, badRequest('unable to find api field in struct ObjectMeta for the json field "finalizer"')]);
+  });
+
+  it("the field is found as encoding/json finds it, case folded: a list absent from both sides orders nothing", async () => {
+    await configMap("order-folded");
+    const r = await smp(`${ns}/configmaps/order-folded`, { metadata: { "$setElementOrder/Finalizers": ["x"] } });
+    expect([r.code, status(r).metadata.finalizers]).toEqual([200, undefined]);
+  });
+});
