@@ -6,13 +6,17 @@
 // field of the Go struct (PatchMetaFromStruct's LookupPatchMetadataForSlice).
 
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { raw, serve, type Served } from "./serve-helpers.js";
 
 let s: Served;
 const ns = "/api/v1/namespaces/default";
-const send = (method: string, path: string, body?: unknown, contentType = "application/json") => {
+const send = (method: string, path: string, body?: unknown, contentType = "application/json", headers: Record<string, string> = {}) => {
   const text = body === undefined ? undefined : JSON.stringify(body);
-  return raw(s, method, path, { token: s.cluster.adminToken, ...(text !== undefined ? { body: text } : {}), headers: text !== undefined ? { "Content-Type": contentType } : {} });
+  return raw(s, method, path, { token: s.cluster.adminToken, ...(text !== undefined ? { body: text } : {}), headers: { ...(text !== undefined ? { "Content-Type": contentType } : {}), ...headers } });
 };
 const smp = (path: string, body: unknown) => send("PATCH", path, body, "application/strategic-merge-patch+json");
 const status = (r: { body: string }) => JSON.parse(r.body);
@@ -94,5 +98,20 @@ describe("a $setElementOrder list naming no list field of the kind", () => {
     await configMap("order-folded");
     const r = await smp(`${ns}/configmaps/order-folded`, { metadata: { "$setElementOrder/Finalizers": ["x"] } });
     expect([r.code, status(r).metadata.finalizers]).toEqual([200, undefined]);
+  });
+});
+
+// forkedjson.LookupPatchMetadataForStruct refuses any type that is no struct: a map of lists (a
+// CertificateSigningRequest's spec.extra) cannot merge a list both sides hold
+describe("a strategic merge of two lists inside a map of lists", () => {
+  it("is refused as the lookup in a map refuses it, before the spec's immutability is judged", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "podflow-h17-"));
+    execFileSync("openssl", ["req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", join(dir, "k"), "-out", join(dir, "csr"), "-subj", "/CN=carol"], { stdio: "ignore" });
+    const csr = { metadata: { name: "carol" }, spec: { signerName: "example.com/signer", request: readFileSync(join(dir, "csr")).toString("base64"), usages: ["client auth"] } };
+    // carol in system:masters may create it; the request records her extras
+    const created = await send("POST", "/apis/certificates.k8s.io/v1/certificatesigningrequests", csr, "application/json", { "Impersonate-User": "carol", "Impersonate-Group": "system:masters", "Impersonate-Extra-Team": "blue" });
+    expect([created.code, status(created).spec.extra]).toEqual([201, { team: ["blue"] }]);
+    const r = await smp("/apis/certificates.k8s.io/v1/certificatesigningrequests/carol", { spec: { extra: { team: ["red"] } } });
+    expect([r.code, status(r)]).toEqual([400, badRequest("merging an object in json but data type is not struct, instead is: map")]);
   });
 });

@@ -198,38 +198,34 @@ function mergeMap(sc: PatchSchema, original: JMap | undefined, patch: JMap, type
 
 /** mergeMap's removeDirectives after discardNullValuesFromPatch: a directive's map is dropped, with the key when it is the value. */
 function takePatchValue(out: JMap, k: string, patchV: unknown): void {
-  const [v, keep] = removeDirectives(discardNulls(patchV));
+  const [v, keep] = removeDirectives(patchV, true);
   if (keep) setOwn(out, k, v);
   else delete out[k];
 }
 
-/** discardNullValuesFromPatch, on a copy: null values leave every map, in lists too (a list's null elements stay). */
-function discardNulls(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(discardNulls);
-  if (!isMap(v)) return v;
-  const out: JMap = {};
-  for (const [k, x] of Object.entries(v)) if (x !== null) setOwn(out, k, discardNulls(x));
-  return out;
-}
-
-/** removeDirectives: a map holding $patch is not kept; below, such maps leave their maps and lists. */
-function removeDirectives(v: unknown): [unknown, boolean] {
-  if (Array.isArray(v)) {
-    const out: unknown[] = [];
-    for (const x of v) {
-      const [y, keep] = removeDirectives(x);
-      if (keep) out.push(y);
+/**
+ * removeDirectives, on a copy, after discardNullValuesFromPatch when discardNulls: null values
+ * leave every map (a list's null elements stay), then a map holding $patch is not kept, and below
+ * it such maps leave their maps and lists. A loop, not recursion: a patch nests 10,000 deep.
+ */
+function removeDirectives(v: unknown, discardNulls: boolean): [unknown, boolean] {
+  const directive = (x: unknown) => isMap(x) && hasOwn(x, directiveMarker) && !(discardNulls && x[directiveMarker] === null);
+  const shell = (x: unknown): unknown => (Array.isArray(x) ? [] : isMap(x) ? {} : x);
+  if (directive(v)) return [undefined, false];
+  const root = shell(v);
+  const work: Array<[any, any]> = root !== v ? [[v, root]] : [];
+  for (let item = work.pop(); item !== undefined; item = work.pop()) {
+    const [src, dst] = item;
+    const entries: Array<[string | undefined, unknown]> = Array.isArray(src) ? src.map((x) => [undefined, x]) : Object.entries(src);
+    for (const [k, x] of entries) {
+      if ((k !== undefined && discardNulls && x === null) || directive(x)) continue;
+      const copy = shell(x);
+      if (k === undefined) dst.push(copy);
+      else setOwn(dst, k, copy);
+      if (copy !== x) work.push([x, copy]);
     }
-    return [out, true];
   }
-  if (!isMap(v)) return [v, true];
-  if (hasOwn(v, directiveMarker)) return [undefined, false];
-  const out: JMap = {};
-  for (const [k, x] of Object.entries(v)) {
-    const [y, keep] = removeDirectives(x);
-    if (keep) setOwn(out, k, y);
-  }
-  return [out, true];
+  return [root, true];
 }
 
 /** A list type expression's element type expression (through one pointer, as LookupPatchMetadataForSlice goes). */
@@ -287,7 +283,7 @@ function mergeOrderedLists(sc: PatchSchema, original: JMap, patch: JMap, type: s
     validatePatchWithSetOrderList(patchList ?? [], order, f.mergeKey);
     let merged: any[];
     if (foundOriginal && !foundPatch) merged = originalList;
-    else if (!foundOriginal && foundPatch) merged = removeDirectives(patchList)[0] as any[];
+    else if (!foundOriginal && foundPatch) merged = removeDirectives(patchList, false)[0] as any[];
     else if (foundOriginal && foundPatch) merged = f.strategy === "merge" ? mergeSlice(sc, originalList, patchList, sliceElem(f.expr), f.mergeKey, false) : patchList;
     else return;
     const [patchItems, serverOnly] = f.mergeKey === "" ? partitionPrimitives(merged, order) : partitionMaps(merged, order, f.mergeKey);
