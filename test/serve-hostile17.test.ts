@@ -2,8 +2,9 @@
 // strategic merge patch's directives where the live object has nothing to merge them into, as
 // apimachinery's strategicpatch (patch.go, v0.35) applies them: mergeMap takes such a value only
 // after discardNullValuesFromPatch and removeDirectives, a $deleteFromPrimitiveList for a list the
-// object lacks deletes nothing (it used to add the items), and $setElementOrder must name a list
-// field of the Go struct (PatchMetaFromStruct's LookupPatchMetadataForSlice).
+// object lacks deletes nothing (it used to add the items) and deletes from a list of any strategy
+// (mergeSliceHandler), and $setElementOrder, or two maps or lists to merge, must name a field of
+// the Go struct, a list where a list is merged (PatchMetaFromStruct's lookups).
 
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { execFileSync } from "node:child_process";
@@ -68,6 +69,13 @@ describe("a strategic merge patch's value for a field the live object lacks (mer
     const owner = { apiVersion: "v1", kind: "ConfigMap", name: "owner", uid: "6c1a1c5e-0000-4000-8000-000000000001" };
     const r = await smp(`${ns}/configmaps/new-owners`, { metadata: { ownerReferences: [{ uid: "gone", $patch: "delete" }, owner] } });
     expect([r.code, status(r).metadata.ownerReferences]).toEqual([200, [owner]]);
+  });
+
+  it("a $deleteFromPrimitiveList deletes from a list without a merge strategy too, rather than replacing it (mergeSliceHandler)", async () => {
+    const svc = { metadata: { name: "external" }, spec: { ports: [{ port: 80 }], externalIPs: ["192.0.2.1", "192.0.2.2", "192.0.2.3"] } };
+    expect((await send("POST", `${ns}/services`, svc)).code).toBe(201);
+    const r = await smp(`${ns}/services/external`, { spec: { "$deleteFromPrimitiveList/externalIPs": ["192.0.2.2"] } });
+    expect([r.code, status(r).spec.externalIPs]).toEqual([200, ["192.0.2.1", "192.0.2.3"]]);
   });
 });
 

@@ -85,6 +85,7 @@ const rows: [string, string, string, string][] = [
   ["$deleteFromPrimitiveList of nonexistent item in primitive list should not add the item to the list", "mergingIntList: [1, 2]", "$deleteFromPrimitiveList/mergingIntList: [3]", "mergingIntList: [1, 2]"],
   ["$deleteFromPrimitiveList on empty primitive list should not add the item to the list", "mergingIntList: null", "$deleteFromPrimitiveList/mergingIntList: [3]", "mergingIntList: null"],
   ["$deleteFromPrimitiveList on nonexistent primitive list should not add the primitive list", "foo: [bar]", "$deleteFromPrimitiveList/mergingIntList: [3]", "foo: [bar]"],
+  ["$deleteFromPrimitiveList should delete item from a list without merge patch strategy", "nonMergingIntList: [1, 2, 3]", "$deleteFromPrimitiveList/nonMergingIntList: [2]", "nonMergingIntList: [1, 3]"],
   // TestUnknownField's two-way results: a value the original lacks is taken without its nulls
   ["discard nulls in nested and adds not nulls", "{name: foo}", "complex_nullable: {key: {keynotnull: value, keynull: null}}", "{name: foo, complex_nullable: {key: {keynotnull: value}}}"],
   ["discard if modified all nulls", "{}", "complex: {nested: null}", "complex: {}"],

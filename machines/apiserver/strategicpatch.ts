@@ -190,7 +190,8 @@ function mergeMap(sc: PatchSchema, original: JMap | undefined, patch: JMap, type
       setOwn(out, k, f.strategy === "replace" ? patchV : mergeMap(sc, cur, patchV, f.expr));
     } else if (Array.isArray(cur)) {
       const f = lookupSlice(sc, type, k);
-      setOwn(out, k, f.strategy === "merge" ? mergeSlice(sc, cur, patchV, sliceElem(f.expr), f.mergeKey, isDeleteList) : patchV);
+      // a deletion list deletes whatever the list's strategy (mergeSliceHandler)
+      setOwn(out, k, f.strategy === "merge" || isDeleteList ? mergeSlice(sc, cur, patchV, sliceElem(f.expr), f.mergeKey, isDeleteList) : patchV);
     } else takePatchValue(out, k, patchV);
   }
   return out;
