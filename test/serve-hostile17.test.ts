@@ -77,6 +77,15 @@ describe("a strategic merge patch's value for a field the live object lacks (mer
     const r = await smp(`${ns}/services/external`, { spec: { "$deleteFromPrimitiveList/externalIPs": ["192.0.2.2"] } });
     expect([r.code, status(r).spec.externalIPs]).toEqual([200, ["192.0.2.1", "192.0.2.3"]]);
   });
+
+  it("a deletion list of maps for a list without a merge key is refused, naming the element's reflect.Kind", async () => {
+    // DefaultTolerationSeconds gives the pod two tolerations to delete from
+    const pod = { metadata: { name: "tolerant" }, spec: { containers: [{ name: "c", image: "nginx" }] } };
+    expect((await send("POST", `${ns}/pods`, pod)).code).toBe(201);
+    const r = await smp(`${ns}/pods/tolerant`, { spec: { "$deleteFromPrimitiveList/tolerations": [{ key: "node.kubernetes.io/not-ready" }] } });
+    expect([r.code, status(r)]).toEqual([400, badRequest("cannot merge lists without merge key for struct")]);
+    expect(status(await send("GET", `${ns}/pods/tolerant`)).spec.tolerations).toHaveLength(2);
+  });
 });
 
 // mergePatchIntoOriginal: LookupPatchMetadataForSlice runs for every $setElementOrder, even when

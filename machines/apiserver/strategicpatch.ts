@@ -143,6 +143,18 @@ function resolveNamed(sc: PatchSchema, expr: string): string {
   return expr;
 }
 
+/** reflect.Kind's name of a type expression (PatchMetaFromStruct.Name): custom types are Go structs too. */
+function goKind(sc: PatchSchema, expr: string): string {
+  if (expr.startsWith("*")) return "ptr";
+  if (expr.startsWith("[]")) return "slice";
+  if (expr.startsWith("map[")) return "map";
+  const def = getOwn(sc.types as Record<string, any>, expr);
+  if (def && "alias" in def) return goKind(sc, def.alias);
+  if (def && "underlying" in def) return goKind(sc, def.underlying);
+  if (def || expr === "") return "struct";
+  return expr === "byte" ? "uint8" : expr;
+}
+
 function goStruct(sc: PatchSchema, expr: string): boolean {
   const def = getOwn(sc.types as Record<string, any>, expr);
   return def !== undefined && "fields" in def;
@@ -356,7 +368,7 @@ function mergeSlice(sc: PatchSchema, original: any[], patch: any[], type: string
     }
     merged = deduplicateScalars([...original, ...patch]);
   } else {
-    if (mergeKey === "") throw new StrategicPatchError("cannot merge lists without merge key for type map", 500);
+    if (mergeKey === "") throw new StrategicPatchError(`cannot merge lists without merge key for ${goKind(sc, type)}`, 500);
     [orig, pat] = mergeSliceWithSpecialElements(original, patch, mergeKey);
     merged = mergeSliceWithoutSpecialElements(sc, [...orig], pat, mergeKey, type);
   }
