@@ -86,6 +86,13 @@ describe("a strategic merge patch's value for a field the live object lacks (mer
     expect([r.code, status(r)]).toEqual([400, badRequest("cannot merge lists without merge key for struct")]);
     expect(status(await send("GET", `${ns}/pods/tolerant`)).spec.tolerations).toHaveLength(2);
   });
+
+  it("a merged list mixing element types is refused with both lists printed as fmt.Sprint prints the [][]interface{} (sliceElementType)", async () => {
+    await configMap("mixed");
+    expect((await send("PATCH", `${ns}/configmaps/mixed`, { metadata: { finalizers: ["example.com/a"] } }, "application/merge-patch+json")).code).toBe(200);
+    const r = await smp(`${ns}/configmaps/mixed`, { metadata: { finalizers: [1, { x: null }] } });
+    expect([r.code, status(r)]).toEqual([400, badRequest("list element types are not identical: [[example.com/a] [1 map[x:<nil>]]]")]);
+  });
 });
 
 // mergePatchIntoOriginal: LookupPatchMetadataForSlice runs for every $setElementOrder, even when

@@ -347,7 +347,7 @@ function sliceElementKind(slices: any[][]): string {
       if (prev === undefined) {
         if (k === "slice") throw new StrategicPatchError("lists of lists are not supported", 422);
         prev = k;
-      } else if (prev !== k) throw new StrategicPatchError(`list element types are not identical: ${slices.map((x) => goFormatValue(x)).join(" ")}`, 500);
+      } else if (prev !== k) throw new StrategicPatchError(`list element types are not identical: [${slices.map((x) => goFormatValue(x)).join(" ")}]`, 500);
     }
   }
   if (prev === undefined) throw new StrategicPatchError("no elements in any of the given slices", 500);
