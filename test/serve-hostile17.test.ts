@@ -123,6 +123,14 @@ describe("a $setElementOrder list naming no list field of the kind", () => {
     const r = await smp(`${ns}/configmaps/order-folded`, { metadata: { "$setElementOrder/Finalizers": ["x"] } });
     expect([r.code, status(r).metadata.finalizers]).toEqual([200, undefined]);
   });
+
+  it("a $setElementOrder that is no list names the value's Go type: an integer literal is an int64 (PreserveInts), null no type (ErrBadArgType)", async () => {
+    await configMap("order-types");
+    for (const [value, type] of [[5, "int64"], [5.5, "float64"], [null, "%!s(<nil>)"], ["x", "string"]] as const) {
+      const r = await smp(`${ns}/configmaps/order-types`, { metadata: { "$setElementOrder/finalizers": value } });
+      expect([r.code, status(r)], String(value)).toEqual([400, badRequest(`expected a []interface {}, but received a ${type}`)]);
+    }
+  });
 });
 
 // forkedjson.LookupPatchMetadataForStruct refuses any type that is no struct: a map of lists (a

@@ -306,9 +306,18 @@ function mergeOrderedLists(sc: PatchSchema, original: JMap, patch: JMap, type: s
   }
 }
 
+/**
+ * reflect.TypeOf of a decoded value as %s prints it: sigs.k8s.io/json's PreserveInts makes an
+ * integer literal an int64 (a float64 past int64's range), nil is no type at all.
+ */
 function goTypeName(v: unknown): string {
   const k = kindOf(v);
-  return k === "map" ? "map[string]interface {}" : k === "slice" ? "[]interface {}" : k === "number" ? "float64" : k === "boolean" ? "bool" : k === "nil" ? "<nil>" : k;
+  if (k === "number") {
+    const text = v instanceof NumberLiteral ? v.text : String(v);
+    const integer = v instanceof NumberLiteral ? /^-?[0-9]+$/.test(text) && BigInt(text) >= -(2n ** 63n) && BigInt(text) < 2n ** 63n : Number.isInteger(v);
+    return integer ? "int64" : "float64";
+  }
+  return k === "map" ? "map[string]interface {}" : k === "slice" ? "[]interface {}" : k === "boolean" ? "bool" : k === "nil" ? "%!s(<nil>)" : k;
 }
 
 /** validatePatchWithSetOrderList: the patch's items appear in the $setElementOrder list, in its order. */
@@ -341,13 +350,15 @@ function mergeKeyValueEqual(left: unknown, right: unknown, mergeKey: string): bo
 /** sliceElementType: the one kind of every element (lists of lists are not supported). */
 function sliceElementKind(slices: any[][]): string {
   let prev: string | undefined;
+  let prevType = "";
   for (const s of slices) {
     for (const v of s) {
       const k = kindOf(v);
       if (prev === undefined) {
         if (k === "slice") throw new StrategicPatchError("lists of lists are not supported", 422);
         prev = k;
-      } else if (prev !== k) throw new StrategicPatchError(`list element types are not identical: [${slices.map((x) => goFormatValue(x)).join(" ")}]`, 500);
+        prevType = goTypeName(v);
+      } else if (prevType !== goTypeName(v)) throw new StrategicPatchError(`list element types are not identical: [${slices.map((x) => goFormatValue(x)).join(" ")}]`, 500);
     }
   }
   if (prev === undefined) throw new StrategicPatchError("no elements in any of the given slices", 500);
