@@ -82,6 +82,14 @@ const rows: [string, string, string, string][] = [
     "mergingList: [{name: 1, other: a}, {name: 2, value: 2, other: b}]",
     "{$setElementOrder/mergingList: [{name: 1}, {name: 2}], mergingList: [{name: 1, value: 1}]}",
     "mergingList: [{name: 1, value: 1, other: a}, {name: 2, value: 2, other: b}]"],
+  ["$deleteFromPrimitiveList of nonexistent item in primitive list should not add the item to the list", "mergingIntList: [1, 2]", "$deleteFromPrimitiveList/mergingIntList: [3]", "mergingIntList: [1, 2]"],
+  ["$deleteFromPrimitiveList on empty primitive list should not add the item to the list", "mergingIntList: null", "$deleteFromPrimitiveList/mergingIntList: [3]", "mergingIntList: null"],
+  ["$deleteFromPrimitiveList on nonexistent primitive list should not add the primitive list", "foo: [bar]", "$deleteFromPrimitiveList/mergingIntList: [3]", "foo: [bar]"],
+  ["$deleteFromPrimitiveList should delete item from a list without merge patch strategy", "nonMergingIntList: [1, 2, 3]", "$deleteFromPrimitiveList/nonMergingIntList: [2]", "nonMergingIntList: [1, 3]"],
+  // TestUnknownField's two-way results: a value the original lacks is taken without its nulls
+  ["discard nulls in nested and adds not nulls", "{name: foo}", "complex_nullable: {key: {keynotnull: value, keynull: null}}", "{name: foo, complex_nullable: {key: {keynotnull: value}}}"],
+  ["discard if modified all nulls", "{}", "complex: {nested: null}", "complex: {}"],
+  ["no diff even if modified null", "{name: foo}", "complex_nullable: {key: null}", "{name: foo, complex_nullable: {}}"],
 ];
 
 describe("strategic merge patch: apimachinery's patch_test.go rows", () => {
@@ -95,8 +103,23 @@ describe("strategic merge patch: apimachinery's patch_test.go rows", () => {
     ["should check if order in $setElementOrder and patch int list match", "mergingIntList: [1, 3, 2]",
       "{$setElementOrder/mergingIntList: [1, 2, 3], mergingIntList: [3, 1]}", "doesn't match"],
     ["missing merge key should error out", "mergingList: [{name: 1, value: a}]", "mergingList: [{value: b}]", "does not contain declared merge key"],
+    // TestUnknownField's "diff": a map the schema has no field for cannot be merged
+    ["an unknown field both sides hold as maps", "complex: {nested: true}", "complex: {nested: false}", 'unable to find api field in struct MergeItem for the json field "complex"'],
   ])("%s", (_d, original, patch, want) => {
     expect(() => apply(original, patch)).toThrow(want);
+  });
+
+  it("a value the original lacks loses its directives (removeDirectives): a $patch map is dropped, with its key when it is the value", () => {
+    expect(apply("{name: a}", "{simpleMap: {$patch: replace, key1: x}, mergingList: [{name: 1, $patch: delete}, {name: 2}]}")).toEqual({ name: "a", mergingList: [{ name: 2 }] });
+    // a value held as another type is replaced the same way: a directive on a scalar deletes it
+    expect(apply("{name: a, value: b}", "value: {$patch: delete}")).toEqual({ name: "a" });
+  });
+
+  it("$setElementOrder names a list field of the struct: an unknown one, or one that is no list, is an error", () => {
+    expect(() => apply("{}", "$setElementOrder/nope: [a]")).toThrow('unable to find api field in struct MergeItem for the json field "nope"');
+    expect(() => apply("{}", "$setElementOrder/simpleMap: [a]")).toThrow("expected slice or array type, but got: struct");
+    // the lookup folds case as encoding/json does
+    expect(apply("mergingIntList: [1, 2]", "$setElementOrder/MergingIntList: [2, 1]")).toEqual({ mergingIntList: [1, 2] });
   });
 
   it("a $retainKeys list keeps only the keys it names, and refuses a patch setting another", () => {

@@ -12,6 +12,7 @@ import { schemaData } from "./schema/schemadata.js";
 import { patchMeta } from "./schema/patchmeta.js";
 import { goFormatValue } from "./schema/decode.js";
 import { mutant } from "../common/mutation.js";
+import { goQuote } from "../common/goquote.js";
 
 type JMap = Record<string, any>;
 
@@ -63,6 +64,8 @@ export const apiSchema: PatchSchema = { types: schemaData.types, meta: patchMeta
 interface FieldMeta {
   /** the field's type, "" when unknown */
   type: string;
+  /** the field's type expression as declared (pointers and lists kept), "" when unknown */
+  expr: string;
   strategy: string;
   mergeKey: string;
 }
@@ -77,15 +80,84 @@ function elemType(schema: PatchSchema, expr: string): string {
 }
 
 /** forkedjson.LookupPatchMetadata with extractRetainKeysPatchStrategy: the field's type, list strategy and merge key. */
-function lookup(schema: PatchSchema, type: string, field: string): FieldMeta {
+function lookup(schema: PatchSchema, typeExpr: string, field: string): FieldMeta {
+  const type = elemType(schema, typeExpr);
   // A map's keys are data, not fields: every value has the map's value type.
-  if (type.startsWith("map[")) return { type: elemType(schema, type.slice(type.indexOf("]") + 1)), strategy: "", mergeKey: "" };
+  if (type.startsWith("map[")) return { type: elemType(schema, type.slice(type.indexOf("]") + 1)), expr: type.slice(type.indexOf("]") + 1), strategy: "", mergeKey: "" };
   const def = getOwn(schema.types as Record<string, any>, type);
-  const expr = def && "fields" in def ? getOwn<string>(def.fields, field) : undefined;
-  const meta = getOwn(getOwn(schema.meta, type) ?? {}, field);
+  const name = def && "fields" in def ? fieldName(def.fields, field) : undefined;
+  const expr = name !== undefined ? getOwn<string>(def.fields, name) : undefined;
+  const meta = name !== undefined ? getOwn(getOwn(schema.meta, type) ?? {}, name) : undefined;
   const strategies = (meta?.ps ?? "").split(",").filter((s) => s !== "");
   const strategy = strategies.filter((s) => s !== "retainKeys")[0] ?? "";
-  return { type: expr !== undefined ? elemType(schema, expr) : "", strategy, mergeKey: meta?.pk ?? "" };
+  return { type: expr !== undefined ? elemType(schema, expr) : "", expr: expr ?? "", strategy, mergeKey: meta?.pk ?? "" };
+}
+
+/** The field encoding/json would decode a key into: the exact name first, else the first that folds to it (bytes.EqualFold). */
+function fieldName(fields: Record<string, string>, key: string): string | undefined {
+  if (hasOwn(fields, key)) return key;
+  // the Kelvin sign and the long s are the runes outside ASCII that fold to an ASCII letter
+  const fold = (s: string) => s.replace(/\u212a/g, "k").replace(/\u017f/g, "s").toLowerCase();
+  const want = fold(key);
+  return Object.keys(fields).find((f) => fold(f) === want);
+}
+
+// Go structs whose fields all carry json:"-": no key of a patch names one of them.
+const noJSONFields = new Set(["runtime.RawExtension", "meta/v1.FieldsV1"]);
+
+/**
+ * PatchMetaFromStruct's LookupPatchMetadataForStruct, as mergeMap calls it where the live value and
+ * the patch's are both maps or both lists: the type must be a struct (after one pointer) with a
+ * field of that JSON name. A type the schema does not describe field by field is not judged.
+ */
+function lookupStruct(sc: PatchSchema, typeExpr: string, field: string): FieldMeta {
+  const t = resolveNamed(sc, typeExpr.startsWith("*") ? typeExpr.slice(1) : typeExpr);
+  if (t.startsWith("map[")) throw new StrategicPatchError("merging an object in json but data type is not struct, instead is: map", 500);
+  if (noJSONFields.has(t) || (goStruct(sc, t) && fieldName(getOwn<any>(sc.types, t).fields, field) === undefined)) {
+    throw new StrategicPatchError(`unable to find api field in struct ${t.slice(t.lastIndexOf(".") + 1)} for the json field ${goQuote(field)}`, 500);
+  }
+  return lookup(sc, typeExpr, field);
+}
+
+/**
+ * LookupPatchMetadataForSlice: lookupStruct, then the field must be a list (or a pointer); its
+ * error names the kind of the struct's own type (a pointer's is "ptr"), as apimachinery's does.
+ */
+function lookupSlice(sc: PatchSchema, typeExpr: string, field: string): FieldMeta {
+  const f = lookupStruct(sc, typeExpr, field);
+  if (f.expr === "" && !goStruct(sc, resolveNamed(sc, typeExpr.replace(/^\*/, "")))) return f;
+  const t = resolveNamed(sc, f.expr);
+  if (t.startsWith("[]")) {
+    if (resolveNamed(sc, t.slice(2)).startsWith("[]")) throw new StrategicPatchError("unexpected slice of slice", 500);
+    return f;
+  }
+  if (t.startsWith("*")) return f;
+  throw new StrategicPatchError(`expected slice or array type, but got: ${typeExpr.startsWith("*") ? "ptr" : "struct"}`, 500);
+}
+
+/** A named type's underlying type expression (a named list or map is one for reflect's Kind). */
+function resolveNamed(sc: PatchSchema, expr: string): string {
+  const def = getOwn(sc.types as Record<string, any>, expr);
+  if (def && "alias" in def) return resolveNamed(sc, def.alias);
+  if (def && "underlying" in def && /^(\[\]|map\[)/.test(def.underlying)) return def.underlying;
+  return expr;
+}
+
+/** reflect.Kind's name of a type expression (PatchMetaFromStruct.Name): custom types are Go structs too. */
+function goKind(sc: PatchSchema, expr: string): string {
+  if (expr.startsWith("*")) return "ptr";
+  if (expr.startsWith("[]")) return "slice";
+  if (expr.startsWith("map[")) return "map";
+  const def = getOwn(sc.types as Record<string, any>, expr);
+  if (def && "alias" in def) return goKind(sc, def.alias);
+  if (def && "underlying" in def) return goKind(sc, def.underlying);
+  if (def || expr === "") return "struct";
+  return expr === "byte" ? "uint8" : expr;
+}
+
+function goStruct(sc: PatchSchema, expr: string): boolean {
+  const def = getOwn(sc.types as Record<string, any>, expr);
+  return def !== undefined && "fields" in def;
 }
 
 // ---- the merge -----------------------------------------------------------------------------
@@ -118,21 +190,61 @@ function mergeMap(sc: PatchSchema, original: JMap | undefined, patch: JMap, type
       if (hasOwn(out, k)) delete out[k];
       continue;
     }
-    if (!hasOwn(out, k)) {
-      setOwn(out, k, patchV);
+    const cur = hasOwn(out, k) ? out[k] : undefined;
+    if (!hasOwn(out, k) || kindOf(cur) !== kindOf(patchV)) {
+      // a value the live object lacks (or holds as another type) is taken without its nulls and
+      // directives; a parallel deletion list for a list not there deletes nothing (apimachinery 918d3680)
+      if (!isDeleteList) takePatchValue(out, k, patchV);
       continue;
     }
-    const cur = out[k];
-    if (kindOf(cur) !== kindOf(patchV)) {
-      setOwn(out, k, patchV);
-      continue;
-    }
-    const f = lookup(sc, type, k);
-    if (isMap(cur)) setOwn(out, k, f.strategy === "replace" ? patchV : mergeMap(sc, cur, patchV, f.type));
-    else if (Array.isArray(cur)) setOwn(out, k, f.strategy === "merge" ? mergeSlice(sc, cur, patchV, f.type, f.mergeKey, isDeleteList) : patchV);
-    else setOwn(out, k, patchV);
+    if (isMap(cur)) {
+      const f = lookupStruct(sc, type, k);
+      setOwn(out, k, f.strategy === "replace" ? patchV : mergeMap(sc, cur, patchV, f.expr));
+    } else if (Array.isArray(cur)) {
+      const f = lookupSlice(sc, type, k);
+      // a deletion list deletes whatever the list's strategy (mergeSliceHandler)
+      setOwn(out, k, f.strategy === "merge" || isDeleteList ? mergeSlice(sc, cur, patchV, sliceElem(f.expr), f.mergeKey, isDeleteList) : patchV);
+    } else takePatchValue(out, k, patchV);
   }
   return out;
+}
+
+/** mergeMap's removeDirectives after discardNullValuesFromPatch: a directive's map is dropped, with the key when it is the value. */
+function takePatchValue(out: JMap, k: string, patchV: unknown): void {
+  const [v, keep] = removeDirectives(patchV, true);
+  if (keep) setOwn(out, k, v);
+  else delete out[k];
+}
+
+/**
+ * removeDirectives, on a copy, after discardNullValuesFromPatch when discardNulls: null values
+ * leave every map (a list's null elements stay), then a map holding $patch is not kept, and below
+ * it such maps leave their maps and lists. A loop, not recursion: a patch nests 10,000 deep.
+ */
+function removeDirectives(v: unknown, discardNulls: boolean): [unknown, boolean] {
+  const directive = (x: unknown) => isMap(x) && hasOwn(x, directiveMarker) && !(discardNulls && x[directiveMarker] === null);
+  const shell = (x: unknown): unknown => (Array.isArray(x) ? [] : isMap(x) ? {} : x);
+  if (directive(v)) return [undefined, false];
+  const root = shell(v);
+  const work: Array<[any, any]> = root !== v ? [[v, root]] : [];
+  for (let item = work.pop(); item !== undefined; item = work.pop()) {
+    const [src, dst] = item;
+    const entries: Array<[string | undefined, unknown]> = Array.isArray(src) ? src.map((x) => [undefined, x]) : Object.entries(src);
+    for (const [k, x] of entries) {
+      if ((k !== undefined && discardNulls && x === null) || directive(x)) continue;
+      const copy = shell(x);
+      if (k === undefined) dst.push(copy);
+      else setOwn(dst, k, copy);
+      if (copy !== x) work.push([x, copy]);
+    }
+  }
+  return [root, true];
+}
+
+/** A list type expression's element type expression (through one pointer, as LookupPatchMetadataForSlice goes). */
+function sliceElem(expr: string): string {
+  const e = expr.startsWith("*") ? expr.slice(1) : expr;
+  return e.startsWith("[]") ? e.slice(2) : e;
 }
 
 /** handleDirectiveInMergeMap: `$patch: replace` keeps the patch alone, `$patch: delete` leaves an empty map. */
@@ -180,12 +292,12 @@ function mergeOrderedLists(sc: PatchSchema, original: JMap, patch: JMap, type: s
     const patchList = foundPatch ? patch[field] : undefined;
     if (foundOriginal && !Array.isArray(originalList)) throw new StrategicPatchError(`expected a []interface {}, but received a ${goTypeName(originalList)}`, 500);
     if (foundPatch && !Array.isArray(patchList)) throw new StrategicPatchError(`expected a []interface {}, but received a ${goTypeName(patchList)}`, 500);
-    const f = lookup(sc, type, field);
+    const f = lookupSlice(sc, type, field);
     validatePatchWithSetOrderList(patchList ?? [], order, f.mergeKey);
     let merged: any[];
     if (foundOriginal && !foundPatch) merged = originalList;
-    else if (!foundOriginal && foundPatch) merged = patchList;
-    else if (foundOriginal && foundPatch) merged = f.strategy === "merge" ? mergeSlice(sc, originalList, patchList, f.type, f.mergeKey, false) : patchList;
+    else if (!foundOriginal && foundPatch) merged = removeDirectives(patchList, false)[0] as any[];
+    else if (foundOriginal && foundPatch) merged = f.strategy === "merge" ? mergeSlice(sc, originalList, patchList, sliceElem(f.expr), f.mergeKey, false) : patchList;
     else return;
     const [patchItems, serverOnly] = f.mergeKey === "" ? partitionPrimitives(merged, order) : partitionMaps(merged, order, f.mergeKey);
     const kind = sliceElementKind([originalList ?? [], patchList ?? []]);
@@ -194,9 +306,18 @@ function mergeOrderedLists(sc: PatchSchema, original: JMap, patch: JMap, type: s
   }
 }
 
+/**
+ * reflect.TypeOf of a decoded value as %s prints it: sigs.k8s.io/json's PreserveInts makes an
+ * integer literal an int64 (a float64 past int64's range), nil is no type at all.
+ */
 function goTypeName(v: unknown): string {
   const k = kindOf(v);
-  return k === "map" ? "map[string]interface {}" : k === "slice" ? "[]interface {}" : k === "number" ? "float64" : k === "boolean" ? "bool" : k === "nil" ? "<nil>" : k;
+  if (k === "number") {
+    const text = v instanceof NumberLiteral ? v.text : String(v);
+    const integer = v instanceof NumberLiteral ? /^-?[0-9]+$/.test(text) && BigInt(text) >= -(2n ** 63n) && BigInt(text) < 2n ** 63n : Number.isInteger(v);
+    return integer ? "int64" : "float64";
+  }
+  return k === "map" ? "map[string]interface {}" : k === "slice" ? "[]interface {}" : k === "boolean" ? "bool" : k === "nil" ? "%!s(<nil>)" : k;
 }
 
 /** validatePatchWithSetOrderList: the patch's items appear in the $setElementOrder list, in its order. */
@@ -229,13 +350,15 @@ function mergeKeyValueEqual(left: unknown, right: unknown, mergeKey: string): bo
 /** sliceElementType: the one kind of every element (lists of lists are not supported). */
 function sliceElementKind(slices: any[][]): string {
   let prev: string | undefined;
+  let prevType = "";
   for (const s of slices) {
     for (const v of s) {
       const k = kindOf(v);
       if (prev === undefined) {
         if (k === "slice") throw new StrategicPatchError("lists of lists are not supported", 422);
         prev = k;
-      } else if (prev !== k) throw new StrategicPatchError(`list element types are not identical: ${slices.map((x) => goFormatValue(x)).join(" ")}`, 500);
+        prevType = goTypeName(v);
+      } else if (prevType !== goTypeName(v)) throw new StrategicPatchError(`list element types are not identical: [${slices.map((x) => goFormatValue(x)).join(" ")}]`, 500);
     }
   }
   if (prev === undefined) throw new StrategicPatchError("no elements in any of the given slices", 500);
@@ -256,7 +379,7 @@ function mergeSlice(sc: PatchSchema, original: any[], patch: any[], type: string
     }
     merged = deduplicateScalars([...original, ...patch]);
   } else {
-    if (mergeKey === "") throw new StrategicPatchError("cannot merge lists without merge key for type map", 500);
+    if (mergeKey === "") throw new StrategicPatchError(`cannot merge lists without merge key for ${goKind(sc, type)}`, 500);
     [orig, pat] = mergeSliceWithSpecialElements(original, patch, mergeKey);
     merged = mergeSliceWithoutSpecialElements(sc, [...orig], pat, mergeKey, type);
   }

@@ -609,6 +609,8 @@ export const patchArb: fc.Arbitrary<string> = fc.oneof(
       }),
   },
   { weight: 1, arbitrary: fc.constantFrom('{"metadata":{"labels":{"a":"b"}}}', '{"spec":{"replicas":2}}', '[{"op":"replace","path":"/spec/replicas","value":1}]', "[]", "{}", "null", '"x"', "[{}]", '[{"op":"add"}]', '{"spec":{"containers":[{"name":"nginx","$patch":"delete"}]}}', '{"spec":{"containers":[{"$patch":"replace"}]}}', '{"$patch":"delete"}', '{"$patch":"replace"}', '{"metadata":{"finalizers":["a"],"$deleteFromPrimitiveList/finalizers":["a"]}}') },
+  // directives where the live object has nothing to merge into, and $setElementOrder on fields that are no list
+  { weight: 1, arbitrary: fc.constantFrom('{"metadata":{"$deleteFromPrimitiveList/finalizers":["example.com/x"]}}', '{"$setElementOrder/bogus":[1]}', '{"metadata":{"$setElementOrder/labels":["a"]}}', '{"metadata":{"$setElementOrder/Finalizers":["a"]}}', '{"metadata":{"labels":{"a":null,"$patch":"replace"}}}', '{"metadata":{"annotations":{"x":{"$patch":"delete"}}}}', '{"spec":{"template":{"$patch":"delete"}}}', '{"metadata":{"ownerReferences":[{"uid":"x","$patch":"delete"}]}}') },
 );
 
 /** One hostile request, given the tokens of the cluster it is sent to: mostly a well-aimed one, else noise. */
