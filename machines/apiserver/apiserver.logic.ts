@@ -11,7 +11,7 @@ import { List, Map as IMap, OrderedMap } from "immutable";
 import { isLegacyClaims, lastUsedLabel, legacyTokenOf, legacyTokenRefusal, legacyTokensMax, legacyTokenUser, verifiedLegacyToken, type LegacyToken } from "../common/legacytoken.js";
 import type { Fx } from "../common/effects.js";
 import { Rng } from "../common/prng.js";
-import { forgetExpired, issuedToken, prepareTokenRequest, serviceAccountIssuer, serviceAccountRefusal, serviceAccountUser, signedIssue, tokenKey, tokenRequestTargetError, withTokenId, type IssuedToken, type PendingToken } from "./auth/tokenrequest.js";
+import { issuedToken, prepareTokenRequest, serviceAccountIssuer, serviceAccountRefusal, serviceAccountUser, signedIssue, tokenKey, tokenRequestTargetError, withIssued, withTokenId, type IssuedToken, type PendingToken } from "./auth/tokenrequest.js";
 import { rfc3339 } from "../common/time.js";
 import { goQuote } from "../common/goquote.js";
 import type { ApiRequest, Stamp, TxnOp, Compare } from "../messages.js";
@@ -1721,7 +1721,7 @@ export function requestSignature(ctx: ApiServerContext, fx: Fx): ApiServerContex
 export function replyWithToken(ctx: ApiServerContext, ev: { token: string; now: number }, fx: Fx): ApiServerContext {
   const cur = ctx.current!;
   const t = cur.token!;
-  const issuedTokens = forgetExpired(ctx.issuedTokens, ev.now).set(tokenKey(ev.token), signedIssue(t.issued, ev.token));
+  const issuedTokens = withIssued(ctx.issuedTokens, tokenKey(ev.token), signedIssue(t.issued, ev.token), ev.now);
   ok(fx, cur, 201, { ...t.reply, status: { ...t.reply.status, token: ev.token } });
   return done({ ...ctx, issuedTokens });
 }

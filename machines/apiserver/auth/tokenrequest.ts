@@ -264,5 +264,37 @@ function deletedBefore(obj: any, before: number): boolean {
 
 /** The issued tokens with the expired ones forgotten (they can never authenticate again). */
 export function forgetExpired(issued: IMap<string, IssuedToken>, now: number): IMap<string, IssuedToken> {
-  return issued.some((t) => isExpired(t, now)) ? issued.filter((t) => !isExpired(t, now)) : issued;
+  // none has expired while the earliest expiry has not: no walk of every token per request
+  if (!(now - jwtLeewayMs > earliestExpiry(issued))) return issued;
+  const kept = issued.filter((t) => !isExpired(t, now));
+  earliest.set(kept, walkEarliest(kept));
+  return kept;
 }
+
+/** forgetExpired, then `token` known by `key`: the API server's issued tokens after it signed one. */
+export function withIssued(issued: IMap<string, IssuedToken>, key: string, token: IssuedToken, now: number): IMap<string, IssuedToken> {
+  const kept = forgetExpired(issued, now);
+  const next = kept.set(key, token);
+  // a key issued again (a signature is not drawn twice, but a map allows it) replaces a token: walk then
+  earliest.set(next, kept.has(key) ? walkEarliest(next) : lesser(earliestExpiry(kept), token.expires));
+  return next;
+}
+
+// The earliest expiry of each issued-token map a request made (a memo: a map without one is walked
+// once). Weak: a map the API server moved past is not kept for it.
+const earliest = new WeakMap<IMap<string, IssuedToken>, number>();
+
+function earliestExpiry(issued: IMap<string, IssuedToken>): number {
+  let e = earliest.get(issued);
+  if (e === undefined) earliest.set(issued, (e = walkEarliest(issued)));
+  return e;
+}
+
+function walkEarliest(issued: IMap<string, IssuedToken>): number {
+  let e = Number.POSITIVE_INFINITY;
+  for (const t of issued.values()) e = lesser(e, t.expires);
+  return e;
+}
+
+// a NaN expiry never expires (isExpired compares false), so it is passed over, where Math.min would answer NaN
+const lesser = (e: number, x: number): number => (Number.isNaN(x) ? e : Math.min(e, x));
