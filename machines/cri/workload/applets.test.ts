@@ -30,6 +30,12 @@ describe("busybox applets", () => {
     expect(r.err).toEqual(["BusyBox v1.37.0 multi-call binary.", "", "Usage: tr [-cds] STRING1 [STRING2]"]);
   });
 
+  // coreutils/uniq.c: adjacent runs; -c's count is "%7lu "
+  it("uniq folds adjacent equal lines, counts them with -c, and keeps repeated (-d) or single (-u) runs", () => {
+    expect(sh("printf 'b\\na\\nb\\nb\\n' | sort | uniq; printf 'a\\na\\nb\\n' | uniq -c; printf 'a\\na\\nb\\n' | uniq -d; printf 'a\\na\\nb\\n' | uniq -u").out)
+      .toEqual(["a", "b", "      2 a", "      1 b", "a", "b"]);
+  });
+
   // coreutils/uname.c: fields in "snrvmpio" order, none asked is -s, -a skips the unknown processor and
   // platform; the nodename is the container's UTS hostname, the release its node's kernel
   it("uname prints the kernel release for -r, the pod's hostname for -n, and every known field for -a", () => {

@@ -532,6 +532,32 @@ function* grep(argv: string[], sh: ShellState, st: Streams): Gen {
  * container has with no LANG); -n by their leading number, ties by the whole line (the last-resort
  * comparison of GNU and busybox alike); -u keeps the first of equal lines.
  */
+/**
+ * uniq [-cdu] [INPUT]: runs of equal adjacent lines once each; -c prefixes the run's count ("%7lu "),
+ * -d prints only repeated runs, -u only single lines (coreutils/uniq.c).
+ */
+function* uniq(argv: string[], sh: ShellState, st: Streams): Gen {
+  const { set, rest } = flags(argv.slice(1));
+  const file = rest[0];
+  const r = file === undefined || file === "-" ? st.stdin : readPath(sh, file);
+  if (typeof r !== "string") {
+    st.err(gnu(sh) ? `uniq: ${file}: ${errnoText[r.error]}\n` : `uniq: can't open '${file}': ${errnoText[r.error]}\n`);
+    return 1;
+  }
+  const lines = (r.endsWith("\n") ? r.slice(0, -1) : r).split("\n");
+  if (r === "") return 0;
+  let out = "";
+  for (let i = 0; i < lines.length;) {
+    let j = i + 1;
+    while (j < lines.length && lines[j] === lines[i]) j++;
+    const n = j - i;
+    if (!(set.has("d") && n === 1) && !(set.has("u") && n > 1)) out += `${set.has("c") ? `${String(n).padStart(7)} ` : ""}${lines[i]}\n`;
+    i = j;
+  }
+  st.out(out);
+  return 0;
+}
+
 function* sort(argv: string[], sh: ShellState, st: Streams): Gen {
   const { set, rest } = flags(argv.slice(1));
   let text = "";
@@ -1286,7 +1312,7 @@ const maxDdBytes = 64 * 1_048_576;
 export function utilitiesFor(userland: "busybox" | "gnu", opts: { legacyBusybox?: boolean } = {}): Record<string, Utility> {
   const common: Record<string, Utility> = {
     echo, printf, sleep, cat, rev, touch, rm, mkdir, ls, cp, mv: cp, test, "[": test, "[[": test, date, printenv, env: printenv,
-    hostname, tail, head, wc, grep, sort, seq, basename, dirname: basename, wget, id, whoami, uname, pwd, tar, tr,
+    hostname, tail, head, wc, grep, sort, seq, basename, dirname: basename, wget, id, whoami, uname, pwd, tar, tr, uniq,
     true: trueUtility, false: falseUtility,
   };
   return userland === "busybox" ? { ...common, kill: killApplet, killall, ps, cut, xargs, yes, du, dd, nslookup: opts.legacyBusybox ? legacyNslookup : nslookup } : { ...common, curl };
