@@ -30,6 +30,19 @@ describe("busybox applets", () => {
     expect(r.err).toEqual(["BusyBox v1.37.0 multi-call binary.", "", "Usage: tr [-cds] STRING1 [STRING2]"]);
   });
 
+  // coreutils/uniq.c: adjacent runs; -c's count is "%7lu "
+  it("uniq folds adjacent equal lines, counts them with -c, and keeps repeated (-d) or single (-u) runs", () => {
+    expect(sh("printf 'b\\na\\nb\\nb\\n' | sort | uniq; printf 'a\\na\\nb\\n' | uniq -c; printf 'a\\na\\nb\\n' | uniq -d; printf 'a\\na\\nb\\n' | uniq -u").out)
+      .toEqual(["a", "b", "      2 a", "      1 b", "a", "b"]);
+  });
+
+  // coreutils/expr.c: precedence | & comparisons + - * / % :, exit 1 for a null or zero value, 2 for an error
+  it("expr does integer arithmetic with precedence, comparisons, length and : matches, with expr's exit codes", () => {
+    const r = sh("i=0; i=$(expr $i + 1); echo $i; expr 2 + 3 \\* 4; expr \\( 2 + 3 \\) \\* 4; expr 7 / 2; expr 7 % 2; expr 3 \\> 2; expr abc = abd; echo $?; expr length hello; expr hello.txt : '.*\\.'; expr hello.txt : '\\(.*\\)\\.txt'; expr 1 / 0; echo $?; expr a + 1; echo $?");
+    expect(r.out).toEqual(["1", "14", "20", "3", "1", "1", "0", "1", "5", "6", "hello", "2", "2"]);
+    expect(r.err).toEqual(["expr: division by zero", "expr: non-numeric argument"]);
+  });
+
   // coreutils/uname.c: fields in "snrvmpio" order, none asked is -s, -a skips the unknown processor and
   // platform; the nodename is the container's UTS hostname, the release its node's kernel
   it("uname prints the kernel release for -r, the pod's hostname for -n, and every known field for -a", () => {

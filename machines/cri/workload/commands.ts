@@ -532,6 +532,104 @@ function* grep(argv: string[], sh: ShellState, st: Streams): Gen {
  * container has with no LANG); -n by their leading number, ties by the whole line (the last-resort
  * comparison of GNU and busybox alike); -u keeps the first of equal lines.
  */
+/**
+ * uniq [-cdu] [INPUT]: runs of equal adjacent lines once each; -c prefixes the run's count ("%7lu "),
+ * -d prints only repeated runs, -u only single lines (coreutils/uniq.c).
+ */
+function* uniq(argv: string[], sh: ShellState, st: Streams): Gen {
+  const { set, rest } = flags(argv.slice(1));
+  const file = rest[0];
+  const r = file === undefined || file === "-" ? st.stdin : readPath(sh, file);
+  if (typeof r !== "string") {
+    st.err(gnu(sh) ? `uniq: ${file}: ${errnoText[r.error]}\n` : `uniq: can't open '${file}': ${errnoText[r.error]}\n`);
+    return 1;
+  }
+  const lines = (r.endsWith("\n") ? r.slice(0, -1) : r).split("\n");
+  if (r === "") return 0;
+  let out = "";
+  for (let i = 0; i < lines.length;) {
+    let j = i + 1;
+    while (j < lines.length && lines[j] === lines[i]) j++;
+    const n = j - i;
+    if (!(set.has("d") && n === 1) && !(set.has("u") && n > 1)) out += `${set.has("c") ? `${String(n).padStart(7)} ` : ""}${lines[i]}\n`;
+    i = j;
+  }
+  st.out(out);
+  return 0;
+}
+
+class ExprError {
+  constructor(readonly message: string) {}
+}
+
+/**
+ * expr's grammar (coreutils/expr.c, lowest first): | & then = > >= < <= != then + - then * / %
+ * then : (a regex anchored at the start: the match's length, or its \(...\) group), over
+ * parenthesised terms and the length, substr, index and match keywords.
+ */
+function evalExpr(tokens: readonly string[]): string {
+  let i = 0;
+  const isInt = (v: string) => /^-?\d+$/.test(v);
+  const num = (v: string) => { if (!isInt(v)) throw new ExprError("non-numeric argument"); return BigInt(v); };
+  const truthy = (v: string) => v !== "" && !(isInt(v) && BigInt(v) === 0n);
+  const match = (str: string, re: string): string => {
+    let rx: RegExp;
+    try { rx = new RegExp("^(?:" + re.replace(/\\\(/g, "(").replace(/\\\)/g, ")") + ")"); } catch { throw new ExprError("syntax error"); }
+    const m = rx.exec(str);
+    if (/\\\(/.test(re)) return m?.[1] ?? "";
+    return String(m ? m[0].length : 0);
+  };
+  const primary = (): string => {
+    const t = tokens[i++];
+    if (t === undefined) throw new ExprError("syntax error");
+    if (t === "(") { const v = or(); if (tokens[i++] !== ")") throw new ExprError("syntax error"); return v; }
+    if (t === "length" && i < tokens.length) return String([...primary()].length);
+    if (t === "match" && i + 1 < tokens.length) { const a = primary(); return match(a, primary()); }
+    if (t === "substr" && i + 2 < tokens.length) { const a = primary(); const p = Number(num(primary())); const n = Number(num(primary())); return p < 1 || n < 1 ? "" : a.slice(p - 1, p - 1 + n); }
+    if (t === "index" && i + 1 < tokens.length) { const a = primary(); const chars = primary(); const at = [...a].findIndex((c) => chars.includes(c)); return String(at + 1); }
+    return t;
+  };
+  const colon = (): string => { let v = primary(); while (tokens[i] === ":") { i++; v = match(v, primary()); } return v; };
+  const mul = (): string => {
+    let v = colon();
+    while (tokens[i] === "*" || tokens[i] === "/" || tokens[i] === "%") {
+      const op = tokens[i++]!; const a = num(v); const b = num(colon());
+      if (op !== "*" && b === 0n) throw new ExprError("division by zero");
+      v = String(op === "*" ? a * b : op === "/" ? a / b : a % b);
+    }
+    return v;
+  };
+  const add = (): string => { let v = mul(); while (tokens[i] === "+" || tokens[i] === "-") { const op = tokens[i++]!; const a = num(v); const b = num(mul()); v = String(op === "+" ? a + b : a - b); } return v; };
+  const cmp = (): string => {
+    let v = add();
+    while (["=", "==", "!=", "<", "<=", ">", ">="].includes(tokens[i] ?? "")) {
+      const op = tokens[i++]!; const w = add();
+      const c = isInt(v) && isInt(w) ? (BigInt(v) < BigInt(w) ? -1 : BigInt(v) > BigInt(w) ? 1 : 0) : v < w ? -1 : v > w ? 1 : 0;
+      v = ({ "=": c === 0, "==": c === 0, "!=": c !== 0, "<": c < 0, "<=": c <= 0, ">": c > 0, ">=": c >= 0 } as Record<string, boolean>)[op] ? "1" : "0";
+    }
+    return v;
+  };
+  const and = (): string => { let v = cmp(); while (tokens[i] === "&") { i++; const w = cmp(); v = truthy(v) && truthy(w) ? v : "0"; } return v; };
+  const or = (): string => { let v = and(); while (tokens[i] === "|") { i++; const w = and(); v = truthy(v) ? v : truthy(w) ? w : "0"; } return v; };
+  const v = or();
+  if (i !== tokens.length) throw new ExprError("syntax error");
+  return v;
+}
+
+/** expr EXPRESSION: prints the value; exits 1 when it is null or 0, 2 on a bad expression. */
+function* expr(argv: string[], sh: ShellState, st: Streams): Gen {
+  if (argv.length < 2) { st.err(gnu(sh) ? "expr: missing operand\nTry 'expr --help' for more information.\n" : "BusyBox v1.37.0 multi-call binary.\n\nUsage: expr EXPRESSION\n"); return gnu(sh) ? 2 : 1; }
+  try {
+    const v = evalExpr(argv.slice(1));
+    st.out(v + "\n");
+    return v === "" || (/^-?\d+$/.test(v) && BigInt(v) === 0n) ? 1 : 0;
+  } catch (e) {
+    if (!(e instanceof ExprError)) throw e;
+    st.err(`expr: ${e.message}\n`);
+    return 2;
+  }
+}
+
 function* sort(argv: string[], sh: ShellState, st: Streams): Gen {
   const { set, rest } = flags(argv.slice(1));
   let text = "";
@@ -1286,7 +1384,7 @@ const maxDdBytes = 64 * 1_048_576;
 export function utilitiesFor(userland: "busybox" | "gnu", opts: { legacyBusybox?: boolean } = {}): Record<string, Utility> {
   const common: Record<string, Utility> = {
     echo, printf, sleep, cat, rev, touch, rm, mkdir, ls, cp, mv: cp, test, "[": test, "[[": test, date, printenv, env: printenv,
-    hostname, tail, head, wc, grep, sort, seq, basename, dirname: basename, wget, id, whoami, uname, pwd, tar, tr,
+    hostname, tail, head, wc, grep, sort, seq, basename, dirname: basename, wget, id, whoami, uname, pwd, tar, tr, uniq, expr,
     true: trueUtility, false: falseUtility,
   };
   return userland === "busybox" ? { ...common, kill: killApplet, killall, ps, cut, xargs, yes, du, dd, nslookup: opts.legacyBusybox ? legacyNslookup : nslookup } : { ...common, curl };
