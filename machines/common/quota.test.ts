@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { countName, matchingResources, objectUsage, podMatchesScope, quotaMatches, quotaUsed, resourceOfQuotaName, type ScopeSelector } from "./quota.js";
-import { formatQty } from "./quantity.js";
+import { quantityString, type GoQuantity } from "./goquantity.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-const usage = (m: Map<string, { milli: number; binary: boolean }>) => Object.fromEntries([...m].map(([k, q]) => [k, formatQty(q)]));
+const usage = (m: Map<string, GoQuantity>) => Object.fromEntries([...m].map(([k, q]) => [k, quantityString(q)]));
 
 // pkg/quota/v1/evaluator/core/pods_test.go TestPodEvaluatorMatchingScopes: of the six selectors
 // below, the ones each pod matches.

@@ -9,7 +9,12 @@
 //   and count/<resource>; every other namespaced resource under count/<resource>.<group>.
 
 import { mutant } from "./mutation.js";
-import { addQty, formatQty, qty, type Qty } from "./quantity.js";
+import { addQuantity, cmpQuantity, countQuantity, parseGoQuantity, quantityString, type GoQuantity } from "./goquantity.js";
+
+// Usage is resource.Quantity arithmetic (pkg/quota/v1 Add on ResourceLists): exact, whatever the
+// exponent a client wrote ("1e2147483647" sums and prints as Go does: 10e2146483646).
+type Qty = GoQuantity;
+const qty = (v: string | number): Qty | undefined => parseGoQuantity(v);
 
 type Obj = any;
 type ResourceList = Record<string, string>;
@@ -25,14 +30,14 @@ function podAmounts(pod: Obj, which: "requests" | "limits"): Map<string, Qty> {
       const q = qty(v);
       if (!q) continue;
       const prev = out.get(k);
-      out.set(k, prev ? addQty(prev, q) : q);
+      out.set(k, prev ? addQuantity(prev, q) : q);
     }
   }
   for (const c of pod.spec?.initContainers ?? []) {
     for (const [k, v] of Object.entries<string | number>(c.resources?.[which] ?? {})) {
       const q = qty(v);
       const prev = out.get(k);
-      if (q && (!prev || q.milli > prev.milli)) out.set(k, q);
+      if (q && (!prev || cmpQuantity(q, prev) > 0)) out.set(k, q);
     }
   }
   return out;
@@ -54,8 +59,8 @@ export function podCountsForQuota(pod: Obj, now: number): boolean {
 export function podUsage(pod: Obj, now: number): Map<string, Qty> {
   const out = new Map<string, Qty>();
   if (!podCountsForQuota(pod, now)) return out;
-  out.set("pods", { milli: 1000, binary: false });
-  out.set("count/pods", { milli: 1000, binary: false });
+  out.set("pods", countQuantity(1));
+  out.set("count/pods", countQuantity(1));
   for (const [k, q] of podAmounts(pod, "requests")) {
     if (!computeResources.includes(k)) continue;
     out.set(`requests.${k}`, q);
@@ -153,8 +158,8 @@ export interface GroupResource {
 }
 
 const PODS: GroupResource = { group: "", resource: "pods" };
-const one = (): Qty => ({ milli: 1000, binary: false });
-const zero = (): Qty => ({ milli: 0, binary: false });
+const one = (): Qty => countQuantity(1);
+const zero = (): Qty => countQuantity(0);
 
 // The core resources whose object count has a name of its own besides count/<resource>.
 const legacyCounted = new Set(["configmaps", "secrets", "replicationcontrollers", "resourcequotas", "persistentvolumeclaims", "services", "pods"]);
@@ -196,11 +201,11 @@ export function matchingResources(r: GroupResource, hard: readonly string[]): st
 function serviceUsage(svc: Obj): Map<string, Qty> {
   const out = new Map<string, Qty>([["services", one()], ["count/services", one()], ["services.loadbalancers", zero()], ["services.nodeports", zero()]]);
   const ports: Obj[] = svc.spec?.ports ?? [];
-  const nodePorts = (): Qty => ({ milli: ports.length * 1000, binary: false });
+  const nodePorts = (): Qty => countQuantity(ports.length);
   if (svc.spec?.type === "NodePort") out.set("services.nodeports", nodePorts());
   if (svc.spec?.type === "LoadBalancer") {
     // allocateLoadBalancerNodePorts false: only ports given a nodePort by hand hold one
-    const allocated = svc.spec.allocateLoadBalancerNodePorts === false ? { milli: ports.filter((p) => p.nodePort).length * 1000, binary: false } : nodePorts();
+    const allocated = svc.spec.allocateLoadBalancerNodePorts === false ? countQuantity(ports.filter((p) => p.nodePort).length) : nodePorts();
     out.set("services.nodeports", allocated);
     out.set("services.loadbalancers", one());
   }
@@ -215,8 +220,8 @@ function claimUsage(pvc: Obj): Map<string, Qty> {
   // the larger of spec and status (a claim being expanded is charged its new size)
   const requested = qty(pvc.spec?.resources?.requests?.storage ?? 0);
   const allocated = qty(pvc.status?.capacity?.storage ?? 0);
-  const storage = requested && allocated && allocated.milli > requested.milli ? allocated : requested;
-  if (storage && storage.milli > 0) {
+  const storage = requested && allocated && cmpQuantity(allocated, requested) > 0 ? allocated : requested;
+  if (storage && storage.n > 0n) {
     out.set("requests.storage", storage);
     if (cls !== "") out.set(`${cls}.storageclass.storage.k8s.io/requests.storage`, storage);
   }
@@ -254,13 +259,13 @@ export function quotaUsed(quota: Obj, objects: (r: GroupResource) => Iterable<Ob
       for (const [k, q] of objectUsage(r, o, now)) {
         if (!names.includes(k)) continue;
         const prev = used.get(k);
-        used.set(k, prev ? addQty(prev, q) : q);
+        used.set(k, prev ? addQuantity(prev, q) : q);
       }
     }
   }
   const out: ResourceList = {};
   // Every limited resource an evaluator counts has a used value, "0" when nothing uses it.
-  for (const k of [...counted].sort()) out[k] = used.has(k) ? formatQty(used.get(k)!) : "0";
+  for (const k of [...counted].sort()) out[k] = used.has(k) ? quantityString(used.get(k)!) : "0";
   return out;
 }
 

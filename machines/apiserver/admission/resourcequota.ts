@@ -3,7 +3,7 @@
 // Service's or claim's update) that would pass a quota's status.hard is refused with "exceeded
 // quota: ...", and an admitted one is charged to the quota's status.used at once.
 
-import { addQty, formatQty, qty, type Qty } from "../../common/quantity.js";
+import { addQuantity, cmpQuantity, countQuantity, parseGoQuantity, quantityString, subQuantity, type GoQuantity as Qty } from "../../common/goquantity.js";
 import { matchingResources, objectUsage, quotaMatches, type GroupResource } from "../../common/quota.js";
 import { mutant } from "../../common/mutation.js";
 
@@ -62,8 +62,9 @@ export function admitToQuotas(obj: Obj, quotas: readonly Obj[], now: number, r: 
     const delta = new Map<string, Qty>();
     const before = old && quotaMatches(quota, old, r) ? objectUsage(r, old, now) : new Map<string, Qty>();
     for (const [k, q] of usage) {
-      const d = q.milli - (before.get(k)?.milli ?? 0);
-      if (d > 0) delta.set(k, { milli: d, binary: q.binary });
+      const prior = before.get(k);
+      const d = prior === undefined ? q : subQuantity(q, prior);
+      if (d.n > 0n) delta.set(k, d);
     }
     if (![...delta.keys()].some((k) => names.includes(k))) continue;
     const usedList: ResourceList = quota.status?.used ?? {};
@@ -74,15 +75,16 @@ export function admitToQuotas(obj: Obj, quotas: readonly Obj[], now: number, r: 
     for (const k of names) {
       const d = delta.get(k);
       if (!d) continue;
-      const after = addQty(qty(usedList[k]!) ?? { milli: 0, binary: false }, d);
-      newUsed[k] = formatQty(after);
-      const limit = qty(hardList[k]!);
+      const usedBefore = parseGoQuantity(usedList[k]!) ?? countQuantity(0);
+      const after = addQuantity(usedBefore, d);
+      newUsed[k] = quantityString(after);
+      const limit = parseGoQuantity(hardList[k]!);
       // the mutant holds what was used before the write against the limit, not what it would be after
-      if (limit && (mutant("quota.admission-checks-used-not-after") ? (qty(usedList[k]!)?.milli ?? 0) : after.milli) > limit.milli) exceeded.push(k);
+      if (limit && cmpQuantity(mutant("quota.admission-checks-used-not-after") ? usedBefore : after, limit) > 0) exceeded.push(k);
     }
     if (exceeded.length > 0) {
       exceeded.sort();
-      const requested: ResourceList = Object.fromEntries(exceeded.map((k) => [k, formatQty(delta.get(k)!)]));
+      const requested: ResourceList = Object.fromEntries(exceeded.map((k) => [k, quantityString(delta.get(k)!)]));
       // the quota's status quantities print as stored (Quantity.String() keeps a canonical input: "1e1" stays)
       const hard: ResourceList = Object.fromEntries(exceeded.map((k) => [k, String(hardList[k])]));
       const used: ResourceList = Object.fromEntries(exceeded.map((k) => [k, String(usedList[k])]));
