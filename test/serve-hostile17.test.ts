@@ -4,7 +4,9 @@
 // after discardNullValuesFromPatch and removeDirectives, a $deleteFromPrimitiveList for a list the
 // object lacks deletes nothing (it used to add the items) and deletes from a list of any strategy
 // (mergeSliceHandler), and $setElementOrder, or two maps or lists to merge, must name a field of
-// the Go struct, a list where a list is merged (PatchMetaFromStruct's lookups).
+// the Go struct, a list where a list is merged (PatchMetaFromStruct's lookups); errors name Go's
+// types as reflect prints them, and a result that does not decode shows the patch map as the
+// merge left it (applyPatchToObject's %+v of the handler's own map).
 
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { execFileSync } from "node:child_process";
