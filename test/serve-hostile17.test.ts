@@ -4,7 +4,9 @@
 // after discardNullValuesFromPatch and removeDirectives, a $deleteFromPrimitiveList for a list the
 // object lacks deletes nothing (it used to add the items) and deletes from a list of any strategy
 // (mergeSliceHandler), and $setElementOrder, or two maps or lists to merge, must name a field of
-// the Go struct, a list where a list is merged (PatchMetaFromStruct's lookups).
+// the Go struct, a list where a list is merged (PatchMetaFromStruct's lookups); errors name Go's
+// types as reflect prints them, and a result that does not decode shows the patch map as the
+// merge left it (applyPatchToObject's %+v of the handler's own map).
 
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { execFileSync } from "node:child_process";
@@ -92,6 +94,16 @@ describe("a strategic merge patch's value for a field the live object lacks (mer
     expect((await send("PATCH", `${ns}/configmaps/mixed`, { metadata: { finalizers: ["example.com/a"] } }, "application/merge-patch+json")).code).toBe(200);
     const r = await smp(`${ns}/configmaps/mixed`, { metadata: { finalizers: [1, { x: null }] } });
     expect([r.code, status(r)]).toEqual([400, badRequest("list element types are not identical: [[example.com/a] [1 map[x:<nil>]]]")]);
+  });
+
+  it("a result that does not decode shows the patch map as the merge left it: nulls discarded, directives and $retainKeys gone", async () => {
+    await configMap("shown");
+    // removeDirectives deletes a directive below the new value, not the new value itself
+    const patch = { metadata: { annotations: { $patch: "delete" }, labels: { gone: { $patch: "delete" }, kept: { k: null } } }, data: { $retainKeys: ["a"], a: "2" } };
+    const r = await smp(`${ns}/configmaps/shown`, patch);
+    // applyPatchToObject: field.Invalid(patch, fmt.Sprintf("%+v", patchMap), the converter's error)
+    const shown = "map[data:map[a:2] metadata:map[annotations:map[$patch:delete] labels:map[kept:map[]]]]";
+    expect([r.code, status(r).message]).toEqual([422, ` "" is invalid: patch: Invalid value: "${shown}": unrecognized type: string`]);
   });
 });
 

@@ -24,7 +24,7 @@ import {
   addWatch, applyEtcdEvents, cacheKind, candidates, eventFor, fieldLabelError, historySince, loadObjects, matches, newWatchCache, objectsAt, oldestResumable, removeWatch, slideHistory,
   withoutWatches, withResourceVersion, type ClientWatch, type WatchCache,
 } from "./cache.js";
-import { jsonPatch, mergePatch, PatchError, PatchTooLargeError, StrategicPatchError, strategicMergePatch } from "./patch.js";
+import { jsonPatch, mergePatch, PatchError, PatchTooLargeError, StrategicPatchError, strategicMergePatchShown } from "./patch.js";
 import { aggregatedGroups, qualifiedResource, resourceFor, storageKey, storagePrefix, storedApiVersion, unpreparedKey, type ResourceInfo } from "./resources.js";
 import { decodeContinue, encodeContinue } from "./continue.js";
 import { controlledStatus, resourceAtVersion, resourceIn, resourcesOf } from "./crds.js";
@@ -1223,12 +1223,17 @@ function prepareUpdate(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
     }
     // a strategic merge patch of null decodes to a nil map, which patches nothing
     const patchBody = req.patchType === "strategic" && req.body === null ? {} : req.body;
+    // a strategic merge's error shows the patch map as the merge left it
+    let shownPatch = patchBody;
     try {
       const base = req.subresource === "scale" ? scaleOf(old, r) : conv ? conv.fromHub(old) : old;
-      body =
-        req.patchType === "json" ? jsonPatch(base, patchBody)
-        : req.patchType === "merge" ? mergePatch(base, patchBody)
-        : strategicMergePatch(base, patchBody, req.subresource === "scale" ? "Scale" : r.kind);
+      if (req.patchType === "json") body = jsonPatch(base, patchBody);
+      else if (req.patchType === "merge") body = mergePatch(base, patchBody);
+      else {
+        const merged = strategicMergePatchShown(base, patchBody, req.subresource === "scale" ? "Scale" : r.kind);
+        body = merged.merged;
+        shownPatch = merged.patch;
+      }
     } catch (e) {
       cur.error = e instanceof PatchError ? unprocessable() : e instanceof PatchTooLargeError ? S.requestEntityTooLarge(e.message) : e instanceof StrategicPatchError ? strategicPatchStatus(e) : S.badRequest(e instanceof Error ? e.message : String(e));
       return;
@@ -1236,7 +1241,7 @@ function prepareUpdate(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
     // The patched object is decoded into its Go type before anything reads it.
     const typeKey = conv ? versionedTypeKey(conv.apiVersion, r.kind) : undefined;
     // a custom resource is decoded as unstructured JSON: a number literal a patch carried is a number
-    const typed = r.custom && req.subresource !== "scale" ? { value: plainJson(body), warnings: [] as string[] } : decodePatched(req.subresource === "scale" ? "Scale" : r.kind, req.patchType === "json" || req.patchType === "merge" ? req.patchType : "strategic", patchBody, body, req.fieldValidation, typeKey, req.patchStrict?.errors);
+    const typed = r.custom && req.subresource !== "scale" ? { value: plainJson(body), warnings: [] as string[] } : decodePatched(req.subresource === "scale" ? "Scale" : r.kind, req.patchType === "json" || req.patchType === "merge" ? req.patchType : "strategic", shownPatch, body, req.fieldValidation, typeKey, req.patchStrict?.errors);
     if ("status" in typed) {
       cur.error = typed.status;
       return;

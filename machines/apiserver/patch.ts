@@ -7,7 +7,7 @@
 import { deepCopy } from "../common/equal.js";
 import { getOwn, setOwn } from "../common/own.js";
 import { NumberLiteral, goJsonMarshal, rawStringText, setRawStringText } from "./schema/decode.js";
-import { strategicMerge } from "./strategicpatch.js";
+import { strategicMerge, strategicMergeShown } from "./strategicpatch.js";
 import { mutant } from "../common/mutation.js";
 
 export { StrategicPatchError } from "./strategicpatch.js";
@@ -45,6 +45,11 @@ export function mergePatch(target: any, patch: any): any {
 /** Strategic merge: like a merge patch, but lists merge as the Go type's patch markers say (strategicpatch.ts). */
 export function strategicMergePatch(target: any, patch: any, kind: string = target?.kind ?? ""): any {
   return strategicMerge(kind, target, patch);
+}
+
+/** The same, with the patch map as the merge leaves it (what a failed decoding of the result prints). */
+export function strategicMergePatchShown(target: any, patch: any, kind: string): { merged: any; patch: any } {
+  return strategicMergeShown(kind, target, patch);
 }
 
 /** A patch that cannot be applied to the object (the API server answers 422). */

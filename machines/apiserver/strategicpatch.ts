@@ -164,13 +164,27 @@ function goStruct(sc: PatchSchema, expr: string): boolean {
 
 /** Applies a strategic merge patch to `original` (a decoded object of `kind`); returns a new value, never changing either. */
 export function strategicMerge(kind: string, original: unknown, patch: unknown): any {
-  return strategicMergeBy(apiSchema, getOwn(schemaData.roots, kind) ?? "", original, patch);
+  return strategicMergeShown(kind, original, patch).merged;
+}
+
+/**
+ * The merged object, and the patch map as the merge leaves it: apimachinery's mergeMap works on the
+ * handler's own patch map, deleting $retainKeys, $setElementOrder lists, a replace's $patch and a
+ * new value's nulls and directives from it, and a failed decoding of the result prints that map.
+ */
+export function strategicMergeShown(kind: string, original: unknown, patch: unknown): { merged: any; patch: any } {
+  return strategicMergeByShown(apiSchema, getOwn(schemaData.roots, kind) ?? "", original, patch);
 }
 
 /** The same, by any schema and root type (apimachinery's tests use their own MergeItem type). */
 export function strategicMergeBy(schema: PatchSchema, root: string, original: unknown, patch: unknown): any {
+  return strategicMergeByShown(schema, root, original, patch).merged;
+}
+
+function strategicMergeByShown(schema: PatchSchema, root: string, original: unknown, patch: unknown): { merged: any; patch: any } {
   if (!isMap(patch)) throw new StrategicPatchError("invalid JSON document", 400);
-  return mergeMap(schema, isMap(original) ? deepCopy(original) : {}, deepCopy(patch), root);
+  const own = deepCopy(patch);
+  return { merged: mergeMap(schema, isMap(original) ? deepCopy(original) : {}, own, root), patch: own };
 }
 
 function mergeMap(sc: PatchSchema, original: JMap | undefined, patch: JMap, type: string): JMap {
@@ -209,36 +223,62 @@ function mergeMap(sc: PatchSchema, original: JMap | undefined, patch: JMap, type
   return out;
 }
 
-/** mergeMap's removeDirectives after discardNullValuesFromPatch: a directive's map is dropped, with the key when it is the value. */
+/** mergeMap's discardNullValuesFromPatch then removeDirectives: a directive's map is dropped, with the key when it is the value. */
 function takePatchValue(out: JMap, k: string, patchV: unknown): void {
-  const [v, keep] = removeDirectives(patchV, true);
+  discardNulls(patchV);
+  const [v, keep] = removeDirectives(patchV);
   if (keep) setOwn(out, k, v);
   else delete out[k];
 }
 
-/**
- * removeDirectives, on a copy, after discardNullValuesFromPatch when discardNulls: null values
- * leave every map (a list's null elements stay), then a map holding $patch is not kept, and below
- * it such maps leave their maps and lists. A loop, not recursion: a patch nests 10,000 deep.
- */
-function removeDirectives(v: unknown, discardNulls: boolean): [unknown, boolean] {
-  const directive = (x: unknown) => isMap(x) && hasOwn(x, directiveMarker) && !(discardNulls && x[directiveMarker] === null);
-  const shell = (x: unknown): unknown => (Array.isArray(x) ? [] : isMap(x) ? {} : x);
-  if (directive(v)) return [undefined, false];
-  const root = shell(v);
-  const work: Array<[any, any]> = root !== v ? [[v, root]] : [];
-  for (let item = work.pop(); item !== undefined; item = work.pop()) {
-    const [src, dst] = item;
-    const entries: Array<[string | undefined, unknown]> = Array.isArray(src) ? src.map((x) => [undefined, x]) : Object.entries(src);
-    for (const [k, x] of entries) {
-      if ((k !== undefined && discardNulls && x === null) || directive(x)) continue;
-      const copy = shell(x);
-      if (k === undefined) dst.push(copy);
-      else setOwn(dst, k, copy);
-      if (copy !== x) work.push([x, copy]);
+/** discardNullValuesFromPatch: null values leave every map of the (merge's own) patch, in lists too; a list's nulls stay. */
+function discardNulls(v: unknown): void {
+  // a loop, not recursion: a patch nests 10,000 deep
+  const work: unknown[] = [v];
+  for (let x = work.pop(); x !== undefined; x = work.pop()) {
+    if (Array.isArray(x)) {
+      for (const e of x) if (e !== null) work.push(e);
+    }
+    else if (isMap(x)) {
+      for (const k of Object.keys(x)) {
+        if (x[k] === null) delete x[k];
+        else work.push(x[k]);
+      }
     }
   }
-  return [root, true];
+}
+
+/**
+ * removeDirectives on the merge's own patch: a map holding $patch is not kept; below, such maps
+ * leave their maps (in place) and lists (rebuilt, as Go appends the kept elements to a new slice).
+ */
+function removeDirectives(v: unknown): [unknown, boolean] {
+  const directive = (x: unknown) => isMap(x) && hasOwn(x, directiveMarker);
+  if (directive(v)) return [undefined, false];
+  const top = Array.isArray(v) ? [] : v;
+  const work: Array<[any, any]> = Array.isArray(v) ? [[v, top]] : isMap(v) ? [[v, v]] : [];
+  for (let item = work.pop(); item !== undefined; item = work.pop()) {
+    const [src, dst] = item;
+    if (Array.isArray(src)) {
+      for (const x of src) {
+        if (directive(x)) continue;
+        const y = Array.isArray(x) ? [] : x;
+        dst.push(y);
+        if (Array.isArray(x) || isMap(x)) work.push([x, y]);
+      }
+      continue;
+    }
+    for (const k of Object.keys(src)) {
+      const x = src[k];
+      if (directive(x)) delete src[k];
+      else if (Array.isArray(x)) {
+        const y: unknown[] = [];
+        src[k] = y;
+        work.push([x, y]);
+      } else if (isMap(x)) work.push([x, x]);
+    }
+  }
+  return [top, true];
 }
 
 /** A list type expression's element type expression (through one pointer, as LookupPatchMetadataForSlice goes). */
@@ -250,9 +290,9 @@ function sliceElem(expr: string): string {
 /** handleDirectiveInMergeMap: `$patch: replace` keeps the patch alone, `$patch: delete` leaves an empty map. */
 function directiveInMap(directive: unknown, patch: JMap): JMap {
   if (directive === "replace") {
-    const out = { ...patch };
-    delete out[directiveMarker];
-    return out;
+    // the patch map itself, without the directive (the merge's own copy)
+    delete patch[directiveMarker];
+    return patch;
   }
   if (directive === "delete") return {};
   throw badPatchType(directive, patch);
@@ -296,7 +336,7 @@ function mergeOrderedLists(sc: PatchSchema, original: JMap, patch: JMap, type: s
     validatePatchWithSetOrderList(patchList ?? [], order, f.mergeKey);
     let merged: any[];
     if (foundOriginal && !foundPatch) merged = originalList;
-    else if (!foundOriginal && foundPatch) merged = removeDirectives(patchList, false)[0] as any[];
+    else if (!foundOriginal && foundPatch) merged = removeDirectives(patchList)[0] as any[];
     else if (foundOriginal && foundPatch) merged = f.strategy === "merge" ? mergeSlice(sc, originalList, patchList, sliceElem(f.expr), f.mergeKey, false) : patchList;
     else return;
     const [patchItems, serverOnly] = f.mergeKey === "" ? partitionPrimitives(merged, order) : partitionMaps(merged, order, f.mergeKey);
