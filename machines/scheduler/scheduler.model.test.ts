@@ -8,8 +8,9 @@ import * as Q from "./queue.js";
 import { Rng } from "../common/prng.js";
 import { covered, modelFor, replay, serializeBy, transitionPaths } from "../../test/support/model.js";
 
-// The API server's side: list answers to the seven informers (ids 1-7: pods, nodes, PDBs,
-// VolumeBinding's claims, volumes and StorageClasses, and InterPodAffinity's namespaces), watch
+// The API server's side: list answers to the eleven informers (ids 1-11: pods, nodes, PDBs,
+// VolumeBinding's claims, volumes and StorageClasses, InterPodAffinity's namespaces, and
+// PodTopologySpread's Services, ReplicationControllers, ReplicaSets and StatefulSets), watch
 // events once an informer has listed, and answers to the bindings, events and status patches.
 const NOW = 1_700_000_000_000;
 const stamp = { from: "apiserver", now: NOW };
@@ -36,6 +37,7 @@ const lists = [
   list(1, "PodList", []), list(2, "NodeList", [node]), list(3, "PodDisruptionBudgetList", []),
   list(4, "PersistentVolumeClaimList", []), list(5, "PersistentVolumeList", []), list(6, "StorageClassList", []),
   list(7, "NamespaceList", [{ apiVersion: "v1", kind: "Namespace", metadata: { name: "default", labels: { "kubernetes.io/metadata.name": "default" } } }]),
+  list(8, "ServiceList", []), list(9, "ReplicationControllerList", []), list(10, "ReplicaSetList", []), list(11, "StatefulSetList", []),
 ];
 const watch = (watchId: number, eventType: string, object: object) => ({ type: "WatchEvent", watchId, eventType, object, ...stamp });
 const conflict = (name: string) => ({
