@@ -5,21 +5,11 @@ import { fnv1a32String } from "./fnv.js";
 
 /** Returns [a float in [0,1), the next state]. */
 export function nextRandom(state: number): [number, number] {
-  const s = nextState(state);
-  return [drawAt(s), s];
-}
-
-/** The state after `state`: nextRandom(state)[1], without the pair (a loop of draws allocates nothing). */
-export function nextState(state: number): number {
-  return (state + 0x6d2b79f5) >>> 0;
-}
-
-/** The float drawn on reaching state `s`: nextRandom(state)[0] where s = nextState(state). */
-export function drawAt(s: number): number {
+  const s = (state + 0x6d2b79f5) >>> 0;
   let t = s;
   t = Math.imul(t ^ (t >>> 15), t | 1);
   t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  return [((t ^ (t >>> 14)) >>> 0) / 4294967296, s];
 }
 
 /** A stateful view over the pure generator, for one transition's worth of draws. */

@@ -11,7 +11,7 @@ import type { Node, Pod } from "kubernetes-types/core/v1";
 import { List as IList, Map as IMap, OrderedMap, Set as ISet } from "immutable";
 import type { Fx } from "../common/effects.js";
 import { currentOf, runDraftStep } from "../common/step.js";
-import { drawAt, nextState, Rng } from "../common/prng.js";
+import { nextRandom, Rng } from "../common/prng.js";
 import { rfc3339 } from "../common/time.js";
 import { informersSynced, newClient, objectKey, onListed, onWatchEvent, recordEvent, request, settleResponse, startInformer, type ClientState, type InformerDelta } from "../common/client.js";
 import { listFailed } from "../common/informer.js";
@@ -453,10 +453,10 @@ export function scheduleOne(ctx: SchedulerContext, now: number, fx: Fx): void {
   const infos = snapshot.infos as NodeInfo[];
   // Random draws on a local state, written back once: the cycle's plugins never see a draft.
   let seed = ctx.rng.state;
-  // One draw per tie among the best scores (hundreds on a uniform cluster): no pair allocated per draw.
   const rand = () => {
-    seed = nextState(seed);
-    return drawAt(seed);
+    const [v, s] = nextRandom(seed);
+    seed = s;
+    return v;
   };
   const env = volumeEnv(ctx);
   // The node-local plugins' verdicts from earlier cycles over this node list (feasibility.ts).

@@ -193,12 +193,11 @@ function scoreWithVerdicts(pod: Pod, feasible: NodeInfo[], allNodes: NodeInfo[],
   const memo = verdicts.memo.scoresFor(active, state);
   const { summed, normalized } = memo.plan;
   const { scored, sums, raws } = memo;
-  const { slots, from } = verdicts;
-  const all = allNodes.length;
+  const slots = verdicts.slots;
   const totals: number[] = new Array<number>(n);
   const plains: number[][] = normalized.map(() => new Array<number>(n));
-  for (let i = 0, next = from ?? 0; i < n; i++, next = next + 1 === all ? 0 : next + 1) {
-    const slot = slots === undefined ? next : slots[i]!;
+  for (let i = 0; i < n; i++) {
+    const slot = slots[i]!;
     const ni = feasible[i]!;
     if (scored[slot] !== ni) {
       let sum = 0;
@@ -251,11 +250,8 @@ export interface FindResult {
   feasible: NodeInfo[];
   diagnosis: Diagnosis;
   nextStartIndex: number;
-  /**
-   * when the search used remembered verdicts: them, and each feasible node's slot in the NodeInfo
-   * list (slots), or, when the feasible nodes are the slots from `from` on in order (wrapping), from
-   */
-  verdicts?: { memo: ShapeVerdicts; slots: number[]; from?: undefined } | { memo: ShapeVerdicts; slots: undefined; from: number };
+  /** when the search used remembered verdicts: them, and each feasible node's slot in the NodeInfo list */
+  verdicts?: { memo: ShapeVerdicts; slots: number[] };
 }
 
 /**
@@ -309,17 +305,6 @@ function findWithVerdicts(pre: PreFilterOutcome, pod: Pod, nodeInfos: NodeInfo[]
   const rest = pre.active.slice(local.length);
   const anyNominated = nominatedPods !== undefined && nominatedPods.size > 0;
   const { filtered, status } = memo;
-  // The common cycle: no nominated pods, no filter after the node-local ones, and every node of
-  // the window [startIndex, startIndex + want) fitting. The search below would take exactly those
-  // nodes, in that order, and process no other: they are copied whole.
-  if (!anyNominated && rest.length === 0 && want <= n && n > 0) {
-    const from = startIndex % n;
-    if (windowFits(pre.state, pod, nodeInfos, memo, from, want)) {
-      const end = from + want;
-      const window = end <= n ? nodeInfos.slice(from, end) : nodeInfos.slice(from).concat(nodeInfos.slice(0, end - n));
-      return { feasible: window, diagnosis, nextStartIndex: end % n, verdicts: { memo, slots: undefined, from } };
-    }
-  }
   const slots: number[] = new Array<number>(want);
   let found = 0;
   let processed = 0;
@@ -356,31 +341,6 @@ function findWithVerdicts(pre: PreFilterOutcome, pod: Pod, nodeInfos: NodeInfo[]
   feasible.length = found;
   slots.length = found;
   return { feasible, diagnosis, nextStartIndex: n === 0 ? 0 : (startIndex + processed) % n, verdicts: { memo, slots } };
-}
-
-/**
- * True when the node-local filters pass each of the want nodes from slot `from` (wrapping), as
- * remembered for its very NodeInfo or, for a node changed since (a binding), filtered now and
- * remembered. Stops at the first node that does not fit: every node it filtered is one the search
- * would have filtered too, before that node.
- */
-function windowFits(state: CycleState, pod: Pod, nodeInfos: NodeInfo[], memo: ShapeVerdicts, from: number, want: number): boolean {
-  const n = nodeInfos.length;
-  const { filtered, status, filters } = memo;
-  for (let i = 0, slot = from; i < want; i++, slot = slot + 1 === n ? 0 : slot + 1) {
-    const ni = nodeInfos[slot]!;
-    if (filtered[slot] !== ni) {
-      let s = Success;
-      for (const p of filters) {
-        s = p.filter(state, pod, ni);
-        if (s.code !== "Success") break;
-      }
-      filtered[slot] = ni;
-      status[slot] = s;
-    }
-    if (status[slot]!.code !== "Success") return false;
-  }
-  return true;
 }
 
 /** FitError.Error(): "0/N nodes are available: <count reason, …sorted>." plus an optional PostFilter message. */
