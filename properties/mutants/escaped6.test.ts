@@ -57,6 +57,10 @@ async function ordinaryRun(c: Cluster): Promise<void> {
   await c.request({ verb: "patch", group: "apps", resource: "statefulsets", namespace: "default", name: "db", patchType: "merge", body: { spec: { template: { metadata: { annotations: { "kubectl.kubernetes.io/restartedAt": "1" } } } } } });
   await c.delete("Namespace", "scratch");
   await tick(c, 1_000, 40);
+  // kubectl annotate replicaset front note=x: an update of metadata only, no new generation (the
+  // run has no other: the Deployment controller writes its revision annotation through /status)
+  await c.request({ verb: "patch", group: "apps", resource: "replicasets", namespace: "default", name: "front", patchType: "merge", body: { metadata: { annotations: { note: "x" } } } });
+  await tick(c, 1_000, 2);
 }
 
 afterEach(() => setMutants([]));
