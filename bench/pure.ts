@@ -24,6 +24,7 @@ import { serviceRecords, type DNSRecord } from "../machines/dns/dns.logic.js";
 import type { Deployment, ReplicaSet } from "kubernetes-types/apps/v1";
 import { addPodToNodeInfo, newNodeInfo, type NodeInfo } from "../machines/scheduler/framework.js";
 import { schedulePod } from "../machines/scheduler/semantics.js";
+import type { SpreadListers } from "../machines/scheduler/plugins/spread.js";
 import { handleCni, initialCni, type CniContext } from "../machines/cni/cni.logic.js";
 import { handleCri, initialCri, pullTimer, recoverStore, type CriContext } from "../machines/cri/cri.logic.js";
 import { Fx } from "../machines/common/effects.js";
@@ -466,8 +467,14 @@ export function runPure(nodes: number, pods: number, seed = 1): PureRun {
 
     // the scheduler: each pod placed, bound, and its Scheduled Event; then the kubelet's start until the pull
     const podRuns: PodRun[] = [];
+    // PodTopologySpread's listers, as the scheduler's informers give them: its system-default
+    // constraints select a pod by its Services and its ReplicaSet
+    const spreadListers: SpreadListers = {
+      services: (ns) => [...store.kind("Service").values()].filter((x) => x.metadata.namespace === ns),
+      controller: (kind, ns, name) => store.get(kind, ns, name),
+    };
     for (const p of created) {
-      const r = schedulePod(p, infos, startIndex, rand);
+      const r = schedulePod(p, infos, startIndex, rand, { spreadListers });
       startIndex = r.nextStartIndex;
       if (r.kind !== "scheduled") throw new Error(`pure: ${p.metadata.name} did not fit`);
       const pn = nodeByName.get(r.nodeName)!;
