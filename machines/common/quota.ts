@@ -9,6 +9,7 @@
 //   and count/<resource>; every other namespaced resource under count/<resource>.<group>.
 
 import { mutant } from "./mutation.js";
+import { isQualifiedName } from "./names.js";
 import { addQuantity, cmpQuantity, countQuantity, parseGoQuantity, quantityString, type GoQuantity } from "./goquantity.js";
 
 // Usage is resource.Quantity arithmetic (pkg/quota/v1 Add on ResourceLists): exact, whatever the
@@ -22,25 +23,86 @@ type ResourceList = Record<string, string>;
 // The resources a pod's usage names; cpu and memory are the requests.* ones by their short names too.
 const computeResources = ["cpu", "memory", "ephemeral-storage"];
 
-/** PodRequests/PodLimits: the containers' sum, or an init container's own amount when that is larger. */
-function podAmounts(pod: Obj, which: "requests" | "limits"): Map<string, Qty> {
-  const out = new Map<string, Qty>();
-  for (const c of pod.spec?.containers ?? []) {
-    for (const [k, v] of Object.entries<string | number>(c.resources?.[which] ?? {})) {
-      const q = qty(v);
-      if (!q) continue;
-      const prev = out.get(k);
-      out.set(k, prev ? addQuantity(prev, q) : q);
-    }
-  }
-  for (const c of pod.spec?.initContainers ?? []) {
-    for (const [k, v] of Object.entries<string | number>(c.resources?.[which] ?? {})) {
-      const q = qty(v);
-      const prev = out.get(k);
-      if (q && (!prev || cmpQuantity(q, prev) > 0)) out.set(k, q);
-    }
+type QList = Map<string, Qty>;
+
+function listOf(l: Record<string, string | number> | undefined | null): QList {
+  const out: QList = new Map();
+  for (const [k, v] of Object.entries(l ?? {})) {
+    const q = qty(v);
+    if (q) out.set(k, q);
   }
   return out;
+}
+function addList(dst: QList, src: QList): void {
+  for (const [k, q] of src) {
+    const prev = dst.get(k);
+    dst.set(k, prev ? addQuantity(prev, q) : q);
+  }
+}
+function maxList(dst: QList, src: QList): void {
+  for (const [k, q] of src) {
+    const prev = dst.get(k);
+    if (!prev || cmpQuantity(q, prev) > 0) dst.set(k, q);
+  }
+}
+
+// IsSupportedPodLevelResource: cpu, memory and hugepages-* (PodLevelResources, beta and on in v1.35).
+const supportedPodLevel = (k: string) => k === "cpu" || k === "memory" || k.startsWith("hugepages-");
+const isResizeInfeasible = (pod: Obj) => (pod.status?.conditions ?? []).some((c: Obj) => c?.type === "PodResizePending" && c?.reason === "Infeasible");
+
+/**
+ * determineContainerReqs/Limits (UseStatusResources: InPlacePodVerticalScaling is GA in v1.35): a container whose
+ * status reports resources counts the larger of its spec, its actual and (requests) its allocated amounts; of an
+ * Infeasible resize's requests, only the actual and allocated.
+ */
+function containerAmounts(c: Obj, which: "requests" | "limits", status: Obj, infeasible: boolean): QList {
+  if (status?.resources == null) return listOf(c.resources?.[which]);
+  const out = which === "requests" && infeasible ? new Map<string, Qty>() : listOf(c.resources?.[which]);
+  maxList(out, listOf(status.resources[which]));
+  if (which === "requests") maxList(out, listOf(status.allocatedResources));
+  return out;
+}
+
+/**
+ * resourcehelper.PodRequests / PodLimits as the pod evaluator calls them: the containers and sidecars summed, each
+ * init container beside the sidecars started before it as a floor, pod-level amounts of the supported resources in
+ * place of the aggregate, then the overhead (added to every request, and only to limits that are set).
+ */
+function podAmounts(pod: Obj, which: "requests" | "limits"): QList {
+  const statuses = new Map<string, Obj>();
+  for (const st of [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])]) statuses.set(st?.name ?? "", st);
+  const infeasible = isResizeInfeasible(pod);
+  const out: QList = new Map();
+  for (const c of pod.spec?.containers ?? []) addList(out, containerAmounts(c, which, statuses.get(c?.name ?? ""), infeasible));
+  const sidecars: QList = new Map();
+  const initFloor: QList = new Map();
+  for (const c of pod.spec?.initContainers ?? []) {
+    if (c?.restartPolicy === "Always") {
+      const own = containerAmounts(c, which, statuses.get(c?.name ?? ""), infeasible);
+      addList(out, own);
+      addList(sidecars, own);
+      maxList(initFloor, sidecars);
+    } else {
+      const tmp = listOf(c?.resources?.[which]);
+      addList(tmp, sidecars);
+      maxList(initFloor, tmp);
+    }
+  }
+  maxList(out, initFloor);
+  for (const [k, q] of listOf(pod.spec?.resources?.[which])) if (supportedPodLevel(k)) out.set(k, q);
+  for (const [k, q] of listOf(pod.spec?.overhead)) {
+    const prev = out.get(k);
+    if (which === "requests") out.set(k, prev ? addQuantity(prev, q) : q);
+    else if (prev) out.set(k, addQuantity(prev, q));
+  }
+  return out;
+}
+
+// helper.IsExtendedResourceName: outside the native (unprefixed or kubernetes.io) names, not a quota "requests."
+// name, and a qualified name once prefixed with "requests.".
+function isExtendedResourceName(name: string): boolean {
+  if (!name.includes("/") || name.includes("kubernetes.io/") || name.startsWith("requests.")) return false;
+  return isQualifiedName(`requests.${name}`).length === 0;
 }
 
 /** QuotaV1Pod: terminal pods, and pods past their deletion grace, no longer count. */
@@ -55,18 +117,33 @@ export function podCountsForQuota(pod: Obj, now: number): boolean {
   return true;
 }
 
-/** PodUsageFunc: what one pod uses of each quota resource. */
+/**
+ * PodUsageFunc: what one pod uses of each quota resource. count/pods counts every pod in storage; the rest
+ * (podComputeUsageHelper) only pods that are not terminal: pods, cpu, memory and ephemeral-storage requests (also
+ * under their short names) and limits, hugepages-* requests under both names, extended resources' requests.
+ */
 export function podUsage(pod: Obj, now: number): Map<string, Qty> {
-  const out = new Map<string, Qty>();
+  const out = new Map<string, Qty>([["count/pods", countQuantity(1)]]);
   if (!podCountsForQuota(pod, now)) return out;
   out.set("pods", countQuantity(1));
-  out.set("count/pods", countQuantity(1));
-  for (const [k, q] of podAmounts(pod, "requests")) {
-    if (!computeResources.includes(k)) continue;
-    out.set(`requests.${k}`, q);
-    out.set(k, q);
+  const requests = podAmounts(pod, "requests");
+  const limits = podAmounts(pod, "limits");
+  for (const k of computeResources) {
+    const req = requests.get(k);
+    if (req) {
+      out.set(k, req);
+      out.set(`requests.${k}`, req);
+    }
+    const lim = limits.get(k);
+    if (lim) out.set(`limits.${k}`, lim);
   }
-  for (const [k, q] of podAmounts(pod, "limits")) if (computeResources.includes(k)) out.set(`limits.${k}`, q);
+  for (const [k, q] of requests) {
+    if (k.startsWith("hugepages-")) {
+      out.set(k, q);
+      out.set(`requests.${k}`, q);
+    }
+    if (isExtendedResourceName(k)) out.set(`requests.${k}`, q);
+  }
   return out;
 }
 
@@ -148,7 +225,10 @@ export function quotaMatches(quota: Obj, obj: Obj, resource: GroupResource = POD
 /** The resources of `hard` a pod's usage can touch (the pod evaluator's MatchingResources). */
 export function podResourceNames(hard: readonly string[]): string[] {
   const known = new Set(["pods", "count/pods", ...computeResources, ...computeResources.flatMap((r) => [`requests.${r}`, `limits.${r}`])]);
-  return hard.filter((k) => known.has(k));
+  // podResourcePrefixes (hugepages-, requests.hugepages-) and isExtendedResourceNameForQuota (requests.<not native>)
+  const prefixed = (k: string) => k.startsWith("hugepages-") || k.startsWith("requests.hugepages-");
+  const extended = (k: string) => k.startsWith("requests.") && k.includes("/") && !k.includes("kubernetes.io/");
+  return hard.filter((k) => known.has(k) || prefixed(k) || extended(k));
 }
 
 /** An API resource as quota names it. */
