@@ -68,7 +68,7 @@ function containerAmounts(c: Obj, which: "requests" | "limits", status: Obj, inf
  * init container beside the sidecars started before it as a floor, pod-level amounts of the supported resources in
  * place of the aggregate, then the overhead (added to every request, and only to limits that are set).
  */
-function podAmounts(pod: Obj, which: "requests" | "limits"): QList {
+export function podResourceAmounts(pod: Obj, which: "requests" | "limits"): QList {
   const statuses = new Map<string, Obj>();
   for (const st of [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])]) statuses.set(st?.name ?? "", st);
   const infeasible = isResizeInfeasible(pod);
@@ -126,8 +126,8 @@ export function podUsage(pod: Obj, now: number): Map<string, Qty> {
   const out = new Map<string, Qty>([["count/pods", countQuantity(1)]]);
   if (!podCountsForQuota(pod, now)) return out;
   out.set("pods", countQuantity(1));
-  const requests = podAmounts(pod, "requests");
-  const limits = podAmounts(pod, "limits");
+  const requests = podResourceAmounts(pod, "requests");
+  const limits = podResourceAmounts(pod, "limits");
   for (const k of computeResources) {
     const req = requests.get(k);
     if (req) {
