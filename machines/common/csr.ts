@@ -26,15 +26,88 @@ export interface ParsedCSR {
   spki: Uint8Array;
 }
 
-/** Go's pem.Decode, for the first block only: its type and bytes, or undefined when there is none. */
-export function pemDecode(text: string): { type: string; bytes: Uint8Array } | undefined {
+/**
+ * Go's pem.Decode, for the first block only: its type, bytes and whether it had headers, or undefined when there is
+ * none. As there, the leading lines holding a colon are headers (no blank line needed after them).
+ */
+export function pemDecode(text: string): { type: string; bytes: Uint8Array; headers: boolean } | undefined {
   const m = /-----BEGIN ([^\n-]*)-----\r?\n([\s\S]*?)-----END \1-----/.exec(text);
   if (!m) return undefined;
-  // a block with headers (Proc-Type: ...) keeps them out of the base64
-  const body = m[2]!.includes(":") ? m[2]!.slice(m[2]!.search(/\r?\n\r?\n/) + 1) : m[2]!;
-  const b64 = body.replace(/[\r\n\t ]/g, "");
+  const lines = m[2]!.split("\n");
+  let first = 0;
+  while (first < lines.length && lines[first]!.includes(":")) first++;
+  const b64 = lines.slice(first).join("").replace(/[\r\t ]/g, "");
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64)) return undefined;
-  return { type: m[1]!, bytes: new Uint8Array(Buffer.from(b64, "base64")) };
+  return { type: m[1]!, bytes: new Uint8Array(Buffer.from(b64, "base64")), headers: first > 0 };
+}
+
+// One DER element at the start of `der`: its tag, where its content starts and where it ends; undefined when malformed.
+function derElement(der: Uint8Array, at: number): { tag: number; body: number; end: number } | undefined {
+  if (at + 2 > der.length) return undefined;
+  const tag = der[at]!;
+  let len = der[at + 1]!;
+  let body = at + 2;
+  if (len & 0x80) {
+    const n = len & 0x7f;
+    if (n === 0 || n > 4 || body + n > der.length) return undefined;
+    len = 0;
+    for (let i = 0; i < n; i++) len = len * 256 + der[body + i]!;
+    body += n;
+  }
+  return body + len > der.length ? undefined : { tag, body, end: body + len };
+}
+
+// The issuer or subject of a TBSCertificate must be a SEQUENCE of SETs (x509 parseName's "invalid RDNSequence").
+function rdnSequenceError(der: Uint8Array): string | undefined {
+  const cert = derElement(der, 0);
+  const tbs = cert && derElement(der, cert.body);
+  if (!tbs) return undefined;
+  let at = tbs.body;
+  const next = () => {
+    const e = derElement(der, at);
+    if (e) at = e.end;
+    return e;
+  };
+  const first = derElement(der, at);
+  if (first?.tag === 0xa0) next();
+  next(); // serialNumber
+  next(); // signature
+  for (const name of ["issuer", "validity", "subject"]) {
+    const e = next();
+    if (!e) return undefined;
+    if (name === "validity") continue;
+    for (let p = e.body; p < e.end;) {
+      const rdn = derElement(der, p);
+      if (!rdn || rdn.tag !== 0x31) return "x509: invalid RDNSequence";
+      p = rdn.end;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * x509.ParseCertificates over a PEM block's bytes: the number of certificates, or Go's error for the first that
+ * does not parse ("x509: invalid RDNSequence" for a name that is not a sequence of sets, else "x509: malformed
+ * certificate").
+ */
+export function parseCertificates(der: Uint8Array): { count: number } | { error: string } {
+  let at = 0;
+  let count = 0;
+  while (at < der.length) {
+    const e = derElement(der, at);
+    if (!e) return { error: "x509: malformed certificate" };
+    const one = der.subarray(at, e.end);
+    try {
+      AsnConvert.parse(one, Certificate);
+    } catch {
+      return { error: rdnSequenceError(one) ?? "x509: malformed certificate" };
+    }
+    const rdn = rdnSequenceError(one);
+    if (rdn) return { error: rdn };
+    count++;
+    at = e.end;
+  }
+  return { count };
 }
 
 const oidCN = "2.5.4.3";

@@ -6,7 +6,7 @@
 // certificate only through /status and only once. The compatibility options for data stored by
 // older versions (duplicate usages, the legacy signer...) are read from the old object as there.
 
-import { checkSignature, parseCSR, pemDecode } from "../../common/csr.js";
+import { checkSignature, parseCertificates, parseCSR, pemDecode } from "../../common/csr.js";
 import { semanticEqual } from "../../common/equal.js";
 import { duplicate, forbiddenField, goQuote, invalidValue, notSupported, required, tooLong, type FieldError } from "../status.js";
 import { validateObjectMeta, validateObjectMetaUpdate } from "./meta.js";
@@ -52,7 +52,7 @@ export function csrRequestError(request: unknown): string | undefined {
   return "error" in parsed ? parsed.error : checkSignature(parsed);
 }
 
-/** validateCertificate: status.certificate holds CERTIFICATE PEM blocks only, at least one (empty is fine). */
+/** validateCertificate: status.certificate holds CERTIFICATE PEM blocks only (no headers, each parsing as certificates), at least one (empty is fine). */
 export function certificateError(pem: Uint8Array | undefined): string | undefined {
   if (pem === undefined || pem.length === 0) return undefined;
   let rest = Buffer.from(pem).toString("latin1");
@@ -63,7 +63,12 @@ export function certificateError(pem: Uint8Array | undefined): string | undefine
     const block = start < 0 ? undefined : pemDecode(rest.slice(start));
     if (block === undefined) break;
     if (block.type !== "CERTIFICATE") return `only CERTIFICATE PEM blocks are allowed, found ${goQuote(block.type)}`;
+    if (block.headers) return "no PEM block headers are permitted";
     blocks++;
+    // x509.ParseCertificates: its error as is, or none parsed at all
+    const certs = parseCertificates(block.bytes);
+    if ("error" in certs) return certs.error;
+    if (certs.count === 0) return "found CERTIFICATE PEM block containing 0 certificates";
     const end = rest.indexOf("-----END ", start);
     rest = rest.slice(rest.indexOf("-----", end + 9) + 5);
   }
