@@ -4,6 +4,7 @@
 import { mutant } from "../../common/mutation.js";
 import { formatBytes, formatMilli, milliValue } from "../../common/quantity.js";
 import { podQOSClass } from "../../common/qos.js";
+import { validateAppArmorProfile } from "../validation/security.js";
 
 type Obj = any;
 
@@ -214,7 +215,9 @@ export function applyAppArmorVersionSkew(pod: Obj): void {
         const value = containerProfile ? appArmorAnnotationForField(containerProfile) : podProfile ? appArmorAnnotationForField(podProfile) : "";
         if (value !== "") pod.metadata.annotations = { ...annotations, [name]: value };
       } else if (!containerProfile) {
-        const field = appArmorFieldForAnnotation(annotations[name]);
+        // an annotation naming a profile the field would refuse (ValidateAppArmorProfileField) is not copied
+        const parsed = appArmorFieldForAnnotation(annotations[name]);
+        const field = parsed && validateAppArmorProfile(parsed, "").length === 0 ? parsed : undefined;
         if (field && !sameProfile(field, podProfile)) c.securityContext = { ...(c.securityContext ?? {}), appArmorProfile: field };
       }
     }
