@@ -46,7 +46,8 @@ describe("the API server locates a connect (streamLocation)", () => {
     ["a one-container pod needs no container named", "box", "exec", undefined, 200, { node: "node-1", podName: "box", container: "box" }],
     ["a named container of the pod is taken", "two", "attach", "b", 200, { container: "b" }],
     ["an init container may be named", "two", "exec", "init", 200, { container: "init" }],
-    ["two containers and none named: choose one, init containers listed apart", "two", "exec", undefined, 400, "a container name must be specified for pod two, choose one of: [a b] or one of the init containers: [init]"],
+    // pkg/registry/core/pod/strategy.go validateContainer: every container VisitContainers visits, init containers first
+    ["two containers and none named: choose one, init containers listed first", "two", "exec", undefined, 400, "a container name must be specified for pod two, choose one of: [init a b]"],
     ["a container the pod does not have", "box", "exec", "nope", 400, "container nope is not valid for pod box"],
     ["a pod not bound to a node has no host", "unbound", "exec", undefined, 400, "pod unbound does not have a host assigned"],
     ["a pod that does not exist", "ghost", "exec", undefined, 404, 'pods "ghost" not found'],

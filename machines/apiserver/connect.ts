@@ -43,10 +43,9 @@ export function streamLocation(r: ResourceInfo, pod: Pod | undefined, name: stri
       if (containers.length === 1) picked = containers[0]!.name;
       else if (containers.length === 0) return S.badRequest(`a container name must be specified for pod ${name}`);
       else {
-        let err = `a container name must be specified for pod ${name}, choose one of: [${containerNames(containers)}]`;
-        const inits = pod.spec?.initContainers ?? [];
-        if (inits.length > 0) err += ` or one of the init containers: [${containerNames(inits)}]`;
-        return S.badRequest(err);
+        // validateContainer lists every container podutil.VisitContainers visits: init, regular, ephemeral
+        const all = [...(pod.spec?.initContainers ?? []), ...containers, ...(pod.spec?.ephemeralContainers ?? [])];
+        return S.badRequest(`a container name must be specified for pod ${name}, choose one of: [${containerNames(all)}]`);
       }
     } else {
       const all = [...containers, ...(pod.spec?.initContainers ?? []), ...(pod.spec?.ephemeralContainers ?? [])];

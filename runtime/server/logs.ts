@@ -57,9 +57,9 @@ export function pickContainer(pod: Pod, container: string | null): { name: strin
   if (!container) {
     if (containers.length === 1) return { name: containers[0]!.name };
     if (containers.length === 0) return { error: `a container name must be specified for pod ${name}` };
-    let err = `a container name must be specified for pod ${name}, choose one of: [${containers.map((c) => c.name).join(" ")}]`;
-    if (inits.length > 0) err += ` or one of the init containers: [${inits.map((c) => c.name).join(" ")}]`;
-    return { error: err };
+    // validateContainer lists every container podutil.VisitContainers visits: init, regular, ephemeral
+    const names = [...inits, ...containers, ...(pod.spec?.ephemeralContainers ?? [])].map((c) => c.name);
+    return { error: `a container name must be specified for pod ${name}, choose one of: [${names.join(" ")}]` };
   }
   const all = [...containers, ...inits, ...(pod.spec?.ephemeralContainers ?? [])];
   if (!all.some((c) => c.name === container)) return { error: `container ${container} is not valid for pod ${name}` };
