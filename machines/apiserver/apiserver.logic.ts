@@ -41,7 +41,7 @@ import { validateCommonObjectMeta, withMetadataMemo } from "./validation/meta.js
 import { statusWriteMeta } from "./statusmeta.js";
 import { allocateServiceAddresses, newServiceAllocators, releaseDroppedAddresses, releaseServiceAddresses, type ServiceAllocators } from "./services.js";
 import { shareUnchanged } from "../common/share.js";
-import { deepEqual } from "../common/equal.js";
+import { deepEqual, semanticEqual } from "../common/equal.js";
 import { copyWith, getOwn, setOwn } from "../common/own.js";
 import { decodePatched } from "./schema/patched.js";
 import { orTooDeep } from "./schema/depth.js";
@@ -1440,10 +1440,18 @@ function hasStatusSubresource(r: ResourceInfo): boolean {
   return r.subresources.includes("status");
 }
 
+/**
+ * The strategies' PrepareForUpdate (updatePodGeneration and its kin): a spec that is not apiequality.Semantic.DeepEqual
+ * to the old one (key order and empty lists are no change) makes the generation the old one plus one.
+ */
+export function generationAfterUpdate(spec: unknown, oldSpec: unknown, oldGeneration: number | undefined): number | undefined {
+  return spec === oldSpec || semanticEqual(spec, oldSpec) ? undefined : (oldGeneration ?? 0) + 1;
+}
+
 function bumpGeneration(r: ResourceInfo, obj: any, old: any): void {
   if (!hasGeneration(r)) return;
-  // apiequality.Semantic.DeepEqual: key order is not a change
-  if (obj.spec !== old.spec && !deepEqual(obj.spec, old.spec)) obj.metadata = { ...obj.metadata, generation: (old.metadata.generation ?? 1) + 1 };
+  const next = generationAfterUpdate(obj.spec, old.spec, old.metadata.generation);
+  if (next !== undefined) obj.metadata = { ...obj.metadata, generation: next };
 }
 
 /**

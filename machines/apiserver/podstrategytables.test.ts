@@ -1,7 +1,10 @@
 // pkg/registry/core/pod/strategy_test.go (the v1.3x copy with AppArmor skew and resize generations):
-// TestPortForwardLocation and TestPodStrategyValidate, every row (TestCheckLogLocation: runtime/server/loglocationtables.test.ts).
+// TestPortForwardLocation, TestPodStrategyValidate, TestPodGenerationPrepareForCreate, TestPodGenerationPrepareForUpdate and
+// TestEphemeralContainersPrepareForUpdate, every row (TestCheckLogLocation: runtime/server/loglocationtables.test.ts).
 import { describe, expect, it } from "vitest";
 import type { Pod } from "kubernetes-types/core/v1";
+import { preparePodForCreate } from "./admission/pod.js";
+import { generationAfterUpdate } from "./apiserver.logic.js";
 import { streamLocation } from "./connect.js";
 import { resourceFor } from "./resources.js";
 import { validateCreate } from "./validation/index.js";
@@ -32,4 +35,27 @@ describe("TestPodStrategyValidate", () => {
       make({ initContainers: [ctr(hp("hugepages-2Mi", "5.1Mi"))], containers: [ctr(hp("hugepages-1Gi", "2Gi"))] }), true],
     ["a new pod setting container with divisible hugepages values", make({ containers: [ctr(hp("hugepages-1Mi", "2Mi", { cpu: "10" }))] }), false],
   ])("%s", (_n, p, wantErr) => expect(validateCreate(p as any).length > 0).toBe(wantErr));
+});
+
+describe("TestPodGenerationPrepareForCreate", () => {
+  it.each<[string, number | undefined]>([["gen-not-set", undefined], ["gen-custom-set", 5]])("%s: generation 1", (name, generation) => {
+    const p: any = { metadata: { name, ...(generation === undefined ? {} : { generation }) }, spec: { containers: [] } };
+    preparePodForCreate(p);
+    expect(p.metadata.generation).toBe(1);
+  });
+});
+
+// The pod strategy and the ephemeralcontainers strategy both bump the generation through updatePodGeneration.
+describe("TestPodGenerationPrepareForUpdate and TestEphemeralContainersPrepareForUpdate", () => {
+  const ctr = { name: "container", resources: { requests: { cpu: "100m", memory: "100Mi" }, limits: { cpu: "100m", memory: "100Mi" } } };
+  const after = (spec: object, oldSpec: object, oldGeneration: number | undefined) => generationAfterUpdate(spec, oldSpec, oldGeneration) ?? oldGeneration ?? 0;
+  it.each<[string, object, object, number | undefined, number]>([
+    ["pod not updated", { containers: [ctr] }, { containers: [ctr] }, 1, 1],
+    ["only metadata change", { containers: [ctr] }, { containers: [ctr] }, 1, 1],
+    ["spec semantically equal", { containers: [] }, { tolerations: [] }, 1, 1],
+    ["tolerations updated", { tolerations: [{ key: "toleration-key", value: "toleration-value" }] }, {}, 1, 2],
+    ["generation not set", {}, {}, undefined, 0],
+    ["ephemeral containers: pod not updated", { containers: [ctr] }, { containers: [ctr] }, 1, 1],
+    ["ephemeral containers updated", { ephemeralContainers: [{ name: "ephemeral-container" }] }, {}, 1, 2],
+  ])("%s", (_n, spec, oldSpec, oldGeneration, want) => expect(after(spec, oldSpec, oldGeneration)).toBe(want));
 });
