@@ -50,7 +50,7 @@ import { NumberLiteral, canonicalQuantities, canonicalQuantitiesOf, plainJson, v
 import { goEncoded } from "./schema/encode.js";
 import { requestConversion } from "./conversion.js";
 import { mutant } from "../common/mutation.js";
-import { appArmorVersionSkewWarnings, serviceStatusWarnings, warningsOnCreate, warningsOnUpdate } from "./warnings.js";
+import { appArmorVersionSkewWarnings, podStatusWarnings, serviceStatusWarnings, warningsOnCreate, warningsOnUpdate } from "./warnings.js";
 import { containerOption, isConnect as isConnectRequest, streamLocation } from "./connect.js";
 
 export type Request = ApiRequest & Stamp;
@@ -2186,15 +2186,16 @@ function createOnUpdateRefusal(ctx: ApiServerContext, cur: InFlight): Status | u
 
 /**
  * The request with its kind's strategy warnings added after those it has (unknown fields): a write
- * to the object itself or to its scale (which the main strategy updates), and a Service's status
- * (its load balancer's IPs); the other subresources have strategies without warnings.
+ * to the object itself or to its scale (which the main strategy updates), a Service's status (its load
+ * balancer's IPs) and a Pod's status (its pod and host IPs); the other subresources have strategies without warnings.
  */
 function withStrategyWarnings(cur: InFlight): InFlight {
   const sub = cur.req.subresource;
   const kind = cur.r!.kind;
   const serviceStatus = sub === "status" && kind === "Service" && cur.old !== undefined;
-  if (sub !== undefined && sub !== "" && sub !== "scale" && !serviceStatus) return cur;
-  const found = serviceStatus ? serviceStatusWarnings(cur.obj) : cur.old ? warningsOnUpdate(kind, cur.obj, cur.old) : warningsOnCreate(kind, cur.obj);
+  const podStatus = sub === "status" && kind === "Pod" && cur.old !== undefined;
+  if (sub !== undefined && sub !== "" && sub !== "scale" && !serviceStatus && !podStatus) return cur;
+  const found = serviceStatus ? serviceStatusWarnings(cur.obj) : podStatus ? podStatusWarnings(cur.obj) : cur.old ? warningsOnUpdate(kind, cur.obj, cur.old) : warningsOnCreate(kind, cur.obj);
   return found.length === 0 ? cur : { ...cur, warnings: [...(cur.warnings ?? []), ...found] };
 }
 

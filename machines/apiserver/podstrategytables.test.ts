@@ -1,11 +1,12 @@
 // pkg/registry/core/pod/strategy_test.go (the v1.3x copy with AppArmor skew and resize generations):
-// TestPortForwardLocation, TestPodStrategyValidate, TestPodGenerationPrepareForCreate, TestPodGenerationPrepareForUpdate and
+// TestPortForwardLocation, TestPodStrategyValidate, TestPodGenerationPrepareForCreate, TestPodGenerationPrepareForUpdate, TestWarningsOnUpdate and
 // TestEphemeralContainersPrepareForUpdate, every row (TestCheckLogLocation: runtime/server/loglocationtables.test.ts).
 import { describe, expect, it } from "vitest";
 import type { Pod } from "kubernetes-types/core/v1";
 import { preparePodForCreate } from "./admission/pod.js";
 import { generationAfterUpdate } from "./apiserver.logic.js";
 import { streamLocation } from "./connect.js";
+import { podStatusWarnings } from "./warnings.js";
 import { resourceFor } from "./resources.js";
 import { validateCreate } from "./validation/index.js";
 
@@ -58,4 +59,17 @@ describe("TestPodGenerationPrepareForUpdate and TestEphemeralContainersPrepareFo
     ["ephemeral containers: pod not updated", { containers: [ctr] }, { containers: [ctr] }, 1, 1],
     ["ephemeral containers updated", { ephemeralContainers: [{ name: "ephemeral-container" }] }, {}, 1, 2],
   ])("%s", (_n, spec, oldSpec, oldGeneration, want) => expect(after(spec, oldSpec, oldGeneration)).toBe(want));
+});
+
+// TestWarningsOnUpdate (the pod status strategy): each warning starts with the field the Go row names.
+describe("TestWarningsOnUpdate", () => {
+  it.each<[string, object, string[]]>([
+    ["no podIPs/hostIPs", {}, []],
+    ["valid podIPs/hostIPs", { podIPs: [{ ip: "1.2.3.4" }], hostIPs: [{ ip: "5.6.7.8" }, { ip: "fd00::5678" }] }, []],
+    ["bad podIPs/hostIPs", { podIPs: [{ ip: "01.02.03.04" }], hostIPs: [{ ip: "5.6.7.8" }, { ip: "::ffff:9.10.11.12" }] }, ["status.podIPs[0].ip", "status.hostIPs[1].ip"]],
+  ])("%s", (_n, status, prefixes) => {
+    const got = podStatusWarnings({ status });
+    expect(got).toHaveLength(prefixes.length);
+    got.forEach((w, i) => expect(w.startsWith(prefixes[i]!)).toBe(true));
+  });
 });

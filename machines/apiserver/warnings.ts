@@ -145,6 +145,14 @@ export function serviceStatusWarnings(svc: Obj): string[] {
   return out;
 }
 
+/** podStatusStrategy.WarningsOnUpdate: each of status.podIPs and status.hostIPs, by GetWarningsForIP. */
+export function podStatusWarnings(pod: Obj): string[] {
+  const out: string[] = [];
+  arrayOf(pod.status?.podIPs).forEach((p, i) => out.push(...ipWarnings(`status.podIPs[${i}].ip`, String(p?.ip ?? ""))));
+  arrayOf(pod.status?.hostIPs).forEach((h, i) => out.push(...ipWarnings(`status.hostIPs[${i}].ip`, String(h?.ip ?? ""))));
+  return out;
+}
+
 function arrayOf(v: unknown): any[] {
   return Array.isArray(v) ? v : [];
 }

@@ -55,6 +55,17 @@ describe("TestValidateBehavior", () => {
   }
 });
 
+// TestValidateHorizontalPodAutoscaler's success cases that autoscalingtables.test.ts does not hold.
+describe("TestValidateHorizontalPodAutoscaler (the remaining success cases)", () => {
+  const base = (spec: object) => ({ metadata: { name: "myautoscaler", namespace: "default" }, spec: { scaleTargetRef: { kind: "ReplicationController", name: "myrc" }, minReplicas: 1, maxReplicas: 5, ...spec } });
+  it.each([
+    ["a cpu Utilization target", base({ metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } }] })],
+    ["no metrics", base({})],
+    ["a cpu AverageValue target", base({ metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "AverageValue", averageValue: "300m" } } }] })],
+    ["a ContainerResource AverageValue target", base({ metrics: [{ type: "ContainerResource", containerResource: { name: "cpu", container: "test-container", target: { type: "AverageValue", averageValue: "300m" } } }] })],
+  ])("%s is valid", (_n, o) => expect(errs(o)).toEqual([]));
+});
+
 // prepareMinReplicasCases: an Object metric with a value, an External metric with an average value.
 const minReplicasCases = (minReplicas: number) => [
   { type: "Object", object: { describedObject: { kind: "ReplicationController", name: "myrc" }, metric: { name: "somemetric" }, target: { type: "Value", value: "300m" } } },
