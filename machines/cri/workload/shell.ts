@@ -53,6 +53,14 @@ export interface ShellState {
   jobPids?: ReadonlyMap<Gen, number>;
   /** trapped signals that arrived and whose commands have not run yet (ash's pending_sig) */
   pendingSignals?: readonly number[];
+  /** `set -e`: a failing command ends the shell (outside conditions and all but an and-or list's last) */
+  errexit?: boolean;
+  /** `set -x`: each simple command is written to stderr after expansion, behind PS4 */
+  xtrace?: boolean;
+  /** how many if/while/until conditions the shell is evaluating now: errexit is ignored there */
+  conditions?: number;
+  /** how many command substitutions deep the shell runs now: bash repeats PS4's first character for each */
+  substitutionDepth?: number;
 }
 
 /** A background job stopped at what it blocks on: a sleep until wakeAt (ms, io.now()), the container's end, or a pipe. */
@@ -236,10 +244,24 @@ function* waitJobs(sh: ShellState): Gen {
 
 function* runAndOr(node: List[number]["node"], sh: ShellState, st: Streams): Gen {
   let status = yield* runPipeline(node.first, sh, st);
+  let last = node.first;
   for (const { op, pipeline } of node.rest) {
-    if ((op === "&&") === (status === 0)) status = yield* runPipeline(pipeline, sh, st);
+    if ((op === "&&") === (status === 0)) {
+      status = yield* runPipeline(pipeline, sh, st);
+      last = pipeline;
+    }
   }
+  // POSIX 2.8.1 / set -e: ignored in a condition, after a `!` pipeline, and for any command of an
+  // AND-OR list but the last (`false && x` goes on, `x && false` exits)
+  const final = node.rest.length === 0 ? node.first : node.rest[node.rest.length - 1]!.pipeline;
+  if (status !== 0 && sh.errexit && !(sh.conditions ?? 0) && last === final && !last.negate) throw new ExitSignal(status);
   return status;
+}
+
+/** Runs a condition list (if, elif, while, until): set -e does not apply inside it. */
+function* runCondition(cond: List, sh: ShellState, st: Streams): Gen {
+  sh.conditions = (sh.conditions ?? 0) + 1;
+  try { return yield* runList(cond, sh, st); } finally { sh.conditions = sh.conditions - 1; }
 }
 
 /**
@@ -373,11 +395,12 @@ function* runCommand(cmd: Command, sh: ShellState, st: Streams): Gen {
   const redirected = yield* applyRedirs(cmd.redirs, sh, st);
   if (typeof redirected === "number") return redirected;
   switch (cmd.type) {
-    case "simple": return yield* runSimple(cmd, sh, redirected);
+    // the trace goes to the stderr the command had before its own redirections (ash's preverrout_fd)
+    case "simple": return yield* runSimple(cmd, sh, redirected, st.err);
     case "group": return yield* runGroup(cmd.body, cmd.subshell, sh, redirected);
     case "if": {
       for (const clause of cmd.clauses) {
-        if ((yield* runList(clause.cond, sh, redirected)) === 0) return yield* runList(clause.body, sh, redirected);
+        if ((yield* runCondition(clause.cond, sh, redirected)) === 0) return yield* runList(clause.body, sh, redirected);
       }
       return cmd.otherwise ? yield* runList(cmd.otherwise, sh, redirected) : (sh.status = 0);
     }
@@ -392,7 +415,7 @@ function* runCommand(cmd: Command, sh: ShellState, st: Streams): Gen {
 /** A subshell keeps its own variables and directory; `exit` inside it only leaves the subshell. */
 function* runGroup(body: List, subshell: boolean, sh: ShellState, st: Streams): Gen {
   if (!subshell) return yield* runList(body, sh, st);
-  const saved = { vars: copyVars(sh.vars), exported: copyNames(sh.exported), cwd: sh.cwd };
+  const saved = { vars: copyVars(sh.vars), exported: copyNames(sh.exported), cwd: sh.cwd, errexit: sh.errexit, xtrace: sh.xtrace };
   try { return yield* forked(runList(body, sh, st), sh); } catch (e) {
     if (e instanceof ExitSignal) return e.code;
     throw e;
@@ -415,7 +438,7 @@ function* runLoop(until: boolean, cond: List, body: List, sh: ShellState, st: St
   let status = 0;
   for (;;) {
     countTurn(sh);
-    const c = yield* runList(cond, sh, st);
+    const c = yield* runCondition(cond, sh, st);
     if ((c === 0) === until) break;
     try { status = yield* runList(body, sh, st); } catch (e) {
       if (loopControl(e) === "break") break;
@@ -486,7 +509,7 @@ function fileSink(path: string, append: boolean, sh: ShellState): ((t: string) =
   return (t) => { sh.io.fs.write(path, t, true); };
 }
 
-function* runSimple(cmd: SimpleCommand, sh: ShellState, st: Streams): Gen {
+function* runSimple(cmd: SimpleCommand, sh: ShellState, st: Streams, traceTo: (t: string) => void = st.err): Gen {
   sh.line = cmd.line;
   const substitutionsBefore = sh.substitutions;
   const assigns: Array<[string, string]> = [];
@@ -500,6 +523,7 @@ function* runSimple(cmd: SimpleCommand, sh: ShellState, st: Streams): Gen {
     assignArray(a.name, yield* expandWords(a.items, sh, st), sh);
   }
   const argv = yield* expandWords(cmd.words, sh, st);
+  if (sh.xtrace) traceTo(xtraceLines(sh, assigns, argv));
   if (argv.length === 0) {
     for (const [k, v] of assigns) sh.vars.set(k, v);
     return (sh.status = sh.substitutions === substitutionsBefore ? 0 : sh.status);
@@ -639,7 +663,8 @@ function* runBuiltin(argv: string[], sh: ShellState, st: Streams): Gen {
   const [name, ...args] = argv as [string, ...string[]];
   switch (name) {
     case "trap": return yield* trap(args, sh, st);
-    case ":": case "true": case "set": case "readonly": case "local": return 0;
+    case ":": case "true": case "readonly": case "local": return 0;
+    case "set": return setOptions(args, sh);
     case "wait": return yield* waitJobs(sh);
     case "false": return 1;
     case "read": return yield* readLine(args, sh, st);
@@ -679,6 +704,113 @@ function* runBuiltin(argv: string[], sh: ShellState, st: Streams): Gen {
       return yield* runScript(r, sh, st);
     }
   }
+}
+
+/**
+ * The set builtin's options (ash's options(), bash's set_minus_o_option): -e/+e and -x/+x, their
+ * `-o errexit`/`-o xtrace` names; `-` turns xtrace off; `--` or the first operand sets $1...
+ * Other options are taken and have no effect here.
+ */
+export function setOptions(args: readonly string[], sh: ShellState): number {
+  let i = 0;
+  for (; i < args.length; i++) {
+    const a = args[i]!;
+    if (a[0] !== "-" && a[0] !== "+") break;
+    const on = a[0] === "-";
+    if (a === "-") { sh.xtrace = false; i++; break; }
+    if (a === "--") { i++; sh.positional = [sh.positional[0]!, ...args.slice(i)]; return 0; }
+    for (const letter of a.slice(1)) {
+      if (letter === "o") {
+        const name = args[++i];
+        if (name === "errexit") sh.errexit = on;
+        else if (name === "xtrace") sh.xtrace = on;
+      } else setOption(letter, on, sh);
+    }
+  }
+  if (i < args.length) sh.positional = [sh.positional[0]!, ...args.slice(i)];
+  return 0;
+}
+
+/** One option letter, from `set` or the shell's own command line (`sh -ec`, `bash -x script`). */
+export function setOption(letter: string, on: boolean, sh: ShellState): void {
+  if (letter === "e") sh.errexit = on;
+  else if (letter === "x") sh.xtrace = on;
+}
+
+// ash's findkwd: a word that is a reserved word is always quoted in a trace
+const ashKeywords = new Set(["!", "case", "do", "done", "elif", "else", "esac", "fi", "for", "function", "if", "in", "then", "until", "while", "{", "}"]);
+
+/** busybox ash's single_quote: 'text', a run of single quotes as "'...'" between. */
+function ashSingleQuote(s: string): string {
+  let out = "";
+  let rest = s;
+  for (;;) {
+    const len = rest.indexOf("'") < 0 ? rest.length : rest.indexOf("'");
+    out += `'${rest.slice(0, len)}'`;
+    rest = rest.slice(len);
+    if (rest === "") return out;
+    const run = /^'+/.exec(rest)![0];
+    out += `"${run}"`;
+    rest = rest.slice(run.length);
+    if (rest === "") return out;
+  }
+}
+
+/** busybox ash's maybe_single_quote: quoted when it holds a control character, space, !"#$%&'()*;<=>?`[\, or anything above z. */
+function ashMaybeQuote(s: string): string {
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    if (c < 0x2b || (c >= 0x3b && c <= 0x3f) || ch === "`" || ch === "[" || ch === "\\" || c > 0x7a) return ashSingleQuote(s);
+  }
+  return s;
+}
+
+/** bash's sh_contains_shell_metas: a word xtrace single-quotes. */
+function bashHasMetas(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!;
+    if (" \t\n'\"\\|&;()<>!{}*[?]^$`".includes(c)) return true;
+    if (c === "~" && (i === 0 || s[i - 1] === "=" || s[i - 1] === ":")) return true;
+    if (c === "#" && i === 0) return true;
+  }
+  return false;
+}
+
+/** bash's ansic_quote: $'...' with C escapes, for a word holding a nonprintable character. */
+function bashAnsiQuote(s: string): string {
+  const esc: Record<string, string> = { "\x07": "\\a", "\b": "\\b", "\x1b": "\\E", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v", "'": "\\'", "\\": "\\\\" };
+  let out = "";
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    out += Object.hasOwn(esc, ch) ? esc[ch] : c < 0x20 || c === 0x7f ? `\\${c.toString(8).padStart(3, "0")}` : ch;
+  }
+  return `$'${out}'`;
+}
+
+/** bash's xtrace quoting of one word: $'...' for nonprintables, '...' for shell metacharacters, '' for an empty word. */
+function bashQuote(s: string): string {
+  if (s === "") return "''";
+  if (/[\x00-\x1f\x7f]/.test(s)) return bashAnsiQuote(s);
+  return bashHasMetas(s) ? `'${s.replaceAll("'", "'\\''")}'` : s;
+}
+
+/**
+ * What `set -x` writes for a simple command, after expansion. busybox ash (evalcommand): PS4, the
+ * assignments and the words on one line, each maybe_single_quote'd (a reserved word always); dash
+ * (eval.c's eprintlist): the same line unquoted; bash (print_cmd.c xtrace_print_assignment and
+ * xtrace_print_word_list): each assignment on a line of its own, then the words, PS4's first
+ * character repeated once more for each command substitution level ("++ hostname").
+ */
+export function xtraceLines(sh: ShellState, assigns: ReadonlyArray<readonly [string, string]>, argv: readonly string[]): string {
+  const ps4 = sh.vars.get("PS4") ?? "+ ";
+  if (sh.shellName === "bash") {
+    const prefix = (ps4[0] ?? "").repeat(1 + (sh.substitutionDepth ?? 0)) + ps4.slice(1);
+    const lines = assigns.map(([k, v]) => `${prefix}${k}=${v === "" ? "" : /[\x00-\x1f\x7f]/.test(v) ? bashAnsiQuote(v) : bashHasMetas(v) ? `'${v.replaceAll("'", "'\\''")}'` : v}\n`);
+    if (argv.length > 0) lines.push(`${prefix}${argv.map(bashQuote).join(" ")}\n`);
+    return lines.join("");
+  }
+  if (sh.userland === "gnu") return `${ps4}${[...assigns.map(([k, v]) => `${k}=${v}`), ...argv].join(" ")}\n`;
+  return `${ps4}${[...assigns.map(([k, v]) => `${k}=${ashMaybeQuote(v)}`), ...argv.map((w) => (ashKeywords.has(w) ? ashSingleQuote(w) : ashMaybeQuote(w)))].join(" ")}\n`;
 }
 
 // ---------------------------------------------------------------------------------
@@ -842,7 +974,8 @@ function* expandBraced(body: string, sh: ShellState, st: Streams): Generator<Eff
 /** Runs $(...) in a subshell, returning its output without trailing newlines. */
 function* commandSubstitution(source: string, sh: ShellState, st: Streams): Generator<Effect, string, EffectResult> {
   let captured = "";
-  const saved = { vars: copyVars(sh.vars), exported: copyNames(sh.exported), cwd: sh.cwd, line: sh.line };
+  const saved = { vars: copyVars(sh.vars), exported: copyNames(sh.exported), cwd: sh.cwd, line: sh.line, errexit: sh.errexit, xtrace: sh.xtrace, substitutionDepth: sh.substitutionDepth };
+  sh.substitutionDepth = (sh.substitutionDepth ?? 0) + 1;
   let status: number;
   try {
     status = yield* runScript(source, sh, { stdin: "", out: (t) => { captured += t; }, err: st.err });
