@@ -87,4 +87,38 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: the docs' pages, swe
     expect((await k(["delete", "deployment", "web"])).code).toBe(0);
     expect((await k(["delete", "pod", "client-node-1", "client-node-2", "--grace-period=0", "--force"])).code).toBe(0);
   });
+
+  it("tasks/run-application/run-replicated-stateful-application: an init container's `set -ex` traces its commands into the log and ends at the first failing one", { timeout: 90_000 }, async () => {
+    const pod = `apiVersion: v1
+kind: Pod
+metadata:
+  name: set-ex
+spec:
+  restartPolicy: Never
+  initContainers:
+  - name: init
+    image: busybox:1.37
+    command:
+    - sh
+    - "-c"
+    - |
+      set -ex
+      echo [mysqld] > /tmp/server-id.cnf
+      ordinal=$(hostname)
+      [ -d /var/lib/mysql ]
+      echo never
+  containers:
+  - name: main
+    image: busybox:1.37
+    command: ["true"]
+`;
+    expect((await k(["apply", "-f", "-"], pod)).out).toBe("pod/set-ex created\n");
+    const failed = await until(async () => ((await jsonpath(["get", "pod", "set-ex"], "{.status.phase}")) === "Failed" ? true : undefined), 60_000);
+    expect(failed).toBe(true);
+    // shell/ash.c: xflag prints PS4 and the expanded words (maybe_single_quote: `[` quoted, `]` not) before each
+    // simple command, a command substitution's commands too; eflag exits with the failing status
+    expect((await k(["logs", "set-ex", "-c", "init"])).out).toBe("+ echo '[mysqld]'\n+ hostname\n+ ordinal=set-ex\n+ '[' -d /var/lib/mysql ]\n");
+    expect(await jsonpath(["get", "pod", "set-ex"], "{.status.initContainerStatuses[0].state.terminated.exitCode}")).toBe("1");
+    expect((await k(["delete", "pod", "set-ex", "--now"])).code).toBe(0);
+  });
 });
