@@ -72,3 +72,35 @@ describe("set -e ends the shell at a failing command", () => {
     expect(ash("set -- a 'b c'; echo $# $2; set x y; echo $1$2").out).toEqual(["2 b c", "xy"]);
   });
 });
+
+// bash's [[ ]] (execute_cmd.c execute_cond_command, cond.c's grammar): no word splitting or globbing
+// of its operands; == matches a glob (quoted parts literally); =~ an ERE, filling BASH_REMATCH;
+// -eq and friends compare arithmetic values, < and > strings; && || ! ( ) combine them.
+describe("bash's [[ ]] conditional", () => {
+  const bash = (script: string) => run("debian:12", ["bash", "-c", script]);
+
+  it("runs run-replicated-stateful-application's init-mysql ordinal extraction", () => {
+    const r = bash("set -e; h=mysql-2; [[ $h =~ -([0-9]+)$ ]] || exit 1; ordinal=${BASH_REMATCH[1]}; echo server-id=$((100 + $ordinal)); if [[ $ordinal -eq 0 ]]; then echo primary; else echo secondary; fi; [[ web =~ -([0-9]+)$ ]] || echo nomatch ${#BASH_REMATCH[@]}");
+    expect(r.out).toEqual(["server-id=102", "secondary", "nomatch 0"]);
+    expect(r.result).toEqual({ state: "exited", code: 0 });
+  });
+
+  it("== globs unless quoted, operands are not split, file tests and !, && combine", () => {
+    expect(bash(`x='a b'; [[ $x == 'a b' ]] && echo nosplit; [[ abc == a* ]] && echo glob; [[ abc == "a*" ]] || echo literal; [[ abc != a?c ]] || echo qmark`).out).toEqual(["nosplit", "glob", "literal", "qmark"]);
+    expect(bash("[[ -d /tmp && ! -f /tmp ]] && echo dir; [[ -n '' || ( -z '' && -e /etc ) ]] && echo grouped; [[ $UNSET ]] || echo empty").out).toEqual(["dir", "grouped", "empty"]);
+  });
+
+  it("-lt compares numbers (arithmetic), < compares strings", () => {
+    expect(bash("[[ 2 -lt 10 ]] && echo int; [[ 2 < 10 ]] || echo string; n=3; [[ n+1 -eq 4 ]] && echo arith").out).toEqual(["int", "string", "arith"]);
+  });
+
+  // the xtrabackup sidecar's `^(.*?)[[:space:]]+(.*?)$`: POSIX classes, and glibc reads *? as a greedy (X*)?
+  it("=~ takes POSIX classes and unquoted ( ) |, a quoted part literally; BASH_REMATCH has every group", () => {
+    expect(bash(`[[ "mysql-bin.000003	154" =~ ^(.*?)[[:space:]]+(.*?)$ ]] && echo "\${BASH_REMATCH[1]}|\${BASH_REMATCH[2]}"`).out).toEqual(["mysql-bin.000003|154"]);
+    expect(bash(`[[ foo =~ ^(f)(x)?o+$ ]]; echo \${BASH_REMATCH[0]}:\${BASH_REMATCH[1]}:\${BASH_REMATCH[2]}:; [[ a.c =~ "a.c" ]] && [[ abc =~ a.c ]] && ! [[ abc =~ "a.c" ]] && echo quoted; [[ x =~ a|x ]] && echo alt`).out).toEqual(["foo:f::", "quoted", "alt"]);
+  });
+
+  it("sh is not bash: busybox ash and dash read [[ ... =~ (...) ]] as plain words, ( a syntax error", () => {
+    expect(ash("[[ a =~ -([0-9]+)$ ]]; echo $?")).toEqual({ out: [], err: [`sh: syntax error: unexpected "("`], result: { state: "exited", code: 2 } });
+  });
+});

@@ -1,6 +1,6 @@
 // The shell interpreter: runs a parsed script as a generator of effects, so a loop with
 // `sleep 5` takes five simulated seconds per turn and a server command blocks on `wait`.
-import { parseScript, quotedLength, ShellSyntaxError, substitutionLength, type Command, type List, type Pipeline, type Redir, type SimpleCommand } from "./parse.js";
+import { condCharLength, parseScript, quotedLength, ShellSyntaxError, substitutionLength, type Command, type List, type Pipeline, type Redir, type SimpleCommand } from "./parse.js";
 import { resolvePath } from "./memfs.js";
 import { ExitSignal, type Effect, type EffectResult, type Pipe, type ProcessIO } from "./types.js";
 import type { Userland } from "../registry.js";
@@ -152,7 +152,7 @@ export function shellPrefix(sh: ShellState): string {
 /** Runs a script source; syntax errors end it with status 2 as a shell does. */
 export function* runScript(source: string, sh: ShellState, st: Streams): Gen {
   let list: List;
-  try { list = parseScript(source); } catch (e) {
+  try { list = parseScript(source, sh.shellName === "bash"); } catch (e) {
     if (!(e instanceof ShellSyntaxError)) throw e;
     st.err(`${shellPrefix(sh)}${e.message}\n`);
     return 2;
@@ -405,6 +405,7 @@ function* runCommand(cmd: Command, sh: ShellState, st: Streams): Gen {
       return cmd.otherwise ? yield* runList(cmd.otherwise, sh, redirected) : (sh.status = 0);
     }
     case "loop": return yield* runLoop(cmd.until, cmd.cond, cmd.body, sh, redirected);
+    case "cond": return yield* runConditional(cmd.expr, cmd.line, sh, redirected);
     case "for": {
       const items = cmd.items ? yield* expandWords(cmd.items, sh, redirected) : sh.positional.slice(1);
       return yield* runLoopBody(items, (item) => { sh.vars.set(cmd.name, item); }, cmd.body, sh, redirected);
@@ -811,6 +812,172 @@ export function xtraceLines(sh: ShellState, assigns: ReadonlyArray<readonly [str
   }
   if (sh.userland === "gnu") return `${ps4}${[...assigns.map(([k, v]) => `${k}=${v}`), ...argv].join(" ")}\n`;
   return `${ps4}${[...assigns.map(([k, v]) => `${k}=${ashMaybeQuote(v)}`), ...argv.map((w) => (ashKeywords.has(w) ? ashSingleQuote(w) : ashMaybeQuote(w)))].join(" ")}\n`;
+}
+
+// ---------------------------------------------------------------------------------
+// bash's [[ ]] conditional command (bash's cond.c grammar: || && ! ( ), unary and binary primaries)
+
+/** A conditional's tokens: operators, and words kept raw (expanded when evaluated, never split or globbed). */
+type CondToken = { op: string } | { word: string };
+
+/** Splits the text between [[ and ]]: the operand after =~ is read to the next blank, ( ) | included. */
+export function condTokens(expr: string): CondToken[] {
+  const out: CondToken[] = [];
+  let i = 0;
+  while (i < expr.length) {
+    const c = expr[i]!;
+    if (c === " " || c === "\t" || c === "\n") { i++; continue; }
+    const two = expr.slice(i, i + 2);
+    const prev = out[out.length - 1];
+    const regex = prev !== undefined && "word" in prev && prev.word === "=~";
+    if (!regex && (two === "&&" || two === "||")) { out.push({ op: two }); i += 2; continue; }
+    if (!regex && (c === "(" || c === ")")) { out.push({ op: c }); i++; continue; }
+    let j = i;
+    while (j < expr.length && !/\s/.test(expr[j]!) && (regex || !("()".includes(expr[j]!) || expr.startsWith("&&", j) || expr.startsWith("||", j)))) j += condCharLength(expr, j);
+    out.push({ word: expr.slice(i, j) });
+    i = j;
+  }
+  return out;
+}
+
+class CondSyntaxError extends Error {}
+
+const condUnary = new Set(["-a", "-b", "-c", "-d", "-e", "-f", "-g", "-h", "-k", "-p", "-r", "-s", "-t", "-u", "-w", "-x", "-G", "-L", "-N", "-O", "-S", "-z", "-n", "-v"]);
+const condBinary = new Set(["==", "=", "!=", "=~", "<", ">", "-eq", "-ne", "-lt", "-le", "-gt", "-ge", "-nt", "-ot", "-ef"]);
+const condInts: Record<string, (a: number, b: number) => boolean> = { "-eq": (a, b) => a === b, "-ne": (a, b) => a !== b, "-lt": (a, b) => a < b, "-le": (a, b) => a <= b, "-gt": (a, b) => a > b, "-ge": (a, b) => a >= b };
+
+/**
+ * Runs `[[ expr ]]` (bash only; sh never parses it as one): 0 true, 1 false, 2 for a regex that
+ * does not compile; a malformed expression is bash's syntax error (status 2).
+ */
+function* runConditional(expr: string, line: number, sh: ShellState, st: Streams): Gen {
+  sh.line = line;
+  const toks = condTokens(expr);
+  let at = 0;
+  const peekOp = (v: string) => { const t = toks[at]; return t !== undefined && "op" in t && t.op === v; };
+  const wordAt = (k: number) => { const t = toks[k]; return t !== undefined && "word" in t ? t.word : undefined; };
+  function* or(): Generator<Effect, number, EffectResult> {
+    let r = yield* and();
+    while (peekOp("||")) { at++; const rhs = r === 0 ? (skip(), 0) : yield* and(); r = r === 0 ? 0 : rhs; }
+    return r;
+  }
+  function* and(): Generator<Effect, number, EffectResult> {
+    let r = yield* not();
+    while (peekOp("&&")) { at++; const rhs = r !== 0 ? (skipTerm(), r) : yield* not(); r = r !== 0 ? r : rhs; }
+    return r;
+  }
+  // bash evaluates && and || lazily: the operand not needed is parsed but not expanded
+  function skip(): void { skipTerm(); while (peekOp("&&")) { at++; skipTerm(); } }
+  function skipTerm(): void {
+    if (wordAt(at) === "!") at++;
+    if (peekOp("(")) { let depth = 0; do { if (peekOp("(")) depth++; else if (peekOp(")")) depth--; at++; } while (depth > 0 && at < toks.length); return; }
+    const w = wordAt(at);
+    if (w === undefined) throw new CondSyntaxError();
+    at += condUnary.has(w) && wordAt(at + 1) !== undefined ? 2 : condBinary.has(wordAt(at + 1) ?? "") ? 3 : 1;
+  }
+  function* not(): Generator<Effect, number, EffectResult> {
+    if (wordAt(at) === "!") { at++; const r = yield* not(); return r === 2 ? 2 : r === 0 ? 1 : 0; }
+    return yield* primary();
+  }
+  function* primary(): Generator<Effect, number, EffectResult> {
+    if (peekOp("(")) {
+      at++;
+      const r = yield* or();
+      if (!peekOp(")")) throw new CondSyntaxError();
+      at++;
+      return r;
+    }
+    const w = wordAt(at);
+    if (w === undefined) throw new CondSyntaxError();
+    const op = wordAt(at + 1);
+    if (op !== undefined && condBinary.has(op)) {
+      const rhs = wordAt(at + 2);
+      if (rhs === undefined) throw new CondSyntaxError();
+      at += 3;
+      return yield* binary(w, op, rhs);
+    }
+    if (condUnary.has(w) && op !== undefined) {
+      at += 2;
+      return yield* testPrimary([w, yield* condWord(op, sh, st)]);
+    }
+    at++;
+    return (yield* condWord(w, sh, st)) !== "" ? 0 : 1;
+  }
+  function* binary(lhsRaw: string, op: string, rhsRaw: string): Generator<Effect, number, EffectResult> {
+    const lhs = yield* condWord(lhsRaw, sh, st);
+    if (op === "=~") {
+      const re = yield* condPattern(rhsRaw, sh, st, "regex");
+      let compiled: RegExp;
+      try { compiled = new RegExp(re); } catch { return 2; }
+      const m = compiled.exec(lhs);
+      // bash sets BASH_REMATCH from the match: the whole match, then each group ("" for one that took no part)
+      assignArray("BASH_REMATCH", m ? m.map((g) => g ?? "") : [], sh);
+      return m ? 0 : 1;
+    }
+    if (op === "==" || op === "=" || op === "!=") {
+      const re = new RegExp(`^${yield* condPattern(rhsRaw, sh, st, "glob")}$`, "s");
+      return re.test(lhs) === (op !== "!=") ? 0 : 1;
+    }
+    const rhs = yield* condWord(rhsRaw, sh, st);
+    // bash: < and > compare strings; the integer operators evaluate both sides as arithmetic expressions
+    if (op === "<") return lhs < rhs ? 0 : 1;
+    if (op === ">") return lhs > rhs ? 0 : 1;
+    const f = Object.hasOwn(condInts, op) ? condInts[op] : undefined;
+    if (f) return f(evalArithmetic(lhs, sh), evalArithmetic(rhs, sh)) ? 0 : 1;
+    return yield* testPrimary([lhs, op, rhs]);
+  }
+  // the file tests and -nt/-ot/-ef are test(1)'s, which bash's [[ shares
+  function* testPrimary(args: string[]): Generator<Effect, number, EffectResult> {
+    const r = yield* runArgv(["test", ...args], sh, { stdin: "", out: () => {}, err: () => {} });
+    return r > 1 ? 2 : r;
+  }
+  try {
+    if (toks.length === 0) throw new CondSyntaxError();
+    const r = yield* or();
+    if (at < toks.length) throw new CondSyntaxError();
+    return (sh.status = r);
+  } catch (e) {
+    if (!(e instanceof CondSyntaxError)) throw e;
+    st.err(`${shellPrefix(sh)}syntax error in conditional expression\n`);
+    return (sh.status = 2);
+  }
+}
+
+/** A conditional's operand: expanded without field splitting or globbing. */
+function* condWord(raw: string, sh: ShellState, st: Streams): Generator<Effect, string, EffectResult> {
+  return (yield* expandWord(raw, sh, st, false)).join("");
+}
+
+// POSIX bracket classes, as ERE writes them inside [ ]
+const posixClasses: Record<string, string> = { alpha: "A-Za-z", digit: "0-9", alnum: "A-Za-z0-9", upper: "A-Z", lower: "a-z", space: " \\t\\n\\r\\f\\v", blank: " \\t", punct: "!-\\/:-@\\[-`{-~", xdigit: "0-9A-Fa-f", word: "A-Za-z0-9_", cntrl: "\\x00-\\x1f\\x7f", print: " -~", graph: "!-~" };
+
+/** An unquoted regex piece as a JavaScript pattern: POSIX classes spelt out; `X*?`, `X+?` are glibc's greedy (X*)?, (X+)?. */
+function ereToJs(ere: string): string {
+  return ere.replace(/\[:([a-z]+):\]/g, (m, name: string) => (Object.hasOwn(posixClasses, name) ? posixClasses[name]! : m)).replace(/([*+])\?/g, "*").replace(/\?\?/g, "?");
+}
+
+/**
+ * The right side of == (a glob) or =~ (an ERE) as a JavaScript regex source: quoted parts match
+ * themselves, unquoted parts (and unquoted expansions) are the pattern, as bash's cond.c takes them.
+ */
+function* condPattern(raw: string, sh: ShellState, st: Streams, kind: "glob" | "regex"): Generator<Effect, string, EffectResult> {
+  const literal = (t: string) => t.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+  const pattern = (t: string) => (kind === "regex" ? ereToJs(t) : literal(t).replace(/\\\*/g, ".*").replace(/\\\?/g, "."));
+  let out = "";
+  let text = ""; // unquoted characters, converted together ([[:space:]], X*? span several)
+  let j = 0;
+  while (j < raw.length) {
+    const c = raw[j]!;
+    const len = condCharLength(raw, j);
+    const piece = raw.slice(j, j + len);
+    j += len;
+    if (c !== "'" && c !== "\"" && c !== "\\" && c !== "$" && c !== "`") { text += piece; continue; }
+    const value = (yield* expandWord(piece, sh, st, false)).join("");
+    if (c === "$" || c === "`") { text += value; continue; }
+    out += pattern(text) + literal(value);
+    text = "";
+  }
+  return out + pattern(text);
 }
 
 // ---------------------------------------------------------------------------------
