@@ -104,3 +104,12 @@ describe("bash's [[ ]] conditional", () => {
     expect(ash("[[ a =~ -([0-9]+)$ ]]; echo $?")).toEqual({ out: [], err: [`sh: syntax error: unexpected "("`], result: { state: "exited", code: 2 } });
   });
 });
+
+// print_cmd.c xtrace_print_cond_term: one line per primary evaluated, "! " when inverted, '' for an empty operand
+describe("bash's trace of [[ ]]", () => {
+  it("traces init-mysql as bash -x does", () => {
+    const r = run("debian:12", ["bash", "-c", "set -ex\nh=mysql-0\n[[ $h =~ -([0-9]+)$ ]] || exit 1\nordinal=${BASH_REMATCH[1]}\nif [[ $ordinal -eq 0 ]]; then\n  echo primary\nfi\n[[ ! -f /nope && $UNSET ]] || true"]);
+    expect(r.out).toEqual(["primary"]);
+    expect(r.err).toEqual(["+ h=mysql-0", "+ [[ mysql-0 =~ -([0-9]+)$ ]]", "+ ordinal=0", "+ [[ 0 -eq 0 ]]", "+ echo primary", "+ [[ ! -f /nope ]]", "+ [[ -n '' ]]", "+ true"]);
+  });
+});

@@ -802,10 +802,16 @@ function bashQuote(s: string): string {
  * xtrace_print_word_list): each assignment on a line of its own, then the words, PS4's first
  * character repeated once more for each command substitution level ("++ hostname").
  */
-export function xtraceLines(sh: ShellState, assigns: ReadonlyArray<readonly [string, string]>, argv: readonly string[]): string {
+/** PS4 as a trace line starts: bash repeats its first character once more per command substitution level. */
+function xtracePrefix(sh: ShellState): string {
   const ps4 = sh.vars.get("PS4") ?? "+ ";
+  return sh.shellName === "bash" ? (ps4[0] ?? "").repeat(1 + (sh.substitutionDepth ?? 0)) + ps4.slice(1) : ps4;
+}
+
+export function xtraceLines(sh: ShellState, assigns: ReadonlyArray<readonly [string, string]>, argv: readonly string[]): string {
+  const ps4 = xtracePrefix(sh);
   if (sh.shellName === "bash") {
-    const prefix = (ps4[0] ?? "").repeat(1 + (sh.substitutionDepth ?? 0)) + ps4.slice(1);
+    const prefix = ps4;
     const lines = assigns.map(([k, v]) => `${prefix}${k}=${v === "" ? "" : /[\x00-\x1f\x7f]/.test(v) ? bashAnsiQuote(v) : bashHasMetas(v) ? `'${v.replaceAll("'", "'\\''")}'` : v}\n`);
     if (argv.length > 0) lines.push(`${prefix}${argv.map(bashQuote).join(" ")}\n`);
     return lines.join("");
@@ -875,11 +881,15 @@ function* runConditional(expr: string, line: number, sh: ShellState, st: Streams
     if (w === undefined) throw new CondSyntaxError();
     at += condUnary.has(w) && wordAt(at + 1) !== undefined ? 2 : condBinary.has(wordAt(at + 1) ?? "") ? 3 : 1;
   }
-  function* not(): Generator<Effect, number, EffectResult> {
-    if (wordAt(at) === "!") { at++; const r = yield* not(); return r === 2 ? 2 : r === 0 ? 1 : 0; }
-    return yield* primary();
+  function* not(invert = false): Generator<Effect, number, EffectResult> {
+    if (wordAt(at) === "!") { at++; const r = yield* not(!invert); return r === 2 ? 2 : r === 0 ? 1 : 0; }
+    return yield* primary(invert);
   }
-  function* primary(): Generator<Effect, number, EffectResult> {
+  // print_cmd.c xtrace_print_cond_term: "[[ ", "! " when inverted, the expanded operands ('' for an empty one), " ]]"
+  const trace = (invert: boolean, parts: string[]) => {
+    if (sh.xtrace) st.err(`${xtracePrefix(sh)}[[ ${invert ? "! " : ""}${parts.map((p) => p || "''").join(" ")} ]]\n`);
+  };
+  function* primary(invert: boolean): Generator<Effect, number, EffectResult> {
     if (peekOp("(")) {
       at++;
       const r = yield* or();
@@ -894,17 +904,24 @@ function* runConditional(expr: string, line: number, sh: ShellState, st: Streams
       const rhs = wordAt(at + 2);
       if (rhs === undefined) throw new CondSyntaxError();
       at += 3;
-      return yield* binary(w, op, rhs);
+      return yield* binary(w, op, rhs, invert);
     }
     if (condUnary.has(w) && op !== undefined) {
       at += 2;
-      return yield* testPrimary([w, yield* condWord(op, sh, st)]);
+      const arg = yield* condWord(op, sh, st);
+      trace(invert, [w, arg]);
+      return yield* testPrimary([w, arg]);
     }
     at++;
-    return (yield* condWord(w, sh, st)) !== "" ? 0 : 1;
+    // parse.y makes a lone word the unary -n test
+    const value = yield* condWord(w, sh, st);
+    trace(invert, ["-n", value]);
+    return value !== "" ? 0 : 1;
   }
-  function* binary(lhsRaw: string, op: string, rhsRaw: string): Generator<Effect, number, EffectResult> {
+  function* binary(lhsRaw: string, op: string, rhsRaw: string, invert: boolean): Generator<Effect, number, EffectResult> {
     const lhs = yield* condWord(lhsRaw, sh, st);
+    const patternOp = op === "==" || op === "=" || op === "!=" || op === "=~";
+    if (sh.xtrace && patternOp) trace(invert, [lhs, op, yield* condPatternText(rhsRaw, sh, st)]);
     if (op === "=~") {
       const re = yield* condPattern(rhsRaw, sh, st, "regex");
       let compiled: RegExp;
@@ -919,6 +936,7 @@ function* runConditional(expr: string, line: number, sh: ShellState, st: Streams
       return re.test(lhs) === (op !== "!=") ? 0 : 1;
     }
     const rhs = yield* condWord(rhsRaw, sh, st);
+    trace(invert, [lhs, op, rhs]);
     // bash: < and > compare strings; the integer operators evaluate both sides as arithmetic expressions
     if (op === "<") return lhs < rhs ? 0 : 1;
     if (op === ">") return lhs > rhs ? 0 : 1;
@@ -941,6 +959,20 @@ function* runConditional(expr: string, line: number, sh: ShellState, st: Streams
     st.err(`${shellPrefix(sh)}syntax error in conditional expression\n`);
     return (sh.status = 2);
   }
+}
+
+/** A pattern operand as bash's trace shows it: expanded, its quoted characters backslash-escaped where they are special. */
+function* condPatternText(raw: string, sh: ShellState, st: Streams): Generator<Effect, string, EffectResult> {
+  let out = "";
+  for (let j = 0; j < raw.length;) {
+    const c = raw[j]!;
+    const len = condCharLength(raw, j);
+    const piece = raw.slice(j, j + len);
+    j += len;
+    if (c !== "'" && c !== "\"" && c !== "\\") { out += c === "$" || c === "`" ? (yield* expandWord(piece, sh, st, false)).join("") : piece; continue; }
+    out += (yield* expandWord(piece, sh, st, false)).join("").replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  }
+  return out;
 }
 
 /** A conditional's operand: expanded without field splitting or globbing. */
