@@ -121,4 +121,75 @@ spec:
     expect(await jsonpath(["get", "pod", "set-ex"], "{.status.initContainerStatuses[0].state.terminated.exitCode}")).toBe("1");
     expect((await k(["delete", "pod", "set-ex", "--now"])).code).toBe(0);
   });
+
+  it("tasks/run-application/run-replicated-stateful-application: init-mysql's bash [[ =~ ]] takes the ordinal from the hostname and writes server-id.cnf, traced by set -ex", { timeout: 120_000 }, async () => {
+    // content/en/examples/application/mysql/mysql-statefulset.yaml's init-mysql, in a pod named as the StatefulSet names mysql-0
+    const manifest = `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: mysql
+data:
+  primary.cnf: |
+    # Apply this config only on the primary.
+    [mysqld]
+    log-bin
+  secondary.cnf: |
+    # Apply this config only on secondaries.
+    [mysqld]
+    super-read-only
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: mysql-0
+spec:
+  restartPolicy: Never
+  initContainers:
+  - name: init-mysql
+    image: mysql:5.7
+    command:
+    - bash
+    - "-c"
+    - |
+      set -ex
+      # Generate mysql server-id from pod ordinal index.
+      [[ \`hostname\` =~ -([0-9]+)$ ]] || exit 1
+      ordinal=\${BASH_REMATCH[1]}
+      echo [mysqld] > /mnt/conf.d/server-id.cnf
+      # Add an offset to avoid reserved server-id=0 value.
+      echo server-id=$((100 + $ordinal)) >> /mnt/conf.d/server-id.cnf
+      # Copy appropriate conf.d files from config-map to emptyDir.
+      if [[ $ordinal -eq 0 ]]; then
+        cp /mnt/config-map/primary.cnf /mnt/conf.d/
+      else
+        cp /mnt/config-map/secondary.cnf /mnt/conf.d/
+      fi
+    volumeMounts:
+    - name: conf
+      mountPath: /mnt/conf.d
+    - name: config-map
+      mountPath: /mnt/config-map
+  containers:
+  - name: show
+    image: mysql:5.7
+    command: ["bash", "-c", "cat /mnt/conf.d/server-id.cnf /mnt/conf.d/primary.cnf"]
+    volumeMounts:
+    - name: conf
+      mountPath: /mnt/conf.d
+  volumes:
+  - name: conf
+    emptyDir: {}
+  - name: config-map
+    configMap:
+      name: mysql
+`;
+    expect((await k(["apply", "-f", "-"], manifest)).out).toBe("configmap/mysql created\npod/mysql-0 created\n");
+    const done = await until(async () => ((await jsonpath(["get", "pod", "mysql-0"], "{.status.phase}")) === "Succeeded" ? true : undefined), 90_000);
+    expect(done).toBe(true);
+    // bash: "++" inside the backquotes, xtrace_print_cond_term's "[[ ... ]]" lines, each assignment and command
+    expect((await k(["logs", "mysql-0", "-c", "init-mysql"])).out).toBe("++ hostname\n+ [[ mysql-0 =~ -([0-9]+)$ ]]\n+ ordinal=0\n+ echo '[mysqld]'\n+ echo server-id=100\n+ [[ 0 -eq 0 ]]\n+ cp /mnt/config-map/primary.cnf /mnt/conf.d/\n");
+    expect((await k(["logs", "mysql-0", "-c", "show"])).out).toBe("[mysqld]\nserver-id=100\n# Apply this config only on the primary.\n[mysqld]\nlog-bin\n");
+    expect((await k(["delete", "pod", "mysql-0", "--now"])).code).toBe(0);
+    expect((await k(["delete", "configmap", "mysql"])).code).toBe(0);
+  });
 });
