@@ -29,6 +29,11 @@ export interface ProxyRule {
   trafficPolicy: "Cluster" | "Local";
   /** Set when spec.sessionAffinity is ClientIP. */
   sessionAffinity?: { type: "ClientIP"; timeoutSeconds: number };
+  /**
+   * A Local policy with no endpoint on this node while the Service has some elsewhere: proxier.go's
+   * filter rule DROPs ("has no local endpoints") where a Service with none at all is REJECTed.
+   */
+  noLocalEndpoints?: true;
 }
 
 /** An endpoint as kube-proxy sees it: address, port and the three conditions with their nil defaults. */
@@ -129,24 +134,31 @@ export function serviceRules(svc: Service, slices: EndpointSlice[], nodeName: st
     const name = servicePortName(svc, port);
     const pick = (policy: "Cluster" | "Local") =>
       (policy === "Local" ? localEndpoints(eps, nodeName) : clusterEndpoints(eps)).map((e) => `${e.ip}:${e.port}`);
+    // CategorizeEndpoints' hasEndpoints: a usable endpoint on any node
+    const hasEndpoints = clusterEndpoints(eps).length > 0;
+    const dropped = (backends: string[]) => (backends.length === 0 && hasEndpoints ? { noLocalEndpoints: true as const } : {});
     const internal = svc.spec?.internalTrafficPolicy === "Local" ? "Local" : "Cluster";
+    const internalBackends = pick(internal);
     rules.push({
       service: name,
       frontend: `${clusterIP}:${port.port}/${proto}`,
       kind: "ClusterIP",
-      backends: pick(internal),
+      backends: internalBackends,
       trafficPolicy: internal,
       ...(sa ? { sessionAffinity: sa } : {}),
+      ...dropped(internalBackends),
     });
     if (externallyAccessible && port.nodePort) {
       const external = (mutant("kube-proxy.node-port-follows-internal-policy") ? svc.spec?.internalTrafficPolicy : svc.spec?.externalTrafficPolicy) === "Local" ? "Local" : "Cluster";
+      const externalBackends = pick(external);
       rules.push({
         service: name,
         frontend: `<any>:${port.nodePort}/${proto}`,
         kind: "NodePort",
-        backends: pick(external),
+        backends: externalBackends,
         trafficPolicy: external,
         ...(sa ? { sessionAffinity: sa } : {}),
+        ...dropped(externalBackends),
       });
     }
   }
@@ -295,7 +307,7 @@ export function nodeOfPodIP(ip: string, slices: EndpointSlice[], nodes: Node[]):
 
 /**
  * A connection from a pod on this node: a Service address is DNATed to a backend the rules pick
- * (none: REJECT, "connection refused"); a pod IP is routed as is. It goes on to the runtime of the
+ * (none: REJECT, "connection refused"; none on this node under a Local policy: DROP); a pod IP is routed as is. It goes on to the runtime of the
  * backend's node, which answers the origin; a node's own address goes to that node's host network;
  * an address no node holds is never answered (the client times out).
  */
@@ -314,6 +326,8 @@ export function forwardConnection(ctx: KubeProxyContext, msg: ConnectMsg, fx: Fx
     }, key === undefined ? undefined : recentBackend(ctx.affinity, key, rule, now));
     // the endpoint chain's `recent --set`: the client's entry is taken (or renewed) at each new connection
     if (key !== undefined && backend !== undefined) ctx.affinity = { ...ctx.affinity, [key]: { backend, at: now } };
+    // DROP: no answer, the client's connect times out
+    if (backend === undefined && rule.noLocalEndpoints) return;
     if (backend === undefined) {
       const refused: ConnectResult = { type: "ConnectResult", id: msg.id, error: "connection refused" };
       fx.send(msg.replyTo, refused);

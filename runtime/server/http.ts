@@ -381,6 +381,26 @@ export function inGoFieldOrder(obj: unknown): unknown {
   return out;
 }
 
+/**
+ * A built-in kind's list as the typed encoder writes it: only the list carries kind and apiVersion,
+ * its items' TypeMeta is empty (client-go's UnstructuredList fills them back in: "For typed lists,
+ * e.g., a PodList, API server doesn't set each item's APIVersion and Kind"). A custom resource's
+ * list is unstructured and keeps them.
+ */
+export function withoutItemTypes(obj: unknown): unknown {
+  if (obj === null || typeof obj !== "object" || Array.isArray(obj)) return obj;
+  const o = obj as Record<string, unknown>;
+  if (!Array.isArray(o.items) || typeof o.kind !== "string" || !o.kind.endsWith("List")) return obj;
+  const typed = (x: unknown) => x !== null && typeof x === "object" && (Object.hasOwn(x, "kind") || Object.hasOwn(x, "apiVersion"));
+  if (!o.items.some(typed)) return obj;
+  const items = o.items.map((x) => {
+    if (!typed(x)) return x;
+    const { kind: _k, apiVersion: _v, ...rest } = x as Record<string, unknown>;
+    return rest;
+  });
+  return { ...o, items };
+}
+
 function prettyFor(res: ServerResponse): boolean {
   const req = (res as ServerResponse & { req?: IncomingMessage }).req;
   if (!req) return false;
@@ -1430,7 +1450,7 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
   const protobuf = !table && prefersProtobuf(accept);
   const sendObject = (code: number, obj: unknown) => {
     const pb = protobuf ? encodeProtobufObject(obj) : undefined;
-    if (!pb) return send(res, code, obj);
+    if (!pb) return send(res, code, r.custom ? obj : withoutItemTypes(obj));
     res.writeHead(code, { "Content-Type": "application/vnd.kubernetes.protobuf", "Content-Length": pb.length, "Cache-Control": "no-cache, private" });
     res.end(pb);
   };

@@ -4,7 +4,7 @@ import { nodeKernelRelease } from "../../common/kernel.js";
 import { createHash } from "node:crypto";
 import type { ImageInfo } from "../registry.js";
 import { cell, MemFS, type FsTree } from "./memfs.js";
-import { perform, runArgv, runScript, type Gen, type ProgramLookup, type ShellState, type Streams } from "./shell.js";
+import { perform, runArgv, runScript, setOption, type Gen, type ProgramLookup, type ShellState, type Streams } from "./shell.js";
 import type { Effect, EffectResult, HttpResult } from "./types.js";
 import { curl, nslookup, parseUrl, strftime } from "./commands.js";
 import { ExitSignal, type Listener, type ListenerRequest } from "./types.js";
@@ -857,16 +857,28 @@ function* genericServer(sh: ShellState, ctx: ProgramContext): Gen {
   return yield* serve(sh);
 }
 
-/** Runs `sh -c script [name args...]`, `sh script.sh`, or `sh` with no terminal (exits 0 at once). */
+/**
+ * A shell process: it starts with its options off and outside any condition, whatever the shell
+ * that ran it had set (a nested `sh -c` shares that shell's state here), which gets its own back.
+ */
 function* shell(argv: string[], sh: ShellState, st: Streams, terminal = false): Gen {
+  const saved = { errexit: sh.errexit, xtrace: sh.xtrace, conditions: sh.conditions, substitutionDepth: sh.substitutionDepth };
+  Object.assign(sh, { errexit: false, xtrace: false, conditions: 0, substitutionDepth: 0 });
+  try { return yield* shellBody(argv, sh, st, terminal); } finally { Object.assign(sh, saved); }
+}
+
+/** Runs `sh -c script [name args...]`, `sh script.sh`, or `sh` with no terminal (exits 0 at once). */
+function* shellBody(argv: string[], sh: ShellState, st: Streams, terminal: boolean): Gen {
   const name = baseName(argv[0]!);
   sh.shellName = name === "bash" ? "bash" : "sh";
   // a shell exports the directory it starts in
   sh.vars.set("PWD", sh.cwd);
   sh.exported.add("PWD");
   let i = 1;
-  while (i < argv.length && /^-[a-zA-Z]*$/.test(argv[i]!) && !argv[i]!.includes("c")) i++; // -e, -x, -l: accepted, not modelled
+  // option letters before the script: -e and -x as `set` takes them (sh -ec, bash -x); -l and the rest change nothing here
+  for (; i < argv.length && /^-[a-zA-Z]*$/.test(argv[i]!) && !argv[i]!.includes("c"); i++) for (const l of argv[i]!.slice(1)) setOption(l, true, sh);
   if (argv[i] !== undefined && /^-[a-zA-Z]*c[a-zA-Z]*$/.test(argv[i]!)) {
+    for (const l of argv[i]!.slice(1)) setOption(l, true, sh);
     const script = argv[i + 1];
     if (script === undefined) { st.err(`${sh.shellName}: -c requires an argument\n`); return 2; }
     sh.positional = argv.length > i + 2 ? argv.slice(i + 2) : [sh.shellName];

@@ -11,7 +11,9 @@ export type Compound =
   | { type: "loop"; until: boolean; cond: List; body: List; redirs: Redir[] }
   | { type: "if"; clauses: Array<{ cond: List; body: List }>; otherwise?: List; redirs: Redir[] }
   | { type: "for"; name: string; items?: string[]; body: List; redirs: Redir[] }
-  | { type: "group"; subshell: boolean; body: List; redirs: Redir[] };
+  | { type: "group"; subshell: boolean; body: List; redirs: Redir[] }
+  /** bash's `[[ expression ]]`: the text between the brackets, read by the conditional's own grammar at run time */
+  | { type: "cond"; expr: string; line: number; redirs: Redir[] };
 export type Command = SimpleCommand | Compound;
 export type Pipeline = { negate: boolean; commands: Command[] };
 export type AndOr = { first: Pipeline; rest: Array<{ op: "&&" | "||"; pipeline: Pipeline }> };
@@ -55,13 +57,53 @@ export function quotedLength(s: string, i: number): number {
   throw new ShellSyntaxError("syntax error: unterminated quoted string");
 }
 
-/** Splits a script into words (quotes kept), operators and redirections. */
-export function tokenize(s: string): Token[] {
+// words after which a command starts (a `[[` there opens a conditional)
+const commandStarters = new Set(["if", "then", "else", "elif", "do", "while", "until", "!", "{"]);
+
+function atCommandStart(out: readonly Token[]): boolean {
+  const last = out[out.length - 1];
+  return last === undefined || (last.t === "op" && last.v !== ")") || (last.t === "word" && commandStarters.has(last.v));
+}
+
+/**
+ * Where the `]]` closing a conditional that starts at i ends (the index after it): words are read
+ * whole, quotes and substitutions included, so the regex after =~ may hold ( ) | unquoted.
+ */
+export function condLength(s: string, i: number): number {
+  let j = i + 2;
+  for (;;) {
+    while (j < s.length && (s[j] === " " || s[j] === "\t" || s[j] === "\n")) j++;
+    if (j >= s.length) throw new ShellSyntaxError("syntax error: unexpected end of file");
+    if (s.startsWith("]]", j) && (j + 2 === s.length || /[\s;&|)]/.test(s[j + 2]!))) return j + 2 - i;
+    while (j < s.length && !/\s/.test(s[j]!)) j += condCharLength(s, j);
+  }
+}
+
+/** Length of one unit of a conditional's word at j: an escape, a quoted string, a substitution or a character. */
+export function condCharLength(s: string, j: number): number {
+  const d = s[j]!;
+  if (d === "\\") return 2;
+  if (d === "'") { const e = s.indexOf("'", j + 1); if (e < 0) throw new ShellSyntaxError("syntax error: unterminated quoted string"); return e + 1 - j; }
+  if (d === "\"") return quotedLength(s, j);
+  if ((d === "$" && (s[j + 1] === "(" || s[j + 1] === "{")) || d === "`") return substitutionLength(s, j);
+  return 1;
+}
+
+/** Splits a script into words (quotes kept), operators and redirections; with bash, `[[ ... ]]` is one word. */
+export function tokenize(s: string, bash = false): Token[] {
   const out: Token[] = [];
   let line = 1;
   let i = 0;
   while (i < s.length) {
     const c = s[i]!;
+    if (bash && c === "[" && s.startsWith("[[", i) && /[ \t\n]/.test(s[i + 2] ?? "") && atCommandStart(out)) {
+      const len = condLength(s, i);
+      const v = s.slice(i, i + len);
+      out.push({ t: "word", v, line });
+      line += v.split("\n").length - 1;
+      i += len;
+      continue;
+    }
     if (c === " " || c === "\t") { i++; continue; }
     if (c === "\\" && s[i + 1] === "\n") { i += 2; line++; continue; }
     if (c === "\n") { out.push({ t: "op", v: "\n", line }); line++; i++; continue; }
@@ -174,6 +216,10 @@ class Parser {
       this.pos++;
       return { type: "group", subshell: true, body, redirs: this.redirs() };
     }
+    if (t?.t === "word" && /^\[\[[ \t\n]/.test(t.v) && t.v.endsWith("]]") && t.v.length >= 5) {
+      this.pos++;
+      return { type: "cond", expr: t.v.slice(2, -2), line: t.line, redirs: this.redirs() };
+    }
     if (t?.t === "word") {
       switch (t.v) {
         case "while": case "until": return this.loop(t.v === "until");
@@ -274,6 +320,6 @@ class Parser {
 }
 
 /** Parses a script into its command list; throws ShellSyntaxError on bad syntax. */
-export function parseScript(source: string): List {
-  return new Parser(tokenize(source)).script();
+export function parseScript(source: string, bash = false): List {
+  return new Parser(tokenize(source, bash)).script();
 }

@@ -1,6 +1,6 @@
 // The shell interpreter: runs a parsed script as a generator of effects, so a loop with
 // `sleep 5` takes five simulated seconds per turn and a server command blocks on `wait`.
-import { parseScript, quotedLength, ShellSyntaxError, substitutionLength, type Command, type List, type Pipeline, type Redir, type SimpleCommand } from "./parse.js";
+import { condCharLength, parseScript, quotedLength, ShellSyntaxError, substitutionLength, type Command, type List, type Pipeline, type Redir, type SimpleCommand } from "./parse.js";
 import { resolvePath } from "./memfs.js";
 import { ExitSignal, type Effect, type EffectResult, type Pipe, type ProcessIO } from "./types.js";
 import type { Userland } from "../registry.js";
@@ -53,6 +53,14 @@ export interface ShellState {
   jobPids?: ReadonlyMap<Gen, number>;
   /** trapped signals that arrived and whose commands have not run yet (ash's pending_sig) */
   pendingSignals?: readonly number[];
+  /** `set -e`: a failing command ends the shell (outside conditions and all but an and-or list's last) */
+  errexit?: boolean;
+  /** `set -x`: each simple command is written to stderr after expansion, behind PS4 */
+  xtrace?: boolean;
+  /** how many if/while/until conditions the shell is evaluating now: errexit is ignored there */
+  conditions?: number;
+  /** how many command substitutions deep the shell runs now: bash repeats PS4's first character for each */
+  substitutionDepth?: number;
 }
 
 /** A background job stopped at what it blocks on: a sleep until wakeAt (ms, io.now()), the container's end, or a pipe. */
@@ -144,7 +152,7 @@ export function shellPrefix(sh: ShellState): string {
 /** Runs a script source; syntax errors end it with status 2 as a shell does. */
 export function* runScript(source: string, sh: ShellState, st: Streams): Gen {
   let list: List;
-  try { list = parseScript(source); } catch (e) {
+  try { list = parseScript(source, sh.shellName === "bash"); } catch (e) {
     if (!(e instanceof ShellSyntaxError)) throw e;
     st.err(`${shellPrefix(sh)}${e.message}\n`);
     return 2;
@@ -236,10 +244,24 @@ function* waitJobs(sh: ShellState): Gen {
 
 function* runAndOr(node: List[number]["node"], sh: ShellState, st: Streams): Gen {
   let status = yield* runPipeline(node.first, sh, st);
+  let last = node.first;
   for (const { op, pipeline } of node.rest) {
-    if ((op === "&&") === (status === 0)) status = yield* runPipeline(pipeline, sh, st);
+    if ((op === "&&") === (status === 0)) {
+      status = yield* runPipeline(pipeline, sh, st);
+      last = pipeline;
+    }
   }
+  // POSIX 2.8.1 / set -e: ignored in a condition, after a `!` pipeline, and for any command of an
+  // AND-OR list but the last (`false && x` goes on, `x && false` exits)
+  const final = node.rest.length === 0 ? node.first : node.rest[node.rest.length - 1]!.pipeline;
+  if (status !== 0 && sh.errexit && !(sh.conditions ?? 0) && last === final && !last.negate) throw new ExitSignal(status);
   return status;
+}
+
+/** Runs a condition list (if, elif, while, until): set -e does not apply inside it. */
+function* runCondition(cond: List, sh: ShellState, st: Streams): Gen {
+  sh.conditions = (sh.conditions ?? 0) + 1;
+  try { return yield* runList(cond, sh, st); } finally { sh.conditions = sh.conditions - 1; }
 }
 
 /**
@@ -373,15 +395,17 @@ function* runCommand(cmd: Command, sh: ShellState, st: Streams): Gen {
   const redirected = yield* applyRedirs(cmd.redirs, sh, st);
   if (typeof redirected === "number") return redirected;
   switch (cmd.type) {
-    case "simple": return yield* runSimple(cmd, sh, redirected);
+    // the trace goes to the stderr the command had before its own redirections (ash's preverrout_fd)
+    case "simple": return yield* runSimple(cmd, sh, redirected, st.err);
     case "group": return yield* runGroup(cmd.body, cmd.subshell, sh, redirected);
     case "if": {
       for (const clause of cmd.clauses) {
-        if ((yield* runList(clause.cond, sh, redirected)) === 0) return yield* runList(clause.body, sh, redirected);
+        if ((yield* runCondition(clause.cond, sh, redirected)) === 0) return yield* runList(clause.body, sh, redirected);
       }
       return cmd.otherwise ? yield* runList(cmd.otherwise, sh, redirected) : (sh.status = 0);
     }
     case "loop": return yield* runLoop(cmd.until, cmd.cond, cmd.body, sh, redirected);
+    case "cond": return yield* runConditional(cmd.expr, cmd.line, sh, redirected);
     case "for": {
       const items = cmd.items ? yield* expandWords(cmd.items, sh, redirected) : sh.positional.slice(1);
       return yield* runLoopBody(items, (item) => { sh.vars.set(cmd.name, item); }, cmd.body, sh, redirected);
@@ -392,7 +416,7 @@ function* runCommand(cmd: Command, sh: ShellState, st: Streams): Gen {
 /** A subshell keeps its own variables and directory; `exit` inside it only leaves the subshell. */
 function* runGroup(body: List, subshell: boolean, sh: ShellState, st: Streams): Gen {
   if (!subshell) return yield* runList(body, sh, st);
-  const saved = { vars: copyVars(sh.vars), exported: copyNames(sh.exported), cwd: sh.cwd };
+  const saved = { vars: copyVars(sh.vars), exported: copyNames(sh.exported), cwd: sh.cwd, errexit: sh.errexit, xtrace: sh.xtrace };
   try { return yield* forked(runList(body, sh, st), sh); } catch (e) {
     if (e instanceof ExitSignal) return e.code;
     throw e;
@@ -415,7 +439,7 @@ function* runLoop(until: boolean, cond: List, body: List, sh: ShellState, st: St
   let status = 0;
   for (;;) {
     countTurn(sh);
-    const c = yield* runList(cond, sh, st);
+    const c = yield* runCondition(cond, sh, st);
     if ((c === 0) === until) break;
     try { status = yield* runList(body, sh, st); } catch (e) {
       if (loopControl(e) === "break") break;
@@ -486,7 +510,7 @@ function fileSink(path: string, append: boolean, sh: ShellState): ((t: string) =
   return (t) => { sh.io.fs.write(path, t, true); };
 }
 
-function* runSimple(cmd: SimpleCommand, sh: ShellState, st: Streams): Gen {
+function* runSimple(cmd: SimpleCommand, sh: ShellState, st: Streams, traceTo: (t: string) => void = st.err): Gen {
   sh.line = cmd.line;
   const substitutionsBefore = sh.substitutions;
   const assigns: Array<[string, string]> = [];
@@ -500,6 +524,7 @@ function* runSimple(cmd: SimpleCommand, sh: ShellState, st: Streams): Gen {
     assignArray(a.name, yield* expandWords(a.items, sh, st), sh);
   }
   const argv = yield* expandWords(cmd.words, sh, st);
+  if (sh.xtrace) traceTo(xtraceLines(sh, assigns, argv));
   if (argv.length === 0) {
     for (const [k, v] of assigns) sh.vars.set(k, v);
     return (sh.status = sh.substitutions === substitutionsBefore ? 0 : sh.status);
@@ -639,7 +664,8 @@ function* runBuiltin(argv: string[], sh: ShellState, st: Streams): Gen {
   const [name, ...args] = argv as [string, ...string[]];
   switch (name) {
     case "trap": return yield* trap(args, sh, st);
-    case ":": case "true": case "set": case "readonly": case "local": return 0;
+    case ":": case "true": case "readonly": case "local": return 0;
+    case "set": return setOptions(args, sh);
     case "wait": return yield* waitJobs(sh);
     case "false": return 1;
     case "read": return yield* readLine(args, sh, st);
@@ -679,6 +705,311 @@ function* runBuiltin(argv: string[], sh: ShellState, st: Streams): Gen {
       return yield* runScript(r, sh, st);
     }
   }
+}
+
+/**
+ * The set builtin's options (ash's options(), bash's set_minus_o_option): -e/+e and -x/+x, their
+ * `-o errexit`/`-o xtrace` names; `-` turns xtrace off; `--` or the first operand sets $1...
+ * Other options are taken and have no effect here.
+ */
+export function setOptions(args: readonly string[], sh: ShellState): number {
+  let i = 0;
+  for (; i < args.length; i++) {
+    const a = args[i]!;
+    if (a[0] !== "-" && a[0] !== "+") break;
+    const on = a[0] === "-";
+    if (a === "-") { sh.xtrace = false; i++; break; }
+    if (a === "--") { i++; sh.positional = [sh.positional[0]!, ...args.slice(i)]; return 0; }
+    for (const letter of a.slice(1)) {
+      if (letter === "o") {
+        const name = args[++i];
+        if (name === "errexit") sh.errexit = on;
+        else if (name === "xtrace") sh.xtrace = on;
+      } else setOption(letter, on, sh);
+    }
+  }
+  if (i < args.length) sh.positional = [sh.positional[0]!, ...args.slice(i)];
+  return 0;
+}
+
+/** One option letter, from `set` or the shell's own command line (`sh -ec`, `bash -x script`). */
+export function setOption(letter: string, on: boolean, sh: ShellState): void {
+  if (letter === "e") sh.errexit = on;
+  else if (letter === "x") sh.xtrace = on;
+}
+
+// ash's findkwd: a word that is a reserved word is always quoted in a trace
+const ashKeywords = new Set(["!", "case", "do", "done", "elif", "else", "esac", "fi", "for", "function", "if", "in", "then", "until", "while", "{", "}"]);
+
+/** busybox ash's single_quote: 'text', a run of single quotes as "'...'" between. */
+function ashSingleQuote(s: string): string {
+  let out = "";
+  let rest = s;
+  for (;;) {
+    const len = rest.indexOf("'") < 0 ? rest.length : rest.indexOf("'");
+    out += `'${rest.slice(0, len)}'`;
+    rest = rest.slice(len);
+    if (rest === "") return out;
+    const run = /^'+/.exec(rest)![0];
+    out += `"${run}"`;
+    rest = rest.slice(run.length);
+    if (rest === "") return out;
+  }
+}
+
+/** busybox ash's maybe_single_quote: quoted when it holds a control character, space, !"#$%&'()*;<=>?`[\, or anything above z. */
+function ashMaybeQuote(s: string): string {
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    if (c < 0x2b || (c >= 0x3b && c <= 0x3f) || ch === "`" || ch === "[" || ch === "\\" || c > 0x7a) return ashSingleQuote(s);
+  }
+  return s;
+}
+
+/** bash's sh_contains_shell_metas: a word xtrace single-quotes. */
+function bashHasMetas(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!;
+    if (" \t\n'\"\\|&;()<>!{}*[?]^$`".includes(c)) return true;
+    if (c === "~" && (i === 0 || s[i - 1] === "=" || s[i - 1] === ":")) return true;
+    if (c === "#" && i === 0) return true;
+  }
+  return false;
+}
+
+/** bash's ansic_quote: $'...' with C escapes, for a word holding a nonprintable character. */
+function bashAnsiQuote(s: string): string {
+  const esc: Record<string, string> = { "\x07": "\\a", "\b": "\\b", "\x1b": "\\E", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v", "'": "\\'", "\\": "\\\\" };
+  let out = "";
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    out += Object.hasOwn(esc, ch) ? esc[ch] : c < 0x20 || c === 0x7f ? `\\${c.toString(8).padStart(3, "0")}` : ch;
+  }
+  return `$'${out}'`;
+}
+
+/** bash's xtrace quoting of one word: $'...' for nonprintables, '...' for shell metacharacters, '' for an empty word. */
+function bashQuote(s: string): string {
+  if (s === "") return "''";
+  if (/[\x00-\x1f\x7f]/.test(s)) return bashAnsiQuote(s);
+  return bashHasMetas(s) ? `'${s.replaceAll("'", "'\\''")}'` : s;
+}
+
+/**
+ * What `set -x` writes for a simple command, after expansion. busybox ash (evalcommand): PS4, the
+ * assignments and the words on one line, each maybe_single_quote'd (a reserved word always); dash
+ * (eval.c's eprintlist): the same line unquoted; bash (print_cmd.c xtrace_print_assignment and
+ * xtrace_print_word_list): each assignment on a line of its own, then the words, PS4's first
+ * character repeated once more for each command substitution level ("++ hostname").
+ */
+/** PS4 as a trace line starts: bash repeats its first character once more per command substitution level. */
+function xtracePrefix(sh: ShellState): string {
+  const ps4 = sh.vars.get("PS4") ?? "+ ";
+  return sh.shellName === "bash" ? (ps4[0] ?? "").repeat(1 + (sh.substitutionDepth ?? 0)) + ps4.slice(1) : ps4;
+}
+
+export function xtraceLines(sh: ShellState, assigns: ReadonlyArray<readonly [string, string]>, argv: readonly string[]): string {
+  const ps4 = xtracePrefix(sh);
+  if (sh.shellName === "bash") {
+    const prefix = ps4;
+    const lines = assigns.map(([k, v]) => `${prefix}${k}=${v === "" ? "" : /[\x00-\x1f\x7f]/.test(v) ? bashAnsiQuote(v) : bashHasMetas(v) ? `'${v.replaceAll("'", "'\\''")}'` : v}\n`);
+    if (argv.length > 0) lines.push(`${prefix}${argv.map(bashQuote).join(" ")}\n`);
+    return lines.join("");
+  }
+  if (sh.userland === "gnu") return `${ps4}${[...assigns.map(([k, v]) => `${k}=${v}`), ...argv].join(" ")}\n`;
+  return `${ps4}${[...assigns.map(([k, v]) => `${k}=${ashMaybeQuote(v)}`), ...argv.map((w) => (ashKeywords.has(w) ? ashSingleQuote(w) : ashMaybeQuote(w)))].join(" ")}\n`;
+}
+
+// ---------------------------------------------------------------------------------
+// bash's [[ ]] conditional command (bash's cond.c grammar: || && ! ( ), unary and binary primaries)
+
+/** A conditional's tokens: operators, and words kept raw (expanded when evaluated, never split or globbed). */
+type CondToken = { op: string } | { word: string };
+
+/** Splits the text between [[ and ]]: the operand after =~ is read to the next blank, ( ) | included. */
+export function condTokens(expr: string): CondToken[] {
+  const out: CondToken[] = [];
+  let i = 0;
+  while (i < expr.length) {
+    const c = expr[i]!;
+    if (c === " " || c === "\t" || c === "\n") { i++; continue; }
+    const two = expr.slice(i, i + 2);
+    const prev = out[out.length - 1];
+    const regex = prev !== undefined && "word" in prev && prev.word === "=~";
+    if (!regex && (two === "&&" || two === "||")) { out.push({ op: two }); i += 2; continue; }
+    if (!regex && (c === "(" || c === ")")) { out.push({ op: c }); i++; continue; }
+    let j = i;
+    while (j < expr.length && !/\s/.test(expr[j]!) && (regex || !("()".includes(expr[j]!) || expr.startsWith("&&", j) || expr.startsWith("||", j)))) j += condCharLength(expr, j);
+    out.push({ word: expr.slice(i, j) });
+    i = j;
+  }
+  return out;
+}
+
+class CondSyntaxError extends Error {}
+
+const condUnary = new Set(["-a", "-b", "-c", "-d", "-e", "-f", "-g", "-h", "-k", "-p", "-r", "-s", "-t", "-u", "-w", "-x", "-G", "-L", "-N", "-O", "-S", "-z", "-n", "-v"]);
+const condBinary = new Set(["==", "=", "!=", "=~", "<", ">", "-eq", "-ne", "-lt", "-le", "-gt", "-ge", "-nt", "-ot", "-ef"]);
+const condInts: Record<string, (a: number, b: number) => boolean> = { "-eq": (a, b) => a === b, "-ne": (a, b) => a !== b, "-lt": (a, b) => a < b, "-le": (a, b) => a <= b, "-gt": (a, b) => a > b, "-ge": (a, b) => a >= b };
+
+/**
+ * Runs `[[ expr ]]` (bash only; sh never parses it as one): 0 true, 1 false, 2 for a regex that
+ * does not compile; a malformed expression is bash's syntax error (status 2).
+ */
+function* runConditional(expr: string, line: number, sh: ShellState, st: Streams): Gen {
+  sh.line = line;
+  const toks = condTokens(expr);
+  let at = 0;
+  const peekOp = (v: string) => { const t = toks[at]; return t !== undefined && "op" in t && t.op === v; };
+  const wordAt = (k: number) => { const t = toks[k]; return t !== undefined && "word" in t ? t.word : undefined; };
+  function* or(): Generator<Effect, number, EffectResult> {
+    let r = yield* and();
+    while (peekOp("||")) { at++; const rhs = r === 0 ? (skip(), 0) : yield* and(); r = r === 0 ? 0 : rhs; }
+    return r;
+  }
+  function* and(): Generator<Effect, number, EffectResult> {
+    let r = yield* not();
+    while (peekOp("&&")) { at++; const rhs = r !== 0 ? (skipTerm(), r) : yield* not(); r = r !== 0 ? r : rhs; }
+    return r;
+  }
+  // bash evaluates && and || lazily: the operand not needed is parsed but not expanded
+  function skip(): void { skipTerm(); while (peekOp("&&")) { at++; skipTerm(); } }
+  function skipTerm(): void {
+    if (wordAt(at) === "!") at++;
+    if (peekOp("(")) { let depth = 0; do { if (peekOp("(")) depth++; else if (peekOp(")")) depth--; at++; } while (depth > 0 && at < toks.length); return; }
+    const w = wordAt(at);
+    if (w === undefined) throw new CondSyntaxError();
+    at += condUnary.has(w) && wordAt(at + 1) !== undefined ? 2 : condBinary.has(wordAt(at + 1) ?? "") ? 3 : 1;
+  }
+  function* not(invert = false): Generator<Effect, number, EffectResult> {
+    if (wordAt(at) === "!") { at++; const r = yield* not(!invert); return r === 2 ? 2 : r === 0 ? 1 : 0; }
+    return yield* primary(invert);
+  }
+  // print_cmd.c xtrace_print_cond_term: "[[ ", "! " when inverted, the expanded operands ('' for an empty one), " ]]"
+  const trace = (invert: boolean, parts: string[]) => {
+    if (sh.xtrace) st.err(`${xtracePrefix(sh)}[[ ${invert ? "! " : ""}${parts.map((p) => p || "''").join(" ")} ]]\n`);
+  };
+  function* primary(invert: boolean): Generator<Effect, number, EffectResult> {
+    if (peekOp("(")) {
+      at++;
+      const r = yield* or();
+      if (!peekOp(")")) throw new CondSyntaxError();
+      at++;
+      return r;
+    }
+    const w = wordAt(at);
+    if (w === undefined) throw new CondSyntaxError();
+    const op = wordAt(at + 1);
+    if (op !== undefined && condBinary.has(op)) {
+      const rhs = wordAt(at + 2);
+      if (rhs === undefined) throw new CondSyntaxError();
+      at += 3;
+      return yield* binary(w, op, rhs, invert);
+    }
+    if (condUnary.has(w) && op !== undefined) {
+      at += 2;
+      const arg = yield* condWord(op, sh, st);
+      trace(invert, [w, arg]);
+      return yield* testPrimary([w, arg]);
+    }
+    at++;
+    // parse.y makes a lone word the unary -n test
+    const value = yield* condWord(w, sh, st);
+    trace(invert, ["-n", value]);
+    return value !== "" ? 0 : 1;
+  }
+  function* binary(lhsRaw: string, op: string, rhsRaw: string, invert: boolean): Generator<Effect, number, EffectResult> {
+    const lhs = yield* condWord(lhsRaw, sh, st);
+    const patternOp = op === "==" || op === "=" || op === "!=" || op === "=~";
+    if (sh.xtrace && patternOp) trace(invert, [lhs, op, yield* condPatternText(rhsRaw, sh, st)]);
+    if (op === "=~") {
+      const re = yield* condPattern(rhsRaw, sh, st, "regex");
+      let compiled: RegExp;
+      try { compiled = new RegExp(re); } catch { return 2; }
+      const m = compiled.exec(lhs);
+      // bash sets BASH_REMATCH from the match: the whole match, then each group ("" for one that took no part)
+      assignArray("BASH_REMATCH", m ? m.map((g) => g ?? "") : [], sh);
+      return m ? 0 : 1;
+    }
+    if (op === "==" || op === "=" || op === "!=") {
+      const re = new RegExp(`^${yield* condPattern(rhsRaw, sh, st, "glob")}$`, "s");
+      return re.test(lhs) === (op !== "!=") ? 0 : 1;
+    }
+    const rhs = yield* condWord(rhsRaw, sh, st);
+    trace(invert, [lhs, op, rhs]);
+    // bash: < and > compare strings; the integer operators evaluate both sides as arithmetic expressions
+    if (op === "<") return lhs < rhs ? 0 : 1;
+    if (op === ">") return lhs > rhs ? 0 : 1;
+    const f = Object.hasOwn(condInts, op) ? condInts[op] : undefined;
+    if (f) return f(evalArithmetic(lhs, sh), evalArithmetic(rhs, sh)) ? 0 : 1;
+    return yield* testPrimary([lhs, op, rhs]);
+  }
+  // the file tests and -nt/-ot/-ef are test(1)'s, which bash's [[ shares
+  function* testPrimary(args: string[]): Generator<Effect, number, EffectResult> {
+    const r = yield* runArgv(["test", ...args], sh, { stdin: "", out: () => {}, err: () => {} });
+    return r > 1 ? 2 : r;
+  }
+  try {
+    if (toks.length === 0) throw new CondSyntaxError();
+    const r = yield* or();
+    if (at < toks.length) throw new CondSyntaxError();
+    return (sh.status = r);
+  } catch (e) {
+    if (!(e instanceof CondSyntaxError)) throw e;
+    st.err(`${shellPrefix(sh)}syntax error in conditional expression\n`);
+    return (sh.status = 2);
+  }
+}
+
+/** A pattern operand as bash's trace shows it: expanded, its quoted characters backslash-escaped where they are special. */
+function* condPatternText(raw: string, sh: ShellState, st: Streams): Generator<Effect, string, EffectResult> {
+  let out = "";
+  for (let j = 0; j < raw.length;) {
+    const c = raw[j]!;
+    const len = condCharLength(raw, j);
+    const piece = raw.slice(j, j + len);
+    j += len;
+    if (c !== "'" && c !== "\"" && c !== "\\") { out += c === "$" || c === "`" ? (yield* expandWord(piece, sh, st, false)).join("") : piece; continue; }
+    out += (yield* expandWord(piece, sh, st, false)).join("").replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  }
+  return out;
+}
+
+/** A conditional's operand: expanded without field splitting or globbing. */
+function* condWord(raw: string, sh: ShellState, st: Streams): Generator<Effect, string, EffectResult> {
+  return (yield* expandWord(raw, sh, st, false)).join("");
+}
+
+// POSIX bracket classes, as ERE writes them inside [ ]
+const posixClasses: Record<string, string> = { alpha: "A-Za-z", digit: "0-9", alnum: "A-Za-z0-9", upper: "A-Z", lower: "a-z", space: " \\t\\n\\r\\f\\v", blank: " \\t", punct: "!-\\/:-@\\[-`{-~", xdigit: "0-9A-Fa-f", word: "A-Za-z0-9_", cntrl: "\\x00-\\x1f\\x7f", print: " -~", graph: "!-~" };
+
+/** An unquoted regex piece as a JavaScript pattern: POSIX classes spelt out; `X*?`, `X+?` are glibc's greedy (X*)?, (X+)?. */
+function ereToJs(ere: string): string {
+  return ere.replace(/\[:([a-z]+):\]/g, (m, name: string) => (Object.hasOwn(posixClasses, name) ? posixClasses[name]! : m)).replace(/([*+])\?/g, "*").replace(/\?\?/g, "?");
+}
+
+/**
+ * The right side of == (a glob) or =~ (an ERE) as a JavaScript regex source: quoted parts match
+ * themselves, unquoted parts (and unquoted expansions) are the pattern, as bash's cond.c takes them.
+ */
+function* condPattern(raw: string, sh: ShellState, st: Streams, kind: "glob" | "regex"): Generator<Effect, string, EffectResult> {
+  const literal = (t: string) => t.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+  const pattern = (t: string) => (kind === "regex" ? ereToJs(t) : literal(t).replace(/\\\*/g, ".*").replace(/\\\?/g, "."));
+  let out = "";
+  let text = ""; // unquoted characters, converted together ([[:space:]], X*? span several)
+  let j = 0;
+  while (j < raw.length) {
+    const c = raw[j]!;
+    const len = condCharLength(raw, j);
+    const piece = raw.slice(j, j + len);
+    j += len;
+    if (c !== "'" && c !== "\"" && c !== "\\" && c !== "$" && c !== "`") { text += piece; continue; }
+    const value = (yield* expandWord(piece, sh, st, false)).join("");
+    if (c === "$" || c === "`") { text += value; continue; }
+    out += pattern(text) + literal(value);
+    text = "";
+  }
+  return out + pattern(text);
 }
 
 // ---------------------------------------------------------------------------------
@@ -842,7 +1173,8 @@ function* expandBraced(body: string, sh: ShellState, st: Streams): Generator<Eff
 /** Runs $(...) in a subshell, returning its output without trailing newlines. */
 function* commandSubstitution(source: string, sh: ShellState, st: Streams): Generator<Effect, string, EffectResult> {
   let captured = "";
-  const saved = { vars: copyVars(sh.vars), exported: copyNames(sh.exported), cwd: sh.cwd, line: sh.line };
+  const saved = { vars: copyVars(sh.vars), exported: copyNames(sh.exported), cwd: sh.cwd, line: sh.line, errexit: sh.errexit, xtrace: sh.xtrace, substitutionDepth: sh.substitutionDepth };
+  sh.substitutionDepth = (sh.substitutionDepth ?? 0) + 1;
   let status: number;
   try {
     status = yield* runScript(source, sh, { stdin: "", out: (t) => { captured += t; }, err: st.err });
