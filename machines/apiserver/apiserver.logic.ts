@@ -1296,7 +1296,7 @@ function prepareUpdate(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
     if (r.custom) {
       // the custom resource's strategy updates it, its schema included (a replicas maximum holds for kubectl scale)
       cur.obj = prepareCustomResourceForUpdate(setPath(old, r.custom.scale?.specReplicasPath ?? ".spec.replicas", replicas), old, r, undefined);
-      const errs = validateCustomResource(cur.obj, r);
+      const errs = validateCustomResource(cur.obj, r, old);
       if (errs.length > 0) {
         cur.error = S.invalid(r, req.name ?? "", errs);
         return;
@@ -2165,7 +2165,7 @@ export function runValidation(ctx: ApiServerContext): ApiServerContext {
   const namespaced = r.namespaced;
   // The common and the kind's checks read the same metadata: what one found clean the other need not check again.
   const errs = withMetadataMemo(() => {
-    if (r.custom) return cur.old ? [...validateCommonObjectMeta(cur.obj.metadata, namespaced, cur.old.metadata), ...validateCustomResource(cur.obj, r)] : validateCustomResource(cur.obj, r);
+    if (r.custom) return cur.old ? [...validateCommonObjectMeta(cur.obj.metadata, namespaced, cur.old.metadata), ...validateCustomResource(cur.obj, r, cur.old)] : validateCustomResource(cur.obj, r);
     if (cur.old) return [...validateCommonObjectMeta(cur.obj.metadata, namespaced, cur.old.metadata), ...validateUpdate(cur.obj, cur.old, cur.req.subresource, cur.req.group)];
     const created = validateCreate(cur.obj, cur.req.group);
     return created.length === 0 ? validateCommonObjectMeta(cur.obj.metadata, namespaced) : created;
