@@ -181,3 +181,61 @@ describe("custom resources' x-kubernetes-list-type set and map lists (ValidateLi
     expect([r.code, status(r).spec.tags]).toEqual([200, ["x", "x"]]);
   });
 });
+
+// kube-apiserver's patch handler applies a JSON patch with gopkg.in/evanphx/json-patch.v4
+// (v4.12.0, patch.go): findObject splits the path on "/" and drops its first part, whatever it
+// holds; Operation.value() of an operation without a value is a nil node, marshalled as null.
+describe("JSON patch paths and values as json-patch v4's findObject and Operation.value read them", () => {
+  const jsonPatch = (name: string, ops: unknown) => send("PATCH", `${cms}/${name}`, ops, "application/json-patch+json");
+  const unprocessable = { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "the server rejected our request due to an error in our request", reason: "Invalid", details: {}, code: 422 };
+  const fresh = async (name: string) => {
+    const r = await send("POST", cms, { metadata: { name }, data: { x: "1" } });
+    expect(r.code).toBe(201);
+    return status(r);
+  };
+
+  it("an add or replace without a value writes null, which a ConfigMap's data decodes as an empty string", async () => {
+    await fresh("no-value");
+    const r = await jsonPatch("no-value", [{ op: "add", path: "/data/y" }, { op: "replace", path: "/data/x" }]);
+    expect([r.code, status(r).data]).toEqual([200, { x: "", y: "" }]);
+  });
+
+  it("the first part of a path is dropped whatever it holds: x/metadata/labels is /metadata/labels", async () => {
+    await fresh("first-part");
+    const r = await jsonPatch("first-part", [{ op: "add", path: "x/metadata/labels", value: { app: "web" } }]);
+    expect([r.code, status(r).metadata.labels]).toEqual([200, { app: "web" }]);
+  });
+
+  it("so zz/zz adds a top-level field zz: an unknown field, a warning under the default Warn, and nothing written", async () => {
+    const before = await fresh("unknown-top");
+    const r = await jsonPatch("unknown-top", [{ op: "add", path: "zz/zz", value: "1" }]);
+    expect([r.code, r.headers.warning, status(r).metadata.resourceVersion]).toEqual([200, '299 - "unknown field \\"zz\\""', before.metadata.resourceVersion]);
+  });
+
+  it("a path without a / names no container: 422, and nothing changes", async () => {
+    const before = await fresh("no-slash");
+    const r = await jsonPatch("no-slash", [{ op: "add", path: "data", value: { y: "2" } }]);
+    expect([r.code, status(r)]).toEqual([422, unprocessable]);
+    expect(status(await send("GET", `${cms}/no-slash`)).metadata.resourceVersion).toBe(before.metadata.resourceVersion);
+  });
+
+  it("the document itself (\"\") is no container for add, remove, copy or move: 422", async () => {
+    const before = await fresh("root-ops");
+    const doc = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "root-ops" }, data: { z: "9" } };
+    for (const op of [{ op: "add", path: "", value: doc }, { op: "remove", path: "" }, { op: "copy", from: "", path: "/data/q" }, { op: "move", from: "/data", path: "" }, { op: "move", from: "", path: "/data/q" }]) {
+      const r = await jsonPatch("root-ops", [op]);
+      expect([r.code, status(r)], JSON.stringify(op)).toEqual([422, unprocessable]);
+    }
+    expect(status(await send("GET", `${cms}/root-ops`)).metadata.resourceVersion).toBe(before.metadata.resourceVersion);
+  });
+
+  it("replace of \"\" takes an object as the document, and a scalar silently changes nothing (a wrapped nil error)", async () => {
+    const before = await fresh("root-replace");
+    const scalar = await jsonPatch("root-replace", [{ op: "replace", path: "", value: "abc" }]);
+    expect([scalar.code, status(scalar).data, status(scalar).metadata.resourceVersion]).toEqual([200, { x: "1" }, before.metadata.resourceVersion]);
+    const empty = await jsonPatch("root-replace", [{ op: "replace", path: "", value: {} }]);
+    expect([empty.code, status(empty)]).toEqual([400, badRequest("the name of the object (root-replace based on URL) was undeterminable: name must be provided")]);
+    const doc = await jsonPatch("root-replace", [{ op: "replace", path: "", value: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "root-replace" }, data: { z: "9" } } }]);
+    expect([doc.code, status(doc).data]).toEqual([200, { z: "9" }]);
+  });
+});
