@@ -239,3 +239,33 @@ describe("JSON patch paths and values as json-patch v4's findObject and Operatio
     expect([doc.code, status(doc).data]).toEqual([200, { z: "9" }]);
   });
 });
+
+// pkg/apis/core/v1/conversion.go's field label conversions, then the registries' ToSelectableFields
+describe("field selectors of pods and replication controllers, as core/v1's conversions take them", () => {
+  const names = (r: { body: string }) => status(r).items.map((i: any) => i.metadata.name);
+
+  it("a pod's status.podIPs is a label the conversion takes, yet no selectable field: every pod's is empty", async () => {
+    const pod = { metadata: { name: "placed" }, spec: { nodeName: "elsewhere", containers: [{ name: "c", image: "nginx" }] } };
+    expect((await send("POST", `${ns}/pods`, pod)).code).toBe(201);
+    const none = await send("GET", `${ns}/pods?fieldSelector=status.podIPs%3D10.0.0.1`);
+    expect([none.code, names(none)]).toEqual([200, []]);
+    const empty = await send("GET", `${ns}/pods?fieldSelector=status.podIPs%3D`);
+    expect([empty.code, names(empty)]).toEqual([200, ["placed"]]);
+  });
+
+  it("spec.host, for old clients, is spec.nodeName", async () => {
+    const r = await send("GET", `${ns}/pods?fieldSelector=spec.host%3Delsewhere`);
+    expect([r.code, names(r)]).toEqual([200, ["placed"]]);
+    const other = await send("GET", `${ns}/pods?fieldSelector=spec.host%3Dnode-9`);
+    expect([other.code, names(other)]).toEqual([200, []]);
+  });
+
+  it("a replication controller is selected by status.replicas; another label is not supported", async () => {
+    const rc = { metadata: { name: "rc0" }, spec: { replicas: 0, selector: { app: "rc0" }, template: { metadata: { labels: { app: "rc0" } }, spec: { containers: [{ name: "c", image: "nginx" }] } } } };
+    expect((await send("POST", `${ns}/replicationcontrollers`, rc)).code).toBe(201);
+    const r = await send("GET", `${ns}/replicationcontrollers?fieldSelector=status.replicas%3D0`);
+    expect([r.code, names(r)]).toEqual([200, ["rc0"]]);
+    const refused = await send("GET", `${ns}/replicationcontrollers?fieldSelector=spec.replicas%3D0`);
+    expect([refused.code, status(refused)]).toEqual([400, badRequest("field label not supported: spec.replicas")]);
+  });
+});

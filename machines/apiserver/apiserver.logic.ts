@@ -722,6 +722,8 @@ function selectors(r: ResourceInfo, req: Request): { labelReqs?: any; fieldReqs?
       }
       const refused = fieldLabelError(r.kind, q.field ?? q.key, r);
       if (refused !== undefined) return { error: S.badRequest(refused) };
+      // core/v1's Pod conversion: old clients' spec.host is spec.nodeName
+      if (kindIs(r, "Pod") && !r.custom && q.field === "spec.host") q.field = "spec.nodeName";
       if (kindIs(r, "Pod") && (q.field ?? q.key) === "spec.nodeName" && (q.operator === "=" || q.operator === "==" || q.op === "=")) out.nodeName = q.value;
     }
     out.fieldReqs = p;
