@@ -722,6 +722,8 @@ function selectors(r: ResourceInfo, req: Request): { labelReqs?: any; fieldReqs?
       }
       const refused = fieldLabelError(r.kind, q.field ?? q.key, r);
       if (refused !== undefined) return { error: S.badRequest(refused) };
+      // core/v1's Pod conversion: old clients' spec.host is spec.nodeName
+      if (kindIs(r, "Pod") && !r.custom && q.field === "spec.host") q.field = "spec.nodeName";
       if (kindIs(r, "Pod") && (q.field ?? q.key) === "spec.nodeName" && (q.operator === "=" || q.operator === "==" || q.op === "=")) out.nodeName = q.value;
     }
     out.fieldReqs = p;
@@ -1104,11 +1106,6 @@ const applyTooDeep = S.badRequest("invalid character '{' exceeded max depth");
 
 function prepareApplyCreate(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, now: number): void {
   const { req } = cur;
-  const name = req.body?.metadata?.name;
-  if (name !== undefined && name !== req.name) {
-    cur.error = S.badRequest(`the name of the object (${String(name)}) does not match the name on the URL (${req.name ?? ""})`);
-    return;
-  }
   const res = orTooDeep(() => applied(r, undefined, req.body, { manager: req.fieldManager ?? "", subresource: "", now: rfc3339(now), force: req.force === true }));
   if (res === "tooDeep") {
     cur.error = applyTooDeep;
@@ -1124,9 +1121,34 @@ function prepareApplyCreate(ctx: ApiServerContext, cur: InFlight, r: ResourceInf
     cur.error = typed.status;
     return;
   }
+  const refused = applyCreateRefusal(r, req, typed.value);
+  if (refused) {
+    cur.error = refused;
+    return;
+  }
   cur.applyManaged = res.object.metadata.managedFields;
-  cur.req = { ...req, body: { ...typed.value, metadata: { ...typed.value.metadata, name: req.name } } };
+  cur.req = { ...req, body: { ...typed.value, metadata: wipedSystemFields(typed.value.metadata) } };
   prepareCreate(ctx, cur, r, now);
+}
+
+/**
+ * patcher.applyPatch's checks of the object an apply made from nothing, in its order, after the
+ * apply itself: a uid is a Conflict (nothing stored has it), then the namespace, then checkName.
+ */
+function applyCreateRefusal(r: ResourceInfo, req: Request, obj: any): Status | undefined {
+  const meta = obj !== null && typeof obj === "object" ? getOwn(obj, "metadata") : undefined;
+  const field = (k: string) => (meta !== null && typeof meta === "object" ? getOwn(meta as Record<string, unknown>, k) : undefined);
+  const uid = field("uid");
+  if (typeof uid === "string" && uid !== "") return S.conflict(r, req.name ?? "", `uid mismatch: the provided object specified uid ${uid}, and no existing object was found`);
+  const ns = field("namespace");
+  if (r.namespaced && typeof ns === "string" && ns !== "" && req.namespace !== undefined && ns !== req.namespace) return S.badRequest("the namespace of the provided object does not match the namespace sent on the request");
+  return checkNameError(req.name ?? "", obj);
+}
+
+/** rest.WipeObjectMetaSystemFields, which applyPatch runs on an object an apply creates (forceAllowCreate). */
+function wipedSystemFields(meta: Record<string, unknown>): Record<string, unknown> {
+  const { creationTimestamp: _c, uid: _u, deletionTimestamp: _d, deletionGracePeriodSeconds: _g, selfLink: _s, ...kept } = meta;
+  return kept;
 }
 
 /**
@@ -1276,7 +1298,7 @@ function prepareUpdate(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
     if (r.custom) {
       // the custom resource's strategy updates it, its schema included (a replicas maximum holds for kubectl scale)
       cur.obj = prepareCustomResourceForUpdate(setPath(old, r.custom.scale?.specReplicasPath ?? ".spec.replicas", replicas), old, r, undefined);
-      const errs = validateCustomResource(cur.obj, r);
+      const errs = validateCustomResource(cur.obj, r, old);
       if (errs.length > 0) {
         cur.error = S.invalid(r, req.name ?? "", errs);
         return;
@@ -2153,7 +2175,7 @@ export function runValidation(ctx: ApiServerContext): ApiServerContext {
   const namespaced = r.namespaced;
   // The common and the kind's checks read the same metadata: what one found clean the other need not check again.
   const errs = withMetadataMemo(() => {
-    if (r.custom) return cur.old ? [...validateCommonObjectMeta(cur.obj.metadata, namespaced, cur.old.metadata), ...validateCustomResource(cur.obj, r)] : validateCustomResource(cur.obj, r);
+    if (r.custom) return cur.old ? [...validateCommonObjectMeta(cur.obj.metadata, namespaced, cur.old.metadata), ...validateCustomResource(cur.obj, r, cur.old)] : validateCustomResource(cur.obj, r);
     if (cur.old) return [...validateCommonObjectMeta(cur.obj.metadata, namespaced, cur.old.metadata), ...validateUpdate(cur.obj, cur.old, cur.req.subresource, cur.req.group)];
     const created = validateCreate(cur.obj, cur.req.group);
     return created.length === 0 ? validateCommonObjectMeta(cur.obj.metadata, namespaced) : created;
@@ -2231,7 +2253,8 @@ export function encodeForStorage(ctx: ApiServerContext): ApiServerContext {
   if (cur.createsWithResourceVersion && !cur.req.dryRun) {
     return stepped(ctx, { ...cur, error: { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "resourceVersion should not be set on objects to be created", code: 500 } });
   }
-  const { resourceVersion: _, ...meta } = cur.obj.metadata;
+  // APIObjectVersioner.PrepareObjectForStorage: etcd never holds a resourceVersion or a selfLink
+  const { resourceVersion: _, selfLink: _selfLink, ...meta } = cur.obj.metadata;
   // a custom resource goes to etcd at its storage version, and is compared with what etcd holds
   let prev: any = cur.r?.custom && cur.old !== undefined ? (ctx.cache.objects.get(cur.key!) ?? cur.old) : cur.old;
   if (prev !== undefined) {

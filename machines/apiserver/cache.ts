@@ -329,6 +329,7 @@ export function objectFields(obj: any): Record<string, string> {
       f["spec.type"] = obj.spec?.type ?? "";
       break;
     case "ReplicaSet":
+    case "ReplicationController":
       f["status.replicas"] = String(obj.status?.replicas ?? 0);
       break;
     case "Job":
@@ -348,6 +349,10 @@ export function objectFields(obj: any): Record<string, string> {
 // runtime.DefaultMetaV1FieldSelectorConversion, which names the two labels every kind takes.
 const notSupported = (label: string) => `field label not supported: ${label}`;
 const fieldLabelConversions = new Map<string, { labels: readonly string[]; error: (label: string) => string }>([
+  // status.podIPs passes the conversion though ToSelectableFields has no such field (every pod's is
+  // empty), and spec.host is converted to spec.nodeName for old clients
+  ["Pod", { labels: ["metadata.namespace", "spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName", "spec.hostNetwork", "status.phase", "status.podIP", "status.podIPs", "status.nominatedNodeName", "spec.host"], error: notSupported }],
+  ["ReplicationController", { labels: ["metadata.namespace", "status.replicas"], error: notSupported }],
   ["Node", { labels: ["spec.unschedulable"], error: notSupported }],
   ["Namespace", { labels: ["status.phase"], error: notSupported }],
   ["Job", { labels: ["metadata.namespace", "status.successful"], error: (l) => `field label ${JSON.stringify(l)} not supported for batchv1.Job` }],

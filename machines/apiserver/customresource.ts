@@ -7,7 +7,7 @@
 
 import { deepEqual } from "../common/equal.js";
 import { setOwn } from "../common/own.js";
-import { goQuote, invalidValue, notSupported, required, tooLong, tooMany, type FieldError } from "./status.js";
+import { duplicate, goQuote, invalidValue, notSupported, required, tooLong, tooMany, type FieldError } from "./status.js";
 import type { ResourceInfo } from "./resources.js";
 import { validateObjectMeta } from "./validation/meta.js";
 import { nameIsDNSSubdomain } from "./validation/names.js";
@@ -264,9 +264,95 @@ export function prepareCustomResourceForUpdate(obj: Obj, old: Obj, r: ResourceIn
   return out;
 }
 
-/** customResourceStrategy.Validate / ValidateUpdate: the metadata (names are DNS subdomains), then the schema. */
-export function validateCustomResource(obj: Obj, r: ResourceInfo): FieldError[] {
-  return [...validateObjectMeta(obj?.metadata, r.namespaced, nameIsDNSSubdomain, "metadata", false), ...schemaErrors(obj, r.custom?.schema)];
+/**
+ * customResourceStrategy.Validate / ValidateUpdate: the metadata (names are DNS subdomains), the
+ * schema, then the uniqueness of list-type set and map lists, which an update checks only when the
+ * object it replaces holds to it (ratcheting: an old object's duplicates may stay).
+ */
+export function validateCustomResource(obj: Obj, r: ResourceInfo, old?: Obj): FieldError[] {
+  const schema = r.custom?.schema;
+  const lists = old === undefined || listSetAndMapErrors(old, schema).length === 0 ? listSetAndMapErrors(obj, schema) : [];
+  return [...validateObjectMeta(obj?.metadata, r.namespaced, nameIsDNSSubdomain, "metadata", false), ...schemaErrors(obj, schema), ...lists];
+}
+
+// ---- x-kubernetes-list-type ---------------------------------------------------------------
+
+/**
+ * structurallisttype.ValidateListSetsAndMaps (apiextensions-apiserver's schema/listtype): a
+ * list-type set holds no element twice, a list-type map no two elements with the same keys.
+ * Iterative (a value may nest deep); each list's errors in its elements' order.
+ */
+export function listSetAndMapErrors(obj: Obj, schema: Schema | undefined): FieldError[] {
+  const errs: FieldError[] = [];
+  if (!isObj(schema) || !isObj(obj)) return errs;
+  const pending: Array<[unknown, Schema, string]> = [[obj, schema, ""]];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [v, s, path] = next;
+    const at: Array<[unknown, Schema, string]> = [];
+    if (Array.isArray(v)) {
+      const listType = s["x-kubernetes-list-type"];
+      if (listType === "set") for (const i of nonUniqueIndices(v)) errs.push(duplicate(`${path}[${i}]`, v[i]));
+      else if (listType === "map") errs.push(...listMapErrors(v, s, path));
+      if (isObj(s.items)) v.forEach((x, i) => at.push([x, s.items, `${path}[${i}]`]));
+    } else if (isObj(v)) {
+      // fldPath.Key for additionalProperties, fldPath.Child for properties
+      if (isObj(s.additionalProperties)) for (const k of Object.keys(v)) at.push([v[k], s.additionalProperties, `${path}[${k}]`]);
+      if (isObj(s.properties)) for (const k of Object.keys(v)) if (Object.hasOwn(s.properties, k) && isObj(s.properties[k])) at.push([v[k], s.properties[k], path === "" ? k : `${path}.${k}`]);
+    }
+    // depth-first in the order the values were found
+    pending.push(...at.reverse());
+  }
+  return errs;
+}
+
+/** A key absent from a list-type map's element (or a null element): unspecifiedKeyValue, a value of its own. */
+const unspecified = Symbol("unspecifiedKeyValue");
+
+/** How validateListSet tells values apart: a scalar by its Go type and value, a map or list by its json.Marshal (keys sorted). */
+function setIdentity(x: unknown): string {
+  if (x === unspecified) return "u";
+  if (x === null || x === undefined) return "n";
+  if (typeof x === "object") return `c${sortedJson(x)}`;
+  return `${typeof x}:${String(x)}`;
+}
+
+function sortedJson(x: unknown): string {
+  if (Array.isArray(x)) return `[${x.map(sortedJson).join(",")}]`;
+  if (isObj(x)) return `{${Object.keys(x).sort().map((k) => `${JSON.stringify(k)}:${sortedJson(x[k])}`).join(",")}}`;
+  return JSON.stringify(x ?? null);
+}
+
+/** validateListSet: the index of each value's second appearance (a third adds none). */
+function nonUniqueIndices(values: readonly unknown[]): number[] {
+  if (values.length <= 1) return [];
+  const seen = new Map<string, number>();
+  const out: number[] = [];
+  values.forEach((x, i) => {
+    const id = setIdentity(x);
+    const times = seen.get(id) ?? 0;
+    seen.set(id, times + 1);
+    if (times === 1) out.push(i);
+  });
+  return out;
+}
+
+/** validateListMap: elements must be objects (or null), and their keys unique, printed as the key map. */
+function listMapErrors(list: readonly unknown[], s: Schema, path: string): FieldError[] {
+  const notObject = list.findIndex((x) => x !== null && !isObj(x));
+  if (notObject >= 0) return [invalidValue(`${path}[${notObject}]`, list[notObject], "must be an object for an array of list-type map")];
+  if (list.length <= 1) return [];
+  const keyFields: string[] = Array.isArray(s["x-kubernetes-list-map-keys"]) ? s["x-kubernetes-list-map-keys"].filter((k: unknown) => typeof k === "string") : [];
+  if (keyFields.length === 1) {
+    const field = keyFields[0]!;
+    const keys = list.map((x) => (isObj(x) && Object.hasOwn(x, field) ? x[field] : unspecified));
+    return nonUniqueIndices(keys).map((i) => duplicate(`${path}[${i}]`, keys[i] === unspecified ? {} : { [field]: keys[i] }));
+  }
+  const keys = list.map((x) => {
+    const key: Record<string, unknown> = {};
+    if (isObj(x)) for (const f of keyFields) if (Object.hasOwn(x, f)) key[f] = x[f];
+    return key;
+  });
+  return nonUniqueIndices(keys).map((i) => duplicate(`${path}[${i}]`, keys[i]));
 }
 
 // ---- the scale subresource ----------------------------------------------------------------

@@ -83,11 +83,23 @@ function unescapePointerToken(s: string): string {
   return s.replace(/~1/g, "/").replace(/~0/g, "~");
 }
 
+/**
+ * A path's tokens as json-patch v4's findObject splits it: on every "/", the first part dropped
+ * whatever it holds ("a/b" names /b), and a path with no "/" names no container. "" is the
+ * document itself, which only replace and test take; the other operations refuse it (rootless).
+ */
 function pointer(path: unknown, field: string): string[] {
   if (typeof path !== "string") throw new PatchError(`operation missing ${field} field`);
   if (path === "") return [];
-  if (!path.startsWith("/")) throw new PatchError(`invalid JSON pointer: "${path}"`);
-  return path.slice(1).split("/").map(unescapePointerToken);
+  const split = path.split("/");
+  if (split.length < 2) throw new PatchError(`doc is missing path: "${path}"`);
+  return split.slice(1).map(unescapePointerToken);
+}
+
+/** findObject's nil container for the document itself: add, remove, move and copy take no path "". */
+function rootless(p: string[], what: string): string[] {
+  if (p.length === 0) throw new PatchError(`${what} operation does not apply: doc is missing path: ""`);
+  return p;
 }
 
 function clone<T>(v: T): T {
@@ -174,6 +186,15 @@ function testValueEquals(have: unknown, haveText: string | undefined, holder: ob
   return true;
 }
 
+/**
+ * The value an add or replace writes: an operation without one writes Operation.value()'s nil
+ * node, which the patched document marshals as null, as it does a value of null.
+ */
+function opValue(op: Record<string, unknown>): unknown {
+  const v = getOwn(op, "value");
+  return v === undefined ? null : clone(v);
+}
+
 /** RFC 6902 JSON patch: add, remove, replace, move, copy, test. Throws PatchDecodeError or PatchError. */
 export function jsonPatch(doc: any, ops: unknown): any {
   if (ops === null) return clone(doc);
@@ -219,32 +240,40 @@ export function jsonPatch(doc: any, ops: unknown): any {
     };
     switch (kind) {
       case "add":
-        put(pointer(getOwn(op!, "path"), "path"), clone(getOwn(op!, "value")), true);
+        put(rootless(pointer(getOwn(op!, "path"), "path"), "add"), opValue(op!), true);
         break;
       case "remove":
-        remove(pointer(getOwn(op!, "path"), "path"), "remove");
+        remove(rootless(pointer(getOwn(op!, "path"), "path"), "remove"), "remove");
         break;
       case "replace": {
         const path = pointer(getOwn(op!, "path"), "path");
-        if (path.length > 0 && get(path) === undefined) throw new PatchError(`replace operation does not apply: doc is missing key: ${getOwn(op!, "path")}: missing value`);
-        put(path, clone(getOwn(op!, "value")), false);
+        if (path.length === 0) {
+          // replace of "": an object or array becomes the document; a scalar (no doc, no array)
+          // returns errors.Wrapf of a nil error, which is no error: the document stays as it was
+          const v = getOwn(op!, "value");
+          if (v === undefined) throw new PatchError("replace operation value must be object or array");
+          if (v === null || typeof v === "object") root = clone(v);
+          break;
+        }
+        if (get(path) === undefined) throw new PatchError(`replace operation does not apply: doc is missing key: ${getOwn(op!, "path")}: missing value`);
+        put(path, opValue(op!), false);
         break;
       }
       case "move": {
-        const from = pointer(getOwn(op!, "from"), "from");
+        const from = rootless(pointer(getOwn(op!, "from"), "from"), "move");
         const v = get(from);
         if (v === undefined) throw new PatchError(`move operation does not apply: doc is missing from path: ${getOwn(op!, "from")}: missing value`);
         remove(from, "move");
-        put(pointer(getOwn(op!, "path"), "path"), v, true);
+        put(rootless(pointer(getOwn(op!, "path"), "path"), "move"), v, true);
         break;
       }
       case "copy": {
-        const v = get(pointer(getOwn(op!, "from"), "from"));
+        const v = get(rootless(pointer(getOwn(op!, "from"), "from"), "copy"));
         if (v === undefined) throw new PatchError(`copy operation does not apply: doc is missing from path: ${getOwn(op!, "from")}: missing value`);
         // counted before the copy is made, so a doubling patch stops at the limit, not at the heap's
         copied += copiedBytes(v);
         if (copied > jsonPatchMaxCopyBytes) throw new PatchError(`Unable to complete the copy, the accumulated size increase of copy is ${copied}, exceeding the limit ${jsonPatchMaxCopyBytes}`);
-        put(pointer(getOwn(op!, "path"), "path"), clone(v), true);
+        put(rootless(pointer(getOwn(op!, "path"), "path"), "copy"), clone(v), true);
         break;
       }
       case "test": {

@@ -591,7 +591,7 @@ export const patchArb: fc.Arbitrary<string> = fc.oneof(
       .array(
         fc.record({
           op: fc.constantFrom("add", "replace", "remove", "move", "copy", "test", "ADD", "x", "__proto__"),
-          path: fc.constantFrom("/__proto__/x", "/__proto__/groups", "/constructor/prototype/x", "/constructor/prototype/groups", "/metadata/__proto__/groups", "/metadata/labels/__proto__", "/metadata/labels/a", "/metadata/labels", "/spec/containers/0/image", "/spec/containers/-", "/spec/containers/99", "/spec/replicas", "/metadata/name", "/metadata/resourceVersion", "/status/phase", "", "/", "x", "/metadata/labels/a~1b", "/metadata/labels/~2", "/spec/containers/-1", "/spec/containers/01", "/spec/containers/1e0", "/metadata/annotations/toString", "/metadata/constructor/prototype/groups"),
+          path: fc.constantFrom("/__proto__/x", "/__proto__/groups", "/constructor/prototype/x", "/constructor/prototype/groups", "/metadata/__proto__/groups", "/metadata/labels/__proto__", "/metadata/labels/a", "/metadata/labels", "/spec/containers/0/image", "/spec/containers/-", "/spec/containers/99", "/spec/replicas", "/metadata/name", "/metadata/resourceVersion", "/status/phase", "", "/", "x", "/metadata/labels/a~1b", "/metadata/labels/~2", "/spec/containers/-1", "/spec/containers/01", "/spec/containers/1e0", "/metadata/annotations/toString", "/metadata/constructor/prototype/groups", "x/metadata/labels/a", "zz/zz", "__proto__/__proto__/x", "metadata"),
           from: fc.option(fc.constantFrom("/__proto__", "/metadata", "/metadata/labels", "/constructor/prototype", "/spec/containers/0"), { nil: undefined }),
           value: fc.option(fc.oneof(fc.constantFrom(...wrongValues), fc.constant(["system:masters"]), fc.constant({ groups: ["system:masters"] })), { nil: undefined }),
         }),
@@ -609,6 +609,8 @@ export const patchArb: fc.Arbitrary<string> = fc.oneof(
       }),
   },
   { weight: 1, arbitrary: fc.constantFrom('{"metadata":{"labels":{"a":"b"}}}', '{"spec":{"replicas":2}}', '[{"op":"replace","path":"/spec/replicas","value":1}]', "[]", "{}", "null", '"x"', "[{}]", '[{"op":"add"}]', '{"spec":{"containers":[{"name":"nginx","$patch":"delete"}]}}', '{"spec":{"containers":[{"$patch":"replace"}]}}', '{"$patch":"delete"}', '{"$patch":"replace"}', '{"metadata":{"finalizers":["a"],"$deleteFromPrimitiveList/finalizers":["a"]}}') },
+  // json-patch v4's findObject: the document itself, a scalar replacing it, operations without a value
+  { weight: 1, arbitrary: fc.constantFrom('[{"op":"replace","path":"","value":"abc"}]', '[{"op":"replace","path":"","value":null}]', '[{"op":"remove","path":""}]', '[{"op":"add","path":"/metadata/labels/a"}]', '[{"op":"replace","path":"/metadata/name"}]', '[{"op":"move","from":"","path":"/metadata/labels"}]') },
   // directives where the live object has nothing to merge into, and $setElementOrder on fields that are no list
   { weight: 1, arbitrary: fc.constantFrom('{"metadata":{"$deleteFromPrimitiveList/finalizers":["example.com/x"]}}', '{"$setElementOrder/bogus":[1]}', '{"metadata":{"$setElementOrder/labels":["a"]}}', '{"metadata":{"$setElementOrder/Finalizers":["a"]}}', '{"metadata":{"labels":{"a":null,"$patch":"replace"}}}', '{"metadata":{"annotations":{"x":{"$patch":"delete"}}}}', '{"spec":{"template":{"$patch":"delete"}}}', '{"metadata":{"ownerReferences":[{"uid":"x","$patch":"delete"}]}}') },
 );
@@ -654,7 +656,9 @@ function aimedArb(tokens: { admin: string; components: string[] }, manifests: an
       patchType: fc.constantFrom("application/json-patch+json", "application/merge-patch+json", "application/strategic-merge-patch+json", "application/apply-patch+yaml"),
       accept: rarely(fc.constantFrom(...accepts), 4),
       yaml: rarely(fc.constant(true), 8),
-    }).map(({ method, ns, name, subresource, query, auth, body, patch, patchType, accept, yaml }) => {
+      // an apply configuration's system fields, judged after the apply when it creates (patcher.applyPatch)
+      applyMeta: rarely(fc.constantFrom<Record<string, unknown>>({ uid: "6c1a1c5e-0000-4000-8000-000000000001" }, { selfLink: "/api/v1/x" }, { namespace: "kube-public" }, { name: "" }, { creationTimestamp: "2001-01-01T00:00:00Z" }), 6),
+    }).map(({ method, ns, name, subresource, query, auth, body, patch, patchType, accept, yaml, applyMeta }) => {
       const prefix = r.group === "" ? `/api/${r.version}` : `/apis/${r.group}/${r.version}`;
       const named = method !== "POST" || subresource !== undefined;
       let path = `${prefix}${r.namespaced ? `/namespaces/${ns}` : ""}/${r.resource}`;
@@ -674,7 +678,7 @@ function aimedArb(tokens: { admin: string; components: string[] }, manifests: an
         headers["Content-Type"] = yaml || req.note === "yaml" ? "application/yaml" : "application/json";
       } else if (method === "PATCH") {
         const apply = patchType === "application/apply-patch+yaml";
-        req.body = apply && !("body" in body) ? toYaml({ ...body, metadata: { ...body.metadata, name } }) : patch;
+        req.body = apply && !("body" in body) ? toYaml({ ...body, metadata: { ...body.metadata, name, ...applyMeta } }) : patch;
         headers["Content-Type"] = apply ? patchType : patch.startsWith("[") ? "application/json-patch+json" : patchType === "application/json-patch+json" ? "application/merge-patch+json" : patchType;
       }
       return req;
