@@ -482,7 +482,8 @@ export function serveConnect(ctx: ApiServerContext, fx: Fx): ApiServerContext {
   const badKey = nameParameterError(req.name ?? "") ?? keyError(r, req.namespace, req.name ?? "");
   if (badKey) return fail(ctx, badKey, fx);
   const pod = ctx.cache.objects.get(storageKey(r, req.namespace, req.name ?? ""));
-  const loc = streamLocation(r, pod, req.name ?? "", req.subresource!, containerOption(req.body));
+  const nodes = resourceFor("", "nodes")!;
+  const loc = streamLocation(r, pod, req.name ?? "", req.subresource!, containerOption(req.body), (n) => ctx.cache.objects.get(storageKey(nodes, undefined, n)));
   if (!("kind" in loc) || loc.kind !== "StreamLocation") return fail(ctx, loc as Status, fx);
   ok(fx, cur, 200, loc);
   return done(ctx);
