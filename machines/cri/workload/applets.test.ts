@@ -133,6 +133,10 @@ describe("busybox sed", () => {
     const r = sh("printf 'a\\nb\\nc\\n' > /tmp/f; sed -n 2p /tmp/f; sed 2d /tmp/f; sed -n '/b/,$p' /tmp/f; sed '$d' /tmp/f; sed -n 's/a/A/p' /tmp/f; sed -e 1d -e 3d /tmp/f; sed '1,2s/^/> /' /tmp/f");
     expect(r.out).toEqual(["b", "a", "c", "b", "c", "a", "b", "A", "b", "> a", "> b", "c"]);
   });
+  it("-i edits each file in place and writes nothing out", () => {
+    const r = sh("printf 'a\\nb\\n' > /tmp/g; printf 'a\\n' > /tmp/h; sed -i -e 's/a/A/' -e 1p /tmp/g /tmp/h; cat /tmp/g /tmp/h");
+    expect(r.out).toEqual(["A", "A", "b", "A", "A"]);
+  });
   it("a file it cannot open is fopen_or_warn's message, and the status 1", () => {
     const r = sh("sed p /nope; echo $?");
     expect(r.err).toEqual(["sed: can't open '/nope': No such file or directory"]);

@@ -1357,13 +1357,14 @@ function sedSubstitute(line: string, c: SedCommand): [string, boolean] {
 /**
  * busybox sed with the commands docs pages use: s/RE/REPLACEMENT/[gpN], p and d, each after an
  * optional address or range (a line number, $, /RE/); -n, -e (repeatable), -E/-r for extended
- * expressions. Each input line runs the script, then is printed unless -n or d.
+ * expressions, -i to edit the files in place. Each input line runs the script, then is printed unless -n or d.
  */
 function* sed(argv: string[], sh: ShellState, st: Streams): Gen {
   const scripts: string[] = [];
   const files: string[] = [];
   let quiet = false;
   let extended = false;
+  let inPlace = false;
   for (let i = 1; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === "-e" || a === "--expression") { const v = argv[++i]; if (v === undefined) { st.err("sed: option requires an argument -- 'e'\n"); return 1; } scripts.push(v); continue; }
@@ -1371,6 +1372,7 @@ function* sed(argv: string[], sh: ShellState, st: Streams): Gen {
       for (const f of a.slice(1)) {
         if (f === "n") quiet = true;
         else if (f === "E" || f === "r") extended = true;
+        else if (f === "i") inPlace = true;
         else { st.err(`sed: invalid option -- '${f}'\n`); return 1; }
       }
       continue;
@@ -1385,6 +1387,16 @@ function* sed(argv: string[], sh: ShellState, st: Streams): Gen {
   const parsed = parseSed(scripts.join("\n"), extended);
   if (typeof parsed === "string") { st.err(`sed: ${parsed}\n`); return 1; }
   let status = 0;
+  if (inPlace) {
+    // -i: each file edited on its own and written back (a line number counts within the file)
+    for (const f of files) {
+      const r = readPath(sh, f);
+      if (typeof r !== "string") { st.err(`sed: can't open '${f}': ${errnoText[r.error]}\n`); status = 1; continue; }
+      const err = sh.io.fs.write(path(sh, f), runSed(parsed, r, quiet));
+      if (err) { st.err(`sed: can't create '${f}': ${errnoText[err]}\n`); status = 1; }
+    }
+    return status;
+  }
   let text = "";
   if (files.length === 0) text = st.stdin;
   for (const f of files) {
@@ -1392,6 +1404,12 @@ function* sed(argv: string[], sh: ShellState, st: Streams): Gen {
     if (typeof r !== "string") { st.err(`sed: can't open '${f}': ${errnoText[r.error]}\n`); status = 1; continue; }
     text += r;
   }
+  st.out(runSed(parsed, text, quiet));
+  return status;
+}
+
+/** One pass of a script over a text: what sed writes. */
+function runSed(parsed: readonly SedCommand[], text: string, quiet: boolean): string {
   const noNewline = text !== "" && !text.endsWith("\n");
   const lines = text === "" ? [] : (noNewline ? text : text.slice(0, -1)).split("\n");
   const active = parsed.map(() => false);
@@ -1427,8 +1445,7 @@ function* sed(argv: string[], sh: ShellState, st: Streams): Gen {
     if (!deleted && !quiet) emit(space);
   });
   // the last line keeps its missing newline
-  st.out(noNewline && out.endsWith("\n") ? out.slice(0, -1) : out);
-  return status;
+  return noNewline && out.endsWith("\n") ? out.slice(0, -1) : out;
 }
 
 function* cut(argv: string[], sh: ShellState, st: Streams): Gen {
