@@ -206,7 +206,7 @@ export interface ApiRequest {
 
 export type ApiResponse =
   | { type: "ApiResponse"; id: number; ok: true; code: number; object: any; /** Warning headers' texts */ warnings?: string[] }
-  | { type: "ApiResponse"; id: number; ok: false; code: number; status: Status; /** warnings drawn before the failure (the strategy's, when admission or storage then refused) */ warnings?: string[] };
+  | { type: "ApiResponse"; id: number; ok: false; code: number; status: Status; /** warnings drawn before the failure (the strategy's, when admission or storage then refused) */ warnings?: string[]; /** the handler panicked: WithPanicRecovery's http.Error answers, in plain text */ panicked?: true };
 
 /**
  * A watch stream's events; CLOSED is no event of the API but the stream's end without one (a broken

@@ -125,7 +125,7 @@ describe("ClusterIP allocator (ipallocator bitmap_test)", () => {
     }
     const full = allocateNext(s, rand);
     expect(full.ok).toBe(false);
-    if (!full.ok) expect(full.error).toBe("Internal error occurred: failed to allocate a serviceIP: range is full");
+    if (!full.ok) expect(full.error).toBe("failed to allocate a serviceIP: range is full");
   });
 
   it("released addresses can be allocated again and releasing twice is a no-op", () => {
@@ -192,7 +192,7 @@ describe("NodePort allocator (portallocator allocator_test)", () => {
     }
     const r = allocateNextNodePort(s, () => 0.5);
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.error).toBe("Internal error occurred: failed to allocate a nodePort: range is full");
+    if (!r.ok) expect(r.error).toBe("failed to allocate a nodePort: range is full");
   });
 });
 

@@ -131,10 +131,8 @@ export function allocateNext(
     ok: false,
     state,
     reason: "Full",
-    error:
-      state.kind === "ClusterIP"
-        ? "Internal error occurred: failed to allocate a serviceIP: range is full"
-        : "Internal error occurred: failed to allocate a nodePort: range is full",
+    // alloc.go wraps ErrFull in errors.NewInternalError; the caller makes the 500 of it
+    error: state.kind === "ClusterIP" ? "failed to allocate a serviceIP: range is full" : "failed to allocate a nodePort: range is full",
   });
   if (state.count >= state.size) return full();
   const upper = state.size - state.staticSize;

@@ -24,7 +24,7 @@ import {
   addWatch, applyEtcdEvents, cacheKind, candidates, eventFor, fieldLabelError, historySince, loadObjects, matches, newWatchCache, objectsAt, oldestResumable, removeWatch, slideHistory,
   withoutWatches, withResourceVersion, type ClientWatch, type WatchCache,
 } from "./cache.js";
-import { jsonPatch, mergePatch, PatchError, PatchTooLargeError, StrategicPatchError, strategicMergePatchShown } from "./patch.js";
+import { jsonPatch, mergePatch, PatchError, PatchTooLargeError, StrategicPatchError, StrategicPatchPanic, strategicMergePatchShown } from "./patch.js";
 import { aggregatedGroups, qualifiedResource, resourceFor, storageKey, storagePrefix, storedApiVersion, unpreparedKey, type ResourceInfo } from "./resources.js";
 import { decodeContinue, encodeContinue } from "./continue.js";
 import { controlledStatus, resourceAtVersion, resourceIn, resourcesOf } from "./crds.js";
@@ -66,6 +66,8 @@ export interface InFlight {
   op?: "put" | "delete";
   /** extra ops in the same Txn (none today; kept for cascading writes) */
   error?: Status;
+  /** the error is the panic recovery's plain-text 500, not a Status the handler wrote */
+  panicked?: true;
   code?: number;
   /** what the client gets back, when it is not the persisted object */
   reply?: any;
@@ -480,7 +482,8 @@ export function serveConnect(ctx: ApiServerContext, fx: Fx): ApiServerContext {
   const badKey = nameParameterError(req.name ?? "") ?? keyError(r, req.namespace, req.name ?? "");
   if (badKey) return fail(ctx, badKey, fx);
   const pod = ctx.cache.objects.get(storageKey(r, req.namespace, req.name ?? ""));
-  const loc = streamLocation(r, pod, req.name ?? "", req.subresource!, containerOption(req.body));
+  const nodes = resourceFor("", "nodes")!;
+  const loc = streamLocation(r, pod, req.name ?? "", req.subresource!, containerOption(req.body), (n) => ctx.cache.objects.get(storageKey(nodes, undefined, n)));
   if (!("kind" in loc) || loc.kind !== "StreamLocation") return fail(ctx, loc as Status, fx);
   ok(fx, cur, 200, loc);
   return done(ctx);
@@ -491,7 +494,7 @@ export function replyWithStatus(ctx: ApiServerContext, fx: Fx): ApiServerContext
   const cur = ctx.current!;
   const st = cur.error!;
   // warnings already recorded go with the error, as the warning recorder had written their headers
-  if (cur.req.id >= 0) fx.send(cur.req.from, { type: "ApiResponse", id: cur.req.id, ok: false, code: st.code ?? 500, status: st, ...(cur.warnings?.length ? { warnings: cur.warnings } : {}) });
+  if (cur.req.id >= 0) fx.send(cur.req.from, { type: "ApiResponse", id: cur.req.id, ok: false, code: st.code ?? 500, status: st, ...(cur.warnings?.length ? { warnings: cur.warnings } : {}), ...(cur.panicked ? { panicked: true as const } : {}) });
   // A failed write keeps none of its allocations, random draws included: a refused request changes nothing.
   return stepped(ctx, undefined, ctx.cache, ctx.backlog, ctx.nextEtcdId, cur.allocatorsBefore ?? ctx.allocators);
 }
@@ -1257,6 +1260,12 @@ function prepareUpdate(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
         shownPatch = merged.patch;
       }
     } catch (e) {
+      // finishRequest re-panics in the handler and WithPanicRecovery answers: no Status of the handler's
+      if (e instanceof StrategicPatchPanic) {
+        cur.error = S.panicRecovered();
+        cur.panicked = true;
+        return;
+      }
       cur.error = e instanceof PatchError ? unprocessable() : e instanceof PatchTooLargeError ? S.requestEntityTooLarge(e.message) : e instanceof StrategicPatchError ? strategicPatchStatus(e) : S.badRequest(e instanceof Error ? e.message : String(e));
       return;
     }

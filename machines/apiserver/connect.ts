@@ -7,6 +7,8 @@ import type { Pod } from "kubernetes-types/core/v1";
 import type { Status } from "kubernetes-types/meta/v1";
 import type { ResourceInfo } from "./resources.js";
 import * as S from "./status.js";
+import { resourceFor } from "./resources.js";
+import { kubeletConnection } from "./nodelocation.js";
 
 /** The subresources served by Connect (GET and POST only; both need `create` on them). */
 export const connectSubresources: ReadonlySet<string> = new Set(["exec", "attach", "portforward"]);
@@ -15,6 +17,9 @@ export const connectSubresources: ReadonlySet<string> = new Set(["exec", "attach
 export interface StreamLocation {
   kind: "StreamLocation";
   node: string;
+  /** the kubelet the API server dials: the Node's preferred address and the kubelet's port (GetConnectionInfo) */
+  host: string;
+  port: string;
   podNamespace: string;
   podName: string;
   podUID: string;
@@ -32,9 +37,10 @@ function containerNames(cs: readonly { name: string }[] | undefined): string {
 
 /**
  * streamLocation (exec, attach) and PortForwardLocation: a named container must exist; without a
- * name a pod with one container gets it, others need one named; the pod must be bound to a node.
+ * name a pod with one container gets it, others need one named; the pod must be bound to a node,
+ * and that Node must have an address the API server prefers.
  */
-export function streamLocation(r: ResourceInfo, pod: Pod | undefined, name: string, subresource: string, container: string | undefined): StreamLocation | Status {
+export function streamLocation(r: ResourceInfo, pod: Pod | undefined, name: string, subresource: string, container: string | undefined, nodeNamed: (name: string) => unknown): StreamLocation | Status {
   if (!pod) return S.notFound(r, name);
   let picked: string | undefined;
   if (subresource !== "portforward") {
@@ -55,8 +61,14 @@ export function streamLocation(r: ResourceInfo, pod: Pod | undefined, name: stri
   }
   const node = pod.spec?.nodeName;
   if (!node) return S.badRequest(`pod ${name} does not have a host assigned`);
+  // NodeConnectionInfoGetter.GetConnectionInfo (pkg/kubelet/client/kubelet_client.go): the Node by
+  // its REST Get, then its preferred address and the kubelet's port; their errors are the answer
+  const nodeObj = nodeNamed(node);
+  if (nodeObj === undefined) return S.notFound(resourceFor("", "nodes")!, node);
+  const info = kubeletConnection(nodeObj);
+  if ("error" in info) return info.error;
   return {
-    kind: "StreamLocation", node, podNamespace: pod.metadata?.namespace ?? "", podName: name, podUID: pod.metadata?.uid ?? "",
+    kind: "StreamLocation", node, host: info.host, port: info.port, podNamespace: pod.metadata?.namespace ?? "", podName: name, podUID: pod.metadata?.uid ?? "",
     ...(picked !== undefined ? { container: picked } : {}),
   };
 }

@@ -10,7 +10,7 @@ import { NumberLiteral, goJsonMarshal, rawStringText, setRawStringText } from ".
 import { strategicMerge, strategicMergeShown } from "./strategicpatch.js";
 import { mutant } from "../common/mutation.js";
 
-export { StrategicPatchError } from "./strategicpatch.js";
+export { StrategicPatchError, StrategicPatchPanic } from "./strategicpatch.js";
 
 /** A JSON object: a number literal kept as written (NumberLiteral) is a scalar. */
 function isObject(v: unknown): v is Record<string, any> {

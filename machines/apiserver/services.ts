@@ -81,7 +81,8 @@ export function allocateServiceAddresses(a: ServiceAllocators, svc: any, old: an
       spec.clusterIPs = [wanted];
     } else {
       const r = allocateNext(ips, rand);
-      if (!r.ok) return { errors: [invalidValue("spec.clusterIPs", [], r.error)], allocators: spent() };
+      // allocIPs: AllocateNext's ErrFull is errors.NewInternalError, not a field error
+      if (!r.ok) return { internal: r.error, allocators: spent() };
       ips = r.state;
       spec.clusterIP = r.value;
       spec.clusterIPs = [r.value];
@@ -103,7 +104,8 @@ export function allocateServiceAddresses(a: ServiceAllocators, svc: any, old: an
       else if (spec.type === "LoadBalancer" && spec.allocateLoadBalancerNodePorts === false) out.push(p);
       else {
         const r = allocateNextNodePort(ports, rand);
-        if (!r.ok) return { errors: [invalidValue(`spec.ports[${i}].nodePort`, 0, r.error)], allocators: spent() };
+        // allocNodePorts: AllocateNext's ErrFull is errors.NewInternalError("failed to allocate a nodePort: range is full")
+        if (!r.ok) return { internal: r.error, allocators: spent() };
         ports = r.state;
         out.push({ ...p, nodePort: r.value });
       }

@@ -276,6 +276,17 @@ export function internalError(msg: string): Status {
   return failure(500, "InternalError", `Internal error occurred: ${msg}`, { causes: [{ message: msg }] });
 }
 
+/** The text WithPanicRecovery (staging/src/k8s.io/apiserver/pkg/server/filters/wrap.go) answers a handler's panic with. */
+export const panicRecoveredText = "This request caused apiserver to panic. Look in the logs for details.";
+
+/**
+ * A handler's panic: kube-apiserver sends http.Error's plain text, not a Status; this is the Status a
+ * client reading that 500 makes of it (client-go's NewGenericServerResponse: InternalError).
+ */
+export function panicRecovered(): Status {
+  return failure(500, "InternalError", `an error on the server (${goQuote(panicRecoveredText)}) has prevented the request from succeeding`, { causes: [{ reason: "UnexpectedServerResponse", message: panicRecoveredText }] });
+}
+
 /** 429 TooManyRequests as the max-in-flight filter sends it. */
 export function tooManyRequests(msg = "Too many requests, please try again later.", retryAfterSeconds = 1): Status {
   return failure(429, "TooManyRequests", msg, { retryAfterSeconds });

@@ -3,7 +3,7 @@
 // the current object giving the result), then the served kinds' own merge keys.
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { strategicMerge, strategicMergeBy, StrategicPatchError, type PatchSchema } from "./strategicpatch.js";
+import { strategicMerge, strategicMergeBy, StrategicPatchError, StrategicPatchPanic, type PatchSchema } from "./strategicpatch.js";
 
 // type MergeItem struct in patch_test.go, with its struct tags.
 const mergeItemSchema: PatchSchema = {
@@ -125,6 +125,15 @@ describe("strategic merge patch: apimachinery's patch_test.go rows", () => {
   it("a $retainKeys list keeps only the keys it names, and refuses a patch setting another", () => {
     expect(apply("retainKeysMap: {name: foo, value: a, other: b}", "retainKeysMap: {$retainKeys: [name, value], value: c}")).toEqual({ retainKeysMap: { name: "foo", value: "c" } });
     expect(() => apply("retainKeysMap: {name: foo}", "retainKeysMap: {$retainKeys: [name], value: c}")).toThrow("invalid patch format of retainKeys");
+  });
+
+  it("inputs Go panics on are StrategicPatchPanic, not an error value: an unhashable $retainKeys element, a merged list led by null", () => {
+    // applyRetainKeysDirective's map[interface{}]struct{} and sliceElementType's reflect.TypeOf(nil).Kind()
+    expect(() => apply("retainKeysMap: {name: foo}", "retainKeysMap: {$retainKeys: [{}]}")).toThrow(StrategicPatchPanic);
+    expect(() => apply("retainKeysMap: {name: foo}", "retainKeysMap: {$retainKeys: [name, [a]]}")).toThrow("runtime error: hash of unhashable type []interface {}");
+    expect(() => apply("{}", "$setElementOrder/mergingIntList: [null]\nmergingIntList: [null]")).toThrow("runtime error: invalid memory address or nil pointer dereference");
+    // the same null after a typed element is sliceElementType's error value
+    expect(() => apply("mergingIntList: [1]", "mergingIntList: [null]")).toThrow(StrategicPatchError);
   });
 });
 

@@ -23,6 +23,12 @@ export class StrategicPatchError extends Error {
   }
 }
 
+/**
+ * An input on which apimachinery's merge code panics (a Go runtime error, not an error value): the
+ * API server's panic recovery answers it, never the patch handler's error path.
+ */
+export class StrategicPatchPanic extends Error {}
+
 // mergepatch's errors: the format errors are BadRequest, the rest reach the client as a bare 500.
 const badFormat = {
   primitiveList: () => new StrategicPatchError("invalid patch format of primitive list", 400),
@@ -310,6 +316,8 @@ function applyRetainKeys(original: JMap, patch: JMap): void {
   const list = patch[retainKeysDirective];
   delete patch[retainKeysDirective];
   if (!Array.isArray(list)) throw badFormat.retainKeys();
+  // applyRetainKeysDirective puts each element in a map[interface{}]struct{}: a map or a list is an unhashable key
+  for (const v of list) if (isMap(v) || Array.isArray(v)) throw new StrategicPatchPanic(`runtime error: hash of unhashable type ${goTypeName(v)}`);
   const keep = new Set(list);
   for (const [k, v] of Object.entries(patch)) {
     if (v === null || k.startsWith(deletePrefix) || k.startsWith(orderPrefix)) continue;
@@ -394,6 +402,8 @@ function sliceElementKind(slices: any[][]): string {
   for (const s of slices) {
     for (const v of s) {
       const k = kindOf(v);
+      // reflect.TypeOf(nil) is a nil Type, and sliceElementType calls its Kind(): a nil dereference
+      if (prev === undefined && v === null) throw new StrategicPatchPanic("runtime error: invalid memory address or nil pointer dereference");
       if (prev === undefined) {
         if (k === "slice") throw new StrategicPatchError("lists of lists are not supported", 422);
         prev = k;

@@ -259,3 +259,94 @@ export function quantityString(q: GoQuantity): string {
   }
   return decimalCanonical(q, q.format === "DecimalExponent");
 }
+
+// ---- Quantity.Value and MilliValue: int64 results, overflow as Go computes it --------------------
+
+const INT64_MIN = -(2n ** 63n);
+/** resource.MaxMilliValue: the largest value whose MilliValue fits an int64. */
+export const maxMilliValue = INT64_MAX / 1000n;
+const wrap64 = (x: bigint) => BigInt.asIntN(64, x);
+/** Scale is an int32: a difference of scales wraps. */
+const wrap32 = (x: number) => Number(BigInt.asIntN(32, BigInt(x)));
+
+/** int64MultiplyScale(a, b): the product and whether it did not overflow (a wrapped product otherwise). */
+function mulScale(a: bigint, b: bigint): [bigint, boolean] {
+  if (a === 0n || a === 1n) return [a * b, true];
+  if (a === INT64_MIN) return [0n, false];
+  const c = wrap64(a * b);
+  return [c, c / b === a];
+}
+
+/** positiveScaleInt64 (amount.go's math.go): the fixed cases keep a wrapped product, the loop gives 0 on overflow. */
+function positiveScaleInt64(base: bigint, scale: number): bigint {
+  const fixed: Record<number, bigint> = { 1: 10n, 2: 100n, 3: 1000n, 6: 1000000n, 9: 1000000000n };
+  if (scale === 0) return base;
+  if (Object.hasOwn(fixed, scale)) return mulScale(base, fixed[scale]!)[0];
+  // a negative (wrapped) scale runs the loop no times; 0 stays 0 however long it runs
+  if (scale < 0 || base === 0n) return base;
+  let value = base;
+  for (let i = 0; i < scale; i++) {
+    const [next, ok] = mulScale(value, 10n);
+    if (!ok) return 0n;
+    value = next;
+  }
+  return value;
+}
+
+/** negativeScaleInt64: divided by 10^scale, rounded away from zero. */
+function negativeScaleInt64(base: bigint, scale: number): bigint {
+  if (scale === 0) return base;
+  let value = base;
+  let fraction = false;
+  for (let i = 0; i < scale; i++) {
+    if (!fraction && value % 10n !== 0n) fraction = true;
+    value /= 10n;
+    if (value === 0n) return fraction ? (base > 0n ? 1n : -1n) : 0n;
+  }
+  if (fraction) value = base > 0n ? value + 1n : value - 1n;
+  return value;
+}
+
+/** scale_int.go's scaledValue for an inf.Dec (unscaled × 10^-scale), int64(math.Pow10(k)) past 18 being MinInt64 on amd64. */
+function decScaledValue(unscaled: bigint, scale: number, newScale: number): bigint {
+  const dif = scale - newScale;
+  if (dif === 0) return wrap64(unscaled);
+  if (dif < 0) return wrap64(wrap64(unscaled) * (-dif <= 18 ? pow10(-dif) : INT64_MIN));
+  const abs = unscaled < 0n ? -unscaled : unscaled;
+  if (abs < INT64_MAX && dif < 19) {
+    const d = pow10(dif);
+    const result = unscaled / d;
+    return unscaled % d !== 0n ? result + 1n : result;
+  }
+  // big.Int DivMod is Euclidean; a divisor with more digits than the value leaves q 0 (or -1) without spelling 10^dif out
+  let q: bigint;
+  let r: bigint;
+  if (dif > digits(unscaled) + 1) [q, r] = unscaled >= 0n ? [0n, unscaled] : [-1n, 1n];
+  else {
+    const d = pow10(dif);
+    q = unscaled / d;
+    r = unscaled % d;
+    if (r < 0n) [q, r] = [q - 1n, r + d];
+  }
+  return r !== 0n ? wrap64(wrap64(q) + 1n) : wrap64(q);
+}
+
+/** Quantity.ScaledValue: the int64 value in units of 10^scale, rounded up, overflowing as Go does. */
+export function scaledValue(q: GoQuantity, scale: number): bigint {
+  if (q.i !== undefined) {
+    // int64Amount.AsScaledInt64
+    if (q.i.scale < scale) return negativeScaleInt64(q.i.value, wrap32(scale - q.i.scale));
+    return positiveScaleInt64(q.i.value, wrap32(q.i.scale - scale));
+  }
+  return decScaledValue(q.n, -q.e10, -scale);
+}
+
+/** Quantity.Value(). */
+export function quantityValue(q: GoQuantity): bigint {
+  return scaledValue(q, 0);
+}
+
+/** Quantity.MilliValue(). */
+export function quantityMilliValue(q: GoQuantity): bigint {
+  return scaledValue(q, -3);
+}

@@ -15,7 +15,7 @@ export interface DNSConfig {
 }
 
 /** The node's own resolver configuration (the kubelet's --resolv-conf): kind's Docker network gateway. */
-const nodeResolvConf: DNSConfig = { servers: ["172.18.0.1"], searches: [], options: [] };
+export const nodeResolvConf: DNSConfig = { servers: ["172.18.0.1"], searches: [], options: [] };
 
 // validation.MaxDNSNameservers, MaxDNSSearchPaths and MaxDNSSearchListChars
 const maxNameservers = 3;

@@ -473,6 +473,14 @@ export function sendStatus(res: ServerResponse, st: Status): void {
   send(res, st.code ?? 500, st);
 }
 
+/** WithPanicRecovery's answer to a handler that panicked: net/http's http.Error, plain text and a newline. */
+function sendPanicRecovered(res: ServerResponse): void {
+  if (res.headersSent) return void res.end();
+  const text = `${S.panicRecoveredText}\n`;
+  res.writeHead(500, { "Content-Type": "text/plain; charset=utf-8", "X-Content-Type-Options": "nosniff", "Content-Length": Buffer.byteLength(text) });
+  res.end(text);
+}
+
 /** kube-apiserver's --max-request-bytes default (MaxRequestBodyBytes): 3 MiB. */
 export const maxRequestBodyBytes = 3 * 1024 * 1024;
 
@@ -1456,6 +1464,7 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
   };
   const reply = (resp: ApiResponse) => {
     if (resp.warnings) setWarnings(res, resp.warnings);
+    if (!resp.ok && resp.panicked) return sendPanicRecovered(res);
     if (!resp.ok) return sendObject(resp.status.code ?? 500, resp.status);
     if (table && !p.subresource && (method === "GET")) {
       // optionsForTransform: the Table options are judged when the answer is transformed, after the object was found

@@ -12,6 +12,9 @@ import * as S from "../../machines/apiserver/status.js";
 import type { ResourceInfo } from "../../machines/apiserver/resources.js";
 import { validatePodLogOptions } from "../../machines/apiserver/validation/podlog.js";
 import { parseRFC3339 } from "./gotime.js";
+import { resourceFor } from "../../machines/apiserver/resources.js";
+import { kubeletConnection } from "../../machines/apiserver/nodelocation.js";
+import { dialKubelet } from "./nodeproxy.js";
 
 // errors.NewInvalid(api.Kind("PodLogOptions"), …): the core group's PodLogOptions kind.
 const podLogOptionsKind: ResourceInfo = { kind: "PodLogOptions", resource: "pods", singular: "pod", group: "", version: "v1", namespaced: true, shortNames: [], verbs: [], subresources: [] };
@@ -169,6 +172,22 @@ export function decodePodLogQuery(q: URLSearchParams): { options: PodLogQuery } 
   return { options: o };
 }
 
+/** LogLocation's kubelet URL: /containerLogs/ns/pod/container with its params as url.Values.Encode sorts them. */
+function kubeletLogURL(at: { host: string; port: string }, pod: Pod, container: string, o: PodLogQuery): string {
+  const params: Array<[string, string]> = [];
+  if (o.follow) params.push(["follow", "true"]);
+  if (o.limitBytes !== undefined) params.push(["limitBytes", String(o.limitBytes)]);
+  if (o.previous) params.push(["previous", "true"]);
+  if (o.sinceSeconds !== undefined) params.push(["sinceSeconds", String(o.sinceSeconds)]);
+  // metav1.Time in the server's (UTC) zone, as time.RFC3339 formats it: whole seconds
+  if (o.sinceTime !== undefined) params.push(["sinceTime", new Date(o.sinceTime.ms).toISOString().replace(/\.\d{3}Z$/, "Z")]);
+  if (o.tailLines !== undefined) params.push(["tailLines", String(o.tailLines)]);
+  if (o.timestamps) params.push(["timestamps", "true"]);
+  const query = params.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join("&");
+  const host = at.host.includes(":") ? `[${at.host}]` : at.host;
+  return `https://${host}:${at.port}/containerLogs/${pod.metadata?.namespace ?? ""}/${pod.metadata?.name ?? ""}/${container}${query ? `?${query}` : ""}`;
+}
+
 /** Serves GET pods/<name>/log with container, previous, follow, timestamps, tailLines, sinceSeconds, sinceTime, limitBytes. */
 export async function serveLogs(cluster: Cluster, base: Omit<ApiRequest, "type" | "id" | "verb">, q: URLSearchParams, req: IncomingMessage, res: ServerResponse, sendStatus: (st: Status) => void): Promise<void> {
   // a refusal is written as every handler writes one (ErrorNegotiated): the server's negotiated
@@ -198,6 +217,17 @@ export async function serveLogs(cluster: Cluster, base: Omit<ApiRequest, "type" 
     res.writeHead(200, { "Content-Type": "text/plain" });
     return void res.end();
   }
+  // LogLocation (pkg/registry/core/pod/strategy.go): GetConnectionInfo's Node, preferred address and
+  // kubelet port, then LocationStreamer's GET of the kubelet, whose dial error is a 500 without a reason
+  const nodeObj = cluster.get("Node", node);
+  if (nodeObj === undefined) return sendStatus(S.notFound(resourceFor("", "nodes")!, node));
+  const info = kubeletConnection(nodeObj);
+  if ("error" in info) return sendStatus(info.error);
+  const dialled = dialKubelet(cluster, info.host, info.port);
+  if ("error" in dialled) {
+    const url = kubeletLogURL(info, pod, picked.name, o);
+    return sendStatus({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: `Get ${S.goQuote(url)}: ${dialled.error}`, code: 500 });
+  }
   const located = logContainerId(pod, picked.name, o.previous);
   if ("error" in located) return sendStatus(S.badRequest(located.error));
   const opts = {
@@ -206,7 +236,7 @@ export async function serveLogs(cluster: Cluster, base: Omit<ApiRequest, "type" 
     ...(o.limitBytes !== undefined ? { limitBytes: o.limitBytes } : {}),
     ...(o.sinceSeconds !== undefined ? { sinceTime: cluster.now() - o.sinceSeconds * 1000 } : o.sinceTime !== undefined ? { sinceTime: o.sinceTime.ms } : {}),
   };
-  const lines = await containerLogs(cluster, node, located.id);
+  const lines = await containerLogs(cluster, dialled.node, located.id);
   res.writeHead(200, { "Content-Type": "text/plain", "Transfer-Encoding": "chunked" });
   res.write(formatLogLines(lines, opts));
   if (!o.follow) return void res.end();
@@ -221,7 +251,7 @@ export async function serveLogs(cluster: Cluster, base: Omit<ApiRequest, "type" 
   res.once("finish", () => req.socket?.off("end", halfClosed));
   while (!closed) {
     await new Promise((r) => setTimeout(r, 250));
-    const now = await containerLogs(cluster, node, located.id);
+    const now = await containerLogs(cluster, dialled.node, located.id);
     if (now.length > sent) res.write(formatLogLines(now.slice(sent), { timestamps: opts.timestamps }));
     sent = Math.max(sent, now.length);
     const live = await cluster.request({ ...base, verb: "get", subresource: "log" });

@@ -13,15 +13,35 @@ import { resourceFor } from "../../machines/apiserver/resources.js";
 import * as S from "../../machines/apiserver/status.js";
 import { defaultKubeletPort, nodeProxyLocation } from "../../machines/apiserver/nodelocation.js";
 import { splitSchemeNamePort } from "./proxy.js";
+import { parseIPSloppy } from "../../machines/common/ip.js";
+import { nodeResolvConf } from "../../machines/kubelet/dns.js";
 
-/** The node whose kubelet listens at host (its machine's address): the one the API server's dial reaches. */
-function kubeletAt(cluster: Cluster, host: string): string | undefined {
+/** The running kubelets by node name, with the address of their machine. */
+function kubelets(cluster: Cluster): Array<{ name: string; hostIP: string | undefined }> {
+  const out: Array<{ name: string; hostIP: string | undefined }> = [];
   for (const n of cluster.list("Node")) {
     const name = n.metadata?.name;
     if (typeof name !== "string" || !cluster.runtime.has(`kubelet/${name}`)) continue;
-    if ((cluster.runtime.snapshot(`kubelet/${name}`)?.context as { hostIP?: string } | undefined)?.hostIP === host) return name;
+    out.push({ name, hostIP: (cluster.runtime.snapshot(`kubelet/${name}`)?.context as { hostIP?: string } | undefined)?.hostIP });
   }
-  return undefined;
+  return out;
+}
+
+/**
+ * The API server's dial to host:port: the node whose kubelet listens there, or net's error text. An
+ * IP literal is dialled as it is; a name is looked up first, and only the cluster's machines have
+ * names (kind's Docker network resolves its containers), asked of the node's resolver.
+ */
+export function dialKubelet(cluster: Cluster, host: string, port: string): { node: string; cri: CriContext } | { error: string } {
+  const running = kubelets(cluster);
+  const literal = parseIPSloppy(host) !== undefined;
+  const ip = literal ? host : running.find((k) => k.name === host)?.hostIP;
+  if (ip === undefined) return { error: `dial tcp: lookup ${host} on ${nodeResolvConf.servers[0]}:53: no such host` };
+  // the dial reaches whichever kubelet listens at the address, on its one port; a node whose runtime is gone has no kubelet either
+  const at = port === String(defaultKubeletPort) ? running.find((k) => k.hostIP === ip)?.name : undefined;
+  const cri = at === undefined ? undefined : (cluster.runtime.snapshot(`cri/${at}`)?.context as CriContext | undefined);
+  if (at === undefined || cri === undefined) return { error: `dial tcp ${ip.includes(":") ? `[${ip}]` : ip}:${port}: connect: connection refused` };
+  return { node: at, cri };
 }
 
 function serviceUnavailable(message: string): Status {
@@ -36,13 +56,10 @@ export function nodeProxyRequest(cluster: Cluster, id: string, method: string, p
   if (node === undefined) return { error: S.notFound(resourceFor("", "nodes")!, parts.name) };
   const location = nodeProxyLocation(node, parts.port);
   if ("error" in location) return location;
-  const { host, port } = location;
-  // the dial reaches whichever kubelet listens at the address, on its one port; a node whose runtime is gone has no kubelet either
-  const at = port === String(defaultKubeletPort) ? kubeletAt(cluster, host) : undefined;
-  const cri = at === undefined ? undefined : (cluster.runtime.snapshot(`cri/${at}`)?.context as CriContext | undefined);
-  if (at === undefined || cri === undefined) {
-    return { error: serviceUnavailable(`error trying to reach service: dial tcp ${host.includes(":") ? `[${host}]` : host}:${port}: connect: connection refused`) };
-  }
+  const dialled = dialKubelet(cluster, location.host, location.port);
+  // the proxy's error responder: "error trying to reach service: " and the dial's error
+  if ("error" in dialled) return { error: serviceUnavailable(`error trying to reach service: ${dialled.error}`) };
+  const { node: at, cri } = dialled;
   const now = cluster.now();
   const served = cluster.get("Node", at) ?? node;
   const pods = cluster.list("Pod").filter((p) => p.spec?.nodeName === at);

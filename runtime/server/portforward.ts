@@ -14,6 +14,7 @@ import type { StreamLocation } from "../../machines/apiserver/connect.js";
 import type { StreamOutput } from "../../machines/cri/messages.js";
 import { maxStreams, SpdyServer, type SpdyStream } from "./spdy.js";
 import { openSession, type Session } from "./stream.js";
+import { dialKubelet } from "./nodeproxy.js";
 
 /** How long the runtime has to answer a forwarded request. */
 export const forwardTimeoutMs = 10_000;
@@ -27,7 +28,10 @@ export function servePortForwardTunnel(cluster: Cluster, loc: StreamLocation, ws
   const waiting = new Map<number, (a: Answer | undefined) => void>();
   let nextRequest = 1;
   let closed = false;
-  const opened = openSession(cluster, loc.node, { type: "GetPortForward", podNamespace: loc.podNamespace, podName: loc.podName }).then((s) => {
+  // serveConnect dialled the kubelet at the location already: this finds the node it reached
+  const dialled = dialKubelet(cluster, loc.host, loc.port);
+  const session = "error" in dialled ? Promise.resolve({ code: 500, message: dialled.error }) : openSession(cluster, dialled.node, { type: "GetPortForward", podNamespace: loc.podNamespace, podName: loc.podName });
+  const opened = session.then((s) => {
     if ("id" in s) {
       s.onOutput((o) => {
         if (o.type !== "PortForwardDialed" && o.type !== "PortForwardHttpResult") return;

@@ -16,6 +16,7 @@ import type { KubeletStreamRequest } from "../../machines/kubelet/streaming.js";
 import type { StreamLocation } from "../../machines/apiserver/connect.js";
 import * as S from "../../machines/apiserver/status.js";
 import { servePortForwardTunnel } from "./portforward.js";
+import { dialKubelet } from "./nodeproxy.js";
 
 /** The WebSocket subprotocols of remote commands: v5 adds the close signal (channel 255). */
 export const execProtocols = ["v5.channel.k8s.io", "v4.channel.k8s.io"] as const;
@@ -131,6 +132,11 @@ export function refuseUpgrade(socket: Duplex, code: number, body: string, conten
   if (socket.destroyed) return;
   const head = `HTTP/1.1 ${code} ${reasons[code] ?? "Error"}\r\nContent-Type: ${contentType}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nCache-Control: no-cache, private\r\nConnection: close\r\n\r\n`;
   socket.end(head + body);
+}
+
+/** An error no API status carries: ErrorToAPIStatus makes it a 500 without a reason. */
+function dialError(message: string): Status {
+  return { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, code: 500 };
 }
 
 function refuseWithStatus(socket: Duplex, st: Status): void {
@@ -290,7 +296,9 @@ export async function serveRemoteCommand(cluster: Cluster, loc: StreamLocation, 
   // an empty message on the lowest writable channel tells the client the streams are ready
   write(opts.stdout ? channel.stdout : opts.stderr ? channel.stderr : channel.error, Buffer.alloc(0));
   const input = inputOf(ws, v5);
-  const opened = preopened ?? await openRemoteCommand(cluster, loc, kind, opts);
+  const opened: Session | { code: number; message: string } | DialFailure = preopened ?? await openRemoteCommand(cluster, loc, kind, opts);
+  // the translator's SPDY executor: spdy.Negotiate's client.Do fails before any kubelet answers
+  if (!("id" in opened) && "dial" in opened) return finish(internalErrorStatus(`error sending request: Post ${S.goQuote(kubeletStreamURL(loc, kind, opts))}: ${opened.message}`));
   if (!("id" in opened)) return finish(internalErrorStatus(`unable to upgrade connection: ${opened.message}`));
   session = opened;
   if (finished) return session.close();
@@ -318,9 +326,36 @@ export async function serveRemoteCommand(cluster: Cluster, loc: StreamLocation, 
   if (!finished) session.send({ type: "ExecRun", stdin });
 }
 
-/** The kubelet's exec or attach session for a located stream, or its refusal. */
-function openRemoteCommand(cluster: Cluster, loc: StreamLocation, kind: "exec" | "attach", opts: ConnectOptions): Promise<Session | { code: number; message: string }> {
-  return openSession(cluster, loc.node, kind === "exec"
+/**
+ * The kubelet URL streamLocation builds (pkg/registry/core/pod/strategy.go): /exec|attach/ns/pod/container
+ * at the Node's address, with streamParams' query as url.Values.Encode sorts it.
+ */
+export function kubeletStreamURL(loc: StreamLocation, kind: "exec" | "attach", opts: ConnectOptions): string {
+  const params: Array<[string, string]> = [];
+  for (const c of kind === "exec" ? opts.command : []) params.push(["command", c]);
+  if (opts.stderr) params.push(["error", "1"]);
+  if (opts.stdin) params.push(["input", "1"]);
+  if (opts.stdout) params.push(["output", "1"]);
+  if (opts.tty) params.push(["tty", "1"]);
+  // url.QueryEscape: a space is +, everything past the unreserved set %XX
+  const esc = (x: string) => encodeURIComponent(x).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).replace(/%20/g, "+");
+  const query = params.map(([k, v]) => `${k}=${esc(v)}`).join("&");
+  const host = loc.host.includes(":") ? `[${loc.host}]` : loc.host;
+  return `https://${host}:${loc.port}/${kind}/${loc.podNamespace}/${loc.podName}/${loc.container ?? ""}${query ? `?${query}` : ""}`;
+}
+
+/** A dial to the kubelet that failed: net's error text. */
+export interface DialFailure {
+  code: 500;
+  message: string;
+  dial: true;
+}
+
+/** The kubelet's exec or attach session for a located stream, or its refusal, or the failed dial. */
+function openRemoteCommand(cluster: Cluster, loc: StreamLocation, kind: "exec" | "attach", opts: ConnectOptions): Promise<Session | { code: number; message: string } | DialFailure> {
+  const dialled = dialKubelet(cluster, loc.host, loc.port);
+  if ("error" in dialled) return Promise.resolve({ code: 500, message: dialled.error, dial: true });
+  return openSession(cluster, dialled.node, kind === "exec"
     ? { type: "GetExec", podNamespace: loc.podNamespace, podName: loc.podName, container: loc.container ?? "", cmd: opts.command, tty: opts.tty, stdin: opts.stdin, stdout: opts.stdout, stderr: opts.stderr }
     : { type: "GetAttach", podNamespace: loc.podNamespace, podName: loc.podName, container: loc.container ?? "", tty: opts.tty, stdin: opts.stdin, stdout: opts.stdout, stderr: opts.stderr });
 }
@@ -515,6 +550,11 @@ export async function serveConnect(
   const upgrade = String(req.headers.upgrade ?? "").toLowerCase();
   // the proxy handler requires an upgrade (UpgradeAwareHandler with UpgradeRequired)
   if (upgrade === "" || !/\bupgrade\b/i.test(String(req.headers.connection ?? ""))) return refuseWithStatus(socket, S.badRequest("Upgrade request required"));
+  // UpgradeAwareHandler's DialForUpgrade (apimachinery/pkg/util/proxy/upgradeaware.go), for everything
+  // but v5, which the stream translator upgrades first: a failed dial is the responder's 500
+  const v5 = upgrade === "websocket" && sub !== "portforward" && offeredProtocols(req).includes("v5.channel.k8s.io");
+  const dialled = dialKubelet(cluster, loc.host, loc.port);
+  if (!v5 && "error" in dialled) return refuseWithStatus(socket, dialError(`error dialing backend: ${dialled.error}`));
   if (upgrade !== "websocket") {
     // SPDY (kubectl's fallback) is not served: podflow speaks the WebSocket protocols only
     return refuseWithStatus(socket, S.badRequest(`unable to upgrade: podflow serves ${sub} over WebSockets (${sub === "portforward" ? portForwardTunnelProtocol : execProtocols.join(", ")}), not ${req.headers.upgrade ?? "this protocol"}`));
@@ -534,6 +574,7 @@ export async function serveConnect(
   // is, so the kubelet's refusal (its code and text: 400 no stream, 404 no pod, 500 from
   // streaming.WriteError) is the handshake's answer.
   const opened = await openRemoteCommand(cluster, loc, sub, opts);
+  if ("dial" in opened) return refuseWithStatus(socket, dialError(`error dialing backend: ${opened.message}`));
   if (!("id" in opened)) return refuseUpgrade(socket, opened.code, opened.message, "text/plain; charset=utf-8");
   // the client left while the kubelet answered: nobody to stream to
   if (socket.destroyed) return opened.close();

@@ -121,3 +121,25 @@ describe("busybox applets", () => {
       .toEqual(["e", "c", "u", "notfile", "none"]);
   });
 });
+
+// editors/sed.c: s/RE/REPLACEMENT/ with g, p and N; p and d; line, $ and /RE/ addresses and ranges;
+// -n, -e, -E; basic expressions' \( \) groups and & in the replacement (POSIX sed's own examples)
+describe("busybox sed", () => {
+  it("substitutes the first, the Nth or every match, with groups and &", () => {
+    const r = sh("echo hello world | sed 's/o/0/'; echo hello world | sed 's/o/0/g'; echo hello world | sed 's/o/0/2'; echo key=value | sed 's/\\(.*\\)=\\(.*\\)/\\2=\\1/'; echo abc | sed 's/b/[&]/'; echo aaa | sed -E 's/a+/b/'; echo aaa | sed 's/a+/b/'; echo a/b | sed 's|/|:|'; echo Hello | sed 's/hello/bye/I'");
+    expect(r.out).toEqual(["hell0 world", "hell0 w0rld", "hello w0rld", "value=key", "a[b]c", "b", "aaa", "a:b", "bye"]);
+  });
+  it("prints and deletes by line, last line and pattern; -n prints only what p prints", () => {
+    const r = sh("printf 'a\\nb\\nc\\n' > /tmp/f; sed -n 2p /tmp/f; sed 2d /tmp/f; sed -n '/b/,$p' /tmp/f; sed '$d' /tmp/f; sed -n 's/a/A/p' /tmp/f; sed -e 1d -e 3d /tmp/f; sed '1,2s/^/> /' /tmp/f");
+    expect(r.out).toEqual(["b", "a", "c", "b", "c", "a", "b", "A", "b", "> a", "> b", "c"]);
+  });
+  it("-i edits each file in place and writes nothing out", () => {
+    const r = sh("printf 'a\\nb\\n' > /tmp/g; printf 'a\\n' > /tmp/h; sed -i -e 's/a/A/' -e 1p /tmp/g /tmp/h; cat /tmp/g /tmp/h");
+    expect(r.out).toEqual(["A", "A", "b", "A", "A"]);
+  });
+  it("a file it cannot open is fopen_or_warn's message, and the status 1", () => {
+    const r = sh("sed p /nope; echo $?");
+    expect(r.err).toEqual(["sed: can't open '/nope': No such file or directory"]);
+    expect(r.out).toEqual(["1"]);
+  });
+});

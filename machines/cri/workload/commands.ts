@@ -1187,6 +1187,267 @@ function* tr(argv: string[], sh: ShellState, st: Streams): Gen {
   return 0;
 }
 
+// ---- sed (busybox editors/sed.c): s///, p, d, addresses, -n -e -E ---------------------------
+
+type SedAddress = { line: number } | { last: true } | { re: RegExp };
+interface SedCommand { from?: SedAddress; to?: SedAddress; cmd: "s" | "p" | "d"; re?: RegExp; replacement?: string; global?: boolean; nth?: number; print?: boolean }
+
+const posixClasses: Record<string, string> = { alpha: "a-zA-Z", digit: "0-9", alnum: "a-zA-Z0-9", upper: "A-Z", lower: "a-z", space: " \\t\\n\\r\\f\\v", blank: " \\t", punct: "!-\\/:-@\\[-`{-~", xdigit: "0-9A-Fa-f" };
+
+/** A POSIX regular expression (basic, or extended with -E) as a JavaScript one. */
+function posixRegex(src: string, extended: boolean, flags: string): RegExp | undefined {
+  let out = "";
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i]!;
+    if (c === "[") {
+      // a bracket expression, its [:class:]es spelt out
+      let j = i + 1;
+      let body = "";
+      if (src[j] === "^") { body += "^"; j++; }
+      if (src[j] === "]") { body += "\\]"; j++; }
+      while (j < src.length && src[j] !== "]") {
+        const cls = /^\[:([a-z]+):\]/.exec(src.slice(j));
+        if (cls && Object.hasOwn(posixClasses, cls[1]!)) { body += posixClasses[cls[1]!]; j += cls[0].length; continue; }
+        body += src[j] === "\\" ? "\\\\" : src[j];
+        j++;
+      }
+      if (j >= src.length) return undefined;
+      out += `[${body}]`;
+      i = j;
+    } else if (c === "\\" && i + 1 < src.length) {
+      const n = src[++i]!;
+      if (!extended && "(){}+?|".includes(n)) out += n;
+      else if (n === "n") out += "\\n";
+      else if (n === "t") out += "\\t";
+      else if (/[1-9]/.test(n)) out += `\\${n}`;
+      else out += /[A-Za-z0-9]/.test(n) ? n : `\\${n}`;
+    } else if (!extended && "(){}+?|".includes(c)) out += `\\${c}`;
+    else out += c;
+  }
+  try {
+    return new RegExp(out, flags);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Splits at the unescaped delimiter: the pieces, and where the text after the last one starts. */
+function sedPieces(s: string, start: number, delim: string, count: number): { parts: string[]; end: number } | undefined {
+  const parts: string[] = [];
+  let cur = "";
+  let i = start;
+  for (; i < s.length && parts.length < count; i++) {
+    const c = s[i]!;
+    if (c === "\\" && i + 1 < s.length) {
+      // an escaped delimiter is the character itself
+      cur += s[i + 1] === delim ? delim : c + s[i + 1]!;
+      i++;
+    } else if (c === delim) {
+      parts.push(cur);
+      cur = "";
+    } else cur += c;
+  }
+  return parts.length === count ? { parts, end: i } : undefined;
+}
+
+/** parse_cmd_args: the script's commands, or the error busybox prints. */
+function parseSed(script: string, extended: boolean): SedCommand[] | string {
+  const cmds: SedCommand[] = [];
+  let i = 0;
+  const address = (): SedAddress | undefined | string => {
+    if (/[0-9]/.test(script[i] ?? "")) {
+      const m = /^[0-9]+/.exec(script.slice(i))!;
+      i += m[0].length;
+      return { line: Number(m[0]) };
+    }
+    if (script[i] === "$") { i++; return { last: true }; }
+    if (script[i] === "/" || script[i] === "\\") {
+      const delim = script[i] === "\\" ? script[++i]! : "/";
+      const p = sedPieces(script, i + 1, delim, 1);
+      if (!p) return `unterminated address regex`;
+      i = p.end;
+      const re = posixRegex(p.parts[0]!, extended, "");
+      return re ? { re } : "bad regex";
+    }
+    return undefined;
+  };
+  while (i < script.length) {
+    while (i < script.length && /[\s;]/.test(script[i]!)) i++;
+    if (i >= script.length) break;
+    const from = address();
+    if (typeof from === "string") return from;
+    let to: SedAddress | undefined;
+    if (from && script[i] === ",") {
+      i++;
+      const t = address();
+      if (typeof t === "string") return t;
+      if (t === undefined) return "unexpected ','";
+      to = t;
+    }
+    while (script[i] === " ") i++;
+    const c = script[i++];
+    const base: SedCommand = { cmd: "p", ...(from ? { from } : {}), ...(to ? { to } : {}) };
+    if (c === "p" || c === "d") cmds.push({ ...base, cmd: c });
+    else if (c === "s") {
+      const delim = script[i];
+      if (delim === undefined) return "unterminated s";
+      const p = sedPieces(script, i + 1, delim, 2);
+      if (!p) return `unmatched '${delim}'`;
+      i = p.end;
+      let global = false;
+      let print = false;
+      let nth = 1;
+      let icase = false;
+      while (i < script.length && /[gpiI0-9]/.test(script[i]!)) {
+        const f = script[i]!;
+        if (f === "g") global = true;
+        else if (f === "p") print = true;
+        else if (f === "i" || f === "I") icase = true;
+        else {
+          const m = /^[0-9]+/.exec(script.slice(i))!;
+          nth = Number(m[0]);
+          i += m[0].length - 1;
+        }
+        i++;
+      }
+      const re = posixRegex(p.parts[0]!, extended, `g${icase ? "i" : ""}`);
+      if (!re) return "bad regex";
+      cmds.push({ ...base, cmd: "s", re, replacement: p.parts[1]!, global, nth, print });
+    } else return `unsupported command ${c ?? ""}`;
+    while (script[i] === " ") i++;
+    if (i < script.length && !/[;\n]/.test(script[i]!) && script[i] !== "}") return `extra characters after command`;
+  }
+  return cmds;
+}
+
+/** The replacement of one match: & is the match, \1..\9 its groups, \n a newline. */
+function sedReplacement(rep: string, m: RegExpExecArray): string {
+  let out = "";
+  for (let i = 0; i < rep.length; i++) {
+    const c = rep[i]!;
+    if (c === "&") out += m[0];
+    else if (c === "\\" && i + 1 < rep.length) {
+      const n = rep[++i]!;
+      out += /[0-9]/.test(n) ? (m[Number(n)] ?? "") : n === "n" ? "\n" : n === "t" ? "\t" : n;
+    } else out += c;
+  }
+  return out;
+}
+
+/** s///: the line with the nth (or, with g, every from the nth) match replaced, and whether any was. */
+function sedSubstitute(line: string, c: SedCommand): [string, boolean] {
+  const re = new RegExp(c.re!.source, c.re!.flags);
+  let out = "";
+  let last = 0;
+  let count = 0;
+  let replaced = false;
+  for (let m = re.exec(line); m !== null; m = re.exec(line)) {
+    count++;
+    if (count >= c.nth! && (c.global || count === c.nth)) {
+      out += line.slice(last, m.index) + sedReplacement(c.replacement!, m);
+      last = m.index + m[0].length;
+      replaced = true;
+      if (!c.global) break;
+    }
+    if (m[0] === "") re.lastIndex++;
+  }
+  return [out + line.slice(last), replaced];
+}
+
+/**
+ * busybox sed with the commands docs pages use: s/RE/REPLACEMENT/[gpN], p and d, each after an
+ * optional address or range (a line number, $, /RE/); -n, -e (repeatable), -E/-r for extended
+ * expressions, -i to edit the files in place. Each input line runs the script, then is printed unless -n or d.
+ */
+function* sed(argv: string[], sh: ShellState, st: Streams): Gen {
+  const scripts: string[] = [];
+  const files: string[] = [];
+  let quiet = false;
+  let extended = false;
+  let inPlace = false;
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === "-e" || a === "--expression") { const v = argv[++i]; if (v === undefined) { st.err("sed: option requires an argument -- 'e'\n"); return 1; } scripts.push(v); continue; }
+    if (a.startsWith("-") && a.length > 1 && a !== "--") {
+      for (const f of a.slice(1)) {
+        if (f === "n") quiet = true;
+        else if (f === "E" || f === "r") extended = true;
+        else if (f === "i") inPlace = true;
+        else { st.err(`sed: invalid option -- '${f}'\n`); return 1; }
+      }
+      continue;
+    }
+    files.push(a);
+  }
+  if (scripts.length === 0) {
+    const first = files.shift();
+    if (first === undefined) { st.err("BusyBox v1.37.0 multi-call binary.\n\nUsage: sed [-i[SFX]] [-nrE] [-f FILE]... [-e CMD]... [FILE]...\nor: sed [-i[SFX]] [-nrE] CMD [FILE]...\n"); return 1; }
+    scripts.push(first);
+  }
+  const parsed = parseSed(scripts.join("\n"), extended);
+  if (typeof parsed === "string") { st.err(`sed: ${parsed}\n`); return 1; }
+  let status = 0;
+  if (inPlace) {
+    // -i: each file edited on its own and written back (a line number counts within the file)
+    for (const f of files) {
+      const r = readPath(sh, f);
+      if (typeof r !== "string") { st.err(`sed: can't open '${f}': ${errnoText[r.error]}\n`); status = 1; continue; }
+      const err = sh.io.fs.write(path(sh, f), runSed(parsed, r, quiet));
+      if (err) { st.err(`sed: can't create '${f}': ${errnoText[err]}\n`); status = 1; }
+    }
+    return status;
+  }
+  let text = "";
+  if (files.length === 0) text = st.stdin;
+  for (const f of files) {
+    const r = f === "-" ? st.stdin : readPath(sh, f);
+    if (typeof r !== "string") { st.err(`sed: can't open '${f}': ${errnoText[r.error]}\n`); status = 1; continue; }
+    text += r;
+  }
+  st.out(runSed(parsed, text, quiet));
+  return status;
+}
+
+/** One pass of a script over a text: what sed writes. */
+function runSed(parsed: readonly SedCommand[], text: string, quiet: boolean): string {
+  const noNewline = text !== "" && !text.endsWith("\n");
+  const lines = text === "" ? [] : (noNewline ? text : text.slice(0, -1)).split("\n");
+  const active = parsed.map(() => false);
+  const matches = (a: SedAddress, line: string, n: number) => ("line" in a ? a.line === n : "last" in a ? n === lines.length : a.re.test(line));
+  let out = "";
+  lines.forEach((line, idx) => {
+    const n = idx + 1;
+    let space = line;
+    let deleted = false;
+    const emit = (s: string) => { out += `${s}\n`; };
+    for (const [ci, c] of parsed.entries()) {
+      let hit = c.from === undefined;
+      if (c.from !== undefined && c.to === undefined) hit = matches(c.from, space, n);
+      else if (c.from !== undefined && c.to !== undefined) {
+        if (active[ci]) {
+          hit = true;
+          // a line-number end at or before this line closes the range here
+          if ("line" in c.to ? n >= c.to.line : matches(c.to, space, n)) active[ci] = false;
+        } else if (matches(c.from, space, n)) {
+          hit = true;
+          active[ci] = !("line" in c.to && c.to.line <= n);
+        }
+      }
+      if (!hit) continue;
+      if (c.cmd === "d") { deleted = true; break; }
+      if (c.cmd === "p") emit(space);
+      if (c.cmd === "s") {
+        const [next, replaced] = sedSubstitute(space, c);
+        space = next;
+        if (replaced && c.print) emit(space);
+      }
+    }
+    if (!deleted && !quiet) emit(space);
+  });
+  // the last line keeps its missing newline
+  return noNewline && out.endsWith("\n") ? out.slice(0, -1) : out;
+}
+
 function* cut(argv: string[], sh: ShellState, st: Streams): Gen {
   const { set, values, rest } = flags(argv.slice(1), "bcfd");
   const list = values.get("f") ?? values.get("c") ?? values.get("b");
@@ -1387,5 +1648,5 @@ export function utilitiesFor(userland: "busybox" | "gnu", opts: { legacyBusybox?
     hostname, tail, head, wc, grep, sort, seq, basename, dirname: basename, wget, id, whoami, uname, pwd, tar, tr, uniq, expr,
     true: trueUtility, false: falseUtility,
   };
-  return userland === "busybox" ? { ...common, kill: killApplet, killall, ps, cut, xargs, yes, du, dd, nslookup: opts.legacyBusybox ? legacyNslookup : nslookup } : { ...common, curl };
+  return userland === "busybox" ? { ...common, kill: killApplet, killall, ps, cut, xargs, yes, du, dd, sed, nslookup: opts.legacyBusybox ? legacyNslookup : nslookup } : { ...common, curl };
 }
