@@ -161,6 +161,13 @@ export const columnDefinitions: Record<string, TableColumn[]> = {
     col("Message", "string", "Message of the component conditions"),
     col("Error", "string", "Error of the component conditions"),
   ],
+  // kube-aggregator's apiservice REST ConvertToTable (registry/apiservice/etcd/etcd.go)
+  APIService: [
+    nameCol(),
+    col("Service", "string", "The reference to the service that hosts this API endpoint."),
+    col("Available", "string", "Whether this service is available."),
+    ageCol(),
+  ],
   // podTemplateColumnDefinitions: no Age column
   PodTemplate: [
     nameCol(),
@@ -792,6 +799,7 @@ function rowCells(kind: string, o: Obj, wide: boolean, now: number): (string | n
     case "Deployment": return deploymentCells(o, wide, now);
     case "ReplicaSet": return replicaSetCells(o, wide, now);
     case "ComponentStatus": return componentStatusCells(o);
+    case "APIService": return [name, apiServiceCell(o), apiServiceAvailable(o), age];
     // printPodTemplate: the template's container names and images (layoutContainerCells), its labels
     case "PodTemplate": return [name, ...containerCells(o.template?.spec?.containers), formatLabels(o.template?.metadata?.labels)];
     case "Job": return jobCells(o, wide, now);
@@ -933,6 +941,19 @@ export function renderTable(table: Table, opts: { noHeaders?: boolean; wide?: bo
   }
   const widths = keep.map((_, j) => Math.max(6, ...lines.map((l) => l[j]!.length + 3)));
   return lines.map((l) => l.map((cell, j) => (j === l.length - 1 ? cell : cell.padEnd(widths[j]!))).join("")).join("\n") + (lines.length ? "\n" : "");
+}
+
+/** The APIService's Service column: Local when it names none, else namespace/name. */
+function apiServiceCell(o: any): string {
+  const svc = o.spec?.service;
+  return svc ? `${svc.namespace ?? ""}/${svc.name ?? ""}` : "Local";
+}
+
+/** The Available column: the condition's status, with its reason when not True; Unknown without one. */
+function apiServiceAvailable(o: any): string {
+  const c = (Array.isArray(o.status?.conditions) ? o.status.conditions : []).find((x: any) => x?.type === "Available");
+  if (!c) return "Unknown";
+  return c.status !== "True" && c.reason ? `${c.status} (${c.reason})` : String(c.status ?? "");
 }
 
 /** printComponentStatus: the Healthy condition's status (Healthy when True, else Unhealthy; Unknown without one), message and error. */

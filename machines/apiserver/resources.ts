@@ -104,6 +104,8 @@ export const resources: readonly ResourceInfo[] = [
   { kind: "LocalSubjectAccessReview", resource: "localsubjectaccessreviews", singular: "localsubjectaccessreview", group: "authorization.k8s.io", version: "v1", namespaced: true, shortNames: [], verbs: ["create"], subresources: [] },
   { kind: "CustomResourceDefinition", resource: "customresourcedefinitions", singular: "customresourcedefinition", group: "apiextensions.k8s.io", version: "v1", namespaced: false, shortNames: ["crd", "crds"], verbs: rw, subresources: ["status"], categories: ["api-extensions"] },
   { kind: "SubjectAccessReview", resource: "subjectaccessreviews", singular: "subjectaccessreview", group: "authorization.k8s.io", version: "v1", namespaced: false, shortNames: [], verbs: ["create"], subresources: [] },
+  // kube-aggregator's: computed from what is served when asked, never stored (apiservices.ts)
+  { kind: "APIService", resource: "apiservices", singular: "apiservice", group: "apiregistration.k8s.io", version: "v1", namespaced: false, shortNames: [], verbs: ["get", "list"], subresources: [], categories: ["api-extensions"] },
 ];
 
 /** API groups an APIService serves from another server (kube-aggregator proxies them there): group -> that server's address. */

@@ -429,11 +429,24 @@ function deprecationWarnings(r: ResourceInfo): string[] {
  * name it does not probe is the plain error "Component not found: <name>", a 500.
  */
 function serveComponentStatuses(cluster: Cluster, r: ResourceInfo, name: string | undefined, q: URLSearchParams, send: (code: number, obj: unknown) => void): void {
+  serveComputed(cluster.componentStatuses(), "ComponentStatusList", "v1", r, name, q, send,
+    (n) => send(500, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: `Component not found: ${n}`, code: 500 }));
+}
+
+/**
+ * GET of apiservices: kube-aggregator's objects computed from what is served now (apiservices.ts);
+ * a name nothing serves is the store's NotFound. podflow serves them read-only and unwatched.
+ */
+function serveAPIServices(cluster: Cluster, r: ResourceInfo, name: string | undefined, q: URLSearchParams, send: (code: number, obj: unknown) => void): void {
+  serveComputed(cluster.apiServices(), "APIServiceList", "apiregistration.k8s.io/v1", r, name, q, send, (n) => send(404, S.notFound(r, n)));
+}
+
+/** One computed object by name, or the list filtered by label and field selectors; no watch. */
+function serveComputed(all: readonly any[], listKind: string, apiVersion: string, r: ResourceInfo, name: string | undefined, q: URLSearchParams, send: (code: number, obj: unknown) => void, missing: (name: string) => void): void {
   if (name === undefined && boolParam(q, "watch")) return send(405, S.methodNotSupported(r, "watch"));
-  const all = cluster.componentStatuses();
   if (name !== undefined) {
     const one = all.find((c) => c.metadata.name === name);
-    return one ? send(200, one) : send(500, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: `Component not found: ${name}`, code: 500 });
+    return one ? send(200, one) : missing(name);
   }
   const labels = q.get("labelSelector") ? parseSelector(q.get("labelSelector")!) : [];
   if ("error" in labels) return send(400, S.badRequest(labels.error));
@@ -442,7 +455,7 @@ function serveComponentStatuses(cluster: Cluster, r: ResourceInfo, name: string 
   const refused = fields.map((f) => fieldLabelError(r.kind, f.field)).find((e) => e !== undefined);
   if (refused !== undefined) return send(400, S.badRequest(refused));
   const items = all.filter((c) => matchesRequirements(labels, c.metadata.labels ?? {}) && matchesFieldSelector(fields, objectFields(c)));
-  send(200, { kind: "ComponentStatusList", apiVersion: "v1", metadata: {}, items });
+  send(200, { kind: listKind, apiVersion, metadata: {}, items });
 }
 
 /** Writes a Status with the HTTP code it carries. */
@@ -1444,8 +1457,10 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
     }
     return sendObject(resp.code, conv ? answerIn(conv, resp.object) : resp.object);
   };
-  if (r.group === "" && r.resource === "componentstatuses" && method === "GET") {
-    return gate(asked, () => serveComponentStatuses(cluster, r, p.name, q, (code, obj) => {
+  const computed = r.group === "" && r.resource === "componentstatuses" ? serveComponentStatuses
+    : r.group === "apiregistration.k8s.io" && r.resource === "apiservices" ? serveAPIServices : undefined;
+  if (computed !== undefined && method === "GET") {
+    return gate(asked, () => computed(cluster, r, p.name, q, (code, obj) => {
       if (code !== 200 || !table) return sendObject(code, obj);
       if ("error" in tableOpts) return sendStatus(res, S.badRequest(tableOpts.error));
       send(res, code, tableOf(cluster, r, obj, include));
