@@ -7,6 +7,7 @@ import type { Status } from "kubernetes-types/meta/v1";
 import type { Node } from "kubernetes-types/core/v1";
 import { componentStatuses } from "../machines/apiserver/componentstatus.js";
 import { apiServices, metricsServerAPIService } from "../machines/apiserver/apiservices.js";
+import { flowSchemas, priorityLevelConfigurations } from "../machines/apiserver/flowcontrol.js";
 import { rfc3339 } from "../machines/common/time.js";
 import { servedVersions } from "../machines/apiserver/conversion.js";
 import { etcdMachine } from "../machines/etcd/etcd.machine.js";
@@ -151,6 +152,8 @@ export class Cluster {
   readonly set: ComponentSet;
   /** when the API server started (RFC 3339): the aggregator's autoregister controller writes its APIServices then */
   private startedAt = "";
+  /** API Priority and Fairness' bootstrap configuration: fixed for the run, each object with its own uid */
+  private apf: { flowSchemas: any[]; priorityLevels: any[] } = { flowSchemas: [], priorityLevels: [] };
   private pacing: Pace;
   private wall = 0;
   private carry = 0;
@@ -209,6 +212,9 @@ export class Cluster {
     // A live cluster's uids differ from every other start's; a simulated one replays them per seed.
     const nonce = this.live ? randomBytes(4).readUInt32LE(0) : undefined;
     this.runtime.spawn("apiserver", apiServerMachine, { tokens: this.tokens, seed: seedFor(this.seed, "apiserver"), ...(nonce !== undefined ? { nonce } : {}) });
+    // its uids are drawn per object from the run's seed (and a live start's nonce), so no other draw moves
+    const uidOf = (kind: string, name: string) => new Rng(seedFor((this.seed ^ (nonce ?? 0)) >>> 0, `flowcontrol/${kind}/${name}`)).uuid();
+    this.apf = { flowSchemas: flowSchemas({ createdAt: this.startedAt, uidOf }), priorityLevels: priorityLevelConfigurations({ createdAt: this.startedAt, uidOf }) };
     this.bootstrap(opts.only !== undefined, opts.addons === true && opts.only === undefined);
     if (!opts.only) {
       this.set.start(this.runtime);
@@ -538,6 +544,7 @@ export class Cluster {
     // ComponentStatus is no stored kind: its registry answers from the servers' probes
     if (r.kind === "ComponentStatus") return this.componentStatuses().find((c) => c.metadata.name === name);
     if (r.kind === "APIService") return this.apiServices().find((a) => a.metadata.name === name);
+    if (r.kind === "FlowSchema" || r.kind === "PriorityLevelConfiguration") return this.flowControl(r.kind).find((a) => a.metadata.name === name);
     for (const obj of candidates(cache, r)) {
       if (obj.metadata.name === name && (!r.namespaced || obj.metadata.namespace === (namespace ?? "default"))) return obj;
     }
@@ -558,7 +565,7 @@ export class Cluster {
       if ("error" in p) throw new ApiError({ kind: "Status", apiVersion: "v1", status: "Failure", metadata: {}, code: 400, reason: "BadRequest", message: p.error });
       scope.fieldReqs = p;
     }
-    const out = [...(r.kind === "ComponentStatus" ? this.componentStatuses() : r.kind === "APIService" ? this.apiServices() : candidates(this.cache(), r))].filter((o) => matches(scope, o));
+    const out = [...(r.kind === "ComponentStatus" ? this.componentStatuses() : r.kind === "APIService" ? this.apiServices() : r.kind === "FlowSchema" || r.kind === "PriorityLevelConfiguration" ? this.flowControl(r.kind) : candidates(this.cache(), r))].filter((o) => matches(scope, o));
     return out.sort((a, b) => {
       const ka = `${a.metadata.namespace ?? ""}/${a.metadata.name}`;
       const kb = `${b.metadata.namespace ?? ""}/${b.metadata.name}`;
@@ -597,6 +604,11 @@ export class Cluster {
       scheduler: this.runtime.has("scheduler"),
       etcd: this.runtime.has("etcd"),
     });
+  }
+
+  /** API Priority and Fairness' FlowSchemas or PriorityLevelConfigurations, as bootstrapped. */
+  flowControl(kind: "FlowSchema" | "PriorityLevelConfiguration"): any[] {
+    return kind === "FlowSchema" ? this.apf.flowSchemas : this.apf.priorityLevels;
   }
 
   /**

@@ -10,6 +10,13 @@
 // crdregistration controller adds one per served CRD version (GroupPriorityMinimum 1000,
 // VersionPriority 100) and removes it with the CRD; the table is kube-aggregator's
 // registry/apiservice/etcd ConvertToTable (Name, Service, Available, Age).
+//
+// flowcontrol.apiserver.k8s.io/v1 FlowSchema and PriorityLevelConfiguration: the mandatory and
+// suggested objects of k8s.io/apiserver pkg/apis/flowcontrol/bootstrap/default.go, the Dangling
+// condition of pkg/util/flowcontrol/apf_controller.go presyncFlowSchemaStatus, printers.go's
+// printFlowSchema(List) and printPriorityLevelConfiguration, and the response headers
+// priority-and-fairness.go setResponseHeaders writes with the uids of the request's classification
+// (pkg/util/flowcontrol/rule.go's matching, in matchingPrecedence-then-name order).
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findKubectl, kubectl, raw, serve, until, type Served } from "./serve-helpers.js";
@@ -30,6 +37,7 @@ const local: [name: string, group: string, version: string, groupPriority: numbe
   ["v1.coordination.k8s.io", "coordination.k8s.io", "v1", 16500, 15],
   ["v1.discovery.k8s.io", "discovery.k8s.io", "v1", 16200, 15],
   ["v1.events.k8s.io", "events.k8s.io", "v1", 17750, 15],
+  ["v1.flowcontrol.apiserver.k8s.io", "flowcontrol.apiserver.k8s.io", "v1", 16100, 21],
   ["v1.networking.k8s.io", "networking.k8s.io", "v1", 17200, 15],
   ["v1.node.k8s.io", "node.k8s.io", "v1", 16300, 15],
   ["v1.policy", "policy", "v1", 17100, 15],
@@ -121,5 +129,122 @@ describe.skipIf(!bin)("apiservices with the real kubectl", () => {
     expect((await k(["delete", "crd", "crontabs.stable.example.com", "--wait=true"])).code).toBe(0);
     await until(async () => (await k(["get", "apiservice", "v1.stable.example.com"])).code !== 0 || undefined, 15_000);
     expect((await k(["get", "apiservice", "v2beta1.stable.example.com"])).code).not.toBe(0);
+  });
+});
+
+describe.skipIf(!bin)("flowschemas and prioritylevelconfigurations with the real kubectl", () => {
+  let s: Served;
+  const k = (args: string[]) => kubectl(bin!, s.kubeconfigPath, args, { timeoutMs: 20_000 });
+  const get = (path: string, headers: Record<string, string> = {}) => raw(s, "GET", path, { token: s.cluster.adminToken, headers });
+  const cells = (out: string) => out.trimEnd().split("\n").map((l) => l.trim().split(/\s+/));
+  let uid: (resource: string, name: string) => Promise<string>;
+
+  beforeAll(async () => {
+    s = await serve({ nodes: 1, speed: 10 });
+    uid = async (resource, name) => JSON.parse((await get(`/apis/flowcontrol.apiserver.k8s.io/v1/${resource}/${name}`)).body).metadata.uid;
+  });
+  afterAll(async () => {
+    await s?.stop();
+  });
+
+  it("kubectl get flowschemas: the bootstrap schemas in matching precedence order, none dangling", async () => {
+    const r = await k(["get", "flowschemas"]);
+    expect(r.code).toBe(0);
+    const rows = cells(r.out);
+    expect(rows[0]).toEqual(["NAME", "PRIORITYLEVEL", "MATCHINGPRECEDENCE", "DISTINGUISHERMETHOD", "AGE", "MISSINGPL"]);
+    expect(rows.slice(1).map((row) => [row[0], row[1], row[2], row[3], row[5]])).toEqual([
+      ["exempt", "exempt", "1", "<none>", "False"],
+      ["probes", "exempt", "2", "<none>", "False"],
+      ["system-leader-election", "leader-election", "100", "ByUser", "False"],
+      ["system-node-high", "node-high", "400", "ByUser", "False"],
+      ["system-nodes", "system", "500", "ByUser", "False"],
+      ["kube-controller-manager", "workload-high", "800", "ByNamespace", "False"],
+      ["kube-scheduler", "workload-high", "800", "ByNamespace", "False"],
+      ["kube-system-service-accounts", "workload-high", "900", "ByNamespace", "False"],
+      ["service-accounts", "workload-low", "9000", "ByUser", "False"],
+      ["global-default", "global-default", "9900", "ByUser", "False"],
+      ["catch-all", "catch-all", "10000", "ByUser", "False"],
+    ]);
+  });
+
+  it("kubectl get prioritylevelconfigurations: the eight levels, <none> where a level does not queue", async () => {
+    const r = await k(["get", "prioritylevelconfigurations"]);
+    expect(r.code).toBe(0);
+    const rows = cells(r.out);
+    expect(rows[0]).toEqual(["NAME", "TYPE", "NOMINALCONCURRENCYSHARES", "QUEUES", "HANDSIZE", "QUEUELENGTHLIMIT", "AGE"]);
+    expect(rows.slice(1).map((row) => row.slice(0, 6))).toEqual([
+      ["catch-all", "Limited", "5", "<none>", "<none>", "<none>"],
+      ["exempt", "Exempt", "<none>", "<none>", "<none>", "<none>"],
+      ["global-default", "Limited", "20", "128", "6", "50"],
+      ["leader-election", "Limited", "10", "16", "4", "50"],
+      ["node-high", "Limited", "40", "64", "6", "50"],
+      ["system", "Limited", "30", "64", "6", "50"],
+      ["workload-high", "Limited", "40", "128", "6", "50"],
+      ["workload-low", "Limited", "100", "128", "6", "50"],
+    ]);
+  });
+
+  it("each object as bootstrapped: the autoupdate-spec annotation, the spec of default.go, the Dangling condition", async () => {
+    const fs = JSON.parse((await k(["get", "flowschema", "system-leader-election", "-o", "json"])).out);
+    expect(fs.metadata.annotations).toEqual({ "apf.kubernetes.io/autoupdate-spec": "true" });
+    expect(fs.spec).toEqual({
+      priorityLevelConfiguration: { name: "leader-election" }, matchingPrecedence: 100, distinguisherMethod: { type: "ByUser" },
+      rules: [{
+        subjects: [
+          { kind: "User", user: { name: "system:kube-controller-manager" } },
+          { kind: "User", user: { name: "system:kube-scheduler" } },
+          { kind: "ServiceAccount", serviceAccount: { namespace: "kube-system", name: "*" } },
+        ],
+        resourceRules: [{ verbs: ["get", "create", "update"], apiGroups: ["coordination.k8s.io"], resources: ["leases"], namespaces: ["*"] }],
+      }],
+    });
+    expect(fs.status.conditions).toEqual([{ type: "Dangling", status: "False", lastTransitionTime: fs.metadata.creationTimestamp, reason: "Found", message: 'This FlowSchema references the PriorityLevelConfiguration object named "leader-election" and it exists' }]);
+    const exempt = JSON.parse((await k(["get", "prioritylevelconfiguration", "exempt", "-o", "json"])).out);
+    expect(exempt.spec).toEqual({ type: "Exempt", exempt: { nominalConcurrencyShares: 0, lendablePercent: 0 } });
+    const catchAll = JSON.parse((await k(["get", "prioritylevelconfiguration", "catch-all", "-o", "json"])).out);
+    expect(catchAll.spec).toEqual({ type: "Limited", limited: { nominalConcurrencyShares: 5, lendablePercent: 0, limitResponse: { type: "Reject" } } });
+  });
+
+  it("every response names the FlowSchema and priority level that classified it, by uid", async () => {
+    const classified = async (path: string, headers: Record<string, string>, token?: string) => {
+      const r = await raw(s, "GET", path, { ...(token !== undefined ? { token } : {}), headers });
+      return [r.headers["x-kubernetes-pf-flowschema-uid"], r.headers["x-kubernetes-pf-prioritylevel-uid"]];
+    };
+    const as = async (fs: string, pl: string) => {
+      const want = [await uid("flowschemas", fs), await uid("prioritylevelconfigurations", pl)];
+      for (const u of want) expect(u).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+      return want;
+    };
+    const admin = s.cluster.adminToken;
+    // system:masters: exempt, whatever it asks
+    expect(await classified("/api/v1/namespaces/default/pods", {}, admin)).toEqual(await as("exempt", "exempt"));
+    // an anonymous probe of /healthz: probes, at the exempt level
+    expect(await classified("/healthz", {})).toEqual(await as("probes", "exempt"));
+    // an anonymous read of /version: catch-all is later than global-default
+    expect(await classified("/version", {})).toEqual(await as("global-default", "global-default"));
+    // a node writing its Node: system-node-high before system-nodes
+    expect(await classified("/api/v1/nodes/kind-worker", { "Impersonate-User": "system:node:kind-worker", "Impersonate-Group": "system:nodes" }, admin)).toEqual(await as("system-node-high", "node-high"));
+    expect(await classified("/api/v1/namespaces/default/pods", { "Impersonate-User": "system:node:kind-worker", "Impersonate-Group": "system:nodes" }, admin)).toEqual(await as("system-nodes", "system"));
+    // the scheduler's lease read is leader election; its pod list is its own schema
+    expect(await classified("/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/kube-scheduler", { "Impersonate-User": "system:kube-scheduler" }, admin)).toEqual(await as("system-leader-election", "leader-election"));
+    expect(await classified("/api/v1/pods", { "Impersonate-User": "system:kube-scheduler" }, admin)).toEqual(await as("kube-scheduler", "workload-high"));
+    // service accounts: kube-system's are workload-high, others workload-low
+    expect(await classified("/api/v1/namespaces/default/pods", { "Impersonate-User": "system:serviceaccount:kube-system:coredns" }, admin)).toEqual(await as("kube-system-service-accounts", "workload-high"));
+    expect(await classified("/api/v1/namespaces/default/pods", { "Impersonate-User": "system:serviceaccount:default:app" }, admin)).toEqual(await as("service-accounts", "workload-low"));
+    // any other user: global-default, even when authorization then refuses it
+    expect(await classified("/api/v1/secrets", { "Impersonate-User": "jane" }, admin)).toEqual(await as("global-default", "global-default"));
+    // long-running requests other than watches pass unclassified (BasicLongRunningRequestCheck)
+    const logs = await raw(s, "GET", "/api/v1/namespaces/kube-system/pods/nothing/log", { token: admin });
+    expect(logs.headers["x-kubernetes-pf-flowschema-uid"]).toBeUndefined();
+    const watch = await raw(s, "GET", "/api/v1/namespaces/default/configmaps?watch=true&timeoutSeconds=1", { token: admin });
+    expect(watch.headers["x-kubernetes-pf-flowschema-uid"]).toBe(await uid("flowschemas", "exempt"));
+  });
+
+  it("the configuration is the API server's own: writes are refused and the mandatory objects stay", async () => {
+    const del = await raw(s, "DELETE", "/apis/flowcontrol.apiserver.k8s.io/v1/flowschemas/exempt", { token: s.cluster.adminToken });
+    expect(del.code).toBe(405);
+    expect((await k(["get", "flowschema", "exempt", "catch-all", "-o", "name"])).out.trim().split("\n")).toEqual(["flowschema.flowcontrol.apiserver.k8s.io/exempt", "flowschema.flowcontrol.apiserver.k8s.io/catch-all"]);
+    const r = await k(["get", "prioritylevelconfiguration", "no-such-level"]);
+    expect(r.err).toContain('prioritylevelconfigurations.flowcontrol.apiserver.k8s.io "no-such-level" not found');
   });
 });

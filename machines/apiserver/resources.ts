@@ -105,6 +105,9 @@ export const resources: readonly ResourceInfo[] = [
   { kind: "CustomResourceDefinition", resource: "customresourcedefinitions", singular: "customresourcedefinition", group: "apiextensions.k8s.io", version: "v1", namespaced: false, shortNames: ["crd", "crds"], verbs: rw, subresources: ["status"], categories: ["api-extensions"] },
   { kind: "SubjectAccessReview", resource: "subjectaccessreviews", singular: "subjectaccessreview", group: "authorization.k8s.io", version: "v1", namespaced: false, shortNames: [], verbs: ["create"], subresources: [] },
   // kube-aggregator's: computed from what is served when asked, never stored (apiservices.ts)
+  // API Priority and Fairness' bootstrap configuration: computed when asked, never stored (flowcontrol.ts)
+  { kind: "FlowSchema", resource: "flowschemas", singular: "flowschema", group: "flowcontrol.apiserver.k8s.io", version: "v1", namespaced: false, shortNames: [], verbs: ["get", "list"], subresources: [] },
+  { kind: "PriorityLevelConfiguration", resource: "prioritylevelconfigurations", singular: "prioritylevelconfiguration", group: "flowcontrol.apiserver.k8s.io", version: "v1", namespaced: false, shortNames: [], verbs: ["get", "list"], subresources: [] },
   { kind: "APIService", resource: "apiservices", singular: "apiservice", group: "apiregistration.k8s.io", version: "v1", namespaced: false, shortNames: [], verbs: ["get", "list"], subresources: [], categories: ["api-extensions"] },
 ];
 

@@ -9,6 +9,7 @@ import type { Duplex } from "node:stream";
 import { createRequire } from "node:module";
 import type { Status } from "kubernetes-types/meta/v1";
 import type { Cluster } from "../cluster.js";
+import { classify, type RequestDigest } from "../../machines/apiserver/flowcontrol.js";
 import { serviceAccountIssuer } from "../../machines/apiserver/auth/tokenrequest.js";
 import type { ApiRequest, ApiResponse } from "../../machines/messages.js";
 import { answerIn, requestConversion, type Conversion } from "../../machines/apiserver/conversion.js";
@@ -440,6 +441,47 @@ function serveComponentStatuses(cluster: Cluster, r: ResourceInfo, name: string 
 function serveAPIServices(cluster: Cluster, r: ResourceInfo, name: string | undefined, q: URLSearchParams, send: (code: number, obj: unknown) => void): void {
   serveComputed(cluster.apiServices(), "APIServiceList", "apiregistration.k8s.io/v1", r, name, q, send, (n) => send(404, S.notFound(r, n)));
 }
+
+/** GET of flowschemas and prioritylevelconfigurations: the bootstrap configuration (flowcontrol.ts). */
+function serveFlowControl(cluster: Cluster, r: ResourceInfo, name: string | undefined, q: URLSearchParams, send: (code: number, obj: unknown) => void): void {
+  const kind = r.kind === "FlowSchema" ? "FlowSchema" : "PriorityLevelConfiguration";
+  serveComputed(cluster.flowControl(kind), `${kind}List`, "flowcontrol.apiserver.k8s.io/v1", r, name, q, send, (n) => send(404, S.notFound(r, n)));
+}
+
+/**
+ * The user API Priority and Fairness classifies: the filter runs after authentication (whose group
+ * adder gives every authenticated user system:authenticated) and impersonation.
+ */
+function apfUser(cluster: Cluster, who: Pick<ApiRequest, "token" | "impersonate" | "x509">): RequestDigest["user"] {
+  const imp = who.impersonate;
+  if (imp?.user !== undefined) {
+    // the impersonation filter adds a service account's groups and system:authenticated
+    const sa = /^system:serviceaccount:([^:]+):[^:]+$/.exec(imp.user);
+    const groups = [...(imp.groups ?? []), ...(sa ? ["system:serviceaccounts", `system:serviceaccounts:${sa[1]}`] : [])];
+    return { name: imp.user, groups: imp.user === "system:anonymous" ? groups : [...groups, "system:authenticated"] };
+  }
+  const cert = who.x509;
+  const byToken = who.token ? cluster.authenticate(who.token) : undefined;
+  const u = cert !== undefined && "user" in cert ? { name: cert.user, groups: cert.groups ?? [] } : byToken ? { name: byToken.name, groups: byToken.groups ?? [] } : undefined;
+  if (u === undefined) return { name: "system:anonymous", groups: ["system:unauthenticated"] };
+  return u.groups.includes("system:authenticated") ? u : { name: u.name, groups: [...u.groups, "system:authenticated"] };
+}
+
+/**
+ * setResponseHeaders (priority-and-fairness.go): the uids of the FlowSchema and priority level that
+ * classified the request, set before the handler answers; long-running requests other than watches
+ * (exec, attach, portforward, log, proxy) pass the filter unclassified.
+ */
+function setFlowControlHeaders(cluster: Cluster, res: ServerResponse, d: RequestDigest): void {
+  const fs = classify(cluster.flowControl("FlowSchema"), d);
+  if (fs === undefined) return;
+  const pl = cluster.flowControl("PriorityLevelConfiguration").find((p) => p.metadata.name === fs.spec.priorityLevelConfiguration.name);
+  if (pl === undefined) return;
+  res.setHeader("X-Kubernetes-PF-PriorityLevel-UID", pl.metadata.uid);
+  res.setHeader("X-Kubernetes-PF-FlowSchema-UID", fs.metadata.uid);
+}
+
+const longRunningSubresources = new Set(["attach", "exec", "proxy", "log", "portforward"]);
 
 /** One computed object by name, or the list filtered by label and field selectors; no watch. */
 function serveComputed(all: readonly any[], listKind: string, apiVersion: string, r: ResourceInfo, name: string | undefined, q: URLSearchParams, send: (code: number, obj: unknown) => void, missing: (name: string) => void): void {
@@ -1331,8 +1373,10 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
     if (!allowed.ok) return sendStatus(res, allowed.status);
     answer();
   };
+  const user = apfUser(cluster, who);
   if (route.type === "notFound" || route.type === "doc" || route.type === "health") {
     const nonResource = { path: urlPath(url.path), verb: method.toLowerCase() };
+    setFlowControlHeaders(cluster, res, { user, verb: nonResource.verb, path: nonResource.path });
     return gate({ verb: "get", group: "", resource: "", nonResource }, () => {
       if (route.type === "notFound") return sendStatus(res, pathNotFound());
       if (route.type === "health") {
@@ -1375,6 +1419,9 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
     }
   }
   const asked = { verb: requestVerb(method, p.name, q), group: p.group, resource: p.resource, ...(p.namespace !== undefined ? { namespace: p.namespace } : {}), ...(p.name !== undefined ? { name: p.name } : {}), ...(p.subresource !== undefined ? { subresource: p.subresource } : {}) };
+  if (!(p.subresource !== undefined && longRunningSubresources.has(p.subresource))) {
+    setFlowControlHeaders(cluster, res, { user, verb: asked.verb, resource: { group: p.group, resource: p.resource, ...(p.subresource !== undefined ? { subresource: p.subresource } : {}), ...(p.namespace !== undefined ? { namespace: p.namespace } : {}) } });
+  }
   // a kind served at a second version or group: bodies are converted to the stored one, answers back
   const conv = r ? requestConversion(r, p.version) : undefined;
   if (!r || (r.version !== p.version && !conv) || (!r.namespaced && p.namespace !== undefined) || (p.subresource && !r.subresources.includes(p.subresource))) {
@@ -1458,7 +1505,8 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
     return sendObject(resp.code, conv ? answerIn(conv, resp.object) : resp.object);
   };
   const computed = r.group === "" && r.resource === "componentstatuses" ? serveComponentStatuses
-    : r.group === "apiregistration.k8s.io" && r.resource === "apiservices" ? serveAPIServices : undefined;
+    : r.group === "apiregistration.k8s.io" && r.resource === "apiservices" ? serveAPIServices
+    : r.group === "flowcontrol.apiserver.k8s.io" ? serveFlowControl : undefined;
   if (computed !== undefined && method === "GET") {
     return gate(asked, () => computed(cluster, r, p.name, q, (code, obj) => {
       if (code !== 200 || !table) return sendObject(code, obj);
