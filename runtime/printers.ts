@@ -161,6 +161,14 @@ export const columnDefinitions: Record<string, TableColumn[]> = {
     col("Message", "string", "Message of the component conditions"),
     col("Error", "string", "Error of the component conditions"),
   ],
+  // printers.go serviceCIDRColumnDefinitions and ipAddressColumnDefinitions (no Age column, though
+  // printIPAddress writes an age cell after the parentRef)
+  ServiceCIDR: [
+    nameCol(),
+    col("CIDRs", "string", "CIDRs defines the IP blocks in CIDR notation (e.g. \"192.168.0.0/24\" or \"2001:db8::/64\") from which to assign service cluster IPs. Max of two CIDRs is allowed, one of each IP family. This field is immutable."),
+    ageCol(),
+  ],
+  IPAddress: [nameCol(), col("ParentRef", "string", "ParentRef references the resource that an IPAddress is attached to. An IPAddress must reference a parent object.")],
   // printers.go flowSchemaColumnDefinitions (descriptions: flowcontrol/v1 SwaggerDoc)
   FlowSchema: [
     nameCol(),
@@ -819,6 +827,8 @@ function rowCells(kind: string, o: Obj, wide: boolean, now: number): (string | n
     case "ReplicaSet": return replicaSetCells(o, wide, now);
     case "ComponentStatus": return componentStatusCells(o);
     case "APIService": return [name, apiServiceCell(o), apiServiceAvailable(o), age];
+    case "ServiceCIDR": return [name, (Array.isArray(o.spec?.cidrs) ? o.spec.cidrs : []).join(","), age];
+    case "IPAddress": return [name, ipAddressParent(o.spec?.parentRef), age];
     case "FlowSchema": return flowSchemaCells(o, age);
     case "PriorityLevelConfiguration": return priorityLevelCells(o, age);
     // printPodTemplate: the template's container names and images (layoutContainerCells), its labels
@@ -964,6 +974,13 @@ export function renderTable(table: Table, opts: { noHeaders?: boolean; wide?: bo
   }
   const widths = keep.map((_, j) => Math.max(6, ...lines.map((l) => l[j]!.length + 3)));
   return lines.map((l) => l.map((cell, j) => (j === l.length - 1 ? cell : cell.padEnd(widths[j]!))).join("")).join("\n") + (lines.length ? "\n" : "");
+}
+
+/** printIPAddress's parent: the group resource (lower case, "services" for the core group), namespace and name. */
+function ipAddressParent(ref: any): string {
+  if (ref === undefined || ref === null) return "<none>";
+  const gr = ref.group ? `${ref.resource ?? ""}.${ref.group}` : String(ref.resource ?? "");
+  return `${gr.toLowerCase()}${ref.namespace ? `/${ref.namespace}` : ""}/${ref.name ?? ""}`;
 }
 
 /** printFlowSchema: the distinguisher "<none>" when nil, MissingPL the Dangling condition's status or "?". */

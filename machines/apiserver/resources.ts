@@ -108,6 +108,9 @@ export const resources: readonly ResourceInfo[] = [
   // API Priority and Fairness' bootstrap configuration: computed when asked, never stored (flowcontrol.ts)
   { kind: "FlowSchema", resource: "flowschemas", singular: "flowschema", group: "flowcontrol.apiserver.k8s.io", version: "v1", namespaced: false, shortNames: [], verbs: ["get", "list"], subresources: [] },
   { kind: "PriorityLevelConfiguration", resource: "prioritylevelconfigurations", singular: "prioritylevelconfiguration", group: "flowcontrol.apiserver.k8s.io", version: "v1", namespaced: false, shortNames: [], verbs: ["get", "list"], subresources: [] },
+  // the service CIDR and the ClusterIPs allocated from it: computed from the range and the Services (servicecidr.ts)
+  { kind: "ServiceCIDR", resource: "servicecidrs", singular: "servicecidr", group: "networking.k8s.io", version: "v1", namespaced: false, shortNames: [], verbs: ["get", "list"], subresources: [] },
+  { kind: "IPAddress", resource: "ipaddresses", singular: "ipaddress", group: "networking.k8s.io", version: "v1", namespaced: false, shortNames: [], verbs: ["get", "list"], subresources: [] },
   { kind: "APIService", resource: "apiservices", singular: "apiservice", group: "apiregistration.k8s.io", version: "v1", namespaced: false, shortNames: [], verbs: ["get", "list"], subresources: [], categories: ["api-extensions"] },
 ];
 

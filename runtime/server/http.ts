@@ -483,6 +483,12 @@ function setFlowControlHeaders(cluster: Cluster, res: ServerResponse, d: Request
 
 const longRunningSubresources = new Set(["attach", "exec", "proxy", "log", "portforward"]);
 
+/** GET of servicecidrs and ipaddresses: the service range and the ClusterIPs held (servicecidr.ts). */
+function serveServiceNetwork(cluster: Cluster, r: ResourceInfo, name: string | undefined, q: URLSearchParams, send: (code: number, obj: unknown) => void): void {
+  const kind = r.kind === "ServiceCIDR" ? "ServiceCIDR" : "IPAddress";
+  serveComputed(cluster.serviceNetwork(kind), `${kind}List`, "networking.k8s.io/v1", r, name, q, send, (n) => send(404, S.notFound(r, n)));
+}
+
 /** One computed object by name, or the list filtered by label and field selectors; no watch. */
 function serveComputed(all: readonly any[], listKind: string, apiVersion: string, r: ResourceInfo, name: string | undefined, q: URLSearchParams, send: (code: number, obj: unknown) => void, missing: (name: string) => void): void {
   if (name === undefined && boolParam(q, "watch")) return send(405, S.methodNotSupported(r, "watch"));
@@ -1506,7 +1512,8 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
   };
   const computed = r.group === "" && r.resource === "componentstatuses" ? serveComponentStatuses
     : r.group === "apiregistration.k8s.io" && r.resource === "apiservices" ? serveAPIServices
-    : r.group === "flowcontrol.apiserver.k8s.io" ? serveFlowControl : undefined;
+    : r.group === "flowcontrol.apiserver.k8s.io" ? serveFlowControl
+    : r.group === "networking.k8s.io" && (r.resource === "servicecidrs" || r.resource === "ipaddresses") ? serveServiceNetwork : undefined;
   if (computed !== undefined && method === "GET") {
     return gate(asked, () => computed(cluster, r, p.name, q, (code, obj) => {
       if (code !== 200 || !table) return sendObject(code, obj);
