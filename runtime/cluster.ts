@@ -9,6 +9,7 @@ import { componentStatuses } from "../machines/apiserver/componentstatus.js";
 import { apiServices, metricsServerAPIService } from "../machines/apiserver/apiservices.js";
 import { flowSchemas, priorityLevelConfigurations } from "../machines/apiserver/flowcontrol.js";
 import { defaultServiceCIDR, ipAddresses } from "../machines/apiserver/servicecidr.js";
+import { csiNodes } from "../machines/apiserver/csinode.js";
 import { DEFAULT_SERVICE_CIDR } from "../machines/apiserver/allocators.js";
 import { rfc3339 } from "../machines/common/time.js";
 import { servedVersions } from "../machines/apiserver/conversion.js";
@@ -158,6 +159,8 @@ export class Cluster {
   private apf: { flowSchemas: any[]; priorityLevels: any[] } = { flowSchemas: [], priorityLevels: [] };
   /** the default ServiceCIDR, created at start over the service range */
   private serviceCIDR: any;
+  /** the seed the computed objects' uids are drawn from (a live start's nonce mixed in) */
+  private computedUidSeed = 0;
   private pacing: Pace;
   private wall = 0;
   private carry = 0;
@@ -219,6 +222,7 @@ export class Cluster {
     // its uids are drawn per object from the run's seed (and a live start's nonce), so no other draw moves
     const uidOf = (kind: string, name: string) => new Rng(seedFor((this.seed ^ (nonce ?? 0)) >>> 0, `flowcontrol/${kind}/${name}`)).uuid();
     this.apf = { flowSchemas: flowSchemas({ createdAt: this.startedAt, uidOf }), priorityLevels: priorityLevelConfigurations({ createdAt: this.startedAt, uidOf }) };
+    this.computedUidSeed = (this.seed ^ (nonce ?? 0)) >>> 0;
     this.serviceCIDR = defaultServiceCIDR(DEFAULT_SERVICE_CIDR, this.startedAt, new Rng(seedFor((this.seed ^ (nonce ?? 0)) >>> 0, "servicecidr/kubernetes")).uuid());
     this.bootstrap(opts.only !== undefined, opts.addons === true && opts.only === undefined);
     if (!opts.only) {
@@ -551,6 +555,7 @@ export class Cluster {
     if (r.kind === "APIService") return this.apiServices().find((a) => a.metadata.name === name);
     if (r.kind === "FlowSchema" || r.kind === "PriorityLevelConfiguration") return this.flowControl(r.kind).find((a) => a.metadata.name === name);
     if (r.kind === "ServiceCIDR" || r.kind === "IPAddress") return this.serviceNetwork(r.kind).find((a) => a.metadata.name === name);
+    if (r.kind === "CSINode") return this.csiNodes().find((a) => a.metadata.name === name);
     for (const obj of candidates(cache, r)) {
       if (obj.metadata.name === name && (!r.namespaced || obj.metadata.namespace === (namespace ?? "default"))) return obj;
     }
@@ -571,7 +576,7 @@ export class Cluster {
       if ("error" in p) throw new ApiError({ kind: "Status", apiVersion: "v1", status: "Failure", metadata: {}, code: 400, reason: "BadRequest", message: p.error });
       scope.fieldReqs = p;
     }
-    const out = [...(r.kind === "ComponentStatus" ? this.componentStatuses() : r.kind === "APIService" ? this.apiServices() : r.kind === "FlowSchema" || r.kind === "PriorityLevelConfiguration" ? this.flowControl(r.kind) : r.kind === "ServiceCIDR" || r.kind === "IPAddress" ? this.serviceNetwork(r.kind) : candidates(this.cache(), r))].filter((o) => matches(scope, o));
+    const out = [...(r.kind === "ComponentStatus" ? this.componentStatuses() : r.kind === "APIService" ? this.apiServices() : r.kind === "FlowSchema" || r.kind === "PriorityLevelConfiguration" ? this.flowControl(r.kind) : r.kind === "ServiceCIDR" || r.kind === "IPAddress" ? this.serviceNetwork(r.kind) : r.kind === "CSINode" ? this.csiNodes() : candidates(this.cache(), r))].filter((o) => matches(scope, o));
     return out.sort((a, b) => {
       const ka = `${a.metadata.namespace ?? ""}/${a.metadata.name}`;
       const kb = `${b.metadata.namespace ?? ""}/${b.metadata.name}`;
@@ -610,6 +615,12 @@ export class Cluster {
       scheduler: this.runtime.has("scheduler"),
       etcd: this.runtime.has("etcd"),
     });
+  }
+
+  /** Every Node's CSINode, as its kubelet creates it (uids per node name from the run's seed). */
+  csiNodes(): any[] {
+    const uidOf = (name: string) => new Rng(seedFor(this.computedUidSeed, `csinode/${name}`)).uuid();
+    return csiNodes([...candidates(this.cache(), mustResource("Node", this.cache()))], uidOf);
   }
 
   /** The ServiceCIDRs, or the IPAddress of every ClusterIP the Services hold now. */

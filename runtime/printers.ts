@@ -161,6 +161,8 @@ export const columnDefinitions: Record<string, TableColumn[]> = {
     col("Message", "string", "Message of the component conditions"),
     col("Error", "string", "Error of the component conditions"),
   ],
+  // printers.go csiNodeColumnDefinitions
+  CSINode: [nameCol(), col("Drivers", "integer", "Drivers indicates the number of CSI drivers registered on the node"), ageCol()],
   // printers.go serviceCIDRColumnDefinitions and ipAddressColumnDefinitions (no Age column, though
   // printIPAddress writes an age cell after the parentRef)
   ServiceCIDR: [
@@ -827,6 +829,7 @@ function rowCells(kind: string, o: Obj, wide: boolean, now: number): (string | n
     case "ReplicaSet": return replicaSetCells(o, wide, now);
     case "ComponentStatus": return componentStatusCells(o);
     case "APIService": return [name, apiServiceCell(o), apiServiceAvailable(o), age];
+    case "CSINode": return [name, Array.isArray(o.spec?.drivers) ? o.spec.drivers.length : 0, age];
     case "ServiceCIDR": return [name, (Array.isArray(o.spec?.cidrs) ? o.spec.cidrs : []).join(","), age];
     case "IPAddress": return [name, ipAddressParent(o.spec?.parentRef), age];
     case "FlowSchema": return flowSchemaCells(o, age);

@@ -24,6 +24,11 @@
 // ready"), and one IPAddress per allocated ClusterIP (pkg/registry/core/service/ipallocator
 // createIPAddress and serviceToRef), released when the Service goes; printServiceCIDR and
 // printIPAddress's columns.
+//
+// storage.k8s.io/v1 CSINode: the kubelet creates one per node as it registers
+// (pkg/volume/csi/nodeinfomanager CreateCSINode: owned by the Node, no drivers, the migrated in-tree
+// plugins of csi_plugin.go in the storage.alpha.kubernetes.io/migrated-plugins annotation);
+// printCSINode's NAME DRIVERS AGE.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findKubectl, kubectl, raw, serve, until, type Served } from "./serve-helpers.js";
@@ -298,5 +303,35 @@ describe.skipIf(!bin)("servicecidrs and ipaddresses with the real kubectl", () =
     await until(async () => (await k(["get", "ipaddress", "10.96.7.7"])).code !== 0 || undefined, 10_000);
     const gone = await k(["get", "ipaddress", "10.96.7.7"]);
     expect(gone.err).toContain('ipaddresses.networking.k8s.io "10.96.7.7" not found');
+  });
+});
+
+describe.skipIf(!bin)("csinodes with the real kubectl", () => {
+  let s: Served;
+  const k = (args: string[]) => kubectl(bin!, s.kubeconfigPath, args, { timeoutMs: 20_000 });
+  const cells = (out: string) => out.trimEnd().split("\n").map((l) => l.trim().split(/\s+/));
+
+  beforeAll(async () => {
+    s = await serve({ nodes: 2, speed: 10 });
+  });
+  afterAll(async () => {
+    await s?.stop();
+  });
+
+  it("every registered node has its CSINode, owned by the Node, with no drivers", async () => {
+    const nodes = JSON.parse((await k(["get", "nodes", "-o", "json"])).out).items as any[];
+    expect(nodes.length).toBe(2);
+    const r = await k(["get", "csinodes"]);
+    expect(r.code).toBe(0);
+    const rows = cells(r.out);
+    expect(rows[0]).toEqual(["NAME", "DRIVERS", "AGE"]);
+    expect(rows.slice(1).map((row) => row.slice(0, 2))).toEqual(nodes.map((n) => [n.metadata.name, "0"]).sort((a, b) => (a[0] < b[0] ? -1 : 1)));
+    for (const n of nodes) {
+      const c = JSON.parse((await k(["get", "csinode", n.metadata.name, "-o", "json"])).out);
+      expect(c.metadata.ownerReferences).toEqual([{ apiVersion: "v1", kind: "Node", name: n.metadata.name, uid: n.metadata.uid }]);
+      expect(c.metadata.annotations).toEqual({ "storage.alpha.kubernetes.io/migrated-plugins": "kubernetes.io/aws-ebs,kubernetes.io/azure-disk,kubernetes.io/azure-file,kubernetes.io/cinder,kubernetes.io/gce-pd,kubernetes.io/portworx-volume,kubernetes.io/vsphere-volume" });
+      expect(c.spec).toEqual({ drivers: [] });
+    }
+    expect((await k(["get", "csinode", "no-such-node"])).err).toContain('csinodes.storage.k8s.io "no-such-node" not found');
   });
 });

@@ -489,6 +489,11 @@ function serveServiceNetwork(cluster: Cluster, r: ResourceInfo, name: string | u
   serveComputed(cluster.serviceNetwork(kind), `${kind}List`, "networking.k8s.io/v1", r, name, q, send, (n) => send(404, S.notFound(r, n)));
 }
 
+/** GET of csinodes: each Node's, as its kubelet creates it (csinode.ts). */
+function serveCSINodes(cluster: Cluster, r: ResourceInfo, name: string | undefined, q: URLSearchParams, send: (code: number, obj: unknown) => void): void {
+  serveComputed(cluster.csiNodes(), "CSINodeList", "storage.k8s.io/v1", r, name, q, send, (n) => send(404, S.notFound(r, n)));
+}
+
 /** One computed object by name, or the list filtered by label and field selectors; no watch. */
 function serveComputed(all: readonly any[], listKind: string, apiVersion: string, r: ResourceInfo, name: string | undefined, q: URLSearchParams, send: (code: number, obj: unknown) => void, missing: (name: string) => void): void {
   if (name === undefined && boolParam(q, "watch")) return send(405, S.methodNotSupported(r, "watch"));
@@ -1513,7 +1518,8 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
   const computed = r.group === "" && r.resource === "componentstatuses" ? serveComponentStatuses
     : r.group === "apiregistration.k8s.io" && r.resource === "apiservices" ? serveAPIServices
     : r.group === "flowcontrol.apiserver.k8s.io" ? serveFlowControl
-    : r.group === "networking.k8s.io" && (r.resource === "servicecidrs" || r.resource === "ipaddresses") ? serveServiceNetwork : undefined;
+    : r.group === "networking.k8s.io" && (r.resource === "servicecidrs" || r.resource === "ipaddresses") ? serveServiceNetwork
+    : r.group === "storage.k8s.io" && r.resource === "csinodes" ? serveCSINodes : undefined;
   if (computed !== undefined && method === "GET") {
     return gate(asked, () => computed(cluster, r, p.name, q, (code, obj) => {
       if (code !== 200 || !table) return sendObject(code, obj);
