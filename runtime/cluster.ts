@@ -6,13 +6,20 @@ import { randomBytes } from "node:crypto";
 import type { Status } from "kubernetes-types/meta/v1";
 import type { Node } from "kubernetes-types/core/v1";
 import { componentStatuses } from "../machines/apiserver/componentstatus.js";
+import { apiServices, metricsServerAPIService } from "../machines/apiserver/apiservices.js";
+import { flowSchemas, priorityLevelConfigurations } from "../machines/apiserver/flowcontrol.js";
+import { defaultServiceCIDR, ipAddresses } from "../machines/apiserver/servicecidr.js";
+import { csiNodes } from "../machines/apiserver/csinode.js";
+import { DEFAULT_SERVICE_CIDR } from "../machines/apiserver/allocators.js";
+import { rfc3339 } from "../machines/common/time.js";
+import { servedVersions } from "../machines/apiserver/conversion.js";
 import { etcdMachine } from "../machines/etcd/etcd.machine.js";
 import type { EtcdRestore } from "../machines/etcd/etcd.logic.js";
 import { apiServerMachine } from "../machines/apiserver/apiserver.machine.js";
 import { systemPriorityClassObjects } from "../machines/apiserver/admission/index.js";
 import type { ApiRequest, ApiResponse, EtcdRequest, EtcdResponse, SignCertificate, SignToken } from "../machines/messages.js";
 import { clusterDNS, type ConnectMsg, type ConnectResult } from "../machines/cri/messages.js";
-import { apiVersionOf, resourceForKind, resourceForKindAt, type ResourceInfo } from "../machines/apiserver/resources.js";
+import { aggregatedGroups, apiVersionOf, resourceForKind, resourceForKindAt, resources, type ResourceInfo } from "../machines/apiserver/resources.js";
 import { customRegistry, resourceAtVersion, resourceForKindIn, resourceIn, type HasCRDs } from "../machines/apiserver/crds.js";
 import { lookupStored, type ApiServerContext } from "../machines/apiserver/apiserver.logic.js";
 import { issuedToken, serviceAccountUser, tokenKey } from "../machines/apiserver/auth/tokenrequest.js";
@@ -146,6 +153,14 @@ export class Cluster {
   liveErrors = 0;
   readonly live: boolean;
   readonly set: ComponentSet;
+  /** when the API server started (RFC 3339): the aggregator's autoregister controller writes its APIServices then */
+  private startedAt = "";
+  /** API Priority and Fairness' bootstrap configuration: fixed for the run, each object with its own uid */
+  private apf: { flowSchemas: any[]; priorityLevels: any[] } = { flowSchemas: [], priorityLevels: [] };
+  /** the default ServiceCIDR, created at start over the service range */
+  private serviceCIDR: any;
+  /** the seed the computed objects' uids are drawn from (a live start's nonce mixed in) */
+  private computedUidSeed = 0;
   private pacing: Pace;
   private wall = 0;
   private carry = 0;
@@ -158,6 +173,7 @@ export class Cluster {
     // A live cluster's clock starts at the wall time, so ages kubectl computes itself are right.
     const startTime = this.live ? Math.floor(Date.now() / 1000) * 1000 : undefined;
     this.runtime = new Runtime({ seed: this.seed, trace: opts.trace ?? !this.live, policy: etcdPolicy, ...(opts.freezeSnapshots !== undefined ? { freezeSnapshots: opts.freezeSnapshots } : {}), ...(opts.interpreter !== undefined ? { interpreter: opts.interpreter } : {}), ...(startTime !== undefined ? { startTime } : {}) });
+    this.startedAt = rfc3339(this.runtime.now);
     const nodes = normalizeNodes(opts.nodes ?? 1);
     const random = (opts.tokens ?? (this.live ? "random" : "seeded")) === "random";
     this.adminToken = opts.adminToken ?? (random ? randomToken() : token(this.seed, "admin"));
@@ -203,6 +219,11 @@ export class Cluster {
     // A live cluster's uids differ from every other start's; a simulated one replays them per seed.
     const nonce = this.live ? randomBytes(4).readUInt32LE(0) : undefined;
     this.runtime.spawn("apiserver", apiServerMachine, { tokens: this.tokens, seed: seedFor(this.seed, "apiserver"), ...(nonce !== undefined ? { nonce } : {}) });
+    // its uids are drawn per object from the run's seed (and a live start's nonce), so no other draw moves
+    const uidOf = (kind: string, name: string) => new Rng(seedFor((this.seed ^ (nonce ?? 0)) >>> 0, `flowcontrol/${kind}/${name}`)).uuid();
+    this.apf = { flowSchemas: flowSchemas({ createdAt: this.startedAt, uidOf }), priorityLevels: priorityLevelConfigurations({ createdAt: this.startedAt, uidOf }) };
+    this.computedUidSeed = (this.seed ^ (nonce ?? 0)) >>> 0;
+    this.serviceCIDR = defaultServiceCIDR(DEFAULT_SERVICE_CIDR, this.startedAt, new Rng(seedFor((this.seed ^ (nonce ?? 0)) >>> 0, "servicecidr/kubernetes")).uuid());
     this.bootstrap(opts.only !== undefined, opts.addons === true && opts.only === undefined);
     if (!opts.only) {
       this.set.start(this.runtime);
@@ -531,6 +552,10 @@ export class Cluster {
     const cache = this.cache();
     // ComponentStatus is no stored kind: its registry answers from the servers' probes
     if (r.kind === "ComponentStatus") return this.componentStatuses().find((c) => c.metadata.name === name);
+    if (r.kind === "APIService") return this.apiServices().find((a) => a.metadata.name === name);
+    if (r.kind === "FlowSchema" || r.kind === "PriorityLevelConfiguration") return this.flowControl(r.kind).find((a) => a.metadata.name === name);
+    if (r.kind === "ServiceCIDR" || r.kind === "IPAddress") return this.serviceNetwork(r.kind).find((a) => a.metadata.name === name);
+    if (r.kind === "CSINode") return this.csiNodes().find((a) => a.metadata.name === name);
     for (const obj of candidates(cache, r)) {
       if (obj.metadata.name === name && (!r.namespaced || obj.metadata.namespace === (namespace ?? "default"))) return obj;
     }
@@ -551,7 +576,7 @@ export class Cluster {
       if ("error" in p) throw new ApiError({ kind: "Status", apiVersion: "v1", status: "Failure", metadata: {}, code: 400, reason: "BadRequest", message: p.error });
       scope.fieldReqs = p;
     }
-    const out = [...(r.kind === "ComponentStatus" ? this.componentStatuses() : candidates(this.cache(), r))].filter((o) => matches(scope, o));
+    const out = [...(r.kind === "ComponentStatus" ? this.componentStatuses() : r.kind === "APIService" ? this.apiServices() : r.kind === "FlowSchema" || r.kind === "PriorityLevelConfiguration" ? this.flowControl(r.kind) : r.kind === "ServiceCIDR" || r.kind === "IPAddress" ? this.serviceNetwork(r.kind) : r.kind === "CSINode" ? this.csiNodes() : candidates(this.cache(), r))].filter((o) => matches(scope, o));
     return out.sort((a, b) => {
       const ka = `${a.metadata.namespace ?? ""}/${a.metadata.name}`;
       const kb = `${b.metadata.namespace ?? ""}/${b.metadata.name}`;
@@ -590,6 +615,36 @@ export class Cluster {
       scheduler: this.runtime.has("scheduler"),
       etcd: this.runtime.has("etcd"),
     });
+  }
+
+  /** Every Node's CSINode, as its kubelet creates it (uids per node name from the run's seed). */
+  csiNodes(): any[] {
+    const uidOf = (name: string) => new Rng(seedFor(this.computedUidSeed, `csinode/${name}`)).uuid();
+    return csiNodes([...candidates(this.cache(), mustResource("Node", this.cache()))], uidOf);
+  }
+
+  /** The ServiceCIDRs, or the IPAddress of every ClusterIP the Services hold now. */
+  serviceNetwork(kind: "ServiceCIDR" | "IPAddress"): any[] {
+    return kind === "ServiceCIDR" ? [this.serviceCIDR] : ipAddresses([...candidates(this.cache(), mustResource("Service", this.cache()))]);
+  }
+
+  /** API Priority and Fairness' FlowSchemas or PriorityLevelConfigurations, as bootstrapped. */
+  flowControl(kind: "FlowSchema" | "PriorityLevelConfiguration"): any[] {
+    return kind === "FlowSchema" ? this.apf.flowSchemas : this.apf.priorityLevels;
+  }
+
+  /**
+   * The APIServices kube-aggregator holds now: one local APIService per group version the API server
+   * serves, one per version a stored CRD serves, and metrics-server's, installed with the cluster.
+   */
+  apiServices(): any[] {
+    const served = new Map<string, { group: string; version: string }>();
+    for (const r of resources) {
+      if (aggregatedGroups.has(r.group)) continue;
+      for (const version of servedVersions(r)) served.set(`${r.group}/${version}`, { group: r.group, version });
+    }
+    const crds = [...candidates(this.cache(), mustResource("CustomResourceDefinition", this.cache()))];
+    return apiServices({ served: [...served.values()], startedAt: this.startedAt, crds, remote: [metricsServerAPIService(this.startedAt)] });
   }
 
   /**

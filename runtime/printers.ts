@@ -161,6 +161,42 @@ export const columnDefinitions: Record<string, TableColumn[]> = {
     col("Message", "string", "Message of the component conditions"),
     col("Error", "string", "Error of the component conditions"),
   ],
+  // printers.go csiNodeColumnDefinitions
+  CSINode: [nameCol(), col("Drivers", "integer", "Drivers indicates the number of CSI drivers registered on the node"), ageCol()],
+  // printers.go serviceCIDRColumnDefinitions and ipAddressColumnDefinitions (no Age column, though
+  // printIPAddress writes an age cell after the parentRef)
+  ServiceCIDR: [
+    nameCol(),
+    col("CIDRs", "string", "CIDRs defines the IP blocks in CIDR notation (e.g. \"192.168.0.0/24\" or \"2001:db8::/64\") from which to assign service cluster IPs. Max of two CIDRs is allowed, one of each IP family. This field is immutable."),
+    ageCol(),
+  ],
+  IPAddress: [nameCol(), col("ParentRef", "string", "ParentRef references the resource that an IPAddress is attached to. An IPAddress must reference a parent object.")],
+  // printers.go flowSchemaColumnDefinitions (descriptions: flowcontrol/v1 SwaggerDoc)
+  FlowSchema: [
+    nameCol(),
+    col("PriorityLevel", "string", "`name` is the name of the priority level configuration being referenced Required."),
+    col("MatchingPrecedence", "string", "`matchingPrecedence` is used to choose among the FlowSchemas that match a given request. The chosen FlowSchema is among those with the numerically lowest (which we take to be logically highest) MatchingPrecedence.  Each MatchingPrecedence value must be ranged in [1,10000]. Note that if the precedence is not specified, it will be set to 1000 as default."),
+    col("DistinguisherMethod", "string", "`distinguisherMethod` defines how to compute the flow distinguisher for requests that match this schema. `nil` specifies that the distinguisher is disabled and thus will always be the empty string."),
+    ageCol(),
+    col("MissingPL", "string", "references a broken or non-existent PriorityLevelConfiguration"),
+  ],
+  // printers.go priorityLevelColumnDefinitions
+  PriorityLevelConfiguration: [
+    nameCol(),
+    col("Type", "string", "`type` indicates whether this priority level is subject to limitation on request execution.  A value of `\"Exempt\"` means that requests of this priority level are not subject to a limit (and thus are never queued) and do not detract from the capacity made available to other priority levels.  A value of `\"Limited\"` means that (a) requests of this priority level _are_ subject to limits and (b) some of the server's limited capacity is made available exclusively to this priority level. Required."),
+    col("NominalConcurrencyShares", "string", "`nominalConcurrencyShares` (NCS) contributes to the computation of the NominalConcurrencyLimit (NominalCL) of this level. This is the number of execution seats available at this priority level. This is used both for requests dispatched from this priority level as well as requests dispatched from other priority levels borrowing seats from this level. The server's concurrency limit (ServerCL) is divided among the Limited priority levels in proportion to their NCS values:\n\nNominalCL(i)  = ceil( ServerCL * NCS(i) / sum_ncs ) sum_ncs = sum[priority level k] NCS(k)\n\nBigger numbers mean a larger nominal concurrency limit, at the expense of every other priority level.\n\nIf not specified, this field defaults to a value of 30.\n\nSetting this field to zero supports the construction of a \"jail\" for this priority level that is used to hold some request(s)"),
+    col("Queues", "string", "`queues` is the number of queues for this priority level. The queues exist independently at each apiserver. The value must be positive.  Setting it to 1 effectively precludes shufflesharding and thus makes the distinguisher method of associated flow schemas irrelevant.  This field has a default value of 64."),
+    col("HandSize", "string", "`handSize` is a small positive number that configures the shuffle sharding of requests into queues.  When enqueuing a request at this priority level the request's flow identifier (a string pair) is hashed and the hash value is used to shuffle the list of queues and deal a hand of the size specified here.  The request is put into one of the shortest queues in that hand. `handSize` must be no larger than `queues`, and should be significantly smaller (so that a few heavy flows do not saturate most of the queues).  See the user-facing documentation for more extensive guidance on setting this field.  This field has a default value of 8."),
+    col("QueueLengthLimit", "string", "`queueLengthLimit` is the maximum number of requests allowed to be waiting in a given queue of this priority level at a time; excess requests are rejected.  This value must be positive.  If not specified, it will be defaulted to 50."),
+    ageCol(),
+  ],
+  // kube-aggregator's apiservice REST ConvertToTable (registry/apiservice/etcd/etcd.go)
+  APIService: [
+    nameCol(),
+    col("Service", "string", "The reference to the service that hosts this API endpoint."),
+    col("Available", "string", "Whether this service is available."),
+    ageCol(),
+  ],
   // podTemplateColumnDefinitions: no Age column
   PodTemplate: [
     nameCol(),
@@ -792,6 +828,12 @@ function rowCells(kind: string, o: Obj, wide: boolean, now: number): (string | n
     case "Deployment": return deploymentCells(o, wide, now);
     case "ReplicaSet": return replicaSetCells(o, wide, now);
     case "ComponentStatus": return componentStatusCells(o);
+    case "APIService": return [name, apiServiceCell(o), apiServiceAvailable(o), age];
+    case "CSINode": return [name, Array.isArray(o.spec?.drivers) ? o.spec.drivers.length : 0, age];
+    case "ServiceCIDR": return [name, (Array.isArray(o.spec?.cidrs) ? o.spec.cidrs : []).join(","), age];
+    case "IPAddress": return [name, ipAddressParent(o.spec?.parentRef), age];
+    case "FlowSchema": return flowSchemaCells(o, age);
+    case "PriorityLevelConfiguration": return priorityLevelCells(o, age);
     // printPodTemplate: the template's container names and images (layoutContainerCells), its labels
     case "PodTemplate": return [name, ...containerCells(o.template?.spec?.containers), formatLabels(o.template?.metadata?.labels)];
     case "Job": return jobCells(o, wide, now);
@@ -900,7 +942,9 @@ export function formatHPAMetrics(specs: Obj[], statuses: Obj[]): string {
  */
 export function tableFor(kind: string, objects: object[], opts: { wide?: boolean; now: number }): Table {
   const columns = (columnDefinitions[kind] ?? genericColumns).map((c) => ({ ...c }));
-  const rows = objects.map((object): TableRow => {
+  // printFlowSchemaList sorts a list by matching precedence, then name (FlowSchemaSequence)
+  const ordered = kind === "FlowSchema" && objects.length > 1 ? [...objects].sort((a: any, b: any) => (a.spec?.matchingPrecedence ?? 0) - (b.spec?.matchingPrecedence ?? 0) || (a.metadata?.name < b.metadata?.name ? -1 : a.metadata?.name > b.metadata?.name ? 1 : 0)) : objects;
+  const rows = ordered.map((object): TableRow => {
     const cells = rowCells(kind, object as Obj, opts.wide ?? false, opts.now);
     const conditions = kind === "Pod" ? podRowConditions(object as Pod) : undefined;
     return conditions ? { cells, conditions, object } : { cells, object };
@@ -933,6 +977,40 @@ export function renderTable(table: Table, opts: { noHeaders?: boolean; wide?: bo
   }
   const widths = keep.map((_, j) => Math.max(6, ...lines.map((l) => l[j]!.length + 3)));
   return lines.map((l) => l.map((cell, j) => (j === l.length - 1 ? cell : cell.padEnd(widths[j]!))).join("")).join("\n") + (lines.length ? "\n" : "");
+}
+
+/** printIPAddress's parent: the group resource (lower case, "services" for the core group), namespace and name. */
+function ipAddressParent(ref: any): string {
+  if (ref === undefined || ref === null) return "<none>";
+  const gr = ref.group ? `${ref.resource ?? ""}.${ref.group}` : String(ref.resource ?? "");
+  return `${gr.toLowerCase()}${ref.namespace ? `/${ref.namespace}` : ""}/${ref.name ?? ""}`;
+}
+
+/** printFlowSchema: the distinguisher "<none>" when nil, MissingPL the Dangling condition's status or "?". */
+function flowSchemaCells(o: any, age: string): (string | number)[] {
+  const dangling = (Array.isArray(o.status?.conditions) ? o.status.conditions : []).find((c: any) => c?.type === "Dangling");
+  return [o.metadata?.name ?? "", o.spec?.priorityLevelConfiguration?.name ?? "", o.spec?.matchingPrecedence ?? 0, o.spec?.distinguisherMethod?.type ?? "<none>", age, dangling ? String(dangling.status ?? "") : "?"];
+}
+
+/** printPriorityLevelConfiguration: shares and queuing from spec.limited, "<none>" where absent (an Exempt level). */
+function priorityLevelCells(o: any, age: string): (string | number)[] {
+  const limited = o.spec?.limited;
+  const q = limited?.limitResponse?.queuing;
+  const none = "<none>";
+  return [o.metadata?.name ?? "", String(o.spec?.type ?? ""), limited ? (limited.nominalConcurrencyShares ?? none) : none, q ? q.queues : none, q ? q.handSize : none, q ? q.queueLengthLimit : none, age];
+}
+
+/** The APIService's Service column: Local when it names none, else namespace/name. */
+function apiServiceCell(o: any): string {
+  const svc = o.spec?.service;
+  return svc ? `${svc.namespace ?? ""}/${svc.name ?? ""}` : "Local";
+}
+
+/** The Available column: the condition's status, with its reason when not True; Unknown without one. */
+function apiServiceAvailable(o: any): string {
+  const c = (Array.isArray(o.status?.conditions) ? o.status.conditions : []).find((x: any) => x?.type === "Available");
+  if (!c) return "Unknown";
+  return c.status !== "True" && c.reason ? `${c.status} (${c.reason})` : String(c.status ?? "");
 }
 
 /** printComponentStatus: the Healthy condition's status (Healthy when True, else Unhealthy; Unknown without one), message and error. */

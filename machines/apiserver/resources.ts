@@ -104,6 +104,16 @@ export const resources: readonly ResourceInfo[] = [
   { kind: "LocalSubjectAccessReview", resource: "localsubjectaccessreviews", singular: "localsubjectaccessreview", group: "authorization.k8s.io", version: "v1", namespaced: true, shortNames: [], verbs: ["create"], subresources: [] },
   { kind: "CustomResourceDefinition", resource: "customresourcedefinitions", singular: "customresourcedefinition", group: "apiextensions.k8s.io", version: "v1", namespaced: false, shortNames: ["crd", "crds"], verbs: rw, subresources: ["status"], categories: ["api-extensions"] },
   { kind: "SubjectAccessReview", resource: "subjectaccessreviews", singular: "subjectaccessreview", group: "authorization.k8s.io", version: "v1", namespaced: false, shortNames: [], verbs: ["create"], subresources: [] },
+  // each kubelet's CSINode (no CSI driver registers): computed from the Nodes (csinode.ts)
+  { kind: "CSINode", resource: "csinodes", singular: "csinode", group: "storage.k8s.io", version: "v1", namespaced: false, shortNames: [], verbs: ["get", "list"], subresources: [] },
+  // kube-aggregator's: computed from what is served when asked, never stored (apiservices.ts)
+  // API Priority and Fairness' bootstrap configuration: computed when asked, never stored (flowcontrol.ts)
+  { kind: "FlowSchema", resource: "flowschemas", singular: "flowschema", group: "flowcontrol.apiserver.k8s.io", version: "v1", namespaced: false, shortNames: [], verbs: ["get", "list"], subresources: [] },
+  { kind: "PriorityLevelConfiguration", resource: "prioritylevelconfigurations", singular: "prioritylevelconfiguration", group: "flowcontrol.apiserver.k8s.io", version: "v1", namespaced: false, shortNames: [], verbs: ["get", "list"], subresources: [] },
+  // the service CIDR and the ClusterIPs allocated from it: computed from the range and the Services (servicecidr.ts)
+  { kind: "ServiceCIDR", resource: "servicecidrs", singular: "servicecidr", group: "networking.k8s.io", version: "v1", namespaced: false, shortNames: [], verbs: ["get", "list"], subresources: [] },
+  { kind: "IPAddress", resource: "ipaddresses", singular: "ipaddress", group: "networking.k8s.io", version: "v1", namespaced: false, shortNames: [], verbs: ["get", "list"], subresources: [] },
+  { kind: "APIService", resource: "apiservices", singular: "apiservice", group: "apiregistration.k8s.io", version: "v1", namespaced: false, shortNames: [], verbs: ["get", "list"], subresources: [], categories: ["api-extensions"] },
 ];
 
 /** API groups an APIService serves from another server (kube-aggregator proxies them there): group -> that server's address. */

@@ -9,6 +9,7 @@ import type { Duplex } from "node:stream";
 import { createRequire } from "node:module";
 import type { Status } from "kubernetes-types/meta/v1";
 import type { Cluster } from "../cluster.js";
+import { classify, type RequestDigest } from "../../machines/apiserver/flowcontrol.js";
 import { serviceAccountIssuer } from "../../machines/apiserver/auth/tokenrequest.js";
 import type { ApiRequest, ApiResponse } from "../../machines/messages.js";
 import { answerIn, requestConversion, type Conversion } from "../../machines/apiserver/conversion.js";
@@ -449,11 +450,76 @@ function deprecationWarnings(r: ResourceInfo): string[] {
  * name it does not probe is the plain error "Component not found: <name>", a 500.
  */
 function serveComponentStatuses(cluster: Cluster, r: ResourceInfo, name: string | undefined, q: URLSearchParams, send: (code: number, obj: unknown) => void): void {
+  serveComputed(cluster.componentStatuses(), "ComponentStatusList", "v1", r, name, q, send,
+    (n) => send(500, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: `Component not found: ${n}`, code: 500 }));
+}
+
+/**
+ * GET of apiservices: kube-aggregator's objects computed from what is served now (apiservices.ts);
+ * a name nothing serves is the store's NotFound. podflow serves them read-only and unwatched.
+ */
+function serveAPIServices(cluster: Cluster, r: ResourceInfo, name: string | undefined, q: URLSearchParams, send: (code: number, obj: unknown) => void): void {
+  serveComputed(cluster.apiServices(), "APIServiceList", "apiregistration.k8s.io/v1", r, name, q, send, (n) => send(404, S.notFound(r, n)));
+}
+
+/** GET of flowschemas and prioritylevelconfigurations: the bootstrap configuration (flowcontrol.ts). */
+function serveFlowControl(cluster: Cluster, r: ResourceInfo, name: string | undefined, q: URLSearchParams, send: (code: number, obj: unknown) => void): void {
+  const kind = r.kind === "FlowSchema" ? "FlowSchema" : "PriorityLevelConfiguration";
+  serveComputed(cluster.flowControl(kind), `${kind}List`, "flowcontrol.apiserver.k8s.io/v1", r, name, q, send, (n) => send(404, S.notFound(r, n)));
+}
+
+/**
+ * The user API Priority and Fairness classifies: the filter runs after authentication (whose group
+ * adder gives every authenticated user system:authenticated) and impersonation.
+ */
+function apfUser(cluster: Cluster, who: Pick<ApiRequest, "token" | "impersonate" | "x509">): RequestDigest["user"] {
+  const imp = who.impersonate;
+  if (imp?.user !== undefined) {
+    // the impersonation filter adds a service account's groups and system:authenticated
+    const sa = /^system:serviceaccount:([^:]+):[^:]+$/.exec(imp.user);
+    const groups = [...(imp.groups ?? []), ...(sa ? ["system:serviceaccounts", `system:serviceaccounts:${sa[1]}`] : [])];
+    return { name: imp.user, groups: imp.user === "system:anonymous" ? groups : [...groups, "system:authenticated"] };
+  }
+  const cert = who.x509;
+  const byToken = who.token ? cluster.authenticate(who.token) : undefined;
+  const u = cert !== undefined && "user" in cert ? { name: cert.user, groups: cert.groups ?? [] } : byToken ? { name: byToken.name, groups: byToken.groups ?? [] } : undefined;
+  if (u === undefined) return { name: "system:anonymous", groups: ["system:unauthenticated"] };
+  return u.groups.includes("system:authenticated") ? u : { name: u.name, groups: [...u.groups, "system:authenticated"] };
+}
+
+/**
+ * setResponseHeaders (priority-and-fairness.go): the uids of the FlowSchema and priority level that
+ * classified the request, set before the handler answers; long-running requests other than watches
+ * (exec, attach, portforward, log, proxy) pass the filter unclassified.
+ */
+function setFlowControlHeaders(cluster: Cluster, res: ServerResponse, d: RequestDigest): void {
+  const fs = classify(cluster.flowControl("FlowSchema"), d);
+  if (fs === undefined) return;
+  const pl = cluster.flowControl("PriorityLevelConfiguration").find((p) => p.metadata.name === fs.spec.priorityLevelConfiguration.name);
+  if (pl === undefined) return;
+  res.setHeader("X-Kubernetes-PF-PriorityLevel-UID", pl.metadata.uid);
+  res.setHeader("X-Kubernetes-PF-FlowSchema-UID", fs.metadata.uid);
+}
+
+const longRunningSubresources = new Set(["attach", "exec", "proxy", "log", "portforward"]);
+
+/** GET of servicecidrs and ipaddresses: the service range and the ClusterIPs held (servicecidr.ts). */
+function serveServiceNetwork(cluster: Cluster, r: ResourceInfo, name: string | undefined, q: URLSearchParams, send: (code: number, obj: unknown) => void): void {
+  const kind = r.kind === "ServiceCIDR" ? "ServiceCIDR" : "IPAddress";
+  serveComputed(cluster.serviceNetwork(kind), `${kind}List`, "networking.k8s.io/v1", r, name, q, send, (n) => send(404, S.notFound(r, n)));
+}
+
+/** GET of csinodes: each Node's, as its kubelet creates it (csinode.ts). */
+function serveCSINodes(cluster: Cluster, r: ResourceInfo, name: string | undefined, q: URLSearchParams, send: (code: number, obj: unknown) => void): void {
+  serveComputed(cluster.csiNodes(), "CSINodeList", "storage.k8s.io/v1", r, name, q, send, (n) => send(404, S.notFound(r, n)));
+}
+
+/** One computed object by name, or the list filtered by label and field selectors; no watch. */
+function serveComputed(all: readonly any[], listKind: string, apiVersion: string, r: ResourceInfo, name: string | undefined, q: URLSearchParams, send: (code: number, obj: unknown) => void, missing: (name: string) => void): void {
   if (name === undefined && boolParam(q, "watch")) return send(405, S.methodNotSupported(r, "watch"));
-  const all = cluster.componentStatuses();
   if (name !== undefined) {
     const one = all.find((c) => c.metadata.name === name);
-    return one ? send(200, one) : send(500, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: `Component not found: ${name}`, code: 500 });
+    return one ? send(200, one) : missing(name);
   }
   const labels = q.get("labelSelector") ? parseSelector(q.get("labelSelector")!) : [];
   if ("error" in labels) return send(400, S.badRequest(labels.error));
@@ -462,7 +528,7 @@ function serveComponentStatuses(cluster: Cluster, r: ResourceInfo, name: string 
   const refused = fields.map((f) => fieldLabelError(r.kind, f.field)).find((e) => e !== undefined);
   if (refused !== undefined) return send(400, S.badRequest(refused));
   const items = all.filter((c) => matchesRequirements(labels, c.metadata.labels ?? {}) && matchesFieldSelector(fields, objectFields(c)));
-  send(200, { kind: "ComponentStatusList", apiVersion: "v1", metadata: {}, items });
+  send(200, { kind: listKind, apiVersion, metadata: {}, items });
 }
 
 /** Writes a Status with the HTTP code it carries. */
@@ -1346,8 +1412,10 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
     if (!allowed.ok) return sendStatus(res, allowed.status);
     answer();
   };
+  const user = apfUser(cluster, who);
   if (route.type === "notFound" || route.type === "doc" || route.type === "health") {
     const nonResource = { path: urlPath(url.path), verb: method.toLowerCase() };
+    setFlowControlHeaders(cluster, res, { user, verb: nonResource.verb, path: nonResource.path });
     return gate({ verb: "get", group: "", resource: "", nonResource }, () => {
       if (route.type === "notFound") return sendStatus(res, pathNotFound());
       if (route.type === "health") {
@@ -1390,6 +1458,9 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
     }
   }
   const asked = { verb: requestVerb(method, p.name, q), group: p.group, resource: p.resource, ...(p.namespace !== undefined ? { namespace: p.namespace } : {}), ...(p.name !== undefined ? { name: p.name } : {}), ...(p.subresource !== undefined ? { subresource: p.subresource } : {}) };
+  if (!(p.subresource !== undefined && longRunningSubresources.has(p.subresource))) {
+    setFlowControlHeaders(cluster, res, { user, verb: asked.verb, resource: { group: p.group, resource: p.resource, ...(p.subresource !== undefined ? { subresource: p.subresource } : {}), ...(p.namespace !== undefined ? { namespace: p.namespace } : {}) } });
+  }
   // a kind served at a second version or group: bodies are converted to the stored one, answers back
   const conv = r ? requestConversion(r, p.version) : undefined;
   if (!r || (r.version !== p.version && !conv) || (!r.namespaced && p.namespace !== undefined) || (p.subresource && !r.subresources.includes(p.subresource))) {
@@ -1473,8 +1544,13 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
     }
     return sendObject(resp.code, conv ? answerIn(conv, resp.object) : resp.object);
   };
-  if (r.group === "" && r.resource === "componentstatuses" && method === "GET") {
-    return gate(asked, () => serveComponentStatuses(cluster, r, p.name, q, (code, obj) => {
+  const computed = r.group === "" && r.resource === "componentstatuses" ? serveComponentStatuses
+    : r.group === "apiregistration.k8s.io" && r.resource === "apiservices" ? serveAPIServices
+    : r.group === "flowcontrol.apiserver.k8s.io" ? serveFlowControl
+    : r.group === "networking.k8s.io" && (r.resource === "servicecidrs" || r.resource === "ipaddresses") ? serveServiceNetwork
+    : r.group === "storage.k8s.io" && r.resource === "csinodes" ? serveCSINodes : undefined;
+  if (computed !== undefined && method === "GET") {
+    return gate(asked, () => computed(cluster, r, p.name, q, (code, obj) => {
       if (code !== 200 || !table) return sendObject(code, obj);
       if ("error" in tableOpts) return sendStatus(res, S.badRequest(tableOpts.error));
       send(res, code, tableOf(cluster, r, obj, include));
