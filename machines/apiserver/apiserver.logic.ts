@@ -1049,7 +1049,7 @@ function hasGeneration(r: ResourceInfo): boolean {
   return r.custom === undefined && generationKinds.has(r.kind) && r.kind !== "Namespace";
 }
 
-const generationKinds: ReadonlySet<string> = new Set(["CustomResourceDefinition", "Pod", "Deployment", "ReplicaSet", "PodDisruptionBudget", "Namespace", "Job", "DaemonSet", "CronJob", "StatefulSet", "ReplicationController", "Ingress", "IngressClass", "NetworkPolicy", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding"]);
+const generationKinds: ReadonlySet<string> = new Set(["CustomResourceDefinition", "Pod", "Deployment", "ReplicaSet", "PodDisruptionBudget", "Namespace", "Job", "DaemonSet", "CronJob", "StatefulSet", "ReplicationController", "Ingress", "IngressClass", "NetworkPolicy", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding", "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"]);
 
 /**
  * Kinds whose strategy's AllowCreateOnUpdate is true: a PUT to a name nothing holds creates the
