@@ -4,7 +4,7 @@
 
 import { setup } from "xstate";
 import { valueStepOf } from "../common/step.js";
-import type { ApiRequest, EtcdResponse, LegacyTokenSigned, Stamp, TokenSigned } from "../messages.js";
+import type { ApiRequest, EtcdResponse, LegacyTokenSigned, Stamp, TokenSigned, WebhookAnswered } from "../messages.js";
 import * as L from "./apiserver.logic.js";
 import type { ApiServerContext, ApiServerInput } from "./apiserver.logic.js";
 
@@ -18,7 +18,8 @@ export type ApiServerEvent =
   | ({ type: "InternalError"; message: string; during: string } & Stamp)
   | ({ type: "ServiceAccountLookupDue"; parkId: number } & Stamp)
   | (TokenSigned & Stamp)
-  | (LegacyTokenSigned & Stamp);
+  | (LegacyTokenSigned & Stamp)
+  | (WebhookAnswered & Stamp);
 
 // Value steps: each returns the next context and leaves the one it was given as it was. Every action
 // is one, so that when an action throws the runtime resumes from the context the last one returned.
@@ -48,6 +49,10 @@ export const apiServerMachine = setup({
     isOurSignature: ({ context, event }) => L.isOurSignature(context, event as { id: number }),
     isLeaseRefused: ({ event }) => (event as { error?: string }).error !== undefined,
     faultedOnRequest: ({ context, event }) => L.faultedOnRequest(context, event as { during: string }),
+    hasMutatingWebhooks: ({ context }) => L.hasWebhooks(context, true),
+    hasValidatingWebhooks: ({ context }) => L.hasWebhooks(context, false),
+    isAwaitingWebhook: ({ context }) => L.isAwaitingWebhook(context),
+    isOurWebhookAnswer: ({ context, event }) => L.isOurWebhookAnswer(context, event as { id: number }),
   },
   actions: {
     listEtcd: step((c, _e, fx) => L.listEtcd(c, fx)),
@@ -87,6 +92,9 @@ export const apiServerMachine = setup({
     disconnectClientWatches: step((c, e, fx) => L.disconnectClientWatches(c, e, fx)),
     slideWatchCache: step((c, e, fx) => L.slideWatchCache(c, e, fx)),
     replyInternalError: step((c, e, fx) => L.replyInternalError(c, e, fx)),
+    callNextMutatingWebhook: step((c, _e, fx) => L.callNextWebhook(c, true, fx)),
+    callNextValidatingWebhook: step((c, _e, fx) => L.callNextWebhook(c, false, fx)),
+    applyWebhookAnswer: step((c, e) => L.applyWebhookAnswer(c, e as WebhookAnswered)),
   },
 }).createMachine({
   id: "apiserver",
@@ -156,8 +164,21 @@ export const apiServerMachine = setup({
         },
         { guard: "needsSignedToken", target: "issuingToken" },
         { guard: "isNoop", target: "idle", actions: "replyWithoutWrite" },
+        { guard: "hasMutatingWebhooks", target: "callingMutatingWebhooks" },
         { target: "validating" },
       ],
+    },
+    callingMutatingWebhooks: {
+      description: "MutatingAdmissionWebhook: each matching webhook in turn gets an AdmissionReview through the runtime; its JSONPatch applies to the object, its refusal or a failure under failurePolicy Fail ends the request",
+      entry: "callNextMutatingWebhook",
+      always: [
+        { guard: "hasFailed", target: "idle", actions: "replyWithStatus" },
+        { guard: "isAwaitingWebhook", target: "awaitingMutatingWebhook" },
+        { target: "validating" },
+      ],
+    },
+    awaitingMutatingWebhook: {
+      on: { WebhookAnswered: { guard: "isOurWebhookAnswer", target: "callingMutatingWebhooks", actions: "applyWebhookAnswer" } },
     },
     issuingToken: {
       description: "serviceaccounts/token: the TokenRequest is valid and its account (and bound object) exist; the signer signs its claims, then the token authenticates as the account until it expires or either is deleted",
@@ -168,6 +189,7 @@ export const apiServerMachine = setup({
       entry: ["runValidation", "runValidatingAdmission", "encodeForStorage"],
       always: [
         { guard: "hasFailed", target: "idle", actions: "replyWithStatus" },
+        { guard: "hasValidatingWebhooks", target: "callingValidatingWebhooks" },
         { guard: "isDryRun", target: "idle", actions: "replyDryRun", description: "dryRun=All: answered with what would be stored, nothing written" },
         {
           guard: "isUnchangedByWrite", target: "idle", actions: "replyUnchanged",
@@ -176,6 +198,21 @@ export const apiServerMachine = setup({
         { guard: "needsEventLease", target: "grantingLease" },
         { target: "persisting" },
       ],
+    },
+    callingValidatingWebhooks: {
+      description: "ValidatingAdmissionWebhook: each matching webhook in turn judges the object as it would be stored; a refusal or a failure under failurePolicy Fail ends the request",
+      entry: "callNextValidatingWebhook",
+      always: [
+        { guard: "hasFailed", target: "idle", actions: "replyWithStatus" },
+        { guard: "isAwaitingWebhook", target: "awaitingValidatingWebhook" },
+        { guard: "isDryRun", target: "idle", actions: "replyDryRun" },
+        { guard: "isUnchangedByWrite", target: "idle", actions: "replyUnchanged" },
+        { guard: "needsEventLease", target: "grantingLease" },
+        { target: "persisting" },
+      ],
+    },
+    awaitingValidatingWebhook: {
+      on: { WebhookAnswered: { guard: "isOurWebhookAnswer", target: "callingValidatingWebhooks", actions: "applyWebhookAnswer" } },
     },
     grantingLease: {
       entry: "requestEventLease",
