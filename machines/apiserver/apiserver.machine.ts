@@ -1,5 +1,6 @@
 // kube-apiserver: every request walks the same pipeline, one stage a state —
-// authentication, authorization, mutating admission, validation, persistence in etcd, reply —
+// authentication, authorization, mutating admission (then the mutating webhooks, called through the
+// runtime), validation (then the validating webhooks), persistence in etcd, reply —
 // while etcd's watch stream feeds the watch cache and fans out to client watches.
 
 import { setup } from "xstate";
@@ -98,7 +99,7 @@ export const apiServerMachine = setup({
   },
 }).createMachine({
   id: "apiserver",
-  description: "authn, authz, mutating admission, validation, persistence in etcd, watch fan-out, subresources.",
+  description: "authn, authz, mutating admission (and mutating webhooks), validation (and validating webhooks), persistence in etcd, watch fan-out, subresources.",
   context: ({ input }) => L.initialApiServer(input),
   initial: "starting",
   on: {

@@ -172,7 +172,7 @@ export function deniedStatus(name: string, result: Obj): Status {
   const r = result !== null && typeof result === "object" && !Array.isArray(result) ? result : {};
   const deniedBy = `admission webhook "${name}" denied the request`;
   const message = typeof r.message === "string" && r.message.length > 0 ? `${deniedBy}: ${r.message}` : typeof r.reason === "string" && r.reason.length > 0 ? `${deniedBy}: ${r.reason}` : `${deniedBy} without explanation`;
-  const code = typeof r.code === "number" && Number.isInteger(r.code) && r.code >= 400 && r.code <= 599 ? r.code : 400;
+  const code = typeof r.code === "number" && Number.isInteger(r.code) && r.code >= 400 && r.code <= 999 ? r.code : 400;
   const status = r.status === "" || r.status === "Success" || typeof r.status !== "string" ? "Failure" : r.status;
   return {
     kind: "Status", apiVersion: "v1", metadata: {}, status, message,
