@@ -74,6 +74,7 @@ describe.runIf(bin)("admission webhooks through kubectl", () => {
           if (String(pod?.metadata?.name).startsWith("bad")) return reply({ allowed: false, status: { message: "pods named bad are refused" } });
           return reply({ allowed: true, warnings: ["checked by validate.hooks.test"] });
         }
+        if (path === "/deny-connect") return reply({ allowed: false, status: { message: `exec into ${review.request.name} is not allowed` } });
         if (path === "/slow") return void setTimeout(() => reply({ allowed: true }), 3000);
         reply({ allowed: true });
       });
@@ -212,6 +213,20 @@ describe.runIf(bin)("admission webhooks through kubectl", () => {
     expect(ignored.out).toBe("pod/unchecked created\n");
     await k(["delete", "validatingwebhookconfiguration", "down"]);
   });
+
+  it("asks on CONNECT with the exec options, and a refusal stops kubectl exec", async () => {
+    await k(["create", "-f", "-"], pod("shell"));
+    const ready = await until(async () => (await k(["get", "pod", "shell", "-o", "jsonpath={.status.phase}"])).out === "Running", 30_000);
+    expect(ready).toBe(true);
+    seen.length = 0;
+    await k(["apply", "-f", "-"], config("ValidatingWebhookConfiguration", "no-exec", [hook("deny-exec.hooks.test", `https://127.0.0.1:${port}/deny-connect`, { rules: [{ operations: ["CONNECT"], apiGroups: [""], apiVersions: ["v1"], resources: ["pods/exec"] }] })]));
+    const r = await k(["exec", "shell", "--", "echo", "hi"]);
+    expect(r.code).not.toBe(0);
+    expect(r.err).toContain('admission webhook "deny-exec.hooks.test" denied the request: exec into shell is not allowed');
+    // ConnectResource's attributes: the options as the object, kind PodExecOptions, no old object
+    expect(seen[0]!.request).toMatchObject({ operation: "CONNECT", kind: { group: "", version: "v1", kind: "PodExecOptions" }, subResource: "exec", name: "shell", oldObject: null });
+    expect(seen[0]!.request.object).toMatchObject({ kind: "PodExecOptions", apiVersion: "v1", command: ["echo", "hi"] });
+  }, 60_000);
 
   it("gives up on a webhook after its timeoutSeconds", async () => {
     await k(["apply", "-f", "-"], config("ValidatingWebhookConfiguration", "slow", [hook("slow.hooks.test", `https://127.0.0.1:${port}/slow`, { timeoutSeconds: 1 })]));

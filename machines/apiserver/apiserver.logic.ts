@@ -2452,6 +2452,7 @@ const webhookSkippedSubresources: ReadonlySet<string> = new Set(["binding", "evi
 /** The attributes a webhook is told, or undefined when no webhook is asked about this request. */
 function webhookAttributes(cur: InFlight): WebhookAttributes | undefined {
   const { req, r } = cur;
+  if (r !== undefined && !req.authorizeOnly && !req.nonResource && isConnectRequest(req)) return connectAttributes(cur, r);
   if (cur.error || cur.noop || r === undefined || req.verb === "deletecollection" || webhookSkippedSubresources.has(req.subresource ?? "")) return undefined;
   if (isExemptFromWebhooks(r.group, r.kind)) return undefined;
   const deleting = req.verb === "delete";
@@ -2465,6 +2466,19 @@ function webhookAttributes(cur: InFlight): WebhookAttributes | undefined {
     name: req.name ?? cur.obj?.metadata?.name ?? "", namespace: req.namespace ?? "",
     ...(deleting ? {} : { object: cur.obj }), ...(cur.old ? { oldObject: cur.old } : {}), options,
     dryRun: req.dryRun === true, user: cur.user,
+  };
+}
+
+// ConnectResource's attributes: the connect options as the object (kind the subresource's options), no old object, no options
+const connectOptionKinds = new Map([["exec", "PodExecOptions"], ["attach", "PodAttachOptions"], ["portforward", "PodPortForwardOptions"]]);
+
+function connectAttributes(cur: InFlight, r: ResourceInfo): WebhookAttributes {
+  const { req } = cur;
+  const kind = connectOptionKinds.get(req.subresource ?? "") ?? "";
+  const body = req.body !== null && typeof req.body === "object" ? req.body : {};
+  return {
+    operation: "CONNECT", group: r.group, version: r.version, resource: r.resource, subresource: req.subresource ?? "", kind,
+    name: req.name ?? "", namespace: req.namespace ?? "", object: { kind, apiVersion: "v1", ...body }, dryRun: false, user: cur.user,
   };
 }
 
@@ -2543,12 +2557,14 @@ export function applyWebhookAnswer(ctx: ApiServerContext, ev: { id: number } & W
   const phase = cur.webhooks!;
   const { hook, uid } = phase.call!;
   const outcome: WebhookOutcome = "error" in ev && typeof ev.error === "string" ? { error: ev.error } : { body: (ev as { body?: unknown }).body, status: (ev as { status?: number }).status ?? 200 };
-  const target = cur.req.verb === "delete" ? undefined : cur.obj;
+  const connect = cur.obj === undefined && isConnectRequest(cur.req);
+  // a connect's object is its options: a patch applies to them, and the stream never reads them again
+  const target = connect ? webhookAttributes(cur)?.object : cur.req.verb === "delete" ? undefined : cur.obj;
   const verdict = judgeWebhookAnswer(hook, uid, phase.mutating, target, outcome, (o) => defaulted(o));
   const next: InFlight = { ...cur, webhooks: { ...phase, call: undefined } };
   if (verdict.warnings) next.warnings = [...(cur.warnings ?? []), ...verdict.warnings];
   if (verdict.error) next.error = verdict.error;
-  if (verdict.obj !== undefined) {
+  if (verdict.obj !== undefined && !connect) {
     next.obj = verdict.obj;
     next.decoded = undefined;
   }

@@ -51,6 +51,8 @@ export const apiServerMachine = setup({
     isLeaseRefused: ({ event }) => (event as { error?: string }).error !== undefined,
     faultedOnRequest: ({ context, event }) => L.faultedOnRequest(context, event as { during: string }),
     hasMutatingWebhooks: ({ context }) => L.hasWebhooks(context, true),
+    isConnectWithMutatingWebhooks: ({ context }) => L.isConnect(context) && L.hasWebhooks(context, true),
+    isConnectWithValidatingWebhooks: ({ context }) => L.isConnect(context) && L.hasWebhooks(context, false),
     hasValidatingWebhooks: ({ context }) => L.hasWebhooks(context, false),
     isAwaitingWebhook: ({ context }) => L.isAwaitingWebhook(context),
     isOurWebhookAnswer: ({ context, event }) => L.isOurWebhookAnswer(context, event as { id: number }),
@@ -136,6 +138,8 @@ export const apiServerMachine = setup({
       always: [
         { guard: "hasFailed", target: "idle", actions: "replyWithStatus" },
         { guard: "isAggregated", target: "proxying" },
+        { guard: "isConnectWithMutatingWebhooks", target: "callingConnectMutatingWebhooks" },
+        { guard: "isConnectWithValidatingWebhooks", target: "callingConnectValidatingWebhooks" },
         { guard: "isConnect", target: "connecting" },
         { guard: "isRead", target: "reading" },
         { target: "admitting" },
@@ -149,6 +153,29 @@ export const apiServerMachine = setup({
       description: "kube-aggregator: a group an APIService serves (metrics.k8s.io) is forwarded, authenticated and authorized, to its server, which answers the client",
       entry: "proxyToAPIService",
       always: { target: "idle" },
+    },
+    callingConnectMutatingWebhooks: {
+      description: "CONNECT (exec, attach, portforward): the mutating webhooks see the connect options first (a patch to them does not reach the stream), then the validating ones",
+      entry: "callNextMutatingWebhook",
+      always: [
+        { guard: "hasFailed", target: "idle", actions: "replyWithStatus" },
+        { guard: "isAwaitingWebhook", target: "awaitingConnectMutatingWebhook" },
+        { target: "callingConnectValidatingWebhooks" },
+      ],
+    },
+    awaitingConnectMutatingWebhook: {
+      on: { WebhookAnswered: { guard: "isOurWebhookAnswer", target: "callingConnectMutatingWebhooks", actions: "applyWebhookAnswer" } },
+    },
+    callingConnectValidatingWebhooks: {
+      entry: "callNextValidatingWebhook",
+      always: [
+        { guard: "hasFailed", target: "idle", actions: "replyWithStatus" },
+        { guard: "isAwaitingWebhook", target: "awaitingConnectValidatingWebhook" },
+        { target: "connecting" },
+      ],
+    },
+    awaitingConnectValidatingWebhook: {
+      on: { WebhookAnswered: { guard: "isOurWebhookAnswer", target: "callingConnectValidatingWebhooks", actions: "applyWebhookAnswer" } },
     },
     connecting: {
       description: "pods/exec, attach, portforward: the pod's node and container from the watch cache (404 no pod, 400 no such container or no node); the stream then goes to that node's kubelet",
