@@ -95,6 +95,23 @@ export type EtcdResponse =
   /** dbSize: the database file; dbSizeInUse: its pages holding data; errors: the alarms, as etcdctl endpoint status prints them */
   | { type: "StatusResponse"; id: number; revision: number; dbSize: number; dbSizeInUse: number; quotaBackendBytes: number; errors: string[] };
 
+// ---- admission-webhooks channel (API server <-> the runtime's HTTPS client of admission webhooks) ----
+
+/** API server -> admission-webhooks: post this AdmissionReview to the webhook and say how it went. */
+export interface CallWebhook {
+  type: "CallWebhook";
+  id: number;
+  webhook: string;
+  target: { url: string; dial?: string; serverName?: string; resolveError?: string; refused?: boolean };
+  /** clientConfig.caBundle, base64 PEM: the roots the webhook's certificate must chain to (else the host's) */
+  caBundle?: string;
+  timeoutMs: number;
+  review: object;
+}
+
+/** admission-webhooks -> API server: the webhook's JSON answer and HTTP status, or why there was none (Go's error text). */
+export type WebhookAnswered = { type: "WebhookAnswered"; id: number } & ({ body: unknown; status: number } | { error: string });
+
 // ---- token-signer channel (API server <-> the runtime's service account token signer) ----
 
 /** API server -> token-signer: sign these claims (a JWT payload) with the service account key. */

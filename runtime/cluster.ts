@@ -17,7 +17,7 @@ import { etcdMachine } from "../machines/etcd/etcd.machine.js";
 import type { EtcdRestore } from "../machines/etcd/etcd.logic.js";
 import { apiServerMachine } from "../machines/apiserver/apiserver.machine.js";
 import { systemPriorityClassObjects } from "../machines/apiserver/admission/index.js";
-import type { ApiRequest, ApiResponse, EtcdRequest, EtcdResponse, SignCertificate, SignToken } from "../machines/messages.js";
+import type { ApiRequest, ApiResponse, EtcdRequest, EtcdResponse, CallWebhook, SignCertificate, SignToken } from "../machines/messages.js";
 import { clusterDNS, type ConnectMsg, type ConnectResult } from "../machines/cri/messages.js";
 import { aggregatedGroups, apiVersionOf, resourceForKind, resourceForKindAt, resources, type ResourceInfo } from "../machines/apiserver/resources.js";
 import { customRegistry, resourceAtVersion, resourceForKindIn, resourceIn, type HasCRDs } from "../machines/apiserver/crds.js";
@@ -34,6 +34,7 @@ import { Runtime } from "./runtime.js";
 import type { Interpreter } from "./fastpath.js";
 import { etcdPolicy } from "./policy.js";
 import { TokenSigner } from "./tokensigner.js";
+import { callWebhook } from "./webhookclient.js";
 import { CertificateSigner } from "./certsigner.js";
 import { ApiError, conversionOf, decodeApplied, parseManifests, precheck } from "./manifests.js";
 import { components, type ComponentSet } from "./components.js";
@@ -205,6 +206,13 @@ export class Cluster {
     this.runtime.external("csr-signer", (msg, from, rt) => {
       if (msg.type !== "SignCertificate") return;
       rt.send("csr-signer", from, this.certificateSigner.sign(msg as SignCertificate));
+    });
+    // kube-apiserver's client of admission webhooks: the HTTPS call is made here, its outcome comes back as a message
+    this.runtime.external("admission-webhooks", (msg, from, rt) => {
+      if (msg.type !== "CallWebhook") return;
+      void callWebhook(msg as CallWebhook).then((answer) => {
+        if (!this.stopped) rt.send("admission-webhooks", from, answer);
+      });
     });
     this.runtime.external("kube-apiserver", (msg, _from, rt) => {
       if (msg.type !== "Connect") return;

@@ -367,6 +367,9 @@ export const columnDefinitions: Record<string, TableColumn[]> = {
     col("ParamKind", "string", "ParamKind specifies the kind of resources used to parameterize this policy"),
     ageCol(),
   ],
+  // printMutatingWebhook, printValidatingWebhook: the number of webhooks
+  MutatingWebhookConfiguration: [nameCol(), col("Webhooks", "integer", "Webhooks indicates the number of webhooks registered in this configuration"), ageCol()],
+  ValidatingWebhookConfiguration: [nameCol(), col("Webhooks", "integer", "Webhooks indicates the number of webhooks registered in this configuration"), ageCol()],
   ValidatingAdmissionPolicyBinding: [
     nameCol(),
     col("PolicyName", "string", "PolicyName indicates the policy definition which the policy binding binded to"),
@@ -876,6 +879,8 @@ function rowCells(kind: string, o: Obj, wide: boolean, now: number): (string | n
       const pk = o.spec?.paramKind;
       return [name, Array.isArray(o.spec?.validations) ? o.spec.validations.length : 0, pk != null ? `${pk.apiVersion ?? ""}/${pk.kind ?? ""}` : "<unset>", age];
     }
+    case "MutatingWebhookConfiguration":
+    case "ValidatingWebhookConfiguration": return [name, Array.isArray(o.webhooks) ? o.webhooks.length : 0, age];
     case "ValidatingAdmissionPolicyBinding": return [name, o.spec?.policyName ?? "", paramRefCell(o.spec?.paramRef), age];
     // printPriorityClass: PreemptionPolicy is a wide column, so only a wide row carries it.
     case "PriorityClass": return wide ? [name, o.value ?? 0, o.globalDefault === true, age, o.preemptionPolicy ?? ""] : [name, o.value ?? 0, o.globalDefault === true, age];

@@ -31,6 +31,7 @@ import { controlledStatus, resourceAtVersion, resourceIn, resourcesOf } from "./
 import { atServedVersion, atStorageVersion, customPatchTypes, customScaleOf, prepareCustomResourceForCreate, prepareCustomResourceForUpdate, pruned, setPath, validateCustomResource, withDefaults } from "./customresource.js";
 import * as S from "./status.js";
 import { isValidPathSegmentName } from "./validation/names.js";
+import { admissionReview, dryRunRefusal, isExemptFromWebhooks, judgeWebhookAnswer, shouldCallHook, webhooksOf, webhookTarget, type WebhookAttributes, type WebhookOutcome, type WebhookRef } from "./admission/webhooks.js";
 import { admissionRefusal, admitDefaultedKeeping, defaulted, namespaceAdmission, validatingAdmission, type MutateContext, type PriorityClassInfo } from "./admission/index.js";
 import { mirrorPodRefusal, serviceAccountLookupAttempts, serviceAccountValidateCreate, serviceAccountValidateEphemeral } from "./admission/serviceaccount.js";
 import { bindingLabels, type NodeLookup } from "./admission/podtopologylabels.js";
@@ -100,6 +101,16 @@ export interface InFlight {
   createOnUpdate?: boolean;
   /** a create whose body set metadata.resourceVersion to a uint64 other than 0, which etcd3's store.Create refuses */
   createsWithResourceVersion?: boolean;
+  /** the admission webhooks of the phase in progress (mutating, then validating) */
+  webhooks?: WebhookPhase;
+}
+
+/** A webhook phase: the webhooks the source listed when it began, the next to consider, the call awaiting its answer. */
+export interface WebhookPhase {
+  mutating: boolean;
+  hooks: readonly WebhookRef[];
+  next: number;
+  call?: { id: number; uid: string; hook: any };
 }
 
 /** A pod create waiting for its ServiceAccount: the lookups made so far and the interval between them. */
@@ -520,7 +531,7 @@ function done(ctx: ApiServerContext): ApiServerContext {
 }
 
 /** Events whose handling runs the request pipeline: a fault during one of them was a fault on the request in hand. */
-const pipelineEvents = new Set(["ApiRequest", "TxnResponse", "LeaseGrantResponse", "RangeResponse"]);
+const pipelineEvents = new Set(["ApiRequest", "TxnResponse", "LeaseGrantResponse", "RangeResponse", "WebhookAnswered"]);
 
 /** After the runtime caught a throw: whether it struck while a request was being handled (that request is `current`). */
 export function faultedOnRequest(ctx: ApiServerContext, ev: { during: string }): boolean {
@@ -1054,7 +1065,7 @@ function hasGeneration(r: ResourceInfo): boolean {
   return r.custom === undefined && generationKinds.has(r.kind) && r.kind !== "Namespace";
 }
 
-const generationKinds: ReadonlySet<string> = new Set(["CustomResourceDefinition", "Pod", "Deployment", "ReplicaSet", "PodDisruptionBudget", "Namespace", "Job", "DaemonSet", "CronJob", "StatefulSet", "ReplicationController", "Ingress", "IngressClass", "NetworkPolicy", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding"]);
+const generationKinds: ReadonlySet<string> = new Set(["CustomResourceDefinition", "Pod", "Deployment", "ReplicaSet", "PodDisruptionBudget", "Namespace", "Job", "DaemonSet", "CronJob", "StatefulSet", "ReplicationController", "Ingress", "IngressClass", "NetworkPolicy", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding", "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"]);
 
 /**
  * Kinds whose strategy's AllowCreateOnUpdate is true: a PUT to a name nothing holds creates the
@@ -2472,4 +2483,131 @@ export { qualifiedResource, withResourceVersion };
 
 function isPlainObject(v: unknown): v is Record<string, any> {
   return v !== null && typeof v === "object" && !Array.isArray(v) && !(v instanceof NumberLiteral);
+}
+
+// ---- admission webhooks -------------------------------------------------------------------
+
+// Subresources whose bodies are other kinds (Binding, Eviction, Scale, TokenRequest) or that skip admission here: no webhook sees them.
+const webhookSkippedSubresources: ReadonlySet<string> = new Set(["binding", "eviction", "scale", "token", "finalize"]);
+
+/** The attributes a webhook is told, or undefined when no webhook is asked about this request. */
+function webhookAttributes(cur: InFlight): WebhookAttributes | undefined {
+  const { req, r } = cur;
+  if (r !== undefined && !req.authorizeOnly && !req.nonResource && isConnectRequest(req)) return connectAttributes(cur, r);
+  if (cur.error || cur.noop || r === undefined || req.verb === "deletecollection" || webhookSkippedSubresources.has(req.subresource ?? "")) return undefined;
+  if (isExemptFromWebhooks(r.group, r.kind)) return undefined;
+  const deleting = req.verb === "delete";
+  if (!deleting && (cur.op !== "put" || !cur.obj)) return undefined;
+  const operation = deleting ? "DELETE" : cur.old && !cur.createOnUpdate ? "UPDATE" : "CREATE";
+  const options = deleting
+    ? { kind: "DeleteOptions", apiVersion: "meta.k8s.io/v1", ...(req.gracePeriodSeconds !== undefined ? { gracePeriodSeconds: req.gracePeriodSeconds } : {}), ...(req.propagationPolicy ? { propagationPolicy: req.propagationPolicy } : {}), ...(req.dryRun ? { dryRun: ["All"] } : {}) }
+    : { kind: operation === "CREATE" ? "CreateOptions" : "UpdateOptions", apiVersion: "meta.k8s.io/v1", ...(req.dryRun ? { dryRun: ["All"] } : {}), ...(req.fieldManager ? { fieldManager: req.fieldManager } : {}) };
+  return {
+    operation, group: r.group, version: req.version ?? r.version, resource: r.resource, subresource: req.subresource ?? "", kind: r.kind,
+    name: req.name ?? cur.obj?.metadata?.name ?? "", namespace: req.namespace ?? "",
+    ...(deleting ? {} : { object: cur.obj }), ...(cur.old ? { oldObject: cur.old } : {}), options,
+    dryRun: req.dryRun === true, user: cur.user,
+  };
+}
+
+// ConnectResource's attributes: the connect options as the object (kind the subresource's options), no old object, no options
+const connectOptionKinds = new Map([["exec", "PodExecOptions"], ["attach", "PodAttachOptions"], ["portforward", "PodPortForwardOptions"]]);
+
+function connectAttributes(cur: InFlight, r: ResourceInfo): WebhookAttributes {
+  const { req } = cur;
+  const kind = connectOptionKinds.get(req.subresource ?? "") ?? "";
+  const body = req.body !== null && typeof req.body === "object" ? req.body : {};
+  return {
+    operation: "CONNECT", group: r.group, version: r.version, resource: r.resource, subresource: req.subresource ?? "", kind,
+    name: req.name ?? "", namespace: req.namespace ?? "", object: { kind, apiVersion: "v1", ...body }, dryRun: false, user: cur.user,
+  };
+}
+
+const webhookConfigKind = (mutating: boolean) => (mutating ? "MutatingWebhookConfiguration" : "ValidatingWebhookConfiguration");
+
+/** True when a webhook phase has configurations to consider for the request in flight (none: the pipeline runs as without webhooks). */
+export function hasWebhooks(ctx: ApiServerContext, mutating: boolean): boolean {
+  const cur = ctx.current;
+  if (cur === undefined || (ctx.cache.byKind.get(webhookConfigKind(mutating))?.size ?? 0) === 0) return false;
+  return webhookAttributes(cur) !== undefined;
+}
+
+/** True while a webhook's answer is awaited. */
+export function isAwaitingWebhook(ctx: ApiServerContext): boolean {
+  return ctx.current?.webhooks?.call !== undefined;
+}
+
+/** True when the runtime's answer is for the call in flight. */
+export function isOurWebhookAnswer(ctx: ApiServerContext, ev: { id: number }): boolean {
+  return ctx.current?.webhooks?.call?.id === ev.id;
+}
+
+/** The first ready address of a Service's EndpointSlices, host:port, where its ClusterIP would send a connection. */
+function serviceEndpoint(ctx: ApiServerContext, ns: string, name: string): string | undefined {
+  for (const slice of inNamespace(ctx, "EndpointSlice", ns)) {
+    if (slice.metadata?.labels?.["kubernetes.io/service-name"] !== name) continue;
+    const port = slice.ports?.[0]?.port;
+    const ep = (slice.endpoints ?? []).find((e: any) => e.conditions?.ready !== false && e.addresses?.length > 0);
+    if (ep !== undefined && typeof port === "number") return ep.addresses[0].includes(":") ? `[${ep.addresses[0]}]:${port}` : `${ep.addresses[0]}:${port}`;
+  }
+  return undefined;
+}
+
+/**
+ * The dispatchers' loop, one webhook at a time: the next webhook whose selectors and rules match the
+ * request as it stands is called (a dry run refused first by one with side effects); when none is
+ * left the phase ends. Mutating webhooks are called in order; the validating ones, which Kubernetes
+ * calls in parallel, are called in the same order one after another.
+ */
+export function callNextWebhook(ctx: ApiServerContext, mutating: boolean, fx: Fx): ApiServerContext {
+  const prior = ctx.current!;
+  if (prior.error) return ctx;
+  const attrs = webhookAttributes(prior);
+  if (attrs === undefined) return stepped(ctx, { ...prior, webhooks: undefined });
+  const phase: WebhookPhase = prior.webhooks?.mutating === mutating
+    ? prior.webhooks
+    : { mutating, hooks: webhooksOf(ctx.cache.byKind.get(webhookConfigKind(mutating))?.values() ?? []), next: 0 };
+  const nsLabels = (ns: string) => {
+    const o = lookupStored(ctx, "namespaces", undefined, ns);
+    return o === undefined ? undefined : (o.metadata?.labels ?? {});
+  };
+  for (let i = phase.next; i < phase.hooks.length; i++) {
+    const hook = phase.hooks[i]!.hook;
+    const matched = shouldCallHook(hook, attrs, nsLabels);
+    if (matched === false) continue;
+    if (matched !== true) return stepped(ctx, { ...prior, webhooks: undefined, error: matched.error });
+    const refusal = attrs.dryRun ? dryRunRefusal(hook) : undefined;
+    if (refusal !== undefined) return stepped(ctx, { ...prior, webhooks: undefined, error: refusal });
+    const rng = new Rng(ctx.rng.state);
+    const uid = rng.uuid();
+    const id = ctx.nextEtcdId;
+    const target = webhookTarget(hook, (ns, name) => lookupStored(ctx, "services", ns, name), (ns, name) => serviceEndpoint(ctx, ns, name));
+    fx.send("admission-webhooks", {
+      type: "CallWebhook", id, webhook: hook.name, target, timeoutMs: (hook.timeoutSeconds ?? 10) * 1000,
+      ...(typeof hook.clientConfig?.caBundle === "string" ? { caBundle: hook.clientConfig.caBundle } : {}),
+      review: admissionReview(uid, attrs),
+    });
+    return { ...ctx, rng, nextEtcdId: id + 1, current: { ...prior, webhooks: { ...phase, next: i + 1, call: { id, uid, hook } } } };
+  }
+  return stepped(ctx, { ...prior, webhooks: undefined });
+}
+
+/** A webhook answered (or the runtime could not reach it): its patch, warnings or refusal join the request. */
+export function applyWebhookAnswer(ctx: ApiServerContext, ev: { id: number } & WebhookOutcome): ApiServerContext {
+  const cur = ctx.current!;
+  const phase = cur.webhooks!;
+  const { hook, uid } = phase.call!;
+  const outcome: WebhookOutcome = "error" in ev && typeof ev.error === "string" ? { error: ev.error } : { body: (ev as { body?: unknown }).body, status: (ev as { status?: number }).status ?? 200 };
+  const connect = cur.obj === undefined && isConnectRequest(cur.req);
+  // a connect's object is its options: a patch applies to them, and the stream never reads them again
+  const target = connect ? webhookAttributes(cur)?.object : cur.req.verb === "delete" ? undefined : cur.obj;
+  const verdict = judgeWebhookAnswer(hook, uid, phase.mutating, target, outcome, (o) => defaulted(o));
+  const next: InFlight = { ...cur, webhooks: { ...phase, call: undefined } };
+  if (verdict.warnings) next.warnings = [...(cur.warnings ?? []), ...verdict.warnings];
+  if (verdict.error) next.error = verdict.error;
+  if (verdict.obj !== undefined && !connect) {
+    next.obj = verdict.obj;
+    next.decoded = undefined;
+  }
+  return stepped(ctx, next);
 }

@@ -1,10 +1,11 @@
 // kube-apiserver: every request walks the same pipeline, one stage a state —
-// authentication, authorization, mutating admission, validation, persistence in etcd, reply —
+// authentication, authorization, mutating admission (then the mutating webhooks, called through the
+// runtime), validation (then the validating webhooks), persistence in etcd, reply —
 // while etcd's watch stream feeds the watch cache and fans out to client watches.
 
 import { setup } from "xstate";
 import { valueStepOf } from "../common/step.js";
-import type { ApiRequest, EtcdResponse, LegacyTokenSigned, Stamp, TokenSigned } from "../messages.js";
+import type { ApiRequest, EtcdResponse, LegacyTokenSigned, Stamp, TokenSigned, WebhookAnswered } from "../messages.js";
 import * as L from "./apiserver.logic.js";
 import type { ApiServerContext, ApiServerInput } from "./apiserver.logic.js";
 
@@ -18,7 +19,8 @@ export type ApiServerEvent =
   | ({ type: "InternalError"; message: string; during: string } & Stamp)
   | ({ type: "ServiceAccountLookupDue"; parkId: number } & Stamp)
   | (TokenSigned & Stamp)
-  | (LegacyTokenSigned & Stamp);
+  | (LegacyTokenSigned & Stamp)
+  | (WebhookAnswered & Stamp);
 
 // Value steps: each returns the next context and leaves the one it was given as it was. Every action
 // is one, so that when an action throws the runtime resumes from the context the last one returned.
@@ -48,6 +50,12 @@ export const apiServerMachine = setup({
     isOurSignature: ({ context, event }) => L.isOurSignature(context, event as { id: number }),
     isLeaseRefused: ({ event }) => (event as { error?: string }).error !== undefined,
     faultedOnRequest: ({ context, event }) => L.faultedOnRequest(context, event as { during: string }),
+    hasMutatingWebhooks: ({ context }) => L.hasWebhooks(context, true),
+    isConnectWithMutatingWebhooks: ({ context }) => L.isConnect(context) && L.hasWebhooks(context, true),
+    isConnectWithValidatingWebhooks: ({ context }) => L.isConnect(context) && L.hasWebhooks(context, false),
+    hasValidatingWebhooks: ({ context }) => L.hasWebhooks(context, false),
+    isAwaitingWebhook: ({ context }) => L.isAwaitingWebhook(context),
+    isOurWebhookAnswer: ({ context, event }) => L.isOurWebhookAnswer(context, event as { id: number }),
   },
   actions: {
     listEtcd: step((c, _e, fx) => L.listEtcd(c, fx)),
@@ -87,10 +95,13 @@ export const apiServerMachine = setup({
     disconnectClientWatches: step((c, e, fx) => L.disconnectClientWatches(c, e, fx)),
     slideWatchCache: step((c, e, fx) => L.slideWatchCache(c, e, fx)),
     replyInternalError: step((c, e, fx) => L.replyInternalError(c, e, fx)),
+    callNextMutatingWebhook: step((c, _e, fx) => L.callNextWebhook(c, true, fx)),
+    callNextValidatingWebhook: step((c, _e, fx) => L.callNextWebhook(c, false, fx)),
+    applyWebhookAnswer: step((c, e) => L.applyWebhookAnswer(c, e as WebhookAnswered)),
   },
 }).createMachine({
   id: "apiserver",
-  description: "authn, authz, mutating admission, validation, persistence in etcd, watch fan-out, subresources.",
+  description: "authn, authz, mutating admission (and mutating webhooks), validation (and validating webhooks), persistence in etcd, watch fan-out, subresources.",
   context: ({ input }) => L.initialApiServer(input),
   initial: "starting",
   on: {
@@ -127,6 +138,8 @@ export const apiServerMachine = setup({
       always: [
         { guard: "hasFailed", target: "idle", actions: "replyWithStatus" },
         { guard: "isAggregated", target: "proxying" },
+        { guard: "isConnectWithMutatingWebhooks", target: "callingConnectMutatingWebhooks" },
+        { guard: "isConnectWithValidatingWebhooks", target: "callingConnectValidatingWebhooks" },
         { guard: "isConnect", target: "connecting" },
         { guard: "isRead", target: "reading" },
         { target: "admitting" },
@@ -140,6 +153,29 @@ export const apiServerMachine = setup({
       description: "kube-aggregator: a group an APIService serves (metrics.k8s.io) is forwarded, authenticated and authorized, to its server, which answers the client",
       entry: "proxyToAPIService",
       always: { target: "idle" },
+    },
+    callingConnectMutatingWebhooks: {
+      description: "CONNECT (exec, attach, portforward): the mutating webhooks see the connect options first (a patch to them does not reach the stream), then the validating ones",
+      entry: "callNextMutatingWebhook",
+      always: [
+        { guard: "hasFailed", target: "idle", actions: "replyWithStatus" },
+        { guard: "isAwaitingWebhook", target: "awaitingConnectMutatingWebhook" },
+        { target: "callingConnectValidatingWebhooks" },
+      ],
+    },
+    awaitingConnectMutatingWebhook: {
+      on: { WebhookAnswered: { guard: "isOurWebhookAnswer", target: "callingConnectMutatingWebhooks", actions: "applyWebhookAnswer" } },
+    },
+    callingConnectValidatingWebhooks: {
+      entry: "callNextValidatingWebhook",
+      always: [
+        { guard: "hasFailed", target: "idle", actions: "replyWithStatus" },
+        { guard: "isAwaitingWebhook", target: "awaitingConnectValidatingWebhook" },
+        { target: "connecting" },
+      ],
+    },
+    awaitingConnectValidatingWebhook: {
+      on: { WebhookAnswered: { guard: "isOurWebhookAnswer", target: "callingConnectValidatingWebhooks", actions: "applyWebhookAnswer" } },
     },
     connecting: {
       description: "pods/exec, attach, portforward: the pod's node and container from the watch cache (404 no pod, 400 no such container or no node); the stream then goes to that node's kubelet",
@@ -156,8 +192,21 @@ export const apiServerMachine = setup({
         },
         { guard: "needsSignedToken", target: "issuingToken" },
         { guard: "isNoop", target: "idle", actions: "replyWithoutWrite" },
+        { guard: "hasMutatingWebhooks", target: "callingMutatingWebhooks" },
         { target: "validating" },
       ],
+    },
+    callingMutatingWebhooks: {
+      description: "MutatingAdmissionWebhook: each matching webhook in turn gets an AdmissionReview through the runtime; its JSONPatch applies to the object, its refusal or a failure under failurePolicy Fail ends the request",
+      entry: "callNextMutatingWebhook",
+      always: [
+        { guard: "hasFailed", target: "idle", actions: "replyWithStatus" },
+        { guard: "isAwaitingWebhook", target: "awaitingMutatingWebhook" },
+        { target: "validating" },
+      ],
+    },
+    awaitingMutatingWebhook: {
+      on: { WebhookAnswered: { guard: "isOurWebhookAnswer", target: "callingMutatingWebhooks", actions: "applyWebhookAnswer" } },
     },
     issuingToken: {
       description: "serviceaccounts/token: the TokenRequest is valid and its account (and bound object) exist; the signer signs its claims, then the token authenticates as the account until it expires or either is deleted",
@@ -168,6 +217,7 @@ export const apiServerMachine = setup({
       entry: ["runValidation", "runValidatingAdmission", "encodeForStorage"],
       always: [
         { guard: "hasFailed", target: "idle", actions: "replyWithStatus" },
+        { guard: "hasValidatingWebhooks", target: "callingValidatingWebhooks" },
         { guard: "isDryRun", target: "idle", actions: "replyDryRun", description: "dryRun=All: answered with what would be stored, nothing written" },
         {
           guard: "isUnchangedByWrite", target: "idle", actions: "replyUnchanged",
@@ -176,6 +226,21 @@ export const apiServerMachine = setup({
         { guard: "needsEventLease", target: "grantingLease" },
         { target: "persisting" },
       ],
+    },
+    callingValidatingWebhooks: {
+      description: "ValidatingAdmissionWebhook: each matching webhook in turn judges the object as it would be stored; a refusal or a failure under failurePolicy Fail ends the request",
+      entry: "callNextValidatingWebhook",
+      always: [
+        { guard: "hasFailed", target: "idle", actions: "replyWithStatus" },
+        { guard: "isAwaitingWebhook", target: "awaitingValidatingWebhook" },
+        { guard: "isDryRun", target: "idle", actions: "replyDryRun" },
+        { guard: "isUnchangedByWrite", target: "idle", actions: "replyUnchanged" },
+        { guard: "needsEventLease", target: "grantingLease" },
+        { target: "persisting" },
+      ],
+    },
+    awaitingValidatingWebhook: {
+      on: { WebhookAnswered: { guard: "isOurWebhookAnswer", target: "callingValidatingWebhooks", actions: "applyWebhookAnswer" } },
     },
     grantingLease: {
       entry: "requestEventLease",

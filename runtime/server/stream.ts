@@ -205,7 +205,11 @@ export async function podConnectRefusal(cluster: Cluster, base: Omit<ApiRequest,
 }
 
 export async function locate(cluster: Cluster, base: Omit<ApiRequest, "type" | "id" | "verb" | "body">, opts: ConnectOptions): Promise<StreamLocation | Status> {
-  const resp = await cluster.request({ ...base, verb: "create", body: { container: opts.container ?? "" } });
+  // the options as their Go type marshals them (PodExecOptions, PodAttachOptions): admission webhooks see them on CONNECT
+  const sub = base.subresource;
+  const flags = { ...(opts.stdin ? { stdin: true } : {}), ...(opts.stdout ? { stdout: true } : {}), ...(opts.stderr ? { stderr: true } : {}), ...(opts.tty ? { tty: true } : {}) };
+  const body = sub === "portforward" ? {} : { ...flags, ...(opts.container ? { container: opts.container } : {}), ...(sub === "exec" ? { command: opts.command } : {}) };
+  const resp = await cluster.request({ ...base, verb: "create", body });
   if (!resp.ok) return resp.status;
   return resp.object as StreamLocation;
 }

@@ -30,3 +30,34 @@ export function defaultValidatingAdmissionPolicyBinding(b: Obj): void {
   if (isObj(b.spec.matchResources)) defaultMatchResources(b.spec.matchResources);
   if (isObj(b.spec.paramRef)) b.spec.paramRef.parameterNotFoundAction ??= "Deny";
 }
+
+/** SetDefaults_ServiceReference: a webhook's service is called on port 443 unless it names one. */
+function defaultClientConfig(cc: Obj): void {
+  if (isObj(cc?.service)) cc.service.port ??= 443;
+}
+
+/** SetDefaults_ValidatingWebhook (v1): Fail, Equivalent, empty selectors, 10 s; each rule's scope "*". */
+function defaultWebhook(w: Obj): void {
+  if (!isObj(w)) return;
+  w.failurePolicy ??= "Fail";
+  w.matchPolicy ??= "Equivalent";
+  w.namespaceSelector ??= {};
+  w.objectSelector ??= {};
+  w.timeoutSeconds ??= 10;
+  if (Array.isArray(w.rules)) for (const rule of w.rules) if (isObj(rule)) rule.scope ??= "*";
+  defaultClientConfig(w.clientConfig);
+}
+
+/** The ValidatingWebhookConfiguration's webhooks, each defaulted. */
+export function defaultValidatingWebhookConfiguration(c: Obj): void {
+  if (Array.isArray(c.webhooks)) for (const w of c.webhooks) defaultWebhook(w);
+}
+
+/** SetDefaults_MutatingWebhook: the validating webhook's defaults and a reinvocation policy of Never. */
+export function defaultMutatingWebhookConfiguration(c: Obj): void {
+  if (!Array.isArray(c.webhooks)) return;
+  for (const w of c.webhooks) {
+    defaultWebhook(w);
+    if (isObj(w)) w.reinvocationPolicy ??= "Never";
+  }
+}

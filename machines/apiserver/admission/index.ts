@@ -27,7 +27,7 @@ import {
 import { dropTypeDependentFields } from "./servicetype.js";
 import { admitDefaultIngressClass, defaultIngressClass, defaultNetworkPolicy } from "./networking.js";
 import { mutant } from "../../common/mutation.js";
-import { defaultValidatingAdmissionPolicy, defaultValidatingAdmissionPolicyBinding } from "./admissionpolicy.js";
+import { defaultMutatingWebhookConfiguration, defaultValidatingAdmissionPolicy, defaultValidatingAdmissionPolicyBinding, defaultValidatingWebhookConfiguration } from "./admissionpolicy.js";
 import { dropDisabledPodSpecFields } from "./dropdisabled.js";
 import { hasPodTemplate, podSecurityNamespace, podSecurityPod, podSecurityWorkload } from "./podsecurity.js";
 import { invalidValue, type FieldError } from "../status.js";
@@ -101,12 +101,14 @@ const defaulters: Record<string, (o: Obj) => void> = {
   ClusterRoleBinding: defaultBinding,
   ValidatingAdmissionPolicy: defaultValidatingAdmissionPolicy,
   ValidatingAdmissionPolicyBinding: defaultValidatingAdmissionPolicyBinding,
+  MutatingWebhookConfiguration: defaultMutatingWebhookConfiguration,
+  ValidatingWebhookConfiguration: defaultValidatingWebhookConfiguration,
 };
 
 // Kinds whose main resource ignores status writes and whose status subresource ignores spec writes.
 const hasStatus = new Set(["CustomResourceDefinition", "Pod", "Service", "Deployment", "ReplicaSet", "Namespace", "Node", "PodDisruptionBudget", "Job", "DaemonSet", "CronJob", "ResourceQuota", "HorizontalPodAutoscaler", "StatefulSet", "ReplicationController", "PersistentVolume", "PersistentVolumeClaim", "Ingress", "ValidatingAdmissionPolicy"]);
 // Kinds with metadata.generation maintained by the strategy.
-const hasGeneration = new Set(["CustomResourceDefinition", "Pod", "Deployment", "ReplicaSet", "PodDisruptionBudget", "Job", "DaemonSet", "CronJob", "StatefulSet", "ReplicationController", "Ingress", "IngressClass", "NetworkPolicy", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding"]);
+const hasGeneration = new Set(["CustomResourceDefinition", "Pod", "Deployment", "ReplicaSet", "PodDisruptionBudget", "Job", "DaemonSet", "CronJob", "StatefulSet", "ReplicationController", "Ingress", "IngressClass", "NetworkPolicy", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding", "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"]);
 
 /**
  * The object with its scheme defaults only, as the decoder leaves it before the field manager reads
@@ -421,6 +423,8 @@ function prepareForCreate(o: Obj, ctx: MutateContext): void {
     case "NetworkPolicy":
     case "PodTemplate":
     case "ValidatingAdmissionPolicyBinding":
+    case "MutatingWebhookConfiguration":
+    case "ValidatingWebhookConfiguration":
       o.metadata.generation = 1;
       return;
     // the policy strategy clears the status the type checker owns (its struct always marshals)
@@ -614,7 +618,9 @@ function prepareForUpdate(o: Obj, old: Obj, subresource?: string): void {
   // podTemplateStrategy.PrepareForUpdate: a PodTemplate has no spec; a changed template is a new generation
   if (o.kind === "PodTemplate" && !semanticEqual(o.template, old.template)) o.metadata.generation = (old.metadata?.generation ?? 0) + 1;
   // The mutant compares the annotations too, as a strategy that diffs everything but status would.
-  if (hasGeneration.has(o.kind) && (!sameJSON(o.spec, old.spec) || (mutant("apiserver.generation-bumped-on-annotation-change") && !sameJSON(o.metadata?.annotations, old.metadata?.annotations)))) {
+  // the webhook configurations' strategies bump it when their webhooks change (they have no spec)
+  const specField = o.kind === "MutatingWebhookConfiguration" || o.kind === "ValidatingWebhookConfiguration" ? "webhooks" : "spec";
+  if (hasGeneration.has(o.kind) && (!sameJSON(o[specField], old[specField]) || (mutant("apiserver.generation-bumped-on-annotation-change") && !sameJSON(o.metadata?.annotations, old.metadata?.annotations)))) {
     o.metadata.generation = (old.metadata?.generation ?? 0) + (mutant("apiserver.scale-keeps-generation") && sameJSON({ ...o.spec, replicas: old.spec?.replicas }, old.spec) ? 0 : 1);
   }
 }

@@ -66,6 +66,12 @@ function validateNamedRule(rule: Obj, path: string): FieldError[] {
     if (names.has(name)) errs.push(duplicate(`${path}.resourceNames[${i}]`, name));
     else names.add(name);
   });
+  return [...errs, ...validateRuleWithOperations(rule, path)];
+}
+
+/** validateRuleWithOperations: the operations, then the rule's groups, versions, resources and scope (webhook rules). */
+export function validateRuleWithOperations(rule: Obj, path: string): FieldError[] {
+  const errs: FieldError[] = [];
   const ops = list(rule?.operations);
   if (ops.length === 0) errs.push(required(`${path}.operations`));
   if (ops.length > 1 && hasWildcard(ops)) errs.push(invalidValue(`${path}.operations`, marshalled(ops), "if '*' is present, must not specify other operations"));
@@ -146,7 +152,7 @@ function validateValidation(v: Obj, path: string): FieldError[] {
 }
 
 /** validateMatchConditions without the CEL compile: at most 64, each named (qualified, unique) with an expression. */
-function validateMatchConditions(conds: unknown[], path: string): FieldError[] {
+export function validateMatchConditions(conds: unknown[], path: string): FieldError[] {
   const errs: FieldError[] = [];
   if (conds.length > 64) errs.push(tooMany(path, conds.length, 64));
   const names = new Set<string>();

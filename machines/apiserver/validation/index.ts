@@ -36,6 +36,9 @@ import {
   validateValidatingAdmissionPolicy, validateValidatingAdmissionPolicyBinding, validateValidatingAdmissionPolicyBindingUpdate,
   validateValidatingAdmissionPolicyStatusUpdate, validateValidatingAdmissionPolicyUpdate,
 } from "./admissionpolicy.js";
+import {
+  validateMutatingWebhookConfiguration, validateMutatingWebhookConfigurationUpdate, validateValidatingWebhookConfiguration, validateValidatingWebhookConfigurationUpdate,
+} from "./webhookconfig.js";
 import { validateService, validateServiceUpdate } from "./service.js";
 import { validateJobStatusUpdate } from "./jobstatus.js";
 import { validateCustomResourceDefinition, validateCustomResourceDefinitionStatusUpdate, validateCustomResourceDefinitionUpdate } from "./crd.js";
@@ -90,6 +93,8 @@ const onCreate: Record<string, (o: Obj) => FieldError[]> = {
   CertificateSigningRequest: validateCertificateSigningRequest,
   ValidatingAdmissionPolicy: validateValidatingAdmissionPolicy,
   ValidatingAdmissionPolicyBinding: validateValidatingAdmissionPolicyBinding,
+  MutatingWebhookConfiguration: validateMutatingWebhookConfiguration,
+  ValidatingWebhookConfiguration: validateValidatingWebhookConfiguration,
 };
 
 const onUpdate: Record<string, (o: Obj, old: Obj) => FieldError[]> = {
@@ -130,6 +135,8 @@ const onUpdate: Record<string, (o: Obj, old: Obj) => FieldError[]> = {
   CertificateSigningRequest: validateCertificateSigningRequestUpdate,
   ValidatingAdmissionPolicy: validateValidatingAdmissionPolicyUpdate,
   ValidatingAdmissionPolicyBinding: validateValidatingAdmissionPolicyBindingUpdate,
+  MutatingWebhookConfiguration: validateMutatingWebhookConfigurationUpdate,
+  ValidatingWebhookConfiguration: validateValidatingWebhookConfigurationUpdate,
   ClusterRoleBinding: validateClusterRoleBindingUpdate,
 };
 

@@ -63,6 +63,8 @@ export const roots: Record<string, string> = {
   RuntimeClass: "node/v1.RuntimeClass",
   ValidatingAdmissionPolicy: "admissionregistration/v1.ValidatingAdmissionPolicy",
   ValidatingAdmissionPolicyBinding: "admissionregistration/v1.ValidatingAdmissionPolicyBinding",
+  MutatingWebhookConfiguration: "admissionregistration/v1.MutatingWebhookConfiguration",
+  ValidatingWebhookConfiguration: "admissionregistration/v1.ValidatingWebhookConfiguration",
   CertificateSigningRequest: "certificates/v1.CertificateSigningRequest",
 };
 
