@@ -3,7 +3,7 @@
 // errors/statuserror_test.go (TestToStatusErr), request/admissionreview.go (VerifyAdmissionResponse's errors).
 
 import { describe, expect, it } from "vitest";
-import { deniedStatus, judgeWebhookAnswer, ruleMatches, shouldCallHook, type WebhookAttributes } from "./webhooks.js";
+import { admissionReview, deniedStatus, judgeWebhookAnswer, ruleMatches, shouldCallHook, type WebhookAttributes } from "./webhooks.js";
 
 const attrs = (group: string, version: string, resource: string, subresource: string, namespace = "ns", extra: Partial<WebhookAttributes> = {}): WebhookAttributes => ({
   operation: "CREATE", group, version, resource, subresource, kind: "K", name: "name", namespace, dryRun: false, user: { name: "u", groups: [] }, ...extra,
@@ -90,5 +90,13 @@ describe("judgeWebhookAnswer (VerifyAdmissionResponse and the dispatchers)", () 
   it("a JSONPatch applies to the object", () => {
     const patch = Buffer.from(JSON.stringify([{ op: "add", path: "/metadata/labels", value: { a: "b" } }])).toString("base64");
     expect(judgeWebhookAnswer(hook, "u1", true, { metadata: {} }, review({ allowed: true, patch, patchType: "JSONPatch" }), (o) => o)).toEqual({ obj: { metadata: { labels: { a: "b" } } } });
+  });
+});
+
+describe("admissionReview's userInfo (CreateV1AdmissionReview copies user.Info's extra map)", () => {
+  it("keeps every impersonated extra key as a key, __proto__ included", () => {
+    const a = attrs("", "v1", "pods", "", "ns", { user: { name: "u", groups: ["g"], extra: [["__proto__", ["x"]], ["scopes", ["a", "b"]]] } });
+    const sent = JSON.parse(JSON.stringify(admissionReview("uid-1", a)));
+    expect(sent.request.userInfo).toEqual(JSON.parse('{"username":"u","groups":["g"],"extra":{"__proto__":["x"],"scopes":["a","b"]}}'));
   });
 });

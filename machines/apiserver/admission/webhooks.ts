@@ -103,8 +103,8 @@ export function shouldCallHook(hook: Obj, a: WebhookAttributes, namespaceLabels:
 
 /** CreateV1AdmissionReview: the request a webhook gets, with its uid. */
 export function admissionReview(uid: string, a: WebhookAttributes): Obj {
-  const extra: Record<string, string[]> = {};
-  for (const [k, v] of a.user.extra ?? []) extra[k] = v;
+  // fromEntries defines own properties: an impersonated extra key "__proto__" stays a key
+  const extra: Record<string, string[]> = Object.fromEntries(a.user.extra ?? []);
   const request: Obj = {
     uid,
     kind: { group: a.group, version: a.version, kind: a.kind },
