@@ -347,11 +347,8 @@ function listMapErrors(list: readonly unknown[], s: Schema, path: string): Field
     const keys = list.map((x) => (isObj(x) && Object.hasOwn(x, field) ? x[field] : unspecified));
     return nonUniqueIndices(keys).map((i) => duplicate(`${path}[${i}]`, keys[i] === unspecified ? {} : { [field]: keys[i] }));
   }
-  const keys = list.map((x) => {
-    const key: Record<string, unknown> = {};
-    if (isObj(x)) for (const f of keyFields) if (Object.hasOwn(x, f)) key[f] = x[f];
-    return key;
-  });
+  // fromEntries: a CRD's list-map key named "__proto__" stays a key of the printed value
+  const keys = list.map((x): Record<string, unknown> => (isObj(x) ? Object.fromEntries(keyFields.filter((f) => Object.hasOwn(x, f)).map((f) => [f, x[f]])) : {}));
   return nonUniqueIndices(keys).map((i) => duplicate(`${path}[${i}]`, keys[i]));
 }
 
