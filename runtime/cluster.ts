@@ -41,6 +41,7 @@ import { components, type ComponentSet } from "./components.js";
 import { isPolicyWrite, POLICY_AGENT, startPolicyAgent } from "./policyagent.js";
 // networking views
 import { Rng } from "../machines/common/prng.js";
+import { guardRegexBacktracking } from "./regexguard.js";
 import { pickBackend, rulesFor, type ProxyRule } from "../machines/kube-proxy/kube-proxy.logic.js";
 import { resolveName as answerName, type DNSAnswer } from "../machines/dns/dns.logic.js";
 
@@ -788,6 +789,7 @@ export function normalizeNodes(nodes: number | Node[]): Node[] {
 
 /** Creates a cluster. See the README for the contract. */
 export function createCluster(opts: ClusterOptions = {}): Cluster {
+  guardRegexBacktracking();
   return new Cluster(opts);
 }
 
