@@ -125,6 +125,17 @@ describe.skipIf(!bin)("apiservices with the real kubectl", () => {
     const del = await raw(s, "DELETE", "/apis/apiregistration.k8s.io/v1/apiservices/v1.apps", { token: s.cluster.adminToken });
     expect(del.code).toBe(405);
     expect((await get("/apis/apiregistration.k8s.io/v1/apiservices/v1.apps")).code).toBe(200);
+    // every computed kind: a write of any shape is the 405 of a missing route, never a decode of its body
+    const bodies = ["null", "{}", '{"metadata":{"name":"x"}}'];
+    for (const path of ["/apis/apiregistration.k8s.io/v1/apiservices", "/apis/flowcontrol.apiserver.k8s.io/v1/flowschemas", "/apis/flowcontrol.apiserver.k8s.io/v1/prioritylevelconfigurations", "/apis/networking.k8s.io/v1/servicecidrs", "/apis/networking.k8s.io/v1/ipaddresses", "/apis/storage.k8s.io/v1/csinodes"]) {
+      for (const body of bodies) {
+        for (const [method, at] of [["POST", path], ["PUT", `${path}/x`], ["PATCH", `${path}/x`], ["DELETE", `${path}/x`], ["DELETE", path]] as const) {
+          const w = await raw(s, method, at, { token: s.cluster.adminToken, ...(method === "DELETE" ? {} : { body }), headers: { "Content-Type": method === "PATCH" ? "application/merge-patch+json" : "application/json" } });
+          expect([method, at, body, w.code]).toEqual([method, at, body, 405]);
+        }
+      }
+      expect((await get(`${path}/x`)).code).toBe(404);
+    }
   });
 
   it("a CRD's served versions get theirs (crdregistration: priority 1000/100, automanaged true), gone with the CRD", async () => {

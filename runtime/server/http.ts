@@ -1556,6 +1556,8 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
       send(res, code, tableOf(cluster, r, obj, include));
     }));
   }
+  // a computed kind is read-only here (get and list): any write is the 405 of a route it lacks
+  if (computed !== undefined && method !== "GET") return refuse(S.methodNotAllowed());
   // metrics-server registers only get and list: the aggregator relays its 405 for any other method
   if (method !== "GET" && aggregatedGroups.has(r.group)) return refuse(S.methodNotAllowed());
   // A subresource has routes only for the verbs its REST storage implements: any other method is
