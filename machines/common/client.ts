@@ -853,8 +853,7 @@ export function recordEvent(c: ClientState, fx: Fx, involved: any, type: "Normal
   // The same event again (same source, object, type, reason and message) is counted on the first
   // one, as client-go's EventCorrelator does: kubectl shows "(x3 over 10s)".
   const m = involved.metadata ?? {};
-  // joined as Array.join would (undefined and null as ""), without the array
-  const key = `${source.component}\u0000${source.host ?? ""}\u0000${involved.kind ?? ""}\u0000${m.namespace ?? ""}\u0000${m.name ?? ""}\u0000${m.uid ?? ""}\u0000${fieldPath ?? ""}\u0000${type}\u0000${reason}\u0000${message}`;
+  const key = [source.component, source.host ?? "", involved.kind, m.namespace ?? "", m.name, m.uid ?? "", fieldPath ?? "", type, reason, message].join("\u0000");
   const events = c.events ?? IMap<string, RecordedEvent>();
   const seen = events.get(key);
   if (seen) {

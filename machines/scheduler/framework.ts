@@ -306,39 +306,6 @@ export function withPod(ni: NodeInfo, pod: Pod, from?: { cycle: CycleState; pod:
   return next;
 }
 
-/**
- * A new NodeInfo: ni with its i-th pod replaced by a pod of the same spec and affinity-free (the
- * informer confirming an assumed pod). What derives from the spec (requests, ports, the affinity
- * lists, the counts) is unchanged, so those parts are shared with ni, which is not changed.
- */
-export function withPodReplaced(ni: NodeInfo, i: number, pod: Pod): NodeInfo {
-  const pods = ni.pods.slice();
-  pods[i] = pod;
-  return {
-    node: ni.node,
-    name: ni.name,
-    unschedulable: ni.unschedulable,
-    taints: ni.taints,
-    pods,
-    allocatable: ni.allocatable,
-    requested: ni.requested,
-    nonZeroRequested: ni.nonZeroRequested,
-    usedPorts: ni.usedPorts,
-    imageSizes: ni.imageSizes,
-    podsWithAffinity: ni.podsWithAffinity,
-    podsWithRequiredAntiAffinity: ni.podsWithRequiredAntiAffinity,
-    numPods: ni.numPods,
-    allowedPodNumber: ni.allowedPodNumber,
-    allocatableMilliCPU: ni.allocatableMilliCPU,
-    allocatableMemory: ni.allocatableMemory,
-    requestedMilliCPU: ni.requestedMilliCPU,
-    requestedMemory: ni.requestedMemory,
-    nonZeroMilliCPU: ni.nonZeroMilliCPU,
-    nonZeroMemory: ni.nonZeroMemory,
-    numImageNames: ni.numImageNames,
-  };
-}
-
 /** A new NodeInfo: ni pointed at a new version of its node (setNode on a copy); ni is not changed. */
 export function withNode(ni: NodeInfo, node: Node): NodeInfo {
   const next = copyNodeInfo(ni);

@@ -77,16 +77,8 @@ export function newQueue(): SchedulingQueue {
 
 /** The top-level state of a pod's lifecycle ("activeQ", "backoffQ", "assumed" ...). */
 export function queueState(qp: QueuedPod): string {
-  const v = qp.lifecycle.value as unknown;
-  if (typeof v === "string") return v;
-  // a nested value ({ assumed: "binding" }) is an object shared by every kept state stepped to it
-  let top = topStates.get(v as object);
-  if (top === undefined) topStates.set(v as object, (top = stateName(v).split(".")[0]!));
-  return top;
+  return stateName(qp.lifecycle.value).split(".")[0]!;
 }
-
-/** The top-level state of each nested state value met (values are never changed, so one answer per object). */
-const topStates = new WeakMap<object, string>();
 
 /** The node a pod is assumed on while its binding is in flight (or bound but not yet confirmed). */
 export function assumedNode(q: SchedulingQueue, key: string): string | undefined {
@@ -125,75 +117,41 @@ interface Stepped {
 }
 
 /**
- * Every pod takes the same few steps (Add, Pop, Assume, BindSucceeded, Forget). From Assume on, a
- * pod's kept state holds its node, but the lifecycle never looks at that node (no guard, delay or
- * action reads it; recordNode copies it from the event): a step is the same for every node. So a
- * step is remembered once per abstract kept state (the node replaced by a placeholder) and event
- * (its node abstracted too), and the pod's node is put back in the result.
- *
- * Kept states are values, never changed, and shared: the abstract states stepped to are the same
- * objects for every pod, and each kept state with a node remembers its abstract one (shapeOf). A
- * step is found by the abstract state's identity, without keying its context again.
+ * Every pod takes the same few steps (Add, Pop, Assume, BindSucceeded, Forget), which the
+ * lifecycle remembers per context (lifecycle.ts). From Assume on, a pod's kept state holds its
+ * node, so those steps are rarely shared (each node its own). The lifecycle never looks at that node (no guard, delay or action reads it;
+ * recordNode copies it from the event): a step is the same for every node, so it is remembered
+ * once with the node replaced by a placeholder, keyed by the state's value, its context and the
+ * event, and the pod's node is put back in the result.
  */
 const nodePlaceholder = "\u0000node";
+const byShape = new Map<string, Stepped>();
 const byShapeMax = 4096;
 
-/** The steps taken from an abstract kept state, by the event's key (its node abstracted). */
-const stepsFrom = new WeakMap<Kept, Map<string, Stepped>>();
-
-/** A kept state with a node -> the same state with the placeholder for its node. */
-const shapeOf = new WeakMap<Kept, Kept>();
-
-/** One abstract kept state per value and context, for kept states with a node met without a shapeOf (made elsewhere). */
-const canonical = new Map<string, Kept>();
-
-/** The kept state with its node abstracted: itself when it holds none. */
-function abstractOf(kept: Kept): Kept | undefined {
-  if (kept.context.node === undefined) return kept;
-  const known = shapeOf.get(kept);
-  if (known !== undefined) return known;
-  const context = { ...kept.context, node: nodePlaceholder };
-  const ctxKey = flatKey(context, "", true);
-  if (ctxKey === undefined) return undefined;
-  const key = `${typeof kept.value === "string" ? kept.value : JSON.stringify(kept.value)}#${ctxKey}`;
-  let abs = canonical.get(key);
-  if (abs === undefined) {
-    if (canonical.size >= byShapeMax) canonical.clear();
-    canonical.set(key, (abs = { value: kept.value, context }));
-  }
-  shapeOf.set(kept, abs);
-  return abs;
-}
-
-/** The step with the node abstracted (see above), or undefined when it does not apply. */
+/** The step with the node abstracted (see byShape), or undefined when it does not apply. */
 function stepByShape(kept: Kept, event: { type: string; node?: unknown }): Stepped | undefined {
   if (anyMutant()) return undefined;
   const held = kept.context.node;
   const given = event.node;
+  const node = given ?? held;
   // one node at most: from the event (Assume), or the one the pod is assumed on
-  if ((held !== undefined && typeof held !== "string") || (given !== undefined && typeof given !== "string")) return undefined;
-  if (held !== undefined && given !== undefined && held !== given) return undefined;
-  const node = (given ?? held) as string | undefined;
-  const fields = flatKey(event, "node", true);
-  if (fields === undefined) return undefined;
-  const evKey = given === undefined ? fields : `node,${fields}`;
-  const abs = abstractOf(kept);
-  if (abs === undefined) return undefined;
-  let steps = stepsFrom.get(abs);
-  let shape = steps?.get(evKey);
+  if (typeof node !== "string" || (held !== undefined && held !== node)) return undefined;
+  const absEvent = given === undefined ? event : { ...event, node: nodePlaceholder };
+  const absContext = held === undefined ? kept.context : { ...kept.context, node: nodePlaceholder };
+  const evKey = flatKey(absEvent, "", true);
+  const ctxKey = evKey === undefined ? undefined : flatKey(absContext, "", true);
+  if (ctxKey === undefined) return undefined;
+  const key = `${typeof kept.value === "string" ? kept.value : JSON.stringify(kept.value)}#${ctxKey}#${evKey}`;
+  let shape = byShape.get(key);
   if (shape === undefined) {
-    const absEvent = given === undefined ? event : { ...event, node: nodePlaceholder };
-    const s = stepKept(lifecycle, abs, absEvent as PodQueueEvent);
+    const s = stepKept(lifecycle, { value: kept.value, context: absContext }, absEvent as PodQueueEvent);
     shape = { lifecycle: keep(s.snapshot), timers: s.timers, cancels: s.cancels };
-    if (steps === undefined) stepsFrom.set(abs, (steps = new Map()));
-    // bounded: a state meets a handful of events (those with a time are never remembered)
-    if (steps.size >= byShapeMax) steps.clear();
-    steps.set(evKey, shape);
+    // bounded: keys after a failed attempt hold its back-off's end, a new one per failure
+    if (byShape.size >= byShapeMax) byShape.clear();
+    byShape.set(key, shape);
   }
   if (shape.lifecycle.context.node !== nodePlaceholder) return shape;
-  const lc: Kept = { value: shape.lifecycle.value, context: { ...shape.lifecycle.context, node } };
-  shapeOf.set(lc, shape.lifecycle);
-  return { lifecycle: lc, timers: shape.timers, cancels: shape.cancels };
+  return { lifecycle: { value: shape.lifecycle.value, context: { ...shape.lifecycle.context, node } }, timers: shape.timers, cancels: shape.cancels };
 }
 
 /** The lifecycle's step for the event: the node-abstracted one when it applies, else the lifecycle's own (remembered per context). */

@@ -18,7 +18,7 @@ import { listFailed } from "../common/informer.js";
 import type { ApiResponse, WatchEvent } from "../messages.js";
 import * as VB from "./plugins/VolumeBinding/index.js";
 import { classInfoOf } from "../common/volumeutil.js";
-import { type CycleState, newNodeInfo, type NodeInfo, type SchedulingEnv, type SnapshotSummary, summarizeAffinity, summarizeImages, summarizeSnapshot, withNode, withPod, withPodReplaced } from "./framework.js";
+import { copyNodeInfo, type CycleState, newNodeInfo, type NodeInfo, type SchedulingEnv, type SnapshotSummary, summarizeAffinity, summarizeImages, summarizeSnapshot, withNode, withPod } from "./framework.js";
 import { deepEqual } from "../common/equal.js";
 import { failedSchedulingMessage, newCycleState, schedulePod, type Diagnosis } from "./semantics.js";
 import { preempt } from "./preemption.js";
@@ -148,9 +148,9 @@ function rebuildNode(ctx: SchedulerContext, node: string): void {
   setNodeInfo(ctx, node, newNodeInfo(ni.node, [...(ctx.podsByNode.get(node)?.values() ?? [])]));
 }
 
-/** Replaces a node's NodeInfo (adding the node when it is new; known: the caller read its NodeInfo); the snapshot catches up at the next cycle. */
-function setNodeInfo(ctx: SchedulerContext, node: string, ni: NodeInfo, known = false): void {
-  if (!known && !ctx.nodeInfos.has(node)) {
+/** Replaces a node's NodeInfo (adding the node when it is new); the snapshot catches up at the next cycle. */
+function setNodeInfo(ctx: SchedulerContext, node: string, ni: NodeInfo): void {
+  if (!ctx.nodeInfos.has(node)) {
     ctx.slot = ctx.slot.set(node, ctx.nodeOrder.size);
     ctx.nodeOrder = ctx.nodeOrder.push(node);
   }
@@ -264,13 +264,15 @@ function bindPodToCache(ctx: SchedulerContext, key: string, pod: Pod, node: stri
   // Incremental, as NodeInfo.AddPod / UpdatePod: a new pod is added; a pod whose spec is unchanged
   // (the informer confirming an assumed pod) replaces its old object; anything else rebuilds the node.
   if (prev === undefined && !isTerminatedPod(pod)) {
-    setNodeInfo(ctx, node, withPod(ni, pod, from), true);
+    setNodeInfo(ctx, node, withPod(ni, pod, from));
     return;
   }
   if (prev !== undefined && !hasAffinity(prev) && !hasAffinity(pod) && sameNodeInfoShare(prev, pod)) {
     const i = ni.pods.indexOf(prev);
     if (i >= 0) {
-      setNodeInfo(ctx, node, withPodReplaced(ni, i, pod), true);
+      const next = copyNodeInfo(ni);
+      next.pods[i] = pod;
+      setNodeInfo(ctx, node, next);
       return;
     }
   }
