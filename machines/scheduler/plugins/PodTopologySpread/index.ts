@@ -1,5 +1,5 @@
 // PodTopologySpread: DoNotSchedule constraints filter on skew; ScheduleAnyway constraints score.
-import { anyMutant, mutant } from "../../../common/mutation.js";
+import { mutant } from "../../../common/mutation.js";
 import type { Node, Pod, TopologySpreadConstraint } from "kubernetes-types/core/v1";
 import type { LabelSelector } from "kubernetes-types/meta/v1";
 import { compileLabelSelector, matchesRequirements } from "../../../common/labels.js";
@@ -33,8 +33,6 @@ interface Constraint {
   topologyKey: string;
   minDomains: number;
   matches: (labels: Record<string, string> | undefined) => boolean;
-  /** names the selector `matches` tests exactly: the key of the counts remembered per NodeInfo */
-  selectorKey: string;
   honorAffinity: boolean;
   honorTaints: boolean;
 }
@@ -53,7 +51,6 @@ function constraintsOf(pod: Pod, when: "DoNotSchedule" | "ScheduleAnyway"): Cons
       topologyKey: c.topologyKey,
       minDomains: c.minDomains ?? 1,
       matches: compileLabelSelector(sel),
-      selectorKey: sel === undefined ? "u" : `s${JSON.stringify(sel)}`,
       honorAffinity: (c.nodeAffinityPolicy ?? "Honor") === "Honor",
       honorTaints: (c.nodeTaintsPolicy ?? "Ignore") === "Honor",
     };
@@ -76,8 +73,7 @@ function defaultConstraints(pod: Pod, listers: SpreadListers | undefined): Const
   const reqs = defaultSelector(pod, listers);
   if (reqs.length === 0) return [];
   const matches = (labels: Record<string, string> | undefined) => matchesRequirements(reqs, labels);
-  const selectorKey = `r${JSON.stringify(reqs)}`;
-  return systemDefaultConstraints.map((c) => ({ maxSkew: c.maxSkew, topologyKey: c.topologyKey, minDomains: 1, matches, selectorKey, honorAffinity: true, honorTaints: false }));
+  return systemDefaultConstraints.map((c) => ({ maxSkew: c.maxSkew, topologyKey: c.topologyKey, minDomains: 1, matches, honorAffinity: true, honorTaints: false }));
 }
 
 const hasAllKeys = (node: Node, cs: Constraint[]) => cs.every((c) => getOwn(node.metadata?.labels, c.topologyKey) !== undefined);
@@ -92,30 +88,6 @@ function countMatching(pods: Pod[], c: Constraint, ns: string): number {
   return n;
 }
 
-/**
- * countMatching's answers per NodeInfo, by namespace and selector. A NodeInfo is a value (replaced
- * when its pods change, never changed once made), so its counts hold for as long as it does; a
- * cycle recounts only the nodes that changed since, not every pod of the cluster (the system
- * defaults count over all nodes for each pod).
- */
-const nodeCounts = new WeakMap<NodeInfo, Map<string, number>>();
-const countsPerNodeMax = 64;
-
-/** countMatching over a NodeInfo's pods, remembered with it (not while a mutant may change what a selector matches). */
-function countOnNode(ni: NodeInfo, c: Constraint, ns: string): number {
-  if (anyMutant()) return countMatching(ni.pods, c, ns);
-  const key = `${ns}\u0000${c.selectorKey}`;
-  let counts = nodeCounts.get(ni);
-  const known = counts?.get(key);
-  if (known !== undefined) return known;
-  const n = countMatching(ni.pods, c, ns);
-  if (counts === undefined) nodeCounts.set(ni, (counts = new Map()));
-  // bounded: a node meets one key per namespace and selector of the pods scheduled while it is unchanged
-  if (counts.size >= countsPerNodeMax) counts.clear();
-  counts.set(key, n);
-  return n;
-}
-
 interface FilterState { constraints: Constraint[]; tpValueToMatchNum: Map<string, number>[]; minMatchNum: number[] }
 
 /** calPreFilterState: matching pods per topology value over every eligible node, and each constraint's minimum. */
@@ -127,7 +99,7 @@ function calPreFilterState(pod: Pod, allNodes: NodeInfo[], constraints: Constrai
     constraints.forEach((c, i) => {
       if (!nodeIncluded(c, pod, ni.node)) return;
       const v = ni.node.metadata!.labels![c.topologyKey]!;
-      tp[i]!.set(v, (tp[i]!.get(v) ?? 0) + countOnNode(ni, c, ns));
+      tp[i]!.set(v, (tp[i]!.get(v) ?? 0) + countMatching(ni.pods, c, ns));
     });
   }
   // MaxInt32 when no domain is eligible, so any skew passes.
@@ -197,7 +169,7 @@ export const PodTopologySpread = {
         if (c.topologyKey === hostnameKey || !nodeIncluded(c, pod, ni.node)) return;
         const v = getOwn(labels, c.topologyKey) ?? "";
         const cur = pairCounts[i]!.get(v);
-        if (cur !== undefined) pairCounts[i]!.set(v, cur + countOnNode(ni, c, ns));
+        if (cur !== undefined) pairCounts[i]!.set(v, cur + countMatching(ni.pods, c, ns));
       });
     }
     state.set(preScoreKey, { constraints, ignored, pairCounts, weights } satisfies ScoreState);
@@ -213,7 +185,7 @@ export const PodTopologySpread = {
       // a node without the key gets no credit for it (only possible under the system defaults)
       const v = getOwn(labels, c.topologyKey);
       if (v === undefined) return;
-      const cnt = c.topologyKey === hostnameKey ? countOnNode(nodeInfo, c, ns) : (s.pairCounts[i]!.get(v) ?? 0);
+      const cnt = c.topologyKey === hostnameKey ? countMatching(nodeInfo.pods, c, ns) : (s.pairCounts[i]!.get(v) ?? 0);
       // scoreForCount: the maxSkew-1 term softens the difference for tolerant constraints.
       score += cnt * s.weights[i]! + (c.maxSkew - 1);
     });

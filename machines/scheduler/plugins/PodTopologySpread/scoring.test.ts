@@ -118,34 +118,6 @@ describe("TestPodTopologySpreadScore", () => {
   });
 });
 
-// The plugin remembers each NodeInfo's count of matching pods (NodeInfos are values): the same
-// NodeInfos scored for pods with other selectors and namespaces must give each table row's scores.
-describe("counts remembered per NodeInfo are per selector and namespace", () => {
-  it("one set of NodeInfos scored for the rows 4/3/2/1 (foo), 2/1/0/3 (bar), the service default (foo) and another namespace", () => {
-    const four = [host("node-a"), host("node-b"), host("node-c"), host("node-d")];
-    const barred = Object.entries({ a: 2, b: 1, d: 3 }).flatMap(([n, c]) => Array.from({ length: c }, (_, i) => on(`q-${n}${i + 1}`, `node-${n}`, { bar: "" })));
-    const existing = [...spread({ a: 4, b: 3, c: 2, d: 1 }), ...barred];
-    const infos = four.map((n) => newNodeInfo(n, existing.filter((p) => p.spec?.nodeName === n.metadata!.name)));
-    const service = { kind: "Service", metadata: { name: "svc", namespace: "default" }, spec: { selector: { foo: "" } } };
-    const scoreOn = (pod: Pod, objs: any[] = []) => {
-      const state = new Map<string, unknown>([[SpreadListersKey, listers(objs)]]);
-      expect(PodTopologySpread.preScore(state, pod, infos, infos)).toBeUndefined();
-      const scores = infos.map((ni) => ({ name: ni.node.metadata!.name!, score: PodTopologySpread.score(state, pod, ni) }));
-      PodTopologySpread.normalize(state, pod, scores);
-      return Object.fromEntries(scores.map((x) => [x.name, x.score]));
-    };
-    const fooWant = { "node-a": 44, "node-b": 66, "node-c": 77, "node-d": 100 };
-    const barWant = { "node-a": 20, "node-b": 60, "node-c": 100, "node-d": 0 };
-    expect(scoreOn(incoming([anyway(3, hostname, foo)]))).toEqual(fooWant);
-    expect(scoreOn(incoming([anyway(1, hostname, bar)]))).toEqual(barWant);
-    expect(scoreOn(incoming([]), [service])).toEqual(fooWant);
-    // no pod of namespace ns1 anywhere: "no existing pods"
-    const elsewhere = incoming([anyway(1, hostname, foo)]);
-    expect(scoreOn({ ...elsewhere, metadata: { ...elsewhere.metadata, namespace: "ns1" } })).toEqual({ "node-a": 100, "node-b": 100, "node-c": 100, "node-d": 100 });
-    expect(scoreOn(incoming([anyway(1, hostname, bar)]))).toEqual(barWant);
-  });
-});
-
 const fooSel = { matchExpressions: [{ key: "foo", operator: "Exists" }] };
 const rsOwned = (name: string, labels: Record<string, string>, spec: Partial<Pod["spec"]> = {}): Pod => ({
   metadata: { name: "p", namespace: "default", uid: "p", labels, ownerReferences: [{ apiVersion: "apps/v1", kind: "ReplicaSet", name, uid: `${name}-uid`, controller: true }] },
