@@ -627,7 +627,9 @@ function invalidWorkload(seed: number, steps: number): Command[] {
 function graceWorkload(seed: number, steps: number): Command[] {
   const rng = new Rng(seedFor(seed, "workload-grace"));
   // it may run on the dedicated node too: a busy cluster must not leave it Pending until its DELETE
-  const hasty = { apiVersion: "v1", kind: "Pod", metadata: { name: "hasty" }, spec: { terminationGracePeriodSeconds: 30, tolerations: [{ key: dedicatedTaint.key, operator: "Exists" }], containers: [{ name: "c", image: "busybox:1.36", command: ["sh", "-c", "sleep 3600"], resources: { requests: { cpu: "10m", memory: "16Mi" } } }] } };
+  // Its seccomp profiles differ by level (the pod RuntimeDefault, its container Unconfined): the
+  // container's own profile is the one it runs with (containerRunsWithItsSeccompProfile).
+  const hasty = { apiVersion: "v1", kind: "Pod", metadata: { name: "hasty" }, spec: { terminationGracePeriodSeconds: 30, securityContext: { seccompProfile: { type: "RuntimeDefault" } }, tolerations: [{ key: dedicatedTaint.key, operator: "Exists" }], containers: [{ name: "c", image: "busybox:1.36", command: ["sh", "-c", "sleep 3600"], securityContext: { seccompProfile: { type: "Unconfined" } }, resources: { requests: { cpu: "10m", memory: "16Mi" } } }] } };
   const at = rng.int(Math.max(1, steps >> 2));
   return [{ op: "apply", at, obj: hasty }, { op: "delete", at: at + (steps >> 1) + rng.int(Math.max(1, steps >> 1)), kind: "Pod", name: "hasty", gracePeriodSeconds: 1 + rng.int(5) }];
 }

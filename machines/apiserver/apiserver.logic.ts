@@ -662,7 +662,8 @@ export function serveRead(ctx: ApiServerContext, fx: Fx): ApiServerContext {
     const metadata: any = { resourceVersion: String(listRevision) };
     if (start + limit < items.length) {
       const last = page[page.length - 1];
-      metadata.continue = encodeContinue(`${storageKey(r, last.metadata.namespace, last.metadata.name)}\x00`, keyPrefix, listRevision);
+      // the mutant forgets the "\x00" that makes the next page start after the last key returned
+      metadata.continue = encodeContinue(`${storageKey(r, last.metadata.namespace, last.metadata.name)}${mutant("apiserver.continue-repeats-last-item") ? "" : "\x00"}`, keyPrefix, listRevision);
       // the etcd store counts what is left only for a list without selectors (pred.Empty()): with one, the
       // count would take in objects that do not match, so remainingItemCount is left unset
       // the mutant counts the page's own items as remaining
@@ -738,7 +739,8 @@ function selectors(r: ResourceInfo, req: Request): { labelReqs?: any; fieldReqs?
       if (refused !== undefined) return { error: S.badRequest(refused) };
       // core/v1's Pod conversion: old clients' spec.host is spec.nodeName
       if (kindIs(r, "Pod") && !r.custom && q.field === "spec.host") q.field = "spec.nodeName";
-      if (kindIs(r, "Pod") && (q.field ?? q.key) === "spec.nodeName" && (q.operator === "=" || q.operator === "==" || q.op === "=")) out.nodeName = q.value;
+      // the mutant narrows to the node's pods whatever the operator (spec.nodeName!=X too)
+      if (kindIs(r, "Pod") && (q.field ?? q.key) === "spec.nodeName" && (q.operator === "=" || q.operator === "==" || q.op === "=" || mutant("apiserver.node-name-not-equal-indexed"))) out.nodeName = q.value;
     }
     out.fieldReqs = p;
   }

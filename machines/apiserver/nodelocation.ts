@@ -8,6 +8,7 @@
 import type { Status } from "kubernetes-types/meta/v1";
 import { parseIPSloppy } from "../common/ip.js";
 import * as S from "./status.js";
+import { mutant } from "../common/mutation.js";
 
 /** kubeadm's kube-apiserver flag --kubelet-preferred-address-types=InternalIP,ExternalIP,Hostname. */
 export const kubeletPreferredAddressTypes: readonly string[] = ["InternalIP", "ExternalIP", "Hostname"];
@@ -41,7 +42,10 @@ export function kubeletConnection(node: any): KubeletLocation | { error: Status 
   const listed = node?.status?.addresses;
   const addresses: readonly unknown[] = Array.isArray(listed) ? listed : [];
   let host: string | undefined;
-  for (const type of kubeletPreferredAddressTypes) {
+  // the mutant takes the node's first address of any preferred type, in the node's order, not the preference's
+  const firstListed = mutant("nodelocation.first-listed-address-wins") ? (addresses.find((a: any) => kubeletPreferredAddressTypes.includes(a?.type)) as { address?: unknown } | undefined) : undefined;
+  if (firstListed !== undefined) host = typeof firstListed.address === "string" ? firstListed.address : "";
+  else for (const type of kubeletPreferredAddressTypes) {
     const found = addresses.find((a: any) => a?.type === type) as { address?: unknown } | undefined;
     if (found !== undefined) {
       host = typeof found.address === "string" ? found.address : "";

@@ -6,6 +6,7 @@ type Meta = Record<string, unknown>;
 // metav1.ResetObjectMetaForStatus (apimachinery/pkg/apis/meta/v1/meta.go): the stored labels,
 // annotations, finalizers and ownerReferences (generation and deletionTimestamp are kept for every
 // kind before this runs, as rest.BeforeUpdate does).
+import { mutant } from "../common/mutation.js";
 const resetForStatus = ["labels", "annotations", "finalizers", "ownerReferences"] as const;
 
 /**
@@ -31,7 +32,8 @@ const keptFromStored: ReadonlyMap<string, readonly string[]> = new Map<string, r
  * fields the kind's status strategy resets come back from `stored`, absent where it had none.
  */
 export function statusWriteMeta(kind: string, given: Meta, stored: Meta): Meta {
-  const kept = keptFromStored.get(kind);
+  // the mutant stores the ownerReferences a pod status write sends (podStatusStrategy keeps the stored ones)
+  const kept = kind === "Pod" && mutant("statusmeta.pod-owner-references-from-client") ? [] : keptFromStored.get(kind);
   if (kept === undefined) return given;
   const out: Meta = { ...given };
   for (const k of kept) {

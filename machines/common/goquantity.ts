@@ -1,6 +1,7 @@
 // resource.Quantity as Go keeps it: ParseQuantity's result, its exact value for comparisons and sums,
 // and String() / MarshalJSON (the cached input when canonical, else the canonical form) which
 // Kubernetes prints in "must be less than or equal to cpu limit of 1" and in Invalid values.
+import { mutant } from "./mutation.js";
 
 /** A parsed quantity: value = n × 10^e10 exactly; i is the int64Amount when Go took the fast path. */
 export interface GoQuantity {
@@ -72,6 +73,8 @@ function scanQuantity(str: string): { positive: boolean; value: string; num: str
 /** quantitySuffixer.interpret: a known suffix, or e/E and an int64 exponent Go then converts to int32 (wrapping). */
 function interpretSuffix(suf: string): { base: 2 | 10; exponent: number; format: GoQuantity["format"] } | undefined {
   if (Object.hasOwn(decimalSuffixes, suf)) return { base: 10, exponent: decimalSuffixes[suf]!, format: "DecimalSI" };
+  // the mutant reads a binary suffix as its decimal namesake (Ki as k, Mi as M)
+  if (Object.hasOwn(binarySuffixes, suf) && mutant("quantity.binary-suffix-decimal")) return { base: 10, exponent: (binarySuffixes[suf]! / 10) * 3, format: "DecimalSI" };
   if (Object.hasOwn(binarySuffixes, suf)) return { base: 2, exponent: binarySuffixes[suf]!, format: "BinarySI" };
   if (suf.length > 1 && (suf[0] === "e" || suf[0] === "E") && /^[-+]?[0-9]+$/.test(suf.slice(1))) {
     const n = BigInt(suf.slice(1));

@@ -26,7 +26,7 @@ type AddressType = "IPv4" | "IPv6";
 /** shouldMirror: not skip-mirror, not a leader-election lock (a Service without a selector is checked apart). */
 export function shouldMirror(ep: Endpoints | undefined): boolean {
   if (!ep) return false;
-  return ep.metadata?.labels?.[SKIP_MIRROR_LABEL] !== "true" && !Object.hasOwn(ep.metadata?.annotations ?? {}, LEADER_ELECTION_ANNOTATION);
+  return (ep.metadata?.labels?.[SKIP_MIRROR_LABEL] !== "true" || mutant("endpointslicemirroring.skip-mirror-ignored")) && !Object.hasOwn(ep.metadata?.annotations ?? {}, LEADER_ELECTION_ANNOTATION);
 }
 
 /** A Service whose Endpoints are mirrored: one without a selector (Go's nil map: absent, not {}). */

@@ -97,7 +97,7 @@ function servicePortName(service: Service, port: ServicePort): string {
 function affinity(service: Service): ProxyRule["sessionAffinity"] {
   if (service.spec?.sessionAffinity !== "ClientIP") return undefined;
   // Default timeout is 3 hours (SetDefaults_Service).
-  return { type: "ClientIP", timeoutSeconds: service.spec.sessionAffinityConfig?.clientIP?.timeoutSeconds ?? 10800 };
+  return { type: "ClientIP", timeoutSeconds: service.spec.sessionAffinityConfig?.clientIP?.timeoutSeconds ?? (mutant("kube-proxy.affinity-default-timeout-minutes") ? 180 : 10800) };
 }
 
 /** The rules kube-proxy on nodeName programs for these Services and EndpointSlices. */

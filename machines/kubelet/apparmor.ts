@@ -2,6 +2,7 @@
 // (pkg/security/apparmor GetProfile, kuberuntime's SecurityProfile for the CRI).
 
 import type { Container, Pod } from "kubernetes-types/core/v1";
+import { mutant } from "../common/mutation.js";
 
 /** runtime.v1 SecurityProfile: the profile's type, and for Localhost the name of a profile loaded on the node. */
 export interface AppArmorSecurityProfile {
@@ -18,8 +19,9 @@ const annotationPrefix = "container.apparmor.security.beta.kubernetes.io/";
  */
 export function appArmorProfile(pod: Pod, container: Container): AppArmorSecurityProfile | undefined {
   const own = container.securityContext?.appArmorProfile;
-  if (own) return securityProfile(own);
   const annotations = pod.metadata?.annotations;
+  // the mutant lets the deprecated annotation win over the container's field
+  if (own && !(mutant("kubelet.apparmor-annotation-over-field") && annotations && Object.hasOwn(annotations, annotationPrefix + container.name))) return securityProfile(own);
   const value = annotations && Object.hasOwn(annotations, annotationPrefix + container.name) ? annotations[annotationPrefix + container.name]! : undefined;
   if (value === "runtime/default") return { type: "RuntimeDefault" };
   if (value === "unconfined") return { type: "Unconfined" };

@@ -10,6 +10,7 @@ import type { ApiResponse } from "../messages.js";
 import type { ClaimVolume, KubeletContext, PodWorker } from "./types.js";
 import { view } from "./view.js";
 import { ephemeralClaimName, volumeIsForPod } from "../common/volumeutil.js";
+import { mutant } from "../common/mutation.js";
 
 /** A directory of the node that a volume mounts, and whether read-only. */
 export type HostMount = { path: string; readOnly: boolean };
@@ -26,7 +27,7 @@ export function hostMounts(ctx: KubeletContext, w: PodWorker, fx: Fx): Record<st
     if (!claim) continue;
     const got = w.claimVolumes?.[v.name];
     if (got?.kind === "mounted") {
-      out[v.name] = { path: got.path, readOnly: got.readOnly || v.persistentVolumeClaim?.readOnly === true };
+      out[v.name] = { path: got.path, readOnly: got.readOnly || (v.persistentVolumeClaim?.readOnly === true && !mutant("kubelet.claim-read-only-ignored")) };
       continue;
     }
     waiting = true;

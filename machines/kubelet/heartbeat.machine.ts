@@ -8,7 +8,8 @@
 // The kubelet keeps this as a value in its context.
 
 import { emit, setup } from "xstate";
-import { leaseRenewIntervalMs, nodeStatusReportFrequencyMs, nodeStatusUpdateFrequencyMs } from "./node.js";
+import { leaseDurationSeconds, leaseRenewIntervalMs, nodeStatusReportFrequencyMs, nodeStatusUpdateFrequencyMs } from "./node.js";
+import { mutant } from "../common/mutation.js";
 
 export type HeartbeatEvent =
   /** tryUpdateNodeStatus read the Node and computed its status: changed (heartbeats ignored), and how long since the last report */
@@ -24,7 +25,8 @@ export const heartbeatMachine = setup({
   types: { events: {} as HeartbeatEvent, emitted: {} as HeartbeatOutput },
   delays: {
     immediately: 0,
-    leaseRenewInterval: leaseRenewIntervalMs,
+    // the mutant renews the Lease once a lease duration (40 s), not every quarter of it
+    leaseRenewInterval: () => (mutant("kubelet.lease-renewed-every-duration") ? leaseDurationSeconds * 1000 : leaseRenewIntervalMs),
     nodeStatusUpdateFrequency: nodeStatusUpdateFrequencyMs,
   },
   guards: {

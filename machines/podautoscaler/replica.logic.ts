@@ -234,7 +234,7 @@ export interface Normalized {
 
 /** convertDesiredReplicasWithRules: min and max, and no faster than double (at least 4) per sync. */
 export function convertDesiredReplicasWithRules(current: number, desired: number, min: number, max: number): { replicas: number; reason: string; message: string } {
-  const scaleUpLimit = Math.max(scaleUpLimitFactor * current, scaleUpLimitMinimum);
+  const scaleUpLimit = (mutant("hpa.scale-up-limit-smaller-of-double-and-four") ? Math.min : Math.max)(scaleUpLimitFactor * current, scaleUpLimitMinimum);
   const [minimumAllowed, minReason, minMessage] = min === 0 ? [1, "TooFewReplicas", "the desired replica count is zero"] : [min, "TooFewReplicas", "the desired replica count is less than the minimum replica count"];
   const [maximumAllowed, maxReason, maxMessage] = max > scaleUpLimit
     ? [scaleUpLimit, "ScaleUpLimit", "the desired replica count is increasing faster than the maximum scale rate"]

@@ -19,6 +19,7 @@ import { TaintToleration } from "./plugins/TaintToleration/index.js";
 import { VolumeBinding } from "./plugins/VolumeBinding/index.js";
 import { VolumeRestrictions } from "./plugins/VolumeRestrictions/index.js";
 import type { NodeVerdicts, ShapeVerdicts } from "./feasibility.js";
+import { mutant } from "../common/mutation.js";
 
 /** Filter plugins of the v1.35 default profile, in the order the framework runs them. */
 export const defaultFilterPlugins: readonly FilterPlugin[] = [
@@ -234,7 +235,7 @@ export function numFeasibleNodesToFind(numAllNodes: number, percentageOfNodesToS
   let percentage = percentageOfNodesToScore ?? 0;
   if (percentage === 0) {
     percentage = 50 - Math.trunc(numAllNodes / 125);
-    if (percentage < minFeasibleNodesPercentageToFind) percentage = minFeasibleNodesPercentageToFind;
+    if (percentage < minFeasibleNodesPercentageToFind && !mutant("scheduler.feasible-nodes-percentage-no-floor")) percentage = minFeasibleNodesPercentageToFind;
   }
   const n = Math.trunc((numAllNodes * percentage) / 100);
   return Math.max(n, minFeasibleNodesToFind);
@@ -381,7 +382,8 @@ function selectHostIndex(scores: readonly number[], rand: () => number): number 
     } else if (score === max) {
       count++;
       // Replace the candidate with probability 1/count (rand.Intn(count) == 0).
-      if (Math.floor(rand() * count) === 0) selected = i;
+      // the mutant keeps the first node of a tie (the draw made, never taken)
+      if (Math.floor(rand() * count) === 0 && !mutant("scheduler.select-host-keeps-first-tie")) selected = i;
     }
   }
   return selected;

@@ -275,7 +275,7 @@ export function claimOwnerRefsFor(c: PersistentVolumeClaim, set: StatefulSet, po
   const p = retentionOf(set);
   const scaledDown = !inOrdinalRange(pod, set);
   const podRef: OwnerReference = { apiVersion: "v1", kind: "Pod", name: pod.metadata?.name ?? "", uid: pod.metadata?.uid ?? "", controller: true, blockOwnerDeletion: true };
-  if (p.whenDeleted === "Delete" && (p.whenScaled !== "Delete" || !scaledDown)) add(statefulSetControllerRef(set));
+  if (p.whenDeleted === "Delete" && (p.whenScaled !== "Delete" || !scaledDown || mutant("statefulset.retention-condemned-claim-keeps-set-ref"))) add(statefulSetControllerRef(set));
   if (p.whenScaled === "Delete" && scaledDown) add(podRef);
   return out;
 }

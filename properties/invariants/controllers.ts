@@ -97,6 +97,28 @@ export const jobDeletedOnlyAfterTTL = watching(
   },
 );
 
+/**
+ * jobDeletedByTTLInTheForeground: the TTL-after-finished controller deletes a finished Job with
+ * propagationPolicy Foreground (ttlafterfinished_controller.go processJob: "Cascade deletes the Jobs
+ * if TTL truly expires", DeletePropagationForeground), so the Job stays, with the foregroundDeletion
+ * finalizer, until the garbage collector has deleted its pods; a Job cleaned up in the background
+ * is gone while its pods are still there.
+ */
+export const jobDeletedByTTLInTheForeground = watching(
+  "jobDeletedByTTLInTheForeground",
+  "the TTL-after-finished controller deletes a Job with propagationPolicy Foreground: its pods go before it",
+  ({ rt, report }) => {
+    const controller = "ttl-after-finished-controller";
+    rt.deliveryHooks.push((from, to, msg) => {
+      if (from !== controller || to !== "apiserver" || msg.type !== "ApiRequest" || msg.verb !== "delete" || msg.resource !== "jobs") return;
+      // DeleteOptions may come as the request's field or in its body, as a client sends them
+      const policy = msg.propagationPolicy ?? msg.body?.propagationPolicy;
+      if (policy !== "Foreground") report(`${controller} deleted Job ${msg.namespace ?? ""}/${msg.name} with propagationPolicy ${policy ?? "unset"}, not Foreground: the Job leaves before its pods`);
+    });
+    return undefined;
+  },
+);
+
 /** The first keys of ActivePodsWithRanks.Less: unassigned before assigned, Pending before Unknown before Running, not Ready before Ready. */
 const deletionKey = (p: any): [number, number, number] => [
   p.spec?.nodeName ? 1 : 0,

@@ -7,7 +7,7 @@ import { Monitor, allocatableNeverExceeded, neverRunningWithoutNodeName, type Vi
 import { endpointSlicePortsJudge, endpointSlicePublishNotReadyJudge, endpointSliceReadinessJudge, endpointSliceServingJudge, endpointSlicesJudge, endpointsJudge } from "./endpoints.js";
 import { replicaSetCountsOnlyReadyPods, replicaSetNeverOwnsTooManyPods, replicationControllerNeverOwnsTooManyPods } from "./replicaset.js";
 import { jobCompleteOnlyAfterCompletions, jobCountsOnlySucceededPods, jobFailedOnlyPastBackoffLimit, jobFailedWithDeadlineExceededOnlyPastActiveDeadline, jobNeverExceedsParallelism } from "./job.js";
-import { jobDeletedOnlyAfterTTL, replicaSetDeletesLowestRankedPods, replicaSetDeletesOnlyActivePods, statefulSetScalesDownFromHighestOrdinal, statefulSetUpdateRespectsPartition, statefulSetUpdatesFromHighestOrdinal } from "./controllers.js";
+import { jobDeletedByTTLInTheForeground, jobDeletedOnlyAfterTTL, replicaSetDeletesLowestRankedPods, replicaSetDeletesOnlyActivePods, statefulSetScalesDownFromHighestOrdinal, statefulSetUpdateRespectsPartition, statefulSetUpdatesFromHighestOrdinal } from "./controllers.js";
 import { defaultTolerationSecondsAdded, podPriorityMatchesPriorityClass } from "./admission.js";
 import { deletionFinishesWhenFinalizersEmpty, objectMetaImmutableOnUpdate, objectRemovedOnlyWithoutFinalizers } from "./meta.js";
 import { daemonSetPodsOnlyOnSelectedNodes, daemonSetPodsOnlyOnToleratingNodes, daemonSetRunsOnePodPerNode } from "./daemonset.js";
@@ -20,7 +20,7 @@ import { livenessInvariant } from "./liveness.js";
 import { deletionInvariant } from "./deletion.js";
 import type { Cluster } from "../../runtime/cluster.js";
 import { dependentDeletedOnlyAfterOwnerGone, foregroundOwnerRemovedOnlyAfterBlockingDependents, generationBumpedOnSpecChange, generationChangesOnlyWithSpec, namespaceRemovedOnlyWhenEmpty, orphanFinalizerRemovedOnlyAfterDependentsReleased, podBoundAtMostOnce, watchNeverSkipsWithout410 } from "./api.js";
-import { containersStartOnlyWithPodIP, deletionGracePeriodNotExceeded, finishedPodNeverRunsAgain, gracePeriodHonoured, nodeLeaseRenewedWhileAnswered, podIPNotSharedByLiveSandboxes, podRemovedOnlyAfterContainersStopped } from "./node.js";
+import { containerRunsWithItsSeccompProfile, containersStartOnlyWithPodIP, deletionGracePeriodNotExceeded, finishedPodNeverRunsAgain, gracePeriodHonoured, nodeLeaseRenewedWhileAnswered, podIPNotSharedByLiveSandboxes, podRemovedOnlyAfterContainersStopped } from "./node.js";
 import { endpointSliceOwnedByService, terminatingPodNeverReadyEndpoint } from "./endpoints.js";
 import { noExecuteTaintEvictsWithinTolerationSeconds, podEvictedOnlyPastTolerationSeconds } from "./taints.js";
 import { deploymentNeverSurgesPastMaxSurge, deploymentScaleDownKeepsMinAvailable } from "./deployment.js";
@@ -609,6 +609,7 @@ export const invariants: readonly InvariantSpec[] = [
   gracePeriodHonoured,
   deletionGracePeriodNotExceeded,
   finishedPodNeverRunsAgain,
+  containerRunsWithItsSeccompProfile,
   nodeLeaseRenewedWhileAnswered,
   nodeMarkedUnknownOnlyPastGracePeriod,
   podRemovedOnlyAfterContainersStopped,
@@ -644,6 +645,7 @@ export const invariants: readonly InvariantSpec[] = [
   workloadStatusConsistent,
   workloadCountsOnlyReadyPods,
   jobDeletedOnlyAfterTTL,
+  jobDeletedByTTLInTheForeground,
   replicaSetDeletesOnlyActivePods,
   replicaSetDeletesLowestRankedPods,
   daemonSetRunsOnePodPerNodeSpec,

@@ -239,6 +239,67 @@ export const finishedPodNeverRunsAgain = watching(
 );
 
 /**
+ * containerRunsWithItsSeccompProfile: the kubelet creates a container with the seccomp profile of
+ * its own securityContext when that sets one, else the pod's; with neither it runs Unconfined (the
+ * kubelet's seccompDefault is off by default; kuberuntime/helpers.go getSeccompProfile, and the
+ * pod security docs: "the container's setting overrides the pod's"). Judged on each CRI
+ * CreateContainer against the pod the kubelet was sent (the sandbox it made for the pod's uid):
+ * a Localhost profile is compared by its type and its file's name.
+ */
+export const containerRunsWithItsSeccompProfile = watching(
+  "containerRunsWithItsSeccompProfile",
+  "a container is created with its own securityContext's seccomp profile, else its pod's, else Unconfined",
+  ({ rt, report }) => {
+    /** per kubelet process: pods by uid, sandbox requests by id, sandboxes by id */
+    const known = new Map<string, { incarnation: number; pods: Map<string, any>; asked: Map<number, string>; sandboxes: Map<string, string> }>();
+    const stateOf = (a: string) => {
+      let s = known.get(a);
+      const inc = rt.incarnation(a);
+      if (!s || s.incarnation !== inc) known.set(a, (s = { incarnation: inc, pods: new Map(), asked: new Map(), sandboxes: new Map() }));
+      return s;
+    };
+    const learn = (kubelet: string, pod: any) => {
+      if (pod?.metadata?.uid) stateOf(kubelet).pods.set(pod.metadata.uid, pod);
+    };
+    const typeOf = (p: any): string | undefined => (p && typeof p.type === "string" ? p.type : undefined);
+    rt.deliveryHooks.push((from, to, msg) => {
+      if (from === "apiserver" && to.startsWith("kubelet/")) {
+        if (msg.type === "WatchEvent" && msg.object?.kind === "Pod") learn(to, msg.object);
+        else if (msg.type === "ApiResponse" && msg.ok && msg.object?.kind === "PodList") for (const p of msg.object.items ?? []) learn(to, p);
+        return;
+      }
+      if (from.startsWith("cri/") && to.startsWith("kubelet/") && msg.type === "RunPodSandboxResult") {
+        const s = stateOf(to);
+        const uid = s.asked.get(msg.id);
+        if (uid !== undefined && msg.sandboxId) s.sandboxes.set(msg.sandboxId, uid);
+        return;
+      }
+      if (!from.startsWith("kubelet/") || !to.startsWith("cri/")) return;
+      if (msg.type === "RunPodSandbox") return void stateOf(from).asked.set(msg.id, msg.podUid);
+      if (msg.type !== "CreateContainer") return;
+      const s = stateOf(from);
+      const uid = s.sandboxes.get(msg.sandboxId);
+      const pod = uid !== undefined ? s.pods.get(uid) : undefined;
+      if (!pod) return;
+      const name = msg.container?.name;
+      const spec = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].find((c: any) => c?.name === name);
+      if (!spec) return;
+      const own = spec.securityContext?.seccompProfile;
+      const podLevel = pod.spec?.securityContext?.seccompProfile;
+      const want = own ?? podLevel;
+      const wantType = typeOf(want) ?? "Unconfined";
+      const gotType = typeOf(msg.seccomp) ?? "Unconfined";
+      const file = (p: any) => String(p ?? "").split("/").pop();
+      const sameFile = wantType !== "Localhost" || file(want?.localhostProfile) === file(msg.seccomp?.localhostRef);
+      if (gotType !== wantType || !sameFile) {
+        report(`${from} created container ${name} of pod ${pod.metadata?.namespace ?? ""}/${pod.metadata?.name} with seccomp ${gotType}${msg.seccomp?.localhostRef ? ` (${msg.seccomp.localhostRef})` : ""}, but its spec asks for ${wantType}${want?.localhostProfile ? ` (${want.localhostProfile})` : ""} (${own ? "the container's own profile" : podLevel ? "the pod's profile" : "no profile: Unconfined"})`);
+      }
+    });
+    return undefined;
+  },
+);
+
+/**
  * nodeLeaseRenewedWhileAnswered: a kubelet renews its node's Lease every renewInterval (a quarter
  * of leaseDurationSeconds, 10 s of the default 40 s), and when a renewal is refused with 409 Conflict
  * (someone else wrote the Lease, or a lost answer made its copy stale) it reads the latest Lease and

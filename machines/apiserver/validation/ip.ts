@@ -8,6 +8,7 @@
 import { invalidValue, type FieldError } from "../status.js";
 
 import { formatIP, isV4Mapped, parseIPSloppy, type ParsedIP } from "../../common/ip.js";
+import { mutant } from "../../common/mutation.js";
 
 export { formatIP, parseIPSloppy, type ParsedIP };
 
@@ -103,7 +104,7 @@ export function validateNonSpecialIP(value: string, path: string): FieldError[] 
   const v4 = b.length === 4;
   if (b.every((x) => x === 0)) errs.push(invalidValue(path, value, `may not be unspecified (${value})`));
   if (v4 ? b[0] === 127 : b.slice(0, 15).every((x) => x === 0) && b[15] === 1) errs.push(invalidValue(path, value, "may not be in the loopback range (127.0.0.0/8, ::1/128)"));
-  if (v4 ? b[0] === 169 && b[1] === 254 : b[0] === 0xfe && (b[1]! & 0xc0) === 0x80) errs.push(invalidValue(path, value, "may not be in the link-local range (169.254.0.0/16, fe80::/10)"));
+  if ((v4 ? b[0] === 169 && b[1] === 254 : b[0] === 0xfe && (b[1]! & 0xc0) === 0x80) && !mutant("validation.non-special-ip-link-local-accepted")) errs.push(invalidValue(path, value, "may not be in the link-local range (169.254.0.0/16, fe80::/10)"));
   if (v4 ? b[0] === 224 && b[1] === 0 && b[2] === 0 : b[0] === 0xff && (b[1]! & 0x0f) === 0x02) errs.push(invalidValue(path, value, "may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)"));
   return errs;
 }

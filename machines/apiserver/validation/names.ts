@@ -3,6 +3,7 @@
 // field.ErrorList (apimachinery validation.go's Is*Name/Path/Key taking a fldPath) are here, beside FieldError.
 import { invalidValue, required, type FieldError } from "../status.js";
 import { isDNS1123Label, isDNS1123Subdomain, isQualifiedName, regexError } from "../../common/names.js";
+import { mutant } from "../../common/mutation.js";
 
 export * from "../../common/names.js";
 
@@ -11,7 +12,7 @@ export function isFullyQualifiedName(path: string, name: string): FieldError[] {
   if (name.length === 0) return [required(path, "")];
   const errs = isDNS1123Subdomain(name);
   if (errs.length > 0) return [invalidValue(path, name, errs.join(","))];
-  if (name.split(".").length < 3) return [invalidValue(path, name, "should be a domain with at least three segments separated by dots")];
+  if (name.split(".").length < (mutant("validation.fully-qualified-name-two-segments") ? 2 : 3)) return [invalidValue(path, name, "should be a domain with at least three segments separated by dots")];
   return [];
 }
 

@@ -154,3 +154,19 @@ describe("TestValidateContainerStatusAllocatedResourcesStatus", () => {
     });
   }
 });
+
+// ValidatePodConditions: a condition type other than PodScheduled, Ready and Initialized must be a
+// qualified name (ValidateQualifiedName on conditions[i].Type), as a readiness gate's is.
+describe("pod status conditions of types of one's own", () => {
+  const withCondition = (type: string) => makePod("foo", (p) => {
+    p.metadata.resourceVersion = "1";
+    p.status = { conditions: [{ type, status: "True" }] };
+  });
+  const old = makePod("foo", (p) => (p.metadata.resourceVersion = "1"));
+  it("accepts a qualified name and refuses a type that is not one", () => {
+    expect(validateUpdate(withCondition("example.com/cache-warm"), old, "status")).toEqual([]);
+    const errs = validateUpdate(withCondition("not a name!"), old, "status");
+    expect(errs.map((e) => e.field)).toEqual(["status.conditions[0].Type"]);
+    expect(errs[0]!.type).toBe("FieldValueInvalid");
+  });
+});

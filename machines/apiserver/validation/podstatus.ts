@@ -7,6 +7,7 @@ import { validateLabelName, validateObjectMetaUpdate } from "./meta.js";
 import { isDNS1123Subdomain, nameIsDNSSubdomain } from "./names.js";
 import { isIPv6, validateLegacyIP } from "./ip.js";
 import { allowsInvalidDeletionCost, validatePodSpecificAnnotationUpdates } from "./pod.js";
+import { mutant } from "../../common/mutation.js";
 
 type Obj = any;
 
@@ -79,7 +80,7 @@ export function validatePodConditions(conditions: Obj[] | undefined, path: strin
   const errs: FieldError[] = [];
   (conditions ?? []).forEach((c, i) => {
     const type = String(c?.type ?? "");
-    if (!systemConditions.has(type)) errs.push(...validateLabelName(type, `${path}[${i}].Type`));
+    if (!systemConditions.has(type) && !mutant("validation.pod-condition-type-unchecked")) errs.push(...validateLabelName(type, `${path}[${i}].Type`));
   });
   return errs;
 }
@@ -119,7 +120,7 @@ function validatePodResourceClaimStatuses(statuses: Obj[] | undefined, claims: O
 
 // IsDualStackIPStrings: exactly one address of each family.
 function dualStackPair(ips: string[]): boolean {
-  return ips.length === 2 && isIPv6(ips[0]!) !== isIPv6(ips[1]!);
+  return ips.length === 2 && (mutant("validation.pod-ips-same-family-accepted") || isIPv6(ips[0]!) !== isIPv6(ips[1]!));
 }
 
 /** validatePodIPs / validateHostIPs: valid addresses, at most one per family; hostIP is hostIPs[0]. */
