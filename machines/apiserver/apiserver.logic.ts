@@ -739,8 +739,9 @@ function selectors(r: ResourceInfo, req: Request): { labelReqs?: any; fieldReqs?
       if (refused !== undefined) return { error: S.badRequest(refused) };
       // core/v1's Pod conversion: old clients' spec.host is spec.nodeName
       if (kindIs(r, "Pod") && !r.custom && q.field === "spec.host") q.field = "spec.nodeName";
-      // the mutant narrows to the node's pods whatever the operator (spec.nodeName!=X too)
-      if (kindIs(r, "Pod") && (q.field ?? q.key) === "spec.nodeName" && (q.operator === "=" || q.operator === "==" || q.op === "=" || mutant("apiserver.node-name-not-equal-indexed"))) out.nodeName = q.value;
+      // the node index narrows to a node's pods; `spec.nodeName=` (the unscheduled pods) has no index
+      // entry and is matched by the general filter. The mutant narrows whatever the operator (!=X too).
+      if (kindIs(r, "Pod") && (q.field ?? q.key) === "spec.nodeName" && q.value !== "" && (q.operator === "=" || q.operator === "==" || q.op === "=" || mutant("apiserver.node-name-not-equal-indexed"))) out.nodeName = q.value;
     }
     out.fieldReqs = p;
   }

@@ -28,5 +28,8 @@ describe("pod lists by spec.nodeName", () => {
     await c.settle();
     expect(await names(c, "spec.nodeName=node-1")).toEqual(["one"]);
     expect(await names(c, "spec.nodeName!=node-1")).toEqual(["nowhere", "two"]);
+    // `spec.nodeName=` is the unscheduled pods (the selector kube-scheduler's and kubectl's users send)
+    expect(await names(c, "spec.nodeName=")).toEqual(["nowhere"]);
+    expect(await names(c, "spec.nodeName==,status.phase=Pending")).toEqual(["nowhere"]);
   });
 });
