@@ -189,7 +189,8 @@ function scaleOnly(plan: Plan, rsList: ReplicaSet[], now: number): DeploymentSta
   const g = L.getNewReplicaSet(plan.d, rsList, false, now);
   const newRS = noteNewRS(plan, g);
   for (const a of L.proportionalScale(plan.d, newRS, g.oldRSs)) applyScaleLocally(plan, rsList.find((r) => r.metadata?.name === a.rs)!, a);
-  if (L.deploymentComplete(plan.d, plan.d.status ?? {}) && !plan.d.spec?.paused) plan.deleteRSs = L.cleanupOldReplicaSets(plan.d, g.oldRSs);
+  // sync(): old ReplicaSets are cleaned up here only while paused (a complete rollout's cleanup is rolloutRolling's)
+  if (plan.d.spec?.paused) plan.deleteRSs = L.cleanupOldReplicaSets(plan.d, g.oldRSs);
   const all = withWrites(plan, [...g.oldRSs, ...(newRS ? [newRS] : [])]);
   return L.calculateStatus(plan.d, all, newRS && (plan.rsWrites.get(newRS.metadata?.name ?? "")?.rs ?? newRS), now);
 }

@@ -163,6 +163,26 @@ describe("deployment rollouts on running nodes", () => {
     await c.stop();
   });
 
+  // sync() (pkg/controller/deployment/sync.go): "Clean up the deployment when it's paused and no rollback is in flight"
+  it("a paused Deployment whose revisionHistoryLimit drops to 0 deletes its scaled-down old ReplicaSets while still paused", async () => {
+    const c = createCluster({ nodes: 2, seed: 27 });
+    await c.apply(deploy(2, "nginx:1.27", { revisionHistoryLimit: 5 }));
+    await c.settle();
+    c.advance(5_000);
+    await c.apply(deploy(2, "nginx:1.28", { revisionHistoryLimit: 5 }));
+    c.advance(120_000);
+    const d = c.get("Deployment", "web", "default");
+    expect(rsOf(c, d)).toHaveLength(2);
+    await c.apply(deploy(2, "nginx:1.28", { revisionHistoryLimit: 5, paused: true }));
+    c.advance(5_000);
+    await c.apply(deploy(2, "nginx:1.28", { revisionHistoryLimit: 0, paused: true }));
+    c.advance(30_000);
+    const left = rsOf(c, d);
+    expect(left.map((r: any) => r.spec.template.spec.containers[0].image)).toEqual(["nginx:1.28"]);
+    expect(c.get("Deployment", "web", "default").spec.paused).toBe(true);
+    await c.stop();
+  });
+
   it("deleting the Deployment removes its ReplicaSets and pods", async () => {
     const c = createCluster({ nodes: 2, seed: 25 });
     await c.apply(deploy(3));
