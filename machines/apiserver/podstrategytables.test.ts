@@ -16,11 +16,13 @@ const pod = (spec: object): Pod => ({ metadata: { name: "test" }, spec: { contai
 describe("TestPortForwardLocation", () => {
   const pods = resourceFor("", "pods")!;
   it("a pod without a host is a BadRequest", () => {
-    expect(streamLocation(pods, pod({}), "test", "portforward", undefined)).toMatchObject({ code: 400, message: "pod test does not have a host assigned" });
+    expect(streamLocation(pods, pod({}), "test", "portforward", undefined, () => undefined)).toMatchObject({ code: 400, message: "pod test does not have a host assigned" });
   });
   it.each([[[] as number[]], [[80]]])("a bound pod is reached on its node (ports %j)", () => {
     const p = { metadata: { namespace: "ns", name: "pod1" }, spec: { containers: [], nodeName: "node1" } } as Pod;
-    expect(streamLocation(pods, p, "test", "portforward", undefined)).toMatchObject({ kind: "StreamLocation", node: "node1", podNamespace: "ns", podName: "test" });
+    // the table's connection info getter answers port 10250; the Node here gives its InternalIP as the host
+    const node = { metadata: { name: "node1" }, status: { addresses: [{ type: "InternalIP", address: "10.0.0.1" }] } };
+    expect(streamLocation(pods, p, "test", "portforward", undefined, (n) => (n === "node1" ? node : undefined))).toMatchObject({ kind: "StreamLocation", node: "node1", host: "10.0.0.1", port: "10250", podNamespace: "ns", podName: "test" });
   });
 });
 

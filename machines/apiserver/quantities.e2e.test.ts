@@ -52,6 +52,8 @@ describe("quantities sent as objects by a client in the process", () => {
     const c = createCluster({ nodes: 1, seed: 3, clock: "simulated" });
     const quota = { apiVersion: "v1", kind: "ResourceQuota", metadata: { name: "q" }, spec: { hard: { cpu: "2" } } };
     expect((await c.request({ verb: "create", group: "", resource: "resourcequotas", namespace: "default", token: c.adminToken, body: quota })).code).toBe(201);
+    // the quota controller's first status write lands before this one reads the object
+    await c.settle();
     const body = { ...structuredClone(c.get("ResourceQuota", "q")), spec: { hard: { cpu: "7000m" } }, status: { hard: { cpu: "2000m" }, used: { cpu: "0.5" } } };
     const res = await c.request({ verb: "update", group: "", resource: "resourcequotas", namespace: "default", name: "q", subresource: "status", token: c.adminToken, body });
     expect(res.code).toBe(200);

@@ -364,7 +364,7 @@ function metaInGoOrder(meta: unknown, order: ReadonlyMap<string, number> = objec
  * An object (or a list's items) with metadata in ObjectMeta's field order: the store sets a
  * version's resourceVersion after the rest of the object, where Go writes it after uid.
  */
-export function inGoFieldOrder(obj: unknown): unknown {
+export function inGoFieldOrder(obj: unknown, listItem = false): unknown {
   if (obj === null || typeof obj !== "object" || Array.isArray(obj)) return obj;
   const o = obj as Record<string, unknown>;
   let out = o;
@@ -373,9 +373,10 @@ export function inGoFieldOrder(obj: unknown): unknown {
     return metaInGoOrder(details === o.details ? o : { ...o, details }, statusOrder);
   }
   if (Array.isArray(o.items) && typeof o.kind === "string" && o.kind.endsWith("List")) {
-    const items = o.items.map(inGoFieldOrder);
+    // a typed list's items carry no kind (withoutItemTypes): their metadata is ordered all the same
+    const items = o.items.map((x) => inGoFieldOrder(x, true));
     if (items.some((x, i) => x !== (o.items as unknown[])[i])) out = { ...out, items };
-  } else if (Object.hasOwn(o, "metadata") && typeof o.kind === "string") {
+  } else if (Object.hasOwn(o, "metadata") && (typeof o.kind === "string" || listItem)) {
     const metadata = metaInGoOrder(o.metadata);
     if (metadata !== o.metadata) out = { ...out, metadata };
   }
