@@ -56,11 +56,16 @@ export function kubectlEnv(kubeconfigPath: string): NodeJS.ProcessEnv {
   return { ...process.env, KUBECONFIG: kubeconfigPath, KUBECACHEDIR: join(dirname(kubeconfigPath), "cache") };
 }
 
+// client-go's websocket executor starts readDemuxLoop before it creates its streams, so the server's
+// ready message (an empty frame on stdout, as kube-apiserver's stream translator sends it too) can be
+// read first and logged; kubectl's output is the same either way
+const clientGoStreamRace = /^E\d{4} [\d:.]+\s+\d+ websocket\.go:\d+\] Unknown stream id \d+, discarding message\n/gm;
+
 /** Runs kubectl against the served cluster without blocking the in-process server. */
 export function kubectl(bin: string, kubeconfigPath: string, args: string[], opts: { timeoutMs?: number; input?: string } = {}): Promise<{ code: number; out: string; err: string }> {
   return new Promise((resolve) => {
     const child = execFile(bin, args, { env: kubectlEnv(kubeconfigPath), timeout: opts.timeoutMs ?? 30_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof (error as any).code === "number" ? (error as any).code : 1) : 0, out: stdout, err: stderr });
+      resolve({ code: error ? (typeof (error as any).code === "number" ? (error as any).code : 1) : 0, out: stdout, err: stderr.replace(clientGoStreamRace, "") });
     });
     if (opts.input !== undefined) child.stdin!.end(opts.input);
   });

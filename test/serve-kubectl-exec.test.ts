@@ -111,13 +111,8 @@ spec:
 
 describe.skipIf(!bin)("kubectl exec against podflow serve", () => {
   let s: Served;
-  // client-go's websocket reader may get the server's streams-ready message before kubectl has made
-  // the stream it names (wsStreamCreator.readDemuxLoop's getStream race): it logs that and goes on.
-  // The line is the client's, on a real cluster too; the rest of stderr is compared exactly.
-  const k = async (args: string[], opts: { timeoutMs?: number; input?: string } = {}) => {
-    const r = await kubectl(bin!, s.kubeconfigPath, args, opts);
-    return { ...r, err: r.err.replace(/^E\d{4} [\d:.]+ +\d+ websocket\.go:\d+\] Unknown stream id \d+, discarding message\n/gm, "") };
-  };
+  // kubectl() drops client-go's "Unknown stream id" race line; the rest of stderr is compared exactly
+  const k = (args: string[], opts: { timeoutMs?: number; input?: string } = {}) => kubectl(bin!, s.kubeconfigPath, args, opts);
   const scratch = mkdtempSync(join(tmpdir(), "podflow-exec-"));
 
   beforeAll(async () => {
