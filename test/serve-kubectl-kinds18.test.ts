@@ -136,6 +136,9 @@ describe.skipIf(!bin)("apiservices with the real kubectl", () => {
       }
       expect((await get(`${path}/x`)).code).toBe(404);
     }
+    // the same rule for a built-in kind: namespaces have no deletecollection route (api-resources: create delete get list patch update watch)
+    expect((await raw(s, "DELETE", "/api/v1/namespaces", { token: s.cluster.adminToken })).code).toBe(405);
+    expect((await get("/api/v1/namespaces/default")).code).toBe(200);
   });
 
   it("a CRD's served versions get theirs (crdregistration: priority 1000/100, automanaged true), gone with the CRD", async () => {

@@ -1557,10 +1557,10 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
       send(res, code, tableOf(cluster, r, obj, include));
     }));
   }
-  // a computed kind is read-only here (get and list): any write is the 405 of a route it lacks
-  if (computed !== undefined && method !== "GET") return refuse(S.methodNotAllowed());
-  // metrics-server registers only get and list: the aggregator relays its 405 for any other method
-  if (method !== "GET" && aggregatedGroups.has(r.group)) return refuse(S.methodNotAllowed());
+  // installer.go registers a route per verb the storage implements: a method whose verb the resource
+  // lacks (a computed kind's writes, namespaces' deletecollection, metrics-server's writes, which the
+  // aggregator relays) is go-restful's 405, before any body is read
+  if (p.subresource === undefined && method !== "GET" && method !== "HEAD" && !r.verbs.includes(asked.verb)) return refuse(S.methodNotAllowed());
   // A subresource has routes only for the verbs its REST storage implements: any other method is
   // go-restful's 405, before any body is read (PUT on pods/x/binding, DELETE on deployments/x/scale).
   if (p.subresource !== undefined && !subresourceInfo(r, p.subresource, p.version).verbs.includes(asked.verb)) return refuse(S.methodNotAllowed());
