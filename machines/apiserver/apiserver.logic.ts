@@ -240,6 +240,23 @@ export function enqueueRequest(ctx: ApiServerContext, req: Request): ApiServerCo
   return stepped(ctx, ctx.current, ctx.cache, ctx.backlog.push(req));
 }
 
+/**
+ * A request arrives. The HTTP front end's own checks (authorizeOnly: may this user get /readyz,
+ * watch pods, exec) are answered at once: kube-apiserver runs authentication and authorization in
+ * each request's own goroutine, so a check never waits behind another request's storage call (a
+ * write waiting on a crashed etcd). Every other request waits in the backlog.
+ */
+export function receiveRequest(ctx: ApiServerContext, req: Request, fx: Fx): ApiServerContext {
+  if (req.authorizeOnly !== true) return enqueueRequest(ctx, req);
+  const authenticated = authenticate(stepped(ctx, { req, user: anonymous }));
+  const judged = authenticated.current!.error === undefined ? authorize(authenticated) : authenticated;
+  const cur = judged.current!;
+  if (cur.error !== undefined) replyWithStatus(judged, fx);
+  else ok(fx, cur, 200, {});
+  // the request in flight, if any, is untouched; a legacy token's last-used patch joins the backlog
+  return stepped(judged, ctx.current, judged.cache, judged.backlog);
+}
+
 /** Takes the next request from the backlog into flight. */
 export function takeNext(ctx: ApiServerContext): ApiServerContext {
   return stepped(ctx, { req: ctx.backlog.first()!, user: anonymous }, ctx.cache, ctx.backlog.shift());

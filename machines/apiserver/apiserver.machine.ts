@@ -61,7 +61,7 @@ export const apiServerMachine = setup({
     listEtcd: step((c, _e, fx) => L.listEtcd(c, fx)),
     rememberLegacyToken: step((c, e) => L.rememberLegacyToken(c, e as LegacyTokenSigned)),
     fillCacheAndWatch: step((c, e, fx) => L.fillCacheAndWatch(c, e, fx)),
-    enqueueRequest: step((c, e) => L.enqueueRequest(c, e as L.Request)),
+    receiveRequest: step((c, e, fx) => L.receiveRequest(c, e as L.Request, fx)),
     takeNextRequest: step((c) => L.takeNext(c)),
     authenticate: step((c) => L.authenticate(c)),
     authorize: step((c) => L.authorize(c)),
@@ -105,7 +105,7 @@ export const apiServerMachine = setup({
   context: ({ input }) => L.initialApiServer(input),
   initial: "starting",
   on: {
-    ApiRequest: { actions: "enqueueRequest", description: "requests queue while one is in flight" },
+    ApiRequest: { actions: "receiveRequest", description: "requests queue while one is in flight; the front end's authorization checks are answered at once, as each request's filters run on their own" },
     WatchResponse: { actions: "applyWatchEvents", description: "etcd changes: update the watch cache, fan out to client watches" },
     CompactionDue: { actions: "compactEtcd" },
     ClientGone: { actions: "forgetClient", description: "a client's process died: its watches end, its requests are abandoned" },
