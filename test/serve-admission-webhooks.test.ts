@@ -7,7 +7,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:https";
+import { createServer, get as httpsGet, type Server } from "node:https";
 import { createServer as createTcpServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -76,6 +76,20 @@ describe.runIf(bin)("admission webhooks through kubectl", () => {
         }
         if (path === "/deny-connect") return reply({ allowed: false, status: { message: `exec into ${review.request.name} is not allowed` } });
         if (path === "/slow") return void setTimeout(() => reply({ allowed: true }), 3000);
+        if (path === "/lookup") {
+          // as many policy webhooks do: read the cluster (a ConfigMap, the pod's namespace) before answering
+          const get = (p: string) => new Promise<any>((resolve, reject) => {
+            const out = httpsGet(`${s.server.url}${p}`, { ca: s.server.caCert, headers: { Authorization: `Bearer ${s.cluster.adminToken}` } }, (r) => {
+              let body = "";
+              r.on("data", (d) => (body += d));
+              r.on("end", () => resolve(JSON.parse(body)));
+            });
+            out.on("error", reject);
+          });
+          return void Promise.all([get("/api/v1/namespaces/default/configmaps/hook-config"), get(`/api/v1/namespaces/${review.request.namespace}`)])
+            .then(([cm, ns]: any[]) => reply({ allowed: true, patchType: "JSONPatch", patch: b64(JSON.stringify([{ op: "add", path: "/metadata/labels", value: { team: cm.data.team, "ns-phase": ns.status.phase } }])) }))
+            .catch((e) => reply({ allowed: false, status: { message: `lookup failed: ${e}` } }));
+        }
         reply({ allowed: true });
       });
     });
@@ -233,6 +247,17 @@ describe.runIf(bin)("admission webhooks through kubectl", () => {
     const r = await k(["create", "-f", "-"], pod("waited"));
     expect(r.err).toBe(`Error from server (InternalError): error when creating "STDIN": Internal error occurred: failed calling webhook "slow.hooks.test": failed to call webhook: Post "https://127.0.0.1:${port}/slow?timeout=1s": context deadline exceeded\n`);
     await k(["delete", "validatingwebhookconfiguration", "slow"]);
+  });
+
+  it("answers a webhook's own reads of the cluster while the request it judges waits (kube-apiserver serves requests concurrently)", async () => {
+    await k(["create", "configmap", "hook-config", "--from-literal=team=blue"]);
+    await k(["apply", "-f", "-"], config("MutatingWebhookConfiguration", "lookup", [hook("lookup.hooks.test", `https://127.0.0.1:${port}/lookup`, { timeoutSeconds: 5 })]));
+    const made = await k(["run", "looked-up", "--image=nginx:1.27"]);
+    expect([made.code, made.err]).toEqual([0, ""]);
+    const labels = JSON.parse((await k(["get", "pod", "looked-up", "-o", "jsonpath={.metadata.labels}"])).out);
+    expect(labels).toEqual({ team: "blue", "ns-phase": "Active" });
+    await k(["delete", "pod", "looked-up", "--wait=false"]);
+    await k(["delete", "configmap", "hook-config"]);
   });
 
   it("never sends a webhook its own configuration objects, even when a Fail webhook on everything is down", async () => {

@@ -247,14 +247,27 @@ export function enqueueRequest(ctx: ApiServerContext, req: Request): ApiServerCo
  * write waiting on a crashed etcd). Every other request waits in the backlog.
  */
 export function receiveRequest(ctx: ApiServerContext, req: Request, fx: Fx): ApiServerContext {
-  if (req.authorizeOnly !== true) return enqueueRequest(ctx, req);
+  return req.authorizeOnly === true ? answerAside(ctx, req, fx) : enqueueRequest(ctx, req);
+}
+
+/**
+ * A request arrives while a webhook judges the one in flight. kube-apiserver goes on serving other
+ * requests meanwhile, and webhooks commonly read the cluster before they answer: reads (served from
+ * the watch cache, touching nothing the request in flight holds) are answered at once; writes wait.
+ */
+export function receiveRequestBesideWebhook(ctx: ApiServerContext, req: Request, fx: Fx): ApiServerContext {
+  const v = req.verb;
+  const read = (v === "get" || v === "list" || v === "watch" || v === "unwatch") && !aggregatedGroups.has(req.group) && !isConnectRequest(req);
+  return req.authorizeOnly === true || read ? answerAside(ctx, req, fx) : enqueueRequest(ctx, req);
+}
+
+/** Authentication, authorization and a read's answer for a request beside the one in flight, which is left as it was. */
+function answerAside(ctx: ApiServerContext, req: Request, fx: Fx): ApiServerContext {
   const authenticated = authenticate(stepped(ctx, { req, user: anonymous }));
   const judged = authenticated.current!.error === undefined ? authorize(authenticated) : authenticated;
-  const cur = judged.current!;
-  if (cur.error !== undefined) replyWithStatus(judged, fx);
-  else ok(fx, cur, 200, {});
-  // the request in flight, if any, is untouched; a legacy token's last-used patch joins the backlog
-  return stepped(judged, ctx.current, judged.cache, judged.backlog);
+  const answered = judged.current!.error !== undefined ? replyWithStatus(judged, fx) : serveRead(judged, fx);
+  // a legacy token's last-used patch joins the backlog; a watch opened is in the cache
+  return stepped(answered, ctx.current);
 }
 
 /** Takes the next request from the backlog into flight. */

@@ -26,6 +26,8 @@ export type ApiServerEvent =
 // is one, so that when an action throws the runtime resumes from the context the last one returned.
 const step = valueStepOf<ApiServerContext>();
 
+const besideWebhook = "while the webhook is out, reads (from the watch cache) and the front end's checks are answered at once, so a webhook may read the cluster; writes queue";
+
 export const apiServerMachine = setup({
   types: {
     context: {} as ApiServerContext,
@@ -62,6 +64,7 @@ export const apiServerMachine = setup({
     rememberLegacyToken: step((c, e) => L.rememberLegacyToken(c, e as LegacyTokenSigned)),
     fillCacheAndWatch: step((c, e, fx) => L.fillCacheAndWatch(c, e, fx)),
     receiveRequest: step((c, e, fx) => L.receiveRequest(c, e as L.Request, fx)),
+    receiveRequestBesideWebhook: step((c, e, fx) => L.receiveRequestBesideWebhook(c, e as L.Request, fx)),
     takeNextRequest: step((c) => L.takeNext(c)),
     authenticate: step((c) => L.authenticate(c)),
     authorize: step((c) => L.authorize(c)),
@@ -164,7 +167,10 @@ export const apiServerMachine = setup({
       ],
     },
     awaitingConnectMutatingWebhook: {
-      on: { WebhookAnswered: { guard: "isOurWebhookAnswer", target: "callingConnectMutatingWebhooks", actions: "applyWebhookAnswer" } },
+      on: {
+        ApiRequest: { actions: "receiveRequestBesideWebhook", description: besideWebhook },
+        WebhookAnswered: { guard: "isOurWebhookAnswer", target: "callingConnectMutatingWebhooks", actions: "applyWebhookAnswer" },
+      },
     },
     callingConnectValidatingWebhooks: {
       entry: "callNextValidatingWebhook",
@@ -175,7 +181,10 @@ export const apiServerMachine = setup({
       ],
     },
     awaitingConnectValidatingWebhook: {
-      on: { WebhookAnswered: { guard: "isOurWebhookAnswer", target: "callingConnectValidatingWebhooks", actions: "applyWebhookAnswer" } },
+      on: {
+        ApiRequest: { actions: "receiveRequestBesideWebhook", description: besideWebhook },
+        WebhookAnswered: { guard: "isOurWebhookAnswer", target: "callingConnectValidatingWebhooks", actions: "applyWebhookAnswer" },
+      },
     },
     connecting: {
       description: "pods/exec, attach, portforward: the pod's node and container from the watch cache (404 no pod, 400 no such container or no node); the stream then goes to that node's kubelet",
@@ -206,7 +215,10 @@ export const apiServerMachine = setup({
       ],
     },
     awaitingMutatingWebhook: {
-      on: { WebhookAnswered: { guard: "isOurWebhookAnswer", target: "callingMutatingWebhooks", actions: "applyWebhookAnswer" } },
+      on: {
+        ApiRequest: { actions: "receiveRequestBesideWebhook", description: besideWebhook },
+        WebhookAnswered: { guard: "isOurWebhookAnswer", target: "callingMutatingWebhooks", actions: "applyWebhookAnswer" },
+      },
     },
     issuingToken: {
       description: "serviceaccounts/token: the TokenRequest is valid and its account (and bound object) exist; the signer signs its claims, then the token authenticates as the account until it expires or either is deleted",
@@ -240,7 +252,10 @@ export const apiServerMachine = setup({
       ],
     },
     awaitingValidatingWebhook: {
-      on: { WebhookAnswered: { guard: "isOurWebhookAnswer", target: "callingValidatingWebhooks", actions: "applyWebhookAnswer" } },
+      on: {
+        ApiRequest: { actions: "receiveRequestBesideWebhook", description: besideWebhook },
+        WebhookAnswered: { guard: "isOurWebhookAnswer", target: "callingValidatingWebhooks", actions: "applyWebhookAnswer" },
+      },
     },
     grantingLease: {
       entry: "requestEventLease",
