@@ -276,6 +276,8 @@ export class Runtime {
     // own action ends the watches and drops the requests), before a restarted client can send
     // anything: all the API server holds for this client is then the dead process's.
     if (address !== "apiserver" && address !== "etcd" && this.actors.has("apiserver")) this.handOver("runtime", "apiserver", { type: "ClientGone", client: address });
+    // etcd's connection to the API server closes too: its request in flight fails, later ones wait
+    if (address === "etcd" && this.actors.has("apiserver")) this.handOver("runtime", "apiserver", { type: "EtcdGone" });
   }
 
   /** Starts a crashed actor again from its machine and input: state is rebuilt from the API server. */

@@ -140,6 +140,8 @@ export interface ApiServerContext {
   issuedTokens: IMap<string, IssuedToken>;
   /** the secret-based tokens the signer signed for the token controller, by their signature: verifiable here */
   legacyTokens: OrderedMap<string, LegacyToken>;
+  /** etcd's process died: present (true) from then on */
+  etcdGone?: true;
 }
 
 export interface ApiServerInput {
@@ -219,6 +221,7 @@ function stepped(ctx: ApiServerContext, current: InFlight | undefined, cache = c
   if (current !== undefined || "current" in ctx) next.current = current;
   // never set to undefined once granted: present exactly when defined
   if (ctx.eventLease !== undefined) next.eventLease = ctx.eventLease;
+  if (ctx.etcdGone === true) next.etcdGone = true;
   return next;
 }
 
@@ -2453,6 +2456,41 @@ function takenName(ctx: ApiServerContext, name: string): Status {
   const st = S.alreadyExists(cur.r!, name);
   const holder = cur.key === undefined ? undefined : ctx.cache.objects.get(cur.key);
   return holder?.metadata?.deletionTimestamp ? { ...st, message: `object is being deleted: ${st.message}` } : st;
+}
+
+/** kube-apiserver's --request-timeout default: the deadline of a request that is not long-running. */
+export const requestTimeoutMs = 60_000;
+
+/** etcd's process died: its connection closed. */
+export function loseEtcd(ctx: ApiServerContext): ApiServerContext {
+  return { ...stepped(ctx, ctx.current), etcdGone: true };
+}
+
+/**
+ * The RPC in flight when etcd died: grpc-go fails it with Unavailable as its transport closes
+ * (internal/transport/http2_client.go, "error reading from server: EOF"); clientv3 does not retry a
+ * write once sent, and the store returns the error as it is: ErrorToAPIStatus's 500 with its text.
+ */
+export function replyEtcdUnavailable(ctx: ApiServerContext, fx: Fx): ApiServerContext {
+  return replyStorageError(ctx, { error: "rpc error: code = Unavailable desc = error reading from server: EOF" }, fx);
+}
+
+/**
+ * A write that needs etcd while etcd is down waits (clientv3's WaitForReady) in its own goroutine
+ * while others are served; it will never be stored, so its Service allocations go back now, and its
+ * deadline answers it.
+ */
+export function waitForEtcdUntilDeadline(ctx: ApiServerContext, fx: Fx): ApiServerContext {
+  const cur = ctx.current!;
+  if (cur.req.id >= 0) fx.after(`request-deadline/${cur.req.from}/${cur.req.id}`, requestTimeoutMs, { type: "RequestDeadline", client: cur.req.from, id: cur.req.id });
+  return stepped(ctx, undefined, ctx.cache, ctx.backlog, ctx.nextEtcdId, cur.allocatorsBefore ?? ctx.allocators);
+}
+
+/** The deadline passed while the write waited for etcd: finisher.go's NewTimeoutError. */
+export function replyRequestTimeout(ctx: ApiServerContext, ev: { client: string; id: number }, fx: Fx): ApiServerContext {
+  const status = { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "Timeout: request did not complete within requested timeout - context deadline exceeded", reason: "Timeout", details: {}, code: 504 };
+  fx.send(ev.client, { type: "ApiResponse", id: ev.id, ok: false, code: 504, status });
+  return ctx;
 }
 
 // ---- faults: what the network and the hosts do to the API server, each one a message ----------

@@ -13,6 +13,8 @@ export type ApiServerEvent =
   | ((ApiRequest | EtcdResponse) & Stamp)
   | ({ type: "CompactionDue" } & Stamp)
   | ({ type: "ClientGone"; client: string } & Stamp)
+  | ({ type: "EtcdGone" } & Stamp)
+  | ({ type: "RequestDeadline"; client: string; id: number } & Stamp)
   | ({ type: "DisconnectWatch"; pick: number } & Stamp)
   | ({ type: "DisconnectClientWatches"; client: string } & Stamp)
   | ({ type: "SlideWatchCache"; keep: number } & Stamp)
@@ -26,6 +28,8 @@ export type ApiServerEvent =
 // is one, so that when an action throws the runtime resumes from the context the last one returned.
 const step = valueStepOf<ApiServerContext>();
 
+const waitingForEtcd = "etcd is down: the write waits for a connection that does not come, while other requests are served, until its deadline (--request-timeout) ends it with 504";
+const etcdGoneInFlight = "etcd died with this request's RPC in flight: gRPC fails it (Unavailable), and the API server passes the error on as a 500";
 const besideWebhook = "while the webhook is out, reads (from the watch cache) and the front end's checks are answered at once, so a webhook may read the cluster; writes queue";
 
 export const apiServerMachine = setup({
@@ -58,6 +62,7 @@ export const apiServerMachine = setup({
     hasValidatingWebhooks: ({ context }) => L.hasWebhooks(context, false),
     isAwaitingWebhook: ({ context }) => L.isAwaitingWebhook(context),
     isOurWebhookAnswer: ({ context, event }) => L.isOurWebhookAnswer(context, event as { id: number }),
+    isEtcdGone: ({ context }) => context.etcdGone === true,
   },
   actions: {
     listEtcd: step((c, _e, fx) => L.listEtcd(c, fx)),
@@ -94,6 +99,10 @@ export const apiServerMachine = setup({
     applyWatchEvents: step((c, e, fx) => L.applyWatch(c, e, fx)),
     compactEtcd: step((c, _e, fx) => L.compactEtcd(c, fx)),
     forgetClient: step((c, e) => L.forgetClient(c, e)),
+    loseEtcd: step((c) => L.loseEtcd(c)),
+    replyEtcdUnavailable: step((c, _e, fx) => L.replyEtcdUnavailable(c, fx)),
+    replyRequestTimeout: step((c, e, fx) => L.replyRequestTimeout(c, e as { client: string; id: number }, fx)),
+    waitForEtcdUntilDeadline: step((c, _e, fx) => L.waitForEtcdUntilDeadline(c, fx)),
     disconnectWatch: step((c, e, fx) => L.disconnectWatch(c, e, fx)),
     disconnectClientWatches: step((c, e, fx) => L.disconnectClientWatches(c, e, fx)),
     slideWatchCache: step((c, e, fx) => L.slideWatchCache(c, e, fx)),
@@ -112,6 +121,8 @@ export const apiServerMachine = setup({
     WatchResponse: { actions: "applyWatchEvents", description: "etcd changes: update the watch cache, fan out to client watches" },
     CompactionDue: { actions: "compactEtcd" },
     ClientGone: { actions: "forgetClient", description: "a client's process died: its watches end, its requests are abandoned" },
+    RequestDeadline: { actions: "replyRequestTimeout", description: "a write that waited for etcd reached its deadline" },
+    EtcdGone: { actions: "loseEtcd", description: "etcd's process died and its connection closed: writes from now on wait for it (gRPC's WaitForReady) until their request times out" },
     DisconnectWatch: { actions: "disconnectWatch", description: "fault: one client watch's stream breaks; the client sees it end (CLOSED) and watches again from its last resourceVersion" },
     DisconnectClientWatches: { actions: "disconnectClientWatches", description: "fault: a partition healed; each of that client's watches ends with 410 Gone" },
     SlideWatchCache: { actions: "slideWatchCache", description: "fault: compact etcd now and keep only the newest watch-cache history" },
@@ -235,6 +246,7 @@ export const apiServerMachine = setup({
           guard: "isUnchangedByWrite", target: "idle", actions: "replyUnchanged",
           description: "GuaranteedUpdate: the object as stored would be the stored version byte for byte: nothing written, no new resourceVersion, no watch event",
         },
+        { guard: "isEtcdGone", target: "idle", actions: "waitForEtcdUntilDeadline", description: waitingForEtcd },
         { guard: "needsEventLease", target: "grantingLease" },
         { target: "persisting" },
       ],
@@ -247,6 +259,7 @@ export const apiServerMachine = setup({
         { guard: "isAwaitingWebhook", target: "awaitingValidatingWebhook" },
         { guard: "isDryRun", target: "idle", actions: "replyDryRun" },
         { guard: "isUnchangedByWrite", target: "idle", actions: "replyUnchanged" },
+        { guard: "isEtcdGone", target: "idle", actions: "waitForEtcdUntilDeadline", description: waitingForEtcd },
         { guard: "needsEventLease", target: "grantingLease" },
         { target: "persisting" },
       ],
@@ -260,6 +273,7 @@ export const apiServerMachine = setup({
     grantingLease: {
       entry: "requestEventLease",
       on: {
+        EtcdGone: { target: "idle", actions: ["loseEtcd", "replyEtcdUnavailable"], description: etcdGoneInFlight },
         LeaseGrantResponse: [
           { guard: "isLeaseRefused", target: "idle", actions: "replyStorageError", description: "etcd refused the grant (database space exceeded): the Event is not written" },
           { target: "persisting", actions: "recordEventLease" },
@@ -269,6 +283,7 @@ export const apiServerMachine = setup({
     persisting: {
       entry: "sendTxn",
       on: {
+        EtcdGone: { target: "idle", actions: ["loseEtcd", "replyEtcdUnavailable"], description: etcdGoneInFlight },
         TxnResponse: [
           { guard: "isTxnRefused", target: "idle", actions: "replyStorageError", description: "etcd refused the write (request is too large, database space exceeded): the error as the API server passes it on" },
           { guard: "isTxnSucceeded", target: "idle", actions: "replyWithObject" },
