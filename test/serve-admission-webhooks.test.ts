@@ -76,6 +76,13 @@ describe.runIf(bin)("admission webhooks through kubectl", () => {
         }
         if (path === "/deny-connect") return reply({ allowed: false, status: { message: `exec into ${review.request.name} is not allowed` } });
         if (path === "/slow") return void setTimeout(() => reply({ allowed: true }), 3000);
+        if (path === "/label-a" || path === "/label-b") {
+          // /label-a records whether it saw label b; /label-b sets b once
+          const labels = pod.metadata.labels ?? {};
+          const want = path === "/label-a" ? { a: labels.b ? "saw-b" : "no-b" } : { b: "1" };
+          if (Object.entries(want).every(([key, v]) => labels[key] === v)) return reply({ allowed: true });
+          return reply({ allowed: true, patchType: "JSONPatch", patch: b64(JSON.stringify([{ op: "add", path: "/metadata/labels", value: { ...labels, ...want } }])) });
+        }
         if (path === "/lookup") {
           // as many policy webhooks do: read the cluster (a ConfigMap, the pod's namespace) before answering
           const get = (p: string) => new Promise<any>((resolve, reject) => {
@@ -172,6 +179,11 @@ describe.runIf(bin)("admission webhooks through kubectl", () => {
     expect(stored.spec.containers.map((c: any) => c.name)).toEqual(["app", "sidecar"]);
     // the patched object is defaulted again: the sidecar has the container defaults
     expect(stored.spec.containers[1]).toMatchObject({ imagePullPolicy: "IfNotPresent", terminationMessagePath: "/dev/termination-log", terminationMessagePolicy: "File" });
+    // the webhook changed the pod, so the in-tree plugins ran again (admission.reinvoker): the
+    // ServiceAccount plugin mounted the token volume into the sidecar too
+    const tokenMount = (c: any) => (c.volumeMounts ?? []).find((m: any) => m.mountPath === "/var/run/secrets/kubernetes.io/serviceaccount");
+    expect(tokenMount(stored.spec.containers[1])).toEqual(tokenMount(stored.spec.containers[0]));
+    expect(tokenMount(stored.spec.containers[1])?.name).toMatch(/^kube-api-access-[a-z0-9]{5}$/);
     const running = await until(async () => {
       const p = JSON.parse((await k(["get", "pod", "web", "-o", "json"])).out);
       return p.spec.nodeName && (p.status.containerStatuses ?? []).filter((c: any) => c.ready).length === 2 ? p : undefined;
@@ -258,6 +270,22 @@ describe.runIf(bin)("admission webhooks through kubectl", () => {
     expect(labels).toEqual({ team: "blue", "ns-phase": "Active" });
     await k(["delete", "pod", "looked-up", "--wait=false"]);
     await k(["delete", "configmap", "hook-config"]);
+  });
+
+  // (b is Never: were it IfNeeded, a's change in the second round would call it again too, as reinvocationcontext.go marks it)
+  it("calls an IfNeeded webhook again when a later webhook changed the object, and a Never one only once", async () => {
+    for (const [policy, expected, calls] of [["IfNeeded", "saw-b", ["/label-a", "/label-b", "/label-a"]], ["Never", "no-b", ["/label-a", "/label-b"]]] as const) {
+      seen.length = 0;
+      // configurations in name order: r1 before r2
+      await k(["apply", "-f", "-"], config("MutatingWebhookConfiguration", "r1", [hook("a.hooks.test", `https://127.0.0.1:${port}/label-a`, { reinvocationPolicy: policy })]));
+      await k(["apply", "-f", "-"], config("MutatingWebhookConfiguration", "r2", [hook("b.hooks.test", `https://127.0.0.1:${port}/label-b`)]));
+      const name = `reinvoked-${policy.toLowerCase()}`;
+      expect((await k(["create", "-f", "-"], pod(name))).code).toBe(0);
+      expect(seen.map((x) => x.path)).toEqual(calls);
+      const labels = JSON.parse((await k(["get", "pod", name, "-o", "jsonpath={.metadata.labels}"])).out);
+      expect(labels).toEqual({ a: expected, b: "1" });
+      await k(["delete", "pod", name, "--wait=false"]);
+    }
   });
 
   it("never sends a webhook its own configuration objects, even when a Fail webhook on everything is down", async () => {

@@ -110,7 +110,15 @@ export interface WebhookPhase {
   mutating: boolean;
   hooks: readonly WebhookRef[];
   next: number;
-  call?: { id: number; uid: string; hook: any };
+  call?: { id: number; uid: string; hook: any; index: number };
+  /** mutating only (reinvocation.go's contexts): 1 once the chain runs again */
+  round?: 0 | 1;
+  /** a webhook changed the object: the chain runs again (admission.reinvoker) */
+  shouldReinvoke?: boolean;
+  /** IfNeeded webhooks called since the object last changed, by index */
+  previouslyInvoked?: readonly number[];
+  /** the webhooks the second round calls, by index */
+  reinvoke?: readonly number[];
 }
 
 /** A pod create waiting for its ServiceAccount: the lookups made so far and the interval between them. */
@@ -2646,6 +2654,8 @@ export function callNextWebhook(ctx: ApiServerContext, mutating: boolean, fx: Fx
     const hook = phase.hooks[i]!.hook;
     const matched = shouldCallHook(hook, attrs, nsLabels);
     if (matched === false) continue;
+    // the second round calls only those marked for it: never a webhook for the first time
+    if (phase.round === 1 && !(phase.reinvoke ?? []).includes(i)) continue;
     if (matched !== true) return stepped(ctx, { ...prior, webhooks: undefined, error: matched.error });
     const refusal = attrs.dryRun ? dryRunRefusal(hook) : undefined;
     if (refusal !== undefined) return stepped(ctx, { ...prior, webhooks: undefined, error: refusal });
@@ -2658,9 +2668,39 @@ export function callNextWebhook(ctx: ApiServerContext, mutating: boolean, fx: Fx
       ...(typeof hook.clientConfig?.caBundle === "string" ? { caBundle: hook.clientConfig.caBundle } : {}),
       review: admissionReview(uid, attrs),
     });
-    return { ...ctx, rng, nextEtcdId: id + 1, current: { ...prior, webhooks: { ...phase, next: i + 1, call: { id, uid, hook } } } };
+    return { ...ctx, rng, nextEtcdId: id + 1, current: { ...prior, webhooks: { ...phase, next: i + 1, call: { id, uid, hook, index: i } } } };
   }
-  return stepped(ctx, { ...prior, webhooks: undefined });
+  // a first round that changed the object is kept for the second (needsReinvocation)
+  return stepped(ctx, { ...prior, webhooks: phase.mutating && phase.round !== 1 && phase.shouldReinvoke === true ? { ...phase, next: phase.hooks.length } : undefined });
+}
+
+/** The mutating webhooks' first round changed the object: the mutating chain runs once more. */
+export function needsReinvocation(ctx: ApiServerContext): boolean {
+  const phase = ctx.current?.webhooks;
+  return phase !== undefined && phase.mutating && phase.round !== 1 && phase.shouldReinvoke === true && phase.call === undefined;
+}
+
+/**
+ * admission.reinvoker: a mutating webhook changed the object, so the whole mutating chain runs a
+ * second time, the in-tree plugins first (a sidecar a webhook added gets the service account token
+ * mount and LimitRanger's defaults), then the IfNeeded webhooks called before a later change; when
+ * the in-tree plugins change the object, every IfNeeded webhook called since the last change too.
+ */
+export function reinvokeMutatingAdmission(ctx: ApiServerContext): ApiServerContext {
+  const cur = ctx.current!;
+  const phase = cur.webhooks!;
+  let obj = cur.obj;
+  let refusal: string | undefined;
+  if (!cur.r?.custom && obj !== undefined) {
+    const serviceAccounts = (ns: string, name: string) => ctx.cache.objects.get(storageKey(resourceFor("", "serviceaccounts")!, ns, name));
+    const actx = copyWith(admissionContext(ctx, cur), { priorityClasses: priorityClasses(ctx), serviceAccounts, refuse: (reason: string) => void (refusal = reason) }) as MutateContext;
+    obj = admitDefaultedKeeping(defaulted(cur.obj), actx).obj;
+    refusal ??= admissionRefusal(obj, actx);
+  }
+  if (refusal !== undefined) return stepped(ctx, { ...cur, webhooks: undefined, error: S.forbiddenStatus(cur.r!, obj?.metadata?.name ?? cur.req.name ?? "", refusal) });
+  const changedInTree = !semanticEqual(cur.obj, obj);
+  const reinvoke = changedInTree ? [...(phase.reinvoke ?? []), ...(phase.previouslyInvoked ?? [])] : (phase.reinvoke ?? []);
+  return stepped(ctx, { ...cur, obj, decoded: undefined, webhooks: { ...phase, round: 1, next: 0, reinvoke, previouslyInvoked: changedInTree ? [] : (phase.previouslyInvoked ?? []) } });
 }
 
 /** A webhook answered (or the runtime could not reach it): its patch, warnings or refusal join the request. */
@@ -2673,7 +2713,15 @@ export function applyWebhookAnswer(ctx: ApiServerContext, ev: { id: number } & W
   // a connect's object is its options: a patch applies to them, and the stream never reads them again
   const target = connect ? webhookAttributes(cur)?.object : cur.req.verb === "delete" ? undefined : cur.obj;
   const verdict = judgeWebhookAnswer(hook, uid, phase.mutating, target, outcome, (o) => defaulted(o));
-  const next: InFlight = { ...cur, webhooks: { ...phase, call: undefined } };
+  // reinvocation.go: a change marks every IfNeeded webhook called before it; this one joins them after
+  const changed = phase.mutating && !connect && verdict.obj !== undefined && !semanticEqual(target, verdict.obj);
+  const invoked = changed ? [] : (phase.previouslyInvoked ?? []);
+  const marked: WebhookPhase = !phase.mutating ? phase : {
+    ...phase,
+    ...(changed ? { shouldReinvoke: true, reinvoke: [...new Set([...(phase.reinvoke ?? []), ...(phase.previouslyInvoked ?? [])])] } : {}),
+    previouslyInvoked: hook.reinvocationPolicy === "IfNeeded" ? [...invoked, phase.call!.index] : invoked,
+  };
+  const next: InFlight = { ...cur, webhooks: { ...marked, call: undefined } };
   if (verdict.warnings) next.warnings = [...(cur.warnings ?? []), ...verdict.warnings];
   if (verdict.error) next.error = verdict.error;
   if (verdict.obj !== undefined && !connect) {

@@ -63,6 +63,7 @@ export const apiServerMachine = setup({
     isAwaitingWebhook: ({ context }) => L.isAwaitingWebhook(context),
     isOurWebhookAnswer: ({ context, event }) => L.isOurWebhookAnswer(context, event as { id: number }),
     isEtcdGone: ({ context }) => context.etcdGone === true,
+    needsReinvocation: ({ context }) => L.needsReinvocation(context),
   },
   actions: {
     listEtcd: step((c, _e, fx) => L.listEtcd(c, fx)),
@@ -108,6 +109,7 @@ export const apiServerMachine = setup({
     slideWatchCache: step((c, e, fx) => L.slideWatchCache(c, e, fx)),
     replyInternalError: step((c, e, fx) => L.replyInternalError(c, e, fx)),
     callNextMutatingWebhook: step((c, _e, fx) => L.callNextWebhook(c, true, fx)),
+    reinvokeMutatingAdmission: step((c) => L.reinvokeMutatingAdmission(c)),
     callNextValidatingWebhook: step((c, _e, fx) => L.callNextWebhook(c, false, fx)),
     applyWebhookAnswer: step((c, e) => L.applyWebhookAnswer(c, e as WebhookAnswered)),
   },
@@ -222,8 +224,14 @@ export const apiServerMachine = setup({
       always: [
         { guard: "hasFailed", target: "idle", actions: "replyWithStatus" },
         { guard: "isAwaitingWebhook", target: "awaitingMutatingWebhook" },
+        { guard: "needsReinvocation", target: "reinvokingMutatingAdmission" },
         { target: "validating" },
       ],
+    },
+    reinvokingMutatingAdmission: {
+      description: "a webhook changed the object: the in-tree mutating plugins run again, then a second round calls the IfNeeded webhooks a later change concerns (reinvocationPolicy)",
+      entry: "reinvokeMutatingAdmission",
+      always: [{ guard: "hasFailed", target: "idle", actions: "replyWithStatus" }, { target: "callingMutatingWebhooks" }],
     },
     awaitingMutatingWebhook: {
       on: {
