@@ -19,8 +19,8 @@ export interface ShellSnapshot {
   readonly status: number;
 }
 
-function programContext(image: ImageInfo, io: ProcessIO, bound?: (port: number) => boolean): ProgramContext {
-  return { image, listeners: new Map(), startedAt: io.now(), ports: [], exec: true, ...(bound !== undefined ? { bound } : {}) };
+function programContext(image: ImageInfo, io: ProcessIO, bound?: (port: number) => boolean, tty = false): ProgramContext {
+  return { image, listeners: new Map(), startedAt: io.now(), ports: [], exec: true, ...(bound !== undefined ? { bound } : {}), ...(tty ? { tty: true } : {}) };
 }
 
 /** runc's error when an exec'd executable does not exist (the exec never starts). */
@@ -43,8 +43,8 @@ function* statusOf(body: Gen, sh: ShellState, st: Streams): Gen {
 }
 
 /** The exec'd process for argv, or the reason it cannot start (nothing by that name in the image). */
-export function execProcess(argv: readonly string[], io: ProcessIO, image: ImageInfo, st: Streams, bound?: (port: number) => boolean): { run: Gen } | { startError: string } {
-  const ctx = programContext(image, io, bound);
+export function execProcess(argv: readonly string[], io: ProcessIO, image: ImageInfo, st: Streams, bound?: (port: number) => boolean, tty = false): { run: Gen } | { startError: string } {
+  const ctx = programContext(image, io, bound, tty);
   const sh = shellFor(io, ctx);
   if (argv.length === 0 || !isRunnable([...argv], sh, ctx)) return { startError: execStartError(argv[0] ?? "") };
   // the process gets the container's env, and HOME as runc sets it; PWD is a shell's, not the runtime's
