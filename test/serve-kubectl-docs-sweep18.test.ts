@@ -63,9 +63,9 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: the docs' pages, swe
   const running = (pod: string) =>
     until(async () => ((await k(["get", "pod", pod, "-o", "jsonpath={.status.phase}"])).out === "Running" ? true : undefined), 60_000);
   /** kubectl exec -it on a pseudo-terminal (test/support/ptyrun.py): what the terminal showed. */
-  const onTerminal = (args: string[]) =>
+  const onTerminal = (args: string[], typed: string[] = []) =>
     new Promise<string>((resolve) => {
-      execFile(python!, [join(__dirname, "support", "ptyrun.py"), "0.8", "--", bin!, ...args], { env: kubectlEnv(s.kubeconfigPath), timeout: 30_000 }, (_e, out) => resolve(out.replace(/\r\n/g, "\n")));
+      execFile(python!, [join(__dirname, "support", "ptyrun.py"), "0.8", ...typed, "--", bin!, ...args], { env: kubectlEnv(s.kubeconfigPath), timeout: 30_000 }, (_e, out) => resolve(out.replace(/\r\n/g, "\n")));
     });
 
   beforeAll(async () => {
@@ -102,7 +102,10 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: the docs' pages, swe
     expect(await get("maxmemory")).toBe("maxmemory\n2097152\n");
     expect(await get("maxmemory-policy")).toBe("maxmemory-policy\nallkeys-lru\n");
     if (python) {
-      expect(await onTerminal(["exec", "-it", "redis", "--", "redis-cli", "CONFIG", "GET", "maxmemory-policy"])).toContain('1) "maxmemory-policy"\n2) "allkeys-lru"\n');
+      // the page's session: `kubectl exec -it redis -- redis-cli`, then the commands typed at its prompt
+      const screen = await onTerminal(["exec", "-it", "redis", "--", "redis-cli"], ["CONFIG GET maxmemory\\r", "CONFIG GET maxmemory-policy\\r", "quit\\r"]);
+      expect(screen).toContain('127.0.0.1:6379> CONFIG GET maxmemory\n1) "maxmemory"\n2) "2097152"\n127.0.0.1:6379> CONFIG GET maxmemory-policy\n1) "maxmemory-policy"\n2) "allkeys-lru"\n127.0.0.1:6379> quit\n');
+      expect(screen).toMatch(/\[exit 0\]\n$/);
     }
   });
 

@@ -60,3 +60,19 @@ describe("redis", () => {
     expect(execute(s0, ["incr", "n"]).reply).toEqual({ t: "int", n: 1 });
   });
 });
+
+describe("redis-cli's REPL", () => {
+  it("prompts host:port, with [db] when not 0 (cliRefreshPrompt)", async () => {
+    const { replPrompt } = await import("./redis.js");
+    expect([replPrompt([]), replPrompt(["-h", "redis", "-p", "7000"]), replPrompt(["-n", "2"])]).toEqual(["127.0.0.1:6379> ", "redis:7000> ", "127.0.0.1:6379[2]> "]);
+  });
+
+  it("is what a terminal exec of redis-cli with connection options only starts; a command or another image's runs once", async () => {
+    const { interactiveShell } = await import("./exec.js");
+    const redisImage = { kind: "redis", userland: "gnu" } as Parameters<typeof interactiveShell>[1];
+    expect(interactiveShell(["redis-cli"], redisImage)).toMatchObject({ name: "redis-cli", options: [] });
+    expect(interactiveShell(["redis-cli", "-h", "redis"], redisImage)).toMatchObject({ name: "redis-cli", options: ["-h", "redis"] });
+    expect(interactiveShell(["redis-cli", "ping"], redisImage)).toBeUndefined();
+    expect(interactiveShell(["redis-cli"], { kind: "nginx", userland: "gnu" } as Parameters<typeof interactiveShell>[1])).toBeUndefined();
+  });
+});

@@ -389,8 +389,8 @@ export function* redisServer(argv: string[], sh: ShellState, st: Streams, listen
     } catch {
       cmd = undefined;
     }
-    // a client that speaks something else than RESP (an HTTP probe) is answered with an error and dropped
-    if (!Array.isArray(cmd) || cmd.length === 0 || !cmd.every((a) => typeof a === "string")) return { status: 400 };
+    // a request that carries no command (an HTTP probe) fails as it did against a plain TCP server
+    if (!Array.isArray(cmd) || cmd.length === 0 || !cmd.every((a) => typeof a === "string")) return false;
     const r = execute(state, cmd as string[]);
     state = r.state;
     return { status: 200, body: JSON.stringify(r.reply) };
@@ -504,4 +504,29 @@ export function* redisCli(argv: string[], sh: ShellState, st: Streams, tty: bool
     print(r);
   }
   return 0;
+}
+
+/** cliRefreshPrompt: `host:port`, `[db]` when not 0, then "> ". */
+export function replPrompt(options: readonly string[]): string {
+  const opt = (name: string) => {
+    const i = options.indexOf(name);
+    return i >= 0 ? options[i + 1] : undefined;
+  };
+  const db = Number(opt("-n") ?? 0);
+  return `${opt("-h") ?? "127.0.0.1"}:${opt("-p") ?? "6379"}${db !== 0 ? `[${db}]` : ""}> `;
+}
+
+/** One line typed at redis-cli's REPL (a terminal): the command's reply as cliFormatReplyTTY prints it; "quit" when it ends the REPL. */
+export function* redisReplLine(line: string, options: readonly string[], sh: ShellState, st: Streams): Generator<Effect, "quit" | undefined, EffectResult> {
+  const words = splitArgs(line);
+  if (words === undefined) {
+    st.out("Invalid argument(s)\n");
+    return undefined;
+  }
+  if (words.length === 0) return undefined;
+  const first = words[0]!.toLowerCase();
+  if (first === "quit" || first === "exit") return "quit";
+  // a connection failure is reported and the REPL goes on (repl() retries at each command)
+  yield* redisCli(["redis-cli", ...options, ...words], sh, st, true);
+  return undefined;
 }
