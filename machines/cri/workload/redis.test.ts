@@ -40,6 +40,8 @@ describe("redis", () => {
     expect([formatTTY({ t: "array", a: [] }), formatTTY({ t: "status", s: "OK" }), formatTTY({ t: "error", s: "ERR x" }), formatTTY({ t: "nil" })]).toEqual(["(empty array)\n", "OK\n", "(error) ERR x\n", "(nil)\n"]);
     expect([formatRaw(arr(2)), formatRaw({ t: "int", n: 3 }), formatRaw({ t: "nil" }), formatRaw({ t: "error", s: "ERR x" })]).toEqual(["v1\nv2\n", "3\n", "\n", "ERR x\n\n"]);
     expect(catrepr('a"b\\\n\x01')).toBe('"a\\"b\\\\\\n\\x01"');
+    // sdscatrepr works on bytes: UTF-8's are not isprint() in the C locale
+    expect(catrepr("\u00e9")).toBe('"\\xc3\\xa9"');
   });
 
   it("execute: lists, strings, CONFIG GET/SET, unknown commands and arity as server.c words them, never changing its input", () => {
@@ -74,5 +76,15 @@ describe("redis-cli's REPL", () => {
     expect(interactiveShell(["redis-cli", "-h", "redis"], redisImage)).toMatchObject({ name: "redis-cli", options: ["-h", "redis"] });
     expect(interactiveShell(["redis-cli", "ping"], redisImage)).toBeUndefined();
     expect(interactiveShell(["redis-cli"], { kind: "nginx", userland: "gnu" } as Parameters<typeof interactiveShell>[1])).toBeUndefined();
+  });
+});
+
+describe("stringmatch", () => {
+  it("matches * ? [a-c] [^x] and escapes as util.c does, and a client's odd pattern neither throws nor hangs", async () => {
+    const { globMatch } = await import("./redis.js");
+    expect([globMatch("h?llo", "hello"), globMatch("h*llo", "heeeello"), globMatch("h[ae]llo", "hallo"), globMatch("h[^e]llo", "hello"), globMatch("h[a-b]llo", "hbllo")]).toEqual([true, true, true, false, true]);
+    expect([globMatch("maxmemory*", "maxmemory-policy"), globMatch("*", ""), globMatch("a\\*", "a*"), globMatch("a\\*", "ab"), globMatch("MAX*", "maxmemory", true)]).toEqual([true, true, true, false, true]);
+    expect([globMatch("[z-a]", "m"), globMatch("[", "x"), globMatch("a[", "a")]).toEqual([true, false, false]);
+    expect(globMatch("*a*a*a*a*a*a*a*a*a*a*b", "a".repeat(3000))).toBe(false);
   });
 });

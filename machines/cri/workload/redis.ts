@@ -130,27 +130,59 @@ export function splitArgs(line: string): string[] | undefined {
   }
 }
 
-/** util.c stringmatch for CONFIG GET and KEYS: * ? [...] with a leading ^ or ! to negate, \ escapes. */
+/**
+ * util.c stringmatch for CONFIG GET and KEYS: * ? [...] (a leading ^ negates, a-z ranges), \ escapes.
+ * Matched with the two-pointer star walk, not a RegExp: a client's pattern can neither throw nor backtrack without bound.
+ */
 export function globMatch(pattern: string, s: string, nocase = false): boolean {
-  let re = "";
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
-    if (c === "*") re += "[\\s\\S]*";
-    else if (c === "?") re += "[\\s\\S]";
-    else if (c === "[") {
-      const end = pattern.indexOf("]", i + 1);
-      if (end < 0) re += "\\[";
-      else {
-        let body = pattern.slice(i + 1, end);
-        const neg = body.startsWith("^") || body.startsWith("!");
-        if (neg) body = body.slice(1);
-        re += `[${neg ? "^" : ""}${body.replace(/[\]\\]/g, "\\$&")}]`;
-        i = end;
+  const p = nocase ? pattern.toLowerCase() : pattern;
+  const str = nocase ? s.toLowerCase() : s;
+  // one pattern element at pi against str[si]: the length of the element when it matches, 0 when not
+  const one = (pi: number, c: string): number => {
+    const ch = p[pi]!;
+    if (ch === "?") return 1;
+    if (ch === "\\" && pi + 1 < p.length) return p[pi + 1] === c ? 2 : 0;
+    if (ch === "[") {
+      let i = pi + 1;
+      const neg = p[i] === "^";
+      if (neg) i++;
+      let hit = false;
+      for (; i < p.length && p[i] !== "]"; i++) {
+        if (p[i] === "\\" && i + 1 < p.length) {
+          i++;
+          if (p[i] === c) hit = true;
+        } else if (p[i + 1] === "-" && i + 2 < p.length && p[i + 2] !== "]") {
+          const [lo, hi] = p[i]! <= p[i + 2]! ? [p[i]!, p[i + 2]!] : [p[i + 2]!, p[i]!];
+          if (c >= lo && c <= hi) hit = true;
+          i += 2;
+        } else if (p[i] === c) hit = true;
       }
-    } else if (c === "\\" && i + 1 < pattern.length) re += pattern[++i]!.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
-    else re += c.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+      // stringmatch: an unterminated class ends at the pattern's end
+      return hit !== neg ? Math.min(i + 1, p.length) - pi : 0;
+    }
+    return ch === c ? 1 : 0;
+  };
+  let pi = 0;
+  let si = 0;
+  let starP = -1;
+  let starS = 0;
+  while (si < str.length) {
+    if (pi < p.length && p[pi] === "*") {
+      starP = ++pi;
+      starS = si;
+      continue;
+    }
+    const n = pi < p.length ? one(pi, str[si]!) : 0;
+    if (n > 0) {
+      pi += n;
+      si++;
+    } else if (starP >= 0) {
+      pi = starP;
+      si = ++starS;
+    } else return false;
   }
-  return new RegExp(`^${re}$`, nocase ? "i" : "").test(s);
+  while (pi < p.length && p[pi] === "*") pi++;
+  return pi === p.length;
 }
 
 type Value = { type: "string"; v: string } | { type: "list"; v: readonly string[] };
@@ -399,18 +431,19 @@ export function* redisServer(argv: string[], sh: ShellState, st: Streams, listen
   return 0;
 }
 
-/** sds.c sdscatrepr: a quoted string with \\ \" \n \r \t \a \b escaped and other non-printables as \xHH. */
+/** sds.c sdscatrepr: a quoted string with \\ \" \n \r \t \a \b escaped and other bytes isprint() refuses (UTF-8's too) as \xHH. */
 export function catrepr(s: string): string {
   let out = '"';
-  for (const c of s) {
-    const code = c.charCodeAt(0);
+  for (const byte of new TextEncoder().encode(s)) {
+    const code = byte;
+    const c = String.fromCharCode(byte);
     if (c === "\\" || c === '"') out += `\\${c}`;
     else if (c === "\n") out += "\\n";
     else if (c === "\r") out += "\\r";
     else if (c === "\t") out += "\\t";
     else if (c === "\x07") out += "\\a";
     else if (c === "\b") out += "\\b";
-    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, "0")}`;
+    else if (code < 0x20 || code >= 0x7f) out += `\\x${code.toString(16).padStart(2, "0")}`;
     else out += c;
   }
   return `${out}"`;
@@ -456,7 +489,7 @@ export function* redisCli(argv: string[], sh: ShellState, st: Streams, tty: bool
   for (; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === "-h" && i + 1 < argv.length) host = argv[++i]!;
-    else if (a === "-p" && i + 1 < argv.length) port = Number(argv[++i]);
+    else if (a === "-p" && i + 1 < argv.length) port = Number.parseInt(argv[++i]!, 10) || 0; // atoi
     else if (a === "--raw") raw = true;
     else if (a === "--no-raw") raw = false;
     else if (a === "-n" && i + 1 < argv.length) i++;
