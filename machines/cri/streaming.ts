@@ -118,7 +118,7 @@ export function onStreamMessage(ctx: CriContext, msg: StreamMessage, fx: Fx): vo
     const c = ctx.containers.get(s.containerId);
     if (!c || !isRunning(c)) return send({ type: "ExecOutput", session: msg.session, stdout: "", stderr: "", error: `failed to exec in container: failed to create exec "${msg.session}": cannot exec in a stopped state: unknown` });
     const env = msg.type === "ExecLine" && s.shell ? Object.fromEntries(s.shell.vars) : execEnv(c);
-    const exec: ExecSpec = msg.type === "ExecLine" && s.shell ? { line: msg.line, snap: currentOf(s.shell), env } : { argv: [...s.cmd], stdin: msg.type === "ExecRun" ? msg.stdin : msg.line, env };
+    const exec: ExecSpec = msg.type === "ExecLine" && s.shell ? { line: msg.line, snap: currentOf(s.shell), env } : { argv: [...s.cmd], stdin: msg.type === "ExecRun" ? msg.stdin : msg.line, env, ...(s.tty ? { tty: true } : {}) };
     // the value outlives the step: it holds what the step found, never the draft's proxies
     const proc = startProcess({ image: currentOf(c.image), env, ports: [], startedAt: ctx.now, layout: currentOf(c.layout), user: currentOf(c.user), exec });
     if (proc.startError !== undefined) return send({ type: "ExecOutput", session: msg.session, stdout: "", stderr: "", error: `failed to exec in container: failed to start exec "${msg.session}": ${proc.startError}` });

@@ -12,6 +12,7 @@ import { hpaExampleRequestNanos } from "../usage.js";
 import { nodetool, readyProbe, runCassandra } from "./cassandra.js";
 import { baseFiles } from "./distros.js";
 import { compilePython, runPython } from "./python.js";
+import { redisCli, redisServer } from "./redis.js";
 
 /** What programs need besides the shell: the image, the listener table, the start time, declared ports. */
 export interface ProgramContext {
@@ -25,6 +26,8 @@ export interface ProgramContext {
   bound?: (port: number) => boolean;
   /** an exec'd process (kubectl exec, an exec probe), not the container's own */
   exec?: true;
+  /** an exec'd process's stdout is a terminal (kubectl exec -it): redis-cli formats its replies for a person */
+  tty?: true;
 }
 
 const nginxIndex = `<!DOCTYPE html>
@@ -433,27 +436,6 @@ function flagValue(argv: string[], names: string[]): string | undefined {
     }
   }
   return undefined;
-}
-
-function* redis(argv: string[], sh: ShellState, st: Streams, ctx: ProgramContext): Gen {
-  const t = () => strftime("%d %b %Y %H:%M:%S.000", sh.io.now());
-  const port = Number(flagValue(argv, ["--port"]) ?? 6379);
-  const v = ctx.image.version ?? "8.2.3";
-  const [major = 8, minor = 0] = v.split(".").map(Number);
-  // before 7.0 the start-up lines were logged at LL_WARNING ('#'), the modified flag was 0 for a release
-  // tarball, and "Ready to accept connections" named no listener; the monotonic clock line came in 6.2
-  const early = major < 7;
-  const level = early ? "#" : "*";
-  st.out(`1:C ${t()} ${level} oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo\n`);
-  st.out(`1:C ${t()} ${level} Redis version=${v}, bits=64, commit=00000000, modified=${early ? 0 : 1}, pid=1, just started\n`);
-  // server.c main: argc == 1 warns, any argument (a config file, an option) loads a configuration
-  st.out(argv.length > 1 ? `1:C ${t()} # Configuration loaded\n` : `1:C ${t()} # Warning: no config file specified, using the default config. In order to specify a config file use redis-server /path/to/redis.conf\n`);
-  if (major > 6 || (major === 6 && minor >= 2)) st.out(`1:M ${t()} * monotonic clock: POSIX clock_gettime\n`);
-  st.out(`1:M ${t()} * Running mode=standalone, port=${port}.\n`);
-  st.out(`1:M ${t()} ${level} Server initialized\n`);
-  st.out(`1:M ${t()} * Ready to accept connections${early ? "" : " tcp"}\n`);
-  ctx.listeners.set(port, tcpOnly);
-  return yield* serve(sh);
 }
 
 const postgresNoPassword = `Error: Database is uninitialized and superuser password is not specified.
@@ -973,7 +955,8 @@ export function programsFor(ctx: ProgramContext): ProgramLookup {
     switch (`${kind}:${name}`) {
       case "nginx:nginx": case "nginx:nginx-debug": return nginxCommand(argv, sh, st, ctx);
       case "httpd:httpd-foreground": case "httpd:httpd": return httpd(sh, st, ctx);
-      case "redis:redis-server": return redis(argv, sh, st, ctx);
+      case "redis:redis-server": return redisServer(argv, sh, st, ctx.listeners, ctx.image.version ?? "8.2.3");
+      case "redis:redis-cli": return redisCli(argv, sh, st, ctx.tty === true);
       case "postgres:postgres": return postgres(sh, st, ctx);
       case "mysql:mysqld": return mysql(sh, st, ctx);
       case "memcached:memcached": return memcached(argv, sh, ctx);

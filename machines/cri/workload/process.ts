@@ -58,7 +58,7 @@ export interface ProcessSpec {
 
 /** What an exec'd process runs: argv with all of its stdin, or one line typed at an interactive shell. */
 export type ExecSpec =
-  | { readonly argv: readonly string[]; readonly stdin: string; readonly env: Readonly<Record<string, string>> }
+  | { readonly argv: readonly string[]; readonly stdin: string; readonly env: Readonly<Record<string, string>>; /** its stdout is a terminal (kubectl exec -t) */ readonly tty?: boolean }
   | { readonly line: string; readonly snap: ShellSnapshot; readonly env: Readonly<Record<string, string>> };
 
 /** What a filesystem call returned (a file's content, a listing, an error, true or false, nothing). */
@@ -234,7 +234,7 @@ function spawnExec(spec: ProcessSpec, ex: ExecSpec, port: Port): Live {
     })();
     return live;
   }
-  const p = execProcess(ex.argv, io, spec.image, st, port.listens);
+  const p = execProcess(ex.argv, io, spec.image, st, port.listens, ex.tty === true);
   if ("startError" in p) return { port, proc: { run: (function* (): Generator<Effect, number, EffectResult> { return 126; })(), listeners: new Map(), startError: p.startError } };
   return { port, proc: { run: p.run, listeners: new Map() } };
 }
