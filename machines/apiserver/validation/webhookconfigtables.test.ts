@@ -165,3 +165,18 @@ describe("TestValidateMutatingWebhookConfigurationUpdate", () => {
   ];
   for (const [name, c, old, expected] of rows) it(name, () => judge(validateMutatingWebhookConfigurationUpdate(c, old), expected));
 });
+
+// validation.go's ignoreValidatingWebhookMatchConditions / ignoreMutatingWebhookMatchConditions (read from the
+// source, no Go row): as many webhooks, each with the matchConditions it had, and they are not judged again.
+describe("an update keeping every webhook's matchConditions does not judge them again", () => {
+  const stored = config([{ name: "webhook.k8s.io", clientConfig: validClientConfig, sideEffects: none, matchConditions: [{ name: "-bad", expression: "true" }] }], true);
+  const changed = config([{ name: "webhook.k8s.io", clientConfig: validClientConfig, sideEffects: none, matchConditions: [{ name: "-bad", expression: "false" }] }], true);
+  it("validating: unchanged passes, changed is judged", () => {
+    expect(validateValidatingWebhookConfigurationUpdate(stored, stored)).toEqual([]);
+    judge(validateValidatingWebhookConfigurationUpdate(changed, stored), 'webhooks[0].matchConditions[0].name: Invalid value: "-bad"');
+  });
+  it("mutating: unchanged passes, changed is judged", () => {
+    expect(validateMutatingWebhookConfigurationUpdate(stored, stored)).toEqual([]);
+    judge(validateMutatingWebhookConfigurationUpdate(changed, stored), 'webhooks[0].matchConditions[0].name: Invalid value: "-bad"');
+  });
+});
