@@ -110,7 +110,8 @@ describe("syncJob (job_controller.go)", () => {
   it("an Indexed Job creates the lowest pending indexes and deletes a duplicate of an index", () => {
     const a = pod("Running", { index: 1 }), b = pod("Running", { index: 1 });
     const p = sync(job({ completionMode: "Indexed", parallelism: 3, completions: 5 }, { startTime: at(0), completedIndexes: "0" }), [a, b]);
-    expect(p.delete).toEqual([b]);
+    // appendPodsWithSameIndexForRemovalAndRemaining keeps the last in ActivePods order; equal pods keep their order (insertion sort)
+    expect(p.delete).toEqual([a]);
     expect(p.create).toEqual([2, 3]);
   });
   it("an Indexed Job counts a success by its index, not its uid", () => {

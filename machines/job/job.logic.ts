@@ -311,20 +311,89 @@ function podsToRemove(pods: readonly Pod[], n: number): Pod[] {
   return sorted.slice(0, n);
 }
 
-/** The Indexed pods that must go: a second pod of one index, an index out of range or already completed (firstPendingIndexes' complement). */
+/** The Indexed pods that must go: a pod of a completed index, then appendDuplicatedIndexPodsForRemoval's. */
 function badIndexedPods(active: readonly Pod[], completions: number, done: ReadonlySet<number>): { keep: Pod[]; remove: Pod[] } {
-  const seen = new Set<number>();
+  const ofDone = active.filter((p) => done.has(completionIndex(p) ?? -1));
+  const rest = appendDuplicatedIndexPodsForRemoval(active.filter((p) => !ofDone.includes(p)), completions);
+  return { keep: rest.keep, remove: [...ofDone, ...rest.remove] };
+}
+
+const podPhaseOrdinal: Readonly<Record<string, number>> = { Pending: 0, Unknown: 1, Running: 2 };
+
+function podReadyMs(p: Pod): number | undefined {
+  const c = (p.status?.conditions ?? []).find((x) => x.type === "Ready" && x.status === "True");
+  return toMs(c?.lastTransitionTime);
+}
+
+function maxContainerRestarts(p: Pod): number {
+  return Math.max(0, ...(p.status?.containerStatuses ?? []).map((s) => s.restartCount ?? 0));
+}
+
+// afterOrZero: an empty time counts as the latest
+function afterOrZero(a: number | undefined, b: number | undefined): boolean {
+  if (a === undefined || b === undefined) return a === undefined;
+  return a > b;
+}
+
+/** controller.ActivePods' Less: the pod to delete first sorts first (unassigned, pending, not ready, ready for less time, more restarts, newer). */
+export function activePodsLess(a: Pod, b: Pod): boolean {
+  const na = a.spec?.nodeName ?? "", nb = b.spec?.nodeName ?? "";
+  if (na !== nb && (na === "" || nb === "")) return na === "";
+  const pa = podPhaseOrdinal[a.status?.phase ?? ""] ?? 0, pb = podPhaseOrdinal[b.status?.phase ?? ""] ?? 0;
+  if (pa !== pb) return pa < pb;
+  const ra = isPodReady(a), rb = isPodReady(b);
+  if (ra !== rb) return !ra;
+  if (ra && rb) {
+    const ta = podReadyMs(a), tb = podReadyMs(b);
+    if (ta !== tb) return afterOrZero(ta, tb);
+  }
+  const ca = maxContainerRestarts(a), cb = maxContainerRestarts(b);
+  if (ca !== cb) return ca > cb;
+  const ka = toMs(a.metadata?.creationTimestamp), kb = toMs(b.metadata?.creationTimestamp);
+  if (ka !== kb) return afterOrZero(ka, kb);
+  return false;
+}
+
+/**
+ * appendDuplicatedIndexPodsForRemoval (indexed_job_utils.go): the pods sorted by completion index; those
+ * without a valid index and those at or beyond completions go, and of several pods of one index only the
+ * most active (the last in ActivePods order) stays.
+ */
+export function appendDuplicatedIndexPodsForRemoval(pods: readonly Pod[], completions: number): { keep: Pod[]; remove: Pod[] } {
+  const ix = (p: Pod) => completionIndex(p) ?? -1;
+  const sorted = [...pods].sort((a, b) => ix(a) - ix(b));
   const keep: Pod[] = [], remove: Pod[] = [];
-  for (const p of active) {
-    const ix = completionIndex(p);
-    if (ix === undefined || ix >= completions || done.has(ix) || seen.has(ix)) remove.push(p);
-    else {
-      seen.add(ix);
-      keep.push(p);
+  let i = 0;
+  while (i < sorted.length) {
+    const index = ix(sorted[i]!);
+    if (index >= completions) {
+      remove.push(...sorted.slice(i));
+      break;
     }
+    let j = i;
+    while (j < sorted.length && ix(sorted[j]!) === index) j++;
+    const group = sorted.slice(i, j);
+    if (index === -1) remove.push(...group);
+    else {
+      const ordered = group.sort((a, b) => (activePodsLess(a, b) ? -1 : activePodsLess(b, a) ? 1 : 0));
+      remove.push(...ordered.slice(0, -1));
+      keep.push(ordered[ordered.length - 1]!);
+    }
+    i = j;
   }
   return { keep, remove };
 }
+
+/** podGenerateNameWithIndex: <job>-<index>-, the job name cut so that it fits MaxGeneratedNameLength (58). */
+export function podGenerateNameWithIndex(jobName: string, index: number): string {
+  const append = `-${index}-`;
+  const prefix = jobName + append;
+  // Go slices bytes; a Job name is a DNS-1123 subdomain, ASCII only
+  return prefix.length > maxGeneratedNameLength ? prefix.slice(0, maxGeneratedNameLength - append.length) + append : prefix;
+}
+
+// names.MaxGeneratedNameLength: 63 less the 5 random characters
+const maxGeneratedNameLength = 58;
 
 /** The n lowest indexes neither completed nor held by an active (or, under podReplacementPolicy Failed, terminating) pod. */
 export function firstPendingIndexes(n: number, completions: number, done: ReadonlySet<number>, held: ReadonlySet<number>): number[] {
@@ -636,7 +705,7 @@ export function newPodForJob(job: Job, index?: number, indexFailureCount?: numbe
   return {
     apiVersion: "v1", kind: "Pod",
     metadata: {
-      generateName: index === undefined ? `${name}-` : `${name}-${index}-`,
+      generateName: index === undefined ? `${name}-` : podGenerateNameWithIndex(name, index),
       namespace: job.metadata?.namespace,
       labels, annotations,
       finalizers: [...(t.metadata?.finalizers ?? []), JOB_TRACKING_FINALIZER],
