@@ -82,14 +82,33 @@ export function completionIndex(p: Pod): number | undefined {
   return Number.isSafeInteger(n) ? n : undefined;
 }
 
-// getFinishedTime: the latest container finish, else now (a pod deleted before it ran).
-function finishedMs(p: Pod, now: number): number {
+// getFinishTimeFromContainers: the latest finish once every container (and, for the sidecars that outlive
+// them, every init container) has terminated with a finishedAt; a regular container not yet done gives none.
+function finishTimeFromContainers(p: Pod): number | undefined {
   let last: number | undefined;
-  for (const s of [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])]) {
-    const t = toMs(s.state?.terminated?.finishedAt);
-    if (t !== undefined && (last === undefined || t > last)) last = t;
+  for (const statuses of [p.status?.containerStatuses ?? [], p.status?.initContainerStatuses ?? []]) {
+    for (const s of statuses) {
+      const t = toMs(s.state?.terminated?.finishedAt);
+      if (t === undefined) return undefined;
+      if (last === undefined || t > last) last = t;
+    }
   }
-  return last ?? now;
+  return last;
+}
+
+/**
+ * getFinishedTime (backoff_utils.go): when all containers finished, the latest finish; else the Ready=False
+ * condition's transition; else deletionTimestamp less the grace period; else the creation time.
+ */
+export function getFinishedTimeMs(p: Pod): number {
+  const fromContainers = finishTimeFromContainers(p);
+  if (fromContainers !== undefined) return fromContainers;
+  const ready = (p.status?.conditions ?? []).find((c) => c.type === "Ready");
+  const readyFalse = ready?.status === "False" ? toMs(ready.lastTransitionTime) : undefined;
+  if (readyFalse !== undefined) return readyFalse;
+  const deletion = toMs(p.metadata?.deletionTimestamp);
+  if (deletion !== undefined) return deletion - (p.metadata?.deletionGracePeriodSeconds ?? 0) * 1000;
+  return toMs(p.metadata?.creationTimestamp) ?? 0;
 }
 
 // ---------- podFailurePolicy (pod_failure_policy.go) ----------
@@ -199,21 +218,28 @@ export function matchSuccessPolicy(policy: SuccessPolicy | undefined, completion
 
 // ---------- back-off ----------
 
-/** newBackoffRecord: newly finished pods in finish order; a success resets the failure count. */
-export function nextBackoffRecord(prev: BackoffRecord | undefined, succeeded: readonly Pod[], failed: readonly Pod[], now: number): BackoffRecord {
-  let rec: BackoffRecord = prev ?? { failuresAfterLastSuccess: 0, lastFailureMs: 0 };
-  const finished = [...succeeded.map((p) => ({ t: finishedMs(p, now), ok: true })), ...failed.map((p) => ({ t: finishedMs(p, now), ok: false }))];
-  finished.sort((a, b) => a.t - b.t || Number(b.ok) - Number(a.ok));
-  for (const f of finished) rec = f.ok ? { failuresAfterLastSuccess: 0, lastFailureMs: 0 } : { failuresAfterLastSuccess: rec.failuresAfterLastSuccess + 1, lastFailureMs: Math.max(rec.lastFailureMs, f.t) };
-  return rec;
+/**
+ * newBackoffRecord: without a new success the new failures add to the count and the latest is the last
+ * failure; with one, only the failures finished after the latest success count.
+ */
+export function nextBackoffRecord(prev: BackoffRecord | undefined, succeeded: readonly Pod[], failed: readonly Pod[]): BackoffRecord {
+  const rec: BackoffRecord = prev ?? { failuresAfterLastSuccess: 0, lastFailureMs: 0 };
+  const failedTimes = failed.map(getFinishedTimeMs).sort((a, b) => a - b);
+  if (succeeded.length === 0) {
+    if (failedTimes.length === 0) return rec;
+    return { failuresAfterLastSuccess: rec.failuresAfterLastSuccess + failedTimes.length, lastFailureMs: failedTimes[failedTimes.length - 1]! };
+  }
+  const lastSuccess = Math.max(...succeeded.map(getFinishedTimeMs));
+  const after = failedTimes.filter((t) => t > lastSuccess);
+  return { failuresAfterLastSuccess: after.length, lastFailureMs: after.length > 0 ? after[after.length - 1]! : 0 };
 }
 
 /** getRemainingTime: 10 s doubling per failure since the last success, capped at 10 min, less the time since the last failure. */
-export function backoffRemainingMs(rec: BackoffRecord | undefined, now: number): number {
+export function backoffRemainingMs(rec: BackoffRecord | undefined, now: number, defaultMs = POD_FAILURE_BACKOFF_MS, maxMs = POD_FAILURE_BACKOFF_MAX_MS): number {
   if (!rec || rec.failuresAfterLastSuccess === 0) return 0;
   // the mutant's exponent is one step ahead: the first failure already waits 20 s
   const exp = Math.min(rec.failuresAfterLastSuccess - (mutant("job.failure-backoff-one-step-ahead") ? 0 : 1), 30);
-  const backoff = Math.min(POD_FAILURE_BACKOFF_MS * 2 ** exp, POD_FAILURE_BACKOFF_MAX_MS);
+  const backoff = Math.min(defaultMs * 2 ** exp, maxMs);
   return Math.max(0, backoff - Math.max(0, now - rec.lastFailureMs));
 }
 
@@ -422,7 +448,7 @@ export function indexFailures(job: Job, pods: readonly Pod[], now: number): Map<
     const count = (Number.isSafeInteger(before) && before >= 0 ? before : 0) + 1;
     const prev = out.get(ix);
     const failIndex = prev?.failIndex ?? match.failIndex;
-    out.set(ix, { count: Math.max(prev?.count ?? 0, count), lastMs: Math.max(prev?.lastMs ?? 0, finishedMs(p, now)), ...(failIndex ? { failIndex } : {}) });
+    out.set(ix, { count: Math.max(prev?.count ?? 0, count), lastMs: Math.max(prev?.lastMs ?? 0, getFinishedTimeMs(p)), ...(failIndex ? { failIndex } : {}) });
   }
   return out;
 }
@@ -509,7 +535,7 @@ export function syncJob(input: JobSyncInput): JobSyncPlan {
   const suspended = spec.suspend === true;
   const prevFinished = conditionTrue(job, "FailureTarget") ?? conditionTrue(job, "SuccessCriteriaMet");
   let c = countPods(input, completions ?? 0, prevFinished?.type as "FailureTarget" | "SuccessCriteriaMet" | undefined);
-  const backoff = nextBackoffRecord(input.backoff, c.newSucceeded, c.newFailed, now);
+  const backoff = nextBackoffRecord(input.backoff, c.newSucceeded, c.newFailed);
   const plan: JobSyncPlan = { create: [], delete: [], removeFinalizers: c.removeFinalizers, backoff, observation: { type: "JobRunning" }, events: [] };
   let active = pods.filter(isPodActive);
   let terminating = pods.filter(isPodTerminating).length;

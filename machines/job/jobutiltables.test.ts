@@ -1,4 +1,5 @@
-// pkg/controller/job success_policy_test.go (TestMatchSuccessPolicy, stored copy 46f9e4b4) and
+// pkg/controller/job success_policy_test.go (TestMatchSuccessPolicy, stored copy 46f9e4b4), backoff_utils_test.go
+// (stored copy 0bee0bca: TestNewBackoffRecord, TestGetFinishedTime, TestGetRemainingBackoffTime) and
 // indexed_job_utils_test.go (stored copy 0d173114, of the v1.2x line): TestFirstPendingIndexes,
 // TestAppendDuplicatedIndexPodsForRemoval, TestPodGenerateNameWithIndex. Every expectation is the Go row's.
 // The JobSuccessPolicy gate is GA and locked on in v1.35: the two rows run with it off expect what they
@@ -8,7 +9,7 @@
 
 import { describe, expect, it } from "vitest";
 import type { Pod } from "kubernetes-types/core/v1";
-import { appendDuplicatedIndexPodsForRemoval, completionIndex, firstPendingIndexes, matchSuccessPolicy, podGenerateNameWithIndex } from "./job.logic.js";
+import { appendDuplicatedIndexPodsForRemoval, backoffRemainingMs, completionIndex, firstPendingIndexes, getFinishedTimeMs, matchSuccessPolicy, nextBackoffRecord, podGenerateNameWithIndex } from "./job.logic.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 /** orderedIntervals as the set of indexes it covers. */
@@ -98,4 +99,62 @@ describe("TestPodGenerateNameWithIndex", () => {
     ["job name with index suffix exceeds MaxGeneratedNameLength", "hhhhhooooohhhhhooooohhhhhooooohhhhhooooohhhhhooooohhhhhoo", 1, "hhhhhooooohhhhhooooohhhhhooooohhhhhooooohhhhhooooohhhhh-1-"],
   ];
   for (const [name, job, index, want] of rows) it(name, () => expect(podGenerateNameWithIndex(job, index)).toBe(want));
+});
+
+const T = Date.parse("2009-11-10T23:00:00Z");
+const iso = (ms: number) => new Date(ms).toISOString();
+
+describe("TestNewBackoffRecord", () => {
+  // the Go record's key is the Job's; podflow keeps the record beside the Job, so only count and time are compared
+  const finished = (phase: string, ms: number) => ({ status: { phase, containerStatuses: [{ state: { terminated: { finishedAt: iso(ms) } } }] } }) as unknown as Pod;
+  const rows: [string, any, number[], number[], { failuresAfterLastSuccess: number; lastFailureMs: number }][] = [
+    ["Empty backoff store and one new failure", undefined, [], [T], { failuresAfterLastSuccess: 1, lastFailureMs: T }],
+    ["Empty backoff store and two new failures", undefined, [], [T, T - 1], { failuresAfterLastSuccess: 2, lastFailureMs: T }],
+    ["Empty backoff store, two failures followed by success", undefined, [T], [T - 2, T - 1], { failuresAfterLastSuccess: 0, lastFailureMs: 0 }],
+    ["Empty backoff store, two failures, one success and two more failures", undefined, [T - 2], [T, T - 4, T - 3, T - 1], { failuresAfterLastSuccess: 2, lastFailureMs: T }],
+    ["Backoff store having failure count 2 and one new failure", { failuresAfterLastSuccess: 2, lastFailureMs: 0 }, [], [T], { failuresAfterLastSuccess: 3, lastFailureMs: T }],
+    ["Empty backoff store with success and failure at same timestamp", undefined, [T], [T], { failuresAfterLastSuccess: 0, lastFailureMs: 0 }],
+    ["Empty backoff store with no success/failure", undefined, [], [], { failuresAfterLastSuccess: 0, lastFailureMs: 0 }],
+    ["Empty backoff store with one success", undefined, [T], [], { failuresAfterLastSuccess: 0, lastFailureMs: 0 }],
+  ];
+  for (const [name, prev, succeeded, failed, want] of rows) {
+    it(name, () => expect(nextBackoffRecord(prev, succeeded.map((t) => finished("Succeeded", t)), failed.map((t) => finished("Failed", t)))).toEqual(want));
+  }
+});
+
+describe("TestGetFinishedTime", () => {
+  const terminated = (ms?: number) => ({ state: { terminated: ms === undefined ? {} : { finishedAt: iso(ms) } } });
+  const running = { state: { running: {} } };
+  const rows: [string, any, number][] = [
+    ["Pod with multiple containers and all containers terminated", { status: { containerStatuses: [terminated(T - 1000), terminated(T), terminated(T - 2000)] } }, T],
+    ["Pod with multiple containers; two containers in terminated state and one in running state; fallback to deletionTimestamp",
+      { metadata: { deletionTimestamp: iso(T) }, status: { containerStatuses: [terminated(T - 1000), running, terminated(T - 2000)] } }, T],
+    ["fallback to deletionTimestamp", { metadata: { deletionTimestamp: iso(T) }, status: { containerStatuses: [running] } }, T],
+    ["fallback to deletionTimestamp, decremented by grace period", { metadata: { deletionTimestamp: iso(T), deletionGracePeriodSeconds: 30 }, status: { containerStatuses: [running] } }, T - 30_000],
+    ["fallback to PodReady.LastTransitionTime when status of the condition is False",
+      { status: { containerStatuses: [terminated()], conditions: [{ type: "Ready", status: "False", reason: "PodFailed", lastTransitionTime: iso(T) }] } }, T],
+    ["skip fallback to PodReady.LastTransitionTime when status of the condition is True",
+      { metadata: { deletionTimestamp: iso(T) }, status: { containerStatuses: [terminated()], conditions: [{ type: "Ready", status: "True", lastTransitionTime: iso(T - 30_000) }] } }, T],
+    ["fallback to creationTimestamp", { metadata: { creationTimestamp: iso(T) }, status: { containerStatuses: [terminated()] } }, T],
+    ["Pod with sidecar container and all containers terminated",
+      { spec: { initContainers: [{ name: "sidecar", restartPolicy: "Always" }] }, status: { containerStatuses: [terminated(T - 1000)], initContainerStatuses: [{ name: "sidecar", ...terminated(T) }] } }, T],
+  ];
+  for (const [name, pod, want] of rows) it(name, () => expect(getFinishedTimeMs(pod as Pod)).toBe(want));
+});
+
+describe("TestGetRemainingBackoffTime", () => {
+  // defaultBackoff 5s, maxBackoff 700s; the Go test's clock is the row's time truncated to the second
+  const rows: [string, number, number | undefined, number][] = [
+    ["no failures", 0, undefined, 0],
+    ["one failure; current time and failure time are same", 1, T, 5_000],
+    ["one failure; current time == 1 second + failure time", 1, T + 1_000, 4_000],
+    ["one failure; current time == expected backoff time", 1, T + 5_000, 0],
+    ["one failure; current time == expected backoff time + 1 Second", 1, T + 6_000, 0],
+    ["three failures; current time and failure time are same", 3, T, 20_000],
+    ["eight failures; current time and failure time are same; backoff not exceeding maxBackoff", 8, T, 640_000],
+    ["nine failures; current time and failure time are same; backoff exceeding maxBackoff", 9, T, 700_000],
+  ];
+  for (const [name, failures, now, want] of rows) {
+    it(name, () => expect(backoffRemainingMs({ failuresAfterLastSuccess: failures, lastFailureMs: failures === 0 ? 0 : T }, now ?? 0, 5_000, 700_000)).toBe(want));
+  }
 });
