@@ -437,7 +437,7 @@ export interface IndexFailures {
 }
 
 /** Per index: the failures of its counted failed pods (annotation of failures before it, plus one). */
-export function indexFailures(job: Job, pods: readonly Pod[], now: number): Map<number, IndexFailures> {
+export function indexFailures(job: Job, pods: readonly Pod[]): Map<number, IndexFailures> {
   const out = new Map<number, IndexFailures>();
   for (const p of pods) {
     const ix = completionIndex(p);
@@ -549,7 +549,7 @@ export function syncJob(input: JobSyncInput): JobSyncPlan {
   const failedCount = c.failed + c.uncounted.failed.length;
   // backoffLimitPerIndex: an index whose failures exceed the limit is failed for good (status.failedIndexes)
   const perIndex = indexed && spec.backoffLimitPerIndex !== undefined && spec.backoffLimitPerIndex !== null;
-  const perIndexFailures = perIndex ? indexFailures(job, pods, now) : new Map<number, IndexFailures>();
+  const perIndexFailures = perIndex ? indexFailures(job, pods) : new Map<number, IndexFailures>();
   const failedIndexes = perIndex ? parseIndexes(st.failedIndexes ?? "", completions ?? 0) : new Set<number>();
   for (const [ix, f] of perIndexFailures) if ((f.failIndex || f.count > spec.backoffLimitPerIndex!) && !c.done.has(ix) && ix < (completions ?? 0)) failedIndexes.add(ix);
   const succeededCount = indexed ? c.done.size : c.succeeded + c.uncounted.succeeded.length;
