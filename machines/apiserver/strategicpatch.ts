@@ -349,9 +349,47 @@ function mergeOrderedLists(sc: PatchSchema, original: JMap, patch: JMap, type: s
     else return;
     const [patchItems, serverOnly] = f.mergeKey === "" ? partitionPrimitives(merged, order) : partitionMaps(merged, order, f.mergeKey);
     const kind = sliceElementKind([originalList ?? [], patchList ?? []]);
-    setOwn(original, field, normalizeElementOrder(patchItems, serverOnly, order, originalList ?? [], f.mergeKey, kind));
+    const serverOrder = foundOriginal && foundPatch && f.strategy === "merge" && kind === "map" ? aliasedOriginal(originalList, patchList, f.mergeKey) : (originalList ?? []);
+    setOwn(original, field, normalizeElementOrder(patchItems, serverOnly, order, serverOrder, f.mergeKey, kind));
     delete patch[field];
   }
+}
+
+/**
+ * The original list as Go's mergePatchIntoOriginal reads it back after mergeSlice: mergeSlice shares its
+ * backing array, so deleteMatchingEntries' `append(original[:k], original[k+1:]...)` shifts the items left
+ * in place and mergeSliceWithoutSpecialElements' appends then land in the freed slots (up to the original
+ * length; past it Go reallocates). normalizeElementOrder orders the server-only items by this view, which
+ * is why patch_test.go's "add map and delete map from merging list" puts a server-only item before an added
+ * one. (Lists of scalars do not alias in kube-apiserver: ToUnstructured makes slices with no spare capacity.)
+ */
+function aliasedOriginal(originalList: any[], patchList: any[], mergeKey: string): any[] {
+  const backing = [...originalList];
+  const cap = originalList.length;
+  let n = cap;
+  let replaced = false;
+  const matches = (x: any, v: any) => isMap(x) && hasOwn(x, mergeKey) && x[mergeKey] === v[mergeKey];
+  for (const v of patchList) {
+    if (!isMap(v) || !hasOwn(v, directiveMarker)) continue;
+    if (v[directiveMarker] === "replace") replaced = true;
+    if (v[directiveMarker] !== "delete") continue;
+    for (;;) {
+      const k = backing.slice(0, n).findIndex((x) => matches(x, v));
+      if (k < 0) break;
+      for (let t = k; t < n - 1; t++) backing[t] = backing[t + 1];
+      n--;
+    }
+  }
+  // after a replace the list merged into is the patch's own: no further write reaches this array
+  if (replaced) return backing;
+  for (const v of patchList) {
+    if (!isMap(v) || hasOwn(v, directiveMarker)) continue;
+    if (backing.slice(0, n).some((x) => matches(x, v))) continue;
+    if (n === cap) break;
+    backing[n] = v;
+    n++;
+  }
+  return backing;
 }
 
 /**

@@ -82,14 +82,33 @@ export function completionIndex(p: Pod): number | undefined {
   return Number.isSafeInteger(n) ? n : undefined;
 }
 
-// getFinishedTime: the latest container finish, else now (a pod deleted before it ran).
-function finishedMs(p: Pod, now: number): number {
+// getFinishTimeFromContainers: the latest finish once every container (and, for the sidecars that outlive
+// them, every init container) has terminated with a finishedAt; a regular container not yet done gives none.
+function finishTimeFromContainers(p: Pod): number | undefined {
   let last: number | undefined;
-  for (const s of [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])]) {
-    const t = toMs(s.state?.terminated?.finishedAt);
-    if (t !== undefined && (last === undefined || t > last)) last = t;
+  for (const statuses of [p.status?.containerStatuses ?? [], p.status?.initContainerStatuses ?? []]) {
+    for (const s of statuses) {
+      const t = toMs(s.state?.terminated?.finishedAt);
+      if (t === undefined) return undefined;
+      if (last === undefined || t > last) last = t;
+    }
   }
-  return last ?? now;
+  return last;
+}
+
+/**
+ * getFinishedTime (backoff_utils.go): when all containers finished, the latest finish; else the Ready=False
+ * condition's transition; else deletionTimestamp less the grace period; else the creation time.
+ */
+export function getFinishedTimeMs(p: Pod): number {
+  const fromContainers = finishTimeFromContainers(p);
+  if (fromContainers !== undefined) return fromContainers;
+  const ready = (p.status?.conditions ?? []).find((c) => c.type === "Ready");
+  const readyFalse = ready?.status === "False" ? toMs(ready.lastTransitionTime) : undefined;
+  if (readyFalse !== undefined) return readyFalse;
+  const deletion = toMs(p.metadata?.deletionTimestamp);
+  if (deletion !== undefined) return deletion - (p.metadata?.deletionGracePeriodSeconds ?? 0) * 1000;
+  return toMs(p.metadata?.creationTimestamp) ?? 0;
 }
 
 // ---------- podFailurePolicy (pod_failure_policy.go) ----------
@@ -199,21 +218,28 @@ export function matchSuccessPolicy(policy: SuccessPolicy | undefined, completion
 
 // ---------- back-off ----------
 
-/** newBackoffRecord: newly finished pods in finish order; a success resets the failure count. */
-export function nextBackoffRecord(prev: BackoffRecord | undefined, succeeded: readonly Pod[], failed: readonly Pod[], now: number): BackoffRecord {
-  let rec: BackoffRecord = prev ?? { failuresAfterLastSuccess: 0, lastFailureMs: 0 };
-  const finished = [...succeeded.map((p) => ({ t: finishedMs(p, now), ok: true })), ...failed.map((p) => ({ t: finishedMs(p, now), ok: false }))];
-  finished.sort((a, b) => a.t - b.t || Number(b.ok) - Number(a.ok));
-  for (const f of finished) rec = f.ok ? { failuresAfterLastSuccess: 0, lastFailureMs: 0 } : { failuresAfterLastSuccess: rec.failuresAfterLastSuccess + 1, lastFailureMs: Math.max(rec.lastFailureMs, f.t) };
-  return rec;
+/**
+ * newBackoffRecord: without a new success the new failures add to the count and the latest is the last
+ * failure; with one, only the failures finished after the latest success count.
+ */
+export function nextBackoffRecord(prev: BackoffRecord | undefined, succeeded: readonly Pod[], failed: readonly Pod[]): BackoffRecord {
+  const rec: BackoffRecord = prev ?? { failuresAfterLastSuccess: 0, lastFailureMs: 0 };
+  const failedTimes = failed.map(getFinishedTimeMs).sort((a, b) => a - b);
+  if (succeeded.length === 0) {
+    if (failedTimes.length === 0) return rec;
+    return { failuresAfterLastSuccess: rec.failuresAfterLastSuccess + failedTimes.length, lastFailureMs: failedTimes[failedTimes.length - 1]! };
+  }
+  const lastSuccess = Math.max(...succeeded.map(getFinishedTimeMs));
+  const after = failedTimes.filter((t) => t > lastSuccess);
+  return { failuresAfterLastSuccess: after.length, lastFailureMs: after.length > 0 ? after[after.length - 1]! : 0 };
 }
 
 /** getRemainingTime: 10 s doubling per failure since the last success, capped at 10 min, less the time since the last failure. */
-export function backoffRemainingMs(rec: BackoffRecord | undefined, now: number): number {
+export function backoffRemainingMs(rec: BackoffRecord | undefined, now: number, defaultMs = POD_FAILURE_BACKOFF_MS, maxMs = POD_FAILURE_BACKOFF_MAX_MS): number {
   if (!rec || rec.failuresAfterLastSuccess === 0) return 0;
   // the mutant's exponent is one step ahead: the first failure already waits 20 s
   const exp = Math.min(rec.failuresAfterLastSuccess - (mutant("job.failure-backoff-one-step-ahead") ? 0 : 1), 30);
-  const backoff = Math.min(POD_FAILURE_BACKOFF_MS * 2 ** exp, POD_FAILURE_BACKOFF_MAX_MS);
+  const backoff = Math.min(defaultMs * 2 ** exp, maxMs);
   return Math.max(0, backoff - Math.max(0, now - rec.lastFailureMs));
 }
 
@@ -311,20 +337,89 @@ function podsToRemove(pods: readonly Pod[], n: number): Pod[] {
   return sorted.slice(0, n);
 }
 
-/** The Indexed pods that must go: a second pod of one index, an index out of range or already completed (firstPendingIndexes' complement). */
+/** The Indexed pods that must go: a pod of a completed index, then appendDuplicatedIndexPodsForRemoval's. */
 function badIndexedPods(active: readonly Pod[], completions: number, done: ReadonlySet<number>): { keep: Pod[]; remove: Pod[] } {
-  const seen = new Set<number>();
+  const ofDone = active.filter((p) => done.has(completionIndex(p) ?? -1));
+  const rest = appendDuplicatedIndexPodsForRemoval(active.filter((p) => !ofDone.includes(p)), completions);
+  return { keep: rest.keep, remove: [...ofDone, ...rest.remove] };
+}
+
+const podPhaseOrdinal: Readonly<Record<string, number>> = { Pending: 0, Unknown: 1, Running: 2 };
+
+function podReadyMs(p: Pod): number | undefined {
+  const c = (p.status?.conditions ?? []).find((x) => x.type === "Ready" && x.status === "True");
+  return toMs(c?.lastTransitionTime);
+}
+
+function maxContainerRestarts(p: Pod): number {
+  return Math.max(0, ...(p.status?.containerStatuses ?? []).map((s) => s.restartCount ?? 0));
+}
+
+// afterOrZero: an empty time counts as the latest
+function afterOrZero(a: number | undefined, b: number | undefined): boolean {
+  if (a === undefined || b === undefined) return a === undefined;
+  return a > b;
+}
+
+/** controller.ActivePods' Less: the pod to delete first sorts first (unassigned, pending, not ready, ready for less time, more restarts, newer). */
+export function activePodsLess(a: Pod, b: Pod): boolean {
+  const na = a.spec?.nodeName ?? "", nb = b.spec?.nodeName ?? "";
+  if (na !== nb && (na === "" || nb === "")) return na === "";
+  const pa = podPhaseOrdinal[a.status?.phase ?? ""] ?? 0, pb = podPhaseOrdinal[b.status?.phase ?? ""] ?? 0;
+  if (pa !== pb) return pa < pb;
+  const ra = isPodReady(a), rb = isPodReady(b);
+  if (ra !== rb) return !ra;
+  if (ra && rb) {
+    const ta = podReadyMs(a), tb = podReadyMs(b);
+    if (ta !== tb) return afterOrZero(ta, tb);
+  }
+  const ca = maxContainerRestarts(a), cb = maxContainerRestarts(b);
+  if (ca !== cb) return ca > cb;
+  const ka = toMs(a.metadata?.creationTimestamp), kb = toMs(b.metadata?.creationTimestamp);
+  if (ka !== kb) return afterOrZero(ka, kb);
+  return false;
+}
+
+/**
+ * appendDuplicatedIndexPodsForRemoval (indexed_job_utils.go): the pods sorted by completion index; those
+ * without a valid index and those at or beyond completions go, and of several pods of one index only the
+ * most active (the last in ActivePods order) stays.
+ */
+export function appendDuplicatedIndexPodsForRemoval(pods: readonly Pod[], completions: number): { keep: Pod[]; remove: Pod[] } {
+  const ix = (p: Pod) => completionIndex(p) ?? -1;
+  const sorted = [...pods].sort((a, b) => ix(a) - ix(b));
   const keep: Pod[] = [], remove: Pod[] = [];
-  for (const p of active) {
-    const ix = completionIndex(p);
-    if (ix === undefined || ix >= completions || done.has(ix) || seen.has(ix)) remove.push(p);
-    else {
-      seen.add(ix);
-      keep.push(p);
+  let i = 0;
+  while (i < sorted.length) {
+    const index = ix(sorted[i]!);
+    if (index >= completions) {
+      remove.push(...sorted.slice(i));
+      break;
     }
+    let j = i;
+    while (j < sorted.length && ix(sorted[j]!) === index) j++;
+    const group = sorted.slice(i, j);
+    if (index === -1) remove.push(...group);
+    else {
+      const ordered = group.sort((a, b) => (activePodsLess(a, b) ? -1 : activePodsLess(b, a) ? 1 : 0));
+      remove.push(...ordered.slice(0, -1));
+      keep.push(ordered[ordered.length - 1]!);
+    }
+    i = j;
   }
   return { keep, remove };
 }
+
+/** podGenerateNameWithIndex: <job>-<index>-, the job name cut so that it fits MaxGeneratedNameLength (58). */
+export function podGenerateNameWithIndex(jobName: string, index: number): string {
+  const append = `-${index}-`;
+  const prefix = jobName + append;
+  // Go slices bytes; a Job name is a DNS-1123 subdomain, ASCII only
+  return prefix.length > maxGeneratedNameLength ? prefix.slice(0, maxGeneratedNameLength - append.length) + append : prefix;
+}
+
+// names.MaxGeneratedNameLength: 63 less the 5 random characters
+const maxGeneratedNameLength = 58;
 
 /** The n lowest indexes neither completed nor held by an active (or, under podReplacementPolicy Failed, terminating) pod. */
 export function firstPendingIndexes(n: number, completions: number, done: ReadonlySet<number>, held: ReadonlySet<number>): number[] {
@@ -342,7 +437,7 @@ export interface IndexFailures {
 }
 
 /** Per index: the failures of its counted failed pods (annotation of failures before it, plus one). */
-export function indexFailures(job: Job, pods: readonly Pod[], now: number): Map<number, IndexFailures> {
+export function indexFailures(job: Job, pods: readonly Pod[]): Map<number, IndexFailures> {
   const out = new Map<number, IndexFailures>();
   for (const p of pods) {
     const ix = completionIndex(p);
@@ -353,7 +448,7 @@ export function indexFailures(job: Job, pods: readonly Pod[], now: number): Map<
     const count = (Number.isSafeInteger(before) && before >= 0 ? before : 0) + 1;
     const prev = out.get(ix);
     const failIndex = prev?.failIndex ?? match.failIndex;
-    out.set(ix, { count: Math.max(prev?.count ?? 0, count), lastMs: Math.max(prev?.lastMs ?? 0, finishedMs(p, now)), ...(failIndex ? { failIndex } : {}) });
+    out.set(ix, { count: Math.max(prev?.count ?? 0, count), lastMs: Math.max(prev?.lastMs ?? 0, getFinishedTimeMs(p)), ...(failIndex ? { failIndex } : {}) });
   }
   return out;
 }
@@ -440,7 +535,7 @@ export function syncJob(input: JobSyncInput): JobSyncPlan {
   const suspended = spec.suspend === true;
   const prevFinished = conditionTrue(job, "FailureTarget") ?? conditionTrue(job, "SuccessCriteriaMet");
   let c = countPods(input, completions ?? 0, prevFinished?.type as "FailureTarget" | "SuccessCriteriaMet" | undefined);
-  const backoff = nextBackoffRecord(input.backoff, c.newSucceeded, c.newFailed, now);
+  const backoff = nextBackoffRecord(input.backoff, c.newSucceeded, c.newFailed);
   const plan: JobSyncPlan = { create: [], delete: [], removeFinalizers: c.removeFinalizers, backoff, observation: { type: "JobRunning" }, events: [] };
   let active = pods.filter(isPodActive);
   let terminating = pods.filter(isPodTerminating).length;
@@ -454,7 +549,7 @@ export function syncJob(input: JobSyncInput): JobSyncPlan {
   const failedCount = c.failed + c.uncounted.failed.length;
   // backoffLimitPerIndex: an index whose failures exceed the limit is failed for good (status.failedIndexes)
   const perIndex = indexed && spec.backoffLimitPerIndex !== undefined && spec.backoffLimitPerIndex !== null;
-  const perIndexFailures = perIndex ? indexFailures(job, pods, now) : new Map<number, IndexFailures>();
+  const perIndexFailures = perIndex ? indexFailures(job, pods) : new Map<number, IndexFailures>();
   const failedIndexes = perIndex ? parseIndexes(st.failedIndexes ?? "", completions ?? 0) : new Set<number>();
   for (const [ix, f] of perIndexFailures) if ((f.failIndex || f.count > spec.backoffLimitPerIndex!) && !c.done.has(ix) && ix < (completions ?? 0)) failedIndexes.add(ix);
   const succeededCount = indexed ? c.done.size : c.succeeded + c.uncounted.succeeded.length;
@@ -636,7 +731,7 @@ export function newPodForJob(job: Job, index?: number, indexFailureCount?: numbe
   return {
     apiVersion: "v1", kind: "Pod",
     metadata: {
-      generateName: index === undefined ? `${name}-` : `${name}-${index}-`,
+      generateName: index === undefined ? `${name}-` : podGenerateNameWithIndex(name, index),
       namespace: job.metadata?.namespace,
       labels, annotations,
       finalizers: [...(t.metadata?.finalizers ?? []), JOB_TRACKING_FINALIZER],

@@ -58,9 +58,10 @@ export function hostnameEnv(pod: Pod): string {
   return pod.spec?.setHostnameAsFQDN && domain ? `${hostname}.${domain}` : hostname;
 }
 
+type HostAlias = NonNullable<NonNullable<Pod["spec"]>["hostAliases"]>[number];
+
 /** hostsEntriesFromHostAliases: a blank line, a comment, then one line per IP with its names tab-separated. */
-function hostAliasEntries(pod: Pod): string {
-  const aliases = pod.spec?.hostAliases ?? [];
+function hostAliasEntries(aliases: readonly HostAlias[]): string {
   if (aliases.length === 0) return "";
   return "\n# Entries added by HostAliases.\n" + aliases.map((a) => `${a.ip}\t${(a.hostnames ?? []).join("\t")}\n`).join("");
 }
@@ -70,16 +71,24 @@ function nodeHostsFile(nodeName: string, hostIP: string): string {
   return `127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n${hostIP}\t${nodeName}\n`;
 }
 
-/**
- * managedHostsFileContent (or, for a host-network pod, the node's hosts file under its own header):
- * the localhost lines, the pod's IP with its hostname (and FQDN), then the hostAliases entries.
- */
-export function etcHostsContent(pod: Pod, podIPs: string[], node: { name: string; hostIP: string }): string {
-  if (pod.spec?.hostNetwork) return managedHostsHeaderWithHostNetwork + nodeHostsFile(node.name, node.hostIP) + hostAliasEntries(pod);
-  const { hostname, domain } = podHostname(pod);
+/** nodeHostsFileContent: a host-network pod's hosts file, the node's own under its header, then the hostAliases entries. */
+export function nodeHostsFileContent(nodeHostsFile: string, hostAliases: readonly HostAlias[]): string {
+  return managedHostsHeaderWithHostNetwork + nodeHostsFile + hostAliasEntries(hostAliases);
+}
+
+/** managedHostsFileContent: the localhost lines, each pod IP with its hostname (and FQDN), then the hostAliases entries. */
+export function managedHostsFileContent(hostIPs: readonly string[], hostName: string, hostDomainName: string, hostAliases: readonly HostAlias[]): string {
   let out = managedHostsHeader + "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n";
-  for (const ip of podIPs) out += domain && !mutant("kubelet.hosts-file-without-fqdn") ? `${ip}\t${hostname}.${domain}\t${hostname}\n` : `${ip}\t${hostname}\n`;
-  return out + hostAliasEntries(pod);
+  for (const ip of hostIPs) out += hostDomainName && !mutant("kubelet.hosts-file-without-fqdn") ? `${ip}\t${hostName}.${hostDomainName}\t${hostName}\n` : `${ip}\t${hostName}\n`;
+  return out + hostAliasEntries(hostAliases);
+}
+
+/** The pod's /etc/hosts (ensureHostsFile): the node's file for a host-network pod, else the managed one. */
+export function etcHostsContent(pod: Pod, podIPs: string[], node: { name: string; hostIP: string }): string {
+  const aliases = pod.spec?.hostAliases ?? [];
+  if (pod.spec?.hostNetwork) return nodeHostsFileContent(nodeHostsFile(node.name, node.hostIP), aliases);
+  const { hostname, domain } = podHostname(pod);
+  return managedHostsFileContent(podIPs, hostname, domain, aliases);
 }
 
 /**

@@ -27,7 +27,7 @@ function omitDuplicates(xs: string[]): string[] {
 }
 
 /** mergeDNSOptions: a later option of the same name replaces the earlier, in first-seen order. */
-function mergeOptions(existing: string[], added: Array<{ name?: string; value?: string }>): string[] {
+export function mergeDNSOptions(existing: string[], added: Array<{ name?: string; value?: string }>): string[] {
   const byName = new Map<string, string>();
   for (const o of existing) {
     const [name, value] = o.split(/:(.*)/s);
@@ -37,15 +37,28 @@ function mergeOptions(existing: string[], added: Array<{ name?: string; value?: 
   return [...byName].map(([n, v]) => (v === "" ? n : `${n}:${v}`));
 }
 
-/** formDNSConfigFitsLimits: at most 3 nameservers, 32 search paths and 2048 characters of them. */
-function fitLimits(c: DNSConfig): DNSConfig {
-  let searches = c.searches.slice(0, maxSearchPaths);
-  while (searches.join(" ").length > maxSearchListChars) searches = searches.slice(0, -1);
-  return { servers: c.servers.slice(0, maxNameservers), searches, options: c.options };
+/** formDNSNameserversFitsLimits: the first 3 nameservers. */
+export function formDNSNameserversFitsLimits(servers: readonly string[]): string[] {
+  return servers.slice(0, maxNameservers);
 }
 
-/** The policy the configurer applies: ClusterFirst in the host's network falls back to Default. */
-function effectiveDNSPolicy(pod: Pod): "ClusterFirst" | "Default" | "None" {
+// utilvalidation.DNS1123SubdomainMaxLength: glibc 2.28 aborts on a search path over 255 characters
+const maxSearchPathLength = 253;
+
+/** formDNSSearchFitsLimits: the first 32 search paths, those over 253 characters dropped, then cut from the end to 2048 characters. */
+export function formDNSSearchFitsLimits(searches: readonly string[]): string[] {
+  let kept = searches.slice(0, maxSearchPaths).filter((s) => s.length <= maxSearchPathLength);
+  while (kept.join(" ").length > maxSearchListChars) kept = kept.slice(0, -1);
+  return kept;
+}
+
+/** formDNSConfigFitsLimits */
+function fitLimits(c: DNSConfig): DNSConfig {
+  return { servers: formDNSNameserversFitsLimits(c.servers), searches: formDNSSearchFitsLimits(c.searches), options: c.options };
+}
+
+/** getPodDNSType: the policy the configurer applies (ClusterFirst in the host's network falls back to Default). */
+export function effectiveDNSPolicy(pod: Pod): "ClusterFirst" | "Default" | "None" {
   const policy = pod.spec?.dnsPolicy ?? "ClusterFirst";
   if (policy === "None" || policy === "Default") return policy;
   if (policy === "ClusterFirstWithHostNet") return "ClusterFirst";
@@ -53,21 +66,29 @@ function effectiveDNSPolicy(pod: Pod): "ClusterFirst" | "Default" | "None" {
   return pod.spec?.hostNetwork && !mutant("kubelet.hostnetwork-dns-cluster-first") ? "Default" : "ClusterFirst";
 }
 
+/** The kubelet's --cluster-dns and --cluster-domain. */
+export interface ClusterDNS {
+  servers: string[];
+  domain: string;
+}
+
+const kubeletClusterDNS: ClusterDNS = { servers: [clusterDNS], domain: CLUSTER_DOMAIN };
+
 /** GetPodDNS: the servers, search list and options of the pod's sandbox. */
-export function podDNSConfig(pod: Pod, host: DNSConfig = nodeResolvConf): DNSConfig {
+export function podDNSConfig(pod: Pod, host: DNSConfig = nodeResolvConf, cluster: ClusterDNS = kubeletClusterDNS): DNSConfig {
   const ns = pod.metadata?.namespace || "default";
   let c: DNSConfig;
   switch (effectiveDNSPolicy(pod)) {
     case "None": c = { servers: [], searches: [], options: [] }; break;
     case "Default": c = { servers: host.servers, searches: host.searches, options: host.options }; break;
-    case "ClusterFirst": c = { servers: [clusterDNS], searches: omitDuplicates([`${ns}.svc.${CLUSTER_DOMAIN}`, `svc.${CLUSTER_DOMAIN}`, CLUSTER_DOMAIN, ...host.searches]), options: ["ndots:5"] }; break;
+    case "ClusterFirst": c = { servers: cluster.servers, searches: omitDuplicates([`${ns}.svc.${cluster.domain}`, `svc.${cluster.domain}`, cluster.domain, ...host.searches]), options: ["ndots:5"] }; break;
   }
   const extra = pod.spec?.dnsConfig;
   if (extra) {
     c = {
       servers: omitDuplicates([...c.servers, ...(extra.nameservers ?? [])]),
       searches: omitDuplicates([...c.searches, ...(extra.searches ?? [])]),
-      options: mergeOptions(c.options, extra.options ?? []),
+      options: mergeDNSOptions(c.options, extra.options ?? []),
     };
   }
   return fitLimits(c);

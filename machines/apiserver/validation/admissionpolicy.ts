@@ -8,6 +8,8 @@ import { duplicate, forbiddenField, invalidValue, notSupported, required, tooMan
 import { marshalled, validateObjectMeta, validateObjectMetaUpdate } from "./meta.js";
 import { isDNS1035Label, isDNS1123Subdomain, isQualifiedName, isValidPathSegmentName, nameIsDNSSubdomain } from "./names.js";
 import { validateLabelSelector } from "./selector.js";
+import { utf8Length } from "../../common/bytes.js";
+import { deepEqual } from "../../common/equal.js";
 
 type Obj = any;
 
@@ -169,8 +171,30 @@ export function validateMatchConditions(conds: unknown[], path: string): FieldEr
   return errs;
 }
 
+/** validateAuditAnnotation without the CEL compile: the key qualified under the policy's name, a valueExpression of at most 5 KiB. */
+function validateAuditAnnotation(name: string, a: Obj, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  const key = str(a?.key);
+  if (name.length !== 0) {
+    const qualified = `${name}/${key}`;
+    for (const msg of isQualifiedName(qualified)) errs.push(invalidValue(`${path}.key`, qualified, msg));
+  } else errs.push(invalidValue(`${path}.key`, key, "requires metadata.name be non-empty"));
+  const valueExpression = str(a?.valueExpression).trim();
+  if (valueExpression.length === 0) errs.push(required(`${path}.valueExpression`, "valueExpression is not specified"));
+  // Go counts bytes (len of the trimmed string); Required, as validation.go has it
+  else if (utf8Length(valueExpression) > maxAuditAnnotationValueExpressionLength) errs.push(required(`${path}.valueExpression`, `must not exceed ${maxAuditAnnotationValueExpressionLength} bytes in length`));
+  return errs;
+}
+
+const maxAuditAnnotationValueExpressionLength = 5 * 1024;
+
 /** ValidateValidatingAdmissionPolicy. */
 export function validateValidatingAdmissionPolicy(p: Obj): FieldError[] {
+  return validatePolicy(p, false);
+}
+
+/** validateValidatingAdmissionPolicy: an update that changes neither paramKind nor matchConditions does not judge the conditions again. */
+function validatePolicy(p: Obj, ignoreMatchConditions: boolean): FieldError[] {
   const errs = validateObjectMeta(p.metadata, false, nameIsDNSSubdomain);
   const spec = p.spec ?? {};
   if (spec.failurePolicy == null) errs.push(required("spec.failurePolicy"));
@@ -182,7 +206,7 @@ export function validateValidatingAdmissionPolicy(p: Obj): FieldError[] {
     // at least one resource rule gives the expressions their types
     if (list(spec.matchConstraints.resourceRules).length === 0) errs.push(required("spec.matchConstraints.resourceRules"));
   }
-  errs.push(...validateMatchConditions(list(spec.matchConditions), "spec.matchConditions"));
+  if (!ignoreMatchConditions) errs.push(...validateMatchConditions(list(spec.matchConditions), "spec.matchConditions"));
   list(spec.variables).forEach((v: Obj, i) => {
     const name = str(v?.name);
     if (name.trim() === "") errs.push(required(`spec.variables[${i}].name`, "name is not specified"));
@@ -199,6 +223,7 @@ export function validateValidatingAdmissionPolicy(p: Obj): FieldError[] {
     if (audits.length > 20) errs.push(invalidValue("spec.auditAnnotations", marshalled(audits), "must not have more than 20 auditAnnotations"));
     const keys = new Set<string>();
     audits.forEach((a: Obj, i) => {
+      errs.push(...validateAuditAnnotation(str(p.metadata?.name), a, `spec.auditAnnotations[${i}]`));
       const key = str(a?.key);
       if (keys.has(key)) errs.push(duplicate(`spec.auditAnnotations[${i}].key`, key));
       keys.add(key);
@@ -211,7 +236,9 @@ const celReserved = new Set(["true", "false", "null", "in", "as", "break", "cons
 
 /** ValidateValidatingAdmissionPolicyUpdate: the policy again, and the metadata update rules. */
 export function validateValidatingAdmissionPolicyUpdate(p: Obj, old: Obj): FieldError[] {
-  return [...validateValidatingAdmissionPolicy(p), ...validateObjectMetaUpdate(p.metadata, old.metadata)];
+  // ignoreValidatingAdmissionPolicyMatchConditions
+  const unchanged = deepEqual(p.spec?.paramKind ?? null, old.spec?.paramKind ?? null) && deepEqual(p.spec?.matchConditions ?? null, old.spec?.matchConditions ?? null);
+  return [...validatePolicy(p, unchanged), ...validateObjectMetaUpdate(p.metadata, old.metadata)];
 }
 
 /** validateValidationActions: known, unique, not both Deny and Warn, at least one. */

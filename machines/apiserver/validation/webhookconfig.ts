@@ -7,6 +7,7 @@ import { marshalled, validateObjectMeta, validateObjectMetaUpdate } from "./meta
 import { isDNS1035Label, isDNS1123Subdomain, isFullyQualifiedName, isValidPortNum, nameIsDNSSubdomain } from "./names.js";
 import { validateLabelSelector } from "./selector.js";
 import { validateMatchConditions, validateRuleWithOperations } from "./admissionpolicy.js";
+import { deepEqual } from "../../common/equal.js";
 
 type Obj = any;
 
@@ -26,9 +27,11 @@ interface Options {
   requireRecognizedAdmissionReviewVersion: boolean;
   requireUniqueWebhookNames: boolean;
   allowInvalidLabelValueInSelector: boolean;
+  /** An update that leaves every webhook's matchConditions as they were does not judge them again. */
+  ignoreMatchConditions: boolean;
 }
 
-const strict: Options = { requireNoSideEffects: true, requireRecognizedAdmissionReviewVersion: true, requireUniqueWebhookNames: true, allowInvalidLabelValueInSelector: false };
+const strict: Options = { requireNoSideEffects: true, requireRecognizedAdmissionReviewVersion: true, requireUniqueWebhookNames: true, allowInvalidLabelValueInSelector: false, ignoreMatchConditions: false };
 
 /** The parts of a URL ValidateWebhookURL reads, split as Go's url.Parse splits them. */
 export interface ParsedURL {
@@ -84,7 +87,8 @@ function validateWebhookURL(path: string, url: string): FieldError[] {
   if ("error" in u) return [required(path, `url must be a valid URL: ${u.error}${form}`)];
   const errs: FieldError[] = [];
   if (u.scheme !== "https") errs.push(invalidValue(path, u.scheme, `'https' is the only allowed URL scheme${form}`));
-  if (u.host.length === 0) errs.push(invalidValue(path, u.host, `host must be provided${form}`));
+  // "specified" since apiserver b304fee29 (2022); v0.35.0 says so.
+  if (u.host.length === 0) errs.push(invalidValue(path, u.host, `host must be specified${form}`));
   if (u.user !== undefined) errs.push(invalidValue(path, u.user, "user information is not permitted in the URL"));
   if (u.fragment.length !== 0) errs.push(invalidValue(path, u.fragment, "fragments are not permitted in the URL"));
   if (u.rawQuery.length !== 0) errs.push(invalidValue(path, u.rawQuery, "query parameters are not permitted in the URL"));
@@ -94,8 +98,9 @@ function validateWebhookURL(path: string, url: string): FieldError[] {
 /** ValidateWebhookService: a name, a namespace, a port, a path of DNS-subdomain segments. */
 function validateWebhookService(path: string, svc: Obj): FieldError[] {
   const errs: FieldError[] = [];
-  if (str(svc?.name) === "") errs.push(required(`${path}.name`, "service name is required"));
-  if (str(svc?.namespace) === "") errs.push(required(`${path}.namespace`, "service namespace is required"));
+  // Bare Required causes since apiserver af5056a3d (v0.34): the detail only repeated the field's name.
+  if (str(svc?.name) === "") errs.push(required(`${path}.name`));
+  if (str(svc?.namespace) === "") errs.push(required(`${path}.namespace`));
   const port = typeof svc?.port === "number" ? svc.port : 0;
   const portErrs = isValidPortNum(port);
   if (portErrs.length > 0) errs.push(invalidValue(`${path}.port`, port, `port is not valid: ${portErrs.join(", ")}`));
@@ -157,7 +162,7 @@ function validateWebhook(hook: Obj, opts: Options, mutating: boolean, path: stri
   if ((cc.url == null) === (cc.service == null)) errs.push(required(`${path}.clientConfig`, "exactly one of url or service is required"));
   else if (cc.url != null) errs.push(...validateWebhookURL(`${path}.clientConfig.url`, str(cc.url)));
   else errs.push(...validateWebhookService(`${path}.clientConfig.service`, cc.service));
-  errs.push(...validateMatchConditions(list(hook?.matchConditions), `${path}.matchConditions`));
+  if (!opts.ignoreMatchConditions) errs.push(...validateMatchConditions(list(hook?.matchConditions), `${path}.matchConditions`));
   return errs;
 }
 
@@ -177,8 +182,15 @@ function validateConfiguration(c: Obj, opts: Options, mutating: boolean): FieldE
   return errs;
 }
 
+/** ignore{Mutating,Validating}WebhookMatchConditions: as many webhooks, each with the matchConditions it had. */
+function matchConditionsUnchanged(c: Obj, old: Obj): boolean {
+  const now = list(c?.webhooks) as Obj[];
+  const was = list(old?.webhooks) as Obj[];
+  return now.length === was.length && was.every((h, i) => deepEqual(now[i]?.matchConditions ?? null, h?.matchConditions ?? null));
+}
+
 /** The options an update gets: a rule the stored configuration already broke is not enforced again. */
-function updateOptions(old: Obj): Options {
+function updateOptions(c: Obj, old: Obj): Options {
   const hooks = list(old?.webhooks) as Obj[];
   const names = hooks.map((h) => str(h?.name));
   return {
@@ -186,6 +198,7 @@ function updateOptions(old: Obj): Options {
     requireRecognizedAdmissionReviewVersion: hooks.every((h) => list(h?.admissionReviewVersions).length === 0 || list(h?.admissionReviewVersions).some((v) => acceptedReviewVersions.includes(str(v)))),
     requireUniqueWebhookNames: new Set(names).size === names.length,
     allowInvalidLabelValueInSelector: hooks.some((h) => ["namespaceSelector", "objectSelector"].some((k) => h?.[k] != null && validateLabelSelector(h[k], k).length > 0)),
+    ignoreMatchConditions: matchConditionsUnchanged(c, old),
   };
 }
 
@@ -201,10 +214,10 @@ export function validateValidatingWebhookConfiguration(c: Obj): FieldError[] {
 
 /** ValidateMutatingWebhookConfigurationUpdate (with the strategy's ValidateObjectMetaUpdate). */
 export function validateMutatingWebhookConfigurationUpdate(c: Obj, old: Obj): FieldError[] {
-  return [...validateObjectMetaUpdate(c.metadata, old.metadata), ...validateConfiguration(c, updateOptions(old), true)];
+  return [...validateObjectMetaUpdate(c.metadata, old.metadata), ...validateConfiguration(c, updateOptions(c, old), true)];
 }
 
 /** ValidateValidatingWebhookConfigurationUpdate (with the strategy's ValidateObjectMetaUpdate). */
 export function validateValidatingWebhookConfigurationUpdate(c: Obj, old: Obj): FieldError[] {
-  return [...validateObjectMetaUpdate(c.metadata, old.metadata), ...validateConfiguration(c, updateOptions(old), false)];
+  return [...validateObjectMetaUpdate(c.metadata, old.metadata), ...validateConfiguration(c, updateOptions(c, old), false)];
 }
