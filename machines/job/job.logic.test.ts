@@ -27,6 +27,20 @@ function pod(phase: string, opts: { index?: number; finishedS?: number; deleting
 }
 const sync = (j: Job, pods: Pod[], nowS = 100, backoff?: L.BackoffRecord) => L.syncJob({ job: j, pods, now: T0 + nowS * 1000, backoff, expectationsSatisfied: true, removingFinalizers: new Set() });
 
+describe("a pod's completion index (indexed_job_utils.go getCompletionIndex)", () => {
+  const withAnnotations = (annotations?: Record<string, string>, labels?: Record<string, string>) => ({ metadata: { annotations, labels } }) as Pod;
+  it("reads the annotation as strconv.Atoi does, and nothing else", () => {
+    const rows: Array<[Record<string, string> | undefined, number | undefined]> = [
+      [undefined, undefined], [{}, undefined], [{ [L.JOB_COMPLETION_INDEX_ANNOTATION]: "3" }, 3], [{ [L.JOB_COMPLETION_INDEX_ANNOTATION]: "007" }, 7],
+      [{ [L.JOB_COMPLETION_INDEX_ANNOTATION]: "+1" }, 1], [{ [L.JOB_COMPLETION_INDEX_ANNOTATION]: "-0" }, 0], [{ [L.JOB_COMPLETION_INDEX_ANNOTATION]: "-1" }, undefined],
+      [{ [L.JOB_COMPLETION_INDEX_ANNOTATION]: "1.0" }, undefined], [{ [L.JOB_COMPLETION_INDEX_ANNOTATION]: " 1" }, undefined], [{ [L.JOB_COMPLETION_INDEX_ANNOTATION]: "" }, undefined],
+    ];
+    for (const [annotations, want] of rows) expect(L.completionIndex(withAnnotations(annotations)), JSON.stringify(annotations)).toBe(want);
+    // the controller never reads the label the pod also carries
+    expect(L.completionIndex(withAnnotations({}, { [L.JOB_COMPLETION_INDEX_ANNOTATION]: "2" }))).toBeUndefined();
+  });
+});
+
 describe("the pod-failure back-off (backoff_utils.go)", () => {
   const rows: [string, number, number, number][] = [
     ["One failure waits 10 s from the failure.", 1, 0, 10_000],

@@ -76,10 +76,11 @@ function isPodReady(p: Pod): boolean {
 
 /** The pod's completion index, or undefined when the annotation is missing or not a number (getCompletionIndex). */
 export function completionIndex(p: Pod): number | undefined {
-  const v = p.metadata?.annotations?.[JOB_COMPLETION_INDEX_ANNOTATION] ?? p.metadata?.labels?.[JOB_COMPLETION_INDEX_ANNOTATION];
-  if (v === undefined || !/^(0|[1-9][0-9]*)$/.test(v)) return undefined;
+  // getCompletionIndex: the annotation only, read by strconv.Atoi (a sign and leading zeros allowed), never negative
+  const v = p.metadata?.annotations?.[JOB_COMPLETION_INDEX_ANNOTATION];
+  if (v === undefined || !/^[+-]?[0-9]+$/.test(v)) return undefined;
   const n = Number(v);
-  return Number.isSafeInteger(n) ? n : undefined;
+  return Number.isSafeInteger(n) && n >= 0 ? n + 0 : undefined;
 }
 
 // getFinishTimeFromContainers: the latest finish once every container (and, for the sidecars that outlive
