@@ -9,15 +9,6 @@ import { goQuote } from "../../machines/apiserver/status.js";
 /** How much of each object a Table row carries (the includeObject query parameter). */
 export type IncludeObject = "None" | "Metadata" | "Object";
 
-/** Whether an Accept header asks for a meta.k8s.io/v1 Table. */
-export function wantsTable(accept: string | undefined): boolean {
-  if (!accept) return false;
-  return accept.split(",").some((part) => {
-    const p = part.replace(/\s+/g, "");
-    return p.includes("as=Table") && p.includes("g=meta.k8s.io") && /(^|;)v=v1(;|$)/.test(p);
-  });
-}
-
 /**
  * The includeObject of a Table request, or the 400 optionsForTransform answers when ValidateTableOptions
  * refuses it (empty is Metadata, as the Table convertor defaults it).
