@@ -1,11 +1,17 @@
 // The nineteenth hostile round, each answer checked against kube-apiserver 1.35's source: an
 // Accept clause's conversion (as=PartialObjectMetadata, PartialObjectMetadataList, a v1beta1 Table)
 // is made of the clause negotiation settles on, as handlers/response.go's doTransformObject makes it,
-// with its 406s; and a proxy subresource's path is cleaned before it leaves the API server
-// (getRequestOptions in handlers/rest.go, then net.JoinPreservingTrailingSlash in the proxy REST).
+// with its 406s; a proxy subresource's path is cleaned before it leaves the API server
+// (getRequestOptions in handlers/rest.go, then net.JoinPreservingTrailingSlash in the proxy REST);
+// and an object a mutating webhook patched is decoded, converted and checked by the store as
+// kube-apiserver does.
 
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { request } from "node:https";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer, request, type Server } from "node:https";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { raw, serve, until, type Served } from "./serve-helpers.js";
 
 let s: Served;
@@ -45,12 +51,13 @@ afterAll(async () => {
 // staging/src/k8s.io/apiserver/pkg/endpoints/handlers/response.go: asPartialObjectMetadata(List)
 describe("Accept: as=PartialObjectMetadataList and as=PartialObjectMetadata (client-go's metadata client)", () => {
   it("a list is the items' metadata, each item a PartialObjectMetadata, the list's resourceVersion kept", async () => {
-    const plain = json(await send("GET", cms));
+    const a = json(await send("GET", `${cms}/meta-a`));
     const r = await send("GET", cms, undefined, asked("PartialObjectMetadataList"));
     expect(r.code).toBe(200);
     const list = json(r);
-    expect([list.kind, list.apiVersion, list.metadata.resourceVersion]).toEqual(["PartialObjectMetadataList", "meta.k8s.io/v1", plain.metadata.resourceVersion]);
-    expect(list.items).toEqual(plain.items.map((i: any) => ({ kind: "PartialObjectMetadata", apiVersion: "meta.k8s.io/v1", metadata: i.metadata })));
+    expect([list.kind, list.apiVersion, typeof list.metadata.resourceVersion]).toEqual(["PartialObjectMetadataList", "meta.k8s.io/v1", "string"]);
+    expect(list.items).toContainEqual({ kind: "PartialObjectMetadata", apiVersion: "meta.k8s.io/v1", metadata: a.metadata });
+    expect(list.items.map((i: any) => i.metadata.name)).toEqual(expect.arrayContaining(["meta-a", "meta-b"]));
     expect(list.items.some((i: any) => "data" in i)).toBe(false);
   });
 
@@ -147,4 +154,113 @@ describe("a proxy subresource's path with dot segments, cleaned before it reache
     const dotted = await rawPath("/api/v1/namespaces/proxy/pods/proxy/proxy/a/b/../../");
     expect([dotted.code, dotted.body.includes("Welcome to nginx!")]).toEqual([200, true]);
   }, 45_000);
+});
+
+/** A CA and a serving certificate for 127.0.0.1, made with openssl. */
+function makeCerts(): { ca: string; cert: string; key: string } {
+  const dir = mkdtempSync(join(tmpdir(), "podflow-hostile19-certs-"));
+  const run = (args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: "pipe" });
+  run(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt", "-days", "2", "-subj", "/CN=hostile19-ca"]);
+  run(["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "tls.key", "-out", "tls.csr", "-subj", "/CN=webhook"]);
+  writeFileSync(join(dir, "ext.cnf"), "subjectAltName=IP:127.0.0.1\n");
+  run(["x509", "-req", "-in", "tls.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-out", "tls.crt", "-days", "2", "-extfile", "ext.cnf"]);
+  const read = (f: string) => readFileSync(join(dir, f), "utf8");
+  return { ca: read("ca.crt"), cert: read("tls.crt"), key: read("tls.key") };
+}
+
+// k8s.io/apiserver pkg/admission/plugin/webhook/mutating/dispatcher.go (callAttrMutatingHook decodes
+// the patched JSON into the request's kind; Dispatch converts it to the internal type once every
+// webhook ran), then the store: registry/rest/create.go BeforeCreate's
+// EnsureObjectNamespaceMatchesRequestNamespace, and store.go create's key from the object's name
+describe("a mutating webhook whose patch moves, renames or retypes the object", () => {
+  let hooks: Server;
+  let port = 0;
+  let caBundle = "";
+  const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64");
+  const patches = new Map<string, unknown[]>([
+    ["/namespace", [{ op: "replace", path: "/metadata/namespace", value: "kube-system" }]],
+    ["/no-namespace", [{ op: "remove", path: "/metadata/namespace" }]],
+    ["/rename", [{ op: "replace", path: "/metadata/name", value: "wh-renamed" }]],
+    ["/secret", [{ op: "replace", path: "/kind", value: "Secret" }]],
+    ["/v2", [{ op: "replace", path: "/apiVersion", value: "v2" }]],
+  ]);
+  const mwc = "/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations";
+  const configure = async (path: string) => {
+    await send("DELETE", `${mwc}/hostile19`);
+    const rule = { operations: ["CREATE"], apiGroups: [""], apiVersions: ["v1"], resources: ["configmaps"] };
+    const made = await send("POST", mwc, { metadata: { name: "hostile19" }, webhooks: [{ name: "h.hostile19.test", clientConfig: { url: `https://127.0.0.1:${port}${path}`, caBundle }, rules: [rule], objectSelector: { matchLabels: { hooked: "yes" } }, sideEffects: "None", admissionReviewVersions: ["v1"] }] });
+    expect(made.code).toBe(201);
+  };
+  const hooked = (name: string) => ({ metadata: { name, labels: { hooked: "yes" } }, data: { k: "v" } });
+
+  beforeAll(async () => {
+    const certs = makeCerts();
+    caBundle = Buffer.from(certs.ca).toString("base64");
+    hooks = createServer({ cert: certs.cert, key: certs.key }, (req, res) => {
+      let text = "";
+      req.on("data", (d) => (text += d));
+      req.on("end", () => {
+        const review = JSON.parse(text);
+        const path = (req.url ?? "").split("?")[0]!;
+        res.setHeader("Content-Type", "application/json");
+        if (path === "/malformed") return void res.end("{not json");
+        const ops = patches.get(path);
+        res.end(JSON.stringify({ apiVersion: "admission.k8s.io/v1", kind: "AdmissionReview", response: { uid: review.request.uid, allowed: true, ...(ops ? { patchType: "JSONPatch", patch: b64(ops) } : {}) } }));
+      });
+    });
+    await new Promise<void>((r) => hooks.listen(0, "127.0.0.1", r));
+    port = (hooks.address() as { port: number }).port;
+  });
+  afterAll(async () => {
+    await new Promise<void>((r) => (hooks ? hooks.close(() => r()) : r()));
+  });
+
+  it("into another namespace: BeforeCreate's 400, and nothing is stored in either", async () => {
+    await configure("/namespace");
+    const r = await send("POST", cms, hooked("wh-moved"));
+    expect([r.code, json(r)]).toEqual([400, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "the namespace of the provided object does not match the namespace sent on the request", reason: "BadRequest", code: 400 }]);
+    expect((await send("GET", `${cms}/wh-moved`)).code).toBe(404);
+    expect((await send("GET", "/api/v1/namespaces/kube-system/configmaps/wh-moved")).code).toBe(404);
+  });
+
+  it("with its namespace removed: the request's namespace is set again, and it is created", async () => {
+    await configure("/no-namespace");
+    const r = await send("POST", cms, hooked("wh-unset"));
+    expect([r.code, json(r).metadata.namespace]).toEqual([201, "default"]);
+    expect((await send("GET", `${cms}/wh-unset`)).code).toBe(200);
+  });
+
+  it("renamed on create: the store keys it by the patched name, which a GET finds", async () => {
+    await configure("/rename");
+    const r = await send("POST", cms, hooked("wh-named"));
+    expect([r.code, json(r).metadata.name]).toEqual([201, "wh-renamed"]);
+    expect([(await send("GET", `${cms}/wh-renamed`)).code, (await send("GET", `${cms}/wh-named`)).code]).toEqual([200, 404]);
+    // the taken name is storage's AlreadyExists, found after admission
+    const again = await send("POST", cms, hooked("wh-named-2"));
+    expect([again.code, json(again).message]).toEqual([409, 'configmaps "wh-renamed" already exists']);
+  });
+
+  it("retyped as a Secret: the conversion to core.ConfigMap fails, a 500 with no reason, and nothing is stored", async () => {
+    await configure("/secret");
+    const r = await send("POST", cms, hooked("wh-secret"));
+    expect([r.code, json(r)]).toEqual([500, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "converting (v1.Secret) to (core.ConfigMap): unknown conversion", code: 500 }]);
+    expect((await send("GET", `${cms}/wh-secret`)).code).toBe(404);
+    expect((await send("GET", `${ns}/secrets/wh-secret`)).code).toBe(404);
+  });
+
+  it("given a version no kind is registered in: the scheme's error, an internal error", async () => {
+    await configure("/v2");
+    const r = await send("POST", cms, hooked("wh-v2"));
+    const message = 'no kind "ConfigMap" is registered for version "v2" in scheme "pkg/api/legacyscheme/scheme.go:30"';
+    expect([r.code, json(r)]).toEqual([500, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: `Internal error occurred: ${message}`, reason: "InternalError", details: { causes: [{ message }] }, code: 500 }]);
+    expect((await send("GET", `${cms}/wh-v2`)).code).toBe(404);
+  });
+
+  it("an answer that is no JSON is the json serializer's error in encoding/json's words", async () => {
+    await configure("/malformed");
+    const r = await send("POST", cms, hooked("wh-malformed"));
+    expect([r.code, json(r).message]).toEqual([500, 'Internal error occurred: failed calling webhook "h.hostile19.test": failed to call webhook: couldn\'t get version/kind; json parse error: invalid character \'n\' looking for beginning of object key string']);
+    expect((await send("GET", `${cms}/wh-malformed`)).code).toBe(404);
+    await send("DELETE", `${mwc}/hostile19`);
+  });
 });

@@ -1786,13 +1786,11 @@ function tableOf(cluster: Cluster, r: ResourceInfo, obj: any, include: IncludeOb
 
 /**
  * The Go type printed by %T of what the registry returned: the internal type of a built-in kind
- * (package core for the legacy group and events.k8s.io, else the group's first label) or the
- * unstructured type of a custom resource.
+ * or the unstructured type of a custom resource.
  */
 function internalGoType(r: ResourceInfo, list: boolean): string {
   if (r.custom) return list ? "*unstructured.UnstructuredList" : "*unstructured.Unstructured";
-  const pkg = r.group === "" || r.group === "events.k8s.io" ? "core" : r.group === "internal.apiserver.k8s.io" ? "apiserverinternal" : r.group.split(".")[0]!;
-  return `*${pkg}.${r.kind}${list ? "List" : ""}`;
+  return `*${internalPackage(r.group)}.${r.kind}${list ? "List" : ""}`;
 }
 
 /**
