@@ -6,6 +6,7 @@
 
 import { request } from "node:https";
 import type { CallWebhook, WebhookAnswered } from "../machines/messages.js";
+import { goJsonSyntaxError } from "./server/decode.js";
 
 /** A webhook's answer is read up to this size; a larger one fails the call (every read is bounded). */
 const maxResponseBytes = 16 * 1024 * 1024;
@@ -76,7 +77,8 @@ export function callWebhook(msg: CallWebhook): Promise<WebhookAnswered> {
           parsed = JSON.parse(text);
         } catch (e) {
           // the rest client: a success body that is no JSON fails its decode; a failure's is quoted
-          if (status >= 200 && status < 300) return finish(answer({ error: `couldn't get version/kind; json parse error: ${(e as Error).message}` }));
+          // the json serializer's meta.Interpret, in encoding/json's words
+          if (status >= 200 && status < 300) return finish(answer({ error: `couldn't get version/kind; json parse error: ${goJsonSyntaxError(text) ?? (e as Error).message}` }));
           return finish(answer({ error: `an error on the server (${JSON.stringify(text.trim() || "unknown")}) has prevented the request from succeeding` }));
         }
         if (status < 200 || status > 299) {

@@ -5,7 +5,8 @@ import { request } from "node:http";
 import { boolParam, deleteOptionsError, goParseInt64, listOptionsError, parsePath, resourceVersionError, startServer, unescapePath } from "../runtime/server/http.js";
 import { createCluster } from "../runtime/cluster.js";
 import { decodeBody, goJsonSyntaxError, summarizeData } from "../runtime/server/decode.js";
-import { tableOptions, wantsTable } from "../runtime/server/tables.js";
+import { tableOptions } from "../runtime/server/tables.js";
+import { negotiatedTransform } from "../runtime/server/negotiate.js";
 import { wantsAggregated } from "../runtime/server/discovery.js";
 
 describe("REST paths, parsed as kube-apiserver's RequestInfoFactory parses them", () => {
@@ -370,11 +371,13 @@ describe("JSON syntax errors, worded as Go's encoding/json", () => {
 
 describe("content negotiation", () => {
   it.each([
-    ["kubectl get's Accept asks for a v1 Table", "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json", true],
-    ["plain JSON is no Table", "application/json", false],
-    ["only the v1beta1 Table is not served as a Table", "application/json;as=Table;v=v1beta1;g=meta.k8s.io", false],
+    ["kubectl get's Accept asks for a v1 Table", "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json", { as: "Table", version: "v1" }],
+    ["plain JSON is no conversion", "application/json", undefined],
+    // handlers/response.go's asTable takes meta.k8s.io/v1beta1 too
+    ["a v1beta1 Table alone is a v1beta1 Table", "application/json;as=Table;v=v1beta1;g=meta.k8s.io", { as: "Table", version: "v1beta1" }],
+    ["a Table in another group is no acceptable clause: the next one is taken", "application/json;as=Table;v=v1;g=example.com,application/json", undefined],
   ])("%s", (_n, accept, want) => {
-    expect(wantsTable(accept)).toBe(want);
+    expect(negotiatedTransform(accept)).toEqual(want);
   });
 
   it.each([

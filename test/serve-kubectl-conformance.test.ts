@@ -76,7 +76,8 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: conformance classes"
       ["/api/v1/namespaces/default/services/constructor/proxy/", 404],
       ["/api/v1/namespaces/default/pods/web:99999/proxy/", 503],
       ["/api/v1/namespaces/default/pods/web:80/proxy/../../../../etc/passwd", 404],
-      ["/api/v1/namespaces/default/pods/web:80/proxy/%2e%2e%2f%2e%2e", 404],
+      // unescaped to ../.. and cleaned to / (getRequestOptions, JoinPreservingTrailingSlash): nginx's index
+      ["/api/v1/namespaces/default/pods/web:80/proxy/%2e%2e%2f%2e%2e", 200],
       ["/api/v1/namespaces/__proto__/pods/web:80/proxy/", 404],
     ] as const) {
       const r = await raw(s, "GET", path, { token });

@@ -31,7 +31,7 @@ import { controlledStatus, resourceAtVersion, resourceIn, resourcesOf } from "./
 import { atServedVersion, atStorageVersion, customPatchTypes, customScaleOf, prepareCustomResourceForCreate, prepareCustomResourceForUpdate, pruned, setPath, validateCustomResource, withDefaults } from "./customresource.js";
 import * as S from "./status.js";
 import { isValidPathSegmentName } from "./validation/names.js";
-import { admissionReview, dryRunRefusal, isExemptFromWebhooks, judgeWebhookAnswer, shouldCallHook, webhooksOf, webhookTarget, type WebhookAttributes, type WebhookOutcome, type WebhookRef } from "./admission/webhooks.js";
+import { admissionReview, dryRunRefusal, isExemptFromWebhooks, judgeWebhookAnswer, mutatedKindError, mutatedNamespace, shouldCallHook, webhooksOf, webhookTarget, type WebhookAttributes, type WebhookOutcome, type WebhookRef } from "./admission/webhooks.js";
 import { admissionRefusal, admitDefaultedKeeping, defaulted, namespaceAdmission, validatingAdmission, type MutateContext, type PriorityClassInfo } from "./admission/index.js";
 import { mirrorPodRefusal, serviceAccountLookupAttempts, serviceAccountValidateCreate, serviceAccountValidateEphemeral } from "./admission/serviceaccount.js";
 import { bindingLabels, type NodeLookup } from "./admission/podtopologylabels.js";
@@ -111,6 +111,8 @@ export interface WebhookPhase {
   hooks: readonly WebhookRef[];
   next: number;
   call?: { id: number; uid: string; hook: any; index: number };
+  /** a mutating webhook's patch changed the object (VersionedAttributes.Dirty) */
+  dirty?: boolean;
   /** mutating only (reinvocation.go's contexts): 1 once the chain runs again */
   round?: 0 | 1;
   /** a webhook changed the object: the chain runs again (admission.reinvoker) */
@@ -2671,7 +2673,8 @@ export function callNextWebhook(ctx: ApiServerContext, mutating: boolean, fx: Fx
     return { ...ctx, rng, nextEtcdId: id + 1, current: { ...prior, webhooks: { ...phase, next: i + 1, call: { id, uid, hook, index: i } } } };
   }
   // a first round that changed the object is kept for the second (needsReinvocation)
-  return stepped(ctx, { ...prior, webhooks: phase.mutating && phase.round !== 1 && phase.shouldReinvoke === true ? { ...phase, next: phase.hooks.length } : undefined });
+  if (phase.mutating && phase.round !== 1 && phase.shouldReinvoke === true) return stepped(ctx, { ...prior, webhooks: { ...phase, next: phase.hooks.length } });
+  return stepped(ctx, phase.mutating && phase.dirty ? afterMutation(prior) : { ...prior, webhooks: undefined });
 }
 
 /** The mutating webhooks' first round changed the object: the mutating chain runs once more. */
@@ -2703,6 +2706,26 @@ export function reinvokeMutatingAdmission(ctx: ApiServerContext): ApiServerConte
   return stepped(ctx, { ...cur, obj, decoded: undefined, webhooks: { ...phase, round: 1, next: 0, reinvoke, previouslyInvoked: changedInTree ? [] : (phase.previouslyInvoked ?? []) } });
 }
 
+/**
+ * The store's checks of an object the mutating webhooks changed, made once all of them ran
+ * (the dispatcher's conversion to the internal type, then registry/rest create.go BeforeCreate or
+ * update.go BeforeUpdate): its namespace must be the request's; a POST's key is the patched
+ * object's name (store.go create takes ObjectNameFunc then).
+ */
+function afterMutation(prior: InFlight): InFlight {
+  const done: InFlight = { ...prior, webhooks: undefined };
+  const r = prior.r;
+  if (r === undefined || prior.obj === undefined || prior.op !== "put") return done;
+  const kindError = mutatedKindError(r, prior.obj);
+  if (kindError) return { ...done, error: kindError.status };
+  const placed = mutatedNamespace(r, prior.req.namespace, prior.obj);
+  if ("error" in placed) return { ...done, error: placed.error };
+  const obj = placed.obj;
+  const name = typeof obj.metadata?.name === "string" ? obj.metadata.name : "";
+  const key = prior.req.verb === "create" && prior.old === undefined ? storageKey(r, obj.metadata?.namespace, name) : prior.key;
+  return { ...done, obj, ...(key !== undefined ? { key } : {}) };
+}
+
 /** A webhook answered (or the runtime could not reach it): its patch, warnings or refusal join the request. */
 export function applyWebhookAnswer(ctx: ApiServerContext, ev: { id: number } & WebhookOutcome): ApiServerContext {
   const cur = ctx.current!;
@@ -2725,8 +2748,11 @@ export function applyWebhookAnswer(ctx: ApiServerContext, ev: { id: number } & W
   if (verdict.warnings) next.warnings = [...(cur.warnings ?? []), ...verdict.warnings];
   if (verdict.error) next.error = verdict.error;
   if (verdict.obj !== undefined && !connect) {
+    const kindError = cur.r !== undefined ? mutatedKindError(cur.r, verdict.obj) : undefined;
+    if (kindError?.at === "decode") next.error = kindError.status;
     next.obj = verdict.obj;
     next.decoded = undefined;
+    next.webhooks = { ...next.webhooks!, dirty: true };
   }
   return stepped(ctx, next);
 }

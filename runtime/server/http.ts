@@ -22,8 +22,8 @@ import { customPatchTypes, pruned } from "../../machines/apiserver/customresourc
 import { matchesFieldSelector, matchesRequirements, parseFieldSelector, parseSelector } from "../../machines/common/labels.js";
 import { aggregatedDiscovery, aggregatedDiscoveryType, apiGroup, apiGroupList, apiResourceList, apiVersions, subresourceInfo, versionInfo, wantsAggregated } from "./discovery.js";
 import { decodeBody, decodeDeleteOptions, decodeObjectBody, duplicateKeyErrors, fieldValidationErrors, patchTypeOf, unsupportedPatchType, warningHeaders, yamlDuplicateKeys, type FieldValidation } from "./decode.js";
-import { customTable, tableOptions, toTable, wantsTable, type IncludeObject } from "./tables.js";
-import { acceptAsksPretty, negotiatedMediaType, notAcceptable, watchMediaTypes } from "./negotiate.js";
+import { customTable, partialObjectMetadata, partialObjectMetadataList, tableOptions, toTable, type IncludeObject, type MetaVersion } from "./tables.js";
+import { acceptAsksPretty, negotiatedMediaType, negotiatedTransform, notAcceptable, watchMediaTypes, type Transform } from "./negotiate.js";
 import { goYamlText } from "./yamlemit.js";
 import { isValidPathSegmentName } from "../../machines/apiserver/validation/names.js";
 import { fieldManagerMaxLength, isPrintable, managerOrUserAgent } from "../../machines/apiserver/fieldmanager/fieldmanager.js";
@@ -1177,7 +1177,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
  * name as given, port included), then proxied; the upstream's status and body are the answer.
  */
 async function serveProxy(cluster: Cluster, asked: Omit<ApiRequest, "type" | "id" | "token" | "impersonate">, gate: (a: Omit<ApiRequest, "type" | "id" | "token" | "impersonate">, answer: () => unknown) => Promise<void>, p: ResourcePath, url: { path: string; query: URLSearchParams }, method: string, res: ServerResponse): Promise<void> {
-  const path = upstreamPath(url.path, url.query.toString());
+  const path = upstreamPath(unescapePath(url.path) ?? url.path, url.query.toString());
   if (p.resource === "nodes" && p.namespace === undefined && p.name !== undefined) {
     return gate(asked, () => {
       const a = nodeProxyRequest(cluster, p.name!, method, path);
@@ -1502,7 +1502,9 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
   if (r.namespaced && p.namespace !== undefined) base.namespace = p.namespace;
   if (p.name !== undefined) base.name = p.name;
   if (p.subresource !== undefined) base.subresource = p.subresource;
-  const table = wantsTable(accept);
+  const transform = negotiatedTransform(accept);
+  const table = transform?.as === "Table";
+  const metaVersion: MetaVersion = transform?.version ?? "v1";
   const tableOpts = tableOptions(q);
   const include: IncludeObject = "include" in tableOpts ? tableOpts.include : "Metadata";
   const refuse = (st: Status) => gate(asked, () => sendStatus(res, st));
@@ -1541,8 +1543,9 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
     if (table && !p.subresource && (method === "GET")) {
       // optionsForTransform: the Table options are judged when the answer is transformed, after the object was found
       if ("error" in tableOpts) return sendStatus(res, S.badRequest(tableOpts.error));
-      return send(res, resp.code, tableOf(cluster, r, resp.object, include));
+      return send(res, resp.code, tableOf(cluster, r, resp.object, include, metaVersion));
     }
+    if (transform !== undefined && !table && !p.subresource && method === "GET") return sendPartial(res, r, transform, resp.code, resp.object);
     return sendObject(resp.code, conv ? answerIn(conv, resp.object) : resp.object);
   };
   const computed = r.group === "" && r.resource === "componentstatuses" ? serveComponentStatuses
@@ -1552,9 +1555,10 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
     : r.group === "storage.k8s.io" && r.resource === "csinodes" ? serveCSINodes : undefined;
   if (computed !== undefined && method === "GET") {
     return gate(asked, () => computed(cluster, r, p.name, q, (code, obj) => {
+      if (code === 200 && transform !== undefined && !table) return sendPartial(res, r, transform, code, obj);
       if (code !== 200 || !table) return sendObject(code, obj);
       if ("error" in tableOpts) return sendStatus(res, S.badRequest(tableOpts.error));
-      send(res, code, tableOf(cluster, r, obj, include));
+      send(res, code, tableOf(cluster, r, obj, include, metaVersion));
     }));
   }
   // installer.go registers a route per verb the storage implements: a method whose verb the resource
@@ -1593,7 +1597,7 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
       if (p.name === undefined && boolParam(q, "watch") && table && "error" in tableOpts) return refuse(S.badRequest(tableOpts.error));
       // serveWatchHandler: NegotiateOutputMediaTypeStream finds no stream serializer for YAML
       if (p.name === undefined && boolParam(q, "watch") && yamlAnswers.has(res)) return refuse({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: `only the following media types are accepted: ${watchMediaTypes.join(", ")}`, reason: "NotAcceptable", code: 406 });
-      if (p.name === undefined && (boolParam(q, "watch"))) return serveWatch(cluster, r, { ...base, ...listOptions(q) }, q, table, include, req, res, hc, conv);
+      if (p.name === undefined && (boolParam(q, "watch"))) return serveWatch(cluster, r, { ...base, ...listOptions(q) }, q, transform, include, req, res, hc, conv);
       if (p.name === undefined) return reply(await cluster.request({ ...base, verb: "list", ...listOptions(q) }));
       return reply(await cluster.request({ ...base, verb: "get" }));
     }
@@ -1770,14 +1774,39 @@ function atStoredVersion(raw: Buffer, body: unknown, kind: string, version: stri
   return "status" in sent ? sent : { body: conv.toHub(sent.body), warnings: sent.warnings };
 }
 
-function tableOf(cluster: Cluster, r: ResourceInfo, obj: any, include: IncludeObject): object {
+function tableOf(cluster: Cluster, r: ResourceInfo, obj: any, include: IncludeObject, version: MetaVersion): object {
   const now = cluster.now();
   if (r.custom) {
-    if (Array.isArray(obj?.items)) return customTable(r, obj.items, { now, include, listMeta: obj.metadata });
-    return customTable(r, [obj], { now, include, listMeta: { resourceVersion: obj?.metadata?.resourceVersion } });
+    if (Array.isArray(obj?.items)) return customTable(r, obj.items, { now, include, listMeta: obj.metadata, version });
+    return customTable(r, [obj], { now, include, listMeta: { resourceVersion: obj?.metadata?.resourceVersion }, version });
   }
-  if (Array.isArray(obj?.items)) return toTable(r.kind, obj.items, { now, include, listMeta: obj.metadata });
-  return toTable(r.kind, [obj], { now, include, listMeta: { resourceVersion: obj?.metadata?.resourceVersion } });
+  if (Array.isArray(obj?.items)) return toTable(r.kind, obj.items, { now, include, listMeta: obj.metadata, version });
+  return toTable(r.kind, [obj], { now, include, listMeta: { resourceVersion: obj?.metadata?.resourceVersion }, version });
+}
+
+/**
+ * The Go type printed by %T of what the registry returned: the internal type of a built-in kind
+ * or the unstructured type of a custom resource.
+ */
+function internalGoType(r: ResourceInfo, list: boolean): string {
+  if (r.custom) return list ? "*unstructured.UnstructuredList" : "*unstructured.Unstructured";
+  return `*${internalPackage(r.group)}.${r.kind}${list ? "List" : ""}`;
+}
+
+/**
+ * asPartialObjectMetadata and asPartialObjectMetadataList (handlers/response.go): the metadata of an
+ * object or of a list's items; a list asked as one object, or an object asked as a list, is
+ * errNotAcceptable's 406, after the object or list was read.
+ */
+function sendPartial(res: ServerResponse, r: ResourceInfo, t: Transform, code: number, obj: any): void {
+  const isList = obj !== null && typeof obj === "object" && Array.isArray(obj.items);
+  const notAcceptable = (message: string): Status => ({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, reason: "NotAcceptable", code: 406 });
+  if (t.as === "PartialObjectMetadata") {
+    if (isList) return sendStatus(res, notAcceptable(`you requested PartialObjectMetadata, but the requested object is a list (${internalGoType(r, true)})`));
+    return send(res, code, partialObjectMetadata(obj, t.version));
+  }
+  if (!isList) return sendStatus(res, notAcceptable(`you requested PartialObjectMetadataList, but the requested object is not a list (${internalGoType(r, false)})`));
+  send(res, code, partialObjectMetadataList(obj, t.version));
 }
 
 function serveDoc(route: Extract<Route, { type: "doc" }>, accept: string | undefined, res: ServerResponse, hc: HandlerContext, custom: readonly ResourceInfo[]): void {
@@ -1890,9 +1919,10 @@ export const watchBufferBytes = 1024 * 1024;
  * with no event, so the same list is asked first: its error (401, 403, 400) is the watch's error.
  */
 async function serveWatch(
-  cluster: Cluster, r: ResourceInfo, req: Omit<ApiRequest, "type" | "id" | "verb">, q: URLSearchParams, table: boolean, include: IncludeObject,
+  cluster: Cluster, r: ResourceInfo, req: Omit<ApiRequest, "type" | "id" | "verb">, q: URLSearchParams, transform: Transform | undefined, include: IncludeObject,
   httpReq: IncomingMessage, res: ServerResponse, hc: HandlerContext, conv?: Conversion,
 ): Promise<void> {
+  const table = transform?.as === "Table";
   const initial = boolParam(q, "sendInitialEvents");
   const { limit: _l, continue: _c, ...watchReq } = req;
   // WithAuthorization judges the watch as a watch: a user who may watch and not list is served, and
@@ -1928,9 +1958,12 @@ async function serveWatch(
     // a watch at a version the kind is not stored at sees its objects in that version
     let out = conv && (type === "ADDED" || type === "MODIFIED" || type === "DELETED") ? conv.fromHub(object) : object;
     if (table && (type === "ADDED" || type === "MODIFIED" || type === "DELETED")) {
-      out = r.custom ? customTable(r, [object], { now: cluster.now(), include, headers: !headersSent }) : toTable(r.kind, [object], { now: cluster.now(), include, headers: !headersSent });
+      out = r.custom ? customTable(r, [object], { now: cluster.now(), include, headers: !headersSent, version: transform?.version }) : toTable(r.kind, [object], { now: cluster.now(), include, headers: !headersSent, version: transform?.version });
       headersSent = true;
     }
+    // watchEmbeddedEncoder transforms every event's object but a Status; a list transform fails on
+    // an object and the object is sent as it is (utilruntime.HandleError, result = obj)
+    if (transform?.as === "PartialObjectMetadata" && type !== "ERROR") out = partialObjectMetadata(out, transform.version);
     res.write(`${goHtmlEscaped(JSON.stringify({ type, object: inGoFieldOrder(out) }))}\n`);
   };
   const bookmark = (annotations?: Record<string, string>) =>

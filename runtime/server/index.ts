@@ -4,5 +4,6 @@ export { startServer, parsePath, pathNotFound, type ServeOptions, type RunningSe
 export { kubeconfig } from "./kubeconfig.js";
 export { generateServingCerts, type ServingCerts } from "./certs.js";
 export { goJsonSyntaxError, decodeBody, summarizeData } from "./decode.js";
-export { toTable, wantsTable } from "./tables.js";
+export { toTable } from "./tables.js";
+export { negotiatedTransform, type Transform } from "./negotiate.js";
 export { aggregatedDiscovery, apiResourceList, versionInfo, wantsAggregated } from "./discovery.js";

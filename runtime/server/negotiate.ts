@@ -79,6 +79,24 @@ export function negotiatedMediaType(accept: string | undefined): string | undefi
   return match ? `${match[0]}/${match[1]}` : undefined;
 }
 
+/** A conversion of the answer an Accept clause asks for (MediaTypeOptions.Convert): the kind and meta.k8s.io's version. */
+export interface Transform {
+  as: "Table" | "PartialObjectMetadata" | "PartialObjectMetadataList";
+  version: "v1" | "v1beta1";
+}
+
+/**
+ * The conversion of the clause negotiation settles on, if it asks for one (response.go's
+ * doTransformObject reads mediaType.Convert): only that clause counts, not another that asks a Table.
+ */
+export function negotiatedTransform(accept: string | undefined): Transform | undefined {
+  const params = negotiatedClause(accept)?.params;
+  const as = params?.get("as");
+  if (params === undefined || as === undefined) return undefined;
+  // acceptable() let through only meta.k8s.io v1 or v1beta1 and these three kinds
+  return { as: as as Transform["as"], version: params.get("v") as Transform["version"] };
+}
+
 /** The stream types a watch answers in (MediaTypesForSerializer's streamMediaTypes): YAML has no stream serializer. */
 export const watchMediaTypes = ["application/json;stream=watch", "application/vnd.kubernetes.protobuf;stream=watch"];
 
@@ -92,7 +110,7 @@ function parsedClauses(accept: string) {
       if (eq > 0) params.set(p.slice(0, eq).trim(), p.slice(eq + 1).trim());
     }
     const q = params.has("q") ? Number(params.get("q")) : 1;
-    return { c, i, q: Number.isNaN(q) ? 0 : q, type, sub, pretty: params.get("pretty") === "1" };
+    return { c, i, q: Number.isNaN(q) ? 0 : q, type, sub, pretty: params.get("pretty") === "1", params };
   });
 }
 

@@ -149,11 +149,45 @@ async function dialTls(s: Session, t: ProxyTarget, refused: () => ProxyAnswer): 
   return { error: serviceUnavailable("error trying to reach service: tls: first record does not look like a TLS handshake") };
 }
 
-/** The path the upstream gets: what follows <name>/proxy in the request's raw path (at least "/"), with the query. */
-export function upstreamPath(rawPath: string, query: string): string {
-  const at = rawPath.search(/\/proxy(\/|$)/);
-  const rest = at < 0 ? "/" : rawPath.slice(at + "/proxy".length) || "/";
-  return query ? `${rest}?${query}` : rest;
+/**
+ * The path the upstream gets, as kube-apiserver makes it: getRequestOptions (handlers/rest.go) joins
+ * the RequestInfo parts after <resource>/<name>/proxy, read from the unescaped path, with a leading
+ * "/" and the request's trailing one; the proxy REST's Connect then sets the location's path with
+ * net.JoinPreservingTrailingSlash, a path.Join, so "." and ".." segments never leave the target's
+ * root; the upstream request carries it escaped as url.URL.EscapedPath does (at least "/" here).
+ */
+export function upstreamPath(decodedPath: string, query: string): string {
+  const trimmed = decodedPath.replace(/^\/+|\/+$/g, "");
+  let parts = trimmed === "" ? [] : trimmed.split("/");
+  parts = parts.slice(parts[0] === "apis" ? 3 : 2);
+  if (parts[0] === "namespaces" && parts.length > 2) parts = parts.slice(2);
+  let sub = parts.slice(3).join("/");
+  if (sub.length > 0 && !sub.startsWith("/")) sub = `/${sub}`;
+  if (decodedPath.endsWith("/") && !sub.endsWith("/")) sub += "/";
+  const joined = sub === "" ? "/" : goCleanPath(sub) + (sub.endsWith("/") && goCleanPath(sub) !== "/" ? "/" : "");
+  const escaped = goEscapePath(joined);
+  return query ? `${escaped}?${query}` : escaped;
+}
+
+/** Go's path.Clean of a rooted path: empty and "." segments dropped, ".." removing the one before (never past the root). */
+export function goCleanPath(p: string): string {
+  const out: string[] = [];
+  for (const seg of p.split("/")) {
+    if (seg === "" || seg === ".") continue;
+    if (seg === "..") out.pop();
+    else out.push(seg);
+  }
+  return `/${out.join("/")}`;
+}
+
+/** url.escape(path, encodePath): unreserved bytes and $&+,/:;=@ kept, every other byte %XX. */
+function goEscapePath(p: string): string {
+  let out = "";
+  for (const b of Buffer.from(p, "utf8")) {
+    const c = String.fromCharCode(b);
+    out += /[A-Za-z0-9\-_.~$&+,/:;=@]/.test(c) ? c : `%${b.toString(16).toUpperCase().padStart(2, "0")}`;
+  }
+  return out;
 }
 
 /** The resources whose proxy subresource is served here. */

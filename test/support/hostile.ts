@@ -417,7 +417,7 @@ export const pathArb: fc.Arbitrary<string> = fc.oneof(
   },
   {
     weight: 2,
-    arbitrary: fc.array(fc.oneof(segment(anyName), fc.constantFrom("api", "apis", "v1", "apps", "namespaces", "default", "pods", "..")), { minLength: 1, maxLength: 7 }).map((ss) => "/" + ss.join("/")),
+    arbitrary: fc.array(fc.oneof(segment(anyName), fc.constantFrom("api", "apis", "v1", "apps", "namespaces", "default", "pods", "nodes", "proxy", "..", "%2e%2e", "..%2f.", ".")), { minLength: 1, maxLength: 7 }).map((ss) => "/" + ss.join("/")),
   },
 );
 
@@ -500,6 +500,9 @@ const accepts = [
   "application/json", "application/json;as=Table;v=v1;g=meta.k8s.io,application/json", "application/json;as=Table;v=v1;g=meta.k8s.io", "application/yaml",
   "application/vnd.kubernetes.protobuf", "application/json;as=PartialObjectMetadataList;v=v1;g=meta.k8s.io", "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList",
   "text/html", "*/*", "garbage;;;as=", "application/json;as=Table;v=v9;g=meta.k8s.io", "application/com.github.proto-openapi.spec.v2@v1.0+protobuf",
+  // client-go's metadata client, a v1beta1 Table, and a conversion the negotiated clause asks before a Table clause
+  "application/vnd.kubernetes.protobuf;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json",
+  "application/json;as=Table;v=v1beta1;g=meta.k8s.io", "application/json;as=PartialObjectMetadata;v=v1beta1;g=meta.k8s.io, application/json;as=Table;v=v1;g=meta.k8s.io",
 ];
 
 /** Sets a value at a path inside a JSON value, creating containers on the way (a mutation of a manifest). */

@@ -7,6 +7,7 @@
 import type { Status } from "kubernetes-types/meta/v1";
 import { selectorMatches } from "../validation/selector.js";
 import { jsonPatch } from "../patch.js";
+import { resources, type ResourceInfo } from "../resources.js";
 
 type Obj = any;
 
@@ -239,4 +240,53 @@ function goGVK(review: Obj): string {
   const slash = av.indexOf("/");
   const [group, version] = slash < 0 ? ["", av] : [av.slice(0, slash), av.slice(slash + 1)];
   return `${group}/${version}, Kind=${typeof review.kind === "string" ? review.kind : ""}`;
+}
+
+/** The Go package of a group's internal types (a registry's object after the codec's conversion). */
+export function internalPackage(group: string): string {
+  if (group === "" || group === "events.k8s.io") return "core";
+  if (group === "internal.apiserver.k8s.io") return "apiserverinternal";
+  return group.split(".")[0]!;
+}
+
+/**
+ * The type a mutating webhook's patched JSON decodes as (callAttrMutatingHook's jsonSerializer.Decode
+ * into the request's versioned kind): an empty apiVersion or kind is the request's
+ * (gvkWithDefaults); another kind of the same group and version decodes as that kind, which the
+ * dispatcher's conversion to the internal type, once every webhook ran, refuses as a plain error
+ * (a 500 without a reason); a version serving no kind at all is the scheme's not-registered error,
+ * an internal error at once. Custom resources decode as unstructured, whatever they say.
+ */
+export function mutatedKindError(r: ResourceInfo, patched: Obj): { at: "decode" | "convert"; status: Status } | undefined {
+  if (r.custom || !isObj(patched)) return undefined;
+  const av = typeof patched.apiVersion === "string" ? patched.apiVersion : "";
+  const kind = typeof patched.kind === "string" && patched.kind !== "" ? patched.kind : r.kind;
+  const slash = av.indexOf("/");
+  const [group, version] = av === "" ? [r.group, r.version] : slash < 0 ? ["", av] : [av.slice(0, slash), av.slice(slash + 1)];
+  if (group === r.group && version === r.version && kind === r.kind) return undefined;
+  const served = resources.filter((x) => x.group === group && x.version === version);
+  if (group === r.group && version === r.version && served.some((x) => x.kind === kind)) {
+    return { at: "convert", status: { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: `converting (${version}.${kind}) to (${internalPackage(r.group)}.${r.kind}): unknown conversion`, code: 500 } };
+  }
+  if (served.length === 0) {
+    const gv = group === "" ? version : `${group}/${version}`;
+    return { at: "decode", status: internal(`no kind "${kind}" is registered for version "${gv}" in scheme "pkg/api/legacyscheme/scheme.go:30"`) };
+  }
+  return undefined;
+}
+
+/**
+ * rest.BeforeCreate and BeforeUpdate after mutating admission: EnsureObjectNamespaceMatchesRequestNamespace
+ * gives an unset namespace the request's, clears a cluster-scoped object's, and refuses another.
+ */
+export function mutatedNamespace(r: ResourceInfo, requestNamespace: string | undefined, obj: Obj): { obj: Obj } | { error: Status } {
+  const expected = r.namespaced ? (requestNamespace ?? "") : "";
+  const meta = isObj(obj?.metadata) ? obj.metadata : {};
+  const ns = typeof meta.namespace === "string" ? meta.namespace : "";
+  if (ns === expected) return { obj };
+  if (ns === "" || expected === "") {
+    const { namespace: _dropped, ...rest } = meta;
+    return { obj: { ...obj, metadata: expected === "" ? rest : { ...meta, namespace: expected } } };
+  }
+  return { error: badRequest("the namespace of the provided object does not match the namespace sent on the request") };
 }
