@@ -1,0 +1,35 @@
+// Here-documents typed into `kubectl exec ... -- sh -c`, as the docs' command: blocks write files
+// (POSIX 2.7.4; busybox shell/ash.c parseheredoc and checkend, bash's here-strings in redir.c).
+
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { findKubectl, kubectl, serve, type Served } from "./serve-helpers.js";
+
+const bin = findKubectl();
+
+describe.skipIf(!bin)("here-documents through kubectl exec", () => {
+  let s: Served;
+  const k = (args: string[]) => kubectl(bin!, s.kubeconfigPath, args, { timeoutMs: 60_000 });
+  beforeAll(async () => {
+    s = await serve({ nodes: 1, speed: 10 });
+    expect((await k(["run", "bb", "--image=busybox:1.36", "--env=NAME=redis", "--", "sleep", "3600"])).code).toBe(0);
+    expect((await k(["run", "deb", "--image=debian:12", "--", "sleep", "3600"])).code).toBe(0);
+    expect((await k(["wait", "--for=condition=Ready", "pod/bb", "pod/deb", "--timeout=60s"])).code).toBe(0);
+  }, 90_000);
+  afterAll(async () => {
+    await s?.stop();
+  });
+
+  it("busybox sh: cat <<EOF > file expands the body; <<'EOF' keeps it as written", async () => {
+    const script = "cat <<EOF > /tmp/redis.conf\nmaxmemory 2mb\n# for $NAME\nEOF\ncat <<'EOF' >> /tmp/redis.conf\nname=$NAME\nEOF\ncat /tmp/redis.conf";
+    expect(await k(["exec", "bb", "--", "sh", "-c", script])).toMatchObject({ code: 0, out: "maxmemory 2mb\n# for redis\nname=$NAME\n" });
+  }, 60_000);
+
+  it("busybox sh: <<- strips the tabs of an indented body; <<< is no operator of ash's", async () => {
+    expect((await k(["exec", "bb", "--", "sh", "-c", "if true; then\n\tcat <<-END\n\t\tindented\n\tEND\nfi"])).out).toBe("indented\n");
+    expect(await k(["exec", "bb", "--", "sh", "-c", "cat <<< hi"])).toMatchObject({ code: 2, out: "", err: "sh: syntax error: unexpected redirection\ncommand terminated with exit code 2\n" });
+  }, 60_000);
+
+  it("bash: a here-string is its expanded word and a newline", async () => {
+    expect((await k(["exec", "deb", "--", "bash", "-c", "v='a b'; cat <<< \"$v\"; tr a-z A-Z <<< $v"])).out).toBe("a b\nA B\n");
+  }, 60_000);
+});
