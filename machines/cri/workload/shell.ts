@@ -60,7 +60,8 @@ export interface ShellState {
   /** how many if/while/until conditions the shell is evaluating now: errexit is ignored there */
   conditions?: number;
   /** how many command substitutions deep the shell runs now: bash repeats PS4's first character for each */
-  substitutionDepth?: number;
+  substitutionDepth?: number;  /** how many shell processes (`sh -c` inside `sh -c`) run in this state now: each nested one is a child of the last */
+  shellDepth?: number;
 }
 
 /** A background job stopped at what it blocks on: a sleep until wakeAt (ms, io.now()), the container's end, or a pipe. */

@@ -1,12 +1,13 @@
-// Here-documents typed into `kubectl exec ... -- sh -c`, as the docs' command: blocks write files
-// (POSIX 2.7.4; busybox shell/ash.c parseheredoc and checkend, bash's here-strings in redir.c).
+// The shells inside containers through `kubectl exec`: here-documents, as the docs' command: blocks
+// write files (POSIX 2.7.4; busybox shell/ash.c parseheredoc and checkend, bash's here-strings in
+// redir.c), and a nested `sh -c` as the child process it is (POSIX 2.12).
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findKubectl, kubectl, serve, type Served } from "./serve-helpers.js";
 
 const bin = findKubectl();
 
-describe.skipIf(!bin)("here-documents through kubectl exec", () => {
+describe.skipIf(!bin)("shells through kubectl exec", () => {
   let s: Served;
   const k = (args: string[]) => kubectl(bin!, s.kubeconfigPath, args, { timeoutMs: 60_000 });
   beforeAll(async () => {
@@ -31,5 +32,10 @@ describe.skipIf(!bin)("here-documents through kubectl exec", () => {
 
   it("bash: a here-string is its expanded word and a newline", async () => {
     expect((await k(["exec", "deb", "--", "bash", "-c", "v='a b'; cat <<< \"$v\"; tr a-z A-Z <<< $v"])).out).toBe("a b\nA B\n");
+  }, 60_000);
+
+  it("a nested sh -c has its own positional parameters and sees exported variables only", async () => {
+    const script = `set -- a b; X=1; export Y=2; sh -c 'echo "[$#] [$1] [$X] [$Y]"; set -- z; cd /tmp' inner; echo "[$#] [$1] $(pwd)"`;
+    expect((await k(["exec", "bb", "--", "sh", "-c", script])).out).toBe("[0] [] [] [2]\n[2] [a] /\n");
   }, 60_000);
 });
