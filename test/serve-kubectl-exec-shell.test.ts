@@ -1,6 +1,7 @@
 // The shells inside containers through `kubectl exec`: here-documents, as the docs' command: blocks
 // write files (POSIX 2.7.4; busybox shell/ash.c parseheredoc and checkend, bash's here-strings in
-// redir.c), and a nested `sh -c` as the child process it is (POSIX 2.12).
+// redir.c), a nested `sh -c` as the child process it is (POSIX 2.12), and the node as the
+// kernel shows it to a container whatever its limits (nproc's sched_getaffinity, free's sysinfo).
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findKubectl, kubectl, serve, type Served } from "./serve-helpers.js";
@@ -14,7 +15,9 @@ describe.skipIf(!bin)("shells through kubectl exec", () => {
     s = await serve({ nodes: 1, speed: 10 });
     expect((await k(["run", "bb", "--image=busybox:1.36", "--env=NAME=redis", "--", "sleep", "3600"])).code).toBe(0);
     expect((await k(["run", "deb", "--image=debian:12", "--", "sleep", "3600"])).code).toBe(0);
-    expect((await k(["wait", "--for=condition=Ready", "pod/bb", "pod/deb", "--timeout=60s"])).code).toBe(0);
+    const limited = { apiVersion: "v1", kind: "Pod", metadata: { name: "limited" }, spec: { containers: [{ name: "c", image: "busybox:1.36", command: ["sleep", "3600"], resources: { limits: { cpu: "500m", memory: "64Mi" } } }] } };
+    expect((await kubectl(bin!, s.kubeconfigPath, ["apply", "-f", "-"], { input: JSON.stringify(limited) })).code).toBe(0);
+    expect((await k(["wait", "--for=condition=Ready", "pod/bb", "pod/deb", "pod/limited", "--timeout=60s"])).code).toBe(0);
   }, 90_000);
   afterAll(async () => {
     await s?.stop();
@@ -37,5 +40,19 @@ describe.skipIf(!bin)("shells through kubectl exec", () => {
   it("a nested sh -c has its own positional parameters and sees exported variables only", async () => {
     const script = `set -- a b; X=1; export Y=2; sh -c 'echo "[$#] [$1] [$X] [$Y]"; set -- z; cd /tmp' inner; echo "[$#] [$1] $(pwd)"`;
     expect((await k(["exec", "bb", "--", "sh", "-c", script])).out).toBe("[0] [] [] [2]\n[2] [a] /\n");
+  }, 60_000);
+
+  // the nodes are the kubelet's default machine: 4 CPUs and 16Gi (podflow's cadvisor stand-in)
+  it("nproc and free show the node's 4 CPUs and 16Gi in a container limited to 500m and 64Mi", async () => {
+    expect((await k(["exec", "limited", "--", "nproc"])).out).toBe("4\n");
+    expect((await k(["exec", "deb", "--", "nproc", "--all"])).out).toBe("4\n");
+    const free = (await k(["exec", "limited", "--", "free"])).out.split("\n");
+    expect(free[0]).toBe("              total        used        free      shared  buff/cache   available");
+    // used: the node's daemons and its running containers' working sets; the rest is free and available
+    const m = /^Mem: {3}( {4}16777216)( +\d+)( +\d+) {11}0 {11}0( +\d+)$/.exec(free[1]!);
+    expect(m).not.toBeNull();
+    expect(Number(m![2]) + Number(m![3])).toBe(16777216);
+    expect(m![4]).toBe(m![3]);
+    expect(free.slice(2)).toEqual(["Swap:             0           0           0", ""]);
   }, 60_000);
 });

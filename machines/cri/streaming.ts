@@ -10,7 +10,7 @@
 
 import type { Fx } from "../common/effects.js";
 import { currentOf } from "../common/step.js";
-import { carryOut, containerState, execEnv, exitContainer, exitOnSignal, forkPid, psAnswer, signalPid, signalsMainProcess, httpRoute, httpTo, isRunning, listenerIn, maxEffectsPerTurn, newId, startConnect, startDns, worldOf, type CriContainer, type CriContext, type NetRoute, type SignalledEnd } from "./cri.logic.js";
+import { carryOut, containerState, execEnv, exitContainer, exitOnSignal, forkPid, psAnswer, sysinfoAnswer, signalPid, signalsMainProcess, httpRoute, httpTo, isRunning, listenerIn, maxEffectsPerTurn, newId, startConnect, startDns, worldOf, type CriContainer, type CriContext, type NetRoute, type SignalledEnd } from "./cri.logic.js";
 import { effectiveArgv } from "./workload/index.js";
 import { nginxRespawn, pidNamespaceOf, takePid } from "./procs.js";
 import { lineResultOf, openTurn, startProcess, type ExecSpec, type ProcessValue, type World } from "./workload/process.js";
@@ -302,6 +302,10 @@ function execTurn(ctx: CriContext, c: CriContainer, s: ExecSession, session: str
       // a command typed at a shell (or run by one) is forked; an exec of ps itself is the session's process
       const self = s.shell !== undefined || s.main || s.cmd.length === 0 || baseName(s.cmd[0]) !== "ps" ? forkPid(ctx, c) : s.pid ?? forkPid(ctx, c);
       input = psAnswer(ctx, c, { pid: self, argv: e.args }, e.pipeline);
+      continue;
+    }
+    if (e.type === "sysinfo") {
+      input = sysinfoAnswer(ctx);
       continue;
     }
     if (e.type === "dns") return { kind: "dns", name: e.name, ...(e.qtype ? { qtype: e.qtype } : {}) };

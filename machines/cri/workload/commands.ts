@@ -4,7 +4,7 @@ import { nodeKernelRelease } from "../../common/kernel.js";
 import { parseGroup, parsePasswd, type ProcessUser } from "../identity.js";
 import { resolvePath, type FsError } from "./memfs.js";
 import { killApplet, LoopBoundExceeded, perform, runArgv, signalNumber, type Gen, type ShellState, type Streams, type Utility } from "./shell.js";
-import type { DnsResult, Effect, EffectResult, HttpResult, TlsOptions } from "./types.js";
+import type { DnsResult, Effect, EffectResult, HttpResult, SysinfoResult, TlsOptions } from "./types.js";
 import { tar } from "./tar.js";
 
 const errnoText: Record<FsError, string> = {
@@ -1554,6 +1554,62 @@ function duKiB(sh: ShellState, p: string): number | undefined {
   return Math.ceil(r.length / 4096) * 4;
 }
 
+/** What the node's kernel answers sysinfo(2) and sched_getaffinity(2) with (the CRI's sysinfo answer). */
+function* sysinfo(sh: ShellState): Generator<Effect, SysinfoResult, EffectResult> {
+  const r = yield* perform(sh, { type: "sysinfo" });
+  if (r?.type !== "sysinfo") throw new Error("sysinfo: the runtime gave no answer");
+  return r;
+}
+
+/**
+ * nproc [--all] [--ignore=N] (busybox coreutils/nproc.c, GNU's alike): the CPUs in the process's
+ * affinity mask, which in a container is every CPU of the node (a CPU limit is a CFS quota, not a
+ * cpuset), or with --all the node's CPUs; --ignore takes N off, never below 1.
+ */
+function* nproc(argv: string[], sh: ShellState, st: Streams): Gen {
+  let ignore = 0;
+  for (const a of argv.slice(1)) {
+    // busybox's getopt32 stops at the first operand ("+") and ignores the rest; GNU's refuses one
+    if (!a.startsWith("-") && !gnu(sh)) break;
+    const m = /^--ignore=(.*)$/.exec(a);
+    if (a === "--all") continue;
+    if (m && /^\d+$/.test(m[1]!)) { ignore = Number(m[1]); continue; }
+    // xatoi_positive's and coreutils' quote()d words
+    if (m) { st.err(gnu(sh) ? `nproc: invalid number: '${m[1]}'\n` : `nproc: invalid number '${m[1]}'\n`); return 1; }
+    if (gnu(sh)) {
+      const why = !a.startsWith("-") ? `extra operand '${a}'` : a.startsWith("--") ? `unrecognized option '${a}'` : `invalid option -- '${a[1] ?? ""}'`;
+      st.err(`nproc: ${why}\nTry 'nproc --help' for more information.\n`);
+      return 1;
+    }
+    st.err("BusyBox v1.37.0 multi-call binary.\n\nUsage: nproc [--all] [--ignore=N]\n\nPrint number of available CPUs\n\n\t--all\t\tNumber of installed CPUs\n\t--ignore=N\tExclude N CPUs\n");
+    return 1;
+  }
+  const { cpus } = yield* sysinfo(sh);
+  st.out(`${Math.max(1, cpus - ignore)}\n`);
+  return 0;
+}
+
+/**
+ * busybox free [-b|-k|-m|-g|-h] (procps/free.c): sysinfo(2)'s RAM, which no namespace or cgroup
+ * narrows, so a container sees its node's, whatever its memory limit. Columns of 12 in KiB unless
+ * asked otherwise (make_human_readable_str rounds to the unit; -h gives one decimal and a suffix);
+ * used is total less free, buffers and cache (none modelled here), available is MemAvailable; no swap.
+ */
+function* free(argv: string[], sh: ShellState, st: Streams): Gen {
+  const units: Record<string, number> = { "-b": 1, "-k": 1024, "-m": 1 << 20, "-g": 1 << 30, "-h": 0 };
+  const opt = argv[1];
+  const unit = opt !== undefined && opt.startsWith("-") ? units[opt.slice(0, 2)] : 1024;
+  if (unit === undefined) { st.err("BusyBox v1.37.0 multi-call binary.\n\nUsage: free [-bkmgh]\n\nDisplay free and used memory\n"); return 1; }
+  const info = yield* sysinfo(sh);
+  const scale = (bytes: number) => (bytes === 0 ? "0" : unit === 0 ? humanReadable(bytes) : String(Math.floor((bytes + Math.floor(unit / 2)) / unit)));
+  const col = (v: string) => v.padStart(12);
+  const freeBytes = info.memTotalBytes - info.memUsedBytes;
+  st.out(`       ${["total", "used", "free", "shared", "buff/cache", "available"].map(col).join("")}\n`
+    + `Mem:   ${[info.memTotalBytes, info.memUsedBytes, freeBytes, 0, 0, freeBytes].map((b) => col(scale(b))).join("")}\n`
+    + `Swap:  ${[0, 0, 0].map((b) => col(scale(b))).join("")}\n`);
+  return 0;
+}
+
 /**
  * du [-s] [-h] [-k] [PATH...] (coreutils/du.c): the KiB each path takes (or, -h, human-readable
  * like 4.0K), each directory under it first unless -s; "." by default.
@@ -1646,7 +1702,8 @@ export function utilitiesFor(userland: "busybox" | "gnu", opts: { legacyBusybox?
   const common: Record<string, Utility> = {
     echo, printf, sleep, cat, rev, touch, rm, mkdir, ls, cp, mv: cp, test, "[": test, "[[": test, date, printenv, env: printenv,
     hostname, tail, head, wc, grep, sort, seq, basename, dirname: basename, wget, id, whoami, uname, pwd, tar, tr, uniq, expr,
-    true: trueUtility, false: falseUtility,
+    true: trueUtility, false: falseUtility, nproc,
   };
-  return userland === "busybox" ? { ...common, kill: killApplet, killall, ps, cut, xargs, yes, du, dd, sed, nslookup: opts.legacyBusybox ? legacyNslookup : nslookup } : { ...common, curl };
+  // Debian's slim images have no procps: no free there
+  return userland === "busybox" ? { ...common, kill: killApplet, killall, ps, cut, xargs, yes, du, dd, sed, free, nslookup: opts.legacyBusybox ? legacyNslookup : nslookup } : { ...common, curl };
 }
