@@ -16,8 +16,10 @@ describe.skipIf(!bin)("shells through kubectl exec", () => {
     expect((await k(["run", "bb", "--image=busybox:1.36", "--env=NAME=redis", "--", "sleep", "3600"])).code).toBe(0);
     expect((await k(["run", "deb", "--image=debian:12", "--", "sleep", "3600"])).code).toBe(0);
     const limited = { apiVersion: "v1", kind: "Pod", metadata: { name: "limited" }, spec: { containers: [{ name: "c", image: "busybox:1.36", command: ["sleep", "3600"], resources: { limits: { cpu: "500m", memory: "64Mi" } } }] } };
-    expect((await kubectl(bin!, s.kubeconfigPath, ["apply", "-f", "-"], { input: JSON.stringify(limited) })).code).toBe(0);
-    expect((await k(["wait", "--for=condition=Ready", "pod/bb", "pod/deb", "pod/limited", "--timeout=60s"])).code).toBe(0);
+    // pods/share-process-namespace.yaml of the share-process-namespace page
+    const shared = { apiVersion: "v1", kind: "Pod", metadata: { name: "nginx" }, spec: { shareProcessNamespace: true, containers: [{ name: "nginx", image: "nginx" }, { name: "shell", image: "busybox:1.28", command: ["sleep", "3600"], securityContext: { capabilities: { add: ["SYS_PTRACE"] } }, stdin: true, tty: true }] } };
+    expect((await kubectl(bin!, s.kubeconfigPath, ["apply", "-f", "-"], { input: JSON.stringify(limited) + "\n" + JSON.stringify(shared) })).code).toBe(0);
+    expect((await k(["wait", "--for=condition=Ready", "pod/bb", "pod/deb", "pod/limited", "pod/nginx", "--timeout=60s"])).code).toBe(0);
   }, 90_000);
   afterAll(async () => {
     await s?.stop();
@@ -55,4 +57,27 @@ describe.skipIf(!bin)("shells through kubectl exec", () => {
     expect(m![4]).toBe(m![3]);
     expect(free.slice(2)).toEqual(["Swap:             0           0           0", ""]);
   }, 60_000);
+
+  // procps/pgrep.c: argv[0] (or comm) against the regex, -f the whole command line; never itself
+  it("pgrep and pkill see the container's own processes, or the pod's with shareProcessNamespace", async () => {
+    expect(await k(["exec", "bb", "--", "sh", "-c", "pgrep sleep; pgrep -l sleep; pgrep -a sleep; pgrep -x slee; echo $?; pgrep pgrep; echo $?"]))
+      .toMatchObject({ code: 0, out: "1\n1 sleep\n1 sleep 3600\n1\n1\n" });
+    // -f reads whole command lines: a shell whose script holds the pattern would match too, so no shell here
+    expect((await k(["exec", "bb", "--", "pgrep", "-f", "sleep 3"])).out).toBe("1\n");
+    const ps = (await k(["exec", "nginx", "-c", "shell", "--", "ps", "-o", "pid,args"])).out.split("\n").slice(1, -1).map((l) => l.trim().split(/ (.*)/s) as [string, string]);
+    const pidOf = (args: string) => ps.find(([, a]) => a === args)?.[0];
+    // the page: /pause is PID 1 of the pod's namespace
+    expect(pidOf("/pause")).toBe("1");
+    const master = pidOf("nginx: master process nginx -g daemon off;");
+    const worker = pidOf("nginx: worker process");
+    expect(master).toBeDefined();
+    expect((await k(["exec", "nginx", "-c", "shell", "--", "pgrep", "-l", "nginx"])).out).toBe(`${master} nginx: master process nginx -g daemon off;\n${worker} nginx: worker process\n`);
+    expect((await k(["exec", "nginx", "-c", "shell", "--", "pgrep", "-x", "pause"])).out).toBe("1\n");
+    // pkill -HUP: nginx's master starts a new worker (a new pid), as kill -HUP does on the page
+    expect(await k(["exec", "nginx", "-c", "shell", "--", "pkill", "-HUP", "-e", "-x", "nginx: master process nginx -g daemon off;"])).toMatchObject({ code: 0, out: `nginx: master process nginx -g daemon off; killed (pid ${master})\n` });
+    const after = (await k(["exec", "nginx", "-c", "shell", "--", "pgrep", "-f", "worker"])).out;
+    expect(after).toMatch(/^\d+\n$/);
+    expect(after).not.toBe(`${worker}\n`);
+    expect(await k(["exec", "nginx", "-c", "shell", "--", "pkill", "nomatch"])).toMatchObject({ code: 1, out: "" });
+  }, 90_000);
 });

@@ -805,7 +805,7 @@ export function psAnswer(ctx: CriContext, c: CriContainer, self: { pid: number; 
   const forked = pipeline === undefined ? [] : pipeline.argvs.flatMap((argv, i) => (i === at ? [] : [{ containerId: c.id, pid: pids[i]!, argv }]));
   const extra = [...sessionRows(ctx).filter((r) => r.pid !== pids[at] || r.containerId !== c.id), { containerId: c.id, pid: pids[at]!, argv: self.argv }, ...forked];
   const rows: ProcRow[] = processTable(ctx, ns, mainArgvOfContainer, extra);
-  return { type: "ps", rows };
+  return { type: "ps", rows, self: pids[at]! };
 }
 
 /** A process forked in c's namespace (a command a shell runs): the namespace's next pid. */

@@ -177,6 +177,9 @@ type ExecEnd =
  * One turn of a session's exec'd process: it runs until it sleeps, waits on the network, blocks
  * or ends; what it wrote goes to the caller now, then the runtime acts on how it stopped.
  */
+/** The applets that read the process table through the ps effect. */
+const procReaders = new Set(["ps", "pgrep", "pkill"]);
+
 function runExec(ctx: CriContext, c: CriContainer, s: ExecSession, session: string, first: EffectResult, fx: Fx): void {
   let out = "";
   let err = "";
@@ -299,8 +302,8 @@ function execTurn(ctx: CriContext, c: CriContainer, s: ExecSession, session: str
       continue;
     }
     if (e.type === "ps") {
-      // a command typed at a shell (or run by one) is forked; an exec of ps itself is the session's process
-      const self = s.shell !== undefined || s.main || s.cmd.length === 0 || baseName(s.cmd[0]) !== "ps" ? forkPid(ctx, c) : s.pid ?? forkPid(ctx, c);
+      // a command typed at a shell (or run by one) is forked; an exec of ps (or pgrep, pkill) itself is the session's process
+      const self = s.shell !== undefined || s.main || s.cmd.length === 0 || !procReaders.has(baseName(s.cmd[0])) ? forkPid(ctx, c) : s.pid ?? forkPid(ctx, c);
       input = psAnswer(ctx, c, { pid: self, argv: e.args }, e.pipeline);
       continue;
     }

@@ -1554,6 +1554,65 @@ function duKiB(sh: ShellState, p: string): number | undefined {
   return Math.ceil(r.length / 4096) * 4;
 }
 
+/**
+ * busybox pgrep and pkill [-flanovxe] [-SIGNAL] PATTERN (procps/pgrep.c): the processes of the
+ * caller's pid namespace (the pod's with shareProcessNamespace) whose argv[0], or whole command line
+ * with -f, or else comm (the executable's name, 15 characters), the extended regex matches; -x
+ * anchors it. pgrep prints each pid (-l: and argv[0], -a: and the command line); pkill signals
+ * each (TERM unless -SIGNAL first), -e telling which. Neither matches itself; 1 when none matched.
+ */
+function* pgrep(argv: string[], sh: ShellState, st: Streams): Gen {
+  const me = base(argv[0] ?? "");
+  const isKill = me === "pkill";
+  const usage = isKill
+    ? "BusyBox v1.37.0 multi-call binary.\n\nUsage: pkill [-l|-SIGNAL] [-xfvnoe] [-s SID|-P PPID|PATTERN]\n\nSend signal to processes selected by regex PATTERN\n\n\t-l\tList all signals\n\t-x\tMatch whole name (not substring)\n\t-f\tMatch against entire command line\n\t-s SID\tMatch session ID (0 for current)\n\t-P PPID\tMatch parent process ID\n\t-v\tNegate the match\n\t-n\tSignal the newest process only\n\t-o\tSignal the oldest process only\n\t-e\tDisplay name and PID of the process being killed\n"
+    : "BusyBox v1.37.0 multi-call binary.\n\nUsage: pgrep [-flanovx] [-s SID|-P PPID|PATTERN]\n\nDisplay process(es) selected by regex PATTERN\n\n\t-l\tShow command name too\n\t-a\tShow command line too\n\t-f\tMatch against entire command line\n\t-n\tShow the newest process only\n\t-o\tShow the oldest process only\n\t-v\tNegate the match\n\t-x\tMatch whole name (not substring)\n\t-s\tMatch session ID (0 for current)\n\t-P\tMatch parent process ID\n";
+  let signal = 15;
+  let i = 1;
+  // -SIGNAL must come first (get_signum: a number or a name, SIG optional)
+  if (isKill && argv[1]?.startsWith("-")) {
+    const n = signalNumber(argv[1].slice(1));
+    if (n !== undefined) { signal = n; i = 2; }
+  }
+  const set = new Set<string>();
+  const operands: string[] = [];
+  for (; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === "--") { operands.push(...argv.slice(i + 1)); break; }
+    if (!a.startsWith("-") || a === "-") { operands.push(a); continue; }
+    for (const c of a.slice(1)) {
+      if (c === "s" || c === "P") { st.err(`podflow: ${me} -${c} is not modelled (no sessions or parent pids)\n`); return 127; }
+      if (!"vlafxone".includes(c)) { st.err(`${me}: invalid option -- '${c}'\n${usage}`); return 1; }
+      set.add(c);
+    }
+  }
+  // print_signames' table of every signal is not modelled (the shells know a handful by name)
+  if (isKill && set.has("l")) { st.err("podflow: pkill -l is not modelled\n"); return 127; }
+  if (operands.length !== 1) { st.err(usage); return 1; }
+  const re = posixRegex(operands[0]!, true, "");
+  if (re === undefined) { st.err(`podflow: ${me}: the regex '${operands[0]}' is not one podflow reads\n`); return 127; }
+  const r = yield* perform(sh, { type: "ps", args: argv, ...(sh.pipeline ? { pipeline: sh.pipeline } : {}) });
+  const rows = r?.type === "ps" ? r.rows.filter((row) => row.pid !== r.self) : [];
+  const matches = (text: string): boolean => {
+    const m = re.exec(text);
+    return m !== null && (!set.has("x") || (m.index === 0 && m[0].length === text.length));
+  };
+  const picked = rows.filter((row) => {
+    const cmd = set.has("f") ? row.argv.join(" ") : row.argv[0] ?? "";
+    const comm = base((row.argv[0] ?? "").split(" ")[0]!).slice(0, 15);
+    return (matches(cmd) || matches(comm)) !== set.has("v");
+  });
+  // procps_scan reads /proc in pid order: -o takes the first, -n the last
+  const chosen = set.has("n") ? picked.slice(-1) : set.has("o") ? picked.slice(0, 1) : picked;
+  for (const row of chosen) {
+    const shown = set.has("a") ? row.argv.join(" ") : row.argv[0] ?? "";
+    if (!isKill) { st.out(set.has("l") || set.has("a") ? `${row.pid} ${shown}\n` : `${row.pid}\n`); continue; }
+    yield* perform(sh, { type: "signal", name: "", pid: row.pid, signal });
+    if (set.has("e")) st.out(`${shown} killed (pid ${row.pid})\n`);
+  }
+  return chosen.length > 0 ? 0 : 1;
+}
+
 /** What the node's kernel answers sysinfo(2) and sched_getaffinity(2) with (the CRI's sysinfo answer). */
 function* sysinfo(sh: ShellState): Generator<Effect, SysinfoResult, EffectResult> {
   const r = yield* perform(sh, { type: "sysinfo" });
@@ -1705,5 +1764,5 @@ export function utilitiesFor(userland: "busybox" | "gnu", opts: { legacyBusybox?
     true: trueUtility, false: falseUtility, nproc,
   };
   // Debian's slim images have no procps: no free there
-  return userland === "busybox" ? { ...common, kill: killApplet, killall, ps, cut, xargs, yes, du, dd, sed, free, nslookup: opts.legacyBusybox ? legacyNslookup : nslookup } : { ...common, curl };
+  return userland === "busybox" ? { ...common, kill: killApplet, killall, ps, pgrep, pkill: pgrep, cut, xargs, yes, du, dd, sed, free, nslookup: opts.legacyBusybox ? legacyNslookup : nslookup } : { ...common, curl };
 }

@@ -80,7 +80,7 @@ export interface ProcRow {
 }
 
 /** The answer to a ps effect: the namespace's processes, by pid. */
-export type PsResult = { type: "ps"; rows: readonly ProcRow[] };
+export type PsResult = { type: "ps"; rows: readonly ProcRow[]; /** the caller's own pid among them (pgrep never matches itself) */ self?: number };
 
 /**
  * The answer to a sysinfo effect: the node's CPUs (a container's affinity mask holds them all: no
