@@ -1,5 +1,6 @@
-// nproc and free read the node through the kernel (sched_getaffinity, sysinfo), which no namespace
-// or cgroup narrows: a container with a memory or CPU limit still sees its node's CPUs and RAM.
+// What busybox's applets read of the kernel: nproc and free the node (sched_getaffinity, sysinfo),
+// which no namespace or cgroup narrows, so a container with limits still sees its node's CPUs and
+// RAM; pgrep and pkill the processes of the caller's pid namespace (/proc).
 import { describe, expect, it } from "vitest";
 import { resolveImage } from "../registry.js";
 import { startContainer } from "./index.js";
@@ -63,5 +64,35 @@ describe("busybox free", () => {
   it("a bad option prints the usage; Debian's slim images have no free", () => {
     expect(run("busybox:1.36", "free -x").err).toEqual(["BusyBox v1.37.0 multi-call binary.", "", "Usage: free [-bkmgh]", "", "Display free and used memory"]);
     expect(run("debian:12", "free").err).toEqual(["sh: 1: free: not found"]);
+  });
+});
+
+describe("busybox pgrep and pkill", () => {
+  const table = { type: "ps" as const, rows: [{ pid: 1, uid: 0, argv: ["sleep", "3600"] }, { pid: 7, uid: 0, argv: ["/usr/local/bin/redis-server", "*:6379"] }, { pid: 9, uid: 0, argv: ["pgrep", "x"] }], self: 9 };
+  function pg(script: string) {
+    const found = resolveImage("busybox:1.36");
+    if (!found.ok) throw new Error(found.message);
+    const io = recordingIO();
+    const signals: number[][] = [];
+    const p = startContainer({ image: found.image, command: ["sh", "-c", script], env: {}, fs: io.fs }, io);
+    drive(p.run, io, { answer: (e: Effect) => (e.type === "ps" ? table : e.type === "signal" ? (signals.push([e.pid!, e.signal]), { type: "signal", matched: true }) : undefined) });
+    return { out: io.out, err: io.err, signals };
+  }
+
+  // procps/pgrep.c: argv[0] first, then comm (its basename, 15 characters); -x anchors; -v negates
+  it("matches argv[0] or comm, anchors with -x, negates with -v, and never lists itself", () => {
+    expect(pg("pgrep redis; pgrep -x redis-server; pgrep -x redis; echo $?; pgrep -v sleep; pgrep -l -n .; pgrep -o -a .").out)
+      .toEqual(["7", "7", "1", "7", "7 /usr/local/bin/redis-server", "1 sleep 3600"]);
+  });
+
+  it("pkill: -SIGNAL only as the first argument; TERM by default", () => {
+    const r = pg("pkill -9 redis; pkill sleep; pkill -e -HUP sleep; echo $?");
+    expect(r.signals).toEqual([[7, 9], [1, 15]]);
+    expect(r.out).toEqual(["1"]);
+    expect(r.err[0]).toBe("pkill: invalid option -- 'H'");
+  });
+
+  it("a pattern is required", () => {
+    expect(pg("pgrep; echo $?").err.slice(0, 3)).toEqual(["BusyBox v1.37.0 multi-call binary.", "", "Usage: pgrep [-flanovx] [-s SID|-P PPID|PATTERN]"]);
   });
 });
