@@ -13,6 +13,7 @@ import { metricsServerMachine } from "../machines/metricsserver/metricsserver.ma
 import { cniMachine } from "../machines/cni/cni.machine.js";
 import { nodePodCIDR } from "../machines/cni/ipam.js";
 import { internalIPFor } from "../machines/kubelet/node.js";
+import { nodeMachine } from "../machines/common/kernel.js";
 import type { ExtraRegistry } from "../machines/cri/registry.js";
 // [/node agent]
 import { schedulerMachine } from "../machines/scheduler/scheduler.machine.js";
@@ -121,7 +122,8 @@ export function components(nodes: Node[], seed: number, opts: unknown, mint: (ad
         // kind's control-plane node (the first) runs kube-apiserver on its address's port 6443; its
         // HTTPS front end (podflow serve) is the runtime's address "kube-apiserver"
         const hostServices = i === 0 ? { hostServices: { [`${internalIPFor(0)}:6443`]: "kube-apiserver" } } : {};
-        rt.spawn(`cri/${name}`, criMachine, { node: name, ...(registry ? { registry } : {}), ...(appArmorProfiles ? { appArmorProfiles } : {}), ...hostServices });
+        // the node's CPUs and RAM as its kubelet reports them: what its containers' nproc and free read
+        rt.spawn(`cri/${name}`, criMachine, { node: name, ...(registry ? { registry } : {}), ...(appArmorProfiles ? { appArmorProfiles } : {}), ...hostServices, machine: nodeMachine(n as Parameters<typeof nodeMachine>[0]) });
         rt.spawn(`kubelet/${name}`, kubeletMachine, { node: n, index: i, ...cidr, token: tokenOf(`kubelet/${name}`), now: rt.now, ...rootCA });
       }
       // [/node agent]

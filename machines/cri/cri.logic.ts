@@ -18,7 +18,8 @@ import { containerMachine, type ContainerLifecycleEvent, type ContainerLifecycle
 import { digestOf, normalizeImage, pullDurationMs, resolveImage, type ExtraRegistry, type ImageInfo } from "./registry.js";
 import { createRootfs, effectiveArgv, MemFS, runExec, type Effect, type EffectResult, type Listener } from "./workload/index.js";
 import { assignPids, findPid, mainArgvOf, nginxRespawn, pidNamespaceOf, processTable, sessionRows, takePid, uidOf } from "./procs.js";
-import type { ProcRow, PsResult, SignalResult, TlsOptions } from "./workload/types.js";
+import type { ProcRow, PsResult, SignalResult, SysinfoResult, TlsOptions } from "./workload/types.js";
+import { nodeMachine } from "../common/kernel.js";
 import { cell, emptyTree, resolvePath, splitPath, type FsTree } from "./workload/memfs.js";
 import { parseResolvConf } from "./resolver.js";
 import { DENY_WRITES, READ_ONLY, subPathKey } from "./workload/process.js";
@@ -26,6 +27,7 @@ import { callListener, execIO, fsOf, listening, openTurn, park, startProcess, ty
 import type { StreamSession } from "./streaming.js";
 import { accrue, baselineMemoryBytes, charge, newCpuAccount, type CpuAccount } from "./usage.js";
 import { intValue, milliValue } from "../common/quantity.js";
+import { systemMemoryBytes } from "./messages.js";
 import { clusterDNS, envRecord, keptEnv, netTimeoutMs, type EnvParts, type ContainerStatsInfo, type ConnectMsg, type ConnectTls, type ConnectResult, type RequestHeaders, type ContainerInfo, type CriRequest, type DnsAnswerMsg, type DnsQuery, type EnvFileRead, type ImageSummary, type PodSandboxInfo, type ProbeAction } from "./messages.js";
 import { mutant } from "../common/mutation.js";
 import { parseGoDuration } from "../common/cron.js";
@@ -222,6 +224,8 @@ export interface CriContext {
   appArmorProfiles?: readonly string[];
   /** the node's own processes listening on its address outside any pod, by "address:port" (CriInput.hostServices) */
   hostServices?: Readonly<Record<string, string>>;
+  /** the node's CPUs and RAM (CriInput.machine); the kubelet's default machine when absent */
+  machine?: { readonly cpus: number; readonly memoryBytes: number };
 }
 
 export interface CriInput {
@@ -235,6 +239,8 @@ export interface CriInput {
    * host network, which podflow runs outside the runtime).
    */
   hostServices?: Readonly<Record<string, string>>;
+  /** the node's CPUs and RAM, as its kubelet reports them (nodeMachine): what sysinfo(2) and sched_getaffinity(2) tell its containers */
+  machine?: { readonly cpus: number; readonly memoryBytes: number };
 }
 
 /**
@@ -260,6 +266,7 @@ export function initialCri(input: CriInput): CriContext {
     node: input.node, images: new Map(), pulls: new Map(), sandboxes: new Map(), containers: new Map(), waits: new Map(), streams: new Map(), netSeq: 0, seq: 0, now: 0,
     ...(input.registry ? { registry: input.registry } : {}),
     ...(input.appArmorProfiles ? { appArmorProfiles: input.appArmorProfiles } : {}),
+    ...(input.machine ? { machine: input.machine } : {}),
     ...(input.hostServices ? { hostServices: input.hostServices } : {}),
   };
 }
@@ -776,6 +783,18 @@ export function mainArgvOfContainer(c: CriContainer): readonly string[] {
   return mainArgvOf(effectiveArgv(c.image, c.spec.command, c.spec.args));
 }
 
+/**
+ * What sysinfo(2) and sched_getaffinity(2) answer any process of the node: its CPUs, its RAM, and
+ * the RAM in use, as the kubelet's Summary API counts the node's (its daemons and every running
+ * container's working set); no page cache or buffers are modelled, so the rest is free.
+ */
+export function sysinfoAnswer(ctx: CriContext): SysinfoResult {
+  const machine = ctx.machine ?? nodeMachine(undefined);
+  let used = systemMemoryBytes;
+  for (const c of ctx.containers.values()) if (isRunning(c)) used += baselineMemoryBytes(c.image.kind) + c.memoryBytes;
+  return { type: "sysinfo", cpus: machine.cpus, memTotalBytes: machine.memoryBytes, memUsedBytes: Math.min(used, machine.memoryBytes) };
+}
+
 /** What ps reads in c's namespace: every process there, the caller (self) included. */
 export function psAnswer(ctx: CriContext, c: CriContainer, self: { pid: number; argv: readonly string[] }, pipeline?: { readonly argvs: readonly (readonly string[])[]; readonly index: number }): PsResult {
   const ns = pidNamespaceOf(ctx, c);
@@ -786,7 +805,7 @@ export function psAnswer(ctx: CriContext, c: CriContainer, self: { pid: number; 
   const forked = pipeline === undefined ? [] : pipeline.argvs.flatMap((argv, i) => (i === at ? [] : [{ containerId: c.id, pid: pids[i]!, argv }]));
   const extra = [...sessionRows(ctx).filter((r) => r.pid !== pids[at] || r.containerId !== c.id), { containerId: c.id, pid: pids[at]!, argv: self.argv }, ...forked];
   const rows: ProcRow[] = processTable(ctx, ns, mainArgvOfContainer, extra);
-  return { type: "ps", rows };
+  return { type: "ps", rows, self: pids[at]! };
 }
 
 /** A process forked in c's namespace (a command a shell runs): the namespace's next pid. */
@@ -1005,6 +1024,10 @@ function runTurn(ctx: CriContext, c: CriContainer, next: (input: EffectResult) =
     // ps forks: its own pid is the namespace's next
     if (e.type === "ps") {
       input = psAnswer(ctx, c, { pid: forkPid(ctx, c), argv: e.args }, e.pipeline);
+      continue;
+    }
+    if (e.type === "sysinfo") {
+      input = sysinfoAnswer(ctx);
       continue;
     }
     if (e.type === "dns") return { kind: "dns", name: e.name, ...(e.qtype ? { qtype: e.qtype } : {}) };
@@ -1481,6 +1504,8 @@ export function runToEnd<T>(ctx: CriContext, c: CriContainer, gen: Generator<Eff
       input = { type: "fork", pid: forkPid(ctx, c) };
     } else if (e.type === "ps") {
       input = psAnswer(ctx, c, { pid: forkPid(ctx, c), argv: e.args }, e.pipeline);
+    } else if (e.type === "sysinfo") {
+      input = sysinfoAnswer(ctx);
     } else if (e.type === "sleep") {
       if (e.ms > 0) onSleep?.(elapsed);
       elapsed += e.ms;

@@ -10,7 +10,7 @@
 
 import type { Fx } from "../common/effects.js";
 import { currentOf } from "../common/step.js";
-import { carryOut, containerState, execEnv, exitContainer, exitOnSignal, forkPid, psAnswer, signalPid, signalsMainProcess, httpRoute, httpTo, isRunning, listenerIn, maxEffectsPerTurn, newId, startConnect, startDns, worldOf, type CriContainer, type CriContext, type NetRoute, type SignalledEnd } from "./cri.logic.js";
+import { carryOut, containerState, execEnv, exitContainer, exitOnSignal, forkPid, psAnswer, sysinfoAnswer, signalPid, signalsMainProcess, httpRoute, httpTo, isRunning, listenerIn, maxEffectsPerTurn, newId, startConnect, startDns, worldOf, type CriContainer, type CriContext, type NetRoute, type SignalledEnd } from "./cri.logic.js";
 import { effectiveArgv } from "./workload/index.js";
 import { nginxRespawn, pidNamespaceOf, takePid } from "./procs.js";
 import { lineResultOf, openTurn, startProcess, type ExecSpec, type ProcessValue, type World } from "./workload/process.js";
@@ -177,6 +177,9 @@ type ExecEnd =
  * One turn of a session's exec'd process: it runs until it sleeps, waits on the network, blocks
  * or ends; what it wrote goes to the caller now, then the runtime acts on how it stopped.
  */
+/** The applets that read the process table through the ps effect. */
+const procReaders = new Set(["ps", "pgrep", "pkill"]);
+
 function runExec(ctx: CriContext, c: CriContainer, s: ExecSession, session: string, first: EffectResult, fx: Fx): void {
   let out = "";
   let err = "";
@@ -299,9 +302,13 @@ function execTurn(ctx: CriContext, c: CriContainer, s: ExecSession, session: str
       continue;
     }
     if (e.type === "ps") {
-      // a command typed at a shell (or run by one) is forked; an exec of ps itself is the session's process
-      const self = s.shell !== undefined || s.main || s.cmd.length === 0 || baseName(s.cmd[0]) !== "ps" ? forkPid(ctx, c) : s.pid ?? forkPid(ctx, c);
+      // a command typed at a shell (or run by one) is forked; an exec of ps (or pgrep, pkill) itself is the session's process
+      const self = s.shell !== undefined || s.main || s.cmd.length === 0 || !procReaders.has(baseName(s.cmd[0])) ? forkPid(ctx, c) : s.pid ?? forkPid(ctx, c);
       input = psAnswer(ctx, c, { pid: self, argv: e.args }, e.pipeline);
+      continue;
+    }
+    if (e.type === "sysinfo") {
+      input = sysinfoAnswer(ctx);
       continue;
     }
     if (e.type === "dns") return { kind: "dns", name: e.name, ...(e.qtype ? { qtype: e.qtype } : {}) };

@@ -4,7 +4,7 @@ import { nodeKernelRelease } from "../../common/kernel.js";
 import { parseGroup, parsePasswd, type ProcessUser } from "../identity.js";
 import { resolvePath, type FsError } from "./memfs.js";
 import { killApplet, LoopBoundExceeded, perform, runArgv, signalNumber, type Gen, type ShellState, type Streams, type Utility } from "./shell.js";
-import type { DnsResult, Effect, EffectResult, HttpResult, TlsOptions } from "./types.js";
+import type { DnsResult, Effect, EffectResult, HttpResult, SysinfoResult, TlsOptions } from "./types.js";
 import { tar } from "./tar.js";
 
 const errnoText: Record<FsError, string> = {
@@ -1555,6 +1555,121 @@ function duKiB(sh: ShellState, p: string): number | undefined {
 }
 
 /**
+ * busybox pgrep and pkill [-flanovxe] [-SIGNAL] PATTERN (procps/pgrep.c): the processes of the
+ * caller's pid namespace (the pod's with shareProcessNamespace) whose argv[0], or whole command line
+ * with -f, or else comm (the executable's name, 15 characters), the extended regex matches; -x
+ * anchors it. pgrep prints each pid (-l: and argv[0], -a: and the command line); pkill signals
+ * each (TERM unless -SIGNAL first), -e telling which. Neither matches itself; 1 when none matched.
+ */
+function* pgrep(argv: string[], sh: ShellState, st: Streams): Gen {
+  const me = base(argv[0] ?? "");
+  const isKill = me === "pkill";
+  const usage = isKill
+    ? "BusyBox v1.37.0 multi-call binary.\n\nUsage: pkill [-l|-SIGNAL] [-xfvnoe] [-s SID|-P PPID|PATTERN]\n\nSend signal to processes selected by regex PATTERN\n\n\t-l\tList all signals\n\t-x\tMatch whole name (not substring)\n\t-f\tMatch against entire command line\n\t-s SID\tMatch session ID (0 for current)\n\t-P PPID\tMatch parent process ID\n\t-v\tNegate the match\n\t-n\tSignal the newest process only\n\t-o\tSignal the oldest process only\n\t-e\tDisplay name and PID of the process being killed\n"
+    : "BusyBox v1.37.0 multi-call binary.\n\nUsage: pgrep [-flanovx] [-s SID|-P PPID|PATTERN]\n\nDisplay process(es) selected by regex PATTERN\n\n\t-l\tShow command name too\n\t-a\tShow command line too\n\t-f\tMatch against entire command line\n\t-n\tShow the newest process only\n\t-o\tShow the oldest process only\n\t-v\tNegate the match\n\t-x\tMatch whole name (not substring)\n\t-s\tMatch session ID (0 for current)\n\t-P\tMatch parent process ID\n";
+  let signal = 15;
+  let i = 1;
+  // -SIGNAL must come first (get_signum: a number or a name, SIG optional)
+  if (isKill && argv[1]?.startsWith("-")) {
+    const n = signalNumber(argv[1].slice(1));
+    if (n !== undefined) { signal = n; i = 2; }
+  }
+  const set = new Set<string>();
+  const operands: string[] = [];
+  for (; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === "--") { operands.push(...argv.slice(i + 1)); break; }
+    if (!a.startsWith("-") || a === "-") { operands.push(a); continue; }
+    for (const c of a.slice(1)) {
+      if (c === "s" || c === "P") { st.err(`podflow: ${me} -${c} is not modelled (no sessions or parent pids)\n`); return 127; }
+      if (!"vlafxone".includes(c)) { st.err(`${me}: invalid option -- '${c}'\n${usage}`); return 1; }
+      set.add(c);
+    }
+  }
+  // print_signames' table of every signal is not modelled (the shells know a handful by name)
+  if (isKill && set.has("l")) { st.err("podflow: pkill -l is not modelled\n"); return 127; }
+  if (operands.length !== 1) { st.err(usage); return 1; }
+  const re = posixRegex(operands[0]!, true, "");
+  if (re === undefined) { st.err(`podflow: ${me}: the regex '${operands[0]}' is not one podflow reads\n`); return 127; }
+  const r = yield* perform(sh, { type: "ps", args: argv, ...(sh.pipeline ? { pipeline: sh.pipeline } : {}) });
+  const rows = r?.type === "ps" ? r.rows.filter((row) => row.pid !== r.self) : [];
+  const matches = (text: string): boolean => {
+    const m = re.exec(text);
+    return m !== null && (!set.has("x") || (m.index === 0 && m[0].length === text.length));
+  };
+  const picked = rows.filter((row) => {
+    const cmd = set.has("f") ? row.argv.join(" ") : row.argv[0] ?? "";
+    const comm = base((row.argv[0] ?? "").split(" ")[0]!).slice(0, 15);
+    return (matches(cmd) || matches(comm)) !== set.has("v");
+  });
+  // procps_scan reads /proc in pid order: -o takes the first, -n the last
+  const chosen = set.has("n") ? picked.slice(-1) : set.has("o") ? picked.slice(0, 1) : picked;
+  for (const row of chosen) {
+    const shown = set.has("a") ? row.argv.join(" ") : row.argv[0] ?? "";
+    if (!isKill) { st.out(set.has("l") || set.has("a") ? `${row.pid} ${shown}\n` : `${row.pid}\n`); continue; }
+    yield* perform(sh, { type: "signal", name: "", pid: row.pid, signal });
+    if (set.has("e")) st.out(`${shown} killed (pid ${row.pid})\n`);
+  }
+  return chosen.length > 0 ? 0 : 1;
+}
+
+/** What the node's kernel answers sysinfo(2) and sched_getaffinity(2) with (the CRI's sysinfo answer). */
+function* sysinfo(sh: ShellState): Generator<Effect, SysinfoResult, EffectResult> {
+  const r = yield* perform(sh, { type: "sysinfo" });
+  if (r?.type !== "sysinfo") throw new Error("sysinfo: the runtime gave no answer");
+  return r;
+}
+
+/**
+ * nproc [--all] [--ignore=N] (busybox coreutils/nproc.c, GNU's alike): the CPUs in the process's
+ * affinity mask, which in a container is every CPU of the node (a CPU limit is a CFS quota, not a
+ * cpuset), or with --all the node's CPUs; --ignore takes N off, never below 1.
+ */
+function* nproc(argv: string[], sh: ShellState, st: Streams): Gen {
+  let ignore = 0;
+  for (const a of argv.slice(1)) {
+    // busybox's getopt32 stops at the first operand ("+") and ignores the rest; GNU's refuses one
+    if (!a.startsWith("-") && !gnu(sh)) break;
+    const m = /^--ignore=(.*)$/.exec(a);
+    if (a === "--all") continue;
+    if (m && /^\d+$/.test(m[1]!)) { ignore = Number(m[1]); continue; }
+    // xatoi_positive's and coreutils' quote()d words
+    if (m) { st.err(gnu(sh) ? `nproc: invalid number: '${m[1]}'\n` : `nproc: invalid number '${m[1]}'\n`); return 1; }
+    if (gnu(sh)) {
+      const why = !a.startsWith("-") ? `extra operand '${a}'` : a.startsWith("--") ? `unrecognized option '${a}'` : `invalid option -- '${a[1] ?? ""}'`;
+      st.err(`nproc: ${why}\nTry 'nproc --help' for more information.\n`);
+      return 1;
+    }
+    st.err("BusyBox v1.37.0 multi-call binary.\n\nUsage: nproc [--all] [--ignore=N]\n\nPrint number of available CPUs\n\n\t--all\t\tNumber of installed CPUs\n\t--ignore=N\tExclude N CPUs\n");
+    return 1;
+  }
+  const { cpus } = yield* sysinfo(sh);
+  st.out(`${Math.max(1, cpus - ignore)}\n`);
+  return 0;
+}
+
+/**
+ * busybox free [-b|-k|-m|-g|-h] (procps/free.c): sysinfo(2)'s RAM, which no namespace or cgroup
+ * narrows, so a container sees its node's, whatever its memory limit. Columns of 12 in KiB unless
+ * asked otherwise (make_human_readable_str rounds to the unit; -h gives one decimal and a suffix);
+ * used is total less free, buffers and cache (none modelled here), available is MemAvailable; no swap.
+ */
+function* free(argv: string[], sh: ShellState, st: Streams): Gen {
+  const units: Record<string, number> = { "-b": 1, "-k": 1024, "-m": 1 << 20, "-g": 1 << 30, "-h": 0 };
+  const opt = argv[1];
+  const unit = opt !== undefined && opt.startsWith("-") ? units[opt.slice(0, 2)] : 1024;
+  if (unit === undefined) { st.err("BusyBox v1.37.0 multi-call binary.\n\nUsage: free [-bkmgh]\n\nDisplay free and used memory\n"); return 1; }
+  const info = yield* sysinfo(sh);
+  const scale = (bytes: number) => (bytes === 0 ? "0" : unit === 0 ? humanReadable(bytes) : String(Math.floor((bytes + Math.floor(unit / 2)) / unit)));
+  const col = (v: string) => v.padStart(12);
+  const freeBytes = info.memTotalBytes - info.memUsedBytes;
+  st.out(`       ${["total", "used", "free", "shared", "buff/cache", "available"].map(col).join("")}\n`
+    + `Mem:   ${[info.memTotalBytes, info.memUsedBytes, freeBytes, 0, 0, freeBytes].map((b) => col(scale(b))).join("")}\n`
+    + `Swap:  ${[0, 0, 0].map((b) => col(scale(b))).join("")}\n`);
+  return 0;
+}
+
+/**
  * du [-s] [-h] [-k] [PATH...] (coreutils/du.c): the KiB each path takes (or, -h, human-readable
  * like 4.0K), each directory under it first unless -s; "." by default.
  */
@@ -1646,7 +1761,8 @@ export function utilitiesFor(userland: "busybox" | "gnu", opts: { legacyBusybox?
   const common: Record<string, Utility> = {
     echo, printf, sleep, cat, rev, touch, rm, mkdir, ls, cp, mv: cp, test, "[": test, "[[": test, date, printenv, env: printenv,
     hostname, tail, head, wc, grep, sort, seq, basename, dirname: basename, wget, id, whoami, uname, pwd, tar, tr, uniq, expr,
-    true: trueUtility, false: falseUtility,
+    true: trueUtility, false: falseUtility, nproc,
   };
-  return userland === "busybox" ? { ...common, kill: killApplet, killall, ps, cut, xargs, yes, du, dd, sed, nslookup: opts.legacyBusybox ? legacyNslookup : nslookup } : { ...common, curl };
+  // Debian's slim images have no procps: no free there
+  return userland === "busybox" ? { ...common, kill: killApplet, killall, ps, pgrep, pkill: pgrep, cut, xargs, yes, du, dd, sed, free, nslookup: opts.legacyBusybox ? legacyNslookup : nslookup } : { ...common, curl };
 }

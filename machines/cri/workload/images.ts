@@ -5,6 +5,7 @@ import { createHash } from "node:crypto";
 import type { ImageInfo } from "../registry.js";
 import { cell, MemFS, type FsTree } from "./memfs.js";
 import { perform, runArgv, runScript, setOption, type Gen, type ProgramLookup, type ShellState, type Streams } from "./shell.js";
+import { copyNames, copyVars } from "./vars.js";
 import type { Effect, EffectResult, HttpResult } from "./types.js";
 import { curl, nslookup, parseUrl, strftime } from "./commands.js";
 import { ExitSignal, type Listener, type ListenerRequest } from "./types.js";
@@ -842,11 +843,30 @@ function* genericServer(sh: ShellState, ctx: ProgramContext): Gen {
 /**
  * A shell process: it starts with its options off and outside any condition, whatever the shell
  * that ran it had set (a nested `sh -c` shares that shell's state here), which gets its own back.
+ * A nested one is a child process (fork and exec): it sees the exported variables only, starts
+ * with its own positional parameters, traps and jobs, and nothing it sets or changes (variables,
+ * `cd`, `set --`, its name) reaches its parent.
  */
 function* shell(argv: string[], sh: ShellState, st: Streams, terminal = false): Gen {
   const saved = { errexit: sh.errexit, xtrace: sh.xtrace, conditions: sh.conditions, substitutionDepth: sh.substitutionDepth };
   Object.assign(sh, { errexit: false, xtrace: false, conditions: 0, substitutionDepth: 0 });
-  try { return yield* shellBody(argv, sh, st, terminal); } finally { Object.assign(sh, saved); }
+  const parent = (sh.shellDepth ?? 0) > 0 ? forkShell(sh) : undefined;
+  sh.shellDepth = (sh.shellDepth ?? 0) + 1;
+  try { return yield* shellBody(argv, sh, st, terminal); } finally {
+    Object.assign(sh, saved, parent ?? {});
+    sh.shellDepth = sh.shellDepth - 1;
+  }
+}
+
+/** Saves what a child shell must not share with its parent and leaves the child its exported variables; returns the parent's. */
+function forkShell(sh: ShellState): Partial<ShellState> {
+  const parent: Partial<ShellState> = {
+    vars: copyVars(sh.vars), exported: copyNames(sh.exported), positional: sh.positional, shellName: sh.shellName, cwd: sh.cwd,
+    traps: sh.traps, jobs: sh.jobs, lastJob: sh.lastJob, status: sh.status, line: sh.line,
+  };
+  for (const k of [...sh.vars.keys()]) if (!sh.exported.has(k)) sh.vars.delete(k);
+  Object.assign(sh, { traps: undefined, jobs: undefined, lastJob: undefined });
+  return parent;
 }
 
 /** Runs `sh -c script [name args...]`, `sh script.sh`, or `sh` with no terminal (exits 0 at once). */

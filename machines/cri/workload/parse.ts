@@ -1,9 +1,11 @@
 // Parser for the shell subset: words keep their quotes (expansion happens at run time),
 // the grammar is POSIX sh's, cut down to lists, and/or, pipelines, loops, if and for.
 
-export type Token = { t: "word"; v: string; line: number } | { t: "op"; v: string; line: number } | { t: "redir"; fd: number; op: string; line: number };
+/** A here-document's body as the tokenizer read it: expanded at run time unless its delimiter was quoted. */
+export type HereDoc = { body: string; quoted: boolean };
+export type Token = { t: "word"; v: string; line: number } | { t: "op"; v: string; line: number } | { t: "redir"; fd: number; op: string; line: number; heredoc?: HereDoc };
 
-export type Redir = { fd: number; op: string; target: string }; // op: > >> < >& &>
+export type Redir = { fd: number; op: string; target: string; heredoc?: HereDoc }; // op: > >> < >& &> << <<- <<<
 /** `name=(a b c)`: bash's indexed array assignment, its words kept for expansion. */
 export type ArrayAssign = { name: string; items: string[] };
 export type SimpleCommand = { type: "simple"; assigns: string[]; arrays?: ArrayAssign[]; words: string[]; redirs: Redir[]; line: number };
@@ -89,11 +91,65 @@ export function condCharLength(s: string, j: number): number {
   return 1;
 }
 
+/** A here-document's delimiter word with its quotes removed, and whether any part of it was quoted (POSIX 2.7.4). */
+export function heredocDelimiter(word: string): { mark: string; quoted: boolean } {
+  let mark = "";
+  for (let j = 0; j < word.length; j++) {
+    const c = word[j]!;
+    if (c === "\\") { mark += word[j + 1] ?? ""; j++; continue; }
+    if (c === "'" || c === "\"") {
+      const e = word.indexOf(c, j + 1);
+      mark += word.slice(j + 1, e < 0 ? word.length : e);
+      j = e < 0 ? word.length : e;
+      continue;
+    }
+    mark += c;
+  }
+  return { mark, quoted: /['"\\]/.test(word) };
+}
+
+/**
+ * Reads a here-document's body from s at i (the start of the line after its operator's): lines up
+ * to one that is the delimiter alone, leading tabs stripped from each with `<<-`, as ash's checkend
+ * does; input that ends first ends the body. Returns the body and the index after the delimiter line.
+ */
+export function readHereDocBody(s: string, i: number, mark: string, stripTabs: boolean): { body: string; end: number; lines: number } {
+  let body = "";
+  let lines = 0;
+  let j = i;
+  while (j < s.length) {
+    const nl = s.indexOf("\n", j);
+    const stop = nl < 0 ? s.length : nl;
+    let text = s.slice(j, stop);
+    if (stripTabs) text = text.replace(/^\t+/, "");
+    j = nl < 0 ? s.length : nl + 1;
+    lines++;
+    if (text === mark) return { body, end: j, lines };
+    body += text + "\n";
+  }
+  return { body, end: j, lines };
+}
+
 /** Splits a script into words (quotes kept), operators and redirections; with bash, `[[ ... ]]` is one word. */
 export function tokenize(s: string, bash = false): Token[] {
   const out: Token[] = [];
   let line = 1;
   let i = 0;
+  // here-documents whose operator was read on this line: their bodies start after its newline
+  let pending: Array<{ at: number; stripTabs: boolean }> = [];
+  const readBodies = () => {
+    for (const h of pending) {
+      const redir = out[h.at];
+      const word = out[h.at + 1];
+      if (redir?.t !== "redir" || word?.t !== "word") continue; // the parser reports the missing word
+      const { mark, quoted } = heredocDelimiter(word.v);
+      const r = readHereDocBody(s, i, mark, h.stripTabs);
+      out[h.at] = { ...redir, heredoc: { body: r.body, quoted } };
+      i = r.end;
+      line += r.lines;
+    }
+    pending = [];
+  };
   while (i < s.length) {
     const c = s[i]!;
     if (bash && c === "[" && s.startsWith("[[", i) && /[ \t\n]/.test(s[i + 2] ?? "") && atCommandStart(out)) {
@@ -106,12 +162,14 @@ export function tokenize(s: string, bash = false): Token[] {
     }
     if (c === " " || c === "\t") { i++; continue; }
     if (c === "\\" && s[i + 1] === "\n") { i += 2; line++; continue; }
-    if (c === "\n") { out.push({ t: "op", v: "\n", line }); line++; i++; continue; }
+    if (c === "\n") { out.push({ t: "op", v: "\n", line }); line++; i++; if (pending.length > 0) readBodies(); continue; }
     if (c === "#") { while (i < s.length && s[i] !== "\n") i++; continue; }
-    const redir = /^(\d?)(>>|>&|>\||>|<|&>)/.exec(s.slice(i, i + 4));
+    // bash alone has here-strings: ash and dash read `<<<` as `<<` and then `<` (a syntax error)
+    const redir = (bash ? /^(\d?)(<<<|<<-|<<|>>|>&|>\||>|<|&>)/ : /^(\d?)(<<-|<<|>>|>&|>\||>|<|&>)/).exec(s.slice(i, i + 5));
     if (redir && (redir[1] !== "" || opChars.has(c))) {
       const op = redir[2] === ">|" ? ">" : redir[2]!;
-      out.push({ t: "redir", fd: redir[1] ? Number(redir[1]) : op === "<" ? 0 : 1, op, line });
+      if (op === "<<" || op === "<<-") pending.push({ at: out.length, stripTabs: op === "<<-" });
+      out.push({ t: "redir", fd: redir[1] ? Number(redir[1]) : op.startsWith("<") ? 0 : 1, op, line });
       i += redir[0].length;
       continue;
     }
@@ -131,6 +189,8 @@ export function tokenize(s: string, bash = false): Token[] {
     out.push({ t: "word", v: s.slice(i, j), line });
     i = j;
   }
+  // a here-document on the last line, with no newline after it, has an empty body
+  readBodies();
   return out;
 }
 
@@ -202,7 +262,7 @@ class Parser {
       const target = this.peek();
       if (target?.t !== "word") this.unexpected();
       this.pos++;
-      out.push({ fd: t.fd, op: t.op, target: target.v });
+      out.push({ fd: t.fd, op: t.op, target: target.v, ...(t.heredoc ? { heredoc: t.heredoc } : {}) });
     }
     return out;
   }

@@ -60,7 +60,8 @@ export interface ShellState {
   /** how many if/while/until conditions the shell is evaluating now: errexit is ignored there */
   conditions?: number;
   /** how many command substitutions deep the shell runs now: bash repeats PS4's first character for each */
-  substitutionDepth?: number;
+  substitutionDepth?: number;  /** how many shell processes (`sh -c` inside `sh -c`) run in this state now: each nested one is a child of the last */
+  shellDepth?: number;
 }
 
 /** A background job stopped at what it blocks on: a sleep until wakeAt (ms, io.now()), the container's end, or a pipe. */
@@ -466,6 +467,15 @@ function* runLoopBody(items: string[], bind: (item: string) => void, body: List,
 function* applyRedirs(redirs: Redir[], sh: ShellState, st: Streams): Generator<Effect, Streams | number, EffectResult> {
   let out = st;
   for (const r of redirs) {
+    if (r.op === "<<" || r.op === "<<-" || r.op === "<<<") {
+      // a here-document's body undergoes expansion unless its delimiter was quoted; a here-string
+      // is its word expanded (no field splitting) and a newline (bash's write_here_string)
+      const data = r.heredoc
+        ? (r.heredoc.quoted ? r.heredoc.body : yield* expandDoubleQuoted(r.heredoc.body, sh, st, true))
+        : `${(yield* expandWord(r.target, sh, st, false))[0] ?? ""}\n`;
+      out = { ...out, stdin: data, pipe: { buf: data, closed: true, readerGone: false } };
+      continue;
+    }
     const target = (yield* expandWord(r.target, sh, st, false))[0] ?? "";
     if (r.op === ">&") {
       const sink = target === "2" ? out.err : target === "1" ? out.out : undefined;
@@ -1060,12 +1070,17 @@ export function* expandWord(raw: string, sh: ShellState, st: Streams, split: boo
   return glob ? fields.flatMap((f) => globField(f, sh)) : fields;
 }
 
-function* expandDoubleQuoted(body: string, sh: ShellState, st: Streams): Generator<Effect, string, EffectResult> {
+/**
+ * Expands the inside of "..."; a here-document's body (heredoc) is expanded the same way but for
+ * `"`, which a backslash does not quote there, and a backslash-newline, which joins lines (POSIX 2.7.4).
+ */
+function* expandDoubleQuoted(body: string, sh: ShellState, st: Streams, heredoc = false): Generator<Effect, string, EffectResult> {
   let out = "";
   let i = 0;
   while (i < body.length) {
     const c = body[i]!;
-    if (c === "\\" && "$`\"\\\n".includes(body[i + 1] ?? "")) { out += body[i + 1]; i += 2; continue; }
+    if (heredoc && c === "\\" && body[i + 1] === "\n") { i += 2; continue; }
+    if (c === "\\" && (heredoc ? "$`\\" : "$`\"\\\n").includes(body[i + 1] ?? "")) { out += body[i + 1]; i += 2; continue; }
     if (c === "$" || c === "`") {
       const [text, len] = yield* expandDollar(body, i, sh, st);
       if (len > 0) { out += text; i += len; continue; }

@@ -31,7 +31,9 @@ export type Effect =
   /** the pid of a process the shell forked for a background job ($!): the namespace's next */
   | { type: "fork" }
   /** ps reading /proc: the processes of the caller's pid namespace, itself included (args: its own argv) */
-  | { type: "ps"; args: readonly string[]; pipeline?: { readonly argvs: readonly (readonly string[])[]; readonly index: number } };
+  | { type: "ps"; args: readonly string[]; pipeline?: { readonly argvs: readonly (readonly string[])[]; readonly index: number } }
+  /** what sysinfo(2) and sched_getaffinity(2) tell a process: the node's, since neither is namespaced (nproc, free) */
+  | { type: "sysinfo" };
 
 /** A pipe between two commands of a pipeline: the writer appends to buf and closes it when it ends, `read` takes lines off its front. */
 export interface Pipe {
@@ -78,7 +80,13 @@ export interface ProcRow {
 }
 
 /** The answer to a ps effect: the namespace's processes, by pid. */
-export type PsResult = { type: "ps"; rows: readonly ProcRow[] };
+export type PsResult = { type: "ps"; rows: readonly ProcRow[]; /** the caller's own pid among them (pgrep never matches itself) */ self?: number };
+
+/**
+ * The answer to a sysinfo effect: the node's CPUs (a container's affinity mask holds them all: no
+ * cpuset without the static CPU manager) and its RAM, all of it and what the node's processes use.
+ */
+export type SysinfoResult = { type: "sysinfo"; cpus: number; memTotalBytes: number; memUsedBytes: number };
 
 /** A signal the process traps arrived while it slept or waited: the answer to that sleep or wait. */
 export type InterruptResult = { type: "interrupt"; signal: number };
@@ -87,7 +95,7 @@ export type InterruptResult = { type: "interrupt"; signal: number };
 export type ForkResult = { type: "fork"; pid: number };
 
 /** What the CRI passes back when it resumes a process (undefined after sleep or allocate). */
-export type EffectResult = HttpResult | DnsResult | SignalResult | PsResult | InterruptResult | ForkResult | undefined;
+export type EffectResult = HttpResult | DnsResult | SignalResult | PsResult | InterruptResult | ForkResult | SysinfoResult | undefined;
 
 /** The process's view of its container. */
 export interface ProcessIO {
