@@ -146,6 +146,22 @@ describe.runIf(bin)("a CRD converted by its webhook, through kubectl", () => {
     expect(seen.map((x) => [x.review.request.desiredAPIVersion, x.review.request.objects.map((o: any) => o.metadata.name)])).toEqual([["conv.example.com/v2", ["w1", "w2"]]]);
   });
 
+  it("patches at v2 the stored object the webhook converted to v2, and stores the result at v1", async () => {
+    seen.length = 0;
+    const patched = await k(["patch", "widgets.v2.conv.example.com", "w1", "--type=merge", "-p", JSON.stringify({ spec: { replicas: 4 } })]);
+    expect(patched.out).toBe("widget.conv.example.com/w1 patched\n");
+    // the stored object to v2 (the patch applies to it), the result to v1 for storage, the stored one back to v2
+    expect(seen.map((x) => [x.review.request.desiredAPIVersion, x.review.request.objects.map((o: any) => o.spec)])).toEqual([
+      ["conv.example.com/v2", [{ count: 3, color: "red" }]],
+      ["conv.example.com/v1", [{ replicas: 4, color: "red" }]],
+      ["conv.example.com/v2", [{ count: 4, color: "red" }]],
+    ]);
+    const v1 = JSON.parse((await k(["get", "widgets.v1.conv.example.com", "w1", "-o", "json"])).out);
+    expect(v1.spec).toEqual({ count: 4, color: "red" });
+    // a spec change moves the generation
+    expect(v1.metadata.generation).toBe(2);
+  });
+
   it("answers a read and a write with the converter's error when the webhook is down", async () => {
     const closed = await closedPort();
     const patched = await k(["patch", "crd", "widgets.conv.example.com", "--type=merge", "-p", JSON.stringify({ spec: { conversion: { webhook: { clientConfig: { url: `https://127.0.0.1:${closed}/convert` } } } } })]);

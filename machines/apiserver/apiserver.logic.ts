@@ -108,6 +108,8 @@ export interface InFlight {
   conversion?: PendingConversion;
   /** the write converted by the webhook to its CRD's storage version: what encodeForStorage stores */
   storageForm?: any;
+  /** the stored object an update, patch or delete acts on, converted by the webhook to the request's version */
+  oldForm?: any;
   /** a read answered beside the request in flight */
   aside?: true;
   /** a read beside the one in flight that needs a conversion webhook: it waits its turn instead */
@@ -117,7 +119,7 @@ export interface InFlight {
 /** A conversion webhook call in flight: a get's object, a list's page, a write's object before storage or its reply. */
 export interface PendingConversion {
   call: ConversionCall;
-  purpose: "get" | "list" | "store" | "reply";
+  purpose: "get" | "list" | "old" | "store" | "reply";
   /** a list's page (every item, the converted ones at their places) and its metadata */
   page?: readonly any[];
   metadata?: any;
@@ -861,8 +863,9 @@ function prepare(ctx: ApiServerContext, cur: InFlight): void {
   }
   const key = storageKey(r, req.namespace, req.name ?? "");
   cur.key = key;
-  // a custom resource is read at the version the request was made at (stored at the storage version)
-  const old = r.custom ? atServedVersion(ctx.cache.objects.get(key), r) : ctx.cache.objects.get(key);
+  // a custom resource is read at the version the request was made at (stored at the storage version;
+  // converted by the CRD's webhook first when it has one, convertingOld)
+  const old = r.custom ? (cur.oldForm ?? atServedVersion(ctx.cache.objects.get(key), r)) : ctx.cache.objects.get(key);
   cur.old = old;
   if (req.verb === "create" && req.subresource !== undefined) {
     const refused = subresourceCreateRefusal(req);
@@ -2789,4 +2792,32 @@ export function finishReplyConversion(ctx: ApiServerContext, ev: WebhookAnswered
   const verdict = judgeConversion(cur.conversion!.call, conversionOutcome(ev));
   if ("error" in verdict) return fail(ctx, plainError(verdict.error), fx);
   return replyWithObject(stepped(ctx, { ...cur, conversion: undefined }), fx, verdict.objects[0]);
+}
+
+/** The stored object an update, patch or delete at another version acts on, when the CRD's webhook must convert it first (the patcher's and the store's decode). */
+function storedToConvert(ctx: ApiServerContext): any | undefined {
+  const cur = ctx.current;
+  if (cur === undefined || cur.error || cur.oldForm !== undefined || !cur.r?.custom) return undefined;
+  const { req, r } = cur;
+  if (req.verb === "create" || req.verb === "deletecollection" || req.subresource === "scale" || req.name === undefined) return undefined;
+  if (nameParameterError(req.name) ?? keyError(r, req.namespace, req.name)) return undefined;
+  const stored = ctx.cache.objects.get(storageKey(r, req.namespace, req.name));
+  return stored !== undefined && needsWebhook(r, stored.apiVersion, apiVersionOf(r)) ? stored : undefined;
+}
+
+export function needsOldConversion(ctx: ApiServerContext): boolean {
+  return storedToConvert(ctx) !== undefined;
+}
+
+export function startOldConversion(ctx: ApiServerContext, fx: Fx): ApiServerContext {
+  const stored = storedToConvert(ctx)!;
+  return startConversion(ctx, [stored], apiVersionOf(ctx.current!.r!), gvkString(String(stored.apiVersion), String(stored.kind)), false, { purpose: "old" }, fx);
+}
+
+/** The stored object at the request's version (prepare then acts on it), or the request fails with the converter's error. */
+export function applyOldConversion(ctx: ApiServerContext, ev: WebhookAnswered): ApiServerContext {
+  const cur = ctx.current!;
+  const verdict = judgeConversion(cur.conversion!.call, conversionOutcome(ev));
+  if ("error" in verdict) return stepped(ctx, { ...cur, conversion: undefined, error: plainError(verdict.error) });
+  return stepped(ctx, { ...cur, conversion: undefined, oldForm: verdict.objects[0] });
 }

@@ -61,6 +61,7 @@ export const apiServerMachine = setup({
     isAwaitingConversion: ({ context }) => L.isAwaitingConversion(context),
     isOurConversionAnswer: ({ context, event }) => L.isOurConversionAnswer(context, event as { id: number }),
     needsStorageConversion: ({ context }) => L.needsStorageConversion(context),
+    needsOldConversion: ({ context }) => L.needsOldConversion(context),
     isTxnSucceededNeedingConversion: ({ context, event }) => L.isTxnSucceededNeedingConversion(context, event as { id: number; succeeded: boolean }),
   },
   actions: {
@@ -107,6 +108,8 @@ export const apiServerMachine = setup({
     applyWebhookAnswer: step((c, e) => L.applyWebhookAnswer(c, e as WebhookAnswered)),
     finishReadConversion: step((c, e, fx) => L.finishReadConversion(c, e as WebhookAnswered, fx)),
     startStorageConversion: step((c, _e, fx) => L.startStorageConversion(c, fx)),
+    startOldConversion: step((c, _e, fx) => L.startOldConversion(c, fx)),
+    applyOldConversion: step((c, e) => L.applyOldConversion(c, e as WebhookAnswered)),
     applyStorageConversion: step((c, e) => L.applyStorageConversion(c, e as WebhookAnswered)),
     startReplyConversion: step((c, _e, fx) => L.startReplyConversion(c, fx)),
     finishReplyConversion: step((c, e, fx) => L.finishReplyConversion(c, e as WebhookAnswered, fx)),
@@ -154,6 +157,7 @@ export const apiServerMachine = setup({
         { guard: "isConnectWithValidatingWebhooks", target: "callingConnectValidatingWebhooks" },
         { guard: "isConnect", target: "connecting" },
         { guard: "isRead", target: "reading" },
+        { guard: "needsOldConversion", target: "convertingOld" },
         { target: "admitting" },
       ],
     },
@@ -206,6 +210,20 @@ export const apiServerMachine = setup({
       description: "pods/exec, attach, portforward: the pod's node and container from the watch cache (404 no pod, 400 no such container or no node); the stream then goes to that node's kubelet",
       entry: "serveConnect",
       always: { target: "idle" },
+    },
+    convertingOld: {
+      description: "an update, patch or delete of a custom resource at a version other than the stored one: the CRD's conversion webhook converts the stored object first; its failure is the request's 500",
+      entry: "startOldConversion",
+      always: [{ guard: "hasFailed", target: "idle", actions: "replyWithStatus" }, { target: "awaitingOldConversion" }],
+    },
+    awaitingOldConversion: {
+      on: {
+        ApiRequest: { actions: "receiveRequestBesideWebhook", description: besideWebhook },
+        WebhookAnswered: { guard: "isOurConversionAnswer", target: "oldConverted", actions: "applyOldConversion" },
+      },
+    },
+    oldConverted: {
+      always: [{ guard: "hasFailed", target: "idle", actions: "replyWithStatus" }, { target: "admitting" }],
     },
     admitting: {
       entry: ["prepareWrite", "restrictNodes", "runMutatingAdmission"],
