@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:https";
+import { createServer, request as httpsRequest, type Server } from "node:https";
 import { createServer as createTcpServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -148,8 +148,21 @@ describe.runIf(bin)("a CRD converted by its webhook, through kubectl", () => {
 
   it("patches at v2 the stored object the webhook converted to v2, and stores the result at v1", async () => {
     seen.length = 0;
-    const patched = await k(["patch", "widgets.v2.conv.example.com", "w1", "--type=merge", "-p", JSON.stringify({ spec: { replicas: 4 } })]);
-    expect(patched.out).toBe("widget.conv.example.com/w1 patched\n");
+    // one PATCH request, so that every review below is the server's for it (kubectl may read first)
+    const patched = await new Promise<{ code: number; body: any }>((resolve, reject) => {
+      const body = JSON.stringify({ spec: { replicas: 4 } });
+      const req = httpsRequest(`${s.server.url}/apis/conv.example.com/v2/namespaces/default/widgets/w1`, {
+        method: "PATCH", ca: s.server.caCert,
+        headers: { Authorization: `Bearer ${s.cluster.adminToken}`, "Content-Type": "application/merge-patch+json", "Content-Length": Buffer.byteLength(body) },
+      }, (r) => {
+        let text = "";
+        r.on("data", (d) => (text += d));
+        r.on("end", () => resolve({ code: r.statusCode ?? 0, body: JSON.parse(text) }));
+      });
+      req.on("error", reject);
+      req.end(body);
+    });
+    expect([patched.code, patched.body.apiVersion, patched.body.spec]).toEqual([200, "conv.example.com/v2", { replicas: 4, color: "red" }]);
     // the stored object to v2 (the patch applies to it), the result to v1 for storage, the stored one back to v2
     expect(seen.map((x) => [x.review.request.desiredAPIVersion, x.review.request.objects.map((o: any) => o.spec)])).toEqual([
       ["conv.example.com/v2", [{ count: 3, color: "red" }]],
