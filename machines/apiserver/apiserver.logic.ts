@@ -14,7 +14,7 @@ import { Rng } from "../common/prng.js";
 import { issuedToken, prepareTokenRequest, serviceAccountIssuer, serviceAccountRefusal, serviceAccountUser, signedIssue, tokenKey, tokenRequestTargetError, withIssued, withTokenId, type IssuedToken, type PendingToken } from "./auth/tokenrequest.js";
 import { rfc3339 } from "../common/time.js";
 import { goQuote } from "../common/goquote.js";
-import type { ApiRequest, Stamp, TxnOp, Compare } from "../messages.js";
+import type { ApiRequest, Stamp, TxnOp, Compare, WebhookAnswered } from "../messages.js";
 import { labelSelectorAsRequirements, matchesRequirements, parseFieldSelector, parseSelector, type FieldRequirement } from "../common/labels.js";
 import { certificateAdmissionRefusal, signerAttributes } from "./admission/certificates.js";
 import { parseCSR } from "../common/csr.js";
@@ -25,12 +25,13 @@ import {
   withoutWatches, withResourceVersion, type ClientWatch, type WatchCache,
 } from "./cache.js";
 import { jsonPatch, mergePatch, PatchError, PatchTooLargeError, StrategicPatchError, StrategicPatchPanic, strategicMergePatchShown } from "./patch.js";
-import { aggregatedGroups, qualifiedResource, resourceFor, storageKey, storagePrefix, storedApiVersion, unpreparedKey, type ResourceInfo } from "./resources.js";
+import { aggregatedGroups, apiVersionOf, qualifiedResource, resourceFor, storageKey, storagePrefix, storedApiVersion, unpreparedKey, type ResourceInfo } from "./resources.js";
 import { decodeContinue, encodeContinue } from "./continue.js";
 import { controlledStatus, resourceAtVersion, resourceIn, resourcesOf } from "./crds.js";
 import { atServedVersion, atStorageVersion, customPatchTypes, customScaleOf, prepareCustomResourceForCreate, prepareCustomResourceForUpdate, pruned, setPath, validateCustomResource, withDefaults } from "./customresource.js";
 import * as S from "./status.js";
 import { isValidPathSegmentName } from "./validation/names.js";
+import { conversionReview, gvkString, judgeConversion, needsWebhook, noSupportedReviewVersions, reviewVersionOf, type ConversionCall } from "./conversionwebhook.js";
 import { admissionReview, dryRunRefusal, isExemptFromWebhooks, judgeWebhookAnswer, mutatedKindError, mutatedNamespace, shouldCallHook, webhooksOf, webhookTarget, type WebhookAttributes, type WebhookOutcome, type WebhookRef } from "./admission/webhooks.js";
 import { admissionRefusal, admitDefaultedKeeping, defaulted, namespaceAdmission, validatingAdmission, type MutateContext, type PriorityClassInfo } from "./admission/index.js";
 import { mirrorPodRefusal, serviceAccountLookupAttempts, serviceAccountValidateCreate, serviceAccountValidateEphemeral } from "./admission/serviceaccount.js";
@@ -103,6 +104,25 @@ export interface InFlight {
   createsWithResourceVersion?: boolean;
   /** the admission webhooks of the phase in progress (mutating, then validating) */
   webhooks?: WebhookPhase;
+  /** a custom resource converted by its CRD's webhook: the call awaiting its answer, and what the answer is for */
+  conversion?: PendingConversion;
+  /** the write converted by the webhook to its CRD's storage version: what encodeForStorage stores */
+  storageForm?: any;
+  /** the stored object an update, patch or delete acts on, converted by the webhook to the request's version */
+  oldForm?: any;
+  /** a read answered beside the request in flight */
+  aside?: true;
+  /** a read beside the one in flight that needs a conversion webhook: it waits its turn instead */
+  deferred?: true;
+}
+
+/** A conversion webhook call in flight: a get's object, a list's page, a write's object before storage or its reply. */
+export interface PendingConversion {
+  call: ConversionCall;
+  purpose: "get" | "list" | "old" | "store" | "reply";
+  /** a list's page (every item, the converted ones at their places) and its metadata */
+  page?: readonly any[];
+  metadata?: any;
 }
 
 /** A webhook phase: the webhooks the source listed when it began, the next to consider, the call awaiting its answer. */
@@ -276,9 +296,11 @@ export function receiveRequestBesideWebhook(ctx: ApiServerContext, req: Request,
 
 /** Authentication, authorization and a read's answer for a request beside the one in flight, which is left as it was. */
 function answerAside(ctx: ApiServerContext, req: Request, fx: Fx): ApiServerContext {
-  const authenticated = authenticate(stepped(ctx, { req, user: anonymous }));
+  const authenticated = authenticate(stepped(ctx, { req, user: anonymous, aside: true }));
   const judged = authenticated.current!.error === undefined ? authorize(authenticated) : authenticated;
   const answered = judged.current!.error !== undefined ? replyWithStatus(judged, fx) : serveRead(judged, fx);
+  // a read that needs a conversion webhook cannot be answered at once: it queues
+  if (answered.current?.deferred) return enqueueRequest(ctx, req);
   // a legacy token's last-used patch joins the backlog; a watch opened is in the cache
   return stepped(answered, ctx.current);
 }
@@ -651,6 +673,7 @@ export function serveRead(ctx: ApiServerContext, fx: Fx): ApiServerContext {
     if (badName) return fail(ctx, badName, fx);
     const stored = c.objects.get(storageKey(r, req.namespace, req.name ?? ""));
     if (!stored) return fail(ctx, S.notFound(r, req.name ?? ""), fx);
+    if (needsWebhook(r, stored.apiVersion, apiVersionOf(r))) return readConversion(ctx, [stored], gvkString(stored.apiVersion, stored.kind), false, "get", fx);
     const obj = r.custom ? decodedCustomResource(stored, r) : stored;
     ok(fx, cur, 200, req.subresource === "scale" ? scaleOf(obj, r) : obj);
     return done(ctx);
@@ -712,6 +735,9 @@ export function serveRead(ctx: ApiServerContext, fx: Fx): ApiServerContext {
       // the mutant counts the page's own items as remaining
       if (!sel.labelReqs?.length && !sel.fieldReqs?.length) metadata.remainingItemCount = items.length - start - (mutant("apiserver.remaining-item-count-includes-page") ? 0 : page.length);
     }
+    // the items not at the version asked go to the conversion webhook in one review, named by the list's kind
+    const toConvert = r.custom ? page.filter((o) => needsWebhook(r, o.apiVersion, apiVersionOf(r))) : [];
+    if (toConvert.length > 0) return readConversion(ctx, toConvert, gvkString(apiVersionOf(r), listKindOf(r)), true, "list", fx, { page, metadata });
     // a custom resource is decoded from storage as a request's body is: pruned to its schema now, and defaulted
     ok(fx, cur, 200, { kind: listKindOf(r), apiVersion: storedApiVersion(r), metadata, items: r.custom ? page.map((o) => decodedCustomResource(o, r)) : page });
     return done(ctx);
@@ -850,8 +876,9 @@ function prepare(ctx: ApiServerContext, cur: InFlight): void {
   }
   const key = storageKey(r, req.namespace, req.name ?? "");
   cur.key = key;
-  // a custom resource is read at the version the request was made at (stored at the storage version)
-  const old = r.custom ? atServedVersion(ctx.cache.objects.get(key), r) : ctx.cache.objects.get(key);
+  // a custom resource is read at the version the request was made at (stored at the storage version;
+  // converted by the CRD's webhook first when it has one, convertingOld)
+  const old = r.custom ? (cur.oldForm ?? atServedVersion(ctx.cache.objects.get(key), r)) : ctx.cache.objects.get(key);
   cur.old = old;
   if (req.verb === "create" && req.subresource !== undefined) {
     const refused = subresourceCreateRefusal(req);
@@ -2321,6 +2348,8 @@ export function encodeForStorage(ctx: ApiServerContext): ApiServerContext {
   }
   // APIObjectVersioner.PrepareObjectForStorage: etcd never holds a resourceVersion or a selfLink
   const { resourceVersion: _, selfLink: _selfLink, ...meta } = cur.obj.metadata;
+  // a custom resource its CRD converts by webhook is encoded once the webhook converted it (convertingForStorage)
+  if (cur.storageForm === undefined && needsWebhook(cur.r, cur.obj.apiVersion, storageApiVersion(cur.r!))) return ctx;
   // a custom resource goes to etcd at its storage version, and is compared with what etcd holds
   let prev: any = cur.r?.custom && cur.old !== undefined ? (ctx.cache.objects.get(cur.key!) ?? cur.old) : cur.old;
   if (prev !== undefined) {
@@ -2328,7 +2357,9 @@ export function encodeForStorage(ctx: ApiServerContext): ApiServerContext {
     prev = { ...prev, metadata: oldMeta };
   }
   // What did not change is kept from the stored version: history holds the change, not a copy.
-  const stored = shareUnchanged(encodedAs(atStorageVersion({ ...cur.obj, metadata: meta }, cur.r!), cur.r, cur.decoded), prev);
+  const stored = cur.storageForm !== undefined
+    ? shareUnchanged(encodedAs(cur.storageForm, cur.r), prev)
+    : shareUnchanged(encodedAs(atStorageVersion({ ...cur.obj, metadata: meta }, cur.r!), cur.r, cur.decoded), prev);
   const unchanged = prev !== undefined && stored === prev && (cur.also ?? []).length === 0;
   return stepped(ctx, unchanged ? { ...cur, stored, unchanged } : { ...cur, stored });
 }
@@ -2376,13 +2407,13 @@ export function isTxnSucceeded(ctx: ApiServerContext, ev: { id: number; succeede
 }
 
 /** Answers a persisted write with the object as stored (the cache saw it before this response). */
-export function replyWithObject(ctx: ApiServerContext, fx: Fx): ApiServerContext {
+export function replyWithObject(ctx: ApiServerContext, fx: Fx, converted?: any): ApiServerContext {
   const cur = ctx.current!;
   const allocators = !kindIs(cur.r, "Service") ? ctx.allocators
     : cur.op === "delete" ? releaseServiceAddresses(ctx.allocators, cur.old)
     : cur.op === "put" && cur.old && !cur.req.dryRun ? releaseDroppedAddresses(ctx.allocators, cur.obj, cur.old) : ctx.allocators;
   const kept = cur.op === "delete" ? cur.obj : ctx.cache.objects.get(cur.key!) ?? cur.obj;
-  const stored = cur.r?.custom ? atServedVersion(kept, cur.r) : kept;
+  const stored = converted ?? (cur.r?.custom ? atServedVersion(kept, cur.r) : kept);
   const reply = cur.reply === "scale" ? scaleOf(stored, cur.r) : cur.reply ?? stored;
   if (cur.req.id >= 0) ok(fx, cur, cur.code ?? 200, reply);
   // apiextensions-apiserver's controllers (in kube-apiserver's process) see the CRD's change and write its status
@@ -2755,4 +2786,150 @@ export function applyWebhookAnswer(ctx: ApiServerContext, ev: { id: number } & W
     next.webhooks = { ...next.webhooks!, dirty: true };
   }
   return stepped(ctx, next);
+}
+
+// ---- conversion webhooks --------------------------------------------------------------------
+
+/** The apiVersion a custom resource's CRD stores it at. */
+function storageApiVersion(r: ResourceInfo): string {
+  return `${r.group}/${r.custom?.storageVersion ?? r.version}`;
+}
+
+/**
+ * webhookConverter.Convert's post: the ConversionReview of `objects` to `desired` goes to the CRD's
+ * webhook through the runtime (the rest client's default 30s bounds it, as the URL's timeout says).
+ */
+function startConversion(ctx: ApiServerContext, objects: readonly any[], desired: string, label: string, isList: boolean, pending: Omit<PendingConversion, "call">, fx: Fx): ApiServerContext {
+  const cur = ctx.current!;
+  const r = cur.r!;
+  const webhook = r.custom?.webhook ?? { clientConfig: {}, conversionReviewVersions: [] };
+  const review = reviewVersionOf(webhook.conversionReviewVersions);
+  if (review === undefined) return stepped(ctx, { ...cur, error: plainError(noSupportedReviewVersions) });
+  const rng = new Rng(ctx.rng.state);
+  const uid = rng.uuid();
+  const id = ctx.nextEtcdId;
+  const clientConfig = webhook.clientConfig ?? {};
+  const target = webhookTarget({ clientConfig, timeoutSeconds: 30 }, (ns, name) => lookupStored(ctx, "services", ns, name), (ns, name) => serviceEndpoint(ctx, ns, name));
+  fx.send("admission-webhooks", {
+    type: "CallWebhook", id, webhook: `conversion_webhook_for_${r.custom?.crdName ?? ""}`, target, timeoutMs: 30_000,
+    ...(typeof clientConfig.caBundle === "string" ? { caBundle: clientConfig.caBundle } : {}),
+    review: conversionReview(review, uid, desired, objects),
+  });
+  const call: ConversionCall = { id, uid, review, label, desiredAPIVersion: desired, objects, isList };
+  return { ...ctx, rng, nextEtcdId: id + 1, current: { ...cur, conversion: { ...pending, call } } };
+}
+
+/** A get or list whose objects the webhook converts: called now, answered when it answers (a read beside the one in flight waits its turn). */
+function readConversion(ctx: ApiServerContext, objects: readonly any[], label: string, isList: boolean, purpose: "get" | "list", fx: Fx, list?: { page: readonly any[]; metadata: any }): ApiServerContext {
+  const cur = ctx.current!;
+  if (cur.aside) return stepped(ctx, { ...cur, deferred: true });
+  const next = startConversion(ctx, objects, apiVersionOf(cur.r!), label, isList, { purpose, ...list }, fx);
+  return next.current?.error !== undefined ? replyWithStatus(next, fx) : next;
+}
+
+/** True while a conversion webhook's answer is awaited. */
+export function isAwaitingConversion(ctx: ApiServerContext): boolean {
+  return ctx.current?.conversion !== undefined;
+}
+
+/** True when the runtime's answer is for the conversion in flight. */
+export function isOurConversionAnswer(ctx: ApiServerContext, ev: { id: number }): boolean {
+  return ctx.current?.conversion?.call.id === ev.id;
+}
+
+function conversionOutcome(ev: WebhookAnswered): WebhookOutcome {
+  return "error" in ev && typeof ev.error === "string" ? { error: ev.error } : { body: (ev as { body?: unknown }).body, status: (ev as { status?: number }).status ?? 200 };
+}
+
+/** The converter's error reaches the client as ErrorToAPIStatus makes it: 500, no reason, its text. */
+export function finishReadConversion(ctx: ApiServerContext, ev: WebhookAnswered, fx: Fx): ApiServerContext {
+  const cur = ctx.current!;
+  const conv = cur.conversion!;
+  const verdict = judgeConversion(conv.call, conversionOutcome(ev));
+  if ("error" in verdict) return fail(ctx, plainError(verdict.error), fx);
+  const r = cur.r!;
+  if (conv.purpose === "get") {
+    const obj = decodedCustomResource(verdict.objects[0], r);
+    ok(fx, cur, 200, cur.req.subresource === "scale" ? scaleOf(obj, r) : obj);
+    return done(ctx);
+  }
+  // the converted items take the places of those sent, in order
+  let k = 0;
+  const items = (conv.page ?? []).map((o) => decodedCustomResource(needsWebhook(r, o.apiVersion, conv.call.desiredAPIVersion) ? verdict.objects[k++] : o, r));
+  ok(fx, cur, 200, { kind: listKindOf(r), apiVersion: storedApiVersion(r), metadata: conv.metadata, items });
+  return done(ctx);
+}
+
+/** A custom resource written at a version other than its CRD's storage version: the webhook converts it before it is stored. */
+export function needsStorageConversion(ctx: ApiServerContext): boolean {
+  const cur = ctx.current;
+  return cur !== undefined && !cur.error && !cur.noop && cur.op === "put" && cur.obj !== undefined && cur.storageForm === undefined && !cur.req.dryRun
+    && needsWebhook(cur.r, cur.obj.apiVersion, storageApiVersion(cur.r!));
+}
+
+/** The storage codec's encode: the object as it would be stored (no resourceVersion, no selfLink) goes to the webhook. */
+export function startStorageConversion(ctx: ApiServerContext, fx: Fx): ApiServerContext {
+  const cur = ctx.current!;
+  const { resourceVersion: _rv, selfLink: _sl, ...meta } = cur.obj.metadata ?? {};
+  const obj = { ...cur.obj, metadata: meta };
+  return startConversion(ctx, [obj], storageApiVersion(cur.r!), gvkString(String(obj.apiVersion), String(obj.kind)), false, { purpose: "store" }, fx);
+}
+
+/** The webhook's answer: the object at the storage version (encodeForStorage then stores it), or the write fails with the converter's error. */
+export function applyStorageConversion(ctx: ApiServerContext, ev: WebhookAnswered): ApiServerContext {
+  const cur = ctx.current!;
+  const verdict = judgeConversion(cur.conversion!.call, conversionOutcome(ev));
+  if ("error" in verdict) return stepped(ctx, { ...cur, conversion: undefined, error: plainError(verdict.error) });
+  return stepped(ctx, { ...cur, conversion: undefined, storageForm: verdict.objects[0] });
+}
+
+/** The stored object a persisted write answers with, when the webhook must bring it to the request's version. */
+export function isTxnSucceededNeedingConversion(ctx: ApiServerContext, ev: { id: number; succeeded: boolean }): boolean {
+  const cur = ctx.current;
+  if (cur === undefined || !isTxnSucceeded(ctx, ev) || cur.op !== "put" || cur.reply !== undefined || !cur.r?.custom) return false;
+  const kept = ctx.cache.objects.get(cur.key!) ?? cur.obj;
+  return needsWebhook(cur.r, kept?.apiVersion, apiVersionOf(cur.r));
+}
+
+/** The handler's transformObject: the stored object goes to the webhook to reach the request's version. */
+export function startReplyConversion(ctx: ApiServerContext, fx: Fx): ApiServerContext {
+  const cur = ctx.current!;
+  const kept = ctx.cache.objects.get(cur.key!) ?? cur.obj;
+  return startConversion(ctx, [kept], apiVersionOf(cur.r!), gvkString(String(kept.apiVersion), String(kept.kind)), false, { purpose: "reply" }, fx);
+}
+
+/** The written object answered at the request's version; a failed conversion answers the converter's error though the write stands. */
+export function finishReplyConversion(ctx: ApiServerContext, ev: WebhookAnswered, fx: Fx): ApiServerContext {
+  const cur = ctx.current!;
+  const verdict = judgeConversion(cur.conversion!.call, conversionOutcome(ev));
+  if ("error" in verdict) return fail(ctx, plainError(verdict.error), fx);
+  return replyWithObject(stepped(ctx, { ...cur, conversion: undefined }), fx, verdict.objects[0]);
+}
+
+/** The stored object an update, patch or delete at another version acts on, when the CRD's webhook must convert it first (the patcher's and the store's decode). */
+function storedToConvert(ctx: ApiServerContext): any | undefined {
+  const cur = ctx.current;
+  if (cur === undefined || cur.error || cur.oldForm !== undefined || !cur.r?.custom) return undefined;
+  const { req, r } = cur;
+  if (req.verb === "create" || req.verb === "deletecollection" || req.subresource === "scale" || req.name === undefined) return undefined;
+  if (nameParameterError(req.name) ?? keyError(r, req.namespace, req.name)) return undefined;
+  const stored = ctx.cache.objects.get(storageKey(r, req.namespace, req.name));
+  return stored !== undefined && needsWebhook(r, stored.apiVersion, apiVersionOf(r)) ? stored : undefined;
+}
+
+export function needsOldConversion(ctx: ApiServerContext): boolean {
+  return storedToConvert(ctx) !== undefined;
+}
+
+export function startOldConversion(ctx: ApiServerContext, fx: Fx): ApiServerContext {
+  const stored = storedToConvert(ctx)!;
+  return startConversion(ctx, [stored], apiVersionOf(ctx.current!.r!), gvkString(String(stored.apiVersion), String(stored.kind)), false, { purpose: "old" }, fx);
+}
+
+/** The stored object at the request's version (prepare then acts on it), or the request fails with the converter's error. */
+export function applyOldConversion(ctx: ApiServerContext, ev: WebhookAnswered): ApiServerContext {
+  const cur = ctx.current!;
+  const verdict = judgeConversion(cur.conversion!.call, conversionOutcome(ev));
+  if ("error" in verdict) return stepped(ctx, { ...cur, conversion: undefined, error: plainError(verdict.error) });
+  return stepped(ctx, { ...cur, conversion: undefined, oldForm: verdict.objects[0] });
 }

@@ -64,6 +64,11 @@ export const apiServerMachine = setup({
     isOurWebhookAnswer: ({ context, event }) => L.isOurWebhookAnswer(context, event as { id: number }),
     isEtcdGone: ({ context }) => context.etcdGone === true,
     needsReinvocation: ({ context }) => L.needsReinvocation(context),
+    isAwaitingConversion: ({ context }) => L.isAwaitingConversion(context),
+    isOurConversionAnswer: ({ context, event }) => L.isOurConversionAnswer(context, event as { id: number }),
+    needsStorageConversion: ({ context }) => L.needsStorageConversion(context),
+    needsOldConversion: ({ context }) => L.needsOldConversion(context),
+    isTxnSucceededNeedingConversion: ({ context, event }) => L.isTxnSucceededNeedingConversion(context, event as { id: number; succeeded: boolean }),
   },
   actions: {
     listEtcd: step((c, _e, fx) => L.listEtcd(c, fx)),
@@ -112,6 +117,13 @@ export const apiServerMachine = setup({
     reinvokeMutatingAdmission: step((c) => L.reinvokeMutatingAdmission(c)),
     callNextValidatingWebhook: step((c, _e, fx) => L.callNextWebhook(c, false, fx)),
     applyWebhookAnswer: step((c, e) => L.applyWebhookAnswer(c, e as WebhookAnswered)),
+    finishReadConversion: step((c, e, fx) => L.finishReadConversion(c, e as WebhookAnswered, fx)),
+    startStorageConversion: step((c, _e, fx) => L.startStorageConversion(c, fx)),
+    startOldConversion: step((c, _e, fx) => L.startOldConversion(c, fx)),
+    applyOldConversion: step((c, e) => L.applyOldConversion(c, e as WebhookAnswered)),
+    applyStorageConversion: step((c, e) => L.applyStorageConversion(c, e as WebhookAnswered)),
+    startReplyConversion: step((c, _e, fx) => L.startReplyConversion(c, fx)),
+    finishReplyConversion: step((c, e, fx) => L.finishReplyConversion(c, e as WebhookAnswered, fx)),
   },
 }).createMachine({
   id: "apiserver",
@@ -158,12 +170,20 @@ export const apiServerMachine = setup({
         { guard: "isConnectWithValidatingWebhooks", target: "callingConnectValidatingWebhooks" },
         { guard: "isConnect", target: "connecting" },
         { guard: "isRead", target: "reading" },
+        { guard: "needsOldConversion", target: "convertingOld" },
         { target: "admitting" },
       ],
     },
     reading: {
       entry: "serveRead",
-      always: { target: "idle" },
+      always: [{ guard: "isAwaitingConversion", target: "awaitingReadConversion" }, { target: "idle" }],
+    },
+    awaitingReadConversion: {
+      description: "a custom resource read at a version other than the stored one: its CRD's conversion webhook converts the object, or a list's items in one ConversionReview; its failure is the read's 500",
+      on: {
+        ApiRequest: { actions: "receiveRequestBesideWebhook", description: besideWebhook },
+        WebhookAnswered: { guard: "isOurConversionAnswer", target: "idle", actions: "finishReadConversion" },
+      },
     },
     proxying: {
       description: "kube-aggregator: a group an APIService serves (metrics.k8s.io) is forwarded, authenticated and authorized, to its server, which answers the client",
@@ -203,6 +223,20 @@ export const apiServerMachine = setup({
       description: "pods/exec, attach, portforward: the pod's node and container from the watch cache (404 no pod, 400 no such container or no node); the stream then goes to that node's kubelet",
       entry: "serveConnect",
       always: { target: "idle" },
+    },
+    convertingOld: {
+      description: "an update, patch or delete of a custom resource at a version other than the stored one: the CRD's conversion webhook converts the stored object first; its failure is the request's 500",
+      entry: "startOldConversion",
+      always: [{ guard: "hasFailed", target: "idle", actions: "replyWithStatus" }, { target: "awaitingOldConversion" }],
+    },
+    awaitingOldConversion: {
+      on: {
+        ApiRequest: { actions: "receiveRequestBesideWebhook", description: besideWebhook },
+        WebhookAnswered: { guard: "isOurConversionAnswer", target: "oldConverted", actions: "applyOldConversion" },
+      },
+    },
+    oldConverted: {
+      always: [{ guard: "hasFailed", target: "idle", actions: "replyWithStatus" }, { target: "admitting" }],
     },
     admitting: {
       entry: ["prepareWrite", "restrictNodes", "runMutatingAdmission"],
@@ -250,6 +284,7 @@ export const apiServerMachine = setup({
         { guard: "hasFailed", target: "idle", actions: "replyWithStatus" },
         { guard: "hasValidatingWebhooks", target: "callingValidatingWebhooks" },
         { guard: "isDryRun", target: "idle", actions: "replyDryRun", description: "dryRun=All: answered with what would be stored, nothing written" },
+        { guard: "needsStorageConversion", target: "convertingForStorage" },
         {
           guard: "isUnchangedByWrite", target: "idle", actions: "replyUnchanged",
           description: "GuaranteedUpdate: the object as stored would be the stored version byte for byte: nothing written, no new resourceVersion, no watch event",
@@ -266,6 +301,7 @@ export const apiServerMachine = setup({
         { guard: "hasFailed", target: "idle", actions: "replyWithStatus" },
         { guard: "isAwaitingWebhook", target: "awaitingValidatingWebhook" },
         { guard: "isDryRun", target: "idle", actions: "replyDryRun" },
+        { guard: "needsStorageConversion", target: "convertingForStorage" },
         { guard: "isUnchangedByWrite", target: "idle", actions: "replyUnchanged" },
         { guard: "isEtcdGone", target: "idle", actions: "waitForEtcdUntilDeadline", description: waitingForEtcd },
         { guard: "needsEventLease", target: "grantingLease" },
@@ -277,6 +313,26 @@ export const apiServerMachine = setup({
         ApiRequest: { actions: "receiveRequestBesideWebhook", description: besideWebhook },
         WebhookAnswered: { guard: "isOurWebhookAnswer", target: "callingValidatingWebhooks", actions: "applyWebhookAnswer" },
       },
+    },
+    convertingForStorage: {
+      description: "a custom resource written at a version other than its CRD's storage version: the conversion webhook converts it before it is encoded; its failure is the write's 500",
+      entry: "startStorageConversion",
+      always: [{ guard: "hasFailed", target: "idle", actions: "replyWithStatus" }, { target: "awaitingStorageConversion" }],
+    },
+    awaitingStorageConversion: {
+      on: {
+        ApiRequest: { actions: "receiveRequestBesideWebhook", description: besideWebhook },
+        WebhookAnswered: { guard: "isOurConversionAnswer", target: "convertedForStorage", actions: ["applyStorageConversion", "encodeForStorage"] },
+      },
+    },
+    convertedForStorage: {
+      always: [
+        { guard: "hasFailed", target: "idle", actions: "replyWithStatus" },
+        { guard: "isUnchangedByWrite", target: "idle", actions: "replyUnchanged" },
+        { guard: "isEtcdGone", target: "idle", actions: "waitForEtcdUntilDeadline", description: waitingForEtcd },
+        { guard: "needsEventLease", target: "grantingLease" },
+        { target: "persisting" },
+      ],
     },
     grantingLease: {
       entry: "requestEventLease",
@@ -294,9 +350,20 @@ export const apiServerMachine = setup({
         EtcdGone: { target: "idle", actions: ["loseEtcd", "replyEtcdUnavailable"], description: etcdGoneInFlight },
         TxnResponse: [
           { guard: "isTxnRefused", target: "idle", actions: "replyStorageError", description: "etcd refused the write (request is too large, database space exceeded): the error as the API server passes it on" },
+          { guard: "isTxnSucceededNeedingConversion", target: "convertingReply", description: "the stored object reaches the request's version through the CRD's conversion webhook" },
           { guard: "isTxnSucceeded", target: "idle", actions: "replyWithObject" },
           { guard: "isOurTxn", target: "idle", actions: "replyConflict" },
         ],
+      },
+    },
+    convertingReply: {
+      entry: "startReplyConversion",
+      always: [{ guard: "hasFailed", target: "idle", actions: "replyWithStatus" }, { target: "awaitingReplyConversion" }],
+    },
+    awaitingReplyConversion: {
+      on: {
+        ApiRequest: { actions: "receiveRequestBesideWebhook", description: besideWebhook },
+        WebhookAnswered: { guard: "isOurConversionAnswer", target: "idle", actions: "finishReplyConversion" },
       },
     },
   },

@@ -99,6 +99,7 @@ export function resourcesOf(crd: Obj): ResourceInfo[] {
         printerColumns: Array.isArray(v.additionalPrinterColumns) ? v.additionalPrinterColumns : [],
         ...(crd.metadata?.deletionTimestamp ? { terminating: true } : {}),
         storageVersion: storage?.name ?? v.name, conversion,
+        ...(conversion === "Webhook" ? { webhook: { clientConfig: spec.conversion.webhook?.clientConfig ?? {}, conversionReviewVersions: Array.isArray(spec.conversion.webhook?.conversionReviewVersions) ? spec.conversion.webhook.conversionReviewVersions : [] } } : {}),
         ...(Array.isArray(v.selectableFields) && v.selectableFields.length > 0 ? { selectableFields: v.selectableFields.map((f: Obj) => String(f?.jsonPath ?? "").replace(/^\./, "")) } : {}),
         ...(v.deprecated === true ? { deprecationWarning: typeof v.deprecationWarning === "string" ? v.deprecationWarning : defaultDeprecationWarning(v.name, spec.group, names.kind, versions) } : {}),
       },

@@ -38,8 +38,10 @@ export interface CustomResourceSpec {
   terminating?: boolean;
   /** the version objects are stored at (spec.versions[].storage) */
   storageVersion: string;
-  /** the CRD's spec.conversion.strategy: None rewrites apiVersion only; Webhook needs a webhook podflow cannot call */
+  /** the CRD's spec.conversion.strategy: None rewrites apiVersion only; Webhook posts a ConversionReview (conversionwebhook.ts) */
   conversion: "None" | "Webhook";
+  /** spec.conversion.webhook, when the strategy is Webhook: where to post, and the review versions it takes */
+  webhook?: { clientConfig: any; conversionReviewVersions: readonly unknown[] };
   /** the Warning every request to this version gets, when the version is deprecated */
   deprecationWarning?: string;
   /** the version's selectableFields, as field labels (their jsonPath without the leading dot) */
