@@ -27,6 +27,8 @@ const rows: [name: string, d: RequestDigest, want: string][] = [
   ["a kube-system service account's pod list is workload-high", { user: authenticated("system:serviceaccount:kube-system:coredns", "system:serviceaccounts", "system:serviceaccounts:kube-system"), ...resource("list", "", "pods") }, "kube-system-service-accounts"],
   ["a service account named like kube-system in another namespace is workload-low", { user: authenticated("system:serviceaccount:kube-systemx:a", "system:serviceaccounts"), ...resource("list", "", "pods") }, "service-accounts"],
   ["any other user is global-default", { user: authenticated("jane"), ...resource("get", "", "secrets", "default") }, "global-default"],
+  // matchPolicyRuleNonResourceURL: "/healthz" covers /healthz and what is under /healthz/, not a longer name
+  ["an anonymous GET of /healthzfoo is no probe: global-default", { user: anonymous, verb: "get", path: "/healthzfoo" }, "global-default"],
 ];
 
 describe("classify: the bootstrap FlowSchema a request matches", () => {
@@ -47,5 +49,19 @@ describe("classify: the bootstrap FlowSchema a request matches", () => {
       expect(levels.has(fs.spec.priorityLevelConfiguration.name)).toBe(true);
       expect(fs.status.conditions[0]).toMatchObject({ type: "Dangling", status: "False", reason: "Found" });
     }
+  });
+});
+
+describe("classify: a rule's lists (rule.go containsString: the wildcard counts only as the list's one member)", () => {
+  const schema = (verbs: string[]) => ({
+    metadata: { name: "mine" },
+    spec: { matchingPrecedence: 100, priorityLevelConfiguration: { name: "workload-low" }, rules: [{ subjects: [{ kind: "Group", group: { name: "system:authenticated" } }], resourceRules: [{ verbs, apiGroups: [""], resources: ["pods"], namespaces: ["*"] }] }] },
+  });
+  it("verbs [\"get\", \"*\"] match get and no other verb", () => {
+    const d = (verb: string) => ({ user: authenticated("jane"), ...resource(verb, "", "pods", "default") });
+    expect([classify([schema(["get", "*"])], d("get"))?.metadata.name, classify([schema(["get", "*"])], d("delete"))?.metadata.name]).toEqual(["mine", undefined]);
+  });
+  it("verbs [\"*\"] match every verb", () => {
+    expect(classify([schema(["*"])], { user: authenticated("jane"), ...resource("delete", "", "pods", "default") })?.metadata.name).toBe("mine");
   });
 });

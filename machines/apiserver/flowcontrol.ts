@@ -7,6 +7,8 @@
 // when asked and stores none, so no seeded run moves: the configuration controller's upkeep (a
 // mandatory object deleted or changed comes back) holds at every read.
 
+import { mutant } from "../common/mutation.js";
+
 type Obj = any;
 
 const autoUpdate = { "apf.kubernetes.io/autoupdate-spec": "true" };
@@ -107,7 +109,8 @@ export interface RequestDigest {
  * sorts them (matchingPrecedence, then name); catch-all matches every authenticated or anonymous one.
  */
 export function classify(schemas: readonly Obj[], d: RequestDigest): Obj | undefined {
-  const ordered = [...schemas].sort((a, b) => a.spec.matchingPrecedence - b.spec.matchingPrecedence || byName(a, b));
+  // the mutant reads matchingPrecedence as a priority: the highest number first
+  const ordered = [...schemas].sort((a, b) => (mutant("flowcontrol.precedence-highest-first") ? b.spec.matchingPrecedence - a.spec.matchingPrecedence : a.spec.matchingPrecedence - b.spec.matchingPrecedence) || byName(a, b));
   return ordered.find((fs) => (fs.spec.rules ?? []).some((r: Obj) => matchesPolicyRule(d, r)));
 }
 
@@ -124,6 +127,8 @@ function matchesSubject(u: RequestDigest["user"], s: Obj): boolean {
     case "ServiceAccount": {
       if (s.serviceAccount === undefined) return false;
       const prefix = `system:serviceaccount:${s.serviceAccount.namespace}:`;
+      // the mutant's name "*" matches every namespace's service accounts
+      if (mutant("flowcontrol.serviceaccount-wildcard-any-namespace") && s.serviceAccount.name === "*") return u.name.startsWith("system:serviceaccount:");
       return s.serviceAccount.name === "*" ? u.name.startsWith(prefix) : u.name === prefix + s.serviceAccount.name;
     }
     default: return false;
@@ -143,7 +148,7 @@ function matchesNonResourceURL(urls: readonly string[], path: string): boolean {
   return urls.some((u) => {
     if (u === "*" || u === path) return true;
     let prefix = u.endsWith("*") ? u.slice(0, -1) : u;
-    if (!prefix.endsWith("/")) prefix += "/";
+    if (!prefix.endsWith("/") && !mutant("flowcontrol.nonresource-prefix-without-slash")) prefix += "/";
     return path.startsWith(prefix);
   });
 }
@@ -152,5 +157,6 @@ function matchesNonResourceURL(urls: readonly string[], path: string): boolean {
 function containsString(x: string, list: readonly string[] | undefined, wildcard: string): boolean {
   if (list === undefined) return false;
   if (list.length === 1 && list[0] === wildcard) return true;
+  if (mutant("flowcontrol.wildcard-among-others-matches") && list.includes(wildcard)) return true;
   return list.includes(x);
 }

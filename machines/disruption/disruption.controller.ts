@@ -19,6 +19,7 @@ import * as W from "../common/workqueue.js";
 import * as C from "../common/controller.js";
 import * as I from "../common/informer.js";
 import * as L from "./disruption.logic.js";
+import { mutant } from "../common/mutation.js";
 
 export const controllerName = "disruption-controller";
 const PDBS = 1;
@@ -90,7 +91,8 @@ export function onDelta(ctx: DisruptionControllerContext, watchId: number, d: In
   if (watchId === PDBS) return W.add(ctx.q, keyOf(d.object));
   if (watchId !== PODS) return; // controllers are read for their scale only, as the real controller's listers
   for (const key of budgetsFor(ctx, d.object)) W.add(ctx.q, key);
-  if (d.old) for (const key of budgetsFor(ctx, d.old)) W.add(ctx.q, key);
+  // the mutant forgets the budgets of the pod's old labels: a pod relabelled out of a budget leaves it stale
+  if (d.old && !mutant("disruption.relabelled-pod-old-budget-not-queued")) for (const key of budgetsFor(ctx, d.old)) W.add(ctx.q, key);
 }
 
 /**
@@ -112,7 +114,8 @@ function scaleFinder(ctx: DisruptionControllerContext): L.ScaleFinder {
     const rs = store<ReplicaSet>(ctx, REPLICASETS).get(`${pod.metadata?.namespace ?? ""}/${ref.name}`);
     if (!rs || rs.metadata?.uid !== ref.uid) return undefined;
     const dref = (rs.metadata?.ownerReferences ?? []).find((r) => r.controller === true);
-    if (dref && dref.kind === "Deployment") {
+    // the mutant counts the ReplicaSet's replicas though a Deployment controls it (a rollout's old ReplicaSet is scaled down)
+    if (dref && dref.kind === "Deployment" && !mutant("disruption.deployment-pod-scale-from-replicaset")) {
       const d = store<Deployment>(ctx, DEPLOYMENTS).get(`${rs.metadata?.namespace ?? ""}/${dref.name}`);
       return d && d.metadata?.uid === dref.uid ? { uid: d.metadata.uid, scale: d.spec?.replicas ?? 1 } : undefined;
     }

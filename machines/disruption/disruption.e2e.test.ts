@@ -45,6 +45,39 @@ describe("PodDisruptionBudget status (disruption controller)", () => {
     expect(status(c)).toMatchObject({ currentHealthy: 3, desiredHealthy: 1, expectedPods: 3, disruptionsAllowed: 2 });
   });
 
+  it("a pod relabelled out of the budget leaves it at once: the budget its old labels matched is synced again (updatePod enqueues the old pod's budget)", async () => {
+    const c = cluster();
+    await c.apply([
+      { apiVersion: "v1", kind: "Pod", metadata: { name: "solo", labels: { app: "nginx" } }, spec: { containers: [{ name: "nginx", image: "nginx:1.27" }] } },
+      pdb({ minAvailable: 1 }),
+    ]);
+    await c.settle();
+    c.advance(10_000);
+    expect(status(c)).toMatchObject({ currentHealthy: 1, expectedPods: 1 });
+    c.requestSync({ verb: "patch", group: "", resource: "pods", namespace: "default", name: "solo", patchType: "merge", body: { metadata: { labels: { app: "other" } } } });
+    await c.settle();
+    c.advance(10_000);
+    await c.settle();
+    expect(status(c)).toMatchObject({ currentHealthy: 0, desiredHealthy: 1, expectedPods: 0, disruptionsAllowed: 0 });
+  });
+
+  it("a Deployment's pods count the Deployment's scale, not their ReplicaSets': a rollout stuck with a surge pod still expects 2 (getPodDeployment)", async () => {
+    const c = cluster();
+    await c.apply([deployment(2), pdb({ minAvailable: "50%" })]);
+    await c.settle();
+    c.advance(10_000);
+    await c.settle();
+    // the new template never turns Ready: maxSurge 25% of 2 rounds up to 1 surge pod, maxUnavailable rounds down to 0, so the old ReplicaSet keeps 2
+    const stuck = deployment(2);
+    stuck.spec.template.spec.containers[0] = { ...stuck.spec.template.spec.containers[0], readinessProbe: { httpGet: { path: "/", port: 9999 }, periodSeconds: 1 } } as any;
+    await c.apply(stuck);
+    await c.settle();
+    c.advance(20_000);
+    await c.settle();
+    expect(live(c)).toHaveLength(3);
+    expect(status(c)).toMatchObject({ expectedPods: 2, desiredHealthy: 1, currentHealthy: 2, disruptionsAllowed: 1 });
+  });
+
   it("a budget that selects no pod allows no disruption and says NoPods", async () => {
     const c = cluster();
     await c.apply(pdb({ minAvailable: 1 }));

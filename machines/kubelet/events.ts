@@ -5,6 +5,7 @@ import type { Fx } from "../common/effects.js";
 import { recordEvent } from "../common/client.js";
 import type { ContainerRecord, KubeletContext, PodWorker } from "./types.js";
 import { view } from "./view.js";
+import { mutant } from "../common/mutation.js";
 
 // ---- formatting ----------------------------------------------------------------------
 
@@ -30,7 +31,7 @@ export function formatPod(pod: Pod): string {
 
 function fieldPath(c: ContainerRecord): string {
   if (c.kind === "ephemeral") return `spec.ephemeralContainers{${c.name}}`;
-  return c.kind === "regular" ? `spec.containers{${c.name}}` : `spec.initContainers{${c.name}}`;
+  return c.kind === "regular" || mutant("kubelet.event-init-container-field-path") ? `spec.containers{${c.name}}` : `spec.initContainers{${c.name}}`;
 }
 
 /** Records an event on the pod (or on one of its containers, with its fieldPath). */

@@ -11,6 +11,7 @@ import { request } from "../common/client.js";
 import type { ApiResponse } from "../messages.js";
 import type { KubeletContext, PodWorker, ServiceAccountTokenState } from "./types.js";
 import { view } from "./view.js";
+import { mutant } from "../common/mutation.js";
 
 /** The key of one token source in a pod: its volume and path. */
 export function tokenSourceKey(volume: string, path: string): string {
@@ -24,7 +25,7 @@ export function tokenRequestBody(pod: Pod, uid: string, source: ServiceAccountTo
     kind: "TokenRequest",
     spec: {
       // auds is nil without an audience: the API server then takes its own (APIAudiences)
-      ...(source.audience ? { audiences: [source.audience] } : {}),
+      ...(source.audience && !mutant("kubelet.token-audience-dropped") ? { audiences: [source.audience] } : {}),
       ...(source.expirationSeconds !== undefined ? { expirationSeconds: source.expirationSeconds } : {}),
       boundObjectRef: { apiVersion: "v1", kind: "Pod", name: pod.metadata?.name ?? "", uid },
     },

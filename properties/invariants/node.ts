@@ -388,3 +388,50 @@ export const podRemovedOnlyAfterContainersStopped = watching(
     };
   },
 );
+
+/**
+ * kubeletEventNamesItsContainer: an event the kubelet records about one of a pod's containers names
+ * it by where the pod's spec lists it: spec.containers{name}, spec.initContainers{name} or
+ * spec.ephemeralContainers{name} (pkg/kubelet/container/ref.go fieldPath, which kubectl describe
+ * and every event consumer read to tell an init container's Pulled, Created and Started from the
+ * app container's). Judged on each Event the kubelet creates against the pod it was sent (by the
+ * involved object's uid); a container's name is unique across the three lists (validation).
+ */
+export const kubeletEventNamesItsContainer = watching(
+  "kubeletEventNamesItsContainer",
+  "an event the kubelet records about a container names it by its pod spec's list: spec.containers{name}, spec.initContainers{name} or spec.ephemeralContainers{name}",
+  ({ rt, report }) => {
+    /** per kubelet process: the pods it was sent, by uid */
+    const known = new Map<string, { incarnation: number; pods: Map<string, any> }>();
+    const podsOf = (a: string) => {
+      let s = known.get(a);
+      const inc = rt.incarnation(a);
+      if (!s || s.incarnation !== inc) known.set(a, (s = { incarnation: inc, pods: new Map() }));
+      return s.pods;
+    };
+    const learn = (kubelet: string, pod: any) => {
+      if (pod?.metadata?.uid) podsOf(kubelet).set(pod.metadata.uid, pod);
+    };
+    const lists: Array<[string, string]> = [["containers", "spec.containers"], ["initContainers", "spec.initContainers"], ["ephemeralContainers", "spec.ephemeralContainers"]];
+    rt.deliveryHooks.push((from, to, msg) => {
+      if (from === "apiserver" && to.startsWith("kubelet/")) {
+        if (msg.type === "WatchEvent" && msg.object?.kind === "Pod") learn(to, msg.object);
+        else if (msg.type === "ApiResponse" && msg.ok && msg.object?.kind === "PodList") for (const p of msg.object.items ?? []) learn(to, p);
+        return;
+      }
+      if (!from.startsWith("kubelet/") || to !== "apiserver" || msg.type !== "ApiRequest" || msg.verb !== "create" || msg.resource !== "events") return;
+      const inv = msg.body?.involvedObject;
+      const path = inv?.fieldPath;
+      if (inv?.kind !== "Pod" || typeof path !== "string" || path === "") return;
+      const pod = podsOf(from).get(inv.uid);
+      if (!pod) return;
+      const m = /^(spec\.[A-Za-z]+)\{(.*)\}$/.exec(path);
+      const name = m?.[2];
+      const where = lists.find(([key]) => (pod.spec?.[key] ?? []).some((c: any) => c?.name === name));
+      if (m && where && m[1] === where[1]) return;
+      const want = where ? `${where[1]}{${name}}` : "a container of the pod";
+      report(`${from} recorded ${msg.body?.reason ?? "an"} event on pod ${inv.namespace ?? ""}/${inv.name} with fieldPath ${path}, but the pod's spec lists that container as ${want}`);
+    });
+    return undefined;
+  },
+);

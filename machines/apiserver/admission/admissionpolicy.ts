@@ -2,6 +2,8 @@
 // defaults.go and its generated defaulters): a failure policy of Fail, match resources with the
 // Equivalent match policy and empty selectors, every rule's scope "*", a param ref that denies.
 
+import { mutant } from "../../common/mutation.js";
+
 type Obj = any;
 
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === "object" && !Array.isArray(v);
@@ -39,7 +41,8 @@ function defaultClientConfig(cc: Obj): void {
 /** SetDefaults_ValidatingWebhook (v1): Fail, Equivalent, empty selectors, 10 s; each rule's scope "*". */
 function defaultWebhook(w: Obj): void {
   if (!isObj(w)) return;
-  w.failurePolicy ??= "Fail";
+  // the mutant keeps v1beta1's default, Ignore
+  w.failurePolicy ??= mutant("defaults.webhook-failure-policy-ignore") ? "Ignore" : "Fail";
   w.matchPolicy ??= "Equivalent";
   w.namespaceSelector ??= {};
   w.objectSelector ??= {};

@@ -64,6 +64,10 @@ describe("shouldCallHook's selectors", () => {
     const r = shouldCallHook(hook({ namespaceSelector: { matchLabels: { env: "prod" } } }), attrs("", "v1", "pods", "", "gone"), labels);
     expect(r).toMatchObject({ error: { code: 404, reason: "NotFound", message: 'namespaces "gone" not found' } });
   });
+  it("a cluster-scoped object other than a namespace is never exempted by a namespaceSelector (namespace/matcher.go MatchNamespaceSelector)", () => {
+    const h = { name: "h.example.com", rules: [rule(["nodes"])], namespaceSelector: { matchLabels: { env: "prod" } } };
+    expect(shouldCallHook(h, attrs("", "v1", "nodes", "", ""), labels)).toBe(true);
+  });
   it("an objectSelector matches the new or the old object; a missing object never matches", () => {
     const h = hook({ objectSelector: { matchLabels: { a: "b" } } });
     const call = (object?: object, oldObject?: object) => shouldCallHook(h, attrs("", "v1", "pods", "", "dev", { ...(object ? { object } : {}), ...(oldObject ? { oldObject } : {}) }), labels);
@@ -86,6 +90,9 @@ describe("judgeWebhookAnswer (VerifyAdmissionResponse and the dispatchers)", () 
   });
   it("under Ignore a failed call lets the request through", () => {
     expect(judgeWebhookAnswer({ ...hook, failurePolicy: "Ignore" }, "u1", false, {}, { error: "boom" }, (o) => o)).toEqual({});
+  });
+  it("under Ignore a refusal still refuses: the failure policy judges failed calls only (validating.go, ErrCallingWebhook)", () => {
+    expect(msg(judgeWebhookAnswer({ ...hook, failurePolicy: "Ignore" }, "u1", false, {}, review({ allowed: false, status: { message: "no" } }), (o) => o))).toBe('admission webhook "h.example.com" denied the request: no');
   });
   it("a JSONPatch applies to the object", () => {
     const patch = Buffer.from(JSON.stringify([{ op: "add", path: "/metadata/labels", value: { a: "b" } }])).toString("base64");

@@ -7,6 +7,7 @@
 import type { Status } from "kubernetes-types/meta/v1";
 import { selectorMatches } from "../validation/selector.js";
 import { jsonPatch } from "../patch.js";
+import { mutant } from "../../common/mutation.js";
 import { resources, type ResourceInfo } from "../resources.js";
 
 type Obj = any;
@@ -64,7 +65,8 @@ const exactOrWildcard = (items: unknown, requested: string) => Array.isArray(ite
 export function ruleMatches(rule: Obj, a: WebhookAttributes): boolean {
   const isNamespace = a.group === "" && a.version === "v1" && a.resource === "namespaces";
   const scope = rule?.scope ?? "*";
-  const scoped = scope === "*" ? true : scope === "Namespaced" ? !isNamespace && a.namespace !== "" : scope === "Cluster" ? isNamespace || a.namespace === "" : false;
+  // the mutant forgets that a Namespace object is cluster-scoped though it names itself
+  const scoped = scope === "*" ? true : scope === "Namespaced" ? (mutant("webhook.namespaced-scope-matches-namespaces") ? a.namespace !== "" : !isNamespace && a.namespace !== "") : scope === "Cluster" ? isNamespace || a.namespace === "" : false;
   if (!scoped) return false;
   if (!(Array.isArray(rule.operations) && rule.operations.some((op: unknown) => op === "*" || op === a.operation))) return false;
   if (!exactOrWildcard(rule.apiGroups, a.group) || !exactOrWildcard(rule.apiVersions, a.version)) return false;
@@ -73,7 +75,8 @@ export function ruleMatches(rule: Obj, a: WebhookAttributes): boolean {
     const slash = s.indexOf("/");
     const res = slash < 0 ? s : s.slice(0, slash);
     const sub = slash < 0 ? "" : s.slice(slash + 1);
-    return (res === "*" || res === a.resource) && (sub === "*" || sub === a.subresource);
+    // the mutant lets a rule for the resource alone match its subresources too
+    return (res === "*" || res === a.resource) && (sub === "*" || sub === a.subresource || (mutant("webhook.rule-resource-matches-subresources") && slash < 0));
   });
 }
 
@@ -87,7 +90,8 @@ const labelsOf = (o: Obj): Record<string, string> | undefined => (o !== null && 
  */
 export function shouldCallHook(hook: Obj, a: WebhookAttributes, namespaceLabels: (ns: string) => Record<string, string> | undefined): boolean | { error: Status } {
   let nsError: Status | undefined;
-  if (!(a.namespace === "" && a.resource !== "namespaces") && !isEmptySelector(hook.namespaceSelector)) {
+  // the mutant judges a cluster-scoped object by the labels of a namespace it does not have
+  if ((mutant("webhook.cluster-scoped-checks-namespace-selector") || !(a.namespace === "" && a.resource !== "namespaces")) && !isEmptySelector(hook.namespaceSelector)) {
     // a namespace's own request is judged on its labels (GetNamespaceLabels)
     const labels = a.resource === "namespaces" && a.group === "" ? (labelsOf(a.object) ?? labelsOf(a.oldObject)) : namespaceLabels(a.namespace);
     if (labels === undefined) nsError = { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: `namespaces "${a.namespace}" not found`, reason: "NotFound", details: { name: a.namespace, kind: "namespaces" }, code: 404 };
@@ -95,7 +99,8 @@ export function shouldCallHook(hook: Obj, a: WebhookAttributes, namespaceLabels:
   }
   if (!isEmptySelector(hook.objectSelector)) {
     const matchObject = (o: Obj) => labelsOf(o) !== undefined && selectorMatches(hook.objectSelector, labelsOf(o));
-    if (!matchObject(a.object) && !matchObject(a.oldObject)) return false;
+    // the mutant matches the new object only: a DELETE (old object alone) never calls the hook
+    if (!matchObject(a.object) && (mutant("webhook.object-selector-new-object-only") || !matchObject(a.oldObject))) return false;
   }
   // matchPolicy Equivalent also tries the equivalent resources: podflow serves each resource at one group and version
   if (!(Array.isArray(hook.rules) ? hook.rules : []).some((r: Obj) => ruleMatches(r, a))) return false;
@@ -173,7 +178,7 @@ export function deniedStatus(name: string, result: Obj): Status {
   const r = result !== null && typeof result === "object" && !Array.isArray(result) ? result : {};
   const deniedBy = `admission webhook "${name}" denied the request`;
   const message = typeof r.message === "string" && r.message.length > 0 ? `${deniedBy}: ${r.message}` : typeof r.reason === "string" && r.reason.length > 0 ? `${deniedBy}: ${r.reason}` : `${deniedBy} without explanation`;
-  const code = typeof r.code === "number" && Number.isInteger(r.code) && r.code >= 400 && r.code <= 999 ? r.code : 400;
+  const code = typeof r.code === "number" && Number.isInteger(r.code) && (r.code >= 400 || (mutant("webhook.denied-code-below-400-kept") && r.code >= 100)) && r.code <= 999 ? r.code : 400;
   const status = r.status === "" || r.status === "Success" || typeof r.status !== "string" ? "Failure" : r.status;
   return {
     kind: "Status", apiVersion: "v1", metadata: {}, status, message,
@@ -216,7 +221,8 @@ export function judgeWebhookAnswer(hook: Obj, uid: string, mutating: boolean, ob
   }
   const warnings = Array.isArray(res.warnings) ? res.warnings.filter((w: unknown): w is string => typeof w === "string") : [];
   const withWarnings = (v: WebhookVerdict): WebhookVerdict => (warnings.length > 0 ? { ...v, warnings } : v);
-  if (res.allowed !== true) return withWarnings({ error: deniedStatus(hook.name, res.status) });
+  // the mutant lets failurePolicy Ignore pass over a webhook's explicit refusal too
+  if (res.allowed !== true) return mutant("webhook.ignore-policy-swallows-denial") && hook.failurePolicy === "Ignore" ? withWarnings({}) : withWarnings({ error: deniedStatus(hook.name, res.status) });
   if (!mutating || patch.length === 0) return withWarnings({});
   let ops: unknown;
   try {

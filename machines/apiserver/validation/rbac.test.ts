@@ -63,4 +63,9 @@ describe("bindings (ValidateRoleBinding, ValidateClusterRoleBinding, ValidateRol
     expect(messages(validateUpdate(moved, old))).toEqual(['roleRef: Invalid value: {"APIGroup":"rbac.authorization.k8s.io","Kind":"Role","Name":"other"}: cannot change roleRef']);
     expect(validateUpdate({ ...old, subjects: [{ kind: "User", apiGroup: G, name: "u" }] }, old)).toEqual([]);
   });
+  it("the roleRef's kind never changes either: a Role swapped for the ClusterRole of its name is refused (RoleRef compared whole)", () => {
+    const old = { ...bindingOf("RoleBinding", { kind: "Role", name: "r" }, []), metadata: { name: "b", namespace: "ns", resourceVersion: "1" } };
+    const swapped = { ...old, roleRef: { ...old.roleRef, kind: "ClusterRole" } };
+    expect(messages(validateUpdate(swapped, old))).toEqual(['roleRef: Invalid value: {"APIGroup":"rbac.authorization.k8s.io","Kind":"ClusterRole","Name":"r"}: cannot change roleRef']);
+  });
 });

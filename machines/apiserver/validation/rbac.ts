@@ -6,6 +6,7 @@ import { invalidValue, notSupported, required, type FieldError } from "../status
 import { marshalled, validateObjectMeta, validateObjectMetaUpdate } from "./meta.js";
 import { isValidPathSegmentName, nameIsDNSSubdomain, type NameFn } from "./names.js";
 import { validateLabelSelector } from "./selector.js";
+import { mutant } from "../../common/mutation.js";
 
 type Obj = any;
 
@@ -21,7 +22,7 @@ function validatePolicyRule(rule: Obj, namespaced: boolean, path: string): Field
   const errs: FieldError[] = [];
   if (list(r.verbs).length === 0) errs.push(required(`${path}.verbs`, "verbs must contain at least one value"));
   if (list(r.nonResourceURLs).length > 0) {
-    if (namespaced) errs.push(invalidValue(`${path}.nonResourceURLs`, marshalled(r.nonResourceURLs), "namespaced rules cannot apply to non-resource URLs"));
+    if (namespaced && !mutant("validation.role-non-resource-urls-accepted")) errs.push(invalidValue(`${path}.nonResourceURLs`, marshalled(r.nonResourceURLs), "namespaced rules cannot apply to non-resource URLs"));
     if (list(r.apiGroups).length > 0 || list(r.resources).length > 0 || list(r.resourceNames).length > 0) {
       errs.push(invalidValue(`${path}.nonResourceURLs`, marshalled(r.nonResourceURLs), "rules cannot apply to both regular resources and non-resource URLs"));
     }
@@ -98,7 +99,8 @@ function validateBinding(b: Obj, namespaced: boolean, kinds: readonly string[]):
 function roleRefUnchanged(b: Obj, old: Obj): FieldError[] {
   const ref = b?.roleRef ?? {};
   const was = old?.roleRef ?? {};
-  const same = ref.apiGroup === was.apiGroup && ref.kind === was.kind && ref.name === was.name;
+  // the mutant compares the role's name only: a Role switched for the ClusterRole of the same name passes
+  const same = (mutant("validation.rolebinding-roleref-kind-change-accepted") || (ref.apiGroup === was.apiGroup && ref.kind === was.kind)) && ref.name === was.name;
   // the internal rbac.RoleRef as field.Invalid prints it: json.Marshal of a struct without json tags
   return same ? [] : [invalidValue("roleRef", marshalled({ APIGroup: ref.apiGroup ?? "", Kind: ref.kind ?? "", Name: ref.name ?? "" }), "cannot change roleRef")];
 }

@@ -7,6 +7,7 @@ import { marshalled, validateObjectMeta, validateObjectMetaUpdate } from "./meta
 import { isDNS1035Label, isDNS1123Subdomain, isFullyQualifiedName, isValidPortNum, nameIsDNSSubdomain } from "./names.js";
 import { validateLabelSelector } from "./selector.js";
 import { validateMatchConditions, validateRuleWithOperations } from "./admissionpolicy.js";
+import { mutant } from "../../common/mutation.js";
 import { deepEqual } from "../../common/equal.js";
 
 type Obj = any;
@@ -150,7 +151,8 @@ function validateWebhook(hook: Obj, opts: Options, mutating: boolean, path: stri
   const allowedSideEffects = opts.requireNoSideEffects ? noSideEffectClasses : supportedSideEffectClasses;
   if (hook?.sideEffects == null) errs.push(required(`${path}.sideEffects`, `must specify one of ${allowedSideEffects.join(", ")}`));
   else if (!allowedSideEffects.includes(str(hook.sideEffects))) errs.push(notSupported(`${path}.sideEffects`, hook.sideEffects, allowedSideEffects));
-  if (typeof hook?.timeoutSeconds === "number" && (hook.timeoutSeconds > 30 || hook.timeoutSeconds < 1)) {
+  // the mutant takes 0 as "no timeout" and lets it through
+  if (typeof hook?.timeoutSeconds === "number" && (hook.timeoutSeconds > 30 || hook.timeoutSeconds < (mutant("validation.webhook-timeout-zero-accepted") ? 0 : 1))) {
     errs.push(invalidValue(`${path}.timeoutSeconds`, hook.timeoutSeconds, "the timeout value must be between 1 and 30 seconds"));
   }
   if (hook?.namespaceSelector != null) errs.push(...validateLabelSelector(hook.namespaceSelector, `${path}.namespaceSelector`, opts.allowInvalidLabelValueInSelector));
@@ -174,7 +176,7 @@ function validateConfiguration(c: Obj, opts: Options, mutating: boolean): FieldE
     errs.push(...validateWebhook(hook, opts, mutating, `webhooks[${i}]`));
     errs.push(...validateAdmissionReviewVersions(list(hook?.admissionReviewVersions), opts.requireRecognizedAdmissionReviewVersion, `webhooks[${i}].admissionReviewVersions`));
     const name = str(hook?.name);
-    if (opts.requireUniqueWebhookNames && name.length > 0) {
+    if (opts.requireUniqueWebhookNames && name.length > 0 && !mutant("validation.webhook-duplicate-names-accepted")) {
       if (names.has(name)) errs.push(duplicate(`webhooks[${i}].name`, name));
       else names.add(name);
     }

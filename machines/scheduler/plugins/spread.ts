@@ -5,6 +5,7 @@ import type { Pod } from "kubernetes-types/core/v1";
 import type { LabelSelector } from "kubernetes-types/meta/v1";
 import { labelSelectorAsRequirements, type Requirement } from "../../common/labels.js";
 import { controllerRefOf } from "../../common/owners.js";
+import { mutant } from "../../common/mutation.js";
 
 /** The kinds whose selector DefaultSelector reads from a pod's controller. */
 export type SelectorOwnerKind = "ReplicationController" | "ReplicaSet" | "StatefulSet";
@@ -59,7 +60,8 @@ export function defaultSelector(pod: Pod, listers: SpreadListers | undefined): R
     // services with nil selectors match nothing, not everything (GetPodServices)
     if (sel === undefined || sel === null) continue;
     // AsSelectorPreValidated: each key present with the same value (an empty selector matches)
-    if (!Object.entries(sel).every(([k, v]) => Object.hasOwn(podLabels, k) && podLabels[k] === v)) continue;
+    // the mutant merges every Service's selector of the namespace, selecting the pod or not
+    if (!mutant("scheduler.default-selector-every-service") && !Object.entries(sel).every(([k, v]) => Object.hasOwn(podLabels, k) && podLabels[k] === v)) continue;
     for (const [k, v] of Object.entries(sel)) set.set(k, v);
   }
   const fromSet = (): Requirement[] => [...set].map(([key, v]) => ({ key, operator: "=", values: [v] }));
