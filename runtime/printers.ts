@@ -346,6 +346,27 @@ export const columnDefinitions: Record<string, TableColumn[]> = {
     col("VolumeBindingMode", "string", fieldDoc("storage/v1.StorageClass", "volumeBindingMode")),
     col("AllowVolumeExpansion", "string", fieldDoc("storage/v1.StorageClass", "allowVolumeExpansion")), ageCol(),
   ],
+  // printers.go csiDriverColumnDefinitions, csiStorageCapacityColumnDefinitions (no Age),
+  // volumeAttachmentColumnDefinitions and volumeAttributesClassColumnDefinitions
+  CSIDriver: [
+    nameCol(), col("AttachRequired", "boolean", fieldDoc("storage/v1.CSIDriverSpec", "attachRequired")),
+    col("PodInfoOnMount", "boolean", fieldDoc("storage/v1.CSIDriverSpec", "podInfoOnMount")),
+    col("StorageCapacity", "boolean", fieldDoc("storage/v1.CSIDriverSpec", "storageCapacity")),
+    col("TokenRequests", "string", fieldDoc("storage/v1.CSIDriverSpec", "tokenRequests")),
+    col("RequiresRepublish", "boolean", fieldDoc("storage/v1.CSIDriverSpec", "requiresRepublish")),
+    col("Modes", "string", fieldDoc("storage/v1.CSIDriverSpec", "volumeLifecycleModes")), ageCol(),
+  ],
+  CSIStorageCapacity: [
+    nameCol(), col("StorageClassName", "string", fieldDoc("storage/v1.CSIStorageCapacity", "storageClassName")),
+    col("Capacity", "string", fieldDoc("storage/v1.CSIStorageCapacity", "capacity")),
+  ],
+  VolumeAttachment: [
+    nameCol(), col("Attacher", "string", fieldDoc("storage/v1.VolumeAttachmentSpec", "attacher"), 0, "name"),
+    col("PV", "string", fieldDoc("storage/v1.VolumeAttachmentSource", "persistentVolumeName")),
+    col("Node", "string", fieldDoc("storage/v1.VolumeAttachmentSpec", "nodeName")),
+    col("Attached", "boolean", fieldDoc("storage/v1.VolumeAttachmentStatus", "attached")), ageCol(),
+  ],
+  VolumeAttributesClass: [nameCol(), col("DriverName", "string", fieldDoc("storage/v1.VolumeAttributesClass", "driverName")), ageCol()],
   Ingress: [
     nameCol(),
     col("Class", "string", "The name of the IngressClass resource that should be used for additional configuration"),
@@ -790,6 +811,15 @@ function persistentVolumeClaimCells(pvc: Obj, now: number): (string | number | b
     timestampSince(pvc.metadata?.creationTimestamp, now), pvc.spec?.volumeMode ?? "<unset>"];
 }
 
+// printCSIDriver: attachRequired true and the other booleans false when unset, the token audiences
+// joined (<unset> without a tokenRequests list), the lifecycle modes joined (<none> without any).
+function csiDriverCells(o: Obj, age: string): (string | number | boolean)[] {
+  const spec = o.spec ?? {};
+  const tokens = Array.isArray(spec.tokenRequests) ? spec.tokenRequests.map((t: Obj) => t?.audience ?? "").join(",") : "<unset>";
+  const modes = Array.isArray(spec.volumeLifecycleModes) ? spec.volumeLifecycleModes.join(",") : "";
+  return [o.metadata?.name ?? "", spec.attachRequired !== false, spec.podInfoOnMount === true, spec.storageCapacity === true, tokens, spec.requiresRepublish === true, modes || "<none>", age];
+}
+
 // printStorageClass: the default class (storageutil.IsDefaultAnnotation) is named "<name> (default)".
 function storageClassCells(sc: Obj, now: number): (string | number | boolean)[] {
   const ann = annotationsOf(sc);
@@ -864,6 +894,11 @@ function rowCells(kind: string, o: Obj, wide: boolean, now: number): (string | n
     case "PersistentVolume": return persistentVolumeCells(o, now);
     case "PersistentVolumeClaim": return persistentVolumeClaimCells(o, now);
     case "StorageClass": return storageClassCells(o, now);
+    case "CSIDriver": return csiDriverCells(o, age);
+    // printCSIStorageCapacity: Quantity.String() of the capacity, <unset> without one
+    case "CSIStorageCapacity": return [name, o.storageClassName ?? "", o.capacity != null ? quantityCell(o.capacity) : "<unset>"];
+    case "VolumeAttachment": return [name, o.spec?.attacher ?? "", o.spec?.source?.persistentVolumeName ?? "", o.spec?.nodeName ?? "", o.status?.attached === true, age];
+    case "VolumeAttributesClass": return [name, o.driverName ?? "", age];
     case "Ingress": return ingressCells(o, wide, now);
     case "IngressClass": return ingressClassCells(o, now);
     // printNetworkPolicy: metav1.FormatLabelSelector of the pod selector

@@ -83,6 +83,12 @@ export const resources: readonly ResourceInfo[] = [
   { kind: "PersistentVolume", resource: "persistentvolumes", singular: "persistentvolume", group: "", version: "v1", namespaced: false, shortNames: ["pv"], verbs: rw, subresources: ["status"] },
   { kind: "PersistentVolumeClaim", resource: "persistentvolumeclaims", singular: "persistentvolumeclaim", group: "", version: "v1", namespaced: true, shortNames: ["pvc"], verbs: rw, subresources: ["status"] },
   { kind: "StorageClass", resource: "storageclasses", singular: "storageclass", group: "storage.k8s.io", version: "v1", namespaced: false, shortNames: ["sc"], verbs: rw, subresources: [] },
+  // the CSI kinds a driver's deployment writes (no CSI driver runs in podflow: stored as written)
+  { kind: "CSIDriver", resource: "csidrivers", singular: "csidriver", group: "storage.k8s.io", version: "v1", namespaced: false, shortNames: [], verbs: rw, subresources: [] },
+  { kind: "VolumeAttachment", resource: "volumeattachments", singular: "volumeattachment", group: "storage.k8s.io", version: "v1", namespaced: false, shortNames: [], verbs: rw, subresources: ["status"] },
+  { kind: "CSIStorageCapacity", resource: "csistoragecapacities", singular: "csistoragecapacity", group: "storage.k8s.io", version: "v1", namespaced: true, shortNames: [], verbs: rw, subresources: [] },
+  // GA in v1.34 (storage.k8s.io/v1)
+  { kind: "VolumeAttributesClass", resource: "volumeattributesclasses", singular: "volumeattributesclass", group: "storage.k8s.io", version: "v1", namespaced: false, shortNames: ["vac"], verbs: rw, subresources: [] },
   { kind: "Ingress", resource: "ingresses", singular: "ingress", group: "networking.k8s.io", version: "v1", namespaced: true, shortNames: ["ing"], verbs: rw, subresources: ["status"] },
   { kind: "IngressClass", resource: "ingressclasses", singular: "ingressclass", group: "networking.k8s.io", version: "v1", namespaced: false, shortNames: [], verbs: rw, subresources: [] },
   { kind: "NetworkPolicy", resource: "networkpolicies", singular: "networkpolicy", group: "networking.k8s.io", version: "v1", namespaced: true, shortNames: ["netpol"], verbs: rw, subresources: [] },

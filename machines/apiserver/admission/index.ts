@@ -28,6 +28,7 @@ import { dropTypeDependentFields } from "./servicetype.js";
 import { admitDefaultIngressClass, defaultIngressClass, defaultNetworkPolicy } from "./networking.js";
 import { mutant } from "../../common/mutation.js";
 import { defaultMutatingWebhookConfiguration, defaultValidatingAdmissionPolicy, defaultValidatingAdmissionPolicyBinding, defaultValidatingWebhookConfiguration } from "./admissionpolicy.js";
+import { defaultCSIDriver } from "./csi.js";
 import { dropDisabledPodSpecFields } from "./dropdisabled.js";
 import { hasPodTemplate, podSecurityNamespace, podSecurityPod, podSecurityWorkload } from "./podsecurity.js";
 import { invalidValue, type FieldError } from "../status.js";
@@ -95,6 +96,7 @@ const defaulters: Record<string, (o: Obj) => void> = {
   PersistentVolume: defaultPersistentVolume,
   PersistentVolumeClaim: defaultPersistentVolumeClaim,
   StorageClass: defaultStorageClass,
+  CSIDriver: defaultCSIDriver,
   NetworkPolicy: defaultNetworkPolicy,
   IngressClass: defaultIngressClass,
   RoleBinding: defaultBinding,
@@ -106,9 +108,9 @@ const defaulters: Record<string, (o: Obj) => void> = {
 };
 
 // Kinds whose main resource ignores status writes and whose status subresource ignores spec writes.
-const hasStatus = new Set(["CustomResourceDefinition", "Pod", "Service", "Deployment", "ReplicaSet", "Namespace", "Node", "PodDisruptionBudget", "Job", "DaemonSet", "CronJob", "ResourceQuota", "HorizontalPodAutoscaler", "StatefulSet", "ReplicationController", "PersistentVolume", "PersistentVolumeClaim", "Ingress", "ValidatingAdmissionPolicy"]);
+const hasStatus = new Set(["CustomResourceDefinition", "Pod", "Service", "Deployment", "ReplicaSet", "Namespace", "Node", "PodDisruptionBudget", "Job", "DaemonSet", "CronJob", "ResourceQuota", "HorizontalPodAutoscaler", "StatefulSet", "ReplicationController", "PersistentVolume", "PersistentVolumeClaim", "Ingress", "ValidatingAdmissionPolicy", "VolumeAttachment"]);
 // Kinds with metadata.generation maintained by the strategy.
-const hasGeneration = new Set(["CustomResourceDefinition", "Pod", "Deployment", "ReplicaSet", "PodDisruptionBudget", "Job", "DaemonSet", "CronJob", "StatefulSet", "ReplicationController", "Ingress", "IngressClass", "NetworkPolicy", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding", "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"]);
+const hasGeneration = new Set(["CustomResourceDefinition", "Pod", "Deployment", "ReplicaSet", "PodDisruptionBudget", "Job", "DaemonSet", "CronJob", "StatefulSet", "ReplicationController", "Ingress", "IngressClass", "NetworkPolicy", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding", "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration", "CSIDriver"]);
 
 /**
  * The object with its scheme defaults only, as the decoder leaves it before the field manager reads
@@ -463,6 +465,10 @@ function prepareForCreate(o: Obj, ctx: MutateContext): void {
       return;
     case "ResourceQuota":
       o.status = {};
+      return;
+    // the volume attachment strategy's empty status (its attached bool always marshals); the attacher writes it
+    case "VolumeAttachment":
+      o.status = { attached: false };
       return;
     // v2's desiredReplicas is not omitempty: an empty status still prints it
     case "HorizontalPodAutoscaler":

@@ -128,5 +128,6 @@ export const listMeta: Record<string, Record<string, { lt?: string; lk?: string[
   "rbac/v1.PolicyRule": {"verbs":{"lt":"atomic"},"apiGroups":{"lt":"atomic"},"resources":{"lt":"atomic"},"resourceNames":{"lt":"atomic"},"nonResourceURLs":{"lt":"atomic"}},
   "rbac/v1.Role": {"rules":{"lt":"atomic"}},
   "rbac/v1.RoleBinding": {"subjects":{"lt":"atomic"}},
+  "storage/v1.CSIDriverSpec": {"volumeLifecycleModes":{"lt":"set"},"tokenRequests":{"lt":"atomic"}},
   "storage/v1.StorageClass": {"mountOptions":{"lt":"atomic"},"allowedTopologies":{"lt":"atomic"}},
 };

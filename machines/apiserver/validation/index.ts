@@ -47,6 +47,11 @@ import {
   validatePersistentVolume, validatePersistentVolumeClaim, validatePersistentVolumeClaimStatusUpdate, validatePersistentVolumeClaimUpdate,
   validatePersistentVolumeStatusUpdate, validatePersistentVolumeUpdate, validateStorageClass, validateStorageClassUpdate,
 } from "./storage.js";
+import { validateCSIDriver, validateCSIDriverUpdate } from "./csidriver.js";
+import {
+  validateCSIStorageCapacity, validateCSIStorageCapacityUpdate, validateVolumeAttachment, validateVolumeAttachmentUpdate,
+  validateVolumeAttributesClass, validateVolumeAttributesClassUpdate,
+} from "./csistorage.js";
 
 type Obj = any;
 
@@ -78,6 +83,10 @@ const onCreate: Record<string, (o: Obj) => FieldError[]> = {
   PersistentVolume: validatePersistentVolume,
   PersistentVolumeClaim: validatePersistentVolumeClaim,
   StorageClass: validateStorageClass,
+  CSIDriver: validateCSIDriver,
+  VolumeAttachment: validateVolumeAttachment,
+  CSIStorageCapacity: (c) => validateCSIStorageCapacity(c),
+  VolumeAttributesClass: validateVolumeAttributesClass,
   LimitRange: validateLimitRange,
   ResourceQuota: validateResourceQuota,
   Ingress: validateIngressCreate,
@@ -116,6 +125,10 @@ const onUpdate: Record<string, (o: Obj, old: Obj) => FieldError[]> = {
   PersistentVolume: validatePersistentVolumeUpdate,
   PersistentVolumeClaim: validatePersistentVolumeClaimUpdate,
   StorageClass: validateStorageClassUpdate,
+  CSIDriver: validateCSIDriverUpdate,
+  VolumeAttachment: validateVolumeAttachmentUpdate,
+  CSIStorageCapacity: validateCSIStorageCapacityUpdate,
+  VolumeAttributesClass: validateVolumeAttributesClassUpdate,
   Event: (o) => validateEvent(o),
   Node: validateNodeUpdate,
   Namespace: validateNamespaceUpdate,

@@ -130,14 +130,21 @@ function quantityText(raw: unknown): string {
  * is ValidationOptionsForPersistentVolume's AllowInvalidLabelValueInRequiredNodeAffinity; the
  * VolumeAttributesClass gate is on (GA in v1.34).
  */
-export function validatePersistentVolumeSpec(spec: Obj, path = "spec", allowInvalidLabelValue = false): FieldError[] {
+export function validatePersistentVolumeSpec(spec: Obj, path = "spec", allowInvalidLabelValue = false, inline = false): FieldError[] {
   const s = spec ?? {};
-  const errs = validateAccessModes(s.accessModes, `${path}.accessModes`, "");
   const capacity = s.capacity;
   const capKeys = capacity && typeof capacity === "object" ? Object.keys(capacity).sort() : [];
-  if (capKeys.length === 0) errs.push(required(`${path}.capacity`, ""));
-  if (!capKeys.includes("storage") || capKeys.length > 1) errs.push(notSupported(`${path}.capacity`, resourceListValue(capacity), ["storage"]));
-  for (const k of capKeys) {
+  // a VolumeAttachment's inlineVolumeSpec (validateInlinePersistentVolumeSpec): a CSI volume with no claim or capacity
+  const errs: FieldError[] = [];
+  if (inline) {
+    if (has(s.claimRef)) errs.push(forbiddenField(`${path}.claimRef`, "may not be specified in the context of inline volumes"));
+    if (capKeys.length !== 0) errs.push(forbiddenField(`${path}.capacity`, "may not be specified in the context of inline volumes"));
+    if (!has(s.csi)) errs.push(required(`${path}.csi`, "has to be specified in the context of inline volumes"));
+  }
+  errs.push(...validateAccessModes(s.accessModes, `${path}.accessModes`, ""));
+  if (!inline && capKeys.length === 0) errs.push(required(`${path}.capacity`, ""));
+  if (!inline && (!capKeys.includes("storage") || capKeys.length > 1)) errs.push(notSupported(`${path}.capacity`, resourceListValue(capacity), ["storage"]));
+  for (const k of inline ? [] : capKeys) {
     const at = `${path}.capacity[${k}]`;
     const q = parseGoQuantity(capacity[k]);
     if (!q) continue; // the decoder refuses a malformed quantity before validation

@@ -66,6 +66,10 @@ export const roots: Record<string, string> = {
   MutatingWebhookConfiguration: "admissionregistration/v1.MutatingWebhookConfiguration",
   ValidatingWebhookConfiguration: "admissionregistration/v1.ValidatingWebhookConfiguration",
   CertificateSigningRequest: "certificates/v1.CertificateSigningRequest",
+  CSIDriver: "storage/v1.CSIDriver",
+  VolumeAttachment: "storage/v1.VolumeAttachment",
+  CSIStorageCapacity: "storage/v1.CSIStorageCapacity",
+  VolumeAttributesClass: "storage/v1.VolumeAttributesClass",
 };
 
 /**
