@@ -78,19 +78,6 @@ describe("the work queue (client-go workqueue)", () => {
     expect(q.waiting.toArray()).toEqual(["default/web"]);
   });
 
-  // client-go util/workqueue/queue.go Add: a dirty key returns at once; a processing one is marked dirty, not queued
-  it("Add as a value leaves the queue it was given as it was, and returns it when the key is waiting already", () => {
-    const q0 = W.newWorkQueue();
-    const q1 = W.added(q0, "default/web");
-    expect([q0.waiting.toArray(), q1.waiting.toArray(), q1.dirty.has("default/web")]).toEqual([[], ["default/web"], true]);
-    expect(W.added(q1, "default/web")).toBe(q1);
-    const taken = { ...q1 };
-    expect(W.get(taken)).toBe("default/web");
-    const q2 = W.added(taken, "default/web");
-    expect([q2.waiting.toArray(), q2.dirty.has("default/web"), taken.dirty.has("default/web")]).toEqual([[], true, false]);
-    expect(q1.waiting.toArray()).toEqual(["default/web"]);
-  });
-
   it("hands keys out oldest first", () => {
     const q = W.newWorkQueue();
     for (const k of ["b", "a", "c", "a"]) W.add(q, k);
