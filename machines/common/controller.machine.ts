@@ -10,67 +10,61 @@
 
 import { setup, type MachineContext, type NonReducibleUnknown } from "xstate";
 import type { Fx } from "./effects.js";
-import { draftStepOf, valueStepOf, type Step, type ValueStep } from "./step.js";
+import { draftStepOf, type Step } from "./step.js";
 import { kick, requeueAndKick, type QueuedController } from "./controller.js";
 
-/**
- * A controller's step: a draft step (Step: changes a mutative draft of the context) or, for a
- * controller built by valueControllerMachine, a value step (ValueStep: returns the next context).
- */
-type AnyStep<C> = Step<C> | ValueStep<C>;
-
 /** One event a controller handles besides the shared ones: the action that handles it, and why. */
-export interface ControllerEvent<C, S extends AnyStep<C> = Step<C>> {
+export interface ControllerEvent<C> {
   action: string;
-  step: S;
+  step: Step<C>;
   description?: string;
 }
 
 /** One key per ProcessNext message (processNextWorkItem); Requeue events add the key and kick. */
-export interface PerMessageWorker<C, S extends AnyStep<C> = Step<C>> {
+export interface PerMessageWorker<C> {
   kind: "perMessage";
   /** takes the next key (controller.takeNext), syncs it, kicks again */
-  processNext: ControllerEvent<C, S>;
+  processNext: ControllerEvent<C>;
   requeueDescription: string;
 }
 
 /** One key at a time: syncing until its writes are answered, then handleErr and Done. */
-export interface OneAtATimeWorker<C, S extends AnyStep<C> = Step<C>> {
+export interface OneAtATimeWorker<C> {
   kind: "oneAtATime";
   hasQueuedKey: (ctx: C) => boolean;
-  syncNextKey: S;
+  syncNextKey: Step<C>;
   isSyncFinished: (ctx: C) => boolean;
-  finishKey: S;
+  finishKey: Step<C>;
   /** adds the key of a Requeue event */
-  requeue: S;
+  requeue: Step<C>;
   requeueDescription: string;
 }
 
-export interface ControllerSpec<C, I, S extends AnyStep<C> = Step<C>> {
+export interface ControllerSpec<C, I> {
   id: string;
   /** the context is a value: every step runs on a draft (draftStepOf) and returns the next context */
   valueContext?: boolean;
   description: string;
   context: (input: I) => C;
-  startInformers: (ctx: C, fx: Fx) => ReturnType<S>;
+  startInformers: (ctx: C, fx: Fx) => void;
   /** the caches a worker waits for (client-go HasSynced, or every informer watching) */
   isCacheSynced: (ctx: C) => boolean;
   /** run once, on the way to running (checkLeftoverEndpoints, for instance) */
-  onCacheSynced?: { action: string; step: S };
-  watch: { step: S; description?: string };
-  response: { step: S; description?: string };
+  onCacheSynced?: { action: string; step: Step<C> };
+  watch: { step: Step<C>; description?: string };
+  response: { step: Step<C>; description?: string };
   /** the Relist timer of an informer whose list failed, its chart's back-off (a controller that never relists has none) */
-  relist?: S;
-  worker?: PerMessageWorker<C, S> | OneAtATimeWorker<C, S>;
+  relist?: Step<C>;
+  worker?: PerMessageWorker<C> | OneAtATimeWorker<C>;
   /** events handled in every state */
-  on?: Record<string, ControllerEvent<C, S>>;
+  on?: Record<string, ControllerEvent<C>>;
   /** events handled once running */
-  running?: Record<string, ControllerEvent<C, S>>;
+  running?: Record<string, ControllerEvent<C>>;
 }
 
 type Transition = { actions: string; description?: string } | { actions: string };
 
-function transitions<C, S extends AnyStep<C>>(events: Record<string, ControllerEvent<C, S>> | undefined): Record<string, Transition> {
+function transitions<C>(events: Record<string, ControllerEvent<C>> | undefined): Record<string, Transition> {
   const out: Record<string, Transition> = {};
   for (const [type, e] of Object.entries(events ?? {})) out[type] = e.description ? { actions: e.action, description: e.description } : { actions: e.action };
   return out;
@@ -83,29 +77,9 @@ function withDescription(actions: string, description: string | undefined): Tran
 /** The machine of a controller: waitingForCacheSync -> running, with the worker of its kind. */
 export function controllerMachine<C extends MachineContext, I extends NonReducibleUnknown, E extends { type: string }>(spec: ControllerSpec<C, I>) {
   // Contexts are values: every action runs on a draft and the next context is a new value.
-  const q = (c: C) => c as unknown as QueuedController;
-  return buildControllerMachine<C, I, E, Step<C>>(spec, draftStepOf<C>(), {
-    requeueKey: (c, e, fx) => requeueAndKick(q(c), e.key, fx),
-    kickQueue: (c, _e, fx) => kick(q(c).q, fx, q(c).self, true),
-  });
-}
-
-/**
- * The machine of a controller whose steps are value steps: each returns the next context, built
- * by copying only what it changes, with no draft. Its worker takes keys one at a time or has none
- * (the per-message worker's shared requeue and kick steps are draft steps).
- */
-export function valueControllerMachine<C extends MachineContext, I extends NonReducibleUnknown, E extends { type: string }>(spec: ControllerSpec<C, I, ValueStep<C>> & { worker?: OneAtATimeWorker<C, ValueStep<C>> }) {
-  return buildControllerMachine<C, I, E, ValueStep<C>>(spec, valueStepOf<C>(), undefined);
-}
-
-function buildControllerMachine<C extends MachineContext, I extends NonReducibleUnknown, E extends { type: string }, S extends AnyStep<C>>(
-  spec: ControllerSpec<C, I, S>,
-  step: (fn: S) => any,
-  perMessage: { requeueKey: S; kickQueue: S } | undefined,
-) {
+  const step = draftStepOf<C>();
   const actions: Record<string, ReturnType<typeof step>> = {
-    startInformers: step(((c: C, _e: unknown, fx: Fx) => spec.startInformers(c, fx)) as unknown as S),
+    startInformers: step((c, _e, fx) => spec.startInformers(c, fx)),
     applyWatchEvent: step(spec.watch.step),
     handleResponse: step(spec.response.step),
   };
@@ -128,9 +102,9 @@ function buildControllerMachine<C extends MachineContext, I extends NonReducible
   let running: Record<string, unknown> = { on: transitions(spec.running) };
   const w = spec.worker;
   if (w?.kind === "perMessage") {
-    if (!perMessage) throw new Error(`${spec.id}: a per-message worker's shared steps are draft steps`);
-    actions.requeueKey = step(perMessage.requeueKey);
-    actions.kickQueue = step(perMessage.kickQueue);
+    const q = (c: C) => c as unknown as QueuedController;
+    actions.requeueKey = step((c, e, fx) => requeueAndKick(q(c), e.key, fx));
+    actions.kickQueue = step((c, _e, fx) => kick(q(c).q, fx, q(c).self, true));
     actions[w.processNext.action] = step(w.processNext.step);
     on.Requeue = { actions: "requeueKey", description: w.requeueDescription };
     syncedActions.push("kickQueue");

@@ -101,13 +101,6 @@ export function add(q: WorkQueue, key: string): void {
   if (!q.processing.has(key)) q.waiting = q.waiting.push(key);
 }
 
-/** Add as a value: the queue with key added, or the same queue when the key is waiting already. */
-export function added(q: WorkQueue, key: string): WorkQueue {
-  if (q.dirty.has(key)) return q;
-  const dirty = q.dirty.add(key);
-  return q.processing.has(key) ? { ...q, dirty } : { ...q, dirty, waiting: q.waiting.push(key) };
-}
-
 /** Get: takes the oldest waiting key into processing. */
 export function get(q: WorkQueue): string | undefined {
   const key = q.waiting.first();

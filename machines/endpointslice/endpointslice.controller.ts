@@ -13,7 +13,7 @@ import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
 import { computeTriggerTime, LAST_CHANGE_TRIGGER_TIME_ANNOTATION, podDeltaServiceKeys, selectedPods, SERVICE_NAME_LABEL, type TriggerStates } from "../common/endpointutil.js";
 import { rfc3339Nano } from "../common/time.js";
 import { mutant } from "../common/mutation.js";
-import { handleResponse, handleWatchEvent, relist, storeGet } from "../common/informer.js";
+import { handleResponse, storeGet } from "../common/informer.js";
 import * as W from "../common/workqueue.js";
 import { CONTROLLER_NAME, MANAGED_BY_LABEL, reconcileSlices, reconcileSlicesWithMemo, type SliceChanges, type SliceMemo } from "./endpointslice.logic.js";
 
@@ -66,19 +66,14 @@ export function sliceServiceKey(slice: EndpointSlice): string | undefined {
 
 /** Informer handlers: Services queue themselves, pods the Services whose endpoints they may change (podDeltaServiceKeys), managed slices their Service. */
 export function onDelta(ctx: EndpointSliceControllerContext, watchId: number, d: InformerDelta): void {
-  ctx.queue = queuedByDelta(ctx.queue, ctx.client, watchId, d);
-}
-
-/** The queue after an informer delta (onDelta's handlers), the same queue when it queues nothing new. */
-function queuedByDelta(queue: W.WorkQueue, client: ClientState, watchId: number, d: InformerDelta): W.WorkQueue {
-  if (watchId === SERVICES) return W.added(queue, objectKey(d.object));
+  if (watchId === SERVICES) return W.add(ctx.queue, objectKey(d.object));
   if (watchId === SLICES) {
     const key = sliceServiceKey(d.object);
-    return key ? W.added(queue, key) : queue;
+    if (key) W.add(ctx.queue, key);
+    return;
   }
-  if (watchId !== PODS) return queue;
-  for (const k of podDeltaServiceKeys(client, SERVICES, d)) queue = W.added(queue, k);
-  return queue;
+  if (watchId !== PODS) return;
+  for (const k of podDeltaServiceKeys(ctx.client, SERVICES, d)) W.add(ctx.queue, k);
 }
 
 /** finalize: a slice to delete and a slice to create become one update of the old slice's name. */
@@ -194,60 +189,3 @@ export type EndpointSliceControllerEvent =
   | ((ApiResponse | WatchEvent) & Stamp)
   | ({ type: "Requeue"; key: string } & Stamp)
   | ({ type: "Relist"; watchId: number } & Stamp);
-
-// The controller's steps as value steps (valueControllerMachine): each returns a new context that
-// copies only the parts the step changes and shares the rest. The client's and the queue's fields
-// are persistent values or scalars, so a shallow copy of either is a whole copy of it; the
-// functions above change only the fields of the copies they are handed, never what the context
-// given to a step holds, so no step needs a draft.
-
-/** The Service, Pod, EndpointSlice and Node informers started, on a copy of the client. */
-export function startInformersStep(ctx: EndpointSliceControllerContext, fx: Fx): EndpointSliceControllerContext {
-  const next = { ...ctx, client: { ...ctx.client } };
-  startInformers(next, fx);
-  return next;
-}
-
-/** A watch event: the informer's store (a copy of the client) and the keys its delta queues. */
-export function watchStep(ctx: EndpointSliceControllerContext, ev: WatchEvent, fx: Fx): EndpointSliceControllerContext {
-  const client = { ...ctx.client };
-  let queue = ctx.queue;
-  handleWatchEvent(client, fx, ev, (id, d) => {
-    queue = queuedByDelta(queue, client, id, d);
-  });
-  return { ...ctx, client, queue };
-}
-
-/** An API response (onResponse) on a copy of the client; a list's deltas queue keys, a write's answer moves the sync. */
-export function responseStep(ctx: EndpointSliceControllerContext, res: ApiResponse & Stamp, fx: Fx): EndpointSliceControllerContext {
-  const next = { ...ctx, client: { ...ctx.client } };
-  onResponse(next, res, fx);
-  return next;
-}
-
-/** An informer's Relist timer, on a copy of the client. */
-export function relistStep(ctx: EndpointSliceControllerContext, watchId: number, fx: Fx): EndpointSliceControllerContext {
-  const client = { ...ctx.client };
-  relist(client, fx, watchId);
-  return { ...ctx, client };
-}
-
-/** syncNextKey on copies of the queue (Get) and the client (the first write); the sync, trigger times and memos are replaced whole. */
-export function syncNextKeyStep(ctx: EndpointSliceControllerContext, fx: Fx): EndpointSliceControllerContext {
-  const next = { ...ctx, client: { ...ctx.client }, queue: { ...ctx.queue } };
-  syncNextKey(next, fx);
-  return next;
-}
-
-/** finishKey (handleErr, then Done) on a copy of the queue. */
-export function finishKeyStep(ctx: EndpointSliceControllerContext, now: number, fx: Fx): EndpointSliceControllerContext {
-  const next = { ...ctx, queue: { ...ctx.queue } };
-  finishKey(next, now, fx);
-  return next;
-}
-
-/** A failed key's back-off ran out: it is added to the queue again. */
-export function requeueStep(ctx: EndpointSliceControllerContext, key: string): EndpointSliceControllerContext {
-  const queue = W.added(ctx.queue, key);
-  return queue === ctx.queue ? ctx : { ...ctx, queue };
-}
