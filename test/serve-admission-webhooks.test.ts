@@ -5,36 +5,12 @@
 // ("failed calling webhook"), and kubectl's StandardErrorMessage ("Error from server (Reason): ...").
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, get as httpsGet, type Server } from "node:https";
-import { createServer as createTcpServer } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { findKubectl, kubectl, serve, until, type Served } from "./serve-helpers.js";
+import { closedPort, findKubectl, kubectl, serve, until, webhookCerts, type Served } from "./serve-helpers.js";
 
 const bin = findKubectl();
 
-/** A CA and a serving certificate for 127.0.0.1, localhost and the service name webhook.hooks.svc. */
-function makeCerts(): { ca: string; cert: string; key: string } {
-  const dir = mkdtempSync(join(tmpdir(), "podflow-webhook-certs-"));
-  const run = (args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: "pipe" });
-  run(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt", "-days", "2", "-subj", "/CN=webhook-test-ca"]);
-  run(["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "tls.key", "-out", "tls.csr", "-subj", "/CN=webhook"]);
-  writeFileSync(join(dir, "ext.cnf"), "subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:webhook.hooks.svc\n");
-  run(["x509", "-req", "-in", "tls.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-out", "tls.crt", "-days", "2", "-extfile", "ext.cnf"]);
-  const read = (f: string) => readFileSync(join(dir, f), "utf8");
-  return { ca: read("ca.crt"), cert: read("tls.crt"), key: read("tls.key") };
-}
 
-/** A port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const srv = createTcpServer();
-  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
 
 const b64 = (s: string) => Buffer.from(s).toString("base64");
 
@@ -48,7 +24,7 @@ describe.runIf(bin)("admission webhooks through kubectl", () => {
   const k = (args: string[], input?: string) => kubectl(bin!, s.kubeconfigPath, args, { timeoutMs: 40_000, ...(input !== undefined ? { input } : {}) });
 
   beforeAll(async () => {
-    const certs = makeCerts();
+    const certs = webhookCerts(["webhook.hooks.svc"]);
     caBundle = b64(certs.ca);
     hooks = createServer({ cert: certs.cert, key: certs.key }, (req, res) => {
       let text = "";

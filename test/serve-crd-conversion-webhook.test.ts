@@ -5,36 +5,12 @@
 // ?timeout=30s, and kubectl's StandardErrorMessage for a Status with no reason ("Error from server: ...").
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, request as httpsRequest, type Server } from "node:https";
-import { createServer as createTcpServer } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { findKubectl, kubectl, serve, until, type Served } from "./serve-helpers.js";
+import { closedPort, findKubectl, kubectl, serve, until, webhookCerts, type Served } from "./serve-helpers.js";
 
 const bin = findKubectl();
 
-/** A CA and a serving certificate for 127.0.0.1. */
-function makeCerts(): { ca: string; cert: string; key: string } {
-  const dir = mkdtempSync(join(tmpdir(), "podflow-conversion-certs-"));
-  const run = (args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: "pipe" });
-  run(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt", "-days", "2", "-subj", "/CN=conversion-test-ca"]);
-  run(["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "tls.key", "-out", "tls.csr", "-subj", "/CN=converter"]);
-  writeFileSync(join(dir, "ext.cnf"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
-  run(["x509", "-req", "-in", "tls.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-out", "tls.crt", "-days", "2", "-extfile", "ext.cnf"]);
-  const read = (f: string) => readFileSync(join(dir, f), "utf8");
-  return { ca: read("ca.crt"), cert: read("tls.crt"), key: read("tls.key") };
-}
 
-/** A port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const srv = createTcpServer();
-  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
 
 /**
  * The operator's converter: v1's spec.count is v2's spec.replicas. It converts each object to the
@@ -71,7 +47,7 @@ describe.runIf(bin)("a CRD converted by its webhook, through kubectl", () => {
   const widget = (version: string, name: string, spec: object) => JSON.stringify({ apiVersion: `conv.example.com/${version}`, kind: "Widget", metadata: { name, namespace: "default", labels: { app: name } }, spec });
 
   beforeAll(async () => {
-    const certs = makeCerts();
+    const certs = webhookCerts();
     caBundle = Buffer.from(certs.ca).toString("base64");
     hooks = createServer({ cert: certs.cert, key: certs.key }, (req, res) => {
       let text = "";

@@ -1,9 +1,10 @@
 // Shared set-up of the serve tests: a live cluster, its HTTPS API and a kubeconfig on disk.
 
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { execFile, spawnSync } from "node:child_process";
+import { execFile, execFileSync, spawnSync } from "node:child_process";
+import { createServer as createTcpServer } from "node:net";
 import { request } from "node:https";
 import { createCluster, type Cluster } from "../runtime/cluster.js";
 import { startServer, type RunningServer } from "../runtime/server/http.js";
@@ -106,4 +107,25 @@ export function certKubeconfig(s: Served, certFile: string, keyFile: string): st
     "contexts:", "- name: cert", "  context:", "    cluster: podflow", "    user: cert-user",
     "current-context: cert", "",
   ].join("\n");
+}
+
+/** A CA and a serving certificate made with openssl, for 127.0.0.1, localhost and the DNS names given: what a webhook server in a test serves. */
+export function webhookCerts(dnsNames: readonly string[] = []): { ca: string; cert: string; key: string } {
+  const dir = mkdtempSync(join(tmpdir(), "podflow-webhook-certs-"));
+  const run = (args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: "pipe" });
+  run(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt", "-days", "2", "-subj", "/CN=webhook-test-ca"]);
+  run(["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "tls.key", "-out", "tls.csr", "-subj", "/CN=webhook"]);
+  writeFileSync(join(dir, "ext.cnf"), `subjectAltName=${["IP:127.0.0.1", "DNS:localhost", ...dnsNames.map((n) => `DNS:${n}`)].join(",")}\n`);
+  run(["x509", "-req", "-in", "tls.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-out", "tls.crt", "-days", "2", "-extfile", "ext.cnf"]);
+  const read = (f: string) => readFileSync(join(dir, f), "utf8");
+  return { ca: read("ca.crt"), cert: read("tls.crt"), key: read("tls.key") };
+}
+
+/** A local port nothing listens on (bound, then released). */
+export async function closedPort(): Promise<number> {
+  const srv = createTcpServer();
+  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
 }

@@ -7,12 +7,8 @@
 // kube-apiserver does.
 
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, request, type Server } from "node:https";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { raw, serve, until, type Served } from "./serve-helpers.js";
+import { raw, serve, until, webhookCerts, type Served } from "./serve-helpers.js";
 
 let s: Served;
 const ns = "/api/v1/namespaces/default";
@@ -156,17 +152,6 @@ describe("a proxy subresource's path with dot segments, cleaned before it reache
   }, 45_000);
 });
 
-/** A CA and a serving certificate for 127.0.0.1, made with openssl. */
-function makeCerts(): { ca: string; cert: string; key: string } {
-  const dir = mkdtempSync(join(tmpdir(), "podflow-hostile19-certs-"));
-  const run = (args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: "pipe" });
-  run(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt", "-days", "2", "-subj", "/CN=hostile19-ca"]);
-  run(["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "tls.key", "-out", "tls.csr", "-subj", "/CN=webhook"]);
-  writeFileSync(join(dir, "ext.cnf"), "subjectAltName=IP:127.0.0.1\n");
-  run(["x509", "-req", "-in", "tls.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-out", "tls.crt", "-days", "2", "-extfile", "ext.cnf"]);
-  const read = (f: string) => readFileSync(join(dir, f), "utf8");
-  return { ca: read("ca.crt"), cert: read("tls.crt"), key: read("tls.key") };
-}
 
 // k8s.io/apiserver pkg/admission/plugin/webhook/mutating/dispatcher.go (callAttrMutatingHook decodes
 // the patched JSON into the request's kind; Dispatch converts it to the internal type once every
@@ -194,7 +179,7 @@ describe("a mutating webhook whose patch moves, renames or retypes the object", 
   const hooked = (name: string) => ({ metadata: { name, labels: { hooked: "yes" } }, data: { k: "v" } });
 
   beforeAll(async () => {
-    const certs = makeCerts();
+    const certs = webhookCerts();
     caBundle = Buffer.from(certs.ca).toString("base64");
     hooks = createServer({ cert: certs.cert, key: certs.key }, (req, res) => {
       let text = "";

@@ -6,6 +6,7 @@
 import { getOwn } from "../common/own.js";
 import { goJsonUnmarshalError } from "./validation/jsonerrors.js";
 import { mutant } from "../common/mutation.js";
+import { goCleanPath } from "../common/gopath.js";
 
 const tokenVersion = "meta.k8s.io/v1";
 
@@ -33,16 +34,6 @@ function rawUrlDecode(s: string): Buffer | string {
   return Buffer.from(s.replace(/[\r\n]/g, ""), "base64url");
 }
 
-/** path.Clean of a path that starts with "/". */
-function cleanPath(p: string): string {
-  const out: string[] = [];
-  for (const seg of p.split("/")) {
-    if (seg === "" || seg === ".") continue;
-    if (seg === "..") out.pop();
-    else out.push(seg);
-  }
-  return `/${out.join("/")}`;
-}
 
 /** encoding/json's kind of a JSON value in an UnmarshalTypeError (a number into an integer names its literal). */
 function kindOf(v: unknown): string {
@@ -95,7 +86,7 @@ export function decodeContinue(token: string, keyPrefix: string): { fromKey: str
   if (rv === 0) return { error: "continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)" };
   if (start === "") return { error: "continue key is not valid: encoded start key empty (version meta.k8s.io/v1)" };
   const key = start.startsWith("/") ? start : `/${start}`;
-  const cleaned = cleanPath(key);
+  const cleaned = goCleanPath(key);
   // the mutant takes the start key as it came: "../" in a token reads keys of another resource
   if (cleaned !== key && !mutant("continue.start-key-not-cleaned")) return invalid(start);
   return { fromKey: keyPrefix + cleaned.slice(1), rv };

@@ -3,26 +3,9 @@
 // the current object giving the result), then the served kinds' own merge keys.
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { strategicMerge, strategicMergeBy, StrategicPatchError, StrategicPatchPanic, type PatchSchema } from "./strategicpatch.js";
-
-// type MergeItem struct in patch_test.go, with its struct tags.
-const mergeItemSchema: PatchSchema = {
-  types: {
-    MergeItem: { fields: {
-      name: "string", value: "string", other: "string", mergingList: "[]MergeItem", nonMergingList: "[]MergeItem",
-      mergingIntList: "[]int", nonMergingIntList: "[]int", mergeItemPtr: "*MergeItem", simpleMap: "map[string]string",
-      replacingItem: "runtime.RawExtension", retainKeysMap: "RetainKeysMergeItem", retainKeysMergingList: "[]MergeItem",
-    } },
-    RetainKeysMergeItem: { fields: { name: "string", value: "string", other: "string", simpleMap: "map[string]string", mergingIntList: "[]int", mergingList: "[]MergeItem", nonMergingList: "[]MergeItem" } },
-  },
-  meta: {
-    MergeItem: {
-      mergingList: { ps: "merge", pk: "name" }, mergingIntList: { ps: "merge" }, mergeItemPtr: { ps: "merge", pk: "name" },
-      replacingItem: { ps: "replace" }, retainKeysMap: { ps: "retainKeys" }, retainKeysMergingList: { ps: "merge,retainKeys", pk: "name" },
-    },
-    RetainKeysMergeItem: { mergingIntList: { ps: "merge" }, mergingList: { ps: "merge", pk: "name" } },
-  },
-};
+import { strategicMerge, strategicMergeBy, StrategicPatchError, StrategicPatchPanic } from "./strategicpatch.js";
+// type MergeItem struct in patch_test.go, with its struct tags
+import { mergeItemSchema } from "./strategicpatchtables.data.js";
 
 const apply = (original: string, patch: string) => strategicMergeBy(mergeItemSchema, "MergeItem", parse(original) ?? {}, parse(patch) ?? {});
 

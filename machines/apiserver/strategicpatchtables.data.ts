@@ -1,6 +1,27 @@
 // Test data of apimachinery v0.35.0 pkg/util/strategicpatch/patch_test.go, copied verbatim (extracted, not edited):
 // createStrategicMergePatchTestCaseData (YAML) and strategicMergePatchRawTestCases (YAML documents per field).
 
+import type { PatchSchema } from "./strategicpatch.js";
+
+// type MergeItem and RetainKeysMergeItem of patch_test.go, with their struct tags
+export const mergeItemSchema: PatchSchema = {
+  types: {
+    MergeItem: { fields: {
+      name: "string", value: "string", other: "string", mergingList: "[]MergeItem", nonMergingList: "[]MergeItem",
+      mergingIntList: "[]int", nonMergingIntList: "[]int", mergeItemPtr: "*MergeItem", simpleMap: "map[string]string",
+      replacingItem: "runtime.RawExtension", retainKeysMap: "RetainKeysMergeItem", retainKeysMergingList: "[]MergeItem",
+    } },
+    RetainKeysMergeItem: { fields: { name: "string", value: "string", other: "string", simpleMap: "map[string]string", mergingIntList: "[]int", mergingList: "[]MergeItem", nonMergingList: "[]MergeItem" } },
+  },
+  meta: {
+    MergeItem: {
+      mergingList: { ps: "merge", pk: "name" }, mergingIntList: { ps: "merge" }, mergeItemPtr: { ps: "merge", pk: "name" },
+      replacingItem: { ps: "replace" }, retainKeysMap: { ps: "retainKeys" }, retainKeysMergingList: { ps: "merge,retainKeys", pk: "name" },
+    },
+    RetainKeysMergeItem: { mergingIntList: { ps: "merge" }, mergingList: { ps: "merge", pk: "name" } },
+  },
+};
+
 export interface RawCase { description: string; original?: string; modified?: string; current?: string; twoWay?: string; threeWay?: string; result?: string; twoWayResult?: string; expectedError?: string }
 
 export const createStrategicMergePatchTestCaseData = `

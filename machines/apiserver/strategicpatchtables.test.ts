@@ -9,28 +9,10 @@
 
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { strategicMergeBy, type PatchSchema } from "./strategicpatch.js";
-import { createStrategicMergePatchTestCaseData, strategicMergePatchRawTestCases } from "./strategicpatchtables.data.js";
+import { strategicMergeBy } from "./strategicpatch.js";
+import { createStrategicMergePatchTestCaseData, mergeItemSchema, strategicMergePatchRawTestCases } from "./strategicpatchtables.data.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-// type MergeItem and RetainKeysMergeItem of patch_test.go, with their struct tags (as strategicpatch.test.ts has them)
-const mergeItemSchema: PatchSchema = {
-  types: {
-    MergeItem: { fields: {
-      name: "string", value: "string", other: "string", mergingList: "[]MergeItem", nonMergingList: "[]MergeItem",
-      mergingIntList: "[]int", nonMergingIntList: "[]int", mergeItemPtr: "*MergeItem", simpleMap: "map[string]string",
-      replacingItem: "runtime.RawExtension", retainKeysMap: "RetainKeysMergeItem", retainKeysMergingList: "[]MergeItem",
-    } },
-    RetainKeysMergeItem: { fields: { name: "string", value: "string", other: "string", simpleMap: "map[string]string", mergingIntList: "[]int", mergingList: "[]MergeItem", nonMergingList: "[]MergeItem" } },
-  },
-  meta: {
-    MergeItem: {
-      mergingList: { ps: "merge", pk: "name" }, mergingIntList: { ps: "merge" }, mergeItemPtr: { ps: "merge", pk: "name" },
-      replacingItem: { ps: "replace" }, retainKeysMap: { ps: "retainKeys" }, retainKeysMergingList: { ps: "merge,retainKeys", pk: "name" },
-    },
-    RetainKeysMergeItem: { mergingIntList: { ps: "merge" }, mergingList: { ps: "merge", pk: "name" } },
-  },
-};
 
 /** yamlToJSONOrError then json.Unmarshal: an absent or empty document is null, treated as an empty object. */
 const doc = (y: unknown): any => (typeof y === "string" ? (parse(y) ?? {}) : (y ?? {}));

@@ -10,6 +10,7 @@ import type { StreamOutput } from "../../machines/cri/messages.js";
 import { resourceFor } from "../../machines/apiserver/resources.js";
 import * as S from "../../machines/apiserver/status.js";
 import { openSession, type Session } from "./stream.js";
+import { goCleanPath } from "../../machines/common/gopath.js";
 
 /** How long the pod has to answer a proxied request. */
 export const proxyTimeoutMs = 10_000;
@@ -169,16 +170,6 @@ export function upstreamPath(decodedPath: string, query: string): string {
   return query ? `${escaped}?${query}` : escaped;
 }
 
-/** Go's path.Clean of a rooted path: empty and "." segments dropped, ".." removing the one before (never past the root). */
-export function goCleanPath(p: string): string {
-  const out: string[] = [];
-  for (const seg of p.split("/")) {
-    if (seg === "" || seg === ".") continue;
-    if (seg === "..") out.pop();
-    else out.push(seg);
-  }
-  return `/${out.join("/")}`;
-}
 
 /** url.escape(path, encodePath): unreserved bytes and $&+,/:;=@ kept, every other byte %XX. */
 function goEscapePath(p: string): string {
