@@ -5,8 +5,8 @@
 // ("failed calling webhook"), and kubectl's StandardErrorMessage ("Error from server (Reason): ...").
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createServer, get as httpsGet, type Server } from "node:https";
-import { closedPort, findKubectl, kubectl, serve, until, webhookCerts, type Served } from "./serve-helpers.js";
+import { get as httpsGet } from "node:https";
+import { closedPort, findKubectl, kubectl, serve, startWebhookServer, until, type Served, type WebhookServer } from "./serve-helpers.js";
 
 const bin = findKubectl();
 
@@ -16,7 +16,7 @@ const b64 = (s: string) => Buffer.from(s).toString("base64");
 
 describe.runIf(bin)("admission webhooks through kubectl", () => {
   let s: Served;
-  let hooks: Server;
+  let hooks: WebhookServer | undefined;
   let port = 0;
   let caBundle = "";
   /** every AdmissionReview request the webhook server got, by path */
@@ -24,60 +24,52 @@ describe.runIf(bin)("admission webhooks through kubectl", () => {
   const k = (args: string[], input?: string) => kubectl(bin!, s.kubeconfigPath, args, { timeoutMs: 40_000, ...(input !== undefined ? { input } : {}) });
 
   beforeAll(async () => {
-    const certs = webhookCerts(["webhook.hooks.svc"]);
-    caBundle = b64(certs.ca);
-    hooks = createServer({ cert: certs.cert, key: certs.key }, (req, res) => {
-      let text = "";
-      req.on("data", (d) => (text += d));
-      req.on("end", () => {
-        const review = JSON.parse(text);
-        const path = (req.url ?? "").split("?")[0]!;
-        seen.push({ path, request: review.request });
-        const reply = (response: object) => {
-          res.setHeader("Content-Type", "application/json");
-          res.end(JSON.stringify({ apiVersion: "admission.k8s.io/v1", kind: "AdmissionReview", response: { uid: review.request.uid, ...response } }));
-        };
-        const pod = review.request.object;
-        if (path === "/mutate") {
-          // a label and a sidecar container, as an injector would add them
-          const ops = [
-            pod.metadata.labels ? { op: "add", path: "/metadata/labels/injected", value: "yes" } : { op: "add", path: "/metadata/labels", value: { injected: "yes" } },
-            { op: "add", path: "/spec/containers/-", value: { name: "sidecar", image: "busybox:1.36", command: ["sh", "-c", "sleep 3600"] } },
-          ];
-          return reply({ allowed: true, patchType: "JSONPatch", patch: b64(JSON.stringify(ops)) });
-        }
-        if (path === "/validate") {
-          if (String(pod?.metadata?.name).startsWith("bad")) return reply({ allowed: false, status: { message: "pods named bad are refused" } });
-          return reply({ allowed: true, warnings: ["checked by validate.hooks.test"] });
-        }
-        if (path === "/deny-connect") return reply({ allowed: false, status: { message: `exec into ${review.request.name} is not allowed` } });
-        if (path === "/slow") return void setTimeout(() => reply({ allowed: true }), 3000);
-        if (path === "/label-a" || path === "/label-b") {
-          // /label-a records whether it saw label b; /label-b sets b once
-          const labels = pod.metadata.labels ?? {};
-          const want = path === "/label-a" ? { a: labels.b ? "saw-b" : "no-b" } : { b: "1" };
-          if (Object.entries(want).every(([key, v]) => labels[key] === v)) return reply({ allowed: true });
-          return reply({ allowed: true, patchType: "JSONPatch", patch: b64(JSON.stringify([{ op: "add", path: "/metadata/labels", value: { ...labels, ...want } }])) });
-        }
-        if (path === "/lookup") {
-          // as many policy webhooks do: read the cluster (a ConfigMap, the pod's namespace) before answering
-          const get = (p: string) => new Promise<any>((resolve, reject) => {
-            const out = httpsGet(`${s.server.url}${p}`, { ca: s.server.caCert, headers: { Authorization: `Bearer ${s.cluster.adminToken}` } }, (r) => {
-              let body = "";
-              r.on("data", (d) => (body += d));
-              r.on("end", () => resolve(JSON.parse(body)));
-            });
-            out.on("error", reject);
+    hooks = await startWebhookServer((review, url, res) => {
+      const path = url.split("?")[0]!;
+      seen.push({ path, request: review.request });
+      const reply = (response: object) => {
+        res.setHeader("Content-Type", "application/json");
+        res.end(JSON.stringify({ apiVersion: "admission.k8s.io/v1", kind: "AdmissionReview", response: { uid: review.request.uid, ...response } }));
+      };
+      const pod = review.request.object;
+      if (path === "/mutate") {
+        // a label and a sidecar container, as an injector would add them
+        const ops = [
+          pod.metadata.labels ? { op: "add", path: "/metadata/labels/injected", value: "yes" } : { op: "add", path: "/metadata/labels", value: { injected: "yes" } },
+          { op: "add", path: "/spec/containers/-", value: { name: "sidecar", image: "busybox:1.36", command: ["sh", "-c", "sleep 3600"] } },
+        ];
+        return reply({ allowed: true, patchType: "JSONPatch", patch: b64(JSON.stringify(ops)) });
+      }
+      if (path === "/validate") {
+        if (String(pod?.metadata?.name).startsWith("bad")) return reply({ allowed: false, status: { message: "pods named bad are refused" } });
+        return reply({ allowed: true, warnings: ["checked by validate.hooks.test"] });
+      }
+      if (path === "/deny-connect") return reply({ allowed: false, status: { message: `exec into ${review.request.name} is not allowed` } });
+      if (path === "/slow") return void setTimeout(() => reply({ allowed: true }), 3000);
+      if (path === "/label-a" || path === "/label-b") {
+        // /label-a records whether it saw label b; /label-b sets b once
+        const labels = pod.metadata.labels ?? {};
+        const want = path === "/label-a" ? { a: labels.b ? "saw-b" : "no-b" } : { b: "1" };
+        if (Object.entries(want).every(([key, v]) => labels[key] === v)) return reply({ allowed: true });
+        return reply({ allowed: true, patchType: "JSONPatch", patch: b64(JSON.stringify([{ op: "add", path: "/metadata/labels", value: { ...labels, ...want } }])) });
+      }
+      if (path === "/lookup") {
+        // as many policy webhooks do: read the cluster (a ConfigMap, the pod's namespace) before answering
+        const get = (p: string) => new Promise<any>((resolve, reject) => {
+          const out = httpsGet(`${s.server.url}${p}`, { ca: s.server.caCert, headers: { Authorization: `Bearer ${s.cluster.adminToken}` } }, (r) => {
+            let body = "";
+            r.on("data", (d) => (body += d));
+            r.on("end", () => resolve(JSON.parse(body)));
           });
-          return void Promise.all([get("/api/v1/namespaces/default/configmaps/hook-config"), get(`/api/v1/namespaces/${review.request.namespace}`)])
-            .then(([cm, ns]: any[]) => reply({ allowed: true, patchType: "JSONPatch", patch: b64(JSON.stringify([{ op: "add", path: "/metadata/labels", value: { team: cm.data.team, "ns-phase": ns.status.phase } }])) }))
-            .catch((e) => reply({ allowed: false, status: { message: `lookup failed: ${e}` } }));
-        }
-        reply({ allowed: true });
-      });
-    });
-    await new Promise<void>((r) => hooks.listen(0, "127.0.0.1", r));
-    port = (hooks.address() as { port: number }).port;
+          out.on("error", reject);
+        });
+        return void Promise.all([get("/api/v1/namespaces/default/configmaps/hook-config"), get(`/api/v1/namespaces/${review.request.namespace}`)])
+          .then(([cm, ns]: any[]) => reply({ allowed: true, patchType: "JSONPatch", patch: b64(JSON.stringify([{ op: "add", path: "/metadata/labels", value: { team: cm.data.team, "ns-phase": ns.status.phase } }])) }))
+          .catch((e) => reply({ allowed: false, status: { message: `lookup failed: ${e}` } }));
+      }
+      reply({ allowed: true });
+    }, ["webhook.hooks.svc"]);
+    ({ port, caBundle } = hooks);
     s = await serve({ nodes: 1, speed: 10 });
   }, 60_000);
 
@@ -88,7 +80,7 @@ describe.runIf(bin)("admission webhooks through kubectl", () => {
 
   afterAll(async () => {
     await s?.stop();
-    await new Promise<void>((r) => (hooks ? hooks.close(() => r()) : r()));
+    await hooks?.close();
   });
 
   const podRule = { operations: ["CREATE"], apiGroups: [""], apiVersions: ["v1"], resources: ["pods"] };

@@ -5,8 +5,8 @@
 // ?timeout=30s, and kubectl's StandardErrorMessage for a Status with no reason ("Error from server: ...").
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createServer, request as httpsRequest, type Server } from "node:https";
-import { closedPort, findKubectl, kubectl, serve, until, webhookCerts, type Served } from "./serve-helpers.js";
+import { request as httpsRequest } from "node:https";
+import { closedPort, findKubectl, kubectl, serve, startWebhookServer, until, type Served, type WebhookServer } from "./serve-helpers.js";
 
 const bin = findKubectl();
 
@@ -24,7 +24,7 @@ function convert(obj: any, desired: string): any {
 
 describe.runIf(bin)("a CRD converted by its webhook, through kubectl", () => {
   let s: Served;
-  let hooks: Server;
+  let hooks: WebhookServer | undefined;
   let port = 0;
   let caBundle = "";
   /** every ConversionReview the webhook got */
@@ -47,24 +47,16 @@ describe.runIf(bin)("a CRD converted by its webhook, through kubectl", () => {
   const widget = (version: string, name: string, spec: object) => JSON.stringify({ apiVersion: `conv.example.com/${version}`, kind: "Widget", metadata: { name, namespace: "default", labels: { app: name } }, spec });
 
   beforeAll(async () => {
-    const certs = webhookCerts();
-    caBundle = Buffer.from(certs.ca).toString("base64");
-    hooks = createServer({ cert: certs.cert, key: certs.key }, (req, res) => {
-      let text = "";
-      req.on("data", (d) => (text += d));
-      req.on("end", () => {
-        const review = JSON.parse(text);
-        seen.push({ path: req.url, review });
-        const { uid, desiredAPIVersion, objects } = review.request;
-        res.setHeader("Content-Type", "application/json");
-        res.end(JSON.stringify({
-          apiVersion: "apiextensions.k8s.io/v1", kind: "ConversionReview",
-          response: { uid, result: { status: "Success" }, convertedObjects: objects.map((o: any) => convert(o, desiredAPIVersion)) },
-        }));
-      });
+    hooks = await startWebhookServer((review, url, res) => {
+      seen.push({ path: url, review });
+      const { uid, desiredAPIVersion, objects } = review.request;
+      res.setHeader("Content-Type", "application/json");
+      res.end(JSON.stringify({
+        apiVersion: "apiextensions.k8s.io/v1", kind: "ConversionReview",
+        response: { uid, result: { status: "Success" }, convertedObjects: objects.map((o: any) => convert(o, desiredAPIVersion)) },
+      }));
     });
-    await new Promise<void>((r) => hooks.listen(0, "127.0.0.1", r));
-    port = (hooks.address() as { port: number }).port;
+    ({ port, caBundle } = hooks);
     s = await serve({ nodes: 1, speed: 10 });
     const made = await k(["create", "-f", "-"], crd(`https://127.0.0.1:${port}/convert`));
     expect(made.out).toBe("customresourcedefinition.apiextensions.k8s.io/widgets.conv.example.com created\n");
@@ -73,7 +65,7 @@ describe.runIf(bin)("a CRD converted by its webhook, through kubectl", () => {
 
   afterAll(async () => {
     await s?.stop();
-    await new Promise<void>((r) => (hooks ? hooks.close(() => r()) : r()));
+    await hooks?.close();
   });
 
   it("converts a create at v2 to the storage version v1 before it is stored, and the answer back to v2", async () => {

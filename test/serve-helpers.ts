@@ -5,7 +5,8 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { execFile, execFileSync, spawnSync } from "node:child_process";
 import { createServer as createTcpServer } from "node:net";
-import { request } from "node:https";
+import { createServer as createHttpsServer, request } from "node:https";
+import type { ServerResponse } from "node:http";
 import { createCluster, type Cluster } from "../runtime/cluster.js";
 import { startServer, type RunningServer } from "../runtime/server/http.js";
 import { kubeconfig } from "../runtime/server/kubeconfig.js";
@@ -109,8 +110,8 @@ export function certKubeconfig(s: Served, certFile: string, keyFile: string): st
   ].join("\n");
 }
 
-/** A CA and a serving certificate made with openssl, for 127.0.0.1, localhost and the DNS names given: what a webhook server in a test serves. */
-export function webhookCerts(dnsNames: readonly string[] = []): { ca: string; cert: string; key: string } {
+/** A CA and a serving certificate made with openssl, for 127.0.0.1, localhost and the DNS names given. */
+function webhookCerts(dnsNames: readonly string[] = []): { ca: string; cert: string; key: string } {
   const dir = mkdtempSync(join(tmpdir(), "podflow-webhook-certs-"));
   const run = (args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: "pipe" });
   run(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt", "-days", "2", "-subj", "/CN=webhook-test-ca"]);
@@ -128,4 +129,24 @@ export async function closedPort(): Promise<number> {
   const port = (srv.address() as { port: number }).port;
   await new Promise<void>((r) => srv.close(() => r()));
   return port;
+}
+
+/** A webhook server in a test: HTTPS on 127.0.0.1, its CA as a clientConfig's caBundle wants it. */
+export interface WebhookServer {
+  port: number;
+  caBundle: string;
+  close(): Promise<void>;
+}
+
+/** Starts a webhook server that hands each request's JSON body (an AdmissionReview, a ConversionReview) and URL to `handle`. */
+export async function startWebhookServer(handle: (review: any, url: string, res: ServerResponse) => void, dnsNames: readonly string[] = []): Promise<WebhookServer> {
+  const certs = webhookCerts(dnsNames);
+  const server = createHttpsServer({ cert: certs.cert, key: certs.key }, (req, res) => {
+    let text = "";
+    req.on("data", (d) => (text += d));
+    req.on("end", () => handle(JSON.parse(text), req.url ?? "", res));
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const port = (server.address() as { port: number }).port;
+  return { port, caBundle: Buffer.from(certs.ca).toString("base64"), close: () => new Promise<void>((r) => server.close(() => r())) };
 }

@@ -7,8 +7,8 @@
 // kube-apiserver does.
 
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { createServer, request, type Server } from "node:https";
-import { raw, serve, until, webhookCerts, type Served } from "./serve-helpers.js";
+import { request } from "node:https";
+import { raw, serve, startWebhookServer, until, type Served, type WebhookServer } from "./serve-helpers.js";
 
 let s: Served;
 const ns = "/api/v1/namespaces/default";
@@ -158,7 +158,7 @@ describe("a proxy subresource's path with dot segments, cleaned before it reache
 // webhook ran), then the store: registry/rest/create.go BeforeCreate's
 // EnsureObjectNamespaceMatchesRequestNamespace, and store.go create's key from the object's name
 describe("a mutating webhook whose patch moves, renames or retypes the object", () => {
-  let hooks: Server;
+  let hooks: WebhookServer | undefined;
   let port = 0;
   let caBundle = "";
   const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64");
@@ -179,25 +179,17 @@ describe("a mutating webhook whose patch moves, renames or retypes the object", 
   const hooked = (name: string) => ({ metadata: { name, labels: { hooked: "yes" } }, data: { k: "v" } });
 
   beforeAll(async () => {
-    const certs = webhookCerts();
-    caBundle = Buffer.from(certs.ca).toString("base64");
-    hooks = createServer({ cert: certs.cert, key: certs.key }, (req, res) => {
-      let text = "";
-      req.on("data", (d) => (text += d));
-      req.on("end", () => {
-        const review = JSON.parse(text);
-        const path = (req.url ?? "").split("?")[0]!;
-        res.setHeader("Content-Type", "application/json");
-        if (path === "/malformed") return void res.end("{not json");
-        const ops = patches.get(path);
-        res.end(JSON.stringify({ apiVersion: "admission.k8s.io/v1", kind: "AdmissionReview", response: { uid: review.request.uid, allowed: true, ...(ops ? { patchType: "JSONPatch", patch: b64(ops) } : {}) } }));
-      });
+    hooks = await startWebhookServer((review, url, res) => {
+      const path = url.split("?")[0]!;
+      res.setHeader("Content-Type", "application/json");
+      if (path === "/malformed") return void res.end("{not json");
+      const ops = patches.get(path);
+      res.end(JSON.stringify({ apiVersion: "admission.k8s.io/v1", kind: "AdmissionReview", response: { uid: review.request.uid, allowed: true, ...(ops ? { patchType: "JSONPatch", patch: b64(ops) } : {}) } }));
     });
-    await new Promise<void>((r) => hooks.listen(0, "127.0.0.1", r));
-    port = (hooks.address() as { port: number }).port;
+    ({ port, caBundle } = hooks);
   });
   afterAll(async () => {
-    await new Promise<void>((r) => (hooks ? hooks.close(() => r()) : r()));
+    await hooks?.close();
   });
 
   it("into another namespace: BeforeCreate's 400, and nothing is stored in either", async () => {
