@@ -33,7 +33,7 @@ import * as S from "./status.js";
 import { isValidPathSegmentName } from "./validation/names.js";
 import { conversionReview, gvkString, judgeConversion, needsWebhook, noSupportedReviewVersions, reviewVersionOf, type ConversionCall } from "./conversionwebhook.js";
 import { admissionReview, dryRunRefusal, isExemptFromWebhooks, judgeWebhookAnswer, mutatedKindError, mutatedNamespace, shouldCallHook, webhooksOf, webhookTarget, type WebhookAttributes, type WebhookOutcome, type WebhookRef } from "./admission/webhooks.js";
-import { admissionRefusal, admitDefaultedKeeping, defaulted, namespaceAdmission, validatingAdmission, type MutateContext, type PriorityClassInfo } from "./admission/index.js";
+import { admissionRefusal, admitDefaulted, admitDefaultedKeeping, defaulted, namespaceAdmission, validatingAdmission, type MutateContext, type PriorityClassInfo } from "./admission/index.js";
 import { mirrorPodRefusal, serviceAccountLookupAttempts, serviceAccountValidateCreate, serviceAccountValidateEphemeral } from "./admission/serviceaccount.js";
 import { bindingLabels, type NodeLookup } from "./admission/podtopologylabels.js";
 import { applied, appliedScale, managerFor, updateRecorded } from "./fieldmanager/write.js";
@@ -2025,14 +2025,8 @@ export function runMutatingAdmission(ctx: ApiServerContext): ApiServerContext {
   // a custom resource is decoded pruned to its schema and defaulted, before the field manager reads it
   if (cur.r?.custom) cur.obj = decodedCustomResource(cur.obj, cur.r);
   const read = recordManagedFields(cur);
-  let refusal: string | undefined;
-  let missingAccount: string | undefined;
-  const serviceAccounts = (ns: string, name: string) => {
-    const sa = ctx.cache.objects.get(storageKey(resourceFor("", "serviceaccounts")!, ns, name));
-    if (sa === undefined) missingAccount = name;
-    return sa;
-  };
-  const actx = copyWith(admissionContext(ctx, cur), { priorityClasses: priorityClasses(ctx), serviceAccounts, refuse: (reason: string) => void (refusal = reason) }) as MutateContext;
+  const report: PluginReport = {};
+  const actx = pluginContext(ctx, cur, report);
   // The pod strategy's PrepareForCreate warns of the AppArmor annotations it copies to fields: read before it copies them.
   const skew = kindIs(cur.r, "Pod") && !cur.old && !cur.req.subresource ? appArmorVersionSkewWarnings(cur.obj) : [];
   if (cur.r?.custom) return stepped(ctx, copyWith(cur, { obj: customStrategy(cur, cur.r) }));
@@ -2040,6 +2034,7 @@ export function runMutatingAdmission(ctx: ApiServerContext): ApiServerContext {
   // (mutate is admitDefaulted of defaulted) The parts admission keeps as the body was decoded are in
   // Go's encoding already (cur.obj was encoded above): storage does not walk them again.
   const { obj, kept } = admitDefaultedKeeping(read ?? defaulted(cur.obj), actx);
+  const { refusal, missingAccount } = report;
   if (refusal !== undefined && missingAccount !== undefined) {
     const waited = serviceAccountWaitOf(cur.req);
     const lookups = (waited?.lookups ?? 0) + 1;
@@ -2054,6 +2049,22 @@ export function runMutatingAdmission(ctx: ApiServerContext): ApiServerContext {
   if (refused !== undefined) return { ...ctx, current: { ...cur, error: S.forbiddenStatus(cur.r!, cur.obj.metadata?.name ?? cur.req.name ?? "", refused) } };
   const admitted = kept.length > 0 ? { obj, decoded: kept } : { obj };
   return stepped(ctx, copyWith(cur, skew.length > 0 ? { ...admitted, warnings: [...(cur.warnings ?? []), ...skew] } : admitted));
+}
+
+/** What the mutating plugins report while they run: a refusal, the ServiceAccount they looked for and did not find. */
+interface PluginReport {
+  refusal?: string;
+  missingAccount?: string;
+}
+
+/** The mutating plugins' view of the cluster for the write in flight, their reports collected in `report`. */
+function pluginContext(ctx: ApiServerContext, cur: InFlight, report: PluginReport): MutateContext {
+  const serviceAccounts = (ns: string, name: string) => {
+    const sa = ctx.cache.objects.get(storageKey(resourceFor("", "serviceaccounts")!, ns, name));
+    if (sa === undefined) report.missingAccount = name;
+    return sa;
+  };
+  return copyWith(admissionContext(ctx, cur), { priorityClasses: priorityClasses(ctx), serviceAccounts, refuse: (reason: string) => void (report.refusal = reason) }) as MutateContext;
 }
 
 /**
@@ -2726,10 +2737,10 @@ export function reinvokeMutatingAdmission(ctx: ApiServerContext): ApiServerConte
   let obj = cur.obj;
   let refusal: string | undefined;
   if (!cur.r?.custom && obj !== undefined) {
-    const serviceAccounts = (ns: string, name: string) => ctx.cache.objects.get(storageKey(resourceFor("", "serviceaccounts")!, ns, name));
-    const actx = copyWith(admissionContext(ctx, cur), { priorityClasses: priorityClasses(ctx), serviceAccounts, refuse: (reason: string) => void (refusal = reason) }) as MutateContext;
-    obj = admitDefaultedKeeping(defaulted(cur.obj), actx).obj;
-    refusal ??= admissionRefusal(obj, actx);
+    const report: PluginReport = {};
+    const actx = pluginContext(ctx, cur, report);
+    obj = admitDefaulted(defaulted(cur.obj), actx);
+    refusal = report.refusal ?? admissionRefusal(obj, actx);
   }
   if (refusal !== undefined) return stepped(ctx, { ...cur, webhooks: undefined, error: S.forbiddenStatus(cur.r!, obj?.metadata?.name ?? cur.req.name ?? "", refusal) });
   const changedInTree = !semanticEqual(cur.obj, obj);
