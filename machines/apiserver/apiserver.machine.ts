@@ -30,7 +30,10 @@ const step = valueStepOf<ApiServerContext>();
 
 const waitingForEtcd = "etcd is down: the write waits for a connection that does not come, while other requests are served, until its deadline (--request-timeout) ends it with 504";
 const etcdGoneInFlight = "etcd died with this request's RPC in flight: gRPC fails it (Unavailable), and the API server passes the error on as a 500";
-const besideWebhook = "while the webhook is out, reads (from the watch cache) and the front end's checks are answered at once, so a webhook may read the cluster; writes queue";
+// Every wait on a webhook (admission or conversion) answers reads meanwhile.
+const whileWebhookIsOut = {
+  ApiRequest: { actions: "receiveRequestBesideWebhook", description: "while the webhook is out, reads (from the watch cache) and the front end's checks are answered at once, so a webhook may read the cluster; writes queue" },
+} as const;
 
 export const apiServerMachine = setup({
   types: {
@@ -181,7 +184,7 @@ export const apiServerMachine = setup({
     awaitingReadConversion: {
       description: "a custom resource read at a version other than the stored one: its CRD's conversion webhook converts the object, or a list's items in one ConversionReview; its failure is the read's 500",
       on: {
-        ApiRequest: { actions: "receiveRequestBesideWebhook", description: besideWebhook },
+        ...whileWebhookIsOut,
         WebhookAnswered: { guard: "isOurConversionAnswer", target: "idle", actions: "finishReadConversion" },
       },
     },
@@ -201,7 +204,7 @@ export const apiServerMachine = setup({
     },
     awaitingConnectMutatingWebhook: {
       on: {
-        ApiRequest: { actions: "receiveRequestBesideWebhook", description: besideWebhook },
+        ...whileWebhookIsOut,
         WebhookAnswered: { guard: "isOurWebhookAnswer", target: "callingConnectMutatingWebhooks", actions: "applyWebhookAnswer" },
       },
     },
@@ -215,7 +218,7 @@ export const apiServerMachine = setup({
     },
     awaitingConnectValidatingWebhook: {
       on: {
-        ApiRequest: { actions: "receiveRequestBesideWebhook", description: besideWebhook },
+        ...whileWebhookIsOut,
         WebhookAnswered: { guard: "isOurWebhookAnswer", target: "callingConnectValidatingWebhooks", actions: "applyWebhookAnswer" },
       },
     },
@@ -231,7 +234,7 @@ export const apiServerMachine = setup({
     },
     awaitingOldConversion: {
       on: {
-        ApiRequest: { actions: "receiveRequestBesideWebhook", description: besideWebhook },
+        ...whileWebhookIsOut,
         WebhookAnswered: { guard: "isOurConversionAnswer", target: "oldConverted", actions: "applyOldConversion" },
       },
     },
@@ -269,7 +272,7 @@ export const apiServerMachine = setup({
     },
     awaitingMutatingWebhook: {
       on: {
-        ApiRequest: { actions: "receiveRequestBesideWebhook", description: besideWebhook },
+        ...whileWebhookIsOut,
         WebhookAnswered: { guard: "isOurWebhookAnswer", target: "callingMutatingWebhooks", actions: "applyWebhookAnswer" },
       },
     },
@@ -310,7 +313,7 @@ export const apiServerMachine = setup({
     },
     awaitingValidatingWebhook: {
       on: {
-        ApiRequest: { actions: "receiveRequestBesideWebhook", description: besideWebhook },
+        ...whileWebhookIsOut,
         WebhookAnswered: { guard: "isOurWebhookAnswer", target: "callingValidatingWebhooks", actions: "applyWebhookAnswer" },
       },
     },
@@ -321,7 +324,7 @@ export const apiServerMachine = setup({
     },
     awaitingStorageConversion: {
       on: {
-        ApiRequest: { actions: "receiveRequestBesideWebhook", description: besideWebhook },
+        ...whileWebhookIsOut,
         WebhookAnswered: { guard: "isOurConversionAnswer", target: "convertedForStorage", actions: ["applyStorageConversion", "encodeForStorage"] },
       },
     },
@@ -362,7 +365,7 @@ export const apiServerMachine = setup({
     },
     awaitingReplyConversion: {
       on: {
-        ApiRequest: { actions: "receiveRequestBesideWebhook", description: besideWebhook },
+        ...whileWebhookIsOut,
         WebhookAnswered: { guard: "isOurConversionAnswer", target: "idle", actions: "finishReplyConversion" },
       },
     },
