@@ -1088,14 +1088,14 @@ function httpFrom(ctx: CriContext, c: CriContainer, url: string, clientHeaders?:
 }
 
 /** A GET to a listener in a sandbox, as the http effect's answer. */
-export function httpTo(ctx: CriContext, sandboxId: string, host: string, port: number, path: string, remoteAddr?: string, charged = false, headers?: RequestHeaders): EffectResult {
+export function httpTo(ctx: CriContext, sandboxId: string, host: string, port: number, path: string, remoteAddr?: string, charged = false, headers?: RequestHeaders, method?: string): EffectResult {
   const l = listenerIn(ctx, sandboxId, port);
   // localhost is loopback's address in /etc/hosts
   const peer = `${host === "localhost" ? "127.0.0.1" : host}:${port}`;
   // busybox names a refused address without its port (xmalloc_sockaddr2dotted_noport)
   if (!l) return { type: "http", error: "connection refused", address: host === "localhost" ? "127.0.0.1" : host, peer };
   const agent = headers?.find(([k]) => k === "user-agent")?.[1];
-  const res = l({ kind: "http", path, now: ctx.now, ...(remoteAddr ? { remoteAddr } : {}), ...(agent !== undefined ? { userAgent: agent } : {}), ...(headers ? { headers } : {}) });
+  const res = l({ kind: "http", path, now: ctx.now, ...(remoteAddr ? { remoteAddr } : {}), ...(agent !== undefined ? { userAgent: agent } : {}), ...(headers ? { headers } : {}), ...(method !== undefined && method !== "GET" ? { method } : {}) });
   // A served request's work is charged to the container listening (probes and exec'd wgets are not modelled as work).
   if (charged && typeof res !== "boolean" && res.cpuNanos) {
     const owner = listenerOwner(ctx, sandboxId, port);

@@ -140,7 +140,7 @@ export function onStreamMessage(ctx: CriContext, msg: StreamMessage, fx: Fx): vo
   }
   if (msg.type === "PortForwardHttp") {
     if (!listenerIn(ctx, s.sandboxId, msg.port)) return send({ type: "PortForwardHttpResult", session: msg.session, requestId: msg.requestId, error: portForwardRefused(s.sandboxId, msg.port) });
-    const r = httpTo(ctx, s.sandboxId, "127.0.0.1", msg.port, msg.path, "127.0.0.1");
+    const r = httpTo(ctx, s.sandboxId, "127.0.0.1", msg.port, msg.path, "127.0.0.1", false, undefined, msg.method);
     if (!r || r.type !== "http" || "error" in r) return send({ type: "PortForwardHttpResult", session: msg.session, requestId: msg.requestId, error: portForwardRefused(s.sandboxId, msg.port) });
     return send({ type: "PortForwardHttpResult", session: msg.session, requestId: msg.requestId, status: r.status, ...(r.body !== undefined ? { body: r.body } : {}) });
   }

@@ -32,7 +32,7 @@ import { serveLogs } from "./logs.js";
 import { connectOptions, connectRefusal, isLocation, locate, podConnectRefusal, serveConnect } from "./stream.js";
 import { connectSubresources } from "../../machines/apiserver/connect.js";
 import { decodeContinue } from "../../machines/apiserver/continue.js";
-import { proxyRequest, proxyResource, upstreamPath } from "./proxy.js";
+import { proxyRequest, proxyResource, rootPathRedirect, upstreamPath } from "./proxy.js";
 import { nodeProxyRequest } from "./nodeproxy.js";
 import { encodeProtobufObject, prefersProtobuf } from "./protobuf/encode.js";
 import { generateServingCerts, type ServingCerts } from "./certs.js";
@@ -1176,12 +1176,19 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
  * pods/proxy, services/proxy and nodes/proxy: authorized as the method's verb on the subresource (with the
  * name as given, port included), then proxied; the upstream's status and body are the answer.
  */
-async function serveProxy(cluster: Cluster, asked: Omit<ApiRequest, "type" | "id" | "token" | "impersonate">, gate: (a: Omit<ApiRequest, "type" | "id" | "token" | "impersonate">, answer: () => unknown) => Promise<void>, p: ResourcePath, url: { path: string; query: URLSearchParams }, method: string, res: ServerResponse): Promise<void> {
-  const path = upstreamPath(unescapePath(url.path) ?? url.path, url.query.toString());
+async function serveProxy(cluster: Cluster, asked: Omit<ApiRequest, "type" | "id" | "token" | "impersonate">, gate: (a: Omit<ApiRequest, "type" | "id" | "token" | "impersonate">, answer: () => unknown) => Promise<void>, p: ResourcePath, url: { path: string; rawQuery: string }, method: string, res: ServerResponse): Promise<void> {
+  const decoded = unescapePath(url.path) ?? url.path;
+  const redirect = rootPathRedirect(decoded, url.rawQuery, method);
+  const path = upstreamPath(decoded, url.rawQuery);
+  const sendRedirect = (location: string) => {
+    res.writeHead(301, { Location: location, "Content-Length": 0 });
+    res.end();
+  };
   if (p.resource === "nodes" && p.namespace === undefined && p.name !== undefined) {
     return gate(asked, () => {
-      const a = nodeProxyRequest(cluster, p.name!, method, path);
+      const a = nodeProxyRequest(cluster, p.name!, method, path, redirect);
       if ("error" in a) return sendStatus(res, a.error);
+      if ("redirect" in a) return sendRedirect(a.redirect);
       res.writeHead(a.status, { "Content-Type": a.contentType, "Content-Length": Buffer.byteLength(a.body), ...(a.location !== undefined ? { Location: a.location } : {}) });
       res.end(method === "HEAD" ? undefined : a.body);
     });
@@ -1189,8 +1196,9 @@ async function serveProxy(cluster: Cluster, asked: Omit<ApiRequest, "type" | "id
   const resource = proxyResource(p.resource);
   if (!resource || p.namespace === undefined || p.name === undefined) return gate(asked, () => sendStatus(res, pathNotFound()));
   return gate(asked, async () => {
-    const a = await proxyRequest(cluster, resource, p.namespace!, p.name!, method, path);
+    const a = await proxyRequest(cluster, resource, p.namespace!, p.name!, method, path, redirect);
     if ("error" in a) return sendStatus(res, a.error);
+    if ("redirect" in a) return sendRedirect(a.redirect);
     res.writeHead(a.status, { "Content-Type": /^\s*</.test(a.body) ? "text/html" : "text/plain; charset=utf-8", "Content-Length": Buffer.byteLength(a.body) });
     res.end(method === "HEAD" ? undefined : a.body);
   });
@@ -1381,9 +1389,9 @@ interface HandlerContext {
 export const maxRequestsInFlight = { readonly: 400, mutating: 200 };
 
 /** The path and the query of a request URI, split without URL resolution (Go does not resolve it either). */
-function splitRequestURI(uri: string): { path: string; query: URLSearchParams } {
+function splitRequestURI(uri: string): { path: string; query: URLSearchParams; rawQuery: string } {
   const q = uri.indexOf("?");
-  return q < 0 ? { path: uri, query: new URLSearchParams() } : { path: uri.slice(0, q), query: new URLSearchParams(uri.slice(q + 1)) };
+  return q < 0 ? { path: uri, query: new URLSearchParams(), rawQuery: "" } : { path: uri.slice(0, q), query: new URLSearchParams(uri.slice(q + 1)), rawQuery: uri.slice(q + 1) };
 }
 
 async function handle(cluster: Cluster, req: IncomingMessage, res: ServerResponse, hc: HandlerContext): Promise<void> {

@@ -49,13 +49,15 @@ function serviceUnavailable(message: string): Status {
 }
 
 /** One request to a node's kubelet through the API server; the caller authorized the method's verb on nodes/proxy. */
-export function nodeProxyRequest(cluster: Cluster, id: string, method: string, path: string): KubeletAnswer | { error: Status } {
+export function nodeProxyRequest(cluster: Cluster, id: string, method: string, path: string, redirect?: string): KubeletAnswer | { error: Status } | { redirect: string } {
   const parts = splitSchemeNamePort(id);
   if (parts === undefined) return { error: S.badRequest(`invalid node request "${id}"`) };
   const node = cluster.get("Node", parts.name);
   if (node === undefined) return { error: S.notFound(resourceFor("", "nodes")!, parts.name) };
   const location = nodeProxyLocation(node, parts.port);
   if ("error" in location) return location;
+  // the proxy handler redirects a root path before it dials
+  if (redirect !== undefined) return { redirect };
   const dialled = dialKubelet(cluster, location.host, location.port);
   // the proxy's error responder: "error trying to reach service: " and the dial's error
   if ("error" in dialled) return { error: serviceUnavailable(`error trying to reach service: ${dialled.error}`) };

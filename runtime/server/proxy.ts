@@ -26,8 +26,8 @@ export interface ProxyTarget {
   scheme?: string;
 }
 
-/** What the proxy answers: the upstream's status and body, or the API server's Status. */
-export type ProxyAnswer = { status: number; body: string } | { error: Status };
+/** What the proxy answers: the upstream's status and body, the API server's Status, or its redirect of a root path. */
+export type ProxyAnswer = { status: number; body: string } | { error: Status } | { redirect: string };
 
 function serviceUnavailable(message: string): Status {
   return { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, reason: "ServiceUnavailable", code: 503 };
@@ -151,13 +151,11 @@ async function dialTls(s: Session, t: ProxyTarget, refused: () => ProxyAnswer): 
 }
 
 /**
- * The path the upstream gets, as kube-apiserver makes it: getRequestOptions (handlers/rest.go) joins
- * the RequestInfo parts after <resource>/<name>/proxy, read from the unescaped path, with a leading
- * "/" and the request's trailing one; the proxy REST's Connect then sets the location's path with
- * net.JoinPreservingTrailingSlash, a path.Join, so "." and ".." segments never leave the target's
- * root; the upstream request carries it escaped as url.URL.EscapedPath does (at least "/" here).
+ * The proxied path as getRequestOptions (handlers/rest.go) makes it: the RequestInfo parts after
+ * <resource>/<name>/proxy, read from the unescaped path, with a leading "/" when not empty and the
+ * request's trailing one; "" when the request ends at .../proxy.
  */
-export function upstreamPath(decodedPath: string, query: string): string {
+function proxiedSubpath(decodedPath: string): string {
   const trimmed = decodedPath.replace(/^\/+|\/+$/g, "");
   let parts = trimmed === "" ? [] : trimmed.split("/");
   parts = parts.slice(parts[0] === "apis" ? 3 : 2);
@@ -165,11 +163,33 @@ export function upstreamPath(decodedPath: string, query: string): string {
   let sub = parts.slice(3).join("/");
   if (sub.length > 0 && !sub.startsWith("/")) sub = `/${sub}`;
   if (decodedPath.endsWith("/") && !sub.endsWith("/")) sub += "/";
-  const joined = sub === "" ? "/" : goCleanPath(sub) + (sub.endsWith("/") && goCleanPath(sub) !== "/" ? "/" : "");
-  const escaped = goEscapePath(joined);
-  return query ? `${escaped}?${query}` : escaped;
+  return sub;
 }
 
+/**
+ * The path the upstream gets, as kube-apiserver makes it: the proxy REST's Connect sets the
+ * location's path with net.JoinPreservingTrailingSlash, a path.Join, so "." and ".." segments never
+ * leave the target's root; the upstream request carries it escaped as url.URL.EscapedPath does (at
+ * least "/" here) and the client's raw query unchanged (UpgradeAwareHandler: loc.RawQuery = req.URL.RawQuery).
+ */
+export function upstreamPath(decodedPath: string, rawQuery: string): string {
+  const sub = proxiedSubpath(decodedPath);
+  const joined = sub === "" ? "/" : goCleanPath(sub) + (sub.endsWith("/") && goCleanPath(sub) !== "/" ? "/" : "");
+  const escaped = goEscapePath(joined);
+  return rawQuery ? `${escaped}?${rawQuery}` : escaped;
+}
+
+/**
+ * Where kube's proxy redirects a GET or HEAD whose proxied path is empty (.../proxy without a
+ * trailing slash): 301 to the request's path and "/" (proxyRedirectsforRootPath in
+ * apimachinery's proxy/upgradeaware.go, the hack for kubernetes#4958); undefined when it proxies.
+ */
+export function rootPathRedirect(decodedPath: string, rawQuery: string, method: string): string | undefined {
+  if (proxiedSubpath(decodedPath) !== "" || (method !== "GET" && method !== "HEAD")) return undefined;
+  // Go writes the header's bytes as they are but for CR and LF; Node takes only visible latin1 here
+  const bytes = Buffer.from(`${decodedPath}/${rawQuery ? `?${rawQuery}` : ""}`, "utf8").toString("latin1").replace(/[\r\n]/g, " ");
+  return bytes.replace(/[^\t\x20-\x7e\x80-\xff]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
+}
 
 /** url.escape(path, encodePath): unreserved bytes and $&+,/:;=@ kept, every other byte %XX. */
 function goEscapePath(p: string): string {
@@ -187,8 +207,10 @@ export function proxyResource(resource: string): "pods" | "services" | undefined
 }
 
 /** Resolves and proxies one request; the caller has authorized get (or the method's verb) on <resource>/proxy. */
-export async function proxyRequest(cluster: Cluster, resource: "pods" | "services", namespace: string, id: string, method: string, path: string): Promise<ProxyAnswer> {
+export async function proxyRequest(cluster: Cluster, resource: "pods" | "services", namespace: string, id: string, method: string, path: string, redirect?: string): Promise<ProxyAnswer> {
   const target = resource === "pods" ? await podTarget(cluster, namespace, id) : await serviceTarget(cluster, namespace, id);
   if (isStatus(target)) return { error: target.code === 404 && target.reason === "NotFound" ? S.notFound(resourceFor("", resource)!, splitSchemeNamePort(id)?.name ?? id) : target };
+  // Connect found the location; the handler redirects a root path before it dials
+  if (redirect !== undefined) return { redirect };
   return proxyTo(cluster, target, method, path);
 }

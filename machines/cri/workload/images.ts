@@ -241,10 +241,13 @@ function fileServer(sh: ShellState, root: string, log?: (req: Extract<ListenerRe
     let path = req.path.split("?")[0]!;
     const dir = path.endsWith("/");
     if (dir) path += "index.html";
+    const method = req.method ?? "GET";
     const body = sh.io.fs.read(`${root}${path}`);
-    const status = typeof body === "string" ? 200 : nginxVersion !== undefined && dir && sh.io.fs.isDir(`${root}${path.slice(0, -"index.html".length)}`) ? 403 : 404;
-    const page = status === 403 ? "403 Forbidden" : "404 Not Found";
-    const res = typeof body === "string" ? { status, body } : { status, body: nginxVersion !== undefined ? nginxErrorPage(page, nginxVersion) : `<html>\r\n<head><title>${page}</title></head>\r\n<body>\r\n<center><h1>${page}</h1></center>\r\n</body>\r\n</html>\r\n` };
+    // nginx's static handler takes GET, HEAD and POST, and refuses a POST to a file it found (ngx_http_static_handler)
+    const refused = nginxVersion !== undefined && (!["GET", "HEAD", "POST"].includes(method) || (method === "POST" && typeof body === "string"));
+    const status = refused ? 405 : typeof body === "string" ? 200 : nginxVersion !== undefined && dir && sh.io.fs.isDir(`${root}${path.slice(0, -"index.html".length)}`) ? 403 : 404;
+    const page = status === 405 ? "405 Not Allowed" : status === 403 ? "403 Forbidden" : "404 Not Found";
+    const res = status === 200 && typeof body === "string" ? { status, body } : { status, body: nginxVersion !== undefined ? nginxErrorPage(page, nginxVersion) : `<html>\r\n<head><title>${page}</title></head>\r\n<body>\r\n<center><h1>${page}</h1></center>\r\n</body>\r\n</html>\r\n` };
     log?.(req, res.status, res.body.length);
     return res;
   };
@@ -264,7 +267,7 @@ function* nginx(sh: ShellState, st: Streams, ctx: ProgramContext): Gen {
   st.err(`${t()} [notice] 1#1: start worker process 29\n`);
   ctx.listeners.set(80, fileServer(sh, nginxHtml, (req, status, bytes) => {
     const stamp = strftime("%d/%b/%Y:%H:%M:%S +0000", req.now).replace(/\/(\d\d)\//, (_, m: string) => `/${months[Number(m) - 1]}/`);
-    sh.io.stdout(`${req.remoteAddr ?? "10.244.0.1"} - - [${stamp}] "GET ${req.path} HTTP/1.1" ${status} ${bytes} "-" "${req.userAgent ?? "kube-probe/1.35"}" "-"`);
+    sh.io.stdout(`${req.remoteAddr ?? "10.244.0.1"} - - [${stamp}] "${req.method ?? "GET"} ${req.path} HTTP/1.1" ${status} ${bytes} "-" "${req.userAgent ?? "kube-probe/1.35"}" "-"`);
   }, ctx.image.version ?? "1.29.3"));
   return yield* serve(sh);
 }

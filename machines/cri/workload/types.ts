@@ -111,7 +111,7 @@ export interface ProcessIO {
 /** A request arriving at a port the process listens on (probes, Services, kubectl port-forward). */
 export type ListenerRequest =
   /** headers: the request's, Host first, when the client is a program that sends them (wget, curl) */
-  | { kind: "http"; path: string; now: number; remoteAddr?: string; userAgent?: string; headers?: readonly (readonly [string, string])[] }
+  | { kind: "http"; path: string; now: number; remoteAddr?: string; userAgent?: string; headers?: readonly (readonly [string, string])[]; /** absent: GET */ method?: string }
   | { kind: "tcp" }
   | { kind: "grpc"; service?: string };
 
