@@ -6,8 +6,11 @@ import { parseQuantity } from "./quantity.js";
 /** utsname.release: a GCP Ubuntu kernel, as nodes of a GKE-like cluster run. */
 export const nodeKernelRelease = "6.8.0-1017-gcp";
 
-/** A simulated node's machine as its kubelet reports it (node.ts' capacity: the given Node's over cadvisor's 4 CPUs and 16Gi). */
-export const defaultMachine = { cpu: "4", memory: "16Gi" } as const;
+/**
+ * A simulated node's machine as its kubelet reports it when the given Node says nothing: cadvisor's
+ * 4 CPUs, 16Gi and 100Gi of disk, no hugepages, and the kubelet's default maxPods (110).
+ */
+export const defaultMachine = { cpu: "4", "ephemeral-storage": "100Gi", "hugepages-1Gi": "0", "hugepages-2Mi": "0", memory: "16Gi", pods: "110" } as const;
 
 /**
  * What the node's kernel tells a process of its CPUs and RAM (sched_getaffinity, sysinfo): the

@@ -8,6 +8,7 @@
 
 import type { Node, Pod } from "kubernetes-types/core/v1";
 import { goQuote } from "../common/goquote.js";
+import { defaultMachine } from "../common/kernel.js";
 import { intValue, milliValue } from "../common/quantity.js";
 import { requiredNodeAffinityMatches } from "../common/labels.js";
 import { hostPorts, podRequests, portsConflict } from "../common/resourcehelper.js";
@@ -85,7 +86,7 @@ export interface Allocatable {
 }
 
 export function allocatableOf(node: Node | undefined): Allocatable {
-  const a: Record<string, string | number> = { cpu: "4", memory: "16Gi", pods: "110", ...(node?.status?.capacity ?? {}), ...(node?.status?.allocatable ?? {}) };
+  const a: Record<string, string | number> = { ...defaultMachine, ...(node?.status?.capacity ?? {}), ...(node?.status?.allocatable ?? {}) };
   return { cpu: milliValue(a.cpu!), memory: intValue(a.memory!), pods: intValue(a.pods!) };
 }
 

@@ -1,7 +1,7 @@
 // The kubelet's Node object and Lease: what it registers, what its status says, and the
 // heartbeat wording (pkg/kubelet/nodestatus/setters.go). Pure: time comes in as `now`.
 
-import { nodeKernelRelease } from "../common/kernel.js";
+import { defaultMachine, nodeKernelRelease } from "../common/kernel.js";
 import type { Node, NodeCondition, NodeStatus } from "kubernetes-types/core/v1";
 import { deepEqual } from "../common/equal.js";
 import { rfc3339, rfc3339Micro } from "../common/time.js";
@@ -97,7 +97,7 @@ export function nodeStatus(given: Node, index: number, now: number, prior: NodeS
   // kubernetes-types predates status.features
   const features = { features: { supplementalGroupsPolicy: true } } as Partial<NodeStatus>;
   const name = given.metadata!.name!;
-  const machine: Record<string, string> = { cpu: "4", "ephemeral-storage": "100Gi", "hugepages-1Gi": "0", "hugepages-2Mi": "0", memory: "16Gi", pods: "110", ...(given.status?.capacity ?? {}), ...(given.status?.allocatable ?? {}) };
+  const machine: Record<string, string> = { ...defaultMachine, ...(given.status?.capacity ?? {}), ...(given.status?.allocatable ?? {}) };
   // setters.go MachineInfo works on the Node as the API server holds it: a capacity it does not set (an
   // extended resource a client advertised through the status subresource) stays, and allocatable follows it
   const advertised = Object.entries(prior?.capacity ?? {}).filter(([k]) => !Object.hasOwn(machine, k));

@@ -5,6 +5,7 @@
 // where the container's resizePolicy asks for one (RestartContainer).
 
 import type { Container, Pod, PodCondition, ResourceRequirements } from "kubernetes-types/core/v1";
+import { defaultMachine } from "../common/kernel.js";
 import { intValue, milliValue } from "../common/quantity.js";
 import { stateName } from "../common/lifecycle.js";
 import { valueLifecycle } from "./lifecycles.js";
@@ -165,7 +166,7 @@ export function resizeState(w: PodWorker): string {
 
 function nodeCapacity(ctx: KubeletContext): NodeCapacity {
   const given = ctx.given.status;
-  const list: Record<string, string> = { cpu: "4", memory: "16Gi", ...(given?.capacity ?? {}), ...(given?.allocatable ?? {}) };
+  const list: Record<string, string> = { ...defaultMachine, ...(given?.capacity ?? {}), ...(given?.allocatable ?? {}) };
   return { cpu: milliValue(list.cpu), memory: intValue(list.memory) };
 }
 

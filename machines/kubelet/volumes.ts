@@ -5,6 +5,7 @@
 
 import type { Container, DownwardAPIVolumeFile, KeyToPath, Pod, ResourceFieldSelector, Volume } from "kubernetes-types/core/v1";
 import { getOwn } from "../common/own.js";
+import { defaultMachine } from "../common/kernel.js";
 import { milliValue } from "../common/quantity.js";
 import { rfc3339Nano } from "../common/time.js";
 import { clusterCACert } from "../common/ca.js";
@@ -22,7 +23,7 @@ export type VolumeFiles = { kind: "files"; files: Record<string, string> } | Unr
 const filesOf = (files: Record<string, string>): VolumeFiles => ({ kind: "files", files });
 
 /** The node's allocatable the downward API reports for a container without a limit (defaultPodLimitsForDownwardAPI). */
-export const nodeAllocatable = { cpu: "4", memory: "16Gi", "ephemeral-storage": "100Gi" } as const;
+export const nodeAllocatable = { cpu: defaultMachine.cpu, memory: defaultMachine.memory, "ephemeral-storage": defaultMachine["ephemeral-storage"] } as const;
 
 /** FormatMap: key="value" lines, keys sorted, no trailing newline. */
 export function formatMap(m: Record<string, string> | undefined): string {
