@@ -80,4 +80,14 @@ describe("the API server's health endpoints", () => {
     const own = await get("/livez/etcd");
     expect([own.code, own.body]).toEqual([500, "internal server error: error getting data from etcd: context deadline exceeded\n"]);
   });
+
+  // CacheDelegator.Get and ConsistentListFromCache read etcd for a request without a resourceVersion:
+  // it waits for etcd until the timeout filter (WithTimeoutForNonLongRunningRequests) answers 504
+  it("with etcd down, kubectl get waits out the request's deadline and gets the timeout filter's 504; a list at resourceVersion 0 is served from the cache", async () => {
+    if (!bin) throw new Error("kubectl is not on PATH");
+    const r = await kubectl(bin, s.kubeconfigPath, ["get", "namespace", "default"], { timeoutMs: 60_000 });
+    expect([r.code, r.err]).toEqual([1, "Error from server (Timeout): Timeout: request did not complete within the allotted timeout\n"]);
+    const cached = await get("/api/v1/namespaces?resourceVersion=0");
+    expect([cached.code, JSON.parse(cached.body).items.some((n: any) => n.metadata.name === "default")]).toEqual([200, true]);
+  }, 70_000);
 });

@@ -290,7 +290,8 @@ export function receiveRequest(ctx: ApiServerContext, req: Request, fx: Fx): Api
  */
 export function receiveRequestBesideWebhook(ctx: ApiServerContext, req: Request, fx: Fx): ApiServerContext {
   const v = req.verb;
-  const read = (v === "get" || v === "list" || v === "watch" || v === "unwatch") && !aggregatedGroups.has(req.group) && !isConnectRequest(req);
+  // a read etcd must answer, while etcd is down, waits in the pipeline like a write
+  const read = (v === "get" || v === "list" || v === "watch" || v === "unwatch") && !aggregatedGroups.has(req.group) && !isConnectRequest(req) && !(ctx.etcdGone === true && readsFromEtcd(req));
   return req.authorizeOnly === true || read ? answerAside(ctx, req, fx) : enqueueRequest(ctx, req);
 }
 
@@ -521,6 +522,23 @@ export function isRead(ctx: ApiServerContext): boolean {
   if (req.authorizeOnly || req.nonResource) return true;
   const v = req.verb;
   return v === "get" || v === "list" || v === "watch" || v === "unwatch" || (v === "create" && false);
+}
+
+/**
+ * A read kube-apiserver serves from etcd rather than the watch cache: a get without a
+ * resourceVersion (CacheDelegator.Get delegates it to the store), and a list without one
+ * (ConsistentListFromCache first asks etcd for its current revision); a continued list is served
+ * at its token's revision, and every other read from the cache.
+ */
+export function readsFromEtcd(req: Request): boolean {
+  if (req.authorizeOnly || req.nonResource) return false;
+  const unversioned = req.resourceVersion === undefined || req.resourceVersion === "";
+  return unversioned && (req.verb === "get" || (req.verb === "list" && !req.continue));
+}
+
+/** etcd is down and the request in flight is a read only etcd can answer. */
+export function isEtcdReadWhileGone(ctx: ApiServerContext): boolean {
+  return ctx.etcdGone === true && readsFromEtcd(ctx.current!.req);
 }
 
 /** A connect (pods/exec, attach, portforward): authorized, it is answered with where the stream goes. */
@@ -2528,19 +2546,25 @@ export function replyEtcdUnavailable(ctx: ApiServerContext, fx: Fx): ApiServerCo
 }
 
 /**
- * A write that needs etcd while etcd is down waits (clientv3's WaitForReady) in its own goroutine
- * while others are served; it will never be stored, so its Service allocations go back now, and its
- * deadline answers it.
+ * A request that needs etcd while etcd is down waits (clientv3's WaitForReady) in its own goroutine
+ * while others are served; a write will never be stored, so its Service allocations go back now,
+ * and its deadline answers it.
  */
 export function waitForEtcdUntilDeadline(ctx: ApiServerContext, fx: Fx): ApiServerContext {
   const cur = ctx.current!;
-  if (cur.req.id >= 0) fx.after(`request-deadline/${cur.req.from}/${cur.req.id}`, requestTimeoutMs, { type: "RequestDeadline", client: cur.req.from, id: cur.req.id });
+  const read = isRead(ctx) ? { read: true as const } : {};
+  if (cur.req.id >= 0) fx.after(`request-deadline/${cur.req.from}/${cur.req.id}`, requestTimeoutMs, { type: "RequestDeadline", client: cur.req.from, id: cur.req.id, ...read });
   return stepped(ctx, undefined, ctx.cache, ctx.backlog, ctx.nextEtcdId, cur.allocatorsBefore ?? ctx.allocators);
 }
 
-/** The deadline passed while the write waited for etcd: finisher.go's NewTimeoutError. */
-export function replyRequestTimeout(ctx: ApiServerContext, ev: { client: string; id: number }, fx: Fx): ApiServerContext {
-  const status = { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "Timeout: request did not complete within requested timeout - context deadline exceeded", reason: "Timeout", details: {}, code: 504 };
+/**
+ * The deadline passed while the request waited for etcd: a write's answer is finisher.go's
+ * NewTimeoutError; a read has no finisher, so the timeout filter (WithTimeoutForNonLongRunningRequests)
+ * answers it with its own.
+ */
+export function replyRequestTimeout(ctx: ApiServerContext, ev: { client: string; id: number; read?: boolean }, fx: Fx): ApiServerContext {
+  const message = ev.read === true ? "Timeout: request did not complete within the allotted timeout" : "Timeout: request did not complete within requested timeout - context deadline exceeded";
+  const status = { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, reason: "Timeout", details: {}, code: 504 };
   fx.send(ev.client, { type: "ApiResponse", id: ev.id, ok: false, code: 504, status });
   return ctx;
 }

@@ -14,7 +14,7 @@ export type ApiServerEvent =
   | ({ type: "CompactionDue" } & Stamp)
   | ({ type: "ClientGone"; client: string } & Stamp)
   | ({ type: "EtcdGone" } & Stamp)
-  | ({ type: "RequestDeadline"; client: string; id: number } & Stamp)
+  | ({ type: "RequestDeadline"; client: string; id: number; read?: boolean } & Stamp)
   | ({ type: "DisconnectWatch"; pick: number } & Stamp)
   | ({ type: "DisconnectClientWatches"; client: string } & Stamp)
   | ({ type: "SlideWatchCache"; keep: number } & Stamp)
@@ -66,6 +66,7 @@ export const apiServerMachine = setup({
     isAwaitingWebhook: ({ context }) => L.isAwaitingWebhook(context),
     isOurWebhookAnswer: ({ context, event }) => L.isOurWebhookAnswer(context, event as { id: number }),
     isEtcdGone: ({ context }) => context.etcdGone === true,
+    isEtcdReadWhileGone: ({ context }) => L.isEtcdReadWhileGone(context),
     needsReinvocation: ({ context }) => L.needsReinvocation(context),
     isAwaitingConversion: ({ context }) => L.isAwaitingConversion(context),
     isOurConversionAnswer: ({ context, event }) => L.isOurConversionAnswer(context, event as { id: number }),
@@ -110,7 +111,7 @@ export const apiServerMachine = setup({
     forgetClient: step((c, e) => L.forgetClient(c, e)),
     loseEtcd: step((c) => L.loseEtcd(c)),
     replyEtcdUnavailable: step((c, _e, fx) => L.replyEtcdUnavailable(c, fx)),
-    replyRequestTimeout: step((c, e, fx) => L.replyRequestTimeout(c, e as { client: string; id: number }, fx)),
+    replyRequestTimeout: step((c, e, fx) => L.replyRequestTimeout(c, e as { client: string; id: number; read?: boolean }, fx)),
     waitForEtcdUntilDeadline: step((c, _e, fx) => L.waitForEtcdUntilDeadline(c, fx)),
     disconnectWatch: step((c, e, fx) => L.disconnectWatch(c, e, fx)),
     disconnectClientWatches: step((c, e, fx) => L.disconnectClientWatches(c, e, fx)),
@@ -138,8 +139,8 @@ export const apiServerMachine = setup({
     WatchResponse: { actions: "applyWatchEvents", description: "etcd changes: update the watch cache, fan out to client watches" },
     CompactionDue: { actions: "compactEtcd" },
     ClientGone: { actions: "forgetClient", description: "a client's process died: its watches end, its requests are abandoned" },
-    RequestDeadline: { actions: "replyRequestTimeout", description: "a write that waited for etcd reached its deadline" },
-    EtcdGone: { actions: "loseEtcd", description: "etcd's process died and its connection closed: writes from now on wait for it (gRPC's WaitForReady) until their request times out" },
+    RequestDeadline: { actions: "replyRequestTimeout", description: "a request that waited for etcd reached its deadline" },
+    EtcdGone: { actions: "loseEtcd", description: "etcd's process died and its connection closed: writes and the reads only etcd answers wait for it from now on (gRPC's WaitForReady) until their request times out" },
     DisconnectWatch: { actions: "disconnectWatch", description: "fault: one client watch's stream breaks; the client sees it end (CLOSED) and watches again from its last resourceVersion" },
     DisconnectClientWatches: { actions: "disconnectClientWatches", description: "fault: a partition healed; each of that client's watches ends with 410 Gone" },
     SlideWatchCache: { actions: "slideWatchCache", description: "fault: compact etcd now and keep only the newest watch-cache history" },
@@ -172,6 +173,10 @@ export const apiServerMachine = setup({
         { guard: "isConnectWithMutatingWebhooks", target: "callingConnectMutatingWebhooks" },
         { guard: "isConnectWithValidatingWebhooks", target: "callingConnectValidatingWebhooks" },
         { guard: "isConnect", target: "connecting" },
+        {
+          guard: "isEtcdReadWhileGone", target: "idle", actions: "waitForEtcdUntilDeadline",
+          description: "etcd is down: a read only etcd answers (a get or list without a resourceVersion) waits for it until its deadline; reads at a resourceVersion and watches are served from the watch cache",
+        },
         { guard: "isRead", target: "reading" },
         { guard: "needsOldConversion", target: "convertingOld" },
         { target: "admitting" },
