@@ -93,6 +93,13 @@ export interface ClusterOptions {
    * (podflow serve's default). Off by default: the pods would shift every seeded run.
    */
   addons?: boolean;
+  /**
+   * The control plane's Leases in kube-system: kube-controller-manager's and kube-scheduler's leader
+   * election and kube-apiserver's identity Lease, held on the first node (kind's control plane) and
+   * renewed every 2 s and 10 s (podflow serve's default). Off by default: the renewals would shift
+   * every seeded run.
+   */
+  leases?: boolean;
 }
 
 /** What an operator's etcdctl asks of etcd: `alarm list` / `alarm disarm`, `defrag`, `endpoint status`, `compact REV`. */

@@ -54,6 +54,7 @@ import { pvControllerMachine } from "../machines/persistentvolume/pv.machine.js"
 import { localPathProvisionerMachine } from "../machines/localpath/localpath.machine.js";
 import { protectionControllerMachine } from "../machines/persistentvolume/protection.machine.js";
 import { POLICY_AGENT, policyAgentUser } from "./policyagent.js";
+import { leaseHolderMachine } from "../machines/leaderelection/leaseholder.machine.js";
 // [/storage]
 
 export interface Identity {
@@ -73,6 +74,8 @@ export function components(nodes: Node[], seed: number, opts: unknown, mint: (ad
   // kubeadm's addons run CoreDNS as pods behind the kube-dns Service (ClusterOptions.addons)
   const addons = (opts ?? {}) as { addons?: boolean; only?: unknown };
   const dnsPods = addons.addons === true && addons.only === undefined;
+  // the control plane's Leases (ClusterOptions.leases), held on kind's control-plane node: the first
+  const leases = (opts as { leases?: boolean } | undefined)?.leases === true && addons.only === undefined;
   const identity = (address: string, user: UserInfo): Identity => ({ address, token: mint(address), user });
   const identities: Identity[] = [
     identity("scheduler", { name: "system:kube-scheduler", groups: ["system:authenticated"] }),
@@ -95,6 +98,8 @@ export function components(nodes: Node[], seed: number, opts: unknown, mint: (ad
   // [networking policy] kindnet's network policy agent, started with the first NetworkPolicy (runtime/policyagent.ts)
   identities.push(identity(POLICY_AGENT, policyAgentUser));
   // [/networking policy]
+  // kube-apiserver's loopback client (its identity Lease): system:apiserver in system:masters
+  if (leases) identities.push(identity("apiserver-identity-lease", { name: "system:apiserver", groups: ["system:masters", "system:authenticated"] }));
   const admin = { name: "admin" };
   void admin;
   return {
@@ -108,6 +113,12 @@ export function components(nodes: Node[], seed: number, opts: unknown, mint: (ad
       void tokenOf;
       // [scheduler]
       rt.spawn("scheduler", schedulerMachine, { token: tokenOf("scheduler"), seed: seedFor(seed, "scheduler") });
+      if (leases) {
+        const hostname = nodes[0]?.metadata?.name ?? "control-plane";
+        rt.spawn("kube-apiserver-identity-lease", leaseHolderMachine, { token: tokenOf("apiserver-identity-lease"), address: "kube-apiserver-identity-lease", kind: "identity", hostname, seed });
+        rt.spawn("kube-controller-manager-leader-election", leaseHolderMachine, { token: tokenOf("controller-manager"), address: "kube-controller-manager-leader-election", kind: "leaderElection", lockName: "kube-controller-manager", hostname, seed });
+        rt.spawn("kube-scheduler-leader-election", leaseHolderMachine, { token: tokenOf("scheduler"), address: "kube-scheduler-leader-election", kind: "leaderElection", lockName: "kube-scheduler", hostname, seed });
+      }
 
       // [node agent] kubelet/<node>, cri/<node>, cni/<node>: the kubelet registers its own Node.
       // A node past the 256 /24s of kind's 10.244.0.0/16 gets no podCIDR (CIDRNotAvailable): kindnet

@@ -83,7 +83,7 @@ export async function serveCommand(
   const certs = generateServingCerts();
   const cluster = createCluster({
     rootCA: certs.caCert,
-    nodes: nums.nodes, seed: nums.seed, clock: "live", speed: nums.speed || 1, trace: false, tokens: "random", addons: opts.addons !== false,
+    nodes: nums.nodes, seed: nums.seed, clock: "live", speed: nums.speed || 1, trace: false, tokens: "random", addons: opts.addons !== false, leases: true,
     ...(opts.token !== undefined ? { adminToken: opts.token } : {}),
     ...(opts.user?.length ? { users: opts.user } : {}),
     ...(store ? { etcdStore: store } : {}),

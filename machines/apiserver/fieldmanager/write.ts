@@ -19,6 +19,7 @@ export function managerFor(fieldManager: string | undefined, user: UserInfo | un
   if (name === "system:kube-controller-manager") return "kube-controller-manager";
   if (name === "system:kube-scheduler") return "kube-scheduler";
   if (name === "system:kube-proxy") return "kube-proxy";
+  if (name === "system:apiserver") return "kube-apiserver";
   const sa = /^system:serviceaccount:[^:]+:(.+)$/.exec(name);
   if (sa) return sa[1]!;
   return name;

@@ -1,0 +1,111 @@
+// The Lease records the holders write: client-go's LeaderElectionRecord as LeaderElectionRecordToLeaseSpec
+// puts it in a Lease (resourcelock/leaselock.go), the lease controller's Lease (component-helpers
+// apimachinery/lease/controller.go newLease) with kube-apiserver's identity labels
+// (controlplane/apiserver labelAPIServerHeartbeatFunc), and the name kube-apiserver's identity
+// Lease gets from its host (genericapiserver NewConfig).
+
+import { createHash } from "node:crypto";
+import { rfc3339Micro } from "../common/time.js";
+
+/** kube-controller-manager's and kube-scheduler's leader election: LeaseDuration, RenewDeadline, RetryPeriod. */
+export const leaderElectionTimings = { leaseDurationSeconds: 15, renewDeadlineMs: 10_000, retryPeriodMs: 2_000 } as const;
+/** kube-apiserver's identity Lease: IdentityLeaseDurationSeconds and IdentityLeaseRenewIntervalPeriod. */
+export const identityLeaseTimings = { leaseDurationSeconds: 3600, renewIntervalMs: 10_000 } as const;
+
+/** The lock's record as client-go keeps it (times in ms). */
+export interface ElectionRecord {
+  holderIdentity: string;
+  leaseDurationSeconds: number;
+  acquireTime: number;
+  renewTime: number;
+  leaderTransitions: number;
+}
+
+/** LeaderElectionRecordToLeaseSpec: every field set, times as MicroTime. */
+export function leaseSpecOf(r: ElectionRecord): Record<string, unknown> {
+  return {
+    holderIdentity: r.holderIdentity,
+    leaseDurationSeconds: r.leaseDurationSeconds,
+    acquireTime: rfc3339Micro(r.acquireTime),
+    renewTime: rfc3339Micro(r.renewTime),
+    leaseTransitions: r.leaderTransitions,
+  };
+}
+
+/** LeaseSpecToLeaderElectionRecord: absent fields read as zero; times as ms (an unreadable one as 0). */
+export function recordOf(spec: any): ElectionRecord {
+  const time = (v: unknown) => {
+    const ms = typeof v === "string" ? Date.parse(v) : Number.NaN;
+    return Number.isFinite(ms) ? ms : 0;
+  };
+  const int = (v: unknown) => (typeof v === "number" && Number.isInteger(v) ? v : 0);
+  return {
+    holderIdentity: typeof spec?.holderIdentity === "string" ? spec.holderIdentity : "",
+    leaseDurationSeconds: int(spec?.leaseDurationSeconds),
+    acquireTime: time(spec?.acquireTime),
+    renewTime: time(spec?.renewTime),
+    leaderTransitions: int(spec?.leaseTransitions),
+  };
+}
+
+/**
+ * tryAcquireOrRenew's decision on the record it read (step 3 and 4): whether to write, and the record
+ * to write. `observedAt` is when this holder last saw the record change, which is what expiry counts
+ * from (not the record's renewTime: the clocks of two holders need not agree).
+ */
+export function takeOver(read: ElectionRecord, observedAt: number, me: { identity: string; leaseDurationSeconds: number; isLeader: boolean }, now: number): ElectionRecord | undefined {
+  const expired = observedAt + read.leaseDurationSeconds * 1000 < now;
+  if (read.holderIdentity !== "" && !expired && !me.isLeader) return undefined;
+  return {
+    holderIdentity: me.identity,
+    leaseDurationSeconds: me.leaseDurationSeconds,
+    acquireTime: me.isLeader ? read.acquireTime : now,
+    renewTime: now,
+    leaderTransitions: me.isLeader ? read.leaderTransitions : read.leaderTransitions + 1,
+  };
+}
+
+/** RFC 4648 base32 (standard alphabet), no padding: Go's base32.StdEncoding.WithPadding(NoPadding). */
+function base32(bytes: Uint8Array): string {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let out = "";
+  let bits = 0;
+  let value = 0;
+  for (const b of bytes) {
+    value = (value << 8) | b;
+    bits += 8;
+    while (bits >= 5) {
+      out += alphabet[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  if (bits > 0) out += alphabet[(value << (5 - bits)) & 31];
+  return out;
+}
+
+/**
+ * kube-apiserver's identity on a host: "apiserver-" and the lower-cased base32 of the first 16 bytes
+ * of the SHA-256 of the hostname and "kube-apiserver", each prefixed by its 16-bit length (cryptobyte).
+ */
+export function apiServerIdentity(hostname: string): string {
+  const field = (s: string) => {
+    const b = Buffer.from(s, "utf8");
+    const len = Buffer.alloc(2);
+    len.writeUInt16BE(b.length);
+    return Buffer.concat([len, b]);
+  };
+  const hash = createHash("sha256").update(Buffer.concat([field(hostname), field("kube-apiserver")])).digest();
+  return `apiserver-${base32(hash.subarray(0, 16)).toLowerCase()}`;
+}
+
+/** The lease controller's newLease with kube-apiserver's post-process: its identity labels, renewed now. */
+export function identityLease(base: any, name: string, holderIdentity: string, hostname: string, now: number): any {
+  const metadata = base?.metadata ?? { name, namespace: "kube-system" };
+  return {
+    apiVersion: "coordination.k8s.io/v1",
+    kind: "Lease",
+    ...(base ?? {}),
+    metadata: { ...metadata, labels: { ...(metadata.labels ?? {}), "apiserver.kubernetes.io/identity": "kube-apiserver", "kubernetes.io/hostname": hostname } },
+    spec: { ...(base?.spec ?? { holderIdentity, leaseDurationSeconds: identityLeaseTimings.leaseDurationSeconds }), renewTime: rfc3339Micro(now) },
+  };
+}
