@@ -4,9 +4,10 @@
 // VerifyOptions{KeyUsages: ClientAuth}), and a verified certificate names the user by its subject:
 // CN the user, O values the groups (CommonNameUserConversion).
 //
-// Validity is judged at the cluster's time, as kube-apiserver's Verify uses its own clock: the
-// signer (csrsigning) stamps a certificate with the simulated clock, which runs ahead of the wall
-// clock OpenSSL reads when serve runs faster than real time.
+// Validity: kube-apiserver has one clock, serve two. The cluster's signer (csrsigning) stamps a
+// certificate with the simulated clock, which runs ahead of the wall clock when serve runs faster
+// than real time; openssl on the reader's machine stamps one with the wall clock, which the
+// simulated clock may trail. A certificate is valid when either clock is within its validity.
 
 import "reflect-metadata";
 import { X509Certificate as NodeX509 } from "node:crypto";
@@ -31,14 +32,16 @@ const anyExtendedKeyUsageOid = "2.5.29.37.0";
  * none (or no CN: not this authenticator's). now is the cluster's clock; caPem the cluster CA, to
  * verify the chain again where OpenSSL refused it for the wall clock's time alone.
  */
-export function clientCertificateOf(req: IncomingMessage, now = Date.now(), caPem?: string): ApiRequest["x509"] {
+export function clientCertificateOf(req: IncomingMessage, now = Date.now(), caPem?: string, wallNow = Date.now()): ApiRequest["x509"] {
   const socket = req.socket as Partial<TLSSocket>;
   if (typeof socket.getPeerCertificate !== "function") return undefined;
   let v = byConnection.get(socket);
   if (!byConnection.has(socket)) byConnection.set(socket, (v = verify(socket, caPem)));
   if (v === undefined || "error" in v) return v;
   // Go verifies the chain on every request: a certificate that expired since the handshake fails then
-  if (now > v.notAfterMs || now < v.notBeforeMs) return { error: "verifying certificate failed: x509: certificate has expired or is not yet valid" };
+  const { notBeforeMs, notAfterMs } = v;
+  const validAt = (t: number) => t >= notBeforeMs && t <= notAfterMs;
+  if (!validAt(now) && !validAt(wallNow)) return { error: "verifying certificate failed: x509: certificate has expired or is not yet valid" };
   return { user: v.user, groups: v.groups };
 }
 
