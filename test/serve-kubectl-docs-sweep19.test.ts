@@ -80,4 +80,15 @@ spec:
     }, 20_000);
     expect(after?.err).toBe("No resources found in default namespace.\n");
   });
+
+  it("reference/kubectl/generated/kubectl_exec: a command the image lacks is containerd's error, naming its exec id (32 random bytes in hex)", { timeout: 90_000 }, async () => {
+    expect((await k(["run", "mypod", "--image=nginx"])).out).toBe("pod/mypod created\n");
+    const running = await until(async () => ((await k(["get", "pod", "mypod", "-o", "jsonpath={.status.phase}"])).out === "Running" ? true : undefined), 60_000);
+    expect(running).toBe(true);
+    // the page's examples: `kubectl exec mypod -- date` answers; `time` is no program in nginx's image
+    expect((await k(["exec", "mypod", "--", "date"])).out).toMatch(/^\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d UTC \d{4}\n$/);
+    // containerd execInternal: fmt.Errorf("failed to start exec %q: %w", execID, err), execID := util.GenerateID()
+    const missing = await k(["exec", "mypod", "--", "time"]);
+    expect(missing.err).toMatch(/^error: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec "[0-9a-f]{64}": OCI runtime exec failed: exec failed: unable to start container process: exec: "time": executable file not found in \$PATH: unknown\n$/);
+  });
 });
