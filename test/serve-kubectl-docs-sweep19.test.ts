@@ -91,4 +91,15 @@ spec:
     const missing = await k(["exec", "mypod", "--", "time"]);
     expect(missing.err).toMatch(/^error: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec "[0-9a-f]{64}": OCI runtime exec failed: exec failed: unable to start container process: exec: "time": executable file not found in \$PATH: unknown\n$/);
   });
+
+  it("busybox's sh answers command -v, type and which as ash and its which applet do (every applet linked into /bin)", { timeout: 90_000 }, async () => {
+    expect((await k(["run", "bb", "--image=busybox:1.37", "--", "sleep", "3600"])).out).toBe("pod/bb created\n");
+    const running = await until(async () => ((await k(["get", "pod", "bb", "-o", "jsonpath={.status.phase}"])).out === "Running" ? true : undefined), 60_000);
+    expect(running).toBe(true);
+    // was `sh: command: not found` and `sh: type: not found`; shell/ash.c describe_command, debianutils/which.c
+    const r = await k(["exec", "bb", "--", "sh", "-c", "command -v wget; type ls echo cd trap if nosuch; echo $?"]);
+    expect([r.out, r.err]).toEqual(["/bin/wget\nls is /bin/ls\necho is a shell builtin\ncd is a shell builtin\ntrap is a special shell builtin\nif is a shell keyword\nnosuch: not found\n127\n", ""]);
+    const w = await k(["exec", "bb", "--", "which", "nslookup", "nosuch"]);
+    expect([w.out, w.code]).toEqual(["/bin/nslookup\n", 1]);
+  });
 });
