@@ -11,6 +11,7 @@
 import type { Fx } from "../common/effects.js";
 import { currentOf } from "../common/step.js";
 import { carryOut, containerState, execEnv, exitContainer, exitOnSignal, forkPid, psAnswer, sysinfoAnswer, signalPid, signalsMainProcess, httpRoute, httpTo, isRunning, listenerIn, maxEffectsPerTurn, newId, startConnect, startDns, worldOf, type CriContainer, type CriContext, type NetRoute, type SignalledEnd } from "./cri.logic.js";
+import { digestOf } from "./registry.js";
 import { effectiveArgv } from "./workload/index.js";
 import { nginxRespawn, pidNamespaceOf, takePid } from "./procs.js";
 import { lineResultOf, openTurn, startProcess, type ExecSpec, type ProcessValue, type World } from "./workload/process.js";
@@ -50,6 +51,14 @@ type ExecSession = Extract<StreamSession, { kind: "exec" }>;
 
 function sessionId(ctx: CriContext): string {
   return newId(ctx, "stream").replace(/^sha256:/, "").slice(0, 8);
+}
+
+/**
+ * containerd's exec id, which its errors name: util.GenerateID's 32 bytes in hex (execInternal),
+ * not the streaming server's short URL token; drawn from the session so no id is consumed.
+ */
+function execIdOf(ctx: CriContext, session: string): string {
+  return digestOf(`${ctx.node}/exec/${session}`);
 }
 
 /** Exec, Attach, PortForward from the kubelet: a session, or the runtime's refusal. */
@@ -116,12 +125,12 @@ export function onStreamMessage(ctx: CriContext, msg: StreamMessage, fx: Fx): vo
     // one command at a time: a line typed while one runs is the terminal's to buffer
     if (s.running || s.killed) return;
     const c = ctx.containers.get(s.containerId);
-    if (!c || !isRunning(c)) return send({ type: "ExecOutput", session: msg.session, stdout: "", stderr: "", error: `failed to exec in container: failed to create exec "${msg.session}": cannot exec in a stopped state: unknown` });
+    if (!c || !isRunning(c)) return send({ type: "ExecOutput", session: msg.session, stdout: "", stderr: "", error: `failed to exec in container: failed to create exec "${execIdOf(ctx, msg.session)}": cannot exec in a stopped state: unknown` });
     const env = msg.type === "ExecLine" && s.shell ? Object.fromEntries(s.shell.vars) : execEnv(c);
     const exec: ExecSpec = msg.type === "ExecLine" && s.shell ? { line: msg.line, snap: currentOf(s.shell), env } : { argv: [...s.cmd], stdin: msg.type === "ExecRun" ? msg.stdin : msg.line, env, ...(s.tty ? { tty: true } : {}) };
     // the value outlives the step: it holds what the step found, never the draft's proxies
     const proc = startProcess({ image: currentOf(c.image), env, ports: [], startedAt: ctx.now, layout: currentOf(c.layout), user: currentOf(c.user), exec });
-    if (proc.startError !== undefined) return send({ type: "ExecOutput", session: msg.session, stdout: "", stderr: "", error: `failed to exec in container: failed to start exec "${msg.session}": ${proc.startError}` });
+    if (proc.startError !== undefined) return send({ type: "ExecOutput", session: msg.session, stdout: "", stderr: "", error: `failed to exec in container: failed to start exec "${execIdOf(ctx, msg.session)}": ${proc.startError}` });
     const { line: _previous, ...rest } = s;
     const started: ExecSession = { ...rest, running: true, proc, written: 0, ...("line" in exec ? { line: exec.line } : {}), ...(s.main ? { transcript: "" } : {}) };
     ctx.streams.set(msg.session, started);

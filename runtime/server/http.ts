@@ -262,8 +262,7 @@ const impersonateExtraPrefix = "impersonate-extra-";
  * decides whether the requester may impersonate. Groups, extras or a uid without a user is
  * buildImpersonationRequests' apierrors.NewBadRequest, a 400 Status (filters/impersonation).
  */
-export function credentials(req: IncomingMessage): Pick<ApiRequest, "token" | "impersonate" | "x509"> | { error: string } {
-  const cert = clientCertificateOf(req);
+export function credentials(req: IncomingMessage, cert: ApiRequest["x509"]): Pick<ApiRequest, "token" | "impersonate" | "x509"> | { error: string } {
   const withCert = <T extends object>(o: T) => (cert !== undefined ? { ...o, x509: cert } : o);
   // a verified client certificate authenticates first: a token beside it is never read
   const token = cert !== undefined && "user" in cert ? "" : (bearer(req) ?? "");
@@ -1074,7 +1073,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     closeIfBodyLeftUnread(req, res);
     try {
       if (opts.routes?.(req, res)) return;
-      handle(cluster, req, res, { bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 10_000, open, serverAddress: `${host}:${port}`, inFlight, requestTimeoutMs: opts.requestTimeoutMs ?? requestTimeoutMs, freshnessTimeoutMs: opts.freshnessTimeoutMs ?? freshnessTimeoutMs }).catch(fail);
+      handle(cluster, req, res, { bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 10_000, open, serverAddress: `${host}:${port}`, inFlight, requestTimeoutMs: opts.requestTimeoutMs ?? requestTimeoutMs, freshnessTimeoutMs: opts.freshnessTimeoutMs ?? freshnessTimeoutMs, ...(certs ? { caCert: certs.caCert } : {}) }).catch(fail);
     } catch (e) {
       fail(e);
     }
@@ -1142,7 +1141,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     };
     const upgrade = { socket, head };
     try {
-      handle(cluster, req, res, { upgrade, bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 10_000, open, serverAddress: `${host}:${port}`, inFlight, requestTimeoutMs: opts.requestTimeoutMs ?? requestTimeoutMs, freshnessTimeoutMs: opts.freshnessTimeoutMs ?? freshnessTimeoutMs }).catch(fail);
+      handle(cluster, req, res, { upgrade, bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 10_000, open, serverAddress: `${host}:${port}`, inFlight, requestTimeoutMs: opts.requestTimeoutMs ?? requestTimeoutMs, freshnessTimeoutMs: opts.freshnessTimeoutMs ?? freshnessTimeoutMs, ...(certs ? { caCert: certs.caCert } : {}) }).catch(fail);
     } catch (e) {
       fail(e);
     }
@@ -1383,6 +1382,8 @@ interface HandlerContext {
   requestTimeoutMs: number;
   /** how long a read waits for the watch cache to reach its resourceVersion */
   freshnessTimeoutMs: number;
+  /** the cluster CA (PEM) client certificates chain to */
+  caCert?: string;
 }
 
 /** kube-apiserver's --max-requests-inflight and --max-mutating-requests-inflight defaults. */
@@ -1408,12 +1409,12 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
   // Authentication runs before any handler reads a body: an unknown token is 401 with the body unread.
   const { token, warning } = bearerOf(req);
   if (warning !== undefined) setWarnings(res, [warning]);
-  const cert = clientCertificateOf(req);
+  const cert = clientCertificateOf(req, cluster.now(), hc.caCert);
   const certified = cert !== undefined && "user" in cert;
   if (!certified && token !== undefined && cluster.authenticate(token) === undefined) return refuseUnread(req, res, S.unauthorized());
   if (cert !== undefined && !certified && token === undefined) return refuseUnread(req, res, S.unauthorized());
   // Who asks: the API server machine authenticates again, checks any impersonation and authorizes every request.
-  const who = credentials(req);
+  const who = credentials(req, cert);
   if ("error" in who) return refuseUnread(req, res, S.badRequest(who.error));
   // A request the front end answers itself passes authentication and authorization first, as in kube-apiserver's filter chain.
   const gate = async (attrs: Omit<ApiRequest, "type" | "id" | "token" | "impersonate">, answer: () => unknown): Promise<void> => {

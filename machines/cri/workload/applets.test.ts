@@ -23,6 +23,14 @@ function shWith(env: Record<string, string>, script: string) {
 }
 
 describe("busybox applets", () => {
+  // shell/ash.c describe_command, typecmd, commandcmd; debianutils/which.c; the image links every applet into /bin
+  it("ash's command -v/-V and type name keywords, builtins (special or not) and /bin's applets; which prints paths, status 1 for a miss", () => {
+    const r = sh("command -v ls; command -v echo; command -v nosuch; echo $?; command -V wget; type echo export if nosuch; echo $?; type -p ls; command echo ran; which wget sh; which nosuch; echo $?; which /bin/ls");
+    expect(r.out).toEqual(["/bin/ls", "echo", "127", "wget is /bin/wget", "echo is a shell builtin", "export is a special shell builtin", "if is a shell keyword", "nosuch: not found", "127", "/bin/ls", "ran", "/bin/wget", "/bin/sh", "1", "/bin/ls"]);
+    expect(r.err).toEqual([]);
+  });
+
+
   // coreutils/tr.c: ranges, classes and escapes expanded; SET2 padded with its last character; -d, -s, -c
   it("tr translates, deletes and squeezes as busybox does", () => {
     const r = sh("echo hello | tr a-z A-Z; echo hello | tr '[:lower:]' '[:upper:]'; echo hello | tr el ip; echo abcdef | tr a-f xy; echo 'a  b   c' | tr -s ' '; echo hello | tr -d l; echo 'a1b2c3' | tr -cd '[:digit:]\\n'; printf 'a:b:c' | tr : '\\n'; echo; echo aabbcc | tr -s a-c x; tr; echo $?");

@@ -3,7 +3,7 @@
 import { nodeKernelRelease } from "../../common/kernel.js";
 import { parseGroup, parsePasswd, type ProcessUser } from "../identity.js";
 import { resolvePath, type FsError } from "./memfs.js";
-import { killApplet, LoopBoundExceeded, perform, runArgv, signalNumber, type Gen, type ShellState, type Streams, type Utility } from "./shell.js";
+import { busyboxPathOf, killApplet, LoopBoundExceeded, perform, runArgv, signalNumber, type Gen, type ShellState, type Streams, type Utility } from "./shell.js";
 import type { DnsResult, Effect, EffectResult, HttpResult, SysinfoResult, TlsOptions } from "./types.js";
 import { tar } from "./tar.js";
 
@@ -1756,13 +1756,36 @@ function* dd(argv: string[], sh: ShellState, st: Streams): Gen {
 /** What dd writes at most (64 MiB): the simulated disk's room for one copy, so a script cannot exhaust the server's memory. */
 const maxDdBytes = 64 * 1_048_576;
 
-/** The utilities of a busybox or GNU userland; busybox has no curl, Debian-based images no nslookup. */
-export function utilitiesFor(userland: "busybox" | "gnu", opts: { legacyBusybox?: boolean } = {}): Record<string, Utility> {
+/**
+ * busybox's which (debianutils/which.c): each name's path, found as a name with a slash is, or
+ * through PATH (every applet is linked into /bin); a name not found makes the status 1, silently.
+ */
+function* which(argv: string[], sh: ShellState, st: Streams): Gen {
+  const names = argv.slice(1).filter((a) => a !== "-a");
+  if (names.length === 0) {
+    st.err("BusyBox v1.37.0 multi-call binary.\n\nUsage: which [-a] COMMAND...\n");
+    return 1;
+  }
+  let status = 0;
+  for (const n of names) {
+    const found = busyboxPathOf(n, sh);
+    if (found === undefined) status = 1;
+    else st.out(`${found}\n`);
+  }
+  return status;
+}
+
+/**
+ * The utilities of a busybox or GNU userland; busybox has no curl, Debian-based images no nslookup.
+ * which only where the image is busybox's (appletsInBin: every applet linked into /bin), the one
+ * layout whose paths are known here; an Alpine-based image installs applets in their own dirs.
+ */
+export function utilitiesFor(userland: "busybox" | "gnu", opts: { legacyBusybox?: boolean; appletsInBin?: boolean } = {}): Record<string, Utility> {
   const common: Record<string, Utility> = {
     echo, printf, sleep, cat, rev, touch, rm, mkdir, ls, cp, mv: cp, test, "[": test, "[[": test, date, printenv, env: printenv,
     hostname, tail, head, wc, grep, sort, seq, basename, dirname: basename, wget, id, whoami, uname, pwd, tar, tr, uniq, expr,
     true: trueUtility, false: falseUtility, nproc,
   };
   // Debian's slim images have no procps: no free there
-  return userland === "busybox" ? { ...common, kill: killApplet, killall, ps, pgrep, pkill: pgrep, cut, xargs, yes, du, dd, sed, free, nslookup: opts.legacyBusybox ? legacyNslookup : nslookup } : { ...common, curl };
+  return userland === "busybox" ? { ...common, kill: killApplet, killall, ps, pgrep, pkill: pgrep, cut, xargs, yes, du, dd, sed, free, nslookup: opts.legacyBusybox ? legacyNslookup : nslookup, ...(opts.appletsInBin ? { which } : {}) } : { ...common, curl };
 }

@@ -58,7 +58,7 @@ function* runProcess(argv: string[], sh: ShellState, io: ProcessIO): Gen {
 
 export function shellFor(io: ProcessIO, ctx: ProgramContext, vars?: LayeredVars): ShellState {
   const userland = ctx.image.userland === "gnu" ? "gnu" : "busybox";
-  return newShell(io, { shellName: "sh", userland, utilities: ctx.image.userland === "none" ? {} : utilitiesFor(userland, { legacyBusybox: isLegacyBusybox(ctx.image.ref) }), programs: programsFor(ctx), ...(vars ? { vars } : {}) });
+  return newShell(io, { shellName: "sh", userland, utilities: ctx.image.userland === "none" ? {} : utilitiesFor(userland, { legacyBusybox: isLegacyBusybox(ctx.image.ref), appletsInBin: ctx.image.base === "busybox" }), programs: programsFor(ctx), ...(vars ? { vars } : {}) });
 }
 
 /** Object.assign(to, from) for string-valued records: every own enumerable key of `from`, in its order. */

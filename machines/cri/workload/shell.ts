@@ -660,6 +660,7 @@ const shellBuiltins = new Set(["kill", "read", "exit", "break", "continue", "exp
 export function* runArgv(argv: string[], sh: ShellState, st: Streams, noShell = false): Gen {
   const name = argv[0]!;
   if (shellBuiltins.has(name) && !(noShell && Object.hasOwn(sh.utilities, name))) return yield* runBuiltin(argv, sh, st);
+  if ((name === "command" || name === "type") && !noShell && isBusyboxAsh(sh)) return yield* (name === "type" ? ashType(argv, sh, st) : ashCommand(argv, sh, st));
   const base = name.includes("/") ? name.slice(name.lastIndexOf("/") + 1) : name;
   const program = sh.programs(argv, sh, st);
   if (program) return yield* program;
@@ -668,6 +669,79 @@ export function* runArgv(argv: string[], sh: ShellState, st: Streams, noShell = 
   if (utility && (!name.includes("/") || /^\/(usr\/)?(local\/)?s?bin\//.test(name))) return yield* utility(argv, sh, st);
   st.err(name.includes("/") ? `${shellPrefix(sh)}${name}: not found\n` : sh.shellName === "bash" ? `${shellPrefix(sh)}${name}: command not found\n` : `${shellPrefix(sh)}${name}: not found\n`);
   return 127;
+}
+
+// ash's command and type in the busybox image, where PATH's answers are known: its which applet
+// marks that layout (utilitiesFor's appletsInBin); elsewhere they stay unmodelled (not found)
+const isBusyboxAsh = (sh: ShellState) => sh.userland === "busybox" && sh.shellName !== "bash" && Object.hasOwn(sh.utilities, "which");
+
+// busybox ash's builtintab (shell/ash.c, the default config), true for the POSIX special
+// built-ins (BUILTIN_SPEC_REG, BUILTIN_SPEC_REG_ASSG: IS_BUILTIN_SPECIAL): with its keywords
+// (ashKeywords), what `type` and `command -v` name before searching PATH
+const ashBuiltins = new Map<string, boolean>([
+  [".", true], [":", true], ["[", false], ["[[", false], ["alias", false], ["bg", false], ["break", true], ["cd", false], ["chdir", false],
+  ["command", false], ["continue", true], ["echo", false], ["eval", true], ["exec", true], ["exit", true], ["export", true], ["false", false],
+  ["fg", false], ["getopts", false], ["hash", false], ["help", false], ["history", false], ["jobs", false], ["kill", false], ["let", false],
+  ["local", true], ["printf", false], ["pwd", false], ["read", false], ["readonly", true], ["return", true], ["set", true], ["shift", true],
+  ["source", true], ["test", false], ["times", true], ["trap", true], ["true", false], ["type", false], ["ulimit", false], ["umask", false],
+  ["unalias", false], ["unset", true], ["wait", false],
+]);
+
+/**
+ * Where PATH finds a program in a busybox image: `busybox --install /bin` (the docker-library
+ * image's Dockerfile) links every applet into /bin; a name with a slash is itself when it exists.
+ */
+export function busyboxPathOf(name: string, sh: ShellState): string | undefined {
+  if (name.includes("/")) {
+    const base = name.slice(name.lastIndexOf("/") + 1);
+    const p = resolvePath(sh.cwd, name);
+    return p === `/bin/${base}` && (Object.hasOwn(sh.utilities, base) || base === "sh" || base === "ash") ? name : typeof sh.io.fs.read(p) === "string" ? name : undefined;
+  }
+  const dirs = (sh.vars.get("PATH") ?? "").split(":");
+  const applet = Object.hasOwn(sh.utilities, name) || name === "sh" || name === "ash";
+  return applet && dirs.includes("/bin") ? `/bin/${name}` : undefined;
+}
+
+/** ash's describe_command: a keyword, a builtin (special or not), the path PATH finds, or not found (127). */
+function ashDescribe(name: string, sh: ShellState, st: Streams, verbose: boolean): number {
+  if (ashKeywords.has(name)) { st.out(verbose ? `${name} is a shell keyword\n` : `${name}\n`); return 0; }
+  const special = ashBuiltins.get(name);
+  if (special !== undefined) { st.out(verbose ? `${name} is a ${special ? "special " : ""}shell builtin\n` : `${name}\n`); return 0; }
+  const found = busyboxPathOf(name, sh);
+  if (found !== undefined) { st.out(verbose ? `${name} is ${found}\n` : `${found}\n`); return 0; }
+  if (verbose) st.out(`${name}: not found\n`);
+  return 127;
+}
+
+/** ash's typecmd: each name described, verbose unless the first argument is an option (`type -p`). */
+function* ashType(argv: string[], sh: ShellState, st: Streams): Gen {
+  const names = argv[1]?.startsWith("-") ? argv.slice(2) : argv.slice(1);
+  const verbose = !argv[1]?.startsWith("-");
+  let err = 0;
+  for (const n of names) err |= ashDescribe(n, sh, st, verbose);
+  return err;
+}
+
+/**
+ * ash's `command`: with -v or -V (commandcmd) the first name is described, briefly or verbosely;
+ * without them (parse_command_args: only -p, and --) the command runs, as a builtin or from PATH.
+ */
+function* ashCommand(argv: string[], sh: ShellState, st: Streams): Gen {
+  let i = 1;
+  let verify: "brief" | "verbose" | undefined;
+  for (; i < argv.length && argv[i]!.startsWith("-") && argv[i] !== "-"; i++) {
+    if (argv[i] === "--") { i++; break; }
+    for (const c of argv[i]!.slice(1)) {
+      if (c === "V") verify = "verbose";
+      else if (c === "v") verify ??= "brief";
+      // nextopt's ash_msg_and_raise_error (ash_vmsg: arg0, the builtin, the line): the shell exits 2
+      else if (c !== "p") { st.err(`sh: command: line ${sh.line}: illegal option -${c}\n`); throw new ExitSignal(2); }
+    }
+  }
+  const rest = argv.slice(i);
+  // "Mimic bash: just `command -v` doesn't complain, it's a nop"
+  if (verify !== undefined) return rest[0] === undefined ? 0 : ashDescribe(rest[0], sh, st, verify === "verbose");
+  return rest.length === 0 ? 0 : yield* runArgv(rest, sh, st);
 }
 
 function* runBuiltin(argv: string[], sh: ShellState, st: Streams): Gen {
