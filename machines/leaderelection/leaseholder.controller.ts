@@ -118,7 +118,11 @@ export function onResponse(ctx: LeaseHolderContext, res: ApiResponse & Stamp, fx
   if (p.purpose === "update-fast") {
     if (res.ok) {
       ctx.lease = res.object;
-      if (p.data?.record) ctx.observed = p.data.record;
+      // setObservedRecord: the record and the time it was observed
+      if (p.data?.record) {
+        ctx.observed = p.data.record;
+        ctx.observedAt = now;
+      }
       return held(ctx, now, fx);
     }
     // "failed to update lock optimistically ... falling back to slow path"
@@ -141,13 +145,10 @@ export function onResponse(ctx: LeaseHolderContext, res: ApiResponse & Stamp, fx
       request(ctx.client, fx, { ...base, verb: "update", name: ctx.lockName, body: L.identityLease(res.object, ctx.lockName, ctx.identity, ctx.hostname, now) }, "update");
       return;
     }
-    // 3. the record read: a change since the last observation restarts the expiry count
-    const read = L.recordOf(res.object?.spec);
-    if (JSON.stringify(read) !== JSON.stringify(ctx.observed)) {
-      ctx.observed = read;
-      ctx.observedAt = now;
-    }
-    const record = L.takeOver(read, ctx.observedAt, { identity: ctx.identity, leaseDurationSeconds: L.leaderElectionTimings.leaseDurationSeconds, isLeader: isLeader(ctx) }, now);
+    const d = L.decide(L.recordOf(res.object?.spec), { ...(ctx.observed ? { record: ctx.observed } : {}), at: ctx.observedAt }, { identity: ctx.identity, leaseDurationSeconds: L.leaderElectionTimings.leaseDurationSeconds }, now);
+    ctx.observed = d.observed.record;
+    ctx.observedAt = d.observed.at;
+    const record = d.write;
     // "lock is held by %v and has not yet expired"
     if (!record) return notHeld(ctx, now, fx);
     request(ctx.client, fx, { ...base, verb: "update", name: ctx.lockName, body: { ...res.object, spec: L.leaseSpecOf(record) } }, "update", { record });

@@ -48,20 +48,36 @@ export function recordOf(spec: any): ElectionRecord {
   };
 }
 
+/** What a holder knows of the lock: the record it last observed, and when it saw it change. */
+export interface Observation {
+  record?: ElectionRecord;
+  at: number;
+}
+
+const sameRecord = (a: ElectionRecord | undefined, b: ElectionRecord) =>
+  a !== undefined && a.holderIdentity === b.holderIdentity && a.leaseDurationSeconds === b.leaseDurationSeconds && a.acquireTime === b.acquireTime && a.renewTime === b.renewTime && a.leaderTransitions === b.leaderTransitions;
+
 /**
- * tryAcquireOrRenew's decision on the record it read (step 3 and 4): whether to write, and the record
- * to write. `observedAt` is when this holder last saw the record change, which is what expiry counts
- * from (not the record's renewTime: the clocks of two holders need not agree).
+ * tryAcquireOrRenew's slow path on the record it read (steps 3 and 4): a record that changed since
+ * the last observation is observed now, and expiry counts from then (not from the record's
+ * renewTime: two holders' clocks need not agree); a record held by another that has not expired is
+ * left alone; otherwise the record to write, keeping the acquire time and transitions when this
+ * holder leads, counting one more transition when it takes over.
  */
-export function takeOver(read: ElectionRecord, observedAt: number, me: { identity: string; leaseDurationSeconds: number; isLeader: boolean }, now: number): ElectionRecord | undefined {
-  const expired = observedAt + read.leaseDurationSeconds * 1000 < now;
-  if (read.holderIdentity !== "" && !expired && !me.isLeader) return undefined;
+export function decide(read: ElectionRecord, seen: Observation, me: { identity: string; leaseDurationSeconds: number }, now: number): { observed: Observation; write?: ElectionRecord } {
+  const observed = sameRecord(seen.record, read) ? seen : { record: read, at: now };
+  const isLeader = observed.record?.holderIdentity === me.identity;
+  const expired = observed.at + read.leaseDurationSeconds * 1000 < now;
+  if (read.holderIdentity !== "" && !expired && !isLeader) return { observed };
   return {
-    holderIdentity: me.identity,
-    leaseDurationSeconds: me.leaseDurationSeconds,
-    acquireTime: me.isLeader ? read.acquireTime : now,
-    renewTime: now,
-    leaderTransitions: me.isLeader ? read.leaderTransitions : read.leaderTransitions + 1,
+    observed,
+    write: {
+      holderIdentity: me.identity,
+      leaseDurationSeconds: me.leaseDurationSeconds,
+      acquireTime: isLeader ? read.acquireTime : now,
+      renewTime: now,
+      leaderTransitions: isLeader ? read.leaderTransitions : read.leaderTransitions + 1,
+    },
   };
 }
 
