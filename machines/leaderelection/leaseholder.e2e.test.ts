@@ -61,11 +61,16 @@ describe("the control plane's Leases in kube-system", () => {
   }, 30_000);
 
   it("a Lease another holder took is left alone until that record has gone unchanged for its duration, then taken back, leaseTransitions counting the take-over", async () => {
-    const mine = await get("kube-scheduler");
-    const other = { ...mine, spec: { ...mine.spec, holderIdentity: "other-host_1", leaseTransitions: 5 } };
-    const put = await raw(s, "PUT", `${leases}/kube-scheduler`, { token: s.cluster.adminToken, body: JSON.stringify(other) });
-    expect(put.code).toBe(200);
-    const takenAt = Date.parse(JSON.parse(put.body).spec.renewTime);
+    // the scheduler renews every 2 s: a PUT made between its renewals is a 409, and is made again
+    const put = await until(async () => {
+      const mine = await get("kube-scheduler");
+      const other = { ...mine, spec: { ...mine.spec, holderIdentity: "other-host_1", leaseTransitions: 5 } };
+      const r = await raw(s, "PUT", `${leases}/kube-scheduler`, { token: s.cluster.adminToken, body: JSON.stringify(other) });
+      return r.code === 200 ? { r, mine } : undefined;
+    }, 10_000);
+    expect(put).toBeDefined();
+    const mine = put!.mine;
+    const takenAt = Date.parse(JSON.parse(put!.r.body).spec.renewTime);
     // within the 15 s lease duration the scheduler does not write it (only the taker's record stands)
     await new Promise((r) => setTimeout(r, 800));
     expect((await get("kube-scheduler")).spec.holderIdentity).toBe("other-host_1");
