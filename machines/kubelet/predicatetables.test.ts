@@ -10,6 +10,7 @@ import {
   type PredicateFailureReason, admitPredicates, handlerGeneralFilter, rejectPodAdmissionBasedOnOSField, rejectPodAdmissionBasedOnOSSelector,
   rejectPodAdmissionBasedOnSupplementalGroupsPolicy, removeMissingExtendedResources,
 } from "./admission.js";
+import { isStaticPod } from "./status.js";
 
 type ResourceList = Record<string, string>;
 
@@ -120,5 +121,18 @@ describe("TestPodAdmissionBasedOnSupplementalGroupsPolicy (feature beta or above
     expect(admitPredicates(podUsingFeature, nodeWithoutFeature, [])).toEqual({
       reason: "SupplementalGroupsPolicyNotSupported", message: "SupplementalGroupsPolicy=Strict is not supported in this node",
     });
+  });
+});
+
+// pkg/kubelet/types/pod_update_test.go TestIsStaticPod: the config source annotation names the pod's source.
+describe("TestIsStaticPod (pkg/kubelet/types)", () => {
+  const withSource = (source: string): Pod => ({ metadata: { name: "foo", namespace: "default", annotations: { "kubernetes.io/config.source": source } } });
+  const rows: [string, Pod, boolean][] = [
+    ["static pod with file source", withSource("file"), true],
+    ["static pod with http source", withSource("http"), true],
+    ["static pod with api server source", withSource("api"), false],
+  ];
+  it.each(rows)("%s", (_name, pod, expected) => {
+    expect(isStaticPod(pod)).toBe(expected);
   });
 });
