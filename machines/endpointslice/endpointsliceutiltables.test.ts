@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import type { Node, Pod, Service } from "kubernetes-types/core/v1";
 import type { Endpoint, EndpointSlice } from "kubernetes-types/discovery/v1";
 import { podIPv4 } from "../common/endpointutil.js";
-import { CONTROLLER_NAME, endpointPorts, podToEndpoint, setEndpointSliceLabels } from "./endpointslice.logic.js";
+import { CONTROLLER_NAME, endpointPorts, newEndpointSlice, podToEndpoint, setEndpointSliceLabels } from "./endpointslice.logic.js";
 
 const ns = "test";
 const newPod = (n: number, ready: boolean, terminating: boolean): Pod => ({
@@ -92,5 +92,28 @@ describe("TestSetEndpointSliceLabels", () => {
   ];
   it.each(rows)("%s", (_name, epSlice, svc, expectedLabels, expectedUpdate) => {
     expect(setEndpointSliceLabels(epSlice, svc)).toEqual({ labels: expectedLabels, updated: expectedUpdate });
+  });
+});
+
+// TestNewEndpointSlice (the same package's reconciler_test helpers copy): the slice's metadata, ports, addressType and
+// endpoints (its apiVersion and kind are the client's TypeMeta, which the Go struct leaves empty).
+describe("TestNewEndpointSlice", () => {
+  const service: Service = { metadata: { name: "foo", namespace: "test" }, spec: { clusterIP: "1.1.1.1", ports: [{ port: 80 }], selector: { foo: "bar" } } };
+  const ports = [{ name: "foo", protocol: "TCP" }];
+  const ownerRef = { apiVersion: "v1", kind: "Service", name: "foo", uid: "", controller: true, blockOwnerDeletion: true };
+  const reserved = { "kubernetes.io/service-name": "foo", "endpointslice.kubernetes.io/managed-by": CONTROLLER_NAME };
+  const rows: [string, Service, Record<string, string>][] = [
+    ["Service without labels", service, reserved],
+    ["Service with labels", { ...service, metadata: { ...service.metadata, labels: { foo: "bar" } } }, { ...reserved, foo: "bar" }],
+    ["Headless Service with labels", { ...service, metadata: { ...service.metadata, labels: { foo: "bar" } }, spec: { ...service.spec, clusterIP: "None" } },
+      { ...reserved, "service.kubernetes.io/headless": "", foo: "bar" }],
+    ["Service with multiple labels", { ...service, metadata: { ...service.metadata, labels: { foo: "bar", foo2: "bar2" } } }, { ...reserved, foo: "bar", foo2: "bar2" }],
+    ["Evil service hijacking endpoint slices labels", { ...service, metadata: { ...service.metadata, labels: { "kubernetes.io/service-name": "bad", "endpointslice.kubernetes.io/managed-by": "actor", foo: "bar" } } },
+      { ...reserved, foo: "bar" }],
+    ["Service with annotations", { ...service, metadata: { ...service.metadata, annotations: { foo: "bar" } } }, reserved],
+  ];
+  it.each(rows)("%s", (_name, svc, labels) => {
+    const { apiVersion: _a, kind: _k, ...slice } = newEndpointSlice(svc, ports);
+    expect(slice).toEqual({ metadata: { labels, generateName: "foo-", ownerReferences: [ownerRef], namespace: "test" }, ports, addressType: "IPv4", endpoints: [] });
   });
 });
