@@ -100,7 +100,7 @@ export function podResourceAmounts(pod: Obj, which: "requests" | "limits"): QLis
 
 // helper.IsExtendedResourceName: outside the native (unprefixed or kubernetes.io) names, not a quota "requests."
 // name, and a qualified name once prefixed with "requests.".
-function isExtendedResourceName(name: string): boolean {
+export function isExtendedResourceName(name: string): boolean {
   if (!name.includes("/") || name.includes("kubernetes.io/") || name.startsWith("requests.")) return false;
   return isQualifiedName(`requests.${name}`).length === 0;
 }

@@ -95,9 +95,14 @@ function quantityOf(raw: unknown): number {
 }
 
 /** CheckAccessModes: the PV offers every mode the claim asks for. */
-function hasAccessModes(pv: PV, pvc: PVC): boolean {
+export function checkAccessModes(pvc: PVC, pv: PV): boolean {
   const offered = new Set(pv.spec?.accessModes ?? []);
   return (pvc.spec?.accessModes ?? []).every((m) => offered.has(m));
+}
+
+/** CheckVolumeModeMismatches: an unset volumeMode on either side is Filesystem. */
+export function checkVolumeModeMismatches(pvc: PVC, pv: PV): boolean {
+  return (pvc.spec?.volumeMode ?? "Filesystem") !== (pv.spec?.volumeMode ?? "Filesystem");
 }
 
 /** CheckNodeAffinity: a PV without node affinity fits every node; one with it, the nodes its required terms match. */
@@ -107,37 +112,76 @@ export function volumeFitsNode(pv: PV, node: Node): boolean {
 }
 
 /**
- * FindMatchingVolume (index.go / volume/util.FindMatchingVolume): a PV pre-bound to the claim
- * wins; otherwise the smallest Available, unbound PV of the claim's class, volume mode and access
- * modes with room for the request, whose labels the claim's selector matches. With delayBinding
- * and no node, PVs with node affinity are left to the scheduler; with a node (the scheduler's
- * FindPodVolumes), only PVs that fit it count.
+ * component-helpers' FindMatchingVolume (v1.35, VolumeAttributesClass on): the first volume
+ * bound to the claim (claimRef, with the claim's uid when it has one) that is large enough, of the
+ * claim's volume mode and attributes class and not being deleted wins, unless it does not fit
+ * `node`. Otherwise, unless delayBinding without a node (the PV controller leaves those claims to
+ * the scheduler), the smallest Available, unbound volume of the claim's class whose labels the
+ * claim's selector matches, that fits `node` and, with a node, offers the claim's access modes.
+ * `excluded` names the volumes the scheduler already chose for the pod's other claims.
  */
-export function findMatchingVolume(pvc: PVC, volumes: readonly PV[], delayBinding: boolean, node?: Node): PV | undefined {
+export function findMatchingVolume(pvc: PVC, volumes: readonly PV[], node: Node | undefined, excluded: ReadonlySet<string> | undefined, delayBinding: boolean): PV | undefined {
   const request = quantityOf(pvc.spec?.resources?.requests?.storage);
   const cls = claimClass(pvc);
-  const mode = pvc.spec?.volumeMode ?? "Filesystem";
+  const claimVAC = (pvc.spec as { volumeAttributesClassName?: string } | undefined)?.volumeAttributesClassName ?? "";
   let best: PV | undefined;
+  let bestSize = 0;
   for (const pv of volumes) {
-    if (pv.metadata?.deletionTimestamp) continue;
-    if (node && !volumeFitsNode(pv, node)) continue;
-    if ((pv.spec?.volumeMode ?? "Filesystem") !== mode) continue;
+    if (excluded?.has(pv.metadata?.name ?? "")) continue;
+    // the mutant matches the claimRef by namespace and name alone: a claim made again under a deleted one's name takes its Released volume
+    const sameName = mutant("pv.rebinds-released-to-same-name") && pv.spec?.claimRef?.name === pvc.metadata?.name && pv.spec?.claimRef?.namespace === pvc.metadata?.namespace;
+    const boundToClaim = isVolumeBoundToClaim(pv, pvc) || sameName;
+    if (pv.spec?.claimRef && !boundToClaim) continue;
     const size = quantityOf(pv.spec?.capacity?.storage);
-    if (pv.spec?.claimRef) {
-      // pre-bound (by the user, or half-bound by this controller): only to its own claim
-      // the mutant matches the claimRef by namespace and name alone: a claim made again under a deleted one's name takes its Released volume
-      const sameName = mutant("pv.rebinds-released-to-same-name") && pv.spec.claimRef.name === pvc.metadata?.name && pv.spec.claimRef.namespace === pvc.metadata?.namespace;
-      if ((isVolumeBoundToClaim(pv, pvc) || sameName) && volumeClass(pv) === cls && hasAccessModes(pv, pvc) && size >= request) return pv;
-      continue;
-    }
-    if (pv.status?.phase !== "Available" && pv.status?.phase !== "Pending" && pv.status?.phase !== undefined) continue;
-    if (volumeClass(pv) !== cls) continue;
-    if (delayBinding && !node && pv.spec?.nodeAffinity) continue;
+    if (size < request && !(mutant("pv.binds-smaller-volume") && !boundToClaim)) continue;
+    if (checkVolumeModeMismatches(pvc, pv)) continue;
+    if (((pv.spec as { volumeAttributesClassName?: string } | undefined)?.volumeAttributesClassName ?? "") !== claimVAC) continue;
+    if (pv.metadata?.deletionTimestamp) continue;
+    const nodeAffinityValid = node === undefined || volumeFitsNode(pv, node);
+    if (boundToClaim) return nodeAffinityValid ? pv : undefined;
+    if (node === undefined && delayBinding) continue;
+    if (pv.status?.phase !== "Available") continue;
     if (pvc.spec?.selector && !matchesLabelSelector(pvc.spec.selector, pv.metadata?.labels ?? {})) continue;
-    if (!hasAccessModes(pv, pvc) || (size < request && !mutant("pv.binds-smaller-volume"))) continue;
-    if (!best || (mutant("pv.binds-largest-volume") ? size > quantityOf(best.spec?.capacity?.storage) : size < quantityOf(best.spec?.capacity?.storage))) best = pv;
+    if (volumeClass(pv) !== cls || !nodeAffinityValid) continue;
+    if (node !== undefined && !checkAccessModes(pvc, pv)) continue;
+    if (!best || (mutant("pv.binds-largest-volume") ? size > bestSize : size < bestSize)) {
+      best = pv;
+      bestSize = size;
+    }
   }
   return best;
+}
+
+// v1helper.GetAccessModesAsString: the distinct known modes in a fixed order
+const accessModeAbbrev: ReadonlyArray<[string, string]> = [["ReadWriteOnce", "RWO"], ["ReadOnlyMany", "ROX"], ["ReadWriteMany", "RWX"], ["ReadWriteOncePod", "RWOP"]];
+export function accessModesAsString(modes: readonly string[] | undefined): string {
+  const set = new Set(modes ?? []);
+  return accessModeAbbrev.filter(([m]) => set.has(m)).map(([, a]) => a).join(",");
+}
+
+/**
+ * The PV controller's persistentVolumeOrderedIndex.findByClaim: the volumes grouped by their access
+ * modes (accessModesAsString), each group offering all the claim's modes searched in turn with
+ * FindMatchingVolume, the groups with the fewest modes first (sort.Sort leaves equal lengths in no
+ * set order; podflow takes them by their string), the first match winning.
+ */
+export function findBestMatchForClaim(pvc: PVC, volumes: readonly PV[], delayBinding: boolean): PV | undefined {
+  const groups = new Map<string, PV[]>();
+  for (const pv of volumes) {
+    const key = accessModesAsString(pv.spec?.accessModes);
+    groups.set(key, [...(groups.get(key) ?? []), pv]);
+  }
+  // AccessModesContainedInAll: a mode no group can hold (unknown) matches no group
+  const abbrev = new Map(accessModeAbbrev);
+  const requested = (pvc.spec?.accessModes ?? []).map((m) => abbrev.get(m) ?? "?");
+  const keys = [...groups.keys()]
+    .filter((k) => requested.every((m) => k.split(",").includes(m)))
+    .sort((a, b) => a.split(",").length - b.split(",").length || (a < b ? -1 : a > b ? 1 : 0));
+  for (const k of keys) {
+    const pv = findMatchingVolume(pvc, groups.get(k)!, undefined, undefined, delayBinding);
+    if (pv) return pv;
+  }
+  return undefined;
 }
 
 /** The claimRef a bound PV carries (GetReference of the claim). */

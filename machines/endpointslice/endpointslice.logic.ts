@@ -7,7 +7,6 @@ import {
   HEADLESS_SERVICE_LABEL,
   findPort,
   hasSelector,
-  isHeadless,
   isPodReady,
   isPodVersion,
   podIPv4,
@@ -97,10 +96,27 @@ function endpointKey(ep: Endpoint): string {
 export function sliceLabels(service: Service): Record<string, string> {
   const labels: Record<string, string> = { ...(service.metadata?.labels ?? {}) };
   delete labels[HEADLESS_SERVICE_LABEL];
-  if (isHeadless(service)) labels[HEADLESS_SERVICE_LABEL] = "";
+  // !helper.IsServiceIPSet: no cluster IP ("" as well as None) is headless here
+  const clusterIP = service.spec?.clusterIP ?? "";
+  if (clusterIP === "None" || clusterIP === "") labels[HEADLESS_SERVICE_LABEL] = "";
   labels[SERVICE_NAME_LABEL] = service.metadata?.name ?? "";
   labels[MANAGED_BY_LABEL] = CONTROLLER_NAME;
   return labels;
+}
+
+// isReservedLabelKey: the labels the controller owns on a slice, never copied from the Service
+const isReservedLabelKey = (key: string) => key === SERVICE_NAME_LABEL || key === MANAGED_BY_LABEL || key === HEADLESS_SERVICE_LABEL;
+
+/**
+ * setEndpointSliceLabels: the slice's labels (sliceLabels) and whether they need writing, which
+ * compares the Service's and the slice's labels outside the reserved ones only: a slice whose
+ * headless label alone is stale is not rewritten for it.
+ */
+export function setEndpointSliceLabels(slice: EndpointSlice, service: Service): { labels: Record<string, string>; updated: boolean } {
+  const epLabels = new Map(Object.entries(slice.metadata?.labels ?? {}).filter(([k]) => !isReservedLabelKey(k)));
+  const svcLabels = new Map(Object.entries(service.metadata?.labels ?? {}).filter(([k]) => !isReservedLabelKey(k)));
+  const updated = [...epLabels.keys()].some((k) => !svcLabels.has(k)) || [...svcLabels].some(([k, v]) => epLabels.get(k) !== v);
+  return { labels: sliceLabels(service), updated };
 }
 
 /** A new, unnamed slice owned by the Service (the API server fills in the name from generateName). */
@@ -248,7 +264,7 @@ function reconcilePortSet(
       if (!sameEndpoint(got, ep)) changed = true;
       want.delete(k);
     }
-    const labelsChanged = !deepEqual(slice.metadata?.labels ?? {}, labels);
+    const labelsChanged = setEndpointSliceLabels(slice, service).updated;
     const name = slice.metadata?.name ?? "";
     if (changed || kept.length !== endpointsOf(slice).length) {
       if (kept.length === 0) toDelete.push(slice);

@@ -44,6 +44,9 @@ export interface ProxyEndpoint {
   ready: boolean;
   serving: boolean;
   terminating: boolean;
+  /** The slice endpoint's hints.forZones / forNodes names, when it has any. */
+  zoneHints?: string[];
+  nodeHints?: string[];
 }
 
 /** Condition defaults from the API docs: nil ready means ready, nil serving defers to ready, nil terminating means not. */
@@ -67,7 +70,10 @@ export function endpointsForPort(service: Service, port: ServicePort, slices: En
       const ip = ep.addresses[0];
       if (!ip) continue;
       const key = `${ip}:${sp.port}`;
-      if (!seen.has(key)) seen.set(key, { ip, port: sp.port, nodeName: ep.nodeName, ...endpointConditions(ep) });
+      if (seen.has(key)) continue;
+      const zoneHints = (ep.hints?.forZones ?? []).map((z) => z.name);
+      const nodeHints = ((ep.hints as { forNodes?: { name: string }[] } | undefined)?.forNodes ?? []).map((n) => n.name);
+      seen.set(key, { ip, port: sp.port, nodeName: ep.nodeName, ...endpointConditions(ep), ...(zoneHints.length > 0 ? { zoneHints } : {}), ...(nodeHints.length > 0 ? { nodeHints } : {}) });
     }
   }
   // Sorted by the "ip:port" string (the map keys), built once rather than in every comparison.
@@ -75,18 +81,81 @@ export function endpointsForPort(service: Service, port: ServicePort, slices: En
   return keys.map((k) => seen.get(k)!);
 }
 
-/** Cluster policy: ready endpoints anywhere, else serving-and-terminating ones (graceful termination fallback). */
-export function clusterEndpoints(eps: ProxyEndpoint[]): ProxyEndpoint[] {
-  const ready = eps.filter((e) => e.ready);
-  return ready.length > 0 ? ready : eps.filter((e) => (e.serving || mutant("kube-proxy.fallback-ignores-serving")) && e.terminating);
+/** An endpoint as CategorizeEndpoints sees it: its conditions, whether it is on this node, its hints. */
+export interface CategorizedEndpoint {
+  isLocal: boolean;
+  ready: boolean;
+  serving: boolean;
+  terminating: boolean;
+  zoneHints?: readonly string[];
+  nodeHints?: readonly string[];
 }
 
-/** Local policy: this node's ready endpoints, else this node's serving-and-terminating ones. */
-export function localEndpoints(eps: ProxyEndpoint[], nodeName: string): ProxyEndpoint[] {
-  const local = eps.filter((e) => e.nodeName === nodeName);
+/**
+ * topologyModeFromHints (PreferSameTrafficDistribution on in v1.35): PreferSameNode when every ready
+ * endpoint has a node hint and one names this node, else PreferSameZone when every ready endpoint
+ * has a zone hint and one names this node's zone, else "" (no topology).
+ */
+export function topologyModeFromHints(endpoints: readonly CategorizedEndpoint[], nodeName: string, zone: string): "" | "PreferSameNode" | "PreferSameZone" {
+  let hasEndpointForNode = false;
+  let allEndpointsHaveNodeHints = true;
+  let hasEndpointForZone = false;
+  let allEndpointsHaveZoneHints = true;
+  for (const ep of endpoints) {
+    if (!ep.ready) continue;
+    if ((ep.nodeHints ?? []).length === 0) allEndpointsHaveNodeHints = false;
+    else if (ep.nodeHints!.includes(nodeName)) hasEndpointForNode = true;
+    if ((ep.zoneHints ?? []).length === 0) allEndpointsHaveZoneHints = false;
+    else if (ep.zoneHints!.includes(zone)) hasEndpointForZone = true;
+  }
+  if (allEndpointsHaveNodeHints && hasEndpointForNode) return "PreferSameNode";
+  if (allEndpointsHaveZoneHints && hasEndpointForZone) return "PreferSameZone";
+  return "";
+}
+
+function availableForTopology(ep: CategorizedEndpoint, mode: string, nodeName: string, zone: string): boolean {
+  if (mode === "PreferSameNode") return (ep.nodeHints ?? []).includes(nodeName);
+  if (mode === "PreferSameZone") return (ep.zoneHints ?? []).includes(zone);
+  return true;
+}
+
+/**
+ * pkg/proxy CategorizeEndpoints: the usable Cluster-policy endpoints (ready ones the topology
+ * allows, else serving-and-terminating ones anywhere) when the port uses them, the usable
+ * Local-policy ones (this node's ready ones, else its serving-and-terminating ones) when it uses
+ * those, and whether the Service has a usable endpoint anywhere. Unused kinds are undefined.
+ */
+export function categorizeEndpoints<E extends CategorizedEndpoint>(
+  endpoints: readonly E[], usesCluster: boolean, usesLocal: boolean, nodeName: string, nodeLabels: Readonly<Record<string, string>>,
+): { clusterEndpoints?: E[]; localEndpoints?: E[]; hasAnyEndpoints: boolean } {
+  let clusterEndpoints: E[] | undefined;
+  let hasAnyEndpoints = false;
+  if (usesCluster) {
+    const zone = Object.hasOwn(nodeLabels, "topology.kubernetes.io/zone") ? nodeLabels["topology.kubernetes.io/zone"]! : "";
+    const mode = topologyModeFromHints(endpoints, nodeName, zone);
+    clusterEndpoints = endpoints.filter((ep) => ep.ready && availableForTopology(ep, mode, nodeName, zone));
+    // graceful termination: no ready endpoint anywhere, so the serving-and-terminating ones
+    if (clusterEndpoints.length === 0) clusterEndpoints = endpoints.filter((ep) => (ep.serving || mutant("kube-proxy.fallback-ignores-serving")) && ep.terminating);
+    if (clusterEndpoints.length > 0) hasAnyEndpoints = true;
+  }
+  if (!usesLocal) return { clusterEndpoints, hasAnyEndpoints };
+  let hasLocalReady = false;
+  let hasLocalServingTerminating = false;
+  for (const ep of endpoints) {
+    if (ep.ready) {
+      hasAnyEndpoints = true;
+      if (ep.isLocal) hasLocalReady = true;
+    } else if (ep.serving && ep.terminating) {
+      hasAnyEndpoints = true;
+      if (ep.isLocal) hasLocalServingTerminating = true;
+    }
+  }
+  let localEndpoints: E[] = [];
+  if (hasLocalReady) localEndpoints = endpoints.filter((ep) => ep.isLocal && ep.ready);
+  else if (hasLocalServingTerminating) localEndpoints = endpoints.filter((ep) => ep.isLocal && ep.serving && ep.terminating);
   // the mutant sends traffic to other nodes when this one has no endpoint of its own
-  if (local.length === 0 && mutant("kube-proxy.local-policy-falls-back-to-remote")) return clusterEndpoints(eps);
-  return clusterEndpoints(local);
+  else if (mutant("kube-proxy.local-policy-falls-back-to-remote")) localEndpoints = categorizeEndpoints(endpoints, true, false, nodeName, nodeLabels).clusterEndpoints ?? [];
+  return { clusterEndpoints, localEndpoints, hasAnyEndpoints };
 }
 
 function servicePortName(service: Service, port: ServicePort): string {
@@ -119,7 +188,7 @@ export function proxyRules(services: Service[], slices: EndpointSlice[], nodeNam
 }
 
 /** The rules of one Service, given (at least) its slices, in proxyRules' order. */
-export function serviceRules(svc: Service, slices: EndpointSlice[], nodeName: string): ProxyRule[] {
+export function serviceRules(svc: Service, slices: EndpointSlice[], nodeName: string, nodeLabels: Readonly<Record<string, string>> = {}): ProxyRule[] {
   const rules: ProxyRule[] = [];
   const stored = svc.spec?.clusterIP;
   // Headless and ExternalName Services get no proxy rules.
@@ -129,15 +198,18 @@ export function serviceRules(svc: Service, slices: EndpointSlice[], nodeName: st
   const externallyAccessible = svc.spec?.type === "NodePort" || svc.spec?.type === "LoadBalancer";
   const sa = affinity(svc);
   for (const port of svc.spec?.ports ?? []) {
-    const eps = endpointsForPort(svc, port, slices);
+    const eps = endpointsForPort(svc, port, slices).map((e) => ({ ...e, isLocal: e.nodeName === nodeName }));
     const proto = port.protocol ?? "TCP";
     const name = servicePortName(svc, port);
-    const pick = (policy: "Cluster" | "Local") =>
-      (policy === "Local" ? localEndpoints(eps, nodeName) : clusterEndpoints(eps)).map((e) => `${e.ip}:${e.port}`);
-    // CategorizeEndpoints' hasEndpoints: a usable endpoint on any node
-    const hasEndpoints = clusterEndpoints(eps).length > 0;
-    const dropped = (backends: string[]) => (backends.length === 0 && hasEndpoints ? { noLocalEndpoints: true as const } : {});
     const internal = svc.spec?.internalTrafficPolicy === "Local" ? "Local" : "Cluster";
+    const external = (mutant("kube-proxy.node-port-follows-internal-policy") ? svc.spec?.internalTrafficPolicy : svc.spec?.externalTrafficPolicy) === "Local" ? "Local" : "Cluster";
+    const accessible = externallyAccessible && !!port.nodePort;
+    // UsesClusterEndpoints / UsesLocalEndpoints of the service port
+    const usesCluster = internal === "Cluster" || accessible;
+    const usesLocal = internal === "Local" || (accessible && external === "Local");
+    const cat = categorizeEndpoints(eps, usesCluster, usesLocal, nodeName, nodeLabels);
+    const pick = (policy: "Cluster" | "Local") => ((policy === "Local" ? cat.localEndpoints : cat.clusterEndpoints) ?? []).map((e) => `${e.ip}:${e.port}`);
+    const dropped = (backends: string[]) => (backends.length === 0 && cat.hasAnyEndpoints ? { noLocalEndpoints: true as const } : {});
     const internalBackends = pick(internal);
     rules.push({
       service: name,
@@ -148,8 +220,7 @@ export function serviceRules(svc: Service, slices: EndpointSlice[], nodeName: st
       ...(sa ? { sessionAffinity: sa } : {}),
       ...dropped(internalBackends),
     });
-    if (externallyAccessible && port.nodePort) {
-      const external = (mutant("kube-proxy.node-port-follows-internal-policy") ? svc.spec?.internalTrafficPolicy : svc.spec?.externalTrafficPolicy) === "Local" ? "Local" : "Cluster";
+    if (accessible) {
       const externalBackends = pick(external);
       rules.push({
         service: name,
@@ -282,7 +353,7 @@ const ruleMemo = new WeakMap<Programmed, ProxyRule[] | Map<string, ProxyRule[]>>
 function programmedRules(p: Programmed, nodeName: string): ProxyRule[] {
   const m = ruleMemo.get(p);
   if (Array.isArray(m)) return m;
-  if (!nodeDependent(p.svc)) {
+  if (!nodeDependent(p)) {
     const rules = serviceRules(p.svc, p.slices, nodeName);
     ruleMemo.set(p, rules);
     return rules;
@@ -294,8 +365,11 @@ function programmedRules(p: Programmed, nodeName: string): ProxyRule[] {
   return rules;
 }
 
-function nodeDependent(svc: Service): boolean {
-  return svc.spec?.internalTrafficPolicy === "Local" || svc.spec?.externalTrafficPolicy === "Local";
+function nodeDependent(p: Programmed): boolean {
+  const svc = p.svc;
+  if (svc.spec?.internalTrafficPolicy === "Local" || svc.spec?.externalTrafficPolicy === "Local") return true;
+  // topology hints make the Cluster endpoints depend on the node too
+  return p.slices.some((s) => (s.endpoints ?? []).some((ep) => ep.hints !== undefined && ep.hints !== null));
 }
 
 /** The node a pod IP lives on: the EndpointSlice endpoint's nodeName, else the node whose podCIDR holds it. */

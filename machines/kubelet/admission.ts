@@ -6,13 +6,14 @@
 // (pkg/kubelet/lifecycle/predicate.go): the OS checks and GeneralPredicates against the pods the
 // node already admitted (a pod bound by spec.nodeName skips the scheduler's filters).
 
-import type { Node, Pod } from "kubernetes-types/core/v1";
+import type { Container, Node, Pod } from "kubernetes-types/core/v1";
 import { goQuote } from "../common/goquote.js";
 import { defaultMachine } from "../common/kernel.js";
 import { intValue, milliValue } from "../common/quantity.js";
 import { requiredNodeAffinityMatches } from "../common/labels.js";
 import { hostPorts, podRequests, portsConflict } from "../common/resourcehelper.js";
 import { findMatchingUntoleratedTaint } from "../common/taints.js";
+import { isExtendedResourceName } from "../common/quota.js";
 import { isStaticPod } from "./status.js";
 import { mutant } from "../common/mutation.js";
 
@@ -73,11 +74,6 @@ export function admitSysctls(pod: Pod): Rejection | undefined {
 
 // ---- the predicate admit handler -----------------------------------------------------------
 
-/** resourcehelper.PodRequests' cpu (millicores) and memory (bytes): what noderesources.Fits compares. */
-function cpuMemory(requests: ReadonlyMap<string, number>): { cpu: number; memory: number } {
-  return { cpu: requests.get("cpu") ?? 0, memory: requests.get("memory") ?? 0 };
-}
-
 /** What the node gives pods: its allocatable cpu (millicores), memory (bytes) and pod count. */
 export interface Allocatable {
   cpu: number;
@@ -90,6 +86,30 @@ export function allocatableOf(node: Node | undefined): Allocatable {
   return { cpu: milliValue(a.cpu!), memory: intValue(a.memory!), pods: intValue(a.pods!) };
 }
 
+// v1helper.IsPrefixedNativeResource / IsScalarResourceName
+const isPrefixedNative = (name: string) => name.includes("kubernetes.io/");
+const isScalarResourceName = (name: string) =>
+  isExtendedResourceName(name) || name.startsWith("hugepages-") || isPrefixedNative(name) || name.startsWith("attachable-volumes-");
+
+/**
+ * removeMissingExtendedResources: the pod's containers' and init containers' extended-resource
+ * requests that the node's allocatable does not list are dropped (cluster-level and DRA-backed
+ * resources are unknown to nodes); limits are kept, as PodFitsResources reads requests only.
+ */
+export function removeMissingExtendedResources(pod: Pod, node: Node): Pod {
+  const alloc = node.status?.allocatable ?? {};
+  const filter = (cs: Container[] | undefined): Container[] | undefined =>
+    cs?.map((c) => {
+      const requests = Object.fromEntries(Object.entries(c.resources?.requests ?? {}).filter(([k]) => !isExtendedResourceName(k) || (Object.hasOwn(alloc, k) && isScalarResourceName(k))));
+      return { ...c, resources: { ...c.resources, requests } };
+    });
+  const spec = pod.spec;
+  if (spec === undefined) return pod;
+  const containers = filter(spec.containers) ?? [];
+  const initContainers = filter(spec.initContainers);
+  return { ...pod, spec: { ...spec, containers, ...(initContainers !== undefined ? { initContainers } : {}) } };
+}
+
 /** nodeports.Fits: no port the pod asks for is taken on the node. */
 function portsFit(pod: Pod, others: readonly Pod[]): boolean {
   const wanted = hostPorts(pod);
@@ -98,44 +118,138 @@ function portsFit(pod: Pod, others: readonly Pod[]): boolean {
   return !wanted.some((w) => used.some((u) => portsConflict(w, u)));
 }
 
-// predicate.go's reasons, and the plugins' ErrReason texts a PredicateFailureError carries
-const predicateFailure = (name: string, desc: string): Rejection => ({ reason: name, message: `Predicate ${name} failed: ${desc}` });
-const outOf: Record<string, string> = { cpu: "OutOfcpu", memory: "OutOfmemory", pods: "OutOfpods" };
-const insufficient = (name: "cpu" | "memory" | "pods", requested: number, used: number, capacity: number): Rejection => ({
-  reason: outOf[name]!, message: `Node didn't have enough resource: ${name}, requested: ${requested}, used: ${used}, capacity: ${capacity}`,
-});
+/**
+ * predicate.go's PredicateFailureReason: an InsufficientResourceError (resource, requested, used,
+ * capacity: millicores for cpu, else the integer value) or a plugin's PredicateFailureError.
+ */
+export type PredicateFailureReason =
+  | { kind: "insufficient"; resourceName: string; requested: number; used: number; capacity: number }
+  | { kind: "predicate"; predicateName: string; predicateDesc: string };
+
+const predicateError = (predicateName: string, predicateDesc: string): PredicateFailureReason => ({ kind: "predicate", predicateName, predicateDesc });
+const insufficientError = (resourceName: string, requested: number, used: number, capacity: number): PredicateFailureReason => ({ kind: "insufficient", resourceName, requested, used, capacity });
+
+// the plugins' ErrReason texts
+const nodeAffinityErrReasonPod = "node(s) didn't match Pod's node affinity/selector";
+const nodeNameErrReason = "node(s) didn't match the requested node name";
+const nodePortsErrReason = "node(s) didn't have free ports for the requested pod ports";
+const taintErrReasonNotMatch = "node(s) had untolerated taint(s)";
 
 /**
- * predicateAdmitHandler.Admit: the OS label and field first, then generalFilter's reasons in their
- * order (noderesources.Fits: pods, cpu, memory; NodeAffinity; NodePorts; an untolerated NoExecute
- * taint), the first of them rejecting the pod. `others` are the node's admitted active pods.
+ * noderesources.Fits over a NodeInfo of `others` on `node`: pods, then cpu, memory,
+ * ephemeral-storage, then the scalar resources (Go ranges over a map; sorted here).
  */
-export function admitPredicates(pod: Pod, node: Node, others: readonly Pod[]): Rejection | undefined {
-  // rejectPodAdmissionBasedOnOSSelector: the node's os label counts as runtime.GOOS (linux) whatever it says
-  const podOS = pod.metadata?.labels?.["kubernetes.io/os"];
-  if (podOS !== undefined && podOS !== "linux") {
-    return { reason: "PodOSSelectorNodeLabelDoesNotMatch", message: "Failed to admit pod as the `kubernetes.io/os` label doesn't match node label" };
-  }
-  if (pod.spec?.os?.name !== undefined && pod.spec.os.name !== "linux") return { reason: "PodOSNotSupported", message: "Failed to admit pod as the OS field doesn't match node OS" };
+function fitsResources(pod: Pod, node: Node, others: readonly Pod[]): PredicateFailureReason[] {
+  const out: PredicateFailureReason[] = [];
   const alloc = allocatableOf(node);
-  if (others.length + (mutant("kubelet.admit-pod-count-off-by-one") ? 0 : 1) > alloc.pods) return insufficient("pods", 1, others.length, alloc.pods);
-  const req = cpuMemory(podRequests(pod));
-  const used = { cpu: 0, memory: 0 };
+  if (others.length + (mutant("kubelet.admit-pod-count-off-by-one") ? 0 : 1) > alloc.pods) out.push(insufficientError("pods", 1, others.length, alloc.pods));
+  const req = podRequests(pod);
+  const used = new Map<string, number>();
   for (const o of others) {
     // NodeInfo.AddPod counts an admitted pod as a resize in progress leaves it (UseStatusResources)
-    const r = cpuMemory(podRequests(o, { useStatusResources: true }));
-    used.cpu += r.cpu;
-    used.memory += r.memory;
+    for (const [k, v] of podRequests(o, { useStatusResources: true })) used.set(k, (used.get(k) ?? 0) + v);
   }
-  if (req.cpu > 0 && req.cpu > alloc.cpu - used.cpu) return insufficient("cpu", req.cpu, used.cpu, alloc.cpu);
-  if (req.memory > 0 && req.memory > alloc.memory - used.memory) return insufficient("memory", req.memory, used.memory, alloc.memory);
-  if (!requiredNodeAffinityMatches(pod, node)) return predicateFailure("NodeAffinity", "node(s) didn't match Pod's node affinity/selector");
-  if (!portsFit(pod, others)) return predicateFailure("NodePorts", "node(s) didn't have free ports for the requested pod ports");
+  const allocList = node.status?.allocatable ?? {};
+  const capOf = (name: string): number => {
+    if (name === "cpu") return alloc.cpu;
+    if (name === "memory") return alloc.memory;
+    const q = Object.hasOwn(allocList, name) ? allocList[name] : undefined;
+    return q === undefined ? 0 : intValue(q);
+  };
+  const scalar = [...req.keys()].filter(isScalarResourceName).sort();
+  const want = (name: string) => req.get(name) ?? 0;
+  if (want("cpu") === 0 && want("memory") === 0 && want("ephemeral-storage") === 0 && scalar.length === 0) return out;
+  for (const name of ["cpu", "memory", "ephemeral-storage", ...scalar]) {
+    const q = want(name);
+    if (q === 0) continue;
+    const u = used.get(name) ?? 0;
+    const cap = capOf(name);
+    if (q > cap - u) out.push(insufficientError(name, q, u, cap));
+  }
+  return out;
+}
+
+/**
+ * generalFilter (pkg/kubelet/lifecycle/predicate.go): scheduler.AdmissionCheck with every failure
+ * (noderesources.Fits, NodeAffinity, NodeName, NodePorts), then an untolerated NoExecute taint
+ * unless the pod is static. `others` are the node's admitted active pods.
+ */
+export function generalFilter(pod: Pod, node: Node, others: readonly Pod[]): PredicateFailureReason[] {
+  const reasons = fitsResources(pod, node, others);
+  if (!requiredNodeAffinityMatches(pod, node)) reasons.push(predicateError("NodeAffinity", nodeAffinityErrReasonPod));
+  const nodeName = pod.spec?.nodeName ?? "";
+  if (nodeName !== "" && nodeName !== (node.metadata?.name ?? "")) reasons.push(predicateError("NodeName", nodeNameErrReason));
+  if (!portsFit(pod, others)) reasons.push(predicateError("NodePorts", nodePortsErrReason));
   // the kubelet is only interested in NoExecute taints (a static pod is not checked)
   if (!isStaticPod(pod) && findMatchingUntoleratedTaint(node.spec?.taints, pod.spec?.tolerations, (t) => t.effect === "NoExecute" || (mutant("kubelet.admit-checks-noschedule-taints") && t.effect === "NoSchedule"))) {
-    return predicateFailure("TaintToleration", "node(s) had untolerated taint(s)");
+    reasons.push(predicateError("TaintToleration", taintErrReasonNotMatch));
   }
-  return undefined;
+  return reasons;
+}
+
+/**
+ * predicateAdmitHandler.generalFilter: when node affinity is the only failure, the node is read
+ * again synchronously (`freshNode`: the API's copy, its labels perhaps newer than the cache's)
+ * and the filter runs once more against it.
+ */
+export function handlerGeneralFilter(pod: Pod, cachedNode: Node, others: readonly Pod[], freshNode?: () => Node | undefined): PredicateFailureReason[] {
+  const reasons = generalFilter(pod, cachedNode, others);
+  if (reasons.length === 0 || reasons.some((r) => r.kind !== "predicate" || r.predicateDesc !== nodeAffinityErrReasonPod)) return reasons;
+  const fresh = freshNode?.();
+  return fresh === undefined ? reasons : generalFilter(pod, fresh, others);
+}
+
+/** rejectPodAdmissionBasedOnOSSelector: the node's os label counts as runtime.GOOS (linux) whatever it says. */
+export function rejectPodAdmissionBasedOnOSSelector(pod: Pod): boolean {
+  const labels = pod.metadata?.labels;
+  if (labels === undefined || !Object.hasOwn(labels, "kubernetes.io/os")) return false;
+  return labels["kubernetes.io/os"] !== "linux";
+}
+
+/** rejectPodAdmissionBasedOnOSField: spec.os, when set, must name runtime.GOOS (linux). */
+export function rejectPodAdmissionBasedOnOSField(pod: Pod): boolean {
+  const os = pod.spec?.os;
+  return os !== undefined && os !== null && os.name !== "linux";
+}
+
+/**
+ * rejectPodAdmissionBasedOnSupplementalGroupsPolicy (the feature is beta or GA in v1.35): a pod
+ * asking for Strict on a node whose status.features does not report SupplementalGroupsPolicy.
+ */
+export function rejectPodAdmissionBasedOnSupplementalGroupsPolicy(pod: Pod, node: Node): boolean {
+  const policy = (pod.spec?.securityContext as { supplementalGroupsPolicy?: string } | undefined)?.supplementalGroupsPolicy;
+  if (policy === undefined || policy === null) return false;
+  const supported = (node.status as { features?: { supplementalGroupsPolicy?: boolean } } | undefined)?.features?.supplementalGroupsPolicy === true;
+  return policy === "Strict" && !supported;
+}
+
+// Admit's reason for an InsufficientResourceError's resource
+const outOf: ReadonlyMap<string, string> = new Map([["cpu", "OutOfcpu"], ["memory", "OutOfmemory"], ["ephemeral-storage", "OutOfephemeral-storage"], ["pods", "OutOfpods"]]);
+
+/** Admit's (reason, message) for the first failure reason. */
+export function rejectionFor(r: PredicateFailureReason): Rejection {
+  if (r.kind === "predicate") return { reason: r.predicateName, message: `Predicate ${r.predicateName} failed: ${r.predicateDesc}` };
+  return {
+    reason: outOf.get(r.resourceName) ?? `OutOf${r.resourceName}`,
+    message: `Node didn't have enough resource: ${r.resourceName}, requested: ${r.requested}, used: ${r.used}, capacity: ${r.capacity}`,
+  };
+}
+
+/**
+ * predicateAdmitHandler.Admit: the OS label and field and SupplementalGroupsPolicy first (checks
+ * preemption cannot help), then generalFilter on the pod without the extended resources the node
+ * does not list, its first reason rejecting the pod.
+ */
+export function admitPredicates(pod: Pod, node: Node, others: readonly Pod[], freshNode?: () => Node | undefined): Rejection | undefined {
+  if (rejectPodAdmissionBasedOnOSSelector(pod)) {
+    return { reason: "PodOSSelectorNodeLabelDoesNotMatch", message: "Failed to admit pod as the `kubernetes.io/os` label doesn't match node label" };
+  }
+  if (rejectPodAdmissionBasedOnOSField(pod)) return { reason: "PodOSNotSupported", message: "Failed to admit pod as the OS field doesn't match node OS" };
+  if (rejectPodAdmissionBasedOnSupplementalGroupsPolicy(pod, node)) {
+    return { reason: "SupplementalGroupsPolicyNotSupported", message: "SupplementalGroupsPolicy=Strict is not supported in this node" };
+  }
+  const reasons = handlerGeneralFilter(removeMissingExtendedResources(pod, node), node, others, freshNode);
+  return reasons.length === 0 ? undefined : rejectionFor(reasons[0]!);
 }
 
 /** canAdmitPod over the modelled admit handlers, in the kubelet's order: the sysctl allowlist, then the predicates. */

@@ -39,3 +39,15 @@ describe("expand: $(VAR) references as the kubelet expands env, command and args
     expect(expand("$(constructor)$(__proto__)", mappingFuncFor({}))).toBe("$(constructor)$(__proto__)");
   });
 });
+
+// third_party/forked/golang/expansion/expand_test.go TestMapReference: the mapping reads the declared variables as
+// they are being expanded, so a later variable sees the expanded value of an earlier one.
+describe("TestMapReference", () => {
+  it("ZOO sees FOO expanded, BLU sees ZOO expanded", () => {
+    const envs = [{ name: "FOO", value: "bar" }, { name: "ZOO", value: "$(FOO)-1" }, { name: "BLU", value: "$(ZOO)-2" }];
+    const declaredEnv: Record<string, string> = { FOO: "bar", ZOO: "$(FOO)-1", BLU: "$(ZOO)-2" };
+    const mapping = mappingFuncFor(declaredEnv, {});
+    for (const env of envs) declaredEnv[env.name] = expand(env.value, mapping);
+    expect(declaredEnv).toEqual({ FOO: "bar", ZOO: "bar-1", BLU: "bar-1-2" });
+  });
+});

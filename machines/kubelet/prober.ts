@@ -86,9 +86,29 @@ export function stopLivenessAndStartup(w: PodWorker, c: ContainerRecord, fx: Fx)
   }
 }
 
-/** The probe's action with ports and host resolved (named ports from the container's ports). */
+/**
+ * probe.ResolveContainerPort: an int port as it is; a string names one of the container's ports,
+ * else is parsed as an integer (strconv.Atoi); the result must lie in 1..65535.
+ */
+export function resolveContainerPort(param: number | string | undefined, c: Container): { port: number } | { port: number; error: string } {
+  let port: number;
+  if (typeof param === "number") port = param;
+  else {
+    const named = (c.ports ?? []).find((cp) => cp.name === param);
+    if (named !== undefined) port = named.containerPort;
+    else if (/^[+-]?\d+$/.test(param ?? "")) port = Number(param);
+    else return { port: 0, error: `strconv.Atoi: parsing ${JSON.stringify(param ?? "")}: invalid syntax` };
+  }
+  return port > 0 && port < 65536 ? { port } : { port, error: `invalid port number: ${port}` };
+}
+
+/**
+ * The probe's action with ports and host resolved (named ports from the container's ports). A port
+ * that does not resolve goes on as its invalid number (0 when it is no number): the runtime's probe
+ * of it fails, as Kubernetes fails the probe with the resolution's error.
+ */
 export function probeAction(p: Probe, c: Container, podIP: string): ProbeAction | undefined {
-  const port = (x: number | string | undefined) => (typeof x === "number" ? x : mutant("kubelet.probe-named-port-unresolved") ? Number(x) : Number((c.ports ?? []).find((cp) => cp.name === x)?.containerPort ?? x));
+  const port = (x: number | string | undefined) => (typeof x === "number" ? x : mutant("kubelet.probe-named-port-unresolved") ? Number(x) : resolveContainerPort(x, c).port);
   if (p.exec) return { kind: "exec", command: p.exec.command ?? [] };
   if (p.httpGet) return { kind: "httpGet", scheme: p.httpGet.scheme ?? "HTTP", host: p.httpGet.host ?? podIP, port: port(p.httpGet.port), path: p.httpGet.path ?? "/" };
   if (p.tcpSocket) return { kind: "tcpSocket", host: p.tcpSocket.host ?? podIP, port: port(p.tcpSocket.port) };

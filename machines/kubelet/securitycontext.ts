@@ -31,18 +31,38 @@ export function userRequest(pod: Pod, container: Container, image?: ImageSummary
 }
 
 /**
- * verifyRunAsNonRoot (security_context_others.go): with runAsNonRoot, a runAsUser of 0 breaks the
- * policy; without a runAsUser the image's user decides: a name cannot be verified, uid 0 (also an
- * image with no user, which getImageUser treats as root) is refused. The error fails
- * generateContainerConfig (CreateContainerConfigError).
+ * getImageUser: the image's uid, else its user name; neither set is taken as root (uid 0).
+ */
+export function imageUser(image: ImageSummary | undefined): { uid?: number; username: string } {
+  if (image?.uid !== undefined) return { uid: image.uid, username: "" };
+  if (image?.username) return { username: image.username };
+  return { uid: 0, username: "" };
+}
+
+/**
+ * verifyRunAsNonRoot (security_context_others.go) over the image's user as getImageUser gives it
+ * (an image with no user is root). The error fails generateContainerConfig (CreateContainerConfigError).
  */
 export function verifyRunAsNonRoot(pod: Pod, container: Container, image: ImageSummary | undefined): string | undefined {
+  const { uid, username } = imageUser(image);
+  return verifyRunAsNonRootFor(pod, container, uid, username);
+}
+
+/**
+ * verifyRunAsNonRoot itself: with runAsNonRoot, a runAsUser of 0 breaks the policy; without a
+ * runAsUser the image's user decides: uid 0 is refused, a uid outside 0..2147483647 is invalid, a
+ * name cannot be verified, and no user at all passes.
+ */
+export function verifyRunAsNonRootFor(pod: Pod, container: Container, uid: number | undefined, username: string): string | undefined {
   const psc = pod.spec?.securityContext;
   const csc = container.securityContext;
   if ((csc?.runAsNonRoot ?? psc?.runAsNonRoot) !== true) return undefined;
   const where = `(pod: "${formatPod(pod)}", container: ${container.name})`;
   const runAsUser = mutant("kubelet.run-as-user-pod-overrides-container") ? psc?.runAsUser ?? csc?.runAsUser : csc?.runAsUser ?? psc?.runAsUser;
   if (runAsUser !== undefined) return runAsUser === 0 ? `container's runAsUser breaks non-root policy ${where}` : undefined;
-  if (image?.uid === undefined && image?.username) return `container has runAsNonRoot and image has non-numeric user (${image.username}), cannot verify user is non-root ${where}`;
-  return (image?.uid ?? 0) === 0 ? `container has runAsNonRoot and image will run as root ${where}` : undefined;
+  if (uid === 0) return `container has runAsNonRoot and image will run as root ${where}`;
+  // validation.IsValidUserID
+  if (uid !== undefined && (uid < 0 || uid > 2147483647)) return `container has runAsNonRoot and image has an invalid user id: ${uid} ${where}`;
+  if (uid === undefined && username.length > 0) return `container has runAsNonRoot and image has non-numeric user (${username}), cannot verify user is non-root ${where}`;
+  return undefined;
 }

@@ -25,7 +25,7 @@ function envName(name: string): string {
 }
 
 /** IsServiceIPSet: a cluster IP that is neither empty nor None. */
-function hasServiceIP(svc: Service): boolean {
+export function hasServiceIP(svc: Service): boolean {
   const ip = svc.spec?.clusterIP;
   return typeof ip === "string" && ip !== "" && ip !== "None";
 }

@@ -6,7 +6,7 @@
 // is four syncs here, each resumed from the caches as Kubernetes resumes an interrupted bind.
 
 export * from "../common/volumeutil.js";
-import { annotation, claimClass, claimHasClass, claimRefOf, defaultClassName, findMatchingVolume, isDelayBinding, isVolumeBoundToClaim, withAnnotations, ANN_BETA_STORAGE_PROVISIONER, ANN_BIND_COMPLETED, ANN_BOUND_BY_CONTROLLER, ANN_DYNAMICALLY_PROVISIONED, ANN_SELECTED_NODE, ANN_STORAGE_PROVISIONER, type ClassInfo, type PV, type PVC } from "../common/volumeutil.js";
+import { annotation, claimClass, claimHasClass, claimRefOf, defaultClassName, findBestMatchForClaim, isDelayBinding, isVolumeBoundToClaim, withAnnotations, ANN_BETA_STORAGE_PROVISIONER, ANN_BIND_COMPLETED, ANN_BOUND_BY_CONTROLLER, ANN_DYNAMICALLY_PROVISIONED, ANN_SELECTED_NODE, ANN_STORAGE_PROVISIONER, type ClassInfo, type PV, type PVC } from "../common/volumeutil.js";
 import { mutant } from "../common/mutation.js";
 
 /** One step a sync takes: a write (the object's next version), an event, or nothing. */
@@ -61,7 +61,7 @@ export function syncClaim(pvc: PVC, volumes: ReadonlyMap<string, PV>, classes: R
   const volumeName = pvc.spec?.volumeName ?? "";
   if (volumeName === "") {
     const delay = isDelayBinding(pvc, classes);
-    const pv = findMatchingVolume(pvc, [...volumes.values()], delay);
+    const pv = findBestMatchForClaim(pvc, [...volumes.values()], delay);
     if (pv) return bindStep(pv, pvc) ?? done();
     // assignDefaultStorageClass (retroactive default class, GA in 1.28): a claim that names no class
     // gets the default one that exists now; the claim's next sync goes on from there

@@ -5,7 +5,7 @@
 // API writes for the chosen node (a static PV's claimRef, or the claim's selected-node annotation),
 // and claimsBound tells when the PV controller has finished and the pod may be bound.
 import type { PersistentVolume, PersistentVolumeClaim, Pod } from "kubernetes-types/core/v1";
-import { ANN_BOUND_BY_CONTROLLER, ANN_SELECTED_NODE, annotation, claimClass, claimRefOf, findMatchingVolume, isDelayBinding, volumeFitsNode, volumeIsForPod, withAnnotations, type ClassInfo } from "../../../common/volumeutil.js";
+import { ANN_BOUND_BY_CONTROLLER, ANN_SELECTED_NODE, annotation, claimClass, claimRefOf, findMatchingVolume, isDelayBinding, volumeClass, volumeFitsNode, volumeIsForPod, withAnnotations, type ClassInfo } from "../../../common/volumeutil.js";
 import { type CycleState, type FilterPlugin, type FilterStatus, type NodeInfo, type PreResult, type SchedulingEnv, failure, Success } from "../../framework.js";
 import { mutant } from "../../../common/mutation.js";
 
@@ -85,8 +85,9 @@ function findPodVolumes(claims: PodVolumeClaims, nodeInfo: NodeInfo, env: Schedu
   for (const pvc of claims.toBind) {
     // A claim the scheduler already asked to provision on another node stays there.
     const selected = annotation(pvc, ANN_SELECTED_NODE);
-    const volumes = volumesOf(env).filter((v) => !taken.has(v.metadata?.name ?? ""));
-    const pv = findMatchingVolume(pvc, volumes, true, nodeInfo.node);
+    // the binder's pvCache.ListPVs(class): the volumes of the claim's class, less those chosen for the pod's other claims
+    const volumes = volumesOf(env).filter((v) => volumeClass(v) === claimClass(pvc));
+    const pv = findMatchingVolume(pvc, volumes, nodeInfo.node, taken, true);
     if (pv) {
       taken.add(pv.metadata?.name ?? "");
       plans.push({ claim: pvc, volume: pv });
