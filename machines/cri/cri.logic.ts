@@ -55,6 +55,8 @@ export interface Sandbox {
   writtenVolumes?: ReadonlySet<string>;
   /** volumes backed by a directory of the node (hostPath, a PersistentVolume's): volume name -> host path and whether read-only */
   hostMounts?: Record<string, { path: string; readOnly: boolean }>;
+  /** image volumes (KEP-4639): volume name -> the image's files, mounted read-only into the containers that ask */
+  imageVolumes?: Map<string, FsTree>;
   containers: string[];
   owner: string;
   /** set when the pod shares one pid namespace (shareProcessNamespace): the next pid it hands out (/pause is 1) */
@@ -596,6 +598,12 @@ function createContainer(ctx: CriContext, req: Extract<CriRequest, { type: "Crea
     root.write("/proc/1/attr/current", `${profile} (enforce)\n`);
   }
   for (const m of req.container.volumeMounts ?? []) {
+    const imageRef = req.imageVolumes && Object.hasOwn(req.imageVolumes, m.name) ? req.imageVolumes[m.name]! : undefined;
+    if (imageRef !== undefined) {
+      const failure = mountImageVolume(ctx, sb, root, layout, m, imageRef);
+      if (failure !== undefined) return void fx.send(from, { type: "CreateContainerResult", id: req.id, ok: false, reason: "CreateContainerError", message: failure });
+      continue;
+    }
     const host = sb.hostMounts && Object.hasOwn(sb.hostMounts, m.name) ? sb.hostMounts[m.name]! : undefined;
     if (host) {
       // the subPath is taken inside the host directory (SecureJoin: ".." stops at its root)
@@ -643,6 +651,39 @@ function createContainer(ctx: CriContext, req: Extract<CriRequest, { type: "Crea
   ctx.containers.set(id, c);
   sb.containers.push(id);
   fx.send(from, { type: "CreateContainerResult", id: req.id, ok: true, containerId: id, image: summarize(image), user });
+}
+
+/**
+ * An image volume's mount (containerd's image volume support, CRI Mount.image): the pulled image's
+ * files, read-only whatever the volumeMount says (the KEP mounts them ro, noexec); a subPath mounts
+ * that directory of them, or that file.
+ */
+function mountImageVolume(ctx: CriContext, sb: Sandbox, root: MemFS, layout: [string, string][], m: { name: string; mountPath: string; subPath?: string }, imageRef: string): string | undefined {
+  const key = imageKey(imageRef);
+  const image = key ? ctx.images.get(key) : undefined;
+  if (!image) return `failed to get image "${imageRef}": not found`;
+  let tree = sb.imageVolumes?.get(m.name);
+  if (tree === undefined) {
+    tree = createRootfs(currentOf(image)).tree;
+    sb.imageVolumes = new Map(sb.imageVolumes ?? []).set(m.name, tree);
+  }
+  const file = m.subPath ? new MemFS(cell(tree)).read(resolvePath("/", m.subPath)) : undefined;
+  if (typeof file === "string") {
+    root.mkdir(resolvePath("/", m.mountPath + "/.."), true);
+    root.write(resolvePath("/", m.mountPath), file);
+    return undefined;
+  }
+  root.mkdir(resolvePath("/", m.mountPath), true);
+  const volume = imageVolumeKey(m.name);
+  layout.push([m.mountPath, `${READ_ONLY}${m.subPath ? subPathKey(volume, m.subPath) : volume}`]);
+  return undefined;
+}
+
+const IMAGE_VOLUME = "imagevolume/";
+
+/** The key of an image volume's tree in a container's layout (kept in its sandbox). */
+function imageVolumeKey(name: string): string {
+  return `${IMAGE_VOLUME}${name}`;
 }
 
 /**
@@ -756,11 +797,14 @@ export function worldOf(ctx: CriContext, c: CriContainer): World {
     tree: (key) => {
       if (key === "") return c.rootfs;
       if (key === HOST_ROOT) return withNodeLogs(ctx, nodeRoot(ctx));
+      if (key.startsWith(IMAGE_VOLUME)) return ctx.sandboxes.get(c.sandboxId)?.imageVolumes?.get(key.slice(IMAGE_VOLUME.length)) ?? emptyTree;
       return ctx.sandboxes.get(c.sandboxId)?.volumes.get(key.slice("volume/".length)) ?? emptyTree;
     },
     setTree: (key, tree) => {
       if (key === "") c.rootfs = tree;
       else if (key === HOST_ROOT) ctx.hostRoot = withoutNodeLogs(tree);
+      // an image volume is mounted read-only: nothing writes it
+      else if (key.startsWith(IMAGE_VOLUME)) return;
       else ctx.sandboxes.get(c.sandboxId)?.volumes.set(key.slice("volume/".length), tree);
     },
     proc: (pid) => procEntry(ctx, c, pid),

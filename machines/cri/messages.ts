@@ -61,7 +61,7 @@ export type CriRequest =
   /** appArmor: runtime.v1 LinuxContainerSecurityContext.apparmor (a Localhost profile names one loaded on the node) */
   /** seccomp: LinuxContainerSecurityContext.seccomp (a Localhost profile is the path of a file on the node) */
   /** user: the security context's run_as_user, run_as_group, supplemental_groups and their policy (none set: absent) */
-  | { type: "CreateContainer"; id: number; sandboxId: string; container: Container; attempt: number; env: Record<string, string>; podIP: string; memoryLimitBytes?: number; podCpuLimitMilli?: number; files?: Record<string, string>; appArmor?: { type: "RuntimeDefault" | "Unconfined" | "Localhost"; localhostRef?: string }; seccomp?: { type: "RuntimeDefault" | "Unconfined" | "Localhost"; localhostRef?: string }; user?: UserRequest }
+  | { type: "CreateContainer"; id: number; sandboxId: string; container: Container; attempt: number; env: Record<string, string>; podIP: string; memoryLimitBytes?: number; podCpuLimitMilli?: number; files?: Record<string, string>; appArmor?: { type: "RuntimeDefault" | "Unconfined" | "Localhost"; localhostRef?: string }; seccomp?: { type: "RuntimeDefault" | "Unconfined" | "Localhost"; localhostRef?: string }; user?: UserRequest; /** the image volumes it mounts: volume name -> image reference, pulled (CRI Mount.image) */ imageVolumes?: Readonly<Record<string, string>> }
   | { type: "StartContainer"; id: number; containerId: string }
   | { type: "StopContainer"; id: number; containerId: string; /** an int64: exact past 2^53 */ timeoutSeconds: number | NumberLiteral; preStop?: LifecycleHandler; podIP: string }
   /** in-place resize: the running container's cpu and memory requests and limits (its cgroup) */
