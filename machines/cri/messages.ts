@@ -92,7 +92,8 @@ export type DnsAnswerMsg = { type: "DnsAnswer"; id: number; addresses: string[];
  * kube-proxy as programmed on its node (`node`), which forwards it (a Service address rewritten to a
  * backend) to the CRI of the backend's node; that CRI answers `replyTo` directly.
  */
-export type ConnectMsg = { type: "Connect"; id: number; node: string; dst: string; path: string; replyTo: string; src?: string; headers?: RequestHeaders; tls?: ConnectTls };
+/** icmp: an echo request (ping), not a connection: kube-proxy's rules (tcp, udp, sctp) never DNAT it */
+export type ConnectMsg = { type: "Connect"; id: number; node: string; dst: string; path: string; replyTo: string; src?: string; headers?: RequestHeaders; tls?: ConnectTls; icmp?: true };
 
 /** An https connection's verification: the server name the client checks the certificate for, the CA bundle it trusts (none: the system's), or none at all. */
 export interface ConnectTls {
@@ -103,7 +104,8 @@ export interface ConnectTls {
 
 /** An HTTP request's headers as its client sent them (Host first), lower-cased names. */
 export type RequestHeaders = readonly (readonly [string, string])[];
-export type ConnectResult = { type: "ConnectResult"; id: number; status?: number; body?: string; error?: "connection refused" | "timeout"; tlsError?: string };
+/** echoFrom: an echo request's reply, and the node whose kernel sent it (the hops tell its TTL) */
+export type ConnectResult = { type: "ConnectResult"; id: number; status?: number; body?: string; error?: "connection refused" | "timeout"; tlsError?: string; echoFrom?: { node: string; pod: boolean } };
 
 /** One sandbox as ListPodSandbox reports it (runtime.v1 PodSandbox, reduced). */
 export interface PodSandboxInfo {

@@ -4,7 +4,7 @@ import { nodeKernelRelease } from "../../common/kernel.js";
 import { parseGroup, parsePasswd, type ProcessUser } from "../identity.js";
 import { resolvePath, type FsError } from "./memfs.js";
 import { killApplet, LoopBoundExceeded, perform, runArgv, signalNumber, type Gen, type ShellState, type Streams, type Utility } from "./shell.js";
-import type { DnsResult, Effect, EffectResult, HttpResult, SysinfoResult, TlsOptions } from "./types.js";
+import type { DnsResult, Effect, EffectResult, HttpResult, PingResult, SysinfoResult, TlsOptions } from "./types.js";
 import { tar } from "./tar.js";
 
 const errnoText: Record<FsError, string> = {
@@ -1756,6 +1756,95 @@ function* dd(argv: string[], sh: ShellState, st: Streams): Gen {
 /** What dd writes at most (64 MiB): the simulated disk's room for one copy, so a script cannot exhaust the server's memory. */
 const maxDdBytes = 64 * 1_048_576;
 
+/** An address from /etc/hosts (getaddrinfo's files source, before DNS), or undefined. */
+function hostsAddress(sh: ShellState, name: string): string | undefined {
+  const text = sh.io.fs.read("/etc/hosts");
+  if (typeof text !== "string") return undefined;
+  for (const line of text.split("\n")) {
+    const [addr, ...names] = line.replace(/#.*/, "").trim().split(/\s+/);
+    if (addr && /^\d+\.\d+\.\d+\.\d+$/.test(addr) && names.includes(name)) return addr;
+  }
+  return undefined;
+}
+
+/** busybox's %u.%03u of microseconds (ping's times). */
+const millis = (us: number) => `${Math.floor(us / 1000)}.${String(us % 1000).padStart(3, "0")}`;
+
+const pingUsage = "BusyBox v1.37.0 multi-call binary.\n\nUsage: ping [OPTIONS] HOST\n";
+
+/**
+ * busybox ping [-q] [-c CNT] [-W SEC] HOST (networking/ping.c, FEATURE_FANCY_PING): the host
+ * resolved first (/etc/hosts, then DNS; `bad address` when neither knows it), `PING host (ip): 56
+ * data bytes`, then an echo request each second (PINGINTERVAL), each reply printed as it comes
+ * (64 bytes: 56 of data and the ICMP header). With -c, once all are sent it waits for the last
+ * reply two round trips (at least 1 s) if any came, else -W seconds (MAXWAIT, 10), and stops at
+ * once when every reply is in; then the statistics, and status 1 when none came.
+ */
+function* ping(argv: string[], sh: ShellState, st: Streams): Gen {
+  let count = 0;
+  let waitSec = 10;
+  let quiet = false;
+  let host: string | undefined;
+  const args = argv.slice(1);
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const m = /^-([cW])(.*)$/.exec(a);
+    if (m) {
+      const v = m[2] !== "" ? m[2]! : args[++i];
+      // getopt32's "+": a whole non-negative number
+      if (v === undefined || !/^\d+$/.test(v)) { st.err(v === undefined ? pingUsage : `ping: invalid number '${v}'\n`); return 1; }
+      if (m[1] === "c") count = Number(v);
+      else waitSec = Number(v);
+      continue;
+    }
+    if (a === "-q") { quiet = true; continue; }
+    if (a === "-4" || a === "-n") continue;
+    if (a.startsWith("-") && a !== "-") { st.err(pingUsage); return 1; }
+    host = a;
+    break;
+  }
+  if (host === undefined) { st.err(pingUsage); return 1; }
+  let ip = /^\d+\.\d+\.\d+\.\d+$/.test(host) ? host : hostsAddress(sh, host);
+  if (ip === undefined) {
+    const r = (yield* perform(sh, { type: "dns", name: host })) as DnsResult | undefined;
+    ip = r?.addresses[0];
+    if (ip === undefined) { st.err(`ping: bad address '${host}'\n`); return 1; }
+  }
+  st.out(`PING ${host} (${ip}): 56 data bytes\n`);
+  let sent = 0;
+  let received = 0;
+  const times: number[] = [];
+  for (;;) {
+    const at = sh.io.now();
+    const last = count > 0 && sent === count - 1;
+    const receivedBefore = received;
+    sent++;
+    const timeoutMs = last ? (receivedBefore > 0 ? 1000 : waitSec * 1000) : 1000;
+    const r = (yield* perform(sh, { type: "ping", ip, timeoutMs })) as PingResult | undefined;
+    const waited = sh.io.now() - at;
+    if (r?.reply) {
+      received++;
+      const us = waited * 1000;
+      times.push(us);
+      if (!quiet) st.out(`64 bytes from ${ip}: seq=${sent - 1} ttl=${r.ttl} time=${millis(us)} ms\n`);
+    }
+    if (last) {
+      // a reply in: stop now when all are, else wait out the alarm
+      if (r?.reply && received < count && waited < timeoutMs) yield* perform(sh, { type: "sleep", ms: timeoutMs - waited });
+      break;
+    }
+    if (waited < 1000) yield* perform(sh, { type: "sleep", ms: 1000 - waited });
+  }
+  const loss = Math.floor(((sent - received) * 100) / sent);
+  let stats = `\n--- ${host} ping statistics ---\n${sent} packets transmitted, ${received} packets received, ${loss}% packet loss\n`;
+  if (times.length > 0) {
+    const avg = Math.floor(times.reduce((x, y) => x + y, 0) / times.length);
+    stats += `round-trip min/avg/max = ${millis(Math.min(...times))}/${millis(avg)}/${millis(Math.max(...times))} ms\n`;
+  }
+  st.out(stats);
+  return received === 0 ? 1 : 0;
+}
+
 /** The utilities of a busybox or GNU userland; busybox has no curl, Debian-based images no nslookup. */
 export function utilitiesFor(userland: "busybox" | "gnu", opts: { legacyBusybox?: boolean } = {}): Record<string, Utility> {
   const common: Record<string, Utility> = {
@@ -1764,5 +1853,5 @@ export function utilitiesFor(userland: "busybox" | "gnu", opts: { legacyBusybox?
     true: trueUtility, false: falseUtility, nproc,
   };
   // Debian's slim images have no procps: no free there
-  return userland === "busybox" ? { ...common, kill: killApplet, killall, ps, pgrep, pkill: pgrep, cut, xargs, yes, du, dd, sed, free, nslookup: opts.legacyBusybox ? legacyNslookup : nslookup } : { ...common, curl };
+  return userland === "busybox" ? { ...common, kill: killApplet, killall, ps, pgrep, pkill: pgrep, ping, cut, xargs, yes, du, dd, sed, free, nslookup: opts.legacyBusybox ? legacyNslookup : nslookup } : { ...common, curl };
 }
