@@ -2,7 +2,7 @@
 // Debian-based images) so logs look like a real container's.
 import { nodeKernelRelease } from "../../common/kernel.js";
 import { parseGroup, parsePasswd, type ProcessUser } from "../identity.js";
-import { resolvePath, type FsError } from "./memfs.js";
+import { fileSystemCalls, resolvePath, type FileSystem, type FsError } from "./memfs.js";
 import { killApplet, LoopBoundExceeded, perform, runArgv, signalNumber, type Gen, type ShellState, type Streams, type Utility } from "./shell.js";
 import type { DnsResult, Effect, EffectResult, HttpResult, PingResult, SysinfoResult, TlsOptions } from "./types.js";
 import { tar } from "./tar.js";
@@ -1845,6 +1845,37 @@ function* ping(argv: string[], sh: ShellState, st: Streams): Gen {
   return received === 0 ? 1 : 0;
 }
 
+/** A filesystem seen from a directory of another as its root (chroot(2)): ".." stops at it. */
+function rooted(fs: FileSystem, root: string): FileSystem {
+  const at = (p: string) => (root === "/" ? resolvePath("/", p) : `${root}${resolvePath("/", p)}`.replace(/\/$/, "") || "/");
+  const out: Partial<Record<(typeof fileSystemCalls)[number], unknown>> = {};
+  for (const call of fileSystemCalls) out[call] = (p: string, ...rest: unknown[]) => (fs[call] as (p: string, ...r: unknown[]) => unknown)(at(p), ...rest);
+  return out as FileSystem;
+}
+
+/**
+ * busybox chroot NEWROOT [PROG [ARGS]] (coreutils/chroot.c): xchroot makes NEWROOT the root and
+ * chdirs to it, then PROG is executed from the new root, whose programs are its own: a kind
+ * node's are Debian's GNU coreutils. Without PROG, `$SHELL -i` (here /bin/sh). A PROG the new root
+ * lacks: `can't execute`, 127 (SUSv3's ENOENT status).
+ */
+function* chroot(argv: string[], sh: ShellState, st: Streams): Gen {
+  const dir = argv[1];
+  if (dir === undefined) { st.err("BusyBox v1.37.0 multi-call binary.\n\nUsage: chroot NEWROOT [PROG ARGS]\n\nRun PROG with root directory set to NEWROOT\n"); return 1; }
+  const root = path(sh, dir);
+  if (!sh.io.fs.isDir(root)) {
+    st.err(`chroot: can't change root directory to '${dir}': ${errnoText[sh.io.fs.exists(root) ? "ENOTDIR" : "ENOENT"]}\n`);
+    return 1;
+  }
+  const prog = argv.length > 2 ? argv.slice(2) : [sh.vars.get("SHELL") ?? "/bin/sh", "-i"];
+  const name = prog[0]!;
+  const base = name.slice(name.lastIndexOf("/") + 1);
+  const utilities = utilitiesFor("gnu");
+  if (!Object.hasOwn(utilities, base)) { st.err(`chroot: can't execute '${name}': No such file or directory\n`); return 127; }
+  const inner: ShellState = { ...sh, cwd: "/", userland: "gnu", utilities, programs: () => undefined, io: { ...sh.io, fs: rooted(sh.io.fs, root) } };
+  return yield* runArgv(prog, inner, st, true);
+}
+
 /** The utilities of a busybox or GNU userland; busybox has no curl, Debian-based images no nslookup. */
 export function utilitiesFor(userland: "busybox" | "gnu", opts: { legacyBusybox?: boolean } = {}): Record<string, Utility> {
   const common: Record<string, Utility> = {
@@ -1853,5 +1884,5 @@ export function utilitiesFor(userland: "busybox" | "gnu", opts: { legacyBusybox?
     true: trueUtility, false: falseUtility, nproc,
   };
   // Debian's slim images have no procps: no free there
-  return userland === "busybox" ? { ...common, kill: killApplet, killall, ps, pgrep, pkill: pgrep, ping, cut, xargs, yes, du, dd, sed, free, nslookup: opts.legacyBusybox ? legacyNslookup : nslookup } : { ...common, curl };
+  return userland === "busybox" ? { ...common, kill: killApplet, killall, ps, pgrep, pkill: pgrep, ping, chroot, cut, xargs, yes, du, dd, sed, free, nslookup: opts.legacyBusybox ? legacyNslookup : nslookup } : { ...common, curl };
 }
