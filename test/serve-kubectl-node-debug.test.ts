@@ -69,6 +69,13 @@ describe.skipIf(!bin)("kubectl debug node against podflow serve", () => {
     expect(osImage).toBe("Debian GNU/Linux 12 (bookworm)");
   });
 
+  // busybox coreutils/chroot.c: xchroot, then PROG from the new root (the node's Debian userland,
+  // so GNU cat's and ls's words); libbb's messages for a missing root or program (127)
+  it("chroot /host runs the node's own programs with the node's root as /", async () => {
+    const out = await onNode("chroot /host cat /etc/hostname; chroot /host ls /nosuch; echo $?; chroot /host grep -c PRETTY /etc/os-release; chroot /nosuch true; echo $?; chroot /host nosuchprog; echo $?");
+    expect(out).toBe("node-1\nls: cannot access '/nosuch': No such file or directory\n2\n1\nchroot: can't change root directory to '/nosuch': No such file or directory\n1\nchroot: can't execute 'nosuchprog': No such file or directory\n127\n");
+  });
+
   it("the PersistentVolume task serves the index.html written on the node under /mnt/data", async () => {
     expect(await onNode("mkdir -p /host/mnt/data && echo 'Hello from Kubernetes storage' > /host/mnt/data/index.html; cat /host/mnt/data/index.html")).toBe("Hello from Kubernetes storage\n");
     expect((await k(["apply", ...pvTask.flatMap((f) => ["-f", f])])).code).toBe(0);

@@ -18,7 +18,7 @@ import { containerMachine, type ContainerLifecycleEvent, type ContainerLifecycle
 import { digestOf, normalizeImage, pullDurationMs, resolveImage, type ExtraRegistry, type ImageInfo } from "./registry.js";
 import { createRootfs, effectiveArgv, MemFS, runExec, type Effect, type EffectResult, type Listener } from "./workload/index.js";
 import { assignPids, findPid, mainArgvOf, nginxRespawn, pidNamespaceOf, processTable, sessionRows, takePid, uidOf } from "./procs.js";
-import type { ProcRow, PsResult, SignalResult, SysinfoResult, TlsOptions } from "./workload/types.js";
+import type { PingResult, ProcRow, PsResult, SignalResult, SysinfoResult, TlsOptions } from "./workload/types.js";
 import { nodeMachine } from "../common/kernel.js";
 import { cell, emptyTree, resolvePath, splitPath, type FsTree } from "./workload/memfs.js";
 import { parseResolvConf } from "./resolver.js";
@@ -55,6 +55,8 @@ export interface Sandbox {
   writtenVolumes?: ReadonlySet<string>;
   /** volumes backed by a directory of the node (hostPath, a PersistentVolume's): volume name -> host path and whether read-only */
   hostMounts?: Record<string, { path: string; readOnly: boolean }>;
+  /** image volumes (KEP-4639): volume name -> the image's files, mounted read-only into the containers that ask */
+  imageVolumes?: Map<string, FsTree>;
   containers: string[];
   owner: string;
   /** set when the pod shares one pid namespace (shareProcessNamespace): the next pid it hands out (/pause is 1) */
@@ -190,6 +192,8 @@ export interface NetWait {
   timeoutMs?: number;
   /** an https request's verification, for the connection a lookup precedes */
   tls?: ConnectTls;
+  /** an echo request (ping): answered with its reply or none */
+  icmp?: true;
 }
 
 /** Resumes an exec'd process suspended on the network with the answer (streaming.ts resumeExec). */
@@ -596,6 +600,12 @@ function createContainer(ctx: CriContext, req: Extract<CriRequest, { type: "Crea
     root.write("/proc/1/attr/current", `${profile} (enforce)\n`);
   }
   for (const m of req.container.volumeMounts ?? []) {
+    const imageRef = req.imageVolumes && Object.hasOwn(req.imageVolumes, m.name) ? req.imageVolumes[m.name]! : undefined;
+    if (imageRef !== undefined) {
+      const failure = mountImageVolume(ctx, sb, root, layout, m, imageRef);
+      if (failure !== undefined) return void fx.send(from, { type: "CreateContainerResult", id: req.id, ok: false, reason: "CreateContainerError", message: failure });
+      continue;
+    }
     const host = sb.hostMounts && Object.hasOwn(sb.hostMounts, m.name) ? sb.hostMounts[m.name]! : undefined;
     if (host) {
       // the subPath is taken inside the host directory (SecureJoin: ".." stops at its root)
@@ -643,6 +653,39 @@ function createContainer(ctx: CriContext, req: Extract<CriRequest, { type: "Crea
   ctx.containers.set(id, c);
   sb.containers.push(id);
   fx.send(from, { type: "CreateContainerResult", id: req.id, ok: true, containerId: id, image: summarize(image), user });
+}
+
+/**
+ * An image volume's mount (containerd's image volume support, CRI Mount.image): the pulled image's
+ * files, read-only whatever the volumeMount says (the KEP mounts them ro, noexec); a subPath mounts
+ * that directory of them, or that file.
+ */
+function mountImageVolume(ctx: CriContext, sb: Sandbox, root: MemFS, layout: [string, string][], m: { name: string; mountPath: string; subPath?: string }, imageRef: string): string | undefined {
+  const key = imageKey(imageRef);
+  const image = key ? ctx.images.get(key) : undefined;
+  if (!image) return `failed to get image "${imageRef}": not found`;
+  let tree = sb.imageVolumes?.get(m.name);
+  if (tree === undefined) {
+    tree = createRootfs(currentOf(image)).tree;
+    sb.imageVolumes = new Map(sb.imageVolumes ?? []).set(m.name, tree);
+  }
+  const file = m.subPath ? new MemFS(cell(tree)).read(resolvePath("/", m.subPath)) : undefined;
+  if (typeof file === "string") {
+    root.mkdir(resolvePath("/", m.mountPath + "/.."), true);
+    root.write(resolvePath("/", m.mountPath), file);
+    return undefined;
+  }
+  root.mkdir(resolvePath("/", m.mountPath), true);
+  const volume = imageVolumeKey(m.name);
+  layout.push([m.mountPath, `${READ_ONLY}${m.subPath ? subPathKey(volume, m.subPath) : volume}`]);
+  return undefined;
+}
+
+const IMAGE_VOLUME = "imagevolume/";
+
+/** The key of an image volume's tree in a container's layout (kept in its sandbox). */
+function imageVolumeKey(name: string): string {
+  return `${IMAGE_VOLUME}${name}`;
 }
 
 /**
@@ -756,11 +799,14 @@ export function worldOf(ctx: CriContext, c: CriContainer): World {
     tree: (key) => {
       if (key === "") return c.rootfs;
       if (key === HOST_ROOT) return withNodeLogs(ctx, nodeRoot(ctx));
+      if (key.startsWith(IMAGE_VOLUME)) return ctx.sandboxes.get(c.sandboxId)?.imageVolumes?.get(key.slice(IMAGE_VOLUME.length)) ?? emptyTree;
       return ctx.sandboxes.get(c.sandboxId)?.volumes.get(key.slice("volume/".length)) ?? emptyTree;
     },
     setTree: (key, tree) => {
       if (key === "") c.rootfs = tree;
       else if (key === HOST_ROOT) ctx.hostRoot = withoutNodeLogs(tree);
+      // an image volume is mounted read-only: nothing writes it
+      else if (key.startsWith(IMAGE_VOLUME)) return;
       else ctx.sandboxes.get(c.sandboxId)?.volumes.set(key.slice("volume/".length), tree);
     },
     proc: (pid) => procEntry(ctx, c, pid),
@@ -933,6 +979,7 @@ type TurnEnd =
   | { kind: "sleep"; ms: number }
   | { kind: "dns"; name: string; qtype?: "SRV" }
   | NetRoute
+  | { kind: "ping"; ip: string; timeoutMs: number }
   | { kind: "runaway" };
 
 /** A process a signal ended: another container's main process (its container exits), or an exec'd one. */
@@ -968,6 +1015,7 @@ function drive(ctx: CriContext, c: CriContainer, first: EffectResult, fx: Fx): v
     case "dns": return startDns(ctx, c, "dns", end.name, 0, "/", fx, undefined, undefined, end.qtype);
     case "connect": return startConnect(ctx, c, end.ip, end.port, end.path, fx, undefined, end.headers, end.timeoutMs, end.tls);
     case "resolve": return startDns(ctx, c, "resolve", end.host, end.port, end.path, fx, undefined, end.headers, undefined, end.timeoutMs, end.tls);
+    case "ping": return startPing(ctx, c, end.ip, end.timeoutMs, fx);
     case "runaway":
       worldOf(ctx, c).log("stderr", `podflow: process exceeded ${maxEffectsPerTurn} effects without sleeping`);
       return exitContainer(ctx, c, 2, "Error", fx);
@@ -1031,6 +1079,14 @@ function runTurn(ctx: CriContext, c: CriContainer, next: (input: EffectResult) =
       continue;
     }
     if (e.type === "dns") return { kind: "dns", name: e.name, ...(e.qtype ? { qtype: e.qtype } : {}) };
+    if (e.type === "ping") {
+      const local = pingLocal(c, e.ip);
+      if (local !== undefined) {
+        input = local;
+        continue;
+      }
+      return { kind: "ping", ip: e.ip, timeoutMs: e.timeoutMs };
+    }
     if (e.type === "http") {
       const route = httpRoute(ctx, c, e.url, e.headers, e.timeoutMs, e.tls);
       if ("answer" in route) {
@@ -1137,6 +1193,31 @@ export function startConnect(ctx: CriContext, c: CriContainer, ip: string, port:
   armNetTimer(c, id, fx, session, timeoutMs);
 }
 
+/**
+ * An echo request that never leaves the pod: to its own address or the loopback network, answered
+ * by its own kernel (no router on the way: the TTL it was sent with, 64); undefined: it leaves.
+ */
+export function pingLocal(c: CriContainer, ip: string): PingResult | undefined {
+  return ip === c.podIP || ip.startsWith("127.") ? { type: "ping", reply: true, ttl: 64 } : undefined;
+}
+
+/** Suspends the process on an echo request leaving the pod, through the node's data plane. */
+export function startPing(ctx: CriContext, c: CriContainer, ip: string, timeoutMs: number, fx: Fx, session?: string): void {
+  const id = ++ctx.netSeq;
+  ctx.waits.set(id, { containerId: c.id, kind: "connect", host: ip, port: 0, path: "", icmp: true, ...(session !== undefined ? { session } : {}) });
+  const msg: ConnectMsg = { type: "Connect", id, node: ctx.node, dst: `${ip}:0`, path: "", replyTo: `cri/${ctx.node}`, src: c.podIP, icmp: true };
+  fx.send("kube-proxy", msg);
+  armNetTimer(c, id, fx, session, timeoutMs);
+}
+
+/**
+ * The TTL an echo reply arrives with: 64 from the replying kernel, less one for each router that
+ * forwards it (kindnet's ptp routes: a pod's node forwards what leaves or enters its pods).
+ */
+function echoTtl(origin: string, from: { node: string; pod: boolean }): number {
+  return 64 - (from.pod ? 1 : 0) - (from.node !== origin ? 1 : 0);
+}
+
 /** The timer of a wait: the container's own process's, or an exec session's (they wait side by side). */
 function netTimerKey(containerId: string, session: string | undefined): string {
   return session === undefined ? `net/${containerId}` : `stream/${session}/net`;
@@ -1187,6 +1268,7 @@ export function connectAnswered(ctx: CriContext, msg: ConnectResult, fx: Fx, res
   const s = settleWait(ctx, msg.id, fx);
   if (!s) return;
   const { w, c } = s;
+  if (w.icmp) return resume(ctx, w, c, msg.echoFrom ? { type: "ping", reply: true, ttl: echoTtl(ctx.node, msg.echoFrom) } : { type: "ping", reply: false }, fx, resumeExec);
   // busybox names the address it dialed without the port (xmalloc_sockaddr2dotted_noport).
   const peer = `${w.host}:${w.port}`;
   const r: EffectResult = msg.tlsError !== undefined ? { type: "http", error: "tls", tlsError: msg.tlsError, peer } : msg.error ? { type: "http", error: msg.error, address: w.host, peer } : { type: "http", status: msg.status ?? 200, ...(msg.body !== undefined ? { body: msg.body } : {}), peer };
@@ -1199,6 +1281,7 @@ export function netTimeout(ctx: CriContext, id: number, fx: Fx, resumeExec?: Exe
   if (!s) return;
   const { w, c } = s;
   if (w.kind === "dns") return resume(ctx, w, c, { type: "dns", server: w.server ?? clusterDNS, addresses: [], timedOut: true }, fx, resumeExec);
+  if (w.icmp) return resume(ctx, w, c, { type: "ping", reply: false }, fx, resumeExec);
   resume(ctx, w, c, w.kind === "resolve" ? { type: "http", error: "bad address" } : { type: "http", error: "timeout", address: w.host, peer: `${w.host}:${w.port}` }, fx, resumeExec);
 }
 
@@ -1210,6 +1293,8 @@ export function acceptConnection(ctx: CriContext, msg: ConnectMsg, fx: Fx): void
   const [ip, portText] = msg.dst.split(":");
   const port = Number(portText);
   const live = [...ctx.containers.values()].filter((c) => c.podIP === ip && isRunning(c) && sandboxReady(ctx.sandboxes.get(c.sandboxId)));
+  // an echo request: the pod's kernel replies while its network namespace lives; an address no pod holds is unreachable, no reply
+  if (msg.icmp) return void (live.length > 0 && fx.send(msg.replyTo, { type: "ConnectResult", id: msg.id, echoFrom: { node: ctx.node, pod: true } } satisfies ConnectResult));
   const target = live.find((c) => listenerOwner(ctx, c.sandboxId, port) !== undefined) ?? live[0];
   // no pod listens there: a process of the node's own on its port takes the connection and answers the origin
   const host = ctx.hostServices !== undefined && Object.hasOwn(ctx.hostServices, msg.dst) ? ctx.hostServices[msg.dst] : undefined;
@@ -1516,6 +1601,12 @@ export function runToEnd<T>(ctx: CriContext, c: CriContainer, gen: Generator<Eff
       input = local !== "remote" ? local : u && isIPv4(u.host) ? { type: "http", error: "connection refused", address: u.host, peer: `${u.host}:${u.port}` } : { type: "http", error: "bad address" };
     }
     else if (e.type === "dns") input = { type: "dns", server: "10.96.0.10", addresses: [] };
+    else if (e.type === "ping") {
+      // run to its end in one step, it reaches only its own pod: an echo request leaving it waits out its timeout
+      const local = pingLocal(c, e.ip);
+      input = local ?? { type: "ping", reply: false };
+      if (local === undefined) elapsed += e.timeoutMs;
+    }
     if (elapsed > timeoutMs) return { kind: "timeout", elapsedMs: timeoutMs };
   }
   return { kind: "timeout", elapsedMs: timeoutMs };

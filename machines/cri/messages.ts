@@ -61,7 +61,7 @@ export type CriRequest =
   /** appArmor: runtime.v1 LinuxContainerSecurityContext.apparmor (a Localhost profile names one loaded on the node) */
   /** seccomp: LinuxContainerSecurityContext.seccomp (a Localhost profile is the path of a file on the node) */
   /** user: the security context's run_as_user, run_as_group, supplemental_groups and their policy (none set: absent) */
-  | { type: "CreateContainer"; id: number; sandboxId: string; container: Container; attempt: number; env: Record<string, string>; podIP: string; memoryLimitBytes?: number; podCpuLimitMilli?: number; files?: Record<string, string>; appArmor?: { type: "RuntimeDefault" | "Unconfined" | "Localhost"; localhostRef?: string }; seccomp?: { type: "RuntimeDefault" | "Unconfined" | "Localhost"; localhostRef?: string }; user?: UserRequest }
+  | { type: "CreateContainer"; id: number; sandboxId: string; container: Container; attempt: number; env: Record<string, string>; podIP: string; memoryLimitBytes?: number; podCpuLimitMilli?: number; files?: Record<string, string>; appArmor?: { type: "RuntimeDefault" | "Unconfined" | "Localhost"; localhostRef?: string }; seccomp?: { type: "RuntimeDefault" | "Unconfined" | "Localhost"; localhostRef?: string }; user?: UserRequest; /** the image volumes it mounts: volume name -> image reference, pulled (CRI Mount.image) */ imageVolumes?: Readonly<Record<string, string>> }
   | { type: "StartContainer"; id: number; containerId: string }
   | { type: "StopContainer"; id: number; containerId: string; /** an int64: exact past 2^53 */ timeoutSeconds: number | NumberLiteral; preStop?: LifecycleHandler; podIP: string }
   /** in-place resize: the running container's cpu and memory requests and limits (its cgroup) */
@@ -92,7 +92,8 @@ export type DnsAnswerMsg = { type: "DnsAnswer"; id: number; addresses: string[];
  * kube-proxy as programmed on its node (`node`), which forwards it (a Service address rewritten to a
  * backend) to the CRI of the backend's node; that CRI answers `replyTo` directly.
  */
-export type ConnectMsg = { type: "Connect"; id: number; node: string; dst: string; path: string; replyTo: string; src?: string; headers?: RequestHeaders; tls?: ConnectTls };
+/** icmp: an echo request (ping), not a connection: kube-proxy's rules (tcp, udp, sctp) never DNAT it */
+export type ConnectMsg = { type: "Connect"; id: number; node: string; dst: string; path: string; replyTo: string; src?: string; headers?: RequestHeaders; tls?: ConnectTls; icmp?: true };
 
 /** An https connection's verification: the server name the client checks the certificate for, the CA bundle it trusts (none: the system's), or none at all. */
 export interface ConnectTls {
@@ -103,7 +104,8 @@ export interface ConnectTls {
 
 /** An HTTP request's headers as its client sent them (Host first), lower-cased names. */
 export type RequestHeaders = readonly (readonly [string, string])[];
-export type ConnectResult = { type: "ConnectResult"; id: number; status?: number; body?: string; error?: "connection refused" | "timeout"; tlsError?: string };
+/** echoFrom: an echo request's reply, and the node whose kernel sent it (the hops tell its TTL) */
+export type ConnectResult = { type: "ConnectResult"; id: number; status?: number; body?: string; error?: "connection refused" | "timeout"; tlsError?: string; echoFrom?: { node: string; pod: boolean } };
 
 /** One sandbox as ListPodSandbox reports it (runtime.v1 PodSandbox, reduced). */
 export interface PodSandboxInfo {

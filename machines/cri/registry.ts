@@ -16,7 +16,7 @@ export interface NormalizedImage {
 /** How a container of this image behaves when it runs its default entrypoint. */
 export type ImageKind =
   | "nginx" | "httpd" | "redis" | "postgres" | "mysql" | "memcached" | "shell"
-  | "python" | "node" | "pause" | "agnhost" | "stress" | "hello-app" | "echoserver" | "bootcamp" | "serve-hostname" | "dnsutils" | "hpa-example" | "etcd" | "coredns" | "kube-proxy" | "exit0" | "zookeeper" | "cassandra" | "curl" | "generic";
+  | "python" | "node" | "pause" | "agnhost" | "stress" | "hello-app" | "echoserver" | "bootcamp" | "serve-hostname" | "dnsutils" | "hpa-example" | "etcd" | "coredns" | "kube-proxy" | "exit0" | "zookeeper" | "cassandra" | "curl" | "artifact" | "generic";
 
 /** The base image whose files (os-release, passwd, group) an image ships, where podflow knows them. */
 export type ImageBase = "debian-buster" | "debian-bullseye" | "debian-bookworm" | "debian-trixie" | "busybox";
@@ -401,6 +401,10 @@ const otherOfficialImages = [
 
 /** Known repositories outside Docker Hub's library, with their tags. */
 const otherCatalogue: Record<string, CatalogueEntry> = {
+  // CRI-O's test artifact, the docs' image volume (tasks/configure-pod-container/image-volumes):
+  // dir/file holding "1" and file holding "2" (each 2 bytes, cri-o test/image-volume.bats); no
+  // program. Its size is approximate (a one-layer image of two 2-byte files).
+  "quay.io/crio/artifact": { tags: tagSet(["v1", "v2"]), sizeBytes: () => 270, entrypoint: [], cmd: [], kind: "artifact", userland: "none" },
   "registry.k8s.io/pause": {
     tags: tagSet(["3.1", "3.2", "3.5", "3.6", "3.7", "3.8", "3.9", "3.10", "3.10.1", "latest"]), sizeBytes: () => 320_368,
     entrypoint: ["/pause"], cmd: [], kind: "pause", userland: "none",

@@ -10,7 +10,7 @@
 
 import type { Fx } from "../common/effects.js";
 import { currentOf } from "../common/step.js";
-import { carryOut, containerState, execEnv, exitContainer, exitOnSignal, forkPid, psAnswer, sysinfoAnswer, signalPid, signalsMainProcess, httpRoute, httpTo, isRunning, listenerIn, maxEffectsPerTurn, newId, startConnect, startDns, worldOf, type CriContainer, type CriContext, type NetRoute, type SignalledEnd } from "./cri.logic.js";
+import { carryOut, containerState, execEnv, exitContainer, exitOnSignal, forkPid, psAnswer, sysinfoAnswer, signalPid, signalsMainProcess, httpRoute, httpTo, isRunning, listenerIn, maxEffectsPerTurn, newId, startConnect, startDns, startPing, pingLocal, worldOf, type CriContainer, type CriContext, type NetRoute, type SignalledEnd } from "./cri.logic.js";
 import { digestOf } from "./registry.js";
 import { effectiveArgv } from "./workload/index.js";
 import { nginxRespawn, pidNamespaceOf, takePid } from "./procs.js";
@@ -180,7 +180,8 @@ type ExecEnd =
   | { kind: "blocked" }
   | { kind: "sleep"; ms: number }
   | { kind: "dns"; name: string; qtype?: "SRV" }
-  | NetRoute;
+  | NetRoute
+  | { kind: "ping"; ip: string; timeoutMs: number };
 
 /**
  * One turn of a session's exec'd process: it runs until it sleeps, waits on the network, blocks
@@ -240,6 +241,7 @@ function runExec(ctx: CriContext, c: CriContainer, s: ExecSession, session: stri
     case "dns": return startDns(ctx, c, "dns", end.name, 0, "/", fx, session, undefined, end.qtype);
     case "connect": return startConnect(ctx, c, end.ip, end.port, end.path, fx, session, end.headers, end.timeoutMs, end.tls);
     case "resolve": return startDns(ctx, c, "resolve", end.host, end.port, end.path, fx, session, end.headers, undefined, end.timeoutMs, end.tls);
+    case "ping": return startPing(ctx, c, end.ip, end.timeoutMs, fx, session);
   }
 }
 
@@ -275,7 +277,7 @@ function execTurn(ctx: CriContext, c: CriContainer, s: ExecSession, session: str
     input = undefined;
     const e = r.value;
     // once the main process is told to end, this one dies with the container the next time it would wait
-    if (pid1 && (e.type === "wait" || e.type === "input" || (e.type === "sleep" && e.ms > 0) || e.type === "dns" || e.type === "http")) return { kind: "blocked" };
+    if (pid1 && (e.type === "wait" || e.type === "input" || (e.type === "sleep" && e.ms > 0) || e.type === "dns" || e.type === "http" || e.type === "ping")) return { kind: "blocked" };
     if (e.type === "wait" || e.type === "input") return { kind: "blocked" };
     if (e.type === "sleep") {
       if (e.ms > 0) return { kind: "sleep", ms: e.ms };
@@ -321,6 +323,14 @@ function execTurn(ctx: CriContext, c: CriContainer, s: ExecSession, session: str
       continue;
     }
     if (e.type === "dns") return { kind: "dns", name: e.name, ...(e.qtype ? { qtype: e.qtype } : {}) };
+    if (e.type === "ping") {
+      const local = pingLocal(c, e.ip);
+      if (local !== undefined) {
+        input = local;
+        continue;
+      }
+      return { kind: "ping", ip: e.ip, timeoutMs: e.timeoutMs };
+    }
     if (e.type === "http") {
       const route = httpRoute(ctx, c, e.url, e.headers, e.timeoutMs, e.tls);
       if ("answer" in route) {

@@ -388,7 +388,8 @@ export function nodeOfPodIP(ip: string, slices: EndpointSlice[], nodes: Node[]):
 export function forwardConnection(ctx: KubeProxyContext, msg: ConnectMsg, fx: Fx): void {
   const slices = [...(ctx.client.informers.get(SLICES)?.store.values() ?? [])] as EndpointSlice[];
   const nodes = [...(ctx.client.informers.get(NODES)?.store.values() ?? [])] as Node[];
-  const rule = ruleFor(rulesFor(ctx, msg.node), nodes, msg.dst);
+  // an echo request (ping) is ICMP: the Service rules match tcp, udp and sctp only, so a cluster IP is never DNATed for it
+  const rule = msg.icmp ? undefined : ruleFor(rulesFor(ctx, msg.node), nodes, msg.dst);
   let dst = msg.dst;
   if (rule) {
     const now = (msg as { now?: number }).now ?? 0;
@@ -411,7 +412,10 @@ export function forwardConnection(ctx: KubeProxyContext, msg: ConnectMsg, fx: Fx
   }
   const out = { ...stripStamp(msg), dst };
   const ip = dst.split(":")[0]!;
-  const node = nodeOfPodIP(ip, slices, nodes) ?? nodeWithAddress(ip, nodes);
+  const podNode = nodeOfPodIP(ip, slices, nodes);
+  const node = podNode ?? nodeWithAddress(ip, nodes);
+  // a node's own address: its kernel answers an echo request itself
+  if (msg.icmp && podNode === undefined && node !== undefined) return void fx.send(msg.replyTo, { type: "ConnectResult", id: msg.id, echoFrom: { node, pod: false } } satisfies ConnectResult);
   if (node !== undefined) return route(ctx, `cri/${node}`, out, fx);
   // The node routes (one podCIDR per node) are learned from Nodes, watched from the first time they are needed.
   const inf = ctx.client.informers.get(NODES);

@@ -29,6 +29,7 @@ import { appArmorProfile, type AppArmorSecurityProfile } from "./apparmor.js";
 import { seccompProfile, type SeccompSecurityProfile } from "./seccomp.js";
 import { userRequest, verifyRunAsNonRoot } from "./securitycontext.js";
 import { allocatedContainer, isResizable, resourcesOf } from "./resize.js";
+import { ensureImageVolumes } from "./imagevolumes.js";
 
 /** A pod worker whose container could not be configured syncs again after its back-off (backOffPeriod, 10 s). */
 export const configErrorRetryMs = 10_000;
@@ -89,6 +90,8 @@ export function tryStart(ctx: KubeletContext, w: PodWorker, c: ContainerRecord, 
     }
     stepContainer(c, { type: "BackOffCounted", backOff: nextBackoff(life.backOff, ctx.now, backOffMaxMs) });
   }
+  const volumes = imageVolumesStep(ctx, w, c, fx);
+  if (volumes !== "ready") return volumes;
   if (!c.step.image) {
     // EnsureImageExists: applyDefaultImageTag parses the name before any pull; an unparsable one
     // fails the sync (no Pulling event) and the pod worker retries after its back-off. Every such
@@ -153,11 +156,26 @@ export function tryStart(ctx: KubeletContext, w: PodWorker, c: ContainerRecord, 
     runtimeCall(ctx, w, ctx.cri, {
       type: "CreateContainer", sandboxId: w.sandboxId, container: created, attempt: c.attempts, env: env.env, podIP: podIPOf(ctx, w),
       ...memoryLimit(view(w.pod), created), ...podCpuLimit(view(w.pod), created), ...appArmorOf(w, c), ...seccompOf(w, c), ...userOf(w, c), files: hostFilesOf(ctx, w, c),
+      ...(c.step.imageVolumes !== undefined && Object.keys(c.step.imageVolumes).length > 0 ? { imageVolumes: c.step.imageVolumes } : {}),
     }, { kind: "CreateContainer", container: c.name, ...(isResizable(c) ? { resources: resourcesOf(created) } : {}) }, fx);
     return "op";
   }
   runtimeCall(ctx, w, ctx.cri, { type: "StartContainer", containerId: c.step.createdId }, { kind: "StartContainer", container: c.name }, fx);
   return "op";
+}
+
+/**
+ * SyncPod's start: toKubeContainerImageVolumes fails the start with the pull error of an image
+ * volume the container mounts (startContainerResult.Fail: its waiting reason and message; no
+ * "Error:" event, that is startContainer's), before its own image is pulled.
+ */
+function imageVolumesStep(ctx: KubeletContext, w: PodWorker, c: ContainerRecord, fx: Fx): "op" | "blocked" | "ready" {
+  const got = ensureImageVolumes(ctx, w, c, fx, (msg, volume) => runtimeCall(ctx, w, ctx.cri, msg, { kind: msg.type, container: c.name, volume }, fx));
+  if (got === "op" || got === "ready") return got;
+  setWaiting(ctx, w, c, got.reason, got.message, [], fx);
+  c.step = {};
+  resyncAfter(w, got.retryMs, fx);
+  return "blocked";
 }
 
 /**

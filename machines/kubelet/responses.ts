@@ -17,6 +17,7 @@ import { writeStatus } from "./statusmanager.js";
 import { mutant } from "../common/mutation.js";
 import { view } from "./view.js";
 import { terminationMessage, truncatePodMessage } from "./containerfiles.js";
+import { onImageVolumeAnswer } from "./imagevolumes.js";
 
 // ---- runtime responses -----------------------------------------------------------------
 
@@ -63,10 +64,19 @@ export function onRuntime(ctx: KubeletContext, msg: CriResponse | CniResponse, f
     case "StopPodSandboxResult": w.sandboxStopped = true; thenSync = true; break;
     case "CniDelResult": w.networkReleased = true; thenSync = true; break;
     case "RemovePodSandboxResult": w.sandboxRemoved = true; thenSync = true; break;
-    case "ImageStatusResult": if (c) c.step = { ...c.step, present: msg.present }; thenSync = true; break;
+    case "ImageStatusResult":
+      if (op.volume !== undefined) onImageVolumeAnswer(ctx, w, op.volume, msg, fx);
+      else if (c) c.step = { ...c.step, present: msg.present };
+      thenSync = true;
+      break;
     case "CheckHostPathsResult": thenSync = onHostPathsChecked(ctx, w, msg.failures, fx); break;
     case "ReadVolumeFilesResult": if (c) c.step = { ...c.step, envFiles: msg.files }; thenSync = true; break;
-    case "PullImageResult": thenSync = c ? onPulled(ctx, w, c, msg, fx) : true; break;
+    case "PullImageResult":
+      if (op.volume !== undefined) {
+        onImageVolumeAnswer(ctx, w, op.volume, msg, fx);
+        thenSync = true;
+      } else thenSync = c ? onPulled(ctx, w, c, msg, fx) : true;
+      break;
     case "CreateContainerResult":
       if (msg.ok) {
         if (c) {

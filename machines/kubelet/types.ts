@@ -4,7 +4,7 @@ import type { Container, Node, Pod, PodStatus, ResourceRequirements } from "kube
 import type { ClientState } from "../common/client.js";
 import type { ContextFrom, StateValue } from "xstate";
 import type { EnvFileRead, ImageSummary, PodSandboxInfo, ProcessUser } from "../cri/messages.js";
-import type { containerMachine } from "./container.machine.js";
+import type { containerMachine, WaitingReason } from "./container.machine.js";
 import type { imagePullerMachine } from "./imagepuller.machine.js";
 import type { podWorkerMachine } from "./podworker.machine.js";
 import type { heartbeatMachine } from "./heartbeat.machine.js";
@@ -55,7 +55,7 @@ export interface ContainerRecord {
   /** the credentials the runtime gave its process (CRI ContainerStatus.user) */
   user?: ProcessUser;
   /** progress of the current start attempt: replaced whole, never changed in place (a copied worker shares it) */
-  step: Readonly<{ checked?: boolean; present?: ImageSummary | null; image?: ImageSummary; /** the env files its fileKeyRefs name, read for this attempt */ envFiles?: readonly EnvFileRead[]; createdId?: string }>;
+  step: Readonly<{ checked?: boolean; present?: ImageSummary | null; image?: ImageSummary; /** the env files its fileKeyRefs name, read for this attempt */ envFiles?: readonly EnvFileRead[]; createdId?: string; /** the image volumes it mounts, by volume name: their images, ensured for this attempt (imagevolumes.ts) */ imageVolumes?: Readonly<Record<string, string>> }>;
   started: boolean;
   /** replaced whole, never changed in place (a copied worker shares it) */
   probes: Readonly<Partial<Record<ProbeKind, ProbeState>>>;
@@ -104,11 +104,19 @@ export interface PodWorker {
   resize?: ResizeSnapshot;
   /** the admit handler's refusal when the pod first came (admission.ts): it never runs, its status says why */
   rejected?: Readonly<{ reason: string; message: string }>;
+  /** the image volumes' EnsureImageExists while a container's start resolves them (imagevolumes.ts): replaced whole */
+  imageVolumePulls?: Readonly<Record<string, ImageVolumePull>>;
   /** the pod's persistentVolumeClaim volumes as the volume manager resolved them (claims.ts): replaced whole, never changed in place */
   claimVolumes?: Readonly<Record<string, ClaimVolume>>;
   /** the projected serviceAccountToken sources' tokens by "volume/path" (tokens.ts): replaced whole, never changed in place */
   tokens?: Readonly<Record<string, ServiceAccountTokenState>>;
 }
+
+/** One image volume's EnsureImageExists in the current start: the runtime's ImageStatus answer, or its outcome. */
+export type ImageVolumePull =
+  | { kind: "status"; present: ImageSummary | null }
+  | { kind: "ready"; image: string }
+  | { kind: "failed"; reason: WaitingReason; message: string; retryMs: number };
 
 /** One token source: asked of the API server, its token, or the refusal (reported once in a FailedMount, then asked again). */
 export type ServiceAccountTokenState = { kind: "asked" } | { kind: "issued"; token: string } | { kind: "failed"; message: string; reported: boolean };
@@ -121,6 +129,8 @@ export interface RuntimeOp {
   uid: string;
   kind: string;
   container?: string;
+  /** the image volume an ImageStatus or PullImage is for (imagevolumes.ts) */
+  volume?: string;
   probe?: ProbeKind;
   containerId?: string;
   /** the container resources a CreateContainer or UpdateContainerResources in flight applies */

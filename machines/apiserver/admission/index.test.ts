@@ -31,6 +31,19 @@ describe("mutate on Pod create", () => {
     });
   });
 
+  // pkg/apis/core/v1/defaults.go SetDefaults_Volume: an image volume's pullPolicy as a container's
+  it("defaults an image volume's pullPolicy by its reference's tag, keeping one given", () => {
+    const pod = basePod() as any;
+    pod.spec.volumes = [
+      { name: "a", image: { reference: "quay.io/crio/artifact:v2" } },
+      { name: "b", image: { reference: "busybox" } },
+      { name: "c", image: { reference: "busybox:latest" } },
+      { name: "d", image: { reference: "busybox", pullPolicy: "Never" } },
+    ];
+    const out = mutate(pod, create);
+    expect(out.spec.volumes.map((v: any) => v.image.pullPolicy)).toEqual(["IfNotPresent", "Always", "Always", "Never"]);
+  });
+
   it("adds the not-ready and unreachable NoExecute tolerations for 300 seconds", () => {
     const out = mutate(basePod(), create);
     expect(out.spec.tolerations).toEqual([

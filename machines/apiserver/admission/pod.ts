@@ -90,6 +90,8 @@ function defaultVolume(v: Obj): void {
     }
   }
   if (v.hostPath) v.hostPath.type ??= "";
+  // SetDefaults_Volume (ImageVolume, on by default since 1.35): the same rule as a container's image
+  if (v.image && typeof v.image === "object" && !v.image.pullPolicy) v.image.pullPolicy = defaultPullPolicy(String(v.image.reference ?? ""));
 }
 
 /** SetDefaults_PodSpec and its nested defaults; applies to pods and pod templates alike. */

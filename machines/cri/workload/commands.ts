@@ -2,9 +2,9 @@
 // Debian-based images) so logs look like a real container's.
 import { nodeKernelRelease } from "../../common/kernel.js";
 import { parseGroup, parsePasswd, type ProcessUser } from "../identity.js";
-import { resolvePath, type FsError } from "./memfs.js";
+import { fileSystemCalls, resolvePath, type FileSystem, type FsError } from "./memfs.js";
 import { busyboxPathOf, killApplet, LoopBoundExceeded, perform, runArgv, signalNumber, type Gen, type ShellState, type Streams, type Utility } from "./shell.js";
-import type { DnsResult, Effect, EffectResult, HttpResult, SysinfoResult, TlsOptions } from "./types.js";
+import type { DnsResult, Effect, EffectResult, HttpResult, PingResult, SysinfoResult, TlsOptions } from "./types.js";
 import { tar } from "./tar.js";
 
 const errnoText: Record<FsError, string> = {
@@ -1775,6 +1775,126 @@ function* which(argv: string[], sh: ShellState, st: Streams): Gen {
   return status;
 }
 
+/** An address from /etc/hosts (getaddrinfo's files source, before DNS), or undefined. */
+function hostsAddress(sh: ShellState, name: string): string | undefined {
+  const text = sh.io.fs.read("/etc/hosts");
+  if (typeof text !== "string") return undefined;
+  for (const line of text.split("\n")) {
+    const [addr, ...names] = line.replace(/#.*/, "").trim().split(/\s+/);
+    if (addr && /^\d+\.\d+\.\d+\.\d+$/.test(addr) && names.includes(name)) return addr;
+  }
+  return undefined;
+}
+
+/** busybox's %u.%03u of microseconds (ping's times). */
+const millis = (us: number) => `${Math.floor(us / 1000)}.${String(us % 1000).padStart(3, "0")}`;
+
+const pingUsage = "BusyBox v1.37.0 multi-call binary.\n\nUsage: ping [OPTIONS] HOST\n";
+
+/**
+ * busybox ping [-q] [-c CNT] [-W SEC] HOST (networking/ping.c, FEATURE_FANCY_PING): the host
+ * resolved first (/etc/hosts, then DNS; `bad address` when neither knows it), `PING host (ip): 56
+ * data bytes`, then an echo request each second (PINGINTERVAL), each reply printed as it comes
+ * (64 bytes: 56 of data and the ICMP header). With -c, once all are sent it waits for the last
+ * reply two round trips (at least 1 s) if any came, else -W seconds (MAXWAIT, 10), and stops at
+ * once when every reply is in; then the statistics, and status 1 when none came.
+ */
+function* ping(argv: string[], sh: ShellState, st: Streams): Gen {
+  let count = 0;
+  let waitSec = 10;
+  let quiet = false;
+  let host: string | undefined;
+  const args = argv.slice(1);
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const m = /^-([cW])(.*)$/.exec(a);
+    if (m) {
+      const v = m[2] !== "" ? m[2]! : args[++i];
+      // getopt32's "+": a whole non-negative number
+      if (v === undefined || !/^\d+$/.test(v)) { st.err(v === undefined ? pingUsage : `ping: invalid number '${v}'\n`); return 1; }
+      if (m[1] === "c") count = Number(v);
+      else waitSec = Number(v);
+      continue;
+    }
+    if (a === "-q") { quiet = true; continue; }
+    if (a === "-4" || a === "-n") continue;
+    if (a.startsWith("-") && a !== "-") { st.err(pingUsage); return 1; }
+    host = a;
+    break;
+  }
+  if (host === undefined) { st.err(pingUsage); return 1; }
+  let ip = /^\d+\.\d+\.\d+\.\d+$/.test(host) ? host : hostsAddress(sh, host);
+  if (ip === undefined) {
+    const r = (yield* perform(sh, { type: "dns", name: host })) as DnsResult | undefined;
+    ip = r?.addresses[0];
+    if (ip === undefined) { st.err(`ping: bad address '${host}'\n`); return 1; }
+  }
+  st.out(`PING ${host} (${ip}): 56 data bytes\n`);
+  let sent = 0;
+  let received = 0;
+  const times: number[] = [];
+  for (;;) {
+    const at = sh.io.now();
+    const last = count > 0 && sent === count - 1;
+    const receivedBefore = received;
+    sent++;
+    const timeoutMs = last ? (receivedBefore > 0 ? 1000 : waitSec * 1000) : 1000;
+    const r = (yield* perform(sh, { type: "ping", ip, timeoutMs })) as PingResult | undefined;
+    const waited = sh.io.now() - at;
+    if (r?.reply) {
+      received++;
+      const us = waited * 1000;
+      times.push(us);
+      if (!quiet) st.out(`64 bytes from ${ip}: seq=${sent - 1} ttl=${r.ttl} time=${millis(us)} ms\n`);
+    }
+    if (last) {
+      // a reply in: stop now when all are, else wait out the alarm
+      if (r?.reply && received < count && waited < timeoutMs) yield* perform(sh, { type: "sleep", ms: timeoutMs - waited });
+      break;
+    }
+    if (waited < 1000) yield* perform(sh, { type: "sleep", ms: 1000 - waited });
+  }
+  const loss = Math.floor(((sent - received) * 100) / sent);
+  let stats = `\n--- ${host} ping statistics ---\n${sent} packets transmitted, ${received} packets received, ${loss}% packet loss\n`;
+  if (times.length > 0) {
+    const avg = Math.floor(times.reduce((x, y) => x + y, 0) / times.length);
+    stats += `round-trip min/avg/max = ${millis(Math.min(...times))}/${millis(avg)}/${millis(Math.max(...times))} ms\n`;
+  }
+  st.out(stats);
+  return received === 0 ? 1 : 0;
+}
+
+/** A filesystem seen from a directory of another as its root (chroot(2)): ".." stops at it. */
+function rooted(fs: FileSystem, root: string): FileSystem {
+  const at = (p: string) => (root === "/" ? resolvePath("/", p) : `${root}${resolvePath("/", p)}`.replace(/\/$/, "") || "/");
+  const out: Partial<Record<(typeof fileSystemCalls)[number], unknown>> = {};
+  for (const call of fileSystemCalls) out[call] = (p: string, ...rest: unknown[]) => (fs[call] as (p: string, ...r: unknown[]) => unknown)(at(p), ...rest);
+  return out as FileSystem;
+}
+
+/**
+ * busybox chroot NEWROOT [PROG [ARGS]] (coreutils/chroot.c): xchroot makes NEWROOT the root and
+ * chdirs to it, then PROG is executed from the new root, whose programs are its own: a kind
+ * node's are Debian's GNU coreutils. Without PROG, `$SHELL -i` (here /bin/sh). A PROG the new root
+ * lacks: `can't execute`, 127 (SUSv3's ENOENT status).
+ */
+function* chroot(argv: string[], sh: ShellState, st: Streams): Gen {
+  const dir = argv[1];
+  if (dir === undefined) { st.err("BusyBox v1.37.0 multi-call binary.\n\nUsage: chroot NEWROOT [PROG ARGS]\n\nRun PROG with root directory set to NEWROOT\n"); return 1; }
+  const root = path(sh, dir);
+  if (!sh.io.fs.isDir(root)) {
+    st.err(`chroot: can't change root directory to '${dir}': ${errnoText[sh.io.fs.exists(root) ? "ENOTDIR" : "ENOENT"]}\n`);
+    return 1;
+  }
+  const prog = argv.length > 2 ? argv.slice(2) : [sh.vars.get("SHELL") ?? "/bin/sh", "-i"];
+  const name = prog[0]!;
+  const base = name.slice(name.lastIndexOf("/") + 1);
+  const utilities = utilitiesFor("gnu");
+  if (!Object.hasOwn(utilities, base)) { st.err(`chroot: can't execute '${name}': No such file or directory\n`); return 127; }
+  const inner: ShellState = { ...sh, cwd: "/", userland: "gnu", utilities, programs: () => undefined, io: { ...sh.io, fs: rooted(sh.io.fs, root) } };
+  return yield* runArgv(prog, inner, st, true);
+}
+
 /**
  * The utilities of a busybox or GNU userland; busybox has no curl, Debian-based images no nslookup.
  * which only where the image is busybox's (appletsInBin: every applet linked into /bin), the one
@@ -1787,5 +1907,5 @@ export function utilitiesFor(userland: "busybox" | "gnu", opts: { legacyBusybox?
     true: trueUtility, false: falseUtility, nproc,
   };
   // Debian's slim images have no procps: no free there
-  return userland === "busybox" ? { ...common, kill: killApplet, killall, ps, pgrep, pkill: pgrep, cut, xargs, yes, du, dd, sed, free, nslookup: opts.legacyBusybox ? legacyNslookup : nslookup, ...(opts.appletsInBin ? { which } : {}) } : { ...common, curl };
+  return userland === "busybox" ? { ...common, kill: killApplet, killall, ps, pgrep, pkill: pgrep, ping, chroot, cut, xargs, yes, du, dd, sed, free, nslookup: opts.legacyBusybox ? legacyNslookup : nslookup, ...(opts.appletsInBin ? { which } : {}) } : { ...common, curl };
 }

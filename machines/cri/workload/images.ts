@@ -192,6 +192,14 @@ export function createRootfs(image: ImageInfo): MemFS {
 }
 
 function buildRootfs(image: ImageInfo): MemFS {
+  if (image.kind === "artifact") {
+    // an OCI artifact's files alone: no base, no usual directories
+    const fs = new MemFS();
+    fs.mkdir("/dir");
+    fs.write("/dir/file", "1\n");
+    fs.write("/file", "2\n");
+    return fs;
+  }
   const fs = MemFS.rootfs();
   if (image.base) {
     for (const [path, content] of Object.entries(baseFiles(image.base, image.kind === "nginx" ? nginxUser : image.kind === "agnhost" ? agnhostUser : undefined))) {

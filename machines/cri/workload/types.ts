@@ -33,7 +33,9 @@ export type Effect =
   /** ps reading /proc: the processes of the caller's pid namespace, itself included (args: its own argv) */
   | { type: "ps"; args: readonly string[]; pipeline?: { readonly argvs: readonly (readonly string[])[]; readonly index: number } }
   /** what sysinfo(2) and sched_getaffinity(2) tell a process: the node's, since neither is namespaced (nproc, free) */
-  | { type: "sysinfo" };
+  | { type: "sysinfo" }
+  /** one ICMP echo request to an address (ping): its reply, or none within timeoutMs */
+  | { type: "ping"; ip: string; timeoutMs: number };
 
 /** A pipe between two commands of a pipeline: the writer appends to buf and closes it when it ends, `read` takes lines off its front. */
 export interface Pipe {
@@ -88,6 +90,9 @@ export type PsResult = { type: "ps"; rows: readonly ProcRow[]; /** the caller's 
  */
 export type SysinfoResult = { type: "sysinfo"; cpus: number; memTotalBytes: number; memUsedBytes: number };
 
+/** The answer to a ping effect: the echo reply (its sender's TTL as it arrived), or none in time. */
+export type PingResult = { type: "ping"; reply: true; ttl: number } | { type: "ping"; reply: false };
+
 /** A signal the process traps arrived while it slept or waited: the answer to that sleep or wait. */
 export type InterruptResult = { type: "interrupt"; signal: number };
 
@@ -95,7 +100,7 @@ export type InterruptResult = { type: "interrupt"; signal: number };
 export type ForkResult = { type: "fork"; pid: number };
 
 /** What the CRI passes back when it resumes a process (undefined after sleep or allocate). */
-export type EffectResult = HttpResult | DnsResult | SignalResult | PsResult | InterruptResult | ForkResult | SysinfoResult | undefined;
+export type EffectResult = HttpResult | DnsResult | SignalResult | PsResult | InterruptResult | ForkResult | SysinfoResult | PingResult | undefined;
 
 /** The process's view of its container. */
 export interface ProcessIO {
