@@ -9,12 +9,12 @@
 import type { Status } from "kubernetes-types/meta/v1";
 import { List, Map as IMap, OrderedMap } from "immutable";
 import { isLegacyClaims, lastUsedLabel, legacyTokenOf, legacyTokenRefusal, legacyTokensMax, legacyTokenUser, verifiedLegacyToken, type LegacyToken } from "../common/legacytoken.js";
-import type { Fx } from "../common/effects.js";
+import { Fx } from "../common/effects.js";
 import { Rng } from "../common/prng.js";
 import { issuedToken, prepareTokenRequest, serviceAccountIssuer, serviceAccountRefusal, serviceAccountUser, signedIssue, tokenKey, tokenRequestTargetError, withIssued, withTokenId, type IssuedToken, type PendingToken } from "./auth/tokenrequest.js";
 import { rfc3339 } from "../common/time.js";
 import { goQuote } from "../common/goquote.js";
-import type { ApiRequest, Stamp, TxnOp, Compare, WebhookAnswered } from "../messages.js";
+import type { ApiRequest, Stamp, TxnOp, Compare, WebhookAnswered, WatchEventType } from "../messages.js";
 import { labelSelectorAsRequirements, matchesRequirements, parseFieldSelector, parseSelector, type FieldRequirement } from "../common/labels.js";
 import { certificateAdmissionRefusal, signerAttributes } from "./admission/certificates.js";
 import { parseCSR } from "../common/csr.js";
@@ -22,7 +22,7 @@ import { admitNodeRestriction, anonymous, answerReview, authorize as authorizeAt
 import { roleReferenceRules } from "./auth/rbac.js";
 import {
   addWatch, applyEtcdEvents, cacheKind, candidates, eventFor, fieldLabelError, historySince, loadObjects, matches, newWatchCache, objectsAt, oldestResumable, removeWatch, slideHistory,
-  withoutWatches, withResourceVersion, type ClientWatch, type WatchCache,
+  watchKey, withoutWatches, withResourceVersion, type ClientWatch, type WatchCache,
 } from "./cache.js";
 import { jsonPatch, mergePatch, PatchError, PatchTooLargeError, StrategicPatchError, StrategicPatchPanic, strategicMergePatchShown } from "./patch.js";
 import { aggregatedGroups, apiVersionOf, qualifiedResource, resourceFor, storageKey, storagePrefix, storedApiVersion, unpreparedKey, type ResourceInfo } from "./resources.js";
@@ -172,6 +172,18 @@ export interface ApiServerContext {
   legacyTokens: OrderedMap<string, LegacyToken>;
   /** etcd's process died: present (true) from then on */
   etcdGone?: true;
+  /** the watches whose CRD's webhook converts their events, by watchKey: present once one was opened */
+  watchConversions?: ReadonlyMap<string, WatchConversion>;
+}
+
+/** A watch's events on their way through its CRD's conversion webhook, one at a time and in order. */
+export interface WatchConversion {
+  client: string;
+  watchId: number;
+  r: ResourceInfo;
+  /** the events not yet sent, oldest first (their objects as stored); the first is the one being converted while `call` is set */
+  queue: readonly { eventType: WatchEventType; object: any }[];
+  call?: ConversionCall;
 }
 
 export interface ApiServerInput {
@@ -252,6 +264,7 @@ function stepped(ctx: ApiServerContext, current: InFlight | undefined, cache = c
   // never set to undefined once granted: present exactly when defined
   if (ctx.eventLease !== undefined) next.eventLease = ctx.eventLease;
   if (ctx.etcdGone === true) next.etcdGone = true;
+  if (ctx.watchConversions !== undefined) next.watchConversions = ctx.watchConversions;
   return next;
 }
 
@@ -745,13 +758,20 @@ export function serveRead(ctx: ApiServerContext, fx: Fx): ApiServerContext {
   // watch
   const w: ClientWatch = { client: req.from, watchId: req.watchId ?? 0, r, namespace: scope.namespace, name: scope.name, labelReqs: scope.labelReqs, fieldReqs: scope.fieldReqs };
   if (sel.nodeName !== undefined) w.nodeName = sel.nodeName;
+  if (r.custom?.conversion === "Webhook") w.convert = true;
+  // a watch whose events the webhook converts has them queued for it, in order (watchConverted)
+  const early: { eventType: WatchEventType; object: any }[] = [];
+  const emit = (ev: { eventType: WatchEventType; object: any }) => {
+    if (w.convert) early.push(ev);
+    else fx.send(w.client, { type: "WatchEvent", watchId: w.watchId, ...ev });
+  };
   const rv = req.resourceVersion;
   if (rv === undefined || rv === "" || rv === "0") {
     // no resourceVersion: the current state as ADDED events, then changes
     const initial: any[] = [];
     for (const obj of candidates(c, r, sel.nodeName)) if (matches(w, obj)) initial.push(obj);
     initial.sort((a, b) => keyOrder(r, a, b));
-    for (const obj of initial) fx.send(w.client, { type: "WatchEvent", watchId: w.watchId, eventType: "ADDED", object: atServedVersion(obj, r) });
+    for (const obj of initial) emit({ eventType: "ADDED", object: w.convert ? obj : atServedVersion(obj, r) });
   } else {
     const from = Number(rv);
     const oldest = oldestResumable(c);
@@ -763,10 +783,11 @@ export function serveRead(ctx: ApiServerContext, fx: Fx): ApiServerContext {
     for (const h of historySince(c, from)) {
       if (h.kind !== cacheKind(r)) continue;
       const ev = eventFor(w, h);
-      if (ev) fx.send(w.client, { type: "WatchEvent", watchId: w.watchId, ...ev });
+      if (ev) emit(ev);
     }
   }
-  return stepped(ctx, undefined, addWatch(c, w));
+  const opened = stepped(ctx, undefined, addWatch(c, w));
+  return w.convert ? watchConverted(opened, w, early, fx) : opened;
 }
 
 function keyOrder(r: ResourceInfo, a: any, b: any): number {
@@ -2598,8 +2619,28 @@ export function slideWatchCache(ctx: ApiServerContext, ev: { keep: number }, fx:
 
 /** Applies etcd watch events to the cache and fans them out. */
 export function applyWatch(ctx: ApiServerContext, ev: { events: any[]; canceled?: boolean }, fx: Fx): ApiServerContext {
-  const cache = applyEtcdEvents(ctx.cache, ev.events, fx);
-  return cache === ctx.cache ? ctx : stepped(ctx, ctx.current, cache);
+  const converting = ctx.watchConversions;
+  if (converting === undefined || converting.size === 0) {
+    const cache = applyEtcdEvents(ctx.cache, ev.events, fx);
+    return cache === ctx.cache ? ctx : stepped(ctx, ctx.current, cache);
+  }
+  // the events of watches the webhook converts go to their queues; the rest out as they are, in order
+  const out = new Fx();
+  const cache = applyEtcdEvents(ctx.cache, ev.events, out);
+  const diverted = new Map<string, { eventType: WatchEventType; object: any }[]>();
+  for (const { to, msg } of out.sends) {
+    const key = msg.type === "WatchEvent" ? `${to}#${msg.watchId}` : "";
+    if (!converting.has(key)) {
+      fx.send(to, msg);
+      continue;
+    }
+    const list = diverted.get(key) ?? [];
+    list.push({ eventType: msg.eventType, object: msg.object });
+    diverted.set(key, list);
+  }
+  let next = stepped(ctx, ctx.current, cache);
+  for (const [key, events] of diverted) next = queueWatchEvents(next, key, events, fx);
+  return forgetEndedWatchConversions(next);
 }
 
 export { qualifiedResource, withResourceVersion };
@@ -2812,10 +2853,16 @@ function storageApiVersion(r: ResourceInfo): string {
  */
 function startConversion(ctx: ApiServerContext, objects: readonly any[], desired: string, label: string, isList: boolean, pending: Omit<PendingConversion, "call">, fx: Fx): ApiServerContext {
   const cur = ctx.current!;
-  const r = cur.r!;
+  const posted = postConversion(ctx, cur.r!, objects, desired, label, isList, fx);
+  if ("error" in posted) return stepped(ctx, { ...cur, error: plainError(posted.error) });
+  return { ...posted.next, current: { ...cur, conversion: { ...pending, call: posted.call } } };
+}
+
+/** The ConversionReview posted to r's CRD's webhook: the context with its uid drawn and its id taken, and the call to judge the answer by. */
+function postConversion(ctx: ApiServerContext, r: ResourceInfo, objects: readonly any[], desired: string, label: string, isList: boolean, fx: Fx): { next: ApiServerContext; call: ConversionCall } | { error: string } {
   const webhook = r.custom?.webhook ?? { clientConfig: {}, conversionReviewVersions: [] };
   const review = reviewVersionOf(webhook.conversionReviewVersions);
-  if (review === undefined) return stepped(ctx, { ...cur, error: plainError(noSupportedReviewVersions) });
+  if (review === undefined) return { error: noSupportedReviewVersions };
   const rng = new Rng(ctx.rng.state);
   const uid = rng.uuid();
   const id = ctx.nextEtcdId;
@@ -2827,7 +2874,96 @@ function startConversion(ctx: ApiServerContext, objects: readonly any[], desired
     review: conversionReview(review, uid, desired, objects),
   });
   const call: ConversionCall = { id, uid, review, label, desiredAPIVersion: desired, objects, isList };
-  return { ...ctx, rng, nextEtcdId: id + 1, current: { ...cur, conversion: { ...pending, call } } };
+  return { next: { ...ctx, rng, nextEtcdId: id + 1 }, call };
+}
+
+// ---- watches converted by webhook ---------------------------------------------------------------
+// Each event's object reaches the watch's version through the webhook, one call at a time and in
+// order, while the machine serves everything else (the call is not the request in flight). A failed
+// conversion ends the watch with no event, as watch.go's HandleHTTP does when its encoder fails
+// (utilruntime.HandleError, then return: the client sees the stream end).
+
+/** The context with the watch's conversion entry holding these events (the first ones it is sent). */
+function watchConverted(ctx: ApiServerContext, w: ClientWatch, events: readonly { eventType: WatchEventType; object: any }[], fx: Fx): ApiServerContext {
+  const key = watchKey(w);
+  const map = new Map(ctx.watchConversions ?? []);
+  // a watch id reused replaces the watch: what the earlier one still awaited is dropped
+  map.set(key, { client: w.client, watchId: w.watchId, r: w.r, queue: [] });
+  return queueWatchEvents({ ...ctx, watchConversions: map }, key, events, fx);
+}
+
+function withWatchConversion(ctx: ApiServerContext, key: string, entry: WatchConversion | undefined): ApiServerContext {
+  const map = new Map(ctx.watchConversions ?? []);
+  if (entry === undefined) map.delete(key);
+  else map.set(key, entry);
+  return { ...ctx, watchConversions: map };
+}
+
+/** Events for a converted watch join its queue behind those already waiting. */
+function queueWatchEvents(ctx: ApiServerContext, key: string, events: readonly { eventType: WatchEventType; object: any }[], fx: Fx): ApiServerContext {
+  const entry = ctx.watchConversions?.get(key);
+  if (entry === undefined || events.length === 0) return ctx;
+  return pumpWatchConversion(withWatchConversion(ctx, key, { ...entry, queue: [...entry.queue, ...events] }), key, fx);
+}
+
+/** With no call out: the queue's events already at the watch's version are sent, and the first that is not goes to the webhook. */
+function pumpWatchConversion(ctx: ApiServerContext, key: string, fx: Fx): ApiServerContext {
+  const entry = ctx.watchConversions?.get(key);
+  if (entry === undefined || entry.call !== undefined) return ctx;
+  const { r } = entry;
+  const desired = apiVersionOf(r);
+  let i = 0;
+  for (; i < entry.queue.length; i++) {
+    const ev = entry.queue[i]!;
+    if (needsWebhook(r, ev.object?.apiVersion, desired)) break;
+    fx.send(entry.client, { type: "WatchEvent", watchId: entry.watchId, eventType: ev.eventType, object: atServedVersion(ev.object, r) });
+  }
+  const queue = entry.queue.slice(i);
+  if (queue.length === 0) return withWatchConversion(ctx, key, { ...entry, queue });
+  const obj = queue[0]!.object;
+  const posted = postConversion(ctx, r, [obj], desired, gvkString(String(obj.apiVersion), String(obj.kind)), false, fx);
+  if ("error" in posted) return endConvertedWatch(ctx, key, fx);
+  return withWatchConversion(posted.next, key, { ...entry, queue, call: posted.call });
+}
+
+/** The watch ends: its stream closes with no event, and nothing it awaited is sent. */
+function endConvertedWatch(ctx: ApiServerContext, key: string, fx: Fx): ApiServerContext {
+  const entry = ctx.watchConversions?.get(key);
+  const next = withWatchConversion(ctx, key, undefined);
+  if (entry === undefined || !ctx.cache.watches.has(key)) return next;
+  fx.send(entry.client, { type: "WatchEvent", watchId: entry.watchId, eventType: "CLOSED", object: undefined });
+  return stepped(next, next.current, removeWatch(next.cache, entry.client, entry.watchId));
+}
+
+/** Entries of watches that ended (closed by their client, gone with it) and await nothing are dropped. */
+function forgetEndedWatchConversions(ctx: ApiServerContext): ApiServerContext {
+  const map = ctx.watchConversions;
+  if (map === undefined) return ctx;
+  let next = ctx;
+  for (const [key, entry] of map) if (entry.call === undefined && !ctx.cache.watches.has(key)) next = withWatchConversion(next, key, undefined);
+  return next;
+}
+
+function watchConversionKeyOf(ctx: ApiServerContext, id: number): string | undefined {
+  for (const [key, entry] of ctx.watchConversions ?? []) if (entry.call?.id === id) return key;
+  return undefined;
+}
+
+/** True when the runtime's answer is for a watch event's conversion. */
+export function isWatchConversionAnswer(ctx: ApiServerContext, ev: { id: number }): boolean {
+  return watchConversionKeyOf(ctx, ev.id) !== undefined;
+}
+
+/** The converted event is sent (decoded at the watch's version: pruned, defaulted) and the queue moves on; a failure ends the watch. */
+export function finishWatchConversion(ctx: ApiServerContext, ev: WebhookAnswered, fx: Fx): ApiServerContext {
+  const key = watchConversionKeyOf(ctx, ev.id)!;
+  const entry = ctx.watchConversions!.get(key)!;
+  if (!ctx.cache.watches.has(key)) return withWatchConversion(ctx, key, undefined);
+  const verdict = judgeConversion(entry.call!, conversionOutcome(ev));
+  if ("error" in verdict) return endConvertedWatch(ctx, key, fx);
+  const [head, ...rest] = entry.queue;
+  fx.send(entry.client, { type: "WatchEvent", watchId: entry.watchId, eventType: head!.eventType, object: decodedCustomResource(verdict.objects[0], entry.r) });
+  return pumpWatchConversion(withWatchConversion(ctx, key, { client: entry.client, watchId: entry.watchId, r: entry.r, queue: rest }), key, fx);
 }
 
 /** A get or list whose objects the webhook converts: called now, answered when it answers (a read beside the one in flight waits its turn). */

@@ -69,6 +69,7 @@ export const apiServerMachine = setup({
     needsReinvocation: ({ context }) => L.needsReinvocation(context),
     isAwaitingConversion: ({ context }) => L.isAwaitingConversion(context),
     isOurConversionAnswer: ({ context, event }) => L.isOurConversionAnswer(context, event as { id: number }),
+    isWatchConversionAnswer: ({ context, event }) => L.isWatchConversionAnswer(context, event as { id: number }),
     needsStorageConversion: ({ context }) => L.needsStorageConversion(context),
     needsOldConversion: ({ context }) => L.needsOldConversion(context),
     isTxnSucceededNeedingConversion: ({ context, event }) => L.isTxnSucceededNeedingConversion(context, event as { id: number; succeeded: boolean }),
@@ -127,6 +128,7 @@ export const apiServerMachine = setup({
     applyStorageConversion: step((c, e) => L.applyStorageConversion(c, e as WebhookAnswered)),
     startReplyConversion: step((c, _e, fx) => L.startReplyConversion(c, fx)),
     finishReplyConversion: step((c, e, fx) => L.finishReplyConversion(c, e as WebhookAnswered, fx)),
+    finishWatchConversion: step((c, e, fx) => L.finishWatchConversion(c, e as WebhookAnswered, fx)),
   },
 }).createMachine({
   id: "apiserver",
@@ -136,6 +138,11 @@ export const apiServerMachine = setup({
   on: {
     ApiRequest: { actions: "receiveRequest", description: "requests queue while one is in flight; the front end's authorization checks are answered at once, as each request's filters run on their own" },
     WatchResponse: { actions: "applyWatchEvents", description: "etcd changes: update the watch cache, fan out to client watches" },
+    WebhookAnswered: {
+      guard: "isWatchConversionAnswer",
+      actions: "finishWatchConversion",
+      description: "a watch event's object converted by its CRD's webhook is sent, and the watch's next one goes out; a failure ends that watch, whatever the request in flight",
+    },
     CompactionDue: { actions: "compactEtcd" },
     ClientGone: { actions: "forgetClient", description: "a client's process died: its watches end, its requests are abandoned" },
     RequestDeadline: { actions: "replyRequestTimeout", description: "a write that waited for etcd reached its deadline" },

@@ -1,0 +1,220 @@
+// CRD conversion webhooks, second part, end to end: watches, the scale and status subresources, list
+// selectors, dry runs and the webhook's failures, through `podflow serve` with a real HTTPS webhook and
+// the real kubectl. Expected behaviour is apiextensions-apiserver v1.35's:
+// pkg/apiserver/conversion/webhook_converter.go (one review per object or list, its error texts, the
+// metadata a webhook may change), apiserver's endpoints/handlers/watch.go (an event the encoder cannot
+// convert ends the stream: HandleError, return), registry/generic/registry/dryrun.go (copyInto encodes
+// and decodes a dry run through the storage codec) and pkg/registry/customresource (ScaleREST reads
+// and updates the custom resource at its version).
+
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { request as httpsRequest } from "node:https";
+import { findKubectl, kubectl, serve, startWebhookServer, until, type Served, type WebhookServer } from "./serve-helpers.js";
+
+const bin = findKubectl();
+
+/** v1's spec.count and status.seen are v2's spec.replicas and status.ready. */
+function convert(obj: any, desired: string): any {
+  const { count, replicas, ...spec } = obj.spec ?? {};
+  const toV2 = desired.endsWith("/v2");
+  const out: any = { ...obj, apiVersion: desired, spec: toV2 ? { ...spec, replicas: replicas ?? count } : { ...spec, count: count ?? replicas } };
+  if (obj.status !== undefined) {
+    const { seen, ready, ...status } = obj.status;
+    out.status = toV2 ? { ...status, ready: ready ?? seen } : { ...status, seen: seen ?? ready };
+  }
+  return out;
+}
+
+/** How the webhook answers: converting, or one of the faults the API server must refuse. */
+type Mode = "ok" | "fail" | "hang" | "uid" | "count" | "name" | "badLabel" | "metadata";
+
+describe.runIf(bin)("a CRD converted by its webhook: watches, subresources, selectors, dry runs, failures", () => {
+  let s: Served;
+  let hooks: WebhookServer | undefined;
+  let mode: Mode = "ok";
+  /** answers held back while the webhook hangs */
+  const held: Array<() => void> = [];
+  const seen: any[] = [];
+  const k = (args: string[], input?: string) => kubectl(bin!, s.kubeconfigPath, args, { timeoutMs: 60_000, ...(input !== undefined ? { input } : {}) });
+
+  function answer(review: any): any {
+    const { uid, desiredAPIVersion, objects } = review.request;
+    const converted = objects.map((o: any) => convert(o, desiredAPIVersion));
+    const response: any = { uid, result: { status: "Success" }, convertedObjects: converted };
+    if (mode === "fail") Object.assign(response, { result: { status: "Failure", message: "widgets cannot go there" }, convertedObjects: [] });
+    if (mode === "uid") response.uid = "not-the-request-uid";
+    if (mode === "count") response.convertedObjects = [...converted, ...converted];
+    if (mode === "name") response.convertedObjects = converted.map((o: any) => ({ ...o, metadata: { ...o.metadata, name: "other" } }));
+    if (mode === "badLabel") response.convertedObjects = converted.map((o: any) => ({ ...o, metadata: { ...o.metadata, labels: { app: "not ok!" } } }));
+    // labels and annotations are the webhook's to change; the rest of metadata is the original's again
+    if (mode === "metadata") response.convertedObjects = converted.map((o: any) => ({ ...o, metadata: { ...o.metadata, generation: 99, finalizers: ["example.com/added"], labels: { ...o.metadata.labels, converted: "yes" } } }));
+    return { apiVersion: "apiextensions.k8s.io/v1", kind: "ConversionReview", response };
+  }
+
+  const version = (name: string, storage: boolean, spec: string, status: string, selectable: string) => ({
+    name, served: true, storage,
+    schema: { openAPIV3Schema: { type: "object", properties: {
+      spec: { type: "object", properties: { [spec]: { type: "integer" }, color: { type: "string" } } },
+      status: { type: "object", properties: { [status]: { type: "integer" } } },
+    } } },
+    subresources: { status: {}, scale: { specReplicasPath: `.spec.${spec}`, statusReplicasPath: `.status.${status}` } },
+    selectableFields: [{ jsonPath: selectable }],
+  });
+  const crd = (url: string, caBundle: string) => JSON.stringify({
+    apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition",
+    metadata: { name: "widgets.conv.example.com" },
+    spec: {
+      group: "conv.example.com", scope: "Namespaced",
+      names: { plural: "widgets", singular: "widget", kind: "Widget", listKind: "WidgetList" },
+      conversion: { strategy: "Webhook", webhook: { clientConfig: { url, caBundle }, conversionReviewVersions: ["v1"] } },
+      versions: [version("v1", true, "count", "seen", ".spec.color"), version("v2", false, "replicas", "ready", ".spec.replicas")],
+    },
+  });
+  const widget = (v: string, name: string, spec: object) => JSON.stringify({ apiVersion: `conv.example.com/${v}`, kind: "Widget", metadata: { name, namespace: "default", labels: { app: name } }, spec });
+  const path = (v: string, rest = "") => `/apis/conv.example.com/${v}/namespaces/default/widgets${rest}`;
+
+  /** One HTTPS request to the API server as the admin. */
+  function call(method: string, p: string, body?: unknown, contentType = "application/json"): Promise<{ code: number; body: any }> {
+    return new Promise((resolve, reject) => {
+      const text = body === undefined ? undefined : JSON.stringify(body);
+      const req = httpsRequest(`${s.server.url}${p}`, {
+        method, ca: s.server.caCert,
+        headers: { Authorization: `Bearer ${s.cluster.adminToken}`, ...(text !== undefined ? { "Content-Type": contentType, "Content-Length": Buffer.byteLength(text) } : {}) },
+      }, (r) => {
+        let out = "";
+        r.on("data", (d) => (out += d));
+        r.on("end", () => resolve({ code: r.statusCode ?? 0, body: JSON.parse(out) }));
+      });
+      req.on("error", reject);
+      req.end(text);
+    });
+  }
+
+  /** A watch: the events as they come, and a promise that settles when the server ends the stream. */
+  function watch(p: string): { events: any[]; ended: Promise<void>; stop(): void } {
+    const events: any[] = [];
+    let stop = () => {};
+    const ended = new Promise<void>((resolve, reject) => {
+      const req = httpsRequest(`${s.server.url}${p}`, { ca: s.server.caCert, headers: { Authorization: `Bearer ${s.cluster.adminToken}` } }, (r) => {
+        let buf = "";
+        r.on("data", (d) => {
+          buf += d;
+          let nl = buf.indexOf("\n");
+          while (nl >= 0) {
+            events.push(JSON.parse(buf.slice(0, nl)));
+            buf = buf.slice(nl + 1);
+            nl = buf.indexOf("\n");
+          }
+        });
+        r.on("end", () => resolve());
+        r.on("error", () => resolve());
+      });
+      req.on("error", reject);
+      req.end();
+      stop = () => req.destroy();
+    });
+    ended.catch(() => {});
+    return { events, ended, stop };
+  }
+
+  /** The reviews since `from`, each as [desiredAPIVersion, [object apiVersion, name] ...]. */
+  const reviews = (from = 0) => seen.slice(from).map((r) => [r.request.desiredAPIVersion, ...r.request.objects.map((o: any) => `${o.apiVersion} ${o.metadata.name}`)]);
+
+  beforeAll(async () => {
+    hooks = await startWebhookServer((review, _url, res) => {
+      seen.push(review);
+      const send = () => {
+        res.setHeader("Content-Type", "application/json");
+        res.end(JSON.stringify(answer(review)));
+      };
+      if (mode === "hang") held.push(send);
+      else send();
+    });
+    s = await serve({ nodes: 1, speed: 10 });
+    const made = await k(["create", "-f", "-"], crd(`https://127.0.0.1:${hooks.port}/convert`, hooks.caBundle));
+    expect(made.out).toBe("customresourcedefinition.apiextensions.k8s.io/widgets.conv.example.com created\n");
+    await until(async () => (await k(["get", "widgets.v2.conv.example.com"])).code === 0, 20_000);
+    // stored at v1: no conversion
+    expect((await k(["create", "-f", "-"], widget("v1", "w1", { count: 3, color: "red" }))).out).toBe("widget.conv.example.com/w1 created\n");
+  }, 90_000);
+
+  afterAll(async () => {
+    mode = "ok";
+    for (const f of held.splice(0)) f();
+    await s?.stop();
+    await hooks?.close();
+  });
+
+  it("converts a watch's initial state and each later event through the webhook, one object a review, in order", async () => {
+    const w = watch(path("v2", "?watch=true"));
+    await until(async () => w.events.length >= 1, 20_000);
+    const from = seen.length;
+    expect((await k(["create", "-f", "-"], widget("v1", "w2", { count: 5, color: "blue" }))).out).toBe("widget.conv.example.com/w2 created\n");
+    expect((await k(["patch", "widgets.v1.conv.example.com", "w2", "--type=merge", "-p", '{"spec":{"count":6}}'])).code).toBe(0);
+    expect((await k(["delete", "widgets.v1.conv.example.com", "w2"])).code).toBe(0);
+    await until(async () => w.events.length >= 4, 20_000);
+    w.stop();
+    expect(w.events.map((e) => [e.type, e.object.apiVersion, e.object.metadata.name, e.object.spec])).toEqual([
+      ["ADDED", "conv.example.com/v2", "w1", { replicas: 3, color: "red" }],
+      ["ADDED", "conv.example.com/v2", "w2", { replicas: 5, color: "blue" }],
+      ["MODIFIED", "conv.example.com/v2", "w2", { replicas: 6, color: "blue" }],
+      ["DELETED", "conv.example.com/v2", "w2", { replicas: 6, color: "blue" }],
+    ]);
+    // each event's object alone, from the stored version
+    expect(reviews(from)).toEqual([
+      ["conv.example.com/v2", "conv.example.com/v1 w2"],
+      ["conv.example.com/v2", "conv.example.com/v1 w2"],
+      ["conv.example.com/v2", "conv.example.com/v1 w2"],
+    ]);
+  });
+
+  it("sends initial events converted and a bookmark at the watch's version that no webhook sees (sendInitialEvents)", async () => {
+    const from = seen.length;
+    const w = watch(path("v2", "?watch=true&sendInitialEvents=true&allowWatchBookmarks=true&resourceVersionMatch=NotOlderThan"));
+    await until(async () => w.events.some((e) => e.type === "BOOKMARK"), 20_000);
+    w.stop();
+    const [added, bookmark] = w.events;
+    expect([added.type, added.object.apiVersion, added.object.spec]).toEqual(["ADDED", "conv.example.com/v2", { replicas: 3, color: "red" }]);
+    expect(bookmark.type).toBe("BOOKMARK");
+    expect(bookmark.object).toMatchObject({ kind: "Widget", apiVersion: "conv.example.com/v2", metadata: { annotations: { "k8s.io/initial-events-end": "true" } } });
+    // the webhook saw widgets only (a bookmark is created at the watch's version: nothing to convert)
+    expect(seen.slice(from).flatMap((r) => r.request.objects.map((o: any) => o.metadata.name))).toEqual(["w1"]);
+  });
+
+  it("does not hold the API server while a watch event's conversion is out", async () => {
+    const w = watch(path("v2", "?watch=true&resourceVersion=0"));
+    await until(async () => w.events.length >= 1, 20_000);
+    mode = "hang";
+    expect((await k(["create", "-f", "-"], widget("v1", "w3", { count: 1 }))).out).toBe("widget.conv.example.com/w3 created\n");
+    await until(async () => held.length > 0, 20_000);
+    // the event waits for the webhook; reads and writes at the storage version are served meanwhile
+    const got = await k(["get", "widgets.v1.conv.example.com", "w3", "-o", "jsonpath={.spec.count}"]);
+    expect(got.out).toBe("1");
+    expect((await k(["label", "widgets.v1.conv.example.com", "w3", "tier=a"])).out).toBe("widget.conv.example.com/w3 labeled\n");
+    expect(w.events.length).toBe(1);
+    mode = "ok";
+    for (const f of held.splice(0)) f();
+    await until(async () => w.events.length >= 3, 20_000);
+    w.stop();
+    expect(w.events.slice(1).map((e) => [e.type, e.object.metadata.name, e.object.spec, e.object.metadata.labels])).toEqual([
+      ["ADDED", "w3", { replicas: 1 }, { app: "w3" }],
+      ["MODIFIED", "w3", { replicas: 1 }, { app: "w3", tier: "a" }],
+    ]);
+    expect((await k(["delete", "widgets.v1.conv.example.com", "w3"])).code).toBe(0);
+  });
+
+  it("ends a watch with no event when an event's conversion fails; a watch at the storage version goes on", async () => {
+    const v2 = watch(path("v2", "?watch=true&resourceVersion=0"));
+    const v1 = watch(path("v1", "?watch=true&resourceVersion=0"));
+    await until(async () => v2.events.length >= 1 && v1.events.length >= 1, 20_000);
+    mode = "fail";
+    expect((await k(["create", "-f", "-"], widget("v1", "w4", { count: 2 }))).out).toBe("widget.conv.example.com/w4 created\n");
+    await v2.ended;
+    await until(async () => v1.events.length >= 2, 20_000);
+    mode = "ok";
+    v1.stop();
+    expect(v2.events.map((e) => [e.type, e.object.metadata.name])).toEqual([["ADDED", "w1"]]);
+    expect(v1.events.map((e) => [e.type, e.object.metadata.name])).toEqual([["ADDED", "w1"], ["ADDED", "w4"]]);
+    expect((await k(["delete", "widgets.v1.conv.example.com", "w4"])).code).toBe(0);
+  });
+});
