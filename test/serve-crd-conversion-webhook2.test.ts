@@ -217,4 +217,59 @@ describe.runIf(bin)("a CRD converted by its webhook: watches, subresources, sele
     expect(v1.events.map((e) => [e.type, e.object.metadata.name])).toEqual([["ADDED", "w1"], ["ADDED", "w4"]]);
     expect((await k(["delete", "widgets.v1.conv.example.com", "w4"])).code).toBe(0);
   });
+
+  it("reads the scale subresource at v2 from the object the webhook converted, by v2's replicas paths", async () => {
+    const from = seen.length;
+    const got = await call("GET", path("v2", "/w1/scale"));
+    expect([got.code, got.body.kind, got.body.apiVersion, got.body.spec]).toEqual([200, "Scale", "autoscaling/v1", { replicas: 3 }]);
+    expect(reviews(from)).toEqual([["conv.example.com/v2", "conv.example.com/v1 w1"]]);
+  });
+
+  it("updates the scale subresource at v2: the stored object to v2, the scaled one to v1 for storage, the stored one back to v2", async () => {
+    const from = seen.length;
+    const put = await call("PUT", path("v2", "/w1/scale"), { kind: "Scale", apiVersion: "autoscaling/v1", metadata: { name: "w1", namespace: "default" }, spec: { replicas: 7 } });
+    expect([put.code, put.body.kind, put.body.spec]).toEqual([200, "Scale", { replicas: 7 }]);
+    expect(reviews(from)).toEqual([
+      ["conv.example.com/v2", "conv.example.com/v1 w1"],
+      ["conv.example.com/v1", "conv.example.com/v2 w1"],
+      ["conv.example.com/v2", "conv.example.com/v1 w1"],
+    ]);
+    // v2's spec.replicas went to the webhook, and v1's spec.count is stored
+    expect(seen[from + 1].request.objects[0].spec).toEqual({ replicas: 7, color: "red" });
+    expect((await k(["get", "widgets.v1.conv.example.com", "w1", "-o", "jsonpath={.spec.count}"])).out).toBe("7");
+    // a merge patch of the scale too
+    const patched = await call("PATCH", path("v2", "/w1/scale"), { spec: { replicas: 4 } }, "application/merge-patch+json");
+    expect([patched.code, patched.body.spec]).toEqual([200, { replicas: 4 }]);
+    expect((await k(["get", "widgets.v1.conv.example.com", "w1", "-o", "jsonpath={.spec.count}"])).out).toBe("4");
+  });
+
+  it("updates the status subresource at v2 through the webhook, keeping the stored spec", async () => {
+    const cur = (await call("GET", path("v2", "/w1"))).body;
+    const from = seen.length;
+    const put = await call("PUT", path("v2", "/w1/status"), { ...cur, spec: { replicas: 100 }, status: { ready: 2 } });
+    expect([put.code, put.body.apiVersion, put.body.spec, put.body.status]).toEqual([200, "conv.example.com/v2", { replicas: 4, color: "red" }, { ready: 2 }]);
+    expect(reviews(from)).toEqual([
+      ["conv.example.com/v2", "conv.example.com/v1 w1"],
+      ["conv.example.com/v1", "conv.example.com/v2 w1"],
+      ["conv.example.com/v2", "conv.example.com/v1 w1"],
+    ]);
+    const v1 = JSON.parse((await k(["get", "widgets.v1.conv.example.com", "w1", "-o", "json"])).out);
+    expect([v1.spec, v1.status]).toEqual([{ count: 4, color: "red" }, { seen: 2 }]);
+  });
+
+  it("sends a dry run through the webhook to the storage version and back, and stores nothing", async () => {
+    const from = seen.length;
+    const made = await k(["create", "--dry-run=server", "-f", "-", "-o", "json"], widget("v2", "dry", { replicas: 9 }));
+    expect(made.err).toBe("");
+    const answer = JSON.parse(made.out);
+    expect([answer.apiVersion, answer.spec, answer.metadata.resourceVersion]).toEqual(["conv.example.com/v2", { replicas: 9 }, undefined]);
+    expect(reviews(from)).toEqual([["conv.example.com/v1", "conv.example.com/v2 dry"], ["conv.example.com/v2", "conv.example.com/v1 dry"]]);
+    expect((await k(["get", "widgets.v1.conv.example.com", "dry"])).err).toBe('Error from server (NotFound): widgets.conv.example.com "dry" not found\n');
+    // an update: the stored object to v2 first, then the round trip
+    const from2 = seen.length;
+    const patched = await call("PATCH", `${path("v2", "/w1")}?dryRun=All`, { spec: { replicas: 11 } }, "application/merge-patch+json");
+    expect([patched.code, patched.body.spec]).toEqual([200, { replicas: 11, color: "red" }]);
+    expect(reviews(from2).map((r) => r[0])).toEqual(["conv.example.com/v2", "conv.example.com/v1", "conv.example.com/v2"]);
+    expect((await k(["get", "widgets.v1.conv.example.com", "w1", "-o", "jsonpath={.spec.count}"])).out).toBe("4");
+  });
 });

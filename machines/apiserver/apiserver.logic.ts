@@ -2476,7 +2476,15 @@ export function replyDryRun(ctx: ApiServerContext, fx: Fx): ApiServerContext {
   const cur = ctx.current!;
   // DryRunnableStorage.Create: a name that is taken is KeyExists, as a real create would find it
   if (cur.op === "put" && !cur.old && cur.key !== undefined && ctx.cache.objects.has(cur.key)) return fail(ctx, takenName(ctx, cur.obj?.metadata?.name ?? ""), fx);
-  let would = cur.op === "put" ? encodedAs(cur.obj, cur.r) : cur.obj;
+  const would = dryRunWould(cur, cur.obj);
+  const reply = cur.reply === "scale" ? scaleOf(would, cur.r) : cur.reply ?? would;
+  ok(fx, cur, cur.code ?? 200, reply);
+  return done(ctx);
+}
+
+/** What a dry run answers with, from the object it would store: an update keeps the current resourceVersion, a create has none. */
+function dryRunWould(cur: InFlight, obj: any): any {
+  let would = cur.op === "put" ? encodedAs(obj, cur.r) : obj;
   if (cur.op === "put" && cur.old && would.metadata?.resourceVersion === undefined) {
     would = { ...would, metadata: { ...would.metadata, resourceVersion: cur.old.metadata.resourceVersion } };
   }
@@ -2484,9 +2492,7 @@ export function replyDryRun(ctx: ApiServerContext, fx: Fx): ApiServerContext {
   // is assigned, and one the body set (which a real create refuses or clears) is echoed
   const sent = cur.op === "put" && !cur.old ? sentResourceVersion(cur.req) : undefined;
   if (sent !== undefined) would = encodedAs({ ...would, metadata: { ...would.metadata, resourceVersion: sent } }, cur.r);
-  const reply = cur.reply === "scale" ? scaleOf(would, cur.r) : cur.reply ?? would;
-  ok(fx, cur, cur.code ?? 200, reply);
-  return done(ctx);
+  return would;
 }
 
 /** A write that changes nothing is answered at once. */
@@ -3010,13 +3016,16 @@ export function finishReadConversion(ctx: ApiServerContext, ev: WebhookAnswered,
 /** A custom resource written at a version other than its CRD's storage version: the webhook converts it before it is stored. */
 export function needsStorageConversion(ctx: ApiServerContext): boolean {
   const cur = ctx.current;
-  return cur !== undefined && !cur.error && !cur.noop && cur.op === "put" && cur.obj !== undefined && cur.storageForm === undefined && !cur.req.dryRun
+  // a dry run too: DryRunnableStorage's copyInto encodes it with the storage codec and decodes it back
+  return cur !== undefined && !cur.error && !cur.noop && cur.op === "put" && cur.obj !== undefined && cur.storageForm === undefined
     && needsWebhook(cur.r, cur.obj.apiVersion, storageApiVersion(cur.r!));
 }
 
 /** The storage codec's encode: the object as it would be stored (no resourceVersion, no selfLink) goes to the webhook. */
 export function startStorageConversion(ctx: ApiServerContext, fx: Fx): ApiServerContext {
   const cur = ctx.current!;
+  // DryRunnableStorage.Create finds a taken name before copyInto encodes anything
+  if (cur.req.dryRun && !cur.old && cur.key !== undefined && ctx.cache.objects.has(cur.key)) return stepped(ctx, { ...cur, error: takenName(ctx, cur.obj?.metadata?.name ?? "") });
   const { resourceVersion: _rv, selfLink: _sl, ...meta } = cur.obj.metadata ?? {};
   const obj = { ...cur.obj, metadata: meta };
   return startConversion(ctx, [obj], storageApiVersion(cur.r!), gvkString(String(obj.apiVersion), String(obj.kind)), false, { purpose: "store" }, fx);
@@ -3033,7 +3042,7 @@ export function applyStorageConversion(ctx: ApiServerContext, ev: WebhookAnswere
 /** The stored object a persisted write answers with, when the webhook must bring it to the request's version. */
 export function isTxnSucceededNeedingConversion(ctx: ApiServerContext, ev: { id: number; succeeded: boolean }): boolean {
   const cur = ctx.current;
-  if (cur === undefined || !isTxnSucceeded(ctx, ev) || cur.op !== "put" || cur.reply !== undefined || !cur.r?.custom) return false;
+  if (cur === undefined || !isTxnSucceeded(ctx, ev) || cur.op !== "put" || (cur.reply !== undefined && cur.reply !== "scale") || !cur.r?.custom) return false;
   const kept = ctx.cache.objects.get(cur.key!) ?? cur.obj;
   return needsWebhook(cur.r, kept?.apiVersion, apiVersionOf(cur.r));
 }
@@ -3041,7 +3050,8 @@ export function isTxnSucceededNeedingConversion(ctx: ApiServerContext, ev: { id:
 /** The handler's transformObject: the stored object goes to the webhook to reach the request's version. */
 export function startReplyConversion(ctx: ApiServerContext, fx: Fx): ApiServerContext {
   const cur = ctx.current!;
-  const kept = ctx.cache.objects.get(cur.key!) ?? cur.obj;
+  // a dry run's copyInto decodes what it encoded: the storage form, as the dry run answers it
+  const kept = cur.req.dryRun ? dryRunWould(cur, cur.storageForm) : (ctx.cache.objects.get(cur.key!) ?? cur.obj);
   return startConversion(ctx, [kept], apiVersionOf(cur.r!), gvkString(String(kept.apiVersion), String(kept.kind)), false, { purpose: "reply" }, fx);
 }
 
@@ -3050,6 +3060,10 @@ export function finishReplyConversion(ctx: ApiServerContext, ev: WebhookAnswered
   const cur = ctx.current!;
   const verdict = judgeConversion(cur.conversion!.call, conversionOutcome(ev));
   if ("error" in verdict) return fail(ctx, plainError(verdict.error), fx);
+  if (cur.req.dryRun) {
+    ok(fx, cur, cur.code ?? 200, cur.reply === "scale" ? scaleOf(verdict.objects[0], cur.r) : (cur.reply ?? verdict.objects[0]));
+    return done(ctx);
+  }
   return replyWithObject(stepped(ctx, { ...cur, conversion: undefined }), fx, verdict.objects[0]);
 }
 
@@ -3058,7 +3072,8 @@ function storedToConvert(ctx: ApiServerContext): any | undefined {
   const cur = ctx.current;
   if (cur === undefined || cur.error || cur.oldForm !== undefined || !cur.r?.custom) return undefined;
   const { req, r } = cur;
-  if (req.verb === "create" || req.verb === "deletecollection" || req.subresource === "scale" || req.name === undefined) return undefined;
+  // ScaleREST reads and updates the custom resource through its version's store: the scale subresource converts as the object does
+  if (req.verb === "create" || req.verb === "deletecollection" || req.name === undefined) return undefined;
   if (nameParameterError(req.name) ?? keyError(r, req.namespace, req.name)) return undefined;
   const stored = ctx.cache.objects.get(storageKey(r, req.namespace, req.name));
   return stored !== undefined && needsWebhook(r, stored.apiVersion, apiVersionOf(r)) ? stored : undefined;

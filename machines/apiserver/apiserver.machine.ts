@@ -293,8 +293,8 @@ export const apiServerMachine = setup({
       always: [
         { guard: "hasFailed", target: "idle", actions: "replyWithStatus" },
         { guard: "hasValidatingWebhooks", target: "callingValidatingWebhooks" },
-        { guard: "isDryRun", target: "idle", actions: "replyDryRun", description: "dryRun=All: answered with what would be stored, nothing written" },
         { guard: "needsStorageConversion", target: "convertingForStorage" },
+        { guard: "isDryRun", target: "idle", actions: "replyDryRun", description: "dryRun=All: answered with what would be stored, nothing written" },
         {
           guard: "isUnchangedByWrite", target: "idle", actions: "replyUnchanged",
           description: "GuaranteedUpdate: the object as stored would be the stored version byte for byte: nothing written, no new resourceVersion, no watch event",
@@ -310,8 +310,8 @@ export const apiServerMachine = setup({
       always: [
         { guard: "hasFailed", target: "idle", actions: "replyWithStatus" },
         { guard: "isAwaitingWebhook", target: "awaitingValidatingWebhook" },
-        { guard: "isDryRun", target: "idle", actions: "replyDryRun" },
         { guard: "needsStorageConversion", target: "convertingForStorage" },
+        { guard: "isDryRun", target: "idle", actions: "replyDryRun" },
         { guard: "isUnchangedByWrite", target: "idle", actions: "replyUnchanged" },
         { guard: "isEtcdGone", target: "idle", actions: "waitForEtcdUntilDeadline", description: waitingForEtcd },
         { guard: "needsEventLease", target: "grantingLease" },
@@ -338,6 +338,7 @@ export const apiServerMachine = setup({
     convertedForStorage: {
       always: [
         { guard: "hasFailed", target: "idle", actions: "replyWithStatus" },
+        { guard: "isDryRun", target: "convertingReply", description: "dryRun=All: what would be stored is decoded back to the request's version through the webhook (DryRunnableStorage.copyInto), nothing written" },
         { guard: "isUnchangedByWrite", target: "idle", actions: "replyUnchanged" },
         { guard: "isEtcdGone", target: "idle", actions: "waitForEtcdUntilDeadline", description: waitingForEtcd },
         { guard: "needsEventLease", target: "grantingLease" },
