@@ -272,4 +272,22 @@ describe.runIf(bin)("a CRD converted by its webhook: watches, subresources, sele
     expect(reviews(from2).map((r) => r[0])).toEqual(["conv.example.com/v2", "conv.example.com/v1", "conv.example.com/v2"]);
     expect((await k(["get", "widgets.v1.conv.example.com", "w1", "-o", "jsonpath={.spec.count}"])).out).toBe("4");
   });
+
+  it("matches a list's label and field selectors against the objects converted to the version asked", async () => {
+    expect((await k(["create", "-f", "-"], widget("v1", "w5", { count: 8, color: "blue" }))).out).toBe("widget.conv.example.com/w5 created\n");
+    // spec.replicas is v2's selectable field: the stored v1 objects have no such field, their v2 forms do
+    const from = seen.length;
+    const byField = await k(["get", "widgets.v2.conv.example.com", "--field-selector", "spec.replicas=8", "-o", "jsonpath={.items[*].metadata.name}"]);
+    expect([byField.out, byField.err]).toEqual(["w5", ""]);
+    expect(reviews(from)).toEqual([["conv.example.com/v2", "conv.example.com/v1 w1", "conv.example.com/v1 w5"]]);
+    const byLabel = await k(["get", "widgets.v2.conv.example.com", "-l", "app=w1", "-o", "json"]);
+    expect(JSON.parse(byLabel.out).items.map((o: any) => [o.metadata.name, o.spec.replicas])).toEqual([["w1", 4]]);
+    // a label the webhook sets is the converted object's: a selector on it finds them at v2, not at v1
+    mode = "metadata";
+    const converted = await k(["get", "widgets.v2.conv.example.com", "-l", "converted=yes", "-o", "jsonpath={.items[*].metadata.name}"]);
+    const stored = await k(["get", "widgets.v1.conv.example.com", "-l", "converted=yes", "-o", "jsonpath={.items[*].metadata.name}"]);
+    mode = "ok";
+    expect([converted.out, stored.out]).toEqual(["w1 w5", ""]);
+    expect((await k(["delete", "widgets.v1.conv.example.com", "w5"])).code).toBe(0);
+  });
 });

@@ -123,6 +123,8 @@ export interface PendingConversion {
   /** a list's page (every item, the converted ones at their places) and its metadata */
   page?: readonly any[];
   metadata?: any;
+  /** a list with selectors: `page` is every candidate, matched and paged once converted */
+  window?: { scope: Parameters<typeof matches>[0]; hasSelectors: boolean; fromKey: string | undefined; keyPrefix: string; listRevision: number };
 }
 
 /** A webhook phase: the webhooks the source listed when it began, the next to consider, the call awaiting its answer. */
@@ -726,28 +728,20 @@ export function serveRead(ctx: ApiServerContext, fx: Fx): ApiServerContext {
       if (!then) return fail(ctx, fromKey !== undefined ? S.continueExpired(encodeContinue(fromKey, keyPrefix, -1)) : S.gone(S.listExpiredMessage), fx);
       pool = then.values();
     }
+    // selectors of a CRD converted by webhook are matched against the objects at the version asked
+    // (its version's watch cache holds them so: labels the webhook set, that version's selectableFields)
+    if (r.custom?.conversion === "Webhook" && (sel.labelReqs !== undefined || sel.fieldReqs !== undefined)) {
+      const all = [...pool].sort((a, b) => keyOrder(r, a, b));
+      const toConvert = all.filter((o) => needsWebhook(r, o.apiVersion, apiVersionOf(r)));
+      const window = { scope, hasSelectors: !!sel.labelReqs?.length || !!sel.fieldReqs?.length, fromKey, keyPrefix, listRevision: at ?? c.revision };
+      if (toConvert.length > 0) return readConversion(ctx, toConvert, gvkString(apiVersionOf(r), listKindOf(r)), true, "list", fx, { page: all, metadata: undefined, window });
+      pool = all;
+    }
     const items: any[] = [];
     for (const obj of pool) if (matches(scope, obj)) items.push(obj);
     items.sort((a, b) => keyOrder(r, a, b));
-    let start = 0;
-    if (fromKey !== undefined) {
-      const key = fromKey;
-      start = items.findIndex((o) => storageKey(r, o.metadata.namespace, o.metadata.name) >= key);
-      if (start < 0) start = items.length;
-    }
-    const limit = req.limit && req.limit > 0 ? req.limit : Infinity;
-    const page = items.slice(start, start + limit);
     const listRevision = at ?? c.revision;
-    const metadata: any = { resourceVersion: String(listRevision) };
-    if (start + limit < items.length) {
-      const last = page[page.length - 1];
-      // the mutant forgets the "\x00" that makes the next page start after the last key returned
-      metadata.continue = encodeContinue(`${storageKey(r, last.metadata.namespace, last.metadata.name)}${mutant("apiserver.continue-repeats-last-item") ? "" : "\x00"}`, keyPrefix, listRevision);
-      // the etcd store counts what is left only for a list without selectors (pred.Empty()): with one, the
-      // count would take in objects that do not match, so remainingItemCount is left unset
-      // the mutant counts the page's own items as remaining
-      if (!sel.labelReqs?.length && !sel.fieldReqs?.length) metadata.remainingItemCount = items.length - start - (mutant("apiserver.remaining-item-count-includes-page") ? 0 : page.length);
-    }
+    const { page, metadata } = listWindow(r, req, items, { fromKey, keyPrefix, listRevision, hasSelectors: !!sel.labelReqs?.length || !!sel.fieldReqs?.length });
     // the items not at the version asked go to the conversion webhook in one review, named by the list's kind
     const toConvert = r.custom ? page.filter((o) => needsWebhook(r, o.apiVersion, apiVersionOf(r))) : [];
     if (toConvert.length > 0) return readConversion(ctx, toConvert, gvkString(apiVersionOf(r), listKindOf(r)), true, "list", fx, { page, metadata });
@@ -788,6 +782,29 @@ export function serveRead(ctx: ApiServerContext, fx: Fx): ApiServerContext {
   }
   const opened = stepped(ctx, undefined, addWatch(c, w));
   return w.convert ? watchConverted(opened, w, early, fx) : opened;
+}
+
+/** A list's page of the matching items (in key order) from its continue key on, and the list's metadata. */
+function listWindow(r: ResourceInfo, req: Request, items: readonly any[], w: { fromKey: string | undefined; keyPrefix: string; listRevision: number; hasSelectors: boolean }): { page: any[]; metadata: any } {
+  let start = 0;
+  if (w.fromKey !== undefined) {
+    const key = w.fromKey;
+    start = items.findIndex((o) => storageKey(r, o.metadata.namespace, o.metadata.name) >= key);
+    if (start < 0) start = items.length;
+  }
+  const limit = req.limit && req.limit > 0 ? req.limit : Infinity;
+  const page = items.slice(start, start + limit);
+  const metadata: any = { resourceVersion: String(w.listRevision) };
+  if (start + limit < items.length) {
+    const last = page[page.length - 1];
+    // the mutant forgets the "\x00" that makes the next page start after the last key returned
+    metadata.continue = encodeContinue(`${storageKey(r, last.metadata.namespace, last.metadata.name)}${mutant("apiserver.continue-repeats-last-item") ? "" : "\x00"}`, w.keyPrefix, w.listRevision);
+    // the etcd store counts what is left only for a list without selectors (pred.Empty()): with one, the
+    // count would take in objects that do not match, so remainingItemCount is left unset
+    // the mutant counts the page's own items as remaining
+    if (!w.hasSelectors) metadata.remainingItemCount = items.length - start - (mutant("apiserver.remaining-item-count-includes-page") ? 0 : page.length);
+  }
+  return { page, metadata };
 }
 
 function keyOrder(r: ResourceInfo, a: any, b: any): number {
@@ -2973,7 +2990,7 @@ export function finishWatchConversion(ctx: ApiServerContext, ev: WebhookAnswered
 }
 
 /** A get or list whose objects the webhook converts: called now, answered when it answers (a read beside the one in flight waits its turn). */
-function readConversion(ctx: ApiServerContext, objects: readonly any[], label: string, isList: boolean, purpose: "get" | "list", fx: Fx, list?: { page: readonly any[]; metadata: any }): ApiServerContext {
+function readConversion(ctx: ApiServerContext, objects: readonly any[], label: string, isList: boolean, purpose: "get" | "list", fx: Fx, list?: Pick<PendingConversion, "page" | "metadata" | "window">): ApiServerContext {
   const cur = ctx.current!;
   if (cur.aside) return stepped(ctx, { ...cur, deferred: true });
   const next = startConversion(ctx, objects, apiVersionOf(cur.r!), label, isList, { purpose, ...list }, fx);
@@ -3009,6 +3026,11 @@ export function finishReadConversion(ctx: ApiServerContext, ev: WebhookAnswered,
   // the converted items take the places of those sent, in order
   let k = 0;
   const items = (conv.page ?? []).map((o) => decodedCustomResource(needsWebhook(r, o.apiVersion, conv.call.desiredAPIVersion) ? verdict.objects[k++] : o, r));
+  if (conv.window !== undefined) {
+    const { page, metadata } = listWindow(r, cur.req, items.filter((o) => matches(conv.window!.scope, o)), conv.window);
+    ok(fx, cur, 200, { kind: listKindOf(r), apiVersion: storedApiVersion(r), metadata, items: page });
+    return done(ctx);
+  }
   ok(fx, cur, 200, { kind: listKindOf(r), apiVersion: storedApiVersion(r), metadata: conv.metadata, items });
   return done(ctx);
 }
