@@ -290,4 +290,63 @@ describe.runIf(bin)("a CRD converted by its webhook: watches, subresources, sele
     expect([converted.out, stored.out]).toEqual(["w1 w5", ""]);
     expect((await k(["delete", "widgets.v1.conv.example.com", "w5"])).code).toBe(0);
   });
+
+  describe("the webhook's failures, each the request's 500 with the converter's text", () => {
+    const gvk = "conv.example.com/v1, Kind=Widget";
+    const as = async <T>(m: Mode, f: () => Promise<T>): Promise<T> => {
+      mode = m;
+      try {
+        return await f();
+      } finally {
+        mode = "ok";
+      }
+    };
+
+    it("a get whose answer has another uid", async () => {
+      const from = seen.length;
+      const got = await as("uid", () => k(["get", "widgets.v2.conv.example.com", "w1"]));
+      const uid = seen[from].request.uid;
+      expect(got.err).toBe(`Error from server: conversion webhook for ${gvk} failed: expected response.uid="${uid}", got "not-the-request-uid"\n`);
+    });
+
+    it("a list answered with more objects than it sent", async () => {
+      const got = await as("count", () => k(["get", "widgets.v2.conv.example.com"]));
+      expect(got.err).toBe("Error from server: conversion webhook for conv.example.com/v2, Kind=WidgetList returned 2 objects, expected 1\n");
+    });
+
+    it("a create whose converted object has another name", async () => {
+      const got = await as("name", () => k(["create", "-f", "-"], widget("v2", "w6", { replicas: 1 })));
+      expect(got.err).toBe('Error from server: error when creating "STDIN": conversion webhook for conv.example.com/v2, Kind=Widget returned invalid object: must have the same name: w6 != other\n');
+      expect((await k(["get", "widgets.v1.conv.example.com", "w6"])).err).toBe('Error from server (NotFound): widgets.conv.example.com "w6" not found\n');
+    });
+
+    it("a patch whose converted object has an invalid label", async () => {
+      const got = await as("badLabel", () => k(["patch", "widgets.v2.conv.example.com", "w1", "--type=merge", "-p", '{"spec":{"replicas":5}}']));
+      // metav1validation.ValidateLabels at metadata.labels; IsValidLabelValue's RegexError
+      expect(got.err).toBe(`Error from server: conversion webhook for ${gvk} returned invalid metadata: metadata.labels: Invalid value: "not ok!": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')\n`);
+      expect((await k(["get", "widgets.v1.conv.example.com", "w1", "-o", "jsonpath={.spec.count}"])).out).toBe("4");
+    });
+
+    it("a delete at v2 when the webhook answers Failure: its message", async () => {
+      const got = await as("fail", () => k(["delete", "widgets.v2.conv.example.com", "w1"]));
+      expect(got.err).toBe(`Error from server: conversion webhook for ${gvk} failed: widgets cannot go there\n`);
+      expect((await k(["get", "widgets.v1.conv.example.com", "w1", "-o", "name"])).out).toBe("widget.conv.example.com/w1\n");
+    });
+
+    it("keeps the original's metadata but for labels and annotations, whatever else the webhook changed", async () => {
+      const stored = JSON.parse((await k(["get", "widgets.v1.conv.example.com", "w1", "-o", "json"])).out);
+      const got = JSON.parse((await as("metadata", () => k(["get", "widgets.v2.conv.example.com", "w1", "-o", "json"]))).out);
+      expect(got.metadata.generation).toBe(stored.metadata.generation);
+      expect(got.metadata.finalizers).toBeUndefined();
+      expect(got.metadata.labels).toEqual({ ...stored.metadata.labels, converted: "yes" });
+    });
+
+    it("a get when the webhook does not answer within the rest client's 30s", async () => {
+      mode = "hang";
+      const got = await k(["get", "widgets.v2.conv.example.com", "w1"]);
+      mode = "ok";
+      for (const f of held.splice(0)) f();
+      expect(got.err).toBe(`Error from server: conversion webhook for ${gvk} failed: Post "https://127.0.0.1:${hooks!.port}/convert?timeout=30s": context deadline exceeded\n`);
+    }, 60_000);
+  });
 });
