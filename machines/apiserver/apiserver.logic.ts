@@ -9,12 +9,12 @@
 import type { Status } from "kubernetes-types/meta/v1";
 import { List, Map as IMap, OrderedMap } from "immutable";
 import { isLegacyClaims, lastUsedLabel, legacyTokenOf, legacyTokenRefusal, legacyTokensMax, legacyTokenUser, verifiedLegacyToken, type LegacyToken } from "../common/legacytoken.js";
-import type { Fx } from "../common/effects.js";
+import { Fx } from "../common/effects.js";
 import { Rng } from "../common/prng.js";
 import { issuedToken, prepareTokenRequest, serviceAccountIssuer, serviceAccountRefusal, serviceAccountUser, signedIssue, tokenKey, tokenRequestTargetError, withIssued, withTokenId, type IssuedToken, type PendingToken } from "./auth/tokenrequest.js";
 import { rfc3339 } from "../common/time.js";
 import { goQuote } from "../common/goquote.js";
-import type { ApiRequest, Stamp, TxnOp, Compare, WebhookAnswered } from "../messages.js";
+import type { ApiRequest, Stamp, TxnOp, Compare, WebhookAnswered, WatchEventType } from "../messages.js";
 import { labelSelectorAsRequirements, matchesRequirements, parseFieldSelector, parseSelector, type FieldRequirement } from "../common/labels.js";
 import { certificateAdmissionRefusal, signerAttributes } from "./admission/certificates.js";
 import { parseCSR } from "../common/csr.js";
@@ -22,7 +22,7 @@ import { admitNodeRestriction, anonymous, answerReview, authorize as authorizeAt
 import { roleReferenceRules } from "./auth/rbac.js";
 import {
   addWatch, applyEtcdEvents, cacheKind, candidates, eventFor, fieldLabelError, historySince, loadObjects, matches, newWatchCache, objectsAt, oldestResumable, removeWatch, slideHistory,
-  withoutWatches, withResourceVersion, type ClientWatch, type WatchCache,
+  watchKey, withoutWatches, withResourceVersion, type ClientWatch, type WatchCache,
 } from "./cache.js";
 import { jsonPatch, mergePatch, PatchError, PatchTooLargeError, StrategicPatchError, StrategicPatchPanic, strategicMergePatchShown } from "./patch.js";
 import { aggregatedGroups, apiVersionOf, qualifiedResource, resourceFor, storageKey, storagePrefix, storedApiVersion, unpreparedKey, type ResourceInfo } from "./resources.js";
@@ -123,6 +123,8 @@ export interface PendingConversion {
   /** a list's page (every item, the converted ones at their places) and its metadata */
   page?: readonly any[];
   metadata?: any;
+  /** a list with selectors: `page` is every candidate, matched and paged once converted */
+  window?: { scope: Parameters<typeof matches>[0]; hasSelectors: boolean; fromKey: string | undefined; keyPrefix: string; listRevision: number };
 }
 
 /** A webhook phase: the webhooks the source listed when it began, the next to consider, the call awaiting its answer. */
@@ -172,6 +174,18 @@ export interface ApiServerContext {
   legacyTokens: OrderedMap<string, LegacyToken>;
   /** etcd's process died: present (true) from then on */
   etcdGone?: true;
+  /** the watches whose CRD's webhook converts their events, by watchKey: present once one was opened */
+  watchConversions?: ReadonlyMap<string, WatchConversion>;
+}
+
+/** A watch's events on their way through its CRD's conversion webhook, one at a time and in order. */
+export interface WatchConversion {
+  client: string;
+  watchId: number;
+  r: ResourceInfo;
+  /** the events not yet sent, oldest first (their objects as stored); the first is the one being converted while `call` is set */
+  queue: readonly { eventType: WatchEventType; object: any }[];
+  call?: ConversionCall;
 }
 
 export interface ApiServerInput {
@@ -252,6 +266,7 @@ function stepped(ctx: ApiServerContext, current: InFlight | undefined, cache = c
   // never set to undefined once granted: present exactly when defined
   if (ctx.eventLease !== undefined) next.eventLease = ctx.eventLease;
   if (ctx.etcdGone === true) next.etcdGone = true;
+  if (ctx.watchConversions !== undefined) next.watchConversions = ctx.watchConversions;
   return next;
 }
 
@@ -731,28 +746,20 @@ export function serveRead(ctx: ApiServerContext, fx: Fx): ApiServerContext {
       if (!then) return fail(ctx, fromKey !== undefined ? S.continueExpired(encodeContinue(fromKey, keyPrefix, -1)) : S.gone(S.listExpiredMessage), fx);
       pool = then.values();
     }
+    // selectors of a CRD converted by webhook are matched against the objects at the version asked
+    // (its version's watch cache holds them so: labels the webhook set, that version's selectableFields)
+    if (r.custom?.conversion === "Webhook" && (sel.labelReqs !== undefined || sel.fieldReqs !== undefined)) {
+      const all = [...pool].sort((a, b) => keyOrder(r, a, b));
+      const toConvert = all.filter((o) => needsWebhook(r, o.apiVersion, apiVersionOf(r)));
+      const window = { scope, hasSelectors: !!sel.labelReqs?.length || !!sel.fieldReqs?.length, fromKey, keyPrefix, listRevision: at ?? c.revision };
+      if (toConvert.length > 0) return readConversion(ctx, toConvert, gvkString(apiVersionOf(r), listKindOf(r)), true, "list", fx, { page: all, metadata: undefined, window });
+      pool = all;
+    }
     const items: any[] = [];
     for (const obj of pool) if (matches(scope, obj)) items.push(obj);
     items.sort((a, b) => keyOrder(r, a, b));
-    let start = 0;
-    if (fromKey !== undefined) {
-      const key = fromKey;
-      start = items.findIndex((o) => storageKey(r, o.metadata.namespace, o.metadata.name) >= key);
-      if (start < 0) start = items.length;
-    }
-    const limit = req.limit && req.limit > 0 ? req.limit : Infinity;
-    const page = items.slice(start, start + limit);
     const listRevision = at ?? c.revision;
-    const metadata: any = { resourceVersion: String(listRevision) };
-    if (start + limit < items.length) {
-      const last = page[page.length - 1];
-      // the mutant forgets the "\x00" that makes the next page start after the last key returned
-      metadata.continue = encodeContinue(`${storageKey(r, last.metadata.namespace, last.metadata.name)}${mutant("apiserver.continue-repeats-last-item") ? "" : "\x00"}`, keyPrefix, listRevision);
-      // the etcd store counts what is left only for a list without selectors (pred.Empty()): with one, the
-      // count would take in objects that do not match, so remainingItemCount is left unset
-      // the mutant counts the page's own items as remaining
-      if (!sel.labelReqs?.length && !sel.fieldReqs?.length) metadata.remainingItemCount = items.length - start - (mutant("apiserver.remaining-item-count-includes-page") ? 0 : page.length);
-    }
+    const { page, metadata } = listWindow(r, req, items, { fromKey, keyPrefix, listRevision, hasSelectors: !!sel.labelReqs?.length || !!sel.fieldReqs?.length });
     // the items not at the version asked go to the conversion webhook in one review, named by the list's kind
     const toConvert = r.custom ? page.filter((o) => needsWebhook(r, o.apiVersion, apiVersionOf(r))) : [];
     if (toConvert.length > 0) return readConversion(ctx, toConvert, gvkString(apiVersionOf(r), listKindOf(r)), true, "list", fx, { page, metadata });
@@ -763,13 +770,20 @@ export function serveRead(ctx: ApiServerContext, fx: Fx): ApiServerContext {
   // watch
   const w: ClientWatch = { client: req.from, watchId: req.watchId ?? 0, r, namespace: scope.namespace, name: scope.name, labelReqs: scope.labelReqs, fieldReqs: scope.fieldReqs };
   if (sel.nodeName !== undefined) w.nodeName = sel.nodeName;
+  if (r.custom?.conversion === "Webhook") w.convert = true;
+  // a watch whose events the webhook converts has them queued for it, in order (watchConverted)
+  const early: { eventType: WatchEventType; object: any }[] = [];
+  const emit = (ev: { eventType: WatchEventType; object: any }) => {
+    if (w.convert) early.push(ev);
+    else fx.send(w.client, { type: "WatchEvent", watchId: w.watchId, ...ev });
+  };
   const rv = req.resourceVersion;
   if (rv === undefined || rv === "" || rv === "0") {
     // no resourceVersion: the current state as ADDED events, then changes
     const initial: any[] = [];
     for (const obj of candidates(c, r, sel.nodeName)) if (matches(w, obj)) initial.push(obj);
     initial.sort((a, b) => keyOrder(r, a, b));
-    for (const obj of initial) fx.send(w.client, { type: "WatchEvent", watchId: w.watchId, eventType: "ADDED", object: atServedVersion(obj, r) });
+    for (const obj of initial) emit({ eventType: "ADDED", object: w.convert ? obj : atServedVersion(obj, r) });
   } else {
     const from = Number(rv);
     const oldest = oldestResumable(c);
@@ -781,10 +795,34 @@ export function serveRead(ctx: ApiServerContext, fx: Fx): ApiServerContext {
     for (const h of historySince(c, from)) {
       if (h.kind !== cacheKind(r)) continue;
       const ev = eventFor(w, h);
-      if (ev) fx.send(w.client, { type: "WatchEvent", watchId: w.watchId, ...ev });
+      if (ev) emit(ev);
     }
   }
-  return stepped(ctx, undefined, addWatch(c, w));
+  const opened = stepped(ctx, undefined, addWatch(c, w));
+  return w.convert ? watchConverted(opened, w, early, fx) : opened;
+}
+
+/** A list's page of the matching items (in key order) from its continue key on, and the list's metadata. */
+function listWindow(r: ResourceInfo, req: Request, items: readonly any[], w: { fromKey: string | undefined; keyPrefix: string; listRevision: number; hasSelectors: boolean }): { page: any[]; metadata: any } {
+  let start = 0;
+  if (w.fromKey !== undefined) {
+    const key = w.fromKey;
+    start = items.findIndex((o) => storageKey(r, o.metadata.namespace, o.metadata.name) >= key);
+    if (start < 0) start = items.length;
+  }
+  const limit = req.limit && req.limit > 0 ? req.limit : Infinity;
+  const page = items.slice(start, start + limit);
+  const metadata: any = { resourceVersion: String(w.listRevision) };
+  if (start + limit < items.length) {
+    const last = page[page.length - 1];
+    // the mutant forgets the "\x00" that makes the next page start after the last key returned
+    metadata.continue = encodeContinue(`${storageKey(r, last.metadata.namespace, last.metadata.name)}${mutant("apiserver.continue-repeats-last-item") ? "" : "\x00"}`, w.keyPrefix, w.listRevision);
+    // the etcd store counts what is left only for a list without selectors (pred.Empty()): with one, the
+    // count would take in objects that do not match, so remainingItemCount is left unset
+    // the mutant counts the page's own items as remaining
+    if (!w.hasSelectors) metadata.remainingItemCount = items.length - start - (mutant("apiserver.remaining-item-count-includes-page") ? 0 : page.length);
+  }
+  return { page, metadata };
 }
 
 function keyOrder(r: ResourceInfo, a: any, b: any): number {
@@ -2473,7 +2511,15 @@ export function replyDryRun(ctx: ApiServerContext, fx: Fx): ApiServerContext {
   const cur = ctx.current!;
   // DryRunnableStorage.Create: a name that is taken is KeyExists, as a real create would find it
   if (cur.op === "put" && !cur.old && cur.key !== undefined && ctx.cache.objects.has(cur.key)) return fail(ctx, takenName(ctx, cur.obj?.metadata?.name ?? ""), fx);
-  let would = cur.op === "put" ? encodedAs(cur.obj, cur.r) : cur.obj;
+  const would = dryRunWould(cur, cur.obj);
+  const reply = cur.reply === "scale" ? scaleOf(would, cur.r) : cur.reply ?? would;
+  ok(fx, cur, cur.code ?? 200, reply);
+  return done(ctx);
+}
+
+/** What a dry run answers with, from the object it would store: an update keeps the current resourceVersion, a create has none. */
+function dryRunWould(cur: InFlight, obj: any): any {
+  let would = cur.op === "put" ? encodedAs(obj, cur.r) : obj;
   if (cur.op === "put" && cur.old && would.metadata?.resourceVersion === undefined) {
     would = { ...would, metadata: { ...would.metadata, resourceVersion: cur.old.metadata.resourceVersion } };
   }
@@ -2481,9 +2527,7 @@ export function replyDryRun(ctx: ApiServerContext, fx: Fx): ApiServerContext {
   // is assigned, and one the body set (which a real create refuses or clears) is echoed
   const sent = cur.op === "put" && !cur.old ? sentResourceVersion(cur.req) : undefined;
   if (sent !== undefined) would = encodedAs({ ...would, metadata: { ...would.metadata, resourceVersion: sent } }, cur.r);
-  const reply = cur.reply === "scale" ? scaleOf(would, cur.r) : cur.reply ?? would;
-  ok(fx, cur, cur.code ?? 200, reply);
-  return done(ctx);
+  return would;
 }
 
 /** A write that changes nothing is answered at once. */
@@ -2622,8 +2666,28 @@ export function slideWatchCache(ctx: ApiServerContext, ev: { keep: number }, fx:
 
 /** Applies etcd watch events to the cache and fans them out. */
 export function applyWatch(ctx: ApiServerContext, ev: { events: any[]; canceled?: boolean }, fx: Fx): ApiServerContext {
-  const cache = applyEtcdEvents(ctx.cache, ev.events, fx);
-  return cache === ctx.cache ? ctx : stepped(ctx, ctx.current, cache);
+  const converting = ctx.watchConversions;
+  if (converting === undefined || converting.size === 0) {
+    const cache = applyEtcdEvents(ctx.cache, ev.events, fx);
+    return cache === ctx.cache ? ctx : stepped(ctx, ctx.current, cache);
+  }
+  // the events of watches the webhook converts go to their queues; the rest out as they are, in order
+  const out = new Fx();
+  const cache = applyEtcdEvents(ctx.cache, ev.events, out);
+  const diverted = new Map<string, { eventType: WatchEventType; object: any }[]>();
+  for (const { to, msg } of out.sends) {
+    const key = msg.type === "WatchEvent" ? `${to}#${msg.watchId}` : "";
+    if (!converting.has(key)) {
+      fx.send(to, msg);
+      continue;
+    }
+    const list = diverted.get(key) ?? [];
+    list.push({ eventType: msg.eventType, object: msg.object });
+    diverted.set(key, list);
+  }
+  let next = stepped(ctx, ctx.current, cache);
+  for (const [key, events] of diverted) next = queueWatchEvents(next, key, events, fx);
+  return forgetEndedWatchConversions(next);
 }
 
 export { qualifiedResource, withResourceVersion };
@@ -2836,10 +2900,16 @@ function storageApiVersion(r: ResourceInfo): string {
  */
 function startConversion(ctx: ApiServerContext, objects: readonly any[], desired: string, label: string, isList: boolean, pending: Omit<PendingConversion, "call">, fx: Fx): ApiServerContext {
   const cur = ctx.current!;
-  const r = cur.r!;
+  const posted = postConversion(ctx, cur.r!, objects, desired, label, isList, fx);
+  if ("error" in posted) return stepped(ctx, { ...cur, error: plainError(posted.error) });
+  return { ...posted.next, current: { ...cur, conversion: { ...pending, call: posted.call } } };
+}
+
+/** The ConversionReview posted to r's CRD's webhook: the context with its uid drawn and its id taken, and the call to judge the answer by. */
+function postConversion(ctx: ApiServerContext, r: ResourceInfo, objects: readonly any[], desired: string, label: string, isList: boolean, fx: Fx): { next: ApiServerContext; call: ConversionCall } | { error: string } {
   const webhook = r.custom?.webhook ?? { clientConfig: {}, conversionReviewVersions: [] };
   const review = reviewVersionOf(webhook.conversionReviewVersions);
-  if (review === undefined) return stepped(ctx, { ...cur, error: plainError(noSupportedReviewVersions) });
+  if (review === undefined) return { error: noSupportedReviewVersions };
   const rng = new Rng(ctx.rng.state);
   const uid = rng.uuid();
   const id = ctx.nextEtcdId;
@@ -2851,11 +2921,100 @@ function startConversion(ctx: ApiServerContext, objects: readonly any[], desired
     review: conversionReview(review, uid, desired, objects),
   });
   const call: ConversionCall = { id, uid, review, label, desiredAPIVersion: desired, objects, isList };
-  return { ...ctx, rng, nextEtcdId: id + 1, current: { ...cur, conversion: { ...pending, call } } };
+  return { next: { ...ctx, rng, nextEtcdId: id + 1 }, call };
+}
+
+// ---- watches converted by webhook ---------------------------------------------------------------
+// Each event's object reaches the watch's version through the webhook, one call at a time and in
+// order, while the machine serves everything else (the call is not the request in flight). A failed
+// conversion ends the watch with no event, as watch.go's HandleHTTP does when its encoder fails
+// (utilruntime.HandleError, then return: the client sees the stream end).
+
+/** The context with the watch's conversion entry holding these events (the first ones it is sent). */
+function watchConverted(ctx: ApiServerContext, w: ClientWatch, events: readonly { eventType: WatchEventType; object: any }[], fx: Fx): ApiServerContext {
+  const key = watchKey(w);
+  const map = new Map(ctx.watchConversions ?? []);
+  // a watch id reused replaces the watch: what the earlier one still awaited is dropped
+  map.set(key, { client: w.client, watchId: w.watchId, r: w.r, queue: [] });
+  return queueWatchEvents({ ...ctx, watchConversions: map }, key, events, fx);
+}
+
+function withWatchConversion(ctx: ApiServerContext, key: string, entry: WatchConversion | undefined): ApiServerContext {
+  const map = new Map(ctx.watchConversions ?? []);
+  if (entry === undefined) map.delete(key);
+  else map.set(key, entry);
+  return { ...ctx, watchConversions: map };
+}
+
+/** Events for a converted watch join its queue behind those already waiting. */
+function queueWatchEvents(ctx: ApiServerContext, key: string, events: readonly { eventType: WatchEventType; object: any }[], fx: Fx): ApiServerContext {
+  const entry = ctx.watchConversions?.get(key);
+  if (entry === undefined || events.length === 0) return ctx;
+  return pumpWatchConversion(withWatchConversion(ctx, key, { ...entry, queue: [...entry.queue, ...events] }), key, fx);
+}
+
+/** With no call out: the queue's events already at the watch's version are sent, and the first that is not goes to the webhook. */
+function pumpWatchConversion(ctx: ApiServerContext, key: string, fx: Fx): ApiServerContext {
+  const entry = ctx.watchConversions?.get(key);
+  if (entry === undefined || entry.call !== undefined) return ctx;
+  const { r } = entry;
+  const desired = apiVersionOf(r);
+  let i = 0;
+  for (; i < entry.queue.length; i++) {
+    const ev = entry.queue[i]!;
+    if (needsWebhook(r, ev.object?.apiVersion, desired)) break;
+    fx.send(entry.client, { type: "WatchEvent", watchId: entry.watchId, eventType: ev.eventType, object: atServedVersion(ev.object, r) });
+  }
+  const queue = entry.queue.slice(i);
+  if (queue.length === 0) return withWatchConversion(ctx, key, { ...entry, queue });
+  const obj = queue[0]!.object;
+  const posted = postConversion(ctx, r, [obj], desired, gvkString(String(obj.apiVersion), String(obj.kind)), false, fx);
+  if ("error" in posted) return endConvertedWatch(ctx, key, fx);
+  return withWatchConversion(posted.next, key, { ...entry, queue, call: posted.call });
+}
+
+/** The watch ends: its stream closes with no event, and nothing it awaited is sent. */
+function endConvertedWatch(ctx: ApiServerContext, key: string, fx: Fx): ApiServerContext {
+  const entry = ctx.watchConversions?.get(key);
+  const next = withWatchConversion(ctx, key, undefined);
+  if (entry === undefined || !ctx.cache.watches.has(key)) return next;
+  fx.send(entry.client, { type: "WatchEvent", watchId: entry.watchId, eventType: "CLOSED", object: undefined });
+  return stepped(next, next.current, removeWatch(next.cache, entry.client, entry.watchId));
+}
+
+/** Entries of watches that ended (closed by their client, gone with it) and await nothing are dropped. */
+function forgetEndedWatchConversions(ctx: ApiServerContext): ApiServerContext {
+  const map = ctx.watchConversions;
+  if (map === undefined) return ctx;
+  let next = ctx;
+  for (const [key, entry] of map) if (entry.call === undefined && !ctx.cache.watches.has(key)) next = withWatchConversion(next, key, undefined);
+  return next;
+}
+
+function watchConversionKeyOf(ctx: ApiServerContext, id: number): string | undefined {
+  for (const [key, entry] of ctx.watchConversions ?? []) if (entry.call?.id === id) return key;
+  return undefined;
+}
+
+/** True when the runtime's answer is for a watch event's conversion. */
+export function isWatchConversionAnswer(ctx: ApiServerContext, ev: { id: number }): boolean {
+  return watchConversionKeyOf(ctx, ev.id) !== undefined;
+}
+
+/** The converted event is sent (decoded at the watch's version: pruned, defaulted) and the queue moves on; a failure ends the watch. */
+export function finishWatchConversion(ctx: ApiServerContext, ev: WebhookAnswered, fx: Fx): ApiServerContext {
+  const key = watchConversionKeyOf(ctx, ev.id)!;
+  const entry = ctx.watchConversions!.get(key)!;
+  if (!ctx.cache.watches.has(key)) return withWatchConversion(ctx, key, undefined);
+  const verdict = judgeConversion(entry.call!, conversionOutcome(ev));
+  if ("error" in verdict) return endConvertedWatch(ctx, key, fx);
+  const [head, ...rest] = entry.queue;
+  fx.send(entry.client, { type: "WatchEvent", watchId: entry.watchId, eventType: head!.eventType, object: decodedCustomResource(verdict.objects[0], entry.r) });
+  return pumpWatchConversion(withWatchConversion(ctx, key, { client: entry.client, watchId: entry.watchId, r: entry.r, queue: rest }), key, fx);
 }
 
 /** A get or list whose objects the webhook converts: called now, answered when it answers (a read beside the one in flight waits its turn). */
-function readConversion(ctx: ApiServerContext, objects: readonly any[], label: string, isList: boolean, purpose: "get" | "list", fx: Fx, list?: { page: readonly any[]; metadata: any }): ApiServerContext {
+function readConversion(ctx: ApiServerContext, objects: readonly any[], label: string, isList: boolean, purpose: "get" | "list", fx: Fx, list?: Pick<PendingConversion, "page" | "metadata" | "window">): ApiServerContext {
   const cur = ctx.current!;
   if (cur.aside) return stepped(ctx, { ...cur, deferred: true });
   const next = startConversion(ctx, objects, apiVersionOf(cur.r!), label, isList, { purpose, ...list }, fx);
@@ -2891,6 +3050,11 @@ export function finishReadConversion(ctx: ApiServerContext, ev: WebhookAnswered,
   // the converted items take the places of those sent, in order
   let k = 0;
   const items = (conv.page ?? []).map((o) => decodedCustomResource(needsWebhook(r, o.apiVersion, conv.call.desiredAPIVersion) ? verdict.objects[k++] : o, r));
+  if (conv.window !== undefined) {
+    const { page, metadata } = listWindow(r, cur.req, items.filter((o) => matches(conv.window!.scope, o)), conv.window);
+    ok(fx, cur, 200, { kind: listKindOf(r), apiVersion: storedApiVersion(r), metadata, items: page });
+    return done(ctx);
+  }
   ok(fx, cur, 200, { kind: listKindOf(r), apiVersion: storedApiVersion(r), metadata: conv.metadata, items });
   return done(ctx);
 }
@@ -2898,13 +3062,16 @@ export function finishReadConversion(ctx: ApiServerContext, ev: WebhookAnswered,
 /** A custom resource written at a version other than its CRD's storage version: the webhook converts it before it is stored. */
 export function needsStorageConversion(ctx: ApiServerContext): boolean {
   const cur = ctx.current;
-  return cur !== undefined && !cur.error && !cur.noop && cur.op === "put" && cur.obj !== undefined && cur.storageForm === undefined && !cur.req.dryRun
+  // a dry run too: DryRunnableStorage's copyInto encodes it with the storage codec and decodes it back
+  return cur !== undefined && !cur.error && !cur.noop && cur.op === "put" && cur.obj !== undefined && cur.storageForm === undefined
     && needsWebhook(cur.r, cur.obj.apiVersion, storageApiVersion(cur.r!));
 }
 
 /** The storage codec's encode: the object as it would be stored (no resourceVersion, no selfLink) goes to the webhook. */
 export function startStorageConversion(ctx: ApiServerContext, fx: Fx): ApiServerContext {
   const cur = ctx.current!;
+  // DryRunnableStorage.Create finds a taken name before copyInto encodes anything
+  if (cur.req.dryRun && !cur.old && cur.key !== undefined && ctx.cache.objects.has(cur.key)) return stepped(ctx, { ...cur, error: takenName(ctx, cur.obj?.metadata?.name ?? "") });
   const { resourceVersion: _rv, selfLink: _sl, ...meta } = cur.obj.metadata ?? {};
   const obj = { ...cur.obj, metadata: meta };
   return startConversion(ctx, [obj], storageApiVersion(cur.r!), gvkString(String(obj.apiVersion), String(obj.kind)), false, { purpose: "store" }, fx);
@@ -2921,7 +3088,7 @@ export function applyStorageConversion(ctx: ApiServerContext, ev: WebhookAnswere
 /** The stored object a persisted write answers with, when the webhook must bring it to the request's version. */
 export function isTxnSucceededNeedingConversion(ctx: ApiServerContext, ev: { id: number; succeeded: boolean }): boolean {
   const cur = ctx.current;
-  if (cur === undefined || !isTxnSucceeded(ctx, ev) || cur.op !== "put" || cur.reply !== undefined || !cur.r?.custom) return false;
+  if (cur === undefined || !isTxnSucceeded(ctx, ev) || cur.op !== "put" || (cur.reply !== undefined && cur.reply !== "scale") || !cur.r?.custom) return false;
   const kept = ctx.cache.objects.get(cur.key!) ?? cur.obj;
   return needsWebhook(cur.r, kept?.apiVersion, apiVersionOf(cur.r));
 }
@@ -2929,7 +3096,8 @@ export function isTxnSucceededNeedingConversion(ctx: ApiServerContext, ev: { id:
 /** The handler's transformObject: the stored object goes to the webhook to reach the request's version. */
 export function startReplyConversion(ctx: ApiServerContext, fx: Fx): ApiServerContext {
   const cur = ctx.current!;
-  const kept = ctx.cache.objects.get(cur.key!) ?? cur.obj;
+  // a dry run's copyInto decodes what it encoded: the storage form, as the dry run answers it
+  const kept = cur.req.dryRun ? dryRunWould(cur, cur.storageForm) : (ctx.cache.objects.get(cur.key!) ?? cur.obj);
   return startConversion(ctx, [kept], apiVersionOf(cur.r!), gvkString(String(kept.apiVersion), String(kept.kind)), false, { purpose: "reply" }, fx);
 }
 
@@ -2938,6 +3106,10 @@ export function finishReplyConversion(ctx: ApiServerContext, ev: WebhookAnswered
   const cur = ctx.current!;
   const verdict = judgeConversion(cur.conversion!.call, conversionOutcome(ev));
   if ("error" in verdict) return fail(ctx, plainError(verdict.error), fx);
+  if (cur.req.dryRun) {
+    ok(fx, cur, cur.code ?? 200, cur.reply === "scale" ? scaleOf(verdict.objects[0], cur.r) : (cur.reply ?? verdict.objects[0]));
+    return done(ctx);
+  }
   return replyWithObject(stepped(ctx, { ...cur, conversion: undefined }), fx, verdict.objects[0]);
 }
 
@@ -2946,7 +3118,8 @@ function storedToConvert(ctx: ApiServerContext): any | undefined {
   const cur = ctx.current;
   if (cur === undefined || cur.error || cur.oldForm !== undefined || !cur.r?.custom) return undefined;
   const { req, r } = cur;
-  if (req.verb === "create" || req.verb === "deletecollection" || req.subresource === "scale" || req.name === undefined) return undefined;
+  // ScaleREST reads and updates the custom resource through its version's store: the scale subresource converts as the object does
+  if (req.verb === "create" || req.verb === "deletecollection" || req.name === undefined) return undefined;
   if (nameParameterError(req.name) ?? keyError(r, req.namespace, req.name)) return undefined;
   const stored = ctx.cache.objects.get(storageKey(r, req.namespace, req.name));
   return stored !== undefined && needsWebhook(r, stored.apiVersion, apiVersionOf(r)) ? stored : undefined;

@@ -70,6 +70,7 @@ export const apiServerMachine = setup({
     needsReinvocation: ({ context }) => L.needsReinvocation(context),
     isAwaitingConversion: ({ context }) => L.isAwaitingConversion(context),
     isOurConversionAnswer: ({ context, event }) => L.isOurConversionAnswer(context, event as { id: number }),
+    isWatchConversionAnswer: ({ context, event }) => L.isWatchConversionAnswer(context, event as { id: number }),
     needsStorageConversion: ({ context }) => L.needsStorageConversion(context),
     needsOldConversion: ({ context }) => L.needsOldConversion(context),
     isTxnSucceededNeedingConversion: ({ context, event }) => L.isTxnSucceededNeedingConversion(context, event as { id: number; succeeded: boolean }),
@@ -128,6 +129,7 @@ export const apiServerMachine = setup({
     applyStorageConversion: step((c, e) => L.applyStorageConversion(c, e as WebhookAnswered)),
     startReplyConversion: step((c, _e, fx) => L.startReplyConversion(c, fx)),
     finishReplyConversion: step((c, e, fx) => L.finishReplyConversion(c, e as WebhookAnswered, fx)),
+    finishWatchConversion: step((c, e, fx) => L.finishWatchConversion(c, e as WebhookAnswered, fx)),
   },
 }).createMachine({
   id: "apiserver",
@@ -137,6 +139,11 @@ export const apiServerMachine = setup({
   on: {
     ApiRequest: { actions: "receiveRequest", description: "requests queue while one is in flight; the front end's authorization checks are answered at once, as each request's filters run on their own" },
     WatchResponse: { actions: "applyWatchEvents", description: "etcd changes: update the watch cache, fan out to client watches" },
+    WebhookAnswered: {
+      guard: "isWatchConversionAnswer",
+      actions: "finishWatchConversion",
+      description: "a watch event's object converted by its CRD's webhook is sent, and the watch's next one goes out; a failure ends that watch, whatever the request in flight",
+    },
     CompactionDue: { actions: "compactEtcd" },
     ClientGone: { actions: "forgetClient", description: "a client's process died: its watches end, its requests are abandoned" },
     RequestDeadline: { actions: "replyRequestTimeout", description: "a request that waited for etcd reached its deadline" },
@@ -291,8 +298,8 @@ export const apiServerMachine = setup({
       always: [
         { guard: "hasFailed", target: "idle", actions: "replyWithStatus" },
         { guard: "hasValidatingWebhooks", target: "callingValidatingWebhooks" },
-        { guard: "isDryRun", target: "idle", actions: "replyDryRun", description: "dryRun=All: answered with what would be stored, nothing written" },
         { guard: "needsStorageConversion", target: "convertingForStorage" },
+        { guard: "isDryRun", target: "idle", actions: "replyDryRun", description: "dryRun=All: answered with what would be stored, nothing written" },
         {
           guard: "isUnchangedByWrite", target: "idle", actions: "replyUnchanged",
           description: "GuaranteedUpdate: the object as stored would be the stored version byte for byte: nothing written, no new resourceVersion, no watch event",
@@ -308,8 +315,8 @@ export const apiServerMachine = setup({
       always: [
         { guard: "hasFailed", target: "idle", actions: "replyWithStatus" },
         { guard: "isAwaitingWebhook", target: "awaitingValidatingWebhook" },
-        { guard: "isDryRun", target: "idle", actions: "replyDryRun" },
         { guard: "needsStorageConversion", target: "convertingForStorage" },
+        { guard: "isDryRun", target: "idle", actions: "replyDryRun" },
         { guard: "isUnchangedByWrite", target: "idle", actions: "replyUnchanged" },
         { guard: "isEtcdGone", target: "idle", actions: "waitForEtcdUntilDeadline", description: waitingForEtcd },
         { guard: "needsEventLease", target: "grantingLease" },
@@ -336,6 +343,7 @@ export const apiServerMachine = setup({
     convertedForStorage: {
       always: [
         { guard: "hasFailed", target: "idle", actions: "replyWithStatus" },
+        { guard: "isDryRun", target: "convertingReply", description: "dryRun=All: what would be stored is decoded back to the request's version through the webhook (DryRunnableStorage.copyInto), nothing written" },
         { guard: "isUnchangedByWrite", target: "idle", actions: "replyUnchanged" },
         { guard: "isEtcdGone", target: "idle", actions: "waitForEtcdUntilDeadline", description: waitingForEtcd },
         { guard: "needsEventLease", target: "grantingLease" },

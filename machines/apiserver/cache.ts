@@ -27,6 +27,8 @@ export interface ClientWatch {
   fieldReqs?: any;
   /** the pods watch of one node (fieldSelector spec.nodeName=X), indexed for fan-out */
   nodeName?: string;
+  /** a watch of a CRD converted by webhook: its events carry the stored objects, which the API server converts before sending */
+  convert?: true;
 }
 
 export interface HistoryEntry {
@@ -264,14 +266,15 @@ function sendToNode(c: WatchCache, node: string, h: HistoryEntry, fx: Fx): void 
 export function eventFor(w: ClientWatch, h: HistoryEntry): { eventType: WatchEventType; object: any } | undefined {
   const was = h.prev !== undefined && matches(w, h.prev);
   const is = h.obj !== undefined && matches(w, h.obj);
-  // a custom resource is sent at the version the watch was made at
-  if (is && was) return { eventType: "MODIFIED", object: atServedVersion(h.obj, w.r) };
-  if (is) return { eventType: "ADDED", object: atServedVersion(h.obj, w.r) };
+  // a custom resource is sent at the version the watch was made at (one its webhook converts: as stored, for the webhook)
+  const served = (o: any) => (w.convert ? o : atServedVersion(o, w.r));
+  if (is && was) return { eventType: "MODIFIED", object: served(h.obj) };
+  if (is) return { eventType: "ADDED", object: served(h.obj) };
   // The mutant sends nothing for an object modified out of the selection (only a real delete is DELETED).
   if (was && !(mutant("watchcache.leaving-selection-not-deleted") && h.obj !== undefined)) {
     // a deleted object is sent with the revision of its deletion
     const last = h.obj ?? stored(h.prev, h.revision);
-    return { eventType: "DELETED", object: atServedVersion(last, w.r) };
+    return { eventType: "DELETED", object: served(last) };
   }
   return undefined;
 }
