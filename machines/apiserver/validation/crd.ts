@@ -316,6 +316,20 @@ function extensionErrors(s: Obj, path: string): FieldError[] {
       }
     }
   }
+  // validateMapListKeysMapSet (requireMapListKeysMapSetValidation): a set's or map's items are never
+  // null, and each map key is required or defaulted, and never null
+  if ((listType === "set" || listType === "map") && item !== undefined) {
+    if (item.nullable === true) errs.push(forbiddenField(`${path}.items.nullable`, `cannot be nullable when x-kubernetes-list-type is ${listType}`));
+    if (listType === "map") {
+      const props = isObj(item.properties) ? item.properties : {};
+      const requiredKeys = new Set(strList(item.required));
+      for (const k of keys) {
+        if (!Object.hasOwn(props, k) || !isObj(props[k])) continue;
+        if (!requiredKeys.has(k) && props[k].default === undefined) errs.push(required(`${path}.items.properties[${k}].default`, "this property is in x-kubernetes-list-map-keys, so it must have a default or be a required property"));
+        if (props[k].nullable === true) errs.push(forbiddenField(`${path}.items.properties[${k}].nullable`, "this property is in x-kubernetes-list-map-keys, so it cannot be nullable"));
+      }
+    }
+  }
   return errs;
 }
 
