@@ -114,6 +114,16 @@ describe("x-kubernetes-list-type, -map-type and -list-map-keys misused in a CRD'
     ]);
   });
 
+  it("an update that makes a map list of a plain list is held to the same rule: the old schema broke none", async () => {
+    const list = (mapped: boolean) => ({ type: "object", properties: { spec: { type: "array", ...(mapped ? { "x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["name"] } : {}), items: { type: "object", properties: { name: { type: "string" } } } } } });
+    const created = await send("POST", crds, crd("Later", list(false)));
+    expect(created.code).toBe(201);
+    // a merge patch replaces the versions list whole, whatever the controllers wrote to the status meanwhile
+    const versions = JSON.parse(crd("Later", list(true))).spec.versions;
+    const r = await raw(s, "PATCH", `${crds}/laters.h20.example.com`, { token: s.cluster.adminToken, body: JSON.stringify({ spec: { versions } }), headers: { "Content-Type": "application/merge-patch+json" } });
+    expect([r.code, JSON.parse(r.body).message]).toEqual([422, `CustomResourceDefinition.apiextensions.k8s.io "laters.h20.example.com" is invalid: ${at}.properties[spec].items.properties[name].default: Required value: this property is in x-kubernetes-list-map-keys, so it must have a default or be a required property`]);
+  });
+
   it("the same keys used rightly are accepted", async () => {
     const spec = { type: "array", "x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["name"], items: { type: "object", required: ["name"], properties: { name: { type: "string" } } } };
     const r = await send("POST", crds, crd("MapOk", { type: "object", properties: { spec } }));

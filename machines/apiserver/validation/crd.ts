@@ -22,7 +22,7 @@ export function validateCustomResourceDefinition(crd: Obj): FieldError[] {
   return [
     // apimachinery's ObjectMeta rules: no core finalizer-name rule (customresourcecleanup.apiextensions.k8s.io is unqualified)
     ...validateObjectMeta(crd?.metadata, false, nameFn, "metadata", false),
-    ...validateSpec(spec),
+    ...validateSpec(spec, strictListTypes),
     ...validateStatus(crd?.status),
     ...validateStoredVersions(crd?.status, spec),
   ];
@@ -33,7 +33,7 @@ export function validateCustomResourceDefinitionUpdate(crd: Obj, old: Obj): Fiel
   const spec = isObj(crd?.spec) ? crd.spec : {};
   const oldSpec = isObj(old?.spec) ? old.spec : {};
   const established = (old?.status?.conditions ?? []).some((c: Obj) => c?.type === "Established" && c?.status === "True");
-  const errs = [...validateObjectMetaUpdate(crd?.metadata, old?.metadata, "metadata", false), ...validateSpec(spec)];
+  const errs = [...validateObjectMetaUpdate(crd?.metadata, old?.metadata, "metadata", false), ...validateSpec(spec, listTypeRatchet(oldSpec))];
   if (established) {
     errs.push(...validateImmutable(spec.scope, oldSpec.scope, "spec.scope"));
     errs.push(...validateImmutable(spec.names?.kind, oldSpec.names?.kind, "spec.names.kind"));
@@ -49,7 +49,24 @@ export function validateCustomResourceDefinitionStatusUpdate(crd: Obj, old: Obj)
   return [...validateObjectMetaUpdate(crd?.metadata, old?.metadata, "metadata", false), ...validateStatus(crd?.status)];
 }
 
-function validateSpec(spec: Obj): FieldError[] {
+/** Two list-type rules kube-apiserver tightened later, so an update keeps a schema that broke them before it. */
+interface ListTypeRules {
+  requireAtomicSetType: boolean;
+  requireMapListKeysMapSetValidation: boolean;
+}
+
+const strictListTypes: ListTypeRules = { requireAtomicSetType: true, requireMapListKeysMapSetValidation: true };
+const looseListTypes: ListTypeRules = { requireAtomicSetType: false, requireMapListKeysMapSetValidation: false };
+
+/** ValidateCustomResourceDefinitionUpdate's options: a rule is required unless a schema of the old spec already breaks it. */
+function listTypeRatchet(oldSpec: Obj): ListTypeRules {
+  const schemas = (Array.isArray(oldSpec.versions) ? oldSpec.versions : []).map((v: Obj) => v?.schema?.openAPIV3Schema);
+  // a schema breaks a rule when checking it adds errors to those found without it
+  const breaks = (only: keyof ListTypeRules) => schemas.some((sc: unknown) => validateSchemaProps(sc, "", { ...looseListTypes, [only]: true }).length > validateSchemaProps(sc, "", looseListTypes).length);
+  return { requireAtomicSetType: !breaks("requireAtomicSetType"), requireMapListKeysMapSetValidation: !breaks("requireMapListKeysMapSetValidation") };
+}
+
+function validateSpec(spec: Obj, opts: ListTypeRules): FieldError[] {
   const errs: FieldError[] = [];
   const group = str(spec.group);
   if (group === "") errs.push(required("spec.group"));
@@ -75,7 +92,7 @@ function validateSpec(spec: Obj): FieldError[] {
     else seen.add(name);
     const msgs = isDNS1035Label(name);
     if (msgs.length > 0) errs.push(invalidValue(`${path}.name`, name, msgs.join(",")));
-    errs.push(...validateVersion(v ?? {}, path));
+    errs.push(...validateVersion(v ?? {}, path, opts));
   });
   if (!unique) errs.push(invalidValue("spec.versions", marshalled(versions), "must contain unique version names"));
   if (storage !== 1) errs.push(invalidValue("spec.versions", marshalled(versions), "must have exactly one version marked as storage version"));
@@ -95,7 +112,7 @@ function validateSpec(spec: Obj): FieldError[] {
   return errs;
 }
 
-function validateVersion(v: Obj, path: string): FieldError[] {
+function validateVersion(v: Obj, path: string, opts: ListTypeRules): FieldError[] {
   const errs: FieldError[] = [];
   if (v.deprecated !== true && v.deprecationWarning != null) errs.push(forbiddenField(`${path}.deprecationWarning`, "can only be set for deprecated versions"));
   else if (typeof v.deprecationWarning === "string" && v.deprecationWarning.length > 256) errs.push(invalidValue(`${path}.deprecationWarning`, v.deprecationWarning, "must be <= 256 characters long"));
@@ -108,7 +125,7 @@ function validateVersion(v: Obj, path: string): FieldError[] {
     // structuralschema.NewStructural first: when it cannot read the schema the structural rules are not
     // checked, and its error is shown only if nothing else is wrong with the version's schema
     const initError = structuralInitError(schema);
-    const schemaErrs = [...(initError === undefined ? structuralErrors(schema, at) : []), ...validateSchemaProps(schema, at)];
+    const schemaErrs = [...(initError === undefined ? structuralErrors(schema, at) : []), ...validateSchemaProps(schema, at, opts)];
     errs.push(...schemaErrs);
     if (initError !== undefined && schemaErrs.length === 0) errs.push(invalidValue(at, "", initError));
     if (statusEnabled && isObj(schema)) {
@@ -225,7 +242,7 @@ const schemaTypes = ["array", "boolean", "integer", "number", "object", "string"
  * follow them. The walk keeps its own stack: kube-apiserver checks a schema as deep as its JSON
  * decoder takes, so no level is skipped and none costs a call frame.
  */
-function validateSchemaProps(root: unknown, rootPath: string): FieldError[] {
+function validateSchemaProps(root: unknown, rootPath: string, opts: ListTypeRules): FieldError[] {
   const errs: FieldError[] = [];
   type Task = { s: unknown; path: string; after: boolean };
   const stack: Task[] = [{ s: root, path: rootPath, after: false }];
@@ -233,7 +250,7 @@ function validateSchemaProps(root: unknown, rootPath: string): FieldError[] {
     const { s, path, after } = stack.pop()!;
     if (!isObj(s)) continue;
     if (after) {
-      errs.push(...extensionErrors(s, path));
+      errs.push(...extensionErrors(s, path, opts));
       continue;
     }
     errs.push(...standardErrors(s, path));
@@ -274,7 +291,7 @@ function standardErrors(s: Obj, path: string): FieldError[] {
 }
 
 /** The x-kubernetes-preserve-unknown-fields, -map-type, -list-type and -list-map-keys rules of one schema. */
-function extensionErrors(s: Obj, path: string): FieldError[] {
+function extensionErrors(s: Obj, path: string, opts: ListTypeRules): FieldError[] {
   const errs: FieldError[] = [];
   if (s["x-kubernetes-preserve-unknown-fields"] === false) errs.push(invalidValue(`${path}.x-kubernetes-preserve-unknown-fields`, false, "must be true or undefined"));
   const type = str(s.type);
@@ -285,7 +302,7 @@ function extensionErrors(s: Obj, path: string): FieldError[] {
   if (mapType !== undefined && type !== "object") errs.push(type === "" ? required(`${path}.type`, "must be object if x-kubernetes-map-type is specified") : invalidValue(`${path}.type`, type, "must be object if x-kubernetes-map-type is specified"));
   if (mapType !== undefined && mapType !== "atomic" && mapType !== "granular") errs.push(notSupported(`${path}.x-kubernetes-map-type`, mapType, ["atomic", "granular"]));
   if (listType !== undefined && type !== "array") errs.push(type === "" ? required(`${path}.type`, "must be array if x-kubernetes-list-type is specified") : invalidValue(`${path}.type`, type, "must be array if x-kubernetes-list-type is specified"));
-  else if (listType === "set" && item !== undefined) {
+  else if (opts.requireAtomicSetType && listType === "set" && item !== undefined) {
     // requireAtomicSetType: a set's items are compared whole
     const itemList = typeof item["x-kubernetes-list-type"] === "string" ? item["x-kubernetes-list-type"] : undefined;
     const itemMap = typeof item["x-kubernetes-map-type"] === "string" ? item["x-kubernetes-map-type"] : undefined;
@@ -318,7 +335,7 @@ function extensionErrors(s: Obj, path: string): FieldError[] {
   }
   // validateMapListKeysMapSet (requireMapListKeysMapSetValidation): a set's or map's items are never
   // null, and each map key is required or defaulted, and never null
-  if ((listType === "set" || listType === "map") && item !== undefined) {
+  if (opts.requireMapListKeysMapSetValidation && (listType === "set" || listType === "map") && item !== undefined) {
     if (item.nullable === true) errs.push(forbiddenField(`${path}.items.nullable`, `cannot be nullable when x-kubernetes-list-type is ${listType}`));
     if (listType === "map") {
       const props = isObj(item.properties) ? item.properties : {};
