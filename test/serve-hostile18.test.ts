@@ -115,8 +115,8 @@ describe("custom resources' x-kubernetes-list-type set and map lists (ValidateLi
       spec: {
         type: "object",
         properties: {
-          items: { type: "array", ...(listType ? { "x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["name"] } : {}), items: { type: "object", properties: { name: { type: "string" }, v: { type: "integer" } } } },
-          pairs: { type: "array", ...(listType ? { "x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["a", "b"] } : {}), items: { type: "object", properties: { a: { type: "string" }, b: { type: "string" } } } },
+          items: { type: "array", ...(listType ? { "x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["name"] } : {}), items: { type: "object", properties: { name: { type: "string", default: "" }, v: { type: "integer" } } } },
+          pairs: { type: "array", ...(listType ? { "x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["a", "b"] } : {}), items: { type: "object", properties: { a: { type: "string", default: "" }, b: { type: "string", default: "" } } } },
           tags: { type: "array", ...(listType ? { "x-kubernetes-list-type": "set" } : {}), items: { type: "string" } },
         },
       },
@@ -151,16 +151,17 @@ describe("custom resources' x-kubernetes-list-type set and map lists (ValidateLi
     expect((await send("GET", `${widgets}/set-dups`)).code).toBe(404);
   });
 
-  it("a map keyed by one field names the key of the repeated element; elements without the key share the unspecified key", async () => {
+  // a map key must be required or defaulted (validateMapListKeysMapSet), so an element without it gets the default first
+  it("a map keyed by one field names the key of the repeated element; elements without the key share the defaulted key", async () => {
     const r = await send("POST", widgets, widget("map-dups", { items: [{ name: "a", v: 1 }, { name: "a", v: 2 }, { v: 3 }, { v: 4 }] }));
-    expect([r.code, status(r).message]).toEqual([422, invalid("map-dups", '[spec.items[1]: Duplicate value: {"name":"a"}, spec.items[3]: Duplicate value: {}]')]);
+    expect([r.code, status(r).message]).toEqual([422, invalid("map-dups", '[spec.items[1]: Duplicate value: {"name":"a"}, spec.items[3]: Duplicate value: {"name":""}]')]);
   });
 
   it("a map keyed by two fields compares both, and prints the keys it found", async () => {
     const ok = await send("POST", `${widgets}?dryRun=All`, widget("pairs-ok", { pairs: [{ a: "1", b: "1" }, { a: "1", b: "2" }] }));
     expect(ok.code).toBe(201);
     const r = await send("POST", widgets, widget("pairs-dups", { pairs: [{ a: "1", b: "2" }, { b: "2", a: "1" }, { a: "1" }, { a: "1" }] }));
-    expect([r.code, status(r).message]).toEqual([422, invalid("pairs-dups", '[spec.pairs[1]: Duplicate value: {"a":"1","b":"2"}, spec.pairs[3]: Duplicate value: {"a":"1"}]')]);
+    expect([r.code, status(r).message]).toEqual([422, invalid("pairs-dups", '[spec.pairs[1]: Duplicate value: {"a":"1","b":"2"}, spec.pairs[3]: Duplicate value: {"a":"1","b":""}]')]);
   });
 
   it("an element of a map list that is no object is refused as such, after the schema's type error", async () => {

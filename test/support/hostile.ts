@@ -531,6 +531,30 @@ function deep(n: number, kind: "array" | "object"): string {
   return kind === "array" ? "[".repeat(n) + "]".repeat(n) : '{"a":'.repeat(n) + "1" + "}".repeat(n);
 }
 
+/** A CustomResourceDefinition whose one version's schema is given, as text (it may nest deeper than a call stack would build). */
+function crdBody(schema: string): string {
+  return `{"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition","metadata":{"name":"hostiles.h.example.com"},"spec":{"group":"h.example.com","scope":"Namespaced","names":{"plural":"hostiles","kind":"Hostile"},"versions":[{"name":"v1","served":true,"storage":true,"schema":{"openAPIV3Schema":${schema}}}]}}`;
+}
+
+/** Hostile CRD schemas: x-kubernetes-* misused, OpenAPI fields a CRD may not use, and nesting hundreds or thousands of levels deep. */
+const hostileSchemas: string[] = [
+  '{"type":"object","properties":{"spec":{"type":"string","x-kubernetes-list-type":"map","x-kubernetes-map-type":"weird"}}}',
+  '{"type":"object","properties":{"spec":{"type":"array","x-kubernetes-list-type":"map","x-kubernetes-list-map-keys":["k","k","zz"],"items":{"type":"object","properties":{"k":{"type":"object"}}}}}}',
+  '{"type":"object","properties":{"spec":{"type":"array","x-kubernetes-list-map-keys":["k"],"items":[{"type":"string"}]}}}',
+  '{"type":"object","id":"x","definitions":{"d":{"$ref":"#/d"}},"properties":{"spec":{"type":"null","dependencies":{"a":["b"]},"additionalItems":false,"patternProperties":{"a":{}}}}}',
+  '{"type":"object","properties":{"spec":{"$schema":"http://json-schema.org/draft-04/schema#","x-kubernetes-preserve-unknown-fields":false}}}',
+  '{"type":"object","properties":{"spec":{"type":"array","x-kubernetes-list-type":"set","items":{"type":"object","nullable":true}}}}',
+];
+
+function deepSchema(levels: number, extra: string): string {
+  return `{"type":"object","properties":{"spec":${`{"type":"object",${extra}"properties":{"a":`.repeat(levels)}{"type":"string"}${"}}".repeat(levels)}}}`;
+}
+
+const crdArb: fc.Arbitrary<{ body: string; note?: string }> = fc.oneof(
+  fc.constantFrom(...hostileSchemas).map((sc) => ({ body: crdBody(sc), note: "hostile CRD schema" })),
+  fc.tuple(fc.constantFrom(100, 500, 4_000, 10_000), fc.constantFrom("", '"$ref":"#/x",', '"x-kubernetes-list-type":"set",')).map(([n, extra]) => ({ body: crdBody(deepSchema(n, extra)), note: `CRD schema ${n} levels deep` })),
+);
+
 /** A body: a valid manifest, one mutated field by field, or hostile text. */
 export function bodyArb(manifests: any[]): fc.Arbitrary<{ body: string; note?: string }> {
   const manifest = fc.constantFrom(...manifests);
@@ -559,6 +583,7 @@ export function bodyArb(manifests: any[]): fc.Arbitrary<{ body: string; note?: s
     { weight: 1, arbitrary: fc.constantFrom("", "null", "[]", "{}", "1", '"x"', "true", "{\"kind\":\"Pod\"}", "{\"apiVersion\":\"v1\"}", '{"apiVersion":"v1","kind":"Status"}', '{"apiVersion":{"a":1},"kind":["Pod"]}', '{"kind":"Pod","apiVersion":"v1","metadata":null}', '{"kind":"Pod","apiVersion":"v1","metadata":[]}', '{"kind":"Pod","apiVersion":"v1","metadata":"x"}', '{"kind":"Pod","apiVersion":"v1","spec":"x"}', '{"kind":"Pod","apiVersion":"v1","metadata":{"name":"p"},"spec":{"containers":"x"}}').map((b) => ({ body: b })) },
     { weight: 1, arbitrary: fc.constantFrom("a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\n", "kind: Pod\napiVersion: v1\nmetadata: {name: y}\n---\nkind: Pod\n", "!!binary aGk=", "a: !!python/object {}", "? [a]\n: b", "kind: Pod\napiVersion: v1\nmetadata:\n  name: p\n  labels: {<<: {a: b}}\n", "\t- x", "{{{", "kind: Pod\r\napiVersion: v1\r\nmetadata:\r\n  name: crlf\r\n").map((b) => ({ body: b, note: "yaml" })) },
     { weight: 1, arbitrary: fc.string({ maxLength: 40 }).map((s) => ({ body: s })) },
+    { weight: 1, arbitrary: crdArb },
   );
   return text;
 }

@@ -22,7 +22,7 @@ export function validateCustomResourceDefinition(crd: Obj): FieldError[] {
   return [
     // apimachinery's ObjectMeta rules: no core finalizer-name rule (customresourcecleanup.apiextensions.k8s.io is unqualified)
     ...validateObjectMeta(crd?.metadata, false, nameFn, "metadata", false),
-    ...validateSpec(spec),
+    ...validateSpec(spec, strictListTypes),
     ...validateStatus(crd?.status),
     ...validateStoredVersions(crd?.status, spec),
   ];
@@ -33,7 +33,7 @@ export function validateCustomResourceDefinitionUpdate(crd: Obj, old: Obj): Fiel
   const spec = isObj(crd?.spec) ? crd.spec : {};
   const oldSpec = isObj(old?.spec) ? old.spec : {};
   const established = (old?.status?.conditions ?? []).some((c: Obj) => c?.type === "Established" && c?.status === "True");
-  const errs = [...validateObjectMetaUpdate(crd?.metadata, old?.metadata, "metadata", false), ...validateSpec(spec)];
+  const errs = [...validateObjectMetaUpdate(crd?.metadata, old?.metadata, "metadata", false), ...validateSpec(spec, listTypeRatchet(oldSpec))];
   if (established) {
     errs.push(...validateImmutable(spec.scope, oldSpec.scope, "spec.scope"));
     errs.push(...validateImmutable(spec.names?.kind, oldSpec.names?.kind, "spec.names.kind"));
@@ -49,7 +49,24 @@ export function validateCustomResourceDefinitionStatusUpdate(crd: Obj, old: Obj)
   return [...validateObjectMetaUpdate(crd?.metadata, old?.metadata, "metadata", false), ...validateStatus(crd?.status)];
 }
 
-function validateSpec(spec: Obj): FieldError[] {
+/** Two list-type rules kube-apiserver tightened later, so an update keeps a schema that broke them before it. */
+interface ListTypeRules {
+  requireAtomicSetType: boolean;
+  requireMapListKeysMapSetValidation: boolean;
+}
+
+const strictListTypes: ListTypeRules = { requireAtomicSetType: true, requireMapListKeysMapSetValidation: true };
+const looseListTypes: ListTypeRules = { requireAtomicSetType: false, requireMapListKeysMapSetValidation: false };
+
+/** ValidateCustomResourceDefinitionUpdate's options: a rule is required unless a schema of the old spec already breaks it. */
+function listTypeRatchet(oldSpec: Obj): ListTypeRules {
+  const schemas = (Array.isArray(oldSpec.versions) ? oldSpec.versions : []).map((v: Obj) => v?.schema?.openAPIV3Schema);
+  // a schema breaks a rule when checking it adds errors to those found without it
+  const breaks = (only: keyof ListTypeRules) => schemas.some((sc: unknown) => validateSchemaProps(sc, "", { ...looseListTypes, [only]: true }).length > validateSchemaProps(sc, "", looseListTypes).length);
+  return { requireAtomicSetType: !breaks("requireAtomicSetType"), requireMapListKeysMapSetValidation: !breaks("requireMapListKeysMapSetValidation") };
+}
+
+function validateSpec(spec: Obj, opts: ListTypeRules): FieldError[] {
   const errs: FieldError[] = [];
   const group = str(spec.group);
   if (group === "") errs.push(required("spec.group"));
@@ -75,7 +92,7 @@ function validateSpec(spec: Obj): FieldError[] {
     else seen.add(name);
     const msgs = isDNS1035Label(name);
     if (msgs.length > 0) errs.push(invalidValue(`${path}.name`, name, msgs.join(",")));
-    errs.push(...validateVersion(v ?? {}, path));
+    errs.push(...validateVersion(v ?? {}, path, opts));
   });
   if (!unique) errs.push(invalidValue("spec.versions", marshalled(versions), "must contain unique version names"));
   if (storage !== 1) errs.push(invalidValue("spec.versions", marshalled(versions), "must have exactly one version marked as storage version"));
@@ -95,7 +112,7 @@ function validateSpec(spec: Obj): FieldError[] {
   return errs;
 }
 
-function validateVersion(v: Obj, path: string): FieldError[] {
+function validateVersion(v: Obj, path: string, opts: ListTypeRules): FieldError[] {
   const errs: FieldError[] = [];
   if (v.deprecated !== true && v.deprecationWarning != null) errs.push(forbiddenField(`${path}.deprecationWarning`, "can only be set for deprecated versions"));
   else if (typeof v.deprecationWarning === "string" && v.deprecationWarning.length > 256) errs.push(invalidValue(`${path}.deprecationWarning`, v.deprecationWarning, "must be <= 256 characters long"));
@@ -105,7 +122,12 @@ function validateVersion(v: Obj, path: string): FieldError[] {
   else {
     const at = `${path}.schema.openAPIV3Schema`;
     const statusEnabled = v.subresources?.status != null;
-    errs.push(...validateSchemaProps(schema, at), ...structuralErrors(schema, at));
+    // structuralschema.NewStructural first: when it cannot read the schema the structural rules are not
+    // checked, and its error is shown only if nothing else is wrong with the version's schema
+    const initError = structuralInitError(schema);
+    const schemaErrs = [...(initError === undefined ? structuralErrors(schema, at) : []), ...validateSchemaProps(schema, at, opts)];
+    errs.push(...schemaErrs);
+    if (initError !== undefined && schemaErrs.length === 0) errs.push(invalidValue(at, "", initError));
     if (statusEnabled && isObj(schema)) {
       const extra = Object.keys(schema).filter((k) => !["properties", "required", "type", "description", "x-kubernetes-preserve-unknown-fields", "x-kubernetes-validations"].includes(k));
       if (extra.length > 0) errs.push(invalidValue(at, marshalled(schema), `must only have "properties", "required" or "description" at the root if the status subresource is enabled`));
@@ -213,23 +235,144 @@ function validateStoredVersions(status: Obj, spec: Obj): FieldError[] {
 
 const schemaTypes = ["array", "boolean", "integer", "number", "object", "string"];
 
-/** The openAPIV3Schema rules of ValidateCustomResourceDefinitionOpenAPISchema that podflow checks, walked through every nested schema. */
-function validateSchemaProps(s: unknown, path: string, depth = 0): FieldError[] {
-  if (!isObj(s) || depth > 64) return [];
+/**
+ * The openAPIV3Schema rules of ValidateCustomResourceDefinitionOpenAPISchema that podflow checks,
+ * through every nested schema in its order (apiextensions validation.go): the standard validator's
+ * rules, uniqueItems, additionalProperties, the nested schemas, then the x-kubernetes-* rules that
+ * follow them. The walk keeps its own stack: kube-apiserver checks a schema as deep as its JSON
+ * decoder takes, so no level is skipped and none costs a call frame.
+ */
+function validateSchemaProps(root: unknown, rootPath: string, opts: ListTypeRules): FieldError[] {
   const errs: FieldError[] = [];
-  if (s.uniqueItems === true) errs.push(forbiddenField(`${path}.uniqueItems`, "uniqueItems cannot be set to true since the runtime complexity becomes quadratic"));
-  if (s.$ref !== undefined) errs.push(forbiddenField(`${path}.$ref`, "$ref is not supported"));
-  if (s.additionalProperties !== undefined && isObj(s.properties) && Object.keys(s.properties).length > 0 && (s.additionalProperties === false || isObj(s.additionalProperties))) {
-    errs.push(forbiddenField(`${path}.additionalProperties`, "additionalProperties and properties are mutual exclusive"));
+  type Task = { s: unknown; path: string; after: boolean };
+  const stack: Task[] = [{ s: root, path: rootPath, after: false }];
+  while (stack.length > 0) {
+    const { s, path, after } = stack.pop()!;
+    if (!isObj(s)) continue;
+    if (after) {
+      errs.push(...extensionErrors(s, path, opts));
+      continue;
+    }
+    errs.push(...standardErrors(s, path));
+    if (s.uniqueItems === true) errs.push(forbiddenField(`${path}.uniqueItems`, "uniqueItems cannot be set to true since the runtime complexity becomes quadratic"));
+    if (s.additionalProperties !== undefined && isObj(s.properties) && Object.keys(s.properties).length > 0 && (s.additionalProperties === false || isObj(s.additionalProperties))) {
+      errs.push(forbiddenField(`${path}.additionalProperties`, "additionalProperties and properties are mutual exclusive"));
+    }
+    const children: Task[] = [];
+    const child = (sub: unknown, p: string) => void children.push({ s: sub, path: p, after: false });
+    if (isObj(s.additionalProperties)) child(s.additionalProperties, `${path}.additionalProperties`);
+    if (isObj(s.properties)) for (const [k, sub] of Object.entries(s.properties)) child(sub, `${path}.properties[${k}]`);
+    child(s.not, `${path}.not`);
+    for (const k of ["allOf", "oneOf", "anyOf"] as const) if (Array.isArray(s[k])) s[k].forEach((sub: unknown, i: number) => child(sub, `${path}.${k}[${i}]`));
+    if (isObj(s.definitions)) for (const [k, sub] of Object.entries(s.definitions)) child(sub, `${path}.definitions[${k}]`);
+    if (isObj(s.items)) child(s.items, `${path}.items`);
+    else if (Array.isArray(s.items)) s.items.forEach((sub: unknown, i: number) => child(sub, `${path}.items[${i}]`));
+    if (isObj(s.dependencies)) for (const [k, sub] of Object.entries(s.dependencies)) if (isObj(sub)) child(sub, `${path}.dependencies[${k}]`);
+    // the rules after the nested schemas are checked once they are all done
+    stack.push({ s, path, after: true });
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
   }
-  if (s.type !== undefined && (typeof s.type !== "string" || !schemaTypes.includes(s.type))) errs.push(notSupported(`${path}.type`, s.type, schemaTypes));
-  if (s["x-kubernetes-preserve-unknown-fields"] === false) errs.push(invalidValue(`${path}.x-kubernetes-preserve-unknown-fields`, false, "must be true or undefined"));
-  if (isObj(s.properties)) for (const [k, sub] of Object.entries(s.properties)) errs.push(...validateSchemaProps(sub, `${path}.properties[${k}]`, depth + 1));
-  if (isObj(s.additionalProperties)) errs.push(...validateSchemaProps(s.additionalProperties, `${path}.additionalProperties`, depth + 1));
-  if (isObj(s.items)) errs.push(...validateSchemaProps(s.items, `${path}.items`, depth + 1));
-  for (const k of ["allOf", "anyOf", "oneOf"] as const) if (Array.isArray(s[k])) s[k].forEach((sub: unknown, i: number) => errs.push(...validateSchemaProps(sub, `${path}.${k}[${i}]`, depth + 1)));
-  if (isObj(s.not)) errs.push(...validateSchemaProps(s.not, `${path}.not`, depth + 1));
   return errs;
+}
+
+/** specStandardValidatorV3.validate: what OpenAPI v3 allows and a CRD's schema does not. */
+function standardErrors(s: Obj, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  if (s.type !== undefined && s.type !== "" && (typeof s.type !== "string" || !schemaTypes.includes(s.type))) errs.push(notSupported(`${path}.type`, s.type, schemaTypes));
+  if (typeof s.id === "string" && s.id !== "") errs.push(forbiddenField(`${path}.id`, "id is not supported"));
+  if (s.additionalItems !== undefined && s.additionalItems !== null) errs.push(forbiddenField(`${path}.additionalItems`, "additionalItems is not supported"));
+  if (isObj(s.patternProperties) && Object.keys(s.patternProperties).length > 0) errs.push(forbiddenField(`${path}.patternProperties`, "patternProperties is not supported"));
+  if (isObj(s.definitions) && Object.keys(s.definitions).length > 0) errs.push(forbiddenField(`${path}.definitions`, "definitions is not supported"));
+  if (s.dependencies !== undefined && s.dependencies !== null) errs.push(forbiddenField(`${path}.dependencies`, "dependencies is not supported"));
+  if (s.$ref !== undefined && s.$ref !== null) errs.push(forbiddenField(`${path}.$ref`, "$ref is not supported"));
+  if (s.type === "null") errs.push(forbiddenField(`${path}.type`, "type cannot be set to null, use nullable as an alternative"));
+  if (Array.isArray(s.items) && s.items.length > 0) errs.push(forbiddenField(`${path}.items`, "items must be a schema object and not an array"));
+  return errs;
+}
+
+/** The x-kubernetes-preserve-unknown-fields, -map-type, -list-type and -list-map-keys rules of one schema. */
+function extensionErrors(s: Obj, path: string, opts: ListTypeRules): FieldError[] {
+  const errs: FieldError[] = [];
+  if (s["x-kubernetes-preserve-unknown-fields"] === false) errs.push(invalidValue(`${path}.x-kubernetes-preserve-unknown-fields`, false, "must be true or undefined"));
+  const type = str(s.type);
+  const mapType = typeof s["x-kubernetes-map-type"] === "string" ? (s["x-kubernetes-map-type"] as string) : undefined;
+  const listType = typeof s["x-kubernetes-list-type"] === "string" ? (s["x-kubernetes-list-type"] as string) : undefined;
+  const keys = strList(s["x-kubernetes-list-map-keys"]);
+  const item: Obj | undefined = isObj(s.items) ? s.items : undefined;
+  if (mapType !== undefined && type !== "object") errs.push(type === "" ? required(`${path}.type`, "must be object if x-kubernetes-map-type is specified") : invalidValue(`${path}.type`, type, "must be object if x-kubernetes-map-type is specified"));
+  if (mapType !== undefined && mapType !== "atomic" && mapType !== "granular") errs.push(notSupported(`${path}.x-kubernetes-map-type`, mapType, ["atomic", "granular"]));
+  if (listType !== undefined && type !== "array") errs.push(type === "" ? required(`${path}.type`, "must be array if x-kubernetes-list-type is specified") : invalidValue(`${path}.type`, type, "must be array if x-kubernetes-list-type is specified"));
+  else if (opts.requireAtomicSetType && listType === "set" && item !== undefined) {
+    // requireAtomicSetType: a set's items are compared whole
+    const itemList = typeof item["x-kubernetes-list-type"] === "string" ? item["x-kubernetes-list-type"] : undefined;
+    const itemMap = typeof item["x-kubernetes-map-type"] === "string" ? item["x-kubernetes-map-type"] : undefined;
+    if (item.type === "array" && itemList !== undefined && itemList !== "atomic") errs.push(invalidValue(`${path}.items.x-kubernetes-list-type`, itemList, "must be atomic as item of a list with x-kubernetes-list-type=set"));
+    // kube passes the item's list type here, not its map type: nil for an object item
+    if (item.type === "object" && itemMap !== "atomic") errs.push(invalidValue(`${path}.items.x-kubernetes-map-type`, itemList ?? null, "must be atomic as item of a list with x-kubernetes-list-type=set"));
+  }
+  if (listType !== undefined && listType !== "atomic" && listType !== "set" && listType !== "map") errs.push(notSupported(`${path}.x-kubernetes-list-type`, listType, ["atomic", "set", "map"]));
+  if (keys.length > 0) {
+    if (listType === undefined) errs.push(required(`${path}.x-kubernetes-list-type`, "must be map if x-kubernetes-list-map-keys is non-empty"));
+    else if (listType !== "map") errs.push(invalidValue(`${path}.x-kubernetes-list-type`, listType, "must be map if x-kubernetes-list-map-keys is non-empty"));
+  }
+  if (listType === "map") {
+    if (keys.length === 0) errs.push(required(`${path}.x-kubernetes-list-map-keys`, "must not be empty if x-kubernetes-list-type is map"));
+    if (s.items === undefined || s.items === null) errs.push(required(`${path}.items`, "must have a schema if x-kubernetes-list-type is map"));
+    if (item !== undefined && item.type !== "object") errs.push(invalidValue(`${path}.items.type`, str(item.type), "must be object if parent array's x-kubernetes-list-type is map"));
+    if (item !== undefined && item.type === "object") {
+      const props = isObj(item.properties) ? item.properties : {};
+      const seen = new Set<string>();
+      for (const k of keys) {
+        if (Object.hasOwn(props, k)) {
+          const kt = isObj(props[k]) ? props[k].type : undefined;
+          // kube prints the item's type here, not the key's
+          if (kt === "array" || kt === "object") errs.push(invalidValue(`${path}.items.properties[${k}].type`, "object", "must be a scalar type if parent array's x-kubernetes-list-type is map"));
+        } else errs.push(invalidValue(`${path}.x-kubernetes-list-map-keys`, keys, "entries must all be names of item properties"));
+        if (seen.has(k)) errs.push(invalidValue(`${path}.x-kubernetes-list-map-keys`, keys, "must not contain duplicate entries"));
+        seen.add(k);
+      }
+    }
+  }
+  // validateMapListKeysMapSet (requireMapListKeysMapSetValidation): a set's or map's items are never
+  // null, and each map key is required or defaulted, and never null
+  if (opts.requireMapListKeysMapSetValidation && (listType === "set" || listType === "map") && item !== undefined) {
+    if (item.nullable === true) errs.push(forbiddenField(`${path}.items.nullable`, `cannot be nullable when x-kubernetes-list-type is ${listType}`));
+    if (listType === "map") {
+      const props = isObj(item.properties) ? item.properties : {};
+      const requiredKeys = new Set(strList(item.required));
+      for (const k of keys) {
+        if (!Object.hasOwn(props, k) || !isObj(props[k])) continue;
+        if (!requiredKeys.has(k) && props[k].default === undefined) errs.push(required(`${path}.items.properties[${k}].default`, "this property is in x-kubernetes-list-map-keys, so it must have a default or be a required property"));
+        if (props[k].nullable === true) errs.push(forbiddenField(`${path}.items.properties[${k}].nullable`, "this property is in x-kubernetes-list-map-keys, so it cannot be nullable"));
+      }
+    }
+  }
+  return errs;
+}
+
+/**
+ * Why structuralschema.NewStructural cannot read a schema (pkg/apiserver/schema/convert.go): a field
+ * validateUnsupportedFields refuses, x-kubernetes-preserve-unknown-fields false, or items that are
+ * an array, anywhere it walks; undefined when it can.
+ */
+function structuralInitError(root: unknown): string | undefined {
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const s = stack.pop();
+    if (!isObj(s)) continue;
+    if (typeof s.id === "string" && s.id !== "") return "OpenAPIV3Schema 'id' is not supported";
+    if (typeof s.$schema === "string" && s.$schema !== "") return "OpenAPIV3Schema 'schema' is not supported";
+    if (typeof s.$ref === "string" && s.$ref !== "") return "OpenAPIV3Schema '$ref' is not supported";
+    if (isObj(s.patternProperties) && Object.keys(s.patternProperties).length > 0) return "OpenAPIV3Schema 'patternProperties' is not supported";
+    if (isObj(s.dependencies) && Object.keys(s.dependencies).length > 0) return "OpenAPIV3Schema 'dependencies' is not supported";
+    if (s.additionalItems !== undefined && s.additionalItems !== null) return "OpenAPIV3Schema 'additionalItems' is not supported";
+    if (isObj(s.definitions) && Object.keys(s.definitions).length > 0) return "OpenAPIV3Schema 'definitions' is not supported";
+    if (s["x-kubernetes-preserve-unknown-fields"] === false) return "internal error: 'x-kubernetes-preserve-unknown-fields' must be true or undefined";
+    if (Array.isArray(s.items) && s.items.length > 0) return "OpenAPIV3Schema 'items' must be a schema, but is an array";
+    const children: unknown[] = [s.not, ...["allOf", "anyOf", "oneOf"].flatMap((k) => (Array.isArray(s[k]) ? s[k] : [])), s.additionalProperties, s.items, ...(isObj(s.properties) ? Object.values(s.properties) : [])];
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+  }
+  return undefined;
 }
 
 /**
@@ -241,8 +384,12 @@ function structuralErrors(root: unknown, path: string): FieldError[] {
   if (!isObj(root)) return [];
   const errs: FieldError[] = [];
   const typeless = (s: Obj) => s["x-kubernetes-int-or-string"] === true || s["x-kubernetes-preserve-unknown-fields"] === true;
-  const walk = (s: unknown, p: string, where: "root" | "property" | "item" | "additional", depth: number): void => {
-    if (!isObj(s) || depth > 64) return;
+  // its own stack, depth-first as the recursion in kube's: every level is checked, none costs a call frame
+  type Where = "root" | "property" | "item" | "additional";
+  const stack: Array<{ s: unknown; p: string; where: Where }> = [{ s: root, p: path, where: "root" }];
+  while (stack.length > 0) {
+    const { s, p, where } = stack.pop()!;
+    if (!isObj(s)) continue;
     if ((s.type === undefined || s.type === "") && !typeless(s)) {
       const detail = where === "root" ? "must not be empty at the root" : where === "item" ? "must not be empty for specified array items" : where === "additional" ? "must not be empty for specified additionalProperties" : "must not be empty for specified object fields";
       errs.push(required(`${p}.type`, detail));
@@ -250,11 +397,12 @@ function structuralErrors(root: unknown, path: string): FieldError[] {
     if (s["x-kubernetes-int-or-string"] === true && s.type !== undefined && s.type !== "") errs.push(invalidValue(`${p}.type`, s.type, "must be empty if x-kubernetes-int-or-string is true"));
     if (s.type === "array" && s.items === undefined) errs.push(required(`${p}.items`, "must be specified"));
     if (s["x-kubernetes-embedded-resource"] === true && s.type !== "object") errs.push(invalidValue(`${p}.type`, s.type ?? "", "must be object if x-kubernetes-embedded-resource is true"));
-    if (isObj(s.properties)) for (const [k, sub] of Object.entries(s.properties)) walk(sub, `${p}.properties[${k}]`, "property", depth + 1);
-    if (isObj(s.items)) walk(s.items, `${p}.items`, "item", depth + 1);
-    if (isObj(s.additionalProperties)) walk(s.additionalProperties, `${p}.additionalProperties`, "additional", depth + 1);
-  };
-  walk(root, path, "root", 0);
+    const children: Array<{ s: unknown; p: string; where: Where }> = [];
+    if (isObj(s.properties)) for (const [k, sub] of Object.entries(s.properties)) children.push({ s: sub, p: `${p}.properties[${k}]`, where: "property" });
+    if (isObj(s.items)) children.push({ s: s.items, p: `${p}.items`, where: "item" });
+    if (isObj(s.additionalProperties)) children.push({ s: s.additionalProperties, p: `${p}.additionalProperties`, where: "additional" });
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
+  }
   if (typeof root.type === "string" && root.type !== "" && root.type !== "object") errs.push(invalidValue(`${path}.type`, root.type, "must be object at the root"));
   const meta = isObj(root.properties) ? root.properties.metadata : undefined;
   if (isObj(meta)) {
