@@ -29,10 +29,12 @@ describe("base images' release files", () => {
     }
   });
 
-  it("alpine:3.22 has os-release and alpine-release", () => {
-    const r = run("alpine:3.22", "cat /etc/os-release /etc/alpine-release");
+  // aports main/alpine-base/APKBUILD's release(): VERSION_ID the package version, PRETTY_NAME and issue its major.minor
+  it("alpine:3.22 has os-release, alpine-release and issue in /etc", () => {
+    const r = run("alpine:3.22", "cat /etc/os-release /etc/alpine-release /etc/issue");
     expect(r.out).toEqual(["NAME=\"Alpine Linux\"", "ID=alpine", "VERSION_ID=3.22.1", "PRETTY_NAME=\"Alpine Linux v3.22\"",
-      "HOME_URL=\"https://alpinelinux.org/\"", "BUG_REPORT_URL=\"https://gitlab.alpinelinux.org/alpine/aports/-/issues\"", "3.22.1"]);
+      "HOME_URL=\"https://alpinelinux.org/\"", "BUG_REPORT_URL=\"https://gitlab.alpinelinux.org/alpine/aports/-/issues\"", "3.22.1",
+      "Welcome to Alpine Linux 3.22", "Kernel \\r on an \\m (\\l)", ""]);
   });
 
   // docker-library/busybox builds from scratch: no os-release at all

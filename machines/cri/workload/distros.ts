@@ -137,7 +137,7 @@ DISTRIB_DESCRIPTION="Ubuntu 24.04.3 LTS"
   "/etc/debian_version": "trixie/sid\n",
 };
 
-// alpine-release's files (aports main/alpine-release): os-release and the bare version in alpine-release
+// the alpine-release package's files (aports main/alpine-base/APKBUILD, release()): all in /etc
 const alpine322: Files = {
   "/etc/os-release": `NAME="Alpine Linux"
 ID=alpine
@@ -147,6 +147,7 @@ HOME_URL="https://alpinelinux.org/"
 BUG_REPORT_URL="https://gitlab.alpinelinux.org/alpine/aports/-/issues"
 `,
   "/etc/alpine-release": "3.22.1\n",
+  "/etc/issue": "Welcome to Alpine Linux 3.22\nKernel \\r on an \\m (\\l)\n\n",
 };
 
 const bases: Record<ImageBase, Files> = {
