@@ -122,7 +122,9 @@ describe("the base an image ships the files of", () => {
     ["nginx:1.21.3", "debian-bullseye"], ["nginx:1.21.2", "debian-buster"], ["nginx:1.20.1", "debian-bullseye"], ["nginx:1.14.2", "debian-buster"],
     ["nginx:1.29-bookworm", "debian-bookworm"], ["nginx:alpine", undefined], ["nginx:1.27-alpine", undefined],
     ["debian:12", "debian-bookworm"], ["debian:bookworm-slim", "debian-bookworm"], ["debian", "debian-trixie"], ["debian:11", "debian-bullseye"],
-    ["busybox", "busybox"], ["busybox:1.36", "busybox"], ["registry.k8s.io/e2e-test-images/busybox:1.37.0-1", "busybox"], ["alpine", undefined],
+    ["busybox", "busybox"], ["busybox:1.36", "busybox"], ["registry.k8s.io/e2e-test-images/busybox:1.37.0-1", "busybox"], ["alpine", "alpine-3.22"],
+    // 3.22.1 is the newest alpine and 24.04 the ubuntu whose files are modelled; older tags have none
+    ["alpine:3.22", "alpine-3.22"], ["alpine:3.21", undefined], ["ubuntu", "ubuntu-noble"], ["ubuntu:noble", "ubuntu-noble"], ["ubuntu:22.04", undefined],
   ];
   for (const [image, base] of rows) {
     it(`${image}: ${base ?? "none modelled"}`, () => {

@@ -19,7 +19,7 @@ export type ImageKind =
   | "python" | "node" | "pause" | "agnhost" | "stress" | "hello-app" | "echoserver" | "bootcamp" | "serve-hostname" | "dnsutils" | "hpa-example" | "etcd" | "coredns" | "kube-proxy" | "exit0" | "zookeeper" | "cassandra" | "curl" | "artifact" | "generic";
 
 /** The base image whose files (os-release, passwd, group) an image ships, where podflow knows them. */
-export type ImageBase = "debian-buster" | "debian-bullseye" | "debian-bookworm" | "debian-trixie" | "busybox";
+export type ImageBase = "debian-buster" | "debian-bullseye" | "debian-bookworm" | "debian-trixie" | "busybox" | "ubuntu-noble" | "alpine-3.22";
 
 /** Userland flavour of an image: decides error wording (busybox ash vs dash/bash + coreutils). */
 export type Userland = "busybox" | "gnu" | "none";
@@ -278,6 +278,12 @@ function debianBase(tag: string): ImageBase | undefined {
   return undefined;
 }
 
+/** The ubuntu tags podflow knows the files of: 24.04 (noble), which latest names. */
+const ubuntuBase = (tag: string): ImageBase | undefined => (["24.04", "noble", "latest"].includes(tag) ? "ubuntu-noble" : undefined);
+
+/** The alpine tags of 3.22.1, the newest release podflow models (latest and 3 name it). */
+const alpineBase = (tag: string): ImageBase | undefined => (["3.22", "3.22.1", "latest", "3"].includes(tag) ? "alpine-3.22" : undefined);
+
 const busyboxVersions = versions("1.", [[24, 2], [25, 1], [26, 2], [27, 2], [28, 4], [29, 3], [30, 1], [31, 1], [32, 1], [33, 1], [34, 1], [35, 0], [36, 1], [37, 0]]);
 const redisVersions = [...versions("5.", [[0, 14]]), ...versions("6.", [[0, 20], [2, 20]]), ...versions("7.", [[0, 15], [2, 11], [4, 6]]), ...versions("8.", [[0, 4], [2, 3]]), "5", "6", "7", "8"];
 /** The redis release a tag names: itself, else the newest of its major or minor line ("5" is 5.0.14), else the latest. */
@@ -328,14 +334,14 @@ const officialCatalogue: Record<string, CatalogueEntry> = {
   },
   alpine: {
     tags: tagSet([...alpineVersions, "latest", "edge", "3"]), sizeBytes: () => 3_653_068,
-    entrypoint: [], cmd: ["/bin/sh"], kind: "shell", userland: "busybox", env: shellEnv,
+    entrypoint: [], cmd: ["/bin/sh"], kind: "shell", userland: "busybox", env: shellEnv, base: alpineBase,
   },
   // Alpine with GNU bash as its command (docker-library/bash); busybox's other utilities
   bash: {
     tags: tagSet(["latest", "5", "5.2", "5.3", "5.2.37", "5.3.3", "4", "4.4", "4.4.23"], ["", "-alpine3.22"], ["devel"]),
     sizeBytes: () => 6_441_210, entrypoint: [], cmd: ["bash"], kind: "shell", userland: "gnu", env: shellEnv,
   },
-  ubuntu: { tags: tagSet(ubuntuTags), sizeBytes: () => 29_723_147, entrypoint: [], cmd: ["/bin/bash"], kind: "shell", userland: "gnu", env: shellEnv },
+  ubuntu: { tags: tagSet(ubuntuTags), sizeBytes: () => 29_723_147, entrypoint: [], cmd: ["/bin/bash"], kind: "shell", userland: "gnu", env: shellEnv, base: ubuntuBase },
   debian: {
     tags: tagSet(debianTags, ["", "-slim"], ["12.11", "12.12", "13.1", "13.2", "12.11-slim", "13.1-slim"]),
     sizeBytes: sizeBy(48_494_272, 48_494_272, 28_227_259), entrypoint: [], cmd: ["bash"], kind: "shell", userland: "gnu", env: shellEnv,

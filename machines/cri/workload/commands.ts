@@ -240,8 +240,82 @@ function* cp(argv: string[], sh: ShellState, st: Streams): Gen {
   const dest = sh.io.fs.isDir(path(sh, to)) ? `${path(sh, to)}/${from.split("/").pop()}` : path(sh, to);
   const err = sh.io.fs.write(dest, data);
   if (err) { st.err(`cp: can't create '${to}': ${errnoText[err]}\n`); return 1; }
-  if (argv[0] === "mv") sh.io.fs.remove(path(sh, from));
   return 0;
+}
+
+type Fs = ShellState["io"]["fs"];
+
+/** Copies a file or a directory with its contents (from exists; to's parent exists). */
+function copyTree(fs: Fs, from: string, to: string): FsError | undefined {
+  const data = fs.read(from);
+  if (typeof data === "string") return fs.write(to, data);
+  const names = fs.list(from);
+  if (!Array.isArray(names)) return names.error;
+  const err = fs.mkdir(to);
+  if (err) return err;
+  for (const n of names) {
+    const e = copyTree(fs, `${from}/${n}`, `${to}/${n}`);
+    if (e) return e;
+  }
+  return undefined;
+}
+
+/**
+ * rename(2) of from onto to, as the kernel refuses it (the errno), done by copy and remove since the
+ * tree has no links: a file onto a directory is EISDIR, a directory onto a file ENOTDIR, onto a
+ * non-empty directory ENOTEMPTY (an empty one is replaced), into itself EINVAL.
+ */
+function rename(fs: Fs, from: string, to: string): FsError | "EINVAL" | undefined {
+  if (!fs.exists(from)) return "ENOENT";
+  if (from === to) return undefined;
+  const dir = fs.isDir(from);
+  if (dir && to.startsWith(`${from}/`)) return "EINVAL";
+  if (fs.isDir(to)) {
+    if (!dir) return "EISDIR";
+    const names = fs.list(to);
+    if (Array.isArray(names) && names.length > 0) return "ENOTEMPTY";
+    const err = fs.remove(to, true);
+    if (err) return err;
+  } else if (dir && fs.exists(to)) return "ENOTDIR";
+  const err = copyTree(fs, from, to);
+  if (err) { fs.remove(to, true); return err; }
+  const gone = fs.remove(from, true);
+  if (gone) { fs.remove(to, true); return gone; }
+  return undefined;
+}
+
+/**
+ * mv: sources into a directory (the last operand) under their own names, or one source renamed.
+ * busybox (coreutils/mv.c) says "can't rename 'SRC'" with rename's errno; GNU "cannot stat" a
+ * missing source and "cannot move 'SRC' to 'DEST'" otherwise.
+ */
+function* mv(argv: string[], sh: ShellState, st: Streams): Gen {
+  const { rest } = flags(argv.slice(1));
+  if (rest.length < 2) {
+    st.err(rest.length === 0 ? "mv: missing file operand\n" : `mv: missing destination file operand after '${rest[0]}'\n`);
+    return 1;
+  }
+  const last = rest[rest.length - 1]!;
+  const intoDir = sh.io.fs.isDir(path(sh, last));
+  if (rest.length > 2 && !intoDir) {
+    // busybox stats LAST/NAME first (mv.c's cp_mv_stat): a file there is ENOTDIR, nothing there lets rename fail
+    if (gnu(sh)) { st.err(`mv: target '${last}' is not a directory\n`); return 1; }
+    if (sh.io.fs.exists(path(sh, last))) {
+      for (const src of rest.slice(0, -1)) st.err(`mv: can't stat '${last}/${src.replace(/\/+$/, "").split("/").pop()}': Not a directory\n`);
+      return 1;
+    }
+  }
+  let status = 0;
+  for (const src of rest.slice(0, -1)) {
+    const dest = intoDir || rest.length > 2 ? `${last.replace(/\/+$/, "")}/${src.replace(/\/+$/, "").split("/").pop()}` : last;
+    const err = rename(sh.io.fs, path(sh, src), path(sh, dest));
+    if (!err) continue;
+    status = 1;
+    const text = err === "EINVAL" ? "Invalid argument" : errnoText[err];
+    if (!gnu(sh)) st.err(`mv: can't rename '${src}': ${text}\n`);
+    else st.err(err === "ENOENT" && !sh.io.fs.exists(path(sh, src)) ? `mv: cannot stat '${src}': ${text}\n` : `mv: cannot move '${src}' to '${dest}': ${text}\n`);
+  }
+  return status;
 }
 
 /** test / [ : file tests, string and integer comparisons, ! and -a/-o. */
@@ -1902,7 +1976,7 @@ function* chroot(argv: string[], sh: ShellState, st: Streams): Gen {
  */
 export function utilitiesFor(userland: "busybox" | "gnu", opts: { legacyBusybox?: boolean; appletsInBin?: boolean } = {}): Record<string, Utility> {
   const common: Record<string, Utility> = {
-    echo, printf, sleep, cat, rev, touch, rm, mkdir, ls, cp, mv: cp, test, "[": test, "[[": test, date, printenv, env: printenv,
+    echo, printf, sleep, cat, rev, touch, rm, mkdir, ls, cp, mv, test, "[": test, "[[": test, date, printenv, env: printenv,
     hostname, tail, head, wc, grep, sort, seq, basename, dirname: basename, wget, id, whoami, uname, pwd, tar, tr, uniq, expr,
     true: trueUtility, false: falseUtility, nproc,
   };

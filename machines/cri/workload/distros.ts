@@ -111,6 +111,45 @@ nobody:x:65534:
 const debian = (osRelease: string, passwd: string, group: string): Files =>
   ({ "/etc/os-release": osRelease, "/usr/lib/os-release": osRelease, "/etc/passwd": passwd, "/etc/group": group });
 
+// ubuntu:24.04's base-files: /etc/os-release links to /usr/lib/os-release; lsb-release and
+// debian_version (the Debian it branched from) beside it; 24.04.3 was the image's point release in 1.35's time
+const ubuntuNobleOsRelease = `PRETTY_NAME="Ubuntu 24.04.3 LTS"
+NAME="Ubuntu"
+VERSION_ID="24.04"
+VERSION="24.04.3 LTS (Noble Numbat)"
+VERSION_CODENAME=noble
+ID=ubuntu
+ID_LIKE=debian
+HOME_URL="https://www.ubuntu.com/"
+SUPPORT_URL="https://help.ubuntu.com/"
+BUG_REPORT_URL="https://bugs.launchpad.net/ubuntu/"
+PRIVACY_POLICY_URL="https://www.ubuntu.com/legal/terms-and-policies/privacy-policy"
+UBUNTU_CODENAME=noble
+LOGO=ubuntu-logo
+`;
+const ubuntuNoble: Files = {
+  "/etc/os-release": ubuntuNobleOsRelease, "/usr/lib/os-release": ubuntuNobleOsRelease,
+  "/etc/lsb-release": `DISTRIB_ID=Ubuntu
+DISTRIB_RELEASE=24.04
+DISTRIB_CODENAME=noble
+DISTRIB_DESCRIPTION="Ubuntu 24.04.3 LTS"
+`,
+  "/etc/debian_version": "trixie/sid\n",
+};
+
+// the alpine-release package's files (aports main/alpine-base/APKBUILD, release()): all in /etc
+const alpine322: Files = {
+  "/etc/os-release": `NAME="Alpine Linux"
+ID=alpine
+VERSION_ID=3.22.1
+PRETTY_NAME="Alpine Linux v3.22"
+HOME_URL="https://alpinelinux.org/"
+BUG_REPORT_URL="https://gitlab.alpinelinux.org/alpine/aports/-/issues"
+`,
+  "/etc/alpine-release": "3.22.1\n",
+  "/etc/issue": "Welcome to Alpine Linux 3.22\nKernel \\r on an \\m (\\l)\n\n",
+};
+
 const bases: Record<ImageBase, Files> = {
   "debian-buster": debian(debianOsRelease(10, "buster"), debianOldPasswd, debianGroups(true)),
   "debian-bullseye": debian(debianOsRelease(11, "bullseye"), debianOldPasswd, debianGroups(true)),
@@ -118,11 +157,13 @@ const bases: Record<ImageBase, Files> = {
   // trixie's base-files names the point release too (13.2 when Kubernetes 1.35 came out)
   "debian-trixie": debian(debianOsRelease(13, "trixie", "13.2"), debianPasswd, debianGroups(false)),
   busybox: { "/etc/passwd": busyboxPasswd, "/etc/group": busyboxGroup },
+  "ubuntu-noble": ubuntuNoble,
+  "alpine-3.22": alpine322,
 };
 
 /** The files of an image's base, and the account its Dockerfile adds (nginx's useradd --system --uid 101). */
 export function baseFiles(base: ImageBase, user?: { passwd: string; group: string }): Files {
   const files = bases[base];
   if (!user) return files;
-  return { ...files, "/etc/passwd": files["/etc/passwd"] + user.passwd, "/etc/group": files["/etc/group"] + user.group };
+  return { ...files, "/etc/passwd": (files["/etc/passwd"] ?? "") + user.passwd, "/etc/group": (files["/etc/group"] ?? "") + user.group };
 }

@@ -7,7 +7,7 @@ import { cell, MemFS, type FsTree } from "./memfs.js";
 import { perform, runArgv, runScript, setOption, type Gen, type ProgramLookup, type ShellState, type Streams } from "./shell.js";
 import { copyNames, copyVars } from "./vars.js";
 import type { Effect, EffectResult, HttpResult } from "./types.js";
-import { curl, nslookup, parseUrl, strftime } from "./commands.js";
+import { curl, nslookup, parseUrl, strftime, utilitiesFor } from "./commands.js";
 import { ExitSignal, type Listener, type ListenerRequest } from "./types.js";
 import { hpaExampleRequestNanos } from "../usage.js";
 import { nodetool, readyProbe, runCassandra } from "./cassandra.js";
@@ -176,6 +176,9 @@ const agnhostUser = {
 };
 const nginxUser = { passwd: "nginx:x:101:101:nginx user:/nonexistent:/bin/false\n", group: "nginx:x:101:\n" };
 
+// What the links hold: the one binary, of which the tree (files as text) keeps the ELF magic only.
+const busyboxBinary = "\u007fELF";
+
 // The trees images ship, by kind and base: values, so every container of an image starts from the
 // same one and keeps only what it changes (the files are never copied per container).
 const rootfsTrees = new Map<string, FsTree>();
@@ -206,6 +209,11 @@ function buildRootfs(image: ImageInfo): MemFS {
       fs.mkdir(path.slice(0, path.lastIndexOf("/")), true);
       fs.write(path, content);
     }
+  }
+  // docker-library/busybox's Dockerfile runs `busybox --install /bin`: every applet a hard link to
+  // the one binary, all in /bin (those podflow runs, and the shell's names)
+  if (image.kind === "shell" && image.base === "busybox") {
+    for (const name of ["busybox", "sh", "ash", ...Object.keys(utilitiesFor("busybox"))]) fs.write(`/bin/${name}`, busyboxBinary);
   }
   if (image.kind === "nginx") {
     fs.mkdir(nginxHtml, true);
