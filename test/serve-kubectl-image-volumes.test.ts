@@ -84,8 +84,15 @@ describe.skipIf(!bin)("image volumes through kubectl", () => {
     expect(evs.some((e) => e.reason === "BackOff" && e.message === 'Back-off pulling image "quay.io/crio/artifact:nope"')).toBe(true);
     // toKubeContainerImageVolumes fails the start before startContainer pulls the container's image
     expect(evs.some((e) => e.involvedObject.fieldPath === "spec.containers{shell}")).toBe(false);
-    const msg = (await k(["get", "pod", "bad-volume", "-o", "jsonpath={.status.containerStatuses[0].state.waiting.message}"])).out;
-    expect(msg).toBe('Back-off pulling image "quay.io/crio/artifact:nope": ErrImagePull: rpc error: code = NotFound desc = failed to pull and unpack image "quay.io/crio/artifact:nope": failed to resolve reference "quay.io/crio/artifact:nope": quay.io/crio/artifact:nope: not found');
+    // the reason and its message read together: the back-off ends and the next pull's ErrImagePull replaces both
+    let state = "";
+    expect(
+      await until(async () => {
+        state = (await k(["get", "pod", "bad-volume", "-o", "jsonpath={.status.containerStatuses[0].state.waiting.reason}|{.status.containerStatuses[0].state.waiting.message}"])).out;
+        return state.startsWith("ImagePullBackOff|");
+      }),
+    ).toBe(true);
+    expect(state).toBe('ImagePullBackOff|Back-off pulling image "quay.io/crio/artifact:nope": ErrImagePull: rpc error: code = NotFound desc = failed to pull and unpack image "quay.io/crio/artifact:nope": failed to resolve reference "quay.io/crio/artifact:nope": quay.io/crio/artifact:nope: not found');
   }, 60_000);
 
   it("pullPolicy Never and an image not on the node: ErrImageNeverPull", async () => {
