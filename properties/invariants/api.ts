@@ -407,3 +407,37 @@ export const foregroundOwnerRemovedOnlyAfterBlockingDependents = watching(
     };
   },
 );
+
+/**
+ * listAnswersOnlyMatchingObjects: a list with a label or field selector answers only objects the
+ * selectors match, of the namespace it names (the registry's SelectionPredicate filters every item,
+ * whatever index narrowed the candidates first: storage/cacher's filterWithAttrsAndPrefixFunction).
+ * Judged on each answer the API server gives a list request, whoever sent it.
+ */
+export const listAnswersOnlyMatchingObjects = watching(
+  "listAnswersOnlyMatchingObjects",
+  "a list answers only objects its label and field selectors match, in the namespace it names",
+  ({ rt, report }) => {
+    const asked = new Map<string, { what: string; namespace?: string; labels: ReturnType<typeof parseLabelSelector>; fields: ReturnType<typeof parseFieldSelector> }>();
+    rt.deliveryHooks.push((from, to, msg) => {
+      if (msg.type === "ApiRequest" && to === "apiserver" && msg.verb === "list") {
+        if (!msg.labelSelector && !msg.fieldSelector && !msg.namespace) return;
+        const labels = msg.labelSelector ? parseLabelSelector(msg.labelSelector) : [];
+        const fields = msg.fieldSelector ? parseFieldSelector(msg.fieldSelector) : [];
+        if (!labels || !fields) return; // one the API server refuses
+        const sel = [msg.labelSelector ? `labelSelector ${msg.labelSelector}` : "", msg.fieldSelector ? `fieldSelector ${msg.fieldSelector}` : "", msg.namespace ? `namespace ${msg.namespace}` : ""].filter(Boolean).join(", ");
+        asked.set(requestKey(rt, from, msg.id), { what: `${from}'s list of ${msg.resource} (${sel})`, namespace: msg.namespace, labels, fields });
+        return;
+      }
+      if (msg.type !== "ApiResponse" || from !== "apiserver") return;
+      const k = requestKey(rt, to, msg.id);
+      const q = asked.get(k);
+      if (!q) return;
+      asked.delete(k);
+      if (!msg.ok || !Array.isArray(msg.object?.items)) return;
+      const wrong = msg.object.items.find((o: any) => (q.namespace !== undefined && o?.metadata?.namespace !== q.namespace) || !labelsMatch(q.labels ?? [], o?.metadata?.labels) || !fieldsMatch(q.fields ?? [], o));
+      if (wrong) report(`${q.what} answered ${objName(wrong)}${wrong.spec?.nodeName !== undefined ? ` (spec.nodeName ${wrong.spec.nodeName})` : ""}, which its selectors do not match`);
+    });
+    return undefined;
+  },
+);
