@@ -19,7 +19,7 @@ import { budgetNeverAllowsMoreThanHealthy } from "./disruption.js";
 import { livenessInvariant } from "./liveness.js";
 import { deletionInvariant } from "./deletion.js";
 import type { Cluster } from "../../runtime/cluster.js";
-import { dependentDeletedOnlyAfterOwnerGone, foregroundOwnerRemovedOnlyAfterBlockingDependents, generationBumpedOnSpecChange, generationChangesOnlyWithSpec, namespaceRemovedOnlyWhenEmpty, orphanFinalizerRemovedOnlyAfterDependentsReleased, listAnswersOnlyMatchingObjects, podBoundAtMostOnce, watchNeverSkipsWithout410 } from "./api.js";
+import { dependentDeletedOnlyAfterOwnerGone, foregroundOwnerRemovedOnlyAfterBlockingDependents, generationBumpedOnSpecChange, generationChangesOnlyWithSpec, namespaceRemovedOnlyWhenEmpty, orphanFinalizerRemovedOnlyAfterDependentsReleased, listAnswersWhatItsSelectorsMatch, podBoundAtMostOnce, watchNeverSkipsWithout410 } from "./api.js";
 import { claimMountedReadOnlyWhenAsked, containerRunsWithItsSeccompProfile, containersStartOnlyWithPodIP, kubeletEventNamesItsContainer, kubeletRequestsTokenForItsAudience, deletionGracePeriodNotExceeded, finishedPodNeverRunsAgain, gracePeriodHonoured, nodeLeaseRenewedWhileAnswered, podIPNotSharedByLiveSandboxes, podRemovedOnlyAfterContainersStopped } from "./node.js";
 import { endpointSliceOwnedByService, terminatingPodNeverReadyEndpoint } from "./endpoints.js";
 import { noExecuteTaintEvictsWithinTolerationSeconds, podEvictedOnlyPastTolerationSeconds } from "./taints.js";
@@ -600,7 +600,7 @@ export const invariants: readonly InvariantSpec[] = [
   monitorMethod("etcdRevisionOnlyGrows", "etcd's revision only grows"),
   watchNeverSkipsOrRepeats,
   watchNeverSkipsWithout410,
-  listAnswersOnlyMatchingObjects,
+  listAnswersWhatItsSelectorsMatch,
   onlyApiServerTalksToEtcd,
   noInternalErrors,
   resourceVersionConflictsNeverLoseAnUpdate,
