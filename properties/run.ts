@@ -29,7 +29,11 @@ export type Command =
   /** a component's process restarted (systemctl restart kubelet): down for ms of simulated time, then started afresh */
   | { op: "restart"; at: number; actor: string; ms: number }
   /** a node rebooted (its kubelet, runtime and CNI down for ms; the runtime comes back without containers), as the node-reboot fault does */
-  | { op: "reboot"; at: number; node: string; ms: number };
+  | { op: "reboot"; at: number; node: string; ms: number }
+  /** a list as `kubectl get <resource> -A --field-selector ... -l ...` sends it (the answer is judged, not kept) */
+  | { op: "list"; at: number; kind: string; fieldSelector?: string; labelSelector?: string }
+  /** `kubectl drain`'s eviction (pods/eviction) of the first pod by name of those the label selector matches that is not being deleted, as stored when it is sent */
+  | { op: "evict"; at: number; labelSelector: Record<string, string>; namespace?: string };
 
 /** The nodes of a generated cluster: a count of identical workers with this shape. */
 export interface NodeShape {
@@ -139,9 +143,23 @@ function send(cluster: Cluster, c: Command, id: number, faults?: FaultInjector):
     });
     return;
   }
+  if (c.op === "evict") {
+    const ns = c.namespace ?? "default";
+    const matches = (p: any) => Object.entries(c.labelSelector).every(([k, v]) => p.metadata?.labels?.[k] === v);
+    const pod = cluster.list("Pod", { namespace: ns }).filter((p: any) => !p.metadata?.deletionTimestamp && matches(p)).sort((a: any, b: any) => (a.metadata.name < b.metadata.name ? -1 : 1))[0];
+    if (!pod) return;
+    const name = pod.metadata.name;
+    cluster.runtime.send("kubectl", "apiserver", { type: "ApiRequest", id, token: cluster.adminToken, verb: "create", group: "", resource: "pods", namespace: ns, name, subresource: "eviction", body: { apiVersion: "policy/v1", kind: "Eviction", metadata: { name, namespace: ns } } });
+    return;
+  }
   const kind = c.op === "apply" ? c.obj.kind : c.kind;
   const r = resourceForKind(kind);
   if (!r) throw new Error(`unknown kind ${kind}`);
+  if (c.op === "list") {
+    const q = { ...(c.fieldSelector ? { fieldSelector: c.fieldSelector } : {}), ...(c.labelSelector ? { labelSelector: c.labelSelector } : {}) };
+    cluster.runtime.send("kubectl", "apiserver", { type: "ApiRequest", id, token: cluster.adminToken, verb: "list", group: r.group, resource: r.resource, ...q });
+    return;
+  }
   const namespace = r.namespaced ? (c.op === "apply" ? c.obj.metadata?.namespace : c.namespace) ?? "default" : undefined;
   const base: any = { type: "ApiRequest", id, token: cluster.adminToken, group: r.group, resource: r.resource, ...(namespace ? { namespace } : {}) };
   if (c.op === "apply") base.verb = "create", base.body = structuredClone(c.obj);
@@ -574,6 +592,7 @@ function randomWorkload(rng: Rng, seed: number, steps: number): Command[] {
   out.push(...jobWorkload(seed, steps));
   out.push(...invalidWorkload(seed, steps));
   out.push(...graceWorkload(seed, steps));
+  out.push(...clientWorkload(seed, steps, nodes));
   // kubectl delete --cascade=foreground for some of the deletes drawn above: the owner stays, with
   // the foregroundDeletion finalizer, until its blocking dependents (pods in their grace) are gone.
   const fg = new Rng(seedFor(seed, "workload-foreground"));
@@ -839,6 +858,49 @@ function edgeWorkload(seed: number, steps: number, nodeTaints: RunSpec["nodeTain
     out.push({ op: "apply", at: start + apps.int(20), obj: slow });
     out.push({ op: "delete", at: start + 50 + rng.int(Math.max(1, steps >> 1)), kind: "Namespace", name: ns });
   }
+  return out;
+}
+
+/**
+ * Clients and volumes the other workloads lack (drawn apart, so the rest of the workload is as
+ * before): a claim a pod mounts readOnly (PersistentVolumeClaimVolumeSource.readOnly forces every
+ * mount of it read-only); a pod without the automounted token that projects a token for an
+ * audience of its own (as vault-agent does); a client listing the pods not on a node
+ * (`kubectl get pods -A --field-selector spec.nodeName!=node-1`); and PodDisruptionBudgets, one
+ * over the Deployment web that `kubectl drain` evictions go through, one over the pod lame that its
+ * relabel late in the run takes out of the budget.
+ */
+function clientWorkload(seed: number, steps: number, nodes: number): Command[] {
+  const rng = new Rng(seedFor(seed, "workload-clients"));
+  const small = { requests: { cpu: "10m", memory: "16Mi" } };
+  const tolerations = [{ key: dedicatedTaint.key, operator: "Exists" }];
+  const at = () => rng.int(Math.max(1, steps));
+  const claim = { apiVersion: "v1", kind: "PersistentVolumeClaim", metadata: { name: "archive" }, spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } } } };
+  const reader = {
+    apiVersion: "v1", kind: "Pod", metadata: { name: "archive-reader" },
+    spec: {
+      terminationGracePeriodSeconds: 2, tolerations, volumes: [{ name: "archive", persistentVolumeClaim: { claimName: "archive", readOnly: true } }],
+      containers: [{ name: "c", image: "busybox:1.36", command: ["sh", "-c", "sleep 3600"], volumeMounts: [{ name: "archive", mountPath: "/archive" }], resources: small }],
+    },
+  };
+  const vault = {
+    apiVersion: "v1", kind: "Pod", metadata: { name: "vault-agent" },
+    spec: {
+      automountServiceAccountToken: false, terminationGracePeriodSeconds: 2, tolerations,
+      volumes: [{ name: "vault-token", projected: { sources: [{ serviceAccountToken: { audience: "vault", expirationSeconds: 3600 + rng.int(3600), path: "token" } }] } }],
+      containers: [{ name: "c", image: "busybox:1.36", command: ["sh", "-c", "sleep 3600"], volumeMounts: [{ name: "vault-token", mountPath: "/var/run/secrets/vault", readOnly: true }], resources: small }],
+    },
+  };
+  const budget = (name: string, spec: object) => ({ apiVersion: "policy/v1", kind: "PodDisruptionBudget", metadata: { name }, spec });
+  const out: Command[] = [
+    { op: "apply", at: 0, obj: claim },
+    { op: "apply", at: rng.int(200), obj: reader },
+    { op: "apply", at: rng.int(200), obj: vault },
+    { op: "apply", at: 0, obj: budget("web", { maxUnavailable: 1, selector: { matchLabels: { app: "web" } } }) },
+    { op: "apply", at: 0, obj: budget("lame", { minAvailable: 1, selector: { matchLabels: { set: "lame" } } }) },
+  ];
+  for (let n = 1 + rng.int(3); n > 0; n--) out.push({ op: "evict", at: at(), labelSelector: { app: "web" } });
+  for (let n = 1 + rng.int(3); n > 0; n--) out.push({ op: "list", at: at(), kind: "Pod", fieldSelector: `spec.nodeName!=node-${1 + rng.int(nodes)}` });
   return out;
 }
 

@@ -2598,7 +2598,8 @@ export function waitForEtcdUntilDeadline(ctx: ApiServerContext, fx: Fx): ApiServ
   const cur = ctx.current!;
   const read = isRead(ctx) ? { read: true as const } : {};
   if (cur.req.id >= 0) fx.after(`request-deadline/${cur.req.from}/${cur.req.id}`, requestTimeoutMs, { type: "RequestDeadline", client: cur.req.from, id: cur.req.id, ...read });
-  return stepped(ctx, undefined, ctx.cache, ctx.backlog, ctx.nextEtcdId, cur.allocatorsBefore ?? ctx.allocators);
+  // the mutant keeps the write's Service allocations: a ClusterIP or NodePort held for a Service never stored
+  return stepped(ctx, undefined, ctx.cache, ctx.backlog, ctx.nextEtcdId, mutant("apiserver.etcd-down-write-keeps-allocation") ? ctx.allocators : (cur.allocatorsBefore ?? ctx.allocators));
 }
 
 /**
@@ -2831,7 +2832,8 @@ export function reinvokeMutatingAdmission(ctx: ApiServerContext): ApiServerConte
     refusal = report.refusal ?? admissionRefusal(obj, actx);
   }
   if (refusal !== undefined) return stepped(ctx, { ...cur, webhooks: undefined, error: S.forbiddenStatus(cur.r!, obj?.metadata?.name ?? cur.req.name ?? "", refusal) });
-  const changedInTree = !semanticEqual(cur.obj, obj);
+  // the mutant ignores what the in-tree plugins changed: the IfNeeded webhooks never see it
+  const changedInTree = !semanticEqual(cur.obj, obj) && !mutant("apiserver.reinvoke-ignores-in-tree-change");
   const reinvoke = changedInTree ? [...(phase.reinvoke ?? []), ...(phase.previouslyInvoked ?? [])] : (phase.reinvoke ?? []);
   return stepped(ctx, { ...cur, obj, decoded: undefined, webhooks: { ...phase, round: 1, next: 0, reinvoke, previouslyInvoked: changedInTree ? [] : (phase.previouslyInvoked ?? []) } });
 }
@@ -2872,7 +2874,8 @@ export function applyWebhookAnswer(ctx: ApiServerContext, ev: { id: number } & W
   const marked: WebhookPhase = !phase.mutating ? phase : {
     ...phase,
     ...(changed ? { shouldReinvoke: true, reinvoke: [...new Set([...(phase.reinvoke ?? []), ...(phase.previouslyInvoked ?? [])])] } : {}),
-    previouslyInvoked: hook.reinvocationPolicy === "IfNeeded" ? [...invoked, phase.call!.index] : invoked,
+    // the mutant marks every webhook for a second call, reinvocationPolicy Never ones too
+    previouslyInvoked: hook.reinvocationPolicy === "IfNeeded" || mutant("apiserver.reinvokes-never-webhook") ? [...invoked, phase.call!.index] : invoked,
   };
   const next: InFlight = { ...cur, webhooks: { ...marked, call: undefined } };
   if (verdict.warnings) next.warnings = [...(cur.warnings ?? []), ...verdict.warnings];

@@ -685,7 +685,8 @@ export function deploymentTimedOut(d: Deployment, s: DeploymentStatus, nowMs: nu
   if (!hasProgressDeadline(d)) return false;
   const c = s.conditions?.find((x) => x.type === "Progressing");
   if (!c) return false;
-  if (c.reason === NewRSAvailableReason) return false;
+  // the mutant forgets that a complete rollout has no deadline: a Deployment left alone for progressDeadlineSeconds times out
+  if (c.reason === NewRSAvailableReason && !mutant("deployment.complete-rollout-times-out")) return false;
   if (c.reason === TimedOutReason) return true;
   const from = toMs(mutant("deployment.deadline-from-transition-time") ? c.lastTransitionTime : c.lastUpdateTime) ?? 0;
   return from + (d.spec?.progressDeadlineSeconds ?? 600) * 1000 < nowMs;

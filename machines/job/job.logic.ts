@@ -62,7 +62,8 @@ export function isPodTerminating(p: Pod): boolean {
 /** isPodFailed: Failed, or (replacing terminating pods) deleted before it succeeded, so an orphaned pod still counts. */
 export function isPodFailed(p: Pod, job: Job): boolean {
   if (p.status?.phase === "Failed") return true;
-  if (job.spec?.podReplacementPolicy === "Failed") return false;
+  // the mutant counts a deleted pod as failed under podReplacementPolicy Failed too, before it is
+  if (job.spec?.podReplacementPolicy === "Failed" && !mutant("job.failed-policy-counts-deleted-as-failed")) return false;
   return !!p.metadata?.deletionTimestamp && p.status?.phase !== "Succeeded";
 }
 
@@ -670,7 +671,8 @@ function manage(plan: JobSyncPlan, job: Job, active: Pod[], terminating: number,
   plan.delete.push(...surplus);
   const remaining = (mutant("job.counts-running-as-active") ? kept.filter((p) => p.status?.phase === "Running").length : kept.length) - surplus.length;
   // Only podReplacementPolicy Failed waits for terminating pods before replacing them.
-  const waitFor = job.spec?.podReplacementPolicy === "Failed" ? terminating : 0;
+  // the mutant reads the policy as TerminatingOrFailed's: replacements start while the deleted pods still run
+  const waitFor = job.spec?.podReplacementPolicy === "Failed" && !mutant("job.failed-replacement-ignores-terminating") ? terminating : 0;
   const diff = Math.min(want - remaining - waitFor, MAX_POD_CREATE_DELETE_PER_SYNC);
   if (diff <= 0) return;
   // with backoffLimitPerIndex each index backs off on its own failures

@@ -258,7 +258,9 @@ export function computePodActions(pod: Pod, status: RuntimePodStatus, probes: Pr
   }
   // ephemeral containers start even before initialization completes, and never again
   (pod.spec?.ephemeralContainers ?? []).forEach((e, i) => {
-    if (findContainerStatusByName(status, e.name) === undefined) changes.ephemeralContainersToStart.push(i);
+    // the mutant starts an ephemeral container again once it has exited
+    const st = findContainerStatusByName(status, e.name);
+    if (st === undefined || (mutant("kubelet.ephemeral-container-restarted") && st.state === "exited")) changes.ephemeralContainersToStart.push(i);
   });
   const initialized = computeInitContainerActions(pod, status, probes, changes);
   if (changes.killPod || !initialized) return changes;

@@ -203,7 +203,8 @@ function dropLeftEntries(q: SchedulingQueue): void {
 
 const priority = (p: Pod) => p.spec?.priority ?? 0;
 
-const isGated = (pod: Pod) => (pod.spec?.schedulingGates ?? []).length > 0;
+// the mutant reads the gates as the PodSchedulingReadiness gate off would: a gated pod is scheduled
+const isGated = (pod: Pod) => (pod.spec?.schedulingGates ?? []).length > 0 && !mutant("scheduler.scheduling-gates-ignored");
 
 /** A new unscheduled pod enters activeQ, or waits gated while it has schedulingGates. */
 export function add(q: SchedulingQueue, key: string, pod: Pod, now: number): void {

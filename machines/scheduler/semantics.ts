@@ -108,7 +108,8 @@ export function runFilters(pre: PreFilterOutcome, pod: Pod, nodeInfo: NodeInfo):
 export function runFiltersWithNominatedPods(pre: PreFilterOutcome, pod: Pod, nodeInfo: NodeInfo, nominated: readonly Pod[] | undefined): FilterStatus {
   const prio = podPriority(pod);
   const uid = pod.metadata?.uid;
-  const add = (nominated ?? []).filter((p) => podPriority(p) >= prio && p.metadata?.uid !== uid);
+  // the mutant adds every nominated pod, lower priorities too: a pod that preempted for its node blocks a more important one
+  const add = (nominated ?? []).filter((p) => (podPriority(p) >= prio || mutant("scheduler.nominated-lower-priority-blocks")) && p.metadata?.uid !== uid);
   if (add.length === 0) return runFilters(pre, pod, nodeInfo);
   const s = runFilters(pre, pod, newNodeInfo(nodeInfo.node, [...nodeInfo.pods, ...add]));
   if (s.code !== "Success") return s;

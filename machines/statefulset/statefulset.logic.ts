@@ -276,7 +276,8 @@ export function claimOwnerRefsFor(c: PersistentVolumeClaim, set: StatefulSet, po
   const scaledDown = !inOrdinalRange(pod, set);
   const podRef: OwnerReference = { apiVersion: "v1", kind: "Pod", name: pod.metadata?.name ?? "", uid: pod.metadata?.uid ?? "", controller: true, blockOwnerDeletion: true };
   if (p.whenDeleted === "Delete" && (p.whenScaled !== "Delete" || !scaledDown || mutant("statefulset.retention-condemned-claim-keeps-set-ref"))) add(statefulSetControllerRef(set));
-  if (p.whenScaled === "Delete" && scaledDown) add(podRef);
+  // the mutant never hands a condemned claim to its pod: whenScaled Delete keeps the claims of a scale-down
+  if (p.whenScaled === "Delete" && scaledDown && !mutant("statefulset.retention-when-scaled-ignored")) add(podRef);
   return out;
 }
 

@@ -407,3 +407,73 @@ export const foregroundOwnerRemovedOnlyAfterBlockingDependents = watching(
     };
   },
 );
+
+/**
+ * The objects of a resource etcd held at a revision, by uid: its key space now with the changes
+ * after that revision undone; undefined when the history no longer reaches back that far.
+ */
+function storedAtRevision(rt: Runtime, group: string, resource: string, revision: number): Map<string, any> | undefined {
+  const etcd = rt.snapshot("etcd")?.context;
+  if (!etcd || !(revision >= etcd.historyStart - 1) || revision > etcd.revision) return undefined;
+  const ours = (o: any) => o?.kind && groupOf(o) === group && resourceOfKind(o.kind) === resource;
+  const byKey = new Map<string, any>();
+  for (const kv of etcd.kv.values()) if (ours(kv.value)) byKey.set(kv.key, kv.value);
+  for (let rev = etcd.revision; rev > revision; rev--) {
+    const events: any[] = [...(etcd.history.get(rev - etcd.historyStart) ?? [])].reverse();
+    for (const e of events) {
+      const prev = e.prevKv?.value;
+      if (!ours(e.kv?.value) && !ours(prev)) continue;
+      if (prev !== undefined) byKey.set(e.kv.key, prev);
+      else byKey.delete(e.kv.key);
+    }
+  }
+  const out = new Map<string, any>();
+  for (const o of byKey.values()) if (o.metadata?.uid) out.set(o.metadata.uid, o);
+  return out;
+}
+
+/**
+ * listAnswersWhatItsSelectorsMatch: a list with a label or field selector, or in one namespace,
+ * answers exactly the objects of its resourceVersion that the selectors match there: none the
+ * selectors refuse (the registry's SelectionPredicate filters every item, whatever index narrowed
+ * the candidates: storage/cacher's filterWithAttrsAndPrefixFunction), and none they match left out
+ * (an index narrows only for an exact-match requirement: cacher.go's MatchValues, from
+ * RequiresExactMatch). Judged on each complete answer (no continue token) against etcd's objects at
+ * the answer's resourceVersion.
+ */
+export const listAnswersWhatItsSelectorsMatch = watching(
+  "listAnswersWhatItsSelectorsMatch",
+  "a list answers exactly the objects of its resourceVersion that its label and field selectors match in the namespace it names",
+  ({ rt, report }) => {
+    const asked = new Map<string, { what: string; group: string; resource: string; namespace?: string; labels: ReturnType<typeof parseLabelSelector>; fields: ReturnType<typeof parseFieldSelector> }>();
+    rt.deliveryHooks.push((from, to, msg) => {
+      if (msg.type === "ApiRequest" && to === "apiserver" && msg.verb === "list") {
+        if (!msg.labelSelector && !msg.fieldSelector && !msg.namespace) return;
+        const labels = msg.labelSelector ? parseLabelSelector(msg.labelSelector) : [];
+        const fields = msg.fieldSelector ? parseFieldSelector(msg.fieldSelector) : [];
+        if (!labels || !fields) return; // one the API server refuses
+        const sel = [msg.labelSelector ? `labelSelector ${msg.labelSelector}` : "", msg.fieldSelector ? `fieldSelector ${msg.fieldSelector}` : "", msg.namespace ? `namespace ${msg.namespace}` : ""].filter(Boolean).join(", ");
+        asked.set(requestKey(rt, from, msg.id), { what: `${from}'s list of ${msg.resource} (${sel})`, group: msg.group ?? "", resource: msg.resource, namespace: msg.namespace, labels, fields });
+        return;
+      }
+      if (msg.type !== "ApiResponse" || from !== "apiserver") return;
+      const k = requestKey(rt, to, msg.id);
+      const q = asked.get(k);
+      if (!q) return;
+      asked.delete(k);
+      if (!msg.ok || !Array.isArray(msg.object?.items) || msg.object.metadata?.continue) return;
+      const selected = (o: any) => (q.namespace === undefined || o?.metadata?.namespace === q.namespace) && labelsMatch(q.labels ?? [], o?.metadata?.labels) && fieldsMatch(q.fields ?? [], o);
+      const items: any[] = msg.object.items;
+      const wrong = items.find((o) => !selected(o));
+      if (wrong) return report(`${q.what} answered ${objName(wrong)}${wrong.spec?.nodeName !== undefined ? ` (spec.nodeName ${wrong.spec.nodeName})` : ""}, which its selectors do not match`);
+      const rv = Number(msg.object.metadata?.resourceVersion);
+      if (!(rv > 0)) return;
+      const stored = storedAtRevision(rt, q.group, q.resource, rv);
+      if (!stored) return;
+      const answered = new Set(items.map((o) => o?.metadata?.uid));
+      const missing = [...stored.values()].find((o) => selected(o) && !answered.has(o.metadata.uid));
+      if (missing) report(`${q.what} at resourceVersion ${rv} left out ${objName(missing)}${missing.spec?.nodeName !== undefined ? ` (spec.nodeName ${missing.spec.nodeName || '""'})` : ""}, which its selectors match`);
+    });
+    return undefined;
+  },
+);

@@ -19,8 +19,8 @@ import { budgetNeverAllowsMoreThanHealthy } from "./disruption.js";
 import { livenessInvariant } from "./liveness.js";
 import { deletionInvariant } from "./deletion.js";
 import type { Cluster } from "../../runtime/cluster.js";
-import { dependentDeletedOnlyAfterOwnerGone, foregroundOwnerRemovedOnlyAfterBlockingDependents, generationBumpedOnSpecChange, generationChangesOnlyWithSpec, namespaceRemovedOnlyWhenEmpty, orphanFinalizerRemovedOnlyAfterDependentsReleased, podBoundAtMostOnce, watchNeverSkipsWithout410 } from "./api.js";
-import { containerRunsWithItsSeccompProfile, containersStartOnlyWithPodIP, kubeletEventNamesItsContainer, deletionGracePeriodNotExceeded, finishedPodNeverRunsAgain, gracePeriodHonoured, nodeLeaseRenewedWhileAnswered, podIPNotSharedByLiveSandboxes, podRemovedOnlyAfterContainersStopped } from "./node.js";
+import { dependentDeletedOnlyAfterOwnerGone, foregroundOwnerRemovedOnlyAfterBlockingDependents, generationBumpedOnSpecChange, generationChangesOnlyWithSpec, namespaceRemovedOnlyWhenEmpty, orphanFinalizerRemovedOnlyAfterDependentsReleased, listAnswersWhatItsSelectorsMatch, podBoundAtMostOnce, watchNeverSkipsWithout410 } from "./api.js";
+import { claimMountedReadOnlyWhenAsked, containerRunsWithItsSeccompProfile, containersStartOnlyWithPodIP, kubeletEventNamesItsContainer, kubeletRequestsTokenForItsAudience, deletionGracePeriodNotExceeded, finishedPodNeverRunsAgain, gracePeriodHonoured, nodeLeaseRenewedWhileAnswered, podIPNotSharedByLiveSandboxes, podRemovedOnlyAfterContainersStopped } from "./node.js";
 import { endpointSliceOwnedByService, terminatingPodNeverReadyEndpoint } from "./endpoints.js";
 import { noExecuteTaintEvictsWithinTolerationSeconds, podEvictedOnlyPastTolerationSeconds } from "./taints.js";
 import { deploymentNeverSurgesPastMaxSurge, deploymentScaleDownKeepsMinAvailable } from "./deployment.js";
@@ -600,6 +600,7 @@ export const invariants: readonly InvariantSpec[] = [
   monitorMethod("etcdRevisionOnlyGrows", "etcd's revision only grows"),
   watchNeverSkipsOrRepeats,
   watchNeverSkipsWithout410,
+  listAnswersWhatItsSelectorsMatch,
   onlyApiServerTalksToEtcd,
   noInternalErrors,
   resourceVersionConflictsNeverLoseAnUpdate,
@@ -611,6 +612,8 @@ export const invariants: readonly InvariantSpec[] = [
   finishedPodNeverRunsAgain,
   containerRunsWithItsSeccompProfile,
   kubeletEventNamesItsContainer,
+  claimMountedReadOnlyWhenAsked,
+  kubeletRequestsTokenForItsAudience,
   nodeLeaseRenewedWhileAnswered,
   nodeMarkedUnknownOnlyPastGracePeriod,
   podRemovedOnlyAfterContainersStopped,

@@ -88,7 +88,32 @@ function statusNotConverged(cluster: ConvergenceView): string | undefined {
       if (why) return why;
     }
   }
-  return quotaNotConverged(cluster) ?? sliceReadinessNotConverged(cluster);
+  return quotaNotConverged(cluster) ?? sliceReadinessNotConverged(cluster) ?? budgetNotConverged(cluster);
+}
+
+/**
+ * Once nothing moves, a PodDisruptionBudget's status counts the pods its selector matches in its
+ * namespace (disruption.go trySync): currentHealthy the Ready ones not being deleted and not marked
+ * disrupted (countHealthyPods), and with an integer minAvailable expectedPods all of them
+ * (getExpectedPodCount: len(pods)). The controller syncs every budget a pod's old or new labels
+ * match whenever a pod changes (updatePod), so a stale count is a missed sync. Budgets with
+ * matchExpressions are not judged.
+ */
+function budgetNotConverged(cluster: ConvergenceView): string | undefined {
+  for (const pdb of cluster.list("PodDisruptionBudget")) {
+    const sel = pdb.spec?.selector;
+    if (pdb.metadata?.deletionTimestamp || !sel?.matchLabels || (sel.matchExpressions ?? []).length > 0) continue;
+    const name = `PodDisruptionBudget ${pdb.metadata.namespace}/${pdb.metadata.name}`;
+    const st = pdb.status ?? {};
+    if ((st.observedGeneration ?? 0) < (pdb.metadata?.generation ?? 0)) return `${name} has observedGeneration ${st.observedGeneration ?? 0}, its generation is ${pdb.metadata.generation}`;
+    const want = Object.entries(sel.matchLabels as Record<string, string>);
+    const pods = cluster.list("Pod", { namespace: pdb.metadata.namespace }).filter((p: any) => want.every(([k, v]) => p.metadata?.labels?.[k] === v));
+    const marked = st.disruptedPods ?? {};
+    const healthy = pods.filter((p: any) => !p.metadata?.deletionTimestamp && !Object.hasOwn(marked, p.metadata.name) && isPodReady(p)).length;
+    if ((st.currentHealthy ?? 0) !== healthy) return `${name} reports currentHealthy ${st.currentHealthy ?? 0}, ${healthy} of the ${pods.length} pods it selects are Ready`;
+    if (typeof pdb.spec?.minAvailable === "number" && (st.expectedPods ?? 0) !== pods.length) return `${name} reports expectedPods ${st.expectedPods ?? 0}, it selects ${pods.length} pods`;
+  }
+  return undefined;
 }
 
 /**

@@ -435,3 +435,73 @@ export const kubeletEventNamesItsContainer = watching(
     return undefined;
   },
 );
+
+/** The pods each kubelet process was sent, by uid (what a kubelet-side invariant judges against). */
+function podsSentToKubelets(rt: Runtime): (kubelet: string) => Map<string, any> {
+  const known = new Map<string, { incarnation: number; pods: Map<string, any> }>();
+  const podsOf = (a: string) => {
+    let s = known.get(a);
+    const inc = rt.incarnation(a);
+    if (!s || s.incarnation !== inc) known.set(a, (s = { incarnation: inc, pods: new Map() }));
+    return s.pods;
+  };
+  rt.deliveryHooks.push((from, to, msg) => {
+    if (from !== "apiserver" || !to.startsWith("kubelet/")) return;
+    const learn = (pod: any) => void (pod?.metadata?.uid && podsOf(to).set(pod.metadata.uid, pod));
+    if (msg.type === "WatchEvent" && msg.object?.kind === "Pod") learn(msg.object);
+    else if (msg.type === "ApiResponse" && msg.ok && msg.object?.kind === "PodList") for (const p of msg.object.items ?? []) learn(p);
+  });
+  return podsOf;
+}
+
+/**
+ * claimMountedReadOnlyWhenAsked: a persistentVolumeClaim volume with readOnly: true is mounted
+ * read-only ("Will force the ReadOnly setting in VolumeMounts", core/v1
+ * PersistentVolumeClaimVolumeSource; the volume spec's ReadOnly becomes the mounter's, and
+ * makeMounts mounts read-only whatever the volumeMount says). Judged on each sandbox the kubelet
+ * asks its runtime for, against the pod it was sent: the claim's node directory is read-only.
+ */
+export const claimMountedReadOnlyWhenAsked = watching(
+  "claimMountedReadOnlyWhenAsked",
+  "a persistentVolumeClaim volume with readOnly: true is mounted read-only",
+  ({ rt, report }) => {
+    const podsOf = podsSentToKubelets(rt);
+    rt.deliveryHooks.push((from, to, msg) => {
+      if (!from.startsWith("kubelet/") || !to.startsWith("cri/") || msg.type !== "RunPodSandbox" || !msg.hostPaths) return;
+      const pod = podsOf(from).get(msg.podUid);
+      for (const v of pod?.spec?.volumes ?? []) {
+        if (v?.persistentVolumeClaim?.readOnly !== true || !Object.hasOwn(msg.hostPaths, v.name)) continue;
+        if (msg.hostPaths[v.name]?.readOnly !== true) report(`${from} mounted claim ${v.persistentVolumeClaim.claimName} (volume ${v.name}) of pod ${msg.podNamespace}/${msg.podName} writable, but the volume says readOnly: true`);
+      }
+    });
+    return undefined;
+  },
+);
+
+/**
+ * kubeletRequestsTokenForItsAudience: the kubelet asks for a projected serviceAccountToken with the
+ * source's audience, and with none only for a source that names none (the API server then issues
+ * its own audiences): token manager requests `Audiences: []string{source.Audience}` when the
+ * source sets one (volume/projected getServiceAccountToken). Judged on each TokenRequest the
+ * kubelet creates, against the projected sources of the pod it was sent (by boundObjectRef's uid).
+ */
+export const kubeletRequestsTokenForItsAudience = watching(
+  "kubeletRequestsTokenForItsAudience",
+  "the kubelet requests a projected service account token with its source's audience, and without one only for a source that names none",
+  ({ rt, report }) => {
+    const podsOf = podsSentToKubelets(rt);
+    rt.deliveryHooks.push((from, to, msg) => {
+      if (!from.startsWith("kubelet/") || to !== "apiserver" || msg.type !== "ApiRequest" || msg.verb !== "create" || msg.resource !== "serviceaccounts" || msg.subresource !== "token") return;
+      const ref = msg.body?.spec?.boundObjectRef;
+      const pod = ref?.kind === "Pod" ? podsOf(from).get(ref.uid) : undefined;
+      if (!pod) return;
+      const audiences = new Set<string>();
+      for (const v of pod.spec?.volumes ?? []) for (const s of v?.projected?.sources ?? []) if (s?.serviceAccountToken) audiences.add(s.serviceAccountToken.audience ?? "");
+      const asked: unknown = msg.body?.spec?.audiences;
+      const got = Array.isArray(asked) && asked.length > 0 ? asked.map(String) : [""];
+      const stray = got.find((a) => !audiences.has(a));
+      if (stray !== undefined) report(`${from} requested a token for pod ${objName(pod)} ${stray === "" ? "without an audience" : `for audience ${stray}`}, but its projected serviceAccountToken sources ask for ${[...audiences].map((a) => (a === "" ? "the API server's audiences" : a)).join(", ") || "none"}`);
+    });
+    return undefined;
+  },
+);

@@ -3,6 +3,8 @@
 // default off) and PodCertificateRequest (beta in 1.35, default off). A source of a disabled kind
 // is dropped on create and update unless the stored spec already uses one; the emptied source stays.
 
+import { mutant } from "../../common/mutation.js";
+
 type Obj = any;
 
 const gatedSources = ["clusterTrustBundle", "podCertificate"] as const;
@@ -17,7 +19,8 @@ function inUse(spec: Obj, kind: (typeof gatedSources)[number]): boolean {
 
 /** The pod spec without the disabled sources an old spec did not already use; the same spec when there are none. */
 export function dropDisabledProjections(spec: Obj, oldSpec: Obj | undefined): Obj {
-  const drop = gatedSources.filter((k) => inUse(spec, k) && !inUse(oldSpec, k));
+  // the mutant forgets the stored spec: an update drops a source the object already used (no ratcheting)
+  const drop = gatedSources.filter((k) => inUse(spec, k) && (mutant("admission.drop-disabled-drops-stored-projection") || !inUse(oldSpec, k)));
   if (drop.length === 0) return spec;
   const volumes = spec.volumes.map((v: Obj) => {
     if (!Array.isArray(v?.projected?.sources)) return v;

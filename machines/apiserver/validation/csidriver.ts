@@ -5,6 +5,7 @@
 
 import { duplicate, goValue, invalidValue, notSupported, required, type FieldError } from "../status.js";
 import { goJsonMarshal } from "../schema/decode.js";
+import { mutant } from "../../common/mutation.js";
 import { validateImmutable, validateObjectMeta, validateObjectMetaUpdate } from "./meta.js";
 import { nameIsDNSSubdomain } from "./names.js";
 
@@ -62,7 +63,8 @@ export function validateCSIDriverUpdate(d: Obj, old: Obj): FieldError[] {
   const errs = [...validateObjectMetaUpdate(d?.metadata, old?.metadata), ...validateCSIDriverSpec(d?.spec)];
   // the bad values are the *bool and the []VolumeLifecycleMode, printed as their json.Marshal
   const attach = d?.spec?.attachRequired ?? null;
-  errs.push(...validateImmutable(attach, old?.spec?.attachRequired ?? null, "spec.attachedRequired", attach));
+  // the mutant checks only the lifecycle modes: attachRequired flips under volumes already attached (or not)
+  if (!mutant("validation.csidriver-attach-required-mutable")) errs.push(...validateImmutable(attach, old?.spec?.attachRequired ?? null, "spec.attachedRequired", attach));
   const modes = d?.spec?.volumeLifecycleModes ?? null;
   errs.push(...validateImmutable(modes, old?.spec?.volumeLifecycleModes ?? null, "spec.volumeLifecycleModes", modes === null ? null : goValue(goJsonMarshal(modes))));
   return errs;
