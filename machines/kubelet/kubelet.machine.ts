@@ -3,7 +3,9 @@
 // kubelet.logic.ts holds what each does.
 
 import { setup } from "xstate";
-import { timedDraftStepOf } from "../common/step.js";
+import { valueStepOf } from "../common/step.js";
+import type { Fx } from "../common/effects.js";
+import { runKubeletStep } from "./ownstep.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
 import type { CriResponse } from "../cri/messages.js";
 import type { CniResponse } from "../cni/messages.js";
@@ -23,7 +25,9 @@ export type KubeletTimerEvent =
 
 export type KubeletEvent = (ApiResponse | WatchEvent | CriResponse | CniResponse | KubeletTimerEvent | KubeletStreamRequest) & Partial<Stamp>;
 
-const step = timedDraftStepOf<KubeletContext>();
+// Value steps on a context the step owns (ownstep.ts): no mutative draft, proxy or finalization.
+const valueStep = valueStepOf<KubeletContext>();
+const step = (fn: (c: KubeletContext, e: any, fx: Fx) => void) => valueStep((c, e, fx) => runKubeletStep(c, e, fn, fx));
 
 const runtimeEvents = [
   "RunPodSandboxResult", "StopPodSandboxResult", "RemovePodSandboxResult", "ImageStatusResult", "PullImageResult", "ReadVolumeFilesResult", "CheckHostPathsResult",
