@@ -3,9 +3,7 @@
 // kubelet.logic.ts holds what each does.
 
 import { setup } from "xstate";
-import { valueStepOf } from "../common/step.js";
-import type { Fx } from "../common/effects.js";
-import { runKubeletStep } from "./ownstep.js";
+import { timedDraftStepOf } from "../common/step.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
 import type { CriResponse } from "../cri/messages.js";
 import type { CniResponse } from "../cni/messages.js";
@@ -25,9 +23,7 @@ export type KubeletTimerEvent =
 
 export type KubeletEvent = (ApiResponse | WatchEvent | CriResponse | CniResponse | KubeletTimerEvent | KubeletStreamRequest) & Partial<Stamp>;
 
-// Value steps on a context the step owns (ownstep.ts): no mutative draft, proxy or finalization.
-const valueStep = valueStepOf<KubeletContext>();
-const step = (fn: (c: KubeletContext, e: any, fx: Fx) => void) => valueStep((c, e, fx) => runKubeletStep(c, e, fn, fx));
+const step = timedDraftStepOf<KubeletContext>();
 
 const runtimeEvents = [
   "RunPodSandboxResult", "StopPodSandboxResult", "RemovePodSandboxResult", "ImageStatusResult", "PullImageResult", "ReadVolumeFilesResult", "CheckHostPathsResult",

@@ -28,7 +28,6 @@ import { envFileRefs, fileKeyRefOf, fileKeyValue } from "./envfile.js";
 import { appArmorProfile, type AppArmorSecurityProfile } from "./apparmor.js";
 import { seccompProfile, type SeccompSecurityProfile } from "./seccomp.js";
 import { userRequest, verifyRunAsNonRoot } from "./securitycontext.js";
-import { ownMap } from "./ownstep.js";
 import { allocatedContainer, isResizable, resourcesOf } from "./resize.js";
 
 /** A pod worker whose container could not be configured syncs again after its back-off (backOffPeriod, 10 s). */
@@ -45,7 +44,7 @@ function configError(ctx: KubeletContext, w: PodWorker, c: ContainerRecord, mess
 
 export function runtimeCall(ctx: KubeletContext, w: PodWorker, to: string, msg: { type: string; [k: string]: any }, op: Omit<RuntimeOp, "uid">, fx: Fx, blocking = true): number {
   const id = ctx.opSeq++;
-  ownMap(ctx, "ops").set(id, { uid: w.uid, ...op });
+  ctx.ops.set(id, { uid: w.uid, ...op });
   if (blocking) w.op = id;
   fx.send(to, { ...msg, id });
   return id;

@@ -11,7 +11,6 @@ import type { KubeletContext } from "./types.js";
 import { view } from "./view.js";
 import { rootCAConfigMapName } from "../common/ca.js";
 import { isDraft } from "mutative";
-import { ownMap } from "./ownstep.js";
 
 /** What a pod reads through the managers (and the RuntimeClass manager: its class, cluster-scoped). */
 export type ObjectResource = "configmaps" | "secrets" | "runtimeclasses";
@@ -98,7 +97,7 @@ export function syncObjectWatches(ctx: KubeletContext, fx: Fx): void {
   for (const [key, watchId] of [...ctx.objectWatches]) {
     if (wanted.has(key)) continue;
     const inf = ctx.client.informers.get(watchId);
-    ownMap(ctx, "objectWatches").delete(key);
+    ctx.objectWatches.delete(key);
     if (!inf) continue;
     ctx.client.informers = ctx.client.informers.delete(watchId);
     // A list still in flight opens no watch: its informer is gone when it answers.
@@ -109,7 +108,7 @@ export function syncObjectWatches(ctx: KubeletContext, fx: Fx): void {
     if (ctx.objectWatches.has(key)) continue;
     const [resource, namespace, name] = splitKey(key);
     const watchId = ctx.nextObjectWatchId++;
-    ownMap(ctx, "objectWatches").set(key, watchId);
+    ctx.objectWatches.set(key, watchId);
     startInformer(ctx.client, fx, watchId, { group: groupOf(resource), resource, ...(namespace !== "" ? { namespace } : {}), fieldSelector: `metadata.name=${name}` });
   }
 }

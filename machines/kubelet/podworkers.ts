@@ -28,7 +28,6 @@ import { nodenameForKernelError } from "./containerfiles.js";
 import { syncActiveDeadline } from "./activedeadline.js";
 import { networkErrors, networkNotReadyErrorMsg } from "./runtimestate.js";
 import { allocationFromPod, deferredWorkers, handlePodResize, hasUnactuated, isResizable, resizeAction, resizeState, stepResize } from "./resize.js";
-import { ownMap } from "./ownstep.js";
 
 function rv(pod: Pod): number {
   return Number(pod.metadata?.resourceVersion ?? 0);
@@ -451,7 +450,7 @@ function syncTerminated(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
     return;
   }
   if (w.gone) {
-    for (const c of w.containers) if (c.lifecycle.context.id) ownMap(ctx, "byContainer").delete(c.lifecycle.context.id);
+    for (const c of w.containers) if (c.lifecycle.context.id) ctx.byContainer.delete(c.lifecycle.context.id);
     stepWorker(w, { type: "Forget" }, fx);
     deleteWorker(ctx, w.uid);
     // UnregisterPod: the reflectors no other pod needs stop.

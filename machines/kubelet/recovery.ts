@@ -11,7 +11,6 @@ import { startProbes, stepProbe } from "./prober.js";
 import { containerLifecycle, stepContainer, stepWorker } from "./lifecycles.js";
 import { mutant } from "../common/mutation.js";
 import { setWorker } from "./workertable.js";
-import { ownMap } from "./ownstep.js";
 
 // ---- restart recovery ---------------------------------------------------------------------
 
@@ -89,7 +88,7 @@ function adoptRuntimeState(ctx: KubeletContext, w: PodWorker, sb: PodSandboxInfo
     const attempts = containers.filter((x) => x.sandboxId === sb.id && x.name === c.name).sort((a, b) => a.attempt - b.attempt);
     const latest = attempts[attempts.length - 1];
     if (!latest) continue;
-    for (const x of attempts) ownMap(ctx, "byContainer").set(x.id, { uid: w.uid, name: c.name });
+    for (const x of attempts) ctx.byContainer.set(x.id, { uid: w.uid, name: c.name });
     const prev = attempts[attempts.length - 2];
     const prevExit = prev?.state === "CONTAINER_EXITED" ? terminatedOf(prev) : undefined;
     c.attempts = latest.attempt + 1;

@@ -17,7 +17,6 @@ import { writeStatus } from "./statusmanager.js";
 import { mutant } from "../common/mutation.js";
 import { view } from "./view.js";
 import { terminationMessage, truncatePodMessage } from "./containerfiles.js";
-import { ownMap } from "./ownstep.js";
 
 // ---- runtime responses -----------------------------------------------------------------
 
@@ -30,7 +29,7 @@ export function onRuntime(ctx: KubeletContext, msg: CriResponse | CniResponse, f
   if (msg.type === "ListPodSandboxResult" || msg.type === "ListContainersResult") return;
   const op = ctx.ops.get(msg.id);
   if (!op) return;
-  ownMap(ctx, "ops").delete(msg.id);
+  ctx.ops.delete(msg.id);
   const w = workerOf(ctx, op.uid);
   if (!w) return;
   if (w.op === msg.id) delete w.op;
@@ -77,7 +76,7 @@ export function onRuntime(ctx: KubeletContext, msg: CriResponse | CniResponse, f
           c.attempts++;
           // the resources it was created with are what its cgroup has (an in-place resize updates them)
           if (op.resources !== undefined) c.actuated = view(op.resources);
-          ownMap(ctx, "byContainer").set(msg.containerId, { uid: w.uid, name: c.name });
+          ctx.byContainer.set(msg.containerId, { uid: w.uid, name: c.name });
           podEvent(ctx, w, c, "Normal", "Created", "Container created", fx);
         }
         thenSync = true;

@@ -5,7 +5,7 @@
 // dozen workers) once, at its first change, and each worker it changes once (podworkers.ts workerOf);
 // the snapshot it started from is never touched.
 
-import { stepStart } from "./ownstep.js";
+import { isDraft, original } from "mutative";
 import type { KubeletContext, PodWorker } from "./types.js";
 
 /**
@@ -60,9 +60,10 @@ export class WorkerTable {
   }
 }
 
-/** The table the step started from: the workers change only in a kubelet step (contexts are values). */
+/** The table the step started from: the workers change only in a draft step (contexts are values). */
 function startTable(ctx: KubeletContext): WorkerTable {
-  return stepStart(ctx).workers;
+  if (!isDraft(ctx)) throw new Error("the kubelet's pod workers change only in a draft step: its context is a value");
+  return (original(ctx) as KubeletContext).workers;
 }
 
 /** The table this step may change: the step's start is copied at its first change (its index shared). */
