@@ -5,8 +5,7 @@
 // ?timeout=30s, and kubectl's StandardErrorMessage for a Status with no reason ("Error from server: ...").
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { request as httpsRequest } from "node:https";
-import { closedPort, findKubectl, kubectl, serve, startWebhookServer, until, type Served, type WebhookServer } from "./serve-helpers.js";
+import { closedPort, findKubectl, kubectl, raw, serve, startWebhookServer, until, type Served, type WebhookServer } from "./serve-helpers.js";
 
 const bin = findKubectl();
 
@@ -117,19 +116,8 @@ describe.runIf(bin)("a CRD converted by its webhook, through kubectl", () => {
   it("patches at v2 the stored object the webhook converted to v2, and stores the result at v1", async () => {
     seen.length = 0;
     // one PATCH request, so that every review below is the server's for it (kubectl may read first)
-    const patched = await new Promise<{ code: number; body: any }>((resolve, reject) => {
-      const body = JSON.stringify({ spec: { replicas: 4 } });
-      const req = httpsRequest(`${s.server.url}/apis/conv.example.com/v2/namespaces/default/widgets/w1`, {
-        method: "PATCH", ca: s.server.caCert,
-        headers: { Authorization: `Bearer ${s.cluster.adminToken}`, "Content-Type": "application/merge-patch+json", "Content-Length": Buffer.byteLength(body) },
-      }, (r) => {
-        let text = "";
-        r.on("data", (d) => (text += d));
-        r.on("end", () => resolve({ code: r.statusCode ?? 0, body: JSON.parse(text) }));
-      });
-      req.on("error", reject);
-      req.end(body);
-    });
+    const sent = await raw(s, "PATCH", "/apis/conv.example.com/v2/namespaces/default/widgets/w1", { token: s.cluster.adminToken, body: JSON.stringify({ spec: { replicas: 4 } }), headers: { "Content-Type": "application/merge-patch+json" } });
+    const patched = { code: sent.code, body: JSON.parse(sent.body) };
     expect([patched.code, patched.body.apiVersion, patched.body.spec]).toEqual([200, "conv.example.com/v2", { replicas: 4, color: "red" }]);
     // the stored object to v2 (the patch applies to it), the result to v1 for storage, the stored one back to v2
     expect(seen.map((x) => [x.review.request.desiredAPIVersion, x.review.request.objects.map((o: any) => o.spec)])).toEqual([

@@ -9,7 +9,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { request as httpsRequest } from "node:https";
-import { findKubectl, kubectl, serve, startWebhookServer, until, type Served, type WebhookServer } from "./serve-helpers.js";
+import { findKubectl, kubectl, raw, serve, startWebhookServer, until, type Served, type WebhookServer } from "./serve-helpers.js";
 
 const bin = findKubectl();
 
@@ -73,21 +73,10 @@ describe.runIf(bin)("a CRD converted by its webhook: watches, subresources, sele
   const widget = (v: string, name: string, spec: object) => JSON.stringify({ apiVersion: `conv.example.com/${v}`, kind: "Widget", metadata: { name, namespace: "default", labels: { app: name } }, spec });
   const path = (v: string, rest = "") => `/apis/conv.example.com/${v}/namespaces/default/widgets${rest}`;
 
-  /** One HTTPS request to the API server as the admin. */
-  function call(method: string, p: string, body?: unknown, contentType = "application/json"): Promise<{ code: number; body: any }> {
-    return new Promise((resolve, reject) => {
-      const text = body === undefined ? undefined : JSON.stringify(body);
-      const req = httpsRequest(`${s.server.url}${p}`, {
-        method, ca: s.server.caCert,
-        headers: { Authorization: `Bearer ${s.cluster.adminToken}`, ...(text !== undefined ? { "Content-Type": contentType, "Content-Length": Buffer.byteLength(text) } : {}) },
-      }, (r) => {
-        let out = "";
-        r.on("data", (d) => (out += d));
-        r.on("end", () => resolve({ code: r.statusCode ?? 0, body: JSON.parse(out) }));
-      });
-      req.on("error", reject);
-      req.end(text);
-    });
+  /** One HTTPS request to the API server as the admin, its answer's body decoded. */
+  async function call(method: string, p: string, body?: unknown, contentType = "application/json"): Promise<{ code: number; body: any }> {
+    const r = await raw(s, method, p, { token: s.cluster.adminToken, ...(body !== undefined ? { body: JSON.stringify(body), headers: { "Content-Type": contentType } } : {}) });
+    return { code: r.code, body: JSON.parse(r.body) };
   }
 
   /** A watch: the events as they come, and a promise that settles when the server ends the stream. */
