@@ -18,7 +18,7 @@ import { otherAllocatedPods } from "./resize.js";
 import { listRuntime } from "./recovery.js";
 import { onStatusWritten } from "./responses.js";
 import { writeStatus } from "./statusmanager.js";
-import { probeAction, stepProbe, type ProbeTimerEvent } from "./prober.js";
+import { probeAction, probeErroredMessage, stepProbe, type ProbeTimerEvent } from "./prober.js";
 import type { ProbeEvent } from "./prober.machine.js";
 import { runtimeCall } from "./kuberuntime.js";
 import { firstObjectWatchId, isRuntimeClassKey, objectKeyOfWatch, referencedObjects, sameReferences, syncObjectWatches } from "./objects.js";
@@ -220,6 +220,7 @@ export function probeTimer(ctx: KubeletContext, ev: ProbeTimerEvent, fx: Fx): vo
   const spec = st.context.spec;
   const action = probeAction(spec, c.spec, podIPOf(ctx, w) ?? "");
   if (!action) return;
+  if ("error" in action) return podEvent(ctx, w, c, "Warning", "Unhealthy", probeErroredMessage(ev.kind, action.error), fx);
   runtimeCall(ctx, w, ctx.cri, { type: "ExecProbe", containerId: c.lifecycle.context.id, action, timeoutSeconds: spec.timeoutSeconds ?? 1 }, { kind: "ExecProbe", container: ev.container, probe: ev.kind, containerId: c.lifecycle.context.id! }, fx, false);
 }
 

@@ -108,6 +108,24 @@ describe("the kubelet in a running cluster", () => {
     expect(st.lastState.terminated.exitCode).toBe(137);
   });
 
+  // A probe whose named port no container port has errors in the prober (strconv.Atoi of the name):
+  // doProbe throws the result away, so readiness stays at its initial Failure and liveness never
+  // counts a failure: the container runs on, not ready and never restarted, with one event per period.
+  it("an errored probe (its named port undeclared) leaves the container not ready and never restarted", async () => {
+    const c = await cluster();
+    const probe = { httpGet: { path: "/healthz", port: "http" }, periodSeconds: 10 };
+    await c.apply(pod("go-api", { containers: [{ name: "api", image: "nginx:1.27", ports: [{ containerPort: 8080 }], readinessProbe: probe, livenessProbe: probe }] }));
+    await c.settle();
+    c.advance(60_000);
+    const ev = events(c, "go-api");
+    expect(ev).toContain('Unhealthy: Readiness probe errored and resulted in unknown state: strconv.Atoi: parsing "http": invalid syntax');
+    expect(ev).toContain('Unhealthy: Liveness probe errored and resulted in unknown state: strconv.Atoi: parsing "http": invalid syntax');
+    expect(ev.some((e) => e.startsWith("Killing:"))).toBe(false);
+    const st = kubeletStatus(c, "go-api");
+    expect(st.containerStatuses[0]).toMatchObject({ ready: false, started: true, restartCount: 0 });
+    expect(st.phase).toBe("Running");
+  });
+
   it("puts a container that exits 3 into CrashLoopBackOff with lastState exit code 3", async () => {
     const c = await cluster();
     await c.apply(pod("crash", { containers: [{ name: "app", image: "busybox:1.36", command: ["sh", "-c", "exit 3"] }] }));

@@ -104,15 +104,26 @@ export function resolveContainerPort(param: number | string | undefined, c: Cont
 
 /**
  * The probe's action with ports and host resolved (named ports from the container's ports). A port
- * that does not resolve goes on as its invalid number (0 when it is no number): the runtime's probe
- * of it fails, as Kubernetes fails the probe with the resolution's error.
+ * that does not resolve is the prober's error (NewRequestForHTTPGetAction, the TCP probe's
+ * ResolveContainerPort): the probe never reaches the runtime.
  */
-export function probeAction(p: Probe, c: Container, podIP: string): ProbeAction | undefined {
-  const port = (x: number | string | undefined) => (typeof x === "number" ? x : mutant("kubelet.probe-named-port-unresolved") ? Number(x) : resolveContainerPort(x, c).port);
+export function probeAction(p: Probe, c: Container, podIP: string): ProbeAction | { error: string } | undefined {
+  const resolve = (x: number | string | undefined): ReturnType<typeof resolveContainerPort> => (typeof x !== "number" && mutant("kubelet.probe-named-port-unresolved") ? { port: Number(x) } : resolveContainerPort(x, c));
   if (p.exec) return { kind: "exec", command: p.exec.command ?? [] };
-  if (p.httpGet) return { kind: "httpGet", scheme: p.httpGet.scheme ?? "HTTP", host: p.httpGet.host ?? podIP, port: port(p.httpGet.port), path: p.httpGet.path ?? "/" };
-  if (p.tcpSocket) return { kind: "tcpSocket", host: p.tcpSocket.host ?? podIP, port: port(p.tcpSocket.port) };
+  if (p.httpGet) {
+    const r = resolve(p.httpGet.port);
+    return "error" in r ? { error: r.error } : { kind: "httpGet", scheme: p.httpGet.scheme ?? "HTTP", host: p.httpGet.host ?? podIP, port: r.port, path: p.httpGet.path ?? "/" };
+  }
+  if (p.tcpSocket) {
+    const r = resolve(p.tcpSocket.port);
+    return "error" in r ? { error: r.error } : { kind: "tcpSocket", host: p.tcpSocket.host ?? podIP, port: r.port };
+  }
   if (p.grpc) return { kind: "grpc", host: podIP, port: p.grpc.port, ...(p.grpc.service ? { service: p.grpc.service } : {}) };
   return undefined;
 }
 
+
+/** prober.probe's event for a probe that errored; doProbe then throws the result away (the counters stay). */
+export function probeErroredMessage(kind: ProbeKind, error: string): string {
+  return `${kind[0]!.toUpperCase()}${kind.slice(1)} probe errored and resulted in unknown state: ${error}`;
+}
