@@ -213,9 +213,16 @@ function storedEndpointKey(ep: Endpoint): string {
 // deepEqual of a desired endpoint and a stored one, remembered for the pair last found equal.
 function sameEndpoint(got: Endpoint, ep: Endpoint): boolean {
   if (got === ep || knownEqual.get(ep) === got) return true;
-  if (!deepEqual(got, ep)) return false;
+  if (!deepEqual(got, withoutHints(ep))) return false;
   knownEqual.set(ep, got);
   return true;
+}
+
+// EndpointsEqualBeyondHash leaves hints out: they are the hint heuristics' to keep right.
+function withoutHints(ep: Endpoint): Endpoint {
+  if (ep.hints === undefined) return ep;
+  const { hints: _hints, ...rest } = ep;
+  return rest;
 }
 
 function popFirst(m: Map<string, Endpoint>): Endpoint {
@@ -356,7 +363,71 @@ function reconcileDesired(service: Service, desired: Map<string, Desired>, exist
     if (only && isPlaceholder(only)) changes.delete = [];
     else changes.create.push(newEndpointSlice(service, []));
   }
-  return changes;
+  // The topology-mode annotation's hints (the topology cache's allocation by zone CPU) are not
+  // modelled: such a Service's slices keep the hints they have.
+  if (topologyHintsEnabled(service.metadata?.annotations)) return changes;
+  const written = new Set([...changes.update, ...changes.delete].map((x) => x.metadata?.name));
+  const unchanged = existing.filter((x) => !written.has(x.metadata?.name));
+  const td = (service.spec as { trafficDistribution?: string } | undefined)?.trafficDistribution;
+  const hinted = reconcileHints(td, changes.create, changes.update, unchanged);
+  return { create: hinted.create, update: hinted.update, delete: changes.delete };
+}
+
+/** hintsEnabled: the topology-aware-hints annotation, else topology-mode, says Auto. */
+function topologyHintsEnabled(annotations: Record<string, string> | undefined): boolean {
+  if (annotations === undefined) return false;
+  const v = Object.hasOwn(annotations, "service.kubernetes.io/topology-aware-hints")
+    ? annotations["service.kubernetes.io/topology-aware-hints"]
+    : Object.hasOwn(annotations, "service.kubernetes.io/topology-mode") ? annotations["service.kubernetes.io/topology-mode"] : undefined;
+  return v === "Auto" || v === "auto";
+}
+
+const closeTrafficDistributions = new Set(["PreferClose", "PreferSameZone", "PreferSameNode"]);
+
+/** The hints a ready endpoint should carry under a close distribution (its zone; its node for PreferSameNode). */
+function closeHints(ep: Endpoint, nodeHints: boolean): Endpoint["hints"] {
+  const forZones = ep.zone !== undefined ? [{ name: ep.zone }] : undefined;
+  const forNodes = ep.nodeName !== undefined && nodeHints ? [{ name: ep.nodeName }] : undefined;
+  return forZones || forNodes ? { ...(forZones ? { forZones } : {}), ...(forNodes ? { forNodes } : {}) } : undefined;
+}
+
+function isReadyEndpoint(ep: Endpoint): boolean {
+  return ep.conditions?.ready === true;
+}
+
+/**
+ * trafficdist.ReconcileHints: under PreferClose/PreferSameZone/PreferSameNode every ready endpoint
+ * is hinted to its own zone (and node, for PreferSameNode); otherwise no endpoint has hints. Slices
+ * being created or updated are hinted; an unchanged slice whose hints are missing, stale or wrong
+ * moves to the updates. Returns new slices; none given is changed.
+ */
+export function reconcileHints(
+  trafficDistribution: string | undefined,
+  create: readonly EndpointSlice[],
+  update: readonly EndpointSlice[],
+  unchanged: readonly EndpointSlice[],
+): { create: EndpointSlice[]; update: EndpointSlice[]; unchanged: EndpointSlice[] } {
+  const close = trafficDistribution !== undefined && closeTrafficDistributions.has(trafficDistribution);
+  const nodeHints = trafficDistribution === "PreferSameNode";
+  const want = (ep: Endpoint): Endpoint["hints"] => (close ? closeHints(ep, nodeHints) : undefined);
+  // Under a close distribution only ready endpoints are judged and rewritten; otherwise every hint goes.
+  const judged = (ep: Endpoint) => !close || isReadyEndpoint(ep);
+  const needsUpdate = (slice: EndpointSlice) => endpointsOf(slice).some((ep) => judged(ep) && !deepEqual(ep.hints, want(ep)));
+  const hinted = (slice: EndpointSlice): EndpointSlice => {
+    if (!endpointsOf(slice).some((ep) => judged(ep) && ep.hints !== want(ep))) return slice;
+    const endpoints = endpointsOf(slice).map((ep) => {
+      if (!judged(ep)) return ep;
+      const hints = want(ep);
+      return hints === undefined ? withoutHints(ep) : { ...ep, hints };
+    });
+    return { ...slice, endpoints };
+  };
+  const moved = unchanged.filter(needsUpdate);
+  return {
+    create: create.map(hinted),
+    update: [...update, ...moved].map(hinted),
+    unchanged: unchanged.filter((s) => !needsUpdate(s)),
+  };
 }
 
 /**

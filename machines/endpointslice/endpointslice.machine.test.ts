@@ -73,6 +73,37 @@ describe("the EndpointSlice controller in a running cluster", () => {
   });
 });
 
+const webRule = (c: Cluster, node: string) => c.proxyRules(node).find((r) => r.kind === "ClusterIP" && r.service === "default/web:http")?.backends;
+
+describe("trafficDistribution in a running cluster (trafficdist.ReconcileHints)", () => {
+  // Nodes in two zones; the Service prefers close endpoints: each ready endpoint is hinted to its
+  // own zone, a not-ready one carries no hint, and taking the preference away takes the hints away.
+  it("PreferClose hints each ready endpoint to its zone, kube-proxy keeps traffic in the zone; unset removes every hint", async () => {
+    const c = createCluster({ nodes: 2, seed: 4 });
+    for (const [node, zone] of [["node-1", "zone-a"], ["node-2", "zone-b"]]) {
+      expect(c.requestSync({ verb: "patch", group: "", resource: "nodes", name: node, patchType: "merge", body: { metadata: { labels: { "topology.kubernetes.io/zone": zone } } } }).ok).toBe(true);
+    }
+    await c.apply([{ ...service, spec: { ...service.spec, trafficDistribution: "PreferClose" } }, pod("web-1", "node-1"), pod("web-2", "node-2", false)]);
+    await c.settle();
+    c.advance(5_000);
+    const byPod = () => Object.fromEntries(slicesOf(c)[0].endpoints.map((e: any) => [e.targetRef.name, e]));
+    expect(byPod()["web-1"]).toMatchObject({ zone: "zone-a", hints: { forZones: [{ name: "zone-a" }] } });
+    expect(byPod()["web-2"].zone).toBe("zone-b");
+    expect(byPod()["web-2"].hints).toBeUndefined();
+    // Both endpoints ready: kube-proxy on each node sends the Service's traffic to its own zone only.
+    await c.apply(pod("web-3", "node-2"));
+    await c.settle();
+    c.advance(5_000);
+    const ip = (name: string) => `${c.get("Pod", name, "default").status.podIP}:80`;
+    expect(webRule(c, "node-1")).toEqual([ip("web-1")]);
+    expect(webRule(c, "node-2")).toEqual([ip("web-3")]);
+    expect(c.requestSync({ verb: "patch", group: "", resource: "services", namespace: "default", name: "web", patchType: "merge", body: { spec: { trafficDistribution: null } } }).ok).toBe(true);
+    await c.settle();
+    expect(byPod()["web-1"].hints).toBeUndefined();
+    expect(webRule(c, "node-1")).toHaveLength(2);
+  });
+});
+
 const slice = (name: string, n: number): EndpointSlice => ({
   metadata: { name, namespace: "default", resourceVersion: "7" },
   addressType: "IPv4",

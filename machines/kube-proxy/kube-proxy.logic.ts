@@ -119,6 +119,8 @@ function availableForTopology(ep: CategorizedEndpoint, mode: string, nodeName: s
   return true;
 }
 
+const ZONE_LABEL = "topology.kubernetes.io/zone";
+
 /**
  * pkg/proxy CategorizeEndpoints: the usable Cluster-policy endpoints (ready ones the topology
  * allows, else serving-and-terminating ones anywhere) when the port uses them, the usable
@@ -131,7 +133,7 @@ export function categorizeEndpoints<E extends CategorizedEndpoint>(
   let clusterEndpoints: E[] | undefined;
   let hasAnyEndpoints = false;
   if (usesCluster) {
-    const zone = Object.hasOwn(nodeLabels, "topology.kubernetes.io/zone") ? nodeLabels["topology.kubernetes.io/zone"]! : "";
+    const zone = Object.hasOwn(nodeLabels, ZONE_LABEL) ? nodeLabels[ZONE_LABEL]! : "";
     const mode = topologyModeFromHints(endpoints, nodeName, zone);
     clusterEndpoints = endpoints.filter((ep) => ep.ready && availableForTopology(ep, mode, nodeName, zone));
     // graceful termination: no ready endpoint anywhere, so the serving-and-terminating ones
@@ -339,9 +341,11 @@ export function ruleFor(rules: ProxyRule[], nodes: Node[], dst: string): ProxyRu
 }
 
 /** The rules kube-proxy on this node has programmed: every programmed Service's, in order. */
-export function rulesFor(ctx: Pick<KubeProxyContext, "programmed">, nodeName: string): ProxyRule[] {
+export function rulesFor(ctx: Pick<KubeProxyContext, "programmed" | "client">, nodeName: string): ProxyRule[] {
+  // The node's labels (its zone) from the node informer, as kube-proxy's NodeTopologyConfig reads them for hints.
+  const labels = ((ctx.client.informers.get(NODES)?.store.get(nodeName) as Node | undefined)?.metadata?.labels ?? {}) as Readonly<Record<string, string>>;
   const rules: ProxyRule[] = [];
-  for (const p of ctx.programmed.values()) for (const r of programmedRules(p, nodeName)) rules.push(r);
+  for (const p of ctx.programmed.values()) for (const r of programmedRules(p, nodeName, labels)) rules.push(r);
   return rules;
 }
 
@@ -350,7 +354,7 @@ export function rulesFor(ctx: Pick<KubeProxyContext, "programmed">, nodeName: st
 // Entries live in a persistent map and are never changed, so their identity is their value.
 const ruleMemo = new WeakMap<Programmed, ProxyRule[] | Map<string, ProxyRule[]>>();
 
-function programmedRules(p: Programmed, nodeName: string): ProxyRule[] {
+function programmedRules(p: Programmed, nodeName: string, nodeLabels: Readonly<Record<string, string>>): ProxyRule[] {
   const m = ruleMemo.get(p);
   if (Array.isArray(m)) return m;
   if (!nodeDependent(p)) {
@@ -360,8 +364,10 @@ function programmedRules(p: Programmed, nodeName: string): ProxyRule[] {
   }
   let byNode = m;
   if (byNode === undefined) ruleMemo.set(p, (byNode = new Map()));
-  let rules = byNode.get(nodeName);
-  if (rules === undefined) byNode.set(nodeName, (rules = serviceRules(p.svc, p.slices, nodeName)));
+  // keyed by the node and its zone: a relabelled node's zone hints select anew
+  const key = `${nodeName}\u0000${Object.hasOwn(nodeLabels, ZONE_LABEL) ? nodeLabels[ZONE_LABEL] : ""}`;
+  let rules = byNode.get(key);
+  if (rules === undefined) byNode.set(key, (rules = serviceRules(p.svc, p.slices, nodeName, nodeLabels)));
   return rules;
 }
 
@@ -369,6 +375,10 @@ function nodeDependent(p: Programmed): boolean {
   const svc = p.svc;
   if (svc.spec?.internalTrafficPolicy === "Local" || svc.spec?.externalTrafficPolicy === "Local") return true;
   // topology hints make the Cluster endpoints depend on the node too
+  return hasHints(p);
+}
+
+function hasHints(p: Programmed): boolean {
   return p.slices.some((s) => (s.endpoints ?? []).some((ep) => ep.hints !== undefined && ep.hints !== null));
 }
 
@@ -470,23 +480,27 @@ export function requestSync(ctx: KubeProxyContext, now: number, fx: Fx): void {
 }
 
 /** syncProxyRules: programs every Service from the caches; an unchanged Service keeps its entry (and its rules). */
-export function syncProxyRules(ctx: KubeProxyContext, now: number): void {
+export function syncProxyRules(ctx: KubeProxyContext, now: number, fx: Fx): void {
   ctx.syncPending = false;
   ctx.lastSyncAt = now;
   const services = ctx.client.informers.get(SERVICES)?.store.values() ?? [];
   const dirty = ctx.changed;
   const prev = ctx.programmed;
+  let hinted = false;
   ctx.programmed = OrderedMap<string, Programmed>().withMutations((next) => {
     for (const svc of services as Iterable<Service>) {
       const key = `${svc.metadata?.namespace ?? "default"}/${svc.metadata?.name}`;
       let p = prev.get(key);
       if (p === undefined || p.svc !== svc || dirty === undefined || dirty.has(key)) {
         p = { svc, slices: serviceSlices(ctx.client, SLICES, svc) };
+        hinted ||= hasHints(p);
       }
       next.set(key, p);
     }
   });
   ctx.changed = OrderedSet();
+  // Hints select endpoints by this node's zone: its labels come from Nodes, watched from the first hint on.
+  if (hinted && !ctx.client.informers.has(NODES)) startInformer(ctx.client, fx, NODES, { group: "", resource: "nodes" });
 }
 
 /** Notes which Service an informer delta concerns, so the next sync reads it again (Node deltas concern none). */

@@ -32,7 +32,7 @@ export const kubeProxyMachine = setup({
     }),
     handleWatchEvent: step((c, e, fx) => I.handleWatchEvent(c.client, fx, e, (w, d) => noteDelta(c, w, d))),
     requestSync: step((c, e, fx) => requestSync(c, e.now ?? 0, fx)),
-    syncProxyRules: step((c, e) => syncProxyRules(c, (e as { now?: number }).now ?? 0)),
+    syncProxyRules: step((c, e, fx) => syncProxyRules(c, (e as { now?: number }).now ?? 0, fx)),
     relist: step((c, e, fx) => I.relist(c.client, fx, e.watchId)),
     forwardConnection: step((c, e, fx) => forwardConnection(c, e, fx)),
     notePolicyAgent: step((c, e) => notePolicyAgent(c, e.from)),
