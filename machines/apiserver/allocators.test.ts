@@ -44,22 +44,22 @@ describe("ClusterIP allocator (ipallocator bitmap_test)", () => {
 
   it.each([
     {
-      name: "an IP outside the Service CIDR is rejected with the range in the message",
+      name: "an IP outside the Service CIDR is refused: no ServiceCIDR holds it (ErrMismatchedNetwork)",
       ip: "10.0.0.1",
       error:
-        'spec.clusterIPs: Invalid value: ["10.0.0.1"]: failed to allocate IP 10.0.0.1: the provided IP (10.0.0.1) is not in the valid range. The range of valid IPs is 10.96.0.0/12',
+        'spec.clusterIPs: Invalid value: ["10.0.0.1"]: failed to allocate IP 10.0.0.1: the provided network does not match the current range',
     },
     {
-      name: "the network address of the CIDR is not allocatable",
+      name: "the network address of the CIDR is not allocatable (PrefixContainsIP leaves it out)",
       ip: "10.96.0.0",
       error:
-        'spec.clusterIPs: Invalid value: ["10.96.0.0"]: failed to allocate IP 10.96.0.0: the provided IP (10.96.0.0) is not in the valid range. The range of valid IPs is 10.96.0.0/12',
+        'spec.clusterIPs: Invalid value: ["10.96.0.0"]: failed to allocate IP 10.96.0.0: the provided network does not match the current range',
     },
     {
       name: "the broadcast address of the CIDR is not allocatable",
       ip: "10.111.255.255",
       error:
-        'spec.clusterIPs: Invalid value: ["10.111.255.255"]: failed to allocate IP 10.111.255.255: the provided IP (10.111.255.255) is not in the valid range. The range of valid IPs is 10.96.0.0/12',
+        'spec.clusterIPs: Invalid value: ["10.111.255.255"]: failed to allocate IP 10.111.255.255: the provided network does not match the current range',
     },
     {
       name: "the kubernetes Service's IP is already allocated",
