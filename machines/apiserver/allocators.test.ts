@@ -103,6 +103,12 @@ describe("ClusterIP allocator (ipallocator bitmap_test)", () => {
     expect(b.ok && b.value).toBe("10.96.1.2");
   });
 
+  // allocateFromRange: an address whose IPAddress exists (someone else's) is passed over, as the lister finds it
+  it("a random pick an IPAddress already holds scans forward past it", () => {
+    const r = allocateNext(newClusterIPAllocator("10.96.0.0/12"), () => 0, (ip) => ip === "10.96.1.1" || ip === "10.96.1.2");
+    expect(r.ok && r.value).toBe("10.96.1.3");
+  });
+
   it("falls back to the static band only when the dynamic band is full, then reports range is full (TestAllocateReserved)", () => {
     let s: RangeAllocatorState = newClusterIPAllocator("192.168.1.0/25", { reserveKubernetesServiceIP: false });
     const rand = seq(0.3, 0.7, 0.1);
