@@ -22,8 +22,8 @@ describe("canDeleteCIDR", () => {
     expect(canDelete(sc("inner", "10.96.0.0/24"), [kubernetes, sc("inner", "10.96.0.0/24")], [allocated("10.96.0.10")])).toBe(true);
     expect(canDelete(sc("twin", "10.200.0.0/24"), [extra, sc("twin", "10.200.0.0/24")], [allocated("10.200.0.5")])).toBe(true);
   });
-  it("is blocked when the only other ServiceCIDR holding the address is smaller than it", () => {
-    // no parent: the /24 does not contain the /16; but the address lies in both, so nothing is orphaned
+  it("a wider ServiceCIDR with no parent is blocked only by an address no other ServiceCIDR holds", () => {
+    // the /24 does not contain the /16, but an address in both would not be orphaned
     expect(canDelete(sc("wide", "10.200.0.0/16"), [sc("wide", "10.200.0.0/16"), extra], [allocated("10.200.0.5")])).toBe(true);
     expect(canDelete(sc("wide", "10.200.0.0/16"), [sc("wide", "10.200.0.0/16"), extra], [allocated("10.200.9.5")])).toBe(false);
   });
