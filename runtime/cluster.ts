@@ -8,7 +8,7 @@ import type { Node } from "kubernetes-types/core/v1";
 import { componentStatuses } from "../machines/apiserver/componentstatus.js";
 import { apiServices, metricsServerAPIService } from "../machines/apiserver/apiservices.js";
 import { flowSchemas, priorityLevelConfigurations } from "../machines/apiserver/flowcontrol.js";
-import { defaultServiceCIDR, ipAddresses } from "../machines/apiserver/servicecidr.js";
+import { defaultServiceCIDRName } from "../machines/apiserver/servicecidr.js";
 import { csiNodes } from "../machines/apiserver/csinode.js";
 import { DEFAULT_SERVICE_CIDR } from "../machines/apiserver/allocators.js";
 import { rfc3339 } from "../machines/common/time.js";
@@ -166,8 +166,6 @@ export class Cluster {
   private startedAt = "";
   /** API Priority and Fairness' bootstrap configuration: fixed for the run, each object with its own uid */
   private apf: { flowSchemas: any[]; priorityLevels: any[] } = { flowSchemas: [], priorityLevels: [] };
-  /** the default ServiceCIDR, created at start over the service range */
-  private serviceCIDR: any;
   /** the seed the computed objects' uids are drawn from (a live start's nonce mixed in) */
   private computedUidSeed = 0;
   private pacing: Pace;
@@ -239,7 +237,6 @@ export class Cluster {
     const uidOf = (kind: string, name: string) => new Rng(seedFor((this.seed ^ (nonce ?? 0)) >>> 0, `flowcontrol/${kind}/${name}`)).uuid();
     this.apf = { flowSchemas: flowSchemas({ createdAt: this.startedAt, uidOf }), priorityLevels: priorityLevelConfigurations({ createdAt: this.startedAt, uidOf }) };
     this.computedUidSeed = (this.seed ^ (nonce ?? 0)) >>> 0;
-    this.serviceCIDR = defaultServiceCIDR(DEFAULT_SERVICE_CIDR, this.startedAt, new Rng(seedFor((this.seed ^ (nonce ?? 0)) >>> 0, "servicecidr/kubernetes")).uuid());
     this.bootstrap(opts.only !== undefined, opts.addons === true && opts.only === undefined);
     if (!opts.only) {
       this.set.start(this.runtime);
@@ -270,6 +267,19 @@ export class Cluster {
       const r = this.requestSync({ ...req, fieldManager });
       if (!r.ok && r.status.reason !== "AlreadyExists") throw new ApiError(r.status);
     };
+    const ensureDefaultServiceCIDR = () => {
+      ensure({ verb: "create", group: "networking.k8s.io", resource: "servicecidrs", body: { apiVersion: "networking.k8s.io/v1", kind: "ServiceCIDR", metadata: { name: defaultServiceCIDRName }, spec: { cidrs: [DEFAULT_SERVICE_CIDR] } } });
+      const sc = this.requestSync({ verb: "get", group: "networking.k8s.io", resource: "servicecidrs", name: defaultServiceCIDRName });
+      if (!sc.ok) throw new ApiError(sc.status);
+      // syncStatus: only a ServiceCIDR without a Ready condition (or an Unknown one) is marked Ready
+      const ready = (sc.object.status?.conditions ?? []).find((c: any) => c.type === "Ready");
+      if (ready !== undefined && ready.status !== "Unknown") return;
+      // the apply configuration sets no reason (metav1.Condition's, not omitempty, is stored as "")
+      const condition = { type: "Ready", status: "True", message: "Kubernetes default Service CIDR is ready", lastTransitionTime: rfc3339(this.runtime.now) };
+      const body = { apiVersion: "networking.k8s.io/v1", kind: "ServiceCIDR", metadata: { name: defaultServiceCIDRName }, status: { conditions: [condition] } };
+      const r = this.requestSync({ verb: "patch", group: "networking.k8s.io", resource: "servicecidrs", name: defaultServiceCIDRName, subresource: "status", patchType: "apply", force: true, fieldManager: "kubernetes-service-cidr-controller", body });
+      if (!r.ok) throw new ApiError(r.status);
+    };
     for (const ns of ["default", "kube-system", "kube-public", "kube-node-lease"]) {
       ensure({ verb: "create", group: "", resource: "namespaces", body: { apiVersion: "v1", kind: "Namespace", metadata: { name: ns } } });
       // ServiceAccount admission refuses pods without it (after its lookups), as a cluster without a controller manager does.
@@ -295,6 +305,10 @@ export class Cluster {
       verb: "create", group: "", resource: "configmaps", namespace: "kube-system",
       body: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "kube-apiserver-legacy-service-account-token-tracking" }, data: { since: new Date(this.runtime.now).toISOString().slice(0, 10) } },
     });
+    // The kubernetes-service-cidr-controller (pkg/controlplane/controller/defaultservicecidr) blocks
+    // start-up until the default ServiceCIDR exists, then applies its Ready condition: the ClusterIP
+    // allocator hands out addresses of ready ServiceCIDRs only.
+    ensureDefaultServiceCIDR();
     // The API server's own Service: the first address of the service CIDR.
     ensure({
       verb: "create", group: "", resource: "services", namespace: "default",
@@ -570,7 +584,6 @@ export class Cluster {
     if (r.kind === "ComponentStatus") return this.componentStatuses().find((c) => c.metadata.name === name);
     if (r.kind === "APIService") return this.apiServices().find((a) => a.metadata.name === name);
     if (r.kind === "FlowSchema" || r.kind === "PriorityLevelConfiguration") return this.flowControl(r.kind).find((a) => a.metadata.name === name);
-    if (r.kind === "ServiceCIDR" || r.kind === "IPAddress") return this.serviceNetwork(r.kind).find((a) => a.metadata.name === name);
     if (r.kind === "CSINode") return this.csiNodes().find((a) => a.metadata.name === name);
     for (const obj of candidates(cache, r)) {
       if (obj.metadata.name === name && (!r.namespaced || obj.metadata.namespace === (namespace ?? "default"))) return obj;
@@ -592,7 +605,7 @@ export class Cluster {
       if ("error" in p) throw new ApiError({ kind: "Status", apiVersion: "v1", status: "Failure", metadata: {}, code: 400, reason: "BadRequest", message: p.error });
       scope.fieldReqs = p;
     }
-    const out = [...(r.kind === "ComponentStatus" ? this.componentStatuses() : r.kind === "APIService" ? this.apiServices() : r.kind === "FlowSchema" || r.kind === "PriorityLevelConfiguration" ? this.flowControl(r.kind) : r.kind === "ServiceCIDR" || r.kind === "IPAddress" ? this.serviceNetwork(r.kind) : r.kind === "CSINode" ? this.csiNodes() : candidates(this.cache(), r))].filter((o) => matches(scope, o));
+    const out = [...(r.kind === "ComponentStatus" ? this.componentStatuses() : r.kind === "APIService" ? this.apiServices() : r.kind === "FlowSchema" || r.kind === "PriorityLevelConfiguration" ? this.flowControl(r.kind) : r.kind === "CSINode" ? this.csiNodes() : candidates(this.cache(), r))].filter((o) => matches(scope, o));
     return out.sort((a, b) => {
       const ka = `${a.metadata.namespace ?? ""}/${a.metadata.name}`;
       const kb = `${b.metadata.namespace ?? ""}/${b.metadata.name}`;
@@ -637,11 +650,6 @@ export class Cluster {
   csiNodes(): any[] {
     const uidOf = (name: string) => new Rng(seedFor(this.computedUidSeed, `csinode/${name}`)).uuid();
     return csiNodes([...candidates(this.cache(), mustResource("Node", this.cache()))], uidOf);
-  }
-
-  /** The ServiceCIDRs, or the IPAddress of every ClusterIP the Services hold now. */
-  serviceNetwork(kind: "ServiceCIDR" | "IPAddress"): any[] {
-    return kind === "ServiceCIDR" ? [this.serviceCIDR] : ipAddresses([...candidates(this.cache(), mustResource("Service", this.cache()))]);
   }
 
   /** API Priority and Fairness' FlowSchemas or PriorityLevelConfigurations, as bootstrapped. */

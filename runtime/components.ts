@@ -33,6 +33,7 @@ import { cronJobControllerMachine } from "../machines/cronjob/cronjob.machine.js
 import { ttlAfterFinishedMachine } from "../machines/ttlafterfinished/ttl.machine.js";
 import { csrSigningMachine } from "../machines/csrsigning/csrsigning.machine.js";
 import { csrCleanerMachine } from "../machines/csrcleaner/csrcleaner.machine.js";
+import { serviceCIDRsMachine } from "../machines/servicecidrs/servicecidrs.machine.js";
 import { resourceQuotaControllerMachine } from "../machines/resourcequota/resourcequota.machine.js";
 // [/batch]
 // [serviceaccounts]
@@ -180,6 +181,8 @@ export function components(nodes: Node[], seed: number, opts: unknown, mint: (ad
       rt.spawn("kube-proxy", kubeProxyMachine, { token: tokenOf("kube-proxy"), seed: seedFor(seed, "kube-proxy") });
       rt.spawn("coredns", dnsMachine, { token: tokenOf("coredns"), ...(dnsPods ? { servedByPods: true } : {}) });
       rt.spawn("metrics-server", metricsServerMachine, { token: tokenOf("metrics-server"), address: "metrics-server" });
+      // kube-controller-manager's servicecidrs controller: the ServiceCIDRs' finalizer and Ready condition
+      rt.spawn("service-cidr-controller", serviceCIDRsMachine, { token: tokenOf("controller-manager"), address: "service-cidr-controller" });
       // [/networking]
       // [storage] kube-controller-manager's PersistentVolume controller
       rt.spawn("persistentvolume-controller", pvControllerMachine, { token: tokenOf("controller-manager"), address: "persistentvolume-controller" });

@@ -35,6 +35,7 @@ import { schedulerMachine } from "../machines/scheduler/scheduler.machine.js";
 import { ttlAfterFinishedMachine } from "../machines/ttlafterfinished/ttl.machine.js";
 import { csrSigningMachine } from "../machines/csrsigning/csrsigning.machine.js";
 import { csrCleanerMachine } from "../machines/csrcleaner/csrcleaner.machine.js";
+import { serviceCIDRsMachine } from "../machines/servicecidrs/servicecidrs.machine.js";
 import { resourceQuotaControllerMachine } from "../machines/resourcequota/resourcequota.machine.js";
 import { serviceAccountsControllerMachine } from "../machines/serviceaccount/serviceaccounts.machine.js";
 import { rootCaPublisherMachine } from "../machines/serviceaccount/rootcapublisher.machine.js";
@@ -68,6 +69,7 @@ export const valueMachines: ReadonlySet<AnyStateMachine> = new Set<AnyStateMachi
   ttlAfterFinishedMachine,
   csrSigningMachine,
   csrCleanerMachine,
+  serviceCIDRsMachine,
   daemonSetControllerMachine,
   statefulSetControllerMachine,
   cronJobControllerMachine,

@@ -18,13 +18,6 @@
 // priority-and-fairness.go setResponseHeaders writes with the uids of the request's classification
 // (pkg/util/flowcontrol/rule.go's matching, in matchingPrecedence-then-name order).
 //
-// networking.k8s.io/v1 ServiceCIDR and IPAddress: the default ServiceCIDR `kubernetes` the
-// kubernetes-service-cidr-controller creates from the service range
-// (pkg/controlplane/controller/defaultservicecidr: Ready=True, "Kubernetes default Service CIDR is
-// ready"), and one IPAddress per allocated ClusterIP (pkg/registry/core/service/ipallocator
-// createIPAddress and serviceToRef), released when the Service goes; printServiceCIDR and
-// printIPAddress's columns.
-//
 // storage.k8s.io/v1 CSINode: the kubelet creates one per node as it registers
 // (pkg/volume/csi/nodeinfomanager CreateCSINode: owned by the Node, no drivers, the migrated in-tree
 // plugins of csi_plugin.go in the storage.alpha.kubernetes.io/migrated-plugins annotation);
@@ -127,7 +120,7 @@ describe.skipIf(!bin)("apiservices with the real kubectl", () => {
     expect((await get("/apis/apiregistration.k8s.io/v1/apiservices/v1.apps")).code).toBe(200);
     // every computed kind: a write of any shape is the 405 of a missing route, never a decode of its body
     const bodies = ["null", "{}", '{"metadata":{"name":"x"}}'];
-    for (const path of ["/apis/apiregistration.k8s.io/v1/apiservices", "/apis/flowcontrol.apiserver.k8s.io/v1/flowschemas", "/apis/flowcontrol.apiserver.k8s.io/v1/prioritylevelconfigurations", "/apis/networking.k8s.io/v1/servicecidrs", "/apis/networking.k8s.io/v1/ipaddresses", "/apis/storage.k8s.io/v1/csinodes"]) {
+    for (const path of ["/apis/apiregistration.k8s.io/v1/apiservices", "/apis/flowcontrol.apiserver.k8s.io/v1/flowschemas", "/apis/flowcontrol.apiserver.k8s.io/v1/prioritylevelconfigurations", "/apis/storage.k8s.io/v1/csinodes"]) {
       for (const body of bodies) {
         for (const [method, at] of [["POST", path], ["PUT", `${path}/x`], ["PATCH", `${path}/x`], ["DELETE", `${path}/x`], ["DELETE", path]] as const) {
           const w = await raw(s, method, at, { token: s.cluster.adminToken, ...(method === "DELETE" ? {} : { body }), headers: { "Content-Type": method === "PATCH" ? "application/merge-patch+json" : "application/json" } });
@@ -272,51 +265,6 @@ describe.skipIf(!bin)("flowschemas and prioritylevelconfigurations with the real
     expect((await k(["get", "flowschema", "exempt", "catch-all", "-o", "name"])).out.trim().split("\n")).toEqual(["flowschema.flowcontrol.apiserver.k8s.io/exempt", "flowschema.flowcontrol.apiserver.k8s.io/catch-all"]);
     const r = await k(["get", "prioritylevelconfiguration", "no-such-level"]);
     expect(r.err).toContain('prioritylevelconfigurations.flowcontrol.apiserver.k8s.io "no-such-level" not found');
-  });
-});
-
-describe.skipIf(!bin)("servicecidrs and ipaddresses with the real kubectl", () => {
-  let s: Served;
-  const k = (args: string[], input?: string) => kubectl(bin!, s.kubeconfigPath, args, { timeoutMs: 20_000, ...(input !== undefined ? { input } : {}) });
-  const cells = (out: string) => out.trimEnd().split("\n").map((l) => l.trim().split(/\s+/));
-
-  beforeAll(async () => {
-    s = await serve({ nodes: 1, speed: 10 });
-  });
-  afterAll(async () => {
-    await s?.stop();
-  });
-
-  it("the default ServiceCIDR covers the service range and is Ready", async () => {
-    const r = await k(["get", "servicecidrs"]);
-    expect(r.code).toBe(0);
-    const rows = cells(r.out);
-    expect(rows[0]).toEqual(["NAME", "CIDRS", "AGE"]);
-    expect(rows.slice(1).map((row) => row.slice(0, 2))).toEqual([["kubernetes", "10.96.0.0/12"]]);
-    const o = JSON.parse((await k(["get", "servicecidr", "kubernetes", "-o", "json"])).out);
-    expect(o.spec).toEqual({ cidrs: ["10.96.0.0/12"] });
-    expect(o.status.conditions).toEqual([{ type: "Ready", status: "True", lastTransitionTime: o.metadata.creationTimestamp, reason: "", message: "Kubernetes default Service CIDR is ready" }]);
-  });
-
-  it("kubectl get ipaddresses: one per ClusterIP held, named by the address, its parent the Service", async () => {
-    const r = await k(["get", "ipaddresses"]);
-    expect(r.code).toBe(0);
-    expect(cells(r.out)).toEqual([["NAME", "PARENTREF"], ["10.96.0.1", "services/default/kubernetes"], ["10.96.0.10", "services/kube-system/kube-dns"]]);
-    const o = JSON.parse((await k(["get", "ipaddress", "10.96.0.1", "-o", "json"])).out);
-    expect(o.metadata.labels).toEqual({ "ipaddress.kubernetes.io/ip-family": "IPv4", "ipaddress.kubernetes.io/managed-by": "ipallocator.k8s.io" });
-    expect(o.spec).toEqual({ parentRef: { resource: "services", namespace: "default", name: "kubernetes" } });
-  });
-
-  it("a Service's ClusterIP gets its IPAddress and releases it with the Service; a headless one has none", async () => {
-    const svc = "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {clusterIP: 10.96.7.7, ports: [{port: 80}], selector: {app: web}}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: headless}\nspec: {clusterIP: None, ports: [{port: 80}], selector: {app: web}}\n";
-    expect((await k(["apply", "-f", "-"], svc)).code).toBe(0);
-    const got = await k(["get", "ipaddress", "10.96.7.7", "--no-headers"]);
-    expect(cells(got.out)).toEqual([["10.96.7.7", "services/default/web"]]);
-    expect(cells((await k(["get", "ipaddresses", "--no-headers"])).out).map((row) => row[0])).toEqual(["10.96.0.1", "10.96.0.10", "10.96.7.7"]);
-    expect((await k(["delete", "service", "web"])).code).toBe(0);
-    await until(async () => (await k(["get", "ipaddress", "10.96.7.7"])).code !== 0 || undefined, 10_000);
-    const gone = await k(["get", "ipaddress", "10.96.7.7"]);
-    expect(gone.err).toContain('ipaddresses.networking.k8s.io "10.96.7.7" not found');
   });
 });
 

@@ -44,22 +44,22 @@ describe("ClusterIP allocator (ipallocator bitmap_test)", () => {
 
   it.each([
     {
-      name: "an IP outside the Service CIDR is rejected with the range in the message",
+      name: "an IP outside the Service CIDR is refused: no ServiceCIDR holds it (ErrMismatchedNetwork)",
       ip: "10.0.0.1",
       error:
-        'spec.clusterIPs: Invalid value: ["10.0.0.1"]: failed to allocate IP 10.0.0.1: the provided IP (10.0.0.1) is not in the valid range. The range of valid IPs is 10.96.0.0/12',
+        'spec.clusterIPs: Invalid value: ["10.0.0.1"]: failed to allocate IP 10.0.0.1: the provided network does not match the current range',
     },
     {
-      name: "the network address of the CIDR is not allocatable",
+      name: "the network address of the CIDR is not allocatable (PrefixContainsIP leaves it out)",
       ip: "10.96.0.0",
       error:
-        'spec.clusterIPs: Invalid value: ["10.96.0.0"]: failed to allocate IP 10.96.0.0: the provided IP (10.96.0.0) is not in the valid range. The range of valid IPs is 10.96.0.0/12',
+        'spec.clusterIPs: Invalid value: ["10.96.0.0"]: failed to allocate IP 10.96.0.0: the provided network does not match the current range',
     },
     {
       name: "the broadcast address of the CIDR is not allocatable",
       ip: "10.111.255.255",
       error:
-        'spec.clusterIPs: Invalid value: ["10.111.255.255"]: failed to allocate IP 10.111.255.255: the provided IP (10.111.255.255) is not in the valid range. The range of valid IPs is 10.96.0.0/12',
+        'spec.clusterIPs: Invalid value: ["10.111.255.255"]: failed to allocate IP 10.111.255.255: the provided network does not match the current range',
     },
     {
       name: "the kubernetes Service's IP is already allocated",
@@ -101,6 +101,12 @@ describe("ClusterIP allocator (ipallocator bitmap_test)", () => {
     const b = a.ok ? allocateNext(a.state, () => 0) : a;
     expect(a.ok && a.value).toBe("10.96.1.1");
     expect(b.ok && b.value).toBe("10.96.1.2");
+  });
+
+  // allocateFromRange: an address whose IPAddress exists (someone else's) is passed over, as the lister finds it
+  it("a random pick an IPAddress already holds scans forward past it", () => {
+    const r = allocateNext(newClusterIPAllocator("10.96.0.0/12"), () => 0, (ip) => ip === "10.96.1.1" || ip === "10.96.1.2");
+    expect(r.ok && r.value).toBe("10.96.1.3");
   });
 
   it("falls back to the static band only when the dynamic band is full, then reports range is full (TestAllocateReserved)", () => {

@@ -114,18 +114,22 @@ function take(state: RangeAllocatorState, offset: number): RangeAllocatorState {
 }
 
 /** Scans [lo, lo+n) from lo+start, wrapping, for a free offset; cost is the run of taken offsets hit. */
-function scan(state: RangeAllocatorState, lo: number, n: number, start: number): number | undefined {
+function scan(state: RangeAllocatorState, lo: number, n: number, start: number, free?: (at: number) => boolean): number | undefined {
   for (let i = 0; i < n; i++) {
     const at = lo + ((start + i) % n);
-    if (!state.used[String(at)]) return at;
+    if (!state.used[String(at)] && (free === undefined || free(at))) return at;
   }
   return undefined;
 }
 
-/** Random pick from the dynamic band (wrapping), falling back to the static band when it is full (randomScanStrategyWithOffset). */
+/**
+ * Random pick from the dynamic band (wrapping), falling back to the static band when it is full
+ * (allocateNextService); an address `taken` names (an IPAddress someone else created) is passed over.
+ */
 export function allocateNext(
   state: RangeAllocatorState,
   rand: () => number,
+  taken?: (value: string) => boolean,
 ): AllocationResult<string> {
   const full = (): AllocationResult<string> => ({
     ok: false,
@@ -136,12 +140,22 @@ export function allocateNext(
   });
   if (state.count >= state.size) return full();
   const upper = state.size - state.staticSize;
-  let at = upper > 0 ? scan(state, state.staticSize, upper, Math.floor(rand() * upper)) : undefined;
+  const free = taken === undefined ? undefined : (at: number) => !taken(show(state, state.base + at));
+  let at = upper > 0 ? scan(state, state.staticSize, upper, Math.floor(rand() * upper), free) : undefined;
   if (at === undefined && state.staticSize > 0) {
-    at = scan(state, 0, state.staticSize, Math.floor(rand() * state.staticSize));
+    at = scan(state, 0, state.staticSize, Math.floor(rand() * state.staticSize), free);
   }
   if (at === undefined) return full();
   return { ok: true, state: take(state, at), value: show(state, state.base + at) };
+}
+
+/** ipallocator.ErrMismatchedNetwork's text. */
+export const mismatchedNetwork = "the provided network does not match the current range";
+
+/** True when the address is one of the range's usable ones (neither its network nor its broadcast address). */
+export function inRange(state: RangeAllocatorState, ip: string): boolean {
+  const offset = ipToInt(allocatorIP(ip)) - state.base;
+  return !Number.isNaN(offset) && offset >= 0 && offset < state.size;
 }
 
 /** Reserves a user-given ClusterIP, or fails with the apiserver's spec.clusterIPs field error. */
@@ -152,15 +166,10 @@ export function allocateSpecific(
 ): AllocationResult<string> {
   // field.Invalid prints a []string bad value as JSON in current apimachinery.
   const prefix = `spec.clusterIPs: Invalid value: ${JSON.stringify(clusterIPs)}: failed to allocate IP ${ip}: `;
-  const canonical = allocatorIP(ip);
-  const offset = ipToInt(canonical) - state.base;
-  if (Number.isNaN(offset) || offset < 0 || offset >= state.size) {
-    return {
-      ok: false,
-      state,
-      reason: "NotInRange",
-      error: `${prefix}the provided IP (${canonical}) is not in the valid range. The range of valid IPs is ${state.rangeSpec}`,
-    };
+  const offset = ipToInt(allocatorIP(ip)) - state.base;
+  if (!inRange(state, ip)) {
+    // MetaAllocator.getAllocator: no ServiceCIDR holds the address (ErrMismatchedNetwork)
+    return { ok: false, state, reason: "NotInRange", error: `${prefix}${mismatchedNetwork}` };
   }
   if (state.used[String(offset)]) {
     return { ok: false, state, reason: "Allocated", error: `${prefix}provided IP is already allocated` };

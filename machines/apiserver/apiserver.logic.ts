@@ -42,6 +42,7 @@ import { validateBinding } from "./validation/pod.js";
 import { validateCommonObjectMeta, withMetadataMemo } from "./validation/meta.js";
 import { statusWriteMeta } from "./statusmeta.js";
 import { allocateServiceAddresses, newServiceAllocators, releaseDroppedAddresses, releaseServiceAddresses, type ServiceAllocators } from "./services.js";
+import { ipAddressChanges, ipAddressFor, ipAddressKey, serviceNetworkOf } from "./servicecidr.js";
 import { shareUnchanged } from "../common/share.js";
 import { deepEqual, semanticEqual } from "../common/equal.js";
 import { copyWith, getOwn, setOwn } from "../common/own.js";
@@ -1522,8 +1523,9 @@ function prepareUpdate(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
       cur.error = merged.error;
       return;
     }
-    // an approval's conditions are its body's: the approval strategy takes them from there
-    const keepsStatus = hasStatusSubresource(r) && req.subresource !== "approval";
+    // an approval's conditions are its body's: the approval strategy takes them from there; the
+    // ServiceCIDR strategy's PrepareForUpdate resets nothing, so a write to it sets its status too
+    const keepsStatus = hasStatusSubresource(r) && req.subresource !== "approval" && !kindIs(r, "ServiceCIDR");
     obj = { ...merged.obj, apiVersion: old.apiVersion, kind: old.kind, metadata: meta, ...(old.status !== undefined && keepsStatus ? { status: old.status } : {}) };
   }
   if (req.subresource === "status" || req.subresource === "ephemeralcontainers") delete obj.metadata.resourceVersion;
@@ -2346,7 +2348,7 @@ export function runValidation(ctx: ApiServerContext): ApiServerContext {
   // the strategy's warnings follow its validation (rest.BeforeCreate / BeforeUpdate), before any allocation
   const warned = withStrategyWarnings(cur);
   if (!kindIs(r, "Service")) return warned === cur ? ctx : stepped(ctx, warned);
-  const res = allocateServiceAddresses(ctx.allocators, cur.obj, cur.old);
+  const res = allocateServiceAddresses(ctx.allocators, cur.obj, cur.old, serviceNetworkOf(ctx.cache));
   // A dry run keeps nothing of it: the answer shows the address a real write would get.
   // a health check nodePort that cannot be had is errors.NewInternalError (alloc.go)
   if ("internal" in res) return stepped(ctx, { ...warned, error: S.internalError(res.internal) });
@@ -2465,8 +2467,36 @@ export function sendTxn(ctx: ApiServerContext, fx: Fx): ApiServerContext {
     // stored as the write's own object is: Go's encoding of what admission charged
     success.push({ type: "put", key: a.key, value: goEncoded({ ...a.value, metadata: meta }) });
   }
+  const rng = kindIs(cur.r, "Service") ? ipAddressOps(ctx, cur, compare, success) : undefined;
   fx.send("etcd", { type: "Txn", id, compare, success, failure: [] });
-  return stepped(ctx, copyWith(cur, { txnId: id }), ctx.cache, ctx.backlog, id + 1);
+  const next = stepped(ctx, copyWith(cur, { txnId: id }), ctx.cache, ctx.backlog, id + 1);
+  return rng === undefined ? next : { ...next, rng };
+}
+
+/**
+ * The IPAddresses of the ClusterIPs a Service write gains and loses, in its own Txn: kube-apiserver's
+ * allocator creates each through its loopback client before the Service is stored and deletes it
+ * again when the write fails (the REST's txn.Revert), and deletes the released ones once it
+ * succeeded; one Txn leaves the same objects, at one revision. The generator after the uids drawn.
+ */
+function ipAddressOps(ctx: ApiServerContext, cur: InFlight, compare: Compare[], success: TxnOp[]): Rng | undefined {
+  const { added, removed } = ipAddressChanges(cur.op === "delete" ? undefined : cur.obj, cur.old);
+  if (added.length === 0 && removed.length === 0) return undefined;
+  const r = resourceFor("networking.k8s.io", "ipaddresses")!;
+  const rng = new Rng(ctx.rng.state);
+  const now = rfc3339(cur.req.now);
+  for (const ip of added) {
+    const obj = ipAddressFor(ip, cur.obj);
+    obj.metadata = { ...obj.metadata, uid: rng.uuid(), creationTimestamp: now };
+    // written by kube-apiserver's own client: an Update by the manager its User-Agent names
+    const managedFields = updateRecorded(r, undefined, obj, { manager: "kube-apiserver", subresource: "", now });
+    if (managedFields) obj.metadata.managedFields = managedFields;
+    compare.push({ key: ipAddressKey(ip), target: "version", result: "=", value: 0 });
+    success.push({ type: "put", key: ipAddressKey(ip), value: goEncoded(obj) });
+  }
+  // Release ignores a missing IPAddress: a delete of an absent key changes nothing
+  for (const ip of removed) success.push({ type: "delete", key: ipAddressKey(ip) });
+  return added.length > 0 ? rng : undefined;
 }
 
 export function isTxnSucceeded(ctx: ApiServerContext, ev: { id: number; succeeded: boolean }): boolean {

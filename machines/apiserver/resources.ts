@@ -92,6 +92,9 @@ export const resources: readonly ResourceInfo[] = [
   { kind: "Ingress", resource: "ingresses", singular: "ingress", group: "networking.k8s.io", version: "v1", namespaced: true, shortNames: ["ing"], verbs: rw, subresources: ["status"] },
   { kind: "IngressClass", resource: "ingressclasses", singular: "ingressclass", group: "networking.k8s.io", version: "v1", namespaced: false, shortNames: [], verbs: rw, subresources: [] },
   { kind: "NetworkPolicy", resource: "networkpolicies", singular: "networkpolicy", group: "networking.k8s.io", version: "v1", namespaced: true, shortNames: ["netpol"], verbs: rw, subresources: [] },
+  // MultiCIDRServiceAllocator (GA in v1.33): the service ranges and one IPAddress per ClusterIP allocated (servicecidr.ts)
+  { kind: "ServiceCIDR", resource: "servicecidrs", singular: "servicecidr", group: "networking.k8s.io", version: "v1", namespaced: false, shortNames: [], verbs: rw, subresources: ["status"] },
+  { kind: "IPAddress", resource: "ipaddresses", singular: "ipaddress", group: "networking.k8s.io", version: "v1", namespaced: false, shortNames: [], verbs: rw, subresources: [] },
   { kind: "Role", resource: "roles", singular: "role", group: "rbac.authorization.k8s.io", version: "v1", namespaced: true, shortNames: [], verbs: rw, subresources: [] },
   { kind: "ClusterRole", resource: "clusterroles", singular: "clusterrole", group: "rbac.authorization.k8s.io", version: "v1", namespaced: false, shortNames: [], verbs: rw, subresources: [] },
   { kind: "RoleBinding", resource: "rolebindings", singular: "rolebinding", group: "rbac.authorization.k8s.io", version: "v1", namespaced: true, shortNames: [], verbs: rw, subresources: [] },
@@ -120,9 +123,6 @@ export const resources: readonly ResourceInfo[] = [
   // API Priority and Fairness' bootstrap configuration: computed when asked, never stored (flowcontrol.ts)
   { kind: "FlowSchema", resource: "flowschemas", singular: "flowschema", group: "flowcontrol.apiserver.k8s.io", version: "v1", namespaced: false, shortNames: [], verbs: ["get", "list"], subresources: [] },
   { kind: "PriorityLevelConfiguration", resource: "prioritylevelconfigurations", singular: "prioritylevelconfiguration", group: "flowcontrol.apiserver.k8s.io", version: "v1", namespaced: false, shortNames: [], verbs: ["get", "list"], subresources: [] },
-  // the service CIDR and the ClusterIPs allocated from it: computed from the range and the Services (servicecidr.ts)
-  { kind: "ServiceCIDR", resource: "servicecidrs", singular: "servicecidr", group: "networking.k8s.io", version: "v1", namespaced: false, shortNames: [], verbs: ["get", "list"], subresources: [] },
-  { kind: "IPAddress", resource: "ipaddresses", singular: "ipaddress", group: "networking.k8s.io", version: "v1", namespaced: false, shortNames: [], verbs: ["get", "list"], subresources: [] },
   { kind: "APIService", resource: "apiservices", singular: "apiservice", group: "apiregistration.k8s.io", version: "v1", namespaced: false, shortNames: [], verbs: ["get", "list"], subresources: [], categories: ["api-extensions"] },
 ];
 

@@ -1,46 +1,103 @@
-// networking.k8s.io/v1 ServiceCIDR and IPAddress (GA in 1.33, MultiCIDRServiceAllocator on): the
-// default ServiceCIDR `kubernetes` that kube-apiserver's kubernetes-service-cidr-controller creates
-// from --service-cluster-ip-range (pkg/controlplane/controller/defaultservicecidr), with the Ready
-// condition it applies and the finalizer kube-controller-manager's servicecidrs controller adds, and
-// one IPAddress per ClusterIP the allocator hands out (pkg/registry/core/service/ipallocator
-// createIPAddress: named by the address, labelled with its family and manager, its parentRef the
-// Service), released with the Service. podflow's allocator keeps its bitmap (allocators.ts), so
-// these objects are computed from the Services when asked: nothing more is stored or watched.
+// networking.k8s.io/v1 ServiceCIDR and IPAddress (MultiCIDRServiceAllocator, GA in v1.33): the
+// ClusterIP allocator's view of them (pkg/registry/core/service/ipallocator: MetaAllocator and the
+// IPAddress-backed Allocator) and the IPAddress it writes for each ClusterIP it hands out
+// (createIPAddress: named by the address, labelled with its family and manager, its parentRef the
+// Service). podflow's bitmap (allocators.ts) still draws the default range's addresses; these
+// objects say which addresses exist and which ranges are ready.
+
+import { formatIP, parseCIDRSloppy, parseIPSloppy } from "./validation/ip.js";
+import type { WatchCache } from "./cache.js";
 
 type Obj = any;
 
-/** DefaultServiceCIDRName */
+/** DefaultServiceCIDRName: the ServiceCIDR kube-apiserver keeps over --service-cluster-ip-range. */
 export const defaultServiceCIDRName = "kubernetes";
+/** The servicecidrs controller's ServiceCIDRProtectionFinalizer. */
+export const serviceCIDRFinalizer = "networking.k8s.io/service-cidr-finalizer";
+/** ipallocator.ControllerName: the managed-by label of the IPAddresses the allocator writes. */
+export const ipAllocatorName = "ipallocator.k8s.io";
+/** The IPAddress labels networking/v1 names (LabelIPAddressFamily, LabelManagedBy). */
+export const ipFamilyLabel = "ipaddress.kubernetes.io/ip-family";
+export const managedByLabel = "ipaddress.kubernetes.io/managed-by";
 
-/** The default ServiceCIDR over the cluster's service range. */
-export function defaultServiceCIDR(cidr: string, createdAt: string, uid: string): Obj {
+/** The etcd key of an IPAddress (cluster-scoped, under its resource). */
+export const ipAddressKey = (name: string) => `/registry/ipaddresses/${name}`;
+
+/**
+ * servicecidr.PrefixContainsIP: the prefix holds the address, which is not its network address nor,
+ * for IPv4, its broadcast address (a range never hands those out).
+ */
+export function prefixContainsIP(cidr: unknown, ip: string): boolean {
+  const p = typeof cidr === "string" ? parseCIDRSloppy(cidr) : undefined;
+  const a = parseIPSloppy(ip);
+  if (!p || !a || a.bytes.length !== p.ip.bytes.length) return false;
+  let network = true;
+  let broadcast = true;
+  for (let i = 0; i < a.bytes.length; i++) {
+    const hostBits = Math.max(0, Math.min(8, (i + 1) * 8 - p.len));
+    const mask = (0xff << hostBits) & 0xff;
+    if ((a.bytes[i]! & mask) !== (p.ip.bytes[i]! & mask)) return false;
+    const host = a.bytes[i]! & ~mask & 0xff;
+    if (host !== 0) network = false;
+    if (host !== (~mask & 0xff)) broadcast = false;
+  }
+  return !network && !(broadcast && a.bytes.length === 4);
+}
+
+/** isReady: a Ready condition says so, or there is none (kube-controller-manager may not run). */
+export function isServiceCIDRReady(sc: Obj): boolean {
+  const ready = (Array.isArray(sc?.status?.conditions) ? sc.status.conditions : []).find((c: Obj) => c?.type === "Ready");
+  return ready === undefined || ready.status === "True";
+}
+
+/** What the allocator reads from its informers: the ready ServiceCIDRs' ranges and the IPAddresses that exist. */
+export interface ServiceNetwork {
+  /** some ready ServiceCIDR, not being deleted, holds the address (MetaAllocator.getAllocator with ready) */
+  allocatable: (ip: string) => boolean;
+  /** an IPAddress of that name exists (the allocator's lister Get) */
+  taken: (ip: string) => boolean;
+}
+
+/** The allocator's view of the cache. */
+export function serviceNetworkOf(cache: WatchCache): ServiceNetwork {
+  const ready: unknown[] = [];
+  for (const sc of cache.byKind.get("ServiceCIDR")?.values() ?? []) {
+    if (sc.metadata?.deletionTimestamp || !isServiceCIDRReady(sc)) continue;
+    for (const c of Array.isArray(sc.spec?.cidrs) ? sc.spec.cidrs : []) ready.push(c);
+  }
   return {
-    kind: "ServiceCIDR", apiVersion: "networking.k8s.io/v1",
-    // servicecidrs controller's ServiceCIDRProtectionFinalizer, added once it sees the object
-    metadata: { name: defaultServiceCIDRName, uid, creationTimestamp: createdAt, finalizers: ["networking.k8s.io/service-cidr-finalizer"] },
-    spec: { cidrs: [cidr] },
-    // syncStatus: Ready=True with its message and no reason (metav1.Condition's reason is not omitempty)
-    status: { conditions: [{ type: "Ready", status: "True", lastTransitionTime: createdAt, reason: "", message: "Kubernetes default Service CIDR is ready" }] },
+    // the allocator works on the parsed address: an IPv4-mapped form is its IPv4 address
+    allocatable: (ip) => ready.some((c) => prefixContainsIP(c, canonicalIP(ip))),
+    taken: (ip) => cache.objects.has(ipAddressKey(canonicalIP(ip))),
   };
 }
 
-/** The IPAddress objects of the ClusterIPs the Services hold, in etcd key (name) order. */
-export function ipAddresses(services: readonly Obj[]): Obj[] {
-  const out: Obj[] = [];
-  for (const svc of services) {
-    const ips: unknown[] = Array.isArray(svc.spec?.clusterIPs) ? svc.spec.clusterIPs : svc.spec?.clusterIP ? [svc.spec.clusterIP] : [];
-    for (const ip of ips) {
-      if (typeof ip !== "string" || ip === "" || ip === "None") continue;
-      out.push({
-        kind: "IPAddress", apiVersion: "networking.k8s.io/v1",
-        metadata: {
-          name: ip, creationTimestamp: svc.metadata?.creationTimestamp,
-          labels: { "ipaddress.kubernetes.io/ip-family": ip.includes(":") ? "IPv6" : "IPv4", "ipaddress.kubernetes.io/managed-by": "ipallocator.k8s.io" },
-        },
-        // serviceToRef: the core group is omitted (omitempty)
-        spec: { parentRef: { resource: "services", namespace: svc.metadata?.namespace, name: svc.metadata?.name } },
-      });
-    }
-  }
-  return out.sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
+/** The address as net.IP's String() names it: an IPAddress's name. */
+export function canonicalIP(ip: string): string {
+  const parsed = parseIPSloppy(ip);
+  return parsed ? formatIP(parsed) : ip;
+}
+
+/** The ClusterIPs a Service holds (none for headless or ExternalName), by their IPAddress names. */
+export function heldClusterIPs(svc: Obj): string[] {
+  if (svc?.spec?.type === "ExternalName") return [];
+  const ips: unknown[] = Array.isArray(svc?.spec?.clusterIPs) ? svc.spec.clusterIPs : svc?.spec?.clusterIP ? [svc.spec.clusterIP] : [];
+  return ips.filter((ip): ip is string => typeof ip === "string" && ip !== "" && ip !== "None").map(canonicalIP);
+}
+
+/** The IPAddresses a Service write creates and deletes: the addresses it gained and lost. */
+export function ipAddressChanges(svc: Obj | undefined, old: Obj | undefined): { added: string[]; removed: string[] } {
+  const now = svc === undefined ? [] : heldClusterIPs(svc);
+  const before = old === undefined ? [] : heldClusterIPs(old);
+  return { added: now.filter((ip) => !before.includes(ip)), removed: before.filter((ip) => !now.includes(ip)) };
+}
+
+/** createIPAddress's object: named by the address, its family and manager as labels, the Service as parent. */
+export function ipAddressFor(ip: string, svc: Obj): Obj {
+  return {
+    kind: "IPAddress", apiVersion: "networking.k8s.io/v1",
+    metadata: { name: ip, labels: { [ipFamilyLabel]: ip.includes(":") ? "IPv6" : "IPv4", [managedByLabel]: ipAllocatorName } },
+    // serviceToRef: the core group is "" (omitempty)
+    spec: { parentRef: { resource: "services", namespace: svc.metadata?.namespace, name: svc.metadata?.name } },
+  };
 }

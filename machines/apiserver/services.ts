@@ -3,9 +3,10 @@
 
 import { Rng } from "../common/prng.js";
 import {
-  allocateNext, allocateNextNodePort, allocateSpecific, allocateSpecificNodePort, isAllocated, newClusterIPAllocator,
-  newNodePortAllocator, release, type RangeAllocatorState,
+  allocateNext, allocateNextNodePort, allocateSpecific, allocateSpecificNodePort, dynamicBand, inRange, isAllocated, mismatchedNetwork,
+  newClusterIPAllocator, newNodePortAllocator, release, type AllocationResult, type RangeAllocatorState,
 } from "./allocators.js";
+import type { ServiceNetwork } from "./servicecidr.js";
 import { invalidValue, type FieldError } from "./status.js";
 import { mutant } from "../common/mutation.js";
 
@@ -52,7 +53,7 @@ function ipFamilyErrors(spec: any): FieldError[] {
  * its errors. On failure no address is kept, but the random draws made are spent; the API server
  * keeps the allocators before the write and restores them when it fails (the REST's txn.Revert).
  */
-export function allocateServiceAddresses(a: ServiceAllocators, svc: any, old: any | undefined): ({ service: any } | { errors: FieldError[] } | { internal: string }) & { allocators: ServiceAllocators } {
+export function allocateServiceAddresses(a: ServiceAllocators, svc: any, old: any | undefined, net?: ServiceNetwork): ({ service: any } | { errors: FieldError[] } | { internal: string }) & { allocators: ServiceAllocators } {
   const spec = { ...svc.spec };
   let ips = a.ips;
   let ports = a.ports;
@@ -73,14 +74,16 @@ export function allocateServiceAddresses(a: ServiceAllocators, svc: any, old: an
       spec.clusterIPs = ["None"];
     } else if (wanted) {
       if (!(reloading && isAllocated(ips, wanted))) {
-        const r = allocateSpecific(ips, wanted, spec.clusterIPs ?? [wanted]);
+        const r = allocateWanted(ips, wanted, spec.clusterIPs ?? [wanted], reloading ? undefined : net);
         if (!r.ok) return { errors: [fieldErrorFrom(r.error, "spec.clusterIPs", spec.clusterIPs ?? [wanted])], allocators: spent() };
         ips = r.state;
       }
       spec.clusterIP = wanted;
       spec.clusterIPs = [wanted];
     } else {
-      const r = allocateNext(ips, rand);
+      // a default range whose ServiceCIDR is not ready (or gone) hands out nothing: MetaAllocator's ErrFull
+      if (net !== undefined && !net.allocatable(dynamicBand(ips).last)) return { internal: "failed to allocate a serviceIP: range is full", allocators: spent() };
+      const r = allocateNext(ips, rand, net?.taken);
       // allocIPs: AllocateNext's ErrFull is errors.NewInternalError, not a field error
       if (!r.ok) return { internal: r.error, allocators: spent() };
       ips = r.state;
@@ -130,6 +133,20 @@ export function allocateServiceAddresses(a: ServiceAllocators, svc: any, old: an
   }
   const allocators = ips === a.ips && ports === a.ports ? spent() : { ...spent(), ips, ports };
   return { service: { ...svc, spec }, allocators };
+}
+
+/**
+ * MetaAllocator.AllocateService for an address asked for: a ready ServiceCIDR must hold it and no
+ * IPAddress may name it; the default range's bitmap records it, another ServiceCIDR's address is
+ * held by its IPAddress alone.
+ */
+function allocateWanted(ips: RangeAllocatorState, wanted: string, clusterIPs: string[], net: ServiceNetwork | undefined): AllocationResult<string> {
+  if (net === undefined) return allocateSpecific(ips, wanted, clusterIPs);
+  const prefix = `spec.clusterIPs: Invalid value: ${JSON.stringify(clusterIPs)}: failed to allocate IP ${wanted}: `;
+  if (!net.allocatable(wanted)) return { ok: false, state: ips, reason: "NotInRange", error: `${prefix}${mismatchedNetwork}` };
+  // createIPAddress's AlreadyExists is ErrAllocated
+  if (net.taken(wanted)) return { ok: false, state: ips, reason: "Allocated", error: `${prefix}provided IP is already allocated` };
+  return inRange(ips, wanted) ? allocateSpecific(ips, wanted, clusterIPs) : { ok: true, state: ips, value: wanted };
 }
 
 /** The allocators with a deleted Service's ClusterIP and nodePorts free again. */

@@ -27,7 +27,7 @@ describe("a Service clusterIP written as an IPv4-mapped IPv6 address", () => {
   it("names the raw address and the parsed one in the range error", () => {
     const c = createCluster({ nodes: 1, seed: 4, clock: "simulated" });
     const res = c.requestSync({ verb: "create", group: "", resource: "services", namespace: "default", body: service("out", "::ffff:10.0.0.5") });
-    expect(!res.ok && res.status.message).toBe('Service "out" is invalid: spec.clusterIPs: Invalid value: ["::ffff:10.0.0.5"]: failed to allocate IP ::ffff:10.0.0.5: the provided IP (10.0.0.5) is not in the valid range. The range of valid IPs is 10.96.0.0/12');
+    expect(!res.ok && res.status.message).toBe('Service "out" is invalid: spec.clusterIPs: Invalid value: ["::ffff:10.0.0.5"]: failed to allocate IP ::ffff:10.0.0.5: the provided network does not match the current range');
   });
 
   // kube-proxy (newBaseServiceInfo) and CoreDNS parse the stored address: the Service answers at 10.96.0.50

@@ -503,12 +503,6 @@ function setFlowControlHeaders(cluster: Cluster, res: ServerResponse, d: Request
 
 const longRunningSubresources = new Set(["attach", "exec", "proxy", "log", "portforward"]);
 
-/** GET of servicecidrs and ipaddresses: the service range and the ClusterIPs held (servicecidr.ts). */
-function serveServiceNetwork(cluster: Cluster, r: ResourceInfo, name: string | undefined, q: URLSearchParams, send: (code: number, obj: unknown) => void): void {
-  const kind = r.kind === "ServiceCIDR" ? "ServiceCIDR" : "IPAddress";
-  serveComputed(cluster.serviceNetwork(kind), `${kind}List`, "networking.k8s.io/v1", r, name, q, send, (n) => send(404, S.notFound(r, n)));
-}
-
 /** GET of csinodes: each Node's, as its kubelet creates it (csinode.ts). */
 function serveCSINodes(cluster: Cluster, r: ResourceInfo, name: string | undefined, q: URLSearchParams, send: (code: number, obj: unknown) => void): void {
   serveComputed(cluster.csiNodes(), "CSINodeList", "storage.k8s.io/v1", r, name, q, send, (n) => send(404, S.notFound(r, n)));
@@ -1560,7 +1554,6 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
   const computed = r.group === "" && r.resource === "componentstatuses" ? serveComponentStatuses
     : r.group === "apiregistration.k8s.io" && r.resource === "apiservices" ? serveAPIServices
     : r.group === "flowcontrol.apiserver.k8s.io" ? serveFlowControl
-    : r.group === "networking.k8s.io" && (r.resource === "servicecidrs" || r.resource === "ipaddresses") ? serveServiceNetwork
     : r.group === "storage.k8s.io" && r.resource === "csinodes" ? serveCSINodes : undefined;
   if (computed !== undefined && method === "GET") {
     return gate(asked, () => computed(cluster, r, p.name, q, (code, obj) => {

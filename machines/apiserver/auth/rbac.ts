@@ -319,6 +319,14 @@ export const clusterRoles = new Map<string, readonly PolicyRule[]>([
   ]],
   ["system:controller:generic-garbage-collector", [rule(["get", "list", "watch", "patch", "update", "delete"], ["*"], ["*"]), events]],
   ["system:controller:service-account-controller", [rule(["create"], [""], ["serviceaccounts"]), events]],
+  // MultiCIDRServiceAllocator's (on by default since v1.33)
+  ["system:controller:service-cidrs-controller", [
+    rule(["get", "list", "watch", "patch", "update"], ["networking.k8s.io"], ["servicecidrs"]),
+    rule(["patch", "update"], ["networking.k8s.io"], ["servicecidrs/finalizers"]),
+    rule(["patch", "update"], ["networking.k8s.io"], ["servicecidrs/status"]),
+    rule(["get", "list", "watch"], ["networking.k8s.io"], ["ipaddresses"]),
+    events,
+  ]],
   ["system:controller:root-ca-cert-publisher", [rule(["create", "update"], [""], ["configmaps"]), events]],
   ["system:controller:namespace-controller", [
     rule(["get", "list", "watch", "delete"], [""], ["namespaces"]),

@@ -120,6 +120,8 @@ export const listMeta: Record<string, Record<string, { lt?: string; lk?: string[
   "networking/v1.NetworkPolicyEgressRule": {"ports":{"lt":"atomic"},"to":{"lt":"atomic"}},
   "networking/v1.NetworkPolicyIngressRule": {"ports":{"lt":"atomic"},"from":{"lt":"atomic"}},
   "networking/v1.NetworkPolicySpec": {"ingress":{"lt":"atomic"},"egress":{"lt":"atomic"},"policyTypes":{"lt":"atomic"}},
+  "networking/v1.ServiceCIDRSpec": {"cidrs":{"lt":"atomic"}},
+  "networking/v1.ServiceCIDRStatus": {"conditions":{"lt":"map","lk":["type"]}},
   "node/v1.Scheduling": {"nodeSelector":{"mt":"atomic"},"tolerations":{"lt":"atomic"}},
   "policy/v1.PodDisruptionBudgetStatus": {"conditions":{"lt":"map","lk":["type"]}},
   "rbac/v1.AggregationRule": {"clusterRoleSelectors":{"lt":"atomic"}},

@@ -29,6 +29,7 @@ export const patchMeta: Record<string, Record<string, { ps?: string; pk?: string
   "core/v1.ServiceSpec": {"ports":{"ps":"merge","pk":"port"}},
   "core/v1.ServiceStatus": {"conditions":{"ps":"merge","pk":"type"}},
   "meta/v1.ObjectMeta": {"ownerReferences":{"ps":"merge","pk":"uid"},"finalizers":{"ps":"merge"}},
+  "networking/v1.ServiceCIDRStatus": {"conditions":{"ps":"merge","pk":"type"}},
   "policy/v1.PodDisruptionBudgetSpec": {"selector":{"ps":"replace"}},
   "policy/v1.PodDisruptionBudgetStatus": {"conditions":{"ps":"merge","pk":"type"}},
 };

@@ -22,7 +22,8 @@ import { validateNode, validateNodeUpdate } from "./node.js";
 import { validateLimitRange, validateLimitRangeUpdate, validateResourceQuota, validateResourceQuotaStatusUpdate, validateResourceQuotaUpdate } from "./quota.js";
 import {
   validateIngressClass, validateIngressClassUpdate, validateIngressCreate, validateIngressStatusUpdate, validateIngressUpdate,
-  validateNetworkPolicy, validateNetworkPolicyUpdate,
+  validateNetworkPolicy, validateNetworkPolicyUpdate, validateIPAddress, validateIPAddressUpdate, validateServiceCIDR, validateServiceCIDRStatusUpdate,
+  validateServiceCIDRUpdate,
 } from "./networking.js";
 import {
   validateClusterRole, validateClusterRoleBinding, validateClusterRoleBindingUpdate, validateClusterRoleUpdate,
@@ -92,6 +93,8 @@ const onCreate: Record<string, (o: Obj) => FieldError[]> = {
   Ingress: validateIngressCreate,
   IngressClass: validateIngressClass,
   NetworkPolicy: validateNetworkPolicy,
+  ServiceCIDR: validateServiceCIDR,
+  IPAddress: validateIPAddress,
   // ValidatePodTemplate: the name is a pod name (a DNS subdomain), the template as a workload's
   PodTemplate: (t) => [...validateObjectMeta(t.metadata, true, nameIsDNSSubdomain), ...validatePodTemplateSpec(t.template, "template")],
   Role: validateRole,
@@ -140,6 +143,8 @@ const onUpdate: Record<string, (o: Obj, old: Obj) => FieldError[]> = {
   Ingress: validateIngressUpdate,
   IngressClass: validateIngressClassUpdate,
   NetworkPolicy: validateNetworkPolicyUpdate,
+  ServiceCIDR: validateServiceCIDRUpdate,
+  IPAddress: validateIPAddressUpdate,
   PodTemplate: (t, old) => [...validateObjectMetaUpdate(t.metadata, old.metadata), ...validatePodTemplateSpec(t.template, "template")],
   Role: validateRoleUpdate,
   ClusterRole: validateClusterRoleUpdate,
@@ -176,6 +181,7 @@ const onSubresourceUpdate: Record<string, Record<string, (o: Obj, old: Obj) => F
     PersistentVolume: validatePersistentVolumeStatusUpdate, PersistentVolumeClaim: validatePersistentVolumeClaimStatusUpdate,
     ResourceQuota: validateResourceQuotaStatusUpdate,
     Ingress: validateIngressStatusUpdate,
+    ServiceCIDR: validateServiceCIDRStatusUpdate,
     ValidatingAdmissionPolicy: validateValidatingAdmissionPolicyStatusUpdate,
     CertificateSigningRequest: validateCertificateSigningRequestStatusUpdate,
     CustomResourceDefinition: validateCustomResourceDefinitionStatusUpdate,

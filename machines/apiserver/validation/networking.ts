@@ -4,10 +4,12 @@
 // DNS-1035 labels).
 
 import { forbiddenField, goValue, invalidValue, notSupported, required, tooLong, type FieldError } from "../status.js";
-import { parseIPSloppy } from "./ip.js";
+import { parseIPSloppy, validateCIDR, validateIP } from "./ip.js";
+import { goJsonMarshal } from "../schema/decode.js";
+import { sameJSON } from "./pod.js";
 import { validateImmutable, validateObjectMeta, validateObjectMetaUpdate } from "./meta.js";
 import {
-  isDNS1123Subdomain, isDomainPrefixedPath, isValidPathSegmentName, isValidPortName, isValidPortNum, isWildcardDNS1123Subdomain,
+  fieldImmutableErrorMsg, isDNS1123Subdomain, isDomainPrefixedPath, isValidPathSegmentName, isValidPortName, isValidPortNum, isWildcardDNS1123Subdomain,
   nameIsDNS1035Label, nameIsDNSLabel, nameIsDNSSubdomain,
 } from "./names.js";
 import { validateLabelSelector } from "./selector.js";
@@ -340,4 +342,90 @@ export function validateIngressClassUpdate(ic: Obj, old: Obj): FieldError[] {
     ...validateImmutable(ic.spec?.controller ?? "", old.spec?.controller ?? "", "spec.controller"),
     ...validateIngressClass(ic),
   ];
+}
+
+// ---- ServiceCIDR and IPAddress ----
+
+/** The internal ServiceCIDRSpec as field.Invalid prints it: json.Marshal of a type without json tags. */
+const internalServiceCIDRSpec = (cidrs: unknown[]) => goValue(`{"CIDRs":${goJsonMarshal(cidrs)}}`);
+
+/** netutils.IsDualStackCIDRStrings for two CIDRs: both parse, one of each family. */
+function isDualStackPair(cidrs: unknown[]): boolean {
+  const parsed = cidrs.map((c) => (typeof c === "string" ? parseCIDRSloppy(c) : undefined));
+  if (parsed.some((p) => p === undefined)) return false;
+  return parsed.filter((p) => p!.network.length === 16).length === 1;
+}
+
+/** ValidateServiceCIDR: a DNS subdomain name; one CIDR, or two of different families, each strictly valid. */
+export function validateServiceCIDR(sc: Obj): FieldError[] {
+  const errs = validateObjectMeta(sc.metadata, false, nameIsDNSSubdomain);
+  const cidrs: unknown[] = Array.isArray(sc.spec?.cidrs) ? sc.spec.cidrs : [];
+  if (cidrs.length === 0) return [...errs, required("spec.cidrs", "at least one CIDR required")];
+  if (cidrs.length > 2) return [...errs, invalidValue("spec.cidrs", internalServiceCIDRSpec(cidrs), "may only hold up to 2 values")];
+  if (cidrs.length === 2 && !isDualStackPair(cidrs)) {
+    return [...errs, invalidValue("spec.cidrs", internalServiceCIDRSpec(cidrs), "may specify no more than one IP for each IP family, i.e 192.168.0.0/24 and 2001:db8::/64")];
+  }
+  cidrs.forEach((c, i) => errs.push(...validateCIDR(String(c), `spec.cidrs[${i}]`)));
+  return errs;
+}
+
+/**
+ * ValidateServiceCIDRUpdate (v1.33+, kubernetes#131263): the CIDRs are immutable, except that a
+ * single-stack ServiceCIDR may gain a CIDR of the other family (its first CIDR kept).
+ */
+export function validateServiceCIDRUpdate(sc: Obj, old: Obj): FieldError[] {
+  const errs = validateObjectMetaUpdate(sc.metadata, old.metadata);
+  const cidrs: unknown[] = Array.isArray(sc.spec?.cidrs) ? sc.spec.cidrs : [];
+  const was: unknown[] = Array.isArray(old.spec?.cidrs) ? old.spec.cidrs : [];
+  if (cidrs.length === was.length) {
+    was.forEach((c, i) => {
+      if (cidrs[i] !== c) errs.push(invalidValue(`spec.cidrs[${i}]`, cidrs[i], fieldImmutableErrorMsg));
+    });
+  } else if (was.length === 1 && cidrs.length === 2) {
+    if (cidrs[0] !== was[0]) errs.push(invalidValue("spec.cidrs[0]", cidrs[0], fieldImmutableErrorMsg));
+    else errs.push(...validateServiceCIDR(sc));
+  } else errs.push(invalidValue("spec.cidrs", goValue(goJsonMarshal(cidrs)), fieldImmutableErrorMsg));
+  return errs;
+}
+
+/** ValidateServiceCIDRStatusUpdate: the metadata rules alone. */
+export function validateServiceCIDRStatusUpdate(sc: Obj, old: Obj): FieldError[] {
+  return validateObjectMetaUpdate(sc.metadata, old.metadata);
+}
+
+/** ValidateIPAddressName: the name is an IP address in canonical form (IsValidIP's messages). */
+const ipAddressName = (name: string): string[] => validateIP(name, "").map((e) => e.detail);
+
+/** validateIPAddressParentReference: a parent is required, with a resource and a name; group and namespace checked when set. */
+function validateParentReference(ref: Obj): FieldError[] {
+  if (ref == null) return [required("spec.parentRef")];
+  const path = "spec.parentRef";
+  const errs: FieldError[] = [];
+  if (typeof ref.group === "string" && ref.group !== "") for (const msg of isDNS1123Subdomain(ref.group)) errs.push(invalidValue(`${path}.group`, ref.group, msg));
+  for (const key of ["resource", "name"]) {
+    const v = ref[key];
+    if (typeof v !== "string" || v === "") errs.push(required(`${path}.${key}`));
+    else for (const msg of isValidPathSegmentName(v)) errs.push(invalidValue(`${path}.${key}`, v, msg));
+  }
+  if (typeof ref.namespace === "string" && ref.namespace !== "") for (const msg of isValidPathSegmentName(ref.namespace)) errs.push(invalidValue(`${path}.namespace`, ref.namespace, msg));
+  return errs;
+}
+
+/** ValidateIPAddress: an IP for a name (no generateName: the strategy's generator returns the base) and a valid parent. */
+export function validateIPAddress(ip: Obj): FieldError[] {
+  return [...validateObjectMeta(ip.metadata, false, ipAddressName), ...validateParentReference(ip.spec?.parentRef)];
+}
+
+/** The strategy's ValidateUpdate: ValidateIPAddress, then the metadata rules and an immutable parentRef. */
+export function validateIPAddressUpdate(ip: Obj, old: Obj): FieldError[] {
+  const errs = [...validateIPAddress(ip), ...validateObjectMetaUpdate(ip.metadata, old.metadata)];
+  if (!sameJSON(ip.spec?.parentRef ?? null, old.spec?.parentRef ?? null)) errs.push(invalidValue("spec.parentRef", goValue(parentRefText(ip.spec?.parentRef)), fieldImmutableErrorMsg));
+  return errs;
+}
+
+/** The internal *ParentReference as field.Invalid prints it (json.Marshal, Go field names; null for none). */
+function parentRefText(ref: Obj): string {
+  if (ref == null) return "null";
+  const s = (v: unknown) => goJsonMarshal(typeof v === "string" ? v : "");
+  return `{"Group":${s(ref.group)},"Resource":${s(ref.resource)},"Namespace":${s(ref.namespace)},"Name":${s(ref.name)}}`;
 }

@@ -70,6 +70,8 @@ export const roots: Record<string, string> = {
   VolumeAttachment: "storage/v1.VolumeAttachment",
   CSIStorageCapacity: "storage/v1.CSIStorageCapacity",
   VolumeAttributesClass: "storage/v1.VolumeAttributesClass",
+  ServiceCIDR: "networking/v1.ServiceCIDR",
+  IPAddress: "networking/v1.IPAddress",
 };
 
 /**
