@@ -1,7 +1,7 @@
 // pkg/registry/core/pod/storage/eviction_test.go (the stored copy at 04791b49), row by row through the API
 // server of a cluster of etcd and kube-apiserver alone, so a budget's status stays as the row writes it (no
 // disruption controller): TestEviction, TestEvictionIngorePDB's rows without the mock store's injected
-// conflicts and errors (t6, t7, t8), TestEvictionDryRun, TestEvictionPDBStatus. The Go test's fake client
+// conflicts and errors (t5, whose conflict is the real store's too, t6, t7, t8), TestEvictionDryRun, TestEvictionPDBStatus. The Go test's fake client
 // takes a budget's conditions unvalidated; through the API a metav1.Condition needs its lastTransitionTime,
 // which these rows add, and the budget's observedGeneration is its generation (the fake's are both 0). Every expectation is the Go row's: an error or none, and the pod deleted (NotFound
 // after a zero grace period) or not; the budget's disruptionsAllowed and DisruptionAllowed reason.
@@ -80,6 +80,8 @@ describe("TestEvictionIngorePDB (the rows whose mock store answers the delete)",
   type Row = [string, Obj, string, { phase?: string; ready?: "True" | "False"; terminating?: boolean }, Obj, boolean];
   const budget = { disruptionsAllowed: 0, currentHealthy: 2, desiredHealthy: 2 };
   const rows: Row[] = [
+    // the mock store answers every delete of t5 with a conflict; a real store does too, the resourceVersion being the user's
+    ["pod pending, always conflict on delete, user provided ResourceVersion constraint", { disruptionsAllowed: 0 }, "t5", { phase: "Pending" }, { preconditions: { resourceVersion: "userProvided" } }, true],
     ["matching pdbs with no disruptions allowed, pod terminating", { disruptionsAllowed: 0 }, "t6", { terminating: true }, { gracePeriodSeconds: 300 }, false],
     ["matching pdbs with no disruptions allowed, pod running, pod healthy, unhealthy pod not ours", budget, "t7", { phase: "Running", ready: "True" }, grace0, true],
     ["matching pdbs with no disruptions allowed, pod running, pod unhealthy, unhealthy pod ours", budget, "t8", { phase: "Running", ready: "False" }, grace0, false],

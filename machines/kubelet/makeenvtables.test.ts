@@ -6,8 +6,9 @@
 // the container asks for. Both sides are compared sorted by name (the Go test sorts both); HOSTNAME, which the
 // runtime adds (podflow's containerEnv carries it), is left out. Left out: the rows with dual-stack pod or
 // host IPs (podflow's pods and nodes are single-stack), the rows whose keys are invalid variable names (their
-// events and the RelaxedEnvironmentVariableValidation gate-off behaviour), and the rows after the first
-// configmap ones (not read). Every expectation is the Go row's.
+// events and the RelaxedEnvironmentVariableValidation gate-off behaviour), and nil_enableServiceLinks (an error
+// in Kubernetes; every pod podflow's kubelet runs has the field defaulted, and containerEnv reads a missing one as
+// true). Every expectation is the Go row's.
 
 import { OrderedMap } from "immutable";
 import { describe, expect, it } from "vitest";
@@ -52,6 +53,7 @@ function run(r: Row) {
   }
   for (const f of r.container.envFrom ?? []) {
     if (f.configMapRef && !objectWatches.has(objectRefKey("configmaps", r.ns, f.configMapRef.name ?? ""))) watch("configmaps", f.configMapRef.name ?? "", r.configMap);
+    if (f.secretRef && !objectWatches.has(objectRefKey("secrets", r.ns, f.secretRef.name ?? ""))) watch("secrets", f.secretRef.name ?? "", r.secret);
   }
   const ctx = { node: "node-name", hostIP: "127.0.0.1", client: { informers }, objectWatches } as unknown as KubeletContext;
   const pod = {
@@ -97,6 +99,16 @@ const configMapContainer = (prefix: string): Container => ({
   env: env(["TEST_LITERAL", "test-test-test"], ["EXPANSION_TEST", "$(REPLACE_ME)"], ["DUPE_TEST", "ENV_VAR"]),
 });
 const configMapData = { REPLACE_ME: "FROM_CONFIG_MAP", DUPE_TEST: "CONFIG_MAP" };
+const b64 = (v: string) => Buffer.from(v).toString("base64");
+const secretContainer: Container = {
+  name: "c",
+  envFrom: [{ secretRef: { name: "test-secret" } }, { prefix: "p_", secretRef: { name: "test-secret" } }],
+  env: env(["TEST_LITERAL", "test-test-test"], ["EXPANSION_TEST", "$(REPLACE_ME)"], ["DUPE_TEST", "ENV_VAR"]),
+};
+const secretWant: Array<[string, string]> = [
+  ["TEST_LITERAL", "test-test-test"], ["REPLACE_ME", "FROM_SECRET"], ["EXPANSION_TEST", "FROM_SECRET"], ["DUPE_TEST", "ENV_VAR"],
+  ["p_REPLACE_ME", "FROM_SECRET"], ["p_DUPE_TEST", "SECRET"],
+];
 const configMapWant = (prefix: string): Array<[string, string]> => [
   ["TEST_LITERAL", "test-test-test"], ["REPLACE_ME", "FROM_CONFIG_MAP"], ["EXPANSION_TEST", "FROM_CONFIG_MAP"], ["DUPE_TEST", "ENV_VAR"],
   [`${prefix}REPLACE_ME`, "FROM_CONFIG_MAP"], [`${prefix}DUPE_TEST`, "CONFIG_MAP"],
@@ -124,6 +136,16 @@ const rows: Array<[string, Row]> = [
   ["configmap", { ns: "test1", links: false, container: configMapContainer("p_"), configMap: configMapData, expected: [...configMapWant("p_"), ...kubernetes] }],
   ["configmap allow prefix to start with a digital", { ns: "test1", links: false, container: configMapContainer("1_"), configMap: configMapData, expected: [...configMapWant("1_"), ...kubernetes] }],
   ["configmap, service env vars", { ns: "test1", links: true, container: configMapContainer("p_"), configMap: configMapData, expected: [...configMapWant("p_"), ...test1, ...kubernetes] }],
+  ["configmap_missing", { ns: "test1", links: false, container: { name: "c", envFrom: [{ configMapRef: { name: "test-config-map" } }] }, expectedError: true }],
+  ["configmap_missing_optional", { ns: "test", links: false, container: { name: "c", envFrom: [{ configMapRef: { name: "missing-config-map", optional: true } }] }, expected: kubernetes }],
+  ["configmap_invalid_keys_valid", { ns: "test", links: false, container: { name: "c", envFrom: [{ prefix: "p_", configMapRef: { name: "test-config-map" } }] },
+    configMap: { "1234": "abc" }, expected: [["p_1234", "abc"], ...kubernetes] }],
+  ["secret", { ns: "test1", links: false, container: secretContainer, secret: { REPLACE_ME: b64("FROM_SECRET"), DUPE_TEST: b64("SECRET") }, expected: [...secretWant, ...kubernetes] }],
+  ["secret, service env vars", { ns: "test1", links: true, container: secretContainer, secret: { REPLACE_ME: b64("FROM_SECRET"), DUPE_TEST: b64("SECRET") }, expected: [...secretWant, ...test1, ...kubernetes] }],
+  ["secret_missing", { ns: "test1", links: false, container: { name: "c", envFrom: [{ secretRef: { name: "test-secret" } }] }, expectedError: true }],
+  ["secret_missing_optional", { ns: "test", links: false, container: { name: "c", envFrom: [{ secretRef: { name: "missing-secret", optional: true } }] }, expected: kubernetes }],
+  ["secret_invalid_keys_valid", { ns: "test", links: false, container: { name: "c", envFrom: [{ prefix: "p_", secretRef: { name: "test-secret" } }] },
+    secret: { "1234.name": b64("abc") }, expected: [["p_1234.name", "abc"], ...kubernetes] }],
 ];
 
 const sorted = (pairs: Array<[string, string]>) => [...pairs].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
