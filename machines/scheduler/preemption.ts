@@ -60,7 +60,9 @@ export function victimDisruptionStatus(victim: Pod, preemptor: Pod, nowRfc3339: 
   const old = (victim.status?.conditions ?? []).find((c) => c.type === "DisruptionTarget");
   if (old && old.status === "True" && old.reason === "PreemptionByScheduler" && old.message === message) return undefined;
   const lastTransitionTime = old && old.status === "True" ? old.lastTransitionTime : nowRfc3339;
-  return { conditions: [{ type: "DisruptionTarget", status: "True", reason: "PreemptionByScheduler", message, lastTransitionTime }] };
+  // PodObservedGenerationTracking (on in v1.35): the condition carries the victim's generation
+  const gen = victim.metadata?.generation;
+  return { conditions: [{ type: "DisruptionTarget", status: "True", reason: "PreemptionByScheduler", message, lastTransitionTime, ...(gen !== undefined ? { observedGeneration: gen } : {}) }] };
 }
 
 /** PodEligibleToPreemptOthers: preemptionPolicy Never, or a lower-priority victim of an earlier preemption still terminating on the nominated node. */
