@@ -8,6 +8,7 @@ import type { Pod, Service } from "kubernetes-types/core/v1";
 import type { Fx } from "../common/effects.js";
 import { startInformer } from "../common/client.js";
 import { serviceWatchId, type KubeletContext } from "./types.js";
+import { isStaticPod } from "./status.js";
 import { mutant } from "../common/mutation.js";
 
 /** Opens the kubelet's service informer (cluster-wide list and watch of Services). */
@@ -57,7 +58,10 @@ export function variablesOfService(svc: Service): Array<[string, string]> {
  */
 export function serviceEnvFor(ctx: KubeletContext, pod: Pod): Readonly<Record<string, string>> | undefined {
   const inf = ctx.client.informers.get(serviceWatchId);
-  if (!inf?.synced) return undefined;
+  // makeEnvironmentVariables waits for the first list for API pods only: a static pod may be the
+  // control plane the list needs, so it takes what the informer holds (nothing before the list).
+  if (!inf?.synced && !isStaticPod(pod)) return undefined;
+  if (inf === undefined) return noServices;
   const ns = pod.metadata?.namespace ?? "default";
   const links = pod.spec?.enableServiceLinks !== false;
   // The store is a persistent value: the same one until a Service changes, so the variables of
@@ -72,6 +76,8 @@ export function serviceEnvFor(ctx: KubeletContext, pod: Pod): Readonly<Record<st
   }
   return env;
 }
+
+const noServices: Readonly<Record<string, string>> = Object.freeze({});
 
 const envByStore = new WeakMap<object, Map<string, Readonly<Record<string, string>>>>();
 

@@ -41,14 +41,38 @@ export function moreImportantPod(a: Pod, b: Pod): boolean {
 
 const byImportance = (a: Pod, b: Pod) => (moreImportantPod(a, b) ? -1 : moreImportantPod(b, a) ? 1 : 0);
 
-/** PodEligibleToPreemptOthers: preemptionPolicy Never, or a lower-priority pod already terminating on the nominated node. */
+/**
+ * podTerminatingByPreemption: deleted, with DisruptionTarget=True for PreemptionByScheduler (the condition the
+ * scheduler writes on its victims before deleting them); other terminating pods do not hold a preemptor back.
+ */
+export function podTerminatingByPreemption(p: Pod): boolean {
+  if (!p.metadata?.deletionTimestamp) return false;
+  const c = (p.status?.conditions ?? []).find((x) => x.type === "DisruptionTarget");
+  return c !== undefined && c.status === "True" && c.reason === "PreemptionByScheduler";
+}
+
+/**
+ * The status patch the scheduler sends a victim before deleting it (UpdatePodCondition with DisruptionTarget,
+ * PreemptionByScheduler), or undefined when the victim already has that condition as it would be written.
+ */
+export function victimDisruptionStatus(victim: Pod, preemptor: Pod, nowRfc3339: string): { conditions: NonNullable<Pod["status"]>["conditions"] } | undefined {
+  const message = `${preemptor.spec?.schedulerName ?? "default-scheduler"}: preempting to accommodate a higher priority pod`;
+  const old = (victim.status?.conditions ?? []).find((c) => c.type === "DisruptionTarget");
+  if (old && old.status === "True" && old.reason === "PreemptionByScheduler" && old.message === message) return undefined;
+  const lastTransitionTime = old && old.status === "True" ? old.lastTransitionTime : nowRfc3339;
+  // PodObservedGenerationTracking (on in v1.35): the condition carries the victim's generation
+  const gen = victim.metadata?.generation;
+  return { conditions: [{ type: "DisruptionTarget", status: "True", reason: "PreemptionByScheduler", message, lastTransitionTime, ...(gen !== undefined ? { observedGeneration: gen } : {}) }] };
+}
+
+/** PodEligibleToPreemptOthers: preemptionPolicy Never, or a lower-priority victim of an earlier preemption still terminating on the nominated node. */
 export function podEligibleToPreemptOthers(pod: Pod, nodeInfos: NodeInfo[], nominatedStatus?: FilterStatus): { ok: true } | { ok: false; message: string } {
   if (pod.spec?.preemptionPolicy === "Never") return { ok: false, message: "not eligible due to preemptionPolicy=Never." };
   const nominated = pod.status?.nominatedNodeName;
   if (nominated && nominatedStatus?.code !== "UnschedulableAndUnresolvable") {
     const ni = nodeInfos.find((n) => nodeName(n) === nominated);
     const prio = podPriority(pod);
-    if (ni?.pods.some((p) => p.metadata?.deletionTimestamp && podPriority(p) < prio)) {
+    if (ni?.pods.some((p) => podPriority(p) < prio && podTerminatingByPreemption(p))) {
       return { ok: false, message: "not eligible due to a terminating pod on the nominated node." };
     }
   }
@@ -120,8 +144,8 @@ export function selectVictimsOnNode(pod: Pod, nodeInfos: NodeInfo[], index: numb
   return { nodeName: nodeName(ni), victims, numPDBViolations };
 }
 
-/** The start time of the earliest-started pod among the highest-priority victims (GetEarliestPodStartTime). */
-function earliestStartOfMostImportant(victims: Pod[]): number {
+/** The start time of the earliest-started pod among the highest-priority victims (GetEarliestPodStartTime; none: -Infinity). */
+export function earliestStartOfMostImportant(victims: Pod[]): number {
   if (victims.length === 0) return Number.NEGATIVE_INFINITY;
   const top = Math.max(...victims.map(podPriority));
   return Math.min(...victims.filter((p) => podPriority(p) === top).map(startTime));
@@ -161,21 +185,32 @@ export function preempt(pod: Pod, nodeInfos: NodeInfo[], diagnosis: Diagnosis, o
   const nominated = pod.status?.nominatedNodeName;
   const eligible = podEligibleToPreemptOthers(pod, nodeInfos, nominated ? diagnosis.nodeToStatus.get(nominated) : undefined);
   if (!eligible.ok) return { message: `preemption: ${eligible.message}`, notEligible: true };
+  const { candidates, statuses } = dryRunPreemption(pod, nodeInfos, diagnosis, opts);
+  const best = pickOneNodeForPreemption(candidates);
+  if (best === undefined) return { message: `preemption: ${failedSchedulingMessage(nodeInfos.length, { nodeToStatus: statuses })}` };
+  return { nodeName: best.nodeName, victims: best.victims };
+}
+
+/**
+ * findCandidates and DryRunPreemption over every node: a node the filters rejected as Unschedulable whose
+ * lower-priority pods, evicted, let the pod fit is a candidate; every other node gets the status preemption
+ * reports for it (a node absent from the diagnosis was not rejected, so preemption cannot help there).
+ */
+export function dryRunPreemption(pod: Pod, nodeInfos: NodeInfo[], diagnosis: Diagnosis, opts: PreemptionOptions = {}): { candidates: Candidate[]; statuses: Diagnosis["nodeToStatus"] } {
   const statuses: Diagnosis["nodeToStatus"] = new Map();
   const candidates: Candidate[] = [];
   nodeInfos.forEach((ni, i) => {
     const name = nodeName(ni);
     const prior = diagnosis.nodeToStatus.get(name);
-    // Only Unschedulable nodes might be helped; a node absent from the diagnosis was not rejected.
     if (prior === undefined || prior.code === "UnschedulableAndUnresolvable") {
       statuses.set(name, { code: "UnschedulableAndUnresolvable", reasons: [ErrNotHelpful], plugin: "DefaultPreemption" });
       return;
     }
     const r = selectVictimsOnNode(pod, nodeInfos, i, opts);
-    if ("victims" in r) candidates.push(r);
-    else if (r.code !== "Success") statuses.set(name, r);
+    // A node that needs no victims is no candidate (Kubernetes reports it as an error).
+    if ("victims" in r) {
+      if (r.victims.length > 0) candidates.push(r);
+    } else if (r.code !== "Success") statuses.set(name, r);
   });
-  const best = pickOneNodeForPreemption(candidates);
-  if (best === undefined) return { message: `preemption: ${failedSchedulingMessage(nodeInfos.length, { nodeToStatus: statuses })}` };
-  return { nodeName: best.nodeName, victims: best.victims };
+  return { candidates, statuses };
 }

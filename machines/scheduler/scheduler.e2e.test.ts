@@ -221,3 +221,24 @@ describe("a nomination preemption can no longer serve is cleared", () => {
     expect(scheduled(c, "urgent")?.message).toBe("0/1 nodes are available: 1 node(s) had untolerated taint(s). preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.");
   });
 });
+
+// prepareCandidate (pkg/scheduler/framework/preemption): each victim gets DisruptionTarget True, reason
+// PreemptionByScheduler, "<schedulerName>: preempting to accommodate a higher priority pod", before its DELETE;
+// PodEligibleToPreemptOthers then holds the preemptor back while such a victim is still terminating.
+describe("preemption marks its victims (prepareCandidate)", () => {
+  it("the victim, terminating, carries DisruptionTarget PreemptionByScheduler while the preemptor waits nominated", async () => {
+    const c = cluster({ nodes: [node("node-1", "2")], seed: 4 });
+    // sleep as PID 1 ignores SIGTERM: the victim stays terminating for its 30-second grace period
+    await c.apply({ apiVersion: "v1", kind: "Pod", metadata: { name: "low" }, spec: { terminationGracePeriodSeconds: 30, containers: [{ name: "app", image: "busybox", command: ["sleep", "3600"], resources: { requests: { cpu: "2" } } }] } });
+    await c.settle();
+    await c.apply({ apiVersion: "scheduling.k8s.io/v1", kind: "PriorityClass", metadata: { name: "high" }, value: 1000 });
+    await c.apply(pod("urgent", { priorityClassName: "high" }, "2"));
+    c.advance(2_000);
+    const low = c.get("Pod", "low", "default");
+    expect(low.metadata.deletionTimestamp).toBeDefined();
+    expect(low.status.conditions).toContainEqual(expect.objectContaining({
+      type: "DisruptionTarget", status: "True", reason: "PreemptionByScheduler", message: "default-scheduler: preempting to accommodate a higher priority pod",
+    }));
+    expect(c.get("Pod", "urgent", "default").status.nominatedNodeName).toBe("node-1");
+  });
+});

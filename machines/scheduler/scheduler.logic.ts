@@ -21,7 +21,7 @@ import { classInfoOf } from "../common/volumeutil.js";
 import { copyNodeInfo, type CycleState, newNodeInfo, type NodeInfo, type SchedulingEnv, type SnapshotSummary, summarizeAffinity, summarizeImages, summarizeSnapshot, withNode, withPod } from "./framework.js";
 import { deepEqual } from "../common/equal.js";
 import { failedSchedulingMessage, newCycleState, schedulePod, type Diagnosis } from "./semantics.js";
-import { preempt } from "./preemption.js";
+import { preempt, victimDisruptionStatus } from "./preemption.js";
 import { nodeVerdictsFor } from "./feasibility.js";
 import * as Q from "./queue.js";
 import { mutant } from "../common/mutation.js";
@@ -496,6 +496,10 @@ export function scheduleOne(ctx: SchedulerContext, now: number, fx: Fx): void {
       // AddNominatedPod: the room is reserved now, before the status write reaches the informer.
       ctx.nominations = ctx.nominations.set(qp.key, pre.nodeName);
       for (const v of pre.victims) {
+        // prepareCandidate: the victim is marked DisruptionTarget (PreemptionByScheduler) before its DELETE, so a
+        // preemptor waits for it (podTerminatingByPreemption) and controllers see why it went.
+        const status = victimDisruptionStatus(v, pod, rfc3339(now));
+        if (status) request(ctx.client, fx, { verb: "patch", group: "", resource: "pods", subresource: "status", namespace: v.metadata!.namespace, name: v.metadata!.name, patchType: "strategic", body: { status } }, "preempt-victim");
         recordEvent(ctx.client, fx, v, "Normal", "Preempted", `Preempted by pod ${pod.metadata!.uid} on node ${pre.nodeName}`, { component: schedulerName }, now);
         request(ctx.client, fx, { verb: "delete", group: "", resource: "pods", namespace: v.metadata!.namespace, name: v.metadata!.name }, "preempt-victim");
       }

@@ -164,7 +164,8 @@ function claimOf(pod: any, v: any): string | undefined {
 
 /** Whether a pod names the object: VisitPodSecretNames, VisitPodConfigmapNames, its claims and its service account. */
 export function references(pod: any, group: string, resource: string, name: string): boolean {
-  if (group !== "") return false;
+  // the visitors skip an empty name: no pod references ""
+  if (group !== "" || name === "") return false;
   const spec = pod?.spec ?? {};
   const containers: any[] = [...(spec.initContainers ?? []), ...(spec.containers ?? []), ...(spec.ephemeralContainers ?? [])];
   const volumes: any[] = spec.volumes ?? [];
