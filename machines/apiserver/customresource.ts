@@ -11,12 +11,14 @@ import { duplicate, goQuote, invalidValue, notSupported, required, tooLong, tooM
 import type { ResourceInfo } from "./resources.js";
 import { validateObjectMeta } from "./validation/meta.js";
 import { nameIsDNSSubdomain } from "./validation/names.js";
+import { maxCustomDepth } from "./schema/depth.js";
 
 type Obj = any;
 type Schema = Record<string, any>;
 
 const isObj = (v: unknown): v is Record<string, any> => v !== null && typeof v === "object" && !Array.isArray(v);
-const maxDepth = 100;
+// kube-openapi prunes, defaults and validates at every depth; a custom resource is kept up to maxCustomDepth
+const maxDepth = maxCustomDepth;
 
 // ---- pruning ------------------------------------------------------------------------------
 
