@@ -100,3 +100,38 @@ describe("custom resources nested deep through podflow serve", () => {
     expect((await req("POST", "/apis/ex.com/v1/namespaces/default/gadgets", gadget("7"))).code).toBe(201);
   });
 });
+
+// A custom resource is decoded as unstructured JSON (sigs.k8s.io/json preserving ints): a number
+// written without "." that fits an int64 stays that int64, any other becomes the nearest float64,
+// and one past float64's range is the decoder's UnmarshalTypeError. kube-openapi then types an int64
+// as an integer and a float64 past 2^53 as a number (swag.IsFloat64AJSONInteger).
+describe("numbers in custom resources through podflow serve", () => {
+  let s: Served;
+  const req = (method: string, path: string, body?: string) => raw(s, method, path, { token: s.cluster.adminToken, ...(body !== undefined ? { body } : {}) });
+  const things = "/apis/ex.com/v1/namespaces/default/things";
+  const thing = (name: string, spec: string) => `{"apiVersion":"ex.com/v1","kind":"Thing","metadata":{"name":"${name}"},"spec":${spec}}`;
+  beforeAll(async () => {
+    s = await serve({ nodes: 1 });
+    const crd = `{"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition","metadata":{"name":"things.ex.com"},"spec":{"group":"ex.com","scope":"Namespaced","names":{"plural":"things","singular":"thing","kind":"Thing","listKind":"ThingList"},"versions":[{"name":"v1","served":true,"storage":true,"schema":{"openAPIV3Schema":{"type":"object","properties":{"spec":{"type":"object","properties":{"n":{"type":"integer","maximum":5},"big":{"type":"integer"},"free":{"type":"object","x-kubernetes-preserve-unknown-fields":true}}}}}}}]}}`;
+    expect((await req("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", crd)).code).toBe(201);
+    expect(await until(async () => (await req("GET", things)).code === 200, 20_000)).toBe(true);
+  }, 60_000);
+  afterAll(async () => {
+    await s.stop();
+  });
+
+  it("int64s are kept exact and typed integer, other numbers are float64s, and a number past float64 is refused", async () => {
+    const created = await req("POST", things, thing("ints", `{"big":-9223372036854775808,"free":{"i":9223372036854775807,"f":99999999999999999999,"one":1.0,"hundred":1e2}}`));
+    expect(created.code).toBe(201);
+    const body = (await req("GET", `${things}/ints`)).body.replace(/\s+/g, "");
+    for (const kept of ['"big":-9223372036854775808', '"f":100000000000000000000', '"hundred":100', '"i":9223372036854775807', '"one":1']) expect(body).toContain(kept);
+
+    const bounded = JSON.parse((await req("POST", things, thing("max", `{"n":9223372036854775807}`))).body);
+    expect([bounded.code, bounded.details.causes]).toEqual([422, [{ reason: "FieldValueInvalid", message: "Invalid value: 9223372036854775807: spec.n in body should be less than or equal to 5", field: "spec.n" }]]);
+    const float = JSON.parse((await req("POST", things, thing("float", `{"big":99999999999999999999}`))).body);
+    expect([float.code, float.details.causes]).toEqual([422, [{ reason: "FieldValueInvalid", message: 'Invalid value: "number": spec.big in body must be of type integer: "number"', field: "spec.big" }]]);
+    const huge = JSON.parse((await req("POST", things, thing("huge", `{"free":{"x":1e400}}`))).body);
+    expect([huge.code, huge.reason, huge.message]).toEqual([400, "BadRequest", 'Thing in version "v1" cannot be handled as a Thing: json: cannot unmarshal number 1e400 into Go value of type float64']);
+    for (const name of ["max", "float", "huge"]) expect((await req("GET", `${things}/${name}`)).code).toBe(404);
+  });
+});

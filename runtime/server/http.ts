@@ -13,7 +13,7 @@ import { classify, type RequestDigest } from "../../machines/apiserver/flowcontr
 import { serviceAccountIssuer } from "../../machines/apiserver/auth/tokenrequest.js";
 import type { ApiRequest, ApiResponse } from "../../machines/messages.js";
 import { answerIn, requestConversion, type Conversion } from "../../machines/apiserver/conversion.js";
-import { goHtmlEscaped, parseJsonKeepingLiterals, versionedTypeKey } from "../../machines/apiserver/schema/decode.js";
+import { goHtmlEscaped, parseJsonKeepingLiterals, unstructuredNumbers, versionedTypeKey } from "../../machines/apiserver/schema/decode.js";
 import { maxCustomDepth } from "../../machines/apiserver/schema/depth.js";
 import { jsonPatchStrict, mapPatchStrictErrors } from "../../machines/apiserver/schema/patchstrict.js";
 import { aggregatedGroups, apiVersionOf, resources, type ResourceInfo } from "../../machines/apiserver/resources.js";
@@ -842,13 +842,16 @@ function decodeCustomBody(raw: Buffer, body: unknown, r: ResourceInfo, fv: Field
   if (body === null || typeof body !== "object" || Array.isArray(body)) return { status: S.badRequest(`Object 'Kind' is missing in '${JSON.stringify(body)}'`) };
   const kept = tooDeepBody(raw, r.kind, body, maxCustomDepth);
   if ("status" in kept) return kept;
-  const unknown = pruned(body, r.custom?.schema).unknown.map((f) => `unknown field ${S.goQuote(f)}`);
-  const strict = [...(dups.length > 0 ? [`yaml: unmarshal errors:\n  ${dups.join("\n  ")}`] : []), ...unknown];
   const sent = body as Record<string, unknown>;
   const apiVersion = typeof sent.apiVersion === "string" ? sent.apiVersion : apiVersionOf(r);
   const kind = typeof sent.kind === "string" && sent.kind !== "" ? sent.kind : r.kind;
-  if (fv === "Strict" && strict.length > 0) return { status: S.badRequest(`${kind} in version ${S.goQuote(apiVersion.slice(apiVersion.lastIndexOf("/") + 1))} cannot be handled as a ${r.kind}: strict decoding error: ${strict.join(", ")}`) };
-  return { body: kept.body, warnings: fv === "Warn" ? [...dups, ...unknown] : [] };
+  const head = `${kind} in version ${S.goQuote(apiVersion.slice(apiVersion.lastIndexOf("/") + 1))} cannot be handled as a ${r.kind}`;
+  const read = unstructuredNumbers(kept.body);
+  if ("error" in read) return { status: S.badRequest(`${head}: ${read.error}`) };
+  const unknown = pruned(body, r.custom?.schema).unknown.map((f) => `unknown field ${S.goQuote(f)}`);
+  const strict = [...(dups.length > 0 ? [`yaml: unmarshal errors:\n  ${dups.join("\n  ")}`] : []), ...unknown];
+  if (fv === "Strict" && strict.length > 0) return { status: S.badRequest(`${head}: strict decoding error: ${strict.join(", ")}`) };
+  return { body: read.value, warnings: fv === "Warn" ? [...dups, ...unknown] : [] };
 }
 
 // Kinds metav1.AddToGroupVersion registers in every group version, and the unversioned ones it
