@@ -47,7 +47,7 @@ import { shareUnchanged } from "../common/share.js";
 import { deepEqual, semanticEqual } from "../common/equal.js";
 import { copyWith, getOwn, setOwn } from "../common/own.js";
 import { decodePatched } from "./schema/patched.js";
-import { orTooDeep } from "./schema/depth.js";
+import { maxCustomDepth, maxKeptDepth, objectTooDeep, orTooDeep } from "./schema/depth.js";
 import { goSecondsMs, integerOf } from "../common/numberliteral.js";
 import { NumberLiteral, canonicalQuantities, canonicalQuantitiesOf, plainJson, versionedTypeKey } from "./schema/decode.js";
 import { goEncoded } from "./schema/encode.js";
@@ -1245,12 +1245,23 @@ function preconditionConflict(r: ResourceInfo, name: string, key: string, wanted
 }
 
 /** The applied configuration of an object that does not exist, created as a POST of it would be. */
-/** An apply configuration nested past what podflow's field manager walks (maxKeptDepth and far beyond): the decoder's max-depth 400. */
+/** An apply configuration nested past what podflow keeps (maxKeptDepth), or past what its field manager walks: the decoder's max-depth 400. */
 const applyTooDeep = S.badRequest("invalid character '{' exceeded max depth");
+
+/**
+ * A custom resource patched or applied, as its unstructured decoder reads it back: the value (with
+ * plain numbers when `plain`: a JSON or merge patch's result), or the decoder's max-depth 400 past
+ * what podflow keeps of one (maxCustomDepth; kube-apiserver: 10,000 levels).
+ */
+function customPatched(v: unknown, plain: boolean): { value: any; warnings: string[] } | { status: Status } {
+  const deep = objectTooDeep(v, maxCustomDepth);
+  if (deep !== undefined) return { status: S.badRequest(`invalid character '${deep}' exceeded max depth`) };
+  return { value: plain ? plainJson(v) : v, warnings: [] };
+}
 
 function prepareApplyCreate(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, now: number): void {
   const { req } = cur;
-  const res = orTooDeep(() => applied(r, undefined, req.body, { manager: req.fieldManager ?? "", subresource: "", now: rfc3339(now), force: req.force === true }));
+  const res = objectTooDeep(req.body, r.custom ? maxCustomDepth : maxKeptDepth) !== undefined ? "tooDeep" : orTooDeep(() => applied(r, undefined, req.body, { manager: req.fieldManager ?? "", subresource: "", now: rfc3339(now), force: req.force === true }));
   if (res === "tooDeep") {
     cur.error = applyTooDeep;
     return;
@@ -1260,7 +1271,7 @@ function prepareApplyCreate(ctx: ApiServerContext, cur: InFlight, r: ResourceInf
     return;
   }
   if (applyStrictRefused(cur)) return;
-  const typed = r.custom ? { value: res.object } : decodePatched(r.kind, "strategic", req.body, res.object, req.fieldValidation);
+  const typed = r.custom ? customPatched(res.object, false) : decodePatched(r.kind, "strategic", req.body, res.object, req.fieldValidation);
   if ("status" in typed) {
     cur.error = typed.status;
     return;
@@ -1352,7 +1363,7 @@ function prepareUpdate(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
   let body: any;
   if (req.verb === "patch" && req.patchType === "apply") {
     const opts = { manager: req.fieldManager ?? "", subresource: req.subresource ?? "", now: rfc3339(now), force: req.force === true };
-    const res = orTooDeep(() => (req.subresource === "scale" ? appliedScale(r, old, req.body, opts) : applied(r, old, req.body, opts)));
+    const res = objectTooDeep(req.body, r.custom ? maxCustomDepth : maxKeptDepth) !== undefined ? "tooDeep" : orTooDeep(() => (req.subresource === "scale" ? appliedScale(r, old, req.body, opts) : applied(r, old, req.body, opts)));
     if (res === "tooDeep") {
       cur.error = applyTooDeep;
       return;
@@ -1362,7 +1373,7 @@ function prepareUpdate(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
       return;
     }
     if (applyStrictRefused(cur)) return;
-    const typed = req.subresource === "scale" ? { value: scaleOf(res.object, r) } : r.custom ? { value: res.object } : decodePatched(r.kind, "strategic", req.body, res.object, req.fieldValidation);
+    const typed = req.subresource === "scale" ? { value: scaleOf(res.object, r) } : r.custom ? customPatched(res.object, false) : decodePatched(r.kind, "strategic", req.body, res.object, req.fieldValidation);
     if ("status" in typed) {
       cur.error = typed.status;
       return;
@@ -1413,7 +1424,7 @@ function prepareUpdate(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
     // The patched object is decoded into its Go type before anything reads it.
     const typeKey = conv ? versionedTypeKey(conv.apiVersion, r.kind) : undefined;
     // a custom resource is decoded as unstructured JSON: a number literal a patch carried is a number
-    const typed = r.custom && req.subresource !== "scale" ? { value: plainJson(body), warnings: [] as string[] } : decodePatched(req.subresource === "scale" ? "Scale" : r.kind, req.patchType === "json" || req.patchType === "merge" ? req.patchType : "strategic", shownPatch, body, req.fieldValidation, typeKey, req.patchStrict?.errors);
+    const typed = r.custom && req.subresource !== "scale" ? customPatched(body, true) : decodePatched(req.subresource === "scale" ? "Scale" : r.kind, req.patchType === "json" || req.patchType === "merge" ? req.patchType : "strategic", shownPatch, body, req.fieldValidation, typeKey, req.patchStrict?.errors);
     if ("status" in typed) {
       cur.error = typed.status;
       return;

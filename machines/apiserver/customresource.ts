@@ -11,12 +11,16 @@ import { duplicate, goQuote, invalidValue, notSupported, required, tooLong, tooM
 import type { ResourceInfo } from "./resources.js";
 import { validateObjectMeta } from "./validation/meta.js";
 import { nameIsDNSSubdomain } from "./validation/names.js";
+import { maxCustomDepth } from "./schema/depth.js";
+import { NumberLiteral } from "../common/numberliteral.js";
 
 type Obj = any;
 type Schema = Record<string, any>;
 
-const isObj = (v: unknown): v is Record<string, any> => v !== null && typeof v === "object" && !Array.isArray(v);
-const maxDepth = 100;
+// an int64 kept as its literal (NumberLiteral) is a scalar
+const isObj = (v: unknown): v is Record<string, any> => v !== null && typeof v === "object" && !Array.isArray(v) && !(v instanceof NumberLiteral);
+// kube-openapi prunes, defaults and validates at every depth; a custom resource is kept up to maxCustomDepth
+const maxDepth = maxCustomDepth;
 
 // ---- pruning ------------------------------------------------------------------------------
 
@@ -91,7 +95,10 @@ function defaultValue(v: unknown, s: Schema, depth: number): unknown {
 
 // ---- validation ---------------------------------------------------------------------------
 
-const jsonTypeOf = (v: unknown): string => (v === null ? "null" : Array.isArray(v) ? "array" : typeof v === "number" ? (Number.isInteger(v) ? "integer" : "number") : typeof v === "object" ? "object" : typeof v);
+// An int64 past 2^53 is kept as its literal (unstructuredNumbers): an integer. A number past 2^53
+// came from a float64 (1e20), which swag.IsFloat64AJSONInteger does not take for an integer.
+const isInteger = (v: unknown): boolean => v instanceof NumberLiteral || (typeof v === "number" && Number.isInteger(v) && Math.abs(v) <= 2 ** 53);
+const jsonTypeOf = (v: unknown): string => (v === null ? "null" : isInteger(v) ? "integer" : typeof v === "number" || v instanceof NumberLiteral ? "number" : Array.isArray(v) ? "array" : typeof v === "object" ? "object" : typeof v);
 
 function typeMatches(want: string, v: unknown): boolean {
   switch (want) {
@@ -99,8 +106,8 @@ function typeMatches(want: string, v: unknown): boolean {
     case "array": return Array.isArray(v);
     case "string": return typeof v === "string";
     case "boolean": return typeof v === "boolean";
-    case "integer": return typeof v === "number" && Number.isInteger(v);
-    case "number": return typeof v === "number";
+    case "integer": return isInteger(v);
+    case "number": return typeof v === "number" || v instanceof NumberLiteral;
     default: return true;
   }
 }
@@ -144,7 +151,7 @@ function validateValue(v: unknown, s: Schema, path: string, root: boolean, errs:
     return;
   }
   if (intOrString) {
-    if (!(typeof v === "string" || (typeof v === "number" && Number.isInteger(v)))) errs.push(invalidValue(name, jsonTypeOf(v), `${name} in body must be of type integer,string: ${goQuote(jsonTypeOf(v))}`));
+    if (!(typeof v === "string" || isInteger(v))) errs.push(invalidValue(name, jsonTypeOf(v), `${name} in body must be of type integer,string: ${goQuote(jsonTypeOf(v))}`));
   } else if (typeof s.type === "string" && s.type !== "" && !typeMatches(s.type, v)) {
     errs.push(invalidValue(name, jsonTypeOf(v), `${name} in body must be of type ${s.type}: ${goQuote(jsonTypeOf(v))}`));
     return;
@@ -153,14 +160,16 @@ function validateValue(v: unknown, s: Schema, path: string, root: boolean, errs:
     // a string choice as it is, any other as its JSON (kubeOpenAPIResultToFieldErrors)
     errs.push(notSupported(name, v, s.enum.map((e: unknown) => (typeof e === "string" ? e : JSON.stringify(e)))));
   }
-  if (typeof v === "number") {
+  // an int64 kept as its literal is bounded by its nearest double
+  const num = v instanceof NumberLiteral ? v.value : v;
+  if (typeof num === "number") {
     if (typeof s.maximum === "number") {
-      if (s.exclusiveMaximum === true ? v >= s.maximum : v > s.maximum) errs.push(invalidValue(name, v, `${name} in body should be less than ${s.exclusiveMaximum === true ? "" : "or equal to "}${goNumber(s.maximum)}`));
+      if (s.exclusiveMaximum === true ? num >= s.maximum : num > s.maximum) errs.push(invalidValue(name, v, `${name} in body should be less than ${s.exclusiveMaximum === true ? "" : "or equal to "}${goNumber(s.maximum)}`));
     }
     if (typeof s.minimum === "number") {
-      if (s.exclusiveMinimum === true ? v <= s.minimum : v < s.minimum) errs.push(invalidValue(name, v, `${name} in body should be greater than ${s.exclusiveMinimum === true ? "" : "or equal to "}${goNumber(s.minimum)}`));
+      if (s.exclusiveMinimum === true ? num <= s.minimum : num < s.minimum) errs.push(invalidValue(name, v, `${name} in body should be greater than ${s.exclusiveMinimum === true ? "" : "or equal to "}${goNumber(s.minimum)}`));
     }
-    if (typeof s.multipleOf === "number" && s.multipleOf > 0 && !Number.isInteger(v / s.multipleOf)) errs.push(invalidValue(name, v, `${name} in body should be a multiple of ${goNumber(s.multipleOf)}`));
+    if (typeof s.multipleOf === "number" && s.multipleOf > 0 && !Number.isInteger(num / s.multipleOf)) errs.push(invalidValue(name, v, `${name} in body should be a multiple of ${goNumber(s.multipleOf)}`));
   }
   if (typeof v === "string") {
     const len = [...v].length;

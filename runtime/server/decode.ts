@@ -6,7 +6,7 @@ import type { Status } from "kubernetes-types/meta/v1";
 import { parseAllDocuments, type YAMLError } from "yaml";
 import { badRequest, goQuote, notSupported, unsupportedMediaType, type FieldError } from "../../machines/apiserver/status.js";
 import { decodeTyped, hasSchema, parseJsonKeepingLiterals } from "../../machines/apiserver/schema/decode.js";
-import { orTooDeep, tooDeep } from "../../machines/apiserver/schema/depth.js";
+import { objectTooDeep, orTooDeep, tooDeep } from "../../machines/apiserver/schema/depth.js";
 import { fieldsV1MaxDepth } from "../../machines/apiserver/fieldmanager/fieldset.js";
 import { copyWith } from "../../machines/common/own.js";
 import { NumberLiteral, exactInteger, mayHoldWideNumber } from "../../machines/common/numberliteral.js";
@@ -836,7 +836,7 @@ export function decodeObjectBody(raw: Buffer, body: unknown, kind: string, versi
   const bodyKind = gvk.kind !== "" ? gvk.kind : kind;
   const bodyVersion = gvk.apiVersion !== "" ? gvk.apiVersion.slice(gvk.apiVersion.lastIndexOf("/") + 1) : version;
   const head = `${bodyKind} in version ${goQuote(bodyVersion)} cannot be handled as a ${kind}`;
-  const tooDeepError = (c: "{" | "[") => ({ status: badRequest(`the object provided is unrecognized (must be of type ${kind}): couldn't get version/kind; json parse error: invalid character '${c}' exceeded max depth (${summarizeData(raw)})`) });
+  const tooDeepError = (c: "{" | "[") => ({ status: tooDeepStatus(raw, kind, c) });
   const sent = withoutUnreadableFieldsV1(body);
   const res = orTooDeep(() => (typeKey !== undefined ? decodeTyped(kind, sent, typeKey) : decodeTyped(hasSchema(bodyKind) ? bodyKind : kind, sent)));
   if (res === "tooDeep") return tooDeepError("{");
@@ -849,6 +849,21 @@ export function decodeObjectBody(raw: Buffer, body: unknown, kind: string, versi
   const deep = tooDeep(res.value);
   if (deep !== undefined) return tooDeepError(deep);
   return { body: res.value, warnings: fv === "Warn" ? [...yamlDuplicates, ...res.strictErrors] : [] };
+}
+
+/** encoding/json's max-depth error as transformDecodeError words it for a body of `kind`. */
+function tooDeepStatus(raw: Buffer, kind: string, c: "{" | "["): Status {
+  return badRequest(`the object provided is unrecognized (must be of type ${kind}): couldn't get version/kind; json parse error: invalid character '${c}' exceeded max depth (${summarizeData(raw)})`);
+}
+
+/**
+ * The decoder's max-depth 400 for a body (a custom resource's: all of it is kept) nested past
+ * `limit` (podflow's bound; kube-apiserver's JSON decoder: 10,000), or the body with its managedFields
+ * nested past what the field manager reads swapped for unreadable ones (withoutUnreadableFieldsV1).
+ */
+export function tooDeepBody(raw: Buffer, kind: string, body: unknown, limit: number): { body: unknown } | { status: Status } {
+  const deep = objectTooDeep(body, limit);
+  return deep === undefined ? { body: withoutUnreadableFieldsV1(body) } : { status: tooDeepStatus(raw, kind, deep) };
 }
 
 /** A FieldsV1 the field manager cannot read (no path element "x"): the managedFields that hold it are all disregarded. */

@@ -13,7 +13,8 @@ import { classify, type RequestDigest } from "../../machines/apiserver/flowcontr
 import { serviceAccountIssuer } from "../../machines/apiserver/auth/tokenrequest.js";
 import type { ApiRequest, ApiResponse } from "../../machines/messages.js";
 import { answerIn, requestConversion, type Conversion } from "../../machines/apiserver/conversion.js";
-import { goHtmlEscaped, parseJsonKeepingLiterals, versionedTypeKey } from "../../machines/apiserver/schema/decode.js";
+import { goHtmlEscaped, parseJsonKeepingLiterals, unstructuredNumbers, versionedTypeKey } from "../../machines/apiserver/schema/decode.js";
+import { maxCustomDepth } from "../../machines/apiserver/schema/depth.js";
 import { jsonPatchStrict, mapPatchStrictErrors } from "../../machines/apiserver/schema/patchstrict.js";
 import { aggregatedGroups, apiVersionOf, resources, type ResourceInfo } from "../../machines/apiserver/resources.js";
 import * as S from "../../machines/apiserver/status.js";
@@ -21,7 +22,7 @@ import { fieldLabelError, objectFields } from "../../machines/apiserver/cache.js
 import { customPatchTypes, pruned } from "../../machines/apiserver/customresource.js";
 import { matchesFieldSelector, matchesRequirements, parseFieldSelector, parseSelector } from "../../machines/common/labels.js";
 import { aggregatedDiscovery, aggregatedDiscoveryType, apiGroup, apiGroupList, apiResourceList, apiVersions, subresourceInfo, versionInfo, wantsAggregated } from "./discovery.js";
-import { decodeBody, decodeDeleteOptions, decodeObjectBody, duplicateKeyErrors, fieldValidationErrors, patchTypeOf, unsupportedPatchType, warningHeaders, yamlDuplicateKeys, type FieldValidation } from "./decode.js";
+import { decodeBody, decodeDeleteOptions, decodeObjectBody, duplicateKeyErrors, tooDeepBody, fieldValidationErrors, patchTypeOf, unsupportedPatchType, warningHeaders, yamlDuplicateKeys, type FieldValidation } from "./decode.js";
 import { customTable, partialObjectMetadata, partialObjectMetadataList, tableOptions, toTable, type IncludeObject, type MetaVersion } from "./tables.js";
 import { acceptAsksPretty, negotiatedMediaType, negotiatedTransform, notAcceptable, watchMediaTypes, type Transform } from "./negotiate.js";
 import { goYamlText } from "./yamlemit.js";
@@ -831,15 +832,20 @@ function listOptions(q: URLSearchParams): Partial<ApiRequest> {
  * A custom resource's body as the unstructured decoder takes it: any JSON object, its unknown
  * fields (those its schema prunes) refused under Strict and reported under Warn.
  */
-function decodeCustomBody(body: unknown, r: ResourceInfo, fv: FieldValidation, dups: readonly string[]): { body: any; warnings: string[] } | { status: Status } {
+function decodeCustomBody(raw: Buffer, body: unknown, r: ResourceInfo, fv: FieldValidation, dups: readonly string[]): { body: any; warnings: string[] } | { status: Status } {
   if (body === null || typeof body !== "object" || Array.isArray(body)) return { status: S.badRequest(`Object 'Kind' is missing in '${JSON.stringify(body)}'`) };
-  const unknown = pruned(body, r.custom?.schema).unknown.map((f) => `unknown field ${S.goQuote(f)}`);
-  const strict = [...(dups.length > 0 ? [`yaml: unmarshal errors:\n  ${dups.join("\n  ")}`] : []), ...unknown];
+  const kept = tooDeepBody(raw, r.kind, body, maxCustomDepth);
+  if ("status" in kept) return kept;
   const sent = body as Record<string, unknown>;
   const apiVersion = typeof sent.apiVersion === "string" ? sent.apiVersion : apiVersionOf(r);
   const kind = typeof sent.kind === "string" && sent.kind !== "" ? sent.kind : r.kind;
-  if (fv === "Strict" && strict.length > 0) return { status: S.badRequest(`${kind} in version ${S.goQuote(apiVersion.slice(apiVersion.lastIndexOf("/") + 1))} cannot be handled as a ${r.kind}: strict decoding error: ${strict.join(", ")}`) };
-  return { body, warnings: fv === "Warn" ? [...dups, ...unknown] : [] };
+  const head = `${kind} in version ${S.goQuote(apiVersion.slice(apiVersion.lastIndexOf("/") + 1))} cannot be handled as a ${r.kind}`;
+  const read = unstructuredNumbers(kept.body);
+  if ("error" in read) return { status: S.badRequest(`${head}: ${read.error}`) };
+  const unknown = pruned(body, r.custom?.schema).unknown.map((f) => `unknown field ${S.goQuote(f)}`);
+  const strict = [...(dups.length > 0 ? [`yaml: unmarshal errors:\n  ${dups.join("\n  ")}`] : []), ...unknown];
+  if (fv === "Strict" && strict.length > 0) return { status: S.badRequest(`${head}: strict decoding error: ${strict.join(", ")}`) };
+  return { body: read.value, warnings: fv === "Warn" ? [...dups, ...unknown] : [] };
 }
 
 // Kinds metav1.AddToGroupVersion registers in every group version, and the unversioned ones it
@@ -1641,7 +1647,7 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
         if (verr) return sendStatus(res, verr);
       }
       if (p.name !== undefined && !p.subresource) return refuse(S.methodNotSupported(r, "create"));
-      const typed = r.custom && kind === r.kind ? decodeCustomBody(dec.body, r, fv.value, dups) : decodeObjectBody(raw, dec.body, kind, r.version, fv.value, undefined, conv && p.subresource !== "scale" ? [] : dups);
+      const typed = r.custom && kind === r.kind ? decodeCustomBody(raw, dec.body, r, fv.value, dups) : decodeObjectBody(raw, dec.body, kind, r.version, fv.value, undefined, conv && p.subresource !== "scale" ? [] : dups);
       if ("status" in typed) return refuse(typed.status);
       setWarnings(res, [...sentWarnings, ...typed.warnings]);
       return reply(await cluster.request({ ...base, verb: "create", body: typed.body }));
@@ -1681,7 +1687,7 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
         const verr = decodeVersionError(r, dec.body);
         if (verr) return sendStatus(res, verr);
       }
-      const typed = r.custom && kind === r.kind ? decodeCustomBody(dec.body, r, fv.value, dups) : decodeObjectBody(raw, dec.body, kind, r.version, fv.value, undefined, conv && p.subresource !== "scale" ? [] : dups);
+      const typed = r.custom && kind === r.kind ? decodeCustomBody(raw, dec.body, r, fv.value, dups) : decodeObjectBody(raw, dec.body, kind, r.version, fv.value, undefined, conv && p.subresource !== "scale" ? [] : dups);
       if ("status" in typed) return refuse(typed.status);
       setWarnings(res, [...sentWarnings, ...typed.warnings]);
       return reply(await cluster.request({ ...base, verb: "update", body: typed.body }));

@@ -4,6 +4,7 @@
 // when the result equals it.
 
 import { deepFreeze, isMarkedFrozen } from "../../common/equal.js";
+import { maxCustomDepth } from "../schema/depth.js";
 
 export interface FieldSet {
   /** the path to this node is itself a member */
@@ -417,7 +418,9 @@ function sameInterned(c: Interned, self: boolean, keys: readonly string[], ids: 
 
 export class FieldsV1Error extends Error {}
 
-const maxDepth = 64;
+// fieldpath.Set.FromJSON reads what its JSON iterator takes (10,000 levels); podflow field-manages
+// nothing deeper than a custom resource it keeps (maxCustomDepth), whose FieldsV1 nests as deep
+const maxDepth = maxCustomDepth;
 
 /** How deep a FieldsV1 object may nest (the root at 0) before fromFieldsV1 refuses it. */
 export const fieldsV1MaxDepth = maxDepth;

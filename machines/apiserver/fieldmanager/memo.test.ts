@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { deepFreeze } from "../../common/equal.js";
 import { decodeManagedFields, resetFields, trackUpdate, updaterId } from "./fieldmanager.js";
-import { comparePE, fieldPE, fromFieldsV1, members, setOf, sharedWith, toFieldsV1, type FieldPath, type FieldSet } from "./fieldset.js";
+import { comparePE, fieldPE, fieldsV1MaxDepth, fromFieldsV1, members, setOf, sharedWith, toFieldsV1, type FieldPath, type FieldSet } from "./fieldset.js";
 import { compare, itemPE, resolve, zeroValue, type Atom } from "./typed.js";
 
 // ---- the straightforward Compare: every member inserted by its full path ----------------------
@@ -489,7 +489,7 @@ describe("stored FieldsV1 decode to sets that share what their JSON shares", () 
     deepFreeze(deep);
     fromFieldsV1(deep);
     let outer: Record<string, unknown> = deep;
-    for (let i = 0; i < 60; i++) outer = { [`f:o${i}`]: outer };
+    for (let i = 0; i < fieldsV1MaxDepth - 5; i++) outer = { [`f:o${i}`]: outer };
     expect(() => fromFieldsV1(structuredClone(outer))).toThrow("nested too deeply");
     expect(() => fromFieldsV1(deepFreeze(outer))).toThrow("nested too deeply");
   });

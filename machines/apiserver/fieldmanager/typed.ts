@@ -10,6 +10,7 @@ import { NumberLiteral } from "../../common/numberliteral.js";
 import { listMeta } from "../schema/listmeta.js";
 import { patchMeta } from "../schema/patchmeta.js";
 import { schemaData } from "../schema/schemadata.js";
+import { maxKeptDepth } from "../schema/depth.js";
 import { emptySet, fieldPE, isEmpty, keyPE, leafSet, pathString, SetBuilder, valuePE, type FieldSet } from "./fieldset.js";
 
 
@@ -167,7 +168,8 @@ function check(v: unknown, a: Atom, path: string[], errs: string[], dups: boolea
   if (errs.length >= maxErrors) return;
   const at = () => pathString(path);
   if (v === null || v === undefined) return;
-  if (depth > 100) {
+  // typed.AsTyped walks any depth its decoder took; podflow keeps values up to maxKeptDepth
+  if (depth > maxKeptDepth) {
     errs.push(`${at()}: nested too deeply`);
     return;
   }

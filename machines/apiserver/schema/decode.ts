@@ -152,6 +152,41 @@ function setOwn(o: Record<string, unknown>, k: string, v: unknown): void {
   else o[k] = v;
 }
 
+class OutOfRange {
+  constructor(readonly text: string) {}
+}
+
+/**
+ * A value as unstructured JSON decoding reads it (sigs.k8s.io/json preserving ints, a custom
+ * resource's): a number written without "." that fits an int64 is kept exact, any other is the
+ * nearest float64 (1.0 is 1, 1e2 is 100, 99999999999999999999 is 1e20), and one past float64's
+ * range is the decoder's error.
+ */
+export function unstructuredNumbers(v: unknown): { value: unknown } | { error: string } {
+  const read = (x: unknown): unknown => {
+    if (x instanceof NumberLiteral) {
+      const t = x.text;
+      if (!t.includes(".") && /^-?\d+$/.test(t) && BigInt(t) <= 9223372036854775807n && BigInt(t) >= -9223372036854775808n) return String(Number(t)) === t ? Number(t) : x;
+      const f = Number(t);
+      if (!Number.isFinite(f)) throw new OutOfRange(t);
+      return f;
+    }
+    if (Array.isArray(x)) return x.map(read);
+    if (isObject(x)) {
+      const out: Record<string, unknown> = {};
+      for (const k of Object.keys(x)) setOwn(out, k, read(x[k]));
+      return out;
+    }
+    return x;
+  };
+  try {
+    return { value: read(v) };
+  } catch (e) {
+    if (e instanceof OutOfRange) return { error: `json: cannot unmarshal number ${e.text} into Go value of type float64` };
+    throw e;
+  }
+}
+
 /** A JSON value with every NumberLiteral made a number (opaque fields such as fieldsV1 keep their content). */
 export function plainJson(v: unknown): unknown {
   if (v instanceof NumberLiteral) return v.value;
