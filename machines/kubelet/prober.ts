@@ -110,7 +110,8 @@ export function resolveContainerPort(param: number | string | undefined, c: Cont
 export function probeAction(p: Probe, c: Container, podIP: string): ProbeAction | undefined {
   const port = (x: number | string | undefined) => (typeof x === "number" ? x : mutant("kubelet.probe-named-port-unresolved") ? Number(x) : resolveContainerPort(x, c).port);
   if (p.exec) return { kind: "exec", command: p.exec.command ?? [] };
-  if (p.httpGet) return { kind: "httpGet", scheme: p.httpGet.scheme ?? "HTTP", host: p.httpGet.host ?? podIP, port: port(p.httpGet.port), path: p.httpGet.path ?? "/" };
+  // the mutant probes the pod's IP whatever httpGet.host names
+  if (p.httpGet) return { kind: "httpGet", scheme: p.httpGet.scheme ?? "HTTP", host: mutant("kubelet.probe-host-ignored") ? podIP : (p.httpGet.host ?? podIP), port: port(p.httpGet.port), path: p.httpGet.path ?? "/" };
   if (p.tcpSocket) return { kind: "tcpSocket", host: p.tcpSocket.host ?? podIP, port: port(p.tcpSocket.port) };
   if (p.grpc) return { kind: "grpc", host: podIP, port: p.grpc.port, ...(p.grpc.service ? { service: p.grpc.service } : {}) };
   return undefined;
