@@ -34,6 +34,8 @@ import { attemptToDeleteItem, FOREGROUND_FINALIZER } from "../../machines/garbag
 import { JOB_TRACKING_FINALIZER, syncJob } from "../../machines/job/job.logic.js";
 import { createCluster } from "../../runtime/cluster.js";
 import { startWebhookServer } from "../../test/serve-helpers.js";
+import { InvariantChecker, invariants } from "../invariants/index.js";
+import type { Violation } from "../invariants/core.js";
 
 afterEach(() => setMutants([]));
 
@@ -261,4 +263,43 @@ describe("round twenty-one's webhook check", () => {
       await hooks.close();
     }
   }, 60_000);
+});
+
+/** A Deployment of 2 behind a budget of maxUnavailable 1, its rollout held mid-way (the new pods never Ready), judged by budgetExpectsItsControllersScale. */
+async function midRolloutRun(): Promise<Violation[]> {
+  const c = createCluster({ nodes: 2, seed: 21, clock: "simulated" });
+  const checker = new InvariantChecker(c.runtime, invariants.filter((s) => s.name === "budgetExpectsItsControllersScale"));
+  const seen: Violation[] = [];
+  c.runtime.observers.push(() => void seen.push(...checker.step()));
+  try {
+    const deployment = (probe: boolean) => ({
+      apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web", namespace: "default" },
+      spec: {
+        replicas: 2, selector: { matchLabels: { app: "web" } }, strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+        template: { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "nginx", image: "nginx:1.27", ...(probe ? { readinessProbe: { httpGet: { path: "/", port: 9999 }, periodSeconds: 1 } } : {}) }] } },
+      },
+    });
+    const budget = { apiVersion: "policy/v1", kind: "PodDisruptionBudget", metadata: { name: "web", namespace: "default" }, spec: { maxUnavailable: 1, selector: { matchLabels: { app: "web" } } } };
+    await c.apply([deployment(false), budget]);
+    await c.settle();
+    c.advance(10_000);
+    await c.settle();
+    await c.apply(deployment(true));
+    await c.settle();
+    c.advance(20_000);
+    await c.settle();
+    return seen;
+  } finally {
+    await c.stop();
+  }
+}
+
+describe("round twenty-one's invariant of the random search", () => {
+  it("budgetExpectsItsControllersScale holds mid-rollout and reports disruption.deployment-pod-scale-from-replicaset", async () => {
+    expect(await midRolloutRun()).toEqual([]);
+    setMutants(["disruption.deployment-pod-scale-from-replicaset"]);
+    const seen = await midRolloutRun();
+    // old ReplicaSet 2 plus new 1 (maxSurge), where the Deployment asks for 2
+    expect(seen.map((v) => v.message)).toContainEqual(expect.stringContaining("expecting 3 pods; the controllers of its pods in its cache, Deployment web (2), ask for 2"));
+  });
 });
