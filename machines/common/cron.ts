@@ -161,11 +161,13 @@ export function loadLocationError(name: string): string | undefined {
 // Croner's schedules, one per pattern and zone: parsing is the costly part and patterns repeat.
 const crons = new Map<string, Cron>();
 function cronFor(pattern: string, timezone: string): Cron {
-  const key = `${timezone} ${pattern}`;
+  // the mutant requires both day fields to match when both are restricted (robfig takes either)
+  const domAndDow = mutant("cron.dom-and-dow");
+  const key = `${domAndDow ? "and " : ""}${timezone} ${pattern}`;
   let c = crons.get(key);
   if (!c) {
     if (crons.size >= 1024) crons.clear();
-    c = new Cron(pattern, { paused: true, mode: "5-part", timezone, domAndDow: false });
+    c = new Cron(pattern, { paused: true, mode: "5-part", timezone, domAndDow });
     crons.set(key, c);
   }
   return c;

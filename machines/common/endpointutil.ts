@@ -99,7 +99,8 @@ function namedPort(containers: Container[] | undefined, name: string, protocol: 
   if (!containers) return undefined;
   for (let i = 0; i < containers.length; i++) {
     const c = containers[i]!;
-    if (sidecarsOnly && c.restartPolicy !== "Always") continue;
+    // the mutant looks in every init container, not only the sidecars
+    if (sidecarsOnly && c.restartPolicy !== "Always" && !mutant("endpoints.named-port-in-plain-init-container")) continue;
     const ports = c.ports;
     if (ports) for (let j = 0; j < ports.length; j++) if (ports[j]!.name === name && (ports[j]!.protocol ?? "TCP") === protocol) return ports[j]!.containerPort;
   }

@@ -25,7 +25,8 @@ export function isPodReady(pod: Pod): boolean {
 export function isPodAvailable(pod: Pod, minReadySeconds: number, nowMs: number): boolean {
   const ready = readyCondition(pod);
   if (ready?.status !== "True") return false;
-  if (minReadySeconds === 0) return true;
+  // the mutant counts a pod available as soon as it is Ready, whatever minReadySeconds
+  if (minReadySeconds === 0 || mutant("podutil.available-ignores-min-ready-seconds")) return true;
   const since = toMs(ready.lastTransitionTime);
   return since !== undefined && since + minReadySeconds * 1000 < nowMs;
 }

@@ -7,7 +7,8 @@ import { mutant } from "./mutation.js";
 /** Toleration.ToleratesTaint: effect and key must match when set; Equal compares values, Exists matches any. */
 export function toleratesTaint(t: Toleration, taint: Taint): boolean {
   if (t.effect && t.effect !== taint.effect) return false;
-  if (t.key && t.key !== taint.key) return false;
+  // the mutant compares an empty key too: Exists without a key no longer tolerates every taint
+  if ((t.key || mutant("scheduler.exists-empty-key-tolerates-nothing")) && t.key !== taint.key) return false;
   const op = t.operator ?? "";
   if (op === "" || op === "Equal") return (t.value ?? "") === (taint.value ?? "") || mutant("scheduler.toleration-equal-ignores-value");
   return op === "Exists";

@@ -101,7 +101,8 @@ export function attemptToDeleteItem(item: KObject, all: readonly KObject[]): GcA
     return [{ type: "removeOwnerReferences", target: refOf(item), ownerUids: [...dangling, ...waiting].map((r) => r.uid) }];
   }
   if (waiting.length > 0 && dependentsOf(item, all).length > 0) {
-    return [{ type: "delete", target: refOf(item), propagationPolicy: "Foreground" }];
+    // the mutant deletes it in the background: its own dependents no longer block the owner
+    return [{ type: "delete", target: refOf(item), propagationPolicy: mutant("gc.waiting-owner-dependent-deleted-background") ? "Background" : "Foreground" }];
   }
   const policy: PropagationPolicy = hasFinalizer(item, ORPHAN_FINALIZER) ? "Orphan" : hasFinalizer(item, FOREGROUND_FINALIZER) ? "Foreground" : "Background";
   return [{ type: "delete", target: refOf(item), propagationPolicy: policy }];

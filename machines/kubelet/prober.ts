@@ -112,7 +112,9 @@ export function probeAction(p: Probe, c: Container, podIP: string): ProbeAction 
   if (p.exec) return { kind: "exec", command: p.exec.command ?? [] };
   if (p.httpGet) {
     const r = resolve(p.httpGet.port);
-    return "error" in r ? { error: r.error } : { kind: "httpGet", scheme: p.httpGet.scheme ?? "HTTP", host: p.httpGet.host ?? podIP, port: r.port, path: p.httpGet.path ?? "/" };
+    // the mutant probes the pod's IP whatever httpGet.host names
+    const host = mutant("kubelet.probe-host-ignored") ? podIP : (p.httpGet.host ?? podIP);
+    return "error" in r ? { error: r.error } : { kind: "httpGet", scheme: p.httpGet.scheme ?? "HTTP", host, port: r.port, path: p.httpGet.path ?? "/" };
   }
   if (p.tcpSocket) {
     const r = resolve(p.tcpSocket.port);

@@ -5,6 +5,7 @@
 // Lease gets from its host (genericapiserver NewConfig).
 
 import { createHash } from "node:crypto";
+import { mutant } from "../common/mutation.js";
 import { rfc3339Micro } from "../common/time.js";
 
 /** kube-controller-manager's and kube-scheduler's leader election: LeaseDuration, RenewDeadline, RetryPeriod. */
@@ -67,7 +68,8 @@ const sameRecord = (a: ElectionRecord | undefined, b: ElectionRecord) =>
 export function decide(read: ElectionRecord, seen: Observation, me: { identity: string; leaseDurationSeconds: number }, now: number): { observed: Observation; write?: ElectionRecord } {
   const observed = sameRecord(seen.record, read) ? seen : { record: read, at: now };
   const isLeader = observed.record?.holderIdentity === me.identity;
-  const expired = observed.at + read.leaseDurationSeconds * 1000 < now;
+  // the mutant dates the lease by the holder's renewTime, not by when this candidate saw it change
+  const expired = (mutant("leaderelection.expiry-from-renew-time") ? read.renewTime : observed.at) + read.leaseDurationSeconds * 1000 < now;
   if (read.holderIdentity !== "" && !expired && !isLeader) return { observed };
   return {
     observed,

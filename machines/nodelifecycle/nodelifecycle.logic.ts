@@ -71,7 +71,8 @@ export function probeTimeOf(node: Node, lease: Lease | undefined): number {
  */
 export function nodeHealth(node: Node, lease: Lease | undefined, nowMs: number, opts: NodeHealthOptions = {}): NodeHealth {
   const ready = condition(node, "Ready");
-  const grace = ready ? opts.gracePeriodMs ?? NODE_MONITOR_GRACE_PERIOD_MS : opts.startupGracePeriodMs ?? NODE_STARTUP_GRACE_PERIOD_MS;
+  // the mutant gives a node that never posted the monitor grace period, not the longer startup one
+  const grace = ready || mutant("nodelifecycle.never-posted-node-monitor-grace") ? opts.gracePeriodMs ?? NODE_MONITOR_GRACE_PERIOD_MS : opts.startupGracePeriodMs ?? NODE_STARTUP_GRACE_PERIOD_MS;
   const probeMs = probeTimeOf(node, lease);
   const stale = opts.stale ?? nowMs > probeMs + grace;
   let conditions = [...(node.status?.conditions ?? [])];
@@ -107,7 +108,8 @@ const noScheduleByCondition: Array<{ type: string; status: string; key: string }
 /** The NoSchedule taints the node should carry from its conditions and spec.unschedulable (doNoScheduleTaintingPass). */
 export function desiredNoScheduleTaints(node: Node): Taint[] {
   const keys = noScheduleByCondition.filter((m) => condition(node, m.type)?.status === m.status).map((m) => m.key);
-  if (node.spec?.unschedulable) keys.push(TaintNodeUnschedulable);
+  // the mutant forgets spec.unschedulable: a cordoned node carries no unschedulable taint
+  if (node.spec?.unschedulable && !mutant("nodelifecycle.unschedulable-not-tainted")) keys.push(TaintNodeUnschedulable);
   return keys.map((key) => ({ key, effect: "NoSchedule" }));
 }
 

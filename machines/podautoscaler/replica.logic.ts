@@ -71,7 +71,8 @@ export function groupPods(pods: readonly Pod[], metrics: ReadonlyMap<string, Pod
   let readyPodCount = 0;
   for (const pod of pods) {
     const name = pod.metadata?.name ?? "";
-    if (pod.metadata?.deletionTimestamp || pod.status?.phase === "Failed") { ignored.add(name); continue; }
+    // the mutant counts a pod being deleted as any other: its metric joins the average
+    if ((pod.metadata?.deletionTimestamp && !mutant("hpa.deleted-pods-counted")) || pod.status?.phase === "Failed") { ignored.add(name); continue; }
     if (pod.status?.phase === "Pending") { unready.add(name); continue; }
     const metric = metrics.get(name);
     if (!metric) { missing.add(name); continue; }

@@ -36,7 +36,8 @@ export function moreImportantPod(a: Pod, b: Pod): boolean {
   const pa = podPriority(a);
   const pb = podPriority(b);
   if (pa !== pb) return pa > pb;
-  return startTime(a) < startTime(b);
+  // the mutant ranks the pod that started later as the more important one
+  return mutant("scheduler.more-important-started-later") ? startTime(a) > startTime(b) : startTime(a) < startTime(b);
 }
 
 const byImportance = (a: Pod, b: Pod) => (moreImportantPod(a, b) ? -1 : moreImportantPod(b, a) ? 1 : 0);
@@ -67,9 +68,11 @@ export function victimDisruptionStatus(victim: Pod, preemptor: Pod, nowRfc3339: 
 
 /** PodEligibleToPreemptOthers: preemptionPolicy Never, or a lower-priority victim of an earlier preemption still terminating on the nominated node. */
 export function podEligibleToPreemptOthers(pod: Pod, nodeInfos: NodeInfo[], nominatedStatus?: FilterStatus): { ok: true } | { ok: false; message: string } {
-  if (pod.spec?.preemptionPolicy === "Never") return { ok: false, message: "not eligible due to preemptionPolicy=Never." };
+  // the mutant lets a pod with preemptionPolicy Never preempt
+  if (pod.spec?.preemptionPolicy === "Never" && !mutant("scheduler.preemption-policy-never-preempts")) return { ok: false, message: "not eligible due to preemptionPolicy=Never." };
   const nominated = pod.status?.nominatedNodeName;
-  if (nominated && nominatedStatus?.code !== "UnschedulableAndUnresolvable") {
+  // the mutant preempts again though victims of the last preemption still terminate on the nominated node
+  if (nominated && nominatedStatus?.code !== "UnschedulableAndUnresolvable" && !mutant("scheduler.nominated-terminating-victim-ignored")) {
     const ni = nodeInfos.find((n) => nodeName(n) === nominated);
     const prio = podPriority(pod);
     if (ni?.pods.some((p) => podPriority(p) < prio && podTerminatingByPreemption(p))) {

@@ -16,7 +16,8 @@ export function finishTimeMs(job: Job): number | undefined {
 /** needsCleanup: a TTL is set and the Job is finished (with a readable finish time). */
 export function needsCleanup(job: Job): boolean {
   const ttl = job.spec?.ttlSecondsAfterFinished;
-  return ttl !== undefined && ttl !== null && finishTimeMs(job) !== undefined;
+  // the mutant tests the TTL for truth: ttlSecondsAfterFinished 0 (delete at once) reads as unset
+  return (mutant("ttlafterfinished.zero-ttl-never-cleaned") ? !!ttl : ttl !== undefined && ttl !== null) && finishTimeMs(job) !== undefined;
 }
 
 /** What is left of the TTL at now (timeLeft); 0 or less means the Job has expired. Undefined when it needs no cleanup. */

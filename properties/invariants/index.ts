@@ -29,6 +29,7 @@ import { containerTerminatedReasonMatchesExitCode, podIPInsideNodePodCIDR, state
 import { preemptionEvictsOnlyLowerPriority } from "./preemption.js";
 import { nodeMarkedUnknownOnlyPastGracePeriod } from "./nodehealth.js";
 import { foregroundFinalizerRemovedOnlyAfterKnownBlockingDependentsGone, orphanFinalizerRemovedOnlyAfterKnownDependentsReleased } from "./gcview.js";
+import { budgetExpectsItsControllersScale } from "./disruptionview.js";
 import { appContainersStartOnlyAfterInitContainers, containerRestartBacksOff, podBoundOnlyToMatchingNode, podBoundOnlyToToleratingNode, podSucceededOnlyWhenContainersSucceeded, readyOnlyAfterReadinessProbe, containerReadyOnlyWhenStarted, restartPolicyHonoured } from "./pods.js";
 import { budgetDesiredHealthyFollowsSpec, evictionTakesOneAllowedDisruption, jobFinishedStatusConsistent, nodeConditionTransitionTimeKept, podConditionsMatchContainerStatuses, podStartTimeSetOnce, workloadCountsOnlyReadyPods, workloadStatusConsistent } from "./status.js";
 import { fieldsMatch, groupOf, labelsMatch, parseFieldSelector, parseLabelSelector, resourceOfKind, sandboxReady } from "./k8s.js";
@@ -667,6 +668,7 @@ export const invariants: readonly InvariantSpec[] = [
   budgetNeverAllowsMoreThanHealthySpec,
   budgetDesiredHealthyFollowsSpec,
   evictionTakesOneAllowedDisruption,
+  budgetExpectsItsControllersScale,
   dependentDeletedOnlyAfterOwnerGone,
   orphanFinalizerRemovedOnlyAfterDependentsReleased,
   orphanFinalizerRemovedOnlyAfterKnownDependentsReleased,
