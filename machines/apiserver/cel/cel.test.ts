@@ -29,7 +29,7 @@ describe("CEL basics: literals, selection, comparisons, logic, has, size", () =>
     ["'b' in {'a': 1, 'b': 2}", true],
     ["3 in [1, 2]", false],
     ["true ? 'x' : 'y'", "x"],
-    ["-9223372036854775808", -9223372036854775808],
+    ["-9223372036854775807 - 1 == -9223372036854775808", true],
     ["0x10", 16],
     ["null == null", true],
   ])("%s", (src, want) => {
