@@ -79,3 +79,24 @@ describe("CEL basics: literals, selection, comparisons, logic, has, size", () =>
     expect(seen).toEqual(["a"]);
   });
 });
+
+describe("Kubernetes' CEL environment options", () => {
+  it("rejects a list or map literal mixing element types (HomogeneousAggregateLiterals)", () => {
+    expect(run("[1, 'a']")).toEqual({ compile: "ERROR: <input>:1:5: expected type 'int' but found 'string'\n | [1, 'a']\n | ....^" });
+  });
+  it("rejects invalid duration, timestamp and regex literals at compile time", () => {
+    expect(run("duration('1x')")).toEqual({ compile: "ERROR: <input>:1:10: invalid duration argument\n | duration('1x')\n | .........^" });
+    expect(run("timestamp('yesterday')")).toMatchObject({ compile: expect.stringContaining("invalid timestamp argument") });
+    expect(run("'a'.matches('(a)\\\\1')")).toMatchObject({ compile: expect.stringContaining("invalid matches argument") });
+  });
+  it("runs a backtracking-hostile regex in linear time and refuses what RE2 refuses", () => {
+    expect(run("s.matches('^(a+)+$')", { s: "a".repeat(50_000) + "!" })).toMatchObject({ value: false });
+    expect(run("s.matches(p)", { s: "aa", p: "(a)\\1" })).toEqual({ error: "error parsing regexp: invalid escape sequence: `\\1`" });
+    expect(run("s.matches(p)", { s: "aa", p: "a(?=a)" })).toEqual({ error: "error parsing regexp: invalid or unsupported Perl syntax: `(?=`" });
+    expect(run("'ABC'.matches('(?i)^abc$')")).toMatchObject({ value: true });
+  });
+  it("compares int and double as cel-go does (the int converted to double)", () => {
+    expect(run("dyn(9223372036854775807) < 9223372036854775808.0")).toMatchObject({ value: false });
+    expect(run("1 < 1.5 && 2u > 1.5")).toMatchObject({ value: true });
+  });
+});

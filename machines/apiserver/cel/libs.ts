@@ -1,1 +1,2 @@
 import "./functions.js";
+import "./format.js";
