@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { celLazyMap, celToJson, compileCel, evaluateCel } from "./index.js";
+import { celAuthorizer, celLazyMap, celToJson, compileCel, evaluateCel } from "./index.js";
 
 // Expectations from the CEL spec (langdef.md) and cel-go's messages.
 function run(src: string, activation: Record<string, unknown> = {}, schemas: Record<string, unknown> = {}) {
@@ -98,5 +98,26 @@ describe("Kubernetes' CEL environment options", () => {
   it("compares int and double as cel-go does (the int converted to double)", () => {
     expect(run("dyn(9223372036854775807) < 9223372036854775808.0")).toMatchObject({ value: false });
     expect(run("1 < 1.5 && 2u > 1.5")).toMatchObject({ value: true });
+  });
+});
+
+describe("the authorizer library", () => {
+  it("builds a resource check and answers with the caller's decision", () => {
+    const asked: unknown[] = [];
+    const authorizer = celAuthorizer(
+      (attrs) => {
+        asked.push(attrs);
+        return { allowed: attrs.verb === "create", reason: "by test" };
+      },
+      { group: "apps", resource: "deployments", subresource: "", namespace: "ns", name: "d" },
+    );
+    const c = compileCel("authorizer.group('apps').resource('deployments').namespace('ns').name('d').check('create').allowed() && !authorizer.requestResource.check('delete').allowed()", { variables: [{ name: "authorizer" }] });
+    if (!c.ok) throw new Error(c.message);
+    expect(c.outputType).toBe("bool");
+    expect(evaluateCel(c.program, { authorizer })).toEqual({ ok: true, value: true });
+    expect(asked).toEqual([
+      { group: "apps", resource: "deployments", subresource: "", namespace: "ns", name: "d", verb: "create" },
+      { group: "apps", resource: "deployments", subresource: "", namespace: "ns", name: "d", verb: "delete" },
+    ]);
   });
 });

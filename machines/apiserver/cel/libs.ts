@@ -1,2 +1,4 @@
+// The libraries Kubernetes' base environment turns on, registered by import.
 import "./functions.js";
 import "./format.js";
+import "./authz.js";
