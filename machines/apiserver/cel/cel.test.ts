@@ -121,3 +121,21 @@ describe("the authorizer library", () => {
     ]);
   });
 });
+
+describe("the quantity library", () => {
+  it.each([
+    ["quantity('1Gi').isGreaterThan(quantity('1G'))", true],
+    ["quantity('500m').isInteger()", false],
+    ["quantity('2k').asInteger()", 2000],
+    ["quantity('1.5').asApproximateFloat()", 1.5],
+    ["quantity('50M').add(quantity('50M')) == quantity('100M')", true],
+    ["quantity('1').sub(2).sign()", -1],
+    ["isQuantity('1.2.3')", false],
+    ["quantity('1Mi').compareTo(quantity('1Mi'))", 0],
+  ])("%s", (src, want) => {
+    expect(run(src)).toMatchObject({ value: want });
+  });
+  it("refuses to convert a fractional quantity to an integer", () => {
+    expect(run("quantity('500m').asInteger()")).toEqual({ error: "cannot convert value to integer" });
+  });
+});

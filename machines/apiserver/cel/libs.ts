@@ -2,3 +2,4 @@
 import "./functions.js";
 import "./format.js";
 import "./authz.js";
+import "./quantity.js";
