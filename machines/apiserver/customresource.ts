@@ -3,12 +3,13 @@
 // and in the apiVersion, kind and metadata of an x-kubernetes-embedded-resource), defaults filled in
 // (`default:`), then the object validated against the openAPIV3Schema with kube-openapi's messages
 // as apiextensions' ConvertSchemaValidationErrors turns them into field errors.
-// x-kubernetes-validations (CEL rules) are kept in the CRD but not evaluated: no CEL evaluator here.
+// x-kubernetes-validations (CEL rules) then run at every schema node (cel/crdrules.ts).
 
 import { deepEqual } from "../common/equal.js";
 import { setOwn } from "../common/own.js";
 import { duplicate, goQuote, invalidValue, notSupported, required, tooLong, tooMany, type FieldError } from "./status.js";
 import type { ResourceInfo } from "./resources.js";
+import { blockingErr, celValidationErrors, hasBlockingErr, hasValidationRules } from "./cel/crdrules.js";
 import { validateObjectMeta } from "./validation/meta.js";
 import { nameIsDNSSubdomain } from "./validation/names.js";
 
@@ -272,7 +273,11 @@ export function prepareCustomResourceForUpdate(obj: Obj, old: Obj, r: ResourceIn
 export function validateCustomResource(obj: Obj, r: ResourceInfo, old?: Obj): FieldError[] {
   const schema = r.custom?.schema;
   const lists = old === undefined || listSetAndMapErrors(old, schema).length === 0 ? listSetAndMapErrors(obj, schema) : [];
-  return [...validateObjectMeta(obj?.metadata, r.namespaced, nameIsDNSSubdomain, "metadata", false), ...schemaErrors(obj, schema), ...lists];
+  const errs = [...validateObjectMeta(obj?.metadata, r.namespaced, nameIsDNSSubdomain, "metadata", false), ...schemaErrors(obj, schema), ...lists];
+  if (!hasValidationRules(schema)) return errs;
+  // the CEL rules run on an object of the shape they were written for, or not at all
+  if (hasBlockingErr(errs)) return [...errs, blockingErr()];
+  return [...errs, ...celValidationErrors(obj, schema, old)];
 }
 
 // ---- x-kubernetes-list-type ---------------------------------------------------------------

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { celLazyMap, celToJson, compileCel, evaluateCel } from "./index.js";
+import { celAuthorizer, celLazyMap, celToJson, compileCel, evaluateCel } from "./index.js";
 
 // Expectations from the CEL spec (langdef.md) and cel-go's messages.
 function run(src: string, activation: Record<string, unknown> = {}, schemas: Record<string, unknown> = {}) {
@@ -77,5 +77,65 @@ describe("CEL basics: literals, selection, comparisons, logic, has, size", () =>
     if (!c.ok) throw new Error(c.message);
     expect(evaluateCel(c.program, { variables: vars })).toEqual({ ok: true, value: 4n });
     expect(seen).toEqual(["a"]);
+  });
+});
+
+describe("Kubernetes' CEL environment options", () => {
+  it("rejects a list or map literal mixing element types (HomogeneousAggregateLiterals)", () => {
+    expect(run("[1, 'a']")).toEqual({ compile: "ERROR: <input>:1:5: expected type 'int' but found 'string'\n | [1, 'a']\n | ....^" });
+  });
+  it("rejects invalid duration, timestamp and regex literals at compile time", () => {
+    expect(run("duration('1x')")).toEqual({ compile: "ERROR: <input>:1:10: invalid duration argument\n | duration('1x')\n | .........^" });
+    expect(run("timestamp('yesterday')")).toMatchObject({ compile: expect.stringContaining("invalid timestamp argument") });
+    expect(run("'a'.matches('(a)\\\\1')")).toMatchObject({ compile: expect.stringContaining("invalid matches argument") });
+  });
+  it("runs a backtracking-hostile regex in linear time and refuses what RE2 refuses", () => {
+    expect(run("s.matches('^(a+)+$')", { s: "a".repeat(50_000) + "!" })).toMatchObject({ value: false });
+    expect(run("s.matches(p)", { s: "aa", p: "(a)\\1" })).toEqual({ error: "error parsing regexp: invalid escape sequence: `\\1`" });
+    expect(run("s.matches(p)", { s: "aa", p: "a(?=a)" })).toEqual({ error: "error parsing regexp: invalid or unsupported Perl syntax: `(?=`" });
+    expect(run("'ABC'.matches('(?i)^abc$')")).toMatchObject({ value: true });
+  });
+  it("compares int and double as cel-go does (the int converted to double)", () => {
+    expect(run("dyn(9223372036854775807) < 9223372036854775808.0")).toMatchObject({ value: false });
+    expect(run("1 < 1.5 && 2u > 1.5")).toMatchObject({ value: true });
+  });
+});
+
+describe("the authorizer library", () => {
+  it("builds a resource check and answers with the caller's decision", () => {
+    const asked: unknown[] = [];
+    const authorizer = celAuthorizer(
+      (attrs) => {
+        asked.push(attrs);
+        return { allowed: attrs.verb === "create", reason: "by test" };
+      },
+      { group: "apps", resource: "deployments", subresource: "", namespace: "ns", name: "d" },
+    );
+    const c = compileCel("authorizer.group('apps').resource('deployments').namespace('ns').name('d').check('create').allowed() && !authorizer.requestResource.check('delete').allowed()", { variables: [{ name: "authorizer" }] });
+    if (!c.ok) throw new Error(c.message);
+    expect(c.outputType).toBe("bool");
+    expect(evaluateCel(c.program, { authorizer })).toEqual({ ok: true, value: true });
+    expect(asked).toEqual([
+      { group: "apps", resource: "deployments", subresource: "", namespace: "ns", name: "d", verb: "create" },
+      { group: "apps", resource: "deployments", subresource: "", namespace: "ns", name: "d", verb: "delete" },
+    ]);
+  });
+});
+
+describe("the quantity library", () => {
+  it.each([
+    ["quantity('1Gi').isGreaterThan(quantity('1G'))", true],
+    ["quantity('500m').isInteger()", false],
+    ["quantity('2k').asInteger()", 2000],
+    ["quantity('1.5').asApproximateFloat()", 1.5],
+    ["quantity('50M').add(quantity('50M')) == quantity('100M')", true],
+    ["quantity('1').sub(2).sign()", -1],
+    ["isQuantity('1.2.3')", false],
+    ["quantity('1Mi').compareTo(quantity('1Mi'))", 0],
+  ])("%s", (src, want) => {
+    expect(run(src)).toMatchObject({ value: want });
+  });
+  it("refuses to convert a fractional quantity to an integer", () => {
+    expect(run("quantity('500m').asInteger()")).toEqual({ error: "cannot convert value to integer" });
   });
 });

@@ -1,6 +1,8 @@
 // The compile-time check cel-go's checker does, as far as Kubernetes' messages show it: undeclared
 // references, fields an object schema lacks, and operators/functions applied to types no overload takes.
 import type { Expr } from "./parser.js";
+import { translateRe2 } from "./regex.js";
+import { parseDuration, parseTimestamp } from "./time.js";
 import { BOOL, BYTES, type CelT, DOUBLE, DURATION, DYN, INT, list, map, NULL, opt, STRING, TIMESTAMP, typeString, UINT } from "./types.js";
 
 export class CheckError {
@@ -171,7 +173,7 @@ function join(ts: CelT[], pos: number[], what: string): CelT {
   return out ?? DYN;
 }
 
-const TYPE_NAMES = new Set(["int", "uint", "double", "string", "bytes", "bool", "list", "map", "null_type", "type", "dyn", "google.protobuf.Duration", "google.protobuf.Timestamp"]);
+const TYPE_NAMES = new Set(["optional_type", "int", "uint", "double", "string", "bytes", "bool", "list", "map", "null_type", "type", "dyn", "google.protobuf.Duration", "google.protobuf.Timestamp"]);
 export const NAMESPACES = new Set(["optional", "sets", "strings", "math"]);
 
 export class Checker {
@@ -254,6 +256,13 @@ export class Checker {
 
   private macro(e: Extract<Expr, { k: "macro" }>, scope: ReadonlyMap<string, CelT>): CelT {
     const r = this.check(e.target, scope);
+    if (e.name === "optMap" || e.name === "optFlatMap") {
+      if (r.k !== "opt" && r.k !== "dyn") throw new CheckError(e.pos, `found no matching overload for '${e.name}' applied to '${typeString(r)}'`);
+      const inner = new Map(scope);
+      inner.set(e.vars[0]!, r.k === "opt" ? r.e : DYN);
+      const t = this.check(e.args[0]!, inner);
+      return e.name === "optMap" ? opt(t) : t;
+    }
     let v1: CelT = DYN;
     let v2: CelT = DYN;
     if (r.k === "list") [v1, v2] = e.vars.length === 2 ? [INT, r.e] : [r.e, DYN];
@@ -310,6 +319,7 @@ export class Checker {
     }
     const sigs = SIGS.get(key);
     const ts = argExprs.map((a) => this.check(a, scope));
+    validateLiteral(key, e.args);
     if (!sigs) throw new CheckError(e.pos, `undeclared reference to '${e.fn}' (in container '')`);
     const results: CelT[] = [];
     for (const s of sigs) {
@@ -323,6 +333,22 @@ export class Checker {
     }
     const first = results[0]!;
     return results.every((r) => typeString(r) === typeString(first)) ? first : DYN;
+  }
+}
+
+// cel-go's ValidateDurationLiterals, ValidateTimestampLiterals and ValidateRegexLiterals (on since 1.29)
+const LITERAL_CHECKS: Record<string, (s: string) => void> = {
+  duration: (s) => parseDuration(s),
+  timestamp: (s) => parseTimestamp(s),
+  ".matches": (s) => translateRe2(s),
+};
+function validateLiteral(key: string, args: readonly Expr[]): void {
+  const a = args[0];
+  if (!Object.hasOwn(LITERAL_CHECKS, key) || a?.k !== "lit" || typeof a.v !== "string") return;
+  try {
+    LITERAL_CHECKS[key]!(a.v);
+  } catch {
+    throw new CheckError(a.pos, `invalid ${key.replace(".", "")} argument`);
   }
 }
 

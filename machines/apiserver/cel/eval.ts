@@ -19,6 +19,8 @@ export class Cost {
 /** Variables in scope: comprehension variables shadow the activation. */
 export interface Scope {
   lookup(name: string): { found: boolean; value?: unknown };
+  /** Whether a comprehension binds name (it then hides any qualified variable starting with it). */
+  local?(name: string): boolean;
 }
 
 export class VarScope implements Scope {
@@ -29,6 +31,9 @@ export class VarScope implements Scope {
   ) {}
   lookup(name: string): { found: boolean; value?: unknown } {
     return name === this.name ? { found: true, value: this.value } : this.parent.lookup(name);
+  }
+  local(name: string): boolean {
+    return name === this.name || (this.parent.local?.(name) ?? false);
   }
 }
 
@@ -52,7 +57,7 @@ export function evalExpr(e: Expr, scope: Scope, cost: Cost): unknown {
     }
     case "select": {
       const qn = qualifiedName(e);
-      if (qn !== undefined) {
+      if (qn !== undefined && !scope.local?.(qn.split(".")[0]!)) {
         const r = scope.lookup(qn);
         if (r.found) return r.value;
         if (TYPE_IDENTS.has(qn)) return new CelType(qn);
@@ -185,6 +190,14 @@ function iterate(range: unknown): [unknown, unknown][] {
 }
 
 function evalMacro(e: Extract<Expr, { k: "macro" }>, scope: Scope, cost: Cost): unknown {
+  if (e.name === "optMap" || e.name === "optFlatMap") {
+    const o = evalExpr(e.target, scope, cost);
+    if (!(o instanceof CelOptional)) return err("no such overload");
+    if (!o.has) return o;
+    const v = evalExpr(e.args[0]!, new VarScope(scope, e.vars[0]!, o.value), cost);
+    if (e.name === "optMap") return new CelOptional(true, v);
+    return v instanceof CelOptional ? v : err("no such overload");
+  }
   const range = evalExpr(e.target, scope, cost);
   const items = iterate(range);
   const two = e.vars.length === 2;

@@ -39,24 +39,28 @@ function checkUint(v: bigint): CelUint {
   return new CelUint(v);
 }
 
-/** Exact comparison of any two numbers of int, uint and double (NaN: undefined). */
+/** Comparison of any two of int, uint and double as cel-go does it: int and uint exactly, against a
+ * double through a (lossy) conversion to double unless the double is out of the integer's range. */
 function numCompare(a: unknown, b: unknown): number | undefined {
   const na = numOf(a);
   const nb = numOf(b);
   if (na === undefined || nb === undefined) return undefined;
   if (typeof na === "bigint" && typeof nb === "bigint") return na < nb ? -1 : na > nb ? 1 : 0;
-  const fa = typeof na === "number" ? na : undefined;
-  const fb = typeof nb === "number" ? nb : undefined;
-  if ((fa !== undefined && Number.isNaN(fa)) || (fb !== undefined && Number.isNaN(fb))) return Number.NaN;
-  if (fa !== undefined && fb !== undefined) return fa < fb ? -1 : fa > fb ? 1 : 0;
-  // one bigint, one double: compare exactly
-  const [bi, d, flip] = typeof na === "bigint" ? [na, fb!, 1] : [nb as bigint, fa!, -1];
-  if (d === Number.POSITIVE_INFINITY) return -flip;
-  if (d === Number.NEGATIVE_INFINITY) return flip;
-  const fl = BigInt(Math.floor(d));
-  if (bi < fl) return -flip;
-  if (bi > fl) return flip;
-  return Number.isInteger(d) ? 0 : -flip;
+  if (typeof na === "number" && typeof nb === "number") return cmpDouble(na, nb);
+  const flip = typeof na === "bigint" ? 1 : -1;
+  const i = (typeof na === "bigint" ? na : nb) as bigint;
+  const d = (typeof na === "number" ? na : nb) as number;
+  const unsigned = (typeof na === "bigint" ? a : b) instanceof CelUint;
+  if (Number.isNaN(d)) return Number.NaN;
+  // Go converts the integer bound to double (2^64, 2^63) before comparing
+  const [lo, hi] = unsigned ? [0, 2 ** 64] : [-(2 ** 63), 2 ** 63];
+  if (d < lo) return flip;
+  if (d > hi) return -flip;
+  return flip * cmpDouble(Number(i), d);
+}
+function cmpDouble(a: number, b: number): number {
+  if (Number.isNaN(a) || Number.isNaN(b)) return Number.NaN;
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 function numOf(v: unknown): bigint | number | undefined {
   if (typeof v === "bigint" || typeof v === "number") return v;
@@ -502,8 +506,8 @@ def(".lastIndexOf", (args, cost) => {
 });
 str1("lowerAscii", (s) => s.replace(/[A-Z]+/g, (m) => m.toLowerCase()));
 str1("upperAscii", (s) => s.replace(/[a-z]+/g, (m) => m.toUpperCase()));
-def(".replace", ([s, a, b, n], cost) => {
-  if (!isStr(s) || !isStr(a) || !isStr(b) || (n !== undefined && !isInt(n))) return noOverload();
+def(".replace", ([s, a, b, n, ...extra], cost) => {
+  if (extra.length > 0 || !isStr(s) || !isStr(a) || !isStr(b) || (n !== undefined && !isInt(n))) return noOverload();
   strCost(cost, s.length, b.length);
   let limit = n === undefined || n < 0n ? Number.POSITIVE_INFINITY : Number(n);
   if (a === "") {
@@ -530,8 +534,8 @@ def(".replace", ([s, a, b, n], cost) => {
   }
   return out + s.slice(i);
 });
-def(".split", ([s, sep, n], cost) => {
-  if (!isStr(s) || !isStr(sep) || (n !== undefined && !isInt(n))) return noOverload();
+def(".split", ([s, sep, n, ...extra], cost) => {
+  if (extra.length > 0 || !isStr(s) || !isStr(sep) || (n !== undefined && !isInt(n))) return noOverload();
   strCost(cost, s.length);
   const limit = n === undefined ? -1 : Number(n);
   if (limit === 0) return [];
@@ -540,8 +544,8 @@ def(".split", ([s, sep, n], cost) => {
   if (sep === "") return [...parts.slice(0, limit - 1), parts.slice(limit - 1).join("")];
   return [...parts.slice(0, limit - 1), parts.slice(limit - 1).join(sep)];
 });
-def(".substring", ([s, a, b], cost) => {
-  if (!isStr(s) || !isInt(a) || (b !== undefined && !isInt(b))) return noOverload();
+def(".substring", ([s, a, b, ...extra], cost) => {
+  if (extra.length > 0 || !isStr(s) || !isInt(a) || (b !== undefined && !isInt(b))) return noOverload();
   strCost(cost, s.length);
   const cps = codePoints(s);
   const end = b === undefined ? BigInt(cps.length) : b;
@@ -550,8 +554,10 @@ def(".substring", ([s, a, b], cost) => {
   if (a > end) err(`invalid substring range. start: ${a}, end: ${end}`);
   return cps.slice(Number(a), Number(end)).join("");
 });
-// Go's strings.TrimSpace: Unicode White_Space
-str1("trim", (s) => s.replace(/^[\s\u0085]+|[\s\u0085]+$/gu, ""));
+// Go's strings.TrimSpace: unicode.IsSpace, which is not JavaScript's \s (no U+FEFF)
+const SPACE = "[\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]";
+const TRIM = new RegExp(`^${SPACE}+|${SPACE}+$`, "g");
+str1("trim", (s) => s.replace(TRIM, ""));
 def(".join", ([l, sep], cost) => {
   if (!Array.isArray(l) || (sep !== undefined && !isStr(sep))) return noOverload();
   if (!l.every(isStr)) return noOverload();

@@ -3,7 +3,7 @@
 import "./libs.js";
 import { Checker, CheckError } from "./checker.js";
 import { celToJson as toJson, toCel } from "./convert.js";
-import { COST_EXCEEDED, Cost, evalExpr, type Scope } from "./eval.js";
+import { Cost, evalExpr, type Scope } from "./eval.js";
 import { CelSyntaxError, displayError, type Expr, parse } from "./parser.js";
 import { type CelT, DYN, schemaType, typeString } from "./types.js";
 import { CelError, CelMap, CelOpaque, CelThrow } from "./values.js";
@@ -17,6 +17,8 @@ export interface CelEnvironment {
   readonly variables: readonly CelVariable[];
   /** Which Kubernetes libraries and variables apply; default "admission". */
   readonly libraries?: "crd" | "admission";
+  /** false: parse only, every reference dyn (the conformance cases cel-spec marks disable_check). */
+  readonly check?: boolean;
 }
 export interface CelProgram {
   readonly source: string;
@@ -35,6 +37,17 @@ interface Compiled extends CelProgram {
 const programs = new WeakMap<CelProgram, Compiled>();
 
 export function compileCel(source: string, env: CelEnvironment): CelCompileResult {
+  const types = new Map<string, CelT>();
+  const schemas = new Map<string, unknown>();
+  for (const v of env.variables) {
+    types.set(v.name, v.schema === undefined ? DYN : schemaType(v.schema));
+    schemas.set(v.name, v.schema);
+  }
+  return compileTyped(source, types, schemas, env.check !== false);
+}
+
+/** compileCel with the variables' CEL types given (oldSelf as an optional, for optionalOldSelf rules). */
+export function compileTyped(source: string, types: ReadonlyMap<string, CelT>, schemas: ReadonlyMap<string, unknown>, check = true): CelCompileResult & { ast?: Expr } {
   let ast: Expr;
   try {
     ast = parse(source);
@@ -42,15 +55,9 @@ export function compileCel(source: string, env: CelEnvironment): CelCompileResul
     if (e instanceof CelSyntaxError) return { ok: false, message: displayError(source, e.pos, e.message) };
     throw e;
   }
-  const types = new Map<string, CelT>();
-  const schemas = new Map<string, unknown>();
-  for (const v of env.variables) {
-    types.set(v.name, v.schema === undefined ? DYN : schemaType(v.schema));
-    schemas.set(v.name, v.schema);
-  }
   let out: CelT;
   try {
-    out = new Checker(types).check(ast);
+    out = check ? new Checker(types).check(ast) : DYN;
   } catch (e) {
     if (e instanceof CheckError) return { ok: false, message: displayError(source, e.pos, e.message) };
     if (e instanceof CelThrow) return { ok: false, message: displayError(source, 0, e.err.message) };
@@ -58,13 +65,19 @@ export function compileCel(source: string, env: CelEnvironment): CelCompileResul
   }
   const program: Compiled = { source, ast, schemas };
   programs.set(program, program);
-  return { ok: true, program, outputType: typeString(out) };
+  return { ok: true, program, outputType: typeString(out), ast };
 }
 
 export function evaluateCel(program: CelProgram, activation: Readonly<Record<string, unknown>>, options?: { costLimit?: number }): CelEvalResult {
+  const { cost: _cost, ...r } = evaluateCelWithCost(program, activation, options?.costLimit ?? PER_CALL_LIMIT);
+  return r;
+}
+
+/** evaluateCel that also reports the evaluation's actual cost (for a budget shared by many rules). */
+export function evaluateCelWithCost(program: CelProgram, activation: Readonly<Record<string, unknown>>, costLimit: number): CelEvalResult & { cost: number } {
   const p = programs.get(program);
-  if (!p) return { ok: false, message: "program was not compiled by compileCel" };
-  const cost = new Cost(options?.costLimit ?? PER_CALL_LIMIT);
+  if (!p) return { ok: false, message: "program was not compiled by compileCel", cost: 0 };
+  const cost = new Cost(costLimit);
   const cache = new Map<string, unknown>();
   const scope: Scope = {
     lookup(name) {
@@ -76,29 +89,11 @@ export function evaluateCel(program: CelProgram, activation: Readonly<Record<str
     },
   };
   try {
-    return { ok: true, value: evalExpr(p.ast, scope, cost) };
-  } catch (e) {
-    if (e instanceof CelThrow) return { ok: false, message: e.err.message };
-    if (e instanceof RangeError) return { ok: false, message: COST_EXCEEDED };
-    throw e;
-  }
-}
-
-/** The actual cost of the last evaluation is not kept; this evaluates and reports it (for budgets). */
-export function evaluateCelWithCost(program: CelProgram, activation: Readonly<Record<string, unknown>>, costLimit: number): CelEvalResult & { cost: number } {
-  const p = programs.get(program);
-  if (!p) return { ok: false, message: "program was not compiled by compileCel", cost: 0 };
-  const cost = new Cost(costLimit);
-  const scope: Scope = {
-    lookup(name) {
-      if (!Object.hasOwn(activation, name)) return { found: false };
-      return { found: true, value: toCel(activation[name], p.schemas.get(name)) };
-    },
-  };
-  try {
     return { ok: true, value: evalExpr(p.ast, scope, cost), cost: cost.total };
   } catch (e) {
     if (e instanceof CelThrow) return { ok: false, message: e.err.message, cost: cost.total };
+    // a value nested deeper than the stack allows (the expression's own depth is bounded at parse)
+    if (e instanceof RangeError) return { ok: false, message: "max recursion depth exceeded", cost: cost.total };
     throw e;
   }
 }

@@ -199,6 +199,8 @@ const MACROS: Record<string, { target: boolean; nargs: number[] }> = {
   transformList: { target: true, nargs: [3, 4] },
   transformMap: { target: true, nargs: [3, 4] },
   transformMapEntry: { target: true, nargs: [3, 4] },
+  optMap: { target: true, nargs: [2] },
+  optFlatMap: { target: true, nargs: [2] },
 };
 
 const RELOPS: Record<string, string> = { "<": "_<_", "<=": "_<=_", ">": "_>_", ">=": "_>=_", "==": "_==_", "!=": "_!=_", in: "@in" };
@@ -365,7 +367,7 @@ class Parser {
         if (a.k !== "select" || a.optional) throw new CelSyntaxError(a.pos, "invalid argument to has() macro");
         return { k: "has", operand: a.operand, field: a.field, pos };
       }
-      const nvars = fn.startsWith("transform") ? args.length - 2 : args.length - 1;
+      const nvars = fn.startsWith("transform") ? 2 : fn === "optMap" || fn === "optFlatMap" ? 1 : args.length - 1;
       const vars: string[] = [];
       for (let j = 0; j < nvars; j++) {
         const v = args[j]!;

@@ -5,6 +5,7 @@
 
 import { mutant } from "../../common/mutation.js";
 import { duplicate, forbiddenField, invalidValue, notSupported, required, tooMany, type FieldError } from "../status.js";
+import { crdValidationRuleErrors } from "../cel/crdrules.js";
 import { isDNS1035Label, isDNS1123Subdomain, nameIsDNSSubdomain } from "./names.js";
 import { marshalled, validateImmutable, validateObjectMeta, validateObjectMetaUpdate } from "./meta.js";
 
@@ -130,6 +131,8 @@ function validateVersion(v: Obj, path: string, opts: ListTypeRules): FieldError[
     const schemaErrs = [...(initError === undefined ? structuralErrors(schema, at) : []), ...validateSchemaProps(schema, at, opts)];
     errs.push(...schemaErrs);
     if (initError !== undefined && schemaErrs.length === 0) errs.push(invalidValue(at, "", initError));
+    // x-kubernetes-validations are compiled against a sound structural schema only
+    if (initError === undefined && schemaErrs.length === 0) errs.push(...crdValidationRuleErrors(schema, at));
     if (statusEnabled && isObj(schema)) {
       const extra = Object.keys(schema).filter((k) => !["properties", "required", "type", "description", "x-kubernetes-preserve-unknown-fields", "x-kubernetes-validations"].includes(k));
       if (extra.length > 0) errs.push(invalidValue(at, marshalled(schema), `must only have "properties", "required" or "description" at the root if the status subresource is enabled`));
