@@ -167,6 +167,44 @@ describe.runIf(bin)("admission webhooks through kubectl", () => {
     expect((await k(["get", "pod", "bad-one"])).err).toBe('Error from server (NotFound): pods "bad-one" not found\n');
   });
 
+  // generic/webhook.go ShouldCallHook with matchconditions/matcher.go: any condition false skips the
+  // webhook (no call), an error under failurePolicy Fail is apierrors.NewForbidden, under Ignore a skip
+  it("matchConditions: a false condition leaves the webhook uncalled; an erring one refuses under Fail and skips under Ignore", async () => {
+    const skipLabelled = [{ name: "not-skipped", expression: "!has(object.metadata.labels) || !('skip' in object.metadata.labels)" }];
+    await k(["apply", "-f", "-"], config("ValidatingWebhookConfiguration", "deny", [hook("validate.hooks.test", `https://127.0.0.1:${port}/validate`, { matchConditions: skipLabelled })]));
+    seen.length = 0;
+    // the webhook would refuse a pod named bad-...: labelled skip, it is never asked
+    expect((await k(["create", "-f", "-"], pod("bad-skipped", "default", { skip: "yes" }))).out).toBe("pod/bad-skipped created\n");
+    expect(seen).toEqual([]);
+    const asked = await k(["create", "-f", "-"], pod("bad-asked"));
+    expect(asked.err).toBe('Error from server: error when creating "STDIN": admission webhook "validate.hooks.test" denied the request: pods named bad are refused\n');
+    expect(seen.map((x) => x.path)).toEqual(["/validate"]);
+    const erring = [{ name: "erring", expression: "object.metadata.labels.team == 'a'" }];
+    await k(["apply", "-f", "-"], config("ValidatingWebhookConfiguration", "deny", [hook("validate.hooks.test", `https://127.0.0.1:${port}/validate`, { matchConditions: erring })]));
+    const failed = await k(["create", "-f", "-"], pod("bad-erring"));
+    expect(failed.err).toBe(`Error from server (Forbidden): error when creating "STDIN": pods "bad-erring" is forbidden: expression 'object.metadata.labels.team == 'a'' resulted in error: no such key: labels\n`);
+    await k(["apply", "-f", "-"], config("ValidatingWebhookConfiguration", "deny", [hook("validate.hooks.test", `https://127.0.0.1:${port}/validate`, { matchConditions: erring, failurePolicy: "Ignore" })]));
+    seen.length = 0;
+    expect((await k(["create", "-f", "-"], pod("bad-ignored"))).out).toBe("pod/bad-ignored created\n");
+    expect(seen).toEqual([]);
+    await k(["delete", "pods", "bad-skipped", "bad-ignored", "--wait=false"]);
+  });
+
+  it("refuses matchConditions that do not compile or give no bool, with the compiler's words", async () => {
+    const r = await k(["create", "-f", "-"], config("ValidatingWebhookConfiguration", "bad-conditions", [hook("validate.hooks.test", `https://127.0.0.1:${port}/validate`, {
+      matchConditions: [{ name: "undeclared", expression: "nope" }, { name: "not-bool", expression: "'a'" }, { name: "not-bool", expression: "true" }],
+    })]));
+    expect(r.err).toBe([
+      'The ValidatingWebhookConfiguration "bad-conditions" is invalid: ',
+      "* webhooks[0].matchConditions[0].expression: Invalid value: \"nope\": compilation failed: ERROR: <input>:1:1: undeclared reference to 'nope' (in container '')",
+      " | nope",
+      " | ^",
+      "* webhooks[0].matchConditions[1].expression: Invalid value: \"'a'\": must evaluate to bool but got string",
+      '* webhooks[0].matchConditions[2].name: Duplicate value: "not-bool"',
+      "",
+    ].join("\n"));
+  });
+
   it("sends a server-side dry run with dryRun true and stores nothing", async () => {
     await k(["apply", "-f", "-"], config("MutatingWebhookConfiguration", "inject", [hook("inject.hooks.test", `https://127.0.0.1:${port}/mutate`)]));
     await k(["apply", "-f", "-"], config("ValidatingWebhookConfiguration", "deny", [hook("validate.hooks.test", `https://127.0.0.1:${port}/validate`, { sideEffects: "NoneOnDryRun" })]));

@@ -27,7 +27,9 @@ import {
 import { jsonPatch, mergePatch, PatchError, PatchTooLargeError, StrategicPatchError, StrategicPatchPanic, strategicMergePatchShown } from "./patch.js";
 import { aggregatedGroups, apiVersionOf, qualifiedResource, resourceFor, storageKey, storagePrefix, storedApiVersion, unpreparedKey, type ResourceInfo } from "./resources.js";
 import { decodeContinue, encodeContinue } from "./continue.js";
-import { controlledStatus, resourceAtVersion, resourceIn, resourcesOf } from "./crds.js";
+import { controlledStatus, resourceAtVersion, resourceForKindIn, resourceIn, resourcesOf } from "./crds.js";
+import { admissionActivation, matchConditions, type CelAuthorizerCheck, type MatchResult } from "./admission/celadmission.js";
+import { dispatchPolicies, type ParamSource } from "./admission/validatingpolicy.js";
 import { atServedVersion, atStorageVersion, customPatchTypes, customScaleOf, prepareCustomResourceForCreate, prepareCustomResourceForUpdate, pruned, setPath, validateCustomResource, withDefaults } from "./customresource.js";
 import * as S from "./status.js";
 import { isValidPathSegmentName } from "./validation/names.js";
@@ -2776,6 +2778,52 @@ function connectAttributes(cur: InFlight, r: ResourceInfo): WebhookAttributes {
   };
 }
 
+/** The CEL authorizer's checks, answered by the API server's authorizer for the request's user (or the service account a check names). */
+function celAuthorize(ctx: ApiServerContext, user: UserInfo): CelAuthorizerCheck {
+  return (c) => {
+    const who: UserInfo = c.serviceAccount === undefined ? user : { name: `system:serviceaccount:${c.serviceAccount.namespace}:${c.serviceAccount.name}`, groups: ["system:serviceaccounts", `system:serviceaccounts:${c.serviceAccount.namespace}`] };
+    const resourceRequest = c.path === undefined;
+    const d = authorizeAttributes({ user: who, verb: c.verb, resourceRequest, apiGroup: c.group, resource: c.resource, subresource: c.subresource, namespace: c.namespace, name: c.name, path: c.path ?? "", fieldSelector: [] }, nodeGraph(ctx));
+    return { allowed: d.allowed, reason: d.reason };
+  };
+}
+
+/** A webhook's matchConditions, evaluated with the request's objects and the CEL authorizer. */
+function webhookConditions(ctx: ApiServerContext, attrs: WebhookAttributes, user: UserInfo): (hook: any) => MatchResult {
+  return (hook) => matchConditions(hook.matchConditions, hook.failurePolicy ?? "Fail", { params: false, authorizer: true }, admissionActivation(attrs, { authorizer: celAuthorize(ctx, user) }));
+}
+
+/** The store of a policy's paramKind: a built-in kind at its apiVersion, or a custom one a CRD serves. */
+function paramSourceOf(ctx: ApiServerContext, apiVersion: string, kind: string): ParamSource | undefined {
+  const r = resourceForKindIn(ctx.cache, kind, apiVersion);
+  if (r === undefined || (!r.custom && apiVersionOf(r) !== apiVersion)) return undefined;
+  return {
+    namespaced: r.namespaced,
+    list: (ns) => [...candidates(ctx.cache, r)].filter((o) => !r.namespaced || o.metadata?.namespace === ns).sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0)),
+  };
+}
+
+/**
+ * The ValidatingAdmissionPolicy plugin, in the validating phase before the validating webhooks:
+ * its refusal ends the request, its warnings join the response's. Audit annotations have no audit
+ * log to go to in podflow.
+ */
+export function runValidatingAdmissionPolicies(ctx: ApiServerContext): ApiServerContext {
+  const cur = ctx.current;
+  if (cur === undefined || cur.error || cur.noop || (ctx.cache.byKind.get("ValidatingAdmissionPolicyBinding")?.size ?? 0) === 0) return ctx;
+  const attrs = webhookAttributes(cur);
+  if (attrs === undefined) return ctx;
+  const verdict = dispatchPolicies(attrs, {
+    policies: ctx.cache.byKind.get("ValidatingAdmissionPolicy")?.values() ?? [],
+    bindings: ctx.cache.byKind.get("ValidatingAdmissionPolicyBinding")?.values() ?? [],
+    namespace: (name) => namespaceObject(ctx, name),
+    paramSource: (apiVersion, kind) => paramSourceOf(ctx, apiVersion, kind),
+    authorize: celAuthorize(ctx, cur.user),
+  });
+  if (verdict.error === undefined && verdict.warnings.length === 0) return ctx;
+  return stepped(ctx, { ...cur, ...(verdict.error ? { error: verdict.error } : {}), ...(verdict.warnings.length > 0 ? { warnings: [...(cur.warnings ?? []), ...verdict.warnings] } : {}) });
+}
+
 const webhookConfigKind = (mutating: boolean) => (mutating ? "MutatingWebhookConfiguration" : "ValidatingWebhookConfiguration");
 
 /** True when a webhook phase has configurations to consider for the request in flight (none: the pipeline runs as without webhooks). */
@@ -2826,7 +2874,7 @@ export function callNextWebhook(ctx: ApiServerContext, mutating: boolean, fx: Fx
   };
   for (let i = phase.next; i < phase.hooks.length; i++) {
     const hook = phase.hooks[i]!.hook;
-    const matched = shouldCallHook(hook, attrs, nsLabels);
+    const matched = shouldCallHook(hook, attrs, nsLabels, webhookConditions(ctx, attrs, prior.user));
     if (matched === false) continue;
     // the second round calls only those marked for it: never a webhook for the first time
     if (phase.round === 1 && !(phase.reinvoke ?? []).includes(i)) continue;

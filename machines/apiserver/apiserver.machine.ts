@@ -94,6 +94,7 @@ export const apiServerMachine = setup({
     resumeParkedRequest: step((c, e) => L.resumeParkedRequest(c, e as { parkId: number; now: number })),
     runValidation: step((c) => L.runValidation(c)),
     runValidatingAdmission: step((c) => L.runValidatingAdmission(c)),
+    runValidatingAdmissionPolicies: step((c) => L.runValidatingAdmissionPolicies(c)),
     requestEventLease: step((c, _e, fx) => L.requestEventLease(c, fx)),
     recordEventLease: step((c, e) => L.recordEventLease(c, e)),
     encodeForStorage: step((c) => L.encodeForStorage(c)),
@@ -294,7 +295,7 @@ export const apiServerMachine = setup({
       on: { TokenSigned: { guard: "isOurSignature", target: "idle", actions: "replyWithToken" } },
     },
     validating: {
-      entry: ["runValidation", "runValidatingAdmission", "encodeForStorage"],
+      entry: ["runValidation", "runValidatingAdmission", "runValidatingAdmissionPolicies", "encodeForStorage"],
       always: [
         { guard: "hasFailed", target: "idle", actions: "replyWithStatus" },
         { guard: "hasValidatingWebhooks", target: "callingValidatingWebhooks" },

@@ -9,6 +9,8 @@ import { selectorMatches } from "../validation/selector.js";
 import { jsonPatch } from "../patch.js";
 import { mutant } from "../../common/mutation.js";
 import { resources, type ResourceInfo } from "../resources.js";
+import { goQuote } from "../../common/goquote.js";
+import type { MatchResult } from "./celadmission.js";
 
 type Obj = any;
 
@@ -84,27 +86,50 @@ const isEmptySelector = (sel: Obj) => sel == null || (Object.keys(sel.matchLabel
 const labelsOf = (o: Obj): Record<string, string> | undefined => (o !== null && typeof o === "object" && o.metadata !== null && typeof o.metadata === "object" ? (o.metadata.labels ?? {}) : undefined);
 
 /**
- * ShouldCallHook without matchConditions (podflow has no CEL: a webhook with them is called as if
- * they held): the namespace selector (cluster-scoped objects other than namespaces always match;
- * a missing namespace is its 404), the object selector on the new or the old object, then the rules.
+ * The namespace and object matchers (predicates/namespace, predicates/object) of a webhook or a
+ * policy's match resources: false when either excludes the request; a missing namespace is its 404,
+ * which counts only once the rules matched (ShouldCallHook and matching.Matcher both wait for them).
  */
-export function shouldCallHook(hook: Obj, a: WebhookAttributes, namespaceLabels: (ns: string) => Record<string, string> | undefined): boolean | { error: Status } {
+export function selectorsMatch(criteria: Obj, a: WebhookAttributes, namespaceLabels: (ns: string) => Record<string, string> | undefined): boolean | { error: Status } {
   let nsError: Status | undefined;
   // the mutant judges a cluster-scoped object by the labels of a namespace it does not have
-  if ((mutant("webhook.cluster-scoped-checks-namespace-selector") || !(a.namespace === "" && a.resource !== "namespaces")) && !isEmptySelector(hook.namespaceSelector)) {
+  if ((mutant("webhook.cluster-scoped-checks-namespace-selector") || !(a.namespace === "" && a.resource !== "namespaces")) && !isEmptySelector(criteria.namespaceSelector)) {
     // a namespace's own request is judged on its labels (GetNamespaceLabels)
     const labels = a.resource === "namespaces" && a.group === "" ? (labelsOf(a.object) ?? labelsOf(a.oldObject)) : namespaceLabels(a.namespace);
     if (labels === undefined) nsError = { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: `namespaces "${a.namespace}" not found`, reason: "NotFound", details: { name: a.namespace, kind: "namespaces" }, code: 404 };
-    else if (!selectorMatches(hook.namespaceSelector, labels)) return false;
+    else if (!selectorMatches(criteria.namespaceSelector, labels)) return false;
   }
-  if (!isEmptySelector(hook.objectSelector)) {
-    const matchObject = (o: Obj) => labelsOf(o) !== undefined && selectorMatches(hook.objectSelector, labelsOf(o));
+  if (!isEmptySelector(criteria.objectSelector)) {
+    const matchObject = (o: Obj) => labelsOf(o) !== undefined && selectorMatches(criteria.objectSelector, labelsOf(o));
     // the mutant matches the new object only: a DELETE (old object alone) never calls the hook
     if (!matchObject(a.object) && (mutant("webhook.object-selector-new-object-only") || !matchObject(a.oldObject))) return false;
   }
+  return nsError ? { error: nsError } : true;
+}
+
+/**
+ * ShouldCallHook: the namespace selector (cluster-scoped objects other than namespaces always match;
+ * a missing namespace is its 404), the object selector on the new or the old object, the rules,
+ * then the matchConditions (`conditions` evaluates them: any false skips the webhook, an error under
+ * failurePolicy Fail refuses the request as Forbidden, under Ignore skips it).
+ */
+export function shouldCallHook(hook: Obj, a: WebhookAttributes, namespaceLabels: (ns: string) => Record<string, string> | undefined, conditions?: (hook: Obj) => MatchResult): boolean | { error: Status } {
+  const selected = selectorsMatch(hook, a, namespaceLabels);
+  if (selected === false) return false;
   // matchPolicy Equivalent also tries the equivalent resources: podflow serves each resource at one group and version
   if (!(Array.isArray(hook.rules) ? hook.rules : []).some((r: Obj) => ruleMatches(r, a))) return false;
-  return nsError ? { error: nsError } : true;
+  if (selected !== true) return selected;
+  if (!Array.isArray(hook.matchConditions) || hook.matchConditions.length === 0 || conditions === undefined) return true;
+  const matched = conditions(hook);
+  if ("error" in matched) return { error: forbiddenFor(a, matched.error) };
+  return matched.matches;
+}
+
+/** apierrors.NewForbidden for the request's group-resource and name (no subresource), as ShouldCallHook words a failed match condition. */
+function forbiddenFor(a: WebhookAttributes, err: string): Status {
+  const gr = a.group === "" ? a.resource : `${a.resource}.${a.group}`;
+  const message = a.name !== "" ? `${gr} ${goQuote(a.name)} is forbidden: ${err}` : `${gr} is forbidden: ${err}`;
+  return { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, reason: "Forbidden", details: { ...(a.name !== "" ? { name: a.name } : {}), ...(a.group !== "" ? { group: a.group } : {}), kind: a.resource }, code: 403 };
 }
 
 /** CreateV1AdmissionReview: the request a webhook gets, with its uid. */

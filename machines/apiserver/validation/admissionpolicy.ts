@@ -1,7 +1,7 @@
 // admissionregistration.k8s.io/v1 ValidatingAdmissionPolicy and its Binding
-// (pkg/apis/admissionregistration/validation): the structure of policy, match rules and binding.
-// The CEL expressions are checked only for being there; kube-apiserver also compiles them, which
-// podflow does not (it has no CEL), so a policy whose expression does not compile is stored here.
+// (pkg/apis/admissionregistration/validation): the structure of policy, match rules and binding,
+// and the CEL expressions compiled (validateCELCondition): one that does not compile, or gives the
+// wrong type, is refused with the compiler's words.
 // List values in errors print as apimachinery v0.35's ErrorBody prints them: json.Marshal.
 
 import { duplicate, forbiddenField, invalidValue, notSupported, required, tooMany, type FieldError } from "../status.js";
@@ -10,6 +10,7 @@ import { isDNS1035Label, isDNS1123Subdomain, isQualifiedName, isValidPathSegment
 import { validateLabelSelector } from "./selector.js";
 import { utf8Length } from "../../common/bytes.js";
 import { deepEqual } from "../../common/equal.js";
+import { compileAdmission, type AdmissionDeclarations, type PolicyVariable, type ReturnTypes } from "../admission/celadmission.js";
 
 type Obj = any;
 
@@ -139,12 +140,21 @@ function validateParamKind(pk: Obj, path: string): FieldError[] {
   return errs;
 }
 
-/** validateValidation without the CEL compile: an expression, a one-line message, a known reason. */
-function validateValidation(v: Obj, path: string): FieldError[] {
+/** convertCELErrorToValidationError: an expression that does not compile (or gives another type) is Invalid, with the compiler's detail. */
+function compiled(expression: string, decl: AdmissionDeclarations, returns: ReturnTypes, path: string, shown = expression): FieldError[] {
+  const c = compileAdmission(expression, decl, returns);
+  return "error" in c ? [invalidValue(path, shown, c.error)] : [];
+}
+
+/** validateValidation: an expression that compiles to a bool, a messageExpression to a string, a one-line message, a known reason. */
+function validateValidation(v: Obj, path: string, decl: AdmissionDeclarations): FieldError[] {
   const errs: FieldError[] = [];
   if (str(v?.expression).trim() === "") errs.push(required(`${path}.expression`, "expression is not specified"));
+  else errs.push(...compiled(str(v.expression), decl, ["bool"], `${path}.expression`));
   const messageExpression = str(v?.messageExpression);
   if (messageExpression.length > 0 && messageExpression.trim() === "") errs.push(invalidValue(`${path}.messageExpression`, messageExpression, "must be non-empty if specified"));
+  // messageExpression is compiled without the authorizer
+  else if (messageExpression.trim() !== "") errs.push(...compiled(messageExpression, { ...decl, authorizer: false }, ["string"], `${path}.messageExpression`));
   const message = str(v?.message);
   const trimmed = message.trim();
   if (message.length > 0 && trimmed === "") errs.push(invalidValue(`${path}.message`, message, "message must be non-empty if specified"));
@@ -153,13 +163,18 @@ function validateValidation(v: Obj, path: string): FieldError[] {
   return errs;
 }
 
-/** validateMatchConditions without the CEL compile: at most 64, each named (qualified, unique) with an expression. */
-export function validateMatchConditions(conds: unknown[], path: string): FieldError[] {
+/**
+ * validateMatchConditions: at most 64, each named (qualified, unique) with an expression that
+ * compiles to a bool (without variables; with params when the policy has a paramKind).
+ */
+export function validateMatchConditions(conds: unknown[], path: string, params = false): FieldError[] {
   const errs: FieldError[] = [];
   if (conds.length > 64) errs.push(tooMany(path, conds.length, 64));
   const names = new Set<string>();
   conds.forEach((c: Obj, i) => {
-    if (str(c?.expression).trim() === "") errs.push(required(`${path}[${i}].expression`));
+    const trimmed = str(c?.expression).trim();
+    if (trimmed === "") errs.push(required(`${path}[${i}].expression`));
+    else errs.push(...compiled(trimmed, { params, authorizer: true }, ["bool"], `${path}[${i}].expression`));
     const name = str(c?.name);
     if (name === "") errs.push(required(`${path}[${i}].name`));
     else for (const msg of isQualifiedName(name)) errs.push(invalidValue(`${path}[${i}].name`, name, msg));
@@ -171,8 +186,8 @@ export function validateMatchConditions(conds: unknown[], path: string): FieldEr
   return errs;
 }
 
-/** validateAuditAnnotation without the CEL compile: the key qualified under the policy's name, a valueExpression of at most 5 KiB. */
-function validateAuditAnnotation(name: string, a: Obj, path: string): FieldError[] {
+/** validateAuditAnnotation: the key qualified under the policy's name, a valueExpression of at most 5 KiB that compiles to a string or null. */
+function validateAuditAnnotation(name: string, a: Obj, path: string, decl: AdmissionDeclarations): FieldError[] {
   const errs: FieldError[] = [];
   const key = str(a?.key);
   if (name.length !== 0) {
@@ -183,6 +198,7 @@ function validateAuditAnnotation(name: string, a: Obj, path: string): FieldError
   if (valueExpression.length === 0) errs.push(required(`${path}.valueExpression`, "valueExpression is not specified"));
   // Go counts bytes (len of the trimmed string); Required, as validation.go has it
   else if (utf8Length(valueExpression) > maxAuditAnnotationValueExpressionLength) errs.push(required(`${path}.valueExpression`, `must not exceed ${maxAuditAnnotationValueExpressionLength} bytes in length`));
+  else errs.push(...compiled(valueExpression, decl, ["string", "null_type"], `${path}.valueExpression`, str(a.valueExpression)));
   return errs;
 }
 
@@ -206,24 +222,31 @@ function validatePolicy(p: Obj, ignoreMatchConditions: boolean): FieldError[] {
     // at least one resource rule gives the expressions their types
     if (list(spec.matchConstraints.resourceRules).length === 0) errs.push(required("spec.matchConstraints.resourceRules"));
   }
-  if (!ignoreMatchConditions) errs.push(...validateMatchConditions(list(spec.matchConditions), "spec.matchConditions"));
-  list(spec.variables).forEach((v: Obj, i) => {
+  const params = spec.paramKind != null;
+  if (!ignoreMatchConditions) errs.push(...validateMatchConditions(list(spec.matchConditions), "spec.matchConditions", params));
+  // with variables the compiler composes them: each expression sees those declared before it
+  const variables = list(spec.variables);
+  const declared: PolicyVariable[] = [];
+  variables.forEach((v: Obj, i) => {
     const name = str(v?.name);
     if (name.trim() === "") errs.push(required(`spec.variables[${i}].name`, "name is not specified"));
     else if (!/^[_a-zA-Z][_a-zA-Z0-9]*$/.test(name) || celReserved.has(name)) errs.push(invalidValue(`spec.variables[${i}].name`, name, "name is not a valid CEL identifier"));
     if (str(v?.expression).trim() === "") errs.push(required(`spec.variables[${i}].expression`, "expression is not specified"));
+    else errs.push(...compiled(str(v.expression), { params, authorizer: true, variables: [...declared] }, ["any"], `spec.variables[${i}].expression`));
+    declared.push({ name, expression: str(v?.expression) });
   });
+  const decl: AdmissionDeclarations = { params, authorizer: true, ...(variables.length > 0 ? { variables: declared } : {}) };
   const validations = list(spec.validations);
   const audits = list(spec.auditAnnotations);
   if (validations.length === 0 && audits.length === 0) {
     errs.push(required("spec.validations", "validations or auditAnnotations must contain at least one item"));
     errs.push(required("spec.auditAnnotations", "validations or auditAnnotations must contain at least one item"));
   } else {
-    validations.forEach((v, i) => errs.push(...validateValidation(v, `spec.validations[${i}]`)));
+    validations.forEach((v, i) => errs.push(...validateValidation(v, `spec.validations[${i}]`, decl)));
     if (audits.length > 20) errs.push(invalidValue("spec.auditAnnotations", marshalled(audits), "must not have more than 20 auditAnnotations"));
     const keys = new Set<string>();
     audits.forEach((a: Obj, i) => {
-      errs.push(...validateAuditAnnotation(str(p.metadata?.name), a, `spec.auditAnnotations[${i}]`));
+      errs.push(...validateAuditAnnotation(str(p.metadata?.name), a, `spec.auditAnnotations[${i}]`, decl));
       const key = str(a?.key);
       if (keys.has(key)) errs.push(duplicate(`spec.auditAnnotations[${i}].key`, key));
       keys.add(key);
