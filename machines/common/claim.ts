@@ -1,12 +1,15 @@
 // PodControllerRefManager.ClaimPods (pkg/controller/controller_ref_manager.go): which pods a
 // controller keeps, adopts and releases, by its selector and its controller ownerReference.
-// Shared by the ReplicaSet and DaemonSet controllers; the DaemonSet claims its ControllerRevisions too.
+// Shared by the ReplicaSet, Deployment (its ReplicaSets), StatefulSet and DaemonSet controllers; the
+// last two claim their ControllerRevisions too. Adoptions wait for canAdopt's live GET of the owner.
 
 import type { Pod } from "kubernetes-types/core/v1";
 import type { LabelSelector, ObjectMeta, OwnerReference } from "kubernetes-types/meta/v1";
 import { compileLabelSelector } from "./labels.js";
 import { controllerRefOf } from "./owners.js";
 import { mutant } from "./mutation.js";
+import { goTimeString, toMs } from "./time.js";
+import type { ApiRequest, ApiResponse } from "../messages.js";
 
 export interface ClaimResult<T = Pod> {
   /** Objects the controller owns after this pass, adopted ones included. */
@@ -76,4 +79,61 @@ function patchOf(resource: "pods" | "controllerrevisions", obj: { metadata?: Obj
     verb: "patch" as const, group: resource === "pods" ? "" : "apps", resource, namespace: obj.metadata?.namespace, name: obj.metadata?.name, patchType: "strategic" as const,
     body: { metadata: { ownerReferences, uid: obj.metadata?.uid } },
   };
+}
+
+/** The owner whose controller claims: its kind as errors name it, where the API server keeps it, and the object as the sync read it. */
+export interface ClaimOwner {
+  kind: string;
+  group: string;
+  resource: string;
+  object: { metadata?: ObjectMeta };
+}
+
+/** The purpose of canAdopt's live GET among a controller's pending requests. */
+export const RECHECK = "can-adopt";
+
+type ClaimRequest = Omit<ApiRequest, "type" | "id" | "token">;
+type SendClaim = (r: ClaimRequest, purpose: string, data?: Record<string, unknown>) => void;
+
+/** What canAdopt's GET carries to its answer: the adoptions it holds back, and who the owner was. */
+export interface RecheckData {
+  adopt: readonly ClaimRequest[];
+  owner: { kind: string; namespace?: string; name?: string; uid?: string };
+}
+
+/**
+ * ClaimObject's patches: releases at once; adoptions only once canAdopt passed, the owner read live
+ * from the API server (RecheckDeletionTimestamp: an uncached GET, not the informer) before the first
+ * of them, so an owner the cache still shows alive never takes back what the garbage collector just
+ * orphaned. True when anything was sent.
+ */
+export function sendClaims(send: SendClaim, owner: ClaimOwner, adopt: readonly ClaimRequest[], release: readonly ClaimRequest[]): boolean {
+  for (const r of release) send(r, "claim");
+  if (adopt.length > 0) {
+    const m = owner.object.metadata;
+    const data: RecheckData = { adopt, owner: { kind: owner.kind, namespace: m?.namespace, name: m?.name, uid: m?.uid } };
+    send({ verb: "get", group: owner.group, resource: owner.resource, namespace: m?.namespace, name: m?.name }, RECHECK, data as unknown as Record<string, unknown>);
+  }
+  return adopt.length > 0 || release.length > 0;
+}
+
+/** canAdopt's GET answered: the held adoptions go out, or none does and the error that fails the sync is returned. */
+export function onRecheck(send: SendClaim, data: RecheckData, res: ApiResponse): string | undefined {
+  const err = canAdoptError(data.owner, res);
+  if (err === undefined) for (const r of data.adopt) send(r, "claim");
+  return err;
+}
+
+/**
+ * RecheckDeletionTimestamp over the controller's getObject (a GET that also checks the uid): undefined
+ * when the owner may adopt, else the error each AdoptX returns ("can't adopt ...: <this>").
+ */
+export function canAdoptError(owner: RecheckData["owner"], res: ApiResponse): string | undefined {
+  const path = `${owner.namespace ?? ""}/${owner.name ?? ""}`;
+  if (!res.ok) return `can't recheck DeletionTimestamp: ${res.status.message ?? ""}`;
+  const fresh: ObjectMeta | undefined = res.object?.metadata;
+  if (fresh?.uid !== owner.uid) return `can't recheck DeletionTimestamp: original ${owner.kind} ${path} is gone: got uid ${fresh?.uid ?? ""}, wanted ${owner.uid ?? ""}`;
+  const deleted = toMs(fresh?.deletionTimestamp);
+  if (deleted !== undefined) return `${fresh?.namespace ?? ""}/${fresh?.name ?? ""} has just been deleted at ${goTimeString(deleted)}`;
+  return undefined;
 }

@@ -45,3 +45,10 @@ export function toMs(t: string | undefined): number | undefined {
   const v = parseTime(t);
   return Number.isNaN(v) ? undefined : v;
 }
+
+/** A UTC time as Go's time.Time.String() prints it ("2026-01-01 00:00:00 +0000 UTC"): how a metav1.Time reads in an error's %v. */
+export function goTimeString(ms: number): string {
+  const iso = new Date(ms).toISOString();
+  const frac = iso.slice(20, 23).replace(/0+$/, "");
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}${frac ? `.${frac}` : ""} +0000 UTC`;
+}

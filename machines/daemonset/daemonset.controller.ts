@@ -11,7 +11,7 @@ import type { ControllerRevision, DaemonSet } from "kubernetes-types/apps/v1";
 import type { Node, Pod } from "kubernetes-types/core/v1";
 import type { Fx } from "../common/effects.js";
 import { newClient, recordEvent, request, startInformer, storeClaimCandidates, type ClientState, type InformerDelta, type PendingRequest, type Store } from "../common/client.js";
-import { adoptPatch, claimPods, releasePatch } from "../common/claim.js";
+import { RECHECK, adoptPatch, claimPods, onRecheck, releasePatch, sendClaims, type RecheckData } from "../common/claim.js";
 import { matchesLabelSelector } from "../common/labels.js";
 import { keep, lifecycleOf, scheduleLifecycleTimers, stateName, stepKept, type KeptLifecycle } from "../common/lifecycle.js";
 import { slowStartBatches } from "../common/podutil.js";
@@ -261,9 +261,8 @@ export function syncDaemonSet(ctx: DaemonSetControllerContext, key: string, now:
  * next sync, a refused patch its retry.
  */
 function patchClaims(ctx: DaemonSetControllerContext, fx: Fx, key: string, resource: "pods" | "controllerrevisions", ds: DaemonSet, claim: { adopt: readonly (Pod | ControllerRevision)[]; release: readonly (Pod | ControllerRevision)[] }): boolean {
-  for (const o of claim.adopt) req(ctx, fx, key, adoptPatch(resource, o, L.daemonSetControllerRef(ds)), "claim");
-  for (const o of claim.release) req(ctx, fx, key, releasePatch(resource, o, ds.metadata?.uid ?? ""), "claim");
-  return claim.adopt.length > 0 || claim.release.length > 0;
+  return sendClaims((r, purpose, data) => req(ctx, fx, key, r, purpose, data), { kind: "DaemonSet", group: "apps", resource: "daemonsets", object: ds },
+    claim.adopt.map((o) => adoptPatch(resource, o, L.daemonSetControllerRef(ds))), claim.release.map((o) => releasePatch(resource, o, ds.metadata?.uid ?? "")));
 }
 
 /** syncNodes: expectations first, then deletions and the first slow-start batch of creations. */
@@ -362,6 +361,9 @@ function onOwnResponse(ctx: DaemonSetControllerContext, p: PendingRequest, res: 
     case "create-revision":
       // Created: the revision informer syncs the key. AlreadyExists or a conflict: the cache is behind; retry.
       if (!res.ok) W.addRateLimited(ctx.q, fx, key, res.now);
+      break;
+    case RECHECK:
+      if (onRecheck((r, purpose) => req(ctx, fx, key, r, purpose), p.data as RecheckData, res) !== undefined) W.addRateLimited(ctx.q, fx, key, res.now);
       break;
     default:
       if (!res.ok && res.code !== 404) W.addRateLimited(ctx.q, fx, key, res.now);

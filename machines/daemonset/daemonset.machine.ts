@@ -16,7 +16,7 @@ export const daemonSetControllerMachine = controllerMachine<DaemonSetControllerC
   startInformers: D.startInformers,
   isCacheSynced: (c) => informersSynced(c.client),
   watch: { step: D.onWatch, description: "informers: DaemonSets, pods, nodes and ControllerRevisions; observed creations and deletions settle expectations, a node whose labels or taints change syncs the DaemonSets it concerns" },
-  response: { step: D.onResponse, description: "lists, pod creations (next slow-start batch), deletions, revisions, status writes" },
+  response: { step: D.onResponse, description: "lists, canAdopt's live GET of the DaemonSet (then the adoptions, or none if it is being deleted), pod creations (next slow-start batch), deletions, revisions, status writes" },
   relist: (c, e, fx) => I.relist(c.client, fx, e.watchId),
   worker: {
     kind: "perMessage",

@@ -11,7 +11,7 @@ import type { Pod } from "kubernetes-types/core/v1";
 import { newClient, objectKey, recordEvent, request, startInformer, storeClaimCandidates, storeControlledBy, type ClientState, type InformerDelta, type PendingRequest, type Store } from "../common/client.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
 import { controllerRefOf } from "../common/owners.js";
-import { claimPods } from "../common/claim.js";
+import { RECHECK, claimPods, onRecheck, sendClaims, type RecheckData } from "../common/claim.js";
 import * as W from "../common/workqueue.js";
 import * as C from "../common/controller.js";
 import * as I from "../common/informer.js";
@@ -120,19 +120,19 @@ function ownedReplicaSets(ctx: DeploymentControllerContext, d: Deployment): Repl
 /**
  * getReplicaSetsForDeployment's ClaimReplicaSets: a live Deployment adopts the orphan ReplicaSets
  * its selector matches and releases those it controls that no longer match, by patching their
- * ownerReferences (the uid and resourceVersion make a patch fail on a changed object). A sync that
- * claims only claims: the patched ReplicaSets' watch events sync the Deployment again, with them.
+ * ownerReferences (the uid and resourceVersion make a patch fail on a changed object), adoptions
+ * once canAdopt's live GET finds the Deployment alive. A sync that claims only claims: the patched
+ * ReplicaSets' watch events sync the Deployment again, with them.
  */
 function claimReplicaSets(ctx: DeploymentControllerContext, key: string, d: Deployment, fx: Fx): boolean {
   const ref = L.deploymentControllerRef(d);
   const claim = claimPods(d, ref, storeClaimCandidates(ctx.client.informers.get(RSS)!, d.metadata?.namespace, d.spec?.selector, d.metadata?.uid) as ReplicaSet[]);
-  const patch = (rs: ReplicaSet, refs: unknown[]) => track(ctx, fx, key, {
-    verb: "patch", group: "apps", resource: "replicasets", namespace: rs.metadata?.namespace, name: rs.metadata?.name, patchType: "merge",
+  const patch = (rs: ReplicaSet, refs: unknown[]) => ({
+    verb: "patch" as const, group: "apps", resource: "replicasets", namespace: rs.metadata?.namespace, name: rs.metadata?.name, patchType: "merge" as const,
     body: { metadata: { ownerReferences: refs, uid: rs.metadata?.uid, resourceVersion: rs.metadata?.resourceVersion } },
-  }, "claim-rs");
-  for (const rs of claim.adopt) patch(rs, [...(rs.metadata?.ownerReferences ?? []), ref]);
-  for (const rs of claim.release) patch(rs, (rs.metadata?.ownerReferences ?? []).filter((o) => o.uid !== d.metadata?.uid));
-  return claim.adopt.length + claim.release.length > 0;
+  });
+  return sendClaims((r, purpose, data) => track(ctx, fx, key, r, purpose, data), { kind: "Deployment", group: "apps", resource: "deployments", object: d },
+    claim.adopt.map((rs) => patch(rs, [...(rs.metadata?.ownerReferences ?? []), ref])), claim.release.map((rs) => patch(rs, (rs.metadata?.ownerReferences ?? []).filter((o) => o.uid !== d.metadata?.uid))));
 }
 
 function applyScaleLocally(plan: Plan, current: ReplicaSet, a: L.ScaleAction): ReplicaSet {
@@ -316,7 +316,9 @@ function onOwnResponse(ctx: DeploymentControllerContext, p: PendingRequest, res:
   const key: string | undefined = p.data?.key;
   if (key === undefined) return;
   let ours = false;
-  if (res.ok) {
+  if (p.purpose === RECHECK) {
+    if (onRecheck((r, purpose) => track(ctx, fx, key, r, purpose), p.data as RecheckData, res) !== undefined) W.addRateLimited(ctx.q, fx, key, res.now);
+  } else if (res.ok) {
     if (p.purpose === "create-rs") {
       const n = res.object.spec?.replicas ?? 0;
       if (n > 0) recordEvent(ctx.client, fx, p.data.d, "Normal", "ScalingReplicaSet", `Scaled up replica set ${res.object.metadata.name} from 0 to ${n}`, source, res.now);

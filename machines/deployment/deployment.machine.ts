@@ -14,7 +14,7 @@ export const deploymentControllerMachine = controllerMachine<DeploymentControlle
   startInformers: D.startInformers,
   isCacheSynced: (c) => informersSynced(c.client),
   watch: { step: D.onWatch, description: "informers: Deployments, their ReplicaSets, and pod deletions for Recreate" },
-  response: { step: D.onResponse, description: "lists, ReplicaSet creations and scalings (ScalingReplicaSet), status writes" },
+  response: { step: D.onResponse, description: "lists, canAdopt's live GET of the Deployment (then the ReplicaSet adoptions, or none if it is being deleted), ReplicaSet creations and scalings (ScalingReplicaSet), status writes" },
   relist: (c, e, fx) => I.relist(c.client, fx, e.watchId),
   worker: {
     kind: "perMessage",

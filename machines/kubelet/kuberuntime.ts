@@ -60,9 +60,9 @@ export function setWaiting(ctx: KubeletContext, w: PodWorker, c: ContainerRecord
   stepContainer(c, { type: "Wait", reason, ...(message !== undefined ? { message } : {}) });
 }
 
-/** The pod worker syncs again after ms (a later requeue replaces this one). */
-export function resyncAfter(w: PodWorker, ms: number, fx: Fx): void {
-  stepWorker(w, { type: "Requeue", delayMs: ms }, fx);
+/** The pod worker syncs again after ms (a later requeue replaces this one); a wait that holds settle keeps settle() running until it ends. */
+export function resyncAfter(w: PodWorker, ms: number, fx: Fx, holdsSettle = false): void {
+  stepWorker(w, { type: "Requeue", delayMs: ms }, fx, !holdsSettle);
 }
 
 export function pullPolicy(c: Container): string {

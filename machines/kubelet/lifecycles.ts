@@ -110,13 +110,16 @@ export interface PodWorkerTimerEvent {
   event: { type: string };
 }
 
-/** Moves a pod worker by one event; its requeue becomes a background timer (back-offs never keep settle() busy). Returns what it emitted. */
-export function stepWorker(w: PodWorker, event: PodWorkerEvent, fx: Fx): Array<{ type: string }> {
+/**
+ * Moves a pod worker by one event; its requeue becomes a background timer (back-offs never keep
+ * settle() busy) unless the caller says the wait holds settle (background false). Returns what it emitted.
+ */
+export function stepWorker(w: PodWorker, event: PodWorkerEvent, fx: Fx, background = true): Array<{ type: string }> {
   const s = podWorkerLifecycle.step(w.lifecycle, event);
   w.lifecycle = s.snapshot;
   const key = `podworker/${w.uid}`;
   for (const id of s.cancels) fx.cancel(`${key}|${id}`);
-  for (const t of s.timers) fx.after(`${key}|${t.id}`, t.delayMs, { type: "PodWorkerTimer", uid: w.uid, event: t.event }, true);
+  for (const t of s.timers) fx.after(`${key}|${t.id}`, t.delayMs, { type: "PodWorkerTimer", uid: w.uid, event: t.event }, background);
   return s.outputs;
 }
 

@@ -6,6 +6,7 @@ import type { Fx } from "../common/effects.js";
 import type { NumberLiteral } from "../common/numberliteral.js";
 import type { ApiResponse } from "../messages.js";
 import { request } from "../common/client.js";
+import { RETRY_BACKGROUND_FROM_MS } from "../common/workqueue.js";
 import { containerShouldRestart, isRestartableInitContainer } from "./status.js";
 import { syncRetryMs, type ContainerRecord, type KubeletContext, type PodWorker } from "./types.js";
 import { podEvent } from "./events.js";
@@ -292,6 +293,18 @@ export const mountBackOffInitialMs = 500;
 export const mountBackOffMaxMs = 122_000;
 
 /**
+ * A failed mount syncs the pod again after the volume manager's back-off. What it waits for (a claim
+ * the PersistentVolume controller is binding, an object being made) is usually on its way, so the
+ * first retries hold settle as a controller's short rate-limited retries do; the longer ones do not,
+ * so a volume that never comes (a claim that never binds) still ends settle with the pod Pending.
+ */
+function retryMount(w: PodWorker, fx: Fx): void {
+  const ms = w.mountBackOffMs === undefined ? mountBackOffInitialMs : Math.min(w.mountBackOffMs * 2, mountBackOffMaxMs);
+  w.mountBackOffMs = ms;
+  resyncAfter(w, ms, fx, ms < RETRY_BACKGROUND_FROM_MS);
+}
+
+/**
  * The files of the pod's configMap, secret, downwardAPI and projected volumes, or undefined while
  * one cannot be set up: a reflector not yet listed (its list resyncs the pod) or an object missing
  * (FailedMount, retried after the volume manager's back-off).
@@ -309,9 +322,7 @@ function mountVolumes(ctx: KubeletContext, w: PodWorker, fx: Fx): Record<string,
     if (files.kind === "error") {
       w.tokens = retryFailedTokens(w.tokens);
       podEvent(ctx, w, undefined, "Warning", "FailedMount", `MountVolume.SetUp failed for volume "${v.name}" : ${files.message}`, fx);
-      const ms = w.mountBackOffMs === undefined ? mountBackOffInitialMs : Math.min(w.mountBackOffMs * 2, mountBackOffMaxMs);
-      w.mountBackOffMs = ms;
-      resyncAfter(w, ms, fx);
+      retryMount(w, fx);
       return undefined;
     }
     out[v.name] = files.files;
@@ -341,9 +352,7 @@ export function onHostPathsChecked(ctx: KubeletContext, w: PodWorker, failures: 
     return true;
   }
   for (const f of failures) podEvent(ctx, w, undefined, "Warning", "FailedMount", `MountVolume.SetUp failed for volume "${f.volume}" : ${f.message}`, fx);
-  const ms = w.mountBackOffMs === undefined ? mountBackOffInitialMs : Math.min(w.mountBackOffMs * 2, mountBackOffMaxMs);
-  w.mountBackOffMs = ms;
-  resyncAfter(w, ms, fx);
+  retryMount(w, fx);
   return false;
 }
 
@@ -379,9 +388,7 @@ export function onClaimVolumeResponse(ctx: KubeletContext, purpose: "claim-pvc" 
     return;
   }
   podEvent(ctx, w, undefined, "Warning", "FailedMount", `Unable to attach or mount volumes: unmounted volumes=[${data.volume}]: ${r.notOwner ? r.failed : `error processing PVC ${view(w.pod).metadata?.namespace}/${data.claim}: ${r.failed}`}`, fx);
-  const ms = w.mountBackOffMs === undefined ? mountBackOffInitialMs : Math.min(w.mountBackOffMs * 2, mountBackOffMaxMs);
-  w.mountBackOffMs = ms;
-  resyncAfter(w, ms, fx);
+  retryMount(w, fx);
 }
 
 /** A TokenRequest answered: the token is stored (or the refusal) and the worker syncs again. */

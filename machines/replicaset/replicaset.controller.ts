@@ -8,7 +8,7 @@ import type { Pod } from "kubernetes-types/core/v1";
 import type { ReplicaSet, ReplicaSetStatus } from "kubernetes-types/apps/v1";
 import { newClient, recordEvent, request, startInformer, storeClaimCandidates, storeControlledBy, storeControlledCount, storeLabelCount, type ClientState, type InformerDelta, type PendingRequest, type Store } from "../common/client.js";
 import { matchesLabelSelector } from "../common/labels.js";
-import { adoptPatch, releasePatch } from "../common/claim.js";
+import { RECHECK, adoptPatch, onRecheck, releasePatch, sendClaims, type RecheckData } from "../common/claim.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
 import * as L from "./replicaset.logic.js";
 import * as W from "../common/workqueue.js";
@@ -193,9 +193,10 @@ export function syncReplicaSet(ctx: ReplicaSetControllerContext, key: string, no
     if (claim!.adopt.length > 0 || claim!.release.length > 0) {
       // ClaimPods waits for its patches and a failed one fails the sync: no pod is counted, or
       // deleted, as this set's before the API server says it is. The pods' watch events bring the
-      // sync that manages the replicas; a refused patch retries after a back-off (onOwnResponse).
-      for (const p of claim!.adopt) req(ctx, fx, key, adoptPatch("pods", p, L.replicaSetControllerRef(rs)), "claim");
-      for (const p of claim!.release) req(ctx, fx, key, releasePatch("pods", p, rs.metadata?.uid ?? ""), "claim");
+      // sync that manages the replicas; a refused patch, or an owner canAdopt finds deleted,
+      // retries after a back-off (onOwnResponse).
+      sendClaims((r, purpose, data) => req(ctx, fx, key, r, purpose, data), { ...ctx.owner, object: rs },
+        claim!.adopt.map((p) => adoptPatch("pods", p, L.replicaSetControllerRef(rs))), claim!.release.map((p) => releasePatch("pods", p, rs.metadata?.uid ?? "")));
       return W.doneIfIdle(ctx.q, key);
     }
     counts = L.countPods(rs, filtered, now);
@@ -269,7 +270,9 @@ function onOwnResponse(ctx: ReplicaSetControllerContext, p: PendingRequest, res:
   if (key === undefined) return; // events: fire and forget
   if (p.purpose === "create-pod") onCreated(ctx, key, res, fx);
   else if (p.purpose === "delete-pod") onDeleted(ctx, key, p.data.pod, p.data.rs, res, fx);
-  else if (!res.ok) {
+  else if (p.purpose === RECHECK) {
+    if (onRecheck((r, purpose) => req(ctx, fx, key, r, purpose), p.data as RecheckData, res) !== undefined) W.addRateLimited(ctx.q, fx, key, res.now);
+  } else if (!res.ok) {
     // a conflict on a claim or a status write: the cache was stale; try again after a back-off
     W.addRateLimited(ctx.q, fx, key, res.now);
   }

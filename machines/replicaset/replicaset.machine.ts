@@ -17,7 +17,7 @@ function replicaControllerMachine(id: string, description: string, kind: string,
     startInformers: R.startInformers,
     isCacheSynced: (c) => informersSynced(c.client),
     watch: { step: R.onWatch, description: `informers: ${kind}s and Pods; observed creations and deletions settle expectations` },
-    response: { step: R.onResponse, description: "lists, pod creations (next slow-start batch), deletions, status writes" },
+    response: { step: R.onResponse, description: "lists, canAdopt's live GET of the owner (then the adoptions, or none if it is being deleted), pod creations (next slow-start batch), deletions, status writes" },
     relist: (c, e, fx) => I.relist(c.client, fx, e.watchId),
     worker: {
       kind: "perMessage",

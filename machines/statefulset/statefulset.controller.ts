@@ -12,7 +12,7 @@ import type { ControllerRevision, StatefulSet } from "kubernetes-types/apps/v1";
 import type { PersistentVolumeClaim, Pod } from "kubernetes-types/core/v1";
 import type { Fx } from "../common/effects.js";
 import { newClient, recordEvent, request, startInformer, storeClaimCandidates, type ClientState, type InformerDelta, type PendingRequest, type Store } from "../common/client.js";
-import { adoptPatch, claimPods, releasePatch } from "../common/claim.js";
+import { RECHECK, adoptPatch, claimPods, onRecheck, releasePatch, sendClaims, type RecheckData } from "../common/claim.js";
 import { matchesLabelSelector } from "../common/labels.js";
 import { keep, lifecycleOf, scheduleLifecycleTimers, stateName, stepKept, type KeptLifecycle } from "../common/lifecycle.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
@@ -153,11 +153,10 @@ export function syncStatefulSet(ctx: StatefulSetControllerContext, key: string, 
   // ListRevisions + AdoptOrphanRevisions
   const revisionClaim = claimPods(set, ref, storeClaimCandidates(ctx.client.informers.get(REVISIONS)!, ns, set.spec?.selector, set.metadata?.uid) as ControllerRevision[]);
   // The claims wait for their patches (a failed one fails the sync) before an object counts as the
-  // set's: their watch events bring the next sync, a refused patch its retry.
-  for (const p of claim.adopt) req(ctx, fx, key, adoptPatch("pods", p, ref), "claim");
-  for (const p of [...claim.release, ...outsiders]) req(ctx, fx, key, releasePatch("pods", p, set.metadata?.uid ?? ""), "claim");
-  for (const r of revisionClaim.adopt) req(ctx, fx, key, adoptPatch("controllerrevisions", r, ref), "claim");
-  if (claim.adopt.length + claim.release.length + outsiders.length + revisionClaim.adopt.length > 0) return W.doneIfIdle(ctx.q, key);
+  // set's: their watch events bring the next sync, a refused patch (or canAdopt's refusal) its retry.
+  const adopt = [...revisionClaim.adopt.map((r) => adoptPatch("controllerrevisions", r, ref)), ...claim.adopt.map((p) => adoptPatch("pods", p, ref))];
+  const release = [...claim.release, ...outsiders].map((p) => releasePatch("pods", p, set.metadata?.uid ?? ""));
+  if (sendClaims((r, purpose, data) => req(ctx, fx, key, r, purpose, data), { kind: "StatefulSet", group: "apps", resource: "statefulsets", object: set }, adopt, release)) return W.doneIfIdle(ctx.q, key);
   const revisions = revisionClaim.claimed;
   const plan = L.statefulSetRevisions(set, revisions);
   if (plan.create) {
@@ -323,6 +322,9 @@ function onOwnResponse(ctx: StatefulSetControllerContext, p: PendingRequest, res
     case "create-revision":
       // Created: the revision informer syncs the key. AlreadyExists or a conflict: the cache is behind; retry.
       if (!res.ok) retry(ctx, fx, key, res.now);
+      break;
+    case RECHECK:
+      if (onRecheck((r, purpose) => req(ctx, fx, key, r, purpose), p.data as RecheckData, res) !== undefined) retry(ctx, fx, key, res.now);
       break;
     default:
       if (!res.ok && res.code !== 404) retry(ctx, fx, key, res.now);

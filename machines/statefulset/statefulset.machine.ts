@@ -16,7 +16,7 @@ export const statefulSetControllerMachine = controllerMachine<StatefulSetControl
   startInformers: S.startInformers,
   isCacheSynced: (c) => informersSynced(c.client),
   watch: { step: S.onWatch, description: "informers: StatefulSets, pods, ControllerRevisions and PersistentVolumeClaims; a pod's change syncs its set (an orphan's, the sets that select it)" },
-  response: { step: S.onResponse, description: "lists, claim creations (then the pod's), pod creations, deletions and updates, revisions, status writes" },
+  response: { step: S.onResponse, description: "lists, canAdopt's live GET of the StatefulSet (then the adoptions, or none if it is being deleted), claim creations (then the pod's), pod creations, deletions and updates, revisions, status writes" },
   relist: (c, e, fx) => I.relist(c.client, fx, e.watchId),
   worker: {
     kind: "perMessage",
