@@ -5,44 +5,16 @@
 // Service). podflow's bitmap (allocators.ts) still draws the default range's addresses; these
 // objects say which addresses exist and which ranges are ready.
 
-import { formatIP, parseCIDRSloppy, parseIPSloppy } from "./validation/ip.js";
-import type { WatchCache } from "./cache.js";
+import { formatIP, parseIPSloppy } from "../common/ip.js";
+import { defaultServiceCIDRName, ipAllocatorName, ipFamilyLabel, managedByLabel, prefixContainsIP, serviceCIDRFinalizer } from "../common/servicecidr.js";
 
-type Obj = any;
-
-/** DefaultServiceCIDRName: the ServiceCIDR kube-apiserver keeps over --service-cluster-ip-range. */
-export const defaultServiceCIDRName = "kubernetes";
-/** The servicecidrs controller's ServiceCIDRProtectionFinalizer. */
-export const serviceCIDRFinalizer = "networking.k8s.io/service-cidr-finalizer";
-/** ipallocator.ControllerName: the managed-by label of the IPAddresses the allocator writes. */
-export const ipAllocatorName = "ipallocator.k8s.io";
-/** The IPAddress labels networking/v1 names (LabelIPAddressFamily, LabelManagedBy). */
-export const ipFamilyLabel = "ipaddress.kubernetes.io/ip-family";
-export const managedByLabel = "ipaddress.kubernetes.io/managed-by";
+export { defaultServiceCIDRName, ipAllocatorName, ipFamilyLabel, managedByLabel, prefixContainsIP, serviceCIDRFinalizer };
 
 /** The etcd key of an IPAddress (cluster-scoped, under its resource). */
 export const ipAddressKey = (name: string) => `/registry/ipaddresses/${name}`;
+import type { WatchCache } from "./cache.js";
 
-/**
- * servicecidr.PrefixContainsIP: the prefix holds the address, which is not its network address nor,
- * for IPv4, its broadcast address (a range never hands those out).
- */
-export function prefixContainsIP(cidr: unknown, ip: string): boolean {
-  const p = typeof cidr === "string" ? parseCIDRSloppy(cidr) : undefined;
-  const a = parseIPSloppy(ip);
-  if (!p || !a || a.bytes.length !== p.ip.bytes.length) return false;
-  let network = true;
-  let broadcast = true;
-  for (let i = 0; i < a.bytes.length; i++) {
-    const hostBits = Math.max(0, Math.min(8, (i + 1) * 8 - p.len));
-    const mask = (0xff << hostBits) & 0xff;
-    if ((a.bytes[i]! & mask) !== (p.ip.bytes[i]! & mask)) return false;
-    const host = a.bytes[i]! & ~mask & 0xff;
-    if (host !== 0) network = false;
-    if (host !== (~mask & 0xff)) broadcast = false;
-  }
-  return !network && !(broadcast && a.bytes.length === 4);
-}
+type Obj = any;
 
 /** isReady: a Ready condition says so, or there is none (kube-controller-manager may not run). */
 export function isServiceCIDRReady(sc: Obj): boolean {

@@ -155,3 +155,14 @@ export function sloppyIPv4(text: string): string {
   if (!ip || !(ip.bytes.length === 4 || isV4Mapped(ip.bytes))) return text;
   return ip.bytes.slice(-4).join(".");
 }
+
+/** netutils.ParseCIDRSloppy: an address (leading zeros allowed), "/" and a decimal prefix length within its size. */
+export function parseCIDRSloppy(value: string): { ip: ParsedIP; len: number } | undefined {
+  const slash = value.indexOf("/");
+  if (slash < 0) return undefined;
+  const ip = parseIPSloppy(value.slice(0, slash));
+  const lenText = value.slice(slash + 1);
+  if (!ip || !/^[0-9]+$/.test(lenText)) return undefined;
+  const len = Number(lenText);
+  return len <= ip.bytes.length * 8 ? { ip, len } : undefined;
+}

@@ -11,7 +11,7 @@ import * as W from "../common/workqueue.js";
 import * as C from "../common/controller.js";
 import * as I from "../common/informer.js";
 import * as L from "./servicecidrs.logic.js";
-import { serviceCIDRFinalizer } from "../apiserver/servicecidr.js";
+import { serviceCIDRFinalizer } from "../common/servicecidr.js";
 import { rfc3339 } from "../common/time.js";
 
 export const controllerName = "service-cidr-controller";

@@ -1,8 +1,8 @@
 // The servicecidrs controller's judgements (pkg/controller/servicecidrs): whether a ServiceCIDR
 // being deleted would orphan an allocated IPAddress, and the Ready condition it applies.
 
-import { ipAllocatorName, managedByLabel, prefixContainsIP, serviceCIDRFinalizer } from "../apiserver/servicecidr.js";
-import { parseCIDRSloppy } from "../apiserver/validation/ip.js";
+import { ipAllocatorName, managedByLabel, prefixContainsIP, serviceCIDRFinalizer } from "../common/servicecidr.js";
+import { parseCIDRSloppy } from "../common/ip.js";
 
 type Obj = any;
 

@@ -7,7 +7,9 @@
 
 import { invalidValue, type FieldError } from "../status.js";
 
-import { formatIP, isV4Mapped, parseIPSloppy, type ParsedIP } from "../../common/ip.js";
+import { formatIP, isV4Mapped, parseCIDRSloppy, parseIPSloppy, type ParsedIP } from "../../common/ip.js";
+
+export { parseCIDRSloppy };
 import { mutant } from "../../common/mutation.js";
 
 export { formatIP, parseIPSloppy, type ParsedIP };
@@ -37,17 +39,6 @@ function strictIPErrors(value: string, path: string): FieldError[] {
 export function validateLegacyIP(value: string, path: string): FieldError[] {
   if (canonicalIPv4(value) >= 0) return [];
   return parseIPSloppy(value) ? [] : [invalidValue(path, value, invalidIP)];
-}
-
-/** netutils.ParseCIDRSloppy: an address (leading zeros allowed), "/" and a decimal prefix length within its size. */
-export function parseCIDRSloppy(value: string): { ip: ParsedIP; len: number } | undefined {
-  const slash = value.indexOf("/");
-  if (slash < 0) return undefined;
-  const ip = parseIPSloppy(value.slice(0, slash));
-  const lenText = value.slice(slash + 1);
-  if (!ip || !/^[0-9]+$/.test(lenText)) return undefined;
-  const len = Number(lenText);
-  return len <= ip.bytes.length * 8 ? { ip, len } : undefined;
 }
 
 const invalidCIDR = "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)";
