@@ -25,7 +25,6 @@ export function goEncoded<T>(obj: T, encoded?: readonly unknown[]): T {
   const key = rootTypeKey(obj.kind);
   if (key === undefined || !storedVersion(key, obj.apiVersion)) return obj;
   fieldsTop = 0;
-  presentTop = 0;
   const enc = encoderOf(key);
   if (encoded === undefined || encoded.length === 0 || enc.k !== "struct") return encode(enc, obj) as T;
   return encodeStruct((enc.plan ??= planOf(enc.expr)), obj, encoded) as T;
@@ -139,10 +138,6 @@ interface FieldPlan {
 /** A struct's fields in order. */
 interface StructPlan {
   readonly fields: readonly FieldPlan[];
-  /** each field's place in `fields`, by JSON name */
-  readonly index: ReadonlyMap<string, number>;
-  /** the places of the fields written even when absent (null, a zero, a struct's encoding), ascending */
-  readonly filled: readonly number[];
 }
 const ABSENT_OMITTED = Symbol("omitted");
 const ABSENT_ENCODED = Symbol("encoded");
@@ -150,17 +145,14 @@ const ABSENT_ENCODED = Symbol("encoded");
 function planOf(expr: string): StructPlan {
   const ti = goTypeInfo(expr);
   const def = ti.def as { omitempty?: readonly string[]; omitzero?: readonly string[] };
-  const fields = [...ti.fields!].map(([name, type]): FieldPlan => {
-    const omitempty = def.omitempty?.includes(name) ?? false;
-    const omitzero = def.omitzero?.includes(name) ?? false;
-    const scalar = isScalar(type);
-    return { name, elem: type, omitempty, omitzero, scalar, absent: absentOf(type, omitempty, omitzero, scalar) };
-  });
-  const filled: number[] = [];
-  fields.forEach((f, i) => {
-    if (f.absent !== ABSENT_OMITTED) filled.push(i);
-  });
-  return { fields, index: new Map(fields.map((f, i) => [f.name, i])), filled };
+  return {
+    fields: [...ti.fields!].map(([name, type]) => {
+      const omitempty = def.omitempty?.includes(name) ?? false;
+      const omitzero = def.omitzero?.includes(name) ?? false;
+      const scalar = isScalar(type);
+      return { name, elem: type, omitempty, omitzero, scalar, absent: absentOf(type, omitempty, omitzero, scalar) };
+    }),
+  };
 }
 
 /** What encodeStruct writes for a field the object does not have: a constant, omitted, or (a struct) its encoding. */
@@ -186,38 +178,21 @@ const fieldNames: string[] = [];
 const fieldValues: unknown[] = [];
 let fieldsTop = 0;
 
-// The places in a struct's plan of the fields an object has, for every struct being encoded (as
-// fieldNames: a struct's run starts where its parent's ends).
-const present: number[] = [];
-let presentTop = 0;
-
 function encodeStruct(plan: StructPlan, v: unknown, encoded?: readonly unknown[]): Record<string, unknown> {
   const src: Record<string, unknown> = isPlainObject(v) ? v : {};
   const base = fieldsTop;
-  // Most of a struct's fields are absent and omitted (a PodSpec's forty, a pod's dozen): only the
-  // fields the object has (their places in the plan, ascending) and those written when absent are
-  // visited, in one merge of the two lists. A key that names no field is dropped, as before.
-  const pBase = presentTop;
-  let sorted = true;
-  for (const k in src) {
-    const i = plan.index.get(k);
-    if (i === undefined) continue;
-    if (presentTop > pBase && i < present[presentTop - 1]!) sorted = false;
-    present[presentTop++] = i;
+  for (const f of plan.fields) {
+    let e: unknown;
+    // a value this encoding made is its own encoding: not walked again
+    if (encoded !== undefined && Object.hasOwn(src, f.name) && encoded.includes(src[f.name])) e = written(src[f.name], f.omitempty, f.omitzero, f.scalar);
+    else if (Object.hasOwn(src, f.name)) e = written(encode((f.enc ??= encoderOf(f.elem)), src[f.name]), f.omitempty, f.omitzero, f.scalar);
+    else if (f.absent === ABSENT_ENCODED) e = written(encode((f.enc ??= encoderOf(f.elem)), undefined), f.omitempty, f.omitzero, f.scalar);
+    else e = f.absent;
+    if (e === ABSENT_OMITTED) continue;
+    fieldNames[fieldsTop] = f.name;
+    fieldValues[fieldsTop] = e;
+    fieldsTop++;
   }
-  const pTop = presentTop;
-  if (!sorted) sortRun(present, pBase, pTop);
-  const filled = plan.filled;
-  let p = pBase;
-  let q = 0;
-  while (p < pTop || q < filled.length) {
-    const a = p < pTop ? present[p]! : Infinity;
-    const b = q < filled.length ? filled[q]! : Infinity;
-    if (b <= a) q++;
-    if (a <= b) p++;
-    writeField(plan.fields[Math.min(a, b)]!, src, a <= b, encoded);
-  }
-  presentTop = pBase;
   const top = fieldsTop;
   fieldsTop = base;
   // the same object when it has these fields, in this order, with these values
@@ -234,33 +209,6 @@ function encodeStruct(plan: StructPlan, v: unknown, encoded?: readonly unknown[]
   const out: Record<string, unknown> = {};
   for (let j = base; j < top; j++) setOwn(out, fieldNames[j]!, fieldValues[j]);
   return out;
-}
-
-/** Encodes one field of a struct (`has`: the object has it) onto the fields written so far, unless json.Marshal omits it. */
-function writeField(f: FieldPlan, src: Record<string, unknown>, has: boolean, encoded: readonly unknown[] | undefined): void {
-  let e: unknown;
-  // a value this encoding made is its own encoding: not walked again
-  if (has && encoded !== undefined && encoded.includes(src[f.name])) e = written(src[f.name], f.omitempty, f.omitzero, f.scalar);
-  else if (has) e = written(encode((f.enc ??= encoderOf(f.elem)), src[f.name]), f.omitempty, f.omitzero, f.scalar);
-  else if (f.absent === ABSENT_ENCODED) e = written(encode((f.enc ??= encoderOf(f.elem)), undefined), f.omitempty, f.omitzero, f.scalar);
-  else e = f.absent;
-  if (e === ABSENT_OMITTED) return;
-  fieldNames[fieldsTop] = f.name;
-  fieldValues[fieldsTop] = e;
-  fieldsTop++;
-}
-
-/** Sorts xs[from..to) ascending in place (insertion sort: a struct's keys are a few, most in order already). */
-function sortRun(xs: number[], from: number, to: number): void {
-  for (let i = from + 1; i < to; i++) {
-    const x = xs[i]!;
-    let j = i - 1;
-    while (j >= from && xs[j]! > x) {
-      xs[j + 1] = xs[j]!;
-      j--;
-    }
-    xs[j + 1] = x;
-  }
 }
 
 function isScalar(type: string): boolean {
