@@ -52,7 +52,7 @@ async function updatePod(c: Cluster, name: string, change: (pod: any) => void): 
 const controller = (pod: any) => (pod.metadata.ownerReferences ?? []).find((r: any) => r.controller);
 
 describe("Job should adopt matching orphans and release non-matching pods", () => {
-  for (const seed of [1, 2, 3]) {
+  for (const seed of [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]) {
     it(`orphaned pods are adopted back with the tracking finalizer; a relabelled pod is released and replaced (seed ${seed})`, async () => {
       const c = await started(seed);
       const job = c.get("Job", "adopt-release", "default");

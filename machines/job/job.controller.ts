@@ -109,6 +109,10 @@ export function onDelta(ctx: JobControllerContext, watchId: number, d: InformerD
   }
   const pod: Pod = d.object;
   const key = ownerKey(ctx, pod);
+  // A pod whose Job is gone, or that nothing controls, keeps no tracking finalizer (enqueueOrphanPod).
+  // Its key goes first: Kubernetes queues it at once and the Jobs' syncs a second later
+  // (enqueueSyncJobBatched), so an orphan loses the finalizer before a Job adopts it with it.
+  if (!key && d.type !== "DELETED" && L.hasTrackingFinalizer(pod)) W.add(ctx.q, orphanKey(pod));
   // updatePod: a controller reference changed or taken away; the Job it named counts its pods again.
   const oldRef = d.old ? controllerRefOf(d.old) : undefined;
   if (oldRef && oldRef.uid !== controllerRefOf(pod)?.uid) {
@@ -116,8 +120,6 @@ export function onDelta(ctx: JobControllerContext, watchId: number, d: InformerD
     if (oldKey) W.add(ctx.q, oldKey);
   }
   if (!key) {
-    // A pod whose Job is gone, or that nothing controls, keeps no tracking finalizer (enqueueOrphanPod).
-    if (d.type !== "DELETED" && L.hasTrackingFinalizer(pod)) W.add(ctx.q, orphanKey(pod));
     // An orphan, new or with new labels or reference, is offered to the Jobs whose selector matches it (getPodJobs).
     if (d.type !== "DELETED" && !controllerRefOf(pod) && (!d.old || oldRef || !sameLabels(d.old, pod))) enqueueMatchingJobs(ctx, pod);
     return;
