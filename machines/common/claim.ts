@@ -1,7 +1,7 @@
 // PodControllerRefManager.ClaimPods (pkg/controller/controller_ref_manager.go): which pods a
 // controller keeps, adopts and releases, by its selector and its controller ownerReference.
-// Shared by the ReplicaSet, Deployment (its ReplicaSets), StatefulSet and DaemonSet controllers; the
-// last two claim their ControllerRevisions too. Adoptions wait for canAdopt's live GET of the owner.
+// Shared by the ReplicaSet, Deployment (its ReplicaSets), StatefulSet, DaemonSet and Job controllers;
+// StatefulSet and DaemonSet claim their ControllerRevisions too. Adoptions wait for canAdopt's live GET of the owner.
 
 import type { Pod } from "kubernetes-types/core/v1";
 import type { LabelSelector, ObjectMeta, OwnerReference } from "kubernetes-types/meta/v1";
@@ -65,19 +65,20 @@ export function claimDecision(pod: { metadata?: ObjectMeta }, uid: string | unde
  * controller's reference, guarded by the object's uid only; ownerReferences merge by uid, so a
  * reference another writer added meanwhile stays.
  */
-export function adoptPatch(resource: "pods" | "controllerrevisions", obj: { metadata?: ObjectMeta }, ref: unknown) {
-  return patchOf(resource, obj, [ref]);
+export function adoptPatch(resource: "pods" | "controllerrevisions", obj: { metadata?: ObjectMeta }, ref: unknown, finalizers: readonly string[] = []) {
+  // the manager's finalizers (the Job controller's tracking one) go on with the reference; finalizers merge as a set
+  return patchOf(resource, obj, [ref], finalizers.length > 0 ? { finalizers } : {});
 }
 
-/** deleteOwnerRefStrategicMergePatch (ReleasePod, ReleaseControllerRevision): the controller's reference deleted by uid. */
-export function releasePatch(resource: "pods" | "controllerrevisions", obj: { metadata?: ObjectMeta }, ownerUid: string) {
-  return patchOf(resource, obj, [{ $patch: "delete", uid: ownerUid }]);
+/** deleteOwnerRefStrategicMergePatch (ReleasePod, ReleaseControllerRevision): the controller's reference deleted by uid, and the manager's finalizers with it. */
+export function releasePatch(resource: "pods" | "controllerrevisions", obj: { metadata?: ObjectMeta }, ownerUid: string, finalizers: readonly string[] = []) {
+  return patchOf(resource, obj, [{ $patch: "delete", uid: ownerUid }], finalizers.length > 0 ? { "$deleteFromPrimitiveList/finalizers": finalizers } : {});
 }
 
-function patchOf(resource: "pods" | "controllerrevisions", obj: { metadata?: ObjectMeta }, ownerReferences: readonly unknown[]) {
+function patchOf(resource: "pods" | "controllerrevisions", obj: { metadata?: ObjectMeta }, ownerReferences: readonly unknown[], more: Record<string, readonly string[]>) {
   return {
     verb: "patch" as const, group: resource === "pods" ? "" : "apps", resource, namespace: obj.metadata?.namespace, name: obj.metadata?.name, patchType: "strategic" as const,
-    body: { metadata: { ownerReferences, uid: obj.metadata?.uid } },
+    body: { metadata: { ownerReferences, uid: obj.metadata?.uid, ...more } },
   };
 }
 

@@ -1,6 +1,7 @@
 // The Job controller's steps (pkg/controller/job/job_controller.go): informer handlers that queue
 // Job keys and observe expectations, and syncJob, which creates or deletes pods, writes status
-// through the status subresource, then lets go of counted pods' tracking finalizers. Each Job's
+// through the status subresource, then lets go of counted pods' tracking finalizers. Before that
+// it claims the pods its selector matches (getPodsForJob): adopts orphans, releases the rest. Each Job's
 // lifecycle chart (job.lifecycle.machine.ts) is kept as a value; its timers come back as JobTimer.
 // The context is a value: these steps run on a draft (draftStepOf).
 
@@ -8,8 +9,10 @@ import { Map as IMap } from "immutable";
 import type { Pod } from "kubernetes-types/core/v1";
 import type { Job } from "kubernetes-types/batch/v1";
 import type { Fx } from "../common/effects.js";
-import { newClient, recordEvent, request, startInformer, storeControlledBy, type ClientState, type InformerDelta, type PendingRequest, type Store } from "../common/client.js";
+import { newClient, recordEvent, request, startInformer, storeClaimCandidates, storeControlledBy, type ClientState, type InformerDelta, type PendingRequest, type Store } from "../common/client.js";
 import { controllerRefOf } from "../common/owners.js";
+import { matchesLabelSelector } from "../common/labels.js";
+import { RECHECK, adoptPatch, claimPods, onRecheck, releasePatch, sendClaims, type RecheckData } from "../common/claim.js";
 import { keep, lifecycleOf, scheduleLifecycleTimers, stateName, stepKept, type KeptLifecycle } from "../common/lifecycle.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
 import * as W from "../common/workqueue.js";
@@ -62,7 +65,7 @@ export function initialJobController(input: JobControllerInput): JobControllerCo
 /** Informers on Jobs and Pods in every namespace. */
 export function startInformers(ctx: JobControllerContext, fx: Fx): void {
   startInformer(ctx.client, fx, JOBS, { group: "batch", resource: "jobs" });
-  startInformer(ctx.client, fx, PODS, { group: "", resource: "pods", indexed: ["owners"] });
+  startInformer(ctx.client, fx, PODS, { group: "", resource: "pods", indexed: ["owners", "labels"] });
 }
 
 const jobKey = (o: { metadata?: { namespace?: string; name?: string } }) => `${o.metadata?.namespace ?? ""}/${o.metadata?.name ?? ""}`;
@@ -106,9 +109,19 @@ export function onDelta(ctx: JobControllerContext, watchId: number, d: InformerD
   }
   const pod: Pod = d.object;
   const key = ownerKey(ctx, pod);
+  // A pod whose Job is gone, or that nothing controls, keeps no tracking finalizer (enqueueOrphanPod).
+  // Its key goes first: Kubernetes queues it at once and the Jobs' syncs a second later
+  // (enqueueSyncJobBatched), so an orphan loses the finalizer before a Job adopts it with it.
+  if (!key && d.type !== "DELETED" && L.hasTrackingFinalizer(pod)) W.add(ctx.q, orphanKey(pod));
+  // updatePod: a controller reference changed or taken away; the Job it named counts its pods again.
+  const oldRef = d.old ? controllerRefOf(d.old) : undefined;
+  if (oldRef && oldRef.uid !== controllerRefOf(pod)?.uid) {
+    const oldKey = ownerKey(ctx, d.old);
+    if (oldKey) W.add(ctx.q, oldKey);
+  }
   if (!key) {
-    // A pod whose Job is gone, or that nothing controls, keeps no tracking finalizer (enqueueOrphanPod).
-    if (d.type !== "DELETED" && L.hasTrackingFinalizer(pod)) W.add(ctx.q, orphanKey(pod));
+    // An orphan, new or with new labels or reference, is offered to the Jobs whose selector matches it (getPodJobs).
+    if (d.type !== "DELETED" && !controllerRefOf(pod) && (!d.old || oldRef || !sameLabels(d.old, pod))) enqueueMatchingJobs(ctx, pod);
     return;
   }
   const uid = pod.metadata?.uid;
@@ -119,6 +132,16 @@ export function onDelta(ctx: JobControllerContext, watchId: number, d: InformerD
   if (d.type === "DELETED" || pod.metadata?.deletionTimestamp) observeDeletion(ctx, key, uid);
   if (d.type === "DELETED" || !L.hasTrackingFinalizer(pod)) observeFinalizerGone(ctx, key, uid);
   W.add(ctx.q, key);
+}
+
+function sameLabels(a: Pod, b: Pod): boolean {
+  return JSON.stringify(a.metadata?.labels ?? {}) === JSON.stringify(b.metadata?.labels ?? {});
+}
+
+function enqueueMatchingJobs(ctx: JobControllerContext, pod: Pod): void {
+  for (const [key, job] of jobStore(ctx)) {
+    if (job.metadata?.namespace === pod.metadata?.namespace && matchesLabelSelector(job.spec?.selector, pod.metadata?.labels)) W.add(ctx.q, key);
+  }
 }
 
 function forgetJob(ctx: JobControllerContext, key: string): void {
@@ -186,14 +209,24 @@ export function syncJobKey(ctx: JobControllerContext, key: string, now: number, 
     W.forget(ctx.q, key);
     return W.doneIfIdle(ctx.q, key);
   }
-  const pods = storeControlledBy(ctx.client.informers.get(PODS)!, job.metadata?.namespace, job.metadata?.uid) as Pod[];
+  const ns = job.metadata?.namespace;
+  // getPodsForJob: ClaimPods with the tracking finalizer. Its patches fail or pass before any pod is
+  // counted: the pods' watch events bring the sync that counts them; a refused patch, or a Job
+  // canAdopt finds deleted, retries after a back-off.
+  const claim = claimPods(job, L.jobControllerRef(job), storeClaimCandidates(ctx.client.informers.get(PODS)!, ns, job.spec?.selector, job.metadata?.uid) as Pod[]);
+  if (claim.adopt.length > 0 || claim.release.length > 0) {
+    const tracking = [L.JOB_TRACKING_FINALIZER];
+    sendClaims((r, purpose, data) => req(ctx, fx, key, r, purpose, data), { kind: "Job", group: "batch", resource: "jobs", object: job },
+      claim.adopt.map((p) => adoptPatch("pods", p, L.jobControllerRef(job), tracking)), claim.release.map((p) => releasePatch("pods", p, job.metadata?.uid ?? "", tracking)));
+    return W.doneIfIdle(ctx.q, key);
+  }
+  const pods = claim.claimed;
   const plan = L.syncJob({
     job, pods, now, backoff: ctx.backoff.get(key), expectationsSatisfied: satisfied(ctx, key), removingFinalizers: new Set(ctx.removing.get(key) ?? []),
   });
   // The record is kept only once the status counting its pods is stored (flushUncountedAndRemoveFinalizers):
   // a refused write leaves those pods new, and the retry would count them again.
   if (!plan.status) ctx.backoff = ctx.backoff.set(key, plan.backoff);
-  const ns = job.metadata?.namespace;
   if (plan.delete.length > 0) {
     const e = ctx.expectations.get(key) ?? { add: 0, del: [] };
     ctx.expectations.set(key, { ...e, del: [...e.del, ...plan.delete.map((p) => p.metadata?.uid ?? "")] });
@@ -304,6 +337,13 @@ function onOwnResponse(ctx: JobControllerContext, p: PendingRequest, res: ApiRes
         removeFinalizers(ctx, key, p.data.finalizers, fx);
         for (const ev of p.data.events as L.JobSyncPlan["events"]) recordEvent(ctx.client, fx, res.object, ev.type, ev.reason, ev.message, source, res.now);
       } else W.addRateLimited(ctx.q, fx, key, res.now);
+      break;
+    case RECHECK:
+      if (onRecheck((r, purpose) => req(ctx, fx, key, r, purpose), p.data as RecheckData, res) !== undefined) W.addRateLimited(ctx.q, fx, key, res.now);
+      break;
+    case "claim":
+      // a pod gone meanwhile needs no claim (ClaimObject ignores NotFound); any other refusal fails the sync
+      if (!res.ok && res.status.code !== 404) W.addRateLimited(ctx.q, fx, key, res.now);
       break;
     case "orphan-finalizer":
       // a pod already gone needs nothing; any other error is retried rate-limited
