@@ -977,9 +977,7 @@ type TurnEnd =
   | { kind: "exit"; code: number; reason: ExitReason }
   | { kind: "blocked" }
   | { kind: "sleep"; ms: number }
-  | { kind: "dns"; name: string; qtype?: "SRV" }
-  | NetRoute
-  | { kind: "ping"; ip: string; timeoutMs: number }
+  | OutwardEnd
   | { kind: "runaway" };
 
 /** A process a signal ended: another container's main process (its container exits), or an exec'd one. */
@@ -1078,25 +1076,29 @@ function runTurn(ctx: CriContext, c: CriContainer, next: (input: EffectResult) =
       input = sysinfoAnswer(ctx);
       continue;
     }
-    if (e.type === "dns") return { kind: "dns", name: e.name, ...(e.qtype ? { qtype: e.qtype } : {}) };
-    if (e.type === "ping") {
-      const local = pingLocal(c, e.ip);
-      if (local !== undefined) {
-        input = local;
-        continue;
-      }
-      return { kind: "ping", ip: e.ip, timeoutMs: e.timeoutMs };
-    }
-    if (e.type === "http") {
-      const route = httpRoute(ctx, c, e.url, e.headers, e.timeoutMs, e.tls);
-      if ("answer" in route) {
-        input = route.answer;
-        continue;
-      }
-      return route;
-    }
+    const out = reachOut(ctx, c, e);
+    if (out === undefined) continue;
+    if ("answer" in out) input = out.answer;
+    else return out;
   }
   return { kind: "runaway" };
+}
+
+/** Where a process's network effect goes: out of its pod (DNS, an echo request, a connection) or answered inside it. */
+export type OutwardEnd = { kind: "dns"; name: string; qtype?: "SRV" } | NetRoute | { kind: "ping"; ip: string; timeoutMs: number };
+
+/**
+ * A process's dns, ping and http effects, as both its main process and its execs take them: an
+ * answer from inside the pod, or how its turn ends waiting on the network; undefined for other effects.
+ */
+export function reachOut(ctx: CriContext, c: CriContainer, e: Effect): { answer: EffectResult } | OutwardEnd | undefined {
+  if (e.type === "dns") return { kind: "dns", name: e.name, ...(e.qtype ? { qtype: e.qtype } : {}) };
+  if (e.type === "ping") {
+    const local = pingLocal(c, e.ip);
+    return local !== undefined ? { answer: local } : { kind: "ping", ip: e.ip, timeoutMs: e.timeoutMs };
+  }
+  if (e.type === "http") return httpRoute(ctx, c, e.url, e.headers, e.timeoutMs, e.tls);
+  return undefined;
 }
 
 /** Host, port and path of a URL as wget and curl take it (scheme optional), or undefined. */

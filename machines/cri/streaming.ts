@@ -10,7 +10,7 @@
 
 import type { Fx } from "../common/effects.js";
 import { currentOf } from "../common/step.js";
-import { carryOut, containerState, execEnv, exitContainer, exitOnSignal, forkPid, psAnswer, sysinfoAnswer, signalPid, signalsMainProcess, httpRoute, httpTo, isRunning, listenerIn, maxEffectsPerTurn, newId, startConnect, startDns, startPing, pingLocal, worldOf, type CriContainer, type CriContext, type NetRoute, type SignalledEnd } from "./cri.logic.js";
+import { carryOut, containerState, execEnv, exitContainer, exitOnSignal, forkPid, psAnswer, sysinfoAnswer, signalPid, signalsMainProcess, httpTo, isRunning, listenerIn, maxEffectsPerTurn, newId, startConnect, startDns, startPing, reachOut, worldOf, type CriContainer, type CriContext, type OutwardEnd, type SignalledEnd } from "./cri.logic.js";
 import { digestOf } from "./registry.js";
 import { effectiveArgv } from "./workload/index.js";
 import { nginxRespawn, pidNamespaceOf, takePid } from "./procs.js";
@@ -175,13 +175,7 @@ export function resumeExec(ctx: CriContext, session: string, answer: EffectResul
 }
 
 /** How a turn of an exec'd process ended. */
-type ExecEnd =
-  | { kind: "done"; code: number }
-  | { kind: "blocked" }
-  | { kind: "sleep"; ms: number }
-  | { kind: "dns"; name: string; qtype?: "SRV" }
-  | NetRoute
-  | { kind: "ping"; ip: string; timeoutMs: number };
+type ExecEnd = { kind: "done"; code: number } | { kind: "blocked" } | { kind: "sleep"; ms: number } | OutwardEnd;
 
 /**
  * One turn of a session's exec'd process: it runs until it sleeps, waits on the network, blocks
@@ -322,23 +316,9 @@ function execTurn(ctx: CriContext, c: CriContainer, s: ExecSession, session: str
       input = sysinfoAnswer(ctx);
       continue;
     }
-    if (e.type === "dns") return { kind: "dns", name: e.name, ...(e.qtype ? { qtype: e.qtype } : {}) };
-    if (e.type === "ping") {
-      const local = pingLocal(c, e.ip);
-      if (local !== undefined) {
-        input = local;
-        continue;
-      }
-      return { kind: "ping", ip: e.ip, timeoutMs: e.timeoutMs };
-    }
-    if (e.type === "http") {
-      const route = httpRoute(ctx, c, e.url, e.headers, e.timeoutMs, e.tls);
-      if ("answer" in route) {
-        input = route.answer;
-        continue;
-      }
-      return route;
-    }
+    const out = reachOut(ctx, c, e);
+    if (out !== undefined && "answer" in out) input = out.answer;
+    else if (out !== undefined) return out;
     // allocate and burn: an exec's memory and CPU are not counted
   }
   return { kind: "blocked" };

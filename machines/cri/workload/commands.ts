@@ -1,6 +1,7 @@
 // The utilities the shell runs in-process, with busybox's wording (or GNU coreutils' on
 // Debian-based images) so logs look like a real container's.
 import { nodeKernelRelease } from "../../common/kernel.js";
+import { civilFromDays } from "../../common/time.js";
 import { parseGroup, parsePasswd, type ProcessUser } from "../identity.js";
 import { fileSystemCalls, resolvePath, type FileSystem, type FsError } from "./memfs.js";
 import { busyboxPathOf, killApplet, LoopBoundExceeded, perform, runArgv, signalNumber, type Gen, type ShellState, type Streams, type Utility } from "./shell.js";
@@ -377,15 +378,7 @@ const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "
 export function utcParts(ms: number): { year: number; month: number; day: number; hour: number; minute: number; second: number; weekday: number } {
   const days = Math.floor(ms / 86_400_000);
   const secs = Math.floor((ms - days * 86_400_000) / 1000);
-  const z = days + 719_468;
-  const era = Math.floor(z / 146_097);
-  const doe = z - era * 146_097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const month = mp < 10 ? mp + 3 : mp - 9;
-  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  const [year, month, day] = civilFromDays(days);
   return { year, month, day, hour: Math.floor(secs / 3600), minute: Math.floor(secs / 60) % 60, second: secs % 60, weekday: (((days + 4) % 7) + 7) % 7 };
 }
 
