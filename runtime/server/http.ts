@@ -26,6 +26,7 @@ import { decodeBody, decodeDeleteOptions, decodeObjectBody, duplicateKeyErrors, 
 import { customTable, partialObjectMetadata, partialObjectMetadataList, tableOptions, toTable, type IncludeObject, type MetaVersion } from "./tables.js";
 import { acceptAsksPretty, negotiatedMediaType, negotiatedTransform, notAcceptable, watchMediaTypes, type Transform } from "./negotiate.js";
 import { goYamlText } from "./yamlemit.js";
+import { isUnstructured, unstructuredAnswer } from "./unstructured.js";
 import { isValidPathSegmentName } from "../../machines/apiserver/validation/names.js";
 import { fieldManagerMaxLength, isPrintable, managerOrUserAgent } from "../../machines/apiserver/fieldmanager/fieldmanager.js";
 import { openApiV2, openApiV2Protobuf, openApiV3Paths, openApiV3Group } from "./openapi.js";
@@ -367,6 +368,7 @@ function metaInGoOrder(meta: unknown, order: ReadonlyMap<string, number> = objec
 export function inGoFieldOrder(obj: unknown, listItem = false): unknown {
   if (obj === null || typeof obj !== "object" || Array.isArray(obj)) return obj;
   const o = obj as Record<string, unknown>;
+  if (isUnstructured(o)) return unstructuredAnswer(o);
   let out = o;
   if (o.kind === "Status") {
     const details = metaInGoOrder(o.details, statusDetailsOrder);
@@ -417,7 +419,7 @@ const yamlAnswers = new WeakSet<ServerResponse>();
 
 function send(res: ServerResponse, code: number, body: unknown, contentType = "application/json"): void {
   if (typeof body !== "string" && contentType === "application/json" && yamlAnswers.has(res)) {
-    const text = goYamlText(body);
+    const text = goYamlText(inGoFieldOrder(body));
     res.writeHead(code, { "Content-Type": "application/yaml", "Content-Length": Buffer.byteLength(text), "Cache-Control": "no-cache, private" });
     return void res.end(text);
   }
