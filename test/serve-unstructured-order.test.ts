@@ -56,6 +56,23 @@ describe("custom resources are encoded as unstructured maps", () => {
     }
   });
 
+  it("merge and JSON patches keep a custom resource's int64 exact past 2^53, read 1.0 and 1e2 as integers, and refuse a number past float64 with the decoder's 400", async () => {
+    const token = s.cluster.adminToken;
+    const path = "/apis/example.com/v1/namespaces/default/widgets/big";
+    const body = '{"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"big"},"spec":{"big":9007199254740993}}';
+    expect((await raw(s, "POST", "/apis/example.com/v1/namespaces/default/widgets", { token, body, headers: { "Content-Type": "application/json" } })).code).toBe(201);
+    const merged = await raw(s, "PATCH", path, { token, body: '{"spec":{"other":9007199254740995,"f":1.0,"e":1e2}}', headers: { "Content-Type": "application/merge-patch+json" } });
+    expect(merged.code).toBe(200);
+    expect(merged.body).toContain('"spec":{"big":9007199254740993,"e":100,"f":1,"other":9007199254740995}');
+    const patched = await raw(s, "PATCH", path, { token, body: '[{"op":"add","path":"/spec/min","value":-9223372036854775808}]', headers: { "Content-Type": "application/json-patch+json" } });
+    expect(patched.code).toBe(200);
+    expect(patched.body).toContain('"min":-9223372036854775808,"other":9007199254740995');
+    const refused = await raw(s, "PATCH", path, { token, body: '{"spec":{"x":1e400}}', headers: { "Content-Type": "application/merge-patch+json" } });
+    expect(refused.code).toBe(400);
+    expect(JSON.parse(refused.body).message).toBe("json: cannot unmarshal number 1e400 into Go value of type float64");
+    expect((await raw(s, "GET", path, { token })).body).toContain('"spec":{"big":9007199254740993,"e":100,"f":1,"min":-9223372036854775808,"other":9007199254740995}');
+  });
+
   it("a list of custom resources has its keys sorted and metadata.continue set even when empty; a built-in list keeps its struct order", async () => {
     const token = s.cluster.adminToken;
     const list = await raw(s, "GET", "/apis/example.com/v1/namespaces/default/widgets", { token });

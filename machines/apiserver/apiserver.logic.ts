@@ -51,7 +51,7 @@ import { copyWith, getOwn, setOwn } from "../common/own.js";
 import { decodePatched } from "./schema/patched.js";
 import { maxCustomDepth, maxKeptDepth, objectTooDeep, orTooDeep } from "./schema/depth.js";
 import { goSecondsMs, integerOf } from "../common/numberliteral.js";
-import { NumberLiteral, canonicalQuantities, canonicalQuantitiesOf, plainJson, versionedTypeKey } from "./schema/decode.js";
+import { NumberLiteral, canonicalQuantities, canonicalQuantitiesOf, unstructuredNumbers, versionedTypeKey } from "./schema/decode.js";
 import { goEncoded } from "./schema/encode.js";
 import { requestConversion } from "./conversion.js";
 import { mutant } from "../common/mutation.js";
@@ -1258,7 +1258,10 @@ const applyTooDeep = S.badRequest("invalid character '{' exceeded max depth");
 function customPatched(v: unknown, plain: boolean): { value: any; warnings: string[] } | { status: Status } {
   const deep = objectTooDeep(v, maxCustomDepth);
   if (deep !== undefined) return { status: S.badRequest(`invalid character '${deep}' exceeded max depth`) };
-  return { value: plain ? plainJson(v) : v, warnings: [] };
+  if (!plain) return { value: v, warnings: [] };
+  // the patched JSON is decoded as unstructured: an int64 stays exact, 1.0 is 1, past float64 is refused
+  const read = unstructuredNumbers(v);
+  return "error" in read ? { status: S.badRequest(read.error) } : { value: read.value, warnings: [] };
 }
 
 function prepareApplyCreate(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, now: number): void {
