@@ -5,33 +5,39 @@ import { describe, it, expect } from "vitest";
 import { setMutants } from "../../machines/common/mutation.js";
 import { runSpec, specFromSeed } from "../run.js";
 import { faultNames, type FaultEntry } from "../../runtime/faults.js";
-import { check, shrinkRun, shrinkSchedule } from "../check.js";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { replaySpec, shrinkRun, shrinkSchedule } from "../check.js";
 import { defaultBudget, scoreMutant, scoreTable } from "./score.js";
 
 const budget = { ...defaultBudget, runs: 3, steps: 3000, maxShrinkRuns: 12 };
 
 describe("the mutation runner", () => {
   it("catches an API server that takes updates with a stale resourceVersion, with a short counterexample that the mutant alone explains", () => {
-    const r = scoreMutant("apiserver.update-ignores-stale-resourceversion", budget);
-    expect(r).toMatchObject({ name: "apiserver.update-ignores-stale-resourceversion", caught: true, invariant: "resourceVersionConflictsNeverLoseAnUpdate", timedOut: false });
-    expect(r.shrunkSteps!).toBeLessThanOrEqual(r.foundSteps!);
-    expect(scoreTable([r]).at(-1)).toBe("score: 1/1 caught (100%)");
-
-    setMutants(["apiserver.update-ignores-stale-resourceversion"]);
-    let report: ReturnType<typeof check> | undefined;
+    const dir = mkdtempSync(join(tmpdir(), "podflow-score-"));
     try {
-      report = check({ seed: budget.seed, seeds: budget.runs, steps: budget.steps, faults: budget.faults, scenario: budget.scenario, maxShrinkRuns: budget.maxShrinkRuns }, () => {});
-      expect(report.failure!.result.violations.map((v) => v.invariant)).toContain("resourceVersionConflictsNeverLoseAnUpdate");
+      const r = scoreMutant("apiserver.update-ignores-stale-resourceversion", budget, () => {}, dir);
+      expect(r).toMatchObject({ name: "apiserver.update-ignores-stale-resourceversion", caught: true, invariant: "resourceVersionConflictsNeverLoseAnUpdate", timedOut: false });
+      expect(r.shrunkSteps!).toBeLessThanOrEqual(r.foundSteps!);
+      expect(scoreTable([r]).at(-1)).toBe("score: 1/1 caught (100%)");
+      // the counterexample the row names, as `podflow replay` reads it
+      const spec = replaySpec(r.file!, { scenario: budget.scenario, steps: budget.steps, faults: budget.faults });
       // The shrunk run stops at the violating step (its steps are that step and one more), or, when
       // the lost update shows only while the run waits for convergence, before it.
-      const { phase, steps } = report.failure!.result;
-      if (phase === "safety") expect(report.failure!.spec.steps).toBe(steps + 1);
-      else expect(report.failure!.spec.steps).toBeLessThanOrEqual(steps);
-      expect(report.failure!.spec.commands.every((c) => c.at <= steps)).toBe(true);
+      if (r.phase === "safety") expect(spec.steps).toBe(r.shrunkSteps! + 1);
+      else expect(spec.steps).toBeLessThanOrEqual(r.shrunkSteps!);
+      expect(spec.commands.every((c) => c.at <= r.shrunkSteps!)).toBe(true);
+      setMutants(["apiserver.update-ignores-stale-resourceversion"]);
+      try {
+        expect(runSpec(spec).violations.map((v) => v.invariant)).toContain("resourceVersionConflictsNeverLoseAnUpdate");
+      } finally {
+        setMutants([]);
+      }
+      expect(runSpec(spec).violations).toEqual([]);
     } finally {
-      setMutants([]);
+      rmSync(dir, { recursive: true, force: true });
     }
-    expect(runSpec(report.failure!.spec).violations).toEqual([]);
     // a run waits for its Jobs to finish and then deletes everything: about 10,000 steps each
   }, 600_000);
 
