@@ -137,3 +137,72 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: CRD rules with Kuber
     expect(r.err).toContain("compilation failed: ERROR: <input>:1:5: found no matching overload for 'isIP' applied to '(net.CIDR)'\n | isIP(cidr(self))\n | ....^");
   });
 });
+
+// The same libraries in a ValidatingAdmissionPolicy (its environment is the same base environment):
+// a ConfigMap's endpoint must be an https URL and its address inside 10.0.0.0/8.
+const policy = `apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata:
+  name: "cel-libs.example.com"
+spec:
+  failurePolicy: Fail
+  matchConstraints:
+    resourceRules:
+    - apiGroups:   [""]
+      apiVersions: ["v1"]
+      operations:  ["CREATE", "UPDATE"]
+      resources:   ["configmaps"]
+  matchConditions:
+    - name: has-endpoint
+      expression: "has(object.data) && 'endpoint' in object.data && 'address' in object.data"
+  validations:
+    - expression: "url(object.data.endpoint).getScheme() == 'https'"
+      message: endpoint must use https
+    - expression: "cidr('10.0.0.0/8').containsIP(object.data.address)"
+      messageExpression: "'address ' + object.data.address + ' is outside 10.0.0.0/8'"
+`;
+const policyBinding = `apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicyBinding
+metadata:
+  name: "cel-libs-binding.example.com"
+spec:
+  policyName: "cel-libs.example.com"
+  validationActions: [Deny]
+`;
+const configMap = (endpoint: string, address: string) => `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: c1
+data:
+  endpoint: "${endpoint}"
+  address: "${address}"
+`;
+
+describe.skipIf(!bin)("podflow serve with the real kubectl: a ValidatingAdmissionPolicy with Kubernetes' CEL libraries", () => {
+  let s: Served;
+  const k = (args: string[], opts: { timeoutMs?: number; input?: string } = {}) => kubectl(bin!, s.kubeconfigPath, args, opts);
+  const prefix = "ValidatingAdmissionPolicy 'cel-libs.example.com' with binding 'cel-libs-binding.example.com' denied request: ";
+
+  beforeAll(async () => {
+    s = await serve({ nodes: 1, speed: 10 });
+  });
+  afterAll(async () => {
+    await s?.stop();
+  });
+
+  it("admits what the url and cidr expressions allow and denies the rest in Kubernetes' words", async () => {
+    expect((await k(["apply", "-f", "-"], { input: policy })).code).toBe(0);
+    expect((await k(["apply", "-f", "-"], { input: policyBinding })).code).toBe(0);
+    const denied = await until(async () => {
+      const res = await k(["apply", "-f", "-"], { input: configMap("http://plain.example.com/", "10.0.0.1") });
+      return res.code !== 0 ? res : undefined;
+    }, 10_000);
+    expect(denied.err).toBe(`The configmaps "c1" is invalid: : ${prefix}endpoint must use https\n`);
+    const outside = await k(["apply", "-f", "-"], { input: configMap("https://api.example.com/", "192.168.1.1") });
+    expect(outside.err).toBe(`The configmaps "c1" is invalid: : ${prefix}address 192.168.1.1 is outside 10.0.0.0/8\n`);
+    // a string that is no address leaves containsIP without an overload (cidr.go's MaybeNoSuchOverloadErr)
+    const bad = await k(["apply", "-f", "-"], { input: configMap("https://api.example.com/", "10.0.0") });
+    expect(bad.err).toBe(`The configmaps "c1" is invalid: : ${prefix}expression 'cidr('10.0.0.0/8').containsIP(object.data.address)' resulted in error: no such overload\n`);
+    expect((await k(["apply", "-f", "-"], { input: configMap("https://api.example.com/", "10.20.30.40") })).out).toBe("configmap/c1 created\n");
+  });
+});
