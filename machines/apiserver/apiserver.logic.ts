@@ -30,7 +30,7 @@ import { decodeContinue, encodeContinue } from "./continue.js";
 import { controlledStatus, resourceAtVersion, resourceForKindIn, resourceIn, resourcesOf } from "./crds.js";
 import { admissionActivation, matchConditions, type CelAuthorizerCheck, type MatchResult } from "./admission/celadmission.js";
 import { dispatchPolicies, type ParamSource } from "./admission/validatingpolicy.js";
-import { atServedVersion, atStorageVersion, customPatchTypes, customScaleOf, prepareCustomResourceForCreate, prepareCustomResourceForUpdate, pruned, setPath, validateCustomResource, withDefaults } from "./customresource.js";
+import { atServedVersion, atStorageVersion, customPatchTypes, customScaleOf, prepareCustomResourceForCreate, prepareCustomResourceForUpdate, pruned, setPath, validateCustomResourceWithWarnings, withDefaults } from "./customresource.js";
 import * as S from "./status.js";
 import { isValidPathSegmentName } from "./validation/names.js";
 import { conversionReview, gvkString, judgeConversion, needsWebhook, noSupportedReviewVersions, reviewVersionOf, type ConversionCall } from "./conversionwebhook.js";
@@ -1464,7 +1464,8 @@ function prepareUpdate(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
     if (r.custom) {
       // the custom resource's strategy updates it, its schema included (a replicas maximum holds for kubectl scale)
       cur.obj = prepareCustomResourceForUpdate(setPath(old, r.custom.scale?.specReplicasPath ?? ".spec.replicas", replicas), old, r, undefined);
-      const errs = validateCustomResource(cur.obj, r, old);
+      const { errors: errs, warnings: ratcheted } = validateCustomResourceWithWarnings(cur.obj, r, old);
+      if (ratcheted.length > 0) cur.warnings = [...(cur.warnings ?? []), ...ratcheted];
       if (errs.length > 0) {
         cur.error = S.invalid(r, req.name ?? "", errs);
         return;
@@ -2343,7 +2344,7 @@ function rbacEscalation(ctx: ApiServerContext, cur: InFlight): Status | undefine
 
 /** Validation, then the allocations that come with a valid Service. */
 export function runValidation(ctx: ApiServerContext): ApiServerContext {
-  const cur = ctx.current!;
+  let cur = ctx.current!;
   // namespaces/finalize skips admission but not its strategy's ValidateNamespaceFinalizeUpdate.
   if (cur.error || cur.noop || cur.op !== "put" || !cur.obj || (bypassesAdmission(cur) && cur.req.subresource !== "finalize")) return ctx;
   const r = cur.r!;
@@ -2352,18 +2353,25 @@ export function runValidation(ctx: ApiServerContext): ApiServerContext {
   // rest.BeforeUpdate runs the common ObjectMeta checks before the strategy's; rest.BeforeCreate after it, only when it passed.
   const namespaced = r.namespaced;
   // The common and the kind's checks read the same metadata: what one found clean the other need not check again.
+  // a custom resource's ratcheted CEL failures are warnings, written whether or not the request then fails
+  let celWarnings: string[] = [];
   const errs = withMetadataMemo(() => {
-    if (r.custom) return cur.old ? [...validateCommonObjectMeta(cur.obj.metadata, namespaced, cur.old.metadata), ...validateCustomResource(cur.obj, r, cur.old)] : validateCustomResource(cur.obj, r);
+    if (r.custom) {
+      const v = validateCustomResourceWithWarnings(cur.obj, r, cur.old);
+      celWarnings = v.warnings;
+      return cur.old ? [...validateCommonObjectMeta(cur.obj.metadata, namespaced, cur.old.metadata), ...v.errors] : v.errors;
+    }
     if (cur.old) return [...validateCommonObjectMeta(cur.obj.metadata, namespaced, cur.old.metadata), ...validateUpdate(cur.obj, cur.old, cur.req.subresource, cur.req.group)];
     const created = validateCreate(cur.obj, cur.req.group);
     return created.length === 0 ? validateCommonObjectMeta(cur.obj.metadata, namespaced) : created;
   });
+  if (celWarnings.length > 0) cur = { ...cur, warnings: [...(cur.warnings ?? []), ...celWarnings] };
   if (errs.length > 0) return stepped(ctx, { ...cur, error: S.invalid(r, cur.obj.metadata?.name ?? cur.req.name ?? "", errs) });
   const createRefusal = cur.createOnUpdate ? createOnUpdateRefusal(ctx, cur) : undefined;
   if (createRefusal) return stepped(ctx, { ...cur, error: createRefusal });
   // the strategy's warnings follow its validation (rest.BeforeCreate / BeforeUpdate), before any allocation
   const warned = withStrategyWarnings(cur);
-  if (!kindIs(r, "Service")) return warned === cur ? ctx : stepped(ctx, warned);
+  if (!kindIs(r, "Service")) return warned === ctx.current ? ctx : stepped(ctx, warned);
   const res = allocateServiceAddresses(ctx.allocators, cur.obj, cur.old, serviceNetworkOf(ctx.cache));
   // A dry run keeps nothing of it: the answer shows the address a real write would get.
   // a health check nodePort that cannot be had is errors.NewInternalError (alloc.go)

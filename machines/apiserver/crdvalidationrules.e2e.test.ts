@@ -128,8 +128,10 @@ describe("x-kubernetes-validations on a custom resource", () => {
     await c.apply(cronTab({ a: 0, b: "x" }));
     await c.apply(crd({ ...open, properties: { a: { type: "integer", "x-kubernetes-validations": [{ rule: "self > 0" }] }, b: { type: "string" } } }));
     await c.settle();
-    await c.apply(cronTab({ a: 0, b: "y" }));
+    const [ratcheted] = await c.apply(cronTab({ a: 0, b: "y" }));
     expect(c.get("CronTab", "my-new-cron-object", "default").spec.b).toBe("y");
+    // the failure let through is written as a warning (validation.go's warning.AddWarning(ctx, "", e.Error()))
+    expect(ratcheted!.warnings).toEqual(['spec.a: Invalid value: "integer": failed rule: self > 0']);
     const f = await failure(c.apply(cronTab({ a: -1, b: "y" })));
     expect(f.message).toBe('CronTab.stable.example.com "my-new-cron-object" is invalid: spec.a: Invalid value: "integer": failed rule: self > 0');
     await c.stop();

@@ -9,7 +9,7 @@ import { deepEqual } from "../common/equal.js";
 import { setOwn } from "../common/own.js";
 import { duplicate, goQuote, invalidValue, notSupported, required, tooLong, tooMany, type FieldError } from "./status.js";
 import type { ResourceInfo } from "./resources.js";
-import { blockingErr, celValidationErrors, hasBlockingErr, hasValidationRules } from "./cel/crdrules.js";
+import { blockingErr, celValidation, hasBlockingErr, hasValidationRules } from "./cel/crdrules.js";
 import { validateObjectMeta } from "./validation/meta.js";
 import { nameIsDNSSubdomain } from "./validation/names.js";
 import { maxCustomDepth } from "./schema/depth.js";
@@ -277,16 +277,18 @@ export function prepareCustomResourceForUpdate(obj: Obj, old: Obj, r: ResourceIn
 /**
  * customResourceStrategy.Validate / ValidateUpdate: the metadata (names are DNS subdomains), the
  * schema, then the uniqueness of list-type set and map lists, which an update checks only when the
- * object it replaces holds to it (ratcheting: an old object's duplicates may stay).
+ * object it replaces holds to it (ratcheting: an old object's duplicates may stay); with the warnings
+ * of the CEL rules whose failures ratcheting let through.
  */
-export function validateCustomResource(obj: Obj, r: ResourceInfo, old?: Obj): FieldError[] {
+export function validateCustomResourceWithWarnings(obj: Obj, r: ResourceInfo, old?: Obj): { errors: FieldError[]; warnings: string[] } {
   const schema = r.custom?.schema;
   const lists = old === undefined || listSetAndMapErrors(old, schema).length === 0 ? listSetAndMapErrors(obj, schema) : [];
   const errs = [...validateObjectMeta(obj?.metadata, r.namespaced, nameIsDNSSubdomain, "metadata", false), ...schemaErrors(obj, schema), ...lists];
-  if (!hasValidationRules(schema)) return errs;
+  if (!hasValidationRules(schema)) return { errors: errs, warnings: [] };
   // the CEL rules run on an object of the shape they were written for, or not at all
-  if (hasBlockingErr(errs)) return [...errs, blockingErr()];
-  return [...errs, ...celValidationErrors(obj, schema, old)];
+  if (hasBlockingErr(errs)) return { errors: [...errs, blockingErr()], warnings: [] };
+  const cel = celValidation(obj, schema, old);
+  return { errors: [...errs, ...cel.errors], warnings: cel.warnings };
 }
 
 // ---- x-kubernetes-list-type ---------------------------------------------------------------

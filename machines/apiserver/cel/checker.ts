@@ -173,7 +173,7 @@ function join(ts: CelT[], pos: number[], what: string): CelT {
   return out ?? DYN;
 }
 
-const TYPE_NAMES = new Set(["optional_type", "int", "uint", "double", "string", "bytes", "bool", "list", "map", "null_type", "type", "dyn", "google.protobuf.Duration", "google.protobuf.Timestamp"]);
+const TYPE_NAMES = new Set(["optional_type", "int", "uint", "double", "string", "bytes", "bool", "list", "map", "null_type", "type", "dyn", "google.protobuf.Duration", "google.protobuf.Timestamp", "net.IP", "net.CIDR"]);
 export const NAMESPACES = new Set(["optional", "sets", "strings", "math"]);
 
 export class Checker {

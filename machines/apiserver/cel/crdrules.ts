@@ -3,7 +3,7 @@
 // at every schema node when a custom resource is written (schema/cel/validation.go), with its
 // field paths, messages, reasons, transition rules, ratcheting and cost budget.
 import { deepEqual } from "../../common/equal.js";
-import { duplicate, forbiddenField, type FieldError, invalidValue, notSupported, required } from "../status.js";
+import { duplicate, fieldErrorMessage, forbiddenField, type FieldError, invalidValue, notSupported, required } from "../status.js";
 import { children, type Expr } from "./parser.js";
 import { compileTyped, evaluateCelWithCost, PER_CALL_LIMIT, RUNTIME_CEL_COST_BUDGET, type CelProgram } from "./index.js";
 import { type CelT, opt, schemaType } from "./types.js";
@@ -211,11 +211,13 @@ function ruleErrorString(rule: Rule): string {
 
 /**
  * The errors of the object's x-kubernetes-validations (old: the object it replaces, for transition
- * rules and ratcheting). Rules run depth-first from the root with a shared cost budget.
+ * rules and ratcheting). Rules run depth-first from the root with a shared cost budget. A failure
+ * ratcheting lets through is a warning: the field error's message (warning.AddWarning(ctx, "", e.Error())).
  */
-export function celValidationErrors(obj: unknown, schema: unknown, old?: unknown): FieldError[] {
-  if (!isObj(schema) || !hasValidationRules(schema)) return [];
+export function celValidation(obj: unknown, schema: unknown, old?: unknown): { errors: FieldError[]; warnings: string[] } {
   const errs: FieldError[] = [];
+  const warnings: string[] = [];
+  if (!isObj(schema) || !hasValidationRules(schema)) return { errors: errs, warnings };
   let budget = RUNTIME_CEL_COST_BUDGET;
   let stop = false;
 
@@ -229,6 +231,8 @@ export function celValidationErrors(obj: unknown, schema: unknown, old?: unknown
       return;
     }
     const sts = root ? withTypeAndObjectMeta(s) : s;
+    // ratcheting: an unchanged value's failure (not a transition rule's) is a warning, not an error
+    const addErr = (e: FieldError, usesOldSelf: boolean) => (!usesOldSelf && ratchet ? warnings.push(fieldErrorMessage(e)) : errs.push(e));
     for (const raw of rules) {
       const rule = (isObj(raw) ? raw : {}) as Rule;
       const c = compileRule(rule, s, root);
@@ -269,13 +273,13 @@ export function celValidationErrors(obj: unknown, schema: unknown, old?: unknown
       if (c.message) {
         const m = evaluateCelWithCost(c.message, act, PER_CALL_LIMIT);
         if (m.cost > budget) {
-          errs.push(invalidValue(shown(at), type, "messageExpression evaluation failed due to running out of cost budget, no further validation rules will be run"));
+          addErr(invalidValue(shown(at), type, "messageExpression evaluation failed due to running out of cost budget, no further validation rules will be run"), c.usesOldSelf);
           stop = true;
           return;
         }
         budget -= m.cost;
         if (!m.ok && m.message.startsWith("operation cancelled: actual cost limit exceeded")) {
-          errs.push(invalidValue(shown(at), type, `no further validation rules will be run due to call cost exceeds limit for messageExpression: ${JSON.stringify(rule.messageExpression)}`));
+          addErr(invalidValue(shown(at), type, `no further validation rules will be run due to call cost exceeds limit for messageExpression: ${JSON.stringify(rule.messageExpression)}`), c.usesOldSelf);
           stop = true;
           return;
         }
@@ -283,9 +287,7 @@ export function celValidationErrors(obj: unknown, schema: unknown, old?: unknown
         if (text !== "" && new TextEncoder().encode(text).length <= MAX_MESSAGE_EXPRESSION_BYTES && !/\n/.test(text)) detail = text;
       }
       detail ??= typeof rule.message === "string" && rule.message.length > 0 ? rule.message.trim() : `failed rule: ${ruleErrorString(rule)}`;
-      // ratcheting: an unchanged value's failure (not a transition rule's) is let through
-      if (!c.usesOldSelf && ratchet) continue;
-      errs.push(errorForReason(shown(at), type, detail, rule.reason));
+      addErr(errorForReason(shown(at), type, detail, rule.reason), c.usesOldSelf);
     }
   };
 
@@ -321,7 +323,7 @@ export function celValidationErrors(obj: unknown, schema: unknown, old?: unknown
   };
 
   visit(obj, old, old !== undefined, schema, "", true, false, 0);
-  return errs;
+  return { errors: errs, warnings };
 }
 
 function errorForReason(path: string, type: string, detail: string, reason: unknown): FieldError {

@@ -2,7 +2,7 @@
 // (errors absorbed by && / || / ?: , heterogeneous numeric equality, checked 64-bit arithmetic)
 // and a runtime cost that cancels the evaluation past its limit.
 import type { Expr } from "./parser.js";
-import { callFunction, compare, equals, indexValue, selectField } from "./functions.js";
+import { callFunction, compare, equals, FUNCTIONS, indexValue, selectField } from "./functions.js";
 import { CelError, CelMap, CelOptional, CelThrow, CelType, keyIdOrUndefined, typeName } from "./values.js";
 
 export const COST_EXCEEDED = "operation cancelled: actual cost limit exceeded";
@@ -37,7 +37,7 @@ export class VarScope implements Scope {
   }
 }
 
-const TYPE_IDENTS = new Set(["int", "uint", "double", "string", "bytes", "bool", "list", "map", "null_type", "type", "google.protobuf.Duration", "google.protobuf.Timestamp", "optional_type"]);
+const TYPE_IDENTS = new Set(["int", "uint", "double", "string", "bytes", "bool", "list", "map", "null_type", "type", "google.protobuf.Duration", "google.protobuf.Timestamp", "optional_type", "net.IP", "net.CIDR"]);
 
 function err(message: string): never {
   throw new CelThrow(new CelError(message));
@@ -180,7 +180,8 @@ function evalCall(e: Extract<Expr, { k: "call" }>, scope: Scope, cost: Cost): un
 
 const NAMESPACED = new Set(["optional.of", "optional.none", "optional.ofNonZeroValue", "sets.contains", "sets.equivalent", "sets.intersects", "strings.quote", "math.greatest", "math.least"]);
 export function isNamespacedFunction(name: string): boolean {
-  return NAMESPACED.has(name);
+  // or a library's (ip.isCanonical, format.named): registered by its dotted name, without a receiver
+  return NAMESPACED.has(name) || (!name.startsWith(".") && FUNCTIONS.has(name));
 }
 
 function iterate(range: unknown): [unknown, unknown][] {

@@ -18,6 +18,12 @@ export function def(name: string, fn: Fn): void {
 }
 
 export function callFunction(fn: string, hasTarget: boolean, target: unknown, args: unknown[], cost: Cost): unknown {
+  // a library's method on its own type, where another library's type has one of that name too
+  // (compareTo on a quantity and on a semver): keyed ".name@type"
+  if (hasTarget && target instanceof CelOpaque) {
+    const typed = FUNCTIONS.get(`.${fn}@${target.typeName}`);
+    if (typed) return typed([target, ...args], cost);
+  }
   const f = FUNCTIONS.get(hasTarget ? `.${fn}` : fn);
   if (!f) return err(`no such overload: ${fn}`);
   return f(hasTarget ? [target, ...args] : args, cost);

@@ -3,3 +3,7 @@ import "./functions.js";
 import "./format.js";
 import "./authz.js";
 import "./quantity.js";
+import "./url.js";
+import "./net.js";
+import "./semver.js";
+import "./namedformat.js";
