@@ -81,7 +81,8 @@ describe("a pod waiting for its claim to be bound", () => {
     expect(c.get("Pod", "app", "default").status.phase).toBe("Pending");
     const mounts = c.events({ namespace: "default" }).filter((e: any) => e.involvedObject.name === "app" && e.reason === "FailedMount");
     // the pod reached its kubelet before the claim was made ("not found"), then the claim stayed unbound
+    // (the volume manager's lists, the populator's error: kubelet.go SyncPod, volume_manager.go WaitForAttachAndMount)
     expect(mounts.map((e: any) => `${e.type} ${e.message}`)).toContain(
-      `Warning Unable to attach or mount volumes: unmounted volumes=[data]: error processing PVC default/data: PVC default/data has non-bound phase ("Pending") or empty pvc.Spec.VolumeName ("")`);
+      "Warning Unable to attach or mount volumes: unmounted volumes=[data], unattached volumes=[], failed to process volumes=[data]: error processing PVC default/data: PVC is not bound");
   });
 });

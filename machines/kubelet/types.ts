@@ -92,6 +92,8 @@ export interface PodWorker {
   failedInit: boolean;
   /** the volume manager's back-off while a volume cannot be set up (a ConfigMap or Secret missing) */
   mountBackOffMs?: number;
+  /** the syncs in a row that failed on a claim (WaitForAttachAndMount), until every volume is set up */
+  claimRetries?: number;
   /** the hostPath volumes passed the plugin's type check (made where their type says so): true from then on */
   hostPathsChecked?: true;
   /** rebuilt from the runtime after a kubelet restart: the network may hold an IP the worker never saw */
