@@ -69,6 +69,6 @@ export function onClaimResponse(w: PodWorker, purpose: "claim-pvc" | "claim-pv",
 }
 
 function fail(w: PodWorker, volume: string, message: string): { failed: string } {
-  setClaimVolume(w, volume, { kind: "failed" });
+  setClaimVolume(w, volume, { kind: "failed", error: message });
   return { failed: message };
 }

@@ -389,12 +389,19 @@ export function onClaimVolumeResponse(ctx: KubeletContext, purpose: "claim-pvc" 
   const w = workerOf(ctx, data.uid);
   if (!w) return;
   const r = onClaimResponse(w, purpose, data, res, ctx, fx);
-  if (r.failed === undefined) {
-    if (w.claimVolumes?.[data.volume]?.kind === "mounted") sync(ctx, w, fx);
-    return;
+  if (r.failed !== undefined) {
+    const err = r.notOwner ? r.failed : `error processing PVC ${view(w.pod).metadata?.namespace}/${data.claim}: ${r.failed}`;
+    w.claimVolumes = { ...w.claimVolumes, [data.volume]: { kind: "failed", error: err } };
   }
-  const err = r.notOwner ? r.failed : `error processing PVC ${view(w.pod).metadata?.namespace}/${data.claim}: ${r.failed}`;
-  podEvent(ctx, w, undefined, "Warning", "FailedMount", `Unable to attach or mount volumes: unmounted volumes=[${data.volume}], unattached volumes=[], failed to process volumes=[${data.volume}]: ${err}`, fx);
+  // the populator has processed every claim of the pod once none is still being read
+  const claims = Object.entries(w.claimVolumes ?? {});
+  if (claims.some(([, c]) => c.kind === "asked")) return;
+  const failed = claims.filter(([, c]) => c.kind === "failed").sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  if (failed.length === 0) return void sync(ctx, w, fx);
+  // one event for the sync: the failed volumes (sorted) and the populator's errors, a sorted set joined by "; " (PopPodErrors)
+  const names = failed.map(([name]) => name).join(" ");
+  const errors = [...new Set(failed.map(([, c]) => (c.kind === "failed" ? c.error : "")))].sort().join("; ");
+  podEvent(ctx, w, undefined, "Warning", "FailedMount", `Unable to attach or mount volumes: unmounted volumes=[${names}], unattached volumes=[], failed to process volumes=[${names}]: ${errors}`, fx);
   retryClaims(w, fx);
 }
 

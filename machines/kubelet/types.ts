@@ -124,7 +124,8 @@ export type ImageVolumePull =
 export type ServiceAccountTokenState = { kind: "asked" } | { kind: "issued"; token: string } | { kind: "failed"; message: string; reported: boolean };
 
 /** One claim volume: its claim and volume being read, or the node directory it mounts. */
-export type ClaimVolume = { kind: "asked" } | { kind: "mounted"; path: string; readOnly: boolean } | { kind: "failed" };
+/** A claim volume: being read, mounted, or failed with the populator's error for it (the FailedMount message's part). */
+export type ClaimVolume = { kind: "asked" } | { kind: "mounted"; path: string; readOnly: boolean } | { kind: "failed"; error: string };
 
 /** What a runtime call in flight is for. */
 export interface RuntimeOp {
