@@ -18,6 +18,8 @@ export const ANN_BETA_STORAGE_PROVISIONER = "volume.beta.kubernetes.io/storage-p
 export const ANN_SELECTED_NODE = "volume.kubernetes.io/selected-node";
 export const ANN_DYNAMICALLY_PROVISIONED = "pv.kubernetes.io/provisioned-by";
 export const ANN_BETA_STORAGE_CLASS = "volume.beta.kubernetes.io/storage-class";
+/** util.PVCProtectionFinalizer: the pvc-protection controller's finalizer, held while a pod names the claim. */
+export const PVC_PROTECTION_FINALIZER = "kubernetes.io/pvc-protection";
 
 /** The StorageClass fields the controller reads. */
 export interface ClassInfo {

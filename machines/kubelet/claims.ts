@@ -9,7 +9,7 @@ import { request } from "../common/client.js";
 import type { ApiResponse } from "../messages.js";
 import type { ClaimVolume, KubeletContext, PodWorker } from "./types.js";
 import { view } from "./view.js";
-import { ephemeralClaimName, volumeIsForPod } from "../common/volumeutil.js";
+import { ephemeralClaimName, PVC_PROTECTION_FINALIZER, volumeIsForPod } from "../common/volumeutil.js";
 import { mutant } from "../common/mutation.js";
 
 /** A directory of the node that a volume mounts, and whether read-only. */
@@ -43,23 +43,24 @@ function setClaimVolume(w: PodWorker, volume: string, value: ClaimVolume): void 
 }
 
 /** What the claim's or the volume's GET answered: the next read, the mount, or a failure to report. */
-export function onClaimResponse(w: PodWorker, purpose: "claim-pvc" | "claim-pv", data: { volume: string; claim: string; ephemeral?: boolean }, res: ApiResponse, ctx: KubeletContext, fx: Fx): { failed?: string; notOwner?: boolean } {
+export function onClaimResponse(w: PodWorker, purpose: "claim-pvc" | "claim-pv", data: { volume: string; claim: string; ephemeral?: boolean; pv?: string }, res: ApiResponse, ctx: KubeletContext, fx: Fx): { failed?: string; notOwner?: boolean } {
   if (purpose === "claim-pvc") {
-    if (!res.ok) return fail(w, data.volume, res.code === 404 ? `persistentvolumeclaim "${data.claim}" not found` : res.status.message ?? "");
+    // getPVCExtractPV's errors, word for word
+    if (!res.ok) return fail(w, data.volume, `failed to fetch PVC from API server: ${res.status.message ?? ""}`);
     const pvc = res.object;
-    // StorageObjectInUseProtection: a claim that is going away is not mounted for a new pod
-    if (pvc.metadata?.deletionTimestamp) return fail(w, data.volume, `can't start pod because PVC ${pvc.metadata?.namespace}/${pvc.metadata?.name} is being deleted`);
+    // A claim going away is not mounted for a new pod, unless pvc-protection still holds it: a pod
+    // names it, and a restarted kubelet must not unmount a running pod's volume (v1.33 on).
+    if (pvc.metadata?.deletionTimestamp && !(pvc.metadata.finalizers ?? []).includes(PVC_PROTECTION_FINALIZER)) return fail(w, data.volume, "PVC is being deleted");
     const volumeName = pvc.spec?.volumeName ?? "";
-    if (pvc.status?.phase !== "Bound" || volumeName === "") {
-      return fail(w, data.volume, `PVC ${pvc.metadata?.namespace}/${pvc.metadata?.name} has non-bound phase ("${pvc.status?.phase ?? ""}") or empty pvc.Spec.VolumeName ("${volumeName}")`);
-    }
+    if (pvc.status?.phase !== "Bound") return fail(w, data.volume, "PVC is not bound");
+    if (volumeName === "") return fail(w, data.volume, "PVC has empty pvc.Spec.VolumeName");
     // createVolumeSpec, after getPVCExtractPV: an ephemeral volume's claim must be the pod's own
     const notOwner = data.ephemeral ? volumeIsForPod(view(w.pod), pvc) : undefined;
     if (notOwner !== undefined) return { ...fail(w, data.volume, notOwner), notOwner: true };
-    request(ctx.client, fx, { verb: "get", group: "", resource: "persistentvolumes", name: volumeName }, "claim-pv", { ...data, uid: w.uid });
+    request(ctx.client, fx, { verb: "get", group: "", resource: "persistentvolumes", name: volumeName }, "claim-pv", { ...data, uid: w.uid, pv: volumeName });
     return {};
   }
-  if (!res.ok) return fail(w, data.volume, res.status.message ?? "");
+  if (!res.ok) return fail(w, data.volume, `failed to fetch PV ${data.pv ?? ""} from API server: ${res.status.message ?? ""}`);
   const pv = res.object;
   const path: string | undefined = pv.spec?.hostPath?.path ?? pv.spec?.local?.path;
   if (!path) return fail(w, data.volume, `volume "${pv.metadata?.name}" has no hostPath or local source this node can mount`);
@@ -68,6 +69,6 @@ export function onClaimResponse(w: PodWorker, purpose: "claim-pvc" | "claim-pv",
 }
 
 function fail(w: PodWorker, volume: string, message: string): { failed: string } {
-  setClaimVolume(w, volume, { kind: "failed" });
+  setClaimVolume(w, volume, { kind: "failed", error: message });
   return { failed: message };
 }

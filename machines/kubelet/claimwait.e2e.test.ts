@@ -81,7 +81,18 @@ describe("a pod waiting for its claim to be bound", () => {
     expect(c.get("Pod", "app", "default").status.phase).toBe("Pending");
     const mounts = c.events({ namespace: "default" }).filter((e: any) => e.involvedObject.name === "app" && e.reason === "FailedMount");
     // the pod reached its kubelet before the claim was made ("not found"), then the claim stayed unbound
+    // (the volume manager's lists, the populator's error: kubelet.go SyncPod, volume_manager.go WaitForAttachAndMount)
     expect(mounts.map((e: any) => `${e.type} ${e.message}`)).toContain(
-      `Warning Unable to attach or mount volumes: unmounted volumes=[data]: error processing PVC default/data: PVC default/data has non-bound phase ("Pending") or empty pvc.Spec.VolumeName ("")`);
+      "Warning Unable to attach or mount volumes: unmounted volumes=[data], unattached volumes=[], failed to process volumes=[data]: error processing PVC default/data: PVC is not bound");
+  });
+
+  it("two claims that cannot be mounted make one FailedMount per sync, listing both volumes and both errors", async () => {
+    const c = cluster(1);
+    await c.apply(pod.replace("      claimName: data\n", "      claimName: data\n  - name: logs\n    persistentVolumeClaim:\n      claimName: logs\n"));
+    await c.settle();
+    const mounts = c.events({ namespace: "default" }).filter((e: any) => e.involvedObject.name === "app" && e.reason === "FailedMount");
+    expect(mounts.map((e: any) => e.message)).toContain(
+      'Unable to attach or mount volumes: unmounted volumes=[data logs], unattached volumes=[], failed to process volumes=[data logs]: error processing PVC default/data: PVC is not bound; error processing PVC default/logs: failed to fetch PVC from API server: persistentvolumeclaims "logs" not found');
+    expect(mounts.every((e: any) => e.message.includes("unmounted volumes=[data logs]"))).toBe(true);
   });
 });

@@ -75,9 +75,9 @@ export function onApiResponse(ctx: KubeletContext, res: ApiResponse, fx: Fx, pha
       const deltas = onListed(ctx.client, fx, inf, res.object);
       // The node informer is only read: by tryUpdateNodeStatus at each sync.
       if (p.data === nodeWatchId) return;
-      // The service informer's list (the first, or a relist after a lost watch, which unsyncs it):
-      // pods waiting to build their environment go on, whether or not a Service changed.
-      if (p.data === serviceWatchId) return void (phase === "running" && resyncAll(ctx, fx));
+      // The service informer's list syncs no pod: a start refused before it is tried again after
+      // the pod worker's back-off, as the kubelet's is (the lister is read at each start).
+      if (p.data === serviceWatchId) return;
       // A ConfigMap or Secret reflector's first list: the pods waiting for it go on.
       const objectKey = objectKeyOfWatch(ctx, p.data);
       if (objectKey !== undefined) return void (phase === "running" && resyncUsers(ctx, objectKey, fx));
@@ -183,13 +183,6 @@ function usersOf(ctx: KubeletContext, objectKey: string): string[] {
   const uids: string[] = [];
   for (const w of ctx.workers.values()) if (referencedObjects(view(w.pod)).includes(objectKey)) uids.push(w.uid);
   return uids;
-}
-
-function resyncAll(ctx: KubeletContext, fx: Fx): void {
-  for (const uid of [...ctx.workers.keys()]) {
-    const w = workerOf(ctx, uid);
-    if (w) sync(ctx, w, fx);
-  }
 }
 
 function resyncUsers(ctx: KubeletContext, objectKey: string, fx: Fx): void {

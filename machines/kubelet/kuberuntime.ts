@@ -19,7 +19,7 @@ import { stepContainer, stepPull, stepWorker, waitingReason } from "./lifecycles
 import { mutant } from "../common/mutation.js";
 import { view } from "./view.js";
 import { invalidImageNameMessage } from "../cri/registry.js";
-import { serviceEnvFor } from "./serviceenv.js";
+import { serviceEnvFor, servicesNotReadMessage } from "./serviceenv.js";
 import { composeEnv, type UserRequest } from "../cri/messages.js";
 import { containerFiles, hostnameEnv } from "./containerfiles.js";
 import { podIPOf, usesHostNetwork } from "./hostnetwork.js";
@@ -244,7 +244,7 @@ export type EnvResult = { kind: "env"; env: Record<string, string> } | Unready;
  * `$(VAR)` against the variables so far and the Service variables; valueFrom reads the downward
  * API, a ConfigMap, a Secret or an env file read for this attempt, skipping a missing optional
  * one), then the Service variables not
- * already set (none until the service informer has listed once). HOSTNAME is the runtime's: the
+ * already set (an API pod's start fails until the service informer has listed once). HOSTNAME is the runtime's: the
  * pod's hostname (spec.hostname, else its name).
  */
 export function containerEnv(ctx: KubeletContext, w: PodWorker, c: ContainerRecord): EnvResult {
@@ -254,7 +254,8 @@ export function containerEnv(ctx: KubeletContext, w: PodWorker, c: ContainerReco
   // Variable names and keys come from the pod spec and objects: "__proto__" is a name like any other.
   const tmp: Record<string, string> = Object.create(null);
   const serviceEnv = serviceEnvFor(ctx, pod);
-  if (!serviceEnv) return { kind: "notSynced" };
+  // not a wait: the start fails (CreateContainerConfigError) and the pod worker tries again after its back-off
+  if (!serviceEnv) return { kind: "error", message: servicesNotReadMessage };
   for (const from of spec.envFrom ?? []) {
     const ref = from.configMapRef ?? from.secretRef;
     if (!ref) continue;

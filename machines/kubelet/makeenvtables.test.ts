@@ -154,7 +154,7 @@ describe("TestMakeEnvironmentVariables", () => {
   it.each(rows)("%s", (_name, row) => {
     const r = run(row);
     if (row.expectedError) {
-      expect(r.kind).not.toBe("env");
+      expect(r.kind).toBe("error");
       return;
     }
     if (r.kind !== "env") throw new Error(`no environment: ${JSON.stringify(r)}`);

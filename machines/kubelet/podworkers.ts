@@ -219,6 +219,7 @@ function syncPod(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
     if (!hostPathsChecked(ctx, w, fx)) return;
     // every volume is set up: the volume manager's back-off starts over
     delete w.mountBackOffMs;
+    delete w.claimRetries;
     // createPodSandbox: generatePodSandboxConfig (the kernel hostname of a pod off the host network) before the runtime handler
     const fqdnError = usesHostNetwork(w) ? undefined : nodenameForKernelError(view(w.pod));
     if (fqdnError !== undefined) return sandboxFailed(ctx, w, fqdnError, fx);
@@ -374,21 +375,47 @@ function runtimeHandler(ctx: KubeletContext, w: PodWorker, fx: Fx): string | und
 /** createPodSandbox failed: the event SyncPod records, a status write, and a retry after the pod worker's back-off. */
 export function sandboxFailed(ctx: KubeletContext, w: PodWorker, err: string, fx: Fx): void {
   podEvent(ctx, w, undefined, "Warning", "FailedCreatePodSandBox", `Failed to create pod sandbox: ${err}`, fx);
-  resyncAfter(w, syncRetryMs * 10, fx);
+  resyncAfter(w, podWorkerBackOffMs, fx);
   writeStatus(ctx, w, fx);
 }
 
-/** A claim's or its volume's GET answered: the worker syncs again at once, or after the mount back-off with a FailedMount event. */
-export function onClaimVolumeResponse(ctx: KubeletContext, purpose: "claim-pvc" | "claim-pv", data: { uid: string; volume: string; claim: string; ephemeral?: boolean }, res: ApiResponse, fx: Fx): void {
+/**
+ * A claim's or its volume's GET answered: the worker syncs again at once, or the sync fails. The
+ * populator's error ends WaitForAttachAndMount at its next poll (not a timeout, so SyncPod records
+ * FailedMount with the volume manager's lists; a claim's volume is never attachable here), and the
+ * pod worker syncs again after its back-off.
+ */
+export function onClaimVolumeResponse(ctx: KubeletContext, purpose: "claim-pvc" | "claim-pv", data: { uid: string; volume: string; claim: string; ephemeral?: boolean; pv?: string }, res: ApiResponse, fx: Fx): void {
   const w = workerOf(ctx, data.uid);
   if (!w) return;
   const r = onClaimResponse(w, purpose, data, res, ctx, fx);
-  if (r.failed === undefined) {
-    if (w.claimVolumes?.[data.volume]?.kind === "mounted") sync(ctx, w, fx);
-    return;
+  if (r.failed !== undefined) {
+    const err = r.notOwner ? r.failed : `error processing PVC ${view(w.pod).metadata?.namespace}/${data.claim}: ${r.failed}`;
+    w.claimVolumes = { ...w.claimVolumes, [data.volume]: { kind: "failed", error: err } };
   }
-  podEvent(ctx, w, undefined, "Warning", "FailedMount", `Unable to attach or mount volumes: unmounted volumes=[${data.volume}]: ${r.notOwner ? r.failed : `error processing PVC ${view(w.pod).metadata?.namespace}/${data.claim}: ${r.failed}`}`, fx);
-  retryMount(w, fx);
+  // the populator has processed every claim of the pod once none is still being read
+  const claims = Object.entries(w.claimVolumes ?? {});
+  if (claims.some(([, c]) => c.kind === "asked")) return;
+  const failed = claims.filter(([, c]) => c.kind === "failed").sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  if (failed.length === 0) return void sync(ctx, w, fx);
+  // one event for the sync: the failed volumes (sorted) and the populator's errors, a sorted set joined by "; " (PopPodErrors)
+  const names = failed.map(([name]) => name).join(" ");
+  const errors = [...new Set(failed.map(([, c]) => (c.kind === "failed" ? c.error : "")))].sort().join("; ");
+  podEvent(ctx, w, undefined, "Warning", "FailedMount", `Unable to attach or mount volumes: unmounted volumes=[${names}], unattached volumes=[], failed to process volumes=[${names}]: ${errors}`, fx);
+  retryClaims(w, fx);
+}
+
+/** The pod worker's back-off after a failed sync (backOffPeriod, 10 s). */
+export const podWorkerBackOffMs = syncRetryMs * 10;
+
+/** How many of a pod's failed claim syncs in a row hold settle: a claim being bound or made is usually on its way. */
+const claimRetriesHoldingSettle = 3;
+
+/** The claims' sync fails: again after the pod worker's back-off; the first few hold settle, so a claim that never binds still ends it. */
+function retryClaims(w: PodWorker, fx: Fx): void {
+  const n = (w.claimRetries ?? 0) + 1;
+  w.claimRetries = n;
+  resyncAfter(w, podWorkerBackOffMs, fx, n <= claimRetriesHoldingSettle);
 }
 
 /** A TokenRequest answered: the token is stored (or the refusal) and the worker syncs again. */

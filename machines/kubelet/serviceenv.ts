@@ -51,6 +51,17 @@ export function variablesOfService(svc: Service): Array<[string, string]> {
   return out;
 }
 
+/** makeEnvironmentVariables' refusal for an API pod before the service informer has listed once. */
+export const servicesNotReadMessage = "services have not yet been read at least once, cannot construct envvars";
+
+/**
+ * The informer's HasSynced: true from its first list on. A relist after a lost watch does not
+ * unsync it (DeltaFIFO stays populated), so only a kubelet that never listed refuses.
+ */
+function listedOnce(inf: { synced: boolean; resourceVersion: string } | undefined): boolean {
+  return inf !== undefined && (inf.synced || Boolean(inf.resourceVersion));
+}
+
 /**
  * getServiceEnvVarMap: the variables of the Services the pod sees, or undefined while the service
  * informer has not listed once (the kubelet will not build a pod's environment before that).
@@ -58,9 +69,9 @@ export function variablesOfService(svc: Service): Array<[string, string]> {
  */
 export function serviceEnvFor(ctx: KubeletContext, pod: Pod): Readonly<Record<string, string>> | undefined {
   const inf = ctx.client.informers.get(serviceWatchId);
-  // makeEnvironmentVariables waits for the first list for API pods only: a static pod may be the
-  // control plane the list needs, so it takes what the informer holds (nothing before the list).
-  if (!inf?.synced && !isStaticPod(pod)) return undefined;
+  // makeEnvironmentVariables refuses before the first list for API pods only: a static pod may be
+  // the control plane the list needs, so it takes what the informer holds (nothing before the list).
+  if (!listedOnce(inf) && !isStaticPod(pod)) return undefined;
   if (inf === undefined) return noServices;
   const ns = pod.metadata?.namespace ?? "default";
   const links = pod.spec?.enableServiceLinks !== false;

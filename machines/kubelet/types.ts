@@ -92,6 +92,8 @@ export interface PodWorker {
   failedInit: boolean;
   /** the volume manager's back-off while a volume cannot be set up (a ConfigMap or Secret missing) */
   mountBackOffMs?: number;
+  /** the syncs in a row that failed on a claim (WaitForAttachAndMount), until every volume is set up */
+  claimRetries?: number;
   /** the hostPath volumes passed the plugin's type check (made where their type says so): true from then on */
   hostPathsChecked?: true;
   /** rebuilt from the runtime after a kubelet restart: the network may hold an IP the worker never saw */
@@ -122,7 +124,8 @@ export type ImageVolumePull =
 export type ServiceAccountTokenState = { kind: "asked" } | { kind: "issued"; token: string } | { kind: "failed"; message: string; reported: boolean };
 
 /** One claim volume: its claim and volume being read, or the node directory it mounts. */
-export type ClaimVolume = { kind: "asked" } | { kind: "mounted"; path: string; readOnly: boolean } | { kind: "failed" };
+/** A claim volume: being read, mounted, or failed with the populator's error for it (the FailedMount message's part). */
+export type ClaimVolume = { kind: "asked" } | { kind: "mounted"; path: string; readOnly: boolean } | { kind: "failed"; error: string };
 
 /** What a runtime call in flight is for. */
 export interface RuntimeOp {

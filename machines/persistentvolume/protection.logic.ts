@@ -7,7 +7,9 @@
 import type { PersistentVolume, PersistentVolumeClaim, Pod } from "kubernetes-types/core/v1";
 import { mutant } from "../common/mutation.js";
 
-export const PVC_PROTECTION_FINALIZER = "kubernetes.io/pvc-protection";
+import { PVC_PROTECTION_FINALIZER } from "../common/volumeutil.js";
+
+export { PVC_PROTECTION_FINALIZER };
 export const PV_PROTECTION_FINALIZER = "kubernetes.io/pv-protection";
 
 const without = <T extends { metadata?: { finalizers?: string[] } }>(o: T, f: string): T => ({ ...o, metadata: { ...o.metadata, finalizers: (o.metadata?.finalizers ?? []).filter((x) => x !== f) } });

@@ -162,20 +162,33 @@ describe("StorageObjectInUseProtection (pvc-protection, pv-protection)", () => {
   });
 });
 
-// The kubelet's volume manager (getPVCExtractPV): a pod that names a claim being deleted is not
-// started, even one that reached the node without the scheduler (whose VolumeBinding refuses it too).
-const late = `
+// The kubelet's volume manager (getPVCExtractPV): a claim being deleted is not mounted for a pod,
+// even one that reached the node without the scheduler (whose VolumeBinding refuses it too), unless
+// pvc-protection still holds it (kubernetes#130335, v1.33: a pod names it, so a restarted kubelet
+// keeps a running pod's volume).
+const late = (claim: string) => `
 apiVersion: v1
 kind: Pod
 metadata: { name: late }
 spec:
   nodeName: node-1
-  volumes: [{ name: d, persistentVolumeClaim: { claimName: task-pv-claim } }]
+  volumes: [{ name: d, persistentVolumeClaim: { claimName: ${claim} } }]
   containers: [{ name: l, image: busybox:1.36, command: ["sleep", "3600"], volumeMounts: [{ name: d, mountPath: /data }] }]
 `;
 
+// a claim whose own finalizer keeps it once pvc-protection has let it go
+const held = `
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: { name: held, finalizers: [example.com/hold] }
+spec:
+  storageClassName: manual
+  accessModes: [ReadWriteOnce]
+  resources: { requests: { storage: 3Gi } }
+`;
+
 describe("a claim being deleted", () => {
-  it("is not mounted for a new pod: FailedMount with the volume manager's message, and the pod stays Pending", async () => {
+  it("that pvc-protection still holds (a pod names it) is mounted for a new pod too", async () => {
     const c = cluster();
     await c.apply(example("pv-volume.yaml"));
     await c.apply(example("pv-claim.yaml"));
@@ -183,15 +196,35 @@ describe("a claim being deleted", () => {
     await c.settle();
     await c.delete("PersistentVolumeClaim", "task-pv-claim");
     await c.settle();
-    expect(c.get("PersistentVolumeClaim", "task-pv-claim").metadata.deletionTimestamp).toBeDefined();
-    await c.apply(late);
-    c.advance(10_000);
+    expect(c.get("PersistentVolumeClaim", "task-pv-claim").metadata.finalizers).toContain("kubernetes.io/pvc-protection");
+    await c.apply(late("task-pv-claim"));
+    await c.settle();
+    expect(c.get("Pod", "late").status.phase).toBe("Running");
+    expect(c.events().filter((e: any) => e.involvedObject.name === "late" && e.reason === "FailedMount")).toEqual([]);
+  });
+
+  it("that only another finalizer keeps is not: FailedMount with the volume manager's message, tried again each pod worker back-off, and the pod stays Pending", async () => {
+    const c = cluster();
+    await c.apply(example("pv-volume.yaml"));
+    await c.apply(held);
+    await c.settle();
+    await c.delete("PersistentVolumeClaim", "held");
+    await c.settle();
+    const claim = c.get("PersistentVolumeClaim", "held");
+    expect(claim.metadata.deletionTimestamp).toBeDefined();
+    expect(claim.metadata.finalizers).toEqual(["example.com/hold"]);
+    await c.apply(late("held"));
+    await c.settle();
+    c.advance(60_000);
     const pod = c.get("Pod", "late");
     expect(pod.status.phase).toBe("Pending");
     expect(pod.status.containerStatuses?.[0]?.state?.running).toBeUndefined();
     const mount = c.events().filter((e: any) => e.involvedObject.name === "late" && e.reason === "FailedMount");
-    expect(mount.length).toBeGreaterThan(0);
-    expect(mount[0].message).toBe("Unable to attach or mount volumes: unmounted volumes=[d]: error processing PVC default/task-pv-claim: can't start pod because PVC default/task-pv-claim is being deleted");
+    expect(mount.map((e: any) => `${e.type} ${e.message}`)).toEqual([
+      "Warning Unable to attach or mount volumes: unmounted volumes=[d], unattached volumes=[], failed to process volumes=[d]: error processing PVC default/held: PVC is being deleted",
+    ]);
+    // one failed sync every 10 s (the pod worker's back-off), counted on the one event
+    expect(mount[0].count).toBeGreaterThanOrEqual(6);
   });
 });
 
