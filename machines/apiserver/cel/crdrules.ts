@@ -9,6 +9,7 @@ import { compileTyped, evaluateCelWithCost, PER_CALL_LIMIT, RUNTIME_CEL_COST_BUD
 import { type CelT, opt, schemaType } from "./types.js";
 import { CelOptional } from "./values.js";
 import { toCel } from "./convert.js";
+import { mutant } from "../../common/mutation.js";
 
 type Schema = Record<string, any>;
 const isObj = (v: unknown): v is Record<string, any> => v !== null && typeof v === "object" && !Array.isArray(v);
@@ -239,7 +240,8 @@ export function celValidationErrors(obj: unknown, schema: unknown, old?: unknown
       if (!c.program) continue;
       const optionalOld = rule.optionalOldSelf === true;
       // transition rules run only where an old value correlates, unless oldSelf is optional
-      if (c.usesOldSelf && !hasOld && !optionalOld) continue;
+      // the mutant runs a transition rule where no old value correlates (a create), oldSelf unbound
+      if (c.usesOldSelf && !hasOld && !optionalOld && !mutant("crdrules.transition-rule-on-create")) continue;
       const act: Record<string, unknown> = { self: toCel(v, sts) };
       if (optionalOld) act.oldSelf = hasOld ? new CelOptional(true, toCel(o, sts)) : new CelOptional(false);
       else if (hasOld) act.oldSelf = toCel(o, sts);
@@ -284,7 +286,8 @@ export function celValidationErrors(obj: unknown, schema: unknown, old?: unknown
       }
       detail ??= typeof rule.message === "string" && rule.message.length > 0 ? rule.message.trim() : `failed rule: ${ruleErrorString(rule)}`;
       // ratcheting: an unchanged value's failure (not a transition rule's) is let through
-      if (!c.usesOldSelf && ratchet) continue;
+      // the mutant refuses an unchanged value's old failure on update (no ratcheting)
+      if (!c.usesOldSelf && ratchet && !mutant("crdrules.unchanged-value-not-ratcheted")) continue;
       errs.push(errorForReason(shown(at), type, detail, rule.reason));
     }
   };
