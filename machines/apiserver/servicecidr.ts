@@ -6,6 +6,7 @@
 // objects say which addresses exist and which ranges are ready.
 
 import { formatIP, parseIPSloppy } from "../common/ip.js";
+import { mutant } from "../common/mutation.js";
 import { defaultServiceCIDRName, ipAllocatorName, ipFamilyLabel, managedByLabel, prefixContainsIP, serviceCIDRFinalizer } from "../common/servicecidr.js";
 
 export { defaultServiceCIDRName, ipAllocatorName, ipFamilyLabel, managedByLabel, prefixContainsIP, serviceCIDRFinalizer };
@@ -19,7 +20,8 @@ type Obj = any;
 /** isReady: a Ready condition says so, or there is none (kube-controller-manager may not run). */
 export function isServiceCIDRReady(sc: Obj): boolean {
   const ready = (Array.isArray(sc?.status?.conditions) ? sc.status.conditions : []).find((c: Obj) => c?.type === "Ready");
-  return ready === undefined || ready.status === "True";
+  // the mutant takes a ServiceCIDR no controller has marked yet as not ready
+  return (ready === undefined && !mutant("servicecidr.no-condition-not-ready")) || ready?.status === "True";
 }
 
 /** What the allocator reads from its informers: the ready ServiceCIDRs' ranges and the IPAddresses that exist. */

@@ -51,12 +51,13 @@ export function claimDecision(pod: { metadata?: ObjectMeta }, uid: string | unde
   if (podRef) {
     if (podRef.uid !== uid) return SKIP; // someone else's pod
     if (match) return CLAIM;
-    return deleting ? SKIP : RELEASE; // a dying owner does not bother releasing
+    return deleting && !mutant("claim.dying-owner-releases") ? SKIP : RELEASE; // a dying owner does not bother releasing
   }
   // Orphan: adopt only if we are alive, it matches, it is alive and in our namespace.
   // the mutant adopts an orphan that is being deleted
   if (deleting || !match || (pod.metadata?.deletionTimestamp && !mutant("claim.adopts-terminating-orphan"))) return SKIP;
-  if (ns && pod.metadata?.namespace && ns !== pod.metadata.namespace) return SKIP;
+  // the mutant adopts a matching orphan in another namespace
+  if (ns && pod.metadata?.namespace && ns !== pod.metadata.namespace && !mutant("claim.adopts-other-namespace")) return SKIP;
   return ADOPT;
 }
 

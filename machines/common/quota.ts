@@ -112,7 +112,8 @@ export function podCountsForQuota(pod: Obj, now: number): boolean {
   const del = pod.metadata?.deletionTimestamp;
   if (del && pod.metadata?.deletionGracePeriodSeconds !== undefined) {
     const end = Date.parse(del) + pod.metadata.deletionGracePeriodSeconds * 1000;
-    if (now > end) return false;
+    // the mutant drops the pod at the very end of its grace, not after it
+    if (now > end || (mutant("quota.grace-end-exclusive") && now === end)) return false;
   }
   return true;
 }
@@ -124,7 +125,8 @@ export function podCountsForQuota(pod: Obj, now: number): boolean {
  */
 export function podUsage(pod: Obj, now: number): Map<string, Qty> {
   const out = new Map<string, Qty>([["count/pods", countQuantity(1)]]);
-  if (!podCountsForQuota(pod, now)) return out;
+  // the mutant leaves a terminal pod out of count/pods too
+  if (!podCountsForQuota(pod, now)) return mutant("quota.object-count-skips-terminal-pods") ? new Map() : out;
   out.set("pods", countQuantity(1));
   const requests = podResourceAmounts(pod, "requests");
   const limits = podResourceAmounts(pod, "limits");

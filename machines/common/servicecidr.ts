@@ -2,6 +2,7 @@
 // servicecidrs controller share (k8s.io/api networking/v1 and pkg/controller/servicecidrs' PrefixContainsIP).
 
 import { parseCIDRSloppy, parseIPSloppy } from "./ip.js";
+import { mutant } from "./mutation.js";
 
 /** DefaultServiceCIDRName: the ServiceCIDR kube-apiserver keeps over --service-cluster-ip-range. */
 export const defaultServiceCIDRName = "kubernetes";
@@ -31,5 +32,6 @@ export function prefixContainsIP(cidr: unknown, ip: string): boolean {
     if (host !== 0) network = false;
     if (host !== (~mask & 0xff)) broadcast = false;
   }
-  return !network && !(broadcast && a.bytes.length === 4);
+  // the mutant counts the network address as one the range holds
+  return (!network || mutant("servicecidr.network-address-contained")) && !(broadcast && a.bytes.length === 4);
 }

@@ -408,7 +408,8 @@ export function reconcileHints(
   unchanged: readonly EndpointSlice[],
 ): { create: EndpointSlice[]; update: EndpointSlice[]; unchanged: EndpointSlice[] } {
   const close = trafficDistribution !== undefined && closeTrafficDistributions.has(trafficDistribution);
-  const nodeHints = trafficDistribution === "PreferSameNode";
+  // the mutant also hints nodes under PreferSameZone
+  const nodeHints = trafficDistribution === "PreferSameNode" || (mutant("endpointslice.same-zone-hints-nodes") && trafficDistribution === "PreferSameZone");
   const want = (ep: Endpoint): Endpoint["hints"] => (close ? closeHints(ep, nodeHints) : undefined);
   // Under a close distribution only ready endpoints are judged and rewritten; otherwise every hint goes.
   const judged = (ep: Endpoint) => !close || isReadyEndpoint(ep);

@@ -737,7 +737,8 @@ export function newPodForJob(job: Job, index?: number, indexFailureCount?: numbe
       generateName: index === undefined ? `${name}-` : podGenerateNameWithIndex(name, index),
       namespace: job.metadata?.namespace,
       labels, annotations,
-      finalizers: [...(t.metadata?.finalizers ?? []), JOB_TRACKING_FINALIZER],
+      // the mutant creates pods without the tracking finalizer
+      finalizers: [...(t.metadata?.finalizers ?? []), ...(mutant("job.pod-without-tracking-finalizer") ? [] : [JOB_TRACKING_FINALIZER])],
       ownerReferences: [jobControllerRef(job)],
     },
     spec,

@@ -102,14 +102,16 @@ export function topologyModeFromHints(endpoints: readonly CategorizedEndpoint[],
   let hasEndpointForZone = false;
   let allEndpointsHaveZoneHints = true;
   for (const ep of endpoints) {
-    if (!ep.ready) continue;
+    // the mutant judges the hints of endpoints that are not ready too
+    if (!ep.ready && !mutant("kube-proxy.unready-endpoint-hints-judged")) continue;
     if ((ep.nodeHints ?? []).length === 0) allEndpointsHaveNodeHints = false;
     else if (ep.nodeHints!.includes(nodeName)) hasEndpointForNode = true;
     if ((ep.zoneHints ?? []).length === 0) allEndpointsHaveZoneHints = false;
     else if (ep.zoneHints!.includes(zone)) hasEndpointForZone = true;
   }
   if (allEndpointsHaveNodeHints && hasEndpointForNode) return "PreferSameNode";
-  if (allEndpointsHaveZoneHints && hasEndpointForZone) return "PreferSameZone";
+  // the mutant filters by zone though some ready endpoint has no zone hint
+  if ((allEndpointsHaveZoneHints || mutant("kube-proxy.partial-zone-hints-used")) && hasEndpointForZone) return "PreferSameZone";
   return "";
 }
 

@@ -80,7 +80,7 @@ export function findContainerStatusByName(status: RuntimePodStatus, name: string
 /** ShouldContainerBeRestarted (pkg/kubelet/container/helpers.go). */
 export function shouldContainerBeRestarted(container: Container, pod: Pod, status: RuntimePodStatus): boolean {
   // once a pod has been marked deleted it is not restarted
-  if (pod.metadata?.deletionTimestamp) return false;
+  if (pod.metadata?.deletionTimestamp && !mutant("kubelet.deleted-pod-container-restarted")) return false;
   const s = findContainerStatusByName(status, container.name);
   // never started (or all its history collected): start it
   if (s === undefined) return true;
@@ -123,7 +123,8 @@ function hasAnyRegularContainerCreated(pod: Pod, status: RuntimePodStatus): bool
 export function isInitContainerFailed(s: { state?: RuntimeContainerState; exitCode?: number; reason?: string }): boolean {
   if (s.reason === "OOMKilled") return true;
   if (s.state === "exited" && (s.exitCode ?? 0) !== 0) return true;
-  return s.state === "unknown";
+  // the mutant waits on an init container in an unknown state as if it could still finish
+  return s.state === "unknown" && !mutant("kubelet.unknown-init-not-failed");
 }
 
 function containerChanged(c: Container, s: RuntimeContainerStatus): boolean {

@@ -26,7 +26,7 @@ export function tokenRequestBody(pod: Pod, uid: string, source: ServiceAccountTo
     spec: {
       // auds is nil without an audience: the API server then takes its own (APIAudiences)
       ...(source.audience && !mutant("kubelet.token-audience-dropped") ? { audiences: [source.audience] } : {}),
-      ...(source.expirationSeconds !== undefined ? { expirationSeconds: source.expirationSeconds } : {}),
+      ...(source.expirationSeconds !== undefined && !mutant("kubelet.token-expiration-dropped") ? { expirationSeconds: source.expirationSeconds } : {}),
       boundObjectRef: { apiVersion: "v1", kind: "Pod", name: pod.metadata?.name ?? "", uid },
     },
   };

@@ -126,6 +126,8 @@ const managedNoSchedule = new Set([...noScheduleByCondition.map((m) => m.key), T
 const managedNoExecute = new Set([TaintNodeNotReady, TaintNodeUnreachable]);
 
 function isManaged(t: Taint): boolean {
+  // the mutant manages a taint by its key alone: a user's not-ready PreferNoSchedule is removed
+  if (mutant("nodelifecycle.managed-taint-by-key-only")) return managedNoSchedule.has(t.key) || managedNoExecute.has(t.key);
   return t.effect === "NoSchedule" ? managedNoSchedule.has(t.key) : t.effect === "NoExecute" ? managedNoExecute.has(t.key) : false;
 }
 

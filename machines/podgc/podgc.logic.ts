@@ -79,6 +79,7 @@ export function dueNodes(waiting: ReadonlyMap<string, number>, known: (node: str
 /** The status PodGC applies before it deletes a pod that had not finished: Failed, and the DisruptionTarget condition when one is given. */
 export function failedStatusPatch(pod: Pod, condition: { reason: string; message: string } | undefined, nowMs: string): object | undefined {
   const phase = pod.status?.phase;
-  if (phase === "Succeeded" || phase === "Failed") return undefined;
+  // the mutant marks a Succeeded pod Failed too
+  if ((phase === "Succeeded" && !mutant("podgc.succeeded-pod-marked-failed")) || phase === "Failed") return undefined;
   return { status: { phase: "Failed", ...(condition ? { conditions: [{ type: "DisruptionTarget", status: "True", reason: condition.reason, message: condition.message, lastTransitionTime: nowMs }] } : {}) } };
 }

@@ -59,7 +59,8 @@ export function podTerminatingByPreemption(p: Pod): boolean {
 export function victimDisruptionStatus(victim: Pod, preemptor: Pod, nowRfc3339: string): { conditions: NonNullable<Pod["status"]>["conditions"] } | undefined {
   const message = `${preemptor.spec?.schedulerName ?? "default-scheduler"}: preempting to accommodate a higher priority pod`;
   const old = (victim.status?.conditions ?? []).find((c) => c.type === "DisruptionTarget");
-  if (old && old.status === "True" && old.reason === "PreemptionByScheduler" && old.message === message) return undefined;
+  // the mutant takes any DisruptionTarget (an eviction's, the taint manager's) as the preemption's
+  if (old && old.status === "True" && ((old.reason === "PreemptionByScheduler" && old.message === message) || mutant("scheduler.victim-other-disruption-kept"))) return undefined;
   const lastTransitionTime = old && old.status === "True" ? old.lastTransitionTime : nowRfc3339;
   // PodObservedGenerationTracking (on in v1.35): the condition carries the victim's generation
   const gen = victim.metadata?.generation;

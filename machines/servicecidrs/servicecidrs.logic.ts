@@ -3,6 +3,7 @@
 
 import { ipAllocatorName, managedByLabel, prefixContainsIP, serviceCIDRFinalizer } from "../common/servicecidr.js";
 import { parseCIDRSloppy } from "../common/ip.js";
+import { mutant } from "../common/mutation.js";
 
 type Obj = any;
 
@@ -46,10 +47,12 @@ function containsPrefix(outer: unknown, inner: unknown): boolean {
  */
 export function canDelete(sc: Obj, all: readonly Obj[], ipAddresses: readonly Obj[]): boolean {
   const others = all.filter((o) => o?.metadata?.name !== sc.metadata?.name);
-  const hasParent = cidrsOf(sc).every((c) => others.some((o) => cidrsOf(o).some((p) => containsPrefix(p, c))));
+  // the mutant lets one covered range stand for all of them
+  const hasParent = cidrsOf(sc)[mutant("servicecidrs.parent-covers-any-range") ? "some" : "every"]((c) => others.some((o) => cidrsOf(o).some((p) => containsPrefix(p, c))));
   if (hasParent) return true;
   for (const ip of ipAddresses) {
-    if (ip?.metadata?.labels?.[managedByLabel] !== ipAllocatorName) continue;
+    // the mutant lets an IPAddress another manager wrote block the deletion
+    if (ip?.metadata?.labels?.[managedByLabel] !== ipAllocatorName && !mutant("servicecidrs.unmanaged-address-blocks")) continue;
     const name = String(ip.metadata.name);
     if (!cidrsOf(sc).some((c) => prefixContainsIP(c, name))) continue;
     if (!others.some((o) => cidrsOf(o).some((c) => prefixContainsIP(c, name)))) return false;

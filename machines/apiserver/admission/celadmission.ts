@@ -5,6 +5,7 @@
 
 import { celAuthorizer, celLazyMap, compileCel, evaluateCel, type CelEvalResult, type CelProgram } from "../cel/index.js";
 import { admissionReview, type WebhookAttributes } from "./webhooks.js";
+import { mutant } from "../../common/mutation.js";
 
 type Obj = any;
 
@@ -161,6 +162,8 @@ export function matchConditions(conditions: readonly Obj[], failurePolicy: strin
   for (const c of conditions) {
     const source = typeof c?.expression === "string" ? c.expression : "";
     const r = evaluateAdmission(source, compileAdmission(source, decl, ["bool"]), activation);
+    // the mutant fails at the first error, before a later condition could say false
+    if ("error" in r && mutant("matchconditions.error-before-false") && failurePolicy !== "Ignore") return { error: r.error };
     if ("error" in r) errors.push(r.error);
     else if (r.value === false) return { matches: false, failedCondition: typeof c?.name === "string" ? c.name : "" };
   }

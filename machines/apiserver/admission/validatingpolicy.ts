@@ -10,6 +10,7 @@ import { selectorMatches } from "../validation/selector.js";
 import { celToJson } from "../cel/index.js";
 import { admissionActivation, compileAdmission, evaluateAdmission, lazyVariables, matchConditions, namespaceObjectOf, type AdmissionDeclarations, type CelAuthorizerCheck } from "./celadmission.js";
 import { ruleMatches, selectorsMatch, type WebhookAttributes } from "./webhooks.js";
+import { mutant } from "../../common/mutation.js";
 
 type Obj = any;
 
@@ -161,7 +162,8 @@ function validate(policy: Obj, a: WebhookAttributes, params: Obj, namespace: Obj
     const expression = str(v?.expression);
     const r = evaluateAdmission(expression, compileAdmission(expression, decl, ["bool"]), activation);
     if ("error" in r) {
-      if (!ignore) decisions.push({ index, message: r.error });
+      // the mutant refuses on an evaluation error under failurePolicy Ignore too
+      if (!ignore || mutant("vap.ignore-policy-denies-on-error")) decisions.push({ index, message: r.error });
     } else if (r.value !== true) {
       // messageExpression sees params but not the authorizer
       const messageDecl = { ...decl, authorizer: false };
@@ -275,7 +277,8 @@ export function dispatchPolicies(a: WebhookAttributes, world: PolicyWorld): Poli
         const result = validate(policy, a, params, namespace, world.authorize);
         for (const d of result.decisions) {
           for (const action of actions) {
-            if (action === "Deny") denied.push({ policy: policyName, binding: bindingName, message: d.message, ...(d.reason !== undefined ? { reason: d.reason } : {}) });
+            // the mutant takes Warn for Deny
+            if (action === "Deny" || (mutant("vap.warn-action-denies") && action === "Warn")) denied.push({ policy: policyName, binding: bindingName, message: d.message, ...(d.reason !== undefined ? { reason: d.reason } : {}) });
             else if (action === "Audit") failures.push({ message: d.message, policy: policyName, binding: bindingName, expressionIndex: d.index, validationActions: actions });
             else if (action === "Warn") verdict.warnings.push(`Validation failed for ValidatingAdmissionPolicy '${policyName}' with binding '${bindingName}': ${d.message}`);
           }

@@ -9,6 +9,7 @@ import { compileTyped, evaluateCelWithCost, PER_CALL_LIMIT, RUNTIME_CEL_COST_BUD
 import { type CelT, opt, schemaType } from "./types.js";
 import { CelOptional } from "./values.js";
 import { toCel } from "./convert.js";
+import { mutant } from "../../common/mutation.js";
 
 type Schema = Record<string, any>;
 const isObj = (v: unknown): v is Record<string, any> => v !== null && typeof v === "object" && !Array.isArray(v);
@@ -232,7 +233,8 @@ export function celValidation(obj: unknown, schema: unknown, old?: unknown): { e
     }
     const sts = root ? withTypeAndObjectMeta(s) : s;
     // ratcheting: an unchanged value's failure (not a transition rule's) is a warning, not an error
-    const addErr = (e: FieldError, usesOldSelf: boolean) => (!usesOldSelf && ratchet ? warnings.push(fieldErrorMessage(e)) : errs.push(e));
+    // the mutant refuses an unchanged value's old failure on update (no ratcheting)
+    const addErr = (e: FieldError, usesOldSelf: boolean) => (!usesOldSelf && ratchet && !mutant("crdrules.unchanged-value-not-ratcheted") ? warnings.push(fieldErrorMessage(e)) : errs.push(e));
     for (const raw of rules) {
       const rule = (isObj(raw) ? raw : {}) as Rule;
       const c = compileRule(rule, s, root);
@@ -243,7 +245,8 @@ export function celValidation(obj: unknown, schema: unknown, old?: unknown): { e
       if (!c.program) continue;
       const optionalOld = rule.optionalOldSelf === true;
       // transition rules run only where an old value correlates, unless oldSelf is optional
-      if (c.usesOldSelf && !hasOld && !optionalOld) continue;
+      // the mutant runs a transition rule where no old value correlates (a create), oldSelf unbound
+      if (c.usesOldSelf && !hasOld && !optionalOld && !mutant("crdrules.transition-rule-on-create")) continue;
       const act: Record<string, unknown> = { self: toCel(v, sts) };
       if (optionalOld) act.oldSelf = hasOld ? new CelOptional(true, toCel(o, sts)) : new CelOptional(false);
       else if (hasOld) act.oldSelf = toCel(o, sts);
