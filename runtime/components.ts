@@ -34,6 +34,9 @@ import { ttlAfterFinishedMachine } from "../machines/ttlafterfinished/ttl.machin
 import { csrSigningMachine } from "../machines/csrsigning/csrsigning.machine.js";
 import { csrCleanerMachine } from "../machines/csrcleaner/csrcleaner.machine.js";
 import { serviceCIDRsMachine } from "../machines/servicecidrs/servicecidrs.machine.js";
+import { ipAllocatorRepairMachine } from "../machines/ipallocatorrepair/ipallocatorrepair.machine.js";
+import { defaultServiceCIDRMachine } from "../machines/defaultservicecidr/defaultservicecidr.machine.js";
+import { DEFAULT_SERVICE_CIDR } from "../machines/apiserver/allocators.js";
 import { resourceQuotaControllerMachine } from "../machines/resourcequota/resourcequota.machine.js";
 // [/batch]
 // [serviceaccounts]
@@ -99,6 +102,8 @@ export function components(nodes: Node[], seed: number, opts: unknown, mint: (ad
   // [networking policy] kindnet's network policy agent, started with the first NetworkPolicy (runtime/policyagent.ts)
   identities.push(identity(POLICY_AGENT, policyAgentUser));
   // [/networking policy]
+  // kube-apiserver's loopback client, as its own controllers run it: system:apiserver in system:masters
+  identities.push(identity("apiserver-loopback", { name: "system:apiserver", groups: ["system:masters", "system:authenticated"] }));
   // kube-apiserver's loopback client (its identity Lease): system:apiserver in system:masters
   if (leases) identities.push(identity("apiserver-identity-lease", { name: "system:apiserver", groups: ["system:masters", "system:authenticated"] }));
   const admin = { name: "admin" };
@@ -183,6 +188,9 @@ export function components(nodes: Node[], seed: number, opts: unknown, mint: (ad
       rt.spawn("metrics-server", metricsServerMachine, { token: tokenOf("metrics-server"), address: "metrics-server" });
       // kube-controller-manager's servicecidrs controller: the ServiceCIDRs' finalizer and Ready condition
       rt.spawn("service-cidr-controller", serviceCIDRsMachine, { token: tokenOf("controller-manager"), address: "service-cidr-controller" });
+      // kube-apiserver's own controllers of the service range: the ClusterIP repair loop and the default ServiceCIDR's
+      rt.spawn("ipallocator-repair-controller", ipAllocatorRepairMachine, { token: tokenOf("apiserver-loopback"), address: "ipallocator-repair-controller" });
+      rt.spawn("kubernetes-service-cidr-controller", defaultServiceCIDRMachine, { token: tokenOf("apiserver-loopback"), address: "kubernetes-service-cidr-controller", cidrs: [DEFAULT_SERVICE_CIDR] });
       // [/networking]
       // [storage] kube-controller-manager's PersistentVolume controller
       rt.spawn("persistentvolume-controller", pvControllerMachine, { token: tokenOf("controller-manager"), address: "persistentvolume-controller" });

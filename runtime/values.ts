@@ -35,6 +35,8 @@ import { schedulerMachine } from "../machines/scheduler/scheduler.machine.js";
 import { ttlAfterFinishedMachine } from "../machines/ttlafterfinished/ttl.machine.js";
 import { csrSigningMachine } from "../machines/csrsigning/csrsigning.machine.js";
 import { csrCleanerMachine } from "../machines/csrcleaner/csrcleaner.machine.js";
+import { ipAllocatorRepairMachine } from "../machines/ipallocatorrepair/ipallocatorrepair.machine.js";
+import { defaultServiceCIDRMachine } from "../machines/defaultservicecidr/defaultservicecidr.machine.js";
 import { serviceCIDRsMachine } from "../machines/servicecidrs/servicecidrs.machine.js";
 import { resourceQuotaControllerMachine } from "../machines/resourcequota/resourcequota.machine.js";
 import { serviceAccountsControllerMachine } from "../machines/serviceaccount/serviceaccounts.machine.js";
@@ -70,6 +72,8 @@ export const valueMachines: ReadonlySet<AnyStateMachine> = new Set<AnyStateMachi
   csrSigningMachine,
   csrCleanerMachine,
   serviceCIDRsMachine,
+  ipAllocatorRepairMachine,
+  defaultServiceCIDRMachine,
   daemonSetControllerMachine,
   statefulSetControllerMachine,
   cronJobControllerMachine,

@@ -7,9 +7,9 @@
 
 import { formatIP, parseIPSloppy } from "../common/ip.js";
 import { mutant } from "../common/mutation.js";
-import { defaultServiceCIDRName, ipAllocatorName, ipFamilyLabel, managedByLabel, prefixContainsIP, serviceCIDRFinalizer } from "../common/servicecidr.js";
+import { defaultServiceCIDRName, ipAddressFor, ipAllocatorName, ipFamilyLabel, managedByLabel, prefixContainsIP, serviceCIDRFinalizer } from "../common/servicecidr.js";
 
-export { defaultServiceCIDRName, ipAllocatorName, ipFamilyLabel, managedByLabel, prefixContainsIP, serviceCIDRFinalizer };
+export { defaultServiceCIDRName, ipAddressFor, ipAllocatorName, ipFamilyLabel, managedByLabel, prefixContainsIP, serviceCIDRFinalizer };
 
 /** The etcd key of an IPAddress (cluster-scoped, under its resource). */
 export const ipAddressKey = (name: string) => `/registry/ipaddresses/${name}`;
@@ -30,6 +30,11 @@ export interface ServiceNetwork {
   allocatable: (ip: string) => boolean;
   /** an IPAddress of that name exists (the allocator's lister Get) */
   taken: (ip: string) => boolean;
+  /**
+   * The IPv4 ranges of the MetaAllocator's ready allocators, one per distinct CIDR (syncAllocators:
+   * a range is ready when a ServiceCIDR that lists it is Ready and not being deleted), in cache order.
+   */
+  readyRanges: string[];
 }
 
 /** The allocator's view of the cache. */
@@ -39,7 +44,10 @@ export function serviceNetworkOf(cache: WatchCache): ServiceNetwork {
     if (sc.metadata?.deletionTimestamp || !isServiceCIDRReady(sc)) continue;
     for (const c of Array.isArray(sc.spec?.cidrs) ? sc.spec.cidrs : []) ready.push(c);
   }
+  // the primary (IPv4) family's allocators only: an IPv6 range has no allocator on a single-stack cluster
+  const readyRanges = [...new Set(ready.filter((c): c is string => typeof c === "string" && !c.includes(":")))];
   return {
+    readyRanges,
     // the allocator works on the parsed address: an IPv4-mapped form is its IPv4 address
     allocatable: (ip) => ready.some((c) => prefixContainsIP(c, canonicalIP(ip))),
     taken: (ip) => cache.objects.has(ipAddressKey(canonicalIP(ip))),
@@ -66,12 +74,3 @@ export function ipAddressChanges(svc: Obj | undefined, old: Obj | undefined): { 
   return { added: now.filter((ip) => !before.includes(ip)), removed: before.filter((ip) => !now.includes(ip)) };
 }
 
-/** createIPAddress's object: named by the address, its family and manager as labels, the Service as parent. */
-export function ipAddressFor(ip: string, svc: Obj): Obj {
-  return {
-    kind: "IPAddress", apiVersion: "networking.k8s.io/v1",
-    metadata: { name: ip, labels: { [ipFamilyLabel]: ip.includes(":") ? "IPv6" : "IPv4", [managedByLabel]: ipAllocatorName } },
-    // serviceToRef: the core group is "" (omitempty)
-    spec: { parentRef: { resource: "services", namespace: svc.metadata?.namespace, name: svc.metadata?.name } },
-  };
-}

@@ -3,12 +3,13 @@
 
 import { Rng } from "../common/prng.js";
 import {
-  allocateNext, allocateNextNodePort, allocateSpecific, allocateSpecificNodePort, dynamicBand, inRange, isAllocated, mismatchedNetwork,
+  allocateNext, allocateNextNodePort, allocateSpecific, allocateSpecificNodePort, inRange, isAllocated, mismatchedNetwork,
   newClusterIPAllocator, newNodePortAllocator, release, type AllocationResult, type RangeAllocatorState,
 } from "./allocators.js";
 import type { ServiceNetwork } from "./servicecidr.js";
 import { invalidValue, type FieldError } from "./status.js";
 import { mutant } from "../common/mutation.js";
+import { parseCIDRSloppy } from "../common/ip.js";
 
 export interface ServiceAllocators {
   ips: RangeAllocatorState;
@@ -81,9 +82,7 @@ export function allocateServiceAddresses(a: ServiceAllocators, svc: any, old: an
       spec.clusterIP = wanted;
       spec.clusterIPs = [wanted];
     } else {
-      // a default range whose ServiceCIDR is not ready (or gone) hands out nothing: MetaAllocator's ErrFull
-      if (net !== undefined && !net.allocatable(dynamicBand(ips).last)) return { internal: "failed to allocate a serviceIP: range is full", allocators: spent() };
-      const r = allocateNext(ips, rand, net?.taken);
+      const r = net === undefined ? allocateNext(ips, rand) : allocateFromReadyRanges(ips, net, rng);
       // allocIPs: AllocateNext's ErrFull is errors.NewInternalError, not a field error
       if (!r.ok) return { internal: r.error, allocators: spent() };
       ips = r.state;
@@ -147,6 +146,45 @@ function allocateWanted(ips: RangeAllocatorState, wanted: string, clusterIPs: st
   // createIPAddress's AlreadyExists is ErrAllocated
   if (net.taken(wanted)) return { ok: false, state: ips, reason: "Allocated", error: `${prefix}provided IP is already allocated` };
   return inRange(ips, wanted) ? allocateSpecific(ips, wanted, clusterIPs) : { ok: true, state: ips, value: wanted };
+}
+
+/**
+ * The order MetaAllocator.AllocateNextService tries its ranges in: a Go map's iteration order, a
+ * fresh random one each time, drawn from the seed (a lone range draws nothing).
+ */
+export function rangeOrder(ranges: readonly string[], rng: Rng): string[] {
+  const out = [...ranges];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
+/**
+ * MetaAllocator.AllocateNextService: each ready range in turn, the first with a free address wins; a
+ * full one passes to the next, and when all are full (or none is ready) it is ErrFull. The default
+ * range keeps its bitmap; another range's addresses are held by their IPAddresses alone.
+ */
+function allocateFromReadyRanges(ips: RangeAllocatorState, net: ServiceNetwork, rng: Rng): AllocationResult<string> {
+  const rand = () => rng.next();
+  for (const cidr of rangeOrder(net.readyRanges, rng)) {
+    if (sameRange(cidr, ips.rangeSpec)) {
+      const r = allocateNext(ips, rand, net.taken);
+      if (r.ok) return r;
+      continue;
+    }
+    const r = allocateNext(newClusterIPAllocator(cidr, { reserveKubernetesServiceIP: false }), rand, net.taken);
+    if (r.ok) return { ok: true, state: ips, value: r.value };
+  }
+  return { ok: false, state: ips, reason: "Full", error: "failed to allocate a serviceIP: range is full" };
+}
+
+/** Two CIDRs naming the same range (the map's key is the ServiceCIDR's canonical text). */
+function sameRange(a: string, b: string): boolean {
+  const pa = parseCIDRSloppy(a);
+  const pb = parseCIDRSloppy(b);
+  return pa !== undefined && pb !== undefined && pa.len === pb.len && pa.ip.bytes.every((x, i) => x === pb.ip.bytes[i]);
 }
 
 /** The allocators with a deleted Service's ClusterIP and nodePorts free again. */

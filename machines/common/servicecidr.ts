@@ -35,3 +35,13 @@ export function prefixContainsIP(cidr: unknown, ip: string): boolean {
   // the mutant counts the network address as one the range holds
   return (!network || mutant("servicecidr.network-address-contained")) && !(broadcast && a.bytes.length === 4);
 }
+
+/** createIPAddress's (and the repair loop's newIPAddress) object: named by the address, its family and manager as labels, the Service as parent. */
+export function ipAddressFor(ip: string, svc: any): any {
+  return {
+    kind: "IPAddress", apiVersion: "networking.k8s.io/v1",
+    metadata: { name: ip, labels: { [ipFamilyLabel]: ip.includes(":") ? "IPv6" : "IPv4", [managedByLabel]: ipAllocatorName } },
+    // serviceToRef: the core group is "" (omitempty)
+    spec: { parentRef: { resource: "services", namespace: svc.metadata?.namespace, name: svc.metadata?.name } },
+  };
+}
