@@ -72,6 +72,15 @@ describe("typeCheck: the policy's expression warnings", () => {
     expect(w[1]!.warning).toContain("found no matching overload for '_==_' applied to '(string, int)'");
   });
 
+  // compile.go BuildRequestType and BuildNamespaceType
+  it("types request and namespaceObject as Kubernetes declares them", () => {
+    const p = policy(deployments, { validations: [{ expression: "request.userInfo.username != '' && namespaceObject.metadata.labels['a'] == 'b' && namespaceObject.metadata.creationTimestamp < timestamp('2030-01-01T00:00:00Z')" }, { expression: "request.user == 'x'" }, { expression: "namespaceObject.metadata.uid == 'x'" }] });
+    expect(typeCheck(p, none).map((x) => [x.fieldRef, x.warning.split("\n")[0]])).toEqual([
+      ["spec.validations[1].expression", "apps/v1, Kind=Deployment: ERROR: <input>:1:8: undefined field 'user'"],
+      ["spec.validations[2].expression", "apps/v1, Kind=Deployment: ERROR: <input>:1:25: undefined field 'uid'"],
+    ]);
+  });
+
   it("accepts the authorizer's checks", () => {
     expect(typeCheck(policy(deployments, { validations: [{ expression: "authorizer.group('').resource('endpoints').check('create').allowed()" }] }), none)).toEqual([]);
   });

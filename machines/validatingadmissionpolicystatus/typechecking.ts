@@ -6,7 +6,7 @@
 // `object`, `oldObject` and `params` typed by them. Pure: the cluster comes in as data.
 
 import { compileTyped } from "../apiserver/cel/index.js";
-import { BOOL, type CelT, DOUBLE, DYN, INT, schemaType, STRING, UINT } from "../apiserver/cel/types.js";
+import { BOOL, type CelT, DOUBLE, DYN, INT, list as listOf, map as mapOf, schemaType, STRING, TIMESTAMP, UINT } from "../apiserver/cel/types.js";
 import { resources } from "../apiserver/resources.js";
 import { servedVersions } from "../apiserver/conversion.js";
 import { schemaData } from "../apiserver/schema/schemadata.js";
@@ -170,6 +170,30 @@ function paramsGVK(policy: Obj): GVK | undefined {
 
 const outputTypes = new Map<string, CelT>([["int", INT], ["uint", UINT], ["double", DOUBLE], ["bool", BOOL], ["string", STRING]]);
 
+const objType = (name: string, fields: [string, CelT][]): CelT => ({ k: "obj", name, fields: new Map(fields) });
+const strings = listOf(STRING);
+
+// k8s.io/apiserver pkg/admission/plugin/cel compile.go BuildRequestType: the `request` variable's type
+const requestType = (() => {
+  const gvk = objType("kubernetes.GroupVersionKind", [["group", STRING], ["version", STRING], ["kind", STRING]]);
+  const gvr = objType("kubernetes.GroupVersionResource", [["group", STRING], ["version", STRING], ["resource", STRING]]);
+  const userInfo = objType("kubernetes.UserInfo", [["username", STRING], ["uid", STRING], ["groups", strings], ["extra", mapOf(STRING, strings)]]);
+  return objType("kubernetes.AdmissionRequest", [
+    ["kind", gvk], ["resource", gvr], ["subResource", STRING], ["requestKind", gvk], ["requestResource", gvr], ["requestSubResource", STRING],
+    ["name", STRING], ["namespace", STRING], ["operation", STRING], ["userInfo", userInfo], ["dryRun", BOOL], ["options", DYN],
+  ]);
+})();
+
+// BuildNamespaceType: `namespaceObject`'s type (its metadata's uid is spelled UID there)
+const namespaceType = (() => {
+  const condition = objType("kubernetes.NamespaceCondition", [["status", STRING], ["type", STRING], ["lastTransitionTime", TIMESTAMP], ["message", STRING], ["reason", STRING]]);
+  const metadata = objType("kubernetes.NamespaceMetadata", [
+    ["name", STRING], ["generateName", STRING], ["namespace", STRING], ["labels", mapOf(STRING, STRING)], ["annotations", mapOf(STRING, STRING)], ["UID", STRING],
+    ["creationTimestamp", TIMESTAMP], ["deletionGracePeriodSeconds", INT], ["deletionTimestamp", TIMESTAMP], ["generation", INT], ["resourceVersion", STRING], ["finalizers", strings],
+  ]);
+  return objType("kubernetes.Namespace", [["metadata", metadata], ["spec", objType("kubernetes.NamespaceSpec", [["finalizers", strings]])], ["status", objType("kubernetes.NamespaceStatus", [["conditions", listOf(condition)], ["phase", STRING]])]]);
+})();
+
 /** The compile environment of one matched kind: object and oldObject of its type, params of the paramKind's (undeclared when not resolved). */
 interface CheckEnv {
   types: Map<string, CelT>;
@@ -179,8 +203,8 @@ function envFor(objectType: CelT, paramsType: CelT | undefined, variables: reado
   const types = new Map<string, CelT>([
     ["object", objectType],
     ["oldObject", objectType],
-    ["request", DYN],
-    ["namespaceObject", DYN],
+    ["request", requestType],
+    ["namespaceObject", namespaceType],
     ["authorizer", DYN],
   ]);
   if (paramsType !== undefined) types.set("params", paramsType);
