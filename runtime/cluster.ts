@@ -39,6 +39,7 @@ import { CertificateSigner } from "./certsigner.js";
 import { ApiError, conversionOf, decodeApplied, parseManifests, precheck } from "./manifests.js";
 import { components, type ComponentSet } from "./components.js";
 import { isPolicyWrite, POLICY_AGENT, startPolicyAgent } from "./policyagent.js";
+import { isPolicyStored, startPolicyStatusController } from "./vapstatus.js";
 // networking views
 import { Rng } from "../machines/common/prng.js";
 import { guardRegexBacktracking } from "./regexguard.js";
@@ -241,6 +242,7 @@ export class Cluster {
     if (!opts.only) {
       this.set.start(this.runtime);
       this.watchForPolicies();
+      this.watchForAdmissionPolicies();
     }
     if (this.live) this.startLive();
     else this.runtime.drainMessages();
@@ -343,6 +345,18 @@ export class Cluster {
         this.waiting.set(id, then);
         this.runtime.send("kubectl", "apiserver", { type: "ApiRequest", id, token: this.adminToken, ...req });
       });
+    });
+  }
+
+  /** Starts the ValidatingAdmissionPolicy status controller with the first policy stored (runtime/vapstatus.ts). */
+  private watchForAdmissionPolicies(): void {
+    const token = this.set.identities.find((i) => i.address === "controller-manager")?.token;
+    if (token === undefined) return;
+    let started = false;
+    this.runtime.deliveryHooks.push((_from, to, msg) => {
+      if (started || !isPolicyStored(to, msg)) return;
+      started = true;
+      startPolicyStatusController(this.runtime, token);
     });
   }
 

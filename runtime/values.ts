@@ -45,6 +45,7 @@ import { tokensControllerMachine } from "../machines/serviceaccount/tokens.machi
 import { tokenCleanerMachine } from "../machines/tokencleaner/tokencleaner.machine.js";
 import { bootstrapSignerMachine } from "../machines/bootstrapsigner/bootstrapsigner.machine.js";
 import { clusterRoleAggregationMachine } from "../machines/clusterroleaggregation/aggregation.machine.js";
+import { vapStatusControllerMachine } from "../machines/validatingadmissionpolicystatus/vapstatus.machine.js";
 
 export const valueMachines: ReadonlySet<AnyStateMachine> = new Set<AnyStateMachine>([
   cniMachine,
@@ -84,6 +85,7 @@ export const valueMachines: ReadonlySet<AnyStateMachine> = new Set<AnyStateMachi
   tokenCleanerMachine,
   bootstrapSignerMachine,
   clusterRoleAggregationMachine,
+  vapStatusControllerMachine,
   disruptionControllerMachine,
   podGCMachine,
   pvControllerMachine,
