@@ -2130,24 +2130,12 @@ interface PluginReport {
 
 /** The mutating plugins' view of the cluster for the write in flight, their reports collected in `report`. */
 function pluginContext(ctx: ApiServerContext, cur: InFlight, report: PluginReport): MutateContext {
-  // The plugins that read listers (LimitRanger, ServiceAccount, Priority, RuntimeClass, DefaultStorageClass,
-  // ...) change creates only; an update's mutating steps read its time, old object and subresource, and
-  // the PriorityClass plugin the classes: nothing else is looked up for it.
-  if (cur.old) return updateContext(ctx, cur);
   const serviceAccounts = (ns: string, name: string) => {
     const sa = ctx.cache.objects.get(storageKey(resourceFor("", "serviceaccounts")!, ns, name));
     if (sa === undefined) report.missingAccount = name;
     return sa;
   };
   return copyWith(admissionContext(ctx, cur), { priorityClasses: priorityClasses(ctx), serviceAccounts, refuse: (reason: string) => void (report.refusal = reason) }) as MutateContext;
-}
-
-/** What the mutating plugins read of an update (see pluginContext). */
-function updateContext(ctx: ApiServerContext, cur: InFlight): MutateContext {
-  const out: MutateContext = { now: rfc3339(cur.req.now), old: cur.old, operation: "UPDATE" };
-  if (cur.req.subresource) out.subresource = cur.req.subresource;
-  if (cur.obj?.kind === "PriorityClass") out.priorityClasses = priorityClasses(ctx);
-  return out;
 }
 
 /**

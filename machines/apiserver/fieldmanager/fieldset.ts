@@ -18,8 +18,6 @@ export interface FieldSet {
 export interface Emitted {
   readonly json: Record<string, unknown>;
   readonly id: number;
-  /** how deep the JSON nests below it (parse's height) */
-  readonly height: number;
 }
 
 /** A path: its elements in FieldsV1 spelling. */
@@ -347,7 +345,7 @@ const interned = new Map<number, Interned | Interned[]>();
 let internedCount = 0;
 const internCap = 200_000;
 let nextInternId = 1;
-const member: Emitted = { json: memberJSON, id: 0, height: 0 };
+const member: Emitted = { json: memberJSON, id: 0 };
 // A subtree's emitted form is kept on the set node it came from (asKid): union and difference keep
 // the nodes a write leaves alone, so the next emission of a manager's set walks only what changed.
 
@@ -374,9 +372,6 @@ function emit(s: FieldSet, includeSelf: boolean): Emitted {
   const ids: number[] = new Array(n);
   const self = includeSelf && s.self;
   let h = self ? 1 : 0;
-  let height = 0;
-  // whether decoding the JSON gives s's value: a kid without children reads back as a member
-  let decodesToS = n > 0 && self === s.self;
   for (let i = 0; i < n; i++) {
     const k = keys[i]!;
     const kid = s.kids.get(k)!;
@@ -385,8 +380,6 @@ function emit(s: FieldSet, includeSelf: boolean): Emitted {
       e = emit(kid, true);
       if (Object.isExtensible(kid)) kid.asKid = e;
     }
-    if (e === member && !kid.self) decodesToS = false;
-    if (e.height + 1 > height) height = e.height + 1;
     kids[i] = e;
     ids[i] = e.id;
     h = Math.imul(h ^ stringHash(k), 0x85ebca6b);
@@ -402,10 +395,7 @@ function emit(s: FieldSet, includeSelf: boolean): Emitted {
   if (self && n > 0) out["."] = memberJSON;
   // a path element has a one-letter prefix ("f:", "k:", ...), so it is never "__proto__" nor an index
   for (let i = 0; i < n; i++) out[keys[i]!] = kids[i]!.json;
-  const made: Interned = { json: deepFreeze(out), id: nextInternId++, height, self, keys, ids };
-  // A new subtree decodes to s (sets are values): the write that emitted it decodes its list back
-  // (rememberDecoded) to these very nodes rather than parsing what it just made.
-  if (decodesToS) parsed.set(made.json, { set: s, height });
+  const made: Interned = { json: deepFreeze(out), id: nextInternId++, self, keys, ids };
   if (bucket === undefined) interned.set(h, made);
   else if (Array.isArray(bucket)) bucket.push(made);
   else interned.set(h, [bucket, made]);
