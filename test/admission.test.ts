@@ -65,6 +65,18 @@ describe("Priority admission", () => {
     await c.apply(pod("after"));
     expect(c.get("Pod", "after").spec).toMatchObject({ priorityClassName: "default-low", priority: 100, preemptionPolicy: "Never" });
   });
+
+  it("refuses an update that makes a second class the default, and lets the default class be updated", async () => {
+    // the Priority plugin's validatePriorityClass on update: another default refuses it, the default itself does not
+    const c = createCluster({ nodes: 1, seed: 3 });
+    await c.apply(pc("default-low", 100, { globalDefault: true }));
+    await c.apply(pc("other", 50));
+    const r = await refusal(c.apply(pc("other", 50, { globalDefault: true })));
+    expect(r).toMatchObject({ code: 403, message: `priorityclasses.scheduling.k8s.io "other" is forbidden: PriorityClass default-low is already marked as default. Only one default can exist` });
+    expect(c.get("PriorityClass", "other").globalDefault).toBeUndefined();
+    await c.apply(pc("default-low", 100, { globalDefault: true, description: "the default" }));
+    expect(c.get("PriorityClass", "default-low").description).toBe("the default");
+  });
 });
 
 // The docs' admin/resource pages: memory-default-namespace, cpu-constraint-namespace,
