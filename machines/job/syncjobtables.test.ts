@@ -1,6 +1,7 @@
-// pkg/controller/job/job_controller_test.go TestSyncJobWithJobPodFailurePolicy, row by row where
-// podflow models the fields: one failed pod named mypod-0 with the tracking finalizer, a Job with a
-// podFailurePolicy, and the status the sync leaves (conditions, active, failed, succeeded). The Go
+// pkg/controller/job/job_controller_test.go TestSyncJobWithJobPodFailurePolicy and
+// TestSyncJobWithJobBackoffLimitPerIndex, row by row where podflow models the fields (the latter's
+// rows with JobPodReplacementPolicy or JobManagedBy on, as in v1.35): pods named mypod-<i> with the
+// tracking finalizer, and the status the sync leaves. The Go
 // test's syncJob flushes the uncounted pods, removes their finalizers and writes the final status in
 // one call; podflow's syncJob plans one write at a time, so the rows run it until nothing is left to
 // write (the status stored, the finalizers gone), as the controller's successive syncs do. The pods'
@@ -54,7 +55,10 @@ function createdPod(j: Job, ix: number | undefined, n: number): Pod {
   return { ...pod, metadata: { ...pod.metadata, name: `created-${n}`, namespace: "default", uid: `created-${n}`, creationTimestamp: ZERO }, status: { phase: "Pending" } } as Pod;
 }
 
-/** syncJob again and again, storing each status and letting go of each finalizer, until nothing is left to write. */
+/**
+ * syncJob again and again, storing each status, letting go of each finalizer, showing each created
+ * pod Pending and each deleted one terminating, until nothing is left to write.
+ */
 function settle(j: Job, pods: Pod[]): { status: Job["status"]; created: number } {
   let created = 0;
   let backoff: L.BackoffRecord | undefined;
@@ -65,7 +69,9 @@ function settle(j: Job, pods: Pod[]): { status: Job["status"]; created: number }
     if (p.status) j = { ...j, status: p.status };
     if (p.create.length === 0 && !p.status && p.removeFinalizers.length === 0) break;
     const gone = new Set(p.removeFinalizers.map((x) => x.metadata?.uid));
+    const deleted = new Set(p.delete.map((x) => x.metadata?.uid));
     pods = pods.map((x) => (gone.has(x.metadata?.uid) ? { ...x, metadata: { ...x.metadata, finalizers: [] } } : x));
+    pods = pods.map((x) => (deleted.has(x.metadata?.uid) ? { ...x, metadata: { ...x.metadata, deletionTimestamp: new Date(NOW).toISOString() } } : x));
     // a created pod shows up Pending, as FakePodControl's creations are counted active
     pods = [...pods, ...p.create.map((ix, k) => createdPod(j, ix, i * 10 + k))];
   }
@@ -119,6 +125,61 @@ describe("TestSyncJobWithJobPodFailurePolicy rows", () => {
       const { status } = settle(j, [pod]);
       expect((status?.conditions ?? []).map((c) => [c.type, c.reason, c.message])).toEqual(want.conditions ?? []);
       expect({ active: status?.active ?? 0, failed: status?.failed ?? 0, succeeded: status?.succeeded ?? 0 }).toEqual({ active: want.active, failed: want.failed, succeeded: want.succeeded });
+    });
+  }
+});
+
+/** buildPod().uid(uid).index(ix).phase(phase).indexFailureCount(count).trackingFinalizer(), named mypod-<i> by the test. */
+function indexedPod(i: number, uid: string, ix: number, phase: string, failures: number, exitCode?: [string, number]): Pod {
+  return {
+    metadata: {
+      name: `mypod-${i}`, namespace: "default", uid, creationTimestamp: ZERO, finalizers: [L.JOB_TRACKING_FINALIZER],
+      annotations: { [L.JOB_COMPLETION_INDEX_ANNOTATION]: String(ix), [L.JOB_INDEX_FAILURE_COUNT_ANNOTATION]: String(failures) },
+      ownerReferences: [{ apiVersion: "batch/v1", kind: "Job", name: "foobar", uid: "job-uid", controller: true }],
+    },
+    status: { phase, ...(exitCode ? { containerStatuses: [terminated(exitCode[1], exitCode[0])] } : {}) },
+  } as Pod;
+}
+
+function perIndexJob(n: number, backoffLimit: number, maxFailedIndexes?: number, rule?: Rule): Job {
+  const j = job(undefined as unknown as Policy, backoffLimit, true);
+  const spec: Record<string, unknown> = { ...j.spec, parallelism: n, completions: n, backoffLimitPerIndex: 1, podReplacementPolicy: rule ? "Failed" : "TerminatingOrFailed" };
+  delete spec.podFailurePolicy;
+  if (rule) spec.podFailurePolicy = { rules: [rule] };
+  if (maxFailedIndexes !== undefined) spec.maxFailedIndexes = maxFailedIndexes;
+  return { ...j, spec } as Job;
+}
+
+const MAX_INT32 = 2 ** 31 - 1;
+type PerIndexWant = { active?: number; failed: number; succeeded: number; terminating: number; failedIndexes: string; completedIndexes: string; conditions: [string, string, string][] };
+const perIndexRows: [string, Job, Pod[], PerIndexWant][] = [
+  ["single failed pod replaced already", perIndexJob(2, MAX_INT32), [indexedPod(0, "a", 0, "Failed", 0), indexedPod(1, "b", 0, "Pending", 1)],
+    { active: 2, failed: 1, succeeded: 0, terminating: 0, failedIndexes: "", completedIndexes: "", conditions: [] }],
+  ["single failed index due to exceeding the backoff limit per index, the job continues", perIndexJob(2, MAX_INT32), [indexedPod(0, "a", 0, "Failed", 1)],
+    { active: 1, failed: 1, succeeded: 0, terminating: 0, failedIndexes: "0", completedIndexes: "", conditions: [] }],
+  ["single failed index due to FailIndex action, the job continues", perIndexJob(2, MAX_INT32, undefined, onExit("FailIndex", "In", [3])), [indexedPod(0, "a", 0, "Failed", 0, ["", 3])],
+    { active: 1, failed: 1, succeeded: 0, terminating: 0, failedIndexes: "0", completedIndexes: "", conditions: [] }],
+  ["job failed index due to FailJob action", perIndexJob(2, 6, undefined, onExit("FailJob", "In", [3])), [indexedPod(0, "a", 0, "Failed", 0, ["x", 3])],
+    { active: 0, failed: 1, succeeded: 0, terminating: 0, failedIndexes: "", completedIndexes: "", conditions: failJob("Container x for pod default/mypod-0 failed with exit code 3 matching FailJob rule at index 0") ?? [] }],
+  ["job pod failure ignored due to matching Ignore action", perIndexJob(2, 6, undefined, onExit("Ignore", "In", [3])), [indexedPod(0, "a", 0, "Failed", 0, ["x", 3])],
+    { active: 2, failed: 0, succeeded: 0, terminating: 0, failedIndexes: "", completedIndexes: "", conditions: [] }],
+  ["job failed due to exceeding backoffLimit before backoffLimitPerIndex", perIndexJob(2, 1), [indexedPod(0, "a", 0, "Failed", 0), indexedPod(1, "b", 1, "Failed", 0)],
+    { failed: 2, succeeded: 0, terminating: 0, failedIndexes: "", completedIndexes: "", conditions: [["FailureTarget", "BackoffLimitExceeded", "Job has reached the specified backoff limit"], ["Failed", "BackoffLimitExceeded", "Job has reached the specified backoff limit"]] }],
+  ["job failed due to failed indexes", perIndexJob(2, MAX_INT32), [indexedPod(0, "a", 0, "Failed", 1), indexedPod(1, "b", 1, "Succeeded", 0)],
+    { failed: 1, succeeded: 1, terminating: 0, failedIndexes: "0", completedIndexes: "1", conditions: [["FailureTarget", "FailedIndexes", "Job has failed indexes"], ["Failed", "FailedIndexes", "Job has failed indexes"]] }],
+  ["job failed due to exceeding max failed indexes", perIndexJob(4, MAX_INT32, 1),
+    [indexedPod(0, "a", 0, "Failed", 1), indexedPod(1, "b", 1, "Succeeded", 0), indexedPod(2, "c", 2, "Failed", 1), indexedPod(3, "d", 3, "Running", 0)],
+    { failed: 3, succeeded: 1, terminating: 1, failedIndexes: "0,2", completedIndexes: "1", conditions: [["FailureTarget", "MaxFailedIndexesExceeded", "Job has exceeded the specified maximal number of failed indexes"]] }],
+];
+
+describe("TestSyncJobWithJobBackoffLimitPerIndex rows", () => {
+  for (const [name, j, pods, want] of perIndexRows) {
+    it(name, () => {
+      const { status } = settle(j, pods);
+      expect((status?.conditions ?? []).map((c) => [c.type, c.reason, c.message])).toEqual(want.conditions);
+      expect({ failed: status?.failed ?? 0, succeeded: status?.succeeded ?? 0, terminating: status?.terminating, failedIndexes: status?.failedIndexes, completedIndexes: status?.completedIndexes ?? "" })
+        .toEqual({ failed: want.failed, succeeded: want.succeeded, terminating: want.terminating, failedIndexes: want.failedIndexes, completedIndexes: want.completedIndexes });
+      expect(status?.active ?? 0).toBe(want.active ?? 0);
     });
   }
 });
