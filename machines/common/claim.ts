@@ -66,17 +66,20 @@ export function claimDecision(pod: { metadata?: ObjectMeta }, uid: string | unde
  * controller's reference, guarded by the object's uid only; ownerReferences merge by uid, so a
  * reference another writer added meanwhile stays.
  */
-export function adoptPatch(resource: "pods" | "controllerrevisions", obj: { metadata?: ObjectMeta }, ref: unknown, finalizers: readonly string[] = []) {
+export function adoptPatch(resource: ClaimResource, obj: { metadata?: ObjectMeta }, ref: unknown, finalizers: readonly string[] = []) {
   // the manager's finalizers (the Job controller's tracking one) go on with the reference; finalizers merge as a set
   return patchOf(resource, obj, [ref], finalizers.length > 0 ? { finalizers } : {});
 }
 
 /** deleteOwnerRefStrategicMergePatch (ReleasePod, ReleaseControllerRevision): the controller's reference deleted by uid, and the manager's finalizers with it. */
-export function releasePatch(resource: "pods" | "controllerrevisions", obj: { metadata?: ObjectMeta }, ownerUid: string, finalizers: readonly string[] = []) {
+export function releasePatch(resource: ClaimResource, obj: { metadata?: ObjectMeta }, ownerUid: string, finalizers: readonly string[] = []) {
   return patchOf(resource, obj, [{ $patch: "delete", uid: ownerUid }], finalizers.length > 0 ? { "$deleteFromPrimitiveList/finalizers": finalizers } : {});
 }
 
-function patchOf(resource: "pods" | "controllerrevisions", obj: { metadata?: ObjectMeta }, ownerReferences: readonly unknown[], more: Record<string, readonly string[]>) {
+/** What a controller claims: pods, ControllerRevisions (StatefulSet, DaemonSet), ReplicaSets (Deployment). */
+export type ClaimResource = "pods" | "controllerrevisions" | "replicasets";
+
+function patchOf(resource: ClaimResource, obj: { metadata?: ObjectMeta }, ownerReferences: readonly unknown[], more: Record<string, readonly string[]>) {
   return {
     verb: "patch" as const, group: resource === "pods" ? "" : "apps", resource, namespace: obj.metadata?.namespace, name: obj.metadata?.name, patchType: "strategic" as const,
     body: { metadata: { ownerReferences, uid: obj.metadata?.uid, ...more } },
@@ -93,6 +96,22 @@ export interface ClaimOwner {
 
 /** The purpose of canAdopt's live GET among a controller's pending requests. */
 export const RECHECK = "can-adopt";
+/** The purpose of an adopt or release patch; a release carries `release: true` in its data. */
+export const CLAIM_PATCH = "claim";
+
+/**
+ * What an adopt or release patch's answer means for the sync that sent it (ClaimObject). "done": the
+ * patched object's watch event brings the sync that counts it. "resync": no error, yet no event comes
+ * (an object gone meanwhile, NotFound; a release refused as Invalid, no such reference left or the
+ * object made again under its name: ReleasePod, ReleaseReplicaSet, ReleaseControllerRevision), so the
+ * key is synced again, as Kubernetes' sync goes on past it. "failed": the sync fails, rate-limited.
+ */
+export type ClaimAnswer = "done" | "resync" | "failed";
+
+export function claimAnswer(res: ApiResponse, release: boolean): ClaimAnswer {
+  if (res.ok) return "done";
+  return res.code === 404 || (release && res.code === 422) ? "resync" : "failed";
+}
 
 type ClaimRequest = Omit<ApiRequest, "type" | "id" | "token">;
 type SendClaim = (r: ClaimRequest, purpose: string, data?: Record<string, unknown>) => void;
@@ -110,7 +129,7 @@ export interface RecheckData {
  * orphaned. True when anything was sent.
  */
 export function sendClaims(send: SendClaim, owner: ClaimOwner, adopt: readonly ClaimRequest[], release: readonly ClaimRequest[]): boolean {
-  for (const r of release) send(r, "claim");
+  for (const r of release) send(r, CLAIM_PATCH, { release: true });
   if (adopt.length > 0) {
     const m = owner.object.metadata;
     const data: RecheckData = { adopt, owner: { kind: owner.kind, namespace: m?.namespace, name: m?.name, uid: m?.uid } };
@@ -122,7 +141,7 @@ export function sendClaims(send: SendClaim, owner: ClaimOwner, adopt: readonly C
 /** canAdopt's GET answered: the held adoptions go out, or none does and the error that fails the sync is returned. */
 export function onRecheck(send: SendClaim, data: RecheckData, res: ApiResponse): string | undefined {
   const err = canAdoptError(data.owner, res);
-  if (err === undefined) for (const r of data.adopt) send(r, "claim");
+  if (err === undefined) for (const r of data.adopt) send(r, CLAIM_PATCH);
   return err;
 }
 

@@ -11,7 +11,7 @@ import type { ControllerRevision, DaemonSet } from "kubernetes-types/apps/v1";
 import type { Node, Pod } from "kubernetes-types/core/v1";
 import type { Fx } from "../common/effects.js";
 import { newClient, recordEvent, request, startInformer, storeClaimCandidates, type ClientState, type InformerDelta, type PendingRequest, type Store } from "../common/client.js";
-import { RECHECK, adoptPatch, claimPods, onRecheck, releasePatch, sendClaims, type RecheckData } from "../common/claim.js";
+import { CLAIM_PATCH, RECHECK, adoptPatch, claimAnswer, claimPods, onRecheck, releasePatch, sendClaims, type RecheckData } from "../common/claim.js";
 import { matchesLabelSelector } from "../common/labels.js";
 import { keep, lifecycleOf, scheduleLifecycleTimers, stateName, stepKept, type KeptLifecycle } from "../common/lifecycle.js";
 import { slowStartBatches } from "../common/podutil.js";
@@ -365,6 +365,12 @@ function onOwnResponse(ctx: DaemonSetControllerContext, p: PendingRequest, res: 
     case RECHECK:
       if (onRecheck((r, purpose) => req(ctx, fx, key, r, purpose), p.data as RecheckData, res) !== undefined) W.addRateLimited(ctx.q, fx, key, res.now);
       break;
+    case CLAIM_PATCH: {
+      const answer = claimAnswer(res, p.data.release === true);
+      if (answer === "failed") W.addRateLimited(ctx.q, fx, key, res.now);
+      else if (answer === "resync") W.add(ctx.q, key);
+      break;
+    }
     default:
       if (!res.ok && res.code !== 404) W.addRateLimited(ctx.q, fx, key, res.now);
   }

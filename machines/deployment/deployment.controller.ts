@@ -11,7 +11,7 @@ import type { Pod } from "kubernetes-types/core/v1";
 import { newClient, objectKey, recordEvent, request, startInformer, storeClaimCandidates, storeControlledBy, type ClientState, type InformerDelta, type PendingRequest, type Store } from "../common/client.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
 import { controllerRefOf } from "../common/owners.js";
-import { RECHECK, claimPods, onRecheck, sendClaims, type RecheckData } from "../common/claim.js";
+import { CLAIM_PATCH, RECHECK, adoptPatch, claimAnswer, claimPods, onRecheck, releasePatch, sendClaims, type RecheckData } from "../common/claim.js";
 import * as W from "../common/workqueue.js";
 import * as C from "../common/controller.js";
 import * as I from "../common/informer.js";
@@ -119,20 +119,16 @@ function ownedReplicaSets(ctx: DeploymentControllerContext, d: Deployment): Repl
 
 /**
  * getReplicaSetsForDeployment's ClaimReplicaSets: a live Deployment adopts the orphan ReplicaSets
- * its selector matches and releases those it controls that no longer match, by patching their
- * ownerReferences (the uid and resourceVersion make a patch fail on a changed object), adoptions
+ * its selector matches and releases those it controls that no longer match, by strategic merge
+ * patches of their ownerReferences guarded by the ReplicaSet's uid (ownerRefControllerPatch), adoptions
  * once canAdopt's live GET finds the Deployment alive. A sync that claims only claims: the patched
  * ReplicaSets' watch events sync the Deployment again, with them.
  */
 function claimReplicaSets(ctx: DeploymentControllerContext, key: string, d: Deployment, fx: Fx): boolean {
   const ref = L.deploymentControllerRef(d);
   const claim = claimPods(d, ref, storeClaimCandidates(ctx.client.informers.get(RSS)!, d.metadata?.namespace, d.spec?.selector, d.metadata?.uid) as ReplicaSet[]);
-  const patch = (rs: ReplicaSet, refs: unknown[]) => ({
-    verb: "patch" as const, group: "apps", resource: "replicasets", namespace: rs.metadata?.namespace, name: rs.metadata?.name, patchType: "merge" as const,
-    body: { metadata: { ownerReferences: refs, uid: rs.metadata?.uid, resourceVersion: rs.metadata?.resourceVersion } },
-  });
   return sendClaims((r, purpose, data) => track(ctx, fx, key, r, purpose, data), { kind: "Deployment", group: "apps", resource: "deployments", object: d },
-    claim.adopt.map((rs) => patch(rs, [...(rs.metadata?.ownerReferences ?? []), ref])), claim.release.map((rs) => patch(rs, (rs.metadata?.ownerReferences ?? []).filter((o) => o.uid !== d.metadata?.uid))));
+    claim.adopt.map((rs) => adoptPatch("replicasets", rs, ref)), claim.release.map((rs) => releasePatch("replicasets", rs, d.metadata?.uid ?? "")));
 }
 
 function applyScaleLocally(plan: Plan, current: ReplicaSet, a: L.ScaleAction): ReplicaSet {
@@ -318,6 +314,10 @@ function onOwnResponse(ctx: DeploymentControllerContext, p: PendingRequest, res:
   let ours = false;
   if (p.purpose === RECHECK) {
     if (onRecheck((r, purpose) => track(ctx, fx, key, r, purpose), p.data as RecheckData, res) !== undefined) W.addRateLimited(ctx.q, fx, key, res.now);
+  } else if (p.purpose === CLAIM_PATCH) {
+    const answer = claimAnswer(res, p.data.release === true);
+    if (answer === "failed") W.addRateLimited(ctx.q, fx, key, res.now);
+    else if (answer === "resync") W.add(ctx.q, key);
   } else if (res.ok) {
     if (p.purpose === "create-rs") {
       const n = res.object.spec?.replicas ?? 0;

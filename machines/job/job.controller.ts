@@ -12,7 +12,7 @@ import type { Fx } from "../common/effects.js";
 import { newClient, recordEvent, request, startInformer, storeClaimCandidates, storeControlledBy, type ClientState, type InformerDelta, type PendingRequest, type Store } from "../common/client.js";
 import { controllerRefOf } from "../common/owners.js";
 import { matchesLabelSelector } from "../common/labels.js";
-import { RECHECK, adoptPatch, claimPods, onRecheck, releasePatch, sendClaims, type RecheckData } from "../common/claim.js";
+import { CLAIM_PATCH, RECHECK, adoptPatch, claimAnswer, claimPods, onRecheck, releasePatch, sendClaims, type RecheckData } from "../common/claim.js";
 import { keep, lifecycleOf, scheduleLifecycleTimers, stateName, stepKept, type KeptLifecycle } from "../common/lifecycle.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
 import * as W from "../common/workqueue.js";
@@ -43,6 +43,8 @@ export interface JobControllerContext {
   backoff: IMap<string, L.BackoffRecord>;
   /** job key -> its lifecycle chart, kept as a value */
   lifecycles: Map<string, KeptLifecycle<typeof jobLifecycleMachine>>;
+  /** job keys whose batched sync is due (enqueueSyncJobBatched), with when */
+  batched: Map<string, number>;
 }
 
 export interface JobControllerInput {
@@ -55,11 +57,12 @@ export type JobControllerEvent =
   | ({ type: "ProcessNext" } & Stamp)
   | ({ type: "Requeue"; key: string } & Stamp)
   | ({ type: "Relist"; watchId: number } & Stamp)
-  | ({ type: "JobTimer"; key: string; event: { type: string } } & Stamp);
+  | ({ type: "JobTimer"; key: string; event: { type: string } } & Stamp)
+  | ({ type: "SyncJobBatched"; key: string } & Stamp);
 
 /** A fresh controller: empty caches and records. */
 export function initialJobController(input: JobControllerInput): JobControllerContext {
-  return { self: input.address ?? controllerName, client: newClient(input.token), q: W.newWorkQueue(), expectations: new Map(), removing: new Map(), backoff: IMap(), lifecycles: new Map() };
+  return { self: input.address ?? controllerName, client: newClient(input.token), q: W.newWorkQueue(), expectations: new Map(), removing: new Map(), backoff: IMap(), lifecycles: new Map(), batched: new Map() };
 }
 
 /** Informers on Jobs and Pods in every namespace. */
@@ -92,8 +95,28 @@ function observeFinalizerGone(ctx: JobControllerContext, key: string, uid: strin
   if (r && uid && r.includes(uid)) ctx.removing.set(key, r.filter((u) => u !== uid));
 }
 
-/** Routes one informer delta: Job changes queue the Job; pod changes observe expectations and queue the owner. */
-export function onDelta(ctx: JobControllerContext, watchId: number, d: InformerDelta): void {
+/**
+ * enqueueSyncJobBatched: the Job is synced one batch period from now, so a burst of pod events costs
+ * one sync. A key already waiting for its batch keeps the earlier time (the delaying queue's AddAfter).
+ */
+function enqueueBatched(ctx: JobControllerContext, key: string, now: number, fx: Fx): void {
+  if (ctx.batched.has(key)) return;
+  ctx.batched.set(key, now + L.SYNC_JOB_BATCH_PERIOD_MS);
+  fx.after(`batch/${key}`, L.SYNC_JOB_BATCH_PERIOD_MS, { type: "SyncJobBatched", key });
+}
+
+/** A batch period ran out: the Job's key goes into the queue. */
+export function onSyncJobBatched(ctx: JobControllerContext, key: string, fx: Fx): void {
+  ctx.batched.delete(key);
+  C.requeueAndKick(ctx, key, fx);
+}
+
+/**
+ * Routes one informer delta. A Job added, deleted or with a new generation is synced at once
+ * (enqueueSyncJobImmediately); a status-only Job update and every pod change a batch period later
+ * (enqueueSyncJobBatched), after observing expectations. Orphan pods' keys go in at once.
+ */
+export function onDelta(ctx: JobControllerContext, watchId: number, d: InformerDelta, now: number, fx: Fx): void {
   if (watchId === JOBS) {
     const key = jobKey(d.object);
     if (d.type === "DELETED") {
@@ -104,7 +127,8 @@ export function onDelta(ctx: JobControllerContext, watchId: number, d: InformerD
       }
       return;
     }
-    W.add(ctx.q, key);
+    if (d.type === "MODIFIED" && d.old?.metadata?.generation === d.object.metadata?.generation) enqueueBatched(ctx, key, now, fx);
+    else W.add(ctx.q, key);
     return;
   }
   const pod: Pod = d.object;
@@ -117,11 +141,12 @@ export function onDelta(ctx: JobControllerContext, watchId: number, d: InformerD
   const oldRef = d.old ? controllerRefOf(d.old) : undefined;
   if (oldRef && oldRef.uid !== controllerRefOf(pod)?.uid) {
     const oldKey = ownerKey(ctx, d.old);
-    if (oldKey) W.add(ctx.q, oldKey);
+    if (oldKey) enqueueBatched(ctx, oldKey, now, fx);
   }
   if (!key) {
-    // An orphan, new or with new labels or reference, is offered to the Jobs whose selector matches it (getPodJobs).
-    if (d.type !== "DELETED" && !controllerRefOf(pod) && (!d.old || oldRef || !sameLabels(d.old, pod))) enqueueMatchingJobs(ctx, pod);
+    // An orphan, new or with new labels or reference, is offered to the Jobs whose selector matches
+    // it (getPodJobs); one being deleted to none (deletePod).
+    if (d.type !== "DELETED" && !pod.metadata?.deletionTimestamp && !controllerRefOf(pod) && (!d.old || oldRef || !sameLabels(d.old, pod))) enqueueMatchingJobs(ctx, pod, now, fx);
     return;
   }
   const uid = pod.metadata?.uid;
@@ -131,16 +156,16 @@ export function onDelta(ctx: JobControllerContext, watchId: number, d: InformerD
   }
   if (d.type === "DELETED" || pod.metadata?.deletionTimestamp) observeDeletion(ctx, key, uid);
   if (d.type === "DELETED" || !L.hasTrackingFinalizer(pod)) observeFinalizerGone(ctx, key, uid);
-  W.add(ctx.q, key);
+  enqueueBatched(ctx, key, now, fx);
 }
 
 function sameLabels(a: Pod, b: Pod): boolean {
   return JSON.stringify(a.metadata?.labels ?? {}) === JSON.stringify(b.metadata?.labels ?? {});
 }
 
-function enqueueMatchingJobs(ctx: JobControllerContext, pod: Pod): void {
+function enqueueMatchingJobs(ctx: JobControllerContext, pod: Pod, now: number, fx: Fx): void {
   for (const [key, job] of jobStore(ctx)) {
-    if (job.metadata?.namespace === pod.metadata?.namespace && matchesLabelSelector(job.spec?.selector, pod.metadata?.labels)) W.add(ctx.q, key);
+    if (job.metadata?.namespace === pod.metadata?.namespace && matchesLabelSelector(job.spec?.selector, pod.metadata?.labels)) enqueueBatched(ctx, key, now, fx);
   }
 }
 
@@ -295,13 +320,13 @@ const source = { component: controllerName };
 
 /** Handles a watch event. */
 export function onWatch(ctx: JobControllerContext, ev: WatchEvent & Stamp, fx: Fx): void {
-  I.handleWatchEvent(ctx.client, fx, ev, (w, d) => onDelta(ctx, w, d));
+  I.handleWatchEvent(ctx.client, fx, ev, (w, d) => onDelta(ctx, w, d, ev.now, fx));
   C.kickWhenSynced(ctx, fx);
 }
 
 /** Handles an API response: lists, pod creations and deletions, status writes, finalizer patches. */
 export function onResponse(ctx: JobControllerContext, res: ApiResponse & Stamp, fx: Fx): void {
-  const p = I.handleResponse(ctx.client, fx, res, (w, d) => onDelta(ctx, w, d));
+  const p = I.handleResponse(ctx.client, fx, res, (w, d) => onDelta(ctx, w, d, res.now, fx));
   if (p) onOwnResponse(ctx, p, res, fx);
   C.kickWhenSynced(ctx, fx);
 }
@@ -341,10 +366,12 @@ function onOwnResponse(ctx: JobControllerContext, p: PendingRequest, res: ApiRes
     case RECHECK:
       if (onRecheck((r, purpose) => req(ctx, fx, key, r, purpose), p.data as RecheckData, res) !== undefined) W.addRateLimited(ctx.q, fx, key, res.now);
       break;
-    case "claim":
-      // a pod gone meanwhile needs no claim (ClaimObject ignores NotFound); any other refusal fails the sync
-      if (!res.ok && res.status.code !== 404) W.addRateLimited(ctx.q, fx, key, res.now);
+    case CLAIM_PATCH: {
+      const answer = claimAnswer(res, p.data.release === true);
+      if (answer === "failed") W.addRateLimited(ctx.q, fx, key, res.now);
+      else if (answer === "resync") W.add(ctx.q, key);
       break;
+    }
     case "orphan-finalizer":
       // a pod already gone needs nothing; any other error is retried rate-limited
       if (!res.ok && res.status.code !== 404) W.addRateLimited(ctx.q, fx, key, res.now);

@@ -263,7 +263,8 @@ describe("activeDeadlineSeconds and suspend", () => {
     await c.apply(sleeper("  activeDeadlineSeconds: 30"));
     await c.settle();
     expect(c.get("Job", "slow").status).toMatchObject({ active: 2 });
-    c.advance(29_000);
+    // settle ran past the batched syncs a second after the pod events: the deadline counts from startTime
+    c.advance(toMs(c.get("Job", "slow").status.startTime)! + 29_000 - c.now());
     await c.settle();
     expect(condition(c.get("Job", "slow"), "FailureTarget")).toBeUndefined();
     c.advance(20_000);
@@ -349,8 +350,9 @@ spec:
     expect(failed).toMatchObject({ status: "True", reason: "PodFailurePolicy" });
     expect(failed.message).toMatch(/^Container main for pod default\/job-pod-failure-policy-failjob-[a-z0-9]{5} failed with exit code 42 matching FailJob rule at index 0$/);
     expect(condition(job, "FailureTarget")?.message).toBe(failed.message);
-    // the first failure ends the Job: nothing is retried (far from backoffLimit 6), the other running pod is deleted
-    expect(podsOf(c, "job-pod-failure-policy-failjob").map((p: any) => p.status.phase)).toEqual(["Failed"]);
+    // the first failure ends the Job: nothing is retried (far from backoffLimit 6). The two pods started
+    // together and fail together: the sync a batch period (1 s) after the first failure finds both failed
+    expect(podsOf(c, "job-pod-failure-policy-failjob").map((p: any) => p.status.phase)).toEqual(["Failed", "Failed"]);
     expect(jobEvents(c, "job-pod-failure-policy-failjob").filter((e) => e.includes("SuccessfulCreate"))).toHaveLength(2);
     expect(jobEvents(c, "job-pod-failure-policy-failjob").at(-1)).toBe(`Warning PodFailurePolicy ${failed.message}`);
   });

@@ -8,7 +8,7 @@
 // (enqueueSyncJobWithDelay). The controller steps one snapshot per Job with what each sync saw.
 
 import { assign, emit, setup } from "xstate";
-import type { JobObservation } from "./job.logic.js";
+import { SYNC_JOB_BATCH_PERIOD_MS, type JobObservation } from "./job.logic.js";
 
 export interface JobLifecycleContext {
   /** what is left of the pod-failure back-off when the sync saw it */
@@ -31,7 +31,8 @@ const finished = {
 export const jobLifecycleMachine = setup({
   types: { context: {} as JobLifecycleContext, events: {} as JobLifecycleEvent, emitted: {} as { type: "SyncJob" } },
   delays: {
-    podFailureBackoff: ({ context }) => context.backoffMs,
+    // enqueueSyncJobWithDelay: never sooner than the batch period
+    podFailureBackoff: ({ context }) => Math.max(context.backoffMs, SYNC_JOB_BATCH_PERIOD_MS),
     activeDeadline: ({ context }) => Math.max(0, context.deadlineMs),
   },
   guards: {
@@ -71,7 +72,7 @@ export const jobLifecycleMachine = setup({
               on: { PodFailureBackOff: { target: "backingOff", actions: "observeBackoff" } },
             },
             backingOff: {
-              description: "pods failed since the last success: no new pod until 10 s x 2^(failures-1) (at most 10 min) after the last failure",
+              description: "pods failed since the last success: no new pod until 10 s x 2^(failures-1) (at most 10 min) after the last failure; the sync comes no sooner than 1 s (syncJobBatchPeriod)",
               on: { PodFailureBackOff: { target: "backingOff", reenter: true, actions: "observeBackoff" }, JobRunning: "creating" },
               after: { podFailureBackoff: { target: "creating", actions: "syncJob", description: "the back-off is over: a sync creates the replacement pods" } },
             },

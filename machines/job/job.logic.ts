@@ -23,6 +23,8 @@ export const JOB_COMPLETION_INDEX_ENV = "JOB_COMPLETION_INDEX";
 /** DefaultJobPodFailureBackOff and MaxJobPodFailureBackOff (job_controller.go). */
 export const POD_FAILURE_BACKOFF_MS = 10_000;
 export const POD_FAILURE_BACKOFF_MAX_MS = 10 * 60_000;
+/** syncJobBatchPeriod: how long a pod event (or a status-only Job update) waits before its Job is synced, and the shortest back-off wait (enqueueSyncJobWithDelay). */
+export const SYNC_JOB_BATCH_PERIOD_MS = 1_000;
 /** MaxPodCreateDeletePerSync: creations or deletions one sync may issue. */
 export const MAX_POD_CREATE_DELETE_PER_SYNC = 500;
 
@@ -502,11 +504,10 @@ function countPods(input: JobSyncInput, completions: number, finished?: "Failure
         newSucceeded.push(p);
       }
     } else if ((considerFailed || finished === "FailureTarget") && !prevFailed.has(uid) && (!indexed || (completionIndex(p) ?? completions) < completions)) {
-      // an Ignore rule of the podFailurePolicy keeps the pod out of the failed count and the back-off
-      if (matchPodFailurePolicy(job.spec?.podFailurePolicy, p).countFailed || mutant("job.ignore-rule-counts-failure")) {
-        failedU.push(uid);
-        newFailed.push(p);
-      }
+      // an Ignore rule of the podFailurePolicy keeps the pod out of the failed count, not out of the
+      // back-off (getNewFinishedPods feeds newBackoffRecord every failed pod)
+      if (matchPodFailurePolicy(job.spec?.podFailurePolicy, p).countFailed || mutant("job.ignore-rule-counts-failure")) failedU.push(uid);
+      newFailed.push(p);
     }
   }
   // uids whose pods no longer hold the finalizer (or are gone) are counted now, and leave the list
@@ -631,8 +632,9 @@ export function syncJob(input: JobSyncInput): JobSyncPlan {
     ...(conditions.length ? { conditions } : {}),
     ...(startTime ? { startTime } : {}),
     ...(completionTime ? { completionTime } : {}),
-    // active, succeeded and failed are omitempty int32s; ready and terminating are pointers, shown as 0
-    ...(active.length ? { active: active.length } : {}),
+    // active, succeeded and failed are omitempty int32s; ready and terminating are pointers, shown as 0.
+    // active counts the pods this sync creates (manageJob's active += diff): written with them, not a sync later
+    ...(active.length + plan.create.length ? { active: active.length + plan.create.length } : {}),
     ...((indexed ? c.done.size : c.succeeded) ? { succeeded: indexed ? c.done.size : c.succeeded } : {}),
     ...(c.failed ? { failed: c.failed } : {}),
     terminating,
@@ -691,18 +693,16 @@ function manage(plan: JobSyncPlan, job: Job, active: Pod[], terminating: number,
     plan.create = firstPendingIndexes(diff, completions ?? 0, done, held);
     return;
   }
-  const waiting = new Set<number>();
-  let soonest = Infinity;
-  for (const [ix, f] of perIndex) {
-    const left = backoffRemainingMs({ failuresAfterLastSuccess: f.count, lastFailureMs: f.lastMs }, now);
-    if (left > 0 && !done.has(ix)) {
-      waiting.add(ix);
-      soonest = Math.min(soonest, left);
-    }
-  }
-  plan.create = firstPendingIndexes(diff, completions ?? 0, done, new Set([...held, ...waiting]));
+  // getPodCreationInfoForIndependentIndexes: of the first pending indexes, those whose back-off is
+  // over are created; only when none is does the sync wait, for the soonest of them
+  const pending = firstPendingIndexes(diff, completions ?? 0, done, held);
+  const left = (ix: number) => {
+    const f = perIndex.get(ix);
+    return f ? backoffRemainingMs({ failuresAfterLastSuccess: f.count, lastFailureMs: f.lastMs }, now) : 0;
+  };
+  plan.create = pending.filter((ix) => left(ix!) <= 0);
   plan.indexFailures = Object.fromEntries(plan.create.map((ix) => [ix, perIndex.get(ix!)?.count ?? 0]));
-  if (plan.create.length < diff && soonest < Infinity) plan.observation = { type: "PodFailureBackOff", delayMs: soonest };
+  if (plan.create.length === 0 && pending.length > 0) plan.observation = { type: "PodFailureBackOff", delayMs: Math.min(...pending.map((ix) => left(ix!))) };
 }
 
 // ---------- pods from the template ----------

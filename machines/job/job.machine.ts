@@ -23,6 +23,7 @@ export const jobControllerMachine = controllerMachine<JobControllerContext, JobC
     requeueDescription: "a rate-limited retry is due",
   },
   on: {
+    SyncJobBatched: { action: "batchPeriodOver", step: (c, e, fx) => J.onSyncJobBatched(c, e.key, fx), description: "a second after a pod event or a status-only Job update (syncJobBatchPeriod): enqueueSyncJobBatched's sync" },
     JobTimer: { action: "backoffOrDeadlineOver", step: (c, e, fx) => J.onJobTimer(c, e.key, e.event, fx), description: "a Job's pod-failure back-off or activeDeadlineSeconds ran out (job chart): enqueueSyncJobWithDelay" },
   },
 });

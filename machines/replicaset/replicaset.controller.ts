@@ -8,7 +8,7 @@ import type { Pod } from "kubernetes-types/core/v1";
 import type { ReplicaSet, ReplicaSetStatus } from "kubernetes-types/apps/v1";
 import { newClient, recordEvent, request, startInformer, storeClaimCandidates, storeControlledBy, storeControlledCount, storeLabelCount, type ClientState, type InformerDelta, type PendingRequest, type Store } from "../common/client.js";
 import { matchesLabelSelector } from "../common/labels.js";
-import { RECHECK, adoptPatch, onRecheck, releasePatch, sendClaims, type RecheckData } from "../common/claim.js";
+import { CLAIM_PATCH, RECHECK, adoptPatch, claimAnswer, onRecheck, releasePatch, sendClaims, type RecheckData } from "../common/claim.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
 import * as L from "./replicaset.logic.js";
 import * as W from "../common/workqueue.js";
@@ -272,8 +272,12 @@ function onOwnResponse(ctx: ReplicaSetControllerContext, p: PendingRequest, res:
   else if (p.purpose === "delete-pod") onDeleted(ctx, key, p.data.pod, p.data.rs, res, fx);
   else if (p.purpose === RECHECK) {
     if (onRecheck((r, purpose) => req(ctx, fx, key, r, purpose), p.data as RecheckData, res) !== undefined) W.addRateLimited(ctx.q, fx, key, res.now);
+  } else if (p.purpose === CLAIM_PATCH) {
+    const answer = claimAnswer(res, p.data.release === true);
+    if (answer === "failed") W.addRateLimited(ctx.q, fx, key, res.now);
+    else if (answer === "resync") W.add(ctx.q, key);
   } else if (!res.ok) {
-    // a conflict on a claim or a status write: the cache was stale; try again after a back-off
+    // a conflict on a status write: the cache was stale; try again after a back-off
     W.addRateLimited(ctx.q, fx, key, res.now);
   }
   W.untrack(ctx.q, key);

@@ -12,7 +12,7 @@ import type { ControllerRevision, StatefulSet } from "kubernetes-types/apps/v1";
 import type { PersistentVolumeClaim, Pod } from "kubernetes-types/core/v1";
 import type { Fx } from "../common/effects.js";
 import { newClient, recordEvent, request, startInformer, storeClaimCandidates, type ClientState, type InformerDelta, type PendingRequest, type Store } from "../common/client.js";
-import { RECHECK, adoptPatch, claimPods, onRecheck, releasePatch, sendClaims, type RecheckData } from "../common/claim.js";
+import { CLAIM_PATCH, RECHECK, adoptPatch, claimAnswer, claimPods, onRecheck, releasePatch, sendClaims, type RecheckData } from "../common/claim.js";
 import { matchesLabelSelector } from "../common/labels.js";
 import { keep, lifecycleOf, scheduleLifecycleTimers, stateName, stepKept, type KeptLifecycle } from "../common/lifecycle.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
@@ -326,6 +326,12 @@ function onOwnResponse(ctx: StatefulSetControllerContext, p: PendingRequest, res
     case RECHECK:
       if (onRecheck((r, purpose) => req(ctx, fx, key, r, purpose), p.data as RecheckData, res) !== undefined) retry(ctx, fx, key, res.now);
       break;
+    case CLAIM_PATCH: {
+      const answer = claimAnswer(res, p.data.release === true);
+      if (answer === "failed") retry(ctx, fx, key, res.now);
+      else if (answer === "resync") W.add(ctx.q, key);
+      break;
+    }
     default:
       if (!res.ok && res.code !== 404) retry(ctx, fx, key, res.now);
   }

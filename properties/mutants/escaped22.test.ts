@@ -30,7 +30,9 @@ import { topologyModeFromHints } from "../../machines/kube-proxy/kube-proxy.logi
 import { reconcileHints } from "../../machines/endpointslice/endpointslice.logic.js";
 import { dispatchPolicies, type PolicyWorld } from "../../machines/apiserver/admission/validatingpolicy.js";
 import type { WebhookAttributes } from "../../machines/apiserver/admission/webhooks.js";
-import { celValidationErrors } from "../../machines/apiserver/cel/crdrules.js";
+import { celValidation } from "../../machines/apiserver/cel/crdrules.js";
+
+const celValidationErrors = (obj: unknown, schema: unknown, old?: unknown) => celValidation(obj, schema, old).errors;
 import { victimDisruptionStatus } from "../../machines/scheduler/preemption.js";
 import { failedStatusPatch } from "../../machines/podgc/podgc.logic.js";
 import { ADOPT, claimDecision, RELEASE, SKIP } from "../../machines/common/claim.js";

@@ -1,0 +1,185 @@
+// pkg/controller/job/job_controller_test.go TestSyncJobWithJobPodFailurePolicy and
+// TestSyncJobWithJobBackoffLimitPerIndex, row by row where podflow models the fields (the latter's
+// rows with JobPodReplacementPolicy or JobManagedBy on, as in v1.35): pods named mypod-<i> with the
+// tracking finalizer, and the status the sync leaves. The Go
+// test's syncJob flushes the uncounted pods, removes their finalizers and writes the final status in
+// one call; podflow's syncJob plans one write at a time, so the rows run it until nothing is left to
+// write (the status stored, the finalizers gone), as the controller's successive syncs do. The pods'
+// finish time is testFinishedAt (one second after the zero time) or none, as in the Go rows: no
+// back-off is left for them, except from a deletionTimestamp of now. Left out: "default job based on
+// OnExitCodes", whose stored row expects Failed without FailureTarget, as with JobPodReplacementPolicy
+// and JobManagedBy off (both on in v1.35), and the rows that need pods deleted by the sync itself.
+import { describe, expect, it } from "vitest";
+import type { Job } from "kubernetes-types/batch/v1";
+import type { ContainerStatus, Pod, PodCondition } from "kubernetes-types/core/v1";
+import * as L from "./job.logic.js";
+
+type Policy = NonNullable<NonNullable<Job["spec"]>["podFailurePolicy"]>;
+type Rule = Policy["rules"][number];
+
+const NOW = Date.parse("2026-01-01T00:00:00Z");
+const ZERO = "0001-01-01T00:00:00Z";
+const TEST_FINISHED_AT = "0001-01-01T00:00:01Z";
+const onExit = (action: string, operator: string, values: number[], containerName?: string): Rule => ({ action, onExitCodes: { operator, values, ...(containerName ? { containerName } : {}) } }) as Rule;
+const onCond = (action: string, type: string): Rule => ({ action, onPodConditions: [{ type, status: "True" }] }) as Rule;
+// the Go test's onExitCodeRules
+const onExitCodeRules = [onExit("Ignore", "In", [1, 2, 3]), onExit("FailJob", "In", [5, 6, 7])];
+const terminated = (exitCode: number, name = "", finishedAt?: string): ContainerStatus =>
+  ({ name, image: "", imageID: "", ready: false, restartCount: 0, state: { terminated: { exitCode, ...(finishedAt ? { finishedAt } : {}) } } });
+
+function job(policy: Policy, backoffLimit: number, indexed = false, conditions?: NonNullable<Job["status"]>["conditions"]): Job {
+  return {
+    metadata: { name: "foobar", namespace: "default", uid: "job-uid" },
+    spec: {
+      parallelism: 1, completions: 1, backoffLimit, podFailurePolicy: policy, podReplacementPolicy: "Failed", completionMode: indexed ? "Indexed" : "NonIndexed",
+      selector: { matchLabels: { foo: "bar" } }, template: { metadata: { labels: { foo: "bar" } }, spec: { restartPolicy: "Never", containers: [{ name: "main-container", image: "foo/bar" }] } },
+    },
+    status: { startTime: "2025-12-31T23:59:00Z", ...(conditions ? { conditions } : {}) },
+  } as Job;
+}
+
+function failedPod(status: { containerStatuses?: ContainerStatus[]; initContainerStatuses?: ContainerStatus[]; conditions?: PodCondition[] }, opts: { deleting?: boolean; index?: number } = {}): Pod {
+  return {
+    metadata: {
+      name: "mypod-0", namespace: "default", uid: "mypod-0", creationTimestamp: ZERO, finalizers: [L.JOB_TRACKING_FINALIZER],
+      annotations: opts.index === undefined ? {} : { [L.JOB_COMPLETION_INDEX_ANNOTATION]: String(opts.index) },
+      ownerReferences: [{ apiVersion: "batch/v1", kind: "Job", name: "foobar", uid: "job-uid", controller: true }],
+      ...(opts.deleting ? { deletionTimestamp: new Date(NOW).toISOString() } : {}),
+    },
+    status: { phase: "Failed", ...status },
+  } as Pod;
+}
+
+function createdPod(j: Job, ix: number | undefined, n: number): Pod {
+  const pod = L.newPodForJob(j, ix);
+  return { ...pod, metadata: { ...pod.metadata, name: `created-${n}`, namespace: "default", uid: `created-${n}`, creationTimestamp: ZERO }, status: { phase: "Pending" } } as Pod;
+}
+
+/**
+ * syncJob again and again, storing each status, letting go of each finalizer, showing each created
+ * pod Pending and each deleted one terminating, until nothing is left to write.
+ */
+function settle(j: Job, pods: Pod[]): { status: Job["status"]; created: number } {
+  let created = 0;
+  let backoff: L.BackoffRecord | undefined;
+  for (let i = 0; i < 6; i++) {
+    const p = L.syncJob({ job: j, pods, now: NOW, backoff, expectationsSatisfied: true, removingFinalizers: new Set() });
+    backoff = p.backoff;
+    created += p.create.length;
+    if (p.status) j = { ...j, status: p.status };
+    if (p.create.length === 0 && !p.status && p.removeFinalizers.length === 0) break;
+    const gone = new Set(p.removeFinalizers.map((x) => x.metadata?.uid));
+    const deleted = new Set(p.delete.map((x) => x.metadata?.uid));
+    pods = pods.map((x) => (gone.has(x.metadata?.uid) ? { ...x, metadata: { ...x.metadata, finalizers: [] } } : x));
+    pods = pods.map((x) => (deleted.has(x.metadata?.uid) ? { ...x, metadata: { ...x.metadata, deletionTimestamp: new Date(NOW).toISOString() } } : x));
+    // a created pod shows up Pending, as FakePodControl's creations are counted active
+    pods = [...pods, ...p.create.map((ix, k) => createdPod(j, ix, i * 10 + k))];
+  }
+  return { status: j.status, created };
+}
+
+type Want = { conditions?: [string, string, string][]; active: number; failed: number; succeeded: number };
+const failJob = (message: string): Want["conditions"] => [["FailureTarget", "PodFailurePolicy", message], ["Failed", "PodFailurePolicy", message]];
+
+const failureTarget = (pod: string) => [{ type: "FailureTarget", status: "True", reason: "PodFailurePolicy", message: `Container main-container for pod default/${pod} failed with exit code 5 matching FailJob rule at index 1` }];
+
+const rows: [string, Job, Pod, Want][] = [
+  ["default handling for pod failure if the container matching the exit codes does not match the containerName restriction",
+    job({ rules: [onExit("Ignore", "In", [1, 2, 3], "main-container"), onExit("FailJob", "In", [5, 6, 7], "main-container")] }, 6),
+    failedPod({ containerStatuses: [terminated(5, "monitoring-container"), terminated(42, "main-container", TEST_FINISHED_AT)] }), { active: 1, failed: 1, succeeded: 0 }],
+  ["job marked already as failure target with failed pod", job({ rules: onExitCodeRules }, 6, false, failureTarget("mypod-0")), failedPod({ containerStatuses: [terminated(5, "main-container")] }),
+    { conditions: failJob("Container main-container for pod default/mypod-0 failed with exit code 5 matching FailJob rule at index 1"), active: 0, failed: 1, succeeded: 0 }],
+  ["job marked already as failure target with failed pod, message based on already deleted pod", job({ rules: onExitCodeRules }, 6, false, failureTarget("already-deleted-pod")),
+    failedPod({ containerStatuses: [terminated(5, "main-container")] }),
+    { conditions: failJob("Container main-container for pod default/already-deleted-pod failed with exit code 5 matching FailJob rule at index 1"), active: 0, failed: 1, succeeded: 0 }],
+  ["fail job based on OnExitCodes", job({ rules: onExitCodeRules }, 6), failedPod({ containerStatuses: [terminated(5, "main-container")] }),
+    { conditions: failJob("Container main-container for pod default/mypod-0 failed with exit code 5 matching FailJob rule at index 1"), active: 0, failed: 1, succeeded: 0 }],
+  ["fail indexed job based on OnExitCodes", job({ rules: onExitCodeRules }, 6, true), failedPod({ containerStatuses: [terminated(5, "main-container")] }, { index: 0 }),
+    { conditions: failJob("Container main-container for pod default/mypod-0 failed with exit code 5 matching FailJob rule at index 1"), active: 0, failed: 1, succeeded: 0 }],
+  ["fail job based on OnExitCodes with NotIn operator", job({ rules: [onExit("FailJob", "NotIn", [5, 6, 7])] }, 6), failedPod({ containerStatuses: [terminated(42, "main-container")] }),
+    { conditions: failJob("Container main-container for pod default/mypod-0 failed with exit code 42 matching FailJob rule at index 0"), active: 0, failed: 1, succeeded: 0 }],
+  ["default handling job based on OnExitCodes with NotIn operator", job({ rules: [onExit("FailJob", "NotIn", [5, 6, 7])] }, 6), failedPod({ containerStatuses: [terminated(5, "main-container", TEST_FINISHED_AT)] }),
+    { active: 1, failed: 1, succeeded: 0 }],
+  ["fail job based on OnExitCodes for InitContainer", job({ rules: onExitCodeRules }, 6),
+    failedPod({ initContainerStatuses: [terminated(5, "init-container")], containerStatuses: [terminated(143, "main-container")] }),
+    { conditions: failJob("Container init-container for pod default/mypod-0 failed with exit code 5 matching FailJob rule at index 1"), active: 0, failed: 1, succeeded: 0 }],
+  ["ignore pod failure; both rules are matching, the first is executed only", job({ rules: onExitCodeRules }, 0),
+    failedPod({ containerStatuses: [terminated(2, "container1"), terminated(6, "container2")] }), { active: 1, failed: 0, succeeded: 0 }],
+  ["ignore pod failure based on OnExitCodes", job({ rules: onExitCodeRules }, 0), failedPod({ containerStatuses: [terminated(1)] }), { active: 1, failed: 0, succeeded: 0 }],
+  ["count pod failure based on OnExitCodes; both rules are matching, the first is executed only", job({ rules: [onExit("Count", "In", [1, 2]), onExit("Ignore", "In", [2, 3])] }, 6),
+    failedPod({ containerStatuses: [terminated(2, "", TEST_FINISHED_AT)] }), { active: 1, failed: 1, succeeded: 0 }],
+  ["count pod failure based on OnPodConditions; both rules are matching, the first is executed only", job({ rules: [onCond("Count", "ResourceLimitExceeded"), onCond("Ignore", "DisruptionTarget")] }, 6),
+    failedPod({ conditions: [{ type: "ResourceLimitExceeded", status: "True" }, { type: "DisruptionTarget", status: "True" }], containerStatuses: [{ ...terminated(0, "", TEST_FINISHED_AT) }] }),
+    { active: 1, failed: 1, succeeded: 0 }],
+  ["ignore pod failure based on OnPodConditions", job({ rules: [onCond("Ignore", "DisruptionTarget")] }, 0), failedPod({ conditions: [{ type: "DisruptionTarget", status: "True" }] }),
+    { active: 1, failed: 0, succeeded: 0 }],
+  ["ignore pod failure based on OnPodConditions, ignored failures delays pod recreation", job({ rules: [onCond("Ignore", "DisruptionTarget")] }, 0),
+    failedPod({ conditions: [{ type: "DisruptionTarget", status: "True" }] }, { deleting: true }), { active: 0, failed: 0, succeeded: 0 }],
+  ["fail job based on OnPodConditions", job({ rules: [onCond("FailJob", "DisruptionTarget")] }, 6), failedPod({ conditions: [{ type: "DisruptionTarget", status: "True" }] }),
+    { conditions: failJob("Pod default/mypod-0 has condition DisruptionTarget matching FailJob rule at index 0"), active: 0, failed: 1, succeeded: 0 }],
+];
+
+describe("TestSyncJobWithJobPodFailurePolicy rows", () => {
+  for (const [name, j, pod, want] of rows) {
+    it(name, () => {
+      const { status } = settle(j, [pod]);
+      expect((status?.conditions ?? []).map((c) => [c.type, c.reason, c.message])).toEqual(want.conditions ?? []);
+      expect({ active: status?.active ?? 0, failed: status?.failed ?? 0, succeeded: status?.succeeded ?? 0 }).toEqual({ active: want.active, failed: want.failed, succeeded: want.succeeded });
+    });
+  }
+});
+
+/** buildPod().uid(uid).index(ix).phase(phase).indexFailureCount(count).trackingFinalizer(), named mypod-<i> by the test. */
+function indexedPod(i: number, uid: string, ix: number, phase: string, failures: number, exitCode?: [string, number]): Pod {
+  return {
+    metadata: {
+      name: `mypod-${i}`, namespace: "default", uid, creationTimestamp: ZERO, finalizers: [L.JOB_TRACKING_FINALIZER],
+      annotations: { [L.JOB_COMPLETION_INDEX_ANNOTATION]: String(ix), [L.JOB_INDEX_FAILURE_COUNT_ANNOTATION]: String(failures) },
+      ownerReferences: [{ apiVersion: "batch/v1", kind: "Job", name: "foobar", uid: "job-uid", controller: true }],
+    },
+    status: { phase, ...(exitCode ? { containerStatuses: [terminated(exitCode[1], exitCode[0])] } : {}) },
+  } as Pod;
+}
+
+function perIndexJob(n: number, backoffLimit: number, maxFailedIndexes?: number, rule?: Rule): Job {
+  const j = job(undefined as unknown as Policy, backoffLimit, true);
+  const spec: Record<string, unknown> = { ...j.spec, parallelism: n, completions: n, backoffLimitPerIndex: 1, podReplacementPolicy: rule ? "Failed" : "TerminatingOrFailed" };
+  delete spec.podFailurePolicy;
+  if (rule) spec.podFailurePolicy = { rules: [rule] };
+  if (maxFailedIndexes !== undefined) spec.maxFailedIndexes = maxFailedIndexes;
+  return { ...j, spec } as Job;
+}
+
+const MAX_INT32 = 2 ** 31 - 1;
+type PerIndexWant = { active?: number; failed: number; succeeded: number; terminating: number; failedIndexes: string; completedIndexes: string; conditions: [string, string, string][] };
+const perIndexRows: [string, Job, Pod[], PerIndexWant][] = [
+  ["single failed pod replaced already", perIndexJob(2, MAX_INT32), [indexedPod(0, "a", 0, "Failed", 0), indexedPod(1, "b", 0, "Pending", 1)],
+    { active: 2, failed: 1, succeeded: 0, terminating: 0, failedIndexes: "", completedIndexes: "", conditions: [] }],
+  ["single failed index due to exceeding the backoff limit per index, the job continues", perIndexJob(2, MAX_INT32), [indexedPod(0, "a", 0, "Failed", 1)],
+    { active: 1, failed: 1, succeeded: 0, terminating: 0, failedIndexes: "0", completedIndexes: "", conditions: [] }],
+  ["single failed index due to FailIndex action, the job continues", perIndexJob(2, MAX_INT32, undefined, onExit("FailIndex", "In", [3])), [indexedPod(0, "a", 0, "Failed", 0, ["", 3])],
+    { active: 1, failed: 1, succeeded: 0, terminating: 0, failedIndexes: "0", completedIndexes: "", conditions: [] }],
+  ["job failed index due to FailJob action", perIndexJob(2, 6, undefined, onExit("FailJob", "In", [3])), [indexedPod(0, "a", 0, "Failed", 0, ["x", 3])],
+    { active: 0, failed: 1, succeeded: 0, terminating: 0, failedIndexes: "", completedIndexes: "", conditions: failJob("Container x for pod default/mypod-0 failed with exit code 3 matching FailJob rule at index 0") ?? [] }],
+  ["job pod failure ignored due to matching Ignore action", perIndexJob(2, 6, undefined, onExit("Ignore", "In", [3])), [indexedPod(0, "a", 0, "Failed", 0, ["x", 3])],
+    { active: 2, failed: 0, succeeded: 0, terminating: 0, failedIndexes: "", completedIndexes: "", conditions: [] }],
+  ["job failed due to exceeding backoffLimit before backoffLimitPerIndex", perIndexJob(2, 1), [indexedPod(0, "a", 0, "Failed", 0), indexedPod(1, "b", 1, "Failed", 0)],
+    { failed: 2, succeeded: 0, terminating: 0, failedIndexes: "", completedIndexes: "", conditions: [["FailureTarget", "BackoffLimitExceeded", "Job has reached the specified backoff limit"], ["Failed", "BackoffLimitExceeded", "Job has reached the specified backoff limit"]] }],
+  ["job failed due to failed indexes", perIndexJob(2, MAX_INT32), [indexedPod(0, "a", 0, "Failed", 1), indexedPod(1, "b", 1, "Succeeded", 0)],
+    { failed: 1, succeeded: 1, terminating: 0, failedIndexes: "0", completedIndexes: "1", conditions: [["FailureTarget", "FailedIndexes", "Job has failed indexes"], ["Failed", "FailedIndexes", "Job has failed indexes"]] }],
+  ["job failed due to exceeding max failed indexes", perIndexJob(4, MAX_INT32, 1),
+    [indexedPod(0, "a", 0, "Failed", 1), indexedPod(1, "b", 1, "Succeeded", 0), indexedPod(2, "c", 2, "Failed", 1), indexedPod(3, "d", 3, "Running", 0)],
+    { failed: 3, succeeded: 1, terminating: 1, failedIndexes: "0,2", completedIndexes: "1", conditions: [["FailureTarget", "MaxFailedIndexesExceeded", "Job has exceeded the specified maximal number of failed indexes"]] }],
+];
+
+describe("TestSyncJobWithJobBackoffLimitPerIndex rows", () => {
+  for (const [name, j, pods, want] of perIndexRows) {
+    it(name, () => {
+      const { status } = settle(j, pods);
+      expect((status?.conditions ?? []).map((c) => [c.type, c.reason, c.message])).toEqual(want.conditions);
+      expect({ failed: status?.failed ?? 0, succeeded: status?.succeeded ?? 0, terminating: status?.terminating, failedIndexes: status?.failedIndexes, completedIndexes: status?.completedIndexes ?? "" })
+        .toEqual({ failed: want.failed, succeeded: want.succeeded, terminating: want.terminating, failedIndexes: want.failedIndexes, completedIndexes: want.completedIndexes });
+      expect(status?.active ?? 0).toBe(want.active ?? 0);
+    });
+  }
+});
