@@ -5,6 +5,7 @@
 import { createServer as createHttpServer, IncomingMessage, ServerResponse, type Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
+import type { Server as TlsServer } from "node:tls";
 import type { Duplex } from "node:stream";
 import { createRequire } from "node:module";
 import type { Status } from "kubernetes-types/meta/v1";
@@ -26,6 +27,7 @@ import { decodeBody, decodeDeleteOptions, decodeObjectBody, duplicateKeyErrors, 
 import { customTable, partialObjectMetadata, partialObjectMetadataList, tableOptions, toTable, type IncludeObject, type MetaVersion } from "./tables.js";
 import { acceptAsksPretty, negotiatedMediaType, negotiatedTransform, notAcceptable, watchMediaTypes, type Transform } from "./negotiate.js";
 import { goYamlText } from "./yamlemit.js";
+import { guardTlsHandshake } from "./tlsfront.js";
 import { isValidPathSegmentName } from "../../machines/apiserver/validation/names.js";
 import { fieldManagerMaxLength, isPrintable, managerOrUserAgent } from "../../machines/apiserver/fieldmanager/fieldmanager.js";
 import { openApiV2, openApiV2Protobuf, openApiV3Paths, openApiV3Group } from "./openapi.js";
@@ -643,6 +645,8 @@ const connectionListener = (createRequire(import.meta.url)("_http_server") as { 
 export const maxHeaderBytes = 1 << 20;
 const readHeaderTimeoutMs = 32_000;
 const idleTimeoutMs = 90_000;
+/** How often Node looks for requests past headersTimeout: the lateness of the ReadHeaderTimeout cut. */
+const headerSweepMs = 1_000;
 
 /** kube-apiserver's --request-timeout default: a request that is not long-running gets this long. */
 export const requestTimeoutMs = 60_000;
@@ -1081,11 +1085,16 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   // secure_serving.go: MaxHeaderBytes 1 MiB (Node's default is 16 KiB: a long label selector kube
   // serves was 431 here), ReadHeaderTimeout 32 s, IdleTimeout 90 s
   // requireHostHeader off: a request without Host is refused below in net/http's words, not Node's
-  const limits = { maxHeaderSize: maxHeaderBytes, requireHostHeader: false };
+  // connectionsCheckingInterval: Node finds a request past headersTimeout only when it sweeps its
+  // connections (every 30 s by default), so a slowloris client held its connection up to 62 s
+  const limits = { maxHeaderSize: maxHeaderBytes, requireHostHeader: false, connectionsCheckingInterval: headerSweepMs };
   // tls.RequestClientCert: a client certificate is asked for (the CA named as acceptable) and
   // verified, but a connection without one, or with one that fails, goes on to the authenticators
   const clientAuth = { requestCert: true, rejectUnauthorized: false };
   const server: Server = certs ? createHttpsServer({ key: certs.key, cert: certs.cert, ca: certs.caCert, ...clientAuth, ...limits, allowHalfOpen: true }, handler) : createHttpServer(limits, handler);
+  // the handshake gets ReadHeaderTimeout from the connection on (Node's 120 s, restarted by every
+  // byte, let a slow client hold it), and plain HTTP gets net/http's 400
+  if (certs) guardTlsHandshake(server as unknown as TlsServer, readHeaderTimeoutMs);
   // net/http answers a request whose client half-closed after sending it; Node's https server would
   // end the socket at the client's FIN (httpAllowHalfOpen false), as its http server does not
   if (certs) (server as Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
@@ -1210,7 +1219,9 @@ async function serveProxy(cluster: Cluster, asked: Omit<ApiRequest, "type" | "id
  * send its headers (ReadHeaderTimeout) gets no answer at all.
  */
 function answerUnreadable(err: NodeJS.ErrnoException, socket: Duplex): void {
-  if (err.code === "ERR_HTTP_REQUEST_TIMEOUT" || err.code === "ECONNRESET" || !socket.writable) {
+  // a TLS error (a handshake cut by its deadline among them) closes the connection: there is no
+  // TLS session to write an HTTP answer on
+  if (err.code === "ERR_HTTP_REQUEST_TIMEOUT" || err.code === "ECONNRESET" || /^ERR_(SSL|TLS)_/.test(err.code ?? "") || !socket.writable) {
     socket.destroy();
     return;
   }
