@@ -96,6 +96,45 @@ describe("plain HTTP sent to the secure port (net/http's conn.serve)", () => {
   }, 30_000);
 });
 
+/** Sends `head` on a fresh TLS connection and resolves with all the server wrote before it closed. */
+function exchangeTls(head: string): Promise<string> {
+  const url = new URL(s.server.url);
+  return new Promise((resolve) => {
+    const sock = tlsConnect({ host: url.hostname, port: Number(url.port), ca: s.server.caCert, servername: "localhost", rejectUnauthorized: false }, () => sock.write(head));
+    closedAfter(sock, Date.now()).then((c) => resolve(c.received));
+  });
+}
+
+describe("a request head at net/http's read limit (MaxHeaderBytes 1 MiB + 4096 bytes of bufio slop)", () => {
+  const limit = (1 << 20) + 4096;
+  // a head of exactly `bytes` bytes: one long header, or as many short ones as fit
+  const oneHeader = (bytes: number, connection = "Connection: close") => {
+    const start = "GET /version HTTP/1.1\r\nHost: x\r\nX-Pad: ";
+    const end = `\r\n${connection}\r\n\r\n`;
+    return start + "a".repeat(bytes - start.length - end.length) + end;
+  };
+  const manyHeaders = (bytes: number) => {
+    let head = "GET /version HTTP/1.1\r\nHost: x\r\nConnection: close\r\n";
+    while (bytes - head.length - 2 > 64) head += "X-Many: g\r\n";
+    return head + `X-Pad: ${"b".repeat(bytes - head.length - 2 - "X-Pad: \r\n".length)}\r\n\r\n`;
+  };
+  const tooLarge = "HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n431 Request Header Fields Too Large";
+
+  it("a head of exactly the limit is read and served; one byte more is 431, however it is split into headers", async () => {
+    for (const build of [oneHeader, manyHeaders]) {
+      expect(build(limit).length).toBe(limit);
+      expect((await exchangeTls(build(limit))).split("\r\n")[0]).toBe("HTTP/1.1 200 OK");
+      expect(build(limit + 1).length).toBe(limit + 1);
+      expect(await exchangeTls(build(limit + 1))).toBe(tooLarge);
+    }
+    // an upgrade's head is read the same way
+    const upgrade = oneHeader(limit + 1, "Connection: Upgrade\r\nUpgrade: websocket");
+    expect(upgrade.length).toBe(limit + 1);
+    expect(await exchangeTls(upgrade)).toBe(tooLarge);
+    expect((await send("GET", "/version")).code).toBe(200);
+  }, 60_000);
+});
+
 describe("a strategic merge patch's $patch that is no string (mergepatch.ErrBadPatchType's %s)", () => {
   // fmt's %s of a non-string is %!s(type=value); PreserveInts decoded an integer as int64, a nested
   // nil prints <nil>, and the map after "in map:" is printed with %v

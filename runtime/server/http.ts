@@ -643,6 +643,8 @@ const connectionListener = (createRequire(import.meta.url)("_http_server") as { 
 
 /** secure_serving.go's http.Server: MaxHeaderBytes (the request line and headers), ReadHeaderTimeout, IdleTimeout. */
 export const maxHeaderBytes = 1 << 20;
+/** initialReadLimitSize: net/http reads a request's head up to MaxHeaderBytes plus 4096 ("bufio slop"). */
+const headReadLimit = maxHeaderBytes + 4096;
 const readHeaderTimeoutMs = 32_000;
 const idleTimeoutMs = 90_000;
 /** How often Node looks for requests past headersTimeout: the lateness of the ReadHeaderTimeout cut. */
@@ -1087,7 +1089,9 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   // requireHostHeader off: a request without Host is refused below in net/http's words, not Node's
   // connectionsCheckingInterval: Node finds a request past headersTimeout only when it sweeps its
   // connections (every 30 s by default), so a slowloris client held its connection up to 62 s
-  const limits = { maxHeaderSize: maxHeaderBytes, requireHostHeader: false, connectionsCheckingInterval: headerSweepMs };
+  // maxHeaderSize: Node counts the URL, names and values only, fewer bytes than net/http reads, so
+  // it refuses no head Go would take; the rest of Go's limit is checked on the head's bytes (headTooLarge)
+  const limits = { maxHeaderSize: headReadLimit, requireHostHeader: false, connectionsCheckingInterval: headerSweepMs };
   // tls.RequestClientCert: a client certificate is asked for (the CA named as acceptable) and
   // verified, but a connection without one, or with one that fails, goes on to the authenticators
   const clientAuth = { requestCert: true, rejectUnauthorized: false };
@@ -1135,6 +1139,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   // with its socket: it is served by the same handler, its answer written on the socket.
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on("error", () => socket.destroy());
+    if (headTooLarge(req)) return void socket.end(`HTTP/1.1 ${headerTooLargeText}\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n${headerTooLargeText}`);
     const res = new ServerResponse(req);
     res.shouldKeepAlive = false;
     res.assignSocket(socket as Socket);
@@ -1264,7 +1269,7 @@ function serveUnknownMethod(err: { rawPacket?: Buffer }, socket: Duplex, serve: 
   const tryHead = () => {
     const end = head.indexOf("\r\n\r\n");
     if (end < 0) {
-      if (head.length > maxHeaderBytes) {
+      if (head.length > headReadLimit) {
         socket.off("data", onData);
         clearTimeout(timer);
         fail("431 Request Header Fields Too Large");
@@ -1273,7 +1278,7 @@ function serveUnknownMethod(err: { rawPacket?: Buffer }, socket: Duplex, serve: 
     }
     socket.off("data", onData);
     clearTimeout(timer);
-    if (end > maxHeaderBytes) return void fail("431 Request Header Fields Too Large");
+    if (end + 4 > headReadLimit) return void fail("431 Request Header Fields Too Large");
     const req = requestFromHead(head.toString("latin1", 0, end), socket);
     if (!req) return void fail("400 Bad Request");
     const res = new ServerResponse(req);
@@ -1373,12 +1378,26 @@ function unreadHeader(req: IncomingMessage): boolean {
   const http11 = req.httpVersionMajor === 1 && req.httpVersionMinor >= 1;
   let answer: string | undefined;
   const te = req.headers["transfer-encoding"];
-  if (http11 && te !== undefined && te.toLowerCase() !== "chunked") answer = head("501 Not Implemented", "Unsupported transfer encoding");
+  if (headTooLarge(req)) answer = head(headerTooLargeText, headerTooLargeText);
+  else if (http11 && te !== undefined && te.toLowerCase() !== "chunked") answer = head("501 Not Implemented", "Unsupported transfer encoding");
   else if (http11 && req.headers.host === undefined && req.method !== "CONNECT") answer = head("400 Bad Request: missing required Host header", "400 Bad Request: missing required Host header");
   if (answer === undefined) return false;
   req.socket.end(answer);
   req.socket.destroySoon?.();
   return true;
+}
+
+const headerTooLargeText = "431 Request Header Fields Too Large";
+
+/**
+ * Whether net/http would have stopped reading this request's head at its read limit (errTooLarge):
+ * the head's bytes as the client wrote them, each header line `Name: value` (Node keeps no raw
+ * bytes; a header sent without the space after its colon is counted a byte long).
+ */
+function headTooLarge(req: IncomingMessage): boolean {
+  let bytes = req.method!.length + 1 + req.url!.length + " HTTP/1.1\r\n".length + 2;
+  for (let i = 0; i + 1 < req.rawHeaders.length && bytes <= headReadLimit; i += 2) bytes += req.rawHeaders[i]!.length + 2 + req.rawHeaders[i + 1]!.length + 2;
+  return bytes > headReadLimit;
 }
 
 interface HandlerContext {
