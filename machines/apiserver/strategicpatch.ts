@@ -10,7 +10,7 @@ import { NumberLiteral } from "../common/numberliteral.js";
 import { getOwn, hasOwn, setOwn } from "../common/own.js";
 import { schemaData } from "./schema/schemadata.js";
 import { patchMeta } from "./schema/patchmeta.js";
-import { goFormatValue } from "./schema/decode.js";
+import { goFormatS, goFormatValue, goNumberType } from "./schema/decode.js";
 import { mutant } from "../common/mutation.js";
 import { goQuote } from "../common/goquote.js";
 
@@ -36,7 +36,8 @@ const badFormat = {
   setElementOrder: () => new StrategicPatchError("invalid patch format of setElementOrder list", 400),
 };
 const noMergeKey = (m: unknown, key: string) => new StrategicPatchError(`map: ${goFormatValue(m)} does not contain declared merge key: ${key}`, 500);
-const badPatchType = (t: unknown, m: unknown) => new StrategicPatchError(`unknown patch type: ${goFormatValue(t)} in map: ${goFormatValue(m)}`, 500);
+// ErrBadPatchType prints the directive with %s: one that is no string shows as %!s(int64=5)
+const badPatchType = (t: unknown, m: unknown) => new StrategicPatchError(`unknown patch type: ${goFormatS(t)} in map: ${goFormatValue(m)}`, 500);
 
 const directiveMarker = "$patch";
 const retainKeysDirective = "$retainKeys";
@@ -398,11 +399,7 @@ function aliasedOriginal(originalList: any[], patchList: any[], mergeKey: string
  */
 function goTypeName(v: unknown): string {
   const k = kindOf(v);
-  if (k === "number") {
-    const text = v instanceof NumberLiteral ? v.text : String(v);
-    const integer = v instanceof NumberLiteral ? /^-?[0-9]+$/.test(text) && BigInt(text) >= -(2n ** 63n) && BigInt(text) < 2n ** 63n : Number.isInteger(v);
-    return integer ? "int64" : "float64";
-  }
+  if (k === "number") return goNumberType(v as number | NumberLiteral);
   return k === "map" ? "map[string]interface {}" : k === "slice" ? "[]interface {}" : k === "boolean" ? "bool" : k === "nil" ? "%!s(<nil>)" : k;
 }
 

@@ -5,6 +5,7 @@
 import { createServer as createHttpServer, IncomingMessage, ServerResponse, type Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
+import type { Server as TlsServer } from "node:tls";
 import type { Duplex } from "node:stream";
 import { createRequire } from "node:module";
 import type { Status } from "kubernetes-types/meta/v1";
@@ -27,6 +28,7 @@ import { customTable, partialObjectMetadata, partialObjectMetadataList, tableOpt
 import { acceptAsksPretty, negotiatedMediaType, negotiatedTransform, notAcceptable, watchMediaTypes, type Transform } from "./negotiate.js";
 import { goYamlText } from "./yamlemit.js";
 import { isUnstructured, unstructuredAnswer } from "./unstructured.js";
+import { guardTlsHandshake } from "./tlsfront.js";
 import { isValidPathSegmentName } from "../../machines/apiserver/validation/names.js";
 import { fieldManagerMaxLength, isPrintable, managerOrUserAgent } from "../../machines/apiserver/fieldmanager/fieldmanager.js";
 import { openApiV2, openApiV2Protobuf, openApiV3Paths, openApiV3Group } from "./openapi.js";
@@ -643,8 +645,12 @@ const connectionListener = (createRequire(import.meta.url)("_http_server") as { 
 
 /** secure_serving.go's http.Server: MaxHeaderBytes (the request line and headers), ReadHeaderTimeout, IdleTimeout. */
 export const maxHeaderBytes = 1 << 20;
+/** initialReadLimitSize: net/http reads a request's head up to MaxHeaderBytes plus 4096 ("bufio slop"). */
+const headReadLimit = maxHeaderBytes + 4096;
 const readHeaderTimeoutMs = 32_000;
 const idleTimeoutMs = 90_000;
+/** How often Node looks for requests past headersTimeout: the lateness of the ReadHeaderTimeout cut. */
+const headerSweepMs = 1_000;
 
 /** kube-apiserver's --request-timeout default: a request that is not long-running gets this long. */
 export const requestTimeoutMs = 60_000;
@@ -1083,11 +1089,18 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   // secure_serving.go: MaxHeaderBytes 1 MiB (Node's default is 16 KiB: a long label selector kube
   // serves was 431 here), ReadHeaderTimeout 32 s, IdleTimeout 90 s
   // requireHostHeader off: a request without Host is refused below in net/http's words, not Node's
-  const limits = { maxHeaderSize: maxHeaderBytes, requireHostHeader: false };
+  // connectionsCheckingInterval: Node finds a request past headersTimeout only when it sweeps its
+  // connections (every 30 s by default), so a slowloris client held its connection up to 62 s
+  // maxHeaderSize: Node counts the URL, names and values only, fewer bytes than net/http reads, so
+  // it refuses no head Go would take; the rest of Go's limit is checked on the head's bytes (headTooLarge)
+  const limits = { maxHeaderSize: headReadLimit, requireHostHeader: false, connectionsCheckingInterval: headerSweepMs };
   // tls.RequestClientCert: a client certificate is asked for (the CA named as acceptable) and
   // verified, but a connection without one, or with one that fails, goes on to the authenticators
   const clientAuth = { requestCert: true, rejectUnauthorized: false };
   const server: Server = certs ? createHttpsServer({ key: certs.key, cert: certs.cert, ca: certs.caCert, ...clientAuth, ...limits, allowHalfOpen: true }, handler) : createHttpServer(limits, handler);
+  // the handshake gets ReadHeaderTimeout from the connection on (Node's 120 s, restarted by every
+  // byte, let a slow client hold it), and plain HTTP gets net/http's 400
+  if (certs) guardTlsHandshake(server as unknown as TlsServer, readHeaderTimeoutMs);
   // net/http answers a request whose client half-closed after sending it; Node's https server would
   // end the socket at the client's FIN (httpAllowHalfOpen false), as its http server does not
   if (certs) (server as Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
@@ -1128,6 +1141,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   // with its socket: it is served by the same handler, its answer written on the socket.
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on("error", () => socket.destroy());
+    if (headTooLarge(req)) return void socket.end(`HTTP/1.1 ${headerTooLargeText}\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n${headerTooLargeText}`);
     const res = new ServerResponse(req);
     res.shouldKeepAlive = false;
     res.assignSocket(socket as Socket);
@@ -1212,7 +1226,9 @@ async function serveProxy(cluster: Cluster, asked: Omit<ApiRequest, "type" | "id
  * send its headers (ReadHeaderTimeout) gets no answer at all.
  */
 function answerUnreadable(err: NodeJS.ErrnoException, socket: Duplex): void {
-  if (err.code === "ERR_HTTP_REQUEST_TIMEOUT" || err.code === "ECONNRESET" || !socket.writable) {
+  // a TLS error (a handshake cut by its deadline among them) closes the connection: there is no
+  // TLS session to write an HTTP answer on
+  if (err.code === "ERR_HTTP_REQUEST_TIMEOUT" || err.code === "ECONNRESET" || /^ERR_(SSL|TLS)_/.test(err.code ?? "") || !socket.writable) {
     socket.destroy();
     return;
   }
@@ -1255,7 +1271,7 @@ function serveUnknownMethod(err: { rawPacket?: Buffer }, socket: Duplex, serve: 
   const tryHead = () => {
     const end = head.indexOf("\r\n\r\n");
     if (end < 0) {
-      if (head.length > maxHeaderBytes) {
+      if (head.length > headReadLimit) {
         socket.off("data", onData);
         clearTimeout(timer);
         fail("431 Request Header Fields Too Large");
@@ -1264,7 +1280,7 @@ function serveUnknownMethod(err: { rawPacket?: Buffer }, socket: Duplex, serve: 
     }
     socket.off("data", onData);
     clearTimeout(timer);
-    if (end > maxHeaderBytes) return void fail("431 Request Header Fields Too Large");
+    if (end + 4 > headReadLimit) return void fail("431 Request Header Fields Too Large");
     const req = requestFromHead(head.toString("latin1", 0, end), socket);
     if (!req) return void fail("400 Bad Request");
     const res = new ServerResponse(req);
@@ -1364,12 +1380,26 @@ function unreadHeader(req: IncomingMessage): boolean {
   const http11 = req.httpVersionMajor === 1 && req.httpVersionMinor >= 1;
   let answer: string | undefined;
   const te = req.headers["transfer-encoding"];
-  if (http11 && te !== undefined && te.toLowerCase() !== "chunked") answer = head("501 Not Implemented", "Unsupported transfer encoding");
+  if (headTooLarge(req)) answer = head(headerTooLargeText, headerTooLargeText);
+  else if (http11 && te !== undefined && te.toLowerCase() !== "chunked") answer = head("501 Not Implemented", "Unsupported transfer encoding");
   else if (http11 && req.headers.host === undefined && req.method !== "CONNECT") answer = head("400 Bad Request: missing required Host header", "400 Bad Request: missing required Host header");
   if (answer === undefined) return false;
   req.socket.end(answer);
   req.socket.destroySoon?.();
   return true;
+}
+
+const headerTooLargeText = "431 Request Header Fields Too Large";
+
+/**
+ * Whether net/http would have stopped reading this request's head at its read limit (errTooLarge):
+ * the head's bytes as the client wrote them, each header line `Name: value` (Node keeps no raw
+ * bytes; a header sent without the space after its colon is counted a byte long).
+ */
+function headTooLarge(req: IncomingMessage): boolean {
+  let bytes = req.method!.length + 1 + req.url!.length + " HTTP/1.1\r\n".length + 2;
+  for (let i = 0; i + 1 < req.rawHeaders.length && bytes <= headReadLimit; i += 2) bytes += req.rawHeaders[i]!.length + 2 + req.rawHeaders[i + 1]!.length + 2;
+  return bytes > headReadLimit;
 }
 
 interface HandlerContext {

@@ -796,14 +796,6 @@ export function fromUnstructured(kind: string, value: unknown, typeKey?: string)
   }
 }
 
-/** fmt's %v of one float64: %g with the shortest digits, in exponent form below 1e-4 or from 1e6 on. */
-function goFormatNumber(v: number): string {
-  if (Number.isInteger(v)) return String(v);
-  const exp = Math.floor(Math.log10(Math.abs(v)));
-  if (exp < -4 || exp >= 6) return v.toExponential().replace(/e([+-])(\d)$/, "e$10$2");
-  return String(v);
-}
-
 /**
  * Writes a JSON value nested to any depth with an explicit stack (a patched value reaches here up
  * to encoding/json's 10,000 levels, past what recursion on the call stack takes): `scalar` writes
@@ -844,7 +836,48 @@ function writeNested(v: unknown, scalar: (x: unknown) => string, form: { open: [
 
 /** fmt's %+v of a JSON value held in Go maps and slices: map[a:1 b:[x y]], keys sorted. */
 export function goFormatValue(v: unknown): string {
-  const scalar = (x: unknown) => (x === null || x === undefined ? "<nil>" : x instanceof NumberLiteral ? goFormatNumber(x.value) : typeof x === "number" ? goFormatNumber(x) : String(x));
+  const scalar = (x: unknown) => (x === null || x === undefined ? "<nil>" : x instanceof NumberLiteral || typeof x === "number" ? goNumberV(x) : String(x));
+  return writeNested(v, scalar, { open: ["map[", "["], close: ["]", "]"], sep: " ", key: (k) => `${k}:`, sortKeys: true, skip: () => false });
+}
+
+/**
+ * The Go type a decoded JSON number has: sigs.k8s.io/json's PreserveInts makes an integer literal an
+ * int64, and any other (a fraction, an exponent, past int64's range) a float64.
+ */
+export function goNumberType(v: number | NumberLiteral): "int64" | "float64" {
+  if (!(v instanceof NumberLiteral)) return Number.isInteger(v) ? "int64" : "float64";
+  return /^-?[0-9]+$/.test(v.text) && BigInt(v.text) >= -(2n ** 63n) && BigInt(v.text) < 2n ** 63n ? "int64" : "float64";
+}
+
+/** strconv's shortest %v of a float64: exponent form below 1e-4 and from 1e6 on, integral values included. */
+function goFloat64(v: number): string {
+  if (v === 0) return "0";
+  const [mantissa, e] = v.toExponential().split("e");
+  const exp = Number(e);
+  if (exp < -4 || exp >= 6) return `${mantissa}e${exp < 0 ? "-" : "+"}${String(Math.abs(exp)).padStart(2, "0")}`;
+  return String(v);
+}
+
+/** fmt's %v of a decoded JSON number: an int64's digits, or a float64's shortest %g. */
+function goNumberV(n: number | NumberLiteral): string {
+  if (goNumberType(n) === "int64") return n instanceof NumberLiteral ? BigInt(n.text).toString() : String(n);
+  return goFloat64(n instanceof NumberLiteral ? n.value : n);
+}
+
+/**
+ * fmt's %s of a decoded JSON value held in an interface{}: a string is itself, and any other leaf is
+ * the verb's error form %!s(type=value), as ErrBadPatchType prints a $patch directive that is no
+ * string. Inside a map or slice a nil is <nil>; alone it has no type.
+ */
+export function goFormatS(v: unknown): string {
+  if (v === null || v === undefined) return "%!s(<nil>)";
+  const scalar = (x: unknown): string => {
+    if (x === null || x === undefined) return "<nil>";
+    if (typeof x === "string") return x;
+    if (typeof x === "boolean") return `%!s(bool=${x})`;
+    const n = x as number | NumberLiteral;
+    return `%!s(${goNumberType(n)}=${goNumberV(n)})`;
+  };
   return writeNested(v, scalar, { open: ["map[", "["], close: ["]", "]"], sep: " ", key: (k) => `${k}:`, sortKeys: true, skip: () => false });
 }
 
