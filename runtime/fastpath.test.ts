@@ -108,6 +108,9 @@ beforeAll(async () => {
     // a NetworkPolicy starts kindnet's policy agent, a value machine too
     await c.apply([{ apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: "web-ingress" }, spec: { podSelector: { matchLabels: { app: "web" } }, ingress: [{ from: [{ podSelector: {} }] }] } }] as never);
     await c.settle();
+    // a ValidatingAdmissionPolicy starts kube-controller-manager's policy status controller, a value machine too
+    await c.apply([{ apiVersion: "admissionregistration.k8s.io/v1", kind: "ValidatingAdmissionPolicy", metadata: { name: "replicas" }, spec: { matchConstraints: { resourceRules: [{ apiGroups: ["apps"], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["deployments"] }] }, validations: [{ expression: "object.spec.replicass <= 5" }] } }] as never);
+    await c.settle();
     c.advance(5_000);
     await c.request({ verb: "patch", group: "apps", resource: "deployments", namespace: "default", name: "web", patchType: "merge", body: { spec: { replicas: 1 } } });
     await c.delete("Pod", "crasher");
