@@ -71,11 +71,12 @@ describe("NodeShouldRunDaemonPod (TestNodeShouldRunDaemonPod)", () => {
   // and the tainted-node tests of daemon_controller_test.go.
   const rows: [string, (ds: any) => void, Partial<Node["spec"]>, L.ShouldRun][] = [
     ["ShouldRunDaemonPodOnUnschedulableNode with its taint: tolerated by default", () => {}, { unschedulable: true, taints: [{ key: "node.kubernetes.io/unschedulable", effect: "NoSchedule" }] }, { shouldRun: true, shouldContinueRunning: true }],
-    ["a NoSchedule taint without toleration: no new pod, a running one stays", () => {}, { taints: [{ key: "dedicated", value: "user", effect: "NoSchedule" }] }, { shouldRun: false, shouldContinueRunning: true }],
-    ["a NoExecute taint without toleration: no pod at all", () => {}, { taints: [{ key: "dedicated", value: "user", effect: "NoExecute" }] }, { shouldRun: false, shouldContinueRunning: false }],
-    ["a tolerated NoSchedule taint", (ds) => (ds.spec.template.spec.tolerations = [{ key: "dedicated", value: "user", effect: "NoSchedule" }]), { taints: [{ key: "dedicated", value: "user", effect: "NoSchedule" }] }, { shouldRun: true, shouldContinueRunning: true }],
-    ["a not-ready NoExecute taint is tolerated by default", () => {}, { taints: [{ key: "node.kubernetes.io/not-ready", effect: "NoExecute" }] }, { shouldRun: true, shouldContinueRunning: true }],
-    ["an unreachable NoExecute taint is tolerated by default", () => {}, { taints: [{ key: "node.kubernetes.io/unreachable", effect: "NoExecute" }] }, { shouldRun: true, shouldContinueRunning: true }],
+    ["a NoSchedule taint without toleration: no new pod, a running one stays (TestTaintedNodeDaemonDoesNotLaunchIntolerantPod, TestNoScheduleTaintedDoesntEvicitRunningIntolerantPod)", () => {}, { taints: [{ key: "dedicated", value: "user1", effect: "NoSchedule" }] }, { shouldRun: false, shouldContinueRunning: true }],
+    ["a NoExecute taint without toleration: no pod at all (TestNoExecuteTaintedDoesEvicitRunningIntolerantPod)", () => {}, { taints: [{ key: "dedicated", value: "user1", effect: "NoExecute" }] }, { shouldRun: false, shouldContinueRunning: false }],
+    ["a tolerated NoSchedule taint (TestTaintedNodeDaemonLaunchesToleratePod)", (ds) => (ds.spec.template.spec.tolerations = [{ key: "dedicated", value: "user1", effect: "NoSchedule" }]), { taints: [{ key: "dedicated", value: "user1", effect: "NoSchedule" }] }, { shouldRun: true, shouldContinueRunning: true }],
+    ["tolerations on an untainted node change nothing (TestNodeDaemonLaunchesToleratePod)", (ds) => (ds.spec.template.spec.tolerations = [{ key: "dedicated", value: "user1", effect: "NoSchedule" }]), {}, { shouldRun: true, shouldContinueRunning: true }],
+    ["a not-ready NoExecute taint is tolerated by default (TestNotReadyNodeDaemonLaunchesPod)", () => {}, { taints: [{ key: "node.kubernetes.io/not-ready", effect: "NoExecute" }] }, { shouldRun: true, shouldContinueRunning: true }],
+    ["an unreachable NoExecute taint is tolerated by default (TestUnreachableNodeDaemonLaunchesPod)", () => {}, { taints: [{ key: "node.kubernetes.io/unreachable", effect: "NoExecute" }] }, { shouldRun: true, shouldContinueRunning: true }],
     ["disk, memory and pid pressure are tolerated by default (TestTaintPressureNodeDaemonLaunchesPod)", () => {},
       { taints: ["disk-pressure", "memory-pressure", "pid-pressure"].map((k) => ({ key: `node.kubernetes.io/${k}`, effect: "NoSchedule" })) }, { shouldRun: true, shouldContinueRunning: true }],
     ["network-unavailable is not tolerated by a pod on the pod network", () => {}, { taints: [{ key: "node.kubernetes.io/network-unavailable", effect: "NoSchedule" }] }, { shouldRun: false, shouldContinueRunning: true }],
@@ -180,12 +181,12 @@ describe("manage", () => {
     expect(sync(w)).toEqual([0, 0]);
   });
   it("a tainted node without toleration gets no pod (TestTaintedNodeDaemonDoesNotLaunchIntolerantPod)", () => {
-    const w = world(newDaemonSet(), [newNode("tainted", simpleDaemonSetLabel, [{ key: "dedicated", value: "user", effect: "NoSchedule" }])]);
+    const w = world(newDaemonSet(), [newNode("tainted", simpleDaemonSetLabel, [{ key: "dedicated", value: "user1", effect: "NoSchedule" }])]);
     expect(sync(w)).toEqual([0, 0]);
   });
   it("an intolerant pod on a node tainted NoExecute is deleted, on one tainted NoSchedule it stays", () => {
     for (const [effect, want] of [["NoExecute", [0, 1]], ["NoSchedule", [0, 0]]] as const) {
-      const w = world(newDaemonSet(), [newNode("n", simpleDaemonSetLabel, [{ key: "dedicated", value: "user", effect }])]);
+      const w = world(newDaemonSet(), [newNode("n", simpleDaemonSetLabel, [{ key: "dedicated", value: "user1", effect }])]);
       w.pods.push(podOn(w, "n"));
       expect(sync(w)).toEqual(want);
     }
