@@ -396,5 +396,8 @@ describe("the rest of cronjob_controllerv2_test.go", () => {
     expect(L.nextScheduleTimeDuration(cj, justASecondBeforeTheHour, sched("*/1 * * * *"))).toBe(1000 + nextScheduleDelta);
     const every3 = cron(justBeforeTheHour, "@every 3m", { lastScheduleTime: rfc3339(justBeforeTheHour) });
     expect(L.nextScheduleTimeDuration(every3, justASecondBeforeTheHour, sched("@every 3m"))).toBe(2 * MIN + 1000 + nextScheduleDelta);
+    // "spec.schedule with @every changed - cadence increase": @every 3m becomes @every 1m
+    const every1 = cron(justBeforeTheHour, "@every 1m", { lastScheduleTime: rfc3339(justBeforeTheHour) });
+    expect(L.nextScheduleTimeDuration(every1, justASecondBeforeTheHour, sched("@every 1m"))).toBe(1000 + nextScheduleDelta);
   });
 });
