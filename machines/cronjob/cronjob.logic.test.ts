@@ -178,6 +178,8 @@ const missing = { deadline: longDead, ranPreviously: true, stillActive: true, jo
 const syncRows: Record<string, Row> = {
   "never ran, not valid schedule, A": { concurrencyPolicy: A, schedule: "obvious error schedule", jobCreationTime: justAfterThePriorHour, now: justBeforeTheHour, expectedWarnings: 1, jobPresentInCJActiveStatus: true },
   "never ran, not valid schedule, F": { concurrencyPolicy: F, schedule: "obvious error schedule", jobCreationTime: justAfterThePriorHour, now: justBeforeTheHour, expectedWarnings: 1, jobPresentInCJActiveStatus: true },
+  // Kubernetes names this row R but gives it concurrencyPolicy Forbid, as transcribed.
+  "never ran, not valid schedule, R": { concurrencyPolicy: F, schedule: "obvious error schedule", jobCreationTime: justAfterThePriorHour, now: justBeforeTheHour, expectedWarnings: 1, jobPresentInCJActiveStatus: true },
   "never ran, not valid time zone": { concurrencyPolicy: A, schedule: onTheHour, timeZone: "bad timezone", jobCreationTime: justAfterThePriorHour, now: justBeforeTheHour, expectedWarnings: 1, jobPresentInCJActiveStatus: true },
   "never ran, not time, A": { concurrencyPolicy: A, schedule: onTheHour, ...notTime },
   "never ran, not time, F": { concurrencyPolicy: F, schedule: onTheHour, ...notTime },
@@ -187,6 +189,8 @@ const syncRows: Record<string, Row> = {
   "never ran, is time, F": { concurrencyPolicy: F, schedule: onTheHour, ...isTime },
   "never ran, is time, R": { concurrencyPolicy: R, schedule: onTheHour, ...isTime },
   "never ran, is time in zone": { concurrencyPolicy: A, schedule: onTheHour, timeZone: newYork, ...isTime },
+  // a row from when spec.timeZone sat behind a feature gate (now GA): the zone is always read
+  "never ran, is time in zone, but time zone disabled": { concurrencyPolicy: A, schedule: onTheHour, timeZone: newYork, ...isTime },
   "never ran, is time in zone, but TZ is also set in schedule": { concurrencyPolicy: A, schedule: `TZ=UTC ${onTheHour}`, timeZone: newYork, ...isTime, expectActive: undefined, expectedWarnings: 1 },
   "never ran, is time, suspended": { concurrencyPolicy: A, suspend: true, schedule: onTheHour, jobCreationTime: justAfterThePriorHour, now: justAfterTheHour, jobPresentInCJActiveStatus: true },
   "never ran, is time, past deadline": { concurrencyPolicy: A, schedule: onTheHour, deadline: shortDead, jobCreationTime: justAfterThePriorHour, now: justAfterTheHour + MIN * (shortDead + 1), expectRequeueAfter: true, expectedRequeueDuration: HOUR - MIN - MIN * (shortDead + 1) + nextScheduleDelta, jobPresentInCJActiveStatus: true },
@@ -392,5 +396,8 @@ describe("the rest of cronjob_controllerv2_test.go", () => {
     expect(L.nextScheduleTimeDuration(cj, justASecondBeforeTheHour, sched("*/1 * * * *"))).toBe(1000 + nextScheduleDelta);
     const every3 = cron(justBeforeTheHour, "@every 3m", { lastScheduleTime: rfc3339(justBeforeTheHour) });
     expect(L.nextScheduleTimeDuration(every3, justASecondBeforeTheHour, sched("@every 3m"))).toBe(2 * MIN + 1000 + nextScheduleDelta);
+    // "spec.schedule with @every changed - cadence increase": @every 3m becomes @every 1m
+    const every1 = cron(justBeforeTheHour, "@every 1m", { lastScheduleTime: rfc3339(justBeforeTheHour) });
+    expect(L.nextScheduleTimeDuration(every1, justASecondBeforeTheHour, sched("@every 1m"))).toBe(1000 + nextScheduleDelta);
   });
 });

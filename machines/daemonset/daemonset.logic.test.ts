@@ -32,23 +32,51 @@ function newNode(name: string, labels: Record<string, string> = simpleDaemonSetL
 }
 
 describe("NodeShouldRunDaemonPod (TestNodeShouldRunDaemonPod)", () => {
-  // The node is newNode("test-node", simpleDaemonSetLabel); resources and host ports are the scheduler's business now.
+  // Kubernetes' rows in its order, each run under both update strategies, on newNode("test-node",
+  // simpleDaemonSetLabel) with 100M memory, 1 cpu and 100 pods allocatable. Three rows also put a
+  // pod on the node (host port 666, 50M): NodeShouldRunDaemonPod never reads the pods, so resources
+  // and host ports are left to the default scheduler and those rows expect a pod.
+  const resourcePodSpec = (nodeName: string, memory: string, cpu: string) => ({
+    ...(nodeName ? { nodeName } : {}),
+    containers: [{ name: "foo", image: "bar", resources: { requests: { memory, cpu } } }],
+    terminationGracePeriodSeconds: 0,
+  });
+  const affinityIn = (value: string) => ({ nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: "type", operator: "In", values: [value] }] }] } } });
+  const goRows: [string, any, boolean, L.ShouldRun][] = [
+    ["ShouldRunDaemonPod", resourcePodSpec("", "50M", "0.5"), false, { shouldRun: true, shouldContinueRunning: true }],
+    ["InsufficientResourceError (200M asked of 100M)", resourcePodSpec("", "200M", "0.5"), false, { shouldRun: true, shouldContinueRunning: true }],
+    ["ErrPodNotMatchHostName", resourcePodSpec("other-node", "50M", "0.5"), false, { shouldRun: false, shouldContinueRunning: false }],
+    ["ErrPodNotFitsHostPorts (a pod on the node holds host port 666)", { containers: [{ ports: [{ hostPort: 666 }] }] }, false, { shouldRun: true, shouldContinueRunning: true }],
+    ["InsufficientResourceError (100M asked, a pod on the node uses 50M)", resourcePodSpec("", "100M", "0.5"), false, { shouldRun: true, shouldContinueRunning: true }],
+    ["ShouldRunDaemonPod (50M asked, a pod on the node uses 50M)", resourcePodSpec("", "50M", "0.5"), false, { shouldRun: true, shouldContinueRunning: true }],
+    ["ErrNodeSelectorNotMatch", { nodeSelector: simpleDaemonSetLabel2 }, false, { shouldRun: false, shouldContinueRunning: false }],
+    ["ShouldRunDaemonPod (matching nodeSelector)", { nodeSelector: simpleDaemonSetLabel }, false, { shouldRun: true, shouldContinueRunning: true }],
+    ["ErrPodAffinityNotMatch", { affinity: affinityIn("test") }, false, { shouldRun: false, shouldContinueRunning: false }],
+    ["ShouldRunDaemonPod (matching node affinity)", { affinity: affinityIn("production") }, false, { shouldRun: true, shouldContinueRunning: true }],
+    ["ShouldRunDaemonPodOnUnschedulableNode", resourcePodSpec("", "50M", "0.5"), true, { shouldRun: true, shouldContinueRunning: true }],
+  ];
+  const strategies = [{ type: "OnDelete" }, { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } }];
+  for (const [name, podSpec, unschedulable, want] of goRows) {
+    it.each(strategies)(`${name} ($type)`, (strategy) => {
+      const node: Node = { metadata: { name: "test-node", labels: simpleDaemonSetLabel }, spec: { unschedulable }, status: { allocatable: { memory: "100M", cpu: "1", pods: "100" } } };
+      const ds = newDaemonSet((d) => {
+        d.metadata = {};
+        d.spec = { selector: { matchLabels: simpleDaemonSetLabel }, template: { metadata: { labels: simpleDaemonSetLabel }, spec: podSpec }, updateStrategy: strategy };
+      });
+      expect(L.nodeShouldRunDaemonPod(node, ds)).toEqual(want);
+    });
+  }
+
+  // Beyond that table: the taints the daemon pod tolerates by default (AddOrUpdateDaemonPodTolerations)
+  // and the tainted-node tests of daemon_controller_test.go.
   const rows: [string, (ds: any) => void, Partial<Node["spec"]>, L.ShouldRun][] = [
-    ["ShouldRunDaemonPod", () => {}, {}, { shouldRun: true, shouldContinueRunning: true }],
-    ["InsufficientResourceError: resources are left to the default scheduler", (ds) => (ds.spec.template.spec.containers[0].resources = { requests: { memory: "200M", cpu: "0.5" } }), {}, { shouldRun: true, shouldContinueRunning: true }],
-    ["ErrPodNotMatchHostName", (ds) => (ds.spec.template.spec.nodeName = "other-node"), {}, { shouldRun: false, shouldContinueRunning: false }],
-    ["ErrPodNotFitsHostPorts: host ports are the scheduler's business", (ds) => (ds.spec.template.spec.containers[0].ports = [{ hostPort: 666, containerPort: 666 }]), {}, { shouldRun: true, shouldContinueRunning: true }],
-    ["ErrNodeSelectorNotMatch", (ds) => (ds.spec.template.spec.nodeSelector = simpleDaemonSetLabel2), {}, { shouldRun: false, shouldContinueRunning: false }],
-    ["ShouldRunDaemonPod with a matching nodeSelector", (ds) => (ds.spec.template.spec.nodeSelector = simpleDaemonSetLabel), {}, { shouldRun: true, shouldContinueRunning: true }],
-    ["ErrPodAffinityNotMatch", (ds) => (ds.spec.template.spec.affinity = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: "type", operator: "In", values: ["test"] }] }] } } }), {}, { shouldRun: false, shouldContinueRunning: false }],
-    ["ShouldRunDaemonPod with matching node affinity", (ds) => (ds.spec.template.spec.affinity = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: "type", operator: "In", values: ["production"] }] }] } } }), {}, { shouldRun: true, shouldContinueRunning: true }],
-    ["ShouldRunDaemonPodOnUnschedulableNode: unschedulable alone is no taint", () => {}, { unschedulable: true }, { shouldRun: true, shouldContinueRunning: true }],
     ["ShouldRunDaemonPodOnUnschedulableNode with its taint: tolerated by default", () => {}, { unschedulable: true, taints: [{ key: "node.kubernetes.io/unschedulable", effect: "NoSchedule" }] }, { shouldRun: true, shouldContinueRunning: true }],
-    ["a NoSchedule taint without toleration: no new pod, a running one stays", () => {}, { taints: [{ key: "dedicated", value: "user", effect: "NoSchedule" }] }, { shouldRun: false, shouldContinueRunning: true }],
-    ["a NoExecute taint without toleration: no pod at all", () => {}, { taints: [{ key: "dedicated", value: "user", effect: "NoExecute" }] }, { shouldRun: false, shouldContinueRunning: false }],
-    ["a tolerated NoSchedule taint", (ds) => (ds.spec.template.spec.tolerations = [{ key: "dedicated", value: "user", effect: "NoSchedule" }]), { taints: [{ key: "dedicated", value: "user", effect: "NoSchedule" }] }, { shouldRun: true, shouldContinueRunning: true }],
-    ["a not-ready NoExecute taint is tolerated by default", () => {}, { taints: [{ key: "node.kubernetes.io/not-ready", effect: "NoExecute" }] }, { shouldRun: true, shouldContinueRunning: true }],
-    ["an unreachable NoExecute taint is tolerated by default", () => {}, { taints: [{ key: "node.kubernetes.io/unreachable", effect: "NoExecute" }] }, { shouldRun: true, shouldContinueRunning: true }],
+    ["a NoSchedule taint without toleration: no new pod, a running one stays (TestTaintedNodeDaemonDoesNotLaunchIntolerantPod, TestNoScheduleTaintedDoesntEvicitRunningIntolerantPod)", () => {}, { taints: [{ key: "dedicated", value: "user1", effect: "NoSchedule" }] }, { shouldRun: false, shouldContinueRunning: true }],
+    ["a NoExecute taint without toleration: no pod at all (TestNoExecuteTaintedDoesEvicitRunningIntolerantPod)", () => {}, { taints: [{ key: "dedicated", value: "user1", effect: "NoExecute" }] }, { shouldRun: false, shouldContinueRunning: false }],
+    ["a tolerated NoSchedule taint (TestTaintedNodeDaemonLaunchesToleratePod)", (ds) => (ds.spec.template.spec.tolerations = [{ key: "dedicated", value: "user1", effect: "NoSchedule" }]), { taints: [{ key: "dedicated", value: "user1", effect: "NoSchedule" }] }, { shouldRun: true, shouldContinueRunning: true }],
+    ["tolerations on an untainted node change nothing (TestNodeDaemonLaunchesToleratePod)", (ds) => (ds.spec.template.spec.tolerations = [{ key: "dedicated", value: "user1", effect: "NoSchedule" }]), {}, { shouldRun: true, shouldContinueRunning: true }],
+    ["a not-ready NoExecute taint is tolerated by default (TestNotReadyNodeDaemonLaunchesPod)", () => {}, { taints: [{ key: "node.kubernetes.io/not-ready", effect: "NoExecute" }] }, { shouldRun: true, shouldContinueRunning: true }],
+    ["an unreachable NoExecute taint is tolerated by default (TestUnreachableNodeDaemonLaunchesPod)", () => {}, { taints: [{ key: "node.kubernetes.io/unreachable", effect: "NoExecute" }] }, { shouldRun: true, shouldContinueRunning: true }],
     ["disk, memory and pid pressure are tolerated by default (TestTaintPressureNodeDaemonLaunchesPod)", () => {},
       { taints: ["disk-pressure", "memory-pressure", "pid-pressure"].map((k) => ({ key: `node.kubernetes.io/${k}`, effect: "NoSchedule" })) }, { shouldRun: true, shouldContinueRunning: true }],
     ["network-unavailable is not tolerated by a pod on the pod network", () => {}, { taints: [{ key: "node.kubernetes.io/network-unavailable", effect: "NoSchedule" }] }, { shouldRun: false, shouldContinueRunning: true }],
@@ -153,12 +181,12 @@ describe("manage", () => {
     expect(sync(w)).toEqual([0, 0]);
   });
   it("a tainted node without toleration gets no pod (TestTaintedNodeDaemonDoesNotLaunchIntolerantPod)", () => {
-    const w = world(newDaemonSet(), [newNode("tainted", simpleDaemonSetLabel, [{ key: "dedicated", value: "user", effect: "NoSchedule" }])]);
+    const w = world(newDaemonSet(), [newNode("tainted", simpleDaemonSetLabel, [{ key: "dedicated", value: "user1", effect: "NoSchedule" }])]);
     expect(sync(w)).toEqual([0, 0]);
   });
   it("an intolerant pod on a node tainted NoExecute is deleted, on one tainted NoSchedule it stays", () => {
     for (const [effect, want] of [["NoExecute", [0, 1]], ["NoSchedule", [0, 0]]] as const) {
-      const w = world(newDaemonSet(), [newNode("n", simpleDaemonSetLabel, [{ key: "dedicated", value: "user", effect }])]);
+      const w = world(newDaemonSet(), [newNode("n", simpleDaemonSetLabel, [{ key: "dedicated", value: "user1", effect }])]);
       w.pods.push(podOn(w, "n"));
       expect(sync(w)).toEqual(want);
     }
