@@ -177,6 +177,8 @@ describe("service/networking/vap-servicecidr-deny.yaml: a ValidatingAdmissionPol
   it("a status write changes only the status; a spec write only the spec, generation 2", async () => {
     await withCluster(async (c) => {
       await c.apply(fixture("service/networking/vap-servicecidr-deny.yaml"));
+      // the policy status controller writes the first status (observedGeneration 1): the writes below follow it
+      await c.settle();
       const req = (subresource: string | undefined, body: any) => c.request({ verb: "update", group: "admissionregistration.k8s.io", resource: "validatingadmissionpolicies", name: "servicecidrs.deny", ...(subresource ? { subresource } : {}), body });
       const p = c.get("ValidatingAdmissionPolicy", "servicecidrs.deny");
       const st: any = await req("status", { ...p, spec: { ...p.spec, failurePolicy: "Ignore" }, status: { observedGeneration: 1, typeChecking: {} } });
