@@ -17,7 +17,8 @@ beforeAll(async () => {
   const pod = { metadata: { name: "web", labels: { app: "web" } }, spec: { containers: [{ name: "web", image: "nginx:1.27", ports: [{ containerPort: 80 }] }] } };
   expect((await send("POST", `${ns}/pods`, pod)).code).toBe(201);
   expect((await send("POST", `${ns}/services`, { metadata: { name: "web" }, spec: { selector: { app: "web" }, ports: [{ port: 80 }] } })).code).toBe(201);
-  const ready = await until(async () => (json(await send("GET", `${ns}/endpoints/web`)).subsets ?? []).length > 0, 30_000);
+  // a ready address: until the pod is Ready its address is only in notReadyAddresses, and the service proxy answers 503
+  const ready = await until(async () => (json(await send("GET", `${ns}/endpoints/web`)).subsets ?? []).some((x: { addresses?: unknown[] }) => (x.addresses ?? []).length > 0), 30_000);
   expect(ready).toBe(true);
 }, 45_000);
 afterAll(async () => {
