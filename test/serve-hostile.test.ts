@@ -5,7 +5,7 @@
 // a right and no prototype gains a property.
 //
 // Seed: PODFLOW_HOSTILE_SEED (default: the day number, printed first). Requests:
-// PODFLOW_HOSTILE_RUNS (default 10,000 with CI=true, 1,500 otherwise). A failure prints the
+// PODFLOW_HOSTILE_RUNS (default 4,000 with CI=true, about 90 s, 1,500 otherwise). A failure prints the
 // command that replays its shrunk counterexample (PODFLOW_HOSTILE_PATH).
 
 import { describe, it, expect } from "vitest";
@@ -18,7 +18,7 @@ import { describeRequest, exampleManifests, normalizeMessage as normalize, reply
 const daySeed = Math.floor(Date.now() / 86_400_000);
 const seed = process.env.PODFLOW_HOSTILE_SEED ? Number(process.env.PODFLOW_HOSTILE_SEED) : daySeed;
 const replayPath = process.env.PODFLOW_HOSTILE_PATH;
-const totalRequests = Number(process.env.PODFLOW_HOSTILE_RUNS ?? (process.env.CI === "true" ? 10_000 : 1_500));
+const totalRequests = Number(process.env.PODFLOW_HOSTILE_RUNS ?? (process.env.CI === "true" ? 4_000 : 1_500));
 /** requests per batch: a batch runs against one fresh cluster, so a counterexample replays alone */
 const batchMax = 32;
 const manifests = exampleManifests(new URL("../examples/", import.meta.url));
