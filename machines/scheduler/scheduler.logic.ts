@@ -406,6 +406,8 @@ export function onResponse(ctx: SchedulerContext, res: ApiResponse & { now: numb
     // the reflector backs off and lists again (the Relist timer): a failed list must not leave the cache unsynced for good
     if (!res.ok) return listFailed(ctx.client, fx, inf.watchId);
     applyListed(ctx, inf.watchId, onListed(ctx.client, fx, inf, res.object), res.now);
+    // PreBind's wait polls the claim cache (checkBindings), however the cache learnt of the binding: a relist too
+    if (inf.watchId === PVCS) releaseVolumeWaits(ctx, fx);
     queueCycle(ctx, fx, res.now);
     return;
   }
