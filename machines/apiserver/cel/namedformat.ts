@@ -4,7 +4,7 @@
 import { isQualifiedName, isValidLabelValue, nameIsDNS1035Label, nameIsDNSLabel, nameIsDNSSubdomain } from "../../common/names.js";
 import { declare } from "./checker.js";
 import { def, noOverload } from "./functions.js";
-import { parseRequestURI } from "./url.js";
+import { parseRequestURI } from "../../common/gourl.js";
 import { CelOpaque, CelOptional } from "./values.js";
 
 const FORMAT_TYPE = "kubernetes.NamedFormat";

@@ -32,3 +32,20 @@ describe("a configuration's webhook names", () => {
     expect(validateValidatingWebhookConfiguration(config([hook(), hook({ name: "other.k8s.io" })]))).toEqual([]);
   });
 });
+
+// ValidateWebhookURL reads the URL as Go's url.Parse does: its errors (url.Error: `parse "<url without
+// fragment>": <why>`) and its unescaped Fragment are what the messages print.
+describe("a webhook's clientConfig.url, read by Go's url.Parse", () => {
+  const form = "; desired format: https://host[/path]";
+  const rows: Array<[string, string, string[]]> = [
+    ["a space in the host", "https://bad host/", [`webhooks[0].clientConfig.url: Required value: url must be a valid URL: parse "https://bad host/": invalid character " " in host name${form}`]],
+    ["a port that is not a number", "https://example.com:x/", [`webhooks[0].clientConfig.url: Required value: url must be a valid URL: parse "https://example.com:x/": invalid port ":x" after host${form}`]],
+    ["an error names the URL without its fragment", "https://exa%zzmple.com/#frag", [`webhooks[0].clientConfig.url: Required value: url must be a valid URL: parse "https://exa%zzmple.com/": invalid URL escape "%zz"${form}`]],
+    ["the fragment is shown unescaped", "https://example.com/#a%20b", ['webhooks[0].clientConfig.url: Invalid value: "a b": fragments are not permitted in the URL']],
+  ];
+  for (const [name, url, want] of rows) {
+    it(name, () => {
+      expect(messages(validateValidatingWebhookConfiguration(config([hook({ clientConfig: { url } })])))).toEqual(want);
+    });
+  }
+});

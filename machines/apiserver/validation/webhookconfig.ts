@@ -9,6 +9,7 @@ import { validateLabelSelector } from "./selector.js";
 import { validateMatchConditions, validateRuleWithOperations } from "./admissionpolicy.js";
 import { mutant } from "../../common/mutation.js";
 import { deepEqual } from "../../common/equal.js";
+import { type GoURL, parseURL, URLError } from "../../common/gourl.js";
 
 type Obj = any;
 
@@ -34,58 +35,16 @@ interface Options {
 
 const strict: Options = { requireNoSideEffects: true, requireRecognizedAdmissionReviewVersion: true, requireUniqueWebhookNames: true, allowInvalidLabelValueInSelector: false, ignoreMatchConditions: false };
 
-/** The parts of a URL ValidateWebhookURL reads, split as Go's url.Parse splits them. */
-export interface ParsedURL {
-  scheme: string;
-  host: string;
-  user?: string;
-  fragment: string;
-  rawQuery: string;
-  path: string;
-}
-
-/** Go's url.Parse for the parts a webhook URL is checked for (scheme, userinfo, host, query, fragment). */
-export function parseURL(raw: string): ParsedURL | { error: string } {
-  let rest = raw;
-  let fragment = "";
-  const hash = rest.indexOf("#");
-  if (hash >= 0) {
-    fragment = rest.slice(hash + 1);
-    rest = rest.slice(0, hash);
-  }
-  if (/[\x00-\x1f\x7f]/.test(rest)) return { error: `parse ${JSON.stringify(raw)}: net/url: invalid control character in URL` };
-  let scheme = "";
-  const m = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(rest);
-  if (m) {
-    scheme = m[1]!.toLowerCase();
-    rest = rest.slice(m[0].length);
-  } else if (rest.startsWith(":")) return { error: `parse ${JSON.stringify(raw)}: missing protocol scheme` };
-  let rawQuery = "";
-  const q = rest.indexOf("?");
-  if (q >= 0) {
-    rawQuery = rest.slice(q + 1);
-    rest = rest.slice(0, q);
-  }
-  let host = "";
-  let user: string | undefined;
-  if ((scheme !== "" || rest.startsWith("//")) && rest.startsWith("//")) {
-    const slash = rest.indexOf("/", 2);
-    const authority = slash < 0 ? rest.slice(2) : rest.slice(2, slash);
-    rest = slash < 0 ? "" : rest.slice(slash);
-    const at = authority.lastIndexOf("@");
-    if (at >= 0) {
-      user = authority.slice(0, at);
-      host = authority.slice(at + 1);
-    } else host = authority;
-  }
-  return { scheme, host, ...(user !== undefined ? { user } : {}), fragment, rawQuery, path: rest };
-}
-
 /** ValidateWebhookURL with forceHttps. */
 function validateWebhookURL(path: string, url: string): FieldError[] {
   const form = "; desired format: https://host[/path]";
-  const u = parseURL(url);
-  if ("error" in u) return [required(path, `url must be a valid URL: ${u.error}${form}`)];
+  let u: GoURL;
+  try {
+    u = parseURL(url);
+  } catch (e) {
+    if (e instanceof URLError) return [required(path, `url must be a valid URL: ${e.message}${form}`)];
+    throw e;
+  }
   const errs: FieldError[] = [];
   if (u.scheme !== "https") errs.push(invalidValue(path, u.scheme, `'https' is the only allowed URL scheme${form}`));
   // "specified" since apiserver b304fee29 (2022); v0.35.0 says so.
