@@ -256,13 +256,18 @@ export function syncJobKey(ctx: JobControllerContext, key: string, now: number, 
     const e = ctx.expectations.get(key) ?? { add: 0, del: [] };
     ctx.expectations.set(key, { ...e, del: [...e.del, ...plan.delete.map((p) => p.metadata?.uid ?? "")] });
   }
+  // deleteJobPods: a pod's tracking finalizer is removed before it is deleted, so a pod the controller
+  // deletes (scaled down, suspended) is not counted as failed once it terminates
+  const holder = (p: Pod): FinalizerHolder => ({ namespace: p.metadata?.namespace, name: p.metadata?.name, uid: p.metadata?.uid, finalizers: p.metadata?.finalizers ?? [] });
+  removeFinalizers(ctx, key, plan.delete.filter(L.hasTrackingFinalizer).map(holder), fx);
   for (const p of plan.delete) req(ctx, fx, key, { verb: "delete", group: "", resource: "pods", namespace: ns, name: p.metadata?.name }, "delete-pod", { uid: p.metadata?.uid, name: p.metadata?.name });
   if (plan.create.length > 0) {
     const e = ctx.expectations.get(key) ?? { add: 0, del: [] };
     ctx.expectations.set(key, { ...e, add: Math.max(0, e.add) + plan.create.length });
   }
   for (const ix of plan.create) req(ctx, fx, key, { verb: "create", group: "", resource: "pods", namespace: ns, body: L.newPodForJob(job, ix, ix === undefined ? undefined : plan.indexFailures?.[ix]) }, "create-pod");
-  const finalizers = plan.removeFinalizers.map((p) => ({ namespace: p.metadata?.namespace, name: p.metadata?.name, uid: p.metadata?.uid, finalizers: p.metadata?.finalizers ?? [] }));
+  const deleting = new Set(plan.delete.map((p) => p.metadata?.uid));
+  const finalizers = plan.removeFinalizers.filter((p) => !deleting.has(p.metadata?.uid)).map(holder);
   if (plan.status) {
     // Finalizers go only once the status counting their pods is stored: a pod is never lost from the count.
     req(ctx, fx, key, { verb: "update", group: "batch", resource: "jobs", subresource: "status", namespace: ns, name: job.metadata?.name, body: { ...job, status: plan.status } }, "status", { finalizers, events: plan.events, backoff: plan.backoff, forget: plan.create.length === 0 && plan.delete.length === 0 });

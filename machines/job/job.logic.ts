@@ -543,8 +543,12 @@ export function syncJob(input: JobSyncInput): JobSyncPlan {
   let active = pods.filter(isPodActive);
   let terminating = pods.filter(isPodTerminating).length;
   let conditions: JobCondition[] = [...(st.conditions ?? [])];
+  // syncJob calls manageJob (which deletes a suspended Job's pods) only with its expectations met and
+  // the Job not being deleted (an orphaning delete keeps it a while, its pods released); the Suspended
+  // condition, either way, is written only by a sync that called it.
+  const manageCalled = input.expectationsSatisfied && !job.metadata?.deletionTimestamp;
   // A resumed Job's activeDeadlineSeconds counts from the resume: its startTime is reset.
-  const resumed = !suspended && !!conditionTrue(job, "Suspended");
+  const resumed = !suspended && !!conditionTrue(job, "Suspended") && manageCalled;
   const startTime = resumed ? rfc3339(now) : st.startTime ?? (suspended ? undefined : rfc3339(now));
   const startMs = toMs(startTime);
   const ads = spec.activeDeadlineSeconds;
@@ -574,18 +578,17 @@ export function syncJob(input: JobSyncInput): JobSyncPlan {
 
   if (!target) {
     if (suspended) {
-      plan.delete = mutant("job.suspend-keeps-pods") ? [] : active;
-      if (!conditionTrue(job, "Suspended")) {
+      if (manageCalled) plan.delete = mutant("job.suspend-keeps-pods") ? [] : active;
+      if (manageCalled && !conditionTrue(job, "Suspended")) {
         conditions = ensureCondition(conditions, newCondition("Suspended", "True", "JobSuspended", "Job suspended", now));
         plan.events.push({ type: "Normal", reason: "Suspended", message: "Job suspended" });
       }
     } else {
-      if (conditionTrue(job, "Suspended")) {
+      if (resumed) {
         conditions = ensureCondition(conditions, newCondition("Suspended", "False", "JobResumed", "Job resumed", now));
         plan.events.push({ type: "Normal", reason: "Resumed", message: "Job resumed" });
       }
-      // syncJob: manageJob only while the Job is not being deleted (an orphaning delete keeps it a while, its pods released)
-      if (input.expectationsSatisfied && !job.metadata?.deletionTimestamp) manage(plan, job, active, terminating, perIndex ? new Set([...c.done, ...failedIndexes]) : c.done, succeededCount + failedIndexes.size, completions, parallelism, now, perIndex ? perIndexFailures : undefined);
+      if (manageCalled) manage(plan, job, active, terminating, perIndex ? new Set([...c.done, ...failedIndexes]) : c.done, succeededCount + failedIndexes.size, completions, parallelism, now, perIndex ? perIndexFailures : undefined);
     }
     // every index succeeded or failed for good: failed indexes fail the Job
     if (perIndex && failedIndexes.size > 0 && completions !== undefined && c.done.size + failedIndexes.size >= completions) target = { type: "FailureTarget", reason: REASON_FAILED_INDEXES, message: MESSAGE_FAILED_INDEXES };
@@ -671,6 +674,9 @@ function manage(plan: JobSyncPlan, job: Job, active: Pod[], terminating: number,
   else want = Math.max(0, Math.min(parallelism, completions - succeeded));
   const surplus = podsToRemove(kept, Math.min(kept.length - want, MAX_POD_CREATE_DELETE_PER_SYNC));
   plan.delete.push(...surplus);
+  // manageJob deletes or creates in one sync, never both: deleting takes precedence (an Indexed Job's
+  // duplicated or out-of-range pods go first, their indexes are created a sync later)
+  if (plan.delete.length > 0) return;
   const remaining = (mutant("job.counts-running-as-active") ? kept.filter((p) => p.status?.phase === "Running").length : kept.length) - surplus.length;
   // Only podReplacementPolicy Failed waits for terminating pods before replacing them.
   // the mutant reads the policy as TerminatingOrFailed's: replacements start while the deleted pods still run
