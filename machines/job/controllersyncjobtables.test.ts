@@ -2,7 +2,11 @@
 // row where the row's expectation is v1.35's: JobPodReplacementPolicy, JobManagedBy and JobSuccessPolicy
 // are GA and on, so a row run with them off is left out where they change what it expects (the
 // conditions of a finished Job: v1.35 writes FailureTarget or SuccessCriteriaMet first; status.terminating,
-// which v1.35 always tracks), and kept, without the field they change, where they do not. Left out too:
+// which v1.35 always tracks), and kept, without the field they change, where they do not. So left out:
+// "job finish", "WQ job all finished", "WQ job all finished despite one failure", "indexed job completed"
+// (Complete without SuccessCriteriaMet), "too many job failures", "job failures, unsatisfied
+// expectations", "indexed job failed", "count ready pods when job fails" (Failed, or nothing, without
+// FailureTarget), "indexed job with podIndexLabel feature disabled" (PodIndexLabel is GA). Left out too:
 // the rows with a podControllerError or a podLimit (FakePodControl's failures, which a pure sync does not
 // see). The Go test's pods come from newPodList: pod-<n>, each with the tracking finalizer and a
 // terminated container status finished at testFinishedAt (one second after the zero time), so no
@@ -38,7 +42,9 @@ interface JobSetup {
   activeDeadlineSeconds?: number;
   /** seconds before now the Job started */
   startedSecondsAgo?: number;
-  initialStatus?: { active?: number; succeeded?: number; failed?: number };
+  initialStatus?: { active?: number; succeeded?: number; failed?: number; conditions?: JobCondition[] };
+  /** the Job carries Suspended=True (JobSuspended) */
+  wasSuspended?: boolean;
 }
 
 /** newJob(parallelism, completions, backoffLimit, completionMode), as the API server would store it. */
@@ -55,6 +61,7 @@ function newJob(s: JobSetup): Job {
     status: {
       ...(s.startedSecondsAgo !== undefined ? { startTime: iso(NOW - s.startedSecondsAgo * 1000) } : {}),
       ...(s.initialStatus?.active ? { active: s.initialStatus.active } : {}), ...(s.initialStatus?.succeeded ? { succeeded: s.initialStatus.succeeded } : {}), ...(s.initialStatus?.failed ? { failed: s.initialStatus.failed } : {}),
+      ...(s.initialStatus?.conditions || s.wasSuspended ? { conditions: [...(s.initialStatus?.conditions ?? []), ...(s.wasSuspended ? [{ type: "Suspended", status: "True", reason: "JobSuspended", message: "Job suspended" }] : [])] } : {}),
     },
   } as Job;
 }
@@ -207,10 +214,34 @@ const rows: Row[] = [
     { deletions: 2, active: 0, ready: 0, conditions: [suspended] }],
   ["suspending a job with unsatisfied expectations", { parallelism: 2, completions: 4, backoffLimit: 6, suspend: true }, { active: 3 }, { creations: 0, deletions: 0, active: 3 },
     { expectationsSatisfied: false }],
+  ["count ready pods when suspending a job with unsatisfied expectations", { parallelism: 2, completions: 4, backoffLimit: 6, suspend: true }, { active: 3, ready: 3 },
+    { active: 3, ready: 3 }, { expectationsSatisfied: false }],
+  ["suspending a job with unsatisfied expectations; PodReplacementPolicy enabled", { parallelism: 2, completions: 4, backoffLimit: 6, suspend: true }, { active: 3 },
+    { active: 3, terminating: 0 }, { expectationsSatisfied: false }],
+  ["resuming a suspended job", { parallelism: 2, completions: 4, backoffLimit: 6, wasSuspended: true }, {},
+    { creations: 2, active: 2, conditions: [["Suspended", "False", "JobResumed", "Job resumed"]] }],
+  ["suspending a deleted job", { parallelism: 2, completions: 4, backoffLimit: 6, suspend: true, deleting: true }, { active: 2 }, { active: 2 }],
+  ["suspending a deleted job; PodReplacementPolicy enabled", { parallelism: 2, completions: 4, backoffLimit: 6, suspend: true, deleting: true }, { active: 2 }, { active: 2, terminating: 0 }],
+  ["FailureTarget=False condition added manually is ignored",
+    { parallelism: 1, completions: 1, backoffLimit: 0, startedSecondsAgo: 0, initialStatus: { active: 1, conditions: [{ type: "FailureTarget", status: "False", reason: "ConditionAddedManually", message: "Testing" }] } },
+    { active: 1, ready: 1 }, { active: 1, ready: 1, conditions: [["FailureTarget", "False", "ConditionAddedManually", "Testing"]] }],
+  ["SuccessCriteriaMet=False condition added manually is ignored",
+    { parallelism: 1, completions: 1, backoffLimit: 0, startedSecondsAgo: 0, initialStatus: { active: 1, conditions: [{ type: "SuccessCriteriaMet", status: "False", reason: "ConditionAddedManually", message: "Testing" }] } },
+    { active: 1, ready: 1 }, { active: 1, ready: 1, conditions: [["SuccessCriteriaMet", "False", "ConditionAddedManually", "Testing"]] }],
+  ["backoff limit exceeded; JobManagedBy enabled", { parallelism: 2, completions: 3, backoffLimit: 0, indexed: true },
+    { withIndexes: [["0", "Succeeded"], ["1", "Failed"], ["2", "Running"]] },
+    { succeeded: 1, failed: 2, completedIndexes: "0", deletions: 1, conditions: [["FailureTarget", "True", "BackoffLimitExceeded", "Job has reached the specified backoff limit"]] }],
 ];
 
 describe("TestControllerSyncJob rows", () => {
-  for (const [name, job, pods, want, opts] of rows) it(name, () => check(run(newJob(job), newPods(pods), opts), want));
+  for (const [name, job, pods, want, opts] of rows) {
+    it(name, () => {
+      const got = run(newJob(job), newPods(pods), opts);
+      check(got, want);
+      // a suspended Job has no startTime; any other has one
+      expect(got.status.startTime === undefined).toBe(job.suspend === true);
+    });
+  }
 });
 
 // TestSyncJobPastDeadline: startTime is `startTime` seconds before now. Its rows with both gates off
