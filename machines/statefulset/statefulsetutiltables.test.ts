@@ -1,7 +1,9 @@
 // pkg/controller/statefulset/stateful_set_utils_test.go, the rows statefulset.logic.test.ts does not
 // have: TestIsClaimOwnerUpToDate's whole matrix (each policy row with and without the pod's and the
-// set's controller references and two unrelated pod references), TestStorageMatches' other broken
-// pods, and TestIsRunningAndReady. Every expectation is the Go test's.
+// set's controller references and two unrelated pod references), TestClaimOwnerUpToDateEdgeCases,
+// TestUpdateClaimOwnerRefForSetAndPod's variations and TestUpdateClaimControllerRef (through
+// claimOwnerRefsFor, podflow's updateClaimOwnerRefForSetAndPod), TestStorageMatches' other broken pods,
+// and TestIsRunningAndReady. Every expectation is the Go test's.
 import { describe, expect, it } from "vitest";
 import type { StatefulSet } from "kubernetes-types/apps/v1";
 import type { OwnerReference, PersistentVolumeClaim, Pod } from "kubernetes-types/core/v1";
@@ -74,4 +76,83 @@ describe("TestIsRunningAndReady", () => {
   const running: Pod = { ...pod, status: { phase: "Running" } };
   it("isRunningAndReady respects the Pod's Ready condition", () => expect(L.isRunningAndReady(running)).toBe(false));
   it("a Pod Running and Ready is running and ready", () => expect(L.isRunningAndReady({ ...running, status: { phase: "Running", conditions: [{ type: "Ready", status: "True" }] } })).toBe(true));
+});
+
+describe("TestClaimOwnerUpToDateEdgeCases", () => {
+  const both = { whenScaled: "Delete", whenDeleted: "Delete" };
+  const onDelete = { whenScaled: "Retain", whenDeleted: "Delete" };
+  const ref = (apiVersion: string, kind: string, name: string, uid: string, controller?: boolean): OwnerReference => ({ apiVersion, kind, name, uid, ...(controller ? { controller } : {}) });
+  const rows: [string, OwnerReference[], object, boolean][] = [
+    ["normal controller, pod", [ref("v1", "Pod", "pod-1", "pod-123", true)], both, true],
+    ["non-controller causes policy mismatch, pod", [ref("v1", "Pod", "pod-1", "pod-123")], both, false],
+    ["stale controller does not affect policy, pod", [ref("v1", "Pod", "pod-1", "pod-stale", true)], both, true],
+    ["unexpected controller causes policy mismatch, pod", [ref("v1", "Pod", "pod-1", "pod-123", true), ref("v1", "Pod", "Random", "random", true)], both, false],
+    ["normal controller, set", [ref("apps/v1", "StatefulSet", "stateful-set", "ss-456", true)], onDelete, true],
+    // the Go row's apiVersion is "appsv1": not the set's reference, yet its uid
+    ["non-controller causes policy mismatch, set", [ref("appsv1", "StatefulSet", "stateful-set", "ss-456")], onDelete, false],
+    ["stale controller ignored, set", [ref("apps/v1", "StatefulSet", "stateful-set", "set-stale", true)], onDelete, true],
+    ["unexpected controller causes policy mismatch, set", [ref("apps/v1", "StatefulSet", "stateful-set", "ss-456", true), ref("apps/v1", "StatefulSet", "Random", "random", true)], onDelete, false],
+  ];
+  for (const [name, ownerReferences, policy, want] of rows) {
+    it(name, () => {
+      const set = { metadata: { name: "stateful-set", uid: "ss-456" }, spec: { replicas: 1, persistentVolumeClaimRetentionPolicy: policy } } as unknown as StatefulSet;
+      expect(L.isClaimOwnerUpToDate({ metadata: { name: "target-claim", ownerReferences } }, set, { metadata: { name: "pod-1", uid: "pod-123" } })).toBe(want);
+    });
+  }
+});
+
+describe("TestUpdateClaimOwnerRefForSetAndPod", () => {
+  // name, whenScaled, whenDeleted, condemned, needsPodRef, needsSetRef, unexpectedController
+  const rows: [string, string, string, boolean, boolean, boolean, boolean][] = [
+    ["retain", "Retain", "Retain", false, false, false, false],
+    ["delete with set", "Retain", "Delete", false, false, true, false],
+    ["delete with scaledown, not condemned", "Delete", "Retain", false, false, false, false],
+    ["delete on scaledown, condemned", "Delete", "Retain", true, true, false, false],
+    ["delete on both, not condemned", "Delete", "Delete", false, false, true, false],
+    ["delete on both, condemned", "Delete", "Delete", true, true, false, false],
+    ["unexpected controller", "Delete", "Delete", true, false, false, true],
+  ];
+  const newControllerRef = (apiVersion: string, kind: string, name: string, uid: string): OwnerReference => ({ apiVersion, kind, name, uid, controller: true, blockOwnerDeletion: true });
+  for (const [name, whenScaled, whenDeleted, condemned, needsPodRef, needsSetRef, unexpectedController] of rows) {
+    for (let variations = 0; variations < 8; variations++) {
+      const hasPodRef = (variations & 1) !== 0;
+      const hasSetRef = (variations & 2) !== 0;
+      // (sic: the Go test's mask is 3, so the extra owner comes with either reference)
+      const extraOwner = (variations & 3) !== 0;
+      it(`${name} hasPodRef=${hasPodRef} hasSetRef=${hasSetRef} extraOwner=${extraOwner}`, () => {
+        const set = { metadata: { name: "ss", uid: "ss-123" }, spec: { replicas: 5, persistentVolumeClaimRetentionPolicy: { whenScaled, whenDeleted } } } as unknown as StatefulSet;
+        const pod: Pod = { metadata: { name: condemned ? "pod-8" : "pod-1", uid: "pod-456" } };
+        const ownerReferences = [
+          ...(hasPodRef ? [newControllerRef("v1", "Pod", pod.metadata!.name!, "pod-456")] : []),
+          ...(hasSetRef ? [newControllerRef("apps/v1", "StatefulSet", "ss", "ss-123")] : []),
+          ...(extraOwner ? [{ apiVersion: "custom/v1", kind: "random", name: "random", uid: "abc" }] : []),
+          ...(unexpectedController ? [{ apiVersion: "custom/v1", kind: "Unknown", name: "unknown", uid: "xyz", controller: true }] : []),
+        ];
+        const got = L.claimOwnerRefsFor({ metadata: { ownerReferences } }, set, pod);
+        const isController = (uid: string) => got.find((r) => r.uid === uid)?.controller === true;
+        expect({ pod: isController("pod-456"), set: isController("ss-123") }).toEqual({ pod: needsPodRef, set: needsSetRef });
+      });
+    }
+  }
+});
+
+describe("TestUpdateClaimControllerRef", () => {
+  /** the Go test's ownerRefsChanged: the same apiVersion-kind-name references, in any order */
+  const keys = (refs: OwnerReference[]) => refs.map((r) => `${r.apiVersion}-${r.kind}-${r.name}`).sort();
+  const sts = (uid?: string, controller?: boolean): OwnerReference => ({ apiVersion: "apps/v1", kind: "StatefulSet", name: "sts", ...(uid ? { uid } : {}), ...(controller ? { controller } : {}) }) as OwnerReference;
+  const rows: [string, OwnerReference[], OwnerReference[]][] = [
+    ["set correctly", [sts("123", true), { apiVersion: "someone", kind: "Else", name: "foo" } as OwnerReference], [sts("123", true), { apiVersion: "someone", kind: "Else", name: "foo" } as OwnerReference]],
+    ["missing controller", [sts("123")], [sts("123", true)]],
+    ["matching name but missing", [{ apiVersion: "someone", kind: "else", name: "sts", uid: "456" }], [{ apiVersion: "someone", kind: "else", name: "sts", uid: "456" }, sts("123", true)]],
+    ["not present", [], [sts("123", true)]],
+    // a reference without a uid is a stale one: an unexpected controller
+    ["controller, but no UID", [sts(undefined, true)], []],
+    ["neither controller nor UID", [sts()], []],
+  ];
+  for (const [name, originalRefs, expectedRefs] of rows) {
+    it(name, () => {
+      const set = { metadata: { name: "sts", uid: "123" }, spec: { replicas: 1, persistentVolumeClaimRetentionPolicy: { whenScaled: "Delete", whenDeleted: "Delete" } } } as unknown as StatefulSet;
+      expect(keys(L.claimOwnerRefsFor({ metadata: { ownerReferences: originalRefs } }, set, { metadata: { name: "pod-0", uid: "456" } }))).toEqual(keys(expectedRefs));
+    });
+  }
 });
