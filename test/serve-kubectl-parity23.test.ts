@@ -1,7 +1,9 @@
 // The real kubectl's less common commands against `podflow serve`, where podflow answered otherwise
 // than kube-apiserver v1.35: `kubectl get --raw /metrics` reads the API server's Prometheus metrics
 // (the non-go-restful mux's exact /metrics path, authorized as a non-resource get), whose storage
-// gauges count the objects each REST store holds, custom resources' too.
+// gauges count the objects each REST store holds, custom resources' too; and the kubelet's /metrics
+// through nodes/<name>/proxy, whose gauges the PLEG's relist sets from the runtime's sandboxes and
+// containers (updateRunningPodAndContainerMetrics).
 
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -97,4 +99,37 @@ describe.skipIf(!bin)("kubectl get --raw /metrics against podflow serve", () => 
     const admin = await raw(s, "GET", "/metrics", { token: s.cluster.adminToken });
     expect([admin.code, admin.headers["content-type"]]).toEqual([200, "text/plain; version=0.0.4; charset=utf-8; escaping=underscores"]);
   }, 30_000);
+});
+
+describe.skipIf(!bin)("kubectl get --raw /api/v1/nodes/<node>/proxy/metrics against podflow serve", () => {
+  let s: Served;
+  const k = (args: string[], opts: { timeoutMs?: number; input?: string } = {}) => kubectl(bin!, s.kubeconfigPath, args, opts);
+
+  beforeAll(async () => {
+    s = await serve({ nodes: 1, speed: 10 });
+  }, 60_000);
+  afterAll(async () => {
+    await s?.stop();
+  });
+
+  it("counts pods with a ready sandbox and the runtime's containers by kubecontainer state; a completed pod's sandbox is stopped, its container exited", async () => {
+    expect((await k(["run", "ok", "--image=busybox:1.36", "--", "sleep", "3600"])).code).toBe(0);
+    expect((await k(["run", "done", "--image=busybox:1.36", "--restart=Never", "--", "true"])).code).toBe(0);
+    const phases = await until(async () => {
+      const out = (await k(["get", "pods", "-o", "jsonpath={.items[*].status.phase}"])).out;
+      return out === "Succeeded Running" ? out : undefined;
+    }, 30_000);
+    expect(phases).toBe("Succeeded Running");
+    const r = await until(async () => {
+      const m = await k(["get", "--raw", "/api/v1/nodes/node-1/proxy/metrics"]);
+      return sample(m.out, "kubelet_running_pods") === 1 ? m : undefined;
+    }, 20_000);
+    expect(r?.code).toBe(0);
+    const text = r!.out;
+    expect(text).toContain('# HELP kubelet_node_name [ALPHA] The node\'s name. The count is always 1.\n# TYPE kubelet_node_name gauge\nkubelet_node_name{node="node-1"} 1\n');
+    expect(text).toContain("# HELP kubelet_running_pods [ALPHA] Number of pods that have a running pod sandbox\n# TYPE kubelet_running_pods gauge\n");
+    expect(text).toContain("# HELP kubelet_running_containers [ALPHA] Number of containers currently running\n# TYPE kubelet_running_containers gauge\n");
+    expect(sample(text, 'kubelet_running_containers{container_state="running"}')).toBe(1);
+    expect(sample(text, 'kubelet_running_containers{container_state="exited"}')).toBe(1);
+  }, 90_000);
 });
