@@ -3,7 +3,8 @@
 // (the non-go-restful mux's exact /metrics path, authorized as a non-resource get), whose storage
 // gauges count the objects each REST store holds, custom resources' too; and the kubelet's /metrics
 // through nodes/<name>/proxy, whose gauges the PLEG's relist sets from the runtime's sandboxes and
-// containers (updateRunningPodAndContainerMetrics).
+// containers (updateRunningPodAndContainerMetrics); and kubectl cp's tar in a busybox container,
+// which dies with busybox's exit status 1 where GNU tar's is 2.
 
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -132,4 +133,13 @@ describe.skipIf(!bin)("kubectl get --raw /api/v1/nodes/<node>/proxy/metrics agai
     expect(sample(text, 'kubelet_running_containers{container_state="running"}')).toBe(1);
     expect(sample(text, 'kubelet_running_containers{container_state="exited"}')).toBe(1);
   }, 90_000);
+
+  it("kubectl cp into a busybox pod's missing directory: busybox tar dies at its -C with exit 1, which kubectl passes on", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "podflow-parity23-")), "f.txt");
+    writeFileSync(file, "hello\n");
+    const r = await k(["cp", file, "ok:/nodir/sub/f.txt"]);
+    expect(r).toEqual({ code: 1, out: "", err: "tar: can't change directory to '/nodir/sub': No such file or directory\ncommand terminated with exit code 1\n" });
+    const back = await k(["exec", "ok", "--", "tar", "cf", "-", "/nope"]);
+    expect([back.code, back.err]).toEqual([1, "tar: /nope: No such file or directory\ntar: error exit delayed from previous errors\ncommand terminated with exit code 1\n"]);
+  }, 30_000);
 });
