@@ -705,6 +705,24 @@ export class Cluster {
     return customRegistry(this.cache()).all;
   }
 
+  /**
+   * How many objects each storage of the API server holds (its apiserver_storage_objects gauges):
+   * one entry per group/resource with a REST store, built-in or custom. ComponentStatus, the
+   * create-only reviews and an aggregated group have no storage here, so no entry.
+   */
+  storedObjectCounts(): { group: string; resource: string; count: number }[] {
+    const counts = new Map<string, { group: string; resource: string; count: number }>();
+    for (const r of [...resources, ...this.customResources()]) {
+      const key = `${r.group}/${r.resource}`;
+      // an aggregated group (metrics.k8s.io) is another server's, stored nowhere here
+      if (counts.has(key) || r.kind === "ComponentStatus" || !r.verbs.includes("list") || aggregatedGroups.has(r.group)) continue;
+      const synthesized = r.kind === "APIService" ? this.apiServices() : r.kind === "FlowSchema" || r.kind === "PriorityLevelConfiguration" ? this.flowControl(r.kind) : r.kind === "CSINode" ? this.csiNodes() : undefined;
+      const count = synthesized?.length ?? [...candidates(this.cache(), r)].length;
+      counts.set(key, { group: r.group, resource: r.resource, count });
+    }
+    return [...counts.values()];
+  }
+
   /** The revision the API server's watch cache has reached. */
   cacheRevision(): number {
     return this.cache().revision;

@@ -1,9 +1,9 @@
 // The kubelet's HTTPS server (pkg/kubelet/server, port 10250) as nodes/<name>/proxy reaches it:
 // /healthz, /logs/ (the node's /var/log through Go's http.FileServer), /pods (the pod manager's pods), /stats/summary (the Summary API), /metrics/resource
-// (what metrics-server scrapes) and /configz (the running KubeletConfiguration, as kubeadm writes
+// (what metrics-server scrapes), /metrics (the PLEG's running pod and container gauges) and /configz (the running KubeletConfiguration, as kubeadm writes
 // it). Pure: each answer is rendered from the node's pods and its runtime's container samples.
 
-import { clusterDNS, systemCpuNanoCores, systemMemoryBytes, type ContainerSample } from "../cri/messages.js";
+import { clusterDNS, systemCpuNanoCores, systemMemoryBytes, type ContainerInfo, type ContainerSample, type PodSandboxInfo } from "../cri/messages.js";
 import { parseQuantity } from "../common/quantity.js";
 import { rfc3339 } from "../common/time.js";
 import { clusterDomain } from "./containerfiles.js";
@@ -27,6 +27,9 @@ export interface KubeletServerInput {
   pods: readonly any[];
   /** the node's /var/log */
   varLog: DirTree;
+  /** the runtime's sandboxes and containers, as the PLEG's relist lists them */
+  sandboxes: readonly Pick<PodSandboxInfo, "podUid" | "state">[];
+  containers: readonly Pick<ContainerInfo, "state">[];
 }
 
 export interface KubeletAnswer {
@@ -44,6 +47,8 @@ const notFound: KubeletAnswer = { status: 404, contentType: textPlain, body: "40
 export function kubeletServe(method: string, path: string, input: KubeletServerInput): KubeletAnswer {
   const route = path.split("?")[0]!;
   if (route === "/healthz") return { status: 200, contentType: textPlain, body: "ok" };
+  // the metrics handlers are promhttp's, on the mux: they answer whatever the method
+  if (route === "/metrics") return kubeletMetrics(input);
   if (route === "/logs" || route.startsWith("/logs/")) return method === "GET" || method === "HEAD" ? logFile(route.slice("/logs".length), input.varLog) : { status: 405, contentType: textPlain, body: "405: Method Not Allowed" };
   const handler = route === "/pods" || route === "/pods/" ? podList
     : route === "/stats/summary" || route === "/stats/summary/" ? summaryJSON
@@ -153,7 +158,25 @@ function goExponent(js: string): string {
   return `${mantissa}e${sign}${digits.padStart(2, "0")}`;
 }
 
-interface Family { name: string; help: string; type: "counter" | "gauge"; samples: { labels: [string, string][]; value: number; time?: number }[] }
+interface Family { name: string; help: string; level?: "ALPHA"; type: "counter" | "gauge"; samples: { labels: [string, string][]; value: number; time?: number }[] }
+
+/** CRI's container states as kubecontainer names them (the container_state label). */
+const kubecontainerState: Record<ContainerInfo["state"], string> = { CONTAINER_CREATED: "created", CONTAINER_RUNNING: "running", CONTAINER_EXITED: "exited" };
+
+/**
+ * /metrics: the kubelet's own registry, of which podflow has the node's name and what the PLEG's
+ * relist sets (updateRunningPodAndContainerMetrics): pods with a ready sandbox, containers by state.
+ */
+function kubeletMetrics(input: KubeletServerInput): KubeletAnswer {
+  const byState = new Map<string, number>();
+  for (const c of input.containers) byState.set(kubecontainerState[c.state], (byState.get(kubecontainerState[c.state]) ?? 0) + 1);
+  const runningPods = new Set(input.sandboxes.filter((s) => s.state === "SANDBOX_READY").map((s) => s.podUid)).size;
+  return { status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8; escaping=underscores", body: exposition([
+    { name: "kubelet_node_name", help: "The node's name. The count is always 1.", level: "ALPHA", type: "gauge", samples: [{ labels: [["node", input.node]], value: 1 }] },
+    { name: "kubelet_running_containers", help: "Number of containers currently running", level: "ALPHA", type: "gauge", samples: [...byState].map(([state, n]) => ({ labels: [["container_state", state]], value: n })) },
+    { name: "kubelet_running_pods", help: "Number of pods that have a running pod sandbox", level: "ALPHA", type: "gauge", samples: [{ labels: [], value: runningPods }] },
+  ]) };
+}
 
 /** /metrics/resource (pkg/kubelet/metrics/collectors/resource_metrics.go), families and samples in the registry's sorted order. */
 function resourceMetrics(input: KubeletServerInput): KubeletAnswer {
@@ -172,16 +195,21 @@ function resourceMetrics(input: KubeletServerInput): KubeletAnswer {
     { name: "pod_memory_working_set_bytes", help: "Current working set of the pod in bytes", type: "gauge", samples: s.pods.map((p: any) => ({ labels: podLabels(p), value: p.memory.workingSetBytes, time: at(p.memory.time) })) },
     { name: "resource_scrape_error", help: "1 if there was an error while getting container metrics, 0 otherwise", type: "gauge", samples: [{ labels: [], value: 0 }] },
   ];
+  return { status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: exposition(families) };
+}
+
+/** The text exposition of families in the registry's sorted order: each with HELP (its stability level first) and TYPE. */
+function exposition(families: readonly Family[]): string {
   const lines: string[] = [];
   for (const f of families) {
     // an empty family is not written
     if (f.samples.length === 0) continue;
-    lines.push(`# HELP ${f.name} [STABLE] ${f.help}`, `# TYPE ${f.name} ${f.type}`);
+    lines.push(`# HELP ${f.name} [${f.level ?? "STABLE"}] ${f.help}`, `# TYPE ${f.name} ${f.type}`);
     const rows = f.samples.map((x) => ({ key: x.labels.map(([, v]) => v).join("\u0000"), line: `${f.name}${x.labels.length > 0 ? `{${x.labels.map(([k, v]) => `${k}="${escapeLabel(v)}"`).join(",")}}` : ""} ${goFloat(x.value)}${x.time !== undefined ? ` ${x.time}` : ""}` }));
     rows.sort((a, b) => cmp(a.key, b.key));
     lines.push(...rows.map((r) => r.line));
   }
-  return { status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: `${lines.join("\n")}\n` };
+  return `${lines.join("\n")}\n`;
 }
 
 const escapeLabel = (v: string) => v.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/"/g, '\\"');

@@ -41,6 +41,7 @@ import { nodeProxyRequest } from "./nodeproxy.js";
 import { encodeProtobufObject, prefersProtobuf } from "./protobuf/encode.js";
 import { generateServingCerts, type ServingCerts } from "./certs.js";
 import { healthAnswer, type HealthRoot } from "./health.js";
+import { apiServerMetrics, metricsContentType } from "./metrics.js";
 import { clientCertificateOf } from "./clientcert.js";
 import { securePortRequest } from "./securepath.js";
 
@@ -88,7 +89,7 @@ export interface ResourcePath {
 }
 
 export type Route =
-  | { type: "doc"; doc: "version" | "api" | "apis" | "group" | "groupVersion" | "openapiV2" | "openapiV3" | "openapiV3Group" | IssuerDoc; group?: string; version?: string }
+  | { type: "doc"; doc: "version" | "metrics" | "api" | "apis" | "group" | "groupVersion" | "openapiV2" | "openapiV3" | "openapiV3Group" | IssuerDoc; group?: string; version?: string }
   | { type: "health"; root: HealthRoot; check?: string }
   | { type: "resource"; path: ResourcePath }
   | { type: "notFound" }
@@ -121,6 +122,8 @@ export function parsePath(rawPath: string): Route {
   if (parts.length === 0) return { type: "notFound" };
   const [head] = parts;
   if (head === "version" && parts.length === 1) return { type: "doc", doc: "version" };
+  // the metrics handler is the non-go-restful mux's exact /metrics path: /metrics/ is not found
+  if (pathname === "/metrics") return { type: "doc", doc: "metrics" };
   // the service account issuer's discovery documents (pkg/routes/openidmetadata.go, go-restful routes)
   if (head === ".well-known" && parts[1] === "openid-configuration" && parts.length === 2) return { type: "doc", doc: "openidConfiguration" };
   if (head === "openid" && parts[1] === "v1" && parts[2] === "jwks" && parts.length === 3) return { type: "doc", doc: "openidKeySet" };
@@ -1434,7 +1437,7 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
   if (route.type === "malformed") return sendMalformed(res);
   // WriteObjectNegotiated and ErrorNegotiated answer in the negotiated media type; /version and the
   // OpenAPI documents are written as JSON whatever is asked
-  const rawJsonDoc = route.type === "doc" && (route.doc === "version" || route.doc.startsWith("openapi") || route.doc.startsWith("openid"));
+  const rawJsonDoc = route.type === "doc" && (route.doc === "version" || route.doc === "metrics" || route.doc.startsWith("openapi") || route.doc.startsWith("openid"));
   if (!rawJsonDoc && negotiatedMediaType(accept) === "application/yaml") yamlAnswers.add(res);
   const q = url.query;
   const method = req.method ?? "GET";
@@ -1469,6 +1472,12 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
         return void res.end(method === "HEAD" ? undefined : answer.body);
       }
       if (route.type === "doc" && (route.doc === "openidConfiguration" || route.doc === "openidKeySet")) return serveIssuerDoc(route.doc, method, accept, res, hc, cluster);
+      if (route.type === "doc" && route.doc === "metrics") {
+        // promhttp's handler answers whatever the method, in the text format whatever is accepted
+        const text = apiServerMetrics(versionInfo() as Record<string, string>, cluster.storedObjectCounts());
+        res.writeHead(200, { "Content-Type": metricsContentType, "Content-Length": Buffer.byteLength(text) });
+        return void res.end(method === "HEAD" ? undefined : text);
+      }
       if (method !== "GET" && method !== "HEAD") return sendStatus(res, S.methodNotAllowed());
       return serveDoc(route, accept, res, hc, cluster.customResources());
     });

@@ -6,7 +6,7 @@
 
 import type { Status } from "kubernetes-types/meta/v1";
 import type { Cluster } from "../cluster.js";
-import { nodeVarLog, type CriContext } from "../../machines/cri/cri.logic.js";
+import { listContainers, listSandboxes, nodeVarLog, type CriContext } from "../../machines/cri/cri.logic.js";
 import { containerSamples } from "../../machines/cri/stats.js";
 import { kubeletServe, type KubeletAnswer } from "../../machines/kubelet/server.js";
 import { resourceFor } from "../../machines/apiserver/resources.js";
@@ -65,5 +65,5 @@ export function nodeProxyRequest(cluster: Cluster, id: string, method: string, p
   const now = cluster.now();
   const served = cluster.get("Node", at) ?? node;
   const pods = cluster.list("Pod").filter((p) => p.spec?.nodeName === at);
-  return kubeletServe(method, path, { node: at, nodeObj: served, now, samples: containerSamples(cri, now), pods, varLog: nodeVarLog(cri) });
+  return kubeletServe(method, path, { node: at, nodeObj: served, now, samples: containerSamples(cri, now), pods, varLog: nodeVarLog(cri), sandboxes: listSandboxes(cri), containers: listContainers(cri) });
 }

@@ -196,6 +196,18 @@ describe("tar (kubectl cp)", () => {
     expect(readArchive("x".repeat(600))).toEqual({ error: "invalid tar header checksum" });
   });
 
+  it("busybox's tar: a missing path is reported without the leading-/ warning, then the delayed exit 1; its -C and magic errors die with 1", () => {
+    const fs = MemFS.rootfs();
+    fs.mkdir("/data", true);
+    fs.write("/data/a.txt", "a\n");
+    const r = exec(["tar", "cf", "-", "/nope", "/data/a.txt"], { img: busybox, fs });
+    expect([r.code, r.err]).toEqual([1, "tar: /nope: No such file or directory\ntar: removing leading '/' from member names\ntar: error exit delayed from previous errors\n"]);
+    const c = exec(["tar", "-xmf", "-", "-C", "/nonexist"], { img: busybox, stdin: "x".repeat(600) });
+    expect([c.code, c.err]).toEqual([1, "tar: can't change directory to '/nonexist': No such file or directory\n"]);
+    const m = exec(["tar", "-xmf", "-", "-C", "/tmp"], { img: busybox, stdin: "x".repeat(600) });
+    expect([m.code, m.err]).toEqual([1, "tar: invalid tar magic\n"]);
+  });
+
   it("a name climbing out with .. stays under the directory it is unpacked in", () => {
     const h = tarHeader({ name: "../../etc/evil", size: 1, dir: false, mtimeSeconds: 0 });
     const fs = MemFS.rootfs();

@@ -41,6 +41,11 @@ export function tarHeader(entry: { name: string; size: number; dir: boolean; mti
   return head + octal(sum, 7) + " " + tail;
 }
 
+/** A fatal error's exit status: GNU tar's TAREXIT_FAILURE is 2; busybox dies with xfunc_error_retval, 1. */
+function fatal(sh: ShellState): number {
+  return sh.userland === "gnu" ? 2 : 1;
+}
+
 function padding(size: number): string {
   return "\0".repeat((block - (size % block)) % block);
 }
@@ -50,9 +55,18 @@ export function createArchive(sh: ShellState, paths: string[], st: Streams): { a
   let out = "";
   let status = 0;
   const mtime = Math.floor(sh.io.now() / 1000);
+  let warned = false;
+  // busybox strips the leading "/" as it writes an entry's header (after the stat), so a path that
+  // is not there is reported without the warning; GNU tar warns as it reads the name
+  const stripped = (given: string) => {
+    if (warned || !given.startsWith("/") || sh.userland === "gnu") return;
+    st.err("tar: removing leading '/' from member names\n");
+    warned = true;
+  };
   const add = (abs: string, name: string, given: string) => {
     const fs = sh.io.fs;
     if (fs.isDir(abs)) {
+      stripped(given);
       out += tarHeader({ name: name.endsWith("/") ? name : `${name}/`, size: 0, dir: true, mtimeSeconds: mtime });
       const names = fs.list(abs);
       if (Array.isArray(names)) for (const n of names) add(`${abs === "/" ? "" : abs}/${n}`, `${name.replace(/\/$/, "")}/${n}`, `${given.replace(/\/$/, "")}/${n}`);
@@ -65,20 +79,22 @@ export function createArchive(sh: ShellState, paths: string[], st: Streams): { a
       return;
     }
     const size = utf8Length(data);
+    stripped(given);
     out += tarHeader({ name, size, dir: false, mtimeSeconds: mtime }) + data + padding(size);
   };
-  let warned = false;
   for (const p of paths) {
     let name = p;
     if (name.startsWith("/")) {
-      if (!warned) st.err(sh.userland === "gnu" ? "tar: Removing leading `/' from member names\n" : "tar: removing leading '/' from member names\n");
-      warned = true;
+      if (!warned && sh.userland === "gnu") {
+        st.err("tar: Removing leading `/' from member names\n");
+        warned = true;
+      }
       name = name.replace(/^\/+/, "");
     }
     if (name === "") name = "./";
     add(resolvePath(sh.cwd, p), name, p);
   }
-  if (status !== 0 && sh.userland === "gnu") st.err("tar: Exiting with failure status due to previous errors\n");
+  if (status !== 0) st.err(sh.userland === "gnu" ? "tar: Exiting with failure status due to previous errors\n" : "tar: error exit delayed from previous errors\n");
   // two zero blocks end the archive; GNU tar pads it to its 10 KiB record
   out += "\0".repeat(2 * block);
   if (sh.userland === "gnu") {
@@ -170,8 +186,14 @@ export function* tar(argv: string[], sh: ShellState, st: Streams): Gen {
   }
   if (!mode) { st.err(sh.userland === "gnu" ? "tar: You must specify one of the '-Acdtrux', '--delete' or '--test-label' options\nTry 'tar --help' or 'tar --usage' for more information.\n" : "tar: need at least one option\n"); return 2; }
   if (file !== undefined && file !== "-") { st.err(`tar: ${file}: archives in files are not supported by podflow's tar: use -f -\n`); return 2; }
+  const noDir = () => {
+    st.err(sh.userland === "gnu" ? `tar: ${dir}: Cannot open: No such file or directory\ntar: Error is not recoverable: exiting now\n` : `tar: can't change directory to '${dir}': No such file or directory\n`);
+    return fatal(sh);
+  };
+  if (mode === "c" && operands.length === 0) { st.err(sh.userland === "gnu" ? "tar: Cowardly refusing to create an empty archive\nTry 'tar --help' or 'tar --usage' for more information.\n" : "tar: empty archive\n"); return fatal(sh); }
+  // busybox changes to -C's directory before it reads or writes an archive; GNU tar as it extracts
+  if (sh.userland !== "gnu" && !sh.io.fs.isDir(resolvePath(sh.cwd, dir))) return noDir();
   if (mode === "c") {
-    if (operands.length === 0) { st.err(sh.userland === "gnu" ? "tar: Cowardly refusing to create an empty archive\nTry 'tar --help' or 'tar --usage' for more information.\n" : "tar: empty archive\n"); return 2; }
     const saved = sh.cwd;
     sh.cwd = resolvePath(sh.cwd, dir);
     try {
@@ -185,15 +207,12 @@ export function* tar(argv: string[], sh: ShellState, st: Streams): Gen {
   const read = readArchive(st.stdin);
   if ("error" in read) {
     st.err(sh.userland === "gnu" ? "tar: This does not look like a tar archive\ntar: Exiting with failure status due to previous errors\n" : "tar: invalid tar magic\n");
-    return 2;
+    return fatal(sh);
   }
   if (mode === "t") {
     st.out(read.entries.map((e) => `${e.name}\n`).join(""));
     return 0;
   }
-  if (!sh.io.fs.isDir(resolvePath(sh.cwd, dir))) {
-    st.err(sh.userland === "gnu" ? `tar: ${dir}: Cannot open: No such file or directory\ntar: Error is not recoverable: exiting now\n` : `tar: can't change directory to '${dir}': No such file or directory\n`);
-    return 2;
-  }
+  if (!sh.io.fs.isDir(resolvePath(sh.cwd, dir))) return noDir();
   return extract(sh, read.entries, dir, st);
 }
