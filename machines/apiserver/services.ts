@@ -10,6 +10,7 @@ import type { ServiceNetwork } from "./servicecidr.js";
 import { invalidValue, type FieldError } from "./status.js";
 import { mutant } from "../common/mutation.js";
 import { parseCIDRSloppy } from "../common/ip.js";
+import { isIPv6 } from "./validation/ip.js";
 
 export interface ServiceAllocators {
   ips: RangeAllocatorState;
@@ -33,18 +34,39 @@ const needsNodePort = (svc: any) => svc.spec?.type === "NodePort" || svc.spec?.t
 // apiservice.NeedsHealthCheck
 const needsHealthCheck = (spec: any) => spec.type === "LoadBalancer" && spec.externalTrafficPolicy === "Local";
 
+/** The IP families the cluster's ClusterIP allocators serve: podflow's cluster is single-stack IPv4. */
+export const CLUSTER_IP_FAMILIES: readonly string[] = ["IPv4"];
+
+// familyOf: an address that is not IPv6 (an IPv4-mapped one is IPv4) is taken as IPv4
+const familyOf = (ip: unknown) => (typeof ip === "string" && isIPv6(ip) ? "IPv6" : "IPv4");
+
 /**
- * initIPFamilyFields (pkg/registry/core/service/storage/alloc.go) on this single-stack IPv4
- * cluster: a family asked for must be one the cluster serves, and dual-stack cannot be required.
- * A headless Service without a selector takes any family (it gets no address).
+ * initIPFamilyFields' checks (pkg/registry/core/service/storage/alloc.go), the defaults having been
+ * applied: a SingleStack policy with two cluster IPs or families; a cluster IP of a family the cluster
+ * lacks; then, but for a headless Service without a selector (which may name any family), dual-stack
+ * required of a single-stack cluster and families it does not serve.
  */
-function ipFamilyErrors(spec: any): FieldError[] {
+export function ipFamilyErrors(spec: any, configured: readonly string[] = CLUSTER_IP_FAMILIES): FieldError[] {
   if (spec.type === "ExternalName") return [];
-  if (spec.clusterIP === "None" && Object.keys(spec.selector ?? {}).length === 0) return [];
   const errs: FieldError[] = [];
-  if (spec.ipFamilyPolicy === "RequireDualStack") errs.push(invalidValue("spec.ipFamilyPolicy", spec.ipFamilyPolicy, "this cluster is not configured for dual-stack services"));
-  (spec.ipFamilies ?? []).forEach((f: unknown, i: number) => {
-    if (f !== "IPv4") errs.push(invalidValue(`spec.ipFamilies[${i}]`, f, "not configured on this cluster"));
+  const ips: unknown[] = Array.isArray(spec.clusterIPs) ? spec.clusterIPs : [];
+  const families: unknown[] = Array.isArray(spec.ipFamilies) ? [...spec.ipFamilies] : [];
+  if (spec.ipFamilyPolicy === "SingleStack") {
+    if (ips.length === 2) errs.push(invalidValue("spec.ipFamilyPolicy", spec.ipFamilyPolicy, "must be 'RequireDualStack' or 'PreferDualStack' when multiple cluster IPs are specified"));
+    if (families.length === 2) errs.push(invalidValue("spec.ipFamilyPolicy", spec.ipFamilyPolicy, "must be 'RequireDualStack' or 'PreferDualStack' when multiple IP families are specified"));
+  }
+  for (const [i, ip] of ips.entries()) {
+    if (ip === "None") break;
+    if (i < families.length) continue;
+    const fam = familyOf(ip);
+    if (configured.includes(fam)) families.push(fam);
+    else errs.push(invalidValue(`spec.clusterIPs[${i}]`, ips, `${fam} is not configured on this cluster`));
+  }
+  if (errs.length > 0) return errs;
+  if (spec.clusterIP === "None" && Object.keys(spec.selector ?? {}).length === 0) return [];
+  if (spec.ipFamilyPolicy === "RequireDualStack" && configured.length < 2) errs.push(invalidValue("spec.ipFamilyPolicy", spec.ipFamilyPolicy, "this cluster is not configured for dual-stack services"));
+  families.forEach((f, i) => {
+    if (!configured.includes(f as string)) errs.push(invalidValue(`spec.ipFamilies[${i}]`, f, "not configured on this cluster"));
   });
   return errs;
 }

@@ -16,6 +16,7 @@ import { mutant } from "../common/mutation.js";
 import { handleResponse, storeGet } from "../common/informer.js";
 import * as W from "../common/workqueue.js";
 import { CONTROLLER_NAME, MANAGED_BY_LABEL, reconcileSlices, reconcileSlicesWithMemo, type SliceChanges, type SliceMemo } from "./endpointslice.logic.js";
+import { isNodeReady, newTopologyCache, overloadedServices, setNodes, ZONE_LABEL, type HintEvent, type TopologyCache } from "./topologycache.js";
 
 /** The controller gives a key up after this many requeues (maxRetries). */
 export const MAX_RETRIES = 15;
@@ -38,6 +39,12 @@ export interface EndpointSliceControllerContext {
   triggerTimes: TriggerStates;
   /** key -> what the Service's last sync computed, for the next to look again only at the pods that changed */
   memos: IMap<string, SliceMemo>;
+  /** the topology cache: the zones' CPU ratios and the hints given per Service */
+  topology: TopologyCache;
+  /** a node change the topology cache has not read yet (its topology queue's item) */
+  topologyStale: boolean;
+  /** the topology hints' events of the key in flight, recorded once its writes are done */
+  hintEvents: readonly HintEvent[];
 }
 
 export interface EndpointSliceControllerInput {
@@ -46,7 +53,7 @@ export interface EndpointSliceControllerInput {
 
 /** A fresh controller. */
 export function initialEndpointSliceController(input: EndpointSliceControllerInput): EndpointSliceControllerContext {
-  return { client: newClient(input.token), queue: W.newWorkQueue(), triggerTimes: IMap(), memos: IMap() };
+  return { client: newClient(input.token), queue: W.newWorkQueue(), triggerTimes: IMap(), memos: IMap(), topology: newTopologyCache(), topologyStale: false, hintEvents: [] };
 }
 
 /** Starts the Service, Pod, EndpointSlice and Node informers. */
@@ -72,8 +79,35 @@ export function onDelta(ctx: EndpointSliceControllerContext, watchId: number, d:
     if (key) W.add(ctx.queue, key);
     return;
   }
+  if (watchId === NODES) return onNodeDelta(ctx, d);
   if (watchId !== PODS) return;
   for (const k of podDeltaServiceKeys(ctx.client, SERVICES, d)) W.add(ctx.queue, k);
+}
+
+// updateNode: only readiness and the zone label move the topology cache (a node's allocatable CPU
+// changing alone does not, as in Kubernetes).
+function nodeTopologyChanged(d: InformerDelta): boolean {
+  if (d.type !== "MODIFIED" || d.old === undefined) return true;
+  const zone = (n: any) => n.metadata?.labels?.[ZONE_LABEL];
+  return isNodeReady(d.old) !== isNodeReady(d.object) || zone(d.old) !== zone(d.object);
+}
+
+/**
+ * A node change queues checkNodeTopologyDistribution. It runs at once when some Service holds
+ * hints (their overload must be judged); otherwise the cache reads the nodes before the next
+ * sync that needs them, as a list of many nodes would otherwise reread them all per node.
+ */
+function onNodeDelta(ctx: EndpointSliceControllerContext, d: InformerDelta): void {
+  if (!nodeTopologyChanged(d)) return;
+  ctx.topologyStale = true;
+  if (ctx.topology.hintsByService.size > 0) checkNodeTopologyDistribution(ctx);
+}
+
+/** checkNodeTopologyDistribution: SetNodes from the node store, then the overloaded Services are queued. */
+function checkNodeTopologyDistribution(ctx: EndpointSliceControllerContext): void {
+  ctx.topology = setNodes(ctx.topology, [...(ctx.client.informers.get(NODES)?.store.values() ?? [])]);
+  ctx.topologyStale = false;
+  for (const key of overloadedServices(ctx.topology)) W.add(ctx.queue, key);
 }
 
 /** finalize: a slice to delete and a slice to create become one update of the old slice's name. */
@@ -144,20 +178,28 @@ export function planFor(ctx: EndpointSliceControllerContext, key: string): Slice
   const computed = computeTriggerTime(ctx.triggerTimes, key, service, pods);
   ctx.triggerTimes = computed.states;
   const trigger = computed.time;
+  if (ctx.topologyStale) checkNodeTopologyDistribution(ctx);
+  const topology = ctx.topology;
   let changes: SliceChanges;
-  if (nodeStore === undefined) changes = reconcileSlices(service, pods, slices, { nodeNamed });
+  if (nodeStore === undefined) changes = reconcileSlices(service, pods, slices, { nodeNamed, topology });
   else {
-    const r = reconcileSlicesWithMemo(ctx.memos.get(key), service, pods, slices, { nodeNamed, nodeStore });
+    const r = reconcileSlicesWithMemo(ctx.memos.get(key), service, pods, slices, { nodeNamed, nodeStore, topology });
     ctx.memos = r.memo === undefined ? ctx.memos.delete(key) : ctx.memos.set(key, r.memo);
     changes = r.changes;
   }
+  ctx.topology = changes.topology ?? ctx.topology;
+  ctx.hintEvents = changes.events ?? [];
   const plan = finalizePlan(changes, trigger);
   // Don't create new slices for a Service being deleted: it would race the garbage collector.
   return service.metadata?.deletionTimestamp ? plan.filter((w) => w.action !== "create") : plan;
 }
 
-/** handleErr then Done. */
+/** The reconciler records the hints' events once finalize is over (failed or not), then handleErr and Done. */
 export function finishKey(ctx: EndpointSliceControllerContext, now: number, fx: Fx): void {
+  const key = ctx.sync?.key;
+  const service = key === undefined ? undefined : storeGet(ctx.client, SERVICES, key);
+  if (service) for (const e of ctx.hintEvents) recordEvent(ctx.client, fx, { kind: "Service", apiVersion: "v1", ...service }, e.type, e.reason, e.message, ENDPOINTSLICE_CONTROLLER_SOURCE, now);
+  ctx.hintEvents = [];
   finishSliceKey(ctx, now, fx, MAX_RETRIES);
 }
 

@@ -18,11 +18,12 @@ import {
 import { deepEqual, deepFreeze } from "../common/equal.js";
 import { mutant } from "../common/mutation.js";
 import { MANAGED_BY_LABEL, SERVICE_NAME_LABEL } from "../common/endpointutil.js";
+import { addHints, hintsEnabled, removeHints, TopologyAwareHintsDisabled, withAddressType, ZONE_LABEL, type HintEvent, type TopologyCache } from "./topologycache.js";
 
 export { MANAGED_BY_LABEL, SERVICE_NAME_LABEL };
 
 export const CONTROLLER_NAME = "endpointslice-controller.k8s.io";
-export const ZONE_LABEL = "topology.kubernetes.io/zone";
+export { ZONE_LABEL };
 /** Default --max-endpoints-per-slice. */
 export const DEFAULT_MAX_ENDPOINTS_PER_SLICE = 100;
 
@@ -32,6 +33,8 @@ export interface ReconcileOptions {
   nodes?: Node[];
   /** finds a node by name (an informer store's get) instead of searching `nodes` for every pod */
   nodeNamed?: (name: string) => Node | undefined;
+  /** the controller's topology cache (none: the reconciler's topologyCache is nil) */
+  topology?: TopologyCache;
 }
 
 /** Slices to create (generateName only), update (full new object) and delete. */
@@ -39,6 +42,10 @@ export interface SliceChanges {
   create: EndpointSlice[];
   update: EndpointSlice[];
   delete: EndpointSlice[];
+  /** the topology hints' events for the Service, recorded after the writes */
+  events?: HintEvent[];
+  /** the topology cache after this sync (when one was given) */
+  topology?: TopologyCache;
 }
 
 /** The EndpointSlice endpoint for a pod, with KEP-1672 ready/serving/terminating conditions. */
@@ -336,11 +343,11 @@ export function reconcileSlices(
   const named = opts.nodeNamed;
   const nodes = opts.nodes ?? [];
   const desired = desiredByPorts(service, pods, (name) => (named !== undefined ? (name === undefined ? undefined : named(name)) : nodes.find((n) => n.metadata?.name === name)));
-  return reconcileDesired(service, desired, existingSlices, opts.maxEndpointsPerSlice ?? DEFAULT_MAX_ENDPOINTS_PER_SLICE);
+  return reconcileDesired(service, desired, existingSlices, opts.maxEndpointsPerSlice ?? DEFAULT_MAX_ENDPOINTS_PER_SLICE, opts.topology);
 }
 
 /** reconcileByAddressType over the desired endpoints by port set and the slices in the cache. */
-function reconcileDesired(service: Service, desired: Map<string, Desired>, existingSlices: EndpointSlice[], max: number): SliceChanges {
+function reconcileDesired(service: Service, desired: Map<string, Desired>, existingSlices: EndpointSlice[], max: number, topology: TopologyCache | undefined): SliceChanges {
   const existing = ownedSlices(service, existingSlices);
   const existingByPorts = new Map<string, EndpointSlice[]>();
   for (const s of existing) {
@@ -363,23 +370,24 @@ function reconcileDesired(service: Service, desired: Map<string, Desired>, exist
     if (only && isPlaceholder(only)) changes.delete = [];
     else changes.create.push(newEndpointSlice(service, []));
   }
-  // The topology-mode annotation's hints (the topology cache's allocation by zone CPU) are not
-  // modelled: such a Service's slices keep the hints they have.
-  if (topologyHintsEnabled(service.metadata?.annotations)) return changes;
   const written = new Set([...changes.update, ...changes.delete].map((x) => x.metadata?.name));
   const unchanged = existing.filter((x) => !written.has(x.metadata?.name));
-  const td = (service.spec as { trafficDistribution?: string } | undefined)?.trafficDistribution;
+  const serviceKey = `${service.metadata?.namespace ?? "default"}/${service.metadata?.name ?? ""}`;
+  const annotated = hintsEnabled(service.metadata?.annotations);
+  // The topology-mode annotation's hints, allocated by the zones' CPU, take the place of trafficDistribution's.
+  if (topology !== undefined && annotated) {
+    const r = addHints(topology, { serviceKey, toCreate: changes.create, toUpdate: changes.update, unchanged });
+    return { create: r.toCreate, update: r.toUpdate, delete: changes.delete, events: r.events, topology: r.cache };
+  }
+  // Hints the annotation gave before are forgotten, with an event; slices lose them unless
+  // trafficDistribution writes its own (reconcileHints with none removes every hint).
+  const events: HintEvent[] = [];
+  if (topology?.hintsByService.has(serviceKey)) events.push({ type: "Warning", reason: "TopologyAwareHintsDisabled", message: withAddressType(TopologyAwareHintsDisabled) });
+  const td = annotated ? undefined : (service.spec as { trafficDistribution?: string } | undefined)?.trafficDistribution;
   const hinted = reconcileHints(td, changes.create, changes.update, unchanged);
-  return { create: hinted.create, update: hinted.update, delete: changes.delete };
-}
-
-/** hintsEnabled: the topology-aware-hints annotation, else topology-mode, says Auto. */
-function topologyHintsEnabled(annotations: Record<string, string> | undefined): boolean {
-  if (annotations === undefined) return false;
-  const v = Object.hasOwn(annotations, "service.kubernetes.io/topology-aware-hints")
-    ? annotations["service.kubernetes.io/topology-aware-hints"]
-    : Object.hasOwn(annotations, "service.kubernetes.io/topology-mode") ? annotations["service.kubernetes.io/topology-mode"] : undefined;
-  return v === "Auto" || v === "auto";
+  const out: SliceChanges = { create: hinted.create, update: hinted.update, delete: changes.delete };
+  if (topology === undefined) return out;
+  return { ...out, events, topology: removeHints(topology, serviceKey) };
 }
 
 const closeTrafficDistributions = new Set(["PreferClose", "PreferSameZone", "PreferSameNode"]);
@@ -513,7 +521,7 @@ export function reconcileSlicesWithMemo(
     }
     desired = changed ? desiredOfParts(parts) : prev.desired;
   }
-  const changes = reconcileDesired(service, desired, existingSlices, max);
+  const changes = reconcileDesired(service, desired, existingSlices, max, opts.topology);
   const memo: SliceMemo = Object.freeze({ service, nodeStore, pods: podVersions(pods), parts: Object.freeze(parts.slice()), desired });
   return { changes, memo };
 }
