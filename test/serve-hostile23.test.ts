@@ -3,8 +3,7 @@
 // graph.go AddPod, AddPV, AddVolumeAttachment). A mirror pod's only edge is pod -> node, so a node
 // gains nothing a mirror pod names; a PersistentVolume is the node's through its claimRef, and so are
 // the secrets a kubelet reads to mount it (VisitPVSecretNames' kubelet-visible ones); a
-// VolumeAttachment is the node's its spec.nodeName names. And NodeRestriction's admitNode judges a
-// node's create of its Node by the labels it registers with, as it judges an update.
+// VolumeAttachment is the node's its spec.nodeName names.
 
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { raw, serve, type Served } from "./serve-helpers.js";
@@ -127,25 +126,4 @@ describe("a VolumeAttachment is the node's its spec.nodeName names (AddVolumeAtt
     const r = await asNode("node-2", "GET", "/apis/storage.k8s.io/v1/volumeattachments/attach");
     expect([r.code, JSON.parse(r.body)]).toEqual([403, noEdge("node-2", "volumeattachments", "attach", cluster, "storage.k8s.io")]);
   });
-});
-
-// NodeRestriction's admitNode on create (plugin/pkg/admission/noderestriction/admission.go)
-describe("what a node registers, as NodeRestriction admits a create", () => {
-  it("a Node with labels no kubelet may set is Forbidden, listed sorted, and not stored", async () => {
-    const labels = { "node-restriction.kubernetes.io/pool": "db", "x.node-restriction.kubernetes.io/a": "b", "example.kubernetes.io/x": "1", "kubernetes.io/hostname": "node-9", "example.com/y": "2" };
-    const r = await asNode("node-9", "POST", "/api/v1/nodes", { metadata: { name: "node-9", labels } });
-    expect([r.code, JSON.parse(r.body)]).toEqual([403, {
-      kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", reason: "Forbidden", code: 403, details: { name: "node-9", kind: "nodes" },
-      message: 'nodes "node-9" is forbidden: node "node-9" is not allowed to set the following labels: example.kubernetes.io/x, node-restriction.kubernetes.io/pool, x.node-restriction.kubernetes.io/a',
-    }]);
-    expect((await send("GET", "/api/v1/nodes/node-9")).code).toBe(404);
-  });
-
-  it("a Node with the kubelet's own labels registers", async () => {
-    const labels = { "kubernetes.io/hostname": "node-8", "node.kubernetes.io/instance-type": "m5", "kubelet.kubernetes.io/x": "1", "example.com/y": "2" };
-    const r = await asNode("node-8", "POST", "/api/v1/nodes", { metadata: { name: "node-8", labels } });
-    expect(r.code).toBe(201);
-    expect(JSON.parse(r.body).metadata.labels).toEqual(labels);
-  });
-
 });

@@ -128,12 +128,7 @@ function admitPodEviction(nodeName: string, a: AdmissionRequest, graph: NodeGrap
 function admitNode(nodeName: string, a: AdmissionRequest, forbid: Forbid): Status | undefined {
   const requested = a.name || (a.operation === "CREATE" ? a.obj?.metadata?.name ?? "" : "");
   if (requested !== nodeName) return forbid(`node ${S.goQuote(nodeName)} is not allowed to modify node ${S.goQuote(requested)}`);
-  if (a.operation === "CREATE") {
-    if (a.obj?.spec?.configSource != null) return forbid(`node ${S.goQuote(nodeName)} is not allowed to create pods with a non-nil configSource`);
-    // a node registers with the labels it may later set, no others (getModifiedLabels against none)
-    const forbidden = forbiddenLabels(modifiedLabels(a.obj?.metadata?.labels, undefined));
-    if (forbidden.length > 0) return forbid(`node ${S.goQuote(nodeName)} is not allowed to set the following labels: ${forbidden.join(", ")}`);
-  }
+  if (a.operation === "CREATE" && a.obj?.spec?.configSource != null) return forbid(`node ${S.goQuote(nodeName)} is not allowed to create pods with a non-nil configSource`);
   if (a.operation === "UPDATE") {
     const spec = a.obj?.spec ?? {};
     const oldSpec = a.old?.spec ?? {};
