@@ -3,7 +3,8 @@
 // graph.go AddPod, AddPV, AddVolumeAttachment). A mirror pod's only edge is pod -> node, so a node
 // gains nothing a mirror pod names; a PersistentVolume is the node's through its claimRef, and so are
 // the secrets a kubelet reads to mount it (VisitPVSecretNames' kubelet-visible ones); a
-// VolumeAttachment is the node's its spec.nodeName names.
+// VolumeAttachment is the node's its spec.nodeName names. And NodeRestriction's admitPVCStatus: a node
+// writes a claim's capacity and conditions, nothing else of it.
 
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { raw, serve, type Served } from "./serve-helpers.js";
@@ -125,5 +126,39 @@ describe("a VolumeAttachment is the node's its spec.nodeName names (AddVolumeAtt
     expect((await asNode("node-1", "GET", "/apis/storage.k8s.io/v1/volumeattachments/attach")).code).toBe(200);
     const r = await asNode("node-2", "GET", "/apis/storage.k8s.io/v1/volumeattachments/attach");
     expect([r.code, JSON.parse(r.body)]).toEqual([403, noEdge("node-2", "volumeattachments", "attach", cluster, "storage.k8s.io")]);
+  });
+});
+
+// NodeRestriction's admitPVCStatus (plugin/pkg/admission/noderestriction/admission.go)
+describe("a node's status write of a claim its pod uses", () => {
+  const claim = "/api/v1/namespaces/vols/persistentvolumeclaims/data";
+  const patchStatus = (body: unknown) => raw(s, "PATCH", `${claim}/status`, {
+    token: s.cluster.adminToken, body: JSON.stringify(body),
+    headers: { "Content-Type": "application/merge-patch+json", "Impersonate-User": "system:node:node-1", "Impersonate-Group": "system:nodes" },
+  });
+  beforeAll(async () => {
+    await created("/api/v1/namespaces/vols/persistentvolumeclaims", { metadata: { name: "data" }, spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } }, storageClassName: "", volumeName: "disk" } });
+  });
+
+  it("may change the capacity and the conditions", async () => {
+    const r = await patchStatus({ status: { capacity: { storage: "2Gi" }, conditions: [{ type: "Resizing", status: "True" }] } });
+    expect(r.code).toBe(200);
+    expect(JSON.parse(r.body).status.capacity).toEqual({ storage: "2Gi" });
+  });
+
+  it("may not change its phase or its labels: Forbidden, and nothing changes", async () => {
+    const before = JSON.parse((await send("GET", claim)).body);
+    const r = await patchStatus({ metadata: { labels: { stolen: "yes" } }, status: { phase: "Lost" } });
+    const st = JSON.parse(r.body);
+    expect([r.code, st.reason, st.details]).toEqual([403, "Forbidden", { name: "data", kind: "persistentvolumeclaims" }]);
+    // go-cmp's diff follows the colon; its layout is randomized, so no client reads it
+    expect(st.message.startsWith('persistentvolumeclaims "data" is forbidden: node "node-1" is not allowed to update fields other than status.quantity and status.conditions: ')).toBe(true);
+    const after = JSON.parse((await send("GET", claim)).body);
+    expect([after.metadata.labels, after.status.phase, after.metadata.resourceVersion]).toEqual([before.metadata.labels, before.status.phase, before.metadata.resourceVersion]);
+  });
+
+  it("a node no pod of the claim runs on may not write its status at all (the Node authorizer)", async () => {
+    const r = await raw(s, "PATCH", `${claim}/status`, { token: s.cluster.adminToken, body: JSON.stringify({ status: { capacity: { storage: "3Gi" } } }), headers: { "Content-Type": "application/merge-patch+json", "Impersonate-User": "system:node:node-2", "Impersonate-Group": "system:nodes" } });
+    expect([r.code, JSON.parse(r.body).message]).toEqual([403, `persistentvolumeclaims "data" is forbidden: User "system:node:node-2" cannot patch resource "persistentvolumeclaims/status" in API group "" in the namespace "vols": no relationship found between node 'node-2' and this object`]);
   });
 });
