@@ -219,7 +219,9 @@ export class PureStore {
     pod: (namespace, name) => this.get("Pod", namespace, name),
     podsOn: (node) => [...this.kind("Pod").values()].filter((p) => p.spec?.nodeName === node),
     node: (name) => this.get("Node", undefined, name),
-    pvc: (namespace, name) => this.get("PersistentVolumeClaim", namespace, name),
+    pv: (name) => this.get("PersistentVolume", undefined, name),
+    pvs: () => this.kind("PersistentVolume").values(),
+    volumeAttachment: (name) => this.get("VolumeAttachment", undefined, name),
     rbac: {
       role: (namespace, name) => this.get("Role", namespace, name),
       clusterRole: (name) => this.get("ClusterRole", undefined, name),

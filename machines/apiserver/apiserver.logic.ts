@@ -457,7 +457,9 @@ function nodeGraph(ctx: ApiServerContext): NodeGraph {
     pod: (namespace, name) => c.objects.get(`/registry/pods/${namespace}/${name}`),
     podsOn: (node) => [...(c.podsByNode.get(node) ?? [])].map((k) => c.objects.get(k)),
     node: (name) => c.objects.get(`/registry/minions/${name}`),
-    pvc: (namespace, name) => c.objects.get(`/registry/persistentvolumeclaims/${namespace}/${name}`),
+    pv: (name) => c.objects.get(`/registry/persistentvolumes/${name}`),
+    pvs: () => c.byKind.get("PersistentVolume")?.values() ?? [],
+    volumeAttachment: (name) => c.objects.get(`/registry/volumeattachments/${name}`),
     rbac: rbacObjects(c),
   };
 }

@@ -16,8 +16,11 @@ export interface NodeGraph {
   podsOn(node: string): Iterable<any>;
   /** a stored Node */
   node(name: string): any | undefined;
-  /** a stored PersistentVolumeClaim (the graph's pvc -> pv edge) */
-  pvc?(namespace: string, name: string): any | undefined;
+  /** a stored PersistentVolume, and all of them (the graph's pv -> pvc edge is a volume's claimRef) */
+  pv?(name: string): any | undefined;
+  pvs?(): Iterable<any>;
+  /** a stored VolumeAttachment (the graph's attachment -> node edge is its spec.nodeName) */
+  volumeAttachment?(name: string): any | undefined;
   /** the stored Roles, ClusterRoles and bindings the RBAC authorizer reads from the same cache */
   rbac?: RbacObjects;
 }
@@ -133,27 +136,74 @@ function pod(nodeName: string, a: Attributes, graph: NodeGraph): Decision {
   return noOpinion();
 }
 
-/** hasPathFrom: whether the object is used by a pod bound to the node (or is such a pod). */
+/** hasPathFrom: whether the object is used by a pod bound to the node (or is such a pod), as the graph's edges say. */
 function related(nodeName: string, a: Attributes, graph: NodeGraph): Decision {
   if (a.name === "") return noOpinion("No Object name found");
   const denied = noOpinion(`no relationship found between node '${nodeName}' and this object`);
-  if (a.apiGroup === "" && a.resource === "pods") return graph.pod(a.namespace, a.name)?.spec?.nodeName === nodeName ? allow : denied;
-  // A PV is related through the claim a pod on the node uses: pod -> pvc -> pv.
-  if (a.apiGroup === "" && a.resource === "persistentvolumes") {
-    for (const p of graph.podsOn(nodeName)) {
-      for (const v of p?.spec?.volumes ?? []) {
-        const claim = claimOf(p, v);
-        if (claim && graph.pvc?.(p.metadata?.namespace ?? "", claim)?.spec?.volumeName === a.name) return allow;
-      }
+  if (a.apiGroup !== "" && !(a.apiGroup === "storage.k8s.io" && a.resource === "volumeattachments")) return denied;
+  switch (a.resource) {
+    case "pods":
+      return graph.pod(a.namespace, a.name)?.spec?.nodeName === nodeName ? allow : denied;
+    // AddVolumeAttachment: attachment -> node, by its spec.nodeName
+    case "volumeattachments":
+      return graph.volumeAttachment?.(a.name)?.spec?.nodeName === nodeName ? allow : denied;
+    // AddPV: pv -> pvc, by the volume's claimRef (not the claim's volumeName)
+    case "persistentvolumes": {
+      return claimUsedOn(nodeName, graph.pv?.(a.name)?.spec?.claimRef, graph) ? allow : denied;
     }
-    return denied;
   }
   for (const p of graph.podsOn(nodeName)) {
     // the mutant matches a pod's references by name in any namespace
     if (p?.metadata?.namespace !== a.namespace && !mutant("nodeauthz.reference-any-namespace")) continue;
-    if (references(p, a.apiGroup, a.resource, a.name)) return allow;
+    if (!isMirrorPod(p) && references(p, a.apiGroup, a.resource, a.name)) return allow;
+  }
+  // AddPV: secret -> pv, for the secrets a kubelet reads to mount the volume of a claim used on the node
+  if (a.resource === "secrets") {
+    for (const pv of graph.pvs?.() ?? []) {
+      if (pvSecrets(pv).some((s) => s.namespace === a.namespace && s.name === a.name) && claimUsedOn(nodeName, pv?.spec?.claimRef, graph)) return allow;
+    }
   }
   return denied;
+}
+
+// AddPod short-circuits for a mirror pod: its only edge is pod -> node, so a node that creates a
+// mirror pod gains no access to what the pod names (defence in depth behind NodeRestriction).
+const isMirrorPod = (pod: any): boolean => Object.hasOwn(pod?.metadata?.annotations ?? {}, "kubernetes.io/config.mirror");
+
+/** Whether a pod bound to the node (no mirror pod) uses the claim a PersistentVolume's claimRef names. */
+function claimUsedOn(nodeName: string, claimRef: any, graph: NodeGraph): boolean {
+  if (!claimRef || typeof claimRef !== "object") return false;
+  const name = typeof claimRef.name === "string" ? claimRef.name : "";
+  const namespace = typeof claimRef.namespace === "string" ? claimRef.namespace : "";
+  for (const p of graph.podsOn(nodeName)) {
+    if (p?.metadata?.namespace === namespace && !isMirrorPod(p) && (p?.spec?.volumes ?? []).some((v: any) => claimOf(p, v) === name)) return true;
+  }
+  return false;
+}
+
+/**
+ * VisitPVSecretNames (pkg/api/v1/persistentvolume), the secrets a kubelet sees only: one volume
+ * source each; a secret reference without a namespace takes the claimRef's for the sources that
+ * did so before references had one (azureFile, cephfs, flexVolume, iscsi, rbd, scaleIO).
+ */
+export function pvSecrets(pv: any): Array<{ namespace: string; name: string }> {
+  const spec = pv?.spec;
+  if (!spec || typeof spec !== "object" || !pv?.spec?.claimRef) return [];
+  const claimNs: string = typeof spec.claimRef?.namespace === "string" ? spec.claimRef.namespace : "";
+  const str = (v: unknown): string => (typeof v === "string" ? v : "");
+  const ref = (r: any, fallback?: string) => (r && typeof r === "object" ? [{ namespace: str(r.namespace) || (fallback ?? ""), name: str(r.name) }] : []);
+  let out: Array<{ namespace: string; name: string }> = [];
+  if (spec.azureFile) out = [{ namespace: str(spec.azureFile.secretNamespace) || claimNs, name: str(spec.azureFile.secretName) }];
+  else if (spec.cephfs) out = ref(spec.cephfs.secretRef, claimNs);
+  else if (spec.cinder) out = ref(spec.cinder.secretRef);
+  else if (spec.flexVolume) out = ref(spec.flexVolume.secretRef, claimNs);
+  else if (spec.rbd) out = ref(spec.rbd.secretRef, claimNs);
+  else if (spec.scaleIO) out = ref(spec.scaleIO.secretRef, claimNs);
+  else if (spec.iscsi) out = ref(spec.iscsi.secretRef, claimNs);
+  else if (spec.storageos) out = ref(spec.storageos.secretRef);
+  // the controller's publish and expand secrets are not the kubelet's
+  else if (spec.csi) out = [...ref(spec.csi.nodePublishSecretRef), ...ref(spec.csi.nodeStageSecretRef), ...ref(spec.csi.nodeExpandSecretRef)];
+  return out.filter((s) => s.name !== "");
 }
 
 /** The graph populator's pod -> pvc edge: a claim the volume names, or the one a generic ephemeral volume's controller made (<pod>-<volume>). */
@@ -197,8 +247,9 @@ export function references(pod: any, group: string, resource: string, name: stri
     }
     case "persistentvolumeclaims":
       return volumes.some((v) => claimOf(pod, v) === name);
+    // AddPod adds the service account edge only for a pod that names one
     case "serviceaccounts":
-      return (spec.serviceAccountName || "default") === name;
+      return spec.serviceAccountName === name;
     default:
       return false;
   }

@@ -1,7 +1,7 @@
 // The NodeRestriction admission plugin (plugin/pkg/admission/noderestriction/admission.go): a node
 // may write only its own Node and Lease, create only mirror pods bound to itself, and delete, evict
-// or update the status of only the pods bound to it, ask tokens only bound to its own pods, and ask
-// node certificates only in its own name. A node may not change labels of the node-restriction
+// or update the status of only the pods bound to it, write only the capacity and conditions of a
+// claim's status, ask tokens only bound to its own pods, and ask node certificates only in its own name. A node may not change labels of the node-restriction
 // namespace, or kubernetes.io / k8s.io labels a kubelet does not set, on update; on create they are
 // not checked: podflow's given Node objects stand for labels an administrator set, which the
 // kubelet registers with.
@@ -47,6 +47,7 @@ export function admitNodeRestriction(a: AdmissionRequest, graph: NodeGraph): Sta
     return forbid(`unexpected pod subresource ${S.goQuote(a.subresource)}, only 'status' and 'eviction' are allowed`);
   }
   if (gr === "/nodes") return admitNode(nodeName, a, forbid);
+  if (gr === "/persistentvolumeclaims") return a.subresource === "status" ? admitPVCStatus(nodeName, a, forbid) : forbid("may only update PVC status");
   if (gr === "coordination.k8s.io/leases") return admitLease(nodeName, a, forbid);
   if (gr === "/serviceaccounts") return admitServiceAccount(nodeName, a, graph, forbid);
   if (gr === "certificates.k8s.io/certificatesigningrequests") return admitCSR(nodeName, a, forbid);
@@ -214,3 +215,29 @@ function admitLease(nodeName: string, a: AdmissionRequest, forbid: Forbid): Stat
   return undefined;
 }
 
+/**
+ * admitPVCStatus: a node's status write of a claim may change the capacity, the conditions and (with
+ * RecoverVolumeExpansionFailure, GA) the allocated resources and their statuses, nothing else. Kubernetes
+ * appends go-cmp's diff, whose layout go-cmp randomizes on purpose; podflow names the changed fields.
+ */
+function admitPVCStatus(nodeName: string, a: AdmissionRequest, forbid: Forbid): Status | undefined {
+  if (a.operation !== "UPDATE") return forbid(`unexpected operation ${S.goQuote(a.operation)}`);
+  const changed = changedPaths(kubeletPVCView(a.old), kubeletPVCView(a.obj), "");
+  if (changed.length === 0) return undefined;
+  return forbid(`node ${S.goQuote(nodeName)} is not allowed to update fields other than status.quantity and status.conditions: ${changed.join(", ")}`);
+}
+
+/** A claim without the fields a node may write (and the resourceVersion and managedFields the comparison ignores). */
+function kubeletPVCView(pvc: any): any {
+  const { resourceVersion: _rv, managedFields: _mf, ...metadata } = isMap(pvc?.metadata) ? pvc.metadata : {};
+  const { capacity: _c, conditions: _cd, allocatedResources: _ar, allocatedResourceStatuses: _as, ...status } = isMap(pvc?.status) ? pvc.status : {};
+  return { ...(isMap(pvc) ? pvc : {}), metadata, status };
+}
+
+/** The dotted paths at which two decoded objects differ, sorted. */
+function changedPaths(a: unknown, b: unknown, at: string): string[] {
+  if (deepEqual(a, b)) return [];
+  if (!isMap(a) || !isMap(b)) return [at];
+  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+  return keys.flatMap((k) => changedPaths(Object.hasOwn(a, k) ? a[k] : undefined, Object.hasOwn(b, k) ? b[k] : undefined, at ? `${at}.${k}` : k));
+}
