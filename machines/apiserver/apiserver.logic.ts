@@ -1681,7 +1681,8 @@ function prepareDelete(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
     return;
   }
   // rest.BeforeDelete: "Negative values will be treated as the value `1s` on the delete path."
-  if (requested !== undefined && Number(requested) < 0) requested = 1;
+  // the mutant takes a negative grace period as 0: the pod is removed at once
+  if (requested !== undefined && Number(requested) < 0) requested = mutant("apiserver.negative-grace-deletes-at-once") ? 0 : 1;
   // The batch/v1 Job strategy's DefaultGarbageCollectionPolicy is OrphanDependents (kept for compatibility).
   const policy = req.propagationPolicy ?? req.body?.propagationPolicy ?? (kindIs(r, "Job") ? "Orphan" : undefined);
   let grace: number | NumberLiteral = 0;

@@ -55,8 +55,10 @@ export function mostRecentScheduleTime(cj: CronJob, now: number, schedule: Sched
   // One interval before the estimate, so that uneven schedules (30 6-16/4 * * 1-5) are walked right.
   const potentialEarliest = t1 + (missedCount - 1 - 1) * between * 1000;
   let mostRecent: number | undefined;
-  for (let t = schedule.next(potentialEarliest); t <= now; t = schedule.next(t)) mostRecent = t;
-  const missed: MissedSchedules = missedCount > 100 ? "many" : missedCount > 0 ? "few" : "none";
+  // the mutant keeps the first activation the walk finds, not the last
+  for (let t = schedule.next(potentialEarliest); t <= now; t = schedule.next(t)) if (mostRecent === undefined || !mutant("cronjob.missed-runs-earliest")) mostRecent = t;
+  // the mutant has exactly 100 missed schedules be too many
+  const missed: MissedSchedules = missedCount > (mutant("cronjob.too-many-missed-at-hundred") ? 99 : 100) ? "many" : missedCount > 0 ? "few" : "none";
   return mostRecent === undefined ? { earliest, missed } : { earliest, mostRecent, missed };
 }
 

@@ -106,7 +106,8 @@ export function nodeShouldRunDaemonPod(node: Node, ds: DaemonSet): ShouldRun {
   const taints = node.spec?.taints;
   const tolerations = pod.spec?.tolerations;
   if (findMatchingUntoleratedTaint(taints, tolerations, (t) => t.effect === "NoExecute" || (t.effect === "NoSchedule" && !mutant("daemonset.ignores-noschedule-taints"))) === undefined) return { shouldRun: true, shouldContinueRunning: true };
-  return { shouldRun: false, shouldContinueRunning: findMatchingUntoleratedTaint(taints, tolerations, (t) => t.effect === "NoExecute") === undefined };
+  // the mutant stops a running daemon pod for an untolerated NoSchedule taint too
+  return { shouldRun: false, shouldContinueRunning: !mutant("daemonset.noschedule-stops-running") && findMatchingUntoleratedTaint(taints, tolerations, (t) => t.effect === "NoExecute") === undefined };
 }
 
 // ---------- daemon pods by node ----------
@@ -307,6 +308,8 @@ function scaled(v: number | string | undefined, total: number): number {
 export function surgeCount(ds: DaemonSet, numberToSchedule: number): number {
   const s = ds.spec?.updateStrategy;
   if (s?.type !== "RollingUpdate" || !s.rollingUpdate || s.rollingUpdate.maxSurge === undefined) return 0;
+  // the mutant rounds a percentage maxSurge down
+  if (mutant("daemonset.max-surge-rounds-down") && typeof s.rollingUpdate.maxSurge === "string") return Math.floor((Number.parseInt(s.rollingUpdate.maxSurge, 10) * numberToSchedule) / 100);
   return scaled(s.rollingUpdate.maxSurge, numberToSchedule);
 }
 

@@ -1,6 +1,8 @@
 // The kubernetes-service-cidr-controller's judgements (pkg/controlplane/controller/defaultservicecidr):
 // what its periodic sync does with the default ServiceCIDR it finds (syncStatus). Pure.
 
+import { mutant } from "../common/mutation.js";
+
 type Obj = any;
 
 /** controllerName: its event source and the field manager of the status it applies. */
@@ -27,7 +29,8 @@ const goList = (xs: readonly unknown[]) => `[${xs.join(" ")}]`;
 
 /** syncStatus: a ServiceCIDR being deleted is the controller manager's; one that differs from the flags is reported; a missing or Unknown Ready is applied. */
 export function statusAction(sc: Obj, cidrs: readonly string[], reported: Reported): StatusAction {
-  if (sc?.metadata?.deletionTimestamp) return { type: "none" };
+  // the mutant makes a ServiceCIDR being deleted Ready again
+  if (sc?.metadata?.deletionTimestamp && !mutant("defaultservicecidr.deleting-cidr-made-ready")) return { type: "none" };
   const have: unknown[] = Array.isArray(sc?.spec?.cidrs) ? sc.spec.cidrs : [];
   const same = have.length === cidrs.length && have.every((c, i) => c === cidrs[i]);
   if (!same) {
@@ -39,7 +42,8 @@ export function statusAction(sc: Obj, cidrs: readonly string[], reported: Report
     if (reported.notReadyCondition) return { type: "none" };
     return { type: "reportNotReady", reason: String(ready.reason ?? ""), message: `Configuration matches, but ${ready.message ?? ""}` };
   }
-  if (ready === undefined || ready.status === "Unknown") return { type: "applyReady" };
+  // the mutant leaves a Ready Unknown as it is
+  if (ready === undefined || (ready.status === "Unknown" && !mutant("defaultservicecidr.unknown-ready-left"))) return { type: "applyReady" };
   return { type: "none" };
 }
 

@@ -112,7 +112,8 @@ function memberOf(service: Service, pod: Pod, ns: string, includeTerminating: bo
   const addr = podToEndpointAddress(pod, ip);
   if (shouldSetHostname(pod, service)) addr.hostname = pod.spec!.hostname!;
   // the mutant takes a Running pod as ready before its readiness probe passes
-  const ready = publishNotReady || (mutant("endpoints.running-pod-ready-address") ? pod.status?.phase === "Running" : isPodReady(pod));
+  // the second mutant lists a not-ready pod under notReadyAddresses though the Service publishes it
+  const ready = (publishNotReady && !mutant("endpoints.published-not-ready-address-not-ready")) || (mutant("endpoints.running-pod-ready-address") ? pod.status?.phase === "Running" : isPodReady(pod));
   if (svcPorts.length === 0) {
     // Only a headless Service may have no ports and still list addresses.
     return isHeadless(service) ? { addr, ready, ports: undefined, key: addressKey(addr) } : null;

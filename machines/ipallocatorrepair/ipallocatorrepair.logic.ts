@@ -4,6 +4,7 @@
 
 import { formatIP, parseIPSloppy } from "../common/ip.js";
 import { ipAllocatorName, ipFamilyLabel, managedByLabel, prefixContainsIP } from "../common/servicecidr.js";
+import { mutant } from "../common/mutation.js";
 
 type Obj = any;
 
@@ -58,7 +59,8 @@ export const isManagedByAllocator = (ip: Obj): boolean => ip?.metadata?.labels?.
 /** verifyIPAddressLabels: the family label matches the address, and the allocator manages it. */
 export function hasAllocatorLabels(ip: Obj): boolean {
   const family = ip?.metadata?.labels?.[ipFamilyLabel];
-  return family === familyOf(String(ip?.metadata?.name ?? "")) && isManagedByAllocator(ip);
+  // the mutant trusts any family label: an IPAddress labelled IPv6 for an IPv4 address is not rewritten
+  return (family === familyOf(String(ip?.metadata?.name ?? "")) || mutant("ipallocatorrepair.family-label-unchecked")) && isManagedByAllocator(ip);
 }
 
 /** isIPOutOfRange: no ServiceCIDR (ready or not) holds the address. */
@@ -104,7 +106,8 @@ export function repairService(svc: Obj, view: RepairView): ClusterIPRepair[] {
       // two Services with one address: reported, never moved from one to the other
       if (clusterIPsOf(other).includes(held.metadata?.name)) event = { reason: "ClusterIPAlreadyAllocated", message: `Cluster IP [${family}]:${ip} was assigned to multiple services; please recreate service` };
     }
-    const write = hasAllocatorLabels(held) ? undefined : "recreate";
+    // the mutant moves an address two Services hold to the one synced
+    const write = hasAllocatorLabels(held) && !(event && mutant("ipallocatorrepair.shared-address-moved")) ? undefined : "recreate";
     if (event || write) out.push({ ip, ...(event ? { event } : {}), ...(write ? { write } : {}) });
   }
   return out;
@@ -115,7 +118,8 @@ const printRef = (ref: Obj) => `&{${ref.group ?? ""} ${ref.resource ?? ""} ${ref
 
 /** syncIPAddress: whether an IPAddress the allocator wrote still belongs to its Service. */
 export function repairIPAddress(ip: Obj, view: RepairView, now: number): IPAddressRepair {
-  if (!isManagedByAllocator(ip)) return {};
+  // the mutant judges an IPAddress another manager wrote as its own
+  if (!isManagedByAllocator(ip) && !mutant("ipallocatorrepair.unmanaged-address-judged")) return {};
   const name = String(ip.metadata?.name ?? "");
   const ref = refOf(ip);
   if (!isServiceRef(ref)) {
@@ -125,7 +129,8 @@ export function repairIPAddress(ip: Obj, view: RepairView, now: number): IPAddre
   if (svc === undefined) {
     const created = Date.parse(ip.metadata?.creationTimestamp ?? "");
     const lifetime = Number.isNaN(created) ? 0 : now - created;
-    if (lifetime > orphanGracePeriodMs) {
+    // the mutant deletes an orphan at once, with no grace for its Service on its way
+    if (lifetime > orphanGracePeriodMs || mutant("ipallocatorrepair.orphan-deleted-at-once")) {
       return { delete: true, event: { reason: "IPAddressNotAllocated", message: `IPAddress: ${name} for Service ${ref.namespace ?? ""}/${ref.name ?? ""} appears to have leaked: cleaning up` } };
     }
     // looked at again just past the grace period (Go's AddAfter(grace - lifetime) finds the clock moved on)

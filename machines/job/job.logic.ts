@@ -235,6 +235,8 @@ export function nextBackoffRecord(prev: BackoffRecord | undefined, succeeded: re
   }
   const lastSuccess = Math.max(...succeeded.map(getFinishedTimeMs));
   const after = failedTimes.filter((t) => t > lastSuccess);
+  // the mutant keeps counting the failures from before the latest success
+  if (mutant("job.success-keeps-earlier-failures")) return { failuresAfterLastSuccess: rec.failuresAfterLastSuccess + failedTimes.length, lastFailureMs: failedTimes.length > 0 ? failedTimes[failedTimes.length - 1]! : rec.lastFailureMs };
   return { failuresAfterLastSuccess: after.length, lastFailureMs: after.length > 0 ? after[after.length - 1]! : 0 };
 }
 

@@ -173,6 +173,8 @@ export function minTolerationSeconds(used: readonly Toleration[]): number {
   let min = Infinity;
   for (const t of used) {
     if (t.tolerationSeconds === undefined || t.tolerationSeconds === null) continue;
+    // the mutant passes over a negative tolerationSeconds as if it were unset
+    if (t.tolerationSeconds < 0 && mutant("tainteviction.negative-seconds-forever")) continue;
     if (t.tolerationSeconds <= 0) return 0;
     // the mutant keeps the largest tolerationSeconds of the tolerations used, not the smallest
     min = mutant("tainteviction.min-toleration-takes-largest") && min !== Infinity ? Math.max(min, t.tolerationSeconds) : Math.min(min, t.tolerationSeconds);

@@ -216,7 +216,8 @@ export function stabilizeRecommendation(history: readonly Recommendation[], desi
   let old = -1;
   const cutoff = now - windowMs;
   history.forEach((r, i) => {
-    if (r.at < cutoff) old = i;
+    // the mutant lets a recommendation made exactly a window ago drop out
+    if (r.at < cutoff || (r.at === cutoff && mutant("hpa.stabilization-window-edge-excluded"))) old = i;
     else if (mutant("hpa.stabilization-takes-lowest") ? r.replicas < max : r.replicas > max) max = r.replicas;
   });
   const next = [...history];
@@ -301,7 +302,8 @@ export function normalizeWithBehaviors(history: readonly Recommendation[], upEve
   let downRec = desired;
   let old = -1;
   history.forEach((r, i) => {
-    if (r.at > upCutoff) upRec = Math.min(r.replicas, upRec);
+    // the mutant takes the highest recommendation of the scale-up window, as scale-down does
+    if (r.at > upCutoff) upRec = (mutant("hpa.scale-up-window-takes-highest") ? Math.max : Math.min)(r.replicas, upRec);
     if (r.at > downCutoff) downRec = Math.max(r.replicas, downRec);
     if (r.at < upCutoff && r.at < downCutoff) old = i;
   });

@@ -35,7 +35,8 @@ export const replicasOf = (set: StatefulSet) => set.spec?.replicas ?? 1;
 export const endOrdinal = (set: StatefulSet) => startOrdinal(set) + replicasOf(set) - 1;
 export const podName = (set: StatefulSet, ordinal: number) => `${set.metadata?.name ?? ""}-${ordinal}`;
 /** getPersistentVolumeClaimName: <template>-<set>-<ordinal>. */
-export const claimName = (set: StatefulSet, template: string, ordinal: number) => `${template}-${set.metadata?.name ?? ""}-${ordinal}`;
+// the mutant names the set before the template
+export const claimName = (set: StatefulSet, template: string, ordinal: number) => (mutant("statefulset.claim-name-set-first") ? `${set.metadata?.name ?? ""}-${template}-${ordinal}` : `${template}-${set.metadata?.name ?? ""}-${ordinal}`);
 
 export function inOrdinalRange(pod: Pod, set: StatefulSet): boolean {
   const o = ordinalOf(pod);

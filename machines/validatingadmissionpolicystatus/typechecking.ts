@@ -10,6 +10,7 @@ import { BOOL, type CelT, DOUBLE, DYN, INT, list as listOf, map as mapOf, schema
 import { resources } from "../apiserver/resources.js";
 import { servedVersions } from "../apiserver/conversion.js";
 import { schemaData } from "../apiserver/schema/schemadata.js";
+import { mutant } from "../common/mutation.js";
 
 type Obj = any;
 
@@ -245,7 +246,8 @@ export function typeCheck(policy: Obj, world: TypeWorld): ExpressionWarning[] {
     const w = checkExpression(str(v?.expression), envs);
     if (w !== "") warnings.push({ fieldRef: `spec.validations[${i}].expression`, warning: w });
     const me = str(v?.messageExpression);
-    if (me === "") return;
+    // the mutant checks the expression alone, never the messageExpression
+    if (me === "" || mutant("vapstatus.message-expression-unchecked")) return;
     const mw = checkExpression(me, envs);
     if (mw !== "") warnings.push({ fieldRef: `spec.validations[${i}].messageExpression`, warning: mw });
   });

@@ -3,6 +3,7 @@
 // status, the generation and the type check's warnings. Pure.
 
 import { typeCheck, type TypeWorld } from "./typechecking.js";
+import { mutant } from "../common/mutation.js";
 
 type Obj = any;
 
@@ -10,7 +11,8 @@ type Obj = any;
 export function statusApply(policy: Obj, world: TypeWorld): Obj | undefined {
   const generation = typeof policy?.metadata?.generation === "number" ? policy.metadata.generation : 0;
   const observed = typeof policy?.status?.observedGeneration === "number" ? policy.status.observedGeneration : 0;
-  if (generation <= observed) return undefined;
+  // the mutant applies the status again for a generation already observed
+  if (mutant("vapstatus.observed-generation-reapplied") ? generation < observed : generation <= observed) return undefined;
   const warnings = typeCheck(policy, world);
   // WithExpressionWarnings() of none leaves the list out: typeChecking is {}
   return {

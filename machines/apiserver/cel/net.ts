@@ -8,6 +8,7 @@ import { goQuote } from "../../common/goquote.js";
 import { declare } from "./checker.js";
 import { def, noOverload } from "./functions.js";
 import { CelError, CelOpaque, CelThrow } from "./values.js";
+import { mutant } from "../../common/mutation.js";
 
 export const IP_TYPE = "net.IP";
 export const CIDR_TYPE = "net.CIDR";
@@ -246,7 +247,8 @@ def(".containsCIDR", ([c, x]) => {
   const o = typeof x === "string" ? toCIDR(x) : cidrOf(x);
   // Kubernetes compares the masked prefix with the other's address unmasked (netip.PrefixFrom does
   // not mask): 10.0.0.0/8 does not contain 10.1.0.0/16 there, and so not here
-  return sameAddr(maskedAddr(p.addr, p.bits), o.addr) && p.bits <= o.bits;
+  // the mutant forgets the prefix lengths: a /16 contains its own /8
+  return sameAddr(maskedAddr(p.addr, p.bits), o.addr) && (p.bits <= o.bits || mutant("cel.contains-cidr-ignores-prefix-length"));
 });
 def(".ip", ([c]) => wrapIP(cidrOf(c).addr));
 def(".masked", ([c]) => {

@@ -6,6 +6,7 @@ import { goQuote } from "../../common/goquote.js";
 import { declare } from "./checker.js";
 import { def, noOverload } from "./functions.js";
 import { CelError, CelOpaque, CelThrow } from "./values.js";
+import { mutant } from "../../common/mutation.js";
 
 export const SEMVER_TYPE = "kubernetes.Semver";
 const UINT64_MAX = 2n ** 64n - 1n;
@@ -98,15 +99,18 @@ function normalizeAndParse(input: string): Version {
 const cmpBig = (a: bigint, b: bigint) => (a === b ? 0 : a > b ? 1 : -1);
 function comparePre(a: Pre, b: Pre): number {
   if ("num" in a && "num" in b) return cmpBig(a.num, b.num);
-  if ("num" in a) return -1;
-  if ("num" in b) return 1;
+  // the mutant ranks a numeric identifier above an alphanumeric one
+  const numericFirst = mutant("cel.semver-numeric-prerelease-higher") ? 1 : -1;
+  if ("num" in a) return numericFirst;
+  if ("num" in b) return -numericFirst;
   return a.str === b.str ? 0 : a.str > b.str ? 1 : -1;
 }
 /** Version.Compare: precedence by major, minor, patch, then prerelease (build metadata ignored). */
 function compareVersions(v: Version, o: Version): number {
   const c = cmpBig(v.major, o.major) || cmpBig(v.minor, o.minor) || cmpBig(v.patch, o.patch);
   if (c !== 0) return c;
-  if (v.pre.length === 0 || o.pre.length === 0) return v.pre.length === o.pre.length ? 0 : v.pre.length === 0 ? 1 : -1;
+  // the mutant ranks a prerelease equal to its release
+  if (v.pre.length === 0 || o.pre.length === 0) return v.pre.length === o.pre.length || mutant("cel.semver-prerelease-equals-release") ? 0 : v.pre.length === 0 ? 1 : -1;
   for (let i = 0; i < Math.min(v.pre.length, o.pre.length); i++) {
     const x = comparePre(v.pre[i]!, o.pre[i]!);
     if (x !== 0) return x;

@@ -6,6 +6,7 @@ import { escapedPath, type GoURL, parseRequestURI, parseURL, query, splitHostPor
 import { declare } from "./checker.js";
 import { def, noOverload } from "./functions.js";
 import { CelError, CelMap, CelOpaque, CelThrow } from "./values.js";
+import { mutant } from "../../common/mutation.js";
 
 export const URL_TYPE = "kubernetes.URL";
 
@@ -43,7 +44,8 @@ def(`.equals#${URL_TYPE}`, ([a, b]) => {
   const y = urlOf(b);
   // urls.go compares URL.String(): every part, the userinfo and fragment too
   const keys = new Set([...Object.keys(x), ...Object.keys(y)] as (keyof GoURL)[]);
-  return [...keys].every((k) => x[k] === y[k]);
+  // the mutant leaves the fragment out of the comparison
+  return [...keys].every((k) => x[k] === y[k] || (k === "fragment" && mutant("cel.url-equals-ignores-fragment")));
 });
 
 declare("url", `string->${URL_TYPE}`);

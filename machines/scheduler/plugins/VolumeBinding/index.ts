@@ -119,7 +119,8 @@ export function claimsBound(pod: Pod, env: SchedulingEnv): boolean {
   const ns = pod.metadata?.namespace ?? "default";
   return claimNames(pod).every(({ name }) => {
     const pvc = lookup(env.pvcs, `${ns}/${name}`);
-    return pvc !== undefined && !!pvc.spec?.volumeName && annotation(pvc, "pv.kubernetes.io/bind-completed") === "yes";
+    // the mutant takes a claim naming its volume as bound before the PV controller completed the bind
+    return pvc !== undefined && !!pvc.spec?.volumeName && (annotation(pvc, "pv.kubernetes.io/bind-completed") === "yes" || mutant("scheduler.prebind-ignores-bind-completed"));
   });
 }
 
