@@ -231,7 +231,8 @@ function preBindWaitsForBindCompleted(): boolean {
   const pod: Pod = { metadata: { name: "p", namespace: "default" }, spec: { containers: [], volumes: [{ name: "data", persistentVolumeClaim: { claimName: "data" } }] } };
   const claim = (annotations: Record<string, string>) => ({ metadata: { name: "data", namespace: "default", annotations }, spec: { volumeName: "pv-1" } });
   const env = (annotations: Record<string, string>) => ({ pvcs: new Map([["default/data", claim(annotations)]]) }) as SchedulingEnv;
-  return !claimsBound(pod, env({})) && claimsBound(pod, env({ "pv.kubernetes.io/bind-completed": "yes" }));
+  // isPVCFullyBound asks metav1.HasAnnotation: any value (the PV controller writes "yes") counts
+  return !claimsBound(pod, env({})) && claimsBound(pod, env({ "pv.kubernetes.io/bind-completed": "yes" })) && claimsBound(pod, env({ "pv.kubernetes.io/bind-completed": "" }));
 }
 
 /** A running pod deleted with gracePeriodSeconds -5 stays, terminating with a grace period of 1 s. */

@@ -5,7 +5,7 @@
 // API writes for the chosen node (a static PV's claimRef, or the claim's selected-node annotation),
 // and claimsBound tells when the PV controller has finished and the pod may be bound.
 import type { PersistentVolume, PersistentVolumeClaim, Pod } from "kubernetes-types/core/v1";
-import { ANN_BOUND_BY_CONTROLLER, ANN_SELECTED_NODE, annotation, claimClass, claimRefOf, findMatchingVolume, isDelayBinding, volumeClass, volumeFitsNode, volumeIsForPod, withAnnotations, type ClassInfo } from "../../../common/volumeutil.js";
+import { ANN_BIND_COMPLETED, ANN_BOUND_BY_CONTROLLER, ANN_SELECTED_NODE, annotation, claimClass, claimRefOf, findMatchingVolume, isDelayBinding, volumeClass, volumeFitsNode, volumeIsForPod, withAnnotations, type ClassInfo } from "../../../common/volumeutil.js";
 import { type CycleState, type FilterPlugin, type FilterStatus, type NodeInfo, type PreResult, type SchedulingEnv, failure, Success } from "../../framework.js";
 import { mutant } from "../../../common/mutation.js";
 
@@ -114,13 +114,14 @@ export function prebindWrites(pod: Pod, nodeInfo: NodeInfo, env: SchedulingEnv):
   return out;
 }
 
-/** checkBindings: every claim of the pod names its volume and the PV controller completed the bind. */
+/** checkBindings: every claim of the pod names its volume and the PV controller completed the bind
+ * (isPVCFullyBound: the bind-completed annotation is present, whatever its value). */
 export function claimsBound(pod: Pod, env: SchedulingEnv): boolean {
   const ns = pod.metadata?.namespace ?? "default";
   return claimNames(pod).every(({ name }) => {
     const pvc = lookup(env.pvcs, `${ns}/${name}`);
     // the mutant takes a claim naming its volume as bound before the PV controller completed the bind
-    return pvc !== undefined && !!pvc.spec?.volumeName && (annotation(pvc, "pv.kubernetes.io/bind-completed") === "yes" || mutant("scheduler.prebind-ignores-bind-completed"));
+    return pvc !== undefined && !!pvc.spec?.volumeName && (annotation(pvc, ANN_BIND_COMPLETED) !== undefined || mutant("scheduler.prebind-ignores-bind-completed"));
   });
 }
 
