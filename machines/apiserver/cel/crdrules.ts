@@ -50,11 +50,25 @@ interface CompiledRule {
   usesOldSelf: boolean;
   message?: CelProgram;
   messageError?: string;
+}
+
+interface RuleCost {
   /** The estimated worst-case cost of one evaluation (cel.EstimateCost's max), of the rule and of its messageExpression. */
   maxCost: bigint;
   messageMaxCost: bigint;
   /** How often the rule could run under unbounded lists and maps (maxCardinality of the node's smallest JSON). */
   maxCardinality: bigint;
+}
+
+/** A compiled rule's estimated costs, sized by its node's schema (only when a CRD is written). */
+function ruleCost(c: CompiledRule, s: Schema, root: boolean): RuleCost {
+  const decl = declOf(s, root || s["x-kubernetes-embedded-resource"] === true);
+  const sizes = decl ? schemaSizes(decl) : undefined;
+  return {
+    maxCost: c.program ? estimateCelCost(c.program, sizes).max : 0n,
+    messageMaxCost: c.message ? estimateCelCost(c.message, sizes).max : 0n,
+    maxCardinality: decl ? maxCardinality(decl.minSize) : 1n,
+  };
 }
 
 const compiledCache = new WeakMap<object, Map<string, CompiledRule>>();
@@ -86,9 +100,7 @@ function compileRule(rule: Rule, s: Schema, root: boolean): CompiledRule {
     ["self", sts],
     ["oldSelf", sts],
   ]);
-  const decl = declOf(s, root || s["x-kubernetes-embedded-resource"] === true);
-  const sizes = decl ? schemaSizes(decl) : undefined;
-  const out: CompiledRule = { usesOldSelf: false, maxCost: 0n, messageMaxCost: 0n, maxCardinality: decl ? maxCardinality(decl.minSize) : 1n };
+  const out: CompiledRule = { usesOldSelf: false };
   const src = typeof rule.rule === "string" ? rule.rule : "";
   const r = compileTyped(src, types, schemas);
   if (!r.ok) out.error = `compilation failed: ${r.message}`;
@@ -96,16 +108,12 @@ function compileRule(rule: Rule, s: Schema, root: boolean): CompiledRule {
   else {
     out.program = r.program;
     out.usesOldSelf = r.ast !== undefined && usesVar(r.ast, "oldSelf");
-    out.maxCost = estimateCelCost(r.program, sizes).max;
   }
   if (typeof rule.messageExpression === "string" && rule.messageExpression.trim() !== "") {
     const m = compileTyped(rule.messageExpression, types, schemas);
     if (!m.ok) out.messageError = `messageExpression compilation failed: ${m.message}`;
     else if (m.outputType !== "string") out.messageError = "must evaluate to a string";
-    else {
-      out.message = m.program;
-      out.messageMaxCost = estimateCelCost(m.program, sizes).max;
-    }
+    else out.message = m.program;
   }
   bySchema.set(key, out);
   return out;
@@ -197,15 +205,16 @@ export function crdValidationRuleErrors(schema: unknown, at: string, opts: RuleC
       const rp = `${path}.x-kubernetes-validations[${i}]`;
       if (typeof rule.rule !== "string" || rule.rule.trim() === "") return;
       const c = compileRule(rule, s, root);
+      const k = ruleCost(c, s, root);
       // a rule's cost is its worst case times how often it can run; its messageExpression's is not multiplied
-      const cost = c.maxCost === 0n ? 0n : satMul(c.maxCost, cardinality ?? c.maxCardinality);
+      const cost = k.maxCost === 0n ? 0n : satMul(k.maxCost, cardinality ?? k.maxCardinality);
       if (!opts.suppressPerExpressionCost && cost > STATIC_ESTIMATED_COST_LIMIT) errs.push(forbiddenField(`${rp}.rule`, costErrorMessage("estimated rule cost", cost, STATIC_ESTIMATED_COST_LIMIT)));
       observe(`${rp}.rule`, cost);
       if (c.error !== undefined) errs.push(invalidValue(`${rp}.rule`, raw, c.error));
       if (c.messageError !== undefined) errs.push(invalidValue(`${rp}.messageExpression`, raw, c.messageError));
       else if (c.message) {
-        if (!opts.suppressPerExpressionCost && c.messageMaxCost > STATIC_ESTIMATED_COST_LIMIT) errs.push(forbiddenField(`${rp}.messageExpression`, costErrorMessage("estimated messageExpression cost", c.messageMaxCost, STATIC_ESTIMATED_COST_LIMIT)));
-        observe(`${rp}.messageExpression`, c.messageMaxCost);
+        if (!opts.suppressPerExpressionCost && k.messageMaxCost > STATIC_ESTIMATED_COST_LIMIT) errs.push(forbiddenField(`${rp}.messageExpression`, costErrorMessage("estimated messageExpression cost", k.messageMaxCost, STATIC_ESTIMATED_COST_LIMIT)));
+        observe(`${rp}.messageExpression`, k.messageMaxCost);
       }
       if (c.usesOldSelf && uncorrelatable !== undefined) errs.push(invalidValue(`${rp}.rule`, rule.rule, `oldSelf cannot be used on the uncorrelatable portion of the schema within ${uncorrelatable}`));
     });
@@ -221,7 +230,7 @@ export function crdValidationRuleErrors(schema: unknown, at: string, opts: RuleC
 /** A rule's estimated worst-case cost at a schema node (cel.Compile's MaxCost), or its compile error. */
 export function estimatedRuleCost(schema: Schema, rule: string, root = false): bigint | string {
   const c = compileRule({ rule }, schema, root);
-  return c.error ?? c.maxCost;
+  return c.error ?? ruleCost(c, schema, root).maxCost;
 }
 
 /** ValidFieldPath: a JSONPath of .field and ['key'] steps through the schema; the normalized path, or why not. */
