@@ -177,9 +177,19 @@ const TYPE_NAMES = new Set(["optional_type", "int", "uint", "double", "string", 
 export const NAMESPACES = new Set(["optional", "sets", "strings", "math"]);
 
 export class Checker {
-  constructor(private readonly vars: ReadonlyMap<string, CelT>) {}
+  /** types: where given, each checked node's type is recorded (the cost estimate reads them). */
+  constructor(
+    private readonly vars: ReadonlyMap<string, CelT>,
+    private readonly types?: Map<Expr, CelT>,
+  ) {}
 
   check(e: Expr, scope: ReadonlyMap<string, CelT> = new Map()): CelT {
+    const t = this.checkNode(e, scope);
+    this.types?.set(e, t);
+    return t;
+  }
+
+  private checkNode(e: Expr, scope: ReadonlyMap<string, CelT>): CelT {
     switch (e.k) {
       case "lit":
         return litType(e.v);

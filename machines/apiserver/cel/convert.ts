@@ -32,6 +32,7 @@ export function toCel(v: unknown, s?: unknown, depth = 0): unknown {
       if (schema?.type === "string") {
         try {
           if (schema.format === "date-time") return new CelTimestamp(parseTimestamp(v));
+          if (schema.format === "date" && /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(v)) return new CelTimestamp(parseTimestamp(`${v}T00:00:00Z`));
           if (schema.format === "duration") return new CelDuration(parseDuration(v));
         } catch {
           return v;

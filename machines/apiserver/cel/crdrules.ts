@@ -5,7 +5,9 @@
 import { deepEqual } from "../../common/equal.js";
 import { duplicate, fieldErrorMessage, forbiddenField, type FieldError, invalidValue, notSupported, required } from "../status.js";
 import { children, type Expr } from "./parser.js";
-import { compileTyped, evaluateCelWithCost, PER_CALL_LIMIT, RUNTIME_CEL_COST_BUDGET, type CelProgram } from "./index.js";
+import { compileTyped, estimateCelCost, evaluateCelWithCost, PER_CALL_LIMIT, RUNTIME_CEL_COST_BUDGET, type CelProgram } from "./index.js";
+import { declOf, maxCardinality, schemaSizes } from "./costschema.js";
+import { satAdd, satMul } from "./cost.js";
 import { type CelT, opt, schemaType } from "./types.js";
 import { CelOptional } from "./values.js";
 import { toCel } from "./convert.js";
@@ -48,6 +50,25 @@ interface CompiledRule {
   usesOldSelf: boolean;
   message?: CelProgram;
   messageError?: string;
+}
+
+interface RuleCost {
+  /** The estimated worst-case cost of one evaluation (cel.EstimateCost's max), of the rule and of its messageExpression. */
+  maxCost: bigint;
+  messageMaxCost: bigint;
+  /** How often the rule could run under unbounded lists and maps (maxCardinality of the node's smallest JSON). */
+  maxCardinality: bigint;
+}
+
+/** A compiled rule's estimated costs, sized by its node's schema (only when a CRD is written). */
+function ruleCost(c: CompiledRule, s: Schema, root: boolean): RuleCost {
+  const decl = declOf(s, root || s["x-kubernetes-embedded-resource"] === true);
+  const sizes = decl ? schemaSizes(decl) : undefined;
+  return {
+    maxCost: c.program ? estimateCelCost(c.program, sizes).max : 0n,
+    messageMaxCost: c.message ? estimateCelCost(c.message, sizes).max : 0n,
+    maxCardinality: decl ? maxCardinality(decl.minSize) : 1n,
+  };
 }
 
 const compiledCache = new WeakMap<object, Map<string, CompiledRule>>();
@@ -100,20 +121,57 @@ function compileRule(rule: Rule, s: Schema, root: boolean): CompiledRule {
 
 // ---- at CRD create/update ----------------------------------------------------------------
 
+/** apiextensions validation's StaticEstimatedCostLimit (one expression) and StaticEstimatedCRDCostLimit (a whole schema). */
+export const STATIC_ESTIMATED_COST_LIMIT = 10_000_000n;
+export const STATIC_ESTIMATED_CRD_COST_LIMIT = 100_000_000n;
+
+/** getCostErrorMessage: how far over budget, as Go's %f / %.1f print it. */
+export function costErrorMessage(costName: string, cost: bigint, limit: bigint): string {
+  const f = Number(cost) / Number(limit);
+  const shown = f > 100 ? "more than 100x" : f < 1.5 ? `${f.toFixed(6)}x` : `${f.toFixed(1)}x`;
+  return `${costName} exceeds budget by factor of ${shown} (try simplifying the rule, or adding maxItems, maxProperties, and maxLength where arrays, maps, and strings are declared)`;
+}
+
+/** How many times a child's data can occur per occurrence of its parent (extractMaxElements); undefined: unbounded. */
+function childFactor(s: Schema): bigint | undefined {
+  const bound = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? BigInt(Math.max(0, Math.trunc(v))) : undefined);
+  if (s.type === "object") return s.additionalProperties !== undefined && s.additionalProperties !== null ? bound(s.maxProperties) : 1n;
+  if (s.type === "array") return bound(s.maxItems);
+  return 1n;
+}
+
+export interface RuleCheckOptions {
+  /** On update of a version whose schema is unchanged: no per-expression cost limit (the whole-schema limit still holds). */
+  suppressPerExpressionCost?: boolean;
+}
+
 /**
  * The errors of every x-kubernetes-validations rule in a version's schema, at its path (at is
- * `spec.versions[i].schema.openAPIV3Schema`): the rule's fields, then its compilation where they hold.
+ * `spec.versions[i].schema.openAPIV3Schema`): the rule's fields, then its compilation where they hold,
+ * its estimated cost against the per-expression limit, and the schema's total against the CRD limit.
  */
-export function crdValidationRuleErrors(schema: unknown, at: string): FieldError[] {
+export function crdValidationRuleErrors(schema: unknown, at: string, opts: RuleCheckOptions = {}): FieldError[] {
   const errs: FieldError[] = [];
-  const visit = (s: unknown, path: string, root: boolean, uncorrelatable: string | undefined, depth: number): void => {
+  let schemaErrCount = 0;
+  let total = 0n;
+  let mostExpensive: { path: string; cost: bigint }[] = [];
+  const observe = (path: string, cost: bigint): void => {
+    total = satAdd(total, cost);
+    // the four costliest expressions of at least 1% of the limit are named when the total is over it
+    if (cost < STATIC_ESTIMATED_CRD_COST_LIMIT / 100n) return;
+    mostExpensive = [...mostExpensive, { path, cost }].sort((a, b) => (b.cost > a.cost ? 1 : b.cost < a.cost ? -1 : 0)).slice(0, 4);
+  };
+  // cardinality: how many times this node's data can occur in one object (undefined: unbounded)
+  const visit = (s: unknown, path: string, root: boolean, uncorrelatable: string | undefined, depth: number, cardinality: bigint | undefined): void => {
     if (!isObj(s) || depth > 100) return;
-    const before = errs.length;
-    if (isObj(s.additionalProperties)) visit(s.additionalProperties, `${path}.additionalProperties`, false, uncorrelatable, depth + 1);
-    if (isObj(s.properties)) for (const [k, p] of Object.entries(s.properties)) visit(p, `${path}.properties[${k}]`, false, uncorrelatable, depth + 1);
+    const before = schemaErrCount;
+    const f = childFactor(s);
+    const childCard = cardinality === undefined || f === undefined ? undefined : satMul(cardinality, f);
+    if (isObj(s.additionalProperties)) visit(s.additionalProperties, `${path}.additionalProperties`, false, uncorrelatable, depth + 1, childCard);
+    if (isObj(s.properties)) for (const [k, p] of Object.entries(s.properties)) visit(p, `${path}.properties[${k}]`, false, uncorrelatable, depth + 1, childCard);
     if (isObj(s.items)) {
       const correlatable = s["x-kubernetes-list-type"] === "map";
-      visit(s.items, `${path}.items`, false, uncorrelatable ?? (correlatable ? undefined : `${path}.items`), depth + 1);
+      visit(s.items, `${path}.items`, false, uncorrelatable ?? (correlatable ? undefined : `${path}.items`), depth + 1, childCard);
     }
     const rules = Array.isArray(s["x-kubernetes-validations"]) ? (s["x-kubernetes-validations"] as unknown[]) : [];
     if (rules.length === 0) return;
@@ -139,20 +197,40 @@ export function crdValidationRuleErrors(schema: unknown, at: string): FieldError
       }
     });
     errs.push(...schemaErrs);
-    // CEL is compiled only where the schema at this level and below is sound
-    if (errs.length > before) return;
+    schemaErrCount += schemaErrs.length;
+    // CEL is compiled only where the schema at this level and below is sound (a rule's own errors do not count)
+    if (schemaErrCount > before) return;
     rules.forEach((raw, i) => {
       const rule = (isObj(raw) ? raw : {}) as Rule;
       const rp = `${path}.x-kubernetes-validations[${i}]`;
       if (typeof rule.rule !== "string" || rule.rule.trim() === "") return;
       const c = compileRule(rule, s, root);
+      const k = ruleCost(c, s, root);
+      // a rule's cost is its worst case times how often it can run; its messageExpression's is not multiplied
+      const cost = k.maxCost === 0n ? 0n : satMul(k.maxCost, cardinality ?? k.maxCardinality);
+      if (!opts.suppressPerExpressionCost && cost > STATIC_ESTIMATED_COST_LIMIT) errs.push(forbiddenField(`${rp}.rule`, costErrorMessage("estimated rule cost", cost, STATIC_ESTIMATED_COST_LIMIT)));
+      observe(`${rp}.rule`, cost);
       if (c.error !== undefined) errs.push(invalidValue(`${rp}.rule`, raw, c.error));
       if (c.messageError !== undefined) errs.push(invalidValue(`${rp}.messageExpression`, raw, c.messageError));
+      else if (c.message) {
+        if (!opts.suppressPerExpressionCost && k.messageMaxCost > STATIC_ESTIMATED_COST_LIMIT) errs.push(forbiddenField(`${rp}.messageExpression`, costErrorMessage("estimated messageExpression cost", k.messageMaxCost, STATIC_ESTIMATED_COST_LIMIT)));
+        observe(`${rp}.messageExpression`, k.messageMaxCost);
+      }
       if (c.usesOldSelf && uncorrelatable !== undefined) errs.push(invalidValue(`${rp}.rule`, rule.rule, `oldSelf cannot be used on the uncorrelatable portion of the schema within ${uncorrelatable}`));
     });
   };
-  visit(schema, at, true, undefined, 0);
+  visit(schema, at, true, undefined, 0, 1n);
+  if (total > STATIC_ESTIMATED_CRD_COST_LIMIT) {
+    for (const x of mostExpensive) errs.push(forbiddenField(x.path, "contributed to estimated rule & messageExpression cost total exceeding cost limit for entire OpenAPIv3 schema"));
+    errs.push(forbiddenField(at, costErrorMessage("x-kubernetes-validations estimated rule & messageExpression cost total for entire OpenAPIv3 schema", total, STATIC_ESTIMATED_CRD_COST_LIMIT)));
+  }
   return errs;
+}
+
+/** A rule's estimated worst-case cost at a schema node (cel.Compile's MaxCost), or its compile error. */
+export function estimatedRuleCost(schema: Schema, rule: string, root = false): bigint | string {
+  const c = compileRule({ rule }, schema, root);
+  return c.error ?? ruleCost(c, schema, root).maxCost;
 }
 
 /** ValidFieldPath: a JSONPath of .field and ['key'] steps through the schema; the normalized path, or why not. */

@@ -3,6 +3,7 @@
 import "./libs.js";
 import { Checker, CheckError } from "./checker.js";
 import { celToJson as toJson, toCel } from "./convert.js";
+import { estimateCost, NO_SIZES, type Range, type SizeEstimator } from "./cost.js";
 import { Cost, evalExpr, type Scope } from "./eval.js";
 import { CelSyntaxError, displayError, type Expr, parse } from "./parser.js";
 import { type CelT, DYN, schemaType, typeString } from "./types.js";
@@ -33,6 +34,8 @@ export const RUNTIME_CEL_COST_BUDGET = 10_000_000;
 interface Compiled extends CelProgram {
   readonly ast: Expr;
   readonly schemas: ReadonlyMap<string, unknown>;
+  /** Each node's checked type, for the cost estimate. */
+  readonly types: ReadonlyMap<Expr, CelT>;
 }
 const programs = new WeakMap<CelProgram, Compiled>();
 
@@ -56,16 +59,24 @@ export function compileTyped(source: string, types: ReadonlyMap<string, CelT>, s
     throw e;
   }
   let out: CelT;
+  const nodeTypes = new Map<Expr, CelT>();
   try {
-    out = check ? new Checker(types).check(ast) : DYN;
+    out = check ? new Checker(types, nodeTypes).check(ast) : DYN;
   } catch (e) {
     if (e instanceof CheckError) return { ok: false, message: displayError(source, e.pos, e.message) };
     if (e instanceof CelThrow) return { ok: false, message: displayError(source, 0, e.err.message) };
     throw e;
   }
-  const program: Compiled = { source, ast, schemas };
+  const program: Compiled = { source, ast, schemas, types: nodeTypes };
   programs.set(program, program);
   return { ok: true, program, outputType: typeString(out), ast };
+}
+
+/** The compile-time estimated cost range of a compiled program (cel.EstimateCost), sizes from the estimator. */
+export function estimateCelCost(program: CelProgram, sizes: SizeEstimator = NO_SIZES): Range {
+  const p = programs.get(program);
+  if (!p) return { min: 0n, max: 0n };
+  return estimateCost(p.ast, p.types, sizes);
 }
 
 export function evaluateCel(program: CelProgram, activation: Readonly<Record<string, unknown>>, options?: { costLimit?: number }): CelEvalResult {

@@ -81,7 +81,8 @@ export function schemaType(s: unknown, name = "Object", depth = 0): CelT {
     case "string":
       if (s.format === "byte") return BYTES;
       if (s.format === "duration") return DURATION;
-      if (s.format === "date-time") return TIMESTAMP;
+      // a date is a timestamp at midnight UTC (SchemaDeclType's "date")
+      if (s.format === "date-time" || s.format === "date") return TIMESTAMP;
       return STRING;
     case "array":
       return list(schemaType(s.items, `${name}.@idx`, depth + 1));

@@ -6,6 +6,7 @@
 import { mutant } from "../../common/mutation.js";
 import { duplicate, forbiddenField, invalidValue, notSupported, required, tooMany, type FieldError } from "../status.js";
 import { crdValidationRuleErrors } from "../cel/crdrules.js";
+import { deepEqual } from "../../common/equal.js";
 import { isDNS1035Label, isDNS1123Subdomain, nameIsDNSSubdomain } from "./names.js";
 import { marshalled, validateImmutable, validateObjectMeta, validateObjectMetaUpdate } from "./meta.js";
 
@@ -35,7 +36,8 @@ export function validateCustomResourceDefinitionUpdate(crd: Obj, old: Obj): Fiel
   const spec = isObj(crd?.spec) ? crd.spec : {};
   const oldSpec = isObj(old?.spec) ? old.spec : {};
   const established = (old?.status?.conditions ?? []).some((c: Obj) => c?.type === "Established" && c?.status === "True");
-  const errs = [...validateObjectMetaUpdate(crd?.metadata, old?.metadata, "metadata", false), ...validateSpec(spec, listTypeRatchet(oldSpec))];
+  const opts: ListTypeRules = { ...listTypeRatchet(oldSpec), unchangedSchemas: versionsWithUnchangedSchemas(spec, oldSpec) };
+  const errs = [...validateObjectMetaUpdate(crd?.metadata, old?.metadata, "metadata", false), ...validateSpec(spec, opts)];
   if (established) {
     errs.push(...validateImmutable(spec.scope, oldSpec.scope, "spec.scope"));
     errs.push(...validateImmutable(spec.names?.kind, oldSpec.names?.kind, "spec.names.kind"));
@@ -55,6 +57,17 @@ export function validateCustomResourceDefinitionStatusUpdate(crd: Obj, old: Obj)
 interface ListTypeRules {
   requireAtomicSetType: boolean;
   requireMapListKeysMapSetValidation: boolean;
+  /** On update, the versions whose schema is unchanged: their rules' per-expression cost limit is not applied. */
+  unchangedSchemas?: ReadonlySet<string>;
+}
+
+/** findVersionsWithUnchangedSchemas: a stored rule whose cost estimate grew (an upgrade) does not block other edits. */
+function versionsWithUnchangedSchemas(spec: Obj, oldSpec: Obj): Set<string> {
+  const byName = (vs: unknown) => new Map<string, unknown>((Array.isArray(vs) ? vs : []).filter(isObj).map((v) => [str(v.name), v.schema]));
+  const olds = byName(oldSpec.versions);
+  const out = new Set<string>();
+  for (const [name, schema] of byName(spec.versions)) if (olds.has(name) && deepEqual(schema, olds.get(name))) out.add(name);
+  return out;
 }
 
 const strictListTypes: ListTypeRules = { requireAtomicSetType: true, requireMapListKeysMapSetValidation: true };
@@ -132,7 +145,7 @@ function validateVersion(v: Obj, path: string, opts: ListTypeRules): FieldError[
     errs.push(...schemaErrs);
     if (initError !== undefined && schemaErrs.length === 0) errs.push(invalidValue(at, "", initError));
     // x-kubernetes-validations are compiled against a sound structural schema only
-    if (initError === undefined && schemaErrs.length === 0) errs.push(...crdValidationRuleErrors(schema, at));
+    if (initError === undefined && schemaErrs.length === 0) errs.push(...crdValidationRuleErrors(schema, at, { suppressPerExpressionCost: opts.unchangedSchemas?.has(str(v.name)) === true }));
     if (statusEnabled && isObj(schema)) {
       const extra = Object.keys(schema).filter((k) => !["properties", "required", "type", "description", "x-kubernetes-preserve-unknown-fields", "x-kubernetes-validations"].includes(k));
       if (extra.length > 0) errs.push(invalidValue(at, marshalled(schema), `must only have "properties", "required" or "description" at the root if the status subresource is enabled`));
