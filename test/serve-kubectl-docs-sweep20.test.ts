@@ -159,4 +159,64 @@ spec:
     expect((await k(["exec", "mypod", "--", "stat", "-L", "-c", "%a %U %G %s", "/etc/foo/username"])).out).toBe("400 root root 5\n");
     expect((await k(["exec", "mypod", "--", "readlink", "/etc/foo/..data"])).out).toMatch(/^\.\.\d{4}_\d\d_\d\d_\d\d_\d\d_\d\d\.\d{1,10}\n$/);
   });
+  it("concepts/configuration/configmap: `ls -la /config` of configmap-demo-pod's items volume lists ..data, its timestamped directory and a link an item on a disk emptyDir (drwxrwxrwx)", { timeout: 120_000 }, async () => {
+    const manifest = `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: game-demo
+data:
+  player_initial_lives: "3"
+  ui_properties_file_name: "user-interface.properties"
+  game.properties: |
+    enemy.types=aliens,monsters
+    player.maximum-lives=5
+  user-interface.properties: |
+    color.good=purple
+    color.bad=yellow
+    allow.textmode=true
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: configmap-demo-pod
+spec:
+  containers:
+    - name: demo
+      image: alpine
+      command: ["sleep", "3600"]
+      volumeMounts:
+      - name: config
+        mountPath: "/config"
+        readOnly: true
+  volumes:
+  - name: config
+    configMap:
+      name: game-demo
+      items:
+      - key: "game.properties"
+        path: "game.properties"
+      - key: "user-interface.properties"
+        path: "user-interface.properties"
+`;
+    expect((await k(["apply", "-f", "-"], manifest)).out).toBe("configmap/game-demo created\npod/configmap-demo-pod created\n");
+    await running("configmap-demo-pod");
+    const date = String.raw`[A-Z][a-z]{2} [ \d]\d \d\d:\d\d`;
+    const ts = String.raw`\.\.\d{4}_\d\d_\d\d_\d\d_\d\d_\d\d\.\d{1,10}`;
+    const r = await k(["exec", "configmap-demo-pod", "--", "ls", "-la", "/config"]);
+    const lines = r.out.split("\n");
+    // three directories on disk, a 4096-byte block (8 sectors) each, the links none: total (1 + 24) >> 1
+    const expected = [
+      "^total 12$",
+      `^drwxrwxrwx    3 root     root          4096 ${date} \\.$`,
+      `^drwxr-xr-x    1 root     root          4096 ${date} \\.\\.$`,
+      `^drwxr-xr-x    2 root     root          4096 ${date} ${ts}$`,
+      `^lrwxrwxrwx    1 root     root        +\\d+ ${date} \\.\\.data -> ${ts}$`,
+      `^lrwxrwxrwx    1 root     root            22 ${date} game\\.properties -> \\.\\.data/game\\.properties$`,
+      `^lrwxrwxrwx    1 root     root            32 ${date} user-interface\\.properties -> \\.\\.data/user-interface\\.properties$`,
+      "^$",
+    ];
+    expect(lines.length).toBe(expected.length);
+    lines.forEach((line, i) => expect(line).toMatch(new RegExp(expected[i]!)));
+    expect((await k(["exec", "configmap-demo-pod", "--", "stat", "-L", "-c", "%A %s", "/config/game.properties"])).out).toBe("-rw-r--r-- 51\n");
+  });
 });
