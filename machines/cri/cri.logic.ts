@@ -22,6 +22,7 @@ import type { PingResult, ProcRow, PsResult, SignalResult, SysinfoResult, TlsOpt
 import { nodeMachine } from "../common/kernel.js";
 import { cell, emptyTree, resolvePath, splitPath, type FsTree } from "./workload/memfs.js";
 import { parseResolvConf } from "./resolver.js";
+import { emptyDirTree, payloadTree } from "./volumetrees.js";
 import { DENY_WRITES, READ_ONLY, subPathKey } from "./workload/process.js";
 import { callListener, execIO, fsOf, listening, openTurn, park, startProcess, type FsLayout, type ProcEntry, type ProcessValue, type World } from "./workload/process.js";
 import type { StreamSession } from "./streaming.js";
@@ -329,7 +330,7 @@ export function handleCri(ctx: CriContext, req: CriRequest, from: string, fx: Fx
   // type added to the kubelet -> CRI channel without a case does not compile (the default's never).
   switch (req.type) {
     case "RunPodSandbox": return runPodSandbox(ctx, req, from, fx);
-    case "WriteVolume": return writeVolume(ctx, req.sandboxId, req.volume, req.files);
+    case "WriteVolume": return writeVolume(ctx, req);
     case "StopPodSandbox": return stopPodSandbox(ctx, req.sandboxId, fx, from, req.id);
     case "RemovePodSandbox": return removePodSandbox(ctx, req.sandboxId, fx, from, req.id);
     case "ImageStatus": {
@@ -386,8 +387,9 @@ function runPodSandbox(ctx: CriContext, req: Extract<CriRequest, { type: "RunPod
   }
   const id = newId(ctx, `sandbox/${req.podUid}`);
   const volumes = new Map<string, FsTree>();
-  for (const v of req.volumes) volumes.set(v, emptyTree);
-  for (const [name, files] of Object.entries(req.files ?? {})) volumes.set(name, filesTree(files));
+  const setup = (name: string) => (req.setups && Object.hasOwn(req.setups, name) ? req.setups[name] : undefined);
+  for (const v of req.volumes) volumes.set(v, emptyDirTree(setup(v), ctx.now));
+  for (const [name, files] of Object.entries(req.files ?? {})) volumes.set(name, payloadTree(files, setup(name), ctx.now, `${id}/${name}`));
   const written = Object.keys(req.files ?? {});
   ctx.sandboxes.set(id, {
     id, podUid: req.podUid, podName: req.podName, podNamespace: req.podNamespace, lifecycle: keep(sandboxLifecycle.start(undefined).snapshot), volumes, containers: [], owner: from,
@@ -398,10 +400,10 @@ function runPodSandbox(ctx: CriContext, req: Extract<CriRequest, { type: "RunPod
   fx.send(from, { type: "RunPodSandboxResult", id: req.id, sandboxId: id });
 }
 
-/** The kubelet's atomic writer: the volume's files are replaced by the new payload at once. */
-function writeVolume(ctx: CriContext, sandboxId: string, volume: string, files: Record<string, string>): void {
-  const sb = ctx.sandboxes.get(sandboxId);
-  if (sb && sb.volumes.has(volume)) sb.volumes.set(volume, filesTree(files));
+/** The kubelet's atomic writer: the volume's files are replaced by the new payload at once (a new timestamped directory, `..data` swapped to it). */
+function writeVolume(ctx: CriContext, req: Extract<CriRequest, { type: "WriteVolume" }>): void {
+  const sb = ctx.sandboxes.get(req.sandboxId);
+  if (sb && sb.volumes.has(req.volume)) sb.volumes.set(req.volume, payloadTree(req.files, req.setup, ctx.now, `${sb.id}/${req.volume}`));
 }
 
 /** StopPodSandbox: kills what still runs in it (no grace: the kubelet stopped them first). */
@@ -589,6 +591,8 @@ function createContainer(ctx: CriContext, req: Extract<CriRequest, { type: "Crea
   const id = newId(ctx, `container/${sb.podUid}/${req.container.name}/${req.attempt}`);
   // The root tree gets the mount points; the layout names the trees mounted on them.
   const root = createRootfs(image);
+  // the image's files show no time of their own here: the container's creation stands for it
+  root.asContainerRoot(ctx.now);
   // oci.WithUser and WithAdditionalGIDs read the image's own passwd and group files, not a volume's
   const passwd = fileText(root, "/etc/passwd");
   const user = processUser(req.user, passwd, fileText(root, "/etc/group"));
@@ -635,6 +639,14 @@ function createContainer(ctx: CriContext, req: Extract<CriRequest, { type: "Crea
     }
     let key = volumeKey(m.name);
     if (m.subPath) {
+      // the subPath is taken with the volume's links followed (a configMap key is `..data/key`)
+      const real = new MemFS(cell(tree)).realpath(resolvePath("/", m.subPath));
+      if (typeof real === "string") {
+        if (real !== "/") key = subPathKey(key, real);
+        root.mkdir(resolvePath("/", m.mountPath), true);
+        layout.push([m.mountPath, `${m.readOnly || sb.writtenVolumes?.has(m.name) ? READ_ONLY : ""}${key}`]);
+        continue;
+      }
       // makeMounts creates a missing subPath directory in the volume; the container sees only it
       sb.volumes.set(m.name, withSubdirectory(tree, m.subPath));
       key = subPathKey(key, m.subPath);
@@ -747,16 +759,6 @@ function mountHostFiles(root: MemFS, files: Record<string, string> | undefined):
     root.mkdir(resolvePath(at, ".."), true);
     root.write(at, content);
   }
-}
-
-/** The tree of the files the kubelet wrote for a volume (paths may have directories). */
-function filesTree(files: Record<string, string>): FsTree {
-  const fs = new MemFS(cell());
-  for (const [name, data] of Object.entries(files)) {
-    fs.mkdir(resolvePath("/", `${name}/..`), true);
-    fs.write(resolvePath("/", name), data);
-  }
-  return fs.tree;
 }
 
 /** The tree with the directory at `subPath` made (mkdir -p), as makeMounts provisions a subPath. */

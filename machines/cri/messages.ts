@@ -43,12 +43,25 @@ export type ProbeAction =
   | { kind: "tcpSocket"; host: string; port: number }
   | { kind: "grpc"; host: string; port: number; service?: string };
 
+/**
+ * How the kubelet sets a volume's directory up: its files' modes by path (MakePayload's: an item's
+ * mode, else defaultMode, else 0644), the pod's fsGroup (SetVolumeOwnership), a memory medium
+ * (tmpfs: emptyDir medium Memory, and the secret, downwardAPI and projected plugins' wrapped emptyDir).
+ */
+export interface VolumeSetup {
+  readonly modes?: Readonly<Record<string, number>>;
+  /** the mode of a file `modes` does not name (a key no item lists) */
+  readonly defaultMode?: number;
+  readonly fsGroup?: number;
+  readonly memory?: boolean;
+}
+
 /** kubelet -> cri */
 export type CriRequest =
   /** volumes: the emptyDirs; files: the volumes the kubelet wrote (configMap, secret, downwardAPI, projected), name -> path -> content */
-  | { type: "RunPodSandbox"; id: number; podUid: string; podName: string; podNamespace: string; volumes: string[]; files?: Record<string, Record<string, string>>; hostPaths?: Record<string, { path: string; readOnly: boolean }>; /** the RuntimeClass's handler ("" or absent: the default runtime) */ runtimeHandler?: string; /** NamespaceMode POD for pid: the pod shares one pid namespace (shareProcessNamespace), and the pod's runAsUser the sandbox's /pause runs as (sent with it: only then can a process see /pause) */ pidNamespace?: "POD"; runAsUser?: number }
+  | { type: "RunPodSandbox"; id: number; podUid: string; podName: string; podNamespace: string; volumes: string[]; files?: Record<string, Record<string, string>>; hostPaths?: Record<string, { path: string; readOnly: boolean }>; /** the RuntimeClass's handler ("" or absent: the default runtime) */ runtimeHandler?: string; /** NamespaceMode POD for pid: the pod shares one pid namespace (shareProcessNamespace), and the pod's runAsUser the sandbox's /pause runs as (sent with it: only then can a process see /pause) */ pidNamespace?: "POD"; runAsUser?: number; /** each volume's setup (emptyDirs' and written ones'), by name */ setups?: Record<string, VolumeSetup> }
   /** the kubelet rewrote a volume's files (its ConfigMap or Secret changed): no answer */
-  | { type: "WriteVolume"; sandboxId: string; volume: string; files: Record<string, string> }
+  | { type: "WriteVolume"; sandboxId: string; volume: string; files: Record<string, string>; setup?: VolumeSetup }
   | { type: "StopPodSandbox"; id: number; sandboxId: string }
   | { type: "RemovePodSandbox"; id: number; sandboxId: string }
   | { type: "ImageStatus"; id: number; image: string }

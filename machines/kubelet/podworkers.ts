@@ -11,10 +11,10 @@ import { containerShouldRestart, isRestartableInitContainer } from "./status.js"
 import { syncRetryMs, type ContainerRecord, type KubeletContext, type PodWorker } from "./types.js";
 import { podEvent } from "./events.js";
 import { resyncAfter, runtimeCall, stopContainer, tryStart, withMinimumGrace } from "./kuberuntime.js";
-import { isDataVolume, volumeFiles } from "./volumes.js";
+import { isDataVolume, volumeFiles, volumeSetup } from "./volumes.js";
 import { hostMounts, onClaimResponse } from "./claims.js";
 import { onTokenResponse, requestTokens, retryFailedTokens } from "./tokens.js";
-import type { CriRequest } from "../cri/messages.js";
+import type { CriRequest, VolumeSetup } from "../cri/messages.js";
 import { getObject, syncObjectWatches } from "./objects.js";
 import { writeStatus } from "./statusmanager.js";
 import { containerLifecycle, isRunning, isStopping, podWorkerLifecycle, stepWorker, syncPodStep, workerState } from "./lifecycles.js";
@@ -226,7 +226,8 @@ function syncPod(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
     const handler = runtimeHandler(ctx, w, fx);
     if (handler === undefined) return;
     const volumes = (w.pod.spec?.volumes ?? []).filter((v) => v.emptyDir !== undefined).map((v) => v.name);
-    runtimeCall(ctx, w, ctx.cri, { type: "RunPodSandbox", podUid: w.uid, podName: w.pod.metadata!.name, podNamespace: w.pod.metadata!.namespace, volumes, files, ...(Object.keys(hostPaths).length > 0 ? { hostPaths } : {}), ...(handler !== "" ? { runtimeHandler: handler } : {}), ...sharedPidNamespace(w.pod) }, { kind: "RunPodSandbox" }, fx);
+    const setups = volumeSetups(w.pod);
+    runtimeCall(ctx, w, ctx.cri, { type: "RunPodSandbox", podUid: w.uid, podName: w.pod.metadata!.name, podNamespace: w.pod.metadata!.namespace, volumes, files, ...(Object.keys(setups).length > 0 ? { setups } : {}), ...(Object.keys(hostPaths).length > 0 ? { hostPaths } : {}), ...(handler !== "" ? { runtimeHandler: handler } : {}), ...sharedPidNamespace(w.pod) }, { kind: "RunPodSandbox" }, fx);
     return;
   }
   if (syncPodStep(w) === "network" && usesHostNetwork(w)) stepWorker(w, { type: "NetworkReady" }, fx);
@@ -299,6 +300,16 @@ export const mountBackOffMaxMs = 122_000;
  * first retries hold settle as a controller's short rate-limited retries do; the longer ones do not,
  * so a volume that never comes (a claim that never binds) still ends settle with the pod Pending.
  */
+/** Each laid-out volume's setup (volumes.ts volumeSetup), by name. */
+function volumeSetups(pod: Pod): Record<string, VolumeSetup> {
+  const out: Record<string, VolumeSetup> = {};
+  for (const v of view(pod).spec?.volumes ?? []) {
+    const s = volumeSetup(view(pod), v);
+    if (s) out[v.name] = s;
+  }
+  return out;
+}
+
 function retryMount(w: PodWorker, fx: Fx): void {
   const ms = w.mountBackOffMs === undefined ? mountBackOffInitialMs : Math.min(w.mountBackOffMs * 2, mountBackOffMaxMs);
   w.mountBackOffMs = ms;
@@ -433,7 +444,8 @@ export function remountVolumes(ctx: KubeletContext, w: PodWorker, fx: Fx): void 
     if (!isDataVolume(v)) continue;
     const files = volumeFiles(ctx, w, v);
     if (files.kind !== "files") continue;
-    const msg: CriRequest = { type: "WriteVolume", sandboxId: w.sandboxId, volume: v.name, files: files.files };
+    const setup = volumeSetup(view(w.pod), v);
+    const msg: CriRequest = { type: "WriteVolume", sandboxId: w.sandboxId, volume: v.name, files: files.files, ...(setup ? { setup } : {}) };
     fx.send(ctx.cri, msg);
   }
 }

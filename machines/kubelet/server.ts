@@ -259,7 +259,8 @@ function logFile(rest: string, varLog: DirTree): KubeletAnswer {
   // localRedirect: a Location relative to the directory, no body
   if (!rest.endsWith("/")) return { status: 301, contentType: textPlain, body: "", location: `${parts[parts.length - 1] ?? "logs"}/` };
   const dir = entry as DirTree;
-  const names = [...dir.keys()].sort().map((n) => (typeof dir.get(n) === "string" ? n : `${n}/`));
+  // "" is where a directory keeps its inodes' attrs (the memfs' own entry), no file
+  const names = [...dir.keys()].filter((n) => n !== "").sort().map((n) => (typeof dir.get(n) === "string" ? n : `${n}/`));
   const links = names.map((n) => `<a href="${encodeURI(n).replace(/\?/g, "%3F").replace(/#/g, "%23")}">${escapeHtml(n)}</a>\n`).join("");
   return { status: 200, contentType: "text/html; charset=utf-8", body: `<!doctype html>\n<meta name="viewport" content="width=device-width">\n<pre>\n${links}</pre>\n` };
 }

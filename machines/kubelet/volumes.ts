@@ -4,6 +4,7 @@
 // ConfigMap and Secret managers (objects.ts). Pure: each returns what it read, or why not.
 
 import type { Container, DownwardAPIVolumeFile, KeyToPath, Pod, ResourceFieldSelector, Volume } from "kubernetes-types/core/v1";
+import type { VolumeSetup } from "../cri/messages.js";
 import { getOwn } from "../common/own.js";
 import { defaultMachine } from "../common/kernel.js";
 import { milliValue } from "../common/quantity.js";
@@ -164,4 +165,36 @@ function tokenFiles(w: PodWorker, volume: string, path: string): VolumeFiles {
   const got = tokenFile(w, volume, path);
   if (got === undefined) return { kind: "notSynced" };
   return "error" in got ? { kind: "error", message: got.error } : filesOf({ [path]: got.token });
+}
+
+/** MakePayload's mode of each listed path: the item's own, else the volume's defaultMode, else 0644 (the API server defaults it too). */
+function itemModes(out: Record<string, number>, items: ReadonlyArray<{ path: string; mode?: number }> | undefined, defaultMode: number): void {
+  for (const it of items ?? []) out[it.path] = it.mode ?? defaultMode;
+}
+
+/**
+ * How the volume's directory is set up (the CRI lays it out): the payload's modes, the pod's
+ * fsGroup (SetVolumeOwnership runs for emptyDirs and the data volumes alike), and whether it is a
+ * tmpfs (emptyDir medium Memory; secret, downwardAPI and projected wrap a Memory emptyDir, a
+ * configMap a disk one). Undefined: a volume the CRI does not lay out.
+ */
+export function volumeSetup(pod: Pod, v: Volume): VolumeSetup | undefined {
+  const fsGroup = pod.spec?.securityContext?.fsGroup;
+  const group = fsGroup !== undefined ? { fsGroup } : {};
+  if (v.emptyDir) return { ...group, ...(v.emptyDir.medium === "Memory" ? { memory: true } : {}) };
+  if (!isDataVolume(v)) return undefined;
+  const modes: Record<string, number> = {};
+  // a key no item lists gets the defaultMode
+  let defaultMode = 0o644;
+  if (v.configMap) { defaultMode = v.configMap.defaultMode ?? 0o644; itemModes(modes, v.configMap.items, defaultMode); }
+  if (v.secret) { defaultMode = v.secret.defaultMode ?? 0o644; itemModes(modes, v.secret.items, defaultMode); }
+  if (v.downwardAPI) { defaultMode = v.downwardAPI.defaultMode ?? 0o644; itemModes(modes, v.downwardAPI.items, defaultMode); }
+  if (v.projected) {
+    defaultMode = v.projected.defaultMode ?? 0o644;
+    for (const s of v.projected.sources ?? []) {
+      itemModes(modes, s.configMap?.items ?? s.secret?.items ?? s.downwardAPI?.items, defaultMode);
+      if (s.serviceAccountToken) modes[s.serviceAccountToken.path] = defaultMode;
+    }
+  }
+  return { ...group, modes, defaultMode, ...(v.configMap ? {} : { memory: true }) };
 }

@@ -7,10 +7,12 @@ import { fileSystemCalls, resolvePath, type FileSystem, type FsError } from "./m
 import { busyboxPathOf, killApplet, LoopBoundExceeded, perform, runArgv, signalNumber, type Gen, type ShellState, type Streams, type Utility } from "./shell.js";
 import type { DnsResult, Effect, EffectResult, HttpResult, PingResult, SysinfoResult, TlsOptions } from "./types.js";
 import { tar } from "./tar.js";
+import * as listing from "./listing.js";
 
-const errnoText: Record<FsError, string> = {
+export const errnoText: Record<FsError, string> = {
   ENOENT: "No such file or directory", EEXIST: "File exists", ENOTDIR: "Not a directory",
   EISDIR: "Is a directory", ENOTEMPTY: "Directory not empty", EROFS: "Read-only file system", EACCES: "Permission denied",
+  ELOOP: "Too many levels of symbolic links", EINVAL: "Invalid argument", EPERM: "Operation not permitted",
 };
 
 const gnu = (sh: ShellState) => sh.userland === "gnu";
@@ -193,43 +195,78 @@ function* mkdir(argv: string[], sh: ShellState, st: Streams): Gen {
   return status;
 }
 
-/**
- * What runc puts in every container's /dev beside the mounts' files (libcontainer's default devices,
- * its /dev/fd, stdin, stdout, stderr and core links, ptmx, and containerd's pts, shm and mqueue mounts).
- */
-const devEntries = ["core", "fd", "full", "mqueue", "null", "ptmx", "pts", "random", "shm", "stderr", "stdin", "stdout", "tty", "urandom", "zero"];
-const devDirs = new Set(["/dev/pts", "/dev/shm", "/dev/mqueue"]);
-
-/**
- * ls, one name a line as to a pipe: file operands first, as given, then each directory's sorted
- * names, under a `dir:` header when there are several operands (a blank line between blocks).
- */
+/** ls, stat and readlink (listing.ts), with the image's names for ids and its libc's errno words. */
 function* ls(argv: string[], sh: ShellState, st: Streams): Gen {
+  return yield* listing.ls(argv, sh, st, names(sh), (c) => errnoText[c as FsError] ?? c);
+}
+
+function* stat(argv: string[], sh: ShellState, st: Streams): Gen {
+  return yield* listing.stat(argv, sh, st, names(sh), (c) => errnoText[c as FsError] ?? c);
+}
+
+/** ln -s TARGET LINK_NAME (or into a directory under TARGET's name): symlink(2). Hard links are not modelled: the tree has one name an inode. */
+function* ln(argv: string[], sh: ShellState, st: Streams): Gen {
   const { set, rest } = flags(argv.slice(1));
-  const targets = rest.length ? rest : ["."];
+  if (!set.has("s") || rest.length < 1 || rest.length > 2) {
+    st.err(gnu(sh) ? "ln: hard links are not supported here; use ln -s\n" : "BusyBox v1.37.0 multi-call binary.\n\nUsage: ln [-sfnbtv] [-S SUF] TARGET... LINK|DIR\n");
+    return 1;
+  }
+  const target = rest[0]!;
+  let link = rest[1] ?? target.replace(/\/+$/, "").split("/").pop()!;
+  if (sh.io.fs.isDir(path(sh, link)) && !set.has("n")) link = `${link.replace(/\/+$/, "")}/${target.replace(/\/+$/, "").split("/").pop()}`;
+  if (set.has("f")) sh.io.fs.remove(path(sh, link));
+  const err = sh.io.fs.symlink(target, path(sh, link));
+  if (!err) return 0;
+  st.err(gnu(sh) ? `ln: failed to create symbolic link '${link}': ${errnoText[err]}\n` : `ln: ${link}: ${errnoText[err]}\n`);
+  return 1;
+}
+
+/** chmod MODE FILE...: an octal mode (a symbolic one, u+x and the like, too) set with chmod(2). */
+function* chmod(argv: string[], sh: ShellState, st: Streams): Gen {
+  const { rest } = flags(argv.slice(1));
+  const [mode, ...files] = rest;
+  if (mode === undefined || files.length === 0) { st.err(gnu(sh) ? "chmod: missing operand\n" : "BusyBox v1.37.0 multi-call binary.\n\nUsage: chmod [-Rcvf] MODE[,MODE]... FILE...\n"); return 1; }
   let status = 0;
-  const files: string[] = [];
-  const dirs: { name: string; entries: string[] }[] = [];
-  for (const t of targets) {
-    const p = path(sh, t);
-    if (isDevice(sh, t) || sh.io.fs.isFile(p)) { files.push(t); continue; }
-    const names = devDirs.has(p) ? [] : sh.io.fs.list(p);
-    if (!Array.isArray(names)) {
-      status = gnu(sh) ? 2 : 1;
-      st.err(gnu(sh) ? `ls: cannot access '${t}': ${errnoText[names.error]}\n` : `ls: ${t}: ${errnoText[names.error]}\n`);
+  for (const f of files) {
+    const cur = sh.io.fs.stat(path(sh, f));
+    const next = "error" in cur ? undefined : applyMode(mode, cur.mode, cur.type === "dir");
+    if (next === undefined) {
+      status = 1;
+      if ("error" in cur) st.err(gnu(sh) ? `chmod: cannot access '${f}': ${errnoText[cur.error]}\n` : `chmod: ${f}: ${errnoText[cur.error]}\n`);
+      else st.err(gnu(sh) ? `chmod: invalid mode: '${mode}'\n` : `chmod: invalid mode '${mode}'\n`);
       continue;
     }
-    const entries = p === "/dev" ? [...new Set([...names, ...devEntries])].sort() : names;
-    dirs.push({ name: t, entries: set.has("a") ? [".", "..", ...entries] : entries.filter((n) => !n.startsWith(".")) });
-  }
-  let printed = false;
-  if (files.length) { st.out(files.sort().join("\n") + "\n"); printed = true; }
-  for (const d of dirs) {
-    if (targets.length > 1) st.out(`${printed ? "\n" : ""}${d.name}:\n`);
-    if (d.entries.length) st.out(d.entries.join("\n") + "\n");
-    printed = true;
+    const err = sh.io.fs.chmod(path(sh, f), next);
+    if (!err) continue;
+    status = 1;
+    st.err(gnu(sh) ? `chmod: changing permissions of '${f}': ${errnoText[err]}\n` : `chmod: ${f}: ${errnoText[err]}\n`);
   }
   return status;
+}
+
+/** A chmod mode applied to the current bits: octal, or [ugoa]*[+-=][rwxXst]* clauses separated by commas. */
+export function applyMode(spec: string, mode: number, isDir: boolean): number | undefined {
+  if (/^[0-7]{1,4}$/.test(spec)) return Number.parseInt(spec, 8);
+  let out = mode;
+  for (const clause of spec.split(",")) {
+    const m = /^([ugoa]*)([-+=])([rwxXst]*)$/.exec(clause);
+    if (!m) return undefined;
+    const who = m[1] === "" || m[1]!.includes("a") ? "ugo" : m[1]!;
+    let bits = 0;
+    for (const p of m[3]!) {
+      for (const w of who) {
+        const shift = w === "u" ? 6 : w === "g" ? 3 : 0;
+        if (p === "r") bits |= 4 << shift;
+        else if (p === "w") bits |= 2 << shift;
+        else if (p === "x" || (p === "X" && (isDir || (mode & 0o111) !== 0))) bits |= 1 << shift;
+        else if (p === "s") bits |= w === "u" ? 0o4000 : w === "g" ? 0o2000 : 0;
+        else if (p === "t") bits |= 0o1000;
+      }
+    }
+    const mask = [...who].reduce((n, w) => n | (w === "u" ? 0o4700 : w === "g" ? 0o2070 : 0o1007), 0);
+    out = m[2] === "+" ? out | bits : m[2] === "-" ? out & ~bits : (out & ~mask) | bits;
+  }
+  return out;
 }
 
 function* cp(argv: string[], sh: ShellState, st: Streams): Gen {
@@ -988,7 +1025,7 @@ function credentials(sh: ShellState): ProcessUser {
  * container. An image whose base podflow does not model has no such files here, though the real
  * one names root in them: 0 is root then.
  */
-function names(sh: ShellState): { user: (uid: number) => string | undefined; group: (gid: number) => string | undefined } {
+export function names(sh: ShellState): { user: (uid: number) => string | undefined; group: (gid: number) => string | undefined } {
   const text = (path: string) => { const r = sh.io.fs.read(path); return typeof r === "string" ? r : undefined; };
   const passwd = text("/etc/passwd");
   const group = text("/etc/group");
@@ -1971,7 +2008,7 @@ export function utilitiesFor(userland: "busybox" | "gnu", opts: { legacyBusybox?
   const common: Record<string, Utility> = {
     echo, printf, sleep, cat, rev, touch, rm, mkdir, ls, cp, mv, test, "[": test, "[[": test, date, printenv, env: printenv,
     hostname, tail, head, wc, grep, sort, seq, basename, dirname: basename, wget, id, whoami, uname, pwd, tar, tr, uniq, expr,
-    true: trueUtility, false: falseUtility, nproc,
+    true: trueUtility, false: falseUtility, nproc, stat, readlink: listing.readlink, ln, chmod,
   };
   // Debian's slim images have no procps: no free there
   return userland === "busybox" ? { ...common, kill: killApplet, killall, ps, pgrep, pkill: pgrep, ping, chroot, cut, xargs, yes, du, dd, sed, free, nslookup: opts.legacyBusybox ? legacyNslookup : nslookup, ...(opts.appletsInBin ? { which } : {}) } : { ...common, curl };

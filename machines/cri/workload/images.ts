@@ -188,10 +188,23 @@ export function createRootfs(image: ImageInfo): MemFS {
   const key = `${image.kind}/${image.base ?? ""}`;
   let tree = rootfsTrees.get(key);
   if (tree === undefined) {
-    tree = buildRootfs(image).tree;
+    tree = withExecutables(buildRootfs(image)).tree;
     rootfsTrees.set(key, tree);
   }
   return new MemFS(cell(tree));
+}
+
+/** The directories whose files an image ships executable (-rwxr-xr-x): its programs. */
+const programDirs = ["/bin", "/sbin", "/usr/bin", "/usr/sbin", "/usr/local/bin", "/usr/local/sbin"];
+
+/** The image's programs made executable, as its layers hold them. */
+function withExecutables(fs: MemFS): MemFS {
+  for (const dir of programDirs) {
+    const names = fs.list(dir);
+    if (!Array.isArray(names)) continue;
+    for (const n of names) if (fs.isFile(`${dir}/${n}`)) fs.chmod(`${dir}/${n}`, 0o755);
+  }
+  return fs;
 }
 
 function buildRootfs(image: ImageInfo): MemFS {

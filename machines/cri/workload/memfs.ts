@@ -7,11 +7,88 @@
 import { Map as IMap } from "immutable";
 
 /** Errors as errno names, so callers can word them as their program would. */
-export type FsError = "ENOENT" | "EEXIST" | "ENOTDIR" | "EISDIR" | "ENOTEMPTY" | "EROFS" | "EACCES";
+export type FsError = "ENOENT" | "EEXIST" | "ENOTDIR" | "EISDIR" | "ENOTEMPTY" | "EROFS" | "EACCES" | "ELOOP" | "EINVAL" | "EPERM";
 
-/** A directory: names to files (their content) and subdirectories. A value, never changed in place. */
-export type FsTree = IMap<string, FsNode>;
-type FsNode = string | FsTree;
+/**
+ * A directory: names to files (their content), symbolic links and subdirectories, and under the
+ * name "" (which no path component can be) what it keeps of itself and its entries' inodes. A
+ * value, never changed in place.
+ */
+export type FsTree = IMap<string, FsNode | DirMeta>;
+type FsNode = string | FsTree | FsLink;
+
+/** A symbolic link: its target as symlink(2) was given it, resolved when a path goes through it. */
+export class FsLink {
+  constructor(readonly target: string) {}
+  // value equality for Immutable's equals (a replayed tree is equal to the live one)
+  equals(other: unknown): boolean {
+    return other instanceof FsLink && other.target === this.target;
+  }
+  hashCode(): number {
+    return this.target.length;
+  }
+}
+
+/** An inode's mode bits (permissions, setuid, setgid, sticky), owner, group and mtime (ms, the simulated clock; absent: the filesystem's epoch). */
+export interface Attrs {
+  readonly mode: number;
+  readonly uid: number;
+  readonly gid: number;
+  readonly mtime?: number;
+}
+
+/**
+ * What a directory keeps under "": its own attrs, its files' and links' (by name; a subdirectory
+ * keeps its own), and on a filesystem's root whether it is a tmpfs (sizes count entries, not
+ * blocks), the mtime of inodes nothing recorded (an image's files), and whether it is a
+ * container's overlay root (whose merged directories report one link).
+ */
+export class DirMeta {
+  constructor(readonly self: Attrs | undefined, readonly entries: IMap<string, Attrs>, readonly tmpfs = false, readonly epoch = 0, readonly overlay = false) {}
+  equals(other: unknown): boolean {
+    if (!(other instanceof DirMeta) || other.tmpfs !== this.tmpfs || other.epoch !== this.epoch || other.overlay !== this.overlay || !sameAttrs(other.self, this.self)) return false;
+    return other.entries.size === this.entries.size && this.entries.every((a, k) => sameAttrs(a, other.entries.get(k)));
+  }
+  hashCode(): number {
+    return (this.entries.size * 31 + (this.self?.mode ?? 0)) | 0;
+  }
+}
+
+function sameAttrs(a: Attrs | undefined, b: Attrs | undefined): boolean {
+  return a === b || (a !== undefined && b !== undefined && a.mode === b.mode && a.uid === b.uid && a.gid === b.gid && a.mtime === b.mtime);
+}
+
+/** Who changes a filesystem, and when: new inodes are theirs (a setgid directory's group wins), mtimes the clock's. */
+export interface FsWriter {
+  readonly uid: number;
+  readonly gid: number;
+  readonly now: number;
+}
+
+/** What stat(2) or lstat(2) tells of a path (the fields ls, stat and find print). */
+export interface FsStat {
+  readonly type: "file" | "dir" | "link";
+  /** the permission and special bits (07777) */
+  readonly mode: number;
+  readonly uid: number;
+  readonly gid: number;
+  readonly mtime: number;
+  readonly size: number;
+  readonly nlink: number;
+  /** 512-byte blocks allocated */
+  readonly blocks: number;
+  /** a link's target */
+  readonly target?: string;
+}
+
+const META = "";
+const defaultFileMode = 0o644;
+const defaultDirMode = 0o755;
+const S_ISGID = 0o2000;
+
+function metaOf(dir: FsTree): DirMeta | undefined {
+  return dir.get(META) as DirMeta | undefined;
+}
 
 /** The empty directory. */
 export const emptyTree: FsTree = IMap<string, FsNode>();
@@ -52,27 +129,20 @@ class Failed {
 }
 const enoent = new Failed("ENOENT");
 const enotdir = new Failed("ENOTDIR");
+const eloop = new Failed("ELOOP");
 
-function walk(root: FsTree, parts: readonly string[], upTo = parts.length): FsNode | Failed {
-  let node: FsNode = root;
-  for (let i = 0; i < upTo; i++) {
-    if (typeof node === "string") return enotdir;
-    const next: FsNode | undefined = node.get(parts[i]!);
-    if (next === undefined) return enoent;
-    node = next;
-  }
-  return node;
-}
+/** How many symbolic links one lookup goes through before ELOOP (the kernel's MAXSYMLINKS). */
+const maxSymlinks = 40;
 
 // Directories an entry's change made, by the directory changed, the entry's name and its new node:
 // the containers of an image start from one tree and their programs make the same changes (the
 // nginx entrypoint's default.conf), so the same change of the same directory is made once and
 // shared, not copied per container. Bounded per entry; a directory gone takes its entries along.
-const changed = new WeakMap<FsTree, Map<string, Map<FsNode, FsTree>>>();
+const changed = new WeakMap<FsTree, Map<string, Map<FsNode | DirMeta, FsTree>>>();
 const changedPerEntryMax = 4;
 
 /** dir with its entry `name` set to node: the same value as dir.set, the same object for the same change. */
-function setShared(dir: FsTree, name: string, node: FsNode): FsTree {
+function setShared(dir: FsTree, name: string, node: FsNode | DirMeta): FsTree {
   let byName = changed.get(dir);
   if (byName === undefined) changed.set(dir, (byName = new Map()));
   let byNode = byName.get(name);
@@ -85,34 +155,54 @@ function setShared(dir: FsTree, name: string, node: FsNode): FsTree {
   return out;
 }
 
-/** The tree with the entry `name` of the directory at parts[0..depth) replaced (undefined: removed); the path must exist. */
-function replaceIn(dir: FsTree, parts: readonly string[], depth: number, name: string, node: FsNode | undefined): FsTree {
-  if (depth === 0) return node === undefined ? dir.delete(name) : setShared(dir, name, node);
+/** The tree with the directory at `parts` replaced by what `edit` makes of it (the path must exist). */
+function replaceDir(root: FsTree, parts: readonly string[], edit: (dir: FsTree) => FsTree): FsTree {
+  if (parts.length === 0) return edit(root);
   const [head, ...rest] = parts;
-  const child = dir.get(head!) as FsTree;
-  return setShared(dir, head!, replaceIn(child, rest, depth - 1, name, node));
+  return setShared(root, head!, replaceDir(root.get(head!) as FsTree, rest, edit));
+}
+
+/** The tree of a filesystem's root directory with these attrs (a volume's: its mode, the fsGroup's group); tmpfs: a memory-backed volume. */
+export function rootTree(attrs: Attrs, tmpfs = false): FsTree {
+  return emptyTree.set(META, new DirMeta(attrs, IMap(), tmpfs, attrs.mtime));
+}
+
+/** The directory's entry attrs (files and links), its own attrs replaced or kept. */
+function withMeta(dir: FsTree, edit: (m: DirMeta) => DirMeta): FsTree {
+  return dir.set(META, edit(metaOf(dir) ?? new DirMeta(undefined, IMap())));
+}
+
+const isTree = (n: FsNode | DirMeta | Failed | undefined): n is FsTree => n !== undefined && typeof n !== "string" && !(n instanceof FsLink) && !(n instanceof DirMeta) && !(n instanceof Failed);
+
+/** Where a lookup ended: the filesystem holding it, the path inside that one, what is there. */
+interface Found {
+  fs: MemFS;
+  parts: string[];
+  node: FsNode | Failed;
 }
 
 /** What a process may do with a filesystem (the calls a process's results are recorded from). */
-export type FileSystem = Pick<MemFS, "exists" | "isDir" | "isFile" | "read" | "write" | "touch" | "mkdir" | "remove" | "list">;
+export type FileSystem = Pick<MemFS, "exists" | "isDir" | "isFile" | "read" | "write" | "touch" | "mkdir" | "remove" | "list" | "stat" | "readlink" | "symlink" | "chmod" | "chown">;
 
 /** The calls of FileSystem, by name. */
-export const fileSystemCalls = ["exists", "isDir", "isFile", "read", "write", "touch", "mkdir", "remove", "list"] as const;
+export const fileSystemCalls = ["exists", "isDir", "isFile", "read", "write", "touch", "mkdir", "remove", "list", "stat", "readlink", "symlink", "chmod", "chown"] as const;
 
 export class MemFS {
   private readonly mounts = new Map<string, MemFS>();
 
-  /** A filesystem over a slot (by default one of its own, empty). */
   /**
-   * readOnly: a read-only mount (a volumeMount with readOnly, a read-only claim): every change is
-   * EROFS; "EACCES": a container whose AppArmor profile denies every write (deny /** w)
+   * A filesystem over a slot (by default one of its own, empty). readOnly: a read-only mount (a
+   * volumeMount with readOnly, a read-only claim): every change is EROFS; "EACCES": a container
+   * whose AppArmor profile denies every write (deny /** w). writer: who makes the changes and when
+   * (none: an image being built, whose inodes keep the defaults).
    */
-  constructor(private readonly slot: FsSlot = cell(), private readonly readOnly: boolean | "EACCES" = false) {}
+  constructor(private readonly slot: FsSlot = cell(), private readonly readOnly: boolean | "EACCES" = false, private readonly writer?: () => FsWriter) {}
 
-  /** A container root filesystem with the usual top-level directories. */
+  /** A container root filesystem with the usual top-level directories (/tmp sticky and world-writable, as images ship it). */
   static rootfs(extraDirs: string[] = []): MemFS {
     const fs = new MemFS();
     for (const d of [...standardDirs, ...extraDirs]) fs.mkdir(d, true);
+    fs.chmod("/tmp", 0o1777);
     return fs;
   }
 
@@ -133,40 +223,99 @@ export class MemFS {
     this.mounts.set(resolvePath("/", path), fs);
   }
 
-  /** The filesystem holding path and the path inside it (longest mount prefix wins). */
-  private locate(path: string): [MemFS, string[]] {
+  /** Makes this a container's overlay root whose image files (nothing recorded of them) show mtime ms. */
+  asContainerRoot(ms: number): void {
+    this.slot.set(withMeta(this.slot.get(), (m) => new DirMeta(m.self, m.entries, m.tmpfs, ms, true)));
+  }
+
+  /** The filesystem holding path, the path inside it (longest mount prefix wins), and where that filesystem is mounted. */
+  private locate(path: string): [MemFS, string[], string] {
     const parts = splitPath(path);
     if (this.mounts.size > 0) {
       for (let i = parts.length; i > 0; i--) {
-        const fs = this.mounts.get("/" + parts.slice(0, i).join("/"));
-        if (fs) return fs.locate("/" + parts.slice(i).join("/"));
+        const at = "/" + parts.slice(0, i).join("/");
+        const fs = this.mounts.get(at);
+        if (fs) {
+          const [inner, rest, prefix] = fs.locate("/" + parts.slice(i).join("/"));
+          return [inner, rest, at + prefix];
+        }
       }
     }
-    return [this, parts];
+    return [this, parts, ""];
+  }
+
+  /** The lookup of path (path_lookupat): links on the way are followed, the last one only if followLast. */
+  private resolve(path: string, followLast: boolean, hops = 0): Found {
+    const [fs, parts, prefix] = this.locate(path);
+    let node: FsNode = fs.slot.get();
+    for (let i = 0; i < parts.length; i++) {
+      if (!isTree(node)) return { fs, parts, node: enotdir };
+      const next = node.get(parts[i]!) as FsNode | undefined;
+      if (next === undefined) return { fs, parts, node: enoent };
+      if (next instanceof FsLink && (i < parts.length - 1 || followLast)) {
+        if (hops >= maxSymlinks) return { fs, parts, node: eloop };
+        // a relative target is taken from the link's directory, an absolute one from this root
+        const target = next.target.startsWith("/") ? next.target : `${prefix}/${parts.slice(0, i).join("/")}/${next.target}`;
+        const rest = parts.slice(i + 1).join("/");
+        return this.resolve(rest === "" ? target : `${target}/${rest}`, followLast, hops + 1);
+      }
+      node = next;
+    }
+    return { fs, parts, node };
   }
 
   private node(path: string): FsNode | Failed {
-    const [fs, parts] = this.locate(path);
-    return walk(fs.slot.get(), parts);
+    return this.resolve(path, true).node;
+  }
+
+  private static refusal(fs: MemFS): FsError | undefined {
+    return fs.readOnly ? (fs.readOnly === "EACCES" ? "EACCES" : "EROFS") : undefined;
   }
 
   /**
    * Replaces the entry a path names in its parent directory (undefined removes it); `check` sees
-   * the entry there now and may refuse with an error.
+   * the entry there now and may refuse with an error. follow: a link there is followed (open(2)
+   * with O_CREAT writes its target). A new inode is the writer's, with mode `mode`.
    */
-  private change(path: string, check: (existing: FsNode | undefined) => FsError | undefined, next: (existing: FsNode | undefined) => FsNode | undefined): FsError | undefined {
-    const [fs, parts] = this.locate(path);
-    if (fs.readOnly) return fs.readOnly === "EACCES" ? "EACCES" : "EROFS";
-    if (parts.length === 0) return "EISDIR";
-    const root = fs.slot.get();
-    const parent = walk(root, parts, parts.length - 1);
-    if (parent instanceof Failed) return parent.code;
-    if (typeof parent === "string") return "ENOTDIR";
+  private change(path: string, check: (existing: FsNode | undefined) => FsError | undefined, next: (existing: FsNode | undefined) => FsNode | undefined, mode: number, follow = false, hops = 0): FsError | undefined {
+    const [mounted, inside] = this.locate(path);
+    if (inside.length === 0) return MemFS.refusal(mounted) ?? "EISDIR";
+    const parts = splitPath(path);
     const name = parts[parts.length - 1]!;
-    const existing = parent.get(name);
+    const parent = this.resolve("/" + parts.slice(0, -1).join("/"), true);
+    if (parent.node instanceof Failed) return parent.node.code;
+    if (!isTree(parent.node)) return "ENOTDIR";
+    const { fs } = parent;
+    const refused = MemFS.refusal(fs);
+    if (refused) return refused;
+    const existing = parent.node.get(name) as FsNode | undefined;
+    if (follow && existing instanceof FsLink) {
+      if (hops >= maxSymlinks) return "ELOOP";
+      const [, , prefix] = this.locate("/" + parts.slice(0, -1).join("/"));
+      const dir = `${prefix}/${parent.parts.join("/")}`;
+      return this.change(existing.target.startsWith("/") ? existing.target : `${dir}/${existing.target}`, check, next, mode, follow, hops + 1);
+    }
     const err = check(existing);
     if (err) return err;
-    fs.slot.set(replaceIn(root, parts, parts.length - 1, name, next(existing)));
+    const node = next(existing);
+    const w = this.writer?.();
+    fs.slot.set(replaceDir(fs.slot.get(), parent.parts, (dir) => placed(dir, name, existing, node, mode, w)));
+    return undefined;
+  }
+
+  /** Changes the attrs of the inode path names (following links when follow), as chmod(2), chown(2) and utimes(2) do. */
+  private setAttrs(path: string, follow: boolean, edit: (a: Attrs) => Attrs): FsError | undefined {
+    const found = this.resolve(path, follow);
+    if (found.node instanceof Failed) return found.node.code;
+    const refused = MemFS.refusal(found.fs);
+    if (refused) return refused;
+    const { fs, parts, node } = found;
+    if (isTree(node)) {
+      fs.slot.set(replaceDir(fs.slot.get(), parts, (dir) => withMeta(dir, (m) => new DirMeta(edit(m.self ?? { mode: defaultDirMode, uid: 0, gid: 0 }), m.entries, m.tmpfs, m.epoch, m.overlay))));
+      return undefined;
+    }
+    const name = parts[parts.length - 1]!;
+    fs.slot.set(replaceDir(fs.slot.get(), parts.slice(0, -1), (dir) => withMeta(dir, (m) => new DirMeta(m.self, m.entries.set(name, edit(m.entries.get(name) ?? defaultAttrs(node))), m.tmpfs, m.epoch, m.overlay))));
     return undefined;
   }
 
@@ -177,8 +326,7 @@ export class MemFS {
 
   /** True when path is a directory. */
   isDir(path: string): boolean {
-    const n = this.node(path);
-    return !(n instanceof Failed) && typeof n !== "string";
+    return isTree(this.node(path));
   }
 
   /** True when path is a regular file. */
@@ -194,16 +342,17 @@ export class MemFS {
     return typeof n === "string" ? n : { error: "EISDIR" };
   }
 
-  /** Writes (or appends to) a file; its directory must exist. */
+  /** Writes (or appends to) a file; its directory must exist; a link is written through. */
   write(path: string, data: string, append = false): FsError | undefined {
-    return this.change(path, (e) => (e !== undefined && typeof e !== "string" ? "EISDIR" : undefined), (e) => (append && typeof e === "string" ? e + data : data));
+    return this.change(path, (e) => (e !== undefined && typeof e !== "string" ? "EISDIR" : undefined), (e) => (append && typeof e === "string" ? e + data : data), defaultFileMode, true);
   }
 
   /** Creates an empty file if none exists (touch); an existing one's times change, which a read-only mount refuses. */
   touch(path: string): FsError | undefined {
     if (!this.exists(path)) return this.write(path, "");
-    const { readOnly } = this.locate(path)[0];
-    return readOnly ? (readOnly === "EACCES" ? "EACCES" : "EROFS") : undefined;
+    const w = this.writer?.();
+    if (w === undefined) return MemFS.refusal(this.resolve(path, true).fs);
+    return this.setAttrs(path, true, (a) => ({ ...a, mtime: w.now }));
   }
 
   /** Creates a directory; with parents, creates missing ancestors and accepts an existing one. */
@@ -218,20 +367,120 @@ export class MemFS {
       }
       return undefined;
     }
-    const err = this.change(path, (e) => (e !== undefined ? "EEXIST" : undefined), () => emptyTree);
+    const err = this.change(path, (e) => (e !== undefined ? "EEXIST" : undefined), () => emptyTree, defaultDirMode);
     return err === "EISDIR" ? "EEXIST" : err;
   }
 
-  /** Removes a file, or a directory (recursive needed unless empty). */
+  /** Removes a file or a link, or a directory (recursive needed unless empty). */
   remove(path: string, recursive = false): FsError | undefined {
-    return this.change(path, (e) => (e === undefined ? "ENOENT" : typeof e !== "string" && !recursive ? "EISDIR" : undefined), () => undefined);
+    return this.change(path, (e) => (e === undefined ? "ENOENT" : isTree(e) && !recursive ? "EISDIR" : undefined), () => undefined, 0);
   }
 
   /** The sorted names in a directory (mount points included), or an error. */
   list(path: string): string[] | { error: FsError } {
     const n = this.node(path);
     if (n instanceof Failed) return { error: n.code };
-    if (typeof n === "string") return [splitPath(path).pop() ?? "/"];
-    return [...n.keys()].sort();
+    if (!isTree(n)) return [splitPath(path).pop() ?? "/"];
+    return [...n.keys()].filter((k) => k !== META).sort();
   }
+
+  /** stat(2) of path (follow) or lstat(2) (a link itself). */
+  stat(path: string, follow = true): FsStat | { error: FsError } {
+    const found = this.resolve(path, follow);
+    const { fs, parts, node } = found;
+    if (node instanceof Failed) return { error: node.code };
+    const root = metaOf(fs.slot.get());
+    const epoch = root?.epoch ?? 0;
+    if (isTree(node)) {
+      const a = metaOf(node)?.self ?? { mode: defaultDirMode, uid: 0, gid: 0 };
+      let entries = 0;
+      let subdirs = 0;
+      for (const [k, v] of node) {
+        if (k === META) continue;
+        entries++;
+        if (isTree(v)) subdirs++;
+      }
+      // tmpfs counts BOGO_DIRENT_SIZE (20) a name, "." and ".." included; a disk directory is a block
+      return { type: "dir", mode: a.mode, uid: a.uid, gid: a.gid, mtime: a.mtime ?? epoch, size: root?.tmpfs ? 20 * (entries + 2) : 4096, nlink: root?.overlay ? 1 : 2 + subdirs, blocks: root?.tmpfs ? 0 : 8 };
+    }
+    const parent = parts.length > 1 ? (fs.slot.get().getIn(parts.slice(0, -1)) as FsTree) : fs.slot.get();
+    const a = metaOf(parent)?.entries.get(parts[parts.length - 1]!) ?? defaultAttrs(node);
+    if (node instanceof FsLink) return { type: "link", mode: 0o777, uid: a.uid, gid: a.gid, mtime: a.mtime ?? epoch, size: Buffer.byteLength(node.target), nlink: 1, blocks: 0, target: node.target };
+    const size = Buffer.byteLength(node);
+    return { type: "file", mode: a.mode, uid: a.uid, gid: a.gid, mtime: a.mtime ?? epoch, size, nlink: 1, blocks: Math.ceil(size / 4096) * 8 };
+  }
+
+  /** The path with every link in it followed (realpath(3)), inside the filesystem holding it; or an error. */
+  realpath(path: string): string | { error: FsError } {
+    const { parts, node } = this.resolve(path, true);
+    return node instanceof Failed ? { error: node.code } : "/" + parts.join("/");
+  }
+
+  /** readlink(2): a link's target; EINVAL for what is not a link. */
+  readlink(path: string): string | { error: FsError } {
+    const { node } = this.resolve(path, false);
+    if (node instanceof Failed) return { error: node.code };
+    return node instanceof FsLink ? node.target : { error: "EINVAL" };
+  }
+
+  /** symlink(2): a link at path to target (taken as written, resolved when used). */
+  symlink(target: string, path: string): FsError | undefined {
+    return this.change(path, (e) => (e !== undefined ? "EEXIST" : undefined), () => new FsLink(target), 0o777);
+  }
+
+  /** chmod(2): the permission and special bits of what path names (a link is followed). */
+  chmod(path: string, mode: number): FsError | undefined {
+    const w = this.writer?.();
+    if (w !== undefined && w.uid !== 0) {
+      const st = this.stat(path);
+      if (!("error" in st) && st.uid !== w.uid) return "EPERM";
+    }
+    return this.setAttrs(path, true, (a) => ({ ...a, mode: mode & 0o7777 }));
+  }
+
+  /** chown(2) (follow) or lchown(2): the owner and group (-1 keeps one). */
+  chown(path: string, uid: number, gid: number, follow = true): FsError | undefined {
+    return this.setAttrs(path, follow, (a) => ({ ...a, uid: uid < 0 ? a.uid : uid, gid: gid < 0 ? a.gid : gid }));
+  }
+}
+
+/** An inode's attrs when nothing recorded them: root's, 0644 (a link 0777), at the filesystem's epoch. */
+function defaultAttrs(node: FsNode): Attrs {
+  return { mode: node instanceof FsLink ? 0o777 : isTree(node) ? defaultDirMode : defaultFileMode, uid: 0, gid: 0 };
+}
+
+/**
+ * The directory with its entry `name` replaced by node (undefined: removed), the inodes' attrs
+ * kept as the kernel keeps them: a new one is the writer's (in a setgid directory, of its group;
+ * a directory inherits the bit), a rewrite moves its mtime, and the directory's own mtime moves
+ * when an entry comes or goes. Without a writer (an image being built) nothing is recorded.
+ */
+function placed(dir: FsTree, name: string, existing: FsNode | undefined, node: FsNode | undefined, mode: number, w: FsWriter | undefined): FsTree {
+  const meta = metaOf(dir);
+  if (node === undefined) {
+    const out = dir.delete(name);
+    if (w === undefined) return meta?.entries.has(name) ? out.set(META, new DirMeta(meta.self, meta.entries.delete(name), meta.tmpfs, meta.epoch, meta.overlay)) : out;
+    const m = meta ?? new DirMeta(undefined, IMap());
+    return out.set(META, new DirMeta(touched(m.self, w), m.entries.delete(name), m.tmpfs, m.epoch, m.overlay));
+  }
+  if (w === undefined) return setShared(dir, name, node);
+  const m = meta ?? new DirMeta(undefined, IMap());
+  const parent = m.self ?? { mode: defaultDirMode, uid: 0, gid: 0 };
+  const setgid = (parent.mode & S_ISGID) !== 0;
+  const fresh: Attrs = { mode, uid: w.uid, gid: setgid ? parent.gid : w.gid, mtime: w.now };
+  if (existing !== undefined) {
+    // a file written again: its inode stays, its mtime moves
+    const was = m.entries.get(name) ?? defaultAttrs(existing);
+    return dir.set(name, node).set(META, new DirMeta(m.self, m.entries.set(name, { ...was, mtime: w.now }), m.tmpfs, m.epoch, m.overlay));
+  }
+  if (isTree(node)) {
+    const own = node.set(META, new DirMeta({ ...fresh, mode: mode | (setgid ? S_ISGID : 0) }, IMap()));
+    return dir.set(name, own).set(META, new DirMeta(touched(m.self, w), m.entries, m.tmpfs, m.epoch, m.overlay));
+  }
+  return dir.set(name, node).set(META, new DirMeta(touched(m.self, w), m.entries.set(name, fresh), m.tmpfs, m.epoch, m.overlay));
+}
+
+/** A directory's attrs after an entry came or went: its mtime the writer's now. */
+function touched(self: Attrs | undefined, w: FsWriter): Attrs {
+  return { ...(self ?? { mode: defaultDirMode, uid: 0, gid: 0 }), mtime: w.now };
 }

@@ -8,7 +8,7 @@
 import type { ProcessUser } from "../identity.js";
 import type { ImageInfo } from "../registry.js";
 import type { EnvParts } from "../messages.js";
-import { emptyTree, fileSystemCalls, MemFS, resolvePath, splitPath, type FileSystem, type FsSlot, type FsTree } from "./memfs.js";
+import { emptyTree, fileSystemCalls, MemFS, resolvePath, splitPath, type FileSystem, type FsSlot, type FsTree, type FsWriter } from "./memfs.js";
 import { startContainer } from "./index.js";
 import { execProcess, shellLine, type ShellSnapshot } from "./exec.js";
 import type { Streams } from "./shell.js";
@@ -111,8 +111,8 @@ class Port {
   replaying: { results: readonly FsResult[]; next: number } | undefined;
   readonly fs: FileSystem;
   readonly env: Record<string, string> = {};
-  constructor(layout: FsLayout) {
-    const real = withProc(fsOf(layout, () => this.bound()), () => this.bound());
+  constructor(layout: FsLayout, user?: ProcessUser) {
+    const real = withProc(fsOf(layout, () => this.bound(), user), () => this.bound());
     const fs: Record<string, (...args: never[]) => FsResult> = {};
     for (const name of fileSystemCalls) {
       const call = real[name].bind(real) as (...args: never[]) => FsResult;
@@ -166,8 +166,9 @@ export function subPathKey(key: string, subPath: string): string {
   return `${key}${SUBPATH}${splitPath(subPath).join("/")}`;
 }
 
-/** A filesystem handle over a world's trees, laid out by `layout` (mount points already in the root tree). */
-export function fsOf(layout: FsLayout, world: () => World): MemFS {
+/** A filesystem handle over a world's trees, laid out by `layout` (mount points already in the root tree); what it makes is user's (root by default), at the world's time. */
+export function fsOf(layout: FsLayout, world: () => World, user?: ProcessUser): MemFS {
+  const writer = (): FsWriter => ({ uid: user?.uid ?? 0, gid: user?.gid ?? 0, now: world().now });
   const slot = (key: string): FsSlot => {
     const at = key.indexOf(SUBPATH);
     if (at < 0) return { get: () => world().tree(key), set: (t) => world().setTree(key, t) };
@@ -180,7 +181,7 @@ export function fsOf(layout: FsLayout, world: () => World): MemFS {
     };
   };
   const denyWrites = layout.some(([path, key]) => path === DENY_WRITES[0] && key === DENY_WRITES[1]);
-  const fs = new MemFS(slot(""), denyWrites ? "EACCES" : false);
+  const fs = new MemFS(slot(""), denyWrites ? "EACCES" : false, writer);
   // A key marked read-only ("ro:") mounts its tree read-only (EROFS is found before AppArmor's EACCES).
   for (const [path, key] of layout) {
     if (path === DENY_WRITES[0]) continue;
@@ -207,7 +208,7 @@ const lives = new WeakMap<ProcessValue, Live>();
 export const replayStats = { replays: 0, turnsReplayed: 0 };
 
 function spawn(spec: ProcessSpec): Live {
-  const port = new Port(spec.layout);
+  const port = new Port(spec.layout, spec.user);
   port.world = { now: spec.startedAt, log: noLog, tree: notRead, setTree: notRead };
   try {
     if (spec.exec) return spawnExec(spec, spec.exec, port);
@@ -375,7 +376,10 @@ function sameResults(a: Turn["fs"], b: Turn["fs"]): boolean {
 function sameResult(a: FsResult, b: FsResult): boolean {
   if (a === b) return true;
   if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => x === b[i]);
-  return typeof a === "object" && typeof b === "object" && !Array.isArray(b) && a.error === b.error;
+  if (typeof a !== "object" || typeof b !== "object" || Array.isArray(b)) return false;
+  // an error, or a stat's fields (each a number or a string)
+  const ka = Object.keys(a) as (keyof typeof a)[];
+  return ka.length === Object.keys(b).length && ka.every((k) => a[k] === (b as typeof a)[k]);
 }
 
 /** The ports the process listens on now. */
@@ -404,7 +408,7 @@ export function callListener(v: ProcessValue, port: number, world: World, req: L
 
 /** A ProcessIO over a world for an exec'd command (a probe, a hook), with its output captured. */
 export function execIO(layout: FsLayout, world: World, env: Record<string, string>, out: (line: string) => void, user?: ProcessUser): ProcessIO {
-  return { now: () => world.now, stdout: out, stderr: out, fs: withProc(fsOf(layout, () => world), () => world), env, ...(user ? { user } : {}) };
+  return { now: () => world.now, stdout: out, stderr: out, fs: withProc(fsOf(layout, () => world, user), () => world), env, ...(user ? { user } : {}) };
 }
 
 const procPath = /^\/proc\/(\d{1,9})\/(cmdline|root)(\/.*)?$/;
