@@ -54,3 +54,36 @@ export function slowStartBatches(count: number, initialBatchSize = SLOW_START_IN
   }
   return out;
 }
+
+// v1.34 added container-level restart rules; kubernetes-types predates them.
+interface ContainerRestartRule {
+  action?: string;
+  exitCodes?: { operator?: string; values?: number[] };
+}
+
+/** The first restartPolicyRule whose exit-code clause matches, as findMatchingContainerRestartRule. */
+function matchingRestartRule(rules: readonly ContainerRestartRule[], exitCode: number): ContainerRestartRule | undefined {
+  return rules.find((rule) => {
+    if (!rule.exitCodes) return false;
+    const listed = (rule.exitCodes.values ?? []).includes(exitCode);
+    if (rule.exitCodes.operator === "In") return listed;
+    if (rule.exitCodes.operator === "NotIn") return !listed;
+    return false;
+  });
+}
+
+/**
+ * The container's own part of podutil.ContainerShouldRestart: whether its restartPolicy (and its
+ * restartPolicyRules, first match) restart it after exitCode; undefined when it has no policy of
+ * its own and the pod's decides. The kubelet restarts by it; the API server lets such a container
+ * leave the terminated state in a pod that never restarts.
+ */
+export function containerPolicyRestarts(container: { restartPolicy?: string; restartPolicyRules?: readonly ContainerRestartRule[] } | undefined, exitCode: number): boolean | undefined {
+  const policy = container?.restartPolicy;
+  if (policy === undefined) return undefined;
+  if (matchingRestartRule(container?.restartPolicyRules ?? [], exitCode)?.action === "Restart") return true;
+  if (policy === "Always") return true;
+  if (policy === "OnFailure") return exitCode !== 0;
+  if (policy === "Never") return false;
+  return undefined;
+}

@@ -90,12 +90,25 @@ function isDone(w: PodWorker, c: ContainerRecord): boolean {
   return !shouldContainerBeRestarted(view(c.spec), view(w.pod), status);
 }
 
-export function sync(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
+/** The worker is inside a SyncPod that awaits one of its runtime calls (Kubernetes' SyncPod has not returned). */
+export function awaitsRuntimeInSyncPod(w: PodWorker): boolean {
+  return w.op !== undefined && workerState(w) === "SyncPod";
+}
+
+/**
+ * One pass of the pod worker. `continued`: the pass goes on with a SyncPod after one of its runtime
+ * calls answered. Kubernetes' SyncPod sets the pod's status once, at its start, then makes its runtime
+ * calls within the same call (sandbox, network, pulls, creates, starts): a pass inside a SyncPod that
+ * still awaits the runtime writes no status; the one that ends it does, as the PLEG's next sync would.
+ */
+export function sync(ctx: KubeletContext, w: PodWorker, fx: Fx, continued = false): void {
+  const inside = continued || w.op !== undefined;
   if (workerState(w) === "SyncPod" && (w.gone || w.pod.metadata?.deletionTimestamp)) stepWorker(w, { type: "Terminate" }, fx);
   if (workerState(w) === "SyncPod") syncPod(ctx, w, fx);
   if (workerState(w) === "TerminatingPod") syncTerminating(ctx, w, fx);
   if (workerState(w) === "TerminatedPod") syncTerminated(ctx, w, fx);
   if (!ctx.workers.has(w.uid)) return;
+  if (inside && awaitsRuntimeInSyncPod(w)) return;
   const written = w.status.terminalWritten;
   writeStatus(ctx, w, fx);
   // The final status found already in the pod (a restarted kubelet's terminal pod) counts as written

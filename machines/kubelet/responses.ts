@@ -10,7 +10,7 @@ import { pullFailureMessage } from "../cri/registry.js";
 import { syncRetryMs, type ContainerRecord, type KubeletContext, type PodWorker, type ProbeKind } from "./types.js";
 import { goDuration, podEvent } from "./events.js";
 import { isRunning, isStopping, stepContainer, stepPull, stepWorker } from "./lifecycles.js";
-import { adoptPod, onHostPathsChecked, sandboxFailed, sync, workerOf } from "./podworkers.js";
+import { adoptPod, awaitsRuntimeInSyncPod, onHostPathsChecked, sandboxFailed, sync, workerOf } from "./podworkers.js";
 import { configErrorRetryMs, resyncAfter, setWaiting, stopContainer, withMinimumGrace } from "./kuberuntime.js";
 import { cancelProbes, probeResult, startProbes, stepProbe } from "./prober.js";
 import { writeStatus } from "./statusmanager.js";
@@ -119,7 +119,7 @@ export function onRuntime(ctx: KubeletContext, msg: CriResponse | CniResponse, f
       throw new Error(`Pattern matching error: no pattern matches value ${JSON.stringify(msg satisfies never)}`);
   }
   if (!thenSync) return;
-  sync(ctx, w, fx);
+  sync(ctx, w, fx, true);
 }
 
 /** A pull's answer: whether the worker syncs on at once (a refused name waits out the back-off instead). */
@@ -249,7 +249,8 @@ export function onStatusWritten(ctx: KubeletContext, uid: string, res: ApiRespon
   if (res.ok) {
     adoptPod(w, res.object);
     if (w.status.issuedTerminal) w.status.terminalWritten = true;
-    if (w.status.dirty) writeStatus(ctx, w, fx);
+    // a status generated inside a SyncPod still awaiting the runtime is none Kubernetes sets: the SyncPod's end writes
+    if (w.status.dirty && !awaitsRuntimeInSyncPod(w)) writeStatus(ctx, w, fx);
     sync(ctx, w, fx);
     return;
   }

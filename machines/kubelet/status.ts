@@ -4,6 +4,7 @@
 import type { Container, ContainerStatus, Pod, PodCondition, PodSpec } from "kubernetes-types/core/v1";
 import { mutant } from "../common/mutation.js";
 import { copyWith } from "../common/own.js";
+import { containerPolicyRestarts } from "../common/podutil.js";
 
 export type PodPhase = "Pending" | "Running" | "Succeeded" | "Failed";
 
@@ -15,12 +16,6 @@ export const ContainersNotReady = "ContainersNotReady";
 export const ContainersNotInitialized = "ContainersNotInitialized";
 export const ReadinessGatesNotReady = "ReadinessGatesNotReady";
 
-// v1.34 added container-level restart rules; kubernetes-types predates them.
-interface ContainerRestartRule {
-  action?: string;
-  exitCodes?: { operator?: string; values?: number[] };
-}
-type ContainerWithRules = Container & { restartPolicyRules?: ContainerRestartRule[] };
 
 /** The annotation the kubelet stamps on pods from file/http sources; "api" means an API pod. */
 export const ConfigSourceAnnotationKey = "kubernetes.io/config.source";
@@ -36,26 +31,10 @@ export function isStaticPod(pod: Pod): boolean {
   return source !== undefined && source !== "api";
 }
 
-/** The first restartPolicyRule whose exit-code clause matches, as findMatchingContainerRestartRule. */
-function matchingRestartRule(c: ContainerWithRules, exitCode: number): ContainerRestartRule | undefined {
-  return (c.restartPolicyRules ?? []).find((rule) => {
-    if (!rule.exitCodes) return false;
-    const listed = (rule.exitCodes.values ?? []).includes(exitCode);
-    if (rule.exitCodes.operator === "In") return listed;
-    if (rule.exitCodes.operator === "NotIn") return !listed;
-    return false;
-  });
-}
-
 /** Whether the kubelet restarts a container that exited with exitCode (podutil.ContainerShouldRestart). */
 export function containerShouldRestart(container: Container, spec: PodSpec, exitCode: number): boolean {
-  const c = container as ContainerWithRules;
-  if (c.restartPolicy !== undefined) {
-    if (matchingRestartRule(c, exitCode)?.action === "Restart") return true;
-    if (c.restartPolicy === "Always") return true;
-    if (c.restartPolicy === "OnFailure") return exitCode !== 0;
-    if (c.restartPolicy === "Never") return false;
-  }
+  const own = containerPolicyRestarts(container, exitCode);
+  if (own !== undefined) return own;
   switch (spec.restartPolicy) {
     case "OnFailure": return exitCode !== 0;
     case "Never": return mutant("kubelet.restarts-with-restartpolicy-never");

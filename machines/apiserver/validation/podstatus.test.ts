@@ -69,6 +69,30 @@ describe("TestValidatePodStatusUpdate (through the status subresource)", () => {
   }
 });
 
+// ContainerRestartRules (beta, on in v1.35): in a pod that never restarts, a container whose own
+// restartPolicy or rules restart it after its exit code (podutil.ContainerShouldRestart) may leave the
+// terminated state, as the kubelet restarts it; any other stays terminated.
+describe("a terminated container's own restart policy and rules, in a pod that never restarts", () => {
+  const rule42 = (c: any) => { c.restartPolicy = "Never"; c.restartPolicyRules = [{ action: "Restart", exitCodes: { operator: "In", values: [42] } }]; };
+  const exited = (code: number) => ({ terminated: { containerID: "docker://numbers", reason: "Error", exitCode: code } });
+  const update = (spec: (p: any) => void, kind: "containerStatuses" | "initContainerStatuses", name: string, code: number) => {
+    const next = makePod("foo", spec, restartPolicy("Never"), status({ [kind]: [cs(name, "busybox", false, running, imageID("busybox"))] }));
+    const old = makePod("foo", spec, restartPolicy("Never"), status({ [kind]: [cs(name, "busybox", false, exited(code), imageID("busybox"))] }));
+    for (const p of [next, old]) p.metadata.resourceVersion = "1";
+    return validateUpdate(next, old, "status").map(fieldErrorMessage);
+  };
+  const containers = (c: any) => (p: any) => (p.spec.containers = [c]);
+  it("lets a container its rule restarts (exit 42) run again, and keeps one whose exit no rule matches terminated", () => {
+    expect(update(containers(makeContainer("app", rule42)), "containerStatuses", "app", 42)).toEqual([]);
+    expect(update(containers(makeContainer("app", rule42)), "containerStatuses", "app", 1)).toEqual(["status.containerStatuses[0].state: Forbidden: may not be transitioned to non-terminated state"]);
+  });
+  it("lets an init container with restartPolicy OnFailure that failed run again, not one that succeeded", () => {
+    const onFailure = initContainers(makeContainer("setup", (c) => (c.restartPolicy = "OnFailure")));
+    expect(update(onFailure, "initContainerStatuses", "setup", 1)).toEqual([]);
+    expect(update(onFailure, "initContainerStatuses", "setup", 0)).toEqual(["status.initContainerStatuses[0].state: Forbidden: may not be transitioned to non-terminated state"]);
+  });
+});
+
 // TestValidatePodStatusUpdateWithSupplementalGroupsPolicy: the whole error list, for each pod OS and each
 // kind of container status (validateContainerStatusUsers, ported in stop 31).
 describe("TestValidatePodStatusUpdateWithSupplementalGroupsPolicy", () => {

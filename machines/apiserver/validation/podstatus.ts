@@ -1,6 +1,7 @@
 // ValidatePodStatusUpdate (pkg/apis/core/validation, v1.35): what a write to pods/status may change.
 // The status strategy has already put the old spec back, so only metadata and status are judged.
 
+import { containerPolicyRestarts } from "../../common/podutil.js";
 import { isJsonNumber } from "../../common/numberliteral.js";
 import { duplicate, forbiddenField, invalidValue, notSupported, type FieldError } from "../status.js";
 import { validateLabelName, validateObjectMetaUpdate } from "./meta.js";
@@ -88,13 +89,13 @@ export function validatePodConditions(conditions: Obj[] | undefined, path: strin
 const terminated = (s: Obj) => s?.state?.terminated !== undefined && s?.state?.terminated !== null;
 
 /** ValidateContainerStateTransition (and its init-container form): a container that may not restart stays terminated. */
-function validateStateTransition(next: Obj[] | undefined, prev: Obj[] | undefined, path: string, restartPolicy: string, restartable: (name: string) => boolean = () => false): FieldError[] {
+function validateStateTransition(next: Obj[] | undefined, prev: Obj[] | undefined, path: string, restartPolicy: string, restartable: (name: string, exitCode: number) => boolean = () => false): FieldError[] {
   if (restartPolicy === "Always") return [];
   const errs: FieldError[] = [];
   (prev ?? []).forEach((old, i) => {
     if (!terminated(old)) return;
     if ((old.state.terminated.exitCode ?? 0) !== 0 && restartPolicy === "OnFailure") return;
-    if (restartable(old.name)) return;
+    if (restartable(old.name, old.state.terminated.exitCode ?? 0)) return;
     for (const s of next ?? []) {
       if (s?.name === old.name && !terminated(s)) errs.push(forbiddenField(`${path}[${i}].state`, "may not be transitioned to non-terminated state"));
     }
@@ -153,9 +154,11 @@ export function validatePodStatusUpdate(pod: Obj, old: Obj): FieldError[] {
   // The status strategy backfills an empty qosClass from the old pod before validating, so only a different non-empty one is refused.
   const qos = status.qosClass ?? "";
   if (qos !== "" && qos !== (oldStatus.qosClass ?? "")) errs.push(invalidValue("status.qosClass", qos, "field is immutable"));
-  errs.push(...validateStateTransition(status.containerStatuses, oldStatus.containerStatuses, "status.containerStatuses", oldSpec.restartPolicy ?? ""));
-  const restartableInit = (name: string) => (oldSpec.initContainers ?? []).some((c: Obj) => c?.name === name && c?.restartPolicy === "Always");
-  errs.push(...validateStateTransition(status.initContainerStatuses, oldStatus.initContainerStatuses, "status.initContainerStatuses", oldSpec.restartPolicy ?? "", restartableInit));
+  // ContainerRestartRules (beta, on in v1.35): a container whose own restartPolicy or rules restart it
+  // after that exit code (podutil.ContainerShouldRestart) may leave the terminated state; a sidecar always may
+  const restartableIn = (list: Obj[] | undefined) => (name: string, exitCode: number) => containerPolicyRestarts((list ?? []).find((c: Obj) => c?.name === name), exitCode) === true;
+  errs.push(...validateStateTransition(status.containerStatuses, oldStatus.containerStatuses, "status.containerStatuses", oldSpec.restartPolicy ?? "", restartableIn(oldSpec.containers)));
+  errs.push(...validateStateTransition(status.initContainerStatuses, oldStatus.initContainerStatuses, "status.initContainerStatuses", oldSpec.restartPolicy ?? "", restartableIn(oldSpec.initContainers)));
   // The kubelet never restarts ephemeral containers: an implicit restartPolicy Never.
   errs.push(...validateStateTransition(status.ephemeralContainerStatuses, oldStatus.ephemeralContainerStatuses, "status.ephemeralContainerStatuses", "Never"));
   errs.push(...validatePodResourceClaimStatuses(status.resourceClaimStatuses, pod.spec?.resourceClaims, "status.resourceClaimStatuses"));
