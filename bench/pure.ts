@@ -6,7 +6,7 @@
 // ClusterIP) once per change, as the actor run makes it, and every component's decision is the
 // model's own function: the deployment controller's new ReplicaSet, the ReplicaSet controller's
 // pods and status, the scheduler's schedulePod and binding, the kubelet's pod start (its sandbox,
-// network, image pull and container served by the CRI's and CNI's own logic) with its four status
+// network, image pull and container served by the CRI's and CNI's own logic) with its two status
 // writes and four Events, the Deployment's status, the endpoints and EndpointSlice controllers'
 // objects, and kube-proxy's and CoreDNS's views of the slices. What the actor run does only because
 // of its message interleaving (retries, conflicts, repeated syncs, watches) is left out. Where a
@@ -513,7 +513,7 @@ export function runPure(nodes: number, pods: number, seed = 1): PureRun {
   return { result: { nodes, pods, wallSeconds: wall, cpuSeconds: (cpu.user + cpu.system) / 1e6, podsPerSecond: pods / wall, running, writes: store.writes }, store, proxy: triggers.proxy, dns: triggers.dns };
 }
 
-/** The kubelet at the pod's first syncs: status (ContainerCreating), sandbox with its IP, status, the image's pull begun. */
+/** The kubelet's first SyncPod: its status (ContainerCreating), then the runtime's sandbox with its IP and the image's pull begun. */
 function startPod(store: PureStore, pn: PureNode, pod: any, now: number): PodRun {
   const spec = pod.spec.containers[0];
   const waiting = containerStatusOf(spec, { waiting: { reason: "ContainerCreating" } }, undefined, false);
@@ -525,7 +525,7 @@ function startPod(store: PureStore, pn: PureNode, pod: any, now: number): PodRun
   if (sandbox.error) throw new Error(`pure: ${sandbox.error}`);
   const net = serve(pn, { type: "CniAdd", id: pn.ids++, sandboxId: sandbox.sandboxId, ...names }, now);
   if (!net.ok) throw new Error(`pure: ${net.error}`);
-  pod = writeStatus(store, pn, pod, kubeletStatus(pod, { ...base, ip: net.ip, container: waiting, sandboxReady: true }), now);
+  // no status here: SyncPod set it once at its start; the runtime's SyncPod goes on (kubelet.go)
   // ImageStatus: absent until its pull ends, so the pod's worker pulls (joining the pull under way)
   const present = serve(pn, { type: "ImageStatus", id: pn.ids++, image: spec.image }, now).present;
   if (present) throw new Error(`pure: ${spec.image} present on ${pn.name} at t0`);
@@ -562,7 +562,7 @@ function volumeFiles(pod: any): Record<string, Record<string, string>> {
 }
 
 /**
- * The kubelet once the image is there: Pulled, status with the image, CreateContainer (its
+ * The kubelet once the image is there: Pulled, CreateContainer (its
  * environment, mounts and host files, as generateContainerConfig and makeMounts build them),
  * StartContainer (the runtime starts the image's process), Running.
  */
@@ -579,8 +579,7 @@ function finishPod(store: PureStore, pr: PodRun, serviceVars: Readonly<Record<st
   store.event(pod, "Pulled", `Successfully pulled image "${spec.image}" in ${took} (${took} including waiting). Image size: ${image.sizeBytes} bytes.`, "kubelet", now, pn.events++, pn.name);
   const pulled = { ref: image.ref, imageID: image.imageID };
   const base = { hostIP: pn.hostIP, ip: pr.ip, startTime, sandboxReady: true, now };
-  const waiting = containerStatusOf(spec, { waiting: { reason: "ContainerCreating" } }, pulled, false);
-  pod = writeStatus(store, pn, pod, kubeletStatus(pod, { ...base, container: waiting }), now);
+  // the pull ends inside the same runtime SyncPod: no status until the containers are started
   // makeEnvironmentVariables for a container with no env of its own: HOSTNAME and the Service
   // variables, composed as the kubelet does (the runtime keeps them shared, as its parts)
   const env = composeEnv(hostnameEnv(pod), serviceVars, serviceKeys);
