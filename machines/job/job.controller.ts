@@ -5,7 +5,7 @@
 // lifecycle chart (job.lifecycle.machine.ts) is kept as a value; its timers come back as JobTimer.
 // The context is a value: these steps run on a draft (draftStepOf).
 
-import { Map as IMap } from "immutable";
+import { Map as IMap, Set as ISet } from "immutable";
 import type { Pod } from "kubernetes-types/core/v1";
 import type { Job } from "kubernetes-types/batch/v1";
 import type { Fx } from "../common/effects.js";
@@ -43,8 +43,8 @@ export interface JobControllerContext {
   backoff: IMap<string, L.BackoffRecord>;
   /** job key -> its lifecycle chart, kept as a value */
   lifecycles: Map<string, KeptLifecycle<typeof jobLifecycleMachine>>;
-  /** job keys whose batched sync is due (enqueueSyncJobBatched), with when */
-  batched: Map<string, number>;
+  /** job keys waiting for their batched sync (enqueueSyncJobBatched); the timer holds when */
+  batched: ISet<string>;
 }
 
 export interface JobControllerInput {
@@ -62,7 +62,7 @@ export type JobControllerEvent =
 
 /** A fresh controller: empty caches and records. */
 export function initialJobController(input: JobControllerInput): JobControllerContext {
-  return { self: input.address ?? controllerName, client: newClient(input.token), q: W.newWorkQueue(), expectations: new Map(), removing: new Map(), backoff: IMap(), lifecycles: new Map(), batched: new Map() };
+  return { self: input.address ?? controllerName, client: newClient(input.token), q: W.newWorkQueue(), expectations: new Map(), removing: new Map(), backoff: IMap(), lifecycles: new Map(), batched: ISet() };
 }
 
 /** Informers on Jobs and Pods in every namespace. */
@@ -99,15 +99,15 @@ function observeFinalizerGone(ctx: JobControllerContext, key: string, uid: strin
  * enqueueSyncJobBatched: the Job is synced one batch period from now, so a burst of pod events costs
  * one sync. A key already waiting for its batch keeps the earlier time (the delaying queue's AddAfter).
  */
-function enqueueBatched(ctx: JobControllerContext, key: string, now: number, fx: Fx): void {
+function enqueueBatched(ctx: JobControllerContext, key: string, fx: Fx): void {
   if (ctx.batched.has(key)) return;
-  ctx.batched.set(key, now + L.SYNC_JOB_BATCH_PERIOD_MS);
+  ctx.batched = ctx.batched.add(key);
   fx.after(`batch/${key}`, L.SYNC_JOB_BATCH_PERIOD_MS, { type: "SyncJobBatched", key });
 }
 
 /** A batch period ran out: the Job's key goes into the queue. */
 export function onSyncJobBatched(ctx: JobControllerContext, key: string, fx: Fx): void {
-  ctx.batched.delete(key);
+  ctx.batched = ctx.batched.delete(key);
   C.requeueAndKick(ctx, key, fx);
 }
 
@@ -116,7 +116,7 @@ export function onSyncJobBatched(ctx: JobControllerContext, key: string, fx: Fx)
  * (enqueueSyncJobImmediately); a status-only Job update and every pod change a batch period later
  * (enqueueSyncJobBatched), after observing expectations. Orphan pods' keys go in at once.
  */
-export function onDelta(ctx: JobControllerContext, watchId: number, d: InformerDelta, now: number, fx: Fx): void {
+export function onDelta(ctx: JobControllerContext, watchId: number, d: InformerDelta, fx: Fx): void {
   if (watchId === JOBS) {
     const key = jobKey(d.object);
     if (d.type === "DELETED") {
@@ -127,7 +127,7 @@ export function onDelta(ctx: JobControllerContext, watchId: number, d: InformerD
       }
       return;
     }
-    if (d.type === "MODIFIED" && d.old?.metadata?.generation === d.object.metadata?.generation) enqueueBatched(ctx, key, now, fx);
+    if (d.type === "MODIFIED" && d.old?.metadata?.generation === d.object.metadata?.generation) enqueueBatched(ctx, key, fx);
     else W.add(ctx.q, key);
     return;
   }
@@ -141,12 +141,12 @@ export function onDelta(ctx: JobControllerContext, watchId: number, d: InformerD
   const oldRef = d.old ? controllerRefOf(d.old) : undefined;
   if (oldRef && oldRef.uid !== controllerRefOf(pod)?.uid) {
     const oldKey = ownerKey(ctx, d.old);
-    if (oldKey) enqueueBatched(ctx, oldKey, now, fx);
+    if (oldKey) enqueueBatched(ctx, oldKey, fx);
   }
   if (!key) {
     // An orphan, new or with new labels or reference, is offered to the Jobs whose selector matches
     // it (getPodJobs); one being deleted to none (deletePod).
-    if (d.type !== "DELETED" && !pod.metadata?.deletionTimestamp && !controllerRefOf(pod) && (!d.old || oldRef || !sameLabels(d.old, pod))) enqueueMatchingJobs(ctx, pod, now, fx);
+    if (d.type !== "DELETED" && !pod.metadata?.deletionTimestamp && !controllerRefOf(pod) && (!d.old || oldRef || !sameLabels(d.old, pod))) enqueueMatchingJobs(ctx, pod, fx);
     return;
   }
   const uid = pod.metadata?.uid;
@@ -156,16 +156,16 @@ export function onDelta(ctx: JobControllerContext, watchId: number, d: InformerD
   }
   if (d.type === "DELETED" || pod.metadata?.deletionTimestamp) observeDeletion(ctx, key, uid);
   if (d.type === "DELETED" || !L.hasTrackingFinalizer(pod)) observeFinalizerGone(ctx, key, uid);
-  enqueueBatched(ctx, key, now, fx);
+  enqueueBatched(ctx, key, fx);
 }
 
 function sameLabels(a: Pod, b: Pod): boolean {
   return JSON.stringify(a.metadata?.labels ?? {}) === JSON.stringify(b.metadata?.labels ?? {});
 }
 
-function enqueueMatchingJobs(ctx: JobControllerContext, pod: Pod, now: number, fx: Fx): void {
+function enqueueMatchingJobs(ctx: JobControllerContext, pod: Pod, fx: Fx): void {
   for (const [key, job] of jobStore(ctx)) {
-    if (job.metadata?.namespace === pod.metadata?.namespace && matchesLabelSelector(job.spec?.selector, pod.metadata?.labels)) enqueueBatched(ctx, key, now, fx);
+    if (job.metadata?.namespace === pod.metadata?.namespace && matchesLabelSelector(job.spec?.selector, pod.metadata?.labels)) enqueueBatched(ctx, key, fx);
   }
 }
 
@@ -325,13 +325,13 @@ const source = { component: controllerName };
 
 /** Handles a watch event. */
 export function onWatch(ctx: JobControllerContext, ev: WatchEvent & Stamp, fx: Fx): void {
-  I.handleWatchEvent(ctx.client, fx, ev, (w, d) => onDelta(ctx, w, d, ev.now, fx));
+  I.handleWatchEvent(ctx.client, fx, ev, (w, d) => onDelta(ctx, w, d, fx));
   C.kickWhenSynced(ctx, fx);
 }
 
 /** Handles an API response: lists, pod creations and deletions, status writes, finalizer patches. */
 export function onResponse(ctx: JobControllerContext, res: ApiResponse & Stamp, fx: Fx): void {
-  const p = I.handleResponse(ctx.client, fx, res, (w, d) => onDelta(ctx, w, d, res.now, fx));
+  const p = I.handleResponse(ctx.client, fx, res, (w, d) => onDelta(ctx, w, d, fx));
   if (p) onOwnResponse(ctx, p, res, fx);
   C.kickWhenSynced(ctx, fx);
 }

@@ -3,6 +3,7 @@
 // else the most a 3 MiB request could hold; and how many times a rule can run (maxCardinality).
 import type { Range, SizeEstimator } from "./cost.js";
 import { escapeField } from "./types.js";
+import { utf8Length } from "../../common/bytes.js";
 
 /** celconfig.MaxRequestSizeBytes */
 export const MAX_REQUEST_SIZE_BYTES = 3n * 1024n * 1024n;
@@ -28,7 +29,6 @@ export interface Decl {
 type Schema = Record<string, unknown>;
 const isObj = (v: unknown): v is Schema => v !== null && typeof v === "object" && !Array.isArray(v);
 const bound = (v: unknown): bigint | undefined => (typeof v === "number" && Number.isFinite(v) ? BigInt(Math.max(0, Math.trunc(v))) : undefined);
-const utf8Length = (s: string): number => new TextEncoder().encode(s).length;
 
 const PER_REQUEST_STRING = MAX_REQUEST_SIZE_BYTES - 2n;
 const STRING_KEY: Decl = { maxElements: 0n, minSize: MIN_STRING_SIZE };

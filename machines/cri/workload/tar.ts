@@ -4,15 +4,12 @@
 // ASCII, sizes counted in UTF-8 bytes.
 
 import { resolvePath } from "./memfs.js";
+import { utf8Length } from "../../common/bytes.js";
 import type { Gen, ShellState, Streams } from "./shell.js";
 
 const block = 512;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-
-function utf8Length(s: string): number {
-  return encoder.encode(s).length;
-}
 
 function octal(n: number, width: number): string {
   return n.toString(8).padStart(width - 1, "0") + "\0";
