@@ -185,7 +185,7 @@ function patchFinalizerAway(ctx: JobControllerContext, fx: Fx, key: string, pod:
   if (i < 0) return;
   const body = [{ op: "test", path: `/metadata/finalizers/${i}`, value: L.JOB_TRACKING_FINALIZER }, { op: "remove", path: `/metadata/finalizers/${i}` }];
   W.track(ctx.q, key);
-  request(ctx.client, fx, { verb: "patch", group: "", resource: "pods", namespace: pod.metadata?.namespace, name: pod.metadata?.name, patchType: "json", body }, purpose, { key, uid: pod.metadata?.uid });
+  request(ctx.client, fx, { verb: "patch", group: "", resource: "pods", namespace: pod.metadata?.namespace, name: pod.metadata?.name, patchType: "json", body }, purpose, { key, uid: pod.metadata?.uid, name: pod.metadata?.name, namespace: pod.metadata?.namespace });
 }
 
 // The orphan queue's keys share the work queue with Job keys; a namespace never holds a colon, so they never meet.
@@ -259,8 +259,9 @@ export function syncJobKey(ctx: JobControllerContext, key: string, now: number, 
   // deleteJobPods: a pod's tracking finalizer is removed before it is deleted, so a pod the controller
   // deletes (scaled down, suspended) is not counted as failed once it terminates
   const holder = (p: Pod): FinalizerHolder => ({ namespace: p.metadata?.namespace, name: p.metadata?.name, uid: p.metadata?.uid, finalizers: p.metadata?.finalizers ?? [] });
-  removeFinalizers(ctx, key, plan.delete.filter(L.hasTrackingFinalizer).map(holder), fx);
-  for (const p of plan.delete) req(ctx, fx, key, { verb: "delete", group: "", resource: "pods", namespace: ns, name: p.metadata?.name }, "delete-pod", { uid: p.metadata?.uid, name: p.metadata?.name });
+  // and only once that patch has passed: a refused patch skips the delete (the next sync tries both again)
+  removeFinalizers(ctx, key, plan.delete.filter(L.hasTrackingFinalizer).map(holder), fx, DELETE_FINALIZER);
+  for (const p of plan.delete.filter((p) => !L.hasTrackingFinalizer(p))) deletePod(ctx, fx, key, ns, p.metadata?.name, p.metadata?.uid);
   if (plan.create.length > 0) {
     const e = ctx.expectations.get(key) ?? { add: 0, del: [] };
     ctx.expectations.set(key, { ...e, add: Math.max(0, e.add) + plan.create.length });
@@ -284,10 +285,17 @@ export function syncJobKey(ctx: JobControllerContext, key: string, now: number, 
 
 type FinalizerHolder = { namespace?: string; name?: string; uid?: string; finalizers: string[] };
 
-function removeFinalizers(ctx: JobControllerContext, key: string, pods: FinalizerHolder[], fx: Fx): void {
+/** deleteJobPods' patch: the pod's delete follows it once it has passed. */
+const DELETE_FINALIZER = "delete-finalizer";
+
+function deletePod(ctx: JobControllerContext, fx: Fx, key: string, namespace: string | undefined, name: string | undefined, uid: string | undefined): void {
+  req(ctx, fx, key, { verb: "delete", group: "", resource: "pods", namespace, name }, "delete-pod", { uid, name });
+}
+
+function removeFinalizers(ctx: JobControllerContext, key: string, pods: FinalizerHolder[], fx: Fx, purpose = "remove-finalizer"): void {
   if (pods.length === 0) return;
   ctx.removing.set(key, [...(ctx.removing.get(key) ?? []), ...pods.map((p) => p.uid ?? "")]);
-  for (const p of pods) patchFinalizerAway(ctx, fx, key, { metadata: { namespace: p.namespace, name: p.name, uid: p.uid, finalizers: p.finalizers } });
+  for (const p of pods) patchFinalizerAway(ctx, fx, key, { metadata: { namespace: p.namespace, name: p.name, uid: p.uid, finalizers: p.finalizers } }, purpose);
 }
 
 /** The Job's chart sees what this sync decided; its back-off and deadline timers come back as JobTimer. */
@@ -381,6 +389,16 @@ function onOwnResponse(ctx: JobControllerContext, p: PendingRequest, res: ApiRes
       // a pod already gone needs nothing; any other error is retried rate-limited
       if (!res.ok && res.status.code !== 404) W.addRateLimited(ctx.q, fx, key, res.now);
       else W.forget(ctx.q, key);
+      break;
+    case DELETE_FINALIZER:
+      if (res.ok) {
+        deletePod(ctx, fx, key, p.data.namespace, p.data.name, p.data.uid);
+        break;
+      }
+      // deleteJobPods' failDelete: the pod is not deleted, so its deletion is no longer awaited
+      observeDeletion(ctx, key, p.data.uid);
+      observeFinalizerGone(ctx, key, p.data.uid);
+      if (res.status.code !== 404) W.addRateLimited(ctx.q, fx, key, res.now);
       break;
     case "remove-finalizer":
       if (!res.ok) {

@@ -310,6 +310,43 @@ describe("activeDeadlineSeconds and suspend", () => {
     expect(job.status.failed).toBeUndefined();
     expect(podsOf(c, "slow")).toEqual([]);
   });
+  it("a pod whose finalizer-removal patch is refused is not deleted: deleteJobPods skips the delete and a later sync patches then deletes it", async () => {
+    const c = cluster();
+    const rt = (c as any).runtime;
+    await c.apply(sleeper("  suspend: false"));
+    await c.settle();
+    expect(c.get("Job", "slow").status).toMatchObject({ active: 2 });
+    // The job controller's requests on the pods, in order; each pod's first finalizer patch is answered 500.
+    const log: string[] = [];
+    const refused = new Set<string>();
+    rt.sendHook = (from: string, _to: string, msg: any) => {
+      if (from !== "job-controller" || msg.type !== "ApiRequest" || msg.resource !== "pods" || (msg.verb !== "patch" && msg.verb !== "delete")) return false;
+      if (msg.verb === "patch" && !refused.has(msg.name)) {
+        refused.add(msg.name);
+        log.push(`refused patch ${msg.name}`);
+        rt.post("apiserver", from, { type: "ApiResponse", id: msg.id, ok: false, code: 500, status: { kind: "Status", apiVersion: "v1", status: "Failure", code: 500, reason: "InternalError", message: "Internal error occurred: injected" } });
+        return true;
+      }
+      log.push(`${msg.verb} ${msg.name}`);
+      return false;
+    };
+    await c.apply(sleeper("  suspend: true"));
+    await c.settle();
+    c.advance(10_000);
+    await c.settle();
+    rt.sendHook = undefined;
+    const names = [...refused].sort();
+    expect(names).toHaveLength(2);
+    for (const name of names) {
+      const mine = log.filter((l) => l.endsWith(` ${name}`));
+      // the refused patch is followed by no delete; the retry's patch passes, then the pod is deleted
+      expect(mine).toEqual([`refused patch ${name}`, `patch ${name}`, `delete ${name}`]);
+    }
+    const job = c.get("Job", "slow");
+    expect(condition(job, "Suspended")?.status).toBe("True");
+    expect(job.status.failed).toBeUndefined();
+    expect(podsOf(c, "slow")).toEqual([]);
+  });
 });
 
 describe("podFailurePolicy", () => {
