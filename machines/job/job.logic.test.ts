@@ -264,3 +264,23 @@ describe("pods for a Job (newPodForJob)", () => {
     expect(p.metadata?.ownerReferences).toEqual([{ apiVersion: "batch/v1", kind: "Job", name: "j", uid: "job-uid", controller: true, blockOwnerDeletion: true }]);
   });
 });
+
+describe("a suspended Job's chart follows the Suspended condition it writes", () => {
+  const unmet = (j: Job) => L.syncJob({ job: j, pods: [], now: T0 + 100_000, expectationsSatisfied: false, removingFinalizers: new Set() });
+  const suspendedCondition = { type: "Suspended", status: "True", reason: "JobSuspended", message: "Job suspended", lastProbeTime: at(50), lastTransitionTime: at(50) };
+  it("with its expectations unmet, syncJob calls no manageJob: no Suspended condition, and the chart is told the Job still runs", () => {
+    const p = unmet(job({ suspend: true }, { startTime: at(10), active: 1 }));
+    expect(p.status?.conditions ?? []).toEqual([]);
+    expect(p.observation).toEqual({ type: "JobRunning" });
+  });
+  it("once manageJob runs, JobSuspended is written and the chart hears JobSuspended in the same sync", () => {
+    const p = sync(job({ suspend: true }, { startTime: at(10) }), []);
+    expect(p.status?.conditions).toMatchObject([{ type: "Suspended", status: "True", reason: "JobSuspended" }]);
+    expect(p.observation).toEqual({ type: "JobSuspended" });
+  });
+  it("resumed with its expectations unmet, the Suspended condition stays True and so does the chart's Suspended", () => {
+    const p = unmet(job({ suspend: false }, { conditions: [suspendedCondition] as never }));
+    expect(p.status?.conditions ?? [suspendedCondition]).toMatchObject([{ type: "Suspended", status: "True" }]);
+    expect(p.observation).toEqual({ type: "JobSuspended" });
+  });
+});

@@ -629,7 +629,10 @@ export function syncJob(input: JobSyncInput): JobSyncPlan {
       plan.observation = { type: "Failed", reason: target.reason };
     }
   } else if (target) plan.observation = target.type === "SuccessCriteriaMet" ? { type: "SuccessCriteriaMet" } : { type: "FailureTarget", reason: target.reason };
-  else if (suspended) plan.observation = { type: "JobSuspended" };
+  // the chart follows the Suspended condition as written: a sync that may not call manageJob (unmet
+  // expectations) neither writes nor takes it away, so the chart stays where the condition says
+  else if (conditions.some((x) => x.type === "Suspended" && x.status === "True")) plan.observation = { type: "JobSuspended" };
+  else if (suspended) plan.observation = { type: "JobRunning" };
   else if (plan.observation.type === "JobRunning" && deadlineMs !== undefined) plan.observation = { type: "JobRunning", deadlineMs };
   if (plan.observation.type === "PodFailureBackOff" && deadlineMs !== undefined) plan.observation = { ...plan.observation, deadlineMs };
 
