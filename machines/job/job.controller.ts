@@ -200,7 +200,9 @@ function syncOrphanPod(ctx: JobControllerContext, key: string, fx: Fx): void {
   const pod = ctx.client.informers.get(PODS)!.store.get(key.slice(ORPHAN.length)) as Pod | undefined;
   const ref = pod && controllerRefOf(pod);
   const job = ref && jobStore(ctx).get(`${pod!.metadata?.namespace ?? ""}/${ref.name}`);
-  const keep = ref && (ref.kind !== "Job" || ref.apiVersion !== "batch/v1" || (job?.metadata?.uid === ref.uid && !L.isJobFinished(job)));
+  // a pod of a Job another controller manages keeps its finalizer: that controller lets go of it
+  const mine = job?.metadata?.uid === ref?.uid ? job : undefined;
+  const keep = ref && (ref.kind !== "Job" || ref.apiVersion !== "batch/v1" || (mine !== undefined && (L.managedByExternalController(mine) !== undefined || !L.isJobFinished(mine))));
   if (pod && !keep && L.hasTrackingFinalizer(pod)) patchFinalizerAway(ctx, fx, key, pod, "orphan-finalizer");
   else W.forget(ctx.q, key);
   W.doneIfIdle(ctx.q, key);
@@ -229,6 +231,11 @@ const lifecycle = lifecycleOf(jobLifecycleMachine);
 /** One syncJob: the decisions of job.logic.ts turned into requests, the lifecycle chart stepped with what it saw. */
 export function syncJobKey(ctx: JobControllerContext, key: string, now: number, fx: Fx): void {
   const job = jobStore(ctx).get(key);
+  // a Job another controller manages (spec.managedBy) is never synced: no pods, no status, no chart step
+  if (job && L.managedByExternalController(job) !== undefined) {
+    W.forget(ctx.q, key);
+    return W.doneIfIdle(ctx.q, key);
+  }
   if (!job || L.isJobFinished(job)) {
     if (job) observe(ctx, key, L.conditionTrue(job, "Complete") ? { type: "Complete" } : { type: "Failed", reason: L.conditionTrue(job, "Failed")?.reason ?? "" }, fx);
     W.forget(ctx.q, key);

@@ -349,6 +349,34 @@ describe("activeDeadlineSeconds and suspend", () => {
   });
 });
 
+describe("spec.managedBy (TestManagedBy)", () => {
+  const managed = (name: string, managedBy?: string) => `
+apiVersion: batch/v1
+kind: Job
+metadata: { name: ${name} }
+spec:
+${managedBy ? `  managedBy: ${managedBy}\n` : ""}  template:
+    spec:
+      restartPolicy: Never
+      containers: [{ name: c, image: busybox:1.36, command: ["sh", "-c", "exit 0"] }]
+`;
+  it("the Job controller reconciles a Job without managedBy and one naming kubernetes.io/job-controller, and leaves one naming another controller alone", async () => {
+    const c = cluster();
+    await c.apply(managed("plain"));
+    await c.apply(managed("builtin", "kubernetes.io/job-controller"));
+    await c.apply(managed("custom", "example.com/custom-job-controller"));
+    await c.settle();
+    for (const name of ["plain", "builtin"]) {
+      expect(condition(c.get("Job", name), "Complete")?.status, name).toBe("True");
+      expect(podsOf(c, name), name).toHaveLength(1);
+    }
+    // syncJob returns at once for it: no pod, no status, no event
+    expect(c.get("Job", "custom").status ?? {}).toEqual({});
+    expect(podsOf(c, "custom")).toEqual([]);
+    expect(jobEvents(c, "custom")).toEqual([]);
+  });
+});
+
 describe("podFailurePolicy", () => {
   // kubernetes/website content/en/examples/controllers/job-pod-failure-policy-failjob.yaml, run with
   // busybox's sh: podflow's bash:5 image has no bash executable (StartError, exit 128)

@@ -284,3 +284,18 @@ describe("a suspended Job's chart follows the Suspended condition it writes", ()
     expect(p.observation).toEqual({ type: "JobSuspended" });
   });
 });
+
+describe("syncJob's order of finish checks (job_controller.go syncJob)", () => {
+  // failJob, then backoffLimit and the deadline, then maxFailedIndexes and FailedIndexes, then the successPolicy
+  const perIndex = (extra: Partial<Job["spec"]>) => job({ completionMode: "Indexed", completions: 2, parallelism: 2, backoffLimitPerIndex: 0, ...extra }, { startTime: at(0) });
+  const failedAt0 = () => pod("Failed", { index: 0, finishedS: 5 });
+  it("backoffLimit exceeded and maxFailedIndexes exceeded together: BackoffLimitExceeded", () => {
+    const p = sync(perIndex({ backoffLimit: 0, maxFailedIndexes: 0 }), [failedAt0()]);
+    expect(p.status?.conditions?.find((c) => c.type === "FailureTarget")?.reason).toBe("BackoffLimitExceeded");
+  });
+  it("every index done, one failed for good, and a successPolicy met: FailedIndexes", () => {
+    const p = sync(perIndex({ successPolicy: { rules: [{ succeededCount: 1 }] } }), [failedAt0(), pod("Succeeded", { index: 1, finishedS: 5 })]);
+    expect(p.status?.conditions?.find((c) => c.type === "FailureTarget")?.reason).toBe("FailedIndexes");
+    expect(p.status?.conditions?.find((c) => c.type === "SuccessCriteriaMet")).toBeUndefined();
+  });
+});

@@ -255,6 +255,15 @@ export function conditionTrue(job: Job, type: string): JobCondition | undefined 
   return (job.status?.conditions ?? []).find((c) => c.type === type && c.status === "True");
 }
 
+/** spec.managedBy's value for the built-in Job controller (batch.JobControllerName). */
+export const JOB_CONTROLLER_NAME = "kubernetes.io/job-controller";
+
+/** managedByExternalController: the controller a Job names in spec.managedBy, unless it is the built-in one. */
+export function managedByExternalController(job: Job): string | undefined {
+  const name = job.spec?.managedBy;
+  return typeof name === "string" && name !== JOB_CONTROLLER_NAME ? name : undefined;
+}
+
 /** A Job is finished once Complete or Failed is True (IsJobFinished): the controller leaves it alone. */
 export function isJobFinished(job: Job): boolean {
   return !!conditionTrue(job, "Complete") || !!conditionTrue(job, "Failed");
@@ -569,9 +578,12 @@ export function syncJob(input: JobSyncInput): JobSyncPlan {
   const failJobMessage = spec.podFailurePolicy ? firstFailJobMessage(job, pods) : undefined;
   if (prevTarget) target = { type: prevTarget.type as "FailureTarget" | "SuccessCriteriaMet", reason: prevTarget.reason ?? "", message: prevTarget.message ?? "" };
   else if (failJobMessage !== undefined) target = { type: "FailureTarget", reason: REASON_POD_FAILURE_POLICY, message: failJobMessage };
-  else if (perIndex && spec.maxFailedIndexes !== undefined && spec.maxFailedIndexes !== null && (mutant("job.max-failed-indexes-off-by-one") ? failedIndexes.size >= spec.maxFailedIndexes : failedIndexes.size > spec.maxFailedIndexes)) target = { type: "FailureTarget", reason: REASON_MAX_FAILED_INDEXES_EXCEEDED, message: MESSAGE_MAX_FAILED_INDEXES_EXCEEDED };
   else if ((mutant("job.backoff-limit-off-by-one") ? failedCount >= (spec.backoffLimit ?? 6) : failedCount > (spec.backoffLimit ?? 6)) || pastBackoffLimitOnFailure(job, active)) target = mutant("job.backoff-failure-reason-deadline") ? { type: "FailureTarget", reason: REASON_DEADLINE_EXCEEDED, message: MESSAGE_DEADLINE_EXCEEDED } : { type: "FailureTarget", reason: REASON_BACKOFF_LIMIT_EXCEEDED, message: MESSAGE_BACKOFF_LIMIT_EXCEEDED };
   else if (deadlineMs !== undefined && deadlineMs <= 0) target = { type: "FailureTarget", reason: REASON_DEADLINE_EXCEEDED, message: MESSAGE_DEADLINE_EXCEEDED };
+  // backoffLimitPerIndex's two failures come after backoffLimit and the deadline, and before the successPolicy
+  else if (perIndex && spec.maxFailedIndexes !== undefined && spec.maxFailedIndexes !== null && (mutant("job.max-failed-indexes-off-by-one") ? failedIndexes.size >= spec.maxFailedIndexes : failedIndexes.size > spec.maxFailedIndexes)) target = { type: "FailureTarget", reason: REASON_MAX_FAILED_INDEXES_EXCEEDED, message: MESSAGE_MAX_FAILED_INDEXES_EXCEEDED };
+  // every index succeeded or failed for good: failed indexes fail the Job
+  else if (perIndex && failedIndexes.size > 0 && completions !== undefined && c.done.size + failedIndexes.size >= completions) target = { type: "FailureTarget", reason: REASON_FAILED_INDEXES, message: MESSAGE_FAILED_INDEXES };
   else if (indexed && completions !== undefined) {
     // after every failure check, as syncJob orders them: a successPolicy rule met ends the Job a success
     const matched = matchSuccessPolicy(spec.successPolicy, completions, c.done);
@@ -592,9 +604,7 @@ export function syncJob(input: JobSyncInput): JobSyncPlan {
       }
       if (manageCalled) manage(plan, job, active, terminating, perIndex ? new Set([...c.done, ...failedIndexes]) : c.done, succeededCount + failedIndexes.size, completions, parallelism, now, perIndex ? perIndexFailures : undefined);
     }
-    // every index succeeded or failed for good: failed indexes fail the Job
-    if (perIndex && failedIndexes.size > 0 && completions !== undefined && c.done.size + failedIndexes.size >= completions) target = { type: "FailureTarget", reason: REASON_FAILED_INDEXES, message: MESSAGE_FAILED_INDEXES };
-    const complete = target ? false : indexed ? completions !== undefined && c.done.size >= completions
+    const complete = indexed ? completions !== undefined && c.done.size >= completions
       : completions === undefined || completions === null ? succeededCount > 0 && active.length - plan.delete.length === 0 && plan.create.length === 0
       : succeededCount >= completions - (mutant("job.complete-one-short") ? 1 : 0);
     if (complete) target = { type: "SuccessCriteriaMet", reason: REASON_COMPLETIONS_REACHED, message: MESSAGE_COMPLETIONS_REACHED };

@@ -183,3 +183,99 @@ describe("TestSyncJobWithJobBackoffLimitPerIndex rows", () => {
     });
   }
 });
+
+// TestSyncJobWithJobSuccessPolicy (v1.35 has JobSuccessPolicy, JobPodReplacementPolicy and JobManagedBy
+// locked on): an Indexed Job, pods mypod-<i> with no finish time. Left out: the rows run with
+// JobPodReplacementPolicy off ("... feature disabled ..."), which expect Complete written while pods
+// still terminate, and "when the JobSuccessPolicy is disabled ...", whose policy v1.35 would match.
+// The two rows run with JobPodReplacementPolicy off but JobManagedBy on expect no terminating count
+// (the gate that counts it was off): their terminating is not compared.
+type SuccessPod = { uid: string; ix: number; phase: string; disruption?: true; failures?: number; finalizer?: false };
+function successPolicyPod(i: number, p: SuccessPod): Pod {
+  return {
+    metadata: {
+      name: `mypod-${i}`, namespace: "default", uid: p.uid, creationTimestamp: ZERO, finalizers: p.finalizer === false ? [] : [L.JOB_TRACKING_FINALIZER],
+      annotations: { [L.JOB_COMPLETION_INDEX_ANNOTATION]: String(p.ix), ...(p.failures !== undefined ? { [L.JOB_INDEX_FAILURE_COUNT_ANNOTATION]: String(p.failures) } : {}) },
+      ownerReferences: [{ apiVersion: "batch/v1", kind: "Job", name: "foobar", uid: "job-uid", controller: true }],
+    },
+    status: { phase: p.phase, ...(p.disruption ? { conditions: [{ type: "DisruptionTarget", status: "True" }] } : {}) },
+  } as Pod;
+}
+type SuccessJob = { n: number; backoffLimit?: number; perIndex?: number; rules?: { succeededIndexes?: string; succeededCount?: number }[]; failJobOnDisruption?: true; status?: Job["status"] };
+function successPolicyJob(s: SuccessJob): Job {
+  return {
+    metadata: { name: "foobar", namespace: "default", uid: "job-uid" },
+    spec: {
+      parallelism: s.n, completions: s.n, backoffLimit: s.backoffLimit ?? MAX_INT32, completionMode: "Indexed",
+      ...(s.perIndex !== undefined ? { backoffLimitPerIndex: s.perIndex } : {}),
+      ...(s.rules ? { successPolicy: { rules: s.rules } } : {}),
+      ...(s.failJobOnDisruption ? { podFailurePolicy: { rules: [onCond("FailJob", "DisruptionTarget")] } } : {}),
+      selector: { matchLabels: { foo: "bar" } }, template: { metadata: { labels: { foo: "bar" } }, spec: { restartPolicy: "Never", containers: [{ name: "", image: "foobar" }] } },
+    },
+    status: { startTime: "2025-12-31T23:59:00Z", ...s.status },
+  } as Job;
+}
+const matched: [string, string, string] = ["SuccessCriteriaMet", "SuccessPolicy", "Matched rules at index 0"];
+const completeByPolicy: [string, string, string] = ["Complete", "SuccessPolicy", "Matched rules at index 0"];
+const scmStatus = (extra: Job["status"] = {}): Job["status"] => ({ conditions: [{ type: "SuccessCriteriaMet", status: "True", reason: "SuccessPolicy", message: "Matched rules at index 0" }], ...extra });
+const disruptionMessage = "Pod default/mypod-0 has condition DisruptionTarget matching FailJob rule at index 0";
+const rule01 = [{ succeededIndexes: "0,1", succeededCount: 1 }];
+type SuccessWant = { failed: number; succeeded: number; terminating?: number; completedIndexes: string; failedIndexes?: string; conditions: [string, string, string][] };
+const stillRunning: SuccessPod[] = [{ uid: "a1", ix: 0, phase: "Failed" }, { uid: "a2", ix: 1, phase: "Running" }, { uid: "b", ix: 1, phase: "Succeeded" }, { uid: "c", ix: 2, phase: "Running" }];
+const successRows: [string, SuccessJob, SuccessPod[], SuccessWant][] = [
+  ["job with successPolicy; jobPodReplacementPolicy feature enabled; job has SuccessCriteriaMet condition if job meets to successPolicy and some indexes fail",
+    { n: 3, rules: rule01 }, [{ uid: "a1", ix: 0, phase: "Failed" }, { uid: "a2", ix: 0, phase: "Running" }, { uid: "b", ix: 1, phase: "Succeeded" }, { uid: "c", ix: 2, phase: "Running" }],
+    { failed: 1, succeeded: 1, terminating: 2, completedIndexes: "1", conditions: [matched] }],
+  ["job with podFailurePolicy and successPolicy; jobPodReplacementPolicy feature enabled; job has SuccessCriteriaMet condition if job meets to successPolicy and doesn't meet to podFailurePolicy",
+    { n: 2, rules: rule01, failJobOnDisruption: true }, [{ uid: "a1", ix: 0, phase: "Failed" }, { uid: "a2", ix: 0, phase: "Running" }, { uid: "b", ix: 1, phase: "Succeeded" }],
+    { failed: 1, succeeded: 1, terminating: 1, completedIndexes: "1", conditions: [matched] }],
+  ["job with backoffLimitPerIndex and successPolicy; jobPodReplacementPolicy feature enabled; job has SuccessCriteriaMet condition if job meets to successPolicy and doesn't meet backoffLimitPerIndex",
+    { n: 2, perIndex: 2, rules: rule01 }, [{ uid: "a1", ix: 0, phase: "Failed" }, { uid: "a2", ix: 0, phase: "Running" }, { uid: "b", ix: 1, phase: "Succeeded" }],
+    { failed: 1, succeeded: 1, terminating: 1, completedIndexes: "1", failedIndexes: "", conditions: [matched] }],
+  ["job with successPolicy; jobPodReplacementPolicy feature enabled; job has both Complete and SuccessCriteriaMet condition when job meets to successPolicy and all pods have been already removed",
+    { n: 2, perIndex: 2, rules: rule01, status: scmStatus() }, [{ uid: "a", ix: 0, phase: "Failed" }, { uid: "b", ix: 1, phase: "Succeeded" }],
+    { failed: 1, succeeded: 1, terminating: 0, completedIndexes: "1", conditions: [matched, completeByPolicy] }],
+  ["job with successPolicy; jobPodReplacementPolicy feature enabled; job has SuccessCriteriaMet condition when job meets to successPolicy and some pods still are running",
+    { n: 3, perIndex: 3, rules: rule01, status: scmStatus() }, stillRunning, { failed: 1, succeeded: 1, terminating: 2, completedIndexes: "1", conditions: [matched] }],
+  ["job with successPolicy; JobManagedBy feature enabled; job has SuccessCriteriaMet condition when job meets to successPolicy and some pods still are running",
+    { n: 3, perIndex: 3, rules: rule01, status: scmStatus() }, stillRunning, { failed: 1, succeeded: 1, completedIndexes: "1", conditions: [matched] }],
+  ["job with successPolicy and podFailurePolicy; jobPodReplacementPolicy feature enabled; job has a failed condition when job meets to both successPolicy and podFailurePolicy",
+    { n: 2, rules: rule01, failJobOnDisruption: true }, [{ uid: "a1", ix: 0, phase: "Failed", disruption: true }, { uid: "a2", ix: 0, phase: "Running" }, { uid: "b", ix: 1, phase: "Succeeded" }],
+    { failed: 2, succeeded: 1, terminating: 1, completedIndexes: "1", conditions: [["FailureTarget", "PodFailurePolicy", disruptionMessage]] }],
+  ["job with successPolicy and backoffLimitPerIndex; jobPodReplacementPolicy feature enabled; job has a failed condition when job meets to both successPolicy and backoffLimitPerIndex",
+    { n: 2, perIndex: 1, rules: rule01 }, [{ uid: "a", ix: 0, phase: "Failed", failures: 1 }, { uid: "b", ix: 1, phase: "Succeeded" }],
+    { failed: 1, succeeded: 1, terminating: 0, completedIndexes: "1", failedIndexes: "0", conditions: [["FailureTarget", "FailedIndexes", "Job has failed indexes"], ["Failed", "FailedIndexes", "Job has failed indexes"]] }],
+  ["job with successPolicy and backoffLimit; jobPodReplacementPolicy feature enabled; job has a failed condition when job meets to both successPolicy and backoffLimit",
+    { n: 2, backoffLimit: 1, rules: rule01 }, [{ uid: "a1", ix: 0, phase: "Failed" }, { uid: "a2", ix: 0, phase: "Failed" }, { uid: "b", ix: 1, phase: "Succeeded" }],
+    { failed: 2, succeeded: 1, terminating: 0, completedIndexes: "1", conditions: [["FailureTarget", "BackoffLimitExceeded", "Job has reached the specified backoff limit"], ["Failed", "BackoffLimitExceeded", "Job has reached the specified backoff limit"]] }],
+  ["job with successPolicy and podFailurePolicy; jobPodReplacementPolicy feature enabled; job with SuccessCriteriaMet has never been transitioned to FailureTarget and Failed even if job meets podFailurePolicy",
+    { n: 2, rules: [{ succeededCount: 1 }], failJobOnDisruption: true, status: scmStatus({ succeeded: 1, terminating: 0, completedIndexes: "1", uncountedTerminatedPods: {} }) },
+    [{ uid: "a", ix: 0, phase: "Failed", disruption: true }, { uid: "b", ix: 1, phase: "Succeeded" }], { failed: 1, succeeded: 1, terminating: 0, completedIndexes: "1", conditions: [matched, completeByPolicy] }],
+  ["job with successPolicy and backoffLimitPerIndex; jobPodReplacementPolicy feature enabled; job with SuccessCriteriaMet has never been transitioned to FailureTarget and Failed even if job meet backoffLimitPerIndex",
+    { n: 2, perIndex: 1, rules: [{ succeededIndexes: "1" }], status: scmStatus({ succeeded: 1, terminating: 0, completedIndexes: "1", uncountedTerminatedPods: {} }) },
+    [{ uid: "a", ix: 0, phase: "Failed", failures: 1 }, { uid: "b", ix: 1, phase: "Succeeded" }], { failed: 1, succeeded: 1, terminating: 0, completedIndexes: "1", failedIndexes: "0", conditions: [matched, completeByPolicy] }],
+  ["job with successPolicy and backoffLimit; jobPodReplacementPolicy feature enabled; job with SuccessCriteriaMet has never been transitioned to FailureTarget and Failed even if job meets backoffLimit",
+    { n: 2, backoffLimit: 1, rules: rule01, status: scmStatus({ succeeded: 1, terminating: 0, completedIndexes: "1", uncountedTerminatedPods: {} }) },
+    [{ uid: "a", ix: 0, phase: "Failed" }, { uid: "b", ix: 1, phase: "Succeeded" }], { failed: 1, succeeded: 1, terminating: 0, completedIndexes: "1", conditions: [matched, completeByPolicy] }],
+  ["job with successPolicy and podFailureTarget; jobPodReplacementPolicy feature enabled; job with FailureTarget has never been transitioned to SuccessCriteriaMet even if job meets successPolicy",
+    { n: 2, rules: rule01, failJobOnDisruption: true, status: { failed: 1, terminating: 0, completedIndexes: "1", uncountedTerminatedPods: {}, conditions: [{ type: "FailureTarget", status: "True", reason: "PodFailurePolicy", message: disruptionMessage }] } },
+    [{ uid: "a", ix: 0, phase: "Failed", disruption: true, finalizer: false }, { uid: "b", ix: 1, phase: "Succeeded" }],
+    { failed: 1, succeeded: 1, terminating: 0, completedIndexes: "1", conditions: [["FailureTarget", "PodFailurePolicy", disruptionMessage], ["Failed", "PodFailurePolicy", disruptionMessage]] }],
+  ["job without successPolicy; jobSuccessPolicy is enabled; job got SuccessCriteriaMet and Completion with CompletionsReached reason conditions",
+    { n: 1 }, [{ uid: "a1", ix: 0, phase: "Succeeded" }],
+    { failed: 0, succeeded: 1, completedIndexes: "0", conditions: [["SuccessCriteriaMet", "CompletionsReached", "Reached expected number of succeeded pods"], ["Complete", "CompletionsReached", "Reached expected number of succeeded pods"]] }],
+];
+
+describe("TestSyncJobWithJobSuccessPolicy rows", () => {
+  for (const [name, j, pods, want] of successRows) {
+    it(name, () => {
+      const { status } = settle(successPolicyJob(j), pods.map((p, i) => successPolicyPod(i, p)));
+      expect((status?.conditions ?? []).map((c) => [c.type, c.reason, c.message])).toEqual(want.conditions);
+      expect({ failed: status?.failed ?? 0, succeeded: status?.succeeded ?? 0, completedIndexes: status?.completedIndexes ?? "", active: status?.active ?? 0 })
+        .toEqual({ failed: want.failed, succeeded: want.succeeded, completedIndexes: want.completedIndexes, active: 0 });
+      if (want.terminating !== undefined) expect(status?.terminating).toBe(want.terminating);
+      if (want.failedIndexes !== undefined) expect(status?.failedIndexes).toBe(want.failedIndexes);
+      expect(status?.uncountedTerminatedPods ?? {}).toEqual({});
+    });
+  }
+});
