@@ -18,7 +18,8 @@ function deploy(replicas: number, maxSurge: number | string = "25%", maxUnavaila
   return {
     apiVersion: "apps/v1", kind: "Deployment",
     metadata: { name: "nginx", namespace: "default", uid: "d-uid", generation: 1 },
-    spec: { replicas, selector: { matchLabels: { app: "nginx" } }, template, strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge, maxUnavailable } }, ...extra },
+    // progressDeadlineSeconds as the API server defaults it
+    spec: { replicas, selector: { matchLabels: { app: "nginx" } }, template, strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge, maxUnavailable } }, progressDeadlineSeconds: 600, ...extra },
   };
 }
 function rset(name: string, replicas: number, available = replicas, created = 0, ann: Record<string, string> = {}, tpl: unknown = template): ReplicaSet {

@@ -45,9 +45,10 @@ function rsReplicas(rs: ReplicaSet): number {
 function isRollingUpdate(d: Deployment): boolean {
   return (d.spec?.strategy?.type ?? "RollingUpdate") === "RollingUpdate";
 }
+// HasProgressDeadline: set and not MaxInt32 (the API server defaults it to 600; an unset one is no deadline)
 function hasProgressDeadline(d: Deployment): boolean {
-  const s = d.spec?.progressDeadlineSeconds ?? 600;
-  return s !== MAX_INT32;
+  const s = d.spec?.progressDeadlineSeconds;
+  return s !== undefined && s !== null && s !== MAX_INT32;
 }
 
 // ---------- intstr and fenceposts ----------
@@ -689,7 +690,7 @@ export function deploymentTimedOut(d: Deployment, s: DeploymentStatus, nowMs: nu
   if (c.reason === NewRSAvailableReason && !mutant("deployment.complete-rollout-times-out")) return false;
   if (c.reason === TimedOutReason) return true;
   const from = toMs(mutant("deployment.deadline-from-transition-time") ? c.lastTransitionTime : c.lastUpdateTime) ?? 0;
-  return from + (d.spec?.progressDeadlineSeconds ?? 600) * 1000 < nowMs;
+  return from + (d.spec?.progressDeadlineSeconds ?? 0) * 1000 < nowMs;
 }
 
 /**
