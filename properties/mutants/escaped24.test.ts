@@ -14,8 +14,12 @@
 // allowlist normalizes a slash-separated name and refuses a Net sysctl with hostNetwork (allowlist.go);
 // disruptionsAllowed never goes below 0 (updatePdbStatus); the HPA's policies count only events after
 // periodSeconds ago and Disabled scale-up scales none (getReplicasChangePerPeriod,
-// calculateScaleUpLimitWithScalingRules). Which of the component's own tests caught each mutant before
-// these rows: properties/mutants/README.md, the twenty-fifth round.
+// calculateScaleUpLimitWithScalingRules); the kubelet's /metrics counts pods with a running sandbox and writes
+// floats as Go's 'g' does (updateRunningPodAndContainerMetrics, FormatFloat); a dependent's own orphan finalizer
+// is its deletion's policy (attemptToDeleteItem); an ordinal is an int32 and the range starts at ordinals.start
+// (getParentNameAndOrdinal, podInOrdinalRange); quota admission asks init containers for the constrained
+// requests and refuses while usage is unknown (podEvaluator Constraints, hasUsageStats). Which of the
+// component's own tests caught each mutant before these rows: properties/mutants/README.md, the twenty-fifth round.
 import { afterEach, describe, expect, it } from "vitest";
 import type { Node, Pod } from "kubernetes-types/core/v1";
 import type { EndpointSlice } from "kubernetes-types/discovery/v1";
