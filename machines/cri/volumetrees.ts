@@ -8,6 +8,7 @@
 
 import { fnv1a32String } from "../common/fnv.js";
 import { civilFromDays } from "../common/time.js";
+import { mutant } from "../common/mutation.js";
 import type { VolumeSetup } from "./messages.js";
 import { cell, MemFS, resolvePath, rootTree, splitPath, type FsTree } from "./workload/memfs.js";
 
@@ -21,7 +22,7 @@ const defaultPayloadMode = 0o644;
 
 /** The root of an emptyDir: 0777 (a tmpfs' root is 1777, and setupDir's chmod keeps the sticky bit); with an fsGroup, its group and setgid. */
 export function emptyDirTree(setup: VolumeSetup | undefined, now: number): FsTree {
-  const base = 0o777 | (setup?.memory ? S_ISVTX : 0);
+  const base = 0o777 | (setup?.memory && !mutant("volumetrees.tmpfs-loses-sticky-bit") ? S_ISVTX : 0);
   const mode = setup?.fsGroup !== undefined ? base | rwMask | execMask | S_ISGID : base;
   return rootTree({ mode, uid: 0, gid: setup?.fsGroup ?? 0, mtime: now }, setup?.memory === true);
 }
@@ -53,13 +54,13 @@ export function payloadTree(files: Readonly<Record<string, string>>, setup: Volu
     fs.mkdir(resolvePath(at, ".."), true);
     fs.write(at, data);
     // writePayloadToDir: WriteFile then Chmod, so the mode is exactly the payload's (no umask)
-    fs.chmod(at, (setup?.modes && Object.hasOwn(setup.modes, path) ? setup.modes[path]! : setup?.defaultMode ?? defaultPayloadMode) & 0o777);
+    fs.chmod(at, (setup?.modes && Object.hasOwn(setup.modes, path) && !mutant("volumetrees.item-mode-ignored") ? setup.modes[path]! : setup?.defaultMode ?? defaultPayloadMode) & 0o777);
   }
   // newTimestampDir: MkdirTemp then Chmod 0755 (which drops a setgid the parent passed down)
   fs.chmod(`/${ts}`, 0o755);
   fs.symlink(ts, "/..data");
   for (const top of [...tops].sort()) fs.symlink(`..data/${top}`, `/${top}`);
-  if (setup?.fsGroup !== undefined) chownTree(fs, "/", setup.fsGroup, true);
+  if (setup?.fsGroup !== undefined) chownTree(fs, "/", setup.fsGroup, !mutant("volumetrees.payload-group-writable"));
   return fs.tree;
 }
 

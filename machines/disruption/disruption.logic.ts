@@ -149,7 +149,7 @@ export function conditionsAreUpToDate(pdb: PodDisruptionBudget): boolean {
  */
 export function nextStatus(pdb: PodDisruptionBudget, currentHealthy: number, desiredHealthy: number, expectedCount: number, disrupted: Record<string, string>, nowMs: number): PodDisruptionBudgetStatus | undefined {
   let disruptionsAllowed = currentHealthy - desiredHealthy;
-  if (expectedCount <= 0 || disruptionsAllowed <= 0) disruptionsAllowed = 0;
+  if (expectedCount <= 0 || (disruptionsAllowed <= 0 && !mutant("disruption.allowed-not-clamped-at-zero"))) disruptionsAllowed = 0;
   const st = pdb.status;
   const storedDisrupted = st?.disruptedPods ?? {};
   if (st && st.currentHealthy === currentHealthy && st.desiredHealthy === desiredHealthy && st.expectedPods === expectedCount

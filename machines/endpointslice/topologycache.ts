@@ -7,6 +7,7 @@ import type { Node } from "kubernetes-types/core/v1";
 import type { Endpoint, EndpointSlice } from "kubernetes-types/discovery/v1";
 import { Map as IMap } from "immutable";
 import { milliValue } from "../common/quantity.js";
+import { mutant } from "../common/mutation.js";
 
 /** overloadThreshold: the most overload any one endpoint should be exposed to. */
 export const OVERLOAD_THRESHOLD = 0.2;
@@ -78,7 +79,8 @@ export function cpuRatiosByZone(nodes: readonly Node[]): Map<string, number> | u
   const cpuByZone = new Map<string, number>();
   let total = 0;
   for (const node of nodes) {
-    if (hasExcludedLabels(node.metadata?.labels) || !isNodeReady(node)) continue;
+    // the mutant counts a control-plane node's CPU for its zone
+    if ((hasExcludedLabels(node.metadata?.labels) && !mutant("topology.control-plane-node-counted")) || !isNodeReady(node)) continue;
     const cpu = milliValue(node.status?.allocatable?.cpu ?? 0);
     const labels = node.metadata?.labels ?? {};
     const zone = Object.hasOwn(labels, ZONE_LABEL) ? labels[ZONE_LABEL] : "";
@@ -114,7 +116,7 @@ export function getAllocations(ratios: ReadonlyMap<string, number> | undefined, 
     remaining -= minimum;
     if (remaining < 0) return { event: disabled(`${MinAllocationExceedsOverloadThreshold} (${numEndpoints} endpoints, ${ratios.size} zones)`) };
   }
-  return { allocations: new Map([...partial].map(([zone, a]) => [zone, { ...a, maximum: a.minimum + numEndpoints - minTotal }])) };
+  return { allocations: new Map([...partial].map(([zone, a]) => [zone, { ...a, maximum: a.minimum + (mutant("topology.maximum-without-spare") ? 0 : numEndpoints - minTotal) }])) };
 }
 
 // getMost: the zone with the most; Go's map order breaks ties at random, podflow by zone name.
@@ -212,7 +214,7 @@ export function getHintsByZone(slice: EndpointSlice, allocated: ZoneCounts, allo
   }
   for (const [zone, n] of hints) {
     const a = allocations.get(zone);
-    if (a === undefined || n + (allocated.get(zone) ?? 0) > a.maximum) return undefined;
+    if (a === undefined || n + (mutant("topology.kept-hints-ignore-allocated") ? 0 : (allocated.get(zone) ?? 0)) > a.maximum) return undefined;
   }
   return hints;
 }
@@ -346,7 +348,8 @@ export function addHints(cache: TopologyCache, si: SliceInfo): HintsResult {
  */
 export function hintsEnabled(annotations: Record<string, string> | undefined): boolean {
   if (annotations === undefined) return false;
-  const v = Object.hasOwn(annotations, "service.kubernetes.io/topology-aware-hints")
+  // the mutant lets topology-mode win over the deprecated annotation
+  const v = Object.hasOwn(annotations, "service.kubernetes.io/topology-aware-hints") && !(mutant("topology.mode-annotation-wins") && Object.hasOwn(annotations, "service.kubernetes.io/topology-mode"))
     ? annotations["service.kubernetes.io/topology-aware-hints"]
     : Object.hasOwn(annotations, "service.kubernetes.io/topology-mode") ? annotations["service.kubernetes.io/topology-mode"] : undefined;
   return v === "Auto" || v === "auto";

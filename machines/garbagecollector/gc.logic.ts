@@ -104,7 +104,7 @@ export function attemptToDeleteItem(item: KObject, all: readonly KObject[]): GcA
     // the mutant deletes it in the background: its own dependents no longer block the owner
     return [{ type: "delete", target: refOf(item), propagationPolicy: mutant("gc.waiting-owner-dependent-deleted-background") ? "Background" : "Foreground" }];
   }
-  const policy: PropagationPolicy = hasFinalizer(item, ORPHAN_FINALIZER) ? "Orphan" : hasFinalizer(item, FOREGROUND_FINALIZER) ? "Foreground" : "Background";
+  const policy: PropagationPolicy = hasFinalizer(item, ORPHAN_FINALIZER) && !mutant("gc.dependent-orphan-finalizer-ignored") ? "Orphan" : hasFinalizer(item, FOREGROUND_FINALIZER) ? "Foreground" : "Background";
   return [{ type: "delete", target: refOf(item), propagationPolicy: policy }];
 }
 

@@ -214,7 +214,7 @@ export function matchSuccessPolicy(policy: SuccessPolicy | undefined, completion
       // an unparsable or out-of-range list requires nothing and matches nothing
       if (required.size === 0) continue;
       const met = [...required].filter((ix) => succeeded.has(ix)).length;
-      if (met === required.size || (count !== undefined && met >= count)) return `Matched rules at index ${i}`;
+      if (met === required.size || (count !== undefined && met >= count && !mutant("job.success-indexes-count-ignored"))) return `Matched rules at index ${i}`;
     } else if (count !== undefined && succeeded.size >= count + (mutant("job.success-policy-count-off-by-one") ? 1 : 0)) return `Matched rules at index ${i}`;
   }
   return undefined;

@@ -54,10 +54,10 @@ export function normalizeSysctlName(name: string): string {
 
 /** patternAllowlist.validateSysctl: the error's text, or undefined when the sysctl is allowed. */
 function validateSysctl(raw: string, hostNet: boolean, hostIPC: boolean): string | undefined {
-  const name = normalizeSysctlName(raw);
+  const name = mutant("kubelet.sysctl-slash-name-unnormalized") ? raw : normalizeSysctlName(raw);
   const ns = safeSysctls.get(name);
   if (ns === undefined) return `${goQuote(name)} not allowlisted`;
-  if ((ns === "IPC" && hostIPC) || (ns === "Net" && hostNet)) return `${goQuote(name)} not allowed with host ${ns} enabled`;
+  if (((ns === "IPC" && hostIPC) || (ns === "Net" && hostNet)) && !mutant("kubelet.sysctl-host-namespace-allowed")) return `${goQuote(name)} not allowed with host ${ns} enabled`;
   return undefined;
 }
 

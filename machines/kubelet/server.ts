@@ -6,6 +6,7 @@
 import { clusterDNS, systemCpuNanoCores, systemMemoryBytes, type ContainerInfo, type ContainerSample, type PodSandboxInfo } from "../cri/messages.js";
 import { parseQuantity } from "../common/quantity.js";
 import { rfc3339 } from "../common/time.js";
+import { mutant } from "../common/mutation.js";
 import { clusterDomain } from "./containerfiles.js";
 import { goDuration } from "./events.js";
 import { leaseDurationSeconds, nodeStatusReportFrequencyMs, nodeStatusUpdateFrequencyMs } from "./node.js";
@@ -148,7 +149,7 @@ export function goFloat(v: number): string {
   const shortest = v.toExponential();
   const exp = Number(shortest.slice(shortest.indexOf("e") + 1));
   // for the shortest form Go decides with precision 6: %e below 1e-4 and from 1e6
-  return exp < -4 || exp >= 6 ? goExponent(shortest) : String(v);
+  return exp < -4 || exp >= (mutant("kubelet.metrics-float-exponent-late") ? 21 : 6) ? goExponent(shortest) : String(v);
 }
 
 function goExponent(js: string): string {
@@ -170,7 +171,8 @@ const kubecontainerState: Record<ContainerInfo["state"], string> = { CONTAINER_C
 function kubeletMetrics(input: KubeletServerInput): KubeletAnswer {
   const byState = new Map<string, number>();
   for (const c of input.containers) byState.set(kubecontainerState[c.state], (byState.get(kubecontainerState[c.state]) ?? 0) + 1);
-  const runningPods = new Set(input.sandboxes.filter((s) => s.state === "SANDBOX_READY").map((s) => s.podUid)).size;
+  // the mutant counts the pods of stopped sandboxes too
+  const runningPods = new Set(input.sandboxes.filter((s) => s.state === "SANDBOX_READY" || mutant("kubelet.metrics-running-pods-counts-stopped")).map((s) => s.podUid)).size;
   return { status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8; escaping=underscores", body: exposition([
     { name: "kubelet_node_name", help: "The node's name. The count is always 1.", level: "ALPHA", type: "gauge", samples: [{ labels: [["node", input.node]], value: 1 }] },
     { name: "kubelet_running_containers", help: "Number of containers currently running", level: "ALPHA", type: "gauge", samples: [...byState].map(([state, n]) => ({ labels: [["container_state", state]], value: n })) },

@@ -260,13 +260,13 @@ export function normalizeDesiredReplicas(history: readonly Recommendation[], cur
 function changeInPeriod(periodSeconds: number, events: readonly ScaleEvent[], now: number): number {
   const cutoff = now - periodSeconds * 1000;
   let sum = 0;
-  for (const e of events) if (e.at > cutoff && !e.outdated) sum += e.change;
+  for (const e of events) if ((e.at > cutoff || (mutant("hpa.policy-period-edge-included") && e.at === cutoff)) && !e.outdated) sum += e.change;
   return sum;
 }
 
 /** calculateScaleUpLimitWithScalingRules. */
 export function scaleUpLimit(current: number, events: readonly ScaleEvent[], rules: Obj, now: number): number {
-  if (rules.selectPolicy === "Disabled") return current;
+  if (rules.selectPolicy === "Disabled" && !mutant("hpa.scale-up-disabled-ignored")) return current;
   const useMin = rules.selectPolicy === "Min";
   let result = useMin ? Number.MAX_SAFE_INTEGER : Number.MIN_SAFE_INTEGER;
   for (const p of rules.policies ?? []) {

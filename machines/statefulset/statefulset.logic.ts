@@ -26,7 +26,7 @@ export function parentAndOrdinal(name: string | undefined): [string, number] {
   const m = statefulPodRegex.exec(name ?? "");
   if (!m) return ["", -1];
   const n = Number(m[2]);
-  return [m[1]!, Number.isSafeInteger(n) && n <= 2 ** 31 - 1 ? n : -1];
+  return [m[1]!, Number.isSafeInteger(n) && (n <= 2 ** 31 - 1 || mutant("statefulset.ordinal-past-int32")) ? n : -1];
 }
 
 export const ordinalOf = (pod: Pod) => parentAndOrdinal(pod.metadata?.name)[1];
@@ -40,7 +40,7 @@ export const claimName = (set: StatefulSet, template: string, ordinal: number) =
 
 export function inOrdinalRange(pod: Pod, set: StatefulSet): boolean {
   const o = ordinalOf(pod);
-  return o >= startOrdinal(set) && o <= endOrdinal(set);
+  return o >= (mutant("statefulset.ordinal-range-from-zero") ? 0 : startOrdinal(set)) && o <= endOrdinal(set);
 }
 
 /** isMemberOf: the pod's name says it belongs to this set. */

@@ -17,7 +17,7 @@ const constrained = ["cpu", "memory", "requests.cpu", "requests.memory", "limits
 function missingRequests(pod: Obj, hard: readonly string[]): string | undefined {
   const required = constrained.filter((r) => hard.includes(r));
   const missing = new Map<string, Set<string>>();
-  for (const c of [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])]) {
+  for (const c of [...(pod.spec?.containers ?? []), ...(mutant("quota.admission-init-containers-unchecked") ? [] : (pod.spec?.initContainers ?? []))]) {
     for (const r of required) {
       const [which, name] = r.startsWith("limits.") ? ["limits", r.slice(7)] : ["requests", r.replace("requests.", "")];
       if (!Object.hasOwn(c.resources?.[which!] ?? {}, name!)) missing.set(r, (missing.get(r) ?? new Set()).add(c.name));
@@ -69,7 +69,7 @@ export function admitToQuotas(obj: Obj, quotas: readonly Obj[], now: number, r: 
     if (![...delta.keys()].some((k) => names.includes(k))) continue;
     const usedList: ResourceList = quota.status?.used ?? {};
     const unknown = names.filter((k) => !Object.hasOwn(usedList, k));
-    if (unknown.length > 0) return { refused: `status unknown for quota: ${name}, resources: ${[...names].sort().join(",")}` };
+    if (unknown.length > 0 && !mutant("quota.admission-unknown-status-admits")) return { refused: `status unknown for quota: ${name}, resources: ${[...names].sort().join(",")}` };
     const newUsed: ResourceList = { ...usedList };
     const exceeded: string[] = [];
     for (const k of names) {

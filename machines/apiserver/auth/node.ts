@@ -155,7 +155,7 @@ function related(nodeName: string, a: Attributes, graph: NodeGraph): Decision {
   for (const p of graph.podsOn(nodeName)) {
     // the mutant matches a pod's references by name in any namespace
     if (p?.metadata?.namespace !== a.namespace && !mutant("nodeauthz.reference-any-namespace")) continue;
-    if (!isMirrorPod(p) && references(p, a.apiGroup, a.resource, a.name)) return allow;
+    if ((!isMirrorPod(p) || mutant("nodeauthz.mirror-pod-references-granted")) && references(p, a.apiGroup, a.resource, a.name)) return allow;
   }
   // AddPV: secret -> pv, for the secrets a kubelet reads to mount the volume of a claim used on the node
   if (a.resource === "secrets") {
@@ -209,7 +209,7 @@ export function pvSecrets(pv: any): Array<{ namespace: string; name: string }> {
 /** The graph populator's pod -> pvc edge: a claim the volume names, or the one a generic ephemeral volume's controller made (<pod>-<volume>). */
 function claimOf(pod: any, v: any): string | undefined {
   if (v?.persistentVolumeClaim) return v.persistentVolumeClaim.claimName || undefined;
-  return v?.ephemeral ? `${pod?.metadata?.name ?? ""}-${v.name ?? ""}` : undefined;
+  return v?.ephemeral && !mutant("nodeauthz.ephemeral-claim-missed") ? `${pod?.metadata?.name ?? ""}-${v.name ?? ""}` : undefined;
 }
 
 /** Whether a pod names the object: VisitPodSecretNames, VisitPodConfigmapNames, its claims and its service account. */
@@ -217,7 +217,8 @@ export function references(pod: any, group: string, resource: string, name: stri
   // the visitors skip an empty name: no pod references ""
   if (group !== "" || name === "") return false;
   const spec = pod?.spec ?? {};
-  const containers: any[] = [...(spec.initContainers ?? []), ...(spec.containers ?? []), ...(spec.ephemeralContainers ?? [])];
+  // the mutant forgets the init containers' references
+  const containers: any[] = [...(mutant("nodeauthz.init-container-references-missed") ? [] : (spec.initContainers ?? [])), ...(spec.containers ?? []), ...(spec.ephemeralContainers ?? [])];
   const volumes: any[] = spec.volumes ?? [];
   switch (resource) {
     case "secrets": {

@@ -76,7 +76,7 @@ function admitPodCreate(nodeName: string, a: AdmissionRequest, graph: NodeGraph,
   const owner = owners[0];
   if (owner?.apiVersion !== "v1" || owner?.kind !== "Node" || owner?.name !== nodeName) return forbid(`node ${q} can only create pods with an owner reference set to itself`);
   if (owner.controller !== true) return forbid(`node ${q} can only create pods with a controller owner reference set to itself`);
-  if (owner.blockOwnerDeletion === true) return forbid(`node ${q} must not set blockOwnerDeletion on an owner reference`);
+  if (owner.blockOwnerDeletion === true && !mutant("noderestriction.mirror-pod-blocks-owner-deletion")) return forbid(`node ${q} must not set blockOwnerDeletion on an owner reference`);
   const node = graph.node(nodeName);
   if (!node) return S.notFound(nodesR, nodeName);
   if (owner.uid !== node.metadata?.uid) return forbid(`node ${nodeName} UID mismatch: expected ${owner.uid ?? ""} got ${node.metadata?.uid ?? ""}`);
@@ -122,7 +122,7 @@ function admitPodEviction(nodeName: string, a: AdmissionRequest, graph: NodeGrap
   if (podName === "") return forbid("could not determine pod from request data");
   const pod = graph.pod(a.namespace, podName);
   if (!pod) return S.notFound(a.r, podName);
-  if (pod.spec?.nodeName !== nodeName) return forbid(`node ${nodeName} can only evict pods with spec.nodeName set to itself`);
+  if (pod.spec?.nodeName !== nodeName && !mutant("noderestriction.evicts-other-nodes-pods")) return forbid(`node ${nodeName} can only evict pods with spec.nodeName set to itself`);
   return undefined;
 }
 
@@ -190,7 +190,7 @@ function admitServiceAccount(nodeName: string, a: AdmissionRequest, graph: NodeG
   if (uid === "") return forbid("node requested token with a pod binding without a uid");
   const pod = graph.pod(a.namespace, ref.name);
   if (!pod) return S.notFound({ group: "", resource: "pods" } as ResourceInfo, ref.name);
-  if (uid !== pod.metadata?.uid) return forbid(`the UID in the bound object reference (${uid}) does not match the UID in record. The object might have been deleted and then recreated`);
+  if (uid !== pod.metadata?.uid && !mutant("noderestriction.token-pod-uid-unchecked")) return forbid(`the UID in the bound object reference (${uid}) does not match the UID in record. The object might have been deleted and then recreated`);
   if (pod.spec?.nodeName !== nodeName) return forbid("node requested token bound to a pod scheduled on a different node");
   return undefined;
 }

@@ -5,6 +5,7 @@
 import type { Expr } from "./parser.js";
 import { BOOL, type CelT, INT, list } from "./types.js";
 import { CelBytes, CelUint } from "./values.js";
+import { mutant } from "../../common/mutation.js";
 
 export const MAX_U64 = (1n << 64n) - 1n;
 const TWO_64 = 2 ** 64;
@@ -189,7 +190,7 @@ class Coster {
           val = union(val, this.sizeOr(x.value));
         }
         this.entries.set(e, { kind: "map", key, val });
-        return add(sum, fixed(MAP_CREATE));
+        return add(sum, fixed(mutant("celcost.map-create-costs-list") ? LIST_CREATE : MAP_CREATE));
       }
       case "call":
         return this.call(e);
@@ -395,7 +396,7 @@ class Coster {
         }
         break;
       case "contains":
-        if (target && args.length === 1) return { cost: add(mul(factor(this.sizeOr(target), STRING_TRAVERSAL), factor(this.sizeOr(args[0]!), STRING_TRAVERSAL)), argSum) };
+        if (target && args.length === 1) return { cost: add(mul(factor(this.sizeOr(target), STRING_TRAVERSAL), mutant("celcost.contains-ignores-substring") ? ONE : factor(this.sizeOr(args[0]!), STRING_TRAVERSAL)), argSum) };
         break;
       case "_&&_":
       case "_||_":
