@@ -2804,7 +2804,7 @@ function celAuthorize(ctx: ApiServerContext, user: UserInfo): CelAuthorizerCheck
 
 /** A webhook's matchConditions, evaluated with the request's objects and the CEL authorizer. */
 function webhookConditions(ctx: ApiServerContext, attrs: WebhookAttributes, user: UserInfo): (hook: any) => MatchResult {
-  return (hook) => matchConditions(hook.matchConditions, hook.failurePolicy ?? "Fail", { params: false, authorizer: true }, admissionActivation(attrs, { authorizer: celAuthorize(ctx, user) }));
+  return (hook) => matchConditions(hook.matchConditions, hook.failurePolicy ?? "Fail", { params: false, authorizer: true }, () => admissionActivation(attrs, { authorizer: celAuthorize(ctx, user) }));
 }
 
 /** The store of a policy's paramKind: a built-in kind at its apiVersion, or a custom one a CRD serves. */

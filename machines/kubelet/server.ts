@@ -1,9 +1,10 @@
 // The kubelet's HTTPS server (pkg/kubelet/server, port 10250) as nodes/<name>/proxy reaches it:
 // /healthz, /logs/ (the node's /var/log through Go's http.FileServer), /pods (the pod manager's pods), /stats/summary (the Summary API), /metrics/resource
-// (what metrics-server scrapes), /metrics (the PLEG's running pod and container gauges) and /configz (the running KubeletConfiguration, as kubeadm writes
+// (what metrics-server scrapes), /metrics (the PLEG's running pod and container gauges, the feature gates) and /configz (the running KubeletConfiguration, as kubeadm writes
 // it). Pure: each answer is rendered from the node's pods and its runtime's container samples.
 
 import { clusterDNS, systemCpuNanoCores, systemMemoryBytes, type ContainerInfo, type ContainerSample, type PodSandboxInfo } from "../cri/messages.js";
+import { featureGates135 } from "../common/featuregates.js";
 import { parseQuantity } from "../common/quantity.js";
 import { rfc3339 } from "../common/time.js";
 import { mutant } from "../common/mutation.js";
@@ -159,7 +160,7 @@ function goExponent(js: string): string {
   return `${mantissa}e${sign}${digits.padStart(2, "0")}`;
 }
 
-interface Family { name: string; help: string; level?: "ALPHA"; type: "counter" | "gauge"; samples: { labels: [string, string][]; value: number; time?: number }[] }
+interface Family { name: string; help: string; level?: "ALPHA" | "BETA"; type: "counter" | "gauge"; samples: { labels: [string, string][]; value: number; time?: number }[] }
 
 /** CRI's container states as kubecontainer names them (the container_state label). */
 const kubecontainerState: Record<ContainerInfo["state"], string> = { CONTAINER_CREATED: "created", CONTAINER_RUNNING: "running", CONTAINER_EXITED: "exited" };
@@ -177,6 +178,8 @@ function kubeletMetrics(input: KubeletServerInput): KubeletAnswer {
     { name: "kubelet_node_name", help: "The node's name. The count is always 1.", level: "ALPHA", type: "gauge", samples: [{ labels: [["node", input.node]], value: 1 }] },
     { name: "kubelet_running_containers", help: "Number of containers currently running", level: "ALPHA", type: "gauge", samples: [...byState].map(([state, n]) => ({ labels: [["container_state", state]], value: n })) },
     { name: "kubelet_running_pods", help: "Number of pods that have a running pod sandbox", level: "ALPHA", type: "gauge", samples: [{ labels: [], value: runningPods }] },
+    // the kubelet records its feature gates at start (AddMetrics), one series per gate
+    { name: "kubernetes_feature_enabled", help: featureEnabledHelp, level: "BETA", type: "gauge", samples: featureGates135.map((g) => ({ labels: [["name", g.name], ["stage", g.stage]], value: g.enabled ? 1 : 0 })) },
   ]) };
 }
 
@@ -199,6 +202,8 @@ function resourceMetrics(input: KubeletServerInput): KubeletAnswer {
   ];
   return { status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: exposition(families) };
 }
+
+const featureEnabledHelp = "This metric records the data about the stage and enablement of a k8s feature.";
 
 /** The text exposition of families in the registry's sorted order: each with HELP (its stability level first) and TYPE. */
 function exposition(families: readonly Family[]): string {

@@ -1,7 +1,9 @@
 // kube-apiserver's /metrics: the Prometheus text exposition of the metrics podflow has the facts
-// for (its build and its storages' object counts), written as client_golang's expfmt writes them:
+// for (its build, its feature gates and its storages' object counts), written as client_golang's expfmt writes them:
 // families sorted by name, each with its HELP (component-base prefixes the stability level, and a
 // deprecated metric's version) and TYPE, series sorted by their label values.
+
+import { featureGates135 } from "../../machines/common/featuregates.js";
 
 export interface StoredCount {
   group: string;
@@ -44,6 +46,13 @@ export function apiServerMetrics(version: Record<string, string>, stored: readon
         labels: [["build_date", v("buildDate")], ["compiler", v("compiler")], ["git_commit", v("gitCommit")], ["git_tree_state", v("gitTreeState")], ["git_version", v("gitVersion")], ["go_version", v("goVersion")], ["major", v("major")], ["minor", v("minor")], ["platform", v("platform")]],
         value: 1,
       }],
+    },
+    {
+      name: "kubernetes_feature_enabled",
+      help: "[BETA] This metric records the data about the stage and enablement of a k8s feature.",
+      type: "gauge",
+      // recorded once at start (AddMetrics): every gate known at the emulation version, by its default
+      series: featureGates135.map((g) => ({ labels: [["name", g.name], ["stage", g.stage]] as const, value: g.enabled ? 1 : 0 })),
     },
   ];
   return families.filter((f) => f.series.length > 0).sort((a, b) => cmp(a.name, b.name)).map(familyText).join("");

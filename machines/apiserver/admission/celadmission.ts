@@ -3,7 +3,7 @@
 // admission expression sees, its compile checks, and the messages its failures carry. Shared by
 // webhook matchConditions and ValidatingAdmissionPolicy.
 
-import { celAuthorizer, celLazyMap, compileCel, evaluateCel, type CelEvalResult, type CelProgram } from "../cel/index.js";
+import { celAuthorizer, celLazyMap, compileCel, evaluateCel, evaluateCelWithCost, RUNTIME_CEL_COST_BUDGET, type CelEvalResult, type CelProgram } from "../cel/index.js";
 import { admissionReview, type WebhookAttributes } from "./webhooks.js";
 import { mutant } from "../../common/mutation.js";
 
@@ -26,8 +26,14 @@ export interface AdmissionDeclarations {
   variables?: readonly PolicyVariable[];
 }
 
-// apiserver/pkg/apis/cel config.go: PerCallLimit
+// apiserver/pkg/apis/cel config.go: PerCallLimit, and RuntimeCELCostBudgetMatchConditions (one matcher's conditions together)
 const perCallLimit = 1_000_000;
+export const matchConditionsCostBudget = 2_500_000;
+/** The runtime budget of one policy evaluation's validations (and, afresh, of its audit annotations). */
+export const policyCostBudget = RUNTIME_CEL_COST_BUDGET;
+
+/** activation.Evaluate's error when a filter's expressions (with the variables they read) spend more than its budget. */
+export const outOfCostBudget = "validation failed due to running out of cost budget, no further validation rules will be run";
 
 /** An expression as the policy's compiler left it: a program, or its error's Detail. */
 export type Compiled = { program: CelProgram; outputType: string } | { error: string };
@@ -116,12 +122,17 @@ export function evaluateAdmission(source: string, compiled: Compiled, activation
   return r.ok ? { value: r.value } : { error: `expression '${source}' resulted in error: ${r.message}` };
 }
 
+/** A filter's composition context: what its variables cost since the last expression read it (GetAndResetCost). */
+export interface CompositionCost {
+  cost: number;
+}
+
 /**
  * The policy's variables (composition.go): each evaluated once, on first use, in the activation
  * that holds the variables before it; a variable that does not compile or fails is an error only
- * where it is read.
+ * where it is read. What each evaluation costs, failed ones too, is reported to spent.
  */
-export function lazyVariables(vars: readonly PolicyVariable[], decl: AdmissionDeclarations, base: Readonly<Record<string, unknown>>): unknown {
+export function lazyVariables(vars: readonly PolicyVariable[], decl: AdmissionDeclarations, base: Readonly<Record<string, unknown>>, spent?: CompositionCost): unknown {
   const names = vars.map((v) => v.name);
   const cache = new Map<string, CelEvalResult>();
   let map: unknown;
@@ -134,14 +145,49 @@ export function lazyVariables(vars: readonly PolicyVariable[], decl: AdmissionDe
     let out: CelEvalResult;
     if ("error" in compiled) out = { ok: false, message: `composited variable "${key}" fails to compile: ${compiled.error}` };
     else {
-      const r = evaluateCel(compiled.program, { ...base, variables: map }, { costLimit: perCallLimit });
-      out = r.ok ? r : { ok: false, message: `composited variable "${key}" fails to evaluate: ${r.message}` };
+      const r = evaluateCelWithCost(compiled.program, { ...base, variables: map }, perCallLimit);
+      if (spent !== undefined) spent.cost += r.cost;
+      out = r.ok ? { ok: true, value: r.value } : { ok: false, message: `composited variable "${key}" fails to evaluate: ${r.message}` };
     }
     cache.set(key, out);
     return out;
   };
   map = celLazyMap(names, get);
   return map;
+}
+
+/** One expression of a filter: its source and what it compiled to. */
+export interface FilterExpression {
+  source: string;
+  compiled: Compiled;
+}
+
+/**
+ * filter.ForInput: the expressions in order (an absent one is a placeholder, skipped) against one
+ * budget, each charged what the variables it first read cost and then its own runtime cost; the
+ * first that overdraws it stops the filter with the out-of-budget error and no results. A compile
+ * error costs nothing. The activation is built once, with the filter's own composition context.
+ */
+export function filterForInput(expressions: readonly (FilterExpression | undefined)[], activationFor: (spent: CompositionCost) => Readonly<Record<string, unknown>>, budget: number): { results: (Evaluated | undefined)[]; remaining: number } | { error: string } {
+  const spent: CompositionCost = { cost: 0 };
+  const activation = activationFor(spent);
+  const results: (Evaluated | undefined)[] = [];
+  let remaining = budget;
+  for (const e of expressions) {
+    if (e === undefined || "error" in e.compiled) {
+      results.push(e === undefined ? undefined : evaluateAdmission(e.source, e.compiled, activation));
+      continue;
+    }
+    const r = evaluateCelWithCost(e.compiled.program, activation, perCallLimit);
+    const composition = spent.cost;
+    spent.cost = 0;
+    if (composition > remaining) return { error: outOfCostBudget };
+    remaining -= composition;
+    if (r.cost > remaining) return { error: outOfCostBudget };
+    remaining -= r.cost;
+    results.push(r.ok ? { value: r.value } : { error: `expression '${e.source}' resulted in error: ${r.message}` });
+  }
+  return { results, remaining };
 }
 
 /** utilerrors.NewAggregate's message: one error as it is, several (duplicates dropped) in brackets. */
@@ -154,14 +200,17 @@ export function aggregateMessage(errors: readonly string[]): string {
 export type MatchResult = { matches: true } | { matches: false; failedCondition?: string } | { error: string };
 
 /**
- * matcher.Match: any condition false is no match (whatever errors the others had); otherwise an
- * error fails under failurePolicy Fail and is no match under Ignore.
+ * matcher.Match: the conditions evaluated together under their own budget (running out of it fails
+ * under failurePolicy Fail and is no match under Ignore); then any condition false is no match
+ * (whatever errors the others had); otherwise an error fails under Fail and is no match under Ignore.
  */
-export function matchConditions(conditions: readonly Obj[], failurePolicy: string, decl: AdmissionDeclarations, activation: Readonly<Record<string, unknown>>): MatchResult {
+export function matchConditions(conditions: readonly Obj[], failurePolicy: string, decl: AdmissionDeclarations, activationFor: (spent: CompositionCost) => Readonly<Record<string, unknown>>): MatchResult {
+  const sources = conditions.map((c) => (typeof c?.expression === "string" ? c.expression : ""));
+  const filtered = filterForInput(sources.map((source) => ({ source, compiled: compileAdmission(source, decl, ["bool"]) })), activationFor, matchConditionsCostBudget);
+  if ("error" in filtered) return failurePolicy === "Ignore" ? { matches: false } : { error: filtered.error };
   const errors: string[] = [];
-  for (const c of conditions) {
-    const source = typeof c?.expression === "string" ? c.expression : "";
-    const r = evaluateAdmission(source, compileAdmission(source, decl, ["bool"]), activation);
+  for (const [i, c] of conditions.entries()) {
+    const r = filtered.results[i]!;
     // the mutant fails at the first error, before a later condition could say false
     if ("error" in r && mutant("matchconditions.error-before-false") && failurePolicy !== "Ignore") return { error: r.error };
     if ("error" in r) errors.push(r.error);

@@ -8,7 +8,7 @@ import type { Status } from "kubernetes-types/meta/v1";
 import { goQuote } from "../../common/goquote.js";
 import { selectorMatches } from "../validation/selector.js";
 import { celToJson } from "../cel/index.js";
-import { admissionActivation, compileAdmission, evaluateAdmission, lazyVariables, matchConditions, namespaceObjectOf, type AdmissionDeclarations, type CelAuthorizerCheck } from "./celadmission.js";
+import { admissionActivation, compileAdmission, filterForInput, lazyVariables, matchConditions, namespaceObjectOf, policyCostBudget, type AdmissionDeclarations, type CelAuthorizerCheck, type CompositionCost, type Evaluated } from "./celadmission.js";
 import { ruleMatches, selectorsMatch, type WebhookAttributes } from "./webhooks.js";
 import { mutant } from "../../common/mutation.js";
 
@@ -118,17 +118,13 @@ function celTypeName(v: unknown): string {
   return "map";
 }
 
-/** The message of a failed validation: the messageExpression's string, else the message, else the expression. */
-function failureMessage(v: Obj, decl: AdmissionDeclarations, activation: Readonly<Record<string, unknown>>): string {
+/** The message of a failed validation: the messageExpression's one-line string, else the message, else the expression. */
+function failureMessage(v: Obj, messageResult: Evaluated | undefined): string {
   let message = "";
-  const me = str(v.messageExpression);
-  if (me !== "") {
-    const r = evaluateAdmission(me, compileAdmission(me, decl, ["string"]), activation);
-    const value = "value" in r ? celToJson(r.value) : undefined;
-    if (typeof value === "string") {
-      message = value.trim();
-      if (Buffer.byteLength(message, "utf8") > maxMessageBytes || message.includes("\n")) message = "";
-    }
+  const value = messageResult !== undefined && "value" in messageResult ? celToJson(messageResult.value) : undefined;
+  if (typeof value === "string") {
+    message = value.trim();
+    if (Buffer.byteLength(message, "utf8") > maxMessageBytes || message.includes("\n")) message = "";
   }
   if (message === "" && str(v.message) !== "") message = str(v.message).trim();
   return message !== "" ? message : `failed expression: ${str(v.expression).trim()}`;
@@ -141,7 +137,11 @@ interface ValidateResult {
   annotationErrors: string[];
 }
 
-/** validator.Validate for one param: the match conditions, each validation, each audit annotation. */
+/**
+ * validator.Validate for one param: the match conditions (their own budget), the validations under
+ * the policy's runtime budget, the messageExpressions under what they left, the audit annotations
+ * under a fresh budget. Each of those filters reads the variables afresh and pays for them.
+ */
 function validate(policy: Obj, a: WebhookAttributes, params: Obj, namespace: Obj, authorize: CelAuthorizerCheck): ValidateResult {
   const spec = policy.spec;
   const ignore = spec.failurePolicy === "Ignore";
@@ -149,45 +149,57 @@ function validate(policy: Obj, a: WebhookAttributes, params: Obj, namespace: Obj
   const vars = list(spec.variables).map((v) => ({ name: str(v?.name), expression: str(v?.expression) }));
   const decl: AdmissionDeclarations = { params: hasParams, authorizer: true, variables: vars };
   const base = admissionActivation(a, { params, namespaceObject: namespaceObjectOf(namespace), authorizer: authorize });
-  const activation = { ...base, variables: lazyVariables(vars, decl, base) };
-  const onError = (message: string): ValidateResult => ({ decisions: ignore ? [] : [{ index: 0, message }], annotations: [], annotationErrors: [] });
+  const activationFor = (spent: CompositionCost) => ({ ...base, variables: lazyVariables(vars, decl, base, spent) });
+  const none: ValidateResult = { decisions: [], annotations: [], annotationErrors: [] };
+  // an error of the whole evaluation: one decision, which failurePolicy Ignore admits
+  const onError = (message: string): ValidateResult => ({ ...none, decisions: ignore ? [] : [{ index: 0, message }] });
   const conditions = list(spec.matchConditions);
   if (conditions.length > 0) {
-    const m = matchConditions(conditions, spec.failurePolicy, decl, activation);
+    const m = matchConditions(conditions, spec.failurePolicy, decl, activationFor);
     if ("error" in m) return onError(m.error);
-    if (!m.matches) return { decisions: [], annotations: [], annotationErrors: [] };
+    if (!m.matches) return none;
   }
-  const decisions: ValidateResult["decisions"] = [];
-  list(spec.validations).forEach((v, index) => {
-    const expression = str(v?.expression);
-    const r = evaluateAdmission(expression, compileAdmission(expression, decl, ["bool"]), activation);
-    if ("error" in r) {
+  const validations = list(spec.validations);
+  const evaluated = filterForInput(validations.map((v) => ({ source: str(v?.expression), compiled: compileAdmission(str(v?.expression), decl, ["bool"]) })), activationFor, policyCostBudget);
+  if ("error" in evaluated) return onError(evaluated.error);
+  // messageExpression sees params but not the authorizer; every validation's is evaluated, whatever its expression gave
+  const messageDecl = { ...decl, authorizer: false };
+  const messages = filterForInput(validations.map((v) => (str(v?.messageExpression) !== "" ? { source: str(v.messageExpression), compiled: compileAdmission(str(v.messageExpression), messageDecl, ["string"]) } : undefined)), activationFor, evaluated.remaining);
+  const decisions: Decision[] = [];
+  validations.forEach((v, index) => {
+    const r = evaluated.results[index]!;
+    // an evaluation error, and (for the validations without one) the message filter's running out of budget, are errors of the policy
+    const error = "error" in r ? r.error : "error" in messages ? `failed messageExpression: ${messages.error}` : undefined;
+    if (error !== undefined) {
       // the mutant refuses on an evaluation error under failurePolicy Ignore too
-      if (!ignore || mutant("vap.ignore-policy-denies-on-error")) decisions.push({ index, message: r.error });
-    } else if (r.value !== true) {
-      // messageExpression sees params but not the authorizer
-      const messageDecl = { ...decl, authorizer: false };
-      decisions.push({ index, message: failureMessage(v, messageDecl, activation), reason: str(v?.reason) || "Invalid" });
+      if (!ignore || mutant("vap.ignore-policy-denies-on-error")) decisions.push({ index, message: error });
+    } else if ("value" in r && r.value !== true && "results" in messages) {
+      decisions.push({ index, message: failureMessage(v, messages.results[index]), reason: str(v?.reason) || "Invalid" });
     }
   });
   const annotations: ValidateResult["annotations"] = [];
   const annotationErrors: string[] = [];
-  for (const aa of list(spec.auditAnnotations)) {
+  const audits = list(spec.auditAnnotations);
+  const annotationDecl = { ...decl, authorizer: false };
+  const valued = filterForInput(audits.map((aa) => ({ source: str(aa?.valueExpression), compiled: compileAdmission(str(aa?.valueExpression), annotationDecl, ["string", "null_type"]) })), activationFor, policyCostBudget);
+  // running out of budget here drops the validations' decisions too
+  if ("error" in valued) return onError(valued.error);
+  audits.forEach((aa, i) => {
     const source = str(aa?.valueExpression);
-    const r = evaluateAdmission(source, compileAdmission(source, { ...decl, authorizer: false }, ["string", "null_type"]), activation);
+    const r = valued.results[i]!;
     if ("error" in r) {
       if (!ignore) annotationErrors.push(r.error);
-      continue;
+      return;
     }
     const value = celToJson(r.value);
-    if (value === null) continue;
+    if (value === null) return;
     if (typeof value !== "string") {
       annotationErrors.push(`valueExpression '${source}' resulted in unsupported return type: ${celTypeName(r.value)}. Return type must be either string or null.`);
-      continue;
+      return;
     }
     const trimmed = value.trim();
     if (trimmed !== "") annotations.push({ key: str(aa.key), value: trimmed.slice(0, maxAuditAnnotationValueLength) });
-  }
+  });
   return { decisions, annotations, annotationErrors };
 }
 

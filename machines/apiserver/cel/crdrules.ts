@@ -109,10 +109,11 @@ function compileRule(rule: Rule, s: Schema, root: boolean): CompiledRule {
     out.program = r.program;
     out.usesOldSelf = r.ast !== undefined && usesVar(r.ast, "oldSelf");
   }
-  if (typeof rule.messageExpression === "string" && rule.messageExpression.trim() !== "") {
+  // compileRule returns at the rule's first error: its messageExpression is then neither compiled nor reported
+  if (out.program !== undefined && typeof rule.messageExpression === "string" && rule.messageExpression.trim() !== "") {
     const m = compileTyped(rule.messageExpression, types, schemas);
     if (!m.ok) out.messageError = `messageExpression compilation failed: ${m.message}`;
-    else if (m.outputType !== "string") out.messageError = "must evaluate to a string";
+    else if (m.outputType !== "string") out.messageError = "messageExpression must evaluate to a string";
     else out.message = m.program;
   }
   bySchema.set(key, out);
