@@ -25,6 +25,8 @@ import { parseResolvConf } from "./resolver.js";
 import { emptyDirTree, payloadTree } from "./volumetrees.js";
 import { DENY_WRITES, READ_ONLY, READ_ONLY_ROOT, subPathKey } from "./workload/process.js";
 import { procMounts, procStatus, type ContainerMount } from "./procfs.js";
+// the provisioner's setup script makes a claim's directory with `mkdir -m 0777 -p`, so any uid writes it
+import { BASE_PATH as LOCAL_PATH_BASE } from "../localpath/localpath.logic.js";
 import { callListener, execIO, fsOf, listening, openTurn, park, startProcess, type FsLayout, type ProcEntry, type ProcessValue, type World } from "./workload/process.js";
 import type { StreamSession } from "./streaming.js";
 import { accrue, baselineMemoryBytes, charge, newCpuAccount, type CpuAccount } from "./usage.js";
@@ -623,7 +625,7 @@ function createContainer(ctx: CriContext, req: Extract<CriRequest, { type: "Crea
         continue;
       }
       // The node's directory, made if missing (DirectoryOrCreate, the provisioner's mkdir, a missing subPath), mounted at mountPath.
-      if (found === undefined || ctx.hostRoot === undefined) ctx.hostRoot = at === "/" ? nodeRoot(ctx) : withSubdirectory(nodeRoot(ctx), at);
+      if (found === undefined || ctx.hostRoot === undefined) ctx.hostRoot = at === "/" ? nodeRoot(ctx) : withSubdirectory(nodeRoot(ctx), at, found === undefined && at.startsWith(`${LOCAL_PATH_BASE}/`) ? 0o777 : undefined);
       const key = at === "/" ? HOST_ROOT : subPathKey(HOST_ROOT, at);
       root.mkdir(resolvePath("/", m.mountPath), true);
       layout.push([m.mountPath, `${host.readOnly || m.readOnly ? READ_ONLY : ""}${key}`]);
@@ -809,9 +811,10 @@ function mountHostFiles(root: MemFS, files: Record<string, string> | undefined):
 }
 
 /** The tree with the directory at `subPath` made (mkdir -p), as makeMounts provisions a subPath. */
-function withSubdirectory(tree: FsTree, subPath: string): FsTree {
+function withSubdirectory(tree: FsTree, subPath: string, mode?: number): FsTree {
   const fs = new MemFS(cell(tree));
   fs.mkdir(resolvePath("/", subPath), true);
+  if (mode !== undefined) fs.chmod(resolvePath("/", subPath), mode);
   return fs.tree;
 }
 

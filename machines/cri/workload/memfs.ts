@@ -384,6 +384,9 @@ export class MemFS {
     if (!this.exists(path)) return this.write(path, "");
     const w = this.writer?.();
     if (w === undefined) { const found = this.resolve(path, true); return MemFS.refusal(found.fs, found.parts); }
+    // utimensat(2) to now: the owner, or whoever may write the file
+    const st = this.stat(path);
+    if (!("error" in st) && st.uid !== w.uid && !permits(st, w, 2)) return MemFS.refusal(this.resolve(path, true).fs) ?? "EACCES";
     return this.setAttrs(path, true, (a) => ({ ...a, mtime: w.now }));
   }
 
