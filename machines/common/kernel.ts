@@ -16,7 +16,9 @@ export const defaultMachine = { cpu: "4", "ephemeral-storage": "100Gi", "hugepag
  * What the node's kernel tells a process of its CPUs and RAM (sched_getaffinity, sysinfo): the
  * Node's cpu and memory as its kubelet reports them, whole CPUs.
  */
-export function nodeMachine(node: { status?: { capacity?: Record<string, string>; allocatable?: Record<string, string> } } | undefined): { cpus: number; memoryBytes: number } {
+export function nodeMachine(node: { status?: { capacity?: Record<string, string>; allocatable?: Record<string, string> } } | undefined): { cpus: number; memoryBytes: number; diskBytes: number } {
   const m: Record<string, string | undefined> = { ...defaultMachine, ...(node?.status?.capacity ?? {}), ...(node?.status?.allocatable ?? {}) };
-  return { cpus: Math.max(1, Math.ceil(parseQuantity(m.cpu))), memoryBytes: Math.round(parseQuantity(m.memory)) };
+  // the root disk statfs(2) reports is the capacity, not what the kubelet keeps allocatable
+  const disk = node?.status?.capacity?.["ephemeral-storage"] ?? defaultMachine["ephemeral-storage"];
+  return { cpus: Math.max(1, Math.ceil(parseQuantity(m.cpu))), memoryBytes: Math.round(parseQuantity(m.memory)), diskBytes: Math.round(parseQuantity(disk)) };
 }

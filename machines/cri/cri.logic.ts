@@ -20,10 +20,13 @@ import { createRootfs, effectiveArgv, MemFS, runExec, type Effect, type EffectRe
 import { assignPids, findPid, mainArgvOf, nginxRespawn, pidNamespaceOf, processTable, sessionRows, takePid, uidOf } from "./procs.js";
 import type { PingResult, ProcRow, PsResult, SignalResult, SysinfoResult, TlsOptions } from "./workload/types.js";
 import { nodeMachine } from "../common/kernel.js";
-import { cell, emptyTree, resolvePath, splitPath, type FsTree } from "./workload/memfs.js";
+import { cell, emptyTree, isTmpfs, resolvePath, splitPath, type FsTree } from "./workload/memfs.js";
 import { parseResolvConf } from "./resolver.js";
 import { emptyDirTree, payloadTree } from "./volumetrees.js";
-import { DENY_WRITES, READ_ONLY, subPathKey } from "./workload/process.js";
+import { DENY_WRITES, READ_ONLY, READ_ONLY_ROOT, subPathKey } from "./workload/process.js";
+import { procMounts, procStatus, type ContainerMount } from "./procfs.js";
+// the provisioner's setup script makes a claim's directory with `mkdir -m 0777 -p`, so any uid writes it
+import { BASE_PATH as LOCAL_PATH_BASE } from "../localpath/localpath.logic.js";
 import { callListener, execIO, fsOf, listening, openTurn, park, startProcess, type FsLayout, type ProcEntry, type ProcessValue, type World } from "./workload/process.js";
 import type { StreamSession } from "./streaming.js";
 import { accrue, baselineMemoryBytes, charge, newCpuAccount, type CpuAccount } from "./usage.js";
@@ -230,7 +233,7 @@ export interface CriContext {
   /** the node's own processes listening on its address outside any pod, by "address:port" (CriInput.hostServices) */
   hostServices?: Readonly<Record<string, string>>;
   /** the node's CPUs and RAM (CriInput.machine); the kubelet's default machine when absent */
-  machine?: { readonly cpus: number; readonly memoryBytes: number };
+  machine?: { readonly cpus: number; readonly memoryBytes: number; readonly diskBytes?: number };
 }
 
 export interface CriInput {
@@ -245,7 +248,7 @@ export interface CriInput {
    */
   hostServices?: Readonly<Record<string, string>>;
   /** the node's CPUs and RAM, as its kubelet reports them (nodeMachine): what sysinfo(2) and sched_getaffinity(2) tell its containers */
-  machine?: { readonly cpus: number; readonly memoryBytes: number };
+  machine?: { readonly cpus: number; readonly memoryBytes: number; readonly diskBytes?: number };
 }
 
 /**
@@ -622,7 +625,7 @@ function createContainer(ctx: CriContext, req: Extract<CriRequest, { type: "Crea
         continue;
       }
       // The node's directory, made if missing (DirectoryOrCreate, the provisioner's mkdir, a missing subPath), mounted at mountPath.
-      if (found === undefined || ctx.hostRoot === undefined) ctx.hostRoot = at === "/" ? nodeRoot(ctx) : withSubdirectory(nodeRoot(ctx), at);
+      if (found === undefined || ctx.hostRoot === undefined) ctx.hostRoot = at === "/" ? nodeRoot(ctx) : withSubdirectory(nodeRoot(ctx), at, found === undefined && at.startsWith(`${LOCAL_PATH_BASE}/`) ? 0o777 : undefined);
       const key = at === "/" ? HOST_ROOT : subPathKey(HOST_ROOT, at);
       root.mkdir(resolvePath("/", m.mountPath), true);
       layout.push([m.mountPath, `${host.readOnly || m.readOnly ? READ_ONLY : ""}${key}`]);
@@ -656,6 +659,12 @@ function createContainer(ctx: CriContext, req: Extract<CriRequest, { type: "Crea
     layout.push([m.mountPath, `${m.readOnly || sb.writtenVolumes?.has(m.name) ? READ_ONLY : ""}${key}`]);
   }
   if (profile !== undefined && denyWriteProfiles.has(profile)) layout.push([...DENY_WRITES]);
+  const sc = req.container.securityContext;
+  // the kubelet makes the termination-message file world-writable (createPodSandbox's 0666)
+  if (req.container.terminationMessagePath && req.files && Object.hasOwn(req.files, req.container.terminationMessagePath)) root.chmod(resolvePath("/", req.container.terminationMessagePath), 0o666);
+  // a read-only root still has runc's /dev tmpfs and the kubelet's files bound read-write
+  if (sc?.readOnlyRootFilesystem === true) layout.push(["", `${READ_ONLY_ROOT}${["/dev", ...Object.keys(req.files ?? {}).map((f) => resolvePath("/", f))].join(",")}`]);
+  writeProcFiles(ctx, root, req, image, user, mountsOf(ctx, sb, req, layout));
   const c: CriContainer = {
     id, sandboxId: sb.id, name: req.container.name, attempt: req.attempt, image: currentOf(image), spec: req.container, env: keptEnv(req.env), podIP: req.podIP,
     rootfs: root.tree, layout: layout.slice(), user, home: runtimeHome(user.uid, passwd), lifecycle: keep(containerLifecycle.start(undefined).snapshot), memoryBytes: 0, cpu: newCpuAccount(ctx.now), logs: ContainerLog.empty, owner: from,
@@ -752,6 +761,46 @@ function readVolumeFiles(ctx: CriContext, sandboxId: string, files: ReadonlyArra
   });
 }
 
+/**
+ * The container's mounts as its /proc/mounts lists them: each volume mount (a tmpfs volume sized
+ * as the kubelet sizes memory-backed volumes: the container's memory limit, else the node's RAM)
+ * and the kubelet's files, bound from the node's disk.
+ */
+function mountsOf(ctx: CriContext, sb: Sandbox, req: Extract<CriRequest, { type: "CreateContainer" }>, layout: readonly (readonly [string, string])[]): ContainerMount[] {
+  const memKiB = Math.floor((req.memoryLimitBytes ?? (ctx.machine ?? nodeMachine(undefined)).memoryBytes) / 1024);
+  const out: ContainerMount[] = [];
+  for (const m of req.container.volumeMounts ?? []) {
+    const path = resolvePath("/", m.mountPath);
+    const laid = layout.find(([at]) => at === m.mountPath);
+    const readOnly = m.readOnly === true || (laid !== undefined && laid[1].startsWith(READ_ONLY)) || (sb.hostMounts && Object.hasOwn(sb.hostMounts, m.name) ? sb.hostMounts[m.name]!.readOnly : false);
+    const tree = sb.volumes.get(m.name);
+    out.push(tree !== undefined && isTmpfs(tree) ? { path, backing: "tmpfs", readOnly, sizeKiB: memKiB } : { path, backing: "disk", readOnly });
+  }
+  for (const f of Object.keys(req.files ?? {})) out.push({ path: resolvePath("/", f), backing: "disk", readOnly: false });
+  // containerd's sandbox /dev/shm: a 64 MiB tmpfs
+  out.push({ path: "/dev/shm", backing: "tmpfs", readOnly: false, sizeKiB: 65536 });
+  return out;
+}
+
+/**
+ * /proc/mounts (and /proc/self/mounts, the same for every process of the container) and
+ * /proc/1/status, as the kernel answers them for this container.
+ */
+function writeProcFiles(ctx: CriContext, root: MemFS, req: Extract<CriRequest, { type: "CreateContainer" }>, image: ImageInfo, user: ProcessUser, mounts: ContainerMount[]): void {
+  const sc = req.container.securityContext;
+  const info = currentOf(image);
+  const argv = [...(req.container.command ?? info.entrypoint), ...(req.container.args ?? (req.container.command ? [] : info.cmd))];
+  const argv0 = argv[0] ?? "";
+  const table = procMounts({ snapshot: 2 * (ctx.containers.size + ctx.sandboxes.size) + 2, readOnlyRoot: sc?.readOnlyRootFilesystem === true, privileged: sc?.privileged === true, mounts });
+  root.mkdir("/proc/1", true);
+  root.mkdir("/proc/self", true);
+  root.write("/proc/mounts", table);
+  root.write("/proc/self/mounts", table);
+  root.write("/proc/1/mounts", table);
+  const seccomp = req.seccomp !== undefined && req.seccomp.type !== "Unconfined";
+  root.write("/proc/1/status", procStatus({ name: argv0.slice(argv0.lastIndexOf("/") + 1), uid: user.uid, gid: user.gid, groups: user.groups, securityContext: sc, seccomp, cpus: (ctx.machine ?? nodeMachine(undefined)).cpus }));
+}
+
 /** The kubelet's host files, bind-mounted at their paths (the directories above them are made). */
 function mountHostFiles(root: MemFS, files: Record<string, string> | undefined): void {
   for (const [path, content] of Object.entries(files ?? {})) {
@@ -762,9 +811,10 @@ function mountHostFiles(root: MemFS, files: Record<string, string> | undefined):
 }
 
 /** The tree with the directory at `subPath` made (mkdir -p), as makeMounts provisions a subPath. */
-function withSubdirectory(tree: FsTree, subPath: string): FsTree {
+function withSubdirectory(tree: FsTree, subPath: string, mode?: number): FsTree {
   const fs = new MemFS(cell(tree));
   fs.mkdir(resolvePath("/", subPath), true);
+  if (mode !== undefined) fs.chmod(resolvePath("/", subPath), mode);
   return fs.tree;
 }
 
@@ -840,7 +890,9 @@ export function sysinfoAnswer(ctx: CriContext): SysinfoResult {
   const machine = ctx.machine ?? nodeMachine(undefined);
   let used = systemMemoryBytes;
   for (const c of ctx.containers.values()) if (isRunning(c)) used += baselineMemoryBytes(c.image.kind) + c.memoryBytes;
-  return { type: "sysinfo", cpus: machine.cpus, memTotalBytes: machine.memoryBytes, memUsedBytes: Math.min(used, machine.memoryBytes) };
+  let disk = 0;
+  for (const image of ctx.images.values()) disk += currentOf(image).sizeBytes;
+  return { type: "sysinfo", cpus: machine.cpus, memTotalBytes: machine.memoryBytes, memUsedBytes: Math.min(used, machine.memoryBytes), diskBytes: machine.diskBytes ?? nodeMachine(undefined).diskBytes, diskUsedBytes: Math.min(disk, machine.diskBytes ?? nodeMachine(undefined).diskBytes) };
 }
 
 /** What ps reads in c's namespace: every process there, the caller (self) included. */

@@ -8,6 +8,7 @@ import { busyboxPathOf, killApplet, LoopBoundExceeded, perform, runArgv, signalN
 import type { DnsResult, Effect, EffectResult, HttpResult, PingResult, SysinfoResult, TlsOptions } from "./types.js";
 import { tar } from "./tar.js";
 import * as listing from "./listing.js";
+import { df, find as findWalk } from "./fsapplets.js";
 
 export const errnoText: Record<FsError, string> = {
   ENOENT: "No such file or directory", EEXIST: "File exists", ENOTDIR: "Not a directory",
@@ -1999,6 +2000,14 @@ function* chroot(argv: string[], sh: ShellState, st: Streams): Gen {
   return yield* runArgv(prog, inner, st, true);
 }
 
+/** busybox find, -user and -group names looked up in the image's passwd and group files. */
+function* find(argv: string[], sh: ShellState, st: Streams): Gen {
+  const text = (p: string) => { const r = sh.io.fs.read(p); return typeof r === "string" ? r : ""; };
+  const uid = (n: string) => parsePasswd(text("/etc/passwd")).find((e) => e.name === n)?.uid;
+  const gid = (n: string) => parseGroup(text("/etc/group")).find((e) => e.name === n)?.gid;
+  return yield* findWalk(argv, sh, st, { uid, gid });
+}
+
 /**
  * The utilities of a busybox or GNU userland; busybox has no curl, Debian-based images no nslookup.
  * which only where the image is busybox's (appletsInBin: every applet linked into /bin), the one
@@ -2011,5 +2020,5 @@ export function utilitiesFor(userland: "busybox" | "gnu", opts: { legacyBusybox?
     true: trueUtility, false: falseUtility, nproc, stat, readlink: listing.readlink, ln, chmod,
   };
   // Debian's slim images have no procps: no free there
-  return userland === "busybox" ? { ...common, kill: killApplet, killall, ps, pgrep, pkill: pgrep, ping, chroot, cut, xargs, yes, du, dd, sed, free, nslookup: opts.legacyBusybox ? legacyNslookup : nslookup, ...(opts.appletsInBin ? { which } : {}) } : { ...common, curl };
+  return userland === "busybox" ? { ...common, kill: killApplet, killall, ps, pgrep, pkill: pgrep, ping, chroot, find, df, cut, xargs, yes, du, dd, sed, free, nslookup: opts.legacyBusybox ? legacyNslookup : nslookup, ...(opts.appletsInBin ? { which } : {}) } : { ...common, curl };
 }

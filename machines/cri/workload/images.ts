@@ -238,6 +238,15 @@ function buildRootfs(image: ImageInfo): MemFS {
     fs.write("/etc/nginx/conf.d/default.conf", nginxDefaultConf);
   }
   if (image.kind === "bootcamp") fs.write("/server.js", bootcampServerJs);
+  // kubernetes-zookeeper's Dockerfile: `useradd zookeeper` (uid 1000) owns the distribution and
+  // the data and log directories (chown -R), which start-zookeeper writes as that user
+  if (image.kind === "zookeeper") {
+    for (const dir of ["/opt/zookeeper/conf", "/var/lib/zookeeper", "/var/log/zookeeper"]) {
+      fs.mkdir(dir, true);
+      fs.chown(dir, 1000, 1000);
+    }
+    fs.chown("/opt/zookeeper", 1000, 1000);
+  }
   if (image.kind === "httpd") {
     fs.mkdir(httpdHtml, true);
     fs.write(`${httpdHtml}/index.html`, "<html><body><h1>It works!</h1></body></html>\n");

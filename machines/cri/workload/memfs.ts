@@ -63,6 +63,19 @@ export interface FsWriter {
   readonly uid: number;
   readonly gid: number;
   readonly now: number;
+  /** the supplementary groups, which a permission check counts as the group too */
+  readonly groups?: readonly number[];
+}
+
+/**
+ * generic_permission's answer for a process other than root (root has CAP_DAC_OVERRIDE): the
+ * owner's bits if it owns the inode, else the group's if the inode's group is one of its, else the
+ * others'. want: 4 read, 2 write, 1 search/execute, or'ed.
+ */
+export function permits(a: Attrs, w: FsWriter, want: number): boolean {
+  if (w.uid === 0) return true;
+  const bits = a.uid === w.uid ? a.mode >> 6 : a.gid === w.gid || (w.groups ?? []).includes(a.gid) ? a.mode >> 3 : a.mode;
+  return (bits & want) === want;
 }
 
 /** What stat(2) or lstat(2) tells of a path (the fields ls, stat and find print). */
@@ -167,6 +180,11 @@ export function rootTree(attrs: Attrs, tmpfs = false): FsTree {
   return emptyTree.set(META, new DirMeta(attrs, IMap(), tmpfs, attrs.mtime));
 }
 
+/** Whether a filesystem's tree is a tmpfs' (a Memory emptyDir, a secret, a projected volume). */
+export function isTmpfs(tree: FsTree): boolean {
+  return metaOf(tree)?.tmpfs === true;
+}
+
 /** The directory's entry attrs (files and links), its own attrs replaced or kept. */
 function withMeta(dir: FsTree, edit: (m: DirMeta) => DirMeta): FsTree {
   return dir.set(META, edit(metaOf(dir) ?? new DirMeta(undefined, IMap())));
@@ -194,9 +212,10 @@ export class MemFS {
    * A filesystem over a slot (by default one of its own, empty). readOnly: a read-only mount (a
    * volumeMount with readOnly, a read-only claim): every change is EROFS; "EACCES": a container
    * whose AppArmor profile denies every write (deny /** w). writer: who makes the changes and when
-   * (none: an image being built, whose inodes keep the defaults).
+   * (none: an image being built, whose inodes keep the defaults). writable: paths of a read-only
+   * filesystem bound read-write over it (a read-only root's /dev and the kubelet's /etc/hosts).
    */
-  constructor(private readonly slot: FsSlot = cell(), private readonly readOnly: boolean | "EACCES" = false, private readonly writer?: () => FsWriter) {}
+  constructor(private readonly slot: FsSlot = cell(), private readonly readOnly: boolean | "EACCES" = false, private readonly writer?: () => FsWriter, private readonly writable: readonly string[] = []) {}
 
   /** A container root filesystem with the usual top-level directories (/tmp sticky and world-writable, as images ship it). */
   static rootfs(extraDirs: string[] = []): MemFS {
@@ -268,8 +287,11 @@ export class MemFS {
     return this.resolve(path, true).node;
   }
 
-  private static refusal(fs: MemFS): FsError | undefined {
-    return fs.readOnly ? (fs.readOnly === "EACCES" ? "EACCES" : "EROFS") : undefined;
+  private static refusal(fs: MemFS, parts: readonly string[] = []): FsError | undefined {
+    if (!fs.readOnly) return undefined;
+    const at = "/" + parts.join("/");
+    if (fs.writable.some((w) => at === w || at.startsWith(`${w}/`))) return undefined;
+    return fs.readOnly === "EACCES" ? "EACCES" : "EROFS";
   }
 
   /**
@@ -286,7 +308,7 @@ export class MemFS {
     if (parent.node instanceof Failed) return parent.node.code;
     if (!isTree(parent.node)) return "ENOTDIR";
     const { fs } = parent;
-    const refused = MemFS.refusal(fs);
+    const refused = MemFS.refusal(fs, [...parent.parts, name]);
     if (refused) return refused;
     const existing = parent.node.get(name) as FsNode | undefined;
     if (follow && existing instanceof FsLink) {
@@ -299,6 +321,10 @@ export class MemFS {
     if (err) return err;
     const node = next(existing);
     const w = this.writer?.();
+    if (w !== undefined) {
+      const denied = accessDenied(parent.node, name, existing, node, w);
+      if (denied) return denied;
+    }
     fs.slot.set(replaceDir(fs.slot.get(), parent.parts, (dir) => placed(dir, name, existing, node, mode, w)));
     return undefined;
   }
@@ -307,7 +333,7 @@ export class MemFS {
   private setAttrs(path: string, follow: boolean, edit: (a: Attrs) => Attrs): FsError | undefined {
     const found = this.resolve(path, follow);
     if (found.node instanceof Failed) return found.node.code;
-    const refused = MemFS.refusal(found.fs);
+    const refused = MemFS.refusal(found.fs, found.parts);
     if (refused) return refused;
     const { fs, parts, node } = found;
     if (isTree(node)) {
@@ -335,11 +361,17 @@ export class MemFS {
     return typeof n === "string";
   }
 
-  /** A file's content, or an error. */
+  /** A file's content, or an error (EACCES: its mode lets the reader not read it). */
   read(path: string): string | { error: FsError } {
     const n = this.node(path);
     if (n instanceof Failed) return { error: n.code };
-    return typeof n === "string" ? n : { error: "EISDIR" };
+    if (typeof n !== "string") return { error: "EISDIR" };
+    const w = this.writer?.();
+    if (w !== undefined && w.uid !== 0) {
+      const st = this.stat(path);
+      if (!("error" in st) && !permits(st, w, 4)) return { error: "EACCES" };
+    }
+    return n;
   }
 
   /** Writes (or appends to) a file; its directory must exist; a link is written through. */
@@ -351,7 +383,10 @@ export class MemFS {
   touch(path: string): FsError | undefined {
     if (!this.exists(path)) return this.write(path, "");
     const w = this.writer?.();
-    if (w === undefined) return MemFS.refusal(this.resolve(path, true).fs);
+    if (w === undefined) { const found = this.resolve(path, true); return MemFS.refusal(found.fs, found.parts); }
+    // utimensat(2) to now: the owner, or whoever may write the file
+    const st = this.stat(path);
+    if (!("error" in st) && st.uid !== w.uid && !permits(st, w, 2)) return MemFS.refusal(this.resolve(path, true).fs) ?? "EACCES";
     return this.setAttrs(path, true, (a) => ({ ...a, mtime: w.now }));
   }
 
@@ -478,6 +513,26 @@ function placed(dir: FsTree, name: string, existing: FsNode | undefined, node: F
     return dir.set(name, own).set(META, new DirMeta(touched(m.self, w), m.entries, m.tmpfs, m.epoch, m.overlay));
   }
   return dir.set(name, node).set(META, new DirMeta(touched(m.self, w), m.entries.set(name, fresh), m.tmpfs, m.epoch, m.overlay));
+}
+
+/**
+ * Whether the kernel lets w make this change in dir (may_create, may_delete, may_open): a new entry
+ * or a removal needs write and search on the directory, and in a sticky one (/tmp) a removal is
+ * the entry's owner's or the directory's; rewriting a file needs write on the file.
+ */
+function accessDenied(dir: FsTree, name: string, existing: FsNode | undefined, node: FsNode | undefined, w: FsWriter): FsError | undefined {
+  if (w.uid === 0) return undefined;
+  const meta = metaOf(dir);
+  const self = meta?.self ?? { mode: defaultDirMode, uid: 0, gid: 0 };
+  if (existing !== undefined && node !== undefined && !isTree(existing)) {
+    return permits(meta?.entries.get(name) ?? defaultAttrs(existing), w, 2) ? undefined : "EACCES";
+  }
+  if (!permits(self, w, 3)) return "EACCES";
+  if (node === undefined && existing !== undefined && (self.mode & 0o1000) !== 0) {
+    const owner = isTree(existing) ? (metaOf(existing)?.self?.uid ?? 0) : (meta?.entries.get(name)?.uid ?? 0);
+    if (owner !== w.uid && self.uid !== w.uid) return "EPERM";
+  }
+  return undefined;
 }
 
 /** A directory's attrs after an entry came or went: its mtime the writer's now. */

@@ -158,6 +158,13 @@ export const READ_ONLY = "ro:";
 /** A layout entry (at path "") saying the container's AppArmor profile denies every write. */
 export const DENY_WRITES: readonly [string, string] = ["", "apparmor:deny-w"];
 
+/**
+ * A layout entry (at path "") saying the container's root filesystem is read-only
+ * (readOnlyRootFilesystem); the paths after the key are bound read-write over it (runc's /dev
+ * tmpfs, the kubelet's /etc/hosts, /etc/hostname, /etc/resolv.conf and termination log).
+ */
+export const READ_ONLY_ROOT = "ro-rootfs:";
+
 /** Between a tree's key and a directory in it: a subPath mount of that directory alone. */
 const SUBPATH = "//";
 
@@ -168,7 +175,7 @@ export function subPathKey(key: string, subPath: string): string {
 
 /** A filesystem handle over a world's trees, laid out by `layout` (mount points already in the root tree); what it makes is user's (root by default), at the world's time. */
 export function fsOf(layout: FsLayout, world: () => World, user?: ProcessUser): MemFS {
-  const writer = (): FsWriter => ({ uid: user?.uid ?? 0, gid: user?.gid ?? 0, now: world().now });
+  const writer = (): FsWriter => ({ uid: user?.uid ?? 0, gid: user?.gid ?? 0, now: world().now, groups: user?.groups ?? [] });
   const slot = (key: string): FsSlot => {
     const at = key.indexOf(SUBPATH);
     if (at < 0) return { get: () => world().tree(key), set: (t) => world().setTree(key, t) };
@@ -181,10 +188,12 @@ export function fsOf(layout: FsLayout, world: () => World, user?: ProcessUser): 
     };
   };
   const denyWrites = layout.some(([path, key]) => path === DENY_WRITES[0] && key === DENY_WRITES[1]);
-  const fs = new MemFS(slot(""), denyWrites ? "EACCES" : false, writer);
+  const roRoot = layout.find(([path, key]) => path === "" && key.startsWith(READ_ONLY_ROOT));
+  const writable = roRoot ? roRoot[1].slice(READ_ONLY_ROOT.length).split(",").filter((p) => p !== "") : [];
+  const fs = new MemFS(slot(""), roRoot ? true : denyWrites ? "EACCES" : false, writer, writable);
   // A key marked read-only ("ro:") mounts its tree read-only (EROFS is found before AppArmor's EACCES).
   for (const [path, key] of layout) {
-    if (path === DENY_WRITES[0]) continue;
+    if (path === "") continue;
     const ro = key.startsWith(READ_ONLY);
     fs.attach(path, new MemFS(slot(ro ? key.slice(READ_ONLY.length) : key), ro || (denyWrites ? "EACCES" : false)));
   }

@@ -88,7 +88,11 @@ export type PsResult = { type: "ps"; rows: readonly ProcRow[]; /** the caller's 
  * The answer to a sysinfo effect: the node's CPUs (a container's affinity mask holds them all: no
  * cpuset without the static CPU manager) and its RAM, all of it and what the node's processes use.
  */
-export type SysinfoResult = { type: "sysinfo"; cpus: number; memTotalBytes: number; memUsedBytes: number };
+export type SysinfoResult = {
+  type: "sysinfo"; cpus: number; memTotalBytes: number; memUsedBytes: number;
+  /** statfs(2) of the node's root disk (a container's overlay, emptyDirs, hostPaths): its size and what the pulled images take of it */
+  diskBytes?: number; diskUsedBytes?: number;
+};
 
 /** The answer to a ping effect: the echo reply (its sender's TTL as it arrived), or none in time. */
 export type PingResult = { type: "ping"; reply: true; ttl: number } | { type: "ping"; reply: false };
