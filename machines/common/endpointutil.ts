@@ -345,30 +345,3 @@ export function deltaServiceKeys(d: InformerDelta, kind: "Service" | "EndpointSl
   const keyOf = (o: any) => `${o.metadata?.namespace ?? "default"}/${kind === "Service" ? o.metadata?.name : o.metadata?.labels?.[SERVICE_NAME_LABEL]}`;
   return d.old !== undefined && d.old !== d.object ? [keyOf(d.object), keyOf(d.old)] : [keyOf(d.object)];
 }
-
-/**
- * The versions of a Service's pods a controller's memo was computed from: each pod's name and
- * resourceVersion by place, not the pod objects (a memo holding those would keep replaced pods
- * alive until the Service's next sync). A cached object of the same name and resourceVersion is
- * the same pod, unchanged.
- */
-export interface PodVersions {
-  readonly names: readonly string[];
-  readonly versions: readonly (string | undefined)[];
-}
-
-export function podVersions(pods: readonly Pod[]): PodVersions {
-  const names = new Array<string>(pods.length);
-  const versions = new Array<string | undefined>(pods.length);
-  for (let i = 0; i < pods.length; i++) {
-    names[i] = pods[i]!.metadata?.name ?? "";
-    versions[i] = pods[i]!.metadata?.resourceVersion;
-  }
-  return Object.freeze({ names: Object.freeze(names), versions: Object.freeze(versions) });
-}
-
-/** True when the pod is the version at place i (a pod without a resourceVersion is never known). */
-export function isPodVersion(v: PodVersions, i: number, pod: Pod): boolean {
-  const rv = pod.metadata?.resourceVersion;
-  return rv !== undefined && v.versions[i] === rv && v.names[i] === (pod.metadata?.name ?? "");
-}

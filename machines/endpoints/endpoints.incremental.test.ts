@@ -19,6 +19,7 @@ type Op =
   | { kind: "delete"; which: number }
   | { kind: "service"; spec: SvcSpec }
   | { kind: "many"; specs: PodSpec[] }
+  | { kind: "relist" }
   | { kind: "nothing" };
 
 const op: fc.Arbitrary<Op> = fc.oneof(
@@ -29,6 +30,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { arbitrary: fc.record({ kind: fc.constant("delete" as const), which: fc.nat() }), weight: 2 },
   { arbitrary: fc.record({ kind: fc.constant("service" as const), spec: svcSpec }), weight: 1 },
   { arbitrary: fc.record({ kind: fc.constant("many" as const), specs: fc.array(podSpec, { minLength: 5, maxLength: 40 }) }), weight: 1 },
+  { arbitrary: fc.record({ kind: fc.constant("relist" as const) }), weight: 1 },
   { arbitrary: fc.record({ kind: fc.constant("nothing" as const) }), weight: 1 },
 );
 
@@ -58,6 +60,10 @@ class Pods {
     const names = this.names();
     if (names.length > 0) this.byName.delete(names[which % names.length]!);
   }
+  /** A relist: every pod comes back as another object of the same version (the memo knows pods by identity). */
+  relist(): void {
+    for (const [name, e] of this.byName) this.byName.set(name, { ...e, pod: makePod(name, e.born, Number(e.pod.metadata?.resourceVersion ?? 7), e.spec) });
+  }
   /** The pods in store order: all of them, or those the selector picks (what selectedPods gives the controller). */
   list(service?: Service): Pod[] {
     const all = [...this.byName.values()].map((e) => e.pod);
@@ -81,6 +87,7 @@ describe("endpointsWithMemo equals endpointsFor after every change", () => {
           else if (o.kind === "delete") pods.delete(o.which);
           else if (o.kind === "service") service = makeService(o.spec);
           else if (o.kind === "many") for (const s of o.specs) pods.add(s);
+          else if (o.kind === "relist") pods.relist();
           // The controller passes the selected pods; endpointsFor also copes with the whole namespace.
           const input = allPods ? pods.list() : pods.list(service);
           const trigger = o.kind === "nothing" ? {} : { lastChangeTriggerTime: 1_700_000_000_000 + ops.indexOf(o) };

@@ -9,11 +9,8 @@ import {
   HEADLESS_SERVICE_LABEL,
   isHeadless,
   isPodReady,
-  isPodVersion,
   LAST_CHANGE_TRIGGER_TIME_ANNOTATION,
   matchesServiceSelector,
-  podVersions,
-  type PodVersions,
   podIPv4,
   shouldPodBeInEndpoints,
   shouldSetHostname,
@@ -234,8 +231,12 @@ export function endpointsEqual(a: Endpoints | null | undefined, b: Endpoints | n
 export interface EndpointsMemo {
   readonly service: Service;
   readonly includeTerminating: boolean;
-  /** the versions of the selected pods it was computed from, in order */
-  readonly pods: PodVersions;
+  /**
+   * the selected pods it was computed from, in order: a sync finds the pods replaced since by
+   * identity (stored objects are immutable values). The list is the one the trigger-time state of
+   * the same sync keeps, so holding it keeps no pod alive that the controller does not hold already.
+   */
+  readonly pods: readonly Pod[];
   /** each pod's member (null: none of the Service's endpoints), by place in `pods` */
   readonly members: readonly (Member | null)[];
   /** the port list every member resolves (undefined: headless without ports; meaningless with no member) */
@@ -314,7 +315,7 @@ function memoOf(service: Service, includeTerminating: boolean, pods: readonly Po
     if (unique.size) ss.ports = [...unique.values()].sort(comparePorts);
     subsets.push(Object.freeze(ss));
   }
-  return Object.freeze({ service, includeTerminating, pods: podVersions(pods), members: Object.freeze(members.slice()), ports, ready, notReady, subsets: Object.freeze(subsets) as EndpointSubset[] });
+  return Object.freeze({ service, includeTerminating, pods, members: Object.freeze(members.slice()), ports, ready, notReady, subsets: Object.freeze(subsets) as EndpointSubset[] });
 }
 
 // The first place in a sorted address list whose address does not sort before addr.
@@ -357,13 +358,13 @@ function sameMember(a: Member | null, b: Member | null): boolean {
 function applyPodChanges(prev: EndpointsMemo, pods: readonly Pod[]): EndpointsMemo | undefined {
   const before = prev.pods;
   let p = 0;
-  const n = before.names.length;
+  const n = before.length;
   const common = Math.min(n, pods.length);
-  while (p < common && isPodVersion(before, p, pods[p]!)) p++;
+  while (p < common && before[p] === pods[p]) p++;
   let a = n;
   let b = pods.length;
-  while (a > p && b > p && isPodVersion(before, a - 1, pods[b - 1]!)) a--, b--;
-  // The same pods (the list may be another array): the memo holds as it is.
+  while (a > p && b > p && before[a - 1] === pods[b - 1]) a--, b--;
+  // The very same pod objects (the list may be another array): the memo holds as it is.
   if (p === a && p === b) return prev;
   const member = (pod: Pod) => memberFor(prev.service, pod, prev.includeTerminating);
   const windowMembers: (Member | null)[] = [];
@@ -377,23 +378,23 @@ function applyPodChanges(prev: EndpointsMemo, pods: readonly Pod[]): EndpointsMe
   };
   if (a - p === b - p) {
     // Pods replaced in place (the usual case): each new object against the one it replaced.
-    for (let i = p; i < a; i++) windowMembers.push(isPodVersion(before, i, pods[i]!) ? prev.members[i]! : change(prev.members[i]!, member(pods[i]!)));
+    for (let i = p; i < a; i++) windowMembers.push(before[i] === pods[i] ? prev.members[i]! : change(prev.members[i]!, member(pods[i]!)));
   } else {
     // Pods came or went: each against the pod of its name before, if any.
     const was = new Map<string, number>();
-    for (let i = p; i < a; i++) was.set(before.names[i]!, i);
+    for (let i = p; i < a; i++) was.set(before[i]!.metadata?.name ?? "", i);
     for (let i = p; i < b; i++) {
       const pod = pods[i]!;
       const name = pod.metadata?.name ?? "";
       const j = was.get(name);
       if (j !== undefined) was.delete(name);
-      if (j !== undefined && isPodVersion(before, j, pod)) windowMembers.push(prev.members[j]!);
+      if (j !== undefined && before[j] === pod) windowMembers.push(prev.members[j]!);
       else windowMembers.push(change(j === undefined ? null : prev.members[j]!, member(pod)));
     }
     for (const j of was.values()) change(prev.members[j]!, null);
   }
   const members = [...prev.members.slice(0, p), ...windowMembers, ...prev.members.slice(a)];
-  if (removed.length === 0 && added.length === 0) return Object.freeze({ ...prev, pods: podVersions(pods), members: Object.freeze(members) });
+  if (removed.length === 0 && added.length === 0) return Object.freeze({ ...prev, pods, members: Object.freeze(members) });
   if (removed.length + added.length > MAX_INCREMENTAL_CHANGES) return memoFromMembers(prev.service, prev.includeTerminating, pods, members);
   const ready = prev.ready.slice();
   const notReady = prev.notReady.slice();

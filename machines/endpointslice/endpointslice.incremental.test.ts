@@ -27,6 +27,7 @@ type Op =
   | { kind: "max"; max: number }
   | { kind: "many"; specs: PodSpec[] }
   | { kind: "edit"; which: number; drop: boolean }
+  | { kind: "relist" }
   | { kind: "nothing" };
 
 const op: fc.Arbitrary<Op> = fc.oneof(
@@ -41,6 +42,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { arbitrary: fc.record({ kind: fc.constant("max" as const), max: fc.integer({ min: 2, max: 6 }) }), weight: 1 },
   { arbitrary: fc.record({ kind: fc.constant("many" as const), specs: fc.array(podSpec, { minLength: 3, maxLength: 15 }) }), weight: 1 },
   { arbitrary: fc.record({ kind: fc.constant("edit" as const), which: fc.nat(), drop: fc.boolean() }), weight: 1 },
+  { arbitrary: fc.record({ kind: fc.constant("relist" as const) }), weight: 1 },
   { arbitrary: fc.record({ kind: fc.constant("nothing" as const) }), weight: 2 },
 );
 
@@ -75,6 +77,10 @@ class World {
   delete(which: number): void {
     const names = [...this.pods.keys()];
     if (names.length > 0) this.pods.delete(names[which % names.length]!);
+  }
+  /** A relist: every pod comes back as another object of the same version (the memo knows pods by identity). */
+  relist(): void {
+    for (const [name, e] of this.pods) this.pods.set(name, { ...e, pod: makePod(name, e.born, Number(e.pod.metadata?.resourceVersion ?? 7), e.spec) });
   }
   selected(service: Service): Pod[] {
     return [...this.pods.values()].map((e) => e.pod).filter((p) => matchesServiceSelector(service.spec?.selector, p.metadata?.labels));
@@ -120,6 +126,7 @@ describe("reconcileSlicesWithMemo equals reconcileSlices after every change", ()
           else if (o.kind === "max") max = o.max;
           else if (o.kind === "many") for (const s of o.specs) w.add(s);
           else if (o.kind === "edit") w.edit(o.which, o.drop);
+          else if (o.kind === "relist") w.relist();
           const nodes = w.nodes;
           const nodeNamed = (name: string) => nodes.get(name);
           const pods = w.selected(service);

@@ -8,10 +8,7 @@ import {
   findPort,
   hasSelector,
   isPodReady,
-  isPodVersion,
   podIPv4,
-  podVersions,
-  type PodVersions,
   shouldPodBeInEndpoints,
   shouldSetHostname,
 } from "../common/endpointutil.js";
@@ -447,8 +444,13 @@ export function reconcileHints(
 export interface SliceMemo {
   readonly service: Service;
   readonly nodeStore: object;
-  /** the versions of the selected pods it was computed from, in order, and each one's part */
-  readonly pods: PodVersions;
+  /**
+   * the selected pods it was computed from, in order, and each one's part: a sync finds the pods
+   * replaced since by identity (stored objects are immutable values, replaced on change). The
+   * list is the one the trigger-time state of the same sync keeps, so holding it keeps no pod
+   * alive that the controller does not hold already.
+   */
+  readonly pods: readonly Pod[];
   readonly parts: readonly (PodPart | undefined)[];
   /** never changed once in a memo (reconcilePortSet reads a copy) */
   readonly desired: Map<string, Desired>;
@@ -494,34 +496,32 @@ export function reconcileSlicesWithMemo(
   const ns = service.metadata?.namespace ?? "default";
   const partOf = (pod: Pod) => ((pod.metadata?.namespace ?? "default") !== ns ? undefined : podPart(pod, service, named));
   const fits = prev !== undefined && prev.service === service && prev.nodeStore === nodeStore;
-  let parts: readonly (PodPart | undefined)[];
-  let desired: Map<string, Desired>;
-  if (!fits) {
-    parts = pods.map(partOf);
-    desired = desiredOfParts(parts);
-  } else {
-    const before = prev.pods;
-    let changed = false;
-    if (before.names.length === pods.length) {
-      // Pods replaced in place (the usual case): each new version against the one it replaced.
-      let next: (PodPart | undefined)[] | undefined;
-      for (let i = 0; i < pods.length; i++) {
-        if (isPodVersion(before, i, pods[i]!)) continue;
-        const part = partOf(pods[i]!);
-        const old = prev.parts[i];
-        if (samePart(old, part)) continue;
-        (next ??= prev.parts.slice())[i] = part;
-        changed = true;
-      }
-      parts = next ?? prev.parts;
-    } else {
-      // Pods came or went: the desired endpoints are grouped anew, in the new pod order.
-      parts = pods.map((pod, i) => (isPodVersion(before, i, pod) ? prev.parts[i] : partOf(pod)));
-      changed = true;
-    }
-    desired = changed ? desiredOfParts(parts) : prev.desired;
-  }
+  const since = fits ? partsSince(prev, pods, partOf) : undefined;
+  const parts = since?.parts ?? Object.freeze(pods.map(partOf));
+  const desired = fits && parts === prev.parts ? prev.desired : desiredOfParts(parts);
   const changes = reconcileDesired(service, desired, existingSlices, max, opts.topology);
-  const memo: SliceMemo = Object.freeze({ service, nodeStore, pods: podVersions(pods), parts: Object.freeze(parts.slice()), desired });
+  // The very same pod objects (the list may be another array): the memo holds as it is.
+  const memo: SliceMemo = since?.samePods ? prev! : Object.freeze({ service, nodeStore, pods, parts, desired });
   return { changes, memo };
+}
+
+/**
+ * The parts of `pods` from the memo of the pods before: a pod object seen at the same place
+ * keeps its part, a replaced one is looked at again, and the memo's own parts come back (the
+ * same array) when no part differs; samePods when every object is the one at its place before. Pods that came or went change the places: every pod not
+ * at its place before is looked at again (podPart remembers each object's part).
+ */
+function partsSince(prev: SliceMemo, pods: readonly Pod[], partOf: (pod: Pod) => PodPart | undefined): { parts: readonly (PodPart | undefined)[]; samePods: boolean } {
+  const before = prev.pods;
+  if (before.length !== pods.length) return { parts: Object.freeze(pods.map((pod, i) => (before[i] === pod ? prev.parts[i] : partOf(pod)))), samePods: false };
+  let next: (PodPart | undefined)[] | undefined;
+  let samePods = true;
+  for (let i = 0; i < pods.length; i++) {
+    if (before[i] === pods[i]) continue;
+    samePods = false;
+    const part = partOf(pods[i]!);
+    if (samePart(prev.parts[i], part)) continue;
+    (next ??= prev.parts.slice())[i] = part;
+  }
+  return { parts: next === undefined ? prev.parts : Object.freeze(next), samePods };
 }
