@@ -1,9 +1,9 @@
 // The NodeRestriction admission plugin (plugin/pkg/admission/noderestriction/admission.go): a node
 // may write only its own Node and Lease, create only mirror pods bound to itself, and delete, evict
 // or update the status of only the pods bound to it, write only the capacity and conditions of a
-// claim's status, ask tokens only bound to its own pods, and ask node certificates only in its own name. A node may not change labels of the node-restriction
-// namespace, or kubernetes.io / k8s.io labels a kubelet does not set, on update; on create they are
-// not checked yet.
+// claim's status, ask tokens only bound to its own pods, and ask node certificates only in its own name. A node may not set labels of the node-restriction
+// namespace, or kubernetes.io / k8s.io labels a kubelet does not set, when it registers its Node or
+// updates it, nor change its taints on update; an administrator adds those after registration.
 
 import type { Status } from "kubernetes-types/meta/v1";
 import { deepEqual } from "../../common/equal.js";
@@ -129,7 +129,12 @@ function admitPodEviction(nodeName: string, a: AdmissionRequest, graph: NodeGrap
 function admitNode(nodeName: string, a: AdmissionRequest, forbid: Forbid): Status | undefined {
   const requested = a.name || (a.operation === "CREATE" ? a.obj?.metadata?.name ?? "" : "");
   if (requested !== nodeName) return forbid(`node ${S.goQuote(nodeName)} is not allowed to modify node ${S.goQuote(requested)}`);
-  if (a.operation === "CREATE" && a.obj?.spec?.configSource != null) return forbid(`node ${S.goQuote(nodeName)} is not allowed to create pods with a non-nil configSource`);
+  if (a.operation === "CREATE") {
+    if (a.obj?.spec?.configSource != null) return forbid(`node ${S.goQuote(nodeName)} is not allowed to create pods with a non-nil configSource`);
+    // a node registers only with labels it could later set itself (getModifiedLabels against none)
+    const forbidden = forbiddenLabels(modifiedLabels(a.obj?.metadata?.labels, undefined));
+    if (forbidden.length > 0) return forbid(`node ${S.goQuote(nodeName)} is not allowed to set the following labels: ${forbidden.join(", ")}`);
+  }
   if (a.operation === "UPDATE") {
     const spec = a.obj?.spec ?? {};
     const oldSpec = a.old?.spec ?? {};
