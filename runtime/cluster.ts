@@ -29,7 +29,7 @@ import { parseFieldSelector, parseSelector } from "../machines/common/labels.js"
 import type { UserInfo } from "../machines/apiserver/auth/index.js";
 import { seedFor } from "../machines/common/prng.js";
 import { bootstrapClusterRoleBindings, bootstrapClusterRoles, bootstrapRoleBindings, bootstrapRoles } from "../machines/apiserver/auth/bootstrap.js";
-import { clusterInfoConfigMap, clusterInfoRBAC } from "./kubeadm.js";
+import { adminMarks, clusterInfoConfigMap, clusterInfoRBAC, markRegisteredNodes } from "./kubeadm.js";
 import { Runtime } from "./runtime.js";
 import type { Interpreter } from "./fastpath.js";
 import { etcdPolicy } from "./policy.js";
@@ -240,6 +240,7 @@ export class Cluster {
     this.computedUidSeed = (this.seed ^ (nonce ?? 0)) >>> 0;
     this.bootstrap(opts.only !== undefined, opts.addons === true && opts.only === undefined);
     if (!opts.only) {
+      this.markNodes();
       this.set.start(this.runtime);
       this.watchForPolicies();
       this.watchForAdmissionPolicies();
@@ -345,6 +346,17 @@ export class Cluster {
         this.waiting.set(id, then);
         this.runtime.send("kubectl", "apiserver", { type: "ApiRequest", id, token: this.adminToken, ...req });
       });
+    });
+  }
+
+  /** kubeadm's and the admin's writes to each node its kubelet registered (runtime/kubeadm.ts), as kubeadm on kind's control-plane node. */
+  private markNodes(): void {
+    if (!this.set.nodes.some((n) => adminMarks(n) !== undefined)) return;
+    this.runtime.external("kubeadm", (msg) => this.onMessage(msg));
+    markRegisteredNodes(this.runtime, this.set.nodes, (req, then) => {
+      const id = this.nextId++;
+      this.waiting.set(id, then);
+      this.runtime.send("kubeadm", "apiserver", { type: "ApiRequest", id, token: this.adminToken, ...req });
     });
   }
 

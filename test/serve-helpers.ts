@@ -7,6 +7,7 @@ import { execFile, execFileSync, spawnSync } from "node:child_process";
 import { createServer as createTcpServer } from "node:net";
 import { createServer as createHttpsServer, request } from "node:https";
 import type { ServerResponse } from "node:http";
+import type { Node } from "kubernetes-types/core/v1";
 import { createCluster, type Cluster } from "../runtime/cluster.js";
 import { startServer, type RunningServer } from "../runtime/server/http.js";
 import { kubeconfig } from "../runtime/server/kubeconfig.js";
@@ -21,7 +22,7 @@ export interface Served {
 }
 
 /** Starts a live cluster (speed x) and serves it on a free port. */
-export async function serve(opts: { nodes?: number; speed?: number; etcdQuotaBackendBytes?: number; addons?: boolean; leases?: boolean } = {}): Promise<Served> {
+export async function serve(opts: { nodes?: number | Node[]; speed?: number; etcdQuotaBackendBytes?: number; addons?: boolean; leases?: boolean } = {}): Promise<Served> {
   const quota = opts.etcdQuotaBackendBytes !== undefined ? { etcdQuotaBackendBytes: opts.etcdQuotaBackendBytes } : {};
   // addons: kubeadm's coredns and kube-proxy pods in kube-system, as `podflow serve` runs them
   const addons = opts.addons === true ? { addons: true } : {};

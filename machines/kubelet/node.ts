@@ -8,6 +8,7 @@ import { rfc3339, rfc3339Micro } from "../common/time.js";
 import { digestOf } from "../cri/registry.js";
 import { formatCIDR, intToIp, parseCIDR } from "../common/ip.js";
 import { mutant } from "../common/mutation.js";
+import { splitNodeMarks } from "../common/kubeletlabels.js";
 
 /** How often the kubelet renews its Lease (renewInterval = 25% of the 40 s lease duration). */
 export const leaseRenewIntervalMs = 10_000;
@@ -54,11 +55,15 @@ export function nodeConditions(now: number, prior?: NodeCondition[], runtimeErro
 }
 
 /**
- * The Node the kubelet registers: the given object's labels, taints and capacity kept, the rest
- * filled in. spec.podCIDR(s) only when the node has one (none when the cluster CIDR ran out).
+ * The Node the kubelet registers (initialNode): its own labels (hostname, os, arch), the given
+ * object's labels and taints its flags carry (splitNodeMarks), and the capacity; an administrator
+ * patches in the rest once it is registered (runtime/kubeadm.ts). spec.podCIDR(s) only when the
+ * node has one (none when the cluster CIDR ran out).
  */
 export function registrationNode(given: Node, index: number, podCIDR: string | undefined, now: number, runtimeError?: string): Node {
   const name = given.metadata!.name!;
+  const { taints, ...spec } = given.spec ?? {};
+  const own = splitNodeMarks(given.metadata?.labels, taints).kubelet;
   return {
     apiVersion: "v1",
     kind: "Node",
@@ -67,11 +72,11 @@ export function registrationNode(given: Node, index: number, podCIDR: string | u
       name,
       labels: {
         "beta.kubernetes.io/arch": "amd64", "beta.kubernetes.io/os": "linux", "kubernetes.io/arch": "amd64",
-        "kubernetes.io/hostname": name, "kubernetes.io/os": "linux", ...(given.metadata?.labels ?? {}),
+        "kubernetes.io/hostname": name, "kubernetes.io/os": "linux", ...own.labels,
       },
       annotations: { "node.alpha.kubernetes.io/ttl": "0", "volumes.kubernetes.io/controller-managed-attach-detach": "true", ...(given.metadata?.annotations ?? {}) },
     },
-    spec: { ...(podCIDR === undefined ? {} : { podCIDR, podCIDRs: [podCIDR] }), ...(given.spec ?? {}) },
+    spec: { ...(podCIDR === undefined ? {} : { podCIDR, podCIDRs: [podCIDR] }), ...spec, ...(own.taints.length > 0 ? { taints: own.taints } : {}) },
     status: nodeStatus(given, index, now, undefined, runtimeError),
   };
 }

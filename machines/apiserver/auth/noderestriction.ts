@@ -1,10 +1,9 @@
 // The NodeRestriction admission plugin (plugin/pkg/admission/noderestriction/admission.go): a node
 // may write only its own Node and Lease, create only mirror pods bound to itself, and delete, evict
 // or update the status of only the pods bound to it, write only the capacity and conditions of a
-// claim's status, ask tokens only bound to its own pods, and ask node certificates only in its own name. A node may not change labels of the node-restriction
-// namespace, or kubernetes.io / k8s.io labels a kubelet does not set, on update; on create they are
-// not checked: podflow's given Node objects stand for labels an administrator set, which the
-// kubelet registers with.
+// claim's status, ask tokens only bound to its own pods, and ask node certificates only in its own name. A node may not set labels of the node-restriction
+// namespace, or kubernetes.io / k8s.io labels a kubelet does not set, when it registers its Node or
+// updates it, nor change its taints on update; an administrator adds those after registration.
 
 import type { Status } from "kubernetes-types/meta/v1";
 import { deepEqual } from "../../common/equal.js";
@@ -14,6 +13,7 @@ import { nodeIdentity, type NodeGraph } from "./node.js";
 import type { UserInfo } from "./types.js";
 import { mutant } from "../../common/mutation.js";
 import { parseCSR } from "../../common/csr.js";
+import { isForbiddenNodeLabel } from "../../common/kubeletlabels.js";
 
 export type Operation = "CREATE" | "UPDATE" | "DELETE";
 
@@ -129,7 +129,12 @@ function admitPodEviction(nodeName: string, a: AdmissionRequest, graph: NodeGrap
 function admitNode(nodeName: string, a: AdmissionRequest, forbid: Forbid): Status | undefined {
   const requested = a.name || (a.operation === "CREATE" ? a.obj?.metadata?.name ?? "" : "");
   if (requested !== nodeName) return forbid(`node ${S.goQuote(nodeName)} is not allowed to modify node ${S.goQuote(requested)}`);
-  if (a.operation === "CREATE" && a.obj?.spec?.configSource != null) return forbid(`node ${S.goQuote(nodeName)} is not allowed to create pods with a non-nil configSource`);
+  if (a.operation === "CREATE") {
+    if (a.obj?.spec?.configSource != null) return forbid(`node ${S.goQuote(nodeName)} is not allowed to create pods with a non-nil configSource`);
+    // a node registers only with labels it could later set itself (getModifiedLabels against none)
+    const forbidden = forbiddenLabels(modifiedLabels(a.obj?.metadata?.labels, undefined));
+    if (forbidden.length > 0) return forbid(`node ${S.goQuote(nodeName)} is not allowed to set the following labels: ${forbidden.join(", ")}`);
+  }
   if (a.operation === "UPDATE") {
     const spec = a.obj?.spec ?? {};
     const oldSpec = a.old?.spec ?? {};
@@ -159,26 +164,9 @@ function modifiedLabels(now: unknown, old: unknown): string[] {
 
 const isMap = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
-// k8s.io/api/core/v1 well_known_labels.go: KubeletLabels and KubeletLabelNamespaces
-const kubeletLabels = new Set([
-  "kubernetes.io/hostname", "failure-domain.beta.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/region", "beta.kubernetes.io/instance-type",
-  "beta.kubernetes.io/os", "beta.kubernetes.io/arch", "topology.kubernetes.io/zone", "topology.kubernetes.io/region", "node.kubernetes.io/instance-type",
-  "kubernetes.io/os", "kubernetes.io/arch",
-]);
-const kubeletLabelNamespaces = ["kubelet.kubernetes.io", "node.kubernetes.io"];
-
-const labelNamespace = (key: string) => (key.includes("/") ? key.slice(0, key.indexOf("/")) : "");
-const inNamespace = (ns: string, domain: string) => ns === domain || ns.endsWith(`.${domain}`);
-
 /** getForbiddenLabels, as a sorted list (sets.String's List): node-restriction labels, and kubernetes.io or k8s.io labels no kubelet sets. */
 function forbiddenLabels(modified: string[]): string[] {
-  const out = modified.filter((key) => {
-    const ns = labelNamespace(key);
-    if (inNamespace(ns, "node-restriction.kubernetes.io")) return true;
-    const isKubernetes = inNamespace(ns, "kubernetes.io") || inNamespace(ns, "k8s.io");
-    return isKubernetes && !kubeletLabels.has(key) && !kubeletLabelNamespaces.some((d) => inNamespace(ns, d));
-  });
-  return out.sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+  return modified.filter(isForbiddenNodeLabel).sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
 }
 
 /** admitServiceAccount: a node's TokenRequest must be bound to a pod, by uid, that runs on the node. */
