@@ -57,7 +57,7 @@ export function nodeConditions(now: number, prior?: NodeCondition[], runtimeErro
  * The Node the kubelet registers: the given object's labels, taints and capacity kept, the rest
  * filled in. spec.podCIDR(s) only when the node has one (none when the cluster CIDR ran out).
  */
-export function registrationNode(given: Node, index: number, podCIDR: string | undefined, now: number, runtimeError?: string): Node {
+export function registrationNode(given: Node, index: number, podCIDR: string | undefined, now: number, runtimeError?: string, podCIDRv6?: string): Node {
   const name = given.metadata!.name!;
   return {
     apiVersion: "v1",
@@ -71,7 +71,7 @@ export function registrationNode(given: Node, index: number, podCIDR: string | u
       },
       annotations: { "node.alpha.kubernetes.io/ttl": "0", "volumes.kubernetes.io/controller-managed-attach-detach": "true", ...(given.metadata?.annotations ?? {}) },
     },
-    spec: { ...(podCIDR === undefined ? {} : { podCIDR, podCIDRs: [podCIDR] }), ...(given.spec ?? {}) },
+    spec: { ...(podCIDR === undefined ? {} : { podCIDR, podCIDRs: podCIDRv6 === undefined ? [podCIDR] : [podCIDR, podCIDRv6] }), ...(given.spec ?? {}) },
     status: nodeStatus(given, index, now, undefined, runtimeError),
   };
 }
