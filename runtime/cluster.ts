@@ -10,7 +10,6 @@ import { apiServices, metricsServerAPIService } from "../machines/apiserver/apis
 import { flowSchemas, priorityLevelConfigurations } from "../machines/apiserver/flowcontrol.js";
 import { defaultServiceCIDRName } from "../machines/apiserver/servicecidr.js";
 import { csiNodes } from "../machines/apiserver/csinode.js";
-import { DEFAULT_SERVICE_CIDR } from "../machines/apiserver/allocators.js";
 import { rfc3339 } from "../machines/common/time.js";
 import { servedVersions } from "../machines/apiserver/conversion.js";
 import { etcdMachine } from "../machines/etcd/etcd.machine.js";
@@ -38,6 +37,7 @@ import { callWebhook } from "./webhookclient.js";
 import { CertificateSigner } from "./certsigner.js";
 import { ApiError, conversionOf, decodeApplied, parseManifests, precheck } from "./manifests.js";
 import { components, type ComponentSet } from "./components.js";
+import { clusterNetworking, ipFamilyModes, type ClusterNetworking, type IPFamilyMode } from "./ipfamily.js";
 import { isPolicyWrite, POLICY_AGENT, startPolicyAgent } from "./policyagent.js";
 import { isPolicyStored, startPolicyStatusController } from "./vapstatus.js";
 // networking views
@@ -101,6 +101,11 @@ export interface ClusterOptions {
    * every seeded run.
    */
   leases?: boolean;
+  /**
+   * kind's networking.ipFamily: "ipv4" (the default) or "dual" (IPv4 first), with kind's default pod
+   * and service subnets for it (podflow serve --ip-family).
+   */
+  ipFamily?: IPFamilyMode;
 }
 
 /** What an operator's etcdctl asks of etcd: `alarm list` / `alarm disarm`, `defrag`, `endpoint status`, `compact REV`. */
@@ -163,6 +168,8 @@ export class Cluster {
   liveErrors = 0;
   readonly live: boolean;
   readonly set: ComponentSet;
+  /** the pod and service subnets of the cluster's IP family (kind's networking) */
+  readonly networking: ClusterNetworking;
   /** when the API server started (RFC 3339): the aggregator's autoregister controller writes its APIServices then */
   private startedAt = "";
   /** API Priority and Fairness' bootstrap configuration: fixed for the run, each object with its own uid */
@@ -177,6 +184,8 @@ export class Cluster {
   constructor(opts: ClusterOptions = {}) {
     this.seed = opts.seed ?? 1;
     this.live = opts.clock === "live";
+    if (opts.ipFamily !== undefined && !ipFamilyModes.includes(opts.ipFamily)) throw new Error(`createCluster: ipFamily must be one of ${ipFamilyModes.join(", ")}`);
+    this.networking = clusterNetworking(opts.ipFamily);
     this.pacing = { mode: "live", speed: opts.speed ?? 1 };
     // A live cluster's clock starts at the wall time, so ages kubectl computes itself are right.
     const startTime = this.live ? Math.floor(Date.now() / 1000) * 1000 : undefined;
@@ -233,7 +242,9 @@ export class Cluster {
     opts.etcdStore?.attach(this.runtime);
     // A live cluster's uids differ from every other start's; a simulated one replays them per seed.
     const nonce = this.live ? randomBytes(4).readUInt32LE(0) : undefined;
-    this.runtime.spawn("apiserver", apiServerMachine, { tokens: this.tokens, seed: seedFor(this.seed, "apiserver"), ...(nonce !== undefined ? { nonce } : {}) });
+    // --service-cluster-ip-range: named only when it is not the default single-stack one
+    const serviceCIDRs = this.networking.ipFamily === "ipv4" ? {} : { serviceCIDRs: this.networking.serviceSubnets };
+    this.runtime.spawn("apiserver", apiServerMachine, { tokens: this.tokens, seed: seedFor(this.seed, "apiserver"), ...(nonce !== undefined ? { nonce } : {}), ...serviceCIDRs });
     // its uids are drawn per object from the run's seed (and a live start's nonce), so no other draw moves
     const uidOf = (kind: string, name: string) => new Rng(seedFor((this.seed ^ (nonce ?? 0)) >>> 0, `flowcontrol/${kind}/${name}`)).uuid();
     this.apf = { flowSchemas: flowSchemas({ createdAt: this.startedAt, uidOf }), priorityLevels: priorityLevelConfigurations({ createdAt: this.startedAt, uidOf }) };
@@ -271,7 +282,7 @@ export class Cluster {
       if (!r.ok && r.status.reason !== "AlreadyExists") throw new ApiError(r.status);
     };
     const ensureDefaultServiceCIDR = () => {
-      ensure({ verb: "create", group: "networking.k8s.io", resource: "servicecidrs", body: { apiVersion: "networking.k8s.io/v1", kind: "ServiceCIDR", metadata: { name: defaultServiceCIDRName }, spec: { cidrs: [DEFAULT_SERVICE_CIDR] } } });
+      ensure({ verb: "create", group: "networking.k8s.io", resource: "servicecidrs", body: { apiVersion: "networking.k8s.io/v1", kind: "ServiceCIDR", metadata: { name: defaultServiceCIDRName }, spec: { cidrs: [...this.networking.serviceSubnets] } } });
       const sc = this.requestSync({ verb: "get", group: "networking.k8s.io", resource: "servicecidrs", name: defaultServiceCIDRName });
       if (!sc.ok) throw new ApiError(sc.status);
       // syncStatus: only a ServiceCIDR without a Ready condition (or an Unknown one) is marked Ready

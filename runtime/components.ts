@@ -11,7 +11,7 @@ import { criMachine } from "../machines/cri/cri.machine.js";
 import { hpaControllerMachine } from "../machines/podautoscaler/hpa.machine.js";
 import { metricsServerMachine } from "../machines/metricsserver/metricsserver.machine.js";
 import { cniMachine } from "../machines/cni/cni.machine.js";
-import { nodePodCIDR } from "../machines/cni/ipam.js";
+import { nodePodCIDR, nodePodCIDRv6 } from "../machines/cni/ipam.js";
 import { internalIPFor } from "../machines/kubelet/node.js";
 import { nodeMachine } from "../machines/common/kernel.js";
 import type { ExtraRegistry } from "../machines/cri/registry.js";
@@ -36,7 +36,7 @@ import { csrCleanerMachine } from "../machines/csrcleaner/csrcleaner.machine.js"
 import { serviceCIDRsMachine } from "../machines/servicecidrs/servicecidrs.machine.js";
 import { ipAllocatorRepairMachine } from "../machines/ipallocatorrepair/ipallocatorrepair.machine.js";
 import { defaultServiceCIDRMachine } from "../machines/defaultservicecidr/defaultservicecidr.machine.js";
-import { DEFAULT_SERVICE_CIDR } from "../machines/apiserver/allocators.js";
+import { clusterNetworking, type IPFamilyMode } from "./ipfamily.js";
 import { resourceQuotaControllerMachine } from "../machines/resourcequota/resourcequota.machine.js";
 // [/batch]
 // [serviceaccounts]
@@ -80,6 +80,8 @@ export function components(nodes: Node[], seed: number, opts: unknown, mint: (ad
   const dnsPods = addons.addons === true && addons.only === undefined;
   // the control plane's Leases (ClusterOptions.leases), held on kind's control-plane node: the first
   const leases = (opts as { leases?: boolean } | undefined)?.leases === true && addons.only === undefined;
+  // kind's networking.ipFamily: the pod and service subnets
+  const networking = clusterNetworking((opts as { ipFamily?: IPFamilyMode } | undefined)?.ipFamily);
   const identity = (address: string, user: UserInfo): Identity => ({ address, token: mint(address), user });
   const identities: Identity[] = [
     identity("scheduler", { name: "system:kube-scheduler", groups: ["system:authenticated"] }),
@@ -131,8 +133,10 @@ export function components(nodes: Node[], seed: number, opts: unknown, mint: (ad
       // writes no CNI config there, so its network never becomes ready.
       for (const [i, n] of nodes.entries()) {
         const name = n.metadata!.name!;
-        const podCIDR = n.spec?.podCIDR ?? nodePodCIDR("10.244.0.0/16", i);
-        const cidr = podCIDR === undefined ? {} : { podCIDR };
+        const podCIDR = n.spec?.podCIDR ?? nodePodCIDR(networking.podSubnets[0]!, i);
+        // node-ipam's dual-stack allocator: a /64 of the IPv6 pod subnet beside the IPv4 /24
+        const podCIDRv6 = podCIDR === undefined || networking.podSubnets[1] === undefined ? undefined : (n.spec?.podCIDRs?.[1] ?? nodePodCIDRv6(networking.podSubnets[1], i));
+        const cidr = podCIDR === undefined ? {} : { podCIDR, ...(podCIDRv6 !== undefined ? { podCIDRv6 } : {}) };
         const registry = (opts as { registry?: ExtraRegistry } | undefined)?.registry;
         const appArmorProfiles = (opts as { appArmorProfiles?: readonly string[] } | undefined)?.appArmorProfiles;
         rt.spawn(`cni/${name}`, cniMachine, { node: name, ...cidr });
@@ -190,7 +194,7 @@ export function components(nodes: Node[], seed: number, opts: unknown, mint: (ad
       rt.spawn("service-cidr-controller", serviceCIDRsMachine, { token: tokenOf("controller-manager"), address: "service-cidr-controller" });
       // kube-apiserver's own controllers of the service range: the ClusterIP repair loop and the default ServiceCIDR's
       rt.spawn("ipallocator-repair-controller", ipAllocatorRepairMachine, { token: tokenOf("apiserver-loopback"), address: "ipallocator-repair-controller" });
-      rt.spawn("kubernetes-service-cidr-controller", defaultServiceCIDRMachine, { token: tokenOf("apiserver-loopback"), address: "kubernetes-service-cidr-controller", cidrs: [DEFAULT_SERVICE_CIDR] });
+      rt.spawn("kubernetes-service-cidr-controller", defaultServiceCIDRMachine, { token: tokenOf("apiserver-loopback"), address: "kubernetes-service-cidr-controller", cidrs: [...networking.serviceSubnets] });
       // [/networking]
       // [storage] kube-controller-manager's PersistentVolume controller
       rt.spawn("persistentvolume-controller", pvControllerMachine, { token: tokenOf("controller-manager"), address: "persistentvolume-controller" });

@@ -43,7 +43,8 @@ import { validateCreate, validateUpdate } from "./validation/index.js";
 import { validateBinding } from "./validation/pod.js";
 import { validateCommonObjectMeta, withMetadataMemo } from "./validation/meta.js";
 import { statusWriteMeta } from "./statusmeta.js";
-import { allocateServiceAddresses, newServiceAllocators, releaseDroppedAddresses, releaseServiceAddresses, type ServiceAllocators } from "./services.js";
+import { DEFAULT_SERVICE_CIDR } from "./allocators.js";
+import { allocateServiceAddresses, initIPFamilyFields, newServiceAllocators, primaryBitmapRange, serviceIPFamiliesOf, releaseDroppedAddresses, releaseServiceAddresses, type ServiceAllocators } from "./services.js";
 import { ipAddressChanges, ipAddressFor, ipAddressKey, serviceNetworkOf } from "./servicecidr.js";
 import { shareUnchanged } from "../common/share.js";
 import { deepEqual, semanticEqual } from "../common/equal.js";
@@ -166,6 +167,8 @@ export interface ApiServerContext {
   rng: Rng;
   eventLease?: { id: number; grantedAt: number };
   allocators: ServiceAllocators;
+  /** --service-cluster-ip-range, primary first, when not the default single-stack IPv4 range */
+  serviceCIDRs?: readonly string[];
   /** revision recorded at the last compaction tick; compacted at the next one, as kube-apiserver does */
   compactCandidate: number;
   /** pod creates whose admission waits to look for their ServiceAccount again, by park id */
@@ -197,6 +200,8 @@ export interface ApiServerInput {
   /** Live clusters only: a random number drawn once per start by the runtime, mixed into the uid and
    * generateName generator so that two runs with the same seed never mint the same uids. */
   nonce?: number;
+  /** --service-cluster-ip-range (one CIDR, or one per family for a dual-stack cluster); the default IPv4 range when absent */
+  serviceCIDRs?: readonly string[];
 }
 
 export const compactionIntervalMs = 5 * 60_000;
@@ -209,7 +214,8 @@ export function initialApiServer(input: ApiServerInput): ApiServerContext {
     backlog: List(),
     nextEtcdId: 1,
     rng: new Rng(input.nonce === undefined ? input.seed : (input.seed ^ Math.imul(input.nonce >>> 0, 0x9e3779b1)) >>> 0),
-    allocators: newServiceAllocators(),
+    allocators: newServiceAllocators(undefined, primaryBitmapRange(input.serviceCIDRs)),
+    ...(input.serviceCIDRs !== undefined ? { serviceCIDRs: [...input.serviceCIDRs] } : {}),
     compactCandidate: 0,
     parked: IMap(),
     nextParkId: 1,
@@ -2353,6 +2359,12 @@ export function runValidation(ctx: ApiServerContext): ApiServerContext {
   const r = cur.r!;
   const escalation = rbacEscalation(ctx, cur);
   if (escalation) return stepped(ctx, { ...cur, error: escalation });
+  // the Service REST's BeginCreate/BeginUpdate: its IP family fields are set and checked before the strategy validates
+  if (kindIs(r, "Service") && cur.req.subresource === undefined) {
+    const init = initIPFamilyFields(cur.obj.spec ?? {}, cur.old?.spec, serviceIPFamiliesOf(ctx.serviceCIDRs ?? [DEFAULT_SERVICE_CIDR]));
+    if ("errors" in init) return stepped(ctx, { ...cur, error: S.invalid(r, cur.obj.metadata?.name ?? cur.req.name ?? "", init.errors) });
+    if (init.spec !== cur.obj.spec) cur = { ...cur, obj: { ...cur.obj, spec: init.spec } };
+  }
   // rest.BeforeUpdate runs the common ObjectMeta checks before the strategy's; rest.BeforeCreate after it, only when it passed.
   const namespaced = r.namespaced;
   // The common and the kind's checks read the same metadata: what one found clean the other need not check again.

@@ -35,6 +35,8 @@ export interface ServiceNetwork {
    * a range is ready when a ServiceCIDR that lists it is Ready and not being deleted), in cache order.
    */
   readyRanges: string[];
+  /** the IPv6 ones likewise: a dual-stack cluster's secondary family allocates from them */
+  readyRangesV6: string[];
 }
 
 /** The allocator's view of the cache. */
@@ -44,10 +46,12 @@ export function serviceNetworkOf(cache: WatchCache): ServiceNetwork {
     if (sc.metadata?.deletionTimestamp || !isServiceCIDRReady(sc)) continue;
     for (const c of Array.isArray(sc.spec?.cidrs) ? sc.spec.cidrs : []) ready.push(c);
   }
-  // the primary (IPv4) family's allocators only: an IPv6 range has no allocator on a single-stack cluster
+  // per family; an IPv6 range is only allocated from when the cluster serves IPv6 (the family checks come first)
   const readyRanges = [...new Set(ready.filter((c): c is string => typeof c === "string" && !c.includes(":")))];
+  const readyRangesV6 = [...new Set(ready.filter((c): c is string => typeof c === "string" && c.includes(":")))];
   return {
     readyRanges,
+    readyRangesV6,
     // the allocator works on the parsed address: an IPv4-mapped form is its IPv4 address
     allocatable: (ip) => ready.some((c) => prefixContainsIP(c, canonicalIP(ip))),
     taken: (ip) => cache.objects.has(ipAddressKey(canonicalIP(ip))),

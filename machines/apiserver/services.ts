@@ -3,13 +3,14 @@
 
 import { Rng } from "../common/prng.js";
 import {
-  allocateNext, allocateNextNodePort, allocateSpecific, allocateSpecificNodePort, inRange, isAllocated, mismatchedNetwork,
+  allocateNext, allocateNextNodePort, rangeOffset, allocateSpecific, allocateSpecificNodePort, inRange, isAllocated, mismatchedNetwork,
   newClusterIPAllocator, newNodePortAllocator, release, type AllocationResult, type RangeAllocatorState,
 } from "./allocators.js";
 import type { ServiceNetwork } from "./servicecidr.js";
 import { invalidValue, type FieldError } from "./status.js";
 import { mutant } from "../common/mutation.js";
-import { parseCIDRSloppy } from "../common/ip.js";
+import { addressAtOffset, cidrAddressCount, parseCIDRSloppy } from "../common/ip.js";
+import { validateClusterIPsRelatedFields } from "./validation/service.js";
 import { isIPv6 } from "./validation/ip.js";
 
 export interface ServiceAllocators {
@@ -18,10 +19,15 @@ export interface ServiceAllocators {
   rng: Rng;
 }
 
-/** Allocators over 10.96.0.0/12 (10.96.0.1 kept for the `kubernetes` Service) and 30000-32767. */
-export function newServiceAllocators(seed = 0x5e41ce): ServiceAllocators {
+/** Allocators over the IPv4 service range (10.96.0.0/12 by default) and 30000-32767. */
+export function newServiceAllocators(seed = 0x5e41ce, cidr?: string): ServiceAllocators {
   // 10.96.0.1 is not pre-reserved: the bootstrap creates the `kubernetes` Service with it explicitly.
-  return { ips: newClusterIPAllocator(undefined, { reserveKubernetesServiceIP: false }), ports: newNodePortAllocator(), rng: new Rng(seed) };
+  return { ips: newClusterIPAllocator(cidr, { reserveKubernetesServiceIP: false }), ports: newNodePortAllocator(), rng: new Rng(seed) };
+}
+
+/** The range the bitmap draws from: the IPv4 one of --service-cluster-ip-range (the default when there is none). */
+export function primaryBitmapRange(cidrs: readonly string[] | undefined): string | undefined {
+  return cidrs?.find((c) => !c.includes(":"));
 }
 
 function fieldErrorFrom(message: string, field: string, value: unknown): FieldError {
@@ -34,26 +40,68 @@ const needsNodePort = (svc: any) => svc.spec?.type === "NodePort" || svc.spec?.t
 // apiservice.NeedsHealthCheck
 const needsHealthCheck = (spec: any) => spec.type === "LoadBalancer" && spec.externalTrafficPolicy === "Local";
 
-/** The IP families the cluster's ClusterIP allocators serve: podflow's cluster is single-stack IPv4. */
+/** The IP families the cluster's ClusterIP allocators serve, primary first: podflow's default cluster is single-stack IPv4. */
 export const CLUSTER_IP_FAMILIES: readonly string[] = ["IPv4"];
+
+/** The families of --service-cluster-ip-range's CIDRs, in its order (the first is the default family). */
+export function serviceIPFamiliesOf(cidrs: readonly string[]): string[] {
+  return cidrs.map((c) => (c.includes(":") ? "IPv6" : "IPv4"));
+}
 
 // familyOf: an address that is not IPv6 (an IPv4-mapped one is IPv4) is taken as IPv4
 const familyOf = (ip: unknown) => (typeof ip === "string" && isIPv6(ip) ? "IPv6" : "IPv4");
+const otherFamily = (f: unknown) => (f === "IPv4" ? "IPv6" : "IPv4");
+const listOf = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+// sameClusterIPs / sameIPFamilies: a nil list and an empty one are the same
+const sameList = (a: unknown, b: unknown) => listOf(a).length === listOf(b).length && listOf(a).every((x, i) => x === listOf(b)[i]);
 
 /**
- * initIPFamilyFields' checks (pkg/registry/core/service/storage/alloc.go), the defaults having been
- * applied: a SingleStack policy with two cluster IPs or families; a cluster IP of a family the cluster
- * lacks; then, but for a headless Service without a selector (which may name any family), dual-stack
- * required of a single-stack cluster and families it does not serve.
+ * isMatchingPreferDualStackClusterIPFields (alloc.go): an update of a PreferDualStack Service that
+ * keeps its type, policy, cluster IPs and families is left as it is, whatever the cluster now serves.
  */
-export function ipFamilyErrors(spec: any, configured: readonly string[] = CLUSTER_IP_FAMILIES): FieldError[] {
-  if (spec.type === "ExternalName") return [];
+function isMatchingPreferDualStack(spec: any, old: any | undefined): boolean {
+  if (old === undefined || spec.ipFamilyPolicy === undefined || spec.ipFamilyPolicy === null) return false;
+  if (old.type !== spec.type || !["ClusterIP", "NodePort", "LoadBalancer"].includes(spec.type)) return false;
+  if (spec.ipFamilyPolicy !== "PreferDualStack" || (old.ipFamilyPolicy != null && old.ipFamilyPolicy !== "PreferDualStack")) return false;
+  return sameList(spec.clusterIPs, old.clusterIPs) && sameList(spec.ipFamilies, old.ipFamilies);
+}
+
+/**
+ * The REST's initIPFamilyFields (pkg/registry/core/service/storage/alloc.go), run by BeginCreate and
+ * BeginUpdate before the strategy validates: the policy (the old object's on an update that names
+ * none; else SingleStack, or RequireDualStack for a headless Service without a selector), the loose
+ * ValidateServiceClusterIPsRelatedFields, then the families against those the cluster serves
+ * (`configured`, primary first), and the families inferred or added. The Service's spec, or its errors.
+ */
+export function initIPFamilyFields(spec: any, old: any | undefined, configured: readonly string[] = CLUSTER_IP_FAMILIES): { spec: any } | { errors: FieldError[] } {
+  if (spec.type === "ExternalName") return { spec };
+  if (isMatchingPreferDualStack(spec, old)) return { spec };
+  const selectorless = spec.clusterIP === "None" && Object.keys(spec.selector ?? {}).length === 0;
+  let out = spec;
+  if (out.ipFamilyPolicy === undefined || out.ipFamilyPolicy === null) {
+    const inherited = old?.ipFamilyPolicy;
+    out = { ...out, ipFamilyPolicy: inherited != null ? inherited : selectorless ? "RequireDualStack" : "SingleStack" };
+  }
+  const loose = validateClusterIPsRelatedFields(out);
+  if (loose.length > 0) return { errors: loose };
   const errs: FieldError[] = [];
-  const ips: unknown[] = Array.isArray(spec.clusterIPs) ? spec.clusterIPs : [];
-  const families: unknown[] = Array.isArray(spec.ipFamilies) ? [...spec.ipFamilies] : [];
-  if (spec.ipFamilyPolicy === "SingleStack") {
-    if (ips.length === 2) errs.push(invalidValue("spec.ipFamilyPolicy", spec.ipFamilyPolicy, "must be 'RequireDualStack' or 'PreferDualStack' when multiple cluster IPs are specified"));
-    if (families.length === 2) errs.push(invalidValue("spec.ipFamilyPolicy", spec.ipFamilyPolicy, "must be 'RequireDualStack' or 'PreferDualStack' when multiple IP families are specified"));
+  if (old !== undefined) {
+    if (out.ipFamilyPolicy === "SingleStack") {
+      // clear intent: a SingleStack update that kept both IPs or families keeps only the primary
+      if (sameList(old.clusterIPs, out.clusterIPs) && listOf(out.clusterIPs).length > 1) out = { ...out, clusterIPs: out.clusterIPs.slice(0, 1) };
+      if (sameList(old.ipFamilies, out.ipFamilies) && listOf(out.ipFamilies).length > 1) out = { ...out, ipFamilies: out.ipFamilies.slice(0, 1) };
+    } else {
+      const ips = listOf(out.clusterIPs);
+      const fams = listOf(out.ipFamilies);
+      if (ips.length > 0 && ips.length < listOf(old.clusterIPs).length) errs.push(invalidValue("spec.ipFamilyPolicy", out.ipFamilyPolicy, "must be 'SingleStack' to release the secondary cluster IP"));
+      if (fams.length > 0 && fams.length < listOf(old.ipFamilies).length) errs.push(invalidValue("spec.ipFamilyPolicy", out.ipFamilyPolicy, "must be 'SingleStack' to release the secondary IP family"));
+    }
+  }
+  const ips = listOf(out.clusterIPs);
+  const families: unknown[] = [...listOf(out.ipFamilies)];
+  if (out.ipFamilyPolicy === "SingleStack") {
+    if (ips.length === 2) errs.push(invalidValue("spec.ipFamilyPolicy", out.ipFamilyPolicy, "must be 'RequireDualStack' or 'PreferDualStack' when multiple cluster IPs are specified"));
+    if (families.length === 2) errs.push(invalidValue("spec.ipFamilyPolicy", out.ipFamilyPolicy, "must be 'RequireDualStack' or 'PreferDualStack' when multiple IP families are specified"));
   }
   for (const [i, ip] of ips.entries()) {
     if (ip === "None") break;
@@ -62,13 +110,21 @@ export function ipFamilyErrors(spec: any, configured: readonly string[] = CLUSTE
     if (configured.includes(fam)) families.push(fam);
     else errs.push(invalidValue(`spec.clusterIPs[${i}]`, ips, `${fam} is not configured on this cluster`));
   }
-  if (errs.length > 0) return errs;
-  if (spec.clusterIP === "None" && Object.keys(spec.selector ?? {}).length === 0) return [];
-  if (spec.ipFamilyPolicy === "RequireDualStack" && configured.length < 2) errs.push(invalidValue("spec.ipFamilyPolicy", spec.ipFamilyPolicy, "this cluster is not configured for dual-stack services"));
+  if (errs.length > 0) return { errors: errs };
+  if (selectorless) {
+    // a headless Service without a selector may name any family, even one the cluster lacks
+    if (families.length === 0) families.push(configured[0]);
+    if (families.length < 2 && out.ipFamilyPolicy !== "SingleStack") families.push(otherFamily(families[0]));
+    return { spec: { ...out, ipFamilies: families } };
+  }
+  if (out.ipFamilyPolicy === "RequireDualStack" && configured.length < 2) errs.push(invalidValue("spec.ipFamilyPolicy", out.ipFamilyPolicy, "this cluster is not configured for dual-stack services"));
   families.forEach((f, i) => {
     if (!configured.includes(f as string)) errs.push(invalidValue(`spec.ipFamilies[${i}]`, f, "not configured on this cluster"));
   });
-  return errs;
+  if (errs.length > 0) return { errors: errs };
+  if (families.length === 0) families.push(configured[0]);
+  if (out.ipFamilyPolicy !== "SingleStack" && families.length === 1 && configured.length === 2) families.push(otherFamily(families[0]));
+  return { spec: { ...out, ipFamilies: families } };
 }
 
 /**
@@ -85,32 +141,51 @@ export function allocateServiceAddresses(a: ServiceAllocators, svc: any, old: an
   const rand = () => rng.next();
   const spent = (): ServiceAllocators => (rng.state === a.rng.state ? a : { ...a, rng });
   const reloading = old === svc;
-  const familyErrors = reloading ? [] : ipFamilyErrors(spec);
-  if (familyErrors.length > 0) return { errors: familyErrors, allocators: a };
   if (spec.type !== "ExternalName") {
-    const wanted: string | undefined = spec.clusterIP ?? spec.clusterIPs?.[0];
-    if (old && old.spec?.clusterIP && !reloading) {
-      spec.clusterIP = old.spec.clusterIP;
-      spec.clusterIPs = old.spec.clusterIPs ?? [old.spec.clusterIP];
-    } else if (wanted === "None") {
-      spec.clusterIP = "None";
-      spec.clusterIPs = ["None"];
-    } else if (wanted) {
-      if (!(reloading && isAllocated(ips, wanted))) {
-        const r = allocateWanted(ips, wanted, spec.clusterIPs ?? [wanted], reloading ? undefined : net);
-        if (!r.ok) return { errors: [fieldErrorFrom(r.error, "spec.clusterIPs", spec.clusterIPs ?? [wanted])], allocators: spent() };
-        ips = r.state;
+    const families: string[] = Array.isArray(spec.ipFamilies) ? spec.ipFamilies : [];
+    const oldIPs: string[] | undefined = old && old.spec?.clusterIP && !reloading ? (old.spec.clusterIPs ?? [old.spec.clusterIP]) : undefined;
+    // each family's address: the bitmap's (the default range) or one only an IPAddress holds
+    const allocate = (i: number, given: string | undefined): AllocationResult<string> | { internal: string } => {
+      const family = families[i] ?? familyOf(given);
+      if (given) {
+        if (reloading && isAllocated(ips, given)) return { ok: true, state: ips, value: given };
+        const r = allocateWanted(ips, given, spec.clusterIPs ?? [given], reloading ? undefined : net);
+        if (r.ok) ips = r.state;
+        return r;
       }
-      spec.clusterIP = wanted;
-      spec.clusterIPs = [wanted];
-    } else {
-      const r = net === undefined ? allocateNext(ips, rand) : allocateFromReadyRanges(ips, net, rng);
+      const r = net === undefined ? allocateNext(ips, rand) : allocateFromReadyRanges(ips, net, rng, family);
       // allocIPs: AllocateNext's ErrFull is errors.NewInternalError, not a field error
-      if (!r.ok) return { internal: r.error, allocators: spent() };
+      if (!r.ok) return { internal: r.error };
       ips = r.state;
-      spec.clusterIP = r.value;
-      spec.clusterIPs = [r.value];
+      return r;
+    };
+    let wantedIPs: (string | undefined)[];
+    if (oldIPs !== undefined) {
+      // updateClusterIPs: the primary stays; an upgrade adds the secondary, a downgrade drops it
+      const upgraded = oldIPs[0] !== "None" && oldIPs.length === 1 && families.length === 2;
+      wantedIPs = oldIPs[0] === "None" ? oldIPs : upgraded ? [oldIPs[0], spec.clusterIPs?.[1] ?? ""] : families.length === 1 && oldIPs.length === 2 ? oldIPs.slice(0, 1) : oldIPs;
+      if (upgraded) {
+        const r = allocate(1, wantedIPs[1] || undefined);
+        if ("internal" in r) return { internal: r.internal, allocators: spent() };
+        if (!r.ok) return { errors: [fieldErrorFrom(r.error, "spec.clusterIPs", spec.clusterIPs ?? wantedIPs)], allocators: spent() };
+        wantedIPs = [oldIPs[0], r.value];
+      }
+    } else if ((spec.clusterIP ?? spec.clusterIPs?.[0]) === "None") {
+      wantedIPs = ["None"];
+    } else {
+      // allocClusterIPs: one address per family, those named first taken as they are
+      const given: (string | undefined)[] = spec.clusterIP ? [spec.clusterIP, ...(spec.clusterIPs ?? []).slice(1)] : [];
+      const count = reloading ? Math.max(given.length, 1) : Math.max(families.length, 1);
+      wantedIPs = [];
+      for (let i = 0; i < count; i++) {
+        const r = allocate(i, given[i] || undefined);
+        if ("internal" in r) return { internal: r.internal, allocators: spent() };
+        if (!r.ok) return { errors: [fieldErrorFrom(r.error, "spec.clusterIPs", spec.clusterIPs ?? given)], allocators: spent() };
+        wantedIPs.push(r.value);
+      }
     }
+    spec.clusterIP = wantedIPs[0];
+    spec.clusterIPs = wantedIPs;
   }
   if (needsNodePort(svc)) {
     const oldPorts = new Map<string, number>((old?.spec?.ports ?? []).map((p: any) => [`${p.protocol ?? "TCP"}/${p.port}`, p.nodePort]));
@@ -184,13 +259,19 @@ export function rangeOrder(ranges: readonly string[], rng: Rng): string[] {
 }
 
 /**
- * MetaAllocator.AllocateNextService: each ready range in turn, the first with a free address wins; a
- * full one passes to the next, and when all are full (or none is ready) it is ErrFull. The default
- * range keeps its bitmap; another range's addresses are held by their IPAddresses alone.
+ * MetaAllocator.AllocateNextService for one family: each ready range of it in turn, the first with a
+ * free address wins; a full one passes to the next, and when all are full (or none is ready) it is
+ * ErrFull. The default range keeps its bitmap; another range's addresses are held by their
+ * IPAddresses alone.
  */
-function allocateFromReadyRanges(ips: RangeAllocatorState, net: ServiceNetwork, rng: Rng): AllocationResult<string> {
+function allocateFromReadyRanges(ips: RangeAllocatorState, net: ServiceNetwork, rng: Rng, family = "IPv4"): AllocationResult<string> {
   const rand = () => rng.next();
-  for (const cidr of rangeOrder(net.readyRanges, rng)) {
+  for (const cidr of rangeOrder(family === "IPv6" ? net.readyRangesV6 : net.readyRanges, rng)) {
+    if (family === "IPv6") {
+      const ip = allocateNextHeld(cidr, rand, net.taken);
+      if (ip !== undefined) return { ok: true, state: ips, value: ip };
+      continue;
+    }
     if (sameRange(cidr, ips.rangeSpec)) {
       const r = allocateNext(ips, rand, net.taken);
       if (r.ok) return r;
@@ -202,6 +283,26 @@ function allocateFromReadyRanges(ips: RangeAllocatorState, net: ServiceNetwork, 
   return { ok: false, state: ips, reason: "Full", error: "failed to allocate a serviceIP: range is full" };
 }
 
+/**
+ * The IPAddress-backed Allocator's allocateNextService over an IPv6 range (no broadcast address, so
+ * all but the subnet's own address): a random offset in the upper band, then the lower (KEP-3070)
+ * band, each searched from there with wrap-around, passing over what an IPAddress holds.
+ */
+function allocateNextHeld(cidr: string, rand: () => number, taken: (ip: string) => boolean): string | undefined {
+  const size = (cidrAddressCount(cidr) ?? 1) - 1;
+  const low = rangeOffset(size, 16, 256, 16);
+  const bands: [number, number][] = [[low, size - low], [0, low]];
+  for (const [from, n] of bands) {
+    if (n <= 0) continue;
+    const start = Math.floor(rand() * n);
+    for (let i = 0; i < n; i++) {
+      const ip = addressAtOffset(cidr, 1 + from + ((start + i) % n));
+      if (ip !== undefined && !taken(ip)) return ip;
+    }
+  }
+  return undefined;
+}
+
 /** Two CIDRs naming the same range (the map's key is the ServiceCIDR's canonical text). */
 function sameRange(a: string, b: string): boolean {
   const pa = parseCIDRSloppy(a);
@@ -209,10 +310,18 @@ function sameRange(a: string, b: string): boolean {
   return pa !== undefined && pb !== undefined && pa.len === pb.len && pa.ip.bytes.every((x, i) => x === pb.ip.bytes[i]);
 }
 
+/** A Service's cluster IPs of every family (none for headless or ExternalName). */
+function heldIPs(svc: any): string[] {
+  if (svc?.spec?.type === "ExternalName") return [];
+  const ips: unknown[] = Array.isArray(svc?.spec?.clusterIPs) ? svc.spec.clusterIPs : svc?.spec?.clusterIP ? [svc.spec.clusterIP] : [];
+  return ips.filter((ip): ip is string => typeof ip === "string" && ip !== "" && ip !== "None");
+}
+
 /** The allocators with a deleted Service's ClusterIP and nodePorts free again. */
 export function releaseServiceAddresses(a: ServiceAllocators, svc: any): ServiceAllocators {
-  const ip = svc?.spec?.clusterIP;
-  const ips = ip && ip !== "None" ? release(a.ips, ip) : a.ips;
+  // every family's address (releaseClusterIPs); one not in the bitmap (IPv6) is held by its IPAddress alone
+  let ips = a.ips;
+  for (const ip of heldIPs(svc)) ips = release(ips, ip);
   let ports = a.ports;
   for (const p of svc?.spec?.ports ?? []) if (p.nodePort && !mutant("allocators.service-delete-keeps-node-ports")) ports = release(ports, p.nodePort);
   // releaseAllocatedResources: the health check nodePort too
@@ -228,10 +337,10 @@ export function releaseServiceAddresses(a: ServiceAllocators, svc: any): Service
 export function releaseDroppedAddresses(a: ServiceAllocators, svc: any, old: any): ServiceAllocators {
   let ips = a.ips;
   let ports = a.ports;
-  const oldIP: string | undefined = old?.spec?.clusterIP;
-  if (oldIP && oldIP !== "None" && svc?.spec?.clusterIP !== oldIP) ips = release(ips, oldIP);
-  const kept = new Set((svc?.spec?.ports ?? []).map((p: any) => p.nodePort).filter(Boolean));
-  for (const p of old?.spec?.ports ?? []) if (p.nodePort && !kept.has(p.nodePort)) ports = release(ports, p.nodePort);
+  const kept = heldIPs(svc);
+  for (const ip of heldIPs(old)) if (!kept.includes(ip)) ips = release(ips, ip);
+  const keptPorts = new Set((svc?.spec?.ports ?? []).map((p: any) => p.nodePort).filter(Boolean));
+  for (const p of old?.spec?.ports ?? []) if (p.nodePort && !keptPorts.has(p.nodePort)) ports = release(ports, p.nodePort);
   // updateHealthCheckNodePort's case 2: no longer needed, the old one is free
   if (old?.spec && needsHealthCheck(old.spec) && !needsHealthCheck(svc?.spec ?? {}) && old.spec.healthCheckNodePort > 0) ports = release(ports, old.spec.healthCheckNodePort);
   return ips === a.ips && ports === a.ports ? a : { ...a, ips, ports };

@@ -2,7 +2,7 @@
 // address of the node's podCIDR for a sandbox, DEL frees it. Pure: state in, effects out.
 
 import type { Fx } from "../common/effects.js";
-import { ipFor, newIPAM, release, reserve, type IPAMState } from "./ipam.js";
+import { ipFor, newIPAM, newIPAMv6, release, reserve, reserveV6, type IPAMState } from "./ipam.js";
 import type { CniRequest } from "./messages.js";
 import { mutant } from "../common/mutation.js";
 import { isDraft, original } from "mutative";
@@ -16,6 +16,8 @@ export interface CniContext {
   /** absent while the node has no podCIDR: no CNI config was written, nothing is served */
   podCIDR?: string;
   ipam?: IPAMState;
+  /** a dual-stack node's IPv6 range (its second podCIDR): every ADD takes an address of each family */
+  ipamV6?: IPAMState;
   /** adds and dels served, for the trace and the benchmarks */
   adds: number;
   dels: number;
@@ -28,6 +30,8 @@ export interface CniInput {
    * IPAM controller gave none has no config: the plugin is not initialized.
    */
   podCIDR?: string;
+  /** a dual-stack node's IPv6 podCIDR (node.spec.podCIDRs[1]), host-local's second range */
+  podCIDRv6?: string;
   /**
    * host-local's data dir (/var/lib/cni/networks/<network>) as the node finds it on boot: it is on
    * disk, so a reboot keeps every allocation and last_reserved_ip. Absent on a new node.
@@ -38,7 +42,8 @@ export interface CniInput {
 /** The CNI of a node's podCIDR, over host-local's store as it is on disk (empty on a new node); without a podCIDR, no config and no store. */
 export function initialCni(input: CniInput): CniContext {
   if (input.podCIDR === undefined) return { node: input.node, adds: 0, dels: 0 };
-  return { node: input.node, podCIDR: input.podCIDR, ipam: input.store ?? newIPAM(input.podCIDR), adds: 0, dels: 0 };
+  const v6 = input.podCIDRv6 === undefined ? {} : { ipamV6: newIPAMv6(input.podCIDRv6) };
+  return { node: input.node, podCIDR: input.podCIDR, ipam: input.store ?? newIPAM(input.podCIDR), ...v6, adds: 0, dels: 0 };
 }
 
 /** Whether a CNI config exists (the node has a podCIDR). */
@@ -69,15 +74,24 @@ export function handleCni(ctx: CniContext, req: CniRequest, from: string, fx: Fx
       fx.send(from, { type: "CniAddResult", id: req.id, sandboxId: req.sandboxId, ok: false, error: cniNotInitialized });
       return;
     }
+    const ipamV6 = ctx.ipamV6 === undefined ? undefined : isDraft(ctx.ipamV6) ? (original(ctx.ipamV6) as IPAMState) : ctx.ipamV6;
     const held = ipFor(ipam, req.sandboxId);
     if (held) {
       // A retried ADD returns the same address rather than host-local's duplicate error.
-      fx.send(from, { type: "CniAddResult", id: req.id, sandboxId: req.sandboxId, ok: true, ip: held, cidr: `${held}/${ctx.podCIDR!.split("/")[1]}`, gateway: ipam.gateway });
+      const heldV6 = ipamV6 === undefined ? undefined : ipFor(ipamV6, req.sandboxId);
+      fx.send(from, { type: "CniAddResult", id: req.id, sandboxId: req.sandboxId, ok: true, ip: held, cidr: `${held}/${ctx.podCIDR!.split("/")[1]}`, gateway: ipam.gateway, ...(heldV6 ? { secondaryIP: heldV6 } : {}) });
       return;
     }
     const r = reserve(ipam, req.sandboxId);
+    // host-local takes one address per range, all or none
+    const r6 = r.ok && ipamV6 !== undefined ? reserveV6(ipamV6, req.sandboxId) : undefined;
+    if (r6 !== undefined && !r6.ok) {
+      fx.send(from, { type: "CniAddResult", id: req.id, sandboxId: req.sandboxId, ok: false, error: addFailureMessage(r6.error) });
+      return;
+    }
     ctx.ipam = r.state;
-    if (r.ok) fx.send(from, { type: "CniAddResult", id: req.id, sandboxId: req.sandboxId, ok: true, ip: r.ip, cidr: r.cidr, gateway: r.gateway });
+    if (r6 !== undefined) ctx.ipamV6 = r6.state;
+    if (r.ok) fx.send(from, { type: "CniAddResult", id: req.id, sandboxId: req.sandboxId, ok: true, ip: r.ip, cidr: r.cidr, gateway: r.gateway, ...(r6?.ok ? { secondaryIP: r6.ip } : {}) });
     else fx.send(from, { type: "CniAddResult", id: req.id, sandboxId: req.sandboxId, ok: false, error: addFailureMessage(r.error) });
     return;
   }
@@ -87,11 +101,14 @@ export function handleCni(ctx: CniContext, req: CniRequest, from: string, fx: Fx
     const next = release(ipam, req.sandboxId);
     // nothing released: the context keeps its store (as assigning the same draft back did)
     if (next !== ipam) ctx.ipam = next;
+    const v6 = ctx.ipamV6 === undefined ? undefined : isDraft(ctx.ipamV6) ? (original(ctx.ipamV6) as IPAMState) : ctx.ipamV6;
+    const nextV6 = v6 === undefined ? undefined : release(v6, req.sandboxId);
+    if (nextV6 !== v6) ctx.ipamV6 = nextV6;
   }
   fx.send(from, { type: "CniDelResult", id: req.id, sandboxId: req.sandboxId });
 }
 
 /** The IPs currently held, ip -> sandbox id (for invariants and tests). */
 export function allocatedIPs(ctx: CniContext): Record<string, string> {
-  return { ...ctx.ipam?.allocations };
+  return { ...ctx.ipam?.allocations, ...ctx.ipamV6?.allocations };
 }

@@ -1,5 +1,5 @@
 import { describe, it, expect } from "vitest";
-import { allocate, release, newIPAM, nodePodCIDR, podCIDRFor, ipToInt, intToIp, cidrContains, ipFor, type IPAMState } from "./ipam.js";
+import { allocate, release, newIPAM, newIPAMv6, nodePodCIDR, nodePodCIDRv6, podCIDRFor, reserveV6, ipToInt, intToIp, cidrContains, ipFor, type IPAMState } from "./ipam.js";
 
 describe("IPv4 helpers", () => {
   it.each([
@@ -108,5 +108,27 @@ describe("host-local IPAM", () => {
     const b = allocate(a.state, "c2");
     expect(b.ok).toBe(false);
     if (!b.ok) expect(b.error).toBe("failed to allocate for range 0: no IP addresses available in range set: 10.0.0.1-10.0.0.2");
+  });
+});
+
+// A dual-stack node's second range: kind's fd00:10:244::/56 cut into node-ipam's /64s, host-local's
+// IPv6 range over it (gateway the subnet's ::1, the first pod ::2, round robin after the last).
+describe("IPv6 node podCIDRs and host-local's IPv6 range", () => {
+  it.each([
+    { name: "the first node gets fd00:10:244::/64", i: 0, want: "fd00:10:244::/64" },
+    { name: "the second node gets fd00:10:244:1::/64", i: 1, want: "fd00:10:244:1::/64" },
+    { name: "the 256th node gets the last /64 of the /56", i: 255, want: "fd00:10:244:ff::/64" },
+    { name: "a /56 holds no 257th /64", i: 256, want: undefined },
+  ])("$name", ({ i, want }) => expect(nodePodCIDRv6("fd00:10:244::/56", i)).toBe(want));
+
+  it("hands out ::2, then ::3, skipping the gateway ::1, and again a released one only after wrapping", () => {
+    let s = newIPAMv6("fd00:10:244:1::/64");
+    expect({ gateway: s.gateway, start: s.rangeStart }).toEqual({ gateway: "fd00:10:244:1::1", start: "fd00:10:244:1::1" });
+    const a = reserveV6(s, "a");
+    expect(a.ok && [a.ip, a.cidr]).toEqual(["fd00:10:244:1::2", "fd00:10:244:1::2/64"]);
+    s = a.state;
+    s = release(s, "a");
+    const b = reserveV6(s, "b");
+    expect(b.ok && b.ip).toBe("fd00:10:244:1::3");
   });
 });

@@ -2,7 +2,7 @@
 // State is plain data: the CNI keeps it in its machine's context and replaces it with what these
 // functions return.
 
-import { cidrContains, formatCIDR, intToIp, ipToInt, parseCIDR, type CIDR } from "../common/ip.js";
+import { cidrContains, formatCIDR, formatIP, intToIp, ipToInt, parseCIDR, parseCIDRSloppy, parseIPSloppy, type CIDR } from "../common/ip.js";
 import { mutant } from "../common/mutation.js";
 
 // The IPv4 arithmetic lives in common/ip.ts; the API server's Service allocators still import it from here.
@@ -145,4 +145,59 @@ export function ipFor(state: IPAMState, containerID: string): string | undefined
   const a = state.allocations;
   for (const ip in a) if (a[ip] === containerID && Object.hasOwn(a, ip)) return ip;
   return undefined;
+}
+
+// ---- IPv6: a dual-stack node's second range (host-local's ranges: [[v4], [v6]]) -----------------
+
+const v6Value = (ip: string): bigint | undefined => {
+  const p = parseIPSloppy(ip);
+  return p && p.bytes.length === 16 ? p.bytes.reduce((acc, b) => (acc << 8n) | BigInt(b), 0n) : undefined;
+};
+const v6Text = (n: bigint): string => formatIP({ bytes: Array.from({ length: 16 }, (_, i) => Number((n >> BigInt(8 * (15 - i))) & 0xffn)), leadingZeros: false });
+
+/** An empty store for an IPv6 podCIDR with host-local's defaults: the subnet's first address is the gateway, the range ends before its last. */
+export function newIPAMv6(podCIDR: string): IPAMState {
+  const p = parseCIDRSloppy(podCIDR);
+  if (!p || p.ip.bytes.length !== 16 || p.len > 126) throw new Error(`Network ${podCIDR} too small to allocate from`);
+  const host = 128n - BigInt(p.len);
+  const network = (v6Value(formatIP(p.ip))! >> host) << host;
+  return {
+    subnet: `${v6Text(network)}/${p.len}`,
+    rangeStart: v6Text(network + 1n),
+    rangeEnd: v6Text(network + (1n << host) - 1n),
+    gateway: v6Text(network + 1n),
+    allocations: {},
+  };
+}
+
+/**
+ * host-local's ADD over an IPv6 range: round robin from after the last reserved address, wrapping,
+ * the gateway skipped. The search ends within one more step than there are allocations.
+ */
+export function reserveV6(state: IPAMState, containerID: string): IPAMResult {
+  const start = v6Value(state.rangeStart)!;
+  const end = v6Value(state.rangeEnd)!;
+  const gw = v6Value(state.gateway)!;
+  const last = state.lastReservedIP === undefined ? undefined : v6Value(state.lastReservedIP);
+  const count = end - start + 1n;
+  let at = last !== undefined && last >= start && last <= end ? last + 1n - start : 0n;
+  const tries = Object.keys(state.allocations).length + 2;
+  for (let i = 0; i < tries && BigInt(i) < count; i++, at = (at + 1n) % count) {
+    const n = start + at;
+    const ip = v6Text(n);
+    if (n === gw || state.allocations[ip] !== undefined) continue;
+    const next: IPAMState = { ...state, allocations: { ...state.allocations, [ip]: containerID }, lastReservedIP: ip };
+    return { ok: true, state: next, ip, cidr: `${ip}/${state.subnet.split("/")[1]}`, gateway: state.gateway };
+  }
+  return { ok: false, state, error: `failed to allocate for range 1: no IP addresses available in range set: ${rangeSetString(state)}` };
+}
+
+/** The node IPAM controller's IPv6 podCIDR for the nodeIndex-th node: the cluster CIDR's nodeIndex-th /nodeMaskSize (a /64 by default). */
+export function nodePodCIDRv6(clusterCIDR: string, nodeIndex: number, nodeMaskSize = 64): string | undefined {
+  const p = parseCIDRSloppy(clusterCIDR);
+  if (!p || p.ip.bytes.length !== 16 || nodeMaskSize < p.len || nodeMaskSize > 128 || !Number.isInteger(nodeIndex) || nodeIndex < 0) return undefined;
+  if (BigInt(nodeIndex) >= 1n << BigInt(nodeMaskSize - p.len)) return undefined;
+  const host = 128n - BigInt(p.len);
+  const network = (v6Value(formatIP(p.ip))! >> host) << host;
+  return `${v6Text(network + (BigInt(nodeIndex) << (128n - BigInt(nodeMaskSize))))}/${nodeMaskSize}`;
 }

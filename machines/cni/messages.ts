@@ -10,7 +10,7 @@ export type CniRequest =
 
 /** cni -> kubelet */
 export type CniResponse =
-  | { type: "CniAddResult"; id: number; sandboxId: string; ok: true; ip: string; cidr: string; gateway: string }
+  | { type: "CniAddResult"; id: number; sandboxId: string; ok: true; ip: string; cidr: string; gateway: string; /** a dual-stack node's IPv6 address */ secondaryIP?: string }
   | { type: "CniAddResult"; id: number; sandboxId: string; ok: false; error: string }
   | { type: "CniDelResult"; id: number; sandboxId: string };
 

@@ -85,6 +85,7 @@ export function makeService(s: SvcSpec): Service {
   const ports = s.noPorts ? [] : [{ name: "http", port: 80, targetPort: s.named ? "http" : 8080, protocol: "TCP" }, ...(s.twoPorts ? [{ name: "metrics", port: 81, targetPort: 9100 }] : [])];
   return deepFreeze({
     metadata: { name: "web", namespace: "default", uid: "svc", labels: { team: s.team } },
-    spec: { selector: { app: "web" }, clusterIP: s.headless ? "None" : "10.96.0.10", ports, ...(s.publishNotReady ? { publishNotReadyAddresses: true } : {}) },
+    // the IP family fields as a single-stack cluster's API server stores them (a headless Service without families would get both slice types)
+    spec: { selector: { app: "web" }, clusterIP: s.headless ? "None" : "10.96.0.10", ipFamilyPolicy: "SingleStack", ipFamilies: ["IPv4"], ports, ...(s.publishNotReady ? { publishNotReadyAddresses: true } : {}) },
   }) as Service;
 }

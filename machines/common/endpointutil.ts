@@ -63,6 +63,13 @@ export function podIPv4(pod: Pod): string | undefined {
   return isIPv4(ip) ? ip : undefined;
 }
 
+/** The pod's IPv6 address (of status.podIPs, then podIP), if it has one: an IPv6 EndpointSlice's address for it. */
+export function podIPv6(pod: Pod): string | undefined {
+  for (const p of pod.status?.podIPs ?? []) if (typeof p.ip === "string" && p.ip.includes(":")) return p.ip;
+  const ip = pod.status?.podIP;
+  return typeof ip === "string" && ip.includes(":") ? ip : undefined;
+}
+
 function isIPv4(ip: unknown): ip is string {
   return typeof ip === "string" && /^\d+\.\d+\.\d+\.\d+$/.test(ip);
 }

@@ -166,3 +166,31 @@ export function parseCIDRSloppy(value: string): { ip: ParsedIP; len: number } | 
   const len = Number(lenText);
   return len <= ip.bytes.length * 8 ? { ip, len } : undefined;
 }
+
+/**
+ * The address `offset` past a CIDR's network address, for either family; the offset counts in the
+ * low 32 bits (a range is never searched further than 2^32 addresses). Undefined when malformed.
+ */
+export function addressAtOffset(cidr: string, offset: number): string | undefined {
+  const p = parseCIDRSloppy(cidr);
+  if (!p || !Number.isInteger(offset) || offset < 0 || offset >= hostCount(p.ip.bytes.length * 8 - p.len)) return undefined;
+  const bytes = p.ip.bytes.map((b, i) => b & ((0xff << Math.max(0, Math.min(8, (i + 1) * 8 - p.len))) & 0xff));
+  let carry = offset;
+  for (let i = bytes.length - 1; i >= 0 && carry > 0; i--) {
+    const sum = bytes[i]! + (carry % 256);
+    bytes[i] = sum % 256;
+    carry = Math.floor(carry / 256) + Math.floor(sum / 256);
+  }
+  return formatIP({ bytes, leadingZeros: false });
+}
+
+/** The addresses a CIDR of that many host bits holds, capped at 2^32 (the offsets addressAtOffset takes). */
+export function hostCount(hostBits: number): number {
+  return 2 ** Math.min(32, Math.max(0, hostBits));
+}
+
+/** The number of addresses of a CIDR of either family, capped at 2^32; undefined when malformed. */
+export function cidrAddressCount(cidr: string): number | undefined {
+  const p = parseCIDRSloppy(cidr);
+  return p ? hostCount(p.ip.bytes.length * 8 - p.len) : undefined;
+}

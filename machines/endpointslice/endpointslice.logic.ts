@@ -9,6 +9,7 @@ import {
   hasSelector,
   isPodReady,
   podIPv4,
+  podIPv6,
   shouldPodBeInEndpoints,
   shouldSetHostname,
 } from "../common/endpointutil.js";
@@ -124,7 +125,7 @@ export function setEndpointSliceLabels(slice: EndpointSlice, service: Service): 
 }
 
 /** A new, unnamed slice owned by the Service (the API server fills in the name from generateName). */
-export function newEndpointSlice(service: Service, ports: EndpointPort[]): EndpointSlice {
+export function newEndpointSlice(service: Service, ports: EndpointPort[], addressType: AddressType = "IPv4"): EndpointSlice {
   return {
     apiVersion: "discovery.k8s.io/v1",
     kind: "EndpointSlice",
@@ -143,22 +144,43 @@ export function newEndpointSlice(service: Service, ports: EndpointPort[]): Endpo
         },
       ],
     },
-    addressType: "IPv4",
+    addressType,
     endpoints: [],
     ports,
   };
 }
 
 /** The slices this controller owns for the Service (by service-name and managed-by labels). */
-export function ownedSlices(service: Service, slices: EndpointSlice[]): EndpointSlice[] {
+export function ownedSlices(service: Service, slices: EndpointSlice[], addressType: AddressType = "IPv4"): EndpointSlice[] {
   const ns = service.metadata?.namespace ?? "default";
   return slices.filter(
     (s) =>
       (s.metadata?.namespace ?? "default") === ns &&
       s.metadata?.labels?.[SERVICE_NAME_LABEL] === service.metadata?.name &&
       s.metadata?.labels?.[MANAGED_BY_LABEL] === CONTROLLER_NAME &&
-      s.addressType === "IPv4",
+      s.addressType === addressType,
   );
+}
+
+/** The address types a Service's slices have: one per family of the Service. */
+export type AddressType = "IPv4" | "IPv6";
+
+/**
+ * getAddressTypesForService: the Service's ipFamilies; without any, its ClusterIP's family, or both
+ * for a headless Service (its pods' addresses decide).
+ */
+export function addressTypesOf(service: Service): AddressType[] {
+  const families = (service.spec?.ipFamilies ?? []).filter((f): f is AddressType => f === "IPv4" || f === "IPv6");
+  if (families.length > 0) return [...new Set(families)];
+  const ip = service.spec?.clusterIP;
+  if (ip && ip !== "None") return [ip.includes(":") ? "IPv6" : "IPv4"];
+  return ["IPv4", "IPv6"];
+}
+
+/** A dual-stack or IPv6 Service: its slices are reconciled per address type, without the IPv4-only memo. */
+export function isIPv4Only(service: Service): boolean {
+  const types = addressTypesOf(service);
+  return types.length === 1 && types[0] === "IPv4";
 }
 
 interface Desired {
@@ -180,28 +202,31 @@ interface PodPart {
 // object's part is remembered (null: the pod is no endpoint). Stored objects are immutable values,
 // so a part holds while the pod object does, for the same Service object and node zone.
 const podParts = new WeakMap<Pod, PodPart | null>();
+// the parts of an IPv6 slice (its pods' IPv6 addresses), remembered apart
+const podPartsV6 = new WeakMap<Pod, PodPart | null>();
 
-function podPart(pod: Pod, service: Service, nodeNamed: (name: string | undefined) => Node | undefined): PodPart | undefined {
-  const known = podParts.get(pod);
+function podPart(pod: Pod, service: Service, nodeNamed: (name: string | undefined) => Node | undefined, addressType: AddressType = "IPv4"): PodPart | undefined {
+  const parts = addressType === "IPv4" ? podParts : podPartsV6;
+  const known = parts.get(pod);
   if (known === null) return undefined;
   const node = nodeNamed(pod.spec?.nodeName);
   const zone = node?.metadata?.labels?.[ZONE_LABEL];
   if (known !== undefined && known.service === service && known.zone === zone) return known;
-  if (!shouldPodBeInEndpoints(pod, true)) return void podParts.set(pod, null);
-  const ip = podIPv4(pod);
-  if (!ip) return void podParts.set(pod, null);
+  if (!shouldPodBeInEndpoints(pod, true)) return void parts.set(pod, null);
+  const ip = addressType === "IPv4" ? podIPv4(pod) : podIPv6(pod);
+  if (!ip) return void parts.set(pod, null);
   // Frozen: the endpoint goes out in many writes, which then need not look inside it for drafts.
   const ep = deepFreeze(podToEndpoint(pod, service, node, ip));
   const ports = endpointPorts(service, pod);
   const part: PodPart = { service, zone, ep, ports, portsKey: portsKey(ports), key: endpointKey(ep) };
-  podParts.set(pod, part);
+  parts.set(pod, part);
   return part;
 }
 
 /** Desired endpoints grouped by port set, in pod order (terminating pods included, per KEP-1672). */
-function desiredByPorts(service: Service, pods: Pod[], nodeNamed: (name: string | undefined) => Node | undefined): Map<string, Desired> {
+function desiredByPorts(service: Service, pods: Pod[], nodeNamed: (name: string | undefined) => Node | undefined, addressType: AddressType = "IPv4"): Map<string, Desired> {
   const ns = service.metadata?.namespace ?? "default";
-  return desiredOfParts(pods.map((pod) => ((pod.metadata?.namespace ?? "default") !== ns ? undefined : podPart(pod, service, nodeNamed))));
+  return desiredOfParts(pods.map((pod) => ((pod.metadata?.namespace ?? "default") !== ns ? undefined : podPart(pod, service, nodeNamed, addressType))));
 }
 
 // The key and the last equal desired endpoint of each stored endpoint object (immutable values).
@@ -256,6 +281,7 @@ function reconcilePortSet(
   existing: EndpointSlice[],
   desired: Desired,
   max: number,
+  addressType: AddressType,
 ): SliceChanges {
   const want = new Map(desired.endpoints);
   const toUpdate = new Map<string, EndpointSlice>();
@@ -302,7 +328,7 @@ function reconcilePortSet(
   while (want.size > 0) {
     let fill: EndpointSlice | undefined;
     if (want.size < max && unchanged.size > 0) fill = sliceToFill([...unchanged.values()], want.size, max);
-    const target = fill ? { ...fill, endpoints: [...endpointsOf(fill)] } : newEndpointSlice(service, desired.ports);
+    const target = fill ? { ...fill, endpoints: [...endpointsOf(fill)] } : newEndpointSlice(service, desired.ports, addressType);
     // the mutant fills a slice to max + 1 endpoints (<= for <)
     while (want.size > 0 && (target.endpoints.length < max || (mutant("endpointslice.overfills-slice") && target.endpoints.length === max))) target.endpoints.push(popFirst(want));
     if (fill) {
@@ -339,13 +365,33 @@ export function reconcileSlices(
   if (!hasSelector(service)) return { create: [], update: [], delete: [] };
   const named = opts.nodeNamed;
   const nodes = opts.nodes ?? [];
-  const desired = desiredByPorts(service, pods, (name) => (named !== undefined ? (name === undefined ? undefined : named(name)) : nodes.find((n) => n.metadata?.name === name)));
-  return reconcileDesired(service, desired, existingSlices, opts.maxEndpointsPerSlice ?? DEFAULT_MAX_ENDPOINTS_PER_SLICE, opts.topology);
+  const nodeNamed = (name: string | undefined) => (named !== undefined ? (name === undefined ? undefined : named(name)) : nodes.find((n) => n.metadata?.name === name));
+  const max = opts.maxEndpointsPerSlice ?? DEFAULT_MAX_ENDPOINTS_PER_SLICE;
+  if (isIPv4Only(service)) {
+    const r = reconcileDesired(service, desiredByPorts(service, pods, nodeNamed), existingSlices, max, opts.topology);
+    // a Service downgraded to IPv4 alone: its IPv6 slices go
+    const stale = ownedSlices(service, existingSlices, "IPv6");
+    return stale.length === 0 ? r : { ...r, delete: [...r.delete, ...stale] };
+  }
+  // reconcile: each address type the Service has by itself; slices of another type go
+  const types = addressTypesOf(service);
+  const out: SliceChanges = { create: [], update: [], delete: [] };
+  let topology = opts.topology;
+  for (const t of types) {
+    const r = reconcileDesired(service, desiredByPorts(service, pods, nodeNamed, t), existingSlices, max, topology, t);
+    out.create.push(...r.create);
+    out.update.push(...r.update);
+    out.delete.push(...r.delete);
+    if (r.events) out.events = [...(out.events ?? []), ...r.events];
+    if (r.topology) topology = out.topology = r.topology;
+  }
+  for (const t of ["IPv4", "IPv6"] as const) if (!types.includes(t)) out.delete.push(...ownedSlices(service, existingSlices, t));
+  return out;
 }
 
 /** reconcileByAddressType over the desired endpoints by port set and the slices in the cache. */
-function reconcileDesired(service: Service, desired: Map<string, Desired>, existingSlices: EndpointSlice[], max: number, topology: TopologyCache | undefined): SliceChanges {
-  const existing = ownedSlices(service, existingSlices);
+function reconcileDesired(service: Service, desired: Map<string, Desired>, existingSlices: EndpointSlice[], max: number, topology: TopologyCache | undefined, addressType: AddressType = "IPv4"): SliceChanges {
+  const existing = ownedSlices(service, existingSlices, addressType);
   const existingByPorts = new Map<string, EndpointSlice[]>();
   for (const s of existing) {
     const k = portsKey(s.ports ?? []);
@@ -353,7 +399,7 @@ function reconcileDesired(service: Service, desired: Map<string, Desired>, exist
   }
   const changes: SliceChanges = { create: [], update: [], delete: [] };
   for (const [key, d] of desired) {
-    const r = reconcilePortSet(service, existingByPorts.get(key) ?? [], d, max);
+    const r = reconcilePortSet(service, existingByPorts.get(key) ?? [], d, max, addressType);
     changes.create.push(...r.create);
     changes.update.push(...r.update);
     changes.delete.push(...r.delete);
@@ -365,7 +411,7 @@ function reconcileDesired(service: Service, desired: Map<string, Desired>, exist
   if (existing.length === changes.delete.length && changes.create.length === 0) {
     const only = changes.delete.length === 1 ? changes.delete[0] : undefined;
     if (only && isPlaceholder(only)) changes.delete = [];
-    else changes.create.push(newEndpointSlice(service, []));
+    else changes.create.push(newEndpointSlice(service, [], addressType));
   }
   const written = new Set([...changes.update, ...changes.delete].map((x) => x.metadata?.name));
   const unchanged = existing.filter((x) => !written.has(x.metadata?.name));
@@ -490,6 +536,8 @@ export function reconcileSlicesWithMemo(
   opts: ReconcileOptions & { nodeNamed: (name: string) => Node | undefined; nodeStore: object },
 ): { changes: SliceChanges; memo: SliceMemo | undefined } {
   if (!hasSelector(service)) return { changes: { create: [], update: [], delete: [] }, memo: undefined };
+  // the memo holds IPv4 parts only: a Service with another address type syncs whole
+  if (!isIPv4Only(service) || ownedSlices(service, existingSlices, "IPv6").length > 0) return { changes: reconcileSlices(service, pods, existingSlices, opts), memo: undefined };
   const max = opts.maxEndpointsPerSlice ?? DEFAULT_MAX_ENDPOINTS_PER_SLICE;
   const { nodeNamed, nodeStore } = opts;
   const named = (name: string | undefined) => (name === undefined ? undefined : nodeNamed(name));

@@ -17,6 +17,13 @@ export function podIPOf(ctx: KubeletContext, w: PodWorker): string | undefined {
   return usesHostNetwork(w) && !mutant("kubelet.host-network-pod-without-ip") ? ctx.hostIP : w.ip;
 }
 
+/** status.podIPs: the pod's IP first, then a dual-stack sandbox's IPv6 one (the node's IP for a host-network pod). */
+export function podIPsOf(ctx: KubeletContext, w: PodWorker): string[] {
+  const ip = podIPOf(ctx, w);
+  if (ip === undefined) return [];
+  return usesHostNetwork(w) || w.ipV6 === undefined ? [ip] : [ip, w.ipV6];
+}
+
 /** The sandbox has its network: CNI ADD answered, or the sandbox is in the host's network. */
 export function sandboxNetworkReady(w: PodWorker): boolean {
   return usesHostNetwork(w) ? w.sandboxId !== undefined : w.ip !== undefined;

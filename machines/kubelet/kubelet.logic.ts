@@ -53,7 +53,7 @@ export { containerStatus, generateStatus, writeStatus } from "./statusmanager.js
 export function initialKubelet(input: KubeletInput): KubeletContext {
   const node = input.node.metadata!.name!;
   return {
-    node, index: input.index, given: input.node, ...(input.podCIDR === undefined ? {} : { podCIDR: input.podCIDR }), hostIP: internalIPFor(input.index), ...(input.rootCA !== undefined ? { rootCA: input.rootCA } : {}),
+    node, index: input.index, given: input.node, ...(input.podCIDR === undefined ? {} : { podCIDR: input.podCIDR }), ...(input.podCIDRv6 === undefined ? {} : { podCIDRv6: input.podCIDRv6 }), hostIP: internalIPFor(input.index), ...(input.rootCA !== undefined ? { rootCA: input.rootCA } : {}),
     cri: `cri/${node}`, cni: `cni/${node}`, client: newClient(input.token), now: input.now ?? 0,
     nodeStatusPostedAt: -Infinity, nodeStatusInFlight: false, leaseInFlight: false,
     workers: new WorkerTable(), byContainer: new Map(), ops: new Map(), opSeq: 1, objectWatches: new Map(), nextObjectWatchId: firstObjectWatchId,

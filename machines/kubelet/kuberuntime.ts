@@ -22,7 +22,7 @@ import { invalidImageNameMessage } from "../cri/registry.js";
 import { serviceEnvFor, servicesNotReadMessage } from "./serviceenv.js";
 import { composeEnv, type UserRequest } from "../cri/messages.js";
 import { containerFiles, hostnameEnv } from "./containerfiles.js";
-import { podIPOf, usesHostNetwork } from "./hostnetwork.js";
+import { podIPOf, podIPsOf, usesHostNetwork } from "./hostnetwork.js";
 import { podDNSConfig, resolvConf, resolvConfPath } from "./dns.js";
 import { envFileRefs, fileKeyRefOf, fileKeyValue } from "./envfile.js";
 import { appArmorProfile, type AppArmorSecurityProfile } from "./apparmor.js";
@@ -185,8 +185,7 @@ function imageVolumesStep(ctx: KubeletContext, w: PodWorker, c: ContainerRecord,
  * /etc/hostname, the sandbox's hostname and a newline.
  */
 function hostFilesOf(ctx: KubeletContext, w: PodWorker, c: ContainerRecord): Record<string, string> {
-  const ip = podIPOf(ctx, w);
-  const files = containerFiles(view(w.pod), view(c.spec), ip ? [ip] : [], { name: ctx.node, hostIP: ctx.hostIP });
+  const files = containerFiles(view(w.pod), view(c.spec), podIPsOf(ctx, w), { name: ctx.node, hostIP: ctx.hostIP });
   const mounted = (path: string) => (c.spec.volumeMounts ?? []).some((m) => m.mountPath === path);
   if (!mounted(resolvConfPath)) files[resolvConfPath] = resolvConf(podDNSConfig(view(w.pod)));
   if (!mounted(etcHostnamePath)) files[etcHostnamePath] = `${sandboxHostname(ctx, w)}\n`;

@@ -60,7 +60,7 @@ export function nodeConditions(now: number, prior?: NodeCondition[], runtimeErro
  * patches in the rest once it is registered (runtime/kubeadm.ts). spec.podCIDR(s) only when the
  * node has one (none when the cluster CIDR ran out).
  */
-export function registrationNode(given: Node, index: number, podCIDR: string | undefined, now: number, runtimeError?: string): Node {
+export function registrationNode(given: Node, index: number, podCIDR: string | undefined, now: number, runtimeError?: string, podCIDRv6?: string): Node {
   const name = given.metadata!.name!;
   const { taints, ...spec } = given.spec ?? {};
   const own = splitNodeMarks(given.metadata?.labels, taints).kubelet;
@@ -76,7 +76,7 @@ export function registrationNode(given: Node, index: number, podCIDR: string | u
       },
       annotations: { "node.alpha.kubernetes.io/ttl": "0", "volumes.kubernetes.io/controller-managed-attach-detach": "true", ...(given.metadata?.annotations ?? {}) },
     },
-    spec: { ...(podCIDR === undefined ? {} : { podCIDR, podCIDRs: [podCIDR] }), ...spec, ...(own.taints.length > 0 ? { taints: own.taints } : {}) },
+    spec: { ...(podCIDR === undefined ? {} : { podCIDR, podCIDRs: podCIDRv6 === undefined ? [podCIDR] : [podCIDR, podCIDRv6] }), ...spec, ...(own.taints.length > 0 ? { taints: own.taints } : {}) },
     status: nodeStatus(given, index, now, undefined, runtimeError),
   };
 }

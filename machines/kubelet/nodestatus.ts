@@ -16,7 +16,7 @@ import { networkErrors } from "./runtimestate.js";
 
 /** Starts the kubelet: registers the node, opens the pod and node informers, starts the heartbeats. */
 export function startKubelet(ctx: KubeletContext, fx: Fx): void {
-  const node = registrationNode(ctx.given, ctx.index, ctx.podCIDR, ctx.now, networkErrors(ctx));
+  const node = registrationNode(ctx.given, ctx.index, ctx.podCIDR, ctx.now, networkErrors(ctx), ctx.podCIDRv6);
   request(ctx.client, fx, { verb: "create", group: "", resource: "nodes", body: node }, "register-node");
   // The recorder sends its events from its own goroutine, after the registration it does not hold up:
   // BirthCry, the setters' events for the node registered, the container manager's.

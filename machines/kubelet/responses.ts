@@ -54,6 +54,7 @@ export function onRuntime(ctx: KubeletContext, msg: CriResponse | CniResponse, f
     case "CniAddResult":
       if (msg.ok) {
         w.ip = msg.ip;
+        if (msg.secondaryIP !== undefined) w.ipV6 = msg.secondaryIP;
         stepWorker(w, { type: "NetworkReady" }, fx);
         thenSync = true;
       } else {

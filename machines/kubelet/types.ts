@@ -78,6 +78,8 @@ export interface PodWorker {
   sandboxRemoved: boolean;
   networkReleased: boolean;
   ip?: string;
+  /** a dual-stack node's second address for the sandbox (CNI ADD's IPv6 one) */
+  ipV6?: string;
   startTime?: number;
   containers: ContainerRecord[];
   /** each image's pull lifecycle in this pod (the pull back-off is per pod and image): replaced whole, never changed in place */
@@ -146,6 +148,8 @@ export interface KubeletContext {
   given: Node;
   /** absent when the node IPAM controller had no CIDR left for the node: its network never becomes ready */
   podCIDR?: string;
+  /** a dual-stack node's IPv6 podCIDR (node.spec.podCIDRs[1]) */
+  podCIDRv6?: string;
   hostIP: string;
   /** the cluster CA (KubeletInput.rootCA); clusterCACert when absent */
   rootCA?: string;
@@ -184,6 +188,8 @@ export interface KubeletInput {
   index: number;
   /** the node's podCIDR; absent when the cluster CIDR had none left for it (CIDRNotAvailable) */
   podCIDR?: string;
+  /** a dual-stack node's IPv6 podCIDR, the node IPAM controller's /64 */
+  podCIDRv6?: string;
   token: string;
   /** the clock at start (registration happens before any message is delivered) */
   now?: number;

@@ -1,5 +1,6 @@
 // The `podflow serve` command: a live cluster, its API over HTTPS, and a kubeconfig for kubectl.
 
+import { ipFamilyModes, type IPFamilyMode } from "../ipfamily.js";
 import { closeSync, fchmodSync, openSync, writeSync } from "node:fs";
 import { resolve } from "node:path";
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -26,6 +27,8 @@ export interface ServeCommandOptions {
   etcdQuotaBackendBytes?: string;
   /** kubeadm's addons (CoreDNS, kube-proxy) as pods in kube-system (commander's --no-addons sets false); on unless false */
   addons?: boolean;
+  /** kind's networking.ipFamily (--ip-family): ipv4 (the default) or dual */
+  ipFamily?: string;
 }
 
 /** Paths served beside the API on the same port (the live view, mounted by the CLI, which may import what runtime/ may not). */
@@ -68,6 +71,11 @@ export async function serveCommand(
     io.err(`error: invalid --token: a bearer token is letters, digits and -._~+/ (then optional '=' padding)`);
     return 2;
   }
+  const ipFamily = opts.ipFamily ?? "ipv4";
+  if (!(ipFamilyModes as readonly string[]).includes(ipFamily)) {
+    io.err(`error: invalid --ip-family ${JSON.stringify(ipFamily)}: one of ${ipFamilyModes.join(", ")}`);
+    return 2;
+  }
   let store: RealEtcdStore | undefined;
   if (opts.etcd !== undefined) {
     try {
@@ -84,6 +92,7 @@ export async function serveCommand(
   const cluster = createCluster({
     rootCA: certs.caCert,
     nodes: nums.nodes, seed: nums.seed, clock: "live", speed: nums.speed || 1, trace: false, tokens: "random", addons: opts.addons !== false, leases: true,
+    ...(ipFamily !== "ipv4" ? { ipFamily: ipFamily as IPFamilyMode } : {}),
     ...(opts.token !== undefined ? { adminToken: opts.token } : {}),
     ...(opts.user?.length ? { users: opts.user } : {}),
     ...(store ? { etcdStore: store } : {}),

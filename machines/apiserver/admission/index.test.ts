@@ -182,11 +182,12 @@ describe("mutate on update", () => {
 });
 
 describe("mutate on other kinds", () => {
-  it("defaults a Service: ClusterIP, None affinity, TCP, targetPort = port, single-stack IPv4, Cluster internal traffic", () => {
+  // SetDefaults_Service sets no IP family field: the REST's BeginCreate does (initIPFamilyFields)
+  it("defaults a Service: ClusterIP, None affinity, TCP, targetPort = port, Cluster internal traffic, and no IP family field", () => {
     const out = mutate({ kind: "Service", metadata: { name: "s", namespace: "default" }, spec: { selector: { app: "a" }, ports: [{ port: 80 }] } }, create);
     expect(out.spec).toEqual({
       selector: { app: "a" }, ports: [{ port: 80, protocol: "TCP", targetPort: 80 }], type: "ClusterIP", sessionAffinity: "None",
-      internalTrafficPolicy: "Cluster", ipFamilyPolicy: "SingleStack", ipFamilies: ["IPv4"],
+      internalTrafficPolicy: "Cluster",
     });
   });
 

@@ -2,11 +2,10 @@
 // apps/v1 (Deployment, ReplicaSet), discovery/v1, scheduling/v1.
 
 import { defaultPodSpec } from "./pod.js";
-import { isIPv6 } from "../validation/ip.js";
 
 type Obj = any;
 
-/** SetDefaults_Service plus the IP-family fields the service REST storage fills in. */
+/** SetDefaults_Service (the IP family fields are the REST's, set by initIPFamilyFields in services.ts). */
 export function defaultService(svc: Obj): void {
   const spec = (svc.spec ??= {});
   spec.type ??= "ClusterIP";
@@ -22,30 +21,11 @@ export function defaultService(svc: Obj): void {
   if (spec.clusterIP && !spec.clusterIPs) spec.clusterIPs = [spec.clusterIP];
   if (spec.type !== "ExternalName") {
     spec.internalTrafficPolicy ??= "Cluster";
-    initIPFamilyDefaults(spec);
   }
   if (spec.type === "LoadBalancer") spec.allocateLoadBalancerNodePorts ??= true;
   svc.status ??= { loadBalancer: {} };
   // LoadBalancerIPMode (GA): an ingress IP without a mode is a VIP.
   for (const ing of svc.status.loadBalancer?.ingress ?? []) if (ing?.ip && (ing.ipMode === undefined || ing.ipMode === null)) ing.ipMode = "VIP";
-}
-
-/**
- * The defaults of the service REST's initIPFamilyFields (pkg/registry/core/service/storage/alloc.go)
- * on podflow's single-stack IPv4 cluster: a policy left out is SingleStack, but RequireDualStack for a
- * headless Service without a selector, which also gets both families unless it is SingleStack;
- * families come from the cluster IPs given, else the cluster's IPv4. A cluster IP of a family the
- * cluster lacks leaves the families alone, for the allocator to refuse it by its address.
- */
-function initIPFamilyDefaults(spec: Obj): void {
-  const selectorless = spec.clusterIP === "None" && Object.keys(spec.selector ?? {}).length === 0;
-  spec.ipFamilyPolicy ??= selectorless ? "RequireDualStack" : "SingleStack";
-  const ips: unknown[] = Array.isArray(spec.clusterIPs) ? spec.clusterIPs : [];
-  if (ips.some((ip) => typeof ip === "string" && isIPv6(ip))) return;
-  if (!Array.isArray(spec.ipFamilies) || spec.ipFamilies.length === 0) spec.ipFamilies = ["IPv4"];
-  if (selectorless && spec.ipFamilies.length === 1 && spec.ipFamilyPolicy !== "SingleStack") {
-    spec.ipFamilies = [...spec.ipFamilies, spec.ipFamilies[0] === "IPv4" ? "IPv6" : "IPv4"];
-  }
 }
 
 function defaultTemplate(spec: Obj): void {
