@@ -835,7 +835,7 @@ export function newEvent(involved: any, type: "Normal" | "Warning", reason: stri
 }
 
 /** <object>.<unix nanos in hex>, as client-go names events. */
-function eventName(objectName: string, source: EventSource, now: number, seq: number): string {
+export function eventName(objectName: string, source: EventSource, now: number, seq: number): string {
   // the sub-millisecond digits come from the reporting component and its own counter, so two
   // components' events of one instant stay apart
   let h = 0;
@@ -883,11 +883,19 @@ export interface Reporter {
  * cache until finishEventSeries or refreshEventSeries writes the count.
  */
 export function recordEventV1(c: ClientState, fx: Fx, regarding: any, related: any, type: "Normal" | "Warning", reason: string, action: string, note: string, reporter: Reporter, now: number): void {
+  const ev = newEventV1(regarding, related, type, reason, action, note, reporter, now, c.nextId);
+  const r = observeV1(c.series ?? IMap(), ev, now);
+  c.series = r.cache;
+  if (r.write) writeEventV1(c, fx, r.write);
+}
+
+/** An events.k8s.io/v1 Event as client-go's new recorder makes it (makeEvent). */
+export function newEventV1(regarding: any, related: any, type: "Normal" | "Warning", reason: string, action: string, note: string, reporter: Reporter, now: number, seq: number): EventV1 {
   const ref = referenceOf(regarding);
-  const ev: EventV1 = {
+  return {
     apiVersion: "events.k8s.io/v1",
     kind: "Event",
-    metadata: { name: eventName(ref.name!, { component: reporter.controller, host: reporter.instance }, now, c.nextId), namespace: ref.namespace || "default" },
+    metadata: { name: eventName(ref.name!, { component: reporter.controller, host: reporter.instance }, now, seq), namespace: ref.namespace || "default" },
     eventTime: rfc3339Micro(now),
     reportingController: reporter.controller,
     reportingInstance: reporter.instance,
@@ -898,9 +906,11 @@ export function recordEventV1(c: ClientState, fx: Fx, regarding: any, related: a
     note,
     type,
   };
-  const r = observeV1(c.series ?? IMap(), ev, now);
-  c.series = r.cache;
-  if (r.write) writeEventV1(c, fx, r.write);
+}
+
+/** An events.k8s.io/v1 Event in the core/v1 form the API server's handler stores. */
+export function eventV1Stored(e: EventV1): any {
+  return eventsV1.toHub(plainOf(e));
 }
 
 /** The broadcaster's 6-minute finishSeries: quiet series written a last time, old events forgotten. */
@@ -925,6 +935,6 @@ function writeEventV1(c: ClientState, fx: Fx, e: EventV1): void {
   else createEventV1(c, fx, e);
 }
 function createEventV1(c: ClientState, fx: Fx, e: EventV1): void {
-  request(c, fx, { verb: "create", group: "events.k8s.io", resource: "events", namespace: e.metadata.namespace, body: eventsV1.toHub(plainOf(e)) }, "event");
+  request(c, fx, { verb: "create", group: "events.k8s.io", resource: "events", namespace: e.metadata.namespace, body: eventV1Stored(e) }, "event");
 }
 const eventsV1 = requestConversion(resourceFor("events.k8s.io", "events")!, "v1")!;
