@@ -121,32 +121,40 @@ describe.each([["the actor run", actorOnce], ["the pure loop", pureOnce]] as con
     expect([rs.status.replicas, rs.status.fullyLabeledReplicas, rs.status.readyReplicas, rs.status.availableReplicas, rs.status.observedGeneration]).toEqual([pods, pods, pods, pods, 1]);
   });
 
-  it("records six Events per pod: SuccessfulCreate on its ReplicaSet, Scheduled, Pulling, Pulled, Created and Started on it", () => {
+  it("records the Events Kubernetes keeps: Scheduled, Pulling, Pulled, Created, Started on each pod; SuccessfulCreate aggregated past nine", () => {
     const events = of(side, "Event");
     for (const p of of(side, "Pod").filter(workload)) {
       const own = events.filter((e) => e.involvedObject.kind === "Pod" && e.involvedObject.uid === p.metadata.uid);
       expect(own.map((e) => e.reason).sort()).toEqual(["Created", "Pulled", "Pulling", "Scheduled", "Started"]);
-      expect(own.every((e) => e.type === "Normal" && e.count === 1)).toBe(true);
-      expect(own.find((e) => e.reason === "Scheduled").message).toBe(`Successfully assigned default/${p.metadata.name} to ${p.spec.nodeName}`);
-      expect(own.filter((e) => e.reason !== "Scheduled").every((e) => e.source.component === "kubelet" && e.source.host === p.spec.nodeName)).toBe(true);
-      const created = events.filter((e) => e.involvedObject.kind === "ReplicaSet" && e.reason === "SuccessfulCreate" && e.message === `Created pod: ${p.metadata.name}`);
-      expect(created).toHaveLength(1);
+      expect(own.every((e) => e.type === "Normal")).toBe(true);
+      const scheduled = own.find((e) => e.reason === "Scheduled");
+      // kube-scheduler's is an events.k8s.io/v1 Event: no count, its reporter and action instead of a source
+      expect([scheduled.message, scheduled.count, scheduled.reportingComponent, scheduled.action]).toEqual([`Successfully assigned default/${p.metadata.name} to ${p.spec.nodeName}`, undefined, "default-scheduler", "Binding"]);
+      expect(own.filter((e) => e.reason !== "Scheduled").every((e) => e.count === 1 && e.source.component === "kubelet" && e.source.host === p.spec.nodeName)).toBe(true);
     }
+    // the ReplicaSet's 20 SuccessfulCreate (one source, object, type and reason): nine as they are, the
+    // tenth distinct message "(combined from similar events)", patched by the other ten (count 11)
+    const created = events.filter((e) => e.involvedObject.kind === "ReplicaSet" && e.reason === "SuccessfulCreate");
+    expect(created.filter((e) => e.count === 1 && /^Created pod: web-0-7b9f64f977-[a-z0-9]{5}$/.test(e.message))).toHaveLength(9);
+    const combined = created.filter((e) => e.message.startsWith("(combined from similar events): Created pod: "));
+    expect(combined.map((e) => e.count)).toEqual([11]);
+    expect(created).toHaveLength(10);
     const scaling = events.filter((e) => e.involvedObject.kind === "Deployment");
     expect(scaling.map((e) => `${e.reason}: ${e.message}`)).toEqual([`ScalingReplicaSet: Scaled up replica set web-0-7b9f64f977 from 0 to ${pods}`]);
   });
 
-  it("makes the writes Kubernetes makes per pod: a create, a binding, two status updates and six Events", () => {
+  it("makes the writes Kubernetes makes per pod: a create, a binding, two status updates and six Events (the aggregate's as patches)", () => {
     const r = side.requests;
     expect(r.get("create pods")).toBe(pods);
     expect(r.get("create pods/binding")).toBe(pods);
     expect(r.get("update pods/status")).toBe(2 * pods);
-    // the Deployment's ScalingReplicaSet besides the six per pod (the endpointslice controller's
-    // conflict Events and the endpoints controller's FailedToCreateEndpoint when its write loses a
-    // race are the actor run's interleaving's, not the workload's; the nodes' own Events, kubelet
-    // start and RegisteredNode, are the cluster's)
+    // the Deployment's ScalingReplicaSet besides the five per pod and the ReplicaSet's ten (the
+    // endpointslice controller's conflict Events and the endpoints controller's FailedToCreateEndpoint
+    // when its write loses a race are the actor run's interleaving's, not the workload's; the nodes'
+    // own Events, kubelet start and RegisteredNode, are the cluster's)
     const podEvents = of(side, "Event").filter((e) => !["Service", "Endpoints", "Node"].includes(e.involvedObject.kind)).length;
-    expect(podEvents).toBe(6 * pods + 1);
+    expect(podEvents).toBe(5 * pods + 10 + 1);
+    expect(r.get("patch events")).toBe(pods - 10);
   });
 
   it("lists every pod as a ready address in the Service's Endpoints and its one EndpointSlice", () => {

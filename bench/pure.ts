@@ -42,7 +42,8 @@ import { Rng } from "../machines/common/prng.js";
 import { rfc3339 } from "../machines/common/time.js";
 import { deepFreeze } from "../machines/common/equal.js";
 import { podQOSClass } from "../machines/common/qos.js";
-import { newEvent } from "../machines/common/client.js";
+import { eventName, eventV1Stored, newEvent, newEventV1 } from "../machines/common/client.js";
+import { correlate, newCorrelator, type Correlator } from "../machines/common/eventcorrelator.js";
 import { admissionRefusal, admitDefaulted, defaulted, validatingAdmission, type MutateContext } from "../machines/apiserver/admission/index.js";
 import { managerFor, updateRecorded } from "../machines/apiserver/fieldmanager/write.js";
 import { admitNodeRestriction, authorize, type Attributes, type NodeGraph, type UserInfo } from "../machines/apiserver/auth/index.js";
@@ -268,9 +269,23 @@ export class PureStore {
     return out;
   }
 
-  /** An Event as client-go's recorder makes it (newEvent), created through the API. */
+  /** each recording component's EventCorrelator, by component and host */
+  private readonly correlators = new Map<string, Correlator>();
+
+  /** An Event as client-go's legacy recorder makes it (newEvent): correlated, then created or patched through the API. */
   event(involved: any, reason: string, message: string, component: string, now: number, seq: number, host?: string): any {
-    return this.create(newEvent(involved, "Normal", reason, message, host ? { component, host } : { component }, now, seq), userOf(component, host), now);
+    const source = host ? { component, host } : { component };
+    const who = `${component}/${host ?? ""}`;
+    const r = correlate(this.correlators.get(who) ?? newCorrelator(), newEvent(involved, "Normal", reason, message, source, now, seq), now, () => eventName(involved.metadata.name, source, now, seq + 1));
+    this.correlators.set(who, r.correlator);
+    if (r.skip) return undefined;
+    if (r.patch) return this.patch("Event", r.event.metadata.namespace, r.event.metadata.name, r.patch, userOf(component, host), now);
+    return this.create(r.event, userOf(component, host), now);
+  }
+
+  /** kube-scheduler's events.k8s.io/v1 Event (a first one: no series), created in its stored form. */
+  eventV1(regarding: any, reason: string, action: string, note: string, now: number, seq: number): any {
+    return this.create(eventV1Stored(newEventV1(regarding, undefined, "Normal", reason, action, note, schedulerReporter, now, seq)), scheduler, now);
   }
 }
 
@@ -289,6 +304,8 @@ function mustResource(kind: string): ResourceInfo {
 const admin: UserInfo = { name: "admin", groups: ["system:masters", "system:authenticated"] };
 const controllerManager: UserInfo = { name: "system:kube-controller-manager", groups: ["system:authenticated"] };
 const scheduler: UserInfo = { name: "system:kube-scheduler", groups: ["system:authenticated"] };
+/** kube-scheduler's reporter on kind's control-plane node (the first node, as runtime/components.ts starts it) */
+const schedulerReporter = { controller: "default-scheduler", instance: "default-scheduler-node-1" };
 const nodeUsers = new Map<string, UserInfo>();
 function nodeUser(node: string): UserInfo {
   let u = nodeUsers.get(node);
@@ -482,7 +499,7 @@ export function runPure(nodes: number, pods: number, seed = 1): PureRun {
       const pn = nodeByName.get(r.nodeName)!;
       addPodToNodeInfo(pn.info, p);
       const bound = store.bind(p, r.nodeName, scheduler, now);
-      store.event(bound, "Scheduled", `Successfully assigned ${bound.metadata.namespace}/${bound.metadata.name} to ${r.nodeName}`, "default-scheduler", now, seq("default-scheduler"));
+      store.eventV1(bound, "Scheduled", "Binding", `Successfully assigned ${bound.metadata.namespace}/${bound.metadata.name} to ${r.nodeName}`, now, seq("default-scheduler"));
       podRuns.push(startPod(store, pn, bound, now));
     }
     // the endpoints controllers see the pods with their IPs, not ready yet

@@ -120,7 +120,7 @@ export function components(nodes: Node[], seed: number, opts: unknown, mint: (ad
       const rootCA = given !== undefined ? { rootCA: given } : {};
       void tokenOf;
       // [scheduler]
-      rt.spawn("scheduler", schedulerMachine, { token: tokenOf("scheduler"), seed: seedFor(seed, "scheduler") });
+      rt.spawn("scheduler", schedulerMachine, { token: tokenOf("scheduler"), seed: seedFor(seed, "scheduler"), hostname: nodes[0]?.metadata?.name ?? "control-plane" });
       if (leases) {
         const hostname = nodes[0]?.metadata?.name ?? "control-plane";
         rt.spawn("kube-apiserver-identity-lease", leaseHolderMachine, { token: tokenOf("apiserver-identity-lease"), address: "kube-apiserver-identity-lease", kind: "identity", hostname, seed });

@@ -8,13 +8,17 @@
 // order, as the native Maps they replace did (store order decides what syncs first). Objects held
 // in them are never changed in place: they are replaced.
 
-import { Map as IMap, List, OrderedMap } from "immutable";
+import { Map as IMap, OrderedMap } from "immutable";
 import type { Fx } from "./effects.js";
 import { plainOf } from "./step.js";
 import type { ApiRequest, ApiResponse, WatchEvent } from "../messages.js";
-import { rfc3339 } from "./time.js";
+import { rfc3339, rfc3339Micro } from "./time.js";
 import { mutant } from "./mutation.js";
 import { InformerMap } from "./informermap.js";
+import { correlate, newCorrelator, type Correlator, type CoreEvent } from "./eventcorrelator.js";
+import { requestConversion } from "../apiserver/conversion.js";
+import { resourceFor } from "../apiserver/resources.js";
+import { finishSeries, observeV1, referenceOf, refreshSeries, type EventV1, type SeriesCache } from "./eventseries.js";
 import { PendingMap } from "./pendingmap.js";
 
 export interface ClientState {
@@ -24,21 +28,10 @@ export interface ClientState {
   pending: PendingMap<PendingRequest>;
   /** watch id -> informer: a persistent map of values, so a step's draft never proxies an informer */
   informers: InformerMap<Informer>;
-  /** events already recorded, by what makes them the same (client-go's EventCorrelator cache) */
-  events?: IMap<string, RecordedEvent>;
-  /**
-   * events' keys, oldest first: the one that goes when the cache is full. A queue beside the map, not
-   * an OrderedMap, whose deletes at the front leave holes that finding the first key walks past
-   * (up to 4096 per event once the cache is full).
-   */
-  eventOrder?: List<string>;
-}
-
-export interface RecordedEvent {
-  readonly name: string;
-  readonly namespace: string;
-  readonly count: number;
-  readonly firstTimestamp: string;
+  /** client-go's EventCorrelator (aggregator, logger and spam filter caches) of the legacy recorder */
+  correlator?: Correlator;
+  /** client-go's events.k8s.io/v1 broadcaster: the isomorphic events recorded (kube-scheduler's) */
+  series?: SeriesCache;
 }
 
 export interface PendingRequest {
@@ -821,15 +814,10 @@ export interface EventSource {
 export function newEvent(involved: any, type: "Normal" | "Warning", reason: string, message: string, source: EventSource, now: number, seq: number): any {
   const m = involved.metadata ?? {};
   const t = rfc3339(now);
-  // client-go names events <object>.<unix nanos in hex>; the sub-millisecond digits come from the
-  // reporting component and its own counter, so two components' events of one instant stay apart
-  let h = 0;
-  for (const ch of `${source.component}/${source.host ?? ""}`) h = (Math.imul(h, 31) + ch.charCodeAt(0)) >>> 0;
-  const nanos = BigInt(now) * 1_000_000n + BigInt((h % 1000) * 1000 + (seq % 1000));
   const ev: any = {
     apiVersion: "v1",
     kind: "Event",
-    metadata: { name: `${m.name}.${nanos.toString(16)}`, namespace: m.namespace ?? "default" },
+    metadata: { name: eventName(m.name, source, now, seq), namespace: m.namespace ?? "default" },
     involvedObject: { kind: involved.kind, namespace: m.namespace, name: m.name, uid: m.uid, apiVersion: involved.apiVersion, resourceVersion: m.resourceVersion },
     reason,
     message,
@@ -846,31 +834,107 @@ export function newEvent(involved: any, type: "Normal" | "Warning", reason: stri
   return ev;
 }
 
-/** Sends an Event to the API server (fire and forget, as the recorder does). */
+/** <object>.<unix nanos in hex>, as client-go names events. */
+export function eventName(objectName: string, source: EventSource, now: number, seq: number): string {
+  // the sub-millisecond digits come from the reporting component and its own counter, so two
+  // components' events of one instant stay apart
+  let h = 0;
+  for (const ch of `${source.component}/${source.host ?? ""}`) h = (Math.imul(h, 31) + ch.charCodeAt(0)) >>> 0;
+  const nanos = BigInt(now) * 1_000_000n + BigInt((h % 1000) * 1000 + (seq % 1000));
+  return `${objectName}.${nanos.toString(16)}`;
+}
+
+/**
+ * Records an Event as client-go's legacy recorder does: through the EventCorrelator (similar events
+ * aggregated, repeats counted by a patch of the first, a source's burst about an object limited),
+ * then written fire and forget; the event rides in the pending request for eventAnswered.
+ */
 export function recordEvent(c: ClientState, fx: Fx, involved: any, type: "Normal" | "Warning", reason: string, message: string, source: EventSource, now: number, fieldPath?: string): void {
   const ev = newEvent(involved, type, reason, message, source, now, c.nextId);
   if (fieldPath) ev.involvedObject.fieldPath = fieldPath;
-  // The same event again (same source, object, type, reason and message) is counted on the first
-  // one, as client-go's EventCorrelator does: kubectl shows "(x3 over 10s)".
-  const m = involved.metadata ?? {};
-  const key = [source.component, source.host ?? "", involved.kind, m.namespace ?? "", m.name, m.uid ?? "", fieldPath ?? "", type, reason, message].join("\u0000");
-  const events = c.events ?? IMap<string, RecordedEvent>();
-  const seen = events.get(key);
-  if (seen) {
-    // replaced, not counted in place: the cache is a value shared with earlier snapshots
-    c.events = events.set(key, { ...seen, count: seen.count + 1 });
-    const patch = { count: seen.count + 1, lastTimestamp: ev.lastTimestamp };
-    request(c, fx, { verb: "patch", group: "", resource: "events", namespace: seen.namespace, name: seen.name, patchType: "strategic", body: patch }, "event");
-    return;
-  }
-  // bounded as client-go's LRU (4096 entries); the oldest recorded goes first
-  let order = c.eventOrder ?? List<string>();
-  let kept = events;
-  if (events.size >= 4096) {
-    kept = events.delete(order.first()!);
-    order = order.shift();
-  }
-  c.events = kept.set(key, { name: ev.metadata.name, namespace: ev.metadata.namespace, count: 1, firstTimestamp: ev.firstTimestamp });
-  c.eventOrder = order.push(key);
-  request(c, fx, { verb: "create", group: "", resource: "events", namespace: ev.metadata.namespace, body: ev }, "event");
+  const r = correlate(c.correlator ?? newCorrelator(), ev as CoreEvent, now, () => eventName(involved.metadata?.name, source, now, c.nextId + 1));
+  c.correlator = r.correlator;
+  if (r.skip) return;
+  const out = r.event;
+  if (r.patch) request(c, fx, { verb: "patch", group: "", resource: "events", namespace: out.metadata.namespace, name: out.metadata.name, patchType: "strategic", body: r.patch }, "event", out);
+  else request(c, fx, { verb: "create", group: "", resource: "events", namespace: out.metadata.namespace, body: out }, "event");
 }
+
+/**
+ * An event write answered: a patch of an event the server no longer has (404, the event TTL) is a
+ * create of the counted event, as recordToSink does; anything else ends there (409 and other
+ * refusals are dropped; client-go's retries of transport errors are not modelled).
+ */
+export function eventAnswered(c: ClientState, fx: Fx, p: PendingRequest, res: ApiResponse): void {
+  if (res.ok || p.req.verb !== "patch" || res.code !== 404 || !p.data) return;
+  if (p.req.group === "events.k8s.io") return createEventV1(c, fx, p.data);
+  request(c, fx, { verb: "create", group: "", resource: "events", namespace: p.data.metadata.namespace, body: p.data }, "event");
+}
+
+/** Who reports an events.k8s.io/v1 event: kube-scheduler's profile name and "<name>-<hostname>". */
+export interface Reporter {
+  controller: string;
+  instance: string;
+}
+
+/**
+ * Records an events.k8s.io/v1 Event as client-go's new recorder does (kube-scheduler's): the first
+ * of its isomorphic events is created, the second makes it a series, the rest are counted in the
+ * cache until finishEventSeries or refreshEventSeries writes the count.
+ */
+export function recordEventV1(c: ClientState, fx: Fx, regarding: any, related: any, type: "Normal" | "Warning", reason: string, action: string, note: string, reporter: Reporter, now: number): void {
+  const ev = newEventV1(regarding, related, type, reason, action, note, reporter, now, c.nextId);
+  const r = observeV1(c.series ?? IMap(), ev, now);
+  c.series = r.cache;
+  if (r.write) writeEventV1(c, fx, r.write);
+}
+
+/** An events.k8s.io/v1 Event as client-go's new recorder makes it (makeEvent). */
+export function newEventV1(regarding: any, related: any, type: "Normal" | "Warning", reason: string, action: string, note: string, reporter: Reporter, now: number, seq: number): EventV1 {
+  const ref = referenceOf(regarding);
+  return {
+    apiVersion: "events.k8s.io/v1",
+    kind: "Event",
+    metadata: { name: eventName(ref.name!, { component: reporter.controller, host: reporter.instance }, now, seq), namespace: ref.namespace || "default" },
+    eventTime: rfc3339Micro(now),
+    reportingController: reporter.controller,
+    reportingInstance: reporter.instance,
+    action,
+    reason,
+    regarding: ref,
+    ...(related ? { related: referenceOf(related) } : {}),
+    note,
+    type,
+  };
+}
+
+/** An events.k8s.io/v1 Event in the core/v1 form the API server's handler stores. */
+export function eventV1Stored(e: EventV1): any {
+  return eventsV1.toHub(plainOf(e));
+}
+
+/** The broadcaster's 6-minute finishSeries: quiet series written a last time, old events forgotten. */
+export function finishEventSeries(c: ClientState, fx: Fx, now: number): void {
+  if (!c.series || c.series.size === 0) return;
+  const r = finishSeries(c.series, now);
+  c.series = r.cache;
+  for (const e of r.writes) writeEventV1(c, fx, e);
+}
+
+/** The broadcaster's 30-minute refreshExistingEventSeries: every series written with its count. */
+export function refreshEventSeries(c: ClientState, fx: Fx): void {
+  if (c.series) for (const e of refreshSeries(c.series)) writeEventV1(c, fx, e);
+}
+
+// A series is a patch of its series field (a create when the server no longer has the event);
+// anything else a create. The API server's handler takes an events.k8s.io/v1 body in the core/v1
+// form it is stored in (the HTTP edge converts it, as kube-apiserver's decoder does).
+function writeEventV1(c: ClientState, fx: Fx, e: EventV1): void {
+  const { namespace, name } = e.metadata;
+  if (e.series) request(c, fx, { verb: "patch", group: "events.k8s.io", version: "v1", resource: "events", namespace, name, patchType: "strategic", body: { series: e.series } }, "event", e);
+  else createEventV1(c, fx, e);
+}
+function createEventV1(c: ClientState, fx: Fx, e: EventV1): void {
+  request(c, fx, { verb: "create", group: "events.k8s.io", resource: "events", namespace: e.metadata.namespace, body: eventV1Stored(e) }, "event");
+}
+const eventsV1 = requestConversion(resourceFor("events.k8s.io", "events")!, "v1")!;

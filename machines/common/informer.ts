@@ -6,7 +6,7 @@
 
 import type { Fx } from "./effects.js";
 import type { ApiResponse, WatchEvent } from "../messages.js";
-import { onListed, onWatchEvent, relist as relistNow, setInformer, settleResponse, type ClientState, type DeltaHandler, type Informer, type PendingRequest } from "./client.js";
+import { eventAnswered, onListed, onWatchEvent, relist as relistNow, setInformer, settleResponse, type ClientState, type DeltaHandler, type Informer, type PendingRequest } from "./client.js";
 import { keep, lifecycleOf, stateName, stepKept, type KeptLifecycle } from "./lifecycle.js";
 import { informerMachine, type InformerEvent } from "./informer.machine.js";
 
@@ -45,14 +45,18 @@ function stepInformer(c: ClientState, fx: Fx, was: ChartedInformer, event: Infor
 }
 
 /**
- * Settles a response: an informer's list fills its store (deltas handed on) or, failed, is tried
- * again after RELIST_DELAY_MS (a Relist event; a background timer when relistInBackground, so a
+ * Settles a response: an event write ends in eventAnswered; an informer's list fills its store
+ * (deltas handed on) or, failed, is tried again after RELIST_DELAY_MS (a Relist event; a background timer when relistInBackground, so a
  * list failing for good does not hold settle up); any other response is returned with its pending
  * request for the controller to handle.
  */
 export function handleResponse(c: ClientState, fx: Fx, res: ApiResponse, onDelta: DeltaHandler, relistInBackground = false): PendingRequest | undefined {
   const p = settleResponse(c, res);
   if (!p) return undefined;
+  if (p.purpose === "event") {
+    eventAnswered(c, fx, p, res);
+    return undefined;
+  }
   if (p.purpose !== "informer-list") return p;
   const inf = c.informers.get(p.data as number);
   // A list superseded by a newer one of the same informer is stale: only the newest fills the store.

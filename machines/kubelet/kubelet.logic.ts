@@ -7,7 +7,7 @@
 
 import type { Pod } from "kubernetes-types/core/v1";
 import type { Fx } from "../common/effects.js";
-import { newClient, onListed, onWatchEvent, request, settleResponse, type InformerDelta } from "../common/client.js";
+import { eventAnswered, newClient, onListed, onWatchEvent, request, settleResponse, type InformerDelta } from "../common/client.js";
 import { listFailed } from "../common/informer.js";
 import type { ApiResponse, WatchEvent } from "../messages.js";
 import { internalIPFor } from "./node.js";
@@ -66,6 +66,7 @@ export function initialKubelet(input: KubeletInput): KubeletContext {
 export function onApiResponse(ctx: KubeletContext, res: ApiResponse, fx: Fx, phase: KubeletPhase): void {
   const p = settleResponse(ctx.client, res);
   if (!p) return;
+  if (p.purpose === "event") return eventAnswered(ctx.client, fx, p, res);
   switch (p.purpose) {
     case "informer-list": {
       const inf = ctx.client.informers.get(p.data);

@@ -13,7 +13,8 @@ import type { Fx } from "../common/effects.js";
 import { currentOf, runDraftStep } from "../common/step.js";
 import { nextRandom, Rng } from "../common/prng.js";
 import { rfc3339 } from "../common/time.js";
-import { informersSynced, newClient, objectKey, onListed, onWatchEvent, recordEvent, request, settleResponse, startInformer, type ClientState, type InformerDelta } from "../common/client.js";
+import { FINISH_TIME_MS, REFRESH_TIME_MS, truncateNote } from "../common/eventseries.js";
+import { eventAnswered, finishEventSeries, informersSynced, newClient, objectKey, onListed, onWatchEvent, recordEventV1, refreshEventSeries, request, settleResponse, startInformer, type ClientState, type Reporter, type InformerDelta } from "../common/client.js";
 import { listFailed } from "../common/informer.js";
 import type { ApiResponse, WatchEvent } from "../messages.js";
 import * as VB from "./plugins/VolumeBinding/index.js";
@@ -73,17 +74,22 @@ export interface SchedulerContext {
   nominations: IMap<string, string>;
   /** pods whose PreBind wrote their volumes' bindings: key -> the node, until the PV controller has bound every claim (VolumeBinding PreBind's wait) */
   volumeWaits?: IMap<string, { pod: Pod; node: string }>;
+  /** the events.k8s.io/v1 recorder's reporter: the profile's name, and "<name>-<hostname>" */
+  reporter: Reporter;
 }
 
 export interface SchedulerInput {
   token: string;
   seed: number;
+  /** the host kube-scheduler runs on (kind's control-plane node) */
+  hostname?: string;
 }
 
 /** A fresh scheduler: empty cache, empty queue. */
 export function initialScheduler(input: SchedulerInput): SchedulerContext {
   return {
     client: newClient(input.token),
+    reporter: { controller: schedulerName, instance: `${schedulerName}-${input.hostname ?? "control-plane"}` },
     queue: Q.newQueue(),
     nodeInfos: IMap(),
     nodeOrder: IList(),
@@ -132,6 +138,21 @@ export function startInformers(ctx: SchedulerContext, fx: Fx): void {
   startInformer(ctx.client, fx, RSS, { group: "apps", resource: "replicasets" });
   startInformer(ctx.client, fx, SSS, { group: "apps", resource: "statefulsets" });
   fx.after("flushUnschedulable", 30_000, { type: "FlushUnschedulablePods" }, true);
+  // the events.k8s.io/v1 broadcaster's two loops (StartRecordingToSink)
+  fx.after("finishEventSeries", FINISH_TIME_MS, { type: "FinishEventSeries" }, true);
+  fx.after("refreshEventSeries", REFRESH_TIME_MS, { type: "RefreshEventSeries" }, true);
+}
+
+/** Every 6 minutes: event series quiet for 6 minutes get their last count written. */
+export function finishSeries(ctx: SchedulerContext, now: number, fx: Fx): void {
+  finishEventSeries(ctx.client, fx, now);
+  fx.after("finishEventSeries", FINISH_TIME_MS, { type: "FinishEventSeries" }, true);
+}
+
+/** Every 30 minutes: every event series gets its count written. */
+export function refreshSeries(ctx: SchedulerContext, fx: Fx): void {
+  refreshEventSeries(ctx.client, fx);
+  fx.after("refreshEventSeries", REFRESH_TIME_MS, { type: "RefreshEventSeries" }, true);
 }
 
 export function isCacheSynced(ctx: SchedulerContext): boolean {
@@ -400,6 +421,7 @@ function applyListed(ctx: SchedulerContext, watchId: number, deltas: readonly In
 export function onResponse(ctx: SchedulerContext, res: ApiResponse & { now: number }, fx: Fx): void {
   const p = settleResponse(ctx.client, res);
   if (!p) return;
+  if (p.purpose === "event") return eventAnswered(ctx.client, fx, p, res);
   if (p.purpose === "informer-list") {
     const inf = ctx.client.informers.get(p.data);
     if (!inf) return;
@@ -430,7 +452,7 @@ export function onResponse(ctx: SchedulerContext, res: ApiResponse & { now: numb
     const pod: Pod = currentOf(p.data.pod);
     if (res.ok) {
       if (Q.assumedNode(ctx.queue, key) === node) Q.markBound(ctx.queue, key);
-      recordEvent(ctx.client, fx, pod, "Normal", "Scheduled", `Successfully assigned ${pod.metadata!.namespace}/${pod.metadata!.name} to ${node}`, { component: schedulerName }, res.now);
+      recordEventV1(ctx.client, fx, pod, undefined, "Normal", "Scheduled", "Binding", `Successfully assigned ${pod.metadata!.namespace}/${pod.metadata!.name} to ${node}`, ctx.reporter, res.now);
       return;
     }
     // the binding failed: forget the assumption, back off, retry
@@ -502,7 +524,7 @@ export function scheduleOne(ctx: SchedulerContext, now: number, fx: Fx): void {
         // preemptor waits for it (podTerminatingByPreemption) and controllers see why it went.
         const status = victimDisruptionStatus(v, pod, rfc3339(now));
         if (status) request(ctx.client, fx, { verb: "patch", group: "", resource: "pods", subresource: "status", namespace: v.metadata!.namespace, name: v.metadata!.name, patchType: "strategic", body: { status } }, "preempt-victim");
-        recordEvent(ctx.client, fx, v, "Normal", "Preempted", `Preempted by pod ${pod.metadata!.uid} on node ${pre.nodeName}`, { component: schedulerName }, now);
+        recordEventV1(ctx.client, fx, v, pod, "Normal", "Preempted", "Preempting", `Preempted by pod ${pod.metadata!.uid} on node ${pre.nodeName}`, ctx.reporter, now);
         request(ctx.client, fx, { verb: "delete", group: "", resource: "pods", namespace: v.metadata!.namespace, name: v.metadata!.name }, "preempt-victim");
       }
     } else {
@@ -516,7 +538,7 @@ export function scheduleOne(ctx: SchedulerContext, now: number, fx: Fx): void {
     }
     if (result.numAllNodes === 0) message = "no nodes available to schedule pods";
     Q.markUnschedulable(ctx.queue, qp, now, unschedulablePlugins(result.diagnosis));
-    recordEvent(ctx.client, fx, pod, "Warning", "FailedScheduling", message, { component: schedulerName }, now);
+    recordEventV1(ctx.client, fx, pod, undefined, "Warning", "FailedScheduling", "Scheduling", truncateNote(message), ctx.reporter, now);
     writeUnschedulableStatus(ctx, pod, message, nominated, now, fx);
   }
   queueCycle(ctx, fx, now);

@@ -17,6 +17,8 @@ export type SchedulerEvent =
   | ({ type: "ScheduleNext" } & Stamp)
   | ({ type: "FlushBackoffQ" } & Stamp)
   | ({ type: "FlushUnschedulablePods" } & Stamp)
+  | ({ type: "FinishEventSeries" } & Stamp)
+  | ({ type: "RefreshEventSeries" } & Stamp)
   | ({ type: "Relist"; watchId: number } & Stamp);
 
 const valueStep = valueStepOf<SchedulerContext>();
@@ -39,6 +41,8 @@ export const schedulerMachine = setup({
     scheduleOne: step((c, e, fx) => L.scheduleOne(c, e.now, fx)),
     flushBackoffQ: step((c, e, fx) => L.flushBackoff(c, e.now, fx)),
     flushUnschedulablePods: step((c, e, fx) => L.flushUnschedulable(c, e.now, fx)),
+    finishEventSeries: step((c, e, fx) => L.finishSeries(c, e.now, fx)),
+    refreshEventSeries: step((c, _e, fx) => L.refreshSeries(c, fx)),
     queueCycle: step((c, e, fx) => L.queueCycle(c, fx, e.now)),
     relistInformer: step((c, e, fx) => relist(c.client, fx, e.watchId)),
   },
@@ -53,6 +57,8 @@ export const schedulerMachine = setup({
     ApiResponse: { actions: "handleResponse", description: "list results, binding results (Scheduled event), status writes" },
     FlushBackoffQ: { actions: "flushBackoffQ", description: "every second: back-off ended, back to activeQ" },
     FlushUnschedulablePods: { actions: "flushUnschedulablePods", description: "every 30 s: pods unschedulable for 5 min retry" },
+    FinishEventSeries: { actions: "finishEventSeries", description: "every 6 min: event series quiet for 6 min written a last time (events.k8s.io/v1 recorder)" },
+    RefreshEventSeries: { actions: "refreshEventSeries", description: "every 30 min: every event series' count written" },
     Relist: { actions: "relistInformer", description: "an informer's list failed and its back-off ended: list again" },
   },
   states: {
