@@ -16,10 +16,9 @@ import { rfc3339, rfc3339Micro } from "./time.js";
 import { mutant } from "./mutation.js";
 import { InformerMap } from "./informermap.js";
 import { correlate, newCorrelator, type Correlator, type CoreEvent } from "./eventcorrelator.js";
-import { requestConversion } from "../apiserver/conversion.js";
-import { resourceFor } from "../apiserver/resources.js";
 import { finishSeries, observeV1, referenceOf, refreshSeries, type EventV1, type SeriesCache } from "./eventseries.js";
 import { PendingMap } from "./pendingmap.js";
+import { eventsV1Conversion } from "./eventconversion.js";
 
 export interface ClientState {
   token: string;
@@ -910,7 +909,7 @@ export function newEventV1(regarding: any, related: any, type: "Normal" | "Warni
 
 /** An events.k8s.io/v1 Event in the core/v1 form the API server's handler stores. */
 export function eventV1Stored(e: EventV1): any {
-  return eventsV1.toHub(plainOf(e));
+  return eventsV1Conversion.toHub(plainOf(e));
 }
 
 /** The broadcaster's 6-minute finishSeries: quiet series written a last time, old events forgotten. */
@@ -937,4 +936,3 @@ function writeEventV1(c: ClientState, fx: Fx, e: EventV1): void {
 function createEventV1(c: ClientState, fx: Fx, e: EventV1): void {
   request(c, fx, { verb: "create", group: "events.k8s.io", resource: "events", namespace: e.metadata.namespace, body: eventV1Stored(e) }, "event");
 }
-const eventsV1 = requestConversion(resourceFor("events.k8s.io", "events")!, "v1")!;

@@ -8,11 +8,10 @@
 import type { PersistentVolume, PersistentVolumeClaim } from "kubernetes-types/core/v1";
 import { ANN_DYNAMICALLY_PROVISIONED, ANN_SELECTED_NODE, ANN_STORAGE_PROVISIONER, annotation, claimClass, claimRefOf, type ClassInfo } from "../common/volumeutil.js";
 import { mutant } from "../common/mutation.js";
+import { LOCAL_PATH_BASE as BASE_PATH } from "../common/localpath.js";
 
 /** The provisioner name kind's default StorageClass names. */
 export const PROVISIONER = "rancher.io/local-path";
-/** Where kind's local-path provisioner keeps volumes on each node. */
-export const BASE_PATH = "/var/local-path-provisioner";
 
 /** The PV name the external provisioner gives a claim's volume: "pvc-" and the claim's uid. */
 export function volumeNameFor(pvc: PersistentVolumeClaim): string {
