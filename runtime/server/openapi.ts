@@ -6,6 +6,7 @@
 // openapi-docs.ts, both generated from k8s.io/api. /openapi/v2 is served without schemas.
 
 import { createHash } from "node:crypto";
+import { BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
 import { resources, type ResourceInfo } from "../../machines/apiserver/resources.js";
 import { schemaData } from "../../machines/apiserver/schema/schemadata.js";
 import { servedVersions } from "../../machines/apiserver/conversion.js";
@@ -249,13 +250,10 @@ export function openApiV2(): object {
   return { swagger: "2.0", info: { title: "Kubernetes", version: "v1.35.0" }, paths: {}, definitions: {} };
 }
 
-function pbString(field: number, s: string): Buffer {
-  const b = Buffer.from(s, "utf8");
-  return Buffer.concat([Buffer.from([(field << 3) | 2, b.length]), b]);
-}
-
-/** The same document in gnostic's protobuf (swagger = 1, info = 2 {title = 1, version = 2}), as kubectl asks for it. */
-export function openApiV2Protobuf(): Buffer {
-  const info = Buffer.concat([pbString(1, "Kubernetes"), pbString(2, "v1.35.0")]);
-  return Buffer.concat([pbString(1, "2.0"), Buffer.from([(2 << 3) | 2, info.length]), info]);
+/** The same document in gnostic's protobuf (Document: swagger = 1, info = 2 {title = 1, version = 2}), as kubectl asks for it. */
+export function openApiV2Protobuf(): Uint8Array {
+  const w = new BinaryWriter();
+  w.tag(1, WireType.LengthDelimited).string("2.0");
+  w.tag(2, WireType.LengthDelimited).fork().tag(1, WireType.LengthDelimited).string("Kubernetes").tag(2, WireType.LengthDelimited).string("v1.35.0").join();
+  return w.finish();
 }
