@@ -50,7 +50,8 @@ import { admitNodeRestriction, authorize, type Attributes, type NodeGraph, type 
 import { bootstrapClusterRoleBindings, bootstrapClusterRoles } from "../machines/apiserver/auth/bootstrap.js";
 import { validateCreate, validateUpdate } from "../machines/apiserver/validation/index.js";
 import { validateCommonObjectMeta } from "../machines/apiserver/validation/meta.js";
-import { allocateServiceAddresses, newServiceAllocators, type ServiceAllocators } from "../machines/apiserver/services.js";
+import { allocateServiceAddresses, initIPFamilyFields, newServiceAllocators, serviceIPFamiliesOf, type ServiceAllocators } from "../machines/apiserver/services.js";
+import { DEFAULT_SERVICE_CIDR } from "../machines/apiserver/allocators.js";
 import { apiVersionOf, resourceForKind, type ResourceInfo } from "../machines/apiserver/resources.js";
 import { strategicMergePatch } from "../machines/apiserver/patch.js";
 import { lastAppliedAnnotation } from "../runtime/cluster.js";
@@ -144,7 +145,13 @@ export class PureStore {
     if (this.get(r.kind, meta.namespace, meta.name)) throw new Error(`pure: ${r.kind} ${meta.name} already exists`);
     const obj = { ...body, apiVersion: apiVersionOf(r), kind: r.kind, metadata: meta };
     this.restrictNodes(user, "CREATE", r, "", obj, undefined);
-    const admitted = this.admit(r, obj, undefined, manager, "", now);
+    let admitted = this.admit(r, obj, undefined, manager, "", now);
+    // the Service REST's BeginCreate sets its IP family fields before the strategy validates
+    if (r.kind === "Service") {
+      const init = initIPFamilyFields(admitted.spec ?? {}, undefined, serviceIPFamiliesOf([DEFAULT_SERVICE_CIDR]));
+      if ("errors" in init) throw new Error(`pure: Service ${meta.name}: ${JSON.stringify(init.errors)}`);
+      admitted = { ...admitted, spec: init.spec };
+    }
     let errs = validateCreate(admitted);
     if (errs.length === 0) errs = validateCommonObjectMeta(admitted.metadata, r.namespaced);
     if (errs.length > 0) throw new Error(`pure: invalid ${r.kind} ${meta.name}: ${JSON.stringify(errs)}`);

@@ -83,7 +83,9 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: the docs' pages, swe
     expect(await jsonpath(["get", "pvc", "clash-scratch-volume"], "{.metadata.ownerReferences}")).toBe("");
     expect(await jsonpath(["get", "pod", "clash"], "{.status.phase}")).toBe("Pending");
     // the scheduler's VolumeBinding refuses it too (podHasPVCs): it is never bound to a node
-    expect(await until(async () => ((await events()).some((l) => l.startsWith("default-scheduler|FailedScheduling|") && l.includes(`nodes are available: ${want}.`)) ? true : undefined), 30_000)).toBe(true);
+    // kube-scheduler records through events.k8s.io/v1: core/v1 reads its reportingComponent, and no source
+    const schedulerEvents = () => k(["get", "events", "--field-selector", "involvedObject.name=clash", "-o", "jsonpath={range .items[*]}{.reportingComponent}|{.source.component}|{.reason}|{.message}{\"\\n\"}{end}"]).then((r) => r.out.split("\n"));
+    expect(await until(async () => ((await schedulerEvents()).some((l) => l.startsWith("default-scheduler||FailedScheduling|") && l.includes(`nodes are available: ${want}.`)) ? true : undefined), 30_000)).toBe(true);
     expect(await jsonpath(["get", "pod", "clash"], "{.spec.nodeName}")).toBe("");
   });
 
