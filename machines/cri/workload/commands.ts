@@ -8,7 +8,7 @@ import { busyboxPathOf, killApplet, LoopBoundExceeded, perform, runArgv, signalN
 import type { DnsResult, Effect, EffectResult, HttpResult, PingResult, SysinfoResult, TlsOptions } from "./types.js";
 import { tar } from "./tar.js";
 import * as listing from "./listing.js";
-import { df, find as findWalk } from "./fsapplets.js";
+import { df, find as findWalk, humanReadable } from "./fsapplets.js";
 
 export const errnoText: Record<FsError, string> = {
   ENOENT: "No such file or directory", EEXIST: "File exists", ENOTDIR: "Not a directory",
@@ -1198,20 +1198,6 @@ function sizeArg(arg: string): number | undefined {
   return Number(m[1]) * (m[2] === undefined ? 1 : unit[m[2]]!);
 }
 
-/** libbb's make_human_readable_str(val, block_size, 0): powers of 1024 with one decimal (4.0K, 1.0M), plain below 1024. */
-export function humanReadable(val: number, blockSize = 1): string {
-  if (val === 0) return "0";
-  let v = blockSize > 1 ? val * blockSize : val;
-  let frac = 0;
-  let u = 0;
-  while (v >= 1024) {
-    u++;
-    frac = Math.floor(((v % 1024) * 10 + 512) / 1024);
-    v = Math.floor(v / 1024);
-  }
-  if (frac >= 10) { v++; frac = 0; }
-  return u === 0 ? String(v) : `${v}.${frac}${" KMGTPEZY"[u]}`;
-}
 
 /**
  * cut -b/-c LIST | -f LIST [-d C] [-s] (coreutils/cut.c): LIST is N, N-, N-M, -M joined by

@@ -280,8 +280,13 @@ function statfsOf(m: MountEntry, sh: ShellState, node: SysinfoResult, mounts: re
 /** make_human_readable_str(val, block_size, display_unit): a fixed unit rounded, or 0 for the unit that fits with one decimal. */
 function humanSize(blocks: number, unit: number): string {
   if (blocks === 0) return "0";
-  if (unit !== 0) return String(Math.floor((blocks * blockSize + unit / 2) / unit));
-  let v = blocks * blockSize;
+  return unit !== 0 ? String(Math.floor((blocks * blockSize + unit / 2) / unit)) : humanReadable(blocks * blockSize);
+}
+
+/** libbb's make_human_readable_str(val, block_size, 0): powers of 1024 with one decimal (4.0K, 1.0M), plain below 1024. */
+export function humanReadable(val: number, blockSize = 1): string {
+  if (val === 0) return "0";
+  let v = blockSize > 1 ? val * blockSize : val;
   let frac = 0;
   let u = 0;
   while (v >= 1024) {
