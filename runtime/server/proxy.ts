@@ -75,8 +75,8 @@ export async function podTarget(cluster: Cluster, namespace: string, id: string)
 
 /**
  * The service's ResourceLocation: a port number is mapped to the Service port's name; the first
- * subset with that port and a ready address gives the pod (Kubernetes picks at random among them;
- * the first keeps a run repeatable).
+ * subset with that port and a ready address isValidAddress accepts gives the pod (Kubernetes picks
+ * at random among them; the first keeps a run repeatable).
  */
 export async function serviceTarget(cluster: Cluster, namespace: string, id: string): Promise<ProxyTarget | Status> {
   const parts = splitSchemeNamePort(id);
@@ -95,11 +95,26 @@ export async function serviceTarget(cluster: Cluster, namespace: string, id: str
   for (const ss of eps.subsets) {
     const port = (ss.ports ?? []).find((p: any) => (p.name ?? "") === portName);
     for (const a of port ? ss.addresses ?? [] : []) {
-      if (a.targetRef?.kind !== "Pod" || !a.nodeName) continue;
-      return { node: a.nodeName, podNamespace: a.targetRef.namespace ?? namespace, podName: a.targetRef.name, ip: a.ip, port: port.port, scheme: parts.scheme };
+      const pod = await validAddressPod(cluster, namespace, a);
+      if (pod === undefined) continue;
+      return { node: pod.spec.nodeName, podNamespace: namespace, podName: pod.metadata.name, ip: a.ip, port: port.port, scheme: parts.scheme };
     }
   }
   return serviceUnavailable(`no endpoints available for service "${id}"`);
+}
+
+/**
+ * isValidAddress (pkg/registry/core/service/storage): an address is dialled only when its targetRef
+ * names a pod of the request's namespace that holds the address's IP; any other address is skipped,
+ * so an Endpoints written by hand reaches no pod of another namespace and no IP no pod of its own holds.
+ */
+async function validAddressPod(cluster: Cluster, namespace: string, a: any): Promise<any | undefined> {
+  const ref = a?.targetRef;
+  if (ref === null || typeof ref !== "object" || ref.namespace !== namespace || typeof ref.name !== "string" || typeof a.ip !== "string") return undefined;
+  const pod = await getObject(cluster, "pods", namespace, ref.name);
+  if (isStatus(pod) || typeof pod?.spec?.nodeName !== "string" || pod.spec.nodeName === "") return undefined;
+  const ips: unknown[] = Array.isArray(pod.status?.podIPs) ? pod.status.podIPs.map((p: any) => p?.ip) : [];
+  return ips.includes(a.ip) ? pod : undefined;
 }
 
 /** Sends one HTTP request to the pod's port through its node's runtime and waits for the answer. */

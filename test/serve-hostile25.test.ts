@@ -1,0 +1,90 @@
+// services/proxy through Endpoints written by hand: kube-apiserver's service ResourceLocation
+// (pkg/registry/core/service/storage/storage.go) dials an address only when isValidAddress holds: a
+// targetRef in the request's namespace naming a pod that has the address's IP. Any other address is
+// skipped, and none left is 503 "no endpoints available for service <id>". (The id names the port:
+// "name" alone asks for the endpoint port named "", which these Endpoints do not have.)
+
+import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import { raw, serve, until, type Served } from "./serve-helpers.js";
+
+let s: Served;
+const send = (method: string, path: string, body?: unknown) =>
+  raw(s, method, path, { token: s.cluster.adminToken, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+const json = (r: { body: string }) => JSON.parse(r.body);
+const server = (name: string, image: string) => ({ metadata: { name }, spec: { containers: [{ name, image, ports: [{ containerPort: 80 }] }] } });
+// the victim serves httpd's page, the attacker's own pod nginx's: the answer tells which was dialled
+const victimPage = "It works!";
+const ownPage = "Welcome to nginx!";
+const podIP = async (ns: string, name: string) => json(await send("GET", `/api/v1/namespaces/${ns}/pods/${name}`)).status?.podIP as string | undefined;
+
+let victimIP = "";
+let ownIP = "";
+
+/** A selectorless Service in attacker and the Endpoints its owner writes for it. */
+async function handWritten(name: string, address: Record<string, unknown>): Promise<void> {
+  const ns = "/api/v1/namespaces/attacker";
+  expect((await send("POST", `${ns}/services`, { metadata: { name }, spec: { ports: [{ name: "http", port: 80 }] } })).code).toBe(201);
+  const eps = { metadata: { name }, subsets: [{ addresses: [address], ports: [{ name: "http", port: 80 }] }] };
+  expect((await send("POST", `${ns}/endpoints`, eps)).code).toBe(201);
+}
+
+const unavailable = (id: string) => ({ code: 503, reason: "ServiceUnavailable", message: `no endpoints available for service "${id}"` });
+
+beforeAll(async () => {
+  s = await serve({ nodes: 1 });
+  for (const ns of ["victim", "attacker"]) expect((await send("POST", "/api/v1/namespaces", { metadata: { name: ns } })).code).toBe(201);
+  expect((await send("POST", "/api/v1/namespaces/victim/pods", server("secret-web", "httpd:2.4.38-alpine"))).code).toBe(201);
+  expect((await send("POST", "/api/v1/namespaces/attacker/pods", server("own", "nginx:1.27"))).code).toBe(201);
+  victimIP = (await until(() => podIP("victim", "secret-web"), 30_000)) ?? "";
+  ownIP = (await until(() => podIP("attacker", "own"), 30_000)) ?? "";
+  expect([victimIP, ownIP].every((ip) => /^10\.244\./.test(ip))).toBe(true);
+  // both serve before the checks below, each reachable through its own pods/proxy
+  const serving = async (ns: string, name: string, page: string) => ((await send("GET", `/api/v1/namespaces/${ns}/pods/${name}/proxy/`)).body.includes(page) ? true : undefined);
+  expect(await until(() => serving("victim", "secret-web", victimPage), 30_000)).toBe(true);
+  expect(await until(() => serving("attacker", "own", ownPage), 30_000)).toBe(true);
+}, 90_000);
+afterAll(async () => {
+  await s?.stop();
+});
+
+describe("services/proxy dials only an address isValidAddress accepts", () => {
+  it("a targetRef naming a pod of another namespace is skipped, whatever IP it gives: 503, and the victim's page is not served", async () => {
+    await handWritten("cross", { ip: victimIP, nodeName: "node-1", targetRef: { kind: "Pod", namespace: "victim", name: "secret-web" } });
+    await handWritten("cross-other-ip", { ip: "10.244.9.9", nodeName: "node-1", targetRef: { kind: "Pod", namespace: "victim", name: "secret-web" } });
+    for (const id of ["cross:80", "cross:http", "cross-other-ip:http"]) {
+      const r = await send("GET", `/api/v1/namespaces/attacker/services/${id}/proxy/`);
+      expect(json(r)).toMatchObject(unavailable(id));
+      expect(r.body).not.toContain(victimPage);
+    }
+  });
+
+  it("an address without a targetRef is skipped, even at a pod's IP", async () => {
+    await handWritten("bare", { ip: victimIP });
+    expect(json(await send("GET", "/api/v1/namespaces/attacker/services/bare:80/proxy/"))).toMatchObject(unavailable("bare:80"));
+  });
+
+  it("a targetRef naming the namespace's own pod with another pod's IP is skipped (pod ip(s) doesn't match endpoint ip)", async () => {
+    await handWritten("mismatch", { ip: victimIP, nodeName: "node-1", targetRef: { kind: "Pod", namespace: "attacker", name: "own" } });
+    await handWritten("no-namespace", { ip: ownIP, targetRef: { kind: "Pod", name: "own" } });
+    await handWritten("missing", { ip: ownIP, targetRef: { kind: "Pod", namespace: "attacker", name: "absent" } });
+    for (const id of ["mismatch:80", "no-namespace:80", "missing:80"]) expect(json(await send("GET", `/api/v1/namespaces/attacker/services/${id}/proxy/`))).toMatchObject(unavailable(id));
+  });
+
+  it("the namespace's own pod at its own IP is dialled, with no nodeName needed", async () => {
+    await handWritten("own", { ip: ownIP, targetRef: { kind: "Pod", namespace: "attacker", name: "own" } });
+    const r = await send("GET", "/api/v1/namespaces/attacker/services/own:80/proxy/");
+    expect([r.code, r.body.includes(ownPage)]).toEqual([200, true]);
+  });
+
+  it("a valid address after skipped ones in the same subset is the one dialled", async () => {
+    const ns = "/api/v1/namespaces/attacker";
+    expect((await send("POST", `${ns}/services`, { metadata: { name: "mixed" }, spec: { ports: [{ name: "http", port: 80 }] } })).code).toBe(201);
+    const addresses = [
+      { ip: victimIP, targetRef: { kind: "Pod", namespace: "victim", name: "secret-web" } },
+      { ip: ownIP, targetRef: { kind: "Pod", namespace: "attacker", name: "own" } },
+    ];
+    expect((await send("POST", `${ns}/endpoints`, { metadata: { name: "mixed" }, subsets: [{ addresses, ports: [{ name: "http", port: 80 }] }] })).code).toBe(201);
+    const r = await send("GET", `${ns}/services/mixed:http/proxy/`);
+    expect([r.code, r.body.includes(ownPage)]).toEqual([200, true]);
+  });
+});
