@@ -1,3 +1,5 @@
+// Requests a hostile client frames or routes to reach what it should not, through a live podflow serve.
+//
 // services/proxy through Endpoints written by hand: kube-apiserver's service ResourceLocation
 // (pkg/registry/core/service/storage/storage.go) dials an address only when isValidAddress holds: a
 // targetRef in the request's namespace naming a pod that has the address's IP. Any other address is
@@ -5,6 +7,7 @@
 // "name" alone asks for the endpoint port named "", which these Endpoints do not have.)
 
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import { connect } from "node:tls";
 import { raw, serve, until, type Served } from "./serve-helpers.js";
 
 let s: Served;
@@ -86,5 +89,57 @@ describe("services/proxy dials only an address isValidAddress accepts", () => {
     expect((await send("POST", `${ns}/endpoints`, { metadata: { name: "mixed" }, subsets: [{ addresses, ports: [{ name: "http", port: 80 }] }] })).code).toBe(201);
     const r = await send("GET", `${ns}/services/mixed:http/proxy/`);
     expect([r.code, r.body.includes(ownPage)]).toEqual([200, true]);
+  });
+});
+
+/** Writes bytes on a fresh TLS connection and returns all the server sends back before it closes. */
+function rawBytes(text: string): Promise<string> {
+  const url = new URL(s.server.url);
+  return new Promise((resolve, reject) => {
+    const sock = connect({ host: url.hostname, port: Number(url.port), ca: s.server.caCert, servername: "localhost", rejectUnauthorized: false }, () => sock.write(text));
+    let got = "";
+    sock.on("data", (d) => (got += d));
+    sock.on("close", () => resolve(got));
+    sock.on("error", reject);
+  });
+}
+
+const configMap = (name: string) => JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name }, data: { k: "v" } });
+const chunked = (body: string) => `${Buffer.byteLength(body).toString(16)}\r\n${body}\r\n0\r\n\r\n`;
+const head = (version: string, lines: string[]) => [`POST /api/v1/namespaces/default/configmaps HTTP/1.${version}`, "Host: x", `Authorization: Bearer ${s.cluster.adminToken}`, "Content-Type: application/json", "Connection: close", ...lines, "", ""].join("\r\n");
+const stored = async (name: string) => (await send("GET", `/api/v1/namespaces/default/configmaps/${name}`)).code;
+
+// net/http's parseTransferEncoding (RFC 7230 3.3.3): Transfer-Encoding overrides Content-Length
+describe("a request with both Transfer-Encoding and Content-Length, read as net/http reads it", () => {
+  it("HTTP/1.1, chunked: Content-Length is deleted and the chunked body read; a Content-Length shorter or longer than it changes nothing", async () => {
+    for (const [name, length] of [["both-short", 5], ["both-long", 100_000]] as const) {
+      const body = configMap(name);
+      const got = await rawBytes(head("1", [`Content-Length: ${length}`, "Transfer-Encoding: chunked"]) + chunked(body));
+      expect(got.split("\r\n")[0]).toBe("HTTP/1.1 201 Created");
+      expect(await stored(name)).toBe(200);
+    }
+  });
+
+  it("HTTP/1.0: Transfer-Encoding is ignored (Go issue 12785) and the Content-Length body read", async () => {
+    const body = configMap("both-http10");
+    const got = await rawBytes(head("0", [`Content-Length: ${Buffer.byteLength(body)}`, "Transfer-Encoding: chunked"]) + body);
+    // writeStatusLine: an HTTP/1.0 request is answered in HTTP/1.0
+    expect(got.split("\r\n")[0]).toBe("HTTP/1.0 201 Created");
+    expect(await stored("both-http10")).toBe(200);
+  });
+
+  it("a coding other than chunked, or two of them, is still net/http's 501 and nothing is stored", async () => {
+    const body = configMap("both-gzip");
+    for (const te of [["Transfer-Encoding: gzip"], ["Transfer-Encoding: chunked", "Transfer-Encoding: chunked"]]) {
+      const got = await rawBytes(head("1", [`Content-Length: ${Buffer.byteLength(body)}`, ...te]) + chunked(body));
+      expect(got).toBe("HTTP/1.1 501 Not Implemented\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\nUnsupported transfer encoding");
+    }
+    expect(await stored("both-gzip")).toBe(404);
+  });
+
+  it("the server serves on; a plain HTTP/1.0 GET is answered in HTTP/1.0, an HTTP/1.1 one in HTTP/1.1", async () => {
+    expect((await send("GET", "/version")).code).toBe(200);
+    expect((await rawBytes("GET /version HTTP/1.0\r\n\r\n")).split("\r\n")[0]).toBe("HTTP/1.0 200 OK");
+    expect((await rawBytes("GET /version HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")).split("\r\n")[0]).toBe("HTTP/1.1 200 OK");
   });
 });

@@ -1069,6 +1069,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     // A response that fails to write (the client went away) must not become an uncaught 'error'.
     res.on("error", () => res.destroy());
     req.on("error", () => req.destroy());
+    answerInRequestVersion(req, res);
     const finished = new Promise<void>((resolve) => {
       res.once("finish", resolve);
       res.once("close", resolve);
@@ -1137,6 +1138,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       connectionListener.call(server, sock);
     };
     if (err.code === "HPE_INVALID_METHOD" && serveUnknownMethod(err as NodeJS.ErrnoException & { rawPacket?: Buffer }, socket, handler, handBack)) return void taken.add(socket);
+    if (err.code === "HPE_INVALID_TRANSFER_ENCODING" && /Content-Length/.test((err as { reason?: string }).reason ?? "") && reframeBothLengths(err as { rawPacket?: Buffer }, socket, handBack)) return;
     answerUnreadable(err, socket);
   });
   server.keepAliveTimeout = idleTimeoutMs;
@@ -1312,10 +1314,7 @@ function serveUnknownMethod(err: { rawPacket?: Buffer }, socket: Duplex, serve: 
       socket.off("data", onBody);
       const after = rest.subarray(bodyBytes);
       res.detachSocket(socket as Socket);
-      for (const ev of ["close", "drain", "timeout", "resume", "pause", "end", "error"]) {
-        for (const l of socket.listeners(ev)) if (/^(bound )?(socketOn|onSocket|noop$)/.test(l.name)) socket.off(ev, l as () => void);
-      }
-      (socket as Duplex & { parser?: unknown }).parser = null;
+      releaseFromNodeParser(socket);
       handBack(socket);
       if (after.length > 0) socket.unshift(after);
       socket.resume();
@@ -1329,6 +1328,57 @@ function serveUnknownMethod(err: { rawPacket?: Buffer }, socket: Duplex, serve: 
   };
   socket.on("data", onData);
   tryHead();
+  return true;
+}
+
+/**
+ * net/http's writeStatusLine answers an HTTP/1.0 request with an HTTP/1.0 status line; Node writes
+ * HTTP/1.1 whatever was asked, so the line it stores is rewritten.
+ */
+function answerInRequestVersion(req: IncomingMessage, res: ServerResponse): void {
+  if (req.httpVersionMajor !== 1 || req.httpVersionMinor !== 0) return;
+  const r = res as ServerResponse & { _storeHeader(firstLine: string, headers: unknown): void };
+  const store = r._storeHeader;
+  r._storeHeader = function (firstLine: string, headers: unknown) {
+    store.call(this, firstLine.replace(/^HTTP\/1\.1 /, "HTTP/1.0 "), headers);
+  };
+}
+
+/** Takes Node's HTTP server's listeners and parser off a socket, so that it can be handed back as a new connection. */
+function releaseFromNodeParser(socket: Duplex): void {
+  socket.removeAllListeners("data");
+  for (const ev of ["close", "drain", "timeout", "resume", "pause", "end", "error"]) {
+    for (const l of socket.listeners(ev)) if (/^(bound )?(socketOn|onSocket|noop$)/.test(l.name)) socket.off(ev, l as () => void);
+  }
+  (socket as Duplex & { parser?: unknown }).parser = null;
+}
+
+/**
+ * A request with both Transfer-Encoding and Content-Length, which Node's parser refuses: net/http's
+ * parseTransferEncoding takes it (RFC 7230 3.3.3), deleting Content-Length when the one coding is
+ * chunked, and ignoring Transfer-Encoding altogether in HTTP/1.0. Its head is rewritten so and the
+ * bytes handed back to Node's HTTP server; false (the caller answers) for any other coding, which is
+ * net/http's 501, or when the head is not all in the packet Node refused.
+ */
+function reframeBothLengths(err: { rawPacket?: Buffer }, socket: Duplex, handBack: (socket: Duplex) => void): boolean {
+  const packet = err.rawPacket;
+  if (!packet || (socket as Socket & { _httpMessage?: unknown })._httpMessage) return false;
+  const end = packet.indexOf("\r\n\r\n");
+  if (end < 0) return false;
+  const lines = packet.toString("latin1", 0, end).split("\r\n");
+  const version = /^[^ ]+ [^ ]+ HTTP\/1\.([01])$/.exec(lines[0]!);
+  if (!version) return false;
+  const named = (l: string, name: string) => l.slice(0, l.indexOf(":")).toLowerCase() === name;
+  const codings = lines.slice(1).filter((l) => named(l, "transfer-encoding"));
+  let drop: string;
+  if (version[1] === "0") drop = "transfer-encoding";
+  else if (codings.length === 1 && codings[0]!.slice(codings[0]!.indexOf(":") + 1).trim().toLowerCase() === "chunked") drop = "content-length";
+  else return false;
+  const head = [lines[0]!, ...lines.slice(1).filter((l) => !named(l, drop))].join("\r\n");
+  releaseFromNodeParser(socket);
+  handBack(socket);
+  socket.unshift(Buffer.concat([Buffer.from(head, "latin1"), packet.subarray(end)]));
+  socket.resume();
   return true;
 }
 
