@@ -143,3 +143,21 @@ describe("a request with both Transfer-Encoding and Content-Length, read as net/
     expect((await rawBytes("GET /version HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")).split("\r\n")[0]).toBe("HTTP/1.1 200 OK");
   });
 });
+
+// net/http's conn.readRequest, after the missing Host: len(hosts) > 1, then httpguts.ValidHostHeader
+describe("a request's Host header as net/http's readRequest judges it", () => {
+  const refused = (text: string) => `HTTP/1.1 400 Bad Request: ${text}\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n400 Bad Request: ${text}`;
+  const get = (version: string, hosts: string[]) => [`GET /version HTTP/1.${version}`, ...hosts.map((h) => `Host: ${h}`), "Connection: close", "", ""].join("\r\n");
+
+  it("two Host headers are too many, the same or not, in HTTP/1.1 and HTTP/1.0", async () => {
+    for (const [version, hosts] of [["1", ["a", "b"]], ["1", ["a", "a"]], ["0", ["a", "b"]]] as const) expect(await rawBytes(get(version, [...hosts]))).toBe(refused("too many Host headers"));
+  });
+
+  it("a Host with a byte no URI host or port has (a space, <, \", a byte past ASCII) is malformed", async () => {
+    for (const host of ["a b", "a<b", 'a"b', "caf\u00e9"]) expect(await rawBytes(get("1", [host]))).toBe(refused("malformed Host header"));
+  });
+
+  it("sub-delims, an IPv6 literal with a zone, a port and an empty Host are taken", async () => {
+    for (const host of ["a!$&'()*+,;=_~-.b", "[fe80::1%25eth0]:6443", "localhost:6443", ""]) expect((await rawBytes(get("1", [host]))).split("\r\n")[0]).toBe("HTTP/1.1 200 OK");
+  });
+});

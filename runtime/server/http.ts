@@ -1424,7 +1424,8 @@ function requestFromHead(head: string, socket: Duplex): IncomingMessage | undefi
 
 /**
  * What net/http's readRequest refuses in a request Node did parse: an HTTP/1.1 request without Host
- * ("400 Bad Request: missing required Host header", a statusError) and a Transfer-Encoding other than
+ * ("400 Bad Request: missing required Host header", a statusError), more than one Host or one of bytes
+ * no host has ("too many Host headers", "malformed Host header"), and a Transfer-Encoding other than
  * exactly "chunked" (501 "Unsupported transfer encoding": Go takes one coding only, against request
  * smuggling). Answered on the socket as conn.serve writes them, the connection closed; true when so.
  */
@@ -1436,6 +1437,11 @@ function unreadHeader(req: IncomingMessage): boolean {
   if (headTooLarge(req)) answer = head(headerTooLargeText, headerTooLargeText);
   else if (http11 && te !== undefined && te.toLowerCase() !== "chunked") answer = head("501 Not Implemented", "Unsupported transfer encoding");
   else if (http11 && req.headers.host === undefined && req.method !== "CONNECT") answer = head("400 Bad Request: missing required Host header", "400 Bad Request: missing required Host header");
+  else {
+    const hosts = req.rawHeaders.filter((_, i) => i % 2 === 0 && req.rawHeaders[i]!.toLowerCase() === "host").length;
+    const refusal = hosts > 1 ? "400 Bad Request: too many Host headers" : hosts === 1 && !validHostHeader(req.headers.host ?? "") ? "400 Bad Request: malformed Host header" : undefined;
+    if (refusal !== undefined) answer = head(refusal, refusal);
+  }
   if (answer === undefined) return false;
   req.socket.end(answer);
   req.socket.destroySoon?.();
@@ -1443,6 +1449,9 @@ function unreadHeader(req: IncomingMessage): boolean {
 }
 
 const headerTooLargeText = "431 Request Header Fields Too Large";
+
+/** httpguts.ValidHostHeader: a Host of bytes that may stand in a URI's host and port only (lenient, not the grammar). */
+const validHostHeader = (h: string) => /^[0-9A-Za-z!$%&()*+,\-.:;=[\]'_~]*$/.test(h);
 
 /**
  * Whether net/http would have stopped reading this request's head at its read limit (errTooLarge):
