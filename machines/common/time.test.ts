@@ -18,4 +18,12 @@ describe("time as Kubernetes writes it", () => {
   ])("$name", ({ s, want }) => expect(toMs(s)).toBe(want));
 
   it("parseTime of an absent time is NaN", () => expect(parseTime(undefined)).toBeNaN());
+
+  it("rfc3339Micro formats each instant of a run of repeated and alternating instants as its own", () => {
+    const a = Date.UTC(2026, 0, 1, 0, 0, 0, 5);
+    const b = Date.UTC(2026, 0, 1, 0, 0, 1, 250);
+    expect([a, a, b, b, a].map(rfc3339Micro)).toEqual([
+      "2026-01-01T00:00:00.005000Z", "2026-01-01T00:00:00.005000Z", "2026-01-01T00:00:01.250000Z", "2026-01-01T00:00:01.250000Z", "2026-01-01T00:00:00.005000Z",
+    ]);
+  });
 });

@@ -16,8 +16,15 @@ let lastText = "";
 
 /** RFC 3339 with microseconds, as metav1.MicroTime serialises (Leases, events.k8s.io). */
 export function rfc3339Micro(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, ".$1000Z");
+  // A burst of Events (one per binding) is stamped at the same simulated instant: format it once.
+  if (ms !== lastMicroMs) {
+    lastMicroMs = ms;
+    lastMicroText = new Date(ms).toISOString().replace(/\.(\d{3})Z$/, ".$1000Z");
+  }
+  return lastMicroText;
 }
+let lastMicroMs = NaN;
+let lastMicroText = "";
 
 /** RFC 3339 with trailing-zero-trimmed fractional seconds, as Go's time.RFC3339Nano prints a UTC time. */
 export function rfc3339Nano(ms: number): string {

@@ -77,8 +77,14 @@ export function newQueue(): SchedulingQueue {
 
 /** The top-level state of a pod's lifecycle ("activeQ", "backoffQ", "assumed" ...). */
 export function queueState(qp: QueuedPod): string {
-  return stateName(qp.lifecycle.value).split(".")[0]!;
+  const v: unknown = qp.lifecycle.value;
+  if (typeof v === "string") return v.includes(".") ? v.split(".")[0]! : v;
+  // kept values are shared and never changed (stepByShape hands out the same one): named once each
+  let top = topStateOf.get(v as object);
+  if (top === undefined) topStateOf.set(v as object, (top = stateName(v).split(".")[0]!));
+  return top;
 }
+const topStateOf = new WeakMap<object, string>();
 
 /** The node a pod is assumed on while its binding is in flight (or bound but not yet confirmed). */
 export function assumedNode(q: SchedulingQueue, key: string): string | undefined {

@@ -169,9 +169,9 @@ function rebuildNode(ctx: SchedulerContext, node: string): void {
   setNodeInfo(ctx, node, newNodeInfo(ni.node, [...(ctx.podsByNode.get(node)?.values() ?? [])]));
 }
 
-/** Replaces a node's NodeInfo (adding the node when it is new); the snapshot catches up at the next cycle. */
-function setNodeInfo(ctx: SchedulerContext, node: string, ni: NodeInfo): void {
-  if (!ctx.nodeInfos.has(node)) {
+/** Replaces a node's NodeInfo (adding the node when it is new; known: the caller read its NodeInfo); the snapshot catches up at the next cycle. */
+function setNodeInfo(ctx: SchedulerContext, node: string, ni: NodeInfo, known = false): void {
+  if (!known && !ctx.nodeInfos.has(node)) {
     ctx.slot = ctx.slot.set(node, ctx.nodeOrder.size);
     ctx.nodeOrder = ctx.nodeOrder.push(node);
   }
@@ -285,7 +285,7 @@ function bindPodToCache(ctx: SchedulerContext, key: string, pod: Pod, node: stri
   // Incremental, as NodeInfo.AddPod / UpdatePod: a new pod is added; a pod whose spec is unchanged
   // (the informer confirming an assumed pod) replaces its old object; anything else rebuilds the node.
   if (prev === undefined && !isTerminatedPod(pod)) {
-    setNodeInfo(ctx, node, withPod(ni, pod, from));
+    setNodeInfo(ctx, node, withPod(ni, pod, from), true);
     return;
   }
   if (prev !== undefined && !hasAffinity(prev) && !hasAffinity(pod) && sameNodeInfoShare(prev, pod)) {
@@ -293,7 +293,7 @@ function bindPodToCache(ctx: SchedulerContext, key: string, pod: Pod, node: stri
     if (i >= 0) {
       const next = copyNodeInfo(ni);
       next.pods[i] = pod;
-      setNodeInfo(ctx, node, next);
+      setNodeInfo(ctx, node, next, true);
       return;
     }
   }

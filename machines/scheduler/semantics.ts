@@ -196,6 +196,10 @@ function scoreWithVerdicts(pod: Pod, feasible: NodeInfo[], allNodes: NodeInfo[],
   const { summed, normalized } = memo.plan;
   const { scored, sums, raws } = memo;
   const slots = verdicts.slots;
+  const numSlots = verdicts.memo.filtered.length;
+  fillTo(scored, numSlots, undefined);
+  fillTo(sums, numSlots, 0);
+  for (const r of raws) fillTo(r, numSlots, 0);
   const totals: number[] = new Array<number>(n);
   const plains: number[][] = normalized.map(() => new Array<number>(n));
   for (let i = 0; i < n; i++) {
@@ -307,6 +311,10 @@ function findWithVerdicts(pre: PreFilterOutcome, pod: Pod, nodeInfos: NodeInfo[]
   const rest = pre.active.slice(local.length);
   const anyNominated = nominatedPods !== undefined && nominatedPods.size > 0;
   const { filtered, status } = memo;
+  // Filled to the node count the first time: a search starting past the end of an empty list would
+  // write one slot far beyond it, which turns the list into a slow dictionary for good.
+  fillTo(filtered, n, undefined);
+  fillTo(status, n, Success);
   const slots: number[] = new Array<number>(want);
   let found = 0;
   let processed = 0;
@@ -343,6 +351,11 @@ function findWithVerdicts(pre: PreFilterOutcome, pod: Pod, nodeInfos: NodeInfo[]
   feasible.length = found;
   slots.length = found;
   return { feasible, diagnosis, nextStartIndex: n === 0 ? 0 : (startIndex + processed) % n, verdicts: { memo, slots } };
+}
+
+/** Grows a remembered list to n entries of fill, in order (its entries are then read only where written with their NodeInfo). */
+function fillTo<T>(list: T[], n: number, fill: T): void {
+  while (list.length < n) list.push(fill);
 }
 
 /** FitError.Error(): "0/N nodes are available: <count reason, …sorted>." plus an optional PostFilter message. */
