@@ -17,6 +17,8 @@ export const JOB_TRACKING_FINALIZER = "batch.kubernetes.io/job-tracking";
 export const JOB_COMPLETION_INDEX_ANNOTATION = "batch.kubernetes.io/job-completion-index";
 /** The annotation with how many pods of the same index failed before this one (backoffLimitPerIndex). */
 export const JOB_INDEX_FAILURE_COUNT_ANNOTATION = "batch.kubernetes.io/job-index-failure-count";
+/** The failures of the index a podFailurePolicy Ignore rule matched, before this pod. */
+export const JOB_INDEX_IGNORED_FAILURE_COUNT_ANNOTATION = "batch.kubernetes.io/job-index-ignored-failure-count";
 /** The env variable an Indexed Job's containers get their index from. */
 export const JOB_COMPLETION_INDEX_ENV = "JOB_COMPLETION_INDEX";
 
@@ -468,6 +470,35 @@ export function indexFailures(job: Job, pods: readonly Pod[]): Map<number, Index
   return out;
 }
 
+/**
+ * getPodsWithDelayedDeletionPerIndex: under backoffLimitPerIndex, the latest failed pod of each index
+ * that is neither succeeded, failed for good nor running again keeps its finalizer (and stays
+ * uncounted) until its replacement exists, so the replacement's failure count can be read from it.
+ * Returns those pods' uids.
+ */
+export function podsWithDelayedDeletion(job: Job, pods: readonly Pod[], completions: number, done: ReadonlySet<number>, failedIndexes: ReadonlySet<number>): Set<string> {
+  const uncountedFailed = new Set(job.status?.uncountedTerminatedPods?.failed ?? []);
+  const activeIndexes = new Set(pods.filter(isPodActive).map(completionIndex));
+  const latest = new Map<number, Pod>();
+  for (const p of pods) {
+    const ix = completionIndex(p);
+    if (!hasTrackingFinalizer(p) || uncountedFailed.has(p.metadata?.uid ?? "") || ix === undefined || ix >= completions) continue;
+    if (!isPodFailed(p, job) || done.has(ix) || failedIndexes.has(ix) || activeIndexes.has(ix)) continue;
+    const last = latest.get(ix);
+    if (!last || (absoluteIndexFailures(last) <= absoluteIndexFailures(p) && getFinishedTimeMs(p) >= getFinishedTimeMs(last))) latest.set(ix, p);
+  }
+  return new Set([...latest.values()].map((p) => p.metadata?.uid ?? ""));
+}
+
+/** The index's failures before this pod, counted and ignored (getIndexAbsoluteFailureCount). */
+function absoluteIndexFailures(p: Pod): number {
+  const read = (key: string) => {
+    const n = Number(p.metadata?.annotations?.[key] ?? "0");
+    return Number.isSafeInteger(n) && n >= 0 && n <= 2 ** 31 - 1 ? n : 0;
+  };
+  return read(JOB_INDEX_FAILURE_COUNT_ANNOTATION) + read(JOB_INDEX_IGNORED_FAILURE_COUNT_ANNOTATION);
+}
+
 interface Counted {
   succeeded: number;
   failed: number;
@@ -485,7 +516,7 @@ interface Counted {
  * once canRemoveFinalizer allows it: the Job is being deleted or has its finished condition, the pod
  * succeeded, or it is considered failed. Under a failure target every pod not succeeded counts as failed.
  */
-function countPods(input: JobSyncInput, completions: number, finished?: "FailureTarget" | "SuccessCriteriaMet"): Counted {
+function countPods(input: JobSyncInput, completions: number, finished?: "FailureTarget" | "SuccessCriteriaMet", delayed: ReadonlySet<string> = new Set()): Counted {
   const { job, pods } = input;
   const st = job.status ?? {};
   const indexed = job.spec?.completionMode === "Indexed";
@@ -501,7 +532,8 @@ function countPods(input: JobSyncInput, completions: number, finished?: "Failure
     holding.add(uid);
     const considerFailed = isPodFailed(p, job);
     // canRemoveFinalizer: a pod being deleted that is not considered failed (podReplacementPolicy Failed) keeps it until it is
-    if (!job.metadata?.deletionTimestamp && finished === undefined && p.status?.phase !== "Succeeded" && !considerFailed) continue;
+    // and a failed pod whose deletion waits for its index's replacement keeps it too
+    if (!job.metadata?.deletionTimestamp && finished === undefined && p.status?.phase !== "Succeeded" && (!considerFailed || delayed.has(uid))) continue;
     if (!(mutant("job.keeps-finalizer-on-failed-pod") && p.status?.phase === "Failed")) removeFinalizers.push(p);
     if (p.status?.phase === "Succeeded" && !prevFailed.has(uid)) {
       if (indexed) {
@@ -571,6 +603,12 @@ export function syncJob(input: JobSyncInput): JobSyncPlan {
   const failedIndexes = perIndex ? parseIndexes(st.failedIndexes ?? "", completions ?? 0) : new Set<number>();
   for (const [ix, f] of perIndexFailures) if ((f.failIndex || f.count > spec.backoffLimitPerIndex!) && !c.done.has(ix) && ix < (completions ?? 0)) failedIndexes.add(ix);
   const succeededCount = indexed ? c.done.size : c.succeeded + c.uncounted.succeeded.length;
+  // counted above toward backoffLimit (getNewFinishedPods reads them), a delayed pod is not yet tracked
+  const delayed = perIndex ? podsWithDelayedDeletion(job, pods, completions ?? 0, c.done, failedIndexes) : new Set<string>();
+  if (delayed.size > 0 && !prevFinished) {
+    c = countPods(input, completions ?? 0, undefined, delayed);
+    plan.removeFinalizers = c.removeFinalizers;
+  }
 
   // the finished condition: kept from an earlier sync, or decided now
   let target: { type: "FailureTarget" | "SuccessCriteriaMet"; reason: string; message: string } | undefined;
