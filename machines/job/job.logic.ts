@@ -664,21 +664,19 @@ export function syncJob(input: JobSyncInput): JobSyncPlan {
   if (!target) {
     if (suspended) {
       if (manageCalled) plan.delete = mutant("job.suspend-keeps-pods") ? [] : active;
-      if (manageCalled && !conditionTrue(job, "Suspended")) {
-        conditions = ensureCondition(conditions, newCondition("Suspended", "True", "JobSuspended", "Job suspended", now));
-        plan.events.push({ type: "Normal", reason: "Suspended", message: "Job suspended" });
-      }
-    } else {
-      if (resumed) {
-        conditions = ensureCondition(conditions, newCondition("Suspended", "False", "JobResumed", "Job resumed", now));
-        plan.events.push({ type: "Normal", reason: "Resumed", message: "Job resumed" });
-      }
-      if (manageCalled) manage(plan, job, active, terminating, perIndex ? new Set([...c.done, ...failedIndexes]) : c.done, succeededCount + failedIndexes.size, completions, parallelism, now, perIndex ? delayedByIndex : undefined);
-    }
+    } else if (manageCalled) manage(plan, job, active, terminating, perIndex ? new Set([...c.done, ...failedIndexes]) : c.done, succeededCount + failedIndexes.size, completions, parallelism, now, perIndex ? delayedByIndex : undefined);
     const complete = indexed ? completions !== undefined && c.done.size >= completions
       : completions === undefined || completions === null ? succeededCount > 0 && active.length - plan.delete.length === 0 && plan.create.length === 0
       : succeededCount >= completions - (mutant("job.complete-one-short") ? 1 : 0);
     if (complete) target = { type: "SuccessCriteriaMet", reason: REASON_COMPLETIONS_REACHED, message: MESSAGE_COMPLETIONS_REACHED };
+    // a Job is suspended (or resumed) only when not complete: a completed Job never gets the condition
+    else if (suspended && manageCalled && !conditionTrue(job, "Suspended")) {
+      conditions = ensureCondition(conditions, newCondition("Suspended", "True", "JobSuspended", "Job suspended", now));
+      plan.events.push({ type: "Normal", reason: "Suspended", message: "Job suspended" });
+    } else if (resumed) {
+      conditions = ensureCondition(conditions, newCondition("Suspended", "False", "JobResumed", "Job resumed", now));
+      plan.events.push({ type: "Normal", reason: "Resumed", message: "Job resumed" });
+    }
   }
   // a finished condition decided in this sync lets every pod's finalizer go, and counts those not succeeded as failed
   if (target && !prevTarget) {

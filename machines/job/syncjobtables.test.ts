@@ -332,3 +332,47 @@ describe("TestSyncJobWithJobSuccessPolicy rows", () => {
     });
   }
 });
+
+// TestJobBackoffForOnFailure: restartPolicy OnFailure, pods from newPodList with the tracking finalizer and
+// one container status carrying the row's restart count; the rows v1.35 keeps (JobPodReplacementPolicy
+// and JobManagedBy locked on: the "... enabled" rows, and those the gates do not change). Left out: the
+// gate-off rows whose failure writes Failed at once while the deleted pods still terminate.
+function onFailureJob(parallelism: number, completions: number, backoffLimit: number, suspend: boolean): Job {
+  return {
+    metadata: { name: "foobar", namespace: "default", uid: "job-uid" },
+    spec: { parallelism, completions, backoffLimit, suspend, selector: { matchLabels: { foo: "bar" } }, template: { metadata: { labels: { foo: "bar" } }, spec: { restartPolicy: "OnFailure", containers: [{ name: "", image: "foo/bar" }] } } },
+    status: { startTime: "2025-12-31T23:59:00Z" },
+  } as Job;
+}
+const restartingPods = (phase: string, restartCounts: number[]): Pod[] => restartCounts.map((restartCount, i) => ({
+  metadata: { name: `pod-${i}`, namespace: "default", uid: `pod-${i}`, creationTimestamp: ZERO, finalizers: [L.JOB_TRACKING_FINALIZER], ownerReferences: [{ apiVersion: "batch/v1", kind: "Job", name: "foobar", uid: "job-uid", controller: true }] },
+  status: { phase, containerStatuses: [{ name: "", image: "", imageID: "", ready: false, restartCount }] },
+}) as Pod);
+const backoffLimitExceeded: [string, string, string] = ["FailureTarget", "BackoffLimitExceeded", "Job has reached the specified backoff limit"];
+const completionsReached = (type: string): [string, string, string] => [type, "CompletionsReached", "Reached expected number of succeeded pods"];
+const onFailureRows: [string, Job, Pod[], Want][] = [
+  ["backoffLimit 0 should have 1 pod active", onFailureJob(1, 1, 0, false), restartingPods("Running", [0]), { active: 1, failed: 0, succeeded: 0 }],
+  ["backoffLimit 1 with restartCount 0 should have 1 pod active", onFailureJob(1, 1, 1, false), restartingPods("Running", [0]), { active: 1, failed: 0, succeeded: 0 }],
+  ["not enough failures", onFailureJob(2, 5, 3, false), restartingPods("Running", [1, 1]), { active: 2, failed: 0, succeeded: 0 }],
+  ["finished job; JobManagedBy enabled", onFailureJob(2, 4, 6, true), restartingPods("Succeeded", [1, 1, 2, 0]),
+    { conditions: [completionsReached("SuccessCriteriaMet"), completionsReached("Complete")], active: 0, failed: 0, succeeded: 4 }],
+  ["too many job failures with podRunning - multiple pods; JobManagedBy enabled", onFailureJob(2, 5, 2, false), restartingPods("Running", [1, 1]),
+    { conditions: [backoffLimitExceeded], active: 0, failed: 2, succeeded: 0 }],
+];
+
+describe("TestJobBackoffForOnFailure rows", () => {
+  for (const [name, j, pods, want] of onFailureRows) {
+    it(name, () => {
+      const { status } = settle(j, pods);
+      expect((status?.conditions ?? []).map((c) => [c.type, c.reason, c.message])).toEqual(want.conditions ?? []);
+      expect({ active: status?.active ?? 0, failed: status?.failed ?? 0, succeeded: status?.succeeded ?? 0 }).toEqual({ active: want.active, failed: want.failed, succeeded: want.succeeded });
+    });
+  }
+  // the Go test's one sync: FakePodControl deletes nothing from the store, so the two pods are not yet terminating
+  it("suspending a job", () => {
+    const p = L.syncJob({ job: onFailureJob(2, 4, 6, true), pods: restartingPods("Running", [1, 1]), now: NOW, expectationsSatisfied: true, removingFinalizers: new Set() });
+    expect(p.delete.map((x) => x.metadata?.name)).toEqual(["pod-0", "pod-1"]);
+    expect((p.status?.conditions ?? []).map((c) => [c.type, c.status, c.reason, c.message])).toEqual([["Suspended", "True", "JobSuspended", "Job suspended"]]);
+    expect({ active: p.status?.active ?? 0, failed: p.status?.failed ?? 0, succeeded: p.status?.succeeded ?? 0 }).toEqual({ active: 0, failed: 0, succeeded: 0 });
+  });
+});
