@@ -376,3 +376,32 @@ describe("TestJobBackoffForOnFailure rows", () => {
     expect({ active: p.status?.active ?? 0, failed: p.status?.failed ?? 0, succeeded: p.status?.succeeded ?? 0 }).toEqual({ active: 0, failed: 0, succeeded: 0 });
   });
 });
+
+// TestJobBackoffOnRestartPolicyNever: restartPolicy Never, failed pods finished at testFinishedAt (no
+// back-off left), active pods in the row's phase, no gate involved.
+function neverJob(parallelism: number, completions: number, backoffLimit: number): Job {
+  const j = onFailureJob(parallelism, completions, backoffLimit, false);
+  return { ...j, spec: { ...j.spec!, template: { ...j.spec!.template, spec: { ...j.spec!.template.spec!, restartPolicy: "Never" } } } };
+}
+const neverPods = (failed: number, active: number, activePhase: string): Pod[] => [
+  ...restartingPods("Failed", Array(failed).fill(0)).map((p) => ({ ...p, status: { phase: "Failed", containerStatuses: [terminated(1, "", TEST_FINISHED_AT)] } }) as Pod),
+  ...restartingPods(activePhase, Array(active).fill(0)).map((p, i) => ({ ...p, metadata: { ...p.metadata, name: `active-${i}`, uid: `active-${i}` } })),
+];
+const backoffLimitFailed: Want["conditions"] = [backoffLimitExceeded, ["Failed", "BackoffLimitExceeded", "Job has reached the specified backoff limit"]];
+const neverRows: [string, Job, Pod[], Want][] = [
+  ["not enough failures with backoffLimit 0 - single pod", neverJob(1, 1, 0), neverPods(0, 1, "Running"), { active: 1, failed: 0, succeeded: 0 }],
+  ["not enough failures with backoffLimit 1 - single pod", neverJob(1, 1, 1), neverPods(1, 0, ""), { active: 1, failed: 1, succeeded: 0 }],
+  ["too many failures with backoffLimit 1 - single pod", neverJob(1, 1, 1), neverPods(2, 0, ""), { conditions: backoffLimitFailed, active: 0, failed: 2, succeeded: 0 }],
+  ["not enough failures with backoffLimit 6 - multiple pods", neverJob(2, 2, 6), neverPods(6, 1, "Running"), { active: 2, failed: 6, succeeded: 0 }],
+  ["too many failures with backoffLimit 6 - multiple pods", neverJob(2, 2, 6), neverPods(7, 0, ""), { conditions: backoffLimitFailed, active: 0, failed: 7, succeeded: 0 }],
+];
+
+describe("TestJobBackoffOnRestartPolicyNever rows", () => {
+  for (const [name, j, pods, want] of neverRows) {
+    it(name, () => {
+      const { status } = settle(j, pods);
+      expect((status?.conditions ?? []).map((c) => [c.type, c.reason, c.message])).toEqual(want.conditions ?? []);
+      expect({ active: status?.active ?? 0, failed: status?.failed ?? 0, succeeded: status?.succeeded ?? 0 }).toEqual({ active: want.active, failed: want.failed, succeeded: want.succeeded });
+    });
+  }
+});
