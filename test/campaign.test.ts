@@ -179,7 +179,7 @@ describe("the campaign's Indexed Job", () => {
       expect(pod.metadata.labels["batch.kubernetes.io/job-completion-index"]).toBe(index);
       expect(pod.spec.hostname).toBe(`podflow-fuzz-9-${index}`);
       const c = pod.spec.containers[0];
-      expect(c.env).toContainEqual({ name: "JOB_COMPLETION_INDEX", valueFrom: { fieldRef: { apiVersion: "v1", fieldPath: "metadata.annotations['batch.kubernetes.io/job-completion-index']" } } });
+      expect(c.env).toContainEqual({ name: "JOB_COMPLETION_INDEX", valueFrom: { fieldRef: { apiVersion: "v1", fieldPath: "metadata.labels['batch.kubernetes.io/job-completion-index']" } } });
       expect(c.command.slice(0, 4)).toEqual(["podflow", "check", "--shard", "$(JOB_COMPLETION_INDEX)/3"]);
       expect(c.image).toBe("podflow:0.1.0");
     }

@@ -254,7 +254,7 @@ describe("pods for a Job (newPodForJob)", () => {
     expect(p.metadata?.annotations?.[L.JOB_COMPLETION_INDEX_ANNOTATION]).toBe("2");
     expect(p.metadata?.labels?.[L.JOB_COMPLETION_INDEX_ANNOTATION]).toBe("2");
     expect(p.spec?.hostname).toBe("j-2");
-    expect(p.spec!.containers[0]!.env).toEqual([{ name: "JOB_COMPLETION_INDEX", valueFrom: { fieldRef: { fieldPath: "metadata.annotations['batch.kubernetes.io/job-completion-index']" } } }]);
+    expect(p.spec!.containers[0]!.env).toEqual([{ name: "JOB_COMPLETION_INDEX", valueFrom: { fieldRef: { fieldPath: "metadata.labels['batch.kubernetes.io/job-completion-index']" } } }]);
     expect(p.metadata?.finalizers).toEqual([L.JOB_TRACKING_FINALIZER]);
   });
   it("a NonIndexed pod is <job>-<random> with the tracking finalizer and the controller reference", () => {

@@ -17,6 +17,8 @@ export const JOB_TRACKING_FINALIZER = "batch.kubernetes.io/job-tracking";
 export const JOB_COMPLETION_INDEX_ANNOTATION = "batch.kubernetes.io/job-completion-index";
 /** The annotation with how many pods of the same index failed before this one (backoffLimitPerIndex). */
 export const JOB_INDEX_FAILURE_COUNT_ANNOTATION = "batch.kubernetes.io/job-index-failure-count";
+/** The failures of the index a podFailurePolicy Ignore rule matched, before this pod. */
+export const JOB_INDEX_IGNORED_FAILURE_COUNT_ANNOTATION = "batch.kubernetes.io/job-index-ignored-failure-count";
 /** The env variable an Indexed Job's containers get their index from. */
 export const JOB_COMPLETION_INDEX_ENV = "JOB_COMPLETION_INDEX";
 
@@ -299,8 +301,8 @@ export interface JobSyncPlan {
   status?: JobStatus;
   /** completion indexes of pods to create (undefined entries for NonIndexed) */
   create: (number | undefined)[];
-  /** with backoffLimitPerIndex: failures so far of each index to create (the job-index-failure-count annotation) */
-  indexFailures?: Record<number, number>;
+  /** with backoffLimitPerIndex: failures so far of each index to create (the job-index-failure-count and job-index-ignored-failure-count annotations) */
+  indexFailures?: Record<number, { failures: number; ignored: number }>;
   delete: Pod[];
   /** pods whose tracking finalizer goes once the status with their uids is written */
   removeFinalizers: Pod[];
@@ -444,10 +446,9 @@ export function firstPendingIndexes(n: number, completions: number, done: Readon
   return out;
 }
 
-/** One index's failures under backoffLimitPerIndex: how many, when the last one finished, whether a FailIndex rule matched one. */
+/** One index's failures under backoffLimitPerIndex: how many, whether a FailIndex rule matched one. */
 export interface IndexFailures {
   count: number;
-  lastMs: number;
   failIndex?: true;
 }
 
@@ -459,13 +460,75 @@ export function indexFailures(job: Job, pods: readonly Pod[]): Map<number, Index
     if (ix === undefined || !isPodFailed(p, job)) continue;
     const match = matchPodFailurePolicy(job.spec?.podFailurePolicy, p);
     if (!match.countFailed) continue;
-    const before = Number(p.metadata?.annotations?.[JOB_INDEX_FAILURE_COUNT_ANNOTATION] ?? "0");
-    const count = (Number.isSafeInteger(before) && before >= 0 ? before : 0) + 1;
+    const count = indexFailureCount(p) + 1;
     const prev = out.get(ix);
     const failIndex = prev?.failIndex ?? match.failIndex;
-    out.set(ix, { count: Math.max(prev?.count ?? 0, count), lastMs: Math.max(prev?.lastMs ?? 0, getFinishedTimeMs(p)), ...(failIndex ? { failIndex } : {}) });
+    out.set(ix, { count: Math.max(prev?.count ?? 0, count), ...(failIndex ? { failIndex } : {}) });
   }
   return out;
+}
+
+/**
+ * getPodsWithDelayedDeletionPerIndex: under backoffLimitPerIndex, the latest failed pod of each index
+ * that is neither succeeded, failed for good nor running again keeps its finalizer (and stays
+ * uncounted) until its replacement exists, so the replacement's failure count can be read from it.
+ * Returns those pods by index.
+ */
+export function podsWithDelayedDeletion(job: Job, pods: readonly Pod[], completions: number, done: ReadonlySet<number>, failedIndexes: ReadonlySet<number>, removingFinalizers: ReadonlySet<string> = new Set()): Map<number, Pod> {
+  // a pod already counted (uncounted list) or whose finalizer is on its way out is no longer held
+  const uncountedFailed = new Set([...(job.status?.uncountedTerminatedPods?.failed ?? []), ...removingFinalizers]);
+  const activeIndexes = new Set(pods.filter(isPodActive).map(completionIndex));
+  const latest = new Map<number, Pod>();
+  for (const p of pods) {
+    const ix = completionIndex(p);
+    if (!hasTrackingFinalizer(p) || uncountedFailed.has(p.metadata?.uid ?? "") || ix === undefined || ix >= completions) continue;
+    if (!isPodFailed(p, job) || done.has(ix) || failedIndexes.has(ix) || activeIndexes.has(ix)) continue;
+    const last = latest.get(ix);
+    if (!last || (absoluteIndexFailures(last) <= absoluteIndexFailures(p) && getFinishedTimeMs(p) >= getFinishedTimeMs(last))) latest.set(ix, p);
+  }
+  return latest;
+}
+
+// parseInt32 (strconv.Atoi, then the int32 range) of an index's failure annotations: absent,
+// unparsable, negative or beyond int32 reads 0
+function annotationCount(p: Pod, key: string): number {
+  const v = p.metadata?.annotations?.[key];
+  if (v === undefined || !/^[+-]?[0-9]{1,19}$/.test(v)) return 0;
+  const n = Number(v);
+  return n >= 0 && n <= 2 ** 31 - 1 ? n : 0;
+}
+
+/** getIndexFailureCount: the job-index-failure-count annotation as an int32 (0 when not one). */
+export function indexFailureCount(p: Pod): number {
+  return annotationCount(p, JOB_INDEX_FAILURE_COUNT_ANNOTATION);
+}
+
+/** The index's failures before this pod, counted and ignored (getIndexAbsoluteFailureCount). */
+function absoluteIndexFailures(p: Pod): number {
+  return indexFailureCount(p) + annotationCount(p, JOB_INDEX_IGNORED_FAILURE_COUNT_ANNOTATION);
+}
+
+/**
+ * getPodCreationInfoForIndependentIndexes: of the indexes to add, those whose delayed pod's back-off
+ * (its index's failures, counted and ignored, plus one, from its finish time) is over are created now;
+ * only when none is does the sync wait, for the soonest of them.
+ */
+export function podCreationInfoForIndependentIndexes(indexes: readonly number[], delayed: ReadonlyMap<number, Pod>, now: number): { create: number[]; remainingMs: number } {
+  const left = (ix: number) => {
+    const p = delayed.get(ix);
+    return p ? backoffRemainingMs({ failuresAfterLastSuccess: absoluteIndexFailures(p) + 1, lastFailureMs: getFinishedTimeMs(p) }, now) : 0;
+  };
+  const create = indexes.filter((ix) => left(ix) <= 0);
+  return { create, remainingMs: create.length > 0 || indexes.length === 0 ? 0 : Math.min(...indexes.map(left)) };
+}
+
+/** getNewIndexFailureCounts: the failure counts a replacement carries, one more than the pod it replaces. */
+export function newIndexFailureCounts(job: Job, replaced: Pod | undefined): { failures: number; ignored: number } {
+  if (!replaced) return { failures: 0, ignored: 0 };
+  const failures = indexFailureCount(replaced);
+  const ignored = annotationCount(replaced, JOB_INDEX_IGNORED_FAILURE_COUNT_ANNOTATION);
+  const counted = !job.spec?.podFailurePolicy || matchPodFailurePolicy(job.spec.podFailurePolicy, replaced).countFailed;
+  return counted ? { failures: failures + 1, ignored } : { failures, ignored: ignored + 1 };
 }
 
 interface Counted {
@@ -485,7 +548,7 @@ interface Counted {
  * once canRemoveFinalizer allows it: the Job is being deleted or has its finished condition, the pod
  * succeeded, or it is considered failed. Under a failure target every pod not succeeded counts as failed.
  */
-function countPods(input: JobSyncInput, completions: number, finished?: "FailureTarget" | "SuccessCriteriaMet"): Counted {
+function countPods(input: JobSyncInput, completions: number, finished?: "FailureTarget" | "SuccessCriteriaMet", delayed: ReadonlySet<string> = new Set()): Counted {
   const { job, pods } = input;
   const st = job.status ?? {};
   const indexed = job.spec?.completionMode === "Indexed";
@@ -501,7 +564,8 @@ function countPods(input: JobSyncInput, completions: number, finished?: "Failure
     holding.add(uid);
     const considerFailed = isPodFailed(p, job);
     // canRemoveFinalizer: a pod being deleted that is not considered failed (podReplacementPolicy Failed) keeps it until it is
-    if (!job.metadata?.deletionTimestamp && finished === undefined && p.status?.phase !== "Succeeded" && !considerFailed) continue;
+    // and a failed pod whose deletion waits for its index's replacement keeps it too
+    if (!job.metadata?.deletionTimestamp && finished === undefined && p.status?.phase !== "Succeeded" && (!considerFailed || delayed.has(uid))) continue;
     if (!(mutant("job.keeps-finalizer-on-failed-pod") && p.status?.phase === "Failed")) removeFinalizers.push(p);
     if (p.status?.phase === "Succeeded" && !prevFailed.has(uid)) {
       if (indexed) {
@@ -571,6 +635,13 @@ export function syncJob(input: JobSyncInput): JobSyncPlan {
   const failedIndexes = perIndex ? parseIndexes(st.failedIndexes ?? "", completions ?? 0) : new Set<number>();
   for (const [ix, f] of perIndexFailures) if ((f.failIndex || f.count > spec.backoffLimitPerIndex!) && !c.done.has(ix) && ix < (completions ?? 0)) failedIndexes.add(ix);
   const succeededCount = indexed ? c.done.size : c.succeeded + c.uncounted.succeeded.length;
+  // counted above toward backoffLimit (getNewFinishedPods reads them), a delayed pod is not yet tracked
+  const delayedByIndex = perIndex ? podsWithDelayedDeletion(job, pods, completions ?? 0, c.done, failedIndexes, input.removingFinalizers) : new Map<number, Pod>();
+  const delayed = new Set([...delayedByIndex.values()].map((p) => p.metadata?.uid ?? ""));
+  if (delayed.size > 0 && !prevFinished) {
+    c = countPods(input, completions ?? 0, undefined, delayed);
+    plan.removeFinalizers = c.removeFinalizers;
+  }
 
   // the finished condition: kept from an earlier sync, or decided now
   let target: { type: "FailureTarget" | "SuccessCriteriaMet"; reason: string; message: string } | undefined;
@@ -593,21 +664,19 @@ export function syncJob(input: JobSyncInput): JobSyncPlan {
   if (!target) {
     if (suspended) {
       if (manageCalled) plan.delete = mutant("job.suspend-keeps-pods") ? [] : active;
-      if (manageCalled && !conditionTrue(job, "Suspended")) {
-        conditions = ensureCondition(conditions, newCondition("Suspended", "True", "JobSuspended", "Job suspended", now));
-        plan.events.push({ type: "Normal", reason: "Suspended", message: "Job suspended" });
-      }
-    } else {
-      if (resumed) {
-        conditions = ensureCondition(conditions, newCondition("Suspended", "False", "JobResumed", "Job resumed", now));
-        plan.events.push({ type: "Normal", reason: "Resumed", message: "Job resumed" });
-      }
-      if (manageCalled) manage(plan, job, active, terminating, perIndex ? new Set([...c.done, ...failedIndexes]) : c.done, succeededCount + failedIndexes.size, completions, parallelism, now, perIndex ? perIndexFailures : undefined);
-    }
+    } else if (manageCalled) manage(plan, job, active, terminating, perIndex ? new Set([...c.done, ...failedIndexes]) : c.done, succeededCount + failedIndexes.size, completions, parallelism, now, perIndex ? delayedByIndex : undefined);
     const complete = indexed ? completions !== undefined && c.done.size >= completions
       : completions === undefined || completions === null ? succeededCount > 0 && active.length - plan.delete.length === 0 && plan.create.length === 0
       : succeededCount >= completions - (mutant("job.complete-one-short") ? 1 : 0);
     if (complete) target = { type: "SuccessCriteriaMet", reason: REASON_COMPLETIONS_REACHED, message: MESSAGE_COMPLETIONS_REACHED };
+    // a Job is suspended (or resumed) only when not complete: a completed Job never gets the condition
+    else if (suspended && manageCalled && !conditionTrue(job, "Suspended")) {
+      conditions = ensureCondition(conditions, newCondition("Suspended", "True", "JobSuspended", "Job suspended", now));
+      plan.events.push({ type: "Normal", reason: "Suspended", message: "Job suspended" });
+    } else if (resumed) {
+      conditions = ensureCondition(conditions, newCondition("Suspended", "False", "JobResumed", "Job resumed", now));
+      plan.events.push({ type: "Normal", reason: "Resumed", message: "Job resumed" });
+    }
   }
   // a finished condition decided in this sync lets every pod's finalizer go, and counts those not succeeded as failed
   if (target && !prevTarget) {
@@ -676,7 +745,7 @@ function firstFailJobMessage(job: Job, pods: readonly Pod[]): string | undefined
 }
 
 // manageJob: toward wantActive = min(parallelism, remaining completions) active pods.
-function manage(plan: JobSyncPlan, job: Job, active: Pod[], terminating: number, done: ReadonlySet<number>, succeeded: number, completions: number | undefined, parallelism: number, now: number, perIndex?: ReadonlyMap<number, IndexFailures>): void {
+function manage(plan: JobSyncPlan, job: Job, active: Pod[], terminating: number, done: ReadonlySet<number>, succeeded: number, completions: number | undefined, parallelism: number, now: number, perIndex?: ReadonlyMap<number, Pod>): void {
   const indexed = job.spec?.completionMode === "Indexed";
   let kept = active;
   if (indexed) {
@@ -714,16 +783,11 @@ function manage(plan: JobSyncPlan, job: Job, active: Pod[], terminating: number,
     plan.create = firstPendingIndexes(diff, completions ?? 0, done, held);
     return;
   }
-  // getPodCreationInfoForIndependentIndexes: of the first pending indexes, those whose back-off is
-  // over are created; only when none is does the sync wait, for the soonest of them
-  const pending = firstPendingIndexes(diff, completions ?? 0, done, held);
-  const left = (ix: number) => {
-    const f = perIndex.get(ix);
-    return f ? backoffRemainingMs({ failuresAfterLastSuccess: f.count, lastFailureMs: f.lastMs }, now) : 0;
-  };
-  plan.create = pending.filter((ix) => left(ix!) <= 0);
-  plan.indexFailures = Object.fromEntries(plan.create.map((ix) => [ix, perIndex.get(ix!)?.count ?? 0]));
-  if (plan.create.length === 0 && pending.length > 0) plan.observation = { type: "PodFailureBackOff", delayMs: Math.min(...pending.map((ix) => left(ix!))) };
+  // each index backs off on the failures of the pod it replaces, whose counts the replacement carries
+  const info = podCreationInfoForIndependentIndexes(firstPendingIndexes(diff, completions ?? 0, done, held), perIndex, now);
+  plan.create = info.create;
+  plan.indexFailures = Object.fromEntries(info.create.map((ix) => [ix, newIndexFailureCounts(job, perIndex.get(ix))]));
+  if (info.remainingMs > 0) plan.observation = { type: "PodFailureBackOff", delayMs: info.remainingMs };
 }
 
 // ---------- pods from the template ----------
@@ -738,7 +802,7 @@ export function jobControllerRef(job: Job) {
  * controller ownerReference; for an Indexed Job the completion index as annotation and label, the
  * hostname <job>-<index>, the name prefix <job>-<index>- and JOB_COMPLETION_INDEX in every container.
  */
-export function newPodForJob(job: Job, index?: number, indexFailureCount?: number): Pod {
+export function newPodForJob(job: Job, index?: number, indexFailures?: { failures: number; ignored: number }): Pod {
   const t = job.spec?.template ?? {};
   const name = job.metadata?.name ?? "";
   const annotations: Record<string, string> = { ...(t.metadata?.annotations ?? {}) };
@@ -746,10 +810,12 @@ export function newPodForJob(job: Job, index?: number, indexFailureCount?: numbe
   const spec = deepCopy(t.spec ?? { containers: [] });
   if (index !== undefined) {
     annotations[JOB_COMPLETION_INDEX_ANNOTATION] = String(index);
-    if (indexFailureCount !== undefined) annotations[JOB_INDEX_FAILURE_COUNT_ANNOTATION] = String(indexFailureCount);
+    if (indexFailures !== undefined) annotations[JOB_INDEX_FAILURE_COUNT_ANNOTATION] = String(indexFailures.failures);
+    if (indexFailures !== undefined && indexFailures.ignored > 0) annotations[JOB_INDEX_IGNORED_FAILURE_COUNT_ANNOTATION] = String(indexFailures.ignored);
     labels[JOB_COMPLETION_INDEX_ANNOTATION] = String(index);
     spec.hostname = `${name}-${index}`;
-    const env = { name: JOB_COMPLETION_INDEX_ENV, valueFrom: { fieldRef: { fieldPath: `metadata.annotations['${JOB_COMPLETION_INDEX_ANNOTATION}']` } } };
+    // PodIndexLabel (GA, locked on since v1.32): the variable reads the label, not the annotation
+    const env = { name: JOB_COMPLETION_INDEX_ENV, valueFrom: { fieldRef: { fieldPath: `metadata.labels['${JOB_COMPLETION_INDEX_ANNOTATION}']` } } };
     for (const c of [...(spec.initContainers ?? []), ...spec.containers]) if (!(c.env ?? []).some((e) => e.name === JOB_COMPLETION_INDEX_ENV)) c.env = [...(c.env ?? []), env];
   }
   return {

@@ -5,11 +5,19 @@
 // The JobSuccessPolicy gate is GA and locked on in v1.35: the two rows run with it off expect what they
 // expect with it on (no policy, or no succeeded index). Left out: TestCalculateSucceededIndexes (podflow
 // folds it into syncJob; its gate-off rows are not v1.35's) and TestIntervalsHaveIndex (podflow keeps
-// completed indexes as a Set, not as ordered intervals).
+// completed indexes as a Set, not as ordered intervals). From the stored indexed_job_utils_test.go
+// 80426955 and job_controller_test.go 003e8629: TestGetPodsWithDelayedDeletionPerIndex (the failed and
+// succeeded indexes given as calculateFailedIndexes and calculateSucceededIndexes find them),
+// TestGetNewIndexFailureCountValue, TestGetIndexFailureCount, TestGetPodCreationInfoForIndependentIndexes.
 
 import { describe, expect, it } from "vitest";
 import type { Pod } from "kubernetes-types/core/v1";
-import { appendDuplicatedIndexPodsForRemoval, backoffRemainingMs, completionIndex, firstPendingIndexes, getFinishedTimeMs, matchSuccessPolicy, nextBackoffRecord, podGenerateNameWithIndex } from "./job.logic.js";
+import type { Job } from "kubernetes-types/batch/v1";
+import {
+  appendDuplicatedIndexPodsForRemoval, backoffRemainingMs, completionIndex, firstPendingIndexes, getFinishedTimeMs, indexFailureCount, JOB_COMPLETION_INDEX_ANNOTATION,
+  JOB_INDEX_FAILURE_COUNT_ANNOTATION, JOB_TRACKING_FINALIZER, matchSuccessPolicy, newIndexFailureCounts, nextBackoffRecord, podCreationInfoForIndependentIndexes, podGenerateNameWithIndex,
+  podsWithDelayedDeletion, POD_FAILURE_BACKOFF_MS,
+} from "./job.logic.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 /** orderedIntervals as the set of indexes it covers. */
@@ -156,5 +164,91 @@ describe("TestGetRemainingBackoffTime", () => {
   ];
   for (const [name, failures, now, want] of rows) {
     it(name, () => expect(backoffRemainingMs({ failuresAfterLastSuccess: failures, lastFailureMs: failures === 0 ? 0 : T }, now ?? 0, 5_000, 700_000)).toBe(want));
+  }
+});
+
+/** buildPod().uid(uid).indexFailureCount(count).phase(phase).index(ix)[.customDeletionTimestamp(at)][.trackingFinalizer()] */
+function builtPod(uid: string, count: string, phase: string | undefined, ix: string | undefined, opts: { finalizer?: boolean; deletedAt?: number; conditions?: { type: string; status: string }[] } = {}): Pod {
+  return {
+    metadata: {
+      uid, annotations: { [JOB_INDEX_FAILURE_COUNT_ANNOTATION]: count, ...(ix !== undefined ? { [JOB_COMPLETION_INDEX_ANNOTATION]: ix } : {}) },
+      ...(opts.finalizer ? { finalizers: [JOB_TRACKING_FINALIZER] } : {}),
+      ...(opts.deletedAt !== undefined ? { deletionTimestamp: new Date(opts.deletedAt).toISOString() } : {}),
+    },
+    status: { ...(phase ? { phase } : {}), ...(opts.conditions ? { conditions: opts.conditions } : {}) },
+  } as Pod;
+}
+
+describe("TestGetPodsWithDelayedDeletionPerIndex", () => {
+  const NOW = Date.parse("2026-01-01T00:00:00Z");
+  const job = (completions: number, backoffLimitPerIndex: number): Job => ({ spec: { completions, backoffLimitPerIndex, completionMode: "Indexed", template: {} } }) as Job;
+  const f = { finalizer: true };
+  const rows: [string, Job, Pod[], number[], number[], string[]][] = [
+    ["failed pods are kept corresponding to non-failed indexes are kept", job(3, 1),
+      [builtPod("a", "0", "Failed", "0", f), builtPod("b", "1", "Failed", "1", f), builtPod("c", "0", "Failed", "2", f)], [], [1], ["a", "c"]],
+    ["failed pod without finalizer; the pod's deletion is not delayed as it already started", job(2, 0), [builtPod("a", "0", "Failed", "0")], [], [0], []],
+    ["failed pod with index outside of completions; the pod's deletion is not delayed", job(2, 0), [builtPod("a", "0", "Failed", "4", f)], [], [], []],
+    ["failed pod for active index; the pod's deletion is not delayed as it is already replaced", job(2, 1),
+      [builtPod("a1", "0", "Failed", "0", f), builtPod("a2", "1", "Running", "0", f)], [], [], []],
+    ["failed pod for succeeded index; the pod's deletion is not delayed as it is already replaced", job(2, 1),
+      [builtPod("a1", "0", "Failed", "0", f), builtPod("a2", "1", "Succeeded", "0", f)], [0], [], []],
+    ["multiple failed pods for index with different failure count; only the pod with highest failure count is kept", job(2, 4),
+      [builtPod("a1", "0", "Failed", "0", f), builtPod("a3", "2", "Failed", "0", f), builtPod("a2", "1", "Failed", "0", f)], [], [], ["a3"]],
+    ["multiple failed pods for index with different finish times; only the last failed pod is kept", job(2, 4),
+      [builtPod("a1", "1", "Failed", "0", { finalizer: true, deletedAt: NOW - 1000 }), builtPod("a3", "1", "Failed", "0", { finalizer: true, deletedAt: NOW }), builtPod("a2", "1", "Failed", "0", { finalizer: true, deletedAt: NOW - 2000 })], [], [], ["a3"]],
+  ];
+  for (const [name, j, pods, succeeded, failed, want] of rows) {
+    it(name, () => expect([...podsWithDelayedDeletion(j, pods, j.spec!.completions!, new Set(succeeded), new Set(failed)).values()].map((p) => p.metadata?.uid).sort()).toEqual(want));
+  }
+  // expectedRmFinalizers is podflow's removingFinalizers
+  it("failed pod with expected finalizer removal; the pod's deletion is not delayed as it already started", () => {
+    expect(podsWithDelayedDeletion(job(2, 0), [builtPod("a", "0", "Failed", "0", f)], 2, new Set(), new Set([0]), new Set(["a"])).size).toBe(0);
+  });
+  // getValidPodsWithFilter skips the uids already in uncountedTerminatedPods.failed too
+  it("a failed pod already in uncountedTerminatedPods.failed is not held", () => {
+    const j = { ...job(2, 1), status: { uncountedTerminatedPods: { failed: ["a"] } } } as Job;
+    expect(podsWithDelayedDeletion(j, [builtPod("a", "0", "Failed", "0", f)], 2, new Set(), new Set()).size).toBe(0);
+  });
+});
+
+describe("TestGetNewIndexFailureCountValue", () => {
+  const ignoreDisruption = { spec: { template: {}, podFailurePolicy: { rules: [{ action: "Ignore", onPodConditions: [{ type: "DisruptionTarget", status: "True" }] }] } } } as Job;
+  const rows: [string, Job, Pod | undefined, { failures: number; ignored: number }][] = [
+    ["first pod created", {}, undefined, { failures: 0, ignored: 0 }],
+    ["failed pod being replaced with 0 index failure count", {}, builtPod("a", "0", "Failed", "0", { finalizer: true }), { failures: 1, ignored: 0 }],
+    ["failed pod being replaced with >0 index failure count", {}, builtPod("a", "3", "Failed", "0", { finalizer: true }), { failures: 4, ignored: 0 }],
+    ["failed pod being replaced, matching the ignore rule", ignoreDisruption, builtPod("a", "3", "Failed", "3", { finalizer: true, conditions: [{ type: "DisruptionTarget", status: "True" }] }), { failures: 3, ignored: 1 }],
+  ];
+  for (const [name, j, pod, want] of rows) it(name, () => expect(newIndexFailureCounts(j, pod)).toEqual(want));
+});
+
+describe("TestGetIndexFailureCount", () => {
+  const rows: [string, string | undefined, number][] = [
+    ["no annotation", undefined, 0],
+    ["valid value", "2", 2],
+    ["valid maxint32 value", String(2 ** 31 - 1), 2 ** 31 - 1],
+    ["too large value", String(2 ** 31), 0],
+    ["negative value", "-1", 0],
+    ["invalid int value", "xyz", 0],
+  ];
+  for (const [name, value, want] of rows) {
+    it(name, () => expect(indexFailureCount({ metadata: value === undefined ? {} : { annotations: { [JOB_INDEX_FAILURE_COUNT_ANNOTATION]: value } } })).toBe(want));
+  }
+  // strconv.Atoi refuses what Number() would read: hex, exponents, blanks
+  it.each(["0x10", "1e3", " 2", ""])("%j is not an int (Atoi) and reads 0", (v) => expect(indexFailureCount({ metadata: { annotations: { [JOB_INDEX_FAILURE_COUNT_ANNOTATION]: v } } })).toBe(0));
+});
+
+describe("TestGetPodCreationInfoForIndependentIndexes", () => {
+  const now = Date.parse("2026-01-01T00:00:00Z");
+  const deleted = (count: string, at: number, ix?: string) => builtPod("", count, undefined, ix, { deletedAt: at });
+  const rows: [string, number[], Map<number, Pod>, number[], number][] = [
+    ["simple index creation", [1, 3], new Map(), [1, 3], 0],
+    ["subset of indexes can be recreated now", [1, 3], new Map([[1, deleted("0", now, "1")]]), [3], 0],
+    ["subset of indexes can be recreated now as the pods failed long time ago", [1, 3], new Map([[1, deleted("0", now)], [3, deleted("0", now - POD_FAILURE_BACKOFF_MS)]]), [3], 0],
+    ["no indexes can be recreated now, need to wait default pod failure backoff", [1, 2, 3], new Map([[1, deleted("1", now)], [2, deleted("0", now)], [3, deleted("2", now)]]), [], POD_FAILURE_BACKOFF_MS],
+    ["no indexes can be recreated now, need to wait but 1s already passed", [1, 2, 3], new Map([[1, deleted("1", now - 1000)], [2, deleted("0", now - 1000)], [3, deleted("2", now - 1000)]]), [], POD_FAILURE_BACKOFF_MS - 1000],
+  ];
+  for (const [name, indexes, delayed, want, wantRemaining] of rows) {
+    it(name, () => expect(podCreationInfoForIndependentIndexes(indexes, delayed, now)).toEqual({ create: want, remainingMs: wantRemaining }));
   }
 });

@@ -6,9 +6,12 @@
 // one call; podflow's syncJob plans one write at a time, so the rows run it until nothing is left to
 // write (the status stored, the finalizers gone), as the controller's successive syncs do. The pods'
 // finish time is testFinishedAt (one second after the zero time) or none, as in the Go rows: no
-// back-off is left for them, except from a deletionTimestamp of now. Left out: "default job based on
-// OnExitCodes", whose stored row expects Failed without FailureTarget, as with JobPodReplacementPolicy
-// and JobManagedBy off (both on in v1.35), and the rows that need pods deleted by the sync itself.
+// back-off is left for them, except from a deletionTimestamp of now. Left out: the rows run with
+// JobPodReplacementPolicy or JobManagedBy off (both on in v1.35) where that changes the outcome
+// ("default job based on OnExitCodes" expects Failed without FailureTarget, "fail job with multiple
+// pods" Failed while a pod still terminates, "... JobPodReplacementPolicy and JobManagedBy disabled"),
+// and "job with finished indexes; failedIndexes are cleaned when JobBackoffLimitPerIndex disabled"
+// (the gate is locked on).
 import { describe, expect, it } from "vitest";
 import type { Job } from "kubernetes-types/batch/v1";
 import type { ContainerStatus, Pod, PodCondition } from "kubernetes-types/core/v1";
@@ -117,12 +120,30 @@ const rows: [string, Job, Pod, Want][] = [
     failedPod({ conditions: [{ type: "DisruptionTarget", status: "True" }] }, { deleting: true }), { active: 0, failed: 0, succeeded: 0 }],
   ["fail job based on OnPodConditions", job({ rules: [onCond("FailJob", "DisruptionTarget")] }, 6), failedPod({ conditions: [{ type: "DisruptionTarget", status: "True" }] }),
     { conditions: failJob("Pod default/mypod-0 has condition DisruptionTarget matching FailJob rule at index 0"), active: 0, failed: 1, succeeded: 0 }],
+  ["running pod should not result in job fail based on OnExitCodes", job({ rules: onExitCodeRules }, 6),
+    { ...failedPod({ containerStatuses: [terminated(5, "main-container")] }), status: { phase: "Running", containerStatuses: [terminated(5, "main-container")] } }, { active: 1, failed: 0, succeeded: 0 }],
+  ["default job based on OnExitCodes; JobManagedBy enabled triggers adding interim condition", job({ rules: onExitCodeRules }, 0), failedPod({ containerStatuses: [terminated(10)] }),
+    { conditions: [["FailureTarget", "BackoffLimitExceeded", "Job has reached the specified backoff limit"], ["Failed", "BackoffLimitExceeded", "Job has reached the specified backoff limit"]], active: 0, failed: 1, succeeded: 0 }],
+];
+
+// Rows with more than one pod, named mypod-<i> in order (the Go test's podBuilder names them so).
+const nthPod = (p: Pod, i: number): Pod => ({ ...p, metadata: { ...p.metadata, name: `mypod-${i}`, uid: `mypod-${i}` } });
+const runningPod = (): Pod => ({ ...failedPod({}), status: { phase: "Running" } });
+const multiPodRows: [string, Job, Pod[], Want][] = [
+  // JobManagedBy (locked on in v1.35) holds Failed back while the running pod the failure deletes still terminates
+  ["fail job with multiple pods; JobManagedBy enabled delays setting terminal condition", { ...job({ rules: onExitCodeRules }, 6), spec: { ...job({ rules: onExitCodeRules }, 6).spec, parallelism: 2, completions: 2 } } as Job,
+    [runningPod(), failedPod({ containerStatuses: [terminated(5, "main-container")] })].map(nthPod),
+    { conditions: [["FailureTarget", "PodFailurePolicy", "Container main-container for pod default/mypod-1 failed with exit code 5 matching FailJob rule at index 1"]], active: 0, failed: 2, succeeded: 0 }],
+  // a pod being deleted with no phase is not failed yet under a podFailurePolicy: nothing is counted, none replaces it
+  ["terminating Pod not considered failed when JobPodFailurePolicy is enabled and used",
+    { ...job({ rules: [onCond("Count", "DisruptionTarget")] }, 0), spec: { ...job({ rules: [onCond("Count", "DisruptionTarget")] }, 0).spec, completions: undefined } } as Job,
+    [{ ...failedPod({}, { deleting: true }), status: {} }], { active: 0, failed: 0, succeeded: 0 }],
 ];
 
 describe("TestSyncJobWithJobPodFailurePolicy rows", () => {
-  for (const [name, j, pod, want] of rows) {
+  for (const [name, j, pods, want] of [...rows.map(([n, j, p, w]) => [n, j, [p], w] as [string, Job, Pod[], Want]), ...multiPodRows]) {
     it(name, () => {
-      const { status } = settle(j, [pod]);
+      const { status } = settle(j, pods);
       expect((status?.conditions ?? []).map((c) => [c.type, c.reason, c.message])).toEqual(want.conditions ?? []);
       expect({ active: status?.active ?? 0, failed: status?.failed ?? 0, succeeded: status?.succeeded ?? 0 }).toEqual({ active: want.active, failed: want.failed, succeeded: want.succeeded });
     });
@@ -153,6 +174,9 @@ function perIndexJob(n: number, backoffLimit: number, maxFailedIndexes?: number,
 const MAX_INT32 = 2 ** 31 - 1;
 type PerIndexWant = { active?: number; failed: number; succeeded: number; terminating: number; failedIndexes: string; completedIndexes: string; conditions: [string, string, string][] };
 const perIndexRows: [string, Job, Pod[], PerIndexWant][] = [
+  ["successful job after a single failure within index", perIndexJob(2, MAX_INT32),
+    [indexedPod(0, "a1", 0, "Failed", 0), indexedPod(1, "a2", 0, "Succeeded", 1), indexedPod(2, "b", 1, "Succeeded", 0)],
+    { failed: 1, succeeded: 2, terminating: 0, failedIndexes: "", completedIndexes: "0,1", conditions: [["SuccessCriteriaMet", "CompletionsReached", "Reached expected number of succeeded pods"], ["Complete", "CompletionsReached", "Reached expected number of succeeded pods"]] }],
   ["single failed pod replaced already", perIndexJob(2, MAX_INT32), [indexedPod(0, "a", 0, "Failed", 0), indexedPod(1, "b", 0, "Pending", 1)],
     { active: 2, failed: 1, succeeded: 0, terminating: 0, failedIndexes: "", completedIndexes: "", conditions: [] }],
   ["single failed index due to exceeding the backoff limit per index, the job continues", perIndexJob(2, MAX_INT32), [indexedPod(0, "a", 0, "Failed", 1)],
@@ -172,7 +196,36 @@ const perIndexRows: [string, Job, Pod[], PerIndexWant][] = [
     { failed: 3, succeeded: 1, terminating: 1, failedIndexes: "0,2", completedIndexes: "1", conditions: [["FailureTarget", "MaxFailedIndexesExceeded", "Job has exceeded the specified maximal number of failed indexes"]] }],
 ];
 
+// JobManagedBy (locked on in v1.35) with JobPodReplacementPolicy off: the same status as with both on,
+// but no terminating count (the gate that counts it was off), so terminating is not compared.
+const failedIndexesRow = perIndexRows.find(([n]) => n === "job failed due to failed indexes");
+const maxFailedRow = perIndexRows.find(([n]) => n === "job failed due to exceeding max failed indexes");
+const managedByRows: [string, Job, Pod[], Omit<PerIndexWant, "terminating">][] = [
+  ["job failed due to failed indexes; JobManagedBy enabled", perIndexJob(2, MAX_INT32), [indexedPod(0, "a", 0, "Failed", 1), indexedPod(1, "b", 1, "Succeeded", 0)],
+    { failed: 1, succeeded: 1, failedIndexes: "0", completedIndexes: "1", conditions: failedIndexesRow![3].conditions }],
+  ["job failed due to exceeding max failed indexes; JobManagedBy enabled", perIndexJob(4, MAX_INT32, 1),
+    [indexedPod(0, "a", 0, "Failed", 1), indexedPod(1, "b", 1, "Succeeded", 0), indexedPod(2, "c", 2, "Failed", 1), indexedPod(3, "d", 3, "Running", 0)],
+    { failed: 3, succeeded: 1, failedIndexes: "0,2", completedIndexes: "1", conditions: maxFailedRow![3].conditions }],
+];
+
 describe("TestSyncJobWithJobBackoffLimitPerIndex rows", () => {
+  // the Go test's one syncJob: the failed pod keeps its finalizer (uncounted) until its index has a
+  // replacement, so the replacement can carry the index's failure count (getPodsWithDelayedDeletionPerIndex)
+  it("single failed pod, not counted as the replacement pod creation is delayed", () => {
+    const p = L.syncJob({ job: perIndexJob(2, MAX_INT32), pods: [indexedPod(0, "a", 0, "Failed", 0)], now: NOW, expectationsSatisfied: true, removingFinalizers: new Set() });
+    expect(p.removeFinalizers).toEqual([]);
+    expect(p.create).toEqual([0, 1]);
+    expect({ active: p.status?.active, failed: p.status?.failed ?? 0, terminating: p.status?.terminating, failedIndexes: p.status?.failedIndexes, uncounted: p.status?.uncountedTerminatedPods })
+      .toEqual({ active: 2, failed: 0, terminating: 0, failedIndexes: "", uncounted: {} });
+  });
+  for (const [name, j, pods, want] of managedByRows) {
+    it(name, () => {
+      const { status } = settle(j, pods);
+      expect((status?.conditions ?? []).map((c) => [c.type, c.reason, c.message])).toEqual(want.conditions);
+      expect({ failed: status?.failed ?? 0, succeeded: status?.succeeded ?? 0, failedIndexes: status?.failedIndexes, completedIndexes: status?.completedIndexes ?? "" })
+        .toEqual({ failed: want.failed, succeeded: want.succeeded, failedIndexes: want.failedIndexes, completedIndexes: want.completedIndexes });
+    });
+  }
   for (const [name, j, pods, want] of perIndexRows) {
     it(name, () => {
       const { status } = settle(j, pods);
@@ -276,6 +329,79 @@ describe("TestSyncJobWithJobSuccessPolicy rows", () => {
       if (want.terminating !== undefined) expect(status?.terminating).toBe(want.terminating);
       if (want.failedIndexes !== undefined) expect(status?.failedIndexes).toBe(want.failedIndexes);
       expect(status?.uncountedTerminatedPods ?? {}).toEqual({});
+    });
+  }
+});
+
+// TestJobBackoffForOnFailure: restartPolicy OnFailure, pods from newPodList with the tracking finalizer and
+// one container status carrying the row's restart count; the rows v1.35 keeps (JobPodReplacementPolicy
+// and JobManagedBy locked on: the "... enabled" rows, and those the gates do not change). Left out: the
+// gate-off rows whose failure writes Failed at once while the deleted pods still terminate.
+function onFailureJob(parallelism: number, completions: number, backoffLimit: number, suspend: boolean): Job {
+  return {
+    metadata: { name: "foobar", namespace: "default", uid: "job-uid" },
+    spec: { parallelism, completions, backoffLimit, suspend, selector: { matchLabels: { foo: "bar" } }, template: { metadata: { labels: { foo: "bar" } }, spec: { restartPolicy: "OnFailure", containers: [{ name: "", image: "foo/bar" }] } } },
+    status: { startTime: "2025-12-31T23:59:00Z" },
+  } as Job;
+}
+const restartingPods = (phase: string, restartCounts: number[]): Pod[] => restartCounts.map((restartCount, i) => ({
+  metadata: { name: `pod-${i}`, namespace: "default", uid: `pod-${i}`, creationTimestamp: ZERO, finalizers: [L.JOB_TRACKING_FINALIZER], ownerReferences: [{ apiVersion: "batch/v1", kind: "Job", name: "foobar", uid: "job-uid", controller: true }] },
+  status: { phase, containerStatuses: [{ name: "", image: "", imageID: "", ready: false, restartCount }] },
+}) as Pod);
+const backoffLimitExceeded: [string, string, string] = ["FailureTarget", "BackoffLimitExceeded", "Job has reached the specified backoff limit"];
+const completionsReached = (type: string): [string, string, string] => [type, "CompletionsReached", "Reached expected number of succeeded pods"];
+const onFailureRows: [string, Job, Pod[], Want][] = [
+  ["backoffLimit 0 should have 1 pod active", onFailureJob(1, 1, 0, false), restartingPods("Running", [0]), { active: 1, failed: 0, succeeded: 0 }],
+  ["backoffLimit 1 with restartCount 0 should have 1 pod active", onFailureJob(1, 1, 1, false), restartingPods("Running", [0]), { active: 1, failed: 0, succeeded: 0 }],
+  ["not enough failures", onFailureJob(2, 5, 3, false), restartingPods("Running", [1, 1]), { active: 2, failed: 0, succeeded: 0 }],
+  ["finished job; JobManagedBy enabled", onFailureJob(2, 4, 6, true), restartingPods("Succeeded", [1, 1, 2, 0]),
+    { conditions: [completionsReached("SuccessCriteriaMet"), completionsReached("Complete")], active: 0, failed: 0, succeeded: 4 }],
+  ["too many job failures with podRunning - multiple pods; JobManagedBy enabled", onFailureJob(2, 5, 2, false), restartingPods("Running", [1, 1]),
+    { conditions: [backoffLimitExceeded], active: 0, failed: 2, succeeded: 0 }],
+];
+
+describe("TestJobBackoffForOnFailure rows", () => {
+  for (const [name, j, pods, want] of onFailureRows) {
+    it(name, () => {
+      const { status } = settle(j, pods);
+      expect((status?.conditions ?? []).map((c) => [c.type, c.reason, c.message])).toEqual(want.conditions ?? []);
+      expect({ active: status?.active ?? 0, failed: status?.failed ?? 0, succeeded: status?.succeeded ?? 0 }).toEqual({ active: want.active, failed: want.failed, succeeded: want.succeeded });
+    });
+  }
+  // the Go test's one sync: FakePodControl deletes nothing from the store, so the two pods are not yet terminating
+  it("suspending a job", () => {
+    const p = L.syncJob({ job: onFailureJob(2, 4, 6, true), pods: restartingPods("Running", [1, 1]), now: NOW, expectationsSatisfied: true, removingFinalizers: new Set() });
+    expect(p.delete.map((x) => x.metadata?.name)).toEqual(["pod-0", "pod-1"]);
+    expect((p.status?.conditions ?? []).map((c) => [c.type, c.status, c.reason, c.message])).toEqual([["Suspended", "True", "JobSuspended", "Job suspended"]]);
+    expect({ active: p.status?.active ?? 0, failed: p.status?.failed ?? 0, succeeded: p.status?.succeeded ?? 0 }).toEqual({ active: 0, failed: 0, succeeded: 0 });
+  });
+});
+
+// TestJobBackoffOnRestartPolicyNever: restartPolicy Never, failed pods finished at testFinishedAt (no
+// back-off left), active pods in the row's phase, no gate involved.
+function neverJob(parallelism: number, completions: number, backoffLimit: number): Job {
+  const j = onFailureJob(parallelism, completions, backoffLimit, false);
+  return { ...j, spec: { ...j.spec!, template: { ...j.spec!.template, spec: { ...j.spec!.template.spec!, restartPolicy: "Never" } } } };
+}
+const neverPods = (failed: number, active: number, activePhase: string): Pod[] => [
+  ...restartingPods("Failed", Array(failed).fill(0)).map((p) => ({ ...p, status: { phase: "Failed", containerStatuses: [terminated(1, "", TEST_FINISHED_AT)] } }) as Pod),
+  ...restartingPods(activePhase, Array(active).fill(0)).map((p, i) => ({ ...p, metadata: { ...p.metadata, name: `active-${i}`, uid: `active-${i}` } })),
+];
+const backoffLimitFailed: Want["conditions"] = [backoffLimitExceeded, ["Failed", "BackoffLimitExceeded", "Job has reached the specified backoff limit"]];
+const neverRows: [string, Job, Pod[], Want][] = [
+  ["not enough failures with backoffLimit 0 - single pod", neverJob(1, 1, 0), neverPods(0, 1, "Running"), { active: 1, failed: 0, succeeded: 0 }],
+  ["not enough failures with backoffLimit 1 - single pod", neverJob(1, 1, 1), neverPods(1, 0, ""), { active: 1, failed: 1, succeeded: 0 }],
+  ["too many failures with backoffLimit 1 - single pod", neverJob(1, 1, 1), neverPods(2, 0, ""), { conditions: backoffLimitFailed, active: 0, failed: 2, succeeded: 0 }],
+  ["not enough failures with backoffLimit 6 - multiple pods", neverJob(2, 2, 6), neverPods(6, 1, "Running"), { active: 2, failed: 6, succeeded: 0 }],
+  ["too many failures with backoffLimit 6 - multiple pods", neverJob(2, 2, 6), neverPods(7, 0, ""), { conditions: backoffLimitFailed, active: 0, failed: 7, succeeded: 0 }],
+];
+
+describe("TestJobBackoffOnRestartPolicyNever rows", () => {
+  for (const [name, j, pods, want] of neverRows) {
+    it(name, () => {
+      const { status } = settle(j, pods);
+      expect((status?.conditions ?? []).map((c) => [c.type, c.reason, c.message])).toEqual(want.conditions ?? []);
+      expect({ active: status?.active ?? 0, failed: status?.failed ?? 0, succeeded: status?.succeeded ?? 0 }).toEqual({ active: want.active, failed: want.failed, succeeded: want.succeeded });
     });
   }
 });
