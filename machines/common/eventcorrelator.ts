@@ -7,9 +7,9 @@
 //      lastTimestamp and message;
 //   3. the spam filter: a token bucket per source, object and type (burst 25, one more each 300 s);
 //      an event over it is dropped, after the logger has counted it.
-// Each stage keeps an LRU of maxLruCacheEntries (4096). Time is the simulated clock's.
+// Each stage keeps an LRU of maxLruCacheEntries (4096). Time is the simulated clock's. A stage
+// that reads an entry writes it back, which makes it the most recent as the read would: it peeks.
 
-import { List } from "immutable";
 import { Lru } from "./lru.js";
 
 export const MAX_LRU_CACHE_ENTRIES = 4096;
@@ -39,8 +39,8 @@ export interface CoreEvent {
 }
 
 interface AggregateRecord {
-  /** the distinct messages seen, oldest first */
-  readonly localKeys: List<string>;
+  /** the distinct messages seen, oldest first (fewer than AGGREGATE_MAX_EVENTS); never changed in place */
+  readonly localKeys: readonly string[];
   readonly last: number;
 }
 
@@ -61,6 +61,8 @@ export interface Correlator {
   readonly observations: Lru<Observation>;
   readonly spam: Lru<SpamRecord>;
 }
+
+const noKeys: readonly string[] = [];
 
 export function newCorrelator(): Correlator {
   return { aggregates: Lru.empty(MAX_LRU_CACHE_ENTRIES), observations: Lru.empty(MAX_LRU_CACHE_ENTRIES), spam: Lru.empty(MAX_LRU_CACHE_ENTRIES) };
@@ -96,11 +98,11 @@ export const aggregateMessage = (e: CoreEvent): string => AGGREGATE_PREFIX + e.m
  */
 export function aggregate(cache: Lru<AggregateRecord>, e: CoreEvent, now: number, name: () => string): { cache: Lru<AggregateRecord>; event: CoreEvent; key: string } {
   const [aggKey, localKey] = aggregateKeys(e);
-  const [found, touched] = cache.get(aggKey);
+  const found = cache.peek(aggKey);
   // a record last seen more than the interval ago (or none) starts afresh
-  const was = found && now - found.last <= AGGREGATE_INTERVAL_MS ? found : { localKeys: List<string>(), last: now };
-  const localKeys = was.localKeys.includes(localKey) ? was.localKeys : was.localKeys.push(localKey);
-  if (localKeys.size < AGGREGATE_MAX_EVENTS) return { cache: touched.set(aggKey, { localKeys, last: now }), event: e, key: eventKey(e) };
+  const was = found && now - found.last <= AGGREGATE_INTERVAL_MS ? found : { localKeys: noKeys, last: now };
+  const localKeys = was.localKeys.includes(localKey) ? was.localKeys : [...was.localKeys, localKey];
+  if (localKeys.length < AGGREGATE_MAX_EVENTS) return { cache: cache.set(aggKey, { localKeys, last: now }), event: e, key: eventKey(e) };
   // the set stays below the maximum: client-go pops an arbitrary member (Go's map order); the
   // oldest here, so a run replays
   const stamp = e.lastTimestamp;
@@ -120,7 +122,7 @@ export function aggregate(cache: Lru<AggregateRecord>, e: CoreEvent, now: number
     reportingComponent: "",
     reportingInstance: "",
   };
-  return { cache: touched.set(aggKey, { localKeys: localKeys.shift(), last: now }), event, key: aggKey };
+  return { cache: cache.set(aggKey, { localKeys: localKeys.slice(1), last: now }), event, key: aggKey };
 }
 
 /**
@@ -128,11 +130,11 @@ export function aggregate(cache: Lru<AggregateRecord>, e: CoreEvent, now: number
  * timestamp, count+1, and the patch that writes count, lastTimestamp and message.
  */
 export function observe(cache: Lru<Observation>, e: CoreEvent, key: string): { cache: Lru<Observation>; event: CoreEvent; patch?: { count: number; lastTimestamp: string; message: string } } {
-  const [seen, touched] = cache.get(key);
-  if (!seen || seen.count <= 0) return { cache: touched.set(key, { count: e.count, firstTimestamp: e.firstTimestamp, name: e.metadata.name }), event: e };
+  const seen = cache.peek(key);
+  if (!seen || seen.count <= 0) return { cache: cache.set(key, { count: e.count, firstTimestamp: e.firstTimestamp, name: e.metadata.name }), event: e };
   const event: CoreEvent = { ...e, metadata: { ...e.metadata, name: seen.name }, firstTimestamp: seen.firstTimestamp, count: seen.count + 1 };
   return {
-    cache: touched.set(key, { count: event.count, firstTimestamp: event.firstTimestamp, name: seen.name }),
+    cache: cache.set(key, { count: event.count, firstTimestamp: event.firstTimestamp, name: seen.name }),
     event,
     patch: { count: event.count, lastTimestamp: event.lastTimestamp, message: event.message },
   };
@@ -141,11 +143,11 @@ export function observe(cache: Lru<Observation>, e: CoreEvent, key: string): { c
 /** EventSourceObjectSpamFilter.Filter: true when the key's bucket has no token (the event is dropped). */
 export function spamFilter(cache: Lru<SpamRecord>, e: CoreEvent, now: number): { cache: Lru<SpamRecord>; skip: boolean } {
   const key = spamKey(e);
-  const [found, touched] = cache.get(key);
+  const found = cache.peek(key);
   // a new bucket is full (x/time/rate's first advance refills it from the zero time)
   const had = found ? Math.min(SPAM_BURST, found.tokens + (Math.max(0, now - found.last) / 1000) * SPAM_QPS) : SPAM_BURST;
-  if (had < 1) return { cache: touched.set(key, found!), skip: true };
-  return { cache: touched.set(key, { tokens: had - 1, last: now }), skip: false };
+  if (had < 1) return { cache: cache.set(key, found!), skip: true };
+  return { cache: cache.set(key, { tokens: had - 1, last: now }), skip: false };
 }
 
 export type Correlated = { correlator: Correlator; skip: true } | { correlator: Correlator; skip: false; event: CoreEvent; patch?: { count: number; lastTimestamp: string; message: string } };

@@ -20,11 +20,12 @@ import { createRootfs, effectiveArgv, MemFS, runExec, type Effect, type EffectRe
 import { assignPids, findPid, mainArgvOf, nginxRespawn, pidNamespaceOf, processTable, sessionRows, takePid, uidOf } from "./procs.js";
 import type { PingResult, ProcRow, PsResult, SignalResult, SysinfoResult, TlsOptions } from "./workload/types.js";
 import { nodeMachine } from "../common/kernel.js";
+import { isMap } from "immutable";
 import { cell, emptyTree, isTmpfs, resolvePath, splitPath, type FsTree } from "./workload/memfs.js";
 import { parseResolvConf } from "./resolver.js";
 import { emptyDirTree, payloadTree } from "./volumetrees.js";
 import { DENY_WRITES, READ_ONLY, READ_ONLY_ROOT, subPathKey } from "./workload/process.js";
-import { procMounts, procStatus, type ContainerMount } from "./procfs.js";
+import { ProcInputs, procMounts, procStatus, sharedMounts, type ContainerMount } from "./procfs.js";
 // the provisioner's setup script makes a claim's directory with `mkdir -m 0777 -p`, so any uid writes it
 import { LOCAL_PATH_BASE } from "../common/localpath.js";
 import { callListener, execIO, fsOf, listening, openTurn, park, startProcess, type FsLayout, type ProcEntry, type ProcessValue, type World } from "./workload/process.js";
@@ -114,6 +115,11 @@ export interface CriContainer {
   workers?: readonly number[];
   /** the container whose pid namespace it joined (an ephemeral container's targetContainerName) */
   pidTarget?: string;
+  /**
+   * what its /proc/mounts and /proc/1/status are made of, made when its root is read (procView);
+   * absent when the root holds them itself (a process changed /proc)
+   */
+  procfs?: ProcInputs;
 }
 
 const sandboxLifecycle = lifecycleOf(sandboxMachine);
@@ -664,11 +670,17 @@ function createContainer(ctx: CriContext, req: Extract<CriRequest, { type: "Crea
   if (req.container.terminationMessagePath && req.files && Object.hasOwn(req.files, req.container.terminationMessagePath)) root.chmod(resolvePath("/", req.container.terminationMessagePath), 0o666);
   // a read-only root still has runc's /dev tmpfs and the kubelet's files bound read-write
   if (sc?.readOnlyRootFilesystem === true) layout.push(["", `${READ_ONLY_ROOT}${["/dev", ...Object.keys(req.files ?? {}).map((f) => resolvePath("/", f))].join(",")}`]);
-  writeProcFiles(ctx, root, req, image, user, mountsOf(ctx, sb, req, layout));
+  const procfs = new ProcInputs(2 * (ctx.containers.size + ctx.sandboxes.size) + 2, sharedMounts(mountsOf(ctx, sb, req, layout)), req.seccomp !== undefined && req.seccomp.type !== "Unconfined");
   const c: CriContainer = {
     id, sandboxId: sb.id, name: req.container.name, attempt: req.attempt, image: currentOf(image), spec: req.container, env: keptEnv(req.env), podIP: req.podIP,
     rootfs: root.tree, layout: layout.slice(), user, home: runtimeHome(user.uid, passwd), lifecycle: keep(containerLifecycle.start(undefined).snapshot), memoryBytes: 0, cpu: newCpuAccount(ctx.now), logs: ContainerLog.empty, owner: from,
+    procfs,
   };
+  // a root without a /proc directory gets the files written into it once, as before
+  if (!isMap(root.tree.get("proc"))) {
+    c.rootfs = withProcFiles(root.tree, procTexts(ctx, c, procfs));
+    delete c.procfs;
+  }
   if (req.memoryLimitBytes !== undefined) c.memoryLimitBytes = req.memoryLimitBytes;
   if (req.podCpuLimitMilli !== undefined) c.podCpuLimitMilli = req.podCpuLimitMilli;
   ctx.containers.set(id, c);
@@ -782,23 +794,61 @@ function mountsOf(ctx: CriContext, sb: Sandbox, req: Extract<CriRequest, { type:
   return out;
 }
 
-/**
- * /proc/mounts (and /proc/self/mounts, the same for every process of the container) and
- * /proc/1/status, as the kernel answers them for this container.
- */
-function writeProcFiles(ctx: CriContext, root: MemFS, req: Extract<CriRequest, { type: "CreateContainer" }>, image: ImageInfo, user: ProcessUser, mounts: ContainerMount[]): void {
-  const sc = req.container.securityContext;
-  const info = currentOf(image);
-  const argv = [...(req.container.command ?? info.entrypoint), ...(req.container.args ?? (req.container.command ? [] : info.cmd))];
+/** /proc/mounts and /proc/1/status as the kernel answers them for c. */
+function procTexts(ctx: CriContext, c: CriContainer, p: ProcInputs): { mounts: string; status: string } {
+  const sc = c.spec.securityContext;
+  const argv = [...(c.spec.command ?? c.image.entrypoint), ...(c.spec.args ?? (c.spec.command ? [] : c.image.cmd))];
   const argv0 = argv[0] ?? "";
-  const table = procMounts({ snapshot: 2 * (ctx.containers.size + ctx.sandboxes.size) + 2, readOnlyRoot: sc?.readOnlyRootFilesystem === true, privileged: sc?.privileged === true, mounts });
+  return {
+    mounts: procMounts({ snapshot: p.snapshot, readOnlyRoot: sc?.readOnlyRootFilesystem === true, privileged: sc?.privileged === true, mounts: p.mounts }),
+    status: procStatus({ name: argv0.slice(argv0.lastIndexOf("/") + 1), uid: c.user.uid, gid: c.user.gid, groups: c.user.groups, securityContext: sc, seccomp: p.seccomp, cpus: (ctx.machine ?? nodeMachine(undefined)).cpus }),
+  };
+}
+
+/** The root with /proc/mounts (and /proc/self/mounts, the same for every process of the container), /proc/1/mounts and /proc/1/status in it. */
+function withProcFiles(rootfs: FsTree, t: { mounts: string; status: string }): FsTree {
+  const root = new MemFS(cell(rootfs));
   root.mkdir("/proc/1", true);
   root.mkdir("/proc/self", true);
-  root.write("/proc/mounts", table);
-  root.write("/proc/self/mounts", table);
-  root.write("/proc/1/mounts", table);
-  const seccomp = req.seccomp !== undefined && req.seccomp.type !== "Unconfined";
-  root.write("/proc/1/status", procStatus({ name: argv0.slice(argv0.lastIndexOf("/") + 1), uid: user.uid, gid: user.gid, groups: user.groups, securityContext: sc, seccomp, cpus: (ctx.machine ?? nodeMachine(undefined)).cpus }));
+  root.write("/proc/mounts", t.mounts);
+  root.write("/proc/self/mounts", t.mounts);
+  root.write("/proc/1/mounts", t.mounts);
+  root.write("/proc/1/status", t.status);
+  return root.tree;
+}
+
+// The /proc a container's processes see, made from its ProcInputs and the root's own /proc, for
+// the containers read lately: the files are not kept per container (no one may ever read them).
+const procViews = new Map<ProcInputs, { readonly base: unknown; readonly made: FsTree }>();
+const maxProcViews = 256;
+
+/** c's /proc as its processes see it: the root's own /proc with the files the kernel makes. */
+function procView(ctx: CriContext, c: CriContainer, p: ProcInputs): FsTree {
+  const base = c.rootfs.get("proc");
+  const hit = procViews.get(p);
+  if (hit !== undefined && hit.base === base) return hit.made;
+  const made = withProcFiles(c.rootfs, procTexts(ctx, c, p)).get("proc") as FsTree;
+  if (procViews.size >= maxProcViews) procViews.clear();
+  procViews.set(p, { base, made });
+  return made;
+}
+
+/** c's root as its processes see it (/proc's files in it). */
+function rootView(ctx: CriContext, c: CriContainer): FsTree {
+  return c.procfs === undefined ? c.rootfs : c.rootfs.set("proc", procView(ctx, c, c.procfs));
+}
+
+/**
+ * Keeps a root a process wrote: the files procView made are left out again when /proc is as it
+ * made it; a /proc a process changed is kept whole from then on (and nothing made again).
+ */
+function keepRoot(ctx: CriContext, c: CriContainer, tree: FsTree): void {
+  if (c.procfs !== undefined) {
+    const base = c.rootfs.get("proc");
+    if (tree.get("proc") === procView(ctx, c, c.procfs)) tree = tree.set("proc", base!);
+    else delete c.procfs;
+  }
+  c.rootfs = tree;
 }
 
 /** The kubelet's host files, bind-mounted at their paths (the directories above them are made). */
@@ -849,13 +899,13 @@ export function worldOf(ctx: CriContext, c: CriContainer): World {
       c.logs = c.logs.push(ctx.now, stream, internLine(line), maxLogLines);
     },
     tree: (key) => {
-      if (key === "") return c.rootfs;
+      if (key === "") return rootView(ctx, c);
       if (key === HOST_ROOT) return withNodeLogs(ctx, nodeRoot(ctx));
       if (key.startsWith(IMAGE_VOLUME)) return ctx.sandboxes.get(c.sandboxId)?.imageVolumes?.get(key.slice(IMAGE_VOLUME.length)) ?? emptyTree;
       return ctx.sandboxes.get(c.sandboxId)?.volumes.get(key.slice("volume/".length)) ?? emptyTree;
     },
     setTree: (key, tree) => {
-      if (key === "") c.rootfs = tree;
+      if (key === "") keepRoot(ctx, c, tree);
       else if (key === HOST_ROOT) ctx.hostRoot = withoutNodeLogs(tree);
       // an image volume is mounted read-only: nothing writes it
       else if (key.startsWith(IMAGE_VOLUME)) return;

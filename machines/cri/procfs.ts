@@ -1,6 +1,7 @@
 // What a container's /proc shows of how containerd and runc set it up: its mounts (/proc/mounts)
-// and its first process's credentials and capability sets (/proc/1/status), written when the
-// container is created, as the kernel would answer them for the life of the container.
+// and its first process's credentials and capability sets (/proc/1/status), as the kernel would
+// answer them for the life of the container. Made when read, as the kernel makes them: a container
+// keeps only what they are made of (ProcInputs), not their text.
 import type { Container } from "kubernetes-types/core/v1";
 
 /** linux/capability.h: each capability's bit, CAP_CHOWN (0) to CAP_CHECKPOINT_RESTORE (40, the last of the nodes' 6.8 kernel). */
@@ -140,4 +141,32 @@ export function procMounts(o: { snapshot: number; readOnlyRoot: boolean; privile
     for (const p of maskedDirs.slice(3)) lines.push(`tmpfs ${p} tmpfs ro,relatime,inode64`);
   }
   return lines.map((l) => `${l} 0 0\n`).join("");
+}
+
+/**
+ * What a container's /proc files are made of beyond what it keeps anyway (its spec, image and
+ * user, the node's CPUs): its snapshot's number, its mounts and whether a seccomp filter is
+ * loaded. A class, so a step's draft never proxies it: the CRI's memo of the files knows it by identity.
+ */
+export class ProcInputs {
+  constructor(
+    readonly snapshot: number,
+    readonly mounts: readonly ContainerMount[],
+    readonly seccomp: boolean,
+  ) {}
+}
+
+// The mounts of a Deployment's pods are the same list: kept once, not per container.
+const internedMounts = new Map<string, readonly ContainerMount[]>();
+const maxInternedMounts = 256;
+
+/** The same mounts as an equal list made before, while it is remembered (a bounded table). */
+export function sharedMounts(mounts: readonly ContainerMount[]): readonly ContainerMount[] {
+  const key = JSON.stringify(mounts);
+  const hit = internedMounts.get(key);
+  if (hit !== undefined) return hit;
+  if (internedMounts.size >= maxInternedMounts) internedMounts.clear();
+  const kept = Object.freeze(mounts.map((m) => Object.freeze({ ...m })));
+  internedMounts.set(key, kept);
+  return kept;
 }

@@ -247,3 +247,26 @@ describe("share-process-namespace.yaml: one pid namespace for the pod", () => {
     });
   });
 });
+
+// The kernel makes /proc/mounts and /proc/1/status when they are read, from the container's set-up:
+// what its processes write to its root changes neither (capabilities(7): uid 1000 execs with no
+// permitted or effective capabilities; containerd's default bounding set is 00000000a80425fb).
+describe("/proc in the security-context page's pod", () => {
+  it("/proc/1/status and /proc/mounts read the same before and after the container writes its root; /proc/self/mounts is /proc/mounts", async () => {
+    await withCluster(async (c) => {
+      await c.apply(fixture("pods/security/security-context.yaml"));
+      await c.settle();
+      const sh = await shellIn(c, "security-context-demo", "sec-ctx-demo");
+      const caps = "CapInh:\t0000000000000000\nCapPrm:\t0000000000000000\nCapEff:\t0000000000000000\nCapBnd:\t00000000a80425fb\nCapAmb:\t0000000000000000\n";
+      expect(await sh.type("grep Cap /proc/1/status")).toBe(caps);
+      const mounts = await sh.type("cat /proc/mounts");
+      expect(mounts.split("\n")[0]).toMatch(/^overlay \/ overlay rw,relatime,lowerdir=\S+ 0 0$/);
+      expect(await sh.type("cat /proc/self/mounts")).toBe(mounts);
+      expect(await sh.type("echo written > /data/demo/a; cat /data/demo/a")).toBe("written\n");
+      expect(await sh.type("mkdir -p /tmp/b && echo x > /tmp/b/c; cat /tmp/b/c")).toBe("x\n");
+      expect(await sh.type("grep Cap /proc/1/status")).toBe(caps);
+      expect(await sh.type("cat /proc/mounts")).toBe(mounts);
+      expect(await execIn(c, "security-context-demo", "sec-ctx-demo", ["cat", "/proc/1/mounts"])).toBe(mounts);
+    });
+  });
+});
