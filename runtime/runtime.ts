@@ -150,6 +150,8 @@ export class Runtime {
   private externals = new Map<Address, External>();
   private readonly channels = new Map<string, Channel>();
   private readonly channelByPair = new Map<Address, Map<Address, Channel>>();
+  /** a pair's channel -> its watch streams by watch id (what channelByPair is for pairs; channels are never removed) */
+  private readonly watchStreams = new WeakMap<Channel, Map<number, Channel>>();
   /** (from>to) -> until: a clogged pair (a partition) also holds the streams it opens meanwhile */
   private pairClogs = new Map<string, number>();
   private readonly ready: Channel[] = [];
@@ -456,9 +458,17 @@ export class Runtime {
 
   /** The channel a message travels on: its watch's stream, or the pair's request/response channel. */
   private channelFor(from: Address, to: Address, msg: { type: string; [k: string]: any }): Channel {
-    const stream = streamOf(msg);
-    if (stream !== undefined) return this.streamChannel(from, to, stream);
-    return this.channelByPair.get(from)?.get(to) ?? this.channel(from, to);
+    const pair = this.channelByPair.get(from)?.get(to);
+    if (msg.type !== "WatchEvent" || typeof msg.watchId !== "number") return pair ?? this.channel(from, to);
+    // A watch's stream, found by its number under its pair's channel (made by the pair's first
+    // answer): the fan-out sends one event per watcher, and a key string per event (two template
+    // strings and a lookup) was most of a send.
+    if (pair === undefined) return this.streamChannel(from, to, streamOf(msg)!);
+    let byWatch = this.watchStreams.get(pair);
+    if (byWatch === undefined) this.watchStreams.set(pair, (byWatch = new Map()));
+    let ch = byWatch.get(msg.watchId);
+    if (ch === undefined) byWatch.set(msg.watchId, (ch = this.streamChannel(from, to, streamOf(msg)!)));
+    return ch;
   }
 
   /** A stream's channel, made on first use; a stream opened while its pair is clogged is held as well. */
@@ -645,7 +655,7 @@ export class Runtime {
       if (!e) return; // the receiver is down: the message is lost, as on a broken connection
       // stamped on a copy: the sender may still hold the message it sent
       if (this.stepMemo !== undefined && typeof msg === "object" && msg !== null) this.deliverMemo(this.stepMemo, e, from, msg);
-      else this.deliverTo(e, copyWith(msg, { from, now: this.now }));
+      else this.deliverTo(e, stamped(msg, from, this.now));
       this.recordState(e);
       for (const h of this.stepHooks) h(to);
     }
@@ -674,7 +684,7 @@ export class Runtime {
     const effects: Effects[] = [];
     this.recording = effects;
     try {
-      this.deliverTo(e, copyWith(msg, { from, now: this.now }));
+      this.deliverTo(e, stamped(msg, from, this.now));
     } finally {
       this.recording = undefined;
     }
@@ -984,6 +994,19 @@ export class Runtime {
   stopAll(): void {
     this.actors.clear();
   }
+}
+
+/**
+ * A delivered message: a copy of what was sent with its sender and the time, as
+ * `copyWith(msg, { from, now })` makes it (the same keys in the same order), without the second
+ * object that call builds for every delivery.
+ */
+function stamped(msg: any, from: Address, now: number): any {
+  if (Object.hasOwn(msg, "__proto__")) return copyWith(msg, { from, now });
+  const out = Object.assign({}, msg);
+  out.from = from;
+  out.now = now;
+  return out;
 }
 
 /** The stream a message travels on within its (from, to) pair: each watch has its own (client-go opens one HTTP/2 stream per watch). */
