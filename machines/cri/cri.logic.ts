@@ -24,7 +24,7 @@ import { cell, emptyTree, isTmpfs, resolvePath, splitPath, type FsTree } from ".
 import { parseResolvConf } from "./resolver.js";
 import { emptyDirTree, payloadTree } from "./volumetrees.js";
 import { DENY_WRITES, READ_ONLY, READ_ONLY_ROOT, subPathKey } from "./workload/process.js";
-import { procMounts, procStatus, type ContainerMount } from "./procfs.js";
+import { procMounts, procStatus, procUserNamespace, type ContainerMount, type UserNamespaceView } from "./procfs.js";
 // the provisioner's setup script makes a claim's directory with `mkdir -m 0777 -p`, so any uid writes it
 import { LOCAL_PATH_BASE } from "../common/localpath.js";
 import { callListener, execIO, fsOf, listening, openTurn, park, startProcess, type FsLayout, type ProcEntry, type ProcessValue, type World } from "./workload/process.js";
@@ -67,6 +67,8 @@ export interface Sandbox {
   pidNs?: { readonly next: number };
   /** the pod's runAsUser, which the sandbox's /pause runs as (else the pause image's 65535) */
   runAsUser?: number;
+  /** the pod's own user namespace (hostUsers: false): the kubelet's mapping and the namespace's proc inode */
+  userNs?: UserNamespaceView;
 }
 
 export interface CriContainer {
@@ -399,6 +401,8 @@ function runPodSandbox(ctx: CriContext, req: Extract<CriRequest, { type: "RunPod
     ...(req.hostPaths ? { hostMounts: req.hostPaths } : {}), ...(written.length > 0 ? { writtenVolumes: new Set(written) } : {}),
     // /pause is PID 1 of a shared namespace
     ...(req.pidNamespace === "POD" ? { pidNs: { next: 2 }, ...(req.runAsUser !== undefined ? { runAsUser: req.runAsUser } : {}) } : {}),
+    // a new namespace's inode comes from the kernel's dynamic proc inums (from 0xF0000000, many taken by the node's own); one per slot keeps pods apart
+    ...(req.userNamespace ? { userNs: { mapping: req.userNamespace, inode: 0xf0000200 + req.userNamespace.hostId / 65536 } } : {}),
   });
   fx.send(from, { type: "RunPodSandboxResult", id: req.id, sandboxId: id });
 }
@@ -798,6 +802,13 @@ function writeProcFiles(ctx: CriContext, root: MemFS, req: Extract<CriRequest, {
   root.write("/proc/self/mounts", table);
   root.write("/proc/1/mounts", table);
   const seccomp = req.seccomp !== undefined && req.seccomp.type !== "Unconfined";
+  const userns = procUserNamespace(ctx.sandboxes.get(req.sandboxId)?.userNs);
+  for (const pid of ["1", "self"]) {
+    root.write(`/proc/${pid}/uid_map`, userns.idMap);
+    root.write(`/proc/${pid}/gid_map`, userns.idMap);
+    root.mkdir(`/proc/${pid}/ns`, true);
+    root.symlink(userns.link, `/proc/${pid}/ns/user`);
+  }
   root.write("/proc/1/status", procStatus({ name: argv0.slice(argv0.lastIndexOf("/") + 1), uid: user.uid, gid: user.gid, groups: user.groups, securityContext: sc, seccomp, cpus: (ctx.machine ?? nodeMachine(undefined)).cpus }));
 }
 
