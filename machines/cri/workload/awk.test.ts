@@ -137,4 +137,13 @@ describe("busybox awk", () => {
       "BusyBox v1.37.0 multi-call binary.", "", "Usage: awk [OPTIONS] [AWK_PROGRAM] [FILE]...", "", "\t-v VAR=VAL\tSet variable", "\t-F SEP\t\tUse SEP as field separator", "\t-f FILE\t\tRead program from FILE", "\t-e AWK_PROGRAM",
     ]);
   });
+
+  // the model's bounds: a string or output past 16 MiB is libbb's "out of memory"; a loop that never ends is the shell's loop bound
+  it("stops a program whose strings grow without end, and one that loops for ever", () => {
+    const grow = sh("awk 'BEGIN { s = \"x\"; while (1) s = s s }'; echo $?");
+    expect(grow.err).toEqual(["awk: out of memory"]);
+    expect(grow.out).toEqual(["1"]);
+    expect(sh("awk 'BEGIN { printf \"%.3f|%.120f\\n\", 2.5, 0.5 }'").out).toEqual([`2.500|0.5${"0".repeat(119)}`]);
+    expect(sh("awk 'BEGIN { while (1) x++ }'").err.join("\n")).toContain("loop bound exceeded");
+  });
 });

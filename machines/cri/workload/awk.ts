@@ -600,6 +600,7 @@ export function parseAwk(src: string): Program | { error: string; line: number }
   const parser = new Parser(toks);
   try { return parser.program(); } catch (e) {
     if (e instanceof AwkSyntaxError) return { error: e.message, line: parser.line() };
+    if (e instanceof RangeError) return { error: "out of memory", line: parser.line() };
     throw e;
   }
 }
@@ -634,7 +635,7 @@ function numToStr(n: number, fmt: string): string {
 // ---------- printf ----------
 
 function expForm(v: number, prec: number, upper: boolean): string {
-  const s = v.toExponential(prec);
+  const s = v.toExponential(Math.min(prec, 100)).replace(/e/, "0".repeat(Math.max(0, prec - 100)) + "e");
   const [mant, exp] = s.split("e") as [string, string];
   const sign = exp.startsWith("-") ? "-" : "+";
   const digits = exp.replace(/^[-+]/, "").padStart(2, "0");
@@ -645,8 +646,8 @@ function expForm(v: number, prec: number, upper: boolean): string {
 function gForm(v: number, prec: number, alt: boolean, upper: boolean): string {
   const p = prec === 0 ? 1 : prec;
   if (v === 0) return alt ? (0).toFixed(p - 1) : "0";
-  const x = Number(v.toExponential(p - 1).split("e")[1]);
-  let s = x < -4 || x >= p ? expForm(v, p - 1, upper) : v.toFixed(Math.max(0, p - 1 - x));
+  const x = Number(v.toExponential(Math.min(p - 1, 100)).split("e")[1]);
+  let s = x < -4 || x >= p ? expForm(v, p - 1, upper) : v.toFixed(Math.min(100, Math.max(0, p - 1 - x)));
   if (!alt) {
     if (s.includes("e") || s.includes("E")) s = s.replace(/\.?0+(?=[eE])/, "");
     else if (s.includes(".")) s = s.replace(/\.?0+$/, "");
@@ -671,9 +672,11 @@ export function sprintf(fmt: string, args: readonly Scalar[]): string {
     let width = m[2] === "*" ? toNum(nextArg()) : m[2] ? Number(m[2]) : 0;
     let left = fl.includes("-");
     if (width < 0) { left = true; width = -width; }
+    if (width > maxString) throw new RangeError("width");
     const precRaw = m[3];
     let prec = precRaw === undefined ? undefined : precRaw === "*" ? toNum(nextArg()) : Number(precRaw || "0");
     if (prec !== undefined && prec < 0) prec = undefined;
+    if (prec !== undefined && prec > maxString) throw new RangeError("precision");
     const arg = nextArg();
     let body: string;
     let sign = "";
@@ -703,7 +706,8 @@ export function sprintf(fmt: string, args: readonly Scalar[]): string {
         const abs = Math.abs(n);
         if (!Number.isFinite(n)) body = Number.isNaN(n) ? "nan" : "inf";
         else if (conv === "e" || conv === "E") body = expForm(abs, p, conv === "E");
-        else if (conv === "f" || conv === "F") body = abs.toFixed(p);
+        // toFixed stops at 100 digits; the rest of a double's expansion that far out is zeros in practice
+        else if (conv === "f" || conv === "F") body = abs.toFixed(Math.min(p, 100)) + "0".repeat(Math.max(0, p - 100));
         else body = gForm(abs, p, fl.includes("#"), conv === "G");
         if (conv === "E" || conv === "F" || conv === "G") body = body.toUpperCase();
         sign = n < 0 || Object.is(n, -0) ? "-" : fl.includes("+") ? "+" : fl.includes(" ") ? " " : "";
@@ -818,9 +822,17 @@ class Die { constructor(readonly message: string) {} }
 
 const maxSteps = 2_000_000;
 
+/** The most a string or the output may hold here: beyond it busybox's xmalloc would have to find the memory; this model stops as it does when it cannot. */
+const maxString = 1 << 24;
+
 export function runAwk(run: AwkRun): AwkResult {
-  const st = new Interp(run);
-  return st.run();
+  try {
+    return new Interp(run).run();
+  } catch (e) {
+    // a string past the bound, or a program nested past the stack: libbb's bb_msg_memory_exhausted
+    if (e instanceof RangeError) return { out: "", err: "awk: out of memory\n", status: 1, files: new Map() };
+    throw e;
+  }
 }
 
 class Interp {
@@ -897,7 +909,10 @@ class Interp {
     if (++this.steps > maxSteps) throw new LoopBoundExceeded();
   }
 
-  private emit(s: string): void { this.out += s; }
+  private emit(s: string): void {
+    if (this.out.length + s.length > maxString) throw new RangeError("output");
+    this.out += s;
+  }
 
   // ----- records and fields -----
 
@@ -1263,7 +1278,11 @@ class Interp {
         const a = this.eval(e.a);
         const b = this.eval(e.b);
         switch (e.op) {
-          case "concat": return this.str(a) + this.str(b);
+          case "concat": {
+            const r = this.str(a) + this.str(b);
+            if (r.length > maxString) throw new RangeError("string");
+            return r;
+          }
           case "<": return this.compare(a, b) < 0 ? 1 : 0;
           case "<=": return this.compare(a, b) <= 0 ? 1 : 0;
           case ">": return this.compare(a, b) > 0 ? 1 : 0;
