@@ -126,6 +126,12 @@ describe("busybox awk", () => {
     expect(r.out).toEqual(["a", "b", "1", "2", "prog:z"]);
   });
 
+  // awk.tests "awk break", "awk continue" (-f -: the program from stdin, its errors named "-")
+  it("reads -f - from stdin and names its errors after it", () => {
+    const r = sh("echo 'BEGIN { if (1) break; else a = 1 }' | awk -f - 2>&1; echo $?; echo 'BEGIN { if (1) continue; else a = 1 }' | awk -f - 2>&1; echo 'BEGIN { print \"from stdin\" }' | awk -f -");
+    expect(r.out).toEqual(["awk: -:1: 'break' not in a loop", "1", "awk: -:1: 'continue' not in a loop", "from stdin"]);
+  });
+
   // busybox's error words: syntax_error's "awk: cmd. line:N: ...", xfopen's "can't open", status 1
   it("reports syntax and runtime errors as busybox does", () => {
     const r = sh("awk 'func f(,) { }'; echo $?; awk 'func f(a b) { }'; awk 'BEGIN {print()}'; awk '{delete}'; echo x | awk '{ $(-1) }'; awk 'BEGIN { if (1) break }'; awk 'BEGIN { print 1/0 }'; echo $?; awk '{print}' /nosuch; echo $?; awk 'END {\n  i + nofun()\n}' </dev/null; awk; echo $?");

@@ -1551,6 +1551,8 @@ function* awk(argv: string[], sh: ShellState, st: Streams): Gen {
   const assigns: [string, string][] = [];
   let fs: string | undefined;
   let program: string | undefined;
+  // syntax_error names the program's file (-f FILE, "-" for stdin) or "cmd. line"
+  let progname = "cmd. line";
   let i = 1;
   for (; i < argv.length; i++) {
     const a = argv[i]!;
@@ -1567,9 +1569,10 @@ function* awk(argv: string[], sh: ShellState, st: Streams): Gen {
       assigns.push([value.slice(0, eq), value.slice(eq + 1)]);
     } else if (opt === "e") program = (program === undefined ? "" : `${program}\n`) + value;
     else {
-      const r = readPath(sh, value);
+      const r = value === "-" ? st.stdin : readPath(sh, value);
       if (typeof r !== "string") { st.err(`awk: can't open '${value}': ${errnoText[r.error]}\n`); return 1; }
       program = (program === undefined ? "" : `${program}\n`) + r;
+      progname = value;
     }
   }
   if (program === undefined) {
@@ -1577,7 +1580,7 @@ function* awk(argv: string[], sh: ShellState, st: Streams): Gen {
     program = argv[i++]!;
   }
   const parsed = parseAwk(program);
-  if ("error" in parsed) { st.err(`awk: cmd. line:${parsed.line}: ${parsed.error}\n`); return 1; }
+  if ("error" in parsed) { st.err(`awk: ${progname}:${parsed.line}: ${parsed.error}\n`); return 1; }
   const result = runAwk({
     program: parsed, assigns, fs, operands: argv.slice(i), env: Object.fromEntries(environment(sh)),
     readInput: (name) => {
