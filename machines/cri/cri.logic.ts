@@ -25,7 +25,7 @@ import { cell, emptyTree, isTmpfs, resolvePath, splitPath, type FsTree } from ".
 import { parseResolvConf } from "./resolver.js";
 import { emptyDirTree, payloadTree } from "./volumetrees.js";
 import { DENY_WRITES, READ_ONLY, READ_ONLY_ROOT, subPathKey } from "./workload/process.js";
-import { ProcInputs, procMounts, procStatus, sharedMounts, type ContainerMount } from "./procfs.js";
+import { ProcInputs, procMounts, procStatus, procUserNamespace, sharedMounts, type ContainerMount, type UserNamespaceView } from "./procfs.js";
 // the provisioner's setup script makes a claim's directory with `mkdir -m 0777 -p`, so any uid writes it
 import { LOCAL_PATH_BASE } from "../common/localpath.js";
 import { callListener, execIO, fsOf, listening, openTurn, park, startProcess, type FsLayout, type ProcEntry, type ProcessValue, type World } from "./workload/process.js";
@@ -68,6 +68,8 @@ export interface Sandbox {
   pidNs?: { readonly next: number };
   /** the pod's runAsUser, which the sandbox's /pause runs as (else the pause image's 65535) */
   runAsUser?: number;
+  /** the pod's own user namespace (hostUsers: false): the kubelet's mapping and the namespace's proc inode */
+  userNs?: UserNamespaceView;
 }
 
 export interface CriContainer {
@@ -405,6 +407,8 @@ function runPodSandbox(ctx: CriContext, req: Extract<CriRequest, { type: "RunPod
     ...(req.hostPaths ? { hostMounts: req.hostPaths } : {}), ...(written.length > 0 ? { writtenVolumes: new Set(written) } : {}),
     // /pause is PID 1 of a shared namespace
     ...(req.pidNamespace === "POD" ? { pidNs: { next: 2 }, ...(req.runAsUser !== undefined ? { runAsUser: req.runAsUser } : {}) } : {}),
+    // a new namespace's inode comes from the kernel's dynamic proc inums (from 0xF0000000, many taken by the node's own); one per slot keeps pods apart
+    ...(req.userNamespace ? { userNs: { mapping: req.userNamespace, inode: 0xf0000200 + req.userNamespace.hostId / 65536 } } : {}),
   });
   fx.send(from, { type: "RunPodSandboxResult", id: req.id, sandboxId: id });
 }
@@ -794,19 +798,23 @@ function mountsOf(ctx: CriContext, sb: Sandbox, req: Extract<CriRequest, { type:
   return out;
 }
 
-/** /proc/mounts and /proc/1/status as the kernel answers them for c. */
-function procTexts(ctx: CriContext, c: CriContainer, p: ProcInputs): { mounts: string; status: string } {
+/** The /proc files the kernel makes for a container. */
+type ProcTexts = { mounts: string; status: string; userns: { idMap: string; link: string } };
+
+/** /proc/mounts, /proc/1/status and the user namespace's files as the kernel answers them for c. */
+function procTexts(ctx: CriContext, c: CriContainer, p: ProcInputs): ProcTexts {
   const sc = c.spec.securityContext;
   const argv = [...(c.spec.command ?? c.image.entrypoint), ...(c.spec.args ?? (c.spec.command ? [] : c.image.cmd))];
   const argv0 = argv[0] ?? "";
   return {
     mounts: procMounts({ snapshot: p.snapshot, readOnlyRoot: sc?.readOnlyRootFilesystem === true, privileged: sc?.privileged === true, mounts: p.mounts }),
     status: procStatus({ name: argv0.slice(argv0.lastIndexOf("/") + 1), uid: c.user.uid, gid: c.user.gid, groups: c.user.groups, securityContext: sc, seccomp: p.seccomp, cpus: (ctx.machine ?? nodeMachine(undefined)).cpus }),
+    userns: procUserNamespace(ctx.sandboxes.get(c.sandboxId)?.userNs),
   };
 }
 
 /** The root with /proc/mounts (and /proc/self/mounts, the same for every process of the container), /proc/1/mounts and /proc/1/status in it. */
-function withProcFiles(rootfs: FsTree, t: { mounts: string; status: string }): FsTree {
+function withProcFiles(rootfs: FsTree, t: ProcTexts): FsTree {
   const root = new MemFS(cell(rootfs));
   root.mkdir("/proc/1", true);
   root.mkdir("/proc/self", true);
@@ -814,6 +822,12 @@ function withProcFiles(rootfs: FsTree, t: { mounts: string; status: string }): F
   root.write("/proc/self/mounts", t.mounts);
   root.write("/proc/1/mounts", t.mounts);
   root.write("/proc/1/status", t.status);
+  for (const pid of ["1", "self"]) {
+    root.write(`/proc/${pid}/uid_map`, t.userns.idMap);
+    root.write(`/proc/${pid}/gid_map`, t.userns.idMap);
+    root.mkdir(`/proc/${pid}/ns`, true);
+    root.symlink(t.userns.link, `/proc/${pid}/ns/user`);
+  }
   return root.tree;
 }
 

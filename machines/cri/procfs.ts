@@ -170,3 +170,23 @@ export function sharedMounts(mounts: readonly ContainerMount[]): readonly Contai
   internedMounts.set(key, kept);
   return kept;
 }
+
+/** A pod's user namespace as the runtime set it up: the host ids container id 0 maps to, and the namespace's proc inode. */
+export interface UserNamespaceView {
+  readonly mapping?: { readonly hostId: number; readonly length: number };
+  readonly inode: number;
+}
+
+/** PROC_USER_INIT_INO: the inode /proc/PID/ns/user names for a process in the host's (initial) user namespace. */
+export const initUserNamespaceInode = 0xeffffffd;
+
+/**
+ * /proc/PID/uid_map and gid_map (kernel/user_namespace.c uid_m_show, "%10u %10u %10u\n": the first
+ * id inside, the first outside as the reader's parent namespace sees it, the length) and the
+ * ns/user link's text (ns_get_name: "user:[inode]"). The host's namespace maps every id to itself.
+ */
+export function procUserNamespace(ns: UserNamespaceView | undefined): { idMap: string; link: string } {
+  const [inside, outside, length] = ns?.mapping ? [0, ns.mapping.hostId, ns.mapping.length] : [0, 0, 4294967295];
+  const col = (n: number) => String(n).padStart(10, " ");
+  return { idMap: `${col(inside)} ${col(outside)} ${col(length)}\n`, link: `user:[${ns?.mapping ? ns.inode : initUserNamespaceInode}]` };
+}

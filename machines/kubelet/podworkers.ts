@@ -23,6 +23,7 @@ import { parseTime } from "../common/time.js";
 import { deleteWorker, ownWorker } from "./workertable.js";
 import { hashContainer, shouldContainerBeRestarted, type RuntimePodStatus } from "./podactions.js";
 import { sealed, view } from "./view.js";
+import { allocateUserNamespace, userNsLength, wantsUserNamespace, type UserNamespaceMapping } from "./userns.js";
 import { isDraft } from "mutative";
 import { usesHostNetwork } from "./hostnetwork.js";
 import { nodenameForKernelError } from "./containerfiles.js";
@@ -238,9 +239,10 @@ function syncPod(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
     if (fqdnError !== undefined) return sandboxFailed(ctx, w, fqdnError, fx);
     const handler = runtimeHandler(ctx, w, fx);
     if (handler === undefined) return;
+    const userNamespace = podUserNamespace(ctx, w);
     const volumes = (w.pod.spec?.volumes ?? []).filter((v) => v.emptyDir !== undefined).map((v) => v.name);
     const setups = volumeSetups(w.pod);
-    runtimeCall(ctx, w, ctx.cri, { type: "RunPodSandbox", podUid: w.uid, podName: w.pod.metadata!.name, podNamespace: w.pod.metadata!.namespace, volumes, files, ...(Object.keys(setups).length > 0 ? { setups } : {}), ...(Object.keys(hostPaths).length > 0 ? { hostPaths } : {}), ...(handler !== "" ? { runtimeHandler: handler } : {}), ...sharedPidNamespace(w.pod) }, { kind: "RunPodSandbox" }, fx);
+    runtimeCall(ctx, w, ctx.cri, { type: "RunPodSandbox", podUid: w.uid, podName: w.pod.metadata!.name, podNamespace: w.pod.metadata!.namespace, volumes, files, ...(Object.keys(setups).length > 0 ? { setups } : {}), ...(Object.keys(hostPaths).length > 0 ? { hostPaths } : {}), ...(handler !== "" ? { runtimeHandler: handler } : {}), ...sharedPidNamespace(w.pod), ...(userNamespace ? { userNamespace } : {}) }, { kind: "RunPodSandbox" }, fx);
     return;
   }
   if (syncPodStep(w) === "network" && usesHostNetwork(w)) stepWorker(w, { type: "NetworkReady" }, fx);
@@ -528,6 +530,21 @@ function syncTerminated(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
  * namespacesForPod: a pod with shareProcessNamespace asks for one pid namespace (NamespaceMode
  * POD), its sandbox's /pause running as the pod's runAsUser (LinuxSandboxSecurityContext).
  */
+/**
+ * GetOrCreateUserNamespaceMappings for a hostUsers: false pod: the mapping it already has, or a new
+ * one from the slots no other worker holds (a worker's removal releases its slot).
+ */
+function podUserNamespace(ctx: KubeletContext, w: PodWorker): UserNamespaceMapping | undefined {
+  if (!wantsUserNamespace(w.pod)) return undefined;
+  if (w.userNamespace === undefined) {
+    const used = new Set<number>();
+    for (const other of ctx.workers.values()) if (other.userNamespace) used.add(other.userNamespace.hostId);
+    const hostId = allocateUserNamespace(w.uid, used);
+    if (hostId !== undefined) w.userNamespace = { hostId, length: userNsLength };
+  }
+  return w.userNamespace;
+}
+
 function sharedPidNamespace(pod: PodWorker["pod"]): { pidNamespace?: "POD"; runAsUser?: number } {
   if (pod.spec?.shareProcessNamespace !== true) return {};
   const uid = pod.spec.securityContext?.runAsUser;

@@ -11,6 +11,7 @@ import type { heartbeatMachine } from "./heartbeat.machine.js";
 import type { resizeMachine } from "./resize.machine.js";
 import type { ProbeContext, ProbeKind } from "./prober.machine.js";
 import type { WorkerTable } from "./workertable.js";
+import type { UserNamespaceMapping } from "./userns.js";
 
 export { backOffInitialMs, backOffMaxMs, imageBackOffMaxMs } from "./backoff.js";
 /** killContainer never gives a container less than this (minimumGracePeriodInSeconds). */
@@ -74,6 +75,8 @@ export interface PodWorker {
   lifecycle: PodWorkerSnapshot;
   op?: number;
   sandboxId?: string;
+  /** the user namespace the userns manager gave a hostUsers: false pod (released with the worker) */
+  userNamespace?: UserNamespaceMapping;
   sandboxStopped: boolean;
   sandboxRemoved: boolean;
   networkReleased: boolean;

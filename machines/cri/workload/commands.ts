@@ -9,6 +9,7 @@ import type { DnsResult, Effect, EffectResult, HttpResult, PingResult, SysinfoRe
 import { tar } from "./tar.js";
 import * as listing from "./listing.js";
 import { df, find as findWalk, humanReadable } from "./fsapplets.js";
+import { parseAwk, runAwk } from "./awk.js";
 
 export const errnoText: Record<FsError, string> = {
   ENOENT: "No such file or directory", EEXIST: "File exists", ENOTDIR: "Not a directory",
@@ -1539,6 +1540,66 @@ function runSed(parsed: readonly SedCommand[], text: string, quiet: boolean): st
   return noNewline && out.endsWith("\n") ? out.slice(0, -1) : out;
 }
 
+const awkUsage = "BusyBox v1.37.0 multi-call binary.\n\nUsage: awk [OPTIONS] [AWK_PROGRAM] [FILE]...\n\n\t-v VAR=VAL\tSet variable\n\t-F SEP\t\tUse SEP as field separator\n\t-f FILE\t\tRead program from FILE\n\t-e AWK_PROGRAM\n";
+
+/**
+ * busybox awk [-F SEP] [-v VAR=VAL]... [-f FILE | -e PROG | PROG] [FILE | VAR=VAL]... (editors/awk.c):
+ * the program runs in awk.ts over the files' (or stdin's) text; what print > FILE wrote is written
+ * here, through the container's filesystem.
+ */
+function* awk(argv: string[], sh: ShellState, st: Streams): Gen {
+  const assigns: [string, string][] = [];
+  let fs: string | undefined;
+  let program: string | undefined;
+  // syntax_error names the program's file (-f FILE, "-" for stdin) or "cmd. line"
+  let progname = "cmd. line";
+  let i = 1;
+  for (; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === "--") { i++; break; }
+    if (!a.startsWith("-") || a === "-") break;
+    const opt = a[1]!;
+    if (!"vFfe".includes(opt)) { st.err(`awk: invalid option -- '${opt}'\n${awkUsage}`); return 1; }
+    const value = a.length > 2 ? a.slice(2) : argv[++i];
+    if (value === undefined) { st.err(`awk: option requires an argument -- '${opt}'\n${awkUsage}`); return 1; }
+    if (opt === "F") fs = value;
+    else if (opt === "v") {
+      const eq = value.indexOf("=");
+      if (eq <= 0) { st.err(`awk: invalid variable assignment '${value}'\n`); return 1; }
+      assigns.push([value.slice(0, eq), value.slice(eq + 1)]);
+    } else if (opt === "e") program = (program === undefined ? "" : `${program}\n`) + value;
+    else {
+      const r = value === "-" ? st.stdin : readPath(sh, value);
+      if (typeof r !== "string") { st.err(`awk: can't open '${value}': ${errnoText[r.error]}\n`); return 1; }
+      program = (program === undefined ? "" : `${program}\n`) + r;
+      progname = value;
+    }
+  }
+  if (program === undefined) {
+    if (i >= argv.length) { st.err(awkUsage); return 1; }
+    program = argv[i++]!;
+  }
+  const parsed = parseAwk(program);
+  if ("error" in parsed) { st.err(`awk: ${progname}:${parsed.line}: ${parsed.error}\n`); return 1; }
+  const result = runAwk({
+    program: parsed, assigns, fs, operands: argv.slice(i), env: Object.fromEntries(environment(sh)),
+    readInput: (name) => {
+      if (name === "-" || name === "/dev/stdin") return st.stdin;
+      const r = readPath(sh, name);
+      return typeof r === "string" ? r : { error: errnoText[r.error] };
+    },
+  });
+  st.out(result.out);
+  let status = result.status;
+  for (const [file, w] of result.files) {
+    const old = w.append ? readPath(sh, file) : "";
+    const err = sh.io.fs.write(path(sh, file), (typeof old === "string" ? old : "") + w.text);
+    if (err) { st.err(`awk: can't open '${file}': ${errnoText[err]}\n`); status = 1; }
+  }
+  st.err(result.err);
+  return status;
+}
+
 function* cut(argv: string[], sh: ShellState, st: Streams): Gen {
   const { set, values, rest } = flags(argv.slice(1), "bcfd");
   const list = values.get("f") ?? values.get("c") ?? values.get("b");
@@ -2006,5 +2067,5 @@ export function utilitiesFor(userland: "busybox" | "gnu", opts: { legacyBusybox?
     true: trueUtility, false: falseUtility, nproc, stat, readlink: listing.readlink, ln, chmod,
   };
   // Debian's slim images have no procps: no free there
-  return userland === "busybox" ? { ...common, kill: killApplet, killall, ps, pgrep, pkill: pgrep, ping, chroot, find, df, cut, xargs, yes, du, dd, sed, free, nslookup: opts.legacyBusybox ? legacyNslookup : nslookup, ...(opts.appletsInBin ? { which } : {}) } : { ...common, curl };
+  return userland === "busybox" ? { ...common, kill: killApplet, killall, ps, pgrep, pkill: pgrep, ping, chroot, find, df, awk, cut, xargs, yes, du, dd, sed, free, nslookup: opts.legacyBusybox ? legacyNslookup : nslookup, ...(opts.appletsInBin ? { which } : {}) } : { ...common, curl };
 }
