@@ -11,6 +11,7 @@
 // that reads an entry writes it back, which makes it the most recent as the read would: it peeks.
 
 import { Lru } from "./lru.js";
+import { mutant } from "./mutation.js";
 
 export const MAX_LRU_CACHE_ENTRIES = 4096;
 export const AGGREGATE_MAX_EVENTS = 10;
@@ -100,9 +101,9 @@ export function aggregate(cache: Lru<AggregateRecord>, e: CoreEvent, now: number
   const [aggKey, localKey] = aggregateKeys(e);
   const found = cache.peek(aggKey);
   // a record last seen more than the interval ago (or none) starts afresh
-  const was = found && now - found.last <= AGGREGATE_INTERVAL_MS ? found : { localKeys: noKeys, last: now };
+  const was = found && (now - found.last <= AGGREGATE_INTERVAL_MS || mutant("eventcorrelator.aggregate-interval-ignored")) ? found : { localKeys: noKeys, last: now };
   const localKeys = was.localKeys.includes(localKey) ? was.localKeys : [...was.localKeys, localKey];
-  if (localKeys.length < AGGREGATE_MAX_EVENTS) return { cache: cache.set(aggKey, { localKeys, last: now }), event: e, key: eventKey(e) };
+  if (localKeys.length < AGGREGATE_MAX_EVENTS + (mutant("eventcorrelator.aggregates-at-eleventh") ? 1 : 0)) return { cache: cache.set(aggKey, { localKeys, last: now }), event: e, key: eventKey(e) };
   // the set stays below the maximum: client-go pops an arbitrary member (Go's map order); the
   // oldest here, so a run replays
   const stamp = e.lastTimestamp;
@@ -132,7 +133,7 @@ export function aggregate(cache: Lru<AggregateRecord>, e: CoreEvent, now: number
 export function observe(cache: Lru<Observation>, e: CoreEvent, key: string): { cache: Lru<Observation>; event: CoreEvent; patch?: { count: number; lastTimestamp: string; message: string } } {
   const seen = cache.peek(key);
   if (!seen || seen.count <= 0) return { cache: cache.set(key, { count: e.count, firstTimestamp: e.firstTimestamp, name: e.metadata.name }), event: e };
-  const event: CoreEvent = { ...e, metadata: { ...e.metadata, name: seen.name }, firstTimestamp: seen.firstTimestamp, count: seen.count + 1 };
+  const event: CoreEvent = { ...e, metadata: { ...e.metadata, name: seen.name }, firstTimestamp: mutant("eventcorrelator.repeat-takes-new-first-timestamp") ? e.firstTimestamp : seen.firstTimestamp, count: seen.count + 1 };
   return {
     cache: cache.set(key, { count: event.count, firstTimestamp: event.firstTimestamp, name: seen.name }),
     event,
@@ -145,8 +146,8 @@ export function spamFilter(cache: Lru<SpamRecord>, e: CoreEvent, now: number): {
   const key = spamKey(e);
   const found = cache.peek(key);
   // a new bucket is full (x/time/rate's first advance refills it from the zero time)
-  const had = found ? Math.min(SPAM_BURST, found.tokens + (Math.max(0, now - found.last) / 1000) * SPAM_QPS) : SPAM_BURST;
-  if (had < 1) return { cache: cache.set(key, found!), skip: true };
+  const had = found ? Math.min(SPAM_BURST, found.tokens + (mutant("eventcorrelator.spam-never-refills") ? 0 : (Math.max(0, now - found.last) / 1000) * SPAM_QPS)) : SPAM_BURST;
+  if (had < (mutant("eventcorrelator.spam-burst-one-short") ? 2 : 1)) return { cache: cache.set(key, found!), skip: true };
   return { cache: cache.set(key, { tokens: had - 1, last: now }), skip: false };
 }
 

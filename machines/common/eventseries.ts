@@ -11,6 +11,7 @@
 import type { Map as IMap } from "immutable";
 import { rfc3339Micro } from "./time.js";
 import { utf8Length } from "./bytes.js";
+import { mutant } from "./mutation.js";
 
 export const FINISH_TIME_MS = 6 * 60_000;
 export const REFRESH_TIME_MS = 30 * 60_000;
@@ -45,7 +46,7 @@ const refKey = (r: Readonly<Record<string, string>> | undefined) => refFields.ma
 
 /** getKey: what makes two events isomorphic. */
 export function isomorphicKey(e: EventV1): string {
-  return JSON.stringify([e.type, e.action, e.reason, e.reportingController, e.reportingInstance, ...refKey(e.regarding), ...refKey(e.related)]);
+  return JSON.stringify([e.type, e.action, e.reason, e.reportingController, e.reportingInstance, ...refKey(e.regarding), ...refKey(e.related), ...(mutant("eventseries.note-in-key") ? [e.note] : [])]);
 }
 
 /** ref.GetReference of an object: kind, namespace, name, uid, apiVersion and resourceVersion. */
@@ -70,7 +71,7 @@ export function observeV1(cache: SeriesCache, e: EventV1, now: number): { cache:
   if (!seen) return { cache: cache.set(key, e), write: e };
   const series = { count: seen.series ? seen.series.count + 1 : 2, lastObservedTime: rfc3339Micro(now) };
   const next = { ...seen, series };
-  return seen.series ? { cache: cache.set(key, next) } : { cache: cache.set(key, next), write: next };
+  return seen.series || mutant("eventseries.second-not-written") ? { cache: cache.set(key, next) } : { cache: cache.set(key, next), write: next };
 }
 
 /** finishSeries: series quiet for finishTime are written and forgotten; old single events forgotten. */
@@ -79,7 +80,7 @@ export function finishSeries(cache: SeriesCache, now: number): { cache: SeriesCa
   let next = cache;
   for (const [key, e] of cache) {
     const at = Date.parse(e.series ? e.series.lastObservedTime : e.eventTime);
-    if (!(at < now - FINISH_TIME_MS)) continue;
+    if (!(at < now - (mutant("eventseries.finish-after-refresh-time") ? REFRESH_TIME_MS : FINISH_TIME_MS))) continue;
     if (e.series) writes.push(e);
     next = next.delete(key);
   }
@@ -88,5 +89,5 @@ export function finishSeries(cache: SeriesCache, now: number): { cache: SeriesCa
 
 /** refreshExistingEventSeries: every series is written again with its count. */
 export function refreshSeries(cache: SeriesCache): SeriesWrite[] {
-  return [...cache.values()].filter((e) => e.series);
+  return [...cache.values()].filter((e) => e.series || mutant("eventseries.refresh-writes-single-events"));
 }

@@ -4,6 +4,8 @@
 // as its versioned specs, and the spec a v1.35 binary runs with. podflow takes no --feature-gates,
 // so every gate has its default.
 
+import { mutant } from "./mutation.js";
+
 /** A gate's stage as featuregate names it: GA is the empty string. */
 export type FeatureStage = "ALPHA" | "BETA" | "" | "DEPRECATED";
 
@@ -254,6 +256,7 @@ export interface FeatureGate {
 function versionAtMost(v: string, at: string): boolean {
   const [maj, min] = v.split(".").map(Number) as [number, number];
   const [atMaj, atMin] = at.split(".").map(Number) as [number, number];
+  if (mutant("featuregates.version-compared-as-text")) return v <= at;
   return maj < atMaj || (maj === atMaj && min <= atMin);
 }
 
@@ -264,7 +267,9 @@ function versionAtMost(v: string, at: string): boolean {
 export function featureGatesAt(emulationVersion: string): FeatureGate[] {
   const out: FeatureGate[] = [];
   for (const [name, specs] of versionedGates) {
-    const current = specs.filter(([v]) => versionAtMost(v, emulationVersion)).at(-1);
+    const known = specs.filter(([v]) => versionAtMost(v, emulationVersion));
+    // the mutants take the earliest spec, or list a gate not yet known (pre-alpha) by its first spec
+    const current = mutant("featuregates.first-spec-wins") ? known[0] : (known.at(-1) ?? (mutant("featuregates.pre-alpha-gate-listed") ? specs[0] : undefined));
     if (current !== undefined) out.push({ name, stage: current[2], enabled: current[1] });
   }
   return out;

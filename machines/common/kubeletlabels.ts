@@ -2,6 +2,8 @@
 // well_known_labels.go): the same rule the kubelet's --node-labels validation and NodeRestriction
 // apply, so a node can never label itself into a role or a restricted pool.
 
+import { mutant } from "./mutation.js";
+
 // KubeletLabels: the well-known hostname, topology, instance-type, os and arch labels
 const kubeletLabels = new Set([
   "kubernetes.io/hostname", "failure-domain.beta.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/region", "beta.kubernetes.io/instance-type",
@@ -12,7 +14,7 @@ const kubeletLabels = new Set([
 const kubeletLabelNamespaces = ["kubelet.kubernetes.io", "node.kubernetes.io"];
 
 const labelNamespace = (key: string) => (key.includes("/") ? key.slice(0, key.indexOf("/")) : "");
-const inNamespace = (ns: string, domain: string) => ns === domain || ns.endsWith(`.${domain}`);
+const inNamespace = (ns: string, domain: string) => ns === domain || ns.endsWith(mutant("kubeletlabels.domain-suffix-without-dot") ? domain : `.${domain}`);
 
 /**
  * getForbiddenLabels' test for one key: a node-restriction.kubernetes.io label, or a kubernetes.io /
@@ -21,8 +23,8 @@ const inNamespace = (ns: string, domain: string) => ns === domain || ns.endsWith
 export function isForbiddenNodeLabel(key: string): boolean {
   const ns = labelNamespace(key);
   if (inNamespace(ns, "node-restriction.kubernetes.io")) return true;
-  const isKubernetes = inNamespace(ns, "kubernetes.io") || inNamespace(ns, "k8s.io");
-  return isKubernetes && !kubeletLabels.has(key) && !kubeletLabelNamespaces.some((d) => inNamespace(ns, d));
+  const isKubernetes = inNamespace(ns, "kubernetes.io") || (!mutant("kubeletlabels.k8s-io-domain-free") && inNamespace(ns, "k8s.io"));
+  return isKubernetes && !kubeletLabels.has(key) && !kubeletLabelNamespaces.some((d) => (mutant("kubeletlabels.label-namespace-subdomain-forbidden") ? ns === d : inNamespace(ns, d)));
 }
 
 /** kubeadm's LabelNodeRoleControlPlane, also the key of its control-plane taint. */

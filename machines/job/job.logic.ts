@@ -263,7 +263,7 @@ export const JOB_CONTROLLER_NAME = "kubernetes.io/job-controller";
 /** managedByExternalController: the controller a Job names in spec.managedBy, unless it is the built-in one. */
 export function managedByExternalController(job: Job): string | undefined {
   const name = job.spec?.managedBy;
-  return typeof name === "string" && name !== JOB_CONTROLLER_NAME ? name : undefined;
+  return typeof name === "string" && (name !== JOB_CONTROLLER_NAME || mutant("job.managed-by-builtin-name-external")) ? name : undefined;
 }
 
 /** A Job is finished once Complete or Failed is True (IsJobFinished): the controller leaves it alone. */

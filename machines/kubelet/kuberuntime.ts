@@ -328,7 +328,7 @@ export function expandCommandAndArgs(spec: Container, env: Readonly<Record<strin
 
 /** killContainer's `if gracePeriod < minimumGracePeriodInSeconds`: 2 s at least; an int64 past 2^53 kept exact. */
 export function withMinimumGrace(grace: number | NumberLiteral): number | NumberLiteral {
-  return Number(grace) < minimumGracePeriodSeconds ? minimumGracePeriodSeconds : grace;
+  return Number(grace) < minimumGracePeriodSeconds && !mutant("kubelet.minimum-grace-not-enforced") ? minimumGracePeriodSeconds : grace;
 }
 
 export function stopContainer(ctx: KubeletContext, w: PodWorker, c: ContainerRecord, grace: number | NumberLiteral, fx: Fx): void {

@@ -283,7 +283,7 @@ function logRank(t: number, nowMs: number): number {
 }
 
 function compareTimes(a: number | undefined, b: number | undefined, pa: Pod, pb: Pod, nowMs: number | undefined): boolean {
-  if (nowMs === undefined || a === undefined || b === undefined) return afterOrZero(a, b);
+  if (nowMs === undefined || a === undefined || b === undefined || mutant("replicaset.scale-down-exact-times")) return afterOrZero(a, b);
   const diff = logRank(a, nowMs) - logRank(b, nowMs);
   if (diff === 0) return (pa.metadata?.uid ?? "") < (pb.metadata?.uid ?? "");
   return diff < 0;
@@ -292,19 +292,19 @@ function compareTimes(a: number | undefined, b: number | undefined, pa: Pod, pb:
 /** True when pod a should be deleted before pod b (ActivePodsWithRanks.Less, rank = pods of the set on its node). */
 export function lessForDeletion(a: Pod, rankA: number, b: Pod, rankB: number, nowMs?: number): boolean {
   const na = a.spec?.nodeName ?? "", nb = b.spec?.nodeName ?? "";
-  if (na !== nb && (na === "" || nb === "")) return na === "";
+  if (na !== nb && (na === "" || nb === "")) return mutant("replicaset.unassigned-deleted-last") ? nb === "" : na === "";
   const pa = phaseOrdinal[a.status?.phase ?? ""] ?? 0, pb = phaseOrdinal[b.status?.phase ?? ""] ?? 0;
   if (pa !== pb) return pa < pb;
   // The mutant has the comparison the wrong way round: Ready pods rank first for deletion.
   if (isPodReady(a) !== isPodReady(b)) return mutant("replicaset.ranks-ready-first") ? isPodReady(a) : !isPodReady(a);
   const ca = deletionCost(a), cb = deletionCost(b);
-  if (ca !== cb) return ca < cb;
+  if (ca !== cb) return mutant("replicaset.deletion-cost-highest-first") ? ca > cb : ca < cb;
   if (rankA !== rankB) return rankA > rankB;
   if (isPodReady(a) && isPodReady(b)) {
     const ra = readySinceMs(a), rb = readySinceMs(b);
     if (ra !== rb) return compareTimes(ra, rb, a, b, nowMs);
   }
-  if (maxRestarts(a) !== maxRestarts(b)) return maxRestarts(a) > maxRestarts(b);
+  if (maxRestarts(a) !== maxRestarts(b)) return mutant("replicaset.fewer-restarts-deleted-first") ? maxRestarts(a) < maxRestarts(b) : maxRestarts(a) > maxRestarts(b);
   const ta = toMs(a.metadata?.creationTimestamp), tb = toMs(b.metadata?.creationTimestamp);
   if (ta !== tb) return compareTimes(ta, tb, a, b, nowMs);
   return false;

@@ -3,6 +3,7 @@
 import { resolvePath, type FsStat } from "./memfs.js";
 import { perform, runArgv, type Gen, type ShellState, type Streams } from "./shell.js";
 import type { SysinfoResult } from "./types.js";
+import { mutant } from "../../common/mutation.js";
 
 /** fnmatch(3) without flags, as find's -name and -path use it: * ? [...] (! or ^ negates) and \ escapes; a leading dot needs no dot. */
 export function fnmatchRegex(pattern: string, nocase = false): RegExp {
@@ -112,7 +113,7 @@ function parseExpr(args: string[], uidOf: (name: string) => number | undefined, 
           const digits = v.slice(how.length);
           if (!/^[0-7]+$/.test(digits)) return `invalid mode '${v}'`;
           const mask = Number.parseInt(digits, 8);
-          return { kind: "test", run: (_p, st) => (how === "-" ? (st.mode & mask) === mask : how ? (st.mode & mask) !== 0 : (st.mode & 0o7777) === mask) };
+          return { kind: "test", run: (_p, st) => (how === "-" || (how === "/" && mutant("busybox.find-perm-any-needs-all")) ? (st.mode & mask) === mask : how ? (st.mode & mask) !== 0 : (st.mode & 0o7777) === mask) };
         }
         const id = /^\d+$/.test(v) ? Number(v) : a === "-user" ? uidOf(v) : gidOf(v);
         if (id === undefined) return a === "-user" ? `unknown user '${v}'` : `unknown group '${v}'`;
@@ -190,7 +191,7 @@ export function* find(argv: string[], sh: ShellState, st: Streams, ids: { uid: (
   function* walk(p: string, depth: number): Gen {
     const s = sh.io.fs.stat(resolvePath(sh.cwd, p), false);
     if ("error" in s) { st.err(`find: ${p}: No such file or directory\n`); status = 1; return 0; }
-    if (depth >= parsed.mindepth) {
+    if (depth >= parsed.mindepth + (mutant("busybox.find-mindepth-off-by-one") ? 1 : 0)) {
       const hit = parsed.expr === undefined ? true : yield* evaluate(parsed.expr, p, s);
       if (hit && !parsed.acted) out += `${p}\n`;
     }
@@ -272,7 +273,7 @@ function statfsOf(m: MountEntry, sh: ShellState, node: SysinfoResult, mounts: re
   if (m.type === "overlay" || m.type === "ext4") {
     const blocks = Math.floor((node.diskBytes ?? 0) / blockSize);
     const used = Math.ceil((node.diskUsedBytes ?? 0) / blockSize);
-    return { blocks, bfree: blocks - used, bavail: Math.max(0, blocks - used - Math.floor(blocks / 20)) };
+    return { blocks, bfree: blocks - used, bavail: Math.max(0, blocks - used - (mutant("busybox.df-reserved-blocks-available") ? 0 : Math.floor(blocks / 20))) };
   }
   return { blocks: 0, bfree: 0, bavail: 0 };
 }
@@ -336,7 +337,7 @@ export function* df(argv: string[], sh: ShellState, st: Streams): Gen {
     const s = statfsOf(m, sh, node, mounts);
     if (s.blocks === 0 && operands.length === 0 && !opts.has("a")) continue;
     const used = s.blocks - s.bfree;
-    const percent = used + s.bavail > 0 ? Math.floor((used * 100 + Math.floor((used + s.bavail) / 2)) / (used + s.bavail)) : 0;
+    const percent = used + s.bavail > 0 ? Math.floor((used * 100 + (mutant("busybox.df-percent-truncated") ? 0 : Math.floor((used + s.bavail) / 2))) / (used + s.bavail)) : 0;
     const device = m.device.length > 20 && !opts.has("P") ? `${m.device}\n${"".padEnd(20)}` : m.device.padEnd(20);
     out += `${device}${opts.has("T") ? ` ${m.type.padEnd(10)}` : ""} ${humanSize(s.blocks, unit).padStart(9)} ${humanSize(used, unit).padStart(9)} ${humanSize(s.bavail, unit).padStart(9)} ${String(percent).padStart(3)}% ${m.at}\n`;
   }

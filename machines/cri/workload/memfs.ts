@@ -5,6 +5,7 @@
 // the same volume see each other's files.
 
 import { Map as IMap } from "immutable";
+import { mutant } from "../../common/mutation.js";
 
 /** Errors as errno names, so callers can word them as their program would. */
 export type FsError = "ENOENT" | "EEXIST" | "ENOTDIR" | "EISDIR" | "ENOTEMPTY" | "EROFS" | "EACCES" | "ELOOP" | "EINVAL" | "EPERM";
@@ -74,7 +75,10 @@ export interface FsWriter {
  */
 export function permits(a: Attrs, w: FsWriter, want: number): boolean {
   if (w.uid === 0) return true;
-  const bits = a.uid === w.uid ? a.mode >> 6 : a.gid === w.gid || (w.groups ?? []).includes(a.gid) ? a.mode >> 3 : a.mode;
+  const inGroup = a.gid === w.gid || (!mutant("memfs.supplementary-groups-ignored") && (w.groups ?? []).includes(a.gid));
+  const bits = a.uid === w.uid ? a.mode >> 6 : inGroup ? a.mode >> 3 : a.mode;
+  // the mutant lets an owner its bits deny fall through to the group's
+  if (mutant("memfs.owner-falls-through-to-group") && a.uid === w.uid && inGroup && ((a.mode >> 3) & want) === want) return true;
   return (bits & want) === want;
 }
 
@@ -290,7 +294,7 @@ export class MemFS {
   private static refusal(fs: MemFS, parts: readonly string[] = []): FsError | undefined {
     if (!fs.readOnly) return undefined;
     const at = "/" + parts.join("/");
-    if (fs.writable.some((w) => at === w || at.startsWith(`${w}/`))) return undefined;
+    if (fs.writable.some((w) => at === w || at.startsWith(mutant("memfs.writable-prefix-without-slash") ? w : `${w}/`))) return undefined;
     return fs.readOnly === "EACCES" ? "EACCES" : "EROFS";
   }
 
@@ -468,7 +472,7 @@ export class MemFS {
     const w = this.writer?.();
     if (w !== undefined && w.uid !== 0) {
       const st = this.stat(path);
-      if (!("error" in st) && st.uid !== w.uid) return "EPERM";
+      if (!("error" in st) && st.uid !== w.uid && !mutant("memfs.chmod-by-anyone")) return "EPERM";
     }
     return this.setAttrs(path, true, (a) => ({ ...a, mode: mode & 0o7777 }));
   }
@@ -501,7 +505,7 @@ function placed(dir: FsTree, name: string, existing: FsNode | undefined, node: F
   if (w === undefined) return setShared(dir, name, node);
   const m = meta ?? new DirMeta(undefined, IMap());
   const parent = m.self ?? { mode: defaultDirMode, uid: 0, gid: 0 };
-  const setgid = (parent.mode & S_ISGID) !== 0;
+  const setgid = (parent.mode & S_ISGID) !== 0 && !mutant("memfs.setgid-directory-ignored");
   const fresh: Attrs = { mode, uid: w.uid, gid: setgid ? parent.gid : w.gid, mtime: w.now };
   if (existing !== undefined) {
     // a file written again: its inode stays, its mtime moves
@@ -530,7 +534,7 @@ function accessDenied(dir: FsTree, name: string, existing: FsNode | undefined, n
   if (!permits(self, w, 3)) return "EACCES";
   if (node === undefined && existing !== undefined && (self.mode & 0o1000) !== 0) {
     const owner = isTree(existing) ? (metaOf(existing)?.self?.uid ?? 0) : (meta?.entries.get(name)?.uid ?? 0);
-    if (owner !== w.uid && self.uid !== w.uid) return "EPERM";
+    if (owner !== w.uid && self.uid !== w.uid && !mutant("memfs.sticky-directory-ignored")) return "EPERM";
   }
   return undefined;
 }
