@@ -168,29 +168,25 @@ export function parseCIDRSloppy(value: string): { ip: ParsedIP; len: number } | 
 }
 
 /**
- * The address `offset` past a CIDR's network address, for either family; the offset counts in the
- * low 32 bits (a range is never searched further than 2^32 addresses). Undefined when malformed.
+ * The address `offset` past a CIDR's network address, for either family (addOffsetAddress: an
+ * IPv6 range is searched over all its host bits). Undefined when malformed or past the range.
  */
-export function addressAtOffset(cidr: string, offset: number): string | undefined {
+export function addressAtOffset(cidr: string, offset: number | bigint): string | undefined {
   const p = parseCIDRSloppy(cidr);
-  if (!p || !Number.isInteger(offset) || offset < 0 || offset >= hostCount(p.ip.bytes.length * 8 - p.len)) return undefined;
+  const off = typeof offset === "bigint" ? offset : Number.isInteger(offset) ? BigInt(offset) : -1n;
+  if (!p || off < 0n || off >= 1n << BigInt(p.ip.bytes.length * 8 - p.len)) return undefined;
   const bytes = p.ip.bytes.map((b, i) => b & ((0xff << Math.max(0, Math.min(8, (i + 1) * 8 - p.len))) & 0xff));
-  let carry = offset;
-  for (let i = bytes.length - 1; i >= 0 && carry > 0; i--) {
-    const sum = bytes[i]! + (carry % 256);
-    bytes[i] = sum % 256;
-    carry = Math.floor(carry / 256) + Math.floor(sum / 256);
+  let carry = off;
+  for (let i = bytes.length - 1; i >= 0 && carry > 0n; i--) {
+    const sum = BigInt(bytes[i]!) + (carry & 0xffn);
+    bytes[i] = Number(sum & 0xffn);
+    carry = (carry >> 8n) + (sum >> 8n);
   }
   return formatIP({ bytes, leadingZeros: false });
 }
 
-/** The addresses a CIDR of that many host bits holds, capped at 2^32 (the offsets addressAtOffset takes). */
-export function hostCount(hostBits: number): number {
-  return 2 ** Math.min(32, Math.max(0, hostBits));
-}
-
-/** The number of addresses of a CIDR of either family, capped at 2^32; undefined when malformed. */
-export function cidrAddressCount(cidr: string): number | undefined {
+/** The number of addresses of a CIDR of either family (2^host bits); undefined when malformed. */
+export function cidrAddressCount(cidr: string): bigint | undefined {
   const p = parseCIDRSloppy(cidr);
-  return p ? hostCount(p.ip.bytes.length * 8 - p.len) : undefined;
+  return p ? 1n << BigInt(p.ip.bytes.length * 8 - p.len) : undefined;
 }
