@@ -190,3 +190,30 @@ export function cidrAddressCount(cidr: string): bigint | undefined {
   const p = parseCIDRSloppy(cidr);
   return p ? 1n << BigInt(p.ip.bytes.length * 8 - p.len) : undefined;
 }
+
+/** A family's address as net.ParseIP reads it: IPv6 unless it is dotted or IPv4-mapped. */
+export function isIPv6Address(text: string): boolean {
+  const ip = parseIPSloppy(text);
+  return ip !== undefined && ip.bytes.length === 16 && !isV4Mapped(ip.bytes);
+}
+
+/** net.JoinHostPort: an IPv6 address is bracketed ("[fd00::1]:80"), an IPv4 one is not. */
+export function joinHostPort(ip: string, port: number | string): string {
+  return ip.includes(":") ? `[${ip}]:${port}` : `${ip}:${port}`;
+}
+
+/** An IPv6 address as net.IP.String() prints it ("fd00:10:96:0::a" is fd00:10:96::a); other text as it is. */
+export function canonicalIPv6(text: string): string {
+  const ip = isIPv6Address(text) ? parseIPSloppy(text) : undefined;
+  return ip === undefined ? text : formatIP(ip);
+}
+
+/** net.SplitHostPort of "ip:port" or "[ipv6]:port": the address without brackets, and the port text. */
+export function splitHostPort(hostPort: string): [string, string] {
+  if (hostPort.startsWith("[")) {
+    const close = hostPort.indexOf("]");
+    return [hostPort.slice(1, close), hostPort.slice(close + 2)];
+  }
+  const i = hostPort.lastIndexOf(":");
+  return i < 0 ? [hostPort, ""] : [hostPort.slice(0, i), hostPort.slice(i + 1)];
+}
