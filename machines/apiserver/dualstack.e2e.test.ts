@@ -128,6 +128,27 @@ describe("a dual-stack Service's addresses", () => {
   });
 });
 
+describe("an IPv6 ServiceCIDR wider than 2^32 addresses", () => {
+  // hostsPerNetwork: an IPv6 range offers every address but its subnet's own (2^64 - 1 for a /64),
+  // and allocateNextService starts from a random offset over all of them
+  it("gives Services addresses from the whole /64, not only its low 32 bits", async () => {
+    const made = dual.requestSync({ verb: "create", group: "networking.k8s.io", resource: "servicecidrs", body: { apiVersion: "networking.k8s.io/v1", kind: "ServiceCIDR", metadata: { name: "wide" }, spec: { cidrs: ["fd00:77::/64"] } } });
+    expect(made.ok).toBe(true);
+    await dual.settle();
+    const ips: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const r = create(dual, { selector: { app: "x" }, ipFamilies: [v6] }, `wide-${i}`);
+      if (!r.ok) throw new Error(r.status.message);
+      ips.push(r.object.spec.clusterIP);
+    }
+    const wide = ips.filter((ip) => prefixContainsIP("fd00:77::/64", ip));
+    expect(wide.length).toBeGreaterThan(0);
+    // fd00:77::hhhh:hhhh:llll:llll: some host bit above the low 32 is set
+    for (const ip of wide) expect(prefixContainsIP("fd00:77::/96", ip)).toBe(false);
+    for (let i = 0; i < 6; i++) remove(dual, `wide-${i}`);
+  });
+});
+
 describe("on a single-stack cluster", () => {
   it("refuses RequireDualStack with initIPFamilyFields' words", () => {
     const r = create(single, { selector: { app: "x" }, ipFamilyPolicy: "RequireDualStack" });

@@ -285,22 +285,34 @@ function allocateFromReadyRanges(ips: RangeAllocatorState, net: ServiceNetwork, 
 
 /**
  * The IPAddress-backed Allocator's allocateNextService over an IPv6 range (no broadcast address, so
- * all but the subnet's own address): a random offset in the upper band, then the lower (KEP-3070)
- * band, each searched from there with wrap-around, passing over what an IPAddress holds.
+ * all but the subnet's own address, over every host bit: hostsPerNetwork's 2^x - 1): a random
+ * offset in the upper band, then the lower (KEP-3070) band, each searched from there with
+ * wrap-around, passing over what an IPAddress holds. The band is calculateRangeOffset's, of the
+ * CIDR's whole size.
  */
 function allocateNextHeld(cidr: string, rand: () => number, taken: (ip: string) => boolean): string | undefined {
-  const size = (cidrAddressCount(cidr) ?? 1) - 1;
-  const low = rangeOffset(size, 16, 256, 16);
-  const bands: [number, number][] = [[low, size - low], [0, low]];
+  const count = cidrAddressCount(cidr) ?? 1n;
+  const size = count - 1n;
+  const low = BigInt(rangeOffset(Number(count), 16, 256, 16));
+  const bands: [bigint, bigint][] = [[low, size - low], [0n, low]];
   for (const [from, n] of bands) {
-    if (n <= 0) continue;
-    const start = Math.floor(rand() * n);
-    for (let i = 0; i < n; i++) {
-      const ip = addressAtOffset(cidr, 1 + from + ((start + i) % n));
+    if (n <= 0n) continue;
+    const start = randomBelow(n, rand);
+    // the first free address from the random start (a range of 2^64 is never walked through: it is never full)
+    for (let i = 0n; i < n; i++) {
+      const ip = addressAtOffset(cidr, 1n + from + ((start + i) % n));
       if (ip !== undefined && !taken(ip)) return ip;
     }
   }
   return undefined;
+}
+
+/** A random offset in [0, n): one draw scaled for a range up to 2^32, else enough 32-bit draws reduced modulo n. */
+function randomBelow(n: bigint, rand: () => number): bigint {
+  if (n <= 2n ** 32n) return BigInt(Math.floor(rand() * Number(n)));
+  let v = 0n;
+  for (let bits = 0n; 1n << bits < n; bits += 32n) v = (v << 32n) | BigInt(Math.floor(rand() * 2 ** 32));
+  return v % n;
 }
 
 /** Two CIDRs naming the same range (the map's key is the ServiceCIDR's canonical text). */

@@ -168,29 +168,52 @@ export function parseCIDRSloppy(value: string): { ip: ParsedIP; len: number } | 
 }
 
 /**
- * The address `offset` past a CIDR's network address, for either family; the offset counts in the
- * low 32 bits (a range is never searched further than 2^32 addresses). Undefined when malformed.
+ * The address `offset` past a CIDR's network address, for either family (addOffsetAddress: an
+ * IPv6 range is searched over all its host bits). Undefined when malformed or past the range.
  */
-export function addressAtOffset(cidr: string, offset: number): string | undefined {
+export function addressAtOffset(cidr: string, offset: number | bigint): string | undefined {
   const p = parseCIDRSloppy(cidr);
-  if (!p || !Number.isInteger(offset) || offset < 0 || offset >= hostCount(p.ip.bytes.length * 8 - p.len)) return undefined;
+  const off = typeof offset === "bigint" ? offset : Number.isInteger(offset) ? BigInt(offset) : -1n;
+  if (!p || off < 0n || off >= 1n << BigInt(p.ip.bytes.length * 8 - p.len)) return undefined;
   const bytes = p.ip.bytes.map((b, i) => b & ((0xff << Math.max(0, Math.min(8, (i + 1) * 8 - p.len))) & 0xff));
-  let carry = offset;
-  for (let i = bytes.length - 1; i >= 0 && carry > 0; i--) {
-    const sum = bytes[i]! + (carry % 256);
-    bytes[i] = sum % 256;
-    carry = Math.floor(carry / 256) + Math.floor(sum / 256);
+  let carry = off;
+  for (let i = bytes.length - 1; i >= 0 && carry > 0n; i--) {
+    const sum = BigInt(bytes[i]!) + (carry & 0xffn);
+    bytes[i] = Number(sum & 0xffn);
+    carry = (carry >> 8n) + (sum >> 8n);
   }
   return formatIP({ bytes, leadingZeros: false });
 }
 
-/** The addresses a CIDR of that many host bits holds, capped at 2^32 (the offsets addressAtOffset takes). */
-export function hostCount(hostBits: number): number {
-  return 2 ** Math.min(32, Math.max(0, hostBits));
+/** The number of addresses of a CIDR of either family (2^host bits); undefined when malformed. */
+export function cidrAddressCount(cidr: string): bigint | undefined {
+  const p = parseCIDRSloppy(cidr);
+  return p ? 1n << BigInt(p.ip.bytes.length * 8 - p.len) : undefined;
 }
 
-/** The number of addresses of a CIDR of either family, capped at 2^32; undefined when malformed. */
-export function cidrAddressCount(cidr: string): number | undefined {
-  const p = parseCIDRSloppy(cidr);
-  return p ? hostCount(p.ip.bytes.length * 8 - p.len) : undefined;
+/** A family's address as net.ParseIP reads it: IPv6 unless it is dotted or IPv4-mapped. */
+export function isIPv6Address(text: string): boolean {
+  const ip = parseIPSloppy(text);
+  return ip !== undefined && ip.bytes.length === 16 && !isV4Mapped(ip.bytes);
+}
+
+/** net.JoinHostPort: an IPv6 address is bracketed ("[fd00::1]:80"), an IPv4 one is not. */
+export function joinHostPort(ip: string, port: number | string): string {
+  return ip.includes(":") ? `[${ip}]:${port}` : `${ip}:${port}`;
+}
+
+/** An IPv6 address as net.IP.String() prints it ("fd00:10:96:0::a" is fd00:10:96::a); other text as it is. */
+export function canonicalIPv6(text: string): string {
+  const ip = isIPv6Address(text) ? parseIPSloppy(text) : undefined;
+  return ip === undefined ? text : formatIP(ip);
+}
+
+/** net.SplitHostPort of "ip:port" or "[ipv6]:port": the address without brackets, and the port text. */
+export function splitHostPort(hostPort: string): [string, string] {
+  if (hostPort.startsWith("[")) {
+    const close = hostPort.indexOf("]");
+    return [hostPort.slice(1, close), hostPort.slice(close + 2)];
+  }
+  const i = hostPort.lastIndexOf(":");
+  return i < 0 ? [hostPort, ""] : [hostPort.slice(0, i), hostPort.slice(i + 1)];
 }

@@ -37,6 +37,7 @@ import { clusterDNS, envRecord, keptEnv, netTimeoutMs, type EnvParts, type Conta
 import { mutant } from "../common/mutation.js";
 import { parseGoDuration } from "../common/cron.js";
 import { rfc3339Nano } from "../common/time.js";
+import { canonicalIPv6, isIPv6Address, joinHostPort, splitHostPort } from "../common/ip.js";
 
 /** The sandbox image every pod's sandbox runs (kind preloads it, so it is never pulled). */
 export const pauseImage = "registry.k8s.io/pause:3.10";
@@ -82,6 +83,8 @@ export interface CriContainer {
   /** its environment as the kubelet sent it, kept as its parts when it can be (keptEnv) */
   env: Readonly<Record<string, string>> | EnvParts;
   podIP: string;
+  /** a dual-stack pod's addresses, IPv4 first (absent for a single-stack one: podIP is its only) */
+  podIPs?: readonly string[];
   /** the root filesystem's tree (mount points included) */
   rootfs: FsTree;
   /** where volumes are mounted: a path and its tree's key (volumeKey) */
@@ -676,7 +679,7 @@ function createContainer(ctx: CriContext, req: Extract<CriRequest, { type: "Crea
   if (sc?.readOnlyRootFilesystem === true) layout.push(["", `${READ_ONLY_ROOT}${["/dev", ...Object.keys(req.files ?? {}).map((f) => resolvePath("/", f))].join(",")}`]);
   const procfs = new ProcInputs(2 * (ctx.containers.size + ctx.sandboxes.size) + 2, sharedMounts(mountsOf(ctx, sb, req, layout)), req.seccomp !== undefined && req.seccomp.type !== "Unconfined");
   const c: CriContainer = {
-    id, sandboxId: sb.id, name: req.container.name, attempt: req.attempt, image: currentOf(image), spec: req.container, env: keptEnv(req.env), podIP: req.podIP,
+    id, sandboxId: sb.id, name: req.container.name, attempt: req.attempt, image: currentOf(image), spec: req.container, env: keptEnv(req.env), podIP: req.podIP, ...(req.podIPs !== undefined ? { podIPs: req.podIPs } : {}),
     rootfs: root.tree, layout: layout.slice(), user, home: runtimeHome(user.uid, passwd), lifecycle: keep(containerLifecycle.start(undefined).snapshot), memoryBytes: 0, cpu: newCpuAccount(ctx.now), logs: ContainerLog.empty, owner: from,
     procfs,
   };
@@ -1221,11 +1224,12 @@ export function reachOut(ctx: CriContext, c: CriContainer, e: Effect): { answer:
 
 /** Host, port and path of a URL as wget and curl take it (scheme optional), or undefined. */
 export function splitUrl(url: string): { host: string; port: number; path: string; https?: true } | undefined {
-  const m = /^(?:(https?):\/\/)?([^/:]+)(?::(\d+))?(\/.*)?$/.exec(url);
+  // a host is a name, a dotted address or a bracketed IPv6 one ("[fd00:10:96::1]", its brackets dropped)
+  const m = /^(?:(https?):\/\/)?(?:\[([0-9A-Fa-f:.]+)\]|([^/:]+))(?::(\d+))?(\/.*)?$/.exec(url);
   if (!m) return undefined;
   const https = m[1] === "https";
   // an https URL without a port is port 443
-  return { host: m[2]!, port: Number(m[3] ?? (https ? 443 : 80)), path: m[4] ?? "/", ...(https ? { https: true as const } : {}) };
+  return { host: m[2] ?? m[3]!, port: Number(m[4] ?? (https ? 443 : 80)), path: m[5] ?? "/", ...(https ? { https: true as const } : {}) };
 }
 
 /** True for a dotted-quad address (no lookup needed). */
@@ -1246,7 +1250,7 @@ export function httpRoute(ctx: CriContext, c: CriContainer, url: string, clientH
   // given no TLS options, busybox's wget, verifies nothing)
   const tls: ConnectTls | undefined = u.https ? { serverName: u.host, ...(tlsOptions ?? { insecure: true }) } : undefined;
   const h = { ...(headers ? { headers } : {}), ...(timeoutMs !== undefined ? { timeoutMs } : {}), ...(tls ? { tls } : {}) };
-  return isIPv4(u.host) ? { kind: "connect", ip: u.host, port: u.port, path: u.path, ...h } : { kind: "resolve", host: u.host, port: u.port, path: u.path, ...h };
+  return isIPv4(u.host) || isIPv6Address(u.host) ? { kind: "connect", ip: u.host, port: u.port, path: u.path, ...h } : { kind: "resolve", host: u.host, port: u.port, path: u.path, ...h };
 }
 
 /** The headers a client sends: Host as the URL names the server (its port unless 80), then the client's own. */
@@ -1258,16 +1262,17 @@ function requestHeaders(u: { host: string; port: number; https?: true }, clientH
 function httpFrom(ctx: CriContext, c: CriContainer, url: string, clientHeaders?: RequestHeaders): EffectResult | "remote" {
   const u = splitUrl(url);
   if (!u) return { type: "http", error: "bad address" };
-  if (u.host !== "localhost" && u.host !== "127.0.0.1" && u.host !== c.podIP) return "remote";
+  const own = u.host === c.podIP || (c.podIPs?.includes(u.host) ?? false);
+  if (u.host !== "localhost" && u.host !== "127.0.0.1" && u.host !== "::1" && !own) return "remote";
   // to itself over loopback a process's address is loopback's; to its pod IP, that IP
-  return httpTo(ctx, c.sandboxId, u.host, u.port, u.path, u.host === c.podIP ? c.podIP : "127.0.0.1", false, requestHeaders(u, clientHeaders));
+  return httpTo(ctx, c.sandboxId, u.host, u.port, u.path, own ? u.host : u.host === "::1" ? "::1" : "127.0.0.1", false, requestHeaders(u, clientHeaders));
 }
 
 /** A GET to a listener in a sandbox, as the http effect's answer. */
 export function httpTo(ctx: CriContext, sandboxId: string, host: string, port: number, path: string, remoteAddr?: string, charged = false, headers?: RequestHeaders, method?: string): EffectResult {
   const l = listenerIn(ctx, sandboxId, port);
   // localhost is loopback's address in /etc/hosts
-  const peer = `${host === "localhost" ? "127.0.0.1" : host}:${port}`;
+  const peer = joinHostPort(host === "localhost" ? "127.0.0.1" : host, port);
   // busybox names a refused address without its port (xmalloc_sockaddr2dotted_noport)
   if (!l) return { type: "http", error: "connection refused", address: host === "localhost" ? "127.0.0.1" : host, peer };
   const agent = headers?.find(([k]) => k === "user-agent")?.[1];
@@ -1308,9 +1313,15 @@ export function startDns(ctx: CriContext, c: CriContainer, kind: "dns" | "resolv
 export function startConnect(ctx: CriContext, c: CriContainer, ip: string, port: number, path: string, fx: Fx, session?: string, headers?: RequestHeaders, timeoutMs?: number, tls?: ConnectTls): void {
   const id = ++ctx.netSeq;
   ctx.waits.set(id, { containerId: c.id, kind: "connect", host: ip, port, path, ...(session !== undefined ? { session } : {}) });
-  const msg: ConnectMsg = { type: "Connect", id, node: ctx.node, dst: `${ip}:${port}`, path, replyTo: `cri/${ctx.node}`, src: c.podIP, ...(headers ? { headers } : {}), ...(tls ? { tls } : {}) };
+  const msg: ConnectMsg = { type: "Connect", id, node: ctx.node, dst: joinHostPort(canonicalIPv6(ip), port), path, replyTo: `cri/${ctx.node}`, src: sourceAddress(c, ip), ...(headers ? { headers } : {}), ...(tls ? { tls } : {}) };
   fx.send("kube-proxy", msg);
   armNetTimer(c, id, fx, session, timeoutMs);
+}
+
+/** The pod's address a connection leaves from: the one of the destination's family (a dual-stack pod has both). */
+function sourceAddress(c: CriContainer, dst: string): string {
+  if (c.podIPs === undefined || !isIPv6Address(dst)) return c.podIP;
+  return c.podIPs.find(isIPv6Address) ?? c.podIP;
 }
 
 /**
@@ -1318,14 +1329,14 @@ export function startConnect(ctx: CriContext, c: CriContainer, ip: string, port:
  * by its own kernel (no router on the way: the TTL it was sent with, 64); undefined: it leaves.
  */
 export function pingLocal(c: CriContainer, ip: string): PingResult | undefined {
-  return ip === c.podIP || ip.startsWith("127.") ? { type: "ping", reply: true, ttl: 64 } : undefined;
+  return ip === c.podIP || (c.podIPs?.includes(ip) ?? false) || ip.startsWith("127.") || ip === "::1" ? { type: "ping", reply: true, ttl: 64 } : undefined;
 }
 
 /** Suspends the process on an echo request leaving the pod, through the node's data plane. */
 export function startPing(ctx: CriContext, c: CriContainer, ip: string, timeoutMs: number, fx: Fx, session?: string): void {
   const id = ++ctx.netSeq;
   ctx.waits.set(id, { containerId: c.id, kind: "connect", host: ip, port: 0, path: "", icmp: true, ...(session !== undefined ? { session } : {}) });
-  const msg: ConnectMsg = { type: "Connect", id, node: ctx.node, dst: `${ip}:0`, path: "", replyTo: `cri/${ctx.node}`, src: c.podIP, icmp: true };
+  const msg: ConnectMsg = { type: "Connect", id, node: ctx.node, dst: joinHostPort(canonicalIPv6(ip), 0), path: "", replyTo: `cri/${ctx.node}`, src: sourceAddress(c, ip), icmp: true };
   fx.send("kube-proxy", msg);
   armNetTimer(c, id, fx, session, timeoutMs);
 }
@@ -1370,10 +1381,11 @@ export function dnsAnswered(ctx: CriContext, msg: DnsAnswerMsg, fx: Fx, resumeEx
   if (!s) return;
   const { w, c } = s;
   if (w.kind === "dns") {
-    const answer = { type: "dns" as const, server: w.server ?? clusterDNS, addresses: msg.addresses, ...(msg.fqdn ? { fqdn: msg.fqdn } : {}), ...(msg.cnames ? { cnames: msg.cnames } : {}), ...(msg.srv ? { srv: msg.srv } : {}), ...(msg.noData ? { noData: true as const } : {}) };
+    const answer = { type: "dns" as const, server: w.server ?? clusterDNS, addresses: msg.addresses, ...(msg.addresses6 ? { addresses6: msg.addresses6 } : {}), ...(msg.fqdn ? { fqdn: msg.fqdn } : {}), ...(msg.cnames ? { cnames: msg.cnames } : {}), ...(msg.srv ? { srv: msg.srv } : {}), ...(msg.noData ? { noData: true as const } : {}) };
     return resume(ctx, w, c, answer, fx, resumeExec);
   }
-  const ip = msg.addresses[0];
+  // getaddrinfo's RFC 6724 order puts IPv4 before a ULA IPv6 address: an IPv6-only name connects over IPv6
+  const ip = msg.addresses[0] ?? msg.addresses6?.[0];
   if (ip === undefined) return resume(ctx, w, c, { type: "http", error: "bad address" }, fx, resumeExec);
   startConnect(ctx, c, ip, w.port, w.path, fx, w.session, w.headers, w.timeoutMs, w.tls);
 }
@@ -1390,7 +1402,7 @@ export function connectAnswered(ctx: CriContext, msg: ConnectResult, fx: Fx, res
   const { w, c } = s;
   if (w.icmp) return resume(ctx, w, c, msg.echoFrom ? { type: "ping", reply: true, ttl: echoTtl(ctx.node, msg.echoFrom) } : { type: "ping", reply: false }, fx, resumeExec);
   // busybox names the address it dialed without the port (xmalloc_sockaddr2dotted_noport).
-  const peer = `${w.host}:${w.port}`;
+  const peer = joinHostPort(w.host, w.port);
   const r: EffectResult = msg.tlsError !== undefined ? { type: "http", error: "tls", tlsError: msg.tlsError, peer } : msg.error ? { type: "http", error: msg.error, address: w.host, peer } : { type: "http", status: msg.status ?? 200, ...(msg.body !== undefined ? { body: msg.body } : {}), peer };
   resume(ctx, w, c, r, fx, resumeExec);
 }
@@ -1402,7 +1414,7 @@ export function netTimeout(ctx: CriContext, id: number, fx: Fx, resumeExec?: Exe
   const { w, c } = s;
   if (w.kind === "dns") return resume(ctx, w, c, { type: "dns", server: w.server ?? clusterDNS, addresses: [], timedOut: true }, fx, resumeExec);
   if (w.icmp) return resume(ctx, w, c, { type: "ping", reply: false }, fx, resumeExec);
-  resume(ctx, w, c, w.kind === "resolve" ? { type: "http", error: "bad address" } : { type: "http", error: "timeout", address: w.host, peer: `${w.host}:${w.port}` }, fx, resumeExec);
+  resume(ctx, w, c, w.kind === "resolve" ? { type: "http", error: "bad address" } : { type: "http", error: "timeout", address: w.host, peer: joinHostPort(w.host, w.port) }, fx, resumeExec);
 }
 
 /**
@@ -1410,9 +1422,9 @@ export function netTimeout(ctx: CriContext, id: number, fx: Fx, resumeExec?: Exe
  * IP answers. Host-network sandboxes share the node's IP, so the one listening on the port does.
  */
 export function acceptConnection(ctx: CriContext, msg: ConnectMsg, fx: Fx): void {
-  const [ip, portText] = msg.dst.split(":");
+  const [ip, portText] = splitHostPort(msg.dst);
   const port = Number(portText);
-  const live = [...ctx.containers.values()].filter((c) => c.podIP === ip && isRunning(c) && sandboxReady(ctx.sandboxes.get(c.sandboxId)));
+  const live = [...ctx.containers.values()].filter((c) => (c.podIP === ip || (c.podIPs?.includes(ip) ?? false)) && isRunning(c) && sandboxReady(ctx.sandboxes.get(c.sandboxId)));
   // an echo request: the pod's kernel replies while its network namespace lives; an address no pod holds is unreachable, no reply
   if (msg.icmp) return void (live.length > 0 && fx.send(msg.replyTo, { type: "ConnectResult", id: msg.id, echoFrom: { node: ctx.node, pod: true } } satisfies ConnectResult));
   const target = live.find((c) => listenerOwner(ctx, c.sandboxId, port) !== undefined) ?? live[0];
@@ -1718,7 +1730,7 @@ export function runToEnd<T>(ctx: CriContext, c: CriContainer, gen: Generator<Eff
       // An exec runs to its end in one step: it reaches only its own pod.
       const local = httpFrom(ctx, c, e.url, e.headers);
       const u = splitUrl(e.url);
-      input = local !== "remote" ? local : u && isIPv4(u.host) ? { type: "http", error: "connection refused", address: u.host, peer: `${u.host}:${u.port}` } : { type: "http", error: "bad address" };
+      input = local !== "remote" ? local : u && (isIPv4(u.host) || isIPv6Address(u.host)) ? { type: "http", error: "connection refused", address: u.host, peer: joinHostPort(u.host, u.port) } : { type: "http", error: "bad address" };
     }
     else if (e.type === "dns") input = { type: "dns", server: "10.96.0.10", addresses: [] };
     else if (e.type === "ping") {

@@ -74,7 +74,7 @@ export type CriRequest =
   /** appArmor: runtime.v1 LinuxContainerSecurityContext.apparmor (a Localhost profile names one loaded on the node) */
   /** seccomp: LinuxContainerSecurityContext.seccomp (a Localhost profile is the path of a file on the node) */
   /** user: the security context's run_as_user, run_as_group, supplemental_groups and their policy (none set: absent) */
-  | { type: "CreateContainer"; id: number; sandboxId: string; container: Container; attempt: number; env: Record<string, string>; podIP: string; memoryLimitBytes?: number; podCpuLimitMilli?: number; files?: Record<string, string>; appArmor?: { type: "RuntimeDefault" | "Unconfined" | "Localhost"; localhostRef?: string }; seccomp?: { type: "RuntimeDefault" | "Unconfined" | "Localhost"; localhostRef?: string }; user?: UserRequest; /** the image volumes it mounts: volume name -> image reference, pulled (CRI Mount.image) */ imageVolumes?: Readonly<Record<string, string>> }
+  | { type: "CreateContainer"; id: number; sandboxId: string; container: Container; attempt: number; env: Record<string, string>; podIP: string; /** a dual-stack pod's addresses, IPv4 first */ podIPs?: string[]; memoryLimitBytes?: number; podCpuLimitMilli?: number; files?: Record<string, string>; appArmor?: { type: "RuntimeDefault" | "Unconfined" | "Localhost"; localhostRef?: string }; seccomp?: { type: "RuntimeDefault" | "Unconfined" | "Localhost"; localhostRef?: string }; user?: UserRequest; /** the image volumes it mounts: volume name -> image reference, pulled (CRI Mount.image) */ imageVolumes?: Readonly<Record<string, string>> }
   | { type: "StartContainer"; id: number; containerId: string }
   | { type: "StopContainer"; id: number; containerId: string; /** an int64: exact past 2^53 */ timeoutSeconds: number | NumberLiteral; preStop?: LifecycleHandler; podIP: string }
   /** in-place resize: the running container's cpu and memory requests and limits (its cgroup) */
@@ -98,7 +98,7 @@ export type DnsQuery = { type: "DnsQuery"; id: number; name: string; namespace: 
 /** `cnames`: the CNAMEs the answer went through (an ExternalName Service's), each [name, canonical name]. */
 /** One SRV answer: its owner name, then priority, weight, port and target. */
 export type SrvRecord = { name: string; priority: number; weight: number; port: number; target: string };
-export type DnsAnswerMsg = { type: "DnsAnswer"; id: number; addresses: string[]; fqdn?: string; cnames?: [string, string][]; srv?: SrvRecord[]; noData?: true };
+export type DnsAnswerMsg = { type: "DnsAnswer"; id: number; addresses: string[]; /** the AAAA answer's addresses, when it has any */ addresses6?: string[]; fqdn?: string; cnames?: [string, string][]; srv?: SrvRecord[]; noData?: true };
 
 /**
  * Data plane: a TCP connection (carrying one HTTP GET) from a pod. The origin CRI sends it to

@@ -9,7 +9,7 @@ import type { Fx } from "../common/effects.js";
 import { startInformer, type ClientState, type InformerDelta } from "../common/client.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
 import { deltaServiceKeys, serviceSlices } from "../common/endpointutil.js";
-import { sloppyIPv4 } from "../common/ip.js";
+import { canonicalIPv6, isIPv6Address, sloppyIPv4 } from "../common/ip.js";
 import { mutant } from "../common/mutation.js";
 
 export const CLUSTER_DOMAIN = "cluster.local";
@@ -18,10 +18,10 @@ export const DEFAULT_TTL = 5;
 /** ndots in the resolv.conf the kubelet writes for ClusterFirst pods. */
 export const NDOTS = 5;
 
-/** One resource record. `value` is an IP for A, a name for CNAME, the target for SRV. */
+/** One resource record. `value` is an IP for A (IPv4) and AAAA (IPv6), a name for CNAME, the target for SRV. */
 export interface DNSRecord {
   name: string;
-  type: "A" | "CNAME" | "SRV";
+  type: "A" | "AAAA" | "CNAME" | "SRV";
   value: string;
   ttl: number;
   srv?: { priority: number; weight: number; port: number };
@@ -50,9 +50,15 @@ function add(zone: DNSZone, r: DNSRecord): void {
   (zone.records[key] ??= []).push(r);
 }
 
-/** Name CoreDNS gives a headless endpoint: its hostname, else its IP with dashes (endpoint_pod_names off). */
+/** Name CoreDNS gives a headless endpoint: its hostname, else its IP with dashes (endpoint_pod_names off; an IPv6 one's colons too). */
 export function endpointHostname(hostname: string | undefined, ip: string): string {
-  return hostname ? hostname : ip.replace(/\./g, "-");
+  if (hostname) return hostname;
+  return ip.includes(".") ? ip.replace(/\./g, "-") : ip.replace(/:/g, "-");
+}
+
+/** The address record of an IP: A for IPv4, AAAA for IPv6 (CoreDNS answers each query type with its own family's). */
+function addressRecord(name: string, ip: string): DNSRecord {
+  return { name, type: isIPv6Address(ip) ? "AAAA" : "A", value: ip, ttl: DEFAULT_TTL };
 }
 
 interface ReadyEndpoint {
@@ -69,7 +75,8 @@ function readyEndpoints(svc: Service, slices: EndpointSlice[]): { eps: ReadyEndp
   for (const s of slices) {
     if ((s.metadata?.namespace ?? "default") !== ns) continue;
     if (s.metadata?.labels?.["kubernetes.io/service-name"] !== svc.metadata?.name) continue;
-    if (s.addressType !== "IPv4") continue;
+    // a dual-stack Service has a slice of each address type: the pods' addresses of both families
+    if (s.addressType !== "IPv4" && s.addressType !== "IPv6") continue;
     for (const p of s.ports ?? []) {
       if (p.port === undefined) continue;
       const proto = p.protocol ?? "TCP";
@@ -110,8 +117,10 @@ export function serviceRecords(svc: Service, slices: EndpointSlice[], domain = C
   const headless = svc.spec?.clusterIP === "None";
   if (!headless) {
     if (!svc.spec?.clusterIP) return zone;
-    // CoreDNS answers the address net.ParseIP reads (an IPv4-mapped one is an A record of its IPv4)
-    add(zone, { name: svcName, type: "A", value: svc.spec.clusterIP.includes(":") ? sloppyIPv4(svc.spec.clusterIP) : svc.spec.clusterIP, ttl: DEFAULT_TTL });
+    // CoreDNS answers the address net.ParseIP reads (an IPv4-mapped one is an A record of its IPv4),
+    // one record per cluster IP: a dual-stack Service's IPv6 one is its AAAA record
+    const clusterIPs = svc.spec.clusterIPs !== undefined && svc.spec.clusterIPs.length > 0 ? svc.spec.clusterIPs : [svc.spec.clusterIP];
+    for (const ip of clusterIPs) add(zone, isIPv6Address(ip) ? addressRecord(svcName, ip) : { name: svcName, type: "A", value: ip.includes(":") ? sloppyIPv4(ip) : ip, ttl: DEFAULT_TTL });
     for (const p of svc.spec.ports ?? []) {
       if (!p.name) continue;
       const srvName = `_${p.name}._${(p.protocol ?? "TCP").toLowerCase()}.${svcName}`;
@@ -121,8 +130,8 @@ export function serviceRecords(svc: Service, slices: EndpointSlice[], domain = C
   }
   const { eps, ports } = readyEndpoints(svc, slices);
   for (const ep of eps) {
-    add(zone, { name: svcName, type: "A", value: ep.ip, ttl: DEFAULT_TTL });
-    add(zone, { name: `${endpointHostname(ep.hostname, ep.ip)}.${svcName}`, type: "A", value: ep.ip, ttl: DEFAULT_TTL });
+    add(zone, addressRecord(svcName, ep.ip));
+    add(zone, addressRecord(`${endpointHostname(ep.hostname, ep.ip)}.${svcName}`, ep.ip));
   }
   for (const p of ports) {
     if (!p.name) continue;
@@ -143,7 +152,12 @@ function podRecord(fqdn: string, domain: string): DNSRecord | undefined {
   const labels = fqdn.slice(0, -suffix.length).split(".");
   if (labels.length !== 2) return undefined;
   const m = /^(\d{1,3})-(\d{1,3})-(\d{1,3})-(\d{1,3})$/.exec(labels[0]!);
-  if (!m || m.slice(1).some((o) => Number(o) > 255)) return undefined;
+  if (!m) {
+    // an IPv6 pod's name: its address with dashes for colons ("fd00-10-244--5"), an AAAA record
+    const v6 = /^[0-9a-f-]+$/.test(labels[0]!) ? labels[0]!.replace(/-/g, ":") : "";
+    return isIPv6Address(v6) ? addressRecord(fqdn, canonicalIPv6(v6)) : undefined;
+  }
+  if (m.slice(1).some((o) => Number(o) > 255)) return undefined;
   return { name: fqdn, type: "A", value: m.slice(1).join("."), ttl: DEFAULT_TTL };
 }
 
@@ -276,8 +290,11 @@ export function answerQuery(ctx: DnsContext, q: DnsQueryEvent, replyTo: string, 
   if (q.qtype === "SRV") return fx.send(replyTo, srvAnswer(q.id, a.queried, a.records));
   const chased = chaseCnames(ctx.zone, a.queried, a.records);
   const addresses = chased.records.filter((r) => r.type === "A").map((r) => r.value);
+  // the AAAA question's answer, asked beside the A one (none for a single-stack IPv4 name)
+  const addresses6 = chased.records.filter((r) => r.type === "AAAA").map((r) => r.value);
   const cnames = chased.cnames.length > 0 ? { cnames: chased.cnames } : {};
-  fx.send(replyTo, { type: "DnsAnswer", id: q.id, addresses, ...(addresses.length > 0 ? { fqdn: chased.name } : {}), ...cnames });
+  const v6 = addresses6.length > 0 ? { addresses6 } : {};
+  fx.send(replyTo, { type: "DnsAnswer", id: q.id, addresses, ...v6, ...(addresses.length > 0 || addresses6.length > 0 ? { fqdn: chased.name } : {}), ...cnames });
 }
 
 /**

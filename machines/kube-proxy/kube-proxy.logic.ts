@@ -11,7 +11,8 @@ import { startInformer, type ClientState, type InformerDelta } from "../common/c
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
 import { deltaServiceKeys, SERVICE_NAME_LABEL, serviceSlices } from "../common/endpointutil.js";
 import { nextRandom, seedFor } from "../common/prng.js";
-import { cidrContains, sloppyIPv4 } from "../common/ip.js";
+import { cidrContains, isIPv6Address, joinHostPort, sloppyIPv4, splitHostPort } from "../common/ip.js";
+import { prefixContainsIP } from "../common/servicecidr.js";
 import type { ConnectMsg, ConnectResult } from "../cri/messages.js";
 import type { FilterConnect, PolicyAgentReady } from "../cni/messages.js";
 import { mutant } from "../common/mutation.js";
@@ -20,9 +21,11 @@ import { mutant } from "../common/mutation.js";
 export interface ProxyRule {
   /** "ns/name:portName" as kube-proxy's ServicePortName prints it ("ns/name" when the port is unnamed). */
   service: string;
-  /** "10.96.0.10:53/UDP", or "<any>:30080/TCP" for a NodePort (every node address). */
+  /** "10.96.0.10:53/UDP" ("[fd00:10:96::a]:53/UDP" for IPv6), or "<any>:30080/TCP" for a NodePort (every node address of the family). */
   frontend: string;
   kind: "ClusterIP" | "NodePort";
+  /** The IPv6 proxier's rule (a dual-stack kube-proxy runs one per family; absent: IPv4's). */
+  family?: "IPv6";
   /** "ip:port", sorted as kube-proxy's endpoints cache sorts them. */
   backends: string[];
   /** The traffic policy that chose the backends. */
@@ -56,20 +59,20 @@ export function endpointConditions(ep: Endpoint): { ready: boolean; serving: boo
   return { ready, serving: ep.conditions?.serving ?? ready, terminating: ep.conditions?.terminating ?? false };
 }
 
-/** The endpoints of one Service port, gathered from the Service's slices and deduplicated by ip:port. */
-export function endpointsForPort(service: Service, port: ServicePort, slices: EndpointSlice[]): ProxyEndpoint[] {
+/** The endpoints of one Service port, gathered from the Service's slices of the proxier's address type and deduplicated by ip:port. */
+export function endpointsForPort(service: Service, port: ServicePort, slices: EndpointSlice[], addressType: "IPv4" | "IPv6" = "IPv4"): ProxyEndpoint[] {
   const ns = service.metadata?.namespace ?? "default";
   const seen = new Map<string, ProxyEndpoint>();
   for (const s of slices) {
     if ((s.metadata?.namespace ?? "default") !== ns) continue;
     if (s.metadata?.labels?.[SERVICE_NAME_LABEL] !== service.metadata?.name) continue;
-    if (s.addressType !== "IPv4") continue;
+    if (s.addressType !== addressType) continue;
     const sp = (s.ports ?? []).find((p) => (p.name ?? "") === (port.name ?? "") && (p.protocol ?? "TCP") === (port.protocol ?? "TCP"));
     if (!sp || sp.port === undefined) continue;
     for (const ep of s.endpoints ?? []) {
       const ip = ep.addresses[0];
       if (!ip) continue;
-      const key = `${ip}:${sp.port}`;
+      const key = joinHostPort(ip, sp.port);
       if (seen.has(key)) continue;
       const zoneHints = (ep.hints?.forZones ?? []).map((z) => z.name);
       const nodeHints = ((ep.hints as { forNodes?: { name: string }[] } | undefined)?.forNodes ?? []).map((n) => n.name);
@@ -191,18 +194,33 @@ export function proxyRules(services: Service[], slices: EndpointSlice[], nodeNam
   return rules;
 }
 
-/** The rules of one Service, given (at least) its slices, in proxyRules' order. */
+/**
+ * The cluster IPs a Service is proxied on, with their families: each family's proxier (the
+ * MetaProxier of a dual-stack kube-proxy) takes the Service's address of its own family.
+ */
+function familyClusterIPs(svc: Service, stored: string): ["IPv4" | "IPv6", string][] {
+  const ips = svc.spec?.clusterIPs !== undefined && svc.spec.clusterIPs.length > 0 ? svc.spec.clusterIPs : [stored];
+  // newBaseServiceInfo parses the address sloppily: an IPv4-mapped one is the IPv4 address it names
+  return ips.map((ip) => (isIPv6Address(ip) ? ["IPv6", ip] : ["IPv4", sloppyIPv4(ip)]));
+}
+
+/** The rules of one Service, given (at least) its slices, in proxyRules' order: its IPv4 ones, then its IPv6 ones. */
 export function serviceRules(svc: Service, slices: EndpointSlice[], nodeName: string, nodeLabels: Readonly<Record<string, string>> = {}): ProxyRule[] {
   const rules: ProxyRule[] = [];
   const stored = svc.spec?.clusterIP;
   // Headless and ExternalName Services get no proxy rules.
   if (!stored || stored === "None" || svc.spec?.type === "ExternalName") return rules;
-  // newBaseServiceInfo parses the address sloppily: the rule is for the IPv4 address it names
-  const clusterIP = sloppyIPv4(stored);
+  for (const [family, clusterIP] of familyClusterIPs(svc, stored)) familyRules(svc, slices, nodeName, nodeLabels, family, clusterIP, rules);
+  return rules;
+}
+
+/** One family's proxier's rules for a Service: per port its ClusterIP rule and, when exposed, its NodePort rule. */
+function familyRules(svc: Service, slices: EndpointSlice[], nodeName: string, nodeLabels: Readonly<Record<string, string>>, family: "IPv4" | "IPv6", clusterIP: string, rules: ProxyRule[]): void {
+  const fam = family === "IPv6" ? { family: "IPv6" as const } : {};
   const externallyAccessible = svc.spec?.type === "NodePort" || svc.spec?.type === "LoadBalancer";
   const sa = affinity(svc);
   for (const port of svc.spec?.ports ?? []) {
-    const eps = endpointsForPort(svc, port, slices).map((e) => ({ ...e, isLocal: e.nodeName === nodeName }));
+    const eps = endpointsForPort(svc, port, slices, family).map((e) => ({ ...e, isLocal: e.nodeName === nodeName }));
     const proto = port.protocol ?? "TCP";
     const name = servicePortName(svc, port);
     const internal = svc.spec?.internalTrafficPolicy === "Local" ? "Local" : "Cluster";
@@ -212,13 +230,14 @@ export function serviceRules(svc: Service, slices: EndpointSlice[], nodeName: st
     const usesCluster = internal === "Cluster" || accessible;
     const usesLocal = internal === "Local" || (accessible && external === "Local");
     const cat = categorizeEndpoints(eps, usesCluster, usesLocal, nodeName, nodeLabels);
-    const pick = (policy: "Cluster" | "Local") => ((policy === "Local" ? cat.localEndpoints : cat.clusterEndpoints) ?? []).map((e) => `${e.ip}:${e.port}`);
+    const pick = (policy: "Cluster" | "Local") => ((policy === "Local" ? cat.localEndpoints : cat.clusterEndpoints) ?? []).map((e) => joinHostPort(e.ip, e.port));
     const dropped = (backends: string[]) => (backends.length === 0 && cat.hasAnyEndpoints ? { noLocalEndpoints: true as const } : {});
     const internalBackends = pick(internal);
     rules.push({
       service: name,
-      frontend: `${clusterIP}:${port.port}/${proto}`,
+      frontend: `${joinHostPort(clusterIP, port.port)}/${proto}`,
       kind: "ClusterIP",
+      ...fam,
       backends: internalBackends,
       trafficPolicy: internal,
       ...(sa ? { sessionAffinity: sa } : {}),
@@ -230,6 +249,7 @@ export function serviceRules(svc: Service, slices: EndpointSlice[], nodeName: st
         service: name,
         frontend: `<any>:${port.nodePort}/${proto}`,
         kind: "NodePort",
+        ...fam,
         backends: externalBackends,
         trafficPolicy: external,
         ...(sa ? { sessionAffinity: sa } : {}),
@@ -237,7 +257,6 @@ export function serviceRules(svc: Service, slices: EndpointSlice[], nodeName: st
       });
     }
   }
-  return rules;
 }
 
 /**
@@ -333,13 +352,14 @@ export function startInformers(ctx: KubeProxyContext, fx: Fx): void {
   startInformer(ctx.client, fx, SLICES, { group: "discovery.k8s.io", resource: "endpointslices", labelSelector: PROXY_LABEL_SELECTOR });
 }
 
-/** The rule a destination "ip:port" (TCP) hits: a ClusterIP frontend, or a NodePort on one of the nodes' addresses. */
+/** The rule a destination "ip:port" ("[ipv6]:port") (TCP) hits: a ClusterIP frontend, or a NodePort on one of the nodes' addresses of its family. */
 export function ruleFor(rules: ProxyRule[], nodes: Node[], dst: string): ProxyRule | undefined {
   const byClusterIP = rules.find((r) => r.kind === "ClusterIP" && r.frontend === `${dst}/TCP`);
   if (byClusterIP) return byClusterIP;
-  const [ip, port] = dst.split(":");
+  const [ip, port] = splitHostPort(dst);
   const isNodeAddress = nodes.some((n) => (n.status?.addresses ?? []).some((a) => a.address === ip));
-  return isNodeAddress ? rules.find((r) => r.kind === "NodePort" && r.frontend === `<any>:${port}/TCP`) : undefined;
+  const v6 = isIPv6Address(ip);
+  return isNodeAddress ? rules.find((r) => r.kind === "NodePort" && r.frontend === `<any>:${port}/TCP` && (r.family === "IPv6") === v6) : undefined;
 }
 
 /** The rules kube-proxy on this node has programmed: every programmed Service's, in order. */
@@ -387,7 +407,8 @@ function hasHints(p: Programmed): boolean {
 /** The node a pod IP lives on: the EndpointSlice endpoint's nodeName, else the node whose podCIDR holds it. */
 export function nodeOfPodIP(ip: string, slices: EndpointSlice[], nodes: Node[]): string | undefined {
   for (const s of slices) for (const ep of s.endpoints ?? []) if (ep.nodeName && ep.addresses.includes(ip)) return ep.nodeName;
-  const n = nodes.find((n) => (n.spec?.podCIDRs ?? (n.spec?.podCIDR ? [n.spec.podCIDR] : [])).some((c) => cidrContains(c, ip)));
+  // a dual-stack node routes a /64 of IPv6 pod addresses beside its IPv4 /24
+  const n = nodes.find((n) => (n.spec?.podCIDRs ?? (n.spec?.podCIDR ? [n.spec.podCIDR] : [])).some((c) => (c.includes(":") ? prefixContainsIP(c, ip) : cidrContains(c, ip))));
   return n?.metadata?.name;
 }
 
@@ -405,7 +426,7 @@ export function forwardConnection(ctx: KubeProxyContext, msg: ConnectMsg, fx: Fx
   let dst = msg.dst;
   if (rule) {
     const now = (msg as { now?: number }).now ?? 0;
-    const key = rule.sessionAffinity && msg.src !== undefined ? `${msg.node}\u0000${rule.frontend}\u0000${msg.src.split(":")[0]}` : undefined;
+    const key = rule.sessionAffinity && msg.src !== undefined ? `${msg.node}\u0000${rule.frontend}\u0000${isIPv6Address(msg.src) ? msg.src : msg.src.split(":")[0]}` : undefined;
     const backend = pickBackend(rule, () => {
       const [v, s] = nextRandom(ctx.draws[msg.node] ?? seedFor(ctx.seed, `kube-proxy/${msg.node}/draws`));
       ctx.draws[msg.node] = s;
@@ -423,7 +444,7 @@ export function forwardConnection(ctx: KubeProxyContext, msg: ConnectMsg, fx: Fx
     dst = backend;
   }
   const out = { ...stripStamp(msg), dst };
-  const ip = dst.split(":")[0]!;
+  const ip = splitHostPort(dst)[0];
   const podNode = nodeOfPodIP(ip, slices, nodes);
   const node = podNode ?? nodeWithAddress(ip, nodes);
   // a node's own address: its kernel answers an echo request itself

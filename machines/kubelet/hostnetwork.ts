@@ -17,11 +17,17 @@ export function podIPOf(ctx: KubeletContext, w: PodWorker): string | undefined {
   return usesHostNetwork(w) && !mutant("kubelet.host-network-pod-without-ip") ? ctx.hostIP : w.ip;
 }
 
-/** status.podIPs: the pod's IP first, then a dual-stack sandbox's IPv6 one (the node's IP for a host-network pod). */
+/** status.podIPs: the pod's IP first, then a dual-stack sandbox's IPv6 one (the node's IPs for a host-network pod). */
 export function podIPsOf(ctx: KubeletContext, w: PodWorker): string[] {
   const ip = podIPOf(ctx, w);
   if (ip === undefined) return [];
-  return usesHostNetwork(w) || w.ipV6 === undefined ? [ip] : [ip, w.ipV6];
+  if (usesHostNetwork(w)) return ip === ctx.hostIP ? hostIPsOf(ctx) : [ip];
+  return w.ipV6 === undefined ? [ip] : [ip, w.ipV6];
+}
+
+/** status.hostIPs: the node's InternalIP of each family, the primary first (a single-stack node's one). */
+export function hostIPsOf(ctx: Pick<KubeletContext, "hostIP" | "hostIPv6">): string[] {
+  return ctx.hostIPv6 === undefined ? [ctx.hostIP] : [ctx.hostIP, ctx.hostIPv6];
 }
 
 /** The sandbox has its network: CNI ADD answered, or the sandbox is in the host's network. */

@@ -154,7 +154,7 @@ export function tryStart(ctx: KubeletContext, w: PodWorker, c: ContainerRecord, 
     // the container is made with its allocated resources, which a pending resize has not changed yet
     const created = allocatedContainer(w, expandCommandAndArgs(mounts.container, env.env));
     runtimeCall(ctx, w, ctx.cri, {
-      type: "CreateContainer", sandboxId: w.sandboxId, container: created, attempt: c.attempts, env: env.env, podIP: podIPOf(ctx, w),
+      type: "CreateContainer", sandboxId: w.sandboxId, container: created, attempt: c.attempts, env: env.env, podIP: podIPOf(ctx, w), ...dualStackIPs(ctx, w),
       ...memoryLimit(view(w.pod), created), ...podCpuLimit(view(w.pod), created), ...appArmorOf(w, c), ...seccompOf(w, c), ...userOf(w, c), files: hostFilesOf(ctx, w, c),
       ...(c.step.imageVolumes !== undefined && Object.keys(c.step.imageVolumes).length > 0 ? { imageVolumes: c.step.imageVolumes } : {}),
     }, { kind: "CreateContainer", container: c.name, ...(isResizable(c) ? { resources: resourcesOf(created) } : {}) }, fx);
@@ -337,4 +337,10 @@ export function stopContainer(ctx: KubeletContext, w: PodWorker, c: ContainerRec
   stopLivenessAndStartup(w, c, fx);
   const preStop = w.gone ? undefined : view(c.spec).lifecycle?.preStop;
   runtimeCall(ctx, w, ctx.cri, { type: "StopContainer", containerId: c.lifecycle.context.id, timeoutSeconds: grace, podIP: w.ip ?? "", ...(preStop ? { preStop } : {}) }, { kind: "StopContainer", container: c.name }, fx, false);
+}
+
+/** A dual-stack pod's addresses for its containers (both families' connections leave from them); nothing for a single-stack pod. */
+function dualStackIPs(ctx: KubeletContext, w: PodWorker): { podIPs?: string[] } {
+  const ips = podIPsOf(ctx, w);
+  return ips.length > 1 ? { podIPs: ips } : {};
 }

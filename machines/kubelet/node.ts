@@ -6,7 +6,7 @@ import type { Node, NodeCondition, NodeStatus } from "kubernetes-types/core/v1";
 import { deepEqual } from "../common/equal.js";
 import { rfc3339, rfc3339Micro } from "../common/time.js";
 import { digestOf } from "../cri/registry.js";
-import { formatCIDR, intToIp, parseCIDR } from "../common/ip.js";
+import { addressAtOffset, formatCIDR, intToIp, parseCIDR } from "../common/ip.js";
 import { mutant } from "../common/mutation.js";
 import { splitNodeMarks } from "../common/kubeletlabels.js";
 
@@ -30,6 +30,16 @@ export function internalIPFor(index: number): string {
   // docker's IPAM hands out every address of the /16 but its network and broadcast addresses
   if (!Number.isInteger(index) || index < 0 || offset >= nodeNetwork.size - 1) throw new Error(`no address left in ${formatCIDR(nodeNetwork)} for node index ${index}`);
   return intToIp(nodeNetwork.network + offset);
+}
+
+/** kind's docker network's IPv6 subnet (its default, fc00:f853:ccd:e793::/64): the gateway is ::1, nodes get ::2 on. */
+const nodeNetworkV6 = "fc00:f853:ccd:e793::/64";
+
+/** The IPv6 InternalIP of the i-th node (0-based): the address docker's IPAM gives it beside its IPv4 one. */
+export function internalIPv6For(index: number): string {
+  const ip = Number.isInteger(index) && index >= 0 ? addressAtOffset(nodeNetworkV6, index + 2) : undefined;
+  if (ip === undefined) throw new Error(`no address left in ${nodeNetworkV6} for node index ${index}`);
+  return ip;
 }
 
 function condition(type: string, status: "True" | "False", reason: string, message: string, now: string, prior?: NodeCondition[]): NodeCondition {
@@ -77,7 +87,7 @@ export function registrationNode(given: Node, index: number, podCIDR: string | u
       annotations: { "node.alpha.kubernetes.io/ttl": "0", "volumes.kubernetes.io/controller-managed-attach-detach": "true", ...(given.metadata?.annotations ?? {}) },
     },
     spec: { ...(podCIDR === undefined ? {} : { podCIDR, podCIDRs: podCIDRv6 === undefined ? [podCIDR] : [podCIDR, podCIDRv6] }), ...spec, ...(own.taints.length > 0 ? { taints: own.taints } : {}) },
-    status: nodeStatus(given, index, now, undefined, runtimeError),
+    status: nodeStatus(given, index, now, undefined, runtimeError, podCIDRv6 === undefined ? undefined : internalIPv6For(index)),
   };
 }
 
@@ -98,7 +108,7 @@ function bootID(name: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-export function nodeStatus(given: Node, index: number, now: number, prior: NodeStatus | undefined, runtimeError?: string): NodeStatus {
+export function nodeStatus(given: Node, index: number, now: number, prior: NodeStatus | undefined, runtimeError?: string, ipv6?: string): NodeStatus {
   // kubernetes-types predates status.features
   const features = { features: { supplementalGroupsPolicy: true } } as Partial<NodeStatus>;
   const name = given.metadata!.name!;
@@ -114,7 +124,8 @@ export function nodeStatus(given: Node, index: number, now: number, prior: NodeS
     ...prior,
     capacity, allocatable,
     conditions: nodeConditions(now, prior?.conditions, runtimeError),
-    addresses: [{ type: "InternalIP", address: ip }, { type: "Hostname", address: name }],
+    // NodeAddress with a dual-stack --node-ip (kind's "ipv4,ipv6"): both InternalIPs, then the Hostname
+    addresses: ipv6 === undefined ? [{ type: "InternalIP", address: ip }, { type: "Hostname", address: name }] : [{ type: "InternalIP", address: ip }, { type: "InternalIP", address: ipv6 }, { type: "Hostname", address: name }],
     daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
     nodeInfo: {
       machineID: id, systemUUID: `${id.slice(0, 8)}-${id.slice(8, 12)}-${id.slice(12, 16)}-${id.slice(16, 20)}-${id.slice(20, 32)}`, bootID: bootID(name),

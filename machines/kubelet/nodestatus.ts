@@ -91,7 +91,7 @@ export function syncNodeStatus(ctx: KubeletContext, fx: Fx): void {
   if (ctx.nodeStatusInFlight) return;
   const original = nodeToSync(ctx);
   if (!original) return stepHeartbeat(ctx, { type: "NodeGetFailed" }, fx);
-  const status = nodeStatus(ctx.given, ctx.index, ctx.now, original.status, networkErrors(ctx));
+  const status = nodeStatus(ctx.given, ctx.index, ctx.now, original.status, networkErrors(ctx), ctx.hostIPv6);
   recordConditionEvents(ctx, original.status?.conditions, status.conditions ?? [], fx);
   const changed = nodeStatusHasChanged(original.status, status);
   stepHeartbeat(ctx, { type: "NodeStatusComputed", changed, sinceReportMs: ctx.now - ctx.nodeStatusPostedAt }, fx);
@@ -99,7 +99,7 @@ export function syncNodeStatus(ctx: KubeletContext, fx: Fx): void {
 
 /** Writes nodes/<node>/status: `original` with the status the kubelet's setters give it now. */
 export function postNodeStatus(ctx: KubeletContext, original: Node, fx: Fx): void {
-  const body = { ...original, status: nodeStatus(ctx.given, ctx.index, ctx.now, original.status, networkErrors(ctx)) };
+  const body = { ...original, status: nodeStatus(ctx.given, ctx.index, ctx.now, original.status, networkErrors(ctx), ctx.hostIPv6) };
   ctx.nodeStatusInFlight = true;
   request(ctx.client, fx, { verb: "update", group: "", resource: "nodes", name: ctx.node, subresource: "status", body }, "node-status");
 }

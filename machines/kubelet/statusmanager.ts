@@ -13,7 +13,7 @@ import { probeResult } from "./prober.js";
 import { anyMutant, mutant } from "../common/mutation.js";
 import { view } from "./view.js";
 import { sameJSONText } from "./jsontext.js";
-import { podIPsOf, sandboxNetworkReady } from "./hostnetwork.js";
+import { hostIPsOf, podIPsOf, sandboxNetworkReady } from "./hostnetwork.js";
 import { isResizable, resizeConditions } from "./resize.js";
 import { deadlineExceededMessage, deadlineExceededReason, isPastActiveDeadline } from "./activedeadline.js";
 
@@ -158,7 +158,7 @@ export function generateStatus(ctx: KubeletContext, w: PodWorker): PodStatus {
   const ephemeral = w.containers.filter((c) => c.kind === "ephemeral").map((c) => containerStatus(w, c)).sort(byName);
   // PodObservedGenerationTracking (on in v1.35): the generation of the spec this status answers
   const generation = view(w.pod).metadata?.generation;
-  const status: PodStatus = { ...(generation !== undefined ? { observedGeneration: generation } : {}), hostIP: ctx.hostIP, hostIPs: [{ ip: ctx.hostIP }] };
+  const status: PodStatus = { ...(generation !== undefined ? { observedGeneration: generation } : {}), hostIP: ctx.hostIP, hostIPs: hostIPsOf(ctx).map((ip) => ({ ip })) };
   const ips = podIPsOf(ctx, w);
   if (ips[0]) Object.assign(status, { podIP: ips[0], podIPs: ips.map((ip) => ({ ip })) });
   if (w.startTime !== undefined) status.startTime = timeText(w.startTime);
@@ -241,7 +241,7 @@ export function statusInputs(ctx: KubeletContext, w: PodWorker): unknown[] | und
   const st = pod.status;
   const finished = podFinished(w);
   const out: unknown[] = [
-    ctx.hostIP, w.ip, w.ipV6, w.startTime, w.rejected, view(w.lifecycle), w.sandboxId, w.sandboxStopped, w.failedInit, view(w.allocation), view(w.resize),
+    ctx.hostIP, ctx.hostIPv6, w.ip, w.ipV6, w.startTime, w.rejected, view(w.lifecycle), w.sandboxId, w.sandboxStopped, w.failedInit, view(w.allocation), view(w.resize),
     pod.spec, pod.metadata?.generation, pod.metadata?.annotations?.[ConfigSourceAnnotationKey],
     // of the API's phase only a terminal one is read (it is never left)
     st?.phase === "Succeeded" || st?.phase === "Failed" ? st.phase : undefined,

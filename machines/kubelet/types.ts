@@ -154,6 +154,8 @@ export interface KubeletContext {
   /** a dual-stack node's IPv6 podCIDR (node.spec.podCIDRs[1]) */
   podCIDRv6?: string;
   hostIP: string;
+  /** a dual-stack node's IPv6 InternalIP (kind's node-ip "ipv4,ipv6"): its pods' second hostIP */
+  hostIPv6?: string;
   /** the cluster CA (KubeletInput.rootCA); clusterCACert when absent */
   rootCA?: string;
   cri: string;

@@ -13,7 +13,7 @@ import { clusterCACert } from "../common/ca.js";
 import { getObject, isRootCAProjection, secretText, type ObjectResource } from "./objects.js";
 import type { KubeletContext, PodWorker } from "./types.js";
 import { view } from "./view.js";
-import { podIPOf, podIPsOf } from "./hostnetwork.js";
+import { hostIPsOf, podIPOf, podIPsOf } from "./hostnetwork.js";
 import { tokenFile } from "./tokens.js";
 import { mutant } from "../common/mutation.js";
 
@@ -55,7 +55,9 @@ export function fieldValue(ctx: KubeletContext, w: PodWorker, path: string): str
     case "metadata.annotations": return formatMap(kubeletAnnotations(w));
     case "spec.nodeName": return ctx.node;
     case "spec.serviceAccountName": return pod.spec?.serviceAccountName ?? "";
-    case "status.hostIP": case "status.hostIPs": return ctx.hostIP;
+    case "status.hostIP": return ctx.hostIP;
+    // both families' node addresses on a dual-stack node, comma-separated as status.podIPs
+    case "status.hostIPs": return hostIPsOf(ctx).join(",");
     case "status.podIP": return podIPOf(ctx, w) ?? "";
     // every family's address, comma-separated (the downward API's status.podIPs)
     case "status.podIPs": return podIPsOf(ctx, w).join(",");

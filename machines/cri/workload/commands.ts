@@ -781,7 +781,8 @@ function* basename(argv: string[], _sh: ShellState, st: Streams): Gen {
 
 /** Splits a URL (scheme optional) into host, port and path. */
 export function parseUrl(url: string): { scheme: string; host: string; port: number; path: string } {
-  const m = /^(?:([a-z]+):\/\/)?([^/:?#]+)(?::(\d+))?([^#]*)/.exec(url);
+  // the host is a name, a dotted address or a bracketed IPv6 one, kept with its brackets as the URL writes it
+  const m = /^(?:([a-z]+):\/\/)?(\[[0-9A-Fa-f:.]+\]|[^/:?#]+)(?::(\d+))?([^#]*)/.exec(url);
   const scheme = m?.[1] ?? "http";
   return { scheme, host: m?.[2] ?? "", port: m?.[3] ? Number(m[3]) : scheme === "https" ? 443 : 80, path: m?.[4] || "/" };
 }
@@ -925,15 +926,21 @@ export function* nslookup(argv: string[], sh: ShellState, st: Streams): Gen {
   const sep = gnu(sh) ? "#" : ":";
   st.out(`Server:\t\t${server}\nAddress:\t${server}${sep}53\n\n`);
   const cnames = r?.cnames ?? [];
-  if (!r || (r.addresses.length === 0 && cnames.length === 0)) {
+  const v6 = r?.addresses6 ?? [];
+  if (!r || (r.addresses.length === 0 && v6.length === 0 && cnames.length === 0)) {
     st.out(`** server can't find ${r?.fqdn ?? name}: NXDOMAIN\n\n`);
     return 1;
   }
   // each CNAME of the answer as its record prints (BIND writes the canonical name fully qualified, with its dot)
   const canonical = cnames.map(([from, to]) => `${from}\tcanonical name = ${to}${gnu(sh) ? "." : ""}\n`).join("");
-  st.out(canonical + r.addresses.map((a) => `Name:\t${r.fqdn ?? name}\nAddress: ${a}\n`).join("") + "\n");
-  // busybox asks for AAAA too: that answer has the CNAMEs again (and no address in an IPv4 cluster)
-  if (canonical !== "" && !gnu(sh)) st.out(`${canonical}\n`);
+  const records = (ips: readonly string[]) => ips.map((a) => `Name:\t${r.fqdn ?? name}\nAddress: ${a}\n`).join("");
+  // BIND asks for A alone; busybox asks for AAAA too, printed as its own reply: the CNAMEs again and
+  // the IPv6 addresses (none for a single-stack IPv4 name)
+  if (gnu(sh)) st.out(canonical + records(r.addresses) + "\n");
+  else {
+    if (r.addresses.length > 0 || canonical !== "") st.out(canonical + records(r.addresses) + "\n");
+    if (canonical !== "" || v6.length > 0) st.out(canonical + records(v6) + "\n");
+  }
   return 0;
 }
 
@@ -982,11 +989,12 @@ function* legacyNslookup(argv: string[], sh: ShellState, st: Streams): Gen {
   const server = r?.server ?? "10.96.0.10";
   // the server's own name is a reverse lookup too: unanswered, the address stands alone (dns-debugging-resolution's failing output)
   st.out(`Server:    ${server}\nAddress 1: ${server}${r?.timedOut ? "" : " kube-dns.kube-system.svc.cluster.local"}\n\n`);
-  if (!r || r.addresses.length === 0) {
+  const all = r === undefined ? [] : [...r.addresses, ...(r.addresses6 ?? [])];
+  if (!r || all.length === 0) {
     st.err(`nslookup: can't resolve '${name}'\n`);
     return 1;
   }
-  st.out(`Name:      ${name}\n` + r.addresses.map((a, i) => `Address ${i + 1}: ${a} ${r.fqdn ?? name}\n`).join(""));
+  st.out(`Name:      ${name}\n` + all.map((a, i) => `Address ${i + 1}: ${a} ${r.fqdn ?? name}\n`).join(""));
   return 0;
 }
 

@@ -1,5 +1,6 @@
 // What each image's programs do: servers register listeners and block, databases check
 // their required env first, e2e images follow agnhost's documented subcommands.
+import { joinHostPort } from "../../common/ip.js";
 import { nodeKernelRelease } from "../../common/kernel.js";
 import { createHash } from "node:crypto";
 import type { ImageInfo } from "../registry.js";
@@ -632,7 +633,8 @@ function* agnhost(argv: string[], sh: ShellState, st: Streams, ctx: ProgramConte
           case "/": return { status: 200, body: `NOW: ${goTime(now)}` };
           case "/hostname": case "/hostName": return { status: 200, body: hostname };
           case "/echo": return { status: 200, body: query.get("msg") ?? "" };
-          case "/clientip": return { status: 200, body: `${req.remoteAddr ?? "10.244.0.1"}:40000` };
+          // Go's RemoteAddr is net.JoinHostPort's: an IPv6 client bracketed
+          case "/clientip": return { status: 200, body: joinHostPort(req.remoteAddr ?? "10.244.0.1", 40000) };
           case "/healthz": return { status: 200, body: "" };
           case "/readyz": return { status: 200, body: "ok" };
           default: return { status: 404, body: "404 page not found\n" };
