@@ -62,7 +62,6 @@ const exceptions: ReadonlyArray<{ from: string; to: string; why: string }> = [
   { from: "machines/validatingadmissionpolicystatus/typechecking.ts", to: "machines/apiserver/conversion.ts", why: "a CRD's served versions, read from the CRD as the real checker's schema resolver does" },
   { from: "machines/validatingadmissionpolicystatus/typechecking.ts", to: "machines/apiserver/schema/schemadata.ts", why: "the built-in kinds' OpenAPI definitions, compiled into kube-controller-manager as into kube-apiserver" },
   { from: "machines/kubelet/responses.ts", to: "machines/cri/registry.ts", why: "the kubelet words the CRI's pull failure; the kubelet and CRI are being redesigned" },
-  { from: "machines/kubelet/node.ts", to: "machines/cri/registry.ts", why: "node status lists image digests; the kubelet and CRI are being redesigned" },
   { from: "machines/kubelet/imagevolumes.ts", to: "machines/cri/registry.ts", why: "an image volume's pull is EnsureImageExists as a container's: the name check and failure wording of kuberuntime.ts and responses.ts; the kubelet and CRI are being redesigned" },
   { from: "machines/kubelet/kuberuntime.ts", to: "machines/cri/registry.ts", why: "the kubelet's applyDefaultImageTag parses image names with the grammar the runtime uses (distribution/reference); the kubelet and CRI are being redesigned" },
 ];

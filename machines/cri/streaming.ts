@@ -11,7 +11,7 @@
 import type { Fx } from "../common/effects.js";
 import { currentOf } from "../common/step.js";
 import { carryOut, containerState, execEnv, exitContainer, exitOnSignal, forkPid, psAnswer, sysinfoAnswer, signalPid, signalsMainProcess, httpTo, isRunning, listenerIn, maxEffectsPerTurn, newId, startConnect, startDns, startPing, reachOut, worldOf, type CriContainer, type CriContext, type OutwardEnd, type SignalledEnd } from "./cri.logic.js";
-import { digestOf } from "./registry.js";
+import { digestOf } from "../common/digest.js";
 import { effectiveArgv } from "./workload/index.js";
 import { nginxRespawn, pidNamespaceOf, takePid } from "./procs.js";
 import { lineResultOf, openTurn, startProcess, type ExecSpec, type ProcessValue, type World } from "./workload/process.js";

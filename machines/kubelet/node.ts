@@ -5,7 +5,7 @@ import { defaultMachine, nodeKernelRelease } from "../common/kernel.js";
 import type { Node, NodeCondition, NodeStatus } from "kubernetes-types/core/v1";
 import { deepEqual } from "../common/equal.js";
 import { rfc3339, rfc3339Micro } from "../common/time.js";
-import { digestOf } from "../cri/registry.js";
+import { digestOf } from "../common/digest.js";
 import { addressAtOffset, formatCIDR, intToIp, parseCIDR } from "../common/ip.js";
 import { mutant } from "../common/mutation.js";
 import { splitNodeMarks } from "../common/kubeletlabels.js";

@@ -4,7 +4,7 @@
 // cut into 65535 slots; AllocationBitmap's random scan picks one (a random slot, then the first free
 // from there), here drawn from the pod's uid so a seeded run repeats it.
 import type { Pod } from "kubernetes-types/core/v1";
-import { digestOf } from "../cri/registry.js";
+import { digestOf } from "../common/digest.js";
 
 /** kubeletconfig's default idsPerPod, the length of every pod's mapping */
 export const userNsLength = 65536;
