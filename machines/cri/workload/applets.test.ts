@@ -31,6 +31,21 @@ describe("busybox applets", () => {
   });
 
 
+  // networking/wget.c: "Connecting to %s (%s)" prints server.host, which parse_url leaves as the URL
+  // writes host[:port] (the port only when written, :80 included), then the dialled address
+  it("wget's Connecting line names the host as the URL writes it, with its port only when the URL has one", () => {
+    const run = (url: string) => {
+      const io = recordingIO();
+      const p = startContainer({ image: busybox, command: ["wget", "-O-", url], env: {}, fs: io.fs }, io);
+      drive(p.run, io, { answer: (e) => (e.type === "http" ? { type: "http", status: 200, body: "ok\n", peer: `10.96.0.7:${/:(\d+)\//.exec(e.url)?.[1] ?? (e.url.startsWith("https") ? "443" : "80")}` } : undefined) });
+      return io.err[0];
+    };
+    expect(run("http://web/")).toBe("Connecting to web (10.96.0.7:80)");
+    expect(run("http://web:80/")).toBe("Connecting to web:80 (10.96.0.7:80)");
+    expect(run("http://web:8080/")).toBe("Connecting to web:8080 (10.96.0.7:8080)");
+    expect(run("https://web/")).toBe("Connecting to web (10.96.0.7:443)");
+  });
+
   // coreutils/tr.c: ranges, classes and escapes expanded; SET2 padded with its last character; -d, -s, -c
   it("tr translates, deletes and squeezes as busybox does", () => {
     const r = sh("echo hello | tr a-z A-Z; echo hello | tr '[:lower:]' '[:upper:]'; echo hello | tr el ip; echo abcdef | tr a-f xy; echo 'a  b   c' | tr -s ' '; echo hello | tr -d l; echo 'a1b2c3' | tr -cd '[:digit:]\\n'; printf 'a:b:c' | tr : '\\n'; echo; echo aabbcc | tr -s a-c x; tr; echo $?");

@@ -780,11 +780,13 @@ function* basename(argv: string[], _sh: ShellState, st: Streams): Gen {
 // Network utilities: answered by the CRI through the dns and http effects.
 
 /** Splits a URL (scheme optional) into host, port and path. */
-export function parseUrl(url: string): { scheme: string; host: string; port: number; path: string } {
+export function parseUrl(url: string): { scheme: string; host: string; port: number; path: string; hostPort: string } {
   // the host is a name, a dotted address or a bracketed IPv6 one, kept with its brackets as the URL writes it
   const m = /^(?:([a-z]+):\/\/)?(\[[0-9A-Fa-f:.]+\]|[^/:?#]+)(?::(\d+))?([^#]*)/.exec(url);
   const scheme = m?.[1] ?? "http";
-  return { scheme, host: m?.[2] ?? "", port: m?.[3] ? Number(m[3]) : scheme === "https" ? 443 : 80, path: m?.[4] || "/" };
+  const host = m?.[2] ?? "";
+  // hostPort: the host with the port only when the URL writes one (busybox wget's server.host)
+  return { scheme, host, port: m?.[3] ? Number(m[3]) : scheme === "https" ? 443 : 80, path: m?.[4] || "/", hostPort: m?.[3] ? `${host}:${m[3]}` : host };
 }
 
 const reasonPhrases: Record<number, string> = { 200: "OK", 201: "Created", 204: "No Content", 301: "Moved Permanently", 302: "Found", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable" };
@@ -813,7 +815,7 @@ function* wget(argv: string[], sh: ShellState, st: Streams): Gen {
   const r = yield* httpGet(sh, url, gnu(sh) ? gnuWgetHeaders : busyboxWgetHeaders, timeoutMs);
   // busybox resolves the host first (xhost2sockaddr dies on a bad address), then names the server and
   // the address it dials (xmalloc_sockaddr2dotted: ip:port)
-  if (!quiet && !("error" in r && r.error === "bad address")) st.err(`Connecting to ${u.host}${u.port === 80 ? "" : `:${u.port}`} (${r.peer ?? `${u.host}:${u.port}`})\n`);
+  if (!quiet && !("error" in r && r.error === "bad address")) st.err(`Connecting to ${u.hostPort} (${r.peer ?? `${u.host}:${u.port}`})\n`);
   if ("error" in r && r.error === "tls") {
     st.err(`wget: TLS error from peer: ${r.tlsError}\n`);
     return 1;
