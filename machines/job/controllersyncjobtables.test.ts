@@ -266,3 +266,28 @@ describe("TestSyncJobPastDeadline rows", () => {
     });
   }
 });
+
+// syncJob's order (job_controller.go, v1.35): pastActiveDeadline reads status.startTime before
+// manageJob runs; the Resumed condition then resets startTime, and only when it is written (a Job
+// that completes in the same sync gets no Resumed condition and keeps its startTime).
+describe("the sync that resumes a Job", () => {
+  it("checks the deadline against the first start: a Job suspended past its activeDeadlineSeconds fails as it resumes", () => {
+    const got = run(newJob({ parallelism: 1, completions: 2, backoffLimit: 6, activeDeadlineSeconds: 10, startedSecondsAgo: 15, wasSuspended: true }), newPods({}));
+    const deadline = "Job was active longer than specified deadline";
+    check(got, { conditions: [suspended, ["FailureTarget", "True", "DeadlineExceeded", deadline], ["Failed", "True", "DeadlineExceeded", deadline]] });
+    expect(got.status.startTime).toBe(new Date(NOW - 15_000).toISOString().replace(".000Z", "Z"));
+  });
+
+  it("resets startTime with the Resumed condition, so activeDeadlineSeconds counts the seconds the Job is continuously active", () => {
+    const got = run(newJob({ parallelism: 1, completions: 2, backoffLimit: 6, activeDeadlineSeconds: 100, startedSecondsAgo: 15, wasSuspended: true }), newPods({}));
+    check(got, { creations: 1, active: 1, conditions: [["Suspended", "False", "JobResumed", "Job resumed"]] });
+    expect(got.status.startTime).toBe(new Date(NOW).toISOString().replace(".000Z", "Z"));
+  });
+
+  it("keeps startTime when the Job completes in the sync that would resume it", () => {
+    const got = run(newJob({ parallelism: 1, completions: 1, backoffLimit: 6, startedSecondsAgo: 15, wasSuspended: true }), newPods({ succeeded: 1 }));
+    expect((got.status.conditions ?? []).map(cond)).toContainEqual(["SuccessCriteriaMet", "True", "CompletionsReached", "Reached expected number of succeeded pods"]);
+    expect((got.status.conditions ?? []).map(cond)).not.toContainEqual(["Suspended", "False", "JobResumed", "Job resumed"]);
+    expect(got.status.startTime).toBe(new Date(NOW - 15_000).toISOString().replace(".000Z", "Z"));
+  });
+});

@@ -622,9 +622,10 @@ export function syncJob(input: JobSyncInput): JobSyncPlan {
   // the Job not being deleted (an orphaning delete keeps it a while, its pods released); the Suspended
   // condition, either way, is written only by a sync that called it.
   const manageCalled = input.expectationsSatisfied && !job.metadata?.deletionTimestamp;
-  // A resumed Job's activeDeadlineSeconds counts from the resume: its startTime is reset.
   const resumed = !suspended && !!conditionTrue(job, "Suspended") && manageCalled;
-  const startTime = resumed ? rfc3339(now) : st.startTime ?? (suspended ? undefined : rfc3339(now));
+  // the first start (set only when not suspended); this sync's deadline check reads it even when the
+  // sync resumes the Job, as pastActiveDeadline runs before the Resumed condition resets it
+  let startTime = st.startTime ?? (suspended ? undefined : rfc3339(now));
   const startMs = toMs(startTime);
   const ads = spec.activeDeadlineSeconds;
   const deadlineMs = ads !== undefined && ads !== null && startMs !== undefined && !suspended ? startMs + goSecondsMs(ads) - now : undefined;
@@ -676,6 +677,8 @@ export function syncJob(input: JobSyncInput): JobSyncPlan {
     } else if (resumed) {
       conditions = ensureCondition(conditions, newCondition("Suspended", "False", "JobResumed", "Job resumed", now));
       plan.events.push({ type: "Normal", reason: "Resumed", message: "Job resumed" });
+      // activeDeadlineSeconds counts the seconds a Job is continuously active: the resume resets startTime
+      startTime = rfc3339(now);
     }
   }
   // a finished condition decided in this sync lets every pod's finalizer go, and counts those not succeeded as failed
