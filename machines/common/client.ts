@@ -15,7 +15,7 @@ import type { ApiRequest, ApiResponse, WatchEvent } from "../messages.js";
 import { rfc3339, rfc3339Micro } from "./time.js";
 import { mutant } from "./mutation.js";
 import { InformerMap } from "./informermap.js";
-import { correlate, newCorrelator, type Correlator, type CoreEvent } from "./eventcorrelator.js";
+import { correlate, newCorrelator, updateState, type Correlator, type CoreEvent } from "./eventcorrelator.js";
 import { finishSeries, observeV1, referenceOf, refreshSeries, type EventV1, type SeriesCache } from "./eventseries.js";
 import { PendingMap } from "./pendingmap.js";
 import { eventsV1Conversion } from "./eventconversion.js";
@@ -860,11 +860,14 @@ export function recordEvent(c: ClientState, fx: Fx, involved: any, type: "Normal
 }
 
 /**
- * An event write answered: a patch of an event the server no longer has (404, the event TTL) is a
- * create of the counted event, as recordToSink does; anything else ends there (409 and other
- * refusals are dropped; client-go's retries of transport errors are not modelled).
+ * An event write answered, as recordEvent takes it: a core/v1 event stored updates the correlator
+ * from the server's answer (UpdateState); a patch of an event the server no longer has (404, the
+ * event TTL) is a create of the counted event; any other answer is a Status (a StatusError, 5xx and
+ * 429 included), which client-go drops without retrying. Its retries are of transport errors, which
+ * podflow's lost requests model as the request sent again (the drop-request fault).
  */
 export function eventAnswered(c: ClientState, fx: Fx, p: PendingRequest, res: ApiResponse): void {
+  if (res.ok && p.req.group === "" && c.correlator && res.object) c.correlator = updateState(c.correlator, res.object as CoreEvent);
   if (res.ok || p.req.verb !== "patch" || res.code !== 404 || !p.data) return;
   if (p.req.group === "events.k8s.io") return createEventV1(c, fx, p.data);
   request(c, fx, { verb: "create", group: "", resource: "events", namespace: p.data.metadata.namespace, body: p.data }, "event");

@@ -162,3 +162,17 @@ export function correlate(c: Correlator, e: CoreEvent, now: number, aggregateNam
   if (s.skip) return { correlator, skip: true };
   return o.patch ? { correlator, skip: false, event: o.event, patch: o.patch } : { correlator, skip: false, event: o.event };
 }
+
+/**
+ * EventCorrelator.UpdateState: after a write succeeded, the logger remembers the event as the
+ * server stored it (name, count, first timestamp), keyed by that event's getEventKey.
+ * client-go writes one event at a time, so the next correlate always sees this; podflow's writes
+ * are in flight together, so an entry already counted past the answer (a later repeat was
+ * observed meanwhile, which client-go would have observed after this) is kept.
+ */
+export function updateState(c: Correlator, stored: CoreEvent): Correlator {
+  const key = eventKey(stored);
+  const seen = c.observations.peek(key);
+  if (seen && seen.count > (stored.count ?? 0)) return c;
+  return { ...c, observations: c.observations.set(key, { count: stored.count ?? 0, firstTimestamp: stored.firstTimestamp, name: stored.metadata.name }) };
+}
