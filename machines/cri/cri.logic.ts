@@ -1207,7 +1207,7 @@ function runTurn(ctx: CriContext, c: CriContainer, next: (input: EffectResult) =
 }
 
 /** Where a process's network effect goes: out of its pod (DNS, an echo request, a connection) or answered inside it. */
-export type OutwardEnd = { kind: "dns"; name: string; qtype?: "SRV" } | NetRoute | { kind: "ping"; ip: string; timeoutMs: number };
+export type OutwardEnd = { kind: "dns"; name: string; qtype?: "SRV" | "PTR" } | NetRoute | { kind: "ping"; ip: string; timeoutMs: number };
 
 /**
  * A process's dns, ping and http effects, as both its main process and its execs take them: an
@@ -1293,7 +1293,7 @@ export function httpTo(ctx: CriContext, sandboxId: string, host: string, port: n
  * /etc/resolv.conf: to cluster DNS with that search list and ndots. A resolver pointed elsewhere
  * (dnsPolicy Default, the node's resolver) knows no cluster names: the answer is NXDOMAIN.
  */
-export function startDns(ctx: CriContext, c: CriContainer, kind: "dns" | "resolve", host: string, port: number, path: string, fx: Fx, session?: string, headers?: RequestHeaders, qtype?: "SRV", timeoutMs?: number, tls?: ConnectTls): void {
+export function startDns(ctx: CriContext, c: CriContainer, kind: "dns" | "resolve", host: string, port: number, path: string, fx: Fx, session?: string, headers?: RequestHeaders, qtype?: "SRV" | "PTR", timeoutMs?: number, tls?: ConnectTls): void {
   const id = ++ctx.netSeq;
   const namespace = ctx.sandboxes.get(c.sandboxId)?.podNamespace ?? "default";
   const file = new MemFS(cell(c.rootfs)).read("/etc/resolv.conf");
@@ -1382,7 +1382,7 @@ export function dnsAnswered(ctx: CriContext, msg: DnsAnswerMsg, fx: Fx, resumeEx
   if (!s) return;
   const { w, c } = s;
   if (w.kind === "dns") {
-    const answer = { type: "dns" as const, server: w.server ?? clusterDNS, addresses: msg.addresses, ...(msg.addresses6 ? { addresses6: msg.addresses6 } : {}), ...(msg.fqdn ? { fqdn: msg.fqdn } : {}), ...(msg.cnames ? { cnames: msg.cnames } : {}), ...(msg.srv ? { srv: msg.srv } : {}), ...(msg.noData ? { noData: true as const } : {}) };
+    const answer = { type: "dns" as const, server: w.server ?? clusterDNS, addresses: msg.addresses, ...(msg.addresses6 ? { addresses6: msg.addresses6 } : {}), ...(msg.fqdn ? { fqdn: msg.fqdn } : {}), ...(msg.cnames ? { cnames: msg.cnames } : {}), ...(msg.srv ? { srv: msg.srv } : {}), ...(msg.noData ? { noData: true as const } : {}), ...(msg.ptr ? { ptr: msg.ptr } : {}) };
     return resume(ctx, w, c, answer, fx, resumeExec);
   }
   // getaddrinfo's RFC 6724 order puts IPv4 before a ULA IPv6 address: an IPv6-only name connects over IPv6

@@ -94,11 +94,11 @@ export const netTimeoutMs = 5_000;
 
 /** Data plane: cri -> coredns, and its answer (addresses empty: NXDOMAIN). */
 /** replyTo: where the answer goes when the query came by way of a filter (the sender otherwise) */
-export type DnsQuery = { type: "DnsQuery"; id: number; name: string; namespace: string; qtype?: "SRV"; searches?: string[]; ndots?: number; replyTo?: string };
+export type DnsQuery = { type: "DnsQuery"; id: number; name: string; namespace: string; qtype?: "SRV" | "PTR"; searches?: string[]; ndots?: number; replyTo?: string };
 /** `cnames`: the CNAMEs the answer went through (an ExternalName Service's), each [name, canonical name]. */
 /** One SRV answer: its owner name, then priority, weight, port and target. */
 export type SrvRecord = { name: string; priority: number; weight: number; port: number; target: string };
-export type DnsAnswerMsg = { type: "DnsAnswer"; id: number; addresses: string[]; /** the AAAA answer's addresses, when it has any */ addresses6?: string[]; fqdn?: string; cnames?: [string, string][]; srv?: SrvRecord[]; noData?: true };
+export type DnsAnswerMsg = { type: "DnsAnswer"; id: number; addresses: string[]; /** the AAAA answer's addresses, when it has any */ addresses6?: string[]; fqdn?: string; cnames?: [string, string][]; srv?: SrvRecord[]; noData?: true; /** a PTR question's answer: the names of the address */ ptr?: string[] };
 
 /**
  * Data plane: a TCP connection (carrying one HTTP GET) from a pod. The origin CRI sends it to

@@ -9,7 +9,7 @@ import type { Fx } from "../common/effects.js";
 import { startInformer, type ClientState, type InformerDelta } from "../common/client.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
 import { deltaServiceKeys, serviceSlices } from "../common/endpointutil.js";
-import { canonicalIPv6, isIPv6Address, sloppyIPv4 } from "../common/ip.js";
+import { canonicalIPv6, formatIP, isIPv6Address, sloppyIPv4 } from "../common/ip.js";
 import { mutant } from "../common/mutation.js";
 
 export const CLUSTER_DOMAIN = "cluster.local";
@@ -227,7 +227,7 @@ export interface DnsInput {
 
 /** A pod's resolver query (the CRI asks on its behalf); answered with DnsAnswer. */
 /** replyTo: the querying runtime, when the query came through a network policy agent's filter */
-export type DnsQueryEvent = { type: "DnsQuery"; id: number; name: string; namespace: string; searches?: string[]; ndots?: number; qtype?: "SRV"; replyTo?: string };
+export type DnsQueryEvent = { type: "DnsQuery"; id: number; name: string; namespace: string; searches?: string[]; ndots?: number; qtype?: "SRV" | "PTR"; replyTo?: string };
 
 export type DnsEvent = ((ApiResponse | WatchEvent) & Stamp) | ({ type: "Relist"; watchId: number } & Stamp) | (DnsQueryEvent & Stamp);
 
@@ -285,6 +285,10 @@ export function clusterDnsReachable(ctx: DnsContext): boolean {
 export function answerQuery(ctx: DnsContext, q: DnsQueryEvent, replyTo: string, fx: Fx): void {
   // no CoreDNS pod behind the Service: nothing answers, and the resolver times out
   if (!clusterDnsReachable(ctx)) return;
+  if (q.qtype === "PTR") {
+    const ip = addressFromReverse(q.name);
+    return fx.send(replyTo, { type: "DnsAnswer", id: q.id, addresses: [], ptr: ip === undefined ? [] : reverseNames(ctx, ip) });
+  }
   const a = resolveName(ctx.zone, q.name, q.namespace, q.searches !== undefined ? { searches: q.searches, ndots: q.ndots ?? 1 } : undefined);
   if (a.rcode !== "NOERROR") return fx.send(replyTo, { type: "DnsAnswer", id: q.id, addresses: [] });
   if (q.qtype === "SRV") return fx.send(replyTo, srvAnswer(q.id, a.queried, a.records));
@@ -295,6 +299,52 @@ export function answerQuery(ctx: DnsContext, q: DnsQueryEvent, replyTo: string, 
   const cnames = chased.cnames.length > 0 ? { cnames: chased.cnames } : {};
   const v6 = addresses6.length > 0 ? { addresses6 } : {};
   fx.send(replyTo, { type: "DnsAnswer", id: q.id, addresses, ...v6, ...(addresses.length > 0 || addresses6.length > 0 ? { fqdn: chased.name } : {}), ...cnames });
+}
+
+/**
+ * The address a reverse name stands for (dnsutil.ExtractAddressFromReverse): in-addr.arpa's four
+ * decimal labels (net.ParseIP's: no leading zero), or ip6.arpa's 32 hex nibbles, least significant
+ * first; undefined otherwise.
+ */
+export function addressFromReverse(name: string): string | undefined {
+  const n = name.toLowerCase().replace(/\.$/, "");
+  if (n.endsWith(".in-addr.arpa")) {
+    const labels = n.slice(0, -".in-addr.arpa".length).split(".");
+    if (labels.length !== 4 || !labels.every((l) => /^(0|[1-9]\d{0,2})$/.test(l) && Number(l) <= 255)) return undefined;
+    return labels.reverse().map(Number).join(".");
+  }
+  if (n.endsWith(".ip6.arpa")) {
+    const nibbles = n.slice(0, -".ip6.arpa".length).split(".");
+    if (nibbles.length !== 32 || !nibbles.every((l) => /^[0-9a-f]$/.test(l))) return undefined;
+    const hex = nibbles.reverse().join("");
+    const bytes = Array.from({ length: 16 }, (_, i) => Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16));
+    return formatIP({ bytes, leadingZeros: false });
+  }
+  return undefined;
+}
+
+/**
+ * The PTR names of an address (kubernetes plugin, reverse.go serviceRecordForIP): the Service whose
+ * cluster IP it is; else every ready endpoint with that address, `<hostname>.<service>.<ns>.svc.<zone>`,
+ * those with a hostname set preferred to those named by their address. None: the plugin falls
+ * through (kind's Corefile) to an upstream this cluster has none of, so NXDOMAIN.
+ */
+export function reverseNames(ctx: DnsContext, ip: string): string[] {
+  const domain = ctx.zone.domain;
+  const services = [...((ctx.client.informers.get(SERVICES)?.store.values() ?? []) as Iterable<Service>)];
+  const key = canonicalIPv6(ip);
+  const svcName = (svc: Service) => `${svc.metadata?.name ?? ""}.${svc.metadata?.namespace ?? "default"}.svc.${domain}`;
+  const byClusterIP = services.find((svc) => svc.spec?.clusterIP !== "None" && (svc.spec?.clusterIPs ?? (svc.spec?.clusterIP ? [svc.spec.clusterIP] : [])).some((c) => canonicalIPv6(c) === key));
+  if (byClusterIP !== undefined) return [svcName(byClusterIP)];
+  const named: string[] = [];
+  const byAddress: string[] = [];
+  for (const svc of services) {
+    for (const ep of readyEndpoints(svc, serviceSlices(ctx.client, SLICES, svc)).eps) {
+      if (canonicalIPv6(ep.ip) !== key) continue;
+      (ep.hostname ? named : byAddress).push(`${endpointHostname(ep.hostname, ep.ip)}.${svcName(svc)}`);
+    }
+  }
+  return named.length > 0 ? named : byAddress;
 }
 
 /**

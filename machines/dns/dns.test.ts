@@ -1,7 +1,7 @@
 import { describe, it, expect } from "vitest";
 import type { Service } from "kubernetes-types/core/v1";
 import type { EndpointSlice } from "kubernetes-types/discovery/v1";
-import { dnsRecords, resolveName, candidateNames, srvWeight, chaseCnames } from "./dns.logic.js";
+import { dnsRecords, resolveName, candidateNames, srvWeight, chaseCnames, addressFromReverse } from "./dns.logic.js";
 
 const services: Service[] = [
   { metadata: { name: "web", namespace: "shop" }, spec: { clusterIP: "10.96.0.20", ports: [{ name: "http", port: 80, protocol: "TCP" }, { port: 81 }] } },
@@ -111,5 +111,20 @@ describe("an ExternalName Service's CNAME, followed as CoreDNS answers it", () =
   });
   it("a CNAME loop stops after eight records", () => {
     expect(chase("loop.front.svc.cluster.local").cnames).toHaveLength(8);
+  });
+});
+
+// dnsutil.ExtractAddressFromReverse: the labels reversed and read by net.ParseIP, "" when it cannot
+describe("the address of a reverse name", () => {
+  it("reads in-addr.arpa's octets and ip6.arpa's nibbles backwards, a trailing dot or not", () => {
+    expect(addressFromReverse("10.0.96.10.in-addr.arpa.")).toBe("10.96.0.10");
+    expect(addressFromReverse(`a.0.0.0.${"0.".repeat(16)}6.9.0.0.0.1.0.0.0.0.d.f.ip6.arpa`)).toBe("fd00:10:96::a");
+  });
+  it("is none for a short name, an octet net.ParseIP refuses, or another zone", () => {
+    expect(addressFromReverse("0.96.10.in-addr.arpa")).toBeUndefined();
+    expect(addressFromReverse("010.0.96.10.in-addr.arpa")).toBeUndefined();
+    expect(addressFromReverse("1.0.96.256.in-addr.arpa")).toBeUndefined();
+    expect(addressFromReverse(`0.${"0.".repeat(20)}ip6.arpa`)).toBeUndefined();
+    expect(addressFromReverse("kubernetes.default.svc.cluster.local")).toBeUndefined();
   });
 });

@@ -66,9 +66,12 @@ function hostAliasEntries(aliases: readonly HostAlias[]): string {
   return "\n# Entries added by HostAliases.\n" + aliases.map((a) => `${a.ip}\t${(a.hostnames ?? []).join("\t")}\n`).join("");
 }
 
-/** The node's own /etc/hosts, as a kind or kubeadm node has it: localhost and the node's address. */
-function nodeHostsFile(nodeName: string, hostIP: string): string {
-  return `127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n${hostIP}\t${nodeName}\n`;
+/**
+ * The node's own /etc/hosts, as a kind or kubeadm node has it: localhost and the node's address;
+ * docker names a dual-stack node's IPv6 address after its IPv4 one (each address it has).
+ */
+function nodeHostsFile(nodeName: string, hostIP: string, hostIPv6?: string): string {
+  return `127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n${hostIP}\t${nodeName}\n${hostIPv6 !== undefined ? `${hostIPv6}\t${nodeName}\n` : ""}`;
 }
 
 /** nodeHostsFileContent: a host-network pod's hosts file, the node's own under its header, then the hostAliases entries. */
@@ -83,10 +86,17 @@ export function managedHostsFileContent(hostIPs: readonly string[], hostName: st
   return out + hostAliasEntries(hostAliases);
 }
 
+/** The node a pod runs on: its name and InternalIPs (a dual-stack node's IPv6 one too). */
+export interface NodeAddresses {
+  name: string;
+  hostIP: string;
+  hostIPv6?: string;
+}
+
 /** The pod's /etc/hosts (ensureHostsFile): the node's file for a host-network pod, else the managed one. */
-export function etcHostsContent(pod: Pod, podIPs: string[], node: { name: string; hostIP: string }): string {
+export function etcHostsContent(pod: Pod, podIPs: string[], node: NodeAddresses): string {
   const aliases = pod.spec?.hostAliases ?? [];
-  if (pod.spec?.hostNetwork) return nodeHostsFileContent(nodeHostsFile(node.name, node.hostIP), aliases);
+  if (pod.spec?.hostNetwork) return nodeHostsFileContent(nodeHostsFile(node.name, node.hostIP, node.hostIPv6), aliases);
   const { hostname, domain } = podHostname(pod);
   return managedHostsFileContent(podIPs, hostname, domain, aliases);
 }
@@ -96,7 +106,7 @@ export function etcHostsContent(pod: Pod, podIPs: string[], node: { name: string
  * once the pod has an IP and unless the container mounts its own there, and an empty file at
  * terminationMessagePath the container may write (any user: the kubelet makes it world-writable).
  */
-export function containerFiles(pod: Pod, c: Container, podIPs: string[], node: { name: string; hostIP: string }): Record<string, string> {
+export function containerFiles(pod: Pod, c: Container, podIPs: string[], node: NodeAddresses): Record<string, string> {
   const files: Record<string, string> = Object.create(null);
   const ownHosts = (c.volumeMounts ?? []).some((m) => m.mountPath === etcHostsPath);
   if (podIPs.length > 0 && !ownHosts) files[etcHostsPath] = etcHostsContent(pod, podIPs, node);

@@ -185,7 +185,7 @@ function imageVolumesStep(ctx: KubeletContext, w: PodWorker, c: ContainerRecord,
  * /etc/hostname, the sandbox's hostname and a newline.
  */
 function hostFilesOf(ctx: KubeletContext, w: PodWorker, c: ContainerRecord): Record<string, string> {
-  const files = containerFiles(view(w.pod), view(c.spec), podIPsOf(ctx, w), { name: ctx.node, hostIP: ctx.hostIP });
+  const files = containerFiles(view(w.pod), view(c.spec), podIPsOf(ctx, w), { name: ctx.node, hostIP: ctx.hostIP, ...(ctx.hostIPv6 !== undefined ? { hostIPv6: ctx.hostIPv6 } : {}) });
   const mounted = (path: string) => (c.spec.volumeMounts ?? []).some((m) => m.mountPath === path);
   if (!mounted(resolvConfPath)) files[resolvConfPath] = resolvConf(podDNSConfig(view(w.pod)));
   if (!mounted(etcHostnamePath)) files[etcHostnamePath] = `${sandboxHostname(ctx, w)}\n`;

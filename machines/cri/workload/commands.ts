@@ -1,6 +1,7 @@
 // The utilities the shell runs in-process, with busybox's wording (or GNU coreutils' on
 // Debian-based images) so logs look like a real container's.
 import { nodeKernelRelease } from "../../common/kernel.js";
+import { parseIPSloppy } from "../../common/ip.js";
 import { civilFromDays } from "../../common/time.js";
 import { parseGroup, parsePasswd, type ProcessUser } from "../identity.js";
 import { fileSystemCalls, resolvePath, type FileSystem, type FsError } from "./memfs.js";
@@ -922,6 +923,8 @@ export function* nslookup(argv: string[], sh: ShellState, st: Streams): Gen {
   if (!name) { st.err("Usage: nslookup [-type=QUERY_TYPE] [-debug] HOST [DNS_SERVER]\n"); return 1; }
   const qtype = argv.slice(1).map((a) => /^-(?:type|query|q)=(.*)$/i.exec(a)?.[1]?.toUpperCase()).find((t) => t !== undefined);
   if (qtype === "SRV") return yield* nslookupSrv(name, sh, st);
+  const reverse = reverseName(name);
+  if (reverse !== undefined) return yield* nslookupPtr(reverse, sh, st);
   const r = (yield* perform(sh, { type: "dns", name })) as DnsResult | undefined;
   const server = r?.server ?? "10.96.0.10";
   if (r?.timedOut) return timedOut(st);
@@ -936,13 +939,46 @@ export function* nslookup(argv: string[], sh: ShellState, st: Streams): Gen {
   // each CNAME of the answer as its record prints (BIND writes the canonical name fully qualified, with its dot)
   const canonical = cnames.map(([from, to]) => `${from}\tcanonical name = ${to}${gnu(sh) ? "." : ""}\n`).join("");
   const records = (ips: readonly string[]) => ips.map((a) => `Name:\t${r.fqdn ?? name}\nAddress: ${a}\n`).join("");
-  // BIND asks for A alone; busybox asks for AAAA too, printed as its own reply: the CNAMEs again and
-  // the IPv6 addresses (none for a single-stack IPv4 name)
+  // jessie-dnsutils' BIND 9.9 asks for A alone (nslookup asks AAAA too only from BIND 9.12); busybox
+  // asks for AAAA too, printed as its own reply: the CNAMEs again and the IPv6 addresses (none for a
+  // single-stack IPv4 name)
   if (gnu(sh)) st.out(canonical + records(r.addresses) + "\n");
   else {
     if (r.addresses.length > 0 || canonical !== "") st.out(canonical + records(r.addresses) + "\n");
     if (canonical !== "" || v6.length > 0) st.out(canonical + records(v6) + "\n");
   }
+  return 0;
+}
+
+/**
+ * The name a PTR question asks for an address (busybox's make_ptr, BIND's get_reverse): an IPv4
+ * address's octets backwards under in-addr.arpa, an IPv6 one's 32 nibbles backwards under ip6.arpa;
+ * undefined for a name that is not an address.
+ */
+export function reverseName(text: string): string | undefined {
+  const ip = /^[\d.]+$/.test(text) || text.includes(":") ? parseIPSloppy(text) : undefined;
+  if (ip === undefined || (ip.bytes.length === 4 && !/^\d{1,3}(\.\d{1,3}){3}$/.test(text))) return undefined;
+  if (ip.bytes.length === 4) return `${[...ip.bytes].reverse().join(".")}.in-addr.arpa`;
+  const nibbles = ip.bytes.flatMap((b) => [(b >> 4).toString(16), (b & 0xf).toString(16)]);
+  return `${nibbles.reverse().join(".")}.ip6.arpa`;
+}
+
+/**
+ * nslookup of an address: the PTR question for its reverse name, each answer as
+ * `<reverse name>\tname = <name>` (busybox's parse_reply; BIND's nslookup writes the name absolute,
+ * with its dot), "** server can't find <reverse name>: NXDOMAIN" when the server knows none.
+ */
+function* nslookupPtr(reverse: string, sh: ShellState, st: Streams): Gen {
+  const r = (yield* perform(sh, { type: "dns", name: `${reverse}.`, qtype: "PTR" })) as DnsResult | undefined;
+  const server = r?.server ?? "10.96.0.10";
+  if (r?.timedOut) return timedOut(st);
+  st.out(`Server:\t\t${server}\nAddress:\t${server}${gnu(sh) ? "#" : ":"}53\n\n`);
+  if (!r?.ptr || r.ptr.length === 0) {
+    st.out(`** server can't find ${reverse}: NXDOMAIN\n\n`);
+    return 1;
+  }
+  const dot = gnu(sh) ? "." : "";
+  st.out(r.ptr.map((n) => `${reverse}\tname = ${n}${dot}\n`).join("") + "\n");
   return 0;
 }
 

@@ -15,7 +15,7 @@ export type Effect =
    */
   | { type: "http"; url: string; headers?: readonly (readonly [string, string])[]; timeoutMs?: number; tls?: TlsOptions }
   /** nslookup's query: A unless -type asks for SRV */
-  | { type: "dns"; name: string; qtype?: "SRV" }
+  | { type: "dns"; name: string; qtype?: "SRV" | "PTR" }
   | { type: "allocate"; bytes: number }
   /** keep `cores` cores busy from now on (stress --cpu) */
   | { type: "burn"; cores: number }
@@ -68,7 +68,7 @@ export interface TlsOptions {
  * The answer to a dns effect: the resolver used and the records found (none: NXDOMAIN). An SRV
  * query's records are in srv; noData: the name exists but has no record of the type asked.
  */
-export type DnsResult = { type: "dns"; server: string; fqdn?: string; addresses: string[]; /** the AAAA answer's */ addresses6?: string[]; cnames?: [string, string][]; srv?: SrvRecord[]; noData?: true; /** no answer came within the resolver's timeout */ timedOut?: true };
+export type DnsResult = { type: "dns"; server: string; fqdn?: string; addresses: string[]; /** the AAAA answer's */ addresses6?: string[]; cnames?: [string, string][]; srv?: SrvRecord[]; noData?: true; /** a PTR question's names */ ptr?: string[]; /** no answer came within the resolver's timeout */ timedOut?: true };
 
 
 /** The answer to a signal effect: whether a process by that name (or pid) was there to take it; denied: it was, and kill(2) said EPERM (another user's, the sender not root). */
