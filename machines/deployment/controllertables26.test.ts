@@ -3,14 +3,16 @@
 // (getNewReplicaSet, calculateStatus), TestReentrantRollback (rollbackTemplate: apps/v1 has no
 // spec.rollbackTo, so the undo is what `kubectl rollout undo` writes), TestGetReplicaSetsForDeployment
 // and ...AdoptRelease (ClaimReplicaSets is claimPods with the Deployment's controller ref) and
-// TestGetPodMapForReplicaSets (the pods oldPodsRunning counts). The Go helpers: newDeployment is a
+// TestGetPodMapForReplicaSets (podsOfReplicaSets, and the pods oldPodsRunning counts), and
+// TestPodDeletion{Enqueues,DoesntEnqueue,PartialReplicaSetOwnershipEnqueue}RecreateDeployment: deletePod
+// syncs a Recreate Deployment only when podsOfReplicaSets, over the pods its informer still holds, is empty. The Go helpers: newDeployment is a
 // RollingUpdate Deployment, maxSurge and maxUnavailable 0, its template labelled by its selector;
 // newReplicaSet copies the Deployment's selector, labels and template and names it as controller.
 import { describe, it, expect } from "vitest";
 import type { Deployment, ReplicaSet } from "kubernetes-types/apps/v1";
 import type { Pod } from "kubernetes-types/core/v1";
 import { claimPods } from "../common/claim.js";
-import { calculateStatus, deploymentControllerRef, getNewReplicaSet, oldPodsRunning, rollbackTemplate } from "./deployment.logic.js";
+import { calculateStatus, deploymentControllerRef, getNewReplicaSet, oldPodsRunning, podsOfReplicaSets, rollbackTemplate } from "./deployment.logic.js";
 
 const T0 = Date.parse("2026-01-01T00:00:00Z");
 const SELECTOR = { foo: "bar" };
@@ -113,6 +115,15 @@ describe("TestGetReplicaSetsForDeploymentAdoptRelease", () => {
 });
 
 describe("TestGetPodMapForReplicaSets (the pods a Recreate rollout waits for)", () => {
+  it("the map holds each ReplicaSet's pod and the inactive one, not the pod without controller ref", () => {
+    const d = newDeployment("foo", 1);
+    const rs1 = newReplicaSet(d, "rs1", 1), rs2 = newReplicaSet(d, "rs2", 1);
+    const pod3 = podOf(rs1, "pod3");
+    delete pod3.metadata!.ownerReferences;
+    const got = podsOfReplicaSets(d, [rs1, rs2], [podOf(rs1), podOf(rs2), pod3, podOf(rs1, "pod4", "Failed")]);
+    expect(names(got)).toEqual(["rs1-pod", "rs2-pod", "pod4"]);
+  });
+
   // getPodMapForDeployment keeps only pods whose controller is one of the ReplicaSets: pod3, of matching
   // labels but no controller ref, is not in the map; oldPodsRunning then passes Failed pods (pod4) by.
   const d = newDeployment("foo", 1);
@@ -126,5 +137,23 @@ describe("TestGetPodMapForReplicaSets (the pods a Recreate rollout waits for)", 
     expect(oldPodsRunning(undefined, [rs1], [pod3, pod4, podOf(rs1)])).toBe(true);
     expect(oldPodsRunning(undefined, [rs2], [pod3, pod4, podOf(rs2)])).toBe(true);
     expect(oldPodsRunning(undefined, [rs2], [pod3, pod4, podOf(rs1)])).toBe(false);
+  });
+});
+
+describe("TestPodDeletion*RecreateDeployment (deletePod's count of the pods left)", () => {
+  const foo = newDeployment("foo", 1);
+  foo.spec!.strategy = { type: "Recreate" };
+  const rs = newReplicaSet(foo, "foo-1", 1);
+  it("TestPodDeletionEnqueuesRecreateDeployment: no pod left, the Deployment is synced", () => {
+    expect(podsOfReplicaSets(foo, [rs], [])).toEqual([]);
+  });
+  it("TestPodDeletionDoesntEnqueueRecreateDeployment: a pod of its ReplicaSet left, it is not", () => {
+    expect(names(podsOfReplicaSets(foo, [rs], [podOf(rs)]))).toEqual(["foo-1-pod"]);
+  });
+  it("TestPodDeletionPartialReplicaSetOwnershipEnqueueRecreateDeployment: an orphan ReplicaSet's pods do not count", () => {
+    // ListReplicaSets keeps the ReplicaSets the Deployment controls: foo-2, an orphan, is not one (ownedReplicaSets).
+    const rs2 = newReplicaSet(foo, "foo-2", 2);
+    delete rs2.metadata!.ownerReferences;
+    expect(podsOfReplicaSets(foo, [rs], [podOf(rs2)])).toEqual([]);
   });
 });
