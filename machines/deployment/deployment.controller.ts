@@ -78,13 +78,17 @@ export function onDelta(ctx: DeploymentControllerContext, watchId: number, d: In
     if (oldKey && oldKey !== key) W.add(ctx.q, oldKey);
     return;
   }
-  // Pods matter only to Recreate, which waits for every old pod to be gone.
+  // Pods matter only to Recreate (deletePod): its Deployment is synced once none of its pods is left.
   if (d.type !== "DELETED") return;
   const rsRef = controllerRefOf(d.object);
   if (!rsRef) return;
-  const rs = store<ReplicaSet>(ctx, RSS).get(`${d.object.metadata?.namespace}/${rsRef.name}`);
+  const ns = d.object.metadata?.namespace;
+  const rs = store<ReplicaSet>(ctx, RSS).get(`${ns}/${rsRef.name}`);
   const key = rs ? deploymentKeyOf(ctx, rs) : undefined;
-  if (key && store<Deployment>(ctx, DEPLOYMENTS).get(key)?.spec?.strategy?.type === "Recreate") W.add(ctx.q, key);
+  const dep = key ? store<Deployment>(ctx, DEPLOYMENTS).get(key) : undefined;
+  if (!key || dep?.spec?.strategy?.type !== "Recreate") return;
+  const pods = [...store<Pod>(ctx, PODS).values()].filter((p) => p.metadata?.namespace === ns);
+  if (L.podsOfReplicaSets(dep, ownedReplicaSets(ctx, dep), pods).length === 0) W.add(ctx.q, key);
 }
 
 // ---- one sync ----------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import type { OwnerReference } from "kubernetes-types/meta/v1";
 import { rfc3339, toMs } from "../common/time.js";
 import { canonical, podTemplateHash, safeEncodeString, withoutNullFields } from "../common/hash.js";
 import { mutant } from "../common/mutation.js";
+import { compileLabelSelector } from "../common/labels.js";
 
 export const REVISION_ANNOTATION = "deployment.kubernetes.io/revision";
 export const REVISION_HISTORY_ANNOTATION = "deployment.kubernetes.io/revision-history";
@@ -487,6 +488,19 @@ export function oldPodsRunning(newRS: ReplicaSet | undefined, oldRSs: readonly R
     if (!owner || !oldUids.has(owner)) return false;
     const phase = p.status?.phase;
     return phase !== "Failed" && phase !== "Succeeded";
+  });
+}
+
+/**
+ * getPodMapForDeployment, flattened: the pods of the Deployment's selector whose controller is one of
+ * its ReplicaSets, Failed and Succeeded ones included (a Recreate rollout waits for every old pod).
+ */
+export function podsOfReplicaSets(d: Deployment, rsList: readonly ReplicaSet[], pods: readonly Pod[]): Pod[] {
+  const uids = new Set(rsList.map((rs) => rs.metadata?.uid).filter((u) => u));
+  const matches = compileLabelSelector(d.spec?.selector);
+  return pods.filter((p) => {
+    const owner = p.metadata?.ownerReferences?.find((r) => r.controller)?.uid;
+    return owner !== undefined && uids.has(owner) && matches(p.metadata?.labels ?? {});
   });
 }
 
