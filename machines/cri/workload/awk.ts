@@ -1,7 +1,7 @@
 // busybox awk (editors/awk.c) as a POSIX awk subset: a lexer, a recursive-descent parser to a small
 // tree, and an interpreter over it. Pure: the applet in commands.ts hands it the program, the -v
 // assignments and the inputs' texts, and gets back what it writes (stdout, stderr, files).
-import { LoopBoundExceeded } from "./shell.js";
+import { LoopBoundExceeded, POSIX_CLASSES } from "./shell.js";
 
 /** An input-derived string (a field, getline's, -v's): compared as a number when it looks like one (POSIX's strnum). */
 class StrNum {
@@ -743,11 +743,6 @@ export function sprintf(fmt: string, args: readonly Scalar[]): string {
 
 // ---------- regular expressions ----------
 
-const classes: Record<string, string> = {
-  alpha: "a-zA-Z", digit: "0-9", alnum: "a-zA-Z0-9", upper: "A-Z", lower: "a-z", space: " \\t\\n\\r\\f\\v", blank: " \\t",
-  punct: "!-\\/:-@\\[-`{-~", xdigit: "0-9A-Fa-f", cntrl: "\\x00-\\x1f\\x7f", print: " -~", graph: "!-~",
-};
-
 /** A POSIX ERE as a JavaScript RegExp source: bracket expressions' classes and literal backslashes, a lone { taken literally. */
 export function ereToJs(ere: string): string {
   let out = "";
@@ -770,7 +765,7 @@ export function ereToJs(ere: string): string {
       if (ere[j] === "]") { cls += "\\]"; j++; }
       while (j < ere.length && ere[j] !== "]") {
         const m = /^\[:([a-z]+):\]/.exec(ere.slice(j));
-        if (m && Object.hasOwn(classes, m[1]!)) { cls += classes[m[1]!]; j += m[0].length; continue; }
+        if (m && Object.hasOwn(POSIX_CLASSES, m[1]!)) { cls += POSIX_CLASSES[m[1]!]; j += m[0].length; continue; }
         const d = ere[j]!;
         if (d === "\\" && j + 1 < ere.length) { cls += `\\${ere[j + 1]}`; j += 2; continue; }
         cls += d === "[" || d === "^" ? `\\${d}` : d;

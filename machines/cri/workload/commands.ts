@@ -5,7 +5,7 @@ import { parseIPSloppy } from "../../common/ip.js";
 import { civilFromDays } from "../../common/time.js";
 import { parseGroup, parsePasswd, type ProcessUser } from "../identity.js";
 import { fileSystemCalls, resolvePath, type FileSystem, type FsError } from "./memfs.js";
-import { busyboxPathOf, killApplet, LoopBoundExceeded, perform, runArgv, signalNumber, type Gen, type ShellState, type Streams, type Utility } from "./shell.js";
+import { busyboxPathOf, killApplet, LoopBoundExceeded, perform, POSIX_CLASSES, runArgv, signalNumber, type Gen, type ShellState, type Streams, type Utility } from "./shell.js";
 import type { DnsResult, Effect, EffectResult, HttpResult, PingResult, SysinfoResult, TlsOptions } from "./types.js";
 import { tar } from "./tar.js";
 import * as listing from "./listing.js";
@@ -1330,8 +1330,6 @@ function* tr(argv: string[], sh: ShellState, st: Streams): Gen {
 type SedAddress = { line: number } | { last: true } | { re: RegExp };
 interface SedCommand { from?: SedAddress; to?: SedAddress; cmd: "s" | "p" | "d"; re?: RegExp; replacement?: string; global?: boolean; nth?: number; print?: boolean }
 
-const posixClasses: Record<string, string> = { alpha: "a-zA-Z", digit: "0-9", alnum: "a-zA-Z0-9", upper: "A-Z", lower: "a-z", space: " \\t\\n\\r\\f\\v", blank: " \\t", punct: "!-\\/:-@\\[-`{-~", xdigit: "0-9A-Fa-f" };
-
 /** A POSIX regular expression (basic, or extended with -E) as a JavaScript one. */
 function posixRegex(src: string, extended: boolean, flags: string): RegExp | undefined {
   let out = "";
@@ -1345,7 +1343,7 @@ function posixRegex(src: string, extended: boolean, flags: string): RegExp | und
       if (src[j] === "]") { body += "\\]"; j++; }
       while (j < src.length && src[j] !== "]") {
         const cls = /^\[:([a-z]+):\]/.exec(src.slice(j));
-        if (cls && Object.hasOwn(posixClasses, cls[1]!)) { body += posixClasses[cls[1]!]; j += cls[0].length; continue; }
+        if (cls && Object.hasOwn(POSIX_CLASSES, cls[1]!)) { body += POSIX_CLASSES[cls[1]!]; j += cls[0].length; continue; }
         body += src[j] === "\\" ? "\\\\" : src[j];
         j++;
       }

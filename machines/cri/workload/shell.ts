@@ -1064,8 +1064,11 @@ function* condWord(raw: string, sh: ShellState, st: Streams): Generator<Effect, 
   return (yield* expandWord(raw, sh, st, false)).join("");
 }
 
-// POSIX bracket classes, as ERE writes them inside [ ]
-const posixClasses: Record<string, string> = { alpha: "A-Za-z", digit: "0-9", alnum: "A-Za-z0-9", upper: "A-Z", lower: "a-z", space: " \\t\\n\\r\\f\\v", blank: " \\t", punct: "!-\\/:-@\\[-`{-~", xdigit: "0-9A-Fa-f", word: "A-Za-z0-9_", cntrl: "\\x00-\\x1f\\x7f", print: " -~", graph: "!-~" };
+/** POSIX's bracket classes (regcomp's twelve), as the body of a JavaScript character class: for sed, grep and awk */
+export const POSIX_CLASSES: Readonly<Record<string, string>> = { alpha: "A-Za-z", digit: "0-9", alnum: "A-Za-z0-9", upper: "A-Z", lower: "a-z", space: " \\t\\n\\r\\f\\v", blank: " \\t", punct: "!-\\/:-@\\[-`{-~", xdigit: "0-9A-Fa-f", cntrl: "\\x00-\\x1f\\x7f", print: " -~", graph: "!-~" };
+
+// the shell's patterns also take [:word:]
+const posixClasses: Record<string, string> = { ...POSIX_CLASSES, word: "A-Za-z0-9_" };
 
 /** An unquoted regex piece as a JavaScript pattern: POSIX classes spelt out; `X*?`, `X+?` are glibc's greedy (X*)?, (X+)?. */
 function ereToJs(ere: string): string {
