@@ -92,3 +92,21 @@ describe("a Deployment adopting an orphan ReplicaSet", () => {
     });
   }
 });
+
+describe("an orphan ReplicaSet appearing beside a settled Deployment", () => {
+  // addReplicaSet: an orphan queues the Deployments whose selector matches it, so one adopts it at once
+  // (the settled Deployment has no other reason to sync).
+  for (const seed of [1, 2, 3]) {
+    it(`is adopted by the Deployment selecting it (seed ${seed})`, async () => {
+      const c = createCluster({ nodes: 1, seed });
+      clusters.push(c);
+      await c.apply(deployment);
+      await c.settle();
+      const d = c.get("Deployment", "web", "default");
+      await c.apply(orphan([]));
+      await c.settle();
+      const rs = c.get("ReplicaSet", "web-orphan", "default");
+      expect(rs.metadata.ownerReferences).toEqual([{ apiVersion: "apps/v1", kind: "Deployment", name: "web", uid: d.metadata.uid, controller: true, blockOwnerDeletion: true }]);
+    });
+  }
+});

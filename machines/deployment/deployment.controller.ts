@@ -8,6 +8,7 @@ import { Map as IMap } from "immutable";
 import type { Fx } from "../common/effects.js";
 import type { Deployment, DeploymentStatus, ReplicaSet } from "kubernetes-types/apps/v1";
 import type { Pod } from "kubernetes-types/core/v1";
+import type { OwnerReference } from "kubernetes-types/meta/v1";
 import { newClient, objectKey, recordEvent, request, startInformer, storeClaimCandidates, storeControlledBy, type ClientState, type InformerDelta, type PendingRequest, type Store } from "../common/client.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
 import { controllerRefOf } from "../common/owners.js";
@@ -60,22 +61,30 @@ function store<T>(ctx: DeploymentControllerContext, id: number): Store<T> {
   return ctx.client.informers.get(id)!.store;
 }
 
+/** resolveControllerRef: the key of the Deployment a controller ref names, when it is in the cache with the same uid. */
+function resolveControllerRef(ctx: DeploymentControllerContext, namespace: string | undefined, ref: OwnerReference | undefined): string | undefined {
+  if (!ref || ref.kind !== "Deployment") return undefined;
+  const key = `${namespace ?? ""}/${ref.name}`;
+  return store<Deployment>(ctx, DEPLOYMENTS).get(key)?.metadata?.uid === ref.uid ? key : undefined;
+}
+
 /** The Deployment key owning a ReplicaSet, when that Deployment is in the cache with the same uid. */
 function deploymentKeyOf(ctx: DeploymentControllerContext, obj: { metadata?: any }): string | undefined {
-  const ref = controllerRefOf(obj);
-  if (!ref || ref.kind !== "Deployment") return undefined;
-  const key = `${obj.metadata?.namespace ?? ""}/${ref.name}`;
-  return store<Deployment>(ctx, DEPLOYMENTS).get(key)?.metadata?.uid === ref.uid ? key : undefined;
+  return resolveControllerRef(ctx, obj.metadata?.namespace, controllerRefOf(obj));
 }
 
 /** Routes a delta to the Deployment it concerns (addReplicaSet, updateReplicaSet, deletePod, ...). */
 export function onDelta(ctx: DeploymentControllerContext, watchId: number, d: InformerDelta): void {
   if (watchId === DEPLOYMENTS) return W.add(ctx.q, objectKey(d.object));
   if (watchId === RSS) {
-    const key = deploymentKeyOf(ctx, d.object);
-    if (key) W.add(ctx.q, key);
-    const oldKey = d.old ? deploymentKeyOf(ctx, d.old) : undefined;
-    if (oldKey && oldKey !== key) W.add(ctx.q, oldKey);
+    const ns = d.object.metadata?.namespace;
+    const t = L.replicaSetEventTargets(d);
+    for (const ref of t.refs) {
+      const key = resolveControllerRef(ctx, ns, ref);
+      if (key) W.add(ctx.q, key);
+    }
+    // an orphan: the Deployments selecting it are synced so one may adopt it (getDeploymentsForReplicaSet)
+    if (t.orphan) for (const dep of L.deploymentsForReplicaSet(d.object, store<Deployment>(ctx, DEPLOYMENTS).values())) W.add(ctx.q, objectKey(dep));
     return;
   }
   // Pods matter only to Recreate (deletePod): its Deployment is synced once none of its pods is left.

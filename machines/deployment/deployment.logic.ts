@@ -1,14 +1,15 @@
 // Pure decision logic of the Deployment controller (pkg/controller/deployment, v1.35).
 // Every function returns what the controller would write; the machine performs the writes.
 import { scaledValueFromIntOrPercent } from "../common/intstr.js";
-import { deepCopy } from "../common/equal.js";
+import { deepCopy, deepEqual } from "../common/equal.js";
 import type { Deployment, DeploymentCondition, DeploymentStatus, ReplicaSet } from "kubernetes-types/apps/v1";
 import type { Pod, PodTemplateSpec } from "kubernetes-types/core/v1";
 import type { OwnerReference } from "kubernetes-types/meta/v1";
 import { rfc3339, toMs } from "../common/time.js";
 import { canonical, podTemplateHash, safeEncodeString, withoutNullFields } from "../common/hash.js";
 import { mutant } from "../common/mutation.js";
-import { compileLabelSelector } from "../common/labels.js";
+import { compileLabelSelector, labelSelectorAsRequirements, matchesRequirements } from "../common/labels.js";
+import { controllerRefOf } from "../common/owners.js";
 
 export const REVISION_ANNOTATION = "deployment.kubernetes.io/revision";
 export const REVISION_HISTORY_ANNOTATION = "deployment.kubernetes.io/revision-history";
@@ -257,6 +258,52 @@ export function sumSpec(rsList: readonly (ReplicaSet | undefined)[]): number {
 /** What the ReplicaSets report in one status field (GetActualReplicaCountForReplicaSets: replicas). */
 export function sumStatus(rsList: readonly (ReplicaSet | undefined)[], f: "replicas" | "readyReplicas" | "availableReplicas"): number {
   return rsList.reduce((s, rs) => s + (rs?.status?.[f] ?? 0), 0);
+}
+
+// ---------- ReplicaSet event handlers (addReplicaSet, updateReplicaSet, deleteReplicaSet) ----------
+
+/** A ReplicaSet informer event as the handlers read it: the object, and the one it replaced on an update. */
+export interface ReplicaSetEvent {
+  type: "ADDED" | "MODIFIED" | "DELETED";
+  object: ReplicaSet;
+  old?: ReplicaSet;
+}
+
+/**
+ * Whom a ReplicaSet event wakes: the Deployments its controller refs name (resolved against the cache
+ * by the caller), in Go's order (the old controller first), and whether it is an orphan whose
+ * selecting Deployments are synced so one may adopt it. A ReplicaSet being deleted wakes only its
+ * controller (addReplicaSet hands it to deleteReplicaSet), an orphan's deletion nobody; an update
+ * of an orphan wakes the selecting Deployments only when its labels or its controller ref changed.
+ */
+export function replicaSetEventTargets(ev: ReplicaSetEvent): { refs: OwnerReference[]; orphan: boolean } {
+  const cur = controllerRefOf(ev.object);
+  if (ev.type === "DELETED" || (ev.type === "ADDED" && ev.object.metadata?.deletionTimestamp)) return { refs: cur ? [cur] : [], orphan: false };
+  if (ev.type === "ADDED" || !ev.old) return { refs: cur ? [cur] : [], orphan: !cur };
+  // a resync hands the same version again; two versions of one object differ in resourceVersion
+  if (ev.old.metadata?.resourceVersion === ev.object.metadata?.resourceVersion) return { refs: [], orphan: false };
+  const old = controllerRefOf(ev.old);
+  const refChanged = !deepEqual(cur, old);
+  const refs = refChanged && old ? [old] : [];
+  if (cur) return { refs: [...refs, cur], orphan: false };
+  return { refs, orphan: refChanged || !deepEqual(ev.old.metadata?.labels ?? {}, ev.object.metadata?.labels ?? {}) };
+}
+
+/**
+ * GetDeploymentsForReplicaSet: the Deployments of the ReplicaSet's namespace whose selector matches
+ * its labels; none for a ReplicaSet without labels, and an empty or invalid selector selects nothing here.
+ */
+export function deploymentsForReplicaSet(rs: ReplicaSet, deployments: Iterable<Deployment>): Deployment[] {
+  const labels = rs.metadata?.labels;
+  if (!labels || Object.keys(labels).length === 0) return [];
+  const out: Deployment[] = [];
+  for (const d of deployments) {
+    if (d.metadata?.namespace !== rs.metadata?.namespace) continue;
+    const reqs = labelSelectorAsRequirements(d.spec?.selector);
+    if (reqs === null || "error" in reqs || reqs.length === 0) continue;
+    if (matchesRequirements(reqs, labels)) out.push(d);
+  }
+  return out;
 }
 
 // ---------- the new ReplicaSet ----------

@@ -128,10 +128,11 @@ export function newVersionedStatefulSetPod(currentSet: StatefulSet, updateSet: S
   return pod;
 }
 
-/** updateIdentity: the identity labels a pod of this set must carry (name, namespace are the pod's already). */
+/** updateIdentity: the name and namespace of its ordinal in this set, and the identity labels that go with them. */
 export function withIdentity(set: StatefulSet, pod: Pod): Pod {
   const ordinal = ordinalOf(pod);
-  return { ...pod, metadata: { ...pod.metadata, labels: { ...(pod.metadata?.labels ?? {}), [POD_NAME_LABEL]: podName(set, ordinal), [POD_INDEX_LABEL]: String(ordinal) } } };
+  const name = podName(set, ordinal);
+  return { ...pod, metadata: { ...pod.metadata, name, namespace: set.metadata?.namespace, labels: { ...(pod.metadata?.labels ?? {}), [POD_NAME_LABEL]: name, [POD_INDEX_LABEL]: String(ordinal) } } };
 }
 
 // ---------- pod states ----------

@@ -3,7 +3,7 @@
 // set's controller references and two unrelated pod references), TestClaimOwnerUpToDateEdgeCases,
 // TestUpdateClaimOwnerRefForSetAndPod's variations and TestUpdateClaimControllerRef (through
 // claimOwnerRefsFor, podflow's updateClaimOwnerRefForSetAndPod), TestStorageMatches' other broken pods,
-// and TestIsRunningAndReady. Every expectation is the Go test's.
+// TestUpdateIdentity (withIdentity), TestGetStartOrdinal and TestIsRunningAndReady. Every expectation is the Go test's.
 import { describe, expect, it } from "vitest";
 import type { StatefulSet } from "kubernetes-types/apps/v1";
 import type { OwnerReference, PersistentVolumeClaim, Pod } from "kubernetes-types/core/v1";
@@ -68,6 +68,42 @@ describe("TestStorageMatches", () => {
     ["Pod with invalid ordinal has no valid storage", (p) => ({ ...p, metadata: { ...p.metadata, name: "bar" } }), false],
   ];
   for (const [name, edit, want] of rows) it(name, () => expect(L.storageMatches(set, edit(fresh()))).toBe(want));
+});
+
+describe("TestUpdateIdentity", () => {
+  const set = newStatefulSet(3);
+  const fresh = () => L.newStatefulSetPod(set, 1);
+  const rows: [string, (p: Pod) => Pod][] = [
+    ["a Pod with the wrong namespace gets the set's", (p) => ({ ...p, metadata: { ...p.metadata, namespace: "" } })],
+    ["a Pod without the pod-name label gets it back", (p) => ({ ...p, metadata: { ...p.metadata, labels: { foo: "bar" } } })],
+  ];
+  for (const [name, edit] of rows) {
+    it(name, () => {
+      const broken = edit(fresh());
+      expect(L.identityMatches(set, broken)).toBe(false);
+      expect(L.identityMatches(set, L.withIdentity(set, broken))).toBe(true);
+    });
+  }
+  it("the identity it restores is the new Pod's: name, namespace, pod-name and pod-index labels", () => {
+    const fixed = L.withIdentity(set, { ...fresh(), metadata: { ...fresh().metadata, namespace: "", labels: { foo: "bar" } } });
+    expect([fixed.metadata!.name, fixed.metadata!.namespace, fixed.metadata!.labels]).toEqual(["foo-1", "default", fresh().metadata!.labels]);
+  });
+});
+
+describe("TestGetStartOrdinal (spec.ordinals.start and the ordinals it puts in range)", () => {
+  const rows: [string, number | undefined, number, number, number][] = [
+    ["Ordinals with replicas=5 and start=3", 3, 5, 3, 7],
+    ["Ordinals with replicas=0 and start=3", 3, 0, 3, 2],
+    ["Ordinals with replicas=5 and no ordinals", undefined, 5, 0, 4],
+  ];
+  for (const [name, start, replicas, first, last] of rows) {
+    it(name, () => {
+      const set = newStatefulSet(replicas);
+      if (start !== undefined) set.spec!.ordinals = { start };
+      expect([L.startOrdinal(set), L.endOrdinal(set)]).toEqual([first, last]);
+      for (let o = 0; o <= last + 1; o++) expect(L.inOrdinalRange(L.newStatefulSetPod(set, o), set)).toBe(o >= first && o <= last);
+    });
+  }
 });
 
 describe("TestIsRunningAndReady", () => {
