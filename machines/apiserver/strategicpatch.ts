@@ -567,8 +567,12 @@ function mergeSliceWithoutSpecialElements(sc: PatchSchema, original: any[], patc
  */
 function deduplicateScalars(s: any[]): any[] {
   const out = [...s];
+  // positions of the values that repeat; a value seen once is never scanned for
+  const seen = new Map<unknown, number>();
+  for (const v of out) seen.set(v, (seen.get(v) ?? 0) + 1);
   const at = new Map<unknown, Set<number>>();
   out.forEach((v, i) => {
+    if (seen.get(v)! < 2) return;
     const p = at.get(v);
     if (p) p.add(i);
     else at.set(v, new Set([i]));
@@ -576,8 +580,8 @@ function deduplicateScalars(s: any[]): any[] {
   let last = out.length - 1;
   for (let i = 0; i < last; i++) {
     const v = out[i];
-    const mine = at.get(v)!;
-    if (mine.size === 1) continue;
+    const mine = at.get(v);
+    if (!mine || mine.size === 1) continue;
     // the later copies in the order the scan meets them; none moves while v is scanned for
     const later = [...mine].filter((p) => p > i).sort((x, y) => x - y);
     for (const p of later) {
@@ -586,12 +590,12 @@ function deduplicateScalars(s: any[]): any[] {
       // the last element fills the hole; if it is v again, the scan looks at the same place again
       for (;;) {
         const moved = out[last];
-        at.get(moved)!.delete(last);
+        at.get(moved)?.delete(last);
         out[p] = moved;
         last--;
         if (p > last) break;
         if (moved !== v) {
-          at.get(moved)!.add(p);
+          at.get(moved)?.add(p);
           break;
         }
       }
