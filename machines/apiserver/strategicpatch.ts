@@ -13,6 +13,7 @@ import { patchMeta } from "./schema/patchmeta.js";
 import { goFormatS, goFormatValue, goNumberType } from "./schema/decode.js";
 import { mutant } from "../common/mutation.js";
 import { goQuote } from "../common/goquote.js";
+import { sliceStable } from "../common/gosort.js";
 
 type JMap = Record<string, any>;
 
@@ -365,29 +366,53 @@ function mergeOrderedLists(sc: PatchSchema, original: JMap, patch: JMap, type: s
  * one. (Lists of scalars do not alias in kube-apiserver: ToUnstructured makes slices with no spare capacity.)
  */
 function aliasedOriginal(originalList: any[], patchList: any[], mergeKey: string): any[] {
-  const backing = [...originalList];
   const cap = originalList.length;
+  const keyOf = (x: any) => (isMap(x) && hasOwn(x, mergeKey) ? { key: x[mergeKey] } : undefined);
+  // where each merge key value stands in the original, in order
+  const at = new Map<unknown, number[]>();
+  originalList.forEach((x, i) => {
+    const k = keyOf(x);
+    if (!k) return;
+    const l = at.get(k.key);
+    if (l) l.push(i);
+    else at.set(k.key, [i]);
+  });
+  // Each removal shifts the live items after it left, so the slot the live prefix leaves keeps the
+  // item that was last before the removal: tail[slot] is that item.
+  const gone = new Set<number>();
+  const tail = new Map<number, any>();
   let n = cap;
+  let lastLive = cap - 1;
   let replaced = false;
-  const matches = (x: any, v: any) => isMap(x) && hasOwn(x, mergeKey) && x[mergeKey] === v[mergeKey];
   for (const v of patchList) {
     if (!isMap(v) || !hasOwn(v, directiveMarker)) continue;
     if (v[directiveMarker] === "replace") replaced = true;
     if (v[directiveMarker] !== "delete") continue;
-    for (;;) {
-      const k = backing.slice(0, n).findIndex((x) => matches(x, v));
-      if (k < 0) break;
-      for (let t = k; t < n - 1; t++) backing[t] = backing[t + 1];
+    for (const i of at.get(keyOf(v)?.key) ?? []) {
+      if (gone.has(i)) continue;
+      tail.set(n - 1, originalList[lastLive]);
+      gone.add(i);
       n--;
+      while (lastLive >= 0 && gone.has(lastLive)) lastLive--;
     }
+    if (hasOwn(v, mergeKey)) at.delete(v[mergeKey]);
   }
+  const backing = originalList.filter((_, i) => !gone.has(i));
+  for (let i = n; i < cap; i++) backing.push(tail.get(i));
   // after a replace the list merged into is the patch's own: no further write reaches this array
   if (replaced) return backing;
+  const live = new Set<unknown>();
+  for (let i = 0; i < n; i++) {
+    const k = keyOf(backing[i]);
+    if (k) live.add(k.key);
+  }
   for (const v of patchList) {
     if (!isMap(v) || hasOwn(v, directiveMarker)) continue;
-    if (backing.slice(0, n).some((x) => matches(x, v))) continue;
+    const k = keyOf(v);
+    if (k && live.has(k.key)) continue;
     if (n === cap) break;
     backing[n] = v;
+    if (k) live.add(k.key);
     n++;
   }
   return backing;
@@ -476,7 +501,8 @@ function mergeSlice(sc: PatchSchema, original: any[], patch: any[], type: string
 function mergeSliceWithSpecialElements(original: any[], patch: any[], mergeKey: string): [any[], any[]] {
   const plain: any[] = [];
   let replace = false;
-  let out = original;
+  // every deletion removes each match, so one pass after the checks removes the same items
+  const deleted = new Set<unknown>();
   for (const v of patch) {
     if (!hasOwn(v, directiveMarker)) {
       plain.push(v);
@@ -485,48 +511,97 @@ function mergeSliceWithSpecialElements(original: any[], patch: any[], mergeKey: 
     const directive = v[directiveMarker];
     if (directive === "delete") {
       if (!hasOwn(v, mergeKey)) throw noMergeKey(v, mergeKey);
-      out = out.filter((x) => !(isMap(x) && hasOwn(x, mergeKey) && x[mergeKey] === v[mergeKey]));
+      deleted.add(v[mergeKey]);
     } else if (directive === "replace") replace = true;
     else if (directive === "merge") throw new StrategicPatchError("merging lists cannot yet be specified in the patch", 500);
     else throw badPatchType(directive, v);
   }
+  const out = deleted.size === 0 ? original : original.filter((x) => !(isMap(x) && hasOwn(x, mergeKey) && deleted.has(x[mergeKey])));
   return replace ? [plain, []] : [out, plain];
 }
 
-function findByKey(list: any[], key: string, value: unknown): number {
-  for (let i = 0; i < list.length; i++) {
-    const v = list[i];
-    if (!isMap(v)) throw new StrategicPatchError(`value for key ${i} is not a map.`, 500);
-    // An element without the merge key never matches.
-    if (hasOwn(v, key) && v[key] === value) return i;
-  }
-  return -1;
+/**
+ * findByKey answered from one pass over the list: the first element holding each merge key value, and
+ * the first element that is no map (the scan's error, if it comes before any match).
+ */
+function keyIndex(list: any[], key: string): { find(value: unknown): number; add(v: any, i: number): void } {
+  const first = new Map<unknown, number>();
+  let notMap = -1;
+  const add = (v: any, i: number) => {
+    if (!isMap(v)) {
+      if (notMap < 0) notMap = i;
+    } else if (hasOwn(v, key) && !first.has(v[key])) first.set(v[key], i);
+  };
+  list.forEach(add);
+  return {
+    find(value) {
+      const i = first.get(value) ?? -1;
+      if (notMap >= 0 && (i < 0 || notMap < i)) throw new StrategicPatchError(`value for key ${notMap} is not a map.`, 500);
+      return i;
+    },
+    add,
+  };
 }
 
 function mergeSliceWithoutSpecialElements(sc: PatchSchema, original: any[], patch: any[], mergeKey: string, type: string): any[] {
+  let index = keyIndex(original, mergeKey);
   for (const v of patch) {
     if (!hasOwn(v, mergeKey)) throw noMergeKey(v, mergeKey);
-    const i = findByKey(original, mergeKey, v[mergeKey]);
-    if (i >= 0) original[i] = mutant("patch.strategic-list-element-replaced") ? v : mergeMap(sc, original[i], v, type);
-    else original.push(v);
+    const i = index.find(v[mergeKey]);
+    if (i >= 0) {
+      original[i] = mutant("patch.strategic-list-element-replaced") ? v : mergeMap(sc, original[i], v, type);
+      // a null merge key in the patch deletes the key: the element matches no longer
+      if (!hasOwn(original[i], mergeKey) || original[i][mergeKey] !== v[mergeKey]) index = keyIndex(original, mergeKey);
+    } else {
+      original.push(v);
+      index.add(v, original.length - 1);
+    }
   }
   return original;
 }
 
-/** deduplicateScalars, move for move: a duplicate is overwritten by the last element. */
+/**
+ * deduplicateScalars, move for move: scanning from each element, a later duplicate is overwritten by
+ * the last element and the list shortened. Each value's positions are kept, so only duplicates are
+ * visited (Go's double loop compares every pair: a long list of distinct values costs n² there).
+ */
 function deduplicateScalars(s: any[]): any[] {
   const out = [...s];
-  let length = out.length - 1;
-  for (let i = 0; i < length; i++) {
-    for (let j = i + 1; j <= length; j++) {
-      if (out[i] === out[j]) {
-        out[j] = out[length];
-        out.length = length;
-        length--;
-        j--;
+  // positions of the values that repeat; a value seen once is never scanned for
+  const seen = new Map<unknown, number>();
+  for (const v of out) seen.set(v, (seen.get(v) ?? 0) + 1);
+  const at = new Map<unknown, Set<number>>();
+  out.forEach((v, i) => {
+    if (seen.get(v)! < 2) return;
+    const p = at.get(v);
+    if (p) p.add(i);
+    else at.set(v, new Set([i]));
+  });
+  let last = out.length - 1;
+  for (let i = 0; i < last; i++) {
+    const v = out[i];
+    const mine = at.get(v);
+    if (!mine || mine.size === 1) continue;
+    // the later copies in the order the scan meets them; none moves while v is scanned for
+    const later = [...mine].filter((p) => p > i).sort((x, y) => x - y);
+    for (const p of later) {
+      if (p > last || out[p] !== v) continue;
+      mine.delete(p);
+      // the last element fills the hole; if it is v again, the scan looks at the same place again
+      for (;;) {
+        const moved = out[last];
+        at.get(moved)?.delete(last);
+        out[p] = moved;
+        last--;
+        if (p > last) break;
+        if (moved !== v) {
+          at.get(moved)?.add(p);
+          break;
+        }
       }
     }
   }
+  out.length = last + 1;
   return out;
 }
 
@@ -536,20 +611,29 @@ function partitionPrimitives(list: any[], by: any[]): [any[], any[]] {
 }
 
 function partitionMaps(list: any[], by: any[], mergeKey: string): [any[], any[]] {
+  const index = keyIndex(by, mergeKey);
   const patch: any[] = [];
   const serverOnly: any[] = [];
   for (const v of list) {
     if (!isMap(v)) throw new StrategicPatchError(`expected a map[string]interface {}, but received a ${goTypeName(v)}`, 500);
     if (!hasOwn(v, mergeKey)) throw noMergeKey(v, mergeKey);
-    (findByKey(by, mergeKey, v[mergeKey]) >= 0 ? patch : serverOnly).push(v);
+    (index.find(v[mergeKey]) >= 0 ? patch : serverOnly).push(v);
   }
   return [patch, serverOnly];
 }
 
-function indexIn(list: any[], v: unknown, mergeKey: string, kind: string): number {
+/**
+ * index(): where an element's value (its merge key's, in a list of maps) first appears in `list`, -1
+ * if nowhere. Built once per list, so ordering n elements costs no n scans of it.
+ */
+function indexer(list: any[], mergeKey: string, kind: string): (v: unknown) => number {
   const val = (x: unknown) => (kind === "map" ? (isMap(x) ? getOwn(x, mergeKey) : undefined) : x);
-  const want = val(v);
-  return list.findIndex((x) => val(x) === want);
+  const first = new Map<unknown, number>();
+  list.forEach((x, i) => {
+    const k = val(x);
+    if (!first.has(k)) first.set(k, i);
+  });
+  return (v) => first.get(val(v)) ?? -1;
 }
 
 function extractToDelete(list: any[]): [any[], any[]] {
@@ -562,7 +646,7 @@ function extractToDelete(list: any[]): [any[], any[]] {
   return [keep, del];
 }
 
-/** normalizeSliceOrder: sort.SliceStable with the Go less function (an insertion sort, as Go's for short lists). */
+/** normalizeSliceOrder: sort.SliceStable with the Go less function. */
 function normalizeSliceOrder(toSort: any[], order: any[], mergeKey: string, kind: string): any[] {
   let list = toSort;
   let del: any[] = [];
@@ -573,19 +657,16 @@ function normalizeSliceOrder(toSort: any[], order: any[], mergeKey: string, kind
     }
     [list, del] = extractToDelete(toSort);
   }
+  const indexIn = indexer(order, mergeKey, kind);
   const less = (a: unknown, b: unknown) => {
-    const ia = indexIn(order, a, mergeKey, kind);
+    const ia = indexIn(a);
     if (ia >= 0) {
-      const ib = indexIn(order, b, mergeKey, kind);
+      const ib = indexIn(b);
       if (ib >= 0) return ia < ib;
     }
     return true;
   };
-  const out = [...list];
-  for (let i = 1; i < out.length; i++) {
-    for (let j = i; j > 0 && less(out[j], out[j - 1]); j--) [out[j], out[j - 1]] = [out[j - 1], out[j]];
-  }
-  return [...out, ...del];
+  return [...sliceStable(list, less), ...del];
 }
 
 /** normalizeElementOrder: the patch's items in the patch's order, the server-only items woven in by the live order. */
@@ -593,14 +674,15 @@ function normalizeElementOrder(patch: any[], serverOnly: any[], patchOrder: any[
   const right = normalizeSliceOrder(patch, patchOrder, mergeKey, kind);
   const left = normalizeSliceOrder(serverOnly, serverOrder, mergeKey, kind);
   const out: any[] = [];
+  const indexIn = indexer(serverOrder, mergeKey, kind);
   let i = 0;
   let j = 0;
   while (i < left.length || j < right.length) {
     if (i >= left.length) out.push(right[j++]);
     else if (j >= right.length) out.push(left[i++]);
     else {
-      const li = indexIn(serverOrder, left[i], mergeKey, kind);
-      const ri = indexIn(serverOrder, right[j], mergeKey, kind);
+      const li = indexIn(left[i]);
+      const ri = indexIn(right[j]);
       if (li >= 0 && ri >= 0 && li < ri) out.push(left[i++]);
       else out.push(right[j++]);
     }
