@@ -1057,7 +1057,7 @@ function startContainerReq(ctx: CriContext, id: number, containerId: string, fro
   }
   const spec = found.spec;
   const ports = (spec.ports ?? []).map((p) => p.containerPort);
-  const proc = startProcess({ image: found.image, command: spec.command, args: spec.args, env: found.env, ports, startedAt: ctx.now, layout: found.layout, user: found.user, home: found.home, ...(spec.stdin && spec.tty ? { terminal: true } : {}) });
+  const proc = startProcess({ image: found.image, command: spec.command, args: spec.args, env: found.env, ports, startedAt: ctx.now, layout: found.layout, user: found.user, home: found.home, ...(spec.stdin ? { terminal: true } : {}) });
   if (proc.startError) {
     // runc could not exec the entrypoint: the container never ran (exit 128, StartError).
     fx.send(from, { type: "StartContainerResult", id, containerId, ok: false, message: proc.startError });

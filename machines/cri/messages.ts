@@ -234,7 +234,7 @@ export type CriStreamRequest =
 
 /** The streaming server's answer: a session to stream on (an interactive shell's first prompt), or why not. */
 export type CriStreamAnswer =
-  | { type: "StreamReady"; id: number; session: string; prompt?: string; interactive?: boolean }
+  | { type: "StreamReady"; id: number; session: string; prompt?: string; interactive?: boolean; /** the attached shell exits when the attach's stdin ends (spec.stdinOnce) */ closesStdin?: boolean }
   | { type: "StreamRefused"; id: number; code: number; message: string };
 
 /** A session's traffic, from the caller to the streaming server (strings are UTF-8 text). */

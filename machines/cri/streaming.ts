@@ -77,12 +77,14 @@ export function openStream(ctx: CriContext, req: CriStreamRequest, fx: Fx): void
   if (!isRunning(c)) return answer({ type: "StreamRefused", id: req.id, code: 500, message: `rpc error: code = FailedPrecondition desc = container is in ${containerState(c)} state` });
   const session = sessionId(ctx);
   if (req.type === "Attach") {
-    // a shell started with a terminal (kubectl run -it): attaching to its stdin is talking to it
-    const main = req.stdin && req.tty && c.spec.stdin && c.spec.tty ? interactiveShell(effectiveArgv(c.image, c.spec.command, c.spec.args), currentOf(c.image)) : undefined;
+    // a shell started with stdin open (kubectl run -i, -it): attaching to its stdin is talking to it,
+    // through its terminal when it has one (spec.tty), else through the pipe containerd holds open
+    const main = req.stdin && c.spec.stdin && req.tty === (c.spec.tty === true) ? interactiveShell(effectiveArgv(c.image, c.spec.command, c.spec.args), currentOf(c.image)) : undefined;
     if (main) {
-      ctx.streams.set(session, { kind: "exec", containerId: c.id, cmd: [], tty: true, owner: req.replyTo, running: false, main: true, shell: withEnv(main, c) });
-      // its prompt was written before anyone attached: kubectl tells its user to press enter
-      return answer({ type: "StreamReady", id: req.id, session, interactive: true });
+      ctx.streams.set(session, { kind: "exec", containerId: c.id, cmd: [], tty: req.tty, owner: req.replyTo, running: false, main: true, shell: withEnv(main, c) });
+      // its prompt was written before anyone attached: kubectl tells its user to press enter;
+      // stdinOnce: containerd closes the container's stdin when this attach's stdin ends
+      return answer({ type: "StreamReady", id: req.id, session, interactive: true, ...(c.spec.stdinOnce === true ? { closesStdin: true } : {}) });
     }
     ctx.streams.set(session, { kind: "attach", containerId: c.id, owner: req.replyTo });
     return answer({ type: "StreamReady", id: req.id, session });
@@ -254,7 +256,9 @@ function finish(ctx: CriContext, c: CriContainer, session: string, s: ExecSessio
  */
 function mainProcessTyped(ctx: CriContext, c: CriContainer, s: ExecSession, o: Extract<StreamOutput, { type: "ExecOutput" }>, fx: Fx): void {
   const w = worldOf(ctx, c);
-  for (const l of `${s.line ?? ""}\n${s.transcript ?? ""}`.split("\n").slice(0, -1)) w.log("stdout", l);
+  // a terminal echoes the line typed; a pipe does not
+  const typed = s.tty ? `${s.line ?? ""}\n` : "";
+  for (const l of `${typed}${s.transcript ?? ""}`.split("\n").slice(0, -1)) w.log("stdout", l);
   if (o.exitCode !== undefined && o.blocked === undefined) exitContainer(ctx, c, o.exitCode, o.exitCode === 0 ? "Completed" : "Error", fx);
 }
 

@@ -68,8 +68,10 @@ function endpoint(cluster: Cluster): Endpoint {
 export interface Session {
   id: string;
   prompt?: string;
-  /** a shell reading lines from a terminal (exec -it of a shell, attach -it to one) */
+  /** a shell reading lines from a terminal (exec -it of a shell, attach -it to one) or from the container's stdin (attach -i) */
   interactive: boolean;
+  /** attached to a shell's stdin: its end ends the shell (spec.stdinOnce) */
+  closesStdin?: boolean;
   send(msg: DistributiveOmit<StreamMessage, "session">): void;
   onOutput(f: (o: StreamOutput) => void): void;
   close(): void;
@@ -94,6 +96,7 @@ export function openSession(cluster: Cluster, node: string, req: DistributiveOmi
         id: a.session,
         ...(a.prompt !== undefined ? { prompt: a.prompt } : {}),
         interactive: a.interactive === true,
+        ...(a.closesStdin === true ? { closesStdin: true } : {}),
         send: (m) => cluster.runtime.send(address, cri, { ...m, session: a.session }),
         onOutput: (f) => void ep.sessions.set(a.session, f),
         close: () => {
@@ -306,7 +309,7 @@ export async function serveRemoteCommand(cluster: Cluster, loc: StreamLocation, 
   if (!("id" in opened)) return finish(internalErrorStatus(`unable to upgrade connection: ${opened.message}`));
   session = opened;
   if (finished) return session.close();
-  if (kind === "attach" && !(opts.tty && session.interactive)) return attach(session, opts, write, finish);
+  if (kind === "attach" && !session.interactive) return attach(session, opts, write, finish);
   const outputs = (o: StreamOutput, tty: boolean) => {
     if (o.type !== "ExecOutput") return;
     const nl = (t: string) => (tty ? t.replace(/\r?\n/g, "\r\n") : t);
@@ -322,6 +325,7 @@ export async function serveRemoteCommand(cluster: Cluster, loc: StreamLocation, 
   };
   input.onResize((w, h) => session!.send({ type: "ExecResize", width: w, height: h }));
   if (opts.tty && session.interactive) return interactive(session, opts, input, write, outputs);
+  if (kind === "attach") return piped(session, input, outputs);
   session.onOutput((o) => outputs(o, opts.tty));
   // a terminal command without a shell, or no stdin: it runs now; else once stdin ends
   if (!opts.stdin || opts.tty) return session.send({ type: "ExecRun", stdin: "" });
@@ -370,6 +374,8 @@ interface Input {
   onResize(f: (w: number, h: number) => void): void;
   /** all of stdin once it ends (undefined past maxStdinBytes) */
   readAll(): Promise<string | undefined>;
+  /** stdin ended (v5's close signal, or the connection closed) */
+  onEnd(f: () => void): void;
 }
 
 function inputOf(ws: WebSocket, v5: boolean): Input {
@@ -414,8 +420,16 @@ function inputOf(ws: WebSocket, v5: boolean): Input {
   });
   ws.on("close", end);
   return {
-    onData: (f) => void (onData = f),
+    onData: (f) => {
+      onData = f;
+      // what came before the session opened is the first input
+      for (const b of chunks.splice(0)) f(b);
+    },
     onResize: (f) => void (onResize = f),
+    onEnd: (f) => {
+      if (ended) return f();
+      onEnd = f;
+    },
     readAll: () =>
       new Promise((resolve) => {
         const done = () => resolve(size > maxStdinBytes ? undefined : Buffer.concat(chunks).toString("utf8"));
@@ -457,6 +471,58 @@ function interactive(session: Session, opts: ConnectOptions, input: Input, write
     if (r.echo) out(r.echo);
     if (r.interrupt && !busy) out(prompt);
     for (const line of r.lines) queue.push(line);
+    next();
+  });
+}
+
+/**
+ * `attach -i` (no terminal) to a shell reading its stdin: it runs each line as the line comes, with
+ * no prompt and no echo; when stdin ends, a shell whose stdin closes with it (stdinOnce) exits.
+ */
+function piped(session: Session, input: Input, outputs: (o: StreamOutput, tty: boolean) => void): void {
+  const decoder = new TextDecoder();
+  const queue: string[] = [];
+  let partial = "";
+  let busy = false;
+  let ended = false;
+  let exited = false;
+  // what waits to be read is bounded, as a pipe's buffer is: past it, more input is not taken
+  let waiting = 0;
+  const next = () => {
+    if (busy) return;
+    let line = queue.shift();
+    if (line !== undefined) waiting -= line.length;
+    // sh at the end of its input exits with the status of its last command, as `exit` does
+    else if (ended && session.closesStdin && !exited) line = "exit";
+    else return;
+    if (line === "exit") exited = true;
+    busy = true;
+    session.send({ type: "ExecLine", line });
+  };
+  session.onOutput((o) => {
+    if (o.type !== "ExecOutput") return;
+    outputs(o, false);
+    if (o.partial || o.exitCode !== undefined || o.error !== undefined || o.blocked) return;
+    busy = false;
+    next();
+  });
+  const take = (text: string) => {
+    if (waiting + partial.length + text.length > maxStdinBytes) return;
+    const lines = (partial + text).split("\n");
+    partial = lines.pop()!;
+    for (const l of lines) waiting += l.length;
+    queue.push(...lines);
+  };
+  input.onData((b) => {
+    take(decoder.decode(b, { stream: true }));
+    next();
+  });
+  input.onEnd(() => {
+    take(decoder.decode());
+    if (partial !== "") queue.push(partial);
+    waiting += partial.length;
+    partial = "";
+    ended = true;
     next();
   });
 }

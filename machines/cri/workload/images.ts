@@ -22,7 +22,7 @@ export interface ProgramContext {
   listeners: Map<number, Listener>;
   startedAt: number;
   ports: number[];
-  /** the container has a terminal on stdin (spec.stdin and spec.tty): a shell waits there for its user */
+  /** the container's stdin is held open (spec.stdin, with or without a tty): a shell waits there for its user */
   terminal?: boolean;
   /** for an exec'd process: whether a process of the pod (one network namespace) listens on the port */
   bound?: (port: number) => boolean;
@@ -932,7 +932,7 @@ function* shellBody(argv: string[], sh: ShellState, st: Streams, terminal: boole
   const file = argv[i];
   // no script named: the commands come from stdin (`kubectl exec -i ... -- sh < script`); at EOF at once, it exits 0
   if (file === undefined) {
-    // with a terminal (kubectl run -it), the shell waits for what its user types (kubectl attach)
+    // stdin held open (kubectl run -i, -it; kubectl debug -i): the shell waits for what an attach sends it
     if (terminal && !st.stdin) return yield* serve(sh);
     return st.stdin ? yield* runScript(st.stdin, sh, st) : 0;
   }

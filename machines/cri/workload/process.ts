@@ -46,7 +46,7 @@ export interface ProcessSpec {
   readonly ports: number[];
   readonly startedAt: number;
   readonly layout: FsLayout;
-  /** spec.stdin and spec.tty: the process has a terminal */
+  /** spec.stdin: the process's stdin is held open for an attach (a terminal with spec.tty, else a pipe) */
   readonly terminal?: boolean;
   /** its credentials (uid, gid, groups); absent: root */
   readonly user?: ProcessUser;
