@@ -34,7 +34,8 @@ export type AllocationResult<T> =
 /** min(max(min, size/step), max): the static band width, 0 for tiny ranges (calculateRangeOffset). */
 export function rangeOffset(size: number, min: number, max: number, step: number): number {
   if (size <= min) return 0;
-  return Math.min(Math.max(min, Math.floor(size / step)), max);
+  // the mutant forgets the floor of min: a /25's band is 8 addresses, not 16
+  return Math.min(mutant("allocators.static-band-without-minimum") ? Math.floor(size / step) : Math.max(min, Math.floor(size / step)), max);
 }
 
 /** A ClusterIP allocator for an IPv4 Service CIDR; 10.96.0.1 pre-reserved for the `kubernetes` Service unless told not to. */

@@ -69,7 +69,8 @@ export function nextScheduleTimeDuration(cj: CronJob, now: number, schedule: Sch
   if (r.error !== undefined) from = now;
   else if (r.mostRecent !== undefined) from = r.mostRecent;
   else from = r.missed === "none" ? r.earliest : now;
-  return schedule.next(from) + NEXT_SCHEDULE_DELTA_MS - now;
+  // the mutant requeues at the schedule time itself, without the 100 ms that lets the clock pass it
+  return schedule.next(from) + (mutant("cronjob.next-schedule-without-delta") ? 0 : NEXT_SCHEDULE_DELTA_MS) - now;
 }
 
 /** nextScheduleTime: the unmet activation to start now (honouring startingDeadlineSeconds), whether too many were missed, and the schedule's error. */
@@ -91,7 +92,8 @@ export function formatSchedule(cj: CronJob): { spec: string; unsupported: boolea
 
 /** getJobName: <cronjob>-<scheduled time in minutes since the epoch>. */
 export function jobName(cj: CronJob, scheduledTime: number): string {
-  return `${cj.metadata?.name ?? ""}-${Math.floor(Math.floor(scheduledTime / 1000) / 60)}`;
+  // the mutant names the Job by the scheduled time's Unix seconds, not minutes
+  return `${cj.metadata?.name ?? ""}-${Math.floor(Math.floor(scheduledTime / 1000) / (mutant("cronjob.job-name-in-seconds") ? 1 : 60))}`;
 }
 
 /**
@@ -112,7 +114,8 @@ export function jobFromTemplate(cj: CronJob, scheduledTime: number): Job {
       namespace: cj.metadata?.namespace,
       labels: { ...(tmpl?.metadata?.labels ?? {}) },
       annotations,
-      ownerReferences: [{ apiVersion: "batch/v1", kind: "CronJob", name: cj.metadata?.name ?? "", uid: cj.metadata?.uid ?? "", controller: true, blockOwnerDeletion: true }],
+      // the mutant's reference does not block the CronJob's foreground deletion
+      ownerReferences: [{ apiVersion: "batch/v1", kind: "CronJob", name: cj.metadata?.name ?? "", uid: cj.metadata?.uid ?? "", controller: true, blockOwnerDeletion: !mutant("cronjob.job-owner-not-blocking") }],
     },
     spec: deepCopy(tmpl?.spec ?? ({} as never)),
   };
@@ -132,8 +135,10 @@ const succeeded = (job: Job) => (job.status?.conditions ?? []).some((c) => c.typ
 export function byJobStartTime(a: Job, b: Job): number {
   const sa = toMs(a.status?.startTime);
   const sb = toMs(b.status?.startTime);
-  if (sa === undefined && sb !== undefined) return 1;
-  if (sa !== undefined && sb === undefined) return -1;
+  // the mutant sorts a Job without a start time first (the oldest), not last
+  const unstarted = mutant("cronjob.unstarted-jobs-sorted-first") ? -1 : 1;
+  if (sa === undefined && sb !== undefined) return unstarted;
+  if (sa !== undefined && sb === undefined) return -unstarted;
   if (sa === sb) return (a.metadata?.name ?? "") < (b.metadata?.name ?? "") ? -1 : (a.metadata?.name ?? "") > (b.metadata?.name ?? "") ? 1 : 0;
   return sa! - sb!;
 }

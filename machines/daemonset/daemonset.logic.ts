@@ -62,7 +62,8 @@ export function addOrUpdateDaemonPodTolerations(spec: PodSpec): PodSpec {
     exists("node.kubernetes.io/pid-pressure", "NoSchedule"),
     ...(mutant("daemonset.forgets-unschedulable-toleration") ? [] : [exists("node.kubernetes.io/unschedulable", "NoSchedule")]),
   ]) t = addOrUpdateToleration(t, tol);
-  if (spec.hostNetwork) t = addOrUpdateToleration(t, exists("node.kubernetes.io/network-unavailable", "NoSchedule"));
+  // the mutant forgets that a host-network daemon pod needs no pod network
+  if (spec.hostNetwork && !mutant("daemonset.host-network-toleration-missing")) t = addOrUpdateToleration(t, exists("node.kubernetes.io/network-unavailable", "NoSchedule"));
   return { ...spec, tolerations: t };
 }
 
@@ -142,7 +143,8 @@ export function byCreationTimestampAndPhase(a: Pod, b: Pod): number {
   const sa = !!a.spec?.nodeName;
   const sb = !!b.spec?.nodeName;
   if (sa !== sb) return sa ? -1 : 1;
-  return byCreationTimestampThenName(a, b);
+  // the mutant ranks the newest first: of a node's duplicate daemon pods the newest is kept
+  return mutant("daemonset.duplicates-keep-newest") ? byCreationTimestampThenName(b, a) : byCreationTimestampThenName(a, b);
 }
 
 /**
@@ -177,7 +179,8 @@ export function inBackoff(e: BackoffEntry | undefined, nowMs: number): boolean {
 /** Next: 1 s at first (or after a long quiet), then doubling up to 15 minutes. */
 export function nextBackoff(e: BackoffEntry | undefined, nowMs: number): BackoffEntry {
   if (e === undefined || expired(e, nowMs)) return { delayMs: FAILED_PODS_BACKOFF_INITIAL_MS, lastUpdateMs: nowMs };
-  return { delayMs: Math.min(e.delayMs * 2, FAILED_PODS_BACKOFF_MAX_MS), lastUpdateMs: nowMs };
+  // the mutant never doubles the delay: a failing daemon pod is deleted again every second
+  return { delayMs: Math.min(e.delayMs * (mutant("daemonset.backoff-not-doubled") ? 1 : 2), FAILED_PODS_BACKOFF_MAX_MS), lastUpdateMs: nowMs };
 }
 
 // ---------- manage (podsShouldBeOnNode, getUnscheduledPodsWithoutNode) ----------

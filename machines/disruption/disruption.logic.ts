@@ -48,7 +48,8 @@ function expectedScale(pods: readonly Pod[], find: ScaleFinder): { count: number
     if (!found) return { error: `found no controllers for pod ${JSON.stringify(pod.metadata?.name ?? "")}` };
     scales.set(found.uid, found.scale);
   }
-  let count = 0;
+  // the mutant counts each pod without a controller as one more expected pod (they are only reported)
+  let count = mutant("disruption.unmanaged-pods-counted") ? unmanaged.length : 0;
   for (const n of scales.values()) count += n;
   return { count, unmanaged };
 }
@@ -167,7 +168,8 @@ export function nextStatus(pdb: PodDisruptionBudget, currentHealthy: number, des
 export function failSafeStatus(pdb: PodDisruptionBudget, message: string, nowMs: number): PodDisruptionBudgetStatus {
   const st: PodDisruptionBudgetStatus = pdb.status ?? { currentHealthy: 0, desiredHealthy: 0, expectedPods: 0, disruptionsAllowed: 0 };
   const conditions = setStatusCondition(st.conditions ?? [], { type: DisruptionAllowedCondition, status: "False", reason: SyncFailedReason, message, observedGeneration: st.observedGeneration }, nowMs);
-  return { ...st, disruptionsAllowed: 0, conditions };
+  // the mutant keeps the last disruptionsAllowed: evictions go on while the budget cannot be computed
+  return { ...st, disruptionsAllowed: mutant("disruption.fail-safe-keeps-allowed") ? st.disruptionsAllowed : 0, conditions };
 }
 
 /** The pod is healthy as a budget counts it (IsPodReady). */

@@ -53,7 +53,8 @@ function add(zone: DNSZone, r: DNSRecord): void {
 /** Name CoreDNS gives a headless endpoint: its hostname, else its IP with dashes (endpoint_pod_names off; an IPv6 one's colons too). */
 export function endpointHostname(hostname: string | undefined, ip: string): string {
   if (hostname) return hostname;
-  return ip.includes(".") ? ip.replace(/\./g, "-") : ip.replace(/:/g, "-");
+  // the mutant dashes only an IPv6 address's first colon
+  return ip.includes(".") ? ip.replace(/\./g, "-") : ip.replace(mutant("dns.ipv6-hostname-first-colon-only") ? ":" : /:/g, "-");
 }
 
 /** The address record of an IP: A for IPv4, AAAA for IPv6 (CoreDNS answers each query type with its own family's). */
@@ -96,7 +97,8 @@ function readyEndpoints(svc: Service, slices: EndpointSlice[]): { eps: ReadyEndp
 
 /** CoreDNS's SRV weight: each record's share of 100 within its priority, floored (100/n for n equal records). */
 export function srvWeight(n: number): number {
-  return Math.floor((100 / (100 * n)) * 100);
+  // the mutant rounds the share to the nearest (CoreDNS's backend_lookup floors it)
+  return (mutant("dns.srv-weight-rounded") ? Math.round : Math.floor)((100 / (100 * n)) * 100);
 }
 
 /** Every record the kubernetes plugin serves for these Services (pod A records are synthesised at query time). */

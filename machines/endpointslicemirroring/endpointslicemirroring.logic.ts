@@ -80,13 +80,16 @@ export interface MirrorPlan {
 
 /** The labels a mirrored slice carries: the Endpoints' own, then the Service name and managed-by. */
 function mirroredLabels(ep: Endpoints): Record<string, string> {
-  return { ...(ep.metadata?.labels ?? {}), [SERVICE_NAME_LABEL]: ep.metadata?.name ?? "", [MANAGED_BY_LABEL]: MIRRORING_CONTROLLER_NAME };
+  const own = { [SERVICE_NAME_LABEL]: ep.metadata?.name ?? "", [MANAGED_BY_LABEL]: MIRRORING_CONTROLLER_NAME };
+  // the mutant lets the Endpoints' own labels win over the two the controller sets
+  return mutant("endpointslicemirroring.endpoints-labels-win") ? { ...own, ...(ep.metadata?.labels ?? {}) } : { ...(ep.metadata?.labels ?? {}), ...own };
 }
 
 /** The annotations a mirrored slice carries: the Endpoints' own but the trigger time and kubectl's last-applied configuration. */
 function mirroredAnnotations(ep: Endpoints): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(ep.metadata?.annotations ?? {})) if (k !== LAST_CHANGE_TRIGGER_TIME_ANNOTATION && k !== LAST_APPLIED_ANNOTATION) out[k] = v;
+  // the mutant copies kubectl's last-applied configuration too
+  for (const [k, v] of Object.entries(ep.metadata?.annotations ?? {})) if (k !== LAST_CHANGE_TRIGGER_TIME_ANNOTATION && (k !== LAST_APPLIED_ANNOTATION || mutant("endpointslicemirroring.last-applied-copied"))) out[k] = v;
   return out;
 }
 
@@ -152,6 +155,8 @@ export function reconcileMirror(ep: Endpoints, existing: readonly EndpointSlice[
       }
     };
     add(subset.addresses, true);
+    // the mutant gives the not-ready addresses a limit of their own
+    if (mutant("endpointslicemirroring.not-ready-own-limit")) added = 0;
     add(subset.notReadyAddresses, false);
     skipped += total - added;
   }

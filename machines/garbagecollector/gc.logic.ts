@@ -57,7 +57,8 @@ export function isDeletingDependents(o: KObject): boolean {
  */
 export function finalizersOnDelete(o: KObject, policy: PropagationPolicy = "Background"): { finalizers: string[]; deleteNow: boolean } {
   // the mutant strips only foregroundDeletion: a Background delete after an Orphan one keeps the orphan finalizer
-  const rest = (o.metadata?.finalizers ?? []).filter((f) => f !== FOREGROUND_FINALIZER && (f !== ORPHAN_FINALIZER || (policy === "Background" && mutant("gc.background-keeps-orphan-finalizer"))));
+  // the second mutant keeps foregroundDeletion when an Orphan delete follows a Foreground one
+  const rest = (o.metadata?.finalizers ?? []).filter((f) => (f !== FOREGROUND_FINALIZER || (policy === "Orphan" && mutant("gc.orphan-keeps-foreground-finalizer"))) && (f !== ORPHAN_FINALIZER || (policy === "Background" && mutant("gc.background-keeps-orphan-finalizer"))));
   const finalizers = policy === "Foreground" ? [...rest, FOREGROUND_FINALIZER] : policy === "Orphan" ? [...rest, ORPHAN_FINALIZER] : rest;
   return { finalizers, deleteNow: finalizers.length === 0 };
 }

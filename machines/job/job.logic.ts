@@ -128,9 +128,11 @@ type ExitCodes = NonNullable<PodFailurePolicy["rules"][number]["onExitCodes"]>;
 function matchExitCodes(p: Pod, req: ExitCodes): { name: string; exitCode: number } | undefined {
   for (const list of [p.status?.containerStatuses ?? [], p.status?.initContainerStatuses ?? []]) {
     for (const s of list) {
-      if (req.containerName && req.containerName !== s.name) continue;
+      // the first mutant reads every container's exit code, whatever containerName the requirement names
+      if (req.containerName && req.containerName !== s.name && !mutant("job.exit-code-container-name-ignored")) continue;
       const code = s.state?.terminated?.exitCode;
-      if (code === undefined || code === 0) continue;
+      // the second takes a container that exited 0 as matching NotIn
+      if (code === undefined || (code === 0 && !mutant("job.exit-code-zero-matches"))) continue;
       // isOnExitCodesOperatorMatching: In or NotIn; any other operator matches nothing
       const listed = req.values.includes(code);
       if (req.operator === "In" ? listed : req.operator === "NotIn" && !listed) return { name: s.name, exitCode: code };
@@ -285,12 +287,13 @@ function ensureCondition(conds: JobCondition[], c: JobCondition): JobCondition[]
 }
 
 // pastBackoffLimitOnFailure: with restartPolicy OnFailure the kubelet restarts containers in place, so their restarts count.
-function pastBackoffLimitOnFailure(job: Job, active: readonly Pod[]): boolean {
+export function pastBackoffLimitOnFailure(job: Job, active: readonly Pod[]): boolean {
   if (job.spec?.template?.spec?.restartPolicy !== "OnFailure") return false;
   let restarts = 0;
   for (const p of active) for (const s of [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])]) restarts += s.restartCount ?? 0;
   const limit = job.spec?.backoffLimit ?? 6;
-  return limit === 0 ? restarts > 0 : restarts >= limit;
+  // the mutant lets the restarts reach the limit: the Job fails one restart late
+  return limit === 0 ? restarts > 0 : mutant("job.onfailure-restarts-reach-limit") ? restarts > limit : restarts >= limit;
 }
 
 // ---------- the sync ----------
@@ -385,7 +388,8 @@ export function activePodsLess(a: Pod, b: Pod): boolean {
   const pa = podPhaseOrdinal[a.status?.phase ?? ""] ?? 0, pb = podPhaseOrdinal[b.status?.phase ?? ""] ?? 0;
   if (pa !== pb) return pa < pb;
   const ra = isPodReady(a), rb = isPodReady(b);
-  if (ra !== rb) return !ra;
+  // the mutant removes a ready pod before a not-ready one
+  if (ra !== rb) return mutant("job.removes-ready-before-unready") ? ra : !ra;
   if (ra && rb) {
     const ta = podReadyMs(a), tb = podReadyMs(b);
     if (ta !== tb) return afterOrZero(ta, tb);
@@ -432,7 +436,9 @@ export function podGenerateNameWithIndex(jobName: string, index: number): string
   const append = `-${index}-`;
   const prefix = jobName + append;
   // Go slices bytes; a Job name is a DNS-1123 subdomain, ASCII only
-  return prefix.length > maxGeneratedNameLength ? prefix.slice(0, maxGeneratedNameLength - append.length) + append : prefix;
+  if (prefix.length <= maxGeneratedNameLength) return prefix;
+  // the mutant cuts the whole prefix, index and all
+  return mutant("job.index-name-truncation-drops-index") ? prefix.slice(0, maxGeneratedNameLength) : prefix.slice(0, maxGeneratedNameLength - append.length) + append;
 }
 
 // names.MaxGeneratedNameLength: 63 less the 5 random characters
@@ -516,7 +522,10 @@ function absoluteIndexFailures(p: Pod): number {
 export function podCreationInfoForIndependentIndexes(indexes: readonly number[], delayed: ReadonlyMap<number, Pod>, now: number): { create: number[]; remainingMs: number } {
   const left = (ix: number) => {
     const p = delayed.get(ix);
-    return p ? backoffRemainingMs({ failuresAfterLastSuccess: absoluteIndexFailures(p) + 1, lastFailureMs: getFinishedTimeMs(p) }, now) : 0;
+    if (!p) return 0;
+    // the mutant counts only the index's counted failures, not the ignored ones
+    const before = mutant("job.index-backoff-ignores-ignored-failures") ? indexFailureCount(p) : absoluteIndexFailures(p);
+    return backoffRemainingMs({ failuresAfterLastSuccess: before + 1, lastFailureMs: getFinishedTimeMs(p) }, now);
   };
   const create = indexes.filter((ix) => left(ix) <= 0);
   return { create, remainingMs: create.length > 0 || indexes.length === 0 ? 0 : Math.min(...indexes.map(left)) };
@@ -528,7 +537,8 @@ export function newIndexFailureCounts(job: Job, replaced: Pod | undefined): { fa
   const failures = indexFailureCount(replaced);
   const ignored = annotationCount(replaced, JOB_INDEX_IGNORED_FAILURE_COUNT_ANNOTATION);
   const counted = !job.spec?.podFailurePolicy || matchPodFailurePolicy(job.spec.podFailurePolicy, replaced).countFailed;
-  return counted ? { failures: failures + 1, ignored } : { failures, ignored: ignored + 1 };
+  // the mutant counts a failure an Ignore rule matched as a counted one
+  return counted || mutant("job.ignored-failure-counted-on-replacement") ? { failures: failures + 1, ignored } : { failures, ignored: ignored + 1 };
 }
 
 interface Counted {

@@ -66,7 +66,8 @@ export function endpointsForPort(service: Service, port: ServicePort, slices: En
   for (const s of slices) {
     if ((s.metadata?.namespace ?? "default") !== ns) continue;
     if (s.metadata?.labels?.[SERVICE_NAME_LABEL] !== service.metadata?.name) continue;
-    if (s.addressType !== addressType) continue;
+    // the mutant takes the endpoints of a slice of the other address family too
+    if (s.addressType !== addressType && !mutant("kube-proxy.endpoints-any-address-family")) continue;
     const sp = (s.ports ?? []).find((p) => (p.name ?? "") === (port.name ?? "") && (p.protocol ?? "TCP") === (port.protocol ?? "TCP"));
     if (!sp || sp.port === undefined) continue;
     for (const ep of s.endpoints ?? []) {
@@ -283,7 +284,8 @@ export function pickBackend(rule: ProxyRule, rand: () => number, previous?: stri
 export function recentBackend(affinity: KubeProxyContext["affinity"], key: string, rule: ProxyRule, now: number): string | undefined {
   const e = affinity !== undefined && Object.hasOwn(affinity, key) ? affinity[key] : undefined;
   if (e === undefined || rule.sessionAffinity === undefined) return undefined;
-  return now - e.at <= rule.sessionAffinity.timeoutSeconds * 1000 ? e.backend : undefined;
+  // the mutant never lets a client's affinity expire
+  return now - e.at <= rule.sessionAffinity.timeoutSeconds * 1000 || mutant("kube-proxy.affinity-never-expires") ? e.backend : undefined;
 }
 
 // ---- the component's steps over its context (the machine's actions) ----

@@ -157,7 +157,8 @@ export function mergeConditions(old: readonly Obj[] | undefined, updates: readon
   for (const u of updates) {
     const i = out.findIndex((c) => c.type === u.type);
     if (i < 0) out.push({ ...u, lastTransitionTime: rfc3339(now) });
-    else out[i] = { ...u, lastTransitionTime: out[i].status === u.status ? out[i].lastTransitionTime : rfc3339(now) };
+    // the mutant stamps every write, not only a change of status
+    else out[i] = { ...u, lastTransitionTime: out[i].status === u.status && !mutant("hpa.condition-transition-time-always-now") ? out[i].lastTransitionTime : rfc3339(now) };
   }
   return out;
 }

@@ -103,7 +103,8 @@ export function podRequests(pods: readonly Pod[], resource: string, container = 
   const out = new Map<string, number>();
   for (const pod of pods) {
     let sum = 0;
-    const sidecars = (pod.spec?.initContainers ?? []).filter((c) => c.restartPolicy === "Always");
+    // the mutant sums the regular containers only, not the sidecars (restartable init containers)
+    const sidecars = (pod.spec?.initContainers ?? []).filter((c) => c.restartPolicy === "Always" && !mutant("hpa.sidecar-requests-ignored"));
     for (const c of [...(pod.spec?.containers ?? []), ...sidecars]) {
       if (container !== "" && c.name !== container) continue;
       const r = c.resources?.requests?.[resource];
@@ -128,7 +129,8 @@ export function utilizationRatio(metrics: ReadonlyMap<string, { value: number }>
     n++;
   }
   if (requestsTotal === 0) return { error: "no metrics returned matched known pods" };
-  const utilization = Math.trunc((metricsTotal * 100) / requestsTotal);
+  // the mutant rounds the utilization to the nearest percent (Go's integer division truncates)
+  const utilization = (mutant("hpa.utilization-rounded") ? Math.round : Math.trunc)((metricsTotal * 100) / requestsTotal);
   return { ratio: utilization / target, utilization, rawAverage: Math.trunc(metricsTotal / n) };
 }
 

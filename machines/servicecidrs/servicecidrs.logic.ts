@@ -33,7 +33,8 @@ export const needsTerminating = (sc: Obj): boolean => {
 function containsPrefix(outer: unknown, inner: unknown): boolean {
   const o = typeof outer === "string" ? parseCIDRSloppy(outer) : undefined;
   const i = typeof inner === "string" ? parseCIDRSloppy(inner) : undefined;
-  if (!o || !i || o.ip.bytes.length !== i.ip.bytes.length || o.len > i.len) return false;
+  // the mutant forgets the prefix lengths: a /24 then holds the /16 it starts
+  if (!o || !i || o.ip.bytes.length !== i.ip.bytes.length || (o.len > i.len && !mutant("servicecidrs.contains-longer-prefix"))) return false;
   return i.ip.bytes.every((b, k) => {
     const keep = Math.max(0, Math.min(8, o.len - k * 8));
     const mask = (0xff << (8 - keep)) & 0xff;

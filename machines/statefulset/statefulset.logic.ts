@@ -50,7 +50,8 @@ export const isMemberOf = (set: StatefulSet, pod: Pod) => parentAndOrdinal(pod.m
 export function identityMatches(set: StatefulSet, pod: Pod): boolean {
   const [parent, ordinal] = parentAndOrdinal(pod.metadata?.name);
   return ordinal >= 0 && parent === set.metadata?.name && pod.metadata?.name === podName(set, ordinal)
-    && pod.metadata?.namespace === set.metadata?.namespace && pod.metadata?.labels?.[POD_NAME_LABEL] === pod.metadata?.name;
+    // the mutant forgets the statefulset.kubernetes.io/pod-name label (its per-pod Service selects by it)
+    && pod.metadata?.namespace === set.metadata?.namespace && (pod.metadata?.labels?.[POD_NAME_LABEL] === pod.metadata?.name || mutant("statefulset.identity-ignores-pod-name-label"));
 }
 
 /** storageMatches: each claim template has a volume of that name on the pod's claim. */
@@ -58,7 +59,11 @@ export function storageMatches(set: StatefulSet, pod: Pod): boolean {
   const ordinal = ordinalOf(pod);
   if (ordinal < 0) return false;
   const volumes = new Map((pod.spec?.volumes ?? []).map((v) => [v.name, v]));
-  return (set.spec?.volumeClaimTemplates ?? []).every((t) => volumes.get(t.metadata?.name ?? "")?.persistentVolumeClaim?.claimName === claimName(set, t.metadata?.name ?? "", ordinal));
+  // the mutant takes any claim in the template's volume as the pod's own
+  return (set.spec?.volumeClaimTemplates ?? []).every((t) => {
+    const claim = volumes.get(t.metadata?.name ?? "")?.persistentVolumeClaim?.claimName;
+    return mutant("statefulset.storage-matches-any-claim") ? claim !== undefined : claim === claimName(set, t.metadata?.name ?? "", ordinal);
+  });
 }
 
 /** getPersistentVolumeClaims: the pod's claims from the set's templates, in template order, labelled with the selector's matchLabels. */
@@ -217,7 +222,8 @@ export function historyToDelete(set: StatefulSet, pods: readonly Pod[], revision
   const history = [...revisions].sort(byRevision).filter((r) => !live.has(r.metadata?.name ?? ""));
   const limit = set.spec?.revisionHistoryLimit ?? 10;
   if (limit < 0 || history.length <= limit) return [];
-  return history.slice(0, history.length - limit).map((r) => r.metadata?.name ?? "");
+  // the mutant deletes the newest revisions past the limit, keeping the oldest
+  return (mutant("statefulset.history-deletes-newest") ? history.slice(limit) : history.slice(0, history.length - limit)).map((r) => r.metadata?.name ?? "");
 }
 
 // ---------- PersistentVolumeClaim retention (stateful_set_utils.go) ----------
@@ -335,7 +341,9 @@ export function replicaCounts(pods: readonly (Pod | undefined)[], minReadySecond
 /** getStatefulSetMaxUnavailable: maxUnavailable (1 by default) scaled down from a percentage, at least 1. */
 export function maxUnavailableOf(set: StatefulSet): number {
   const v = set.spec?.updateStrategy?.rollingUpdate?.maxUnavailable ?? 1;
-  const n = typeof v === "string" && v.endsWith("%") ? Math.floor((Number.parseInt(v, 10) * replicasOf(set)) / 100) : Number(v);
+  // the mutant rounds a percentage up, as maxSurge does (maxUnavailable rounds down)
+  const round = mutant("statefulset.max-unavailable-percent-rounds-up") ? Math.ceil : Math.floor;
+  const n = typeof v === "string" && v.endsWith("%") ? round((Number.parseInt(v, 10) * replicasOf(set)) / 100) : Number(v);
   return Number.isFinite(n) && n >= 1 ? n : 1;
 }
 

@@ -17,7 +17,8 @@ export function defaultLimitRange(lr: Obj): void {
     if (item?.type !== "Container") continue;
     item.default = { ...(item.default ?? {}) };
     item.defaultRequest = { ...(item.defaultRequest ?? {}) };
-    for (const [k, v] of Object.entries(item.max ?? {})) if (!Object.hasOwn(item.default, k)) item.default[k] = v;
+    // the mutant forgets that an unset default limit falls back to max
+    if (!mutant("limitranger.default-limit-skips-max")) for (const [k, v] of Object.entries(item.max ?? {})) if (!Object.hasOwn(item.default, k)) item.default[k] = v;
     // the mutant defaults the request from min only, never from the default limit
     if (!mutant("limitranger.default-request-skips-default-limit")) for (const [k, v] of Object.entries(item.default)) if (!Object.hasOwn(item.defaultRequest, k)) item.defaultRequest[k] = v;
     for (const [k, v] of Object.entries(item.min ?? {})) if (!Object.hasOwn(item.defaultRequest, k)) item.defaultRequest[k] = v;
