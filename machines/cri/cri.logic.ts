@@ -851,20 +851,28 @@ function procView(ctx: CriContext, c: CriContainer, p: ProcInputs): FsTree {
   return made;
 }
 
-/** c's root as its processes see it (/proc's files in it). */
-function rootView(ctx: CriContext, c: CriContainer): FsTree {
-  return c.procfs === undefined ? c.rootfs : c.rootfs.set("proc", procView(ctx, c, c.procfs));
+/**
+ * c's root as its processes see it (/proc's files in it). first: a path under that entry only is
+ * read, so a path outside /proc gets the kept root as it is (the files are made when /proc is
+ * walked, not for every container whose entrypoint reads /etc).
+ */
+function rootView(ctx: CriContext, c: CriContainer, first?: string): FsTree {
+  return c.procfs === undefined || (first !== undefined && first !== "proc") ? c.rootfs : c.rootfs.set("proc", procView(ctx, c, c.procfs));
 }
 
 /**
  * Keeps a root a process wrote: the files procView made are left out again when /proc is as it
- * made it; a /proc a process changed is kept whole from then on (and nothing made again).
+ * made it (or as it is kept: a change outside /proc made on the kept root); a /proc a process
+ * changed is kept whole from then on (and nothing made again).
  */
 function keepRoot(ctx: CriContext, c: CriContainer, tree: FsTree): void {
   if (c.procfs !== undefined) {
     const base = c.rootfs.get("proc");
-    if (tree.get("proc") === procView(ctx, c, c.procfs)) tree = tree.set("proc", base!);
-    else delete c.procfs;
+    const proc = tree.get("proc");
+    if (proc !== base) {
+      if (proc === procView(ctx, c, c.procfs)) tree = tree.set("proc", base!);
+      else delete c.procfs;
+    }
   }
   c.rootfs = tree;
 }
@@ -916,8 +924,8 @@ export function worldOf(ctx: CriContext, c: CriContainer): World {
     log: (stream, line) => {
       c.logs = c.logs.push(ctx.now, stream, internLine(line), maxLogLines);
     },
-    tree: (key) => {
-      if (key === "") return rootView(ctx, c);
+    tree: (key, first) => {
+      if (key === "") return rootView(ctx, c, first);
       if (key === HOST_ROOT) return withNodeLogs(ctx, nodeRoot(ctx));
       if (key.startsWith(IMAGE_VOLUME)) return ctx.sandboxes.get(c.sandboxId)?.imageVolumes?.get(key.slice(IMAGE_VOLUME.length)) ?? emptyTree;
       return ctx.sandboxes.get(c.sandboxId)?.volumes.get(key.slice("volume/".length)) ?? emptyTree;

@@ -15,7 +15,7 @@ import { hostPorts, podRequests, portsConflict } from "../common/resourcehelper.
 import { findMatchingUntoleratedTaint } from "../common/taints.js";
 import { isExtendedResourceName } from "../common/quota.js";
 import { isStaticPod } from "./status.js";
-import { mutant } from "../common/mutation.js";
+import { anyMutant, mutant } from "../common/mutation.js";
 
 export interface Rejection {
   reason: string;
@@ -135,6 +135,17 @@ const nodeNameErrReason = "node(s) didn't match the requested node name";
 const nodePortsErrReason = "node(s) didn't have free ports for the requested pod ports";
 const taintErrReasonNotMatch = "node(s) had untolerated taint(s)";
 
+// An admitted pod's requests as the node counts them, per frozen pod object (otherAllocatedPods
+// gives the same one while the pod and its allocation are unchanged): each admission sums them all.
+const counted = new WeakMap<Pod, ReadonlyMap<string, number>>();
+
+function countedRequests(o: Pod): ReadonlyMap<string, number> {
+  if (!Object.isFrozen(o) || anyMutant()) return podRequests(o, { useStatusResources: true });
+  let r = counted.get(o);
+  if (r === undefined) counted.set(o, (r = podRequests(o, { useStatusResources: true })));
+  return r;
+}
+
 /**
  * noderesources.Fits over a NodeInfo of `others` on `node`: pods, then cpu, memory,
  * ephemeral-storage, then the scalar resources (Go ranges over a map; sorted here).
@@ -147,7 +158,7 @@ function fitsResources(pod: Pod, node: Node, others: readonly Pod[]): PredicateF
   const used = new Map<string, number>();
   for (const o of others) {
     // NodeInfo.AddPod counts an admitted pod as a resize in progress leaves it (UseStatusResources)
-    for (const [k, v] of podRequests(o, { useStatusResources: true })) used.set(k, (used.get(k) ?? 0) + v);
+    for (const [k, v] of countedRequests(o)) used.set(k, (used.get(k) ?? 0) + v);
   }
   const allocList = node.status?.allocatable ?? {};
   const capOf = (name: string): number => {

@@ -179,9 +179,27 @@ export function otherAllocatedPods(ctx: KubeletContext, uid: string): Pod[] {
     if (o.uid === uid || o.gone || o.rejected || allocation === undefined) continue;
     const phase = view(o.pod).status?.phase;
     if (phase === "Succeeded" || phase === "Failed") continue;
-    out.push(podFromAllocation(view(o.pod), allocation));
+    out.push(allocatedPod(view(o.pod), allocation));
   }
   return out;
+}
+
+// The node's other pods as their allocations admit them, per pod value: every admission lists
+// them, most unchanged since the last (a pod and its allocation are replaced whole, never changed
+// in place), so the same object comes back while both are, frozen at its top and spec.
+const allocatedPods = new WeakMap<Pod, { readonly allocation: Allocation; readonly pod: Pod }>();
+
+/** podFromAllocation, the same object again for the same frozen pod and allocation. */
+export function allocatedPod(pod: Pod, allocation: Allocation): Pod {
+  const keep = Object.isFrozen(pod) && Object.isFrozen(allocation) && !isDraft(allocation) && !anyMutant();
+  const hit = keep ? allocatedPods.get(pod) : undefined;
+  if (hit !== undefined && hit.allocation === allocation) return hit.pod;
+  const made = podFromAllocation(pod, allocation);
+  if (keep) {
+    Object.freeze(made.spec);
+    allocatedPods.set(pod, { allocation, pod: Object.freeze(made) });
+  }
+  return made;
 }
 
 /**

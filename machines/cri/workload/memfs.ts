@@ -114,6 +114,13 @@ export const emptyTree: FsTree = IMap<string, FsNode>();
 export interface FsSlot {
   get(): FsTree;
   set(tree: FsTree): void;
+  /**
+   * The tree as a path under its entry `first` reads it, when that is cheaper than get(): equal to
+   * get()'s in that entry and in the root's own attrs, other entries left as they are kept (a
+   * container's /proc without the files the kernel makes, while no path goes into it); a change
+   * made under `first` on it is set() as one made on get()'s.
+   */
+  getFor?(first: string): FsTree;
 }
 
 /** A slot of its own, holding a tree (a filesystem nothing else keeps). */
@@ -270,7 +277,7 @@ export class MemFS {
   /** The lookup of path (path_lookupat): links on the way are followed, the last one only if followLast. */
   private resolve(path: string, followLast: boolean, hops = 0): Found {
     const [fs, parts, prefix] = this.locate(path);
-    let node: FsNode = fs.slot.get();
+    let node: FsNode = fs.treeFor(parts);
     for (let i = 0; i < parts.length; i++) {
       if (!isTree(node)) return { fs, parts, node: enotdir };
       const next = node.get(parts[i]!) as FsNode | undefined;
@@ -285,6 +292,11 @@ export class MemFS {
       node = next;
     }
     return { fs, parts, node };
+  }
+
+  /** The tree a walk to `parts` reads (the slot's cheaper view for a path under an entry), and a change there is made on. */
+  private treeFor(parts: readonly string[]): FsTree {
+    return parts.length > 0 && this.slot.getFor !== undefined ? this.slot.getFor(parts[0]!) : this.slot.get();
   }
 
   private node(path: string): FsNode | Failed {
@@ -329,7 +341,7 @@ export class MemFS {
       const denied = accessDenied(parent.node, name, existing, node, w);
       if (denied) return denied;
     }
-    fs.slot.set(replaceDir(fs.slot.get(), parent.parts, (dir) => placed(dir, name, existing, node, mode, w)));
+    fs.slot.set(replaceDir(fs.treeFor(parent.parts), parent.parts, (dir) => placed(dir, name, existing, node, mode, w)));
     return undefined;
   }
 
@@ -341,11 +353,11 @@ export class MemFS {
     if (refused) return refused;
     const { fs, parts, node } = found;
     if (isTree(node)) {
-      fs.slot.set(replaceDir(fs.slot.get(), parts, (dir) => withMeta(dir, (m) => new DirMeta(edit(m.self ?? { mode: defaultDirMode, uid: 0, gid: 0 }), m.entries, m.tmpfs, m.epoch, m.overlay))));
+      fs.slot.set(replaceDir(fs.treeFor(parts), parts, (dir) => withMeta(dir, (m) => new DirMeta(edit(m.self ?? { mode: defaultDirMode, uid: 0, gid: 0 }), m.entries, m.tmpfs, m.epoch, m.overlay))));
       return undefined;
     }
     const name = parts[parts.length - 1]!;
-    fs.slot.set(replaceDir(fs.slot.get(), parts.slice(0, -1), (dir) => withMeta(dir, (m) => new DirMeta(m.self, m.entries.set(name, edit(m.entries.get(name) ?? defaultAttrs(node))), m.tmpfs, m.epoch, m.overlay))));
+    fs.slot.set(replaceDir(fs.treeFor(parts), parts.slice(0, -1), (dir) => withMeta(dir, (m) => new DirMeta(m.self, m.entries.set(name, edit(m.entries.get(name) ?? defaultAttrs(node))), m.tmpfs, m.epoch, m.overlay))));
     return undefined;
   }
 
@@ -428,7 +440,7 @@ export class MemFS {
     const found = this.resolve(path, follow);
     const { fs, parts, node } = found;
     if (node instanceof Failed) return { error: node.code };
-    const root = metaOf(fs.slot.get());
+    const root = metaOf(fs.treeFor(parts));
     const epoch = root?.epoch ?? 0;
     if (isTree(node)) {
       const a = metaOf(node)?.self ?? { mode: defaultDirMode, uid: 0, gid: 0 };
@@ -442,7 +454,7 @@ export class MemFS {
       // tmpfs counts BOGO_DIRENT_SIZE (20) a name, "." and ".." included; a disk directory is a block
       return { type: "dir", mode: a.mode, uid: a.uid, gid: a.gid, mtime: a.mtime ?? epoch, size: root?.tmpfs ? 20 * (entries + 2) : 4096, nlink: root?.overlay ? 1 : 2 + subdirs, blocks: root?.tmpfs ? 0 : 8 };
     }
-    const parent = parts.length > 1 ? (fs.slot.get().getIn(parts.slice(0, -1)) as FsTree) : fs.slot.get();
+    const parent = parts.length > 1 ? (fs.treeFor(parts).getIn(parts.slice(0, -1)) as FsTree) : fs.treeFor(parts);
     const a = metaOf(parent)?.entries.get(parts[parts.length - 1]!) ?? defaultAttrs(node);
     if (node instanceof FsLink) return { type: "link", mode: 0o777, uid: a.uid, gid: a.gid, mtime: a.mtime ?? epoch, size: Buffer.byteLength(node.target), nlink: 1, blocks: 0, target: node.target };
     const size = Buffer.byteLength(node);

@@ -18,7 +18,8 @@ import type { Effect, EffectResult, Listener, ListenerRequest, Process, ProcessI
 export interface World {
   readonly now: number;
   log(stream: "stdout" | "stderr", line: string): void;
-  tree(key: string): FsTree;
+  /** the tree kept under key; first: only a path under that entry of it is read (the tree may leave other entries as they are kept) */
+  tree(key: string, first?: string): FsTree;
   setTree(key: string, tree: FsTree): void;
   /** an exec'd process's output as written (its own streams, not the container's log) */
   write?(stream: "stdout" | "stderr", text: string): void;
@@ -178,7 +179,7 @@ export function fsOf(layout: FsLayout, world: () => World, user?: ProcessUser): 
   const writer = (): FsWriter => ({ uid: user?.uid ?? 0, gid: user?.gid ?? 0, now: world().now, groups: user?.groups ?? [] });
   const slot = (key: string): FsSlot => {
     const at = key.indexOf(SUBPATH);
-    if (at < 0) return { get: () => world().tree(key), set: (t) => world().setTree(key, t) };
+    if (at < 0) return { get: () => world().tree(key), set: (t) => world().setTree(key, t), getFor: (first) => world().tree(key, first) };
     // a directory of the tree: read out of it, written back into it, so the volume sees the writes
     const base = key.slice(0, at);
     const parts = key.slice(at + SUBPATH.length).split("/");
