@@ -25,7 +25,6 @@ export function goEncoded<T>(obj: T, encoded?: readonly unknown[]): T {
   const key = rootTypeKey(obj.kind);
   if (key === undefined || !storedVersion(key, obj.apiVersion)) return obj;
   fieldsTop = 0;
-  visitsTop = 0;
   const enc = encoderOf(key);
   if (encoded === undefined || encoded.length === 0 || enc.k !== "struct") return encode(enc, obj) as T;
   return encodeStruct((enc.plan ??= planOf(enc.expr)), obj, encoded) as T;
@@ -139,10 +138,6 @@ interface FieldPlan {
 /** A struct's fields in order. */
 interface StructPlan {
   readonly fields: readonly FieldPlan[];
-  /** each field's place in `fields`, by its JSON name */
-  readonly place: ReadonlyMap<string, number>;
-  /** the places of the fields written when the object has none (a constant, or a struct's encoding), ascending */
-  readonly writtenAbsent: readonly number[];
 }
 const ABSENT_OMITTED = Symbol("omitted");
 const ABSENT_ENCODED = Symbol("encoded");
@@ -150,17 +145,14 @@ const ABSENT_ENCODED = Symbol("encoded");
 function planOf(expr: string): StructPlan {
   const ti = goTypeInfo(expr);
   const def = ti.def as { omitempty?: readonly string[]; omitzero?: readonly string[] };
-  const fields = [...ti.fields!].map(([name, type]): FieldPlan => {
-    const omitempty = def.omitempty?.includes(name) ?? false;
-    const omitzero = def.omitzero?.includes(name) ?? false;
-    const scalar = isScalar(type);
-    return { name, elem: type, omitempty, omitzero, scalar, absent: absentOf(type, omitempty, omitzero, scalar) };
-  });
-  const writtenAbsent: number[] = [];
-  fields.forEach((f, i) => {
-    if (f.absent !== ABSENT_OMITTED) writtenAbsent.push(i);
-  });
-  return { fields, place: new Map(fields.map((f, i) => [f.name, i])), writtenAbsent };
+  return {
+    fields: [...ti.fields!].map(([name, type]) => {
+      const omitempty = def.omitempty?.includes(name) ?? false;
+      const omitzero = def.omitzero?.includes(name) ?? false;
+      const scalar = isScalar(type);
+      return { name, elem: type, omitempty, omitzero, scalar, absent: absentOf(type, omitempty, omitzero, scalar) };
+    }),
+  };
 }
 
 /** What encodeStruct writes for a field the object does not have: a constant, omitted, or (a struct) its encoding. */
@@ -186,80 +178,14 @@ const fieldNames: string[] = [];
 const fieldValues: unknown[] = [];
 let fieldsTop = 0;
 
-// The places of the fields a struct's encoding visits, for every struct being encoded (as above).
-const visits: number[] = [];
-let visitsTop = 0;
-
-// Set while goEncodedByEveryField runs: every struct visits each of its fields.
-let everyField = false;
-
-/**
- * The object as goEncoded gives it, every struct walked field by field through its whole type:
- * the computation goEncoded's walk by the object's own fields must equal (encode.test.ts).
- */
-export function goEncodedByEveryField<T>(obj: T, encoded?: readonly unknown[]): T {
-  everyField = true;
-  try {
-    return goEncoded(obj, encoded);
-  } finally {
-    everyField = false;
-  }
-}
-
-/**
- * The places of the fields of `plan` that can be written for `src`, ascending, on the `visits`
- * stack from `base` (its top past them): the fields src has, merged with those written when absent.
- * A field of neither kind is one the plan's walk would leave out (absent, and omitted so): a struct
- * of forty fields with six set visits the six and the few written as null, not all forty.
- */
-function fieldsToVisit(plan: StructPlan, src: Record<string, unknown>, base: number): number {
-  const n = plan.fields.length;
-  if (everyField) {
-    for (let i = 0; i < n; i++) visits[base + i] = i;
-    return base + n;
-  }
-  // the fields src has (keys the type does not know are dropped), sorted by place: most objects
-  // hold them in the type's order already, and the sort then only reads them
-  let had = base;
-  for (const k in src) {
-    const i = plan.place.get(k);
-    if (i === undefined) continue;
-    let j = had++;
-    while (j > base && visits[j - 1]! > i) {
-      visits[j] = visits[j - 1]!;
-      j--;
-    }
-    visits[j] = i;
-  }
-  const absent = plan.writtenAbsent;
-  if (absent.length === 0) return had;
-  // merged with the always-written ones above the present ones, then moved down in place
-  let top = had;
-  let p = base;
-  for (const a of absent) {
-    while (p < had && visits[p]! < a) visits[top++] = visits[p++]!;
-    if (p < had && visits[p] === a) continue;
-    visits[top++] = a;
-  }
-  while (p < had) visits[top++] = visits[p++]!;
-  for (let i = had; i < top; i++) visits[base + i - had] = visits[i]!;
-  return base + top - had;
-}
-
 function encodeStruct(plan: StructPlan, v: unknown, encoded?: readonly unknown[]): Record<string, unknown> {
   const src: Record<string, unknown> = isPlainObject(v) ? v : {};
   const base = fieldsTop;
-  const vbase = visitsTop;
-  const vtop = fieldsToVisit(plan, src, vbase);
-  // the fields encoded below push their own visits above these
-  visitsTop = vtop;
-  for (let x = vbase; x < vtop; x++) {
-    const f = plan.fields[visits[x]!]!;
+  for (const f of plan.fields) {
     let e: unknown;
-    const has = Object.hasOwn(src, f.name);
     // a value this encoding made is its own encoding: not walked again
-    if (has && encoded !== undefined && encoded.includes(src[f.name])) e = written(src[f.name], f.omitempty, f.omitzero, f.scalar);
-    else if (has) e = written(encode((f.enc ??= encoderOf(f.elem)), src[f.name]), f.omitempty, f.omitzero, f.scalar);
+    if (encoded !== undefined && Object.hasOwn(src, f.name) && encoded.includes(src[f.name])) e = written(src[f.name], f.omitempty, f.omitzero, f.scalar);
+    else if (Object.hasOwn(src, f.name)) e = written(encode((f.enc ??= encoderOf(f.elem)), src[f.name]), f.omitempty, f.omitzero, f.scalar);
     else if (f.absent === ABSENT_ENCODED) e = written(encode((f.enc ??= encoderOf(f.elem)), undefined), f.omitempty, f.omitzero, f.scalar);
     else e = f.absent;
     if (e === ABSENT_OMITTED) continue;
@@ -267,7 +193,6 @@ function encodeStruct(plan: StructPlan, v: unknown, encoded?: readonly unknown[]
     fieldValues[fieldsTop] = e;
     fieldsTop++;
   }
-  visitsTop = vbase;
   const top = fieldsTop;
   fieldsTop = base;
   // the same object when it has these fields, in this order, with these values
