@@ -114,5 +114,8 @@ describe.skipIf(!bin)("an IPv6 cluster through kubectl (--ip-family ipv6)", () =
     expect(lines.filter((l) => /^(IP Family Policy|IP Families|IPs?|Endpoints):/.test(l)).map((l) => l.replace(/:\s+/, ": "))).toEqual([
       "IP Family Policy: SingleStack", "IP Families: IPv6", "IP: fd00:10:96::1", "IPs: fd00:10:96::1", "Endpoints: [fc00:f853:ccd:e793::2]:6443",
     ]);
+    // the kubelet's --cluster-dns is kube-dns's IPv6 ClusterIP, the tenth address of the service subnet
+    const configz = JSON.parse((await k(["get", "--raw", "/api/v1/nodes/node-1/proxy/configz"])).out);
+    expect(configz.kubeletconfig.clusterDNS).toEqual(["fd00:10:96::a"]);
   });
 });
