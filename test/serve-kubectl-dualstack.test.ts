@@ -97,9 +97,10 @@ describe.skipIf(!bin)("a dual-stack cluster through kubectl (--ip-family dual)",
 
 describe.skipIf(!bin)("an IPv6 cluster through kubectl (--ip-family ipv6)", () => {
   let s: Served;
-  const k = (args: string[]) => kubectl(bin!, s.kubeconfigPath, args, { timeoutMs: 60_000 });
+  const k = (args: string[], input?: string) => kubectl(bin!, s.kubeconfigPath, args, { timeoutMs: 60_000, ...(input !== undefined ? { input } : {}) });
   beforeAll(async () => {
-    s = await serve({ nodes: 1, speed: 10, ipFamily: "ipv6" });
+    // real time: curl's connect waits 5 s of the cluster's clock for the API server's answer, made over real HTTPS
+    s = await serve({ nodes: 1, speed: 1, ipFamily: "ipv6" });
   }, 60_000);
   afterAll(async () => {
     await s?.stop();
@@ -117,5 +118,16 @@ describe.skipIf(!bin)("an IPv6 cluster through kubectl (--ip-family ipv6)", () =
     // the kubelet's --cluster-dns is kube-dns's IPv6 ClusterIP, the tenth address of the service subnet
     const configz = JSON.parse((await k(["get", "--raw", "/api/v1/nodes/node-1/proxy/configz"])).out);
     expect(configz.kubeletconfig.clusterDNS).toEqual(["fd00:10:96::a"]);
+  });
+
+  it("a pod reaches the API server through the kubernetes Service's IPv6 ClusterIP (kube-proxy to [fc00:f853:ccd:e793::2]:6443)", async () => {
+    const sa = "/var/run/secrets/kubernetes.io/serviceaccount";
+    const pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: api-client}\nspec:\n  containers:\n  - {name: main, image: curlimages/curl:8.14.1, command: [sleep, \"3600\"]}\n";
+    expect((await k(["apply", "-f", "-"], pod)).code).toBe(0);
+    expect((await k(["wait", "--for=condition=Ready", "pod/api-client", "--timeout=60s"])).code).toBe(0);
+    const r = await k(["exec", "api-client", "--", "sh", "-c", `curl -sS --cacert ${sa}/ca.crt -H "Authorization: Bearer $(cat ${sa}/token)" https://kubernetes.default.svc/api`]);
+    expect(r.err).toBe("");
+    expect(JSON.parse(r.out).kind).toBe("APIVersions");
+    expect((await k(["get", "pod", "api-client", "-o", "jsonpath={.status.podIP}"])).out).toMatch(/^fd00:10:244::/);
   });
 });
