@@ -19,6 +19,7 @@ import { systemPriorityClassObjects } from "../machines/apiserver/admission/inde
 import type { ApiRequest, ApiResponse, EtcdRequest, EtcdResponse, CallWebhook, SignCertificate, SignToken } from "../machines/messages.js";
 import type { ConnectMsg, ConnectResult } from "../machines/cri/messages.js";
 import { internalIPv6For } from "../machines/kubelet/node.js";
+import { joinHostPort } from "../machines/common/ip.js";
 import { aggregatedGroups, apiVersionOf, resourceForKind, resourceForKindAt, resources, type ResourceInfo } from "../machines/apiserver/resources.js";
 import { customRegistry, resourceAtVersion, resourceForKindIn, resourceIn, type HasCRDs } from "../machines/apiserver/crds.js";
 import { lookupStored, type ApiServerContext } from "../machines/apiserver/apiserver.logic.js";
@@ -337,9 +338,9 @@ export class Cluster {
     for (const r of apiServerEndpoints(isIPv6Primary(this.networking))) ensure(r);
     // kubeadm's addon phases: CoreDNS's ServiceAccount, ConfigMap and Deployment, kube-proxy's and its
     // DaemonSet (the ClusterRoles and bindings are in the bootstrap policy above)
-    if (addons) for (const body of [...coreDnsAddon(), ...kubeProxyAddon()]) ensure({ verb: "create", group: body.apiVersion === "apps/v1" ? "apps" : "", resource: `${body.kind.toLowerCase()}s`, namespace: "kube-system", body }, "kubeadm");
+    if (addons) for (const body of [...coreDnsAddon(), ...kubeProxyAddon(this.networking)]) ensure({ verb: "create", group: body.apiVersion === "apps/v1" ? "apps" : "", resource: `${body.kind.toLowerCase()}s`, namespace: "kube-system", body }, "kubeadm");
     // kubeadm init's bootstrap-token phase: kube-public/cluster-info, readable by system:anonymous.
-    ensure({ verb: "create", group: "", resource: "configmaps", namespace: "kube-public", body: clusterInfoConfigMap(`https://${apiServerAddress}:${apiServerSecurePort}`) }, "kubeadm");
+    ensure({ verb: "create", group: "", resource: "configmaps", namespace: "kube-public", body: clusterInfoConfigMap(apiServerURL(this.networking)) }, "kubeadm");
     const { role, binding } = clusterInfoRBAC();
     ensure({ verb: "create", group: "rbac.authorization.k8s.io", resource: "roles", namespace: "kube-public", body: role }, "kubeadm");
     ensure({ verb: "create", group: "rbac.authorization.k8s.io", resource: "rolebindings", namespace: "kube-public", body: binding }, "kubeadm");
@@ -871,6 +872,14 @@ export type { Status };
 export const apiServerAddress = "172.18.0.2";
 export const apiServerSecurePort = 6443;
 
+/**
+ * The API server's URL as kubeadm writes it for in-cluster clients (cluster-info, kube-proxy's
+ * kubeconfig): the control-plane node's address, an IPv6 cluster's bracketed.
+ */
+function apiServerURL(networking: ClusterNetworking): string {
+  return `https://${joinHostPort(isIPv6Primary(networking) ? internalIPv6For(0) : apiServerAddress, apiServerSecurePort)}`;
+}
+
 /** kubeadm's CoreDNSService manifest (cmd/kubeadm/app/phases/addons/dns/manifests.go) with DNSIP the service subnet's tenth address. */
 function kubeDnsService(dnsIP: string): any {
   return {
@@ -940,16 +949,16 @@ function coreDnsAddon(): any[] {
 }
 
 /** kubeadm's kube-proxy ServiceAccount, ConfigMap and DaemonSet (cmd/kubeadm/app/phases/addons/proxy/manifests.go), iptables mode. */
-function kubeProxyAddon(): any[] {
+function kubeProxyAddon(networking: ClusterNetworking): any[] {
   const kubeconfig = [
     "apiVersion: v1", "kind: Config", "clusters:", "- cluster:", "    certificate-authority: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt",
-    `    server: https://${apiServerAddress}:${apiServerSecurePort}`, "  name: default", "contexts:", "- context:", "    cluster: default", "    namespace: default",
+    `    server: ${apiServerURL(networking)}`, "  name: default", "contexts:", "- context:", "    cluster: default", "    namespace: default",
     "    user: default", "  name: default", "current-context: default", "users:", "- name: default", "  user:", "    tokenFile: /var/run/secrets/kubernetes.io/serviceaccount/token",
   ].join("\n");
   // the KubeProxyConfiguration kubeadm writes (its defaults, mode left empty: kube-proxy picks iptables)
   const config = [
-    "apiVersion: kubeproxy.config.k8s.io/v1alpha1", "bindAddress: 0.0.0.0", "clientConnection:", "  kubeconfig: /var/lib/kube-proxy/kubeconfig.conf",
-    "clusterCIDR: 10.244.0.0/16", "kind: KubeProxyConfiguration", "mode: \"\"",
+    "apiVersion: kubeproxy.config.k8s.io/v1alpha1", `bindAddress: ${isIPv6Primary(networking) ? "'::'" : "0.0.0.0"}`, "clientConnection:", "  kubeconfig: /var/lib/kube-proxy/kubeconfig.conf",
+    `clusterCIDR: ${networking.podSubnets.join(",")}`, "kind: KubeProxyConfiguration", "mode: \"\"",
   ].join("\n");
   return [
     { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "kube-proxy", namespace: "kube-system" } },

@@ -90,6 +90,15 @@ describe("an IPv6 single-stack cluster (kind's ipFamily: ipv6)", () => {
     expect((c.get("ServiceCIDR", "kubernetes") as any).spec.cidrs).toEqual(["fd00:10:96::/112"]);
   });
 
+  it("kubeadm's in-cluster objects name the API server by its bracketed IPv6 address, kube-proxy's config binds :: over the IPv6 pod subnet", () => {
+    const info = c.get("ConfigMap", "cluster-info", "kube-public") as any;
+    expect(info.data.kubeconfig).toContain("server: https://[fc00:f853:ccd:e793::2]:6443");
+    const proxy = (c.get("ConfigMap", "kube-proxy", "kube-system") as any).data;
+    expect(proxy["kubeconfig.conf"]).toContain("server: https://[fc00:f853:ccd:e793::2]:6443");
+    expect(proxy["config.conf"]).toContain("bindAddress: '::'");
+    expect(proxy["config.conf"]).toContain("clusterCIDR: fd00:10:244::/56");
+  });
+
   it("a Service defaults to SingleStack [IPv6] with a ClusterIP of the dynamic band; PreferDualStack gets IPv6 alone", () => {
     const web = c.get("Service", "web", "default") as any;
     expect([web.spec.ipFamilies, web.spec.ipFamilyPolicy, web.spec.clusterIPs.length]).toEqual([["IPv6"], "SingleStack", 1]);
