@@ -49,7 +49,7 @@ export function addServe(program: Command, io: IO, exit: ExitCode): void {
     .option("--etcd <url>", "keep the objects in a real etcd (http://127.0.0.1:2379), so a restart finds them")
     .option("--etcd-quota-backend-bytes <bytes>", "etcd's space quota: past it etcd raises NOSPACE and refuses writes (0: etcd's default, 2 GiB)", wholeNumber, "0")
     .option("--no-addons", "without kubeadm's addons as pods in kube-system (CoreDNS, kube-proxy; the kube-dns Service then has no endpoints)")
-    .option("--ip-family <family>", "kind's networking.ipFamily: ipv4, or dual (IPv4 first: pod subnets 10.244.0.0/16 and fd00:10:244::/56, service subnets 10.96.0.0/16 and fd00:10:96::/112)", "ipv4")
+    .option("--ip-family <family>", "kind's networking.ipFamily: ipv4, ipv6 (pod subnet fd00:10:244::/56, service subnet fd00:10:96::/112), or dual (IPv4 first: pod subnets 10.244.0.0/16 and fd00:10:244::/56, service subnets 10.96.0.0/16 and fd00:10:96::/112)", "ipv4")
     .option("--ui", "also serve the live view in the browser at /ui/ on the same port (its URL is printed)")
     .action(async (opts) => {
       const { serveCommand } = await import("../runtime/server/serve.js");

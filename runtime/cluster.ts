@@ -17,7 +17,9 @@ import type { EtcdRestore } from "../machines/etcd/etcd.logic.js";
 import { apiServerMachine } from "../machines/apiserver/apiserver.machine.js";
 import { systemPriorityClassObjects } from "../machines/apiserver/admission/index.js";
 import type { ApiRequest, ApiResponse, EtcdRequest, EtcdResponse, CallWebhook, SignCertificate, SignToken } from "../machines/messages.js";
-import { clusterDNS, type ConnectMsg, type ConnectResult } from "../machines/cri/messages.js";
+import type { ConnectMsg, ConnectResult } from "../machines/cri/messages.js";
+import { internalIPv6For } from "../machines/kubelet/node.js";
+import { joinHostPort } from "../machines/common/ip.js";
 import { aggregatedGroups, apiVersionOf, resourceForKind, resourceForKindAt, resources, type ResourceInfo } from "../machines/apiserver/resources.js";
 import { customRegistry, resourceAtVersion, resourceForKindIn, resourceIn, type HasCRDs } from "../machines/apiserver/crds.js";
 import { lookupStored, type ApiServerContext } from "../machines/apiserver/apiserver.logic.js";
@@ -37,7 +39,7 @@ import { callWebhook } from "./webhookclient.js";
 import { CertificateSigner } from "./certsigner.js";
 import { ApiError, conversionOf, decodeApplied, parseManifests, precheck } from "./manifests.js";
 import { components, type ComponentSet } from "./components.js";
-import { clusterNetworking, ipFamilyModes, type ClusterNetworking, type IPFamilyMode } from "./ipfamily.js";
+import { clusterNetworking, ipFamilyModes, isIPv6Primary, serviceIPAt, type ClusterNetworking, type IPFamilyMode } from "./ipfamily.js";
 import { isPolicyWrite, POLICY_AGENT, startPolicyAgent } from "./policyagent.js";
 import { isPolicyStored, startPolicyStatusController } from "./vapstatus.js";
 // networking views
@@ -102,7 +104,7 @@ export interface ClusterOptions {
    */
   leases?: boolean;
   /**
-   * kind's networking.ipFamily: "ipv4" (the default) or "dual" (IPv4 first), with kind's default pod
+   * kind's networking.ipFamily: "ipv4" (the default), "ipv6" or "dual" (IPv4 first), with kind's default pod
    * and service subnets for it (podflow serve --ip-family).
    */
   ipFamily?: IPFamilyMode;
@@ -326,19 +328,19 @@ export class Cluster {
     // The API server's own Service: the first address of the service CIDR.
     ensure({
       verb: "create", group: "", resource: "services", namespace: "default",
-      body: { apiVersion: "v1", kind: "Service", metadata: { name: "kubernetes", labels: { component: "apiserver", provider: "kubernetes" } }, spec: { clusterIP: "10.96.0.1", ports: [{ name: "https", port: 443, protocol: "TCP", targetPort: 6443 }] } },
+      body: { apiVersion: "v1", kind: "Service", metadata: { name: "kubernetes", labels: { component: "apiserver", provider: "kubernetes" } }, spec: { clusterIP: serviceIPAt(this.networking, 1), ports: [{ name: "https", port: 443, protocol: "TCP", targetPort: 6443 }] } },
     });
     // kubeadm's CoreDNS addon (as kind installs it): the kube-dns Service at the service CIDR's tenth
     // address, the nameserver every ClusterFirst pod's resolv.conf names.
-    ensure({ verb: "create", group: "", resource: "services", namespace: "kube-system", body: kubeDnsService() }, "kubeadm");
+    ensure({ verb: "create", group: "", resource: "services", namespace: "kube-system", body: kubeDnsService(serviceIPAt(this.networking, 10)) }, "kubeadm");
     // The endpoint reconciler's first pass (pkg/controlplane/reconcilers, lease reconciler): the
     // Endpoints and EndpointSlice of that Service list the API server's address and secure port.
-    for (const r of apiServerEndpoints()) ensure(r);
+    for (const r of apiServerEndpoints(isIPv6Primary(this.networking))) ensure(r);
     // kubeadm's addon phases: CoreDNS's ServiceAccount, ConfigMap and Deployment, kube-proxy's and its
     // DaemonSet (the ClusterRoles and bindings are in the bootstrap policy above)
-    if (addons) for (const body of [...coreDnsAddon(), ...kubeProxyAddon()]) ensure({ verb: "create", group: body.apiVersion === "apps/v1" ? "apps" : "", resource: `${body.kind.toLowerCase()}s`, namespace: "kube-system", body }, "kubeadm");
+    if (addons) for (const body of [...coreDnsAddon(), ...kubeProxyAddon(this.networking)]) ensure({ verb: "create", group: body.apiVersion === "apps/v1" ? "apps" : "", resource: `${body.kind.toLowerCase()}s`, namespace: "kube-system", body }, "kubeadm");
     // kubeadm init's bootstrap-token phase: kube-public/cluster-info, readable by system:anonymous.
-    ensure({ verb: "create", group: "", resource: "configmaps", namespace: "kube-public", body: clusterInfoConfigMap(`https://${apiServerAddress}:${apiServerSecurePort}`) }, "kubeadm");
+    ensure({ verb: "create", group: "", resource: "configmaps", namespace: "kube-public", body: clusterInfoConfigMap(apiServerURL(this.networking)) }, "kubeadm");
     const { role, binding } = clusterInfoRBAC();
     ensure({ verb: "create", group: "rbac.authorization.k8s.io", resource: "roles", namespace: "kube-public", body: role }, "kubeadm");
     ensure({ verb: "create", group: "rbac.authorization.k8s.io", resource: "rolebindings", namespace: "kube-public", body: binding }, "kubeadm");
@@ -870,8 +872,16 @@ export type { Status };
 export const apiServerAddress = "172.18.0.2";
 export const apiServerSecurePort = 6443;
 
-/** kubeadm's CoreDNSService manifest (cmd/kubeadm/app/phases/addons/dns/manifests.go) with DNSIP 10.96.0.10. */
-function kubeDnsService(): any {
+/**
+ * The API server's URL as kubeadm writes it for in-cluster clients (cluster-info, kube-proxy's
+ * kubeconfig): the control-plane node's address, an IPv6 cluster's bracketed.
+ */
+function apiServerURL(networking: ClusterNetworking): string {
+  return `https://${joinHostPort(isIPv6Primary(networking) ? internalIPv6For(0) : apiServerAddress, apiServerSecurePort)}`;
+}
+
+/** kubeadm's CoreDNSService manifest (cmd/kubeadm/app/phases/addons/dns/manifests.go) with DNSIP the service subnet's tenth address. */
+function kubeDnsService(dnsIP: string): any {
   return {
     apiVersion: "v1", kind: "Service",
     metadata: {
@@ -880,7 +890,7 @@ function kubeDnsService(): any {
       annotations: { "prometheus.io/port": "9153", "prometheus.io/scrape": "true" },
     },
     spec: {
-      clusterIP: clusterDNS,
+      clusterIP: dnsIP,
       ports: [
         { name: "dns", port: 53, protocol: "UDP", targetPort: 53 },
         { name: "dns-tcp", port: 53, protocol: "TCP", targetPort: 53 },
@@ -939,16 +949,16 @@ function coreDnsAddon(): any[] {
 }
 
 /** kubeadm's kube-proxy ServiceAccount, ConfigMap and DaemonSet (cmd/kubeadm/app/phases/addons/proxy/manifests.go), iptables mode. */
-function kubeProxyAddon(): any[] {
+function kubeProxyAddon(networking: ClusterNetworking): any[] {
   const kubeconfig = [
     "apiVersion: v1", "kind: Config", "clusters:", "- cluster:", "    certificate-authority: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt",
-    `    server: https://${apiServerAddress}:${apiServerSecurePort}`, "  name: default", "contexts:", "- context:", "    cluster: default", "    namespace: default",
+    `    server: ${apiServerURL(networking)}`, "  name: default", "contexts:", "- context:", "    cluster: default", "    namespace: default",
     "    user: default", "  name: default", "current-context: default", "users:", "- name: default", "  user:", "    tokenFile: /var/run/secrets/kubernetes.io/serviceaccount/token",
   ].join("\n");
   // the KubeProxyConfiguration kubeadm writes (its defaults, mode left empty: kube-proxy picks iptables)
   const config = [
-    "apiVersion: kubeproxy.config.k8s.io/v1alpha1", "bindAddress: 0.0.0.0", "clientConnection:", "  kubeconfig: /var/lib/kube-proxy/kubeconfig.conf",
-    "clusterCIDR: 10.244.0.0/16", "kind: KubeProxyConfiguration", "mode: \"\"",
+    "apiVersion: kubeproxy.config.k8s.io/v1alpha1", `bindAddress: ${isIPv6Primary(networking) ? "'::'" : "0.0.0.0"}`, "clientConnection:", "  kubeconfig: /var/lib/kube-proxy/kubeconfig.conf",
+    `clusterCIDR: ${networking.podSubnets.join(",")}`, "kind: KubeProxyConfiguration", "mode: \"\"",
   ].join("\n");
   return [
     { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "kube-proxy", namespace: "kube-system" } },
@@ -991,18 +1001,20 @@ function kubeProxyAddon(): any[] {
  * mirroring controller leaves them) and the EndpointSlice the EndpointsAdapter makes from them
  * (named like the Service, with its service-name label and no managed-by label).
  */
-function apiServerEndpoints(): Array<Omit<ApiRequest, "type" | "id">> {
+function apiServerEndpoints(ipv6: boolean): Array<Omit<ApiRequest, "type" | "id">> {
   const port = { name: "https", port: apiServerSecurePort, protocol: "TCP" };
+  // an IPv6 cluster's kube-apiserver advertises its node's IPv6 address (kind's node-ip)
+  const address = ipv6 ? internalIPv6For(0) : apiServerAddress;
   return [
     {
       verb: "create", group: "", resource: "endpoints", namespace: "default",
-      body: { apiVersion: "v1", kind: "Endpoints", metadata: { name: "kubernetes", labels: { "endpointslice.kubernetes.io/skip-mirror": "true" } }, subsets: [{ addresses: [{ ip: apiServerAddress }], ports: [port] }] },
+      body: { apiVersion: "v1", kind: "Endpoints", metadata: { name: "kubernetes", labels: { "endpointslice.kubernetes.io/skip-mirror": "true" } }, subsets: [{ addresses: [{ ip: address }], ports: [port] }] },
     },
     {
       verb: "create", group: "discovery.k8s.io", resource: "endpointslices", namespace: "default",
       body: {
         apiVersion: "discovery.k8s.io/v1", kind: "EndpointSlice", metadata: { name: "kubernetes", labels: { "kubernetes.io/service-name": "kubernetes" } },
-        addressType: "IPv4", endpoints: [{ addresses: [apiServerAddress], conditions: { ready: true } }], ports: [port],
+        addressType: ipv6 ? "IPv6" : "IPv4", endpoints: [{ addresses: [address], conditions: { ready: true } }], ports: [port],
       },
     },
   ];

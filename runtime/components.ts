@@ -12,7 +12,8 @@ import { hpaControllerMachine } from "../machines/podautoscaler/hpa.machine.js";
 import { metricsServerMachine } from "../machines/metricsserver/metricsserver.machine.js";
 import { cniMachine } from "../machines/cni/cni.machine.js";
 import { nodePodCIDR, nodePodCIDRv6 } from "../machines/cni/ipam.js";
-import { internalIPFor } from "../machines/kubelet/node.js";
+import { nodeInternalIPs } from "../machines/kubelet/node.js";
+import { joinHostPort } from "../machines/common/ip.js";
 import { nodeMachine } from "../machines/common/kernel.js";
 import type { ExtraRegistry } from "../machines/cri/registry.js";
 // [/node agent]
@@ -36,7 +37,7 @@ import { csrCleanerMachine } from "../machines/csrcleaner/csrcleaner.machine.js"
 import { serviceCIDRsMachine } from "../machines/servicecidrs/servicecidrs.machine.js";
 import { ipAllocatorRepairMachine } from "../machines/ipallocatorrepair/ipallocatorrepair.machine.js";
 import { defaultServiceCIDRMachine } from "../machines/defaultservicecidr/defaultservicecidr.machine.js";
-import { clusterNetworking, type IPFamilyMode } from "./ipfamily.js";
+import { clusterNetworking, isIPv6Primary, serviceIPAt, type IPFamilyMode } from "./ipfamily.js";
 import { resourceQuotaControllerMachine } from "../machines/resourcequota/resourcequota.machine.js";
 // [/batch]
 // [serviceaccounts]
@@ -133,7 +134,8 @@ export function components(nodes: Node[], seed: number, opts: unknown, mint: (ad
       // writes no CNI config there, so its network never becomes ready.
       for (const [i, n] of nodes.entries()) {
         const name = n.metadata!.name!;
-        const podCIDR = n.spec?.podCIDR ?? nodePodCIDR(networking.podSubnets[0]!, i);
+        // an IPv6 cluster's node gets a /64 of its one pod subnet
+        const podCIDR = n.spec?.podCIDR ?? (isIPv6Primary(networking) ? nodePodCIDRv6(networking.podSubnets[0]!, i) : nodePodCIDR(networking.podSubnets[0]!, i));
         // node-ipam's dual-stack allocator: a /64 of the IPv6 pod subnet beside the IPv4 /24
         const podCIDRv6 = podCIDR === undefined || networking.podSubnets[1] === undefined ? undefined : (n.spec?.podCIDRs?.[1] ?? nodePodCIDRv6(networking.podSubnets[1], i));
         const cidr = podCIDR === undefined ? {} : { podCIDR, ...(podCIDRv6 !== undefined ? { podCIDRv6 } : {}) };
@@ -142,10 +144,13 @@ export function components(nodes: Node[], seed: number, opts: unknown, mint: (ad
         rt.spawn(`cni/${name}`, cniMachine, { node: name, ...cidr });
         // kind's control-plane node (the first) runs kube-apiserver on its address's port 6443; its
         // HTTPS front end (podflow serve) is the runtime's address "kube-apiserver"
-        const hostServices = i === 0 ? { hostServices: { [`${internalIPFor(0)}:6443`]: "kube-apiserver" } } : {};
+        const apiServerIP = nodeInternalIPs(0, podCIDR)[0]!;
+        const hostServices = i === 0 ? { hostServices: { [joinHostPort(apiServerIP, 6443)]: "kube-apiserver" } } : {};
+        // kubeadm's kube-dns ClusterIP, the kubelet's --cluster-dns, where a non-IPv4 cluster has it elsewhere
+        const dns = isIPv6Primary(networking) ? { clusterDNS: serviceIPAt(networking, 10) } : {};
         // the node's CPUs and RAM as its kubelet reports them: what its containers' nproc and free read
-        rt.spawn(`cri/${name}`, criMachine, { node: name, ...(registry ? { registry } : {}), ...(appArmorProfiles ? { appArmorProfiles } : {}), ...hostServices, machine: nodeMachine(n as Parameters<typeof nodeMachine>[0]) });
-        rt.spawn(`kubelet/${name}`, kubeletMachine, { node: n, index: i, ...cidr, token: tokenOf(`kubelet/${name}`), now: rt.now, ...rootCA });
+        rt.spawn(`cri/${name}`, criMachine, { node: name, ...(registry ? { registry } : {}), ...(appArmorProfiles ? { appArmorProfiles } : {}), ...hostServices, ...dns, machine: nodeMachine(n as Parameters<typeof nodeMachine>[0]) });
+        rt.spawn(`kubelet/${name}`, kubeletMachine, { node: n, index: i, ...cidr, ...dns, token: tokenOf(`kubelet/${name}`), now: rt.now, ...rootCA });
       }
       // [/node agent]
 

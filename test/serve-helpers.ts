@@ -22,15 +22,17 @@ export interface Served {
 }
 
 /** Starts a live cluster (speed x) and serves it on a free port. */
-export async function serve(opts: { nodes?: number | Node[]; speed?: number; etcdQuotaBackendBytes?: number; addons?: boolean; leases?: boolean } = {}): Promise<Served> {
+export async function serve(opts: { nodes?: number | Node[]; speed?: number; etcdQuotaBackendBytes?: number; addons?: boolean; leases?: boolean; ipFamily?: "ipv6" | "dual" } = {}): Promise<Served> {
   const quota = opts.etcdQuotaBackendBytes !== undefined ? { etcdQuotaBackendBytes: opts.etcdQuotaBackendBytes } : {};
   // addons: kubeadm's coredns and kube-proxy pods in kube-system, as `podflow serve` runs them
   const addons = opts.addons === true ? { addons: true } : {};
   // leases: the control plane's leader-election and identity Leases, as `podflow serve` holds them
   const leases = opts.leases === true ? { leases: true } : {};
+  // ipFamily: kind's networking.ipFamily, as `podflow serve --ip-family` sets it
+  const ipFamily = opts.ipFamily !== undefined ? { ipFamily: opts.ipFamily } : {};
   // the PKI first, as podflow serve makes it: pods' ca.crt is the serving certificate's CA
   const certs = generateServingCerts();
-  const cluster = createCluster({ rootCA: certs.caCert, nodes: opts.nodes ?? 3, seed: 1, clock: "live", speed: opts.speed ?? 10, trace: false, ...quota, ...addons, ...leases });
+  const cluster = createCluster({ rootCA: certs.caCert, nodes: opts.nodes ?? 3, seed: 1, clock: "live", speed: opts.speed ?? 10, trace: false, ...quota, ...addons, ...leases, ...ipFamily });
   const server = await startServer({ cluster, certs, port: 0, bookmarkIntervalMs: 500 });
   const dir = mkdtempSync(join(tmpdir(), "podflow-serve-"));
   const kubeconfigPath = join(dir, "kubeconfig");

@@ -188,28 +188,11 @@ export function allocateServiceAddresses(a: ServiceAllocators, svc: any, old: an
     spec.clusterIPs = wantedIPs;
   }
   if (needsNodePort(svc)) {
-    const oldPorts = new Map<string, number>((old?.spec?.ports ?? []).map((p: any) => [`${p.protocol ?? "TCP"}/${p.port}`, p.nodePort]));
-    const out: any[] = [];
-    for (const [i, p] of (spec.ports ?? []).entries()) {
-      const kept = oldPorts.get(`${p.protocol ?? "TCP"}/${p.port}`);
-      if (p.nodePort && (reloading ? !isAllocated(ports, p.nodePort) : p.nodePort !== kept)) {
-        const r = allocateSpecificNodePort(ports, p.nodePort, i);
-        if (!r.ok) return { errors: [fieldErrorFrom(r.error, `spec.ports[${i}].nodePort`, p.nodePort)], allocators: spent() };
-        ports = r.state;
-        out.push(p);
-      } else if (p.nodePort) out.push(p);
-      else if (kept && !reloading) out.push({ ...p, nodePort: kept });
-      // shouldAllocateNodePorts: a LoadBalancer with allocateLoadBalancerNodePorts false reserves only the nodePorts it names
-      else if (spec.type === "LoadBalancer" && spec.allocateLoadBalancerNodePorts === false) out.push(p);
-      else {
-        const r = allocateNextNodePort(ports, rand);
-        // allocNodePorts: AllocateNext's ErrFull is errors.NewInternalError("failed to allocate a nodePort: range is full")
-        if (!r.ok) return { internal: r.error, allocators: spent() };
-        ports = r.state;
-        out.push({ ...p, nodePort: r.value });
-      }
-    }
-    spec.ports = out;
+    const r = reloading ? reloadNodePorts(ports, spec.ports ?? []) : old !== undefined ? updateNodePorts(ports, spec, old.spec ?? {}, rand) : initNodePorts(ports, spec, rand);
+    if ("internal" in r) return { internal: r.internal, allocators: spent() };
+    if ("error" in r) return { errors: [r.error], allocators: spent() };
+    ports = r.state;
+    spec.ports = r.ports;
   }
   // txnAllocNodePorts / updateHealthCheckNodePort (pkg/registry/core/service/storage/alloc.go): a
   // LoadBalancer with externalTrafficPolicy Local gets a health check nodePort from the same range,
@@ -229,6 +212,84 @@ export function allocateServiceAddresses(a: ServiceAllocators, svc: any, old: an
   }
   const allocators = ips === a.ips && ports === a.ports ? spent() : { ...spent(), ips, ports };
   return { service: { ...svc, spec }, allocators };
+}
+
+type NodePortsResult = { state: RangeAllocatorState; ports: any[] } | { error: FieldError } | { internal: string };
+
+// shouldAllocateNodePorts: a LoadBalancer with allocateLoadBalancerNodePorts false reserves only the nodePorts it names
+const allocatesNodePorts = (spec: any) => spec.type === "NodePort" || (spec.type === "LoadBalancer" && spec.allocateLoadBalancerNodePorts !== false);
+
+function nodePortError(r: AllocationResult<number>, i: number, port: number): NodePortsResult {
+  return { error: fieldErrorFrom(r.ok ? "" : r.error, `spec.ports[${i}].nodePort`, port) };
+}
+
+/**
+ * initNodePorts (alloc.go) on a create: ports of the same port number share one nodePort (kube-dns's
+ * UDP and TCP 53), the one any of them names or else the next drawn; a port naming another nodePort
+ * than its number's reserves that too.
+ */
+function initNodePorts(state: RangeAllocatorState, spec: any, rand: () => number): NodePortsResult {
+  const byPort = new Map<unknown, number>();
+  const out: any[] = [];
+  for (const [i, p] of (spec.ports ?? []).entries()) {
+    if (!p.nodePort && !allocatesNodePorts(spec)) { out.push(p); continue; }
+    const shared = byPort.get(p.port);
+    if (shared === undefined) {
+      // findRequestedNodePort: the first port of this number that names a nodePort
+      const named = (spec.ports as any[]).find((q) => q.port === p.port && q.nodePort)?.nodePort;
+      const r = named ? allocateSpecificNodePort(state, named, i) : allocateNextNodePort(state, rand);
+      // AllocateNext's ErrFull is errors.NewInternalError("failed to allocate a nodePort: range is full")
+      if (!r.ok) return named ? nodePortError(r, i, named) : { internal: r.error };
+      state = r.state;
+      byPort.set(p.port, r.value);
+      out.push({ ...p, nodePort: r.value });
+    } else if (p.nodePort && p.nodePort !== shared) {
+      const r = allocateSpecificNodePort(state, p.nodePort, i);
+      if (!r.ok) return nodePortError(r, i, p.nodePort);
+      state = r.state;
+      out.push(p);
+    } else out.push({ ...p, nodePort: shared });
+  }
+  return { state, ports: out };
+}
+
+/**
+ * updateNodePorts on an update (after the strategy's patchAllocatedValues kept the old nodePorts by
+ * port name): each named nodePort the old Service did not hold is reserved (once), each port still
+ * without one draws one.
+ */
+function updateNodePorts(state: RangeAllocatorState, spec: any, old: any, rand: () => number): NodePortsResult {
+  const oldNumbers: unknown[] = needsNodePort({ spec: old }) ? (old.ports ?? []).map((p: any) => p.nodePort).filter(Boolean) : [];
+  const reserved = new Set<number>();
+  const out: any[] = [];
+  for (const [i, p] of (spec.ports ?? []).entries()) {
+    if (!p.nodePort && !allocatesNodePorts(spec)) { out.push(p); continue; }
+    if (p.nodePort) {
+      if (!oldNumbers.includes(p.nodePort) && !reserved.has(p.nodePort)) {
+        const r = allocateSpecificNodePort(state, p.nodePort, i);
+        if (!r.ok) return nodePortError(r, i, p.nodePort);
+        state = r.state;
+        reserved.add(p.nodePort);
+      }
+      out.push(p);
+      continue;
+    }
+    const r = allocateNextNodePort(state, rand);
+    if (!r.ok) return { internal: r.error };
+    state = r.state;
+    out.push({ ...p, nodePort: r.value });
+  }
+  return { state, ports: out };
+}
+
+/** The allocators rebuilt from the stored Services (the repair loop's view): every nodePort held, once. */
+function reloadNodePorts(state: RangeAllocatorState, ports: any[]): NodePortsResult {
+  for (const p of ports) {
+    if (!p.nodePort || isAllocated(state, p.nodePort)) continue;
+    const r = allocateSpecificNodePort(state, p.nodePort);
+    if (r.ok) state = r.state;
+  }
+  return { state, ports };
 }
 
 /**

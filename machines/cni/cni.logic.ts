@@ -43,7 +43,9 @@ export interface CniInput {
 export function initialCni(input: CniInput): CniContext {
   if (input.podCIDR === undefined) return { node: input.node, adds: 0, dels: 0 };
   const v6 = input.podCIDRv6 === undefined ? {} : { ipamV6: newIPAMv6(input.podCIDRv6) };
-  return { node: input.node, podCIDR: input.podCIDR, ipam: input.store ?? newIPAM(input.podCIDR), ...v6, adds: 0, dels: 0 };
+  // an IPv6 cluster's node has one range, of that family (host-local's ranges: [[v6]])
+  const ipam = input.store ?? (input.podCIDR.includes(":") ? newIPAMv6(input.podCIDR) : newIPAM(input.podCIDR));
+  return { node: input.node, podCIDR: input.podCIDR, ipam, ...v6, adds: 0, dels: 0 };
 }
 
 /** Whether a CNI config exists (the node has a podCIDR). */
@@ -82,7 +84,7 @@ export function handleCni(ctx: CniContext, req: CniRequest, from: string, fx: Fx
       fx.send(from, { type: "CniAddResult", id: req.id, sandboxId: req.sandboxId, ok: true, ip: held, cidr: `${held}/${ctx.podCIDR!.split("/")[1]}`, gateway: ipam.gateway, ...(heldV6 ? { secondaryIP: heldV6 } : {}) });
       return;
     }
-    const r = reserve(ipam, req.sandboxId);
+    const r = ipam.subnet.includes(":") ? reserveV6(ipam, req.sandboxId, 0) : reserve(ipam, req.sandboxId);
     // host-local takes one address per range, all or none
     const r6 = r.ok && ipamV6 !== undefined ? reserveV6(ipamV6, req.sandboxId) : undefined;
     if (r6 !== undefined && !r6.ok) {

@@ -174,7 +174,7 @@ export function newIPAMv6(podCIDR: string): IPAMState {
  * host-local's ADD over an IPv6 range: round robin from after the last reserved address, wrapping,
  * the gateway skipped. The search ends within one more step than there are allocations.
  */
-export function reserveV6(state: IPAMState, containerID: string): IPAMResult {
+export function reserveV6(state: IPAMState, containerID: string, rangeIndex = 1): IPAMResult {
   const start = v6Value(state.rangeStart)!;
   const end = v6Value(state.rangeEnd)!;
   const gw = v6Value(state.gateway)!;
@@ -189,7 +189,7 @@ export function reserveV6(state: IPAMState, containerID: string): IPAMResult {
     const next: IPAMState = { ...state, allocations: { ...state.allocations, [ip]: containerID }, lastReservedIP: ip };
     return { ok: true, state: next, ip, cidr: `${ip}/${state.subnet.split("/")[1]}`, gateway: state.gateway };
   }
-  return { ok: false, state, error: `failed to allocate for range 1: no IP addresses available in range set: ${rangeSetString(state)}` };
+  return { ok: false, state, error: `failed to allocate for range ${rangeIndex}: no IP addresses available in range set: ${rangeSetString(state)}` };
 }
 
 /** The node IPAM controller's IPv6 podCIDR for the nodeIndex-th node: the cluster CIDR's nodeIndex-th /nodeMaskSize (a /64 by default). */

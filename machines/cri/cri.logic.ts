@@ -244,6 +244,8 @@ export interface CriContext {
   appArmorProfiles?: readonly string[];
   /** the node's own processes listening on its address outside any pod, by "address:port" (CriInput.hostServices) */
   hostServices?: Readonly<Record<string, string>>;
+  /** the kubelet's --cluster-dns when not 10.96.0.10 (CriInput.clusterDNS) */
+  clusterDNS?: string;
   /** the node's CPUs and RAM (CriInput.machine); the kubelet's default machine when absent */
   machine?: { readonly cpus: number; readonly memoryBytes: number; readonly diskBytes?: number };
 }
@@ -259,6 +261,8 @@ export interface CriInput {
    * host network, which podflow runs outside the runtime).
    */
   hostServices?: Readonly<Record<string, string>>;
+  /** the cluster DNS address the kubelet writes into resolv.conf (an IPv6 cluster's fd00:10:96::a); 10.96.0.10 when absent */
+  clusterDNS?: string;
   /** the node's CPUs and RAM, as its kubelet reports them (nodeMachine): what sysinfo(2) and sched_getaffinity(2) tell its containers */
   machine?: { readonly cpus: number; readonly memoryBytes: number; readonly diskBytes?: number };
 }
@@ -288,6 +292,7 @@ export function initialCri(input: CriInput): CriContext {
     ...(input.appArmorProfiles ? { appArmorProfiles: input.appArmorProfiles } : {}),
     ...(input.machine ? { machine: input.machine } : {}),
     ...(input.hostServices ? { hostServices: input.hostServices } : {}),
+    ...(input.clusterDNS ? { clusterDNS: input.clusterDNS } : {}),
   };
 }
 
@@ -1306,7 +1311,7 @@ export function startDns(ctx: CriContext, c: CriContainer, kind: "dns" | "resolv
   const namespace = ctx.sandboxes.get(c.sandboxId)?.podNamespace ?? "default";
   const file = new MemFS(cell(c.rootfs)).read("/etc/resolv.conf");
   const conf = typeof file === "string" ? parseResolvConf(file) : undefined;
-  const elsewhere = conf !== undefined && !conf.servers.includes(clusterDNS);
+  const elsewhere = conf !== undefined && !conf.servers.includes(ctx.clusterDNS ?? clusterDNS);
   ctx.waits.set(id, { containerId: c.id, kind, host, port, path, ...(elsewhere ? { server: conf.servers[0] ?? "" } : {}), ...(session !== undefined ? { session } : {}), ...(headers ? { headers } : {}), ...(timeoutMs !== undefined ? { timeoutMs } : {}), ...(tls ? { tls } : {}) });
   if (elsewhere) fx.send(`cri/${ctx.node}`, { type: "DnsAnswer", id, addresses: [] });
   else {
@@ -1390,7 +1395,7 @@ export function dnsAnswered(ctx: CriContext, msg: DnsAnswerMsg, fx: Fx, resumeEx
   if (!s) return;
   const { w, c } = s;
   if (w.kind === "dns") {
-    const answer = { type: "dns" as const, server: w.server ?? clusterDNS, addresses: msg.addresses, ...(msg.addresses6 ? { addresses6: msg.addresses6 } : {}), ...(msg.fqdn ? { fqdn: msg.fqdn } : {}), ...(msg.cnames ? { cnames: msg.cnames } : {}), ...(msg.srv ? { srv: msg.srv } : {}), ...(msg.noData ? { noData: true as const } : {}), ...(msg.ptr ? { ptr: msg.ptr } : {}) };
+    const answer = { type: "dns" as const, server: w.server ?? ctx.clusterDNS ?? clusterDNS, addresses: msg.addresses, ...(msg.addresses6 ? { addresses6: msg.addresses6 } : {}), ...(msg.fqdn ? { fqdn: msg.fqdn } : {}), ...(msg.cnames ? { cnames: msg.cnames } : {}), ...(msg.srv ? { srv: msg.srv } : {}), ...(msg.noData ? { noData: true as const } : {}), ...(msg.ptr ? { ptr: msg.ptr } : {}) };
     return resume(ctx, w, c, answer, fx, resumeExec);
   }
   // getaddrinfo's RFC 6724 order puts IPv4 before a ULA IPv6 address: an IPv6-only name connects over IPv6
@@ -1421,7 +1426,7 @@ export function netTimeout(ctx: CriContext, id: number, fx: Fx, resumeExec?: Exe
   const s = settleWait(ctx, id, fx);
   if (!s) return;
   const { w, c } = s;
-  if (w.kind === "dns") return resume(ctx, w, c, { type: "dns", server: w.server ?? clusterDNS, addresses: [], timedOut: true }, fx, resumeExec);
+  if (w.kind === "dns") return resume(ctx, w, c, { type: "dns", server: w.server ?? ctx.clusterDNS ?? clusterDNS, addresses: [], timedOut: true }, fx, resumeExec);
   if (w.icmp) return resume(ctx, w, c, { type: "ping", reply: false }, fx, resumeExec);
   resume(ctx, w, c, w.kind === "resolve" ? { type: "http", error: "bad address" } : { type: "http", error: "timeout", address: w.host, peer: joinHostPort(w.host, w.port) }, fx, resumeExec);
 }
@@ -1741,7 +1746,7 @@ export function runToEnd<T>(ctx: CriContext, c: CriContainer, gen: Generator<Eff
       const u = splitUrl(e.url);
       input = local !== "remote" ? local : u && (isIPv4(u.host) || isIPv6Address(u.host)) ? { type: "http", error: "connection refused", address: u.host, peer: joinHostPort(u.host, u.port) } : { type: "http", error: "bad address" };
     }
-    else if (e.type === "dns") input = { type: "dns", server: "10.96.0.10", addresses: [] };
+    else if (e.type === "dns") input = { type: "dns", server: ctx.clusterDNS ?? clusterDNS, addresses: [] };
     else if (e.type === "ping") {
       // run to its end in one step, it reaches only its own pod: an echo request leaving it waits out its timeout
       const local = pingLocal(c, e.ip);

@@ -10,7 +10,7 @@ import type { Fx } from "../common/effects.js";
 import { eventAnswered, newClient, onListed, onWatchEvent, request, settleResponse, type InformerDelta } from "../common/client.js";
 import { listFailed } from "../common/informer.js";
 import type { ApiResponse, WatchEvent } from "../messages.js";
-import { internalIPFor, internalIPv6For } from "./node.js";
+import { nodeInternalIPs } from "./node.js";
 import { nodeWatchId, podWatchId, serviceWatchId, type KubeletContext, type KubeletInput, type KubeletPhase, type PodWorker } from "./types.js";
 import { adoptPod, newWorker, onClaimVolumeResponse, onServiceAccountTokenResponse, sync, workerOf } from "./podworkers.js";
 import { getNode, nodeToSync, onNodeGot, onNodeStatusWritten, postNodeStatus } from "./nodestatus.js";
@@ -49,11 +49,17 @@ export { onRuntime } from "./responses.js";
 export { probeAction } from "./prober.js";
 export { containerStatus, generateStatus, writeStatus } from "./statusmanager.js";
 
+/** The node's InternalIPs as hostIP (the primary: an IPv6 cluster's IPv6 one) and a dual-stack node's hostIPv6. */
+function hostIPsFor(input: KubeletInput): { hostIP: string; hostIPv6?: string } {
+  const [hostIP, hostIPv6] = nodeInternalIPs(input.index, input.podCIDR, input.podCIDRv6);
+  return hostIPv6 === undefined ? { hostIP: hostIP! } : { hostIP: hostIP!, hostIPv6 };
+}
+
 /** A kubelet about to register its node. */
 export function initialKubelet(input: KubeletInput): KubeletContext {
   const node = input.node.metadata!.name!;
   return {
-    node, index: input.index, given: input.node, ...(input.podCIDR === undefined ? {} : { podCIDR: input.podCIDR }), ...(input.podCIDRv6 === undefined ? {} : { podCIDRv6: input.podCIDRv6, hostIPv6: internalIPv6For(input.index) }), hostIP: internalIPFor(input.index), ...(input.rootCA !== undefined ? { rootCA: input.rootCA } : {}),
+    node, index: input.index, given: input.node, ...(input.podCIDR === undefined ? {} : { podCIDR: input.podCIDR }), ...(input.podCIDRv6 === undefined ? {} : { podCIDRv6: input.podCIDRv6 }), ...hostIPsFor(input), ...(input.clusterDNS !== undefined ? { clusterDNS: input.clusterDNS } : {}), ...(input.rootCA !== undefined ? { rootCA: input.rootCA } : {}),
     cri: `cri/${node}`, cni: `cni/${node}`, client: newClient(input.token), now: input.now ?? 0,
     nodeStatusPostedAt: -Infinity, nodeStatusInFlight: false, leaseInFlight: false,
     workers: new WorkerTable(), byContainer: new Map(), ops: new Map(), opSeq: 1, objectWatches: new Map(), nextObjectWatchId: firstObjectWatchId,

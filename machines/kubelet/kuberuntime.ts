@@ -21,7 +21,7 @@ import { view } from "./view.js";
 import { invalidImageNameMessage } from "../cri/registry.js";
 import { serviceEnvFor, servicesNotReadMessage } from "./serviceenv.js";
 import { composeEnv, type UserRequest } from "../cri/messages.js";
-import { containerFiles, hostnameEnv } from "./containerfiles.js";
+import { clusterDomain as CLUSTER_DOMAIN, containerFiles, hostnameEnv } from "./containerfiles.js";
 import { podIPOf, podIPsOf, usesHostNetwork } from "./hostnetwork.js";
 import { podDNSConfig, resolvConf, resolvConfPath } from "./dns.js";
 import { envFileRefs, fileKeyRefOf, fileKeyValue } from "./envfile.js";
@@ -187,7 +187,7 @@ function imageVolumesStep(ctx: KubeletContext, w: PodWorker, c: ContainerRecord,
 function hostFilesOf(ctx: KubeletContext, w: PodWorker, c: ContainerRecord): Record<string, string> {
   const files = containerFiles(view(w.pod), view(c.spec), podIPsOf(ctx, w), { name: ctx.node, hostIP: ctx.hostIP, ...(ctx.hostIPv6 !== undefined ? { hostIPv6: ctx.hostIPv6 } : {}) });
   const mounted = (path: string) => (c.spec.volumeMounts ?? []).some((m) => m.mountPath === path);
-  if (!mounted(resolvConfPath)) files[resolvConfPath] = resolvConf(podDNSConfig(view(w.pod)));
+  if (!mounted(resolvConfPath)) files[resolvConfPath] = resolvConf(podDNSConfig(view(w.pod), undefined, ctx.clusterDNS === undefined ? undefined : { servers: [ctx.clusterDNS], domain: CLUSTER_DOMAIN }));
   if (!mounted(etcHostnamePath)) files[etcHostnamePath] = `${sandboxHostname(ctx, w)}\n`;
   return files;
 }

@@ -42,6 +42,15 @@ export function internalIPv6For(index: number): string {
   return ip;
 }
 
+/**
+ * The node's InternalIPs as kind's --node-ip names them, primary first: the IPv4 one, an IPv6 node's
+ * (a podCIDR of that family: kind's ipFamily ipv6) IPv6 one alone, a dual-stack node's both.
+ */
+export function nodeInternalIPs(index: number, podCIDR: string | undefined, podCIDRv6?: string): string[] {
+  if (podCIDR?.includes(":")) return [internalIPv6For(index)];
+  return podCIDRv6 === undefined ? [internalIPFor(index)] : [internalIPFor(index), internalIPv6For(index)];
+}
+
 function condition(type: string, status: "True" | "False", reason: string, message: string, now: string, prior?: NodeCondition[]): NodeCondition {
   const old = prior?.find((c) => c.type === type);
   const transition = old && old.status === status && old.lastTransitionTime && !mutant("kubelet.node-condition-transition-time-always-now") ? old.lastTransitionTime : now;
@@ -87,7 +96,7 @@ export function registrationNode(given: Node, index: number, podCIDR: string | u
       annotations: { "node.alpha.kubernetes.io/ttl": "0", "volumes.kubernetes.io/controller-managed-attach-detach": "true", ...(given.metadata?.annotations ?? {}) },
     },
     spec: { ...(podCIDR === undefined ? {} : { podCIDR, podCIDRs: podCIDRv6 === undefined ? [podCIDR] : [podCIDR, podCIDRv6] }), ...spec, ...(own.taints.length > 0 ? { taints: own.taints } : {}) },
-    status: nodeStatus(given, index, now, undefined, runtimeError, podCIDRv6 === undefined ? undefined : internalIPv6For(index)),
+    status: nodeStatus(given, index, now, undefined, runtimeError, nodeInternalIPs(index, podCIDR, podCIDRv6)),
   };
 }
 
@@ -108,7 +117,7 @@ function bootID(name: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-export function nodeStatus(given: Node, index: number, now: number, prior: NodeStatus | undefined, runtimeError?: string, ipv6?: string): NodeStatus {
+export function nodeStatus(given: Node, index: number, now: number, prior: NodeStatus | undefined, runtimeError?: string, internalIPs: readonly string[] = [internalIPFor(index)]): NodeStatus {
   // kubernetes-types predates status.features
   const features = { features: { supplementalGroupsPolicy: true } } as Partial<NodeStatus>;
   const name = given.metadata!.name!;
@@ -118,14 +127,13 @@ export function nodeStatus(given: Node, index: number, now: number, prior: NodeS
   const advertised = Object.entries(prior?.capacity ?? {}).filter(([k]) => !Object.hasOwn(machine, k));
   const capacity = advertised.length === 0 ? machine : Object.fromEntries([...Object.entries(machine), ...advertised].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   const allocatable = { ...capacity, ...(given.status?.allocatable ?? {}) };
-  const ip = internalIPFor(index);
   const id = digestOf(`machine/${name}`).slice(0, 32);
   return {
     ...prior,
     capacity, allocatable,
     conditions: nodeConditions(now, prior?.conditions, runtimeError),
-    // NodeAddress with a dual-stack --node-ip (kind's "ipv4,ipv6"): both InternalIPs, then the Hostname
-    addresses: ipv6 === undefined ? [{ type: "InternalIP", address: ip }, { type: "Hostname", address: name }] : [{ type: "InternalIP", address: ip }, { type: "InternalIP", address: ipv6 }, { type: "Hostname", address: name }],
+    // NodeAddress: the InternalIPs of --node-ip (both of kind's dual-stack "ipv4,ipv6"), then the Hostname
+    addresses: [...internalIPs.map((address) => ({ type: "InternalIP", address })), { type: "Hostname", address: name }],
     daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
     nodeInfo: {
       machineID: id, systemUUID: `${id.slice(0, 8)}-${id.slice(8, 12)}-${id.slice(12, 16)}-${id.slice(16, 20)}-${id.slice(20, 32)}`, bootID: bootID(name),

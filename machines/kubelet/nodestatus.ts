@@ -11,6 +11,7 @@ import { valueLifecycle } from "./lifecycles.js";
 import { startServiceInformer } from "./serviceenv.js";
 import { nodeWatchId, podWatchId, type KubeletContext } from "./types.js";
 import { networkErrors } from "./runtimestate.js";
+import { hostIPsOf } from "./hostnetwork.js";
 
 // ---- node registration and heartbeats --------------------------------------------------
 
@@ -91,7 +92,7 @@ export function syncNodeStatus(ctx: KubeletContext, fx: Fx): void {
   if (ctx.nodeStatusInFlight) return;
   const original = nodeToSync(ctx);
   if (!original) return stepHeartbeat(ctx, { type: "NodeGetFailed" }, fx);
-  const status = nodeStatus(ctx.given, ctx.index, ctx.now, original.status, networkErrors(ctx), ctx.hostIPv6);
+  const status = nodeStatus(ctx.given, ctx.index, ctx.now, original.status, networkErrors(ctx), hostIPsOf(ctx));
   recordConditionEvents(ctx, original.status?.conditions, status.conditions ?? [], fx);
   const changed = nodeStatusHasChanged(original.status, status);
   stepHeartbeat(ctx, { type: "NodeStatusComputed", changed, sinceReportMs: ctx.now - ctx.nodeStatusPostedAt }, fx);
@@ -99,7 +100,7 @@ export function syncNodeStatus(ctx: KubeletContext, fx: Fx): void {
 
 /** Writes nodes/<node>/status: `original` with the status the kubelet's setters give it now. */
 export function postNodeStatus(ctx: KubeletContext, original: Node, fx: Fx): void {
-  const body = { ...original, status: nodeStatus(ctx.given, ctx.index, ctx.now, original.status, networkErrors(ctx), ctx.hostIPv6) };
+  const body = { ...original, status: nodeStatus(ctx.given, ctx.index, ctx.now, original.status, networkErrors(ctx), hostIPsOf(ctx)) };
   ctx.nodeStatusInFlight = true;
   request(ctx.client, fx, { verb: "update", group: "", resource: "nodes", name: ctx.node, subresource: "status", body }, "node-status");
 }

@@ -23,6 +23,8 @@ export interface KubeletServerInput {
   node: string;
   /** the Node as the API server holds it: its creation is the machine's boot, its capacity the memory */
   nodeObj: any;
+  /** the kubelet's --cluster-dns when not 10.96.0.10 (an IPv6 cluster's fd00:10:96::a) */
+  clusterDNS?: string;
   now: number;
   samples: readonly ContainerSample[];
   /** the pods bound to the node, as the kubelet's pod manager holds them */
@@ -231,7 +233,7 @@ function configz(input: KubeletServerInput): KubeletAnswer {
     authorization: { mode: "Webhook", webhook: { cacheAuthorizedTTL: "5m0s", cacheUnauthorizedTTL: "30s" } },
     registryPullQPS: 5, registryBurst: 10, eventRecordQPS: 50, eventBurst: 100, enableDebuggingHandlers: true,
     healthzPort: 10248, healthzBindAddress: "127.0.0.1", oomScoreAdj: -999,
-    clusterDomain, clusterDNS: [clusterDNS], streamingConnectionIdleTimeout: "4h0m0s",
+    clusterDomain, clusterDNS: [input.clusterDNS ?? clusterDNS], streamingConnectionIdleTimeout: "4h0m0s",
     nodeStatusUpdateFrequency: goDuration(nodeStatusUpdateFrequencyMs), nodeStatusReportFrequency: goDuration(nodeStatusReportFrequencyMs), nodeLeaseDurationSeconds: leaseDurationSeconds,
     imageMinimumGCAge: "2m0s", imageMaximumGCAge: "0s", imageGCHighThresholdPercent: 85, imageGCLowThresholdPercent: 80, volumeStatsAggPeriod: "1m0s",
     cgroupsPerQOS: true, cgroupDriver: "systemd", cpuManagerPolicy: "none", cpuManagerReconcilePeriod: "10s", memoryManagerPolicy: "None",

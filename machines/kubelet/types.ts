@@ -158,6 +158,8 @@ export interface KubeletContext {
   hostIPv6?: string;
   /** the cluster CA (KubeletInput.rootCA); clusterCACert when absent */
   rootCA?: string;
+  /** --cluster-dns when not kubeadm's 10.96.0.10 (KubeletInput.clusterDNS) */
+  clusterDNS?: string;
   cri: string;
   cni: string;
   client: ClientState;
@@ -195,6 +197,8 @@ export interface KubeletInput {
   podCIDR?: string;
   /** a dual-stack node's IPv6 podCIDR, the node IPAM controller's /64 */
   podCIDRv6?: string;
+  /** --cluster-dns: the kube-dns ClusterIP, the service subnet's tenth address (fd00:10:96::a on an IPv6 cluster); 10.96.0.10 when absent */
+  clusterDNS?: string;
   token: string;
   /** the clock at start (registration happens before any message is delivered) */
   now?: number;

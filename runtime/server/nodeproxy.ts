@@ -65,5 +65,6 @@ export function nodeProxyRequest(cluster: Cluster, id: string, method: string, p
   const now = cluster.now();
   const served = cluster.get("Node", at) ?? node;
   const pods = cluster.list("Pod").filter((p) => p.spec?.nodeName === at);
-  return kubeletServe(method, path, { node: at, nodeObj: served, now, samples: containerSamples(cri, now), pods, varLog: nodeVarLog(cri), sandboxes: listSandboxes(cri), containers: listContainers(cri) });
+  const clusterDNS = (cluster.runtime.snapshot(`kubelet/${at}`)?.context as { clusterDNS?: string } | undefined)?.clusterDNS;
+  return kubeletServe(method, path, { node: at, nodeObj: served, ...(clusterDNS !== undefined ? { clusterDNS } : {}), now, samples: containerSamples(cri, now), pods, varLog: nodeVarLog(cri), sandboxes: listSandboxes(cri), containers: listContainers(cri) });
 }

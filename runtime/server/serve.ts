@@ -27,7 +27,7 @@ export interface ServeCommandOptions {
   etcdQuotaBackendBytes?: string;
   /** kubeadm's addons (CoreDNS, kube-proxy) as pods in kube-system (commander's --no-addons sets false); on unless false */
   addons?: boolean;
-  /** kind's networking.ipFamily (--ip-family): ipv4 (the default) or dual */
+  /** kind's networking.ipFamily (--ip-family): ipv4 (the default), ipv6 or dual */
   ipFamily?: string;
 }
 

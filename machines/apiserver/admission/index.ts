@@ -642,10 +642,13 @@ function keepAllocatedServiceValues(o: Obj, old: Obj): void {
   }
   const portTypes = new Set(["NodePort", "LoadBalancer"]);
   if (portTypes.has(spec.type) && portTypes.has(oldSpec.type)) {
+    // patchAllocatedValues: by port name (whatever its number or protocol now), unless another port now names that nodePort
+    const named = new Set((spec.ports ?? []).map((p: Obj) => p.nodePort).filter(Boolean));
+    const byName = new Map<unknown, unknown>((oldSpec.ports ?? []).map((q: Obj) => [q.name ?? "", q.nodePort]));
     for (const p of spec.ports ?? []) {
       if (p.nodePort) continue;
-      const match = (oldSpec.ports ?? []).find((q: Obj) => q.port === p.port && q.protocol === p.protocol);
-      if (match?.nodePort) p.nodePort = match.nodePort;
+      const kept = byName.get(p.name ?? "");
+      if (kept && !named.has(kept)) p.nodePort = kept;
     }
   }
   const needsHC = (x: Obj) => x.type === "LoadBalancer" && x.externalTrafficPolicy === "Local";

@@ -1,7 +1,7 @@
 // The utilities the shell runs in-process, with busybox's wording (or GNU coreutils' on
 // Debian-based images) so logs look like a real container's.
 import { nodeKernelRelease } from "../../common/kernel.js";
-import { parseIPSloppy } from "../../common/ip.js";
+import { joinHostPort, parseIPSloppy } from "../../common/ip.js";
 import { civilFromDays } from "../../common/time.js";
 import { parseGroup, parsePasswd, type ProcessUser } from "../identity.js";
 import { fileSystemCalls, resolvePath, type FileSystem, type FsError } from "./memfs.js";
@@ -917,6 +917,11 @@ export function* curl(argv: string[], sh: ShellState, st: Streams): Gen {
   return 0;
 }
 
+/** The server's "Address:" line: BIND's `ip#53`; busybox's xmalloc_sockaddr2dotted, `[ip]:53` for an IPv6 one. */
+function nameserverAddress(server: string, bind: boolean): string {
+  return bind ? `${server}#53` : joinHostPort(server, 53);
+}
+
 /** nslookup: busybox's applet, and BIND's (dnsutils) in a GNU userland, which words its address `#53`. */
 export function* nslookup(argv: string[], sh: ShellState, st: Streams): Gen {
   const name = argv.slice(1).find((a) => !a.startsWith("-"));
@@ -928,8 +933,7 @@ export function* nslookup(argv: string[], sh: ShellState, st: Streams): Gen {
   const r = (yield* perform(sh, { type: "dns", name })) as DnsResult | undefined;
   const server = r?.server ?? "10.96.0.10";
   if (r?.timedOut) return timedOut(st);
-  const sep = gnu(sh) ? "#" : ":";
-  st.out(`Server:\t\t${server}\nAddress:\t${server}${sep}53\n\n`);
+  st.out(`Server:\t\t${server}\nAddress:\t${nameserverAddress(server, gnu(sh))}\n\n`);
   const cnames = r?.cnames ?? [];
   const v6 = r?.addresses6 ?? [];
   if (!r || (r.addresses.length === 0 && v6.length === 0 && cnames.length === 0)) {
@@ -972,7 +976,7 @@ function* nslookupPtr(reverse: string, sh: ShellState, st: Streams): Gen {
   const r = (yield* perform(sh, { type: "dns", name: `${reverse}.`, qtype: "PTR" })) as DnsResult | undefined;
   const server = r?.server ?? "10.96.0.10";
   if (r?.timedOut) return timedOut(st);
-  st.out(`Server:\t\t${server}\nAddress:\t${server}${gnu(sh) ? "#" : ":"}53\n\n`);
+  st.out(`Server:\t\t${server}\nAddress:\t${nameserverAddress(server, gnu(sh))}\n\n`);
   if (!r?.ptr || r.ptr.length === 0) {
     st.out(`** server can't find ${reverse}: NXDOMAIN\n\n`);
     return 1;
@@ -994,7 +998,7 @@ function* nslookupSrv(name: string, sh: ShellState, st: Streams): Gen {
   const r = (yield* perform(sh, { type: "dns", name: asked, qtype: "SRV" })) as DnsResult | undefined;
   const server = r?.server ?? "10.96.0.10";
   if (r?.timedOut) return timedOut(st);
-  st.out(`Server:\t\t${server}\nAddress:\t${server}${gnu(sh) ? "#" : ":"}53\n\n`);
+  st.out(`Server:\t\t${server}\nAddress:\t${nameserverAddress(server, gnu(sh))}\n\n`);
   const shown = name.replace(/\.$/, "");
   if (r?.noData) {
     st.out(`*** Can't find ${shown}: No answer\n\n`);
