@@ -10,12 +10,11 @@
 import type { ControllerRevision, DaemonSet } from "kubernetes-types/apps/v1";
 import type { Node, Pod } from "kubernetes-types/core/v1";
 import type { Fx } from "../common/effects.js";
-import { newClient, recordEvent, request, startInformer, storeClaimCandidates, type ClientState, type InformerDelta, type PendingRequest, type Store } from "../common/client.js";
+import { newClient, objectKey, recordEvent, request, startInformer, storeClaimCandidates, type ClientState, type InformerDelta, type PendingRequest, type Store } from "../common/client.js";
 import { CLAIM_PATCH, RECHECK, adoptPatch, claimAnswer, claimPods, onRecheck, releasePatch, sendClaims, type RecheckData } from "../common/claim.js";
 import { matchesLabelSelector } from "../common/labels.js";
 import { keep, lifecycleOf, scheduleLifecycleTimers, stateName, stepKept, type KeptLifecycle } from "../common/lifecycle.js";
 import { slowStartBatches } from "../common/podutil.js";
-import { deepEqual } from "../common/equal.js";
 import { mutant } from "../common/mutation.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
 import * as W from "../common/workqueue.js";
@@ -153,23 +152,15 @@ function onPodDelta(ctx: DaemonSetControllerContext, d: InformerDelta): void {
   W.add(ctx.q, key);
 }
 
-// addNode / updateNode: a DaemonSet is synced when the node changes where its pods may run.
+// addNode / updateNode (there is no delete handler: a deleted node's daemon pods go by the pod GC).
+// Kubernetes queues the node's name and syncNodeUpdate reads the caches later; here it reads them at once.
 function onNodeDelta(ctx: DaemonSetControllerContext, d: InformerDelta): void {
-  const node: Node = d.object;
-  if (d.type === "MODIFIED" && d.old && deepEqual(d.old.metadata?.labels ?? {}, node.metadata?.labels ?? {}) && deepEqual(d.old.spec?.taints ?? [], node.spec?.taints ?? [])) return;
-  for (const [key, ds] of dsStore(ctx)) {
-    const now = L.nodeShouldRunDaemonPod(node, ds);
-    if (d.type === "ADDED") {
-      if (now.shouldRun) W.add(ctx.q, key);
-      continue;
-    }
-    if (d.type === "DELETED" || !d.old) {
-      W.add(ctx.q, key);
-      continue;
-    }
-    const before = L.nodeShouldRunDaemonPod(d.old, ds);
-    if (before.shouldRun !== now.shouldRun || before.shouldContinueRunning !== now.shouldContinueRunning) W.add(ctx.q, key);
-  }
+  if (d.type === "DELETED" || (d.type === "MODIFIED" && d.old && L.shouldIgnoreNodeUpdate(d.old, d.object))) return;
+  const node: Node | undefined = ctx.client.informers.get(NODES)!.store.get(objectKey(d.object));
+  if (!node) return;
+  const onNode = [...ctx.client.informers.get(PODS)!.store.values()].filter((p: Pod) => p.spec?.nodeName === node.metadata?.name);
+  const sets = [...dsStore(ctx).values()];
+  for (const ds of L.daemonSetsToSyncForNode(node, sets, onNode)) W.add(ctx.q, keyOf(ds));
 }
 
 function forgetDaemonSet(ctx: DaemonSetControllerContext, key: string): void {

@@ -375,3 +375,72 @@ describe("history (constructHistory, cleanupHistory)", () => {
     expect(L.historyToDelete(ds, old, w.pods)).toEqual(["foo-2", "foo-3"]);
   });
 });
+
+describe("node events: addNode, updateNode (shouldIgnoreNodeUpdate) and syncNodeUpdate", () => {
+  // daemon_controller_test.go v1.35: simpleNodeLabel and noScheduleTaints, the DaemonSet "ds". addNode
+  // and updateNode queue the node's name; syncNodeUpdate then picks the DaemonSets to sync. There is
+  // no node delete handler: a deleted node's daemon pods are the pod GC's (gcOrphaned).
+  const simpleNodeLabel = { color: "blue" };
+  const noScheduleTaints: Taint[] = [{ key: "dedicated", value: "user1", effect: "NoSchedule" }];
+  const withSelector = () => newDaemonSet((ds) => (ds.spec.template.spec.nodeSelector = simpleNodeLabel));
+  const synced = (node: Node, ds: DaemonSet, pods: Pod[] = []) => L.daemonSetsToSyncForNode(node, [ds], pods).length === 1;
+  // an update is acted on when not ignored and syncNodeUpdate then picks the DaemonSet (TestUpdateNode's enqueued)
+  const enqueuedOnUpdate = (oldNode: Node, newNode: Node, ds: DaemonSet, pods: Pod[] = []) => !L.shouldIgnoreNodeUpdate(oldNode, newNode) && synced(newNode, ds, pods);
+
+  it("TestAddNode: a node without the nodeSelector's labels syncs nothing, one with them syncs the DaemonSet", () => {
+    expect(synced(newNode("node1", {}), withSelector())).toBe(false);
+    expect(synced(newNode("node2", simpleNodeLabel), withSelector())).toBe(true);
+  });
+
+  it.each([
+    ["Nothing changed, should not enqueue", newNode("node1", {}), newNode("node1", {}), withSelector(), false],
+    ["Node labels changed", newNode("node1", {}), newNode("node1", simpleNodeLabel), withSelector(), true],
+    ["Node taints changed", newNode("node1", {}, noScheduleTaints), newNode("node1", {}), newDaemonSet(), true],
+    ["Node Allocatable changed", newNode("node1", {}), { ...newNode("node1", {}), status: { allocatable: { memory: "200M", cpu: "200m" } } }, newDaemonSet(), false],
+  ] as const)("TestUpdateNode: %s", (_name, oldNode, newNode, ds, want) => {
+    expect(enqueuedOnUpdate(oldNode, newNode, ds)).toBe(want);
+  });
+
+  it("shouldIgnoreNodeUpdate: only labels and taints count; status, annotations and conditions do not, and nil equals empty", () => {
+    const n = newNode("node1", simpleNodeLabel);
+    expect(L.shouldIgnoreNodeUpdate(n, { ...n, metadata: { ...n.metadata, annotations: { a: "b" }, resourceVersion: "9" }, status: { conditions: [{ type: "Ready", status: "False" }] } })).toBe(true);
+    expect(L.shouldIgnoreNodeUpdate({ metadata: { name: "n" } }, { metadata: { name: "n", labels: {} }, spec: { taints: [] } })).toBe(true);
+    expect(L.shouldIgnoreNodeUpdate(n, { ...n, spec: { taints: noScheduleTaints } })).toBe(false);
+    expect(L.shouldIgnoreNodeUpdate(n, { ...n, metadata: { ...n.metadata, labels: {} } })).toBe(false);
+  });
+
+  it("TestNodeDaemonLaunchesToleratePod: a tainted node syncs a DaemonSet that tolerates the taint, not one that does not", () => {
+    const tolerant = newDaemonSet((ds) => (ds.spec.template.spec.tolerations = [{ key: "dedicated", operator: "Equal", value: "user1", effect: "NoSchedule" }]));
+    expect(synced(newNode("tainted", simpleDaemonSetLabel, noScheduleTaints), tolerant)).toBe(true);
+    expect(synced(newNode("tainted", simpleDaemonSetLabel, noScheduleTaints), newDaemonSet())).toBe(false);
+  });
+
+  // syncNodeUpdate's three conditions (#132477, in v1.33.x, v1.34.x and v1.35): should run and no pod
+  // there; a pod there that may not stay; a pod there while the DaemonSet counts misscheduled pods.
+  it("a node whose daemon pod is in place syncs nothing; one with a NoExecute taint the pod does not tolerate syncs its DaemonSet", () => {
+    const w = world(newDaemonSet(), [newNode("node1")]);
+    const pods = [podOn(w, "node1")];
+    expect(synced(newNode("node1"), w.ds, pods)).toBe(false);
+    expect(synced(newNode("node1", simpleDaemonSetLabel, [{ key: "dedicated", value: "user1", effect: "NoExecute" }]), w.ds, pods)).toBe(true);
+    // NoSchedule alone lets the pod stay (shouldContinueRunning) and a pod is there: nothing to do
+    expect(synced(newNode("node1", simpleDaemonSetLabel, noScheduleTaints), w.ds, pods)).toBe(false);
+  });
+
+  it("a taint removed from a node whose pod was counted misscheduled syncs the DaemonSet so the count drops (#132459)", () => {
+    const ds = newDaemonSet((d) => (d.status = { numberMisscheduled: 1, currentNumberScheduled: 1, desiredNumberScheduled: 0, numberReady: 1 }));
+    const w = world(ds, [newNode("node1")]);
+    expect(synced(newNode("node1"), ds, [podOn(w, "node1")])).toBe(true);
+    // the same node and pod with no misscheduled count: nothing to do
+    const settled = newDaemonSet();
+    expect(synced(newNode("node1"), settled, [podOn(world(settled, []), "node1")])).toBe(false);
+  });
+
+  it("only this DaemonSet's pods bound to the node count as its pod there", () => {
+    const w = world(newDaemonSet(), [newNode("node1")]);
+    const mine = podOn(w, "node1");
+    const others = { ...mine, metadata: { ...mine.metadata, ownerReferences: [{ ...L.daemonSetControllerRef(w.ds), uid: "other-ds-uid" }] } };
+    expect(synced(newNode("node1"), w.ds, [mine])).toBe(false);
+    expect(synced(newNode("node1"), w.ds, [others])).toBe(true);
+    expect(synced(newNode("node1"), w.ds, [podOn(w, "node2")])).toBe(true);
+  });
+});

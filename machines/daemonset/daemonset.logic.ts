@@ -6,7 +6,7 @@ import { scaledValueFromIntOrPercent } from "../common/intstr.js";
 import type { ControllerRevision, DaemonSet, DaemonSetStatus } from "kubernetes-types/apps/v1";
 import type { Affinity, Node, Pod, PodSpec, PodTemplateSpec, Toleration } from "kubernetes-types/core/v1";
 import type { OwnerReference } from "kubernetes-types/meta/v1";
-import { deepCopy } from "../common/equal.js";
+import { deepCopy, deepEqual } from "../common/equal.js";
 import { canonical, podTemplateHash } from "../common/hash.js";
 import { revisionTemplatePatch } from "../common/history.js";
 import { matchesNodeSelector } from "../common/labels.js";
@@ -109,6 +109,27 @@ export function nodeShouldRunDaemonPod(node: Node, ds: DaemonSet): ShouldRun {
   if (findMatchingUntoleratedTaint(taints, tolerations, (t) => t.effect === "NoExecute" || (t.effect === "NoSchedule" && !mutant("daemonset.ignores-noschedule-taints"))) === undefined) return { shouldRun: true, shouldContinueRunning: true };
   // the mutant stops a running daemon pod for an untolerated NoSchedule taint too
   return { shouldRun: false, shouldContinueRunning: !mutant("daemonset.noschedule-stops-running") && findMatchingUntoleratedTaint(taints, tolerations, (t) => t.effect === "NoExecute") === undefined };
+}
+
+// ---------- node events (addNode, updateNode, syncNodeUpdate) ----------
+
+/** shouldIgnoreNodeUpdate: only a change of labels or taints can change where daemon pods may run (nil and empty are equal, as in Semantic.DeepEqual). */
+export function shouldIgnoreNodeUpdate(oldNode: Node, curNode: Node): boolean {
+  return deepEqual(oldNode.metadata?.labels ?? {}, curNode.metadata?.labels ?? {}) && deepEqual(oldNode.spec?.taints ?? [], curNode.spec?.taints ?? []);
+}
+
+/**
+ * syncNodeUpdate: the DaemonSets a node needs synced, given the pods bound to it. One is synced when
+ * it should run there and has no pod, has a pod it may no longer keep, or has a pod there while it
+ * counts misscheduled pods (that count may have to drop).
+ */
+export function daemonSetsToSyncForNode(node: Node, daemonSets: readonly DaemonSet[], podsOnNode: readonly Pod[]): DaemonSet[] {
+  const placed = new Set(podsOnNode.flatMap((p) => (p.spec?.nodeName === node.metadata?.name ? [daemonSetOwnerOf(p)?.uid] : [])));
+  return daemonSets.filter((ds) => {
+    const { shouldRun, shouldContinueRunning } = nodeShouldRunDaemonPod(node, ds);
+    const scheduled = placed.has(ds.metadata?.uid);
+    return (shouldRun && !scheduled) || (!shouldContinueRunning && scheduled) || (scheduled && (ds.status?.numberMisscheduled ?? 0) > 0);
+  });
 }
 
 // ---------- daemon pods by node ----------
