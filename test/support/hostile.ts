@@ -203,7 +203,8 @@ export function replyViolation(r: HostileRequest, rep: HostileReply): { cls: str
   if (rep.code === 500 && (r.method === "PUT" || r.method === "PATCH") && parsed && json?.kind === "Status" && (json.reason === undefined || json.reason === "") && String(json.message ?? "").startsWith("strconv.ParseUint: parsing ")) return undefined;
   // A get, list or watch at a resourceVersion that is no uint64 fails in the storage's versioner with a
   // storage.InvalidError no handler maps: ErrorToAPIStatus's 500 with no reason (kubernetes#139485).
-  if (rep.code === 500 && (r.method === "GET" || r.method === "HEAD") && (r.method === "HEAD" || (parsed && json?.kind === "Status" && (json.reason === undefined || json.reason === "") && String(json.message ?? "").startsWith("resourceVersion: Invalid value: ")))) {
+  // A deletecollection's list (Store.DeleteCollection calls List with its ListOptions) fails alike.
+  if (rep.code === 500 && (r.method === "GET" || r.method === "HEAD" || r.method === "DELETE") && (r.method === "HEAD" || (parsed && json?.kind === "Status" && (json.reason === undefined || json.reason === "") && String(json.message ?? "").startsWith("resourceVersion: Invalid value: ")))) {
     if (new URLSearchParams(r.target.split("?")[1] ?? "").has("resourceVersion")) return undefined;
   }
   // componentstatus/rest.go's Get answers a name it does not probe with fmt.Errorf("Component not
