@@ -33,6 +33,8 @@ interface Constraint {
   topologyKey: string;
   minDomains: number;
   matches: (labels: Record<string, string> | undefined) => boolean;
+  /** The selector as text: two constraints with the same one match the same pods (the counts' memo key). */
+  selectorKey: string;
   honorAffinity: boolean;
   honorTaints: boolean;
 }
@@ -51,6 +53,7 @@ function constraintsOf(pod: Pod, when: "DoNotSchedule" | "ScheduleAnyway"): Cons
       topologyKey: c.topologyKey,
       minDomains: c.minDomains ?? 1,
       matches: compileLabelSelector(sel),
+      selectorKey: "own " + JSON.stringify(sel ?? null),
       honorAffinity: (c.nodeAffinityPolicy ?? "Honor") === "Honor",
       honorTaints: (c.nodeTaintsPolicy ?? "Ignore") === "Honor",
     };
@@ -73,25 +76,53 @@ function defaultConstraints(pod: Pod, listers: SpreadListers | undefined): Const
   const reqs = defaultSelector(pod, listers);
   if (reqs.length === 0) return [];
   const matches = (labels: Record<string, string> | undefined) => matchesRequirements(reqs, labels);
-  return systemDefaultConstraints.map((c) => ({ maxSkew: c.maxSkew, topologyKey: c.topologyKey, minDomains: 1, matches, honorAffinity: true, honorTaints: false }));
+  const selectorKey = "default " + JSON.stringify(reqs);
+  return systemDefaultConstraints.map((c) => ({ maxSkew: c.maxSkew, topologyKey: c.topologyKey, minDomains: 1, matches, selectorKey, honorAffinity: true, honorTaints: false }));
 }
 
 const hasAllKeys = (node: Node, cs: Constraint[]) => cs.every((c) => getOwn(node.metadata?.labels, c.topologyKey) !== undefined);
 
-/** countPodsMatchSelector: same-namespace, non-terminating pods whose labels match. */
-function countMatching(pods: Pod[], c: Constraint, ns: string): number {
+/** countPodsMatchSelector: same-namespace, non-terminating pods whose labels match, from index `from` on. */
+function countMatching(pods: readonly Pod[], c: Constraint, ns: string, from = 0): number {
   let n = 0;
-  for (const p of pods) {
+  for (let i = from; i < pods.length; i++) {
+    const p = pods[i]!;
     if (p.metadata?.deletionTimestamp || (p.metadata?.namespace ?? "default") !== ns) continue;
     if (c.matches(p.metadata?.labels)) n++;
   }
   return n;
 }
 
+/** How a cycle counts one node's matching pods: the full count, or the remembered one. */
+type CountOnNode = (pods: readonly Pod[], c: Constraint, ns: string) => number;
+
+/**
+ * Counts remembered per NodeInfo pod list and per namespace and selector, so that the pods of a
+ * ReplicaSet are not walked again on every node at every cycle (PreScore counts over all nodes).
+ * A list is only ever appended to in place (addPodToNodeInfo); every other change makes a new list
+ * (copyNodeInfo), so a count stays right by counting the pods added since. Bounded per list.
+ */
+const countMemos = new WeakMap<readonly Pod[], Map<string, { count: number; upTo: number }>>();
+const maxSelectorsPerList = 32;
+const rememberedCount: CountOnNode = (pods, c, ns) => {
+  let byKey = countMemos.get(pods);
+  if (byKey === undefined) countMemos.set(pods, (byKey = new Map()));
+  const key = ns + "\u0000" + c.selectorKey;
+  const m = byKey.get(key);
+  if (m !== undefined && m.upTo <= pods.length) {
+    if (m.upTo < pods.length) { m.count += countMatching(pods, c, ns, m.upTo); m.upTo = pods.length; }
+    return m.count;
+  }
+  if (byKey.size >= maxSelectorsPerList) byKey.clear();
+  const count = countMatching(pods, c, ns);
+  byKey.set(key, { count, upTo: pods.length });
+  return count;
+};
+
 interface FilterState { constraints: Constraint[]; tpValueToMatchNum: Map<string, number>[]; minMatchNum: number[] }
 
 /** calPreFilterState: matching pods per topology value over every eligible node, and each constraint's minimum. */
-function calPreFilterState(pod: Pod, allNodes: NodeInfo[], constraints: Constraint[]): FilterState {
+function calPreFilterState(pod: Pod, allNodes: NodeInfo[], constraints: Constraint[], countOnNode: CountOnNode): FilterState {
   const ns = pod.metadata?.namespace ?? "default";
   const tp = constraints.map(() => new Map<string, number>());
   for (const ni of allNodes) {
@@ -99,7 +130,7 @@ function calPreFilterState(pod: Pod, allNodes: NodeInfo[], constraints: Constrai
     constraints.forEach((c, i) => {
       if (!nodeIncluded(c, pod, ni.node)) return;
       const v = ni.node.metadata!.labels![c.topologyKey]!;
-      tp[i]!.set(v, (tp[i]!.get(v) ?? 0) + countMatching(ni.pods, c, ns));
+      tp[i]!.set(v, (tp[i]!.get(v) ?? 0) + countOnNode(ni.pods, c, ns));
     });
   }
   // MaxInt32 when no domain is eligible, so any skew passes.
@@ -114,13 +145,14 @@ interface ScoreState {
   weights: number[];
 }
 
-export const PodTopologySpread = {
+/** The plugin, counting each node's matching pods with countOnNode. */
+const makePodTopologySpread = (countOnNode: CountOnNode) => ({
   name: Name,
   weight: 2,
   preFilter(state: CycleState, pod: Pod, allNodes: NodeInfo[]) {
     const constraints = constraintsOf(pod, "DoNotSchedule");
     if (constraints.length === 0) return "Skip" as const;
-    state.set(preFilterKey, calPreFilterState(pod, allNodes, constraints));
+    state.set(preFilterKey, calPreFilterState(pod, allNodes, constraints, countOnNode));
     return undefined;
   },
   filter(state: CycleState, pod: Pod, nodeInfo: NodeInfo): FilterStatus {
@@ -169,7 +201,7 @@ export const PodTopologySpread = {
         if (c.topologyKey === hostnameKey || !nodeIncluded(c, pod, ni.node)) return;
         const v = getOwn(labels, c.topologyKey) ?? "";
         const cur = pairCounts[i]!.get(v);
-        if (cur !== undefined) pairCounts[i]!.set(v, cur + countMatching(ni.pods, c, ns));
+        if (cur !== undefined) pairCounts[i]!.set(v, cur + countOnNode(ni.pods, c, ns));
       });
     }
     state.set(preScoreKey, { constraints, ignored, pairCounts, weights } satisfies ScoreState);
@@ -185,7 +217,7 @@ export const PodTopologySpread = {
       // a node without the key gets no credit for it (only possible under the system defaults)
       const v = getOwn(labels, c.topologyKey);
       if (v === undefined) return;
-      const cnt = c.topologyKey === hostnameKey ? countMatching(nodeInfo.pods, c, ns) : (s.pairCounts[i]!.get(v) ?? 0);
+      const cnt = c.topologyKey === hostnameKey ? countOnNode(nodeInfo.pods, c, ns) : (s.pairCounts[i]!.get(v) ?? 0);
       // scoreForCount: the maxSkew-1 term softens the difference for tolerant constraints.
       score += cnt * s.weights[i]! + (c.maxSkew - 1);
     });
@@ -206,7 +238,11 @@ export const PodTopologySpread = {
       sc.score = max === 0 ? MaxNodeScore : Math.trunc((MaxNodeScore * (max + min - sc.score)) / max);
     }
   },
-} satisfies FilterPlugin & ScorePlugin;
+}) satisfies FilterPlugin & ScorePlugin;
+
+export const PodTopologySpread = makePodTopologySpread(rememberedCount);
+/** The same plugin counting every node's pods afresh at every cycle: the reference the memo is held to. */
+export const PodTopologySpreadReference = makePodTopologySpread(countMatching);
 
 /** involvedInTopologySpreading: the waiting pod itself, or a scheduled pod of its namespace. */
 function involved(incoming: Pod, pod: Pod): boolean {
