@@ -131,11 +131,19 @@ export function cell(tree: FsTree = emptyTree): FsSlot {
 
 /** Splits an absolute path into components, resolving "." and "..". */
 export function splitPath(path: string): string[] {
+  // one scan between slashes, no array of every piece: every file call splits its path, often twice
   const out: string[] = [];
-  for (const part of path.split("/")) {
-    if (part === "" || part === ".") continue;
-    if (part === "..") out.pop();
-    else out.push(part);
+  const n = path.length;
+  let start = 0;
+  while (start < n) {
+    let end = path.indexOf("/", start);
+    if (end === -1) end = n;
+    if (end > start) {
+      const part = path.slice(start, end);
+      if (part === "..") out.pop();
+      else if (part !== ".") out.push(part);
+    }
+    start = end + 1;
   }
   return out;
 }
@@ -162,28 +170,30 @@ const maxSymlinks = 40;
 // the containers of an image start from one tree and their programs make the same changes (the
 // nginx entrypoint's default.conf), so the same change of the same directory is made once and
 // shared, not copied per container. Bounded per entry; a directory gone takes its entries along.
-const changed = new WeakMap<FsTree, Map<string, Map<FsNode | DirMeta, FsTree>>>();
+// An entry's changes are a short list (node, result, node, result, ...), not a Map each: most
+// directories a change walks are a container's own and see one change.
+const changed = new WeakMap<FsTree, Map<string, (FsNode | DirMeta)[]>>();
 const changedPerEntryMax = 4;
 
 /** dir with its entry `name` set to node: the same value as dir.set, the same object for the same change. */
 function setShared(dir: FsTree, name: string, node: FsNode | DirMeta): FsTree {
   let byName = changed.get(dir);
   if (byName === undefined) changed.set(dir, (byName = new Map()));
-  let byNode = byName.get(name);
-  if (byNode === undefined) byName.set(name, (byNode = new Map()));
-  let out = byNode.get(node);
-  if (out === undefined) {
-    if (byNode.size >= changedPerEntryMax) byNode.clear();
-    byNode.set(node, (out = dir.set(name, node)));
-  }
+  let made = byName.get(name);
+  if (made === undefined) byName.set(name, (made = []));
+  for (let i = 0; i < made.length; i += 2) if (made[i] === node) return made[i + 1] as FsTree;
+  if (made.length >= 2 * changedPerEntryMax) made.length = 0;
+  const out = dir.set(name, node);
+  made.push(node, out);
   return out;
 }
 
 /** The tree with the directory at `parts` replaced by what `edit` makes of it (the path must exist). */
-function replaceDir(root: FsTree, parts: readonly string[], edit: (dir: FsTree) => FsTree): FsTree {
-  if (parts.length === 0) return edit(root);
-  const [head, ...rest] = parts;
-  return setShared(root, head!, replaceDir(root.get(head!) as FsTree, rest, edit));
+function replaceDir(root: FsTree, parts: readonly string[], edit: (dir: FsTree) => FsTree, to = parts.length, from = 0): FsTree {
+  // by index, not by copies of the path's tail at every level (the directory at parts[0..to))
+  if (from === to) return edit(root);
+  const head = parts[from]!;
+  return setShared(root, head, replaceDir(root.get(head) as FsTree, parts, edit, to, from + 1));
 }
 
 /** The tree of a filesystem's root directory with these attrs (a volume's: its mode, the fsGroup's group); tmpfs: a memory-backed volume. */
@@ -318,7 +328,8 @@ export class MemFS {
   private change(path: string, check: (existing: FsNode | undefined) => FsError | undefined, next: (existing: FsNode | undefined) => FsNode | undefined, mode: number, follow = false, hops = 0): FsError | undefined {
     const [mounted, inside] = this.locate(path);
     if (inside.length === 0) return MemFS.refusal(mounted) ?? "EISDIR";
-    const parts = splitPath(path);
+    // with nothing mounted, locate's parts are the path's own
+    const parts = this.mounts.size === 0 ? inside : splitPath(path);
     const name = parts[parts.length - 1]!;
     const parent = this.resolve("/" + parts.slice(0, -1).join("/"), true);
     if (parent.node instanceof Failed) return parent.node.code;
@@ -347,7 +358,11 @@ export class MemFS {
 
   /** Changes the attrs of the inode path names (following links when follow), as chmod(2), chown(2) and utimes(2) do. */
   private setAttrs(path: string, follow: boolean, edit: (a: Attrs) => Attrs): FsError | undefined {
-    const found = this.resolve(path, follow);
+    return MemFS.setAttrsOf(this.resolve(path, follow), edit);
+  }
+
+  /** setAttrs on what a lookup found. */
+  private static setAttrsOf(found: Found, edit: (a: Attrs) => Attrs): FsError | undefined {
     if (found.node instanceof Failed) return found.node.code;
     const refused = MemFS.refusal(found.fs, found.parts);
     if (refused) return refused;
@@ -357,7 +372,7 @@ export class MemFS {
       return undefined;
     }
     const name = parts[parts.length - 1]!;
-    fs.slot.set(replaceDir(fs.treeFor(parts), parts.slice(0, -1), (dir) => withMeta(dir, (m) => new DirMeta(m.self, m.entries.set(name, edit(m.entries.get(name) ?? defaultAttrs(node))), m.tmpfs, m.epoch, m.overlay))));
+    fs.slot.set(replaceDir(fs.treeFor(parts), parts, (dir) => withMeta(dir, (m) => new DirMeta(m.self, m.entries.set(name, edit(m.entries.get(name) ?? defaultAttrs(node))), m.tmpfs, m.epoch, m.overlay)), parts.length - 1));
     return undefined;
   }
 
@@ -379,12 +394,13 @@ export class MemFS {
 
   /** A file's content, or an error (EACCES: its mode lets the reader not read it). */
   read(path: string): string | { error: FsError } {
-    const n = this.node(path);
+    const found = this.resolve(path, true);
+    const n = found.node;
     if (n instanceof Failed) return { error: n.code };
     if (typeof n !== "string") return { error: "EISDIR" };
     const w = this.writer?.();
     if (w !== undefined && w.uid !== 0) {
-      const st = this.stat(path);
+      const st = MemFS.statOf(found);
       if (!("error" in st) && !permits(st, w, 4)) return { error: "EACCES" };
     }
     return n;
@@ -397,13 +413,15 @@ export class MemFS {
 
   /** Creates an empty file if none exists (touch); an existing one's times change, which a read-only mount refuses. */
   touch(path: string): FsError | undefined {
-    if (!this.exists(path)) return this.write(path, "");
+    // one lookup for the existence, the stat and the change: nothing changes the tree between them
+    const found = this.resolve(path, true);
+    if (found.node instanceof Failed) return this.write(path, "");
     const w = this.writer?.();
-    if (w === undefined) { const found = this.resolve(path, true); return MemFS.refusal(found.fs, found.parts); }
+    if (w === undefined) return MemFS.refusal(found.fs, found.parts);
     // utimensat(2) to now: the owner, or whoever may write the file
-    const st = this.stat(path);
-    if (!("error" in st) && st.uid !== w.uid && !permits(st, w, 2)) return MemFS.refusal(this.resolve(path, true).fs) ?? "EACCES";
-    return this.setAttrs(path, true, (a) => ({ ...a, mtime: w.now }));
+    const st = MemFS.statOf(found);
+    if (!("error" in st) && st.uid !== w.uid && !permits(st, w, 2)) return MemFS.refusal(found.fs) ?? "EACCES";
+    return MemFS.setAttrsOf(found, (a) => ({ ...a, mtime: w.now }));
   }
 
   /** Creates a directory; with parents, creates missing ancestors and accepts an existing one. */
@@ -437,7 +455,11 @@ export class MemFS {
 
   /** stat(2) of path (follow) or lstat(2) (a link itself). */
   stat(path: string, follow = true): FsStat | { error: FsError } {
-    const found = this.resolve(path, follow);
+    return MemFS.statOf(this.resolve(path, follow));
+  }
+
+  /** stat of what a lookup found. */
+  private static statOf(found: Found): FsStat | { error: FsError } {
     const { fs, parts, node } = found;
     if (node instanceof Failed) return { error: node.code };
     const root = metaOf(fs.treeFor(parts));

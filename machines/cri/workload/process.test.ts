@@ -1,9 +1,10 @@
 import { describe, it, expect } from "vitest";
+import fc from "fast-check";
 import { resolveImage, type ImageInfo } from "../registry.js";
 import { freezeContext } from "../../common/freeze.js";
 import { createRootfs } from "./index.js";
-import { emptyTree, type FsTree } from "./memfs.js";
-import { callListener, openTurn, park, ProcessValue, replayStats, startProcess, type ProcessSpec, type World } from "./process.js";
+import { emptyTree, resolvePath, type FsTree } from "./memfs.js";
+import { callListener, openTurn, park, procPathMatch, ProcessValue, replayStats, startProcess, type ProcessSpec, type World } from "./process.js";
 
 // A process as a value: a turn never changes the value it started from, and resuming an older
 // value (a fork, a snapshot stepped again) replays its history into the same state the live
@@ -146,5 +147,23 @@ describe("a process as a value", () => {
   it("a process that could not start is a value with containerd's StartError", () => {
     const v = startProcess(spec(image("busybox:1.36"), ["no-such-program"]));
     expect(v.startError).toContain(`exec: "no-such-program": executable file not found in $PATH`);
+  });
+});
+
+describe("which paths are a process's /proc/<pid>/cmdline or root", () => {
+  it("the match for any path is the one of the path normalised (a path without \"proc\" skips the normalising and names none)", () => {
+    // procfs's per-pid entries as the kernel names them, on the path the walk takes
+    const kernel = /^\/proc\/(\d{1,9})\/(cmdline|root)(\/.*)?$/;
+    const piece = fc.constantFrom("", ".", "..", "proc", "pro", "proc1", "1", "42", "1234567890", "cmdline", "root", "etc", "self", "xproc");
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 8 }), fc.boolean(), (pieces, absolute) => {
+        const path = (absolute ? "/" : "") + pieces.join("/");
+        const full = kernel.exec(resolvePath("/", path));
+        const got = procPathMatch(path);
+        expect(got === null ? null : [...got]).toEqual(full === null ? null : [...full]);
+      }),
+      { numRuns: 2000 },
+    );
+    expect(procPathMatch("/etc/../proc/7/root/etc")?.slice(1)).toEqual(["7", "root", "/etc"]);
   });
 });

@@ -423,6 +423,11 @@ export function execIO(layout: FsLayout, world: World, env: Record<string, strin
 
 const procPath = /^\/proc\/(\d{1,9})\/(cmdline|root)(\/.*)?$/;
 
+/** The /proc/<pid>/(cmdline|root) a path names, if it names one: the path's components are pieces of it, so one without "proc" names none and is not normalised. */
+export function procPathMatch(path: string): RegExpExecArray | null {
+  return path.includes("proc") ? procPath.exec(resolvePath("/", path)) : null;
+}
+
 /**
  * A filesystem whose /proc/<pid>/cmdline and /proc/<pid>/root are the kernel's: the command line
  * NUL-separated, and the root a link to that process's root filesystem (procfs proc_root_link), so
@@ -435,7 +440,7 @@ function withProc(real: MemFS, world: () => World): FileSystem {
     const call = real[name].bind(real) as (...args: never[]) => FsResult;
     out[name] = (...args: never[]) => {
       const path = args[0] as unknown;
-      const m = typeof path === "string" ? procPath.exec(resolvePath("/", path)) : null;
+      const m = typeof path === "string" ? procPathMatch(path) : null;
       const entry = m ? world().proc?.(Number(m[1])) : undefined;
       if (!m || entry === undefined) return call(...args);
       if (m[2] === "cmdline") {
