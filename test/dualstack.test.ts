@@ -5,24 +5,12 @@
 // the EndpointSlice controller's one slice per address type.
 
 import { afterAll, describe, expect, it } from "vitest";
-import { createCluster, type Cluster } from "../runtime/cluster.js";
+import { createCluster } from "../runtime/cluster.js";
 import { prefixContainsIP } from "../machines/common/servicecidr.js";
+import { podLogs as logs } from "./support/podlogs.js";
 
 const c = createCluster({ nodes: 2, seed: 24, ipFamily: "dual" });
 afterAll(() => c.stop());
-
-/** Every line a container of a pod wrote, across the nodes' runtimes. */
-function logs(cl: Cluster, pod: string, container: string): string[] {
-  const uid = cl.get("Pod", pod, "default")?.metadata.uid;
-  const out: string[] = [];
-  for (const n of cl.list("Node")) {
-    const cri = cl.runtime.snapshot(`cri/${n.metadata.name}`)?.context;
-    for (const ctr of cri?.containers.values() ?? []) {
-      if (ctr.name === container && cri.sandboxes.get(ctr.sandboxId)?.podUid === uid) out.push(...ctr.logs.toArray().map((l: { line: string }) => l.line));
-    }
-  }
-  return out;
-}
 
 const web = {
   apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web" },

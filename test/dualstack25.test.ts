@@ -6,21 +6,13 @@
 // nslookup prints them; and a pod's IPv6 address kept across a kubelet restart.
 
 import { afterAll, describe, expect, it } from "vitest";
-import { createCluster, type Cluster } from "../runtime/cluster.js";
+import { createCluster } from "../runtime/cluster.js";
 import { prefixContainsIP } from "../machines/common/servicecidr.js";
+import { podLogs as logs } from "./support/podlogs.js";
 
 const c = createCluster({ nodes: 2, seed: 25, ipFamily: "dual", addons: true });
 afterAll(() => c.stop());
 
-function logs(cl: Cluster, pod: string): string[] {
-  const uid = cl.get("Pod", pod, "default")?.metadata.uid;
-  const out: string[] = [];
-  for (const n of cl.list("Node")) {
-    const cri = cl.runtime.snapshot(`cri/${n.metadata.name}`)?.context;
-    for (const ctr of cri?.containers.values() ?? []) if (cri.sandboxes.get(ctr.sandboxId)?.podUid === uid) out.push(...ctr.logs.toArray().map((l: { line: string }) => l.line));
-  }
-  return out;
-}
 
 const backends = {
   apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "echo" },
