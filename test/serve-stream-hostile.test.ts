@@ -40,6 +40,17 @@ spec:
 apiVersion: v1
 kind: Pod
 metadata:
+  name: reader
+spec:
+  containers:
+  - name: sh
+    image: busybox
+    command: ["sh"]
+    stdin: true
+---
+apiVersion: v1
+kind: Pod
+metadata:
   name: done
 spec:
   restartPolicy: Never
@@ -247,6 +258,20 @@ describe("malformed upgrades on a raw connection", () => {
     const got = await rawTls(`GET ${execPath(["ls"])} HTTP/1.1\r\nHost: localhost\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Key: !!!\r\nSec-WebSocket-Version: 99\r\n\r\n\x00\xff\x00\xff`);
     // no token: the anonymous user may not exec
     expect(got).toMatch(/^HTTP\/1\.1 (400|401|403) /);
+    await stillServes();
+  });
+});
+
+describe("attach -i to a shell reading its stdin", () => {
+  it("a frame of a million newlines is taken a line at a time, bounded, and the server goes on", async () => {
+    const up = await until(async () => s.cluster.get("Pod", "reader", "default")?.status?.containerStatuses?.[0]?.state?.running, 20_000);
+    expect(up, "reader should be running").toBeTruthy();
+    const ws = open("/api/v1/namespaces/default/pods/reader/attach?container=sh&stdin=true&stdout=true&stderr=true", ["v5.channel.k8s.io"]);
+    const done = runExec(ws, (w) => {
+      w.send(Buffer.concat([Buffer.from([0]), Buffer.alloc(1024 * 1024 - 1, "\n")]));
+      setTimeout(() => w.close(), 500);
+    });
+    await done;
     await stillServes();
   });
 });

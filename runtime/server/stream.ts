@@ -491,7 +491,7 @@ function piped(session: Session, input: Input, outputs: (o: StreamOutput, tty: b
   const next = () => {
     if (busy) return;
     let line = queue.shift();
-    if (line !== undefined) waiting -= line.length;
+    if (line !== undefined) waiting -= line.length + 1;
     // sh at the end of its input exits with the status of its last command, as `exit` does
     else if (ended && session.closesStdin && !exited) line = "exit";
     else return;
@@ -510,8 +510,12 @@ function piped(session: Session, input: Input, outputs: (o: StreamOutput, tty: b
     if (waiting + partial.length + text.length > maxStdinBytes) return;
     const lines = (partial + text).split("\n");
     partial = lines.pop()!;
-    for (const l of lines) waiting += l.length;
-    queue.push(...lines);
+    // one at a time: a frame of a million newlines is a million lines, past any spread's argument
+    // limit; each counts its newline, so empty lines fill the bound too
+    for (const l of lines) {
+      waiting += l.length + 1;
+      queue.push(l);
+    }
   };
   input.onData((b) => {
     take(decoder.decode(b, { stream: true }));
@@ -519,8 +523,10 @@ function piped(session: Session, input: Input, outputs: (o: StreamOutput, tty: b
   });
   input.onEnd(() => {
     take(decoder.decode());
-    if (partial !== "") queue.push(partial);
-    waiting += partial.length;
+    if (partial !== "") {
+      queue.push(partial);
+      waiting += partial.length + 1;
+    }
     partial = "";
     ended = true;
     next();
