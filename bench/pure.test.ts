@@ -155,6 +155,9 @@ describe.each([["the actor run", actorOnce], ["the pure loop", pureOnce]] as con
     const podEvents = of(side, "Event").filter((e) => !["Service", "Endpoints", "Node"].includes(e.involvedObject.kind)).length;
     expect(podEvents).toBe(5 * pods + 10 + 1);
     expect(r.get("patch events")).toBe(pods - 10);
+    // the kubelet's token manager asks one TokenRequest per pod for its kube-api-access token
+    // (projected.go: one source, keyed by the pod's uid), answered by the API server, nothing stored
+    expect(r.get("create serviceaccounts/token")).toBe(pods);
   });
 
   it("lists every pod as a ready address in the Service's Endpoints and its one EndpointSlice", () => {
@@ -205,6 +208,21 @@ describe("the pure loop and the actor run, side by side", () => {
     managers: pod.metadata.managedFields.map((f: any) => f.manager),
     volumes: pod.spec.volumes.length,
   })).sort();
+
+  it("sync the ReplicaSet's and Deployment's status and the Service's Endpoints and slice on the pods' readiness: each written at most once per pod turning ready, and more than once", () => {
+    // the pure loop syncs each readiness change before the next (one write per pod for the
+    // Endpoints and its slice, one per pod besides the create's for each status: the
+    // Deployment's also after its revision annotation); a work queue may coalesce keys added while
+    // one waits, so the actor run writes no more than that, and writes each again as pods turn ready
+    expect(p.requests.get("update endpoints")).toBe(pods);
+    expect(p.requests.get("update endpointslices")).toBe(pods);
+    expect(p.requests.get("update replicasets/status")).toBe(1 + pods);
+    expect(p.requests.get("update deployments/status")).toBe(2 + pods);
+    for (const k of ["update endpoints", "update endpointslices", "update replicasets/status", "update deployments/status"]) {
+      expect(a.requests.get(k)).toBeGreaterThan(1);
+      expect(a.requests.get(k)).toBeLessThanOrEqual(p.requests.get(k)!);
+    }
+  });
 
   it("leave every pod in the same state, with the same Events and conditions", () => {
     expect(podSummary(p)).toEqual(podSummary(a));

@@ -6,10 +6,11 @@
 // ClusterIP) once per change, as the actor run makes it, and every component's decision is the
 // model's own function: the deployment controller's new ReplicaSet, the ReplicaSet controller's
 // pods and status, the scheduler's schedulePod and binding, the kubelet's pod start (its sandbox,
-// network, image pull and container served by the CRI's and CNI's own logic) with its two status
-// writes and four Events, the Deployment's status, the endpoints and EndpointSlice controllers'
-// objects, and kube-proxy's and CoreDNS's views of the slices. What the actor run does only because
-// of its message interleaving (retries, conflicts, repeated syncs, watches) is left out. Where a
+// network, image pull and container served by the CRI's and CNI's own logic) with its TokenRequest,
+// two status writes and four Events, the Deployment's status, the endpoints and EndpointSlice controllers'
+// objects (each status and Service synced once per pod turning ready, as the actor run's), and
+// kube-proxy's and CoreDNS's views of the slices. What the actor run does only because of its
+// message interleaving (retries, conflicts, watches) is left out. Where a
 // step is reachable only through a machine step (it reads the component's context), its plain
 // equivalent is written here and says so.
 //
@@ -39,8 +40,11 @@ import { internalIPFor, registrationNode } from "../machines/kubelet/node.js";
 import { variablesOfService } from "../machines/kubelet/serviceenv.js";
 import { goDuration } from "../machines/kubelet/events.js";
 import { Rng } from "../machines/common/prng.js";
+import { tokenRequestBody } from "../machines/kubelet/tokens.js";
+import { prepareTokenRequest, signedIssue, tokenKey, withIssued, withTokenId, type IssuedToken } from "../machines/apiserver/auth/tokenrequest.js";
+import { TokenSigner } from "../runtime/tokensigner.js";
 import { rfc3339 } from "../machines/common/time.js";
-import { deepFreeze } from "../machines/common/equal.js";
+import { deepEqual, deepFreeze } from "../machines/common/equal.js";
 import { podQOSClass } from "../machines/common/qos.js";
 import { eventName, eventV1Stored, newEvent, newEventV1 } from "../machines/common/client.js";
 import { correlate, newCorrelator, type Correlator } from "../machines/common/eventcorrelator.js";
@@ -90,9 +94,34 @@ export class PureStore {
   readonly requests = new Map<string, number>();
   private readonly rng: Rng;
   private allocators: ServiceAllocators = newServiceAllocators();
+  /** the service account tokens issued, by signature, as the API server's authenticator knows them */
+  private issuedTokens: IMap<string, IssuedToken> = IMap();
+  private readonly signer: TokenSigner;
 
   constructor(seed: number) {
     this.rng = new Rng(seed);
+    this.signer = new TokenSigner({ random: false, seed });
+  }
+
+  /**
+   * A kubelet's TokenRequest (create serviceaccounts/token): authorized, judged by NodeRestriction,
+   * token.go's checks and claims, signed by the seeded signer and remembered, as the actor run's API
+   * server does; nothing is stored. Returns the token.
+   */
+  tokenRequest(pod: any, body: object, user: UserInfo, now: number): string {
+    const ns = pod.metadata.namespace;
+    const name = pod.spec.serviceAccountName || "default";
+    const r = mustResource("ServiceAccount");
+    this.authorize(user, "create", r, "token", ns, name);
+    const st = admitNodeRestriction({ user, operation: "CREATE", r, subresource: "token", namespace: ns, name, obj: body }, this.graph);
+    if (st) throw new Error(`pure: NodeRestriction: ${st.message}`);
+    const p = prepareTokenRequest(this.get("ServiceAccount", ns, name), body, now, (res, n, o) => this.get(tokenBoundKinds[res] ?? "", n, o));
+    if ("error" in p) throw new Error(`pure: TokenRequest refused: ${p.error.message}`);
+    const t = withTokenId(p, this.rng.uuid());
+    const token = this.signer.sign({ type: "SignToken", id: 0, claims: t.claims }).token;
+    this.issuedTokens = withIssued(this.issuedTokens, tokenKey(token), signedIssue(t.issued, token), now);
+    this.requests.set("create serviceaccounts/token", (this.requests.get("create serviceaccounts/token") ?? 0) + 1);
+    return token;
   }
 
   kind(kind: string): Map<string, any> {
@@ -295,6 +324,9 @@ export class PureStore {
     return this.create(eventV1Stored(newEventV1(regarding, undefined, "Normal", reason, action, note, schedulerReporter, now, seq)), scheduler, now);
   }
 }
+
+/** The kinds a TokenRequest's lookup asks for by resource (its bound object, the pod's node). */
+const tokenBoundKinds: Record<string, string> = { pods: "Pod", nodes: "Node", secrets: "Secret" };
 
 const generationKinds = new Set(["Pod", "Deployment", "ReplicaSet"]);
 function hasGeneration(r: ResourceInfo): boolean {
@@ -519,18 +551,29 @@ export function runPure(nodes: number, pods: number, seed = 1): PureRun {
   // the Services no longer change: their variables are built once (the kubelet keeps them per store and namespace)
   const env = Object.freeze(serviceEnv(store, "default"));
   const envKeys = Object.keys(env);
+  // Each pod's Running status is one pod update each controller sees: the ReplicaSet controller's
+  // status (one more ready replica), the deployment controller's after it, and the endpoints and
+  // EndpointSlice controllers' Service sync each write once per pod turning ready, as the actor
+  // run's controllers do (1.00-1.02 of each write per pod): a work queue coalesces only a key
+  // added while it still waits, and each readiness change here is synced before the next.
   for (const run of runs) {
-    let last = t0;
-    for (const pr of run.pods) {
+    let rs = run.rs;
+    let now = t0;
+    const podsNow = run.pods.map((x) => x.pod);
+    for (let k = 0; k < run.pods.length; k++) {
+      const pr = run.pods[k]!;
       finishPod(store, pr, env, envKeys);
       if (pr.pod.status.phase === "Running") running++;
-      last = Math.max(last, pr.pulledAt);
+      podsNow[k] = pr.pod;
+      now = Math.max(now, pr.pulledAt);
+      const rsStatus = replicaSetStatus(rs, podsNow, undefined, now);
+      // updateReplicaSetStatus and syncDeploymentStatus write only a status that changed
+      if (!deepEqual(rs.status, rsStatus)) rs = store.update({ ...rs, status: rsStatus }, controllerManager, now, "status");
+      const d = store.get("Deployment", "default", run.d.metadata!.name!);
+      const dStatus = syncDeploymentStatus(d, [rs], rs, now);
+      if (!deepEqual(d.status, dStatus)) store.update({ ...d, status: dStatus }, controllerManager, now, "status");
+      syncEndpoints(store, run.svc, podsNow, now, nodeByName, triggers);
     }
-    const podsNow = run.pods.map((x) => x.pod);
-    const rs = store.update({ ...run.rs, status: replicaSetStatus(run.rs, podsNow, undefined, last) }, controllerManager, last, "status");
-    const d = store.get("Deployment", "default", run.d.metadata!.name!);
-    store.update({ ...d, status: syncDeploymentStatus(d, [rs], rs, last) }, controllerManager, last, "status");
-    syncEndpoints(store, run.svc, podsNow, last, nodeByName, triggers);
   }
   const wall = (performance.now() - wall0) / 1000;
   const cpu = process.cpuUsage(cpu0);
@@ -545,7 +588,7 @@ function startPod(store: PureStore, pn: PureNode, pod: any, now: number): PodRun
   pod = writeStatus(store, pn, pod, kubeletStatus(pod, { ...base, container: waiting, sandboxReady: false }), now);
   // RunPodSandbox with the volumes' files, then CNI ADD: the node's host-local IPAM gives the pod its IP
   const names = { podUid: pod.metadata.uid, podName: pod.metadata.name, podNamespace: pod.metadata.namespace };
-  const sandbox = serve(pn, { type: "RunPodSandbox", id: pn.ids++, ...names, volumes: [], files: volumeFiles(pod) }, now);
+  const sandbox = serve(pn, { type: "RunPodSandbox", id: pn.ids++, ...names, volumes: [], files: volumeFiles(store, pn, pod, now) }, now);
   if (sandbox.error) throw new Error(`pure: ${sandbox.error}`);
   const net = serve(pn, { type: "CniAdd", id: pn.ids++, sandboxId: sandbox.sandboxId, ...names }, now);
   if (!net.ok) throw new Error(`pure: ${net.error}`);
@@ -563,21 +606,17 @@ function startPod(store: PureStore, pn: PureNode, pod: any, now: number): PodRun
 /**
  * The files of the pod's projected kube-api-access volume, as the kubelet's mountVolumes writes them
  * (its volumeFiles reads the kubelet's context and pod worker, so the plain equivalent for this
- * volume: the bound token's shape, the cluster's CA, the namespace from the downward API).
+ * volume: the token from the kubelet's TokenRequest, the cluster's CA, the namespace from the downward API).
  */
-function volumeFiles(pod: any): Record<string, Record<string, string>> {
+function volumeFiles(store: PureStore, pn: PureNode, pod: any, now: number): Record<string, Record<string, string>> {
   const out: Record<string, Record<string, string>> = {};
   const ns = pod.metadata.namespace;
-  const b64 = (o: object) => btoa(JSON.stringify(o)).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
   for (const v of pod.spec.volumes ?? []) {
     if (!v.projected) continue;
     const files: Record<string, string> = {};
     for (const src of v.projected.sources) {
-      if (src.serviceAccountToken) {
-        const sa = pod.spec.serviceAccountName || "default";
-        const claims = { aud: ["https://kubernetes.default.svc.cluster.local"], iss: "https://kubernetes.default.svc.cluster.local", sub: `system:serviceaccount:${ns}:${sa}`, "kubernetes.io": { namespace: ns, serviceaccount: { name: sa }, pod: { uid: pod.metadata.uid } } };
-        files[src.serviceAccountToken.path] = `${b64({ alg: "RS256", kid: "podflow" })}.${b64(claims)}.cG9kZmxvdw`;
-      } else if (src.configMap?.name === "kube-root-ca.crt") for (const it of src.configMap.items ?? []) files[it.path] = clusterCACert;
+      if (src.serviceAccountToken) files[src.serviceAccountToken.path] = store.tokenRequest(pod, tokenRequestBody(pod, pod.metadata.uid, src.serviceAccountToken), nodeUser(pn.name), now);
+      else if (src.configMap?.name === "kube-root-ca.crt") for (const it of src.configMap.items ?? []) files[it.path] = clusterCACert;
       else if (src.downwardAPI) for (const it of src.downwardAPI.items ?? []) if (it.fieldRef?.fieldPath === "metadata.namespace") files[it.path] = ns;
     }
     out[v.name] = files;
