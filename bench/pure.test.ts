@@ -15,6 +15,8 @@ interface Side {
   kinds: Map<string, any[]>;
   /** writes by verb and resource ("update pods/status") */
   requests: Map<string, number>;
+  /** the garbage collector's graph: the uids of its nodes, and the keys waiting in its queue */
+  gc: { uids: Set<string>; queued: number };
 }
 
 async function actorSide(): Promise<Side> {
@@ -40,8 +42,9 @@ async function actorSide(): Promise<Side> {
   const byKind = rt.snapshot("apiserver").context.cache.byKind as Map<string, Map<string, any>>;
   const kinds = new Map<string, any[]>();
   for (const [k, m] of byKind) kinds.set(k, [...m.values()]);
+  const gc = rt.snapshot("garbage-collector").context;
   await cluster.stop();
-  return { kinds, requests };
+  return { kinds, requests, gc: { uids: new Set(gc.byUid.keys()), queued: gc.q.waiting.size } };
 }
 
 function pureSide(): Side {
@@ -49,7 +52,7 @@ function pureSide(): Side {
   expect(result.running).toBe(pods);
   const kinds = new Map<string, any[]>();
   for (const [k, m] of store.byKind) kinds.set(k, [...m.values()]);
-  return { kinds, requests: store.requests };
+  return { kinds, requests: store.requests, gc: { uids: new Set(store.gc.byUid.keys()), queued: store.gc.q.waiting.size } };
 }
 
 const of = (s: Side, kind: string) => s.kinds.get(kind) ?? [];
@@ -158,6 +161,17 @@ describe.each([["the actor run", actorOnce], ["the pure loop", pureOnce]] as con
     // the kubelet's token manager asks one TokenRequest per pod for its kube-api-access token
     // (projected.go: one source, keyed by the pod's uid), answered by the API server, nothing stored
     expect(r.get("create serviceaccounts/token")).toBe(pods);
+  });
+
+  it("gives the garbage collector's graph a node for every object stored but Events, and nothing to collect", () => {
+    // GetDeletableResources: every resource that can be listed, watched and deleted, but events;
+    // every owner (Deployment, ReplicaSet, Service) is stored before its dependents, so no dependent
+    // is queued for attemptToDeleteItem
+    for (const kind of ["Deployment", "ReplicaSet", "Pod", "Service", "Endpoints", "EndpointSlice", "Node", "ServiceAccount"]) {
+      for (const o of of(side, kind)) expect(side.gc.uids.has(o.metadata.uid)).toBe(true);
+    }
+    for (const e of of(side, "Event")) expect(side.gc.uids.has(e.metadata.uid)).toBe(false);
+    expect(side.gc.queued).toBe(0);
   });
 
   it("lists every pod as a ready address in the Service's Endpoints and its one EndpointSlice", () => {

@@ -43,6 +43,7 @@ import { Rng } from "../machines/common/prng.js";
 import { tokenRequestBody } from "../machines/kubelet/tokens.js";
 import { prepareTokenRequest, signedIssue, tokenKey, withIssued, withTokenId, type IssuedToken } from "../machines/apiserver/auth/tokenrequest.js";
 import { TokenSigner } from "../runtime/tokensigner.js";
+import { initialGarbageCollector, onDelta as gcDelta } from "../machines/garbagecollector/gc.controller.js";
 import { rfc3339 } from "../machines/common/time.js";
 import { deepEqual, deepFreeze } from "../machines/common/equal.js";
 import { podQOSClass } from "../machines/common/qos.js";
@@ -97,6 +98,8 @@ export class PureStore {
   /** the service account tokens issued, by signature, as the API server's authenticator knows them */
   private issuedTokens: IMap<string, IssuedToken> = IMap();
   private readonly signer: TokenSigner;
+  /** the garbage collector's graph (its uid -> object nodes) and queue, fed by every write */
+  readonly gc = initialGarbageCollector({ token: "" });
 
   constructor(seed: number) {
     this.rng = new Rng(seed);
@@ -140,9 +143,21 @@ export class PureStore {
     this.requests.set(request, (this.requests.get(request) ?? 0) + 1);
     // stored as the API server stores it: Go's encoding of the decoded object (schema/encode.ts)
     const stored = deepFreeze(goEncoded({ ...obj, metadata: { ...obj.metadata, resourceVersion: String(++this.revision) } }), false);
-    this.kind(stored.kind).set(`${stored.metadata.namespace ?? ""}/${stored.metadata.name}`, stored);
+    const key = `${stored.metadata.namespace ?? ""}/${stored.metadata.name}`;
+    const known = this.kind(stored.kind).has(key);
+    this.kind(stored.kind).set(key, stored);
     this.writes++;
+    this.collect(known ? "MODIFIED" : "ADDED", stored);
     return stored;
+  }
+
+  /**
+   * The garbage collector's graph builder sees every write of a kind it monitors (all the loop
+   * writes but Events, which GetDeletableResources leaves out), as kube-controller-manager's does;
+   * nothing in the workload is orphaned, so its queue only ever holds what the graph asks for.
+   */
+  private collect(type: "ADDED" | "MODIFIED" | "DELETED", obj: any): void {
+    if (obj.kind !== "Event") gcDelta(this.gc, 0, { type, object: obj });
   }
 
   /** What every admission plugin is told (admissionContext in apiserver.logic.ts): no LimitRanges, quotas or PriorityClasses in the bench's namespace. */
@@ -228,7 +243,9 @@ export class PureStore {
 
   delete(kind: string, namespace: string, name: string, user: UserInfo): void {
     this.authorize(user, "delete", mustResource(kind), "", namespace, name);
+    const gone = this.get(kind, namespace, name);
     this.kind(kind).delete(`${namespace}/${name}`);
+    if (gone !== undefined) this.collect("DELETED", gone);
     const request = `delete ${mustResource(kind).resource}`;
     this.requests.set(request, (this.requests.get(request) ?? 0) + 1);
     this.revision++;
@@ -286,6 +303,7 @@ export class PureStore {
   preload(obj: any): void {
     const stored = deepFreeze({ ...obj, metadata: { uid: this.rng.uuid(), creationTimestamp: rfc3339(t0), ...obj.metadata, resourceVersion: String(++this.revision) } }, false);
     this.kind(stored.kind).set(`${stored.metadata.namespace ?? ""}/${stored.metadata.name}`, stored);
+    this.collect("ADDED", stored);
   }
 
   /** recordManagedFields (the field manager reads the defaulted object), then mutating admission and its refusals. */
