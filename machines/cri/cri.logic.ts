@@ -26,6 +26,7 @@ import { cell, emptyTree, isTmpfs, resolvePath, splitPath, type FsTree } from ".
 import { parseResolvConf } from "./resolver.js";
 import { emptyDirTree, payloadTree } from "./volumetrees.js";
 import { DENY_WRITES, READ_ONLY, READ_ONLY_ROOT, subPathKey } from "./workload/process.js";
+import { procSysFiles, sandboxSysctls } from "./procsys.js";
 import { ProcInputs, procMounts, procStatus, procUserNamespace, sharedMounts, type ContainerMount, type UserNamespaceView } from "./procfs.js";
 // the provisioner's setup script makes a claim's directory with `mkdir -m 0777 -p`, so any uid writes it
 import { LOCAL_PATH_BASE } from "../common/localpath.js";
@@ -72,6 +73,10 @@ export interface Sandbox {
   runAsUser?: number;
   /** the pod's own user namespace (hostUsers: false): the kubelet's mapping and the namespace's proc inode */
   userNs?: UserNamespaceView;
+  /** the pod's sysctls as the kubelet sent them, runc wrote into the namespaces its containers join */
+  sysctls?: Readonly<Record<string, string>>;
+  /** the pod shares the node's network namespace (no containerd sysctls for it) */
+  hostNetwork?: true;
 }
 
 export interface CriContainer {
@@ -418,6 +423,7 @@ function runPodSandbox(ctx: CriContext, req: Extract<CriRequest, { type: "RunPod
     ...(req.pidNamespace === "POD" ? { pidNs: { next: 2 }, ...(req.runAsUser !== undefined ? { runAsUser: req.runAsUser } : {}) } : {}),
     // a new namespace's inode comes from the kernel's dynamic proc inums (from 0xF0000000, many taken by the node's own); one per slot keeps pods apart
     ...(req.userNamespace ? { userNs: { mapping: req.userNamespace, inode: 0xf0000200 + req.userNamespace.hostId / 65536 } } : {}),
+    ...(req.sysctls ? { sysctls: req.sysctls } : {}), ...(req.hostNetwork ? { hostNetwork: true as const } : {}),
   });
   fx.send(from, { type: "RunPodSandboxResult", id: req.id, sandboxId: id });
 }
@@ -808,17 +814,19 @@ function mountsOf(ctx: CriContext, sb: Sandbox, req: Extract<CriRequest, { type:
 }
 
 /** The /proc files the kernel makes for a container. */
-type ProcTexts = { mounts: string; status: string; userns: { idMap: string; link: string } };
+type ProcTexts = { mounts: string; status: string; userns: { idMap: string; link: string }; sys: [string, string][] };
 
 /** /proc/mounts, /proc/1/status and the user namespace's files as the kernel answers them for c. */
 function procTexts(ctx: CriContext, c: CriContainer, p: ProcInputs): ProcTexts {
   const sc = c.spec.securityContext;
   const argv = [...(c.spec.command ?? c.image.entrypoint), ...(c.spec.args ?? (c.spec.command ? [] : c.image.cmd))];
   const argv0 = argv[0] ?? "";
+  const sb = ctx.sandboxes.get(c.sandboxId);
   return {
     mounts: procMounts({ snapshot: p.snapshot, readOnlyRoot: sc?.readOnlyRootFilesystem === true, privileged: sc?.privileged === true, mounts: p.mounts }),
     status: procStatus({ name: argv0.slice(argv0.lastIndexOf("/") + 1), uid: c.user.uid, gid: c.user.gid, groups: c.user.groups, securityContext: sc, seccomp: p.seccomp, cpus: (ctx.machine ?? nodeMachine(undefined)).cpus }),
-    userns: procUserNamespace(ctx.sandboxes.get(c.sandboxId)?.userNs),
+    userns: procUserNamespace(sb?.userNs),
+    sys: procSysFiles(sandboxSysctls(sb?.sysctls ?? {}, { hostNetwork: sb?.hostNetwork === true, userNamespace: sb?.userNs !== undefined })),
   };
 }
 
@@ -836,6 +844,10 @@ function withProcFiles(rootfs: FsTree, t: ProcTexts): FsTree {
     root.write(`/proc/${pid}/gid_map`, t.userns.idMap);
     root.mkdir(`/proc/${pid}/ns`, true);
     root.symlink(t.userns.link, `/proc/${pid}/ns/user`);
+  }
+  for (const [name, text] of t.sys) {
+    root.mkdir(`/proc/sys/${name.slice(0, name.lastIndexOf("/"))}`, true);
+    root.write(`/proc/sys/${name}`, text);
   }
   return root.tree;
 }

@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from "vitest";
 import type { Pod } from "kubernetes-types/core/v1";
-import { admitPredicates, admitSysctls as admitPod, normalizeSysctlName } from "./admission.js";
+import { admitPredicates, admitSysctls as admitPod, normalizeSysctlName, safeSysctlAllowlist } from "./admission.js";
 import { podRequests } from "../common/resourcehelper.js";
 
 const pod = (sysctls: string[], extra: Record<string, unknown> = {}): Pod => ({
@@ -20,6 +20,19 @@ describe("normalizeSysctlName (NormalizeName)", () => {
     ["net/ipv4/conf/eno2.100/rp_filter", "net.ipv4.conf.eno2/100.rp_filter"],
     ["", ""],
   ])("%s -> %s", (name, want) => expect(normalizeSysctlName(name)).toBe(want));
+});
+
+// TestGetSafeSysctlAllowlist's idea: a sysctl gated on the kernel that namespaced it (pkg/util/kernel)
+describe("SafeSysctlAllowlist by kernel version", () => {
+  const ungated = ["kernel.shm_rmid_forced", "net.ipv4.ip_local_port_range", "net.ipv4.tcp_syncookies", "net.ipv4.ping_group_range", "net.ipv4.ip_unprivileged_port_start"];
+  it.each([
+    ["3.15.0", ungated],
+    ["3.16", [...ungated, "net.ipv4.ip_local_reserved_ports"]],
+    ["4.5.7", [...ungated, "net.ipv4.ip_local_reserved_ports", "net.ipv4.tcp_keepalive_time", "net.ipv4.tcp_keepalive_intvl", "net.ipv4.tcp_keepalive_probes"]],
+    ["4.14.200", [...ungated, "net.ipv4.ip_local_reserved_ports", "net.ipv4.tcp_keepalive_time", "net.ipv4.tcp_fin_timeout", "net.ipv4.tcp_keepalive_intvl", "net.ipv4.tcp_keepalive_probes"]],
+    ["6.8.0-1017-gcp", [...ungated, "net.ipv4.ip_local_reserved_ports", "net.ipv4.tcp_keepalive_time", "net.ipv4.tcp_fin_timeout", "net.ipv4.tcp_keepalive_intvl", "net.ipv4.tcp_keepalive_probes", "net.ipv4.tcp_rmem", "net.ipv4.tcp_wmem"]],
+    ["unknown", ungated],
+  ])("kernel %s", (release, want) => expect([...safeSysctlAllowlist(release).keys()]).toEqual(want));
 });
 
 describe("the sysctl allowlist's Admit", () => {

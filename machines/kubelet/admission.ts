@@ -1,14 +1,14 @@
 // The kubelet's pod admission (HandlePodAdditions -> canAdmitPod): a pod new to the node passes each
 // admit handler in turn, and the first refusal rejects it (rejectPod): a Warning event with the
 // handler's reason and message, and the status Failed, that reason, "Pod was rejected: " + message.
-// Modelled: the sysctl allowlist (pkg/kubelet/sysctl/allowlist.go), the kubelet's safe sysctls
-// with no --allowed-unsafe-sysctls (a kind node's default); then the predicate admit handler
+// Modelled: the sysctl allowlist (pkg/kubelet/sysctl/allowlist.go), the kubelet's safe sysctls the
+// node's kernel has, with no --allowed-unsafe-sysctls (a kind node's default); then the predicate admit handler
 // (pkg/kubelet/lifecycle/predicate.go): the OS checks and GeneralPredicates against the pods the
 // node already admitted (a pod bound by spec.nodeName skips the scheduler's filters).
 
 import type { Container, Node, Pod } from "kubernetes-types/core/v1";
 import { goQuote } from "../common/goquote.js";
-import { defaultMachine } from "../common/kernel.js";
+import { defaultMachine, nodeKernelRelease } from "../common/kernel.js";
 import { intValue, milliValue } from "../common/quantity.js";
 import { requiredNodeAffinityMatches } from "../common/labels.js";
 import { hostPorts, podRequests, portsConflict } from "../common/resourcehelper.js";
@@ -25,22 +25,43 @@ export interface Rejection {
 /** pkg/kubelet/sysctl: ForbiddenReason */
 export const sysctlForbiddenReason = "SysctlForbidden";
 
-// SafeSysctlAllowlist (pkg/kubelet/sysctl/safe_sysctls.go) on a kernel new enough for each
-// (kind's nodes run the host's kernel); every one is namespaced by IPC or Net.
-const safeSysctls: ReadonlyMap<string, "IPC" | "Net"> = new Map([
+// pkg/kubelet/sysctl/safe_sysctls.go: the safe sysctls, each namespaced by IPC or Net, and the
+// kernel that first namespaced it (pkg/util/kernel's constants) where it is not always there.
+const safeSysctls: readonly (readonly [string, "IPC" | "Net", string?])[] = [
   ["kernel.shm_rmid_forced", "IPC"],
   ["net.ipv4.ip_local_port_range", "Net"],
   ["net.ipv4.tcp_syncookies", "Net"],
   ["net.ipv4.ping_group_range", "Net"],
   ["net.ipv4.ip_unprivileged_port_start", "Net"],
-  ["net.ipv4.ip_local_reserved_ports", "Net"],
-  ["net.ipv4.tcp_keepalive_time", "Net"],
-  ["net.ipv4.tcp_fin_timeout", "Net"],
-  ["net.ipv4.tcp_keepalive_intvl", "Net"],
-  ["net.ipv4.tcp_keepalive_probes", "Net"],
-  ["net.ipv4.tcp_rmem", "Net"],
-  ["net.ipv4.tcp_wmem", "Net"],
-]);
+  ["net.ipv4.ip_local_reserved_ports", "Net", "3.16"],
+  ["net.ipv4.tcp_keepalive_time", "Net", "4.5"],
+  ["net.ipv4.tcp_fin_timeout", "Net", "4.6"],
+  ["net.ipv4.tcp_keepalive_intvl", "Net", "4.5"],
+  ["net.ipv4.tcp_keepalive_probes", "Net", "4.5"],
+  ["net.ipv4.tcp_rmem", "Net", "4.15"],
+  ["net.ipv4.tcp_wmem", "Net", "4.15"],
+];
+
+/** version.ParseGeneric's leading numbers of a kernel release ("6.8.0-1017-gcp": 6, 8, 0), compared as AtLeast does. */
+function kernelAtLeast(release: string, min: string): boolean {
+  const nums = (v: string) => (/^\d+(\.\d+)*/.exec(v)?.[0] ?? "").split(".").filter((x) => x !== "").map(Number);
+  const have = nums(release);
+  const want = nums(min);
+  for (let i = 0; i < Math.max(have.length, want.length); i++) {
+    const d = (have[i] ?? 0) - (want[i] ?? 0);
+    if (d !== 0) return d > 0;
+  }
+  return true;
+}
+
+/** SafeSysctlAllowlist: the safe sysctls the node's kernel has (an unparsable release keeps only the ungated ones). */
+export function safeSysctlAllowlist(kernelRelease: string): ReadonlyMap<string, "IPC" | "Net"> {
+  const parsed = /^\d+\.\d+/.test(kernelRelease);
+  return new Map(safeSysctls.filter(([, , min]) => min === undefined || (parsed && kernelAtLeast(kernelRelease, min))).map(([name, ns]) => [name, ns] as const));
+}
+
+// the simulated nodes' kernel has every one of them
+const nodeSafeSysctls = safeSysctlAllowlist(nodeKernelRelease);
 
 /**
  * component-helpers' sysctl NormalizeName: a name whose first separator is '/' has '/' and '.'
@@ -55,7 +76,7 @@ export function normalizeSysctlName(name: string): string {
 /** patternAllowlist.validateSysctl: the error's text, or undefined when the sysctl is allowed. */
 function validateSysctl(raw: string, hostNet: boolean, hostIPC: boolean): string | undefined {
   const name = mutant("kubelet.sysctl-slash-name-unnormalized") ? raw : normalizeSysctlName(raw);
-  const ns = safeSysctls.get(name);
+  const ns = nodeSafeSysctls.get(name);
   if (ns === undefined) return `${goQuote(name)} not allowlisted`;
   if (((ns === "IPC" && hostIPC) || (ns === "Net" && hostNet)) && !mutant("kubelet.sysctl-host-namespace-allowed")) return `${goQuote(name)} not allowed with host ${ns} enabled`;
   return undefined;

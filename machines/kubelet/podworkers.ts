@@ -26,6 +26,7 @@ import { sealed, view } from "./view.js";
 import { allocateUserNamespace, userNsLength, wantsUserNamespace, type UserNamespaceMapping } from "./userns.js";
 import { isDraft } from "mutative";
 import { usesHostNetwork } from "./hostnetwork.js";
+import { normalizeSysctlName } from "./admission.js";
 import { nodenameForKernelError } from "./containerfiles.js";
 import { syncActiveDeadline } from "./activedeadline.js";
 import { networkErrors, networkNotReadyErrorMsg } from "./runtimestate.js";
@@ -242,7 +243,7 @@ function syncPod(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
     const userNamespace = podUserNamespace(ctx, w);
     const volumes = (w.pod.spec?.volumes ?? []).filter((v) => v.emptyDir !== undefined).map((v) => v.name);
     const setups = volumeSetups(w.pod);
-    runtimeCall(ctx, w, ctx.cri, { type: "RunPodSandbox", podUid: w.uid, podName: w.pod.metadata!.name, podNamespace: w.pod.metadata!.namespace, volumes, files, ...(Object.keys(setups).length > 0 ? { setups } : {}), ...(Object.keys(hostPaths).length > 0 ? { hostPaths } : {}), ...(handler !== "" ? { runtimeHandler: handler } : {}), ...sharedPidNamespace(w.pod), ...(userNamespace ? { userNamespace } : {}) }, { kind: "RunPodSandbox" }, fx);
+    runtimeCall(ctx, w, ctx.cri, { type: "RunPodSandbox", podUid: w.uid, podName: w.pod.metadata!.name, podNamespace: w.pod.metadata!.namespace, volumes, files, ...(Object.keys(setups).length > 0 ? { setups } : {}), ...(Object.keys(hostPaths).length > 0 ? { hostPaths } : {}), ...(handler !== "" ? { runtimeHandler: handler } : {}), ...sharedPidNamespace(w.pod), ...(userNamespace ? { userNamespace } : {}), ...sandboxSysctls(w) }, { kind: "RunPodSandbox" }, fx);
     return;
   }
   if (syncPodStep(w) === "network" && usesHostNetwork(w)) stepWorker(w, { type: "NetworkReady" }, fx);
@@ -543,6 +544,13 @@ function podUserNamespace(ctx: KubeletContext, w: PodWorker): UserNamespaceMappi
     if (hostId !== undefined) w.userNamespace = { hostId, length: userNsLength };
   }
   return w.userNamespace;
+}
+
+/** generatePodSandboxLinuxConfig: the pod's sysctls, their names normalized to '.' separators first (ConvertPodSysctlsVariableToDotsSeparator), and the host network. */
+function sandboxSysctls(w: PodWorker): { sysctls?: Record<string, string>; hostNetwork?: true } {
+  const list = view(w.pod).spec?.securityContext?.sysctls ?? [];
+  const sysctls = Object.fromEntries(list.map((s) => [normalizeSysctlName(s.name ?? ""), s.value ?? ""]));
+  return { ...(list.length > 0 ? { sysctls } : {}), ...(usesHostNetwork(w) ? { hostNetwork: true as const } : {}) };
 }
 
 function sharedPidNamespace(pod: PodWorker["pod"]): { pidNamespace?: "POD"; runAsUser?: number } {

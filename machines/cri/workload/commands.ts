@@ -10,6 +10,7 @@ import type { DnsResult, Effect, EffectResult, HttpResult, PingResult, SysinfoRe
 import { tar } from "./tar.js";
 import * as listing from "./listing.js";
 import { df, find as findWalk, humanReadable } from "./fsapplets.js";
+import { sysctl } from "./sysctl.js";
 import { parseAwk, runAwk } from "./awk.js";
 
 export const errnoText: Record<FsError, string> = {
@@ -2115,5 +2116,5 @@ export function utilitiesFor(userland: "busybox" | "gnu", opts: { legacyBusybox?
     true: trueUtility, false: falseUtility, nproc, stat, readlink: listing.readlink, ln, chmod,
   };
   // Debian's slim images have no procps: no free there
-  return userland === "busybox" ? { ...common, kill: killApplet, killall, ps, pgrep, pkill: pgrep, ping, chroot, find, df, awk, cut, xargs, yes, du, dd, sed, free, nslookup: opts.legacyBusybox ? legacyNslookup : nslookup, ...(opts.appletsInBin ? { which } : {}) } : { ...common, curl };
+  return userland === "busybox" ? { ...common, kill: killApplet, killall, ps, pgrep, pkill: pgrep, ping, chroot, find, df, awk, cut, xargs, yes, du, dd, sed, free, sysctl, nslookup: opts.legacyBusybox ? legacyNslookup : nslookup, ...(opts.appletsInBin ? { which } : {}) } : { ...common, curl };
 }
