@@ -26,7 +26,7 @@ import { cell, emptyTree, isTmpfs, resolvePath, splitPath, type FsTree } from ".
 import { parseResolvConf } from "./resolver.js";
 import { emptyDirTree, payloadTree } from "./volumetrees.js";
 import { DENY_WRITES, READ_ONLY, READ_ONLY_ROOT, subPathKey } from "./workload/process.js";
-import { ProcInputs, procMounts, procStatus, procUserNamespace, sharedMounts, type ContainerMount, type UserNamespaceView } from "./procfs.js";
+import { effectiveCapabilities, ProcInputs, procMounts, procStatus, procUserNamespace, sharedMounts, type ContainerMount, type UserNamespaceView } from "./procfs.js";
 // the provisioner's setup script makes a claim's directory with `mkdir -m 0777 -p`, so any uid writes it
 import { LOCAL_PATH_BASE } from "../common/localpath.js";
 import { callListener, execIO, fsOf, listening, openTurn, park, startProcess, type FsLayout, type ProcEntry, type ProcessValue, type World } from "./workload/process.js";
@@ -617,7 +617,9 @@ function createContainer(ctx: CriContext, req: Extract<CriRequest, { type: "Crea
   root.asContainerRoot(ctx.now);
   // oci.WithUser and WithAdditionalGIDs read the image's own passwd and group files, not a volume's
   const passwd = fileText(root, "/etc/passwd");
-  const user = processUser(req.user, passwd, fileText(root, "/etc/group"));
+  const identity = processUser(req.user, passwd, fileText(root, "/etc/group"));
+  // what the process may do beyond its identity's file modes (the OCI spec's process.capabilities)
+  const user = { ...identity, caps: effectiveCapabilities(req.container.securityContext, identity.uid) };
   const layout: [string, string][] = [];
   mountHostFiles(root, req.files);
   // the process's confinement as the kernel shows it (the tutorial's `cat /proc/1/attr/current`)
