@@ -96,3 +96,28 @@ describe("capabilities decide what root may do beyond its file modes (containerd
     await c.stop();
   });
 });
+
+describe("CAP_KILL decides whether root may signal another user's process (kill_ok_by_cred)", () => {
+  // a shared pid namespace: user 1000's sleep, and a root shell that kills it
+  const shared = (name: string, sc?: Record<string, unknown>) => ({
+    apiVersion: "v1", kind: "Pod", metadata: { name, namespace: "default" },
+    spec: {
+      restartPolicy: "Never", shareProcessNamespace: true,
+      containers: [
+        { name: "target", image: "busybox:1.36", command: ["sleep", "3600"], securityContext: { runAsUser: 1000 } },
+        { name: "killer", image: "busybox:1.36", command: ["sh", "-c", "sleep 2; kill $(pgrep -f 'sleep 3600'); echo rc=$?"], ...(sc ? { securityContext: sc } : {}) },
+      ],
+    },
+  });
+  it("root with containerd's defaults kills it; with KILL dropped kill(2) says EPERM", async () => {
+    const c = await run([shared("kill-default"), shared("kill-dropped", { capabilities: { drop: ["KILL"] } })]);
+    c.advance(5_000);
+    await c.settle();
+    expect(podLogs(c, "kill-default", "killer")).toEqual(["rc=0"]);
+    const denied = podLogs(c, "kill-dropped", "killer");
+    expect(denied).toHaveLength(2);
+    expect(denied[0]).toMatch(/^sh: can't kill pid \d+: Operation not permitted$/);
+    expect(denied[1]).toBe("rc=1");
+    await c.stop();
+  });
+});

@@ -70,8 +70,8 @@ export interface FsWriter {
   readonly caps?: readonly string[];
 }
 
-/** capable(9): whether w holds the capability (containerd's set less the dropped ones, for root only). */
-export function capable(w: FsWriter, cap: string): boolean {
+/** capable(9): whether a process (a writer, a user) holds the capability (containerd's set less the dropped ones, for root only). */
+export function capable(w: { readonly uid: number; readonly caps?: readonly string[] }, cap: string): boolean {
   return w.caps === undefined ? w.uid === 0 : w.caps.includes(cap);
 }
 
