@@ -22,12 +22,12 @@ import { assignPids, findPid, mainArgvOf, nginxRespawn, pidNamespaceOf, processT
 import type { PingResult, ProcRow, PsResult, SignalResult, SysinfoResult, TlsOptions } from "./workload/types.js";
 import { nodeMachine } from "../common/kernel.js";
 import { isMap } from "immutable";
-import { cell, emptyTree, isTmpfs, resolvePath, splitPath, type FsTree } from "./workload/memfs.js";
+import { capable, cell, emptyTree, isTmpfs, resolvePath, splitPath, type FsTree } from "./workload/memfs.js";
 import { parseResolvConf } from "./resolver.js";
 import { emptyDirTree, payloadTree } from "./volumetrees.js";
 import { DENY_WRITES, READ_ONLY, READ_ONLY_ROOT, subPathKey } from "./workload/process.js";
 import { procSysFiles, sandboxSysctls } from "./procsys.js";
-import { ProcInputs, procMounts, procStatus, procUserNamespace, sharedMounts, type ContainerMount, type UserNamespaceView } from "./procfs.js";
+import { effectiveCapabilities, ProcInputs, procMounts, procStatus, procUserNamespace, sharedMounts, type ContainerMount, type UserNamespaceView } from "./procfs.js";
 // the provisioner's setup script makes a claim's directory with `mkdir -m 0777 -p`, so any uid writes it
 import { LOCAL_PATH_BASE } from "../common/localpath.js";
 import { callListener, execIO, fsOf, listening, openTurn, park, startProcess, type FsLayout, type ProcEntry, type ProcessValue, type World } from "./workload/process.js";
@@ -623,7 +623,9 @@ function createContainer(ctx: CriContext, req: Extract<CriRequest, { type: "Crea
   root.asContainerRoot(ctx.now);
   // oci.WithUser and WithAdditionalGIDs read the image's own passwd and group files, not a volume's
   const passwd = fileText(root, "/etc/passwd");
-  const user = processUser(req.user, passwd, fileText(root, "/etc/group"));
+  const identity = processUser(req.user, passwd, fileText(root, "/etc/group"));
+  // what the process may do beyond its identity's file modes (the OCI spec's process.capabilities)
+  const user = { ...identity, caps: effectiveCapabilities(req.container.securityContext, identity.uid) };
   const layout: [string, string][] = [];
   mountHostFiles(root, req.files);
   // the process's confinement as the kernel shows it (the tutorial's `cat /proc/1/attr/current`)
@@ -1008,7 +1010,7 @@ export function forkPid(ctx: CriContext, c: CriContainer): number {
 
 /**
  * kill(2) of a pid from a process of c (running as `sender`): the process it finds in c's
- * namespace, EPERM for another user's when the sender is not root, and what the signal does: an
+ * namespace, EPERM for another user's when the sender lacks CAP_KILL, and what the signal does: an
  * nginx master reloads on HUP (new workers) and forks a worker again when one dies; a main
  * process that ends makes its container exit (exit, for the caller to carry out).
  */
@@ -1016,8 +1018,8 @@ export function signalPid(ctx: CriContext, c: CriContainer, sender: ProcessUser,
   const ns = pidNamespaceOf(ctx, c);
   const t = findPid(ctx, ns, pid, sessionRows(ctx));
   if (t === undefined) return { result: { type: "signal", matched: false } };
-  // kill_ok_by_cred: a process not root may signal only its own user's
-  if (sender.uid !== 0 && uidOf(t, ns.kind === "pod" ? ns.sandbox : undefined) !== sender.uid) return { result: { type: "signal", matched: true, denied: true } };
+  // kill_ok_by_cred: another user's process takes a signal only from a sender with CAP_KILL
+  if (!capable(sender, "CAP_KILL") && uidOf(t, ns.kind === "pod" ? ns.sandbox : undefined) !== sender.uid) return { result: { type: "signal", matched: true, denied: true } };
   const matched: SignalResult = { type: "signal", matched: true };
   if (signal === 0) return { result: matched };
   if (t.kind === "worker") {

@@ -21,6 +21,8 @@ export interface ProcessUser {
   uid: number;
   gid: number;
   groups: readonly number[];
+  /** the capabilities in effect (CAP_ names); unset: root's are every one, another uid's none */
+  caps?: readonly string[];
 }
 
 /** One file of a pod's volume as ReadVolumeFiles found it: its content, or why there is none. */

@@ -40,6 +40,16 @@ export function boundingSet(sc: Container["securityContext"]): ReadonlySet<strin
   return caps;
 }
 
+/**
+ * The capabilities a container's first process holds in effect after runc's execve
+ * (capabilities(7)): root keeps the bounding set in its permitted and effective sets; any other
+ * uid execs with both empty, as runc sets no ambient ones (containerd 1.6.18 on). Sorted by bit.
+ */
+export function effectiveCapabilities(sc: Container["securityContext"], uid: number): readonly string[] {
+  if (uid !== 0) return [];
+  return [...boundingSet(sc)].sort((a, b) => capabilityBits.get(a)! - capabilityBits.get(b)!);
+}
+
 /** A capability set as /proc/PID/status prints it (render_cap_t: 16 hex digits). */
 export function capMask(caps: ReadonlySet<string>): string {
   let mask = 0n;
@@ -73,7 +83,7 @@ export interface StatusInput {
 export function procStatus(p: StatusInput): string {
   const bnd = boundingSet(p.securityContext);
   const mask = capMask(bnd);
-  const effective = p.uid === 0 ? mask : capMask(new Set());
+  const effective = capMask(new Set(effectiveCapabilities(p.securityContext, p.uid)));
   const noNewPrivs = p.securityContext?.allowPrivilegeEscalation === false && p.securityContext?.privileged !== true ? 1 : 0;
   const seccomp = p.seccomp && p.securityContext?.privileged !== true;
   const cpuMask = ((1n << BigInt(p.cpus)) - 1n).toString(16);

@@ -248,6 +248,32 @@ function* chmod(argv: string[], sh: ShellState, st: Streams): Gen {
   return status;
 }
 
+/**
+ * chown OWNER[:GROUP] FILE...: names looked up in the image's passwd and group files (a number is
+ * taken as it is), set with chown(2), which the kernel refuses without CAP_CHOWN (EPERM).
+ */
+function* chown(argv: string[], sh: ShellState, st: Streams): Gen {
+  const { rest } = flags(argv.slice(1));
+  const [spec, ...files] = rest;
+  if (spec === undefined || files.length === 0) { st.err(gnu(sh) ? "chown: missing operand\n" : "BusyBox v1.37.0 multi-call binary.\n\nUsage: chown [-RhLHPcvf]... USER[:[GRP]] FILE...\n"); return 1; }
+  const text = (p: string) => { const r = sh.io.fs.read(p); return typeof r === "string" ? r : ""; };
+  const colon = spec.indexOf(":");
+  const user = colon < 0 ? spec : spec.slice(0, colon);
+  const group = colon < 0 ? "" : spec.slice(colon + 1);
+  const uid = user === "" ? -1 : /^\d+$/.test(user) ? Number(user) : parsePasswd(text("/etc/passwd")).find((e) => e.name === user)?.uid;
+  if (uid === undefined) { st.err(gnu(sh) ? `chown: invalid user: '${spec}'\n` : `chown: unknown user ${user}\n`); return 1; }
+  const gid = group === "" ? -1 : /^\d+$/.test(group) ? Number(group) : parseGroup(text("/etc/group")).find((e) => e.name === group)?.gid;
+  if (gid === undefined) { st.err(gnu(sh) ? `chown: invalid group: '${spec}'\n` : `chown: unknown group ${group}\n`); return 1; }
+  let status = 0;
+  for (const f of files) {
+    const err = sh.io.fs.chown(path(sh, f), uid, gid);
+    if (!err) continue;
+    status = 1;
+    st.err(gnu(sh) ? (err === "ENOENT" ? `chown: cannot access '${f}': ${errnoText[err]}\n` : `chown: changing ownership of '${f}': ${errnoText[err]}\n`) : `chown: ${f}: ${errnoText[err]}\n`);
+  }
+  return status;
+}
+
 /** A chmod mode applied to the current bits: octal, or [ugoa]*[+-=][rwxXst]* clauses separated by commas. */
 export function applyMode(spec: string, mode: number, isDir: boolean): number | undefined {
   if (/^[0-7]{1,4}$/.test(spec)) return Number.parseInt(spec, 8);
@@ -2113,7 +2139,7 @@ export function utilitiesFor(userland: "busybox" | "gnu", opts: { legacyBusybox?
   const common: Record<string, Utility> = {
     echo, printf, sleep, cat, rev, touch, rm, mkdir, ls, cp, mv, test, "[": test, "[[": test, date, printenv, env: printenv,
     hostname, tail, head, wc, grep, sort, seq, basename, dirname: basename, wget, id, whoami, uname, pwd, tar, tr, uniq, expr,
-    true: trueUtility, false: falseUtility, nproc, stat, readlink: listing.readlink, ln, chmod,
+    true: trueUtility, false: falseUtility, nproc, stat, readlink: listing.readlink, ln, chmod, chown,
   };
   // Debian's slim images have no procps: no free there
   return userland === "busybox" ? { ...common, kill: killApplet, killall, ps, pgrep, pkill: pgrep, ping, chroot, find, df, awk, cut, xargs, yes, du, dd, sed, free, sysctl, nslookup: opts.legacyBusybox ? legacyNslookup : nslookup, ...(opts.appletsInBin ? { which } : {}) } : { ...common, curl };

@@ -150,3 +150,32 @@ describe("MemFS", () => {
     );
   });
 });
+
+describe("capabilities in the permission checks (capabilities(7): chown_ok, chgrp_ok, inode_owner_or_capable, generic_permission)", () => {
+  // /f: user 1000's, group 1000, 0600
+  const image = () => {
+    const fs = new MemFS();
+    fs.write("/f", "data");
+    fs.chmod("/f", 0o600);
+    fs.chown("/f", 1000, 1000);
+    return fs.tree;
+  };
+  const as = (w: Omit<FsWriter, "now">) => new MemFS(cell(image()), false, () => ({ ...w, now: 1 }));
+  const rows: Array<[string, Omit<FsWriter, "now">, { read: boolean; chmod?: string; chownUid?: string; chgrpOwn?: string; chgrpOther?: string }]> = [
+    ["root, caps unset: every one", { uid: 0, gid: 0 }, { read: true }],
+    ["root with containerd's file caps", { uid: 0, gid: 0, caps: ["CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER"] }, { read: true }],
+    ["root with none (drop ALL)", { uid: 0, gid: 0, caps: [] }, { read: false, chmod: "EPERM", chownUid: "EPERM", chgrpOwn: "EPERM", chgrpOther: "EPERM" }],
+    ["root with DAC_READ_SEARCH only", { uid: 0, gid: 0, caps: ["CAP_DAC_READ_SEARCH"] }, { read: true, chmod: "EPERM", chownUid: "EPERM", chgrpOwn: "EPERM", chgrpOther: "EPERM" }],
+    ["the owner, no caps: chmod and a group of its own, not another's uid or group", { uid: 1000, gid: 1000, groups: [1000, 4000], caps: [] }, { read: true, chownUid: "EPERM", chgrpOther: "EPERM" }],
+    ["another user, no caps", { uid: 2000, gid: 2000, caps: [] }, { read: false, chmod: "EPERM", chownUid: "EPERM", chgrpOwn: "EPERM", chgrpOther: "EPERM" }],
+  ];
+  for (const [name, w, want] of rows) {
+    it(name, () => {
+      expect(typeof as(w).read("/f") === "string").toBe(want.read);
+      expect(as(w).chmod("/f", 0o644)).toBe(want.chmod);
+      expect(as(w).chown("/f", 3000, -1)).toBe(want.chownUid);
+      expect(as(w).chown("/f", -1, 4000)).toBe(want.chgrpOwn);
+      expect(as(w).chown("/f", -1, 5000)).toBe(want.chgrpOther);
+    });
+  }
+});

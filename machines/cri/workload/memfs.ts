@@ -66,15 +66,22 @@ export interface FsWriter {
   readonly now: number;
   /** the supplementary groups, which a permission check counts as the group too */
   readonly groups?: readonly number[];
+  /** the capabilities in effect (CAP_ names); unset: root holds every one, another uid none */
+  readonly caps?: readonly string[];
+}
+
+/** capable(9): whether a process (a writer, a user) holds the capability (containerd's set less the dropped ones, for root only). */
+export function capable(w: { readonly uid: number; readonly caps?: readonly string[] }, cap: string): boolean {
+  return w.caps === undefined ? w.uid === 0 : w.caps.includes(cap);
 }
 
 /**
- * generic_permission's answer for a process other than root (root has CAP_DAC_OVERRIDE): the
- * owner's bits if it owns the inode, else the group's if the inode's group is one of its, else the
- * others'. want: 4 read, 2 write, 1 search/execute, or'ed.
+ * generic_permission: the owner's bits if w owns the inode, else the group's if the inode's group
+ * is one of its, else the others'; failing them, CAP_DAC_OVERRIDE passes any check and
+ * CAP_DAC_READ_SEARCH a read. want: 4 read, 2 write, 1 search/execute, or'ed.
  */
 export function permits(a: Attrs, w: FsWriter, want: number): boolean {
-  if (w.uid === 0) return true;
+  if (capable(w, "CAP_DAC_OVERRIDE") || (want === 4 && capable(w, "CAP_DAC_READ_SEARCH"))) return true;
   const inGroup = a.gid === w.gid || (!mutant("memfs.supplementary-groups-ignored") && (w.groups ?? []).includes(a.gid));
   const bits = a.uid === w.uid ? a.mode >> 6 : inGroup ? a.mode >> 3 : a.mode;
   // the mutant lets an owner its bits deny fall through to the group's
@@ -399,7 +406,7 @@ export class MemFS {
     if (n instanceof Failed) return { error: n.code };
     if (typeof n !== "string") return { error: "EISDIR" };
     const w = this.writer?.();
-    if (w !== undefined && w.uid !== 0) {
+    if (w !== undefined) {
       const st = MemFS.statOf(found);
       if (!("error" in st) && !permits(st, w, 4)) return { error: "EACCES" };
     }
@@ -418,9 +425,9 @@ export class MemFS {
     if (found.node instanceof Failed) return this.write(path, "");
     const w = this.writer?.();
     if (w === undefined) return MemFS.refusal(found.fs, found.parts);
-    // utimensat(2) to now: the owner, or whoever may write the file
+    // utimensat(2) to now: the owner (or CAP_FOWNER), or whoever may write the file
     const st = MemFS.statOf(found);
-    if (!("error" in st) && st.uid !== w.uid && !permits(st, w, 2)) return MemFS.refusal(found.fs) ?? "EACCES";
+    if (!("error" in st) && st.uid !== w.uid && !capable(w, "CAP_FOWNER") && !permits(st, w, 2)) return MemFS.refusal(found.fs) ?? "EACCES";
     return MemFS.setAttrsOf(found, (a) => ({ ...a, mtime: w.now }));
   }
 
@@ -501,18 +508,29 @@ export class MemFS {
     return this.change(path, (e) => (e !== undefined ? "EEXIST" : undefined), () => new FsLink(target), 0o777);
   }
 
-  /** chmod(2): the permission and special bits of what path names (a link is followed). */
+  /** chmod(2): the permission and special bits of what path names (a link is followed): the owner's, or CAP_FOWNER's. */
   chmod(path: string, mode: number): FsError | undefined {
     const w = this.writer?.();
-    if (w !== undefined && w.uid !== 0) {
+    if (w !== undefined && !capable(w, "CAP_FOWNER")) {
       const st = this.stat(path);
       if (!("error" in st) && st.uid !== w.uid && !mutant("memfs.chmod-by-anyone")) return "EPERM";
     }
     return this.setAttrs(path, true, (a) => ({ ...a, mode: mode & 0o7777 }));
   }
 
-  /** chown(2) (follow) or lchown(2): the owner and group (-1 keeps one). */
+  /**
+   * chown(2) (follow) or lchown(2): the owner and group (-1 keeps one). Without CAP_CHOWN
+   * (chown_ok, chgrp_ok) the owner may only keep its uid and set the group to one of its own.
+   */
   chown(path: string, uid: number, gid: number, follow = true): FsError | undefined {
+    const w = this.writer?.();
+    if (w !== undefined && !capable(w, "CAP_CHOWN")) {
+      const st = this.stat(path, follow);
+      const owner = !("error" in st) && st.uid === w.uid;
+      const uidOk = uid < 0 || (owner && uid === st.uid);
+      const gidOk = gid < 0 || (owner && (gid === st.gid || gid === w.gid || (w.groups ?? []).includes(gid)));
+      if (!("error" in st) && !(uidOk && gidOk)) return "EPERM";
+    }
     return this.setAttrs(path, follow, (a) => ({ ...a, uid: uid < 0 ? a.uid : uid, gid: gid < 0 ? a.gid : gid }));
   }
 }
@@ -559,7 +577,7 @@ function placed(dir: FsTree, name: string, existing: FsNode | undefined, node: F
  * the entry's owner's or the directory's; rewriting a file needs write on the file.
  */
 function accessDenied(dir: FsTree, name: string, existing: FsNode | undefined, node: FsNode | undefined, w: FsWriter): FsError | undefined {
-  if (w.uid === 0) return undefined;
+  if (capable(w, "CAP_DAC_OVERRIDE") && capable(w, "CAP_FOWNER")) return undefined;
   const meta = metaOf(dir);
   const self = meta?.self ?? { mode: defaultDirMode, uid: 0, gid: 0 };
   if (existing !== undefined && node !== undefined && !isTree(existing)) {
@@ -568,7 +586,7 @@ function accessDenied(dir: FsTree, name: string, existing: FsNode | undefined, n
   if (!permits(self, w, 3)) return "EACCES";
   if (node === undefined && existing !== undefined && (self.mode & 0o1000) !== 0) {
     const owner = isTree(existing) ? (metaOf(existing)?.self?.uid ?? 0) : (meta?.entries.get(name)?.uid ?? 0);
-    if (owner !== w.uid && self.uid !== w.uid && !mutant("memfs.sticky-directory-ignored")) return "EPERM";
+    if (owner !== w.uid && self.uid !== w.uid && !capable(w, "CAP_FOWNER") && !mutant("memfs.sticky-directory-ignored")) return "EPERM";
   }
   return undefined;
 }

@@ -176,7 +176,7 @@ export function subPathKey(key: string, subPath: string): string {
 
 /** A filesystem handle over a world's trees, laid out by `layout` (mount points already in the root tree); what it makes is user's (root by default), at the world's time. */
 export function fsOf(layout: FsLayout, world: () => World, user?: ProcessUser): MemFS {
-  const writer = (): FsWriter => ({ uid: user?.uid ?? 0, gid: user?.gid ?? 0, now: world().now, groups: user?.groups ?? [] });
+  const writer = (): FsWriter => ({ uid: user?.uid ?? 0, gid: user?.gid ?? 0, now: world().now, groups: user?.groups ?? [], ...(user?.caps ? { caps: user.caps } : {}) });
   const slot = (key: string): FsSlot => {
     const at = key.indexOf(SUBPATH);
     if (at < 0) return { get: () => world().tree(key), set: (t) => world().setTree(key, t), getFor: (first) => world().tree(key, first) };
