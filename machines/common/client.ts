@@ -832,12 +832,23 @@ export function newEvent(involved: any, type: "Normal" | "Warning", reason: stri
   return ev;
 }
 
+/** A reporting component's hash, remembered: a cluster has a few dozen components, each writing many events. */
+function sourceHash(source: string): number {
+  let h = sourceHashes.get(source);
+  if (h !== undefined) return h;
+  h = 0;
+  for (const ch of source) h = (Math.imul(h, 31) + ch.charCodeAt(0)) >>> 0;
+  if (sourceHashes.size >= 1024) sourceHashes.clear();
+  sourceHashes.set(source, h);
+  return h;
+}
+const sourceHashes = new Map<string, number>();
+
 /** <object>.<unix nanos in hex>, as client-go names events. */
 export function eventName(objectName: string, source: EventSource, now: number, seq: number): string {
   // the sub-millisecond digits come from the reporting component and its own counter, so two
   // components' events of one instant stay apart
-  let h = 0;
-  for (const ch of `${source.component}/${source.host ?? ""}`) h = (Math.imul(h, 31) + ch.charCodeAt(0)) >>> 0;
+  const h = sourceHash(`${source.component}/${source.host ?? ""}`);
   const nanos = BigInt(now) * 1_000_000n + BigInt((h % 1000) * 1000 + (seq % 1000));
   return `${objectName}.${nanos.toString(16)}`;
 }
