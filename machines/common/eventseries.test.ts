@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { Map as IMap } from "immutable";
 import { FINISH_TIME_MS, finishSeries, isomorphicKey, observeV1, refreshSeries, truncateNote, type EventV1, type SeriesCache } from "./eventseries.js";
 import { rfc3339Micro } from "./time.js";
+import { eventV1Stored } from "./client.js";
 
 // Rows of client-go's tools/events eventseries_test.go (v1.35): a pod foo in baz, regarding its
 // second container and related to its first.
@@ -75,5 +76,28 @@ describe("kube-scheduler's truncateMessage", () => {
   it("keeps a note of 1024 bytes, and cuts a longer one to 1020 bytes and \" ...\"", () => {
     expect(truncateNote("a".repeat(1024))).toBe("a".repeat(1024));
     expect(truncateNote("a".repeat(1025))).toBe(`${"a".repeat(1020)} ...`);
+  });
+});
+
+// pkg/apis/events/v1's conversion through the internal Event: regarding is involvedObject, note is
+// message, reportingController is reportingComponent; core/v1's Event lays its fields out in this order.
+describe("an events.k8s.io/v1 Event in the core/v1 form it is stored in", () => {
+  const coreOrder = ["kind", "apiVersion", "metadata", "involvedObject", "reason", "message", "type", "eventTime", "series", "action", "related", "reportingComponent", "reportingInstance"];
+  it("renames regarding, note and reportingController and keeps the rest, in core/v1's field order", () => {
+    const series = { count: 2, lastObservedTime: rfc3339Micro(t0 + 1000) };
+    const stored = eventV1Stored(event({ series }));
+    expect(stored).toEqual({
+      kind: "Event", apiVersion: "v1", metadata: { name: "foo", namespace: "baz" }, involvedObject: regarding, reason: "test",
+      message: "some verbose message: 1", type: "Normal", eventTime: rfc3339Micro(t0), series, action: "started", related,
+      reportingComponent: "eventTest", reportingInstance: "eventTest-host",
+    });
+    expect(Object.keys(stored)).toEqual(coreOrder);
+  });
+
+  it("writes no related or series field for an event without them", () => {
+    const { related: _r, ...plain } = event();
+    const stored = eventV1Stored(plain as EventV1);
+    expect(Object.keys(stored)).toEqual(coreOrder.filter((k) => k !== "series" && k !== "related"));
+    expect(stored.involvedObject).toEqual(regarding);
   });
 });

@@ -53,7 +53,13 @@ export function isomorphicKey(e: EventV1): string {
 export function referenceOf(obj: any): Record<string, string> {
   const m = obj?.metadata ?? {};
   const r: Record<string, string> = {};
-  for (const [k, v] of [["kind", obj?.kind], ["namespace", m.namespace], ["name", m.name], ["uid", m.uid], ["apiVersion", obj?.apiVersion], ["resourceVersion", m.resourceVersion]] as const) if (v) r[k] = v;
+  // in this order, each only when set (the reference's JSON)
+  if (obj?.kind) r.kind = obj.kind;
+  if (m.namespace) r.namespace = m.namespace;
+  if (m.name) r.name = m.name;
+  if (m.uid) r.uid = m.uid;
+  if (obj?.apiVersion) r.apiVersion = obj.apiVersion;
+  if (m.resourceVersion) r.resourceVersion = m.resourceVersion;
   return r;
 }
 
