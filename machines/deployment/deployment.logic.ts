@@ -50,7 +50,7 @@ function isRollingUpdate(d: Deployment): boolean {
 // HasProgressDeadline: set and not MaxInt32 (the API server defaults it to 600; an unset one is no deadline)
 function hasProgressDeadline(d: Deployment): boolean {
   const s = d.spec?.progressDeadlineSeconds;
-  return s !== undefined && s !== null && s !== MAX_INT32;
+  return s !== undefined && s !== null && (s !== MAX_INT32 || mutant("deployment.progress-deadline-max-int-counts"));
 }
 
 // ---------- intstr and fenceposts ----------
@@ -64,9 +64,10 @@ export function scaledValue(v: number | string, total: number, roundUp: boolean)
 
 /** Absolute maxSurge and maxUnavailable for desired replicas; both zero becomes unavailable 1 (ResolveFenceposts). */
 export function resolveFenceposts(maxSurge: number | string | undefined, maxUnavailable: number | string | undefined, desired: number): { surge: number; unavailable: number } {
-  const surge = scaledValue(maxSurge ?? 0, desired, true);
+  // the mutant rounds a maxSurge percentage down, like maxUnavailable
+  const surge = scaledValue(maxSurge ?? 0, desired, !mutant("deployment.max-surge-rounds-down"));
   let unavailable = scaledValue(maxUnavailable ?? 0, desired, mutant("deployment.max-unavailable-rounds-up"));
-  if (surge === 0 && unavailable === 0) unavailable = 1; // otherwise a rollout could never progress
+  if (surge === 0 && unavailable === 0 && !mutant("deployment.fenceposts-both-zero")) unavailable = 1; // otherwise a rollout could never progress
   return { surge, unavailable };
 }
 
@@ -121,7 +122,7 @@ export function lastRevision(rsList: readonly ReplicaSet[]): bigint {
 
 /** The revision a new ReplicaSet gets: highest old revision + 1. */
 export function nextRevision(oldRSs: readonly ReplicaSet[]): bigint {
-  return maxRevision(oldRSs) + 1n;
+  return maxRevision(oldRSs) + (mutant("deployment.next-revision-reuses-max") ? 0n : 1n);
 }
 
 const annotationsToSkip = new Set([
@@ -238,7 +239,10 @@ function strippedText(t: PodTemplateSpec | undefined): string {
 
 /** The oldest ReplicaSet whose template equals the Deployment's (FindNewReplicaSet). */
 export function findNewReplicaSet(d: Deployment, rsList: readonly ReplicaSet[]): ReplicaSet | undefined {
-  return [...rsList].sort(byCreationTimestamp).find((rs) => equalIgnoreHash(rs.spec?.template, d.spec?.template));
+  const byAge = [...rsList].sort(byCreationTimestamp);
+  // the mutant takes the newest of several ReplicaSets with the Deployment's template
+  if (mutant("deployment.new-replicaset-newest-of-equals")) byAge.reverse();
+  return byAge.find((rs) => equalIgnoreHash(rs.spec?.template, d.spec?.template));
 }
 
 /**
@@ -444,6 +448,8 @@ export function reconcileNewReplicaSet(d: Deployment, allRSs: readonly ReplicaSe
 /** Scales old ReplicaSets with unavailable pods down first, oldest first, within maxCleanupCount (cleanupUnhealthyReplicas). */
 export function cleanupUnhealthyReplicas(d: Deployment, oldRSs: readonly ReplicaSet[], maxCleanupCount: number): { oldRSs: ReplicaSet[]; actions: ScaleAction[]; scaledDown: number; invalid?: true } {
   const sorted = [...oldRSs].sort(byCreationTimestamp);
+  // the mutant cleans up the newest unhealthy old ReplicaSet first
+  if (mutant("deployment.cleanup-unhealthy-newest-first")) sorted.reverse();
   const actions: ScaleAction[] = [];
   let total = 0;
   for (let i = 0; i < sorted.length; i++) {
@@ -610,7 +616,7 @@ export function isSaturated(d: Deployment, rs: ReplicaSet | undefined): boolean 
   const v = rs.metadata?.annotations?.[DESIRED_REPLICAS_ANNOTATION];
   if (v === undefined || !/^[+-]?\d+$/.test(v)) return false;
   const r = desiredReplicas(d);
-  return rsReplicas(rs) === r && Number(v) === r && (rs.status?.availableReplicas ?? 0) === r;
+  return rsReplicas(rs) === r && Number(v) === r && (mutant("deployment.saturated-ignores-available") || (rs.status?.availableReplicas ?? 0) === r);
 }
 
 /** The only active ReplicaSet, or the newest when none is active; undefined when several are (FindActiveOrLatest). */
@@ -644,6 +650,7 @@ export function getProportion(rs: ReplicaSet | undefined, d: Deployment, toAdd: 
   if (!rs || rsReplicas(rs) === 0 || toAdd === 0 || toAdd === added) return 0;
   const fraction = replicaSetFraction(rs, d);
   const allowed = toAdd - added;
+  if (mutant("deployment.proportion-ignores-allowed")) return fraction;
   return toAdd > 0 ? Math.min(fraction, allowed) : Math.max(fraction, allowed);
 }
 
@@ -698,7 +705,7 @@ export function deploymentCondition(type: string, status: "True" | "False" | "Un
 export function setDeploymentCondition(conds: readonly DeploymentCondition[], c: DeploymentCondition): DeploymentCondition[] {
   const cur = conds.find((x) => x.type === c.type);
   if (cur && cur.status === c.status && cur.reason === c.reason) return [...conds];
-  const next = cur && cur.status === c.status ? { ...c, lastTransitionTime: cur.lastTransitionTime } : c;
+  const next = cur && cur.status === c.status && !mutant("deployment.condition-reason-change-moves-time") ? { ...c, lastTransitionTime: cur.lastTransitionTime } : c;
   return [...conds.filter((x) => x.type !== c.type), next];
 }
 

@@ -37,7 +37,7 @@ export function podToEndpointAddress(pod: Pod, ip: string): EndpointAddress {
       uid: pod.metadata?.uid ?? "",
     },
   };
-  if (pod.spec?.nodeName) addr.nodeName = pod.spec.nodeName;
+  if (pod.spec?.nodeName && !mutant("endpoints.address-without-node-name")) addr.nodeName = pod.spec.nodeName;
   return addr;
 }
 
@@ -180,7 +180,7 @@ export function endpointsFor(service: Service, pods: Pod[], opts: EndpointsOptio
 
 function endpointsLabels(service: Service): Record<string, string> {
   const labels: Record<string, string> = { ...(service.metadata?.labels ?? {}) };
-  if (isHeadless(service)) labels[HEADLESS_SERVICE_LABEL] = "";
+  if (isHeadless(service) && !mutant("endpoints.headless-label-missing")) labels[HEADLESS_SERVICE_LABEL] = "";
   else delete labels[HEADLESS_SERVICE_LABEL];
   labels[ENDPOINTS_MANAGED_BY_LABEL] = ENDPOINTS_CONTROLLER_NAME;
   return labels;

@@ -173,7 +173,7 @@ export function addressTypesOf(service: Service): AddressType[] {
   const families = (service.spec?.ipFamilies ?? []).filter((f): f is AddressType => f === "IPv4" || f === "IPv6");
   if (families.length > 0) return [...new Set(families)];
   const ip = service.spec?.clusterIP;
-  if (ip && ip !== "None") return [ip.includes(":") ? "IPv6" : "IPv4"];
+  if (ip && ip !== "None") return [ip.includes(":") && !mutant("endpointslice.address-type-ignores-cluster-ip") ? "IPv6" : "IPv4"];
   return ["IPv4", "IPv6"];
 }
 

@@ -115,7 +115,7 @@ export function processDeletingDependents(owner: KObject, all: readonly KObject[
   if (blocking.length === 0) return [{ type: "removeFinalizer", target: refOf(owner), finalizer: FOREGROUND_FINALIZER }];
   const others = all.filter((o) => o.metadata?.uid !== owner.metadata?.uid);
   return dependentsOf(owner, all)
-    .filter((d) => !isDeletingDependents(d)) // those already progress on their own
+    .filter((d) => mutant("gc.foreground-reprocesses-deleting-dependent") || !isDeletingDependents(d)) // those already progress on their own
     .flatMap((d) => attemptToDeleteItem(d, [owner, ...others]));
 }
 

@@ -85,7 +85,7 @@ export function completionIndex(p: Pod): number | undefined {
   const v = p.metadata?.annotations?.[JOB_COMPLETION_INDEX_ANNOTATION];
   if (v === undefined || !/^[+-]?[0-9]+$/.test(v)) return undefined;
   const n = Number(v);
-  return Number.isSafeInteger(n) && n >= 0 ? n + 0 : undefined;
+  return Number.isSafeInteger(n) && (n >= 0 || mutant("job.completion-index-negative-accepted")) ? n + 0 : undefined;
 }
 
 // getFinishTimeFromContainers: the latest finish once every container (and, for the sidecars that outlive
@@ -110,10 +110,10 @@ export function getFinishedTimeMs(p: Pod): number {
   const fromContainers = finishTimeFromContainers(p);
   if (fromContainers !== undefined) return fromContainers;
   const ready = (p.status?.conditions ?? []).find((c) => c.type === "Ready");
-  const readyFalse = ready?.status === "False" ? toMs(ready.lastTransitionTime) : undefined;
+  const readyFalse = ready?.status === "False" || (mutant("job.finish-time-any-ready-condition") && ready) ? toMs(ready?.lastTransitionTime) : undefined;
   if (readyFalse !== undefined) return readyFalse;
   const deletion = toMs(p.metadata?.deletionTimestamp);
-  if (deletion !== undefined) return deletion - (p.metadata?.deletionGracePeriodSeconds ?? 0) * 1000;
+  if (deletion !== undefined) return deletion - (mutant("job.finish-time-keeps-grace") ? 0 : (p.metadata?.deletionGracePeriodSeconds ?? 0) * 1000);
   return toMs(p.metadata?.creationTimestamp) ?? 0;
 }
 
@@ -178,7 +178,7 @@ export function parseIndexes(s: string | undefined, completions: number): Set<nu
     const [a, b] = part.split("-");
     const lo = Number(a), hi = b === undefined ? lo : Number(b);
     if (!Number.isInteger(lo) || !Number.isInteger(hi)) continue;
-    for (let i = lo; i <= hi && i < completions; i++) out.add(i);
+    for (let i = lo; i <= hi && (i < completions || (mutant("job.completed-indexes-past-completions") && i === completions)); i++) out.add(i);
   }
   return out;
 }
@@ -270,7 +270,7 @@ export function managedByExternalController(job: Job): string | undefined {
 
 /** A Job is finished once Complete or Failed is True (IsJobFinished): the controller leaves it alone. */
 export function isJobFinished(job: Job): boolean {
-  return !!conditionTrue(job, "Complete") || !!conditionTrue(job, "Failed");
+  return !!conditionTrue(job, "Complete") || !!conditionTrue(job, "Failed") || (mutant("job.finished-on-failure-target") && !!conditionTrue(job, "FailureTarget"));
 }
 
 function newCondition(type: string, status: "True" | "False", reason: string, message: string, now: number): JobCondition {

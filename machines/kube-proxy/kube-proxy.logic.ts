@@ -120,7 +120,9 @@ export function topologyModeFromHints(endpoints: readonly CategorizedEndpoint[],
 }
 
 function availableForTopology(ep: CategorizedEndpoint, mode: string, nodeName: string, zone: string): boolean {
-  if (mode === "PreferSameNode") return (ep.nodeHints ?? []).includes(nodeName);
+  // the mutant reads the zone hints in PreferSameNode mode: every endpoint of this node's zone is used
+  if (mode === "PreferSameNode" && !mutant("kube-proxy.same-node-mode-reads-zone-hints")) return (ep.nodeHints ?? []).includes(nodeName);
+  if (mode === "PreferSameNode") return (ep.zoneHints ?? []).includes(zone);
   if (mode === "PreferSameZone") return (ep.zoneHints ?? []).includes(zone);
   return true;
 }
@@ -153,13 +155,14 @@ export function categorizeEndpoints<E extends CategorizedEndpoint>(
     if (ep.ready) {
       hasAnyEndpoints = true;
       if (ep.isLocal) hasLocalReady = true;
-    } else if (ep.serving && ep.terminating) {
+    } else if ((ep.serving || mutant("kube-proxy.any-endpoints-counts-not-serving")) && ep.terminating) {
       hasAnyEndpoints = true;
       if (ep.isLocal) hasLocalServingTerminating = true;
     }
   }
   let localEndpoints: E[] = [];
-  if (hasLocalReady) localEndpoints = endpoints.filter((ep) => ep.isLocal && ep.ready);
+  // the mutant prefers this node's terminating endpoints to its ready ones
+  if (hasLocalReady && !(hasLocalServingTerminating && mutant("kube-proxy.local-prefers-terminating"))) localEndpoints = endpoints.filter((ep) => ep.isLocal && ep.ready);
   else if (hasLocalServingTerminating) localEndpoints = endpoints.filter((ep) => ep.isLocal && ep.serving && ep.terminating);
   // the mutant sends traffic to other nodes when this one has no endpoint of its own
   else if (mutant("kube-proxy.local-policy-falls-back-to-remote")) localEndpoints = categorizeEndpoints(endpoints, true, false, nodeName, nodeLabels).clusterEndpoints ?? [];

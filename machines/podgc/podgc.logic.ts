@@ -18,7 +18,7 @@ export const TaintNodeOutOfService = "node.kubernetes.io/out-of-service";
 /** isPodTerminated: any phase but Pending, Running and Unknown. */
 export function isPodTerminated(pod: Pod): boolean {
   const phase = pod.status?.phase;
-  return phase !== "Pending" && phase !== "Running" && phase !== "Unknown";
+  return phase !== "Pending" && phase !== "Running" && (phase !== "Unknown" || mutant("podgc.unknown-phase-terminated"));
 }
 
 /** eviction.PodIsEvicted: Failed with reason Evicted. */
@@ -28,7 +28,7 @@ const isEvicted = (pod: Pod) => pod.status?.phase === "Failed" && pod.status?.re
 export function byEvictionAndCreationTimestamp(a: Pod, b: Pod): number {
   const ea = isEvicted(a);
   const eb = isEvicted(b);
-  if (ea !== eb) return ea ? -1 : 1;
+  if (ea !== eb) return ea !== mutant("podgc.evicted-deleted-last") ? -1 : 1;
   return byCreationTimestampThenName(a, b);
 }
 
@@ -55,7 +55,7 @@ export function terminatingOnOutOfServiceNodes(pods: readonly Pod[], nodes: Read
 
 /** gcUnscheduledTerminating: terminating pods never bound to a node. */
 export function unscheduledTerminating(pods: readonly Pod[]): Pod[] {
-  return pods.filter((p) => p.metadata?.deletionTimestamp && !p.spec?.nodeName);
+  return pods.filter((p) => (p.metadata?.deletionTimestamp || mutant("podgc.unscheduled-not-terminating-deleted")) && !p.spec?.nodeName);
 }
 
 /**

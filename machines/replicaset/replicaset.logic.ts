@@ -238,7 +238,7 @@ export function planReplicas(
   if (!satisfied(expectations, key, nowMs) || rs.metadata?.deletionTimestamp) return none;
   const diff = active - (rs.spec?.replicas ?? 1);
   if (diff < 0) {
-    const n = Math.min(-diff, BURST_REPLICAS);
+    const n = mutant("replicaset.creations-not-burst-limited") ? -diff : Math.min(-diff, BURST_REPLICAS);
     return { create: n, batches: slowStartBatches(n), delete: [], expectations: expectCreations(expectations, key, n, nowMs) };
   }
   if (diff > 0) {
@@ -299,10 +299,11 @@ export function lessForDeletion(a: Pod, rankA: number, b: Pod, rankB: number, no
   if (isPodReady(a) !== isPodReady(b)) return mutant("replicaset.ranks-ready-first") ? isPodReady(a) : !isPodReady(a);
   const ca = deletionCost(a), cb = deletionCost(b);
   if (ca !== cb) return mutant("replicaset.deletion-cost-highest-first") ? ca > cb : ca < cb;
-  if (rankA !== rankB) return rankA > rankB;
+  if (rankA !== rankB) return mutant("replicaset.colocated-deleted-last") ? rankA < rankB : rankA > rankB;
   if (isPodReady(a) && isPodReady(b)) {
     const ra = readySinceMs(a), rb = readySinceMs(b);
-    if (ra !== rb) return compareTimes(ra, rb, a, b, nowMs);
+    // the mutant deletes the pod ready the longest first
+    if (ra !== rb) return mutant("replicaset.ready-longest-deleted-first") ? compareTimes(rb, ra, b, a, nowMs) : compareTimes(ra, rb, a, b, nowMs);
   }
   if (maxRestarts(a) !== maxRestarts(b)) return mutant("replicaset.fewer-restarts-deleted-first") ? maxRestarts(a) < maxRestarts(b) : maxRestarts(a) > maxRestarts(b);
   const ta = toMs(a.metadata?.creationTimestamp), tb = toMs(b.metadata?.creationTimestamp);
@@ -408,9 +409,9 @@ export function statusFromCounts(rs: ReplicaSet, counts: ReplicaCounts, manageEr
   const hasFailure = conditions.some((c) => c.type === "ReplicaFailure");
   if (manageErr !== undefined && !hasFailure) {
     const diff = replicas - (rs.spec?.replicas ?? 1);
-    const reason = diff < 0 ? FAILED_CREATE : diff > 0 ? FAILED_DELETE : "";
+    const reason = diff < 0 || mutant("replicaset.failure-reason-always-create") ? FAILED_CREATE : diff > 0 ? FAILED_DELETE : "";
     conditions.push({ type: "ReplicaFailure", status: "True", reason, message: manageErr, lastTransitionTime: rfc3339(nowMs) });
-  } else if (manageErr === undefined && hasFailure) {
+  } else if (manageErr === undefined && hasFailure && !mutant("replicaset.failure-condition-kept")) {
     conditions = conditions.filter((c) => c.type !== "ReplicaFailure");
   }
   // ReplicaSetStatus: replicas is always written; the other counts are `json:",omitempty"`
