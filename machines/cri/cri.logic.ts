@@ -248,6 +248,8 @@ export interface CriContext {
   clusterDNS?: string;
   /** the node's CPUs and RAM (CriInput.machine); the kubelet's default machine when absent */
   machine?: { readonly cpus: number; readonly memoryBytes: number; readonly diskBytes?: number };
+  /** the node's /etc/hosts (CriInput.hostsFile) */
+  hostsFile?: string;
 }
 
 export interface CriInput {
@@ -265,6 +267,8 @@ export interface CriInput {
   clusterDNS?: string;
   /** the node's CPUs and RAM, as its kubelet reports them (nodeMachine): what sysinfo(2) and sched_getaffinity(2) tell its containers */
   machine?: { readonly cpus: number; readonly memoryBytes: number; readonly diskBytes?: number };
+  /** the node's /etc/hosts (common/nodehosts.ts), which a hostPath volume of it mounts; none when absent */
+  hostsFile?: string;
 }
 
 /**
@@ -293,6 +297,7 @@ export function initialCri(input: CriInput): CriContext {
     ...(input.machine ? { machine: input.machine } : {}),
     ...(input.hostServices ? { hostServices: input.hostServices } : {}),
     ...(input.clusterDNS ? { clusterDNS: input.clusterDNS } : {}),
+    ...(input.hostsFile !== undefined ? { hostsFile: input.hostsFile } : {}),
   };
 }
 
@@ -508,14 +513,15 @@ const HOST_ROOT = "host:";
 
 /**
  * The node's root filesystem before any pod wrote to it: a Debian node's top-level directories
- * (the osImage the kubelet reports), /etc/hostname, and /etc/machine-id with the ID the kubelet
- * reports as nodeInfo.machineID (kubelet/node.ts derives both alike).
+ * (the osImage the kubelet reports), /etc/hostname, /etc/hosts, and /etc/machine-id with the ID the
+ * kubelet reports as nodeInfo.machineID (kubelet/node.ts derives both alike).
  */
-function freshNodeRoot(node: string): FsTree {
+function freshNodeRoot(node: string, hostsFile: string | undefined): FsTree {
   const fs = MemFS.rootfs(["/boot", "/lib", "/media", "/mnt", "/opt", "/srv", "/var/lib/kubelet", "/var/lib/containerd", "/etc/kubernetes/manifests", "/var/log/pods", "/var/log/containers"]);
   fs.write("/etc/hostname", `${node}\n`);
   fs.write("/etc/machine-id", `${digestOf(`machine/${node}`).slice(0, 32)}\n`);
   fs.write("/etc/os-release", nodeOsRelease);
+  if (hostsFile !== undefined) fs.write("/etc/hosts", hostsFile);
   for (const path of nodeSpecialFiles.keys()) {
     fs.mkdir(resolvePath(path, ".."), true);
     fs.write(path, "");
@@ -570,7 +576,7 @@ function withoutNodeLogs(tree: FsTree): FsTree {
 }
 
 function nodeRoot(ctx: CriContext): FsTree {
-  return ctx.hostRoot ?? freshNodeRoot(ctx.node);
+  return ctx.hostRoot ?? freshNodeRoot(ctx.node, ctx.hostsFile);
 }
 
 /** The node's tree at `path` (a directory's tree, a file's text), or undefined when missing. */
