@@ -193,6 +193,8 @@ export function containerTimer(ctx: CriContext, containerId: string, event: { ty
 /** A process suspended on the network: a DNS query, or a connection, awaiting its answer. */
 export interface NetWait {
   containerId: string;
+  /** a postStart httpGet hook's request, made for the kubelet at this address: its failure is told to it, no process waits */
+  hook?: string;
   /** "dns": nslookup's own query; "resolve": the host lookup before a connection; "connect": the connection */
   kind: "dns" | "resolve" | "connect";
   host: string;
@@ -1090,7 +1092,7 @@ function startContainerReq(ctx: CriContext, id: number, containerId: string, fro
   fx.send(from, { type: "StartContainerResult", id, containerId, ok: true, startedAt: ctx.now });
   drive(ctx, c, undefined, fx);
   // the hook runs once the process has had its first turn (it may talk to what the process serves)
-  if (runPostStart(ctx, c) === "failed") fx.send(from, { type: "PostStartHookFailed", containerId });
+  if (runPostStart(ctx, c, from, fx) === "failed") fx.send(from, { type: "PostStartHookFailed", containerId });
 }
 
 /**
@@ -1099,10 +1101,41 @@ function startContainerReq(ctx: CriContext, id: number, containerId: string, fro
  * filesystem before anyone can exec into it. A non-zero exit fails it (the kubelet then kills
  * the container: FailedPostStartHook).
  */
-function runPostStart(ctx: CriContext, c: CriContainer): "none" | "ok" | "failed" {
-  const command = c.spec.lifecycle?.postStart?.exec?.command;
-  if (!command || command.length === 0 || !isRunning(c)) return "none";
+function runPostStart(ctx: CriContext, c: CriContainer, kubelet: string, fx: Fx): "none" | "ok" | "failed" | "sent" {
+  const hook = c.spec.lifecycle?.postStart;
+  if (!isRunning(c)) return "none";
+  if (hook?.httpGet) return startHookRequest(ctx, c, hook.httpGet, kubelet, fx);
+  const command = hook?.exec?.command;
+  if (!command || command.length === 0) return "none";
   return runCommand(ctx, c, [...command], 30_000).code === 0 ? "ok" : "failed";
+}
+
+/**
+ * An httpGet hook (handlers.go runHTTPHandler): a GET of host (the pod's IP when empty), the port
+ * (a name resolved among the container's ports) and path, through the node's data plane. Only a
+ * connection that fails fails it: any answer, whatever its status, is a success.
+ */
+function startHookRequest(ctx: CriContext, c: CriContainer, get: NonNullable<LifecycleHandler["httpGet"]>, kubelet: string, fx: Fx): "failed" | "sent" {
+  const port = typeof get.port === "number" ? get.port : /^[0-9]+$/.test(get.port) ? Number(get.port) : (c.spec.ports ?? []).find((p) => p.name === get.port)?.containerPort;
+  if (port === undefined) return "failed";
+  const host = get.host || c.podIP;
+  // NewRequestForHTTPGetAction: the path as given, "/" when empty
+  const path = get.path ? (get.path.startsWith("/") ? get.path : `/${get.path}`) : "/";
+  const id = ++ctx.netSeq;
+  ctx.waits.set(id, { containerId: c.id, kind: "connect", host, port, path, hook: kubelet });
+  const headers: RequestHeaders = [["user-agent", "kube-lifecycle/1.35"], ...(get.httpHeaders ?? []).map((h) => [h.name.toLowerCase(), h.value] as [string, string])];
+  fx.send("kube-proxy", { type: "Connect", id, node: ctx.node, dst: joinHostPort(canonicalIPv6(host), port), path, replyTo: `cri/${ctx.node}`, src: sourceAddress(c, host), headers } satisfies ConnectMsg);
+  return "sent";
+}
+
+/** A hook request's answer: its failure (no connection) kills the container through the kubelet. */
+function hookAnswered(ctx: CriContext, id: number, failed: boolean, fx: Fx): boolean {
+  const w = ctx.waits.get(id);
+  if (w?.hook === undefined) return false;
+  ctx.waits.delete(id);
+  const c = ctx.containers.get(w.containerId);
+  if (failed && c && isRunning(c)) fx.send(w.hook, { type: "PostStartHookFailed", containerId: w.containerId });
+  return true;
 }
 
 /** Resumes a process after its sleep ended. */
@@ -1417,6 +1450,7 @@ export function notePolicyAgent(ctx: CriContext, from: string): void {
 
 /** The far end answered a connection: resume the process with the response or the failure. */
 export function connectAnswered(ctx: CriContext, msg: ConnectResult, fx: Fx, resumeExec?: ExecResume): void {
+  if (hookAnswered(ctx, msg.id, msg.error !== undefined || msg.tlsError !== undefined, fx)) return;
   const s = settleWait(ctx, msg.id, fx);
   if (!s) return;
   const { w, c } = s;
@@ -1429,6 +1463,7 @@ export function connectAnswered(ctx: CriContext, msg: ConnectResult, fx: Fx, res
 
 /** No answer within the resolver's (or connect's) timeout: DNS gives no addresses, a connection times out. */
 export function netTimeout(ctx: CriContext, id: number, fx: Fx, resumeExec?: ExecResume): void {
+  if (hookAnswered(ctx, id, true, fx)) return;
   const s = settleWait(ctx, id, fx);
   if (!s) return;
   const { w, c } = s;
