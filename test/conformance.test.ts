@@ -535,6 +535,21 @@ describe("Container Lifecycle Hook: a postStart httpGet hook (handlers.go runHTT
     await c.stop();
   });
 
+  it("should execute prestop http hook properly: deleting the pod sends the preStop GET to the other pod before the stop", async () => {
+    const c = await cluster();
+    await c.apply([handler] as never);
+    await c.settle();
+    const targetIP = c.get("Pod", "pod-handle-http-request", "default").status.podIP;
+    const pre = { ...hooked("pod-with-prestop-http-hook", {}), spec: { containers: [{ name: "c", image: "registry.k8s.io/pause:3.10.1", lifecycle: { preStop: { httpGet: { path: "/echo?msg=prestop", host: targetIP, port: 8080 } } } }] } };
+    await c.apply([pre] as never);
+    await c.settle();
+    await c.delete("Pod", "pod-with-prestop-http-hook", "default", { gracePeriodSeconds: 15 });
+    await c.settle();
+    expect(await logs(c, "pod-handle-http-request")).toMatch(/GET \/echo\?msg=prestop/);
+    expect(reasons(c, "pod-with-prestop-http-hook").some((r: string) => r.startsWith("FailedPreStopHook"))).toBe(false);
+    await c.stop();
+  });
+
   it("a hook nothing answers fails: FailedPostStartHook 'PostStartHook failed', the container killed (Killing: FailedPostStartHook) and restarted", async () => {
     const c = await cluster();
     await c.apply([handler] as never);
