@@ -13,6 +13,7 @@ import { metricsServerMachine } from "../machines/metricsserver/metricsserver.ma
 import { cniMachine } from "../machines/cni/cni.machine.js";
 import { nodePodCIDR, nodePodCIDRv6 } from "../machines/cni/ipam.js";
 import { nodeInternalIPs } from "../machines/kubelet/node.js";
+import { nodeHostsFile } from "../machines/common/nodehosts.js";
 import { joinHostPort } from "../machines/common/ip.js";
 import { nodeMachine } from "../machines/common/kernel.js";
 import type { ExtraRegistry } from "../machines/cri/registry.js";
@@ -149,7 +150,7 @@ export function components(nodes: Node[], seed: number, opts: unknown, mint: (ad
         // kubeadm's kube-dns ClusterIP, the kubelet's --cluster-dns, where a non-IPv4 cluster has it elsewhere
         const dns = isIPv6Primary(networking) ? { clusterDNS: serviceIPAt(networking, 10) } : {};
         // the node's CPUs and RAM as its kubelet reports them: what its containers' nproc and free read
-        rt.spawn(`cri/${name}`, criMachine, { node: name, ...(registry ? { registry } : {}), ...(appArmorProfiles ? { appArmorProfiles } : {}), ...hostServices, ...dns, machine: nodeMachine(n as Parameters<typeof nodeMachine>[0]) });
+        rt.spawn(`cri/${name}`, criMachine, { node: name, ...(registry ? { registry } : {}), ...(appArmorProfiles ? { appArmorProfiles } : {}), ...hostServices, ...dns, machine: nodeMachine(n as Parameters<typeof nodeMachine>[0]), hostsFile: nodeHostsFile(name, nodeInternalIPs(i, podCIDR, podCIDRv6)) });
         rt.spawn(`kubelet/${name}`, kubeletMachine, { node: n, index: i, ...cidr, ...dns, token: tokenOf(`kubelet/${name}`), now: rt.now, ...rootCA });
       }
       // [/node agent]

@@ -498,3 +498,69 @@ describe("downward API resourceFieldRef in env (downwardapi.go)", () => {
     await c.stop();
   });
 });
+
+describe("Container Lifecycle Hook: a postStart httpGet hook (handlers.go runHTTPHandler; lifecycle_hook.go)", () => {
+  // the e2e test's server: agnhost netexec on 8080, which logs each /echo request
+  const handler = { apiVersion: "v1", kind: "Pod", metadata: { name: "pod-handle-http-request", namespace: "default" }, spec: { containers: [{ name: "container-handle-http-request", image: "registry.k8s.io/e2e-test-images/agnhost:2.53", args: ["netexec"], ports: [{ containerPort: 8080, protocol: "TCP" }] }] } };
+  const hooked = (name: string, httpGet: Record<string, unknown>) => ({ apiVersion: "v1", kind: "Pod", metadata: { name, namespace: "default" }, spec: { containers: [{ name, image: "registry.k8s.io/pause:3.10.1", lifecycle: { postStart: { httpGet } } }] } });
+  const reasons = (c: Cluster, pod: string) => c.list("Event", { namespace: "default" }).filter((e: { involvedObject: { name: string } }) => e.involvedObject.name === pod).map((e: { reason: string; message: string }) => `${e.reason}: ${e.message}`);
+
+  it("should execute poststart http hook properly: the hook's GET reaches the other pod (host: its IP), and the container runs on", async () => {
+    const c = await cluster();
+    await c.apply([handler] as never);
+    await c.settle();
+    const targetIP = c.get("Pod", "pod-handle-http-request", "default").status.podIP;
+    await c.apply([hooked("pod-with-poststart-http-hook", { path: "/echo?msg=poststart", host: targetIP, port: 8080 })] as never);
+    await c.settle();
+    expect(await logs(c, "pod-handle-http-request")).toMatch(/GET \/echo\?msg=poststart/);
+    const st = c.get("Pod", "pod-with-poststart-http-hook", "default").status.containerStatuses[0];
+    expect([st.state.running !== undefined, st.restartCount]).toEqual([true, 0]);
+    expect(reasons(c, "pod-with-poststart-http-hook").some((r: string) => r.startsWith("FailedPostStartHook"))).toBe(false);
+    await c.stop();
+  });
+
+  it("without host the hook goes to the pod's own IP, by a named port; an answer that is no 2xx (netexec's 404) is no failure", async () => {
+    const c = await cluster();
+    const own = { ...handler, metadata: { name: "self", namespace: "default" }, spec: { containers: [{ ...handler.spec.containers[0], ports: [{ name: "http", containerPort: 8080, protocol: "TCP" }], lifecycle: { postStart: { httpGet: { path: "/echo?msg=self", port: "http" } } } }] } };
+    await c.apply([handler, own] as never);
+    await c.settle();
+    const targetIP = c.get("Pod", "pod-handle-http-request", "default").status.podIP;
+    await c.apply([hooked("not-found", { path: "/nosuch", host: targetIP, port: 8080 })] as never);
+    await c.settle();
+    expect(await logs(c, "self")).toMatch(/GET \/echo\?msg=self/);
+    for (const name of ["self", "not-found"]) {
+      expect(c.get("Pod", name, "default").status.containerStatuses[0].restartCount).toBe(0);
+      expect(reasons(c, name).some((r: string) => r.startsWith("FailedPostStartHook"))).toBe(false);
+    }
+    await c.stop();
+  });
+
+  it("should execute prestop http hook properly: deleting the pod sends the preStop GET to the other pod before the stop", async () => {
+    const c = await cluster();
+    await c.apply([handler] as never);
+    await c.settle();
+    const targetIP = c.get("Pod", "pod-handle-http-request", "default").status.podIP;
+    const pre = { ...hooked("pod-with-prestop-http-hook", {}), spec: { containers: [{ name: "c", image: "registry.k8s.io/pause:3.10.1", lifecycle: { preStop: { httpGet: { path: "/echo?msg=prestop", host: targetIP, port: 8080 } } } }] } };
+    await c.apply([pre] as never);
+    await c.settle();
+    await c.delete("Pod", "pod-with-prestop-http-hook", "default", { gracePeriodSeconds: 15 });
+    await c.settle();
+    expect(await logs(c, "pod-handle-http-request")).toMatch(/GET \/echo\?msg=prestop/);
+    expect(reasons(c, "pod-with-prestop-http-hook").some((r: string) => r.startsWith("FailedPreStopHook"))).toBe(false);
+    await c.stop();
+  });
+
+  it("a hook nothing answers fails: FailedPostStartHook 'PostStartHook failed', the container killed (Killing: FailedPostStartHook) and restarted", async () => {
+    const c = await cluster();
+    await c.apply([handler] as never);
+    await c.settle();
+    const targetIP = c.get("Pod", "pod-handle-http-request", "default").status.podIP;
+    await c.apply([hooked("refused", { path: "/", host: targetIP, port: 8081 })] as never);
+    await c.settle();
+    const seen = reasons(c, "refused");
+    expect(seen).toContain("FailedPostStartHook: PostStartHook failed");
+    expect(seen).toContain("Killing: FailedPostStartHook");
+    expect(c.get("Pod", "refused", "default").status.containerStatuses[0].restartCount).toBeGreaterThanOrEqual(1);
+    await c.stop();
+  });
+});

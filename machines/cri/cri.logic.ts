@@ -198,6 +198,10 @@ export function containerTimer(ctx: CriContext, containerId: string, event: { ty
 /** A process suspended on the network: a DNS query, or a connection, awaiting its answer. */
 export interface NetWait {
   containerId: string;
+  /** an httpGet hook's request, made for the kubelet at this address: its failure is told to it, no process waits */
+  hook?: string;
+  /** which hook: its failure is PostStartHookFailed or PreStopHookFailed */
+  hookKind?: "postStart" | "preStop";
   /** "dns": nslookup's own query; "resolve": the host lookup before a connection; "connect": the connection */
   kind: "dns" | "resolve" | "connect";
   host: string;
@@ -253,6 +257,8 @@ export interface CriContext {
   clusterDNS?: string;
   /** the node's CPUs and RAM (CriInput.machine); the kubelet's default machine when absent */
   machine?: { readonly cpus: number; readonly memoryBytes: number; readonly diskBytes?: number };
+  /** the node's /etc/hosts (CriInput.hostsFile) */
+  hostsFile?: string;
 }
 
 export interface CriInput {
@@ -270,6 +276,8 @@ export interface CriInput {
   clusterDNS?: string;
   /** the node's CPUs and RAM, as its kubelet reports them (nodeMachine): what sysinfo(2) and sched_getaffinity(2) tell its containers */
   machine?: { readonly cpus: number; readonly memoryBytes: number; readonly diskBytes?: number };
+  /** the node's /etc/hosts (common/nodehosts.ts), which a hostPath volume of it mounts; none when absent */
+  hostsFile?: string;
 }
 
 /**
@@ -298,6 +306,7 @@ export function initialCri(input: CriInput): CriContext {
     ...(input.machine ? { machine: input.machine } : {}),
     ...(input.hostServices ? { hostServices: input.hostServices } : {}),
     ...(input.clusterDNS ? { clusterDNS: input.clusterDNS } : {}),
+    ...(input.hostsFile !== undefined ? { hostsFile: input.hostsFile } : {}),
   };
 }
 
@@ -514,14 +523,15 @@ const HOST_ROOT = "host:";
 
 /**
  * The node's root filesystem before any pod wrote to it: a Debian node's top-level directories
- * (the osImage the kubelet reports), /etc/hostname, and /etc/machine-id with the ID the kubelet
- * reports as nodeInfo.machineID (kubelet/node.ts derives both alike).
+ * (the osImage the kubelet reports), /etc/hostname, /etc/hosts, and /etc/machine-id with the ID the
+ * kubelet reports as nodeInfo.machineID (kubelet/node.ts derives both alike).
  */
-function freshNodeRoot(node: string): FsTree {
+function freshNodeRoot(node: string, hostsFile: string | undefined): FsTree {
   const fs = MemFS.rootfs(["/boot", "/lib", "/media", "/mnt", "/opt", "/srv", "/var/lib/kubelet", "/var/lib/containerd", "/etc/kubernetes/manifests", "/var/log/pods", "/var/log/containers"]);
   fs.write("/etc/hostname", `${node}\n`);
   fs.write("/etc/machine-id", `${digestOf(`machine/${node}`).slice(0, 32)}\n`);
   fs.write("/etc/os-release", nodeOsRelease);
+  if (hostsFile !== undefined) fs.write("/etc/hosts", hostsFile);
   for (const path of nodeSpecialFiles.keys()) {
     fs.mkdir(resolvePath(path, ".."), true);
     fs.write(path, "");
@@ -576,7 +586,7 @@ function withoutNodeLogs(tree: FsTree): FsTree {
 }
 
 function nodeRoot(ctx: CriContext): FsTree {
-  return ctx.hostRoot ?? freshNodeRoot(ctx.node);
+  return ctx.hostRoot ?? freshNodeRoot(ctx.node, ctx.hostsFile);
 }
 
 /** The node's tree at `path` (a directory's tree, a file's text), or undefined when missing. */
@@ -1098,7 +1108,7 @@ function startContainerReq(ctx: CriContext, id: number, containerId: string, fro
   fx.send(from, { type: "StartContainerResult", id, containerId, ok: true, startedAt: ctx.now });
   drive(ctx, c, undefined, fx);
   // the hook runs once the process has had its first turn (it may talk to what the process serves)
-  if (runPostStart(ctx, c) === "failed") fx.send(from, { type: "PostStartHookFailed", containerId });
+  if (runPostStart(ctx, c, from, fx) === "failed") fx.send(from, { type: "PostStartHookFailed", containerId });
 }
 
 /**
@@ -1107,10 +1117,67 @@ function startContainerReq(ctx: CriContext, id: number, containerId: string, fro
  * filesystem before anyone can exec into it. A non-zero exit fails it (the kubelet then kills
  * the container: FailedPostStartHook).
  */
-function runPostStart(ctx: CriContext, c: CriContainer): "none" | "ok" | "failed" {
-  const command = c.spec.lifecycle?.postStart?.exec?.command;
-  if (!command || command.length === 0 || !isRunning(c)) return "none";
+function runPostStart(ctx: CriContext, c: CriContainer, kubelet: string, fx: Fx): "none" | "ok" | "failed" | "sent" {
+  const hook = c.spec.lifecycle?.postStart;
+  if (!isRunning(c)) return "none";
+  if (hook?.httpGet) return startHookRequest(ctx, c, hook.httpGet, kubelet, "postStart", fx);
+  const command = hook?.exec?.command;
+  if (!command || command.length === 0) return "none";
   return runCommand(ctx, c, [...command], 30_000).code === 0 ? "ok" : "failed";
+}
+
+/**
+ * An httpGet hook (handlers.go runHTTPHandler): a GET of host (the pod's IP when empty), the port
+ * (a name resolved among the container's ports) and path, through the node's data plane. Only a
+ * connection that fails fails it: any answer, whatever its status, is a success.
+ */
+function startHookRequest(ctx: CriContext, c: CriContainer, get: NonNullable<LifecycleHandler["httpGet"]>, kubelet: string, hookKind: "postStart" | "preStop", fx: Fx): "failed" | "sent" {
+  const at = hookTarget(c, get);
+  if (!at) return "failed";
+  const { host, port, path } = at;
+  const id = ++ctx.netSeq;
+  ctx.waits.set(id, { containerId: c.id, kind: "connect", host, port, path, hook: kubelet, hookKind });
+  fx.send("kube-proxy", { type: "Connect", id, node: ctx.node, dst: joinHostPort(canonicalIPv6(host), port), path, replyTo: `cri/${ctx.node}`, src: sourceAddress(c, host), headers: hookHeaders(get) } satisfies ConnectMsg);
+  return "sent";
+}
+
+/** Where an httpGet hook goes: host (the pod's IP when empty), the port (a name resolved among the container's ports; none: the hook fails), the path ("/" when empty). */
+function hookTarget(c: CriContainer, get: NonNullable<LifecycleHandler["httpGet"]>): { host: string; port: number; path: string } | undefined {
+  const port = typeof get.port === "number" ? get.port : /^[0-9]+$/.test(get.port) ? Number(get.port) : (c.spec.ports ?? []).find((p) => p.name === get.port)?.containerPort;
+  if (port === undefined) return undefined;
+  return { host: get.host || c.podIP, port, path: get.path ? (get.path.startsWith("/") ? get.path : `/${get.path}`) : "/" };
+}
+
+/** The hook's request headers: kube-lifecycle's user agent, then the hook's own. */
+function hookHeaders(get: NonNullable<LifecycleHandler["httpGet"]>): RequestHeaders {
+  return [["user-agent", "kube-lifecycle/1.35"], ...(get.httpHeaders ?? []).map((h) => [h.name.toLowerCase(), h.value] as [string, string])];
+}
+
+/** An httpGet hook to a pod of this node, answered now ("ok" or "failed"); undefined when the host is elsewhere. */
+function localHookAnswer(ctx: CriContext, c: CriContainer, get: NonNullable<LifecycleHandler["httpGet"]>): "ok" | "failed" | undefined {
+  const at = hookTarget(c, get);
+  if (!at) return "failed";
+  const { host, port, path } = at;
+  const holders = [...ctx.containers.values()].filter((x) => (x.podIP === host || (x.podIPs?.includes(host) ?? false)) && isRunning(x));
+  if (holders.length === 0) return undefined;
+  const target = holders.find((x) => listenerOwner(ctx, x.sandboxId, port) !== undefined) ?? holders[0]!;
+  const r = httpTo(ctx, target.sandboxId, host, port, path, sourceAddress(c, host), true, hookHeaders(get));
+  return r?.type === "http" && !("error" in r) ? "ok" : "failed";
+}
+
+/**
+ * A hook request's answer: a failed postStart hook kills the running container through the
+ * kubelet; a failed preStop hook is reported whether or not the container has stopped since.
+ */
+function hookAnswered(ctx: CriContext, id: number, failed: boolean, fx: Fx): boolean {
+  const w = ctx.waits.get(id);
+  if (w?.hook === undefined) return false;
+  ctx.waits.delete(id);
+  const c = ctx.containers.get(w.containerId);
+  if (!failed || !c) return true;
+  if (w.hookKind === "preStop") fx.send(w.hook, { type: "PreStopHookFailed", containerId: w.containerId });
+  else if (isRunning(c)) fx.send(w.hook, { type: "PostStartHookFailed", containerId: w.containerId });
+  return true;
 }
 
 /** Resumes a process after its sleep ended. */
@@ -1425,6 +1492,7 @@ export function notePolicyAgent(ctx: CriContext, from: string): void {
 
 /** The far end answered a connection: resume the process with the response or the failure. */
 export function connectAnswered(ctx: CriContext, msg: ConnectResult, fx: Fx, resumeExec?: ExecResume): void {
+  if (hookAnswered(ctx, msg.id, msg.error !== undefined || msg.tlsError !== undefined, fx)) return;
   const s = settleWait(ctx, msg.id, fx);
   if (!s) return;
   const { w, c } = s;
@@ -1437,6 +1505,7 @@ export function connectAnswered(ctx: CriContext, msg: ConnectResult, fx: Fx, res
 
 /** No answer within the resolver's (or connect's) timeout: DNS gives no addresses, a connection times out. */
 export function netTimeout(ctx: CriContext, id: number, fx: Fx, resumeExec?: ExecResume): void {
+  if (hookAnswered(ctx, id, true, fx)) return;
   const s = settleWait(ctx, id, fx);
   if (!s) return;
   const { w, c } = s;
@@ -1544,7 +1613,8 @@ export function exitContainer(ctx: CriContext, c: CriContainer, code: number, re
   if (!isRunning(c)) return;
   fx.cancel(`proc/${c.id}`);
   fx.cancel(`net/${c.id}`);
-  for (const [id, w] of ctx.waits) if (w.containerId === c.id) ctx.waits.delete(id);
+  // a preStop hook's request outlives its container: its failure is still reported
+  for (const [id, w] of ctx.waits) if (w.containerId === c.id && w.hookKind !== "preStop") ctx.waits.delete(id);
   killExecs(ctx, c, fx);
   // the process is gone: its history with it
   delete c.proc;
@@ -1617,9 +1687,10 @@ export function handlesSigterm(c: Pick<CriContainer, "image" | "spec">): boolean
 /**
  * The preStop hook run: its time in ms (sleep takes its seconds, exec its commands' sleeps, httpGet
  * an instant) and whether it failed (an exec that did not exit 0 or ran out of time, an httpGet
- * nothing answers: the hook runner's errors).
+ * whose port is no port: the hook runner's errors; an httpGet's refused connection is told when
+ * the data plane answers).
  */
-export function runPreStop(ctx: CriContext, c: CriContainer, hook: LifecycleHandler | undefined, graceMs: number): { ms: number; failed: boolean } {
+export function runPreStop(ctx: CriContext, c: CriContainer, hook: LifecycleHandler | undefined, graceMs: number, kubelet: string, fx: Fx): { ms: number; failed: boolean } {
   if (!hook) return { ms: 0, failed: false };
   if (hook.sleep) return { ms: Math.min(graceMs, hook.sleep.seconds * 1000), failed: false };
   if (hook.exec?.command) {
@@ -1627,10 +1698,11 @@ export function runPreStop(ctx: CriContext, c: CriContainer, hook: LifecycleHand
     return { ms: Math.min(graceMs, r.elapsedMs), failed: r.code !== 0 };
   }
   if (hook.httpGet) {
-    const port = typeof hook.httpGet.port === "number" ? hook.httpGet.port : Number((c.spec.ports ?? []).find((p) => p.name === hook.httpGet!.port)?.containerPort);
-    const l = listenerIn(ctx, c.sandboxId, port);
-    l?.({ kind: "http", path: hook.httpGet.path ?? "/", now: ctx.now });
-    return { ms: 0, failed: !l };
+    // a pod of this node answers before the stop signal goes out (the kubelet waits for the hook);
+    // another node's through the data plane
+    const local = localHookAnswer(ctx, c, hook.httpGet);
+    if (local !== undefined) return { ms: 0, failed: local === "failed" };
+    return { ms: 0, failed: startHookRequest(ctx, c, hook.httpGet, kubelet, "preStop", fx) === "failed" };
   }
   return { ms: 0, failed: false };
 }
@@ -1664,7 +1736,7 @@ function stopContainer(ctx: CriContext, req: Extract<CriRequest, { type: "StopCo
   }
   // time.Duration(r.GetTimeout())*time.Second: a timeout past 292 years wraps, often to 0 or less
   const timeoutMs = goSecondsMs(req.timeoutSeconds);
-  const { ms: hookMs, failed } = runPreStop(ctx, c, req.preStop, timeoutMs);
+  const { ms: hookMs, failed } = runPreStop(ctx, c, req.preStop, timeoutMs, from, fx);
   if (failed) fx.send(from, { type: "PreStopHookFailed", containerId: c.id });
   stepContainer(ctx, c, { type: "Stop", stop: { id: req.id, from, graceMs: killAfterMs(timeoutMs, hookMs), hookMs } }, fx);
 }

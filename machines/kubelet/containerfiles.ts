@@ -4,6 +4,7 @@
 
 import type { Container, Pod } from "kubernetes-types/core/v1";
 import { mutant } from "../common/mutation.js";
+import { nodeHostsFile } from "../common/nodehosts.js";
 
 /** The cluster domain the kubelet is configured with (--cluster-domain). */
 export const clusterDomain = "cluster.local";
@@ -66,14 +67,6 @@ function hostAliasEntries(aliases: readonly HostAlias[]): string {
   return "\n# Entries added by HostAliases.\n" + aliases.map((a) => `${a.ip}\t${(a.hostnames ?? []).join("\t")}\n`).join("");
 }
 
-/**
- * The node's own /etc/hosts, as a kind or kubeadm node has it: localhost and the node's address;
- * docker names a dual-stack node's IPv6 address after its IPv4 one (each address it has).
- */
-function nodeHostsFile(nodeName: string, hostIP: string, hostIPv6?: string): string {
-  return `127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n${hostIP}\t${nodeName}\n${hostIPv6 !== undefined ? `${hostIPv6}\t${nodeName}\n` : ""}`;
-}
-
 /** nodeHostsFileContent: a host-network pod's hosts file, the node's own under its header, then the hostAliases entries. */
 export function nodeHostsFileContent(nodeHostsFile: string, hostAliases: readonly HostAlias[]): string {
   return managedHostsHeaderWithHostNetwork + nodeHostsFile + hostAliasEntries(hostAliases);
@@ -96,7 +89,7 @@ export interface NodeAddresses {
 /** The pod's /etc/hosts (ensureHostsFile): the node's file for a host-network pod, else the managed one. */
 export function etcHostsContent(pod: Pod, podIPs: string[], node: NodeAddresses): string {
   const aliases = pod.spec?.hostAliases ?? [];
-  if (pod.spec?.hostNetwork) return nodeHostsFileContent(nodeHostsFile(node.name, node.hostIP, node.hostIPv6), aliases);
+  if (pod.spec?.hostNetwork) return nodeHostsFileContent(nodeHostsFile(node.name, node.hostIPv6 === undefined ? [node.hostIP] : [node.hostIP, node.hostIPv6]), aliases);
   const { hostname, domain } = podHostname(pod);
   return managedHostsFileContent(podIPs, hostname, domain, aliases);
 }

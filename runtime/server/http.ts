@@ -1635,7 +1635,7 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
   if (p.subresource === "log") {
     // LogREST is a Getter only: installer.go registers GET alone, so any other method is go-restful's 405
     if (method !== "GET") return refuse(S.methodNotAllowed());
-    return serveLogs(cluster, { ...base, namespace: p.namespace ?? "default", name: p.name ?? "" }, q, req, res, (st) => sendStatus(res, st));
+    return serveLogs(cluster, { ...base, namespace: p.namespace ?? "default", name: p.name ?? "" }, q, req, res, (st) => sendStatus(res, st), hc.upgrade);
   }
   // a client that prefers protobuf (client-go's typed clients) gets it for the kinds the protobuf table carries
   const protobuf = !table && prefersProtobuf(accept);

@@ -15,6 +15,9 @@ import { parseRFC3339 } from "./gotime.js";
 import { resourceFor } from "../../machines/apiserver/resources.js";
 import { kubeletConnection } from "../../machines/apiserver/nodelocation.js";
 import { dialKubelet } from "./nodeproxy.js";
+import type { Duplex } from "node:stream";
+import type { WebSocket } from "ws";
+import { acceptWebSocket, closeAndEnd, offeredProtocols, refuseUpgrade } from "./stream.js";
 
 // errors.NewInvalid(api.Kind("PodLogOptions"), …): the core group's PodLogOptions kind.
 const podLogOptionsKind: ResourceInfo = { kind: "PodLogOptions", resource: "pods", singular: "pod", group: "", version: "v1", namespaced: true, shortNames: [], verbs: [], subresources: [] };
@@ -188,8 +191,68 @@ function kubeletLogURL(at: { host: string; port: string }, pod: Pod, container: 
   return `https://${host}:${at.port}/containerLogs/${pod.metadata?.namespace ?? ""}/${pod.metadata?.name ?? ""}/${container}${query ? `?${query}` : ""}`;
 }
 
-/** Serves GET pods/<name>/log with container, previous, follow, timestamps, tailLines, sinceSeconds, sinceTime, limitBytes. */
-export async function serveLogs(cluster: Cluster, base: Omit<ApiRequest, "type" | "id" | "verb">, q: URLSearchParams, req: IncomingMessage, res: ServerResponse, sendStatus: (st: Status) => void): Promise<void> {
+// wsstream.NewDefaultReaderProtocols: a client offering none reads binary too
+const logProtocols = new Map([["", "binary"], ["binary.k8s.io", "binary"], ["base64.binary.k8s.io", "base64"]] as const);
+// messageCopy's read buffer: each message carries at most this many bytes of the log
+const wsChunkBytes = 2048;
+
+/** wsstream's handshake: the first offered subprotocol it serves ("" when none is offered), else undefined. */
+export function logProtocol(offered: string[]): string | undefined {
+  return (offered.length === 0 ? [""] : offered).find((p) => logProtocols.has(p as never));
+}
+
+/** The messages wsstream's Reader sends for a piece of the log: 2 KiB pieces, raw or base64 text. */
+export function logMessages(bytes: Buffer, base64: boolean): Array<Buffer | string> {
+  const out: Array<Buffer | string> = [];
+  for (let i = 0; i < bytes.length; i += wsChunkBytes) {
+    const piece = bytes.subarray(i, i + wsChunkBytes);
+    out.push(base64 ? piece.toString("base64") : piece);
+  }
+  return out;
+}
+
+/** Where the log goes: the HTTP body, or (StreamObject with a WebSocket request) a wsstream Reader. */
+interface LogSink {
+  write(text: string): void;
+  end(): void;
+  /** true once the client is gone */
+  gone(): boolean;
+}
+
+function httpSink(req: IncomingMessage, res: ServerResponse): LogSink {
+  res.writeHead(200, { "Content-Type": "text/plain", "Transfer-Encoding": "chunked" });
+  let closed = false;
+  req.on("close", () => (closed = true));
+  // a client that half-closes cancels the request's context in net/http: a follow ends
+  const halfClosed = () => (closed = true);
+  if (req.socket.readableEnded) closed = true;
+  else req.socket.once("end", halfClosed);
+  res.once("finish", () => req.socket?.off("end", halfClosed));
+  return { write: (t) => void (t && res.write(t)), end: () => void res.end(), gone: () => closed };
+}
+
+function wsSink(ws: WebSocket, base64: boolean): LogSink {
+  let closed = false;
+  // the Reader ignores what the client sends; its close (or the connection's end) ends the stream
+  ws.on("close", () => (closed = true));
+  // ping: a zero-length message before the log (text under base64, else binary)
+  ws.send(base64 ? "" : Buffer.alloc(0), { binary: !base64 });
+  return {
+    write: (t) => {
+      if (closed) return;
+      for (const m of logMessages(Buffer.from(t), base64)) ws.send(m, { binary: !base64 });
+    },
+    end: () => closeAndEnd(ws),
+    gone: () => closed,
+  };
+}
+
+/**
+ * Serves GET pods/<name>/log with container, previous, follow, timestamps, tailLines, sinceSeconds,
+ * sinceTime, limitBytes; `upgrade` is set for a request asking to upgrade, which a WebSocket
+ * request does (StreamObject: a refusal before the stream is still an HTTP answer).
+ */
+export async function serveLogs(cluster: Cluster, base: Omit<ApiRequest, "type" | "id" | "verb">, q: URLSearchParams, req: IncomingMessage, res: ServerResponse, sendStatus: (st: Status) => void, upgrade?: { socket: Duplex; head: Buffer }): Promise<void> {
   // a refusal is written as every handler writes one (ErrorNegotiated): the server's negotiated
   // media type, pretty for curl, json.Encoder's newline
   // The filter chain authorizes first; then GetResourceWithOptions decodes the options (400) and
@@ -237,26 +300,28 @@ export async function serveLogs(cluster: Cluster, base: Omit<ApiRequest, "type" 
     ...(o.sinceSeconds !== undefined ? { sinceTime: cluster.now() - o.sinceSeconds * 1000 } : o.sinceTime !== undefined ? { sinceTime: o.sinceTime.ms } : {}),
   };
   const lines = await containerLogs(cluster, dialled.node, located.id);
-  res.writeHead(200, { "Content-Type": "text/plain", "Transfer-Encoding": "chunked" });
-  res.write(formatLogLines(lines, opts));
-  if (!o.follow) return void res.end();
+  let sink: LogSink;
+  // wsstream.IsWebSocketRequest: Upgrade is websocket (any case) and Connection asks to upgrade
+  if (upgrade && String(req.headers.upgrade ?? "").toLowerCase() === "websocket") {
+    const protocol = logProtocol(offeredProtocols(req));
+    // x/net/websocket answers a refused handshake 403 with no body
+    if (protocol === undefined) return refuseUpgrade(upgrade.socket, 403, "", "text/plain; charset=utf-8");
+    // the response keeps the socket (nothing more is written through it) so that its close frees
+    // the request's in-flight slot
+    sink = wsSink(await acceptWebSocket(req, upgrade.socket, upgrade.head, protocol), logProtocols.get(protocol as never) === "base64");
+  } else sink = httpSink(req, res);
+  sink.write(formatLogLines(lines, opts));
+  if (!o.follow) return sink.end();
   // follow: poll the CRI and write what is new until the client goes or the container stops.
   let sent = lines.length;
-  let closed = false;
-  req.on("close", () => (closed = true));
-  // a client that half-closes cancels the request's context in net/http: the follow ends
-  const halfClosed = () => (closed = true);
-  if (req.socket.readableEnded) closed = true;
-  else req.socket.once("end", halfClosed);
-  res.once("finish", () => req.socket?.off("end", halfClosed));
-  while (!closed) {
+  while (!sink.gone()) {
     await new Promise((r) => setTimeout(r, 250));
     const now = await containerLogs(cluster, dialled.node, located.id);
-    if (now.length > sent) res.write(formatLogLines(now.slice(sent), { timestamps: opts.timestamps }));
+    if (now.length > sent) sink.write(formatLogLines(now.slice(sent), { timestamps: opts.timestamps }));
     sent = Math.max(sent, now.length);
     const live = await cluster.request({ ...base, verb: "get", subresource: "log" });
     const st = live.ok ? [...(live.object.status?.containerStatuses ?? []), ...(live.object.status?.initContainerStatuses ?? [])].find((s: any) => s.name === picked.name) : undefined;
     if (!st?.state?.running || st.containerID?.replace(/^[a-z]+:\/\//, "") !== located.id) break;
   }
-  res.end();
+  sink.end();
 }

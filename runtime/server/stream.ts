@@ -262,7 +262,8 @@ export function closeAndEnd(ws: WebSocket): void {
 
 /** Completes a WebSocket upgrade with the subprotocol chosen for the request. */
 export function acceptWebSocket(req: IncomingMessage, socket: Duplex, head: Buffer, protocol: string): Promise<WebSocket> {
-  if (!isToken(protocol)) {
+  // "" is a request that offered none: the handshake names no subprotocol
+  if (protocol !== "" && !isToken(protocol)) {
     renamed.set(req, protocol);
     req.headers["sec-websocket-protocol"] = standIn;
     protocol = standIn;
