@@ -14,6 +14,7 @@ import { validateObjectMeta } from "./validation/meta.js";
 import { nameIsDNSSubdomain } from "./validation/names.js";
 import { maxCustomDepth } from "./schema/depth.js";
 import { NumberLiteral } from "../common/numberliteral.js";
+import { compileRegex } from "./cel/regex.js";
 
 type Obj = any;
 type Schema = Record<string, any>;
@@ -177,9 +178,11 @@ function validateValue(v: unknown, s: Schema, path: string, root: boolean, errs:
     if (typeof s.maxLength === "number" && len > s.maxLength) errs.push(tooLong(name, v, s.maxLength));
     if (typeof s.minLength === "number" && len < s.minLength) errs.push(invalidValue(name, v, `${name} in body should be at least ${s.minLength} chars long`));
     if (typeof s.pattern === "string") {
+      // Go's regexp, as kube-openapi's validator runs it: RE2's meaning on V8's linear-time engine, so a
+      // pattern the CRD's validation let through cannot backtrack for ever on a custom resource's string
       let re: RegExp | undefined;
       try {
-        re = new RegExp(s.pattern, "u");
+        re = compileRegex(s.pattern);
       } catch {
         re = undefined;
       }

@@ -1139,6 +1139,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     };
     if (err.code === "HPE_INVALID_METHOD" && serveUnknownMethod(err as NodeJS.ErrnoException & { rawPacket?: Buffer }, socket, handler, handBack)) return void taken.add(socket);
     if (err.code === "HPE_INVALID_TRANSFER_ENCODING" && /Content-Length/.test((err as { reason?: string }).reason ?? "") && reframeBothLengths(err as { rawPacket?: Buffer }, socket, handBack)) return;
+    if (err.code === "HPE_UNEXPECTED_CONTENT_LENGTH" && /Duplicate/.test((err as { reason?: string }).reason ?? "") && dedupeContentLengths(err as { rawPacket?: Buffer }, socket, handBack)) return;
     answerUnreadable(err, socket);
   });
   server.keepAliveTimeout = idleTimeoutMs;
@@ -1375,6 +1376,32 @@ function reframeBothLengths(err: { rawPacket?: Buffer }, socket: Duplex, handBac
   else if (codings.length === 1 && codings[0]!.slice(codings[0]!.indexOf(":") + 1).trim().toLowerCase() === "chunked") drop = "content-length";
   else return false;
   const head = [lines[0]!, ...lines.slice(1).filter((l) => !named(l, drop))].join("\r\n");
+  releaseFromNodeParser(socket);
+  handBack(socket);
+  socket.unshift(Buffer.concat([Buffer.from(head, "latin1"), packet.subarray(end)]));
+  socket.resume();
+  return true;
+}
+
+/**
+ * A request with more than one Content-Length, which Node's parser refuses: net/http's fixLength
+ * (Go issue 16490) takes it when every value is the same once trimmed, keeping the first. The head
+ * is rewritten with that one and handed back; false (the caller's 400) when they differ, as in Go,
+ * or when the head is not all in the packet Node refused.
+ */
+function dedupeContentLengths(err: { rawPacket?: Buffer }, socket: Duplex, handBack: (socket: Duplex) => void): boolean {
+  const packet = err.rawPacket;
+  if (!packet || (socket as Socket & { _httpMessage?: unknown })._httpMessage) return false;
+  const end = packet.indexOf("\r\n\r\n");
+  if (end < 0) return false;
+  const lines = packet.toString("latin1", 0, end).split("\r\n");
+  if (!/^[^ ]+ [^ ]+ HTTP\/1\.[01]$/.test(lines[0]!)) return false;
+  const isLength = (l: string) => l.slice(0, l.indexOf(":")).toLowerCase() === "content-length";
+  // textproto.TrimString: ASCII white space off both ends
+  const values = lines.filter(isLength).map((l) => l.slice(l.indexOf(":") + 1).replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, ""));
+  if (values.length < 2 || values.some((v) => v !== values[0])) return false;
+  const first = lines.findIndex(isLength);
+  const head = lines.filter((l, i) => i === first || !isLength(l)).join("\r\n");
   releaseFromNodeParser(socket);
   handBack(socket);
   socket.unshift(Buffer.concat([Buffer.from(head, "latin1"), packet.subarray(end)]));

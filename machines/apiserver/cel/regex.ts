@@ -133,3 +133,14 @@ export function compileRegex(re: string, global = false): RegExp {
   cache.set(key, r);
   return r;
 }
+
+/** Go's regexp.Compile error for an RE2 pattern, or undefined when it compiles (a CRD schema's pattern). */
+export function re2CompileError(re: string): string | undefined {
+  try {
+    compileRegex(re);
+    return undefined;
+  } catch (e) {
+    if (e instanceof CelThrow) return e.err.message;
+    throw e;
+  }
+}

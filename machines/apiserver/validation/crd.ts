@@ -6,6 +6,7 @@
 import { mutant } from "../../common/mutation.js";
 import { duplicate, forbiddenField, invalidValue, notSupported, required, tooMany, type FieldError } from "../status.js";
 import { crdValidationRuleErrors } from "../cel/crdrules.js";
+import { re2CompileError } from "../cel/regex.js";
 import { deepEqual } from "../../common/equal.js";
 import { isDNS1035Label, isDNS1123Subdomain, nameIsDNSSubdomain } from "./names.js";
 import { marshalled, validateImmutable, validateObjectMeta, validateObjectMetaUpdate } from "./meta.js";
@@ -415,6 +416,9 @@ function structuralErrors(root: unknown, path: string): FieldError[] {
     if (s["x-kubernetes-int-or-string"] === true && s.type !== undefined && s.type !== "") errs.push(invalidValue(`${p}.type`, s.type, "must be empty if x-kubernetes-int-or-string is true"));
     if (s.type === "array" && s.items === undefined) errs.push(required(`${p}.items`, "must be specified"));
     if (s["x-kubernetes-embedded-resource"] === true && s.type !== "object") errs.push(invalidValue(`${p}.type`, s.type ?? "", "must be object if x-kubernetes-embedded-resource is true"));
+    // validateValueValidation: the pattern must compile as Go's regexp (RE2: no backreferences, no lookaround)
+    const badPattern = typeof s.pattern === "string" && s.pattern !== "" ? re2CompileError(s.pattern) : undefined;
+    if (badPattern !== undefined) errs.push(invalidValue(`${p}.pattern`, s.pattern, `must be a valid regular expression, but isn't: ${badPattern}`));
     const children: Array<{ s: unknown; p: string; where: Where }> = [];
     if (isObj(s.properties)) for (const [k, sub] of Object.entries(s.properties)) children.push({ s: sub, p: `${p}.properties[${k}]`, where: "property" });
     if (isObj(s.items)) children.push({ s: s.items, p: `${p}.items`, where: "item" });

@@ -1805,7 +1805,7 @@ function* pgrep(argv: string[], sh: ShellState, st: Streams): Gen {
   const operands: string[] = [];
   for (; i < argv.length; i++) {
     const a = argv[i]!;
-    if (a === "--") { operands.push(...argv.slice(i + 1)); break; }
+    if (a === "--") { for (const o of argv.slice(i + 1)) operands.push(o); break; }
     if (!a.startsWith("-") || a === "-") { operands.push(a); continue; }
     for (const c of a.slice(1)) {
       if (c === "s" || c === "P") { st.err(`podflow: ${me} -${c} is not modelled (no sessions or parent pids)\n`); return 127; }

@@ -1105,7 +1105,8 @@ function* condPattern(raw: string, sh: ShellState, st: Streams, kind: "glob" | "
 /** Expands words into fields: parameters, command substitution, arithmetic, quote removal, field splitting, globbing. */
 export function* expandWords(words: string[], sh: ShellState, st: Streams): Generator<Effect, string[], EffectResult> {
   const out: string[] = [];
-  for (const w of words) out.push(...(yield* expandWord(w, sh, st, true)));
+  // one field at a time: a word can split into more fields than a spread may pass as arguments
+  for (const w of words) for (const f of yield* expandWord(w, sh, st, true)) out.push(f);
   return out;
 }
 
