@@ -312,6 +312,156 @@ describe("rollingUpdate (update_test.go)", () => {
   });
 });
 
+// setPodReadiness of update_test.go: up to count live pods whose readiness differs and that fn picks,
+// their Ready condition's lastTransitionTime at the test clock (w.now).
+function setPodReadiness(w: World, ready: boolean, count: number, fn: (p: Pod) => boolean): void {
+  w.pods = w.pods.map((p) => {
+    const isReady = p.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
+    if (count <= 0 || p.metadata?.deletionTimestamp || isReady === ready || !fn(p)) return p;
+    count--;
+    return { ...p, status: { ...p.status, conditions: [{ type: "Ready", status: ready ? "True" : "False", lastTransitionTime: new Date(w.now).toISOString() }] } };
+  });
+  expect(count).toBe(0);
+}
+
+const newImage = (w: World, image: string, rollingUpdate: object, edit: (ds: any) => void = () => {}) => {
+  w.ds = newDaemonSet((ds) => {
+    ds.spec.template.spec.containers[0].image = image;
+    ds.spec.updateStrategy.rollingUpdate = rollingUpdate;
+    edit(ds);
+  });
+};
+const readyNames = (w: World) => w.pods.filter((p) => p.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True")).map((p) => p.metadata!.name!);
+
+describe("rollingUpdate, pods not ready (update_test.go)", () => {
+  it("TestDaemonSetUpdatesWhenNewPodIsNotReady: 3 of 5 replaced, then nothing while the new ones are not ready", () => {
+    const w = world(newDaemonSet(), nodesN(5));
+    expect(sync(w)).toEqual([5, 0]);
+    markPodsReady(w);
+    newImage(w, "foo2/bar2", { maxUnavailable: 3 });
+    expect(sync(w)).toEqual([0, 3]);
+    expect(sync(w)).toEqual([3, 0]);
+    expect(sync(w)).toEqual([0, 0]);
+  });
+
+  it("TestDaemonSetUpdatesAllOldPodsNotReady: every unavailable old pod is replaced at once, past maxUnavailable 3", () => {
+    const w = world(newDaemonSet(), nodesN(5));
+    expect(sync(w)).toEqual([5, 0]);
+    newImage(w, "foo2/bar2", { maxUnavailable: 3 });
+    expect(sync(w)).toEqual([0, 5]);
+    expect(sync(w)).toEqual([5, 0]);
+    expect(sync(w)).toEqual([0, 0]);
+  });
+
+  it("TestDaemonSetUpdatesSomeOldPodsNotReady: a second update replaces 2 more and leaves the 3 available pods alone", () => {
+    const w = world(newDaemonSet(), nodesN(5));
+    expect(sync(w)).toEqual([5, 0]);
+    markPodsReady(w);
+    newImage(w, "foo2/bar2", { maxUnavailable: 2 });
+    expect(sync(w)).toEqual([0, 2]);
+    expect(sync(w)).toEqual([2, 0]);
+    expect(sync(w)).toEqual([0, 0]);
+    newImage(w, "foo2/bar3", { maxUnavailable: 2 });
+    expect(sync(w)).toEqual([0, 2]);
+    expect(sync(w)).toEqual([2, 0]);
+    expect(sync(w)).toEqual([0, 0]);
+    expect(readyNames(w)).toHaveLength(5 - 2);
+  });
+
+  // Go draws maxUnavailable with rand.Intn(10) in each round; every value 0..9 is taken here, in order.
+  it("TestDaemonSetUpdatesSaveOldHealthyPods: with 10 of 20 pods unavailable, only those 10 are replaced, whatever maxUnavailable below 10", () => {
+    const w = world(newDaemonSet(), nodesN(20));
+    expect(sync(w)).toEqual([20, 0]);
+    markPodsReady(w);
+    newImage(w, "foo2/bar2", { maxUnavailable: 10 });
+    expect(sync(w)).toEqual([0, 10]);
+    expect(sync(w)).toEqual([10, 0]);
+    expect(sync(w)).toEqual([0, 0]);
+    const oldReady = readyNames(w);
+    expect(oldReady).toHaveLength(10);
+    for (let i = 0; i < 10; i++) {
+      newImage(w, `foo2/bar3-${i}`, { maxUnavailable: i });
+      expect(sync(w)).toEqual([0, 10]);
+      expect(sync(w)).toEqual([10, 0]);
+      expect(sync(w)).toEqual([0, 0]);
+      expect(readyNames(w)).toEqual(expect.arrayContaining(oldReady));
+    }
+    newImage(w, "foo2/bar4", { maxUnavailable: 11 });
+    expect(sync(w)).toEqual([0, 11]);
+    expect(sync(w)).toEqual([11, 0]);
+    expect(sync(w)).toEqual([0, 0]);
+    expect(readyNames(w)).toHaveLength(9);
+  });
+
+  it("TestDaemonSetUpdatesAllOldNotReadyPodsAndNewNotReadyPods: 2 unavailable old pods among 88 unavailable new ones are still replaced", () => {
+    const w = world(newDaemonSet(), nodesN(100));
+    expect(sync(w)).toEqual([100, 0]);
+    markPodsReady(w);
+    const hash1 = L.revisionHash(w.ds);
+    newImage(w, "foo2/bar2", { maxUnavailable: 10 });
+    for (let i = 0; i < 10; i++) {
+      expect(sync(w)).toEqual([0, 10]);
+      expect(sync(w)).toEqual([10, 0]);
+      markPodsReady(w);
+    }
+    expect(sync(w)).toEqual([0, 0]);
+    // the latter 90 pods not ready, the first 12 back on the old hash: 2 of them unavailable
+    w.pods = w.pods.map((p, i) => ({
+      ...p,
+      metadata: { ...p.metadata, labels: i < 12 ? { ...p.metadata!.labels, [L.CONTROLLER_REVISION_HASH_LABEL]: hash1 } : p.metadata!.labels },
+      status: i >= 10 ? { ...p.status, conditions: [{ type: "Ready", status: "False" }] } : p.status,
+    }));
+    const oldUnavailable = w.pods.slice(10, 12).map((p) => p.metadata!.name!);
+    expect(sync(w)).toEqual([0, 2]);
+    expect(sync(w)).toEqual([2, 0]);
+    expect(sync(w)).toEqual([0, 0]);
+    expect(w.pods.filter((p) => oldUnavailable.includes(p.metadata!.name!))).toEqual([]);
+  });
+
+  it("TestDaemonSetUpdatesAllOldPodsNotReadyMaxSurge: unavailable old pods are surged past maxSurge, then minReadySeconds holds the old ones", () => {
+    const w = world(newDaemonSet(), nodesN(5));
+    // the test's fake clock: seconds since the epoch, so pods made later are younger
+    const at = (s: number) => (w.now = s * 1000);
+    at(0);
+    expect(sync(w)).toEqual([5, 0]);
+    newImage(w, "foo2/bar2", { maxUnavailable: 0, maxSurge: 3 });
+    at(100);
+    expect(sync(w)).toEqual([5, 0]);
+    // waiting for the new pods to go ready, the old (not ready) ones are deleted
+    at(200);
+    expect(sync(w)).toEqual([0, 5]);
+    setPodReadiness(w, true, 5, () => true);
+    newImage(w, "foo3/bar3", { maxUnavailable: 0, maxSurge: 3 }, (ds) => (ds.spec.minReadySeconds = 15));
+    at(300);
+    expect(sync(w)).toEqual([3, 0]);
+    const hash = L.revisionHash(w.ds);
+    const updatedOn = new Set(w.pods.filter((p) => p.metadata!.labels![L.CONTROLLER_REVISION_HASH_LABEL] === hash).map((p) => p.spec!.nodeName));
+    setPodReadiness(w, true, 2, (p) => p.metadata!.labels![L.CONTROLLER_REVISION_HASH_LABEL] === hash);
+    setPodReadiness(w, false, 1, (p) => p.metadata!.labels![L.CONTROLLER_REVISION_HASH_LABEL] !== hash && !updatedOn.has(p.spec!.nodeName));
+    // the new pods still wait out minReadySeconds: one pod replaces the old pod that went unready
+    at(310);
+    expect(sync(w)).toEqual([1, 0]);
+    at(320);
+    expect(sync(w)).toEqual([1, 3]);
+    setPodReadiness(w, true, 3, (p) => p.metadata!.labels![L.CONTROLLER_REVISION_HASH_LABEL] === hash);
+    at(340);
+    expect(sync(w)).toEqual([0, 2]);
+    at(350);
+    expect(sync(w)).toEqual([0, 0]);
+  });
+});
+
+describe("manage: pods for nodes that are gone (daemon_controller_test.go)", () => {
+  it.each(["OnDelete", "RollingUpdate"])("TestDeleteUnscheduledPodForNotExistingNode (%s): the unscheduled pod aimed at a missing node is deleted, the bound one left to the pod GC", (type) => {
+    const ds = newDaemonSet((d) => (d.spec.updateStrategy = type === "OnDelete" ? { type } : { type, rollingUpdate: { maxUnavailable: 1 } }));
+    const w = world(ds, nodesN(1));
+    const affinityOnly: Pod = { ...podOn(w, "node-2"), spec: { containers: [], affinity: L.replaceNodeNameAffinity(undefined, "node-2") } };
+    w.pods = [podOn(w, "node-0"), podOn(w, "node-1"), affinityOnly];
+    expect(sync(w)).toEqual([0, 1]);
+    expect(w.pods.map((p) => p.metadata!.name)).not.toContain(affinityOnly.metadata!.name);
+  });
+});
+
 describe("status (updateDaemonSetStatus)", () => {
   it("counts desired, current, misscheduled, ready, updated, available and unavailable from each node's oldest pod", () => {
     const ds = newDaemonSet();
