@@ -30,8 +30,8 @@ const pod = (name: string, nodeName: string, ownerReferences?: object[]) => ({
 });
 const anyController = [{ apiVersion: "", kind: "", name: "", uid: "", controller: true }];
 
-/** The controller with listed caches and an empty queue; deletedPod is then deleted; the keys it queued. */
-function queuedOnDelete(strategy: object, existing: object[], deletedPod: any): string[] {
+/** The controller with listed caches and an empty queue, and a way to deliver pod watch events to it. */
+function listed(strategy: object, existing: object[]) {
   let ctx = initialDaemonSetController({ token: "t" });
   const step = (fn: (c: typeof ctx, fx: Fx) => void) => {
     ctx = runDraftStep(ctx, undefined, (c, _e, f) => fn(c, f), new Fx());
@@ -45,8 +45,26 @@ function queuedOnDelete(strategy: object, existing: object[], deletedPod: any): 
   list(4, "ControllerRevisionList", []);
   // the queue as after the first sync: nothing waiting
   ctx = { ...ctx, q: W.newWorkQueue() };
-  step((c, fx) => onWatch(c, { type: "WatchEvent", watchId: 2, eventType: "DELETED", object: { ...deletedPod, metadata: { ...deletedPod.metadata, resourceVersion: "11" } }, ...stamp } as any, fx));
-  return ctx.q.waiting.toArray();
+  let rv = 11;
+  return {
+    get ctx() {
+      return ctx;
+    },
+    set ctx(c) {
+      ctx = c;
+    },
+    deliver(eventType: "ADDED" | "MODIFIED" | "DELETED", pod: any) {
+      const object = { ...pod, metadata: { ...pod.metadata, resourceVersion: String(rv++) } };
+      step((c, fx) => onWatch(c, { type: "WatchEvent", watchId: 2, eventType, object, ...stamp } as any, fx));
+    },
+  };
+}
+
+/** deletedPod is deleted; the keys that queued. */
+function queuedOnDelete(strategy: object, existing: object[], deletedPod: any): string[] {
+  const c = listed(strategy, existing);
+  c.deliver("DELETED", deletedPod);
+  return c.ctx.q.waiting.toArray();
 }
 
 const strategies = [{ type: "OnDelete" }, { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 1 } }];
@@ -69,4 +87,40 @@ describe("deletePod (TestDeleteNoDaemonPod)", () => {
       expect(queuedOnDelete(strategy, [labelled], labelled)).toEqual(["default/ds"]);
     });
   }
+});
+
+// deletePod lowers the DaemonSet's expectations (ControllerExpectations.DeletionObserved) on every call:
+// from updatePod for each new version of a pod with a deletionTimestamp, from addPod for a pod listed
+// already terminating, and on its removal. The counts are not tracked by uid.
+describe("deletePod's expectations (DeletionObserved)", () => {
+  const strategy = strategies[1]!;
+  const ownPods = () => {
+    const ref = L.daemonSetControllerRef(newDaemonSet(strategy));
+    return ["ds-a", "ds-b"].map((n) => {
+      const p = pod(n, "node1", [ref]);
+      return { ...p, metadata: { ...p.metadata, labels: simpleDaemonSetLabel } };
+    });
+  };
+  const terminating = (p: any, extra: object = {}) => ({ ...p, metadata: { ...p.metadata, deletionTimestamp: "2023-11-14T22:13:20Z", deletionGracePeriodSeconds: 30 }, ...extra });
+
+  it("two updates of one terminating pod satisfy a sync that deleted two pods; its removal counts once more", () => {
+    const [a, b] = ownPods();
+    const c = listed(strategy, [a, b]);
+    c.ctx = { ...c.ctx, expectations: new Map([["default/ds", { add: 0, del: 2, timestampMs: NOW }]]) };
+    c.deliver("MODIFIED", terminating(a));
+    expect(c.ctx.expectations.get("default/ds")).toMatchObject({ add: 0, del: 1 });
+    c.deliver("MODIFIED", terminating(a, { status: { phase: "Running", conditions: [{ type: "Ready", status: "False" }] } }));
+    expect(c.ctx.expectations.get("default/ds")).toMatchObject({ add: 0, del: 0 });
+    c.deliver("DELETED", terminating(a));
+    expect(c.ctx.expectations.get("default/ds")).toMatchObject({ add: 0, del: -1 });
+    expect(c.ctx.q.waiting.toArray()).toEqual(["default/ds"]);
+  });
+
+  it("a pod first seen already terminating is a deletion, not a creation (addPod)", () => {
+    const [a] = ownPods();
+    const c = listed(strategy, []);
+    c.ctx = { ...c.ctx, expectations: new Map([["default/ds", { add: 1, del: 1, timestampMs: NOW }]]) };
+    c.deliver("ADDED", terminating(a));
+    expect(c.ctx.expectations.get("default/ds")).toMatchObject({ add: 1, del: 0 });
+  });
 });
