@@ -462,6 +462,31 @@ describe("manage: pods for nodes that are gone (daemon_controller_test.go)", () 
   });
 });
 
+describe("updatedDesiredNodeCounts (TestGetUnavailableNumbers)", () => {
+  const readyPod = (name: string, node: string, deleting = false): Pod => ({
+    metadata: { name, namespace: "default", labels: simpleDaemonSetLabel, ...(deleting ? { deletionTimestamp: "2026-01-01T00:00:00Z" } : {}) },
+    spec: { containers: [], nodeName: node },
+    status: { phase: "Running", conditions: [{ type: "Ready", status: "True" }] },
+  });
+  const unavailable = (v: number | string) => (ds: any) => (ds.spec.updateStrategy = { type: "RollingUpdate", rollingUpdate: { maxUnavailable: v } });
+  const surge = (v: number | string) => (ds: any) => (ds.spec.updateStrategy = { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: v } });
+  it.each([
+    ["No nodes", 0, unavailable(0), [], { maxSurge: 0, maxUnavailable: 0, desired: 0 }, 0],
+    ["Two nodes with ready pods", 2, unavailable(1), [readyPod("pod-0", "node-0"), readyPod("pod-1", "node-1")], { maxSurge: 0, maxUnavailable: 1, desired: 2 }, 0],
+    ["Two nodes, one node without pods", 2, unavailable(0), [readyPod("pod-0", "node-0")], { maxSurge: 0, maxUnavailable: 1, desired: 2 }, 1],
+    ["Two nodes, one node without pods, surge", 2, surge(0), [readyPod("pod-0", "node-0")], { maxSurge: 0, maxUnavailable: 1, desired: 2 }, 1],
+    ["Two nodes with pods, MaxUnavailable in percents", 2, unavailable("50%"), [readyPod("pod-0", "node-0"), readyPod("pod-1", "node-1")], { maxSurge: 0, maxUnavailable: 1, desired: 2 }, 0],
+    ["Two nodes with pods, MaxUnavailable in percents, surge", 2, surge("50%"), [readyPod("pod-0", "node-0"), readyPod("pod-1", "node-1")], { maxSurge: 1, maxUnavailable: 0, desired: 2 }, 0],
+    ["Two nodes with pods, MaxUnavailable is 100%, surge", 2, surge("100%"), [readyPod("pod-0", "node-0"), readyPod("pod-1", "node-1")], { maxSurge: 2, maxUnavailable: 0, desired: 2 }, 0],
+    ["Two nodes with pods, MaxUnavailable in percents, pod terminating", 3, unavailable("50%"), [readyPod("pod-0", "node-0"), readyPod("pod-1", "node-1", true)], { maxSurge: 0, maxUnavailable: 2, desired: 3 }, 1],
+  ] as const)("%s", (_name, n, strategy, pods, want, emptyNodes) => {
+    // nodeToPods as the Go row builds it: one entry per pod's node
+    const byNode = new Map<string, Pod[]>(pods.map((p) => [p.spec!.nodeName!, [p]]));
+    expect(L.desiredCounts(newDaemonSet(strategy), nodesN(n), byNode)).toEqual(want);
+    expect([...byNode.values()].filter((v) => v.length === 0)).toHaveLength(emptyNodes);
+  });
+});
+
 describe("status (updateDaemonSetStatus)", () => {
   it("counts desired, current, misscheduled, ready, updated, available and unavailable from each node's oldest pod", () => {
     const ds = newDaemonSet();
