@@ -8,6 +8,7 @@
 import { describe, expect, it } from "vitest";
 import type { DaemonSet } from "kubernetes-types/apps/v1";
 import type { Node, Pod, Taint, Toleration } from "kubernetes-types/core/v1";
+import { claimPods } from "../common/claim.js";
 import * as L from "./daemonset.logic.js";
 
 const simpleDaemonSetLabel = { name: "simple-daemon", type: "production" };
@@ -459,6 +460,79 @@ describe("manage: pods for nodes that are gone (daemon_controller_test.go)", () 
     w.pods = [podOn(w, "node-0"), podOn(w, "node-1"), affinityOnly];
     expect(sync(w)).toEqual([0, 1]);
     expect(w.pods.map((p) => p.metadata!.name)).not.toContain(affinityOnly.metadata!.name);
+  });
+});
+
+describe("manage with surge (daemon_controller_test.go TestSurge*)", () => {
+  // newUpdateSurge(1): maxUnavailable 0, maxSurge 1
+  const surgeDs = (edit: (ds: any) => void = () => {}) => newDaemonSet((ds) => {
+    ds.spec.updateStrategy = { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } };
+    edit(ds);
+  });
+  // newPod of the Go tests at a creation time (Unix seconds); old: without the current hash label
+  const at = (w: World, node: string, createdS: number, opts: { old?: boolean; ready?: boolean; readySinceS?: number; deletingS?: number } = {}): Pod => {
+    const p = podOn(w, node);
+    const labels = { ...p.metadata!.labels! };
+    if (opts.old) delete labels[L.CONTROLLER_REVISION_HASH_LABEL];
+    return {
+      ...p,
+      metadata: { ...p.metadata, labels, creationTimestamp: new Date(createdS * 1000).toISOString(), ...(opts.deletingS !== undefined ? { deletionTimestamp: new Date(opts.deletingS * 1000).toISOString(), deletionGracePeriodSeconds: 30 } : {}) },
+      status: { ...p.status, ...(opts.ready === undefined ? {} : { conditions: [{ type: "Ready", status: opts.ready ? "True" : "False", ...(opts.readySinceS !== undefined ? { lastTransitionTime: new Date(opts.readySinceS * 1000).toISOString() } : {}) }] }) },
+    };
+  };
+  const deleted = (before: Pod[], w: World) => before.filter((p) => !w.pods.includes(p)).map((p) => p.metadata!.name).sort();
+
+  it("TestSurgeDealsWithExistingPods: creates on the 2 nodes without pods, deletes the 5 surplus; the pods the selector no longer picks are released", () => {
+    const w = world(surgeDs(), nodesN(5));
+    const other = (node: string) => {
+      const p = podOn(w, node);
+      return { ...p, metadata: { ...p.metadata, labels: simpleDaemonSetLabel2 } };
+    };
+    const all = [podOn(w, "node-1"), podOn(w, "node-2"), podOn(w, "node-2"), ...[1, 2, 3, 4, 5].map(() => podOn(w, "node-3")), other("node-4"), other("node-4")];
+    const claim = claimPods(w.ds, L.daemonSetControllerRef(w.ds), all);
+    expect(claim.release).toHaveLength(2);
+    w.pods = [...claim.claimed];
+    expect(sync(w)).toEqual([2, 5]);
+  });
+
+  it("TestSurgePreservesReadyOldPods: the new pod and the oldest ready old pod stay, the younger ready old pod goes", () => {
+    const w = world(surgeDs(), nodesN(5));
+    const excess = at(w, "node-1", 60, { old: true, ready: true });
+    w.pods = [at(w, "node-1", 100), at(w, "node-1", 50, { old: true, ready: true }), excess, podOn(w, "node-2")];
+    const before = w.pods;
+    expect(sync(w)).toEqual([3, 1]);
+    expect(deleted(before, w)).toEqual([excess.metadata!.name]);
+  });
+
+  it("TestSurgeCreatesNewPodWhenAtMaxSurgeAndOldPodDeleted: a node left with only a terminating pod gets one beyond maxSurge", () => {
+    const w = world(surgeDs(), nodesN(5));
+    w.pods = [at(w, "node-0", 100, { ready: false }), at(w, "node-0", 50, { old: true, ready: true }), ...[1, 2, 3].map((i) => at(w, `node-${i}`, 1, { old: true, ready: true })), at(w, "node-4", 1, { old: true, ready: true, deletingS: 31 })];
+    expect(sync(w)).toEqual([1, 0]);
+    expect(w.pods.filter((p) => p.spec!.nodeName === "node-4" && L.isPodUpdated(p, L.revisionHash(w.ds)))).toHaveLength(1);
+  });
+
+  it("TestSurgeDeletesUnreadyOldPods: the unready oldest old pod and the younger old one both go", () => {
+    const w = world(surgeDs(), nodesN(5));
+    const unready = at(w, "node-1", 50, { old: true, ready: false });
+    const excess = at(w, "node-1", 60, { old: true, ready: true });
+    w.pods = [at(w, "node-1", 100), unready, excess, podOn(w, "node-2")];
+    const before = w.pods;
+    expect(sync(w)).toEqual([3, 2]);
+    expect(deleted(before, w)).toEqual([unready.metadata!.name, excess.metadata!.name].sort());
+  });
+
+  it.each([
+    ["TestSurgePreservesOldReadyWithUnsatisfiedMinReady: 10 s after the new pod went ready (minReadySeconds 15) the oldest ready old pod stays", 60, 1],
+    ["TestSurgeDeletesOldReadyWithUnsatisfiedMinReady: 20 s after, the new pod is available and the old one goes too", 70, 2],
+  ] as const)("%s", (_name, clockS, deletes) => {
+    const w = world(surgeDs((ds) => (ds.spec.minReadySeconds = 15)), nodesN(5));
+    w.now = clockS * 1000;
+    const oldReady = at(w, "node-1", 50, { old: true, ready: true });
+    const excess = at(w, "node-1", 60, { old: true, ready: true });
+    w.pods = [at(w, "node-1", 100, { ready: true, readySinceS: 50 }), oldReady, excess, podOn(w, "node-2")];
+    const before = w.pods;
+    expect(sync(w)).toEqual([3, deletes]);
+    expect(deleted(before, w)).toEqual((deletes === 1 ? [excess] : [excess, oldReady]).map((p) => p.metadata!.name).sort());
   });
 });
 
