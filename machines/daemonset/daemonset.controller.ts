@@ -146,9 +146,10 @@ function onPodDelta(ctx: DaemonSetControllerContext, d: InformerDelta): void {
     return;
   }
   if (d.type === "ADDED" && !pod.metadata?.deletionTimestamp) observe(ctx, key, "add");
-  // A pod counts as deleted once it is terminating (deletePod from updatePod); its removal then is not counted again.
-  const wasDeleting = !!d.old?.metadata?.deletionTimestamp || (d.type === "DELETED" && !!pod.metadata?.deletionTimestamp);
-  if ((d.type === "DELETED" || pod.metadata?.deletionTimestamp) && !wasDeleting) observe(ctx, key, "del");
+  // deletePod, from addPod and updatePod too: every version of a terminating pod and its removal each
+  // count a deletion. The DaemonSet's expectations are plain counts, not tracked by uid as the
+  // ReplicaSet's are, so a terminating pod's later updates count again.
+  if (d.type === "DELETED" || pod.metadata?.deletionTimestamp) observe(ctx, key, "del");
   W.add(ctx.q, key);
 }
 

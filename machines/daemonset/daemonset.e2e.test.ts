@@ -204,7 +204,7 @@ describe("node events (addNode, updateNode; no node delete handler)", () => {
     const orphan = pods(c).find((p: any) => p.spec.nodeName === "worker-2");
     expect(orphan?.metadata.deletionTimestamp).toBeUndefined();
     // no node delete handler: nothing syncs the DaemonSet yet, its status still counts the node
-    expect(ds(c).status).toMatchObject({ desiredNumberScheduled: 3, currentNumberScheduled: 3 });
+    expect(ds(c).status).toMatchObject({ desiredNumberScheduled: 3, currentNumberScheduled: 3, numberReady: 3, updatedNumberScheduled: 3, numberAvailable: 3 });
     c.advance(60_000);
     await c.settle();
     stop();
@@ -213,6 +213,8 @@ describe("node events (addNode, updateNode; no node delete handler)", () => {
     expect(failed?.status.conditions.find((x: any) => x.type === "DisruptionTarget")).toMatchObject({ status: "True", reason: "DeletionByPodGC" });
     // the DaemonSet controller deleted nothing; the pod's deletion made it recount
     expect(dsEvents(c).filter((e) => e.startsWith("SuccessfulDelete"))).toEqual([]);
-    expect(ds(c).status).toMatchObject({ desiredNumberScheduled: 2, currentNumberScheduled: 2, numberMisscheduled: 0 });
+    // updateDaemonSetStatus counts only the nodes in the cache: every count follows, none is left unavailable
+    expect(ds(c).status).toMatchObject({ desiredNumberScheduled: 2, currentNumberScheduled: 2, numberMisscheduled: 0, numberReady: 2, updatedNumberScheduled: 2, numberAvailable: 2 });
+    expect(ds(c).status.numberUnavailable).toBeUndefined();
   });
 });

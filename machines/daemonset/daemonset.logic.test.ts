@@ -8,6 +8,7 @@
 import { describe, expect, it } from "vitest";
 import type { DaemonSet } from "kubernetes-types/apps/v1";
 import type { Node, Pod, Taint, Toleration } from "kubernetes-types/core/v1";
+import { claimPods } from "../common/claim.js";
 import * as L from "./daemonset.logic.js";
 
 const simpleDaemonSetLabel = { name: "simple-daemon", type: "production" };
@@ -309,6 +310,254 @@ describe("rollingUpdate (update_test.go)", () => {
   it("scales a percentage up: 25% of 5 nodes lets 2 be unavailable", () => {
     expect(L.unavailableCount(newDaemonSet((ds) => (ds.spec.updateStrategy.rollingUpdate = { maxUnavailable: "25%" })), 5)).toBe(2);
     expect(L.surgeCount(newDaemonSet((ds) => (ds.spec.updateStrategy = { type: "OnDelete" })), 5)).toBe(0);
+  });
+});
+
+// setPodReadiness of update_test.go: up to count live pods whose readiness differs and that fn picks,
+// their Ready condition's lastTransitionTime at the test clock (w.now).
+function setPodReadiness(w: World, ready: boolean, count: number, fn: (p: Pod) => boolean): void {
+  w.pods = w.pods.map((p) => {
+    const isReady = p.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
+    if (count <= 0 || p.metadata?.deletionTimestamp || isReady === ready || !fn(p)) return p;
+    count--;
+    return { ...p, status: { ...p.status, conditions: [{ type: "Ready", status: ready ? "True" : "False", lastTransitionTime: new Date(w.now).toISOString() }] } };
+  });
+  expect(count).toBe(0);
+}
+
+const newImage = (w: World, image: string, rollingUpdate: object, edit: (ds: any) => void = () => {}) => {
+  w.ds = newDaemonSet((ds) => {
+    ds.spec.template.spec.containers[0].image = image;
+    ds.spec.updateStrategy.rollingUpdate = rollingUpdate;
+    edit(ds);
+  });
+};
+const readyNames = (w: World) => w.pods.filter((p) => p.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True")).map((p) => p.metadata!.name!);
+
+describe("rollingUpdate, pods not ready (update_test.go)", () => {
+  it("TestDaemonSetUpdatesWhenNewPodIsNotReady: 3 of 5 replaced, then nothing while the new ones are not ready", () => {
+    const w = world(newDaemonSet(), nodesN(5));
+    expect(sync(w)).toEqual([5, 0]);
+    markPodsReady(w);
+    newImage(w, "foo2/bar2", { maxUnavailable: 3 });
+    expect(sync(w)).toEqual([0, 3]);
+    expect(sync(w)).toEqual([3, 0]);
+    expect(sync(w)).toEqual([0, 0]);
+  });
+
+  it("TestDaemonSetUpdatesAllOldPodsNotReady: every unavailable old pod is replaced at once, past maxUnavailable 3", () => {
+    const w = world(newDaemonSet(), nodesN(5));
+    expect(sync(w)).toEqual([5, 0]);
+    newImage(w, "foo2/bar2", { maxUnavailable: 3 });
+    expect(sync(w)).toEqual([0, 5]);
+    expect(sync(w)).toEqual([5, 0]);
+    expect(sync(w)).toEqual([0, 0]);
+  });
+
+  it("TestDaemonSetUpdatesSomeOldPodsNotReady: a second update replaces 2 more and leaves the 3 available pods alone", () => {
+    const w = world(newDaemonSet(), nodesN(5));
+    expect(sync(w)).toEqual([5, 0]);
+    markPodsReady(w);
+    newImage(w, "foo2/bar2", { maxUnavailable: 2 });
+    expect(sync(w)).toEqual([0, 2]);
+    expect(sync(w)).toEqual([2, 0]);
+    expect(sync(w)).toEqual([0, 0]);
+    newImage(w, "foo2/bar3", { maxUnavailable: 2 });
+    expect(sync(w)).toEqual([0, 2]);
+    expect(sync(w)).toEqual([2, 0]);
+    expect(sync(w)).toEqual([0, 0]);
+    expect(readyNames(w)).toHaveLength(5 - 2);
+  });
+
+  // Go draws maxUnavailable with rand.Intn(10) in each round; every value 0..9 is taken here, in order.
+  it("TestDaemonSetUpdatesSaveOldHealthyPods: with 10 of 20 pods unavailable, only those 10 are replaced, whatever maxUnavailable below 10", () => {
+    const w = world(newDaemonSet(), nodesN(20));
+    expect(sync(w)).toEqual([20, 0]);
+    markPodsReady(w);
+    newImage(w, "foo2/bar2", { maxUnavailable: 10 });
+    expect(sync(w)).toEqual([0, 10]);
+    expect(sync(w)).toEqual([10, 0]);
+    expect(sync(w)).toEqual([0, 0]);
+    const oldReady = readyNames(w);
+    expect(oldReady).toHaveLength(10);
+    for (let i = 0; i < 10; i++) {
+      newImage(w, `foo2/bar3-${i}`, { maxUnavailable: i });
+      expect(sync(w)).toEqual([0, 10]);
+      expect(sync(w)).toEqual([10, 0]);
+      expect(sync(w)).toEqual([0, 0]);
+      expect(readyNames(w)).toEqual(expect.arrayContaining(oldReady));
+    }
+    newImage(w, "foo2/bar4", { maxUnavailable: 11 });
+    expect(sync(w)).toEqual([0, 11]);
+    expect(sync(w)).toEqual([11, 0]);
+    expect(sync(w)).toEqual([0, 0]);
+    expect(readyNames(w)).toHaveLength(9);
+  });
+
+  it("TestDaemonSetUpdatesAllOldNotReadyPodsAndNewNotReadyPods: 2 unavailable old pods among 88 unavailable new ones are still replaced", () => {
+    const w = world(newDaemonSet(), nodesN(100));
+    expect(sync(w)).toEqual([100, 0]);
+    markPodsReady(w);
+    const hash1 = L.revisionHash(w.ds);
+    newImage(w, "foo2/bar2", { maxUnavailable: 10 });
+    for (let i = 0; i < 10; i++) {
+      expect(sync(w)).toEqual([0, 10]);
+      expect(sync(w)).toEqual([10, 0]);
+      markPodsReady(w);
+    }
+    expect(sync(w)).toEqual([0, 0]);
+    // the latter 90 pods not ready, the first 12 back on the old hash: 2 of them unavailable
+    w.pods = w.pods.map((p, i) => ({
+      ...p,
+      metadata: { ...p.metadata, labels: i < 12 ? { ...p.metadata!.labels, [L.CONTROLLER_REVISION_HASH_LABEL]: hash1 } : p.metadata!.labels },
+      status: i >= 10 ? { ...p.status, conditions: [{ type: "Ready", status: "False" }] } : p.status,
+    }));
+    const oldUnavailable = w.pods.slice(10, 12).map((p) => p.metadata!.name!);
+    expect(sync(w)).toEqual([0, 2]);
+    expect(sync(w)).toEqual([2, 0]);
+    expect(sync(w)).toEqual([0, 0]);
+    expect(w.pods.filter((p) => oldUnavailable.includes(p.metadata!.name!))).toEqual([]);
+  });
+
+  it("TestDaemonSetUpdatesAllOldPodsNotReadyMaxSurge: unavailable old pods are surged past maxSurge, then minReadySeconds holds the old ones", () => {
+    const w = world(newDaemonSet(), nodesN(5));
+    // the test's fake clock: seconds since the epoch, so pods made later are younger
+    const at = (s: number) => (w.now = s * 1000);
+    at(0);
+    expect(sync(w)).toEqual([5, 0]);
+    newImage(w, "foo2/bar2", { maxUnavailable: 0, maxSurge: 3 });
+    at(100);
+    expect(sync(w)).toEqual([5, 0]);
+    // waiting for the new pods to go ready, the old (not ready) ones are deleted
+    at(200);
+    expect(sync(w)).toEqual([0, 5]);
+    setPodReadiness(w, true, 5, () => true);
+    newImage(w, "foo3/bar3", { maxUnavailable: 0, maxSurge: 3 }, (ds) => (ds.spec.minReadySeconds = 15));
+    at(300);
+    expect(sync(w)).toEqual([3, 0]);
+    const hash = L.revisionHash(w.ds);
+    const updatedOn = new Set(w.pods.filter((p) => p.metadata!.labels![L.CONTROLLER_REVISION_HASH_LABEL] === hash).map((p) => p.spec!.nodeName));
+    setPodReadiness(w, true, 2, (p) => p.metadata!.labels![L.CONTROLLER_REVISION_HASH_LABEL] === hash);
+    setPodReadiness(w, false, 1, (p) => p.metadata!.labels![L.CONTROLLER_REVISION_HASH_LABEL] !== hash && !updatedOn.has(p.spec!.nodeName));
+    // the new pods still wait out minReadySeconds: one pod replaces the old pod that went unready
+    at(310);
+    expect(sync(w)).toEqual([1, 0]);
+    at(320);
+    expect(sync(w)).toEqual([1, 3]);
+    setPodReadiness(w, true, 3, (p) => p.metadata!.labels![L.CONTROLLER_REVISION_HASH_LABEL] === hash);
+    at(340);
+    expect(sync(w)).toEqual([0, 2]);
+    at(350);
+    expect(sync(w)).toEqual([0, 0]);
+  });
+});
+
+describe("manage: pods for nodes that are gone (daemon_controller_test.go)", () => {
+  it.each(["OnDelete", "RollingUpdate"])("TestDeleteUnscheduledPodForNotExistingNode (%s): the unscheduled pod aimed at a missing node is deleted, the bound one left to the pod GC", (type) => {
+    const ds = newDaemonSet((d) => (d.spec.updateStrategy = type === "OnDelete" ? { type } : { type, rollingUpdate: { maxUnavailable: 1 } }));
+    const w = world(ds, nodesN(1));
+    const affinityOnly: Pod = { ...podOn(w, "node-2"), spec: { containers: [], affinity: L.replaceNodeNameAffinity(undefined, "node-2") } };
+    w.pods = [podOn(w, "node-0"), podOn(w, "node-1"), affinityOnly];
+    expect(sync(w)).toEqual([0, 1]);
+    expect(w.pods.map((p) => p.metadata!.name)).not.toContain(affinityOnly.metadata!.name);
+  });
+});
+
+describe("manage with surge (daemon_controller_test.go TestSurge*)", () => {
+  // newUpdateSurge(1): maxUnavailable 0, maxSurge 1
+  const surgeDs = (edit: (ds: any) => void = () => {}) => newDaemonSet((ds) => {
+    ds.spec.updateStrategy = { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } };
+    edit(ds);
+  });
+  // newPod of the Go tests at a creation time (Unix seconds); old: without the current hash label
+  const at = (w: World, node: string, createdS: number, opts: { old?: boolean; ready?: boolean; readySinceS?: number; deletingS?: number } = {}): Pod => {
+    const p = podOn(w, node);
+    const labels = { ...p.metadata!.labels! };
+    if (opts.old) delete labels[L.CONTROLLER_REVISION_HASH_LABEL];
+    return {
+      ...p,
+      metadata: { ...p.metadata, labels, creationTimestamp: new Date(createdS * 1000).toISOString(), ...(opts.deletingS !== undefined ? { deletionTimestamp: new Date(opts.deletingS * 1000).toISOString(), deletionGracePeriodSeconds: 30 } : {}) },
+      status: { ...p.status, ...(opts.ready === undefined ? {} : { conditions: [{ type: "Ready", status: opts.ready ? "True" : "False", ...(opts.readySinceS !== undefined ? { lastTransitionTime: new Date(opts.readySinceS * 1000).toISOString() } : {}) }] }) },
+    };
+  };
+  const deleted = (before: Pod[], w: World) => before.filter((p) => !w.pods.includes(p)).map((p) => p.metadata!.name).sort();
+
+  it("TestSurgeDealsWithExistingPods: creates on the 2 nodes without pods, deletes the 5 surplus; the pods the selector no longer picks are released", () => {
+    const w = world(surgeDs(), nodesN(5));
+    const other = (node: string) => {
+      const p = podOn(w, node);
+      return { ...p, metadata: { ...p.metadata, labels: simpleDaemonSetLabel2 } };
+    };
+    const all = [podOn(w, "node-1"), podOn(w, "node-2"), podOn(w, "node-2"), ...[1, 2, 3, 4, 5].map(() => podOn(w, "node-3")), other("node-4"), other("node-4")];
+    const claim = claimPods(w.ds, L.daemonSetControllerRef(w.ds), all);
+    expect(claim.release).toHaveLength(2);
+    w.pods = [...claim.claimed];
+    expect(sync(w)).toEqual([2, 5]);
+  });
+
+  it("TestSurgePreservesReadyOldPods: the new pod and the oldest ready old pod stay, the younger ready old pod goes", () => {
+    const w = world(surgeDs(), nodesN(5));
+    const excess = at(w, "node-1", 60, { old: true, ready: true });
+    w.pods = [at(w, "node-1", 100), at(w, "node-1", 50, { old: true, ready: true }), excess, podOn(w, "node-2")];
+    const before = w.pods;
+    expect(sync(w)).toEqual([3, 1]);
+    expect(deleted(before, w)).toEqual([excess.metadata!.name]);
+  });
+
+  it("TestSurgeCreatesNewPodWhenAtMaxSurgeAndOldPodDeleted: a node left with only a terminating pod gets one beyond maxSurge", () => {
+    const w = world(surgeDs(), nodesN(5));
+    w.pods = [at(w, "node-0", 100, { ready: false }), at(w, "node-0", 50, { old: true, ready: true }), ...[1, 2, 3].map((i) => at(w, `node-${i}`, 1, { old: true, ready: true })), at(w, "node-4", 1, { old: true, ready: true, deletingS: 31 })];
+    expect(sync(w)).toEqual([1, 0]);
+    expect(w.pods.filter((p) => p.spec!.nodeName === "node-4" && L.isPodUpdated(p, L.revisionHash(w.ds)))).toHaveLength(1);
+  });
+
+  it("TestSurgeDeletesUnreadyOldPods: the unready oldest old pod and the younger old one both go", () => {
+    const w = world(surgeDs(), nodesN(5));
+    const unready = at(w, "node-1", 50, { old: true, ready: false });
+    const excess = at(w, "node-1", 60, { old: true, ready: true });
+    w.pods = [at(w, "node-1", 100), unready, excess, podOn(w, "node-2")];
+    const before = w.pods;
+    expect(sync(w)).toEqual([3, 2]);
+    expect(deleted(before, w)).toEqual([unready.metadata!.name, excess.metadata!.name].sort());
+  });
+
+  it.each([
+    ["TestSurgePreservesOldReadyWithUnsatisfiedMinReady: 10 s after the new pod went ready (minReadySeconds 15) the oldest ready old pod stays", 60, 1],
+    ["TestSurgeDeletesOldReadyWithUnsatisfiedMinReady: 20 s after, the new pod is available and the old one goes too", 70, 2],
+  ] as const)("%s", (_name, clockS, deletes) => {
+    const w = world(surgeDs((ds) => (ds.spec.minReadySeconds = 15)), nodesN(5));
+    w.now = clockS * 1000;
+    const oldReady = at(w, "node-1", 50, { old: true, ready: true });
+    const excess = at(w, "node-1", 60, { old: true, ready: true });
+    w.pods = [at(w, "node-1", 100, { ready: true, readySinceS: 50 }), oldReady, excess, podOn(w, "node-2")];
+    const before = w.pods;
+    expect(sync(w)).toEqual([3, deletes]);
+    expect(deleted(before, w)).toEqual((deletes === 1 ? [excess] : [excess, oldReady]).map((p) => p.metadata!.name).sort());
+  });
+});
+
+describe("updatedDesiredNodeCounts (TestGetUnavailableNumbers)", () => {
+  const readyPod = (name: string, node: string, deleting = false): Pod => ({
+    metadata: { name, namespace: "default", labels: simpleDaemonSetLabel, ...(deleting ? { deletionTimestamp: "2026-01-01T00:00:00Z" } : {}) },
+    spec: { containers: [], nodeName: node },
+    status: { phase: "Running", conditions: [{ type: "Ready", status: "True" }] },
+  });
+  const unavailable = (v: number | string) => (ds: any) => (ds.spec.updateStrategy = { type: "RollingUpdate", rollingUpdate: { maxUnavailable: v } });
+  const surge = (v: number | string) => (ds: any) => (ds.spec.updateStrategy = { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: v } });
+  it.each([
+    ["No nodes", 0, unavailable(0), [], { maxSurge: 0, maxUnavailable: 0, desired: 0 }, 0],
+    ["Two nodes with ready pods", 2, unavailable(1), [readyPod("pod-0", "node-0"), readyPod("pod-1", "node-1")], { maxSurge: 0, maxUnavailable: 1, desired: 2 }, 0],
+    ["Two nodes, one node without pods", 2, unavailable(0), [readyPod("pod-0", "node-0")], { maxSurge: 0, maxUnavailable: 1, desired: 2 }, 1],
+    ["Two nodes, one node without pods, surge", 2, surge(0), [readyPod("pod-0", "node-0")], { maxSurge: 0, maxUnavailable: 1, desired: 2 }, 1],
+    ["Two nodes with pods, MaxUnavailable in percents", 2, unavailable("50%"), [readyPod("pod-0", "node-0"), readyPod("pod-1", "node-1")], { maxSurge: 0, maxUnavailable: 1, desired: 2 }, 0],
+    ["Two nodes with pods, MaxUnavailable in percents, surge", 2, surge("50%"), [readyPod("pod-0", "node-0"), readyPod("pod-1", "node-1")], { maxSurge: 1, maxUnavailable: 0, desired: 2 }, 0],
+    ["Two nodes with pods, MaxUnavailable is 100%, surge", 2, surge("100%"), [readyPod("pod-0", "node-0"), readyPod("pod-1", "node-1")], { maxSurge: 2, maxUnavailable: 0, desired: 2 }, 0],
+    ["Two nodes with pods, MaxUnavailable in percents, pod terminating", 3, unavailable("50%"), [readyPod("pod-0", "node-0"), readyPod("pod-1", "node-1", true)], { maxSurge: 0, maxUnavailable: 2, desired: 3 }, 1],
+  ] as const)("%s", (_name, n, strategy, pods, want, emptyNodes) => {
+    // nodeToPods as the Go row builds it: one entry per pod's node
+    const byNode = new Map<string, Pod[]>(pods.map((p) => [p.spec!.nodeName!, [p]]));
+    expect(L.desiredCounts(newDaemonSet(strategy), nodesN(n), byNode)).toEqual(want);
+    expect([...byNode.values()].filter((v) => v.length === 0)).toHaveLength(emptyNodes);
   });
 });
 

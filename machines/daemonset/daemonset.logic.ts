@@ -362,7 +362,7 @@ export function findUpdatedPodsOnNode(pods: readonly Pod[], hash: string): { new
 }
 
 /** updatedDesiredNodeCounts: maxSurge, maxUnavailable (1 when both are 0) and the desired count; nodes to run get an entry. */
-function desiredCounts(ds: DaemonSet, nodes: readonly Node[], byNode: Map<string, Pod[]>): { maxSurge: number; maxUnavailable: number; desired: number } {
+export function desiredCounts(ds: DaemonSet, nodes: readonly Node[], byNode: Map<string, Pod[]>): { maxSurge: number; maxUnavailable: number; desired: number } {
   let desired = 0;
   for (const n of nodes) {
     if (!nodeShouldRunDaemonPod(n, ds).shouldRun) continue;
