@@ -67,4 +67,12 @@ describe("pods/log options", () => {
     expect(parseRFC3339("2000-01-01T00:00:00+25:00")).toEqual({ error: 'parsing time "2000-01-01T00:00:00+25:00": time zone offset hour out of range' });
     expect(parseRFC3339("2000-01-01T00:00:00*05:00")).toEqual({ error: 'parsing time "2000-01-01T00:00:00*05:00" as "2006-01-02T15:04:05Z07:00": cannot parse "*05:00" as "Z07:00"' });
   });
+
+  it("an unscheduled pod's log is 204 No Content with no body (LogLocation has no node to ask; StreamObject's nil stream), a wrong container still 400", async () => {
+    const c = await raw(s, "POST", pods, { token: s.cluster.adminToken, body: JSON.stringify({ metadata: { name: "nowhere" }, spec: { nodeSelector: { "no-such": "node" }, containers: [{ name: "c", image: "nginx" }] } }) });
+    expect(c.code).toBe(201);
+    const r = await log("", "nowhere");
+    expect([r.code, r.body]).toEqual([204, ""]);
+    expect((await log("container=other", "nowhere")).code).toBe(400);
+  });
 });

@@ -276,8 +276,9 @@ export async function serveLogs(cluster: Cluster, base: Omit<ApiRequest, "type" 
   if ("error" in picked) return sendStatus(S.badRequest(picked.error));
   const node = pod.spec?.nodeName;
   if (!node) {
-    // An unscheduled pod has no log location: the answer is empty.
-    res.writeHead(200, { "Content-Type": "text/plain" });
+    // An unscheduled pod has no log location (LogLocation's nil URL): StreamObject answers a nil
+    // stream 204 No Content, before any WebSocket upgrade
+    res.writeHead(204);
     return void res.end();
   }
   // LogLocation (pkg/registry/core/pod/strategy.go): GetConnectionInfo's Node, preferred address and
