@@ -173,35 +173,15 @@ function copyIteratively<T>(v: T): T {
 // collection walk its table, and freezing grew from ~16 µs to over 500 µs per object.
 // The mark's value is the object's size as JSON in UTF-8 bytes (NaN when unknown), so that
 // etcd's request-size limit costs only the parts of a write that changed.
-// A mark costs ~40 bytes (V8 keeps it in an out-of-object property array), so small leaves (at
-// most leafMax entries, none an object: labels, ports, conditions, FieldsV1's `{}`) go unmarked:
-// frozen says deep-frozen for them, and their size is a walk of a few keys.
 const DEEP_FROZEN: unique symbol = Symbol("podflow.deepFrozen");
-const leafMax = 16;
 
 function marked(v: object): boolean {
   return typeof (v as { [DEEP_FROZEN]?: number })[DEEP_FROZEN] === "number";
 }
 
-/** True for a frozen plain object or array of at most leafMax entries that are all primitives (deepFreeze leaves these unmarked). */
-function frozenLeaf(v: object): boolean {
-  if (!Object.isFrozen(v) || !isPlain(v)) return false;
-  if (Array.isArray(v)) {
-    if (v.length > leafMax) return false;
-    for (let i = 0; i < v.length; i++) if (typeof v[i] === "object" && v[i] !== null) return false;
-    return true;
-  }
-  let n = 0;
-  for (const k in v) {
-    const x = (v as Record<string, unknown>)[k];
-    if (++n > leafMax || (typeof x === "object" && x !== null)) return false;
-  }
-  return true;
-}
-
-/** True when v was frozen all the way down by deepFreeze (an O(1) check, unlike isDeepFrozen: a mark, or a small frozen leaf). */
+/** True when v carries deepFreeze's mark: frozen all the way down by deepFreeze (an O(1) check, unlike isDeepFrozen). */
 export function isMarkedFrozen(v: object): boolean {
-  return marked(v) || frozenLeaf(v);
+  return marked(v);
 }
 
 function mark(v: object, size: number): void {
@@ -216,15 +196,12 @@ function mark(v: object, size: number): void {
 export function deepFreeze<T>(v: T, sized = true): T {
   if (typeof v !== "object" || v === null || marked(v) || !isPlain(v)) return v;
   let all = true;
-  let leaf = true;
   // The size is summed as the parts are frozen (sizeOf's sums, from the marks just made), not by a
   // second walk of the keys; NaN when a part's size is unknown, and then jsonSize walks as before.
   let n: number;
   if (Array.isArray(v)) {
     n = v.length === 0 ? 2 : 1 + v.length;
-    if (v.length > leafMax) leaf = false;
     for (const x of v) {
-      if (typeof x === "object" && x !== null) leaf = false;
       const s = frozenPartSize(deepFreeze(x, sized));
       if (s === NOT_FROZEN) all = false;
       else n += s < 0 ? 4 : s;
@@ -232,11 +209,9 @@ export function deepFreeze<T>(v: T, sized = true): T {
   } else {
     n = 2;
     let first = true;
-    let keys = 0;
     // plain: for-in is Object.keys, without the array
     for (const k in v) {
       const x = (v as Record<string, unknown>)[k];
-      if (++keys > leafMax || (typeof x === "object" && x !== null)) leaf = false;
       const s = frozenPartSize(deepFreeze(x, sized));
       if (s === NOT_FROZEN) all = false;
       else if (k === "toJSON" && typeof x === "function") n = NaN;
@@ -246,7 +221,7 @@ export function deepFreeze<T>(v: T, sized = true): T {
       }
     }
   }
-  if (all && !leaf) mark(v, sized ? (Number.isNaN(n) ? jsonSize(v) : n) : NaN);
+  if (all) mark(v, sized ? (Number.isNaN(n) ? jsonSize(v) : n) : NaN);
   Object.freeze(v);
   return v;
 }
@@ -259,7 +234,6 @@ function frozenPartSize(x: unknown): number {
   if (typeof x !== "object" || x === null) return sizeOf(x);
   const m = (x as { [DEEP_FROZEN]?: number })[DEEP_FROZEN];
   if (typeof m === "number") return m;
-  if (frozenLeaf(x)) return sizeOf(x);
   return isDeepFrozen(x) ? NaN : NOT_FROZEN;
 }
 
