@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { execFile, execFileSync, spawnSync } from "node:child_process";
 import { createServer as createTcpServer } from "node:net";
+import { connect } from "node:tls";
 import { createServer as createHttpsServer, request } from "node:https";
 import type { ServerResponse } from "node:http";
 import type { Node } from "kubernetes-types/core/v1";
@@ -154,4 +155,19 @@ export async function startWebhookServer(handle: (review: any, url: string, res:
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const port = (server.address() as { port: number }).port;
   return { port, caBundle: Buffer.from(certs.ca).toString("base64"), close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+/**
+ * Writes bytes as they are on a fresh TLS connection to serve and returns all it sends back before
+ * it closes; `halfClose` ends the client's side after the bytes (EOF), else the server must close.
+ */
+export function rawBytes(s: Served, text: string, halfClose = false): Promise<string> {
+  const url = new URL(s.server.url);
+  return new Promise((resolve, reject) => {
+    const sock = connect({ host: url.hostname, port: Number(url.port), ca: s.server.caCert, servername: "localhost", rejectUnauthorized: false }, () => (halfClose ? sock.end(text) : sock.write(text)));
+    let got = "";
+    sock.on("data", (d) => (got += d));
+    sock.on("close", () => resolve(got));
+    sock.on("error", reject);
+  });
 }

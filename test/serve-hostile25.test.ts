@@ -7,8 +7,7 @@
 // "name" alone asks for the endpoint port named "", which these Endpoints do not have.)
 
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { connect } from "node:tls";
-import { raw, serve, until, type Served } from "./serve-helpers.js";
+import { raw, serve, until, type Served, rawBytes } from "./serve-helpers.js";
 
 let s: Served;
 const send = (method: string, path: string, body?: unknown) =>
@@ -92,17 +91,6 @@ describe("services/proxy dials only an address isValidAddress accepts", () => {
   });
 });
 
-/** Writes bytes on a fresh TLS connection and returns all the server sends back before it closes. */
-function rawBytes(text: string): Promise<string> {
-  const url = new URL(s.server.url);
-  return new Promise((resolve, reject) => {
-    const sock = connect({ host: url.hostname, port: Number(url.port), ca: s.server.caCert, servername: "localhost", rejectUnauthorized: false }, () => sock.write(text));
-    let got = "";
-    sock.on("data", (d) => (got += d));
-    sock.on("close", () => resolve(got));
-    sock.on("error", reject);
-  });
-}
 
 const configMap = (name: string) => JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name }, data: { k: "v" } });
 const chunked = (body: string) => `${Buffer.byteLength(body).toString(16)}\r\n${body}\r\n0\r\n\r\n`;
@@ -114,7 +102,7 @@ describe("a request with both Transfer-Encoding and Content-Length, read as net/
   it("HTTP/1.1, chunked: Content-Length is deleted and the chunked body read; a Content-Length shorter or longer than it changes nothing", async () => {
     for (const [name, length] of [["both-short", 5], ["both-long", 100_000]] as const) {
       const body = configMap(name);
-      const got = await rawBytes(head("1", [`Content-Length: ${length}`, "Transfer-Encoding: chunked"]) + chunked(body));
+      const got = await rawBytes(s, head("1", [`Content-Length: ${length}`, "Transfer-Encoding: chunked"]) + chunked(body));
       expect(got.split("\r\n")[0]).toBe("HTTP/1.1 201 Created");
       expect(await stored(name)).toBe(200);
     }
@@ -122,7 +110,7 @@ describe("a request with both Transfer-Encoding and Content-Length, read as net/
 
   it("HTTP/1.0: Transfer-Encoding is ignored (Go issue 12785) and the Content-Length body read", async () => {
     const body = configMap("both-http10");
-    const got = await rawBytes(head("0", [`Content-Length: ${Buffer.byteLength(body)}`, "Transfer-Encoding: chunked"]) + body);
+    const got = await rawBytes(s, head("0", [`Content-Length: ${Buffer.byteLength(body)}`, "Transfer-Encoding: chunked"]) + body);
     // writeStatusLine: an HTTP/1.0 request is answered in HTTP/1.0
     expect(got.split("\r\n")[0]).toBe("HTTP/1.0 201 Created");
     expect(await stored("both-http10")).toBe(200);
@@ -131,7 +119,7 @@ describe("a request with both Transfer-Encoding and Content-Length, read as net/
   it("a coding other than chunked, or two of them, is still net/http's 501 and nothing is stored", async () => {
     const body = configMap("both-gzip");
     for (const te of [["Transfer-Encoding: gzip"], ["Transfer-Encoding: chunked", "Transfer-Encoding: chunked"]]) {
-      const got = await rawBytes(head("1", [`Content-Length: ${Buffer.byteLength(body)}`, ...te]) + chunked(body));
+      const got = await rawBytes(s, head("1", [`Content-Length: ${Buffer.byteLength(body)}`, ...te]) + chunked(body));
       expect(got).toBe("HTTP/1.1 501 Not Implemented\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\nUnsupported transfer encoding");
     }
     expect(await stored("both-gzip")).toBe(404);
@@ -139,8 +127,8 @@ describe("a request with both Transfer-Encoding and Content-Length, read as net/
 
   it("the server serves on; a plain HTTP/1.0 GET is answered in HTTP/1.0, an HTTP/1.1 one in HTTP/1.1", async () => {
     expect((await send("GET", "/version")).code).toBe(200);
-    expect((await rawBytes("GET /version HTTP/1.0\r\n\r\n")).split("\r\n")[0]).toBe("HTTP/1.0 200 OK");
-    expect((await rawBytes("GET /version HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")).split("\r\n")[0]).toBe("HTTP/1.1 200 OK");
+    expect((await rawBytes(s, "GET /version HTTP/1.0\r\n\r\n")).split("\r\n")[0]).toBe("HTTP/1.0 200 OK");
+    expect((await rawBytes(s, "GET /version HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")).split("\r\n")[0]).toBe("HTTP/1.1 200 OK");
   });
 });
 
@@ -150,14 +138,14 @@ describe("a request's Host header as net/http's readRequest judges it", () => {
   const get = (version: string, hosts: string[]) => [`GET /version HTTP/1.${version}`, ...hosts.map((h) => `Host: ${h}`), "Connection: close", "", ""].join("\r\n");
 
   it("two Host headers are too many, the same or not, in HTTP/1.1 and HTTP/1.0", async () => {
-    for (const [version, hosts] of [["1", ["a", "b"]], ["1", ["a", "a"]], ["0", ["a", "b"]]] as const) expect(await rawBytes(get(version, [...hosts]))).toBe(refused("too many Host headers"));
+    for (const [version, hosts] of [["1", ["a", "b"]], ["1", ["a", "a"]], ["0", ["a", "b"]]] as const) expect(await rawBytes(s, get(version, [...hosts]))).toBe(refused("too many Host headers"));
   });
 
   it("a Host with a byte no URI host or port has (a space, <, \", a byte past ASCII) is malformed", async () => {
-    for (const host of ["a b", "a<b", 'a"b', "caf\u00e9"]) expect(await rawBytes(get("1", [host]))).toBe(refused("malformed Host header"));
+    for (const host of ["a b", "a<b", 'a"b', "caf\u00e9"]) expect(await rawBytes(s, get("1", [host]))).toBe(refused("malformed Host header"));
   });
 
   it("sub-delims, an IPv6 literal with a zone, a port and an empty Host are taken", async () => {
-    for (const host of ["a!$&'()*+,;=_~-.b", "[fe80::1%25eth0]:6443", "localhost:6443", ""]) expect((await rawBytes(get("1", [host]))).split("\r\n")[0]).toBe("HTTP/1.1 200 OK");
+    for (const host of ["a!$&'()*+,;=_~-.b", "[fe80::1%25eth0]:6443", "localhost:6443", ""]) expect((await rawBytes(s, get("1", [host]))).split("\r\n")[0]).toBe("HTTP/1.1 200 OK");
   });
 });

@@ -7,8 +7,7 @@
 // the same Content-Length twice is net/http's to read (fixLength keeps one); Node's parser refused it.
 
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { connect } from "node:tls";
-import { findKubectl, kubectl, raw, serve, until, type Served } from "./serve-helpers.js";
+import { findKubectl, kubectl, raw, serve, until, type Served, rawBytes } from "./serve-helpers.js";
 
 let s: Served;
 const bin = findKubectl();
@@ -98,17 +97,6 @@ describe("a CRD's pattern compiled as Go's regexp compiles it (apiextensions' va
   }, 60_000);
 });
 
-/** Writes bytes on a fresh TLS connection and returns all the server sends back before it closes. */
-function rawBytes(text: string): Promise<string> {
-  const url = new URL(s.server.url);
-  return new Promise((resolve, reject) => {
-    const sock = connect({ host: url.hostname, port: Number(url.port), ca: s.server.caCert, servername: "localhost", rejectUnauthorized: false }, () => sock.write(text));
-    let got = "";
-    sock.on("data", (d) => (got += d));
-    sock.on("close", () => resolve(got));
-    sock.on("error", reject);
-  });
-}
 
 const post = (version: string, lines: string[], body: string) => [`POST /api/v1/namespaces/default/configmaps HTTP/1.${version}`, "Host: x", `Authorization: Bearer ${s.cluster.adminToken}`, "Content-Type: application/json", "Connection: close", ...lines, "", body].join("\r\n");
 const cm = (name: string) => JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name }, data: { k: "v" } });
@@ -121,7 +109,7 @@ describe("a request with Content-Length repeated, read as net/http's fixLength r
     for (const [version, name, second] of [["1", "twice", "Content-Length: N"], ["1", "spaced", "Content-Length:   N  "], ["0", "twice-http10", "content-length: N"]] as const) {
       const body = cm(name);
       const n = String(Buffer.byteLength(body));
-      const got = await rawBytes(post(version, [`Content-Length: ${n}`, second.replace("N", n)], body));
+      const got = await rawBytes(s, post(version, [`Content-Length: ${n}`, second.replace("N", n)], body));
       expect(got.split("\r\n")[0]).toBe(`HTTP/1.${version} 201 Created`);
       expect(await stored(name)).toBe(200);
     }
@@ -130,7 +118,7 @@ describe("a request with Content-Length repeated, read as net/http's fixLength r
   it("two lengths that differ are 400 Bad Request on the connection, and nothing is stored", async () => {
     const body = cm("differ");
     const n = Buffer.byteLength(body);
-    const got = await rawBytes(post("1", [`Content-Length: ${n}`, `Content-Length: ${n + 1}`], body));
+    const got = await rawBytes(s, post("1", [`Content-Length: ${n}`, `Content-Length: ${n + 1}`], body));
     expect(got).toBe("HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n400 Bad Request");
     expect(await stored("differ")).toBe(404);
   });

@@ -6,19 +6,8 @@
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { connect } from "node:tls";
 import { request } from "node:https";
-import { serve, raw, type Served } from "./serve-helpers.js";
+import { serve, raw, type Served, rawBytes } from "./serve-helpers.js";
 
-/** Writes bytes on a fresh TLS connection and returns all the server sends back before it closes. */
-function rawBytes(s: Served, text: string): Promise<string> {
-  const url = new URL(s.server.url);
-  return new Promise((resolve, reject) => {
-    const sock = connect({ host: url.hostname, port: Number(url.port), ca: s.server.caCert, servername: "localhost", rejectUnauthorized: false }, () => sock.end(text));
-    let got = "";
-    sock.on("data", (d) => (got += d));
-    sock.on("close", () => resolve(got));
-    sock.on("error", reject);
-  });
-}
 
 /** Writes bytes on a fresh TLS connection, in pieces `pauseMs` apart, and returns all the server sends back before it closes. */
 function rawPieces(s: Served, pieces: string[], pauseMs = 0): Promise<string> {
@@ -131,8 +120,8 @@ describe("methods and path segments with no route or no storage key", () => {
   });
 
   it("a method that is no token, or such a method without Host, is net/http's plain 400", async () => {
-    expect(await rawBytes(s, "F(O /version HTTP/1.1\r\nHost: x\r\n\r\n")).toBe("HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n400 Bad Request");
-    expect(await rawBytes(s, "FOO /version HTTP/1.1\r\n\r\n")).toBe("HTTP/1.1 400 Bad Request: missing required Host header\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n400 Bad Request: missing required Host header");
+    expect(await rawBytes(s, "F(O /version HTTP/1.1\r\nHost: x\r\n\r\n", true)).toBe("HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n400 Bad Request");
+    expect(await rawBytes(s, "FOO /version HTTP/1.1\r\n\r\n", true)).toBe("HTTP/1.1 400 Bad Request: missing required Host header\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n400 Bad Request: missing required Host header");
   });
 
   it("a list in namespace '..' is storage.PrepareKey's invalid key, which the watch cache and the etcd store both refuse: 500", async () => {
@@ -142,23 +131,23 @@ describe("methods and path segments with no route or no storage key", () => {
 
   // net/http conn.serve: a request it cannot read is answered in plain text and the connection closed
   it("a request Node cannot parse gets net/http's plain-text 400, and the server goes on", async () => {
-    const got = await rawBytes(s, "GET /version HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n");
+    const got = await rawBytes(s, "GET /version HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n", true);
     expect(got).toBe("HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n400 Bad Request");
     expect((await raw(s, "GET", "/version")).code).toBe(200);
   });
 
   it("an HTTP/1.1 request without Host is net/http's 400 'missing required Host header'", async () => {
-    const got = await rawBytes(s, "GET /version HTTP/1.1\r\n\r\n");
+    const got = await rawBytes(s, "GET /version HTTP/1.1\r\n\r\n", true);
     expect(got).toBe("HTTP/1.1 400 Bad Request: missing required Host header\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n400 Bad Request: missing required Host header");
   });
 
   it.each(["gzip", "gzip, chunked", "chunked, gzip"])("Transfer-Encoding: %s is net/http's 501, which takes exactly 'chunked'", async (te) => {
-    const got = await rawBytes(s, `POST /api/v1/namespaces/default/configmaps HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: ${te}\r\n\r\n0\r\n\r\n`);
+    const got = await rawBytes(s, `POST /api/v1/namespaces/default/configmaps HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: ${te}\r\n\r\n0\r\n\r\n`, true);
     expect(got).toBe("HTTP/1.1 501 Not Implemented\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\nUnsupported transfer encoding");
   });
 
   it("a header block past MaxHeaderBytes and its 4096 bytes of bufio slop gets net/http's plain-text 431", async () => {
-    const got = await rawBytes(s, `GET /version HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(1024 * 1024 + 4096)}\r\n\r\n`);
+    const got = await rawBytes(s, `GET /version HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(1024 * 1024 + 4096)}\r\n\r\n`, true);
     expect(got).toBe("HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n431 Request Header Fields Too Large");
   });
 });
