@@ -1354,6 +1354,24 @@ function releaseFromNodeParser(socket: Duplex): void {
   (socket as Duplex & { parser?: unknown }).parser = null;
 }
 
+/** The head of a request Node's parser refused, when all of it is in the refused packet and no response has begun. */
+function refusedHead(err: { rawPacket?: Buffer }, socket: Duplex): { packet: Buffer; end: number; lines: string[] } | undefined {
+  const packet = err.rawPacket;
+  if (!packet || (socket as Socket & { _httpMessage?: unknown })._httpMessage) return undefined;
+  const end = packet.indexOf("\r\n\r\n");
+  if (end < 0) return undefined;
+  return { packet, end, lines: packet.toString("latin1", 0, end).split("\r\n") };
+}
+
+/** Hands the socket back to Node's HTTP server with the refused request's head replaced by `head`. */
+function handBackWithHead(refused: { packet: Buffer; end: number }, head: string, socket: Duplex, handBack: (socket: Duplex) => void): true {
+  releaseFromNodeParser(socket);
+  handBack(socket);
+  socket.unshift(Buffer.concat([Buffer.from(head, "latin1"), refused.packet.subarray(refused.end)]));
+  socket.resume();
+  return true;
+}
+
 /**
  * A request with both Transfer-Encoding and Content-Length, which Node's parser refuses: net/http's
  * parseTransferEncoding takes it (RFC 7230 3.3.3), deleting Content-Length when the one coding is
@@ -1362,11 +1380,9 @@ function releaseFromNodeParser(socket: Duplex): void {
  * net/http's 501, or when the head is not all in the packet Node refused.
  */
 function reframeBothLengths(err: { rawPacket?: Buffer }, socket: Duplex, handBack: (socket: Duplex) => void): boolean {
-  const packet = err.rawPacket;
-  if (!packet || (socket as Socket & { _httpMessage?: unknown })._httpMessage) return false;
-  const end = packet.indexOf("\r\n\r\n");
-  if (end < 0) return false;
-  const lines = packet.toString("latin1", 0, end).split("\r\n");
+  const refused = refusedHead(err, socket);
+  if (!refused) return false;
+  const { lines } = refused;
   const version = /^[^ ]+ [^ ]+ HTTP\/1\.([01])$/.exec(lines[0]!);
   if (!version) return false;
   const named = (l: string, name: string) => l.slice(0, l.indexOf(":")).toLowerCase() === name;
@@ -1376,11 +1392,7 @@ function reframeBothLengths(err: { rawPacket?: Buffer }, socket: Duplex, handBac
   else if (codings.length === 1 && codings[0]!.slice(codings[0]!.indexOf(":") + 1).trim().toLowerCase() === "chunked") drop = "content-length";
   else return false;
   const head = [lines[0]!, ...lines.slice(1).filter((l) => !named(l, drop))].join("\r\n");
-  releaseFromNodeParser(socket);
-  handBack(socket);
-  socket.unshift(Buffer.concat([Buffer.from(head, "latin1"), packet.subarray(end)]));
-  socket.resume();
-  return true;
+  return handBackWithHead(refused, head, socket, handBack);
 }
 
 /**
@@ -1390,11 +1402,9 @@ function reframeBothLengths(err: { rawPacket?: Buffer }, socket: Duplex, handBac
  * or when the head is not all in the packet Node refused.
  */
 function dedupeContentLengths(err: { rawPacket?: Buffer }, socket: Duplex, handBack: (socket: Duplex) => void): boolean {
-  const packet = err.rawPacket;
-  if (!packet || (socket as Socket & { _httpMessage?: unknown })._httpMessage) return false;
-  const end = packet.indexOf("\r\n\r\n");
-  if (end < 0) return false;
-  const lines = packet.toString("latin1", 0, end).split("\r\n");
+  const refused = refusedHead(err, socket);
+  if (!refused) return false;
+  const { lines } = refused;
   if (!/^[^ ]+ [^ ]+ HTTP\/1\.[01]$/.test(lines[0]!)) return false;
   const isLength = (l: string) => l.slice(0, l.indexOf(":")).toLowerCase() === "content-length";
   // textproto.TrimString: ASCII white space off both ends
@@ -1402,11 +1412,7 @@ function dedupeContentLengths(err: { rawPacket?: Buffer }, socket: Duplex, handB
   if (values.length < 2 || values.some((v) => v !== values[0])) return false;
   const first = lines.findIndex(isLength);
   const head = lines.filter((l, i) => i === first || !isLength(l)).join("\r\n");
-  releaseFromNodeParser(socket);
-  handBack(socket);
-  socket.unshift(Buffer.concat([Buffer.from(head, "latin1"), packet.subarray(end)]));
-  socket.resume();
-  return true;
+  return handBackWithHead(refused, head, socket, handBack);
 }
 
 /**
