@@ -768,7 +768,9 @@ export function resourceVersionError(rv: string | null): Status | undefined {
   if (rv === null || rv === "" || rv === "0") return undefined;
   let why: string | undefined;
   if (!/^[0-9]+$/.test(rv)) why = "invalid syntax";
-  else if (BigInt(rv) > 18446744073709551615n) why = "value out of range";
+  // past twenty digits (leading zeros aside, as ParseUint reads them) it is out of range without
+  // reading it as a number: a 100,000-digit one too
+  else if (rv.replace(/^0+/, "").length > 20 || BigInt(rv) > 18446744073709551615n) why = "value out of range";
   if (why === undefined) return undefined;
   return { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: `resourceVersion: Invalid value: ${S.goQuote(rv)}: strconv.ParseUint: parsing ${S.goQuote(rv)}: ${why}`, code: 500 };
 }

@@ -394,6 +394,20 @@ function structuralInitError(root: unknown): string | undefined {
   return undefined;
 }
 
+/** validateValueValidation: a schema's pattern must compile as Go's regexp (RE2: no backreferences, no lookaround). */
+function patternErrors(s: Obj, p: string): FieldError[] {
+  const bad = typeof s.pattern === "string" && s.pattern !== "" ? re2CompileError(s.pattern) : undefined;
+  return bad === undefined ? [] : [invalidValue(`${p}.pattern`, s.pattern, `must be a valid regular expression, but isn't: ${bad}`)];
+}
+
+/** The schemas under a schema's anyOf, allOf, oneOf and not, in validateValueValidation's order. */
+function junctorSchemas(s: Obj, p: string): Array<{ s: unknown; p: string; where: "nested" }> {
+  const out: Array<{ s: unknown; p: string; where: "nested" }> = [];
+  for (const k of ["anyOf", "allOf", "oneOf"] as const) if (Array.isArray(s[k])) s[k].forEach((sub: unknown, i: number) => out.push({ s: sub, p: `${p}.${k}[${i}]`, where: "nested" }));
+  if (isObj(s.not)) out.push({ s: s.not, p: `${p}.not`, where: "nested" });
+  return out;
+}
+
 /**
  * The structural schema rules (pkg/apiserver/schema validation.go): every specified field has a
  * type (but under x-kubernetes-int-or-string or x-kubernetes-preserve-unknown-fields), the root is
@@ -404,11 +418,22 @@ function structuralErrors(root: unknown, path: string): FieldError[] {
   const errs: FieldError[] = [];
   const typeless = (s: Obj) => s["x-kubernetes-int-or-string"] === true || s["x-kubernetes-preserve-unknown-fields"] === true;
   // its own stack, depth-first as the recursion in kube's: every level is checked, none costs a call frame
-  type Where = "root" | "property" | "item" | "additional";
+  // "nested": a schema under allOf, anyOf, oneOf or not (validateNestedValueValidation), where only
+  // the value validations are checked
+  type Where = "root" | "property" | "item" | "additional" | "nested";
   const stack: Array<{ s: unknown; p: string; where: Where }> = [{ s: root, p: path, where: "root" }];
   while (stack.length > 0) {
     const { s, p, where } = stack.pop()!;
     if (!isObj(s)) continue;
+    if (where === "nested") {
+      const nested: Array<{ s: unknown; p: string; where: Where }> = [...junctorSchemas(s, p)];
+      if (isObj(s.items)) nested.push({ s: s.items, p: `${p}.items`, where: "nested" });
+      if (isObj(s.properties)) for (const [k, sub] of Object.entries(s.properties)) nested.push({ s: sub, p: `${p}.properties[${k}]`, where: "nested" });
+      if (isObj(s.additionalProperties)) nested.push({ s: s.additionalProperties, p: `${p}.additionalProperties`, where: "nested" });
+      errs.push(...patternErrors(s, p));
+      for (let i = nested.length - 1; i >= 0; i--) stack.push(nested[i]!);
+      continue;
+    }
     if ((s.type === undefined || s.type === "") && !typeless(s)) {
       const detail = where === "root" ? "must not be empty at the root" : where === "item" ? "must not be empty for specified array items" : where === "additional" ? "must not be empty for specified additionalProperties" : "must not be empty for specified object fields";
       errs.push(required(`${p}.type`, detail));
@@ -416,10 +441,8 @@ function structuralErrors(root: unknown, path: string): FieldError[] {
     if (s["x-kubernetes-int-or-string"] === true && s.type !== undefined && s.type !== "") errs.push(invalidValue(`${p}.type`, s.type, "must be empty if x-kubernetes-int-or-string is true"));
     if (s.type === "array" && s.items === undefined) errs.push(required(`${p}.items`, "must be specified"));
     if (s["x-kubernetes-embedded-resource"] === true && s.type !== "object") errs.push(invalidValue(`${p}.type`, s.type ?? "", "must be object if x-kubernetes-embedded-resource is true"));
-    // validateValueValidation: the pattern must compile as Go's regexp (RE2: no backreferences, no lookaround)
-    const badPattern = typeof s.pattern === "string" && s.pattern !== "" ? re2CompileError(s.pattern) : undefined;
-    if (badPattern !== undefined) errs.push(invalidValue(`${p}.pattern`, s.pattern, `must be a valid regular expression, but isn't: ${badPattern}`));
-    const children: Array<{ s: unknown; p: string; where: Where }> = [];
+    errs.push(...patternErrors(s, p));
+    const children: Array<{ s: unknown; p: string; where: Where }> = [...junctorSchemas(s, p)];
     if (isObj(s.properties)) for (const [k, sub] of Object.entries(s.properties)) children.push({ s: sub, p: `${p}.properties[${k}]`, where: "property" });
     if (isObj(s.items)) children.push({ s: s.items, p: `${p}.items`, where: "item" });
     if (isObj(s.additionalProperties)) children.push({ s: s.additionalProperties, p: `${p}.additionalProperties`, where: "additional" });
