@@ -1909,7 +1909,9 @@ function probedSandbox(ctx: CriContext, host: string, port: number): string | un
 export function probeHeaders(own: readonly (readonly [string, string])[] = []): RequestHeaders {
   const named = new Set(own.map(([k]) => k.toLowerCase()));
   const defaults: [string, string][] = [["user-agent", "kube-probe/1.35"], ["accept", "*/*"]];
-  return [...defaults.filter(([k]) => !named.has(k)), ...own.map(([k, v]) => [k.toLowerCase(), v] as [string, string])];
+  // an empty Accept or User-Agent of the probe's own sends none (the request builder deletes Accept; Go's client skips an empty User-Agent)
+  const mine = own.map(([k, v]) => [k.toLowerCase(), v] as [string, string]).filter(([k, v]) => v !== "" || (k !== "accept" && k !== "user-agent"));
+  return [...defaults.filter(([k]) => !named.has(k)), ...mine];
 }
 
 /** A probe to an address off this node: one connection through the node's data plane, given up after the probe's timeoutSeconds. */
