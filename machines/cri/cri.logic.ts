@@ -202,6 +202,8 @@ export interface NetWait {
   hook?: string;
   /** which hook: its failure is PostStartHookFailed or PreStopHookFailed */
   hookKind?: "postStart" | "preStop";
+  /** an httpGet or tcpSocket probe to a host off this node, answered to the kubelet (from) as its ExecProbe's result */
+  probe?: { from: string; id: number; action: Extract<ProbeAction, { kind: "httpGet" | "tcpSocket" }> };
   /** "dns": nslookup's own query; "resolve": the host lookup before a connection; "connect": the connection */
   kind: "dns" | "resolve" | "connect";
   host: string;
@@ -389,6 +391,7 @@ export function handleCri(ctx: CriContext, req: CriRequest, from: string, fx: Fx
     case "UpdateContainerResources": return updateContainerResources(ctx, req, from, fx);
     case "ExecProbe": {
       const result = probe(ctx, req.containerId, req.action, req.timeoutSeconds);
+      if (result === "remote") return startProbeRequest(ctx, req, from, fx);
       fx.send(from, { type: "ExecProbeResult", id: req.id, containerId: req.containerId, ...result });
       return;
     }
@@ -1492,7 +1495,7 @@ export function notePolicyAgent(ctx: CriContext, from: string): void {
 
 /** The far end answered a connection: resume the process with the response or the failure. */
 export function connectAnswered(ctx: CriContext, msg: ConnectResult, fx: Fx, resumeExec?: ExecResume): void {
-  if (hookAnswered(ctx, msg.id, msg.error !== undefined || msg.tlsError !== undefined, fx)) return;
+  if (hookAnswered(ctx, msg.id, msg.error !== undefined || msg.tlsError !== undefined, fx) || probeAnswered(ctx, msg.id, msg, fx)) return;
   const s = settleWait(ctx, msg.id, fx);
   if (!s) return;
   const { w, c } = s;
@@ -1505,7 +1508,7 @@ export function connectAnswered(ctx: CriContext, msg: ConnectResult, fx: Fx, res
 
 /** No answer within the resolver's (or connect's) timeout: DNS gives no addresses, a connection times out. */
 export function netTimeout(ctx: CriContext, id: number, fx: Fx, resumeExec?: ExecResume): void {
-  if (hookAnswered(ctx, id, true, fx)) return;
+  if (hookAnswered(ctx, id, true, fx) || probeAnswered(ctx, id, "timeout", fx)) return;
   const s = settleWait(ctx, id, fx);
   if (!s) return;
   const { w, c } = s;
@@ -1613,8 +1616,8 @@ export function exitContainer(ctx: CriContext, c: CriContainer, code: number, re
   if (!isRunning(c)) return;
   fx.cancel(`proc/${c.id}`);
   fx.cancel(`net/${c.id}`);
-  // a preStop hook's request outlives its container: its failure is still reported
-  for (const [id, w] of ctx.waits) if (w.containerId === c.id && w.hookKind !== "preStop") ctx.waits.delete(id);
+  // a preStop hook's request outlives its container: its failure is still reported; so does a probe's (the kubelet dialed, not the container)
+  for (const [id, w] of ctx.waits) if (w.containerId === c.id && w.hookKind !== "preStop" && w.probe === undefined) ctx.waits.delete(id);
   killExecs(ctx, c, fx);
   // the process is gone: its history with it
   delete c.proc;
@@ -1857,7 +1860,7 @@ export function runCommand(ctx: CriContext, c: CriContainer, argv: string[], tim
 }
 
 /** One probe, with the prober's result wording (pkg/probe/exec, http, tcp, grpc). */
-export function probe(ctx: CriContext, containerId: string, action: ProbeAction, timeoutSeconds: number): { result: "success" | "failure"; output: string } {
+export function probe(ctx: CriContext, containerId: string, action: ProbeAction, timeoutSeconds: number): { result: "success" | "failure"; output: string } | "remote" {
   const c = ctx.containers.get(containerId);
   if (!c || !isRunning(c)) return { result: "failure", output: `container not running (${containerId})` };
   if (action.kind === "exec") {
@@ -1865,13 +1868,16 @@ export function probe(ctx: CriContext, containerId: string, action: ProbeAction,
     if (r.code === "timeout") return { result: "failure", output: `command "${action.command.join(" ")}" timed out` };
     return { result: r.code === 0 ? "success" : "failure", output: r.output };
   }
-  const l = listenerIn(ctx, c.sandboxId, action.port);
-  const hostPort = `${action.host}:${action.port}`;
+  // the prober dials the action's host (the pod's IP unless httpGet/tcpSocket.host names another): that pod's listeners answer
+  const target = action.kind === "grpc" ? c.sandboxId : probedSandbox(ctx, action.host, action.port);
+  if (target === undefined && action.kind !== "grpc" && (isIPv4(action.host) || isIPv6Address(action.host))) return "remote";
+  const l = target === undefined ? undefined : listenerIn(ctx, target, action.port);
+  const hostPort = joinHostPort(action.host, action.port);
   if (action.kind === "httpGet") {
     const url = `${action.scheme.toLowerCase()}://${hostPort}${action.path}`;
-    if (!l) return { result: "failure", output: `Get "${url}": dial tcp ${hostPort}: connect: connection refused` };
-    const res = l({ kind: "http", path: action.path, now: ctx.now, userAgent: "kube-probe/1.35" });
-    const status = typeof res === "boolean" ? (res ? 200 : 503) : res.status;
+    if (!l || target === undefined) return { result: "failure", output: `Get "${url}": dial tcp ${hostPort}: connect: connection refused` };
+    const res = httpTo(ctx, target, action.host, action.port, action.path, undefined, false, probeHeaders(action.headers));
+    const status = res?.type === "http" && "status" in res ? res.status : 503;
     // the mutant fails only server errors: a 4xx answer (404 Not Found) counts as a success
     if (status >= 200 && status < (mutant("cri.http-probe-accepts-4xx") ? 500 : 400)) return { result: "success", output: "" };
     return { result: "failure", output: `HTTP probe failed with statuscode: ${status}` };
@@ -1885,6 +1891,69 @@ export function probe(ctx: CriContext, containerId: string, action: ProbeAction,
   return ok === false || (typeof ok === "object" && ok.status !== 200)
     ? { result: "failure", output: `service unhealthy (responded with "NOT_SERVING")` }
     : { result: "success", output: "" };
+}
+
+/**
+ * The sandbox of this node a probe's host address reaches (the pod's own unless the probe names
+ * another): host-network sandboxes share the node's IP, so the one listening on the port.
+ */
+function probedSandbox(ctx: CriContext, host: string, port: number): string | undefined {
+  const holders = [...ctx.containers.values()].filter((x) => isRunning(x) && (x.podIP === host || (x.podIPs?.includes(host) ?? false)));
+  return (holders.find((x) => listenerOwner(ctx, x.sandboxId, port) !== undefined) ?? holders[0])?.sandboxId;
+}
+
+/**
+ * An HTTP probe's request headers (pkg/probe/http NewRequestForHTTPGetAction): User-Agent
+ * kube-probe/1.35 and Accept *\/* unless the probe's httpHeaders set them, then its own.
+ */
+export function probeHeaders(own: readonly (readonly [string, string])[] = []): RequestHeaders {
+  const named = new Set(own.map(([k]) => k.toLowerCase()));
+  const defaults: [string, string][] = [["user-agent", "kube-probe/1.35"], ["accept", "*/*"]];
+  // an empty Accept or User-Agent of the probe's own sends none (the request builder deletes Accept; Go's client skips an empty User-Agent)
+  const mine = own.map(([k, v]) => [k.toLowerCase(), v] as [string, string]).filter(([k, v]) => v !== "" || (k !== "accept" && k !== "user-agent"));
+  return [...defaults.filter(([k]) => !named.has(k)), ...mine];
+}
+
+/** A probe to an address off this node: one connection through the node's data plane, given up after the probe's timeoutSeconds. */
+function startProbeRequest(ctx: CriContext, req: Extract<CriRequest, { type: "ExecProbe" }>, from: string, fx: Fx): void {
+  const action = req.action;
+  if (action.kind !== "httpGet" && action.kind !== "tcpSocket") return;
+  const id = ++ctx.netSeq;
+  const path = action.kind === "httpGet" ? action.path : "/";
+  ctx.waits.set(id, { containerId: req.containerId, kind: "connect", host: action.host, port: action.port, path, probe: { from, id: req.id, action } });
+  const headers = action.kind === "httpGet" ? { headers: probeHeaders(action.headers) } : {};
+  fx.send("kube-proxy", { type: "Connect", id, node: ctx.node, dst: joinHostPort(canonicalIPv6(action.host), action.port), path, replyTo: `cri/${ctx.node}`, ...headers } satisfies ConnectMsg);
+  fx.after(probeTimerKey(id), req.timeoutSeconds * 1000, { type: "NetTimeout", id }, true);
+}
+
+function probeTimerKey(id: number): string {
+  return `probe/${id}`;
+}
+
+/**
+ * A remote probe's answer or its timeout, told to the kubelet in the prober's words: a refused dial
+ * or http.Client's timeout (pkg/probe/http DoHTTPProbe, pkg/probe/tcp DoTCPProbe).
+ */
+function probeAnswered(ctx: CriContext, id: number, answer: ConnectResult | "timeout", fx: Fx): boolean {
+  const w = ctx.waits.get(id);
+  if (w?.probe === undefined) return false;
+  ctx.waits.delete(id);
+  fx.cancel(probeTimerKey(id));
+  const { action } = w.probe;
+  const hostPort = joinHostPort(action.host, action.port);
+  const url = action.kind === "httpGet" ? `${action.scheme.toLowerCase()}://${hostPort}${action.path}` : "";
+  const failed = answer === "timeout" || answer.error !== undefined || answer.tlsError !== undefined;
+  let out: { result: "success" | "failure"; output: string } = { result: "success", output: "" };
+  if (failed) {
+    const timedOut = answer === "timeout" || answer.error === "timeout";
+    const dial = timedOut ? `dial tcp ${hostPort}: i/o timeout` : `dial tcp ${hostPort}: connect: connection refused`;
+    out = { result: "failure", output: action.kind === "tcpSocket" ? dial : timedOut ? `Get "${url}": context deadline exceeded (Client.Timeout exceeded while awaiting headers)` : `Get "${url}": ${dial}` };
+  } else if (action.kind === "httpGet") {
+    const status = answer.status ?? 200;
+    if (status < 200 || status >= 400) out = { result: "failure", output: `HTTP probe failed with statuscode: ${status}` };
+  }
+  fx.send(w.probe.from, { type: "ExecProbeResult", id: w.probe.id, containerId: w.containerId, ...out });
+  return true;
 }
 
 /** ListPodSandbox: every sandbox the runtime holds, in creation order. */

@@ -41,7 +41,7 @@ export type ImageSummary = Pick<ImageInfo, "ref" | "imageID" | "id" | "sizeBytes
 /** A probe the CRI answers for the kubelet: exec runs in the container, the others reach its listeners. */
 export type ProbeAction =
   | { kind: "exec"; command: string[] }
-  | { kind: "httpGet"; scheme: string; host: string; port: number; path: string }
+  | { kind: "httpGet"; scheme: string; host: string; port: number; path: string; /** the probe's httpHeaders, name and value */ headers?: [string, string][] }
   | { kind: "tcpSocket"; host: string; port: number }
   | { kind: "grpc"; host: string; port: number; service?: string };
 

@@ -114,7 +114,8 @@ export function probeAction(p: Probe, c: Container, podIP: string): ProbeAction 
     const r = resolve(p.httpGet.port);
     // the mutant probes the pod's IP whatever httpGet.host names
     const host = mutant("kubelet.probe-host-ignored") ? podIP : (p.httpGet.host ?? podIP);
-    return "error" in r ? { error: r.error } : { kind: "httpGet", scheme: p.httpGet.scheme ?? "HTTP", host, port: r.port, path: p.httpGet.path ?? "/" };
+    const headers = (p.httpGet.httpHeaders ?? []).map((h): [string, string] => [h.name, h.value]);
+    return "error" in r ? { error: r.error } : { kind: "httpGet", scheme: p.httpGet.scheme ?? "HTTP", host, port: r.port, path: p.httpGet.path ?? "/", ...(headers.length ? { headers } : {}) };
   }
   if (p.tcpSocket) {
     const r = resolve(p.tcpSocket.port);
