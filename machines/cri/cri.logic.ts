@@ -1161,10 +1161,9 @@ function localHookAnswer(ctx: CriContext, c: CriContainer, get: NonNullable<Life
   const at = hookTarget(c, get);
   if (!at) return "failed";
   const { host, port, path } = at;
-  const holders = [...ctx.containers.values()].filter((x) => (x.podIP === host || (x.podIPs?.includes(host) ?? false)) && isRunning(x));
-  if (holders.length === 0) return undefined;
-  const target = holders.find((x) => listenerOwner(ctx, x.sandboxId, port) !== undefined) ?? holders[0]!;
-  const r = httpTo(ctx, target.sandboxId, host, port, path, sourceAddress(c, host), true, hookHeaders(get));
+  const sandboxId = sandboxHolding(ctx, host, port);
+  if (sandboxId === undefined) return undefined;
+  const r = httpTo(ctx, sandboxId, host, port, path, sourceAddress(c, host), true, hookHeaders(get));
   return r?.type === "http" && !("error" in r) ? "ok" : "failed";
 }
 
@@ -1869,7 +1868,7 @@ export function probe(ctx: CriContext, containerId: string, action: ProbeAction,
     return { result: r.code === 0 ? "success" : "failure", output: r.output };
   }
   // the prober dials the action's host (the pod's IP unless httpGet/tcpSocket.host names another): that pod's listeners answer
-  const target = action.kind === "grpc" ? c.sandboxId : probedSandbox(ctx, action.host, action.port);
+  const target = action.kind === "grpc" ? c.sandboxId : sandboxHolding(ctx, action.host, action.port);
   if (target === undefined && action.kind !== "grpc" && (isIPv4(action.host) || isIPv6Address(action.host))) return "remote";
   const l = target === undefined ? undefined : listenerIn(ctx, target, action.port);
   const hostPort = joinHostPort(action.host, action.port);
@@ -1894,10 +1893,10 @@ export function probe(ctx: CriContext, containerId: string, action: ProbeAction,
 }
 
 /**
- * The sandbox of this node a probe's host address reaches (the pod's own unless the probe names
- * another): host-network sandboxes share the node's IP, so the one listening on the port.
+ * The running sandbox of this node holding a host address (a probe's or an httpGet hook's target):
+ * host-network sandboxes share the node's IP, so the one listening on the port.
  */
-function probedSandbox(ctx: CriContext, host: string, port: number): string | undefined {
+function sandboxHolding(ctx: CriContext, host: string, port: number): string | undefined {
   const holders = [...ctx.containers.values()].filter((x) => isRunning(x) && (x.podIP === host || (x.podIPs?.includes(host) ?? false)));
   return (holders.find((x) => listenerOwner(ctx, x.sandboxId, port) !== undefined) ?? holders[0])?.sandboxId;
 }
